@@ -1,0 +1,101 @@
+/// Features and targets of a regression problem, row by row.
+///
+/// `features` is n×p and `targets` n×k: several target columns make one multi-output fit.
+/// The intercept is the model's business (``LinearRegression/fitIntercept``): do not add a
+/// column of ones.
+public struct Dataset: Sendable {
+    /// The n×p design, one sample per row.
+    public let features: Matrix
+    /// The n×k targets, one sample per row.
+    public let targets: Matrix
+    /// One name per feature column.
+    public let featureNames: [String]
+    /// One name per target column.
+    public let targetNames: [String]
+
+    /// - Parameters:
+    ///   - features: n×p, n ≥ 1, p ≥ 1, finite.
+    ///   - targets: n×k, k ≥ 1, finite.
+    ///   - featureNames: p names; `x1, x2, …` when omitted.
+    ///   - targetNames: k names; `y` or `y1, y2, …` when omitted.
+    /// - Throws: ``DataError`` for mismatched rows or names, ``MatrixError/nonFinite(argument:row:column:value:)``
+    ///   with the row and column of the first NaN or infinity.
+    public init(features: Matrix, targets: Matrix, featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
+        guard features.rows == targets.rows else {
+            throw DataError.rowCountMismatch(features: features.rows, targets: targets.rows)
+        }
+        guard features.rows >= 1 else { throw DataError.tooFewRows(argument: "features", rows: features.rows, minimum: 1) }
+        guard features.columns >= 1 else {
+            throw DataError.invalidArgument(argument: "features", value: "\(features.rows)×0", requirement: "needs at least one column")
+        }
+        guard targets.columns >= 1 else {
+            throw DataError.invalidArgument(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
+        }
+        let featureNames = featureNames ?? (1 ... features.columns).map { "x\($0)" }
+        let targetNames = targetNames ?? (targets.columns == 1 ? ["y"] : (1 ... targets.columns).map { "y\($0)" })
+        guard featureNames.count == features.columns else {
+            throw DataError.nameCountMismatch(argument: "featureNames", names: featureNames.count, columns: features.columns)
+        }
+        guard targetNames.count == targets.columns else {
+            throw DataError.nameCountMismatch(argument: "targetNames", names: targetNames.count, columns: targets.columns)
+        }
+        try features.validateFinite(argument: "features")
+        try targets.validateFinite(argument: "targets")
+        self.init(unchecked: features, targets, featureNames, targetNames)
+    }
+
+    /// One target: `targets` becomes an n×1 matrix.
+    public init(features: Matrix, target: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
+        try self.init(features: features, targets: Matrix(column: target), featureNames: featureNames, targetNames: [targetName])
+    }
+
+    init(unchecked features: Matrix, _ targets: Matrix, _ featureNames: [String], _ targetNames: [String]) {
+        self.features = features
+        self.targets = targets
+        self.featureNames = featureNames
+        self.targetNames = targetNames
+    }
+
+    /// Number of samples n.
+    public var rows: Int { features.rows }
+    /// Number of features p.
+    public var featureCount: Int { features.columns }
+    /// Number of targets k.
+    public var outputCount: Int { targets.columns }
+
+    /// The samples at `indices`, in that order.
+    func gathering(_ indices: some Collection<Int>) throws -> Dataset {
+        Dataset(unchecked: try features.gatheringRows(indices), try targets.gatheringRows(indices), featureNames, targetNames)
+    }
+
+    /// Splits into training and test parts.
+    ///
+    /// The test part has `round(testFraction × n)` rows (at least one, and at least one row is
+    /// left for training). Without a seed the split is in order: the first rows train, the last
+    /// test, as in the seed article. With a seed, rows are assigned by a seeded shuffle.
+    /// - Parameters:
+    ///   - testFraction: in (0, 1).
+    ///   - shuffleSeed: `nil` for an ordered split.
+    /// - Throws: ``DataError/invalidFraction(argument:value:)``, ``DataError/tooFewRows(argument:rows:minimum:)``.
+    /// - Complexity: O(n × (p + k)): both parts are copied once.
+    public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> DatasetSplit {
+        guard testFraction > 0, testFraction < 1 else { throw DataError.invalidFraction(argument: "testFraction", value: testFraction) }
+        guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
+        let testCount = min(max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
+        var order = Array(0 ..< rows)
+        if let seed = shuffleSeed {
+            var generator = RandomSource(seed: seed)
+            generator.shuffle(&order)
+        }
+        let trainCount = rows - testCount
+        return DatasetSplit(train: try gathering(order[..<trainCount]), test: try gathering(order[trainCount...]))
+    }
+}
+
+/// A data set divided into a training part and a test part.
+public struct DatasetSplit: Sendable {
+    /// Rows to fit on.
+    public let train: Dataset
+    /// Rows held out for evaluation.
+    public let test: Dataset
+}

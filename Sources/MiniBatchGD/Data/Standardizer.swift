@@ -1,0 +1,94 @@
+/// Per-feature centring and scaling: z = (x − mean) / scale.
+///
+/// Fit it on training data only. A column with zero spread keeps scale 1, so it is centred
+/// but never divided by zero.
+public struct Standardizer: Equatable, Sendable {
+    /// Column means of the data it was fitted on.
+    public let mean: [Double]
+    /// Column standard deviations (population, divisor n), or 1 for constant columns.
+    public let scale: [Double]
+
+    /// Fits means and standard deviations of the columns of `features` (two passes, for accuracy).
+    /// - Complexity: O(rows × columns).
+    public init(fitting features: Matrix) {
+        let n = Double(features.rows), p = features.columns
+        var mean = [Double](repeating: 0, count: p)
+        var squares = [Double](repeating: 0, count: p)
+        for i in 0 ..< features.rows { for j in 0 ..< p { mean[j] += features.elements[i * p + j] } }
+        for j in 0 ..< p { mean[j] /= n }
+        for i in 0 ..< features.rows {
+            for j in 0 ..< p {
+                let d = features.elements[i * p + j] - mean[j]
+                squares[j] += d * d
+            }
+        }
+        let scale = (0 ..< p).map { j -> Double in
+            let sd = (squares[j] / n).squareRoot()
+            return sd > 1e-12 * max(abs(mean[j]), Double.leastNormalMagnitude) ? sd : 1
+        }
+        self.init(mean: mean, scale: scale)
+    }
+
+    /// A standardizer with given means and scales (all scales positive and finite).
+    public init(mean: [Double], scale: [Double]) {
+        self.mean = mean
+        self.scale = scale
+    }
+
+    /// The identity transform for `count` features.
+    static func identity(_ count: Int) -> Standardizer {
+        Standardizer(mean: Array(repeating: 0, count: count), scale: Array(repeating: 1, count: count))
+    }
+
+    /// `features` standardized column by column.
+    /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` when the column count differs.
+    public func transform(_ features: Matrix) throws -> Matrix {
+        guard features.columns == mean.count else {
+            throw MatrixError.dimensionMismatch(operation: "Standardizer.transform", argument: "features",
+                                                expected: "\(mean.count) columns", actual: "\(features.columns)")
+        }
+        var result = features
+        let p = mean.count
+        for i in 0 ..< features.rows {
+            for j in 0 ..< p {
+                let x: Double = features.elements[i * p + j]
+                result.elements[i * p + j] = (x - mean[j]) / scale[j]
+            }
+        }
+        return result
+    }
+
+    /// Maps a model fitted on standardized features back to original units:
+    /// θⱼ = θˢⱼ / scaleⱼ and b = bˢ − Σⱼ meanⱼ·θⱼ.
+    /// - Parameters:
+    ///   - coefficients: p×k coefficients in standardized units.
+    ///   - intercept: k intercepts in standardized units.
+    func toOriginalUnits(coefficients: Matrix, intercept: [Double]) -> (coefficients: Matrix, intercept: [Double]) {
+        var original = coefficients
+        var bias = intercept
+        let k = coefficients.columns
+        for j in 0 ..< coefficients.rows {
+            for o in 0 ..< k {
+                let value = coefficients.elements[j * k + o] / scale[j]
+                original.elements[j * k + o] = value
+                bias[o] -= mean[j] * value
+            }
+        }
+        return (original, bias)
+    }
+
+    /// The inverse of ``toOriginalUnits(coefficients:intercept:)``.
+    func toStandardizedUnits(coefficients: Matrix, intercept: [Double]) -> (coefficients: Matrix, intercept: [Double]) {
+        var scaled = coefficients
+        var bias = intercept
+        let k = coefficients.columns
+        for j in 0 ..< coefficients.rows {
+            for o in 0 ..< k {
+                let value = coefficients.elements[j * k + o]
+                scaled.elements[j * k + o] = value * scale[j]
+                bias[o] += mean[j] * value
+            }
+        }
+        return (scaled, bias)
+    }
+}

@@ -1,0 +1,138 @@
+// One typed error per failure family. Every case carries the context a user needs to act:
+// which argument, which row and column, which epoch, which LAPACK routine.
+
+/// A matrix or vector had the wrong shape for the operation, or held a value it must not.
+public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `argument` of `operation` was `actual` where `expected` was needed (shapes as "rows×columns").
+    case dimensionMismatch(operation: String, argument: String, expected: String, actual: String)
+    /// The element count does not match `rows × columns`.
+    case elementCount(rows: Int, columns: Int, count: Int)
+    /// A negative dimension.
+    case negativeDimension(rows: Int, columns: Int)
+    /// Rows of a nested array had different lengths.
+    case raggedRows(row: Int, expected: Int, actual: Int)
+    /// A requested row range is not inside the matrix.
+    case rowRangeOutOfBounds(lower: Int, upper: Int, rows: Int)
+    /// A NaN or infinity in `argument` at (`row`, `column`), both zero-based.
+    case nonFinite(argument: String, row: Int, column: Int, value: Double)
+
+    public var description: String {
+        switch self {
+        case let .dimensionMismatch(operation, argument, expected, actual):
+            return "\(operation): \(argument) must be \(expected), got \(actual)"
+        case let .elementCount(rows, columns, count):
+            return "a \(rows)×\(columns) matrix needs \(rows * columns) elements, got \(count)"
+        case let .negativeDimension(rows, columns):
+            return "matrix dimensions must be non-negative, got \(rows)×\(columns)"
+        case let .raggedRows(row, expected, actual):
+            return "row \(row) has \(actual) values; the first row has \(expected)"
+        case let .rowRangeOutOfBounds(lower, upper, rows):
+            return "row range \(lower)..<\(upper) is outside a matrix of \(rows) rows"
+        case let .nonFinite(argument, row, column, value):
+            return "\(argument) holds \(value) at row \(row), column \(column): only finite numbers are allowed"
+        }
+    }
+}
+
+/// A LAPACK routine failed, or a design matrix cannot be solved by the requested method.
+public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// LAPACK reported an illegal argument (`info < 0`) or an internal failure; a bug if seen.
+    case lapackFailure(routine: String, info: Int)
+    /// The columns of the design are linearly dependent (to working precision).
+    /// `rank` is the numerical rank found; `columns` the number of unknowns.
+    case rankDeficient(method: String, rank: Int, columns: Int, conditionEstimate: Double)
+    /// A matrix that must be symmetric positive definite is not (leading minor `order` failed).
+    case notPositiveDefinite(routine: String, order: Int)
+    /// The singular value decomposition did not converge.
+    case noConvergence(routine: String, info: Int)
+
+    public var description: String {
+        switch self {
+        case let .lapackFailure(routine, info):
+            return "LAPACK \(routine) failed with info = \(info)"
+        case let .rankDeficient(method, rank, columns, conditionEstimate):
+            return "the design matrix is rank-deficient (numerical rank \(rank) of \(columns) columns, condition ≈ \(conditionEstimate)); "
+                + "\(method) cannot solve it: remove duplicated or collinear columns, or use method .svd for the minimum-norm solution"
+        case let .notPositiveDefinite(routine, order):
+            return "\(routine): the matrix is not positive definite (leading minor of order \(order) failed)"
+        case let .noConvergence(routine, info):
+            return "\(routine): the SVD did not converge (\(info) off-diagonal elements remained)"
+        }
+    }
+}
+
+/// Gradient-descent training was misconfigured, diverged or was cancelled.
+public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A configuration value is out of range. `argument` is the property name.
+    case invalidArgument(argument: String, value: String, requirement: String)
+    /// The cost or the parameters became non-finite, or grew past the divergence bound.
+    case diverged(epoch: Int, batch: Int, cost: Double, learningRate: Double)
+    /// Warm start asked for parameters whose shape does not fit the data.
+    case warmStartMismatch(expectedFeatures: Int, expectedOutputs: Int, features: Int, outputs: Int)
+    /// The surrounding task was cancelled; `epochsCompleted` epochs had finished.
+    case cancelled(epochsCompleted: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalidArgument(argument, value, requirement):
+            return "\(argument) = \(value) is invalid: \(requirement)"
+        case let .diverged(epoch, batch, cost, learningRate):
+            return "gradient descent diverged in epoch \(epoch), batch \(batch) (cost \(cost)) with learning rate \(learningRate): "
+                + "use a smaller learning rate, standardize the features, or use the mean gradient reduction"
+        case let .warmStartMismatch(expectedFeatures, expectedOutputs, features, outputs):
+            return "warm start needs \(expectedFeatures)×\(expectedOutputs) coefficients for this data, the model has \(features)×\(outputs)"
+        case let .cancelled(epochsCompleted):
+            return "training was cancelled after \(epochsCompleted) completed epochs"
+        }
+    }
+}
+
+/// A data set cannot be used as given.
+public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `argument` needs at least `minimum` rows.
+    case tooFewRows(argument: String, rows: Int, minimum: Int)
+    /// Features and targets must have the same number of rows.
+    case rowCountMismatch(features: Int, targets: Int)
+    /// The number of names does not match the number of columns.
+    case nameCountMismatch(argument: String, names: Int, columns: Int)
+    /// A fraction argument outside the open interval (0, 1).
+    case invalidFraction(argument: String, value: Double)
+    /// A sampler argument is out of range.
+    case invalidArgument(argument: String, value: String, requirement: String)
+
+    public var description: String {
+        switch self {
+        case let .tooFewRows(argument, rows, minimum):
+            return "\(argument) has \(rows) rows; at least \(minimum) are needed"
+        case let .rowCountMismatch(features, targets):
+            return "features have \(features) rows but targets have \(targets)"
+        case let .nameCountMismatch(argument, names, columns):
+            return "\(argument) has \(names) names for \(columns) columns"
+        case let .invalidFraction(argument, value):
+            return "\(argument) = \(value) must lie strictly between 0 and 1"
+        case let .invalidArgument(argument, value, requirement):
+            return "\(argument) = \(value) is invalid: \(requirement)"
+        }
+    }
+}
+
+/// A model was used before it was fitted, or on data of the wrong width.
+public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `predict`, `evaluate` or a warm start needs fitted parameters.
+    case notFitted
+    /// The data has `actual` feature columns; the model was fitted on `expected`.
+    case featureCountMismatch(expected: Int, actual: Int)
+    /// The data has `actual` target columns; the model predicts `expected`.
+    case outputCountMismatch(expected: Int, actual: Int)
+
+    public var description: String {
+        switch self {
+        case .notFitted:
+            return "the model has not been fitted: call fit(_:using:) or fit(_:method:) first"
+        case let .featureCountMismatch(expected, actual):
+            return "the model was fitted on \(expected) features but the data has \(actual)"
+        case let .outputCountMismatch(expected, actual):
+            return "the model predicts \(expected) targets but the data has \(actual)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+internal import CBLAS
+
+/// Thin row-major wrappers over the CBLAS routines the package uses.
+///
+/// They take raw pointers and leading dimensions, allocate nothing, and check nothing:
+/// callers validate shapes once, outside hot loops.
+enum BLAS {
+    /// y ← α·op(A)·x + β·y, with A an `m×n` row-major matrix (leading dimension `lda`).
+    @inline(__always)
+    static func gemv(transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                     x: UnsafePointer<Double>, incX: Int = 1, beta: Double, y: UnsafeMutablePointer<Double>, incY: Int = 1) {
+        cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha,
+                    a, Int32(lda), x, Int32(incX), beta, y, Int32(incY))
+    }
+
+    /// C ← α·op(A)·op(B) + β·C, all row-major; C is `m×n`, the inner dimension is `k`.
+    @inline(__always)
+    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                     a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                     beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// Upper triangle of C ← α·AᵀA + β·C, with A `k×n` row-major and C `n×n`.
+    static func syrkTransposed(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                               beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+    }
+
+    /// xᵀy over `n` elements.
+    @inline(__always)
+    static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ incX: Int = 1, _ y: UnsafePointer<Double>, _ incY: Int = 1) -> Double {
+        cblas_ddot(Int32(n), x, Int32(incX), y, Int32(incY))
+    }
+
+    /// y ← α·x + y over `n` elements.
+    @inline(__always)
+    static func axpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        cblas_daxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+
+    /// Euclidean norm of `n` elements with stride `inc`, without overflow.
+    static func nrm2(_ n: Int, _ x: UnsafePointer<Double>, _ inc: Int = 1) -> Double {
+        cblas_dnrm2(Int32(n), x, Int32(inc))
+    }
+}
+
+/// OpenBLAS's process-wide thread count, read and set deliberately.
+///
+/// Small BLAS-2 calls (one mini-batch) lose more to waking threads than they gain, so the
+/// trainer runs them on one thread and restores the previous count when it returns.
+public enum BLASThreads {
+    /// The number of threads OpenBLAS currently uses.
+    public static var current: Int { Int(openblas_get_num_threads()) }
+
+    /// The OpenBLAS kernel family chosen for this processor (e.g. "Haswell").
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// Runs `body` with OpenBLAS limited to `threads` threads, then restores the previous count.
+    public static func with<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        let previous = current
+        if previous == threads { return try body() }
+        openblas_set_num_threads(Int32(max(1, threads)))
+        defer { openblas_set_num_threads(Int32(previous)) }
+        return try body()
+    }
+}

@@ -1,0 +1,78 @@
+internal import CBLAS
+
+/// Row-major wrappers over the LAPACKE routines of the closed-form solve.
+///
+/// Every `info` is checked and turned into a ``LinearAlgebraError``: an `assert` would vanish
+/// in release builds and leave a wrong answer behind.
+enum LAPACK {
+    private static let rowMajor = Int32(LAPACK_ROW_MAJOR)
+    private static func char(_ c: Unicode.Scalar) -> CChar { CChar(UInt8(ascii: c)) }
+
+    private static func check(_ info: Int32, _ routine: String) throws {
+        if info < 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: Int(info)) }
+    }
+
+    /// 1-norm of the symmetric `n×n` matrix whose upper triangle is stored in `a`.
+    static func symmetricOneNorm(n: Int, a: UnsafePointer<Double>, lda: Int) -> Double {
+        LAPACKE_dlansy(rowMajor, char("1"), char("U"), Int32(n), a, Int32(lda))
+    }
+
+    /// Cholesky factor U (AᵀA = UᵀU) in the upper triangle of `a`.
+    /// - Throws: ``LinearAlgebraError/notPositiveDefinite(routine:order:)`` when a pivot fails.
+    static func choleskyFactor(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) throws {
+        let info = LAPACKE_dpotrf(rowMajor, char("U"), Int32(n), a, Int32(lda))
+        try check(info, "dpotrf")
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dpotrf", order: Int(info)) }
+    }
+
+    /// Reciprocal 1-norm condition estimate of an SPD matrix from its Cholesky factor.
+    static func choleskyReciprocalCondition(n: Int, factor: UnsafePointer<Double>, lda: Int, oneNorm: Double) throws -> Double {
+        var rcond = 0.0
+        try check(LAPACKE_dpocon(rowMajor, char("U"), Int32(n), factor, Int32(lda), oneNorm, &rcond), "dpocon")
+        return rcond
+    }
+
+    /// Solves A·X = B in place of `b` (`n×nrhs`) given the Cholesky factor of A.
+    static func choleskySolve(n: Int, nrhs: Int, factor: UnsafePointer<Double>, lda: Int,
+                              b: UnsafeMutablePointer<Double>, ldb: Int) throws {
+        try check(LAPACKE_dpotrs(rowMajor, char("U"), Int32(n), Int32(nrhs), factor, Int32(lda), b, Int32(ldb)), "dpotrs")
+    }
+
+    /// Overwrites the Cholesky factor in `a` by the upper triangle of A⁻¹.
+    static func choleskyInverse(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) throws {
+        let info = LAPACKE_dpotri(rowMajor, char("U"), Int32(n), a, Int32(lda))
+        try check(info, "dpotri")
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dpotri", order: Int(info)) }
+    }
+
+    /// Least squares by Householder QR (`dgels`): on return the first `n` rows of `b` hold the
+    /// solution and the upper triangle of `a` holds R.
+    /// - Returns: `false` when R has an exactly zero diagonal element (`info > 0`).
+    static func qrLeastSquares(m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                               b: UnsafeMutablePointer<Double>, ldb: Int) throws -> Bool {
+        let info = LAPACKE_dgels(rowMajor, char("N"), Int32(m), Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb))
+        try check(info, "dgels")
+        return info == 0
+    }
+
+    /// Reciprocal 1-norm condition estimate of the upper-triangular `n×n` matrix in `a`.
+    static func triangularReciprocalCondition(n: Int, a: UnsafePointer<Double>, lda: Int) throws -> Double {
+        var rcond = 0.0
+        try check(LAPACKE_dtrcon(rowMajor, char("1"), char("U"), char("N"), Int32(n), a, Int32(lda), &rcond), "dtrcon")
+        return rcond
+    }
+
+    /// Minimum-norm least squares by SVD (`dgelsd`); singular values below
+    /// `rcond × s₁` count as zero. `b` must have `max(m, n)` rows.
+    /// - Returns: the numerical rank; `singularValues` receives min(m, n) values.
+    static func svdLeastSquares(m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                                b: UnsafeMutablePointer<Double>, ldb: Int,
+                                singularValues: UnsafeMutablePointer<Double>, rcond: Double) throws -> Int {
+        var rank: Int32 = 0
+        let info = LAPACKE_dgelsd(rowMajor, Int32(m), Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb),
+                                  singularValues, rcond, &rank)
+        try check(info, "dgelsd")
+        if info > 0 { throw LinearAlgebraError.noConvergence(routine: "dgelsd", info: Int(info)) }
+        return Int(rank)
+    }
+}

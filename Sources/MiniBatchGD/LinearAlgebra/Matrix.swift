@@ -1,0 +1,146 @@
+/// A dense, row-major matrix of `Double`.
+///
+/// Storage is one contiguous array, so a run of rows is itself a contiguous block: that is
+/// what lets a mini-batch be a ``MatrixView`` (a row range) and reach BLAS without a copy.
+/// `Matrix` is a value type with copy-on-write storage.
+public struct Matrix: Equatable, Sendable {
+    /// Number of rows.
+    public let rows: Int
+    /// Number of columns.
+    public let columns: Int
+    /// The elements in row-major order: element (i, j) is at `i * columns + j`.
+    public internal(set) var elements: [Double]
+
+    /// A matrix with every element equal to `value`.
+    /// - Throws: ``MatrixError/negativeDimension(rows:columns:)`` for a negative size.
+    public init(rows: Int, columns: Int, repeating value: Double = 0) throws {
+        guard rows >= 0, columns >= 0 else { throw MatrixError.negativeDimension(rows: rows, columns: columns) }
+        self.init(uncheckedRows: rows, columns: columns, elements: Array(repeating: value, count: rows * columns))
+    }
+
+    /// A matrix over row-major `elements`.
+    /// - Throws: ``MatrixError/elementCount(rows:columns:count:)`` when `elements.count != rows * columns`.
+    public init(rows: Int, columns: Int, elements: [Double]) throws {
+        guard rows >= 0, columns >= 0 else { throw MatrixError.negativeDimension(rows: rows, columns: columns) }
+        guard elements.count == rows * columns else {
+            throw MatrixError.elementCount(rows: rows, columns: columns, count: elements.count)
+        }
+        self.init(uncheckedRows: rows, columns: columns, elements: elements)
+    }
+
+    /// A matrix from an array of rows.
+    /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` when rows differ in length.
+    public init(_ rowArrays: [[Double]]) throws {
+        let columns = rowArrays.first?.count ?? 0
+        var elements: [Double] = []
+        elements.reserveCapacity(rowArrays.count * columns)
+        for (index, row) in rowArrays.enumerated() {
+            guard row.count == columns else {
+                throw MatrixError.raggedRows(row: index, expected: columns, actual: row.count)
+            }
+            elements.append(contentsOf: row)
+        }
+        self.init(uncheckedRows: rowArrays.count, columns: columns, elements: elements)
+    }
+
+    /// A one-column matrix holding `values`.
+    public init(column values: [Double]) {
+        self.init(uncheckedRows: values.count, columns: 1, elements: values)
+    }
+
+    init(uncheckedRows rows: Int, columns: Int, elements: [Double]) {
+        self.rows = rows
+        self.columns = columns
+        self.elements = elements
+    }
+
+    static func zeros(_ rows: Int, _ columns: Int) -> Matrix {
+        Matrix(uncheckedRows: rows, columns: columns, elements: Array(repeating: 0, count: rows * columns))
+    }
+
+    /// The element at zero-based (`row`, `column`). Out-of-range indices trap, as for arrays.
+    public subscript(row: Int, column: Int) -> Double {
+        get {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index out of range")
+            return elements[row * columns + column]
+        }
+        set {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index out of range")
+            elements[row * columns + column] = newValue
+        }
+    }
+
+    /// A copy of row `index`.
+    public func row(_ index: Int) -> [Double] {
+        Array(elements[index * columns ..< (index + 1) * columns])
+    }
+
+    /// A copy of column `index`.
+    /// - Complexity: O(rows).
+    public func column(_ index: Int) -> [Double] {
+        (0 ..< rows).map { elements[$0 * columns + index] }
+    }
+
+    /// The transpose.
+    /// - Complexity: O(rows × columns).
+    public var transposed: Matrix {
+        var result = Matrix.zeros(columns, rows)
+        for i in 0 ..< rows {
+            for j in 0 ..< columns { result.elements[j * rows + i] = elements[i * columns + j] }
+        }
+        return result
+    }
+
+    /// The whole matrix as a view.
+    public var view: MatrixView { MatrixView(unchecked: self, rows: 0 ..< rows) }
+
+    /// A view of the rows in `range`, sharing this matrix's storage (no copy).
+    /// - Throws: ``MatrixError/rowRangeOutOfBounds(lower:upper:rows:)``.
+    /// - Complexity: O(1).
+    public func rows(_ range: Range<Int>) throws -> MatrixView {
+        guard range.lowerBound >= 0, range.upperBound <= rows else {
+            throw MatrixError.rowRangeOutOfBounds(lower: range.lowerBound, upper: range.upperBound, rows: rows)
+        }
+        return MatrixView(unchecked: self, rows: range)
+    }
+
+    /// A new matrix holding the rows at `indices`, in that order.
+    /// - Complexity: O(indices.count × columns).
+    public func gatheringRows<C: Collection>(_ indices: C) throws -> Matrix where C.Element == Int {
+        var result: [Double] = []
+        result.reserveCapacity(indices.count * columns)
+        for index in indices {
+            guard index >= 0, index < rows else {
+                throw MatrixError.rowRangeOutOfBounds(lower: index, upper: index + 1, rows: rows)
+            }
+            result.append(contentsOf: elements[index * columns ..< (index + 1) * columns])
+        }
+        return Matrix(uncheckedRows: indices.count, columns: columns, elements: result)
+    }
+
+    /// Throws ``MatrixError/nonFinite(argument:row:column:value:)`` at the first NaN or infinity.
+    /// - Parameter argument: the name reported in the error.
+    public func validateFinite(argument: String) throws {
+        try view.validateFinite(argument: argument)
+    }
+
+    func withUnsafePointer<R>(_ body: (UnsafePointer<Double>) throws -> R) rethrows -> R {
+        try elements.withUnsafeBufferPointer { try body($0.baseAddress!) }
+    }
+
+    mutating func withUnsafeMutablePointer<R>(_ body: (UnsafeMutablePointer<Double>) throws -> R) rethrows -> R {
+        try elements.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+    }
+}
+
+extension Matrix: CustomStringConvertible {
+    public var description: String {
+        var lines: [String] = []
+        for i in 0 ..< Swift.min(rows, 12) {
+            let values = (0 ..< Swift.min(columns, 8)).map { String(elements[i * columns + $0]) }
+            lines.append("[" + values.joined(separator: ", ") + (columns > 8 ? ", …" : "") + "]")
+        }
+        if rows > 12 { lines.append("… (\(rows) rows)") }
+        return "Matrix \(rows)×\(columns)\n" + lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,75 @@
+/// The arithmetic of a linear model on one block of rows, over raw pointers.
+///
+/// Everything that computes a hypothesis, a residual, a cost or a gradient (the public
+/// ``Objective`` functions, the trainer's inner loop, the closed form's statistics) goes
+/// through these few functions, so there is one code path to test. Nothing here allocates.
+///
+/// Shapes: X is `rows×p` (leading dimension `p`), Y and R are `rows×k`, W is `p×k`, c has `k`
+/// entries. One output (`k == 1`) uses `dgemv`; several use `dgemm`.
+enum LinearKernel {
+    /// R ← X·W + 1·cᵀ − Y (the residual of the hypothesis), or X·W + 1·cᵀ when `y` is nil.
+    @inline(__always)
+    static func residual(rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>?,
+                         weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
+                         into r: UnsafeMutablePointer<Double>) {
+        // Seed R with c − y so one BLAS call with β = 1 finishes the job.
+        if k == 1 {
+            let c = offset[0]
+            if let y { for i in 0 ..< rows { r[i] = c - y[i] } } else { r.update(repeating: c, count: rows) }
+            BLAS.gemv(transpose: false, m: rows, n: p, alpha: 1, a: x, lda: p, x: weights, beta: 1, y: r)
+        } else {
+            for i in 0 ..< rows {
+                let row = i * k
+                if let y { for o in 0 ..< k { r[row + o] = offset[o] - y[row + o] } } else { for o in 0 ..< k { r[row + o] = offset[o] } }
+            }
+            BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: k, k: p, alpha: 1,
+                      a: x, lda: p, b: weights, ldb: k, beta: 1, c: r, ldc: k)
+        }
+    }
+
+    /// ½‖R‖² over `count` residuals.
+    @inline(__always)
+    static func halfSquaredNorm(_ count: Int, _ r: UnsafePointer<Double>) -> Double {
+        0.5 * BLAS.dot(count, r, 1, r, 1)
+    }
+
+    /// G ← β·G + α·XᵀR and g_c ← β·g_c + α·1ᵀR (the gradient of ½‖R‖² with respect to W and c).
+    @inline(__always)
+    static func gradient(rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, residual r: UnsafePointer<Double>,
+                         alpha: Double, beta: Double,
+                         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>) {
+        if k == 1 {
+            BLAS.gemv(transpose: true, m: rows, n: p, alpha: alpha, a: x, lda: p, x: r, beta: beta, y: g)
+            var sum = 0.0
+            for i in 0 ..< rows { sum += r[i] }
+            gc[0] = beta * gc[0] + alpha * sum
+        } else {
+            BLAS.gemm(transposeA: true, transposeB: false, m: p, n: k, k: rows, alpha: alpha,
+                      a: x, lda: p, b: r, ldb: k, beta: beta, c: g, ldc: k)
+            for o in 0 ..< k { gc[o] *= beta }
+            for i in 0 ..< rows {
+                let row = i * k
+                for o in 0 ..< k { gc[o] += alpha * r[row + o] }
+            }
+        }
+    }
+
+    /// ½‖X·W + 1·cᵀ − Y‖² per output over all rows, computed in blocks of `scratchRows` rows
+    /// through `scratch` (at least `scratchRows × k` elements), added into `sums` (k entries).
+    static func halfSquaredResiduals(rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+                                     weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
+                                     scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
+                                     into sums: UnsafeMutablePointer<Double>) {
+        var start = 0
+        while start < rows {
+            let count = min(scratchRows, rows - start)
+            residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: scratch)
+            if k == 1 {
+                sums[0] += halfSquaredNorm(count, scratch)
+            } else {
+                for o in 0 ..< k { sums[o] += 0.5 * BLAS.dot(count, scratch + o, k, scratch + o, k) }
+            }
+            start += count
+        }
+    }
+}

@@ -1,0 +1,136 @@
+/// The least-squares objective of a linear model: hypothesis, cost and gradient, on BLAS.
+///
+/// With X the n×p features, Y the n×k targets and θ = (W, c):
+/// - hypothesis h = X·W + 1·cᵀ;
+/// - cost J = ½·‖h − Y‖², summed, or divided by n for ``Reduction/mean``;
+/// - gradient ∂J/∂W = Xᵀ(h − Y) and ∂J/∂c = 1ᵀ(h − Y), scaled the same way.
+///
+/// The allocating functions return new matrices; the `into:` variants write into storage the
+/// caller owns and allocate nothing, for use in loops.
+public enum Objective {
+    /// The predictions X·W + c for every row of `features`.
+    /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` when
+    ///   the feature count differs from the parameters'.
+    /// - Complexity: O(n·p·k), one `dgemv` (k = 1) or `dgemm`.
+    public static func hypothesis(_ features: MatrixView, _ parameters: Parameters) throws -> Matrix {
+        var output = Matrix.zeros(features.rows, parameters.outputCount)
+        try hypothesis(features, parameters, into: &output)
+        return output
+    }
+
+    /// ``hypothesis(_:_:)`` written into `output` (n×k), without allocating.
+    public static func hypothesis(_ features: MatrixView, _ parameters: Parameters, into output: inout Matrix) throws {
+        try checkFeatures("hypothesis", features, parameters)
+        try checkShape("hypothesis", "output", output, rows: features.rows, columns: parameters.outputCount)
+        guard features.rows > 0 else { return }
+        run(features, nil, parameters, &output)
+    }
+
+    /// The cost ½·‖X·W + c − Y‖², reduced by `reduction`, summed over outputs.
+    /// - Complexity: O(n·p·k); allocates one n×k residual.
+    public static func cost(features: MatrixView, targets: MatrixView, parameters: Parameters,
+                            reduction: Reduction = .mean) throws -> Double {
+        var residual = Matrix.zeros(features.rows, parameters.outputCount)
+        var unusedGradient = Parameters.zeros(features: parameters.featureCount, outputs: parameters.outputCount)
+        return try Self.gradient(features: features, targets: targets, parameters: parameters, reduction: reduction,
+                                 into: &unusedGradient, residual: &residual)
+    }
+
+    /// The gradient of ``cost(features:targets:parameters:reduction:)`` with respect to the
+    /// coefficients and intercepts (the intercept gradient is computed even for a model that
+    /// has none; ignore it there).
+    /// - Complexity: O(n·p·k); two BLAS calls.
+    public static func gradient(features: MatrixView, targets: MatrixView, parameters: Parameters,
+                                reduction: Reduction = .mean) throws -> Parameters {
+        var residual = Matrix.zeros(features.rows, parameters.outputCount)
+        var gradient = Parameters.zeros(features: parameters.featureCount, outputs: parameters.outputCount)
+        _ = try self.gradient(features: features, targets: targets, parameters: parameters, reduction: reduction,
+                              into: &gradient, residual: &residual)
+        return gradient
+    }
+
+    /// Writes the gradient into `gradient` and the residual h − Y into `residual` (n×k), and
+    /// returns the cost, without allocating.
+    /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for any
+    ///   shape that does not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
+    @discardableResult
+    public static func gradient(features: MatrixView, targets: MatrixView, parameters: Parameters, reduction: Reduction,
+                                into gradient: inout Parameters, residual: inout Matrix) throws -> Double {
+        let n = features.rows, p = parameters.featureCount, k = parameters.outputCount
+        try checkFeatures("gradient", features, parameters)
+        try checkShape("gradient", "targets", targets.base, rows: n, columns: k, actualRows: targets.rows)
+        try checkShape("gradient", "residual", residual, rows: n, columns: k)
+        try checkShape("gradient", "gradient.coefficients", gradient.coefficients, rows: p, columns: k)
+        guard gradient.intercept.count == k else {
+            throw MatrixError.dimensionMismatch(operation: "gradient", argument: "gradient.intercept",
+                                                expected: "\(k) values", actual: "\(gradient.intercept.count)")
+        }
+        guard n > 0 else { throw DataError.tooFewRows(argument: "features", rows: 0, minimum: 1) }
+        run(features, targets, parameters, &residual)
+        let scale = reduction.scale(rows: n)
+        residual.withUnsafePointer { r in
+            features.withUnsafePointer { x in
+                gradient.coefficients.withUnsafeMutablePointer { g in
+                    gradient.intercept.withUnsafeMutableBufferPointer { gc in
+                        LinearKernel.gradient(rows: n, p: p, k: k, x: x, residual: r, alpha: scale, beta: 0,
+                                              weightGradient: g, offsetGradient: gc.baseAddress!)
+                    }
+                }
+            }
+        }
+        return scale * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
+    }
+
+    private static func run(_ features: MatrixView, _ targets: MatrixView?, _ parameters: Parameters, _ output: inout Matrix) {
+        let n = features.rows, p = parameters.featureCount, k = parameters.outputCount
+        features.withUnsafePointer { x in
+            parameters.coefficients.withUnsafePointer { w in
+                parameters.intercept.withUnsafeBufferPointer { c in
+                    output.withUnsafeMutablePointer { r in
+                        if let targets {
+                            targets.withUnsafePointer { y in
+                                LinearKernel.residual(rows: n, p: p, k: k, x: x, y: y, weights: w, offset: c.baseAddress!, into: r)
+                            }
+                        } else {
+                            LinearKernel.residual(rows: n, p: p, k: k, x: x, y: nil, weights: w, offset: c.baseAddress!, into: r)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func checkFeatures(_ operation: String, _ features: MatrixView, _ parameters: Parameters) throws {
+        guard features.columns == parameters.featureCount else {
+            throw MatrixError.dimensionMismatch(operation: operation, argument: "features",
+                                                expected: "\(parameters.featureCount) columns (one per coefficient row)",
+                                                actual: "\(features.columns)")
+        }
+    }
+
+    private static func checkShape(_ operation: String, _ argument: String, _ matrix: Matrix, rows: Int, columns: Int,
+                                   actualRows: Int? = nil) throws {
+        let actualRows = actualRows ?? matrix.rows
+        guard actualRows == rows, matrix.columns == columns else {
+            throw MatrixError.dimensionMismatch(operation: operation, argument: argument, expected: "\(rows)×\(columns)",
+                                                actual: "\(actualRows)×\(matrix.columns)")
+        }
+    }
+}
+
+extension Objective {
+    /// ``hypothesis(_:_:)`` over a whole matrix.
+    public static func hypothesis(_ features: Matrix, _ parameters: Parameters) throws -> Matrix {
+        try hypothesis(features.view, parameters)
+    }
+
+    /// ``cost(features:targets:parameters:reduction:)`` over whole matrices.
+    public static func cost(features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean) throws -> Double {
+        try cost(features: features.view, targets: targets.view, parameters: parameters, reduction: reduction)
+    }
+
+    /// ``gradient(features:targets:parameters:reduction:)`` over whole matrices.
+    public static func gradient(features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean) throws -> Parameters {
+        try gradient(features: features.view, targets: targets.view, parameters: parameters, reduction: reduction)
+    }
+}
