@@ -45,6 +45,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     case notPositiveDefinite(routine: String, order: Int)
     /// The singular value decomposition did not converge.
     case noConvergence(routine: String, info: Int)
+    /// An argument of a solver is out of range.
+    case invalidArgument(argument: String, value: String, requirement: String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             return "\(routine): the matrix is not positive definite (leading minor of order \(order) failed)"
         case let .noConvergence(routine, info):
             return "\(routine): the SVD did not converge (\(info) off-diagonal elements remained)"
+        case let .invalidArgument(argument, value, requirement):
+            return "\(argument) = \(value) is invalid: \(requirement)"
         }
     }
 }

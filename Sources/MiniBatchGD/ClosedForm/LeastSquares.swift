@@ -1,0 +1,101 @@
+/// The closed-form least-squares solve: the exact minimizer that gradient descent approaches.
+///
+/// Minimizes ‖Y − X·W − 1·cᵀ‖² + λ·‖D·W‖² (λ = `ridge`, D = identity or the features'
+/// standard deviations, the intercept never penalized) by one of four methods, all on the
+/// centred, column-equilibrated design Z (see ``Method``).
+public enum LeastSquares {
+    /// How the linear system is solved.
+    public enum Method: String, Sendable, CaseIterable, Equatable {
+        /// Cholesky when it succeeds and the design is well conditioned (estimated κ(Z)² ≤ 10⁴,
+        /// so at most about two digits fewer than QR); else QR when Z has full rank; else SVD.
+        /// ``Solution/fallbackReasons`` says why a method was passed over.
+        case auto
+        /// Normal equations ZᵀZ·θ = Zᵀy: one `dsyrk` pass over the data (never holding Z whole),
+        /// then `dposv`-style `dpotrf` + `dpotrs`. Fastest; loses digits as κ(Z)².
+        case cholesky
+        /// Householder QR of Z (`dgels`). Loses digits as κ(Z) only.
+        case qr
+        /// Rank-revealing SVD of Z (`dgelsd`): singular values below `rankTolerance × σ₁` count
+        /// as zero, and the minimum-norm solution (in Z's coordinates) is returned.
+        case svd
+    }
+
+    /// The units in which the ridge penalty measures the coefficients.
+    public enum PenaltyUnits: String, Sendable, Equatable {
+        /// λ·‖W‖²: the coefficients as reported.
+        case original
+        /// λ·‖σ ⊙ W‖², σ the features' standard deviations: the penalty of a model fitted on
+        /// standardized features (what gradient descent with `standardize` penalizes).
+        case standardized
+    }
+
+    /// Solves the least-squares problem for `data`.
+    /// - Parameters:
+    ///   - data: the rows to fit; every target column is solved at once.
+    ///   - method: ``Method/auto`` unless you need a specific factorization.
+    ///   - fitIntercept: fit an unpenalized intercept per target.
+    ///   - ridge: λ ≥ 0, the L2 penalty weight (0: ordinary least squares).
+    ///   - penaltyUnits: how the penalty measures the coefficients.
+    ///   - rankTolerance: relative threshold under which a singular value (SVD) or the
+    ///     reciprocal condition of R (QR) counts as rank loss; default max(n, p)·ε.
+    /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
+    ///   `cholesky` or `qr` meets dependent columns; ``LinearAlgebraError/invalidArgument(argument:value:requirement:)``
+    ///   for a bad `ridge` or `rankTolerance`; ``LinearAlgebraError/lapackFailure(routine:info:)``
+    ///   if LAPACK itself fails.
+    /// - Complexity: O(n·p² + p³) for every method; `cholesky` reads the data in blocks, the
+    ///   others copy it once.
+    public static func solve(_ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
+                             penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil) throws -> Solution {
+        guard ridge.isFinite, ridge >= 0 else {
+            throw LinearAlgebraError.invalidArgument(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
+        }
+        if let rankTolerance, !(rankTolerance.isFinite && rankTolerance > 0 && rankTolerance < 1) {
+            throw LinearAlgebraError.invalidArgument(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
+        }
+        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits)
+        let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
+        let solver = Solver(data: data, design: design, tolerance: tolerance)
+
+        var reasons: [String] = []
+        let factorization: Factorization
+        switch method {
+        case .cholesky:
+            factorization = try solver.cholesky().get()
+        case .qr:
+            factorization = try solver.qr().get()
+        case .svd:
+            factorization = try solver.svd()
+        case .auto:
+            switch solver.cholesky(maximumGramCondition: 1e4) {
+            case let .success(result):
+                factorization = result
+            case let .failure(reason):
+                reasons.append("cholesky: \(reason)")
+                switch solver.qr() {
+                case let .success(result):
+                    factorization = result
+                case let .failure(reason):
+                    reasons.append("qr: \(reason)")
+                    factorization = try solver.svd()
+                }
+            }
+        }
+        let parameters = design.originalParameters(factorization.zCoefficients)
+        let statistics = Statistics(data: data, design: design, parameters: parameters, factorization: factorization)
+        return Solution(parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
+                        fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
+                        singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics)
+    }
+}
+
+/// What a factorization hands to the statistics: Z's coefficients and, when it has them,
+/// (ZᵀZ)⁻¹ for the covariance of the estimates.
+struct Factorization {
+    let method: LeastSquares.Method
+    let zCoefficients: [Double]
+    let rank: Int
+    let conditionNumber: Double
+    let singularValues: [Double]?
+    /// Full symmetric (ZᵀZ)⁻¹, p×p; nil for a penalized or rank-deficient fit.
+    let inverseGram: [Double]?
+}

@@ -1,0 +1,61 @@
+/// A gradient-descent fit set beside the exact solution of the same problem.
+public struct ReferenceComparison: Sendable {
+    /// The gradient-descent run.
+    public let run: TrainingRun
+    /// Parameters found by gradient descent, in original units.
+    public let gradientDescent: Parameters
+    /// The closed-form solution of the same objective (same rows, intercept and penalty).
+    public let reference: LeastSquares.Solution
+    /// ‖θ_GD − θ_ref‖ / ‖θ_ref‖ over intercepts and coefficients together (absolute when θ_ref = 0).
+    public let parameterRelativeDifference: Double
+    /// The objective (reduced cost plus penalty) at each solution, on the training rows.
+    public let gradientDescentCost: Double
+    public let referenceCost: Double
+    /// (J_GD − J_ref) / J_ref: how far above the optimum gradient descent stopped (absolute when J_ref = 0).
+    public var costRelativeDifference: Double {
+        referenceCost > 0 ? (gradientDescentCost - referenceCost) / referenceCost : gradientDescentCost - referenceCost
+    }
+}
+
+extension LinearRegression {
+    /// Fits by gradient descent, then solves the same problem in closed form and measures the gap.
+    ///
+    /// The reference minimizes exactly what the descent minimizes: the same training rows
+    /// (without a held-out validation part), the same intercept, and the L2 penalty translated
+    /// to ``LeastSquares`` (λ·n under the mean reduction, λ under the sum; in standardized
+    /// units when standardizing).
+    /// - Throws: whatever ``fit(_:using:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:)`` throws.
+    public mutating func fitAndCompare(_ data: Dataset, using configuration: GradientDescent,
+                                       method: LeastSquares.Method = .auto) throws -> ReferenceComparison {
+        let outcome = try fitReturningTrainingRows(data, using: configuration)
+        let train = outcome.trainingData
+        let n = Double(train.rows)
+        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * n : configuration.l2Penalty
+        let reference = try LeastSquares.solve(train, method: method, fitIntercept: fitIntercept, ridge: ridge,
+                                               penaltyUnits: configuration.standardize ? .standardized : .original)
+        func objective(_ parameters: Parameters) throws -> Double {
+            let cost = try Objective.cost(features: train.features, targets: train.targets, parameters: parameters,
+                                          reduction: configuration.reduction)
+            guard configuration.l2Penalty > 0 else { return cost }
+            let scale = outcome.standardizer?.scale ?? Standardizer(fitting: train.features).scale
+            var squares = 0.0
+            for j in 0 ..< parameters.featureCount {
+                let d = configuration.standardize ? scale[j] : 1
+                for o in 0 ..< parameters.outputCount {
+                    let w = parameters.coefficients[j, o] * d
+                    squares += w * w
+                }
+            }
+            return cost + 0.5 * configuration.l2Penalty * squares
+        }
+        let found = outcome.parameters.stacked, exact = reference.parameters.stacked
+        var difference = 0.0, size = 0.0
+        for index in found.indices {
+            difference += (found[index] - exact[index]) * (found[index] - exact[index])
+            size += exact[index] * exact[index]
+        }
+        return ReferenceComparison(run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
+                                   parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
+                                   gradientDescentCost: try objective(outcome.parameters), referenceCost: try objective(reference.parameters))
+    }
+}

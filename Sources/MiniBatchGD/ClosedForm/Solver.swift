@@ -1,0 +1,123 @@
+/// The three factorizations behind ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:)``.
+///
+/// `cholesky` and `qr` return a failure (a ``LinearAlgebraError``) instead of throwing when Z is
+/// rank-deficient to their working precision, so that `auto` can fall back and an explicit
+/// request can throw it.
+struct Solver {
+    let data: Dataset
+    let design: Design
+    let tolerance: Double
+
+    private var p: Int { design.p }
+    private var k: Int { design.k }
+
+    /// Rank is at most n − 1 with an intercept: fewer rows than unknowns cannot have full rank
+    /// unless the penalty supplies the missing equations.
+    private var tooFewRows: Bool { !design.isPenalized && design.n - design.interceptColumns < p }
+
+    private func rankFailure(_ method: String, rank: Int, condition: Double) -> Result<Factorization, LinearAlgebraError> {
+        .failure(.rankDeficient(method: method, rank: rank, columns: p, conditionEstimate: condition))
+    }
+
+    /// - Parameter maximumGramCondition: reject (for `auto`) a Gram matrix whose estimated
+    ///   condition number is above this; an explicit request only rejects numerical singularity.
+    func cholesky(maximumGramCondition: Double? = nil) -> Result<Factorization, LinearAlgebraError> {
+        if tooFewRows { return rankFailure("cholesky", rank: design.n - design.interceptColumns, condition: .infinity) }
+        var (gram, moment) = design.normalEquations(data)
+        let oneNorm = gram.withUnsafeBufferPointer { LAPACK.symmetricOneNorm(n: p, a: $0.baseAddress!, lda: p) }
+        do {
+            try gram.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }
+        } catch LinearAlgebraError.notPositiveDefinite(_, let order) {
+            return rankFailure("cholesky", rank: order - 1, condition: .infinity)
+        } catch {
+            return .failure(error as! LinearAlgebraError)
+        }
+        do {
+            let reciprocal = try gram.withUnsafeBufferPointer {
+                try LAPACK.choleskyReciprocalCondition(n: p, factor: $0.baseAddress!, lda: p, oneNorm: oneNorm)
+            }
+            let condition = reciprocal > 0 ? (1 / reciprocal).squareRoot() : .infinity
+            // κ(ZᵀZ) = κ(Z)²: singular to working precision once it nears 1/ε.
+            if reciprocal < tolerance * Double(p) {
+                return rankFailure("cholesky", rank: p - 1, condition: condition)
+            }
+            if let limit = maximumGramCondition, reciprocal < 1 / limit {
+                return .failure(.rankDeficient(method: "cholesky (condition above the auto limit)", rank: p, columns: p, conditionEstimate: condition))
+            }
+            try gram.withUnsafeBufferPointer { g in
+                try moment.withUnsafeMutableBufferPointer { try LAPACK.choleskySolve(n: p, nrhs: k, factor: g.baseAddress!, lda: p, b: $0.baseAddress!, ldb: k) }
+            }
+            let inverse = design.isPenalized ? nil : try inverseFromFactor(gram)
+            return .success(Factorization(method: .cholesky, zCoefficients: moment, rank: p, conditionNumber: condition,
+                                          singularValues: nil, inverseGram: inverse))
+        } catch {
+            return .failure(error as! LinearAlgebraError)
+        }
+    }
+
+    func qr() -> Result<Factorization, LinearAlgebraError> {
+        if tooFewRows { return rankFailure("qr", rank: design.n - design.interceptColumns, condition: .infinity) }
+        var (a, rows, b, _) = design.augmentedSystem(data)
+        do {
+            let fullRank = try a.withUnsafeMutableBufferPointer { a in
+                try b.withUnsafeMutableBufferPointer { b in
+                    try LAPACK.qrLeastSquares(m: rows, n: p, nrhs: k, a: a.baseAddress!, lda: p, b: b.baseAddress!, ldb: k)
+                }
+            }
+            if !fullRank { return rankFailure("qr", rank: p - 1, condition: .infinity) }
+            let reciprocal = try a.withUnsafeBufferPointer { try LAPACK.triangularReciprocalCondition(n: p, a: $0.baseAddress!, lda: p) }
+            let condition = reciprocal > 0 ? 1 / reciprocal : .infinity
+            if reciprocal < tolerance { return rankFailure("qr", rank: p - 1, condition: condition) }
+            // RᵀR = ZᵀZ, so R is the Cholesky factor of the Gram matrix.
+            var r = [Double](repeating: 0, count: p * p)
+            for i in 0 ..< p { for j in i ..< p { r[i * p + j] = a[i * p + j] } }
+            let inverse = design.isPenalized ? nil : try inverseFromFactor(r)
+            return .success(Factorization(method: .qr, zCoefficients: Array(b[0 ..< p * k]), rank: p, conditionNumber: condition,
+                                          singularValues: nil, inverseGram: inverse))
+        } catch {
+            return .failure(error as! LinearAlgebraError)
+        }
+    }
+
+    func svd() throws -> Factorization {
+        var (a, rows, b, _) = design.augmentedSystem(data)
+        // The Gram matrix for standard errors, taken before dgelsd destroys Z.
+        var gram: [Double]?
+        if !design.isPenalized {
+            var g = [Double](repeating: 0, count: p * p)
+            a.withUnsafeBufferPointer { z in
+                g.withUnsafeMutableBufferPointer {
+                    BLAS.syrkTransposed(n: p, k: rows, alpha: 1, a: z.baseAddress!, lda: p, beta: 0, c: $0.baseAddress!, ldc: p)
+                }
+            }
+            gram = g
+        }
+        var singular = [Double](repeating: 0, count: Swift.min(rows, p))
+        let rank = try a.withUnsafeMutableBufferPointer { a in
+            try b.withUnsafeMutableBufferPointer { b in
+                try singular.withUnsafeMutableBufferPointer { s in
+                    try LAPACK.svdLeastSquares(m: rows, n: p, nrhs: k, a: a.baseAddress!, lda: p, b: b.baseAddress!, ldb: k,
+                                               singularValues: s.baseAddress!, rcond: tolerance)
+                }
+            }
+        }
+        let smallest = singular.count < p ? 0 : singular.last ?? 0
+        let condition = smallest > 0 ? singular[0] / smallest : .infinity
+        // A Gram matrix that is not numerically positive definite has no usable inverse: no standard errors.
+        var inverse: [Double]?
+        if rank == p, var g = gram,
+           (try? g.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }) != nil {
+            inverse = try? inverseFromFactor(g)
+        }
+        return Factorization(method: .svd, zCoefficients: Array(b[0 ..< p * k]), rank: rank, conditionNumber: condition,
+                             singularValues: singular, inverseGram: inverse)
+    }
+
+    /// (UᵀU)⁻¹ as a full symmetric matrix, from the upper Cholesky factor U.
+    private func inverseFromFactor(_ factor: [Double]) throws -> [Double] {
+        var inverse = factor
+        try inverse.withUnsafeMutableBufferPointer { try LAPACK.choleskyInverse(n: p, a: $0.baseAddress!, lda: p) }
+        for i in 0 ..< p { for j in 0 ..< i { inverse[i * p + j] = inverse[j * p + i] } }
+        return inverse
+    }
+}

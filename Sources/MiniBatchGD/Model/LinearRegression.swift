@@ -1,0 +1,102 @@
+/// A linear regression model y ≈ xᵀW + c, fitted by gradient descent or in closed form.
+///
+/// ```swift
+/// var model = LinearRegression()
+/// let run = try model.fit(data.train, using: GradientDescent(batchSize: 32, epochs: 50, learningRate: 0.05, standardize: true))
+/// let metrics = try model.evaluate(data.test)
+/// ```
+public struct LinearRegression: Sendable {
+    /// Fit an intercept c (default). Without it the model is y ≈ xᵀW.
+    public var fitIntercept: Bool
+    /// The fitted coefficients and intercepts in original units, or nil before fitting.
+    public private(set) var parameters: Parameters?
+    /// The standardization used by the last gradient-descent fit, if any (informational: the
+    /// parameters are already in original units).
+    public private(set) var standardizer: Standardizer?
+    /// Feature names of the data the model was fitted on.
+    public private(set) var featureNames: [String] = []
+    /// Target names of the data the model was fitted on.
+    public private(set) var targetNames: [String] = []
+
+    /// An unfitted model.
+    public init(fitIntercept: Bool = true) {
+        self.fitIntercept = fitIntercept
+    }
+
+    /// A model with known parameters, e.g. loaded from a file.
+    public init(parameters: Parameters, fitIntercept: Bool = true, featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
+        self.fitIntercept = fitIntercept
+        self.parameters = parameters
+        self.featureNames = featureNames ?? (1 ... Swift.max(parameters.featureCount, 1)).map { "x\($0)" }
+        self.targetNames = targetNames ?? (1 ... Swift.max(parameters.outputCount, 1)).map { "y\($0)" }
+        try parameters.coefficients.validateFinite(argument: "coefficients")
+        try Matrix(column: parameters.intercept).validateFinite(argument: "intercept")
+    }
+
+    /// p×k coefficients in original units (an empty matrix before fitting).
+    public var coefficients: Matrix { parameters?.coefficients ?? Matrix.zeros(0, 0) }
+    /// k intercepts in original units (empty before fitting).
+    public var intercept: [Double] { parameters?.intercept ?? [] }
+
+    /// Trains by gradient descent, replacing the parameters.
+    /// - Parameters:
+    ///   - data: the training rows.
+    ///   - configuration: batch size, epochs, learning rate and the rest.
+    /// - Returns: the run's history and shape.
+    /// - Throws: ``TrainingError`` for a bad configuration, divergence or cancellation;
+    ///   ``DataError`` for a bad validation fraction. The model is unchanged when it throws.
+    /// - Complexity: O(epochs · n · p · k); scratch memory O(batch · (p + k) + p·k), plus the
+    ///   row permutation when shuffling. X is never copied (unless a validation part is held out).
+    @discardableResult
+    public mutating func fit(_ data: Dataset, using configuration: GradientDescent) throws -> TrainingRun {
+        try fitReturningTrainingRows(data, using: configuration).run
+    }
+
+    mutating func fitReturningTrainingRows(_ data: Dataset, using configuration: GradientDescent) throws -> Trainer.Outcome {
+        var start: Parameters?
+        if configuration.warmStart {
+            guard let current = parameters else { throw ModelError.notFitted }
+            guard current.featureCount == data.featureCount, current.outputCount == data.outputCount else {
+                throw TrainingError.warmStartMismatch(expectedFeatures: data.featureCount, expectedOutputs: data.outputCount,
+                                                      features: current.featureCount, outputs: current.outputCount)
+            }
+            start = current
+        }
+        let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept).fit(data, start: start)
+        parameters = outcome.parameters
+        standardizer = outcome.standardizer
+        featureNames = data.featureNames
+        targetNames = data.targetNames
+        return outcome
+    }
+
+    /// Fits in closed form (see ``LeastSquares``), replacing the parameters.
+    @discardableResult
+    public mutating func fit(_ data: Dataset, method: LeastSquares.Method, ridge: Double = 0) throws -> LeastSquares.Solution {
+        let solution = try LeastSquares.solve(data, method: method, fitIntercept: fitIntercept, ridge: ridge)
+        parameters = solution.parameters
+        standardizer = nil
+        featureNames = data.featureNames
+        targetNames = data.targetNames
+        return solution
+    }
+
+    /// Predictions for each row of `features` (n×k).
+    /// - Throws: ``ModelError/notFitted`` or ``ModelError/featureCountMismatch(expected:actual:)``.
+    public func predict(_ features: Matrix) throws -> Matrix {
+        guard let parameters else { throw ModelError.notFitted }
+        guard features.columns == parameters.featureCount else {
+            throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: features.columns)
+        }
+        return try Objective.hypothesis(features, parameters)
+    }
+
+    /// Error measures of the model's predictions on `data`.
+    public func evaluate(_ data: Dataset) throws -> RegressionMetrics {
+        guard let parameters else { throw ModelError.notFitted }
+        guard data.outputCount == parameters.outputCount else {
+            throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
+        }
+        return try RegressionMetrics(predictions: predict(data.features), targets: data.targets)
+    }
+}

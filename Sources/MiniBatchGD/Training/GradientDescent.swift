@@ -1,0 +1,152 @@
+/// The configuration of a gradient-descent fit: batch size, epochs, learning rate and the
+/// options around them.
+///
+/// The defaults give a well-behaved mini-batch descent: mean reduction, shuffling every epoch
+/// from seed 0, constant rate, no momentum, no penalty, no early stopping. The seed article's
+/// configuration is ``seedArticle``.
+public struct GradientDescent: Equatable, Sendable {
+    /// Rows per step: ``BatchSize/full`` (batch descent), 1 (stochastic) or a mini-batch size.
+    public var batchSize: BatchSize
+    /// Maximum number of passes over the training rows.
+    public var epochs: Int
+    /// The initial step size η₀.
+    public var learningRate: Double
+    /// How a batch's per-sample gradients combine: ``Reduction/mean`` or ``Reduction/sum``.
+    public var reduction: Reduction
+    /// Standardize features (fit on the training rows) and descend in standardized units; the
+    /// fitted model reports coefficients in original units. X is never copied for this.
+    public var standardize: Bool
+    /// Row order of each epoch.
+    public var shuffle: Shuffle
+    /// Learning-rate decay over epochs.
+    public var schedule: LearningRateSchedule
+    /// Momentum, if any.
+    public var momentum: Momentum
+    /// L2 (ridge) penalty λ: adds λ/2·‖W‖² to the reduced cost. Never applied to the
+    /// intercept; applied in standardized units when ``standardize`` is on.
+    public var l2Penalty: Double
+    /// Stop early when the monitored cost stops improving.
+    public var earlyStopping: EarlyStopping?
+    /// Start from the model's current parameters instead of zero.
+    public var warmStart: Bool
+    /// Record the cost of every batch in ``History/batchCosts``.
+    public var recordsBatchCosts: Bool
+    /// Stop with ``TrainingError/diverged(epoch:batch:cost:learningRate:)`` once an epoch's
+    /// cost exceeds this multiple of the starting cost.
+    public var divergenceFactor: Double
+
+    public init(batchSize: BatchSize = 32, epochs: Int = 100, learningRate: Double = 0.01, reduction: Reduction = .mean,
+                standardize: Bool = false, shuffle: Shuffle = .everyEpoch(seed: 0), schedule: LearningRateSchedule = .constant,
+                momentum: Momentum = .none, l2Penalty: Double = 0, earlyStopping: EarlyStopping? = nil, warmStart: Bool = false,
+                recordsBatchCosts: Bool = true, divergenceFactor: Double = 1e10) {
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.learningRate = learningRate
+        self.reduction = reduction
+        self.standardize = standardize
+        self.shuffle = shuffle
+        self.schedule = schedule
+        self.momentum = momentum
+        self.l2Penalty = l2Penalty
+        self.earlyStopping = earlyStopping
+        self.warmStart = warmStart
+        self.recordsBatchCosts = recordsBatchCosts
+        self.divergenceFactor = divergenceFactor
+    }
+
+    /// The seed article's configuration: summed gradient, no shuffling, learning rate 0.001,
+    /// batches of 32, 3 epochs. It does not converge on the article's data.
+    public static let seedArticle = GradientDescent(batchSize: 32, epochs: 3, learningRate: 0.001, reduction: .sum, shuffle: .none)
+
+    /// Checks every value against the training set size `rows`.
+    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` naming the property.
+    func validate(rows: Int) throws {
+        if case let .rows(size) = batchSize {
+            guard size >= 1 else {
+                throw TrainingError.invalidArgument(argument: "batchSize", value: "\(size)", requirement: "must be at least 1")
+            }
+            guard size <= rows else {
+                throw TrainingError.invalidArgument(argument: "batchSize", value: "\(size)",
+                                                    requirement: "must not exceed the \(rows) training rows (use .full for batch gradient descent)")
+            }
+        }
+        guard epochs >= 1 else { throw TrainingError.invalidArgument(argument: "epochs", value: "\(epochs)", requirement: "must be at least 1") }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw TrainingError.invalidArgument(argument: "learningRate", value: "\(learningRate)", requirement: "must be a positive number")
+        }
+        try schedule.validate()
+        try momentum.validate()
+        guard l2Penalty.isFinite, l2Penalty >= 0 else {
+            throw TrainingError.invalidArgument(argument: "l2Penalty", value: "\(l2Penalty)", requirement: "must be zero or positive")
+        }
+        guard divergenceFactor.isFinite, divergenceFactor > 1 else {
+            throw TrainingError.invalidArgument(argument: "divergenceFactor", value: "\(divergenceFactor)", requirement: "must be a number above 1")
+        }
+        try earlyStopping?.validate()
+    }
+}
+
+/// The order in which rows are visited.
+public enum Shuffle: Equatable, Sendable {
+    /// Rows in file order every epoch, as in the seed article.
+    case none
+    /// A fresh permutation every epoch from a ``RandomSource`` seeded with `seed`, so runs
+    /// reproduce exactly.
+    case everyEpoch(seed: UInt64)
+}
+
+/// Heavy-ball momentum: v ← μ·v + g, then θ ← θ − η·v; with Nesterov's correction the step is
+/// θ ← θ − η·(g + μ·v) (the form used by PyTorch and Keras).
+public enum Momentum: Equatable, Sendable {
+    case none
+    case classical(Double)
+    case nesterov(Double)
+
+    var coefficient: Double {
+        switch self {
+        case .none: return 0
+        case let .classical(mu), let .nesterov(mu): return mu
+        }
+    }
+
+    var isNesterov: Bool { if case .nesterov = self { true } else { false } }
+
+    func validate() throws {
+        let mu = coefficient
+        guard mu.isFinite, mu >= 0, mu < 1 else {
+            throw TrainingError.invalidArgument(argument: "momentum", value: "\(mu)", requirement: "must lie in [0, 1)")
+        }
+    }
+}
+
+/// Stop when the monitored cost has not improved for `patience` epochs in a row.
+///
+/// An epoch improves when its cost is below `best − tolerance·max(best, tiny)`: the tolerance
+/// is relative, so it means the same whatever the units of the targets.
+public struct EarlyStopping: Equatable, Sendable {
+    /// Relative improvement that counts.
+    public var tolerance: Double
+    /// Epochs without improvement before stopping.
+    public var patience: Int
+    /// Fraction of the training rows held out to monitor (`nil` monitors the training cost).
+    /// The held-out rows are drawn by the shuffle seed when shuffling, else they are the last rows.
+    public var validationFraction: Double?
+
+    public init(tolerance: Double = 1e-6, patience: Int = 5, validationFraction: Double? = nil) {
+        self.tolerance = tolerance
+        self.patience = patience
+        self.validationFraction = validationFraction
+    }
+
+    func validate() throws {
+        guard tolerance.isFinite, tolerance >= 0 else {
+            throw TrainingError.invalidArgument(argument: "earlyStopping.tolerance", value: "\(tolerance)", requirement: "must be zero or positive")
+        }
+        guard patience >= 1 else {
+            throw TrainingError.invalidArgument(argument: "earlyStopping.patience", value: "\(patience)", requirement: "must be at least 1")
+        }
+        if let fraction = validationFraction, !(fraction > 0 && fraction < 1) {
+            throw DataError.invalidFraction(argument: "earlyStopping.validationFraction", value: fraction)
+        }
+    }
+}

@@ -1,0 +1,280 @@
+/// The gradient-descent loop.
+///
+/// Standardization is folded into the arithmetic instead of into a copy of X: with
+/// z = (x − μ)/σ, the scaled model zᵀθˢ + bˢ equals xᵀW + c for W = θˢ/σ and c = bˢ − μᵀW, and
+/// the scaled gradient is (Xᵀr − μ·1ᵀr)/σ. Each batch therefore runs the two BLAS calls on the
+/// original rows plus O(p·k) work, and the trainer never copies X.
+///
+/// All scratch memory is allocated once per fit; the batch loop allocates nothing. Contiguous
+/// batches (no shuffle) are read in place; shuffled batches are gathered into one reused buffer.
+struct Trainer {
+    let configuration: GradientDescent
+    let fitIntercept: Bool
+
+    struct Outcome {
+        var parameters: Parameters
+        var standardizer: Standardizer?
+        var run: TrainingRun
+        /// The rows actually trained on (without a held-out validation part).
+        var trainingData: Dataset
+    }
+
+    /// Fits `data`, starting from `start` (original units) or from zero.
+    func fit(_ data: Dataset, start: Parameters?) throws -> Outcome {
+        let config = configuration
+        try config.earlyStopping?.validate()
+        var train = data
+        var validation: Dataset?
+        if let fraction = config.earlyStopping?.validationFraction {
+            var seed: UInt64?
+            if case let .everyEpoch(s) = config.shuffle { seed = s }
+            let split = try data.split(testFraction: fraction, shuffleSeed: seed)
+            train = split.train
+            validation = split.test
+        }
+        try config.validate(rows: train.rows)
+
+        let n = train.rows, p = train.featureCount, k = train.outputCount
+        let batchRows = config.batchSize.resolved(for: n)
+        let batches = Batches(rowCount: n, size: batchRows)
+        var standardizer: Standardizer?
+        if config.standardize {
+            let fitted = Standardizer(fitting: train.features)
+            standardizer = fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: p), scale: fitted.scale)
+        }
+        let initial = start ?? .zeros(features: p, outputs: k)
+        let scaledStart = standardizer.map { $0.toStandardizedUnits(coefficients: initial.coefficients, intercept: initial.intercept) }
+            ?? (initial.coefficients, initial.intercept)
+
+        var workspace = Workspace(p: p, k: k, batchRows: batchRows, rows: n,
+                                  gathers: config.shuffle != .none && batches.count > 1,
+                                  momentum: config.momentum.coefficient > 0, standardizer: standardizer)
+        defer { workspace.deallocate() }
+        workspace.theta.update(from: scaledStart.0.elements, count: p * k)
+        workspace.bias.update(from: fitIntercept ? scaledStart.1 : Array(repeating: 0, count: k), count: k)
+
+        var history = History()
+        if config.recordsBatchCosts { history.batchCosts.reserveCapacity(config.epochs * batches.count) }
+        history.epochCosts.reserveCapacity(config.epochs)
+        history.learningRates.reserveCapacity(config.epochs)
+
+        // Small BLAS-2 calls lose more to waking threads than they gain.
+        let threads = batchRows * p * k < 1 << 16 ? 1 : BLASThreads.current
+        try BLASThreads.with(threads) {
+            try train.features.withUnsafePointer { x in
+                try train.targets.withUnsafePointer { y in
+                    try runEpochs(x: x, y: y, n: n, batches: batches, validation: validation, workspace: &workspace, history: &history)
+                }
+            }
+        }
+
+        let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(UnsafeBufferPointer(start: workspace.theta, count: p * k)))
+        let scaledIntercept = Array(UnsafeBufferPointer(start: workspace.bias, count: k))
+        let original = standardizer.map { $0.toOriginalUnits(coefficients: scaledCoefficients, intercept: scaledIntercept) }
+            ?? (scaledCoefficients, scaledIntercept)
+        let parameters = Parameters(unchecked: original.0, fitIntercept ? original.1 : Array(repeating: 0, count: k))
+        guard parameters.isFinite else {
+            throw TrainingError.diverged(epoch: history.epochsRun, batch: batches.count, cost: .nan,
+                                         learningRate: history.learningRates.last ?? config.learningRate)
+        }
+        let run = TrainingRun(history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count)
+        return Outcome(parameters: parameters, standardizer: standardizer, run: run, trainingData: train)
+    }
+
+    private func runEpochs(x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int, batches: Batches,
+                           validation: Dataset?, workspace w: inout Workspace, history: inout History) throws {
+        let config = configuration
+        let p = w.p, k = w.k
+        let mu = config.momentum.coefficient
+        var generator: RandomSource?
+        if case let .everyEpoch(seed) = config.shuffle { generator = RandomSource(seed: seed) }
+
+        let startCost = w.cost(x: x, y: y, rows: n, reduction: config.reduction)
+        var zeroCost = 0.0
+        for o in 0 ..< k { zeroCost += 0.5 * BLAS.dot(n, y + o, k, y + o, k) }
+        zeroCost *= config.reduction.scale(rows: n)
+        let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
+
+        var best = Double.infinity
+        var epochsWithoutImprovement = 0
+        for epoch in 1 ... config.epochs {
+            if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+            let rate = config.schedule.rate(initial: config.learningRate, epoch: epoch)
+            history.learningRates.append(rate)
+            if var g = generator, let order = w.order {
+                g.shuffle(UnsafeMutableBufferPointer(start: order, count: n))
+                generator = g
+            }
+            for (index, range) in batches.enumerated() {
+                let b = range.count
+                let (xb, yb) = w.batch(range, x: x, y: y)
+                w.prepareRawParameters()
+                LinearKernel.residual(rows: b, p: p, k: k, x: xb, y: yb, weights: w.rawWeights, offset: w.rawOffset, into: w.residual)
+                let scale = config.reduction.scale(rows: b)
+                let cost = scale * LinearKernel.halfSquaredNorm(b * k, w.residual)
+                guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: rate) }
+                if config.recordsBatchCosts { history.batchCosts.append(cost) }
+                LinearKernel.gradient(rows: b, p: p, k: k, x: xb, residual: w.residual, alpha: scale, beta: 0,
+                                      weightGradient: w.gradient, offsetGradient: w.biasGradient)
+                w.toScaledGradient()
+                if !fitIntercept { w.biasGradient.update(repeating: 0, count: k) }
+                if config.l2Penalty > 0 {
+                    // Per-batch share of λ/2·‖θ‖² so that an epoch adds up to the full penalty.
+                    let lambda = config.reduction == .mean ? config.l2Penalty : config.l2Penalty * Double(b) / Double(n)
+                    BLAS.axpy(p * k, lambda, w.theta, w.gradient)
+                }
+                if mu > 0 {
+                    w.step(rate: rate, momentum: mu, nesterov: config.momentum.isNesterov)
+                } else {
+                    BLAS.axpy(p * k, -rate, w.gradient, w.theta)
+                    BLAS.axpy(k, -rate, w.biasGradient, w.bias)
+                }
+            }
+            let epochCost = w.cost(x: x, y: y, rows: n, reduction: config.reduction)
+            guard epochCost.isFinite, epochCost <= divergenceBound else {
+                throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: rate)
+            }
+            history.epochCosts.append(epochCost)
+            var monitored = epochCost
+            if let validation {
+                monitored = validation.features.withUnsafePointer { vx in
+                    validation.targets.withUnsafePointer { vy in w.cost(x: vx, y: vy, rows: validation.rows, reduction: config.reduction) }
+                }
+                history.validationCosts.append(monitored)
+            }
+            if let stopping = config.earlyStopping {
+                if monitored < best - stopping.tolerance * Swift.max(best == .infinity ? 0 : best, .leastNormalMagnitude) {
+                    best = monitored
+                    epochsWithoutImprovement = 0
+                } else {
+                    epochsWithoutImprovement += 1
+                    if epochsWithoutImprovement >= stopping.patience {
+                        history.stopReason = validation == nil ? .trainingCostConverged : .validationCostConverged
+                        return
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Scratch memory of one fit, allocated once and reused by every batch.
+struct Workspace {
+    let p: Int, k: Int, batchRows: Int
+    /// Parameters in the space descended in (standardized when standardizing).
+    let theta: UnsafeMutablePointer<Double>, bias: UnsafeMutablePointer<Double>
+    let gradient: UnsafeMutablePointer<Double>, biasGradient: UnsafeMutablePointer<Double>
+    let residual: UnsafeMutablePointer<Double>
+    let velocity: UnsafeMutablePointer<Double>?, biasVelocity: UnsafeMutablePointer<Double>?
+    /// Original-unit weights W = θˢ/σ and offset c = bˢ − μᵀW (aliases of theta/bias without standardization).
+    let rawWeights: UnsafeMutablePointer<Double>, rawOffset: UnsafeMutablePointer<Double>
+    /// Row permutation and gather buffers, present when batches are shuffled.
+    let order: UnsafeMutablePointer<Int>?
+    let gatheredX: UnsafeMutablePointer<Double>?, gatheredY: UnsafeMutablePointer<Double>?
+    let evaluationRows: Int
+    let mean: [Double], scale: [Double]
+    let standardizes: Bool
+
+    init(p: Int, k: Int, batchRows: Int, rows: Int, gathers: Bool, momentum: Bool, standardizer: Standardizer?) {
+        func zeros(_ count: Int) -> UnsafeMutablePointer<Double> {
+            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(count, 1))
+            pointer.initialize(repeating: 0, count: Swift.max(count, 1))
+            return pointer
+        }
+        self.p = p; self.k = k; self.batchRows = batchRows
+        theta = zeros(p * k); bias = zeros(k)
+        gradient = zeros(p * k); biasGradient = zeros(k)
+        // The residual buffer also serves whole-data cost evaluation in blocks.
+        evaluationRows = Swift.max(batchRows, Swift.min(rows, 4096))
+        residual = zeros(evaluationRows * k)
+        velocity = momentum ? zeros(p * k) : nil
+        biasVelocity = momentum ? zeros(k) : nil
+        standardizes = standardizer != nil
+        rawWeights = standardizes ? zeros(p * k) : theta
+        rawOffset = standardizes ? zeros(k) : bias
+        mean = standardizer?.mean ?? []
+        scale = standardizer?.scale ?? []
+        if gathers {
+            let order = UnsafeMutablePointer<Int>.allocate(capacity: rows)
+            for i in 0 ..< rows { (order + i).initialize(to: i) }
+            self.order = order
+            gatheredX = zeros(batchRows * p)
+            gatheredY = zeros(batchRows * k)
+        } else {
+            order = nil; gatheredX = nil; gatheredY = nil
+        }
+    }
+
+    func deallocate() {
+        for pointer in [theta, bias, gradient, biasGradient, residual] { pointer.deallocate() }
+        velocity?.deallocate(); biasVelocity?.deallocate()
+        if standardizes { rawWeights.deallocate(); rawOffset.deallocate() }
+        order?.deallocate(); gatheredX?.deallocate(); gatheredY?.deallocate()
+    }
+
+    /// Pointers to the batch's rows: in place when contiguous, else gathered by the permutation.
+    @inline(__always)
+    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> (UnsafePointer<Double>, UnsafePointer<Double>) {
+        guard let order, let gatheredX, let gatheredY else { return (x + range.lowerBound * p, y + range.lowerBound * k) }
+        for (slot, position) in range.enumerated() {
+            let row = order[position]
+            (gatheredX + slot * p).update(from: x + row * p, count: p)
+            (gatheredY + slot * k).update(from: y + row * k, count: k)
+        }
+        return (UnsafePointer(gatheredX), UnsafePointer(gatheredY))
+    }
+
+    /// W = θˢ/σ and c = bˢ − μᵀW; nothing to do without standardization (they alias).
+    @inline(__always)
+    func prepareRawParameters() {
+        guard standardizes else { return }
+        for o in 0 ..< k { rawOffset[o] = bias[o] }
+        for j in 0 ..< p {
+            let inverse = 1 / scale[j], m = mean[j]
+            for o in 0 ..< k {
+                let value = theta[j * k + o] * inverse
+                rawWeights[j * k + o] = value
+                rawOffset[o] -= m * value
+            }
+        }
+    }
+
+    /// Turns the gradient with respect to (W, c) into the gradient with respect to (θˢ, bˢ).
+    @inline(__always)
+    func toScaledGradient() {
+        guard standardizes else { return }
+        for j in 0 ..< p {
+            let inverse = 1 / scale[j], m = mean[j]
+            for o in 0 ..< k { gradient[j * k + o] = (gradient[j * k + o] - m * biasGradient[o]) * inverse }
+        }
+    }
+
+    /// Momentum step: v ← μv + g; θ ← θ − η·v, or θ ← θ − η·(g + μv) with Nesterov's correction.
+    @inline(__always)
+    func step(rate: Double, momentum mu: Double, nesterov: Bool) {
+        guard let velocity, let biasVelocity else { return }
+        func update(_ count: Int, _ g: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, _ t: UnsafeMutablePointer<Double>) {
+            for i in 0 ..< count {
+                v[i] = mu * v[i] + g[i]
+                t[i] -= rate * (nesterov ? g[i] + mu * v[i] : v[i])
+            }
+        }
+        update(p * k, gradient, velocity, theta)
+        update(k, biasGradient, biasVelocity, bias)
+    }
+
+    /// The reduced cost over `rows` rows at the current parameters, in blocks through `residual`.
+    func cost(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int, reduction: Reduction) -> Double {
+        prepareRawParameters()
+        var total = 0.0
+        var start = 0
+        while start < rows {
+            let count = Swift.min(evaluationRows, rows - start)
+            LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k,
+                                  weights: rawWeights, offset: rawOffset, into: residual)
+            total += LinearKernel.halfSquaredNorm(count * k, residual)
+            start += count
+        }
+        return total * reduction.scale(rows: rows)
+    }
+}
