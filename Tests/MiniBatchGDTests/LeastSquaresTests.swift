@@ -1,0 +1,201 @@
+import Testing
+@testable import MiniBatchGD
+
+@Suite struct LeastSquaresTests {
+    static let solvingMethods: [LeastSquares.Method] = [.auto, .cholesky, .qr, .svd]
+
+    func dataset(_ x: [[Int]], _ y: [Int]) throws -> Dataset {
+        try Dataset(features: Matrix(x.map { $0.map(Double.init) }), target: y.map(Double.init))
+    }
+
+    // A small integer design, solved exactly in rationals: coefficients and every statistic.
+    let x = [[1, 2], [2, 1], [3, 4], [4, 3], [5, 6], [6, 8], [7, 7]]
+    let y = [1, 3, 2, 5, 4, 7, 9]
+
+    @Test(arguments: solvingMethods)
+    func matchesExactRationalSolutionAndStatistics(method: LeastSquares.Method) throws {
+        let exact = ExactLeastSquares(x: x, y: y, intercept: true)
+        let solution = try LeastSquares.solve(dataset(x, y), method: method)
+        #expect(relativeDifference(solution.parameters.stacked, exact.coefficients.map(\.double)) < 1e-13)
+        #expect(solution.rank == 2)
+        let stats = solution.statistics
+        let df = exact.degreesOfFreedom
+        #expect(stats.degreesOfFreedom == df)
+        #expect(abs(stats.residualSumOfSquares[0] - exact.residualSumOfSquares.double) < 1e-12 * exact.residualSumOfSquares.double)
+        let r2 = 1 - (exact.residualSumOfSquares / exact.totalSumOfSquares).double
+        #expect(abs(stats.rSquared[0] - r2) < 1e-13)
+        let adjusted = 1 - (exact.residualSumOfSquares / exact.totalSumOfSquares * Rational(x.count - 1, df)).double
+        #expect(abs(stats.adjustedRSquared![0] - adjusted) < 1e-13)
+        let variance = exact.residualSumOfSquares / Rational(df)
+        #expect(abs(stats.residualStandardDeviation![0] - variance.double.squareRoot()) < 1e-13 * variance.double.squareRoot())
+        let errors = (0 ..< 3).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
+        #expect(abs(stats.interceptStandardErrors![0] - errors[0]) < 1e-12 * errors[0])
+        #expect(relativeDifference(stats.standardErrors!.elements, Array(errors[1...])) < 1e-12)
+        let t = (0 ..< 3).map { exact.coefficients[$0].double / errors[$0] }
+        #expect(relativeDifference([stats.interceptTValues![0]] + stats.tValues!.elements, t) < 1e-12)
+    }
+
+    @Test(arguments: solvingMethods)
+    func withoutInterceptMatchesExactSolution(method: LeastSquares.Method) throws {
+        let exact = ExactLeastSquares(x: x, y: y, intercept: false)
+        let solution = try LeastSquares.solve(dataset(x, y), method: method, fitIntercept: false)
+        #expect(solution.intercept == [0])
+        #expect(relativeDifference(solution.coefficients.elements, exact.coefficients.map(\.double)) < 1e-13)
+        // R reports R² about zero without an intercept.
+        let r2 = 1 - (exact.residualSumOfSquares / exact.totalSumOfSquares).double
+        #expect(abs(solution.statistics.rSquared[0] - r2) < 1e-13)
+        #expect(solution.statistics.interceptStandardErrors == nil)
+        let variance = exact.residualSumOfSquares / Rational(exact.degreesOfFreedom)
+        let errors = (0 ..< 2).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
+        #expect(relativeDifference(solution.statistics.standardErrors!.elements, errors) < 1e-12)
+    }
+
+    @Test func seedDataMethodsAgreeAndMatchTextbookFormulas() throws {
+        let data = try Dataset.seedArticle(seed: 0).train
+        let solutions = try Self.solvingMethods.map { try LeastSquares.solve(data, method: $0) }
+        for s in solutions.dropFirst() { #expect(relativeDifference(s.parameters, solutions[0].parameters) < 1e-12) }
+        // Simple regression: slope = Sxy/Sxx, intercept = ȳ − slope·x̄, SE(slope) = σ/√Sxx.
+        let xs = data.features.elements, ys = data.targets.elements
+        let n = Double(xs.count)
+        let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
+        var sxx = 0.0, sxy = 0.0
+        for i in xs.indices { sxx += (xs[i] - mx) * (xs[i] - mx); sxy += (xs[i] - mx) * (ys[i] - my) }
+        let slope = sxy / sxx
+        let intercept = my - slope * mx
+        #expect(relativeDifference(solutions[0].parameters.stacked, [intercept, slope]) < 1e-12)
+        let sigma = solutions[0].statistics.residualStandardDeviation![0]
+        #expect(abs(solutions[0].statistics.standardErrors![0, 0] - sigma / sxx.squareRoot()) < 1e-10 * sigma)
+        // The sample lies near the population line y = 1.25 + 0.95·x.
+        #expect(abs(slope - 0.95) < 0.03 && abs(intercept - 1.25) < 0.15)
+        #expect(solutions[0].method == .cholesky && solutions[0].fallbackReasons.isEmpty)
+    }
+
+    @Test func polynomialDesignKeepsDigitsAndAutoAvoidsNormalEquations() throws {
+        // Degree-8 polynomial on x = 0…24 with integer coefficients: every value is an exact
+        // integer below 2⁵³, so the exact solution is the generating coefficients.
+        let truth: [Double] = [3, -2, 1, 4, -1, 2, -3, 1, 1]
+        let xs = (0 ..< 25).map(Double.init)
+        let features = try Matrix(xs.map { x in (1 ... 8).map { Foundation_pow(x, $0) } })
+        let targets = xs.map { x in (0 ... 8).reduce(0.0) { $0 + truth[$1] * Foundation_pow(x, $1) } }
+        let data = try Dataset(features: features, target: targets)
+        // κ of the equilibrated design is about 3·10⁵; numpy's lstsq on the same equilibrated
+        // columns misses the truth by 2.0e-6 relative (2026-11-29), so 1e-5 is the honest bound.
+        var errors: [LeastSquares.Method: Double] = [:]
+        for method in [LeastSquares.Method.qr, .svd, .auto] {
+            let solution = try LeastSquares.solve(data, method: method)
+            errors[method] = relativeDifference(solution.parameters.stacked, truth)
+            #expect(errors[method]! < 1e-5, "\(method)")
+        }
+        #expect(errors[.auto]! <= 2 * errors[.qr]!)
+        let auto = try LeastSquares.solve(data, method: .auto)
+        #expect(auto.method != .cholesky)
+        #expect(!auto.fallbackReasons.isEmpty)
+        #expect(auto.conditionNumber > 1e4)
+    }
+
+    @Test(arguments: solvingMethods)
+    func columnScalesFromTinyToHugeCostNoDigits(method: LeastSquares.Method) throws {
+        // Scaling a column by a power of two is exact, and equilibration undoes it: the fit of
+        // the rescaled design must be the rescaled fit, digit for digit (to rounding).
+        let base = try syntheticData(rows: 200, weights: [[2], [-1], [0.5]], intercept: [1], noise: 0.1, seed: 8)
+        let scales = [0x1p-20, 1.0, 0x1p20]
+        var scaled = base.features
+        for i in 0 ..< scaled.rows { for j in 0 ..< 3 { scaled[i, j] *= scales[j] } }
+        let reference = try LeastSquares.solve(base, method: method)
+        let solution = try LeastSquares.solve(Dataset(features: scaled, targets: base.targets), method: method)
+        let rescaled = (0 ..< 3).map { solution.coefficients[$0, 0] * scales[$0] }
+        #expect(relativeDifference(rescaled, reference.coefficients.elements) < 1e-13)
+        #expect(abs(solution.intercept[0] - reference.intercept[0]) < 1e-12 * abs(reference.intercept[0]))
+    }
+
+    @Test func duplicateColumnIsRankDeficient() throws {
+        let single = try syntheticData(rows: 50, weights: [[1.5], [-0.5]], intercept: [2], noise: 0.2, seed: 4)
+        let duplicated = try Matrix(rows: 50, columns: 3, elements: (0 ..< 50).flatMap { i in
+            [single.features[i, 0], single.features[i, 1], single.features[i, 0]]
+        })
+        let data = try Dataset(features: duplicated, targets: single.targets)
+        for method in [LeastSquares.Method.cholesky, .qr] {
+            do {
+                _ = try LeastSquares.solve(data, method: method)
+                Issue.record("\(method) accepted a duplicated column")
+            } catch let LinearAlgebraError.rankDeficient(_, rank, columns, _) {
+                #expect(rank < columns && columns == 3)
+            }
+        }
+        // SVD: rank 2, and the minimum-norm solution splits the duplicated effect evenly.
+        let reference = try LeastSquares.solve(single, method: .qr)
+        for method in [LeastSquares.Method.svd, .auto] {
+            let svd = try LeastSquares.solve(data, method: method)
+            #expect(svd.method == .svd && svd.rank == 2)
+            let half = reference.coefficients[0, 0] / 2
+            #expect(relativeDifference(svd.coefficients.elements, [half, reference.coefficients[1, 0], half]) < 1e-10)
+            #expect(abs(svd.intercept[0] - reference.intercept[0]) < 1e-10)
+            #expect(svd.statistics.standardErrors == nil)
+            #expect(svd.statistics.degreesOfFreedom == 50 - 2 - 1)
+        }
+        #expect(!(try LeastSquares.solve(data, method: .auto)).fallbackReasons.isEmpty)
+    }
+
+    @Test func fewerRowsThanUnknownsGivesMinimumNormUnderSVD() throws {
+        let data = try Dataset(features: Matrix([[1, 0, 2, 1], [0, 1, 1, 3], [2, 2, 0, 1]]), target: [1, 2, 3])
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .cholesky) }
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .qr) }
+        let svd = try LeastSquares.solve(data, method: .svd)
+        #expect(svd.rank == 2)
+        // Interpolates the data exactly; no residual degrees of freedom, so no uncertainty figures.
+        #expect(svd.statistics.residualSumOfSquares[0] < 1e-20)
+        #expect(svd.statistics.residualStandardDeviation == nil && svd.statistics.standardErrors == nil)
+    }
+
+    @Test(arguments: solvingMethods)
+    func ridgeMatchesClosedFormOfOneCentredFeature(method: LeastSquares.Method) throws {
+        // With one feature and an intercept: w = Sxy / (Sxx + λ·d²), c = ȳ − w·x̄, d = 1 or σ.
+        let data = try syntheticData(rows: 80, weights: [[1.7]], intercept: [-0.4], noise: 0.5, seed: 6)
+        let xs = data.features.elements, ys = data.targets.elements
+        let n = Double(xs.count), mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
+        var sxx = 0.0, sxy = 0.0
+        for i in xs.indices { sxx += (xs[i] - mx) * (xs[i] - mx); sxy += (xs[i] - mx) * (ys[i] - my) }
+        let lambda = 25.0
+        for (units, d2) in [(LeastSquares.PenaltyUnits.original, 1.0), (.standardized, sxx / n)] {
+            let solution = try LeastSquares.solve(data, method: method, ridge: lambda, penaltyUnits: units)
+            let w = sxy / (sxx + lambda * d2)
+            #expect(relativeDifference(solution.parameters.stacked, [my - w * mx, w]) < 1e-12, "\(units)")
+            #expect(solution.statistics.standardErrors == nil)
+        }
+    }
+
+    @Test func exactFitHasZeroResidualAndNoNaN() throws {
+        let data = try Dataset(features: Matrix(column: [0, 1, 2, 3, 4]), target: [2, 5, 8, 11, 14])
+        for method in Self.solvingMethods {
+            let solution = try LeastSquares.solve(data, method: method)
+            #expect(relativeDifference(solution.parameters.stacked, [2, 3]) < 1e-14)
+            #expect(solution.statistics.rSquared == [1])
+            #expect(solution.statistics.residualSumOfSquares[0] < 1e-25)
+            let t = solution.statistics.tValues!.elements + solution.statistics.interceptTValues!
+            #expect(t.allSatisfy { !$0.isNaN })
+        }
+    }
+
+    @Test func severalTargetsSolveLikeSeparateFits() throws {
+        let data = try syntheticData(rows: 120, weights: [[1, -2], [0.5, 3]], intercept: [1, -1], noise: 0.3, seed: 9)
+        for method in Self.solvingMethods {
+            let joint = try LeastSquares.solve(data, method: method)
+            for o in 0 ..< 2 {
+                let single = try LeastSquares.solve(Dataset(features: data.features, target: data.targets.column(o)), method: method)
+                #expect(relativeDifference([joint.intercept[o]] + joint.coefficients.column(o), single.parameters.stacked) < 1e-12)
+                #expect(abs(joint.statistics.rSquared[o] - single.statistics.rSquared[0]) < 1e-12)
+                #expect(relativeDifference(joint.statistics.standardErrors!.column(o), single.statistics.standardErrors!.elements) < 1e-10)
+            }
+        }
+    }
+
+    @Test func invalidArgumentsThrow() throws {
+        let data = try dataset(x, y)
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, ridge: -1) }
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, ridge: .nan) }
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, rankTolerance: 0) }
+    }
+}
+
+import Foundation
+private func Foundation_pow(_ x: Double, _ n: Int) -> Double { Foundation.pow(x, Double(n)) }

@@ -1,0 +1,51 @@
+import Testing
+@testable import MiniBatchGD
+
+@Suite struct MatrixTests {
+    @Test func rowMajorLayoutAndAccess() throws {
+        let m = try Matrix([[1, 2, 3], [4, 5, 6]])
+        #expect(m.rows == 2 && m.columns == 3)
+        #expect(m.elements == [1, 2, 3, 4, 5, 6])
+        #expect(m[1, 0] == 4)
+        #expect(m.row(1) == [4, 5, 6])
+        #expect(m.column(2) == [3, 6])
+        #expect(m.transposed == (try Matrix([[1, 4], [2, 5], [3, 6]])))
+    }
+
+    @Test func badShapesThrow() {
+        #expect(throws: MatrixError.raggedRows(row: 1, expected: 2, actual: 1)) { try Matrix([[1, 2], [3]]) }
+        #expect(throws: MatrixError.elementCount(rows: 2, columns: 2, count: 3)) { try Matrix(rows: 2, columns: 2, elements: [1, 2, 3]) }
+        #expect(throws: MatrixError.negativeDimension(rows: -1, columns: 2)) { try Matrix(rows: -1, columns: 2) }
+        #expect(throws: MatrixError.rowRangeOutOfBounds(lower: 1, upper: 4, rows: 3)) { try Matrix(rows: 3, columns: 1).rows(1 ..< 4) }
+    }
+
+    @Test func rowViewsShareStorage() throws {
+        let m = try Matrix([[1, 2], [3, 4], [5, 6], [7, 8]])
+        let view = try m.rows(1 ..< 3)
+        #expect(view.rows == 2 && view.columns == 2)
+        #expect(view[1, 1] == 6)
+        #expect(view.copy() == (try Matrix([[3, 4], [5, 6]])))
+        // The view points into the matrix's own buffer: same address, no copy.
+        let base = m.elements.withUnsafeBufferPointer { $0.baseAddress! }
+        view.withUnsafePointer { #expect($0 == base + 2) }
+    }
+
+    @Test func gatheringRows() throws {
+        let m = try Matrix([[1, 2], [3, 4], [5, 6]])
+        #expect(try m.gatheringRows([2, 0]) == (try Matrix([[5, 6], [1, 2]])))
+        #expect(throws: MatrixError.self) { try m.gatheringRows([3]) }
+    }
+
+    @Test func nonFiniteValuesAreLocated() throws {
+        let m = try Matrix([[1, 2], [3, .nan]])
+        do {
+            try m.validateFinite(argument: "features")
+            Issue.record("a NaN passed validation")
+        } catch let MatrixError.nonFinite(argument, row, column, value) {
+            #expect(argument == "features" && row == 1 && column == 1 && value.isNaN)
+        }
+        #expect(throws: MatrixError.nonFinite(argument: "targets", row: 0, column: 0, value: .infinity)) {
+            try Matrix(column: [.infinity]).validateFinite(argument: "targets")
+        }
+    }
+}
