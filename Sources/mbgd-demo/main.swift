@@ -30,7 +30,8 @@ do {
     print("   bias \(format(model.intercept[0]))   coefficient \(format(model.coefficients[0, 0]))   test MAE \(format(try model.evaluate(data.test).meanAbsoluteError))")
     print("   relative distance to the closed form \(String(format: "%.2e", comparison.parameterRelativeDifference))\n")
 
-    print("4. Throughput of one epoch on the article's data (mean gradient, shuffled, release build best of 5):")
+    print("4. Throughput of one epoch on the article's data (mean gradient, shuffled, best of 5; OpenBLAS \(BLASThreads.coreName), \(BLASThreads.current) threads):")
+    print("   shuffled batches are gathered into one reused buffer; a single full batch is read in place")
     print("   batch   samples/s")
     for batch in [1, 8, 32, 128, 512, 2048, data.train.rows] {
         var best = Double.infinity
