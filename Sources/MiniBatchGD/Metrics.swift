@@ -36,6 +36,9 @@ public struct RegressionMetrics: Equatable, Sendable {
                                                 expected: "\(targets.rows)×\(targets.columns)", actual: "\(predictions.rows)×\(predictions.columns)")
         }
         guard targets.rows >= 1 else { throw DataError.tooFewRows(argument: "targets", rows: 0, minimum: 1) }
+        guard targets.columns >= 1 else {
+            throw DataError.invalidArgument(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
+        }
         let n = targets.rows, k = targets.columns
         outputs = (0 ..< k).map { o in
             var squared = 0.0, absolute = 0.0, mean = 0.0

@@ -49,3 +49,22 @@ import Testing
         }
     }
 }
+
+@Suite struct EdgeCaseTests {
+    @Test func emptyMatricesAreHandledWithoutCrashing() throws {
+        try Matrix(rows: 0, columns: 3).validateFinite(argument: "x")
+        try Matrix(rows: 2, columns: 0).validateFinite(argument: "x")
+        let noFeatures = try Parameters(coefficients: Matrix(rows: 0, columns: 1), intercept: [1])
+        #expect(throws: MatrixError.self) { try Objective.hypothesis(Matrix(rows: 2, columns: 0), noFeatures) }
+        #expect(throws: DataError.self) { try RegressionMetrics(predictions: Matrix(rows: 2, columns: 0), targets: Matrix(rows: 2, columns: 0)) }
+    }
+
+    @Test func singleThreadedScopeRunsOpenBLASOnOneThread() throws {
+        BLASThreads.singleThreaded {
+            #expect(BLASThreads.current == 1)
+            BLASThreads.singleThreaded { #expect(BLASThreads.current == 1) }
+            #expect(BLASThreads.current == 1)
+        }
+        #expect(!BLASThreads.coreName.isEmpty)
+    }
+}

@@ -1,4 +1,5 @@
 internal import CBLAS
+import Synchronization
 
 /// Thin row-major wrappers over the CBLAS routines the package uses.
 ///
@@ -49,7 +50,9 @@ enum BLAS {
 /// OpenBLAS's process-wide thread count, read and set deliberately.
 ///
 /// Small BLAS-2 calls (one mini-batch) lose more to waking threads than they gain, so the
-/// trainer runs them on one thread and restores the previous count when it returns.
+/// trainer runs them on one thread. The count is global to the process, so scopes are counted:
+/// the first scope to enter saves the count and sets its own, the last to leave restores it,
+/// and fits running at the same time on several threads never leave the setting behind.
 public enum BLASThreads {
     /// The number of threads OpenBLAS currently uses.
     public static var current: Int { Int(openblas_get_num_threads()) }
@@ -57,12 +60,25 @@ public enum BLASThreads {
     /// The OpenBLAS kernel family chosen for this processor (e.g. "Haswell").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
-    /// Runs `body` with OpenBLAS limited to `threads` threads, then restores the previous count.
-    public static func with<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
-        let previous = current
-        if previous == threads { return try body() }
-        openblas_set_num_threads(Int32(max(1, threads)))
-        defer { openblas_set_num_threads(Int32(previous)) }
+    // OpenBLAS's own setting is the global state here; this only counts who is using it.
+    private static let scopes = Mutex<(active: Int, saved: Int32)>((0, 0))
+
+    /// Runs `body` with OpenBLAS on one thread, then restores the previous count once no other
+    /// single-thread scope is active.
+    public static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        scopes.withLock { state in
+            if state.active == 0 {
+                state.saved = openblas_get_num_threads()
+                if state.saved != 1 { openblas_set_num_threads(1) }
+            }
+            state.active += 1
+        }
+        defer {
+            scopes.withLock { state in
+                state.active -= 1
+                if state.active == 0, state.saved != 1 { openblas_set_num_threads(state.saved) }
+            }
+        }
         return try body()
     }
 }

@@ -124,6 +124,7 @@ public struct Matrix: Equatable, Sendable {
         try view.validateFinite(argument: argument)
     }
 
+    // Callers guarantee a non-empty matrix (an empty array may have no base address).
     func withUnsafePointer<R>(_ body: (UnsafePointer<Double>) throws -> R) rethrows -> R {
         try elements.withUnsafeBufferPointer { try body($0.baseAddress!) }
     }

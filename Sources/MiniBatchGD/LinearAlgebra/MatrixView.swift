@@ -35,6 +35,7 @@ public struct MatrixView: Sendable {
     /// infinity; `row` is reported relative to the view.
     public func validateFinite(argument: String) throws {
         let columns = columns
+        guard rows > 0, columns > 0 else { return }
         try withUnsafePointer { pointer in
             for index in 0 ..< rows * columns where !pointer[index].isFinite {
                 throw MatrixError.nonFinite(argument: argument, row: index / columns,

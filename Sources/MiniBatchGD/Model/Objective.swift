@@ -101,6 +101,10 @@ public enum Objective {
     }
 
     private static func checkFeatures(_ operation: String, _ features: MatrixView, _ parameters: Parameters) throws {
+        guard parameters.featureCount >= 1, parameters.outputCount >= 1 else {
+            throw MatrixError.dimensionMismatch(operation: operation, argument: "parameters.coefficients", expected: "at least 1×1",
+                                                actual: "\(parameters.featureCount)×\(parameters.outputCount)")
+        }
         guard features.columns == parameters.featureCount else {
             throw MatrixError.dimensionMismatch(operation: operation, argument: "features",
                                                 expected: "\(parameters.featureCount) columns (one per coefficient row)",

@@ -58,14 +58,18 @@ struct Trainer {
         history.epochCosts.reserveCapacity(config.epochs)
         history.learningRates.reserveCapacity(config.epochs)
 
-        // Small BLAS-2 calls lose more to waking threads than they gain.
-        let threads = batchRows * p * k < 1 << 16 ? 1 : BLASThreads.current
-        try BLASThreads.with(threads) {
+        func descend(_ workspace: inout Workspace, _ history: inout History) throws {
             try train.features.withUnsafePointer { x in
                 try train.targets.withUnsafePointer { y in
                     try runEpochs(x: x, y: y, n: n, batches: batches, validation: validation, workspace: &workspace, history: &history)
                 }
             }
+        }
+        // Small BLAS-2 calls lose more to waking threads than they gain.
+        if batchRows * p * k < 1 << 16 {
+            try BLASThreads.singleThreaded { try descend(&workspace, &history) }
+        } else {
+            try descend(&workspace, &history)
         }
 
         let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(UnsafeBufferPointer(start: workspace.theta, count: p * k)))
