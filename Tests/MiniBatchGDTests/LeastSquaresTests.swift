@@ -93,6 +93,22 @@ import Testing
         #expect(auto.conditionNumber > 1e4)
     }
 
+    @Test func nearlyCollinearColumnsWithAnExactlyKnownSolution() throws {
+        // x₂ = x₁ ± 2⁻²⁰ and y = 1 + 2x₁ + 3x₂: every value is exact in binary, so the truth is
+        // (1, 2, 3) with zero residual, and the two columns are collinear to about 10⁻⁷.
+        let x1 = (0 ..< 40).map { Double($0 % 9) - 4 }
+        let x2 = x1.indices.map { x1[$0] + ($0 % 2 == 0 ? 0x1p-20 : -0x1p-20) }
+        let y = x1.indices.map { 1 + 2 * x1[$0] + 3 * x2[$0] }
+        let data = try Dataset(features: Matrix(rows: 40, columns: 2, elements: x1.indices.flatMap { [x1[$0], x2[$0]] }), target: y)
+        for method in [LeastSquares.Method.qr, .svd, .auto] {
+            let solution = try LeastSquares.solve(data, method: method)
+            // κ ≈ 10⁷ with a zero residual: QR's error bound is about κ·ε ≈ 10⁻⁹.
+            #expect(relativeDifference(solution.parameters.stacked, [1, 2, 3]) < 1e-8, "\(method)")
+        }
+        let auto = try LeastSquares.solve(data, method: .auto)
+        #expect(auto.method == .qr && auto.conditionNumber > 1e6)
+    }
+
     @Test(arguments: solvingMethods)
     func columnScalesFromTinyToHugeCostNoDigits(method: LeastSquares.Method) throws {
         // Scaling a column by a power of two is exact, and equilibration undoes it: the fit of
