@@ -34,6 +34,10 @@ import Testing
         let model = try LinearRegression(parameters: Parameters(coefficients: Matrix(column: [2]), intercept: [1]))
         #expect(try model.predict(Matrix(column: [0, 1, 3])).elements == [1, 3, 7])
         #expect(throws: MatrixError.self) { try LinearRegression(parameters: Parameters(coefficients: Matrix(column: [.nan]), intercept: [1])) }
+        #expect(model.featureNames == ["x1"] && model.targetNames == ["y"])
+        #expect(throws: DataError.nameCountMismatch(argument: "featureNames", names: 2, columns: 1)) {
+            try LinearRegression(parameters: Parameters(coefficients: Matrix(column: [2]), intercept: [1]), featureNames: ["a", "b"])
+        }
     }
 
     /// The README's API tour, as written there.

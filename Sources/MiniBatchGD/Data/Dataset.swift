@@ -31,8 +31,8 @@ public struct Dataset: Sendable {
         guard targets.columns >= 1 else {
             throw DataError.invalidArgument(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
-        let featureNames = featureNames ?? (1 ... features.columns).map { "x\($0)" }
-        let targetNames = targetNames ?? (targets.columns == 1 ? ["y"] : (1 ... targets.columns).map { "y\($0)" })
+        let featureNames = featureNames ?? Self.defaultFeatureNames(features.columns)
+        let targetNames = targetNames ?? Self.defaultTargetNames(targets.columns)
         guard featureNames.count == features.columns else {
             throw DataError.nameCountMismatch(argument: "featureNames", names: featureNames.count, columns: features.columns)
         }
@@ -48,6 +48,11 @@ public struct Dataset: Sendable {
     public init(features: Matrix, target: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
         try self.init(features: features, targets: Matrix(column: target), featureNames: featureNames, targetNames: [targetName])
     }
+
+    /// `x1, x2, …`
+    static func defaultFeatureNames(_ count: Int) -> [String] { (0 ..< count).map { "x\($0 + 1)" } }
+    /// `y` for one target, `y1, y2, …` for several.
+    static func defaultTargetNames(_ count: Int) -> [String] { count == 1 ? ["y"] : (0 ..< count).map { "y\($0 + 1)" } }
 
     init(unchecked features: Matrix, _ targets: Matrix, _ featureNames: [String], _ targetNames: [String]) {
         self.features = features

@@ -24,11 +24,19 @@ public struct LinearRegression: Sendable {
     }
 
     /// A model with known parameters, e.g. loaded from a file.
+    /// - Throws: ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinite
+    ///   parameter, ``DataError/nameCountMismatch(argument:names:columns:)`` for a name list of the wrong length.
     public init(parameters: Parameters, fitIntercept: Bool = true, featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
         self.fitIntercept = fitIntercept
         self.parameters = parameters
-        self.featureNames = featureNames ?? (1 ... Swift.max(parameters.featureCount, 1)).map { "x\($0)" }
-        self.targetNames = targetNames ?? (1 ... Swift.max(parameters.outputCount, 1)).map { "y\($0)" }
+        self.featureNames = featureNames ?? Dataset.defaultFeatureNames(parameters.featureCount)
+        self.targetNames = targetNames ?? Dataset.defaultTargetNames(parameters.outputCount)
+        guard self.featureNames.count == parameters.featureCount else {
+            throw DataError.nameCountMismatch(argument: "featureNames", names: self.featureNames.count, columns: parameters.featureCount)
+        }
+        guard self.targetNames.count == parameters.outputCount else {
+            throw DataError.nameCountMismatch(argument: "targetNames", names: self.targetNames.count, columns: parameters.outputCount)
+        }
         try parameters.coefficients.validateFinite(argument: "coefficients")
         try Matrix(column: parameters.intercept).validateFinite(argument: "intercept")
     }

@@ -27,13 +27,18 @@ public enum Objective {
     }
 
     /// The cost ½·‖X·W + c − Y‖², reduced by `reduction`, summed over outputs.
+    /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for shapes
+    ///   that do not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
     /// - Complexity: O(n·p·k); allocates one n×k residual.
     public static func cost(features: MatrixView, targets: MatrixView, parameters: Parameters,
                             reduction: Reduction = .mean) throws -> Double {
-        var residual = Matrix.zeros(features.rows, parameters.outputCount)
-        var unusedGradient = Parameters.zeros(features: parameters.featureCount, outputs: parameters.outputCount)
-        return try Self.gradient(features: features, targets: targets, parameters: parameters, reduction: reduction,
-                                 into: &unusedGradient, residual: &residual)
+        let n = features.rows, k = parameters.outputCount
+        try checkFeatures("cost", features, parameters)
+        try checkShape("cost", "targets", targets.base, rows: n, columns: k, actualRows: targets.rows)
+        guard n > 0 else { throw DataError.tooFewRows(argument: "features", rows: 0, minimum: 1) }
+        var residual = Matrix.zeros(n, k)
+        run(features, targets, parameters, &residual)
+        return reduction.scale(rows: n) * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
     }
 
     /// The gradient of ``cost(features:targets:parameters:reduction:)`` with respect to the

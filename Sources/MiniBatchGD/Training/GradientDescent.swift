@@ -58,9 +58,9 @@ public struct GradientDescent: Equatable, Sendable {
     /// batches of 32, 3 epochs. It does not converge on the article's data.
     public static let seedArticle = GradientDescent(batchSize: 32, epochs: 3, learningRate: 0.001, reduction: .sum, shuffle: .none)
 
-    /// Checks every value against the training set size `rows`.
-    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` naming the property.
-    func validate(rows: Int) throws {
+    /// Checks the batch size against the training set size `rows`.
+    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` naming `batchSize`.
+    func validateBatchSize(rows: Int) throws {
         if case let .rows(size) = batchSize {
             guard size >= 1 else {
                 throw TrainingError.invalidArgument(argument: "batchSize", value: "\(size)", requirement: "must be at least 1")
@@ -70,6 +70,12 @@ public struct GradientDescent: Equatable, Sendable {
                                                     requirement: "must not exceed the \(rows) training rows (use .full for batch gradient descent)")
             }
         }
+    }
+
+    /// Checks every value that does not depend on the data.
+    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` naming the property,
+    ///   or ``DataError/invalidFraction(argument:value:)`` for the validation fraction.
+    func validate() throws {
         guard epochs >= 1 else { throw TrainingError.invalidArgument(argument: "epochs", value: "\(epochs)", requirement: "must be at least 1") }
         guard learningRate.isFinite, learningRate > 0 else {
             throw TrainingError.invalidArgument(argument: "learningRate", value: "\(learningRate)", requirement: "must be a positive number")

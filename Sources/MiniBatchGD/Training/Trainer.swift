@@ -22,7 +22,7 @@ struct Trainer {
     /// Fits `data`, starting from `start` (original units) or from zero.
     func fit(_ data: Dataset, start: Parameters?) throws -> Outcome {
         let config = configuration
-        try config.earlyStopping?.validate()
+        try config.validate()
         var train = data
         var validation: Dataset?
         if let fraction = config.earlyStopping?.validationFraction {
@@ -32,7 +32,7 @@ struct Trainer {
             train = split.train
             validation = split.test
         }
-        try config.validate(rows: train.rows)
+        try config.validateBatchSize(rows: train.rows)
 
         let n = train.rows, p = train.featureCount, k = train.outputCount
         let batchRows = config.batchSize.resolved(for: n)
@@ -169,6 +169,7 @@ struct Workspace {
     let theta: UnsafeMutablePointer<Double>, bias: UnsafeMutablePointer<Double>
     let gradient: UnsafeMutablePointer<Double>, biasGradient: UnsafeMutablePointer<Double>
     let residual: UnsafeMutablePointer<Double>
+    let costPerOutput: UnsafeMutablePointer<Double>
     let velocity: UnsafeMutablePointer<Double>?, biasVelocity: UnsafeMutablePointer<Double>?
     /// Original-unit weights W = θˢ/σ and offset c = bˢ − μᵀW (aliases of theta/bias without standardization).
     let rawWeights: UnsafeMutablePointer<Double>, rawOffset: UnsafeMutablePointer<Double>
@@ -191,6 +192,7 @@ struct Workspace {
         // The residual buffer also serves whole-data cost evaluation in blocks.
         evaluationRows = Swift.max(batchRows, Swift.min(rows, 4096))
         residual = zeros(evaluationRows * k)
+        costPerOutput = zeros(k)
         velocity = momentum ? zeros(p * k) : nil
         biasVelocity = momentum ? zeros(k) : nil
         standardizes = standardizer != nil
@@ -210,7 +212,7 @@ struct Workspace {
     }
 
     func deallocate() {
-        for pointer in [theta, bias, gradient, biasGradient, residual] { pointer.deallocate() }
+        for pointer in [theta, bias, gradient, biasGradient, residual, costPerOutput] { pointer.deallocate() }
         velocity?.deallocate(); biasVelocity?.deallocate()
         if standardizes { rawWeights.deallocate(); rawOffset.deallocate() }
         order?.deallocate(); gatheredX?.deallocate(); gatheredY?.deallocate()
@@ -270,15 +272,11 @@ struct Workspace {
     /// The reduced cost over `rows` rows at the current parameters, in blocks through `residual`.
     func cost(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int, reduction: Reduction) -> Double {
         prepareRawParameters()
+        costPerOutput.update(repeating: 0, count: k)
+        LinearKernel.halfSquaredResiduals(rows: rows, p: p, k: k, x: x, y: y, weights: rawWeights, offset: rawOffset,
+                                          scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
         var total = 0.0
-        var start = 0
-        while start < rows {
-            let count = Swift.min(evaluationRows, rows - start)
-            LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k,
-                                  weights: rawWeights, offset: rawOffset, into: residual)
-            total += LinearKernel.halfSquaredNorm(count * k, residual)
-            start += count
-        }
+        for o in 0 ..< k { total += costPerOutput[o] }
         return total * reduction.scale(rows: rows)
     }
 }
