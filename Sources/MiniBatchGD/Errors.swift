@@ -140,3 +140,51 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A data or model file cannot be read. Every case names the file; positions are 1-based.
+public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notFound(path: String)
+    case unreadable(path: String, reason: String)
+    case empty(path: String)
+    /// A CSV file with a header and no data rows.
+    case headerOnly(path: String)
+    /// A cell that is not a number.
+    case notANumber(path: String, line: Int, column: Int, text: String)
+    /// A NaN, an infinity, or a number too large for a Double.
+    case nonFinite(path: String, line: Int, column: Int, text: String)
+    /// A row with a different number of cells than the header.
+    case raggedRow(path: String, line: Int, expected: Int, actual: Int)
+    /// A malformed header (empty or duplicated names, unbalanced quotes).
+    case badHeader(path: String, reason: String)
+    /// A requested target column that the file does not have.
+    case unknownColumn(path: String, name: String, available: [String])
+    /// A structurally invalid file (for `.npy`: magic, header, shape).
+    case malformed(path: String, reason: String)
+    /// A `.npy` element type other than float64 or float32.
+    case unsupportedType(path: String, descriptor: String)
+    /// Fewer data bytes than the header promises.
+    case truncated(path: String, expectedBytes: Int, actualBytes: Int)
+
+    public var description: String {
+        switch self {
+        case let .notFound(path): return "\(path): no such file"
+        case let .unreadable(path, reason): return "\(path): cannot be read (\(reason))"
+        case let .empty(path): return "\(path): the file is empty"
+        case let .headerOnly(path): return "\(path): the file has a header but no data rows"
+        case let .notANumber(path, line, column, text):
+            return "\(path):\(line):\(column): \(text.isEmpty ? "empty cell" : "'\(text)' is not a number")"
+        case let .nonFinite(path, line, column, text):
+            return "\(path):\(line):\(column): '\(text)' is not a finite number (NaN, infinity or out of range)"
+        case let .raggedRow(path, line, expected, actual):
+            return "\(path):\(line): the row has \(actual) cells but the header has \(expected)"
+        case let .badHeader(path, reason): return "\(path):1: bad header: \(reason)"
+        case let .unknownColumn(path, name, available):
+            return "\(path): no column named '\(name)' (columns: \(available.joined(separator: ", ")))"
+        case let .malformed(path, reason): return "\(path): \(reason)"
+        case let .unsupportedType(path, descriptor):
+            return "\(path): unsupported element type '\(descriptor)' (float64 '<f8' and float32 '<f4' are supported)"
+        case let .truncated(path, expectedBytes, actualBytes):
+            return "\(path): truncated: the header promises \(expectedBytes) data bytes, the file has \(actualBytes)"
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Reads a 2-D NumPy `.npy` array of float64 or float32 (either byte order, C or Fortran
+/// order), as written by `numpy.save`.
+public enum NPYReader {
+    /// The array as a row-major matrix.
+    /// - Throws: ``FileError``: not an `.npy` file, a header that cannot be parsed or is not 2-D,
+    ///   an unsupported element type, or fewer data bytes than the shape needs.
+    public static func read(path: String) throws -> Matrix {
+        guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: path) }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+            throw FileError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        guard !data.isEmpty else { throw FileError.empty(path: path) }
+        let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
+        guard data.count >= 10, Array(data.prefix(6)) == magic else {
+            throw FileError.malformed(path: path, reason: "not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
+        }
+        let major = data[6]
+        let headerLength: Int, headerStart: Int
+        switch major {
+        case 1:
+            headerLength = Int(data[8]) | Int(data[9]) << 8
+            headerStart = 10
+        case 2, 3:
+            guard data.count >= 12 else { throw FileError.truncated(path: path, expectedBytes: 12, actualBytes: data.count) }
+            headerLength = (0 ..< 4).reduce(0) { $0 | Int(data[8 + $1]) << (8 * $1) }
+            headerStart = 12
+        default:
+            throw FileError.malformed(path: path, reason: "unsupported .npy format version \(major)")
+        }
+        guard data.count >= headerStart + headerLength else {
+            throw FileError.truncated(path: path, expectedBytes: headerStart + headerLength, actualBytes: data.count)
+        }
+        guard let header = String(data: data[headerStart ..< headerStart + headerLength], encoding: major == 3 ? .utf8 : .isoLatin1) else {
+            throw FileError.malformed(path: path, reason: "the header is not text")
+        }
+        let descriptor = try value(of: "descr", in: header, path: path).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+        let fortran = try value(of: "fortran_order", in: header, path: path)
+        let shapeText = try value(of: "shape", in: header, path: path)
+        guard fortran == "True" || fortran == "False" else {
+            throw FileError.malformed(path: path, reason: "fortran_order is '\(fortran)', not True or False")
+        }
+        let dimensions = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = try dimensions.map { text -> Int in
+            guard let value = Int(text), value >= 0 else { throw FileError.malformed(path: path, reason: "bad shape \(shapeText)") }
+            return value
+        }
+        guard shape.count == 2 else {
+            throw FileError.malformed(path: path, reason: "the array has shape \(shapeText); a 2-D array (rows, columns) is needed")
+        }
+        let width: Int
+        let littleEndian: Bool
+        switch descriptor {
+        case "<f8", "=f8": (width, littleEndian) = (8, true)
+        case ">f8": (width, littleEndian) = (8, false)
+        case "<f4", "=f4": (width, littleEndian) = (4, true)
+        case ">f4": (width, littleEndian) = (4, false)
+        default: throw FileError.unsupportedType(path: path, descriptor: descriptor)
+        }
+        let rows = shape[0], columns = shape[1]
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow else { throw FileError.malformed(path: path, reason: "the shape \(shapeText) is too large") }
+        let offset = headerStart + headerLength
+        let needed = count * width
+        guard data.count - offset >= needed else {
+            throw FileError.truncated(path: path, expectedBytes: needed, actualBytes: data.count - offset)
+        }
+        var elements = [Double](repeating: 0, count: count)
+        data.withUnsafeBytes { raw in
+            let base = raw.baseAddress! + offset
+            for index in 0 ..< count {
+                let element: Double
+                if width == 8 {
+                    let bits = base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+                    element = Double(bitPattern: littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
+                } else {
+                    let bits = base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+                    element = Double(Float(bitPattern: littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
+                }
+                // Fortran order stores column after column.
+                let target = fortran == "True" ? (index % rows) * columns + index / rows : index
+                elements[target] = element
+            }
+        }
+        return try Matrix(rows: rows, columns: columns, elements: elements)
+    }
+
+    /// Splits a matrix read from a `.npy` file into a data set: the columns at `targets`
+    /// (the last one when empty) are targets, the others features `x1, x2, …`.
+    /// - Throws: ``FileError`` for a column index out of range, ``MatrixError/nonFinite(argument:row:column:value:)``
+    ///   (row and column 0-based) for a NaN or infinity.
+    public static func dataset(path: String, targets: [Int] = []) throws -> Dataset {
+        let matrix = try read(path: path)
+        guard matrix.rows >= 1 else { throw FileError.headerOnly(path: path) }
+        let wanted = targets.isEmpty ? [matrix.columns - 1] : targets
+        for index in wanted where index < 0 || index >= matrix.columns {
+            throw FileError.unknownColumn(path: path, name: String(index), available: (0 ..< matrix.columns).map(String.init))
+        }
+        let featureColumns = (0 ..< matrix.columns).filter { !wanted.contains($0) }
+        guard !featureColumns.isEmpty else {
+            throw FileError.malformed(path: path, reason: "every column is a target; at least one feature column is needed")
+        }
+        for i in 0 ..< matrix.rows {
+            for j in 0 ..< matrix.columns where !matrix[i, j].isFinite {
+                throw FileError.nonFinite(path: path, line: i + 1, column: j + 1, text: String(matrix[i, j]))
+            }
+        }
+        var features = [Double](), values = [Double]()
+        features.reserveCapacity(matrix.rows * featureColumns.count)
+        values.reserveCapacity(matrix.rows * wanted.count)
+        for i in 0 ..< matrix.rows {
+            for j in featureColumns { features.append(matrix[i, j]) }
+            for j in wanted { values.append(matrix[i, j]) }
+        }
+        return try Dataset(features: Matrix(rows: matrix.rows, columns: featureColumns.count, elements: features),
+                           targets: Matrix(rows: matrix.rows, columns: wanted.count, elements: values),
+                           featureNames: featureColumns.map { "x\($0 + 1)" }, targetNames: wanted.map { "y\($0 + 1)" })
+    }
+
+    /// The text after `'key':` in a header dictionary, up to the next top-level comma.
+    private static func value(of key: String, in header: String, path: String) throws -> String {
+        guard let range = header.range(of: "'\(key)':") else {
+            throw FileError.malformed(path: path, reason: "the header has no '\(key)' entry")
+        }
+        var depth = 0
+        var result = ""
+        for character in header[range.upperBound...] {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1 }
+            if (character == "," && depth == 0) || character == "}" { break }
+            result.append(character)
+            if depth < 0 { break }
+        }
+        return result.trimmingCharacters(in: .whitespaces)
+    }
+}
