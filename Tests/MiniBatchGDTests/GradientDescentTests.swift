@@ -220,3 +220,16 @@ import Testing
         }
     }
 }
+
+@Suite struct ProgressTests {
+    @Test func progressIsReportedOncePerEpochWithTheHistorysCost() throws {
+        final class Box: @unchecked Sendable { var reports: [EpochReport] = [] }
+        let box = Box()
+        let data = try syntheticData(rows: 200, weights: [[1]], intercept: [1], noise: 0.1, seed: 1)
+        var model = LinearRegression()
+        let run = try model.fit(data, using: GradientDescent(batchSize: 16, epochs: 4, learningRate: 0.05)) { box.reports.append($0) }
+        #expect(box.reports.map(\.epoch) == [1, 2, 3, 4])
+        #expect(box.reports.map(\.cost) == run.history.epochCosts)
+        #expect(box.reports.allSatisfy { $0.samplesPerSecond > 0 && $0.epochs == 4 && $0.validationCost == nil })
+    }
+}

@@ -24,10 +24,11 @@ extension LinearRegression {
     /// (without a held-out validation part), the same intercept, and the L2 penalty translated
     /// to ``LeastSquares`` (λ·n under the mean reduction, λ under the sum; in standardized
     /// units when standardizing).
-    /// - Throws: whatever ``fit(_:using:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:)`` throws.
+    /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:)`` throws.
     public mutating func fitAndCompare(_ data: Dataset, using configuration: GradientDescent,
-                                       method: LeastSquares.Method = .auto) throws -> ReferenceComparison {
-        let outcome = try fitReturningTrainingRows(data, using: configuration)
+                                       method: LeastSquares.Method = .auto,
+                                       progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> ReferenceComparison {
+        let outcome = try fitReturningTrainingRows(data, using: configuration, progress: progress)
         let train = outcome.trainingData
         let n = Double(train.rows)
         let ridge = configuration.reduction == .mean ? configuration.l2Penalty * n : configuration.l2Penalty

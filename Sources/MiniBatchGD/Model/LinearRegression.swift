@@ -50,17 +50,20 @@ public struct LinearRegression: Sendable {
     /// - Parameters:
     ///   - data: the training rows.
     ///   - configuration: batch size, epochs, learning rate and the rest.
+    ///   - progress: called after every epoch (on the calling thread), e.g. to show progress.
     /// - Returns: the run's history and shape.
     /// - Throws: ``TrainingError`` for a bad configuration, divergence or cancellation;
     ///   ``DataError`` for a bad validation fraction. The model is unchanged when it throws.
     /// - Complexity: O(epochs · n · p · k); scratch memory O(batch · (p + k) + p·k), plus the
     ///   row permutation when shuffling. X is never copied (unless a validation part is held out).
     @discardableResult
-    public mutating func fit(_ data: Dataset, using configuration: GradientDescent) throws -> TrainingRun {
-        try fitReturningTrainingRows(data, using: configuration).run
+    public mutating func fit(_ data: Dataset, using configuration: GradientDescent,
+                             progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> TrainingRun {
+        try fitReturningTrainingRows(data, using: configuration, progress: progress).run
     }
 
-    mutating func fitReturningTrainingRows(_ data: Dataset, using configuration: GradientDescent) throws -> Trainer.Outcome {
+    mutating func fitReturningTrainingRows(_ data: Dataset, using configuration: GradientDescent,
+                                           progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> Trainer.Outcome {
         var start: Parameters?
         if configuration.warmStart {
             guard let current = parameters else { throw ModelError.notFitted }
@@ -70,7 +73,7 @@ public struct LinearRegression: Sendable {
             }
             start = current
         }
-        let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept).fit(data, start: start)
+        let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress).fit(data, start: start)
         parameters = outcome.parameters
         standardizer = outcome.standardizer
         featureNames = data.featureNames

@@ -26,7 +26,7 @@ public enum StopReason: String, Equatable, Sendable {
     case validationCostConverged
 }
 
-/// The outcome of ``LinearRegression/fit(_:using:)``.
+/// The outcome of ``LinearRegression/fit(_:using:progress:)``.
 public struct TrainingRun: Sendable {
     /// Costs and stopping.
     public let history: History
@@ -36,4 +36,20 @@ public struct TrainingRun: Sendable {
     public let trainingRows: Int
     /// Batches in each epoch.
     public let batchesPerEpoch: Int
+}
+
+/// What the trainer reports after each epoch, for progress displays.
+public struct EpochReport: Sendable {
+    /// The epoch just finished (1-based).
+    public let epoch: Int
+    /// The configured maximum.
+    public let epochs: Int
+    /// Training cost at the end of the epoch.
+    public let cost: Double
+    /// Held-out cost, when monitored.
+    public let validationCost: Double?
+    /// The epoch's learning rate.
+    public let learningRate: Double
+    /// Rows processed per second in this epoch (batch updates and the epoch's cost pass).
+    public let samplesPerSecond: Double
 }

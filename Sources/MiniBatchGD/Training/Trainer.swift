@@ -10,6 +10,7 @@
 struct Trainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
+    var progress: (@Sendable (EpochReport) -> Void)?
 
     struct Outcome {
         var parameters: Parameters
@@ -103,6 +104,7 @@ struct Trainer {
         var epochsWithoutImprovement = 0
         for epoch in 1 ... config.epochs {
             if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+            let epochStart = ContinuousClock.now
             let rate = config.schedule.rate(initial: config.learningRate, epoch: epoch)
             history.learningRates.append(rate)
             if var g = generator, let order = w.order {
@@ -145,6 +147,12 @@ struct Trainer {
                     validation.targets.withUnsafePointer { vy in w.cost(x: vx, y: vy, rows: validation.rows, reduction: config.reduction) }
                 }
                 history.validationCosts.append(monitored)
+            }
+            if let progress {
+                let seconds = (ContinuousClock.now - epochStart) / .seconds(1)
+                progress(EpochReport(epoch: epoch, epochs: config.epochs, cost: epochCost,
+                                     validationCost: validation == nil ? nil : monitored, learningRate: rate,
+                                     samplesPerSecond: seconds > 0 ? Double(n) / seconds : .infinity))
             }
             if let stopping = config.earlyStopping {
                 if monitored < best - stopping.tolerance * Swift.max(best == .infinity ? 0 : best, .leastNormalMagnitude) {
