@@ -5,6 +5,10 @@ let package = Package(
     name: "MiniBatchGD",
     products: [
         .library(name: "MiniBatchGD", targets: ["MiniBatchGD"]),
+        .executable(name: "mbgd", targets: ["mbgd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // The only C in the package. Its module map lives in Sources/CBLAS/, not at the
@@ -21,16 +25,22 @@ let package = Package(
             dependencies: ["CBLAS"],
             path: "Sources/MiniBatchGD"
         ),
-        // Small example run by `make demo` until the command-line tool exists.
+        // The command-line tool: a thin shell that parses arguments, calls the library, formats.
         .executableTarget(
-            name: "mbgd-demo",
-            dependencies: ["MiniBatchGD"],
-            path: "Sources/mbgd-demo"
+            name: "mbgd",
+            dependencies: ["MiniBatchGD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/mbgd"
         ),
         .testTarget(
             name: "MiniBatchGDTests",
             dependencies: ["MiniBatchGD"],
             path: "Tests/MiniBatchGDTests"
+        ),
+        // Runs the built `mbgd` as a user would (depending on it makes `swift test` build it).
+        .testTarget(
+            name: "mbgdTests",
+            dependencies: ["mbgd"],
+            path: "Tests/mbgdTests"
         ),
     ]
 )

@@ -21,6 +21,20 @@ public enum CSVReader {
         return names
     }
 
+    /// Every column of `path` as one matrix, with the header's names.
+    /// - Throws: ``FileError`` as ``read(path:targets:)`` does.
+    public static func readTable(path: String) throws -> (columnNames: [String], values: Matrix) {
+        var names: [String] = []
+        var values: [Double] = []
+        var rows = 0
+        try scan(path: path, header: { names = $0; return true }, row: { row, count in
+            values.append(contentsOf: UnsafeBufferPointer(rebasing: row[0 ..< count]))
+            rows += 1
+        })
+        guard rows > 0 else { throw FileError.headerOnly(path: path) }
+        return (names, try Matrix(rows: rows, columns: names.count, elements: values))
+    }
+
     /// Reads `path`, taking the columns named in `targets` (the last column when empty) as targets.
     /// - Throws: ``FileError`` naming the file, and the line and column where that applies:
     ///   a missing or empty file, a header without rows, a cell that is not a finite number,

@@ -57,6 +57,11 @@ public enum BLASThreads {
     /// The number of threads OpenBLAS currently uses.
     public static var current: Int { Int(openblas_get_num_threads()) }
 
+    /// Sets the number of threads OpenBLAS uses for calls outside single-thread scopes.
+    public static func set(_ threads: Int) {
+        openblas_set_num_threads(Int32(Swift.max(1, threads)))
+    }
+
     /// The OpenBLAS kernel family chosen for this processor (e.g. "Haswell").
     public static var coreName: String { String(cString: openblas_get_corename()) }
 

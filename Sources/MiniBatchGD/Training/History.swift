@@ -50,6 +50,10 @@ public struct EpochReport: Sendable {
     public let validationCost: Double?
     /// The epoch's learning rate.
     public let learningRate: Double
-    /// Rows processed per second in this epoch (batch updates and the epoch's cost pass).
-    public let samplesPerSecond: Double
+    /// Seconds spent in the epoch's batch updates (the epoch's cost evaluation excluded).
+    public let trainingSeconds: Double
+    /// Training rows per second through the batch updates.
+    public var samplesPerSecond: Double { trainingSeconds > 0 ? Double(rows) / trainingSeconds : .infinity }
+    /// Training rows per epoch.
+    public let rows: Int
 }

@@ -136,6 +136,7 @@ struct Trainer {
                     BLAS.axpy(k, -rate, w.biasGradient, w.bias)
                 }
             }
+            let trainingSeconds = (ContinuousClock.now - epochStart) / .seconds(1)
             let epochCost = w.cost(x: x, y: y, rows: n, reduction: config.reduction)
             guard epochCost.isFinite, epochCost <= divergenceBound else {
                 throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: rate)
@@ -148,12 +149,9 @@ struct Trainer {
                 }
                 history.validationCosts.append(monitored)
             }
-            if let progress {
-                let seconds = (ContinuousClock.now - epochStart) / .seconds(1)
-                progress(EpochReport(epoch: epoch, epochs: config.epochs, cost: epochCost,
-                                     validationCost: validation == nil ? nil : monitored, learningRate: rate,
-                                     samplesPerSecond: seconds > 0 ? Double(n) / seconds : .infinity))
-            }
+            progress?(EpochReport(epoch: epoch, epochs: config.epochs, cost: epochCost,
+                                  validationCost: validation == nil ? nil : monitored, learningRate: rate,
+                                  trainingSeconds: trainingSeconds, rows: n))
             if let stopping = config.earlyStopping {
                 if monitored < best - stopping.tolerance * Swift.max(best == .infinity ? 0 : best, .leastNormalMagnitude) {
                     best = monitored

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sweep batch sizes and report training throughput and final cost, on synthetic data or your own file.",
+        discussion: """
+        Every batch size trains from zero with the mean gradient on standardized features, so
+        one learning rate is stable for all of them; the final cost is reported beside the speed.
+        Throughput counts the batch updates of an epoch (not the per-epoch cost evaluation) and is
+        the median over the epochs.
+
+        Examples:
+          mbgd bench
+          mbgd bench --rows 1000000 --features 32 --batch-sizes 1,32,512,full --json
+          mbgd bench --file data.csv --target y --csv --plot throughput.svg
+        """)
+
+    @Option(help: "Synthetic rows.") var rows = 100_000
+    @Option(help: "Synthetic features.") var features = 16
+    @Option(help: "Synthetic targets (several use the dgemm path).") var outputs = 1
+    @Option(help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes = "1,8,32,128,512,2048,full"
+    @Option(help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
+    @Option(help: "OpenBLAS threads for calls large enough to use them (small batches always run on one).") var threads: Int?
+    @Option(help: "Learning rate (default 0.5 / (features + 1), stable for every batch size on standardized data).") var learningRate: Double?
+    @Option(help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
+    @Option(help: "Benchmark on this file (CSV or .npy) instead of synthetic data.") var file: String?
+    @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
+    @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
+    @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
+    @Option(help: "Write an SVG plot of samples/s against batch size to this file.") var plot: String?
+
+    func validate() throws {
+        guard rows >= 1, features >= 1, outputs >= 1 else { throw ValidationError("--rows, --features and --outputs must be at least 1") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive") }
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
+        _ = try sizes()
+    }
+
+    func sizes() throws -> [BatchSize] {
+        try batchSizes.split(separator: ",").map { text in
+            let item = text.trimmingCharacters(in: .whitespaces)
+            if item == "full" { return .full }
+            guard let size = Int(item), size >= 1 else { throw ValidationError("--batch-sizes: '\(item)' is not a positive integer or 'full'") }
+            return .rows(size)
+        }
+    }
+
+    func run() throws {
+        if let threads { BLASThreads.set(threads) }
+        let data = try file.map { try DataOptions.load(path: $0, targets: targets) } ?? synthetic()
+        let sweepSizes = try sizes()
+        if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
+            throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
+        }
+        let rate = learningRate ?? 0.5 / Double(data.featureCount + 1)
+        let config = GradientDescent(epochs: epochs, learningRate: rate, standardize: true, shuffle: .everyEpoch(seed: seed), recordsBatchCosts: false)
+        let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: config)
+        if let plot {
+            var svg = SVGPlot(title: "Training throughput against batch size", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true, yLog: true)
+            svg.series = [.init(name: "\(data.rows) × \(data.featureCount), \(data.outputCount) target(s)",
+                                points: results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]
+            try svg.write(to: plot)
+        }
+        if json {
+            print(JSON.object([
+                ("config", .object([
+                    ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)), ("outputs", .integer(data.outputCount)),
+                    ("epochs", .integer(epochs)), ("learningRate", .number(rate)), ("reduction", .string("mean")),
+                    ("source", file.map(JSON.string) ?? .string("synthetic")),
+                    ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
+                ])),
+                ("results", .array(results.map {
+                    .object([("batchSize", .integer($0.batchSize)), ("samplesPerSecond", .number($0.samplesPerSecond)),
+                             ("secondsPerEpoch", .number($0.secondsPerEpoch)), ("finalCost", .number($0.finalCost))])
+                })),
+            ]).text)
+        } else if csv {
+            print("batchSize,samplesPerSecond,secondsPerEpoch,finalCost")
+            for r in results { print("\(r.batchSize),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
+        } else {
+            print("Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
+                + "mean gradient, standardized, shuffled, learning rate \(Format.number(rate, digits: 4)), \(epochs) epoch(s) each")
+            print("OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads (small batches run on one)\n")
+            var table = Table(["batch size", "samples/s", "seconds per epoch", "final cost"])
+            for r in results {
+                table.add([String(r.batchSize), Format.rate(r.samplesPerSecond), Format.number(r.secondsPerEpoch, digits: 4), Format.number(r.finalCost, digits: 6)])
+            }
+            print(table.render())
+            if let plot { print("\nPlot: \(plot)") }
+        }
+    }
+
+    /// X ~ N(0, 1) entries, y = X·w + 1 + N(0, 0.1²) with w drawn once, all from `seed`.
+    private func synthetic() throws -> Dataset {
+        var generator = RandomSource(seed: seed)
+        let weights = (0 ..< features * outputs).map { _ in generator.nextGaussian() }
+        var x = [Double](repeating: 0, count: rows * features)
+        var y = [Double](repeating: 0, count: rows * outputs)
+        for i in 0 ..< rows {
+            for j in 0 ..< features { x[i * features + j] = generator.nextGaussian() }
+            for o in 0 ..< outputs {
+                var value = 1 + 0.1 * generator.nextGaussian()
+                for j in 0 ..< features { value += x[i * features + j] * weights[j * outputs + o] }
+                y[i * outputs + o] = value
+            }
+        }
+        return try Dataset(features: Matrix(rows: rows, columns: features, elements: x), targets: Matrix(rows: rows, columns: outputs, elements: y))
+    }
+}

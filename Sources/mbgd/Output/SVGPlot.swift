@@ -1,0 +1,146 @@
+import Foundation
+
+/// A small SVG chart: lines and/or markers on linear or logarithmic axes, with ticks, axis
+/// labels, a title and a legend. Self-contained SVG 1.1 that browsers and rsvg-convert render.
+struct SVGPlot {
+    struct Series {
+        var name: String
+        var points: [(x: Double, y: Double)]
+        var line: Bool = true
+        var markers: Bool = false
+    }
+
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var xLog = false
+    var yLog = false
+    var series: [Series] = []
+    /// Draw the y = x diagonal (predicted against actual).
+    var diagonal = false
+
+    private let width = 760.0, height = 480.0
+    private let left = 84.0, right = 24.0, top = 48.0, bottom = 64.0
+    private static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+
+    func render() -> String {
+        let usable = series.map { s in s.points.filter { valid($0.x, log: xLog) && valid($0.y, log: yLog) } }
+        let xs = usable.flatMap { $0.map(\.x) }, ys = usable.flatMap { $0.map(\.y) }
+        var (xMin, xMax) = (xs.min() ?? 0, xs.max() ?? 1)
+        var (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
+        if diagonal { (xMin, xMax) = (min(xMin, yMin), max(xMax, yMax)); (yMin, yMax) = (xMin, xMax) }
+        let xAxis = Axis(low: xMin, high: xMax, log: xLog), yAxis = Axis(low: yMin, high: yMax, log: yLog)
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        func px(_ x: Double) -> Double { left + xAxis.fraction(x) * plotWidth }
+        func py(_ y: Double) -> Double { top + (1 - yAxis.fraction(y)) * plotHeight }
+
+        var svg = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">
+        <rect width="100%" height="100%" fill="white"/>
+        <text x="\(width / 2)" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escape(title))</text>
+
+        """
+        // Grid and ticks.
+        for tick in xAxis.ticks() {
+            let x = px(tick)
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight))\" stroke=\"#e5e5e5\"/>\n"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(top + plotHeight + 18))\" text-anchor=\"middle\">\(escape(xAxis.label(tick)))</text>\n"
+        }
+        for tick in yAxis.ticks() {
+            let y = py(tick)
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
+            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(escape(yAxis.label(tick)))</text>\n"
+        }
+        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#333\"/>\n"
+        svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        svg += "<text transform=\"translate(20 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        if diagonal {
+            svg += "<line x1=\"\(f(px(xMin)))\" y1=\"\(f(py(xMin)))\" x2=\"\(f(px(xMax)))\" y2=\"\(f(py(xMax)))\" stroke=\"#999\" stroke-dasharray=\"6 4\"/>\n"
+        }
+        // Data, clipped to the plot area.
+        svg += "<clipPath id=\"area\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/></clipPath>\n<g clip-path=\"url(#area)\">\n"
+        for (index, points) in usable.enumerated() {
+            let color = Self.palette[index % Self.palette.count]
+            let s = series[index]
+            if s.line, points.count > 1 {
+                let path = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\" points=\"\(path)\"/>\n"
+            }
+            if s.markers {
+                for point in points {
+                    svg += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.2\" fill=\"\(color)\" fill-opacity=\"0.55\"/>\n"
+                }
+            }
+        }
+        svg += "</g>\n"
+        // Legend.
+        for (index, s) in series.enumerated() where !s.name.isEmpty {
+            let y = top + 16 + Double(index) * 18, x = left + 12
+            let color = Self.palette[index % Self.palette.count]
+            svg += s.line
+                ? "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                : "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
+            svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
+    func write(to path: String) throws {
+        do { try Data(render().utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+            throw CLIError.cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    private func valid(_ value: Double, log: Bool) -> Bool { value.isFinite && (!log || value > 0) }
+    private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+    private func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
+/// One axis: its range (padded, or whole decades on a log scale), ticks and labels.
+private struct Axis {
+    let low: Double, high: Double, log: Bool
+
+    init(low: Double, high: Double, log: Bool) {
+        self.log = log
+        if log {
+            let a = Foundation.log10(low), b = Foundation.log10(high)
+            self.low = Foundation.pow(10, a.rounded(.down))
+            self.high = Foundation.pow(10, Swift.max(b.rounded(.up), a.rounded(.down) + 1))
+        } else {
+            let span = high > low ? high - low : Swift.max(abs(low), 1)
+            self.low = high > low ? low - 0.04 * span : low - span / 2
+            self.high = high > low ? high + 0.04 * span : high + span / 2
+        }
+    }
+
+    func fraction(_ value: Double) -> Double {
+        log ? (Foundation.log10(value) - Foundation.log10(low)) / (Foundation.log10(high) - Foundation.log10(low))
+            : (value - low) / (high - low)
+    }
+
+    func ticks() -> [Double] {
+        if log {
+            let first = Int(Foundation.log10(low).rounded()), last = Int(Foundation.log10(high).rounded())
+            let step = Swift.max(1, (last - first + 7) / 8)
+            return stride(from: first, through: last, by: step).map { Foundation.pow(10, Double($0)) }
+        }
+        let raw = (high - low) / 6
+        let magnitude = Foundation.pow(10, Foundation.log10(raw).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var tick = (low / step).rounded(.up) * step
+        var result: [Double] = []
+        while tick <= high + step * 1e-9 { result.append(abs(tick) < step * 1e-9 ? 0 : tick); tick += step }
+        return result
+    }
+
+    func label(_ value: Double) -> String {
+        if log {
+            let exponent = Int(Foundation.log10(value).rounded())
+            return (-3 ... 4).contains(exponent) ? String(format: "%g", value) : "1e\(exponent)"
+        }
+        return String(format: "%g", value)
+    }
+}
