@@ -30,7 +30,7 @@ example: setup
 	cd Examples/LinkingApp && $(SWIFT) run --quiet LinkingApp
 
 demo: setup
-	$(SWIFT) run --quiet -c release mbgd-demo
+	$(SWIFT) run --quiet -c release mbgd demo
 
 clean:
 	rm -rf .build Examples/LinkingApp/.build

@@ -14,30 +14,32 @@ struct MBGD: ParsableCommand {
         subcommands: [Demo.self, Fit.self, Solve.self, Predict.self, Bench.self]
     )
 
-    /// Runs a subcommand; every failure becomes one line on stderr and a documented exit status.
+    /// Runs a subcommand; every failure becomes one line on stderr and a documented exit status:
+    /// 0 for help, 2 for bad arguments, 1 for everything else (files, data, divergence).
     static func main() {
-        let command: ParsableCommand
         do {
-            command = try parseAsRoot()
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
-        }
-        do {
-            var command = command
+            var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError where error.isUsage {
-            FileHandle.standardError.write(Data("mbgd: error: \(error)\n".utf8))
-            Foundation.exit(2)
+            fail("mbgd: error: \(error)", status: 2)
         } catch {
-            FileHandle.standardError.write(Data("mbgd: error: \(error)\n".utf8))
-            Foundation.exit(1)
+            switch exitCode(for: error) {
+            case .success:
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            case .failure:
+                // The library's and the tool's own errors: their description is the message.
+                fail("mbgd: error: \(error)", status: 1)
+            default:
+                // ArgumentParser's parsing and validation errors.
+                fail(fullMessage(for: error), status: 2)
+            }
         }
+    }
+
+    private static func fail(_ message: String, status: Int32) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(status)
     }
 }
 

@@ -1,0 +1,206 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+@Suite struct DemoToolTests {
+    @Test func demoJSONReplaysTheArticleAndGivesTheClosedForm() throws {
+        let run = try mbgd("demo", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let intercept = try #require(json["intercept"] as? Double)
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        let mae = try #require(((json["metrics"] as? [String: Any])?["test"] as? [String: Any])?["mae"] as? Double)
+        #expect(abs(intercept - 0.82) < 0.1 && abs(coefficients[0] - 1.05) < 0.06 && abs(mae - 0.44) < 0.03)
+        let closed = try #require(json["closedForm"] as? [String: Any])
+        let exactIntercept = try #require(closed["intercept"] as? Double)
+        let exactSlope = try #require((closed["coefficients"] as? [Double])?.first)
+        // The population line is y = 1.25 + 0.95·x; the replay is far from the exact fit.
+        #expect(abs(exactSlope - 0.95) < 0.03 && abs(exactIntercept - 1.25) < 0.15)
+        #expect(abs(intercept - exactIntercept) > 0.3)
+        #expect((json["throughput"] as? [Any])?.count == 7)
+    }
+
+    @Test func demoTextAndPlots() throws {
+        let folder = try scratchFolder()
+        let run = try mbgd("demo", "--plot", folder + "/plots")
+        #expect(run.status == 0)
+        for phrase in ["article's configuration", "exact least-squares solution", "done right", "samples/s"] {
+            #expect(run.stdout.contains(phrase), "missing '\(phrase)'")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/plots").sorted()
+        #expect(files == ["article-vs-corrected.svg", "cost-per-batch.svg", "cost-per-epoch.svg", "fit.svg", "throughput.svg"])
+        for file in files { try expectValidSVG(folder + "/plots/" + file) }
+    }
+}
+
+@Suite struct FitToolTests {
+    @Test func fitJSONMatchesAHandSolvedClosedForm() throws {
+        let folder = try scratchFolder()
+        let data = houseLikeCSV()
+        let path = try write(data.text, to: folder + "/data.csv")
+        let run = try mbgd("fit", path, "--batch-size", "full", "--epochs", "400", "--learning-rate", "0.5", "--standardize", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let exact = handSolve(a: data.a, b: data.b, y: data.y)
+        let closed = try #require(json["closedForm"] as? [String: Any])
+        let closedParameters = [try #require(closed["intercept"] as? Double)] + (try #require(closed["coefficients"] as? [Double]))
+        #expect(relativeDifference(closedParameters, exact) < 1e-12)
+        let fitted = [try #require(json["intercept"] as? Double)] + (try #require(json["coefficients"] as? [Double]))
+        #expect(relativeDifference(fitted, exact) < 1e-8)
+        #expect((closed["relativeDifference"] as? Double ?? 1) < 1e-8)
+        #expect(json["features"] as? [String] == ["a", "b"])
+        let history = try #require(json["history"] as? [String: Any])
+        #expect(history["epochsRun"] as? Int == 400 && history["stopReason"] as? String == "maximumEpochs")
+        #expect((history["epochCosts"] as? [Double])?.count == 400)
+        let metrics = try #require(json["metrics"] as? [String: Any])
+        #expect(metrics["test"] is NSNull)
+        #expect(Set(((metrics["train"] as? [String: Any]) ?? [:]).keys) == ["mse", "rmse", "mae", "r2"])
+    }
+
+    @Test func fitWithTestSplitEarlyStoppingPlotsAndSavedModelThenPredict() throws {
+        let folder = try scratchFolder()
+        let data = houseLikeCSV(rows: 200)
+        let path = try write(data.text, to: folder + "/data.csv")
+        let run = try mbgd("fit", path, "--target", "y", "--batch-size", "16", "--epochs", "300", "--learning-rate", "0.05",
+                           "--standardize", "--momentum", "0.5", "--nesterov", "--test-fraction", "0.25", "--tolerance", "1e-7",
+                           "--patience", "3", "--save-model", folder + "/model.json", "--plot", folder + "/plots")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("(150 train, 50 test)"))
+        #expect(run.stdout.contains("closed form"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/plots").sorted()
+        #expect(files == ["cost-per-batch.svg", "cost-per-epoch.svg", "predicted-vs-actual.svg"])
+        for file in files { try expectValidSVG(folder + "/plots/" + file) }
+
+        // predict recomputes intercept + coefficients·x from the saved file's own numbers.
+        let model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model.json"))) as? [String: Any])
+        let intercept = try #require((model["intercept"] as? [Double])?.first)
+        let coefficients = try #require((model["coefficients"] as? [[Double]])?.map { $0[0] })
+        let predicted = try mbgd("predict", "--model", folder + "/model.json", path)
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let lines = predicted.stdout.split(separator: "\n")
+        #expect(lines.first == "y" && lines.count == 201)
+        for i in [0, 57, 199] {
+            let expected = intercept + coefficients[0] * data.a[i] + coefficients[1] * data.b[i]
+            #expect(abs(Double(lines[i + 1])! - expected) < 1e-9 * max(1, abs(expected)))
+        }
+        let toFile = try mbgd("predict", "--model", folder + "/model.json", path, "--output", folder + "/out.csv")
+        #expect(toFile.status == 0 && toFile.stdout.isEmpty)
+        #expect(try String(contentsOfFile: folder + "/out.csv", encoding: .utf8) == predicted.stdout)
+    }
+
+    @Test func severalTargetsAndNPYInput() throws {
+        let folder = try scratchFolder()
+        var text = "a,b,y1,y2\n"
+        for i in 0 ..< 40 { text += "\(i % 7),\((i * 3) % 5),\(1 + 2 * Double(i % 7)),\(Double((i * 3) % 5) - 4 + Double(i % 2) * 0.1)\n" }
+        let path = try write(text, to: folder + "/multi.csv")
+        let run = try mbgd("solve", path, "--target", "y1", "--target", "y2", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let coefficients = try #require(json["coefficients"] as? [[Double]])
+        #expect(coefficients.count == 2 && abs(coefficients[0][0] - 2) < 1e-12 && abs(coefficients[0][1]) < 1e-12)
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let npy = try mbgd("solve", fixtures + "/c_f8.npy", "--target", "2", "--no-intercept", "--json")
+        #expect(npy.status == 0, "\(npy.stderr)")
+        #expect(try npy.json["intercept"] is NSNull)
+    }
+}
+
+@Suite struct SolveAndBenchToolTests {
+    @Test func solveReportsTextbookStatistics() throws {
+        let folder = try scratchFolder()
+        let xs = (0 ..< 30).map { Double($0) / 3 }
+        let ys = xs.enumerated().map { 1.5 + 0.75 * $1 + Double(($0 * 13) % 7 - 3) / 10 }
+        let path = try write("x,y\n" + zip(xs, ys).map { "\($0),\($1)" }.joined(separator: "\n"), to: folder + "/line.csv")
+        let run = try mbgd("solve", path, "--method", "qr", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        // Simple regression by hand: slope = Sxy/Sxx, SE = σ/√Sxx, σ² = RSS/(n − 2).
+        let n = Double(xs.count), mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
+        var sxx = 0.0, sxy = 0.0
+        for i in xs.indices { sxx += (xs[i] - mx) * (xs[i] - mx); sxy += (xs[i] - mx) * (ys[i] - my) }
+        let slope = sxy / sxx, intercept = my - slope * mx
+        let rss = xs.indices.map { pow(ys[$0] - intercept - slope * xs[$0], 2) }.reduce(0, +)
+        let sigma = (rss / (n - 2)).squareRoot()
+        #expect(abs((json["coefficients"] as! [Double])[0] - slope) < 1e-12 * slope)
+        #expect(abs((json["standardErrors"] as! [Double])[0] - sigma / sxx.squareRoot()) < 1e-10)
+        #expect(abs((json["residualStandardDeviation"] as! Double) - sigma) < 1e-10)
+        #expect(json["method"] as? String == "qr" && json["rank"] as? Int == 1 && json["degreesOfFreedom"] as? Int == 28)
+        for key in ["conditionNumber", "r2", "adjustedR2", "tValues", "interceptStandardError"] { #expect(json[key] != nil, "\(key)") }
+        let text = try mbgd("solve", path)
+        #expect(text.stdout.contains("std. error") && text.stdout.contains("R²"))
+    }
+
+    @Test func benchSweepsTheRequestedBatchSizes() throws {
+        let run = try mbgd("bench", "--rows", "2000", "--features", "4", "--batch-sizes", "1,32,full", "--epochs", "2", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.map { $0["batchSize"] as? Int } == [1, 32, 2000])
+        for result in results {
+            #expect((result["samplesPerSecond"] as? Double ?? 0) > 0)
+            #expect((result["finalCost"] as? Double)?.isFinite == true)
+        }
+        #expect((json["config"] as? [String: Any])?["rows"] as? Int == 2000)
+        let csv = try mbgd("bench", "--rows", "500", "--features", "2", "--batch-sizes", "8,full", "--epochs", "1", "--csv")
+        #expect(csv.stdout.hasPrefix("batchSize,samplesPerSecond,secondsPerEpoch,finalCost\n8,"))
+    }
+}
+
+@Suite struct ToolErrorTests {
+    /// Each bad input: exit status, one line on stderr that names the problem, nothing on stdout.
+    @Test func badInputsGiveOneClearLineAndTheDocumentedStatus() throws {
+        let folder = try scratchFolder()
+        let good = try write("a,y\n1,2\n2,4\n3,6.5\n", to: folder + "/good.csv")
+        let cases: [([String], Int32, String)] = [
+            (["fit", folder + "/missing.csv", "--json"], 1, "missing.csv: no such file"),
+            (["fit", try write("", to: folder + "/empty.csv")], 1, "empty.csv: the file is empty"),
+            (["fit", try write("a,y\n", to: folder + "/header.csv")], 1, "header but no data rows"),
+            (["fit", try write("a,y\n1,2\n3,x\n", to: folder + "/text.csv"), "--json"], 1, "text.csv:3:2: 'x' is not a number"),
+            (["solve", try write("a,y\n1,nan\n", to: folder + "/nan.csv")], 1, "nan.csv:2:2: 'nan' is not a finite number"),
+            (["solve", try write("a,y\n1,2\n3\n", to: folder + "/ragged.csv")], 1, "ragged.csv:3: the row has 1 cells but the header has 2"),
+            (["fit", good, "--target", "q"], 1, "no column named 'q'"),
+            (["fit", good, "--batch-size", "10"], 1, "batchSize = 10 is invalid"),
+            (["fit", good, "--batch-size", "0"], 2, "--batch-size must be a positive integer"),
+            (["fit", good, "--learning-rate=-1"], 2, "--learning-rate must be positive"),
+            (["fit", good, "--epochs", "0"], 2, "--epochs must be at least 1"),
+            (["fit", good, "--test-fraction", "1.5"], 2, "--test-fraction must lie strictly between 0 and 1"),
+            (["fit", good, "--reduction", "sum", "--learning-rate", "5", "--batch-size", "full", "--json"], 1, "diverged in epoch"),
+            (["fit", good, "--frobnicate"], 2, "Unknown option"),
+            (["predict", "--model", try write("{}", to: folder + "/bad.json"), good], 1, "bad.json: not an mbgd model file"),
+        ]
+        for (arguments, status, message) in cases {
+            let run = try mbgd(arguments: arguments)
+            #expect(run.status == status, "\(arguments): status \(run.status), stderr \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+            #expect(run.stdout.isEmpty, "\(arguments) printed to stdout: \(run.stdout)")
+            if status == 1 { #expect(run.stderr.split(separator: "\n").count == 1, "\(arguments): \(run.stderr)") }
+        }
+    }
+
+    @Test func everySubcommandHasHelpWithExamples() throws {
+        for command in ["demo", "fit", "solve", "predict", "bench"] {
+            let run = try mbgd(command, "--help")
+            #expect(run.status == 0)
+            #expect(run.stdout.contains("Examples:"), "\(command)")
+        }
+    }
+}
+
+/// Parses the file as XML and checks it is an SVG with axes text.
+func expectValidSVG(_ path: String) throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let parser = XMLParser(data: data)
+    final class Collector: NSObject, XMLParserDelegate {
+        var elements: [String] = []
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            elements.append(name)
+        }
+    }
+    let collector = Collector()
+    parser.delegate = collector
+    #expect(parser.parse(), "\(path) is not well-formed XML: \(String(describing: parser.parserError))")
+    #expect(collector.elements.first == "svg", "\(path)")
+    #expect(collector.elements.filter { $0 == "text" }.count >= 4, "\(path) has too little text for axes and title")
+}
