@@ -152,6 +152,7 @@ import Testing
     /// Each bad input: exit status, one line on stderr that names the problem, nothing on stdout.
     @Test func badInputsGiveOneClearLineAndTheDocumentedStatus() throws {
         let folder = try scratchFolder()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
         let good = try write("a,y\n1,2\n2,4\n3,6.5\n", to: folder + "/good.csv")
         let cases: [([String], Int32, String)] = [
             (["fit", folder + "/missing.csv", "--json"], 1, "missing.csv: no such file"),
@@ -169,6 +170,8 @@ import Testing
             (["fit", good, "--reduction", "sum", "--learning-rate", "5", "--batch-size", "full", "--json"], 1, "diverged in epoch"),
             (["fit", good, "--frobnicate"], 2, "Unknown option"),
             (["predict", "--model", try write("{}", to: folder + "/bad.json"), good], 1, "bad.json: not an mbgd model file"),
+            (["solve", fixtures + "/int64.npy"], 1, "unsupported element type '<i8'"),
+            (["solve", fixtures + "/truncated.npy"], 1, "truncated"),
         ]
         for (arguments, status, message) in cases {
             let run = try mbgd(arguments: arguments)
