@@ -233,3 +233,44 @@ import Testing
         #expect(box.reports.allSatisfy { $0.samplesPerSecond > 0 && $0.epochs == 4 && $0.validationCost == nil })
     }
 }
+
+@Suite struct KernelTests {
+    @Test(arguments: [1, 3, 8, 20])
+    func fusedAndBLASKernelsAgree(features: Int) throws {
+        let weights = (0 ..< features).map { [Double($0 % 5) - 2] }
+        let data = try syntheticData(rows: 500, weights: weights, intercept: [1.5], noise: 0.2, seed: 31)
+        func fit(_ kernel: Kernel) throws -> (Parameters, [Double]) {
+            var model = LinearRegression()
+            let run = try model.fit(data, using: GradientDescent(batchSize: 16, epochs: 3, learningRate: 0.01, standardize: true,
+                                                                 momentum: .nesterov(0.5), l2Penalty: 0.01, kernel: kernel))
+            return (model.parameters!, run.history.batchCosts)
+        }
+        let (blas, blasCosts) = try fit(.blas)
+        let (fused, fusedCosts) = try fit(.fused)
+        let (automatic, _) = try fit(.automatic)
+        #expect(relativeDifference(fused, blas) < 1e-12)
+        #expect(relativeDifference(fusedCosts, blasCosts) < 1e-12)
+        #expect(automatic == (features == 1 ? fused : blas))  // batches of 16 rows
+    }
+
+    @Test func blockedLargeBatchIsOneExactGradientStep() throws {
+        // 30 000 rows × 2 features is larger than one cache block (about 10 900 rows here), so the
+        // full batch runs in blocks; one epoch from zero must equal θ = −η·∇J(0), with ∇J(0)
+        // taken by one unblocked BLAS call.
+        let data = try syntheticData(rows: 30_000, weights: [[1], [-2]], intercept: [0.5], noise: 0.3, seed: 5)
+        for kernel in [Kernel.blas, .fused] {
+            var model = LinearRegression()
+            try model.fit(data, using: GradientDescent(batchSize: .full, epochs: 1, learningRate: 0.01, kernel: kernel))
+            let gradient = try Objective.gradient(features: data.features, targets: data.targets, parameters: .zeros(features: 2, outputs: 1))
+            #expect(relativeDifference(model.parameters!.stacked, gradient.stacked.map { -0.01 * $0 }) < 1e-12, "\(kernel)")
+        }
+    }
+
+    @Test func severalOutputsUseBLASEvenWhenFusedIsAsked() throws {
+        let data = try syntheticData(rows: 100, weights: [[1, 2]], intercept: [0, 1], noise: 0.1, seed: 2)
+        var a = LinearRegression(), b = LinearRegression()
+        try a.fit(data, using: GradientDescent(batchSize: 10, epochs: 2, kernel: .fused))
+        try b.fit(data, using: GradientDescent(batchSize: 10, epochs: 2, kernel: .blas))
+        #expect(a.parameters == b.parameters)
+    }
+}

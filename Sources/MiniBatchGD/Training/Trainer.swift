@@ -91,6 +91,7 @@ struct Trainer {
         let config = configuration
         let p = w.p, k = w.k
         let mu = config.momentum.coefficient
+        let fused = config.kernel.usesFused(features: p, outputs: k, batchRows: w.batchRows)
         var generator: RandomSource?
         if case let .everyEpoch(seed) = config.shuffle { generator = RandomSource(seed: seed) }
 
@@ -115,13 +116,10 @@ struct Trainer {
                 let b = range.count
                 let (xb, yb) = w.batch(range, x: x, y: y)
                 w.prepareRawParameters()
-                LinearKernel.residual(rows: b, p: p, k: k, x: xb, y: yb, weights: w.rawWeights, offset: w.rawOffset, into: w.residual)
                 let scale = config.reduction.scale(rows: b)
-                let cost = scale * LinearKernel.halfSquaredNorm(b * k, w.residual)
+                let cost = scale * w.residualAndGradient(rows: b, x: xb, y: yb, alpha: scale, fused: fused)
                 guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: rate) }
                 if config.recordsBatchCosts { history.batchCosts.append(cost) }
-                LinearKernel.gradient(rows: b, p: p, k: k, x: xb, residual: w.residual, alpha: scale, beta: 0,
-                                      weightGradient: w.gradient, offsetGradient: w.biasGradient)
                 w.toScaledGradient()
                 if !fitIntercept { w.biasGradient.update(repeating: 0, count: k) }
                 if config.l2Penalty > 0 {
@@ -171,6 +169,8 @@ struct Trainer {
 /// Scratch memory of one fit, allocated once and reused by every batch.
 struct Workspace {
     let p: Int, k: Int, batchRows: Int
+    /// Rows per cache-sized block of a large batch (about 256 KiB of X).
+    let blockRows: Int
     /// Parameters in the space descended in (standardized when standardizing).
     let theta: UnsafeMutablePointer<Double>, bias: UnsafeMutablePointer<Double>
     let gradient: UnsafeMutablePointer<Double>, biasGradient: UnsafeMutablePointer<Double>
@@ -193,10 +193,11 @@ struct Workspace {
             return pointer
         }
         self.p = p; self.k = k; self.batchRows = batchRows
+        blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
         theta = zeros(p * k); bias = zeros(k)
         gradient = zeros(p * k); biasGradient = zeros(k)
-        // The residual buffer also serves whole-data cost evaluation in blocks.
-        evaluationRows = Swift.max(batchRows, Swift.min(rows, 4096))
+        // The residual buffer serves both the batch blocks and whole-data cost evaluation.
+        evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(rows, 4096))
         residual = zeros(evaluationRows * k)
         costPerOutput = zeros(k)
         velocity = momentum ? zeros(p * k) : nil
@@ -228,12 +229,45 @@ struct Workspace {
     @inline(__always)
     func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> (UnsafePointer<Double>, UnsafePointer<Double>) {
         guard let order, let gatheredX, let gatheredY else { return (x + range.lowerBound * p, y + range.lowerBound * k) }
-        for (slot, position) in range.enumerated() {
-            let row = order[position]
-            (gatheredX + slot * p).update(from: x + row * p, count: p)
-            (gatheredY + slot * k).update(from: y + row * k, count: k)
+        // Narrow rows are copied element by element: a memmove call per row would cost more than the row.
+        if p <= 16 && k == 1 {
+            for (slot, position) in range.enumerated() {
+                let row = order[position]
+                let source = x + row * p, target = gatheredX + slot * p
+                for j in 0 ..< p { target[j] = source[j] }
+                gatheredY[slot] = y[row]
+            }
+        } else {
+            for (slot, position) in range.enumerated() {
+                let row = order[position]
+                (gatheredX + slot * p).update(from: x + row * p, count: p)
+                (gatheredY + slot * k).update(from: y + row * k, count: k)
+            }
         }
         return (UnsafePointer(gatheredX), UnsafePointer(gatheredY))
+    }
+
+    /// The batch's gradient with respect to (W, c), scaled by `alpha`, into `gradient` and
+    /// `biasGradient`; returns ½Σr². The BLAS path works in blocks of `blockRows` rows so each
+    /// block is still in cache when its gradient reads it back: X is read from memory once.
+    @inline(__always)
+    func residualAndGradient(rows: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, alpha: Double, fused: Bool) -> Double {
+        if fused {
+            return LinearKernel.fusedSingleOutput(rows: rows, p: p, x: x, y: y, weights: rawWeights, offset: rawOffset[0],
+                                                  alpha: alpha, weightGradient: gradient, offsetGradient: biasGradient)
+        }
+        var halfSquares = 0.0
+        var start = 0
+        while start < rows {
+            let count = Swift.min(blockRows, rows - start)
+            LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k,
+                                  weights: rawWeights, offset: rawOffset, into: residual)
+            halfSquares += LinearKernel.halfSquaredNorm(count * k, residual)
+            LinearKernel.gradient(rows: count, p: p, k: k, x: x + start * p, residual: residual, alpha: alpha,
+                                  beta: start == 0 ? 0 : 1, weightGradient: gradient, offsetGradient: biasGradient)
+            start += count
+        }
+        return halfSquares
     }
 
     /// W = θˢ/σ and c = bˢ − μᵀW; nothing to do without standardization (they alias).
