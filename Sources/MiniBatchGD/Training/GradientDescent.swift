@@ -97,10 +97,11 @@ public struct GradientDescent: Equatable, Sendable {
 
 /// The arithmetic of one batch.
 public enum Kernel: String, Equatable, Sendable, CaseIterable {
-    /// The fused kernel for one output when there is a single feature or batches of at most
-    /// ``fusedBatchLimit`` rows, else BLAS: where each measured faster (2026-11-29, 20 000
-    /// rows: fused about 2× at batch 1 for 1 to 32 features and 2× at every batch size for one
-    /// feature; BLAS ahead from 16 features at batches of 32 and more).
+    /// The fused kernel for one output when there is a single feature, or at most
+    /// ``fusedFeatureLimit`` features in batches of at most ``fusedBatchLimit`` rows; else BLAS:
+    /// where each measured faster (Benchmarks/, 2026-11-29: fused about 2× BLAS at every batch
+    /// size for one feature and at batch 1 for up to 16 features; BLAS ahead for 32 and 64
+    /// features at batch 8 and for 16 or more features at batches of 32 and more).
     case automatic
     /// Two BLAS-2 calls (`dgemv`, or `dgemm` for several outputs) per block of rows: the reference.
     case blas
@@ -108,13 +109,15 @@ public enum Kernel: String, Equatable, Sendable, CaseIterable {
     /// several outputs fall back to BLAS).
     case fused
 
-    /// Up to this many rows per batch, ``automatic`` uses the fused kernel for a single output.
+    /// Up to this many rows per batch, ``automatic`` uses the fused kernel for a single output…
     public static let fusedBatchLimit = 8
+    /// …when there are at most this many features.
+    public static let fusedFeatureLimit = 16
 
     func usesFused(features: Int, outputs: Int, batchRows: Int) -> Bool {
         guard outputs == 1 else { return false }
         switch self {
-        case .automatic: return features == 1 || batchRows <= Self.fusedBatchLimit
+        case .automatic: return features == 1 || (batchRows <= Self.fusedBatchLimit && features <= Self.fusedFeatureLimit)
         case .blas: return false
         case .fused: return true
         }

@@ -1,4 +1,16 @@
 #ifndef MINIBATCHGD_BASELINE_H
 #define MINIBATCHGD_BASELINE_H
-double baseline_probe(void);
+
+/// One epoch of mini-batch gradient descent in plain C, the loop MiniBatchGD runs:
+/// rows in order, mean reduction, per batch r = X_b·θ + c − y_b and g = X_bᵀ r / b
+/// (two cblas_dgemv for one output, two cblas_dgemm for several), then θ −= lr·g, c −= lr·mean(r).
+/// All buffers are preallocated by the caller: r holds batch·k values, g holds p·k.
+/// Returns the seconds spent (CLOCK_MONOTONIC).
+double baseline_epoch(const double *x, const double *y, long n, long p, long k, long batch,
+                      double *theta, double *bias, double lr, double *r, double *g);
+
+/// Reads `count` doubles once (summing them so the reads cannot be optimized away) and returns
+/// the seconds taken: the memory-bandwidth yardstick for a pass over the data.
+double read_pass(const double *x, long count, double *sink);
+
 #endif
