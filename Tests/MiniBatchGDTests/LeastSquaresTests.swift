@@ -152,6 +152,21 @@ import Testing
         #expect(!(try LeastSquares.solve(data, method: .auto)).fallbackReasons.isEmpty)
     }
 
+    @Test func constantColumnIsDependentOnTheIntercept() throws {
+        // 0.1 is not exact in binary, so the column's mean is off by rounding: it must still be
+        // recognized as constant, not blown up into a full-size column of noise.
+        let base = try syntheticData(rows: 30, weights: [[2]], intercept: [1], noise: 0.1, seed: 3)
+        let features = try Matrix(rows: 30, columns: 2, elements: (0 ..< 30).flatMap { [base.features[$0, 0], 0.1] })
+        let data = try Dataset(features: features, targets: base.targets)
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .cholesky) }
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .qr) }
+        let svd = try LeastSquares.solve(data, method: .svd)
+        let reference = try LeastSquares.solve(base, method: .qr)
+        #expect(svd.rank == 1)
+        #expect(abs(svd.coefficients[0, 0] - reference.coefficients[0, 0]) < 1e-10)
+        #expect(abs(svd.intercept[0] + 0.1 * svd.coefficients[1, 0] - reference.intercept[0]) < 1e-10)
+    }
+
     @Test func fewerRowsThanUnknownsGivesMinimumNormUnderSVD() throws {
         let data = try Dataset(features: Matrix([[1, 0, 2, 1], [0, 1, 1, 3], [2, 2, 0, 1]]), target: [1, 2, 3])
         #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .cholesky) }

@@ -11,51 +11,59 @@ struct Design {
     let fitIntercept: Bool
     let featureMean: [Double]
     let targetMean: [Double]
-    /// ‖column j of the centred X‖₂, or 1 for a column that is identically zero after centring.
+    /// ‖column j of the centred X‖₂, or 1 for a column that is constant (zero after centring).
     let columnNorm: [Double]
     /// Diagonal penalty added to ZᵀZ: the ridge penalty expressed in Z's coordinates.
     let penaltyWeight: [Double]
+    /// ZᵀZ + diag(penaltyWeight), full and symmetric (p×p).
+    let gram: [Double]
+    /// Zᵀt with t the centred targets (p×k).
+    let moment: [Double]
 
+    /// Everything from one blocked pass over the data (``Moments``): X is read once.
     init(_ data: Dataset, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits) {
-        n = data.rows; p = data.featureCount; k = data.outputCount
+        let p = data.featureCount, k = data.outputCount
+        self.n = data.rows; self.p = p; self.k = k
         self.fitIntercept = fitIntercept
-        let x = data.features.elements, y = data.targets.elements
-        var featureMean = [Double](repeating: 0, count: p)
-        var targetMean = [Double](repeating: 0, count: k)
-        if fitIntercept {
-            for i in 0 ..< n {
-                for j in 0 ..< p { featureMean[j] += x[i * p + j] }
-                for o in 0 ..< k { targetMean[o] += y[i * k + o] }
+        let moments = Moments(data)
+        let featureMean = fitIntercept ? moments.featureMean : Array(repeating: 0, count: p)
+        var scatter = moments.centredGram, cross = moments.centredCross
+        if !fitIntercept {
+            // About zero instead of about the means: add back n·x̄x̄ᵀ and n·x̄ȳᵀ.
+            let n = Double(self.n), mx = moments.featureMean, my = moments.targetMean
+            for i in 0 ..< p {
+                for j in 0 ..< p { scatter[i * p + j] += n * mx[i] * mx[j] }
+                for o in 0 ..< k { cross[i * k + o] += n * mx[i] * my[o] }
             }
-            for j in 0 ..< p { featureMean[j] /= Double(n) }
-            for o in 0 ..< k { targetMean[o] /= Double(n) }
-        }
-        // Scaled sum of squares (as in LAPACK's dnrm2) so huge or tiny columns neither overflow nor underflow.
-        var norm = [Double](repeating: 0, count: p)
-        for j in 0 ..< p {
-            var scale = 0.0, sum = 1.0
-            for i in 0 ..< n {
-                let value = abs(x[i * p + j] - featureMean[j])
-                guard value > 0 else { continue }
-                if scale < value {
-                    sum = 1 + sum * (scale / value) * (scale / value)
-                    scale = value
-                } else {
-                    sum += (value / scale) * (value / scale)
-                }
-            }
-            norm[j] = scale == 0 ? 1 : scale * sum.squareRoot()
         }
         self.featureMean = featureMean
-        self.targetMean = targetMean
-        self.columnNorm = norm
+        targetMean = fitIntercept ? moments.targetMean : Array(repeating: 0, count: k)
+        // A column whose spread is at rounding level of its mean is constant: leaving it at its
+        // tiny norm would blow rounding noise up to a full-size column. With norm 1 it stays ≈ 0
+        // and the solvers see the dependence.
+        let norm = (0 ..< p).map { j -> Double in
+            let value = scatter[j * p + j].squareRoot()
+            let floor = 1e-12 * abs(featureMean[j]) * Double(data.rows).squareRoot()
+            return value > floor && value > 0 ? value : 1
+        }
+        columnNorm = norm
         // Penalty λ·Σ (dⱼθⱼ)² with θⱼ = zⱼ-coefficient / normⱼ, where dⱼ = 1 in original units
-        // and dⱼ = the column's standard deviation in standardized units.
-        let standardizer = penaltyUnits == .standardized ? Standardizer(fitting: data.features) : nil
-        penaltyWeight = (0 ..< p).map { j in
-            let d = standardizer?.scale[j] ?? 1
+        // and dⱼ = the column's standard deviation (as ``Standardizer`` computes it) in standardized units.
+        let deviation = (0 ..< p).map { j in
+            Standardizer.scale(standardDeviation: (moments.centredGram[j * p + j] / Double(data.rows)).squareRoot(), mean: moments.featureMean[j])
+        }
+        let weight = (0 ..< p).map { j in
+            let d = penaltyUnits == .standardized ? deviation[j] : 1
             return ridge * (d / norm[j]) * (d / norm[j])
         }
+        penaltyWeight = weight
+        var gram = scatter
+        for i in 0 ..< p {
+            for j in 0 ..< p { gram[i * p + j] /= norm[i] * norm[j] }
+            gram[i * p + i] += weight[i]
+        }
+        self.gram = gram
+        moment = (0 ..< p * k).map { cross[$0] / norm[$0 / k] }
     }
 
     var interceptColumns: Int { fitIntercept ? 1 : 0 }
@@ -63,10 +71,15 @@ struct Design {
 
     /// Writes rows `start..<start+count` of Z and of the centred targets into `z` and `t`.
     func fillBlock(_ data: Dataset, start: Int, count: Int, z: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>) {
+        let inverse = columnNorm.map { 1 / $0 }
         data.features.elements.withUnsafeBufferPointer { x in
-            for i in 0 ..< count {
-                let row = (start + i) * p
-                for j in 0 ..< p { z[i * p + j] = (x[row + j] - featureMean[j]) / columnNorm[j] }
+            featureMean.withUnsafeBufferPointer { mean in
+                inverse.withUnsafeBufferPointer { scale in
+                    for i in 0 ..< count {
+                        let row = x.baseAddress! + (start + i) * p, out = z + i * p
+                        for j in 0 ..< p { out[j] = (row[j] - mean[j]) * scale[j] }
+                    }
+                }
             }
         }
         data.targets.elements.withUnsafeBufferPointer { y in
@@ -91,34 +104,6 @@ struct Design {
         return (a, rows, b, bRows)
     }
 
-    /// ZᵀZ + diag(w) (upper triangle) and Zᵀt, in one blocked pass that never holds Z whole.
-    func normalEquations(_ data: Dataset) -> (gram: [Double], moment: [Double]) {
-        var gram = [Double](repeating: 0, count: p * p)
-        var moment = [Double](repeating: 0, count: p * k)
-        let blockRows = Swift.min(n, Swift.max(256, (1 << 18) / Swift.max(p + k, 1)))
-        var z = [Double](repeating: 0, count: blockRows * p)
-        var t = [Double](repeating: 0, count: blockRows * k)
-        z.withUnsafeMutableBufferPointer { z in
-            t.withUnsafeMutableBufferPointer { t in
-                gram.withUnsafeMutableBufferPointer { g in
-                    moment.withUnsafeMutableBufferPointer { m in
-                        var start = 0
-                        while start < n {
-                            let count = Swift.min(blockRows, n - start)
-                            fillBlock(data, start: start, count: count, z: z.baseAddress!, t: t.baseAddress!)
-                            BLAS.syrkTransposed(n: p, k: count, alpha: 1, a: z.baseAddress!, lda: p, beta: 1, c: g.baseAddress!, ldc: p)
-                            BLAS.gemm(transposeA: true, transposeB: false, m: p, n: k, k: count, alpha: 1, a: z.baseAddress!, lda: p,
-                                      b: t.baseAddress!, ldb: k, beta: 1, c: m.baseAddress!, ldc: k)
-                            start += count
-                        }
-                    }
-                }
-            }
-        }
-        for j in 0 ..< p { gram[j * p + j] += penaltyWeight[j] }
-        return (gram, moment)
-    }
-
     /// Maps coefficients of Z (p×k, row-major) back to original units with their intercepts.
     func originalParameters(_ zCoefficients: [Double]) -> Parameters {
         var coefficients = Matrix.zeros(p, k)
@@ -131,5 +116,75 @@ struct Design {
             }
         }
         return Parameters(unchecked: coefficients, intercept)
+    }
+}
+
+/// Means, centred Gram matrix XcᵀXc and centred cross products Xcᵀyc in one blocked pass.
+///
+/// Each block is centred on its own means (in a scratch buffer that stays in cache), its
+/// Gram matrix added by `dsyrk`, and the blocks merged with the pairwise update of Chan, Golub
+/// and LeVeque: C = C_a + C_b + (n_a·n_b / n)·δδᵀ with δ the difference of the block means.
+/// That is as accurate as centring on the global means, without a first pass to find them.
+struct Moments {
+    var featureMean: [Double]
+    var targetMean: [Double]
+    /// p×p, full and symmetric.
+    var centredGram: [Double]
+    /// p×k.
+    var centredCross: [Double]
+
+    init(_ data: Dataset) {
+        let n = data.rows, p = data.featureCount, k = data.outputCount
+        let blockRows = Swift.min(n, Swift.max(64, (1 << 18) / (p + k)))
+        // Raw scratch: arrays captured by the loop's closures would pay an exclusivity check per access.
+        let z = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * p)
+        let t = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * k)
+        let meanX = UnsafeMutablePointer<Double>.allocate(capacity: p), meanY = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        let blockX = UnsafeMutablePointer<Double>.allocate(capacity: p), blockY = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        let dx = UnsafeMutablePointer<Double>.allocate(capacity: p), dy = UnsafeMutablePointer<Double>.allocate(capacity: k)
+        let g = UnsafeMutablePointer<Double>.allocate(capacity: p * p), c = UnsafeMutablePointer<Double>.allocate(capacity: p * k)
+        let ones = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+        ones.initialize(repeating: 1, count: blockRows)
+        defer { for pointer in [z, t, meanX, meanY, blockX, blockY, dx, dy, g, c, ones] { pointer.deallocate() } }
+        meanX.initialize(repeating: 0, count: p); meanY.initialize(repeating: 0, count: k)
+        g.initialize(repeating: 0, count: p * p); c.initialize(repeating: 0, count: p * k)
+        data.features.withUnsafePointer { x in
+            data.targets.withUnsafePointer { y in
+                var seen = 0
+                while seen < n {
+                    let count = Swift.min(blockRows, n - seen)
+                    let xb = x + seen * p, yb = y + seen * k
+                    // Block means (Xᵀ1/b) and centring (copy, then −1·meanᵀ) by BLAS: streaming, vectorized.
+                    BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / Double(count), a: xb, lda: p, x: ones, beta: 0, y: blockX)
+                    BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / Double(count), a: yb, lda: k, x: ones, beta: 0, y: blockY)
+                    z.update(from: xb, count: count * p)
+                    t.update(from: yb, count: count * k)
+                    BLAS.ger(m: count, n: p, alpha: -1, x: ones, y: blockX, a: z, lda: p)
+                    BLAS.ger(m: count, n: k, alpha: -1, x: ones, y: blockY, a: t, lda: k)
+                    BLAS.syrkTransposed(n: p, k: count, alpha: 1, a: z, lda: p, beta: 1, c: g, ldc: p)
+                    BLAS.gemm(transposeA: true, transposeB: false, m: p, n: k, k: count, alpha: 1, a: z, lda: p,
+                              b: t, ldb: k, beta: 1, c: c, ldc: k)
+                    // Merge the block into the running moments.
+                    let total = Double(seen + count)
+                    let factor = Double(seen) * Double(count) / total, share = Double(count) / total
+                    for j in 0 ..< p { dx[j] = blockX[j] - meanX[j] }
+                    for o in 0 ..< k { dy[o] = blockY[o] - meanY[o] }
+                    if seen > 0 {
+                        for i in 0 ..< p {
+                            for j in i ..< p { g[i * p + j] += factor * dx[i] * dx[j] }
+                            for o in 0 ..< k { c[i * k + o] += factor * dx[i] * dy[o] }
+                        }
+                    }
+                    for j in 0 ..< p { meanX[j] += share * dx[j] }
+                    for o in 0 ..< k { meanY[o] += share * dy[o] }
+                    seen += count
+                }
+            }
+        }
+        for i in 0 ..< p { for j in 0 ..< i { g[i * p + j] = g[j * p + i] } }
+        featureMean = Array(UnsafeBufferPointer(start: meanX, count: p))
+        targetMean = Array(UnsafeBufferPointer(start: meanY, count: k))
+        centredGram = Array(UnsafeBufferPointer(start: g, count: p * p))
+        centredCross = Array(UnsafeBufferPointer(start: c, count: p * k))
     }
 }

@@ -23,7 +23,7 @@ struct Solver {
     ///   condition number is above this; an explicit request only rejects numerical singularity.
     func cholesky(maximumGramCondition: Double? = nil) -> Result<Factorization, LinearAlgebraError> {
         if tooFewRows { return rankFailure("cholesky", rank: design.n - design.interceptColumns, condition: .infinity) }
-        var (gram, moment) = design.normalEquations(data)
+        var gram = design.gram, moment = design.moment
         let oneNorm = gram.withUnsafeBufferPointer { LAPACK.symmetricOneNorm(n: p, a: $0.baseAddress!, lda: p) }
         do {
             try gram.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }
@@ -81,17 +81,8 @@ struct Solver {
 
     func svd() throws -> Factorization {
         var (a, rows, b, _) = design.augmentedSystem(data)
-        // The Gram matrix for standard errors, taken before dgelsd destroys Z.
-        var gram: [Double]?
-        if !design.isPenalized {
-            var g = [Double](repeating: 0, count: p * p)
-            a.withUnsafeBufferPointer { z in
-                g.withUnsafeMutableBufferPointer {
-                    BLAS.syrkTransposed(n: p, k: rows, alpha: 1, a: z.baseAddress!, lda: p, beta: 0, c: $0.baseAddress!, ldc: p)
-                }
-            }
-            gram = g
-        }
+        // The Gram matrix ZᵀZ for standard errors comes from the design's moments pass.
+        let gram: [Double]? = design.isPenalized ? nil : design.gram
         var singular = [Double](repeating: 0, count: Swift.min(rows, p))
         let rank = try a.withUnsafeMutableBufferPointer { a in
             try b.withUnsafeMutableBufferPointer { b in

@@ -22,11 +22,14 @@ public struct Standardizer: Equatable, Sendable {
                 squares[j] += d * d
             }
         }
-        let scale = (0 ..< p).map { j -> Double in
-            let sd = (squares[j] / n).squareRoot()
-            return sd > 1e-12 * max(abs(mean[j]), Double.leastNormalMagnitude) ? sd : 1
-        }
+        let scale = (0 ..< p).map { j in Self.scale(standardDeviation: (squares[j] / n).squareRoot(), mean: mean[j]) }
         self.init(mean: mean, scale: scale)
+    }
+
+    /// The scale of a column: its standard deviation, or 1 when that is at rounding level of
+    /// its mean (a constant column).
+    static func scale(standardDeviation sd: Double, mean: Double) -> Double {
+        sd > 1e-12 * max(abs(mean), Double.leastNormalMagnitude) ? sd : 1
     }
 
     /// A standardizer with given means and scales (all scales positive and finite).

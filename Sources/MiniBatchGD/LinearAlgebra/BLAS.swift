@@ -29,6 +29,12 @@ enum BLAS {
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
     }
 
+    /// A ← α·x·yᵀ + A, with A `m×n` row-major.
+    static func ger(m: Int, n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+                    a: UnsafeMutablePointer<Double>, lda: Int) {
+        cblas_dger(CblasRowMajor, Int32(m), Int32(n), alpha, x, 1, y, 1, a, Int32(lda))
+    }
+
     /// xᵀy over `n` elements.
     @inline(__always)
     static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ incX: Int = 1, _ y: UnsafePointer<Double>, _ incY: Int = 1) -> Double {
