@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test demo example clean
+.PHONY: setup build test demo example bench compare clean
 
 # Installs OpenBLAS and LAPACKE only when pkg-config cannot already see both.
 setup:
@@ -32,5 +32,16 @@ example: setup
 demo: setup
 	$(SWIFT) run --quiet -c release mbgd demo
 
+# package-benchmark suites (Benchmarks/, its own package): throughput per batch size against a
+# C loop and a read pass, shuffle cost, closed form, CSV loading.
+bench: setup
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target Training --no-progress
+
+# mbgd against our numpy loop on the same shapes; writes Benchmarks/results/ (table and plot).
+compare: setup
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install --quiet numpy
+	$(SWIFT) build -c release --product mbgd
+	python3 Benchmarks/compare.py --mbgd .build/release/mbgd
+
 clean:
-	rm -rf .build Examples/LinkingApp/.build
+	rm -rf .build Examples/LinkingApp/.build Benchmarks/.build

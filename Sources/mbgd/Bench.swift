@@ -25,11 +25,13 @@ struct Bench: ParsableCommand {
     @Option(help: "OpenBLAS threads for calls large enough to use them (small batches always run on one).") var threads: Int?
     @Option(help: "Learning rate (default 0.5 / (features + 1), stable for every batch size on standardized data).") var learningRate: Double?
     @Option(help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
+    @Option(help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
     @Option(help: "Benchmark on this file (CSV or .npy) instead of synthetic data.") var file: String?
     @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
     @Option(help: "Write an SVG plot of samples/s against batch size to this file.") var plot: String?
+    @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3).") var closedForm = false
 
     func validate() throws {
         guard rows >= 1, features >= 1, outputs >= 1 else { throw ValidationError("--rows, --features and --outputs must be at least 1") }
@@ -37,6 +39,7 @@ struct Bench: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if let shuffleBlocks, shuffleBlocks < 1 { throw ValidationError("--shuffle-blocks must be at least 1, got \(shuffleBlocks)") }
         _ = try sizes()
     }
 
@@ -57,8 +60,17 @@ struct Bench: ParsableCommand {
             throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
         }
         let rate = learningRate ?? 0.5 / Double(data.featureCount + 1)
-        let config = GradientDescent(epochs: epochs, learningRate: rate, standardize: true, shuffle: .everyEpoch(seed: seed), recordsBatchCosts: false)
+        let shuffle = shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed)
+        let config = GradientDescent(epochs: epochs, learningRate: rate, standardize: true, shuffle: shuffle, recordsBatchCosts: false)
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: config)
+        let solveTimes: [(LeastSquares.Method, Double)] = try closedForm ? LeastSquares.Method.allCases.map { method in
+            let times = try (0 ..< 3).map { _ in
+                let start = ContinuousClock.now
+                _ = try LeastSquares.solve(data, method: method)
+                return (ContinuousClock.now - start) / .seconds(1)
+            }
+            return (method, times.sorted()[1])
+        } : []
         if let plot {
             var svg = SVGPlot(title: "Training throughput against batch size", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true, yLog: true)
             svg.series = [.init(name: "\(data.rows) × \(data.featureCount), \(data.outputCount) target(s)",
@@ -70,6 +82,7 @@ struct Bench: ParsableCommand {
                 ("config", .object([
                     ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)), ("outputs", .integer(data.outputCount)),
                     ("epochs", .integer(epochs)), ("learningRate", .number(rate)), ("reduction", .string("mean")),
+                    ("shuffle", .string(shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
                     ("source", file.map(JSON.string) ?? .string("synthetic")),
                     ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
                 ])),
@@ -77,19 +90,25 @@ struct Bench: ParsableCommand {
                     .object([("batchSize", .integer($0.batchSize)), ("samplesPerSecond", .number($0.samplesPerSecond)),
                              ("secondsPerEpoch", .number($0.secondsPerEpoch)), ("finalCost", .number($0.finalCost))])
                 })),
-            ]).text)
+            ] + (closedForm ? [("closedForm", .array(solveTimes.map { .object([("method", .string($0.0.rawValue)), ("seconds", .number($0.1))]) }))] : [])).text)
         } else if csv {
             print("batchSize,samplesPerSecond,secondsPerEpoch,finalCost")
             for r in results { print("\(r.batchSize),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
         } else {
             print("Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
-                + "mean gradient, standardized, shuffled, learning rate \(Format.number(rate, digits: 4)), \(epochs) epoch(s) each")
+                + "mean gradient, standardized, shuffled\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? ""), learning rate \(Format.number(rate, digits: 4)), \(epochs) epoch(s) each")
             print("OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads (small batches run on one)\n")
             var table = Table(["batch size", "samples/s", "seconds per epoch", "final cost"])
             for r in results {
                 table.add([String(r.batchSize), Format.rate(r.samplesPerSecond), Format.number(r.secondsPerEpoch, digits: 4), Format.number(r.finalCost, digits: 6)])
             }
             print(table.render())
+            if closedForm {
+                print("\nClosed-form solve (median of 3):")
+                var solves = Table(["method", "seconds"])
+                for (method, seconds) in solveTimes { solves.add([method.rawValue, Format.number(seconds, digits: 4)]) }
+                print(solves.render())
+            }
             if let plot { print("\nPlot: \(plot)") }
         }
     }

@@ -31,6 +31,8 @@ struct Fit: ParsableCommand {
     @Flag(help: "Standardize features (fitted on the training rows); coefficients are reported in original units.")
     var standardize = false
     @Flag(help: "Visit rows in file order (the seed article); the default shuffles every epoch.") var noShuffle = false
+    @Option(help: "Shuffle blocks of this many consecutive rows instead of single rows: much cheaper, slightly less random (see README).")
+    var shuffleBlocks: Int?
     @Option(help: "Seed of the shuffles and of the test split.") var seed: UInt64 = 0
     @Option(help: "Hold out this fraction of rows as a test set (shuffled by --seed unless --no-shuffle).") var testFraction: Double?
     @Option(help: "Hold out this fraction of the training rows to stop early on their cost.") var validationFraction: Double?
@@ -55,6 +57,8 @@ struct Fit: ParsableCommand {
         try checkFraction(validationFraction, "--validation-fraction")
         if let tolerance, !(tolerance >= 0) { throw ValidationError("--tolerance must be zero or positive, got \(tolerance)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+        if let shuffleBlocks, shuffleBlocks < 1 { throw ValidationError("--shuffle-blocks must be at least 1, got \(shuffleBlocks)") }
+        if shuffleBlocks != nil, noShuffle { throw ValidationError("--shuffle-blocks and --no-shuffle exclude each other") }
         guard decayPower > 0, decayFactor > 0, decayFactor <= 1, decayEvery >= 1 else {
             throw ValidationError("--decay-power must be positive, --decay-factor in (0, 1], --decay-every at least 1")
         }
@@ -72,7 +76,8 @@ struct Fit: ParsableCommand {
         }
         return GradientDescent(
             batchSize: batchSize == "full" ? .full : .rows(Int(batchSize)!), epochs: epochs, learningRate: learningRate,
-            reduction: reduction, standardize: standardize, shuffle: noShuffle ? .none : .everyEpoch(seed: seed),
+            reduction: reduction, standardize: standardize,
+            shuffle: noShuffle ? .none : shuffleBlocks.map { .blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),
             schedule: scheduleValue, momentum: momentum == 0 ? .none : (nesterov ? .nesterov(momentum) : .classical(momentum)),
             l2Penalty: l2, earlyStopping: stopping)
     }
@@ -124,7 +129,8 @@ struct Fit: ParsableCommand {
         let run = comparison.run, history = run.history, config = run.configuration
         var lines = ["Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
             + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"]
-        let shuffle = config.shuffle == .none ? "in file order" : "shuffled every epoch (seed \(seed))"
+        let shuffle = config.shuffle == .none ? "in file order"
+            : "shuffled every epoch\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? "") (seed \(seed))"
         lines.append("Gradient descent: batch \(config.batchSize) (\(run.batchesPerEpoch) updates per epoch), \(history.epochsRun) of \(config.epochs) epochs"
             + " (stopped: \(history.stopReason.rawValue)), learning rate \(Format.number(config.learningRate)) \(schedule.rawValue), "
             + "\(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)")

@@ -106,12 +106,14 @@ let benchmarks: @Sendable () -> Void = {
                                            tags: tags, warmupIterations: 1, maxDuration: .seconds(2), maxIterations: 9)
     for (name, data) in workloads.prefix(2) {
         for size in [32, 128, 512, 2048] as [BatchSize] {
-            Benchmark("shuffled epoch \(name) batch \(size)", configuration: shuffled) { benchmark in
-                let data = data()
-                let inOrder = ourEpoch(data, size, shuffle: .none, benchmark: nil)
-                let shuffledSeconds = ourEpoch(data, size, shuffle: .everyEpoch(seed: 1), benchmark: benchmark)
-                benchmark.measurement(samplesPerSecond, Int(Double(data.rows) / shuffledSeconds))
-                benchmark.measurement(percentOfUnshuffled, Int((100 * inOrder / shuffledSeconds).rounded()))
+            for (mode, shuffle) in [("rows", Shuffle.everyEpoch(seed: 1)), ("blocks of 32 rows", .blocks(seed: 1, rows: 32))] {
+                Benchmark("shuffled (\(mode)) epoch \(name) batch \(size)", configuration: shuffled) { benchmark in
+                    let data = data()
+                    let inOrder = ourEpoch(data, size, shuffle: .none, benchmark: nil)
+                    let shuffledSeconds = ourEpoch(data, size, shuffle: shuffle, benchmark: benchmark)
+                    benchmark.measurement(samplesPerSecond, Int(Double(data.rows) / shuffledSeconds))
+                    benchmark.measurement(percentOfUnshuffled, Int((100 * inOrder / shuffledSeconds).rounded()))
+                }
             }
         }
     }

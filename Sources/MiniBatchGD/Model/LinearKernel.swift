@@ -74,12 +74,13 @@ enum LinearKernel {
     }
 
     /// One pass over the rows for a single output: r = x·w + c − y, then g ← α·Σ r·x and
-    /// g_c ← α·Σ r, returning ½Σr². For few features this beats two BLAS-2 calls, whose fixed
+    /// g_c ← α·Σ r (added to g and g_c instead when `accumulate`), returning ½Σr². For few features this beats two BLAS-2 calls, whose fixed
     /// cost per call dominates a small batch; ``Kernel/automatic`` chooses it there.
     @inline(__always)
     static func fusedSingleOutput(rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                                  weights w: UnsafePointer<Double>, offset: Double, alpha: Double,
+                                  weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
                                   weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>) -> Double {
+        let keep = accumulate ? 1.0 : 0.0
         var squares = 0.0, sum = 0.0
         if p == 1 {
             let w0 = w[0]
@@ -88,20 +89,20 @@ enum LinearKernel {
                 let r = offset + x[i] * w0 - y[i]
                 squares += r * r; sum += r; g0 += r * x[i]
             }
-            g[0] = alpha * g0
+            g[0] = keep * g[0] + alpha * g0
         } else {
-            g.update(repeating: 0, count: p)
+            if !accumulate { g.update(repeating: 0, count: p) }
             for i in 0 ..< rows {
                 let row = x + i * p
                 var h = offset
                 for j in 0 ..< p { h += row[j] * w[j] }
                 let r = h - y[i]
                 squares += r * r; sum += r
-                for j in 0 ..< p { g[j] += r * row[j] }
+                let scaled = alpha * r
+                for j in 0 ..< p { g[j] += scaled * row[j] }
             }
-            for j in 0 ..< p { g[j] *= alpha }
         }
-        gc[0] = alpha * sum
+        gc[0] = keep * gc[0] + alpha * sum
         return 0.5 * squares
     }
 }

@@ -46,3 +46,43 @@ struct Batches: RandomAccessCollection {
         return start ..< Swift.min(start + size, rowCount)
     }
 }
+
+/// Walks an epoch's blocks in their shuffled order, handing out each batch as contiguous runs
+/// of rows (``Shuffle/blocks(seed:rows:)``).
+struct BlockCursor {
+    let rows: Int
+    let blockRows: Int
+    var blocks: Int { (rows + blockRows - 1) / blockRows }
+    private var position = 0
+    private var offset = 0
+
+    init(rows: Int, blockRows: Int) {
+        self.rows = rows
+        self.blockRows = blockRows
+    }
+
+    /// Starts a new epoch.
+    mutating func reset() {
+        position = 0
+        offset = 0
+    }
+
+    /// Calls `body(firstRow, rowCount)` for each run making up the next `count` rows, where
+    /// `order` lists the block indices in this epoch's order.
+    @inline(__always)
+    mutating func take(_ count: Int, order: UnsafePointer<Int>, _ body: (Int, Int) -> Void) {
+        var remaining = count
+        while remaining > 0 {
+            let block = order[position]
+            let size = Swift.min(blockRows, rows - block * blockRows)
+            let length = Swift.min(size - offset, remaining)
+            body(block * blockRows + offset, length)
+            offset += length
+            remaining -= length
+            if offset == size {
+                position += 1
+                offset = 0
+            }
+        }
+    }
+}

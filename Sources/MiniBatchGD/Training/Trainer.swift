@@ -47,8 +47,11 @@ struct Trainer {
         let scaledStart = standardizer.map { $0.toStandardizedUnits(coefficients: initial.coefficients, intercept: initial.intercept) }
             ?? (initial.coefficients, initial.intercept)
 
+        var shuffleBlockRows: Int?
+        if case let .blocks(_, rows) = config.shuffle, batches.count > 1 { shuffleBlockRows = rows }
         var workspace = Workspace(p: p, k: k, batchRows: batchRows, rows: n,
-                                  gathers: config.shuffle != .none && batches.count > 1,
+                                  gathers: config.shuffle.seed != nil && shuffleBlockRows == nil && batches.count > 1,
+                                  shuffleBlockRows: shuffleBlockRows,
                                   momentum: config.momentum.coefficient > 0, standardizer: standardizer)
         defer { workspace.deallocate() }
         workspace.theta.update(from: scaledStart.0.elements, count: p * k)
@@ -92,8 +95,8 @@ struct Trainer {
         let p = w.p, k = w.k
         let mu = config.momentum.coefficient
         let fused = config.kernel.usesFused(features: p, outputs: k, batchRows: w.batchRows)
-        var generator: RandomSource?
-        if case let .everyEpoch(seed) = config.shuffle { generator = RandomSource(seed: seed) }
+        var generator = config.shuffle.seed.map { RandomSource(seed: $0) }
+        var cursor = w.shuffleBlockRows.map { BlockCursor(rows: n, blockRows: $0) }
 
         let startCost = w.cost(x: x, y: y, rows: n, reduction: config.reduction)
         var zeroCost = 0.0
@@ -108,16 +111,30 @@ struct Trainer {
             let epochStart = ContinuousClock.now
             let rate = config.schedule.rate(initial: config.learningRate, epoch: epoch)
             history.learningRates.append(rate)
-            if var g = generator, let order = w.order {
-                g.shuffle(UnsafeMutableBufferPointer(start: order, count: n))
+            if var g = generator {
+                if let order = w.order { g.shuffle(UnsafeMutableBufferPointer(start: order, count: n)) }
+                if let blocks = w.blockOrder, let c = cursor { g.shuffle(UnsafeMutableBufferPointer(start: blocks, count: c.blocks)) }
                 generator = g
             }
+            cursor?.reset()
             for (index, range) in batches.enumerated() {
                 let b = range.count
-                let (xb, yb) = w.batch(range, x: x, y: y)
                 w.prepareRawParameters()
                 let scale = config.reduction.scale(rows: b)
-                let cost = scale * w.residualAndGradient(rows: b, x: xb, y: yb, alpha: scale, fused: fused)
+                var halfSquares = 0.0
+                if let blocks = w.blockOrder {
+                    // Shuffled blocks: the batch is a few contiguous runs, trained on in place.
+                    var first = true
+                    cursor!.take(b, order: blocks) { start, count in
+                        halfSquares += w.residualAndGradient(rows: count, x: x + start * p, y: y + start * k, alpha: scale,
+                                                             fused: fused, accumulate: !first)
+                        first = false
+                    }
+                } else {
+                    let (xb, yb) = w.batch(range, x: x, y: y)
+                    halfSquares = w.residualAndGradient(rows: b, x: xb, y: yb, alpha: scale, fused: fused)
+                }
+                let cost = scale * halfSquares
                 guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: rate) }
                 if config.recordsBatchCosts { history.batchCosts.append(cost) }
                 w.toScaledGradient()
@@ -179,14 +196,17 @@ struct Workspace {
     let velocity: UnsafeMutablePointer<Double>?, biasVelocity: UnsafeMutablePointer<Double>?
     /// Original-unit weights W = θˢ/σ and offset c = bˢ − μᵀW (aliases of theta/bias without standardization).
     let rawWeights: UnsafeMutablePointer<Double>, rawOffset: UnsafeMutablePointer<Double>
-    /// Row permutation and gather buffers, present when batches are shuffled.
+    /// Row permutation and gather buffers, present when rows are shuffled.
     let order: UnsafeMutablePointer<Int>?
+    /// Block order and block size, present when blocks of rows are shuffled.
+    let blockOrder: UnsafeMutablePointer<Int>?
+    let shuffleBlockRows: Int?
     let gatheredX: UnsafeMutablePointer<Double>?, gatheredY: UnsafeMutablePointer<Double>?
     let evaluationRows: Int
     let mean: [Double], scale: [Double]
     let standardizes: Bool
 
-    init(p: Int, k: Int, batchRows: Int, rows: Int, gathers: Bool, momentum: Bool, standardizer: Standardizer?) {
+    init(p: Int, k: Int, batchRows: Int, rows: Int, gathers: Bool, shuffleBlockRows: Int?, momentum: Bool, standardizer: Standardizer?) {
         func zeros(_ count: Int) -> UnsafeMutablePointer<Double> {
             let pointer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(count, 1))
             pointer.initialize(repeating: 0, count: Swift.max(count, 1))
@@ -216,13 +236,22 @@ struct Workspace {
         } else {
             order = nil; gatheredX = nil; gatheredY = nil
         }
+        self.shuffleBlockRows = shuffleBlockRows
+        if let shuffleBlockRows {
+            let count = (rows + shuffleBlockRows - 1) / shuffleBlockRows
+            let blocks = UnsafeMutablePointer<Int>.allocate(capacity: count)
+            for i in 0 ..< count { (blocks + i).initialize(to: i) }
+            blockOrder = blocks
+        } else {
+            blockOrder = nil
+        }
     }
 
     func deallocate() {
         for pointer in [theta, bias, gradient, biasGradient, residual, costPerOutput] { pointer.deallocate() }
         velocity?.deallocate(); biasVelocity?.deallocate()
         if standardizes { rawWeights.deallocate(); rawOffset.deallocate() }
-        order?.deallocate(); gatheredX?.deallocate(); gatheredY?.deallocate()
+        order?.deallocate(); gatheredX?.deallocate(); gatheredY?.deallocate(); blockOrder?.deallocate()
     }
 
     /// Pointers to the batch's rows: in place when contiguous, else gathered by the permutation.
@@ -251,10 +280,11 @@ struct Workspace {
     /// `biasGradient`; returns ½Σr². The BLAS path works in blocks of `blockRows` rows so each
     /// block is still in cache when its gradient reads it back: X is read from memory once.
     @inline(__always)
-    func residualAndGradient(rows: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, alpha: Double, fused: Bool) -> Double {
+    func residualAndGradient(rows: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, alpha: Double, fused: Bool,
+                             accumulate: Bool = false) -> Double {
         if fused {
             return LinearKernel.fusedSingleOutput(rows: rows, p: p, x: x, y: y, weights: rawWeights, offset: rawOffset[0],
-                                                  alpha: alpha, weightGradient: gradient, offsetGradient: biasGradient)
+                                                  alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: biasGradient)
         }
         var halfSquares = 0.0
         var start = 0
@@ -264,7 +294,7 @@ struct Workspace {
                                   weights: rawWeights, offset: rawOffset, into: residual)
             halfSquares += LinearKernel.halfSquaredNorm(count * k, residual)
             LinearKernel.gradient(rows: count, p: p, k: k, x: x + start * p, residual: residual, alpha: alpha,
-                                  beta: start == 0 ? 0 : 1, weightGradient: gradient, offsetGradient: biasGradient)
+                                  beta: start == 0 && !accumulate ? 0 : 1, weightGradient: gradient, offsetGradient: biasGradient)
             start += count
         }
         return halfSquares
