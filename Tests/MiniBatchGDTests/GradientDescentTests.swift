@@ -235,7 +235,7 @@ import Testing
 }
 
 @Suite struct KernelTests {
-    @Test(arguments: [1, 3, 8, 20])
+    @Test(arguments: [1, 3, 8, 11, 20])  // scalar, BLAS-only width, SIMD, SIMD with a tail, SIMD
     func fusedAndBLASKernelsAgree(features: Int) throws {
         let weights = (0 ..< features).map { [Double($0 % 5) - 2] }
         let data = try syntheticData(rows: 500, weights: weights, intercept: [1.5], noise: 0.2, seed: 31)
@@ -250,7 +250,7 @@ import Testing
         let (automatic, _) = try fit(.automatic)
         #expect(relativeDifference(fused, blas) < 1e-12)
         #expect(relativeDifference(fusedCosts, blasCosts) < 1e-12)
-        #expect(automatic == (features == 1 ? fused : blas))  // batches of 16 rows
+        #expect(automatic == (features == 1 || features >= 8 ? fused : blas))  // batches of 16 rows
     }
 
     @Test func blockedLargeBatchIsOneExactGradientStep() throws {

@@ -100,11 +100,12 @@ public struct GradientDescent: Equatable, Sendable {
 
 /// The arithmetic of one batch.
 public enum Kernel: String, Equatable, Sendable, CaseIterable {
-    /// The fused kernel for one output when there is a single feature, or at most
-    /// ``fusedFeatureLimit`` features in batches of at most ``fusedBatchLimit`` rows; else BLAS:
-    /// where each measured faster (Benchmarks/, 2026-11-29: fused about 2× BLAS at every batch
-    /// size for one feature and at batch 1 for up to 16 features; BLAS ahead for 32 and 64
-    /// features at batch 8 and for 16 or more features at batches of 32 and more).
+    /// The fused kernel for one output with a single feature, with 8 or more features (four
+    /// SIMD lanes at a time), or in batches of at most ``fusedBatchLimit`` rows; else BLAS.
+    /// Where each measured faster (2026-11-29, rows in order, % of a read pass over X): 1M×32
+    /// 54–69 % fused against 46–66 % BLAS at batches of 8 to 2048; 100k×64 47–60 % against
+    /// 23–36 %; one feature about 2× BLAS at every batch size; BLAS ahead for 2 to 7 features in
+    /// batches of more than 8 rows.
     case automatic
     /// Two BLAS-2 calls (`dgemv`, or `dgemm` for several outputs) per block of rows: the reference.
     case blas
@@ -112,15 +113,14 @@ public enum Kernel: String, Equatable, Sendable, CaseIterable {
     /// several outputs fall back to BLAS).
     case fused
 
-    /// Up to this many rows per batch, ``automatic`` uses the fused kernel for a single output…
+    /// Up to this many rows per batch, ``automatic`` uses the fused kernel for a single output
+    /// whatever the number of features.
     public static let fusedBatchLimit = 8
-    /// …when there are at most this many features.
-    public static let fusedFeatureLimit = 16
 
     func usesFused(features: Int, outputs: Int, batchRows: Int) -> Bool {
         guard outputs == 1 else { return false }
         switch self {
-        case .automatic: return features == 1 || (batchRows <= Self.fusedBatchLimit && features <= Self.fusedFeatureLimit)
+        case .automatic: return features == 1 || features >= 8 || batchRows <= Self.fusedBatchLimit
         case .blas: return false
         case .fused: return true
         }

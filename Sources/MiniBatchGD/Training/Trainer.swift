@@ -283,6 +283,10 @@ struct Workspace {
     func residualAndGradient(rows: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, alpha: Double, fused: Bool,
                              accumulate: Bool = false) -> Double {
         if fused {
+            if p >= 8 {
+                return LinearKernel.fusedSingleOutputSIMD(rows: rows, p: p, x: x, y: y, weights: rawWeights, offset: rawOffset[0],
+                                                          alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: biasGradient)
+            }
             return LinearKernel.fusedSingleOutput(rows: rows, p: p, x: x, y: y, weights: rawWeights, offset: rawOffset[0],
                                                   alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: biasGradient)
         }
