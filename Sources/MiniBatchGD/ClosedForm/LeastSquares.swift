@@ -10,7 +10,7 @@ public enum LeastSquares {
         /// so at most about two digits fewer than QR); else QR when Z has full rank; else SVD.
         /// ``Solution/fallbackReasons`` says why a method was passed over.
         case auto
-        /// Normal equations ZᵀZ·θ = Zᵀy: one `dsyrk` pass over the data (never holding Z whole),
+        /// Normal equations ZᵀZ·θ = Zᵀy: one blocked pass over the data (never holding Z whole),
         /// then `dposv`-style `dpotrf` + `dpotrs`. Fastest; loses digits as κ(Z)².
         case cholesky
         /// Householder QR of Z (`dgels`). Loses digits as κ(Z) only.

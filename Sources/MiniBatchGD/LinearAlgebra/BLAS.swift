@@ -23,12 +23,6 @@ enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Upper triangle of C ← α·AᵀA + β·C, with A `k×n` row-major and C `n×n`.
-    static func syrkTransposed(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-                               beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
-    }
-
     /// A ← α·x·yᵀ + A, with A `m×n` row-major.
     static func ger(m: Int, n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
                     a: UnsafeMutablePointer<Double>, lda: Int) {
