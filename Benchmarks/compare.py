@@ -68,8 +68,8 @@ def svg_plot(series, path):
     out.append(f'<text x="{left + pw / 2}" y="{height - 18}" text-anchor="middle">batch size (log)</text>')
     out.append(f'<text transform="translate(20 {top + ph / 2}) rotate(-90)" text-anchor="middle">training samples per second (log)</text>')
     for index, (name, points, (color, dash)) in enumerate(series):
-        path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in points)
-        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" stroke-dasharray="{dash}" points="{path}"/>')
+        line = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in points)
+        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" stroke-dasharray="{dash}" points="{line}"/>')
         for x, y in points:
             out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{color}"/>')
         ly = top + 18 + 18 * index
