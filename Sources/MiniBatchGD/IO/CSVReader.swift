@@ -6,8 +6,9 @@ import Glibc
 /// Reads a numeric CSV file into a ``Dataset``.
 ///
 /// The format: a first line of column names; then one row per line of comma-separated decimal
-/// numbers (surrounding blanks allowed); `\n` or `\r\n` line ends; blank lines only at the end;
-/// a UTF-8 byte-order mark is skipped; names may be double-quoted. Every other column than the
+/// numbers (surrounding blanks allowed, double quotes around a number allowed); `\n` or `\r\n`
+/// line ends; blank lines only at the end; a UTF-8 byte-order mark is skipped; names may be
+/// double-quoted. Every other column than the
 /// targets is a feature, in file order.
 ///
 /// The file is streamed in 1 MiB chunks and parsed straight into the feature and target

@@ -68,6 +68,9 @@ public enum NPYReader {
         guard data.count - offset >= needed else {
             throw FileError.truncated(path: path, expectedBytes: needed, actualBytes: data.count - offset)
         }
+        guard data.count - offset == needed else {
+            throw FileError.malformed(path: path, reason: "the header's shape \(shapeText) needs \(needed) data bytes but the file has \(data.count - offset): the header does not describe the data")
+        }
         var elements = [Double](repeating: 0, count: count)
         data.withUnsafeBytes { raw in
             let base = raw.baseAddress! + offset

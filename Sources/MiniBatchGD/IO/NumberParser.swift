@@ -15,6 +15,13 @@ enum NumberParser {
         while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }              // leading blanks
         while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 } // trailing blanks
         guard i < end else { return .notANumber }
+        // A quoted cell ("1.5", as spreadsheets export it) is read as its contents.
+        if end - i >= 2, bytes[i] == 0x22, bytes[end - 1] == 0x22 {
+            i += 1; end -= 1
+            while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+            while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            guard i < end else { return .notANumber }
+        }
         let start = i
         var negative = false
         if bytes[i] == 0x2B || bytes[i] == 0x2D { negative = bytes[i] == 0x2D; i += 1 }
