@@ -73,7 +73,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     case diverged(epoch: Int, batch: Int, cost: Double, learningRate: Double)
     /// Warm start asked for parameters whose shape does not fit the data.
     case warmStartMismatch(expectedFeatures: Int, expectedOutputs: Int, features: Int, outputs: Int)
-    /// The surrounding task was cancelled; `epochsCompleted` epochs had finished.
+    /// The surrounding task was cancelled (checked every epoch and every 1024 batches);
+    /// `epochsCompleted` epochs had finished. The model is left as it was before the fit.
     case cancelled(epochsCompleted: Int)
 
     public var description: String {

@@ -79,7 +79,7 @@ struct Fit: ParsableCommand {
             reduction: reduction, standardize: standardize,
             shuffle: noShuffle ? .none : shuffleBlocks.map { .blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),
             schedule: scheduleValue, momentum: momentum == 0 ? .none : (nesterov ? .nesterov(momentum) : .classical(momentum)),
-            l2Penalty: l2, earlyStopping: stopping)
+            l2Penalty: l2, earlyStopping: stopping, recordsBatchCosts: plot != nil)
     }
 
     func run() throws {
@@ -91,10 +91,20 @@ struct Fit: ParsableCommand {
             (train, test) = (split.train, split.test)
         }
         let config = gradientDescent
-        var model = LinearRegression(fitIntercept: data.fitIntercept)
         let progress = Progress(quiet: json)
-        let comparison = try model.fitAndCompare(train, using: config, progress: progress.callback)
-        progress.finish()
+        let fitIntercept = data.fitIntercept, trainingRows = train
+        let model: LinearRegression, comparison: ReferenceComparison
+        do {
+            (model, comparison) = try runCancellable {
+                var model = LinearRegression(fitIntercept: fitIntercept)
+                let comparison = try model.fitAndCompare(trainingRows, using: config, progress: progress.callback)
+                return (model, comparison)
+            }
+            progress.finish()
+        } catch let TrainingError.cancelled(epochs) {
+            progress.finish()
+            throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
+        }
         let trainMetrics = try model.evaluate(train)
         let testMetrics = try test.map { try model.evaluate($0) }
         if let path = saveModel { try ModelFile(model).write(to: path) }

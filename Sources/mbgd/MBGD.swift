@@ -9,7 +9,8 @@ struct MBGD: ParsableCommand {
         commandName: "mbgd",
         abstract: "Linear regression by batch, stochastic and mini-batch gradient descent, checked against the exact least-squares solution.",
         discussion: """
-        Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments.
+        Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments,
+        130 when a fit is interrupted (Ctrl-C or SIGTERM).
         """,
         subcommands: [Demo.self, Fit.self, Solve.self, Predict.self, Bench.self]
     )
@@ -22,6 +23,8 @@ struct MBGD: ParsableCommand {
             try command.run()
         } catch let error as CLIError where error.isUsage {
             fail("mbgd: error: \(error)", status: 2)
+        } catch let error as CLIError where error.isInterruption {
+            fail("mbgd: \(error)", status: 130)
         } catch {
             switch exitCode(for: error) {
             case .success:
@@ -48,14 +51,17 @@ enum CLIError: Error, CustomStringConvertible {
     case badArgument(String)
     case cannotWrite(path: String, reason: String)
     case missingColumns(path: String, names: [String])
+    case interrupted(epochsCompleted: Int, epochs: Int)
 
     var isUsage: Bool { if case .badArgument = self { true } else { false } }
+    var isInterruption: Bool { if case .interrupted = self { true } else { false } }
 
     var description: String {
         switch self {
         case let .badArgument(message): return message
         case let .cannotWrite(path, reason): return "\(path): cannot write (\(reason))"
         case let .missingColumns(path, names): return "\(path): the model needs columns \(names.joined(separator: ", ")), which the file lacks"
+        case let .interrupted(done, epochs): return "interrupted after \(done) of \(epochs) epochs; nothing was written"
         }
     }
 }

@@ -274,3 +274,23 @@ import Testing
         #expect(a.parameters == b.parameters)
     }
 }
+
+@Suite struct HistoryLimitTests {
+    @Test func aBatchCostRecordTooLargeForMemoryIsRefusedNotAttempted() async throws {
+        let data = try syntheticData(rows: 1000, weights: [[1]], intercept: [0], noise: 0.1, seed: 1)
+        var model = LinearRegression()
+        do {
+            try model.fit(data, using: GradientDescent(batchSize: 1, epochs: 1_000_000, learningRate: 0.001))
+            Issue.record("a billion batch costs were accepted")
+        } catch let TrainingError.invalidArgument(argument, _, requirement) {
+            #expect(argument == "recordsBatchCosts" && requirement.contains("turn it off"))
+        }
+        // Without the record the same configuration is accepted (and cancelled here at once).
+        let task = Task {
+            var quiet = LinearRegression()
+            return try quiet.fit(data, using: GradientDescent(batchSize: 1, epochs: 1_000_000, learningRate: 0.001, recordsBatchCosts: false))
+        }
+        task.cancel()
+        await #expect(throws: TrainingError.self) { _ = try await task.value }
+    }
+}

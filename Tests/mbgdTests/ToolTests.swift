@@ -207,3 +207,31 @@ func expectValidSVG(_ path: String) throws {
     #expect(collector.elements.first == "svg", "\(path)")
     #expect(collector.elements.filter { $0 == "text" }.count >= 4, "\(path) has too little text for axes and title")
 }
+
+@Suite struct InterruptionToolTests {
+    /// A long fit stops cleanly on SIGINT and on SIGTERM: exit 130, one line saying how far it
+    /// got, nothing on stdout (no partial JSON).
+    @Test(arguments: [SIGINT, SIGTERM])
+    func longFitStopsOnASignal(signalNumber: Int32) throws {
+        let folder = try scratchFolder()
+        var text = "a,b,y\n"
+        for i in 0 ..< 5000 { text += "\(Double(i % 97) / 10),\(Double(i % 31) / 7),\(Double(i % 13))\n" }
+        let path = try write(text, to: folder + "/long.csv")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: toolPath)
+        process.arguments = ["fit", path, "--batch-size", "1", "--epochs", "1000000", "--learning-rate", "0.0001", "--json"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(process.processIdentifier, signalNumber)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = String(decoding: errData, as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.hasPrefix("mbgd: interrupted after ") && stderr.contains("of 1000000 epochs"))
+        #expect(outData.isEmpty)
+    }
+}

@@ -29,7 +29,8 @@ public struct GradientDescent: Equatable, Sendable {
     public var earlyStopping: EarlyStopping?
     /// Start from the model's current parameters instead of zero.
     public var warmStart: Bool
-    /// Record the cost of every batch in ``History/batchCosts``.
+    /// Record the cost of every batch in ``History/batchCosts`` (one Double per batch; a fit
+    /// that would record more than 2²⁷ of them, 1 GiB, is refused: turn this off for it).
     public var recordsBatchCosts: Bool
     /// Stop with ``TrainingError/diverged(epoch:batch:cost:learningRate:)`` once an epoch's
     /// cost exceeds this multiple of the starting cost.

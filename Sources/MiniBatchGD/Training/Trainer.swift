@@ -8,6 +8,9 @@
 /// All scratch memory is allocated once per fit; the batch loop allocates nothing. Contiguous
 /// batches (no shuffle) are read in place; shuffled batches are gathered into one reused buffer.
 struct Trainer {
+    /// The most batch costs a fit records (1 GiB of Doubles).
+    static let maximumBatchCosts = 1 << 27
+
     let configuration: GradientDescent
     let fitIntercept: Bool
     var progress: (@Sendable (EpochReport) -> Void)?
@@ -58,7 +61,17 @@ struct Trainer {
         workspace.bias.update(from: fitIntercept ? scaledStart.1 : Array(repeating: 0, count: k), count: k)
 
         var history = History()
-        if config.recordsBatchCosts { history.batchCosts.reserveCapacity(config.epochs * batches.count) }
+        if config.recordsBatchCosts {
+            // One Double per batch: refuse a record that could not fit, rather than die allocating it.
+            let (entries, overflow) = config.epochs.multipliedReportingOverflow(by: batches.count)
+            guard !overflow, entries <= Self.maximumBatchCosts else {
+                throw TrainingError.invalidArgument(
+                    argument: "recordsBatchCosts", value: "true",
+                    requirement: "\(config.epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs")
+            }
+            // Reserved up to 2²⁰ entries; a longer record grows by doubling, a handful of times.
+            history.batchCosts.reserveCapacity(Swift.min(entries, 1 << 20))
+        }
         history.epochCosts.reserveCapacity(config.epochs)
         history.learningRates.reserveCapacity(config.epochs)
 
@@ -118,6 +131,8 @@ struct Trainer {
             }
             cursor?.reset()
             for (index, range) in batches.enumerated() {
+                // A long epoch (a million stochastic steps) must still stop promptly.
+                if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
                 let b = range.count
                 w.prepareRawParameters()
                 let scale = config.reduction.scale(rows: b)
