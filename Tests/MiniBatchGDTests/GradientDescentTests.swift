@@ -209,7 +209,7 @@ import Testing
         let data = seed.train
         let task = Task {
             var model = LinearRegression()
-            return try model.fit(data, using: GradientDescent(batchSize: 1, epochs: 100_000, learningRate: 0.001))
+            return try model.fit(data, using: GradientDescent(batchSize: 1, epochs: 100_000, learningRate: 0.001, recordsBatchCosts: false))
         }
         task.cancel()
         do {
