@@ -165,6 +165,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedType(path: String, descriptor: String)
     /// Fewer data bytes than the header promises.
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
+    /// Loading would need more memory than the machine has available.
+    case tooLarge(path: String, neededBytes: Int, availableBytes: Int)
 
     public var description: String {
         switch self {
@@ -186,6 +188,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): unsupported element type '\(descriptor)' (float64 '<f8' and float32 '<f4' are supported)"
         case let .truncated(path, expectedBytes, actualBytes):
             return "\(path): truncated: the header promises \(expectedBytes) data bytes, the file has \(actualBytes)"
+        case let .tooLarge(path, needed, available):
+            return "\(path): too large to load: it needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         }
     }
 }

@@ -172,3 +172,29 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(throws: ModelError.notFitted) { try ModelFile(LinearRegression()) }
     }
 }
+
+@Suite struct MemoryLimitTests {
+    @Test func csvTooLargeForTheMemoryBudgetFailsClearly() throws {
+        let folder = try ScratchFolder()
+        var text = "a,b,y\n"
+        for i in 0 ..< 3000 { text += "\(i),\(2 * i),\(3 * i)\n" }
+        let path = try folder.write("big.csv", text)
+        // 3000 rows × 3 values × 8 bytes, twice for growth: about 144 kB.
+        #expect(throws: FileError.self) { try CSVReader.read(path: path, targets: [], memoryLimit: 50_000) }
+        do {
+            _ = try CSVReader.read(path: path, targets: [], memoryLimit: 50_000)
+        } catch let FileError.tooLarge(_, needed, available) {
+            #expect(needed > 100_000 && needed < 200_000 && available == 50_000)
+        }
+        #expect(try CSVReader.read(path: path, targets: [], memoryLimit: 1_000_000).rows == 3000)
+        let message = FileError.tooLarge(path: "x.csv", neededBytes: 3 << 30, availableBytes: 1 << 30).description
+        #expect(message == "x.csv: too large to load: it needs about 3.0 GiB of memory and 1.0 GiB is available")
+    }
+
+    @Test func npyTooLargeForTheMemoryBudgetFailsBeforeAllocating() throws {
+        #expect(throws: FileError.tooLarge(path: fixtures + "/c_f8.npy", neededBytes: 48, availableBytes: 40)) {
+            try NPYReader.read(path: fixtures + "/c_f8.npy", memoryLimit: 40)
+        }
+        #expect(try NPYReader.read(path: fixtures + "/c_f8.npy", memoryLimit: 48).rows == 2)
+    }
+}

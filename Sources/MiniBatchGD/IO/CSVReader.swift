@@ -31,7 +31,7 @@ public enum CSVReader {
         try scan(path: path, header: { names = $0; return true }, row: { row, count in
             values.append(contentsOf: UnsafeBufferPointer(rebasing: row[0 ..< count]))
             rows += 1
-        })
+        }, memoryLimit: nil)
         guard rows > 0 else { throw FileError.headerOnly(path: path) }
         return (names, try Matrix(rows: rows, columns: names.count, elements: values))
     }
@@ -42,6 +42,11 @@ public enum CSVReader {
     ///   a row of the wrong length, an unknown target name.
     /// - Complexity: O(file size), one pass.
     public static func read(path: String, targets: [String] = []) throws -> Dataset {
+        try read(path: path, targets: targets, memoryLimit: nil)
+    }
+
+    /// ``read(path:targets:)`` with an explicit memory budget in bytes (nil: what is available).
+    static func read(path: String, targets: [String], memoryLimit: Int?) throws -> Dataset {
         var names: [String] = []
         var isTarget: [Bool] = []
         var features: [Double] = [], targetValues: [Double] = []
@@ -62,7 +67,7 @@ public enum CSVReader {
                 if isTarget[c] { targetValues.append(values[c]) } else { features.append(values[c]) }
             }
             rows += 1
-        })
+        }, memoryLimit: memoryLimit)
         guard rows > 0 else { throw FileError.headerOnly(path: path) }
         // Targets in the order asked for, not in file order.
         let targetNames = targets.isEmpty ? [names.last!] : targets
@@ -81,14 +86,20 @@ public enum CSVReader {
 
     /// Streams the file: `header` receives the names (returning false stops), `row` each parsed
     /// row as a buffer of `count` values.
+    /// After 1000 rows the memory a whole load needs is estimated from the file size and the
+    /// mean line length so far (8 bytes per value, twice for array growth) and checked against
+    /// `memoryLimit` (nil: what the machine has available).
     static func scan(path: String, header: ([String]) throws -> Bool,
-                     row: (UnsafeBufferPointer<Double>, Int) throws -> Void) throws {
+                     row: (UnsafeBufferPointer<Double>, Int) throws -> Void, memoryLimit: Int? = nil) throws {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             if errno == ENOENT { throw FileError.notFound(path: path) }
             throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
+        var status = stat()
+        let fileSize = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
+        var bytesSeen = 0
         let chunk = 1 << 20
         var buffer = [UInt8](repeating: 0, count: chunk)
         var filled = 0, lineNumber = 0, columns = 0, atStart = true, endOfFile = false
@@ -114,7 +125,12 @@ public enum CSVReader {
                     var contentEnd = lineEnd
                     if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                     let line = UnsafeBufferPointer(rebasing: bytes[lineStart ..< contentEnd])
+                    bytesSeen += lineEnd + 1 - lineStart
                     lineStart = lineEnd + 1
+                    if lineNumber == 1001, fileSize > 0 {
+                        let estimatedRows = fileSize / Swift.max(1, bytesSeen / 1001)
+                        try MemoryBudget.check(2 * 8 * estimatedRows * columns, path: path, limit: memoryLimit)
+                    }
                     if lineNumber == 1 {
                         let names = try parseHeader(line, path: path)
                         columns = names.count

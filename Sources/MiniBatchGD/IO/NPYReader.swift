@@ -7,6 +7,12 @@ public enum NPYReader {
     /// - Throws: ``FileError``: not an `.npy` file, a header that cannot be parsed or is not 2-D,
     ///   an unsupported element type, or fewer data bytes than the shape needs.
     public static func read(path: String) throws -> Matrix {
+        try read(path: path, memoryLimit: nil)
+    }
+
+    /// ``read(path:)`` with an explicit memory budget in bytes (nil: what is available). The
+    /// file itself is memory-mapped; the budget covers the matrix built from it.
+    static func read(path: String, memoryLimit: Int?) throws -> Matrix {
         guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: path) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
@@ -71,6 +77,7 @@ public enum NPYReader {
         guard data.count - offset == needed else {
             throw FileError.malformed(path: path, reason: "the header's shape \(shapeText) needs \(needed) data bytes but the file has \(data.count - offset): the header does not describe the data")
         }
+        try MemoryBudget.check(count * 8, path: path, limit: memoryLimit)
         var elements = [Double](repeating: 0, count: count)
         data.withUnsafeBytes { raw in
             let base = raw.baseAddress! + offset
