@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Tests only: property-based checks of invariants.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The only C in the package. Its module map lives in Sources/CBLAS/, not at the
@@ -33,7 +35,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MiniBatchGDTests",
-            dependencies: ["MiniBatchGD"],
+            dependencies: ["MiniBatchGD", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/MiniBatchGDTests"
         ),
         // Runs the built `mbgd` as a user would (depending on it makes `swift test` build it).
