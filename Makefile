@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test demo example bench compare clean
+.PHONY: setup build test demo example bench compare fuzz sanitize clean
 
 # Installs OpenBLAS and LAPACKE only when pkg-config cannot already see both.
 setup:
@@ -43,5 +43,23 @@ compare: setup
 	$(SWIFT) build -c release --product mbgd
 	python3 Benchmarks/compare.py --mbgd .build/release/mbgd
 
+# libFuzzer on the CSV and .npy readers, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
+# seed corpus in Fuzz/*/corpus is read only). A crash leaves its input in .build-fuzz/ and fails.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS \
+	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) -lopenblas -llapacke
+LIBRARY_SOURCES = $(shell find Sources/MiniBatchGD -name '*.swift')
+fuzz: setup
+	mkdir -p .build-fuzz/csv .build-fuzz/npy
+	swiftc $(FUZZ_FLAGS) -module-name FuzzCSV $(LIBRARY_SOURCES) Fuzz/CSV/FuzzCSV.swift -o .build-fuzz/fuzz-csv
+	swiftc $(FUZZ_FLAGS) -module-name FuzzNPY $(LIBRARY_SOURCES) Fuzz/NPY/FuzzNPY.swift -o .build-fuzz/fuzz-npy
+	.build-fuzz/fuzz-csv -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/csv- .build-fuzz/csv Fuzz/CSV/corpus
+	.build-fuzz/fuzz-npy -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/npy- .build-fuzz/npy Fuzz/NPY/corpus
+
+# The test suite under AddressSanitizer and ThreadSanitizer (separate build folders).
+sanitize: setup
+	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
 clean:
-	rm -rf .build Examples/LinkingApp/.build Benchmarks/.build
+	rm -rf .build .build-fuzz .build-asan .build-tsan Examples/LinkingApp/.build Benchmarks/.build

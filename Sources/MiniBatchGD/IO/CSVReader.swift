@@ -100,7 +100,8 @@ public enum CSVReader {
         var status = stat()
         let fileSize = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
         var bytesSeen = 0
-        let chunk = 1 << 20
+        // Chunks of 1 MiB, or the whole file when it is smaller (grown if a line is longer).
+        let chunk = Swift.min(1 << 20, Swift.max(4096, fileSize + 1))
         var buffer = [UInt8](repeating: 0, count: chunk)
         var filled = 0, lineNumber = 0, columns = 0, atStart = true, endOfFile = false
         var values: [Double] = []

@@ -13,14 +13,12 @@ public enum NPYReader {
     /// ``read(path:)`` with an explicit memory budget in bytes (nil: what is available). The
     /// file itself is memory-mapped; the budget covers the matrix built from it.
     static func read(path: String, memoryLimit: Int?) throws -> Matrix {
-        guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: path) }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw FileError.unreadable(path: path, reason: error.localizedDescription)
-        }
-        guard !data.isEmpty else { throw FileError.empty(path: path) }
+        try MappedFile.withContents(of: path) { try parse($0, path: path, memoryLimit: memoryLimit) }
+    }
+
+    private static func parse(_ data: UnsafeRawBufferPointer, path: String, memoryLimit: Int?) throws -> Matrix {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
-        guard data.count >= 10, Array(data.prefix(6)) == magic else {
+        guard data.count >= 10, Array(data[0 ..< 6]) == magic else {
             throw FileError.malformed(path: path, reason: "not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
         }
         let major = data[6]
@@ -39,7 +37,9 @@ public enum NPYReader {
         guard data.count >= headerStart + headerLength else {
             throw FileError.truncated(path: path, expectedBytes: headerStart + headerLength, actualBytes: data.count)
         }
-        guard let header = String(data: data[headerStart ..< headerStart + headerLength], encoding: major == 3 ? .utf8 : .isoLatin1) else {
+        let headerBytes = UnsafeRawBufferPointer(rebasing: data[headerStart ..< headerStart + headerLength])
+        guard let header = major == 3 ? String(validating: headerBytes, as: UTF8.self)
+                                      : String(bytes: headerBytes, encoding: .isoLatin1) else {
             throw FileError.malformed(path: path, reason: "the header is not text")
         }
         let descriptor = try value(of: "descr", in: header, path: path).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
@@ -79,8 +79,8 @@ public enum NPYReader {
         }
         try MemoryBudget.check(count * 8, path: path, limit: memoryLimit)
         var elements = [Double](repeating: 0, count: count)
-        data.withUnsafeBytes { raw in
-            let base = raw.baseAddress! + offset
+        do {
+            let base = data.baseAddress! + offset
             for index in 0 ..< count {
                 let element: Double
                 if width == 8 {
