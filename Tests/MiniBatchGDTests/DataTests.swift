@@ -11,7 +11,7 @@ import Testing
         #expect([seeded.next(), seeded.next(), seeded.next()] == [12_923_355_070_828_475_994, 5_142_052_590_334_782_674, 15_488_392_906_492_639_638])
     }
 
-    @Test func uniformsIntegersAndNormalsHaveTheRightDistribution() {
+    @Test func uniformsIntegersAndNormalsHaveTheRightDistribution() throws {
         var generator = RandomSource(seed: 42)
         let count = 200_000
         var sum = 0.0, squares = 0.0, uniformSum = 0.0
@@ -22,7 +22,7 @@ import Testing
             let u = generator.nextUniform()
             #expect(u >= 0 && u < 1)
             uniformSum += u
-            buckets[generator.nextInt(below: 10)] += 1
+            buckets[try generator.nextInt(below: 10)] += 1
         }
         let mean = sum / Double(count), variance = squares / Double(count) - mean * mean
         // Five standard errors: a failure means a broken generator, not bad luck.
@@ -31,6 +31,13 @@ import Testing
         #expect(abs(uniformSum / Double(count) - 0.5) < 5 * (1.0 / 12 / Double(count)).squareRoot())
         let chiSquare = buckets.reduce(0.0) { $0 + Double(($1 - count / 10) * ($1 - count / 10)) / Double(count / 10) }
         #expect(chiSquare < 27.9)  // 99.9 % quantile of χ² with 9 degrees of freedom
+    }
+
+    @Test func nonPositiveBoundIsAnErrorNotATrap() {
+        var generator = RandomSource(seed: 1)
+        #expect(throws: DataError.invalidArgument(argument: "bound", value: "0", requirement: "must be positive")) {
+            try generator.nextInt(below: 0)
+        }
     }
 
     @Test func shuffleIsAPermutationAndReproducible() {

@@ -30,7 +30,7 @@ struct Solver {
         } catch LinearAlgebraError.notPositiveDefinite(_, let order) {
             return rankFailure("cholesky", rank: order - 1, condition: .infinity)
         } catch {
-            return .failure(error as! LinearAlgebraError)
+            return .failure(Self.linearAlgebraError(error))
         }
         do {
             let reciprocal = try gram.withUnsafeBufferPointer {
@@ -51,7 +51,7 @@ struct Solver {
             return .success(Factorization(method: .cholesky, zCoefficients: moment, rank: p, conditionNumber: condition,
                                           singularValues: nil, inverseGram: inverse))
         } catch {
-            return .failure(error as! LinearAlgebraError)
+            return .failure(Self.linearAlgebraError(error))
         }
     }
 
@@ -75,7 +75,7 @@ struct Solver {
             return .success(Factorization(method: .qr, zCoefficients: Array(b[0 ..< p * k]), rank: p, conditionNumber: condition,
                                           singularValues: nil, inverseGram: inverse))
         } catch {
-            return .failure(error as! LinearAlgebraError)
+            return .failure(Self.linearAlgebraError(error))
         }
     }
 
@@ -102,6 +102,11 @@ struct Solver {
         }
         return Factorization(method: .svd, zCoefficients: Array(b[0 ..< p * k]), rank: rank, conditionNumber: condition,
                              singularValues: singular, inverseGram: inverse)
+    }
+
+    /// The LAPACK wrappers throw only ``LinearAlgebraError``; anything else is reported as one.
+    private static func linearAlgebraError(_ error: Error) -> LinearAlgebraError {
+        (error as? LinearAlgebraError) ?? .lapackFailure(routine: String(describing: error), info: 0)
     }
 
     /// (UᵀU)⁻¹ as a full symmetric matrix, from the upper Cholesky factor U.

@@ -47,9 +47,18 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// A uniform integer in `0..<bound`, without modulo bias. `bound` must be positive.
-    public mutating func nextInt(below bound: Int) -> Int {
-        precondition(bound > 0, "nextInt(below:) needs a positive bound")
+    /// A uniform integer in `0..<bound`, without modulo bias.
+    /// - Throws: ``DataError/invalidArgument(argument:value:requirement:)`` when `bound` is not positive.
+    public mutating func nextInt(below bound: Int) throws -> Int {
+        guard bound > 0 else {
+            throw DataError.invalidArgument(argument: "bound", value: "\(bound)", requirement: "must be positive")
+        }
+        return uncheckedInt(below: bound)
+    }
+
+    /// ``nextInt(below:)`` for a bound the caller knows is positive.
+    @inline(__always)
+    mutating func uncheckedInt(below bound: Int) -> Int {
         let range = UInt64(bound)
         var product = next().multipliedFullWidth(by: range)
         if product.low < range {
@@ -85,7 +94,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     mutating func shuffle<T>(_ values: UnsafeMutableBufferPointer<T>) {
         var i = values.count - 1
         while i > 0 {
-            let j = nextInt(below: i + 1)
+            let j = uncheckedInt(below: i + 1)
             values.swapAt(i, j)
             i -= 1
         }
