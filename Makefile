@@ -58,7 +58,7 @@ fuzz: setup
 
 # The test suite under AddressSanitizer and ThreadSanitizer (separate build folders).
 sanitize: setup
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt $(SWIFT) test --sanitize=address --scratch-path .build-asan
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 clean:
