@@ -54,7 +54,8 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { BLASThreads.set(threads) }
-        let data = try file.map { try DataOptions.load(path: $0, targets: targets) } ?? synthetic()
+        let data = try file.map { try DataOptions.load(path: $0, targets: targets) }
+            ?? Dataset.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
             throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
@@ -111,22 +112,5 @@ struct Bench: ParsableCommand {
             }
             if let plot { print("\nPlot: \(plot)") }
         }
-    }
-
-    /// X ~ N(0, 1) entries, y = X·w + 1 + N(0, 0.1²) with w drawn once, all from `seed`.
-    private func synthetic() throws -> Dataset {
-        var generator = RandomSource(seed: seed)
-        let weights = (0 ..< features * outputs).map { _ in generator.nextGaussian() }
-        var x = [Double](repeating: 0, count: rows * features)
-        var y = [Double](repeating: 0, count: rows * outputs)
-        for i in 0 ..< rows {
-            for j in 0 ..< features { x[i * features + j] = generator.nextGaussian() }
-            for o in 0 ..< outputs {
-                var value = 1 + 0.1 * generator.nextGaussian()
-                for j in 0 ..< features { value += x[i * features + j] * weights[j * outputs + o] }
-                y[i * outputs + o] = value
-            }
-        }
-        return try Dataset(features: Matrix(rows: rows, columns: features, elements: x), targets: Matrix(rows: rows, columns: outputs, elements: y))
     }
 }

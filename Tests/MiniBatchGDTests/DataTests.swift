@@ -133,3 +133,21 @@ import Testing
         #expect(relativeDifference(w2.elements + c2, scaled.coefficients.elements + scaled.intercept) < 1e-14)
     }
 }
+
+@Suite struct SyntheticDataTests {
+    @Test func syntheticDataIsReproducibleAndFitsItsRecipe() throws {
+        let a = try Dataset.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 4)
+        #expect(a.features == (try Dataset.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 4)).features)
+        #expect(a.features != (try Dataset.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 5)).features)
+        // y = X·W + 1 + N(0, 0.01): the exact fit recovers the intercept and leaves σ ≈ 0.1.
+        let solution = try LeastSquares.solve(a)
+        for o in 0 ..< 2 {
+            #expect(abs(solution.intercept[o] - 1) < 0.01)
+            #expect(abs(solution.statistics.residualStandardDeviation![o] - 0.1) < 0.01)
+        }
+        #expect(throws: DataError.invalidArgument(argument: "rows", value: "0", requirement: "must be at least 1")) {
+            try Dataset.synthetic(rows: 0, features: 1)
+        }
+        #expect(throws: DataError.self) { try Dataset.synthetic(rows: 5, features: 1, noise: -1) }
+    }
+}

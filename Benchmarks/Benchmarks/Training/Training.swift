@@ -10,28 +10,11 @@ import CBaseline
 import Foundation
 import MiniBatchGD
 
-/// X with standard normal entries and y = X·w + 1 + N(0, 0.1²), from a fixed seed.
-func synthetic(rows: Int, features: Int, outputs: Int) -> Dataset {
-    var generator = RandomSource(seed: 2026)
-    let weights = (0 ..< features * outputs).map { _ in generator.nextGaussian() }
-    var x = [Double](repeating: 0, count: rows * features)
-    var y = [Double](repeating: 0, count: rows * outputs)
-    for i in 0 ..< rows {
-        for j in 0 ..< features { x[i * features + j] = generator.nextGaussian() }
-        for o in 0 ..< outputs {
-            var value = 1 + 0.1 * generator.nextGaussian()
-            for j in 0 ..< features { value += x[i * features + j] * weights[j * outputs + o] }
-            y[i * outputs + o] = value
-        }
-    }
-    return try! Dataset(features: Matrix(rows: rows, columns: features, elements: x), targets: Matrix(rows: rows, columns: outputs, elements: y))
-}
-
 // Built once, on first use.
 let seedData = try! Dataset.seedArticle(seed: 0).train                        // 7200 × 1
-let wideData = synthetic(rows: 100_000, features: 64, outputs: 1)            // 51 MB
-let multiOutputData = synthetic(rows: 100_000, features: 64, outputs: 8)     // 51 MB + targets
-let beyondCacheData = synthetic(rows: 1_000_000, features: 32, outputs: 1)   // 256 MB
+let wideData = try! Dataset.synthetic(rows: 100_000, features: 64, seed: 2026)                  // 51 MB
+let multiOutputData = try! Dataset.synthetic(rows: 100_000, features: 64, outputs: 8, seed: 2026) // 51 MB + targets
+let beyondCacheData = try! Dataset.synthetic(rows: 1_000_000, features: 32, seed: 2026)         // 256 MB
 
 let workloads: [(name: String, data: @Sendable () -> Dataset)] = [
     ("seed 7200x1", { seedData }), ("wide 100000x64", { wideData }),

@@ -91,11 +91,7 @@ public enum CSVReader {
     /// `memoryLimit` (nil: what the machine has available).
     static func scan(path: String, header: ([String]) throws -> Bool,
                      row: (UnsafeBufferPointer<Double>, Int) throws -> Void, memoryLimit: Int? = nil) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { throw FileError.notFound(path: path) }
-            throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
+        let descriptor = try openForReading(path)
         defer { close(descriptor) }
         var status = stat()
         let fileSize = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0

@@ -7,11 +7,7 @@ import Glibc
 /// read under LeakSanitizer here).
 enum MappedFile {
     static func withContents<R>(of path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { throw FileError.notFound(path: path) }
-            throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
-        }
+        let descriptor = try openForReading(path)
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
@@ -28,4 +24,15 @@ enum MappedFile {
         defer { munmap(address, size) }
         return try body(UnsafeRawBufferPointer(start: address, count: size))
     }
+}
+
+/// Opens `path` read-only, turning failure into ``FileError/notFound(path:)`` or
+/// ``FileError/unreadable(path:reason:)``.
+func openForReading(_ path: String) throws -> Int32 {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else {
+        if errno == ENOENT { throw FileError.notFound(path: path) }
+        throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    return descriptor
 }
