@@ -92,7 +92,7 @@ struct Design {
 
     /// Z (n×p) with the ridge rows √wⱼ·eⱼ appended, and the centred targets padded with zeros
     /// to `max(rows, p)` rows, as `dgels` and `dgelsd` want them.
-    func augmentedSystem(_ data: Dataset) -> (a: [Double], rows: Int, b: [Double], bRows: Int) {
+    func augmentedSystem(_ data: Dataset) -> (a: [Double], rows: Int, b: [Double]) {
         let rows = n + (isPenalized ? p : 0)
         let bRows = Swift.max(rows, p)
         var a = [Double](repeating: 0, count: rows * p)
@@ -101,7 +101,7 @@ struct Design {
             b.withUnsafeMutableBufferPointer { t in fillBlock(data, start: 0, count: n, z: z.baseAddress!, t: t.baseAddress!) }
         }
         if isPenalized { for j in 0 ..< p { a[(n + j) * p + j] = penaltyWeight[j].squareRoot() } }
-        return (a, rows, b, bRows)
+        return (a, rows, b)
     }
 
     /// Maps coefficients of Z (p×k, row-major) back to original units with their intercepts.

@@ -57,7 +57,7 @@ struct Solver {
 
     func qr() -> Result<Factorization, LinearAlgebraError> {
         if tooFewRows { return rankFailure("qr", rank: design.n - design.interceptColumns, condition: .infinity) }
-        var (a, rows, b, _) = design.augmentedSystem(data)
+        var (a, rows, b) = design.augmentedSystem(data)
         do {
             let fullRank = try a.withUnsafeMutableBufferPointer { a in
                 try b.withUnsafeMutableBufferPointer { b in
@@ -80,7 +80,7 @@ struct Solver {
     }
 
     func svd() throws -> Factorization {
-        var (a, rows, b, _) = design.augmentedSystem(data)
+        var (a, rows, b) = design.augmentedSystem(data)
         // The Gram matrix ZᵀZ for standard errors comes from the design's moments pass.
         let gram: [Double]? = design.isPenalized ? nil : design.gram
         var singular = [Double](repeating: 0, count: Swift.min(rows, p))

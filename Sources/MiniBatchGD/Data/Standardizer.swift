@@ -38,11 +38,6 @@ public struct Standardizer: Equatable, Sendable {
         self.scale = scale
     }
 
-    /// The identity transform for `count` features.
-    static func identity(_ count: Int) -> Standardizer {
-        Standardizer(mean: Array(repeating: 0, count: count), scale: Array(repeating: 1, count: count))
-    }
-
     /// `features` standardized column by column.
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` when the column count differs.
     public func transform(_ features: Matrix) throws -> Matrix {

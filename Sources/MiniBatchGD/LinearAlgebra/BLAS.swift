@@ -40,11 +40,6 @@ enum BLAS {
     static func axpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
         cblas_daxpy(Int32(n), alpha, x, 1, y, 1)
     }
-
-    /// Euclidean norm of `n` elements with stride `inc`, without overflow.
-    static func nrm2(_ n: Int, _ x: UnsafePointer<Double>, _ inc: Int = 1) -> Double {
-        cblas_dnrm2(Int32(n), x, Int32(inc))
-    }
 }
 
 /// OpenBLAS's process-wide thread count, read and set deliberately.
