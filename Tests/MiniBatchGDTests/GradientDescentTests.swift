@@ -294,3 +294,24 @@ import Testing
         await #expect(throws: TrainingError.self) { _ = try await task.value }
     }
 }
+
+@Suite struct ValidationSplitTests {
+    @Test func heldOutRowsAreRandomWhenShufflingAndTheLastRowsOtherwise() throws {
+        // Targets equal to the row number show which rows were held out.
+        let n = 100
+        let data = try Dataset(features: Matrix(column: (0 ..< n).map { Double($0 % 10) }), target: (0 ..< n).map(Double.init))
+        func heldOutMean(_ shuffle: Shuffle) throws -> Double {
+            final class Box: @unchecked Sendable { var cost = 0.0 }
+            let box = Box()
+            var model = LinearRegression()
+            // Zero epochs of progress: a tiny rate keeps θ ≈ 0, so the validation cost is ½·mean(y²) of the held-out rows.
+            try model.fit(data, using: GradientDescent(batchSize: 10, epochs: 1, learningRate: 1e-12, shuffle: shuffle,
+                                                       earlyStopping: EarlyStopping(patience: 1, validationFraction: 0.2))) { box.cost = $0.validationCost! }
+            return box.cost
+        }
+        let lastRows = (80 ..< 100).map { 0.5 * Double($0 * $0) }.reduce(0, +) / 20
+        #expect(abs(try heldOutMean(.none) - lastRows) < 1e-6 * lastRows)
+        #expect(abs(try heldOutMean(.everyEpoch(seed: 1)) - lastRows) > 0.1 * lastRows)
+        #expect(abs(try heldOutMean(.blocks(seed: 1, rows: 4)) - lastRows) > 0.1 * lastRows)
+    }
+}

@@ -2,11 +2,12 @@
 ///
 /// Standardization is folded into the arithmetic instead of into a copy of X: with
 /// z = (x − μ)/σ, the scaled model zᵀθˢ + bˢ equals xᵀW + c for W = θˢ/σ and c = bˢ − μᵀW, and
-/// the scaled gradient is (Xᵀr − μ·1ᵀr)/σ. Each batch therefore runs the two BLAS calls on the
-/// original rows plus O(p·k) work, and the trainer never copies X.
+/// the scaled gradient is (Xᵀr − μ·1ᵀr)/σ. Each batch therefore runs its kernel (BLAS or fused)
+/// on the original rows plus O(p·k) work, and the trainer never copies X.
 ///
-/// All scratch memory is allocated once per fit; the batch loop allocates nothing. Contiguous
-/// batches (no shuffle) are read in place; shuffled batches are gathered into one reused buffer.
+/// All scratch memory is allocated once per fit; the batch loop allocates nothing. Batches in
+/// order, and block-shuffled batches (runs of rows), are read in place; row-shuffled batches are
+/// gathered into one reused buffer.
 struct Trainer {
     /// The most batch costs a fit records (1 GiB of Doubles).
     static let maximumBatchCosts = 1 << 27
@@ -30,9 +31,7 @@ struct Trainer {
         var train = data
         var validation: Dataset?
         if let fraction = config.earlyStopping?.validationFraction {
-            var seed: UInt64?
-            if case let .everyEpoch(s) = config.shuffle { seed = s }
-            let split = try data.split(testFraction: fraction, shuffleSeed: seed)
+            let split = try data.split(testFraction: fraction, shuffleSeed: config.shuffle.seed)
             train = split.train
             validation = split.test
         }
