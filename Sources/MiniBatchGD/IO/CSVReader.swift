@@ -79,9 +79,9 @@ public enum CSVReader {
             for i in 0 ..< rows { for o in 0 ..< k { ordered[i * k + o] = targetValues[i * k + position[o]] } }
         }
         let featureNames = zip(names, isTarget).filter { !$0.1 }.map(\.0)
-        return try Dataset(features: Matrix(rows: rows, columns: featureNames.count, elements: features),
-                           targets: Matrix(rows: rows, columns: k, elements: ordered),
-                           featureNames: featureNames, targetNames: targetNames)
+        // Every value was checked finite as it was parsed: no second pass.
+        return Dataset(unchecked: Matrix(uncheckedRows: rows, columns: featureNames.count, elements: features),
+                       Matrix(uncheckedRows: rows, columns: k, elements: ordered), featureNames, targetNames)
     }
 
     /// Streams the file: `header` receives the names (returning false stops), `row` each parsed

@@ -125,9 +125,10 @@ public enum NPYReader {
             for j in featureColumns { features.append(matrix[i, j]) }
             for j in wanted { values.append(matrix[i, j]) }
         }
-        return try Dataset(features: Matrix(rows: matrix.rows, columns: featureColumns.count, elements: features),
-                           targets: Matrix(rows: matrix.rows, columns: wanted.count, elements: values),
-                           featureNames: featureColumns.map { "x\($0 + 1)" }, targetNames: wanted.map { "y\($0 + 1)" })
+        // Every value was checked finite above: no second pass.
+        return Dataset(unchecked: Matrix(uncheckedRows: matrix.rows, columns: featureColumns.count, elements: features),
+                       Matrix(uncheckedRows: matrix.rows, columns: wanted.count, elements: values),
+                       featureColumns.map { "x\($0 + 1)" }, wanted.map { "y\($0 + 1)" })
     }
 
     /// The text after `'key':` in a header dictionary, up to the next top-level comma.
