@@ -23,7 +23,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes = "1,8,32,128,512,2048,full"
     @Option(help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
     @Option(help: "OpenBLAS threads for calls large enough to use them (small batches always run on one).") var threads: Int?
-    @Option(help: "Learning rate (default 0.5 / (features + 1), stable for every batch size on standardized data).") var learningRate: Double?
+    @Option(help: "Learning rate (default: automatic for each batch size, from the data's curvature).") var learningRate: Double?
     @Option(help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
     @Option(help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
     @Option(help: "Benchmark on this file (CSV or .npy) instead of synthetic data.") var file: String?
@@ -60,9 +60,10 @@ struct Bench: ParsableCommand {
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
             throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
         }
-        let rate = learningRate ?? 0.5 / Double(data.featureCount + 1)
         let shuffle = shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed)
-        let config = GradientDescent(epochs: epochs, learningRate: rate, standardize: true, shuffle: shuffle, recordsBatchCosts: false)
+        // Every epoch of every batch size runs: a throughput measurement, not a fit.
+        let config = GradientDescent(epochs: epochs, learningRate: learningRate.map { .fixed($0) } ?? .automatic, averaging: .none,
+                                     standardize: true, shuffle: shuffle, earlyStopping: nil, recordsBatchCosts: false)
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: config)
         let solveTimes: [(LeastSquares.Method, Double)] = try closedForm ? LeastSquares.Method.allCases.map { method in
             let times = try (0 ..< 3).map { _ in
@@ -82,26 +83,28 @@ struct Bench: ParsableCommand {
             print(JSON.object([
                 ("config", .object([
                     ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)), ("outputs", .integer(data.outputCount)),
-                    ("epochs", .integer(epochs)), ("learningRate", .number(rate)), ("reduction", .string("mean")),
+                    ("epochs", .integer(epochs)), ("learningRate", learningRate.map(JSON.number) ?? .string("auto")), ("reduction", .string("mean")),
                     ("shuffle", .string(shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
                     ("source", file.map(JSON.string) ?? .string("synthetic")),
                     ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
                 ])),
                 ("results", .array(results.map {
-                    .object([("batchSize", .integer($0.batchSize)), ("samplesPerSecond", .number($0.samplesPerSecond)),
-                             ("secondsPerEpoch", .number($0.secondsPerEpoch)), ("finalCost", .number($0.finalCost))])
+                    let result: JSON = .object([("batchSize", .integer($0.batchSize)), ("learningRate", .number($0.learningRate)),
+                                                ("samplesPerSecond", .number($0.samplesPerSecond)),
+                                                ("secondsPerEpoch", .number($0.secondsPerEpoch)), ("finalCost", .number($0.finalCost))])
+                    return result
                 })),
             ] + (closedForm ? [("closedForm", .array(solveTimes.map { .object([("method", .string($0.0.rawValue)), ("seconds", .number($0.1))]) }))] : [])).text)
         } else if csv {
-            print("batchSize,samplesPerSecond,secondsPerEpoch,finalCost")
-            for r in results { print("\(r.batchSize),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
+            print("batchSize,learningRate,samplesPerSecond,secondsPerEpoch,finalCost")
+            for r in results { print("\(r.batchSize),\(r.learningRate),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
         } else {
             print("Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
-                + "mean gradient, standardized, shuffled\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? ""), learning rate \(Format.number(rate, digits: 4)), \(epochs) epoch(s) each")
+                + "mean gradient, standardized, shuffled\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? ""), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each")
             print("OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads (small batches run on one)\n")
-            var table = Table(["batch size", "samples/s", "seconds per epoch", "final cost"])
+            var table = Table(["batch size", "learning rate", "samples/s", "seconds per epoch", "final cost"])
             for r in results {
-                table.add([String(r.batchSize), Format.rate(r.samplesPerSecond), Format.number(r.secondsPerEpoch, digits: 4), Format.number(r.finalCost, digits: 6)])
+                table.add([String(r.batchSize), Format.number(r.learningRate, digits: 4), Format.rate(r.samplesPerSecond), Format.number(r.secondsPerEpoch, digits: 4), Format.number(r.finalCost, digits: 6)])
             }
             print(table.render())
             if closedForm {

@@ -6,61 +6,120 @@ struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train by gradient descent, then solve the same problem in closed form and report the difference.",
         discussion: """
+        With no tuning options the fit standardizes the features, takes its step size from the data's
+        curvature, averages the iterates once mini-batch noise dominates, chooses its epoch budget
+        from the predicted convergence and stops once the parameters are certified close to the
+        optimum. It ends with a one-line verdict.
+
         Examples:
-          mbgd fit data.csv --target price --batch-size 64 --epochs 50 --learning-rate 0.05 --standardize
-          mbgd fit data.csv --schedule inverse-scaling --momentum 0.9 --nesterov --test-fraction 0.2 --json
-          mbgd fit data.npy --target 3 --batch-size full --save-model model.json --plot plots/
+          mbgd fit data.csv --target price
+          mbgd fit data.csv --optimizer adam --schedule cosine --test-fraction 0.2 --json
+          mbgd fit data.csv --batch-size full --optimizer nesterov --tolerance 0 --epochs 20000
+          mbgd fit data.npy --target 3 --learning-rate 0.05 --epochs 50 --save-model model.json --plot plots/
         """)
 
     @OptionGroup var data: DataOptions
 
     @Option(help: ArgumentHelp("Rows per update: a number, or 'full' for batch gradient descent (1 is stochastic).", valueName: "n|full"))
     var batchSize = "32"
-    @Option(help: "Maximum passes over the training rows.") var epochs = 100
-    @Option(help: "Initial learning rate η₀.") var learningRate = 0.01
+    @Option(help: "Maximum passes over the training rows (default: three times the predicted need, at least 100).") var epochs: Int?
+    @Option(help: ArgumentHelp("Initial learning rate η₀, or 'auto' to take it from the data's curvature.", valueName: "auto|x"))
+    var learningRate = "auto"
+    @Option(help: "Update rule: sgd, momentum, nesterov, adam, adamw, adagrad or rmsprop.") var optimizer: OptimizerName?
+    @Option(help: "Momentum coefficient in [0, 1) for momentum and nesterov (default: optimal for full batches, else 0.9).")
+    var momentum: Double?
+    @Flag(help: "Shorthand for --optimizer nesterov.") var nesterov = false
+    @Option(help: "Adam/AdamW β₁.") var beta1 = 0.9
+    @Option(help: "Adam/AdamW β₂.") var beta2 = 0.999
+    @Option(help: "Adam/AdamW/RMSprop ε (AdaGrad: 1e-10 unless given).") var epsilon: Double?
+    @Option(help: "RMSprop smoothing constant α.") var alpha = 0.99
+    @Option(help: "AdamW decoupled weight decay λ (never on the intercept).") var weightDecay = 0.01
+    @Flag(help: "Average the iterates from the first update (Polyak–Ruppert).") var average = false
+    @Flag(help: "Report the last iterate (no averaging; by default mini-batch fits average once the cost stops improving).")
+    var noAverage = false
     @Option(help: "How a batch's gradients combine: mean (one rate fits every batch size) or sum (the seed article).")
     var reduction: Reduction = .mean
-    @Option(help: "Learning-rate schedule over epochs: constant, inverse-scaling (η₀/t^power) or step (η₀·factor^⌊(t−1)/every⌋).")
+    @Option(help: "Learning-rate schedule: constant, inverse-scaling (η₀/t^power per epoch), step (η₀·factor^⌊(t−1)/every⌋), cosine (per update, to 0 at the last) or plateau (×factor when the cost stalls).")
     var schedule: ScheduleName = .constant
+    @Option(help: "Updates of linear warm-up before the schedule.") var warmup = 0
     @Option(help: "Power of the inverse-scaling schedule.") var decayPower = 1.0
-    @Option(help: "Factor of the step schedule.") var decayFactor = 0.5
+    @Option(help: "Factor of the step schedule (default 0.5) or the plateau schedule (default 0.1).") var decayFactor: Double?
     @Option(help: "Epochs between steps of the step schedule.") var decayEvery = 10
-    @Option(help: "Momentum coefficient in [0, 1).") var momentum = 0.0
-    @Flag(help: "Use Nesterov's momentum (needs --momentum).") var nesterov = false
     @Option(name: .customLong("l2"), help: "L2 penalty λ (ridge; never on the intercept).") var l2 = 0.0
-    @Flag(help: "Standardize features (fitted on the training rows); coefficients are reported in original units.")
-    var standardize = false
+    @Flag(help: "Standardize features (the default; kept for older scripts).") var standardize = false
+    @Flag(help: "Descend in the features' original units.") var noStandardize = false
     @Flag(help: "Visit rows in file order (the seed article); the default shuffles every epoch.") var noShuffle = false
     @Option(help: "Shuffle blocks of this many consecutive rows instead of single rows: much cheaper, slightly less random (see README).")
     var shuffleBlocks: Int?
     @Option(help: "Seed of the shuffles and of the test split.") var seed: UInt64 = 0
     @Option(help: "Hold out this fraction of rows as a test set (shuffled by --seed unless --no-shuffle).") var testFraction: Double?
     @Option(help: "Hold out this fraction of the training rows to stop early on their cost.") var validationFraction: Double?
-    @Option(help: "Stop when the monitored cost improves by less than this (relative) for --patience epochs.") var tolerance: Double?
-    @Option(help: "Epochs without improvement before stopping early.") var patience: Int?
+    @Option(help: "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default 1e-4 and 1e-6; 0 turns both off.")
+    var tolerance: Double?
+    @Option(help: "Epochs without improvement before stopping early (or before averaging starts).") var patience: Int?
+    @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
     @Option(help: "Write the fitted model (JSON) to this path.") var saveModel: String?
     @Option(help: "Write SVG plots into this folder.") var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
-    enum ScheduleName: String, ExpressibleByArgument, CaseIterable { case constant, inverseScaling = "inverse-scaling", step }
+    enum ScheduleName: String, ExpressibleByArgument, CaseIterable {
+        case constant, inverseScaling = "inverse-scaling", step, cosine, plateau
+    }
+
+    enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
+        case sgd, momentum, nesterov, adam, adamw, adagrad, rmsprop
+    }
 
     func validate() throws {
         if batchSize != "full" {
             guard let size = Int(batchSize), size >= 1 else { throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'") }
         }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must lie in [0, 1), got \(momentum)") }
-        if nesterov, momentum == 0 { throw ValidationError("--nesterov needs --momentum greater than 0") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if learningRate != "auto" {
+            guard let rate = Double(learningRate), rate.isFinite, rate > 0 else {
+                throw ValidationError("--learning-rate must be 'auto' or a positive number, got '\(learningRate)'")
+            }
+        }
+        if let momentum, !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must lie in [0, 1), got \(momentum)") }
+        if let optimizer, momentum != nil, optimizer != .momentum, optimizer != .nesterov {
+            throw ValidationError("--momentum applies to --optimizer momentum or nesterov, not \(optimizer.rawValue)")
+        }
+        if nesterov, let optimizer, optimizer != .nesterov { throw ValidationError("--nesterov contradicts --optimizer \(optimizer.rawValue)") }
+        guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1 else { throw ValidationError("--beta1 and --beta2 must lie in [0, 1)") }
+        guard alpha >= 0, alpha < 1 else { throw ValidationError("--alpha must lie in [0, 1), got \(alpha)") }
+        if let epsilon, !(epsilon > 0 && epsilon.isFinite) { throw ValidationError("--epsilon must be positive, got \(epsilon)") }
+        guard weightDecay.isFinite, weightDecay >= 0 else { throw ValidationError("--weight-decay must be zero or positive, got \(weightDecay)") }
+        if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
+        if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be zero or positive, got \(warmup)") }
         guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be zero or positive, got \(l2)") }
         try checkFraction(testFraction, "--test-fraction")
         try checkFraction(validationFraction, "--validation-fraction")
-        if let tolerance, !(tolerance >= 0) { throw ValidationError("--tolerance must be zero or positive, got \(tolerance)") }
+        if let tolerance, !(tolerance >= 0 && tolerance.isFinite) { throw ValidationError("--tolerance must be zero or a positive number, got \(tolerance)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+        if noEarlyStopping, tolerance != nil || patience != nil || validationFraction != nil {
+            throw ValidationError("--no-early-stopping excludes --tolerance, --patience and --validation-fraction")
+        }
         if let shuffleBlocks, shuffleBlocks < 1 { throw ValidationError("--shuffle-blocks must be at least 1, got \(shuffleBlocks)") }
         if shuffleBlocks != nil, noShuffle { throw ValidationError("--shuffle-blocks and --no-shuffle exclude each other") }
-        guard decayPower > 0, decayFactor > 0, decayFactor <= 1, decayEvery >= 1 else {
-            throw ValidationError("--decay-power must be positive, --decay-factor in (0, 1], --decay-every at least 1")
+        guard decayPower > 0, decayPower.isFinite, decayEvery >= 1 else {
+            throw ValidationError("--decay-power must be a positive number and --decay-every at least 1")
+        }
+        if let decayFactor, !(decayFactor > 0 && decayFactor <= 1), schedule != .plateau || !(decayFactor > 0 && decayFactor < 1) {
+            throw ValidationError("--decay-factor must lie in (0, 1] for step and in (0, 1) for plateau, got \(decayFactor)")
+        }
+    }
+
+    var chosenOptimizer: Optimizer {
+        let name = optimizer ?? (nesterov ? .nesterov : momentum != nil ? .momentum : .sgd)
+        switch name {
+        case .sgd: return .sgd
+        case .momentum: return .momentum(momentum)
+        case .nesterov: return .nesterov(momentum)
+        case .adam: return .adam(beta1: beta1, beta2: beta2, epsilon: epsilon ?? 1e-8)
+        case .adamw: return .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay)
+        case .adagrad: return .adagrad(epsilon: epsilon ?? 1e-10)
+        case .rmsprop: return .rmsprop(alpha: alpha, epsilon: epsilon ?? 1e-8)
         }
     }
 
@@ -68,18 +127,21 @@ struct Fit: ParsableCommand {
         let scheduleValue: LearningRateSchedule = switch schedule {
         case .constant: .constant
         case .inverseScaling: .inverseScaling(power: decayPower)
-        case .step: .stepDecay(factor: decayFactor, every: decayEvery)
+        case .step: .stepDecay(factor: decayFactor ?? 0.5, every: decayEvery)
+        case .cosine: .cosine
+        case .plateau: .reduceOnPlateau(factor: decayFactor ?? 0.1)
         }
-        var stopping: EarlyStopping?
-        if tolerance != nil || patience != nil || validationFraction != nil {
-            stopping = EarlyStopping(tolerance: tolerance ?? 1e-6, patience: patience ?? 5, validationFraction: validationFraction)
-        }
+        var stopping: EarlyStopping? = EarlyStopping(validationFraction: validationFraction)
+        if let tolerance { stopping?.tolerance = tolerance; stopping?.parameterTolerance = tolerance }
+        if let patience { stopping?.patience = patience }
+        if noEarlyStopping { stopping = nil }
         return GradientDescent(
-            batchSize: batchSize == "full" ? .full : .rows(Int(batchSize)!), epochs: epochs, learningRate: learningRate,
-            reduction: reduction, standardize: standardize,
+            batchSize: batchSize == "full" ? .full : .rows(Int(batchSize)!), epochs: epochs,
+            learningRate: Double(learningRate).map { .fixed($0) } ?? .automatic, optimizer: chosenOptimizer,
+            averaging: average ? .fromStart : noAverage ? .none : .automatic,
+            reduction: reduction, standardize: !noStandardize,
             shuffle: noShuffle ? .none : shuffleBlocks.map { .blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),
-            schedule: scheduleValue, momentum: momentum == 0 ? .none : (nesterov ? .nesterov(momentum) : .classical(momentum)),
-            l2Penalty: l2, earlyStopping: stopping, recordsBatchCosts: plot != nil)
+            schedule: scheduleValue, warmupSteps: warmup, l2Penalty: l2, earlyStopping: stopping, recordsBatchCosts: plot != nil)
     }
 
     func run() throws {
@@ -105,6 +167,9 @@ struct Fit: ParsableCommand {
             progress.finish()
             throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
         }
+        for note in comparison.run.notes {
+            FileHandle.standardError.write(Data("mbgd: note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n".utf8))
+        }
         let trainMetrics = try model.evaluate(train)
         let testMetrics = try test.map { try model.evaluate($0) }
         if let path = saveModel { try ModelFile(model).write(to: path) }
@@ -124,6 +189,7 @@ struct Fit: ParsableCommand {
             ("features", .strings(model.featureNames)),
             ("targets", .strings(model.targetNames)),
             ("metrics", .object([("train", Reports.metrics(train)), ("test", Reports.metrics(test))])),
+            ("training", Self.training(comparison.run)),
             ("history", .object([("epochCosts", .numbers(history.epochCosts)), ("epochsRun", .integer(history.epochsRun)),
                                  ("stopReason", .string(history.stopReason.rawValue))])),
             ("closedForm", .object(Reports.parameters(comparison.reference.parameters, fitIntercept: model.fitIntercept) + [
@@ -131,7 +197,49 @@ struct Fit: ParsableCommand {
                 ("relativeDifference", .number(comparison.parameterRelativeDifference)),
                 ("costRelativeDifference", .number(comparison.costRelativeDifference)),
             ])),
+            ("verdict", .string(Self.verdict(comparison))),
         ])
+    }
+
+    /// The `"training"` object: how the rate was chosen and what the curvature predicted.
+    static func training(_ run: TrainingRun) -> JSON {
+        let choice = run.learningRateChoice, config = run.configuration
+        return .object([
+            ("optimizer", .string(config.optimizer.name)),
+            ("learningRate", .number(choice.learningRate)),
+            ("learningRateSource", .string(choice.source.rawValue)),
+            ("learningRateReason", .string(choice.reason)),
+            ("momentum", choice.momentum.map(JSON.number) ?? .null),
+            ("smoothness", choice.curvature.map { .number($0.smoothness) } ?? .null),
+            ("strongConvexity", choice.curvature?.strongConvexity.map(JSON.number) ?? .null),
+            ("conditionNumber", choice.curvature?.conditionNumber.map(JSON.number) ?? .null),
+            ("largestRowCurvature", choice.curvature.map { .number($0.largestRowCurvature) } ?? .null),
+            ("batchSmoothness", choice.batchSmoothness.map(JSON.number) ?? .null),
+            ("batchSize", .integer(run.batchRows)),
+            ("schedule", .string(config.schedule.name)),
+            ("averaging", .string(config.averaging.rawValue)),
+            ("averagingStartEpoch", run.history.averagingStartEpoch.map(JSON.integer) ?? .null),
+            ("standardized", .bool(config.standardize)),
+            ("epochBudget", .integer(run.epochBudget)),
+            ("predictedEpochs", choice.predictedEpochs.map(JSON.integer) ?? .null),
+            ("predictionTolerance", .number(choice.predictionTolerance)),
+            ("epochsRun", .integer(run.history.epochsRun)),
+            ("certifiedDistance", run.history.certifiedDistances.last.map(JSON.number) ?? .null),
+            ("notes", .strings(run.notes)),
+        ])
+    }
+
+    /// One line: converged, or how far off and what would get there.
+    static func verdict(_ comparison: ReferenceComparison) -> String {
+        let gap = comparison.parameterRelativeDifference, run = comparison.run, choice = run.learningRateChoice
+        let kappa = choice.curvature?.conditionNumber.map { "κ = \(Format.number($0, digits: 2))" } ?? "κ unknown"
+        if gap <= 1e-2 {
+            return "converged: \(Format.number(gap, digits: 2)) from the closed form after \(run.history.epochsRun) epochs (\(kappa))"
+        }
+        if gap.isFinite, let more = choice.epochs(toShrinkDistanceBy: 1e-2 / gap, batchesPerEpoch: run.batchesPerEpoch) {
+            return "not converged: \(Format.number(gap, digits: 2)) from the closed form; \(kappa): about \(Format.number(Double(more), digits: 2)) more epochs at this batch size, or use `mbgd solve`"
+        }
+        return "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)); train longer, lower the rate, or use `mbgd solve`"
     }
 
     private func humanReport(all: Dataset, train: Dataset, test: Dataset?, model: LinearRegression, comparison: ReferenceComparison,
@@ -141,9 +249,21 @@ struct Fit: ParsableCommand {
             + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"]
         let shuffle = config.shuffle == .none ? "in file order"
             : "shuffled every epoch\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? "") (seed \(seed))"
-        lines.append("Gradient descent: batch \(config.batchSize) (\(run.batchesPerEpoch) updates per epoch), \(history.epochsRun) of \(config.epochs) epochs"
-            + " (stopped: \(history.stopReason.rawValue)), learning rate \(Format.number(config.learningRate)) \(schedule.rawValue), "
-            + "\(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)")
+        let choice = run.learningRateChoice
+        lines.append("Gradient descent: \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch) updates per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
+            + " (stopped: \(history.stopReason.rawValue)), \(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)")
+        lines.append("  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config.schedule.name)"
+            + (choice.momentum.map { ", momentum \(Format.number($0, digits: 4))" } ?? "")
+            + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" } ?? (config.averaging == .fromStart ? ", averaged from the start" : "")))
+        if let curvature = choice.curvature {
+            var line = "  curvature: L = \(Format.number(curvature.smoothness, digits: 4))"
+            if let mu = curvature.strongConvexity { line += ", μ = \(Format.number(mu, digits: 4)), κ = \(Format.number(curvature.conditionNumber!, digits: 4))" }
+            line += ", largest row \(Format.number(curvature.largestRowCurvature, digits: 4))"
+            if let predicted = choice.predictedEpochs {
+                line += "; predicted \(predicted) epoch\(predicted == 1 ? "" : "s") to \(Format.number(choice.predictionTolerance, digits: 2)), ran \(history.epochsRun)"
+            }
+            lines.append(line)
+        }
         if run.trainingRows < train.rows { lines.append("  \(train.rows - run.trainingRows) training rows held out for early stopping") }
         lines.append("  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(config.reduction == .mean ? "½·mean" : "½·sum") of squared residuals)")
         lines.append("")
@@ -156,6 +276,7 @@ struct Fit: ParsableCommand {
         lines.append("Closed form: \(reference.method.rawValue), condition number \(Format.number(reference.conditionNumber, digits: 3)), rank \(reference.rank)")
         lines.append("Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
             + "the descent's cost is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
+        lines.append("Verdict: " + Self.verdict(comparison))
         lines.append("")
         lines.append("Errors of the gradient-descent model:")
         lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))

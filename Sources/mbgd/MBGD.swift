@@ -51,7 +51,7 @@ enum CLIError: Error, CustomStringConvertible {
     case badArgument(String)
     case cannotWrite(path: String, reason: String)
     case missingColumns(path: String, names: [String])
-    case interrupted(epochsCompleted: Int, epochs: Int)
+    case interrupted(epochsCompleted: Int, epochs: Int?)
 
     var isUsage: Bool { if case .badArgument = self { true } else { false } }
     var isInterruption: Bool { if case .interrupted = self { true } else { false } }
@@ -61,7 +61,7 @@ enum CLIError: Error, CustomStringConvertible {
         case let .badArgument(message): return message
         case let .cannotWrite(path, reason): return "\(path): cannot write (\(reason))"
         case let .missingColumns(path, names): return "\(path): the model needs columns \(names.joined(separator: ", ")), which the file lacks"
-        case let .interrupted(done, epochs): return "interrupted after \(done) of \(epochs) epochs; nothing was written"
+        case let .interrupted(done, epochs): return "interrupted after \(done)\(epochs.map { " of \($0)" } ?? "") epochs; nothing was written"
         }
     }
 }

@@ -14,8 +14,8 @@ import Testing
                                       intercept: index % 2 == 0 ? [1] : [0, 2], noise: 0.2, seed: UInt64(index))
         let batch: BatchSize = [1, 16, 256, .full, 64, 8][index]
         let shuffle: Shuffle = index % 3 == 0 ? .blocks(seed: 7, rows: 16) : .everyEpoch(seed: UInt64(index))
-        return Job(data: data, configuration: GradientDescent(batchSize: batch, epochs: 4, learningRate: 0.02, standardize: true,
-                                                              shuffle: shuffle, momentum: .nesterov(0.3), l2Penalty: 0.01))
+        return Job(data: data, configuration: GradientDescent(batchSize: batch, epochs: 4, learningRate: 0.02, optimizer: .nesterov(0.3),
+                                                              standardize: true, shuffle: shuffle, l2Penalty: 0.01))
     }
 
     static func run(_ job: Job) throws -> (Parameters, LeastSquares.Solution) {

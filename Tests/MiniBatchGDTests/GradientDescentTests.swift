@@ -44,7 +44,7 @@ import Testing
     @Test func standardizedBatchDescentConvergesToTheClosedForm() throws {
         var model = LinearRegression()
         let comparison = try model.fitAndCompare(seed.train, using: GradientDescent(
-            batchSize: .full, epochs: 60, learningRate: 0.5, standardize: true, shuffle: .none))
+            batchSize: .full, epochs: 60, learningRate: 0.5, standardize: true, shuffle: .none, earlyStopping: nil))
         #expect(comparison.parameterRelativeDifference < 1e-6)
         #expect(comparison.costRelativeDifference >= -1e-12 && comparison.costRelativeDifference < 1e-10)
         // Independently of fitAndCompare: against a QR solve.
@@ -60,13 +60,13 @@ import Testing
         #expect(comparison.run.history.learningRates.last! == 0.1 / 30)
     }
 
-    @Test(arguments: [Momentum.classical(0.9), .nesterov(0.9)])
-    func momentumConvergesToTheClosedForm(momentum: Momentum) throws {
+    @Test(arguments: [Optimizer.momentum(0.9), .nesterov(0.9)])
+    func momentumConvergesToTheClosedForm(optimizer: Optimizer) throws {
         let data = try syntheticData(rows: 300, weights: [[2], [-1], [0.5]], intercept: [3], noise: 0.2, seed: 21)
         var model = LinearRegression()
         // Heavy-ball with μ = 0.9 contracts by about √0.9 per step: 600 steps reach 1e-13.
         let comparison = try model.fitAndCompare(data, using: GradientDescent(
-            batchSize: .full, epochs: 600, learningRate: 0.05, standardize: true, momentum: momentum))
+            batchSize: .full, epochs: 600, learningRate: 0.05, optimizer: optimizer, standardize: true, earlyStopping: nil))
         #expect(comparison.parameterRelativeDifference < 1e-8)
     }
 
@@ -78,7 +78,8 @@ import Testing
             // The same objective up to the factor n = 200 under either reduction.
             let (rate, penalty) = reduction == .mean ? (0.05, 0.3) : (0.05 / 200, 0.3 * 200)
             let comparison = try model.fitAndCompare(data, using: GradientDescent(
-                batchSize: .full, epochs: 3000, learningRate: rate, reduction: reduction, standardize: standardize, l2Penalty: penalty))
+                batchSize: .full, epochs: 3000, learningRate: .fixed(rate), reduction: reduction, standardize: standardize, l2Penalty: penalty,
+                earlyStopping: nil))
             #expect(comparison.parameterRelativeDifference < 1e-8, "standardize \(standardize)")
             // The penalty translation, checked apart from fitAndCompare: ridge λ·n (mean) or λ (sum).
             let lambda = 0.3 * 200
@@ -105,7 +106,8 @@ import Testing
     @Test func withoutInterceptMatchesTheClosedFormWithoutIntercept() throws {
         let data = try syntheticData(rows: 200, weights: [[2], [-1]], intercept: [0], noise: 0.1, seed: 17)
         var model = LinearRegression(fitIntercept: false)
-        let comparison = try model.fitAndCompare(data, using: GradientDescent(batchSize: .full, epochs: 500, learningRate: 0.1, standardize: true))
+        let comparison = try model.fitAndCompare(data, using: GradientDescent(batchSize: .full, epochs: 500, learningRate: 0.1, standardize: true,
+                                                                                earlyStopping: nil))
         #expect(model.intercept == [0])
         #expect(comparison.reference.intercept == [0])
         #expect(comparison.parameterRelativeDifference < 1e-8)
@@ -143,14 +145,21 @@ import Testing
         var model = LinearRegression()
         let cases: [(GradientDescent, String)] = [
             (GradientDescent(batchSize: 0), "batchSize"),
-            (GradientDescent(batchSize: 7201), "batchSize"),
             (GradientDescent(epochs: 0), "epochs"),
             (GradientDescent(learningRate: 0), "learningRate"),
-            (GradientDescent(learningRate: -.infinity), "learningRate"),
+            (GradientDescent(learningRate: .fixed(-.infinity)), "learningRate"),
+            (GradientDescent(learningRate: .fixed(.nan)), "learningRate"),
+            (GradientDescent(warmupSteps: -1), "warmupSteps"),
+            (GradientDescent(optimizer: .adam(beta1: 1)), "optimizer.beta1"),
+            (GradientDescent(optimizer: .adamW(weightDecay: -0.1)), "optimizer.weightDecay"),
+            (GradientDescent(optimizer: .rmsprop(alpha: .nan)), "optimizer.alpha"),
+            (GradientDescent(optimizer: .adagrad(epsilon: 0)), "optimizer.epsilon"),
+            (GradientDescent(schedule: .reduceOnPlateau(factor: 1)), "schedule.factor"),
+            (GradientDescent(earlyStopping: EarlyStopping(parameterTolerance: .infinity)), "earlyStopping.parameterTolerance"),
             (GradientDescent(schedule: .inverseScaling(power: 0)), "schedule.power"),
             (GradientDescent(schedule: .stepDecay(factor: 1.5, every: 2)), "schedule.factor"),
             (GradientDescent(schedule: .stepDecay(factor: 0.5, every: 0)), "schedule.every"),
-            (GradientDescent(momentum: .classical(1)), "momentum"),
+            (GradientDescent(optimizer: .momentum(1)), "optimizer.momentum"),
             (GradientDescent(l2Penalty: -1), "l2Penalty"),
             (GradientDescent(earlyStopping: EarlyStopping(patience: 0)), "earlyStopping.patience"),
         ]
@@ -171,7 +180,8 @@ import Testing
     @Test func earlyStoppingOnTrainingAndValidationCost() throws {
         var model = LinearRegression()
         let run = try model.fit(seed.train, using: GradientDescent(
-            batchSize: .full, epochs: 1000, learningRate: 0.5, standardize: true, earlyStopping: EarlyStopping(tolerance: 1e-9, patience: 3)))
+            batchSize: .full, epochs: 1000, learningRate: 0.5, standardize: true,
+            earlyStopping: EarlyStopping(tolerance: 1e-9, patience: 3, parameterTolerance: nil)))
         #expect(run.history.stopReason == .trainingCostConverged)
         #expect(run.history.epochsRun < 1000)
         let validated = try model.fit(seed.train, using: GradientDescent(
@@ -241,8 +251,8 @@ import Testing
         let data = try syntheticData(rows: 500, weights: weights, intercept: [1.5], noise: 0.2, seed: 31)
         func fit(_ kernel: Kernel) throws -> (Parameters, [Double]) {
             var model = LinearRegression()
-            let run = try model.fit(data, using: GradientDescent(batchSize: 16, epochs: 3, learningRate: 0.01, standardize: true,
-                                                                 momentum: .nesterov(0.5), l2Penalty: 0.01, kernel: kernel))
+            let run = try model.fit(data, using: GradientDescent(batchSize: 16, epochs: 3, learningRate: 0.01, optimizer: .nesterov(0.5),
+                                                                 standardize: true, l2Penalty: 0.01, kernel: kernel))
             return (model.parameters!, run.history.batchCosts)
         }
         let (blas, blasCosts) = try fit(.blas)
@@ -260,7 +270,7 @@ import Testing
         let data = try syntheticData(rows: 30_000, weights: [[1], [-2]], intercept: [0.5], noise: 0.3, seed: 5)
         for kernel in [Kernel.blas, .fused] {
             var model = LinearRegression()
-            try model.fit(data, using: GradientDescent(batchSize: .full, epochs: 1, learningRate: 0.01, kernel: kernel))
+            try model.fit(data, using: GradientDescent(batchSize: .full, epochs: 1, learningRate: 0.01, standardize: false, kernel: kernel))
             let gradient = try Objective.gradient(features: data.features, targets: data.targets, parameters: .zeros(features: 2, outputs: 1))
             #expect(relativeDifference(model.parameters!.stacked, gradient.stacked.map { -0.01 * $0 }) < 1e-12, "\(kernel)")
         }

@@ -44,19 +44,24 @@ import Testing
     @Test func readmeTourCompilesAndRuns() throws {
         let data = try Dataset.seedArticle(seed: 0)
         var model = LinearRegression(fitIntercept: true)
-        let run = try model.fit(data.train, using: GradientDescent(
-            batchSize: 32, epochs: 50, learningRate: 0.05, standardize: true, shuffle: .everyEpoch(seed: 1),
-            schedule: .inverseScaling(power: 1)))
-        let exact = try LeastSquares.solve(data.train, method: .auto)
-        print(run.history.batchCosts.count, model.coefficients, exact.coefficients)
+        // Defaults: standardized, step size from the curvature, averaging, certified early stop.
+        let run = try model.fit(data.train, using: GradientDescent())
+        let exact = try LeastSquares.solve(data.train, method: .auto)   // closed form
+        print(run.learningRateChoice.learningRate, run.history.epochsRun, run.history.stopReason, model.coefficients, exact.coefficients)
         print(try model.evaluate(data.test).meanAbsoluteError)
 
+        // PyTorch's optimizers and schedules, with rates set in the problem's units.
+        var adam = LinearRegression()
+        try adam.fit(data.train, using: GradientDescent(optimizer: .adam(), schedule: .cosine))
+
+        // Fit by gradient descent and measure the gap to the exact solution of the same objective.
         var checked = LinearRegression()
-        let comparison = try checked.fitAndCompare(data.train, using: GradientDescent(batchSize: .full, epochs: 60, learningRate: 0.5, standardize: true))
+        let comparison = try checked.fitAndCompare(data.train, using: GradientDescent(batchSize: .full, optimizer: .nesterov()))
         print(comparison.parameterRelativeDifference, comparison.reference.method)
 
-        #expect(run.history.batchCosts.count == 50 * 225)
+        #expect(run.learningRateChoice.source == .automatic)
         #expect(relativeDifference(model.parameters!, exact.parameters) < 1e-2)
-        #expect(comparison.parameterRelativeDifference < 1e-6)
+        #expect(relativeDifference(adam.parameters!, exact.parameters) < 1e-2)
+        #expect(comparison.parameterRelativeDifference < 1e-3)
     }
 }

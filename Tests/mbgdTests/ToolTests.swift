@@ -40,7 +40,8 @@ import Testing
         let folder = try scratchFolder()
         let data = houseLikeCSV()
         let path = try write(data.text, to: folder + "/data.csv")
-        let run = try mbgd("fit", path, "--batch-size", "full", "--epochs", "400", "--learning-rate", "0.5", "--standardize", "--json")
+        let run = try mbgd("fit", path, "--batch-size", "full", "--epochs", "400", "--learning-rate", "0.5", "--standardize",
+                           "--no-early-stopping", "--json")
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json
         let exact = handSolve(a: data.a, b: data.b, y: data.y)
@@ -144,7 +145,7 @@ import Testing
         }
         #expect((json["config"] as? [String: Any])?["rows"] as? Int == 2000)
         let csv = try mbgd("bench", "--rows", "500", "--features", "2", "--batch-sizes", "8,full", "--epochs", "1", "--csv")
-        #expect(csv.stdout.hasPrefix("batchSize,samplesPerSecond,secondsPerEpoch,finalCost\n8,"))
+        #expect(csv.stdout.hasPrefix("batchSize,learningRate,samplesPerSecond,secondsPerEpoch,finalCost\n8,"))
     }
 }
 
@@ -162,9 +163,16 @@ import Testing
             (["solve", try write("a,y\n1,nan\n", to: folder + "/nan.csv")], 1, "nan.csv:2:2: 'nan' is not a finite number"),
             (["solve", try write("a,y\n1,2\n3\n", to: folder + "/ragged.csv")], 1, "ragged.csv:3: the row has 1 cells but the header has 2"),
             (["fit", good, "--target", "q"], 1, "no column named 'q'"),
-            (["fit", good, "--batch-size", "10"], 1, "batchSize = 10 is invalid"),
             (["fit", good, "--batch-size", "0"], 2, "--batch-size must be a positive integer"),
-            (["fit", good, "--learning-rate=-1"], 2, "--learning-rate must be positive"),
+            (["fit", good, "--learning-rate=-1"], 2, "--learning-rate must be 'auto' or a positive number, got '-1'"),
+            (["fit", good, "--learning-rate", "fast"], 2, "--learning-rate must be 'auto' or a positive number, got 'fast'"),
+            (["fit", good, "--optimizer", "lbfgs"], 2, "--optimizer"),
+            (["fit", good, "--optimizer", "adam", "--momentum", "0.9"], 2, "--momentum applies to --optimizer momentum or nesterov, not adam"),
+            (["fit", good, "--beta2", "1"], 2, "--beta1 and --beta2 must lie in [0, 1)"),
+            (["fit", good, "--schedule", "cosine", "--warmup=-3"], 2, "--warmup must be zero or positive"),
+            (["fit", good, "--tolerance", "inf"], 2, "--tolerance must be zero or a positive number"),
+            (["fit", good, "--no-early-stopping", "--patience", "3"], 2, "--no-early-stopping excludes"),
+            (["fit", good, "--average", "--no-average"], 2, "--average and --no-average exclude each other"),
             (["fit", good, "--epochs", "0"], 2, "--epochs must be at least 1"),
             (["fit", good, "--test-fraction", "1.5"], 2, "--test-fraction must lie strictly between 0 and 1"),
             (["fit", good, "--reduction", "sum", "--learning-rate", "5", "--batch-size", "full", "--json"], 1, "diverged in epoch"),
@@ -219,7 +227,7 @@ func expectValidSVG(_ path: String) throws {
         let path = try write(text, to: folder + "/long.csv")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = ["fit", path, "--batch-size", "1", "--epochs", "1000000", "--learning-rate", "0.0001", "--json"]
+        process.arguments = ["fit", path, "--batch-size", "1", "--epochs", "1000000", "--learning-rate", "0.0001", "--no-early-stopping", "--json"]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

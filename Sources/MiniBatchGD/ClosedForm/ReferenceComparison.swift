@@ -28,8 +28,7 @@ extension LinearRegression {
     public mutating func fitAndCompare(_ data: Dataset, using configuration: GradientDescent,
                                        method: LeastSquares.Method = .auto,
                                        progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> ReferenceComparison {
-        let outcome = try fitReturningTrainingRows(data, using: configuration, progress: progress)
-        let train = outcome.trainingData
+        let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
         let n = Double(train.rows)
         let ridge = configuration.reduction == .mean ? configuration.l2Penalty * n : configuration.l2Penalty
         let reference = try LeastSquares.solve(train, method: method, fitIntercept: fitIntercept, ridge: ridge,

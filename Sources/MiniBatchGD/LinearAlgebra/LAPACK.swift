@@ -75,4 +75,13 @@ enum LAPACK {
         if info > 0 { throw LinearAlgebraError.noConvergence(routine: "dgelsd", info: Int(info)) }
         return Int(rank)
     }
+
+    /// Eigenvalues, ascending, of the symmetric `n×n` matrix whose upper triangle is in `a`
+    /// (`dsyev`, values only; `a` is overwritten).
+    /// - Throws: ``LinearAlgebraError/noConvergence(routine:info:)`` when the QR iteration fails.
+    static func symmetricEigenvalues(n: Int, a: UnsafeMutablePointer<Double>, lda: Int, into w: UnsafeMutablePointer<Double>) throws {
+        let info = LAPACKE_dsyev(rowMajor, char("N"), char("U"), Int32(n), a, Int32(lda), w)
+        try check(info, "dsyev")
+        if info > 0 { throw LinearAlgebraError.noConvergence(routine: "dsyev", info: Int(info)) }
+    }
 }

@@ -2,7 +2,8 @@
 ///
 /// ```swift
 /// var model = LinearRegression()
-/// let run = try model.fit(data.train, using: GradientDescent(batchSize: 32, epochs: 50, learningRate: 0.05, standardize: true))
+/// let run = try model.fit(data.train, using: GradientDescent())   // automatic step size, standardized
+/// let adam = try model.fit(data.train, using: GradientDescent(optimizer: .adam(), schedule: .cosine))
 /// let metrics = try model.evaluate(data.test)
 /// ```
 public struct LinearRegression: Sendable {
@@ -59,11 +60,11 @@ public struct LinearRegression: Sendable {
     @discardableResult
     public mutating func fit(_ data: Dataset, using configuration: GradientDescent,
                              progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> TrainingRun {
-        try fitReturningTrainingRows(data, using: configuration, progress: progress).run
+        try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
 
     mutating func fitReturningTrainingRows(_ data: Dataset, using configuration: GradientDescent,
-                                           progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> Trainer.Outcome {
+                                           progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> (outcome: Trainer.Outcome, train: Dataset) {
         var start: Parameters?
         if configuration.warmStart {
             guard let current = parameters else { throw ModelError.notFitted }
@@ -73,12 +74,22 @@ public struct LinearRegression: Sendable {
             }
             start = current
         }
-        let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress).fit(data, start: start)
+        // The held-out rows are split off before training: the trainer sees two data sets.
+        try configuration.validate()
+        var train = data
+        var validation: Dataset?
+        if let fraction = configuration.earlyStopping?.validationFraction {
+            let split = try data.split(testFraction: fraction, shuffleSeed: configuration.shuffle.seed)
+            train = split.train
+            validation = split.test
+        }
+        let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
+            .fit(train, validation: validation, start: start)
         parameters = outcome.parameters
         standardizer = outcome.standardizer
         featureNames = data.featureNames
         targetNames = data.targetNames
-        return outcome
+        return (outcome, train)
     }
 
     /// Fits in closed form (see ``LeastSquares``), replacing the parameters.

@@ -1,14 +1,15 @@
 /// Training throughput and final cost for a list of batch sizes on one data set.
 ///
-/// Every batch size trains from zero with the same configuration (so pick a reduction and a
-/// learning rate that are stable for all of them: the mean reduction on standardized features
-/// is). Throughput counts only the batch updates, not the per-epoch cost evaluation, and is
+/// Every batch size trains from zero with the same configuration; with
+/// ``LearningRate/automatic`` each size gets the step size its own curvature allows. Throughput counts only the batch updates, not the per-epoch cost evaluation, and is
 /// the median over the epochs, which damps the noise of a shared machine.
 public enum BatchSizeSweep {
     /// One batch size's figures.
     public struct Result: Sendable {
         /// Rows per batch (the row count for ``BatchSize/full``).
         public let batchSize: Int
+        /// The learning rate used (given, or chosen for this batch size).
+        public let learningRate: Double
         /// Median training rows per second over the epochs.
         public let samplesPerSecond: Double
         /// Median seconds of one epoch's batch updates.
@@ -36,7 +37,7 @@ public enum BatchSizeSweep {
             var model = LinearRegression(fitIntercept: fitIntercept)
             let run = try model.fit(data, using: config) { seconds.values.append($0.trainingSeconds) }
             let median = seconds.values.sorted()[seconds.values.count / 2]
-            return Result(batchSize: size.resolved(for: run.trainingRows), samplesPerSecond: Double(run.trainingRows) / median,
+            return Result(batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate, samplesPerSecond: Double(run.trainingRows) / median,
                           secondsPerEpoch: median, finalCost: run.history.epochCosts.last!, epochs: run.history.epochsRun)
         }
     }

@@ -1,16 +1,27 @@
 /// The configuration of a gradient-descent fit: batch size, epochs, learning rate and the
 /// options around them.
 ///
-/// The defaults give a well-behaved mini-batch descent: mean reduction, shuffling every epoch
-/// from seed 0, constant rate, no momentum, no penalty, no early stopping. The seed article's
-/// configuration is ``seedArticle``.
+/// The defaults find the answer by themselves on well-conditioned data: standardized features,
+/// mini-batches of 32 shuffled every epoch, plain SGD with a step size from the data's curvature
+/// (``LearningRate/automatic``), averaging once the cost reaches its noise floor, an epoch
+/// budget from the predicted convergence, and early stopping once the parameters are certified
+/// close to the optimum or the cost stops improving. The seed article's configuration is
+/// ``seedArticle``.
 public struct GradientDescent: Equatable, Sendable {
     /// Rows per step: ``BatchSize/full`` (batch descent), 1 (stochastic) or a mini-batch size.
+    /// A size larger than the training set trains on all rows as one batch (with a note in
+    /// ``TrainingRun/notes``).
     public var batchSize: BatchSize
-    /// Maximum number of passes over the training rows.
-    public var epochs: Int
-    /// The initial step size η₀.
-    public var learningRate: Double
+    /// Maximum number of passes over the training rows; nil chooses a budget from the
+    /// predicted convergence (``LearningRateChoice/predictedEpochs``): three times the
+    /// prediction, at least 100, and at most what visits 2·10⁸ rows (or 10⁵ epochs).
+    public var epochs: Int?
+    /// The initial step size η₀, or ``LearningRate/automatic``.
+    public var learningRate: LearningRate
+    /// The update rule.
+    public var optimizer: Optimizer
+    /// Polyak–Ruppert averaging of the iterates.
+    public var averaging: Averaging
     /// How a batch's per-sample gradients combine: ``Reduction/mean`` or ``Reduction/sum``.
     public var reduction: Reduction
     /// Standardize features (fit on the training rows) and descend in standardized units; the
@@ -18,14 +29,14 @@ public struct GradientDescent: Equatable, Sendable {
     public var standardize: Bool
     /// Row order of each epoch.
     public var shuffle: Shuffle
-    /// Learning-rate decay over epochs.
+    /// Learning-rate schedule, per epoch or per update.
     public var schedule: LearningRateSchedule
-    /// Momentum, if any.
-    public var momentum: Momentum
+    /// Updates over which the rate ramps up linearly from η₀/W to η₀ (0: no warm-up).
+    public var warmupSteps: Int
     /// L2 (ridge) penalty λ: adds λ/2·‖W‖² to the reduced cost. Never applied to the
     /// intercept; applied in standardized units when ``standardize`` is on.
     public var l2Penalty: Double
-    /// Stop early when the monitored cost stops improving.
+    /// When to stop before the epoch budget (nil: never).
     public var earlyStopping: EarlyStopping?
     /// Start from the model's current parameters instead of zero.
     public var warmStart: Bool
@@ -38,18 +49,21 @@ public struct GradientDescent: Equatable, Sendable {
     /// How each batch's residual and gradient are computed (the result is the same to rounding).
     public var kernel: Kernel
 
-    public init(batchSize: BatchSize = 32, epochs: Int = 100, learningRate: Double = 0.01, reduction: Reduction = .mean,
-                standardize: Bool = false, shuffle: Shuffle = .everyEpoch(seed: 0), schedule: LearningRateSchedule = .constant,
-                momentum: Momentum = .none, l2Penalty: Double = 0, earlyStopping: EarlyStopping? = nil, warmStart: Bool = false,
+    public init(batchSize: BatchSize = 32, epochs: Int? = nil, learningRate: LearningRate = .automatic,
+                optimizer: Optimizer = .sgd, averaging: Averaging = .automatic, reduction: Reduction = .mean,
+                standardize: Bool = true, shuffle: Shuffle = .everyEpoch(seed: 0), schedule: LearningRateSchedule = .constant,
+                warmupSteps: Int = 0, l2Penalty: Double = 0, earlyStopping: EarlyStopping? = EarlyStopping(), warmStart: Bool = false,
                 recordsBatchCosts: Bool = true, divergenceFactor: Double = 1e10, kernel: Kernel = .automatic) {
         self.batchSize = batchSize
         self.epochs = epochs
         self.learningRate = learningRate
+        self.optimizer = optimizer
+        self.averaging = averaging
         self.reduction = reduction
         self.standardize = standardize
         self.shuffle = shuffle
         self.schedule = schedule
-        self.momentum = momentum
+        self.warmupSteps = warmupSteps
         self.l2Penalty = l2Penalty
         self.earlyStopping = earlyStopping
         self.warmStart = warmStart
@@ -59,36 +73,32 @@ public struct GradientDescent: Equatable, Sendable {
     }
 
     /// The seed article's configuration: summed gradient, no shuffling, learning rate 0.001,
-    /// batches of 32, 3 epochs. It does not converge on the article's data.
-    public static let seedArticle = GradientDescent(batchSize: 32, epochs: 3, learningRate: 0.001, reduction: .sum, shuffle: .none)
-
-    /// Checks the batch size against the training set size `rows`.
-    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` naming `batchSize`.
-    func validateBatchSize(rows: Int) throws {
-        if case let .rows(size) = batchSize {
-            guard size >= 1 else {
-                throw TrainingError.invalidArgument(argument: "batchSize", value: "\(size)", requirement: "must be at least 1")
-            }
-            guard size <= rows else {
-                throw TrainingError.invalidArgument(argument: "batchSize", value: "\(size)",
-                                                    requirement: "must not exceed the \(rows) training rows (use .full for batch gradient descent)")
-            }
-        }
-    }
+    /// batches of 32, 3 epochs, original units, no averaging or early stopping. It does not
+    /// converge on the article's data.
+    public static let seedArticle = GradientDescent(batchSize: 32, epochs: 3, learningRate: 0.001, averaging: .none, reduction: .sum,
+                                                    standardize: false, shuffle: .none, earlyStopping: nil)
 
     /// Checks every value that does not depend on the data.
     /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` naming the property,
     ///   or ``DataError/invalidFraction(argument:value:)`` for the validation fraction.
     func validate() throws {
-        guard epochs >= 1 else { throw TrainingError.invalidArgument(argument: "epochs", value: "\(epochs)", requirement: "must be at least 1") }
+        if case let .rows(size) = batchSize, size < 1 {
+            throw TrainingError.invalidArgument(argument: "batchSize", value: "\(size)", requirement: "must be at least 1")
+        }
+        if let epochs, epochs < 1 {
+            throw TrainingError.invalidArgument(argument: "epochs", value: "\(epochs)", requirement: "must be at least 1")
+        }
         if case let .blocks(_, rows) = shuffle, rows < 1 {
             throw TrainingError.invalidArgument(argument: "shuffle.rows", value: "\(rows)", requirement: "blocks must hold at least 1 row")
         }
-        guard learningRate.isFinite, learningRate > 0 else {
-            throw TrainingError.invalidArgument(argument: "learningRate", value: "\(learningRate)", requirement: "must be a positive number")
+        if case let .fixed(rate) = learningRate, !(rate.isFinite && rate > 0) {
+            throw TrainingError.invalidArgument(argument: "learningRate", value: "\(rate)", requirement: "must be a positive number")
         }
+        try optimizer.validate()
         try schedule.validate()
-        try momentum.validate()
+        guard warmupSteps >= 0 else {
+            throw TrainingError.invalidArgument(argument: "warmupSteps", value: "\(warmupSteps)", requirement: "must be zero or positive")
+        }
         guard l2Penalty.isFinite, l2Penalty >= 0 else {
             throw TrainingError.invalidArgument(argument: "l2Penalty", value: "\(l2Penalty)", requirement: "must be zero or positive")
         }
@@ -153,47 +163,34 @@ public enum Shuffle: Equatable, Sendable {
     }
 }
 
-/// Heavy-ball momentum: v ← μ·v + g, then θ ← θ − η·v; with Nesterov's correction the step is
-/// θ ← θ − η·(g + μ·v) (the form used by PyTorch and Keras).
-public enum Momentum: Equatable, Sendable {
-    case none
-    case classical(Double)
-    case nesterov(Double)
-
-    var coefficient: Double {
-        switch self {
-        case .none: return 0
-        case let .classical(mu), let .nesterov(mu): return mu
-        }
-    }
-
-    var isNesterov: Bool { if case .nesterov = self { true } else { false } }
-
-    func validate() throws {
-        let mu = coefficient
-        guard mu.isFinite, mu >= 0, mu < 1 else {
-            throw TrainingError.invalidArgument(argument: "momentum", value: "\(mu)", requirement: "must lie in [0, 1)")
-        }
-    }
-}
-
-/// Stop when the monitored cost has not improved for `patience` epochs in a row.
+/// When to stop before the epoch budget runs out.
 ///
-/// An epoch improves when its cost is below `best − tolerance·max(best, tiny)`: the tolerance
-/// is relative, so it means the same whatever the units of the targets.
+/// Two tests, after every epoch:
+/// - **certified**: ‖∇J(θ)‖/μ ≤ `parameterTolerance`·‖θ‖ in descent coordinates. For a
+///   least-squares cost with curvature at least μ, ‖θ − θ*‖ ≤ ‖∇J(θ)‖/μ, so this stops exactly
+///   when the parameters are provably within that relative distance of the optimum. It needs μ
+///   (``Curvature/strongConvexity``, known up to ``Curvature/exactLimit`` features) and costs
+///   one gradient over the training rows per epoch.
+/// - **plateau**: the monitored cost (training, or held-out with `validationFraction`) has
+///   not improved by `tolerance` (relative: below `best − tolerance·best`) for `patience` epochs
+///   in a row. With ``Averaging/automatic`` the first plateau of a mini-batch fit starts the
+///   averaging instead of stopping.
 public struct EarlyStopping: Equatable, Sendable {
-    /// Relative improvement that counts.
+    /// Relative improvement of the monitored cost that counts.
     public var tolerance: Double
-    /// Epochs without improvement before stopping.
+    /// Epochs without improvement before stopping early.
     public var patience: Int
     /// Fraction of the training rows held out to monitor (`nil` monitors the training cost).
     /// The held-out rows are drawn by the shuffle seed when shuffling, else they are the last rows.
     public var validationFraction: Double?
+    /// The certified relative distance to the optimum at which to stop (nil or 0: off).
+    public var parameterTolerance: Double?
 
-    public init(tolerance: Double = 1e-6, patience: Int = 5, validationFraction: Double? = nil) {
+    public init(tolerance: Double = 1e-6, patience: Int = 5, validationFraction: Double? = nil, parameterTolerance: Double? = 1e-4) {
         self.tolerance = tolerance
         self.patience = patience
         self.validationFraction = validationFraction
+        self.parameterTolerance = parameterTolerance
     }
 
     func validate() throws {
@@ -205,6 +202,10 @@ public struct EarlyStopping: Equatable, Sendable {
         }
         if let fraction = validationFraction, !(fraction > 0 && fraction < 1) {
             throw DataError.invalidFraction(argument: "earlyStopping.validationFraction", value: fraction)
+        }
+        if let parameterTolerance, !(parameterTolerance.isFinite && parameterTolerance >= 0) {
+            throw TrainingError.invalidArgument(argument: "earlyStopping.parameterTolerance", value: "\(parameterTolerance)",
+                                                requirement: "must be zero or positive")
         }
     }
 }

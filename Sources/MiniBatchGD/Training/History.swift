@@ -8,8 +8,13 @@ public struct History: Equatable, Sendable {
     public internal(set) var epochCosts: [Double] = []
     /// The reduced cost over the held-out rows at the end of each epoch, when monitored.
     public internal(set) var validationCosts: [Double] = []
-    /// The learning rate used in each epoch.
+    /// The learning rate of each epoch's first update.
     public internal(set) var learningRates: [Double] = []
+    /// The epoch (1-based) whose end started Polyak–Ruppert averaging, if it started.
+    public internal(set) var averagingStartEpoch: Int?
+    /// The certified bound ‖∇J(θ)‖/(μ·‖θ‖) on the relative distance to the optimum after each
+    /// epoch, when early stopping certifies (empty otherwise).
+    public internal(set) var certifiedDistances: [Double] = []
     /// Epochs completed.
     public var epochsRun: Int { epochCosts.count }
     /// Why training stopped.
@@ -20,6 +25,8 @@ public struct History: Equatable, Sendable {
 public enum StopReason: String, Equatable, Sendable {
     /// All configured epochs ran.
     case maximumEpochs
+    /// The parameters were certified within ``EarlyStopping/parameterTolerance`` of the optimum.
+    case parametersCertified
     /// The training cost stopped improving (early stopping on training cost).
     case trainingCostConverged
     /// The held-out cost stopped improving (early stopping on validation).
@@ -36,6 +43,14 @@ public struct TrainingRun: Sendable {
     public let trainingRows: Int
     /// Batches in each epoch.
     public let batchesPerEpoch: Int
+    /// Rows per batch (the training rows for a full batch, or a batch size larger than them).
+    public let batchRows: Int
+    /// The epoch budget: the configured one, or the one chosen from the prediction.
+    public let epochBudget: Int
+    /// The step size used and how it was chosen.
+    public let learningRateChoice: LearningRateChoice
+    /// Things the caller should know that are not errors (e.g. a batch size larger than the data).
+    public let notes: [String]
 }
 
 /// What the trainer reports after each epoch, for progress displays.

@@ -1,21 +1,33 @@
 import Foundation
 
-/// How the learning rate changes from epoch to epoch.
+/// How the learning rate changes over training, per epoch or per update.
 ///
-/// The rate of epoch t (counting from 1) is:
+/// The rate of epoch t (counting from 1), update s of S in all (counting from 0), is:
 /// - ``constant``: η₀;
-/// - ``inverseScaling(power:)``: η₀ / t^power, the classic Robbins–Monro decay that lets
+/// - ``inverseScaling(power:)``: η₀ / t^power per epoch, the Robbins–Monro decay that lets
 ///   stochastic and mini-batch descent settle instead of jittering around the optimum;
-/// - ``stepDecay(factor:every:)``: η₀ · factor^⌊(t − 1) / every⌋.
+/// - ``stepDecay(factor:every:)``: η₀ · factor^⌊(t − 1) / every⌋;
+/// - ``cosine``: η₀ · ½(1 + cos(π·s/S)) per update, from η₀ down to 0 at the last update of the
+///   epoch budget (after any warm-up, which it then spans instead of S);
+/// - ``reduceOnPlateau(factor:patience:threshold:)``: η₀ times `factor` for every time the
+///   training cost has not improved by `threshold` (relative) for `patience` epochs, as PyTorch's
+///   `ReduceLROnPlateau`.
+///
+/// A linear warm-up (``GradientDescent/warmupSteps``) multiplies any of them by (s + 1)/W over
+/// the first W updates.
 public enum LearningRateSchedule: Equatable, Sendable {
     case constant
     case inverseScaling(power: Double)
     case stepDecay(factor: Double, every: Int)
+    case cosine
+    case reduceOnPlateau(factor: Double = 0.1, patience: Int = 10, threshold: Double = 1e-4)
 
-    /// The learning rate of epoch `epoch` (1-based) when the initial rate is `initial`.
+    /// The learning rate of epoch `epoch` (1-based) when the initial rate is `initial`, for the
+    /// schedules that change per epoch only (``cosine`` and ``reduceOnPlateau(factor:patience:threshold:)``
+    /// need the update count and the cost history: they return `initial` here).
     public func rate(initial: Double, epoch: Int) -> Double {
         switch self {
-        case .constant:
+        case .constant, .cosine, .reduceOnPlateau:
             return initial
         case let .inverseScaling(power):
             return initial / pow(Double(epoch), power)
@@ -24,9 +36,20 @@ public enum LearningRateSchedule: Equatable, Sendable {
         }
     }
 
+    /// The name used on the command line and in reports.
+    public var name: String {
+        switch self {
+        case .constant: "constant"
+        case .inverseScaling: "inverse-scaling"
+        case .stepDecay: "step"
+        case .cosine: "cosine"
+        case .reduceOnPlateau: "plateau"
+        }
+    }
+
     func validate() throws {
         switch self {
-        case .constant:
+        case .constant, .cosine:
             break
         case let .inverseScaling(power):
             guard power.isFinite, power > 0 else {
@@ -38,6 +61,70 @@ public enum LearningRateSchedule: Equatable, Sendable {
             }
             guard every >= 1 else {
                 throw TrainingError.invalidArgument(argument: "schedule.every", value: "\(every)", requirement: "must be at least 1 epoch")
+            }
+        case let .reduceOnPlateau(factor, patience, threshold):
+            guard factor.isFinite, factor > 0, factor < 1 else {
+                throw TrainingError.invalidArgument(argument: "schedule.factor", value: "\(factor)", requirement: "must lie in (0, 1)")
+            }
+            guard patience >= 1 else {
+                throw TrainingError.invalidArgument(argument: "schedule.patience", value: "\(patience)", requirement: "must be at least 1 epoch")
+            }
+            guard threshold.isFinite, threshold >= 0 else {
+                throw TrainingError.invalidArgument(argument: "schedule.threshold", value: "\(threshold)", requirement: "must be zero or positive")
+            }
+        }
+    }
+}
+
+/// A schedule in motion: the initial rate, the warm-up, the update budget and the plateau state.
+struct RateSchedule {
+    let schedule: LearningRateSchedule
+    let initial: Double
+    let warmupSteps: Int
+    let totalSteps: Int
+    /// Whether the rate must be recomputed at every update (cosine, or during a warm-up).
+    let changesWithinEpochs: Bool
+    private var plateauScale = 1.0
+    private var plateauBest = Double.infinity
+    private var plateauEpochs = 0
+
+    init(_ schedule: LearningRateSchedule, initial: Double, warmupSteps: Int, totalSteps: Int) {
+        self.schedule = schedule
+        self.initial = initial
+        self.warmupSteps = warmupSteps
+        self.totalSteps = totalSteps
+        changesWithinEpochs = schedule == .cosine || warmupSteps > 0
+    }
+
+    /// The rate of update `step` (0-based over the whole fit) in epoch `epoch` (1-based).
+    @inline(__always)
+    func rate(epoch: Int, step: Int) -> Double {
+        var rate: Double
+        switch schedule {
+        case .cosine:
+            let span = Swift.max(totalSteps - warmupSteps, 1)
+            let progress = Swift.min(Swift.max(Double(step - warmupSteps) / Double(span), 0), 1)
+            rate = initial * 0.5 * (1 + cos(Double.pi * progress))
+        case .reduceOnPlateau:
+            rate = initial * plateauScale
+        default:
+            rate = schedule.rate(initial: initial, epoch: epoch)
+        }
+        if step < warmupSteps { rate *= Double(step + 1) / Double(warmupSteps) }
+        return rate
+    }
+
+    /// Feeds the epoch's training cost to a plateau schedule.
+    mutating func observe(cost: Double) {
+        guard case let .reduceOnPlateau(factor, patience, threshold) = schedule else { return }
+        if cost < plateauBest * (1 - threshold) {
+            plateauBest = cost
+            plateauEpochs = 0
+        } else {
+            plateauEpochs += 1
+            if plateauEpochs > patience {
+                plateauScale *= factor
+                plateauEpochs = 0
             }
         }
     }

@@ -1,16 +1,19 @@
-/// The gradient-descent loop.
+/// The gradient-descent loop: per update, the batch order hands rows to the
+/// ``BatchGradient``, the schedule gives the rate and the ``UpdateRule`` moves the parameters;
+/// per epoch, the whole-data cost (and, when certifying, gradient) feeds the ``StopRule``.
 ///
-/// Standardization is folded into the arithmetic instead of into a copy of X: with
-/// z = (x − μ)/σ, the scaled model zᵀθˢ + bˢ equals xᵀW + c for W = θˢ/σ and c = bˢ − μᵀW, and
-/// the scaled gradient is (Xᵀr − μ·1ᵀr)/σ. Each batch therefore runs its kernel (BLAS or fused)
-/// on the original rows plus O(p·k) work, and the trainer never copies X.
-///
-/// All scratch memory is allocated once per fit; the batch loop allocates nothing. Batches in
-/// order, and block-shuffled batches (runs of rows), are read in place; row-shuffled batches are
-/// gathered into one reused buffer.
+/// Nothing in the batch loop allocates: parameters, gradient and every rule's state are sized
+/// once per fit and owned by ``Buffer``s. BLAS runs on one thread for the whole fit, so the
+/// same seed gives bit-identical parameters whatever OpenBLAS's thread count.
 struct Trainer {
     /// The most batch costs a fit records (1 GiB of Doubles).
     static let maximumBatchCosts = 1 << 27
+    /// The most rows an automatic epoch budget visits (epochs × rows).
+    static let automaticRowVisits = 200_000_000
+    /// The fewest rows an automatic epoch budget visits (unless stopped early).
+    static let minimumRowVisits = 10_000_000
+    /// The most epochs an automatic budget allows.
+    static let automaticEpochLimit = 100_000
 
     let configuration: GradientDescent
     let fitIntercept: Bool
@@ -20,351 +23,269 @@ struct Trainer {
         var parameters: Parameters
         var standardizer: Standardizer?
         var run: TrainingRun
-        /// The rows actually trained on (without a held-out validation part).
-        var trainingData: Dataset
     }
 
-    /// Fits `data`, starting from `start` (original units) or from zero.
-    func fit(_ data: Dataset, start: Parameters?) throws -> Outcome {
+    /// Fits `train` (monitoring `validation` when given), starting from `start` (original
+    /// units) or from zero.
+    func fit(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
         let config = configuration
         try config.validate()
-        var train = data
-        var validation: Dataset?
-        if let fraction = config.earlyStopping?.validationFraction {
-            let split = try data.split(testFraction: fraction, shuffleSeed: config.shuffle.seed)
-            train = split.train
-            validation = split.test
-        }
-        try config.validateBatchSize(rows: train.rows)
+        return try BLASThreads.singleThreaded { try fitSingleThreaded(train, validation: validation, start: start) }
+    }
 
+    private func fitSingleThreaded(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
+        let config = configuration
         let n = train.rows, p = train.featureCount, k = train.outputCount
-        let batchRows = config.batchSize.resolved(for: n)
+        var notes: [String] = []
+        var batchRows = config.batchSize.resolved(for: n)
+        if batchRows > n {
+            notes.append("batch size \(batchRows) exceeds the \(n) training rows: all rows form one batch (full-batch descent)")
+            batchRows = n
+        }
         let batches = Batches(rowCount: n, size: batchRows)
         var standardizer: Standardizer?
         if config.standardize {
             let fitted = Standardizer(fitting: train.features)
             standardizer = fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: p), scale: fitted.scale)
         }
-        let initial = start ?? .zeros(features: p, outputs: k)
-        let scaledStart = standardizer.map { $0.toStandardizedUnits(coefficients: initial.coefficients, intercept: initial.intercept) }
-            ?? (initial.coefficients, initial.intercept)
+        // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
+        let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
+        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
+        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
+        let curvature = needsCurvature
+            ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty) : nil
+        let spreads = Self.spreads(train, standardizer: standardizer)
+        let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : 1e-4
+        let choice = LearningRateChoice(config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
+                                        targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance)
+        let epochs = config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
 
-        var shuffleBlockRows: Int?
-        if case let .blocks(_, rows) = config.shuffle, batches.count > 1 { shuffleBlockRows = rows }
-        var workspace = Workspace(p: p, k: k, batchRows: batchRows, rows: n,
-                                  gathers: config.shuffle.seed != nil && shuffleBlockRows == nil && batches.count > 1,
-                                  shuffleBlockRows: shuffleBlockRows,
-                                  momentum: config.momentum.coefficient > 0, standardizer: standardizer)
-        defer { workspace.deallocate() }
-        workspace.theta.update(from: scaledStart.0.elements, count: p * k)
-        workspace.bias.update(from: fitIntercept ? scaledStart.1 : Array(repeating: 0, count: k), count: k)
+        let gradient = BatchGradient(features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
+                                     kernel: config.kernel, batchRows: batchRows, evaluationLimit: Swift.max(n, validation?.rows ?? 0))
+        let d = gradient.parameterCount
+        let parameters = Buffer<Double>(repeating: 0, count: d)
+        let initial = start ?? .zeros(features: p, outputs: k)
+        let scaled = standardizer.map { $0.toStandardizedUnits(coefficients: initial.coefficients, intercept: initial.intercept) }
+            ?? (initial.coefficients, initial.intercept)
+        for i in 0 ..< p * k { parameters.base[i] = scaled.0.elements[i] }
+        for o in 0 ..< k { parameters.base[p * k + o] = fitIntercept ? scaled.1[o] : 0 }
 
         var history = History()
         if config.recordsBatchCosts {
             // One Double per batch: refuse a record that could not fit, rather than die allocating it.
-            let (entries, overflow) = config.epochs.multipliedReportingOverflow(by: batches.count)
+            let (entries, overflow) = epochs.multipliedReportingOverflow(by: batches.count)
             guard !overflow, entries <= Self.maximumBatchCosts else {
                 throw TrainingError.invalidArgument(
                     argument: "recordsBatchCosts", value: "true",
-                    requirement: "\(config.epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs")
+                    requirement: "\(epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs")
             }
             // Reserved up to 2²⁰ entries; a longer record grows by doubling, a handful of times.
             history.batchCosts.reserveCapacity(Swift.min(entries, 1 << 20))
         }
-        history.epochCosts.reserveCapacity(config.epochs)
-        history.learningRates.reserveCapacity(config.epochs)
+        history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
+        history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))
 
-        func descend(_ workspace: inout Workspace, _ history: inout History) throws {
-            try train.features.withUnsafePointer { x in
-                try train.targets.withUnsafePointer { y in
-                    try runEpochs(x: x, y: y, n: n, batches: batches, validation: validation, workspace: &workspace, history: &history)
-                }
-            }
-        }
-        // Small BLAS-2 calls lose more to waking threads than they gain.
-        if batchRows * p * k < 1 << 16 {
-            try BLASThreads.singleThreaded { try descend(&workspace, &history) }
-        } else {
-            try descend(&workspace, &history)
+        let loop = Loop(configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, gradient: gradient,
+                        order: BatchOrder(rows: n, features: p, outputs: k, batches: batches, shuffle: config.shuffle),
+                        penalty: penalty,
+                        certificate: curvature?.strongConvexity.flatMap { mu in
+                            certificateTolerance > 0
+                                ? Certificate(tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
+                                              standardizer: standardizer) : nil
+                        },
+                        progress: progress)
+        let momentum = choice.momentum ?? 0
+        let reported: [Double]
+        switch config.optimizer {
+        case .sgd:
+            reported = try loop.run(Averaged(PlainStep(count: d), count: d), parameters: parameters, train: train, validation: validation, history: &history)
+        case .momentum, .nesterov:
+            let rule = MomentumStep(count: d, momentum: momentum, nesterov: config.optimizer.isNesterov)
+            reported = try loop.run(Averaged(rule, count: d), parameters: parameters, train: train, validation: validation, history: &history)
+        case let .adam(beta1, beta2, epsilon):
+            let rule = AdamStep(count: d, beta1: beta1, beta2: beta2, epsilon: epsilon)
+            reported = try loop.run(Averaged(rule, count: d), parameters: parameters, train: train, validation: validation, history: &history)
+        case let .adamW(beta1, beta2, epsilon, weightDecay):
+            let rule = AdamStep(count: d, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decayedCount: p * k)
+            reported = try loop.run(Averaged(rule, count: d), parameters: parameters, train: train, validation: validation, history: &history)
+        case let .adagrad(epsilon):
+            reported = try loop.run(Averaged(AdagradStep(count: d, epsilon: epsilon), count: d), parameters: parameters, train: train,
+                                    validation: validation, history: &history)
+        case let .rmsprop(alpha, epsilon):
+            reported = try loop.run(Averaged(RMSpropStep(count: d, alpha: alpha, epsilon: epsilon), count: d), parameters: parameters,
+                                    train: train, validation: validation, history: &history)
         }
 
-        let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(UnsafeBufferPointer(start: workspace.theta, count: p * k)))
-        let scaledIntercept = Array(UnsafeBufferPointer(start: workspace.bias, count: k))
+        let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(reported[0 ..< p * k]))
+        let scaledIntercept = Array(reported[(p * k)...])
         let original = standardizer.map { $0.toOriginalUnits(coefficients: scaledCoefficients, intercept: scaledIntercept) }
             ?? (scaledCoefficients, scaledIntercept)
-        let parameters = Parameters(unchecked: original.0, fitIntercept ? original.1 : Array(repeating: 0, count: k))
-        guard parameters.isFinite else {
+        let fitted = Parameters(unchecked: original.0, fitIntercept ? original.1 : Array(repeating: 0, count: k))
+        guard fitted.isFinite else {
             throw TrainingError.diverged(epoch: history.epochsRun, batch: batches.count, cost: .nan,
-                                         learningRate: history.learningRates.last ?? config.learningRate)
+                                         learningRate: history.learningRates.last ?? choice.learningRate)
         }
-        let run = TrainingRun(history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count)
-        return Outcome(parameters: parameters, standardizer: standardizer, run: run, trainingData: train)
+        let run = TrainingRun(history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count,
+                              batchRows: batchRows, epochBudget: epochs, learningRateChoice: choice, notes: notes)
+        return Outcome(parameters: fitted, standardizer: standardizer, run: run)
     }
 
-    private func runEpochs(x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int, batches: Batches,
-                           validation: Dataset?, workspace w: inout Workspace, history: inout History) throws {
-        let config = configuration
-        let p = w.p, k = w.k
-        let mu = config.momentum.coefficient
-        let fused = config.kernel.usesFused(features: p, outputs: k, batchRows: w.batchRows)
-        var generator = config.shuffle.seed.map { RandomSource(seed: $0) }
-        var cursor = w.shuffleBlockRows.map { BlockCursor(rows: n, blockRows: $0) }
+    /// Three times the predicted epochs, at least 100 or 10⁷ row visits, within the row-visit and epoch limits; 300
+    /// epochs for the adaptive rules (whose convergence is not predicted) within the same limits.
+    static func automaticBudget(predicted: Int?, rows: Int, adaptive: Bool) -> Int {
+        let ceiling = Swift.max(100, Swift.min(automaticEpochLimit, automaticRowVisits / Swift.max(rows, 1)))
+        // Small data sets get at least 10⁷ row visits: averaging removes mini-batch noise at
+        // the rate 1/√updates, and small sets have few updates per epoch.
+        let floor = Swift.max(100, minimumRowVisits / Swift.max(rows, 1))
+        let wanted = adaptive ? 300 : predicted.map { $0 > automaticEpochLimit ? automaticEpochLimit : Swift.max(floor, 3 * $0) } ?? 1000
+        return Swift.min(wanted, ceiling)
+    }
 
-        let startCost = w.cost(x: x, y: y, rows: n, reduction: config.reduction)
+    /// The root-mean-square standard deviation of the targets and of the descent coordinates.
+    static func spreads(_ data: Dataset, standardizer: Standardizer?) -> (target: Double, coordinates: Double) {
+        let target = Standardizer(fitting: data.targets).scale
+        let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(target.count, 1))).squareRoot()
+        guard standardizer == nil else { return (targetSpread, 1) }
+        let features = Standardizer(fitting: data.features).scale
+        return (targetSpread, (features.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(features.count, 1))).squareRoot())
+    }
+}
+
+/// One fit's epochs and batches, generic over the update rule so each rule's step is inlined
+/// into the batch loop.
+private struct Loop {
+    let configuration: GradientDescent
+    let epochs: Int
+    let rate: Double
+    let batches: Batches
+    let gradient: BatchGradient
+    let order: BatchOrder
+    /// λ in mean-cost units.
+    let penalty: Double
+    /// The certified stop, when asked for and μ is known.
+    let certificate: Certificate?
+    let progress: (@Sendable (EpochReport) -> Void)?
+
+    /// Runs the epochs; returns the parameters to report (the average when averaging).
+    func run<Rule: UpdateRule>(_ rule: Averaged<Rule>, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
+                                        history: inout History) throws -> [Double] {
+        var rule = rule
+        try train.features.withUnsafePointer { x in
+            try train.targets.withUnsafePointer { y in
+                try epochsLoop(&rule, theta: theta.base, x: x, y: y, n: train.rows, validation: validation, history: &history)
+            }
+        }
+        let reported = rule.averagedParameters ?? theta.base
+        return Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount))
+    }
+
+    private func epochsLoop<Rule: UpdateRule>(_ rule: inout Averaged<Rule>, theta: UnsafeMutablePointer<Double>,
+                                              x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int,
+                                              validation: Dataset?, history: inout History) throws {
+        let config = configuration
+        let p = gradient.p, k = gradient.k, d = gradient.parameterCount
+        let g = Buffer<Double>(repeating: 0, count: d)
+        let fullGradient = Buffer<Double>(repeating: 0, count: d)
+        var schedule = RateSchedule(config.schedule, initial: rate, warmupSteps: config.warmupSteps,
+                                    totalSteps: epochs.multipliedReportingOverflow(by: batches.count).overflow ? .max : epochs * batches.count)
+        var stop = StopRule(config.earlyStopping)
+        let certifying = certificate != nil
+        let averagesAutomatically = config.averaging == .automatic && batches.count > 1
+        if config.averaging == .fromStart { rule.startAveraging(at: theta) }
+
+        gradient.prepare(theta)
+        let startCost = gradient.halfSquaredResiduals(x: x, y: y, rows: n) * config.reduction.scale(rows: n)
         var zeroCost = 0.0
         for o in 0 ..< k { zeroCost += 0.5 * BLAS.dot(n, y + o, k, y + o, k) }
         zeroCost *= config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
 
-        var best = Double.infinity
-        var epochsWithoutImprovement = 0
-        for epoch in 1 ... config.epochs {
+        var step = 0
+        for epoch in 1 ... epochs {
             if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
             let epochStart = ContinuousClock.now
-            let rate = config.schedule.rate(initial: config.learningRate, epoch: epoch)
-            history.learningRates.append(rate)
-            if var g = generator {
-                if let order = w.order { g.shuffle(UnsafeMutableBufferPointer(start: order, count: n)) }
-                if let blocks = w.blockOrder, let c = cursor { g.shuffle(UnsafeMutableBufferPointer(start: blocks, count: c.blocks)) }
-                generator = g
-            }
-            cursor?.reset()
+            let epochRate = schedule.rate(epoch: epoch, step: step)
+            history.learningRates.append(epochRate)
+            order.startEpoch()
             for (index, range) in batches.enumerated() {
                 // A long epoch (a million stochastic steps) must still stop promptly.
                 if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+                let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
                 let b = range.count
-                w.prepareRawParameters()
                 let scale = config.reduction.scale(rows: b)
+                gradient.prepare(theta)
                 var halfSquares = 0.0
-                if let blocks = w.blockOrder {
-                    // Shuffled blocks: the batch is a few contiguous runs, trained on in place.
-                    var first = true
-                    cursor!.take(b, order: blocks) { start, count in
-                        halfSquares += w.residualAndGradient(rows: count, x: x + start * p, y: y + start * k, alpha: scale,
-                                                             fused: fused, accumulate: !first)
-                        first = false
-                    }
-                } else {
-                    let (xb, yb) = w.batch(range, x: x, y: y)
-                    halfSquares = w.residualAndGradient(rows: b, x: xb, y: yb, alpha: scale, fused: fused)
+                order.forEachRun(of: range, x: x, y: y) { xb, yb, count, first in
+                    halfSquares += gradient.addRows(x: xb, y: yb, count: count, alpha: scale, into: g.base, accumulate: !first)
                 }
                 let cost = scale * halfSquares
-                guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: rate) }
+                guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
                 if config.recordsBatchCosts { history.batchCosts.append(cost) }
-                w.toScaledGradient()
-                if !fitIntercept { w.biasGradient.update(repeating: 0, count: k) }
-                if config.l2Penalty > 0 {
-                    // Per-batch share of λ/2·‖θ‖² so that an epoch adds up to the full penalty.
-                    let lambda = config.reduction == .mean ? config.l2Penalty : config.l2Penalty * Double(b) / Double(n)
-                    BLAS.axpy(p * k, lambda, w.theta, w.gradient)
+                gradient.finish(g.base)
+                if penalty > 0 {
+                    // The batch's share of λ/2·‖W‖², in the reduction's units.
+                    let lambda = config.reduction == .mean ? penalty : penalty * Double(b)
+                    for i in 0 ..< p * k { g.base[i] += lambda * theta[i] }
                 }
-                if mu > 0 {
-                    w.step(rate: rate, momentum: mu, nesterov: config.momentum.isNesterov)
-                } else {
-                    BLAS.axpy(p * k, -rate, w.gradient, w.theta)
-                    BLAS.axpy(k, -rate, w.biasGradient, w.bias)
-                }
+                rule.step(theta, gradient: g.base, rate: stepRate)
+                step &+= 1
             }
             let trainingSeconds = (ContinuousClock.now - epochStart) / .seconds(1)
-            let epochCost = w.cost(x: x, y: y, rows: n, reduction: config.reduction)
+
+            let evaluated = UnsafePointer(rule.averagedParameters ?? theta)
+            gradient.prepare(evaluated)
+            var certifiedDistance: Double?
+            let halfSquares: Double
+            if certifying, let certificate {
+                halfSquares = gradient.halfSquaresAndGradient(x: x, y: y, rows: n, alpha: 1 / Double(n), into: fullGradient.base)
+                for i in 0 ..< p * k { fullGradient.base[i] += penalty * evaluated[i] }
+                certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
+                history.certifiedDistances.append(certifiedDistance!)
+            } else {
+                halfSquares = gradient.halfSquaredResiduals(x: x, y: y, rows: n)
+            }
+            let epochCost = halfSquares * config.reduction.scale(rows: n)
             guard epochCost.isFinite, epochCost <= divergenceBound else {
-                throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: rate)
+                throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: epochRate)
             }
             history.epochCosts.append(epochCost)
             var monitored = epochCost
             if let validation {
                 monitored = validation.features.withUnsafePointer { vx in
-                    validation.targets.withUnsafePointer { vy in w.cost(x: vx, y: vy, rows: validation.rows, reduction: config.reduction) }
+                    validation.targets.withUnsafePointer { vy in
+                        gradient.halfSquaredResiduals(x: vx, y: vy, rows: validation.rows) * config.reduction.scale(rows: validation.rows)
+                    }
                 }
                 history.validationCosts.append(monitored)
             }
-            progress?(EpochReport(epoch: epoch, epochs: config.epochs, cost: epochCost,
-                                  validationCost: validation == nil ? nil : monitored, learningRate: rate,
+            progress?(EpochReport(epoch: epoch, epochs: epochs, cost: epochCost,
+                                  validationCost: validation == nil ? nil : monitored, learningRate: epochRate,
                                   trainingSeconds: trainingSeconds, rows: n))
-            if let stopping = config.earlyStopping {
-                if monitored < best - stopping.tolerance * Swift.max(best == .infinity ? 0 : best, .leastNormalMagnitude) {
-                    best = monitored
-                    epochsWithoutImprovement = 0
+            schedule.observe(cost: epochCost)
+            if let certifiedDistance, let certificate, certifiedDistance <= certificate.tolerance {
+                history.stopReason = .parametersCertified
+                return
+            }
+            // A plateau starts the averaging of a mini-batch fit. It stops the fit only without
+            // a certificate: a slowly converging fit (ill-conditioned, or averaging) improves its
+            // cost by a little at a time, and the certificate knows better when it is done.
+            if stop.plateaued(monitored) {
+                // Held-out rows are the user's own stopping rule: their plateau always stops.
+                if validation != nil {
+                    history.stopReason = .validationCostConverged
+                    return
+                }
+                if averagesAutomatically, history.averagingStartEpoch == nil {
+                    rule.startAveraging(at: theta)
+                    history.averagingStartEpoch = epoch
+                    stop.reset()
+                } else if certifying {
+                    stop.reset()
                 } else {
-                    epochsWithoutImprovement += 1
-                    if epochsWithoutImprovement >= stopping.patience {
-                        history.stopReason = validation == nil ? .trainingCostConverged : .validationCostConverged
-                        return
-                    }
+                    history.stopReason = .trainingCostConverged
+                    return
                 }
             }
         }
-    }
-}
-
-/// Scratch memory of one fit, allocated once and reused by every batch.
-struct Workspace {
-    let p: Int, k: Int, batchRows: Int
-    /// Rows per cache-sized block of a large batch (about 256 KiB of X).
-    let blockRows: Int
-    /// Parameters in the space descended in (standardized when standardizing).
-    let theta: UnsafeMutablePointer<Double>, bias: UnsafeMutablePointer<Double>
-    let gradient: UnsafeMutablePointer<Double>, biasGradient: UnsafeMutablePointer<Double>
-    let residual: UnsafeMutablePointer<Double>
-    let costPerOutput: UnsafeMutablePointer<Double>
-    let velocity: UnsafeMutablePointer<Double>?, biasVelocity: UnsafeMutablePointer<Double>?
-    /// Original-unit weights W = θˢ/σ and offset c = bˢ − μᵀW (aliases of theta/bias without standardization).
-    let rawWeights: UnsafeMutablePointer<Double>, rawOffset: UnsafeMutablePointer<Double>
-    /// Row permutation and gather buffers, present when rows are shuffled.
-    let order: UnsafeMutablePointer<Int>?
-    /// Block order and block size, present when blocks of rows are shuffled.
-    let blockOrder: UnsafeMutablePointer<Int>?
-    let shuffleBlockRows: Int?
-    let gatheredX: UnsafeMutablePointer<Double>?, gatheredY: UnsafeMutablePointer<Double>?
-    let evaluationRows: Int
-    let mean: [Double], scale: [Double]
-    let standardizes: Bool
-
-    init(p: Int, k: Int, batchRows: Int, rows: Int, gathers: Bool, shuffleBlockRows: Int?, momentum: Bool, standardizer: Standardizer?) {
-        func zeros(_ count: Int) -> UnsafeMutablePointer<Double> {
-            let pointer = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(count, 1))
-            pointer.initialize(repeating: 0, count: Swift.max(count, 1))
-            return pointer
-        }
-        self.p = p; self.k = k; self.batchRows = batchRows
-        blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
-        theta = zeros(p * k); bias = zeros(k)
-        gradient = zeros(p * k); biasGradient = zeros(k)
-        // The residual buffer serves both the batch blocks and whole-data cost evaluation.
-        evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(rows, 4096))
-        residual = zeros(evaluationRows * k)
-        costPerOutput = zeros(k)
-        velocity = momentum ? zeros(p * k) : nil
-        biasVelocity = momentum ? zeros(k) : nil
-        standardizes = standardizer != nil
-        rawWeights = standardizes ? zeros(p * k) : theta
-        rawOffset = standardizes ? zeros(k) : bias
-        mean = standardizer?.mean ?? []
-        scale = standardizer?.scale ?? []
-        if gathers {
-            let order = UnsafeMutablePointer<Int>.allocate(capacity: rows)
-            for i in 0 ..< rows { (order + i).initialize(to: i) }
-            self.order = order
-            gatheredX = zeros(batchRows * p)
-            gatheredY = zeros(batchRows * k)
-        } else {
-            order = nil; gatheredX = nil; gatheredY = nil
-        }
-        self.shuffleBlockRows = shuffleBlockRows
-        if let shuffleBlockRows {
-            let count = (rows + shuffleBlockRows - 1) / shuffleBlockRows
-            let blocks = UnsafeMutablePointer<Int>.allocate(capacity: count)
-            for i in 0 ..< count { (blocks + i).initialize(to: i) }
-            blockOrder = blocks
-        } else {
-            blockOrder = nil
-        }
-    }
-
-    func deallocate() {
-        for pointer in [theta, bias, gradient, biasGradient, residual, costPerOutput] { pointer.deallocate() }
-        velocity?.deallocate(); biasVelocity?.deallocate()
-        if standardizes { rawWeights.deallocate(); rawOffset.deallocate() }
-        order?.deallocate(); gatheredX?.deallocate(); gatheredY?.deallocate(); blockOrder?.deallocate()
-    }
-
-    /// Pointers to the batch's rows: in place when contiguous, else gathered by the permutation.
-    @inline(__always)
-    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> (UnsafePointer<Double>, UnsafePointer<Double>) {
-        guard let order, let gatheredX, let gatheredY else { return (x + range.lowerBound * p, y + range.lowerBound * k) }
-        // Narrow rows are copied element by element: a memmove call per row would cost more than the row.
-        if p <= 16 && k == 1 {
-            for (slot, position) in range.enumerated() {
-                let row = order[position]
-                let source = x + row * p, target = gatheredX + slot * p
-                for j in 0 ..< p { target[j] = source[j] }
-                gatheredY[slot] = y[row]
-            }
-        } else {
-            for (slot, position) in range.enumerated() {
-                let row = order[position]
-                (gatheredX + slot * p).update(from: x + row * p, count: p)
-                (gatheredY + slot * k).update(from: y + row * k, count: k)
-            }
-        }
-        return (UnsafePointer(gatheredX), UnsafePointer(gatheredY))
-    }
-
-    /// The batch's gradient with respect to (W, c), scaled by `alpha`, into `gradient` and
-    /// `biasGradient`; returns ½Σr². The BLAS path works in blocks of `blockRows` rows so each
-    /// block is still in cache when its gradient reads it back: X is read from memory once.
-    @inline(__always)
-    func residualAndGradient(rows: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, alpha: Double, fused: Bool,
-                             accumulate: Bool = false) -> Double {
-        if fused {
-            if p >= 8 {
-                return LinearKernel.fusedSingleOutputSIMD(rows: rows, p: p, x: x, y: y, weights: rawWeights, offset: rawOffset[0],
-                                                          alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: biasGradient)
-            }
-            return LinearKernel.fusedSingleOutput(rows: rows, p: p, x: x, y: y, weights: rawWeights, offset: rawOffset[0],
-                                                  alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: biasGradient)
-        }
-        var halfSquares = 0.0
-        var start = 0
-        while start < rows {
-            let count = Swift.min(blockRows, rows - start)
-            LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k,
-                                  weights: rawWeights, offset: rawOffset, into: residual)
-            halfSquares += LinearKernel.halfSquaredNorm(count * k, residual)
-            LinearKernel.gradient(rows: count, p: p, k: k, x: x + start * p, residual: residual, alpha: alpha,
-                                  beta: start == 0 && !accumulate ? 0 : 1, weightGradient: gradient, offsetGradient: biasGradient)
-            start += count
-        }
-        return halfSquares
-    }
-
-    /// W = θˢ/σ and c = bˢ − μᵀW; nothing to do without standardization (they alias).
-    @inline(__always)
-    func prepareRawParameters() {
-        guard standardizes else { return }
-        for o in 0 ..< k { rawOffset[o] = bias[o] }
-        for j in 0 ..< p {
-            let inverse = 1 / scale[j], m = mean[j]
-            for o in 0 ..< k {
-                let value = theta[j * k + o] * inverse
-                rawWeights[j * k + o] = value
-                rawOffset[o] -= m * value
-            }
-        }
-    }
-
-    /// Turns the gradient with respect to (W, c) into the gradient with respect to (θˢ, bˢ).
-    @inline(__always)
-    func toScaledGradient() {
-        guard standardizes else { return }
-        for j in 0 ..< p {
-            let inverse = 1 / scale[j], m = mean[j]
-            for o in 0 ..< k { gradient[j * k + o] = (gradient[j * k + o] - m * biasGradient[o]) * inverse }
-        }
-    }
-
-    /// Momentum step: v ← μv + g; θ ← θ − η·v, or θ ← θ − η·(g + μv) with Nesterov's correction.
-    @inline(__always)
-    func step(rate: Double, momentum mu: Double, nesterov: Bool) {
-        guard let velocity, let biasVelocity else { return }
-        func update(_ count: Int, _ g: UnsafeMutablePointer<Double>, _ v: UnsafeMutablePointer<Double>, _ t: UnsafeMutablePointer<Double>) {
-            for i in 0 ..< count {
-                v[i] = mu * v[i] + g[i]
-                t[i] -= rate * (nesterov ? g[i] + mu * v[i] : v[i])
-            }
-        }
-        update(p * k, gradient, velocity, theta)
-        update(k, biasGradient, biasVelocity, bias)
-    }
-
-    /// The reduced cost over `rows` rows at the current parameters, in blocks through `residual`.
-    func cost(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int, reduction: Reduction) -> Double {
-        prepareRawParameters()
-        costPerOutput.update(repeating: 0, count: k)
-        LinearKernel.halfSquaredResiduals(rows: rows, p: p, k: k, x: x, y: y, weights: rawWeights, offset: rawOffset,
-                                          scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
-        var total = 0.0
-        for o in 0 ..< k { total += costPerOutput[o] }
-        return total * reduction.scale(rows: rows)
     }
 }

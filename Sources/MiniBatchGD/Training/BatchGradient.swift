@@ -1,0 +1,149 @@
+/// The cost and gradient of a set of rows (a batch, a block, a shard) at given parameters: the
+/// only caller of the ``LinearKernel`` functions during training.
+///
+/// It knows nothing of update rules or of which rows form a batch: callers hand it contiguous
+/// runs of rows and a caller-owned gradient vector, so a thread, an MPI rank or a memory-mapped
+/// file can each evaluate their own rows and sum the results.
+///
+/// Parameters and gradients are flat vectors in the coordinates descent runs in: the p×k
+/// coefficients (row-major) followed by the k intercepts. Standardization is folded into the
+/// arithmetic instead of into a copy of X: with z = (x − μ)/σ, the model zᵀθ + b equals
+/// xᵀW + c for W = θ/σ and c = b − μᵀW, and the gradient in z-coordinates is
+/// (Xᵀr − μ·1ᵀr)/σ. Each evaluation therefore runs its kernel on the original rows plus O(p·k)
+/// work, and X is never copied.
+///
+/// Use: ``prepare(_:)`` once per set of parameters, ``addRows(x:y:count:alpha:into:accumulate:)``
+/// for each run of rows, ``finish(_:)`` once on the summed gradient.
+final class BatchGradient {
+    let p: Int, k: Int
+    /// p·k + k: the length of a parameter or gradient vector.
+    let parameterCount: Int
+    let fitIntercept: Bool
+    /// Whether batches of the fit's size use the fused single-pass kernel.
+    let fused: Bool
+    /// Rows per cache-sized block of a large batch (about 256 KiB of X).
+    let blockRows: Int
+    /// Rows per block of a whole-data evaluation (fits the residual scratch).
+    let evaluationRows: Int
+    let standardizes: Bool
+    private let mean: Buffer<Double>, inverseScale: Buffer<Double>
+    private let rawParameters: Buffer<Double>
+    private let residual: Buffer<Double>
+    private let costPerOutput: Buffer<Double>
+    /// Original-unit weights W and offsets c of the last ``prepare(_:)``.
+    private var weights: UnsafePointer<Double>
+    private var offset: UnsafePointer<Double>
+
+    /// - Parameters:
+    ///   - standardizer: the map to descent coordinates, or nil to descend in original units.
+    ///   - batchRows: the largest run of rows one batch hands in.
+    ///   - evaluationLimit: the row count of whole-data evaluations (sizes the residual scratch).
+    init(features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
+         batchRows: Int, evaluationLimit: Int) {
+        self.p = p; self.k = k
+        parameterCount = p * k + k
+        self.fitIntercept = fitIntercept
+        fused = kernel.usesFused(features: p, outputs: k, batchRows: batchRows)
+        blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
+        evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(evaluationLimit, 4096))
+        residual = Buffer(repeating: 0, count: evaluationRows * k)
+        costPerOutput = Buffer(repeating: 0, count: k)
+        standardizes = standardizer != nil
+        mean = Buffer(standardizer?.mean ?? [])
+        inverseScale = Buffer(standardizer?.scale.map { 1 / $0 } ?? [])
+        rawParameters = Buffer(repeating: 0, count: parameterCount)
+        weights = UnsafePointer(rawParameters.base)
+        offset = UnsafePointer(rawParameters.base + p * k)
+    }
+
+    /// Takes the parameters θ (descent coordinates) that the next evaluations use.
+    @inline(__always)
+    func prepare(_ parameters: UnsafePointer<Double>) {
+        guard standardizes else {
+            weights = parameters
+            offset = parameters + p * k
+            return
+        }
+        let raw = rawParameters.base, c = raw + p * k
+        for o in 0 ..< k { c[o] = parameters[p * k + o] }
+        for j in 0 ..< p {
+            let inverse = inverseScale.base[j], m = mean.base[j]
+            for o in 0 ..< k {
+                let value = parameters[j * k + o] * inverse
+                raw[j * k + o] = value
+                c[o] -= m * value
+            }
+        }
+        weights = UnsafePointer(raw)
+        offset = UnsafePointer(c)
+    }
+
+    /// Adds α·(gradient of ½‖r‖² over `count` rows) to `gradient` (or stores it, when
+    /// `accumulate` is false), in original-unit coordinates until ``finish(_:)``; returns ½Σr².
+    /// The BLAS path works in blocks of ``blockRows`` rows so each block is still in cache when
+    /// its gradient reads it back: X is read from memory once.
+    @inline(__always)
+    func addRows(x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
+                 into gradient: UnsafeMutablePointer<Double>, accumulate: Bool) -> Double {
+        let weightGradient = gradient, offsetGradient = gradient + p * k
+        if fused {
+            if p >= 8 {
+                return LinearKernel.fusedSingleOutputSIMD(rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
+                                                          accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
+            }
+            return LinearKernel.fusedSingleOutput(rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
+                                                  accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
+        }
+        var halfSquares = 0.0
+        var start = 0
+        let r = residual.base
+        while start < rows {
+            let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
+            LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: r)
+            halfSquares += LinearKernel.halfSquaredNorm(count * k, r)
+            LinearKernel.gradient(rows: count, p: p, k: k, x: x + start * p, residual: r, alpha: alpha,
+                                  beta: start == 0 && !accumulate ? 0 : 1, weightGradient: weightGradient, offsetGradient: offsetGradient)
+            start += count
+        }
+        return halfSquares
+    }
+
+    /// Turns a summed gradient with respect to (W, c) into the gradient with respect to the
+    /// descent coordinates, with a zero intercept gradient for a model without intercept.
+    @inline(__always)
+    func finish(_ gradient: UnsafeMutablePointer<Double>) {
+        let offsetGradient = gradient + p * k
+        if standardizes {
+            for j in 0 ..< p {
+                let inverse = inverseScale.base[j], m = mean.base[j]
+                for o in 0 ..< k { gradient[j * k + o] = (gradient[j * k + o] - m * offsetGradient[o]) * inverse }
+            }
+        }
+        if !fitIntercept { offsetGradient.update(repeating: 0, count: k) }
+    }
+
+    /// ½‖r‖² over `rows` rows at the prepared parameters, summed over outputs (one BLAS-2 pass
+    /// per block through the residual scratch).
+    func halfSquaredResiduals(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int) -> Double {
+        costPerOutput.fill(0)
+        LinearKernel.halfSquaredResiduals(rows: rows, p: p, k: k, x: x, y: y, weights: weights, offset: offset,
+                                          scratch: residual.base, scratchRows: evaluationRows, into: costPerOutput.base)
+        var total = 0.0
+        for o in 0 ..< k { total += costPerOutput.base[o] }
+        return total
+    }
+
+    /// ½‖r‖² and the finished gradient (scaled by `alpha`) over all `rows` rows, in blocks.
+    func halfSquaresAndGradient(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int, alpha: Double,
+                                into gradient: UnsafeMutablePointer<Double>) -> Double {
+        var halfSquares = 0.0, start = 0
+        gradient.update(repeating: 0, count: parameterCount)
+        while start < rows {
+            let count = Swift.min(evaluationRows, rows - start)
+            halfSquares += addRows(x: x + start * p, y: y + start * k, count: count, alpha: alpha, into: gradient, accumulate: true)
+            start += count
+        }
+        finish(gradient)
+        return halfSquares
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// The curvature of the least-squares cost in the coordinates descent runs in, which sets the
+/// step sizes that converge and predicts how fast.
+///
+/// The Hessian of the mean cost ½·mean(r²) (+ λ/2·‖W‖²) is H = (1/n)·ÃᵀÃ (+ λ on the
+/// coefficients), with Ã the design in descent coordinates: standardized features (when
+/// standardizing) and a column of ones for the intercept. It is the same for every output.
+/// - ``smoothness`` L = λmax(H): full-batch descent is stable below η = 2/L.
+/// - ``strongConvexity`` μ = the smallest non-zero eigenvalue of H (directions of zero
+///   curvature carry no gradient and are never moved): linear convergence at 1 − η·μ per step.
+/// - ``largestRowCurvature`` max ‖ãᵢ‖²: the curvature one row alone can have, which bounds the
+///   stable step of stochastic descent (a single row's Hessian is ãᵢãᵢᵀ, not H).
+public struct Curvature: Equatable, Sendable {
+    /// L, the largest eigenvalue of H.
+    public let smoothness: Double
+    /// μ, the smallest non-zero eigenvalue of H, when it was cheap to compute (p ≤ ``exactLimit``).
+    public let strongConvexity: Double?
+    /// max over rows of ‖ãᵢ‖².
+    public let largestRowCurvature: Double
+    /// Exact eigenvalues of the Gram matrix (true), or power iteration for L alone (false).
+    public let isExact: Bool
+
+    /// Up to this many features the p×p Hessian is formed in one pass over X and its
+    /// eigenvalues computed; above it, L comes from power iteration and μ is unknown.
+    public static let exactLimit = 512
+
+    /// κ = L/μ, the condition number of H (the square of the design's), when μ is known.
+    public var conditionNumber: Double? { strongConvexity.map { smoothness / $0 } }
+
+    /// The expected smoothness of the mean cost over a batch of `b` of the `n` rows, drawn
+    /// without replacement (Gower et al., 2019, "SGD: General Analysis and Improved Rates"):
+    /// L(b) = n(b − 1)/(b(n − 1))·L + (n − b)/(b(n − 1))·max‖ãᵢ‖², which is L for the full
+    /// batch and the largest row curvature for single rows.
+    public func batchSmoothness(batchRows b: Int, rows n: Int) -> Double {
+        guard n > 1, b < n else { return smoothness }
+        let nd = Double(n), bd = Double(b)
+        return nd * (bd - 1) / (bd * (nd - 1)) * smoothness + (nd - bd) / (bd * (nd - 1)) * Swift.max(largestRowCurvature, smoothness)
+    }
+
+    init(smoothness: Double, strongConvexity: Double?, largestRowCurvature: Double, isExact: Bool) {
+        self.smoothness = smoothness
+        self.strongConvexity = strongConvexity
+        self.largestRowCurvature = largestRowCurvature
+        self.isExact = isExact
+    }
+
+    /// Measures the curvature of `data` in descent coordinates.
+    /// - Parameters:
+    ///   - standardizer: the map to descent coordinates, or nil for original units.
+    ///   - penalty: λ in mean-cost units, added to the coefficients' curvature.
+    /// - Throws: ``LinearAlgebraError`` if the eigenvalue solver fails.
+    /// - Complexity: O(n·p²) up to ``exactLimit`` features (one pass over X), else O(n·p) per
+    ///   power iteration (at most 60 iterations of two passes).
+    init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double) throws {
+        let n = data.rows, p = data.featureCount
+        let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
+        let scale = standardizer?.scale ?? Array(repeating: 1, count: p)
+        let intercept = fitIntercept ? 1.0 : 0.0
+        // max ‖ãᵢ‖², one pass.
+        var largest = 0.0
+        data.features.withUnsafePointer { x in
+            for i in 0 ..< n {
+                var sum = intercept
+                for j in 0 ..< p {
+                    let z = (x[i * p + j] - centre[j]) / scale[j]
+                    sum += z * z
+                }
+                largest = Swift.max(largest, sum)
+            }
+        }
+        if p <= Self.exactLimit {
+            let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
+            let moments = Moments(data)
+            var hessian = [Double](repeating: 0, count: q * q)
+            let offset = (0 ..< p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
+            if fitIntercept {
+                hessian[0] = 1
+                for j in 0 ..< p { hessian[j + 1] = offset[j]; hessian[(j + 1) * q] = offset[j] }
+            }
+            for i in 0 ..< p {
+                for j in 0 ..< p {
+                    hessian[(i + shift) * q + j + shift] = moments.centredGram[i * p + j] / (Double(n) * scale[i] * scale[j]) + offset[i] * offset[j]
+                }
+                hessian[(i + shift) * q + i + shift] += penalty
+            }
+            var eigenvalues = [Double](repeating: 0, count: q)
+            try hessian.withUnsafeMutableBufferPointer { h in
+                try eigenvalues.withUnsafeMutableBufferPointer { w in
+                    try LAPACK.symmetricEigenvalues(n: q, a: h.baseAddress!, lda: q, into: w.baseAddress!)
+                }
+            }
+            let top = Swift.max(eigenvalues[q - 1], .leastNormalMagnitude)
+            // Zero curvature (a constant or duplicated column) carries no gradient: skip it.
+            let smallest = eigenvalues.first { $0 > 1e-10 * top }
+            self.init(smoothness: top, strongConvexity: smallest, largestRowCurvature: largest, isExact: true)
+        } else {
+            let top = Self.powerIteration(data, centre: centre, scale: scale, fitIntercept: fitIntercept, penalty: penalty)
+            self.init(smoothness: top, strongConvexity: nil, largestRowCurvature: largest, isExact: false)
+        }
+    }
+
+    /// λmax(H) by power iteration on H·v = Ãᵀ(Ã·v)/n + λ·v, two passes over X per iteration,
+    /// stopping when the estimate changes by less than 1e-4 (relative). Power iteration
+    /// approaches λmax from below, so the result is raised by that margin.
+    private static func powerIteration(_ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double) -> Double {
+        let n = data.rows, p = data.featureCount
+        let gradient = BatchGradient(features: p, outputs: 1, fitIntercept: fitIntercept,
+                                     standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,
+                                     batchRows: n, evaluationLimit: n)
+        let block = Swift.min(gradient.blockRows, gradient.evaluationRows)
+        let zeros = Buffer<Double>(repeating: 0, count: block)
+        let vector = Buffer<Double>(repeating: 1, count: p + 1), product = Buffer<Double>(repeating: 0, count: p + 1)
+        if !fitIntercept { vector.base[p] = 0 }
+        var estimate = 0.0
+        data.features.withUnsafePointer { x in
+            for _ in 0 ..< 60 {
+                var norm = 0.0
+                for i in 0 ... p { norm += vector.base[i] * vector.base[i] }
+                norm = norm.squareRoot()
+                for i in 0 ... p { vector.base[i] /= norm }
+                gradient.prepare(vector.base)
+                var start = 0
+                while start < n {
+                    let count = Swift.min(block, n - start)
+                    _ = gradient.addRows(x: x + start * p, y: zeros.base, count: count, alpha: 1 / Double(n), into: product.base, accumulate: start > 0)
+                    start += count
+                }
+                gradient.finish(product.base)
+                var rayleigh = 0.0
+                for j in 0 ..< p { product.base[j] += penalty * vector.base[j] }
+                for i in 0 ... p { rayleigh += product.base[i] * vector.base[i] }
+                vector.base.update(from: product.base, count: p + 1)
+                let previous = estimate
+                estimate = rayleigh
+                if abs(estimate - previous) <= 1e-4 * estimate { break }
+            }
+        }
+        return estimate * (1 + 1e-3)
+    }
+}

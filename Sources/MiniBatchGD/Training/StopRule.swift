@@ -1,0 +1,105 @@
+/// The plateau test of ``EarlyStopping``: has the monitored cost stopped improving?
+///
+/// An epoch improves when its cost is below `best − tolerance·max(best, tiny)`: the tolerance
+/// is relative, so it means the same whatever the units of the targets. Without early stopping
+/// it never fires.
+struct StopRule {
+    let tolerance: Double
+    let patience: Int
+    let enabled: Bool
+    private var best = Double.infinity
+    private var epochsWithoutImprovement = 0
+
+    init(_ stopping: EarlyStopping?) {
+        enabled = stopping != nil
+        tolerance = stopping?.tolerance ?? 0
+        patience = stopping?.patience ?? .max
+    }
+
+    /// Feeds one epoch's monitored cost; true once it has not improved for `patience` epochs.
+    mutating func plateaued(_ cost: Double) -> Bool {
+        guard enabled else { return false }
+        if cost < best - tolerance * Swift.max(best == .infinity ? 0 : best, .leastNormalMagnitude) {
+            best = cost
+            epochsWithoutImprovement = 0
+            return false
+        }
+        epochsWithoutImprovement += 1
+        return epochsWithoutImprovement >= patience
+    }
+
+    /// Starts counting afresh (after a change of regime such as the start of averaging).
+    mutating func reset() {
+        best = .infinity
+        epochsWithoutImprovement = 0
+    }
+}
+
+/// The certified test of ``EarlyStopping``: a bound on the relative distance to the optimum,
+/// in original units, from the gradient over all training rows.
+///
+/// For a least-squares cost with curvature at least μ in descent coordinates,
+/// ‖θ − θ*‖ ≤ ‖∇J(θ)‖/μ there. The parameters reported are T·θ, with T the map from descent
+/// coordinates to original units (W = θ/σ, c = b − mᵀW), so ‖Tθ − Tθ*‖ ≤ ‖T‖₂·‖∇J(θ)‖/μ;
+/// dividing by ‖Tθ‖ gives the relative distance the comparison with the closed form measures.
+/// With large feature means T stretches the intercept, and the bound says so honestly.
+struct Certificate {
+    let tolerance: Double
+    let mu: Double
+    let p: Int, k: Int
+    let fitIntercept: Bool
+    private let mean: [Double], inverseScale: [Double]
+    /// ‖T‖₂ for one output (every output has the same map).
+    let transformNorm: Double
+
+    init(tolerance: Double, mu: Double, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?) {
+        self.tolerance = tolerance
+        self.mu = mu
+        self.p = p; self.k = k
+        self.fitIntercept = fitIntercept
+        mean = standardizer?.mean ?? Array(repeating: 0, count: p)
+        inverseScale = standardizer?.scale.map { 1 / $0 } ?? Array(repeating: 1, count: p)
+        // ‖T‖₂² = λmax(TᵀT), by power iteration on vectors of p + 1 entries (no pass over data).
+        var vector = [Double](repeating: 1, count: p + 1), estimate = 1.0
+        let mean = mean, inverse = inverseScale
+        func apply(_ v: [Double]) -> [Double] {
+            // u = T·v: u_j = v_j/σ_j, u_c = v_c − Σ m_j·v_j/σ_j; then Tᵀu.
+            var u = (0 ..< p).map { v[$0] * inverse[$0] }
+            var c = fitIntercept ? v[p] : 0
+            for j in 0 ..< p { c -= mean[j] * u[j] }
+            u.append(fitIntercept ? c : 0)
+            var w = (0 ..< p).map { (u[$0] - mean[$0] * u[p]) * inverse[$0] }
+            w.append(fitIntercept ? u[p] : 0)
+            return w
+        }
+        for _ in 0 ..< 100 {
+            let w = apply(vector)
+            let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { break }
+            let previous = estimate
+            estimate = zip(w, vector).reduce(0) { $0 + $1.0 * $1.1 } / vector.reduce(0) { $0 + $1 * $1 }
+            vector = w.map { $0 / norm }
+            if abs(estimate - previous) <= 1e-6 * estimate { break }
+        }
+        // Power iteration approaches from below: a small margin keeps the bound a bound.
+        transformNorm = (estimate * (1 + 1e-4)).squareRoot()
+    }
+
+    /// ‖T‖·‖g‖/(μ·‖Tθ‖) for parameters θ (descent coordinates) with objective gradient `g`.
+    func relativeDistance(parameters theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>) -> Double {
+        var gradientSquares = 0.0
+        for i in 0 ..< p * k + k { gradientSquares += g[i] * g[i] }
+        var originalSquares = 0.0
+        for o in 0 ..< k {
+            var c = fitIntercept ? theta[p * k + o] : 0
+            for j in 0 ..< p {
+                let w = theta[j * k + o] * inverseScale[j]
+                originalSquares += w * w
+                c -= mean[j] * w
+            }
+            originalSquares += c * c
+        }
+        let distance = transformNorm * gradientSquares.squareRoot() / mu
+        return originalSquares > 0 ? distance / originalSquares.squareRoot() : (distance == 0 ? 0 : .infinity)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Adam (Kingma & Ba, 2015) and AdamW (Loshchilov & Hutter, 2019), as PyTorch writes them:
+///
+///     m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²
+///     θ ← θ − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
+///
+/// AdamW first shrinks the coefficients, θ ← θ·(1 − η·λ) (decoupled weight decay), on the
+/// first `decayedCount` entries only: the intercepts are never decayed, as the L2 penalty never
+/// touches them (PyTorch decays every parameter it is given).
+struct AdamStep: UpdateRule {
+    let count: Int
+    let beta1: Double, beta2: Double, epsilon: Double
+    let weightDecay: Double
+    let decayedCount: Int
+    private let firstMoment: Buffer<Double>, secondMoment: Buffer<Double>
+    /// β₁ᵗ and β₂ᵗ, kept as running products instead of a `pow` per step.
+    private var beta1Power = 1.0, beta2Power = 1.0
+
+    init(count: Int, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double = 0, decayedCount: Int = 0) {
+        self.count = count
+        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decayedCount = decayedCount
+        firstMoment = Buffer(repeating: 0, count: count)
+        secondMoment = Buffer(repeating: 0, count: count)
+    }
+
+    @inline(__always)
+    mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
+        if weightDecay > 0 {
+            let shrink = 1 - rate * weightDecay
+            for i in 0 ..< decayedCount { parameters[i] *= shrink }
+        }
+        beta1Power *= beta1
+        beta2Power *= beta2
+        let m = firstMoment.base, v = secondMoment.base
+        let correction1 = 1 / (1 - beta1Power), correction2 = 1 / (1 - beta2Power)
+        for i in 0 ..< count {
+            let g = gradient[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g * g
+            parameters[i] -= rate * (m[i] * correction1) / ((v[i] * correction2).squareRoot() + epsilon)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Polyak–Ruppert averaging over any rule (scikit-learn's `average`): the rule moves the
+/// iterate as usual, and the reported parameters are the running mean of the iterates since
+/// averaging started, θ̄ ← θ̄ + (θ − θ̄)/t.
+///
+/// For least squares the mean of constant-step SGD iterates converges to the exact optimum at
+/// the statistical rate, where the last iterate stays at a noise floor proportional to the
+/// rate (Bach & Moulines, 2013).
+struct Averaged<Rule: UpdateRule>: UpdateRule {
+    var rule: Rule
+    let count: Int
+    private let average: Buffer<Double>
+    private var averagedSteps = 0
+    private(set) var isAveraging = false
+
+    init(_ rule: Rule, count: Int) {
+        self.rule = rule
+        self.count = count
+        average = Buffer(repeating: 0, count: count)
+    }
+
+    @inline(__always)
+    mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
+        rule.step(parameters, gradient: gradient, rate: rate)
+        guard isAveraging else { return }
+        averagedSteps += 1
+        let weight = 1 / Double(averagedSteps + 1), a = average.base
+        for i in 0 ..< count { a[i] += weight * (parameters[i] - a[i]) }
+    }
+
+    var averagedParameters: UnsafeMutablePointer<Double>? { isAveraging ? average.base : nil }
+
+    mutating func startAveraging(at parameters: UnsafePointer<Double>) {
+        guard !isAveraging else { return }
+        isAveraging = true
+        averagedSteps = 0
+        average.base.update(from: parameters, count: count)
+    }
+}

@@ -1,0 +1,32 @@
+/// Heavy-ball momentum, v ← μ·v + g then θ ← θ − η·v; with Nesterov's correction the step is
+/// θ ← θ − η·(g + μ·v). These are PyTorch's `SGD(momentum:nesterov:)` formulas (dampening 0).
+struct MomentumStep: UpdateRule {
+    let count: Int
+    let momentum: Double
+    let nesterov: Bool
+    private let velocity: Buffer<Double>
+
+    init(count: Int, momentum: Double, nesterov: Bool) {
+        self.count = count
+        self.momentum = momentum
+        self.nesterov = nesterov
+        velocity = Buffer(repeating: 0, count: count)
+    }
+
+    @inline(__always)
+    mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
+        let v = velocity.base, mu = momentum
+        if nesterov {
+            for i in 0 ..< count {
+                let g = gradient[i]
+                v[i] = mu * v[i] + g
+                parameters[i] -= rate * (g + mu * v[i])
+            }
+        } else {
+            for i in 0 ..< count {
+                v[i] = mu * v[i] + gradient[i]
+                parameters[i] -= rate * v[i]
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// One way of turning a gradient into a parameter update, with whatever state it keeps.
+///
+/// Rules see a flat parameter vector and its gradient, nothing of rows or batches: the
+/// ``BatchGradient`` produces the gradient, the trainer picks the rate, the rule moves the
+/// parameters. The vector holds the p×k coefficients (row-major) followed by the k
+/// intercepts; the first ``decayedCount`` entries are the coefficients, which weight decay
+/// touches and the intercepts never do. State lives in ``Buffer``s, freed with the rule.
+protocol UpdateRule {
+    /// θ ← rule(θ, g) with step size `rate`; both vectors hold the rule's parameter count.
+    mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double)
+    /// The parameters to evaluate and report: the running average for ``Averaged``, else nil
+    /// (the iterate itself).
+    var averagedParameters: UnsafeMutablePointer<Double>? { get }
+    /// Starts Polyak–Ruppert averaging at the current iterate (a no-op for rules that do not average).
+    mutating func startAveraging(at parameters: UnsafePointer<Double>)
+}
+
+extension UpdateRule {
+    var averagedParameters: UnsafeMutablePointer<Double>? { nil }
+    mutating func startAveraging(at parameters: UnsafePointer<Double>) {}
+}
+
+/// Plain gradient descent: θ ← θ − η·g.
+struct PlainStep: UpdateRule {
+    let count: Int
+
+    @inline(__always)
+    mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
+        for i in 0 ..< count { parameters[i] -= rate * gradient[i] }
+    }
+}
