@@ -54,7 +54,7 @@ struct Fit: ParsableCommand {
     @Option(help: "Seed of the shuffles and of the test split.") var seed: UInt64 = 0
     @Option(help: "Hold out this fraction of rows as a test set (shuffled by --seed unless --no-shuffle).") var testFraction: Double?
     @Option(help: "Hold out this fraction of the training rows to stop early on their cost.") var validationFraction: Double?
-    @Option(help: "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default 1e-4 and 1e-6; 0 turns both off.")
+    @Option(help: "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default 1e-3 and 1e-6; 0 turns both off.")
     var tolerance: Double?
     @Option(help: "Epochs without improvement before stopping early (or before averaging starts).") var patience: Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false

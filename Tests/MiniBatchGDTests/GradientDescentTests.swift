@@ -55,7 +55,7 @@ import Testing
         var model = LinearRegression()
         let comparison = try model.fitAndCompare(seed.train, using: GradientDescent(
             batchSize: 32, epochs: 30, learningRate: 0.1, standardize: true, shuffle: .everyEpoch(seed: 1),
-            schedule: .inverseScaling(power: 1)))
+            schedule: .inverseScaling(power: 1), earlyStopping: nil))
         #expect(comparison.parameterRelativeDifference < 1e-2)
         #expect(comparison.run.history.learningRates.last! == 0.1 / 30)
     }

@@ -91,6 +91,80 @@ import Testing
         #expect(try String(contentsOfFile: folder + "/out.csv", encoding: .utf8) == predicted.stdout)
     }
 
+    /// Two nearly equal columns: the standardized design has κ² of about 10⁶.
+    static func illConditionedCSV(rows: Int = 300) -> String {
+        var text = "a,b,c,y\n"
+        for i in 0 ..< rows {
+            let a = Double((i * 37) % 101) / 50 - 1, c = Double((i * 11) % 23) / 11 - 1
+            let b = a + 1e-3 * (Double((i * 7) % 13) / 6 - 1)
+            text += "\(a),\(b),\(c),\(2 + 3 * a - b + 0.5 * c + 0.01 * Double(i % 5))\n"
+        }
+        return text
+    }
+
+    @Test func defaultsNeverDivergeAndEndWithAVerdict() throws {
+        let folder = try scratchFolder()
+        // Well conditioned: the defaults reach the closed form by themselves.
+        let easy = try write(houseLikeCSV(rows: 200).text, to: folder + "/easy.csv")
+        let converged = try mbgd("fit", easy, "--json")
+        #expect(converged.status == 0, "\(converged.stderr)")
+        let json = try converged.json
+        let closed = try #require(json["closedForm"] as? [String: Any])
+        #expect((closed["relativeDifference"] as? Double ?? 1) < 1e-2)
+        #expect((json["verdict"] as? String)?.hasPrefix("converged") == true)
+        let training = try #require(json["training"] as? [String: Any])
+        #expect(training["optimizer"] as? String == "sgd" && training["learningRateSource"] as? String == "automatic")
+        #expect(training["standardized"] as? Bool == true)
+        for key in ["learningRate", "smoothness", "conditionNumber", "predictedEpochs", "epochBudget"] {
+            #expect((training[key] as? Double ?? Double(training[key] as? Int ?? -1)) > 0, "\(key)")
+        }
+        // Ill conditioned: exit 0, the gap printed, and a verdict that says what would get there.
+        let hard = try write(Self.illConditionedCSV(rows: 50), to: folder + "/hard.csv")
+        let run = try mbgd("fit", hard)
+        #expect(run.status == 0, "\(run.stderr)")
+        let verdict = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("Verdict: ") })
+        #expect(verdict.contains("not converged") && verdict.contains("κ = ") && verdict.contains("more epochs")
+            && verdict.contains("mbgd solve"), "\(verdict)")
+        #expect(run.stdout.contains("Gap: parameters differ by"))
+    }
+
+    @Test func fullBatchNesterovWithTheAutomaticRateReachesTheClosedForm() throws {
+        let folder = try scratchFolder()
+        let path = try write(houseLikeCSV(rows: 100).text, to: folder + "/data.csv")
+        let run = try mbgd("fit", path, "--batch-size", "full", "--optimizer", "nesterov", "--tolerance", "0", "--epochs", "20000", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        #expect(((json["closedForm"] as? [String: Any])?["relativeDifference"] as? Double ?? 1) < 1e-6)
+        let training = try #require(json["training"] as? [String: Any])
+        #expect(training["optimizer"] as? String == "nesterov")
+        #expect((training["momentum"] as? Double ?? 0) > 0)
+    }
+
+    @Test func everyOptimizerAndScheduleRunsFromTheCommandLine() throws {
+        let folder = try scratchFolder()
+        let path = try write(houseLikeCSV(rows: 120).text, to: folder + "/data.csv")
+        for optimizer in ["sgd", "momentum", "nesterov", "adam", "adamw", "adagrad", "rmsprop"] {
+            for schedule in ["constant", "inverse-scaling", "step", "cosine", "plateau"] {
+                let run = try mbgd("fit", path, "--optimizer", optimizer, "--schedule", schedule, "--warmup", "5", "--epochs", "20", "--json")
+                #expect(run.status == 0, "\(optimizer) \(schedule): \(run.stderr)")
+                let training = try run.json["training"] as? [String: Any]
+                #expect(training?["optimizer"] as? String == optimizer && training?["schedule"] as? String == schedule)
+            }
+        }
+        let averaged = try mbgd("fit", path, "--average", "--learning-rate", "0.05", "--epochs", "5", "--json")
+        #expect(((try averaged.json["training"] as? [String: Any])?["averaging"] as? String) == "fromStart")
+        #expect(((try averaged.json["training"] as? [String: Any])?["learningRateSource"] as? String) == "given")
+    }
+
+    @Test func aBatchLargerThanTheDataTrainsAsOneBatchWithANote() throws {
+        let folder = try scratchFolder()
+        let path = try write(houseLikeCSV(rows: 16).text, to: folder + "/small.csv")
+        let run = try mbgd("fit", path, "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "mbgd: note: batch size 32 exceeds the 16 training rows: all rows form one batch (full-batch descent) (as --batch-size full)\n")
+        #expect(((try run.json["training"] as? [String: Any])?["batchSize"] as? Int) == 16)
+    }
+
     @Test func severalTargetsAndNPYInput() throws {
         let folder = try scratchFolder()
         var text = "a,b,y1,y2\n"

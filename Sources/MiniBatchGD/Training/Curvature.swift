@@ -103,7 +103,7 @@ public struct Curvature: Equatable, Sendable {
     /// λmax(H) by power iteration on H·v = Ãᵀ(Ã·v)/n + λ·v, two passes over X per iteration,
     /// stopping when the estimate changes by less than 1e-4 (relative). Power iteration
     /// approaches λmax from below, so the result is raised by that margin.
-    private static func powerIteration(_ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double) -> Double {
+    static func powerIteration(_ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double) -> Double {
         let n = data.rows, p = data.featureCount
         let gradient = BatchGradient(features: p, outputs: 1, fitIntercept: fitIntercept,
                                      standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,

@@ -186,7 +186,7 @@ public struct EarlyStopping: Equatable, Sendable {
     /// The certified relative distance to the optimum at which to stop (nil or 0: off).
     public var parameterTolerance: Double?
 
-    public init(tolerance: Double = 1e-6, patience: Int = 5, validationFraction: Double? = nil, parameterTolerance: Double? = 1e-4) {
+    public init(tolerance: Double = 1e-6, patience: Int = 5, validationFraction: Double? = nil, parameterTolerance: Double? = 1e-3) {
         self.tolerance = tolerance
         self.patience = patience
         self.validationFraction = validationFraction

@@ -55,7 +55,7 @@ struct Trainer {
         let curvature = needsCurvature
             ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty) : nil
         let spreads = Self.spreads(train, standardizer: standardizer)
-        let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : 1e-4
+        let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
         let choice = LearningRateChoice(config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
                                         targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance)
         let epochs = config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
