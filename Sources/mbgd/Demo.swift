@@ -29,11 +29,11 @@ struct Demo: ParsableCommand {
         let articleTest = try article.evaluate(data.test)
         let exact = try LeastSquares.solve(data.train, method: .auto)
         var model = LinearRegression()
-        let corrected = GradientDescent(batchSize: 32, epochs: 40, learningRate: 0.1, standardize: true,
-                                        shuffle: .everyEpoch(seed: 1), schedule: .inverseScaling(power: 1))
+        // Every default: standardized, shuffled, step size from the curvature, averaging, certified stop.
+        let corrected = GradientDescent(shuffle: .everyEpoch(seed: 1))
         let comparison = try model.fitAndCompare(data.train, using: corrected)
         let correctedTest = try model.evaluate(data.test)
-        var sweep = GradientDescent(epochs: 5, learningRate: 0.1, standardize: true, recordsBatchCosts: false)
+        var sweep = GradientDescent(epochs: 5, averaging: .none, earlyStopping: nil, recordsBatchCosts: false)
         sweep.shuffle = .everyEpoch(seed: 1)
         let throughput = try BatchSizeSweep.run(data.train, batchSizes: Self.sweepSizes, configuration: sweep)
         let gap = relativeGap(article.parameters!, exact.parameters)
@@ -54,7 +54,7 @@ struct Demo: ParsableCommand {
                 return (Double(epochs), cost - optimum)
             }
             costs.series = [.init(name: "article (sum, lr 0.001, in order)", points: articleExcess, markers: true),
-                            .init(name: "corrected (mean, standardized, shuffled, η = 0.1/epoch)",
+                            .init(name: "defaults (mean, standardized, shuffled, automatic rate, averaged)",
                                   points: comparison.run.history.epochCosts.enumerated().map { (Double($0 + 1), $1 - optimum) }, markers: true)]
             try costs.write(to: folder + "/article-vs-corrected.svg")
             var speed = SVGPlot(title: "Training throughput against batch size (seed data)", xLabel: "batch size (log)",
@@ -93,21 +93,23 @@ struct Demo: ParsableCommand {
         coefficient \(p(exact.coefficients[0, 0])) ± \(p(exact.statistics.standardErrors![0, 0]))   R² \(Format.number(exact.statistics.rSquared[0], digits: 4))
            The article's parameters are \(Format.number(gap, digits: 3)) away (relative): 3 epochs at that rate have not converged.
 
-        3. Mini-batch descent done right: mean gradient, standardized, shuffled, η = 0.1/epoch, 40 epochs
+        3. Mini-batch descent done right, every option at its default: mean gradient, standardized, shuffled,
+           step size \(Format.number(comparison.run.learningRateChoice.learningRate, digits: 3)) from the curvature (1/L(32), L = \(Format.number(comparison.run.learningRateChoice.curvature?.smoothness ?? .nan, digits: 3))), \
+        averaged from epoch \(comparison.run.history.averagingStartEpoch.map(String.init) ?? "–"), \(comparison.run.history.epochsRun) epochs (\(comparison.run.history.stopReason.rawValue))
            bias \(p(model.intercept[0]))   coefficient \(p(model.coefficients[0, 0]))   test MAE \(p(correctedTest.meanAbsoluteError))
            \(Format.number(comparison.parameterRelativeDifference, digits: 3)) from the exact solution (relative); \
         cost \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum
 
         4. Throughput of one training epoch (median of 5; OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads)
         """)
-        var table = Table(["batch size", "samples/s", "ms per epoch", "cost after 5 epochs"])
+        var table = Table(["batch size", "learning rate", "samples/s", "ms per epoch", "cost after 5 epochs"])
         for result in throughput {
-            table.add([String(result.batchSize), Format.rate(result.samplesPerSecond), String(format: "%.3f", 1000 * result.secondsPerEpoch),
+            table.add([String(result.batchSize), Format.number(result.learningRate, digits: 3), Format.rate(result.samplesPerSecond), String(format: "%.3f", 1000 * result.secondsPerEpoch),
                        Format.number(result.finalCost, digits: 6)])
         }
         print(table.render(indent: "   "))
         print("   The exact optimum's cost is \(Format.number(comparison.referenceCost, digits: 6)). Small batches take many noisy steps per epoch,")
-        print("   the full batch one exact step; one learning rate serves every size because the gradient is a mean.")
+        print("   the full batch one exact step; each size takes the step its own curvature allows, 1/L(b).")
         if !plots.isEmpty { print("\nPlots: \(plots.joined(separator: ", "))") }
     }
 

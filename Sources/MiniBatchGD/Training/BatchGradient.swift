@@ -26,10 +26,13 @@ final class BatchGradient {
     /// Rows per block of a whole-data evaluation (fits the residual scratch).
     let evaluationRows: Int
     let standardizes: Bool
-    private let mean: Buffer<Double>, inverseScale: Buffer<Double>
-    private let rawParameters: Buffer<Double>
-    private let residual: Buffer<Double>
-    private let costPerOutput: Buffer<Double>
+    // Owners of the scratch memory, and raw views of it: the per-batch calls touch raw
+    // pointers only, so the batch loop does no reference counting.
+    private let owners: [Buffer<Double>]
+    private let mean: UnsafeMutablePointer<Double>, inverseScale: UnsafeMutablePointer<Double>
+    private let rawParameters: UnsafeMutablePointer<Double>
+    private let residual: UnsafeMutablePointer<Double>
+    private let costPerOutput: UnsafeMutablePointer<Double>
     /// Original-unit weights W and offsets c of the last ``prepare(_:)``.
     private var weights: UnsafePointer<Double>
     private var offset: UnsafePointer<Double>
@@ -46,14 +49,16 @@ final class BatchGradient {
         fused = kernel.usesFused(features: p, outputs: k, batchRows: batchRows)
         blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
         evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(evaluationLimit, 4096))
-        residual = Buffer(repeating: 0, count: evaluationRows * k)
-        costPerOutput = Buffer(repeating: 0, count: k)
         standardizes = standardizer != nil
-        mean = Buffer(standardizer?.mean ?? [])
-        inverseScale = Buffer(standardizer?.scale.map { 1 / $0 } ?? [])
-        rawParameters = Buffer(repeating: 0, count: parameterCount)
-        weights = UnsafePointer(rawParameters.base)
-        offset = UnsafePointer(rawParameters.base + p * k)
+        let owners = [Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
+                      Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
+                      Buffer(repeating: 0, count: parameterCount)]
+        self.owners = owners
+        residual = owners[0].base; costPerOutput = owners[1].base
+        mean = owners[2].base; inverseScale = owners[3].base
+        rawParameters = owners[4].base
+        weights = UnsafePointer(rawParameters)
+        offset = UnsafePointer(rawParameters + p * k)
     }
 
     /// Takes the parameters θ (descent coordinates) that the next evaluations use.
@@ -64,10 +69,10 @@ final class BatchGradient {
             offset = parameters + p * k
             return
         }
-        let raw = rawParameters.base, c = raw + p * k
+        let raw = rawParameters, c = raw + p * k
         for o in 0 ..< k { c[o] = parameters[p * k + o] }
         for j in 0 ..< p {
-            let inverse = inverseScale.base[j], m = mean.base[j]
+            let inverse = inverseScale[j], m = mean[j]
             for o in 0 ..< k {
                 let value = parameters[j * k + o] * inverse
                 raw[j * k + o] = value
@@ -96,7 +101,7 @@ final class BatchGradient {
         }
         var halfSquares = 0.0
         var start = 0
-        let r = residual.base
+        let r = residual
         while start < rows {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
             LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: r)
@@ -115,7 +120,7 @@ final class BatchGradient {
         let offsetGradient = gradient + p * k
         if standardizes {
             for j in 0 ..< p {
-                let inverse = inverseScale.base[j], m = mean.base[j]
+                let inverse = inverseScale[j], m = mean[j]
                 for o in 0 ..< k { gradient[j * k + o] = (gradient[j * k + o] - m * offsetGradient[o]) * inverse }
             }
         }
@@ -125,11 +130,11 @@ final class BatchGradient {
     /// ½‖r‖² over `rows` rows at the prepared parameters, summed over outputs (one BLAS-2 pass
     /// per block through the residual scratch).
     func halfSquaredResiduals(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int) -> Double {
-        costPerOutput.fill(0)
+        costPerOutput.update(repeating: 0, count: k)
         LinearKernel.halfSquaredResiduals(rows: rows, p: p, k: k, x: x, y: y, weights: weights, offset: offset,
-                                          scratch: residual.base, scratchRows: evaluationRows, into: costPerOutput.base)
+                                          scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
         var total = 0.0
-        for o in 0 ..< k { total += costPerOutput.base[o] }
+        for o in 0 ..< k { total += costPerOutput[o] }
         return total
     }
 

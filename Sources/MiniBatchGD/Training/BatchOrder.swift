@@ -2,87 +2,91 @@
 ///
 /// Rows in order, and block-shuffled batches (runs of rows), are handed out in place; a
 /// row-shuffled batch is gathered into one reused buffer. Every mode visits every row exactly
-/// once per epoch. All memory is allocated once per fit.
+/// once per epoch. All memory is allocated once per fit; the per-batch calls touch raw pointers
+/// only (no reference counting in the batch loop).
 final class BatchOrder {
     let rows: Int, p: Int, k: Int
     let batches: Batches
+    /// Whether a batch may be several runs of rows (block shuffling).
+    let shufflesBlocks: Bool
     private var generator: RandomSource?
-    /// The row permutation and gather buffers, present when single rows are shuffled.
-    private let order: Buffer<Int>?
-    private let gatheredX: Buffer<Double>?, gatheredY: Buffer<Double>?
-    /// The block order and walker, present when blocks of rows are shuffled.
-    private let blockOrder: Buffer<Int>?
-    private var cursor: BlockCursor?
+    // Owners of the permutation, gather and block-order memory, and raw views of them.
+    private let owners: [AnyObject]
+    private let order: UnsafeMutablePointer<Int>?
+    private let gatheredX: UnsafeMutablePointer<Double>?, gatheredY: UnsafeMutablePointer<Double>?
+    private let blockOrder: UnsafeMutablePointer<Int>?
+    private let blockCount: Int
+    private var cursor: BlockCursor
 
     init(rows: Int, features p: Int, outputs k: Int, batches: Batches, shuffle: Shuffle) {
         self.rows = rows; self.p = p; self.k = k
         self.batches = batches
         let shuffles = shuffle.seed != nil && batches.count > 1
         generator = shuffles ? shuffle.seed.map { RandomSource(seed: $0) } : nil
-        if shuffles, case let .blocks(_, blockRows) = shuffle {
-            let walker = BlockCursor(rows: rows, blockRows: blockRows)
-            let blocks = Buffer<Int>(repeating: 0, count: walker.blocks)
-            for i in 0 ..< walker.blocks { blocks.base[i] = i }
-            blockOrder = blocks
-            cursor = walker
+        var blockRows: Int?
+        if shuffles, case let .blocks(_, size) = shuffle { blockRows = size }
+        shufflesBlocks = blockRows != nil
+        cursor = BlockCursor(rows: rows, blockRows: blockRows ?? Swift.max(rows, 1))
+        if shufflesBlocks {
+            let blocks = Buffer<Int>(repeating: 0, count: cursor.blocks)
+            for i in 0 ..< cursor.blocks { blocks.base[i] = i }
+            blockOrder = blocks.base
+            blockCount = cursor.blocks
+            owners = [blocks]
             order = nil; gatheredX = nil; gatheredY = nil
         } else if shuffles {
             let permutation = Buffer<Int>(repeating: 0, count: rows)
             for i in 0 ..< rows { permutation.base[i] = i }
-            order = permutation
-            gatheredX = Buffer(repeating: 0, count: batches.size * p)
-            gatheredY = Buffer(repeating: 0, count: batches.size * k)
-            blockOrder = nil; cursor = nil
+            let x = Buffer<Double>(repeating: 0, count: batches.size * p), y = Buffer<Double>(repeating: 0, count: batches.size * k)
+            order = permutation.base; gatheredX = x.base; gatheredY = y.base
+            owners = [permutation, x, y]
+            blockOrder = nil; blockCount = 0
         } else {
-            order = nil; gatheredX = nil; gatheredY = nil; blockOrder = nil; cursor = nil
+            order = nil; gatheredX = nil; gatheredY = nil; blockOrder = nil; blockCount = 0
+            owners = []
         }
     }
 
     /// Draws this epoch's order.
     func startEpoch() {
         guard var g = generator else { return }
-        if let order { g.shuffle(UnsafeMutableBufferPointer(start: order.base, count: rows)) }
-        if let blockOrder { g.shuffle(UnsafeMutableBufferPointer(start: blockOrder.base, count: blockOrder.count)) }
+        if let order { g.shuffle(UnsafeMutableBufferPointer(start: order, count: rows)) }
+        if let blockOrder { g.shuffle(UnsafeMutableBufferPointer(start: blockOrder, count: blockCount)) }
         generator = g
-        cursor?.reset()
+        cursor.reset()
     }
 
-    /// Calls `body(x, y, rowCount, isFirstRun)` for each contiguous run of rows making up the
-    /// batch `range` (one run unless blocks are shuffled). Batches must be taken in order.
+    /// The rows of batch `range` as one contiguous run: in place, or gathered by this epoch's
+    /// permutation. Not for block shuffling (see ``nextRun(remaining:)``).
     @inline(__always)
-    func forEachRun(of range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                    _ body: (UnsafePointer<Double>, UnsafePointer<Double>, Int, Bool) -> Void) {
-        if let blockOrder {
-            var first = true
-            cursor!.take(range.count, order: blockOrder.base) { start, count in
-                body(x + start * p, y + start * k, count, first)
-                first = false
-            }
-        } else if let order, let gatheredX, let gatheredY {
-            gather(range, order: order.base, x: x, y: y, into: gatheredX.base, gatheredY.base)
-            body(gatheredX.base, gatheredY.base, range.count, true)
-        } else {
-            body(x + range.lowerBound * p, y + range.lowerBound * k, range.count, true)
-        }
-    }
-
-    @inline(__always)
-    private func gather(_ range: Range<Int>, order: UnsafePointer<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                        into gx: UnsafeMutablePointer<Double>, _ gy: UnsafeMutablePointer<Double>) {
+    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> (x: UnsafePointer<Double>, y: UnsafePointer<Double>) {
+        guard let order, let gatheredX, let gatheredY else { return (x + range.lowerBound * p, y + range.lowerBound * k) }
         // Narrow rows are copied element by element: a memmove call per row would cost more than the row.
         if p <= 16 && k == 1 {
-            for (slot, position) in range.enumerated() {
+            var slot = 0
+            for position in range {
                 let row = order[position]
-                let source = x + row * p, target = gx + slot * p
+                let source = x + row * p, target = gatheredX + slot * p
                 for j in 0 ..< p { target[j] = source[j] }
-                gy[slot] = y[row]
+                gatheredY[slot] = y[row]
+                slot += 1
             }
         } else {
-            for (slot, position) in range.enumerated() {
+            var slot = 0
+            for position in range {
                 let row = order[position]
-                (gx + slot * p).update(from: x + row * p, count: p)
-                (gy + slot * k).update(from: y + row * k, count: k)
+                (gatheredX + slot * p).update(from: x + row * p, count: p)
+                (gatheredY + slot * k).update(from: y + row * k, count: k)
+                slot += 1
             }
         }
+        return (UnsafePointer(gatheredX), UnsafePointer(gatheredY))
+    }
+
+    /// With block shuffling: the next contiguous run (first row, row count) of a batch that
+    /// still needs `remaining` rows. Batches must be taken in order.
+    @inline(__always)
+    func nextRun(remaining: Int) -> (start: Int, count: Int) {
+        cursor.nextRun(remaining: remaining, order: blockOrder!)
     }
 }

@@ -67,22 +67,29 @@ struct BlockCursor {
         offset = 0
     }
 
-    /// Calls `body(firstRow, rowCount)` for each run making up the next `count` rows, where
-    /// `order` lists the block indices in this epoch's order.
+    /// The next run of rows (first row, row count) of a batch that still needs `remaining`
+    /// rows, where `order` lists the block indices in this epoch's order.
     @inline(__always)
+    mutating func nextRun(remaining: Int, order: UnsafePointer<Int>) -> (start: Int, count: Int) {
+        let block = order[position]
+        let size = Swift.min(blockRows, rows - block * blockRows)
+        let length = Swift.min(size - offset, remaining)
+        let start = block * blockRows + offset
+        offset += length
+        if offset == size {
+            position += 1
+            offset = 0
+        }
+        return (start, length)
+    }
+
+    /// Calls `body(firstRow, rowCount)` for each run making up the next `count` rows.
     mutating func take(_ count: Int, order: UnsafePointer<Int>, _ body: (Int, Int) -> Void) {
         var remaining = count
         while remaining > 0 {
-            let block = order[position]
-            let size = Swift.min(blockRows, rows - block * blockRows)
-            let length = Swift.min(size - offset, remaining)
-            body(block * blockRows + offset, length)
-            offset += length
-            remaining -= length
-            if offset == size {
-                position += 1
-                offset = 0
-            }
+            let run = nextRun(remaining: remaining, order: order)
+            body(run.start, run.count)
+            remaining -= run.count
         }
     }
 }

@@ -184,7 +184,7 @@ private struct Loop {
                                               validation: Dataset?, history: inout History) throws {
         let config = configuration
         let p = gradient.p, k = gradient.k, d = gradient.parameterCount
-        let g = Buffer<Double>(repeating: 0, count: d)
+        let gradientBuffer = Buffer<Double>(repeating: 0, count: d)
         let fullGradient = Buffer<Double>(repeating: 0, count: d)
         var schedule = RateSchedule(config.schedule, initial: rate, warmupSteps: config.warmupSteps,
                                     totalSteps: epochs.multipliedReportingOverflow(by: batches.count).overflow ? .max : epochs * batches.count)
@@ -200,34 +200,51 @@ private struct Loop {
         zeroCost *= config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
 
+        // The batch loop reads locals only: no class property loads, no closures.
+        let gradient = self.gradient, order = self.order, batches = self.batches
+        let g = gradientBuffer.base, weightCount = p * k
+        let recordsBatchCosts = config.recordsBatchCosts, reduction = config.reduction
         var step = 0
         for epoch in 1 ... epochs {
             if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
             let epochStart = ContinuousClock.now
             let epochRate = schedule.rate(epoch: epoch, step: step)
+            let perStep = schedule.changesWithinEpochs
             history.learningRates.append(epochRate)
             order.startEpoch()
-            for (index, range) in batches.enumerated() {
+            for index in 0 ..< batches.count {
                 // A long epoch (a million stochastic steps) must still stop promptly.
                 if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
-                let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
+                let range = batches[index]
+                let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate
                 let b = range.count
-                let scale = config.reduction.scale(rows: b)
+                let scale = reduction.scale(rows: b)
                 gradient.prepare(theta)
-                var halfSquares = 0.0
-                order.forEachRun(of: range, x: x, y: y) { xb, yb, count, first in
-                    halfSquares += gradient.addRows(x: xb, y: yb, count: count, alpha: scale, into: g.base, accumulate: !first)
+                var halfSquares: Double
+                if order.shufflesBlocks {
+                    // Shuffled blocks: the batch is a few contiguous runs, trained on in place.
+                    var remaining = b
+                    halfSquares = 0
+                    while remaining > 0 {
+                        let run = order.nextRun(remaining: remaining)
+                        halfSquares += gradient.addRows(x: x + run.start * p, y: y + run.start * k, count: run.count, alpha: scale,
+                                                        into: g, accumulate: remaining != b)
+                        remaining -= run.count
+                    }
+                } else {
+                    let rows = order.batch(range, x: x, y: y)
+                    halfSquares = gradient.addRows(x: rows.x, y: rows.y, count: b, alpha: scale, into: g, accumulate: false)
                 }
                 let cost = scale * halfSquares
                 guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
-                if config.recordsBatchCosts { history.batchCosts.append(cost) }
-                gradient.finish(g.base)
+                if recordsBatchCosts { history.batchCosts.append(cost) }
+                gradient.finish(g)
                 if penalty > 0 {
                     // The batch's share of λ/2·‖W‖², in the reduction's units.
-                    let lambda = config.reduction == .mean ? penalty : penalty * Double(b)
-                    for i in 0 ..< p * k { g.base[i] += lambda * theta[i] }
+                    let lambda = reduction == .mean ? penalty : penalty * Double(b)
+                    for i in 0 ..< weightCount { g[i] += lambda * theta[i] }
                 }
-                rule.step(theta, gradient: g.base, rate: stepRate)
+                rule.step(theta, gradient: g, rate: stepRate)
                 step &+= 1
             }
             let trainingSeconds = (ContinuousClock.now - epochStart) / .seconds(1)

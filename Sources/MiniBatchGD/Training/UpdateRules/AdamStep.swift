@@ -14,6 +14,8 @@ struct AdamStep: UpdateRule {
     let weightDecay: Double
     let decayedCount: Int
     private let firstMoment: Buffer<Double>, secondMoment: Buffer<Double>
+    /// The moments' elements, read without reference counting in the batch loop.
+    private let m: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>
     /// β₁ᵗ and β₂ᵗ, kept as running products instead of a `pow` per step.
     private var beta1Power = 1.0, beta2Power = 1.0
 
@@ -24,6 +26,8 @@ struct AdamStep: UpdateRule {
         self.decayedCount = decayedCount
         firstMoment = Buffer(repeating: 0, count: count)
         secondMoment = Buffer(repeating: 0, count: count)
+        m = firstMoment.base
+        v = secondMoment.base
     }
 
     @inline(__always)
@@ -34,7 +38,6 @@ struct AdamStep: UpdateRule {
         }
         beta1Power *= beta1
         beta2Power *= beta2
-        let m = firstMoment.base, v = secondMoment.base
         let correction1 = 1 / (1 - beta1Power), correction2 = 1 / (1 - beta2Power)
         for i in 0 ..< count {
             let g = gradient[i]

@@ -9,6 +9,8 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
     var rule: Rule
     let count: Int
     private let average: Buffer<Double>
+    /// The average's elements, read without reference counting in the batch loop.
+    private let mean: UnsafeMutablePointer<Double>
     private var averagedSteps = 0
     private(set) var isAveraging = false
 
@@ -16,6 +18,7 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         self.rule = rule
         self.count = count
         average = Buffer(repeating: 0, count: count)
+        mean = average.base
     }
 
     @inline(__always)
@@ -23,16 +26,16 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         rule.step(parameters, gradient: gradient, rate: rate)
         guard isAveraging else { return }
         averagedSteps += 1
-        let weight = 1 / Double(averagedSteps + 1), a = average.base
+        let weight = 1 / Double(averagedSteps + 1), a = mean
         for i in 0 ..< count { a[i] += weight * (parameters[i] - a[i]) }
     }
 
-    var averagedParameters: UnsafeMutablePointer<Double>? { isAveraging ? average.base : nil }
+    var averagedParameters: UnsafeMutablePointer<Double>? { isAveraging ? mean : nil }
 
     mutating func startAveraging(at parameters: UnsafePointer<Double>) {
         guard !isAveraging else { return }
         isAveraging = true
         averagedSteps = 0
-        average.base.update(from: parameters, count: count)
+        mean.update(from: parameters, count: count)
     }
 }

@@ -5,17 +5,20 @@ struct MomentumStep: UpdateRule {
     let momentum: Double
     let nesterov: Bool
     private let velocity: Buffer<Double>
+    /// The velocity's elements, read without reference counting in the batch loop.
+    private let state: UnsafeMutablePointer<Double>
 
     init(count: Int, momentum: Double, nesterov: Bool) {
         self.count = count
         self.momentum = momentum
         self.nesterov = nesterov
         velocity = Buffer(repeating: 0, count: count)
+        state = velocity.base
     }
 
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
-        let v = velocity.base, mu = momentum
+        let v = state, mu = momentum
         if nesterov {
             for i in 0 ..< count {
                 let g = gradient[i]

@@ -4,17 +4,20 @@ struct RMSpropStep: UpdateRule {
     let count: Int
     let alpha: Double, epsilon: Double
     private let squareAverage: Buffer<Double>
+    /// The squares' average's elements, read without reference counting in the batch loop.
+    private let state: UnsafeMutablePointer<Double>
 
     init(count: Int, alpha: Double, epsilon: Double) {
         self.count = count
         self.alpha = alpha
         self.epsilon = epsilon
         squareAverage = Buffer(repeating: 0, count: count)
+        state = squareAverage.base
     }
 
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
-        let v = squareAverage.base
+        let v = state
         for i in 0 ..< count {
             let g = gradient[i]
             v[i] = alpha * v[i] + (1 - alpha) * g * g
