@@ -259,10 +259,12 @@ struct Fit: ParsableCommand {
             var line = "  curvature: L = \(Format.number(curvature.smoothness, digits: 4))"
             if let mu = curvature.strongConvexity { line += ", μ = \(Format.number(mu, digits: 4)), κ = \(Format.number(curvature.conditionNumber!, digits: 4))" }
             line += ", largest row \(Format.number(curvature.largestRowCurvature, digits: 4))"
-            if let predicted = choice.predictedEpochs {
-                line += "; predicted \(predicted) epoch\(predicted == 1 ? "" : "s") to \(Format.number(choice.predictionTolerance, digits: 2)), ran \(history.epochsRun)"
-            }
             lines.append(line)
+        }
+        if let predicted = choice.predictedEpochs {
+            let noise = run.batchesPerEpoch > 1 ? " (mini-batch noise comes on top; averaging removes it)" : ""
+            lines.append("  epochs: ran \(history.epochsRun); the contraction alone predicts \(predicted) to reach "
+                + "\(Format.number(choice.predictionTolerance, digits: 2)) (relative)\(noise)")
         }
         if run.trainingRows < train.rows { lines.append("  \(train.rows - run.trainingRows) training rows held out for early stopping") }
         lines.append("  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(config.reduction == .mean ? "½·mean" : "½·sum") of squared residuals)")

@@ -2,13 +2,16 @@
 // against a baseline in the same process and the same iteration, so every figure is also a
 // ratio that survives a noisy machine:
 // - "% of C": our epoch against the identical loop in C over raw pointers (CBaseline);
+// - "% of fused C" (one output): against the naive fused loop in C, no BLAS: the fixed cost
+//   of a step at small batches;
+// - "% of plain step": the plain SGD update against another rule's, on the same parameters;
 // - "% of bandwidth": a read pass over the same matrix divided by our epoch: 100 % means the
 //   epoch runs at the speed of reading X once;
 // - "% of unshuffled": the in-order epoch divided by the shuffled one.
 import Benchmark
 import CBaseline
 import Foundation
-import MiniBatchGD
+@_spi(Benchmarking) import MiniBatchGD
 
 // Built once, on first use.
 let seedData = try! Dataset.seedArticle(seed: 0).train                        // 7200 × 1
@@ -24,6 +27,8 @@ let batchSizes: [BatchSize] = [1, 8, 32, 128, 512, 2048, .full]
 
 let samplesPerSecond = BenchmarkMetric.custom("samples/s", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfC = BenchmarkMetric.custom("% of C", polarity: .prefersLarger, useScalingFactor: false)
+let percentOfFusedC = BenchmarkMetric.custom("% of fused C", polarity: .prefersLarger, useScalingFactor: false)
+let percentOfPlainStep = BenchmarkMetric.custom("% of plain step", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfBandwidth = BenchmarkMetric.custom("% of bandwidth", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfUnshuffled = BenchmarkMetric.custom("% of unshuffled", polarity: .prefersLarger, useScalingFactor: false)
 let readsOfX = BenchmarkMetric.custom("time in reads of X (%)", polarity: .prefersSmaller, useScalingFactor: false)
@@ -32,10 +37,13 @@ let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger
 final class Seconds: @unchecked Sendable { var value = 0.0 }
 
 /// One epoch of ours; returns the seconds of its batch updates (the cost evaluation excluded).
-func ourEpoch(_ data: Dataset, _ size: BatchSize, shuffle: Shuffle, benchmark: Benchmark?) -> Double {
+/// Original units, a fixed rate, no averaging or early stopping: the loop the C baselines run.
+func ourEpoch(_ data: Dataset, _ size: BatchSize, shuffle: Shuffle, optimizer: Optimizer = .sgd, epochs: Int = 1,
+              benchmark: Benchmark?) -> Double {
     let seconds = Seconds()
     var model = LinearRegression()
-    let config = GradientDescent(batchSize: size, epochs: 1, learningRate: 0.001, shuffle: shuffle, recordsBatchCosts: false)
+    let config = GradientDescent(batchSize: size, epochs: epochs, learningRate: 0.001, optimizer: optimizer, averaging: .none,
+                                 standardize: false, shuffle: shuffle, earlyStopping: nil, recordsBatchCosts: false)
     benchmark?.startMeasurement()
     try! model.fit(data, using: config) { seconds.value = $0.trainingSeconds }
     benchmark?.stopMeasurement()
@@ -58,6 +66,17 @@ func cEpoch(_ data: Dataset, _ size: BatchSize) -> Double {
     return b * p * k < 1 << 16 ? BLASThreads.singleThreaded(run) : run()
 }
 
+/// The naive fused C loop on the same data (one output).
+func fusedCEpoch(_ data: Dataset, _ size: BatchSize) -> Double {
+    let n = data.rows, p = data.featureCount, b = size == .full ? n : { if case let .rows(r) = size { r } else { n } }()
+    var theta = [Double](repeating: 0, count: p), bias = 0.0, g = [Double](repeating: 0, count: p)
+    return data.features.elements.withUnsafeBufferPointer { x in
+        data.targets.elements.withUnsafeBufferPointer { y in
+            baseline_fused_epoch(x.baseAddress!, y.baseAddress!, n, p, b, &theta, &bias, 0.001, &g)
+        }
+    }
+}
+
 func readPass(_ data: Dataset) -> Double {
     var sink = 0.0
     let seconds = data.features.elements.withUnsafeBufferPointer { read_pass($0.baseAddress!, $0.count, &sink) }
@@ -68,7 +87,7 @@ func readPass(_ data: Dataset) -> Double {
 let benchmarks: @Sendable () -> Void = {
     let tags = ["openblas": "\(BLASThreads.coreName), \(BLASThreads.current) threads"]
     let training = Benchmark.Configuration(
-        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, samplesPerSecond, percentOfC, percentOfBandwidth],
+        metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, samplesPerSecond, percentOfC, percentOfFusedC, percentOfBandwidth],
         tags: tags, warmupIterations: 1, maxDuration: .seconds(2), maxIterations: 9)
 
     for (name, data) in workloads {
@@ -80,6 +99,7 @@ let benchmarks: @Sendable () -> Void = {
                 let read = readPass(data)
                 benchmark.measurement(samplesPerSecond, Int(Double(data.rows) / ours))
                 benchmark.measurement(percentOfC, Int((100 * c / ours).rounded()))
+                if data.outputCount == 1 { benchmark.measurement(percentOfFusedC, Int((100 * fusedCEpoch(data, size) / ours).rounded())) }
                 benchmark.measurement(percentOfBandwidth, Int((100 * read / ours).rounded()))
             }
         }
@@ -97,6 +117,33 @@ let benchmarks: @Sendable () -> Void = {
                     benchmark.measurement(samplesPerSecond, Int(Double(data.rows) / shuffledSeconds))
                     benchmark.measurement(percentOfUnshuffled, Int((100 * inOrder / shuffledSeconds).rounded()))
                 }
+            }
+        }
+    }
+
+    // The update step alone, every rule against the plain one in the same iteration (65
+    // parameters: the 100000x64 workload's coefficients and intercept).
+    let steps = Benchmark.Configuration(metrics: [.wallClock, percentOfPlainStep], tags: tags, warmupIterations: 1,
+                                        maxDuration: .seconds(2), maxIterations: 9)
+    for optimizer: Optimizer in [.sgd, .momentum(0.9), .nesterov(0.9), .adam(), .adamW(), .adagrad(), .rmsprop()] {
+        Benchmark("update step \(optimizer.name) 65 parameters x 1000000", configuration: steps) { benchmark in
+            let plain = UpdateRuleTiming.seconds(.sgd, parameters: 65, steps: 1_000_000)
+            benchmark.startMeasurement()
+            let ours = UpdateRuleTiming.seconds(optimizer, parameters: 65, steps: 1_000_000)
+            benchmark.stopMeasurement()
+            benchmark.measurement(percentOfPlainStep, Int((100 * plain / ours).rounded()))
+        }
+        // A whole epoch of 100000x64 at batch 32 with this rule, against plain SGD's.
+        Benchmark("epoch wide 100000x64 batch 32 \(optimizer.name)", configuration: steps) { benchmark in
+            let plain = ourEpoch(wideData, 32, shuffle: .none, benchmark: nil)
+            let ours = ourEpoch(wideData, 32, shuffle: .none, optimizer: optimizer, benchmark: benchmark)
+            benchmark.measurement(percentOfPlainStep, Int((100 * plain / ours).rounded()))
+        }
+        // Heap allocations of a fit do not grow with its batches: 1 and 4 epochs of 900 batches.
+        for epochs in [1, 4] {
+            Benchmark("allocations \(optimizer.name) seed batch 8 \(epochs) epochs",
+                      configuration: .init(metrics: [.mallocCountTotal], tags: tags, warmupIterations: 1, maxIterations: 3)) { benchmark in
+                blackHole(ourEpoch(seedData, 8, shuffle: .everyEpoch(seed: 1), optimizer: optimizer, epochs: epochs, benchmark: benchmark))
             }
         }
     }

@@ -45,3 +45,25 @@ double read_pass(const double *x, long count, double *sink) {
     *sink = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
     return now() - start;
 }
+
+double baseline_fused_epoch(const double *x, const double *y, long n, long p, long batch,
+                            double *theta, double *bias, double lr, double *g) {
+    double start = now();
+    for (long first = 0; first < n; first += batch) {
+        long b = n - first < batch ? n - first : batch;
+        double gb = 0;
+        for (long j = 0; j < p; j++) g[j] = 0;
+        for (long i = first; i < first + b; i++) {
+            const double *row = x + i * p;
+            double h = *bias;
+            for (long j = 0; j < p; j++) h += row[j] * theta[j];
+            double r = h - y[i];
+            gb += r;
+            for (long j = 0; j < p; j++) g[j] += r * row[j];
+        }
+        double step = lr / (double)b;
+        for (long j = 0; j < p; j++) theta[j] -= step * g[j];
+        *bias -= step * gb;
+    }
+    return now() - start;
+}

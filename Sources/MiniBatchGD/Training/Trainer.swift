@@ -54,7 +54,9 @@ struct Trainer {
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
         let curvature = needsCurvature
             ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty) : nil
-        let spreads = Self.spreads(train, standardizer: standardizer)
+        // Only the adaptive rules' automatic rate is set in the target's units.
+        let spreads = config.learningRate == .automatic && config.optimizer.isAdaptive
+            ? Self.spreads(train, standardizer: standardizer) : (target: 1.0, coordinates: 1.0)
         let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
         let choice = LearningRateChoice(config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
                                         targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance)
@@ -94,26 +96,16 @@ struct Trainer {
                                               standardizer: standardizer) : nil
                         },
                         progress: progress)
-        let momentum = choice.momentum ?? 0
-        let reported: [Double]
-        switch config.optimizer {
-        case .sgd:
-            reported = try loop.run(Averaged(PlainStep(count: d), count: d), parameters: parameters, train: train, validation: validation, history: &history)
-        case .momentum, .nesterov:
-            let rule = MomentumStep(count: d, momentum: momentum, nesterov: config.optimizer.isNesterov)
-            reported = try loop.run(Averaged(rule, count: d), parameters: parameters, train: train, validation: validation, history: &history)
-        case let .adam(beta1, beta2, epsilon):
-            let rule = AdamStep(count: d, beta1: beta1, beta2: beta2, epsilon: epsilon)
-            reported = try loop.run(Averaged(rule, count: d), parameters: parameters, train: train, validation: validation, history: &history)
-        case let .adamW(beta1, beta2, epsilon, weightDecay):
-            let rule = AdamStep(count: d, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decayedCount: p * k)
-            reported = try loop.run(Averaged(rule, count: d), parameters: parameters, train: train, validation: validation, history: &history)
-        case let .adagrad(epsilon):
-            reported = try loop.run(Averaged(AdagradStep(count: d, epsilon: epsilon), count: d), parameters: parameters, train: train,
-                                    validation: validation, history: &history)
-        case let .rmsprop(alpha, epsilon):
-            reported = try loop.run(Averaged(RMSpropStep(count: d, alpha: alpha, epsilon: epsilon), count: d), parameters: parameters,
-                                    train: train, validation: validation, history: &history)
+        struct Run: UpdateRuleVisitor {
+            let loop: Loop, parameters: Buffer<Double>, train: Dataset, validation: Dataset?
+            let history: UnsafeMutablePointer<History>
+            func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> [Double] {
+                try loop.run(rule, parameters: parameters, train: train, validation: validation, history: &history.pointee)
+            }
+        }
+        let reported = try withUnsafeMutablePointer(to: &history) { record in
+            try config.optimizer.withRule(count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
+                                          Run(loop: loop, parameters: parameters, train: train, validation: validation, history: record))
         }
 
         let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(reported[0 ..< p * k]))
@@ -167,7 +159,7 @@ private struct Loop {
     let progress: (@Sendable (EpochReport) -> Void)?
 
     /// Runs the epochs; returns the parameters to report (the average when averaging).
-    func run<Rule: UpdateRule>(_ rule: Averaged<Rule>, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
+    func run<Rule: UpdateRule>(_ rule: Rule, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
                                         history: inout History) throws -> [Double] {
         var rule = rule
         try train.features.withUnsafePointer { x in
@@ -179,7 +171,7 @@ private struct Loop {
         return Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount))
     }
 
-    private func epochsLoop<Rule: UpdateRule>(_ rule: inout Averaged<Rule>, theta: UnsafeMutablePointer<Double>,
+    private func epochsLoop<Rule: UpdateRule>(_ rule: inout Rule, theta: UnsafeMutablePointer<Double>,
                                               x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int,
                                               validation: Dataset?, history: inout History) throws {
         let config = configuration
@@ -204,6 +196,8 @@ private struct Loop {
         let gradient = self.gradient, order = self.order, batches = self.batches
         let g = gradientBuffer.base, weightCount = p * k
         let recordsBatchCosts = config.recordsBatchCosts, reduction = config.reduction
+        // Every batch but an epoch's last has the full size: its reduction factor is computed once.
+        let fullBatchScale = reduction.scale(rows: batches.size)
         var step = 0
         for epoch in 1 ... epochs {
             if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
@@ -218,7 +212,7 @@ private struct Loop {
                 let range = batches[index]
                 let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate
                 let b = range.count
-                let scale = reduction.scale(rows: b)
+                let scale = b == batches.size ? fullBatchScale : reduction.scale(rows: b)
                 gradient.prepare(theta)
                 var halfSquares: Double
                 if order.shufflesBlocks {
