@@ -18,9 +18,11 @@ do {
     let data = try Dataset(features: Matrix(rows: rows, columns: 2, elements: features), target: targets,
                            featureNames: ["x1", "x2"], targetName: "y")
     var model = LinearRegression()
-    let comparison = try model.fitAndCompare(data, using: GradientDescent(
-        batchSize: 64, epochs: 40, learningRate: 0.1, standardize: true, schedule: .inverseScaling(power: 1)))
+    // Every default but the batch size: the step size comes from the data's curvature.
+    let comparison = try model.fitAndCompare(data, using: GradientDescent(batchSize: 64))
     print("LinkingApp: y = \(model.intercept[0]) + \(model.coefficients[0, 0])·x1 + \(model.coefficients[1, 0])·x2")
+    print("LinkingApp: learning rate \(comparison.run.learningRateChoice.learningRate) (\(comparison.run.learningRateChoice.source.rawValue)), "
+        + "\(comparison.run.history.epochsRun) epochs")
     print("LinkingApp: closed form (\(comparison.reference.method.rawValue)) differs by \(comparison.parameterRelativeDifference) relative")
     guard comparison.parameterRelativeDifference < 1e-2 else {
         print("LinkingApp: FAILED, gradient descent did not reach the closed form")

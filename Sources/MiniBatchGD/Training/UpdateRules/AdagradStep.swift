@@ -3,20 +3,17 @@
 struct AdagradStep: UpdateRule {
     let count: Int
     let epsilon: Double
-    private let sumOfSquares: Buffer<Double>
-    /// The accumulated squares' elements, read without reference counting in the batch loop.
-    private let state: UnsafeMutablePointer<Double>
+    private let sumOfSquares: StateVector
 
     init(count: Int, epsilon: Double) {
         self.count = count
         self.epsilon = epsilon
-        sumOfSquares = Buffer(repeating: 0, count: count)
-        state = sumOfSquares.base
+        sumOfSquares = StateVector(count: count)
     }
 
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
-        let s = state
+        let s = sumOfSquares.values
         for i in 0 ..< count {
             let g = gradient[i]
             s[i] += g * g

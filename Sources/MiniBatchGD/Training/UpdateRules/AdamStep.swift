@@ -13,9 +13,7 @@ struct AdamStep: UpdateRule {
     let beta1: Double, beta2: Double, epsilon: Double
     let weightDecay: Double
     let decayedCount: Int
-    private let firstMoment: Buffer<Double>, secondMoment: Buffer<Double>
-    /// The moments' elements, read without reference counting in the batch loop.
-    private let m: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>
+    private let firstMoment: StateVector, secondMoment: StateVector
     /// β₁ᵗ and β₂ᵗ, kept as running products instead of a `pow` per step.
     private var beta1Power = 1.0, beta2Power = 1.0
 
@@ -24,10 +22,8 @@ struct AdamStep: UpdateRule {
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decayedCount = decayedCount
-        firstMoment = Buffer(repeating: 0, count: count)
-        secondMoment = Buffer(repeating: 0, count: count)
-        m = firstMoment.base
-        v = secondMoment.base
+        firstMoment = StateVector(count: count)
+        secondMoment = StateVector(count: count)
     }
 
     @inline(__always)
@@ -38,6 +34,7 @@ struct AdamStep: UpdateRule {
         }
         beta1Power *= beta1
         beta2Power *= beta2
+        let m = firstMoment.values, v = secondMoment.values
         let correction1 = 1 / (1 - beta1Power), correction2 = 1 / (1 - beta2Power)
         for i in 0 ..< count {
             let g = gradient[i]

@@ -8,17 +8,14 @@
 struct Averaged<Rule: UpdateRule>: UpdateRule {
     var rule: Rule
     let count: Int
-    private let average: Buffer<Double>
-    /// The average's elements, read without reference counting in the batch loop.
-    private let mean: UnsafeMutablePointer<Double>
+    private let average: StateVector
     private var averagedSteps = 0
     private(set) var isAveraging = false
 
     init(_ rule: Rule, count: Int) {
         self.rule = rule
         self.count = count
-        average = Buffer(repeating: 0, count: count)
-        mean = average.base
+        average = StateVector(count: count)
     }
 
     @inline(__always)
@@ -26,16 +23,16 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         rule.step(parameters, gradient: gradient, rate: rate)
         guard isAveraging else { return }
         averagedSteps += 1
-        let weight = 1 / Double(averagedSteps + 1), a = mean
+        let weight = 1 / Double(averagedSteps + 1), a = average.values
         for i in 0 ..< count { a[i] += weight * (parameters[i] - a[i]) }
     }
 
-    var averagedParameters: UnsafeMutablePointer<Double>? { isAveraging ? mean : nil }
+    var averagedParameters: UnsafeMutablePointer<Double>? { isAveraging ? average.values : nil }
 
     mutating func startAveraging(at parameters: UnsafePointer<Double>) {
         guard !isAveraging else { return }
         isAveraging = true
         averagedSteps = 0
-        mean.update(from: parameters, count: count)
+        average.values.update(from: parameters, count: count)
     }
 }

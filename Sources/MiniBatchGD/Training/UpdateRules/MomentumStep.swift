@@ -4,21 +4,18 @@ struct MomentumStep: UpdateRule {
     let count: Int
     let momentum: Double
     let nesterov: Bool
-    private let velocity: Buffer<Double>
-    /// The velocity's elements, read without reference counting in the batch loop.
-    private let state: UnsafeMutablePointer<Double>
+    private let velocity: StateVector
 
     init(count: Int, momentum: Double, nesterov: Bool) {
         self.count = count
         self.momentum = momentum
         self.nesterov = nesterov
-        velocity = Buffer(repeating: 0, count: count)
-        state = velocity.base
+        velocity = StateVector(count: count)
     }
 
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
-        let v = state, mu = momentum
+        let v = velocity.values, mu = momentum
         if nesterov {
             for i in 0 ..< count {
                 let g = gradient[i]

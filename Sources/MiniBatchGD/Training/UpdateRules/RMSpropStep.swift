@@ -3,21 +3,18 @@
 struct RMSpropStep: UpdateRule {
     let count: Int
     let alpha: Double, epsilon: Double
-    private let squareAverage: Buffer<Double>
-    /// The squares' average's elements, read without reference counting in the batch loop.
-    private let state: UnsafeMutablePointer<Double>
+    private let squareAverage: StateVector
 
     init(count: Int, alpha: Double, epsilon: Double) {
         self.count = count
         self.alpha = alpha
         self.epsilon = epsilon
-        squareAverage = Buffer(repeating: 0, count: count)
-        state = squareAverage.base
+        squareAverage = StateVector(count: count)
     }
 
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
-        let v = state
+        let v = squareAverage.values
         for i in 0 ..< count {
             let g = gradient[i]
             v[i] = alpha * v[i] + (1 - alpha) * g * g
