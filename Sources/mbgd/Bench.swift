@@ -43,14 +43,7 @@ struct Bench: ParsableCommand {
         _ = try sizes()
     }
 
-    func sizes() throws -> [BatchSize] {
-        try batchSizes.split(separator: ",").map { text in
-            let item = text.trimmingCharacters(in: .whitespaces)
-            if item == "full" { return .full }
-            guard let size = Int(item), size >= 1 else { throw ValidationError("--batch-sizes: '\(item)' is not a positive integer or 'full'") }
-            return .rows(size)
-        }
-    }
+    func sizes() throws -> [BatchSize] { try parseBatchSizes(batchSizes) }
 
     func run() throws {
         if let threads { BLASThreads.set(threads) }

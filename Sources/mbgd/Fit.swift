@@ -25,15 +25,7 @@ struct Fit: ParsableCommand {
     @Option(help: "Maximum passes over the training rows (default: three times the predicted need, at least 100).") var epochs: Int?
     @Option(help: ArgumentHelp("Initial learning rate η₀, or 'auto' to take it from the data's curvature.", valueName: "auto|x"))
     var learningRate = "auto"
-    @Option(help: "Update rule: sgd, momentum, nesterov, adam, adamw, adagrad or rmsprop.") var optimizer: OptimizerName?
-    @Option(help: "Momentum coefficient in [0, 1) for momentum and nesterov (default: optimal for full batches, else 0.9).")
-    var momentum: Double?
-    @Flag(help: "Shorthand for --optimizer nesterov.") var nesterov = false
-    @Option(help: "Adam/AdamW β₁.") var beta1 = 0.9
-    @Option(help: "Adam/AdamW β₂.") var beta2 = 0.999
-    @Option(help: "Adam/AdamW/RMSprop ε (AdaGrad: 1e-10 unless given).") var epsilon: Double?
-    @Option(help: "RMSprop smoothing constant α.") var alpha = 0.99
-    @Option(help: "AdamW decoupled weight decay λ (never on the intercept).") var weightDecay = 0.01
+    @OptionGroup var optimizer: OptimizerOptions
     @Flag(help: "Average the iterates from the first update (Polyak–Ruppert).") var average = false
     @Flag(help: "Report the last iterate (no averaging; by default mini-batch fits average once the cost stops improving).")
     var noAverage = false
@@ -66,29 +58,12 @@ struct Fit: ParsableCommand {
         case constant, inverseScaling = "inverse-scaling", step, cosine, plateau
     }
 
-    enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
-        case sgd, momentum, nesterov, adam, adamw, adagrad, rmsprop
-    }
-
     func validate() throws {
         if batchSize != "full" {
             guard let size = Int(batchSize), size >= 1 else { throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'") }
         }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        if learningRate != "auto" {
-            guard let rate = Double(learningRate), rate.isFinite, rate > 0 else {
-                throw ValidationError("--learning-rate must be 'auto' or a positive number, got '\(learningRate)'")
-            }
-        }
-        if let momentum, !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must lie in [0, 1), got \(momentum)") }
-        if let optimizer, momentum != nil, optimizer != .momentum, optimizer != .nesterov {
-            throw ValidationError("--momentum applies to --optimizer momentum or nesterov, not \(optimizer.rawValue)")
-        }
-        if nesterov, let optimizer, optimizer != .nesterov { throw ValidationError("--nesterov contradicts --optimizer \(optimizer.rawValue)") }
-        guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1 else { throw ValidationError("--beta1 and --beta2 must lie in [0, 1)") }
-        guard alpha >= 0, alpha < 1 else { throw ValidationError("--alpha must lie in [0, 1), got \(alpha)") }
-        if let epsilon, !(epsilon > 0 && epsilon.isFinite) { throw ValidationError("--epsilon must be positive, got \(epsilon)") }
-        guard weightDecay.isFinite, weightDecay >= 0 else { throw ValidationError("--weight-decay must be zero or positive, got \(weightDecay)") }
+        _ = try parseLearningRate(learningRate)
         if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
         if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be zero or positive, got \(warmup)") }
@@ -110,19 +85,6 @@ struct Fit: ParsableCommand {
         }
     }
 
-    var chosenOptimizer: Optimizer {
-        let name = optimizer ?? (nesterov ? .nesterov : momentum != nil ? .momentum : .sgd)
-        switch name {
-        case .sgd: return .sgd
-        case .momentum: return .momentum(momentum)
-        case .nesterov: return .nesterov(momentum)
-        case .adam: return .adam(beta1: beta1, beta2: beta2, epsilon: epsilon ?? 1e-8)
-        case .adamw: return .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay)
-        case .adagrad: return .adagrad(epsilon: epsilon ?? 1e-10)
-        case .rmsprop: return .rmsprop(alpha: alpha, epsilon: epsilon ?? 1e-8)
-        }
-    }
-
     var gradientDescent: GradientDescent {
         let scheduleValue: LearningRateSchedule = switch schedule {
         case .constant: .constant
@@ -137,7 +99,7 @@ struct Fit: ParsableCommand {
         if noEarlyStopping { stopping = nil }
         return GradientDescent(
             batchSize: batchSize == "full" ? .full : .rows(Int(batchSize)!), epochs: epochs,
-            learningRate: Double(learningRate).map { .fixed($0) } ?? .automatic, optimizer: chosenOptimizer,
+            learningRate: (try? parseLearningRate(learningRate)) ?? .automatic, optimizer: optimizer.value,
             averaging: average ? .fromStart : noAverage ? .none : .automatic,
             reduction: reduction, standardize: !noStandardize,
             shuffle: noShuffle ? .none : shuffleBlocks.map { .blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),

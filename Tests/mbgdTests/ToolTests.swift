@@ -265,7 +265,7 @@ import Testing
     }
 
     @Test func everySubcommandHasHelpWithExamples() throws {
-        for command in ["demo", "fit", "solve", "predict", "bench"] {
+        for command in ["demo", "fit", "solve", "predict", "bench", "sweep"] {
             let run = try mbgd(command, "--help")
             #expect(run.status == 0)
             #expect(run.stdout.contains("Examples:"), "\(command)")
@@ -288,6 +288,53 @@ func expectValidSVG(_ path: String) throws {
     #expect(parser.parse(), "\(path) is not well-formed XML: \(String(describing: parser.parserError))")
     #expect(collector.elements.first == "svg", "\(path)")
     #expect(collector.elements.filter { $0 == "text" }.count >= 4, "\(path) has too little text for axes and title")
+}
+
+@Suite struct SweepToolTests {
+    @Test func sweepReportsTheRaceTheNoiseScaleAndAPlot() throws {
+        let folder = try scratchFolder()
+        let run = try mbgd("sweep", "--rows", "3000", "--features", "4", "--batch-sizes", "8,64,full", "--gap", "0.01",
+                           "--max-epochs", "50", "--json", "--plot", folder + "/sweep.svg")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        for key in ["config", "optimum", "noiseScale", "criticalBatchSize", "model", "results", "fastest", "conclusion"] {
+            #expect(json[key] != nil, "\(key)")
+        }
+        #expect(((json["optimum"] as? [String: Any])?["cost"] as? Double ?? -1) > 0)
+        #expect(((json["noiseScale"] as? [String: Any])?["atStart"] as? Double ?? -1) > 0)
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.map { $0["batchSize"] as? Int } == [8, 64, 3000])
+        for result in results {
+            for key in ["learningRate", "reached", "epochsToGap", "updatesToGap", "samplesToGap", "secondsToGap", "samplesPerSecond"] {
+                #expect(result[key] != nil, "\(key)")
+            }
+            #expect(result["learningRateSource"] as? String == "automatic")
+        }
+        try expectValidSVG(folder + "/sweep.svg")
+        let text = try mbgd("sweep", "--rows", "3000", "--features", "4", "--batch-sizes", "8,full", "--gap", "0.01", "--max-epochs", "50")
+        #expect(text.status == 0 && text.stdout.contains("Fastest to a gap of 0.01: batch "), "\(text.stdout)")
+    }
+
+    @Test func aSizeThatCannotReachTheGapSaysSoAndTheSweepSucceeds() throws {
+        let run = try mbgd("sweep", "--rows", "500", "--features", "3", "--batch-sizes", "1", "--gap", "1e-9", "--max-epochs", "1",
+                           "--learning-rate", "1e-6", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try #require((try run.json["results"] as? [[String: Any]])?.first)
+        #expect(result["reached"] as? Bool == false && result["updatesToGap"] is NSNull)
+        #expect((result["bestGap"] as? Double ?? 0) > 1e-9)
+        #expect(try run.json["fastest"] is NSNull)
+    }
+
+    @Test func badSweepArgumentsExitTwo() throws {
+        for (arguments, message) in [(["--gap", "0"], "--gap must lie strictly between 0 and 1"), (["--gap", "1"], "--gap must lie strictly between 0 and 1"),
+                                     (["--batch-sizes", ""], "--batch-sizes must name at least one batch size"),
+                                     (["--batch-sizes", "8,,16"], "--batch-sizes: '' is not a positive integer"),
+                                     (["--max-epochs", "0"], "--max-epochs must be at least 1")] {
+            let run = try mbgd(arguments: ["sweep"] + arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
 }
 
 @Suite struct InterruptionToolTests {

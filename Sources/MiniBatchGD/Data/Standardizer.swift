@@ -26,6 +26,14 @@ public struct Standardizer: Equatable, Sendable {
         self.init(mean: mean, scale: scale)
     }
 
+    /// The map to the coordinates gradient descent runs in: fitted on `data`'s features, with
+    /// the means kept at zero for a model without intercept (centring would move the origin the
+    /// model is forced through).
+    static func forDescent(_ data: Dataset, fitIntercept: Bool) -> Standardizer {
+        let fitted = Standardizer(fitting: data.features)
+        return fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: data.featureCount), scale: fitted.scale)
+    }
+
     /// The scale of a column: its standard deviation, or 1 when that is at rounding level of
     /// its mean (a constant column).
     static func scale(standardDeviation sd: Double, mean: Double) -> Double {

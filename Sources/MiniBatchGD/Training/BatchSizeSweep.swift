@@ -42,3 +42,180 @@ public enum BatchSizeSweep {
         }
     }
 }
+
+extension BatchSizeSweep {
+    /// One batch size's race to the gap.
+    public struct GapResult: Sendable {
+        /// Rows per batch (the row count for ``BatchSize/full``).
+        public let batchSize: Int
+        /// The learning rate used (after tuning, when tuned).
+        public let learningRate: Double
+        /// Where the rate came from.
+        public let learningRateSource: LearningRateChoice.Source
+        /// The factor of the automatic or given rate that tuning picked (nil without tuning).
+        public let tunedFactor: Double?
+        /// Whether the cost came within the gap in the epoch budget.
+        public let reached: Bool
+        /// Epochs (fractional), updates, rows seen and training seconds to the gap, when reached.
+        public let epochsToGap: Double?
+        public let updatesToGap: Int?
+        public let samplesToGap: Int?
+        public let secondsToGap: Double?
+        /// Rows per training second (gap checks excluded).
+        public let samplesPerSecond: Double
+        /// The smallest relative gap seen.
+        public let bestGap: Double
+        /// Epochs run.
+        public let epochsRun: Int
+    }
+
+    /// A noise scale measured where a run first came within a decade of the optimum.
+    public struct NoiseAtGap: Sendable {
+        /// The relative gap (10⁻¹, 10⁻², …).
+        public let gap: Double
+        /// B_simple there.
+        public let noiseScale: Double
+    }
+
+    /// The fit of McCandlish et al.'s model S = S_min·(1 + B_noise/B), E = E_min·(1 + B/B_noise)
+    /// to the measured updates S and samples E of the batch sizes that reached the gap.
+    public struct EmpiricalModel: Sendable {
+        /// S_min: the fewest updates, with an unlimited batch.
+        public let minimumUpdates: Double
+        /// E_min: the fewest rows seen, with batches of one.
+        public let minimumSamples: Double
+        /// B_noise = E_min/S_min: the batch size where both costs are twice their minimum.
+        public var noiseScale: Double { minimumSamples / minimumUpdates }
+        /// Updates the model predicts at batch size `b`.
+        public func updates(batchSize b: Double) -> Double { minimumUpdates * (1 + noiseScale / b) }
+        /// Rows seen the model predicts at batch size `b`.
+        public func samples(batchSize b: Double) -> Double { minimumSamples * (1 + b / noiseScale) }
+    }
+
+    /// Everything a batch-size decision needs.
+    public struct GapSweep: Sendable {
+        /// The relative gap raced to.
+        public let gap: Double
+        /// J* = ½·mean(r²) at the closed-form solution.
+        public let optimumCost: Double
+        public let results: [GapResult]
+        /// B_simple at the starting parameters (zero).
+        public let noiseScaleAtStart: Double
+        /// B_simple at each decade of the gap, along the smallest batch size's run.
+        public let noiseScaleAlongTheWay: [NoiseAtGap]
+        /// The critical batch size predicted by the noise scale: B_simple where the smallest
+        /// batch size's run reached the gap (or the last decade it reached; at the start when
+        /// it reached none).
+        public let criticalBatchSize: Double
+        /// The model fitted to the measured updates and samples (nil with fewer than two batch
+        /// sizes reaching the gap, or a fit without a positive S_min and E_min).
+        public let model: EmpiricalModel?
+        /// The batch size that reached the gap in the fewest seconds.
+        public var fastest: GapResult? {
+            results.filter(\.reached).min { $0.secondsToGap! < $1.secondsToGap! }
+        }
+    }
+
+    /// Trains from zero once per batch size until the cost is within `gap` (relative) of the
+    /// closed-form optimum, checked at least 16 times an epoch (after every update when an
+    /// epoch has fewer), and measures the gradient noise scale.
+    /// - Parameters:
+    ///   - configuration: everything but the batch size and the epochs; with
+    ///     ``LearningRate/automatic`` each size takes the rate its own curvature allows. Early
+    ///     stopping is replaced by the gap; the plateau still starts automatic averaging.
+    ///   - gap: the relative gap (J − J*)/J*, in (0, 1).
+    ///   - maxEpochs: the budget of each batch size.
+    ///   - tune: also try half and twice the rate, keeping the one that reaches the gap in the
+    ///     fewest updates (or gets closest).
+    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` for an empty list, a
+    ///   gap outside (0, 1), a budget below 1 or an L2 penalty (the optimum is plain least
+    ///   squares); what fitting and solving throw.
+    public static func toGap(_ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
+                             maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false) throws -> GapSweep {
+        guard !batchSizes.isEmpty else {
+            throw TrainingError.invalidArgument(argument: "batchSizes", value: "[]", requirement: "must name at least one batch size")
+        }
+        guard gap > 0, gap < 1 else {
+            throw TrainingError.invalidArgument(argument: "gap", value: "\(gap)", requirement: "must lie strictly between 0 and 1")
+        }
+        guard maxEpochs >= 1 else {
+            throw TrainingError.invalidArgument(argument: "maxEpochs", value: "\(maxEpochs)", requirement: "must be at least 1")
+        }
+        guard configuration.l2Penalty == 0 else {
+            throw TrainingError.invalidArgument(argument: "l2Penalty", value: "\(configuration.l2Penalty)",
+                                                requirement: "must be 0: the sweep races to the least-squares optimum")
+        }
+        let exact = try LeastSquares.solve(data, method: .auto, fitIntercept: fitIntercept)
+        let optimum = try Objective.cost(features: data.features, targets: data.targets, parameters: exact.parameters, reduction: .mean)
+        let target = GapTarget(optimumCost: optimum, gap: gap)
+        var base = configuration
+        base.epochs = maxEpochs
+        base.recordsBatchCosts = false
+        base.earlyStopping = configuration.averaging == .automatic ? EarlyStopping(parameterTolerance: nil) : nil
+
+        var results: [GapResult] = []
+        var decades: [GapProgress.Decade] = []
+        for size in batchSizes {
+            var best: (Trainer.Outcome, GapProgress, Double?)?
+            for factor in tune ? [0.5, 1, 2] : [1.0] {
+                var config = base
+                config.batchSize = size
+                if tune {
+                    // The rate this size would get, scaled.
+                    let probe = try Trainer(configuration: config, fitIntercept: fitIntercept).plannedRate(data)
+                    config.learningRate = .fixed(probe * factor)
+                }
+                var trainer = Trainer(configuration: config, fitIntercept: fitIntercept)
+                trainer.gapTarget = target
+                let outcome = try trainer.fit(data, validation: nil, start: nil)
+                let progress = outcome.gap!
+                let better: Bool
+                if let current = best {
+                    better = progress.reached
+                        ? !current.1.reached || progress.updates < current.1.updates
+                        : !current.1.reached && progress.bestGap < current.1.bestGap
+                } else {
+                    better = true
+                }
+                if better { best = (outcome, progress, tune ? factor : nil) }
+            }
+            let (outcome, progress, factor) = best!
+            let run = outcome.run
+            // The smallest batch size checks the gap most often (its epochs have the most
+            // updates): its crossings of each decade are the finest measurements of the noise.
+            if size == batchSizes.min(by: { $0.resolved(for: data.rows) < $1.resolved(for: data.rows) }) { decades = progress.decades }
+            let samplesSeen = progress.reached ? progress.samples : run.history.epochsRun * run.trainingRows
+            results.append(GapResult(
+                batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate,
+                learningRateSource: configuration.learningRate == .automatic ? .automatic : .given, tunedFactor: factor,
+                reached: progress.reached, epochsToGap: progress.reached ? progress.epochs : nil,
+                updatesToGap: progress.reached ? progress.updates : nil, samplesToGap: progress.reached ? progress.samples : nil,
+                secondsToGap: progress.reached ? progress.seconds : nil,
+                samplesPerSecond: progress.seconds > 0 ? Double(samplesSeen) / progress.seconds : .infinity,
+                bestGap: progress.bestGap, epochsRun: run.history.epochsRun))
+        }
+        let standardizer = configuration.standardize ? Standardizer.forDescent(data, fitIntercept: fitIntercept) : nil
+        let zeros = [Double](repeating: 0, count: data.featureCount * data.outputCount + data.outputCount)
+        let atStart = GradientNoise(data, standardizer: standardizer, fitIntercept: fitIntercept, parameters: zeros).simple
+        let along = decades.map { NoiseAtGap(gap: $0.gap, noiseScale: $0.noiseScale) }
+        return GapSweep(gap: gap, optimumCost: optimum, results: results, noiseScaleAtStart: atStart, noiseScaleAlongTheWay: along,
+                        criticalBatchSize: along.last?.noiseScale ?? atStart, model: fitModel(results))
+    }
+
+    /// Weighted least squares of S on 1/B, S = S_min + E_min·(1/B), with weights 1/S² so every
+    /// batch size counts by its relative error.
+    static func fitModel(_ results: [GapResult]) -> EmpiricalModel? {
+        let points = results.compactMap { r in r.updatesToGap.map { (x: 1 / Double(r.batchSize), y: Double($0)) } }
+        guard Set(points.map(\.x)).count >= 2 else { return nil }
+        var sw = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
+        for point in points {
+            let w = 1 / (point.y * point.y)
+            sw += w; sx += w * point.x; sy += w * point.y; sxx += w * point.x * point.x; sxy += w * point.x * point.y
+        }
+        let determinant = sw * sxx - sx * sx
+        guard determinant > 0 else { return nil }
+        let slope = (sw * sxy - sx * sy) / determinant, intercept = (sy - slope * sx) / sw
+        guard intercept > 0, slope > 0 else { return nil }
+        return EmpiricalModel(minimumUpdates: intercept, minimumSamples: slope)
+    }
+}

@@ -31,6 +31,8 @@ public enum StopReason: String, Equatable, Sendable {
     case trainingCostConverged
     /// The held-out cost stopped improving (early stopping on validation).
     case validationCostConverged
+    /// The cost came within the requested gap of the optimum (``BatchSizeSweep/toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:)``).
+    case gapReached
 }
 
 /// The outcome of ``LinearRegression/fit(_:using:progress:)``.

@@ -18,11 +18,15 @@ struct Trainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
     var progress: (@Sendable (EpochReport) -> Void)?
+    /// Train until the cost is within a relative gap of a known optimum (``BatchSizeSweep``).
+    var gapTarget: GapTarget?
 
     struct Outcome {
         var parameters: Parameters
         var standardizer: Standardizer?
         var run: TrainingRun
+        /// What the gap checks saw, with a gap target.
+        var gap: GapProgress?
     }
 
     /// Fits `train` (monitoring `validation` when given), starting from `start` (original
@@ -43,11 +47,7 @@ struct Trainer {
             batchRows = n
         }
         let batches = Batches(rowCount: n, size: batchRows)
-        var standardizer: Standardizer?
-        if config.standardize {
-            let fitted = Standardizer(fitting: train.features)
-            standardizer = fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: p), scale: fitted.scale)
-        }
+        let standardizer = config.standardize ? Standardizer.forDescent(train, fitIntercept: fitIntercept) : nil
         // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
@@ -95,17 +95,21 @@ struct Trainer {
                                 ? Certificate(tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
                                               standardizer: standardizer) : nil
                         },
-                        progress: progress)
+                        progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
         struct Run: UpdateRuleVisitor {
             let loop: Loop, parameters: Buffer<Double>, train: Dataset, validation: Dataset?
-            let history: UnsafeMutablePointer<History>
+            let history: UnsafeMutablePointer<History>, gap: UnsafeMutablePointer<GapProgress?>
             func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> [Double] {
-                try loop.run(rule, parameters: parameters, train: train, validation: validation, history: &history.pointee)
+                try loop.run(rule, parameters: parameters, train: train, validation: validation, history: &history.pointee, gap: &gap.pointee)
             }
         }
+        var gapProgress: GapProgress? = gapTarget.map { _ in GapProgress() }
         let reported = try withUnsafeMutablePointer(to: &history) { record in
-            try config.optimizer.withRule(count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
-                                          Run(loop: loop, parameters: parameters, train: train, validation: validation, history: record))
+            try withUnsafeMutablePointer(to: &gapProgress) { gap in
+                try config.optimizer.withRule(count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
+                                              Run(loop: loop, parameters: parameters, train: train, validation: validation,
+                                                  history: record, gap: gap))
+            }
         }
 
         let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(reported[0 ..< p * k]))
@@ -119,7 +123,21 @@ struct Trainer {
         }
         let run = TrainingRun(history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count,
                               batchRows: batchRows, epochBudget: epochs, learningRateChoice: choice, notes: notes)
-        return Outcome(parameters: fitted, standardizer: standardizer, run: run)
+        return Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: gapProgress)
+    }
+
+    /// The learning rate a fit of `train` would start with (measuring the curvature if needed).
+    func plannedRate(_ train: Dataset) throws -> Double {
+        try BLASThreads.singleThreaded {
+            let n = train.rows, batchRows = Swift.min(configuration.batchSize.resolved(for: n), n)
+            let standardizer = configuration.standardize ? Standardizer.forDescent(train, fitIntercept: fitIntercept) : nil
+            let curvature = configuration.learningRate == .automatic && !configuration.optimizer.isAdaptive
+                ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: 0) : nil
+            let spreads = Self.spreads(train, standardizer: standardizer)
+            return LearningRateChoice(configuration, curvature: curvature, rows: n, batchRows: batchRows,
+                                      batchesPerEpoch: Batches(rowCount: n, size: batchRows).count, targetSpread: spreads.target,
+                                      coordinateSpread: spreads.coordinates, tolerance: 1e-3).learningRate
+        }
     }
 
     /// Three times the predicted epochs, at least 100 or 10⁷ row visits, within the row-visit and epoch limits; 300
@@ -157,14 +175,19 @@ private struct Loop {
     /// The certified stop, when asked for and μ is known.
     let certificate: Certificate?
     let progress: (@Sendable (EpochReport) -> Void)?
+    let gapTarget: GapTarget?
+    /// For the noise scale measured at each decade of the gap.
+    let standardizer: Standardizer?
+    let fitIntercept: Bool
 
     /// Runs the epochs; returns the parameters to report (the average when averaging).
     func run<Rule: UpdateRule>(_ rule: Rule, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
-                                        history: inout History) throws -> [Double] {
+                               history: inout History, gap: inout GapProgress?) throws -> [Double] {
         var rule = rule
         try train.features.withUnsafePointer { x in
             try train.targets.withUnsafePointer { y in
-                try epochsLoop(&rule, theta: theta.base, x: x, y: y, n: train.rows, validation: validation, history: &history)
+                try epochsLoop(&rule, theta: theta.base, x: x, y: y, n: train.rows, train: train, validation: validation,
+                               history: &history, gap: &gap)
             }
         }
         let reported = rule.averagedParameters ?? theta.base
@@ -172,8 +195,8 @@ private struct Loop {
     }
 
     private func epochsLoop<Rule: UpdateRule>(_ rule: inout Rule, theta: UnsafeMutablePointer<Double>,
-                                              x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int,
-                                              validation: Dataset?, history: inout History) throws {
+                                              x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int, train: Dataset,
+                                              validation: Dataset?, history: inout History, gap: inout GapProgress?) throws {
         let config = configuration
         let p = gradient.p, k = gradient.k, d = gradient.parameterCount
         let gradientBuffer = Buffer<Double>(repeating: 0, count: d)
@@ -198,10 +221,13 @@ private struct Loop {
         let recordsBatchCosts = config.recordsBatchCosts, reduction = config.reduction
         // Every batch but an epoch's last has the full size: its reduction factor is computed once.
         let fullBatchScale = reduction.scale(rows: batches.size)
-        var step = 0
+        // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
+        let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? Int.max
+        var step = 0, samples = 0
         for epoch in 1 ... epochs {
             if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
-            let epochStart = ContinuousClock.now
+            var segmentStart = ContinuousClock.now
+            var trainingSeconds = 0.0
             let epochRate = schedule.rate(epoch: epoch, step: step)
             let perStep = schedule.changesWithinEpochs
             history.learningRates.append(epochRate)
@@ -240,8 +266,24 @@ private struct Loop {
                 }
                 rule.step(theta, gradient: g, rate: stepRate)
                 step &+= 1
+                samples &+= b
+                if let gapTarget, (index + 1) % checkInterval == 0 || index == batches.count - 1 {
+                    // The clock stops while the gap is measured: checking is not training.
+                    let now = ContinuousClock.now
+                    trainingSeconds += (now - segmentStart) / .seconds(1)
+                    let reached = checkGap(gapTarget, rule.averagedParameters ?? theta, x: x, y: y, n: n, train: train,
+                                           updates: step, samples: samples,
+                                           seconds: gap!.seconds + trainingSeconds, progress: &gap!)
+                    if reached {
+                        gap!.seconds += trainingSeconds
+                        history.stopReason = .gapReached
+                        return
+                    }
+                    segmentStart = ContinuousClock.now
+                }
             }
-            let trainingSeconds = (ContinuousClock.now - epochStart) / .seconds(1)
+            trainingSeconds += (ContinuousClock.now - segmentStart) / .seconds(1)
+            if gap != nil { gap!.seconds += trainingSeconds }
 
             let evaluated = UnsafePointer(rule.averagedParameters ?? theta)
             gradient.prepare(evaluated)
@@ -290,7 +332,7 @@ private struct Loop {
                     rule.startAveraging(at: theta)
                     history.averagingStartEpoch = epoch
                     stop.reset()
-                } else if certifying {
+                } else if certifying || gapTarget != nil {
                     stop.reset()
                 } else {
                     history.stopReason = .trainingCostConverged
@@ -298,5 +340,29 @@ private struct Loop {
                 }
             }
         }
+    }
+
+    /// Measures the relative gap of the cost at `parameters` to the target's optimum, records
+    /// it (and the gradient noise scale when it crosses a new decade); true once within the gap.
+    private func checkGap(_ target: GapTarget, _ parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+                          n: Int, train: Dataset, updates: Int, samples: Int, seconds: Double,
+                          progress: inout GapProgress) -> Bool {
+        gradient.prepare(parameters)
+        let cost = gradient.halfSquaredResiduals(x: x, y: y, rows: n) / Double(n)
+        let relative = target.relativeGap(cost: cost)
+        progress.bestGap = Swift.min(progress.bestGap, relative)
+        progress.checks += 1
+        while let decade = progress.nextDecade, relative <= decade {
+            let vector = Array(UnsafeBufferPointer(start: parameters, count: gradient.parameterCount))
+            let noise = GradientNoise(train, standardizer: standardizer, fitIntercept: fitIntercept, parameters: vector)
+            progress.decades.append(.init(gap: decade, updates: updates, samples: samples, seconds: seconds, noiseScale: noise.simple))
+            progress.nextDecade = decade / 10 >= target.gap * (1 - 1e-12) ? decade / 10 : nil
+        }
+        guard relative <= target.gap else { return false }
+        progress.reached = true
+        progress.updates = updates
+        progress.samples = samples
+        progress.epochs = Double(samples) / Double(n)
+        return true
     }
 }

@@ -87,9 +87,27 @@ struct SVGPlot {
     }
 
     func write(to path: String) throws {
-        do { try Data(render().utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CLIError.cannotWrite(path: path, reason: error.localizedDescription)
+        try writeText(render(), to: path)
+    }
+
+    /// Several plots one above the other in one SVG file, each a nested `<svg>` panel.
+    static func writeStacked(_ plots: [SVGPlot], to path: String) throws {
+        guard let first = plots.first else { return }
+        let panelHeight = first.height, total = panelHeight * Double(plots.count)
+        var svg = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(first.width))" height="\(Int(total))" viewBox="0 0 \(Int(first.width)) \(Int(total))">
+
+        """
+        for (index, plot) in plots.enumerated() {
+            // The panel is the plot's own document without its XML declaration, placed by y.
+            var panel = plot.render()
+            if let end = panel.range(of: "?>\n") { panel.removeSubrange(panel.startIndex ..< end.upperBound) }
+            svg += panel.replacingOccurrences(of: "<svg xmlns=\"http://www.w3.org/2000/svg\" ", with: "<svg y=\"\(Int(panelHeight) * index)\" ")
+            svg += "\n"
         }
+        svg += "</svg>\n"
+        try writeText(svg, to: path)
     }
 
     private func valid(_ value: Double, log: Bool) -> Bool { value.isFinite && (!log || value > 0) }

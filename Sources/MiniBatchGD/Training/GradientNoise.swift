@@ -1,0 +1,55 @@
+/// The spread of per-example gradients around their mean, the quantity behind the critical
+/// batch size of McCandlish et al. (2018, "An Empirical Model of Large-Batch Training").
+///
+/// With gᵢ the gradient of ½‖rᵢ‖² for row i alone and G their mean, both in the coordinates
+/// descent runs in (standardized features when standardizing, the intercept as a coordinate),
+/// the simple noise scale is B_simple = tr(Σ)/‖G‖², Σ the covariance of the gᵢ (divisor n).
+/// For least squares gᵢ = ãᵢ ⊗ rᵢ, so ‖gᵢ‖² = ‖ãᵢ‖²·‖rᵢ‖² and one pass over the rows gives it
+/// exactly: tr(Σ) = mean ‖gᵢ‖² − ‖G‖².
+public struct GradientNoise: Equatable, Sendable {
+    /// ‖G‖², the squared norm of the mean gradient.
+    public let meanGradientSquaredNorm: Double
+    /// tr(Σ), the total variance of the per-example gradients.
+    public let traceCovariance: Double
+
+    /// B_simple = tr(Σ)/‖G‖² (infinite at the optimum, where G = 0).
+    public var simple: Double { meanGradientSquaredNorm > 0 ? traceCovariance / meanGradientSquaredNorm : .infinity }
+
+    /// Measures the noise at `parameters`, a flat vector in descent coordinates (p×k coefficients
+    /// row-major, then k intercepts).
+    /// - Complexity: O(n·p·k), one pass over the rows.
+    public init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]) {
+        let n = data.rows, p = data.featureCount, k = data.outputCount
+        let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
+        let inverse = standardizer?.scale.map { 1 / $0 } ?? Array(repeating: 1, count: p)
+        var mean = [Double](repeating: 0, count: p * k + k)
+        var squares = 0.0
+        var z = [Double](repeating: 0, count: p), r = [Double](repeating: 0, count: k)
+        data.features.withUnsafePointer { x in
+            data.targets.withUnsafePointer { y in
+                for i in 0 ..< n {
+                    var rowNorm = fitIntercept ? 1.0 : 0.0
+                    for j in 0 ..< p {
+                        z[j] = (x[i * p + j] - centre[j]) * inverse[j]
+                        rowNorm += z[j] * z[j]
+                    }
+                    var residualNorm = 0.0
+                    for o in 0 ..< k {
+                        var h = fitIntercept ? parameters[p * k + o] : 0
+                        for j in 0 ..< p { h += z[j] * parameters[j * k + o] }
+                        r[o] = h - y[i * k + o]
+                        residualNorm += r[o] * r[o]
+                        if fitIntercept { mean[p * k + o] += r[o] }
+                    }
+                    for j in 0 ..< p { for o in 0 ..< k { mean[j * k + o] += z[j] * r[o] } }
+                    squares += rowNorm * residualNorm
+                }
+            }
+        }
+        let count = Double(Swift.max(n, 1))
+        var norm = 0.0
+        for index in mean.indices { norm += (mean[index] / count) * (mean[index] / count) }
+        meanGradientSquaredNorm = norm
+        traceCovariance = Swift.max(squares / count - norm, 0)
+    }
+}
