@@ -131,8 +131,8 @@ struct Sweep: ParsableCommand {
         var counts = SVGPlot(title: "Updates and samples to a gap of \(Format.number(sweep.gap, digits: 2))", xLabel: "batch size (log)",
                              yLabel: "count (log)", xLog: true, yLog: true)
         counts.series = [
-            .init(name: "updates to the gap", points: reached.map { (Double($0.batchSize), Double($0.updatesToGap!)) }, line: false, markers: true),
-            .init(name: "samples to the gap", points: reached.map { (Double($0.batchSize), Double($0.samplesToGap!)) }, line: false, markers: true),
+            .init(name: "updates to the gap", points: reached.map { (Double($0.batchSize), Double($0.updatesToGap!)) }, markers: true),
+            .init(name: "samples to the gap", points: reached.map { (Double($0.batchSize), Double($0.samplesToGap!)) }, markers: true),
         ]
         if let model = sweep.model, let low = sweep.results.map(\.batchSize).min(), let high = sweep.results.map(\.batchSize).max() {
             let grid = (0 ... 40).map { Double(low) * pow(Double(high) / Double(low), Double($0) / 40) }
