@@ -83,7 +83,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(argument) = \(value) is invalid: \(requirement)"
         case let .diverged(epoch, batch, cost, learningRate):
             return "gradient descent diverged in epoch \(epoch), batch \(batch) (cost \(cost)) with learning rate \(learningRate): "
-                + "use a smaller learning rate or standardize the features (a summed gradient needs a rate about batch-size times smaller than a mean one)"
+                + "use a smaller learning rate, the automatic one (set from the data's curvature), or standardize the features "
+                + "(a summed gradient needs a rate about batch-size times smaller than a mean one)"
         case let .warmStartMismatch(expectedFeatures, expectedOutputs, features, outputs):
             return "warm start needs \(expectedFeatures)×\(expectedOutputs) coefficients for this data, the model has \(features)×\(outputs)"
         case let .cancelled(epochsCompleted):
