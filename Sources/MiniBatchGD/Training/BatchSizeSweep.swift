@@ -157,14 +157,13 @@ extension BatchSizeSweep {
         var decades: [GapProgress.Decade] = []
         for size in batchSizes {
             var best: (Trainer.Outcome, GapProgress, Double?)?
+            var sized = base
+            sized.batchSize = size
+            // Tuning scales the rate this size would get by itself.
+            let planned = tune ? try Trainer(configuration: sized, fitIntercept: fitIntercept).plannedRate(data) : 0
             for factor in tune ? [0.5, 1, 2] : [1.0] {
-                var config = base
-                config.batchSize = size
-                if tune {
-                    // The rate this size would get, scaled.
-                    let probe = try Trainer(configuration: config, fitIntercept: fitIntercept).plannedRate(data)
-                    config.learningRate = .fixed(probe * factor)
-                }
+                var config = sized
+                if tune { config.learningRate = .fixed(planned * factor) }
                 var trainer = Trainer(configuration: config, fitIntercept: fitIntercept)
                 trainer.gapTarget = target
                 let outcome = try trainer.fit(data, validation: nil, start: nil)

@@ -37,9 +37,24 @@ struct Trainer {
         return try BLASThreads.singleThreaded { try fitSingleThreaded(train, validation: validation, start: start) }
     }
 
-    private func fitSingleThreaded(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
+    /// What a fit decides before its first update.
+    private struct Plan {
+        let notes: [String]
+        let batchRows: Int
+        let batches: Batches
+        let standardizer: Standardizer?
+        /// λ in mean-cost units.
+        let penalty: Double
+        let curvature: Curvature?
+        let choice: LearningRateChoice
+        let epochs: Int
+        let certificateTolerance: Double
+    }
+
+    /// Batch size, standardization, curvature, step size and epoch budget for `train`.
+    private func plan(_ train: Dataset) throws -> Plan {
         let config = configuration
-        let n = train.rows, p = train.featureCount, k = train.outputCount
+        let n = train.rows
         var notes: [String] = []
         var batchRows = config.batchSize.resolved(for: n)
         if batchRows > n {
@@ -61,9 +76,24 @@ struct Trainer {
         let choice = LearningRateChoice(config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
                                         targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance)
         let epochs = config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
+        return Plan(notes: notes, batchRows: batchRows, batches: batches, standardizer: standardizer, penalty: penalty,
+                    curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
+    }
+
+    /// The learning rate a fit of `train` would start with.
+    func plannedRate(_ train: Dataset) throws -> Double {
+        try BLASThreads.singleThreaded { try plan(train).choice.learningRate }
+    }
+
+    private func fitSingleThreaded(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
+        let config = configuration
+        let n = train.rows, p = train.featureCount, k = train.outputCount
+        let plan = try plan(train)
+        let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
+        let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
         let gradient = BatchGradient(features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
-                                     kernel: config.kernel, batchRows: batchRows, evaluationLimit: Swift.max(n, validation?.rows ?? 0))
+                                     kernel: config.kernel, batchRows: plan.batchRows, evaluationLimit: Swift.max(n, validation?.rows ?? 0))
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
@@ -97,20 +127,16 @@ struct Trainer {
                         },
                         progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
         struct Run: UpdateRuleVisitor {
-            let loop: Loop, parameters: Buffer<Double>, train: Dataset, validation: Dataset?
-            let history: UnsafeMutablePointer<History>, gap: UnsafeMutablePointer<GapProgress?>
-            func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> [Double] {
-                try loop.run(rule, parameters: parameters, train: train, validation: validation, history: &history.pointee, gap: &gap.pointee)
+            let loop: Loop, parameters: Buffer<Double>, train: Dataset, validation: Dataset?, history: History, gap: GapProgress?
+            func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> Loop.Result {
+                try loop.run(rule, parameters: parameters, train: train, validation: validation, history: history, gap: gap)
             }
         }
-        var gapProgress: GapProgress? = gapTarget.map { _ in GapProgress() }
-        let reported = try withUnsafeMutablePointer(to: &history) { record in
-            try withUnsafeMutablePointer(to: &gapProgress) { gap in
-                try config.optimizer.withRule(count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
-                                              Run(loop: loop, parameters: parameters, train: train, validation: validation,
-                                                  history: record, gap: gap))
-            }
-        }
+        let result = try config.optimizer.withRule(count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
+                                                   Run(loop: loop, parameters: parameters, train: train, validation: validation,
+                                                       history: history, gap: gapTarget.map { _ in GapProgress() }))
+        let reported = result.parameters
+        history = result.history
 
         let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(reported[0 ..< p * k]))
         let scaledIntercept = Array(reported[(p * k)...])
@@ -122,22 +148,8 @@ struct Trainer {
                                          learningRate: history.learningRates.last ?? choice.learningRate)
         }
         let run = TrainingRun(history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count,
-                              batchRows: batchRows, epochBudget: epochs, learningRateChoice: choice, notes: notes)
-        return Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: gapProgress)
-    }
-
-    /// The learning rate a fit of `train` would start with (measuring the curvature if needed).
-    func plannedRate(_ train: Dataset) throws -> Double {
-        try BLASThreads.singleThreaded {
-            let n = train.rows, batchRows = Swift.min(configuration.batchSize.resolved(for: n), n)
-            let standardizer = configuration.standardize ? Standardizer.forDescent(train, fitIntercept: fitIntercept) : nil
-            let curvature = configuration.learningRate == .automatic && !configuration.optimizer.isAdaptive
-                ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: 0) : nil
-            let spreads = Self.spreads(train, standardizer: standardizer)
-            return LearningRateChoice(configuration, curvature: curvature, rows: n, batchRows: batchRows,
-                                      batchesPerEpoch: Batches(rowCount: n, size: batchRows).count, targetSpread: spreads.target,
-                                      coordinateSpread: spreads.coordinates, tolerance: 1e-3).learningRate
-        }
+                              batchRows: plan.batchRows, epochBudget: epochs, learningRateChoice: choice, notes: plan.notes)
+        return Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: result.gap)
     }
 
     /// Three times the predicted epochs, at least 100 or 10⁷ row visits, within the row-visit and epoch limits; 300
@@ -163,7 +175,7 @@ struct Trainer {
 
 /// One fit's epochs and batches, generic over the update rule so each rule's step is inlined
 /// into the batch loop.
-private struct Loop {
+struct Loop {
     let configuration: GradientDescent
     let epochs: Int
     let rate: Double
@@ -180,10 +192,17 @@ private struct Loop {
     let standardizer: Standardizer?
     let fitIntercept: Bool
 
-    /// Runs the epochs; returns the parameters to report (the average when averaging).
+    struct Result {
+        /// The parameters to report (the average when averaging), in descent coordinates.
+        var parameters: [Double]
+        var history: History
+        var gap: GapProgress?
+    }
+
+    /// Runs the epochs from `theta`, adding to `history` and `gap`.
     func run<Rule: UpdateRule>(_ rule: Rule, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
-                               history: inout History, gap: inout GapProgress?) throws -> [Double] {
-        var rule = rule
+                               history: History, gap: GapProgress?) throws -> Result {
+        var rule = rule, history = history, gap = gap
         try train.features.withUnsafePointer { x in
             try train.targets.withUnsafePointer { y in
                 try epochsLoop(&rule, theta: theta.base, x: x, y: y, n: train.rows, train: train, validation: validation,
@@ -191,7 +210,7 @@ private struct Loop {
             }
         }
         let reported = rule.averagedParameters ?? theta.base
-        return Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount))
+        return Result(parameters: Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount)), history: history, gap: gap)
     }
 
     private func epochsLoop<Rule: UpdateRule>(_ rule: inout Rule, theta: UnsafeMutablePointer<Double>,
