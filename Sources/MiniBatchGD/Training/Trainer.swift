@@ -234,74 +234,37 @@ struct Loop {
         zeroCost *= config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
 
-        // The batch loop reads locals only: no class property loads, no closures.
-        let gradient = self.gradient, order = self.order, batches = self.batches
-        let g = gradientBuffer.base, weightCount = p * k
-        let recordsBatchCosts = config.recordsBatchCosts, reduction = config.reduction
-        // Every batch but an epoch's last has the full size: its reduction factor is computed once.
-        let fullBatchScale = reduction.scale(rows: batches.size)
         // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
-        let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? Int.max
-        var step = 0, samples = 0
+        let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? batches.count
+        var counters = Counters()
         for epoch in 1 ... epochs {
             if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
-            var segmentStart = ContinuousClock.now
             var trainingSeconds = 0.0
-            let epochRate = schedule.rate(epoch: epoch, step: step)
-            let perStep = schedule.changesWithinEpochs
+            let epochRate = schedule.rate(epoch: epoch, step: counters.step)
             history.learningRates.append(epochRate)
             order.startEpoch()
-            for index in 0 ..< batches.count {
-                // A long epoch (a million stochastic steps) must still stop promptly.
-                if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
-                let range = batches[index]
-                let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate
-                let b = range.count
-                let scale = b == batches.size ? fullBatchScale : reduction.scale(rows: b)
-                gradient.prepare(theta)
-                var halfSquares: Double
-                if order.shufflesBlocks {
-                    // Shuffled blocks: the batch is a few contiguous runs, trained on in place.
-                    var remaining = b
-                    halfSquares = 0
-                    while remaining > 0 {
-                        let run = order.nextRun(remaining: remaining)
-                        halfSquares += gradient.addRows(x: x + run.start * p, y: y + run.start * k, count: run.count, alpha: scale,
-                                                        into: g, accumulate: remaining != b)
-                        remaining -= run.count
-                    }
-                } else {
-                    let rows = order.batch(range, x: x, y: y)
-                    halfSquares = gradient.addRows(x: rows.x, y: rows.y, count: b, alpha: scale, into: g, accumulate: false)
-                }
-                let cost = scale * halfSquares
-                guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
-                if recordsBatchCosts { history.batchCosts.append(cost) }
-                gradient.finish(g)
-                if penalty > 0 {
-                    // The batch's share of λ/2·‖W‖², in the reduction's units.
-                    let lambda = reduction == .mean ? penalty : penalty * Double(b)
-                    for i in 0 ..< weightCount { g[i] += lambda * theta[i] }
-                }
-                rule.step(theta, gradient: g, rate: stepRate)
-                step &+= 1
-                samples &+= b
-                if let gapTarget, (index + 1) % checkInterval == 0 || index == batches.count - 1 {
-                    // The clock stops while the gap is measured: checking is not training.
-                    let now = ContinuousClock.now
-                    trainingSeconds += (now - segmentStart) / .seconds(1)
+            // The batches run in stretches between gap checks (one stretch an epoch without a
+            // gap target), so the batch loop itself carries no check.
+            var first = 0
+            while first < batches.count {
+                let last = Swift.min(first + checkInterval, batches.count)
+                let stretchStart = ContinuousClock.now
+                try trainBatches(&rule, first ..< last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                                 gradient: gradientBuffer.base, x: x, y: y, history: &history, counters: &counters)
+                // The clock stops while the gap is measured: checking is not training.
+                trainingSeconds += (ContinuousClock.now - stretchStart) / .seconds(1)
+                first = last
+                if let gapTarget {
                     let reached = checkGap(gapTarget, rule.averagedParameters ?? theta, x: x, y: y, n: n, train: train,
-                                           updates: step, samples: samples,
+                                           updates: counters.step, samples: counters.samples,
                                            seconds: gap!.seconds + trainingSeconds, progress: &gap!)
                     if reached {
                         gap!.seconds += trainingSeconds
                         history.stopReason = .gapReached
                         return
                     }
-                    segmentStart = ContinuousClock.now
                 }
             }
-            trainingSeconds += (ContinuousClock.now - segmentStart) / .seconds(1)
             if gap != nil { gap!.seconds += trainingSeconds }
 
             let evaluated = UnsafePointer(rule.averagedParameters ?? theta)
@@ -358,6 +321,66 @@ struct Loop {
                     return
                 }
             }
+        }
+    }
+
+    /// Updates and rows seen so far in a fit.
+    struct Counters {
+        var step = 0
+        var samples = 0
+    }
+
+    /// Trains on batches `indices` of the current epoch. A function of its own so the batch loop
+    /// keeps its few live values in registers; it reads locals and raw pointers only.
+    private func trainBatches<Rule: UpdateRule>(_ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
+                                                schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
+                                                gradient g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+                                                history: inout History, counters: inout Counters) throws {
+        let gradient = self.gradient, order = self.order, batches = self.batches
+        let p = gradient.p, k = gradient.k, weightCount = p * k
+        let recordsBatchCosts = configuration.recordsBatchCosts, reduction = configuration.reduction, penalty = self.penalty
+        let perStep = schedule.changesWithinEpochs
+        // Every batch but an epoch's last has the full size: both reduction factors are computed
+        // here, outside the loop (a division per update costs a tenth of a stochastic step).
+        let fullBatchScale = reduction.scale(rows: batches.size)
+        let lastBatchScale = reduction.scale(rows: batches[batches.count - 1].count)
+        var step = counters.step, samples = counters.samples
+        defer { counters = Counters(step: step, samples: samples) }
+        for index in indices {
+            // A long epoch (a million stochastic steps) must still stop promptly.
+            if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+            let range = batches[index]
+            let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate
+            let b = range.count
+            let scale = b == batches.size ? fullBatchScale : lastBatchScale
+            gradient.prepare(theta)
+            var halfSquares: Double
+            if order.shufflesBlocks {
+                // Shuffled blocks: the batch is a few contiguous runs, trained on in place.
+                var remaining = b
+                halfSquares = 0
+                while remaining > 0 {
+                    let run = order.nextRun(remaining: remaining)
+                    halfSquares += gradient.addRows(x: x + run.start * p, y: y + run.start * k, count: run.count, alpha: scale,
+                                                    into: g, accumulate: remaining != b)
+                    remaining -= run.count
+                }
+            } else {
+                let rows = order.batch(range, x: x, y: y)
+                halfSquares = gradient.addRows(x: rows.x, y: rows.y, count: b, alpha: scale, into: g, accumulate: false)
+            }
+            let cost = scale * halfSquares
+            guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
+            if recordsBatchCosts { history.batchCosts.append(cost) }
+            gradient.finish(g)
+            if penalty > 0 {
+                // The batch's share of λ/2·‖W‖², in the reduction's units.
+                let lambda = reduction == .mean ? penalty : penalty * Double(b)
+                for i in 0 ..< weightCount { g[i] += lambda * theta[i] }
+            }
+            rule.step(theta, gradient: g, rate: stepRate)
+            step &+= 1
+            samples &+= b
         }
     }
 
