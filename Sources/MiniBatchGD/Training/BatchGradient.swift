@@ -99,6 +99,15 @@ final class BatchGradient {
             return LinearKernel.fusedSingleOutput(rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
                                                   accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
         }
+        return addRowsByBLAS(x: x, y: y, count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+    }
+
+    /// ``addRows(x:y:count:alpha:into:accumulate:)`` by two BLAS-2 calls per cache-sized block:
+    /// kept out of line so the fused path stays small enough to inline into the batch loop.
+    @inline(never)
+    private func addRowsByBLAS(x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
+                               into gradient: UnsafeMutablePointer<Double>, accumulate: Bool) -> Double {
+        let weightGradient = gradient, offsetGradient = gradient + p * k
         var halfSquares = 0.0
         var start = 0
         let r = residual
