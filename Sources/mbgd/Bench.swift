@@ -36,7 +36,8 @@ struct Bench: ParsableCommand {
     func validate() throws {
         guard rows >= 1, features >= 1, outputs >= 1 else { throw ValidationError("--rows, --features and --outputs must be at least 1") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
+        if let threads, !(1 ... 1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         if let shuffleBlocks, shuffleBlocks < 1 { throw ValidationError("--shuffle-blocks must be at least 1, got \(shuffleBlocks)") }

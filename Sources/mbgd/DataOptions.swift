@@ -18,6 +18,9 @@ struct DataOptions: ParsableArguments {
     var fitIntercept: Bool { !noIntercept }
 
     func validate() throws {
+        if let twice = targets.indices.first(where: { targets[..<$0].contains(targets[$0]) }).map({ targets[$0] }) {
+            throw ValidationError("--target '\(twice)' is given twice")
+        }
         if file.lowercased().hasSuffix(".npy") {
             for target in targets where Int(target) == nil {
                 throw ValidationError("--target for a .npy file is a column index (0-based), got '\(target)'")

@@ -24,6 +24,17 @@ struct ScratchFolder {
 let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
 @Suite struct CSVReaderTests {
+    @Test func aTargetNamedTwiceIsRefusedNotTrapped() throws {
+        let folder = try ScratchFolder()
+        let csv = try folder.write("t.csv", "a,y\n1,2\n3,4\n")
+        #expect(throws: DataError.invalidArgument(argument: "targets", value: "'y'", requirement: "names the same column twice")) {
+            try CSVReader.read(path: csv, targets: ["y", "y"])
+        }
+        #expect(throws: DataError.invalidArgument(argument: "targets", value: "0", requirement: "names the same column twice")) {
+            try NPYReader.dataset(path: fixtures + "/c_f8.npy", targets: [0, 0])
+        }
+    }
+
     @Test func readsHeaderRowsCRLFBlanksAndTrailingLine() throws {
         let folder = try ScratchFolder()
         let path = try folder.write("ok.csv", "\u{FEFF}a, \"b\" ,y\r\n1,2,3\r\n4, 5 ,6.5\n-1e-3,.5,7.\n\n")

@@ -156,6 +156,15 @@ import Testing
         #expect(((try averaged.json["training"] as? [String: Any])?["learningRateSource"] as? String) == "given")
     }
 
+    @Test func plotsOfACostThatIsExactlyZeroAreDrawnNotTrapped() throws {
+        // A zero target is fitted exactly: every cost is 0, which a log axis cannot show.
+        let folder = try scratchFolder()
+        let path = try write("a,y\n1,0\n2,0\n3,0\n", to: folder + "/zero.csv")
+        let run = try mbgd("fit", path, "--plot", folder + "/plots")
+        #expect(run.status == 0, "\(run.stderr)")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder + "/plots") { try expectValidSVG(folder + "/plots/" + file) }
+    }
+
     @Test func aBatchLargerThanTheDataTrainsAsOneBatchWithANote() throws {
         let folder = try scratchFolder()
         let path = try write(houseLikeCSV(rows: 16).text, to: folder + "/small.csv")
@@ -241,6 +250,10 @@ import Testing
             (["fit", good, "--learning-rate=-1"], 2, "--learning-rate must be 'auto' or a positive number, got '-1'"),
             (["fit", good, "--learning-rate", "fast"], 2, "--learning-rate must be 'auto' or a positive number, got 'fast'"),
             (["fit", good, "--optimizer", "lbfgs"], 2, "--optimizer"),
+            (["fit", good, "--target", "y", "--target", "y"], 2, "--target 'y' is given twice"),
+            (["solve", good, "--target", "y", "--target", "a", "--target", "y"], 2, "--target 'y' is given twice"),
+            (["bench", "--threads", "9999999999"], 2, "--threads must lie between 1 and 1024"),
+            (["bench", "--threads", "2147483647"], 2, "--threads must lie between 1 and 1024"),
             (["fit", good, "--optimizer", "adam", "--momentum", "0.9"], 2, "--momentum applies to --optimizer momentum or nesterov, not adam"),
             (["fit", good, "--beta2", "1"], 2, "--beta1 and --beta2 must lie in [0, 1)"),
             (["fit", good, "--schedule", "cosine", "--warmup=-3"], 2, "--warmup must be zero or positive"),

@@ -104,3 +104,9 @@ public struct DatasetSplit: Sendable {
     /// Rows held out for evaluation.
     public let test: Dataset
 }
+
+/// The first element that occurs a second time in `values`, if any.
+func firstRepeated<Element: Hashable>(_ values: [Element]) -> Element? {
+    var seen = Set<Element>()
+    return values.first { !seen.insert($0).inserted }
+}

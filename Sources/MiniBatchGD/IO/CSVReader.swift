@@ -47,6 +47,9 @@ public enum CSVReader {
 
     /// ``read(path:targets:)`` with an explicit memory budget in bytes (nil: what is available).
     static func read(path: String, targets: [String], memoryLimit: Int?) throws -> Dataset {
+        if let twice = firstRepeated(targets) {
+            throw DataError.invalidArgument(argument: "targets", value: "'\(twice)'", requirement: "names the same column twice")
+        }
         var names: [String] = []
         var isTarget: [Bool] = []
         var features: [Double] = [], targetValues: [Double] = []

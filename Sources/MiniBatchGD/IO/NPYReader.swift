@@ -103,6 +103,9 @@ public enum NPYReader {
     /// - Throws: ``FileError`` for a column index out of range, ``MatrixError/nonFinite(argument:row:column:value:)``
     ///   (row and column 0-based) for a NaN or infinity.
     public static func dataset(path: String, targets: [Int] = []) throws -> Dataset {
+        if let twice = firstRepeated(targets) {
+            throw DataError.invalidArgument(argument: "targets", value: "\(twice)", requirement: "names the same column twice")
+        }
         let matrix = try read(path: path)
         guard matrix.rows >= 1 else { throw FileError.headerOnly(path: path) }
         let wanted = targets.isEmpty ? [matrix.columns - 1] : targets

@@ -54,7 +54,7 @@ public enum BLASThreads {
 
     /// Sets the number of threads OpenBLAS uses for calls outside single-thread scopes.
     public static func set(_ threads: Int) {
-        openblas_set_num_threads(Int32(Swift.max(1, threads)))
+        openblas_set_num_threads(Int32(clamping: Swift.max(1, threads)))
     }
 
     /// The OpenBLAS kernel family chosen for this processor (e.g. "Haswell").

@@ -124,7 +124,9 @@ private struct Axis {
     init(low: Double, high: Double, log: Bool) {
         self.log = log
         if log {
-            let a = Foundation.log10(low), b = Foundation.log10(high)
+            // No positive value to show (a cost of exactly zero): one empty decade, not log(0).
+            let bottom = low > 0 && low.isFinite ? low : 1, top = high > 0 && high.isFinite ? Swift.max(high, bottom) : 10 * bottom
+            let a = Foundation.log10(bottom), b = Foundation.log10(top)
             self.low = Foundation.pow(10, a.rounded(.down))
             self.high = Foundation.pow(10, Swift.max(b.rounded(.up), a.rounded(.down) + 1))
         } else {
