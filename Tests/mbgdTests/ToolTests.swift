@@ -165,6 +165,13 @@ import Testing
         for file in try FileManager.default.contentsOfDirectory(atPath: folder + "/plots") { try expectValidSVG(folder + "/plots/" + file) }
     }
 
+    @Test func aShuffleBlockLargerThanAnyCountIsOneBlock() throws {
+        let folder = try scratchFolder()
+        let path = try write(houseLikeCSV(rows: 40).text, to: folder + "/data.csv")
+        let run = try mbgd("fit", path, "--shuffle-blocks", "9223372036854775807", "--epochs", "3", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+    }
+
     @Test func aBatchLargerThanTheDataTrainsAsOneBatchWithANote() throws {
         let folder = try scratchFolder()
         let path = try write(houseLikeCSV(rows: 16).text, to: folder + "/small.csv")
@@ -254,6 +261,8 @@ import Testing
             (["solve", good, "--target", "y", "--target", "a", "--target", "y"], 2, "--target 'y' is given twice"),
             (["bench", "--threads", "9999999999"], 2, "--threads must lie between 1 and 1024"),
             (["bench", "--threads", "2147483647"], 2, "--threads must lie between 1 and 1024"),
+            (["bench", "--batch-sizes", ""], 2, "--batch-sizes must name at least one batch size"),
+            (["fit", good, "--decay-power", "inf"], 2, "--decay-power must be a positive number"),
             (["fit", good, "--optimizer", "adam", "--momentum", "0.9"], 2, "--momentum applies to --optimizer momentum or nesterov, not adam"),
             (["fit", good, "--beta2", "1"], 2, "--beta1 and --beta2 must lie in [0, 1)"),
             (["fit", good, "--schedule", "cosine", "--warmup=-3"], 2, "--warmup must be zero or positive"),

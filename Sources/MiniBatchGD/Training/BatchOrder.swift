@@ -24,7 +24,8 @@ final class BatchOrder {
         let shuffles = shuffle.seed != nil && batches.count > 1
         generator = shuffles ? shuffle.seed.map { RandomSource(seed: $0) } : nil
         var blockRows: Int?
-        if shuffles, case let .blocks(_, size) = shuffle { blockRows = size }
+        // A block larger than the data is the data: one block.
+        if shuffles, case let .blocks(_, size) = shuffle { blockRows = Swift.min(size, Swift.max(rows, 1)) }
         shufflesBlocks = blockRows != nil
         cursor = BlockCursor(rows: rows, blockRows: blockRows ?? Swift.max(rows, 1))
         if shufflesBlocks {

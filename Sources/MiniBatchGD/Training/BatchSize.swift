@@ -52,7 +52,8 @@ struct Batches: RandomAccessCollection {
 struct BlockCursor {
     let rows: Int
     let blockRows: Int
-    var blocks: Int { (rows + blockRows - 1) / blockRows }
+    /// ⌈rows / blockRows⌉, without the overflow of rows + blockRows − 1 for a huge block.
+    var blocks: Int { rows / blockRows + (rows % blockRows == 0 ? 0 : 1) }
     private var position = 0
     private var offset = 0
 
