@@ -27,7 +27,4 @@ final class Buffer<Element: BitwiseCopyable> {
 
     /// The elements as an array.
     var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
-
-    /// Sets every element to `value`.
-    func fill(_ value: Element) { base.update(repeating: value, count: count) }
 }

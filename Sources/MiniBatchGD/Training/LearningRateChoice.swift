@@ -134,11 +134,8 @@ extension LearningRateChoice {
             }
         }
         var contraction: Double?
-        if !configuration.optimizer.isAdaptive, let curvature, let mu = curvature.strongConvexity {
-            let batchUnits = configuration.reduction == .sum ? Double(b) : 1
-            contraction = Self.contraction(rate: rate, momentum: momentum ?? 0, nesterov: nesterov,
-                                           smallest: batchUnits * mu,
-                                           largest: smoothness ?? batchUnits * curvature.smoothness)
+        if !configuration.optimizer.isAdaptive, let smoothness, let mu = curvature?.strongConvexity {
+            contraction = Self.contraction(rate: rate, momentum: momentum ?? 0, nesterov: nesterov, smallest: units * mu, largest: smoothness)
         }
         self.init(learningRate: rate, source: configuration.learningRate == .automatic ? .automatic : .given,
                   momentum: configuration.optimizer.isAdaptive || configuration.optimizer == .sgd ? nil : momentum,
