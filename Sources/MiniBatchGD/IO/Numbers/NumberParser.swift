@@ -2,9 +2,10 @@ import Foundation
 
 /// Decimal text to `Double`, correctly rounded.
 ///
-/// The common case (at most 19 significant digits, a value below 2⁵³ scaled by at most 10²²)
-/// is Clinger's fast path: one exact conversion and one correctly rounded multiplication or
-/// division. Anything else falls back to `strtod`, which rounds correctly too.
+/// A value below 2⁵³ scaled by at most 10²² takes Clinger's fast path (one exact conversion and
+/// one correctly rounded multiplication or division); any other number of at most 19
+/// significant digits (17-digit output of `repr`, numpy and pandas among them) takes
+/// ``EiselLemire``. Only longer mantissas fall back to `strtod`, which rounds correctly too.
 enum NumberParser {
     enum Outcome { case value(Double), notANumber, nonFinite }
 
@@ -56,12 +57,15 @@ enum NumberParser {
             exponent += exponentNegative ? -value : value
         }
         guard i == end else { return .notANumber }
-        if exact, mantissa < (1 << 53), abs(exponent) <= 22 {
-            var value = Double(mantissa)
-            value = exponent >= 0 ? value * powersOfTen[exponent] : value / powersOfTen[-exponent]
-            return .value(negative ? -value : value)
+        guard exact else { return fallback(bytes, start, end) }
+        let value: Double
+        if mantissa < (1 << 53), abs(exponent) <= 22 {
+            value = exponent >= 0 ? Double(mantissa) * powersOfTen[exponent] : Double(mantissa) / powersOfTen[-exponent]
+        } else {
+            value = EiselLemire.double(mantissa: mantissa, exponent: exponent)
+            guard value.isFinite else { return .nonFinite }
         }
-        return fallback(bytes, start, end)
+        return .value(negative ? -value : value)
     }
 
     /// "nan", "inf", "infinity" in any case and sign are recognized, to be refused as non-finite.
