@@ -1,5 +1,35 @@
+import Foundation
+
 // One typed error per failure family. Every case carries the context a user needs to act:
 // which argument, which row and column, which epoch, which LAPACK routine.
+
+/// An argument of a library call is out of range: a size, a rate, a fraction, a column list.
+///
+/// One shape for every family, so that a caller (the `mbgd` tool among them) can tell a caller's
+/// mistake (exit status 2) from bad data or a failed computation. `argument` is the parameter or
+/// property name as spelled in the API.
+public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The parameter or property, e.g. `learningRate` or `earlyStopping.patience`.
+    public let argument: String
+    /// The value given, as text.
+    public let value: String
+    /// What the value must be.
+    public let requirement: String
+
+    /// An argument error; `value` is shown as given.
+    public init(argument: String, value: String, requirement: String) {
+        self.argument = argument
+        self.value = value
+        self.requirement = requirement
+    }
+
+    public var description: String { "\(argument) = \(value) is invalid: \(requirement)" }
+
+    /// A fraction outside the open interval (0, 1).
+    static func fraction(_ argument: String, _ value: Double) -> ArgumentError {
+        ArgumentError(argument: argument, value: "\(value)", requirement: "must lie strictly between 0 and 1")
+    }
+}
 
 /// A matrix or vector had the wrong shape for the operation, or held a value it must not.
 public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -45,8 +75,6 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     case notPositiveDefinite(routine: String, order: Int)
     /// The singular value decomposition did not converge.
     case noConvergence(routine: String, info: Int)
-    /// An argument of a solver is out of range.
-    case invalidArgument(argument: String, value: String, requirement: String)
 
     public var description: String {
         switch self {
@@ -59,16 +87,12 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             return "\(routine): the matrix is not positive definite (leading minor of order \(order) failed)"
         case let .noConvergence(routine, info):
             return "\(routine): the SVD did not converge (\(info) off-diagonal elements remained)"
-        case let .invalidArgument(argument, value, requirement):
-            return "\(argument) = \(value) is invalid: \(requirement)"
         }
     }
 }
 
 /// Gradient-descent training was misconfigured, diverged or was cancelled.
 public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A configuration value is out of range. `argument` is the property name.
-    case invalidArgument(argument: String, value: String, requirement: String)
     /// The cost or the parameters became non-finite, or grew past the divergence bound.
     case diverged(epoch: Int, batch: Int, cost: Double, learningRate: Double)
     /// Warm start asked for parameters whose shape does not fit the data.
@@ -79,8 +103,6 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidArgument(argument, value, requirement):
-            return "\(argument) = \(value) is invalid: \(requirement)"
         case let .diverged(epoch, batch, cost, learningRate):
             return "gradient descent diverged in epoch \(epoch), batch \(batch) (cost \(cost)) with learning rate \(learningRate): "
                 + "use a smaller learning rate, the automatic one (set from the data's curvature), or standardize the features "
@@ -101,10 +123,6 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowCountMismatch(features: Int, targets: Int)
     /// The number of names does not match the number of columns.
     case nameCountMismatch(argument: String, names: Int, columns: Int)
-    /// A fraction argument outside the open interval (0, 1).
-    case invalidFraction(argument: String, value: Double)
-    /// A sampler argument is out of range.
-    case invalidArgument(argument: String, value: String, requirement: String)
 
     public var description: String {
         switch self {
@@ -114,10 +132,6 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "features have \(features) rows but targets have \(targets)"
         case let .nameCountMismatch(argument, names, columns):
             return "\(argument) has \(names) names for \(columns) columns"
-        case let .invalidFraction(argument, value):
-            return "\(argument) = \(value) must lie strictly between 0 and 1"
-        case let .invalidArgument(argument, value, requirement):
-            return "\(argument) = \(value) is invalid: \(requirement)"
         }
     }
 }
@@ -130,6 +144,10 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case featureCountMismatch(expected: Int, actual: Int)
     /// The data has `actual` target columns; the model predicts `expected`.
     case outputCountMismatch(expected: Int, actual: Int)
+    /// A single-value prediction was asked of a model with `outputs` targets.
+    case severalOutputs(outputs: Int)
+    /// A model file's content does not describe a model.
+    case inconsistentFile(reason: String)
 
     public var description: String {
         switch self {
@@ -139,6 +157,10 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the model was fitted on \(expected) features but the data has \(actual)"
         case let .outputCountMismatch(expected, actual):
             return "the model predicts \(expected) targets but the data has \(actual)"
+        case let .severalOutputs(outputs):
+            return "the model predicts \(outputs) targets: predict(_:) of a row gives one value; use predict(_:) of a Matrix"
+        case let .inconsistentFile(reason):
+            return "not a usable model: \(reason)"
         }
     }
 }
@@ -162,10 +184,17 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownColumn(path: String, name: String, available: [String])
     /// A structurally invalid file (for `.npy`: magic, header, shape).
     case malformed(path: String, reason: String)
+    /// A CSV cell whose opening quote does not close on its line, or with text after the
+    /// closing quote.
+    case badQuotes(path: String, line: Int, column: Int)
+    /// A CSV line longer than the reader accepts (a file that is not line-structured text).
+    case lineTooLong(path: String, line: Int, limitBytes: Int)
     /// A `.npy` element type other than float64 or float32.
     case unsupportedType(path: String, descriptor: String)
     /// Fewer data bytes than the header promises.
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
+    /// A file that cannot be written (the reason in words).
+    case unwritable(path: String, reason: String)
     /// Loading would need more memory than the machine has available.
     case tooLarge(path: String, neededBytes: Int, availableBytes: Int)
 
@@ -173,6 +202,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .notFound(path): return "\(path): no such file"
         case let .unreadable(path, reason): return "\(path): cannot be read (\(reason))"
+        case let .unwritable(path, reason): return "\(path): cannot be written (\(reason))"
         case let .empty(path): return "\(path): the file is empty"
         case let .headerOnly(path): return "\(path): the file has a header but no data rows"
         case let .notANumber(path, line, column, text):
@@ -185,6 +215,10 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unknownColumn(path, name, available):
             return "\(path): no column named '\(name)' (columns: \(available.joined(separator: ", ")))"
         case let .malformed(path, reason): return "\(path): \(reason)"
+        case let .badQuotes(path, line, column):
+            return "\(path):\(line):\(column): a quoted cell must close on its line, followed by a comma or the line end"
+        case let .lineTooLong(path, line, limit):
+            return "\(path):\(line): the line is longer than \(MemoryBudget.describe(limit)) (is this a CSV file?)"
         case let .unsupportedType(path, descriptor):
             return "\(path): unsupported element type '\(descriptor)' (float64 '<f8' and float32 '<f4' are supported)"
         case let .truncated(path, expectedBytes, actualBytes):
@@ -192,5 +226,15 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooLarge(path, needed, available):
             return "\(path): too large to load: it needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         }
+    }
+
+    /// The operating system's reason for a failed Foundation file operation, in words (not
+    /// "NSCocoaErrorDomain error 512").
+    static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix = underlying, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return (error as NSError).localizedDescription
     }
 }

@@ -37,7 +37,7 @@ public struct RegressionMetrics: Equatable, Sendable {
         }
         guard targets.rows >= 1 else { throw DataError.tooFewRows(argument: "targets", rows: 0, minimum: 1) }
         guard targets.columns >= 1 else {
-            throw DataError.invalidArgument(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
+            throw ArgumentError(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
         let n = targets.rows, k = targets.columns
         outputs = (0 ..< k).map { o in

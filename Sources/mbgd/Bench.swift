@@ -48,7 +48,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { BLASThreads.set(threads) }
-        let data = try file.map { try DataOptions.load(path: $0, targets: targets) }
+        let data = try file.map { try Dataset.load(path: $0, targets: targets) }
             ?? Dataset.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {

@@ -12,38 +12,27 @@ struct DataOptions: ParsableArguments {
         valueName: "name"))
     var targets: [String] = []
 
+    @Option(name: .customLong("features"), help: ArgumentHelp(
+        "Feature columns, comma-separated or repeated, in the order wanted. Default: every column that is not a target. Other columns are skipped, whatever they hold.",
+        valueName: "names"))
+    var featureLists: [String] = []
+
     @Flag(name: .customLong("no-intercept"), help: "Fit without an intercept.")
     var noIntercept = false
 
     var fitIntercept: Bool { !noIntercept }
 
+    /// `--features a,b --features c` as `[a, b, c]`, or nil when not given.
+    var features: [String]? {
+        featureLists.isEmpty ? nil : featureLists.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
     func validate() throws {
-        if let twice = targets.indices.first(where: { targets[..<$0].contains(targets[$0]) }).map({ targets[$0] }) {
-            throw ValidationError("--target '\(twice)' is given twice")
-        }
-        if file.lowercased().hasSuffix(".npy") {
-            for target in targets where Int(target) == nil {
-                throw ValidationError("--target for a .npy file is a column index (0-based), got '\(target)'")
-            }
-        }
+        if let features, features.contains(where: \.isEmpty) { throw ValidationError("--features has an empty name") }
     }
 
     func load() throws -> Dataset {
-        try DataOptions.load(path: file, targets: targets)
-    }
-
-    static func load(path: String, targets: [String]) throws -> Dataset {
-        if path.lowercased().hasSuffix(".npy") {
-            return try NPYReader.dataset(path: path, targets: targets.compactMap { Int($0) })
-        }
-        return try CSVReader.read(path: path, targets: targets)
-    }
-}
-
-/// A fraction in the open interval (0, 1), for argument validation.
-func checkFraction(_ value: Double?, _ option: String) throws {
-    if let value, !(value > 0 && value < 1) {
-        throw ValidationError("\(option) must lie strictly between 0 and 1, got \(value)")
+        try Dataset.load(path: file, targets: targets, features: features)
     }
 }
 

@@ -62,26 +62,21 @@ struct Fit: ParsableCommand {
         if batchSize != "full" {
             guard let size = Int(batchSize), size >= 1 else { throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'") }
         }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         _ = try parseLearningRate(learningRate)
         if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
         if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must be zero or positive, got \(warmup)") }
-        guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be zero or positive, got \(l2)") }
-        try checkFraction(testFraction, "--test-fraction")
-        try checkFraction(validationFraction, "--validation-fraction")
-        if let tolerance, !(tolerance >= 0 && tolerance.isFinite) { throw ValidationError("--tolerance must be zero or a positive number, got \(tolerance)") }
-        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+        if let testFraction, !(testFraction > 0 && testFraction < 1) {
+            throw ValidationError(ArgumentNames.message(ArgumentError(argument: "testFraction", value: "\(testFraction)", requirement: "must lie strictly between 0 and 1")))
+        }
         if noEarlyStopping, tolerance != nil || patience != nil || validationFraction != nil {
             throw ValidationError("--no-early-stopping excludes --tolerance, --patience and --validation-fraction")
         }
-        if let shuffleBlocks, shuffleBlocks < 1 { throw ValidationError("--shuffle-blocks must be at least 1, got \(shuffleBlocks)") }
         if shuffleBlocks != nil, noShuffle { throw ValidationError("--shuffle-blocks and --no-shuffle exclude each other") }
-        guard decayPower > 0, decayPower.isFinite, decayEvery >= 1 else {
-            throw ValidationError("--decay-power must be a positive number and --decay-every at least 1")
-        }
-        if let decayFactor, !(decayFactor > 0 && decayFactor <= 1), schedule != .plateau || !(decayFactor > 0 && decayFactor < 1) {
-            throw ValidationError("--decay-factor must lie in (0, 1] for step and in (0, 1) for plateau, got \(decayFactor)")
+        try validatingArguments {
+            try gradientDescent.validate()
+            // Constants of schedules not chosen are checked too: a typo should not wait for another run.
+            try LearningRateSchedule.inverseScaling(power: decayPower).validate()
+            try LearningRateSchedule.stepDecay(factor: decayFactor ?? 0.5, every: decayEvery).validate()
         }
     }
 

@@ -23,6 +23,9 @@ struct MBGD: ParsableCommand {
             try command.run()
         } catch let error as CLIError where error.isUsage {
             fail("mbgd: error: \(error)", status: 2)
+        } catch let error as ArgumentError {
+            // Found by the library once the data was read (a column named twice, a test fraction).
+            fail("mbgd: error: \(ArgumentNames.message(error))", status: 2)
         } catch let error as CLIError where error.isInterruption {
             fail("mbgd: \(error)", status: 130)
         } catch {

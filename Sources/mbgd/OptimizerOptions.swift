@@ -19,15 +19,17 @@ struct OptimizerOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let momentum, !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must lie in [0, 1), got \(momentum)") }
         if let optimizer, momentum != nil, optimizer != .momentum, optimizer != .nesterov {
             throw ValidationError("--momentum applies to --optimizer momentum or nesterov, not \(optimizer.rawValue)")
         }
         if nesterov, let optimizer, optimizer != .nesterov { throw ValidationError("--nesterov contradicts --optimizer \(optimizer.rawValue)") }
-        guard beta1 >= 0, beta1 < 1, beta2 >= 0, beta2 < 1 else { throw ValidationError("--beta1 and --beta2 must lie in [0, 1)") }
-        guard alpha >= 0, alpha < 1 else { throw ValidationError("--alpha must lie in [0, 1), got \(alpha)") }
-        if let epsilon, !(epsilon > 0 && epsilon.isFinite) { throw ValidationError("--epsilon must be positive, got \(epsilon)") }
-        guard weightDecay.isFinite, weightDecay >= 0 else { throw ValidationError("--weight-decay must be zero or positive, got \(weightDecay)") }
+        // Constants of rules not chosen are checked too: a typo should not wait for another run.
+        try validatingArguments {
+            for rule in [value, .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay),
+                         .rmsprop(alpha: alpha, epsilon: epsilon ?? 1e-8), .momentum(momentum)] {
+                try rule.validate()
+            }
+        }
     }
 
     /// The rule asked for: `--momentum` alone means heavy-ball momentum.

@@ -19,10 +19,6 @@ struct Solve: ParsableCommand {
     var l2 = 0.0
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
-    func validate() throws {
-        guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be zero or positive, got \(l2)") }
-    }
-
     func run() throws {
         let dataset = try data.load()
         var model = LinearRegression(fitIntercept: data.fitIntercept)

@@ -40,8 +40,6 @@ struct Sweep: ParsableCommand {
     var plot: String?
 
     func validate() throws {
-        guard gap > 0, gap < 1 else { throw ValidationError("--gap must lie strictly between 0 and 1, got \(gap)") }
-        guard maxEpochs >= 1 else { throw ValidationError("--max-epochs must be at least 1, got \(maxEpochs)") }
         guard rows >= 2, features >= 1 else { throw ValidationError("--rows must be at least 2 and --features at least 1") }
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         _ = try parseBatchSizes(batchSizes)
@@ -50,7 +48,7 @@ struct Sweep: ParsableCommand {
 
     func run() throws {
         let data = try seedArticle ? Dataset.seedArticle(seed: seed).train
-            : file.map { try DataOptions.load(path: $0, targets: targets) } ?? Dataset.synthetic(rows: rows, features: features, seed: seed)
+            : file.map { try Dataset.load(path: $0, targets: targets) } ?? Dataset.synthetic(rows: rows, features: features, seed: seed)
         let configuration = GradientDescent(learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
                                             averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
         let sweep = try runCancellable {

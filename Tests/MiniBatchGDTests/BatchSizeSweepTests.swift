@@ -75,11 +75,11 @@ import Testing
         let data = try conditionedData(rows: 50, kappa: 2, noise: 1, seed: 1)
         for (sizes, gap, epochs, argument) in [([BatchSize](), 0.01, 10, "batchSizes"), ([8], 0, 10, "gap"), ([8], 1, 10, "gap"),
                                                ([8], 0.01, 0, "maxEpochs")] as [([BatchSize], Double, Int, String)] {
-            #expect(throws: TrainingError.self) {
-                do { _ = try BatchSizeSweep.toGap(data, batchSizes: sizes, configuration: GradientDescent(), gap: gap, maxEpochs: epochs) } catch let
-                    TrainingError.invalidArgument(name, _, _) {
+            #expect(throws: ArgumentError.self) {
+                do { _ = try BatchSizeSweep.toGap(data, batchSizes: sizes, configuration: GradientDescent(), gap: gap, maxEpochs: epochs) } catch let error as ArgumentError {
+                    let name = error.argument
                     #expect(name == argument)
-                    throw TrainingError.invalidArgument(argument: name, value: "", requirement: "")
+                    throw ArgumentError(argument: name, value: "", requirement: "")
                 }
             }
         }

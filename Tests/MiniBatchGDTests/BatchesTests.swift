@@ -87,7 +87,7 @@ import Testing
             schedule: .inverseScaling(power: 1)))
         #expect(comparison.parameterRelativeDifference < 1e-2)
         var bad = LinearRegression()
-        #expect(throws: TrainingError.invalidArgument(argument: "shuffle.rows", value: "0", requirement: "blocks must hold at least 1 row")) {
+        #expect(throws: ArgumentError(argument: "shuffle.rows", value: "0", requirement: "blocks must hold at least 1 row")) {
             try bad.fit(data, using: GradientDescent(shuffle: .blocks(seed: 1, rows: 0)))
         }
     }

@@ -35,7 +35,7 @@ import Testing
 
     @Test func nonPositiveBoundIsAnErrorNotATrap() {
         var generator = RandomSource(seed: 1)
-        #expect(throws: DataError.invalidArgument(argument: "bound", value: "0", requirement: "must be positive")) {
+        #expect(throws: ArgumentError(argument: "bound", value: "0", requirement: "must be positive")) {
             try generator.nextInt(below: 0)
         }
     }
@@ -66,8 +66,8 @@ import Testing
         #expect(throws: LinearAlgebraError.notPositiveDefinite(routine: "dpotrf", order: 2)) {
             try MultivariateNormal(mean: [0, 0], covariance: Matrix([[1, 2], [2, 1]]))
         }
-        #expect(throws: DataError.self) { try MultivariateNormal(mean: [0, 0], covariance: Matrix([[1, 0.5], [0.4, 1]])) }
-        #expect(throws: DataError.self) { try MultivariateNormal(mean: [0], covariance: Matrix([[1, 0], [0, 1]])) }
+        #expect(throws: ArgumentError.self) { try MultivariateNormal(mean: [0, 0], covariance: Matrix([[1, 0.5], [0.4, 1]])) }
+        #expect(throws: ArgumentError.self) { try MultivariateNormal(mean: [0], covariance: Matrix([[1, 0], [0, 1]])) }
         #expect(throws: MatrixError.self) { try MultivariateNormal(mean: [.nan], covariance: Matrix([[1]])) }
     }
 
@@ -94,8 +94,8 @@ import Testing
         #expect(shuffled.train.features.elements != ordered.train.features.elements)
         // Rows stay whole: each target is still twice its feature.
         for i in 0 ..< 3 { #expect(shuffled.test.targets[i, 0] == 2 * shuffled.test.features[i, 0]) }
-        #expect(throws: DataError.invalidFraction(argument: "testFraction", value: 0)) { try data.split(testFraction: 0) }
-        #expect(throws: DataError.invalidFraction(argument: "testFraction", value: 1.5)) { try data.split(testFraction: 1.5) }
+        #expect(throws: ArgumentError(argument: "testFraction", value: "0.0", requirement: "must lie strictly between 0 and 1")) { try data.split(testFraction: 0) }
+        #expect(throws: ArgumentError(argument: "testFraction", value: "1.5", requirement: "must lie strictly between 0 and 1")) { try data.split(testFraction: 1.5) }
     }
 
     @Test func datasetValidatesShapesNamesAndValues() throws {
@@ -145,9 +145,9 @@ import Testing
             #expect(abs(solution.intercept[o] - 1) < 0.01)
             #expect(abs(solution.statistics.residualStandardDeviation![o] - 0.1) < 0.01)
         }
-        #expect(throws: DataError.invalidArgument(argument: "rows", value: "0", requirement: "must be at least 1")) {
+        #expect(throws: ArgumentError(argument: "rows", value: "0", requirement: "must be at least 1")) {
             try Dataset.synthetic(rows: 0, features: 1)
         }
-        #expect(throws: DataError.self) { try Dataset.synthetic(rows: 5, features: 1, noise: -1) }
+        #expect(throws: ArgumentError.self) { try Dataset.synthetic(rows: 5, features: 1, noise: -1) }
     }
 }

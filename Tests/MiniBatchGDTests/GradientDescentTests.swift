@@ -167,11 +167,12 @@ import Testing
             do {
                 try model.fit(seed.train, using: config)
                 Issue.record("\(argument) was accepted")
-            } catch let TrainingError.invalidArgument(name, _, _) {
+            } catch let error as ArgumentError {
+                let name = error.argument
                 #expect(name == argument)
             }
         }
-        #expect(throws: DataError.invalidFraction(argument: "earlyStopping.validationFraction", value: 1)) {
+        #expect(throws: ArgumentError(argument: "earlyStopping.validationFraction", value: "1.0", requirement: "must lie strictly between 0 and 1")) {
             try model.fit(seed.train, using: GradientDescent(earlyStopping: EarlyStopping(validationFraction: 1)))
         }
         #expect(throws: ModelError.notFitted) { try model.fit(seed.train, using: GradientDescent(warmStart: true)) }
@@ -292,7 +293,8 @@ import Testing
         do {
             try model.fit(data, using: GradientDescent(batchSize: 1, epochs: 1_000_000, learningRate: 0.001))
             Issue.record("a billion batch costs were accepted")
-        } catch let TrainingError.invalidArgument(argument, _, requirement) {
+        } catch let error as ArgumentError {
+            let (argument, requirement) = (error.argument, error.requirement)
             #expect(argument == "recordsBatchCosts" && requirement.contains("turn it off"))
         }
         // Without the record the same configuration is accepted (and cancelled here at once).

@@ -222,9 +222,9 @@ import Testing
 
     @Test func invalidArgumentsThrow() throws {
         let data = try dataset(x, y)
-        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, ridge: -1) }
-        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, ridge: .nan) }
-        #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, rankTolerance: 0) }
+        #expect(throws: ArgumentError.self) { try LeastSquares.solve(data, ridge: -1) }
+        #expect(throws: ArgumentError.self) { try LeastSquares.solve(data, ridge: .nan) }
+        #expect(throws: ArgumentError.self) { try LeastSquares.solve(data, rankTolerance: 0) }
     }
 }
 

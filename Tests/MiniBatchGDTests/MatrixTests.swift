@@ -56,7 +56,7 @@ import Testing
         try Matrix(rows: 2, columns: 0).validateFinite(argument: "x")
         let noFeatures = try Parameters(coefficients: Matrix(rows: 0, columns: 1), intercept: [1])
         #expect(throws: MatrixError.self) { try Objective.hypothesis(Matrix(rows: 2, columns: 0), noFeatures) }
-        #expect(throws: DataError.self) { try RegressionMetrics(predictions: Matrix(rows: 2, columns: 0), targets: Matrix(rows: 2, columns: 0)) }
+        #expect(throws: ArgumentError.self) { try RegressionMetrics(predictions: Matrix(rows: 2, columns: 0), targets: Matrix(rows: 2, columns: 0)) }
     }
 
     @Test func singleThreadedScopeRunsOpenBLASOnOneThread() throws {

@@ -77,7 +77,7 @@ import Testing
         // predict recomputes intercept + coefficients·x from the saved file's own numbers.
         let model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model.json"))) as? [String: Any])
         let intercept = try #require((model["intercept"] as? [Double])?.first)
-        let coefficients = try #require((model["coefficients"] as? [[Double]])?.map { $0[0] })
+        let coefficients = try #require((model["coefficients"] as? [[Double]])?.first)  // per target, in feature order
         let predicted = try mbgd("predict", "--model", folder + "/model.json", path)
         #expect(predicted.status == 0, "\(predicted.stderr)")
         let lines = predicted.stdout.split(separator: "\n")
@@ -257,20 +257,20 @@ import Testing
             (["fit", good, "--learning-rate=-1"], 2, "--learning-rate must be 'auto' or a positive number, got '-1'"),
             (["fit", good, "--learning-rate", "fast"], 2, "--learning-rate must be 'auto' or a positive number, got 'fast'"),
             (["fit", good, "--optimizer", "lbfgs"], 2, "--optimizer"),
-            (["fit", good, "--target", "y", "--target", "y"], 2, "--target 'y' is given twice"),
-            (["solve", good, "--target", "y", "--target", "a", "--target", "y"], 2, "--target 'y' is given twice"),
+            (["fit", good, "--target", "y", "--target", "y"], 2, "--target = 'y' is invalid: names the same column twice"),
+            (["solve", good, "--target", "y", "--target", "a", "--target", "y"], 2, "--target = 'y' is invalid: names the same column twice"),
             (["bench", "--threads", "9999999999"], 2, "--threads must lie between 1 and 1024"),
             (["bench", "--threads", "2147483647"], 2, "--threads must lie between 1 and 1024"),
             (["bench", "--batch-sizes", ""], 2, "--batch-sizes must name at least one batch size"),
-            (["fit", good, "--decay-power", "inf"], 2, "--decay-power must be a positive number"),
+            (["fit", good, "--decay-power", "inf"], 2, "--decay-power = inf is invalid: must be a positive number"),
             (["fit", good, "--optimizer", "adam", "--momentum", "0.9"], 2, "--momentum applies to --optimizer momentum or nesterov, not adam"),
-            (["fit", good, "--beta2", "1"], 2, "--beta1 and --beta2 must lie in [0, 1)"),
-            (["fit", good, "--schedule", "cosine", "--warmup=-3"], 2, "--warmup must be zero or positive"),
-            (["fit", good, "--tolerance", "inf"], 2, "--tolerance must be zero or a positive number"),
+            (["fit", good, "--beta2", "1"], 2, "--beta2 = 1.0 is invalid: must lie in [0, 1)"),
+            (["fit", good, "--schedule", "cosine", "--warmup=-3"], 2, "--warmup = -3 is invalid: must be zero or positive"),
+            (["fit", good, "--tolerance", "inf"], 2, "--tolerance = inf is invalid: must be zero or positive"),
             (["fit", good, "--no-early-stopping", "--patience", "3"], 2, "--no-early-stopping excludes"),
             (["fit", good, "--average", "--no-average"], 2, "--average and --no-average exclude each other"),
-            (["fit", good, "--epochs", "0"], 2, "--epochs must be at least 1"),
-            (["fit", good, "--test-fraction", "1.5"], 2, "--test-fraction must lie strictly between 0 and 1"),
+            (["fit", good, "--epochs", "0"], 2, "--epochs = 0 is invalid: must be at least 1"),
+            (["fit", good, "--test-fraction", "1.5"], 2, "--test-fraction = 1.5 is invalid: must lie strictly between 0 and 1"),
             (["fit", good, "--reduction", "sum", "--learning-rate", "5", "--batch-size", "full", "--json"], 1, "diverged in epoch"),
             (["fit", good, "--frobnicate"], 2, "Unknown option"),
             (["predict", "--model", try write("{}", to: folder + "/bad.json"), good], 1, "bad.json: not an mbgd model file"),
@@ -348,10 +348,10 @@ func expectValidSVG(_ path: String) throws {
     }
 
     @Test func badSweepArgumentsExitTwo() throws {
-        for (arguments, message) in [(["--gap", "0"], "--gap must lie strictly between 0 and 1"), (["--gap", "1"], "--gap must lie strictly between 0 and 1"),
+        for (arguments, message) in [(["--gap", "0"], "--gap = 0.0 is invalid: must lie strictly between 0 and 1"), (["--gap", "1"], "--gap = 1.0 is invalid: must lie strictly between 0 and 1"),
                                      (["--batch-sizes", ""], "--batch-sizes must name at least one batch size"),
                                      (["--batch-sizes", "8,,16"], "--batch-sizes: '' is not a positive integer"),
-                                     (["--max-epochs", "0"], "--max-epochs must be at least 1")] {
+                                     (["--max-epochs", "0"], "--max-epochs = 0 is invalid: must be at least 1")] {
             let run = try mbgd(arguments: ["sweep"] + arguments)
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")

@@ -39,7 +39,7 @@ public enum LeastSquares {
     ///   - rankTolerance: relative threshold under which a singular value (SVD) or the
     ///     reciprocal condition of R (QR) counts as rank loss; default max(n, p)·ε.
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
-    ///   `cholesky` or `qr` meets dependent columns; ``LinearAlgebraError/invalidArgument(argument:value:requirement:)``
+    ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
     ///   for a bad `ridge` or `rankTolerance`; ``LinearAlgebraError/lapackFailure(routine:info:)``
     ///   if LAPACK itself fails.
     /// - Complexity: O(n·p² + p³) for every method; `cholesky` reads the data in blocks, the
@@ -47,10 +47,10 @@ public enum LeastSquares {
     public static func solve(_ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
                              penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil) throws -> Solution {
         guard ridge.isFinite, ridge >= 0 else {
-            throw LinearAlgebraError.invalidArgument(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
+            throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
         }
         if let rankTolerance, !(rankTolerance.isFinite && rankTolerance > 0 && rankTolerance < 1) {
-            throw LinearAlgebraError.invalidArgument(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
+            throw ArgumentError(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
         }
         let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne

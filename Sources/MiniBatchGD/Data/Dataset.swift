@@ -26,10 +26,10 @@ public struct Dataset: Sendable {
         }
         guard features.rows >= 1 else { throw DataError.tooFewRows(argument: "features", rows: features.rows, minimum: 1) }
         guard features.columns >= 1 else {
-            throw DataError.invalidArgument(argument: "features", value: "\(features.rows)×0", requirement: "needs at least one column")
+            throw ArgumentError(argument: "features", value: "\(features.rows)×0", requirement: "needs at least one column")
         }
         guard targets.columns >= 1 else {
-            throw DataError.invalidArgument(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
+            throw ArgumentError(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
         let featureNames = featureNames ?? Self.defaultFeatureNames(features.columns)
         let targetNames = targetNames ?? Self.defaultTargetNames(targets.columns)
@@ -47,6 +47,28 @@ public struct Dataset: Sendable {
     /// One target: `targets` becomes an n×1 matrix.
     public init(features: Matrix, target: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
         try self.init(features: features, targets: Matrix(column: target), featureNames: featureNames, targetNames: [targetName])
+    }
+
+    /// A data set from Swift arrays, one inner array per sample, with one target.
+    ///
+    /// ```swift
+    /// let data = try Dataset(features: [[1, 2], [2, 1], [3, 5]], targets: [4, 3, 9])
+    /// ```
+    /// - Parameters:
+    ///   - features: n rows of p values each.
+    ///   - targets: n values.
+    ///   - featureNames: p names; `x1, x2, …` when omitted.
+    ///   - targetName: the target's name.
+    /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` for rows of different lengths,
+    ///   and what ``init(features:targets:featureNames:targetNames:)`` throws.
+    public init(features: [[Double]], targets: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
+        try self.init(features: Matrix(rows: features), targets: Matrix(column: targets), featureNames: featureNames, targetNames: [targetName])
+    }
+
+    /// A data set from Swift arrays with several targets: `targets` holds n rows of k values.
+    /// - Throws: as ``init(features:targets:featureNames:targetName:)``.
+    public init(features: [[Double]], targets: [[Double]], featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
+        try self.init(features: Matrix(rows: features), targets: Matrix(rows: targets), featureNames: featureNames, targetNames: targetNames)
     }
 
     /// `x1, x2, …`
@@ -81,10 +103,10 @@ public struct Dataset: Sendable {
     /// - Parameters:
     ///   - testFraction: in (0, 1).
     ///   - shuffleSeed: `nil` for an ordered split.
-    /// - Throws: ``DataError/invalidFraction(argument:value:)``, ``DataError/tooFewRows(argument:rows:minimum:)``.
+    /// - Throws: ``ArgumentError``, ``DataError/tooFewRows(argument:rows:minimum:)``.
     /// - Complexity: O(n × (p + k)): both parts are copied once.
     public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> DatasetSplit {
-        guard testFraction > 0, testFraction < 1 else { throw DataError.invalidFraction(argument: "testFraction", value: testFraction) }
+        guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
         let testCount = min(max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
         var order = Array(0 ..< rows)

@@ -10,22 +10,22 @@ public struct MultivariateNormal: Sendable {
     /// - Parameters:
     ///   - mean: the mean vector, of length d ≥ 1.
     ///   - covariance: a symmetric positive-definite d×d matrix.
-    /// - Throws: ``DataError/invalidArgument(argument:value:requirement:)`` for a shape or
+    /// - Throws: ``ArgumentError`` for a shape or
     ///   symmetry problem, ``MatrixError/nonFinite(argument:row:column:value:)`` for NaN or
     ///   infinity, and ``LinearAlgebraError/notPositiveDefinite(routine:order:)`` when Σ is not
     ///   positive definite.
     public init(mean: [Double], covariance: Matrix) throws {
         let d = mean.count
-        guard d >= 1 else { throw DataError.invalidArgument(argument: "mean", value: "[]", requirement: "needs at least one component") }
+        guard d >= 1 else { throw ArgumentError(argument: "mean", value: "[]", requirement: "needs at least one component") }
         guard covariance.rows == d, covariance.columns == d else {
-            throw DataError.invalidArgument(argument: "covariance", value: "\(covariance.rows)×\(covariance.columns)",
+            throw ArgumentError(argument: "covariance", value: "\(covariance.rows)×\(covariance.columns)",
                                             requirement: "must be \(d)×\(d) to match the mean")
         }
         try Matrix(column: mean).validateFinite(argument: "mean")
         try covariance.validateFinite(argument: "covariance")
         for i in 0 ..< d {
             for j in i + 1 ..< d where abs(covariance[i, j] - covariance[j, i]) > 1e-12 * max(abs(covariance[i, j]), abs(covariance[j, i]), 1e-300) {
-                throw DataError.invalidArgument(argument: "covariance", value: "[\(i), \(j)] = \(covariance[i, j]) but [\(j), \(i)] = \(covariance[j, i])",
+                throw ArgumentError(argument: "covariance", value: "[\(i), \(j)] = \(covariance[i, j]) but [\(j), \(i)] = \(covariance[j, i])",
                                                 requirement: "must be symmetric")
             }
         }
@@ -40,7 +40,7 @@ public struct MultivariateNormal: Sendable {
     /// `count` independent draws, one per row of a `count × d` matrix.
     /// - Complexity: O(count × d²), one `dgemm`.
     public func sample(count: Int, using generator: inout RandomSource) throws -> Matrix {
-        guard count >= 0 else { throw DataError.invalidArgument(argument: "count", value: "\(count)", requirement: "must be non-negative") }
+        guard count >= 0 else { throw ArgumentError(argument: "count", value: "\(count)", requirement: "must be non-negative") }
         let d = mean.count
         var normals = Matrix.zeros(count, d)
         for index in 0 ..< count * d { normals.elements[index] = generator.nextGaussian() }

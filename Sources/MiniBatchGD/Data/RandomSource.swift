@@ -48,10 +48,10 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform integer in `0..<bound`, without modulo bias.
-    /// - Throws: ``DataError/invalidArgument(argument:value:requirement:)`` when `bound` is not positive.
+    /// - Throws: ``ArgumentError`` when `bound` is not positive.
     public mutating func nextInt(below bound: Int) throws -> Int {
         guard bound > 0 else {
-            throw DataError.invalidArgument(argument: "bound", value: "\(bound)", requirement: "must be positive")
+            throw ArgumentError(argument: "bound", value: "\(bound)", requirement: "must be positive")
         }
         return uncheckedInt(below: bound)
     }

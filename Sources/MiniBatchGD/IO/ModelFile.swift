@@ -2,34 +2,49 @@ import Foundation
 
 /// A fitted linear model as a JSON document, for `mbgd predict` and for apps.
 ///
-/// Format (version 1), all numbers in original units:
+/// Format version 2, all numbers in original units, coefficients laid out as `mbgd solve --json`
+/// and `mbgd fit --json` lay them out (one array per target, in feature order):
 /// ```json
 /// {
-///   "format": "mbgd-linear-model", "version": 1,
+///   "format": "mbgd-linear-model", "version": 2,
 ///   "featureNames": ["x1", "x2"], "targetNames": ["y"],
 ///   "fitIntercept": true,
 ///   "intercept": [1.25],
-///   "coefficients": [[0.95], [0.1]],          // one row per feature, one column per target
-///   "standardization": {"mean": [...], "scale": [...]}   // or null: informational only
+///   "coefficients": [[0.95, 0.1]],
+///   "standardization": {"mean": [...], "scale": [...]}
 /// }
 /// ```
+/// Version 1 files (coefficients one array per feature) are still read; a newer version is
+/// refused with a message saying so.
 public struct ModelFile: Codable, Equatable, Sendable {
+    /// The `format` value of every model file.
     public static let formatName = "mbgd-linear-model"
-    public static let currentVersion = 1
+    /// The version this build writes; it reads this one and every older one.
+    public static let currentVersion = 2
 
+    /// Always ``formatName``.
     public var format: String
+    /// The format version the file was written in.
     public var version: Int
+    /// One name per feature, in the order of each target's coefficients.
     public var featureNames: [String]
+    /// One name per target.
     public var targetNames: [String]
+    /// Whether the model has an intercept; without one, every intercept is 0.
     public var fitIntercept: Bool
+    /// One intercept per target.
     public var intercept: [Double]
+    /// One array of coefficients per target, in feature order (version 1: one array per feature).
     public var coefficients: [[Double]]
+    /// How the features were standardized in training, or nil.
     public var standardization: Standardization?
 
     /// Mean and scale used in training; predictions do not need them (coefficients are in
     /// original units) but they document how the model was fitted.
     public struct Standardization: Codable, Equatable, Sendable {
+        /// Per-feature means.
         public var mean: [Double]
+        /// Per-feature scales.
         public var scale: [Double]
     }
 
@@ -43,27 +58,43 @@ public struct ModelFile: Codable, Equatable, Sendable {
         targetNames = model.targetNames
         fitIntercept = model.fitIntercept
         intercept = parameters.intercept
-        coefficients = (0 ..< parameters.featureCount).map { parameters.coefficients.row($0) }
+        coefficients = (0 ..< parameters.outputCount).map { parameters.coefficients.column($0) }
         standardization = model.standardizer.map { Standardization(mean: $0.mean, scale: $0.scale) }
     }
 
     /// The model this file describes.
-    /// - Throws: ``FileError/malformed(path:reason:)`` (path "model") for inconsistent shapes or non-finite numbers.
+    /// - Throws: ``ModelError/inconsistentFile(reason:)`` for shapes that do not fit together,
+    ///   names given twice, non-finite numbers, or an intercept in a model without one.
     public func model() throws -> LinearRegression {
-        let p = coefficients.count, k = intercept.count
-        guard p >= 1, k >= 1, coefficients.allSatisfy({ $0.count == k }) else {
-            throw FileError.malformed(path: "model", reason: "coefficients must be \(p)×\(k) (one row per feature, one value per target)")
+        let k = intercept.count
+        let perTarget = version >= 2
+        let p = perTarget ? coefficients.first?.count ?? 0 : coefficients.count
+        let rows = perTarget ? k : p, width = perTarget ? p : k
+        guard p >= 1, k >= 1, coefficients.count == rows, coefficients.allSatisfy({ $0.count == width }) else {
+            throw ModelError.inconsistentFile(reason: perTarget
+                ? "coefficients must hold one array per target (\(k)), each with one value per feature"
+                : "coefficients must be \(p)×\(k) (one row per feature, one value per target)")
         }
-        do {
-            let parameters = try Parameters(coefficients: Matrix(coefficients), intercept: intercept)
-            return try LinearRegression(parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
-        } catch {
-            throw FileError.malformed(path: "model", reason: "\(error)")
+        guard featureNames.count == p, targetNames.count == k else {
+            throw ModelError.inconsistentFile(reason: "\(featureNames.count) feature names and \(targetNames.count) target names for \(p) features and \(k) targets")
         }
+        if let twice = firstRepeated(featureNames) ?? firstRepeated(targetNames) {
+            throw ModelError.inconsistentFile(reason: "the name '\(twice)' appears twice")
+        }
+        guard (coefficients.joined() + intercept).allSatisfy(\.isFinite) else {
+            throw ModelError.inconsistentFile(reason: "a coefficient or intercept is not a finite number")
+        }
+        if !fitIntercept, intercept.contains(where: { $0 != 0 }) {
+            throw ModelError.inconsistentFile(reason: "fitIntercept is false but an intercept is not 0")
+        }
+        let byFeature = perTarget ? (0 ..< p).map { j in (0 ..< k).map { coefficients[$0][j] } } : coefficients
+        let parameters = try Parameters(coefficients: Matrix(byFeature), intercept: intercept)
+        return try LinearRegression(parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
     }
 
     /// Writes the model atomically: to a temporary file in the same folder, then renamed over
     /// `path`, so a crash mid-write never leaves half a model behind.
+    /// - Throws: ``FileError/unwritable(path:reason:)``.
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -71,30 +102,39 @@ public struct ModelFile: Codable, Equatable, Sendable {
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw FileError.unreadable(path: path, reason: "cannot write: \(error.localizedDescription)")
+            throw FileError.unwritable(path: path, reason: FileError.reason(error))
         }
     }
 
     /// Reads and checks a model file.
-    /// - Throws: ``FileError``: missing, not JSON, not a model of this format, or inconsistent.
+    /// - Throws: ``FileError``: missing, not JSON, not a model of this format, a newer version,
+    ///   or inconsistent content.
     public static func read(path: String) throws -> ModelFile {
         guard FileManager.default.fileExists(atPath: path) else { throw FileError.notFound(path: path) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FileError.unreadable(path: path, reason: error.localizedDescription)
+            throw FileError.unreadable(path: path, reason: FileError.reason(error))
         }
         guard !data.isEmpty else { throw FileError.empty(path: path) }
+        struct Header: Decodable { var format: String?, version: Int? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw FileError.malformed(path: path, reason: "not an mbgd model file (invalid JSON)")
+        }
+        guard header.format == formatName else {
+            throw FileError.malformed(path: path, reason: header.format.map { "format is '\($0)', expected '\(formatName)'" }
+                ?? "not an mbgd model file (no 'format' key)")
+        }
+        guard let version = header.version, version >= 1 else {
+            throw FileError.malformed(path: path, reason: "the model file has no valid version")
+        }
+        guard version <= currentVersion else {
+            throw FileError.malformed(path: path, reason: "model file version \(version) is newer than this build reads (up to \(currentVersion)): update MiniBatchGD")
+        }
         let file: ModelFile
         do { file = try JSONDecoder().decode(ModelFile.self, from: data) } catch {
             throw FileError.malformed(path: path, reason: "not an mbgd model file (\(Self.describe(error)))")
         }
-        guard file.format == formatName else {
-            throw FileError.malformed(path: path, reason: "format is '\(file.format)', expected '\(formatName)'")
-        }
-        guard file.version == currentVersion else {
-            throw FileError.malformed(path: path, reason: "model file version \(file.version) is not supported (this build reads version \(currentVersion))")
-        }
-        do { _ = try file.model() } catch FileError.malformed(_, let reason) { throw FileError.malformed(path: path, reason: reason) }
+        do { _ = try file.model() } catch let ModelError.inconsistentFile(reason) { throw FileError.malformed(path: path, reason: reason) }
         return file
     }
 
@@ -106,5 +146,19 @@ public struct ModelFile: Codable, Equatable, Sendable {
         case DecodingError.dataCorrupted: return "invalid JSON"
         default: return "\(error)"
         }
+    }
+}
+
+extension LinearRegression {
+    /// Loads a model saved by ``save(to:)`` or `mbgd fit --save-model`.
+    /// - Throws: ``FileError`` naming the file and what is wrong with it.
+    public init(contentsOf url: URL) throws {
+        self = try ModelFile.read(path: url.path).model()
+    }
+
+    /// Saves the fitted model as a model file (see ``ModelFile``), atomically.
+    /// - Throws: ``ModelError/notFitted``, ``FileError/unwritable(path:reason:)``.
+    public func save(to url: URL) throws {
+        try ModelFile(self).write(to: url.path)
     }
 }

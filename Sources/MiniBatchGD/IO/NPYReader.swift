@@ -99,39 +99,65 @@ public enum NPYReader {
     }
 
     /// Splits a matrix read from a `.npy` file into a data set: the columns at `targets`
-    /// (the last one when empty) are targets, the others features `x1, x2, …`.
-    /// - Throws: ``FileError`` for a column index out of range, ``MatrixError/nonFinite(argument:row:column:value:)``
-    ///   (row and column 0-based) for a NaN or infinity.
-    public static func dataset(path: String, targets: [Int] = []) throws -> Dataset {
-        if let twice = firstRepeated(targets) {
-            throw DataError.invalidArgument(argument: "targets", value: "\(twice)", requirement: "names the same column twice")
+    /// (the last one when empty) are targets `y1, y2, …` and those at `features` (every other
+    /// column when nil) features `x1, x2, …`, each named after its 1-based column and taken in
+    /// the order given.
+    /// - Throws: ``FileError`` for a column index out of range or a NaN or infinity (its line is
+    ///   the 1-based row), ``ArgumentError`` for an index
+    ///   given twice or both as a target and a feature.
+    public static func dataset(path: String, targets: [Int] = [], features: [Int]? = nil) throws -> Dataset {
+        try checkDistinct(targets, argument: "targets")
+        if let features {
+            try checkDistinct(features, argument: "features")
+            if let both = features.first(where: targets.contains) {
+                throw ArgumentError(argument: "features", value: "\(both)", requirement: "is also a target")
+            }
         }
         let matrix = try read(path: path)
         guard matrix.rows >= 1 else { throw FileError.headerOnly(path: path) }
         let wanted = targets.isEmpty ? [matrix.columns - 1] : targets
-        for index in wanted where index < 0 || index >= matrix.columns {
-            throw FileError.unknownColumn(path: path, name: String(index), available: (0 ..< matrix.columns).map(String.init))
-        }
-        let featureColumns = (0 ..< matrix.columns).filter { !wanted.contains($0) }
+        let featureColumns = features ?? (0 ..< matrix.columns).filter { !wanted.contains($0) }
+        try checkInRange(wanted + featureColumns, columns: matrix.columns, path: path)
         guard !featureColumns.isEmpty else {
             throw FileError.malformed(path: path, reason: "every column is a target; at least one feature column is needed")
         }
+        let featureMatrix = try columns(featureColumns, of: matrix, path: path)
+        let targetMatrix = try columns(wanted, of: matrix, path: path)
+        return Dataset(unchecked: featureMatrix, targetMatrix, featureColumns.map { "x\($0 + 1)" }, wanted.map { "y\($0 + 1)" })
+    }
+
+    /// The columns at `indices` of `path`, in that order (for prediction).
+    /// - Throws: ``FileError`` as ``dataset(path:targets:features:)`` does.
+    public static func readColumns(path: String, _ indices: [Int]) throws -> Matrix {
+        let matrix = try read(path: path)
+        try checkInRange(indices, columns: matrix.columns, path: path)
+        return try columns(indices, of: matrix, path: path)
+    }
+
+    private static func checkDistinct(_ indices: [Int], argument: String) throws {
+        if let twice = firstRepeated(indices) {
+            throw ArgumentError(argument: argument, value: "\(twice)", requirement: "names the same column twice")
+        }
+    }
+
+    private static func checkInRange(_ indices: [Int], columns: Int, path: String) throws {
+        for index in indices where index < 0 || index >= columns {
+            throw FileError.unknownColumn(path: path, name: String(index), available: (0 ..< columns).map(String.init))
+        }
+    }
+
+    /// The columns at `indices`, each value checked finite (line and column 1-based).
+    static func columns(_ indices: [Int], of matrix: Matrix, path: String) throws -> Matrix {
+        var values = [Double]()
+        values.reserveCapacity(matrix.rows * indices.count)
         for i in 0 ..< matrix.rows {
-            for j in 0 ..< matrix.columns where !matrix[i, j].isFinite {
-                throw FileError.nonFinite(path: path, line: i + 1, column: j + 1, text: String(matrix[i, j]))
+            for j in indices {
+                let value = matrix[i, j]
+                guard value.isFinite else { throw FileError.nonFinite(path: path, line: i + 1, column: j + 1, text: String(value)) }
+                values.append(value)
             }
         }
-        var features = [Double](), values = [Double]()
-        features.reserveCapacity(matrix.rows * featureColumns.count)
-        values.reserveCapacity(matrix.rows * wanted.count)
-        for i in 0 ..< matrix.rows {
-            for j in featureColumns { features.append(matrix[i, j]) }
-            for j in wanted { values.append(matrix[i, j]) }
-        }
-        // Every value was checked finite above: no second pass.
-        return Dataset(unchecked: Matrix(uncheckedRows: matrix.rows, columns: featureColumns.count, elements: features),
-                       Matrix(uncheckedRows: matrix.rows, columns: wanted.count, elements: values),
-                       featureColumns.map { "x\($0 + 1)" }, wanted.map { "y\($0 + 1)" })
+        return Matrix(uncheckedRows: matrix.rows, columns: indices.count, elements: values)
     }
 
     /// The text after `'key':` in a header dictionary, up to the next top-level comma.

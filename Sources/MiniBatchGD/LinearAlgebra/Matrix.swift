@@ -43,6 +43,12 @@ public struct Matrix: Equatable, Sendable {
         self.init(uncheckedRows: rowArrays.count, columns: columns, elements: elements)
     }
 
+    /// A matrix from an array of rows: `Matrix(rows: [[1, 2], [3, 4]])`.
+    /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` when rows differ in length.
+    public init(rows rowArrays: [[Double]]) throws {
+        try self.init(rowArrays)
+    }
+
     /// A one-column matrix holding `values`.
     public init(column values: [Double]) {
         self.init(uncheckedRows: values.count, columns: 1, elements: values)

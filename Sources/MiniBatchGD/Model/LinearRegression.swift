@@ -104,13 +104,35 @@ public struct LinearRegression: Sendable {
     }
 
     /// Predictions for each row of `features` (n×k).
-    /// - Throws: ``ModelError/notFitted`` or ``ModelError/featureCountMismatch(expected:actual:)``.
+    /// - Throws: ``ModelError/notFitted``, ``ModelError/featureCountMismatch(expected:actual:)``,
+    ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinite feature.
+    /// - Complexity: O(n · p · k).
     public func predict(_ features: Matrix) throws -> Matrix {
         guard let parameters else { throw ModelError.notFitted }
         guard features.columns == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: features.columns)
         }
+        try features.validateFinite(argument: "features")
         return try Objective.hypothesis(features, parameters)
+    }
+
+    /// The prediction for one sample of a one-target model: `model.predict([1200, 3])`.
+    /// - Throws: what ``predict(_:)-(Matrix)`` throws, and ``ModelError/severalOutputs(outputs:)``
+    ///   for a model with several targets.
+    public func predict(_ row: [Double]) throws -> Double {
+        try predict([row])[0]
+    }
+
+    /// Predictions for several samples of a one-target model, one value per row.
+    /// - Throws: as ``predict(_:)-([Double])``, and ``MatrixError/raggedRows(row:expected:actual:)``.
+    public func predict(_ rows: [[Double]]) throws -> [Double] {
+        guard let parameters else { throw ModelError.notFitted }
+        guard parameters.outputCount == 1 else { throw ModelError.severalOutputs(outputs: parameters.outputCount) }
+        if rows.isEmpty { return [] }
+        if let wrong = rows.first(where: { $0.count != parameters.featureCount }) {
+            throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: wrong.count)
+        }
+        return try predict(Matrix(rows: rows)).elements
     }
 
     /// Error measures of the model's predictions on `data`.

@@ -127,22 +127,22 @@ extension BatchSizeSweep {
     ///   - maxEpochs: the budget of each batch size.
     ///   - tune: also try half and twice the rate, keeping the one that reaches the gap in the
     ///     fewest updates (or gets closest).
-    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` for an empty list, a
+    /// - Throws: ``ArgumentError`` for an empty list, a
     ///   gap outside (0, 1), a budget below 1 or an L2 penalty (the optimum is plain least
     ///   squares); what fitting and solving throw.
     public static func toGap(_ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
                              maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false) throws -> GapSweep {
         guard !batchSizes.isEmpty else {
-            throw TrainingError.invalidArgument(argument: "batchSizes", value: "[]", requirement: "must name at least one batch size")
+            throw ArgumentError(argument: "batchSizes", value: "[]", requirement: "must name at least one batch size")
         }
         guard gap > 0, gap < 1 else {
-            throw TrainingError.invalidArgument(argument: "gap", value: "\(gap)", requirement: "must lie strictly between 0 and 1")
+            throw ArgumentError(argument: "gap", value: "\(gap)", requirement: "must lie strictly between 0 and 1")
         }
         guard maxEpochs >= 1 else {
-            throw TrainingError.invalidArgument(argument: "maxEpochs", value: "\(maxEpochs)", requirement: "must be at least 1")
+            throw ArgumentError(argument: "maxEpochs", value: "\(maxEpochs)", requirement: "must be at least 1")
         }
         guard configuration.l2Penalty == 0 else {
-            throw TrainingError.invalidArgument(argument: "l2Penalty", value: "\(configuration.l2Penalty)",
+            throw ArgumentError(argument: "l2Penalty", value: "\(configuration.l2Penalty)",
                                                 requirement: "must be 0: the sweep races to the least-squares optimum")
         }
         let exact = try LeastSquares.solve(data, method: .auto, fitIntercept: fitIntercept)

@@ -78,32 +78,32 @@ public struct GradientDescent: Equatable, Sendable {
     public static let seedArticle = GradientDescent(batchSize: 32, epochs: 3, learningRate: 0.001, averaging: .none, reduction: .sum,
                                                     standardize: false, shuffle: .none, earlyStopping: nil)
 
-    /// Checks every value that does not depend on the data.
-    /// - Throws: ``TrainingError/invalidArgument(argument:value:requirement:)`` naming the property,
-    ///   or ``DataError/invalidFraction(argument:value:)`` for the validation fraction.
-    func validate() throws {
+    /// Checks every value that does not depend on the data (training does this too; call it to
+    /// check a configuration before loading data).
+    /// - Throws: ``ArgumentError`` naming the property, e.g. `epochs` or `earlyStopping.patience`.
+    public func validate() throws {
         if case let .rows(size) = batchSize, size < 1 {
-            throw TrainingError.invalidArgument(argument: "batchSize", value: "\(size)", requirement: "must be at least 1")
+            throw ArgumentError(argument: "batchSize", value: "\(size)", requirement: "must be at least 1")
         }
         if let epochs, epochs < 1 {
-            throw TrainingError.invalidArgument(argument: "epochs", value: "\(epochs)", requirement: "must be at least 1")
+            throw ArgumentError(argument: "epochs", value: "\(epochs)", requirement: "must be at least 1")
         }
         if case let .blocks(_, rows) = shuffle, rows < 1 {
-            throw TrainingError.invalidArgument(argument: "shuffle.rows", value: "\(rows)", requirement: "blocks must hold at least 1 row")
+            throw ArgumentError(argument: "shuffle.rows", value: "\(rows)", requirement: "blocks must hold at least 1 row")
         }
         if case let .fixed(rate) = learningRate, !(rate.isFinite && rate > 0) {
-            throw TrainingError.invalidArgument(argument: "learningRate", value: "\(rate)", requirement: "must be a positive number")
+            throw ArgumentError(argument: "learningRate", value: "\(rate)", requirement: "must be a positive number")
         }
         try optimizer.validate()
         try schedule.validate()
         guard warmupSteps >= 0 else {
-            throw TrainingError.invalidArgument(argument: "warmupSteps", value: "\(warmupSteps)", requirement: "must be zero or positive")
+            throw ArgumentError(argument: "warmupSteps", value: "\(warmupSteps)", requirement: "must be zero or positive")
         }
         guard l2Penalty.isFinite, l2Penalty >= 0 else {
-            throw TrainingError.invalidArgument(argument: "l2Penalty", value: "\(l2Penalty)", requirement: "must be zero or positive")
+            throw ArgumentError(argument: "l2Penalty", value: "\(l2Penalty)", requirement: "must be zero or positive")
         }
         guard divergenceFactor.isFinite, divergenceFactor > 1 else {
-            throw TrainingError.invalidArgument(argument: "divergenceFactor", value: "\(divergenceFactor)", requirement: "must be a number above 1")
+            throw ArgumentError(argument: "divergenceFactor", value: "\(divergenceFactor)", requirement: "must be a number above 1")
         }
         try earlyStopping?.validate()
     }
@@ -195,16 +195,16 @@ public struct EarlyStopping: Equatable, Sendable {
 
     func validate() throws {
         guard tolerance.isFinite, tolerance >= 0 else {
-            throw TrainingError.invalidArgument(argument: "earlyStopping.tolerance", value: "\(tolerance)", requirement: "must be zero or positive")
+            throw ArgumentError(argument: "earlyStopping.tolerance", value: "\(tolerance)", requirement: "must be zero or positive")
         }
         guard patience >= 1 else {
-            throw TrainingError.invalidArgument(argument: "earlyStopping.patience", value: "\(patience)", requirement: "must be at least 1")
+            throw ArgumentError(argument: "earlyStopping.patience", value: "\(patience)", requirement: "must be at least 1")
         }
         if let fraction = validationFraction, !(fraction > 0 && fraction < 1) {
-            throw DataError.invalidFraction(argument: "earlyStopping.validationFraction", value: fraction)
+            throw ArgumentError.fraction("earlyStopping.validationFraction", fraction)
         }
         if let parameterTolerance, !(parameterTolerance.isFinite && parameterTolerance >= 0) {
-            throw TrainingError.invalidArgument(argument: "earlyStopping.parameterTolerance", value: "\(parameterTolerance)",
+            throw ArgumentError(argument: "earlyStopping.parameterTolerance", value: "\(parameterTolerance)",
                                                 requirement: "must be zero or positive")
         }
     }

@@ -47,30 +47,32 @@ public enum LearningRateSchedule: Equatable, Sendable {
         }
     }
 
-    func validate() throws {
+    /// Checks the schedule's constants.
+    /// - Throws: ``ArgumentError`` naming the constant as `schedule.factor` and so on.
+    public func validate() throws {
         switch self {
         case .constant, .cosine:
             break
         case let .inverseScaling(power):
             guard power.isFinite, power > 0 else {
-                throw TrainingError.invalidArgument(argument: "schedule.power", value: "\(power)", requirement: "must be a positive number")
+                throw ArgumentError(argument: "schedule.power", value: "\(power)", requirement: "must be a positive number")
             }
         case let .stepDecay(factor, every):
             guard factor.isFinite, factor > 0, factor <= 1 else {
-                throw TrainingError.invalidArgument(argument: "schedule.factor", value: "\(factor)", requirement: "must lie in (0, 1]")
+                throw ArgumentError(argument: "schedule.factor", value: "\(factor)", requirement: "must lie in (0, 1]")
             }
             guard every >= 1 else {
-                throw TrainingError.invalidArgument(argument: "schedule.every", value: "\(every)", requirement: "must be at least 1 epoch")
+                throw ArgumentError(argument: "schedule.every", value: "\(every)", requirement: "must be at least 1 epoch")
             }
         case let .reduceOnPlateau(factor, patience, threshold):
             guard factor.isFinite, factor > 0, factor < 1 else {
-                throw TrainingError.invalidArgument(argument: "schedule.factor", value: "\(factor)", requirement: "must lie in (0, 1)")
+                throw ArgumentError(argument: "schedule.factor", value: "\(factor)", requirement: "must lie in (0, 1)")
             }
             guard patience >= 1 else {
-                throw TrainingError.invalidArgument(argument: "schedule.patience", value: "\(patience)", requirement: "must be at least 1 epoch")
+                throw ArgumentError(argument: "schedule.patience", value: "\(patience)", requirement: "must be at least 1 epoch")
             }
             guard threshold.isFinite, threshold >= 0 else {
-                throw TrainingError.invalidArgument(argument: "schedule.threshold", value: "\(threshold)", requirement: "must be zero or positive")
+                throw ArgumentError(argument: "schedule.threshold", value: "\(threshold)", requirement: "must be zero or positive")
             }
         }
     }

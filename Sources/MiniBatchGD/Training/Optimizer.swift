@@ -52,10 +52,12 @@ public enum Optimizer: Equatable, Sendable {
         }
     }
 
-    func validate() throws {
+    /// Checks the rule's constants.
+    /// - Throws: ``ArgumentError`` naming the constant as `optimizer.beta1` and so on.
+    public func validate() throws {
         func check(_ value: Double, _ name: String, _ requirement: String, _ valid: Bool) throws {
             guard value.isFinite, valid else {
-                throw TrainingError.invalidArgument(argument: "optimizer.\(name)", value: "\(value)", requirement: requirement)
+                throw ArgumentError(argument: "optimizer.\(name)", value: "\(value)", requirement: requirement)
             }
         }
         switch self {

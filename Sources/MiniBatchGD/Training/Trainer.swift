@@ -107,7 +107,7 @@ struct Trainer {
             // One Double per batch: refuse a record that could not fit, rather than die allocating it.
             let (entries, overflow) = epochs.multipliedReportingOverflow(by: batches.count)
             guard !overflow, entries <= Self.maximumBatchCosts else {
-                throw TrainingError.invalidArgument(
+                throw ArgumentError(
                     argument: "recordsBatchCosts", value: "true",
                     requirement: "\(epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs")
             }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,212 +6,260 @@ import Glibc
 
 /// Reads a numeric CSV file into a ``Dataset``.
 ///
-/// The format: a first line of column names; then one row per line of comma-separated decimal
-/// numbers (surrounding blanks allowed, double quotes around a number allowed); `\n` or `\r\n`
-/// line ends; blank lines only at the end; a UTF-8 byte-order mark is skipped; names may be
-/// double-quoted. Every other column than the
-/// targets is a feature, in file order.
+/// The format: a first line of column names; then one row per line of comma-separated cells;
+/// `\n` or `\r\n` line ends; blank lines only at the end; a UTF-8 byte-order mark is skipped.
+/// Cells and names may be double-quoted (RFC 4180: a quoted cell may hold commas, `""` is a
+/// quote) but cannot span lines. Cells in the columns used (targets and features) must be
+/// decimal numbers, correctly rounded to `Double`; columns not used are skipped whatever they
+/// hold, text included.
 ///
-/// The file is streamed in 1 MiB chunks and parsed straight into the feature and target
-/// matrices, so its text is never held whole. Numbers are correctly rounded.
+/// A regular file is memory-mapped and parsed in parallel, one chunk of lines per core, straight
+/// into the feature and target matrices; other files (pipes, devices) are streamed in 1 MiB
+/// chunks. Either way the text is never copied whole onto the heap.
 public enum CSVReader {
     /// The column names of the file's header.
     /// - Throws: ``FileError``.
     public static func header(path: String) throws -> [String] {
         var names: [String] = []
-        try scan(path: path) { names = $0; return false } row: { _, _ in }
+        try withLines(path: path, header: { names = $0; return nil }, memoryLimit: nil)
         return names
     }
 
-    /// Every column of `path` as one matrix, with the header's names.
-    /// - Throws: ``FileError`` as ``read(path:targets:)`` does.
-    public static func readTable(path: String) throws -> (columnNames: [String], values: Matrix) {
-        var names: [String] = []
-        var values: [Double] = []
-        var rows = 0
-        try scan(path: path, header: { names = $0; return true }, row: { row, count in
-            values.append(contentsOf: UnsafeBufferPointer(rebasing: row[0 ..< count]))
-            rows += 1
-        }, memoryLimit: nil)
-        guard rows > 0 else { throw FileError.headerOnly(path: path) }
-        return (names, try Matrix(rows: rows, columns: names.count, elements: values))
-    }
-
-    /// Reads `path`, taking the columns named in `targets` (the last column when empty) as targets.
+    /// Reads `path`, taking the columns named in `targets` (the last column when empty) as
+    /// targets and those named in `features` (every other column when nil) as features, each in
+    /// the order given. Other columns are skipped unread.
     /// - Throws: ``FileError`` naming the file, and the line and column where that applies:
     ///   a missing or empty file, a header without rows, a cell that is not a finite number,
-    ///   a row of the wrong length, an unknown target name.
-    /// - Complexity: O(file size), one pass.
-    public static func read(path: String, targets: [String] = []) throws -> Dataset {
-        try read(path: path, targets: targets, memoryLimit: nil)
+    ///   a row of the wrong length, an unknown column name; ``ArgumentError``
+    ///   for a name given twice or both as a target and a feature.
+    /// - Complexity: O(file size), one pass (two over the bytes of a mapped file: one counts lines).
+    public static func read(path: String, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
+        try read(path: path, targets: targets, features: features, memoryLimit: nil)
     }
 
-    /// ``read(path:targets:)`` with an explicit memory budget in bytes (nil: what is available).
-    static func read(path: String, targets: [String], memoryLimit: Int?) throws -> Dataset {
-        if let twice = firstRepeated(targets) {
-            throw DataError.invalidArgument(argument: "targets", value: "'\(twice)'", requirement: "names the same column twice")
-        }
-        var names: [String] = []
-        var isTarget: [Bool] = []
-        var features: [Double] = [], targetValues: [Double] = []
-        var rows = 0
-        try scan(path: path, header: { header in
-            names = header
-            let wanted = targets.isEmpty ? [header.last!] : targets
-            for name in wanted where !header.contains(name) {
-                throw FileError.unknownColumn(path: path, name: name, available: header)
-            }
-            isTarget = header.map { wanted.contains($0) }
-            if !isTarget.contains(false) {
-                throw FileError.badHeader(path: path, reason: "every column is a target; at least one feature column is needed")
-            }
-            return true
-        }, row: { values, count in
-            for c in 0 ..< count {
-                if isTarget[c] { targetValues.append(values[c]) } else { features.append(values[c]) }
-            }
-            rows += 1
-        }, memoryLimit: memoryLimit)
-        guard rows > 0 else { throw FileError.headerOnly(path: path) }
-        // Targets in the order asked for, not in file order.
-        let targetNames = targets.isEmpty ? [names.last!] : targets
-        let fileOrder = names.filter { targetNames.contains($0) }
-        let k = targetNames.count
-        var ordered = targetValues
-        if fileOrder != targetNames {
-            let position = targetNames.map { fileOrder.firstIndex(of: $0)! }
-            for i in 0 ..< rows { for o in 0 ..< k { ordered[i * k + o] = targetValues[i * k + position[o]] } }
-        }
-        let featureNames = zip(names, isTarget).filter { !$0.1 }.map(\.0)
+    /// The columns `columns` of `path`, in that order, as an n×`columns.count` matrix (for
+    /// prediction: a model's features, wherever they sit in the file).
+    /// - Throws: ``FileError`` as ``read(path:targets:features:)`` does.
+    public static func readColumns(path: String, _ columns: [String]) throws -> Matrix {
+        let table = try load(path: path, targets: [], features: columns, memoryLimit: nil)
+        return Matrix(uncheckedRows: table.rows, columns: columns.count, elements: table.features)
+    }
+
+    /// ``read(path:targets:features:)`` with an explicit memory budget in bytes (nil: what is available).
+    static func read(path: String, targets: [String], features: [String]? = nil, memoryLimit: Int?) throws -> Dataset {
+        let table = try load(path: path, targets: targets.isEmpty ? nil : targets, features: features, memoryLimit: memoryLimit)
+        let plan = table.plan
         // Every value was checked finite as it was parsed: no second pass.
-        return Dataset(unchecked: Matrix(uncheckedRows: rows, columns: featureNames.count, elements: features),
-                       Matrix(uncheckedRows: rows, columns: k, elements: ordered), featureNames, targetNames)
+        return Dataset(unchecked: Matrix(uncheckedRows: table.rows, columns: plan.featureNames.count, elements: table.features),
+                       Matrix(uncheckedRows: table.rows, columns: plan.targetNames.count, elements: table.targets),
+                       plan.featureNames, plan.targetNames)
     }
 
-    /// Streams the file: `header` receives the names (returning false stops), `row` each parsed
-    /// row as a buffer of `count` values.
-    /// After 1000 rows the memory a whole load needs is estimated from the file size and the
-    /// mean line length so far (8 bytes per value, twice for array growth) and checked against
-    /// `memoryLimit` (nil: what the machine has available).
-    static func scan(path: String, header: ([String]) throws -> Bool,
-                     row: (UnsafeBufferPointer<Double>, Int) throws -> Void, memoryLimit: Int? = nil) throws {
+    struct Table {
+        var plan: CSVColumnPlan
+        var rows: Int
+        var features: [Double]
+        var targets: [Double]
+    }
+
+    /// The rows of `path` laid out by the plan built from its header.
+    static func load(path: String, targets: [String]?, features: [String]?, memoryLimit: Int?) throws -> Table {
+        var plan: CSVColumnPlan?
+        var table: Table?
+        try withLines(path: path, header: { header in
+            plan = try CSVColumnPlan(header: header, targets: targets, features: features, path: path)
+            return plan
+        }, body: { source in
+            table = try source.read(plan: plan!, path: path, memoryLimit: memoryLimit)
+        }, memoryLimit: memoryLimit)
+        guard let table else { throw FileError.headerOnly(path: path) }
+        guard table.rows > 0 else { throw FileError.headerOnly(path: path) }
+        return table
+    }
+
+    /// Opens `path`, hands the header's names to `header` and, when it returns a plan, the rest
+    /// of the file to `body` as a mapped region (regular files) or a stream.
+    private static func withLines(path: String, header: ([String]) throws -> CSVColumnPlan?,
+                                  body: (CSVSource) throws -> Void = { _ in }, memoryLimit: Int?) throws {
         let descriptor = try openForReading(path)
         defer { close(descriptor) }
         var status = stat()
-        let fileSize = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
-        var bytesSeen = 0
-        // Chunks of 1 MiB, or the whole file when it is smaller (grown if a line is longer).
-        let chunk = Swift.min(1 << 20, Swift.max(4096, fileSize + 1))
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        var filled = 0, lineNumber = 0, columns = 0, atStart = true, endOfFile = false
-        var values: [Double] = []
-        var pendingBlank: Int?
-        var done = false
-        while !endOfFile && !done {
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) } // a line longer than the buffer
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
-            guard count >= 0 else { throw FileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-            if count == 0 { endOfFile = true } else { filled += count }
-            if atStart, filled == 0, endOfFile { throw FileError.empty(path: path) }
-            try buffer.withUnsafeBufferPointer { bytes in
-                var lineStart = 0
-                if atStart, filled >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { lineStart = 3 }
-                atStart = false
-                while !done {
-                    var lineEnd = lineStart
-                    while lineEnd < filled, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-                    if lineEnd == filled && !endOfFile { break }             // incomplete line: read more
-                    if lineStart >= filled { break }
-                    lineNumber += 1
-                    var contentEnd = lineEnd
-                    if contentEnd > lineStart, bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                    let line = UnsafeBufferPointer(rebasing: bytes[lineStart ..< contentEnd])
-                    bytesSeen += lineEnd + 1 - lineStart
-                    lineStart = lineEnd + 1
-                    if lineNumber == 1001, fileSize > 0 {
-                        let estimatedRows = fileSize / Swift.max(1, bytesSeen / 1001)
-                        try MemoryBudget.check(2 * 8 * estimatedRows * columns, path: path, limit: memoryLimit)
-                    }
-                    if lineNumber == 1 {
-                        let names = try parseHeader(line, path: path)
-                        columns = names.count
-                        values = [Double](repeating: 0, count: columns)
-                        if try !header(names) { done = true }
-                        continue
-                    }
-                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                        pendingBlank = pendingBlank ?? lineNumber
-                        continue
-                    }
-                    if let blank = pendingBlank {
-                        throw FileError.raggedRow(path: path, line: blank, expected: columns, actual: 0)
-                    }
-                    try values.withUnsafeMutableBufferPointer { out in
-                        try parseRow(line, into: out, columns: columns, line: lineNumber, path: path)
-                        try row(UnsafeBufferPointer(out), columns)
-                    }
-                }
-                // Keep the incomplete tail for the next read.
-                let tail = Swift.max(0, filled - lineStart)
-                if tail > 0, lineStart > 0 {
-                    buffer.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: $0.baseAddress! + lineStart, count: tail) }
-                }
-                filled = lineStart > 0 ? tail : filled
-            }
+        guard fstat(descriptor, &status) == 0 else {
+            throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        if lineNumber == 0 { throw FileError.empty(path: path) }
+        if (status.st_mode & S_IFMT) == S_IFREG {
+            let size = Int(status.st_size)
+            guard size > 0 else { throw FileError.empty(path: path) }
+            guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+                throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            defer { munmap(address, size) }
+            let bytes = UnsafePointer<UInt8>(address.assumingMemoryBound(to: UInt8.self))
+            var start = 0
+            if size >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+            let newline = memchr(bytes + start, 0x0A, size - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes } ?? size
+            var headerEnd = newline
+            if headerEnd > start, bytes[headerEnd - 1] == 0x0D { headerEnd -= 1 }
+            if start == size { throw FileError.empty(path: path) }
+            let names = try CSVCells.header(UnsafeBufferPointer(start: bytes + start, count: headerEnd - start), path: path)
+            guard try header(names) != nil, newline + 1 < size else { return }
+            try body(.mapped(bytes + newline + 1, count: size - newline - 1))
+        } else {
+            var stream = try LineStream(descriptor: descriptor, path: path)
+            guard let line = try stream.nextLine() else { throw FileError.empty(path: path) }
+            var text = line
+            if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { text.removeFirst(3) }
+            if text.last == 0x0D { text.removeLast() }
+            let names = try text.withUnsafeBufferPointer { try CSVCells.header($0, path: path) }
+            guard try header(names) != nil else { return }
+            try body(.stream(stream))
+        }
+    }
+}
+
+/// The lines after the header: a mapped region or a stream.
+enum CSVSource {
+    case mapped(UnsafePointer<UInt8>, count: Int)
+    case stream(LineStream)
+
+    /// Below this many bytes a mapped file is parsed on one thread.
+    static let parallelThreshold = 4 << 20
+
+    func read(plan: CSVColumnPlan, path: String, memoryLimit: Int?) throws -> CSVReader.Table {
+        switch self {
+        case let .mapped(bytes, count):
+            return try Self.readMapped(bytes, count: count, plan: plan, path: path, memoryLimit: memoryLimit)
+        case var .stream(stream):
+            return try Self.readStream(&stream, plan: plan, path: path, memoryLimit: memoryLimit)
+        }
     }
 
-    private static func parseHeader(_ line: UnsafeBufferPointer<UInt8>, path: String) throws -> [String] {
-        guard let text = String(validating: line, as: UTF8.self) else {
-            throw FileError.badHeader(path: path, reason: "the header is not valid UTF-8")
-        }
-        let names = try text.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { index, raw -> String in
-            var name = raw.trimmingCharacters(in: .whitespaces)
-            if name.hasPrefix("\"") {
-                guard name.count >= 2, name.hasSuffix("\"") else {
-                    throw FileError.badHeader(path: path, reason: "unbalanced quote in column \(index + 1)")
-                }
-                name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
-            }
-            guard !name.isEmpty else { throw FileError.badHeader(path: path, reason: "column \(index + 1) has no name") }
-            return name
-        }
-        var seen = Set<String>()
-        for name in names where !seen.insert(name).inserted {
-            throw FileError.badHeader(path: path, reason: "the name '\(name)' appears twice")
-        }
-        return names
+    /// Bytes for `rows` rows of the plan's columns, or nil when that overflows.
+    private static func bytesNeeded(rows: Int, plan: CSVColumnPlan) -> Int? {
+        let width = plan.featureNames.count + plan.targetNames.count
+        let (values, overflow) = rows.multipliedReportingOverflow(by: width)
+        let (bytes, overflow2) = values.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+        return overflow || overflow2 ? nil : bytes
     }
 
-    @inline(__always)
-    private static func parseRow(_ line: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<Double>,
-                                 columns: Int, line lineNumber: Int, path: String) throws {
-        var column = 0, fieldStart = 0
-        var position = 0
-        while true {
-            let atEnd = position == line.count
-            if atEnd || line[position] == 0x2C {
-                if column >= columns {
-                    let actual = columns + 1 + line[position...].reduce(0) { $0 + ($1 == 0x2C ? 1 : 0) }
-                    throw FileError.raggedRow(path: path, line: lineNumber, expected: columns, actual: actual)
-                }
-                let field = UnsafeBufferPointer(rebasing: line[fieldStart ..< position])
-                switch NumberParser.parse(field) {
-                case let .value(value): out[column] = value
-                case .notANumber:
-                    throw FileError.notANumber(path: path, line: lineNumber, column: column + 1, text: String(decoding: field, as: UTF8.self).trimmingCharacters(in: .whitespaces))
-                case .nonFinite:
-                    throw FileError.nonFinite(path: path, line: lineNumber, column: column + 1, text: String(decoding: field, as: UTF8.self).trimmingCharacters(in: .whitespaces))
-                }
-                column += 1
-                if atEnd { break }
-                fieldStart = position + 1
-            }
-            position += 1
+    private static func checkMemory(rows: Int, plan: CSVColumnPlan, path: String, limit: Int?) throws {
+        guard let needed = bytesNeeded(rows: rows, plan: plan) else {
+            throw FileError.tooLarge(path: path, neededBytes: .max, availableBytes: limit ?? MemoryBudget.available() ?? 0)
         }
-        guard column == columns else {
-            throw FileError.raggedRow(path: path, line: lineNumber, expected: columns, actual: column)
-        }
+        try MemoryBudget.check(needed, path: path, limit: limit)
     }
+
+    /// Chunks of whole lines, counted, then parsed in parallel, each into its rows' place.
+    private static func readMapped(_ bytes: UnsafePointer<UInt8>, count: Int, plan: CSVColumnPlan,
+                                   path: String, memoryLimit: Int?) throws -> CSVReader.Table {
+        let threads = count >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        // Several chunks per thread, so that a slow chunk does not hold the others up.
+        let bounds = chunkBounds(bytes, count: count, chunks: threads == 1 ? 1 : 4 * threads)
+        let chunks = bounds.count - 1
+        let text = UncheckedSendable(bytes)
+        var lineCounts = [Int](repeating: 0, count: chunks)
+        lineCounts.withUnsafeMutableBufferPointer { counts in
+            let counts = UncheckedSendable(counts)
+            DispatchQueue.concurrentPerform(iterations: chunks) { index in
+                counts.value[index] = CSVLines.lineCount(text.value + bounds[index], count: bounds[index + 1] - bounds[index],
+                                                         isEnd: index == chunks - 1)
+            }
+        }
+        let capacity = lineCounts.reduce(0, +)
+        try checkMemory(rows: capacity, plan: plan, path: path, limit: memoryLimit)
+        let p = plan.featureNames.count, k = plan.targetNames.count
+        // The header is line 1; each chunk starts after the lines of those before it.
+        let firstLines = lineCounts.dropLast().reduce(into: [2]) { $0.append($0.last! + $1) }
+        var features = [Double](repeating: 0, count: capacity * p)
+        var targets = [Double](repeating: 0, count: capacity * k)
+        var outcomes = [CSVRunOutcome](repeating: CSVRunOutcome(), count: chunks)
+        features.withUnsafeMutableBufferPointer { featureStorage in
+            targets.withUnsafeMutableBufferPointer { targetStorage in
+                outcomes.withUnsafeMutableBufferPointer { outcomeStorage in
+                    let shared = UncheckedSendable((featureStorage.baseAddress, targetStorage.baseAddress, outcomeStorage))
+                    DispatchQueue.concurrentPerform(iterations: chunks) { index in
+                        // Lines before this chunk are rows before its rows: blank lines may only
+                        // trail, so a chunk after a blank line has no rows or is an error.
+                        let rowOffset = firstLines[index] - 2
+                        var outcome = CSVRunOutcome()
+                        do {
+                            try CSVLines.parse(text.value + bounds[index], count: bounds[index + 1] - bounds[index],
+                                               firstLine: firstLines[index], plan: plan,
+                                               features: shared.value.0.map { $0 + rowOffset * p },
+                                               targets: shared.value.1.map { $0 + rowOffset * k },
+                                               path: path, outcome: &outcome)
+                        } catch {
+                            outcome.error = error
+                        }
+                        shared.value.2[index] = outcome
+                    }
+                }
+            }
+        }
+        let rows = try combine(outcomes, columns: plan.slots.count, path: path)
+        features.removeLast(features.count - rows * p)
+        targets.removeLast(targets.count - rows * k)
+        return CSVReader.Table(plan: plan, rows: rows, features: features, targets: targets)
+    }
+
+    /// `chunks + 1` offsets from 0 to `count`, each inner one just after a newline.
+    private static func chunkBounds(_ bytes: UnsafePointer<UInt8>, count: Int, chunks: Int) -> [Int] {
+        var bounds = [0]
+        for index in 1 ..< max(chunks, 1) {
+            let nominal = max(bounds.last!, count / chunks * index)
+            guard nominal < count, let found = memchr(bytes + nominal, 0x0A, count - nominal) else { break }
+            bounds.append(UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - bytes + 1)
+        }
+        if bounds.last! < count { bounds.append(count) }
+        return bounds
+    }
+
+    /// The chunks' outcomes in file order: the first error a one-pass reader would have met.
+    private static func combine(_ outcomes: [CSVRunOutcome], columns: Int, path: String) throws -> Int {
+        var rows = 0
+        var blankLine: Int?
+        for outcome in outcomes {
+            if let blankLine, outcome.firstDataLine != nil {
+                throw FileError.raggedRow(path: path, line: blankLine, expected: columns, actual: 0)
+            }
+            if let error = outcome.error { throw error }
+            rows += outcome.rows
+            blankLine = blankLine ?? outcome.trailingBlankLine
+        }
+        return rows
+    }
+
+    /// Runs of whole lines from the stream, parsed as they come into growing storage.
+    private static func readStream(_ stream: inout LineStream, plan: CSVColumnPlan, path: String,
+                                   memoryLimit: Int?) throws -> CSVReader.Table {
+        let p = plan.featureNames.count, k = plan.targetNames.count
+        let budget = memoryLimit ?? MemoryBudget.available()
+        var features: [Double] = [], targets: [Double] = []
+        var outcome = CSVRunOutcome()
+        var nextLine = 2, capacity = 0
+        while try stream.nextLines({ bytes, count in
+            let lines = CSVLines.lineCount(bytes, count: count, isEnd: true)
+            capacity += lines
+            // Twice the values: the arrays grow by doubling.
+            try checkMemory(rows: 2 * capacity, plan: plan, path: path, limit: budget)
+            features.append(contentsOf: repeatElement(0, count: lines * p))
+            targets.append(contentsOf: repeatElement(0, count: lines * k))
+            try features.withUnsafeMutableBufferPointer { featureStorage in
+                try targets.withUnsafeMutableBufferPointer { targetStorage in
+                    try CSVLines.parse(bytes, count: count, firstLine: nextLine, plan: plan, features: featureStorage.baseAddress,
+                                       targets: targetStorage.baseAddress, path: path, outcome: &outcome)
+                }
+            }
+            nextLine += lines
+        }) {}
+        features.removeLast(features.count - outcome.rows * p)
+        targets.removeLast(targets.count - outcome.rows * k)
+        return CSVReader.Table(plan: plan, rows: outcome.rows, features: features, targets: targets)
+    }
+}
+
+/// A value handed to the threads of `concurrentPerform`, each of which touches only its own part.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

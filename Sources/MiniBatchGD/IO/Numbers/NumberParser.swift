@@ -6,12 +6,24 @@ import Foundation
 /// one correctly rounded multiplication or division); any other number of at most 19
 /// significant digits (17-digit output of `repr`, numpy and pandas among them) takes
 /// ``EiselLemire``. Only longer mantissas fall back to `strtod`, which rounds correctly too.
+/// Runs of eight digits are read eight at a time (Lemire's SWAR conversion).
 enum NumberParser {
     enum Outcome { case value(Double), notANumber, nonFinite }
 
-    private static let powersOfTen: [Double] = (0 ... 22).map { Foundation.pow(10, Double($0)) }
+    /// A plain number at the start of a cell: `[+-]digits[.digits][(e|E)[+-]digits]`, no blanks,
+    /// no quotes, at most 19 significant digits. Returns the value and the position after it, or
+    /// nil when the cell needs ``parse(_:)`` (blanks, quotes, long mantissas, non-numbers,
+    /// non-finite values), which also gives the reason.
+    @inline(__always)
+    static func plainPrefix(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) -> (value: Double, next: Int)? {
+        guard let scan = DecimalScan(bytes, from: start, to: end), scan.exact else { return nil }
+        let value = scan.value
+        return value.isFinite ? (value, scan.next) : nil
+    }
 
+    /// The number a whole cell holds (blanks around it and double quotes allowed).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+        guard let base = bytes.baseAddress else { return .notANumber }
         var i = 0, end = bytes.count
         while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }              // leading blanks
         while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 } // trailing blanks
@@ -23,49 +35,11 @@ enum NumberParser {
             while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
             guard i < end else { return .notANumber }
         }
-        let start = i
-        var negative = false
-        if bytes[i] == 0x2B || bytes[i] == 0x2D { negative = bytes[i] == 0x2D; i += 1 }
-        var mantissa: UInt64 = 0, digits = 0, exponent = 0, sawDigit = false, exact = true
-        while i < end, bytes[i] &- 0x30 < 10 {
-            sawDigit = true
-            if mantissa == 0 && bytes[i] == 0x30 { i += 1; continue }
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); digits += 1 } else { exponent += 1; exact = false }
-            i += 1
-        }
-        if i < end, bytes[i] == 0x2E {
-            i += 1
-            while i < end, bytes[i] &- 0x30 < 10 {
-                sawDigit = true
-                if mantissa == 0 && bytes[i] == 0x30 { exponent -= 1; i += 1; continue }
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); digits += 1; exponent -= 1 } else { exact = false }
-                i += 1
-            }
-        }
-        guard sawDigit else { return special(bytes, start, end) }
-        if i < end, bytes[i] == 0x65 || bytes[i] == 0x45 {
-            i += 1
-            var exponentNegative = false
-            if i < end, bytes[i] == 0x2B || bytes[i] == 0x2D { exponentNegative = bytes[i] == 0x2D; i += 1 }
-            var value = 0, exponentDigits = 0
-            while i < end, bytes[i] &- 0x30 < 10 {
-                if value < 100_000 { value = value * 10 + Int(bytes[i] &- 0x30) }
-                exponentDigits += 1
-                i += 1
-            }
-            guard exponentDigits > 0 else { return .notANumber }
-            exponent += exponentNegative ? -value : value
-        }
-        guard i == end else { return .notANumber }
-        guard exact else { return fallback(bytes, start, end) }
-        let value: Double
-        if mantissa < (1 << 53), abs(exponent) <= 22 {
-            value = exponent >= 0 ? Double(mantissa) * powersOfTen[exponent] : Double(mantissa) / powersOfTen[-exponent]
-        } else {
-            value = EiselLemire.double(mantissa: mantissa, exponent: exponent)
-            guard value.isFinite else { return .nonFinite }
-        }
-        return .value(negative ? -value : value)
+        guard let scan = DecimalScan(base, from: i, to: end) else { return special(bytes, i, end) }
+        guard scan.next == end else { return .notANumber }
+        guard scan.exact else { return fallback(bytes, i, end) }
+        let value = scan.value
+        return value.isFinite ? .value(value) : .nonFinite
     }
 
     /// "nan", "inf", "infinity" in any case and sign are recognized, to be refused as non-finite.
@@ -80,5 +54,96 @@ enum NumberParser {
         for k in start ..< end { text[k - start] = CChar(bitPattern: bytes[k]) }
         let value = text.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
         return value.isFinite ? .value(value) : .nonFinite
+    }
+}
+
+/// The parts of a decimal number: sign, up to 19 significant digits, a power of ten.
+struct DecimalScan {
+    var negative = false
+    var mantissa: UInt64 = 0
+    var exponent = 0
+    /// False when digits beyond the 19th were dropped (the value needs `strtod`).
+    var exact = true
+    /// The position after the number.
+    var next: Int
+
+    /// Scans `[+-]digits[.digits][(e|E)[+-]digits]` from `start`; nil when no digit is found or
+    /// an exponent marker has no digits.
+    @inline(__always)
+    init?(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) {
+        var i = start
+        if i < end, bytes[i] == 0x2B || bytes[i] == 0x2D { negative = bytes[i] == 0x2D; i += 1 }
+        var digits = 0, sawDigit = false
+        while i < end, bytes[i] == 0x30 { i += 1; sawDigit = true }  // leading zeros
+        Self.eightDigitRuns(bytes, &i, end, &mantissa, &digits, &exponent, inFraction: false)
+        while i < end, bytes[i] &- 0x30 < 10 {
+            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); digits += 1 } else { exponent += 1; exact = false }
+            i += 1
+        }
+        sawDigit = sawDigit || digits > 0 || !exact
+        if i < end, bytes[i] == 0x2E {
+            i += 1
+            let fractionStart = i
+            if mantissa == 0 { while i < end, bytes[i] == 0x30 { i += 1; exponent -= 1 } }
+            Self.eightDigitRuns(bytes, &i, end, &mantissa, &digits, &exponent, inFraction: true)
+            while i < end, bytes[i] &- 0x30 < 10 {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); digits += 1; exponent -= 1 } else { exact = false }
+                i += 1
+            }
+            sawDigit = sawDigit || i > fractionStart
+        }
+        guard sawDigit else { return nil }
+        if i < end, bytes[i] == 0x65 || bytes[i] == 0x45 {
+            i += 1
+            var exponentNegative = false
+            if i < end, bytes[i] == 0x2B || bytes[i] == 0x2D { exponentNegative = bytes[i] == 0x2D; i += 1 }
+            var value = 0, exponentDigits = 0
+            while i < end, bytes[i] &- 0x30 < 10 {
+                if value < 100_000 { value = value * 10 + Int(bytes[i] &- 0x30) }
+                exponentDigits += 1
+                i += 1
+            }
+            guard exponentDigits > 0 else { return nil }
+            exponent += exponentNegative ? -value : value
+        }
+        next = i
+    }
+
+    /// Consumes runs of eight digits while the mantissa has room for them (at most 19 digits),
+    /// lowering `exponent` by eight per run in the fraction.
+    @inline(__always)
+    private static func eightDigitRuns(_ bytes: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, _ mantissa: inout UInt64,
+                                       _ digits: inout Int, _ exponent: inout Int, inFraction: Bool) {
+        while digits <= 11, end - i >= 8 {
+            let chunk = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+            // All eight bytes are '0'...'9' (Lemire's test), else leave them to the byte loop.
+            // (In Swift `|` binds like `+`: every group is parenthesized.)
+            guard ((chunk &+ 0x4646_4646_4646_4646) | (chunk &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else { return }
+            var value = chunk &- 0x3030_3030_3030_3030
+            value = (value &* 10) &+ (value >> 8)  // pairs of digits
+            value = (((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064)
+                     &+ (((value >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001)) >> 32
+            value &= 0xFFFF_FFFF
+            mantissa = mantissa &* 100_000_000 &+ value
+            digits += 8
+            if inFraction { exponent -= 8 }
+            i += 8
+        }
+    }
+
+    private static let powersOfTen: [Double] = (0 ... 22).map { Foundation.pow(10, Double($0)) }
+
+    /// The correctly rounded value (for ``exact`` scans): Clinger's fast path or Eisel–Lemire.
+    @inline(__always)
+    var value: Double {
+        let magnitude: Double
+        if mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
+            magnitude = Self.powersOfTen.withUnsafeBufferPointer { powers in
+                exponent >= 0 ? Double(mantissa) * powers[exponent] : Double(mantissa) / powers[-exponent]
+            }
+        } else {
+            magnitude = EiselLemire.double(mantissa: mantissa, exponent: exponent)
+        }
+        return negative ? -magnitude : magnitude
     }
 }

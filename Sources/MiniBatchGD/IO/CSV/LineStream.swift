@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Lines read from a file descriptor that cannot be mapped (a pipe, a device), in 1 MiB reads.
+struct LineStream {
+    /// A line longer than this is refused: the input is not line-structured text (`/dev/zero`).
+    static let maximumLineBytes = 256 << 20
+
+    private let descriptor: Int32
+    private let path: String
+    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var start = 0, filled = 0, endOfFile = false
+    private var linesDelivered = 0
+
+    init(descriptor: Int32, path: String) throws {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    /// Reads more bytes after `filled`, moving the unread part to the front or growing the
+    /// buffer when it is full.
+    private mutating func readMore() throws {
+        if start > 0 {
+            let tail = filled - start
+            buffer.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: $0.baseAddress! + start, count: tail) }
+            filled = tail
+            start = 0
+        }
+        if filled == buffer.count {
+            guard buffer.count < Self.maximumLineBytes else {
+                throw FileError.lineTooLong(path: path, line: linesDelivered + 1, limitBytes: Self.maximumLineBytes)
+            }
+            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+        }
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+        guard count >= 0 else {
+            if errno == EINTR { return }
+            throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if count == 0 { endOfFile = true } else { filled += count }
+    }
+
+    /// The offset just after the last newline in the unread bytes, if any.
+    private func lastNewline() -> Int? {
+        buffer.withUnsafeBufferPointer { bytes in
+            var position = filled
+            while position > start {
+                if bytes[position - 1] == 0x0A { return position }
+                position -= 1
+            }
+            return nil
+        }
+    }
+
+    /// The next line without its newline, or nil at the end of the stream.
+    mutating func nextLine() throws -> [UInt8]? {
+        while true {
+            if let newline = buffer[start ..< filled].firstIndex(of: 0x0A) {
+                defer { start = newline + 1; linesDelivered += 1 }
+                return Array(buffer[start ..< newline])
+            }
+            if endOfFile {
+                guard filled > start else { return nil }
+                defer { start = filled; linesDelivered += 1 }
+                return Array(buffer[start ..< filled])
+            }
+            try readMore()
+        }
+    }
+
+    /// Hands `body` the next run of whole lines (the last may lack its newline at the end of the
+    /// stream); false when nothing is left.
+    mutating func nextLines(_ body: (UnsafePointer<UInt8>, Int) throws -> Void) throws -> Bool {
+        while true {
+            let end = endOfFile ? filled : lastNewline()
+            if let end, end > start {
+                try buffer.withUnsafeBufferPointer { try body($0.baseAddress! + start, end - start) }
+                start = end
+                return true
+            }
+            if endOfFile { return false }
+            try readMore()
+        }
+    }
+}

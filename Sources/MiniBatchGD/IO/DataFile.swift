@@ -1,0 +1,93 @@
+import Foundation
+
+/// The file formats data can be loaded from, and the one entry point that loads them.
+public enum DataFileFormat: String, Sendable, CaseIterable {
+    /// Comma-separated text with a header of column names.
+    case csv
+    /// A NumPy `.npy` 2-D array; columns are named by position.
+    case npy
+
+    /// The format of `path`: `.npy` when its name ends in `.npy` (so that a damaged `.npy` gets
+    /// the `.npy` reader's message) or a regular file starts with NumPy's magic string; CSV
+    /// otherwise (pipes and devices are not sniffed, since that would consume their first bytes).
+    /// - Throws: ``FileError/notFound(path:)`` or ``FileError/unreadable(path:reason:)``.
+    public static func of(path: String) throws -> DataFileFormat {
+        if path.lowercased().hasSuffix(".npy") { return .npy }
+        let descriptor = try openForReading(path)
+        defer { close(descriptor) }
+        // Reading a pipe's first bytes would take them from the reader: only files are sniffed.
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return .csv }
+        var magic = [UInt8](repeating: 0, count: 6)
+        let count = magic.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, 6) }
+        return count == 6 && magic == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] ? .npy : .csv
+    }
+
+    /// The 0-based column a `.npy` column is named by: its index (`"3"`) or the name this
+    /// library gives it (`"x4"` as a feature, `"y4"` as a target: 1-based).
+    static func npyColumn(_ name: String, path: String) throws -> Int {
+        if let index = Int(name), index >= 0 { return index }
+        if let letter = name.first, letter == "x" || letter == "y", let position = Int(name.dropFirst()), position >= 1 {
+            return position - 1
+        }
+        throw FileError.unknownColumn(path: path, name: name, available: ["0-based indices", "x1, x2, … (1-based)"])
+    }
+}
+
+extension Dataset {
+    /// Loads a data set from a CSV or `.npy` file (see ``DataFileFormat/of(path:)``).
+    ///
+    /// ```swift
+    /// let houses = try Dataset.load(URL(fileURLWithPath: "houses.csv"), targets: ["price"])
+    /// let some = try Dataset.load(URL(fileURLWithPath: "houses.csv"), targets: ["price"], features: ["sqft", "rooms"])
+    /// ```
+    /// - Parameters:
+    ///   - url: a file URL.
+    ///   - targets: target columns, in the order wanted; the last column when empty. CSV columns by
+    ///     name; `.npy` columns by 0-based index (`"3"`) or by the name the library gives them (`"x4"`).
+    ///   - features: feature columns, named the same way; every column that is not a target when
+    ///     nil. Columns that are neither are skipped unread, whatever they hold.
+    /// - Throws: ``FileError`` naming the file (and line and column where that applies),
+    ///   ``ArgumentError`` for a column named twice or as
+    ///   both a target and a feature.
+    /// - Complexity: O(file size).
+    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
+        try load(path: url.path, targets: targets, features: features)
+    }
+
+    /// ``load(_:targets:features:)`` for a path.
+    public static func load(path: String, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
+        switch try DataFileFormat.of(path: path) {
+        case .csv:
+            return try CSVReader.read(path: path, targets: targets, features: features)
+        case .npy:
+            return try NPYReader.dataset(path: path, targets: targets.map { try DataFileFormat.npyColumn($0, path: path) },
+                                         features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } })
+        }
+    }
+}
+
+extension Matrix {
+    /// The columns `columns` of a CSV or `.npy` file, in that order: the rows a model predicts for.
+    ///
+    /// CSV columns are found by name wherever they are, other columns skipped. A `.npy` file's
+    /// columns are found by the names the library gives them (`x1` is column 0) when they all
+    /// exist; a file with exactly `columns.count` columns is otherwise taken as it is.
+    /// - Throws: ``FileError`` naming the file and the missing column.
+    public static func load(path: String, columns: [String]) throws -> Matrix {
+        switch try DataFileFormat.of(path: path) {
+        case .csv:
+            return try CSVReader.readColumns(path: path, columns)
+        case .npy:
+            let matrix = try NPYReader.read(path: path)
+            if let indices = try? columns.map({ try DataFileFormat.npyColumn($0, path: path) }),
+               indices.allSatisfy({ $0 < matrix.columns }) {
+                return try NPYReader.columns(indices, of: matrix, path: path)
+            }
+            guard matrix.columns == columns.count else {
+                throw FileError.malformed(path: path, reason: "the array has \(matrix.columns) columns; \(columns.count) are needed (\(columns.joined(separator: ", ")))")
+            }
+            return try NPYReader.columns(Array(0 ..< matrix.columns), of: matrix, path: path)
+        }
+    }
+}
