@@ -45,6 +45,8 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowRangeOutOfBounds(lower: Int, upper: Int, rows: Int)
     /// A NaN or infinity in `argument` at (`row`, `column`), both zero-based.
     case nonFinite(argument: String, row: Int, column: Int, value: Double)
+    /// A dimension beyond what BLAS and LAPACK index with their 32-bit integers (2³¹ − 1).
+    case tooLargeForBLAS(operation: String, dimension: Int)
 
     public var description: String {
         switch self {
@@ -58,6 +60,8 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
             return "row \(row) has \(actual) values; the first row has \(expected)"
         case let .rowRangeOutOfBounds(lower, upper, rows):
             return "row range \(lower)..<\(upper) is outside a matrix of \(rows) rows"
+        case let .tooLargeForBLAS(operation, dimension):
+            return "\(operation): a dimension of \(dimension) exceeds the 2147483647 that BLAS and LAPACK can index"
         case let .nonFinite(argument, row, column, value):
             return "\(argument) holds \(value) at row \(row), column \(column): only finite numbers are allowed"
         }
@@ -71,6 +75,9 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// The columns of the design are linearly dependent (to working precision).
     /// `rank` is the numerical rank found; `columns` the number of unknowns.
     case rankDeficient(method: String, rank: Int, columns: Int, conditionEstimate: Double)
+    /// `auto` passed over `method` because the design's condition number is above `limit`,
+    /// where forming the Gram matrix (which squares it) loses digits another method keeps.
+    case conditionAboveLimit(method: String, conditionEstimate: Double, limit: Double)
     /// A matrix that must be symmetric positive definite is not (leading minor `order` failed).
     case notPositiveDefinite(routine: String, order: Int)
     /// The singular value decomposition did not converge.
@@ -83,6 +90,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
         case let .rankDeficient(method, rank, columns, conditionEstimate):
             return "the design matrix is rank-deficient (numerical rank \(rank) of \(columns) columns, condition ≈ \(conditionEstimate)); "
                 + "\(method) cannot solve it: remove duplicated or collinear columns, or use method .svd for the minimum-norm solution"
+        case let .conditionAboveLimit(method, condition, limit):
+            return "the design's condition number ≈ \(condition) is above \(limit), where \(method) (which squares it) would lose digits: a more accurate method was used"
         case let .notPositiveDefinite(routine, order):
             return "\(routine): the matrix is not positive definite (leading minor of order \(order) failed)"
         case let .noConvergence(routine, info):
@@ -228,8 +237,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The operating system's reason for a failed Foundation file operation, in words (not
-    /// "NSCocoaErrorDomain error 512").
+    /// The operating system's reason for a failed Foundation file operation, in words.
     static func reason(_ error: Error) -> String {
         let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
         if let posix = underlying, posix.domain == NSPOSIXErrorDomain {

@@ -38,14 +38,12 @@ struct DataOptions: ParsableArguments {
 
 /// Writes `text` to `path`, creating nothing but the file.
 func writeText(_ text: String, to path: String) throws {
-    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        throw CLIError.cannotWrite(path: path, reason: error.localizedDescription)
-    }
+    try FileWriter.write(text, to: path)
 }
 
 /// Creates the `--plot` folder if needed.
 func preparePlotFolder(_ path: String) throws {
     do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-        throw CLIError.cannotWrite(path: path, reason: error.localizedDescription)
+        throw FileError.unwritable(path: path, reason: "cannot create the folder")
     }
 }

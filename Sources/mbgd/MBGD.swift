@@ -52,7 +52,6 @@ struct MBGD: ParsableCommand {
 /// Failures of the tool itself (the library's errors pass through with their own messages).
 enum CLIError: Error, CustomStringConvertible {
     case badArgument(String)
-    case cannotWrite(path: String, reason: String)
     case missingColumns(path: String, names: [String])
     case interrupted(epochsCompleted: Int, epochs: Int?)
 
@@ -62,7 +61,6 @@ enum CLIError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .badArgument(message): return message
-        case let .cannotWrite(path, reason): return "\(path): cannot write (\(reason))"
         case let .missingColumns(path, names): return "\(path): the model needs columns \(names.joined(separator: ", ")), which the file lacks"
         case let .interrupted(done, epochs): return "interrupted after \(done)\(epochs.map { " of \($0)" } ?? "") epochs; nothing was written"
         }

@@ -196,3 +196,29 @@ import Testing
         }
     }
 }
+
+@Suite struct FileWriterTests {
+    @Test func writesRespectWhatIsAtThePath() throws {
+        let folder = try ScratchFolder()
+        // A symlink is followed: its target is replaced, the link stays a link.
+        let target = try folder.write("real.txt", "old")
+        chmod(target, 0o640)
+        let link = folder.path + "/link.txt"
+        #expect(symlink(target, link) == 0)
+        try FileWriter.write("new", to: link)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new")
+        var status = stat()
+        #expect(lstat(link, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK)
+        #expect(stat(target, &status) == 0 && status.st_mode & 0o777 == 0o640)
+        // A device is written in place, never replaced by a regular file.
+        try FileWriter.write("discarded", to: "/dev/null")
+        #expect(stat("/dev/null", &status) == 0 && (status.st_mode & S_IFMT) == S_IFCHR)
+        // A failure names the reason in words and leaves no temporary file behind.
+        #expect(throws: FileError.unwritable(path: folder.path + "/missing/x.txt", reason: "No such file or directory")) {
+            try FileWriter.write("x", to: folder.path + "/missing/x.txt")
+        }
+        #expect(throws: FileError.unwritable(path: folder.path, reason: "Is a directory")) { try FileWriter.write("x", to: folder.path) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(left == ["link.txt", "real.txt"])
+    }
+}

@@ -68,3 +68,14 @@ import Testing
         #expect(!BLASThreads.coreName.isEmpty)
     }
 }
+
+@Suite struct BLASLimitTests {
+    @Test func dimensionsBeyondThirtyTwoBitsThrowInsteadOfTrapping() throws {
+        let beyond = Int(Int32.max) + 1
+        #expect(throws: MatrixError.tooLargeForBLAS(operation: "hypothesis", dimension: beyond)) {
+            try Objective.hypothesis(Matrix(rows: 0, columns: beyond), Parameters.zeros(features: 1, outputs: 1))
+        }
+        #expect(throws: MatrixError.tooLargeForBLAS(operation: "x", dimension: beyond)) { try BLAS.checkDimensions("x", 3, beyond) }
+        try BLAS.checkDimensions("x", Int(Int32.max), 1)
+    }
+}

@@ -42,7 +42,7 @@ struct Solver {
                 return rankFailure("cholesky", rank: p - 1, condition: condition)
             }
             if let limit = maximumGramCondition, reciprocal < 1 / limit {
-                return .failure(.rankDeficient(method: "cholesky (condition above the auto limit)", rank: p, columns: p, conditionEstimate: condition))
+                return .failure(.conditionAboveLimit(method: "cholesky", conditionEstimate: condition, limit: limit.squareRoot()))
             }
             try gram.withUnsafeBufferPointer { g in
                 try moment.withUnsafeMutableBufferPointer { try LAPACK.choleskySolve(n: p, nrhs: k, factor: g.baseAddress!, lda: p, b: $0.baseAddress!, ldb: k) }

@@ -92,18 +92,13 @@ public struct ModelFile: Codable, Equatable, Sendable {
         return try LinearRegression(parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
     }
 
-    /// Writes the model atomically: to a temporary file in the same folder, then renamed over
-    /// `path`, so a crash mid-write never leaves half a model behind.
+    /// Writes the model as ``FileWriter`` writes: atomically, so a crash mid-write never leaves
+    /// half a model behind.
     /// - Throws: ``FileError/unwritable(path:reason:)``.
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw FileError.unwritable(path: path, reason: FileError.reason(error))
-        }
+        try FileWriter.write(Array(try encoder.encode(self)), to: path)
     }
 
     /// Reads and checks a model file.

@@ -6,6 +6,15 @@ import Synchronization
 /// They take raw pointers and leading dimensions, allocate nothing, and check nothing:
 /// callers validate shapes once, outside hot loops.
 enum BLAS {
+    /// Checks that every dimension fits the 32-bit integers of CBLAS and LAPACKE, so that the
+    /// `Int32(_:)` conversions below never trap: the public entry points call this once.
+    /// - Throws: ``MatrixError/tooLargeForBLAS(operation:dimension:)``.
+    static func checkDimensions(_ operation: String, _ dimensions: Int...) throws {
+        if let large = dimensions.first(where: { $0 > Int(Int32.max) }) {
+            throw MatrixError.tooLargeForBLAS(operation: operation, dimension: large)
+        }
+    }
+
     /// y ← α·op(A)·x + β·y, with A an `m×n` row-major matrix (leading dimension `lda`).
     @inline(__always)
     static func gemv(transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,

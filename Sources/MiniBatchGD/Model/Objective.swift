@@ -106,6 +106,7 @@ public enum Objective {
     }
 
     private static func checkFeatures(_ operation: String, _ features: MatrixView, _ parameters: Parameters) throws {
+        try BLAS.checkDimensions(operation, features.rows, features.columns, parameters.outputCount)
         guard parameters.featureCount >= 1, parameters.outputCount >= 1 else {
             throw MatrixError.dimensionMismatch(operation: operation, argument: "parameters.coefficients", expected: "at least 1×1",
                                                 actual: "\(parameters.featureCount)×\(parameters.outputCount)")

@@ -34,6 +34,9 @@ struct Trainer {
     func fit(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
         let config = configuration
         try config.validate()
+        for data in [train] + (validation.map { [$0] } ?? []) {
+            try BLAS.checkDimensions("gradient descent", data.rows, data.featureCount, data.outputCount)
+        }
         return try BLASThreads.singleThreaded { try fitSingleThreaded(train, validation: validation, start: start) }
     }
 

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// The loading seam from the command line: --features, text columns, predict on the files a
+/// model was trained on, and writes that fail with the system's reason.
+@Suite struct LoadingToolTests {
+    private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").path
+
+    @Test func featuresSkipTextColumnsAndPredictUsesTheModelsNames() throws {
+        let folder = try scratchFolder()
+        // y = 3 + 2a − b exactly; "name" is text, "note" quoted text with a comma.
+        var text = "name,a,note,b,y\n"
+        for i in 0 ..< 20 {
+            let a = Double(i), b = Double((i * 7) % 5)
+            text += "row\(i),\(a),\"x, \(i)\",\(b),\(3 + 2 * a - b)\n"
+        }
+        let path = try write(text, to: folder + "/mixed.csv")
+        let refused = try mbgd("solve", path, "--target", "y")
+        #expect(refused.status == 1 && refused.stderr.contains("mixed.csv:2:1: 'row0' is not a number"), "\(refused.stderr)")
+        let solved = try mbgd("solve", path, "--target", "y", "--features", "b,a", "--json")
+        #expect(solved.status == 0, "\(solved.stderr)")
+        let json = try solved.json
+        #expect(json["features"] as? [String] == ["b", "a"])
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        #expect(abs(coefficients[0] + 1) < 1e-10 && abs(coefficients[1] - 2) < 1e-10)
+        #expect(abs((json["intercept"] as? Double ?? 0) - 3) < 1e-10)
+
+        let model = folder + "/model.json"
+        let fit = try mbgd("fit", path, "--features", "a", "--features", "b", "--save-model", model, "--json")
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let predicted = try mbgd("predict", "--model", model, path)
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let values = predicted.stdout.split(separator: "\n").dropFirst().map { Double($0)! }
+        // Swapped columns would predict 3 + 2·3 − 4 = 5 for row 4.
+        #expect(values.count == 20 && abs(values[4] - (3 + 8 - 3)) < 0.05, "\(values)")
+        #expect(try mbgd("fit", path, "--features", "a,y").stderr.contains("--features = 'y' is invalid: is also a target"))
+    }
+
+    @Test func predictOnTheNPYAModelWasTrainedOn() throws {
+        let folder = try scratchFolder()
+        let model = folder + "/npy-model.json"
+        let npy = fixtures + "/c_f8.npy"
+        let fit = try mbgd("solve", npy, "--json")
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let train = try mbgd("fit", npy, "--batch-size", "full", "--save-model", model, "--json")
+        #expect(train.status == 0, "\(train.stderr)")
+        let predicted = try mbgd("predict", "--model", model, npy)
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        #expect(predicted.stdout.split(separator: "\n").count == 3)  // header and two rows
+    }
+
+    @Test func aFailedWriteGivesTheSystemsReason() throws {
+        let folder = try scratchFolder()
+        let good = try write("a,y\n1,2\n2,4\n3,6.5\n", to: folder + "/good.csv")
+        let run = try mbgd("fit", good, "--save-model", folder + "/no/such/folder/model.json")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("model.json: cannot be written (No such file or directory)"), "\(run.stderr)")
+    }
+}
