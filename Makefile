@@ -37,9 +37,10 @@ demo: setup
 bench: setup
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark --target Training --no-progress
 
-# mbgd against our numpy loop on the same shapes; writes Benchmarks/results/ (table and plot).
+# mbgd against our numpy loop on the same shapes, and CSV loading against pandas.read_csv;
+# writes Benchmarks/results/ (table and plot).
 compare: setup
-	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install --quiet numpy
+	@python3 -c "import numpy, pandas" 2>/dev/null || python3 -m pip install --quiet numpy pandas
 	$(SWIFT) build -c release --product mbgd
 	python3 Benchmarks/compare.py --mbgd .build/release/mbgd
 

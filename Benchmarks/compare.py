@@ -1,7 +1,8 @@
 """`make compare`: runs `mbgd bench` and our numpy loop (numpy/minibatch_numpy.py) on the same
 shapes in one go, prints one table per workload (batch size, our samples/s, numpy samples/s,
-ratio), times the closed form against numpy.linalg.lstsq, and writes results/compare.md and
-results/throughput.svg for the README.
+ratio), times the closed form against numpy.linalg.lstsq, times `mbgd solve` of a 1M x 32 CSV
+(load and solve) against pandas.read_csv alone on the same file, and writes results/compare.md
+and results/throughput.svg for the README.
 
 numpy runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they are set on some machines
 for the system OpenBLAS and would slow numpy's own bundled OpenBLAS); the BLAS numpy uses is
@@ -80,6 +81,34 @@ def svg_plot(series, path):
         f.write("\n".join(out) + "\n")
 
 
+def csv_against_pandas(mbgd, repeats=3):
+    """Seconds for `mbgd solve` of a 1M x 32 CSV (load and solve, the whole process) and for
+    pandas.read_csv alone on the same file; medians of `repeats` alternating runs, page cache warm."""
+    import tempfile
+    import time
+    import numpy as np
+    import pandas as pd
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((1_000_000, 32))
+    frame = pd.DataFrame(x, columns=[f"x{i}" for i in range(1, 33)])
+    frame["y"] = x @ rng.standard_normal(32) + rng.standard_normal(1_000_000)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "big.csv")
+        frame.to_csv(path, index=False)  # 17 significant digits, as pandas writes doubles
+        size = os.path.getsize(path)
+        del frame, x
+        ours, theirs = [], []
+        pd.read_csv(path)  # warm the page cache
+        for _ in range(repeats):
+            start = time.perf_counter()
+            subprocess.run([mbgd, "solve", path, "--target", "y", "--json"], check=True, capture_output=True)
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            pd.read_csv(path)
+            theirs.append(time.perf_counter() - start)
+    return sorted(ours)[repeats // 2], sorted(theirs)[repeats // 2], size, pd.__version__
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mbgd", required=True, help="path of the built mbgd")
@@ -118,6 +147,13 @@ def main():
     for entry in ours["closedForm"]:
         lines.append(f"| MiniBatchGD {entry['method']} | {entry['seconds']:.3f} | {theirs['lstsqSeconds'] / entry['seconds']:.1f}× |")
     lines.append(f"| numpy.linalg.lstsq | {theirs['lstsqSeconds']:.3f} | 1.0× |")
+
+    ours_csv, pandas_csv, size, pandas_version = csv_against_pandas(args.mbgd)
+    lines.append(f"\n**CSV** (1 000 000 rows × 33 columns as pandas writes them, {size / 1e6:.0f} MB, page cache warm, median of 3)\n")
+    lines.append("| | seconds | pandas.read_csv ÷ this |")
+    lines.append("|---|---:|---:|")
+    lines.append(f"| `mbgd solve` (load and solve, whole process) | {ours_csv:.2f} | {pandas_csv / ours_csv:.2f}× |")
+    lines.append(f"| pandas {pandas_version} `read_csv` alone | {pandas_csv:.2f} | 1.00× |")
 
     header = (f"Measured {datetime.date.today().isoformat()} on {cpu_name()} ({os.cpu_count()} cores); "
               f"MiniBatchGD on OpenBLAS {core}; {numpy_blas}.")
