@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test demo example bench compare fuzz sanitize clean
+.PHONY: setup build test lint docs demo example bench compare fuzz sanitize clean
 
 # Installs OpenBLAS and LAPACKE only when pkg-config cannot already see both.
 setup:
@@ -21,9 +21,29 @@ setup:
 build: setup
 	$(SWIFT) build
 
-test: setup
+test: setup lint
 	$(SWIFT) test
 	$(MAKE) example
+	$(MAKE) docs
+
+# The toolchain's swift-format with the repository's .swift-format; any finding fails.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Examples/LinkingApp/Sources Benchmarks/Sources Fuzz
+
+# DocC from the toolchain (no package plugin): a symbol graph of the library, every public
+# symbol checked for a documentation comment, then the catalog converted with warnings as
+# errors into .build-docs/MiniBatchGD.doccarchive.
+DOCS_SCRATCH = .build-docs
+docs: setup
+	mkdir -p $(DOCS_SCRATCH)/symbol-graphs
+	$(SWIFT) build --target MiniBatchGD --scratch-path $(DOCS_SCRATCH) \
+	  -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc $(CURDIR)/$(DOCS_SCRATCH)/symbol-graphs \
+	  -Xswiftc -symbol-graph-minimum-access-level -Xswiftc public
+	python3 Scripts/check_documentation.py $(DOCS_SCRATCH)/symbol-graphs/MiniBatchGD.symbols.json
+	$$(dirname $$(readlink -f $$(command -v $(SWIFT))))/docc convert Sources/MiniBatchGD/MiniBatchGD.docc \
+	  --additional-symbol-graph-dir $(DOCS_SCRATCH)/symbol-graphs \
+	  --fallback-display-name MiniBatchGD --fallback-bundle-identifier org.minibatchgd.MiniBatchGD \
+	  --warnings-as-errors --output-path $(DOCS_SCRATCH)/MiniBatchGD.doccarchive
 
 # A separate package that depends on this one by path, as a numeric app would.
 example: setup
@@ -63,4 +83,4 @@ sanitize: setup
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan Examples/LinkingApp/.build Benchmarks/.build
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-docs Examples/LinkingApp/.build Benchmarks/.build

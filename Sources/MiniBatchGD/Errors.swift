@@ -23,6 +23,7 @@ public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible
         self.requirement = requirement
     }
 
+    /// `argument = value is invalid: requirement`.
     public var description: String { "\(argument) = \(value) is invalid: \(requirement)" }
 
     /// A fraction outside the open interval (0, 1).
@@ -48,6 +49,7 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A dimension beyond what BLAS and LAPACK index with their 32-bit integers (2³¹ − 1).
     case tooLargeForBLAS(operation: String, dimension: Int)
 
+    /// The message for a user: what went wrong and where.
     public var description: String {
         switch self {
         case let .dimensionMismatch(operation, argument, expected, actual):
@@ -83,6 +85,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// The singular value decomposition did not converge.
     case noConvergence(routine: String, info: Int)
 
+    /// The message for a user: what went wrong and where.
     public var description: String {
         switch self {
         case let .lapackFailure(routine, info):
@@ -110,6 +113,7 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `epochsCompleted` epochs had finished. The model is left as it was before the fit.
     case cancelled(epochsCompleted: Int)
 
+    /// The message for a user: what went wrong and where.
     public var description: String {
         switch self {
         case let .diverged(epoch, batch, cost, learningRate):
@@ -133,6 +137,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The number of names does not match the number of columns.
     case nameCountMismatch(argument: String, names: Int, columns: Int)
 
+    /// The message for a user: what went wrong and where.
     public var description: String {
         switch self {
         case let .tooFewRows(argument, rows, minimum):
@@ -158,6 +163,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A model file's content does not describe a model.
     case inconsistentFile(reason: String)
 
+    /// The message for a user: what went wrong and where.
     public var description: String {
         switch self {
         case .notFitted:
@@ -176,8 +182,11 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A data or model file cannot be read. Every case names the file; positions are 1-based.
 public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No file at `path`.
     case notFound(path: String)
+    /// The file exists but cannot be read (the system's reason).
     case unreadable(path: String, reason: String)
+    /// The file has no bytes.
     case empty(path: String)
     /// A CSV file with a header and no data rows.
     case headerOnly(path: String)
@@ -207,6 +216,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Loading would need more memory than the machine has available.
     case tooLarge(path: String, neededBytes: Int, availableBytes: Int)
 
+    /// The message for a user: what went wrong and where.
     public var description: String {
         switch self {
         case let .notFound(path): return "\(path): no such file"

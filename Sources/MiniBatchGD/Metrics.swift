@@ -18,9 +18,13 @@ public struct RegressionMetrics: Equatable, Sendable {
     /// Per target, in target order.
     public let outputs: [Output]
 
+    /// The mean squared error, averaged over targets.
     public var meanSquaredError: Double { average(\.meanSquaredError) }
+    /// The root mean squared error, averaged over targets.
     public var rootMeanSquaredError: Double { average(\.rootMeanSquaredError) }
+    /// The mean absolute error, averaged over targets.
     public var meanAbsoluteError: Double { average(\.meanAbsoluteError) }
+    /// The coefficient of determination R², averaged over targets.
     public var r2: Double { average(\.r2) }
 
     private func average(_ key: KeyPath<Output, Double>) -> Double {

@@ -10,6 +10,7 @@ public struct ReferenceComparison: Sendable {
     public let parameterRelativeDifference: Double
     /// The objective (reduced cost plus penalty) at each solution, on the training rows.
     public let gradientDescentCost: Double
+    /// The objective at the closed-form solution.
     public let referenceCost: Double
     /// (J_GD − J_ref) / J_ref: how far above the optimum gradient descent stopped (absolute when J_ref = 0).
     public var costRelativeDifference: Double {

@@ -60,7 +60,7 @@ public struct Dataset: Sendable {
     ///   - featureNames: p names; `x1, x2, …` when omitted.
     ///   - targetName: the target's name.
     /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` for rows of different lengths,
-    ///   and what ``init(features:targets:featureNames:targetNames:)`` throws.
+    ///   and what the initializer from matrices throws.
     public init(features: [[Double]], targets: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
         try self.init(features: Matrix(rows: features), targets: Matrix(column: targets), featureNames: featureNames, targetNames: [targetName])
     }

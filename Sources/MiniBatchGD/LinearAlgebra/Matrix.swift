@@ -141,6 +141,7 @@ public struct Matrix: Equatable, Sendable {
 }
 
 extension Matrix: CustomStringConvertible {
+    /// The first rows and columns, for printing.
     public var description: String {
         var lines: [String] = []
         for i in 0 ..< Swift.min(rows, 12) {

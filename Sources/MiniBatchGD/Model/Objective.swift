@@ -18,7 +18,7 @@ public enum Objective {
         return output
     }
 
-    /// ``hypothesis(_:_:)`` written into `output` (n×k), without allocating.
+    /// The hypothesis written into `output` (n×k), without allocating.
     public static func hypothesis(_ features: MatrixView, _ parameters: Parameters, into output: inout Matrix) throws {
         try checkFeatures("hypothesis", features, parameters)
         try checkShape("hypothesis", "output", output, rows: features.rows, columns: parameters.outputCount)
@@ -41,7 +41,7 @@ public enum Objective {
         return reduction.scale(rows: n) * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
     }
 
-    /// The gradient of ``cost(features:targets:parameters:reduction:)`` with respect to the
+    /// The gradient of the cost with respect to the
     /// coefficients and intercepts (the intercept gradient is computed even for a model that
     /// has none; ignore it there).
     /// - Complexity: O(n·p·k); two BLAS calls.

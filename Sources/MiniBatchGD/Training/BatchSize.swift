@@ -13,6 +13,7 @@ public enum BatchSize: Equatable, Sendable, ExpressibleByIntegerLiteral, CustomS
     /// One row per step.
     public static let stochastic = BatchSize.rows(1)
 
+    /// `batchSize: 32` means ``rows(_:)`` of 32.
     public init(integerLiteral value: Int) { self = .rows(value) }
 
     /// The rows per batch for a training set of `n` rows.
@@ -23,6 +24,7 @@ public enum BatchSize: Equatable, Sendable, ExpressibleByIntegerLiteral, CustomS
         }
     }
 
+    /// `full` or the number of rows.
     public var description: String {
         switch self {
         case .full: return "full"

@@ -58,8 +58,11 @@ extension BatchSizeSweep {
         public let reached: Bool
         /// Epochs (fractional), updates, rows seen and training seconds to the gap, when reached.
         public let epochsToGap: Double?
+        /// Parameter updates to the gap, when reached.
         public let updatesToGap: Int?
+        /// Rows seen to the gap, when reached.
         public let samplesToGap: Int?
+        /// Training seconds to the gap, when reached.
         public let secondsToGap: Double?
         /// Rows per training second (gap checks excluded).
         public let samplesPerSecond: Double
@@ -98,6 +101,7 @@ extension BatchSizeSweep {
         public let gap: Double
         /// J* = ½·mean(r²) at the closed-form solution.
         public let optimumCost: Double
+        /// One result per batch size, in the order asked for.
         public let results: [GapResult]
         /// B_simple at the starting parameters (zero).
         public let noiseScaleAtStart: Double
@@ -120,11 +124,14 @@ extension BatchSizeSweep {
     /// closed-form optimum, checked at least 16 times an epoch (after every update when an
     /// epoch has fewer), and measures the gradient noise scale.
     /// - Parameters:
+    ///   - data: the training rows.
+    ///   - batchSizes: the sizes to compare, in the order reported.
     ///   - configuration: everything but the batch size and the epochs; with
     ///     ``LearningRate/automatic`` each size takes the rate its own curvature allows. Early
     ///     stopping is replaced by the gap; the plateau still starts automatic averaging.
     ///   - gap: the relative gap (J − J*)/J*, in (0, 1).
     ///   - maxEpochs: the budget of each batch size.
+    ///   - fitIntercept: fit an intercept (as the model would).
     ///   - tune: also try half and twice the rate, keeping the one that reaches the gap in the
     ///     fewest updates (or gets closest).
     /// - Throws: ``ArgumentError`` for an empty list, a

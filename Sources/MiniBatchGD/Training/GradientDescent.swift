@@ -49,6 +49,7 @@ public struct GradientDescent: Equatable, Sendable {
     /// How each batch's residual and gradient are computed (the result is the same to rounding).
     public var kernel: Kernel
 
+    /// A configuration; every default is what `mbgd fit` uses (see the properties for each).
     public init(batchSize: BatchSize = 32, epochs: Int? = nil, learningRate: LearningRate = .automatic,
                 optimizer: Optimizer = .sgd, averaging: Averaging = .automatic, reduction: Reduction = .mean,
                 standardize: Bool = true, shuffle: Shuffle = .everyEpoch(seed: 0), schedule: LearningRateSchedule = .constant,
@@ -113,10 +114,8 @@ public struct GradientDescent: Equatable, Sendable {
 public enum Kernel: String, Equatable, Sendable, CaseIterable {
     /// The fused kernel for one output with a single feature, with 8 or more features (four
     /// SIMD lanes at a time), or in batches of at most ``fusedBatchLimit`` rows; else BLAS.
-    /// Where each measured faster (2026-11-29, rows in order, % of a read pass over X): 1M×32
-    /// 54–69 % fused against 46–66 % BLAS at batches of 8 to 2048; 100k×64 47–60 % against
-    /// 23–36 %; one feature about 2× BLAS at every batch size; BLAS ahead for 2 to 7 features in
-    /// batches of more than 8 rows.
+    /// Each where it measured faster (see <doc:HowItIsFast>): BLAS is ahead only for 2 to 7
+    /// features in batches of more than 8 rows.
     case automatic
     /// Two BLAS-2 calls (`dgemv`, or `dgemm` for several outputs) per block of rows: the reference.
     case blas
@@ -186,6 +185,7 @@ public struct EarlyStopping: Equatable, Sendable {
     /// The certified relative distance to the optimum at which to stop (nil or 0: off).
     public var parameterTolerance: Double?
 
+    /// Stop on a stalled cost (`tolerance`, `patience`) or a certified distance to the optimum.
     public init(tolerance: Double = 1e-6, patience: Int = 5, validationFraction: Double? = nil, parameterTolerance: Double? = 1e-3) {
         self.tolerance = tolerance
         self.patience = patience

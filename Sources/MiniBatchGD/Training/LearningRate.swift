@@ -7,9 +7,12 @@ public enum LearningRate: Equatable, Sendable, ExpressibleByFloatLiteral, Expres
     /// This step size.
     case fixed(Double)
 
+    /// `learningRate: 0.05` means ``fixed(_:)`` of 0.05.
     public init(floatLiteral value: Double) { self = .fixed(value) }
+    /// `learningRate: 1` means ``fixed(_:)`` of 1.
     public init(integerLiteral value: Int) { self = .fixed(Double(value)) }
 
+    /// `auto` or the number.
     public var description: String {
         switch self {
         case .automatic: "auto"

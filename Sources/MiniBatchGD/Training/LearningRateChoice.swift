@@ -21,7 +21,9 @@ import Foundation
 public struct LearningRateChoice: Equatable, Sendable {
     /// Where the rate came from.
     public enum Source: String, Equatable, Sendable {
+        /// Chosen from the curvature of the cost.
         case automatic
+        /// Given by the caller.
         case given
     }
 

@@ -16,10 +16,15 @@ import Foundation
 /// A linear warm-up (``GradientDescent/warmupSteps``) multiplies any of them by (s + 1)/W over
 /// the first W updates.
 public enum LearningRateSchedule: Equatable, Sendable {
+    /// η₀ throughout.
     case constant
+    /// η₀ / t^power in epoch t.
     case inverseScaling(power: Double)
+    /// η₀ · factor^⌊(t − 1) / every⌋ in epoch t.
     case stepDecay(factor: Double, every: Int)
+    /// η₀ · ½(1 + cos(π·s/S)) at update s of S.
     case cosine
+    /// η₀ times `factor` each time the cost stalls for `patience` epochs.
     case reduceOnPlateau(factor: Double = 0.1, patience: Int = 10, threshold: Double = 1e-4)
 
     /// The learning rate of epoch `epoch` (1-based) when the initial rate is `initial`, for the
