@@ -94,7 +94,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             return "the design matrix is rank-deficient (numerical rank \(rank) of \(columns) columns, condition ≈ \(conditionEstimate)); "
                 + "\(method) cannot solve it: remove duplicated or collinear columns, or use method .svd for the minimum-norm solution"
         case let .conditionAboveLimit(method, condition, limit):
-            return "the design's condition number ≈ \(condition) is above \(limit), where \(method) (which squares it) would lose digits: a more accurate method was used"
+            return
+                "the design's condition number ≈ \(condition) is above \(limit), where \(method) (which squares it) would lose digits: a more accurate method was used"
         case let .notPositiveDefinite(routine, order):
             return "\(routine): the matrix is not positive definite (leading minor of order \(order) failed)"
         case let .noConvergence(routine, info):
@@ -121,7 +122,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "use a smaller learning rate, the automatic one (set from the data's curvature), or standardize the features "
                 + "(a summed gradient needs a rate about batch-size times smaller than a mean one)"
         case let .warmStartMismatch(expectedFeatures, expectedOutputs, features, outputs):
-            return "warm start needs \(expectedFeatures)×\(expectedOutputs) coefficients for this data, the model has \(features)×\(outputs)"
+            return
+                "warm start needs \(expectedFeatures)×\(expectedOutputs) coefficients for this data, the model has \(features)×\(outputs)"
         case let .cancelled(epochsCompleted):
             return "training was cancelled after \(epochsCompleted) completed epochs"
         }
@@ -243,7 +245,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .truncated(path, expectedBytes, actualBytes):
             return "\(path): truncated: the header promises \(expectedBytes) data bytes, the file has \(actualBytes)"
         case let .tooLarge(path, needed, available):
-            return "\(path): too large to load: it needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
+            return
+                "\(path): too large to load: it needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         }
     }
 

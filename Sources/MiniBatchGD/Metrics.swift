@@ -36,20 +36,21 @@ public struct RegressionMetrics: Equatable, Sendable {
     ///   different shapes; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
     public init(predictions: Matrix, targets: Matrix) throws {
         guard predictions.rows == targets.rows, predictions.columns == targets.columns else {
-            throw MatrixError.dimensionMismatch(operation: "RegressionMetrics", argument: "predictions",
-                                                expected: "\(targets.rows)×\(targets.columns)", actual: "\(predictions.rows)×\(predictions.columns)")
+            throw MatrixError.dimensionMismatch(
+                operation: "RegressionMetrics", argument: "predictions",
+                expected: "\(targets.rows)×\(targets.columns)", actual: "\(predictions.rows)×\(predictions.columns)")
         }
         guard targets.rows >= 1 else { throw DataError.tooFewRows(argument: "targets", rows: 0, minimum: 1) }
         guard targets.columns >= 1 else {
             throw ArgumentError(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
         let n = targets.rows, k = targets.columns
-        outputs = (0 ..< k).map { o in
+        outputs = (0..<k).map { o in
             var squared = 0.0, absolute = 0.0, mean = 0.0
-            for i in 0 ..< n { mean += targets.elements[i * k + o] }
+            for i in 0..<n { mean += targets.elements[i * k + o] }
             mean /= Double(n)
             var total = 0.0
-            for i in 0 ..< n {
+            for i in 0..<n {
                 let y = targets.elements[i * k + o]
                 let error = predictions.elements[i * k + o] - y
                 squared += error * error

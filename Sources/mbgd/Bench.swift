@@ -6,16 +6,16 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sweep batch sizes and report training throughput and final cost, on synthetic data or your own file.",
         discussion: """
-        Every batch size trains from zero with the mean gradient on standardized features, so
-        one learning rate is stable for all of them; the final cost is reported beside the speed.
-        Throughput counts the batch updates of an epoch (not the per-epoch cost evaluation) and is
-        the median over the epochs.
+            Every batch size trains from zero with the mean gradient on standardized features, so
+            one learning rate is stable for all of them; the final cost is reported beside the speed.
+            Throughput counts the batch updates of an epoch (not the per-epoch cost evaluation) and is
+            the median over the epochs.
 
-        Examples:
-          mbgd bench
-          mbgd bench --rows 1000000 --features 32 --batch-sizes 1,32,512,full --json
-          mbgd bench --file data.csv --target y --csv --plot throughput.svg
-        """)
+            Examples:
+              mbgd bench
+              mbgd bench --rows 1000000 --features 32 --batch-sizes 1,32,512,full --json
+              mbgd bench --file data.csv --target y --csv --plot throughput.svg
+            """)
 
     @Option(help: "Synthetic rows.") var rows = 100_000
     @Option(help: "Synthetic features.") var features = 16
@@ -37,7 +37,7 @@ struct Bench: ParsableCommand {
         guard rows >= 1, features >= 1, outputs >= 1 else { throw ValidationError("--rows, --features and --outputs must be at least 1") }
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
-        if let threads, !(1 ... 1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         if let shuffleBlocks, shuffleBlocks < 1 { throw ValidationError("--shuffle-blocks must be at least 1, got \(shuffleBlocks)") }
@@ -48,7 +48,8 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { BLASThreads.set(threads) }
-        let data = try file.map { try Dataset.load(path: $0, targets: targets) }
+        let data =
+            try file.map { try Dataset.load(path: $0, targets: targets) }
             ?? Dataset.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
@@ -56,49 +57,83 @@ struct Bench: ParsableCommand {
         }
         let shuffle = shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed)
         // Every epoch of every batch size runs: a throughput measurement, not a fit.
-        let config = GradientDescent(epochs: epochs, learningRate: learningRate.map { .fixed($0) } ?? .automatic, averaging: .none,
-                                     standardize: true, shuffle: shuffle, earlyStopping: nil, recordsBatchCosts: false)
+        let config = GradientDescent(
+            epochs: epochs, learningRate: learningRate.map { .fixed($0) } ?? .automatic, averaging: .none,
+            standardize: true, shuffle: shuffle, earlyStopping: nil, recordsBatchCosts: false)
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: config)
-        let solveTimes: [(LeastSquares.Method, Double)] = try closedForm ? LeastSquares.Method.allCases.map { method in
-            let times = try (0 ..< 3).map { _ in
-                let start = ContinuousClock.now
-                _ = try LeastSquares.solve(data, method: method)
-                return (ContinuousClock.now - start) / .seconds(1)
-            }
-            return (method, times.sorted()[1])
-        } : []
+        let solveTimes: [(LeastSquares.Method, Double)] =
+            try closedForm
+            ? LeastSquares.Method.allCases.map { method in
+                let times = try (0..<3).map { _ in
+                    let start = ContinuousClock.now
+                    _ = try LeastSquares.solve(data, method: method)
+                    return (ContinuousClock.now - start) / .seconds(1)
+                }
+                return (method, times.sorted()[1])
+            } : []
         if let plot {
-            var svg = SVGPlot(title: "Training throughput against batch size", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true, yLog: true)
-            svg.series = [.init(name: "\(data.rows) × \(data.featureCount), \(data.outputCount) target(s)",
-                                points: results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]
+            var svg = SVGPlot(
+                title: "Training throughput against batch size", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true,
+                yLog: true)
+            svg.series = [
+                .init(
+                    name: "\(data.rows) × \(data.featureCount), \(data.outputCount) target(s)",
+                    points: results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)
+            ]
             try svg.write(to: plot)
         }
         if json {
-            print(JSON.object([
-                ("config", .object([
-                    ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)), ("outputs", .integer(data.outputCount)),
-                    ("epochs", .integer(epochs)), ("learningRate", learningRate.map(JSON.number) ?? .string("auto")), ("reduction", .string("mean")),
-                    ("shuffle", .string(shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
-                    ("source", file.map(JSON.string) ?? .string("synthetic")),
-                    ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
-                ])),
-                ("results", .array(results.map {
-                    let result: JSON = .object([("batchSize", .integer($0.batchSize)), ("learningRate", .number($0.learningRate)),
-                                                ("samplesPerSecond", .number($0.samplesPerSecond)),
-                                                ("secondsPerEpoch", .number($0.secondsPerEpoch)), ("finalCost", .number($0.finalCost))])
-                    return result
-                })),
-            ] + (closedForm ? [("closedForm", .array(solveTimes.map { .object([("method", .string($0.0.rawValue)), ("seconds", .number($0.1))]) }))] : [])).text)
+            print(
+                JSON.object(
+                    [
+                        (
+                            "config",
+                            .object([
+                                ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)),
+                                ("outputs", .integer(data.outputCount)),
+                                ("epochs", .integer(epochs)), ("learningRate", learningRate.map(JSON.number) ?? .string("auto")),
+                                ("reduction", .string("mean")),
+                                ("shuffle", .string(shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
+                                ("source", file.map(JSON.string) ?? .string("synthetic")),
+                                ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
+                            ])
+                        ),
+                        (
+                            "results",
+                            .array(
+                                results.map {
+                                    let result: JSON = .object([
+                                        ("batchSize", .integer($0.batchSize)), ("learningRate", .number($0.learningRate)),
+                                        ("samplesPerSecond", .number($0.samplesPerSecond)),
+                                        ("secondsPerEpoch", .number($0.secondsPerEpoch)), ("finalCost", .number($0.finalCost)),
+                                    ])
+                                    return result
+                                })
+                        ),
+                    ]
+                        + (closedForm
+                            ? [
+                                (
+                                    "closedForm",
+                                    .array(solveTimes.map { .object([("method", .string($0.0.rawValue)), ("seconds", .number($0.1))]) })
+                                )
+                            ] : [])
+                ).text)
         } else if csv {
             print("batchSize,learningRate,samplesPerSecond,secondsPerEpoch,finalCost")
             for r in results { print("\(r.batchSize),\(r.learningRate),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
         } else {
-            print("Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
-                + "mean gradient, standardized, shuffled\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? ""), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each")
+            print(
+                "Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
+                    + "mean gradient, standardized, shuffled\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? ""), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
+            )
             print("OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads (small batches run on one)\n")
             var table = Table(["batch size", "learning rate", "samples/s", "seconds per epoch", "final cost"])
             for r in results {
-                table.add([String(r.batchSize), Format.number(r.learningRate, digits: 4), Format.rate(r.samplesPerSecond), Format.number(r.secondsPerEpoch, digits: 4), Format.number(r.finalCost, digits: 6)])
+                table.add([
+                    String(r.batchSize), Format.number(r.learningRate, digits: 4), Format.rate(r.samplesPerSecond),
+                    Format.number(r.secondsPerEpoch, digits: 4), Format.number(r.finalCost, digits: 6),
+                ])
             }
             print(table.render())
             if closedForm {

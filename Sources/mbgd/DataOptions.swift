@@ -7,14 +7,18 @@ struct DataOptions: ParsableArguments {
     @Argument(help: "A CSV file with a header row, or a NumPy .npy 2-D float array.")
     var file: String
 
-    @Option(name: .customLong("target"), help: ArgumentHelp(
-        "Target column: a name for CSV, a 0-based index for .npy. Repeat for several targets. Default: the last column.",
-        valueName: "name"))
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "Target column: a name for CSV, a 0-based index for .npy. Repeat for several targets. Default: the last column.",
+            valueName: "name"))
     var targets: [String] = []
 
-    @Option(name: .customLong("features"), help: ArgumentHelp(
-        "Feature columns, comma-separated or repeated, in the order wanted. Default: every column that is not a target. Other columns are skipped, whatever they hold.",
-        valueName: "names"))
+    @Option(
+        name: .customLong("features"),
+        help: ArgumentHelp(
+            "Feature columns, comma-separated or repeated, in the order wanted. Default: every column that is not a target. Other columns are skipped, whatever they hold.",
+            valueName: "names"))
     var featureLists: [String] = []
 
     @Flag(name: .customLong("no-intercept"), help: "Fit without an intercept.")

@@ -6,15 +6,15 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay the seed article's experiment on built-in data, set it beside the exact solution, then do it right.",
         discussion: """
-        The article fits y from x on 8000 draws of a 2-D normal (mean [5, 6], covariance
-        [[1, .95], [.95, 1.2]]), 7200 training and 800 test rows, with a summed gradient, no
-        shuffling, learning rate 0.001, batches of 32 and 3 epochs.
+            The article fits y from x on 8000 draws of a 2-D normal (mean [5, 6], covariance
+            [[1, .95], [.95, 1.2]]), 7200 training and 800 test rows, with a summed gradient, no
+            shuffling, learning rate 0.001, batches of 32 and 3 epochs.
 
-        Examples:
-          mbgd demo
-          mbgd demo --seed 7 --plot plots/
-          mbgd demo --json
-        """)
+            Examples:
+              mbgd demo
+              mbgd demo --seed 7 --plot plots/
+              mbgd demo --json
+            """)
 
     @Option(help: "Seed of the built-in data.") var seed: UInt64 = 0
     @Option(help: "Write SVG plots into this folder.") var plot: String?
@@ -42,10 +42,11 @@ struct Demo: ParsableCommand {
         if let folder = plot {
             plots = try Reports.plots(folder: folder, history: articleRun.history, model: article, data: data.test, dataLabel: "test")
             // Cost above the exact optimum, so convergence shows as a falling line on a log scale.
-            var costs = SVGPlot(title: "How far above the exact optimum each run's cost is", xLabel: "epoch",
-                                yLabel: "training cost − optimum, ½·mean squared residuals (log)", yLog: true)
+            var costs = SVGPlot(
+                title: "How far above the exact optimum each run's cost is", xLabel: "epoch",
+                yLabel: "training cost − optimum, ½·mean squared residuals (log)", yLog: true)
             let optimum = comparison.referenceCost
-            let articleExcess = try (1 ... 3).map { epochs -> (Double, Double) in
+            let articleExcess = try (1...3).map { epochs -> (Double, Double) in
                 var m = LinearRegression()
                 var c = GradientDescent.seedArticle
                 c.epochs = epochs
@@ -53,62 +54,96 @@ struct Demo: ParsableCommand {
                 let cost = try Objective.cost(features: data.train.features, targets: data.train.targets, parameters: m.parameters!)
                 return (Double(epochs), cost - optimum)
             }
-            costs.series = [.init(name: "article (sum, lr 0.001, in order)", points: articleExcess, markers: true),
-                            .init(name: "defaults (mean, standardized, shuffled, automatic rate, averaged)",
-                                  points: comparison.run.history.epochCosts.enumerated().map { (Double($0 + 1), $1 - optimum) }, markers: true)]
+            costs.series = [
+                .init(name: "article (sum, lr 0.001, in order)", points: articleExcess, markers: true),
+                .init(
+                    name: "defaults (mean, standardized, shuffled, automatic rate, averaged)",
+                    points: comparison.run.history.epochCosts.enumerated().map { (Double($0 + 1), $1 - optimum) }, markers: true),
+            ]
             try costs.write(to: folder + "/article-vs-corrected.svg")
-            var speed = SVGPlot(title: "Training throughput against batch size (seed data)", xLabel: "batch size (log)",
-                                yLabel: "samples per second (log)", xLog: true, yLog: true)
-            speed.series = [.init(name: "one epoch, mean gradient, shuffled", points: throughput.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]
+            var speed = SVGPlot(
+                title: "Training throughput against batch size (seed data)", xLabel: "batch size (log)",
+                yLabel: "samples per second (log)", xLog: true, yLog: true)
+            speed.series = [
+                .init(
+                    name: "one epoch, mean gradient, shuffled", points: throughput.map { (Double($0.batchSize), $0.samplesPerSecond) },
+                    markers: true)
+            ]
             try speed.write(to: folder + "/throughput.svg")
             plots += [folder + "/article-vs-corrected.svg", folder + "/throughput.svg"]
         }
 
         if json {
-            let report = JSON.object(Reports.parameters(article.parameters!, fitIntercept: true) + [
-                ("features", .strings(data.train.featureNames)),
-                ("metrics", .object([("train", Reports.metrics(try article.evaluate(data.train))), ("test", Reports.metrics(articleTest))])),
-                ("closedForm", .object(Reports.parameters(exact.parameters, fitIntercept: true) + [
-                    ("method", .string(exact.method.rawValue)), ("relativeDifference", .number(gap))])),
-                ("corrected", .object(Reports.parameters(model.parameters!, fitIntercept: true) + [
-                    ("relativeDifference", .number(comparison.parameterRelativeDifference)),
-                    ("metrics", .object([("test", Reports.metrics(correctedTest))]))])),
-                ("throughput", .array(throughput.map { .object([("batchSize", .integer($0.batchSize)), ("samplesPerSecond", .number($0.samplesPerSecond))]) })),
-                ("openblas", .object([("core", .string(BLASThreads.coreName)), ("threads", .integer(BLASThreads.current))])),
-            ])
+            let report = JSON.object(
+                Reports.parameters(article.parameters!, fitIntercept: true) + [
+                    ("features", .strings(data.train.featureNames)),
+                    (
+                        "metrics",
+                        .object([("train", Reports.metrics(try article.evaluate(data.train))), ("test", Reports.metrics(articleTest))])
+                    ),
+                    (
+                        "closedForm",
+                        .object(
+                            Reports.parameters(exact.parameters, fitIntercept: true) + [
+                                ("method", .string(exact.method.rawValue)), ("relativeDifference", .number(gap)),
+                            ])
+                    ),
+                    (
+                        "corrected",
+                        .object(
+                            Reports.parameters(model.parameters!, fitIntercept: true) + [
+                                ("relativeDifference", .number(comparison.parameterRelativeDifference)),
+                                ("metrics", .object([("test", Reports.metrics(correctedTest))])),
+                            ])
+                    ),
+                    (
+                        "throughput",
+                        .array(
+                            throughput.map {
+                                .object([("batchSize", .integer($0.batchSize)), ("samplesPerSecond", .number($0.samplesPerSecond))])
+                            })
+                    ),
+                    ("openblas", .object([("core", .string(BLASThreads.coreName)), ("threads", .integer(BLASThreads.current))])),
+                ])
             print(report.text)
             return
         }
         let p = { (value: Double) in Format.number(value, digits: 6) }
-        print("""
-        The seed article's data: \(data.train.rows) training and \(data.test.rows) test rows (seed \(seed)); \
-        in the population y = 1.25 + 0.95·x.
+        print(
+            """
+            The seed article's data: \(data.train.rows) training and \(data.test.rows) test rows (seed \(seed)); \
+            in the population y = 1.25 + 0.95·x.
 
-        1. The article's configuration: summed gradient, rows in order, learning rate 0.001, batches of 32, 3 epochs
-           bias \(p(article.intercept[0]))   coefficient \(p(article.coefficients[0, 0]))   test MAE \(p(articleTest.meanAbsoluteError))
-           (the article reported bias 0.818, coefficient 1.046, test MAE 0.437 on its own sample)
+            1. The article's configuration: summed gradient, rows in order, learning rate 0.001, batches of 32, 3 epochs
+               bias \(p(article.intercept[0]))   coefficient \(p(article.coefficients[0, 0]))   test MAE \(p(articleTest.meanAbsoluteError))
+               (the article reported bias 0.818, coefficient 1.046, test MAE 0.437 on its own sample)
 
-        2. The exact least-squares solution (\(exact.method.rawValue), condition number \(Format.number(exact.conditionNumber, digits: 3))):
-           bias \(p(exact.intercept[0])) ± \(p(exact.statistics.interceptStandardErrors![0]))   \
-        coefficient \(p(exact.coefficients[0, 0])) ± \(p(exact.statistics.standardErrors![0, 0]))   R² \(Format.number(exact.statistics.rSquared[0], digits: 4))
-           The article's parameters are \(Format.number(gap, digits: 3)) away (relative): 3 epochs at that rate have not converged.
+            2. The exact least-squares solution (\(exact.method.rawValue), condition number \(Format.number(exact.conditionNumber, digits: 3))):
+               bias \(p(exact.intercept[0])) ± \(p(exact.statistics.interceptStandardErrors![0]))   \
+            coefficient \(p(exact.coefficients[0, 0])) ± \(p(exact.statistics.standardErrors![0, 0]))   R² \(Format.number(exact.statistics.rSquared[0], digits: 4))
+               The article's parameters are \(Format.number(gap, digits: 3)) away (relative): 3 epochs at that rate have not converged.
 
-        3. Mini-batch descent done right, every option at its default: mean gradient, standardized, shuffled,
-           step size \(Format.number(comparison.run.learningRateChoice.learningRate, digits: 3)) from the curvature (1/L(32), L = \(Format.number(comparison.run.learningRateChoice.curvature?.smoothness ?? .nan, digits: 3))), \
-        averaged from epoch \(comparison.run.history.averagingStartEpoch.map(String.init) ?? "–"), \(comparison.run.history.epochsRun) epochs (\(comparison.run.history.stopReason.rawValue))
-           bias \(p(model.intercept[0]))   coefficient \(p(model.coefficients[0, 0]))   test MAE \(p(correctedTest.meanAbsoluteError))
-           \(Format.number(comparison.parameterRelativeDifference, digits: 3)) from the exact solution (relative); \
-        cost \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum
+            3. Mini-batch descent done right, every option at its default: mean gradient, standardized, shuffled,
+               step size \(Format.number(comparison.run.learningRateChoice.learningRate, digits: 3)) from the curvature (1/L(32), L = \(Format.number(comparison.run.learningRateChoice.curvature?.smoothness ?? .nan, digits: 3))), \
+            averaged from epoch \(comparison.run.history.averagingStartEpoch.map(String.init) ?? "–"), \(comparison.run.history.epochsRun) epochs (\(comparison.run.history.stopReason.rawValue))
+               bias \(p(model.intercept[0]))   coefficient \(p(model.coefficients[0, 0]))   test MAE \(p(correctedTest.meanAbsoluteError))
+               \(Format.number(comparison.parameterRelativeDifference, digits: 3)) from the exact solution (relative); \
+            cost \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum
 
-        4. Throughput of one training epoch (median of 5; OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads)
-        """)
+            4. Throughput of one training epoch (median of 5; OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads)
+            """)
         var table = Table(["batch size", "learning rate", "samples/s", "ms per epoch", "cost after 5 epochs"])
         for result in throughput {
-            table.add([String(result.batchSize), Format.number(result.learningRate, digits: 3), Format.rate(result.samplesPerSecond), String(format: "%.3f", 1000 * result.secondsPerEpoch),
-                       Format.number(result.finalCost, digits: 6)])
+            table.add([
+                String(result.batchSize), Format.number(result.learningRate, digits: 3), Format.rate(result.samplesPerSecond),
+                String(format: "%.3f", 1000 * result.secondsPerEpoch),
+                Format.number(result.finalCost, digits: 6),
+            ])
         }
         print(table.render(indent: "   "))
-        print("   The exact optimum's cost is \(Format.number(comparison.referenceCost, digits: 6)). Small batches take many noisy steps per epoch,")
+        print(
+            "   The exact optimum's cost is \(Format.number(comparison.referenceCost, digits: 6)). Small batches take many noisy steps per epoch,"
+        )
         print("   the full batch one exact step; each size takes the step its own curvature allows, 1/L(b).")
         if !plots.isEmpty { print("\nPlots: \(plots.joined(separator: ", "))") }
     }

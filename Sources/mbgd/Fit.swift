@@ -6,17 +6,17 @@ struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train by gradient descent, then solve the same problem in closed form and report the difference.",
         discussion: """
-        With no tuning options the fit standardizes the features, takes its step size from the data's
-        curvature, averages the iterates once mini-batch noise dominates, chooses its epoch budget
-        from the predicted convergence and stops once the parameters are certified close to the
-        optimum. It ends with a one-line verdict.
+            With no tuning options the fit standardizes the features, takes its step size from the data's
+            curvature, averages the iterates once mini-batch noise dominates, chooses its epoch budget
+            from the predicted convergence and stops once the parameters are certified close to the
+            optimum. It ends with a one-line verdict.
 
-        Examples:
-          mbgd fit data.csv --target price
-          mbgd fit data.csv --optimizer adam --schedule cosine --test-fraction 0.2 --json
-          mbgd fit data.csv --batch-size full --optimizer nesterov --tolerance 0 --epochs 20000
-          mbgd fit data.npy --target 3 --learning-rate 0.05 --epochs 50 --save-model model.json --plot plots/
-        """)
+            Examples:
+              mbgd fit data.csv --target price
+              mbgd fit data.csv --optimizer adam --schedule cosine --test-fraction 0.2 --json
+              mbgd fit data.csv --batch-size full --optimizer nesterov --tolerance 0 --epochs 20000
+              mbgd fit data.npy --target 3 --learning-rate 0.05 --epochs 50 --save-model model.json --plot plots/
+            """)
 
     @OptionGroup var data: DataOptions
 
@@ -31,7 +31,10 @@ struct Fit: ParsableCommand {
     var noAverage = false
     @Option(help: "How a batch's gradients combine: mean (one rate fits every batch size) or sum (the seed article).")
     var reduction: Reduction = .mean
-    @Option(help: "Learning-rate schedule: constant, inverse-scaling (η₀/t^power per epoch), step (η₀·factor^⌊(t−1)/every⌋), cosine (per update, to 0 at the last) or plateau (×factor when the cost stalls).")
+    @Option(
+        help:
+            "Learning-rate schedule: constant, inverse-scaling (η₀/t^power per epoch), step (η₀·factor^⌊(t−1)/every⌋), cosine (per update, to 0 at the last) or plateau (×factor when the cost stalls)."
+    )
     var schedule: ScheduleName = .constant
     @Option(help: "Updates of linear warm-up before the schedule.") var warmup = 0
     @Option(help: "Power of the inverse-scaling schedule.") var decayPower = 1.0
@@ -46,7 +49,10 @@ struct Fit: ParsableCommand {
     @Option(help: "Seed of the shuffles and of the test split.") var seed: UInt64 = 0
     @Option(help: "Hold out this fraction of rows as a test set (shuffled by --seed unless --no-shuffle).") var testFraction: Double?
     @Option(help: "Hold out this fraction of the training rows to stop early on their cost.") var validationFraction: Double?
-    @Option(help: "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default 1e-3 and 1e-6; 0 turns both off.")
+    @Option(
+        help:
+            "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default 1e-3 and 1e-6; 0 turns both off."
+    )
     var tolerance: Double?
     @Option(help: "Epochs without improvement before stopping early (or before averaging starts).") var patience: Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
@@ -55,18 +61,24 @@ struct Fit: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable {
-        case constant, inverseScaling = "inverse-scaling", step, cosine, plateau
+        case constant
+        case inverseScaling = "inverse-scaling"
+        case step, cosine, plateau
     }
 
     func validate() throws {
         if batchSize != "full" {
-            guard let size = Int(batchSize), size >= 1 else { throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'") }
+            guard let size = Int(batchSize), size >= 1 else {
+                throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'")
+            }
         }
         _ = try parseLearningRate(learningRate)
         if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
         if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
         if let testFraction, !(testFraction > 0 && testFraction < 1) {
-            throw ValidationError(ArgumentNames.message(ArgumentError(argument: "testFraction", value: "\(testFraction)", requirement: "must lie strictly between 0 and 1")))
+            throw ValidationError(
+                ArgumentNames.message(
+                    ArgumentError(argument: "testFraction", value: "\(testFraction)", requirement: "must lie strictly between 0 and 1")))
         }
         if noEarlyStopping, tolerance != nil || patience != nil || validationFraction != nil {
             throw ValidationError("--no-early-stopping excludes --tolerance, --patience and --validation-fraction")
@@ -81,15 +93,19 @@ struct Fit: ParsableCommand {
     }
 
     var gradientDescent: GradientDescent {
-        let scheduleValue: LearningRateSchedule = switch schedule {
-        case .constant: .constant
-        case .inverseScaling: .inverseScaling(power: decayPower)
-        case .step: .stepDecay(factor: decayFactor ?? 0.5, every: decayEvery)
-        case .cosine: .cosine
-        case .plateau: .reduceOnPlateau(factor: decayFactor ?? 0.1)
-        }
+        let scheduleValue: LearningRateSchedule =
+            switch schedule {
+            case .constant: .constant
+            case .inverseScaling: .inverseScaling(power: decayPower)
+            case .step: .stepDecay(factor: decayFactor ?? 0.5, every: decayEvery)
+            case .cosine: .cosine
+            case .plateau: .reduceOnPlateau(factor: decayFactor ?? 0.1)
+            }
         var stopping: EarlyStopping? = EarlyStopping(validationFraction: validationFraction)
-        if let tolerance { stopping?.tolerance = tolerance; stopping?.parameterTolerance = tolerance }
+        if let tolerance {
+            stopping?.tolerance = tolerance
+            stopping?.parameterTolerance = tolerance
+        }
         if let patience { stopping?.patience = patience }
         if noEarlyStopping { stopping = nil }
         return GradientDescent(
@@ -130,32 +146,50 @@ struct Fit: ParsableCommand {
         let trainMetrics = try model.evaluate(train)
         let testMetrics = try test.map { try model.evaluate($0) }
         if let path = saveModel { try ModelFile(model).write(to: path) }
-        let plots = try plot.map { try Reports.plots(folder: $0, history: comparison.run.history, model: model, data: test ?? train,
-                                                     dataLabel: test == nil ? "training" : "test") } ?? []
+        let plots =
+            try plot.map {
+                try Reports.plots(
+                    folder: $0, history: comparison.run.history, model: model, data: test ?? train,
+                    dataLabel: test == nil ? "training" : "test")
+            } ?? []
         if json {
             print(jsonReport(model: model, comparison: comparison, train: trainMetrics, test: testMetrics).text)
         } else {
-            print(humanReport(all: all, train: train, test: test, model: model, comparison: comparison,
-                              trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots))
+            print(
+                humanReport(
+                    all: all, train: train, test: test, model: model, comparison: comparison,
+                    trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots))
         }
     }
 
-    private func jsonReport(model: LinearRegression, comparison: ReferenceComparison, train: RegressionMetrics, test: RegressionMetrics?) -> JSON {
+    private func jsonReport(model: LinearRegression, comparison: ReferenceComparison, train: RegressionMetrics, test: RegressionMetrics?)
+        -> JSON
+    {
         let history = comparison.run.history
-        return .object(Reports.parameters(model.parameters!, fitIntercept: model.fitIntercept) + [
-            ("features", .strings(model.featureNames)),
-            ("targets", .strings(model.targetNames)),
-            ("metrics", .object([("train", Reports.metrics(train)), ("test", Reports.metrics(test))])),
-            ("training", Self.training(comparison.run)),
-            ("history", .object([("epochCosts", .numbers(history.epochCosts)), ("epochsRun", .integer(history.epochsRun)),
-                                 ("stopReason", .string(history.stopReason.rawValue))])),
-            ("closedForm", .object(Reports.parameters(comparison.reference.parameters, fitIntercept: model.fitIntercept) + [
-                ("method", .string(comparison.reference.method.rawValue)),
-                ("relativeDifference", .number(comparison.parameterRelativeDifference)),
-                ("costRelativeDifference", .number(comparison.costRelativeDifference)),
-            ])),
-            ("verdict", .string(Self.verdict(comparison))),
-        ])
+        return .object(
+            Reports.parameters(model.parameters!, fitIntercept: model.fitIntercept) + [
+                ("features", .strings(model.featureNames)),
+                ("targets", .strings(model.targetNames)),
+                ("metrics", .object([("train", Reports.metrics(train)), ("test", Reports.metrics(test))])),
+                ("training", Self.training(comparison.run)),
+                (
+                    "history",
+                    .object([
+                        ("epochCosts", .numbers(history.epochCosts)), ("epochsRun", .integer(history.epochsRun)),
+                        ("stopReason", .string(history.stopReason.rawValue)),
+                    ])
+                ),
+                (
+                    "closedForm",
+                    .object(
+                        Reports.parameters(comparison.reference.parameters, fitIntercept: model.fitIntercept) + [
+                            ("method", .string(comparison.reference.method.rawValue)),
+                            ("relativeDifference", .number(comparison.parameterRelativeDifference)),
+                            ("costRelativeDifference", .number(comparison.costRelativeDifference)),
+                        ])
+                ),
+                ("verdict", .string(Self.verdict(comparison))),
+            ])
     }
 
     /// The `"training"` object: how the rate was chosen and what the curvature predicted.
@@ -194,47 +228,69 @@ struct Fit: ParsableCommand {
             return "converged: \(Format.number(gap, digits: 2)) from the closed form after \(run.history.epochsRun) epochs (\(kappa))"
         }
         if gap.isFinite, let more = choice.epochs(toShrinkDistanceBy: 1e-2 / gap, batchesPerEpoch: run.batchesPerEpoch) {
-            return "not converged: \(Format.number(gap, digits: 2)) from the closed form; \(kappa): about \(Format.number(Double(more), digits: 2)) more epochs at this batch size, or use `mbgd solve`"
+            return
+                "not converged: \(Format.number(gap, digits: 2)) from the closed form; \(kappa): about \(Format.number(Double(more), digits: 2)) more epochs at this batch size, or use `mbgd solve`"
         }
-        return "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)); train longer, lower the rate, or use `mbgd solve`"
+        return
+            "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)); train longer, lower the rate, or use `mbgd solve`"
     }
 
-    private func humanReport(all: Dataset, train: Dataset, test: Dataset?, model: LinearRegression, comparison: ReferenceComparison,
-                             trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String]) -> String {
+    private func humanReport(
+        all: Dataset, train: Dataset, test: Dataset?, model: LinearRegression, comparison: ReferenceComparison,
+        trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String]
+    ) -> String {
         let run = comparison.run, history = run.history, config = run.configuration
-        var lines = ["Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
-            + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"]
-        let shuffle = config.shuffle == .none ? "in file order"
+        var lines = [
+            "Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
+                + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
+        ]
+        let shuffle =
+            config.shuffle == .none
+            ? "in file order"
             : "shuffled every epoch\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? "") (seed \(seed))"
         let choice = run.learningRateChoice
-        lines.append("Gradient descent: \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch) updates per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
-            + " (stopped: \(history.stopReason.rawValue)), \(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)")
-        lines.append("  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config.schedule.name)"
-            + (choice.momentum.map { ", momentum \(Format.number($0, digits: 4))" } ?? "")
-            + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" } ?? (config.averaging == .fromStart ? ", averaged from the start" : "")))
+        lines.append(
+            "Gradient descent: \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch) updates per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
+                + " (stopped: \(history.stopReason.rawValue)), \(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)"
+        )
+        lines.append(
+            "  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config.schedule.name)"
+                + (choice.momentum.map { ", momentum \(Format.number($0, digits: 4))" } ?? "")
+                + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" }
+                    ?? (config.averaging == .fromStart ? ", averaged from the start" : "")))
         if let curvature = choice.curvature {
             var line = "  curvature: L = \(Format.number(curvature.smoothness, digits: 4))"
-            if let mu = curvature.strongConvexity { line += ", μ = \(Format.number(mu, digits: 4)), κ = \(Format.number(curvature.conditionNumber!, digits: 4))" }
+            if let mu = curvature.strongConvexity {
+                line += ", μ = \(Format.number(mu, digits: 4)), κ = \(Format.number(curvature.conditionNumber!, digits: 4))"
+            }
             line += ", largest row \(Format.number(curvature.largestRowCurvature, digits: 4))"
             lines.append(line)
         }
         if let predicted = choice.predictedEpochs {
             let noise = run.batchesPerEpoch > 1 ? " (mini-batch noise comes on top; averaging removes it)" : ""
-            lines.append("  epochs: ran \(history.epochsRun); the contraction alone predicts \(predicted) to reach "
-                + "\(Format.number(choice.predictionTolerance, digits: 2)) (relative)\(noise)")
+            lines.append(
+                "  epochs: ran \(history.epochsRun); the contraction alone predicts \(predicted) to reach "
+                    + "\(Format.number(choice.predictionTolerance, digits: 2)) (relative)\(noise)")
         }
         if run.trainingRows < train.rows { lines.append("  \(train.rows - run.trainingRows) training rows held out for early stopping") }
-        lines.append("  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(config.reduction == .mean ? "½·mean" : "½·sum") of squared residuals)")
+        lines.append(
+            "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(config.reduction == .mean ? "½·mean" : "½·sum") of squared residuals)"
+        )
         lines.append("")
         let reference = comparison.reference
-        for o in 0 ..< model.targetNames.count {
+        for o in 0..<model.targetNames.count {
             lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")
-            lines.append(Reports.parameterTable(features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
-                                                rows: [("gradient descent", model.parameters!), ("closed form", reference.parameters)]))
+            lines.append(
+                Reports.parameterTable(
+                    features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
+                    rows: [("gradient descent", model.parameters!), ("closed form", reference.parameters)]))
         }
-        lines.append("Closed form: \(reference.method.rawValue), condition number \(Format.number(reference.conditionNumber, digits: 3)), rank \(reference.rank)")
-        lines.append("Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
-            + "the descent's cost is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
+        lines.append(
+            "Closed form: \(reference.method.rawValue), condition number \(Format.number(reference.conditionNumber, digits: 3)), rank \(reference.rank)"
+        )
+        lines.append(
+            "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
+                + "the descent's cost is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
         lines.append("Verdict: " + Self.verdict(comparison))
         lines.append("")
         lines.append("Errors of the gradient-descent model:")

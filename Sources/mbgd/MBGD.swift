@@ -7,11 +7,12 @@ import MiniBatchGD
 struct MBGD: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbgd",
-        abstract: "Linear regression by batch, stochastic and mini-batch gradient descent, checked against the exact least-squares solution.",
+        abstract:
+            "Linear regression by batch, stochastic and mini-batch gradient descent, checked against the exact least-squares solution.",
         discussion: """
-        Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments,
-        130 when a fit is interrupted (Ctrl-C or SIGTERM).
-        """,
+            Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments,
+            130 when a fit is interrupted (Ctrl-C or SIGTERM).
+            """,
         subcommands: [Demo.self, Fit.self, Solve.self, Predict.self, Bench.self, Sweep.self]
     )
 
@@ -61,8 +62,10 @@ enum CLIError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .badArgument(message): return message
-        case let .missingColumns(path, names): return "\(path): the model needs columns \(names.joined(separator: ", ")), which the file lacks"
-        case let .interrupted(done, epochs): return "interrupted after \(done)\(epochs.map { " of \($0)" } ?? "") epochs; nothing was written"
+        case let .missingColumns(path, names):
+            return "\(path): the model needs columns \(names.joined(separator: ", ")), which the file lacks"
+        case let .interrupted(done, epochs):
+            return "interrupted after \(done)\(epochs.map { " of \($0)" } ?? "") epochs; nothing was written"
         }
     }
 }

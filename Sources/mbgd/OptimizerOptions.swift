@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import MiniBatchGD
 
 /// The update rule and its constants, shared by `fit` and `sweep`.
@@ -22,11 +22,15 @@ struct OptimizerOptions: ParsableArguments {
         if let optimizer, momentum != nil, optimizer != .momentum, optimizer != .nesterov {
             throw ValidationError("--momentum applies to --optimizer momentum or nesterov, not \(optimizer.rawValue)")
         }
-        if nesterov, let optimizer, optimizer != .nesterov { throw ValidationError("--nesterov contradicts --optimizer \(optimizer.rawValue)") }
+        if nesterov, let optimizer, optimizer != .nesterov {
+            throw ValidationError("--nesterov contradicts --optimizer \(optimizer.rawValue)")
+        }
         // Constants of rules not chosen are checked too: a typo should not wait for another run.
         try validatingArguments {
-            for rule in [value, .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay),
-                         .rmsprop(alpha: alpha, epsilon: epsilon ?? 1e-8), .momentum(momentum)] {
+            for rule in [
+                value, .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay),
+                .rmsprop(alpha: alpha, epsilon: epsilon ?? 1e-8), .momentum(momentum),
+            ] {
                 try rule.validate()
             }
         }

@@ -6,14 +6,14 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Predictions of a saved model (from `mbgd fit --save-model`) for the rows of a file, as CSV.",
         discussion: """
-        The model's feature columns are taken from the file by name (CSV, any order; other
-        columns, text included, are skipped) or by position (.npy: the file it was trained on, or
-        one with exactly one column per feature, in the model's order).
+            The model's feature columns are taken from the file by name (CSV, any order; other
+            columns, text included, are skipped) or by position (.npy: the file it was trained on, or
+            one with exactly one column per feature, in the model's order).
 
-        Examples:
-          mbgd predict --model model.json new.csv
-          mbgd predict --model model.json new.npy --output predictions.csv
-        """)
+            Examples:
+              mbgd predict --model model.json new.csv
+              mbgd predict --model model.json new.npy --output predictions.csv
+            """)
 
     @Option(help: "The model file.") var model: String
     @Argument(help: "Rows to predict: CSV with a header, or a 2-D .npy array.") var file: String
@@ -25,8 +25,8 @@ struct Predict: ParsableCommand {
         let predictions = try regression.predict(features)
         var text = regression.targetNames.joined(separator: ",") + "\n"
         text.reserveCapacity(predictions.rows * 24 * predictions.columns)
-        for i in 0 ..< predictions.rows {
-            text += (0 ..< predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",") + "\n"
+        for i in 0..<predictions.rows {
+            text += (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",") + "\n"
         }
         if let output { try writeText(text, to: output) } else { print(text, terminator: "") }
     }

@@ -4,21 +4,22 @@ import MiniBatchGD
 
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Race every batch size to a given accuracy: updates, samples and seconds to the closed-form optimum, the gradient noise scale and the critical batch size.",
+        abstract:
+            "Race every batch size to a given accuracy: updates, samples and seconds to the closed-form optimum, the gradient noise scale and the critical batch size.",
         discussion: """
-        Each batch size trains from zero with the step size its own curvature allows (or the rate
-        given) until the cost is within --gap (relative) of the exact optimum, checked at least 16
-        times an epoch; checking is not timed. The gradient noise scale B_simple = tr(Σ)/|G|²
-        (McCandlish et al., 2018) is computed exactly from the per-example gradients; the model
-        S = S_min(1 + B_noise/B), E = E_min(1 + B/B_noise) is fitted to the measured updates and
-        samples.
+            Each batch size trains from zero with the step size its own curvature allows (or the rate
+            given) until the cost is within --gap (relative) of the exact optimum, checked at least 16
+            times an epoch; checking is not timed. The gradient noise scale B_simple = tr(Σ)/|G|²
+            (McCandlish et al., 2018) is computed exactly from the per-example gradients; the model
+            S = S_min(1 + B_noise/B), E = E_min(1 + B/B_noise) is fitted to the measured updates and
+            samples.
 
-        Examples:
-          mbgd sweep --rows 20000 --features 16
-          mbgd sweep --seed-article --gap 1e-3
-          mbgd sweep --file data.csv --target price --gap 1e-3 --batch-sizes 1,8,32,128,full --plot sweep.svg
-          mbgd sweep --file data.npy --target 3 --optimizer adam --tune --json
-        """)
+            Examples:
+              mbgd sweep --rows 20000 --features 16
+              mbgd sweep --seed-article --gap 1e-3
+              mbgd sweep --file data.csv --target price --gap 1e-3 --batch-sizes 1,8,32,128,full --plot sweep.svg
+              mbgd sweep --file data.npy --target 3 --optimizer adam --tune --json
+            """)
 
     @Option(help: "Sweep on this file (CSV or .npy) instead of synthetic data.") var file: String?
     @Flag(help: "Sweep on the seed article's training rows (7200 draws, as in mbgd demo).") var seedArticle = false
@@ -47,36 +48,48 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
-        let data = try seedArticle ? Dataset.seedArticle(seed: seed).train
+        let data =
+            try seedArticle
+            ? Dataset.seedArticle(seed: seed).train
             : file.map { try Dataset.load(path: $0, targets: targets) } ?? Dataset.synthetic(rows: rows, features: features, seed: seed)
-        let configuration = GradientDescent(learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
-                                            averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
+        let configuration = GradientDescent(
+            learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
+            averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
         let sweep = try runCancellable {
-            try BatchSizeSweep.toGap(data, batchSizes: try parseBatchSizes(batchSizes), configuration: configuration, gap: gap,
-                                     maxEpochs: maxEpochs, fitIntercept: !noIntercept, tune: tune)
+            try BatchSizeSweep.toGap(
+                data, batchSizes: try parseBatchSizes(batchSizes), configuration: configuration, gap: gap,
+                maxEpochs: maxEpochs, fitIntercept: !noIntercept, tune: tune)
         }
         if let plot { try Self.plot(sweep, to: plot) }
         if json {
             print(report(sweep, data: data).text)
             return
         }
-        print("Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features; \(optimizer.value.name), "
-            + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? " tuned ×½, ×1, ×2" : ""); "
-            + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n")
+        print(
+            "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features; \(optimizer.value.name), "
+                + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? " tuned ×½, ×1, ×2" : ""); "
+                + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n"
+        )
         var table = Table(["batch size", "learning rate", "reached", "epochs", "updates", "samples", "seconds", "samples/s"])
         for r in sweep.results {
-            table.add([String(r.batchSize), Format.number(r.learningRate, digits: 3),
-                       r.reached ? "yes" : "no (best \(Format.number(r.bestGap, digits: 2)))",
-                       r.epochsToGap.map { Format.number($0, digits: 3) } ?? "–", r.updatesToGap.map(String.init) ?? "–",
-                       r.samplesToGap.map(String.init) ?? "–", r.secondsToGap.map { Format.number($0, digits: 3) } ?? "–",
-                       Format.rate(r.samplesPerSecond)])
+            table.add([
+                String(r.batchSize), Format.number(r.learningRate, digits: 3),
+                r.reached ? "yes" : "no (best \(Format.number(r.bestGap, digits: 2)))",
+                r.epochsToGap.map { Format.number($0, digits: 3) } ?? "–", r.updatesToGap.map(String.init) ?? "–",
+                r.samplesToGap.map(String.init) ?? "–", r.secondsToGap.map { Format.number($0, digits: 3) } ?? "–",
+                Format.rate(r.samplesPerSecond),
+            ])
         }
         print(table.render())
-        print("\nGradient noise scale B_simple: \(Format.number(sweep.noiseScaleAtStart, digits: 3)) at the start"
-            + sweep.noiseScaleAlongTheWay.map { ", \(Format.number($0.noiseScale, digits: 3)) at gap \(Format.number($0.gap, digits: 1))" }.joined())
+        print(
+            "\nGradient noise scale B_simple: \(Format.number(sweep.noiseScaleAtStart, digits: 3)) at the start"
+                + sweep.noiseScaleAlongTheWay.map {
+                    ", \(Format.number($0.noiseScale, digits: 3)) at gap \(Format.number($0.gap, digits: 1))"
+                }.joined())
         if let model = sweep.model {
-            print("Fitted model: S_min = \(Format.number(model.minimumUpdates, digits: 3)) updates, E_min = \(Format.number(model.minimumSamples, digits: 3)) samples, "
-                + "B_noise = E_min/S_min = \(Format.number(model.noiseScale, digits: 3))")
+            print(
+                "Fitted model: S_min = \(Format.number(model.minimumUpdates, digits: 3)) updates, E_min = \(Format.number(model.minimumSamples, digits: 3)) samples, "
+                    + "B_noise = E_min/S_min = \(Format.number(model.noiseScale, digits: 3))")
         }
         if let plot { print("Plot: \(plot)") }
         print("\n" + Self.conclusion(sweep))
@@ -84,40 +97,69 @@ struct Sweep: ParsableCommand {
 
     /// One line: the fastest size, and where the noise scale puts the critical batch size.
     static func conclusion(_ sweep: BatchSizeSweep.GapSweep) -> String {
-        let critical = "critical batch size \(Format.number(sweep.criticalBatchSize, digits: 3)) (noise scale)"
+        let critical =
+            "critical batch size \(Format.number(sweep.criticalBatchSize, digits: 3)) (noise scale)"
             + (sweep.model.map { ", \(Format.number($0.noiseScale, digits: 3)) (fitted)" } ?? "")
         guard let fastest = sweep.fastest else {
             return "No batch size reached the gap of \(Format.number(sweep.gap, digits: 2)); \(critical). Raise --max-epochs or --gap."
         }
-        return "Fastest to a gap of \(Format.number(sweep.gap, digits: 2)): batch \(fastest.batchSize) in \(Format.number(fastest.secondsToGap!, digits: 3)) s; \(critical): "
+        return
+            "Fastest to a gap of \(Format.number(sweep.gap, digits: 2)): batch \(fastest.batchSize) in \(Format.number(fastest.secondsToGap!, digits: 3)) s; \(critical): "
             + "below it, larger batches cut updates almost in proportion; above it, they mostly cost samples."
     }
 
     private func report(_ sweep: BatchSizeSweep.GapSweep, data: Dataset) -> JSON {
         func optional(_ value: Double?) -> JSON { value.map(JSON.number) ?? .null }
         return .object([
-            ("config", .object([
-                ("source", .string(seedArticle ? "seed article" : file ?? "synthetic")), ("rows", .integer(data.rows)),
-                ("features", .integer(data.featureCount)), ("optimizer", .string(optimizer.value.name)),
-                ("learningRate", .string(learningRate)), ("tune", .bool(tune)), ("gap", .number(gap)), ("maxEpochs", .integer(maxEpochs)),
-            ])),
+            (
+                "config",
+                .object([
+                    ("source", .string(seedArticle ? "seed article" : file ?? "synthetic")), ("rows", .integer(data.rows)),
+                    ("features", .integer(data.featureCount)), ("optimizer", .string(optimizer.value.name)),
+                    ("learningRate", .string(learningRate)), ("tune", .bool(tune)), ("gap", .number(gap)),
+                    ("maxEpochs", .integer(maxEpochs)),
+                ])
+            ),
             ("optimum", .object([("cost", .number(sweep.optimumCost))])),
-            ("noiseScale", .object([
-                ("atStart", .number(sweep.noiseScaleAtStart)),
-                ("alongTheWay", .array(sweep.noiseScaleAlongTheWay.map { .object([("gap", .number($0.gap)), ("value", .number($0.noiseScale))]) })),
-            ])),
+            (
+                "noiseScale",
+                .object([
+                    ("atStart", .number(sweep.noiseScaleAtStart)),
+                    (
+                        "alongTheWay",
+                        .array(sweep.noiseScaleAlongTheWay.map { .object([("gap", .number($0.gap)), ("value", .number($0.noiseScale))]) })
+                    ),
+                ])
+            ),
             ("criticalBatchSize", .number(sweep.criticalBatchSize)),
-            ("model", sweep.model.map { .object([("minimumUpdates", .number($0.minimumUpdates)), ("minimumSamples", .number($0.minimumSamples)),
-                                                 ("noiseScale", .number($0.noiseScale))]) } ?? .null),
-            ("results", .array(sweep.results.map { r in
-                .object([("batchSize", .integer(r.batchSize)), ("learningRate", .number(r.learningRate)),
-                         ("learningRateSource", .string(r.learningRateSource.rawValue)), ("tunedFactor", optional(r.tunedFactor)),
-                         ("reached", .bool(r.reached)), ("epochsToGap", optional(r.epochsToGap)),
-                         ("updatesToGap", r.updatesToGap.map(JSON.integer) ?? .null), ("samplesToGap", r.samplesToGap.map(JSON.integer) ?? .null),
-                         ("secondsToGap", optional(r.secondsToGap)), ("samplesPerSecond", .number(r.samplesPerSecond)),
-                         ("bestGap", .number(r.bestGap)), ("epochsRun", .integer(r.epochsRun))])
-            })),
-            ("fastest", sweep.fastest.map { .object([("batchSize", .integer($0.batchSize)), ("secondsToGap", .number($0.secondsToGap!))]) } ?? .null),
+            (
+                "model",
+                sweep.model.map {
+                    .object([
+                        ("minimumUpdates", .number($0.minimumUpdates)), ("minimumSamples", .number($0.minimumSamples)),
+                        ("noiseScale", .number($0.noiseScale)),
+                    ])
+                } ?? .null
+            ),
+            (
+                "results",
+                .array(
+                    sweep.results.map { r in
+                        .object([
+                            ("batchSize", .integer(r.batchSize)), ("learningRate", .number(r.learningRate)),
+                            ("learningRateSource", .string(r.learningRateSource.rawValue)), ("tunedFactor", optional(r.tunedFactor)),
+                            ("reached", .bool(r.reached)), ("epochsToGap", optional(r.epochsToGap)),
+                            ("updatesToGap", r.updatesToGap.map(JSON.integer) ?? .null),
+                            ("samplesToGap", r.samplesToGap.map(JSON.integer) ?? .null),
+                            ("secondsToGap", optional(r.secondsToGap)), ("samplesPerSecond", .number(r.samplesPerSecond)),
+                            ("bestGap", .number(r.bestGap)), ("epochsRun", .integer(r.epochsRun)),
+                        ])
+                    })
+            ),
+            (
+                "fastest",
+                sweep.fastest.map { .object([("batchSize", .integer($0.batchSize)), ("secondsToGap", .number($0.secondsToGap!))]) } ?? .null
+            ),
             ("conclusion", .string(Self.conclusion(sweep))),
         ])
     }
@@ -126,20 +168,24 @@ struct Sweep: ParsableCommand {
     /// seconds to the gap, and samples per second.
     static func plot(_ sweep: BatchSizeSweep.GapSweep, to path: String) throws {
         let reached = sweep.results.filter(\.reached)
-        var counts = SVGPlot(title: "Updates and samples to a gap of \(Format.number(sweep.gap, digits: 2))", xLabel: "batch size (log)",
-                             yLabel: "count (log)", xLog: true, yLog: true)
+        var counts = SVGPlot(
+            title: "Updates and samples to a gap of \(Format.number(sweep.gap, digits: 2))", xLabel: "batch size (log)",
+            yLabel: "count (log)", xLog: true, yLog: true)
         counts.series = [
             .init(name: "updates to the gap", points: reached.map { (Double($0.batchSize), Double($0.updatesToGap!)) }, markers: true),
             .init(name: "samples to the gap", points: reached.map { (Double($0.batchSize), Double($0.samplesToGap!)) }, markers: true),
         ]
         if let model = sweep.model, let low = sweep.results.map(\.batchSize).min(), let high = sweep.results.map(\.batchSize).max() {
-            let grid = (0 ... 40).map { Double(low) * pow(Double(high) / Double(low), Double($0) / 40) }
+            let grid = (0...40).map { Double(low) * pow(Double(high) / Double(low), Double($0) / 40) }
             counts.series.append(.init(name: "model: S_min(1 + B_noise/B)", points: grid.map { ($0, model.updates(batchSize: $0)) }))
             counts.series.append(.init(name: "model: E_min(1 + B/B_noise)", points: grid.map { ($0, model.samples(batchSize: $0)) }))
         }
-        var seconds = SVGPlot(title: "Training seconds to the gap (checks not timed)", xLabel: "batch size (log)", yLabel: "seconds (log)",
-                              xLog: true, yLog: true)
-        seconds.series = [.init(name: "seconds to the gap", points: reached.map { (Double($0.batchSize), $0.secondsToGap!) }, markers: true)]
+        var seconds = SVGPlot(
+            title: "Training seconds to the gap (checks not timed)", xLabel: "batch size (log)", yLabel: "seconds (log)",
+            xLog: true, yLog: true)
+        seconds.series = [
+            .init(name: "seconds to the gap", points: reached.map { (Double($0.batchSize), $0.secondsToGap!) }, markers: true)
+        ]
         var speed = SVGPlot(title: "Throughput", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true, yLog: true)
         speed.series = [.init(name: "samples/s", points: sweep.results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]
         try SVGPlot.writeStacked([counts, seconds, speed], to: path)

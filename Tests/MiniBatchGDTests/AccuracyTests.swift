@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// The closed form on hard designs against exact rational solutions
@@ -43,7 +44,9 @@ import Testing
             let found = (design.fitIntercept ? [solution.intercept[0]] : []) + solution.coefficients.column(0)
             let digits = zip(found, exact).map { Self.correctDigits($0, $1) }
             minimum[method] = digits.min()!
-            report += "  \(method.rawValue) (κ \(String(format: "%.1e", solution.conditionNumber))) " + digits.map { String(format: "%.1f", $0) }.joined(separator: "/")
+            report +=
+                "  \(method.rawValue) (κ \(String(format: "%.1e", solution.conditionNumber))) "
+                + digits.map { String(format: "%.1f", $0) }.joined(separator: "/")
             // Least squares loses up to about 2·log10 κ digits (κ of the equilibrated design),
             // from about 15.5 less a couple of digits of accumulated rounding.
             let floor = max(1, 13.5 - 2 * log10(max(solution.conditionNumber, 1)))
@@ -61,8 +64,9 @@ import Testing
         // y = 1/2 + 3·a − 1/4·b + 2·c exactly (small dyadic values), so the exact solution is known.
         let n = 1_000_000
         var x = [Double](), y = [Double]()
-        x.reserveCapacity(3 * n); y.reserveCapacity(n)
-        for k in 0 ..< n {
+        x.reserveCapacity(3 * n)
+        y.reserveCapacity(n)
+        for k in 0..<n {
             let a = Double(k % 11) / 2, b = Double((k * 3) % 7), c = Double(k % 1024) / 16
             x += [a, b, c]
             y.append(0.5 + 3 * a - 0.25 * b + 2 * c)

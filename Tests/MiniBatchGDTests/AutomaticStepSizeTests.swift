@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// A design whose standardized columns have condition number about `kappa`: three features,
@@ -10,7 +11,7 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
     // eigenvalues are about 3 and δ²·(something of order 1), so κ ≈ √3/δ.
     let delta = 3.0.squareRoot() / kappa
     var x = [Double](), y = [Double]()
-    for _ in 0 ..< rows {
+    for _ in 0..<rows {
         let a = random.nextGaussian(), b = random.nextGaussian(), c = random.nextGaussian()
         let row = [a * 2 + 10, (a + delta * b) * 0.5 - 3, (a - delta * c) * 7 + 1]
         x += row
@@ -27,8 +28,11 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
             for batch: BatchSize in [1, 7, 64, .full] {
                 for optimizer: Optimizer in [.sgd, .momentum(), .nesterov(), .adam()] {
                     var model = LinearRegression()
-                    let run = try model.fit(data, using: GradientDescent(batchSize: batch, epochs: 30, optimizer: optimizer, averaging: .none,
-                                                                         reduction: reduction, earlyStopping: nil))
+                    let run = try model.fit(
+                        data,
+                        using: GradientDescent(
+                            batchSize: batch, epochs: 30, optimizer: optimizer, averaging: .none,
+                            reduction: reduction, earlyStopping: nil))
                     let costs = run.history.epochCosts
                     let label = "κ \(kappa) \(reduction) batch \(batch) \(optimizer.name)"
                     #expect(model.parameters!.isFinite, "\(label)")
@@ -95,9 +99,11 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
     func fullBatchNesterovMeetsItsPrediction(kappa: Double) throws {
         let data = try conditionedData(rows: 60, kappa: kappa, noise: 0.3, seed: 21)
         var model = LinearRegression()
-        let comparison = try model.fitAndCompare(data, using: GradientDescent(
-            batchSize: .full, epochs: 200_000, optimizer: .nesterov(),
-            earlyStopping: EarlyStopping(tolerance: 0, patience: .max, parameterTolerance: 1e-6)))
+        let comparison = try model.fitAndCompare(
+            data,
+            using: GradientDescent(
+                batchSize: .full, epochs: 200_000, optimizer: .nesterov(),
+                earlyStopping: EarlyStopping(tolerance: 0, patience: .max, parameterTolerance: 1e-6)))
         let run = comparison.run
         let predicted = try #require(run.learningRateChoice.predictedEpochs)
         #expect(run.history.stopReason == .parametersCertified)
@@ -113,8 +119,11 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
             var model = LinearRegression()
             // The adaptive rules with the cosine schedule over their default 300 epochs; plain SGD
             // with every other default, in as many epochs.
-            let run = try model.fit(data, using: GradientDescent(epochs: optimizer == .sgd ? 300 : nil, optimizer: optimizer,
-                                                                 schedule: optimizer == .sgd ? .constant : .cosine))
+            let run = try model.fit(
+                data,
+                using: GradientDescent(
+                    epochs: optimizer == .sgd ? 300 : nil, optimizer: optimizer,
+                    schedule: optimizer == .sgd ? .constant : .cosine))
             #expect(relativeDifference(model.parameters!, exact.parameters) < 1e-2, "\(optimizer.name)")
             // The adaptive rate is in the target's units: 0.05 × its spread, not 0.05.
             if optimizer != .sgd { #expect(run.learningRateChoice.learningRate > 1) }
@@ -123,7 +132,8 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
 
     @Test func sameSeedGivesBitIdenticalParametersWhateverOpenBLASsThreadCount() throws {
         // Several outputs and large batches: the BLAS path, where threads would split the work.
-        let data = try syntheticData(rows: 20_000, weights: (0 ..< 16).map { [Double($0 % 3), 1, -1] }, intercept: [1, 2, 3], noise: 0.1, seed: 4)
+        let data = try syntheticData(
+            rows: 20_000, weights: (0..<16).map { [Double($0 % 3), 1, -1] }, intercept: [1, 2, 3], noise: 0.1, seed: 4)
         let before = BLASThreads.current
         defer { BLASThreads.set(before) }
         func fit(threads: Int) throws -> Parameters {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// Every file of Tests/Fixtures/bad/ gives exactly the outcome listed in its expected.json.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// The race to the gap, the gradient noise scale against numpy, and the model fit.
@@ -17,10 +18,12 @@ import Testing
     }
 
     @Test func noiseScaleMatchesPerExampleGradientsFormedByNumpy() throws {
-        let fixture = try JSONDecoder().decode(NoiseFixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixtures + "/noise/noise.json")))
+        let fixture = try JSONDecoder().decode(
+            NoiseFixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixtures + "/noise/noise.json")))
         let data = try Dataset(features: Matrix(rows: 10, columns: 2, elements: fixture.features.flatMap { $0 }), target: fixture.targets)
         for point in fixture.points {
-            let noise = GradientNoise(data, standardizer: Standardizer(fitting: data.features), fitIntercept: true, parameters: point.parameters)
+            let noise = GradientNoise(
+                data, standardizer: Standardizer(fitting: data.features), fitIntercept: true, parameters: point.parameters)
             #expect(abs(noise.meanGradientSquaredNorm - point.meanGradientSquaredNorm) < 1e-12 * point.meanGradientSquaredNorm)
             #expect(abs(noise.traceCovariance - point.traceCovariance) < 1e-12 * point.traceCovariance)
             #expect(abs(noise.simple - point.simple) < 1e-11 * point.simple)
@@ -31,8 +34,9 @@ import Testing
         // Noisy, moderately conditioned data; one rate for every size, so the batch size alone
         // changes the gradient noise.
         let data = try conditionedData(rows: 4000, kappa: 5, noise: 2, seed: 17)
-        let sweep = try BatchSizeSweep.toGap(data, batchSizes: [16, 64, 256, .full], configuration: GradientDescent(learningRate: 0.1),
-                                             gap: 1e-2, maxEpochs: 600)
+        let sweep = try BatchSizeSweep.toGap(
+            data, batchSizes: [16, 64, 256, .full], configuration: GradientDescent(learningRate: 0.1),
+            gap: 1e-2, maxEpochs: 600)
         let results = sweep.results
         #expect(results.allSatisfy { $0.reached }, "\(results.map(\.bestGap))")
         // Stated slack: 25 % either way between neighbouring sizes (the race is stochastic).
@@ -51,8 +55,9 @@ import Testing
 
     @Test func aBatchSizeThatCannotReachTheGapReportsItsBestGap() throws {
         let data = try conditionedData(rows: 500, kappa: 100, noise: 1, seed: 3)
-        let sweep = try BatchSizeSweep.toGap(data, batchSizes: [1, .full], configuration: GradientDescent(learningRate: 1e-4),
-                                             gap: 1e-6, maxEpochs: 2)
+        let sweep = try BatchSizeSweep.toGap(
+            data, batchSizes: [1, .full], configuration: GradientDescent(learningRate: 1e-4),
+            gap: 1e-6, maxEpochs: 2)
         for r in sweep.results {
             #expect(!r.reached && r.updatesToGap == nil && r.secondsToGap == nil)
             #expect(r.bestGap > 1e-6 && r.bestGap.isFinite && r.epochsRun == 2)
@@ -63,9 +68,10 @@ import Testing
     @Test func theModelIsRecoveredFromCountsItGenerated() {
         // S = 4000·(1 + 250/B), rounded to whole updates: the fit must return S_min = 4000, B_noise = 250.
         let results = [8, 32, 128, 512, 2048].map { b in
-            BatchSizeSweep.GapResult(batchSize: b, learningRate: 0.1, learningRateSource: .given, tunedFactor: nil, reached: true,
-                                     epochsToGap: 1, updatesToGap: Int((4000 * (1 + 250 / Double(b))).rounded()), samplesToGap: 1,
-                                     secondsToGap: 1, samplesPerSecond: 1, bestGap: 0, epochsRun: 1)
+            BatchSizeSweep.GapResult(
+                batchSize: b, learningRate: 0.1, learningRateSource: .given, tunedFactor: nil, reached: true,
+                epochsToGap: 1, updatesToGap: Int((4000 * (1 + 250 / Double(b))).rounded()), samplesToGap: 1,
+                secondsToGap: 1, samplesPerSecond: 1, bestGap: 0, epochsRun: 1)
         }
         let model = BatchSizeSweep.fitModel(results)!
         #expect(abs(model.minimumUpdates - 4000) < 1 && abs(model.noiseScale - 250) < 0.1)
@@ -73,10 +79,14 @@ import Testing
 
     @Test func badArgumentsAreRefused() throws {
         let data = try conditionedData(rows: 50, kappa: 2, noise: 1, seed: 1)
-        for (sizes, gap, epochs, argument) in [([BatchSize](), 0.01, 10, "batchSizes"), ([8], 0, 10, "gap"), ([8], 1, 10, "gap"),
-                                               ([8], 0.01, 0, "maxEpochs")] as [([BatchSize], Double, Int, String)] {
+        for (sizes, gap, epochs, argument) in [
+            ([BatchSize](), 0.01, 10, "batchSizes"), ([8], 0, 10, "gap"), ([8], 1, 10, "gap"),
+            ([8], 0.01, 0, "maxEpochs"),
+        ] as [([BatchSize], Double, Int, String)] {
             #expect(throws: ArgumentError.self) {
-                do { _ = try BatchSizeSweep.toGap(data, batchSizes: sizes, configuration: GradientDescent(), gap: gap, maxEpochs: epochs) } catch let error as ArgumentError {
+                do {
+                    _ = try BatchSizeSweep.toGap(data, batchSizes: sizes, configuration: GradientDescent(), gap: gap, maxEpochs: epochs)
+                } catch let error as ArgumentError {
                     let name = error.argument
                     #expect(name == argument)
                     throw ArgumentError(argument: name, value: "", requirement: "")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 @Suite struct BatchesTests {
@@ -39,7 +40,7 @@ import Testing
     @Test(arguments: [(100, 8, 32), (103, 8, 32), (103, 7, 10), (50, 50, 7), (9, 1, 2), (1000, 16, 1)])
     func cursorVisitsEveryRowOnceInRunsThatStayInsideBlocks(rows: Int, blockRows: Int, batch: Int) {
         var cursor = BlockCursor(rows: rows, blockRows: blockRows)
-        var order = Array(0 ..< cursor.blocks)
+        var order = Array(0..<cursor.blocks)
         var generator = RandomSource(seed: UInt64(rows))
         generator.shuffle(&order)
         var seen = [Int](repeating: 0, count: rows)
@@ -49,7 +50,7 @@ import Testing
                 cursor.take(range.count, order: blocks.baseAddress!) { start, count in
                     #expect(count >= 1)
                     #expect(start / blockRows == (start + count - 1) / blockRows)  // one block per run
-                    for row in start ..< start + count { seen[row] += 1 }
+                    for row in start..<start + count { seen[row] += 1 }
                     taken += count
                 }
                 #expect(taken == range.count)
@@ -70,8 +71,11 @@ import Testing
         let data = try syntheticData(rows: 500, weights: [[1], [-1], [0.5]], intercept: [2], noise: 0.2, seed: 8)
         func fit(_ kernel: Kernel, seed: UInt64 = 3) throws -> Parameters {
             var model = LinearRegression()
-            try model.fit(data, using: GradientDescent(batchSize: 40, epochs: 4, learningRate: 0.05, standardize: true,
-                                                       shuffle: .blocks(seed: seed, rows: 7), kernel: kernel))
+            try model.fit(
+                data,
+                using: GradientDescent(
+                    batchSize: 40, epochs: 4, learningRate: 0.05, standardize: true,
+                    shuffle: .blocks(seed: seed, rows: 7), kernel: kernel))
             return model.parameters!
         }
         #expect(relativeDifference(try fit(.fused), try fit(.blas)) < 1e-12)
@@ -82,9 +86,11 @@ import Testing
     @Test func blockShuffledMiniBatchesReachTheClosedForm() throws {
         let data = try Dataset.seedArticle(seed: 0).train
         var model = LinearRegression()
-        let comparison = try model.fitAndCompare(data, using: GradientDescent(
-            batchSize: 32, epochs: 30, learningRate: 0.1, standardize: true, shuffle: .blocks(seed: 1, rows: 8),
-            schedule: .inverseScaling(power: 1)))
+        let comparison = try model.fitAndCompare(
+            data,
+            using: GradientDescent(
+                batchSize: 32, epochs: 30, learningRate: 0.1, standardize: true, shuffle: .blocks(seed: 1, rows: 8),
+                schedule: .inverseScaling(power: 1)))
         #expect(comparison.parameterRelativeDifference < 1e-2)
         var bad = LinearRegression()
         #expect(throws: ArgumentError(argument: "shuffle.rows", value: "0", requirement: "blocks must hold at least 1 row")) {

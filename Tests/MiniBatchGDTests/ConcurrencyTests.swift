@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 /// Different models trained and solved on several threads at once give exactly what they give
@@ -9,13 +10,18 @@ import Testing
         let configuration: GradientDescent
     }
 
-    static let jobs: [Job] = (0 ..< 6).map { index in
-        let data = try! syntheticData(rows: 3000, weights: index % 2 == 0 ? [[1], [-2]] : [[0.5, 1], [2, -1], [1, 1], [0, 3], [1, 2], [-1, 0], [2, 2], [1, -1]],
-                                      intercept: index % 2 == 0 ? [1] : [0, 2], noise: 0.2, seed: UInt64(index))
+    static let jobs: [Job] = (0..<6).map { index in
+        let data = try! syntheticData(
+            rows: 3000,
+            weights: index % 2 == 0 ? [[1], [-2]] : [[0.5, 1], [2, -1], [1, 1], [0, 3], [1, 2], [-1, 0], [2, 2], [1, -1]],
+            intercept: index % 2 == 0 ? [1] : [0, 2], noise: 0.2, seed: UInt64(index))
         let batch: BatchSize = [1, 16, 256, .full, 64, 8][index]
         let shuffle: Shuffle = index % 3 == 0 ? .blocks(seed: 7, rows: 16) : .everyEpoch(seed: UInt64(index))
-        return Job(data: data, configuration: GradientDescent(batchSize: batch, epochs: 4, learningRate: 0.02, optimizer: .nesterov(0.3),
-                                                              standardize: true, shuffle: shuffle, l2Penalty: 0.01))
+        return Job(
+            data: data,
+            configuration: GradientDescent(
+                batchSize: batch, epochs: 4, learningRate: 0.02, optimizer: .nesterov(0.3),
+                standardize: true, shuffle: shuffle, l2Penalty: 0.01))
     }
 
     static func run(_ job: Job) throws -> (Parameters, LeastSquares.Solution) {
@@ -26,7 +32,7 @@ import Testing
 
     @Test func concurrentFitsEqualSerialFits() async throws {
         let serial = try Self.jobs.map(Self.run)
-        for _ in 0 ..< 3 {
+        for _ in 0..<3 {
             let concurrent = try await withThrowingTaskGroup(of: (Int, Parameters, Parameters).self) { group in
                 for (index, job) in Self.jobs.enumerated() {
                     group.addTask {

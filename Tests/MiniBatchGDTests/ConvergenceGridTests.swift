@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 /// Gradient descent across a grid of configurations: where it converges it agrees with the
@@ -24,9 +25,12 @@ import Testing
         let n = Double(Self.data.rows)
         let (rate, l2) = c.reduction == .mean ? (0.3, c.l2) : (0.3 / n, c.l2 * n)
         var model = LinearRegression()
-        let comparison = try model.fitAndCompare(Self.data, using: GradientDescent(
-            batchSize: .full, epochs: 400, learningRate: .fixed(rate), optimizer: c.optimizer, reduction: c.reduction, standardize: true,
-            l2Penalty: l2, earlyStopping: nil))
+        let comparison = try model.fitAndCompare(
+            Self.data,
+            using: GradientDescent(
+                batchSize: .full, epochs: 400, learningRate: .fixed(rate), optimizer: c.optimizer, reduction: c.reduction,
+                standardize: true,
+                l2Penalty: l2, earlyStopping: nil))
         #expect(comparison.parameterRelativeDifference < 1e-9, "\(c.testDescription)")
         #expect(comparison.costRelativeDifference < 1e-12)
     }
@@ -40,9 +44,12 @@ import Testing
         // Rates whose total step (rate × updates × Σ decay) moves the slowest mode, the intercept, to the end.
         for (schedule, rate) in [(LearningRateSchedule.inverseScaling(power: 1), 0.3), (.stepDecay(factor: 0.5, every: 10), 0.2)] {
             var model = LinearRegression()
-            let comparison = try model.fitAndCompare(Self.data, using: GradientDescent(
-                batchSize: c.batch, epochs: 60, learningRate: .fixed(rate), averaging: .none, standardize: true, shuffle: .everyEpoch(seed: 3),
-                schedule: schedule, l2Penalty: c.l2, earlyStopping: nil))
+            let comparison = try model.fitAndCompare(
+                Self.data,
+                using: GradientDescent(
+                    batchSize: c.batch, epochs: 60, learningRate: .fixed(rate), averaging: .none, standardize: true,
+                    shuffle: .everyEpoch(seed: 3),
+                    schedule: schedule, l2Penalty: c.l2, earlyStopping: nil))
             #expect(comparison.parameterRelativeDifference < 2e-2, "\(c.testDescription) \(schedule)")
         }
     }
@@ -58,8 +65,11 @@ import Testing
                 let rate = reduction == .mean ? 5.0 : 5.0 / Double(rows)
                 var model = LinearRegression()
                 do {
-                    try model.fit(Self.data, using: GradientDescent(batchSize: .rows(rows), epochs: 200, learningRate: .fixed(rate),
-                                                                    optimizer: optimizer, reduction: reduction, standardize: true))
+                    try model.fit(
+                        Self.data,
+                        using: GradientDescent(
+                            batchSize: .rows(rows), epochs: 200, learningRate: .fixed(rate),
+                            optimizer: optimizer, reduction: reduction, standardize: true))
                     Issue.record("\(reduction) \(optimizer) batch \(rows) at rate \(rate) returned instead of raising")
                 } catch let TrainingError.diverged(epoch, _, _, reportedRate) {
                     #expect(epoch >= 1 && reportedRate == rate)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 @Suite struct DataTests {
@@ -8,7 +9,10 @@ import Testing
         #expect([raw.next(), raw.next(), raw.next(), raw.next()] == [11520, 0, 1_509_978_240, 1_215_971_899_390_074_240])
         // Seed 7 expanded by SplitMix64, from an independent Python implementation of both algorithms.
         var seeded = RandomSource(seed: 7)
-        #expect([seeded.next(), seeded.next(), seeded.next()] == [12_923_355_070_828_475_994, 5_142_052_590_334_782_674, 15_488_392_906_492_639_638])
+        #expect(
+            [seeded.next(), seeded.next(), seeded.next()] == [
+                12_923_355_070_828_475_994, 5_142_052_590_334_782_674, 15_488_392_906_492_639_638,
+            ])
     }
 
     @Test func uniformsIntegersAndNormalsHaveTheRightDistribution() throws {
@@ -16,9 +20,10 @@ import Testing
         let count = 200_000
         var sum = 0.0, squares = 0.0, uniformSum = 0.0
         var buckets = [Int](repeating: 0, count: 10)
-        for _ in 0 ..< count {
+        for _ in 0..<count {
             let z = generator.nextGaussian()
-            sum += z; squares += z * z
+            sum += z
+            squares += z * z
             let u = generator.nextUniform()
             #expect(u >= 0 && u < 1)
             uniformSum += u
@@ -42,11 +47,12 @@ import Testing
 
     @Test func shuffleIsAPermutationAndReproducible() {
         var a = RandomSource(seed: 1), b = RandomSource(seed: 1)
-        var first = Array(0 ..< 100), second = Array(0 ..< 100)
-        a.shuffle(&first); b.shuffle(&second)
+        var first = Array(0..<100), second = Array(0..<100)
+        a.shuffle(&first)
+        b.shuffle(&second)
         #expect(first == second)
-        #expect(first != Array(0 ..< 100))
-        #expect(first.sorted() == Array(0 ..< 100))
+        #expect(first != Array(0..<100))
+        #expect(first.sorted() == Array(0..<100))
     }
 
     @Test func multivariateNormalHasTheRequestedMoments() throws {
@@ -57,7 +63,11 @@ import Testing
         let a = sample.column(0), b = sample.column(1)
         let ma = a.reduce(0, +) / Double(n), mb = b.reduce(0, +) / Double(n)
         var caa = 0.0, cab = 0.0, cbb = 0.0
-        for i in 0 ..< n { caa += (a[i] - ma) * (a[i] - ma); cab += (a[i] - ma) * (b[i] - mb); cbb += (b[i] - mb) * (b[i] - mb) }
+        for i in 0..<n {
+            caa += (a[i] - ma) * (a[i] - ma)
+            cab += (a[i] - ma) * (b[i] - mb)
+            cbb += (b[i] - mb) * (b[i] - mb)
+        }
         #expect(abs(ma - 5) < 0.02 && abs(mb - 6) < 0.02)
         #expect(relativeDifference([caa, cab, cbb].map { $0 / Double(n) }, [1, 0.95, 1.2]) < 0.02)
     }
@@ -84,18 +94,22 @@ import Testing
     }
 
     @Test func splitOrderedAndShuffled() throws {
-        let data = try Dataset(features: Matrix(column: (0 ..< 10).map(Double.init)), target: (0 ..< 10).map { Double($0) * 2 })
+        let data = try Dataset(features: Matrix(column: (0..<10).map(Double.init)), target: (0..<10).map { Double($0) * 2 })
         let ordered = try data.split(testFraction: 0.3)
         #expect(ordered.train.features.elements == [0, 1, 2, 3, 4, 5, 6])
         #expect(ordered.test.targets.elements == [14, 16, 18])
         let shuffled = try data.split(testFraction: 0.3, shuffleSeed: 5)
         let all = (shuffled.train.features.elements + shuffled.test.features.elements).sorted()
-        #expect(all == (0 ..< 10).map(Double.init))
+        #expect(all == (0..<10).map(Double.init))
         #expect(shuffled.train.features.elements != ordered.train.features.elements)
         // Rows stay whole: each target is still twice its feature.
-        for i in 0 ..< 3 { #expect(shuffled.test.targets[i, 0] == 2 * shuffled.test.features[i, 0]) }
-        #expect(throws: ArgumentError(argument: "testFraction", value: "0.0", requirement: "must lie strictly between 0 and 1")) { try data.split(testFraction: 0) }
-        #expect(throws: ArgumentError(argument: "testFraction", value: "1.5", requirement: "must lie strictly between 0 and 1")) { try data.split(testFraction: 1.5) }
+        for i in 0..<3 { #expect(shuffled.test.targets[i, 0] == 2 * shuffled.test.features[i, 0]) }
+        #expect(throws: ArgumentError(argument: "testFraction", value: "0.0", requirement: "must lie strictly between 0 and 1")) {
+            try data.split(testFraction: 0)
+        }
+        #expect(throws: ArgumentError(argument: "testFraction", value: "1.5", requirement: "must lie strictly between 0 and 1")) {
+            try data.split(testFraction: 1.5)
+        }
     }
 
     @Test func datasetValidatesShapesNamesAndValues() throws {
@@ -117,7 +131,7 @@ import Testing
         let x = try Matrix([[1, 10, 7], [2, 30, 7], [3, 20, 7], [6, 40, 7]])
         let s = Standardizer(fitting: x)
         let z = try s.transform(x)
-        for j in 0 ..< 2 {
+        for j in 0..<2 {
             let column = z.column(j)
             #expect(abs(column.reduce(0, +)) < 1e-12)
             #expect(abs(column.reduce(0) { $0 + $1 * $1 } / 4 - 1) < 1e-12)
@@ -141,7 +155,7 @@ import Testing
         #expect(a.features != (try Dataset.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 5)).features)
         // y = X·W + 1 + N(0, 0.01): the exact fit recovers the intercept and leaves σ ≈ 0.1.
         let solution = try LeastSquares.solve(a)
-        for o in 0 ..< 2 {
+        for o in 0..<2 {
             #expect(abs(solution.intercept[o] - 1) < 0.01)
             #expect(abs(solution.statistics.residualStandardDeviation![o] - 0.1) < 0.01)
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 @Suite struct GradientDescentTests {
@@ -23,16 +24,18 @@ import Testing
         // batches of 32, the bias as the weight of a ones column.
         let x = seed.train.features.elements, y = seed.train.targets.elements
         var b = 0.0, w = 0.0
-        for _ in 0 ..< 3 {
+        for _ in 0..<3 {
             var start = 0
             while start < x.count {
                 let end = min(start + 32, x.count)
                 var gb = 0.0, gw = 0.0
-                for i in start ..< end {
+                for i in start..<end {
                     let r = b + w * x[i] - y[i]
-                    gb += r; gw += r * x[i]
+                    gb += r
+                    gw += r * x[i]
                 }
-                b -= 0.001 * gb; w -= 0.001 * gw
+                b -= 0.001 * gb
+                w -= 0.001 * gw
                 start = end
             }
         }
@@ -43,8 +46,10 @@ import Testing
 
     @Test func standardizedBatchDescentConvergesToTheClosedForm() throws {
         var model = LinearRegression()
-        let comparison = try model.fitAndCompare(seed.train, using: GradientDescent(
-            batchSize: .full, epochs: 60, learningRate: 0.5, standardize: true, shuffle: .none, earlyStopping: nil))
+        let comparison = try model.fitAndCompare(
+            seed.train,
+            using: GradientDescent(
+                batchSize: .full, epochs: 60, learningRate: 0.5, standardize: true, shuffle: .none, earlyStopping: nil))
         #expect(comparison.parameterRelativeDifference < 1e-6)
         #expect(comparison.costRelativeDifference >= -1e-12 && comparison.costRelativeDifference < 1e-10)
         // Independently of fitAndCompare: against a QR solve.
@@ -53,9 +58,11 @@ import Testing
 
     @Test func shuffledMiniBatchesWithDecayReachTheClosedForm() throws {
         var model = LinearRegression()
-        let comparison = try model.fitAndCompare(seed.train, using: GradientDescent(
-            batchSize: 32, epochs: 30, learningRate: 0.1, standardize: true, shuffle: .everyEpoch(seed: 1),
-            schedule: .inverseScaling(power: 1), earlyStopping: nil))
+        let comparison = try model.fitAndCompare(
+            seed.train,
+            using: GradientDescent(
+                batchSize: 32, epochs: 30, learningRate: 0.1, standardize: true, shuffle: .everyEpoch(seed: 1),
+                schedule: .inverseScaling(power: 1), earlyStopping: nil))
         #expect(comparison.parameterRelativeDifference < 1e-2)
         #expect(comparison.run.history.learningRates.last! == 0.1 / 30)
     }
@@ -65,8 +72,10 @@ import Testing
         let data = try syntheticData(rows: 300, weights: [[2], [-1], [0.5]], intercept: [3], noise: 0.2, seed: 21)
         var model = LinearRegression()
         // Heavy-ball with μ = 0.9 contracts by about √0.9 per step: 600 steps reach 1e-13.
-        let comparison = try model.fitAndCompare(data, using: GradientDescent(
-            batchSize: .full, epochs: 600, learningRate: 0.05, optimizer: optimizer, standardize: true, earlyStopping: nil))
+        let comparison = try model.fitAndCompare(
+            data,
+            using: GradientDescent(
+                batchSize: .full, epochs: 600, learningRate: 0.05, optimizer: optimizer, standardize: true, earlyStopping: nil))
         #expect(comparison.parameterRelativeDifference < 1e-8)
     }
 
@@ -77,9 +86,12 @@ import Testing
             var model = LinearRegression()
             // The same objective up to the factor n = 200 under either reduction.
             let (rate, penalty) = reduction == .mean ? (0.05, 0.3) : (0.05 / 200, 0.3 * 200)
-            let comparison = try model.fitAndCompare(data, using: GradientDescent(
-                batchSize: .full, epochs: 3000, learningRate: .fixed(rate), reduction: reduction, standardize: standardize, l2Penalty: penalty,
-                earlyStopping: nil))
+            let comparison = try model.fitAndCompare(
+                data,
+                using: GradientDescent(
+                    batchSize: .full, epochs: 3000, learningRate: .fixed(rate), reduction: reduction, standardize: standardize,
+                    l2Penalty: penalty,
+                    earlyStopping: nil))
             #expect(comparison.parameterRelativeDifference < 1e-8, "standardize \(standardize)")
             // The penalty translation, checked apart from fitAndCompare: ridge λ·n (mean) or λ (sum).
             let lambda = 0.3 * 200
@@ -95,7 +107,7 @@ import Testing
         let config = GradientDescent(batchSize: 16, epochs: 5, learningRate: 0.05, shuffle: .everyEpoch(seed: 4))
         var joint = LinearRegression()
         try joint.fit(data, using: config)
-        for o in 0 ..< 2 {
+        for o in 0..<2 {
             var single = LinearRegression()
             try single.fit(Dataset(features: data.features, target: data.targets.column(o)), using: config)
             // Same batches, same order: the outputs do not interact, except through summation order.
@@ -106,8 +118,11 @@ import Testing
     @Test func withoutInterceptMatchesTheClosedFormWithoutIntercept() throws {
         let data = try syntheticData(rows: 200, weights: [[2], [-1]], intercept: [0], noise: 0.1, seed: 17)
         var model = LinearRegression(fitIntercept: false)
-        let comparison = try model.fitAndCompare(data, using: GradientDescent(batchSize: .full, epochs: 500, learningRate: 0.1, standardize: true,
-                                                                                earlyStopping: nil))
+        let comparison = try model.fitAndCompare(
+            data,
+            using: GradientDescent(
+                batchSize: .full, epochs: 500, learningRate: 0.1, standardize: true,
+                earlyStopping: nil))
         #expect(model.intercept == [0])
         #expect(comparison.reference.intercept == [0])
         #expect(comparison.parameterRelativeDifference < 1e-8)
@@ -116,7 +131,8 @@ import Testing
     @Test func sameSeedSameRunDifferentSeedDifferentRun() throws {
         func fit(_ seed: UInt64) throws -> LinearRegression {
             var model = LinearRegression()
-            try model.fit(self.seed.train, using: GradientDescent(batchSize: 8, epochs: 2, learningRate: 0.05, shuffle: .everyEpoch(seed: seed)))
+            try model.fit(
+                self.seed.train, using: GradientDescent(batchSize: 8, epochs: 2, learningRate: 0.05, shuffle: .everyEpoch(seed: seed)))
             return model
         }
         #expect(try fit(3).parameters == fit(3).parameters)
@@ -172,7 +188,10 @@ import Testing
                 #expect(name == argument)
             }
         }
-        #expect(throws: ArgumentError(argument: "earlyStopping.validationFraction", value: "1.0", requirement: "must lie strictly between 0 and 1")) {
+        #expect(
+            throws: ArgumentError(
+                argument: "earlyStopping.validationFraction", value: "1.0", requirement: "must lie strictly between 0 and 1")
+        ) {
             try model.fit(seed.train, using: GradientDescent(earlyStopping: EarlyStopping(validationFraction: 1)))
         }
         #expect(throws: ModelError.notFitted) { try model.fit(seed.train, using: GradientDescent(warmStart: true)) }
@@ -180,14 +199,18 @@ import Testing
 
     @Test func earlyStoppingOnTrainingAndValidationCost() throws {
         var model = LinearRegression()
-        let run = try model.fit(seed.train, using: GradientDescent(
-            batchSize: .full, epochs: 1000, learningRate: 0.5, standardize: true,
-            earlyStopping: EarlyStopping(tolerance: 1e-9, patience: 3, parameterTolerance: nil)))
+        let run = try model.fit(
+            seed.train,
+            using: GradientDescent(
+                batchSize: .full, epochs: 1000, learningRate: 0.5, standardize: true,
+                earlyStopping: EarlyStopping(tolerance: 1e-9, patience: 3, parameterTolerance: nil)))
         #expect(run.history.stopReason == .trainingCostConverged)
         #expect(run.history.epochsRun < 1000)
-        let validated = try model.fit(seed.train, using: GradientDescent(
-            batchSize: 64, epochs: 1000, learningRate: 0.05, standardize: true,
-            earlyStopping: EarlyStopping(tolerance: 1e-4, patience: 2, validationFraction: 0.2)))
+        let validated = try model.fit(
+            seed.train,
+            using: GradientDescent(
+                batchSize: 64, epochs: 1000, learningRate: 0.05, standardize: true,
+                earlyStopping: EarlyStopping(tolerance: 1e-4, patience: 2, validationFraction: 0.2)))
         #expect(validated.history.stopReason == .validationCostConverged)
         #expect(validated.trainingRows == 5760)
         #expect(validated.history.validationCosts.count == validated.history.epochsRun)
@@ -197,7 +220,8 @@ import Testing
         var model = LinearRegression()
         try model.fit(seed.train, method: .qr)
         let optimum = model.parameters!
-        try model.fit(seed.train, using: GradientDescent(batchSize: .full, epochs: 5, learningRate: 0.5, standardize: true, warmStart: true))
+        try model.fit(
+            seed.train, using: GradientDescent(batchSize: .full, epochs: 5, learningRate: 0.5, standardize: true, warmStart: true))
         #expect(relativeDifference(model.parameters!, optimum) < 1e-10)
         // From zero, five epochs get nowhere near as close.
         var cold = LinearRegression()
@@ -248,12 +272,15 @@ import Testing
 @Suite struct KernelTests {
     @Test(arguments: [1, 3, 8, 11, 20])  // scalar, BLAS-only width, SIMD, SIMD with a tail, SIMD
     func fusedAndBLASKernelsAgree(features: Int) throws {
-        let weights = (0 ..< features).map { [Double($0 % 5) - 2] }
+        let weights = (0..<features).map { [Double($0 % 5) - 2] }
         let data = try syntheticData(rows: 500, weights: weights, intercept: [1.5], noise: 0.2, seed: 31)
         func fit(_ kernel: Kernel) throws -> (Parameters, [Double]) {
             var model = LinearRegression()
-            let run = try model.fit(data, using: GradientDescent(batchSize: 16, epochs: 3, learningRate: 0.01, optimizer: .nesterov(0.5),
-                                                                 standardize: true, l2Penalty: 0.01, kernel: kernel))
+            let run = try model.fit(
+                data,
+                using: GradientDescent(
+                    batchSize: 16, epochs: 3, learningRate: 0.01, optimizer: .nesterov(0.5),
+                    standardize: true, l2Penalty: 0.01, kernel: kernel))
             return (model.parameters!, run.history.batchCosts)
         }
         let (blas, blasCosts) = try fit(.blas)
@@ -272,7 +299,8 @@ import Testing
         for kernel in [Kernel.blas, .fused] {
             var model = LinearRegression()
             try model.fit(data, using: GradientDescent(batchSize: .full, epochs: 1, learningRate: 0.01, standardize: false, kernel: kernel))
-            let gradient = try Objective.gradient(features: data.features, targets: data.targets, parameters: .zeros(features: 2, outputs: 1))
+            let gradient = try Objective.gradient(
+                features: data.features, targets: data.targets, parameters: .zeros(features: 2, outputs: 1))
             #expect(relativeDifference(model.parameters!.stacked, gradient.stacked.map { -0.01 * $0 }) < 1e-12, "\(kernel)")
         }
     }
@@ -300,7 +328,8 @@ import Testing
         // Without the record the same configuration is accepted (and cancelled here at once).
         let task = Task {
             var quiet = LinearRegression()
-            return try quiet.fit(data, using: GradientDescent(batchSize: 1, epochs: 1_000_000, learningRate: 0.001, recordsBatchCosts: false))
+            return try quiet.fit(
+                data, using: GradientDescent(batchSize: 1, epochs: 1_000_000, learningRate: 0.001, recordsBatchCosts: false))
         }
         task.cancel()
         await #expect(throws: TrainingError.self) { _ = try await task.value }
@@ -311,17 +340,21 @@ import Testing
     @Test func heldOutRowsAreRandomWhenShufflingAndTheLastRowsOtherwise() throws {
         // Targets equal to the row number show which rows were held out.
         let n = 100
-        let data = try Dataset(features: Matrix(column: (0 ..< n).map { Double($0 % 10) }), target: (0 ..< n).map(Double.init))
+        let data = try Dataset(features: Matrix(column: (0..<n).map { Double($0 % 10) }), target: (0..<n).map(Double.init))
         func heldOutMean(_ shuffle: Shuffle) throws -> Double {
             final class Box: @unchecked Sendable { var cost = 0.0 }
             let box = Box()
             var model = LinearRegression()
             // Zero epochs of progress: a tiny rate keeps θ ≈ 0, so the validation cost is ½·mean(y²) of the held-out rows.
-            try model.fit(data, using: GradientDescent(batchSize: 10, epochs: 1, learningRate: 1e-12, shuffle: shuffle,
-                                                       earlyStopping: EarlyStopping(patience: 1, validationFraction: 0.2))) { box.cost = $0.validationCost! }
+            try model.fit(
+                data,
+                using: GradientDescent(
+                    batchSize: 10, epochs: 1, learningRate: 1e-12, shuffle: shuffle,
+                    earlyStopping: EarlyStopping(patience: 1, validationFraction: 0.2))
+            ) { box.cost = $0.validationCost! }
             return box.cost
         }
-        let lastRows = (80 ..< 100).map { 0.5 * Double($0 * $0) }.reduce(0, +) / 20
+        let lastRows = (80..<100).map { 0.5 * Double($0 * $0) }.reduce(0, +) / 20
         #expect(abs(try heldOutMean(.none) - lastRows) < 1e-6 * lastRows)
         #expect(abs(try heldOutMean(.everyEpoch(seed: 1)) - lastRows) > 0.1 * lastRows)
         #expect(abs(try heldOutMean(.blocks(seed: 1, rows: 4)) - lastRows) > 0.1 * lastRows)

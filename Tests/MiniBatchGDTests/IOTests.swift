@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// A scratch folder for files a test writes.
@@ -21,7 +22,8 @@ struct ScratchFolder {
     }
 }
 
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
+    .path
 
 @Suite struct CSVReaderTests {
     @Test func aTargetNamedTwiceIsRefusedNotTrapped() throws {
@@ -59,8 +61,10 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 
     @Test func numbersAreCorrectlyRounded() throws {
         // Against Swift's own correctly rounded parser, on the fast path and on the fallback.
-        let texts = ["0.1", "3.141592653589793", "1e-5", "123456789012345678901234", "2.2250738585072014e-308",
-                     "9007199254740993", "1.7976931348623157e308", "-0.0", "4.9e-324", "0.30000000000000004", "1e22", "1e23"]
+        let texts = [
+            "0.1", "3.141592653589793", "1e-5", "123456789012345678901234", "2.2250738585072014e-308",
+            "9007199254740993", "1.7976931348623157e308", "-0.0", "4.9e-324", "0.30000000000000004", "1e22", "1e23",
+        ]
         let folder = try ScratchFolder()
         let path = try folder.write("n.csv", "x,y\n" + texts.map { "\($0),0" }.joined(separator: "\n"))
         let data = try CSVReader.read(path: path)
@@ -81,7 +85,10 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
             ("long.csv", "a,y\n1,2,3,4\n", .raggedRow(path: folder.path + "/long.csv", line: 2, expected: 2, actual: 4)),
             ("gap.csv", "a,y\n1,2\n\n3,4\n", .raggedRow(path: folder.path + "/gap.csv", line: 3, expected: 2, actual: 0)),
             ("dup.csv", "a,a\n1,2\n", .badHeader(path: folder.path + "/dup.csv", reason: "the name 'a' appears twice")),
-            ("one.csv", "y\n1\n", .badHeader(path: folder.path + "/one.csv", reason: "every column is a target; at least one feature column is needed")),
+            (
+                "one.csv", "y\n1\n",
+                .badHeader(path: folder.path + "/one.csv", reason: "every column is a target; at least one feature column is needed")
+            ),
         ]
         for (name, text, expected) in cases {
             let path = try folder.write(name, text)
@@ -95,17 +102,18 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     @Test func linesLongerThanTheReadChunkAndManyRows() throws {
         // 3000 columns × 8 rows is wider than no chunk; 200 000 rows span several 1 MiB chunks.
         let folder = try ScratchFolder()
-        let wide = (0 ..< 3000).map { "c\($0)" }.joined(separator: ",") + "\n"
-            + (0 ..< 8).map { r in (0 ..< 3000).map { String(Double(r * 3000 + $0) / 7) }.joined(separator: ",") }.joined(separator: "\n")
+        let wide =
+            (0..<3000).map { "c\($0)" }.joined(separator: ",") + "\n"
+            + (0..<8).map { r in (0..<3000).map { String(Double(r * 3000 + $0) / 7) }.joined(separator: ",") }.joined(separator: "\n")
         let widePath = try folder.write("wide.csv", wide)
         let w = try CSVReader.read(path: widePath)
         #expect(w.rows == 8 && w.featureCount == 2999)
         #expect(w.targets[7, 0] == Double(7 * 3000 + 2999) / 7)
         var tall = "x,y\n"
-        for i in 0 ..< 200_000 { tall += "\(i),\(2 * i)\n" }
+        for i in 0..<200_000 { tall += "\(i),\(2 * i)\n" }
         let t = try CSVReader.read(path: try folder.write("tall.csv", tall))
         #expect(t.rows == 200_000)
-        #expect(t.features.elements == (0 ..< 200_000).map(Double.init))
+        #expect(t.features.elements == (0..<200_000).map(Double.init))
         #expect(t.targets[199_999, 0] == 399_998)
     }
 }
@@ -124,7 +132,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         while (12 + header.count + 1) % 64 != 0 { header.append(0x20) }
         header.append(0x0A)
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [2, 0]
-        bytes += (0 ..< 4).map { UInt8((header.count >> (8 * $0)) & 0xFF) }
+        bytes += (0..<4).map { UInt8((header.count >> (8 * $0)) & 0xFF) }
         bytes += header
         for value in [0.25, -8.0] { bytes += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
         let path = try ScratchFolder().write("v2.npy", bytes: bytes)
@@ -174,9 +182,17 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 
     @Test func corruptOrForeignFilesAreRefused() throws {
         let folder = try ScratchFolder()
-        for (name, text) in [("garbage.json", "{not json"), ("foreign.json", "{\"format\": \"other\", \"version\": 1}"),
-                             ("shape.json", "{\"format\":\"mbgd-linear-model\",\"version\":1,\"featureNames\":[\"a\"],\"targetNames\":[\"y\"],\"fitIntercept\":true,\"intercept\":[1],\"coefficients\":[[1,2]]}"),
-                             ("future.json", "{\"format\":\"mbgd-linear-model\",\"version\":9,\"featureNames\":[\"a\"],\"targetNames\":[\"y\"],\"fitIntercept\":true,\"intercept\":[1],\"coefficients\":[[1]]}")] {
+        for (name, text) in [
+            ("garbage.json", "{not json"), ("foreign.json", "{\"format\": \"other\", \"version\": 1}"),
+            (
+                "shape.json",
+                "{\"format\":\"mbgd-linear-model\",\"version\":1,\"featureNames\":[\"a\"],\"targetNames\":[\"y\"],\"fitIntercept\":true,\"intercept\":[1],\"coefficients\":[[1,2]]}"
+            ),
+            (
+                "future.json",
+                "{\"format\":\"mbgd-linear-model\",\"version\":9,\"featureNames\":[\"a\"],\"targetNames\":[\"y\"],\"fitIntercept\":true,\"intercept\":[1],\"coefficients\":[[1]]}"
+            ),
+        ] {
             let path = try folder.write(name, text)
             #expect(throws: FileError.self, "\(name)") { try ModelFile.read(path: path) }
         }
@@ -188,7 +204,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     @Test func csvTooLargeForTheMemoryBudgetFailsClearly() throws {
         let folder = try ScratchFolder()
         var text = "a,b,y\n"
-        for i in 0 ..< 3000 { text += "\(i),\(2 * i),\(3 * i)\n" }
+        for i in 0..<3000 { text += "\(i),\(2 * i),\(3 * i)\n" }
         let path = try folder.write("big.csv", text)
         // A mapped file's lines are counted first: 3000 rows × 3 values × 8 bytes exactly.
         #expect(throws: FileError.tooLarge(path: path, neededBytes: 72_000, availableBytes: 50_000)) {

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 @Suite struct LeastSquaresTests {
@@ -28,10 +30,10 @@ import Testing
         #expect(abs(stats.adjustedRSquared![0] - adjusted) < 1e-13)
         let variance = exact.residualSumOfSquares / Rational(df)
         #expect(abs(stats.residualStandardDeviation![0] - variance.double.squareRoot()) < 1e-13 * variance.double.squareRoot())
-        let errors = (0 ..< 3).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
+        let errors = (0..<3).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
         #expect(abs(stats.interceptStandardErrors![0] - errors[0]) < 1e-12 * errors[0])
         #expect(relativeDifference(stats.standardErrors!.elements, Array(errors[1...])) < 1e-12)
-        let t = (0 ..< 3).map { exact.coefficients[$0].double / errors[$0] }
+        let t = (0..<3).map { exact.coefficients[$0].double / errors[$0] }
         #expect(relativeDifference([stats.interceptTValues![0]] + stats.tValues!.elements, t) < 1e-12)
     }
 
@@ -46,7 +48,7 @@ import Testing
         #expect(abs(solution.statistics.rSquared[0] - r2) < 1e-13)
         #expect(solution.statistics.interceptStandardErrors == nil)
         let variance = exact.residualSumOfSquares / Rational(exact.degreesOfFreedom)
-        let errors = (0 ..< 2).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
+        let errors = (0..<2).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
         #expect(relativeDifference(solution.statistics.standardErrors!.elements, errors) < 1e-12)
     }
 
@@ -59,7 +61,10 @@ import Testing
         let n = Double(xs.count)
         let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
         var sxx = 0.0, sxy = 0.0
-        for i in xs.indices { sxx += (xs[i] - mx) * (xs[i] - mx); sxy += (xs[i] - mx) * (ys[i] - my) }
+        for i in xs.indices {
+            sxx += (xs[i] - mx) * (xs[i] - mx)
+            sxy += (xs[i] - mx) * (ys[i] - my)
+        }
         let slope = sxy / sxx
         let intercept = my - slope * mx
         #expect(relativeDifference(solutions[0].parameters.stacked, [intercept, slope]) < 1e-12)
@@ -74,9 +79,9 @@ import Testing
         // Degree-8 polynomial on x = 0…24 with integer coefficients: every value is an exact
         // integer below 2⁵³, so the exact solution is the generating coefficients.
         let truth: [Double] = [3, -2, 1, 4, -1, 2, -3, 1, 1]
-        let xs = (0 ..< 25).map(Double.init)
-        let features = try Matrix(xs.map { x in (1 ... 8).map { Foundation_pow(x, $0) } })
-        let targets = xs.map { x in (0 ... 8).reduce(0.0) { $0 + truth[$1] * Foundation_pow(x, $1) } }
+        let xs = (0..<25).map(Double.init)
+        let features = try Matrix(xs.map { x in (1...8).map { Foundation_pow(x, $0) } })
+        let targets = xs.map { x in (0...8).reduce(0.0) { $0 + truth[$1] * Foundation_pow(x, $1) } }
         let data = try Dataset(features: features, target: targets)
         // κ of the equilibrated design is about 3·10⁵; numpy's lstsq on the same equilibrated
         // columns misses the truth by 2.0e-6 relative (2026-11-29), so 1e-5 is the honest bound.
@@ -99,7 +104,7 @@ import Testing
     @Test func nearlyCollinearColumnsWithAnExactlyKnownSolution() throws {
         // x₂ = x₁ ± 2⁻²⁰ and y = 1 + 2x₁ + 3x₂: every value is exact in binary, so the truth is
         // (1, 2, 3) with zero residual, and the two columns are collinear to about 10⁻⁷.
-        let x1 = (0 ..< 40).map { Double($0 % 9) - 4 }
+        let x1 = (0..<40).map { Double($0 % 9) - 4 }
         let x2 = x1.indices.map { x1[$0] + ($0 % 2 == 0 ? 0x1p-20 : -0x1p-20) }
         let y = x1.indices.map { 1 + 2 * x1[$0] + 3 * x2[$0] }
         let data = try Dataset(features: Matrix(rows: 40, columns: 2, elements: x1.indices.flatMap { [x1[$0], x2[$0]] }), target: y)
@@ -119,19 +124,21 @@ import Testing
         let base = try syntheticData(rows: 200, weights: [[2], [-1], [0.5]], intercept: [1], noise: 0.1, seed: 8)
         let scales = [0x1p-20, 1.0, 0x1p20]
         var scaled = base.features
-        for i in 0 ..< scaled.rows { for j in 0 ..< 3 { scaled[i, j] *= scales[j] } }
+        for i in 0..<scaled.rows { for j in 0..<3 { scaled[i, j] *= scales[j] } }
         let reference = try LeastSquares.solve(base, method: method)
         let solution = try LeastSquares.solve(Dataset(features: scaled, targets: base.targets), method: method)
-        let rescaled = (0 ..< 3).map { solution.coefficients[$0, 0] * scales[$0] }
+        let rescaled = (0..<3).map { solution.coefficients[$0, 0] * scales[$0] }
         #expect(relativeDifference(rescaled, reference.coefficients.elements) < 1e-13)
         #expect(abs(solution.intercept[0] - reference.intercept[0]) < 1e-12 * abs(reference.intercept[0]))
     }
 
     @Test func duplicateColumnIsRankDeficient() throws {
         let single = try syntheticData(rows: 50, weights: [[1.5], [-0.5]], intercept: [2], noise: 0.2, seed: 4)
-        let duplicated = try Matrix(rows: 50, columns: 3, elements: (0 ..< 50).flatMap { i in
-            [single.features[i, 0], single.features[i, 1], single.features[i, 0]]
-        })
+        let duplicated = try Matrix(
+            rows: 50, columns: 3,
+            elements: (0..<50).flatMap { i in
+                [single.features[i, 0], single.features[i, 1], single.features[i, 0]]
+            })
         let data = try Dataset(features: duplicated, targets: single.targets)
         for method in [LeastSquares.Method.cholesky, .qr] {
             do {
@@ -159,7 +166,7 @@ import Testing
         // 0.1 is not exact in binary, so the column's mean is off by rounding: it must still be
         // recognized as constant, not blown up into a full-size column of noise.
         let base = try syntheticData(rows: 30, weights: [[2]], intercept: [1], noise: 0.1, seed: 3)
-        let features = try Matrix(rows: 30, columns: 2, elements: (0 ..< 30).flatMap { [base.features[$0, 0], 0.1] })
+        let features = try Matrix(rows: 30, columns: 2, elements: (0..<30).flatMap { [base.features[$0, 0], 0.1] })
         let data = try Dataset(features: features, targets: base.targets)
         #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .cholesky) }
         #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .qr) }
@@ -188,7 +195,10 @@ import Testing
         let xs = data.features.elements, ys = data.targets.elements
         let n = Double(xs.count), mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
         var sxx = 0.0, sxy = 0.0
-        for i in xs.indices { sxx += (xs[i] - mx) * (xs[i] - mx); sxy += (xs[i] - mx) * (ys[i] - my) }
+        for i in xs.indices {
+            sxx += (xs[i] - mx) * (xs[i] - mx)
+            sxy += (xs[i] - mx) * (ys[i] - my)
+        }
         let lambda = 25.0
         for (units, d2) in [(LeastSquares.PenaltyUnits.original, 1.0), (.standardized, sxx / n)] {
             let solution = try LeastSquares.solve(data, method: method, ridge: lambda, penaltyUnits: units)
@@ -214,7 +224,7 @@ import Testing
         let data = try syntheticData(rows: 120, weights: [[1, -2], [0.5, 3]], intercept: [1, -1], noise: 0.3, seed: 9)
         for method in Self.solvingMethods {
             let joint = try LeastSquares.solve(data, method: method)
-            for o in 0 ..< 2 {
+            for o in 0..<2 {
                 let single = try LeastSquares.solve(Dataset(features: data.features, target: data.targets.column(o)), method: method)
                 #expect(relativeDifference([joint.intercept[o]] + joint.coefficients.column(o), single.parameters.stacked) < 1e-12)
                 #expect(abs(joint.statistics.rSquared[o] - single.statistics.rSquared[0]) < 1e-12)
@@ -231,5 +241,4 @@ import Testing
     }
 }
 
-import Foundation
 private func Foundation_pow(_ x: Double, _ n: Int) -> Double { Foundation.pow(x, Double(n)) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 @Suite struct LinearRegressionTests {
@@ -23,8 +24,9 @@ import Testing
         try fitted.fit(data, method: .auto)
         #expect(throws: ModelError.featureCountMismatch(expected: 2, actual: 1)) { try fitted.predict(Matrix(column: [1])) }
         let predictions = try fitted.predict(data.features)
-        for i in 0 ..< 30 {
-            let expected = fitted.intercept[0] + fitted.coefficients[0, 0] * data.features[i, 0] + fitted.coefficients[1, 0] * data.features[i, 1]
+        for i in 0..<30 {
+            let expected =
+                fitted.intercept[0] + fitted.coefficients[0, 0] * data.features[i, 0] + fitted.coefficients[1, 0] * data.features[i, 1]
             #expect(abs(predictions[i, 0] - expected) < 1e-12 * max(1, abs(expected)))
         }
         #expect(fitted.featureNames == ["x1", "x2"])
@@ -33,7 +35,9 @@ import Testing
     @Test func modelFromKnownParameters() throws {
         let model = try LinearRegression(parameters: Parameters(coefficients: Matrix(column: [2]), intercept: [1]))
         #expect(try model.predict(Matrix(column: [0, 1, 3])).elements == [1, 3, 7])
-        #expect(throws: MatrixError.self) { try LinearRegression(parameters: Parameters(coefficients: Matrix(column: [.nan]), intercept: [1])) }
+        #expect(throws: MatrixError.self) {
+            try LinearRegression(parameters: Parameters(coefficients: Matrix(column: [.nan]), intercept: [1]))
+        }
         #expect(model.featureNames == ["x1"] && model.targetNames == ["y"])
         #expect(throws: DataError.nameCountMismatch(argument: "featureNames", names: 2, columns: 1)) {
             try LinearRegression(parameters: Parameters(coefficients: Matrix(column: [2]), intercept: [1]), featureNames: ["a", "b"])
@@ -46,7 +50,7 @@ import Testing
         var model = LinearRegression(fitIntercept: true)
         // Defaults: standardized, step size from the curvature, averaging, certified early stop.
         let run = try model.fit(data.train, using: GradientDescent())
-        let exact = try LeastSquares.solve(data.train, method: .auto)   // closed form
+        let exact = try LeastSquares.solve(data.train, method: .auto)  // closed form
         print(run.learningRateChoice.learningRate, run.history.epochsRun, run.history.stopReason, model.coefficients, exact.coefficients)
         print(try model.evaluate(data.test).meanAbsoluteError)
 

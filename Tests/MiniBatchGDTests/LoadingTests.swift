@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// The one loading seam: column selection, text columns skipped, quoting, the parallel reader of
@@ -33,7 +34,7 @@ import Testing
     private func table(rows: Int, badLine: Int? = nil, blankLine: Int? = nil) -> (text: String, features: [Double], targets: [Double]) {
         var text = "x1,label,x2,y\n", features: [Double] = [], targets: [Double] = []
         text.reserveCapacity(rows * 48)
-        for i in 0 ..< rows {
+        for i in 0..<rows {
             let line = i + 2
             if line == blankLine { text += "\n" }
             let a = Double(i) * 0.25 - 1000, b = Double(i % 977) / 8, y = Double(i) * 1.5
@@ -76,8 +77,10 @@ import Testing
     }
 
     /// `body` run on a FIFO that another thread fills with `text`.
-    private func throughFIFO<T>(_ text: String, folder: ScratchFolder, name: String = "pipe.csv",
-                                _ body: (String) throws -> T) throws -> T {
+    private func throughFIFO<T>(
+        _ text: String, folder: ScratchFolder, name: String = "pipe.csv",
+        _ body: (String) throws -> T
+    ) throws -> T {
         let path = folder.path + "/" + name
         guard mkfifo(path, 0o600) == 0 else { throw FileError.unreadable(path: path, reason: "mkfifo failed") }
         let bytes = Array(text.utf8)
@@ -158,7 +161,8 @@ import Testing
     @Test func saveAndLoadGiveTheSamePredictions() throws {
         let folder = try ScratchFolder()
         let rows: [[Double]] = [[1, 2], [2, 1], [3, 5], [4, 4]]
-        let data = try Dataset(features: rows, targets: rows.map { [0.5 + $0[0] - $0[1], 2 * $0[1]] }, featureNames: ["a", "b"], targetNames: ["u", "v"])
+        let data = try Dataset(
+            features: rows, targets: rows.map { [0.5 + $0[0] - $0[1], 2 * $0[1]] }, featureNames: ["a", "b"], targetNames: ["u", "v"])
         var model = LinearRegression()
         try model.fit(data, method: .qr)
         let url = URL(fileURLWithPath: folder.path + "/model.json")
@@ -181,13 +185,18 @@ import Testing
         let folder = try ScratchFolder()
         let text = try String(contentsOfFile: fixtures + "/models/version1.json", encoding: .utf8)
         let newer = try folder.write("newer.json", text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 3"))
-        #expect(throws: FileError.malformed(path: newer, reason: "model file version 3 is newer than this build reads (up to 2): update MiniBatchGD")) {
+        #expect(
+            throws: FileError.malformed(
+                path: newer, reason: "model file version 3 is newer than this build reads (up to 2): update MiniBatchGD")
+        ) {
             try ModelFile.read(path: newer)
         }
         let cases = [
             ("twice.json", text.replacingOccurrences(of: "[ \"a\", \"b\" ]", with: "[ \"a\", \"a\" ]"), "the name 'a' appears twice"),
-            ("intercept.json", text.replacingOccurrences(of: "\"fitIntercept\" : true", with: "\"fitIntercept\" : false"),
-             "fitIntercept is false but an intercept is not 0"),
+            (
+                "intercept.json", text.replacingOccurrences(of: "\"fitIntercept\" : true", with: "\"fitIntercept\" : false"),
+                "fitIntercept is false but an intercept is not 0"
+            ),
             ("huge.json", text.replacingOccurrences(of: "0.5", with: "1e999"), "not an mbgd model file (invalid JSON)"),
         ]
         for (name, content, reason) in cases {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 @Suite struct MatrixTests {
@@ -16,12 +17,12 @@ import Testing
         #expect(throws: MatrixError.raggedRows(row: 1, expected: 2, actual: 1)) { try Matrix([[1, 2], [3]]) }
         #expect(throws: MatrixError.elementCount(rows: 2, columns: 2, count: 3)) { try Matrix(rows: 2, columns: 2, elements: [1, 2, 3]) }
         #expect(throws: MatrixError.negativeDimension(rows: -1, columns: 2)) { try Matrix(rows: -1, columns: 2) }
-        #expect(throws: MatrixError.rowRangeOutOfBounds(lower: 1, upper: 4, rows: 3)) { try Matrix(rows: 3, columns: 1).rows(1 ..< 4) }
+        #expect(throws: MatrixError.rowRangeOutOfBounds(lower: 1, upper: 4, rows: 3)) { try Matrix(rows: 3, columns: 1).rows(1..<4) }
     }
 
     @Test func rowViewsShareStorage() throws {
         let m = try Matrix([[1, 2], [3, 4], [5, 6], [7, 8]])
-        let view = try m.rows(1 ..< 3)
+        let view = try m.rows(1..<3)
         #expect(view.rows == 2 && view.columns == 2)
         #expect(view[1, 1] == 6)
         #expect(view.copy() == (try Matrix([[3, 4], [5, 6]])))
@@ -56,7 +57,9 @@ import Testing
         try Matrix(rows: 2, columns: 0).validateFinite(argument: "x")
         let noFeatures = try Parameters(coefficients: Matrix(rows: 0, columns: 1), intercept: [1])
         #expect(throws: MatrixError.self) { try Objective.hypothesis(Matrix(rows: 2, columns: 0), noFeatures) }
-        #expect(throws: ArgumentError.self) { try RegressionMetrics(predictions: Matrix(rows: 2, columns: 0), targets: Matrix(rows: 2, columns: 0)) }
+        #expect(throws: ArgumentError.self) {
+            try RegressionMetrics(predictions: Matrix(rows: 2, columns: 0), targets: Matrix(rows: 2, columns: 0))
+        }
     }
 
     @Test func singleThreadedScopeRunsOpenBLASOnOneThread() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// The CSV number parser against glibc's `strtod` (correctly rounded, a different algorithm):
@@ -14,7 +15,8 @@ import Testing
         let reference = strtod(text, nil)
         switch parsed(text) {
         case let .value(value):
-            #expect(value.bitPattern == reference.bitPattern, "\(text): \(value) against strtod's \(reference)", sourceLocation: sourceLocation)
+            #expect(
+                value.bitPattern == reference.bitPattern, "\(text): \(value) against strtod's \(reference)", sourceLocation: sourceLocation)
         case .nonFinite:
             #expect(!reference.isFinite, "\(text) refused as non-finite; strtod gives \(reference)", sourceLocation: sourceLocation)
         case .notANumber:
@@ -39,10 +41,10 @@ import Testing
 
     @Test func randomSeventeenToNineteenDigitNumbersRoundAsStrtodDoes() {
         var generator = RandomSource(seed: 20261130)
-        for _ in 0 ..< 200_000 {
+        for _ in 0..<200_000 {
             let digits = 15 + Int(generator.next() % 5)
             var mantissa = ""
-            for position in 0 ..< digits { mantissa += String(position == 0 ? 1 + generator.next() % 9 : generator.next() % 10) }
+            for position in 0..<digits { mantissa += String(position == 0 ? 1 + generator.next() % 9 : generator.next() % 10) }
             let exponent = Int(generator.next() % 680) - 360
             let point = Int(generator.next() % UInt64(digits))
             let text = String(mantissa.prefix(point)) + "." + String(mantissa.dropFirst(point)) + "e\(exponent)"
@@ -52,7 +54,7 @@ import Testing
 
     @Test func randomDoublesPrintedShortestComeBackExactly() {
         var generator = RandomSource(seed: 7)
-        for _ in 0 ..< 200_000 {
+        for _ in 0..<200_000 {
             let value = Double(bitPattern: generator.next() & ~(0x7FF << 52) | (UInt64(generator.next() % 0x7FF) << 52))
             guard value.isFinite else { continue }
             guard case let .value(back) = parsed("\(value)") else {
@@ -66,7 +68,7 @@ import Testing
     @Test func halfwayPointsBetweenNeighbouringDoublesRoundToEven() {
         // m·2^e + 2^(e−1) exactly, printed in full: the parser must round to the even neighbour.
         var generator = RandomSource(seed: 11)
-        for _ in 0 ..< 2_000 {
+        for _ in 0..<2_000 {
             let mantissa = (1 << 52) | (generator.next() & ((1 << 52) - 1))
             let exponent = Int(generator.next() % 40) - 20
             // 2m+1 times 2^(exponent-1): exact decimal via 5^k scaling for negative powers.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MiniBatchGD
 
 @Suite struct ObjectiveTests {
@@ -30,8 +31,9 @@ import Testing
     @Test func gradientMatchesCentralFiniteDifferences() throws {
         let data = try syntheticData(rows: 40, weights: [[1, -2], [0.5, 3], [-1, 0]], intercept: [1, -1], noise: 0.3, seed: 11)
         var generator = RandomSource(seed: 5)
-        let point = try Parameters(coefficients: Matrix(rows: 3, columns: 2, elements: (0 ..< 6).map { _ in generator.nextGaussian() }),
-                                   intercept: [0.3, -0.7])
+        let point = try Parameters(
+            coefficients: Matrix(rows: 3, columns: 2, elements: (0..<6).map { _ in generator.nextGaussian() }),
+            intercept: [0.3, -0.7])
         for reduction in Reduction.allCases {
             let analytic = try Objective.gradient(features: data.features, targets: data.targets, parameters: point, reduction: reduction)
             let values = point.stacked
@@ -40,7 +42,8 @@ import Testing
                 func cost(_ shift: Double) throws -> Double {
                     var shifted = values
                     shifted[index] += shift
-                    let p = try Parameters(coefficients: Matrix(rows: 3, columns: 2, elements: Array(shifted[2...])), intercept: Array(shifted[..<2]))
+                    let p = try Parameters(
+                        coefficients: Matrix(rows: 3, columns: 2, elements: Array(shifted[2...])), intercept: Array(shifted[..<2]))
                     return try Objective.cost(features: data.features, targets: data.targets, parameters: p, reduction: reduction)
                 }
                 let h = 1e-5
@@ -62,19 +65,19 @@ import Testing
         let h2 = try Objective.hypothesis(data.features, double)
         let g1 = try Objective.gradient(features: data.features, targets: data.targets, parameters: single)
         let g2 = try Objective.gradient(features: data.features, targets: y2, parameters: double)
-        for i in 0 ..< 57 {
+        for i in 0..<57 {
             #expect(abs(h2[i, 0] - h1[i, 0]) <= 1e-13 * abs(h1[i, 0]) + 1e-13)
             #expect(h2[i, 0] == h2[i, 1])
         }
-        for j in 0 ..< 4 { #expect(abs(g2.coefficients[j, 1] - g1.coefficients[j, 0]) <= 1e-12 * abs(g1.coefficients[j, 0])) }
+        for j in 0..<4 { #expect(abs(g2.coefficients[j, 1] - g1.coefficients[j, 0]) <= 1e-12 * abs(g1.coefficients[j, 0])) }
         #expect(abs(g2.intercept[0] - g1.intercept[0]) <= 1e-12 * abs(g1.intercept[0]))
         let c1 = try Objective.cost(features: data.features, targets: data.targets, parameters: single)
         let c2 = try Objective.cost(features: data.features, targets: y2, parameters: double)
         #expect(abs(c2 - 2 * c1) <= 1e-12 * c1)
         // And both against a plain loop.
-        for i in 0 ..< 57 {
+        for i in 0..<57 {
             var value = 0.4
-            for j in 0 ..< 4 { value += data.features[i, j] * w[j] }
+            for j in 0..<4 { value += data.features[i, j] * w[j] }
             #expect(abs(h1[i, 0] - value) <= 1e-13 * abs(value) + 1e-13)
         }
     }
@@ -84,8 +87,9 @@ import Testing
         let bigY = Matrix(column: [0, 1, 2, 4, 0])
         var gradient = Parameters.zeros(features: 2, outputs: 1)
         var residual = try Matrix(rows: 3, columns: 1)
-        let cost = try Objective.gradient(features: big.rows(1 ..< 4), targets: bigY.rows(1 ..< 4), parameters: theta,
-                                          reduction: .sum, into: &gradient, residual: &residual)
+        let cost = try Objective.gradient(
+            features: big.rows(1..<4), targets: bigY.rows(1..<4), parameters: theta,
+            reduction: .sum, into: &gradient, residual: &residual)
         #expect(cost == 36.75 / 2)
         #expect(residual.elements == [-0.5, -2.5, -5.5])
         #expect(gradient.coefficients.elements == [-35.5, -44])

@@ -12,8 +12,12 @@ struct Rational: Equatable, Comparable {
         self.denominator = denominator / divisor
     }
 
-    static func + (a: Rational, b: Rational) -> Rational { Rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator) }
-    static func - (a: Rational, b: Rational) -> Rational { Rational(a.numerator * b.denominator - b.numerator * a.denominator, a.denominator * b.denominator) }
+    static func + (a: Rational, b: Rational) -> Rational {
+        Rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator)
+    }
+    static func - (a: Rational, b: Rational) -> Rational {
+        Rational(a.numerator * b.denominator - b.numerator * a.denominator, a.denominator * b.denominator)
+    }
     static func * (a: Rational, b: Rational) -> Rational { Rational(a.numerator * b.numerator, a.denominator * b.denominator) }
     static func / (a: Rational, b: Rational) -> Rational { Rational(a.numerator * b.denominator, a.denominator * b.numerator) }
     static func < (a: Rational, b: Rational) -> Bool { a.numerator * b.denominator < b.numerator * a.denominator }
@@ -23,13 +27,14 @@ struct Rational: Equatable, Comparable {
     static func solve(_ a: [[Rational]], _ b: [[Rational]]) -> [[Rational]] {
         var a = a, b = b
         let n = a.count
-        for column in 0 ..< n {
-            let pivot = (column ..< n).first { a[$0][column] != Rational(0) }!
-            a.swapAt(column, pivot); b.swapAt(column, pivot)
+        for column in 0..<n {
+            let pivot = (column..<n).first { a[$0][column] != Rational(0) }!
+            a.swapAt(column, pivot)
+            b.swapAt(column, pivot)
             let inverse = Rational(1) / a[column][column]
             a[column] = a[column].map { $0 * inverse }
             b[column] = b[column].map { $0 * inverse }
-            for row in 0 ..< n where row != column && a[row][column] != Rational(0) {
+            for row in 0..<n where row != column && a[row][column] != Rational(0) {
                 let factor = a[row][column]
                 a[row] = zip(a[row], a[column]).map { $0 - factor * $1 }
                 b[row] = zip(b[row], b[column]).map { $0 - factor * $1 }
@@ -41,7 +46,7 @@ struct Rational: Equatable, Comparable {
 
 /// Ordinary least squares of integer data in exact arithmetic, with the statistics R reports.
 struct ExactLeastSquares {
-    let coefficients: [Rational]   // intercept first when fitted
+    let coefficients: [Rational]  // intercept first when fitted
     let inverseGram: [[Rational]]
     let residualSumOfSquares: Rational
     let totalSumOfSquares: Rational
@@ -53,19 +58,19 @@ struct ExactLeastSquares {
         var gram = [[Rational]](repeating: [Rational](repeating: Rational(0), count: m), count: m)
         var moment = [[Rational]](repeating: [Rational(0)], count: m)
         for (row, target) in zip(rows, y) {
-            for i in 0 ..< m {
+            for i in 0..<m {
                 moment[i][0] = moment[i][0] + row[i] * Rational(target)
-                for j in 0 ..< m { gram[i][j] = gram[i][j] + row[i] * row[j] }
+                for j in 0..<m { gram[i][j] = gram[i][j] + row[i] * row[j] }
             }
         }
         coefficients = Rational.solve(gram, moment).map { $0[0] }
-        let identity = (0 ..< m).map { i in (0 ..< m).map { Rational($0 == i ? 1 : 0) } }
+        let identity = (0..<m).map { i in (0..<m).map { Rational($0 == i ? 1 : 0) } }
         inverseGram = Rational.solve(gram, identity)
         var rss = Rational(0), tss = Rational(0)
         let mean = intercept ? Rational(y.reduce(0, +), n) : Rational(0)
         for (row, target) in zip(rows, y) {
             var fitted = Rational(0)
-            for i in 0 ..< m { fitted = fitted + row[i] * coefficients[i] }
+            for i in 0..<m { fitted = fitted + row[i] * coefficients[i] }
             rss = rss + (Rational(target) - fitted) * (Rational(target) - fitted)
             tss = tss + (Rational(target) - mean) * (Rational(target) - mean)
         }

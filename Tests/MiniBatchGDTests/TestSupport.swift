@@ -20,12 +20,12 @@ func syntheticData(rows: Int, weights: [[Double]], intercept: [Double], noise: D
     var generator = RandomSource(seed: seed)
     let p = weights.count, k = intercept.count
     var x = [Double](), y = [Double]()
-    for _ in 0 ..< rows {
-        let row = (0 ..< p).map { j in 2 * generator.nextGaussian() + Double(j) }
+    for _ in 0..<rows {
+        let row = (0..<p).map { j in 2 * generator.nextGaussian() + Double(j) }
         x.append(contentsOf: row)
-        for o in 0 ..< k {
+        for o in 0..<k {
             var value = intercept[o] + noise * generator.nextGaussian()
-            for j in 0 ..< p { value += row[j] * weights[j][o] }
+            for j in 0..<p { value += row[j] * weights[j][o] }
             y.append(value)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MiniBatchGD
 
 /// Every update rule against steps worked by hand, and against a fixture that numpy computed
@@ -11,8 +12,11 @@ import Testing
 
     static func oneStep(_ optimizer: Optimizer, rate: Double, epochs: Int = 1) throws -> [Double] {
         var model = LinearRegression()
-        try model.fit(twoRows, using: GradientDescent(batchSize: .full, epochs: epochs, learningRate: .fixed(rate), optimizer: optimizer,
-                                                      averaging: .none, standardize: false, shuffle: .none, earlyStopping: nil))
+        try model.fit(
+            twoRows,
+            using: GradientDescent(
+                batchSize: .full, epochs: epochs, learningRate: .fixed(rate), optimizer: optimizer,
+                averaging: .none, standardize: false, shuffle: .none, earlyStopping: nil))
         return [model.coefficients[0, 0], model.intercept[0]]
     }
 
@@ -55,8 +59,10 @@ import Testing
         // v₂ = 0.9·g₁ + g₂ = (0.2, 1.1, 0.225).
         #expect(relativeDifference(run(MomentumStep(count: 3, momentum: 0.9, nesterov: false)), [0.93, -2.01, 2.9525]) < 1e-15)
         // θ₁ = θ₀ − 0.1·1.9·g₁; θ₂ = θ₁ − 0.1·(g₂ + 0.9·v₂).
-        #expect(relativeDifference(run(MomentumStep(count: 3, momentum: 0.9, nesterov: true)),
-                                   [1 - 0.095 - 0.1 * (-0.25 + 0.18), -2 + 0.19 - 0.1 * (2 + 0.99), 3 - 0.0475 - 0.1 * 0.2025]) < 1e-15)
+        #expect(
+            relativeDifference(
+                run(MomentumStep(count: 3, momentum: 0.9, nesterov: true)),
+                [1 - 0.095 - 0.1 * (-0.25 + 0.18), -2 + 0.19 - 0.1 * (2 + 0.99), 3 - 0.0475 - 0.1 * 0.2025]) < 1e-15)
         // Averaging from the start: the mean of θ₀, θ₁, θ₂ of plain steps.
         var averaged = Averaged(PlainStep(count: 3), count: 3)
         let start = Buffer<Double>([1, -2, 3])
@@ -92,20 +98,25 @@ import Testing
     @Test(arguments: fixture.runs.map(\.optimizer))
     func eightStepsMatchNumpysPublishedFormulas(optimizer name: String) throws {
         let run = try #require(Self.fixture.runs.first { $0.optimizer == name })
-        let data = try Dataset(features: Matrix(rows: 6, columns: 2, elements: Self.fixture.features.flatMap { $0 }), target: Self.fixture.targets)
-        let optimizer: Optimizer = switch name {
-        case "adam": .adam()
-        case "adamw": .adamW(weightDecay: run.weightDecay!)
-        case "adagrad": .adagrad()
-        case "rmsprop": .rmsprop()
-        case "momentum": .momentum(run.momentum!)
-        default: .nesterov(run.momentum!)
-        }
+        let data = try Dataset(
+            features: Matrix(rows: 6, columns: 2, elements: Self.fixture.features.flatMap { $0 }), target: Self.fixture.targets)
+        let optimizer: Optimizer =
+            switch name {
+            case "adam": .adam()
+            case "adamw": .adamW(weightDecay: run.weightDecay!)
+            case "adagrad": .adagrad()
+            case "rmsprop": .rmsprop()
+            case "momentum": .momentum(run.momentum!)
+            default: .nesterov(run.momentum!)
+            }
         for (index, expected) in run.steps.enumerated() {
             var model = LinearRegression()
-            try model.fit(data, using: GradientDescent(batchSize: .full, epochs: index + 1, learningRate: .fixed(run.learningRate),
-                                                       optimizer: optimizer, averaging: .none, standardize: false, shuffle: .none,
-                                                       earlyStopping: nil))
+            try model.fit(
+                data,
+                using: GradientDescent(
+                    batchSize: .full, epochs: index + 1, learningRate: .fixed(run.learningRate),
+                    optimizer: optimizer, averaging: .none, standardize: false, shuffle: .none,
+                    earlyStopping: nil))
             let found = model.coefficients.column(0) + model.intercept
             #expect(relativeDifference(found, expected) < 1e-12, "\(name) step \(index + 1): \(found) against \(expected)")
         }
@@ -133,23 +144,27 @@ import Testing
     }
 
     @Test func plateauReducesAfterPatienceEpochsWithoutImprovement() {
-        var schedule = RateSchedule(.reduceOnPlateau(factor: 0.1, patience: 2, threshold: 0.01), initial: 1, warmupSteps: 0, totalSteps: 100)
+        var schedule = RateSchedule(
+            .reduceOnPlateau(factor: 0.1, patience: 2, threshold: 0.01), initial: 1, warmupSteps: 0, totalSteps: 100)
         #expect(!schedule.changesWithinEpochs)
         for cost in [10.0, 9.0, 8.95, 8.94] { schedule.observe(cost: cost) }  // 8.95 and 8.94 are within 1 % of 9
         #expect(schedule.rate(epoch: 5, step: 0) == 1)
         schedule.observe(cost: 8.93)  // a third epoch without improvement: more than `patience`
         #expect(abs(schedule.rate(epoch: 6, step: 0) - 0.1) < 1e-16)
-        schedule.observe(cost: 5)     // an improvement resets the count, not the rate
+        schedule.observe(cost: 5)  // an improvement resets the count, not the rate
         #expect(abs(schedule.rate(epoch: 7, step: 0) - 0.1) < 1e-16)
     }
 
     @Test func historyRecordsEachEpochsFirstRate() throws {
         let data = try syntheticData(rows: 64, weights: [[1]], intercept: [0], noise: 0.1, seed: 3)
         var model = LinearRegression()
-        let run = try model.fit(data, using: GradientDescent(batchSize: 16, epochs: 4, learningRate: 0.2, averaging: .none,
-                                                             schedule: .cosine, earlyStopping: nil))
+        let run = try model.fit(
+            data,
+            using: GradientDescent(
+                batchSize: 16, epochs: 4, learningRate: 0.2, averaging: .none,
+                schedule: .cosine, earlyStopping: nil))
         // 16 updates in all; epoch e starts at update 4(e − 1).
-        let expected = (0 ..< 4).map { 0.2 * 0.5 * (1 + cos(Double.pi * Double(4 * $0) / 16)) }
+        let expected = (0..<4).map { 0.2 * 0.5 * (1 + cos(Double.pi * Double(4 * $0) / 16)) }
         #expect(relativeDifference(run.history.learningRates, expected) < 1e-15)
     }
 }

@@ -11,7 +11,7 @@ import Testing
         let folder = try scratchFolder()
         // y = 3 + 2a − b exactly; "name" is text, "note" quoted text with a comma.
         var text = "name,a,note,b,y\n"
-        for i in 0 ..< 20 {
+        for i in 0..<20 {
             let a = Double(i), b = Double((i * 7) % 5)
             text += "row\(i),\(a),\"x, \(i)\",\(b),\(3 + 2 * a - b)\n"
         }

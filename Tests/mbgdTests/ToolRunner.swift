@@ -24,9 +24,11 @@ struct ToolError: Error, CustomStringConvertible {
 
 /// The `mbgd` binary beside the test bundle in the build folder.
 let toolPath: String = {
-    let candidates = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL,
-                      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-        .compactMap { $0?.appendingPathComponent("mbgd").path }
+    let candidates = [
+        Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL,
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+    ]
+    .compactMap { $0?.appendingPathComponent("mbgd").path }
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
 }()
 
@@ -47,8 +49,9 @@ func mbgd(arguments: [String], in folder: String? = nil) throws -> ToolRun {
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return ToolRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+    return ToolRun(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// A fresh folder with files for one test.
@@ -73,12 +76,14 @@ func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
 /// Rows of a small regression problem, deterministic and written as CSV text: y = 3 + 2a − b + noise.
 func houseLikeCSV(rows: Int = 60) -> (text: String, a: [Double], b: [Double], y: [Double]) {
     var a: [Double] = [], b: [Double] = [], y: [Double] = []
-    for i in 0 ..< rows {
+    for i in 0..<rows {
         let u = Double(i % 11) - 5, v = Double((i * 7) % 13) / 2
         let noise = Double((i * 37) % 17) / 17 - 0.5
-        a.append(u); b.append(v); y.append(3 + 2 * u - v + 0.3 * noise)
+        a.append(u)
+        b.append(v)
+        y.append(3 + 2 * u - v + 0.3 * noise)
     }
-    let text = "a,b,y\n" + (0 ..< rows).map { "\(a[$0]),\(b[$0]),\(y[$0])" }.joined(separator: "\n") + "\n"
+    let text = "a,b,y\n" + (0..<rows).map { "\(a[$0]),\(b[$0]),\(y[$0])" }.joined(separator: "\n") + "\n"
     return (text, a, b, y)
 }
 
@@ -89,7 +94,11 @@ func handSolve(a: [Double], b: [Double], y: [Double]) -> [Double] {
     var saa = 0.0, sab = 0.0, sbb = 0.0, say = 0.0, sby = 0.0
     for i in a.indices {
         let da = a[i] - ma, db = b[i] - mb, dy = y[i] - my
-        saa += da * da; sab += da * db; sbb += db * db; say += da * dy; sby += db * dy
+        saa += da * da
+        sab += da * db
+        sbb += db * db
+        say += da * dy
+        sby += db * dy
     }
     let determinant = saa * sbb - sab * sab
     let wa = (sbb * say - sab * sby) / determinant, wb = (saa * sby - sab * say) / determinant

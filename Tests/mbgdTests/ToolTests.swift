@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite struct DemoToolTests {
     @Test func demoJSONReplaysTheArticleAndGivesTheClosedForm() throws {
@@ -40,8 +41,9 @@ import Testing
         let folder = try scratchFolder()
         let data = houseLikeCSV()
         let path = try write(data.text, to: folder + "/data.csv")
-        let run = try mbgd("fit", path, "--batch-size", "full", "--epochs", "400", "--learning-rate", "0.5", "--standardize",
-                           "--no-early-stopping", "--json")
+        let run = try mbgd(
+            "fit", path, "--batch-size", "full", "--epochs", "400", "--learning-rate", "0.5", "--standardize",
+            "--no-early-stopping", "--json")
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json
         let exact = handSolve(a: data.a, b: data.b, y: data.y)
@@ -64,9 +66,10 @@ import Testing
         let folder = try scratchFolder()
         let data = houseLikeCSV(rows: 200)
         let path = try write(data.text, to: folder + "/data.csv")
-        let run = try mbgd("fit", path, "--target", "y", "--batch-size", "16", "--epochs", "300", "--learning-rate", "0.05",
-                           "--standardize", "--momentum", "0.5", "--nesterov", "--test-fraction", "0.25", "--tolerance", "1e-7",
-                           "--patience", "3", "--save-model", folder + "/model.json", "--plot", folder + "/plots")
+        let run = try mbgd(
+            "fit", path, "--target", "y", "--batch-size", "16", "--epochs", "300", "--learning-rate", "0.05",
+            "--standardize", "--momentum", "0.5", "--nesterov", "--test-fraction", "0.25", "--tolerance", "1e-7",
+            "--patience", "3", "--save-model", folder + "/model.json", "--plot", folder + "/plots")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("(150 train, 50 test)"))
         #expect(run.stdout.contains("closed form"))
@@ -75,7 +78,8 @@ import Testing
         for file in files { try expectValidSVG(folder + "/plots/" + file) }
 
         // predict recomputes intercept + coefficients·x from the saved file's own numbers.
-        let model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model.json"))) as? [String: Any])
+        let model = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/model.json"))) as? [String: Any])
         let intercept = try #require((model["intercept"] as? [Double])?.first)
         let coefficients = try #require((model["coefficients"] as? [[Double]])?.first)  // per target, in feature order
         let predicted = try mbgd("predict", "--model", folder + "/model.json", path)
@@ -94,7 +98,7 @@ import Testing
     /// Two nearly equal columns: the standardized design has κ² of about 10⁶.
     static func illConditionedCSV(rows: Int = 300) -> String {
         var text = "a,b,c,y\n"
-        for i in 0 ..< rows {
+        for i in 0..<rows {
             let a = Double((i * 37) % 101) / 50 - 1, c = Double((i * 11) % 23) / 11 - 1
             let b = a + 1e-3 * (Double((i * 7) % 13) / 6 - 1)
             text += "\(a),\(b),\(c),\(2 + 3 * a - b + 0.5 * c + 0.01 * Double(i % 5))\n"
@@ -123,15 +127,17 @@ import Testing
         let run = try mbgd("fit", hard)
         #expect(run.status == 0, "\(run.stderr)")
         let verdict = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("Verdict: ") })
-        #expect(verdict.contains("not converged") && verdict.contains("κ = ") && verdict.contains("more epochs")
-            && verdict.contains("mbgd solve"), "\(verdict)")
+        #expect(
+            verdict.contains("not converged") && verdict.contains("κ = ") && verdict.contains("more epochs")
+                && verdict.contains("mbgd solve"), "\(verdict)")
         #expect(run.stdout.contains("Gap: parameters differ by"))
     }
 
     @Test func fullBatchNesterovWithTheAutomaticRateReachesTheClosedForm() throws {
         let folder = try scratchFolder()
         let path = try write(houseLikeCSV(rows: 100).text, to: folder + "/data.csv")
-        let run = try mbgd("fit", path, "--batch-size", "full", "--optimizer", "nesterov", "--tolerance", "0", "--epochs", "20000", "--json")
+        let run = try mbgd(
+            "fit", path, "--batch-size", "full", "--optimizer", "nesterov", "--tolerance", "0", "--epochs", "20000", "--json")
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json
         #expect(((json["closedForm"] as? [String: Any])?["relativeDifference"] as? Double ?? 1) < 1e-6)
@@ -145,7 +151,8 @@ import Testing
         let path = try write(houseLikeCSV(rows: 120).text, to: folder + "/data.csv")
         for optimizer in ["sgd", "momentum", "nesterov", "adam", "adamw", "adagrad", "rmsprop"] {
             for schedule in ["constant", "inverse-scaling", "step", "cosine", "plateau"] {
-                let run = try mbgd("fit", path, "--optimizer", optimizer, "--schedule", schedule, "--warmup", "5", "--epochs", "20", "--json")
+                let run = try mbgd(
+                    "fit", path, "--optimizer", optimizer, "--schedule", schedule, "--warmup", "5", "--epochs", "20", "--json")
                 #expect(run.status == 0, "\(optimizer) \(schedule): \(run.stderr)")
                 let training = try run.json["training"] as? [String: Any]
                 #expect(training?["optimizer"] as? String == optimizer && training?["schedule"] as? String == schedule)
@@ -177,21 +184,26 @@ import Testing
         let path = try write(houseLikeCSV(rows: 16).text, to: folder + "/small.csv")
         let run = try mbgd("fit", path, "--json")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr == "mbgd: note: batch size 32 exceeds the 16 training rows: all rows form one batch (full-batch descent) (as --batch-size full)\n")
+        #expect(
+            run.stderr
+                == "mbgd: note: batch size 32 exceeds the 16 training rows: all rows form one batch (full-batch descent) (as --batch-size full)\n"
+        )
         #expect(((try run.json["training"] as? [String: Any])?["batchSize"] as? Int) == 16)
     }
 
     @Test func severalTargetsAndNPYInput() throws {
         let folder = try scratchFolder()
         var text = "a,b,y1,y2\n"
-        for i in 0 ..< 40 { text += "\(i % 7),\((i * 3) % 5),\(1 + 2 * Double(i % 7)),\(Double((i * 3) % 5) - 4 + Double(i % 2) * 0.1)\n" }
+        for i in 0..<40 { text += "\(i % 7),\((i * 3) % 5),\(1 + 2 * Double(i % 7)),\(Double((i * 3) % 5) - 4 + Double(i % 2) * 0.1)\n" }
         let path = try write(text, to: folder + "/multi.csv")
         let run = try mbgd("solve", path, "--target", "y1", "--target", "y2", "--json")
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json
         let coefficients = try #require(json["coefficients"] as? [[Double]])
         #expect(coefficients.count == 2 && abs(coefficients[0][0] - 2) < 1e-12 && abs(coefficients[0][1]) < 1e-12)
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "Fixtures"
+        ).path
         let npy = try mbgd("solve", fixtures + "/c_f8.npy", "--target", "2", "--no-intercept", "--json")
         #expect(npy.status == 0, "\(npy.stderr)")
         #expect(try npy.json["intercept"] is NSNull)
@@ -201,7 +213,7 @@ import Testing
 @Suite struct SolveAndBenchToolTests {
     @Test func solveReportsTextbookStatistics() throws {
         let folder = try scratchFolder()
-        let xs = (0 ..< 30).map { Double($0) / 3 }
+        let xs = (0..<30).map { Double($0) / 3 }
         let ys = xs.enumerated().map { 1.5 + 0.75 * $1 + Double(($0 * 13) % 7 - 3) / 10 }
         let path = try write("x,y\n" + zip(xs, ys).map { "\($0),\($1)" }.joined(separator: "\n"), to: folder + "/line.csv")
         let run = try mbgd("solve", path, "--method", "qr", "--json")
@@ -210,7 +222,10 @@ import Testing
         // Simple regression by hand: slope = Sxy/Sxx, SE = σ/√Sxx, σ² = RSS/(n − 2).
         let n = Double(xs.count), mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
         var sxx = 0.0, sxy = 0.0
-        for i in xs.indices { sxx += (xs[i] - mx) * (xs[i] - mx); sxy += (xs[i] - mx) * (ys[i] - my) }
+        for i in xs.indices {
+            sxx += (xs[i] - mx) * (xs[i] - mx)
+            sxy += (xs[i] - mx) * (ys[i] - my)
+        }
         let slope = sxy / sxx, intercept = my - slope * mx
         let rss = xs.indices.map { pow(ys[$0] - intercept - slope * xs[$0], 2) }.reduce(0, +)
         let sigma = (rss / (n - 2)).squareRoot()
@@ -243,7 +258,9 @@ import Testing
     /// Each bad input: exit status, one line on stderr that names the problem, nothing on stdout.
     @Test func badInputsGiveOneClearLineAndTheDocumentedStatus() throws {
         let folder = try scratchFolder()
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "Fixtures"
+        ).path
         let good = try write("a,y\n1,2\n2,4\n3,6.5\n", to: folder + "/good.csv")
         let cases: [([String], Int32, String)] = [
             (["fit", folder + "/missing.csv", "--json"], 1, "missing.csv: no such file"),
@@ -251,19 +268,28 @@ import Testing
             (["fit", try write("a,y\n", to: folder + "/header.csv")], 1, "header but no data rows"),
             (["fit", try write("a,y\n1,2\n3,x\n", to: folder + "/text.csv"), "--json"], 1, "text.csv:3:2: 'x' is not a number"),
             (["solve", try write("a,y\n1,nan\n", to: folder + "/nan.csv")], 1, "nan.csv:2:2: 'nan' is not a finite number"),
-            (["solve", try write("a,y\n1,2\n3\n", to: folder + "/ragged.csv")], 1, "ragged.csv:3: the row has 1 cells but the header has 2"),
+            (
+                ["solve", try write("a,y\n1,2\n3\n", to: folder + "/ragged.csv")], 1,
+                "ragged.csv:3: the row has 1 cells but the header has 2"
+            ),
             (["fit", good, "--target", "q"], 1, "no column named 'q'"),
             (["fit", good, "--batch-size", "0"], 2, "--batch-size must be a positive integer"),
             (["fit", good, "--learning-rate=-1"], 2, "--learning-rate must be 'auto' or a positive number, got '-1'"),
             (["fit", good, "--learning-rate", "fast"], 2, "--learning-rate must be 'auto' or a positive number, got 'fast'"),
             (["fit", good, "--optimizer", "lbfgs"], 2, "--optimizer"),
             (["fit", good, "--target", "y", "--target", "y"], 2, "--target = 'y' is invalid: names the same column twice"),
-            (["solve", good, "--target", "y", "--target", "a", "--target", "y"], 2, "--target = 'y' is invalid: names the same column twice"),
+            (
+                ["solve", good, "--target", "y", "--target", "a", "--target", "y"], 2,
+                "--target = 'y' is invalid: names the same column twice"
+            ),
             (["bench", "--threads", "9999999999"], 2, "--threads must lie between 1 and 1024"),
             (["bench", "--threads", "2147483647"], 2, "--threads must lie between 1 and 1024"),
             (["bench", "--batch-sizes", ""], 2, "--batch-sizes must name at least one batch size"),
             (["fit", good, "--decay-power", "inf"], 2, "--decay-power = inf is invalid: must be a positive number"),
-            (["fit", good, "--optimizer", "adam", "--momentum", "0.9"], 2, "--momentum applies to --optimizer momentum or nesterov, not adam"),
+            (
+                ["fit", good, "--optimizer", "adam", "--momentum", "0.9"], 2,
+                "--momentum applies to --optimizer momentum or nesterov, not adam"
+            ),
             (["fit", good, "--beta2", "1"], 2, "--beta2 = 1.0 is invalid: must lie in [0, 1)"),
             (["fit", good, "--schedule", "cosine", "--warmup=-3"], 2, "--warmup = -3 is invalid: must be zero or positive"),
             (["fit", good, "--tolerance", "inf"], 2, "--tolerance = inf is invalid: must be zero or positive"),
@@ -301,7 +327,10 @@ func expectValidSVG(_ path: String) throws {
     let parser = XMLParser(data: data)
     final class Collector: NSObject, XMLParserDelegate {
         var elements: [String] = []
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             elements.append(name)
         }
     }
@@ -315,8 +344,9 @@ func expectValidSVG(_ path: String) throws {
 @Suite struct SweepToolTests {
     @Test func sweepReportsTheRaceTheNoiseScaleAndAPlot() throws {
         let folder = try scratchFolder()
-        let run = try mbgd("sweep", "--rows", "3000", "--features", "4", "--batch-sizes", "8,64,full", "--gap", "0.01",
-                           "--max-epochs", "50", "--json", "--plot", folder + "/sweep.svg")
+        let run = try mbgd(
+            "sweep", "--rows", "3000", "--features", "4", "--batch-sizes", "8,64,full", "--gap", "0.01",
+            "--max-epochs", "50", "--json", "--plot", folder + "/sweep.svg")
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json
         for key in ["config", "optimum", "noiseScale", "criticalBatchSize", "model", "results", "fastest", "conclusion"] {
@@ -338,8 +368,9 @@ func expectValidSVG(_ path: String) throws {
     }
 
     @Test func aSizeThatCannotReachTheGapSaysSoAndTheSweepSucceeds() throws {
-        let run = try mbgd("sweep", "--rows", "500", "--features", "3", "--batch-sizes", "1", "--gap", "1e-9", "--max-epochs", "1",
-                           "--learning-rate", "1e-6", "--json")
+        let run = try mbgd(
+            "sweep", "--rows", "500", "--features", "3", "--batch-sizes", "1", "--gap", "1e-9", "--max-epochs", "1",
+            "--learning-rate", "1e-6", "--json")
         #expect(run.status == 0, "\(run.stderr)")
         let result = try #require((try run.json["results"] as? [[String: Any]])?.first)
         #expect(result["reached"] as? Bool == false && result["updatesToGap"] is NSNull)
@@ -348,10 +379,13 @@ func expectValidSVG(_ path: String) throws {
     }
 
     @Test func badSweepArgumentsExitTwo() throws {
-        for (arguments, message) in [(["--gap", "0"], "--gap = 0.0 is invalid: must lie strictly between 0 and 1"), (["--gap", "1"], "--gap = 1.0 is invalid: must lie strictly between 0 and 1"),
-                                     (["--batch-sizes", ""], "--batch-sizes must name at least one batch size"),
-                                     (["--batch-sizes", "8,,16"], "--batch-sizes: '' is not a positive integer"),
-                                     (["--max-epochs", "0"], "--max-epochs = 0 is invalid: must be at least 1")] {
+        for (arguments, message) in [
+            (["--gap", "0"], "--gap = 0.0 is invalid: must lie strictly between 0 and 1"),
+            (["--gap", "1"], "--gap = 1.0 is invalid: must lie strictly between 0 and 1"),
+            (["--batch-sizes", ""], "--batch-sizes must name at least one batch size"),
+            (["--batch-sizes", "8,,16"], "--batch-sizes: '' is not a positive integer"),
+            (["--max-epochs", "0"], "--max-epochs = 0 is invalid: must be at least 1"),
+        ] {
             let run = try mbgd(arguments: ["sweep"] + arguments)
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
@@ -366,11 +400,13 @@ func expectValidSVG(_ path: String) throws {
     func longFitStopsOnASignal(signalNumber: Int32) throws {
         let folder = try scratchFolder()
         var text = "a,b,y\n"
-        for i in 0 ..< 5000 { text += "\(Double(i % 97) / 10),\(Double(i % 31) / 7),\(Double(i % 13))\n" }
+        for i in 0..<5000 { text += "\(Double(i % 97) / 10),\(Double(i % 31) / 7),\(Double(i % 13))\n" }
         let path = try write(text, to: folder + "/long.csv")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = ["fit", path, "--batch-size", "1", "--epochs", "1000000", "--learning-rate", "0.0001", "--no-early-stopping", "--json"]
+        process.arguments = [
+            "fit", path, "--batch-size", "1", "--epochs", "1000000", "--learning-rate", "0.0001", "--no-early-stopping", "--json",
+        ]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

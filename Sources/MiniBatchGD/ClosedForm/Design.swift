@@ -23,7 +23,9 @@ struct Design {
     /// Everything from one blocked pass over the data (``Moments``): X is read once.
     init(_ data: Dataset, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits) {
         let p = data.featureCount, k = data.outputCount
-        self.n = data.rows; self.p = p; self.k = k
+        self.n = data.rows
+        self.p = p
+        self.k = k
         self.fitIntercept = fitIntercept
         let moments = Moments(data)
         let featureMean = fitIntercept ? moments.featureMean : Array(repeating: 0, count: p)
@@ -31,9 +33,9 @@ struct Design {
         if !fitIntercept {
             // About zero instead of about the means: add back n·x̄x̄ᵀ and n·x̄ȳᵀ.
             let n = Double(self.n), mx = moments.featureMean, my = moments.targetMean
-            for i in 0 ..< p {
-                for j in 0 ..< p { scatter[i * p + j] += n * mx[i] * mx[j] }
-                for o in 0 ..< k { cross[i * k + o] += n * mx[i] * my[o] }
+            for i in 0..<p {
+                for j in 0..<p { scatter[i * p + j] += n * mx[i] * mx[j] }
+                for o in 0..<k { cross[i * k + o] += n * mx[i] * my[o] }
             }
         }
         self.featureMean = featureMean
@@ -41,7 +43,7 @@ struct Design {
         // A column whose spread is at rounding level of its mean is constant: leaving it at its
         // tiny norm would blow rounding noise up to a full-size column. With norm 1 it stays ≈ 0
         // and the solvers see the dependence.
-        let norm = (0 ..< p).map { j -> Double in
+        let norm = (0..<p).map { j -> Double in
             let value = scatter[j * p + j].squareRoot()
             let floor = 1e-12 * abs(featureMean[j]) * Double(data.rows).squareRoot()
             return value > floor && value > 0 ? value : 1
@@ -49,21 +51,22 @@ struct Design {
         columnNorm = norm
         // Penalty λ·Σ (dⱼθⱼ)² with θⱼ = zⱼ-coefficient / normⱼ, where dⱼ = 1 in original units
         // and dⱼ = the column's standard deviation (as ``Standardizer`` computes it) in standardized units.
-        let deviation = (0 ..< p).map { j in
-            Standardizer.scale(standardDeviation: (moments.centredGram[j * p + j] / Double(data.rows)).squareRoot(), mean: moments.featureMean[j])
+        let deviation = (0..<p).map { j in
+            Standardizer.scale(
+                standardDeviation: (moments.centredGram[j * p + j] / Double(data.rows)).squareRoot(), mean: moments.featureMean[j])
         }
-        let weight = (0 ..< p).map { j in
+        let weight = (0..<p).map { j in
             let d = penaltyUnits == .standardized ? deviation[j] : 1
             return ridge * (d / norm[j]) * (d / norm[j])
         }
         penaltyWeight = weight
         var gram = scatter
-        for i in 0 ..< p {
-            for j in 0 ..< p { gram[i * p + j] /= norm[i] * norm[j] }
+        for i in 0..<p {
+            for j in 0..<p { gram[i * p + j] /= norm[i] * norm[j] }
             gram[i * p + i] += weight[i]
         }
         self.gram = gram
-        moment = (0 ..< p * k).map { cross[$0] / norm[$0 / k] }
+        moment = (0..<p * k).map { cross[$0] / norm[$0 / k] }
     }
 
     var interceptColumns: Int { fitIntercept ? 1 : 0 }
@@ -75,17 +78,17 @@ struct Design {
         data.features.elements.withUnsafeBufferPointer { x in
             featureMean.withUnsafeBufferPointer { mean in
                 inverse.withUnsafeBufferPointer { scale in
-                    for i in 0 ..< count {
+                    for i in 0..<count {
                         let row = x.baseAddress! + (start + i) * p, out = z + i * p
-                        for j in 0 ..< p { out[j] = (row[j] - mean[j]) * scale[j] }
+                        for j in 0..<p { out[j] = (row[j] - mean[j]) * scale[j] }
                     }
                 }
             }
         }
         data.targets.elements.withUnsafeBufferPointer { y in
-            for i in 0 ..< count {
+            for i in 0..<count {
                 let row = (start + i) * k
-                for o in 0 ..< k { t[i * k + o] = y[row + o] - targetMean[o] }
+                for o in 0..<k { t[i * k + o] = y[row + o] - targetMean[o] }
             }
         }
     }
@@ -100,7 +103,7 @@ struct Design {
         a.withUnsafeMutableBufferPointer { z in
             b.withUnsafeMutableBufferPointer { t in fillBlock(data, start: 0, count: n, z: z.baseAddress!, t: t.baseAddress!) }
         }
-        if isPenalized { for j in 0 ..< p { a[(n + j) * p + j] = penaltyWeight[j].squareRoot() } }
+        if isPenalized { for j in 0..<p { a[(n + j) * p + j] = penaltyWeight[j].squareRoot() } }
         return (a, rows, b)
     }
 
@@ -108,8 +111,8 @@ struct Design {
     func originalParameters(_ zCoefficients: [Double]) -> Parameters {
         var coefficients = Matrix.zeros(p, k)
         var intercept = fitIntercept ? targetMean : Array(repeating: 0, count: k)
-        for j in 0 ..< p {
-            for o in 0 ..< k {
+        for j in 0..<p {
+            for o in 0..<k {
                 let value = zCoefficients[j * k + o] / columnNorm[j]
                 coefficients.elements[j * k + o] = value
                 if fitIntercept { intercept[o] -= featureMean[j] * value }
@@ -146,8 +149,10 @@ struct Moments {
         let ones = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
         ones.initialize(repeating: 1, count: blockRows)
         defer { for pointer in [z, t, meanX, meanY, blockX, blockY, dx, dy, g, c, ones] { pointer.deallocate() } }
-        meanX.initialize(repeating: 0, count: p); meanY.initialize(repeating: 0, count: k)
-        g.initialize(repeating: 0, count: p * p); c.initialize(repeating: 0, count: p * k)
+        meanX.initialize(repeating: 0, count: p)
+        meanY.initialize(repeating: 0, count: k)
+        g.initialize(repeating: 0, count: p * p)
+        c.initialize(repeating: 0, count: p * k)
         data.features.withUnsafePointer { x in
             data.targets.withUnsafePointer { y in
                 var seen = 0
@@ -163,28 +168,30 @@ struct Moments {
                     BLAS.ger(m: count, n: k, alpha: -1, x: ones, y: blockY, a: t, lda: k)
                     // ZᵀZ by dgemm, not dsyrk: twice the flops, yet faster with this OpenBLAS
                     // (1M×32: 51 against 65 ms, measured 2026-11-29); only the upper half is kept.
-                    BLAS.gemm(transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1, a: z, lda: p,
-                              b: z, ldb: p, beta: 1, c: g, ldc: p)
-                    BLAS.gemm(transposeA: true, transposeB: false, m: p, n: k, k: count, alpha: 1, a: z, lda: p,
-                              b: t, ldb: k, beta: 1, c: c, ldc: k)
+                    BLAS.gemm(
+                        transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1, a: z, lda: p,
+                        b: z, ldb: p, beta: 1, c: g, ldc: p)
+                    BLAS.gemm(
+                        transposeA: true, transposeB: false, m: p, n: k, k: count, alpha: 1, a: z, lda: p,
+                        b: t, ldb: k, beta: 1, c: c, ldc: k)
                     // Merge the block into the running moments.
                     let total = Double(seen + count)
                     let factor = Double(seen) * Double(count) / total, share = Double(count) / total
-                    for j in 0 ..< p { dx[j] = blockX[j] - meanX[j] }
-                    for o in 0 ..< k { dy[o] = blockY[o] - meanY[o] }
+                    for j in 0..<p { dx[j] = blockX[j] - meanX[j] }
+                    for o in 0..<k { dy[o] = blockY[o] - meanY[o] }
                     if seen > 0 {
-                        for i in 0 ..< p {
-                            for j in i ..< p { g[i * p + j] += factor * dx[i] * dx[j] }
-                            for o in 0 ..< k { c[i * k + o] += factor * dx[i] * dy[o] }
+                        for i in 0..<p {
+                            for j in i..<p { g[i * p + j] += factor * dx[i] * dx[j] }
+                            for o in 0..<k { c[i * k + o] += factor * dx[i] * dy[o] }
                         }
                     }
-                    for j in 0 ..< p { meanX[j] += share * dx[j] }
-                    for o in 0 ..< k { meanY[o] += share * dy[o] }
+                    for j in 0..<p { meanX[j] += share * dx[j] }
+                    for o in 0..<k { meanY[o] += share * dy[o] }
                     seen += count
                 }
             }
         }
-        for i in 0 ..< p { for j in 0 ..< i { g[i * p + j] = g[j * p + i] } }
+        for i in 0..<p { for j in 0..<i { g[i * p + j] = g[j * p + i] } }
         featureMean = Array(UnsafeBufferPointer(start: meanX, count: p))
         targetMean = Array(UnsafeBufferPointer(start: meanY, count: k))
         centredGram = Array(UnsafeBufferPointer(start: g, count: p * p))

@@ -44,8 +44,10 @@ public enum LeastSquares {
     ///   if LAPACK itself fails.
     /// - Complexity: O(n·p² + p³) for every method; `cholesky` reads the data in blocks, the
     ///   others copy it once.
-    public static func solve(_ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
-                             penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil) throws -> Solution {
+    public static func solve(
+        _ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
+        penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil
+    ) throws -> Solution {
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
         }
@@ -83,9 +85,10 @@ public enum LeastSquares {
         }
         let parameters = design.originalParameters(factorization.zCoefficients)
         let statistics = Statistics(data: data, design: design, parameters: parameters, factorization: factorization)
-        return Solution(parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
-                        fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
-                        singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics)
+        return Solution(
+            parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
+            fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
+            singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics)
     }
 }
 

@@ -26,23 +26,27 @@ extension LinearRegression {
     /// to ``LeastSquares`` (λ·n under the mean reduction, λ under the sum; in standardized
     /// units when standardizing).
     /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:)`` throws.
-    public mutating func fitAndCompare(_ data: Dataset, using configuration: GradientDescent,
-                                       method: LeastSquares.Method = .auto,
-                                       progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> ReferenceComparison {
+    public mutating func fitAndCompare(
+        _ data: Dataset, using configuration: GradientDescent,
+        method: LeastSquares.Method = .auto,
+        progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> ReferenceComparison {
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
         let n = Double(train.rows)
         let ridge = configuration.reduction == .mean ? configuration.l2Penalty * n : configuration.l2Penalty
-        let reference = try LeastSquares.solve(train, method: method, fitIntercept: fitIntercept, ridge: ridge,
-                                               penaltyUnits: configuration.standardize ? .standardized : .original)
+        let reference = try LeastSquares.solve(
+            train, method: method, fitIntercept: fitIntercept, ridge: ridge,
+            penaltyUnits: configuration.standardize ? .standardized : .original)
         func objective(_ parameters: Parameters) throws -> Double {
-            let cost = try Objective.cost(features: train.features, targets: train.targets, parameters: parameters,
-                                          reduction: configuration.reduction)
+            let cost = try Objective.cost(
+                features: train.features, targets: train.targets, parameters: parameters,
+                reduction: configuration.reduction)
             guard configuration.l2Penalty > 0 else { return cost }
             let scale = outcome.standardizer?.scale ?? Standardizer(fitting: train.features).scale
             var squares = 0.0
-            for j in 0 ..< parameters.featureCount {
+            for j in 0..<parameters.featureCount {
                 let d = configuration.standardize ? scale[j] : 1
-                for o in 0 ..< parameters.outputCount {
+                for o in 0..<parameters.outputCount {
                     let w = parameters.coefficients[j, o] * d
                     squares += w * w
                 }
@@ -55,8 +59,9 @@ extension LinearRegression {
             difference += (found[index] - exact[index]) * (found[index] - exact[index])
             size += exact[index] * exact[index]
         }
-        return ReferenceComparison(run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
-                                   parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
-                                   gradientDescentCost: try objective(outcome.parameters), referenceCost: try objective(reference.parameters))
+        return ReferenceComparison(
+            run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
+            parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
+            gradientDescentCost: try objective(outcome.parameters), referenceCost: try objective(reference.parameters))
     }
 }

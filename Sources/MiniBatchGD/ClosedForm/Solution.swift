@@ -74,8 +74,9 @@ extension LeastSquares.Statistics {
                     parameters.intercept.withUnsafeBufferPointer { c in
                         scratch.withUnsafeMutableBufferPointer { r in
                             rss.withUnsafeMutableBufferPointer { sums in
-                                LinearKernel.halfSquaredResiduals(rows: n, p: p, k: k, x: x, y: y, weights: w, offset: c.baseAddress!,
-                                                                  scratch: r.baseAddress!, scratchRows: blockRows, into: sums.baseAddress!)
+                                LinearKernel.halfSquaredResiduals(
+                                    rows: n, p: p, k: k, x: x, y: y, weights: w, offset: c.baseAddress!,
+                                    scratch: r.baseAddress!, scratchRows: blockRows, into: sums.baseAddress!)
                             }
                         }
                     }
@@ -84,35 +85,42 @@ extension LeastSquares.Statistics {
         }
         rss = rss.map { 2 * $0 }
         var tss = [Double](repeating: 0, count: k)
-        for i in 0 ..< n {
-            for o in 0 ..< k {
+        for i in 0..<n {
+            for o in 0..<k {
                 let d = data.targets.elements[i * k + o] - design.targetMean[o]
                 tss[o] += d * d
             }
         }
         let df = n - factorization.rank - design.interceptColumns
-        let r2 = (0 ..< k).map { o in tss[o] > 0 ? 1 - rss[o] / tss[o] : (rss[o] == 0 ? 1 : 0) }
+        let r2 = (0..<k).map { o in tss[o] > 0 ? 1 - rss[o] / tss[o] : (rss[o] == 0 ? 1 : 0) }
         degreesOfFreedom = df
         residualSumOfSquares = rss
         rSquared = r2
         guard df > 0 else {
-            adjustedRSquared = nil; residualStandardDeviation = nil
-            standardErrors = nil; interceptStandardErrors = nil; tValues = nil; interceptTValues = nil
+            adjustedRSquared = nil
+            residualStandardDeviation = nil
+            standardErrors = nil
+            interceptStandardErrors = nil
+            tValues = nil
+            interceptTValues = nil
             return
         }
         let variance = rss.map { $0 / Double(df) }
         adjustedRSquared = r2.map { 1 - (1 - $0) * Double(n - design.interceptColumns) / Double(df) }
         residualStandardDeviation = variance.map { $0.squareRoot() }
         guard let inverse = factorization.inverseGram else {
-            standardErrors = nil; interceptStandardErrors = nil; tValues = nil; interceptTValues = nil
+            standardErrors = nil
+            interceptStandardErrors = nil
+            tValues = nil
+            interceptTValues = nil
             return
         }
         // Cov(W) = σ²·(XcᵀXc)⁻¹ with (XcᵀXc)⁻¹ = S⁻¹(ZᵀZ)⁻¹S⁻¹; Var(c) = σ²·(1/n + x̄ᵀ(XcᵀXc)⁻¹x̄).
         let norm = design.columnNorm, mean = design.featureMean
         var errors = Matrix.zeros(p, k)
         var t = Matrix.zeros(p, k)
-        for j in 0 ..< p {
-            for o in 0 ..< k {
+        for j in 0..<p {
+            for o in 0..<k {
                 let se = (variance[o] * inverse[j * p + j]).squareRoot() / norm[j]
                 errors.elements[j * k + o] = se
                 t.elements[j * k + o] = Self.ratio(parameters.coefficients.elements[j * k + o], se)
@@ -122,10 +130,10 @@ extension LeastSquares.Statistics {
         tValues = t
         if design.fitIntercept {
             var quadratic = 0.0
-            for i in 0 ..< p { for j in 0 ..< p { quadratic += mean[i] / norm[i] * inverse[i * p + j] * mean[j] / norm[j] } }
+            for i in 0..<p { for j in 0..<p { quadratic += mean[i] / norm[i] * inverse[i * p + j] * mean[j] / norm[j] } }
             let interceptErrors = variance.map { ($0 * (1 / Double(n) + quadratic)).squareRoot() }
             interceptStandardErrors = interceptErrors
-            interceptTValues = (0 ..< k).map { Self.ratio(parameters.intercept[$0], interceptErrors[$0]) }
+            interceptTValues = (0..<k).map { Self.ratio(parameters.intercept[$0], interceptErrors[$0]) }
         } else {
             interceptStandardErrors = nil
             interceptTValues = nil

@@ -45,11 +45,15 @@ struct Solver {
                 return .failure(.conditionAboveLimit(method: "cholesky", conditionEstimate: condition, limit: limit.squareRoot()))
             }
             try gram.withUnsafeBufferPointer { g in
-                try moment.withUnsafeMutableBufferPointer { try LAPACK.choleskySolve(n: p, nrhs: k, factor: g.baseAddress!, lda: p, b: $0.baseAddress!, ldb: k) }
+                try moment.withUnsafeMutableBufferPointer {
+                    try LAPACK.choleskySolve(n: p, nrhs: k, factor: g.baseAddress!, lda: p, b: $0.baseAddress!, ldb: k)
+                }
             }
             let inverse = design.isPenalized ? nil : try inverseFromFactor(gram)
-            return .success(Factorization(method: .cholesky, zCoefficients: moment, rank: p, conditionNumber: condition,
-                                          singularValues: nil, inverseGram: inverse))
+            return .success(
+                Factorization(
+                    method: .cholesky, zCoefficients: moment, rank: p, conditionNumber: condition,
+                    singularValues: nil, inverseGram: inverse))
         } catch {
             return .failure(Self.linearAlgebraError(error))
         }
@@ -70,10 +74,12 @@ struct Solver {
             if reciprocal < tolerance { return rankFailure("qr", rank: p - 1, condition: condition) }
             // RᵀR = ZᵀZ, so R is the Cholesky factor of the Gram matrix.
             var r = [Double](repeating: 0, count: p * p)
-            for i in 0 ..< p { for j in i ..< p { r[i * p + j] = a[i * p + j] } }
+            for i in 0..<p { for j in i..<p { r[i * p + j] = a[i * p + j] } }
             let inverse = design.isPenalized ? nil : try inverseFromFactor(r)
-            return .success(Factorization(method: .qr, zCoefficients: Array(b[0 ..< p * k]), rank: p, conditionNumber: condition,
-                                          singularValues: nil, inverseGram: inverse))
+            return .success(
+                Factorization(
+                    method: .qr, zCoefficients: Array(b[0..<p * k]), rank: p, conditionNumber: condition,
+                    singularValues: nil, inverseGram: inverse))
         } catch {
             return .failure(Self.linearAlgebraError(error))
         }
@@ -87,8 +93,9 @@ struct Solver {
         let rank = try a.withUnsafeMutableBufferPointer { a in
             try b.withUnsafeMutableBufferPointer { b in
                 try singular.withUnsafeMutableBufferPointer { s in
-                    try LAPACK.svdLeastSquares(m: rows, n: p, nrhs: k, a: a.baseAddress!, lda: p, b: b.baseAddress!, ldb: k,
-                                               singularValues: s.baseAddress!, rcond: tolerance)
+                    try LAPACK.svdLeastSquares(
+                        m: rows, n: p, nrhs: k, a: a.baseAddress!, lda: p, b: b.baseAddress!, ldb: k,
+                        singularValues: s.baseAddress!, rcond: tolerance)
                 }
             }
         }
@@ -97,11 +104,13 @@ struct Solver {
         // A Gram matrix that is not numerically positive definite has no usable inverse: no standard errors.
         var inverse: [Double]?
         if rank == p, var g = gram,
-           (try? g.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }) != nil {
+            (try? g.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }) != nil
+        {
             inverse = try? inverseFromFactor(g)
         }
-        return Factorization(method: .svd, zCoefficients: Array(b[0 ..< p * k]), rank: rank, conditionNumber: condition,
-                             singularValues: singular, inverseGram: inverse)
+        return Factorization(
+            method: .svd, zCoefficients: Array(b[0..<p * k]), rank: rank, conditionNumber: condition,
+            singularValues: singular, inverseGram: inverse)
     }
 
     /// The LAPACK wrappers throw only ``LinearAlgebraError``; anything else is reported as one.
@@ -113,7 +122,7 @@ struct Solver {
     private func inverseFromFactor(_ factor: [Double]) throws -> [Double] {
         var inverse = factor
         try inverse.withUnsafeMutableBufferPointer { try LAPACK.choleskyInverse(n: p, a: $0.baseAddress!, lda: p) }
-        for i in 0 ..< p { for j in 0 ..< i { inverse[i * p + j] = inverse[j * p + i] } }
+        for i in 0..<p { for j in 0..<i { inverse[i * p + j] = inverse[j * p + i] } }
         return inverse
     }
 }

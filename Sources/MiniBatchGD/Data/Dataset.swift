@@ -62,19 +62,21 @@ public struct Dataset: Sendable {
     /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` for rows of different lengths,
     ///   and what the initializer from matrices throws.
     public init(features: [[Double]], targets: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
-        try self.init(features: Matrix(rows: features), targets: Matrix(column: targets), featureNames: featureNames, targetNames: [targetName])
+        try self.init(
+            features: Matrix(rows: features), targets: Matrix(column: targets), featureNames: featureNames, targetNames: [targetName])
     }
 
     /// A data set from Swift arrays with several targets: `targets` holds n rows of k values.
     /// - Throws: as ``init(features:targets:featureNames:targetName:)``.
     public init(features: [[Double]], targets: [[Double]], featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
-        try self.init(features: Matrix(rows: features), targets: Matrix(rows: targets), featureNames: featureNames, targetNames: targetNames)
+        try self.init(
+            features: Matrix(rows: features), targets: Matrix(rows: targets), featureNames: featureNames, targetNames: targetNames)
     }
 
     /// `x1, x2, …`
-    static func defaultFeatureNames(_ count: Int) -> [String] { (0 ..< count).map { "x\($0 + 1)" } }
+    static func defaultFeatureNames(_ count: Int) -> [String] { (0..<count).map { "x\($0 + 1)" } }
     /// `y` for one target, `y1, y2, …` for several.
-    static func defaultTargetNames(_ count: Int) -> [String] { count == 1 ? ["y"] : (0 ..< count).map { "y\($0 + 1)" } }
+    static func defaultTargetNames(_ count: Int) -> [String] { count == 1 ? ["y"] : (0..<count).map { "y\($0 + 1)" } }
 
     init(unchecked features: Matrix, _ targets: Matrix, _ featureNames: [String], _ targetNames: [String]) {
         self.features = features
@@ -109,7 +111,7 @@ public struct Dataset: Sendable {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
         let testCount = min(max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
-        var order = Array(0 ..< rows)
+        var order = Array(0..<rows)
         if let seed = shuffleSeed {
             var generator = RandomSource(seed: seed)
             generator.shuffle(&order)

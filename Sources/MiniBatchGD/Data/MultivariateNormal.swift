@@ -18,20 +18,23 @@ public struct MultivariateNormal: Sendable {
         let d = mean.count
         guard d >= 1 else { throw ArgumentError(argument: "mean", value: "[]", requirement: "needs at least one component") }
         guard covariance.rows == d, covariance.columns == d else {
-            throw ArgumentError(argument: "covariance", value: "\(covariance.rows)×\(covariance.columns)",
-                                            requirement: "must be \(d)×\(d) to match the mean")
+            throw ArgumentError(
+                argument: "covariance", value: "\(covariance.rows)×\(covariance.columns)",
+                requirement: "must be \(d)×\(d) to match the mean")
         }
         try Matrix(column: mean).validateFinite(argument: "mean")
         try covariance.validateFinite(argument: "covariance")
-        for i in 0 ..< d {
-            for j in i + 1 ..< d where abs(covariance[i, j] - covariance[j, i]) > 1e-12 * max(abs(covariance[i, j]), abs(covariance[j, i]), 1e-300) {
-                throw ArgumentError(argument: "covariance", value: "[\(i), \(j)] = \(covariance[i, j]) but [\(j), \(i)] = \(covariance[j, i])",
-                                                requirement: "must be symmetric")
+        for i in 0..<d {
+            for j in i + 1..<d
+            where abs(covariance[i, j] - covariance[j, i]) > 1e-12 * max(abs(covariance[i, j]), abs(covariance[j, i]), 1e-300) {
+                throw ArgumentError(
+                    argument: "covariance", value: "[\(i), \(j)] = \(covariance[i, j]) but [\(j), \(i)] = \(covariance[j, i])",
+                    requirement: "must be symmetric")
             }
         }
         var factor = covariance
         try factor.withUnsafeMutablePointer { try LAPACK.choleskyFactor(n: d, a: $0, lda: d) }
-        for i in 0 ..< d { for j in 0 ..< i { factor[i, j] = 0 } }
+        for i in 0..<d { for j in 0..<i { factor[i, j] = 0 } }
         self.mean = mean
         self.covariance = covariance
         self.factor = factor
@@ -43,14 +46,15 @@ public struct MultivariateNormal: Sendable {
         guard count >= 0 else { throw ArgumentError(argument: "count", value: "\(count)", requirement: "must be non-negative") }
         let d = mean.count
         var normals = Matrix.zeros(count, d)
-        for index in 0 ..< count * d { normals.elements[index] = generator.nextGaussian() }
-        var result = Matrix(uncheckedRows: count, columns: d, elements: Array((0 ..< count).map { _ in mean }.joined()))
+        for index in 0..<count * d { normals.elements[index] = generator.nextGaussian() }
+        var result = Matrix(uncheckedRows: count, columns: d, elements: Array((0..<count).map { _ in mean }.joined()))
         guard count > 0 else { return result }
         normals.withUnsafePointer { z in
             factor.withUnsafePointer { u in
                 result.withUnsafeMutablePointer { x in
-                    BLAS.gemm(transposeA: false, transposeB: false, m: count, n: d, k: d, alpha: 1,
-                              a: z, lda: d, b: u, ldb: d, beta: 1, c: x, ldc: d)
+                    BLAS.gemm(
+                        transposeA: false, transposeB: false, m: count, n: d, k: d, alpha: 1,
+                        a: z, lda: d, b: u, ldb: d, beta: 1, c: x, ldc: d)
                 }
             }
         }

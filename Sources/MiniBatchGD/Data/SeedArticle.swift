@@ -11,8 +11,9 @@ extension Dataset {
         let distribution = try MultivariateNormal(mean: [5.0, 6.0], covariance: Matrix([[1.0, 0.95], [0.95, 1.2]]))
         var generator = RandomSource(seed: seed)
         let samples = try distribution.sample(count: 8000, using: &generator)
-        let data = try Dataset(features: Matrix(column: samples.column(0)), target: samples.column(1),
-                               featureNames: ["x"], targetName: "y")
+        let data = try Dataset(
+            features: Matrix(column: samples.column(0)), target: samples.column(1),
+            featureNames: ["x"], targetName: "y")
         return try data.split(testFraction: 0.1)
     }
 }

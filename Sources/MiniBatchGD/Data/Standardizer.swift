@@ -14,15 +14,15 @@ public struct Standardizer: Equatable, Sendable {
         let n = Double(features.rows), p = features.columns
         var mean = [Double](repeating: 0, count: p)
         var squares = [Double](repeating: 0, count: p)
-        for i in 0 ..< features.rows { for j in 0 ..< p { mean[j] += features.elements[i * p + j] } }
-        for j in 0 ..< p { mean[j] /= n }
-        for i in 0 ..< features.rows {
-            for j in 0 ..< p {
+        for i in 0..<features.rows { for j in 0..<p { mean[j] += features.elements[i * p + j] } }
+        for j in 0..<p { mean[j] /= n }
+        for i in 0..<features.rows {
+            for j in 0..<p {
                 let d = features.elements[i * p + j] - mean[j]
                 squares[j] += d * d
             }
         }
-        let scale = (0 ..< p).map { j in Self.scale(standardDeviation: (squares[j] / n).squareRoot(), mean: mean[j]) }
+        let scale = (0..<p).map { j in Self.scale(standardDeviation: (squares[j] / n).squareRoot(), mean: mean[j]) }
         self.init(mean: mean, scale: scale)
     }
 
@@ -50,13 +50,14 @@ public struct Standardizer: Equatable, Sendable {
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` when the column count differs.
     public func transform(_ features: Matrix) throws -> Matrix {
         guard features.columns == mean.count else {
-            throw MatrixError.dimensionMismatch(operation: "Standardizer.transform", argument: "features",
-                                                expected: "\(mean.count) columns", actual: "\(features.columns)")
+            throw MatrixError.dimensionMismatch(
+                operation: "Standardizer.transform", argument: "features",
+                expected: "\(mean.count) columns", actual: "\(features.columns)")
         }
         var result = features
         let p = mean.count
-        for i in 0 ..< features.rows {
-            for j in 0 ..< p {
+        for i in 0..<features.rows {
+            for j in 0..<p {
                 let x: Double = features.elements[i * p + j]
                 result.elements[i * p + j] = (x - mean[j]) / scale[j]
             }
@@ -73,8 +74,8 @@ public struct Standardizer: Equatable, Sendable {
         var original = coefficients
         var bias = intercept
         let k = coefficients.columns
-        for j in 0 ..< coefficients.rows {
-            for o in 0 ..< k {
+        for j in 0..<coefficients.rows {
+            for o in 0..<k {
                 let value = coefficients.elements[j * k + o] / scale[j]
                 original.elements[j * k + o] = value
                 bias[o] -= mean[j] * value
@@ -88,8 +89,8 @@ public struct Standardizer: Equatable, Sendable {
         var scaled = coefficients
         var bias = intercept
         let k = coefficients.columns
-        for j in 0 ..< coefficients.rows {
-            for o in 0 ..< k {
+        for j in 0..<coefficients.rows {
+            for o in 0..<k {
                 let value = coefficients.elements[j * k + o]
                 scaled.elements[j * k + o] = value * scale[j]
                 bias[o] += mean[j] * value

@@ -13,18 +13,19 @@ extension Dataset {
             throw ArgumentError(argument: "noise", value: "\(noise)", requirement: "must be zero or positive")
         }
         var generator = RandomSource(seed: seed)
-        let weights = (0 ..< features * outputs).map { _ in generator.nextGaussian() }
+        let weights = (0..<features * outputs).map { _ in generator.nextGaussian() }
         var x = [Double](repeating: 0, count: rows * features)
         var y = [Double](repeating: 0, count: rows * outputs)
-        for i in 0 ..< rows {
-            for j in 0 ..< features { x[i * features + j] = generator.nextGaussian() }
-            for o in 0 ..< outputs {
+        for i in 0..<rows {
+            for j in 0..<features { x[i * features + j] = generator.nextGaussian() }
+            for o in 0..<outputs {
                 var value = 1 + noise * generator.nextGaussian()
-                for j in 0 ..< features { value += x[i * features + j] * weights[j * outputs + o] }
+                for j in 0..<features { value += x[i * features + j] * weights[j * outputs + o] }
                 y[i * outputs + o] = value
             }
         }
-        return try Dataset(features: Matrix(rows: rows, columns: features, elements: x),
-                           targets: Matrix(rows: rows, columns: outputs, elements: y))
+        return try Dataset(
+            features: Matrix(rows: rows, columns: features, elements: x),
+            targets: Matrix(rows: rows, columns: outputs, elements: y))
     }
 }

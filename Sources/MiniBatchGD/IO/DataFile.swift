@@ -61,8 +61,9 @@ extension Dataset {
         case .csv:
             return try CSVReader.read(path: path, targets: targets, features: features)
         case .npy:
-            return try NPYReader.dataset(path: path, targets: targets.map { try DataFileFormat.npyColumn($0, path: path) },
-                                         features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } })
+            return try NPYReader.dataset(
+                path: path, targets: targets.map { try DataFileFormat.npyColumn($0, path: path) },
+                features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } })
         }
     }
 }
@@ -81,13 +82,16 @@ extension Matrix {
         case .npy:
             let matrix = try NPYReader.read(path: path)
             if let indices = try? columns.map({ try DataFileFormat.npyColumn($0, path: path) }),
-               indices.allSatisfy({ $0 < matrix.columns }) {
+                indices.allSatisfy({ $0 < matrix.columns })
+            {
                 return try NPYReader.columns(indices, of: matrix, path: path)
             }
             guard matrix.columns == columns.count else {
-                throw FileError.malformed(path: path, reason: "the array has \(matrix.columns) columns; \(columns.count) are needed (\(columns.joined(separator: ", ")))")
+                throw FileError.malformed(
+                    path: path,
+                    reason: "the array has \(matrix.columns) columns; \(columns.count) are needed (\(columns.joined(separator: ", ")))")
             }
-            return try NPYReader.columns(Array(0 ..< matrix.columns), of: matrix, path: path)
+            return try NPYReader.columns(Array(0..<matrix.columns), of: matrix, path: path)
         }
     }
 }

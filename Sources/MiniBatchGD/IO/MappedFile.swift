@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file mapped read-only into memory for the duration of a closure, then unmapped: no copy of

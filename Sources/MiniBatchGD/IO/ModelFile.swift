@@ -58,7 +58,7 @@ public struct ModelFile: Codable, Equatable, Sendable {
         targetNames = model.targetNames
         fitIntercept = model.fitIntercept
         intercept = parameters.intercept
-        coefficients = (0 ..< parameters.outputCount).map { parameters.coefficients.column($0) }
+        coefficients = (0..<parameters.outputCount).map { parameters.coefficients.column($0) }
         standardization = model.standardizer.map { Standardization(mean: $0.mean, scale: $0.scale) }
     }
 
@@ -71,12 +71,14 @@ public struct ModelFile: Codable, Equatable, Sendable {
         let p = perTarget ? coefficients.first?.count ?? 0 : coefficients.count
         let rows = perTarget ? k : p, width = perTarget ? p : k
         guard p >= 1, k >= 1, coefficients.count == rows, coefficients.allSatisfy({ $0.count == width }) else {
-            throw ModelError.inconsistentFile(reason: perTarget
-                ? "coefficients must hold one array per target (\(k)), each with one value per feature"
-                : "coefficients must be \(p)×\(k) (one row per feature, one value per target)")
+            throw ModelError.inconsistentFile(
+                reason: perTarget
+                    ? "coefficients must hold one array per target (\(k)), each with one value per feature"
+                    : "coefficients must be \(p)×\(k) (one row per feature, one value per target)")
         }
         guard featureNames.count == p, targetNames.count == k else {
-            throw ModelError.inconsistentFile(reason: "\(featureNames.count) feature names and \(targetNames.count) target names for \(p) features and \(k) targets")
+            throw ModelError.inconsistentFile(
+                reason: "\(featureNames.count) feature names and \(targetNames.count) target names for \(p) features and \(k) targets")
         }
         if let twice = firstRepeated(featureNames) ?? firstRepeated(targetNames) {
             throw ModelError.inconsistentFile(reason: "the name '\(twice)' appears twice")
@@ -87,9 +89,10 @@ public struct ModelFile: Codable, Equatable, Sendable {
         if !fitIntercept, intercept.contains(where: { $0 != 0 }) {
             throw ModelError.inconsistentFile(reason: "fitIntercept is false but an intercept is not 0")
         }
-        let byFeature = perTarget ? (0 ..< p).map { j in (0 ..< k).map { coefficients[$0][j] } } : coefficients
+        let byFeature = perTarget ? (0..<p).map { j in (0..<k).map { coefficients[$0][j] } } : coefficients
         let parameters = try Parameters(coefficients: Matrix(byFeature), intercept: intercept)
-        return try LinearRegression(parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
+        return try LinearRegression(
+            parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
     }
 
     /// Writes the model as ``FileWriter`` writes: atomically, so a crash mid-write never leaves
@@ -116,14 +119,18 @@ public struct ModelFile: Codable, Equatable, Sendable {
             throw FileError.malformed(path: path, reason: "not an mbgd model file (invalid JSON)")
         }
         guard header.format == formatName else {
-            throw FileError.malformed(path: path, reason: header.format.map { "format is '\($0)', expected '\(formatName)'" }
-                ?? "not an mbgd model file (no 'format' key)")
+            throw FileError.malformed(
+                path: path,
+                reason: header.format.map { "format is '\($0)', expected '\(formatName)'" }
+                    ?? "not an mbgd model file (no 'format' key)")
         }
         guard let version = header.version, version >= 1 else {
             throw FileError.malformed(path: path, reason: "the model file has no valid version")
         }
         guard version <= currentVersion else {
-            throw FileError.malformed(path: path, reason: "model file version \(version) is newer than this build reads (up to \(currentVersion)): update MiniBatchGD")
+            throw FileError.malformed(
+                path: path,
+                reason: "model file version \(version) is newer than this build reads (up to \(currentVersion)): update MiniBatchGD")
         }
         let file: ModelFile
         do { file = try JSONDecoder().decode(ModelFile.self, from: data) } catch {

@@ -18,7 +18,7 @@ public enum NPYReader {
 
     private static func parse(_ data: UnsafeRawBufferPointer, path: String, memoryLimit: Int?) throws -> Matrix {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
-        guard data.count >= 10, Array(data[0 ..< 6]) == magic else {
+        guard data.count >= 10, Array(data[0..<6]) == magic else {
             throw FileError.malformed(path: path, reason: "not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
         }
         let major = data[6]
@@ -29,7 +29,7 @@ public enum NPYReader {
             headerStart = 10
         case 2, 3:
             guard data.count >= 12 else { throw FileError.truncated(path: path, expectedBytes: 12, actualBytes: data.count) }
-            headerLength = (0 ..< 4).reduce(0) { $0 | Int(data[8 + $1]) << (8 * $1) }
+            headerLength = (0..<4).reduce(0) { $0 | Int(data[8 + $1]) << (8 * $1) }
             headerStart = 12
         default:
             throw FileError.malformed(path: path, reason: "unsupported .npy format version \(major)")
@@ -37,9 +37,12 @@ public enum NPYReader {
         guard data.count >= headerStart + headerLength else {
             throw FileError.truncated(path: path, expectedBytes: headerStart + headerLength, actualBytes: data.count)
         }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: data[headerStart ..< headerStart + headerLength])
-        guard let header = major == 3 ? String(validating: headerBytes, as: UTF8.self)
-                                      : String(bytes: headerBytes, encoding: .isoLatin1) else {
+        let headerBytes = UnsafeRawBufferPointer(rebasing: data[headerStart..<headerStart + headerLength])
+        guard
+            let header = major == 3
+                ? String(validating: headerBytes, as: UTF8.self)
+                : String(bytes: headerBytes, encoding: .isoLatin1)
+        else {
             throw FileError.malformed(path: path, reason: "the header is not text")
         }
         let descriptor = try value(of: "descr", in: header, path: path).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
@@ -75,13 +78,17 @@ public enum NPYReader {
             throw FileError.truncated(path: path, expectedBytes: needed, actualBytes: data.count - offset)
         }
         guard data.count - offset == needed else {
-            throw FileError.malformed(path: path, reason: "the header's shape \(shapeText) needs \(needed) data bytes but the file has \(data.count - offset): the header does not describe the data")
+            throw FileError.malformed(
+                path: path,
+                reason:
+                    "the header's shape \(shapeText) needs \(needed) data bytes but the file has \(data.count - offset): the header does not describe the data"
+            )
         }
         try MemoryBudget.check(count * 8, path: path, limit: memoryLimit)
         var elements = [Double](repeating: 0, count: count)
         do {
             let base = data.baseAddress! + offset
-            for index in 0 ..< count {
+            for index in 0..<count {
                 let element: Double
                 if width == 8 {
                     let bits = base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
@@ -116,7 +123,7 @@ public enum NPYReader {
         let matrix = try read(path: path)
         guard matrix.rows >= 1 else { throw FileError.headerOnly(path: path) }
         let wanted = targets.isEmpty ? [matrix.columns - 1] : targets
-        let featureColumns = features ?? (0 ..< matrix.columns).filter { !wanted.contains($0) }
+        let featureColumns = features ?? (0..<matrix.columns).filter { !wanted.contains($0) }
         try checkInRange(wanted + featureColumns, columns: matrix.columns, path: path)
         guard !featureColumns.isEmpty else {
             throw FileError.malformed(path: path, reason: "every column is a target; at least one feature column is needed")
@@ -142,7 +149,7 @@ public enum NPYReader {
 
     private static func checkInRange(_ indices: [Int], columns: Int, path: String) throws {
         for index in indices where index < 0 || index >= columns {
-            throw FileError.unknownColumn(path: path, name: String(index), available: (0 ..< columns).map(String.init))
+            throw FileError.unknownColumn(path: path, name: String(index), available: (0..<columns).map(String.init))
         }
     }
 
@@ -150,7 +157,7 @@ public enum NPYReader {
     static func columns(_ indices: [Int], of matrix: Matrix, path: String) throws -> Matrix {
         var values = [Double]()
         values.reserveCapacity(matrix.rows * indices.count)
-        for i in 0 ..< matrix.rows {
+        for i in 0..<matrix.rows {
             for j in indices {
                 let value = matrix[i, j]
                 guard value.isFinite else { throw FileError.nonFinite(path: path, line: i + 1, column: j + 1, text: String(value)) }

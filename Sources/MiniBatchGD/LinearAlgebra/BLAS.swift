@@ -17,24 +17,32 @@ enum BLAS {
 
     /// y ← α·op(A)·x + β·y, with A an `m×n` row-major matrix (leading dimension `lda`).
     @inline(__always)
-    static func gemv(transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-                     x: UnsafePointer<Double>, incX: Int = 1, beta: Double, y: UnsafeMutablePointer<Double>, incY: Int = 1) {
-        cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha,
-                    a, Int32(lda), x, Int32(incX), beta, y, Int32(incY))
+    static func gemv(
+        transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        x: UnsafePointer<Double>, incX: Int = 1, beta: Double, y: UnsafeMutablePointer<Double>, incY: Int = 1
+    ) {
+        cblas_dgemv(
+            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha,
+            a, Int32(lda), x, Int32(incX), beta, y, Int32(incY))
     }
 
     /// C ← α·op(A)·op(B) + β·C, all row-major; C is `m×n`, the inner dimension is `k`.
     @inline(__always)
-    static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-                     a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-                     beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// A ← α·x·yᵀ + A, with A `m×n` row-major.
-    static func ger(m: Int, n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                    a: UnsafeMutablePointer<Double>, lda: Int) {
+    static func ger(
+        m: Int, n: Int, alpha: Double, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        a: UnsafeMutablePointer<Double>, lda: Int
+    ) {
         cblas_dger(CblasRowMajor, Int32(m), Int32(n), alpha, x, 1, y, 1, a, Int32(lda))
     }
 

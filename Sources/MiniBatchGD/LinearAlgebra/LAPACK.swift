@@ -33,8 +33,10 @@ enum LAPACK {
     }
 
     /// Solves A·X = B in place of `b` (`n×nrhs`) given the Cholesky factor of A.
-    static func choleskySolve(n: Int, nrhs: Int, factor: UnsafePointer<Double>, lda: Int,
-                              b: UnsafeMutablePointer<Double>, ldb: Int) throws {
+    static func choleskySolve(
+        n: Int, nrhs: Int, factor: UnsafePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) throws {
         try check(LAPACKE_dpotrs(rowMajor, char("U"), Int32(n), Int32(nrhs), factor, Int32(lda), b, Int32(ldb)), "dpotrs")
     }
 
@@ -48,8 +50,10 @@ enum LAPACK {
     /// Least squares by Householder QR (`dgels`): on return the first `n` rows of `b` hold the
     /// solution and the upper triangle of `a` holds R.
     /// - Returns: `false` when R has an exactly zero diagonal element (`info > 0`).
-    static func qrLeastSquares(m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
-                               b: UnsafeMutablePointer<Double>, ldb: Int) throws -> Bool {
+    static func qrLeastSquares(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) throws -> Bool {
         let info = LAPACKE_dgels(rowMajor, char("N"), Int32(m), Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb))
         try check(info, "dgels")
         return info == 0
@@ -65,12 +69,15 @@ enum LAPACK {
     /// Minimum-norm least squares by SVD (`dgelsd`); singular values below
     /// `rcond × s₁` count as zero. `b` must have `max(m, n)` rows.
     /// - Returns: the numerical rank; `singularValues` receives min(m, n) values.
-    static func svdLeastSquares(m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
-                                b: UnsafeMutablePointer<Double>, ldb: Int,
-                                singularValues: UnsafeMutablePointer<Double>, rcond: Double) throws -> Int {
+    static func svdLeastSquares(
+        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+        b: UnsafeMutablePointer<Double>, ldb: Int,
+        singularValues: UnsafeMutablePointer<Double>, rcond: Double
+    ) throws -> Int {
         var rank: Int32 = 0
-        let info = LAPACKE_dgelsd(rowMajor, Int32(m), Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb),
-                                  singularValues, rcond, &rank)
+        let info = LAPACKE_dgelsd(
+            rowMajor, Int32(m), Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb),
+            singularValues, rcond, &rank)
         try check(info, "dgelsd")
         if info > 0 { throw LinearAlgebraError.noConvergence(routine: "dgelsd", info: Int(info)) }
         return Int(rank)

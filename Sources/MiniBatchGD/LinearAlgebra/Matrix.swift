@@ -78,27 +78,27 @@ public struct Matrix: Equatable, Sendable {
 
     /// A copy of row `index`.
     public func row(_ index: Int) -> [Double] {
-        Array(elements[index * columns ..< (index + 1) * columns])
+        Array(elements[index * columns..<(index + 1) * columns])
     }
 
     /// A copy of column `index`.
     /// - Complexity: O(rows).
     public func column(_ index: Int) -> [Double] {
-        (0 ..< rows).map { elements[$0 * columns + index] }
+        (0..<rows).map { elements[$0 * columns + index] }
     }
 
     /// The transpose.
     /// - Complexity: O(rows × columns).
     public var transposed: Matrix {
         var result = Matrix.zeros(columns, rows)
-        for i in 0 ..< rows {
-            for j in 0 ..< columns { result.elements[j * rows + i] = elements[i * columns + j] }
+        for i in 0..<rows {
+            for j in 0..<columns { result.elements[j * rows + i] = elements[i * columns + j] }
         }
         return result
     }
 
     /// The whole matrix as a view.
-    public var view: MatrixView { MatrixView(unchecked: self, rows: 0 ..< rows) }
+    public var view: MatrixView { MatrixView(unchecked: self, rows: 0..<rows) }
 
     /// A view of the rows in `range`, sharing this matrix's storage (no copy).
     /// - Throws: ``MatrixError/rowRangeOutOfBounds(lower:upper:rows:)``.
@@ -119,7 +119,7 @@ public struct Matrix: Equatable, Sendable {
             guard index >= 0, index < rows else {
                 throw MatrixError.rowRangeOutOfBounds(lower: index, upper: index + 1, rows: rows)
             }
-            result.append(contentsOf: elements[index * columns ..< (index + 1) * columns])
+            result.append(contentsOf: elements[index * columns..<(index + 1) * columns])
         }
         return Matrix(uncheckedRows: indices.count, columns: columns, elements: result)
     }
@@ -144,8 +144,8 @@ extension Matrix: CustomStringConvertible {
     /// The first rows and columns, for printing.
     public var description: String {
         var lines: [String] = []
-        for i in 0 ..< Swift.min(rows, 12) {
-            let values = (0 ..< Swift.min(columns, 8)).map { String(elements[i * columns + $0]) }
+        for i in 0..<Swift.min(rows, 12) {
+            let values = (0..<Swift.min(columns, 8)).map { String(elements[i * columns + $0]) }
             lines.append("[" + values.joined(separator: ", ") + (columns > 8 ? ", …" : "") + "]")
         }
         if rows > 12 { lines.append("… (\(rows) rows)") }

@@ -27,8 +27,9 @@ public struct MatrixView: Sendable {
     /// A new matrix holding these rows.
     public func copy() -> Matrix {
         let start = rowRange.lowerBound * columns
-        return Matrix(uncheckedRows: rows, columns: columns,
-                      elements: Array(base.elements[start ..< start + rows * columns]))
+        return Matrix(
+            uncheckedRows: rows, columns: columns,
+            elements: Array(base.elements[start..<start + rows * columns]))
     }
 
     /// Throws ``MatrixError/nonFinite(argument:row:column:value:)`` at the first NaN or
@@ -37,9 +38,10 @@ public struct MatrixView: Sendable {
         let columns = columns
         guard rows > 0, columns > 0 else { return }
         try withUnsafePointer { pointer in
-            for index in 0 ..< rows * columns where !pointer[index].isFinite {
-                throw MatrixError.nonFinite(argument: argument, row: index / columns,
-                                            column: index % columns, value: pointer[index])
+            for index in 0..<rows * columns where !pointer[index].isFinite {
+                throw MatrixError.nonFinite(
+                    argument: argument, row: index / columns,
+                    column: index % columns, value: pointer[index])
             }
         }
     }

@@ -9,21 +9,24 @@
 enum LinearKernel {
     /// R ← X·W + 1·cᵀ − Y (the residual of the hypothesis), or X·W + 1·cᵀ when `y` is nil.
     @inline(__always)
-    static func residual(rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>?,
-                         weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
-                         into r: UnsafeMutablePointer<Double>) {
+    static func residual(
+        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>?,
+        weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
+        into r: UnsafeMutablePointer<Double>
+    ) {
         // Seed R with c − y so one BLAS call with β = 1 finishes the job.
         if k == 1 {
             let c = offset[0]
-            if let y { for i in 0 ..< rows { r[i] = c - y[i] } } else { r.update(repeating: c, count: rows) }
+            if let y { for i in 0..<rows { r[i] = c - y[i] } } else { r.update(repeating: c, count: rows) }
             BLAS.gemv(transpose: false, m: rows, n: p, alpha: 1, a: x, lda: p, x: weights, beta: 1, y: r)
         } else {
-            for i in 0 ..< rows {
+            for i in 0..<rows {
                 let row = i * k
-                if let y { for o in 0 ..< k { r[row + o] = offset[o] - y[row + o] } } else { for o in 0 ..< k { r[row + o] = offset[o] } }
+                if let y { for o in 0..<k { r[row + o] = offset[o] - y[row + o] } } else { for o in 0..<k { r[row + o] = offset[o] } }
             }
-            BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: k, k: p, alpha: 1,
-                      a: x, lda: p, b: weights, ldb: k, beta: 1, c: r, ldc: k)
+            BLAS.gemm(
+                transposeA: false, transposeB: false, m: rows, n: k, k: p, alpha: 1,
+                a: x, lda: p, b: weights, ldb: k, beta: 1, c: r, ldc: k)
         }
     }
 
@@ -35,31 +38,36 @@ enum LinearKernel {
 
     /// G ← β·G + α·XᵀR and g_c ← β·g_c + α·1ᵀR (the gradient of ½‖R‖² with respect to W and c).
     @inline(__always)
-    static func gradient(rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, residual r: UnsafePointer<Double>,
-                         alpha: Double, beta: Double,
-                         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>) {
+    static func gradient(
+        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, residual r: UnsafePointer<Double>,
+        alpha: Double, beta: Double,
+        weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
+    ) {
         if k == 1 {
             BLAS.gemv(transpose: true, m: rows, n: p, alpha: alpha, a: x, lda: p, x: r, beta: beta, y: g)
             var sum = 0.0
-            for i in 0 ..< rows { sum += r[i] }
+            for i in 0..<rows { sum += r[i] }
             gc[0] = beta * gc[0] + alpha * sum
         } else {
-            BLAS.gemm(transposeA: true, transposeB: false, m: p, n: k, k: rows, alpha: alpha,
-                      a: x, lda: p, b: r, ldb: k, beta: beta, c: g, ldc: k)
-            for o in 0 ..< k { gc[o] *= beta }
-            for i in 0 ..< rows {
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: p, n: k, k: rows, alpha: alpha,
+                a: x, lda: p, b: r, ldb: k, beta: beta, c: g, ldc: k)
+            for o in 0..<k { gc[o] *= beta }
+            for i in 0..<rows {
                 let row = i * k
-                for o in 0 ..< k { gc[o] += alpha * r[row + o] }
+                for o in 0..<k { gc[o] += alpha * r[row + o] }
             }
         }
     }
 
     /// ½‖X·W + 1·cᵀ − Y‖² per output over all rows, computed in blocks of `scratchRows` rows
     /// through `scratch` (at least `scratchRows × k` elements), added into `sums` (k entries).
-    static func halfSquaredResiduals(rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                                     weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
-                                     scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
-                                     into sums: UnsafeMutablePointer<Double>) {
+    static func halfSquaredResiduals(
+        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
+        scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
+        into sums: UnsafeMutablePointer<Double>
+    ) {
         var start = 0
         while start < rows {
             let count = min(scratchRows, rows - start)
@@ -67,7 +75,7 @@ enum LinearKernel {
             if k == 1 {
                 sums[0] += halfSquaredNorm(count, scratch)
             } else {
-                for o in 0 ..< k { sums[o] += 0.5 * BLAS.dot(count, scratch + o, k, scratch + o, k) }
+                for o in 0..<k { sums[o] += 0.5 * BLAS.dot(count, scratch + o, k, scratch + o, k) }
             }
             start += count
         }
@@ -77,29 +85,34 @@ enum LinearKernel {
     /// g_c ← α·Σ r (added to g and g_c instead when `accumulate`), returning ½Σr². For few features this beats two BLAS-2 calls, whose fixed
     /// cost per call dominates a small batch; ``Kernel/automatic`` chooses it there.
     @inline(__always)
-    static func fusedSingleOutput(rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                                  weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
-                                  weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>) -> Double {
+    static func fusedSingleOutput(
+        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
+        weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
+    ) -> Double {
         let keep = accumulate ? 1.0 : 0.0
         var squares = 0.0, sum = 0.0
         if p == 1 {
             let w0 = w[0]
             var g0 = 0.0
-            for i in 0 ..< rows {
+            for i in 0..<rows {
                 let r = offset + x[i] * w0 - y[i]
-                squares += r * r; sum += r; g0 += r * x[i]
+                squares += r * r
+                sum += r
+                g0 += r * x[i]
             }
             g[0] = keep * g[0] + alpha * g0
         } else {
             if !accumulate { g.update(repeating: 0, count: p) }
-            for i in 0 ..< rows {
+            for i in 0..<rows {
                 let row = x + i * p
                 var h = offset
-                for j in 0 ..< p { h += row[j] * w[j] }
+                for j in 0..<p { h += row[j] * w[j] }
                 let r = h - y[i]
-                squares += r * r; sum += r
+                squares += r * r
+                sum += r
                 let scaled = alpha * r
-                for j in 0 ..< p { g[j] += scaled * row[j] }
+                for j in 0..<p { g[j] += scaled * row[j] }
             }
         }
         gc[0] = keep * gc[0] + alpha * sum
@@ -110,30 +123,37 @@ enum LinearKernel {
     /// for wider rows, four lanes at a time: each row is read once, its dot product and its
     /// gradient contribution computed while it is in registers, the gradient kept in L1.
     @inline(__always)
-    static func fusedSingleOutputSIMD(rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                                      weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
-                                      weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>) -> Double {
+    static func fusedSingleOutputSIMD(
+        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
+        weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
+    ) -> Double {
         typealias Lanes = SIMD4<Double>
         let chunks = p / 4, tail = chunks * 4
         if !accumulate { g.update(repeating: 0, count: p) }
         let weights = UnsafeRawPointer(w), gradient = UnsafeMutableRawPointer(g)
         var squares = 0.0, sum = 0.0
-        for i in 0 ..< rows {
+        for i in 0..<rows {
             let row = x + i * p, raw = UnsafeRawPointer(row)
             var dot = Lanes()
-            for c in 0 ..< chunks {
-                dot += raw.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self) * weights.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
+            for c in 0..<chunks {
+                dot +=
+                    raw.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
+                    * weights.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
             }
             var h = offset + dot.sum()
-            for j in tail ..< p { h += row[j] * w[j] }
+            for j in tail..<p { h += row[j] * w[j] }
             let r = h - y[i]
-            squares += r * r; sum += r
+            squares += r * r
+            sum += r
             let scaled = alpha * r, lanes = Lanes(repeating: scaled)
-            for c in 0 ..< chunks {
-                let updated = gradient.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self) + lanes * raw.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
+            for c in 0..<chunks {
+                let updated =
+                    gradient.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self) + lanes
+                    * raw.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
                 gradient.storeBytes(of: updated, toByteOffset: 32 * c, as: Lanes.self)
             }
-            for j in tail ..< p { g[j] += scaled * row[j] }
+            for j in tail..<p { g[j] += scaled * row[j] }
         }
         gc[0] = (accumulate ? gc[0] : 0) + alpha * sum
         return 0.5 * squares

@@ -58,19 +58,24 @@ public struct LinearRegression: Sendable {
     /// - Complexity: O(epochs · n · p · k); scratch memory O(batch · (p + k) + p·k), plus the
     ///   row permutation when shuffling. X is never copied (unless a validation part is held out).
     @discardableResult
-    public mutating func fit(_ data: Dataset, using configuration: GradientDescent,
-                             progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> TrainingRun {
+    public mutating func fit(
+        _ data: Dataset, using configuration: GradientDescent,
+        progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> TrainingRun {
         try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
 
-    mutating func fitReturningTrainingRows(_ data: Dataset, using configuration: GradientDescent,
-                                           progress: (@Sendable (EpochReport) -> Void)? = nil) throws -> (outcome: Trainer.Outcome, train: Dataset) {
+    mutating func fitReturningTrainingRows(
+        _ data: Dataset, using configuration: GradientDescent,
+        progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> (outcome: Trainer.Outcome, train: Dataset) {
         var start: Parameters?
         if configuration.warmStart {
             guard let current = parameters else { throw ModelError.notFitted }
             guard current.featureCount == data.featureCount, current.outputCount == data.outputCount else {
-                throw TrainingError.warmStartMismatch(expectedFeatures: data.featureCount, expectedOutputs: data.outputCount,
-                                                      features: current.featureCount, outputs: current.outputCount)
+                throw TrainingError.warmStartMismatch(
+                    expectedFeatures: data.featureCount, expectedOutputs: data.outputCount,
+                    features: current.featureCount, outputs: current.outputCount)
             }
             start = current
         }

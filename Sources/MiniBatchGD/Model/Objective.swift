@@ -30,8 +30,10 @@ public enum Objective {
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for shapes
     ///   that do not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
     /// - Complexity: O(n·p·k); allocates one n×k residual.
-    public static func cost(features: MatrixView, targets: MatrixView, parameters: Parameters,
-                            reduction: Reduction = .mean) throws -> Double {
+    public static func cost(
+        features: MatrixView, targets: MatrixView, parameters: Parameters,
+        reduction: Reduction = .mean
+    ) throws -> Double {
         let n = features.rows, k = parameters.outputCount
         try checkFeatures("cost", features, parameters)
         try checkShape("cost", "targets", targets.base, rows: n, columns: k, actualRows: targets.rows)
@@ -45,12 +47,15 @@ public enum Objective {
     /// coefficients and intercepts (the intercept gradient is computed even for a model that
     /// has none; ignore it there).
     /// - Complexity: O(n·p·k); two BLAS calls.
-    public static func gradient(features: MatrixView, targets: MatrixView, parameters: Parameters,
-                                reduction: Reduction = .mean) throws -> Parameters {
+    public static func gradient(
+        features: MatrixView, targets: MatrixView, parameters: Parameters,
+        reduction: Reduction = .mean
+    ) throws -> Parameters {
         var residual = Matrix.zeros(features.rows, parameters.outputCount)
         var gradient = Parameters.zeros(features: parameters.featureCount, outputs: parameters.outputCount)
-        _ = try self.gradient(features: features, targets: targets, parameters: parameters, reduction: reduction,
-                              into: &gradient, residual: &residual)
+        _ = try self.gradient(
+            features: features, targets: targets, parameters: parameters, reduction: reduction,
+            into: &gradient, residual: &residual)
         return gradient
     }
 
@@ -59,16 +64,19 @@ public enum Objective {
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for any
     ///   shape that does not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
     @discardableResult
-    public static func gradient(features: MatrixView, targets: MatrixView, parameters: Parameters, reduction: Reduction,
-                                into gradient: inout Parameters, residual: inout Matrix) throws -> Double {
+    public static func gradient(
+        features: MatrixView, targets: MatrixView, parameters: Parameters, reduction: Reduction,
+        into gradient: inout Parameters, residual: inout Matrix
+    ) throws -> Double {
         let n = features.rows, p = parameters.featureCount, k = parameters.outputCount
         try checkFeatures("gradient", features, parameters)
         try checkShape("gradient", "targets", targets.base, rows: n, columns: k, actualRows: targets.rows)
         try checkShape("gradient", "residual", residual, rows: n, columns: k)
         try checkShape("gradient", "gradient.coefficients", gradient.coefficients, rows: p, columns: k)
         guard gradient.intercept.count == k else {
-            throw MatrixError.dimensionMismatch(operation: "gradient", argument: "gradient.intercept",
-                                                expected: "\(k) values", actual: "\(gradient.intercept.count)")
+            throw MatrixError.dimensionMismatch(
+                operation: "gradient", argument: "gradient.intercept",
+                expected: "\(k) values", actual: "\(gradient.intercept.count)")
         }
         guard n > 0 else { throw DataError.tooFewRows(argument: "features", rows: 0, minimum: 1) }
         run(features, targets, parameters, &residual)
@@ -77,8 +85,9 @@ public enum Objective {
             features.withUnsafePointer { x in
                 gradient.coefficients.withUnsafeMutablePointer { g in
                     gradient.intercept.withUnsafeMutableBufferPointer { gc in
-                        LinearKernel.gradient(rows: n, p: p, k: k, x: x, residual: r, alpha: scale, beta: 0,
-                                              weightGradient: g, offsetGradient: gc.baseAddress!)
+                        LinearKernel.gradient(
+                            rows: n, p: p, k: k, x: x, residual: r, alpha: scale, beta: 0,
+                            weightGradient: g, offsetGradient: gc.baseAddress!)
                     }
                 }
             }
@@ -108,22 +117,27 @@ public enum Objective {
     private static func checkFeatures(_ operation: String, _ features: MatrixView, _ parameters: Parameters) throws {
         try BLAS.checkDimensions(operation, features.rows, features.columns, parameters.outputCount)
         guard parameters.featureCount >= 1, parameters.outputCount >= 1 else {
-            throw MatrixError.dimensionMismatch(operation: operation, argument: "parameters.coefficients", expected: "at least 1×1",
-                                                actual: "\(parameters.featureCount)×\(parameters.outputCount)")
+            throw MatrixError.dimensionMismatch(
+                operation: operation, argument: "parameters.coefficients", expected: "at least 1×1",
+                actual: "\(parameters.featureCount)×\(parameters.outputCount)")
         }
         guard features.columns == parameters.featureCount else {
-            throw MatrixError.dimensionMismatch(operation: operation, argument: "features",
-                                                expected: "\(parameters.featureCount) columns (one per coefficient row)",
-                                                actual: "\(features.columns)")
+            throw MatrixError.dimensionMismatch(
+                operation: operation, argument: "features",
+                expected: "\(parameters.featureCount) columns (one per coefficient row)",
+                actual: "\(features.columns)")
         }
     }
 
-    private static func checkShape(_ operation: String, _ argument: String, _ matrix: Matrix, rows: Int, columns: Int,
-                                   actualRows: Int? = nil) throws {
+    private static func checkShape(
+        _ operation: String, _ argument: String, _ matrix: Matrix, rows: Int, columns: Int,
+        actualRows: Int? = nil
+    ) throws {
         let actualRows = actualRows ?? matrix.rows
         guard actualRows == rows, matrix.columns == columns else {
-            throw MatrixError.dimensionMismatch(operation: operation, argument: argument, expected: "\(rows)×\(columns)",
-                                                actual: "\(actualRows)×\(matrix.columns)")
+            throw MatrixError.dimensionMismatch(
+                operation: operation, argument: argument, expected: "\(rows)×\(columns)",
+                actual: "\(actualRows)×\(matrix.columns)")
         }
     }
 }
@@ -140,7 +154,9 @@ extension Objective {
     }
 
     /// ``gradient(features:targets:parameters:reduction:)`` over whole matrices.
-    public static func gradient(features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean) throws -> Parameters {
+    public static func gradient(features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean) throws
+        -> Parameters
+    {
         try gradient(features: features.view, targets: targets.view, parameters: parameters, reduction: reduction)
     }
 }

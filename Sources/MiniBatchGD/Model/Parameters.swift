@@ -12,8 +12,9 @@ public struct Parameters: Equatable, Sendable {
     ///   `intercept.count` differs from the number of coefficient columns.
     public init(coefficients: Matrix, intercept: [Double]) throws {
         guard intercept.count == coefficients.columns else {
-            throw MatrixError.dimensionMismatch(operation: "Parameters", argument: "intercept",
-                                                expected: "\(coefficients.columns) values", actual: "\(intercept.count)")
+            throw MatrixError.dimensionMismatch(
+                operation: "Parameters", argument: "intercept",
+                expected: "\(coefficients.columns) values", actual: "\(intercept.count)")
         }
         self.coefficients = coefficients
         self.intercept = intercept

@@ -41,21 +41,28 @@ final class BatchGradient {
     ///   - standardizer: the map to descent coordinates, or nil to descend in original units.
     ///   - batchRows: the largest run of rows one batch hands in.
     ///   - evaluationLimit: the row count of whole-data evaluations (sizes the residual scratch).
-    init(features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
-         batchRows: Int, evaluationLimit: Int) {
-        self.p = p; self.k = k
+    init(
+        features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
+        batchRows: Int, evaluationLimit: Int
+    ) {
+        self.p = p
+        self.k = k
         parameterCount = p * k + k
         self.fitIntercept = fitIntercept
         fused = kernel.usesFused(features: p, outputs: k, batchRows: batchRows)
         blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
         evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(evaluationLimit, 4096))
         standardizes = standardizer != nil
-        let owners = [Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
-                      Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
-                      Buffer(repeating: 0, count: parameterCount)]
+        let owners = [
+            Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
+            Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
+            Buffer(repeating: 0, count: parameterCount),
+        ]
         self.owners = owners
-        residual = owners[0].base; costPerOutput = owners[1].base
-        mean = owners[2].base; inverseScale = owners[3].base
+        residual = owners[0].base
+        costPerOutput = owners[1].base
+        mean = owners[2].base
+        inverseScale = owners[3].base
         rawParameters = owners[4].base
         weights = UnsafePointer(rawParameters)
         offset = UnsafePointer(rawParameters + p * k)
@@ -70,10 +77,10 @@ final class BatchGradient {
             return
         }
         let raw = rawParameters, c = raw + p * k
-        for o in 0 ..< k { c[o] = parameters[p * k + o] }
-        for j in 0 ..< p {
+        for o in 0..<k { c[o] = parameters[p * k + o] }
+        for j in 0..<p {
             let inverse = inverseScale[j], m = mean[j]
-            for o in 0 ..< k {
+            for o in 0..<k {
                 let value = parameters[j * k + o] * inverse
                 raw[j * k + o] = value
                 c[o] -= m * value
@@ -88,16 +95,20 @@ final class BatchGradient {
     /// The BLAS path works in blocks of ``blockRows`` rows so each block is still in cache when
     /// its gradient reads it back: X is read from memory once.
     @inline(__always)
-    func addRows(x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
-                 into gradient: UnsafeMutablePointer<Double>, accumulate: Bool) -> Double {
+    func addRows(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
+        into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
+    ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
         if fused {
             if p >= 8 {
-                return LinearKernel.fusedSingleOutputSIMD(rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
-                                                          accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
+                return LinearKernel.fusedSingleOutputSIMD(
+                    rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
+                    accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
             }
-            return LinearKernel.fusedSingleOutput(rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
-                                                  accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
+            return LinearKernel.fusedSingleOutput(
+                rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
+                accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
         }
         return addRowsByBLAS(x: x, y: y, count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
     }
@@ -105,8 +116,10 @@ final class BatchGradient {
     /// ``addRows(x:y:count:alpha:into:accumulate:)`` by two BLAS-2 calls per cache-sized block:
     /// kept out of line so the fused path stays small enough to inline into the batch loop.
     @inline(never)
-    private func addRowsByBLAS(x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
-                               into gradient: UnsafeMutablePointer<Double>, accumulate: Bool) -> Double {
+    private func addRowsByBLAS(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
+        into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
+    ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
         var halfSquares = 0.0
         var start = 0
@@ -115,8 +128,9 @@ final class BatchGradient {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
             LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: r)
             halfSquares += LinearKernel.halfSquaredNorm(count * k, r)
-            LinearKernel.gradient(rows: count, p: p, k: k, x: x + start * p, residual: r, alpha: alpha,
-                                  beta: start == 0 && !accumulate ? 0 : 1, weightGradient: weightGradient, offsetGradient: offsetGradient)
+            LinearKernel.gradient(
+                rows: count, p: p, k: k, x: x + start * p, residual: r, alpha: alpha,
+                beta: start == 0 && !accumulate ? 0 : 1, weightGradient: weightGradient, offsetGradient: offsetGradient)
             start += count
         }
         return halfSquares
@@ -128,9 +142,9 @@ final class BatchGradient {
     func finish(_ gradient: UnsafeMutablePointer<Double>) {
         let offsetGradient = gradient + p * k
         if standardizes {
-            for j in 0 ..< p {
+            for j in 0..<p {
                 let inverse = inverseScale[j], m = mean[j]
-                for o in 0 ..< k { gradient[j * k + o] = (gradient[j * k + o] - m * offsetGradient[o]) * inverse }
+                for o in 0..<k { gradient[j * k + o] = (gradient[j * k + o] - m * offsetGradient[o]) * inverse }
             }
         }
         if !fitIntercept { offsetGradient.update(repeating: 0, count: k) }
@@ -140,16 +154,19 @@ final class BatchGradient {
     /// per block through the residual scratch).
     func halfSquaredResiduals(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int) -> Double {
         costPerOutput.update(repeating: 0, count: k)
-        LinearKernel.halfSquaredResiduals(rows: rows, p: p, k: k, x: x, y: y, weights: weights, offset: offset,
-                                          scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
+        LinearKernel.halfSquaredResiduals(
+            rows: rows, p: p, k: k, x: x, y: y, weights: weights, offset: offset,
+            scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
         var total = 0.0
-        for o in 0 ..< k { total += costPerOutput[o] }
+        for o in 0..<k { total += costPerOutput[o] }
         return total
     }
 
     /// ½‖r‖² and the finished gradient (scaled by `alpha`) over all `rows` rows, in blocks.
-    func halfSquaresAndGradient(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int, alpha: Double,
-                                into gradient: UnsafeMutablePointer<Double>) -> Double {
+    func halfSquaresAndGradient(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int, alpha: Double,
+        into gradient: UnsafeMutablePointer<Double>
+    ) -> Double {
         var halfSquares = 0.0, start = 0
         gradient.update(repeating: 0, count: parameterCount)
         while start < rows {

@@ -19,7 +19,9 @@ final class BatchOrder {
     private var cursor: BlockCursor
 
     init(rows: Int, features p: Int, outputs k: Int, batches: Batches, shuffle: Shuffle) {
-        self.rows = rows; self.p = p; self.k = k
+        self.rows = rows
+        self.p = p
+        self.k = k
         self.batches = batches
         let shuffles = shuffle.seed != nil && batches.count > 1
         generator = shuffles ? shuffle.seed.map { RandomSource(seed: $0) } : nil
@@ -30,20 +32,29 @@ final class BatchOrder {
         cursor = BlockCursor(rows: rows, blockRows: blockRows ?? Swift.max(rows, 1))
         if shufflesBlocks {
             let blocks = Buffer<Int>(repeating: 0, count: cursor.blocks)
-            for i in 0 ..< cursor.blocks { blocks.base[i] = i }
+            for i in 0..<cursor.blocks { blocks.base[i] = i }
             blockOrder = blocks.base
             blockCount = cursor.blocks
             owners = [blocks]
-            order = nil; gatheredX = nil; gatheredY = nil
+            order = nil
+            gatheredX = nil
+            gatheredY = nil
         } else if shuffles {
             let permutation = Buffer<Int>(repeating: 0, count: rows)
-            for i in 0 ..< rows { permutation.base[i] = i }
+            for i in 0..<rows { permutation.base[i] = i }
             let x = Buffer<Double>(repeating: 0, count: batches.size * p), y = Buffer<Double>(repeating: 0, count: batches.size * k)
-            order = permutation.base; gatheredX = x.base; gatheredY = y.base
+            order = permutation.base
+            gatheredX = x.base
+            gatheredY = y.base
             owners = [permutation, x, y]
-            blockOrder = nil; blockCount = 0
+            blockOrder = nil
+            blockCount = 0
         } else {
-            order = nil; gatheredX = nil; gatheredY = nil; blockOrder = nil; blockCount = 0
+            order = nil
+            gatheredX = nil
+            gatheredY = nil
+            blockOrder = nil
+            blockCount = 0
             owners = []
         }
     }
@@ -60,7 +71,9 @@ final class BatchOrder {
     /// The rows of batch `range` as one contiguous run: in place, or gathered by this epoch's
     /// permutation. Not for block shuffling (see ``nextRun(remaining:)``).
     @inline(__always)
-    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> (x: UnsafePointer<Double>, y: UnsafePointer<Double>) {
+    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> (
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>
+    ) {
         guard let order, let gatheredX, let gatheredY else { return (x + range.lowerBound * p, y + range.lowerBound * k) }
         // Narrow rows are copied element by element: a memmove call per row would cost more than the row.
         if p <= 16 && k == 1 {
@@ -68,7 +81,7 @@ final class BatchOrder {
             for position in range {
                 let row = order[position]
                 let source = x + row * p, target = gatheredX + slot * p
-                for j in 0 ..< p { target[j] = source[j] }
+                for j in 0..<p { target[j] = source[j] }
                 gatheredY[slot] = y[row]
                 slot += 1
             }

@@ -45,7 +45,7 @@ struct Batches: RandomAccessCollection {
 
     subscript(index: Int) -> Range<Int> {
         let start = index * size
-        return start ..< Swift.min(start + size, rowCount)
+        return start..<Swift.min(start + size, rowCount)
     }
 }
 

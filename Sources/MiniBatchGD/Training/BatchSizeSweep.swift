@@ -27,8 +27,10 @@ public enum BatchSizeSweep {
     ///   - configuration: everything but the batch size (which each run replaces).
     ///   - fitIntercept: whether the model fits an intercept.
     /// - Throws: what ``LinearRegression/fit(_:using:progress:)`` throws, e.g. divergence for a rate that is too large.
-    public static func run(_ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent,
-                           fitIntercept: Bool = true) throws -> [Result] {
+    public static func run(
+        _ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent,
+        fitIntercept: Bool = true
+    ) throws -> [Result] {
         try batchSizes.map { size in
             final class Seconds: @unchecked Sendable { var values: [Double] = [] }
             let seconds = Seconds()
@@ -37,8 +39,10 @@ public enum BatchSizeSweep {
             var model = LinearRegression(fitIntercept: fitIntercept)
             let run = try model.fit(data, using: config) { seconds.values.append($0.trainingSeconds) }
             let median = seconds.values.sorted()[seconds.values.count / 2]
-            return Result(batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate, samplesPerSecond: Double(run.trainingRows) / median,
-                          secondsPerEpoch: median, finalCost: run.history.epochCosts.last!, epochs: run.history.epochsRun)
+            return Result(
+                batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate,
+                samplesPerSecond: Double(run.trainingRows) / median,
+                secondsPerEpoch: median, finalCost: run.history.epochCosts.last!, epochs: run.history.epochsRun)
         }
     }
 }
@@ -137,8 +141,10 @@ extension BatchSizeSweep {
     /// - Throws: ``ArgumentError`` for an empty list, a
     ///   gap outside (0, 1), a budget below 1 or an L2 penalty (the optimum is plain least
     ///   squares); what fitting and solving throw.
-    public static func toGap(_ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
-                             maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false) throws -> GapSweep {
+    public static func toGap(
+        _ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
+        maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false
+    ) throws -> GapSweep {
         guard !batchSizes.isEmpty else {
             throw ArgumentError(argument: "batchSizes", value: "[]", requirement: "must name at least one batch size")
         }
@@ -149,8 +155,9 @@ extension BatchSizeSweep {
             throw ArgumentError(argument: "maxEpochs", value: "\(maxEpochs)", requirement: "must be at least 1")
         }
         guard configuration.l2Penalty == 0 else {
-            throw ArgumentError(argument: "l2Penalty", value: "\(configuration.l2Penalty)",
-                                                requirement: "must be 0: the sweep races to the least-squares optimum")
+            throw ArgumentError(
+                argument: "l2Penalty", value: "\(configuration.l2Penalty)",
+                requirement: "must be 0: the sweep races to the least-squares optimum")
         }
         let exact = try LeastSquares.solve(data, method: .auto, fitIntercept: fitIntercept)
         let optimum = try Objective.cost(features: data.features, targets: data.targets, parameters: exact.parameters, reduction: .mean)
@@ -177,7 +184,8 @@ extension BatchSizeSweep {
                 let progress = outcome.gap!
                 let better: Bool
                 if let current = best {
-                    better = progress.reached
+                    better =
+                        progress.reached
                         ? !current.1.reached || progress.updates < current.1.updates
                         : !current.1.reached && progress.bestGap < current.1.bestGap
                 } else {
@@ -191,21 +199,23 @@ extension BatchSizeSweep {
             // updates): its crossings of each decade are the finest measurements of the noise.
             if size == batchSizes.min(by: { $0.resolved(for: data.rows) < $1.resolved(for: data.rows) }) { decades = progress.decades }
             let samplesSeen = progress.reached ? progress.samples : run.history.epochsRun * run.trainingRows
-            results.append(GapResult(
-                batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate,
-                learningRateSource: configuration.learningRate == .automatic ? .automatic : .given, tunedFactor: factor,
-                reached: progress.reached, epochsToGap: progress.reached ? progress.epochs : nil,
-                updatesToGap: progress.reached ? progress.updates : nil, samplesToGap: progress.reached ? progress.samples : nil,
-                secondsToGap: progress.reached ? progress.seconds : nil,
-                samplesPerSecond: progress.seconds > 0 ? Double(samplesSeen) / progress.seconds : .infinity,
-                bestGap: progress.bestGap, epochsRun: run.history.epochsRun))
+            results.append(
+                GapResult(
+                    batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate,
+                    learningRateSource: configuration.learningRate == .automatic ? .automatic : .given, tunedFactor: factor,
+                    reached: progress.reached, epochsToGap: progress.reached ? progress.epochs : nil,
+                    updatesToGap: progress.reached ? progress.updates : nil, samplesToGap: progress.reached ? progress.samples : nil,
+                    secondsToGap: progress.reached ? progress.seconds : nil,
+                    samplesPerSecond: progress.seconds > 0 ? Double(samplesSeen) / progress.seconds : .infinity,
+                    bestGap: progress.bestGap, epochsRun: run.history.epochsRun))
         }
         let standardizer = configuration.standardize ? Standardizer.forDescent(data, fitIntercept: fitIntercept) : nil
         let zeros = [Double](repeating: 0, count: data.featureCount * data.outputCount + data.outputCount)
         let atStart = GradientNoise(data, standardizer: standardizer, fitIntercept: fitIntercept, parameters: zeros).simple
         let along = decades.map { NoiseAtGap(gap: $0.gap, noiseScale: $0.noiseScale) }
-        return GapSweep(gap: gap, optimumCost: optimum, results: results, noiseScaleAtStart: atStart, noiseScaleAlongTheWay: along,
-                        criticalBatchSize: along.last?.noiseScale ?? atStart, model: fitModel(results))
+        return GapSweep(
+            gap: gap, optimumCost: optimum, results: results, noiseScaleAtStart: atStart, noiseScaleAlongTheWay: along,
+            criticalBatchSize: along.last?.noiseScale ?? atStart, model: fitModel(results))
     }
 
     /// Weighted least squares of S on 1/B, S = S_min + E_min·(1/B), with weights 1/S² so every
@@ -216,7 +226,11 @@ extension BatchSizeSweep {
         var sw = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
         for point in points {
             let w = 1 / (point.y * point.y)
-            sw += w; sx += w * point.x; sy += w * point.y; sxx += w * point.x * point.x; sxy += w * point.x * point.y
+            sw += w
+            sx += w * point.x
+            sy += w * point.y
+            sxx += w * point.x * point.x
+            sxy += w * point.x * point.y
         }
         let determinant = sw * sxx - sx * sx
         guard determinant > 0 else { return nil }

@@ -60,9 +60,9 @@ public struct Curvature: Equatable, Sendable {
         // max ‖ãᵢ‖², one pass.
         var largest = 0.0
         data.features.withUnsafePointer { x in
-            for i in 0 ..< n {
+            for i in 0..<n {
                 var sum = intercept
-                for j in 0 ..< p {
+                for j in 0..<p {
                     let z = (x[i * p + j] - centre[j]) / scale[j]
                     sum += z * z
                 }
@@ -73,14 +73,18 @@ public struct Curvature: Equatable, Sendable {
             let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
             let moments = Moments(data)
             var hessian = [Double](repeating: 0, count: q * q)
-            let offset = (0 ..< p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
+            let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
             if fitIntercept {
                 hessian[0] = 1
-                for j in 0 ..< p { hessian[j + 1] = offset[j]; hessian[(j + 1) * q] = offset[j] }
+                for j in 0..<p {
+                    hessian[j + 1] = offset[j]
+                    hessian[(j + 1) * q] = offset[j]
+                }
             }
-            for i in 0 ..< p {
-                for j in 0 ..< p {
-                    hessian[(i + shift) * q + j + shift] = moments.centredGram[i * p + j] / (Double(n) * scale[i] * scale[j]) + offset[i] * offset[j]
+            for i in 0..<p {
+                for j in 0..<p {
+                    hessian[(i + shift) * q + j + shift] =
+                        moments.centredGram[i * p + j] / (Double(n) * scale[i] * scale[j]) + offset[i] * offset[j]
                 }
                 hessian[(i + shift) * q + i + shift] += penalty
             }
@@ -105,31 +109,33 @@ public struct Curvature: Equatable, Sendable {
     /// approaches λmax from below, so the result is raised by that margin.
     static func powerIteration(_ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double) -> Double {
         let n = data.rows, p = data.featureCount
-        let gradient = BatchGradient(features: p, outputs: 1, fitIntercept: fitIntercept,
-                                     standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,
-                                     batchRows: n, evaluationLimit: n)
+        let gradient = BatchGradient(
+            features: p, outputs: 1, fitIntercept: fitIntercept,
+            standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,
+            batchRows: n, evaluationLimit: n)
         let block = Swift.min(gradient.blockRows, gradient.evaluationRows)
         let zeros = Buffer<Double>(repeating: 0, count: block)
         let vector = Buffer<Double>(repeating: 1, count: p + 1), product = Buffer<Double>(repeating: 0, count: p + 1)
         if !fitIntercept { vector.base[p] = 0 }
         var estimate = 0.0
         data.features.withUnsafePointer { x in
-            for _ in 0 ..< 60 {
+            for _ in 0..<60 {
                 var norm = 0.0
-                for i in 0 ... p { norm += vector.base[i] * vector.base[i] }
+                for i in 0...p { norm += vector.base[i] * vector.base[i] }
                 norm = norm.squareRoot()
-                for i in 0 ... p { vector.base[i] /= norm }
+                for i in 0...p { vector.base[i] /= norm }
                 gradient.prepare(vector.base)
                 var start = 0
                 while start < n {
                     let count = Swift.min(block, n - start)
-                    _ = gradient.addRows(x: x + start * p, y: zeros.base, count: count, alpha: 1 / Double(n), into: product.base, accumulate: start > 0)
+                    _ = gradient.addRows(
+                        x: x + start * p, y: zeros.base, count: count, alpha: 1 / Double(n), into: product.base, accumulate: start > 0)
                     start += count
                 }
                 gradient.finish(product.base)
                 var rayleigh = 0.0
-                for j in 0 ..< p { product.base[j] += penalty * vector.base[j] }
-                for i in 0 ... p { rayleigh += product.base[i] * vector.base[i] }
+                for j in 0..<p { product.base[j] += penalty * vector.base[j] }
+                for i in 0...p { rayleigh += product.base[i] * vector.base[i] }
                 vector.base.update(from: product.base, count: p + 1)
                 let previous = estimate
                 estimate = rayleigh

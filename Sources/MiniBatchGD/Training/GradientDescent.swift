@@ -50,11 +50,13 @@ public struct GradientDescent: Equatable, Sendable {
     public var kernel: Kernel
 
     /// A configuration; every default is what `mbgd fit` uses (see the properties for each).
-    public init(batchSize: BatchSize = 32, epochs: Int? = nil, learningRate: LearningRate = .automatic,
-                optimizer: Optimizer = .sgd, averaging: Averaging = .automatic, reduction: Reduction = .mean,
-                standardize: Bool = true, shuffle: Shuffle = .everyEpoch(seed: 0), schedule: LearningRateSchedule = .constant,
-                warmupSteps: Int = 0, l2Penalty: Double = 0, earlyStopping: EarlyStopping? = EarlyStopping(), warmStart: Bool = false,
-                recordsBatchCosts: Bool = true, divergenceFactor: Double = 1e10, kernel: Kernel = .automatic) {
+    public init(
+        batchSize: BatchSize = 32, epochs: Int? = nil, learningRate: LearningRate = .automatic,
+        optimizer: Optimizer = .sgd, averaging: Averaging = .automatic, reduction: Reduction = .mean,
+        standardize: Bool = true, shuffle: Shuffle = .everyEpoch(seed: 0), schedule: LearningRateSchedule = .constant,
+        warmupSteps: Int = 0, l2Penalty: Double = 0, earlyStopping: EarlyStopping? = EarlyStopping(), warmStart: Bool = false,
+        recordsBatchCosts: Bool = true, divergenceFactor: Double = 1e10, kernel: Kernel = .automatic
+    ) {
         self.batchSize = batchSize
         self.epochs = epochs
         self.learningRate = learningRate
@@ -76,8 +78,9 @@ public struct GradientDescent: Equatable, Sendable {
     /// The seed article's configuration: summed gradient, no shuffling, learning rate 0.001,
     /// batches of 32, 3 epochs, original units, no averaging or early stopping. It does not
     /// converge on the article's data.
-    public static let seedArticle = GradientDescent(batchSize: 32, epochs: 3, learningRate: 0.001, averaging: .none, reduction: .sum,
-                                                    standardize: false, shuffle: .none, earlyStopping: nil)
+    public static let seedArticle = GradientDescent(
+        batchSize: 32, epochs: 3, learningRate: 0.001, averaging: .none, reduction: .sum,
+        standardize: false, shuffle: .none, earlyStopping: nil)
 
     /// Checks every value that does not depend on the data (training does this too; call it to
     /// check a configuration before loading data).
@@ -204,8 +207,9 @@ public struct EarlyStopping: Equatable, Sendable {
             throw ArgumentError.fraction("earlyStopping.validationFraction", fraction)
         }
         if let parameterTolerance, !(parameterTolerance.isFinite && parameterTolerance >= 0) {
-            throw ArgumentError(argument: "earlyStopping.parameterTolerance", value: "\(parameterTolerance)",
-                                                requirement: "must be zero or positive")
+            throw ArgumentError(
+                argument: "earlyStopping.parameterTolerance", value: "\(parameterTolerance)",
+                requirement: "must be zero or positive")
         }
     }
 }

@@ -27,21 +27,21 @@ public struct GradientNoise: Equatable, Sendable {
         var z = [Double](repeating: 0, count: p), r = [Double](repeating: 0, count: k)
         data.features.withUnsafePointer { x in
             data.targets.withUnsafePointer { y in
-                for i in 0 ..< n {
+                for i in 0..<n {
                     var rowNorm = fitIntercept ? 1.0 : 0.0
-                    for j in 0 ..< p {
+                    for j in 0..<p {
                         z[j] = (x[i * p + j] - centre[j]) * inverse[j]
                         rowNorm += z[j] * z[j]
                     }
                     var residualNorm = 0.0
-                    for o in 0 ..< k {
+                    for o in 0..<k {
                         var h = fitIntercept ? parameters[p * k + o] : 0
-                        for j in 0 ..< p { h += z[j] * parameters[j * k + o] }
+                        for j in 0..<p { h += z[j] * parameters[j * k + o] }
                         r[o] = h - y[i * k + o]
                         residualNorm += r[o] * r[o]
                         if fitIntercept { mean[p * k + o] += r[o] }
                     }
-                    for j in 0 ..< p { for o in 0 ..< k { mean[j * k + o] += z[j] * r[o] } }
+                    for j in 0..<p { for o in 0..<k { mean[j * k + o] += z[j] * r[o] } }
                     squares += rowNorm * residualNorm
                 }
             }

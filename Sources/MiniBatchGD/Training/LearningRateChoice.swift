@@ -69,7 +69,7 @@ public struct LearningRateChoice: Equatable, Sendable {
     static func contraction(rate: Double, momentum beta: Double, nesterov: Bool, smallest mu: Double, largest l: Double) -> Double {
         var worst = 0.0
         let steps = 32
-        for index in 0 ... steps {
+        for index in 0...steps {
             let lambda = mu * pow(l / mu, Double(index) / Double(steps))
             // State (e, v): v' = βv + λe; heavy ball e' = e − ηv', Nesterov e' = e − η(λe + βv').
             let a11 = nesterov ? 1 - rate * lambda * (1 + beta) : 1 - rate * lambda
@@ -77,7 +77,9 @@ public struct LearningRateChoice: Equatable, Sendable {
             let a21 = lambda, a22 = beta
             let trace = a11 + a22, determinant = a11 * a22 - a12 * a21
             let discriminant = trace * trace - 4 * determinant
-            let radius = discriminant < 0 ? determinant.squareRoot()
+            let radius =
+                discriminant < 0
+                ? determinant.squareRoot()
                 : Swift.max(abs(trace + discriminant.squareRoot()), abs(trace - discriminant.squareRoot())) / 2
             worst = Swift.max(worst, radius)
         }
@@ -91,8 +93,10 @@ extension LearningRateChoice {
     ///   - curvature: nil when neither the rate nor the budget nor the stop rule needs it.
     ///   - targetSpread: the root-mean-square standard deviation of the targets.
     ///   - coordinateSpread: the root-mean-square standard deviation of the descent coordinates.
-    init(_ configuration: GradientDescent, curvature: Curvature?, rows n: Int, batchRows b: Int, batchesPerEpoch: Int,
-         targetSpread: Double, coordinateSpread: Double, tolerance: Double) {
+    init(
+        _ configuration: GradientDescent, curvature: Curvature?, rows n: Int, batchRows b: Int, batchesPerEpoch: Int,
+        targetSpread: Double, coordinateSpread: Double, tolerance: Double
+    ) {
         let units = configuration.reduction == .sum ? Double(b) : 1
         let smoothness = curvature.map { units * $0.batchSmoothness(batchRows: b, rows: n) }
         let fullBatch = b >= n
@@ -106,18 +110,22 @@ extension LearningRateChoice {
             reason = "given"
             if momentum == nil, !configuration.optimizer.isAdaptive, configuration.optimizer != .sgd { momentum = 0.9 }
         case (.automatic, _) where configuration.optimizer.isAdaptive:
-            let fraction: Double = switch configuration.optimizer {
-            case .adagrad: 0.1
-            case .rmsprop: 0.01
-            default: 0.05
-            }
+            let fraction: Double =
+                switch configuration.optimizer {
+                case .adagrad: 0.1
+                case .rmsprop: 0.01
+                default: 0.05
+                }
             let spread = targetSpread > 0 && coordinateSpread > 0 ? targetSpread / coordinateSpread : 1
             rate = fraction * spread
-            reason = "\(fraction) × the target's spread (\(Self.format(targetSpread)))" + (coordinateSpread == 1 ? "" : " / the features' (\(Self.format(coordinateSpread)))")
+            reason =
+                "\(fraction) × the target's spread (\(Self.format(targetSpread)))"
+                + (coordinateSpread == 1 ? "" : " / the features' (\(Self.format(coordinateSpread)))")
                 + ": \(configuration.optimizer.name) steps are distances in parameter space"
         case (.automatic, .sgd):
             rate = 1 / (smoothness ?? 1)
-            reason = fullBatch ? "1/L, L = λmax of the cost's Hessian" : "1/L(\(b)), the expected smoothness of a batch of \(b) of \(n) rows"
+            reason =
+                fullBatch ? "1/L, L = λmax of the cost's Hessian" : "1/L(\(b)), the expected smoothness of a batch of \(b) of \(n) rows"
         case (.automatic, _):
             if fullBatch, momentum == nil, let curvature, let mu = curvature.strongConvexity {
                 let l = units * curvature.smoothness, m = units * mu
@@ -137,13 +145,15 @@ extension LearningRateChoice {
         }
         var contraction: Double?
         if !configuration.optimizer.isAdaptive, let smoothness, let mu = curvature?.strongConvexity {
-            contraction = Self.contraction(rate: rate, momentum: momentum ?? 0, nesterov: nesterov, smallest: units * mu, largest: smoothness)
+            contraction = Self.contraction(
+                rate: rate, momentum: momentum ?? 0, nesterov: nesterov, smallest: units * mu, largest: smoothness)
         }
-        self.init(learningRate: rate, source: configuration.learningRate == .automatic ? .automatic : .given,
-                  momentum: configuration.optimizer.isAdaptive || configuration.optimizer == .sgd ? nil : momentum,
-                  curvature: curvature, batchSmoothness: smoothness, reason: reason, contractionPerUpdate: contraction,
-                  predictedEpochs: Self.epochs(contraction: contraction, tolerance: tolerance, batchesPerEpoch: batchesPerEpoch),
-                  predictionTolerance: tolerance)
+        self.init(
+            learningRate: rate, source: configuration.learningRate == .automatic ? .automatic : .given,
+            momentum: configuration.optimizer.isAdaptive || configuration.optimizer == .sgd ? nil : momentum,
+            curvature: curvature, batchSmoothness: smoothness, reason: reason, contractionPerUpdate: contraction,
+            predictedEpochs: Self.epochs(contraction: contraction, tolerance: tolerance, batchesPerEpoch: batchesPerEpoch),
+            predictionTolerance: tolerance)
     }
 
     static func format(_ value: Double) -> String { String(format: "%.4g", value) }

@@ -55,7 +55,8 @@ struct Certificate {
     init(tolerance: Double, mu: Double, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?) {
         self.tolerance = tolerance
         self.mu = mu
-        self.p = p; self.k = k
+        self.p = p
+        self.k = k
         self.fitIntercept = fitIntercept
         mean = standardizer?.mean ?? Array(repeating: 0, count: p)
         inverseScale = standardizer?.scale.map { 1 / $0 } ?? Array(repeating: 1, count: p)
@@ -64,15 +65,15 @@ struct Certificate {
         let mean = mean, inverse = inverseScale
         func apply(_ v: [Double]) -> [Double] {
             // u = T·v: u_j = v_j/σ_j, u_c = v_c − Σ m_j·v_j/σ_j; then Tᵀu.
-            var u = (0 ..< p).map { v[$0] * inverse[$0] }
+            var u = (0..<p).map { v[$0] * inverse[$0] }
             var c = fitIntercept ? v[p] : 0
-            for j in 0 ..< p { c -= mean[j] * u[j] }
+            for j in 0..<p { c -= mean[j] * u[j] }
             u.append(fitIntercept ? c : 0)
-            var w = (0 ..< p).map { (u[$0] - mean[$0] * u[p]) * inverse[$0] }
+            var w = (0..<p).map { (u[$0] - mean[$0] * u[p]) * inverse[$0] }
             w.append(fitIntercept ? u[p] : 0)
             return w
         }
-        for _ in 0 ..< 100 {
+        for _ in 0..<100 {
             let w = apply(vector)
             let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { break }
@@ -88,11 +89,11 @@ struct Certificate {
     /// ‖T‖·‖g‖/(μ·‖Tθ‖) for parameters θ (descent coordinates) with objective gradient `g`.
     func relativeDistance(parameters theta: UnsafePointer<Double>, gradient g: UnsafePointer<Double>) -> Double {
         var gradientSquares = 0.0
-        for i in 0 ..< p * k + k { gradientSquares += g[i] * g[i] }
+        for i in 0..<p * k + k { gradientSquares += g[i] * g[i] }
         var originalSquares = 0.0
-        for o in 0 ..< k {
+        for o in 0..<k {
             var c = fitIntercept ? theta[p * k + o] : 0
-            for j in 0 ..< p {
+            for j in 0..<p {
                 let w = theta[j * k + o] * inverseScale[j]
                 originalSquares += w * w
                 c -= mean[j] * w

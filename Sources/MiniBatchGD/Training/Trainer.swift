@@ -70,17 +70,22 @@ struct Trainer {
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
-        let curvature = needsCurvature
+        let curvature =
+            needsCurvature
             ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty) : nil
         // Only the adaptive rules' automatic rate is set in the target's units.
-        let spreads = config.learningRate == .automatic && config.optimizer.isAdaptive
+        let spreads =
+            config.learningRate == .automatic && config.optimizer.isAdaptive
             ? Self.spreads(train, standardizer: standardizer) : (target: 1.0, coordinates: 1.0)
         let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
-        let choice = LearningRateChoice(config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
-                                        targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance)
-        let epochs = config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
-        return Plan(notes: notes, batchRows: batchRows, batches: batches, standardizer: standardizer, penalty: penalty,
-                    curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
+        let choice = LearningRateChoice(
+            config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
+            targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance)
+        let epochs =
+            config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
+        return Plan(
+            notes: notes, batchRows: batchRows, batches: batches, standardizer: standardizer, penalty: penalty,
+            curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
     }
 
     /// The learning rate a fit of `train` would start with.
@@ -95,15 +100,17 @@ struct Trainer {
         let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
         let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
-        let gradient = BatchGradient(features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
-                                     kernel: config.kernel, batchRows: plan.batchRows, evaluationLimit: Swift.max(n, validation?.rows ?? 0))
+        let gradient = BatchGradient(
+            features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
+            kernel: config.kernel, batchRows: plan.batchRows, evaluationLimit: Swift.max(n, validation?.rows ?? 0))
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
-        let scaled = standardizer.map { $0.toStandardizedUnits(coefficients: initial.coefficients, intercept: initial.intercept) }
+        let scaled =
+            standardizer.map { $0.toStandardizedUnits(coefficients: initial.coefficients, intercept: initial.intercept) }
             ?? (initial.coefficients, initial.intercept)
-        for i in 0 ..< p * k { parameters.base[i] = scaled.0.elements[i] }
-        for o in 0 ..< k { parameters.base[p * k + o] = fitIntercept ? scaled.1[o] : 0 }
+        for i in 0..<p * k { parameters.base[i] = scaled.0.elements[i] }
+        for o in 0..<k { parameters.base[p * k + o] = fitIntercept ? scaled.1[o] : 0 }
 
         var history = History()
         if config.recordsBatchCosts {
@@ -112,7 +119,9 @@ struct Trainer {
             guard !overflow, entries <= Self.maximumBatchCosts else {
                 throw ArgumentError(
                     argument: "recordsBatchCosts", value: "true",
-                    requirement: "\(epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs")
+                    requirement:
+                        "\(epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs"
+                )
             }
             // Reserved up to 2²⁰ entries; a longer record grows by doubling, a handful of times.
             history.batchCosts.reserveCapacity(Swift.min(entries, 1 << 20))
@@ -120,38 +129,45 @@ struct Trainer {
         history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
         history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))
 
-        let loop = Loop(configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, gradient: gradient,
-                        order: BatchOrder(rows: n, features: p, outputs: k, batches: batches, shuffle: config.shuffle),
-                        penalty: penalty,
-                        certificate: curvature?.strongConvexity.flatMap { mu in
-                            certificateTolerance > 0
-                                ? Certificate(tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
-                                              standardizer: standardizer) : nil
-                        },
-                        progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
+        let loop = Loop(
+            configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, gradient: gradient,
+            order: BatchOrder(rows: n, features: p, outputs: k, batches: batches, shuffle: config.shuffle),
+            penalty: penalty,
+            certificate: curvature?.strongConvexity.flatMap { mu in
+                certificateTolerance > 0
+                    ? Certificate(
+                        tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
+                        standardizer: standardizer) : nil
+            },
+            progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
         struct Run: UpdateRuleVisitor {
             let loop: Loop, parameters: Buffer<Double>, train: Dataset, validation: Dataset?, history: History, gap: GapProgress?
             func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> Loop.Result {
                 try loop.run(rule, parameters: parameters, train: train, validation: validation, history: history, gap: gap)
             }
         }
-        let result = try config.optimizer.withRule(count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
-                                                   Run(loop: loop, parameters: parameters, train: train, validation: validation,
-                                                       history: history, gap: gapTarget.map { _ in GapProgress() }))
+        let result = try config.optimizer.withRule(
+            count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
+            Run(
+                loop: loop, parameters: parameters, train: train, validation: validation,
+                history: history, gap: gapTarget.map { _ in GapProgress() }))
         let reported = result.parameters
         history = result.history
 
-        let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(reported[0 ..< p * k]))
+        let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(reported[0..<p * k]))
         let scaledIntercept = Array(reported[(p * k)...])
-        let original = standardizer.map { $0.toOriginalUnits(coefficients: scaledCoefficients, intercept: scaledIntercept) }
+        let original =
+            standardizer.map { $0.toOriginalUnits(coefficients: scaledCoefficients, intercept: scaledIntercept) }
             ?? (scaledCoefficients, scaledIntercept)
         let fitted = Parameters(unchecked: original.0, fitIntercept ? original.1 : Array(repeating: 0, count: k))
         guard fitted.isFinite else {
-            throw TrainingError.diverged(epoch: history.epochsRun, batch: batches.count, cost: .nan,
-                                         learningRate: history.learningRates.last ?? choice.learningRate)
+            throw TrainingError.diverged(
+                epoch: history.epochsRun, batch: batches.count, cost: .nan,
+                learningRate: history.learningRates.last ?? choice.learningRate)
         }
-        let run = TrainingRun(history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count,
-                              batchRows: plan.batchRows, epochBudget: epochs, learningRateChoice: choice, notes: plan.notes)
+        let run = TrainingRun(
+            history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count,
+            batchRows: plan.batchRows, epochBudget: epochs, learningRateChoice: choice, notes: plan.notes)
         return Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: result.gap)
     }
 
@@ -203,28 +219,34 @@ struct Loop {
     }
 
     /// Runs the epochs from `theta`, adding to `history` and `gap`.
-    func run<Rule: UpdateRule>(_ rule: Rule, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
-                               history: History, gap: GapProgress?) throws -> Result {
+    func run<Rule: UpdateRule>(
+        _ rule: Rule, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
+        history: History, gap: GapProgress?
+    ) throws -> Result {
         var rule = rule, history = history, gap = gap
         try train.features.withUnsafePointer { x in
             try train.targets.withUnsafePointer { y in
-                try epochsLoop(&rule, theta: theta.base, x: x, y: y, n: train.rows, train: train, validation: validation,
-                               history: &history, gap: &gap)
+                try epochsLoop(
+                    &rule, theta: theta.base, x: x, y: y, n: train.rows, train: train, validation: validation,
+                    history: &history, gap: &gap)
             }
         }
         let reported = rule.averagedParameters ?? theta.base
         return Result(parameters: Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount)), history: history, gap: gap)
     }
 
-    private func epochsLoop<Rule: UpdateRule>(_ rule: inout Rule, theta: UnsafeMutablePointer<Double>,
-                                              x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int, train: Dataset,
-                                              validation: Dataset?, history: inout History, gap: inout GapProgress?) throws {
+    private func epochsLoop<Rule: UpdateRule>(
+        _ rule: inout Rule, theta: UnsafeMutablePointer<Double>,
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int, train: Dataset,
+        validation: Dataset?, history: inout History, gap: inout GapProgress?
+    ) throws {
         let config = configuration
         let p = gradient.p, k = gradient.k, d = gradient.parameterCount
         let gradientBuffer = Buffer<Double>(repeating: 0, count: d)
         let fullGradient = Buffer<Double>(repeating: 0, count: d)
-        var schedule = RateSchedule(config.schedule, initial: rate, warmupSteps: config.warmupSteps,
-                                    totalSteps: epochs.multipliedReportingOverflow(by: batches.count).overflow ? .max : epochs * batches.count)
+        var schedule = RateSchedule(
+            config.schedule, initial: rate, warmupSteps: config.warmupSteps,
+            totalSteps: epochs.multipliedReportingOverflow(by: batches.count).overflow ? .max : epochs * batches.count)
         var stop = StopRule(config.earlyStopping)
         let certifying = certificate != nil
         let averagesAutomatically = config.averaging == .automatic && batches.count > 1
@@ -233,14 +255,14 @@ struct Loop {
         gradient.prepare(theta)
         let startCost = gradient.halfSquaredResiduals(x: x, y: y, rows: n) * config.reduction.scale(rows: n)
         var zeroCost = 0.0
-        for o in 0 ..< k { zeroCost += 0.5 * BLAS.dot(n, y + o, k, y + o, k) }
+        for o in 0..<k { zeroCost += 0.5 * BLAS.dot(n, y + o, k, y + o, k) }
         zeroCost *= config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
 
         // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
         let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? batches.count
         var counters = Counters()
-        for epoch in 1 ... epochs {
+        for epoch in 1...epochs {
             if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
             var trainingSeconds = 0.0
             let epochRate = schedule.rate(epoch: epoch, step: counters.step)
@@ -252,15 +274,17 @@ struct Loop {
             while first < batches.count {
                 let last = Swift.min(first + checkInterval, batches.count)
                 let stretchStart = ContinuousClock.now
-                try trainBatches(&rule, first ..< last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                                 gradient: gradientBuffer.base, x: x, y: y, history: &history, counters: &counters)
+                try trainBatches(
+                    &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                    gradient: gradientBuffer.base, x: x, y: y, history: &history, counters: &counters)
                 // The clock stops while the gap is measured: checking is not training.
                 trainingSeconds += (ContinuousClock.now - stretchStart) / .seconds(1)
                 first = last
                 if let gapTarget {
-                    let reached = checkGap(gapTarget, rule.averagedParameters ?? theta, x: x, y: y, n: n, train: train,
-                                           updates: counters.step, samples: counters.samples,
-                                           seconds: gap!.seconds + trainingSeconds, progress: &gap!)
+                    let reached = checkGap(
+                        gapTarget, rule.averagedParameters ?? theta, x: x, y: y, n: n, train: train,
+                        updates: counters.step, samples: counters.samples,
+                        seconds: gap!.seconds + trainingSeconds, progress: &gap!)
                     if reached {
                         gap!.seconds += trainingSeconds
                         history.stopReason = .gapReached
@@ -276,7 +300,7 @@ struct Loop {
             let halfSquares: Double
             if certifying, let certificate {
                 halfSquares = gradient.halfSquaresAndGradient(x: x, y: y, rows: n, alpha: 1 / Double(n), into: fullGradient.base)
-                for i in 0 ..< p * k { fullGradient.base[i] += penalty * evaluated[i] }
+                for i in 0..<p * k { fullGradient.base[i] += penalty * evaluated[i] }
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
             } else {
@@ -296,9 +320,11 @@ struct Loop {
                 }
                 history.validationCosts.append(monitored)
             }
-            progress?(EpochReport(epoch: epoch, epochs: epochs, cost: epochCost,
-                                  validationCost: validation == nil ? nil : monitored, learningRate: epochRate,
-                                  trainingSeconds: trainingSeconds, rows: n))
+            progress?(
+                EpochReport(
+                    epoch: epoch, epochs: epochs, cost: epochCost,
+                    validationCost: validation == nil ? nil : monitored, learningRate: epochRate,
+                    trainingSeconds: trainingSeconds, rows: n))
             schedule.observe(cost: epochCost)
             if let certifiedDistance, let certificate, certifiedDistance <= certificate.tolerance {
                 history.stopReason = .parametersCertified
@@ -335,10 +361,12 @@ struct Loop {
 
     /// Trains on batches `indices` of the current epoch. A function of its own so the batch loop
     /// keeps its few live values in registers; it reads locals and raw pointers only.
-    private func trainBatches<Rule: UpdateRule>(_ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
-                                                schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
-                                                gradient g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                                                history: inout History, counters: inout Counters) throws {
+    private func trainBatches<Rule: UpdateRule>(
+        _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
+        schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
+        gradient g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        history: inout History, counters: inout Counters
+    ) throws {
         let gradient = self.gradient, order = self.order, batches = self.batches
         let p = gradient.p, k = gradient.k, weightCount = p * k
         let recordsBatchCosts = configuration.recordsBatchCosts, reduction = configuration.reduction, penalty = self.penalty
@@ -364,8 +392,9 @@ struct Loop {
                 halfSquares = 0
                 while remaining > 0 {
                     let run = order.nextRun(remaining: remaining)
-                    halfSquares += gradient.addRows(x: x + run.start * p, y: y + run.start * k, count: run.count, alpha: scale,
-                                                    into: g, accumulate: remaining != b)
+                    halfSquares += gradient.addRows(
+                        x: x + run.start * p, y: y + run.start * k, count: run.count, alpha: scale,
+                        into: g, accumulate: remaining != b)
                     remaining -= run.count
                 }
             } else {
@@ -379,7 +408,7 @@ struct Loop {
             if penalty > 0 {
                 // The batch's share of λ/2·‖W‖², in the reduction's units.
                 let lambda = reduction == .mean ? penalty : penalty * Double(b)
-                for i in 0 ..< weightCount { g[i] += lambda * theta[i] }
+                for i in 0..<weightCount { g[i] += lambda * theta[i] }
             }
             rule.step(theta, gradient: g, rate: stepRate)
             step &+= 1
@@ -389,9 +418,11 @@ struct Loop {
 
     /// Measures the relative gap of the cost at `parameters` to the target's optimum, records
     /// it (and the gradient noise scale when it crosses a new decade); true once within the gap.
-    private func checkGap(_ target: GapTarget, _ parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-                          n: Int, train: Dataset, updates: Int, samples: Int, seconds: Double,
-                          progress: inout GapProgress) -> Bool {
+    private func checkGap(
+        _ target: GapTarget, _ parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        n: Int, train: Dataset, updates: Int, samples: Int, seconds: Double,
+        progress: inout GapProgress
+    ) -> Bool {
         gradient.prepare(parameters)
         let cost = gradient.halfSquaredResiduals(x: x, y: y, rows: n) / Double(n)
         let relative = target.relativeGap(cost: cost)

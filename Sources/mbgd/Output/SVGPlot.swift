@@ -28,19 +28,22 @@ struct SVGPlot {
         let xs = usable.flatMap { $0.map(\.x) }, ys = usable.flatMap { $0.map(\.y) }
         var (xMin, xMax) = (xs.min() ?? 0, xs.max() ?? 1)
         var (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
-        if diagonal { (xMin, xMax) = (min(xMin, yMin), max(xMax, yMax)); (yMin, yMax) = (xMin, xMax) }
+        if diagonal {
+            (xMin, xMax) = (min(xMin, yMin), max(xMax, yMax))
+            (yMin, yMax) = (xMin, xMax)
+        }
         let xAxis = Axis(low: xMin, high: xMax, log: xLog), yAxis = Axis(low: yMin, high: yMax, log: yLog)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         func px(_ x: Double) -> Double { left + xAxis.fraction(x) * plotWidth }
         func py(_ y: Double) -> Double { top + (1 - yAxis.fraction(y)) * plotHeight }
 
         var svg = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(width / 2)" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escape(title))</text>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(width / 2)" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escape(title))</text>
 
-        """
+            """
         // Grid and ticks.
         for tick in xAxis.ticks() {
             let x = px(tick)
@@ -52,14 +55,17 @@ struct SVGPlot {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
             svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(escape(yAxis.label(tick)))</text>\n"
         }
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#333\"/>\n"
+        svg +=
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"#333\"/>\n"
         svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         svg += "<text transform=\"translate(20 \(f(top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
         if diagonal {
-            svg += "<line x1=\"\(f(px(xMin)))\" y1=\"\(f(py(xMin)))\" x2=\"\(f(px(xMax)))\" y2=\"\(f(py(xMax)))\" stroke=\"#999\" stroke-dasharray=\"6 4\"/>\n"
+            svg +=
+                "<line x1=\"\(f(px(xMin)))\" y1=\"\(f(py(xMin)))\" x2=\"\(f(px(xMax)))\" y2=\"\(f(py(xMax)))\" stroke=\"#999\" stroke-dasharray=\"6 4\"/>\n"
         }
         // Data, clipped to the plot area.
-        svg += "<clipPath id=\"area\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/></clipPath>\n<g clip-path=\"url(#area)\">\n"
+        svg +=
+            "<clipPath id=\"area\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/></clipPath>\n<g clip-path=\"url(#area)\">\n"
         for (index, points) in usable.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             let s = series[index]
@@ -78,7 +84,8 @@ struct SVGPlot {
         for (index, s) in series.enumerated() where !s.name.isEmpty {
             let y = top + 16 + Double(index) * 18, x = left + 12
             let color = Self.palette[index % Self.palette.count]
-            svg += s.line
+            svg +=
+                s.line
                 ? "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
                 : "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
@@ -95,15 +102,16 @@ struct SVGPlot {
         guard let first = plots.first else { return }
         let panelHeight = first.height, total = panelHeight * Double(plots.count)
         var svg = """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(first.width))" height="\(Int(total))" viewBox="0 0 \(Int(first.width)) \(Int(total))">
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(first.width))" height="\(Int(total))" viewBox="0 0 \(Int(first.width)) \(Int(total))">
 
-        """
+            """
         for (index, plot) in plots.enumerated() {
             // The panel is the plot's own document without its XML declaration, placed by y.
             var panel = plot.render()
-            if let end = panel.range(of: "?>\n") { panel.removeSubrange(panel.startIndex ..< end.upperBound) }
-            svg += panel.replacingOccurrences(of: "<svg xmlns=\"http://www.w3.org/2000/svg\" ", with: "<svg y=\"\(Int(panelHeight) * index)\" ")
+            if let end = panel.range(of: "?>\n") { panel.removeSubrange(panel.startIndex..<end.upperBound) }
+            svg += panel.replacingOccurrences(
+                of: "<svg xmlns=\"http://www.w3.org/2000/svg\" ", with: "<svg y=\"\(Int(panelHeight) * index)\" ")
             svg += "\n"
         }
         svg += "</svg>\n"
@@ -113,7 +121,8 @@ struct SVGPlot {
     private func valid(_ value: Double, log: Bool) -> Bool { value.isFinite && (!log || value > 0) }
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
     private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }
 
@@ -137,7 +146,8 @@ private struct Axis {
     }
 
     func fraction(_ value: Double) -> Double {
-        log ? (Foundation.log10(value) - Foundation.log10(low)) / (Foundation.log10(high) - Foundation.log10(low))
+        log
+            ? (Foundation.log10(value) - Foundation.log10(low)) / (Foundation.log10(high) - Foundation.log10(low))
             : (value - low) / (high - low)
     }
 
@@ -152,14 +162,17 @@ private struct Axis {
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         var tick = (low / step).rounded(.up) * step
         var result: [Double] = []
-        while tick <= high + step * 1e-9 { result.append(abs(tick) < step * 1e-9 ? 0 : tick); tick += step }
+        while tick <= high + step * 1e-9 {
+            result.append(abs(tick) < step * 1e-9 ? 0 : tick)
+            tick += step
+        }
         return result
     }
 
     func label(_ value: Double) -> String {
         if log {
             let exponent = Int(Foundation.log10(value).rounded())
-            return (-3 ... 4).contains(exponent) ? String(format: "%g", value) : "1e\(exponent)"
+            return (-3...4).contains(exponent) ? String(format: "%g", value) : "1e\(exponent)"
         }
         return String(format: "%g", value)
     }

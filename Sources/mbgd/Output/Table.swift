@@ -11,12 +11,13 @@ struct Table {
 
     func render(indent: String = "  ") -> String {
         let all = [header] + rows
-        let widths = (0 ..< header.count).map { column in all.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = (0..<header.count).map { column in all.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
-            indent + cells.enumerated().map { index, cell in
-                let pad = String(repeating: " ", count: widths[index] - cell.count)
-                return index == 0 ? cell + pad : pad + cell
-            }.joined(separator: "   ")
+            indent
+                + cells.enumerated().map { index, cell in
+                    let pad = String(repeating: " ", count: widths[index] - cell.count)
+                    return index == 0 ? cell + pad : pad + cell
+                }.joined(separator: "   ")
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }

@@ -52,8 +52,10 @@ enum CSVCells {
     /// - Throws: ``FileError/badQuotes(path:line:column:)`` for a quote that does not close on
     ///   the line, or text after a closing quote.
     @inline(__always)
-    static func cellEnd(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int,
-                        path: String, line: Int, column: Int) throws -> Int {
+    static func cellEnd(
+        _ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int,
+        path: String, line: Int, column: Int
+    ) throws -> Int {
         var probe = start
         while probe < end, bytes[probe] == 0x20 || bytes[probe] == 0x09 { probe += 1 }
         guard probe < end, bytes[probe] == 0x22 else {
@@ -65,7 +67,10 @@ enum CSVCells {
         while true {
             guard position < end else { throw FileError.badQuotes(path: path, line: line, column: column) }
             if bytes[position] == 0x22 {
-                if position + 1 < end, bytes[position + 1] == 0x22 { position += 2; continue }
+                if position + 1 < end, bytes[position + 1] == 0x22 {
+                    position += 2
+                    continue
+                }
                 break
             }
             position += 1
@@ -96,7 +101,7 @@ enum CSVCells {
             do { stop = try cellEnd(base, from: start, to: line.count, path: path, line: 1, column: column) } catch {
                 throw FileError.badHeader(path: path, reason: "unbalanced quote in column \(column)")
             }
-            var name = String(decoding: UnsafeBufferPointer(rebasing: line[start ..< stop]), as: UTF8.self)
+            var name = String(decoding: UnsafeBufferPointer(rebasing: line[start..<stop]), as: UTF8.self)
             name = String(name.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
             if name.hasPrefix("\"") { name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
             guard !name.isEmpty else { throw FileError.badHeader(path: path, reason: "column \(column) has no name") }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a run of CSV lines held: how many rows were written, where the data began, and where a
@@ -19,20 +20,26 @@ enum CSVLines {
     /// the first numbered `firstLine`, writing row `outcome.rows + r` at `features + (…) × p` and
     /// `targets + (…) × k`. `outcome` carries on from the previous run of the same stream.
     /// - Throws: ``FileError`` naming the line and column of the first bad cell.
-    static func parse(_ bytes: UnsafePointer<UInt8>, count: Int, firstLine: Int, plan: CSVColumnPlan,
-                      features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?,
-                      path: String, outcome: inout CSVRunOutcome) throws {
+    static func parse(
+        _ bytes: UnsafePointer<UInt8>, count: Int, firstLine: Int, plan: CSVColumnPlan,
+        features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?,
+        path: String, outcome: inout CSVRunOutcome
+    ) throws {
         let p = plan.featureNames.count, k = plan.targetNames.count
         try plan.slots.withUnsafeBufferPointer { slots in
             var lineStart = 0, lineNumber = firstLine
             while lineStart < count {
-                let newline = memchr(bytes + lineStart, 0x0A, count - lineStart)
+                let newline =
+                    memchr(bytes + lineStart, 0x0A, count - lineStart)
                     .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes } ?? count
                 var lineEnd = newline
                 if lineEnd > lineStart, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                defer { lineStart = newline + 1; lineNumber += 1 }
+                defer {
+                    lineStart = newline + 1
+                    lineNumber += 1
+                }
                 var blank = true
-                for position in lineStart ..< lineEnd where bytes[position] != 0x20 && bytes[position] != 0x09 {
+                for position in lineStart..<lineEnd where bytes[position] != 0x20 && bytes[position] != 0x09 {
                     blank = false
                     break
                 }
@@ -44,30 +51,34 @@ enum CSVLines {
                     throw FileError.raggedRow(path: path, line: blankLine, expected: slots.count, actual: 0)
                 }
                 if outcome.firstDataLine == nil { outcome.firstDataLine = lineNumber }
-                try parseRow(bytes, from: lineStart, to: lineEnd, slots: slots,
-                             features: features.map { $0 + outcome.rows * p }, targets: targets.map { $0 + outcome.rows * k },
-                             line: lineNumber, path: path)
+                try parseRow(
+                    bytes, from: lineStart, to: lineEnd, slots: slots,
+                    features: features.map { $0 + outcome.rows * p }, targets: targets.map { $0 + outcome.rows * k },
+                    line: lineNumber, path: path)
                 outcome.rows += 1
             }
         }
     }
 
     @inline(__always)
-    private static func parseRow(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, slots: UnsafeBufferPointer<Int>,
-                                 features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?,
-                                 line: Int, path: String) throws {
+    private static func parseRow(
+        _ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, slots: UnsafeBufferPointer<Int>,
+        features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?,
+        line: Int, path: String
+    ) throws {
         let columns = slots.count
         var column = 0, cellStart = start
         while true {
             if column == columns {
                 var extra = 1
-                for position in cellStart ..< end where bytes[position] == 0x2C { extra += 1 }
+                for position in cellStart..<end where bytes[position] == 0x2C { extra += 1 }
                 throw FileError.raggedRow(path: path, line: line, expected: columns, actual: columns + extra)
             }
             let slot = slots[column]
             // The common cell, a bare number followed by a comma or the line end, is read in one scan.
             if slot != CSVColumnPlan.skipped, let (value, next) = NumberParser.plainPrefix(bytes, from: cellStart, to: end),
-               next == end || bytes[next] == 0x2C {
+                next == end || bytes[next] == 0x2C
+            {
                 if slot >= 0 { features![slot] = value } else { targets![-(slot + 2)] = value }
                 column += 1
                 if next == end { break }

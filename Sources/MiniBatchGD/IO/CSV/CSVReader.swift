@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads a numeric CSV file into a ``Dataset``.
@@ -21,7 +22,12 @@ public enum CSVReader {
     /// - Throws: ``FileError``.
     public static func header(path: String) throws -> [String] {
         var names: [String] = []
-        try withLines(path: path, header: { names = $0; return nil }, memoryLimit: nil)
+        try withLines(
+            path: path,
+            header: {
+                names = $0
+                return nil
+            }, memoryLimit: nil)
         return names
     }
 
@@ -50,9 +56,10 @@ public enum CSVReader {
         let table = try load(path: path, targets: targets.isEmpty ? nil : targets, features: features, memoryLimit: memoryLimit)
         let plan = table.plan
         // Every value was checked finite as it was parsed: no second pass.
-        return Dataset(unchecked: Matrix(uncheckedRows: table.rows, columns: plan.featureNames.count, elements: table.features),
-                       Matrix(uncheckedRows: table.rows, columns: plan.targetNames.count, elements: table.targets),
-                       plan.featureNames, plan.targetNames)
+        return Dataset(
+            unchecked: Matrix(uncheckedRows: table.rows, columns: plan.featureNames.count, elements: table.features),
+            Matrix(uncheckedRows: table.rows, columns: plan.targetNames.count, elements: table.targets),
+            plan.featureNames, plan.targetNames)
     }
 
     struct Table {
@@ -66,12 +73,15 @@ public enum CSVReader {
     static func load(path: String, targets: [String]?, features: [String]?, memoryLimit: Int?) throws -> Table {
         var plan: CSVColumnPlan?
         var table: Table?
-        try withLines(path: path, header: { header in
-            plan = try CSVColumnPlan(header: header, targets: targets, features: features, path: path)
-            return plan
-        }, body: { source in
-            table = try source.read(plan: plan!, path: path, memoryLimit: memoryLimit)
-        }, memoryLimit: memoryLimit)
+        try withLines(
+            path: path,
+            header: { header in
+                plan = try CSVColumnPlan(header: header, targets: targets, features: features, path: path)
+                return plan
+            },
+            body: { source in
+                table = try source.read(plan: plan!, path: path, memoryLimit: memoryLimit)
+            }, memoryLimit: memoryLimit)
         guard let table else { throw FileError.headerOnly(path: path) }
         guard table.rows > 0 else { throw FileError.headerOnly(path: path) }
         return table
@@ -79,8 +89,10 @@ public enum CSVReader {
 
     /// Opens `path`, hands the header's names to `header` and, when it returns a plan, the rest
     /// of the file to `body` as a mapped region (regular files) or a stream.
-    private static func withLines(path: String, header: ([String]) throws -> CSVColumnPlan?,
-                                  body: (CSVSource) throws -> Void = { _ in }, memoryLimit: Int?) throws {
+    private static func withLines(
+        path: String, header: ([String]) throws -> CSVColumnPlan?,
+        body: (CSVSource) throws -> Void = { _ in }, memoryLimit: Int?
+    ) throws {
         let descriptor = try openForReading(path)
         defer { close(descriptor) }
         var status = stat()
@@ -97,7 +109,9 @@ public enum CSVReader {
             let bytes = UnsafePointer<UInt8>(address.assumingMemoryBound(to: UInt8.self))
             var start = 0
             if size >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-            let newline = memchr(bytes + start, 0x0A, size - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes } ?? size
+            let newline =
+                memchr(bytes + start, 0x0A, size - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes }
+                ?? size
             var headerEnd = newline
             if headerEnd > start, bytes[headerEnd - 1] == 0x0D { headerEnd -= 1 }
             if start == size { throw FileError.empty(path: path) }
@@ -150,8 +164,10 @@ enum CSVSource {
     }
 
     /// Chunks of whole lines, counted, then parsed in parallel, each into its rows' place.
-    private static func readMapped(_ bytes: UnsafePointer<UInt8>, count: Int, plan: CSVColumnPlan,
-                                   path: String, memoryLimit: Int?) throws -> CSVReader.Table {
+    private static func readMapped(
+        _ bytes: UnsafePointer<UInt8>, count: Int, plan: CSVColumnPlan,
+        path: String, memoryLimit: Int?
+    ) throws -> CSVReader.Table {
         let threads = count >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
         // Several chunks per thread, so that a slow chunk does not hold the others up.
         let bounds = chunkBounds(bytes, count: count, chunks: threads == 1 ? 1 : 4 * threads)
@@ -161,8 +177,9 @@ enum CSVSource {
         lineCounts.withUnsafeMutableBufferPointer { counts in
             let counts = UncheckedSendable(counts)
             DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                counts.value[index] = CSVLines.lineCount(text.value + bounds[index], count: bounds[index + 1] - bounds[index],
-                                                         isEnd: index == chunks - 1)
+                counts.value[index] = CSVLines.lineCount(
+                    text.value + bounds[index], count: bounds[index + 1] - bounds[index],
+                    isEnd: index == chunks - 1)
             }
         }
         let capacity = lineCounts.reduce(0, +)
@@ -183,11 +200,12 @@ enum CSVSource {
                         let rowOffset = firstLines[index] - 2
                         var outcome = CSVRunOutcome()
                         do {
-                            try CSVLines.parse(text.value + bounds[index], count: bounds[index + 1] - bounds[index],
-                                               firstLine: firstLines[index], plan: plan,
-                                               features: shared.value.0.map { $0 + rowOffset * p },
-                                               targets: shared.value.1.map { $0 + rowOffset * k },
-                                               path: path, outcome: &outcome)
+                            try CSVLines.parse(
+                                text.value + bounds[index], count: bounds[index + 1] - bounds[index],
+                                firstLine: firstLines[index], plan: plan,
+                                features: shared.value.0.map { $0 + rowOffset * p },
+                                targets: shared.value.1.map { $0 + rowOffset * k },
+                                path: path, outcome: &outcome)
                         } catch {
                             outcome.error = error
                         }
@@ -205,7 +223,7 @@ enum CSVSource {
     /// `chunks + 1` offsets from 0 to `count`, each inner one just after a newline.
     private static func chunkBounds(_ bytes: UnsafePointer<UInt8>, count: Int, chunks: Int) -> [Int] {
         var bounds = [0]
-        for index in 1 ..< max(chunks, 1) {
+        for index in 1..<max(chunks, 1) {
             let nominal = max(bounds.last!, count / chunks * index)
             guard nominal < count, let found = memchr(bytes + nominal, 0x0A, count - nominal) else { break }
             bounds.append(UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - bytes + 1)
@@ -230,8 +248,10 @@ enum CSVSource {
     }
 
     /// Runs of whole lines from the stream, parsed as they come into growing storage.
-    private static func readStream(_ stream: inout LineStream, plan: CSVColumnPlan, path: String,
-                                   memoryLimit: Int?) throws -> CSVReader.Table {
+    private static func readStream(
+        _ stream: inout LineStream, plan: CSVColumnPlan, path: String,
+        memoryLimit: Int?
+    ) throws -> CSVReader.Table {
         let p = plan.featureNames.count, k = plan.targetNames.count
         let budget = memoryLimit ?? MemoryBudget.available()
         var features: [Double] = [], targets: [Double] = []
@@ -246,8 +266,9 @@ enum CSVSource {
             targets.append(contentsOf: repeatElement(0, count: lines * k))
             try features.withUnsafeMutableBufferPointer { featureStorage in
                 try targets.withUnsafeMutableBufferPointer { targetStorage in
-                    try CSVLines.parse(bytes, count: count, firstLine: nextLine, plan: plan, features: featureStorage.baseAddress,
-                                       targets: targetStorage.baseAddress, path: path, outcome: &outcome)
+                    try CSVLines.parse(
+                        bytes, count: count, firstLine: nextLine, plan: plan, features: featureStorage.baseAddress,
+                        targets: targetStorage.baseAddress, path: path, outcome: &outcome)
                 }
             }
             nextLine += lines

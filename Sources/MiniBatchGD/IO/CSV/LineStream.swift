@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Lines read from a file descriptor that cannot be mapped (a pipe, a device), in 1 MiB reads.
@@ -56,14 +56,20 @@ struct LineStream {
     /// The next line without its newline, or nil at the end of the stream.
     mutating func nextLine() throws -> [UInt8]? {
         while true {
-            if let newline = buffer[start ..< filled].firstIndex(of: 0x0A) {
-                defer { start = newline + 1; linesDelivered += 1 }
-                return Array(buffer[start ..< newline])
+            if let newline = buffer[start..<filled].firstIndex(of: 0x0A) {
+                defer {
+                    start = newline + 1
+                    linesDelivered += 1
+                }
+                return Array(buffer[start..<newline])
             }
             if endOfFile {
                 guard filled > start else { return nil }
-                defer { start = filled; linesDelivered += 1 }
-                return Array(buffer[start ..< filled])
+                defer {
+                    start = filled
+                    linesDelivered += 1
+                }
+                return Array(buffer[start..<filled])
             }
             try readMore()
         }

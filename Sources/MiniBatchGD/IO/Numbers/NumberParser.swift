@@ -8,7 +8,11 @@ import Foundation
 /// ``EiselLemire``. Only longer mantissas fall back to `strtod`, which rounds correctly too.
 /// Runs of eight digits are read eight at a time (Lemire's SWAR conversion).
 enum NumberParser {
-    enum Outcome { case value(Double), notANumber, nonFinite }
+    enum Outcome {
+        case value(Double)
+        case notANumber
+        case nonFinite
+    }
 
     /// A plain number at the start of a cell: `[+-]digits[.digits][(e|E)[+-]digits]`, no blanks,
     /// no quotes, at most 19 significant digits. Returns the value and the position after it, or
@@ -25,12 +29,13 @@ enum NumberParser {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         guard let base = bytes.baseAddress else { return .notANumber }
         var i = 0, end = bytes.count
-        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }              // leading blanks
-        while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 } // trailing blanks
+        while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }  // leading blanks
+        while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }  // trailing blanks
         guard i < end else { return .notANumber }
         // A quoted cell ("1.5", as spreadsheets export it) is read as its contents.
         if end - i >= 2, bytes[i] == 0x22, bytes[end - 1] == 0x22 {
-            i += 1; end -= 1
+            i += 1
+            end -= 1
             while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
             while end > i, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
             guard i < end else { return .notANumber }
@@ -44,14 +49,14 @@ enum NumberParser {
 
     /// "nan", "inf", "infinity" in any case and sign are recognized, to be refused as non-finite.
     private static func special(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Outcome {
-        var text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self).lowercased()
+        var text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).lowercased()
         if text.hasPrefix("+") || text.hasPrefix("-") { text.removeFirst() }
         return ["nan", "inf", "infinity"].contains(text) ? .nonFinite : .notANumber
     }
 
     private static func fallback(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Outcome {
         var text = [CChar](repeating: 0, count: end - start + 1)
-        for k in start ..< end { text[k - start] = CChar(bitPattern: bytes[k]) }
+        for k in start..<end { text[k - start] = CChar(bitPattern: bytes[k]) }
         let value = text.withUnsafeBufferPointer { strtod($0.baseAddress!, nil) }
         return value.isFinite ? .value(value) : .nonFinite
     }
@@ -72,22 +77,45 @@ struct DecimalScan {
     @inline(__always)
     init?(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) {
         var i = start
-        if i < end, bytes[i] == 0x2B || bytes[i] == 0x2D { negative = bytes[i] == 0x2D; i += 1 }
+        if i < end, bytes[i] == 0x2B || bytes[i] == 0x2D {
+            negative = bytes[i] == 0x2D
+            i += 1
+        }
         var digits = 0, sawDigit = false
-        while i < end, bytes[i] == 0x30 { i += 1; sawDigit = true }  // leading zeros
+        while i < end, bytes[i] == 0x30 {
+            i += 1
+            sawDigit = true
+        }  // leading zeros
         Self.eightDigitRuns(bytes, &i, end, &mantissa, &digits, &exponent, inFraction: false)
         while i < end, bytes[i] &- 0x30 < 10 {
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); digits += 1 } else { exponent += 1; exact = false }
+            if digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+                digits += 1
+            } else {
+                exponent += 1
+                exact = false
+            }
             i += 1
         }
         sawDigit = sawDigit || digits > 0 || !exact
         if i < end, bytes[i] == 0x2E {
             i += 1
             let fractionStart = i
-            if mantissa == 0 { while i < end, bytes[i] == 0x30 { i += 1; exponent -= 1 } }
+            if mantissa == 0 {
+                while i < end, bytes[i] == 0x30 {
+                    i += 1
+                    exponent -= 1
+                }
+            }
             Self.eightDigitRuns(bytes, &i, end, &mantissa, &digits, &exponent, inFraction: true)
             while i < end, bytes[i] &- 0x30 < 10 {
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); digits += 1; exponent -= 1 } else { exact = false }
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+                    digits += 1
+                    exponent -= 1
+                } else {
+                    exact = false
+                }
                 i += 1
             }
             sawDigit = sawDigit || i > fractionStart
@@ -96,7 +124,10 @@ struct DecimalScan {
         if i < end, bytes[i] == 0x65 || bytes[i] == 0x45 {
             i += 1
             var exponentNegative = false
-            if i < end, bytes[i] == 0x2B || bytes[i] == 0x2D { exponentNegative = bytes[i] == 0x2D; i += 1 }
+            if i < end, bytes[i] == 0x2B || bytes[i] == 0x2D {
+                exponentNegative = bytes[i] == 0x2D
+                i += 1
+            }
             var value = 0, exponentDigits = 0
             while i < end, bytes[i] &- 0x30 < 10 {
                 if value < 100_000 { value = value * 10 + Int(bytes[i] &- 0x30) }
@@ -112,8 +143,10 @@ struct DecimalScan {
     /// Consumes runs of eight digits while the mantissa has room for them (at most 19 digits),
     /// lowering `exponent` by eight per run in the fraction.
     @inline(__always)
-    private static func eightDigitRuns(_ bytes: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, _ mantissa: inout UInt64,
-                                       _ digits: inout Int, _ exponent: inout Int, inFraction: Bool) {
+    private static func eightDigitRuns(
+        _ bytes: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, _ mantissa: inout UInt64,
+        _ digits: inout Int, _ exponent: inout Int, inFraction: Bool
+    ) {
         while digits <= 11, end - i >= 8 {
             let chunk = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
             // All eight bytes are '0'...'9' (Lemire's test), else leave them to the byte loop.
@@ -121,8 +154,9 @@ struct DecimalScan {
             guard ((chunk &+ 0x4646_4646_4646_4646) | (chunk &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else { return }
             var value = chunk &- 0x3030_3030_3030_3030
             value = (value &* 10) &+ (value >> 8)  // pairs of digits
-            value = (((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064)
-                     &+ (((value >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001)) >> 32
+            value =
+                (((value & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064)
+                    &+ (((value >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001)) >> 32
             value &= 0xFFFF_FFFF
             mantissa = mantissa &* 100_000_000 &+ value
             digits += 8
@@ -131,7 +165,7 @@ struct DecimalScan {
         }
     }
 
-    private static let powersOfTen: [Double] = (0 ... 22).map { Foundation.pow(10, Double($0)) }
+    private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) }
 
     /// The correctly rounded value (for ``exact`` scans): Clinger's fast path or Eisel–Lemire.
     @inline(__always)

@@ -14,7 +14,7 @@ struct AdagradStep: UpdateRule {
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
         let s = sumOfSquares.values
-        for i in 0 ..< count {
+        for i in 0..<count {
             let g = gradient[i]
             s[i] += g * g
             parameters[i] -= rate * g / (s[i].squareRoot() + epsilon)

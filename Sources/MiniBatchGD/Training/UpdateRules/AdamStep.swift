@@ -19,7 +19,9 @@ struct AdamStep: UpdateRule {
 
     init(count: Int, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double = 0, decayedCount: Int = 0) {
         self.count = count
-        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.decayedCount = decayedCount
         firstMoment = StateVector(count: count)
@@ -30,13 +32,13 @@ struct AdamStep: UpdateRule {
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
         if weightDecay > 0 {
             let shrink = 1 - rate * weightDecay
-            for i in 0 ..< decayedCount { parameters[i] *= shrink }
+            for i in 0..<decayedCount { parameters[i] *= shrink }
         }
         beta1Power *= beta1
         beta2Power *= beta2
         let m = firstMoment.values, v = secondMoment.values
         let correction1 = 1 / (1 - beta1Power), correction2 = 1 / (1 - beta2Power)
-        for i in 0 ..< count {
+        for i in 0..<count {
             let g = gradient[i]
             m[i] = beta1 * m[i] + (1 - beta1) * g
             v[i] = beta2 * v[i] + (1 - beta2) * g * g

@@ -24,7 +24,7 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         guard isAveraging else { return }
         averagedSteps += 1
         let weight = 1 / Double(averagedSteps + 1), a = average.values
-        for i in 0 ..< count { a[i] += weight * (parameters[i] - a[i]) }
+        for i in 0..<count { a[i] += weight * (parameters[i] - a[i]) }
     }
 
     var averagedParameters: UnsafeMutablePointer<Double>? { isAveraging ? average.values : nil }

@@ -17,13 +17,13 @@ struct MomentumStep: UpdateRule {
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
         let v = velocity.values, mu = momentum
         if nesterov {
-            for i in 0 ..< count {
+            for i in 0..<count {
                 let g = gradient[i]
                 v[i] = mu * v[i] + g
                 parameters[i] -= rate * (g + mu * v[i])
             }
         } else {
-            for i in 0 ..< count {
+            for i in 0..<count {
                 v[i] = mu * v[i] + gradient[i]
                 parameters[i] -= rate * v[i]
             }

@@ -4,6 +4,6 @@ struct PlainStep: UpdateRule {
 
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
-        for i in 0 ..< count { parameters[i] -= rate * gradient[i] }
+        for i in 0..<count { parameters[i] -= rate * gradient[i] }
     }
 }

@@ -15,7 +15,7 @@ struct RMSpropStep: UpdateRule {
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
         let v = squareAverage.values
-        for i in 0 ..< count {
+        for i in 0..<count {
             let g = gradient[i]
             v[i] = alpha * v[i] + (1 - alpha) * g * g
             parameters[i] -= rate * g / (v[i].squareRoot() + epsilon)

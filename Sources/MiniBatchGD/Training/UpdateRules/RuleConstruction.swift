@@ -11,8 +11,10 @@ extension Optimizer {
     /// Builds this optimizer's rule for `count` parameters, of which the first `decayedCount`
     /// are coefficients, wrapped for averaging, and hands it to `visitor`.
     /// - Parameter momentum: the coefficient to use for momentum and Nesterov (given or chosen).
-    func withRule<Visitor: UpdateRuleVisitor>(count: Int, decayedCount: Int, momentum: Double,
-                                              _ visitor: Visitor) throws(Visitor.Failure) -> Visitor.Result {
+    func withRule<Visitor: UpdateRuleVisitor>(
+        count: Int, decayedCount: Int, momentum: Double,
+        _ visitor: Visitor
+    ) throws(Visitor.Failure) -> Visitor.Result {
         switch self {
         case .sgd:
             return try visitor.visit(Averaged(PlainStep(count: count), count: count))
@@ -21,7 +23,8 @@ extension Optimizer {
         case let .adam(beta1, beta2, epsilon):
             return try visitor.visit(Averaged(AdamStep(count: count, beta1: beta1, beta2: beta2, epsilon: epsilon), count: count))
         case let .adamW(beta1, beta2, epsilon, weightDecay):
-            let rule = AdamStep(count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decayedCount: decayedCount)
+            let rule = AdamStep(
+                count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decayedCount: decayedCount)
             return try visitor.visit(Averaged(rule, count: count))
         case let .adagrad(epsilon):
             return try visitor.visit(Averaged(AdagradStep(count: count, epsilon: epsilon), count: count))

@@ -9,9 +9,9 @@ public enum UpdateRuleTiming {
             func visit<Rule: UpdateRule>(_ rule: Rule) throws(Never) -> Double {
                 var rule = rule
                 let theta = Buffer<Double>(repeating: 1, count: count), gradient = Buffer<Double>(repeating: 0, count: count)
-                for i in 0 ..< count { gradient.base[i] = 1e-3 * Double(i % 7 - 3) }
+                for i in 0..<count { gradient.base[i] = 1e-3 * Double(i % 7 - 3) }
                 let start = ContinuousClock.now
-                for _ in 0 ..< steps { rule.step(theta.base, gradient: gradient.base, rate: 1e-3) }
+                for _ in 0..<steps { rule.step(theta.base, gradient: gradient.base, rate: 1e-3) }
                 let seconds = (ContinuousClock.now - start) / .seconds(1)
                 // Keep the result alive so the loop cannot be removed.
                 if theta.base[0].isNaN { print(theta.base[0]) }
