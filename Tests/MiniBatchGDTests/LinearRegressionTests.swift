@@ -1,6 +1,11 @@
+import Foundation
 import Testing
 
 @testable import MiniBatchGD
+
+/// The repository's example data.
+let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Examples/data").path
 
 @Suite struct LinearRegressionTests {
     @Test func metricsByHand() throws {
@@ -46,26 +51,30 @@ import Testing
 
     /// The README's API tour, as written there.
     @Test func readmeTourCompilesAndRuns() throws {
-        let data = try Dataset.seedArticle(seed: 0)
-        var model = LinearRegression(fitIntercept: true)
-        // Defaults: standardized, step size from the curvature, averaging, certified early stop.
-        let run = try model.fit(data.train, using: GradientDescent())
-        let exact = try LeastSquares.solve(data.train, method: .auto)  // closed form
-        print(run.learningRateChoice.learningRate, run.history.epochsRun, run.history.stopReason, model.coefficients, exact.coefficients)
-        print(try model.evaluate(data.test).meanAbsoluteError)
+        let folder = try ScratchFolder()
+        let houses = try Dataset.load(URL(fileURLWithPath: examples + "/houses.csv"), targets: ["price"], features: ["size", "rooms"])
+        let small = try Dataset(features: [[1, 2], [2, 1], [3, 5], [4, 4]], targets: [4, 3, 9, 8])
 
-        // PyTorch's optimizers and schedules, with rates set in the problem's units.
-        var adam = LinearRegression()
-        try adam.fit(data.train, using: GradientDescent(optimizer: .adam(), schedule: .cosine))
+        var model = LinearRegression()
+        let run = try model.fit(houses, using: GradientDescent())
+        let price = try model.predict([120, 4])
+        try model.save(to: URL(fileURLWithPath: folder.path + "/model.json"))
+        let again = try LinearRegression(contentsOf: URL(fileURLWithPath: folder.path + "/model.json"))
 
-        // Fit by gradient descent and measure the gap to the exact solution of the same objective.
+        let exact = try LeastSquares.solve(houses, method: .auto)
         var checked = LinearRegression()
-        let comparison = try checked.fitAndCompare(data.train, using: GradientDescent(batchSize: .full, optimizer: .nesterov()))
-        print(comparison.parameterRelativeDifference, comparison.reference.method)
+        let comparison = try checked.fitAndCompare(houses, using: GradientDescent(batchSize: .full, optimizer: .nesterov()))
+        var adam = LinearRegression()
+        try adam.fit(small, using: GradientDescent(optimizer: .adam(), schedule: .cosine))
 
+        #expect(houses.featureNames == ["size", "rooms"] && houses.rows == 500)
         #expect(run.learningRateChoice.source == .automatic)
         #expect(relativeDifference(model.parameters!, exact.parameters) < 1e-2)
-        #expect(relativeDifference(adam.parameters!, exact.parameters) < 1e-2)
+        let byHand = exact.intercept[0] + 120 * exact.coefficients[0, 0] + 4 * exact.coefficients[1, 0]
+        #expect(abs(price - byHand) < 1e-2 * abs(byHand))
+        #expect(try again.predict([120, 4]) == price)
         #expect(comparison.parameterRelativeDifference < 1e-3)
+        let smallExact = try LeastSquares.solve(small, method: .qr)
+        #expect(relativeDifference(adam.parameters!, smallExact.parameters) < 1e-2)
     }
 }
