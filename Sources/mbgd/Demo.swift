@@ -40,7 +40,11 @@ struct Demo: ParsableCommand {
 
         var plots: [String] = []
         if let folder = plot {
-            plots = try Reports.plots(folder: folder, history: articleRun.history, model: article, data: data.test, dataLabel: "test")
+            let articleOptimum = try Objective.cost(
+                features: data.train.features, targets: data.train.targets, parameters: exact.parameters,
+                reduction: GradientDescent.seedArticle.reduction)
+            plots = try Reports.plots(
+                folder: folder, history: articleRun.history, model: article, data: data.test, dataLabel: "test", optimum: articleOptimum)
             // Cost above the exact optimum, so convergence shows as a falling line on a log scale.
             var costs = SVGPlot(
                 title: "How far above the exact optimum each run's cost is", xLabel: "epoch",

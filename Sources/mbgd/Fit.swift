@@ -148,9 +148,10 @@ struct Fit: ParsableCommand {
         if let path = saveModel { try ModelFile(model).write(to: path) }
         let plots =
             try plot.map {
+                // The epochs' costs carry no penalty: the optimum line is drawn only without one.
                 try Reports.plots(
                     folder: $0, history: comparison.run.history, model: model, data: test ?? train,
-                    dataLabel: test == nil ? "training" : "test")
+                    dataLabel: test == nil ? "training" : "test", optimum: l2 == 0 ? comparison.referenceCost : nil)
             } ?? []
         if json {
             print(jsonReport(model: model, comparison: comparison, train: trainMetrics, test: testMetrics).text)

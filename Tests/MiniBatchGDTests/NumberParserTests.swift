@@ -1,7 +1,6 @@
 import Foundation
+@_spi(Testing) import MiniBatchGD
 import Testing
-
-@testable import MiniBatchGD
 
 /// The CSV number parser against glibc's `strtod` (correctly rounded, a different algorithm):
 /// every path (Clinger, Eisel–Lemire, the fallback) must give the same bits.

@@ -33,6 +33,13 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/plots").sorted()
         #expect(files == ["article-vs-corrected.svg", "cost-per-batch.svg", "cost-per-epoch.svg", "fit.svg", "throughput.svg"])
         for file in files { try expectValidSVG(folder + "/plots/" + file) }
+        // The optimum as a dashed line, the relative gap on its own log panel, the batch costs
+        // as a faint band under their moving average.
+        let epochPlot = try String(contentsOfFile: folder + "/plots/cost-per-epoch.svg", encoding: .utf8)
+        #expect(epochPlot.contains("closed-form optimum") && epochPlot.contains("stroke-dasharray=\"7 4\""))
+        #expect(epochPlot.contains("Relative gap to the closed-form optimum") && epochPlot.contains("(J − J*) / J* (log scale)"))
+        let batchPlot = try String(contentsOfFile: folder + "/plots/cost-per-batch.svg", encoding: .utf8)
+        #expect(batchPlot.contains("moving average of ") && batchPlot.contains("stroke-opacity=\"0.3\""))
     }
 }
 

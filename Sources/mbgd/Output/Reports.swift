@@ -44,24 +44,55 @@ enum Reports {
         return table.render()
     }
 
-    /// Cost per batch and per epoch (log scale), and the fit on `data` (a line for one feature,
-    /// predicted against actual otherwise). Returns the files written.
-    static func plots(folder: String, history: History, model: LinearRegression, data: Dataset, dataLabel: String) throws -> [String] {
+    /// Cost per batch (the raw band and its moving average) and per epoch (log scale), each with
+    /// the closed-form optimum `optimum` (the same cost at the exact solution) as a dashed line,
+    /// the epochs' relative gap to it on a log axis with decade ticks, and the fit on `data` (a
+    /// line for one feature, predicted against actual otherwise). Returns the files written.
+    static func plots(
+        folder: String, history: History, model: LinearRegression, data: Dataset, dataLabel: String, optimum: Double?
+    ) throws -> [String] {
         try preparePlotFolder(folder)
         var written: [String] = []
-        if !history.batchCosts.isEmpty {
+        func optimumLine(_ count: Int) -> [SVGPlot.Series] {
+            guard let optimum, count > 0 else { return [] }
+            return [.init(name: "closed-form optimum", points: [(1, optimum), (Double(count), optimum)], dashed: true, colorIndex: 2)]
+        }
+        let batches = history.batchCosts
+        if !batches.isEmpty {
+            // At least one epoch's batches per window (a two-hundredth of a long run), at most a
+            // twentieth of the run.
+            let perEpoch = max(1, batches.count / max(1, history.epochsRun))
+            let window = max(1, min(max(perEpoch, batches.count / 200), batches.count / 20))
             var plot = SVGPlot(title: "Cost of each batch", xLabel: "batch update", yLabel: "cost (log scale)", yLog: true)
-            plot.series = [.init(name: "batch cost", points: history.batchCosts.enumerated().map { (Double($0 + 1), $1) })]
+            plot.series =
+                [
+                    .init(name: "batch cost", points: batches.enumerated().map { (Double($0 + 1), $1) }, opacity: 0.3, colorIndex: 0),
+                    .init(name: "moving average of \(window) batches", points: movingAverage(batches, window: window), colorIndex: 0),
+                ] + optimumLine(batches.count)
             try plot.write(to: folder + "/cost-per-batch.svg")
             written.append(folder + "/cost-per-batch.svg")
         }
+        let epochCosts = history.epochCosts
         var epochs = SVGPlot(title: "Cost after each epoch", xLabel: "epoch", yLabel: "cost (log scale)", yLog: true)
-        epochs.series = [.init(name: "training cost", points: history.epochCosts.enumerated().map { (Double($0 + 1), $1) }, markers: true)]
+        epochs.series = [.init(name: "training cost", points: epochCosts.enumerated().map { (Double($0 + 1), $1) }, markers: true)]
         if !history.validationCosts.isEmpty {
             epochs.series.append(
                 .init(name: "validation cost", points: history.validationCosts.enumerated().map { (Double($0 + 1), $1) }, markers: true))
         }
-        try epochs.write(to: folder + "/cost-per-epoch.svg")
+        epochs.series += optimumLine(epochCosts.count)
+        if let optimum, optimum > 0 {
+            // Epochs at or below the optimum (rounding) have no place on a log axis and are left out.
+            var gap = SVGPlot(
+                title: "Relative gap to the closed-form optimum", xLabel: "epoch", yLabel: "(J − J*) / J* (log scale)", yLog: true)
+            gap.series = [
+                .init(
+                    name: "training cost", points: epochCosts.enumerated().map { (Double($0 + 1), ($1 - optimum) / optimum) }, markers: true
+                )
+            ]
+            try SVGPlot.writeStacked([epochs, gap], to: folder + "/cost-per-epoch.svg")
+        } else {
+            try epochs.write(to: folder + "/cost-per-epoch.svg")
+        }
         written.append(folder + "/cost-per-epoch.svg")
 
         let predictions = try model.predict(data.features)
@@ -87,5 +118,17 @@ enum Reports {
             written.append(folder + "/predicted-vs-actual.svg")
         }
         return written
+    }
+
+    /// The mean of each run of `window` consecutive values, placed at the run's last index (1-based).
+    static func movingAverage(_ values: [Double], window: Int) -> [(x: Double, y: Double)] {
+        guard window >= 1, values.count >= window else { return [] }
+        var sum = values[0..<window].reduce(0, +)
+        var points = [(x: Double(window), y: sum / Double(window))]
+        for index in window..<values.count {
+            sum += values[index] - values[index - window]
+            points.append((Double(index + 1), sum / Double(window)))
+        }
+        return points
     }
 }

@@ -8,6 +8,13 @@ struct SVGPlot {
         var points: [(x: Double, y: Double)]
         var line: Bool = true
         var markers: Bool = false
+        /// A dashed line (a reference value such as the closed-form optimum).
+        var dashed = false
+        /// Line opacity: below 1 for a raw band drawn under its smoothed series.
+        var opacity = 1.0
+        /// The palette index to draw with (default: the series' own position), so that a band
+        /// and its average share a colour.
+        var colorIndex: Int?
     }
 
     var title: String
@@ -67,11 +74,13 @@ struct SVGPlot {
         svg +=
             "<clipPath id=\"area\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\"/></clipPath>\n<g clip-path=\"url(#area)\">\n"
         for (index, points) in usable.enumerated() {
-            let color = Self.palette[index % Self.palette.count]
             let s = series[index]
+            let color = Self.palette[(s.colorIndex ?? index) % Self.palette.count]
             if s.line, points.count > 1 {
                 let path = points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\" points=\"\(path)\"/>\n"
+                let style = (s.dashed ? " stroke-dasharray=\"7 4\"" : "") + (s.opacity < 1 ? " stroke-opacity=\"\(s.opacity)\"" : "")
+                let width = s.opacity < 1 ? "0.8" : "1.6"
+                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(width)\"\(style) points=\"\(path)\"/>\n"
             }
             if s.markers {
                 for point in points {
@@ -83,10 +92,11 @@ struct SVGPlot {
         // Legend.
         for (index, s) in series.enumerated() where !s.name.isEmpty {
             let y = top + 16 + Double(index) * 18, x = left + 12
-            let color = Self.palette[index % Self.palette.count]
+            let color = Self.palette[(s.colorIndex ?? index) % Self.palette.count]
+            let style = (s.dashed ? " stroke-dasharray=\"7 4\"" : "") + (s.opacity < 1 ? " stroke-opacity=\"\(s.opacity)\"" : "")
             svg +=
                 s.line
-                ? "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                ? "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(style)/>\n"
                 : "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
         }

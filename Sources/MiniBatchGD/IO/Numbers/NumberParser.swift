@@ -7,8 +7,9 @@ import Foundation
 /// significant digits (17-digit output of `repr`, numpy and pandas among them) takes
 /// ``EiselLemire``. Only longer mantissas fall back to `strtod`, which rounds correctly too.
 /// Runs of eight digits are read eight at a time (Lemire's SWAR conversion).
-enum NumberParser {
-    enum Outcome {
+@_spi(Testing) public enum NumberParser {
+    /// What a cell holds.
+    public enum Outcome {
         case value(Double)
         case notANumber
         case nonFinite
@@ -26,7 +27,7 @@ enum NumberParser {
     }
 
     /// The number a whole cell holds (blanks around it and double quotes allowed).
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         guard let base = bytes.baseAddress else { return .notANumber }
         var i = 0, end = bytes.count
         while i < end, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }  // leading blanks
