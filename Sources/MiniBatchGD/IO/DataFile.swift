@@ -13,11 +13,12 @@ public enum DataFileFormat: String, Sendable, CaseIterable {
     /// - Throws: ``FileError/notFound(path:)`` or ``FileError/unreadable(path:reason:)``.
     public static func of(path: String) throws -> DataFileFormat {
         if path.lowercased().hasSuffix(".npy") { return .npy }
+        // Opening a pipe, let alone reading its first bytes, would disturb its writer and take
+        // data from the real reader: only regular files are sniffed.
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return .csv }
         let descriptor = try openForReading(path)
         defer { close(descriptor) }
-        // Reading a pipe's first bytes would take them from the reader: only files are sniffed.
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return .csv }
         var magic = [UInt8](repeating: 0, count: 6)
         let count = magic.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, 6) }
         return count == 6 && magic == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] ? .npy : .csv

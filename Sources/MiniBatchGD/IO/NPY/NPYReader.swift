@@ -45,18 +45,10 @@ public enum NPYReader {
         else {
             throw FileError.malformed(path: path, reason: "the header is not text")
         }
-        let descriptor = try value(of: "descr", in: header, path: path).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
-        let fortran = try value(of: "fortran_order", in: header, path: path)
-        let shapeText = try value(of: "shape", in: header, path: path)
-        guard fortran == "True" || fortran == "False" else {
-            throw FileError.malformed(path: path, reason: "fortran_order is '\(fortran)', not True or False")
-        }
-        let dimensions = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let shape = try dimensions.map { text -> Int in
-            guard let value = Int(text), value >= 0 else { throw FileError.malformed(path: path, reason: "bad shape \(shapeText)") }
-            return value
-        }
+        let parsed = try NPYHeader(header, path: path)
+        let descriptor = parsed.descriptor, shape = parsed.shape, fortran = parsed.fortranOrder
+        let shapeText = "(" + shape.map(String.init).joined(separator: ", ") + (shape.count == 1 ? ",)" : ")")
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw FileError.malformed(path: path, reason: "bad shape \(shapeText)") }
         guard shape.count == 2 else {
             throw FileError.malformed(path: path, reason: "the array has shape \(shapeText); a 2-D array (rows, columns) is needed")
         }
@@ -71,9 +63,9 @@ public enum NPYReader {
         }
         let rows = shape[0], columns = shape[1]
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-        guard !overflow else { throw FileError.malformed(path: path, reason: "the shape \(shapeText) is too large") }
+        let (needed, overflow2) = count.multipliedReportingOverflow(by: width)
+        guard !overflow, !overflow2 else { throw FileError.malformed(path: path, reason: "the shape \(shapeText) is too large") }
         let offset = headerStart + headerLength
-        let needed = count * width
         guard data.count - offset >= needed else {
             throw FileError.truncated(path: path, expectedBytes: needed, actualBytes: data.count - offset)
         }
@@ -98,7 +90,7 @@ public enum NPYReader {
                     element = Double(Float(bitPattern: littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
                 }
                 // Fortran order stores column after column.
-                let target = fortran == "True" ? (index % rows) * columns + index / rows : index
+                let target = fortran ? (index % rows) * columns + index / rows : index
                 elements[target] = element
             }
         }
@@ -165,22 +157,5 @@ public enum NPYReader {
             }
         }
         return Matrix(uncheckedRows: matrix.rows, columns: indices.count, elements: values)
-    }
-
-    /// The text after `'key':` in a header dictionary, up to the next top-level comma.
-    private static func value(of key: String, in header: String, path: String) throws -> String {
-        guard let range = header.range(of: "'\(key)':") else {
-            throw FileError.malformed(path: path, reason: "the header has no '\(key)' entry")
-        }
-        var depth = 0
-        var result = ""
-        for character in header[range.upperBound...] {
-            if character == "(" { depth += 1 }
-            if character == ")" { depth -= 1 }
-            if (character == "," && depth == 0) || character == "}" { break }
-            result.append(character)
-            if depth < 0 { break }
-        }
-        return result.trimmingCharacters(in: .whitespaces)
     }
 }
