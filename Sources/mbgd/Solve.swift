@@ -92,6 +92,9 @@ struct Solve: ParsableCommand {
         if s.standardErrors == nil {
             lines.append("(standard errors need full rank, residual degrees of freedom and no ridge penalty)")
         }
+        let undefinedT = (s.tValues?.elements ?? []).contains(where: \.isNaN) || (s.interceptTValues ?? []).contains(where: \.isNaN)
+        if undefinedT { lines.append("(a t value is n/a where its standard error is 0: the fit is exact)") }
+        if s.rSquared.contains(where: \.isNaN) { lines.append("(R² is n/a for a constant target: there is no variance to explain)") }
         return lines.joined(separator: "\n")
     }
 }

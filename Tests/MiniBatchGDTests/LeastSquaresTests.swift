@@ -208,6 +208,18 @@ import Testing
         }
     }
 
+    @Test func undefinedStatisticsAreNaNNeverInfinite() throws {
+        // A constant target: TSS = 0, so R² is undefined (statsmodels: nan); the residuals are
+        // exactly 0, so every standard error is 0 and every t value undefined, not ±∞.
+        let data = try Dataset(features: Matrix(column: [1, 2, 3]), target: [5, 5, 5])
+        let solution = try LeastSquares.solve(data, method: .qr)
+        let statistics = solution.statistics
+        #expect(solution.intercept == [5] && solution.coefficients.elements == [0])
+        #expect(statistics.rSquared[0].isNaN && statistics.adjustedRSquared![0].isNaN)
+        #expect(statistics.standardErrors!.elements == [0] && statistics.interceptStandardErrors == [0])
+        #expect(statistics.tValues!.elements[0].isNaN && statistics.interceptTValues![0].isNaN)
+    }
+
     @Test func exactFitHasZeroResidualAndNoNaN() throws {
         let data = try Dataset(features: Matrix(column: [0, 1, 2, 3, 4]), target: [2, 5, 8, 11, 14])
         for method in Self.solvingMethods {

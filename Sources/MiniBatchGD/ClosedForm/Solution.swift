@@ -44,10 +44,10 @@ extension LeastSquares {
         /// Σ residual² per target.
         public let residualSumOfSquares: [Double]
         /// Coefficient of determination per target: 1 − RSS/TSS, TSS about the mean with an
-        /// intercept and about zero without (as R reports). 1 for a constant target fitted
-        /// exactly, 0 for one fitted inexactly.
+        /// intercept and about zero without (as R reports). NaN where it is undefined: a target
+        /// with TSS = 0 (constant, with an intercept), as statsmodels reports it.
         public let rSquared: [Double]
-        /// 1 − (1 − R²)·(n − i)/df per target, with i = 1 for an intercept.
+        /// 1 − (1 − R²)·(n − i)/df per target, with i = 1 for an intercept (NaN where R² is).
         public let adjustedRSquared: [Double]?
         /// √(RSS/df) per target.
         public let residualStandardDeviation: [Double]?
@@ -55,9 +55,10 @@ extension LeastSquares {
         public let standardErrors: Matrix?
         /// Standard errors of the intercepts.
         public let interceptStandardErrors: [Double]?
-        /// Coefficient / standard error (p×k).
+        /// Coefficient / standard error (p×k); NaN where the standard error is 0 (an exact fit),
+        /// where the ratio is undefined.
         public let tValues: Matrix?
-        /// Intercept / standard error.
+        /// Intercept / standard error; NaN where the standard error is 0.
         public let interceptTValues: [Double]?
     }
 }
@@ -92,7 +93,7 @@ extension LeastSquares.Statistics {
             }
         }
         let df = n - factorization.rank - design.interceptColumns
-        let r2 = (0..<k).map { o in tss[o] > 0 ? 1 - rss[o] / tss[o] : (rss[o] == 0 ? 1 : 0) }
+        let r2 = (0..<k).map { o in tss[o] > 0 ? 1 - rss[o] / tss[o] : .nan }
         degreesOfFreedom = df
         residualSumOfSquares = rss
         rSquared = r2
@@ -140,9 +141,8 @@ extension LeastSquares.Statistics {
         }
     }
 
-    /// estimate / standard error; an exact fit (zero error) gives ±∞, or 0 for a zero estimate, never NaN.
+    /// estimate / standard error; undefined (NaN, shown as n/a and null) for a zero error, never ±∞.
     private static func ratio(_ estimate: Double, _ error: Double) -> Double {
-        if error > 0 { return estimate / error }
-        return estimate == 0 ? 0 : (estimate > 0 ? .infinity : -.infinity)
+        error > 0 ? estimate / error : .nan
     }
 }
