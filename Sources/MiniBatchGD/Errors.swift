@@ -24,7 +24,7 @@ public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible
     }
 
     /// `argument = value is invalid: requirement`.
-    public var description: String { "\(argument) = \(value) is invalid: \(requirement)" }
+    public var description: String { "\(argument) = \(value) is invalid: \(requirement)".escapingControlCharacters }
 
     /// A fraction outside the open interval (0, 1).
     static func fraction(_ argument: String, _ value: Double) -> ArgumentError {
@@ -49,8 +49,11 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A dimension beyond what BLAS and LAPACK index with their 32-bit integers (2³¹ − 1).
     case tooLargeForBLAS(operation: String, dimension: Int)
 
-    /// The message for a user: what went wrong and where.
-    public var description: String {
+    /// The message for a user: what went wrong and where, with control characters from
+    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch self {
         case let .dimensionMismatch(operation, argument, expected, actual):
             return "\(operation): \(argument) must be \(expected), got \(actual)"
@@ -85,8 +88,11 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// The singular value decomposition did not converge.
     case noConvergence(routine: String, info: Int)
 
-    /// The message for a user: what went wrong and where.
-    public var description: String {
+    /// The message for a user: what went wrong and where, with control characters from
+    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch self {
         case let .lapackFailure(routine, info):
             return "LAPACK \(routine) failed with info = \(info)"
@@ -114,8 +120,11 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `epochsCompleted` epochs had finished. The model is left as it was before the fit.
     case cancelled(epochsCompleted: Int)
 
-    /// The message for a user: what went wrong and where.
-    public var description: String {
+    /// The message for a user: what went wrong and where, with control characters from
+    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch self {
         case let .diverged(epoch, batch, cost, learningRate):
             return "gradient descent diverged in epoch \(epoch), batch \(batch) (cost \(cost)) with learning rate \(learningRate): "
@@ -139,8 +148,11 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The number of names does not match the number of columns.
     case nameCountMismatch(argument: String, names: Int, columns: Int)
 
-    /// The message for a user: what went wrong and where.
-    public var description: String {
+    /// The message for a user: what went wrong and where, with control characters from
+    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch self {
         case let .tooFewRows(argument, rows, minimum):
             return "\(argument) has \(rows) rows; at least \(minimum) are needed"
@@ -165,8 +177,11 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A model file's content does not describe a model.
     case inconsistentFile(reason: String)
 
-    /// The message for a user: what went wrong and where.
-    public var description: String {
+    /// The message for a user: what went wrong and where, with control characters from
+    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch self {
         case .notFitted:
             return "the model has not been fitted: call fit(_:using:) or fit(_:method:) first"
@@ -218,8 +233,11 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Loading would need more memory than the machine has available.
     case tooLarge(path: String, neededBytes: Int, availableBytes: Int)
 
-    /// The message for a user: what went wrong and where.
-    public var description: String {
+    /// The message for a user: what went wrong and where, with control characters from
+    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
+    public var description: String { message.escapingControlCharacters }
+
+    private var message: String {
         switch self {
         case let .notFound(path): return "\(path): no such file"
         case let .unreadable(path, reason): return "\(path): cannot be read (\(reason))"
@@ -257,5 +275,34 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return String(cString: strerror(Int32(posix.code)))
         }
         return (error as NSError).localizedDescription
+    }
+}
+
+extension String {
+    /// ``PrintableText/escaping(_:keeping:)`` of the whole text.
+    var escapingControlCharacters: String { PrintableText.escaping(self) }
+}
+
+/// Text from files made safe to print: control characters (C0, DEL, C1) and bidirectional
+/// overrides written as `\u{…}`, so that a name or a cell can never drive a terminal.
+public enum PrintableText {
+    /// `text` with every unsafe scalar escaped, except those in `kept` (e.g. the line breaks a
+    /// report lays out itself).
+    public static func escaping(_ text: String, keeping kept: Set<Unicode.Scalar> = []) -> String {
+        func unsafe(_ scalar: Unicode.Scalar) -> Bool {
+            guard !kept.contains(scalar) else { return false }
+            let value = scalar.value
+            return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+        }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if unsafe(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }

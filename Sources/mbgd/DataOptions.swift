@@ -17,7 +17,7 @@ struct DataOptions: ParsableArguments {
     @Option(
         name: .customLong("features"),
         help: ArgumentHelp(
-            "Feature columns, comma-separated or repeated, in the order wanted. Default: every column that is not a target. Other columns are skipped, whatever they hold.",
+            "Feature columns, comma-separated (double-quote a name that holds a comma, as in CSV) or repeated, in the order wanted. Default: every column that is not a target. Other columns are skipped, whatever they hold.",
             valueName: "names"))
     var featureLists: [String] = []
 
@@ -26,9 +26,36 @@ struct DataOptions: ParsableArguments {
 
     var fitIntercept: Bool { !noIntercept }
 
-    /// `--features a,b --features c` as `[a, b, c]`, or nil when not given.
+    /// `--features a,b --features '"c, d"'` as `["a", "b", "c, d"]`: each
+    /// value read as one CSV record, or nil when not given.
     var features: [String]? {
-        featureLists.isEmpty ? nil : featureLists.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        featureLists.isEmpty ? nil : featureLists.flatMap(Self.csvRecord)
+    }
+
+    /// The cells of one CSV record: commas split, double quotes group (`""` is a quote), blanks
+    /// around a cell are dropped.
+    static func csvRecord(_ text: String) -> [String] {
+        var cells: [String] = [], cell = "", quoted = false, wasQuoted = false
+        var characters = Array(text)[...]
+        while let character = characters.popFirst() {
+            if quoted {
+                if character == "\"" {
+                    if characters.first == "\"" { cell.append(characters.removeFirst()) } else { quoted = false }
+                } else {
+                    cell.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+                wasQuoted = true
+            } else if character == "," {
+                cells.append(wasQuoted ? cell : cell.trimmingCharacters(in: .whitespaces))
+                (cell, wasQuoted) = ("", false)
+            } else if !(wasQuoted && character == " ") {
+                cell.append(character)
+            }
+        }
+        cells.append(wasQuoted ? cell : cell.trimmingCharacters(in: .whitespaces))
+        return cells
     }
 
     func validate() throws {

@@ -45,7 +45,7 @@ struct MBGD: ParsableCommand {
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((Terminal.clean(message) + "\n").utf8))
         Foundation.exit(status)
     }
 }

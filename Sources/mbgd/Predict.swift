@@ -23,7 +23,7 @@ struct Predict: ParsableCommand {
         let regression = try LinearRegression(contentsOf: URL(fileURLWithPath: model))
         let features = try Matrix.load(path: file, columns: regression.featureNames)
         let predictions = try regression.predict(features)
-        var text = regression.targetNames.joined(separator: ",") + "\n"
+        var text = regression.targetNames.map(Terminal.csvCell).joined(separator: ",") + "\n"
         text.reserveCapacity(predictions.rows * 24 * predictions.columns)
         for i in 0..<predictions.rows {
             text += (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",") + "\n"

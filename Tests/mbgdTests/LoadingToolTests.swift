@@ -58,3 +58,31 @@ import Testing
         #expect(run.stderr.contains("model.json: cannot be written (No such file or directory)"), "\(run.stderr)")
     }
 }
+
+@Suite struct CleanTextTests {
+    @Test func controlCharactersFromFilesNeverReachTheTerminalRaw() throws {
+        let folder = try scratchFolder()
+        // An ESC sequence and a BEL in the names, a C1 CSI in a cell of a skipped column.
+        let path = try write("a,\"b\u{1B}[31m, x\",y\u{7},note\n1,2,3,\u{9B}2J\n2,1,4,z\n3,5,8,z\n4,4,9,z\n", to: folder + "/evil.csv")
+        let runs = [
+            try mbgd("solve", path, "--target", "y\u{7}", "--features", "a,\"b\u{1B}[31m, x\""),
+            try mbgd("solve", path, "--target", "q\u{1B}]0;title\u{7}"),
+            try mbgd("fit", path, "--target", "y\u{7}", "--features", "a", "--json"),
+        ]
+        for run in runs {
+            for text in [run.stdout, run.stderr] {
+                #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(text)")
+            }
+        }
+        #expect(runs[0].stdout.contains("b\\u{1B}[31m, x"), "\(runs[0].stdout)")
+        #expect(runs[1].stderr.contains("no column named 'q\\u{1B}]0;title\\u{7}'"), "\(runs[1].stderr)")
+        #expect(runs[2].stdout.contains("\"y\\u0007\""), "\(runs[2].stdout)")
+
+        // Predictions' CSV header: escaped, then quoted per RFC 4180.
+        let quoted = try write("a,\"y,\"\"z\"\n1,2\n2,4\n3,6.5\n", to: folder + "/quoted.csv")
+        let model = folder + "/quoted.json"
+        #expect(try mbgd("fit", quoted, "--save-model", model, "--json").status == 0)
+        let predicted = try mbgd("predict", "--model", model, quoted)
+        #expect(predicted.stdout.hasPrefix("\"y,\"\"z\"\n"), "\(predicted.stdout)")
+    }
+}

@@ -11,3 +11,11 @@ import Testing
         #expect(Reports.movingAverage([5, 7], window: 1).map(\.y) == [5, 7])
     }
 }
+
+@Suite struct FeatureListTests {
+    @Test func featureListsAreReadAsOneCSVRecord() {
+        #expect(DataOptions.csvRecord("a, b ,c") == ["a", "b", "c"])
+        #expect(DataOptions.csvRecord("a,\"b, c\" ,\"d\"\"e\"") == ["a", "b, c", "d\"e"])
+        #expect(DataOptions.csvRecord("") == [""])
+    }
+}

@@ -61,7 +61,12 @@ enum JSON {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case let c where c.value < 0x20: result += String(format: "\\u%04x", c.value)
+            // Other controls, C1 included, and bidirectional overrides: escaped, not raw, so that
+            // JSON shown in a terminal cannot drive it.
+            case let c
+            where c.value < 0x20 || (0x7F...0x9F).contains(c.value) || (0x202A...0x202E).contains(c.value)
+                || (0x2066...0x2069).contains(c.value):
+                result += String(format: "\\u%04x", c.value)
             default: result.unicodeScalars.append(scalar)
             }
         }

@@ -5,9 +5,10 @@ struct Table {
     var header: [String]
     var rows: [[String]] = []
 
-    init(_ header: [String]) { self.header = header }
+    init(_ header: [String]) { self.header = header.map(Terminal.clean) }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Cells are escaped here, before the widths are measured, so columns stay aligned.
+    mutating func add(_ row: [String]) { rows.append(row.map(Terminal.clean)) }
 
     func render(indent: String = "  ") -> String {
         let all = [header] + rows
