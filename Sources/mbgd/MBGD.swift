@@ -19,6 +19,7 @@ struct MBGD: ParsableCommand {
     /// Runs a subcommand; every failure becomes one line on stderr and a documented exit status:
     /// 0 for help, 2 for bad arguments, 1 for everything else (files, data, divergence).
     static func main() {
+        startOpenBLASSafely()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -68,4 +69,19 @@ enum CLIError: Error, CustomStringConvertible {
             return "interrupted after \(done)\(epochs.map { " of \($0)" } ?? "") epochs; nothing was written"
         }
     }
+}
+
+/// OpenBLAS starts its threads, each with a large buffer, when it is loaded: under an address-space
+/// limit (`ulimit -v`) that can leave no room for the buffer of the first call, which OpenBLAS
+/// then retries forever. Only the environment, read at load, prevents it, so the tool starts
+/// itself again once with `OPENBLAS_NUM_THREADS=1` when a limit is set and the variable is not.
+private func startOpenBLASSafely() {
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max,
+        getenv("OPENBLAS_NUM_THREADS") == nil
+    else { return }
+    setenv("OPENBLAS_NUM_THREADS", "1", 1)
+    let arguments = CommandLine.unsafeArgv
+    execv("/proc/self/exe", arguments)
+    // execv returned: carry on in this process (the library still sets one thread).
 }

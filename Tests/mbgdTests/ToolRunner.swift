@@ -37,14 +37,24 @@ func mbgd(_ arguments: String...) throws -> ToolRun {
 }
 
 func mbgd(arguments: [String], in folder: String? = nil) throws -> ToolRun {
+    try run(toolPath, arguments: arguments, in: folder)
+}
+
+/// Runs `executable`; with `timeout`, kills it (SIGKILL) after that many seconds, so that a
+/// hang fails the test (status 9 by signal) instead of stopping the suite.
+func run(_ executable: String, arguments: [String], in folder: String? = nil, timeout: Double? = nil) throws -> ToolRun {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: toolPath)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if let timeout {
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { kill(pid, SIGKILL) } }
+    }
     // Read both pipes before waiting, so a full pipe cannot block the tool.
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -1,6 +1,10 @@
 internal import CBLAS
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Thin row-major wrappers over the CBLAS routines the package uses.
 ///
 /// They take raw pointers and leading dimensions, allocate nothing, and check nothing:
@@ -10,6 +14,10 @@ enum BLAS {
     /// `Int32(_:)` conversions below never trap: the public entry points call this once.
     /// - Throws: ``MatrixError/tooLargeForBLAS(operation:dimension:)``.
     static func checkDimensions(_ operation: String, _ dimensions: Int...) throws {
+        // Every public entry point passes here first: the place to make OpenBLAS safe to call.
+        if let limit = BLASThreads.addressSpaceShortfall {
+            throw LinearAlgebraError.addressSpaceTooSmall(operation: operation, limitBytes: limit)
+        }
         if let large = dimensions.first(where: { $0 > Int(Int32.max) }) {
             throw MatrixError.tooLargeForBLAS(operation: operation, dimension: large)
         }
@@ -69,10 +77,41 @@ public enum BLASThreads {
     /// The number of threads OpenBLAS currently uses.
     public static var current: Int { Int(openblas_get_num_threads()) }
 
-    /// Sets the number of threads OpenBLAS uses for calls outside single-thread scopes.
+    /// Sets the number of threads OpenBLAS uses for calls outside single-thread scopes (always
+    /// one under an address-space limit: see ``addressSpaceLimited``).
     public static func set(_ threads: Int) {
-        openblas_set_num_threads(Int32(clamping: Swift.max(1, threads)))
+        openblas_set_num_threads(addressSpaceLimited ? 1 : Int32(clamping: Swift.max(1, threads)))
     }
+
+    /// Whether the process runs under a finite address-space limit (`ulimit -v`, `prlimit --as`),
+    /// in which case OpenBLAS is set to one thread the first time the library calls it.
+    ///
+    /// OpenBLAS reserves a large buffer for every thread it starts; under a tight limit the
+    /// reservation fails and the caller spins at 100 % CPU forever. One thread is slower, but
+    /// never hangs. (An `RLIMIT_AS` is rare outside such deliberate limits; memory cgroups, which
+    /// containers use, do not limit address space and keep every thread.)
+    public static var addressSpaceLimited: Bool { addressSpaceLimit != nil }
+
+    /// The limit in bytes, checked once; OpenBLAS is set to one thread the first time.
+    private static let addressSpaceLimit: Int? = {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        openblas_set_num_threads(1)
+        return Int(clamping: limit.rlim_cur)
+    }()
+
+    /// The address-space limit when it leaves too little room for OpenBLAS's working buffer, in
+    /// which case OpenBLAS would retry its allocation forever: the library refuses instead.
+    /// Probed once by reserving (not touching) what a BLAS call needs at most.
+    static let addressSpaceShortfall: Int? = {
+        guard let limit = addressSpaceLimit else { return nil }
+        let probe = 144 << 20  // OpenBLAS's buffer (128 MiB here, as it mapped it) and its alignment slack
+        guard let address = mmap(nil, probe, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+            address != MAP_FAILED
+        else { return limit }
+        munmap(address, probe)
+        return nil
+    }()
 
     /// The OpenBLAS kernel family chosen for this processor (e.g. "Haswell").
     public static var coreName: String { String(cString: openblas_get_corename()) }
