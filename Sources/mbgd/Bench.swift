@@ -80,7 +80,9 @@ struct Bench: ParsableCommand {
                     name: "\(data.rows) × \(data.featureCount), \(data.outputCount) target(s)",
                     points: results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)
             ]
-            try svg.write(to: plot)
+            var outputs = Outputs()
+            outputs.add(svg.render(), to: plot)
+            try outputs.commit()
         }
         if json {
             print(

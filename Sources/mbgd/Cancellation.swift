@@ -1,35 +1,124 @@
 import Dispatch
 import Foundation
 import MiniBatchGD
+import Synchronization
+
+/// Ctrl-C (SIGINT) and SIGTERM, in every phase of a command.
+///
+/// While a fit runs (``runCancellable(_:)``) a signal cancels its task: the trainer notices
+/// within an epoch or 1024 batches and the command reports how far it got. Elsewhere (loading,
+/// the closed form, rendering) nothing is half done that needs saving: the command ends at once
+/// with status 130, before anything is written. While outputs are being written
+/// (``deferringInterruption(_:)``) the signal waits until they are complete, so no file is left
+/// half written or behind as a temporary. SIGQUIT (Ctrl-\) keeps its default meaning: quit,
+/// with a core file where the system keeps them, without the Swift runtime's crash report.
+enum Interruption {
+    private enum Phase {
+        case immediate
+        case cancelling(Task<Void, Never>?)
+        case deferring
+    }
+
+    private struct State {
+        var phase = Phase.immediate
+        /// A signal has arrived (a fit's result is then discarded).
+        var received = false
+        /// A signal arrived while outputs were written and has yet to end the command.
+        var pending = false
+    }
+
+    private static let state = Mutex(State())
+    /// The dispatch sources, kept alive for the whole process.
+    private static let sources = Mutex<[DispatchSourceSignal]>([])
+
+    /// Installs the handlers; called once, first thing in `main`.
+    static func install() {
+        // Default action, and unblocked: a parent that spawned us from a thread blocking it (as
+        // libdispatch's threads do) would otherwise leave Ctrl-\ without effect.
+        signal(SIGQUIT, SIG_DFL)
+        var quit = sigset_t()
+        sigemptyset(&quit)
+        sigaddset(&quit, SIGQUIT)
+        pthread_sigmask(SIG_UNBLOCK, &quit, nil)
+        sources.withLock { sources in
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)  // delivered to the dispatch source instead of ending the process
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { received() }
+                source.resume()
+                sources.append(source)
+            }
+        }
+    }
+
+    private static func received() {
+        let action = state.withLock { state -> Phase in
+            state.received = true
+            if case .deferring = state.phase { state.pending = true }
+            return state.phase
+        }
+        switch action {
+        case .immediate:
+            FileHandle.standardError.write(Data("mbgd: interrupted; nothing was written\n".utf8))
+            exit(130)
+        case let .cancelling(task):
+            task?.cancel()
+        case .deferring:
+            break  // acted on when the outputs are complete
+        }
+    }
+
+    /// Whether a signal has arrived.
+    static var wasReceived: Bool { state.withLock { $0.received } }
+
+    fileprivate static func cancelling(_ task: Task<Void, Never>?) {
+        let already = state.withLock { state -> Bool in
+            state.phase = .cancelling(task)
+            return state.received
+        }
+        if already { task?.cancel() }
+    }
+
+    fileprivate static func immediate() {
+        let pending = state.withLock { state -> Bool in
+            state.phase = .immediate
+            defer { state.pending = false }
+            return state.pending
+        }
+        if pending {
+            FileHandle.standardError.write(Data("mbgd: interrupted; the outputs were written first\n".utf8))
+            exit(130)
+        }
+    }
+
+    /// Runs `body` (writing outputs) with signals held back until it returns; a signal that came
+    /// meanwhile then ends the command with status 130, its outputs complete.
+    static func deferringInterruption<T>(_ body: () throws -> T) rethrows -> T {
+        state.withLock { $0.phase = .deferring }
+        defer { immediate() }
+        return try body()
+    }
+}
 
 /// The result handed from the worker task to the waiting thread (written once, read after the semaphore).
 private final class Outcome<T>: @unchecked Sendable {
     var result: Result<T, Error>?
 }
 
-/// Runs `work` so that Ctrl-C (SIGINT) or SIGTERM cancels it cleanly: the signal cancels the
-/// task, the trainer notices within an epoch or 1024 batches and throws
-/// ``TrainingError/cancelled(epochsCompleted:)``, which the caller reports.
-func runCancellable<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> T {
+/// Runs `work` so that Ctrl-C or SIGTERM cancels it cleanly (see ``Interruption``). A signal
+/// that arrives after the training loop, in the closed form that follows it, still counts: the
+/// work's result is then discarded and ``TrainingError/cancelled(epochsCompleted:)`` thrown.
+func runCancellable<T: Sendable>(_ work: @escaping @Sendable () throws -> T, epochsCompleted: (T) -> Int = { _ in 0 }) throws -> T {
     let outcome = Outcome<T>()
     let done = DispatchSemaphore(value: 0)
-    let task = Task.detached { try work() }
-    let signals = [SIGINT, SIGTERM]
-    let sources = signals.map { number -> DispatchSourceSignal in
-        signal(number, SIG_IGN)  // handled by the dispatch source instead of ending the process
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { task.cancel() }
-        source.resume()
-        return source
-    }
-    Task.detached {
-        outcome.result = await task.result
+    let task = Task.detached {
+        do { outcome.result = .success(try work()) } catch { outcome.result = .failure(error) }
         done.signal()
     }
+    Interruption.cancelling(task)
     done.wait()
-    for (source, number) in zip(sources, signals) {
-        source.cancel()
-        signal(number, SIG_DFL)
-    }
-    return try outcome.result!.get()
+    Interruption.immediate()
+    let result = try outcome.result!.get()
+    if Interruption.wasReceived { throw TrainingError.cancelled(epochsCompleted: epochsCompleted(result)) }
+    return result
 }

@@ -66,15 +66,3 @@ struct DataOptions: ParsableArguments {
         try Dataset.load(path: file, targets: targets, features: features)
     }
 }
-
-/// Writes `text` to `path`, creating nothing but the file.
-func writeText(_ text: String, to path: String) throws {
-    try FileWriter.write(text, to: path)
-}
-
-/// Creates the `--plot` folder if needed.
-func preparePlotFolder(_ path: String) throws {
-    do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-        throw FileError.unwritable(path: path, reason: "cannot create the folder")
-    }
-}

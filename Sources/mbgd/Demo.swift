@@ -39,12 +39,14 @@ struct Demo: ParsableCommand {
         let gap = relativeGap(article.parameters!, exact.parameters)
 
         var plots: [String] = []
+        var outputs = Outputs()
         if let folder = plot {
             let articleOptimum = try Objective.cost(
                 features: data.train.features, targets: data.train.targets, parameters: exact.parameters,
                 reduction: GradientDescent.seedArticle.reduction)
             plots = try Reports.plots(
-                folder: folder, history: articleRun.history, model: article, data: data.test, dataLabel: "test", optimum: articleOptimum)
+                folder: folder, history: articleRun.history, model: article, data: data.test, dataLabel: "test", optimum: articleOptimum,
+                into: &outputs)
             // Cost above the exact optimum, so convergence shows as a falling line on a log scale.
             var costs = SVGPlot(
                 title: "How far above the exact optimum each run's cost is", xLabel: "epoch",
@@ -64,7 +66,7 @@ struct Demo: ParsableCommand {
                     name: "defaults (mean, standardized, shuffled, automatic rate, averaged)",
                     points: comparison.run.history.epochCosts.enumerated().map { (Double($0 + 1), $1 - optimum) }, markers: true),
             ]
-            try costs.write(to: folder + "/article-vs-corrected.svg")
+            outputs.add(costs.render(), to: folder + "/article-vs-corrected.svg")
             var speed = SVGPlot(
                 title: "Training throughput against batch size (seed data)", xLabel: "batch size (log)",
                 yLabel: "samples per second (log)", xLog: true, yLog: true)
@@ -73,9 +75,10 @@ struct Demo: ParsableCommand {
                     name: "one epoch, mean gradient, shuffled", points: throughput.map { (Double($0.batchSize), $0.samplesPerSecond) },
                     markers: true)
             ]
-            try speed.write(to: folder + "/throughput.svg")
+            outputs.add(speed.render(), to: folder + "/throughput.svg")
             plots += [folder + "/article-vs-corrected.svg", folder + "/throughput.svg"]
         }
+        try outputs.commit()
 
         if json {
             let report = JSON.object(

@@ -56,7 +56,7 @@ struct Fit: ParsableCommand {
     var tolerance: Double?
     @Option(help: "Epochs without improvement before stopping early (or before averaging starts).") var patience: Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
-    @Option(help: "Write the fitted model (JSON) to this path.") var saveModel: String?
+    @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @Option(help: "Write SVG plots into this folder.") var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
@@ -130,11 +130,12 @@ struct Fit: ParsableCommand {
         let fitIntercept = data.fitIntercept, trainingRows = train
         let model: LinearRegression, comparison: ReferenceComparison
         do {
-            (model, comparison) = try runCancellable {
-                var model = LinearRegression(fitIntercept: fitIntercept)
-                let comparison = try model.fitAndCompare(trainingRows, using: config, progress: progress.callback)
-                return (model, comparison)
-            }
+            (model, comparison) = try runCancellable(
+                {
+                    var model = LinearRegression(fitIntercept: fitIntercept)
+                    let comparison = try model.fitAndCompare(trainingRows, using: config, progress: progress.callback)
+                    return (model, comparison)
+                }, epochsCompleted: { $0.1.run.history.epochsRun })
             progress.finish()
         } catch let TrainingError.cancelled(epochs) {
             progress.finish()
@@ -145,14 +146,17 @@ struct Fit: ParsableCommand {
         }
         let trainMetrics = try model.evaluate(train)
         let testMetrics = try test.map { try model.evaluate($0) }
-        if let path = saveModel { try ModelFile(model).write(to: path) }
+        // Every file at the end, together: a model is never left behind by a plot that failed.
+        var outputs = Outputs()
+        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
+        // The epochs' costs carry no penalty: the optimum line is drawn only without one.
         let plots =
             try plot.map {
-                // The epochs' costs carry no penalty: the optimum line is drawn only without one.
                 try Reports.plots(
                     folder: $0, history: comparison.run.history, model: model, data: test ?? train,
-                    dataLabel: test == nil ? "training" : "test", optimum: l2 == 0 ? comparison.referenceCost : nil)
+                    dataLabel: test == nil ? "training" : "test", optimum: l2 == 0 ? comparison.referenceCost : nil, into: &outputs)
             } ?? []
+        try outputs.commit()
         if json {
             print(jsonReport(model: model, comparison: comparison, train: trainMetrics, test: testMetrics).text)
         } else {

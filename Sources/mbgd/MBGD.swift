@@ -20,9 +20,11 @@ struct MBGD: ParsableCommand {
     /// 0 for help, 2 for bad arguments, 1 for everything else (files, data, divergence).
     static func main() {
         startOpenBLASSafely()
+        Interruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()
+            try finishStandardOutput()
         } catch let error as CLIError where error.isUsage {
             fail("mbgd: error: \(error)", status: 2)
         } catch let error as ArgumentError {
@@ -30,6 +32,8 @@ struct MBGD: ParsableCommand {
             fail("mbgd: error: \(ArgumentNames.message(error))", status: 2)
         } catch let error as CLIError where error.isInterruption {
             fail("mbgd: \(error)", status: 130)
+        } catch let TrainingError.cancelled(epochs) {
+            fail("mbgd: \(CLIError.interrupted(epochsCompleted: epochs, epochs: nil))", status: 130)
         } catch {
             switch exitCode(for: error) {
             case .success:
@@ -43,6 +47,12 @@ struct MBGD: ParsableCommand {
                 fail(fullMessage(for: error), status: 2)
             }
         }
+    }
+
+    /// Output that could not be written is a failure, not a success (`> /dev/full`, a closed
+    /// stdout). A reader that went away (`| head`) ends the command by SIGPIPE, quietly.
+    private static func finishStandardOutput() throws {
+        if let reason = Terminal.writeFailure { throw FileError.unwritable(path: "standard output", reason: reason) }
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {

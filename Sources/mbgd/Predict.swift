@@ -17,7 +17,7 @@ struct Predict: ParsableCommand {
 
     @Option(help: "The model file.") var model: String
     @Argument(help: "Rows to predict: CSV with a header, or a 2-D .npy array.") var file: String
-    @Option(help: "Write the predictions here instead of stdout.") var output: String?
+    @Option(help: "Write the predictions here instead of stdout ('-': stdout).") var output: String?
 
     func run() throws {
         let regression = try LinearRegression(contentsOf: URL(fileURLWithPath: model))
@@ -28,6 +28,8 @@ struct Predict: ParsableCommand {
         for i in 0..<predictions.rows {
             text += (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",") + "\n"
         }
-        if let output { try writeText(text, to: output) } else { print(text, terminator: "") }
+        var outputs = Outputs()
+        outputs.add(text, to: output ?? "-")
+        try outputs.commit()
     }
 }

@@ -60,7 +60,11 @@ struct Sweep: ParsableCommand {
                 data, batchSizes: try parseBatchSizes(batchSizes), configuration: configuration, gap: gap,
                 maxEpochs: maxEpochs, fitIntercept: !noIntercept, tune: tune)
         }
-        if let plot { try Self.plot(sweep, to: plot) }
+        if let plot {
+            var outputs = Outputs()
+            outputs.add(Self.plot(sweep), to: plot)
+            try outputs.commit()
+        }
         if json {
             print(report(sweep, data: data).text)
             return
@@ -166,7 +170,7 @@ struct Sweep: ParsableCommand {
 
     /// Three panels in one SVG: updates and samples to the gap (log–log) with the model's curves,
     /// seconds to the gap, and samples per second.
-    static func plot(_ sweep: BatchSizeSweep.GapSweep, to path: String) throws {
+    static func plot(_ sweep: BatchSizeSweep.GapSweep) -> String {
         let reached = sweep.results.filter(\.reached)
         var counts = SVGPlot(
             title: "Updates and samples to a gap of \(Format.number(sweep.gap, digits: 2))", xLabel: "batch size (log)",
@@ -188,6 +192,6 @@ struct Sweep: ParsableCommand {
         ]
         var speed = SVGPlot(title: "Throughput", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true, yLog: true)
         speed.series = [.init(name: "samples/s", points: sweep.results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]
-        try SVGPlot.writeStacked([counts, seconds, speed], to: path)
+        return SVGPlot.renderStacked([counts, seconds, speed])
     }
 }

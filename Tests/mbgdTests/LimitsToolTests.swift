@@ -16,3 +16,75 @@ import Testing
         #expect(tight.stderr.contains("(ulimit -v) leaves too little room for OpenBLAS's working buffer"), "\(tight.stderr)")
     }
 }
+
+/// Signals in every phase, outputs all or nothing, and standard output that cannot be written.
+@Suite struct OutputAndSignalToolTests {
+    @Test func ctrlCWhileLoadingEndsAt130WithNothingWritten() throws {
+        let folder = try scratchFolder()
+        // A FIFO nobody writes: the tool blocks opening it, in the loading phase.
+        let fifo = folder + "/never.csv"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: toolPath)
+        process.arguments = ["fit", fifo, "--save-model", folder + "/model.json"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130 && stderr == "mbgd: interrupted; nothing was written\n", "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/model.json"))
+    }
+
+    @Test func ctrlBackslashQuitsWithoutACrashReport() throws {
+        let folder = try scratchFolder()
+        let fifo = folder + "/never.csv"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: toolPath)
+        process.arguments = ["solve", fifo]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGQUIT)
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGQUIT)
+        #expect(!stderr.contains("crashed") && !stderr.contains("Backtrace"), "\(stderr)")
+    }
+
+    @Test func outputsAreAllOrNothingAndDashIsStandardOutput() throws {
+        let folder = try scratchFolder()
+        let good = try write("a,y\n1,2\n2,4\n3,6.5\n4,8\n", to: folder + "/good.csv")
+        // The plot folder cannot be made (a file is in the way): no model file is left either.
+        let blocker = try write("not a folder", to: folder + "/plots")
+        let failed = try mbgd("fit", good, "--save-model", folder + "/model.json", "--plot", blocker + "/inside")
+        #expect(failed.status == 1 && failed.stderr.contains("cannot be written"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/model.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["good.csv", "plots"])
+
+        let toStdout = try mbgd("fit", good, "--save-model", "-", "--json")
+        #expect(toStdout.status == 0, "\(toStdout.stderr)")
+        #expect(toStdout.stdout.contains("\"format\" : \"mbgd-linear-model\""))
+        let predictions = try mbgd("fit", good, "--save-model", folder + "/saved.json")
+        #expect(predictions.status == 0)
+        let dash = try mbgd("predict", "--model", folder + "/saved.json", good, "--output", "-")
+        let plain = try mbgd("predict", "--model", folder + "/saved.json", good)
+        #expect(dash.status == 0 && dash.stdout == plain.stdout && plain.stdout.hasPrefix("y\n"))
+    }
+
+    @Test func aFullDiskOnStandardOutputIsAFailure() throws {
+        let folder = try scratchFolder()
+        let good = try write("a,y\n1,2\n2,4\n3,6.5\n", to: folder + "/good.csv")
+        let run = try run("/bin/sh", arguments: ["-c", "'\(toolPath)' solve '\(good)' > /dev/full"], timeout: 60)
+        #expect(run.status == 1)
+        #expect(run.stderr == "mbgd: error: standard output: cannot be written (No space left on device)\n", "\(run.stderr)")
+    }
+}

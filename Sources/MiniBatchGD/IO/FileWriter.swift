@@ -2,8 +2,8 @@
     import Glibc
 #endif
 
-/// Writes a whole file so that a reader never sees half of it: into a temporary file beside the
-/// target, flushed to disk, then renamed over it. What is already at the path is respected: a
+/// Writes whole files so that a reader never sees half of one: each into a temporary file beside
+/// its target, flushed to disk, then renamed over it. What is already at a path is respected: a
 /// symbolic link is followed and its target replaced; a device or FIFO (`/dev/stdout`,
 /// `/dev/null`) is written in place, never replaced by a regular file.
 public enum FileWriter {
@@ -16,48 +16,103 @@ public enum FileWriter {
     /// Writes `bytes`.
     /// - Throws: ``FileError/unwritable(path:reason:)`` with the system's reason in words.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        func failure(_ code: Int32 = errno) -> FileError { .unwritable(path: path, reason: String(cString: strerror(code))) }
-        var status = stat()
-        if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
-            guard (status.st_mode & S_IFMT) != S_IFDIR else { throw failure(EISDIR) }
+        var batch = FileBatch()
+        batch.add(bytes, to: path)
+        try batch.commit()
+    }
+}
+
+/// Several files written as one: all or none.
+///
+/// ``commit()`` first writes every regular file to a temporary beside its target; only when all
+/// of them are complete are they renamed into place, so a failure (a full disk, a missing
+/// folder) leaves none of them behind, and no temporary either. Devices and FIFOs are written
+/// last, in place.
+public struct FileBatch: Sendable {
+    private var files: [(path: String, bytes: [UInt8])] = []
+
+    /// An empty batch.
+    public init() {}
+
+    /// Adds `text` (UTF-8) to be written to `path`.
+    public mutating func add(_ text: String, to path: String) { add(Array(text.utf8), to: path) }
+
+    /// Adds `bytes` to be written to `path`.
+    public mutating func add(_ bytes: [UInt8], to path: String) { files.append((path, bytes)) }
+
+    /// Writes every file.
+    /// - Throws: ``FileError/unwritable(path:reason:)`` for the first file that cannot be written,
+    ///   with the system's reason in words; then no regular file of the batch has been replaced.
+    public func commit() throws {
+        var staged: [(temporary: String, target: String, path: String)] = []
+        var inPlace: [(path: String, bytes: [UInt8])] = []
+        var renamed = 0
+        defer { for file in staged.dropFirst(renamed) { unlink(file.temporary) } }
+        for (path, bytes) in files {
+            var status = stat()
+            if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+                guard (status.st_mode & S_IFMT) != S_IFDIR else { throw Self.failure(path, EISDIR) }
+                inPlace.append((path, bytes))
+                continue
+            }
+            let target = Self.resolved(path)
+            let temporary = try Self.temporaryCopy(
+                of: bytes, beside: target, path: path, keepingModeOf: stat(path, &status) == 0 ? status : nil)
+            staged.append((temporary, target, path))
+        }
+        for file in staged {
+            guard rename(file.temporary, file.target) == 0 else { throw Self.failure(file.path, errno) }
+            renamed += 1
+        }
+        for (path, bytes) in inPlace {
             let descriptor = open(path, O_WRONLY)
-            guard descriptor >= 0 else { throw failure() }
+            guard descriptor >= 0 else { throw Self.failure(path, errno) }
             defer { close(descriptor) }
-            try writeAll(bytes, to: descriptor, failure)
-            return
+            try Self.writeAll(bytes, to: descriptor, path: path)
         }
-        let exists = stat(path, &status) == 0
-        var target = path
-        if exists, let resolved = realpath(path, nil) {
-            target = String(cString: resolved)
-            free(resolved)
-        }
+    }
+
+    private static func failure(_ path: String, _ code: Int32) -> FileError {
+        .unwritable(path: path, reason: String(cString: strerror(code)))
+    }
+
+    /// The path a symbolic link leads to (the path itself when it is not one or leads nowhere yet).
+    private static func resolved(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// `bytes` in a new temporary file in `target`'s folder, flushed to disk; its path.
+    private static func temporaryCopy(of bytes: [UInt8], beside target: String, path: String, keepingModeOf existing: stat?) throws
+        -> String
+    {
         let folder = target.contains("/") ? String(target[..<target.lastIndex(of: "/")!]) : "."
         let name = target.split(separator: "/").last.map(String.init) ?? target
         var template = ((folder.isEmpty ? "/" : folder) + "/." + name + ".XXXXXX").utf8CString
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure() }
+        guard descriptor >= 0 else { throw failure(path, errno) }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
         do {
             defer { close(descriptor) }
             // A replaced file keeps its permissions; a new one gets rw-r--r-- (mkstemp's are rw-------).
-            fchmod(descriptor, exists ? status.st_mode & 0o7777 : 0o644)
-            try writeAll(bytes, to: descriptor, failure)
-            guard fsync(descriptor) == 0 else { throw failure() }
+            fchmod(descriptor, existing.map { $0.st_mode & 0o7777 } ?? 0o644)
+            try writeAll(bytes, to: descriptor, path: path)
+            guard fsync(descriptor) == 0 else { throw failure(path, errno) }
+        } catch {
+            unlink(temporary)
+            throw error
         }
-        guard rename(temporary, target) == 0 else { throw failure() }
-        renamed = true
+        return temporary
     }
 
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, _ failure: (Int32) -> FileError) throws {
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw failure(errno)
+                throw failure(path, errno)
             }
             offset += written
         }

@@ -99,9 +99,14 @@ public struct ModelFile: Codable, Equatable, Sendable {
     /// half a model behind.
     /// - Throws: ``FileError/unwritable(path:reason:)``.
     public func write(to path: String) throws {
+        try FileWriter.write(try encoded(), to: path)
+    }
+
+    /// The file's bytes: pretty-printed JSON with sorted keys.
+    public func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try FileWriter.write(Array(try encoder.encode(self)), to: path)
+        return Array(try encoder.encode(self))
     }
 
     /// Reads and checks a model file.

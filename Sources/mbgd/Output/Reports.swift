@@ -47,11 +47,13 @@ enum Reports {
     /// Cost per batch (the raw band and its moving average) and per epoch (log scale), each with
     /// the closed-form optimum `optimum` (the same cost at the exact solution) as a dashed line,
     /// the epochs' relative gap to it on a log axis with decade ticks, and the fit on `data` (a
-    /// line for one feature, predicted against actual otherwise). Returns the files written.
+    /// line for one feature, predicted against actual otherwise), added to `outputs`. Returns the
+    /// files' paths.
     static func plots(
-        folder: String, history: History, model: LinearRegression, data: Dataset, dataLabel: String, optimum: Double?
+        folder: String, history: History, model: LinearRegression, data: Dataset, dataLabel: String, optimum: Double?,
+        into outputs: inout Outputs
     ) throws -> [String] {
-        try preparePlotFolder(folder)
+        outputs.folder(folder)
         var written: [String] = []
         func optimumLine(_ count: Int) -> [SVGPlot.Series] {
             guard let optimum, count > 0 else { return [] }
@@ -69,7 +71,7 @@ enum Reports {
                     .init(name: "batch cost", points: batches.enumerated().map { (Double($0 + 1), $1) }, opacity: 0.3, colorIndex: 0),
                     .init(name: "moving average of \(window) batches", points: movingAverage(batches, window: window), colorIndex: 0),
                 ] + optimumLine(batches.count)
-            try plot.write(to: folder + "/cost-per-batch.svg")
+            outputs.add(plot.render(), to: folder + "/cost-per-batch.svg")
             written.append(folder + "/cost-per-batch.svg")
         }
         let epochCosts = history.epochCosts
@@ -89,9 +91,9 @@ enum Reports {
                     name: "training cost", points: epochCosts.enumerated().map { (Double($0 + 1), ($1 - optimum) / optimum) }, markers: true
                 )
             ]
-            try SVGPlot.writeStacked([epochs, gap], to: folder + "/cost-per-epoch.svg")
+            outputs.add(SVGPlot.renderStacked([epochs, gap]), to: folder + "/cost-per-epoch.svg")
         } else {
-            try epochs.write(to: folder + "/cost-per-epoch.svg")
+            outputs.add(epochs.render(), to: folder + "/cost-per-epoch.svg")
         }
         written.append(folder + "/cost-per-epoch.svg")
 
@@ -105,7 +107,7 @@ enum Reports {
             let ends = [xs.min()!, xs.max()!]
             let line = try model.predict(Matrix(column: ends))
             plot.series.append(.init(name: "fitted line", points: [(ends[0], line[0, 0]), (ends[1], line[1, 0])]))
-            try plot.write(to: folder + "/fit.svg")
+            outputs.add(plot.render(), to: folder + "/fit.svg")
             written.append(folder + "/fit.svg")
         } else {
             var plot = SVGPlot(title: "Predicted against actual (\(dataLabel) data)", xLabel: "actual", yLabel: "predicted", diagonal: true)
@@ -114,7 +116,7 @@ enum Reports {
                     name: data.targetNames[o], points: (0..<data.rows).map { (data.targets[$0, o], predictions[$0, o]) }, line: false,
                     markers: true)
             }
-            try plot.write(to: folder + "/predicted-vs-actual.svg")
+            outputs.add(plot.render(), to: folder + "/predicted-vs-actual.svg")
             written.append(folder + "/predicted-vs-actual.svg")
         }
         return written

@@ -103,13 +103,9 @@ struct SVGPlot {
         return svg + "</svg>\n"
     }
 
-    func write(to path: String) throws {
-        try writeText(render(), to: path)
-    }
-
-    /// Several plots one above the other in one SVG file, each a nested `<svg>` panel.
-    static func writeStacked(_ plots: [SVGPlot], to path: String) throws {
-        guard let first = plots.first else { return }
+    /// Several plots one above the other in one SVG document, each a nested `<svg>` panel.
+    static func renderStacked(_ plots: [SVGPlot]) -> String {
+        guard let first = plots.first else { return "" }
         let panelHeight = first.height, total = panelHeight * Double(plots.count)
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -125,7 +121,7 @@ struct SVGPlot {
             svg += "\n"
         }
         svg += "</svg>\n"
-        try writeText(svg, to: path)
+        return svg
     }
 
     private func valid(_ value: Double, log: Bool) -> Bool { value.isFinite && (!log || value > 0) }

@@ -1,4 +1,6 @@
+import Foundation
 import MiniBatchGD
+import Synchronization
 
 /// Everything the tool prints goes through here, so names and cells read from files reach the
 /// terminal as visible text: control characters other than the line and tab breaks the tool
@@ -6,10 +8,31 @@ import MiniBatchGD
 /// screen). Shadows `Swift.print` for the whole module on purpose: no output path can forget it.
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
     let text = items.map { "\($0)" }.joined(separator: separator)
-    Swift.print(Terminal.clean(text), terminator: terminator)
+    Terminal.write(Terminal.clean(text) + terminator)
 }
 
 enum Terminal {
+    private static let failure = Mutex<String?>(nil)
+
+    /// Why writing to stdout failed, if it did (checked before the command reports success).
+    static var writeFailure: String? { failure.withLock { $0 } }
+
+    /// Writes unbuffered to stdout, so that every failure is seen where it happens (stdio would
+    /// keep a full disk's error in its buffer until exit).
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress!, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                failure.withLock { if $0 == nil { $0 = reason } }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
     /// `text` with unsafe control characters escaped; `\n` and `\t` kept.
     static func clean(_ text: String) -> String { PrintableText.escaping(text, keeping: ["\n", "\t"]) }
 
