@@ -46,6 +46,9 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowRangeOutOfBounds(lower: Int, upper: Int, rows: Int)
     /// A NaN or infinity in `argument` at (`row`, `column`), both zero-based.
     case nonFinite(argument: String, row: Int, column: Int, value: Double)
+    /// `operation` needs more memory than the process may use (the least of the machine's
+    /// available memory, the cgroup's limit and the address-space limit).
+    case tooLarge(operation: String, neededBytes: Int, availableBytes: Int)
     /// A dimension beyond what BLAS and LAPACK index with their 32-bit integers (2³¹ − 1).
     case tooLargeForBLAS(operation: String, dimension: Int)
 
@@ -65,6 +68,9 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
             return "row \(row) has \(actual) values; the first row has \(expected)"
         case let .rowRangeOutOfBounds(lower, upper, rows):
             return "row range \(lower)..<\(upper) is outside a matrix of \(rows) rows"
+        case let .tooLarge(operation, needed, available):
+            return
+                "\(operation) needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         case let .tooLargeForBLAS(operation, dimension):
             return "\(operation): a dimension of \(dimension) exceeds the 2147483647 that BLAS and LAPACK can index"
         case let .nonFinite(argument, row, column, value):
@@ -257,7 +263,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path):\(line): the row has \(actual) cells but the header has \(expected)"
         case let .badHeader(path, reason): return "\(path):1: bad header: \(reason)"
         case let .unknownColumn(path, name, available):
-            return "\(path): no column named '\(name)' (columns: \(available.joined(separator: ", ")))"
+            let shown = available.prefix(20).joined(separator: ", ")
+            return "\(path): no column named '\(name)' (columns: \(shown)\(available.count > 20 ? ", … \(available.count) in all" : ""))"
         case let .malformed(path, reason): return "\(path): \(reason)"
         case let .badQuotes(path, line, column):
             return "\(path):\(line):\(column): a quoted cell must close on its line, followed by a comma or the line end"

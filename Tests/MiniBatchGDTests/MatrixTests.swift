@@ -82,3 +82,21 @@ import Testing
         try BLAS.checkDimensions("x", Int(Int32.max), 1)
     }
 }
+
+@Suite struct MemoryLimitRefusalTests {
+    @Test func sizesBeyondMemoryAreRefusedBeforeAllocating() throws {
+        #expect(throws: MatrixError.self) { try Matrix(rows: Int.max, columns: 2) }
+        do {
+            _ = try Matrix(rows: 1 << 40, columns: 1)
+            Issue.record("8 TiB were allocated")
+        } catch let MatrixError.tooLarge(operation, needed, _) {
+            #expect(operation == "a 1099511627776×1 matrix" && needed == 8 << 40)
+        }
+        #expect(throws: MatrixError.self) { try Dataset.synthetic(rows: 1 << 40, features: 1000) }
+        var generator = RandomSource(seed: 1)
+        let normal = try MultivariateNormal(mean: [0, 0], covariance: Matrix([[1, 0], [0, 1]]))
+        #expect(throws: MatrixError.self) { try normal.sample(count: 1 << 50, using: &generator) }
+        let message = MatrixError.tooLarge(operation: "x", neededBytes: 3 << 30, availableBytes: 1 << 30).description
+        #expect(message == "x needs about 3.0 GiB of memory and 1.0 GiB is available")
+    }
+}

@@ -88,3 +88,24 @@ import Testing
         #expect(run.stderr == "mbgd: error: standard output: cannot be written (No space left on device)\n", "\(run.stderr)")
     }
 }
+
+/// Memory limits as containers set them: a v1 memory cgroup (root only, where the machine has one).
+@Suite struct CgroupToolTests {
+    static let controller = "/sys/fs/cgroup/memory"
+
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.fileExists(atPath: controller + "/memory.limit_in_bytes")))
+    func workBeyondTheContainersLimitIsRefusedWithTheAmount() throws {
+        let group = Self.controller + "/mbgd-test-\(getpid())"
+        try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
+        defer { rmdir(group) }
+        try "268435456".write(toFile: group + "/memory.limit_in_bytes", atomically: false, encoding: .utf8)
+        // 20 million rows × 16 features: about 5 GiB, far beyond the 256 MiB of the cgroup.
+        let run = try run(
+            "/bin/sh",
+            arguments: ["-c", "echo $$ > \(group)/cgroup.procs && exec '\(toolPath)' bench --rows 20000000 --features 15 --epochs 1"],
+            timeout: 120)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("mbgd: error: a synthetic data set of 20000000 rows needs about "), "\(run.stderr)")
+        #expect(run.stderr.contains(" MiB is available"), "\(run.stderr)")
+    }
+}

@@ -55,6 +55,10 @@ public enum LeastSquares {
             throw ArgumentError(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
         }
         try BLAS.checkDimensions("least squares", data.rows, data.featureCount + 1, data.outputCount)
+        // The p×p Gram matrix and its factor and inverse; QR and SVD also copy the design.
+        let p = data.featureCount + 1, k = data.outputCount
+        let copies = method == .cholesky ? 0 : data.rows + p
+        try MemoryBudget.require(MemoryBudget.doubles(4 * p + copies, p + k), for: "the closed form of \(data.featureCount) features")
         let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
         let solver = Solver(data: data, design: design, tolerance: tolerance)

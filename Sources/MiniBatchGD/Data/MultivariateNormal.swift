@@ -45,6 +45,7 @@ public struct MultivariateNormal: Sendable {
     public func sample(count: Int, using generator: inout RandomSource) throws -> Matrix {
         guard count >= 0 else { throw ArgumentError(argument: "count", value: "\(count)", requirement: "must be non-negative") }
         let d = mean.count
+        try MemoryBudget.require(MemoryBudget.doubles(3, count, d), for: "\(count) samples")  // normals, means, result
         var normals = Matrix.zeros(count, d)
         for index in 0..<count * d { normals.elements[index] = generator.nextGaussian() }
         var result = Matrix(uncheckedRows: count, columns: d, elements: Array((0..<count).map { _ in mean }.joined()))

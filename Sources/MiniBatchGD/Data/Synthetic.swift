@@ -12,6 +12,9 @@ extension Dataset {
         guard noise.isFinite, noise >= 0 else {
             throw ArgumentError(argument: "noise", value: "\(noise)", requirement: "must be zero or positive")
         }
+        try MemoryBudget.require(
+            MemoryBudget.doubles(rows, features + outputs).flatMap { $0.multipliedReportingOverflow(by: 2).overflow ? nil : 2 * $0 },
+            for: "a synthetic data set of \(rows) rows")  // generated, then copied into the data set
         var generator = RandomSource(seed: seed)
         let weights = (0..<features * outputs).map { _ in generator.nextGaussian() }
         var x = [Double](repeating: 0, count: rows * features)

@@ -1,12 +1,18 @@
 import Foundation
 
-/// How much memory a load may use: what the kernel reports as available (`MemAvailable` in
-/// /proc/meminfo, which counts reclaimable cache), so that a file too large for the machine
-/// fails with ``FileError/tooLarge(path:neededBytes:availableBytes:)`` instead of the process
-/// being killed mid-load.
+/// How much memory a load or a computation may use: the least of what the kernel reports as
+/// available (`MemAvailable`, which counts reclaimable cache), what the memory cgroup still
+/// allows (v2 `memory.max − memory.current`, v1 `memory.limit_in_bytes − memory.usage_in_bytes`:
+/// the container's limit, where most users run), and what the address-space limit (`ulimit -v`)
+/// leaves. Work beyond it is refused with the amount it needs, instead of the process being
+/// killed or aborting in the allocator.
 enum MemoryBudget {
     /// Bytes available now, or nil where the system does not say.
     static func available() -> Int? {
+        [machineAvailable(), cgroupAvailable(), addressSpaceAvailable()].compactMap { $0 }.min()
+    }
+
+    private static func machineAvailable() -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
             let fields = line.split(separator: " ")
@@ -15,13 +21,76 @@ enum MemoryBudget {
         return nil
     }
 
+    private static func number(_ path: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))  // "max" (no limit) is nil
+    }
+
+    /// The cgroup's remaining allowance: this process's own cgroup (v2) or the v1 memory controller's.
+    private static func cgroupAvailable() -> Int? {
+        var v2 = "/sys/fs/cgroup"
+        if let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("0::") })
+        {
+            v2 += String(line.dropFirst(3))
+        }
+        if let limit = number(v2 + "/memory.max") { return max(0, limit - (number(v2 + "/memory.current") ?? 0)) }
+        var v1 = "/sys/fs/cgroup/memory"
+        if let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: {
+                $0.split(separator: ":").dropFirst().first?.split(separator: ",").contains("memory") == true
+            }),
+            let path = line.split(separator: ":", maxSplits: 2).last,
+            FileManager.default.fileExists(atPath: v1 + path + "/memory.limit_in_bytes")
+        {
+            v1 += path
+        }
+        // v1 reports "no limit" as a huge number (about 2⁶³ rounded to pages).
+        guard let limit = number(v1 + "/memory.limit_in_bytes"), limit < 1 << 60 else { return nil }
+        return max(0, limit - (number(v1 + "/memory.usage_in_bytes") ?? 0))
+    }
+
+    /// `ulimit -v` minus the address space already in use.
+    private static func addressSpaceAvailable() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        var used = 0
+        if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
+            let kibibytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        {
+            used = kibibytes * 1024
+        }
+        return max(0, Int(clamping: limit.rlim_cur) - used)
+    }
+
     /// Throws when `needed` bytes exceed `limit` (or what is available when `limit` is nil).
     static func check(_ needed: Int, path: String, limit: Int?) throws {
         guard let budget = limit ?? available(), needed > budget else { return }
         throw FileError.tooLarge(path: path, neededBytes: needed, availableBytes: budget)
     }
 
+    /// The bytes of `counts` multiplied together (8 bytes per Double), or nil when that overflows.
+    static func doubles(_ counts: Int...) -> Int? {
+        var total = MemoryLayout<Double>.stride
+        for count in counts {
+            let (product, overflow) = total.multipliedReportingOverflow(by: max(0, count))
+            if overflow { return nil }
+            total = product
+        }
+        return total
+    }
+
+    /// Refuses `operation` when it needs more than is available (`needed` nil: beyond counting).
+    /// - Throws: ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)``.
+    static func require(_ needed: Int?, for operation: String) throws {
+        let budget = available()
+        guard let needed else { throw MatrixError.tooLarge(operation: operation, neededBytes: .max, availableBytes: budget ?? 0) }
+        if let budget, needed > budget { throw MatrixError.tooLarge(operation: operation, neededBytes: needed, availableBytes: budget) }
+    }
+
     static func describe(_ bytes: Int) -> String {
+        if bytes == .max { return "more than can be counted" }
         let value = Double(bytes), gibibyte = Double(1 << 30), mebibyte = Double(1 << 20)
         if value >= gibibyte { return String(format: "%.1f GiB", value / gibibyte) }
         if value >= mebibyte { return String(format: "%.1f MiB", value / mebibyte) }

@@ -12,9 +12,11 @@ public struct Matrix: Equatable, Sendable {
     public internal(set) var elements: [Double]
 
     /// A matrix with every element equal to `value`.
-    /// - Throws: ``MatrixError/negativeDimension(rows:columns:)`` for a negative size.
+    /// - Throws: ``MatrixError/negativeDimension(rows:columns:)`` for a negative size,
+    ///   ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)`` for more than memory holds.
     public init(rows: Int, columns: Int, repeating value: Double = 0) throws {
         guard rows >= 0, columns >= 0 else { throw MatrixError.negativeDimension(rows: rows, columns: columns) }
+        try MemoryBudget.require(MemoryBudget.doubles(rows, columns), for: "a \(rows)×\(columns) matrix")
         self.init(uncheckedRows: rows, columns: columns, elements: Array(repeating: value, count: rows * columns))
     }
 

@@ -19,19 +19,23 @@ struct CSVColumnPlan: Sendable {
         let targetNames = targets ?? [header.last!]
         try Self.checkDistinct(targetNames, argument: "targets")
         if let features { try Self.checkDistinct(features, argument: "features") }
-        for name in targetNames + (features ?? []) where !header.contains(name) {
+        // Positions by name: files with a million columns exist, so nothing here is quadratic.
+        var position = [String: Int](minimumCapacity: header.count)
+        for (index, name) in header.enumerated() { position[name] = index }
+        for name in targetNames + (features ?? []) where position[name] == nil {
             throw FileError.unknownColumn(path: path, name: name, available: header)
         }
-        if let features, let both = features.first(where: targetNames.contains) {
+        let isTarget = Set(targetNames)
+        if let features, let both = features.first(where: isTarget.contains) {
             throw ArgumentError(argument: "features", value: "'\(both)'", requirement: "is also a target")
         }
-        let featureNames = features ?? header.filter { !targetNames.contains($0) }
+        let featureNames = features ?? header.filter { !isTarget.contains($0) }
         guard !featureNames.isEmpty else {
             throw FileError.badHeader(path: path, reason: "every column is a target; at least one feature column is needed")
         }
         var slots = [Int](repeating: Self.skipped, count: header.count)
-        for (position, name) in featureNames.enumerated() { slots[header.firstIndex(of: name)!] = position }
-        for (position, name) in targetNames.enumerated() { slots[header.firstIndex(of: name)!] = -(position + 2) }
+        for (index, name) in featureNames.enumerated() { slots[position[name]!] = index }
+        for (index, name) in targetNames.enumerated() { slots[position[name]!] = -(index + 2) }
         self.slots = slots
         self.featureNames = featureNames
         self.targetNames = targetNames
