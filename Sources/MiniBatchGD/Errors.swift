@@ -158,6 +158,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowCountMismatch(features: Int, targets: Int)
     /// The number of names does not match the number of columns.
     case nameCountMismatch(argument: String, names: Int, columns: Int)
+    /// A column whose magnitude squares out of `Double`'s range (values near ±1.8e308, or all
+    /// within the subnormals): sums of squares would overflow to infinity or vanish.
+    case scaleOutOfRange(argument: String, column: String, largest: Double)
 
     /// The message for a user: what went wrong and where, with control characters from
     /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
@@ -169,6 +172,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(argument) has \(rows) rows; at least \(minimum) are needed"
         case let .rowCountMismatch(features, targets):
             return "features have \(features) rows but targets have \(targets)"
+        case let .scaleOutOfRange(argument, column, largest):
+            return
+                "\(argument) column '\(column)' has values of magnitude up to \(largest): their squares \(largest > 1 ? "overflow" : "vanish") in Double; rescale the column (multiply or divide it by a power of ten) and the coefficients follow"
         case let .nameCountMismatch(argument, names, columns):
             return "\(argument) has \(names) names for \(columns) columns"
         }

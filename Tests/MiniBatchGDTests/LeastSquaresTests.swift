@@ -208,6 +208,22 @@ import Testing
         }
     }
 
+    @Test func columnsWhoseSquaresLeaveDoubleAreRefusedByName() throws {
+        let huge = try Dataset(features: [[1e300], [-1.5e300], [1.7e308], [2e300]], targets: [1, 2, 3, 4])
+        let expected = DataError.scaleOutOfRange(argument: "feature", column: "x1", largest: 1.7e308)
+        #expect(throws: expected) { try LeastSquares.solve(huge, method: .auto) }
+        var model = LinearRegression()
+        #expect(throws: expected) { try model.fit(huge, using: GradientDescent()) }
+        let tiny = try Dataset(features: [[1], [2], [3], [4]], targets: [1e-320, 3e-320, 2e-320, 5e-320], targetName: "t")
+        #expect(throws: DataError.scaleOutOfRange(argument: "target", column: "t", largest: 5e-320)) {
+            try LeastSquares.solve(tiny, method: .qr)
+        }
+        // Within range, however far from 1, the answer is right: y = 1 + 2·10⁻¹⁴⁰·x.
+        let far = try Dataset(features: [[1e140], [2e140], [3e140], [5e140]], targets: [3, 5, 7, 11])
+        let solution = try LeastSquares.solve(far, method: .auto)
+        #expect(abs(solution.coefficients[0, 0] / 2e-140 - 1) < 1e-12 && abs(solution.intercept[0] - 1) < 1e-12)
+    }
+
     @Test func undefinedStatisticsAreNaNNeverInfinite() throws {
         // A constant target: TSS = 0, so R² is undefined (statsmodels: nan); the residuals are
         // exactly 0, so every standard error is 0 and every t value undefined, not ±∞.

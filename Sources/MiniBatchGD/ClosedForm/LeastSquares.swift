@@ -55,6 +55,7 @@ public enum LeastSquares {
             throw ArgumentError(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
         }
         try BLAS.checkDimensions("least squares", data.rows, data.featureCount + 1, data.outputCount)
+        try data.checkRepresentableScale()
         // The p×p Gram matrix and its factor and inverse; QR and SVD also copy the design.
         let p = data.featureCount + 1, k = data.outputCount
         let copies = method == .cholesky ? 0 : data.rows + p

@@ -36,6 +36,7 @@ struct Trainer {
         try config.validate()
         for data in [train] + (validation.map { [$0] } ?? []) {
             try BLAS.checkDimensions("gradient descent", data.rows, data.featureCount, data.outputCount)
+            try data.checkRepresentableScale()
         }
         return try BLASThreads.singleThreaded { try fitSingleThreaded(train, validation: validation, start: start) }
     }
