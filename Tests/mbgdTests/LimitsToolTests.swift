@@ -19,43 +19,39 @@ import Testing
 
 /// Signals in every phase, outputs all or nothing, and standard output that cannot be written.
 @Suite struct OutputAndSignalToolTests {
-    @Test func ctrlCWhileLoadingEndsAt130WithNothingWritten() throws {
-        let folder = try scratchFolder()
-        // A FIFO nobody writes: the tool blocks opening it, in the loading phase.
+    /// Starts `mbgd command <a FIFO nobody writes> extra…`, which blocks opening it (the loading
+    /// phase), sends `signalNumber` after half a second, and returns the process once it ended
+    /// (killed after 30 s if it does not) with its stderr.
+    private func signalWhileLoading(_ command: String, _ extra: [String] = [], in folder: String, signalNumber: Int32) throws
+        -> (process: Process, stderr: String)
+    {
         let fifo = folder + "/never.csv"
         #expect(mkfifo(fifo, 0o600) == 0)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = ["fit", fifo, "--save-model", folder + "/model.json"]
+        process.arguments = [command, fifo] + extra
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
         try process.run()
         Thread.sleep(forTimeInterval: 0.5)
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signalNumber)
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        return (process, stderr)
+    }
+
+    @Test func ctrlCWhileLoadingEndsAt130WithNothingWritten() throws {
+        let folder = try scratchFolder()
+        let (process, stderr) = try signalWhileLoading("fit", ["--save-model", folder + "/model.json"], in: folder, signalNumber: SIGINT)
         #expect(process.terminationStatus == 130 && stderr == "mbgd: interrupted; nothing was written\n", "\(stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/model.json"))
     }
 
     @Test func ctrlBackslashQuitsWithoutACrashReport() throws {
-        let folder = try scratchFolder()
-        let fifo = folder + "/never.csv"
-        #expect(mkfifo(fifo, 0o600) == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = ["solve", fifo]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        Thread.sleep(forTimeInterval: 0.5)
-        kill(process.processIdentifier, SIGQUIT)
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if process.isRunning { kill(pid, SIGKILL) } }
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (process, stderr) = try signalWhileLoading("solve", in: try scratchFolder(), signalNumber: SIGQUIT)
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGQUIT)
         #expect(!stderr.contains("crashed") && !stderr.contains("Backtrace"), "\(stderr)")
     }
