@@ -64,18 +64,20 @@ compare: setup
 	$(SWIFT) build -c release --product mbgd
 	python3 Benchmarks/compare.py --mbgd .build/release/mbgd
 
-# libFuzzer on the CSV and .npy readers, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
+# libFuzzer on the CSV, .npy and model-file readers, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
 # seed corpus in Fuzz/*/corpus is read only). A crash leaves its input in .build-fuzz/ and fails.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS \
 	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) -lopenblas -llapacke
 LIBRARY_SOURCES = $(shell find Sources/MiniBatchGD -name '*.swift')
 fuzz: setup
-	mkdir -p .build-fuzz/csv .build-fuzz/npy
+	mkdir -p .build-fuzz/csv .build-fuzz/npy .build-fuzz/model
 	swiftc $(FUZZ_FLAGS) -module-name FuzzCSV $(LIBRARY_SOURCES) Fuzz/CSV/FuzzCSV.swift -o .build-fuzz/fuzz-csv
 	swiftc $(FUZZ_FLAGS) -module-name FuzzNPY $(LIBRARY_SOURCES) Fuzz/NPY/FuzzNPY.swift -o .build-fuzz/fuzz-npy
+	swiftc $(FUZZ_FLAGS) -module-name FuzzModelFile $(LIBRARY_SOURCES) Fuzz/ModelFile/FuzzModelFile.swift -o .build-fuzz/fuzz-model
 	.build-fuzz/fuzz-csv -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/csv- .build-fuzz/csv Fuzz/CSV/corpus
 	.build-fuzz/fuzz-npy -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/npy- .build-fuzz/npy Fuzz/NPY/corpus
+	.build-fuzz/fuzz-model -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/model- .build-fuzz/model Fuzz/ModelFile/corpus
 
 # The test suite under AddressSanitizer and ThreadSanitizer (separate build folders).
 sanitize: setup

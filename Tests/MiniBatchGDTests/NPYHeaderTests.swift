@@ -71,3 +71,16 @@ import Testing
         #expect(throws: FileError.unsupportedType(path: int64, descriptor: "<i8")) { try NPYReader.read(path: int64) }
     }
 }
+
+@Suite struct PositionalFileTests {
+    @Test func aFileThatShrinksWhileReadIsAnErrorNotSIGBUS() throws {
+        let path = try ScratchFolder().write("shrinking.bin", bytes: Array(repeating: 7, count: 4096))
+        let file = try PositionalFile(path: path)
+        #expect(try file.bytes(at: 4000, count: 96) == Array(repeating: 7, count: 96))
+        #expect(truncate(path, 1000) == 0)  // another process cuts the file short
+        #expect(throws: FileError.truncated(path: path, expectedBytes: 4096, actualBytes: 1000)) {
+            try file.bytes(at: 0, count: 4096, expectedTotal: 4096)
+        }
+        #expect(throws: FileError.unreadable(path: "/dev/null", reason: "not a regular file")) { try PositionalFile(path: "/dev/null") }
+    }
+}

@@ -10,14 +10,22 @@ public enum NPYReader {
         try read(path: path, memoryLimit: nil)
     }
 
-    /// ``read(path:)`` with an explicit memory budget in bytes (nil: what is available). The
-    /// file itself is memory-mapped; the budget covers the matrix built from it.
+    /// ``read(path:)`` with an explicit memory budget in bytes (nil: what is available), which
+    /// covers the matrix built from the file.
+    ///
+    /// The file is read with `pread` in windows, not mapped: a file truncated while it is read
+    /// then gives ``FileError/truncated(path:expectedBytes:actualBytes:)``, where a mapping
+    /// would end the process with SIGBUS.
     static func read(path: String, memoryLimit: Int?) throws -> Matrix {
-        try MappedFile.withContents(of: path) { try parse($0, path: path, memoryLimit: memoryLimit) }
+        let file = try PositionalFile(path: path)
+        return try parse(file, path: path, memoryLimit: memoryLimit)
     }
 
-    private static func parse(_ data: UnsafeRawBufferPointer, path: String, memoryLimit: Int?) throws -> Matrix {
+    private static func parse(_ file: PositionalFile, path: String, memoryLimit: Int?) throws -> Matrix {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
+        let size = file.size
+        guard size > 0 else { throw FileError.empty(path: path) }
+        let data = try file.bytes(at: 0, count: Swift.min(size, 12))
         guard data.count >= 10, Array(data[0..<6]) == magic else {
             throw FileError.malformed(path: path, reason: "not a NumPy .npy file (the magic string \\x93NUMPY is missing)")
         }
@@ -28,16 +36,16 @@ public enum NPYReader {
             headerLength = Int(data[8]) | Int(data[9]) << 8
             headerStart = 10
         case 2, 3:
-            guard data.count >= 12 else { throw FileError.truncated(path: path, expectedBytes: 12, actualBytes: data.count) }
+            guard data.count >= 12 else { throw FileError.truncated(path: path, expectedBytes: 12, actualBytes: size) }
             headerLength = (0..<4).reduce(0) { $0 | Int(data[8 + $1]) << (8 * $1) }
             headerStart = 12
         default:
             throw FileError.malformed(path: path, reason: "unsupported .npy format version \(major)")
         }
-        guard data.count >= headerStart + headerLength else {
-            throw FileError.truncated(path: path, expectedBytes: headerStart + headerLength, actualBytes: data.count)
+        guard size >= headerStart + headerLength else {
+            throw FileError.truncated(path: path, expectedBytes: headerStart + headerLength, actualBytes: size)
         }
-        let headerBytes = UnsafeRawBufferPointer(rebasing: data[headerStart..<headerStart + headerLength])
+        let headerBytes = try file.bytes(at: headerStart, count: headerLength)
         guard
             let header = major == 3
                 ? String(validating: headerBytes, as: UTF8.self)
@@ -66,33 +74,40 @@ public enum NPYReader {
         let (needed, overflow2) = count.multipliedReportingOverflow(by: width)
         guard !overflow, !overflow2 else { throw FileError.malformed(path: path, reason: "the shape \(shapeText) is too large") }
         let offset = headerStart + headerLength
-        guard data.count - offset >= needed else {
-            throw FileError.truncated(path: path, expectedBytes: needed, actualBytes: data.count - offset)
+        guard size - offset >= needed else {
+            throw FileError.truncated(path: path, expectedBytes: needed, actualBytes: size - offset)
         }
-        guard data.count - offset == needed else {
+        guard size - offset == needed else {
             throw FileError.malformed(
                 path: path,
                 reason:
-                    "the header's shape \(shapeText) needs \(needed) data bytes but the file has \(data.count - offset): the header does not describe the data"
+                    "the header's shape \(shapeText) needs \(needed) data bytes but the file has \(size - offset): the header does not describe the data"
             )
         }
         try MemoryBudget.check(count * 8, path: path, limit: memoryLimit)
         var elements = [Double](repeating: 0, count: count)
-        do {
-            let base = data.baseAddress! + offset
-            for index in 0..<count {
-                let element: Double
-                if width == 8 {
-                    let bits = base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
-                    element = Double(bitPattern: littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
-                } else {
-                    let bits = base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
-                    element = Double(Float(bitPattern: littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
+        // Windows of whole elements, 8 MiB at most.
+        let windowElements = Swift.max(1, (8 << 20) / width)
+        var first = 0
+        while first < count {
+            let take = Swift.min(windowElements, count - first)
+            let window = try file.bytes(at: offset + first * width, count: take * width, expectedTotal: offset + needed)
+            window.withUnsafeBytes { base in
+                for local in 0..<take {
+                    let element: Double
+                    if width == 8 {
+                        let bits = base.loadUnaligned(fromByteOffset: local * 8, as: UInt64.self)
+                        element = Double(bitPattern: littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
+                    } else {
+                        let bits = base.loadUnaligned(fromByteOffset: local * 4, as: UInt32.self)
+                        element = Double(Float(bitPattern: littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
+                    }
+                    // Fortran order stores column after column.
+                    let index = first + local
+                    elements[fortran ? (index % rows) * columns + index / rows : index] = element
                 }
-                // Fortran order stores column after column.
-                let target = fortran ? (index % rows) * columns + index / rows : index
-                elements[target] = element
             }
+            first += take
         }
         return try Matrix(rows: rows, columns: columns, elements: elements)
     }

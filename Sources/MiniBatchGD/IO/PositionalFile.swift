@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A regular file read by position (`pread`), closed when the value goes away. Unlike a memory
+/// mapping, a file that shrinks while it is read gives an error, not SIGBUS.
+final class PositionalFile {
+    let path: String
+    private let descriptor: Int32
+    /// The size when the file was opened.
+    let size: Int
+
+    /// - Throws: ``FileError/notFound(path:)``, ``FileError/unreadable(path:reason:)`` (also for
+    ///   a path that is not a regular file).
+    init(path: String) throws {
+        self.path = path
+        descriptor = try openForReading(path)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw FileError.unreadable(path: path, reason: reason)
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw FileError.unreadable(path: path, reason: "not a regular file")
+        }
+        size = Int(status.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    /// `count` bytes from `offset`.
+    /// - Throws: ``FileError/truncated(path:expectedBytes:actualBytes:)`` when the file ends
+    ///   sooner (it shrank while being read): `expectedTotal` bytes were expected in all.
+    func bytes(at offset: Int, count: Int, expectedTotal: Int? = nil) throws -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let read = result.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if read < 0 {
+                if errno == EINTR { continue }
+                throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if read == 0 {
+                throw FileError.truncated(path: path, expectedBytes: expectedTotal ?? offset + count, actualBytes: offset + done)
+            }
+            done += read
+        }
+        return result
+    }
+}
+
+/// Opens `path` read-only, turning failure into ``FileError/notFound(path:)`` or
+/// ``FileError/unreadable(path:reason:)``.
+func openForReading(_ path: String) throws -> Int32 {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else {
+        if errno == ENOENT { throw FileError.notFound(path: path) }
+        throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    return descriptor
+}
