@@ -34,14 +34,25 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3).") var closedForm = false
 
     func validate() throws {
-        guard rows >= 1, features >= 1, outputs >= 1 else { throw ValidationError("--rows, --features and --outputs must be at least 1") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be positive") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
-        if let shuffleBlocks, shuffleBlocks < 1 { throw ValidationError("--shuffle-blocks must be at least 1, got \(shuffleBlocks)") }
         _ = try sizes()
+        // The library checks the sizes and the configuration; its errors name the options.
+        try validatingArguments {
+            for (name, value) in [("rows", rows), ("features", features), ("outputs", outputs)] where value < 1 {
+                throw ArgumentError(argument: name, value: "\(value)", requirement: "must be at least 1")
+            }
+            try configuration.validate()
+        }
+    }
+
+    /// Every epoch of every batch size runs: a throughput measurement, not a fit.
+    var configuration: GradientDescent {
+        GradientDescent(
+            epochs: epochs, learningRate: learningRate.map { .fixed($0) } ?? .automatic, averaging: .none, standardize: true,
+            shuffle: shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed), earlyStopping: nil,
+            recordsBatchCosts: false)
     }
 
     func sizes() throws -> [BatchSize] { try parseBatchSizes(batchSizes) }
@@ -55,12 +66,7 @@ struct Bench: ParsableCommand {
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
             throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
         }
-        let shuffle = shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed)
-        // Every epoch of every batch size runs: a throughput measurement, not a fit.
-        let config = GradientDescent(
-            epochs: epochs, learningRate: learningRate.map { .fixed($0) } ?? .automatic, averaging: .none,
-            standardize: true, shuffle: shuffle, earlyStopping: nil, recordsBatchCosts: false)
-        let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: config)
+        let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: configuration)
         let solveTimes: [(LeastSquares.Method, Double)] =
             try closedForm
             ? LeastSquares.Method.allCases.map { method in

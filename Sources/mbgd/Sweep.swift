@@ -41,7 +41,6 @@ struct Sweep: ParsableCommand {
     var plot: String?
 
     func validate() throws {
-        guard rows >= 2, features >= 1 else { throw ValidationError("--rows must be at least 2 and --features at least 1") }
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         _ = try parseBatchSizes(batchSizes)
         _ = try parseLearningRate(learningRate)
