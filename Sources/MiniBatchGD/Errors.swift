@@ -285,15 +285,6 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
                 "\(path): too large to load: it needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         }
     }
-
-    /// The operating system's reason for a failed Foundation file operation, in words.
-    static func reason(_ error: Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let posix = underlying, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
-        }
-        return (error as NSError).localizedDescription
-    }
 }
 
 extension String {

@@ -8,6 +8,8 @@ import Foundation
 /// run of blank lines at its end began (blank lines are allowed only after the last row).
 struct CSVRunOutcome {
     var rows = 0
+    /// Lines read so far, blank ones included (the next run's first line follows them).
+    var lines = 0
     var firstDataLine: Int?
     var trailingBlankLine: Int?
     /// The error that stopped a run parsed apart from the others (mapped files).
@@ -37,6 +39,7 @@ enum CSVLines {
                 defer {
                     lineStart = newline + 1
                     lineNumber += 1
+                    outcome.lines += 1
                 }
                 var blank = true
                 for position in lineStart..<lineEnd where bytes[position] != 0x20 && bytes[position] != 0x09 {

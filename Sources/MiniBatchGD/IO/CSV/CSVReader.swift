@@ -100,24 +100,31 @@ public enum CSVReader {
             throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
         if (status.st_mode & S_IFMT) == S_IFREG {
-            let size = Int(status.st_size)
+            // Read by position, not mapped: a file cut short while it is read is an error, not SIGBUS.
+            let file = try PositionalFile(path: path)
+            let size = file.size
             guard size > 0 else { throw FileError.empty(path: path) }
-            guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
-                throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            // The header: the first line, read in growing windows.
+            var window = Swift.min(size, 1 << 16)
+            var head = try file.bytes(at: 0, count: window, expectedTotal: size)
+            while head.firstIndex(of: 0x0A) == nil, window < size {
+                guard window < LineStream.maximumLineBytes else {
+                    throw FileError.lineTooLong(path: path, line: 1, limitBytes: LineStream.maximumLineBytes)
+                }
+                window = Swift.min(size, 4 * window)
+                head = try file.bytes(at: 0, count: window, expectedTotal: size)
             }
-            defer { munmap(address, size) }
-            let bytes = UnsafePointer<UInt8>(address.assumingMemoryBound(to: UInt8.self))
             var start = 0
-            if size >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-            let newline =
-                memchr(bytes + start, 0x0A, size - start).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes }
-                ?? size
-            var headerEnd = newline
-            if headerEnd > start, bytes[headerEnd - 1] == 0x0D { headerEnd -= 1 }
+            if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
             if start == size { throw FileError.empty(path: path) }
-            let names = try CSVCells.header(UnsafeBufferPointer(start: bytes + start, count: headerEnd - start), path: path)
+            let newline = head[start...].firstIndex(of: 0x0A) ?? head.count
+            var headerEnd = newline
+            if headerEnd > start, head[headerEnd - 1] == 0x0D { headerEnd -= 1 }
+            let names = try head.withUnsafeBufferPointer {
+                try CSVCells.header(UnsafeBufferPointer(rebasing: $0[start..<headerEnd]), path: path)
+            }
             guard try header(names) != nil, newline + 1 < size else { return }
-            try body(.mapped(bytes + newline + 1, count: size - newline - 1))
+            try body(.file(file, start: newline + 1))
         } else {
             var stream = try LineStream(descriptor: descriptor, path: path)
             guard let line = try stream.nextLine() else { throw FileError.empty(path: path) }
@@ -131,18 +138,18 @@ public enum CSVReader {
     }
 }
 
-/// The lines after the header: a mapped region or a stream.
+/// The lines after the header: a regular file from `start`, or a stream.
 enum CSVSource {
-    case mapped(UnsafePointer<UInt8>, count: Int)
+    case file(PositionalFile, start: Int)
     case stream(LineStream)
 
-    /// Below this many bytes a mapped file is parsed on one thread.
+    /// Below this many bytes a file is parsed on one thread.
     static let parallelThreshold = 4 << 20
 
     func read(plan: CSVColumnPlan, path: String, memoryLimit: Int?) throws -> CSVReader.Table {
         switch self {
-        case let .mapped(bytes, count):
-            return try Self.readMapped(bytes, count: count, plan: plan, path: path, memoryLimit: memoryLimit)
+        case let .file(file, start):
+            return try Self.readFile(file, from: start, plan: plan, path: path, memoryLimit: memoryLimit)
         case var .stream(stream):
             return try Self.readStream(&stream, plan: plan, path: path, memoryLimit: memoryLimit)
         }
@@ -163,25 +170,36 @@ enum CSVSource {
         try MemoryBudget.check(needed, path: path, limit: limit)
     }
 
-    /// Chunks of whole lines, counted, then parsed in parallel, each into its rows' place.
-    private static func readMapped(
-        _ bytes: UnsafePointer<UInt8>, count: Int, plan: CSVColumnPlan,
-        path: String, memoryLimit: Int?
+    /// Chunks of whole lines, counted, then parsed in parallel, each into its rows' place, each
+    /// read in windows of `window` bytes.
+    private static func readFile(
+        _ file: PositionalFile, from start: Int, plan: CSVColumnPlan, path: String, memoryLimit: Int?
     ) throws -> CSVReader.Table {
-        let threads = count >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        let end = file.size
+        let threads = end - start >= parallelThreshold ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
         // Several chunks per thread, so that a slow chunk does not hold the others up.
-        let bounds = chunkBounds(bytes, count: count, chunks: threads == 1 ? 1 : 4 * threads)
+        let bounds = try chunkBounds(file, from: start, to: end, chunks: threads == 1 ? 1 : 4 * threads)
         let chunks = bounds.count - 1
-        let text = UncheckedSendable(bytes)
-        var lineCounts = [Int](repeating: 0, count: chunks)
-        lineCounts.withUnsafeMutableBufferPointer { counts in
+        let shared = UncheckedSendable(file)
+        var counted = [Result<Int, Error>](repeating: .success(0), count: chunks)
+        counted.withUnsafeMutableBufferPointer { counts in
             let counts = UncheckedSendable(counts)
             DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                counts.value[index] = CSVLines.lineCount(
-                    text.value + bounds[index], count: bounds[index + 1] - bounds[index],
-                    isEnd: index == chunks - 1)
+                counts.value[index] = Result {
+                    var lines = 0
+                    try forEachWindow(of: shared.value, from: bounds[index], to: bounds[index + 1]) { bytes, count in
+                        lines += CSVLines.lineCount(bytes, count: count, isEnd: false)
+                    }
+                    // A last line without its newline is a line too.
+                    if index == chunks - 1, bounds[index] < end, try shared.value.bytes(at: end - 1, count: 1, expectedTotal: end) != [0x0A]
+                    {
+                        lines += 1
+                    }
+                    return lines
+                }
             }
         }
+        let lineCounts = try counted.map { try $0.get() }
         let capacity = lineCounts.reduce(0, +)
         try checkMemory(rows: capacity, plan: plan, path: path, limit: memoryLimit)
         let p = plan.featureNames.count, k = plan.targetNames.count
@@ -193,23 +211,24 @@ enum CSVSource {
         features.withUnsafeMutableBufferPointer { featureStorage in
             targets.withUnsafeMutableBufferPointer { targetStorage in
                 outcomes.withUnsafeMutableBufferPointer { outcomeStorage in
-                    let shared = UncheckedSendable((featureStorage.baseAddress, targetStorage.baseAddress, outcomeStorage))
+                    let storage = UncheckedSendable((featureStorage.baseAddress, targetStorage.baseAddress, outcomeStorage))
                     DispatchQueue.concurrentPerform(iterations: chunks) { index in
                         // Lines before this chunk are rows before its rows: blank lines may only
                         // trail, so a chunk after a blank line has no rows or is an error.
                         let rowOffset = firstLines[index] - 2
                         var outcome = CSVRunOutcome()
                         do {
-                            try CSVLines.parse(
-                                text.value + bounds[index], count: bounds[index + 1] - bounds[index],
-                                firstLine: firstLines[index], plan: plan,
-                                features: shared.value.0.map { $0 + rowOffset * p },
-                                targets: shared.value.1.map { $0 + rowOffset * k },
-                                path: path, outcome: &outcome)
+                            try forEachRunOfLines(of: shared.value, from: bounds[index], to: bounds[index + 1]) { bytes, count in
+                                try CSVLines.parse(
+                                    bytes, count: count, firstLine: firstLines[index] + outcome.lines, plan: plan,
+                                    features: storage.value.0.map { $0 + rowOffset * p },
+                                    targets: storage.value.1.map { $0 + rowOffset * k },
+                                    path: path, outcome: &outcome)
+                            }
                         } catch {
                             outcome.error = error
                         }
-                        shared.value.2[index] = outcome
+                        storage.value.2[index] = outcome
                     }
                 }
             }
@@ -220,15 +239,55 @@ enum CSVSource {
         return CSVReader.Table(plan: plan, rows: rows, features: features, targets: targets)
     }
 
-    /// `chunks + 1` offsets from 0 to `count`, each inner one just after a newline.
-    private static func chunkBounds(_ bytes: UnsafePointer<UInt8>, count: Int, chunks: Int) -> [Int] {
-        var bounds = [0]
-        for index in 1..<max(chunks, 1) {
-            let nominal = max(bounds.last!, count / chunks * index)
-            guard nominal < count, let found = memchr(bytes + nominal, 0x0A, count - nominal) else { break }
-            bounds.append(UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - bytes + 1)
+    /// Bytes read at a time by each thread.
+    static let window = 4 << 20
+
+    /// `file[from..<to]` in windows, as they come.
+    private static func forEachWindow(
+        of file: PositionalFile, from start: Int, to end: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> Void
+    ) throws {
+        var position = start
+        while position < end {
+            let bytes = try file.bytes(at: position, count: Swift.min(window, end - position), expectedTotal: file.size)
+            try bytes.withUnsafeBufferPointer { try body($0.baseAddress!, $0.count) }
+            position += bytes.count
         }
-        if bounds.last! < count { bounds.append(count) }
+    }
+
+    /// `file[from..<to]` in runs of whole lines (the last one may lack its newline at `to`),
+    /// a line longer than a window carried into the next read.
+    private static func forEachRunOfLines(
+        of file: PositionalFile, from start: Int, to end: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> Void
+    ) throws {
+        var carry: [UInt8] = []
+        var position = start
+        while position < end {
+            let take = Swift.min(window, end - position)
+            let bytes = carry + (try file.bytes(at: position, count: take, expectedTotal: file.size))
+            position += take
+            let cut = position >= end ? bytes.count : (bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)
+            if cut > 0 { try bytes.withUnsafeBufferPointer { try body($0.baseAddress!, cut) } }
+            carry = Array(bytes[cut...])
+            if carry.count > LineStream.maximumLineBytes {
+                throw FileError.lineTooLong(path: file.path, line: 0, limitBytes: LineStream.maximumLineBytes)
+            }
+        }
+    }
+
+    /// `chunks + 1` offsets from `start` to `end`, each inner one just after a newline.
+    private static func chunkBounds(_ file: PositionalFile, from start: Int, to end: Int, chunks: Int) throws -> [Int] {
+        var bounds = [start]
+        for index in 1..<max(chunks, 1) {
+            var position = max(bounds.last!, start + (end - start) / chunks * index)
+            var found: Int?
+            while found == nil, position < end {
+                let probe = try file.bytes(at: position, count: Swift.min(1 << 16, end - position), expectedTotal: end)
+                if let newline = probe.firstIndex(of: 0x0A) { found = position + newline + 1 } else { position += probe.count }
+            }
+            guard let found, found < end else { break }
+            bounds.append(found)
+        }
+        if bounds.last! < end { bounds.append(end) }
         return bounds
     }
 
