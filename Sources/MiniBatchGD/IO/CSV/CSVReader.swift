@@ -14,9 +14,10 @@ import Foundation
 /// decimal numbers, correctly rounded to `Double`; columns not used are skipped whatever they
 /// hold, text included.
 ///
-/// A regular file is memory-mapped and parsed in parallel, one chunk of lines per core, straight
-/// into the feature and target matrices; other files (pipes, devices) are streamed in 1 MiB
-/// chunks. Either way the text is never copied whole onto the heap.
+/// A regular file is read by position in 4 MiB windows and parsed in parallel, one chunk of lines
+/// per core, straight into the feature and target matrices (not mapped: a file cut short while
+/// it is read is an error, not SIGBUS); other files (pipes, devices) are streamed in 1 MiB
+/// chunks. Either way the text is never held whole on the heap.
 public enum CSVReader {
     /// The column names of the file's header.
     /// - Throws: ``FileError``.
@@ -38,7 +39,7 @@ public enum CSVReader {
     ///   a missing or empty file, a header without rows, a cell that is not a finite number,
     ///   a row of the wrong length, an unknown column name; ``ArgumentError``
     ///   for a name given twice or both as a target and a feature.
-    /// - Complexity: O(file size), one pass (two over the bytes of a mapped file: one counts lines).
+    /// - Complexity: O(file size), one pass (two over a regular file's bytes: one counts lines).
     public static func read(path: String, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
         try read(path: path, targets: targets, features: features, memoryLimit: nil)
     }
@@ -88,7 +89,7 @@ public enum CSVReader {
     }
 
     /// Opens `path`, hands the header's names to `header` and, when it returns a plan, the rest
-    /// of the file to `body` as a mapped region (regular files) or a stream.
+    /// of the file to `body` as a positional file (regular files) or a stream.
     private static func withLines(
         path: String, header: ([String]) throws -> CSVColumnPlan?,
         body: (CSVSource) throws -> Void = { _ in }, memoryLimit: Int?
