@@ -226,6 +226,9 @@ enum CSVSource {
                                     targets: storage.value.1.map { $0 + rowOffset * k },
                                     path: path, outcome: &outcome)
                             }
+                        } catch let FileError.lineTooLong(path, _, limit) {
+                            // The window reader cannot know the line; the chunk's count can.
+                            outcome.error = FileError.lineTooLong(path: path, line: firstLines[index] + outcome.lines, limitBytes: limit)
                         } catch {
                             outcome.error = error
                         }
@@ -270,6 +273,7 @@ enum CSVSource {
             if cut > 0 { try bytes.withUnsafeBufferPointer { try body($0.baseAddress!, cut) } }
             carry = Array(bytes[cut...])
             if carry.count > LineStream.maximumLineBytes {
+                // The line number is filled in by the caller, which counts the chunk's lines.
                 throw FileError.lineTooLong(path: file.path, line: 0, limitBytes: LineStream.maximumLineBytes)
             }
         }
