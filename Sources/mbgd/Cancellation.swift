@@ -60,7 +60,9 @@ enum Interruption {
         switch action {
         case .immediate:
             FileHandle.standardError.write(Data("mbgd: interrupted; nothing was written\n".utf8))
-            exit(130)
+            // From the signal's queue while the main thread works: no exit handlers, which could
+            // wait on locks the main thread holds. Nothing needs cleaning up in this phase.
+            _exit(130)
         case let .cancelling(task):
             task?.cancel()
         case .deferring:
