@@ -74,12 +74,8 @@ struct Fit: ParsableCommand {
         }
         _ = try parseLearningRate(learningRate)
         if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
+        if json, saveModel == "-" { throw ValidationError("--save-model - and --json would both write to stdout") }
         if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
-        if let testFraction, !(testFraction > 0 && testFraction < 1) {
-            throw ValidationError(
-                ArgumentNames.message(
-                    ArgumentError(argument: "testFraction", value: "\(testFraction)", requirement: "must lie strictly between 0 and 1")))
-        }
         if noEarlyStopping, tolerance != nil || patience != nil || validationFraction != nil {
             throw ValidationError("--no-early-stopping excludes --tolerance, --patience and --validation-fraction")
         }

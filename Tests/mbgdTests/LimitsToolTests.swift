@@ -66,9 +66,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/model.json"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["good.csv", "plots"])
 
-        let toStdout = try mbgd("fit", good, "--save-model", "-", "--json")
+        let toStdout = try mbgd("fit", good, "--save-model", "-")
         #expect(toStdout.status == 0, "\(toStdout.stderr)")
         #expect(toStdout.stdout.contains("\"format\" : \"mbgd-linear-model\""))
+        let both = try mbgd("fit", good, "--save-model", "-", "--json")
+        #expect(both.status == 2 && both.stderr.contains("--save-model - and --json would both write to stdout"))
         let predictions = try mbgd("fit", good, "--save-model", folder + "/saved.json")
         #expect(predictions.status == 0)
         let dash = try mbgd("predict", "--model", folder + "/saved.json", good, "--output", "-")
