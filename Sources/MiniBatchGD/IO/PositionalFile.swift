@@ -28,6 +28,14 @@ final class PositionalFile {
         size = Int(status.st_size)
     }
 
+    /// A file already opened (and checked to be regular) by the caller, which hands over
+    /// `descriptor`: it is closed with this value.
+    init(adopting descriptor: Int32, path: String, size: Int) {
+        self.path = path
+        self.descriptor = descriptor
+        self.size = size
+    }
+
     deinit { close(descriptor) }
 
     /// `count` bytes from `offset`.

@@ -95,14 +95,15 @@ public enum CSVReader {
         body: (CSVSource) throws -> Void = { _ in }, memoryLimit: Int?
     ) throws {
         let descriptor = try openForReading(path)
-        defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
-            throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw FileError.unreadable(path: path, reason: reason)
         }
         if (status.st_mode & S_IFMT) == S_IFREG {
             // Read by position, not mapped: a file cut short while it is read is an error, not SIGBUS.
-            let file = try PositionalFile(path: path)
+            let file = PositionalFile(adopting: descriptor, path: path, size: Int(status.st_size))
             let size = file.size
             guard size > 0 else { throw FileError.empty(path: path) }
             // The header: the first line, read in growing windows.
@@ -127,6 +128,7 @@ public enum CSVReader {
             guard try header(names) != nil, newline + 1 < size else { return }
             try body(.file(file, start: newline + 1))
         } else {
+            defer { close(descriptor) }
             var stream = try LineStream(descriptor: descriptor, path: path)
             guard let line = try stream.nextLine() else { throw FileError.empty(path: path) }
             var text = line
