@@ -86,10 +86,7 @@ enum CLIError: Error, CustomStringConvertible {
 /// then retries forever. Only the environment, read at load, prevents it, so the tool starts
 /// itself again once with `OPENBLAS_NUM_THREADS=1` when a limit is set and the variable is not.
 private func startOpenBLASSafely() {
-    var limit = rlimit()
-    guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max,
-        getenv("OPENBLAS_NUM_THREADS") == nil
-    else { return }
+    guard getenv("OPENBLAS_NUM_THREADS") == nil, BLASThreads.addressSpaceLimited else { return }
     setenv("OPENBLAS_NUM_THREADS", "1", 1)
     let arguments = CommandLine.unsafeArgv
     execv("/proc/self/exe", arguments)

@@ -50,10 +50,16 @@ enum MemoryBudget {
         return max(0, limit - (number(v1 + "/memory.usage_in_bytes") ?? 0))
     }
 
-    /// `ulimit -v` minus the address space already in use.
-    private static func addressSpaceAvailable() -> Int? {
+    /// The address-space limit (`ulimit -v`, `prlimit --as`) in bytes, or nil when there is none.
+    static func addressSpaceLimit() -> Int? {
         var limit = rlimit()
         guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    /// `ulimit -v` minus the address space already in use.
+    private static func addressSpaceAvailable() -> Int? {
+        guard let limit = addressSpaceLimit() else { return nil }
         var used = 0
         if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
             let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
@@ -61,7 +67,7 @@ enum MemoryBudget {
         {
             used = kibibytes * 1024
         }
-        return max(0, Int(clamping: limit.rlim_cur) - used)
+        return max(0, limit - used)
     }
 
     /// Throws when `needed` bytes exceed `limit` (or what is available when `limit` is nil).

@@ -94,10 +94,9 @@ public enum BLASThreads {
 
     /// The limit in bytes, checked once; OpenBLAS is set to one thread the first time.
     private static let addressSpaceLimit: Int? = {
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        guard let limit = MemoryBudget.addressSpaceLimit() else { return nil }
         openblas_set_num_threads(1)
-        return Int(clamping: limit.rlim_cur)
+        return limit
     }()
 
     /// The address-space limit when it leaves too little room for OpenBLAS's working buffer, in
