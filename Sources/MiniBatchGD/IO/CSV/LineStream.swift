@@ -31,7 +31,13 @@ struct LineStream {
             guard buffer.count < Self.maximumLineBytes else {
                 throw FileError.lineTooLong(path: path, line: linesDelivered + 1, limitBytes: Self.maximumLineBytes)
             }
-            buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            // Doubled by one copy of the bytes held (appending element by element is slow in
+            // debug builds, where a 256 MiB line took a minute).
+            let old = buffer
+            buffer = [UInt8](unsafeUninitializedCapacity: 2 * old.count) { bytes, initialized in
+                old.withUnsafeBytes { UnsafeMutableRawBufferPointer(bytes).copyMemory(from: $0) }
+                initialized = 2 * old.count  // the second half is written by read() before it is used
+            }
         }
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
         guard count >= 0 else {
@@ -43,20 +49,26 @@ struct LineStream {
 
     /// The offset just after the last newline in the unread bytes, if any.
     private func lastNewline() -> Int? {
-        buffer.withUnsafeBufferPointer { bytes in
-            var position = filled
-            while position > start {
-                if bytes[position - 1] == 0x0A { return position }
-                position -= 1
-            }
-            return nil
+        var last: Int?
+        while let newline = firstNewline(from: last ?? start) { last = newline + 1 }
+        return last
+    }
+
+    /// The offset of the first newline at or after `from` in the unread bytes, if any. memchr: a
+    /// line of hundreds of megabytes (`/dev/zero`) is searched at memory speed, in debug builds too.
+    private func firstNewline(from: Int) -> Int? {
+        buffer.withUnsafeBytes { bytes in
+            memchr(bytes.baseAddress! + from, 0x0A, filled - from).map { UnsafeRawPointer($0) - bytes.baseAddress! }
         }
     }
 
     /// The next line without its newline, or nil at the end of the stream.
     mutating func nextLine() throws -> [UInt8]? {
+        // Bytes already searched are not searched again when more arrive (the search would be
+        // quadratic in a long line).
+        var searched = start
         while true {
-            if let newline = buffer[start..<filled].firstIndex(of: 0x0A) {
+            if let newline = firstNewline(from: searched) {
                 defer {
                     start = newline + 1
                     linesDelivered += 1
@@ -71,7 +83,9 @@ struct LineStream {
                 }
                 return Array(buffer[start..<filled])
             }
-            try readMore()
+            let searchedBytes = filled - start
+            try readMore()  // may move the unread bytes to the front
+            searched = start + searchedBytes
         }
     }
 
