@@ -70,7 +70,7 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
             return "row range \(lower)..<\(upper) is outside a matrix of \(rows) rows"
         case let .tooLarge(operation, needed, available):
             return
-                "\(operation) needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
+                "\(operation) needs \(MemoryBudget.describeNeed(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         case let .tooLargeForBLAS(operation, dimension):
             return "\(operation): a dimension of \(dimension) exceeds the 2147483647 that BLAS and LAPACK can index"
         case let .nonFinite(argument, row, column, value):
@@ -193,6 +193,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case severalOutputs(outputs: Int)
     /// A model file's content does not describe a model.
     case inconsistentFile(reason: String)
+    /// The prediction for `row` (0-based) of target `output` overflows Double: the coefficients
+    /// or the features are too large for each other.
+    case predictionOverflow(row: Int, output: Int)
 
     /// The message for a user: what went wrong and where, with control characters from
     /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
@@ -210,6 +213,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the model predicts \(outputs) targets: predict(_:) of a row gives one value; use predict(_:) of a Matrix"
         case let .inconsistentFile(reason):
             return "not a usable model: \(reason)"
+        case let .predictionOverflow(row, output):
+            return
+                "the prediction for row \(row + 1)\(output > 0 ? ", target \(output + 1)," : "") is beyond the range of Double (±1.8e308): the model's coefficients are too large for these features"
         }
     }
 }
@@ -282,7 +288,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): truncated: the header promises \(expectedBytes) data bytes, the file has \(actualBytes)"
         case let .tooLarge(path, needed, available):
             return
-                "\(path): too large to load: it needs about \(MemoryBudget.describe(needed)) of memory and \(MemoryBudget.describe(available)) is available"
+                "\(path): too large to load: it needs \(MemoryBudget.describeNeed(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         }
     }
 }

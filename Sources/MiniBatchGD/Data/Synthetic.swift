@@ -12,9 +12,15 @@ extension Dataset {
         guard noise.isFinite, noise >= 0 else {
             throw ArgumentError(argument: "noise", value: "\(noise)", requirement: "must be zero or positive")
         }
+        // The rows are generated, then copied into the data set; the weights are features × outputs.
+        let (columns, columnsOverflow) = features.addingReportingOverflow(outputs)
+        let rowBytes = columnsOverflow ? nil : MemoryBudget.doubles(2, rows, columns)
+        let weightBytes = MemoryBudget.doubles(features, outputs)
         try MemoryBudget.require(
-            MemoryBudget.doubles(rows, features + outputs).flatMap { $0.multipliedReportingOverflow(by: 2).overflow ? nil : 2 * $0 },
-            for: "a synthetic data set of \(rows) rows")  // generated, then copied into the data set
+            rowBytes.flatMap { rows in weightBytes.flatMap { rows.addingReportingOverflow($0).overflow ? nil : rows + $0 } },
+            for:
+                "a synthetic data set of \(rows) row\(rows == 1 ? "" : "s") × \(features) features × \(outputs) output\(outputs == 1 ? "" : "s")"
+        )
         var generator = RandomSource(seed: seed)
         let weights = (0..<features * outputs).map { _ in generator.nextGaussian() }
         var x = [Double](repeating: 0, count: rows * features)

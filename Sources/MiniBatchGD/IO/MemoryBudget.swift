@@ -95,11 +95,17 @@ enum MemoryBudget {
         if let budget, needed > budget { throw MatrixError.tooLarge(operation: operation, neededBytes: needed, availableBytes: budget) }
     }
 
+    /// "1.5 GiB", "3.0 MiB", "200 bytes".
     static func describe(_ bytes: Int) -> String {
-        if bytes == .max { return "more than can be counted" }
-        let value = Double(bytes), gibibyte = Double(1 << 30), mebibyte = Double(1 << 20)
+        let value = Double(bytes), tebibyte = Double(1 << 40), gibibyte = Double(1 << 30), mebibyte = Double(1 << 20)
+        if value >= tebibyte { return String(format: "%.1f TiB", value / tebibyte) }
         if value >= gibibyte { return String(format: "%.1f GiB", value / gibibyte) }
         if value >= mebibyte { return String(format: "%.1f MiB", value / mebibyte) }
         return "\(bytes) bytes"
+    }
+
+    /// What an operation needs: "about 1.5 GiB", or "more than 8 EiB" for a size beyond counting.
+    static func describeNeed(_ bytes: Int) -> String {
+        bytes == .max ? "more than 8 EiB" : "about " + describe(bytes)
     }
 }

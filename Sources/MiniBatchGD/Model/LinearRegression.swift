@@ -110,7 +110,8 @@ public struct LinearRegression: Sendable {
 
     /// Predictions for each row of `features` (n×k).
     /// - Throws: ``ModelError/notFitted``, ``ModelError/featureCountMismatch(expected:actual:)``,
-    ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinite feature.
+    ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinite feature,
+    ///   ``ModelError/predictionOverflow(row:output:)`` when a prediction overflows Double.
     /// - Complexity: O(n · p · k).
     public func predict(_ features: Matrix) throws -> Matrix {
         guard let parameters else { throw ModelError.notFitted }
@@ -118,7 +119,12 @@ public struct LinearRegression: Sendable {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: features.columns)
         }
         try features.validateFinite(argument: "features")
-        return try Objective.hypothesis(features, parameters)
+        let predictions = try Objective.hypothesis(features, parameters)
+        // Finite coefficients and features can still overflow in their products or sums.
+        if let index = predictions.elements.firstIndex(where: { !$0.isFinite }) {
+            throw ModelError.predictionOverflow(row: index / predictions.columns, output: index % predictions.columns)
+        }
+        return predictions
     }
 
     /// The prediction for one sample of a one-target model: `model.predict([1200, 3])`.
