@@ -53,7 +53,7 @@ extension Dataset {
     ///   both a target and a feature.
     /// - Complexity: O(file size).
     public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
-        try load(path: url.path, targets: targets, features: features)
+        try load(path: url.relativePath, targets: targets, features: features)
     }
 
     /// ``load(_:targets:features:)`` for a path.

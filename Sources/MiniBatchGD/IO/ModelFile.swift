@@ -157,15 +157,16 @@ public struct ModelFile: Codable, Equatable, Sendable {
 }
 
 extension LinearRegression {
-    /// Loads a model saved by ``save(to:)`` or `mbgd fit --save-model`.
+    /// Loads a model saved by ``save(to:)`` or `mbgd fit --save-model`. Errors name the path as
+    /// the URL was made (a relative path stays relative).
     /// - Throws: ``FileError`` naming the file and what is wrong with it.
     public init(contentsOf url: URL) throws {
-        self = try ModelFile.read(path: url.path).model()
+        self = try ModelFile.read(path: url.relativePath).model()
     }
 
     /// Saves the fitted model as a model file (see ``ModelFile``), atomically.
     /// - Throws: ``ModelError/notFitted``, ``FileError/unwritable(path:reason:)``.
     public func save(to url: URL) throws {
-        try ModelFile(self).write(to: url.path)
+        try ModelFile(self).write(to: url.relativePath)
     }
 }
