@@ -76,11 +76,26 @@ public struct FileBatch: Sendable {
         .unwritable(path: path, reason: String(cString: strerror(code)))
     }
 
-    /// The path a symbolic link leads to (the path itself when it is not one or leads nowhere yet).
+    /// The path a symbolic link leads to (the path itself when it is not one). A link to a file
+    /// not made yet is followed too, so the file is created where it points, as the shell's `>`
+    /// does, and the link stays a link.
     private static func resolved(_ path: String) -> String {
-        guard let resolved = realpath(path, nil) else { return path }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        var current = path
+        for _ in 0..<40 {  // the kernel's own limit on links in a row (ELOOP)
+            var status = stat()
+            guard lstat(current, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { return current }
+            var target = [UInt8](repeating: 0, count: Int(PATH_MAX))
+            let length = target.withUnsafeMutableBufferPointer { readlink(current, $0.baseAddress!, $0.count) }
+            guard length > 0 else { return current }
+            let destination = String(decoding: target[..<length], as: UTF8.self)
+            let folder = current.contains("/") ? String(current[..<current.lastIndex(of: "/")!]) : "."
+            current = destination.hasPrefix("/") ? destination : (folder.isEmpty ? "" : folder) + "/" + destination
+        }
+        return current
     }
 
     /// `bytes` in a new temporary file in `target`'s folder, flushed to disk; its path.
