@@ -13,7 +13,7 @@ enum ArgumentNames {
         "schedule.power": "--decay-power", "schedule.factor": "--decay-factor", "schedule.every": "--decay-every",
         "optimizer.momentum": "--momentum", "optimizer.beta1": "--beta1", "optimizer.beta2": "--beta2",
         "optimizer.epsilon": "--epsilon", "optimizer.alpha": "--alpha", "optimizer.weightDecay": "--weight-decay",
-        "targets": "--target", "features": "--features", "rows": "--rows", "outputs": "--outputs",
+        "targets": "--target", "features": "--features", "rows": "--rows", "outputs": "--outputs", "recordsBatchCosts": "--plot",
     ]
 
     /// The error's message with the option's name in place of the library's.

@@ -17,15 +17,18 @@ struct Bench: ParsableCommand {
               mbgd bench --file data.csv --target y --csv --plot throughput.svg
             """)
 
-    @Option(help: "Synthetic rows.") var rows = 100_000
-    @Option(help: "Synthetic features.") var features = 16
-    @Option(help: "Synthetic targets (several use the dgemm path).") var outputs = 1
-    @Option(help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes = "1,8,32,128,512,2048,full"
-    @Option(help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
-    @Option(help: "OpenBLAS threads for calls large enough to use them (small batches always run on one).") var threads: Int?
-    @Option(help: "Learning rate (default: automatic for each batch size, from the data's curvature).") var learningRate: Double?
-    @Option(help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
-    @Option(help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
+    @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 100_000
+    @Option(parsing: .unconditional, help: "Synthetic features.") var features = 16
+    @Option(parsing: .unconditional, help: "Synthetic targets (several use the dgemm path).") var outputs = 1
+    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
+        "1,8,32,128,512,2048,full"
+    @Option(parsing: .unconditional, help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
+    @Option(parsing: .unconditional, help: "OpenBLAS threads for calls large enough to use them (small batches always run on one).")
+    var threads: Int?
+    @Option(parsing: .unconditional, help: "Learning rate (default: automatic for each batch size, from the data's curvature).")
+    var learningRate: Double?
+    @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
     @Option(help: "Benchmark on this file (CSV or .npy) instead of synthetic data.") var file: String?
     @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
@@ -34,6 +37,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3).") var closedForm = false
 
     func validate() throws {
+        try validatePlotDestination(plot, isFolder: false)
         // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }

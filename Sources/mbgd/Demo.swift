@@ -16,11 +16,13 @@ struct Demo: ParsableCommand {
               mbgd demo --json
             """)
 
-    @Option(help: "Seed of the built-in data.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed of the built-in data.") var seed: UInt64 = 0
     @Option(help: "Write SVG plots into this folder.") var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     static let sweepSizes: [BatchSize] = [1, 8, 32, 128, 512, 2048, .full]
+
+    func validate() throws { try validatePlotDestination(plot, isFolder: true) }
 
     func run() throws {
         let data = try Dataset.seedArticle(seed: seed)

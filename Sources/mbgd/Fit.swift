@@ -20,10 +20,15 @@ struct Fit: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: ArgumentHelp("Rows per update: a number, or 'full' for batch gradient descent (1 is stochastic).", valueName: "n|full"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Rows per update: a number, or 'full' for batch gradient descent (1 is stochastic).", valueName: "n|full"))
     var batchSize = "32"
-    @Option(help: "Maximum passes over the training rows (default: three times the predicted need, at least 100).") var epochs: Int?
-    @Option(help: ArgumentHelp("Initial learning rate η₀, or 'auto' to take it from the data's curvature.", valueName: "auto|x"))
+    @Option(parsing: .unconditional, help: "Maximum passes over the training rows (default: three times the predicted need, at least 100).")
+    var epochs: Int?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Initial learning rate η₀, or 'auto' to take it from the data's curvature.", valueName: "auto|x"))
     var learningRate = "auto"
     @OptionGroup var optimizer: OptimizerOptions
     @Flag(help: "Average the iterates from the first update (Polyak–Ruppert).") var average = false
@@ -36,25 +41,32 @@ struct Fit: ParsableCommand {
             "Learning-rate schedule: constant, inverse-scaling (η₀/t^power per epoch), step (η₀·factor^⌊(t−1)/every⌋), cosine (per update, to 0 at the last) or plateau (×factor when the cost stalls)."
     )
     var schedule: ScheduleName = .constant
-    @Option(help: "Updates of linear warm-up before the schedule.") var warmup = 0
-    @Option(help: "Power of the inverse-scaling schedule.") var decayPower = 1.0
-    @Option(help: "Factor of the step schedule (default 0.5) or the plateau schedule (default 0.1).") var decayFactor: Double?
-    @Option(help: "Epochs between steps of the step schedule.") var decayEvery = 10
-    @Option(name: .customLong("l2"), help: "L2 penalty λ (ridge; never on the intercept).") var l2 = 0.0
+    @Option(parsing: .unconditional, help: "Updates of linear warm-up before the schedule.") var warmup = 0
+    @Option(parsing: .unconditional, help: "Power of the inverse-scaling schedule.") var decayPower = 1.0
+    @Option(parsing: .unconditional, help: "Factor of the step schedule (default 0.5) or the plateau schedule (default 0.1).")
+    var decayFactor: Double?
+    @Option(parsing: .unconditional, help: "Epochs between steps of the step schedule.") var decayEvery = 10
+    @Option(name: .customLong("l2"), parsing: .unconditional, help: "L2 penalty λ (ridge; never on the intercept).") var l2 = 0.0
     @Flag(help: "Standardize features (the default; kept for older scripts).") var standardize = false
     @Flag(help: "Descend in the features' original units.") var noStandardize = false
     @Flag(help: "Visit rows in file order (the seed article); the default shuffles every epoch.") var noShuffle = false
-    @Option(help: "Shuffle blocks of this many consecutive rows instead of single rows: much cheaper, slightly less random (see README).")
-    var shuffleBlocks: Int?
-    @Option(help: "Seed of the shuffles and of the test split.") var seed: UInt64 = 0
-    @Option(help: "Hold out this fraction of rows as a test set (shuffled by --seed unless --no-shuffle).") var testFraction: Double?
-    @Option(help: "Hold out this fraction of the training rows to stop early on their cost.") var validationFraction: Double?
     @Option(
+        parsing: .unconditional,
+        help: "Shuffle blocks of this many consecutive rows instead of single rows: much cheaper, slightly less random (see README).")
+    var shuffleBlocks: Int?
+    @Option(parsing: .unconditional, help: "Seed of the shuffles and of the test split.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Hold out this fraction of rows as a test set (shuffled by --seed unless --no-shuffle).")
+    var testFraction: Double?
+    @Option(parsing: .unconditional, help: "Hold out this fraction of the training rows to stop early on their cost.")
+    var validationFraction: Double?
+    @Option(
+        parsing: .unconditional,
         help:
             "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default 1e-3 and 1e-6; 0 turns both off."
     )
     var tolerance: Double?
-    @Option(help: "Epochs without improvement before stopping early (or before averaging starts).") var patience: Int?
+    @Option(parsing: .unconditional, help: "Epochs without improvement before stopping early (or before averaging starts).") var patience:
+        Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @Option(help: "Write SVG plots into this folder.") var plot: String?
@@ -67,6 +79,7 @@ struct Fit: ParsableCommand {
     }
 
     func validate() throws {
+        try validatePlotDestination(plot, isFolder: true)
         if batchSize != "full" {
             guard let size = Int(batchSize), size >= 1 else {
                 throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'")

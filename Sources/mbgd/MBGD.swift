@@ -3,7 +3,8 @@ import Foundation
 import MiniBatchGD
 
 /// `mbgd`: linear regression by mini-batch gradient descent, checked against the closed form.
-@main
+/// The process starts in `Entry.swift`; the argument fuzzer (`Fuzz/Arguments`) builds everything
+/// else and parses with this type as the tool does.
 struct MBGD: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbgd",

@@ -5,14 +5,16 @@ import MiniBatchGD
 /// The update rule and its constants, shared by `fit` and `sweep`.
 struct OptimizerOptions: ParsableArguments {
     @Option(help: "Update rule: sgd, momentum, nesterov, adam, adamw, adagrad or rmsprop.") var optimizer: OptimizerName?
-    @Option(help: "Momentum coefficient in [0, 1) for momentum and nesterov (default: optimal for full batches, else 0.9).")
+    @Option(
+        parsing: .unconditional,
+        help: "Momentum coefficient in [0, 1) for momentum and nesterov (default: optimal for full batches, else 0.9).")
     var momentum: Double?
     @Flag(help: "Shorthand for --optimizer nesterov.") var nesterov = false
-    @Option(help: "Adam/AdamW β₁.") var beta1 = 0.9
-    @Option(help: "Adam/AdamW β₂.") var beta2 = 0.999
-    @Option(help: "Adam/AdamW/RMSprop ε (AdaGrad: 1e-10 unless given).") var epsilon: Double?
-    @Option(help: "RMSprop smoothing constant α.") var alpha = 0.99
-    @Option(help: "AdamW decoupled weight decay λ (never on the intercept).") var weightDecay = 0.01
+    @Option(parsing: .unconditional, help: "Adam/AdamW β₁.") var beta1 = 0.9
+    @Option(parsing: .unconditional, help: "Adam/AdamW β₂.") var beta2 = 0.999
+    @Option(parsing: .unconditional, help: "Adam/AdamW/RMSprop ε (AdaGrad: 1e-10 unless given).") var epsilon: Double?
+    @Option(parsing: .unconditional, help: "RMSprop smoothing constant α.") var alpha = 0.99
+    @Option(parsing: .unconditional, help: "AdamW decoupled weight decay λ (never on the intercept).") var weightDecay = 0.01
 
     enum OptimizerName: String, ExpressibleByArgument, CaseIterable {
         case sgd, momentum, nesterov, adam, adamw, adagrad, rmsprop

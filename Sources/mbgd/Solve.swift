@@ -15,7 +15,9 @@ struct Solve: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "auto (Cholesky when well conditioned, else QR, else SVD), cholesky, qr or svd.")
     var method: LeastSquares.Method = .auto
-    @Option(name: .customLong("l2"), help: "Ridge penalty λ on ‖coefficients‖² (original units; never on the intercept).")
+    @Option(
+        name: .customLong("l2"), parsing: .unconditional,
+        help: "Ridge penalty λ on ‖coefficients‖² (original units; never on the intercept).")
     var l2 = 0.0
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 

@@ -24,13 +24,15 @@ struct Sweep: ParsableCommand {
     @Option(help: "Sweep on this file (CSV or .npy) instead of synthetic data.") var file: String?
     @Flag(help: "Sweep on the seed article's training rows (7200 draws, as in mbgd demo).") var seedArticle = false
     @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
-    @Option(help: "Synthetic rows.") var rows = 20_000
-    @Option(help: "Synthetic features.") var features = 16
-    @Option(help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
-    @Option(help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes = "1,4,16,64,256,1024,full"
-    @Option(help: "The relative gap of the cost to the optimum, (J − J*)/J*, in (0, 1).") var gap = 1e-3
-    @Option(help: "Epoch budget of each batch size.") var maxEpochs = 200
-    @Option(help: ArgumentHelp("Learning rate, or 'auto' for each batch size's own.", valueName: "auto|x")) var learningRate = "auto"
+    @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 20_000
+    @Option(parsing: .unconditional, help: "Synthetic features.") var features = 16
+    @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
+        "1,4,16,64,256,1024,full"
+    @Option(parsing: .unconditional, help: "The relative gap of the cost to the optimum, (J − J*)/J*, in (0, 1).") var gap = 1e-3
+    @Option(parsing: .unconditional, help: "Epoch budget of each batch size.") var maxEpochs = 200
+    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate, or 'auto' for each batch size's own.", valueName: "auto|x"))
+    var learningRate = "auto"
     @Flag(help: "Also try half and twice the rate for each batch size, keeping the one that reaches the gap in the fewest updates.")
     var tune = false
     @OptionGroup var optimizer: OptimizerOptions
@@ -41,6 +43,7 @@ struct Sweep: ParsableCommand {
     var plot: String?
 
     func validate() throws {
+        try validatePlotDestination(plot, isFolder: false)
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         _ = try parseBatchSizes(batchSizes)
         _ = try parseLearningRate(learningRate)

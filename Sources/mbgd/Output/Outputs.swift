@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MiniBatchGD
 
@@ -26,13 +27,36 @@ struct Outputs {
     /// - Throws: ``FileError/unwritable(path:reason:)``.
     func commit() throws {
         try Interruption.deferringInterruption {
-            for folder in folders {
-                do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-                    throw FileError.unwritable(path: folder, reason: "cannot create the folder")
-                }
-            }
+            for folder in folders { try Self.createFolder(folder) }
             try files.commit()
             for text in standardOutput { print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
         }
     }
+
+    /// `mkdir -p`, with the reason a folder on the way cannot be made: the system's, or that a
+    /// file stands where a folder should be.
+    private static func createFolder(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            if mkdir(prefix, 0o777) == 0 { continue }
+            let code = errno
+            var status = stat()
+            guard code == EEXIST, stat(prefix, &status) == 0 else {
+                throw FileError.unwritable(path: path, reason: "cannot create the folder \(prefix): \(String(cString: strerror(code)))")
+            }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                throw FileError.unwritable(path: path, reason: "\(prefix) is not a folder")
+            }
+        }
+    }
+}
+
+/// `--plot -`: the report already goes to standard output, so plots cannot go there too.
+func validatePlotDestination(_ plot: String?, isFolder: Bool) throws {
+    guard plot == "-" else { return }
+    throw ValidationError(
+        isFolder
+            ? "--plot takes a folder; '-' (standard output) cannot hold several plots"
+            : "--plot - would mix the SVG with the report on standard output; give a file name")
 }

@@ -1,0 +1,6 @@
+/// The process entry point, alone in its file so that the argument fuzzer can build the tool's
+/// commands without a second `main`.
+@main
+enum Entry {
+    static func main() { MBGD.main() }
+}
