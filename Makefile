@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs demo example bench compare fuzz sanitize clean
+.PHONY: setup build test lint docs demo example bench compare fuzz fuzz-arguments stress sanitize clean
 
 # Installs OpenBLAS and LAPACKE only when pkg-config cannot already see both.
 setup:
@@ -64,20 +64,47 @@ compare: setup
 	$(SWIFT) build -c release --product mbgd
 	python3 Benchmarks/compare.py --mbgd .build/release/mbgd
 
-# libFuzzer on the CSV, .npy and model-file readers, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
+# The slow part of the hostile-use corpus (limits, signals, special files, huge inputs) and 3000
+# random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
+stress: setup
+	MBGD_STRESS=1 $(SWIFT) test --filter 'CorpusToolTests|ArgumentFuzzToolTests'
+
+# libFuzzer on the CSV, .npy and model-file readers and on the command line, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
 # seed corpus in Fuzz/*/corpus is read only). A crash leaves its input in .build-fuzz/ and fails.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS \
 	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) -lopenblas -llapacke
 LIBRARY_SOURCES = $(shell find Sources/MiniBatchGD -name '*.swift')
 fuzz: setup
-	mkdir -p .build-fuzz/csv .build-fuzz/npy .build-fuzz/model
+	mkdir -p .build-fuzz/csv .build-fuzz/npy .build-fuzz/model .build-fuzz/arguments .build-fuzz/modules
 	swiftc $(FUZZ_FLAGS) -module-name FuzzCSV $(LIBRARY_SOURCES) Fuzz/CSV/FuzzCSV.swift -o .build-fuzz/fuzz-csv
 	swiftc $(FUZZ_FLAGS) -module-name FuzzNPY $(LIBRARY_SOURCES) Fuzz/NPY/FuzzNPY.swift -o .build-fuzz/fuzz-npy
 	swiftc $(FUZZ_FLAGS) -module-name FuzzModelFile $(LIBRARY_SOURCES) Fuzz/ModelFile/FuzzModelFile.swift -o .build-fuzz/fuzz-model
 	.build-fuzz/fuzz-csv -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/csv- .build-fuzz/csv Fuzz/CSV/corpus
 	.build-fuzz/fuzz-npy -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/npy- .build-fuzz/npy Fuzz/NPY/corpus
 	.build-fuzz/fuzz-model -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -artifact_prefix=.build-fuzz/model- .build-fuzz/model Fuzz/ModelFile/corpus
+	$(MAKE) fuzz-arguments
+
+# The command line: ArgumentParser, the library and the tool's commands (all but its entry point)
+# built as modules with coverage, each input an argument vector split at NUL bytes. The dictionary
+# is made from the tool's own description of its options.
+ARGUMENT_PARSER = .build/checkouts/swift-argument-parser/Sources
+FUZZ_MODULE = swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -emit-library -static
+fuzz-arguments: setup
+	$(SWIFT) build --product mbgd
+	mkdir -p .build-fuzz/arguments .build-fuzz/modules
+	find $(ARGUMENT_PARSER)/ArgumentParserToolInfo -name '*.swift' -print0 | xargs -0 $(FUZZ_MODULE) -module-name ArgumentParserToolInfo \
+	  -emit-module -emit-module-path .build-fuzz/modules/ArgumentParserToolInfo.swiftmodule -o .build-fuzz/libArgumentParserToolInfo.a
+	find $(ARGUMENT_PARSER)/ArgumentParser -name '*.swift' -print0 | xargs -0 $(FUZZ_MODULE) -module-name ArgumentParser -suppress-warnings \
+	  -emit-module -emit-module-path .build-fuzz/modules/ArgumentParser.swiftmodule -o .build-fuzz/libArgumentParser.a
+	$(FUZZ_MODULE) -module-name MiniBatchGD -I Sources/CBLAS $(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) \
+	  -emit-module -emit-module-path .build-fuzz/modules/MiniBatchGD.swiftmodule -o .build-fuzz/libMiniBatchGD.a $(LIBRARY_SOURCES)
+	swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -I Sources/CBLAS -module-name FuzzArguments \
+	  $(filter-out Sources/mbgd/Entry.swift,$(shell find Sources/mbgd -name '*.swift')) Fuzz/Arguments/FuzzArguments.swift \
+	  -L .build-fuzz -lArgumentParser -lArgumentParserToolInfo -lMiniBatchGD -lopenblas -llapacke -o .build-fuzz/fuzz-arguments
+	.build/debug/mbgd --experimental-dump-help | python3 Scripts/make_argument_dictionary.py > .build-fuzz/arguments.dict
+	.build-fuzz/fuzz-arguments -max_total_time=$(FUZZ_SECONDS) -max_len=1024 -timeout=10 -dict=.build-fuzz/arguments.dict \
+	  -artifact_prefix=.build-fuzz/arguments- .build-fuzz/arguments Fuzz/Arguments/corpus
 
 # The test suite under AddressSanitizer and ThreadSanitizer (separate build folders).
 sanitize: setup
