@@ -9,6 +9,13 @@
 struct Design {
     let n: Int, p: Int, k: Int
     let fitIntercept: Bool
+    /// Row weights (weighted least squares); nil for ordinary least squares. Every row of Z and of
+    /// the centred targets is multiplied by √wᵢ, and the means are weighted.
+    let weights: [Double]?
+    /// Σwᵢ (n without weights): what 1/n becomes in the intercept's variance and leverages.
+    let weightTotal: Double
+    /// Rows of positive weight (n without weights): the observations the statistics count.
+    let observations: Int
     let featureMean: [Double]
     let targetMean: [Double]
     /// ‖column j of the centred X‖₂, or 1 for a column that is constant (zero after centring).
@@ -21,18 +28,22 @@ struct Design {
     let moment: [Double]
 
     /// Everything from one blocked pass over the data (``Moments``): X is read once.
-    init(_ data: Dataset, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits) {
+    init(_ data: Dataset, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil) {
         let p = data.featureCount, k = data.outputCount
         self.n = data.rows
         self.p = p
         self.k = k
         self.fitIntercept = fitIntercept
-        let moments = Moments(data)
+        self.weights = weights
+        let weightTotal = weights.map { $0.reduce(0, +) } ?? Double(data.rows)
+        self.weightTotal = weightTotal
+        observations = weights.map { $0.count { $0 > 0 } } ?? data.rows
+        let moments = Moments(data, weights: weights)
         let featureMean = fitIntercept ? moments.featureMean : Array(repeating: 0, count: p)
         var scatter = moments.centredGram, cross = moments.centredCross
         if !fitIntercept {
-            // About zero instead of about the means: add back n·x̄x̄ᵀ and n·x̄ȳᵀ.
-            let n = Double(self.n), mx = moments.featureMean, my = moments.targetMean
+            // About zero instead of about the means: add back n·x̄x̄ᵀ and n·x̄ȳᵀ (Σw for n when weighted).
+            let n = weightTotal, mx = moments.featureMean, my = moments.targetMean
             for i in 0..<p {
                 for j in 0..<p { scatter[i * p + j] += n * mx[i] * mx[j] }
                 for o in 0..<k { cross[i * k + o] += n * mx[i] * my[o] }
@@ -45,7 +56,7 @@ struct Design {
         // and the solvers see the dependence.
         let norm = (0..<p).map { j -> Double in
             let value = scatter[j * p + j].squareRoot()
-            let floor = 1e-12 * abs(featureMean[j]) * Double(data.rows).squareRoot()
+            let floor = 1e-12 * abs(featureMean[j]) * weightTotal.squareRoot()
             return value > floor && value > 0 ? value : 1
         }
         columnNorm = norm
@@ -53,7 +64,7 @@ struct Design {
         // and dⱼ = the column's standard deviation (as ``Standardizer`` computes it) in standardized units.
         let deviation = (0..<p).map { j in
             Standardizer.scale(
-                standardDeviation: (moments.centredGram[j * p + j] / Double(data.rows)).squareRoot(), mean: moments.featureMean[j])
+                standardDeviation: (moments.centredGram[j * p + j] / weightTotal).squareRoot(), mean: moments.featureMean[j])
         }
         let weight = (0..<p).map { j in
             let d = penaltyUnits == .standardized ? deviation[j] : 1
@@ -72,23 +83,27 @@ struct Design {
     var interceptColumns: Int { fitIntercept ? 1 : 0 }
     var isPenalized: Bool { penaltyWeight.contains { $0 > 0 } }
 
-    /// Writes rows `start..<start+count` of Z and of the centred targets into `z` and `t`.
+    /// √wᵢ for row i (1 without weights).
+    func rootWeight(_ i: Int) -> Double { weights.map { $0[i].squareRoot() } ?? 1 }
+
+    /// Writes rows `start..<start+count` of Z and of the centred targets into `z` and `t` (each
+    /// row times √wᵢ when weighted).
     func fillBlock(_ data: Dataset, start: Int, count: Int, z: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>) {
         let inverse = columnNorm.map { 1 / $0 }
         data.features.elements.withUnsafeBufferPointer { x in
             featureMean.withUnsafeBufferPointer { mean in
                 inverse.withUnsafeBufferPointer { scale in
                     for i in 0..<count {
-                        let row = x.baseAddress! + (start + i) * p, out = z + i * p
-                        for j in 0..<p { out[j] = (row[j] - mean[j]) * scale[j] }
+                        let row = x.baseAddress! + (start + i) * p, out = z + i * p, root = rootWeight(start + i)
+                        for j in 0..<p { out[j] = root * (row[j] - mean[j]) * scale[j] }
                     }
                 }
             }
         }
         data.targets.elements.withUnsafeBufferPointer { y in
             for i in 0..<count {
-                let row = (start + i) * k
-                for o in 0..<k { t[i * k + o] = y[row + o] - targetMean[o] }
+                let row = (start + i) * k, root = rootWeight(start + i)
+                for o in 0..<k { t[i * k + o] = root * (y[row + o] - targetMean[o]) }
             }
         }
     }
@@ -128,6 +143,8 @@ struct Design {
 /// Gram matrix added by `dgemm`, and the blocks merged with the pairwise update of Chan, Golub
 /// and LeVeque: C = C_a + C_b + (n_a·n_b / n)·δδᵀ with δ the difference of the block means.
 /// That is as accurate as centring on the global means, without a first pass to find them.
+/// With weights, the means are weighted, the centred rows are scaled by √wᵢ and the counts in
+/// the merge are the blocks' total weights.
 struct Moments {
     var featureMean: [Double]
     var targetMean: [Double]
@@ -136,7 +153,7 @@ struct Moments {
     /// p×k.
     var centredCross: [Double]
 
-    init(_ data: Dataset) {
+    init(_ data: Dataset, weights: [Double]? = nil) {
         let n = data.rows, p = data.featureCount, k = data.outputCount
         let blockRows = Swift.min(n, Swift.max(64, (1 << 18) / (p + k)))
         // Raw scratch: arrays captured by the loop's closures would pay an exclusivity check per access.
@@ -148,24 +165,47 @@ struct Moments {
         let g = UnsafeMutablePointer<Double>.allocate(capacity: p * p), c = UnsafeMutablePointer<Double>.allocate(capacity: p * k)
         let ones = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
         ones.initialize(repeating: 1, count: blockRows)
-        defer { for pointer in [z, t, meanX, meanY, blockX, blockY, dx, dy, g, c, ones] { pointer.deallocate() } }
+        // The block's weights (ones without weights): means are Xᵀw/Σw.
+        let blockWeights = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
+        blockWeights.initialize(repeating: 1, count: blockRows)
+        defer { for pointer in [z, t, meanX, meanY, blockX, blockY, dx, dy, g, c, ones, blockWeights] { pointer.deallocate() } }
         meanX.initialize(repeating: 0, count: p)
         meanY.initialize(repeating: 0, count: k)
         g.initialize(repeating: 0, count: p * p)
         c.initialize(repeating: 0, count: p * k)
         data.features.withUnsafePointer { x in
             data.targets.withUnsafePointer { y in
-                var seen = 0
+                var seen = 0, seenWeight = 0.0
                 while seen < n {
                     let count = Swift.min(blockRows, n - seen)
                     let xb = x + seen * p, yb = y + seen * k
-                    // Block means (Xᵀ1/b) and centring (copy, then −1·meanᵀ) by BLAS: streaming, vectorized.
-                    BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / Double(count), a: xb, lda: p, x: ones, beta: 0, y: blockX)
-                    BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / Double(count), a: yb, lda: k, x: ones, beta: 0, y: blockY)
+                    var blockWeight = Double(count)
+                    if let weights {
+                        blockWeight = 0
+                        for i in 0..<count {
+                            blockWeights[i] = weights[seen + i]
+                            blockWeight += weights[seen + i]
+                        }
+                        // Rows of zero weight add nothing (and their mean would be 0/0).
+                        if blockWeight == 0 {
+                            seen += count
+                            continue
+                        }
+                    }
+                    // Block means (Xᵀw/Σw) and centring (copy, then −1·meanᵀ) by BLAS: streaming, vectorized.
+                    BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / blockWeight, a: xb, lda: p, x: blockWeights, beta: 0, y: blockX)
+                    BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / blockWeight, a: yb, lda: k, x: blockWeights, beta: 0, y: blockY)
                     z.update(from: xb, count: count * p)
                     t.update(from: yb, count: count * k)
                     BLAS.ger(m: count, n: p, alpha: -1, x: ones, y: blockX, a: z, lda: p)
                     BLAS.ger(m: count, n: k, alpha: -1, x: ones, y: blockY, a: t, lda: k)
+                    if weights != nil {
+                        for i in 0..<count {
+                            let root = blockWeights[i].squareRoot()
+                            for j in 0..<p { z[i * p + j] *= root }
+                            for o in 0..<k { t[i * k + o] *= root }
+                        }
+                    }
                     // ZᵀZ by dgemm, not dsyrk: twice the flops, yet faster with this OpenBLAS
                     // (1M×32: 51 against 65 ms, measured 2026-11-29); only the upper half is kept.
                     BLAS.gemm(
@@ -175,11 +215,11 @@ struct Moments {
                         transposeA: true, transposeB: false, m: p, n: k, k: count, alpha: 1, a: z, lda: p,
                         b: t, ldb: k, beta: 1, c: c, ldc: k)
                     // Merge the block into the running moments.
-                    let total = Double(seen + count)
-                    let factor = Double(seen) * Double(count) / total, share = Double(count) / total
+                    let total = seenWeight + blockWeight
+                    let factor = seenWeight * blockWeight / total, share = blockWeight / total
                     for j in 0..<p { dx[j] = blockX[j] - meanX[j] }
                     for o in 0..<k { dy[o] = blockY[o] - meanY[o] }
-                    if seen > 0 {
+                    if seenWeight > 0 {
                         for i in 0..<p {
                             for j in i..<p { g[i * p + j] += factor * dx[i] * dx[j] }
                             for o in 0..<k { c[i * k + o] += factor * dx[i] * dy[o] }
@@ -188,6 +228,7 @@ struct Moments {
                     for j in 0..<p { meanX[j] += share * dx[j] }
                     for o in 0..<k { meanY[o] += share * dy[o] }
                     seen += count
+                    seenWeight = total
                 }
             }
         }

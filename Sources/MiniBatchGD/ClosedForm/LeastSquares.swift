@@ -38,21 +38,43 @@ public enum LeastSquares {
     ///   - penaltyUnits: how the penalty measures the coefficients.
     ///   - rankTolerance: relative threshold under which a singular value (SVD) or the
     ///     reciprocal condition of R (QR) counts as rank loss; default max(n, p)·ε.
+    ///   - weights: one weight per row for weighted least squares (statsmodels' WLS: the
+    ///     residuals' variances are σ²/wᵢ), finite and ≥ 0; a row of weight 0 is left out.
+    ///   - covariance: how the covariance of the estimates, and the standard errors, tests and
+    ///     intervals built on it, are computed (see ``CovarianceType``).
+    ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
     ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
-    ///   for a bad `ridge` or `rankTolerance`; ``LinearAlgebraError/lapackFailure(routine:info:)``
+    ///   for a bad `ridge`, `rankTolerance`, `weights` or `confidenceLevel`; ``LinearAlgebraError/lapackFailure(routine:info:)``
     ///   if LAPACK itself fails.
     /// - Complexity: O(n·p² + p³) for every method; `cholesky` reads the data in blocks, the
     ///   others copy it once.
     public static func solve(
         _ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
-        penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil
+        penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
+        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95
     ) throws -> Solution {
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
         }
+        guard confidenceLevel > 0, confidenceLevel < 1 else {
+            throw ArgumentError(argument: "confidenceLevel", value: "\(confidenceLevel)", requirement: "must lie strictly between 0 and 1")
+        }
         if let rankTolerance, !(rankTolerance.isFinite && rankTolerance > 0 && rankTolerance < 1) {
             throw ArgumentError(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
+        }
+        if let weights {
+            guard weights.count == data.rows else {
+                throw ArgumentError(
+                    argument: "weights", value: "\(weights.count) weights", requirement: "must give one weight per row (\(data.rows))")
+            }
+            if let bad = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                throw ArgumentError(
+                    argument: "weights", value: "\(weights[bad]) (row \(bad + 1))", requirement: "must be finite and zero or positive")
+            }
+            guard weights.contains(where: { $0 > 0 }) else {
+                throw ArgumentError(argument: "weights", value: "all zero", requirement: "must leave at least one row")
+            }
         }
         try BLAS.checkDimensions("least squares", data.rows, data.featureCount + 1, data.outputCount)
         try data.checkRepresentableScale()
@@ -60,7 +82,7 @@ public enum LeastSquares {
         let p = data.featureCount + 1, k = data.outputCount
         let copies = method == .cholesky ? 0 : data.rows + p
         try MemoryBudget.require(MemoryBudget.doubles(4 * p + copies, p + k), for: "the closed form of \(data.featureCount) features")
-        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits)
+        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
         let solver = Solver(data: data, design: design, tolerance: tolerance)
 
@@ -89,7 +111,9 @@ public enum LeastSquares {
             }
         }
         let parameters = design.originalParameters(factorization.zCoefficients)
-        let statistics = Statistics(data: data, design: design, parameters: parameters, factorization: factorization)
+        let statistics = Statistics(
+            data: data, design: design, parameters: parameters, factorization: factorization, covarianceType: covariance,
+            confidenceLevel: confidenceLevel)
         return Solution(
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
             fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,

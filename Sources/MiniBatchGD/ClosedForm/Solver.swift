@@ -13,7 +13,7 @@ struct Solver {
 
     /// Rank is at most n − 1 with an intercept: fewer rows than unknowns cannot have full rank
     /// unless the penalty supplies the missing equations.
-    private var tooFewRows: Bool { !design.isPenalized && design.n - design.interceptColumns < p }
+    private var tooFewRows: Bool { !design.isPenalized && design.observations - design.interceptColumns < p }
 
     private func rankFailure(_ method: String, rank: Int, condition: Double) -> Result<Factorization, LinearAlgebraError> {
         .failure(.rankDeficient(method: method, rank: rank, columns: p, conditionEstimate: condition))
@@ -22,7 +22,7 @@ struct Solver {
     /// - Parameter maximumGramCondition: reject (for `auto`) a Gram matrix whose estimated
     ///   condition number is above this; an explicit request only rejects numerical singularity.
     func cholesky(maximumGramCondition: Double? = nil) -> Result<Factorization, LinearAlgebraError> {
-        if tooFewRows { return rankFailure("cholesky", rank: design.n - design.interceptColumns, condition: .infinity) }
+        if tooFewRows { return rankFailure("cholesky", rank: design.observations - design.interceptColumns, condition: .infinity) }
         var gram = design.gram, moment = design.moment
         let oneNorm = gram.withUnsafeBufferPointer { LAPACK.symmetricOneNorm(n: p, a: $0.baseAddress!, lda: p) }
         do {
@@ -60,7 +60,7 @@ struct Solver {
     }
 
     func qr() -> Result<Factorization, LinearAlgebraError> {
-        if tooFewRows { return rankFailure("qr", rank: design.n - design.interceptColumns, condition: .infinity) }
+        if tooFewRows { return rankFailure("qr", rank: design.observations - design.interceptColumns, condition: .infinity) }
         var (a, rows, b) = design.augmentedSystem(data)
         do {
             let fullRank = try a.withUnsafeMutableBufferPointer { a in

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+@testable import MiniBatchGD
+
+/// The closed form's statistics against statsmodels' OLS and WLS on the same data, for every
+/// covariance type (Tests/Fixtures/statsmodels/ols.json, made by
+/// Scripts/make_statsmodels_fixtures.py), to 1e-8 relative.
+@Suite struct InferenceTests {
+    struct Fixture: Decodable {
+        struct Case: Decodable {
+            var name: String
+            var x: [[Double]]
+            var y: [Double]
+            var fitIntercept: Bool
+            var weights: [Double]?
+            var results: [Result]
+        }
+        struct Result: Decodable {
+            var covarianceType: String
+            var confidenceLevel: Double
+            var params, bse, tvalues, pvalues: [Double]
+            var confInt, covParams: [[Double]]
+            var fvalue, fPvalue, llf, aic, bic, rsquared, rsquaredAdj, ssr, dfResid, durbinWatson: Double
+        }
+        var cases: [Case]
+    }
+
+    static let fixture: Fixture? = try? JSONDecoder().decode(
+        Fixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixtures + "/statsmodels/ols.json")))
+
+    static var caseNames: [String] { fixture?.cases.map(\.name) ?? ["the fixture could not be read"] }
+
+    private func close(_ value: Double, _ expected: Double, _ tolerance: Double = 1e-8) -> Bool {
+        abs(value - expected) <= tolerance * max(abs(expected), 1e-300)
+    }
+
+    @Test(arguments: caseNames)
+    func everyStatisticMatchesStatsmodels(name: String) throws {
+        let c = try #require(Self.fixture?.cases.first { $0.name == name })
+        let data = try Dataset(features: c.x, targets: c.y)
+        for expected in c.results {
+            let type = try #require(LeastSquares.CovarianceType(rawValue: expected.covarianceType.lowercased()))
+            let label = "\(name), \(expected.covarianceType), \(expected.confidenceLevel)"
+            for method in LeastSquares.Method.allCases {
+                let solution = try LeastSquares.solve(
+                    data, method: method, fitIntercept: c.fitIntercept, weights: c.weights, covariance: type,
+                    confidenceLevel: expected.confidenceLevel)
+                let s = solution.statistics
+                let offset = c.fitIntercept ? 1 : 0
+                // statsmodels puts the constant first, as our covariance does.
+                let parameters = (c.fitIntercept ? [solution.intercept[0]] : []) + solution.coefficients.column(0)
+                let errors =
+                    (c.fitIntercept ? [try #require(s.interceptStandardErrors)[0]] : []) + (try #require(s.standardErrors)).column(0)
+                let t = (c.fitIntercept ? [try #require(s.interceptTValues)[0]] : []) + (try #require(s.tValues)).column(0)
+                let p = (c.fitIntercept ? [try #require(s.interceptPValues)[0]] : []) + (try #require(s.pValues)).column(0)
+                let intervals = try #require(s.confidenceIntervals)
+                let lower = (c.fitIntercept ? [try #require(s.interceptConfidenceIntervals).lower[0]] : []) + intervals.lower.column(0)
+                let upper = (c.fitIntercept ? [try #require(s.interceptConfidenceIntervals).upper[0]] : []) + intervals.upper.column(0)
+                let covariance = try #require(s.covariances?.first)
+                for j in expected.params.indices {
+                    #expect(close(parameters[j], expected.params[j]), "\(label) \(method): parameter \(j)")
+                    #expect(close(errors[j], expected.bse[j]), "\(label) \(method): standard error \(j) \(errors[j]) vs \(expected.bse[j])")
+                    #expect(close(t[j], expected.tvalues[j]), "\(label) \(method): t \(j)")
+                    #expect(close(p[j], expected.pvalues[j]), "\(label) \(method): p \(j) \(p[j]) vs \(expected.pvalues[j])")
+                    #expect(
+                        close(lower[j], expected.confInt[j][0]) && close(upper[j], expected.confInt[j][1]),
+                        "\(label) \(method): interval \(j)")
+                    for i in expected.params.indices {
+                        let scale = (expected.covParams[i][i] * expected.covParams[j][j]).squareRoot()
+                        #expect(
+                            abs(covariance[i, j] - expected.covParams[i][j]) <= 1e-8 * scale, "\(label) \(method): covariance \(i), \(j)")
+                    }
+                }
+                #expect(covariance.rows == expected.params.count && offset + data.featureCount == expected.params.count)
+                #expect(close(try #require(s.fStatistics)[0], expected.fvalue), "\(label) \(method): F")
+                #expect(close(try #require(s.fPValues)[0], expected.fPvalue), "\(label) \(method): F p-value")
+                #expect(close(s.logLikelihood[0], expected.llf), "\(label) \(method): llf \(s.logLikelihood[0]) vs \(expected.llf)")
+                #expect(close(s.aic[0], expected.aic) && close(s.bic[0], expected.bic), "\(label) \(method): AIC, BIC")
+                #expect(close(s.rSquared[0], expected.rsquared), "\(label) \(method): R² \(s.rSquared[0]) vs \(expected.rsquared)")
+                #expect(close(try #require(s.adjustedRSquared)[0], expected.rsquaredAdj), "\(label) \(method): adjusted R²")
+                #expect(close(s.residualSumOfSquares[0], expected.ssr), "\(label) \(method): RSS")
+                #expect(Double(s.degreesOfFreedom) == expected.dfResid)
+                #expect(close(s.durbinWatson[0], expected.durbinWatson), "\(label) \(method): Durbin–Watson")
+                #expect(s.covarianceType == type && s.confidenceLevel == expected.confidenceLevel)
+            }
+        }
+    }
+}
+
+@Suite struct WeightedLeastSquaresTests {
+    static let x: [[Double]] = [[1, 2], [2, 1], [3, 5], [4, 3], [5, 8], [6, 2], [7, 7], [8, 1]]
+    static let y: [Double] = [3, 4, 2, 6, 1, 9, 4, 12]
+
+    @Test func aZeroWeightLeavesTheRowOut() throws {
+        var weights = [Double](repeating: 1, count: 8)
+        weights[3] = 0
+        let weighted = try LeastSquares.solve(try Dataset(features: Self.x, targets: Self.y), weights: weights)
+        var x = Self.x, y = Self.y
+        x.remove(at: 3)
+        y.remove(at: 3)
+        let dropped = try LeastSquares.solve(try Dataset(features: x, targets: y))
+        #expect(relativeError(weighted.coefficients.elements, dropped.coefficients.elements) < 1e-13)
+        #expect(abs(weighted.intercept[0] - dropped.intercept[0]) < 1e-12)
+        let (a, b) = (weighted.statistics, dropped.statistics)
+        #expect(a.observations == 7 && a.degreesOfFreedom == b.degreesOfFreedom)
+        #expect(relativeError(try #require(a.standardErrors).elements, try #require(b.standardErrors).elements) < 1e-12)
+        #expect(abs(a.logLikelihood[0] - b.logLikelihood[0]) < 1e-12 * abs(b.logLikelihood[0]))
+        #expect(abs(a.rSquared[0] - b.rSquared[0]) < 1e-13)
+    }
+
+    @Test func integerWeightsGiveTheCoefficientsOfRepeatedRows() throws {
+        let weights: [Double] = [1, 2, 1, 3, 1, 1, 2, 1]
+        let weighted = try LeastSquares.solve(try Dataset(features: Self.x, targets: Self.y), method: .qr, weights: weights)
+        var x: [[Double]] = [], y: [Double] = []
+        for i in weights.indices {
+            for _ in 0..<Int(weights[i]) {
+                x.append(Self.x[i])
+                y.append(Self.y[i])
+            }
+        }
+        let repeated = try LeastSquares.solve(try Dataset(features: x, targets: y), method: .qr)
+        #expect(relativeError(weighted.coefficients.elements, repeated.coefficients.elements) < 1e-13)
+        #expect(abs(weighted.intercept[0] - repeated.intercept[0]) < 1e-12)
+        // The same residual sum of squares; the degrees of freedom differ (analytic weights, as statsmodels' WLS).
+        #expect(abs(weighted.statistics.residualSumOfSquares[0] - repeated.statistics.residualSumOfSquares[0]) < 1e-11)
+    }
+
+    @Test func badWeightsAreRefusedByName() throws {
+        let data = try Dataset(features: Self.x, targets: Self.y)
+        #expect(throws: ArgumentError(argument: "weights", value: "3 weights", requirement: "must give one weight per row (8)")) {
+            try LeastSquares.solve(data, weights: [1, 2, 3])
+        }
+        #expect(throws: ArgumentError(argument: "weights", value: "-1.0 (row 2)", requirement: "must be finite and zero or positive")) {
+            try LeastSquares.solve(data, weights: [1, -1, 1, 1, 1, 1, 1, 1])
+        }
+        #expect(throws: ArgumentError(argument: "weights", value: "nan (row 1)", requirement: "must be finite and zero or positive")) {
+            try LeastSquares.solve(data, weights: [.nan, 1, 1, 1, 1, 1, 1, 1])
+        }
+        #expect(throws: ArgumentError(argument: "weights", value: "all zero", requirement: "must leave at least one row")) {
+            try LeastSquares.solve(data, weights: Array(repeating: 0, count: 8))
+        }
+        #expect(throws: ArgumentError.self) { try LeastSquares.solve(data, confidenceLevel: 1) }
+    }
+
+    private func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+        zip(a, b).map { abs($0 - $1) / max(abs($1), 1e-300) }.max() ?? 0
+    }
+}
