@@ -66,3 +66,33 @@ struct DataOptions: ParsableArguments {
         try Dataset.load(path: file, targets: targets, features: features)
     }
 }
+
+extension DataOptions {
+    /// The data set and, with a weight column, its weights: the column is read with the
+    /// features (it is never one of them) and taken out.
+    func load(weights column: String?) throws -> (Dataset, [Double]?) {
+        guard let column else { return (try load(), nil) }
+        if targets.contains(column) {
+            throw ValidationError("--weights \(column) is also a target")
+        }
+        if let features, features.contains(column) { throw ValidationError("--weights \(column) is also in --features") }
+        let requested = features.map { $0 + [column] }
+        let all = try Dataset.load(path: file, targets: targets, features: requested)
+        // .npy columns are named x0, x1, … and may be given by index.
+        guard let index = all.featureNames.firstIndex(where: { $0 == column || $0 == "x" + column }) else {
+            throw ValidationError("--weights \(column) is the target (the last column by default); name the target with --target")
+        }
+        let kept = (0..<all.featureCount).filter { $0 != index }
+        guard !kept.isEmpty else { throw ValidationError("--weights \(column) leaves no feature") }
+        var x = [Double](), w = [Double](repeating: 0, count: all.rows)
+        x.reserveCapacity(all.rows * kept.count)
+        for i in 0..<all.rows {
+            for from in kept { x.append(all.features[i, from]) }
+            w[i] = all.features[i, index]
+        }
+        let dataset = try Dataset(
+            features: Matrix(rows: all.rows, columns: kept.count, elements: x), targets: all.targets,
+            featureNames: kept.map { all.featureNames[$0] }, targetNames: all.targetNames)
+        return (dataset, w)
+    }
+}

@@ -4,11 +4,19 @@ import MiniBatchGD
 
 struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The closed-form least-squares fit alone, with standard errors, t values, R² and the method used.",
+        abstract:
+            "The closed-form least-squares fit alone, with the statistics statsmodels and R report: standard errors, t and p values, confidence intervals, F test, log-likelihood, AIC, BIC, Durbin–Watson.",
         discussion: """
+            The report is laid out like R's summary.lm; --json uses statsmodels' names. --covariance hc0…hc3
+            replaces the standard errors, tests and intervals by heteroscedasticity-consistent ones (tests on
+            the normal distribution, as statsmodels). --weights fits weighted least squares (statsmodels' WLS):
+            a row's weight is the inverse of its error variance, and a row of weight 0 is left out.
+
             Examples:
               mbgd solve data.csv --target y
               mbgd solve data.csv --method svd --json
+              mbgd solve data.csv --covariance hc3 --confidence 0.99
+              mbgd solve data.csv --target y --weights w
               mbgd solve data.csv --l2 10
             """)
 
@@ -19,12 +27,26 @@ struct Solve: ParsableCommand {
         name: .customLong("l2"), parsing: .unconditional,
         help: "Ridge penalty λ on ‖coefficients‖² (original units; never on the intercept).")
     var l2 = 0.0
+    @Option(help: "Covariance of the estimates: nonrobust, hc0, hc1, hc2 or hc3.")
+    var covariance: LeastSquares.CovarianceType = .nonrobust
+    @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).") var confidence = 0.95
+    @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): weighted least squares.", valueName: "column"))
+    var weights: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
+    func validate() throws {
+        try validatingArguments {
+            guard confidence > 0, confidence < 1 else {
+                throw ArgumentError(argument: "confidenceLevel", value: "\(confidence)", requirement: "must lie strictly between 0 and 1")
+            }
+        }
+    }
+
     func run() throws {
-        let dataset = try data.load()
+        let (dataset, rowWeights) = try data.load(weights: weights)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
-        let solution = try model.fit(dataset, method: method, ridge: l2)
+        let solution = try model.fit(
+            dataset, method: method, ridge: l2, weights: rowWeights, covariance: covariance, confidenceLevel: confidence)
         let metrics = try model.evaluate(dataset)
         print(json ? jsonReport(dataset, solution, metrics).text : humanReport(dataset, solution))
     }
@@ -40,57 +62,111 @@ struct Solve: ParsableCommand {
             guard let matrix else { return .null }
             return single ? .numbers(matrix.column(0)) : .array((0..<matrix.columns).map { .numbers(matrix.column($0)) })
         }
+        func intervals(_ bounds: LeastSquares.Bounds<Matrix>?) -> JSON {
+            guard let bounds else { return .null }
+            let perTarget = (0..<bounds.lower.columns).map { o in
+                JSON.array((0..<bounds.lower.rows).map { .numbers([bounds.lower[$0, o], bounds.upper[$0, o]]) })
+            }
+            return single ? perTarget[0] : .array(perTarget)
+        }
+        func interceptIntervals(_ bounds: LeastSquares.Bounds<[Double]>?) -> JSON {
+            guard let bounds else { return .null }
+            let perTarget = bounds.lower.indices.map { JSON.numbers([bounds.lower[$0], bounds.upper[$0]]) }
+            return single ? perTarget[0] : .array(perTarget)
+        }
         return .object(
             Reports.parameters(solution.parameters, fitIntercept: solution.fitIntercept) + [
                 ("features", .strings(dataset.featureNames)),
                 ("targets", .strings(dataset.targetNames)),
+                ("weights", weights.map(JSON.string) ?? .null),
                 ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
                 ("method", .string(solution.method.rawValue)),
                 ("fallbackReasons", .strings(solution.fallbackReasons)),
                 ("rank", .integer(solution.rank)),
                 ("conditionNumber", .number(solution.conditionNumber)),
+                ("covarianceType", .string(s.covarianceType.statsmodelsName)),
+                ("observations", .integer(s.observations)),
                 ("standardErrors", perCoefficient(s.standardErrors)),
                 ("interceptStandardError", perTarget(s.interceptStandardErrors)),
                 ("tValues", perCoefficient(s.tValues)),
+                ("interceptTValue", perTarget(s.interceptTValues)),
+                ("pValues", perCoefficient(s.pValues)),
+                ("interceptPValue", perTarget(s.interceptPValues)),
+                ("confidenceLevel", .number(s.confidenceLevel)),
+                ("confidenceIntervals", intervals(s.confidenceIntervals)),
+                ("interceptConfidenceInterval", interceptIntervals(s.interceptConfidenceIntervals)),
                 ("residualStandardDeviation", perTarget(s.residualStandardDeviation)),
                 ("degreesOfFreedom", .integer(s.degreesOfFreedom)),
                 ("r2", perTarget(s.rSquared)),
                 ("adjustedR2", perTarget(s.adjustedRSquared)),
+                ("fStatistic", perTarget(s.fStatistics)),
+                ("fPValue", perTarget(s.fPValues)),
+                ("logLikelihood", perTarget(s.logLikelihood)),
+                ("aic", perTarget(s.aic)),
+                ("bic", perTarget(s.bic)),
+                ("durbinWatson", perTarget(s.durbinWatson)),
             ])
     }
 
+    /// Laid out like R's `summary.lm`: estimates with their tests and intervals, significance
+    /// codes, then the fit's summary lines.
     private func humanReport(_ dataset: Dataset, _ solution: LeastSquares.Solution) -> String {
         let s = solution.statistics
+        let robust = s.covarianceType != .nonrobust
         var lines = [
             "Closed-form least squares on \(data.file): \(dataset.rows) rows, \(dataset.featureCount) features"
-                + (l2 > 0 ? ", ridge λ = \(Format.number(l2))" : "")
+                + (weights.map { ", weighted by \($0)" } ?? "") + (l2 > 0 ? ", ridge λ = \(Format.number(l2))" : "")
         ]
         lines.append(
             "Method \(solution.method.rawValue)\(solution.requestedMethod == .auto ? " (chosen by auto)" : ""), rank \(solution.rank) of \(dataset.featureCount), "
                 + "condition number \(Format.number(solution.conditionNumber, digits: 3)) (centred, equilibrated design)")
         for reason in solution.fallbackReasons { lines.append("  passed over: \(reason)") }
+        if robust { lines.append("Covariance \(s.covarianceType.statsmodelsName) (heteroscedasticity-consistent; z tests)") }
+        let level = Format.number(100 * s.confidenceLevel, digits: 4)
+        let lowerName = Format.number(50 * (1 - s.confidenceLevel), digits: 4) + " %"
+        let upperName = Format.number(100 - 50 * (1 - s.confidenceLevel), digits: 4) + " %"
+        var anyStars = false
         for o in 0..<dataset.outputCount {
             lines.append("")
             if dataset.outputCount > 1 { lines.append("Target \(dataset.targetNames[o]):") }
-            var table = Table(["", "estimate", "std. error", "t value"])
-            if solution.fitIntercept {
+            var table = Table([
+                "", "Estimate", "Std. Error", robust ? "z value" : "t value", robust ? "Pr(>|z|)" : "Pr(>|t|)", "", lowerName, upperName,
+            ])
+            func row(_ name: String, _ estimate: Double, _ error: Double?, _ t: Double?, _ p: Double?, _ low: Double?, _ high: Double?) {
+                let stars = p.map(Self.significance) ?? ""
+                anyStars = anyStars || !stars.isEmpty
                 table.add([
-                    "intercept", Format.number(solution.intercept[o]), Format.optional(s.interceptStandardErrors?[o]),
-                    Format.optional(s.interceptTValues?[o]),
+                    name, Format.number(estimate), Format.optional(error), Format.optional(t), p.map(Self.pValue) ?? "n/a", stars,
+                    Format.optional(low), Format.optional(high),
                 ])
             }
+            if solution.fitIntercept {
+                row(
+                    "(Intercept)", solution.intercept[o], s.interceptStandardErrors?[o], s.interceptTValues?[o], s.interceptPValues?[o],
+                    s.interceptConfidenceIntervals?.lower[o], s.interceptConfidenceIntervals?.upper[o])
+            }
             for j in 0..<dataset.featureCount {
-                table.add([
-                    dataset.featureNames[j], Format.number(solution.coefficients[j, o]),
-                    Format.optional(s.standardErrors?[j, o]), Format.optional(s.tValues?[j, o]),
-                ])
+                row(
+                    dataset.featureNames[j], solution.coefficients[j, o], s.standardErrors?[j, o], s.tValues?[j, o], s.pValues?[j, o],
+                    s.confidenceIntervals?.lower[j, o], s.confidenceIntervals?.upper[j, o])
             }
             lines.append(table.render())
             lines.append(
-                "Residual standard deviation \(Format.optional(s.residualStandardDeviation?[o])) on \(s.degreesOfFreedom) degrees of freedom"
+                "Residual standard error: \(Format.optional(s.residualStandardDeviation?[o])) on \(s.degreesOfFreedom) degrees of freedom")
+            lines.append(
+                "Multiple R-squared: \(Format.number(s.rSquared[o], digits: 6)),  Adjusted R-squared: \(Format.optional(s.adjustedRSquared?[o]))"
             )
-            lines.append("R² \(Format.number(s.rSquared[o], digits: 6)), adjusted R² \(Format.optional(s.adjustedRSquared?[o]))")
+            if let f = s.fStatistics?[o], let fp = s.fPValues?[o] {
+                lines.append(
+                    "F-statistic: \(Format.number(f, digits: 6)) on \(solution.rank) and \(s.degreesOfFreedom) DF,  p-value: \(Self.pValue(fp))"
+                )
+            }
+            lines.append(
+                "Log-likelihood: \(Format.number(s.logLikelihood[o], digits: 8)),  AIC: \(Format.number(s.aic[o], digits: 8)),  BIC: \(Format.number(s.bic[o], digits: 8)),  Durbin-Watson: \(Format.number(s.durbinWatson[o], digits: 4))"
+            )
         }
+        if anyStars { lines.append("---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1") }
+        lines.append("Intervals at \(level) %\(robust ? " from the normal distribution" : " from Student's t").")
         if s.standardErrors == nil {
             lines.append("(standard errors need full rank, residual degrees of freedom and no ridge penalty)")
         }
@@ -99,6 +175,19 @@ struct Solve: ParsableCommand {
         if s.rSquared.contains(where: \.isNaN) { lines.append("(R² is n/a for a constant target: there is no variance to explain)") }
         return lines.joined(separator: "\n")
     }
+
+    /// R's significance codes.
+    static func significance(_ p: Double) -> String {
+        guard !p.isNaN else { return "" }
+        return p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : p < 0.1 ? "." : ""
+    }
+
+    /// Three significant digits; below the smallest normal Double, "< 2.2e-308".
+    static func pValue(_ p: Double) -> String {
+        guard !p.isNaN else { return "n/a" }
+        return p < Double.leastNormalMagnitude ? "< 2.2e-308" : Format.number(p, digits: 3)
+    }
 }
 
 extension LeastSquares.Method: ExpressibleByArgument {}
+extension LeastSquares.CovarianceType: ExpressibleByArgument {}

@@ -242,7 +242,66 @@ import Testing
         #expect(json["method"] as? String == "qr" && json["rank"] as? Int == 1 && json["degreesOfFreedom"] as? Int == 28)
         for key in ["conditionNumber", "r2", "adjustedR2", "tValues", "interceptStandardError"] { #expect(json[key] != nil, "\(key)") }
         let text = try mbgd("solve", path)
-        #expect(text.stdout.contains("std. error") && text.stdout.contains("R²"))
+        for phrase in [
+            "Std. Error", "Pr(>|t|)", "(Intercept)", "Multiple R-squared", "F-statistic: ", "on 1 and 28 DF", "Signif. codes", "2.5 %",
+        ] {
+            #expect(text.stdout.contains(phrase), "missing \(phrase) in\n\(text.stdout)")
+        }
+    }
+
+    /// The weighted, heteroscedasticity-consistent case of the statsmodels fixture, through the
+    /// tool: a CSV with a weight column, `--weights`, `--covariance hc3`, `--confidence 0.99`.
+    @Test func solveMatchesStatsmodelsWLSWithHC3ThroughTheTool() throws {
+        struct Fixture: Decodable {
+            struct Case: Decodable {
+                var name: String, x: [[Double]], y: [Double], weights: [Double]?
+                var results: [Result]
+            }
+            struct Result: Decodable {
+                var covarianceType: String, confidenceLevel: Double
+                var params, bse, pvalues: [Double]
+                var confInt: [[Double]]
+                var fvalue, llf, aic, bic, durbinWatson, rsquared: Double
+            }
+            var cases: [Case]
+        }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/statsmodels/ols.json")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let c = try #require(fixture.cases.first { $0.weights != nil })
+        let expected = try #require(c.results.first { $0.covarianceType == "HC3" })
+        let weights = try #require(c.weights)
+        let rows = c.x.indices.map { i in (c.x[i] + [weights[i], c.y[i]]).map { "\($0)" }.joined(separator: ",") }
+        let folder = try scratchFolder()
+        let path = try write("a,b,c,w,y\n" + rows.joined(separator: "\n") + "\n", to: folder + "/wls.csv")
+        let run = try mbgd(
+            "solve", path, "--target", "y", "--weights", "w", "--covariance", "hc3", "--confidence", "\(expected.confidenceLevel)", "--json"
+        )
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) <= 1e-8 * abs(b) } ?? false }
+        #expect(json["features"] as? [String] == ["a", "b", "c"] && json["covarianceType"] as? String == "HC3")
+        #expect(close(json["intercept"] as? Double, expected.params[0]) && close(json["interceptPValue"] as? Double, expected.pvalues[0]))
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        let errors = try #require(json["standardErrors"] as? [Double]), p = try #require(json["pValues"] as? [Double])
+        let intervals = try #require(json["confidenceIntervals"] as? [[Double]])
+        for j in 0..<3 {
+            #expect(
+                close(coefficients[j], expected.params[j + 1]) && close(errors[j], expected.bse[j + 1])
+                    && close(p[j], expected.pvalues[j + 1]))
+            #expect(close(intervals[j][0], expected.confInt[j + 1][0]) && close(intervals[j][1], expected.confInt[j + 1][1]))
+        }
+        for (key, value) in [
+            ("fStatistic", expected.fvalue), ("logLikelihood", expected.llf), ("aic", expected.aic), ("bic", expected.bic),
+            ("durbinWatson", expected.durbinWatson), ("r2", expected.rsquared),
+        ] {
+            #expect(close(json[key] as? Double, value), "\(key): \(String(describing: json[key])) vs \(value)")
+        }
+        let asTarget = try mbgd("solve", path, "--target", "y", "--weights", "y")
+        #expect(asTarget.status == 2 && asTarget.stderr.contains("--weights y is also a target"), "\(asTarget.stderr)")
+        let negative = try write("a,w,y\n1,1,2\n2,-1,3\n3,1,5\n", to: folder + "/negative.csv")
+        let refused = try mbgd("solve", negative, "--target", "y", "--weights", "w")
+        #expect(refused.status == 2 && refused.stderr.contains("--weights = -1.0 (row 2) is invalid"), "\(refused.stderr)")
     }
 
     @Test func benchSweepsTheRequestedBatchSizes() throws {

@@ -98,9 +98,22 @@ public struct LinearRegression: Sendable {
     }
 
     /// Fits in closed form (see ``LeastSquares``), replacing the parameters.
+    /// - Parameters:
+    ///   - data: the rows to fit.
+    ///   - method: the factorization (``LeastSquares/Method/auto`` unless you need one).
+    ///   - ridge: λ ≥ 0, the L2 penalty weight.
+    ///   - weights: one weight per row for weighted least squares; nil for ordinary.
+    ///   - covariance: how the statistics' covariance is computed.
+    ///   - confidenceLevel: the level of the confidence intervals.
+    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:)`` throws.
     @discardableResult
-    public mutating func fit(_ data: Dataset, method: LeastSquares.Method, ridge: Double = 0) throws -> LeastSquares.Solution {
-        let solution = try LeastSquares.solve(data, method: method, fitIntercept: fitIntercept, ridge: ridge)
+    public mutating func fit(
+        _ data: Dataset, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
+        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95
+    ) throws -> LeastSquares.Solution {
+        let solution = try LeastSquares.solve(
+            data, method: method, fitIntercept: fitIntercept, ridge: ridge, weights: weights, covariance: covariance,
+            confidenceLevel: confidenceLevel)
         parameters = solution.parameters
         standardizer = nil
         featureNames = data.featureNames
