@@ -37,6 +37,10 @@ def fit(x, y, intercept, weights, cov_type, alpha):
     model = sm.WLS(y, design, weights=weights) if weights is not None else sm.OLS(y, design)
     result = model.fit(cov_type=cov_type)
     interval = result.conf_int(alpha=alpha)
+    # Prediction intervals at new rows: the first rows of the data, shifted (a new observation
+    # counts with weight 1, statsmodels' default).
+    new = x[:5] * 1.1 + 0.05
+    frame = result.get_prediction(sm.add_constant(new, prepend=True, has_constant="add") if intercept else new).summary_frame(alpha=alpha)
     return {
         "covarianceType": cov_type,
         "confidenceLevel": 1 - alpha,
@@ -56,6 +60,8 @@ def fit(x, y, intercept, weights, cov_type, alpha):
         "ssr": float(result.ssr),
         "dfResid": float(result.df_resid),
         "durbinWatson": float(durbin_watson(result.wresid)),
+        "prediction": {"x": new.tolist(), **{column: frame[column].tolist() for column in
+                                               ["mean", "mean_se", "mean_ci_lower", "mean_ci_upper", "obs_ci_lower", "obs_ci_upper"]}},
     }
 
 

@@ -196,6 +196,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The prediction for `row` (0-based) of target `output` overflows Double: the coefficients
     /// or the features are too large for each other.
     case predictionOverflow(row: Int, output: Int)
+    /// Prediction intervals were asked of a model without a covariance: one trained by gradient
+    /// descent, penalized, rank-deficient, or loaded from a file saved without inference.
+    case noInference
 
     /// The message for a user: what went wrong and where, with control characters from
     /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
@@ -213,6 +216,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the model predicts \(outputs) targets: predict(_:) of a row gives one value; use predict(_:) of a Matrix"
         case let .inconsistentFile(reason):
             return "not a usable model: \(reason)"
+        case .noInference:
+            return
+                "the model has no covariance for prediction intervals: they need a closed-form fit without ridge (mbgd solve --save-model), not gradient descent"
         case let .predictionOverflow(row, output):
             return
                 "the prediction for row \(row + 1)\(output > 0 ? ", target \(output + 1)," : "") is beyond the range of Double (±1.8e308): the model's coefficients are too large for these features"

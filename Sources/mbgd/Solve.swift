@@ -18,6 +18,7 @@ struct Solve: ParsableCommand {
               mbgd solve data.csv --covariance hc3 --confidence 0.99
               mbgd solve data.csv --target y --weights w
               mbgd solve data.csv --l2 10
+              mbgd solve data.csv --save-model model.json && mbgd predict --model model.json new.csv --intervals 0.95
             """)
 
     @OptionGroup var data: DataOptions
@@ -32,9 +33,12 @@ struct Solve: ParsableCommand {
     @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).") var confidence = 0.95
     @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): weighted least squares.", valueName: "column"))
     var weights: String?
+    @Option(help: "Write the model with its covariance (for predict --intervals) to this path ('-': stdout).")
+    var saveModel: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     func validate() throws {
+        if json, saveModel == "-" { throw ValidationError("--save-model - and --json would both write to stdout") }
         try validatingArguments {
             guard confidence > 0, confidence < 1 else {
                 throw ArgumentError(argument: "confidenceLevel", value: "\(confidence)", requirement: "must lie strictly between 0 and 1")
@@ -48,6 +52,9 @@ struct Solve: ParsableCommand {
         let solution = try model.fit(
             dataset, method: method, ridge: l2, weights: rowWeights, covariance: covariance, confidenceLevel: confidence)
         let metrics = try model.evaluate(dataset)
+        var outputs = Outputs()
+        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        try outputs.commit()
         print(json ? jsonReport(dataset, solution, metrics).text : humanReport(dataset, solution))
     }
 
@@ -173,6 +180,11 @@ struct Solve: ParsableCommand {
         let undefinedT = (s.tValues?.elements ?? []).contains(where: \.isNaN) || (s.interceptTValues ?? []).contains(where: \.isNaN)
         if undefinedT { lines.append("(a t value is n/a where its standard error is 0: the fit is exact)") }
         if s.rSquared.contains(where: \.isNaN) { lines.append("(R² is n/a for a constant target: there is no variance to explain)") }
+        if let saveModel, saveModel != "-" {
+            lines.append(
+                "Model written to \(saveModel)\(solution.statistics.covariances == nil ? " (without a covariance: no prediction intervals)" : "")"
+            )
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -22,6 +22,11 @@ import Testing
             var params, bse, tvalues, pvalues: [Double]
             var confInt, covParams: [[Double]]
             var fvalue, fPvalue, llf, aic, bic, rsquared, rsquaredAdj, ssr, dfResid, durbinWatson: Double
+            var prediction: Prediction
+        }
+        struct Prediction: Decodable {
+            var x: [[Double]]
+            var mean, mean_se, mean_ci_lower, mean_ci_upper, obs_ci_lower, obs_ci_upper: [Double]
         }
         var cases: [Case]
     }
@@ -85,6 +90,56 @@ import Testing
                 #expect(s.covarianceType == type && s.confidenceLevel == expected.confidenceLevel)
             }
         }
+    }
+
+    /// statsmodels' `get_prediction(...).summary_frame(alpha)` at new rows, from the model and
+    /// from the same model written to a file and read back.
+    @Test(arguments: caseNames)
+    func predictionIntervalsMatchStatsmodels(name: String) throws {
+        let c = try #require(Self.fixture?.cases.first { $0.name == name })
+        let data = try Dataset(features: c.x, targets: c.y)
+        for expected in c.results {
+            let type = try #require(LeastSquares.CovarianceType(rawValue: expected.covarianceType.lowercased()))
+            var model = LinearRegression(fitIntercept: c.fitIntercept)
+            try model.fit(data, method: .qr, weights: c.weights, covariance: type)
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("intervals-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: path) }
+            try model.save(to: path)
+            let loaded = try LinearRegression(contentsOf: path)
+            #expect(try ModelFile.read(path: path.path).version == 3)
+            for candidate in [model, loaded] {
+                let bands = try candidate.predictionIntervals(try Matrix(expected.prediction.x), level: expected.confidenceLevel)
+                let e = expected.prediction
+                for i in e.mean.indices {
+                    let label = "\(name) \(expected.covarianceType) row \(i)"
+                    #expect(close(bands.mean[i, 0], e.mean[i]), "\(label): mean")
+                    #expect(
+                        close(bands.meanStandardError[i, 0], e.mean_se[i]),
+                        "\(label): mean_se \(bands.meanStandardError[i, 0]) vs \(e.mean_se[i])")
+                    #expect(
+                        close(bands.meanLower[i, 0], e.mean_ci_lower[i]) && close(bands.meanUpper[i, 0], e.mean_ci_upper[i]),
+                        "\(label): mean_ci")
+                    #expect(
+                        close(bands.observationLower[i, 0], e.obs_ci_lower[i]) && close(bands.observationUpper[i, 0], e.obs_ci_upper[i]),
+                        "\(label): obs_ci")
+                }
+            }
+        }
+    }
+
+    @Test func gradientDescentModelsHaveNoIntervals() throws {
+        let data = try Dataset(features: [[1], [2], [3], [4]], targets: [1, 2.5, 2.9, 4.2])
+        var model = LinearRegression()
+        try model.fit(data, using: GradientDescent(batchSize: .full, epochs: 50))
+        #expect(throws: ModelError.noInference) { try model.predictionIntervals(try Matrix([[1]])) }
+        try model.fit(data, method: .auto, ridge: 1)
+        #expect(throws: ModelError.noInference) { try model.predictionIntervals(try Matrix([[1]])) }
+        try model.fit(data, method: .auto)
+        #expect(throws: ArgumentError.self) { try model.predictionIntervals(try Matrix([[1]]), level: 1) }
+        #expect(try model.predictionIntervals(try Matrix([[1]])).mean.rows == 1)
+        // Gradient descent's model files stay version 2.
+        try model.fit(data, using: GradientDescent(batchSize: .full, epochs: 5))
+        #expect(try ModelFile(model).version == 2)
     }
 }
 

@@ -170,9 +170,9 @@ import Testing
         let loaded = try LinearRegression(contentsOf: url)
         #expect(loaded.featureNames == ["a", "b"] && loaded.targetNames == ["u", "v"])
         #expect(try loaded.predict(data.features) == (try model.predict(data.features)))
-        // Version 2 lays coefficients out per target, as --json does.
+        // Per target, as --json does (version 2 and up); with the closed form's covariance, version 3.
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        #expect(json["version"] as? Int == 2)
+        #expect(json["version"] as? Int == 3 && json["inference"] != nil)
         let perTarget = json["coefficients"] as! [[Double]]
         #expect(perTarget.count == 2 && perTarget.allSatisfy { $0.count == 2 })
         #expect(abs(perTarget[1][1] - 2) < 1e-12 && abs(perTarget[0][1] + 1) < 1e-12)
@@ -184,10 +184,10 @@ import Testing
         #expect(try old.predict(Matrix(rows: [[1, 2]])) == (try Matrix(rows: [[4, 3]])))
         let folder = try ScratchFolder()
         let text = try String(contentsOfFile: fixtures + "/models/version1.json", encoding: .utf8)
-        let newer = try folder.write("newer.json", text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 3"))
+        let newer = try folder.write("newer.json", text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 4"))
         #expect(
             throws: FileError.malformed(
-                path: newer, reason: "model file version 3 is newer than this build reads (up to 2): update MiniBatchGD")
+                path: newer, reason: "model file version 4 is newer than this build reads (up to 3): update MiniBatchGD")
         ) {
             try ModelFile.read(path: newer)
         }

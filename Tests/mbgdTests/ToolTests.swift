@@ -304,6 +304,58 @@ import Testing
         #expect(refused.status == 2 && refused.stderr.contains("--weights = -1.0 (row 2) is invalid"), "\(refused.stderr)")
     }
 
+    /// `solve --save-model` then `predict --intervals`: statsmodels' summary_frame at new rows.
+    @Test func predictionIntervalsFromASavedClosedFormMatchStatsmodels() throws {
+        struct Frame: Decodable {
+            var x: [[Double]]
+            var mean, mean_se, mean_ci_lower, mean_ci_upper, obs_ci_lower, obs_ci_upper: [Double]
+        }
+        struct FrameFixture: Decodable {
+            struct Case: Decodable {
+                var name: String, x: [[Double]], y: [Double]
+                var results: [Result]
+            }
+            struct Result: Decodable {
+                var covarianceType: String, confidenceLevel: Double
+                var prediction: Frame
+            }
+            var cases: [Case]
+        }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/statsmodels/ols.json")
+        let fixture = try JSONDecoder().decode(FrameFixture.self, from: Data(contentsOf: url))
+        let c = try #require(fixture.cases.first { $0.name == "heteroscedastic" })
+        let expected = try #require(c.results.first { $0.covarianceType == "nonrobust" && $0.confidenceLevel == 0.95 }).prediction
+        let folder = try scratchFolder()
+        let rows = c.x.indices.map { i in (c.x[i] + [c.y[i]]).map { "\($0)" }.joined(separator: ",") }
+        let data = try write("a,b,c,y\n" + rows.joined(separator: "\n") + "\n", to: folder + "/data.csv")
+        let new = try write(
+            "c,b,a\n" + expected.x.map { "\($0[2]),\($0[1]),\($0[0])" }.joined(separator: "\n") + "\n", to: folder + "/new.csv")
+        let solved = try mbgd("solve", data, "--save-model", folder + "/model.json")
+        #expect(solved.status == 0 && solved.stdout.contains("Model written to"), "\(solved.stderr)")
+        let run = try mbgd("predict", "--model", folder + "/model.json", new, "--intervals", "0.95")
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "y,mean_se,mean_ci_lower,mean_ci_upper,obs_ci_lower,obs_ci_upper")
+        #expect(lines.count == 1 + expected.mean.count)
+        for (i, line) in lines.dropFirst().enumerated() {
+            let values = line.split(separator: ",").compactMap { Double($0) }
+            let reference = [
+                expected.mean[i], expected.mean_se[i], expected.mean_ci_lower[i], expected.mean_ci_upper[i], expected.obs_ci_lower[i],
+                expected.obs_ci_upper[i],
+            ]
+            #expect(
+                values.count == 6 && zip(values, reference).allSatisfy { abs($0 - $1) <= 1e-8 * abs($1) },
+                "row \(i): \(line) vs \(reference)")
+        }
+        // A gradient-descent model has no covariance.
+        _ = try mbgd("fit", data, "--save-model", folder + "/descent.json")
+        let refused = try mbgd("predict", "--model", folder + "/descent.json", new, "--intervals", "0.9")
+        #expect(refused.status == 1 && refused.stderr.contains("the model has no covariance for prediction intervals"), "\(refused.stderr)")
+        let badLevel = try mbgd("predict", "--model", folder + "/model.json", new, "--intervals", "1.5")
+        #expect(badLevel.status == 2 && badLevel.stderr.contains("--intervals must lie strictly between 0 and 1"))
+    }
+
     @Test func benchSweepsTheRequestedBatchSizes() throws {
         let run = try mbgd("bench", "--rows", "2000", "--features", "4", "--batch-sizes", "1,32,full", "--epochs", "2", "--json")
         #expect(run.status == 0, "\(run.stderr)")

@@ -14,13 +14,16 @@ import Foundation
 ///   "standardization": {"mean": [...], "scale": [...]}
 /// }
 /// ```
-/// Version 1 files (coefficients one array per feature) are still read; a newer version is
-/// refused with a message saying so.
+/// A closed-form fit saved with its statistics (`mbgd solve --save-model`) adds `"inference"`
+/// (see ``PredictionInference``) and is written as version 3, so that builds that cannot use it
+/// say so instead of dropping it; files without it stay version 2. Version 1 files
+/// (coefficients one array per feature) are still read; a newer version is refused with a
+/// message saying so.
 public struct ModelFile: Codable, Equatable, Sendable {
     /// The `format` value of every model file.
     public static let formatName = "mbgd-linear-model"
     /// The version this build writes; it reads this one and every older one.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     /// Always ``formatName``.
     public var format: String
@@ -38,6 +41,8 @@ public struct ModelFile: Codable, Equatable, Sendable {
     public var coefficients: [[Double]]
     /// How the features were standardized in training, or nil.
     public var standardization: Standardization?
+    /// The covariance for prediction intervals (version 3), or nil.
+    public var inference: PredictionInference?
 
     /// Mean and scale used in training; predictions do not need them (coefficients are in
     /// original units) but they document how the model was fitted.
@@ -53,13 +58,14 @@ public struct ModelFile: Codable, Equatable, Sendable {
     public init(_ model: LinearRegression) throws {
         guard let parameters = model.parameters else { throw ModelError.notFitted }
         format = Self.formatName
-        version = Self.currentVersion
+        version = model.inference == nil ? 2 : 3
         featureNames = model.featureNames
         targetNames = model.targetNames
         fitIntercept = model.fitIntercept
         intercept = parameters.intercept
         coefficients = (0..<parameters.outputCount).map { parameters.coefficients.column($0) }
         standardization = model.standardizer.map { Standardization(mean: $0.mean, scale: $0.scale) }
+        inference = model.inference
     }
 
     /// The model this file describes.
@@ -89,10 +95,13 @@ public struct ModelFile: Codable, Equatable, Sendable {
         if !fitIntercept, intercept.contains(where: { $0 != 0 }) {
             throw ModelError.inconsistentFile(reason: "fitIntercept is false but an intercept is not 0")
         }
+        try inference?.validate(unknowns: p + (fitIntercept ? 1 : 0), targets: k)
         let byFeature = perTarget ? (0..<p).map { j in (0..<k).map { coefficients[$0][j] } } : coefficients
         let parameters = try Parameters(coefficients: Matrix(byFeature), intercept: intercept)
-        return try LinearRegression(
+        var model = try LinearRegression(
             parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
+        model.inference = inference
+        return model
     }
 
     /// Writes the model as ``FileWriter`` writes: atomically, so a crash mid-write never leaves

@@ -18,6 +18,9 @@ public struct LinearRegression: Sendable {
     public private(set) var featureNames: [String] = []
     /// Target names of the data the model was fitted on.
     public private(set) var targetNames: [String] = []
+    /// The covariance and residual variance of the last closed-form fit, for
+    /// ``predictionIntervals(_:level:)``; nil after gradient descent.
+    public internal(set) var inference: PredictionInference?
 
     /// An unfitted model.
     public init(fitIntercept: Bool = true) {
@@ -92,6 +95,7 @@ public struct LinearRegression: Sendable {
             .fit(train, validation: validation, start: start)
         parameters = outcome.parameters
         standardizer = outcome.standardizer
+        inference = nil
         featureNames = data.featureNames
         targetNames = data.targetNames
         return (outcome, train)
@@ -116,6 +120,7 @@ public struct LinearRegression: Sendable {
             confidenceLevel: confidenceLevel)
         parameters = solution.parameters
         standardizer = nil
+        inference = PredictionInference(solution.statistics)
         featureNames = data.featureNames
         targetNames = data.targetNames
         return solution

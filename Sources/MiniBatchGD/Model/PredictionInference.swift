@@ -1,0 +1,112 @@
+import Foundation
+
+/// What a closed-form fit keeps so that its predictions can carry intervals: the covariance of
+/// the estimates, the residual variance and the degrees of freedom. Saved in model files
+/// (version 3) by `mbgd solve --save-model`; gradient-descent fits have none.
+public struct PredictionInference: Codable, Equatable, Sendable {
+    /// Per target, the covariance of (intercept, coefficients), q×q with the intercept first
+    /// (q = p + 1), or of the coefficients alone without an intercept; row-major.
+    public var covariances: [[Double]]
+    /// σ² = RSS/df per target.
+    public var residualVariances: [Double]
+    /// Residual degrees of freedom of the fit.
+    public var degreesOfFreedom: Int
+    /// How the covariance was computed; HC covariances take normal quantiles, as statsmodels.
+    public var covarianceType: String
+
+    /// The inference of a solution, or nil when its statistics have no covariance (ridge,
+    /// rank-deficient, no residual degrees of freedom).
+    public init?(_ statistics: LeastSquares.Statistics) {
+        guard let covariances = statistics.covariances, let deviations = statistics.residualStandardDeviation else { return nil }
+        self.covariances = covariances.map(\.elements)
+        residualVariances = deviations.map { $0 * $0 }
+        degreesOfFreedom = statistics.degreesOfFreedom
+        covarianceType = statistics.covarianceType.rawValue
+    }
+
+    /// Checks the shapes against a model of `q` unknowns (coefficients and intercept) and `k` targets.
+    func validate(unknowns q: Int, targets k: Int) throws {
+        guard covariances.count == k, covariances.allSatisfy({ $0.count == q * q }), residualVariances.count == k else {
+            throw ModelError.inconsistentFile(reason: "the inference needs one \(q)×\(q) covariance and one residual variance per target")
+        }
+        guard degreesOfFreedom >= 1, LeastSquares.CovarianceType(rawValue: covarianceType) != nil else {
+            throw ModelError.inconsistentFile(reason: "the inference's degrees of freedom or covariance type is not valid")
+        }
+        guard (covariances.joined() + residualVariances).allSatisfy({ $0.isFinite }), residualVariances.allSatisfy({ $0 >= 0 }) else {
+            throw ModelError.inconsistentFile(reason: "the inference holds a number that is not finite")
+        }
+    }
+}
+
+/// Predictions with their uncertainty, each n×k, named as statsmodels' `summary_frame` names them.
+public struct PredictionIntervals: Sendable {
+    /// The predictions (`mean`).
+    public let mean: Matrix
+    /// Standard error of the predicted mean, √(x̃ᵀ·Cov·x̃) with x̃ = (1, x) (`mean_se`).
+    public let meanStandardError: Matrix
+    /// The confidence interval of the mean (`mean_ci_lower`, `mean_ci_upper`).
+    public let meanLower: Matrix
+    /// See ``meanLower``.
+    public let meanUpper: Matrix
+    /// The prediction interval of a new observation, with variance mean_se² + σ² (`obs_ci_lower`,
+    /// `obs_ci_upper`); a new observation counts with weight 1 in a weighted fit.
+    public let observationLower: Matrix
+    /// See ``observationLower``.
+    public let observationUpper: Matrix
+    /// The level, e.g. 0.95.
+    public let level: Double
+}
+
+extension LinearRegression {
+    /// Predictions for each row of `features` with confidence intervals of the mean and
+    /// prediction intervals of new observations, from the covariance of a closed-form fit
+    /// (Student t with the fit's degrees of freedom; the normal distribution for HC covariances).
+    /// - Parameters:
+    ///   - features: n×p rows.
+    ///   - level: the intervals' level, in (0, 1).
+    /// - Throws: ``ModelError/noInference`` for a model without a covariance (gradient descent,
+    ///   ridge, rank-deficient), what ``predict(_:)-(Matrix)`` throws, ``ArgumentError`` for a bad level.
+    /// - Complexity: O(n · q²), q = p + 1.
+    public func predictionIntervals(_ features: Matrix, level: Double = 0.95) throws -> PredictionIntervals {
+        guard level > 0, level < 1 else {
+            throw ArgumentError(argument: "level", value: "\(level)", requirement: "must lie strictly between 0 and 1")
+        }
+        let mean = try predict(features)
+        guard let inference else { throw ModelError.noInference }
+        let n = features.rows, p = features.columns, k = mean.columns
+        let offset = fitIntercept ? 1 : 0, q = p + offset
+        let robust = inference.covarianceType != LeastSquares.CovarianceType.nonrobust.rawValue
+        let probability = (1 + level) / 2
+        let quantile =
+            robust
+            ? StandardNormal().quantile(probability)
+            : try StudentT(degreesOfFreedom: Double(inference.degreesOfFreedom)).quantile(probability)
+        var standardError = Matrix.zeros(n, k)
+        var meanLower = Matrix.zeros(n, k), meanUpper = Matrix.zeros(n, k)
+        var observationLower = Matrix.zeros(n, k), observationUpper = Matrix.zeros(n, k)
+        var row = [Double](repeating: 1, count: q)
+        for i in 0..<n {
+            for j in 0..<p { row[offset + j] = features.elements[i * p + j] }
+            for o in 0..<k {
+                let c = inference.covariances[o]
+                var variance = 0.0
+                for a in 0..<q {
+                    var sum = 0.0
+                    for b in 0..<q { sum += c[a * q + b] * row[b] }
+                    variance += row[a] * sum
+                }
+                let se = max(variance, 0).squareRoot()
+                let observationSE = (se * se + inference.residualVariances[o]).squareRoot()
+                let center = mean.elements[i * k + o]
+                standardError.elements[i * k + o] = se
+                meanLower.elements[i * k + o] = center - quantile * se
+                meanUpper.elements[i * k + o] = center + quantile * se
+                observationLower.elements[i * k + o] = center - quantile * observationSE
+                observationUpper.elements[i * k + o] = center + quantile * observationSE
+            }
+        }
+        return PredictionIntervals(
+            mean: mean, meanStandardError: standardError, meanLower: meanLower, meanUpper: meanUpper,
+            observationLower: observationLower, observationUpper: observationUpper, level: level)
+    }
+}
