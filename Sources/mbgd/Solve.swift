@@ -33,6 +33,10 @@ struct Solve: ParsableCommand {
     @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).") var confidence = 0.95
     @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): weighted least squares.", valueName: "column"))
     var weights: String?
+    @Flag(
+        name: .customLong("no-refine"),
+        help: "Skip iterative refinement (on by default: the answer refined in double-double precision, with error bounds).")
+    var noRefine = false
     @Option(help: "Write the model with its covariance (for predict --intervals) to this path ('-': stdout).")
     var saveModel: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
@@ -50,7 +54,7 @@ struct Solve: ParsableCommand {
         let (dataset, rowWeights) = try data.load(weights: weights)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         let solution = try model.fit(
-            dataset, method: method, ridge: l2, weights: rowWeights, covariance: covariance, confidenceLevel: confidence)
+            dataset, method: method, ridge: l2, weights: rowWeights, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
         let metrics = try model.evaluate(dataset)
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
@@ -91,6 +95,9 @@ struct Solve: ParsableCommand {
                 ("fallbackReasons", .strings(solution.fallbackReasons)),
                 ("rank", .integer(solution.rank)),
                 ("conditionNumber", .number(solution.conditionNumber)),
+                ("refinementIterations", .integer(solution.refinementIterations)),
+                ("errorBounds", perCoefficient(solution.errorBounds)),
+                ("interceptErrorBound", perTarget(solution.interceptErrorBounds)),
                 ("covarianceType", .string(s.covarianceType.statsmodelsName)),
                 ("observations", .integer(s.observations)),
                 ("standardErrors", perCoefficient(s.standardErrors)),
@@ -128,6 +135,21 @@ struct Solve: ParsableCommand {
             "Method \(solution.method.rawValue)\(solution.requestedMethod == .auto ? " (chosen by auto)" : ""), rank \(solution.rank) of \(dataset.featureCount), "
                 + "condition number \(Format.number(solution.conditionNumber, digits: 3)) (centred, equilibrated design)")
         for reason in solution.fallbackReasons { lines.append("  passed over: \(reason)") }
+        if let bounds = solution.errorBounds {
+            // The worst relative forward error over all estimates, as correct digits.
+            var worst = 0.0
+            for (bound, value) in zip(
+                bounds.elements + (solution.interceptErrorBounds ?? []), solution.coefficients.elements + solution.intercept)
+            where value != 0 {
+                worst = max(worst, bound / abs(value))
+            }
+            lines.append(
+                "Refined in double-double precision (\(solution.refinementIterations) correction\(solution.refinementIterations == 1 ? "" : "s")): "
+                    + "every estimate within \(Format.number(worst, digits: 2)) relative (about \(Format.number(min(16, -log10(max(worst, 1e-17))), digits: 3)) correct digits)"
+            )
+        } else if !noRefine {
+            lines.append("Not refined (refinement needs a full-rank fit without ridge)")
+        }
         if robust { lines.append("Covariance \(s.covarianceType.statsmodelsName) (heteroscedasticity-consistent; z tests)") }
         let level = Format.number(100 * s.confidenceLevel, digits: 4)
         let lowerName = Format.number(50 * (1 - s.confidenceLevel), digits: 4) + " %"

@@ -43,6 +43,8 @@ public enum LeastSquares {
     ///   - covariance: how the covariance of the estimates, and the standard errors, tests and
     ///     intervals built on it, are computed (see ``CovarianceType``).
     ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
+    ///   - refine: refine the solution in extended precision and estimate its error
+    ///     (``Solution/errorBounds``); full-rank unpenalized fits only.
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
     ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
     ///   for a bad `ridge`, `rankTolerance`, `weights` or `confidenceLevel`; ``LinearAlgebraError/lapackFailure(routine:info:)``
@@ -52,7 +54,7 @@ public enum LeastSquares {
     public static func solve(
         _ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
-        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95
+        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> Solution {
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
@@ -110,14 +112,21 @@ public enum LeastSquares {
                 }
             }
         }
-        let parameters = design.originalParameters(factorization.zCoefficients)
+        var parameters = design.originalParameters(factorization.zCoefficients)
+        var refinement: Refinement?
+        if refine, let factor = factorization.gramFactor {
+            refinement = try Refinement(data: data, design: design, start: parameters, gramFactor: factor)
+            parameters = refinement!.parameters
+        }
         let statistics = Statistics(
             data: data, design: design, parameters: parameters, factorization: factorization, covarianceType: covariance,
             confidenceLevel: confidenceLevel)
         return Solution(
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
             fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
-            singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics)
+            singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics,
+            errorBounds: refinement?.errorBounds, interceptErrorBounds: fitIntercept ? refinement?.interceptErrorBounds : nil,
+            refinementIterations: refinement?.iterations ?? 0)
     }
 }
 
@@ -131,4 +140,7 @@ struct Factorization {
     let singularValues: [Double]?
     /// Full symmetric (ZᵀZ)⁻¹, p×p; nil for a penalized or rank-deficient fit.
     let inverseGram: [Double]?
+    /// Upper-triangular R with RᵀR = ZᵀZ (row-major, the lower triangle ignored), for
+    /// refinement; nil for a penalized or rank-deficient fit.
+    let gramFactor: [Double]?
 }

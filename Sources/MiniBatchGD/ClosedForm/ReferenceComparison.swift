@@ -25,7 +25,7 @@ extension LinearRegression {
     /// (without a held-out validation part), the same intercept, and the L2 penalty translated
     /// to ``LeastSquares`` (λ·n under the mean reduction, λ under the sum; in standardized
     /// units when standardizing).
-    /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:)`` throws.
+    /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)`` throws.
     public mutating func fitAndCompare(
         _ data: Dataset, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,

@@ -27,6 +27,15 @@ extension LeastSquares {
         public let penaltyUnits: PenaltyUnits
         /// Goodness of fit and uncertainty of the estimates.
         public let statistics: Statistics
+        /// Estimated forward error of each coefficient (p×k) after iterative refinement: the size
+        /// of the last correction plus one rounding; nil when not refined (ridge, rank-deficient,
+        /// or `refine: false`).
+        public let errorBounds: Matrix?
+        /// Estimated forward error of each intercept; nil when not refined or without intercept.
+        public let interceptErrorBounds: [Double]?
+        /// Corrections applied by iterative refinement (0 when it did not run or the first
+        /// correction did not help).
+        public let refinementIterations: Int
 
         /// p×k coefficients in original units.
         public var coefficients: Matrix { parameters.coefficients }

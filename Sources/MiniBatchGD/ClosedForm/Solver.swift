@@ -1,4 +1,4 @@
-/// The three factorizations behind ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:)``.
+/// The three factorizations behind ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)``.
 ///
 /// `cholesky` and `qr` return a failure (a ``LinearAlgebraError``) instead of throwing when Z is
 /// rank-deficient to their working precision, so that `auto` can fall back and an explicit
@@ -53,7 +53,7 @@ struct Solver {
             return .success(
                 Factorization(
                     method: .cholesky, zCoefficients: moment, rank: p, conditionNumber: condition,
-                    singularValues: nil, inverseGram: inverse))
+                    singularValues: nil, inverseGram: inverse, gramFactor: design.isPenalized ? nil : gram))
         } catch {
             return .failure(Self.linearAlgebraError(error))
         }
@@ -79,7 +79,7 @@ struct Solver {
             return .success(
                 Factorization(
                     method: .qr, zCoefficients: Array(b[0..<p * k]), rank: p, conditionNumber: condition,
-                    singularValues: nil, inverseGram: inverse))
+                    singularValues: nil, inverseGram: inverse, gramFactor: design.isPenalized ? nil : r))
         } catch {
             return .failure(Self.linearAlgebraError(error))
         }
@@ -102,15 +102,16 @@ struct Solver {
         let smallest = singular.count < p ? 0 : singular.last ?? 0
         let condition = smallest > 0 ? singular[0] / smallest : .infinity
         // A Gram matrix that is not numerically positive definite has no usable inverse: no standard errors.
-        var inverse: [Double]?
+        var inverse: [Double]?, factor: [Double]?
         if rank == p, var g = gram,
             (try? g.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }) != nil
         {
             inverse = try? inverseFromFactor(g)
+            factor = g
         }
         return Factorization(
             method: .svd, zCoefficients: Array(b[0..<p * k]), rank: rank, conditionNumber: condition,
-            singularValues: singular, inverseGram: inverse)
+            singularValues: singular, inverseGram: inverse, gramFactor: factor)
     }
 
     /// The LAPACK wrappers throw only ``LinearAlgebraError``; anything else is reported as one.

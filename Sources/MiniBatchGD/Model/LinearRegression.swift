@@ -109,15 +109,16 @@ public struct LinearRegression: Sendable {
     ///   - weights: one weight per row for weighted least squares; nil for ordinary.
     ///   - covariance: how the statistics' covariance is computed.
     ///   - confidenceLevel: the level of the confidence intervals.
-    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:)`` throws.
+    ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
+    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)`` throws.
     @discardableResult
     public mutating func fit(
         _ data: Dataset, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
-        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95
+        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> LeastSquares.Solution {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, weights: weights, covariance: covariance,
-            confidenceLevel: confidenceLevel)
+            confidenceLevel: confidenceLevel, refine: refine)
         parameters = solution.parameters
         standardizer = nil
         inference = PredictionInference(solution.statistics)
