@@ -34,7 +34,8 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
     @Option(help: "Write an SVG plot of samples/s against batch size to this file.") var plot: String?
-    @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3).") var closedForm = false
+    @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")
+    var closedForm = false
 
     func validate() throws {
         try validatePlotDestination(plot, isFolder: false)
@@ -71,15 +72,18 @@ struct Bench: ParsableCommand {
             throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
         }
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: configuration)
-        let solveTimes: [(LeastSquares.Method, Double)] =
+        let solveTimes: [(method: LeastSquares.Method, seconds: Double, refined: Double)] =
             try closedForm
             ? LeastSquares.Method.allCases.map { method in
-                let times = try (0..<3).map { _ in
-                    let start = ContinuousClock.now
-                    _ = try LeastSquares.solve(data, method: method)
-                    return (ContinuousClock.now - start) / .seconds(1)
+                // The factorization alone, then with iterative refinement (what `mbgd solve` runs).
+                let times = try [false, true].map { refine in
+                    try (0..<3).map { _ in
+                        let start = ContinuousClock.now
+                        _ = try LeastSquares.solve(data, method: method, refine: refine)
+                        return (ContinuousClock.now - start) / .seconds(1)
+                    }.sorted()[1]
                 }
-                return (method, times.sorted()[1])
+                return (method, times[0], times[1])
             } : []
         if let plot {
             var svg = SVGPlot(
@@ -127,7 +131,13 @@ struct Bench: ParsableCommand {
                             ? [
                                 (
                                     "closedForm",
-                                    .array(solveTimes.map { .object([("method", .string($0.0.rawValue)), ("seconds", .number($0.1))]) })
+                                    .array(
+                                        solveTimes.map { time -> JSON in
+                                            .object([
+                                                ("method", .string(time.method.rawValue)), ("seconds", .number(time.seconds)),
+                                                ("refinedSeconds", .number(time.refined)),
+                                            ])
+                                        })
                                 )
                             ] : [])
                 ).text)
@@ -150,8 +160,10 @@ struct Bench: ParsableCommand {
             print(table.render())
             if closedForm {
                 print("\nClosed-form solve (median of 3):")
-                var solves = Table(["method", "seconds"])
-                for (method, seconds) in solveTimes { solves.add([method.rawValue, Format.number(seconds, digits: 4)]) }
+                var solves = Table(["method", "seconds", "refined"])
+                for (method, seconds, refined) in solveTimes {
+                    solves.add([method.rawValue, Format.number(seconds, digits: 4), Format.number(refined, digits: 4)])
+                }
                 print(solves.render())
             }
             if let plot { print("\nPlot: \(plot)") }

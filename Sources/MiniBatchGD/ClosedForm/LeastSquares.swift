@@ -89,7 +89,7 @@ public enum LeastSquares {
         let solver = Solver(data: data, design: design, tolerance: tolerance)
 
         var reasons: [String] = []
-        let factorization: Factorization
+        var factorization: Factorization
         switch method {
         case .cholesky:
             factorization = try solver.cholesky().get()
@@ -115,8 +115,13 @@ public enum LeastSquares {
         var parameters = design.originalParameters(factorization.zCoefficients)
         var refinement: Refinement?
         if refine, let factor = factorization.gramFactor {
-            refinement = try Refinement(data: data, design: design, start: parameters, gramFactor: factor)
-            parameters = refinement!.parameters
+            let refined = try Refinement(data: data, design: design, start: parameters, gramFactor: factor)
+            refinement = refined
+            parameters = refined.parameters
+            // The statistics' residuals from the refined coefficients, in Z's units (θ = S·W).
+            factorization.zCoefficients = (0..<design.p * design.k).map {
+                refined.parameters.coefficients.elements[$0] * design.columnNorm[$0 / design.k]
+            }
         }
         let statistics = Statistics(
             data: data, design: design, parameters: parameters, factorization: factorization, covarianceType: covariance,
@@ -134,7 +139,7 @@ public enum LeastSquares {
 /// (ZᵀZ)⁻¹ for the covariance of the estimates.
 struct Factorization {
     let method: LeastSquares.Method
-    let zCoefficients: [Double]
+    var zCoefficients: [Double]
     let rank: Int
     let conditionNumber: Double
     let singularValues: [Double]?

@@ -59,6 +59,24 @@ enum LAPACK {
         return info == 0
     }
 
+    /// Householder QR of the column-major `m×n` matrix in `a` (`dgeqrf`): R in the upper
+    /// triangle, the reflectors below it and in `tau` (min(m, n) values). Column-major, so
+    /// LAPACKE does not transpose a copy of every block.
+    static func qrFactorColumnMajor(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>) throws {
+        try check(LAPACKE_dgeqrf(Int32(LAPACK_COL_MAJOR), Int32(m), Int32(n), a, Int32(lda), tau), "dgeqrf")
+    }
+
+    /// Solves U·X = B in place of `b` (`n×nrhs`, row-major) for the upper-triangular U in `a`.
+    /// - Returns: `false` when U has an exactly zero diagonal element.
+    static func upperTriangularSolve(n: Int, nrhs: Int, a: UnsafePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int)
+        throws
+        -> Bool
+    {
+        let info = LAPACKE_dtrtrs(rowMajor, char("U"), char("N"), char("N"), Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb))
+        try check(info, "dtrtrs")
+        return info == 0
+    }
+
     /// Reciprocal 1-norm condition estimate of the upper-triangular `n×n` matrix in `a`.
     static func triangularReciprocalCondition(n: Int, a: UnsafePointer<Double>, lda: Int) throws -> Double {
         var rcond = 0.0

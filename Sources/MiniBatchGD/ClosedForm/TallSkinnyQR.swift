@@ -1,0 +1,62 @@
+/// The triangular factor R of a tall matrix read in blocks of rows (tall-skinny QR): each block
+/// is stacked under the R so far and the stack factored again by Householder QR, so the matrix is
+/// read once and never held whole. Two factors merge the same way (stack one R under the other),
+/// so threads or processes can each factor their own rows.
+///
+/// R is the Cholesky factor of AᵀA (up to the signs of its rows) without AᵀA ever being formed:
+/// it loses digits as κ(A), not κ(A)².
+struct TallSkinnyQR {
+    /// Columns of the matrix.
+    let width: Int
+    /// Rows of the block buffer below R.
+    let blockRows: Int
+    /// Column-major (width + blockRows) × width: R in the top rows, the next block below.
+    private var stack: [Double]
+    private var tau: [Double]
+    private var leading: Int { width + blockRows }
+
+    /// - Parameter blockRows: rows factored together (at least `width`).
+    init(width: Int, blockRows: Int) {
+        self.width = width
+        self.blockRows = Swift.max(blockRows, width)
+        stack = [Double](repeating: 0, count: (width + Swift.max(blockRows, width)) * width)
+        tau = [Double](repeating: 0, count: width)
+    }
+
+    /// Adds `count` ≤ ``blockRows`` rows, written by `fill` into the column-major block buffer:
+    /// element (i, j) of the block at `buffer[j * leadingDimension + i]`.
+    mutating func add(count: Int, fill: (_ buffer: UnsafeMutablePointer<Double>, _ leadingDimension: Int) -> Void) throws {
+        precondition(count <= blockRows, "a block larger than the buffer")
+        let leading = self.leading, width = self.width
+        try stack.withUnsafeMutableBufferPointer { stack in
+            let base = stack.baseAddress!
+            fill(base + width, leading)
+            try tau.withUnsafeMutableBufferPointer { tau in
+                try LAPACK.qrFactorColumnMajor(m: width + count, n: width, a: base, lda: leading, tau: tau.baseAddress!)
+            }
+            // Keep R only: clear the reflectors below its diagonal (the block rows are rewritten next time).
+            for j in 0..<width { for i in (j + 1)..<width { base[j * leading + i] = 0 } }
+        }
+    }
+
+    /// Stacks another factor's R under this one.
+    mutating func merge(_ other: TallSkinnyQR) throws {
+        let r = other.upperTriangle, width = self.width
+        var offset = 0
+        while offset < width {
+            let count = Swift.min(blockRows, width - offset)
+            let start = offset
+            try add(count: count) { buffer, leadingDimension in
+                for j in 0..<width { for i in 0..<count { buffer[j * leadingDimension + i] = r[(start + i) * width + j] } }
+            }
+            offset += count
+        }
+    }
+
+    /// R, row-major width × width (zeros below the diagonal).
+    var upperTriangle: [Double] {
+        var r = [Double](repeating: 0, count: width * width)
+        for i in 0..<width { for j in i..<width { r[i * width + j] = stack[j * leading + i] } }
+        return r
+    }
+}
