@@ -322,3 +322,67 @@ private func Foundation_pow(_ x: Double, _ n: Int) -> Double { Foundation.pow(x,
         }
     }
 }
+
+/// The streaming accumulator against the one-shot solve, chunked and merged every way.
+@Suite struct AccumulatorTests {
+    /// Rows with column means far from zero (the shift matters) and two targets.
+    static func data(rows: Int, seed: UInt64) throws -> Dataset {
+        var random = RandomSource(seed: seed)
+        var x = [Double](), y = [Double]()
+        for _ in 0..<rows {
+            let a = 1000 + random.nextGaussian(), b = -50 + 3 * random.nextGaussian(), c = random.nextGaussian() * 1e-3
+            x += [a, b, c]
+            y += [2 + 0.5 * a - b + 300 * c + random.nextGaussian() * 0.1, -1 + a / 100 + random.nextGaussian()]
+        }
+        return try Dataset(features: Matrix(rows: rows, columns: 3, elements: x), targets: Matrix(rows: rows, columns: 2, elements: y))
+    }
+
+    private func rows(_ data: Dataset, _ range: Range<Int>) throws -> Dataset {
+        try Dataset(
+            features: Matrix(
+                rows: range.count, columns: 3, elements: Array(data.features.elements[range.lowerBound * 3..<range.upperBound * 3])),
+            targets: Matrix(
+                rows: range.count, columns: 2, elements: Array(data.targets.elements[range.lowerBound * 2..<range.upperBound * 2])))
+    }
+
+    @Test(arguments: [true, false])
+    func chunksAndMergesInAnyOrderEqualOneSolve(fitIntercept: Bool) throws {
+        let all = try Self.data(rows: 5000, seed: 12)
+        let reference = try LeastSquares.solve(all, method: .qr, fitIntercept: fitIntercept)
+        let cuts = [0, 1, 700, 3100, 5000]
+        var pieces: [LeastSquares.Accumulator] = []
+        for (from, to) in zip(cuts, cuts.dropFirst()) {
+            var piece = LeastSquares.Accumulator(featureCount: 3, outputCount: 2, fitIntercept: fitIntercept)
+            try piece.add(try rows(all, from..<to))
+            pieces.append(piece)
+        }
+        var inOrder = LeastSquares.Accumulator(featureCount: 3, outputCount: 2, fitIntercept: fitIntercept)
+        for (from, to) in zip(cuts, cuts.dropFirst()) { try inOrder.add(try rows(all, from..<to)) }
+        var reversed = LeastSquares.Accumulator(featureCount: 3, outputCount: 2, fitIntercept: fitIntercept)
+        for piece in pieces.reversed() { try reversed.merge(piece) }
+        var pairwise = pieces[2]
+        try pairwise.merge(pieces[0])
+        var other = pieces[3]
+        try other.merge(pieces[1])
+        try pairwise.merge(other)
+        for accumulator in [inOrder, reversed, pairwise] {
+            let fit = try accumulator.solve()
+            #expect(fit.rows == 5000)
+            let found = fit.parameters.stacked, expected = reference.parameters.stacked
+            #expect(zip(found, expected).allSatisfy { abs($0 - $1) <= 1e-10 * max(abs($1), 1) }, "\(found) vs \(expected)")
+            for o in 0..<2 {
+                let rss = reference.statistics.residualSumOfSquares[o]
+                #expect(abs(fit.residualSumOfSquares[o] - rss) <= 1e-10 * rss)
+            }
+        }
+    }
+
+    @Test func tooFewRowsAndWrongShapesAreRefused() throws {
+        var accumulator = LeastSquares.Accumulator(featureCount: 3, outputCount: 2)
+        #expect(throws: LinearAlgebraError.self) { try accumulator.solve() }
+        try accumulator.add(try rows(try Self.data(rows: 3, seed: 1), 0..<3))
+        #expect(throws: LinearAlgebraError.self) { try accumulator.solve() }
+        #expect(throws: ArgumentError.self) { try accumulator.add(try Dataset(features: [[1]], targets: [1])) }
+        #expect(throws: ArgumentError.self) { try accumulator.merge(LeastSquares.Accumulator(featureCount: 2)) }
+    }
+}

@@ -5,7 +5,7 @@
 ///
 /// R is the Cholesky factor of AᵀA (up to the signs of its rows) without AᵀA ever being formed:
 /// it loses digits as κ(A), not κ(A)².
-struct TallSkinnyQR {
+struct TallSkinnyQR: Sendable {
     /// Columns of the matrix.
     let width: Int
     /// Rows of the block buffer below R.
@@ -51,6 +51,14 @@ struct TallSkinnyQR {
             }
             offset += count
         }
+    }
+
+    /// Applies `body` to R's first row (width values): a change of variables that mixes the
+    /// first column into the others leaves R triangular and changes that row only.
+    mutating func transformFirstRow(_ body: (inout [Double]) -> Void) {
+        var row = (0..<width).map { stack[$0 * leading] }
+        body(&row)
+        for j in 0..<width { stack[j * leading] = row[j] }
     }
 
     /// R, row-major width × width (zeros below the diagonal).

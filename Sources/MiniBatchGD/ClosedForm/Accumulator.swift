@@ -1,0 +1,160 @@
+extension LeastSquares {
+    /// An updatable exact least-squares fit, like R's `biglm`: add rows in chunks (from a file
+    /// read piece by piece, a stream, or each thread's share), merge accumulators in any order, and
+    /// solve at any point. Memory is O((p + k)²) whatever the number of rows.
+    ///
+    /// It keeps the triangular factor R of [1, X − a, Y − b] by tall-skinny Householder QR
+    /// (blocks of rows stacked under the R so far), so X is read once and the answer loses digits
+    /// as κ, not κ² as the normal equations do. The shifts a and b are the first chunk's column
+    /// means: they keep a column with a large mean from costing digits, and an intercept absorbs
+    /// them exactly (without an intercept there is no shift).
+    ///
+    /// ```swift
+    /// var accumulator = LeastSquares.Accumulator(featureCount: 3)
+    /// for chunk in chunks { try accumulator.add(chunk) }
+    /// let fit = try accumulator.solve()   // fit.parameters, fit.residualSumOfSquares
+    /// ```
+    public struct Accumulator: Sendable {
+        /// Features per row.
+        public let featureCount: Int
+        /// Targets per row.
+        public let outputCount: Int
+        /// Whether an intercept is fitted.
+        public let fitIntercept: Bool
+        /// Rows added so far.
+        public private(set) var rows = 0
+        /// Column shifts of [X, Y] (the first chunk's means), or nil before the first chunk.
+        private var shift: [Double]?
+        private var factor: TallSkinnyQR
+
+        /// An empty accumulator for rows of `featureCount` features and `outputCount` targets.
+        public init(featureCount: Int, outputCount: Int = 1, fitIntercept: Bool = true) {
+            self.featureCount = featureCount
+            self.outputCount = outputCount
+            self.fitIntercept = fitIntercept
+            let width = (fitIntercept ? 1 : 0) + featureCount + outputCount
+            factor = TallSkinnyQR(width: width, blockRows: Swift.max(4 * width, (1 << 16) / Swift.max(width, 1)))
+        }
+
+        /// The result of ``solve()``.
+        public struct Fit: Sendable {
+            /// Coefficients (p×k) and intercepts.
+            public let parameters: Parameters
+            /// Σ residual² per target.
+            public let residualSumOfSquares: [Double]
+            /// Rows the fit is over.
+            public let rows: Int
+        }
+
+        /// Adds the rows of `chunk`.
+        /// - Throws: ``ArgumentError`` for a chunk of another width,
+        ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinity.
+        /// - Complexity: O(rows · (p + k)²).
+        public mutating func add(_ chunk: Dataset) throws {
+            guard chunk.featureCount == featureCount, chunk.outputCount == outputCount else {
+                throw ArgumentError(
+                    argument: "chunk", value: "\(chunk.featureCount) features and \(chunk.outputCount) targets",
+                    requirement: "must have \(featureCount) features and \(outputCount) targets, as the accumulator")
+            }
+            try chunk.features.validateFinite(argument: "features")
+            try chunk.targets.validateFinite(argument: "targets")
+            let p = featureCount, k = outputCount, offset = fitIntercept ? 1 : 0
+            if shift == nil {
+                var means = [Double](repeating: 0, count: p + k)
+                if fitIntercept, chunk.rows > 0 {
+                    for i in 0..<chunk.rows {
+                        for j in 0..<p { means[j] += chunk.features.elements[i * p + j] }
+                        for o in 0..<k { means[p + o] += chunk.targets.elements[i * k + o] }
+                    }
+                    means = means.map { $0 / Double(chunk.rows) }
+                }
+                shift = means
+            }
+            let a = shift!
+            var start = 0
+            while start < chunk.rows {
+                let count = Swift.min(factor.blockRows, chunk.rows - start)
+                let first = start
+                try factor.add(count: count) { buffer, leading in
+                    for i in 0..<count {
+                        let row = first + i
+                        if offset == 1 { buffer[i] = 1 }
+                        for j in 0..<p { buffer[(offset + j) * leading + i] = chunk.features.elements[row * p + j] - a[j] }
+                        for o in 0..<k { buffer[(offset + p + o) * leading + i] = chunk.targets.elements[row * k + o] - a[p + o] }
+                    }
+                }
+                start += count
+            }
+            rows += chunk.rows
+        }
+
+        /// Adds every row another accumulator has seen.
+        /// - Throws: ``ArgumentError`` when the shapes or the intercept setting differ.
+        public mutating func merge(_ other: Accumulator) throws {
+            guard other.featureCount == featureCount, other.outputCount == outputCount, other.fitIntercept == fitIntercept else {
+                throw ArgumentError(
+                    argument: "other", value: "\(other.featureCount) features, \(other.outputCount) targets",
+                    requirement: "must match this accumulator's shape and intercept setting")
+            }
+            guard let theirs = other.shift else { return }
+            guard let ours = shift else {
+                self = other
+                return
+            }
+            // [1, X − a′] = [1, X − a]·T with T adding (a − a′)ⱼ times the ones column to column j:
+            // only R's first row changes, by (a − a′)ⱼ·R₀₀.
+            var moved = other.factor
+            if fitIntercept {
+                let width = factor.width
+                moved.transformFirstRow { r in
+                    for j in 1..<width { r[j] += (theirs[j - 1] - ours[j - 1]) * r[0] }
+                }
+            }
+            try factor.merge(moved)
+            rows += other.rows
+        }
+
+        /// The least-squares fit of the rows so far.
+        /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)``
+        ///   when the rows do not determine the coefficients (too few, or dependent columns).
+        public func solve() throws -> Fit {
+            let p = featureCount, k = outputCount, offset = fitIntercept ? 1 : 0, q = offset + p, width = q + k
+            guard let a = shift, rows >= q else {
+                throw LinearAlgebraError.rankDeficient(method: "qr", rank: Swift.min(rows, q), columns: q, conditionEstimate: .infinity)
+            }
+            let full = factor.upperTriangle
+            var r = [Double](repeating: 0, count: q * q), beta = [Double](repeating: 0, count: q * k)
+            for i in 0..<q {
+                for j in i..<q { r[i * q + j] = full[i * width + j] }
+                for o in 0..<k { beta[i * k + o] = full[i * width + q + o] }
+            }
+            let reciprocal =
+                (0..<q).contains { r[$0 * q + $0] == 0 }
+                ? 0 : try r.withUnsafeBufferPointer { try LAPACK.triangularReciprocalCondition(n: q, a: $0.baseAddress!, lda: q) }
+            guard reciprocal > Double(Swift.max(rows, q)) * .ulpOfOne else {
+                throw LinearAlgebraError.rankDeficient(
+                    method: "qr", rank: q - 1, columns: q, conditionEstimate: reciprocal > 0 ? 1 / reciprocal : .infinity)
+            }
+            _ = try r.withUnsafeBufferPointer { rb in
+                try beta.withUnsafeMutableBufferPointer { b in
+                    try LAPACK.upperTriangularSolve(n: q, nrhs: k, a: rb.baseAddress!, lda: q, b: b.baseAddress!, ldb: k)
+                }
+            }
+            var coefficients = Matrix.zeros(p, k), intercept = [Double](repeating: 0, count: k)
+            var rss = [Double](repeating: 0, count: k)
+            for o in 0..<k {
+                // y − b = β₀ + (X − a)·W, so c = b + β₀ − aᵀW.
+                var c = fitIntercept ? a[p + o] + beta[o] : 0
+                for j in 0..<p {
+                    let w = beta[(offset + j) * k + o]
+                    coefficients.elements[j * k + o] = w
+                    if fitIntercept { c -= a[j] * w }
+                }
+                intercept[o] = c
+                // The residual's norm is what R leaves below the coefficients' rows in column o.
+                for i in q...(q + o) { rss[o] += full[i * width + q + o] * full[i * width + q + o] }
+            }
+            return Fit(parameters: Parameters(unchecked: coefficients, intercept), residualSumOfSquares: rss, rows: rows)
+        }
+    }
+}
