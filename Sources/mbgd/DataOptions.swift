@@ -72,18 +72,23 @@ extension DataOptions {
     /// features (it is never one of them) and taken out.
     func load(weights column: String?) throws -> (Dataset, [Double]?) {
         guard let column else { return (try load(), nil) }
+        // Thrown after parsing: usage errors of the tool itself (exit status 2), not ValidationError.
         if targets.contains(column) {
-            throw ValidationError("--weights \(column) is also a target")
+            throw CLIError.badArgument("--weights \(column) is also a target")
         }
-        if let features, features.contains(column) { throw ValidationError("--weights \(column) is also in --features") }
+        if let features, features.contains(column) { throw CLIError.badArgument("--weights \(column) is also in --features") }
         let requested = features.map { $0 + [column] }
         let all = try Dataset.load(path: file, targets: targets, features: requested)
         // .npy columns are named x0, x1, … and may be given by index.
-        guard let index = all.featureNames.firstIndex(where: { $0 == column || $0 == "x" + column }) else {
-            throw ValidationError("--weights \(column) is the target (the last column by default); name the target with --target")
+        let named: (String) -> Bool = { $0 == column || $0 == "x" + column }
+        guard let index = all.featureNames.firstIndex(where: named) else {
+            if all.targetNames.contains(where: named) {
+                throw CLIError.badArgument("--weights \(column) is the target (the last column by default); name the target with --target")
+            }
+            throw CLIError.badArgument("--weights \(column): \(file) has no such column")
         }
         let kept = (0..<all.featureCount).filter { $0 != index }
-        guard !kept.isEmpty else { throw ValidationError("--weights \(column) leaves no feature") }
+        guard !kept.isEmpty else { throw CLIError.badArgument("--weights \(column) leaves no feature") }
         var x = [Double](), w = [Double](repeating: 0, count: all.rows)
         x.reserveCapacity(all.rows * kept.count)
         for i in 0..<all.rows {
