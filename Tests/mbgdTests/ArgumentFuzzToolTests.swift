@@ -24,11 +24,13 @@ import Testing
         try ArgumentGenerator.prepare(folder)
         let before = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
 
-        let (run, interrupted) = try Self.runInterruptingAfter(seconds: Self.stressing ? 10 : 5, arguments: arguments, in: folder)
+        // A valid command that runs long must stop at once on Ctrl-C (SIGKILL 30 s later fails the status).
+        let wait = Self.stressing ? 10.0 : 5.0
+        let run = try mbgdTests.run(toolPath, arguments: arguments, in: folder, timeout: wait + 30, interrupt: (SIGINT, wait))
 
         let context = "seed \(Self.seed) index \(index): mbgd \(arguments.map(\.debugDescription).joined(separator: " "))"
-        let allowed: Set<Int32> = interrupted ? [130] : [0, 1, 2]
-        #expect(allowed.contains(run.status), "\(context)\nstatus \(run.status)\n\(run.stderr)")
+        let allowed: Set<Int32> = run.interrupted ? [130] : [0, 1, 2]
+        #expect(!run.endedBySignal && allowed.contains(run.status), "\(context)\nstatus \(run.status)\n\(run.stderr)")
         for crash in ["Fatal error", "crashed", "Backtrac", "runtime failure", "Illegal instruction", "Segmentation"] {
             #expect(!run.stderr.contains(crash), "\(context)\n\(run.stderr)")
         }
@@ -51,41 +53,6 @@ import Testing
         return subcommands.compactMap(CommandShape.init)
     }()
 
-    /// Runs the tool; when it has not ended after `seconds`, sends SIGINT and waits (SIGKILL after
-    /// 30 s more, which then fails the status).
-    static func runInterruptingAfter(seconds: Double, arguments: [String], in folder: String) throws -> (ToolRun, interrupted: Bool) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe(), err = Pipe()
-        (process.standardOutput, process.standardError) = (out, err)
-        try process.run()
-        let pid = process.processIdentifier
-        let interrupted = Flag()
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
-            if process.isRunning {
-                interrupted.set()
-                kill(pid, SIGINT)
-            }
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds + 30) { if process.isRunning { kill(pid, SIGKILL) } }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let run = ToolRun(
-            status: process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
-        return (run, interrupted.value)
-    }
-}
-
-/// A flag set from another thread.
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var isSet = false
-    func set() { lock.withLock { isSet = true } }
-    var value: Bool { lock.withLock { isSet } }
 }
 
 /// One subcommand: its positional arguments and options, from the help dump.

@@ -109,7 +109,11 @@ struct CorpusCase: Decodable, Sendable, CustomTestStringConvertible {
 
     /// Runs the tool as the case says; a hang is killed after two minutes (and fails the status).
     func run(in folder: String) throws -> ToolRun {
-        if let signal { return try runInterrupted(in: folder, signal: signal) }
+        if let signal {
+            return try mbgdTests.run(
+                toolPath, arguments: arguments, in: folder, timeout: signal.afterSeconds + 60,
+                interrupt: (signal.number, signal.afterSeconds))
+        }
         if let path = standardOutput {
             let quoted = ([toolPath] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
             return try mbgdTests.run("/bin/sh", arguments: ["-c", quoted.joined(separator: " ") + " > " + path], in: folder, timeout: 120)
@@ -121,25 +125,6 @@ struct CorpusCase: Decodable, Sendable, CustomTestStringConvertible {
         return try mbgdTests.run(toolPath, arguments: arguments, in: folder, timeout: 120)
     }
 
-    private func runInterrupted(in folder: String, signal: SignalPlan) throws -> ToolRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + signal.afterSeconds) { kill(pid, signal.number) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + signal.afterSeconds + 60) { if process.isRunning { kill(pid, SIGKILL) } }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ToolRun(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
-    }
 }
 
 /// A file a case needs: text, a `.npy` made from a header, a wide generated CSV or a symlink.

@@ -6,6 +6,10 @@ struct ToolRun {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// Killed by a signal (then `status` is its number), not ended by exit.
+    var endedBySignal = false
+    /// The `interrupt` signal of ``run(_:arguments:in:timeout:interrupt:)`` was sent.
+    var interrupted = false
 
     /// stdout parsed as one JSON object.
     var json: [String: Any] {
@@ -41,8 +45,12 @@ func mbgd(arguments: [String], in folder: String? = nil) throws -> ToolRun {
 }
 
 /// Runs `executable`; with `timeout`, kills it (SIGKILL) after that many seconds, so that a
-/// hang fails the test (status 9 by signal) instead of stopping the suite.
-func run(_ executable: String, arguments: [String], in folder: String? = nil, timeout: Double? = nil) throws -> ToolRun {
+/// hang fails the test (status 9 by signal) instead of stopping the suite. With `interrupt`,
+/// sends that signal after that many seconds if it is still running (``ToolRun/interrupted``).
+func run(
+    _ executable: String, arguments: [String], in folder: String? = nil, timeout: Double? = nil,
+    interrupt: (signal: Int32, after: Double)? = nil
+) throws -> ToolRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -51,8 +59,17 @@ func run(_ executable: String, arguments: [String], in folder: String? = nil, ti
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let pid = process.processIdentifier
+    let interrupted = Flag()
+    if let interrupt {
+        DispatchQueue.global().asyncAfter(deadline: .now() + interrupt.after) {
+            if process.isRunning {
+                interrupted.set()
+                kill(pid, interrupt.signal)
+            }
+        }
+    }
     if let timeout {
-        let pid = process.processIdentifier
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { kill(pid, SIGKILL) } }
     }
     // Read both pipes before waiting, so a full pipe cannot block the tool.
@@ -61,7 +78,16 @@ func run(_ executable: String, arguments: [String], in folder: String? = nil, ti
     process.waitUntilExit()
     return ToolRun(
         status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+        stderr: String(decoding: errData, as: UTF8.self), endedBySignal: process.terminationReason == .uncaughtSignal,
+        interrupted: interrupted.value)
+}
+
+/// A flag set from another thread.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    func set() { lock.withLock { isSet = true } }
+    var value: Bool { lock.withLock { isSet } }
 }
 
 /// A fresh folder with files for one test.

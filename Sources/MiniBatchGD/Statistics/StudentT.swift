@@ -40,16 +40,7 @@ public struct StudentT: Sendable, Equatable {
     /// The t with P(T ≤ t) = probability.
     /// - Parameter probability: in (0, 1); 0 and 1 give ∓∞, anything else NaN.
     public func quantile(_ probability: Double) -> Double {
-        guard probability > 0, probability < 1 else {
-            return probability == 0 ? -.infinity : probability == 1 ? .infinity : .nan
-        }
-        if probability == 0.5 { return 0 }
-        let tail = min(probability, 1 - probability)
-        let t =
-            tail > 0.25
-            ? Quantile.invertCentral(abs(probability - 0.5), central: centralProbability, density: density)
-            : Quantile.invertSurvival(tail, survival: survival, density: density)
-        return probability < 0.5 ? -t : t
+        Quantile.symmetric(probability, central: centralProbability, survival: survival, density: density)
     }
 
     /// P(0 < T < t) for t ≥ 0 = ½·I_y(½, ν/2) with y = t²/(ν + t²): accurate near t = 0, where
@@ -129,16 +120,7 @@ public struct StandardNormal: Sendable, Equatable {
 
     /// The z with P(Z ≤ z) = probability; ∓∞ at 0 and 1, NaN outside [0, 1].
     public func quantile(_ probability: Double) -> Double {
-        guard probability > 0, probability < 1 else {
-            return probability == 0 ? -.infinity : probability == 1 ? .infinity : .nan
-        }
-        if probability == 0.5 { return 0 }
-        let tail = min(probability, 1 - probability)
-        let z =
-            tail > 0.25
-            ? Quantile.invertCentral(abs(probability - 0.5), central: { 0.5 * erf($0 / 2.0.squareRoot()) }, density: density)
-            : Quantile.invertSurvival(tail, survival: survival, density: density)
-        return probability < 0.5 ? -z : z
+        Quantile.symmetric(probability, central: { 0.5 * erf($0 / 2.0.squareRoot()) }, survival: survival, density: density)
     }
 }
 
@@ -147,6 +129,23 @@ public struct StandardNormal: Sendable, Equatable {
 /// (far tails); the central mass P(0 < X < x) near the median, where p − ½ is exact and ½ − S(x)
 /// would not be.
 enum Quantile {
+    /// The x with P(X ≤ x) = probability for a distribution symmetric about 0: the central mass
+    /// inverted near the median, the tail elsewhere; ∓∞ at 0 and 1, NaN outside [0, 1].
+    static func symmetric(
+        _ probability: Double, central: (Double) -> Double, survival: (Double) -> Double, density: (Double) -> Double
+    ) -> Double {
+        guard probability > 0, probability < 1 else {
+            return probability == 0 ? -.infinity : probability == 1 ? .infinity : .nan
+        }
+        if probability == 0.5 { return 0 }
+        let tail = min(probability, 1 - probability)
+        let x =
+            tail > 0.25
+            ? invertCentral(abs(probability - 0.5), central: central, density: density)
+            : invertSurvival(tail, survival: survival, density: density)
+        return probability < 0.5 ? -x : x
+    }
+
     static func invertCentral(_ mass: Double, central: (Double) -> Double, density: (Double) -> Double) -> Double {
         var low = 0.0, high = 1.0
         while central(high) < mass {
