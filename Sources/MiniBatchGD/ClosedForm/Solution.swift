@@ -275,14 +275,19 @@ struct Inference {
             } else {
                 var factor = (0..<p * p).map { zCovariance[(offset + $0 / p) * q + offset + $0 % p] }
                 var solution = theta
-                let solved = factor.withUnsafeMutableBufferPointer { f in
+                // A robust covariance that is not positive definite (all residuals 0) has no Wald statistic.
+                let solved: Bool = factor.withUnsafeMutableBufferPointer { f in
                     solution.withUnsafeMutableBufferPointer { b in
-                        (try? LAPACK.choleskyFactor(n: p, a: f.baseAddress!, lda: p)).flatMap {
-                            try? LAPACK.choleskySolve(n: p, nrhs: 1, factor: f.baseAddress!, lda: p, b: b.baseAddress!, ldb: 1)
+                        do {
+                            try LAPACK.choleskyFactor(n: p, a: f.baseAddress!, lda: p)
+                            try LAPACK.choleskySolve(n: p, nrhs: 1, factor: f.baseAddress!, lda: p, b: b.baseAddress!, ldb: 1)
+                            return true
+                        } catch {
+                            return false
                         }
                     }
                 }
-                if solved != nil { wald = zip(theta, solution).map(*).reduce(0, +) }
+                if solved { wald = zip(theta, solution).map(*).reduce(0, +) }
             }
             let f = wald / Double(p)
             fStatistics.append(f)
