@@ -6,7 +6,7 @@ extension LeastSquares {
     /// Their tests and intervals use the normal distribution, as statsmodels does by default for
     /// them (`use_t=False`); the classical covariance uses Student's t with the residual degrees
     /// of freedom.
-    public enum CovarianceType: String, Sendable, CaseIterable, Equatable {
+    public enum CovarianceType: String, Sendable, CaseIterable, Equatable, Codable {
         /// σ²·(XᵀX)⁻¹: independent errors of constant variance.
         case nonrobust
         /// White's estimator, ωᵢ = eᵢ².

@@ -130,7 +130,8 @@ public enum LeastSquares {
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
             fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
             singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics,
-            errorBounds: refinement?.errorBounds, interceptErrorBounds: fitIntercept ? refinement?.interceptErrorBounds : nil,
+            errorBounds: refinement?.failed == false ? refinement?.errorBounds : nil,
+            interceptErrorBounds: fitIntercept && refinement?.failed == false ? refinement?.interceptErrorBounds : nil,
             refinementIterations: refinement?.iterations ?? 0)
     }
 }

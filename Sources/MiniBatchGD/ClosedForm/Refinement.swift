@@ -22,6 +22,9 @@ struct Refinement {
     var interceptErrorBounds: [Double]
     /// Corrections applied (the largest over the targets).
     var iterations: Int
+    /// A correction came out NaN or infinite before any was applied: the parameters are the
+    /// start's and there is no error estimate.
+    var failed = false
 
     static let maximumIterations = 10
 
@@ -59,6 +62,7 @@ struct Refinement {
                 // A correction that does not shrink is rounding noise: stop. One that grows means the
                 // previous one did not help (the corrections diverge): take it back.
                 if !size.isFinite || size >= previous {
+                    if !size.isFinite, applied == 0 { failed = true }
                     if !size.isFinite || size > previous, applied > 0 {
                         for j in 0..<p { w[j] -= lastCorrection[1 + j] }
                         c -= lastCorrection[0]
@@ -90,7 +94,7 @@ struct Refinement {
     /// Both the residual and the sums are Ogita, Rump and Oishi's Dot2 (2005): every product split
     /// exactly into its rounded value and error by a fused multiply-add, every addition by TwoSum,
     /// the errors summed apart. The result is as accurate as if computed in twice the precision
-    /// (about 106 bits), and the loop over the columns has no branch, so it vectorizes.
+    /// (about 106 bits); the loop over the columns has no branch.
     static func weightedGradient(
         data: Dataset, design: Design, target o: Int, coefficients w: [Double], intercept c: Double, into gradient: inout [Double]
     ) {

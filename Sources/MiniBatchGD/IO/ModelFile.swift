@@ -159,6 +159,9 @@ public struct ModelFile: Codable, Equatable, Sendable {
         case let DecodingError.keyNotFound(key, _): return "missing key '\(key.stringValue)'"
         case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
             return "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty:
+            // A value of the wrong kind at a known place (an unknown covariance type).
+            return "invalid value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         case DecodingError.dataCorrupted: return "invalid JSON"
         default: return "\(error)"
         }

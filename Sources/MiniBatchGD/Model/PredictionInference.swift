@@ -12,7 +12,7 @@ public struct PredictionInference: Codable, Equatable, Sendable {
     /// Residual degrees of freedom of the fit.
     public var degreesOfFreedom: Int
     /// How the covariance was computed; HC covariances take normal quantiles, as statsmodels.
-    public var covarianceType: String
+    public var covarianceType: LeastSquares.CovarianceType
 
     /// The inference of a solution, or nil when its statistics have no covariance (ridge,
     /// rank-deficient, no residual degrees of freedom).
@@ -21,7 +21,7 @@ public struct PredictionInference: Codable, Equatable, Sendable {
         self.covariances = covariances.map(\.elements)
         residualVariances = deviations.map { $0 * $0 }
         degreesOfFreedom = statistics.degreesOfFreedom
-        covarianceType = statistics.covarianceType.rawValue
+        covarianceType = statistics.covarianceType
     }
 
     /// Checks the shapes against a model of `q` unknowns (coefficients and intercept) and `k` targets.
@@ -29,8 +29,8 @@ public struct PredictionInference: Codable, Equatable, Sendable {
         guard covariances.count == k, covariances.allSatisfy({ $0.count == q * q }), residualVariances.count == k else {
             throw ModelError.inconsistentFile(reason: "the inference needs one \(q)×\(q) covariance and one residual variance per target")
         }
-        guard degreesOfFreedom >= 1, LeastSquares.CovarianceType(rawValue: covarianceType) != nil else {
-            throw ModelError.inconsistentFile(reason: "the inference's degrees of freedom or covariance type is not valid")
+        guard degreesOfFreedom >= 1 else {
+            throw ModelError.inconsistentFile(reason: "the inference's degrees of freedom must be at least 1")
         }
         guard (covariances.joined() + residualVariances).allSatisfy({ $0.isFinite }), residualVariances.allSatisfy({ $0 >= 0 }) else {
             throw ModelError.inconsistentFile(reason: "the inference holds a number that is not finite")
@@ -75,7 +75,7 @@ extension LinearRegression {
         guard let inference else { throw ModelError.noInference }
         let n = features.rows, p = features.columns, k = mean.columns
         let offset = fitIntercept ? 1 : 0, q = p + offset
-        let robust = inference.covarianceType != LeastSquares.CovarianceType.nonrobust.rawValue
+        let robust = inference.covarianceType != .nonrobust
         let probability = (1 + level) / 2
         let quantile =
             robust
