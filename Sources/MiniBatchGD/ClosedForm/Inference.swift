@@ -1,3 +1,5 @@
+import Foundation
+
 extension LeastSquares {
     /// How the covariance of the estimates is computed, as statsmodels' `cov_type` names it.
     ///
@@ -156,5 +158,143 @@ extension Design {
         }
         result.elements[0] = variance
         return result
+    }
+}
+
+/// The covariance of the estimates and what follows from it: standard errors, test statistics,
+/// p-values, intervals and the F test, for a full-rank unpenalized fit with residual degrees of
+/// freedom.
+struct Inference {
+    var covariances: [Matrix] = []
+    var standardErrors: Matrix
+    var interceptStandardErrors: [Double]?
+    var tValues: Matrix
+    var interceptTValues: [Double]?
+    var pValues: Matrix
+    var interceptPValues: [Double]?
+    var confidenceIntervals: LeastSquares.Bounds<Matrix>
+    var interceptConfidenceIntervals: LeastSquares.Bounds<[Double]>?
+    var fStatistics: [Double] = []
+    var fPValues: [Double] = []
+
+    init(
+        pass: ResidualPass, design: Design, parameters: Parameters, zCoefficients: [Double], inverseGram: [Double], variance: [Double],
+        degreesOfFreedom df: Int, type: LeastSquares.CovarianceType, level: Double
+    ) {
+        let n = design.observations, p = design.p, k = design.k, offset = design.interceptColumns, q = p + offset
+        let total = design.weightTotal
+        // Student t with df for the classical covariance; the normal distribution for HC, as statsmodels.
+        let student = try? StudentT(degreesOfFreedom: Double(df))
+        let twoSided: (Double) -> Double = {
+            type == .nonrobust ? student?.twoSidedPValue($0) ?? .nan : StandardNormal().twoSidedPValue($0)
+        }
+        let quantile =
+            type == .nonrobust ? student?.quantile((1 + level) / 2) ?? .nan : StandardNormal().quantile((1 + level) / 2)
+
+        standardErrors = .zeros(p, k)
+        tValues = .zeros(p, k)
+        pValues = .zeros(p, k)
+        var lower = Matrix.zeros(p, k), upper = Matrix.zeros(p, k)
+        var interceptErrors: [Double] = [], interceptT: [Double] = [], interceptP: [Double] = []
+        var interceptLower: [Double] = [], interceptUpper: [Double] = []
+        for o in 0..<k {
+            // Cov in Z's coordinates, the intercept (c′) first: A·M·A with A = diag(1/n, (ZᵀZ)⁻¹)
+            // (robust) or σ²·A (nonrobust).
+            var zCovariance = [Double](repeating: 0, count: q * q)
+            if type == .nonrobust {
+                if offset == 1 { zCovariance[0] = variance[o] / total }
+                for i in 0..<p { for j in 0..<p { zCovariance[(offset + i) * q + offset + j] = variance[o] * inverseGram[i * p + j] } }
+            } else {
+                let meat = pass.meats[o]
+                let scale = type == .hc1 ? Double(n) / Double(df) : 1
+                // (ZᵀZ)⁻¹·M_zz·(ZᵀZ)⁻¹ by two products.
+                var middle = [Double](repeating: 0, count: p * p)
+                for i in 0..<p { for j in 0..<p { middle[i * p + j] = meat[(offset + i) * q + offset + j] } }
+                var left = [Double](repeating: 0, count: p * p), sandwich = [Double](repeating: 0, count: p * p)
+                inverseGram.withUnsafeBufferPointer { g in
+                    middle.withUnsafeBufferPointer { m in
+                        left.withUnsafeMutableBufferPointer { l in
+                            BLAS.gemm(
+                                transposeA: false, transposeB: false, m: p, n: p, k: p, alpha: 1, a: g.baseAddress!, lda: p,
+                                b: m.baseAddress!, ldb: p, beta: 0, c: l.baseAddress!, ldc: p)
+                        }
+                    }
+                    left.withUnsafeBufferPointer { l in
+                        sandwich.withUnsafeMutableBufferPointer { s in
+                            BLAS.gemm(
+                                transposeA: false, transposeB: false, m: p, n: p, k: p, alpha: scale, a: l.baseAddress!, lda: p,
+                                b: g.baseAddress!, ldb: p, beta: 0, c: s.baseAddress!, ldc: p)
+                        }
+                    }
+                }
+                for i in 0..<p { for j in 0..<p { zCovariance[(offset + i) * q + offset + j] = sandwich[i * p + j] } }
+                if offset == 1 {
+                    let nn = total
+                    zCovariance[0] = scale * meat[0] / (nn * nn)
+                    for j in 0..<p {
+                        var value = 0.0
+                        for i in 0..<p { value += inverseGram[j * p + i] * meat[offset + i] }
+                        zCovariance[offset + j] = scale * value / nn
+                        zCovariance[(offset + j) * q] = scale * value / nn
+                    }
+                }
+            }
+            let covariance = design.originalCovariance(zCovariance)
+            covariances.append(covariance)
+            for j in 0..<p {
+                let estimate = parameters.coefficients.elements[j * k + o]
+                let error = covariance.elements[(offset + j) * q + offset + j].squareRoot()
+                let t = error > 0 ? estimate / error : .nan
+                standardErrors.elements[j * k + o] = error
+                tValues.elements[j * k + o] = t
+                pValues.elements[j * k + o] = twoSided(t)
+                lower.elements[j * k + o] = estimate - quantile * error
+                upper.elements[j * k + o] = estimate + quantile * error
+            }
+            if offset == 1 {
+                let estimate = parameters.intercept[o], error = covariance.elements[0].squareRoot()
+                let t = error > 0 ? estimate / error : .nan
+                interceptErrors.append(error)
+                interceptT.append(t)
+                interceptP.append(twoSided(t))
+                interceptLower.append(estimate - quantile * error)
+                interceptUpper.append(estimate + quantile * error)
+            }
+            // Wald statistic of θ = 0 over p, in Z's coordinates (better conditioned than in
+            // original units): θᵀ·Cov(θ)⁻¹·θ.
+            let theta = (0..<p).map { zCoefficients[$0 * k + o] }
+            var wald = Double.nan
+            if type == .nonrobust {
+                var quadratic = 0.0
+                for i in 0..<p { for j in 0..<p { quadratic += theta[i] * design.gram[i * p + j] * theta[j] } }
+                wald = quadratic / variance[o]
+            } else {
+                var factor = (0..<p * p).map { zCovariance[(offset + $0 / p) * q + offset + $0 % p] }
+                var solution = theta
+                // A robust covariance that is not positive definite (all residuals 0) has no Wald statistic.
+                let solved: Bool = factor.withUnsafeMutableBufferPointer { f in
+                    solution.withUnsafeMutableBufferPointer { b in
+                        do {
+                            try LAPACK.choleskyFactor(n: p, a: f.baseAddress!, lda: p)
+                            try LAPACK.choleskySolve(n: p, nrhs: 1, factor: f.baseAddress!, lda: p, b: b.baseAddress!, ldb: 1)
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                if solved { wald = zip(theta, solution).map(*).reduce(0, +) }
+            }
+            let f = wald / Double(p)
+            fStatistics.append(f)
+            fPValues.append((try? FisherF(numerator: Double(p), denominator: Double(df)))?.survival(f) ?? .nan)
+        }
+        confidenceIntervals = LeastSquares.Bounds(lower: lower, upper: upper)
+        if offset == 1 {
+            interceptStandardErrors = interceptErrors
+            interceptTValues = interceptT
+            interceptPValues = interceptP
+            interceptConfidenceIntervals = LeastSquares.Bounds(lower: interceptLower, upper: interceptUpper)
+        }
     }
 }

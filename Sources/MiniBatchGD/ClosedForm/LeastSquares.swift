@@ -49,8 +49,8 @@ public enum LeastSquares {
     ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
     ///   for a bad `ridge`, `rankTolerance`, `weights` or `confidenceLevel`; ``LinearAlgebraError/lapackFailure(routine:info:)``
     ///   if LAPACK itself fails.
-    /// - Complexity: O(n·p² + p³) for every method; `cholesky` reads the data in blocks, the
-    ///   others copy it once.
+    /// - Complexity: O(n·p² + p³) for every method; `cholesky` and `qr` read the data in blocks,
+    ///   `svd` copies it once.
     public static func solve(
         _ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
@@ -80,9 +80,10 @@ public enum LeastSquares {
         }
         try BLAS.checkDimensions("least squares", data.rows, data.featureCount + 1, data.outputCount)
         try data.checkRepresentableScale()
-        // The p×p Gram matrix and its factor and inverse; QR and SVD also copy the design.
+        // The p×p Gram matrix and its factor and inverse; SVD (and auto, which may end there) also
+        // copies the design. Cholesky and QR read it in blocks.
         let p = data.featureCount + 1, k = data.outputCount
-        let copies = method == .cholesky ? 0 : data.rows + p
+        let copies = method == .cholesky || method == .qr ? 0 : data.rows + p
         try MemoryBudget.require(MemoryBudget.doubles(4 * p + copies, p + k), for: "the closed form of \(data.featureCount) features")
         let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
