@@ -109,7 +109,7 @@ struct Design {
     }
 
     /// Z (n×p) with the ridge rows √wⱼ·eⱼ appended, and the centred targets padded with zeros
-    /// to `max(rows, p)` rows, as `dgels` and `dgelsd` want them.
+    /// to `max(rows, p)` rows, as `dgelsd` wants them (the SVD's copy).
     func augmentedSystem(_ data: Dataset) -> (a: [Double], rows: Int, b: [Double]) {
         let rows = n + (isPenalized ? p : 0)
         let bRows = Swift.max(rows, p)

@@ -47,18 +47,6 @@ enum LAPACK {
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dpotri", order: Int(info)) }
     }
 
-    /// Least squares by Householder QR (`dgels`): on return the first `n` rows of `b` hold the
-    /// solution and the upper triangle of `a` holds R.
-    /// - Returns: `false` when R has an exactly zero diagonal element (`info > 0`).
-    static func qrLeastSquares(
-        m: Int, n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int,
-        b: UnsafeMutablePointer<Double>, ldb: Int
-    ) throws -> Bool {
-        let info = LAPACKE_dgels(rowMajor, char("N"), Int32(m), Int32(n), Int32(nrhs), a, Int32(lda), b, Int32(ldb))
-        try check(info, "dgels")
-        return info == 0
-    }
-
     /// Householder QR of the column-major `m×n` matrix in `a` (`dgeqrf`): R in the upper
     /// triangle, the reflectors below it and in `tau` (min(m, n) values). Column-major, so
     /// LAPACKE does not transpose a copy of every block.
