@@ -1,7 +1,8 @@
 /// Error measures of predictions against targets.
 ///
 /// The top-level figures average the per-output values with equal weight (scikit-learn's
-/// "uniform average"); ``outputs`` holds each target's own.
+/// "uniform average"); ``outputs`` holds each target's own. With row weights every mean is
+/// weighted (Σwᵢ·eᵢ/Σw, and ȳ in R² too), as scikit-learn's `sample_weight` makes them.
 public struct RegressionMetrics: Equatable, Sendable {
     /// One target's figures.
     public struct Output: Equatable, Sendable {
@@ -32,9 +33,12 @@ public struct RegressionMetrics: Equatable, Sendable {
     }
 
     /// Compares `predictions` with `targets` (both n×k, n ≥ 1).
+    /// - Parameters:
+    ///   - weights: n row weights (finite, ≥ 0, not all zero), or nil.
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for
-    ///   different shapes; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
-    public init(predictions: Matrix, targets: Matrix) throws {
+    ///   different shapes; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows;
+    ///   ``ArgumentError`` for bad weights.
+    public init(predictions: Matrix, targets: Matrix, weights: [Double]? = nil) throws {
         guard predictions.rows == targets.rows, predictions.columns == targets.columns else {
             throw MatrixError.dimensionMismatch(
                 operation: "RegressionMetrics", argument: "predictions",
@@ -45,21 +49,23 @@ public struct RegressionMetrics: Equatable, Sendable {
             throw ArgumentError(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
         let n = targets.rows, k = targets.columns
+        if let weights { try Dataset.validate(weights: weights, rows: n) }
+        let weightTotal = weights.map { $0.reduce(0, +) } ?? Double(n)
         outputs = (0..<k).map { o in
             var squared = 0.0, absolute = 0.0, mean = 0.0
-            for i in 0..<n { mean += targets.elements[i * k + o] }
-            mean /= Double(n)
+            for i in 0..<n { mean += (weights?[i] ?? 1) * targets.elements[i * k + o] }
+            mean /= weightTotal
             var total = 0.0
             for i in 0..<n {
-                let y = targets.elements[i * k + o]
+                let w = weights?[i] ?? 1, y = targets.elements[i * k + o]
                 let error = predictions.elements[i * k + o] - y
-                squared += error * error
-                absolute += abs(error)
-                total += (y - mean) * (y - mean)
+                squared += w * error * error
+                absolute += w * abs(error)
+                total += w * (y - mean) * (y - mean)
             }
-            let mse = squared / Double(n)
+            let mse = squared / weightTotal
             let r2 = total > 0 ? 1 - squared / total : (squared == 0 ? 1 : 0)
-            return Output(meanSquaredError: mse, rootMeanSquaredError: mse.squareRoot(), meanAbsoluteError: absolute / Double(n), r2: r2)
+            return Output(meanSquaredError: mse, rootMeanSquaredError: mse.squareRoot(), meanAbsoluteError: absolute / weightTotal, r2: r2)
         }
     }
 }

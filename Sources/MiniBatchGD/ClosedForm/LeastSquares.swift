@@ -41,6 +41,7 @@ public enum LeastSquares {
     ///     reciprocal condition of R (QR) counts as rank loss; default max(n, p)·ε.
     ///   - weights: one weight per row for weighted least squares (statsmodels' WLS: the
     ///     residuals' variances are σ²/wᵢ), finite and ≥ 0; a row of weight 0 is left out.
+    ///     Nil takes ``Dataset/weights``, if any.
     ///   - covariance: how the covariance of the estimates, and the standard errors, tests and
     ///     intervals built on it, are computed (see ``CovarianceType``).
     ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
@@ -66,19 +67,13 @@ public enum LeastSquares {
         if let rankTolerance, !(rankTolerance.isFinite && rankTolerance > 0 && rankTolerance < 1) {
             throw ArgumentError(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
         }
-        if let weights {
-            guard weights.count == data.rows else {
-                throw ArgumentError(
-                    argument: "weights", value: "\(weights.count) weights", requirement: "must give one weight per row (\(data.rows))")
-            }
-            if let bad = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
-                throw ArgumentError(
-                    argument: "weights", value: "\(weights[bad]) (row \(bad + 1))", requirement: "must be finite and zero or positive")
-            }
-            guard weights.contains(where: { $0 > 0 }) else {
-                throw ArgumentError(argument: "weights", value: "all zero", requirement: "must leave at least one row")
-            }
+        guard weights == nil || data.weights == nil else {
+            throw ArgumentError(
+                argument: "weights", value: "\(weights!.count) weights",
+                requirement: "must be nil for a data set that carries its own weights")
         }
+        let weights = weights ?? data.weights
+        if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
         try BLAS.checkDimensions("least squares", data.rows, data.featureCount + 1, data.outputCount)
         try data.checkRepresentableScale()
         // The p×p Gram matrix and its factor and inverse; SVD (and auto, which may end there) also

@@ -22,9 +22,9 @@ extension LinearRegression {
     /// Fits by gradient descent, then solves the same problem in closed form and measures the gap.
     ///
     /// The reference minimizes exactly what the descent minimizes: the same training rows
-    /// (without a held-out validation part), the same intercept, and the L2 penalty translated
-    /// to ``LeastSquares`` (λ·n under the mean reduction, λ under the sum; in standardized
-    /// units when standardizing).
+    /// (without a held-out validation part) with the same weights, the same intercept, and the L2
+    /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
+    /// weights, λ under the sum; in standardized units when standardizing).
     /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)`` throws.
     public mutating func fitAndCompare(
         _ data: Dataset, using configuration: GradientDescent,
@@ -32,17 +32,14 @@ extension LinearRegression {
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
-        let n = Double(train.rows)
-        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * n : configuration.l2Penalty
+        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * train.totalWeight : configuration.l2Penalty
         let reference = try LeastSquares.solve(
             train, method: method, fitIntercept: fitIntercept, ridge: ridge,
             penaltyUnits: configuration.standardize ? .standardized : .original)
         func objective(_ parameters: Parameters) throws -> Double {
-            let cost = try Objective.cost(
-                features: train.features, targets: train.targets, parameters: parameters,
-                reduction: configuration.reduction)
+            let cost = try Objective.cost(train, parameters: parameters, reduction: configuration.reduction)
             guard configuration.l2Penalty > 0 else { return cost }
-            let scale = outcome.standardizer?.scale ?? Standardizer(fitting: train.features).scale
+            let scale = outcome.standardizer?.scale ?? Standardizer(fitting: train.features, weights: train.weights).scale
             var squares = 0.0
             for j in 0..<parameters.featureCount {
                 let d = configuration.standardize ? scale[j] : 1

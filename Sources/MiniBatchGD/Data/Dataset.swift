@@ -3,6 +3,10 @@
 /// `features` is n×p and `targets` n×k: several target columns make one multi-output fit.
 /// The intercept is the model's business (``LinearRegression/fitIntercept``): do not add a
 /// column of ones.
+///
+/// Optional row ``weights`` make every fit on the data set weighted: the closed form solves
+/// weighted least squares (statsmodels' WLS) and gradient descent minimizes the weighted cost,
+/// so a comparison of the two still compares like with like.
 public struct Dataset: Sendable {
     /// The n×p design, one sample per row.
     public let features: Matrix
@@ -12,15 +16,23 @@ public struct Dataset: Sendable {
     public let featureNames: [String]
     /// One name per target column.
     public let targetNames: [String]
+    /// One weight per row, or nil (every row weighs 1).
+    ///
+    /// A row of weight w counts as w copies of itself (an integer weight is a repeated row) and
+    /// its residual's variance is σ²/w; a row of weight 0 is left out of every fit.
+    public let weights: [Double]?
 
     /// - Parameters:
     ///   - features: n×p, n ≥ 1, p ≥ 1, finite.
     ///   - targets: n×k, k ≥ 1, finite.
     ///   - featureNames: p names; `x1, x2, …` when omitted.
     ///   - targetNames: k names; `y` or `y1, y2, …` when omitted.
+    ///   - weights: n weights, finite and ≥ 0, at least one positive; nil for none.
     /// - Throws: ``DataError`` for mismatched rows or names, ``MatrixError/nonFinite(argument:row:column:value:)``
-    ///   with the row and column of the first NaN or infinity.
-    public init(features: Matrix, targets: Matrix, featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
+    ///   with the row and column of the first NaN or infinity, ``ArgumentError`` for bad weights.
+    public init(
+        features: Matrix, targets: Matrix, featureNames: [String]? = nil, targetNames: [String]? = nil, weights: [Double]? = nil
+    ) throws {
         guard features.rows == targets.rows else {
             throw DataError.rowCountMismatch(features: features.rows, targets: targets.rows)
         }
@@ -41,12 +53,39 @@ public struct Dataset: Sendable {
         }
         try features.validateFinite(argument: "features")
         try targets.validateFinite(argument: "targets")
-        self.init(unchecked: features, targets, featureNames, targetNames)
+        if let weights { try Self.validate(weights: weights, rows: features.rows) }
+        self.init(unchecked: features, targets, featureNames, targetNames, weights: weights)
+    }
+
+    /// The same rows with `weights` (nil removes them).
+    /// - Throws: ``ArgumentError`` for a count other than ``rows``, a negative, NaN or infinite
+    ///   weight (naming its 1-based row), or weights that are all zero.
+    public func weighted(by weights: [Double]?) throws -> Dataset {
+        if let weights { try Self.validate(weights: weights, rows: rows) }
+        return Dataset(unchecked: features, targets, featureNames, targetNames, weights: weights)
+    }
+
+    /// Checks one weight per row, each finite and ≥ 0, not all zero.
+    static func validate(weights: [Double], rows: Int) throws {
+        guard weights.count == rows else {
+            throw ArgumentError(
+                argument: "weights", value: "\(weights.count) weights", requirement: "must give one weight per row (\(rows))")
+        }
+        if let bad = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+            throw ArgumentError(
+                argument: "weights", value: "\(weights[bad]) (row \(bad + 1))", requirement: "must be finite and zero or positive")
+        }
+        guard weights.contains(where: { $0 > 0 }) else {
+            throw ArgumentError(argument: "weights", value: "all zero", requirement: "must leave at least one row")
+        }
     }
 
     /// One target: `targets` becomes an n×1 matrix.
-    public init(features: Matrix, target: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
-        try self.init(features: features, targets: Matrix(column: target), featureNames: featureNames, targetNames: [targetName])
+    public init(
+        features: Matrix, target: [Double], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
+    ) throws {
+        try self.init(
+            features: features, targets: Matrix(column: target), featureNames: featureNames, targetNames: [targetName], weights: weights)
     }
 
     /// A data set from Swift arrays, one inner array per sample, with one target.
@@ -59,11 +98,15 @@ public struct Dataset: Sendable {
     ///   - targets: n values.
     ///   - featureNames: p names; `x1, x2, …` when omitted.
     ///   - targetName: the target's name.
+    ///   - weights: n row weights, or nil.
     /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` for rows of different lengths,
     ///   and what the initializer from matrices throws.
-    public init(features: [[Double]], targets: [Double], featureNames: [String]? = nil, targetName: String = "y") throws {
+    public init(
+        features: [[Double]], targets: [Double], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
+    ) throws {
         try self.init(
-            features: Matrix(rows: features), targets: Matrix(column: targets), featureNames: featureNames, targetNames: [targetName])
+            features: Matrix(rows: features), targets: Matrix(column: targets), featureNames: featureNames, targetNames: [targetName],
+            weights: weights)
     }
 
     /// A data set from Swift arrays with several targets: `targets` holds n rows of k values.
@@ -78,11 +121,12 @@ public struct Dataset: Sendable {
     /// `y` for one target, `y1, y2, …` for several.
     static func defaultTargetNames(_ count: Int) -> [String] { count == 1 ? ["y"] : (0..<count).map { "y\($0 + 1)" } }
 
-    init(unchecked features: Matrix, _ targets: Matrix, _ featureNames: [String], _ targetNames: [String]) {
+    init(unchecked features: Matrix, _ targets: Matrix, _ featureNames: [String], _ targetNames: [String], weights: [Double]? = nil) {
         self.features = features
         self.targets = targets
         self.featureNames = featureNames
         self.targetNames = targetNames
+        self.weights = weights
     }
 
     /// Number of samples n.
@@ -92,15 +136,27 @@ public struct Dataset: Sendable {
     /// Number of targets k.
     public var outputCount: Int { targets.columns }
 
-    /// The samples at `indices`, in that order.
+    /// The samples at `indices`, in that order, with their weights.
     func gathering(_ indices: some Collection<Int>) throws -> Dataset {
-        Dataset(unchecked: try features.gatheringRows(indices), try targets.gatheringRows(indices), featureNames, targetNames)
+        Dataset(
+            unchecked: try features.gatheringRows(indices), try targets.gatheringRows(indices), featureNames, targetNames,
+            weights: weights.map { w in indices.map { w[$0] } })
     }
+
+    /// The rows of positive weight (the data set itself when none has weight 0): what gradient
+    /// descent trains on, since a row of weight 0 is left out.
+    func droppingZeroWeightRows() throws -> Dataset {
+        guard let weights, weights.contains(0) else { return self }
+        return try gathering(weights.indices.filter { weights[$0] > 0 })
+    }
+
+    /// Σwᵢ, or n without weights.
+    var totalWeight: Double { weights.map { $0.reduce(0, +) } ?? Double(rows) }
 
     /// Splits into training and test parts.
     ///
     /// The test part has `round(testFraction × n)` rows (at least one, and at least one row is
-    /// left for training). Without a seed the split is in order: the first rows train, the last
+    /// left for training); weights go with their rows. Without a seed the split is in order: the first rows train, the last
     /// test, as in the seed article. With a seed, rows are assigned by a seeded shuffle.
     /// - Parameters:
     ///   - testFraction: in (0, 1).

@@ -9,28 +9,35 @@ public struct Standardizer: Equatable, Sendable {
     public let scale: [Double]
 
     /// Fits means and standard deviations of the columns of `features` (two passes, for accuracy).
+    /// - Parameters:
+    ///   - weights: row weights for weighted means and deviations (divisor Σw), or nil.
     /// - Complexity: O(rows × columns).
-    public init(fitting features: Matrix) {
-        let n = Double(features.rows), p = features.columns
+    public init(fitting features: Matrix, weights: [Double]? = nil) {
+        let n = weights.map { $0.reduce(0, +) } ?? Double(features.rows), p = features.columns
         var mean = [Double](repeating: 0, count: p)
         var squares = [Double](repeating: 0, count: p)
-        for i in 0..<features.rows { for j in 0..<p { mean[j] += features.elements[i * p + j] } }
+        for i in 0..<features.rows {
+            let w = weights?[i] ?? 1
+            for j in 0..<p { mean[j] += w * features.elements[i * p + j] }
+        }
         for j in 0..<p { mean[j] /= n }
         for i in 0..<features.rows {
+            let w = weights?[i] ?? 1
             for j in 0..<p {
                 let d = features.elements[i * p + j] - mean[j]
-                squares[j] += d * d
+                squares[j] += w * d * d
             }
         }
         let scale = (0..<p).map { j in Self.scale(standardDeviation: (squares[j] / n).squareRoot(), mean: mean[j]) }
         self.init(mean: mean, scale: scale)
     }
 
-    /// The map to the coordinates gradient descent runs in: fitted on `data`'s features, with
+    /// The map to the coordinates gradient descent runs in: fitted on `data`'s features (weighted
+    /// by its weights, as the closed form's standardized penalty measures them), with
     /// the means kept at zero for a model without intercept (centring would move the origin the
     /// model is forced through).
     static func forDescent(_ data: Dataset, fitIntercept: Bool) -> Standardizer {
-        let fitted = Standardizer(fitting: data.features)
+        let fitted = Standardizer(fitting: data.features, weights: data.weights)
         return fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: data.featureCount), scale: fitted.scale)
     }
 

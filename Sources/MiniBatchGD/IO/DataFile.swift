@@ -48,16 +48,59 @@ extension Dataset {
     ///     name; `.npy` columns by 0-based index (`"3"`) or by the name the library gives them (`"x4"`).
     ///   - features: feature columns, named the same way; every column that is not a target when
     ///     nil. Columns that are neither are skipped unread, whatever they hold.
+    ///   - weights: the column of row weights (see ``Dataset/weights``), named the same way;
+    ///     it is neither a feature nor a target. Nil for none.
     /// - Throws: ``FileError`` naming the file (and line and column where that applies),
-    ///   ``ArgumentError`` for a column named twice or as
-    ///   both a target and a feature.
+    ///   ``ArgumentError`` for a column named twice, as
+    ///   both a target and a feature, or a weight column that is a target, a feature or holds a
+    ///   negative, NaN or infinite weight.
     /// - Complexity: O(file size).
-    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
-        try load(path: url.relativePath, targets: targets, features: features)
+    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset {
+        try load(path: url.relativePath, targets: targets, features: features, weights: weights)
     }
 
-    /// ``load(_:targets:features:)`` for a path.
-    public static func load(path: String, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
+    /// ``load(_:targets:features:weights:)`` for a path.
+    public static func load(path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset {
+        guard let column = weights else { return try loadColumns(path: path, targets: targets, features: features) }
+        if targets.contains(column) {
+            throw ArgumentError(argument: "weights", value: column, requirement: "must not be a target column")
+        }
+        if let features, features.contains(column) {
+            throw ArgumentError(argument: "weights", value: column, requirement: "must not be one of the features")
+        }
+        // The weight column is read as one more feature, then taken out.
+        let all = try loadColumns(path: path, targets: targets, features: features.map { $0 + [column] })
+        // .npy columns are named x1, x2, … and may also be given by 0-based index.
+        let npyName =
+            (try? DataFileFormat.of(path: path)) == .npy ? (try? DataFileFormat.npyColumn(column, path: path)).map { "x\($0 + 1)" } : nil
+        let named: (String) -> Bool = { $0 == column || $0 == npyName }
+        guard let index = all.featureNames.firstIndex(where: named) else {
+            if all.targetNames.contains(where: named) {
+                throw ArgumentError(
+                    argument: "weights", value: column, requirement: "must not be the target (the last column when no target is named)")
+            }
+            throw FileError.unknownColumn(path: path, name: column, available: all.featureNames + all.targetNames)
+        }
+        let kept = (0..<all.featureCount).filter { $0 != index }
+        guard !kept.isEmpty else {
+            throw ArgumentError(argument: "weights", value: column, requirement: "must leave at least one feature")
+        }
+        let p = all.featureCount
+        var x = [Double](), w = [Double](repeating: 0, count: all.rows)
+        x.reserveCapacity(all.rows * kept.count)
+        all.features.elements.withUnsafeBufferPointer { values in
+            for i in 0..<all.rows {
+                for from in kept { x.append(values[i * p + from]) }
+                w[i] = values[i * p + index]
+            }
+        }
+        try validate(weights: w, rows: all.rows)
+        return Dataset(
+            unchecked: Matrix(uncheckedRows: all.rows, columns: kept.count, elements: x), all.targets,
+            kept.map { all.featureNames[$0] }, all.targetNames, weights: w)
+    }
+
+    private static func loadColumns(path: String, targets: [String], features: [String]?) throws -> Dataset {
         switch try DataFileFormat.of(path: path) {
         case .csv:
             return try CSVReader.read(path: path, targets: targets, features: features)

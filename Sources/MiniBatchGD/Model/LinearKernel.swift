@@ -36,6 +36,33 @@ enum LinearKernel {
         0.5 * BLAS.dot(count, r, 1, r, 1)
     }
 
+    /// ½·Σᵢ wᵢ‖rᵢ‖² over `rows` rows of k residuals.
+    @inline(__always)
+    static func weightedHalfSquaredNorm(rows: Int, k: Int, _ r: UnsafePointer<Double>, weights w: UnsafePointer<Double>) -> Double {
+        var sum = 0.0
+        if k == 1 {
+            for i in 0..<rows { sum += w[i] * r[i] * r[i] }
+        } else {
+            for i in 0..<rows {
+                var row = 0.0
+                for o in 0..<k { row += r[i * k + o] * r[i * k + o] }
+                sum += w[i] * row
+            }
+        }
+        return 0.5 * sum
+    }
+
+    /// rᵢ ← wᵢ·rᵢ for each of `rows` rows of k residuals: the residual whose gradient
+    /// (``gradient(rows:p:k:x:residual:alpha:beta:weightGradient:offsetGradient:)``) is that of ½·Σwᵢ‖rᵢ‖².
+    @inline(__always)
+    static func weightResiduals(rows: Int, k: Int, _ r: UnsafeMutablePointer<Double>, weights w: UnsafePointer<Double>) {
+        if k == 1 {
+            for i in 0..<rows { r[i] *= w[i] }
+        } else {
+            for i in 0..<rows { for o in 0..<k { r[i * k + o] *= w[i] } }
+        }
+    }
+
     /// G ← β·G + α·XᵀR and g_c ← β·g_c + α·1ᵀR (the gradient of ½‖R‖² with respect to W and c).
     @inline(__always)
     static func gradient(
@@ -60,11 +87,12 @@ enum LinearKernel {
         }
     }
 
-    /// ½‖X·W + 1·cᵀ − Y‖² per output over all rows, computed in blocks of `scratchRows` rows
-    /// through `scratch` (at least `scratchRows × k` elements), added into `sums` (k entries).
+    /// ½‖X·W + 1·cᵀ − Y‖² per output over all rows (½·Σᵢ wᵢ·rᵢₒ² with row weights), computed in
+    /// blocks of `scratchRows` rows through `scratch` (at least `scratchRows × k` elements), added
+    /// into `sums` (k entries).
     static func halfSquaredResiduals(
         rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-        weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
+        weights: UnsafePointer<Double>, offset: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>? = nil,
         scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
         into sums: UnsafeMutablePointer<Double>
     ) {
@@ -72,7 +100,14 @@ enum LinearKernel {
         while start < rows {
             let count = min(scratchRows, rows - start)
             residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: scratch)
-            if k == 1 {
+            if let rowWeights {
+                let w = rowWeights + start
+                for o in 0..<k {
+                    var sum = 0.0
+                    for i in 0..<count { sum += w[i] * scratch[i * k + o] * scratch[i * k + o] }
+                    sums[o] += 0.5 * sum
+                }
+            } else if k == 1 {
                 sums[0] += halfSquaredNorm(count, scratch)
             } else {
                 for o in 0..<k { sums[o] += 0.5 * BLAS.dot(count, scratch + o, k, scratch + o, k) }
@@ -81,12 +116,13 @@ enum LinearKernel {
         }
     }
 
-    /// One pass over the rows for a single output: r = x·w + c − y, then g ← α·Σ r·x and
-    /// g_c ← α·Σ r (added to g and g_c instead when `accumulate`), returning ½Σr². For few features this beats two BLAS-2 calls, whose fixed
+    /// One pass over the rows for a single output: r = x·w + c − y, then g ← α·Σ ωr·x and
+    /// g_c ← α·Σ ωr (added to g and g_c instead when `accumulate`), returning ½Σωr², with ω the
+    /// rows' weights (1 for ``Unweighted``, where the multiplications fold away). For few features this beats two BLAS-2 calls, whose fixed
     /// cost per call dominates a small batch; ``Kernel/automatic`` chooses it there.
     @inline(__always)
-    static func fusedSingleOutput(
-        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+    static func fusedSingleOutput<Weighting: RowWeighting>(
+        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights omega: Weighting,
         weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) -> Double {
@@ -96,10 +132,10 @@ enum LinearKernel {
             let w0 = w[0]
             var g0 = 0.0
             for i in 0..<rows {
-                let r = offset + x[i] * w0 - y[i]
-                squares += r * r
-                sum += r
-                g0 += r * x[i]
+                let r = offset + x[i] * w0 - y[i], weighted = omega[i] * r
+                squares += weighted * r
+                sum += weighted
+                g0 += weighted * x[i]
             }
             g[0] = keep * g[0] + alpha * g0
         } else {
@@ -108,10 +144,10 @@ enum LinearKernel {
                 let row = x + i * p
                 var h = offset
                 for j in 0..<p { h += row[j] * w[j] }
-                let r = h - y[i]
-                squares += r * r
-                sum += r
-                let scaled = alpha * r
+                let r = h - y[i], weighted = omega[i] * r
+                squares += weighted * r
+                sum += weighted
+                let scaled = alpha * weighted
                 for j in 0..<p { g[j] += scaled * row[j] }
             }
         }
@@ -119,12 +155,12 @@ enum LinearKernel {
         return 0.5 * squares
     }
 
-    /// ``fusedSingleOutput(rows:p:x:y:weights:offset:alpha:accumulate:weightGradient:offsetGradient:)``
+    /// ``fusedSingleOutput(rows:p:x:y:rowWeights:weights:offset:alpha:accumulate:weightGradient:offsetGradient:)``
     /// for wider rows, four lanes at a time: each row is read once, its dot product and its
     /// gradient contribution computed while it is in registers, the gradient kept in L1.
     @inline(__always)
-    static func fusedSingleOutputSIMD(
-        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+    static func fusedSingleOutputSIMD<Weighting: RowWeighting>(
+        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights omega: Weighting,
         weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) -> Double {
@@ -143,10 +179,10 @@ enum LinearKernel {
             }
             var h = offset + dot.sum()
             for j in tail..<p { h += row[j] * w[j] }
-            let r = h - y[i]
-            squares += r * r
-            sum += r
-            let scaled = alpha * r, lanes = Lanes(repeating: scaled)
+            let r = h - y[i], weighted = omega[i] * r
+            squares += weighted * r
+            sum += weighted
+            let scaled = alpha * weighted, lanes = Lanes(repeating: scaled)
             for c in 0..<chunks {
                 let updated =
                     gradient.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self) + lanes
@@ -158,4 +194,21 @@ enum LinearKernel {
         gc[0] = (accumulate ? gc[0] : 0) + alpha * sum
         return 0.5 * squares
     }
+}
+
+/// The weights of a run of rows, as the fused kernels read them: ``Unweighted`` (every row 1, a
+/// constant the compiler folds away) or ``RowWeights`` (one value per row from memory).
+protocol RowWeighting {
+    subscript(_ row: Int) -> Double { get }
+}
+
+/// Every row weighs 1.
+struct Unweighted: RowWeighting {
+    @inline(__always) subscript(_ row: Int) -> Double { 1 }
+}
+
+/// Row i weighs `base[i]`.
+struct RowWeights: RowWeighting {
+    let base: UnsafePointer<Double>
+    @inline(__always) subscript(_ row: Int) -> Double { base[row] }
 }

@@ -51,6 +51,10 @@ public struct LinearRegression: Sendable {
     public var intercept: [Double] { parameters?.intercept ?? [] }
 
     /// Trains by gradient descent, replacing the parameters.
+    ///
+    /// A data set with ``Dataset/weights`` is fitted by weighted least squares: the cost is
+    /// ½Σwᵢ‖rᵢ‖², divided by Σw under the mean reduction (a row of weight w counts as w rows),
+    /// and rows of weight 0 are left out.
     /// - Parameters:
     ///   - data: the training rows.
     ///   - configuration: batch size, epochs, learning rate and the rest.
@@ -82,8 +86,11 @@ public struct LinearRegression: Sendable {
             }
             start = current
         }
-        // The held-out rows are split off before training: the trainer sees two data sets.
+        // The held-out rows are split off before training: the trainer sees two data sets. Rows of
+        // weight 0 are left out first, so neither part is made of them alone.
         try configuration.validate()
+        if let weights = data.weights { try Dataset.validate(weights: weights, rows: data.rows) }
+        let data = try data.droppingZeroWeightRows()
         var train = data
         var validation: Dataset?
         if let fraction = configuration.earlyStopping?.validationFraction {
@@ -106,7 +113,8 @@ public struct LinearRegression: Sendable {
     ///   - data: the rows to fit.
     ///   - method: the factorization (``LeastSquares/Method/auto`` unless you need one).
     ///   - ridge: λ ≥ 0, the L2 penalty weight.
-    ///   - weights: one weight per row for weighted least squares; nil for ordinary.
+    ///   - weights: one weight per row for weighted least squares; nil for the data set's own
+    ///     ``Dataset/weights`` (ordinary least squares when it has none).
     ///   - covariance: how the statistics' covariance is computed.
     ///   - confidenceLevel: the level of the confidence intervals.
     ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
@@ -165,12 +173,13 @@ public struct LinearRegression: Sendable {
         return try predict(Matrix(rows: rows)).elements
     }
 
-    /// Error measures of the model's predictions on `data`.
+    /// Error measures of the model's predictions on `data`, weighted by its ``Dataset/weights``
+    /// when it has them.
     public func evaluate(_ data: Dataset) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
         }
-        return try RegressionMetrics(predictions: predict(data.features), targets: data.targets)
+        return try RegressionMetrics(predictions: predict(data.features), targets: data.targets, weights: data.weights)
     }
 }

@@ -26,13 +26,17 @@ public enum Objective {
         run(features, nil, parameters, &output)
     }
 
-    /// The cost ½·‖X·W + c − Y‖², reduced by `reduction`, summed over outputs.
+    /// The cost ½·‖X·W + c − Y‖², reduced by `reduction`, summed over outputs; with row weights
+    /// wᵢ, ½·Σwᵢ‖rᵢ‖², divided by Σwᵢ for ``Reduction/mean`` (a row of weight w counts as w rows).
+    /// - Parameters:
+    ///   - weights: one weight per row (finite, ≥ 0, not all zero), or nil.
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for shapes
-    ///   that do not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
+    ///   that do not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows;
+    ///   ``ArgumentError`` for bad weights.
     /// - Complexity: O(n·p·k); allocates one n×k residual.
     public static func cost(
         features: MatrixView, targets: MatrixView, parameters: Parameters,
-        reduction: Reduction = .mean
+        reduction: Reduction = .mean, weights: [Double]? = nil
     ) throws -> Double {
         let n = features.rows, k = parameters.outputCount
         try checkFeatures("cost", features, parameters)
@@ -40,7 +44,14 @@ public enum Objective {
         guard n > 0 else { throw DataError.tooFewRows(argument: "features", rows: 0, minimum: 1) }
         var residual = Matrix.zeros(n, k)
         run(features, targets, parameters, &residual)
-        return reduction.scale(rows: n) * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
+        guard let weights else {
+            return reduction.scale(rows: n) * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
+        }
+        try Dataset.validate(weights: weights, rows: n)
+        let halfSquares = residual.withUnsafePointer { r in
+            weights.withUnsafeBufferPointer { w in LinearKernel.weightedHalfSquaredNorm(rows: n, k: k, r, weights: w.baseAddress!) }
+        }
+        return reduction == .mean ? halfSquares / weights.reduce(0, +) : halfSquares
     }
 
     /// The gradient of the cost with respect to the
@@ -148,9 +159,17 @@ extension Objective {
         try hypothesis(features.view, parameters)
     }
 
-    /// ``cost(features:targets:parameters:reduction:)`` over whole matrices.
-    public static func cost(features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean) throws -> Double {
-        try cost(features: features.view, targets: targets.view, parameters: parameters, reduction: reduction)
+    /// ``cost(features:targets:parameters:reduction:weights:)`` over whole matrices.
+    public static func cost(
+        features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean, weights: [Double]? = nil
+    ) throws -> Double {
+        try cost(features: features.view, targets: targets.view, parameters: parameters, reduction: reduction, weights: weights)
+    }
+
+    /// The cost of `parameters` on `data`, weighted by its ``Dataset/weights`` when it has them.
+    /// - Throws: as ``cost(features:targets:parameters:reduction:weights:)``.
+    public static func cost(_ data: Dataset, parameters: Parameters, reduction: Reduction = .mean) throws -> Double {
+        try cost(features: data.features, targets: data.targets, parameters: parameters, reduction: reduction, weights: data.weights)
     }
 
     /// ``gradient(features:targets:parameters:reduction:)`` over whole matrices.

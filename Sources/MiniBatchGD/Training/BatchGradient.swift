@@ -12,7 +12,10 @@
 /// (Xᵀr − μ·1ᵀr)/σ. Each evaluation therefore runs its kernel on the original rows plus O(p·k)
 /// work, and X is never copied.
 ///
-/// Use: ``prepare(_:)`` once per set of parameters, ``addRows(x:y:count:alpha:into:accumulate:)``
+/// Row weights ωᵢ (weighted least squares) make the cost ½Σωᵢ‖rᵢ‖² and its gradient Σωᵢ·rᵢ·xᵢ:
+/// callers pass the weights of each run of rows beside its X and Y, nil when unweighted.
+///
+/// Use: ``prepare(_:)`` once per set of parameters, ``addRows(x:y:rowWeights:count:alpha:into:accumulate:)``
 /// for each run of rows, ``finish(_:)`` once on the summed gradient.
 final class BatchGradient {
     let p: Int, k: Int
@@ -90,34 +93,47 @@ final class BatchGradient {
         offset = UnsafePointer(c)
     }
 
-    /// Adds α·(gradient of ½‖r‖² over `count` rows) to `gradient` (or stores it, when
-    /// `accumulate` is false), in original-unit coordinates until ``finish(_:)``; returns ½Σr².
+    /// Adds α·(gradient of ½Σωᵢ‖rᵢ‖² over `count` rows) to `gradient` (or stores it, when
+    /// `accumulate` is false), in original-unit coordinates until ``finish(_:)``; returns
+    /// ½Σωᵢ‖rᵢ‖² (ω = 1 when `rowWeights` is nil).
     /// The BLAS path works in blocks of ``blockRows`` rows so each block is still in cache when
     /// its gradient reads it back: X is read from memory once.
     @inline(__always)
     func addRows(
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, count rows: Int, alpha: Double,
+        into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
+    ) -> Double {
+        if fused {
+            if let rowWeights {
+                return addRowsFused(
+                    x: x, y: y, RowWeights(base: rowWeights), count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+            }
+            return addRowsFused(x: x, y: y, Unweighted(), count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+        }
+        return addRowsByBLAS(x: x, y: y, rowWeights: rowWeights, count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+    }
+
+    @inline(__always)
+    private func addRowsFused<Weighting: RowWeighting>(
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, _ rowWeights: Weighting, count rows: Int, alpha: Double,
         into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
-        if fused {
-            if p >= 8 {
-                return LinearKernel.fusedSingleOutputSIMD(
-                    rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
-                    accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
-            }
-            return LinearKernel.fusedSingleOutput(
-                rows: rows, p: p, x: x, y: y, weights: weights, offset: offset[0], alpha: alpha,
+        if p >= 8 {
+            return LinearKernel.fusedSingleOutputSIMD(
+                rows: rows, p: p, x: x, y: y, rowWeights: rowWeights, weights: weights, offset: offset[0], alpha: alpha,
                 accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
         }
-        return addRowsByBLAS(x: x, y: y, count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+        return LinearKernel.fusedSingleOutput(
+            rows: rows, p: p, x: x, y: y, rowWeights: rowWeights, weights: weights, offset: offset[0], alpha: alpha,
+            accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
     }
 
-    /// ``addRows(x:y:count:alpha:into:accumulate:)`` by two BLAS-2 calls per cache-sized block:
+    /// ``addRows(x:y:rowWeights:count:alpha:into:accumulate:)`` by two BLAS-2 calls per cache-sized block:
     /// kept out of line so the fused path stays small enough to inline into the batch loop.
     @inline(never)
     private func addRowsByBLAS(
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, count rows: Int, alpha: Double,
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, count rows: Int, alpha: Double,
         into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
@@ -127,7 +143,12 @@ final class BatchGradient {
         while start < rows {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
             LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: r)
-            halfSquares += LinearKernel.halfSquaredNorm(count * k, r)
+            if let rowWeights {
+                halfSquares += LinearKernel.weightedHalfSquaredNorm(rows: count, k: k, r, weights: rowWeights + start)
+                LinearKernel.weightResiduals(rows: count, k: k, r, weights: rowWeights + start)
+            } else {
+                halfSquares += LinearKernel.halfSquaredNorm(count * k, r)
+            }
             LinearKernel.gradient(
                 rows: count, p: p, k: k, x: x + start * p, residual: r, alpha: alpha,
                 beta: start == 0 && !accumulate ? 0 : 1, weightGradient: weightGradient, offsetGradient: offsetGradient)
@@ -150,28 +171,30 @@ final class BatchGradient {
         if !fitIntercept { offsetGradient.update(repeating: 0, count: k) }
     }
 
-    /// ½‖r‖² over `rows` rows at the prepared parameters, summed over outputs (one BLAS-2 pass
+    /// ½Σωᵢ‖rᵢ‖² over `rows` rows at the prepared parameters, summed over outputs (one BLAS-2 pass
     /// per block through the residual scratch).
-    func halfSquaredResiduals(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int) -> Double {
+    func halfSquaredResiduals(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, rows: Int) -> Double {
         costPerOutput.update(repeating: 0, count: k)
         LinearKernel.halfSquaredResiduals(
-            rows: rows, p: p, k: k, x: x, y: y, weights: weights, offset: offset,
+            rows: rows, p: p, k: k, x: x, y: y, weights: weights, offset: offset, rowWeights: rowWeights,
             scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
         var total = 0.0
         for o in 0..<k { total += costPerOutput[o] }
         return total
     }
 
-    /// ½‖r‖² and the finished gradient (scaled by `alpha`) over all `rows` rows, in blocks.
+    /// ½Σωᵢ‖rᵢ‖² and the finished gradient (scaled by `alpha`) over all `rows` rows, in blocks.
     func halfSquaresAndGradient(
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rows: Int, alpha: Double,
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, rows: Int, alpha: Double,
         into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
         var halfSquares = 0.0, start = 0
         gradient.update(repeating: 0, count: parameterCount)
         while start < rows {
             let count = Swift.min(evaluationRows, rows - start)
-            halfSquares += addRows(x: x + start * p, y: y + start * k, count: count, alpha: alpha, into: gradient, accumulate: true)
+            halfSquares += addRows(
+                x: x + start * p, y: y + start * k, rowWeights: rowWeights.map { $0 + start }, count: count, alpha: alpha, into: gradient,
+                accumulate: true)
             start += count
         }
         finish(gradient)

@@ -14,11 +14,13 @@ final class BatchOrder {
     private let owners: [AnyObject]
     private let order: UnsafeMutablePointer<Int>?
     private let gatheredX: UnsafeMutablePointer<Double>?, gatheredY: UnsafeMutablePointer<Double>?
+    private let gatheredW: UnsafeMutablePointer<Double>?
     private let blockOrder: UnsafeMutablePointer<Int>?
     private let blockCount: Int
     private var cursor: BlockCursor
 
-    init(rows: Int, features p: Int, outputs k: Int, batches: Batches, shuffle: Shuffle) {
+    /// - Parameter weighted: whether batches carry row weights (gathered with their rows).
+    init(rows: Int, features p: Int, outputs k: Int, batches: Batches, shuffle: Shuffle, weighted: Bool = false) {
         self.rows = rows
         self.p = p
         self.k = k
@@ -39,20 +41,24 @@ final class BatchOrder {
             order = nil
             gatheredX = nil
             gatheredY = nil
+            gatheredW = nil
         } else if shuffles {
             let permutation = Buffer<Int>(repeating: 0, count: rows)
             for i in 0..<rows { permutation.base[i] = i }
             let x = Buffer<Double>(repeating: 0, count: batches.size * p), y = Buffer<Double>(repeating: 0, count: batches.size * k)
+            let w = Buffer<Double>(repeating: 0, count: weighted ? batches.size : 0)
             order = permutation.base
             gatheredX = x.base
             gatheredY = y.base
-            owners = [permutation, x, y]
+            gatheredW = weighted ? w.base : nil
+            owners = [permutation, x, y, w]
             blockOrder = nil
             blockCount = 0
         } else {
             order = nil
             gatheredX = nil
             gatheredY = nil
+            gatheredW = nil
             blockOrder = nil
             blockCount = 0
             owners = []
@@ -68,13 +74,22 @@ final class BatchOrder {
         cursor.reset()
     }
 
-    /// The rows of batch `range` as one contiguous run: in place, or gathered by this epoch's
-    /// permutation. Not for block shuffling (see ``nextRun(remaining:)``).
+    /// The rows of batch `range` (and their weights `w`, when weighted) as one contiguous run: in
+    /// place, or gathered by this epoch's permutation. Not for block shuffling (see ``nextRun(remaining:)``).
     @inline(__always)
-    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>) -> (
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>
+    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>, w: UnsafePointer<Double>?) -> (
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, w: UnsafePointer<Double>?
     ) {
-        guard let order, let gatheredX, let gatheredY else { return (x + range.lowerBound * p, y + range.lowerBound * k) }
+        guard let order, let gatheredX, let gatheredY else {
+            return (x + range.lowerBound * p, y + range.lowerBound * k, w.map { $0 + range.lowerBound })
+        }
+        if let w, let gatheredW {
+            var slot = 0
+            for position in range {
+                gatheredW[slot] = w[order[position]]
+                slot += 1
+            }
+        }
         // Narrow rows are copied element by element: a memmove call per row would cost more than the row.
         if p <= 16 && k == 1 {
             var slot = 0
@@ -94,7 +109,7 @@ final class BatchOrder {
                 slot += 1
             }
         }
-        return (UnsafePointer(gatheredX), UnsafePointer(gatheredY))
+        return (UnsafePointer(gatheredX), UnsafePointer(gatheredY), gatheredW.map { UnsafePointer($0) })
     }
 
     /// With block shuffling: the next contiguous run (first row, row count) of a batch that

@@ -159,8 +159,11 @@ extension BatchSizeSweep {
                 argument: "l2Penalty", value: "\(configuration.l2Penalty)",
                 requirement: "must be 0: the sweep races to the least-squares optimum")
         }
+        // Rows of weight 0 are left out, as the trainer leaves them out: batch sizes count the rest.
+        let data = try data.droppingZeroWeightRows()
         let exact = try LeastSquares.solve(data, method: .auto, fitIntercept: fitIntercept)
-        let optimum = try Objective.cost(features: data.features, targets: data.targets, parameters: exact.parameters, reduction: .mean)
+        // The weighted mean cost ½Σwr²/Σw when weighted: what the gap checks measure.
+        let optimum = try Objective.cost(data, parameters: exact.parameters, reduction: .mean)
         let target = GapTarget(optimumCost: optimum, gap: gap)
         var base = configuration
         base.epochs = maxEpochs

@@ -6,17 +6,18 @@ import Foundation
 /// The Hessian of the mean cost ½·mean(r²) (+ λ/2·‖W‖²) is H = (1/n)·ÃᵀÃ (+ λ on the
 /// coefficients), with Ã the design in descent coordinates: standardized features (when
 /// standardizing) and a column of ones for the intercept. It is the same for every output.
+/// With row weights ωᵢ in the cost (½·mean(ωr²)) it is (1/n)·ÃᵀΩÃ and a row's curvature ωᵢ‖ãᵢ‖².
 /// - ``smoothness`` L = λmax(H): full-batch descent is stable below η = 2/L.
 /// - ``strongConvexity`` μ = the smallest non-zero eigenvalue of H (directions of zero
 ///   curvature carry no gradient and are never moved): linear convergence at 1 − η·μ per step.
-/// - ``largestRowCurvature`` max ‖ãᵢ‖²: the curvature one row alone can have, which bounds the
+/// - ``largestRowCurvature`` max ωᵢ‖ãᵢ‖²: the curvature one row alone can have, which bounds the
 ///   stable step of stochastic descent (a single row's Hessian is ãᵢãᵢᵀ, not H).
 public struct Curvature: Equatable, Sendable {
     /// L, the largest eigenvalue of H.
     public let smoothness: Double
     /// μ, the smallest non-zero eigenvalue of H, when it was cheap to compute (p ≤ ``exactLimit``).
     public let strongConvexity: Double?
-    /// max over rows of ‖ãᵢ‖².
+    /// max over rows of ωᵢ‖ãᵢ‖².
     public let largestRowCurvature: Double
     /// Exact eigenvalues of the Gram matrix (true), or power iteration for L alone (false).
     public let isExact: Bool
@@ -49,15 +50,16 @@ public struct Curvature: Equatable, Sendable {
     /// - Parameters:
     ///   - standardizer: the map to descent coordinates, or nil for original units.
     ///   - penalty: λ in mean-cost units, added to the coefficients' curvature.
+    ///   - rowWeights: ωᵢ, the rows' weights in the cost, or nil for 1.
     /// - Throws: ``LinearAlgebraError`` if the eigenvalue solver fails.
     /// - Complexity: O(n·p²) up to ``exactLimit`` features (one pass over X), else O(n·p) per
     ///   power iteration (at most 60 iterations of two passes).
-    init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double) throws {
+    init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil) throws {
         let n = data.rows, p = data.featureCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let scale = standardizer?.scale ?? Array(repeating: 1, count: p)
         let intercept = fitIntercept ? 1.0 : 0.0
-        // max ‖ãᵢ‖², one pass.
+        // max ωᵢ‖ãᵢ‖², one pass.
         var largest = 0.0
         data.features.withUnsafePointer { x in
             for i in 0..<n {
@@ -66,25 +68,28 @@ public struct Curvature: Equatable, Sendable {
                     let z = (x[i * p + j] - centre[j]) / scale[j]
                     sum += z * z
                 }
-                largest = Swift.max(largest, sum)
+                largest = Swift.max(largest, (rowWeights?[i] ?? 1) * sum)
             }
         }
         if p <= Self.exactLimit {
             let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
-            let moments = Moments(data)
+            // (1/n)·ÃᵀΩÃ from the weighted moments: Σωᵢ(xᵢ − c)(xᵢ − c)ᵀ = C + Σω·(x̄ − c)(x̄ − c)ᵀ,
+            // C the ω-weighted centred Gram matrix and x̄ the ω-weighted means.
+            let moments = Moments(data, weights: rowWeights)
+            let mass = (rowWeights?.reduce(0, +) ?? Double(n)) / Double(n)
             var hessian = [Double](repeating: 0, count: q * q)
             let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
             if fitIntercept {
-                hessian[0] = 1
+                hessian[0] = mass
                 for j in 0..<p {
-                    hessian[j + 1] = offset[j]
-                    hessian[(j + 1) * q] = offset[j]
+                    hessian[j + 1] = mass * offset[j]
+                    hessian[(j + 1) * q] = mass * offset[j]
                 }
             }
             for i in 0..<p {
                 for j in 0..<p {
                     hessian[(i + shift) * q + j + shift] =
-                        moments.centredGram[i * p + j] / (Double(n) * scale[i] * scale[j]) + offset[i] * offset[j]
+                        moments.centredGram[i * p + j] / (Double(n) * scale[i] * scale[j]) + mass * offset[i] * offset[j]
                 }
                 hessian[(i + shift) * q + i + shift] += penalty
             }
@@ -99,15 +104,18 @@ public struct Curvature: Equatable, Sendable {
             let smallest = eigenvalues.first { $0 > 1e-10 * top }
             self.init(smoothness: top, strongConvexity: smallest, largestRowCurvature: largest, isExact: true)
         } else {
-            let top = Self.powerIteration(data, centre: centre, scale: scale, fitIntercept: fitIntercept, penalty: penalty)
+            let top = Self.powerIteration(
+                data, centre: centre, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights)
             self.init(smoothness: top, strongConvexity: nil, largestRowCurvature: largest, isExact: false)
         }
     }
 
-    /// λmax(H) by power iteration on H·v = Ãᵀ(Ã·v)/n + λ·v, two passes over X per iteration,
+    /// λmax(H) by power iteration on H·v = ÃᵀΩ(Ã·v)/n + λ·v, two passes over X per iteration,
     /// stopping when the estimate changes by less than 1e-4 (relative). Power iteration
     /// approaches λmax from below, so the result is raised by that margin.
-    static func powerIteration(_ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double) -> Double {
+    static func powerIteration(
+        _ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil
+    ) -> Double {
         let n = data.rows, p = data.featureCount
         let gradient = BatchGradient(
             features: p, outputs: 1, fitIntercept: fitIntercept,
@@ -118,7 +126,7 @@ public struct Curvature: Equatable, Sendable {
         let vector = Buffer<Double>(repeating: 1, count: p + 1), product = Buffer<Double>(repeating: 0, count: p + 1)
         if !fitIntercept { vector.base[p] = 0 }
         var estimate = 0.0
-        data.features.withUnsafePointer { x in
+        func powerIterationLoop(x: UnsafePointer<Double>, w: UnsafePointer<Double>?) {
             for _ in 0..<60 {
                 var norm = 0.0
                 for i in 0...p { norm += vector.base[i] * vector.base[i] }
@@ -129,7 +137,8 @@ public struct Curvature: Equatable, Sendable {
                 while start < n {
                     let count = Swift.min(block, n - start)
                     _ = gradient.addRows(
-                        x: x + start * p, y: zeros.base, count: count, alpha: 1 / Double(n), into: product.base, accumulate: start > 0)
+                        x: x + start * p, y: zeros.base, rowWeights: w.map { $0 + start }, count: count, alpha: 1 / Double(n),
+                        into: product.base, accumulate: start > 0)
                     start += count
                 }
                 gradient.finish(product.base)
@@ -141,6 +150,9 @@ public struct Curvature: Equatable, Sendable {
                 estimate = rayleigh
                 if abs(estimate - previous) <= 1e-4 * estimate { break }
             }
+        }
+        data.features.withUnsafePointer { x in
+            withOptionalPointer(rowWeights) { w in powerIterationLoop(x: x, w: w) }
         }
         return estimate * (1 + 1e-3)
     }

@@ -5,7 +5,8 @@
 /// descent runs in (standardized features when standardizing, the intercept as a coordinate),
 /// the simple noise scale is B_simple = tr(Σ)/‖G‖², Σ the covariance of the gᵢ (divisor n).
 /// For least squares gᵢ = ãᵢ ⊗ rᵢ, so ‖gᵢ‖² = ‖ãᵢ‖²·‖rᵢ‖² and one pass over the rows gives it
-/// exactly: tr(Σ) = mean ‖gᵢ‖² − ‖G‖².
+/// exactly: tr(Σ) = mean ‖gᵢ‖² − ‖G‖². With row weights, gᵢ = wᵢ·ãᵢ ⊗ rᵢ (B_simple does not
+/// change when every weight is scaled alike).
 public struct GradientNoise: Equatable, Sendable {
     /// ‖G‖², the squared norm of the mean gradient.
     public let meanGradientSquaredNorm: Double
@@ -34,10 +35,11 @@ public struct GradientNoise: Equatable, Sendable {
                         rowNorm += z[j] * z[j]
                     }
                     var residualNorm = 0.0
+                    let weight = data.weights?[i] ?? 1
                     for o in 0..<k {
                         var h = fitIntercept ? parameters[p * k + o] : 0
                         for j in 0..<p { h += z[j] * parameters[j * k + o] }
-                        r[o] = h - y[i * k + o]
+                        r[o] = weight * (h - y[i * k + o])
                         residualNorm += r[o] * r[o]
                         if fitIntercept { mean[p * k + o] += r[o] }
                     }

@@ -30,15 +30,27 @@ struct Trainer {
     }
 
     /// Fits `train` (monitoring `validation` when given), starting from `start` (original
-    /// units) or from zero.
+    /// units) or from zero. Rows of weight 0 are left out of both.
     func fit(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
         let config = configuration
         try config.validate()
         for data in [train] + (validation.map { [$0] } ?? []) {
             try BLAS.checkDimensions("gradient descent", data.rows, data.featureCount, data.outputCount)
             try data.checkRepresentableScale()
+            if let weights = data.weights { try Dataset.validate(weights: weights, rows: data.rows) }
         }
+        let train = try train.droppingZeroWeightRows(), validation = try validation?.droppingZeroWeightRows()
         return try BLASThreads.singleThreaded { try fitSingleThreaded(train, validation: validation, start: start) }
+    }
+
+    /// The weights ωᵢ the cost ½Σωᵢ‖rᵢ‖² (times the reduction's scale) gives each row: under the
+    /// mean reduction wᵢ·n/Σw, so that the mean cost is ½Σwᵢ‖rᵢ‖²/Σw, the mean over rows counted
+    /// w times; under the sum, wᵢ itself. Nil for an unweighted data set.
+    static func costWeights(_ data: Dataset, reduction: Reduction) -> [Double]? {
+        guard let weights = data.weights else { return nil }
+        guard reduction == .mean else { return weights }
+        let factor = Double(data.rows) / weights.reduce(0, +)
+        return weights.map { $0 * factor }
     }
 
     /// What a fit decides before its first update.
@@ -47,6 +59,8 @@ struct Trainer {
         let batchRows: Int
         let batches: Batches
         let standardizer: Standardizer?
+        /// ω, the weights of the training rows in the cost (nil: unweighted).
+        let costWeights: [Double]?
         /// λ in mean-cost units.
         let penalty: Double
         let curvature: Curvature?
@@ -71,9 +85,10 @@ struct Trainer {
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
+        let costWeights = Self.costWeights(train, reduction: config.reduction)
         let curvature =
             needsCurvature
-            ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty) : nil
+            ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights) : nil
         // Only the adaptive rules' automatic rate is set in the target's units.
         let spreads =
             config.learningRate == .automatic && config.optimizer.isAdaptive
@@ -85,7 +100,7 @@ struct Trainer {
         let epochs =
             config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
         return Plan(
-            notes: notes, batchRows: batchRows, batches: batches, standardizer: standardizer, penalty: penalty,
+            notes: notes, batchRows: batchRows, batches: batches, standardizer: standardizer, costWeights: costWeights, penalty: penalty,
             curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
     }
 
@@ -132,7 +147,10 @@ struct Trainer {
 
         let loop = Loop(
             configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, gradient: gradient,
-            order: BatchOrder(rows: n, features: p, outputs: k, batches: batches, shuffle: config.shuffle),
+            order: BatchOrder(
+                rows: n, features: p, outputs: k, batches: batches, shuffle: config.shuffle, weighted: plan.costWeights != nil),
+            costWeights: plan.costWeights, validationWeights: validation.flatMap { Self.costWeights($0, reduction: config.reduction) },
+            costWeightTotal: plan.costWeights.map { $0.reduce(0, +) } ?? Double(n),
             penalty: penalty,
             certificate: curvature?.strongConvexity.flatMap { mu in
                 certificateTolerance > 0
@@ -183,12 +201,13 @@ struct Trainer {
         return Swift.min(wanted, ceiling)
     }
 
-    /// The root-mean-square standard deviation of the targets and of the descent coordinates.
+    /// The root-mean-square standard deviation of the targets and of the descent coordinates
+    /// (weighted, with weights).
     static func spreads(_ data: Dataset, standardizer: Standardizer?) -> (target: Double, coordinates: Double) {
-        let target = Standardizer(fitting: data.targets).scale
+        let target = Standardizer(fitting: data.targets, weights: data.weights).scale
         let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(target.count, 1))).squareRoot()
         guard standardizer == nil else { return (targetSpread, 1) }
-        let features = Standardizer(fitting: data.features).scale
+        let features = Standardizer(fitting: data.features, weights: data.weights).scale
         return (targetSpread, (features.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(features.count, 1))).squareRoot())
     }
 }
@@ -202,6 +221,10 @@ struct Loop {
     let batches: Batches
     let gradient: BatchGradient
     let order: BatchOrder
+    /// ω of the training rows and of the validation rows (nil: unweighted).
+    let costWeights: [Double]?, validationWeights: [Double]?
+    /// Σω (n when unweighted).
+    let costWeightTotal: Double
     /// λ in mean-cost units.
     let penalty: Double
     /// The certified stop, when asked for and μ is known.
@@ -227,9 +250,11 @@ struct Loop {
         var rule = rule, history = history, gap = gap
         try train.features.withUnsafePointer { x in
             try train.targets.withUnsafePointer { y in
-                try epochsLoop(
-                    &rule, theta: theta.base, x: x, y: y, n: train.rows, train: train, validation: validation,
-                    history: &history, gap: &gap)
+                try withOptionalPointer(costWeights) { w in
+                    try epochsLoop(
+                        &rule, theta: theta.base, x: x, y: y, w: w, n: train.rows, train: train, validation: validation,
+                        history: &history, gap: &gap)
+                }
             }
         }
         let reported = rule.averagedParameters ?? theta.base
@@ -238,7 +263,7 @@ struct Loop {
 
     private func epochsLoop<Rule: UpdateRule>(
         _ rule: inout Rule, theta: UnsafeMutablePointer<Double>,
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, n: Int, train: Dataset,
+        x: UnsafePointer<Double>, y: UnsafePointer<Double>, w: UnsafePointer<Double>?, n: Int, train: Dataset,
         validation: Dataset?, history: inout History, gap: inout GapProgress?
     ) throws {
         let config = configuration
@@ -254,9 +279,13 @@ struct Loop {
         if config.averaging == .fromStart { rule.startAveraging(at: theta) }
 
         gradient.prepare(theta)
-        let startCost = gradient.halfSquaredResiduals(x: x, y: y, rows: n) * config.reduction.scale(rows: n)
+        let startCost = gradient.halfSquaredResiduals(x: x, y: y, rowWeights: w, rows: n) * config.reduction.scale(rows: n)
         var zeroCost = 0.0
-        for o in 0..<k { zeroCost += 0.5 * BLAS.dot(n, y + o, k, y + o, k) }
+        if let w {
+            zeroCost = LinearKernel.weightedHalfSquaredNorm(rows: n, k: k, y, weights: w)
+        } else {
+            for o in 0..<k { zeroCost += 0.5 * BLAS.dot(n, y + o, k, y + o, k) }
+        }
         zeroCost *= config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
 
@@ -277,13 +306,13 @@ struct Loop {
                 let stretchStart = ContinuousClock.now
                 try trainBatches(
                     &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                    gradient: gradientBuffer.base, x: x, y: y, history: &history, counters: &counters)
+                    gradient: gradientBuffer.base, x: x, y: y, w: w, history: &history, counters: &counters)
                 // The clock stops while the gap is measured: checking is not training.
                 trainingSeconds += (ContinuousClock.now - stretchStart) / .seconds(1)
                 first = last
                 if let gapTarget {
                     let reached = checkGap(
-                        gapTarget, rule.averagedParameters ?? theta, x: x, y: y, n: n, train: train,
+                        gapTarget, rule.averagedParameters ?? theta, x: x, y: y, w: w, n: n, train: train,
                         updates: counters.step, samples: counters.samples,
                         seconds: gap!.seconds + trainingSeconds, progress: &gap!)
                     if reached {
@@ -300,12 +329,13 @@ struct Loop {
             var certifiedDistance: Double?
             let halfSquares: Double
             if certifying, let certificate {
-                halfSquares = gradient.halfSquaresAndGradient(x: x, y: y, rows: n, alpha: 1 / Double(n), into: fullGradient.base)
+                halfSquares = gradient.halfSquaresAndGradient(
+                    x: x, y: y, rowWeights: w, rows: n, alpha: 1 / Double(n), into: fullGradient.base)
                 for i in 0..<p * k { fullGradient.base[i] += penalty * evaluated[i] }
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
             } else {
-                halfSquares = gradient.halfSquaredResiduals(x: x, y: y, rows: n)
+                halfSquares = gradient.halfSquaredResiduals(x: x, y: y, rowWeights: w, rows: n)
             }
             let epochCost = halfSquares * config.reduction.scale(rows: n)
             guard epochCost.isFinite, epochCost <= divergenceBound else {
@@ -316,7 +346,10 @@ struct Loop {
             if let validation {
                 monitored = validation.features.withUnsafePointer { vx in
                     validation.targets.withUnsafePointer { vy in
-                        gradient.halfSquaredResiduals(x: vx, y: vy, rows: validation.rows) * config.reduction.scale(rows: validation.rows)
+                        withOptionalPointer(validationWeights) { vw in
+                            gradient.halfSquaredResiduals(x: vx, y: vy, rowWeights: vw, rows: validation.rows)
+                                * config.reduction.scale(rows: validation.rows)
+                        }
                     }
                 }
                 history.validationCosts.append(monitored)
@@ -366,7 +399,7 @@ struct Loop {
         _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
         schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
         gradient g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-        history: inout History, counters: inout Counters
+        w: UnsafePointer<Double>?, history: inout History, counters: inout Counters
     ) throws {
         let gradient = self.gradient, order = self.order, batches = self.batches
         let p = gradient.p, k = gradient.k, weightCount = p * k
@@ -394,13 +427,13 @@ struct Loop {
                 while remaining > 0 {
                     let run = order.nextRun(remaining: remaining)
                     halfSquares += gradient.addRows(
-                        x: x + run.start * p, y: y + run.start * k, count: run.count, alpha: scale,
-                        into: g, accumulate: remaining != b)
+                        x: x + run.start * p, y: y + run.start * k, rowWeights: w.map { $0 + run.start }, count: run.count,
+                        alpha: scale, into: g, accumulate: remaining != b)
                     remaining -= run.count
                 }
             } else {
-                let rows = order.batch(range, x: x, y: y)
-                halfSquares = gradient.addRows(x: rows.x, y: rows.y, count: b, alpha: scale, into: g, accumulate: false)
+                let rows = order.batch(range, x: x, y: y, w: w)
+                halfSquares = gradient.addRows(x: rows.x, y: rows.y, rowWeights: rows.w, count: b, alpha: scale, into: g, accumulate: false)
             }
             let cost = scale * halfSquares
             guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
@@ -421,11 +454,12 @@ struct Loop {
     /// it (and the gradient noise scale when it crosses a new decade); true once within the gap.
     private func checkGap(
         _ target: GapTarget, _ parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-        n: Int, train: Dataset, updates: Int, samples: Int, seconds: Double,
+        w: UnsafePointer<Double>?, n: Int, train: Dataset, updates: Int, samples: Int, seconds: Double,
         progress: inout GapProgress
     ) -> Bool {
         gradient.prepare(parameters)
-        let cost = gradient.halfSquaredResiduals(x: x, y: y, rows: n) / Double(n)
+        // ½Σωᵢrᵢ²/Σω = ½Σwᵢrᵢ²/Σw under either reduction: the optimum's units.
+        let cost = gradient.halfSquaredResiduals(x: x, y: y, rowWeights: w, rows: n) / costWeightTotal
         let relative = target.relativeGap(cost: cost)
         progress.bestGap = Swift.min(progress.bestGap, relative)
         progress.checks += 1
@@ -442,4 +476,10 @@ struct Loop {
         progress.epochs = Double(samples) / Double(n)
         return true
     }
+}
+
+/// `body` with a pointer to `array`'s elements, or with nil when there is no array.
+func withOptionalPointer<Result>(_ array: [Double]?, _ body: (UnsafePointer<Double>?) throws -> Result) rethrows -> Result {
+    guard let array else { return try body(nil) }
+    return try array.withUnsafeBufferPointer { try body($0.baseAddress!) }
 }
