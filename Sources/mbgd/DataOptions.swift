@@ -68,36 +68,8 @@ struct DataOptions: ParsableArguments {
 }
 
 extension DataOptions {
-    /// The data set and, with a weight column, its weights: the column is read with the
-    /// features (it is never one of them) and taken out.
-    func load(weights column: String?) throws -> (Dataset, [Double]?) {
-        guard let column else { return (try load(), nil) }
-        // Thrown after parsing: usage errors of the tool itself (exit status 2), not ValidationError.
-        if targets.contains(column) {
-            throw CLIError.badArgument("--weights \(column) is also a target")
-        }
-        if let features, features.contains(column) { throw CLIError.badArgument("--weights \(column) is also in --features") }
-        let requested = features.map { $0 + [column] }
-        let all = try Dataset.load(path: file, targets: targets, features: requested)
-        // .npy columns are named x0, x1, … and may be given by index.
-        let named: (String) -> Bool = { $0 == column || $0 == "x" + column }
-        guard let index = all.featureNames.firstIndex(where: named) else {
-            if all.targetNames.contains(where: named) {
-                throw CLIError.badArgument("--weights \(column) is the target (the last column by default); name the target with --target")
-            }
-            throw CLIError.badArgument("--weights \(column): \(file) has no such column")
-        }
-        let kept = (0..<all.featureCount).filter { $0 != index }
-        guard !kept.isEmpty else { throw CLIError.badArgument("--weights \(column) leaves no feature") }
-        var x = [Double](), w = [Double](repeating: 0, count: all.rows)
-        x.reserveCapacity(all.rows * kept.count)
-        for i in 0..<all.rows {
-            for from in kept { x.append(all.features[i, from]) }
-            w[i] = all.features[i, index]
-        }
-        let dataset = try Dataset(
-            features: Matrix(rows: all.rows, columns: kept.count, elements: x), targets: all.targets,
-            featureNames: kept.map { all.featureNames[$0] }, targetNames: all.targetNames)
-        return (dataset, w)
+    /// The data set, weighted by `column` when one is named (it is then neither a feature nor a target).
+    func load(weights column: String?) throws -> Dataset {
+        try Dataset.load(path: file, targets: targets, features: features, weights: column)
     }
 }

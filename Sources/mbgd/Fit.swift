@@ -16,6 +16,10 @@ struct Fit: ParsableCommand {
               mbgd fit data.csv --optimizer adam --schedule cosine --test-fraction 0.2 --json
               mbgd fit data.csv --batch-size full --optimizer nesterov --tolerance 0 --epochs 20000
               mbgd fit data.npy --target 3 --learning-rate 0.05 --epochs 50 --save-model model.json --plot plots/
+              mbgd fit data.csv --target y --weights w
+
+            --weights descends on the weighted cost ½Σwᵢrᵢ² (divided by Σw under the mean reduction: a row of
+            weight w counts as w rows; rows of weight 0 are left out) and compares with weighted least squares.
             """)
 
     @OptionGroup var data: DataOptions
@@ -68,6 +72,8 @@ struct Fit: ParsableCommand {
     @Option(parsing: .unconditional, help: "Epochs without improvement before stopping early (or before averaging starts).") var patience:
         Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
+    @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): the weighted cost.", valueName: "column"))
+    var weights: String?
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @Option(help: "Write SVG plots into this folder.") var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
@@ -127,7 +133,7 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
-        let all = try data.load()
+        let all = try data.load(weights: weights)
         var train = all
         var test: Dataset?
         if let testFraction {
@@ -183,6 +189,7 @@ struct Fit: ParsableCommand {
         return .object(
             Reports.parameters(model.parameters!, fitIntercept: model.fitIntercept) + [
                 ("features", .strings(model.featureNames)),
+                ("weights", weights.map(JSON.string) ?? .null),
                 ("targets", .strings(model.targetNames)),
                 ("metrics", .object([("train", Reports.metrics(train)), ("test", Reports.metrics(test))])),
                 ("training", Self.training(comparison.run)),
@@ -257,6 +264,7 @@ struct Fit: ParsableCommand {
         var lines = [
             "Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
                 + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
+                + (weights.map { "; weighted by \($0)" } ?? "")
         ]
         let shuffle =
             config.shuffle == .none
@@ -286,10 +294,15 @@ struct Fit: ParsableCommand {
                 "  epochs: ran \(history.epochsRun); the contraction alone predicts \(predicted) to reach "
                     + "\(Format.number(choice.predictionTolerance, digits: 2)) (relative)\(noise)")
         }
-        if run.trainingRows < train.rows { lines.append("  \(train.rows - run.trainingRows) training rows held out for early stopping") }
+        let weighted = train.weights != nil
+        let zeroWeight = train.weights.map { $0.count { $0 == 0 } } ?? 0
+        if zeroWeight > 0 { lines.append("  \(zeroWeight) training rows of weight 0 left out") }
+        if run.trainingRows < train.rows - zeroWeight {
+            lines.append("  \(train.rows - zeroWeight - run.trainingRows) training rows held out for early stopping")
+        }
+        let reduction = "½·" + (weighted ? "weighted " : "") + (config.reduction == .mean ? "mean" : "sum")
         lines.append(
-            "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(config.reduction == .mean ? "½·mean" : "½·sum") of squared residuals)"
-        )
+            "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(reduction) of squared residuals)")
         lines.append("")
         let reference = comparison.reference
         for o in 0..<model.targetNames.count {

@@ -51,10 +51,10 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
-        let (dataset, rowWeights) = try data.load(weights: weights)
+        let dataset = try data.load(weights: weights)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         let solution = try model.fit(
-            dataset, method: method, ridge: l2, weights: rowWeights, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
+            dataset, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
         let metrics = try model.evaluate(dataset)
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }

@@ -24,6 +24,8 @@ struct Sweep: ParsableCommand {
     @Option(help: "Sweep on this file (CSV or .npy) instead of synthetic data.") var file: String?
     @Flag(help: "Sweep on the seed article's training rows (7200 draws, as in mbgd demo).") var seedArticle = false
     @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
+    @Option(help: ArgumentHelp("Weight column of --file: every batch size races on the weighted cost.", valueName: "column"))
+    var weights: String?
     @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 20_000
     @Option(parsing: .unconditional, help: "Synthetic features.") var features = 16
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
@@ -45,6 +47,7 @@ struct Sweep: ParsableCommand {
     func validate() throws {
         try validatePlotDestination(plot, isFolder: false)
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
+        if weights != nil, file == nil { throw ValidationError("--weights needs --file") }
         _ = try parseBatchSizes(batchSizes)
         _ = try parseLearningRate(learningRate)
     }
@@ -53,7 +56,8 @@ struct Sweep: ParsableCommand {
         let data =
             try seedArticle
             ? Dataset.seedArticle(seed: seed).train
-            : file.map { try Dataset.load(path: $0, targets: targets) } ?? Dataset.synthetic(rows: rows, features: features, seed: seed)
+            : file.map { try Dataset.load(path: $0, targets: targets, weights: weights) }
+                ?? Dataset.synthetic(rows: rows, features: features, seed: seed)
         let configuration = GradientDescent(
             learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
             averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
@@ -72,7 +76,8 @@ struct Sweep: ParsableCommand {
             return
         }
         print(
-            "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features; \(optimizer.value.name), "
+            "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features"
+                + (weights.map { " weighted by \($0)" } ?? "") + "; \(optimizer.value.name), "
                 + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? " tuned ×½, ×1, ×2" : ""); "
                 + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n"
         )
@@ -123,7 +128,7 @@ struct Sweep: ParsableCommand {
                     ("source", .string(seedArticle ? "seed article" : file ?? "synthetic")), ("rows", .integer(data.rows)),
                     ("features", .integer(data.featureCount)), ("optimizer", .string(optimizer.value.name)),
                     ("learningRate", .string(learningRate)), ("tune", .bool(tune)), ("gap", .number(gap)),
-                    ("maxEpochs", .integer(maxEpochs)),
+                    ("maxEpochs", .integer(maxEpochs)), ("weights", weights.map(JSON.string) ?? .null),
                 ])
             ),
             ("optimum", .object([("cost", .number(sweep.optimumCost))])),

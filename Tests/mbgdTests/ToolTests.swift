@@ -298,7 +298,25 @@ import Testing
             #expect(close(json[key] as? Double, value), "\(key): \(String(describing: json[key])) vs \(value)")
         }
         let asTarget = try mbgd("solve", path, "--target", "y", "--weights", "y")
-        #expect(asTarget.status == 2 && asTarget.stderr.contains("--weights y is also a target"), "\(asTarget.stderr)")
+        #expect(
+            asTarget.status == 2 && asTarget.stderr.contains("--weights = y is invalid: must not be a target column"), "\(asTarget.stderr)")
+
+        // fit --weights descends on the weighted cost and compares with the same WLS solution.
+        let fit = try mbgd("fit", path, "--target", "y", "--weights", "w", "--batch-size", "full", "--tolerance", "1e-6", "--json")
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let fitted = try fit.json
+        let closedForm = try #require(fitted["closedForm"] as? [String: Any])
+        #expect(fitted["weights"] as? String == "w")
+        #expect(close(closedForm["intercept"] as? Double, expected.params[0]))
+        let exact = try #require(closedForm["coefficients"] as? [Double]), descent = try #require(fitted["coefficients"] as? [Double])
+        for j in 0..<3 {
+            #expect(close(exact[j], expected.params[j + 1]))
+            #expect(
+                abs(descent[j] - expected.params[j + 1]) <= 1e-4 * abs(expected.params[j + 1]), "\(descent[j]) vs \(expected.params[j + 1])"
+            )
+        }
+        let metrics = try #require((fitted["metrics"] as? [String: Any])?["train"] as? [String: Any])
+        #expect(abs((metrics["r2"] as? Double ?? 0) - expected.rsquared) <= 1e-6, "weighted R² as statsmodels' WLS")
         let negative = try write("a,w,y\n1,1,2\n2,-1,3\n3,1,5\n", to: folder + "/negative.csv")
         let refused = try mbgd("solve", negative, "--target", "y", "--weights", "w")
         #expect(refused.status == 2 && refused.stderr.contains("--weights = -1.0 (row 2) is invalid"), "\(refused.stderr)")
