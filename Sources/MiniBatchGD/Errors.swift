@@ -261,6 +261,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unwritable(path: String, reason: String)
     /// Loading would need more memory than the machine has available.
     case tooLarge(path: String, neededBytes: Int, availableBytes: Int)
+    /// A `.npy` file that cannot be used in place (the reason in words): it can still be loaded.
+    case notMappable(path: String, reason: String)
 
     /// The message for a user: what went wrong and where, with control characters from
     /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
@@ -295,6 +297,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooLarge(path, needed, available):
             return
                 "\(path): too large to load: it needs \(MemoryBudget.describeNeed(needed)) of memory and \(MemoryBudget.describe(available)) is available"
+        case let .notMappable(path, reason): return "\(path): cannot be read in place: \(reason)"
         }
     }
 }

@@ -69,3 +69,46 @@ public struct RegressionMetrics: Equatable, Sendable {
         }
     }
 }
+
+extension RegressionMetrics {
+    /// The metrics of `parameters` on `rows`, in blocks of rows through a small scratch (the
+    /// predictions are never held whole): the targets' means first, then the errors.
+    /// - Throws: ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
+    init(rows: Rows, parameters: Parameters) throws {
+        let n = rows.count, p = rows.featureCount, k = rows.outputCount
+        let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(k, 1)))
+        var mean = [Double](repeating: 0, count: k)
+        for i in 0..<n { for o in 0..<k { mean[o] += rows.y[i * rows.yStride + o] } }
+        for o in 0..<k { mean[o] /= Double(n) }
+        var squared = [Double](repeating: 0, count: k), absolute = squared, total = squared
+        var predictions = [Double](repeating: 0, count: blockRows * k)
+        var start = 0
+        while start < n {
+            let count = Swift.min(blockRows, n - start)
+            predictions.withUnsafeMutableBufferPointer { h in
+                for i in 0..<count { for o in 0..<k { h[i * k + o] = parameters.intercept[o] } }
+                parameters.coefficients.withUnsafePointer { w in
+                    BLAS.gemm(
+                        transposeA: false, transposeB: false, m: count, n: k, k: p, alpha: 1, a: rows.x + start * rows.xStride,
+                        lda: rows.xStride, b: w, ldb: k, beta: 1, c: h.baseAddress!, ldc: k)
+                }
+            }
+            for i in 0..<count {
+                for o in 0..<k {
+                    let prediction = predictions[i * k + o]
+                    guard prediction.isFinite else { throw ModelError.predictionOverflow(row: start + i, output: o) }
+                    let y = rows.y[(start + i) * rows.yStride + o], error = prediction - y
+                    squared[o] += error * error
+                    absolute[o] += abs(error)
+                    total[o] += (y - mean[o]) * (y - mean[o])
+                }
+            }
+            start += count
+        }
+        outputs = (0..<k).map { o in
+            let mse = squared[o] / Double(n)
+            let r2 = total[o] > 0 ? 1 - squared[o] / total[o] : (squared[o] == 0 ? 1 : 0)
+            return Output(meanSquaredError: mse, rootMeanSquaredError: mse.squareRoot(), meanAbsoluteError: absolute[o] / Double(n), r2: r2)
+        }
+    }
+}

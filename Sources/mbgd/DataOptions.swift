@@ -73,3 +73,15 @@ extension DataOptions {
         try Dataset.load(path: file, targets: targets, features: features, weights: column)
     }
 }
+
+/// What the reports need to know of the rows, loaded or mapped.
+protocol DataShape {
+    var rows: Int { get }
+    var featureCount: Int { get }
+    var outputCount: Int { get }
+    var featureNames: [String] { get }
+    var targetNames: [String] { get }
+}
+
+extension Dataset: DataShape {}
+extension MappedDataset: DataShape {}

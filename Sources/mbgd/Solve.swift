@@ -51,18 +51,30 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
-        let dataset = try data.load(weights: weights)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
-        let solution = try model.fit(
-            dataset, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
-        let metrics = try model.evaluate(dataset)
+        let dataset: any DataShape, solution: LeastSquares.Solution, metrics: RegressionMetrics
+        // A float64 C-order .npy is solved in place: never copied, whatever its size.
+        // Before mapping: opening reads every value once.
+        if weights == nil, (try? DataFileFormat.of(path: data.file)) == .npy { MappedFileGuard.watch(data.file) }
+        if weights == nil, let mapped = try MappedDataset.mapIfPossible(path: data.file, targets: data.targets, features: data.features) {
+            solution = try model.fit(
+                mapped, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
+            metrics = try model.evaluate(mapped)
+            dataset = mapped
+        } else {
+            let loaded = try data.load(weights: weights)
+            solution = try model.fit(
+                loaded, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
+            metrics = try model.evaluate(loaded)
+            dataset = loaded
+        }
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
         try outputs.commit()
         print(json ? jsonReport(dataset, solution, metrics).text : humanReport(dataset, solution))
     }
 
-    private func jsonReport(_ dataset: Dataset, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics) -> JSON {
+    private func jsonReport(_ dataset: any DataShape, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics) -> JSON {
         let s = solution.statistics
         let single = dataset.outputCount == 1
         func perTarget(_ values: [Double]?) -> JSON {
@@ -124,7 +136,7 @@ struct Solve: ParsableCommand {
 
     /// Laid out like R's `summary.lm`: estimates with their tests and intervals, significance
     /// codes, then the fit's summary lines.
-    private func humanReport(_ dataset: Dataset, _ solution: LeastSquares.Solution) -> String {
+    private func humanReport(_ dataset: any DataShape, _ solution: LeastSquares.Solution) -> String {
         let s = solution.statistics
         let robust = s.covarianceType != .nonrobust
         var lines = [

@@ -109,3 +109,79 @@ import Testing
         #expect(run.stderr.contains(" MiB is available"), "\(run.stderr)")
     }
 }
+
+/// `.npy` files read in place: larger than the memory a container allows, or cut short while read.
+@Suite struct MappedFileToolTests {
+    /// A float64 C-order `.npy` of `rows` rows: `features` integer-valued columns from a
+    /// congruential generator and a target exactly 3 + Σ (j + 1)·xⱼ, so that the least-squares
+    /// answer is known without solving anything (all values are small integers: no rounding).
+    static func writeExactNPY(rows: Int, features: Int, to path: String) throws {
+        var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(features + 1)), }".utf8)
+        while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
+        header.append(0x0A)
+        FileManager.default.createFile(
+            atPath: path,
+            contents: Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        var state: UInt64 = 12345
+        var chunk = [Double]()
+        for i in 0..<rows {
+            var y = 3.0
+            for j in 0..<features {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let x = Double(Int(state >> 33) % 201 - 100)
+                chunk.append(x)
+                y += Double(j + 1) * x
+            }
+            chunk.append(y)
+            if chunk.count >= 1 << 16 || i == rows - 1 {
+                try handle.write(contentsOf: chunk.withUnsafeBytes { Data($0) })
+                chunk.removeAll(keepingCapacity: true)
+            }
+        }
+        try handle.synchronize()
+        // Out of the page cache, so that the solve's reads are charged to its own cgroup.
+        let descriptor = open(path, O_RDONLY)
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        close(descriptor)
+    }
+
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.fileExists(atPath: CgroupToolTests.controller + "/memory.limit_in_bytes")))
+    func aFileLargerThanTheContainersLimitIsSolvedInPlace() throws {
+        let folder = try scratchFolder(), path = folder + "/big.npy"
+        // 1 250 000 rows × 16 columns: 160 MB, two and a half times the cgroup's 64 MiB.
+        try Self.writeExactNPY(rows: 1_250_000, features: 15, to: path)
+        let group = CgroupToolTests.controller + "/mbgd-mapped-\(getpid())"
+        try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
+        defer { rmdir(group) }
+        try "67108864".write(toFile: group + "/memory.limit_in_bytes", atomically: false, encoding: .utf8)
+        let solved = try run(
+            "/bin/sh", arguments: ["-c", "echo $$ > \(group)/cgroup.procs && exec '\(toolPath)' solve '\(path)' --json"], timeout: 300)
+        #expect(solved.status == 0, "\(solved.stderr)")
+        let json = try solved.json
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        #expect(coefficients.count == 15)
+        for (j, value) in coefficients.enumerated() { #expect(abs(value - Double(j + 1)) <= 1e-12 * Double(j + 1), "\(j): \(value)") }
+        #expect(abs((json["intercept"] as? Double ?? 0) - 3) <= 1e-11)
+        // Columns that are not adjacent must be loaded, and loading is refused: the map is what made it fit.
+        let loaded = try run(
+            "/bin/sh", arguments: ["-c", "echo $$ > \(group)/cgroup.procs && exec '\(toolPath)' solve '\(path)' --features 0,2,4"],
+            timeout: 300)
+        #expect(loaded.status == 1 && loaded.stderr.contains("too large to load"), "\(loaded.stderr)")
+    }
+
+    @Test func aFileCutShortWhileReadInPlaceIsAnErrorNotACrash() throws {
+        let folder = try scratchFolder(), path = folder + "/shrinking.npy"
+        try Self.writeExactNPY(rows: 1_000_000, features: 15, to: path)
+        // The file loses all but its first page while the solve reads it.
+        let run = try run(
+            "/bin/sh", arguments: ["-c", "(sleep 0.3; truncate -s 4096 '\(path)') & exec '\(toolPath)' solve '\(path)'"], timeout: 120)
+        #expect(run.status == 1)
+        #expect(
+            run.stderr == "mbgd: error: \(path): the file changed size while it was read in place (SIGBUS); nothing was written\n",
+            "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+}

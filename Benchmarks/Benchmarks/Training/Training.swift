@@ -33,6 +33,33 @@ let percentOfBandwidth = BenchmarkMetric.custom("% of bandwidth", polarity: .pre
 let percentOfUnshuffled = BenchmarkMetric.custom("% of unshuffled", polarity: .prefersLarger, useScalingFactor: false)
 let readsOfX = BenchmarkMetric.custom("time in reads of X (%)", polarity: .prefersSmaller, useScalingFactor: false)
 let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
+let percentOfInMemory = BenchmarkMetric.custom("% of in-memory time", polarity: .prefersSmaller, useScalingFactor: false)
+
+/// A float64 C-order `.npy` of `rows` synthetic rows (`features` columns and a target), written in chunks.
+func writeNPY(rows: Int, features: Int, to path: String) throws {
+    var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(features + 1)), }".utf8)
+    while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
+    header.append(0x0A)
+    FileManager.default.createFile(
+        atPath: path, contents: Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header))
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    try handle.seekToEnd()
+    let chunkRows = 100_000
+    var written = 0
+    while written < rows {
+        let count = min(chunkRows, rows - written)
+        let chunk = try Dataset.synthetic(rows: count, features: features, seed: UInt64(written))
+        var values = [Double]()
+        values.reserveCapacity(count * (features + 1))
+        for i in 0 ..< count {
+            for j in 0 ..< features { values.append(chunk.features[i, j]) }
+            values.append(chunk.targets[i, 0])
+        }
+        try handle.write(contentsOf: values.withUnsafeBytes { Data($0) })
+        written += count
+    }
+}
 
 final class Seconds: @unchecked Sendable { var value = 0.0 }
 
@@ -161,6 +188,29 @@ let benchmarks: @Sendable () -> Void = {
             let seconds = (ContinuousClock.now - start) / .seconds(1)
             benchmark.measurement(readsOfX, Int((100 * seconds / read).rounded()))
         }
+    }
+
+    // A .npy solved in place against the same rows in memory, in one run: the map's price.
+    // MBGD_BENCH_MAPPED_ROWS and _FEATURES set the shape (default 1000000 × 32).
+    let environment = ProcessInfo.processInfo.environment
+    let mappedRows = Int(environment["MBGD_BENCH_MAPPED_ROWS"] ?? "") ?? 1_000_000
+    let mappedFeatures = Int(environment["MBGD_BENCH_MAPPED_FEATURES"] ?? "") ?? 32
+    let npyPath = FileManager.default.temporaryDirectory.appendingPathComponent("mbgd-bench-\(getpid()).npy").path
+    Benchmark("closed form mapped .npy \(mappedRows)x\(mappedFeatures)",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident, percentOfInMemory], tags: tags,
+                                   warmupIterations: 1, maxDuration: .seconds(3), maxIterations: 5,
+                                   setup: { try writeNPY(rows: mappedRows, features: mappedFeatures, to: npyPath) },
+                                   teardown: { try? FileManager.default.removeItem(atPath: npyPath) })) { benchmark in
+        let inMemory = try! NPYReader.dataset(path: npyPath)
+        let start = ContinuousClock.now
+        blackHole(try! LeastSquares.solve(inMemory))
+        let memorySeconds = (ContinuousClock.now - start) / .seconds(1)
+        let mappedStart = ContinuousClock.now
+        benchmark.startMeasurement()
+        blackHole(try! LeastSquares.solve(try! MappedDataset(path: npyPath)))
+        benchmark.stopMeasurement()
+        let mappedSeconds = (ContinuousClock.now - mappedStart) / .seconds(1)
+        benchmark.measurement(percentOfInMemory, Int((100 * mappedSeconds / memorySeconds).rounded()))
     }
 
     let csvPath = FileManager.default.temporaryDirectory.appendingPathComponent("mbgd-bench-\(getpid()).csv").path

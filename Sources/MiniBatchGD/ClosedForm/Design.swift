@@ -28,16 +28,16 @@ struct Design {
     let moment: [Double]
 
     /// Everything from one blocked pass over the data (``Moments``): X is read once.
-    init(_ data: Dataset, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil) {
+    init(_ data: Rows, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil) {
         let p = data.featureCount, k = data.outputCount
-        self.n = data.rows
+        self.n = data.count
         self.p = p
         self.k = k
         self.fitIntercept = fitIntercept
         self.weights = weights
-        let weightTotal = weights.map { $0.reduce(0, +) } ?? Double(data.rows)
+        let weightTotal = weights.map { $0.reduce(0, +) } ?? Double(data.count)
         self.weightTotal = weightTotal
-        observations = weights.map { $0.count { $0 > 0 } } ?? data.rows
+        observations = weights.map { $0.count { $0 > 0 } } ?? data.count
         let moments = Moments(data, weights: weights)
         let featureMean = fitIntercept ? moments.featureMean : Array(repeating: 0, count: p)
         var scatter = moments.centredGram, cross = moments.centredCross
@@ -88,29 +88,26 @@ struct Design {
 
     /// Writes rows `start..<start+count` of Z and of the centred targets into `z` and `t` (each
     /// row times √wᵢ when weighted).
-    func fillBlock(_ data: Dataset, start: Int, count: Int, z: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>) {
+    func fillBlock(_ data: Rows, start: Int, count: Int, z: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>) {
         let inverse = columnNorm.map { 1 / $0 }
-        data.features.elements.withUnsafeBufferPointer { x in
-            featureMean.withUnsafeBufferPointer { mean in
-                inverse.withUnsafeBufferPointer { scale in
-                    for i in 0..<count {
-                        let row = x.baseAddress! + (start + i) * p, out = z + i * p, root = rootWeight(start + i)
-                        for j in 0..<p { out[j] = root * (row[j] - mean[j]) * scale[j] }
-                    }
+        let x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
+        featureMean.withUnsafeBufferPointer { mean in
+            inverse.withUnsafeBufferPointer { scale in
+                for i in 0..<count {
+                    let row = x + (start + i) * ldx, out = z + i * p, root = rootWeight(start + i)
+                    for j in 0..<p { out[j] = root * (row[j] - mean[j]) * scale[j] }
                 }
             }
         }
-        data.targets.elements.withUnsafeBufferPointer { y in
-            for i in 0..<count {
-                let row = (start + i) * k, root = rootWeight(start + i)
-                for o in 0..<k { t[i * k + o] = root * (y[row + o] - targetMean[o]) }
-            }
+        for i in 0..<count {
+            let row = y + (start + i) * ldy, root = rootWeight(start + i)
+            for o in 0..<k { t[i * k + o] = root * (row[o] - targetMean[o]) }
         }
     }
 
     /// Z (n×p) with the ridge rows √wⱼ·eⱼ appended, and the centred targets padded with zeros
     /// to `max(rows, p)` rows, as `dgelsd` wants them (the SVD's copy).
-    func augmentedSystem(_ data: Dataset) -> (a: [Double], rows: Int, b: [Double]) {
+    func augmentedSystem(_ data: Rows) -> (a: [Double], rows: Int, b: [Double]) {
         let rows = n + (isPenalized ? p : 0)
         let bRows = Swift.max(rows, p)
         var a = [Double](repeating: 0, count: rows * p)
@@ -153,8 +150,8 @@ struct Moments {
     /// p×k.
     var centredCross: [Double]
 
-    init(_ data: Dataset, weights: [Double]? = nil) {
-        let n = data.rows, p = data.featureCount, k = data.outputCount
+    init(_ rows: Rows, weights: [Double]? = nil) {
+        let n = rows.count, p = rows.featureCount, k = rows.outputCount
         let blockRows = Swift.min(n, Swift.max(64, (1 << 18) / (p + k)))
         // Raw scratch: arrays captured by the loop's closures would pay an exclusivity check per access.
         let z = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * p)
@@ -173,64 +170,61 @@ struct Moments {
         meanY.initialize(repeating: 0, count: k)
         g.initialize(repeating: 0, count: p * p)
         c.initialize(repeating: 0, count: p * k)
-        data.features.withUnsafePointer { x in
-            data.targets.withUnsafePointer { y in
-                var seen = 0, seenWeight = 0.0
-                while seen < n {
-                    let count = Swift.min(blockRows, n - seen)
-                    let xb = x + seen * p, yb = y + seen * k
-                    var blockWeight = Double(count)
-                    if let weights {
-                        blockWeight = 0
-                        for i in 0..<count {
-                            blockWeights[i] = weights[seen + i]
-                            blockWeight += weights[seen + i]
-                        }
-                        // Rows of zero weight add nothing (and their mean would be 0/0).
-                        if blockWeight == 0 {
-                            seen += count
-                            continue
-                        }
-                    }
-                    // Block means (Xᵀw/Σw) and centring (copy, then −1·meanᵀ) by BLAS: streaming, vectorized.
-                    BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / blockWeight, a: xb, lda: p, x: blockWeights, beta: 0, y: blockX)
-                    BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / blockWeight, a: yb, lda: k, x: blockWeights, beta: 0, y: blockY)
-                    z.update(from: xb, count: count * p)
-                    t.update(from: yb, count: count * k)
-                    BLAS.ger(m: count, n: p, alpha: -1, x: ones, y: blockX, a: z, lda: p)
-                    BLAS.ger(m: count, n: k, alpha: -1, x: ones, y: blockY, a: t, lda: k)
-                    if weights != nil {
-                        for i in 0..<count {
-                            let root = blockWeights[i].squareRoot()
-                            for j in 0..<p { z[i * p + j] *= root }
-                            for o in 0..<k { t[i * k + o] *= root }
-                        }
-                    }
-                    // ZᵀZ by dgemm, not dsyrk: twice the flops, yet faster with this OpenBLAS
-                    // (1M×32: 51 against 65 ms, measured 2026-11-29); only the upper half is kept.
-                    BLAS.gemm(
-                        transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1, a: z, lda: p,
-                        b: z, ldb: p, beta: 1, c: g, ldc: p)
-                    BLAS.gemm(
-                        transposeA: true, transposeB: false, m: p, n: k, k: count, alpha: 1, a: z, lda: p,
-                        b: t, ldb: k, beta: 1, c: c, ldc: k)
-                    // Merge the block into the running moments.
-                    let total = seenWeight + blockWeight
-                    let factor = seenWeight * blockWeight / total, share = blockWeight / total
-                    for j in 0..<p { dx[j] = blockX[j] - meanX[j] }
-                    for o in 0..<k { dy[o] = blockY[o] - meanY[o] }
-                    if seenWeight > 0 {
-                        for i in 0..<p {
-                            for j in i..<p { g[i * p + j] += factor * dx[i] * dx[j] }
-                            for o in 0..<k { c[i * k + o] += factor * dx[i] * dy[o] }
-                        }
-                    }
-                    for j in 0..<p { meanX[j] += share * dx[j] }
-                    for o in 0..<k { meanY[o] += share * dy[o] }
+        let x = rows.x, y = rows.y, ldx = rows.xStride, ldy = rows.yStride
+        var seen = 0, seenWeight = 0.0
+        while seen < n {
+            let count = Swift.min(blockRows, n - seen)
+            let xb = x + seen * ldx, yb = y + seen * ldy
+            var blockWeight = Double(count)
+            if let weights {
+                blockWeight = 0
+                for i in 0..<count {
+                    blockWeights[i] = weights[seen + i]
+                    blockWeight += weights[seen + i]
+                }
+                // Rows of zero weight add nothing (and their mean would be 0/0).
+                if blockWeight == 0 {
                     seen += count
-                    seenWeight = total
+                    continue
                 }
             }
+            // Block means (Xᵀw/Σw) and centring (copy, then −1·meanᵀ) by BLAS: streaming, vectorized.
+            BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / blockWeight, a: xb, lda: ldx, x: blockWeights, beta: 0, y: blockX)
+            BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / blockWeight, a: yb, lda: ldy, x: blockWeights, beta: 0, y: blockY)
+            rows.copyFeatures(from: seen, rows: count, into: z)
+            rows.copyTargets(from: seen, rows: count, into: t)
+            BLAS.ger(m: count, n: p, alpha: -1, x: ones, y: blockX, a: z, lda: p)
+            BLAS.ger(m: count, n: k, alpha: -1, x: ones, y: blockY, a: t, lda: k)
+            if weights != nil {
+                for i in 0..<count {
+                    let root = blockWeights[i].squareRoot()
+                    for j in 0..<p { z[i * p + j] *= root }
+                    for o in 0..<k { t[i * k + o] *= root }
+                }
+            }
+            // ZᵀZ by dgemm, not dsyrk: twice the flops, yet faster with this OpenBLAS
+            // (1M×32: 51 against 65 ms, measured 2026-11-29); only the upper half is kept.
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: p, n: p, k: count, alpha: 1, a: z, lda: p,
+                b: z, ldb: p, beta: 1, c: g, ldc: p)
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: p, n: k, k: count, alpha: 1, a: z, lda: p,
+                b: t, ldb: k, beta: 1, c: c, ldc: k)
+            // Merge the block into the running moments.
+            let total = seenWeight + blockWeight
+            let factor = seenWeight * blockWeight / total, share = blockWeight / total
+            for j in 0..<p { dx[j] = blockX[j] - meanX[j] }
+            for o in 0..<k { dy[o] = blockY[o] - meanY[o] }
+            if seenWeight > 0 {
+                for i in 0..<p {
+                    for j in i..<p { g[i * p + j] += factor * dx[i] * dx[j] }
+                    for o in 0..<k { c[i * k + o] += factor * dx[i] * dy[o] }
+                }
+            }
+            for j in 0..<p { meanX[j] += share * dx[j] }
+            for o in 0..<k { meanY[o] += share * dy[o] }
+            seen += count
+            seenWeight = total
         }
         for i in 0..<p { for j in 0..<i { g[i * p + j] = g[j * p + i] } }
         featureMean = Array(UnsafeBufferPointer(start: meanX, count: p))

@@ -51,7 +51,7 @@ struct ResidualPass {
 
     /// - Parameter inverseGram: (ZᵀZ)⁻¹ for the leverages and the robust middle; without it,
     ///   only the sums are computed.
-    init(data: Dataset, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType) {
+    init(data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType) {
         let n = design.n, p = design.p, k = design.k
         let offset = design.interceptColumns, q = p + offset
         let robust = type != .nonrobust && inverseGram != nil, leverage = robust && (type == .hc2 || type == .hc3)

@@ -58,6 +58,43 @@ public enum LeastSquares {
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
         covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> Solution {
+        try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
+        guard weights == nil || data.weights == nil else {
+            throw ArgumentError(
+                argument: "weights", value: "\(weights!.count) weights",
+                requirement: "must be nil for a data set that carries its own weights")
+        }
+        let weights = weights ?? data.weights
+        if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
+        return try data.withRows { rows in
+            try solve(
+                rows, featureNames: data.featureNames, targetNames: data.targetNames, method: method, fitIntercept: fitIntercept,
+                ridge: ridge, penaltyUnits: penaltyUnits, rankTolerance: rankTolerance, weights: weights, covariance: covariance,
+                confidenceLevel: confidenceLevel, refine: refine)
+        }
+    }
+
+    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)``
+    /// for the rows of a mapped `.npy` file, read in place: `cholesky` and `qr` (and `auto` when it
+    /// stays with them) never copy the data, so a file larger than memory can be solved; `svd`
+    /// copies the design and is refused when it does not fit.
+    /// - Throws: as the solve of a ``Dataset``.
+    public static func solve(
+        _ data: MappedDataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
+        penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
+        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
+    ) throws -> Solution {
+        try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
+        if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
+        return try data.withRows { rows in
+            try solve(
+                rows, featureNames: data.featureNames, targetNames: data.targetNames, method: method, fitIntercept: fitIntercept,
+                ridge: ridge, penaltyUnits: penaltyUnits, rankTolerance: rankTolerance, weights: weights, covariance: covariance,
+                confidenceLevel: confidenceLevel, refine: refine)
+        }
+    }
+
+    private static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double) throws {
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
         }
@@ -67,20 +104,25 @@ public enum LeastSquares {
         if let rankTolerance, !(rankTolerance.isFinite && rankTolerance > 0 && rankTolerance < 1) {
             throw ArgumentError(argument: "rankTolerance", value: "\(rankTolerance)", requirement: "must lie in (0, 1)")
         }
-        guard weights == nil || data.weights == nil else {
-            throw ArgumentError(
-                argument: "weights", value: "\(weights!.count) weights",
-                requirement: "must be nil for a data set that carries its own weights")
-        }
-        let weights = weights ?? data.weights
-        if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
-        try BLAS.checkDimensions("least squares", data.rows, data.featureCount + 1, data.outputCount)
-        try data.checkRepresentableScale()
-        // The p×p Gram matrix and its factor and inverse; SVD (and auto, which may end there) also
-        // copies the design. Cholesky and QR read it in blocks.
+    }
+
+    /// The solve itself, on rows wherever they live (arguments already checked, weights validated).
+    static func solve(
+        _ data: Rows, featureNames: [String], targetNames: [String], method: Method, fitIntercept: Bool, ridge: Double,
+        penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,
+        confidenceLevel: Double, refine: Bool
+    ) throws -> Solution {
+        try BLAS.checkDimensions("least squares", data.count, data.featureCount + 1, data.outputCount)
+        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames)
+        // The p×p Gram matrix and its factor and inverse. Cholesky and QR read the design in
+        // blocks; SVD copies it, which is checked when (and only if) it is reached.
         let p = data.featureCount + 1, k = data.outputCount
-        let copies = method == .cholesky || method == .qr ? 0 : data.rows + p
-        try MemoryBudget.require(MemoryBudget.doubles(4 * p + copies, p + k), for: "the closed form of \(data.featureCount) features")
+        try MemoryBudget.require(MemoryBudget.doubles(4 * p, p + k), for: "the closed form of \(data.featureCount) features")
+        func svd(_ solver: Solver) throws -> Factorization {
+            try MemoryBudget.require(
+                MemoryBudget.doubles(4 * p + data.count + p, p + k), for: "the SVD of \(data.count) rows × \(data.featureCount) features")
+            return try solver.svd()
+        }
         let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
         let solver = Solver(data: data, design: design, tolerance: tolerance)
@@ -93,7 +135,7 @@ public enum LeastSquares {
         case .qr:
             factorization = try solver.qr().get()
         case .svd:
-            factorization = try solver.svd()
+            factorization = try svd(solver)
         case .auto:
             switch solver.cholesky(maximumGramCondition: 1e4) {
             case let .success(result):
@@ -105,7 +147,7 @@ public enum LeastSquares {
                     factorization = result
                 case let .failure(reason):
                     reasons.append("qr: \(reason)")
-                    factorization = try solver.svd()
+                    factorization = try svd(solver)
                 }
             }
         }

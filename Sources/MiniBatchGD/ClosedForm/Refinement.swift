@@ -29,7 +29,7 @@ struct Refinement {
     static let maximumIterations = 10
 
     /// - Parameter gramFactor: upper-triangular R (p×p, row-major) with RᵀR = ZᵀZ.
-    init(data: Dataset, design: Design, start: Parameters, gramFactor: [Double]) throws {
+    init(data: Rows, design: Design, start: Parameters, gramFactor: [Double]) throws {
         let p = design.p, k = design.k
         var coefficients = start.coefficients, intercept = start.intercept
         errorBounds = .zeros(p, k)
@@ -96,9 +96,9 @@ struct Refinement {
     /// the errors summed apart. The result is as accurate as if computed in twice the precision
     /// (about 106 bits); the loop over the columns has no branch.
     static func weightedGradient(
-        data: Dataset, design: Design, target o: Int, coefficients w: [Double], intercept c: Double, into gradient: inout [Double]
+        data: Rows, design: Design, target o: Int, coefficients w: [Double], intercept c: Double, into gradient: inout [Double]
     ) {
-        let n = design.n, p = design.p, k = design.k
+        let n = design.n, p = design.p
         // Raw buffers: arrays touched in the loop would pay bounds and uniqueness checks per element.
         let high = UnsafeMutablePointer<Double>.allocate(capacity: p + 1), low = UnsafeMutablePointer<Double>.allocate(capacity: p + 1)
         high.initialize(repeating: 0, count: p + 1)
@@ -107,39 +107,36 @@ struct Refinement {
             high.deallocate()
             low.deallocate()
         }
-        data.features.elements.withUnsafeBufferPointer { x in
-            data.targets.elements.withUnsafeBufferPointer { y in
-                w.withUnsafeBufferPointer { w in
-                    for i in 0..<n {
-                        let weight = design.weights?[i] ?? 1
-                        if weight == 0 { continue }
-                        let row = x.baseAddress! + i * p
-                        // r = y − c − Σ xⱼwⱼ as an unevaluated sum rh + rl.
-                        var (sum, error) = twoSum(y[i * k + o], -c)
-                        for j in 0..<p {
-                            let product = -row[j] * w[j]
-                            let productError = (-product).addingProduct(-row[j], w[j])
-                            let (t, e) = twoSum(sum, product)
-                            sum = t
-                            error += e + productError
-                        }
-                        var (rh, rl) = fastTwoSum(sum, error)
-                        if weight != 1 {
-                            let product = rh * weight
-                            rl = (-product).addingProduct(rh, weight) + rl * weight
-                            rh = product
-                        }
-                        let (t0, e0) = twoSum(high[0], rh)
-                        high[0] = t0
-                        low[0] += e0 + rl
-                        for j in 0..<p {
-                            let product = row[j] * rh
-                            let productError = (-product).addingProduct(row[j], rh) + row[j] * rl
-                            let (t, e) = twoSum(high[1 + j], product)
-                            high[1 + j] = t
-                            low[1 + j] += e + productError
-                        }
-                    }
+        let x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
+        w.withUnsafeBufferPointer { w in
+            for i in 0..<n {
+                let weight = design.weights?[i] ?? 1
+                if weight == 0 { continue }
+                let row = x + i * ldx
+                // r = y − c − Σ xⱼwⱼ as an unevaluated sum rh + rl.
+                var (sum, error) = twoSum(y[i * ldy + o], -c)
+                for j in 0..<p {
+                    let product = -row[j] * w[j]
+                    let productError = (-product).addingProduct(-row[j], w[j])
+                    let (t, e) = twoSum(sum, product)
+                    sum = t
+                    error += e + productError
+                }
+                var (rh, rl) = fastTwoSum(sum, error)
+                if weight != 1 {
+                    let product = rh * weight
+                    rl = (-product).addingProduct(rh, weight) + rl * weight
+                    rh = product
+                }
+                let (t0, e0) = twoSum(high[0], rh)
+                high[0] = t0
+                low[0] += e0 + rl
+                for j in 0..<p {
+                    let product = row[j] * rh
+                    let productError = (-product).addingProduct(row[j], rh) + row[j] * rl
+                    let (t, e) = twoSum(high[1 + j], product)
+                    high[1 + j] = t
+                    low[1 + j] += e + productError
                 }
             }
         }

@@ -112,7 +112,7 @@ extension LeastSquares {
 
 extension LeastSquares.Statistics {
     init(
-        data: Dataset, design: Design, parameters: Parameters, factorization: Factorization,
+        data: Rows, design: Design, parameters: Parameters, factorization: Factorization,
         covarianceType: LeastSquares.CovarianceType, confidenceLevel: Double
     ) {
         let n = design.observations, k = design.k

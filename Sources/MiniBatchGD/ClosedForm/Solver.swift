@@ -4,7 +4,7 @@
 /// rank-deficient to their working precision, so that `auto` can fall back and an explicit
 /// request can throw it.
 struct Solver {
-    let data: Dataset
+    let data: Rows
     let design: Design
     let tolerance: Double
 

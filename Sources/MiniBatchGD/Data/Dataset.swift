@@ -192,23 +192,8 @@ func firstRepeated<Element: Hashable>(_ values: [Element]) -> Element? {
 }
 
 extension Dataset {
-    /// Checks that every column's squares stay within `Double`'s normal range (magnitudes between
-    /// 2⁻⁴⁸⁰ and 2⁴⁸⁰, about 1e-145 and 1e144; an all-zero column is fine): sums of squares over
-    /// up to 2³¹ rows then neither overflow nor fall into the subnormals.
-    /// - Throws: ``DataError/scaleOutOfRange(argument:column:largest:)`` naming the first column that does not.
-    /// - Complexity: O(n·(p + k)), one pass.
+    /// ``Rows/checkRepresentableScale(featureNames:targetNames:)`` of this data set.
     func checkRepresentableScale() throws {
-        let high = 0x1p480, low = 0x1p-480
-        for (argument, matrix, names) in [("feature", features, featureNames), ("target", targets, targetNames)] {
-            var largest = [Double](repeating: 0, count: matrix.columns)
-            matrix.elements.withUnsafeBufferPointer { values in
-                for i in 0..<matrix.rows {
-                    for j in 0..<matrix.columns { largest[j] = Swift.max(largest[j], abs(values[i * matrix.columns + j])) }
-                }
-            }
-            if let j = largest.indices.first(where: { largest[$0] > high || (largest[$0] > 0 && largest[$0] < low) }) {
-                throw DataError.scaleOutOfRange(argument: argument, column: names[j], largest: largest[j])
-            }
-        }
+        try withRows { try $0.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames) }
     }
 }

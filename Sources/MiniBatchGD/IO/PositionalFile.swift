@@ -38,6 +38,12 @@ final class PositionalFile {
 
     deinit { close(descriptor) }
 
+    /// The first `length` bytes mapped read-only and private.
+    /// - Throws: ``FileError/unreadable(path:reason:)`` when the system refuses the mapping.
+    func map(length: Int) throws -> FileMapping {
+        try FileMapping(descriptor: descriptor, length: length, path: path)
+    }
+
     /// `count` bytes from `offset`.
     /// - Throws: ``FileError/truncated(path:expectedBytes:actualBytes:)`` when the file ends
     ///   sooner (it shrank while being read): `expectedTotal` bytes were expected in all.

@@ -135,6 +135,25 @@ public struct LinearRegression: Sendable {
         return solution
     }
 
+    /// Fits in closed form on the rows of a mapped `.npy` file, read in place (see
+    /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(MappedDataset,_,_,_,_,_,_,_,_,_)``).
+    /// - Throws: what that solve throws.
+    @discardableResult
+    public mutating func fit(
+        _ data: MappedDataset, method: LeastSquares.Method, ridge: Double = 0,
+        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
+    ) throws -> LeastSquares.Solution {
+        let solution = try LeastSquares.solve(
+            data, method: method, fitIntercept: fitIntercept, ridge: ridge, covariance: covariance,
+            confidenceLevel: confidenceLevel, refine: refine)
+        parameters = solution.parameters
+        standardizer = nil
+        inference = PredictionInference(solution.statistics)
+        featureNames = data.featureNames
+        targetNames = data.targetNames
+        return solution
+    }
+
     /// Predictions for each row of `features` (n×k).
     /// - Throws: ``ModelError/notFitted``, ``ModelError/featureCountMismatch(expected:actual:)``,
     ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinite feature,
@@ -171,6 +190,21 @@ public struct LinearRegression: Sendable {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: wrong.count)
         }
         return try predict(Matrix(rows: rows)).elements
+    }
+
+    /// Error measures of the model's predictions on the rows of a mapped file, read in place in
+    /// blocks (two passes: the targets' means, then the errors).
+    /// - Throws: ``ModelError`` for an unfitted model or other shapes,
+    ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
+    public func evaluate(_ data: MappedDataset) throws -> RegressionMetrics {
+        guard let parameters else { throw ModelError.notFitted }
+        guard data.featureCount == parameters.featureCount else {
+            throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
+        }
+        guard data.outputCount == parameters.outputCount else {
+            throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
+        }
+        return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters) }
     }
 
     /// Error measures of the model's predictions on `data`, weighted by its ``Dataset/weights``

@@ -75,7 +75,7 @@ public struct Curvature: Equatable, Sendable {
             let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
             // (1/n)·ÃᵀΩÃ from the weighted moments: Σωᵢ(xᵢ − c)(xᵢ − c)ᵀ = C + Σω·(x̄ − c)(x̄ − c)ᵀ,
             // C the ω-weighted centred Gram matrix and x̄ the ω-weighted means.
-            let moments = Moments(data, weights: rowWeights)
+            let moments = data.withRows { Moments($0, weights: rowWeights) }
             let mass = (rowWeights?.reduce(0, +) ?? Double(n)) / Double(n)
             var hessian = [Double](repeating: 0, count: q * q)
             let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }

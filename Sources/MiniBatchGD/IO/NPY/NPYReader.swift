@@ -21,7 +21,23 @@ public enum NPYReader {
         return try parse(file, path: path, memoryLimit: memoryLimit)
     }
 
-    private static func parse(_ file: PositionalFile, path: String, memoryLimit: Int?) throws -> Matrix {
+    /// Where a `.npy` file's elements are and how they are stored.
+    struct Layout {
+        let rows: Int, columns: Int
+        /// Bytes per element: 8 (float64) or 4 (float32).
+        let width: Int
+        let littleEndian: Bool
+        /// Column after column (Fortran order) instead of row after row.
+        let fortran: Bool
+        /// The byte offset of the first element.
+        let offset: Int
+        /// rows × columns.
+        let count: Int
+    }
+
+    /// The header of `file`, checked against its size: the data must be exactly what the shape needs.
+    /// - Throws: ``FileError`` as ``read(path:)`` does.
+    static func layout(_ file: PositionalFile, path: String) throws -> Layout {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
         let size = file.size
         guard size > 0 else { throw FileError.empty(path: path) }
@@ -84,6 +100,14 @@ public enum NPYReader {
                     "the header's shape \(shapeText) needs \(needed) data bytes but the file has \(size - offset): the header does not describe the data"
             )
         }
+        return Layout(
+            rows: rows, columns: columns, width: width, littleEndian: littleEndian, fortran: fortran, offset: offset, count: count)
+    }
+
+    private static func parse(_ file: PositionalFile, path: String, memoryLimit: Int?) throws -> Matrix {
+        let layout = try layout(file, path: path)
+        let rows = layout.rows, columns = layout.columns, width = layout.width, count = layout.count
+        let littleEndian = layout.littleEndian, fortran = layout.fortran, offset = layout.offset, needed = count * width
         try MemoryBudget.check(count * 8, path: path, limit: memoryLimit)
         var elements = [Double](repeating: 0, count: count)
         // Windows of whole elements, 8 MiB at most.
@@ -131,10 +155,7 @@ public enum NPYReader {
         guard matrix.rows >= 1 else { throw FileError.headerOnly(path: path) }
         let wanted = targets.isEmpty ? [matrix.columns - 1] : targets
         let featureColumns = features ?? (0..<matrix.columns).filter { !wanted.contains($0) }
-        try checkInRange(wanted + featureColumns, columns: matrix.columns, path: path)
-        guard !featureColumns.isEmpty else {
-            throw FileError.malformed(path: path, reason: "every column is a target; at least one feature column is needed")
-        }
+        try checkSelection(targets: wanted, features: featureColumns, columns: matrix.columns, path: path)
         let featureMatrix = try columns(featureColumns, of: matrix, path: path)
         let targetMatrix = try columns(wanted, of: matrix, path: path)
         return Dataset(unchecked: featureMatrix, targetMatrix, featureColumns.map { "x\($0 + 1)" }, wanted.map { "y\($0 + 1)" })
@@ -146,6 +167,19 @@ public enum NPYReader {
         let matrix = try read(path: path)
         try checkInRange(indices, columns: matrix.columns, path: path)
         return try columns(indices, of: matrix, path: path)
+    }
+
+    /// Checks target and feature columns: each named once, none both, all in range, at least one feature.
+    static func checkSelection(targets: [Int], features: [Int], columns: Int, path: String) throws {
+        try checkDistinct(targets, argument: "targets")
+        try checkDistinct(features, argument: "features")
+        if let both = features.first(where: targets.contains) {
+            throw ArgumentError(argument: "features", value: "\(both)", requirement: "is also a target")
+        }
+        try checkInRange(targets + features, columns: columns, path: path)
+        guard !features.isEmpty else {
+            throw FileError.malformed(path: path, reason: "every column is a target; at least one feature column is needed")
+        }
     }
 
     private static func checkDistinct(_ indices: [Int], argument: String) throws {

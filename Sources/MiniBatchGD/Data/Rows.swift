@@ -1,0 +1,75 @@
+/// Borrowed pointers to the rows of a data set, wherever they live: two matrices in memory
+/// (strides p and k), or runs of columns of one memory-mapped file (both strides the file's
+/// width). Row i's features are `x[i·xStride ..< i·xStride + featureCount]` and its targets
+/// `y[i·yStride ..< i·yStride + outputCount]`.
+///
+/// Valid only inside the `withRows` call that made it; the closed form reads its data through
+/// it alone, so a mapped file is solved in place, never copied.
+struct Rows {
+    let count: Int
+    let featureCount: Int
+    let outputCount: Int
+    let x: UnsafePointer<Double>
+    let xStride: Int
+    let y: UnsafePointer<Double>
+    let yStride: Int
+
+    /// Copies rows `start..<start + rows` of X (and of Y) into `into`, densely (strides p and k).
+    @inline(__always)
+    func copyFeatures(from start: Int, rows: Int, into z: UnsafeMutablePointer<Double>) {
+        let p = featureCount
+        if xStride == p {
+            z.update(from: x + start * p, count: rows * p)
+        } else {
+            for i in 0..<rows { (z + i * p).update(from: x + (start + i) * xStride, count: p) }
+        }
+    }
+
+    /// Copies rows `start..<start + rows` of Y densely (stride k) into `into`.
+    @inline(__always)
+    func copyTargets(from start: Int, rows: Int, into t: UnsafeMutablePointer<Double>) {
+        let k = outputCount
+        if yStride == k {
+            t.update(from: y + start * k, count: rows * k)
+        } else {
+            for i in 0..<rows { (t + i * k).update(from: y + (start + i) * yStride, count: k) }
+        }
+    }
+
+    /// Checks that every column's squares stay within `Double`'s normal range (magnitudes between
+    /// 2⁻⁴⁸⁰ and 2⁴⁸⁰, about 1e-145 and 1e144; an all-zero column is fine): sums of squares over
+    /// up to 2³¹ rows then neither overflow nor fall into the subnormals.
+    /// - Throws: ``DataError/scaleOutOfRange(argument:column:largest:)`` naming the first column that does not.
+    /// - Complexity: O(n·(p + k)), one pass.
+    func checkRepresentableScale(featureNames: [String], targetNames: [String]) throws {
+        let high = 0x1p480, low = 0x1p-480
+        for (argument, base, stride, width, names) in [
+            ("feature", x, xStride, featureCount, featureNames), ("target", y, yStride, outputCount, targetNames),
+        ] {
+            var largest = [Double](repeating: 0, count: width)
+            largest.withUnsafeMutableBufferPointer { largest in
+                for i in 0..<count {
+                    let row = base + i * stride
+                    for j in 0..<width { largest[j] = Swift.max(largest[j], abs(row[j])) }
+                }
+            }
+            if let j = largest.indices.first(where: { largest[$0] > high || (largest[$0] > 0 && largest[$0] < low) }) {
+                throw DataError.scaleOutOfRange(argument: argument, column: names[j], largest: largest[j])
+            }
+        }
+    }
+}
+
+extension Dataset {
+    /// `body` with pointers to this data set's rows.
+    func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result {
+        try features.withUnsafePointer { x in
+            try targets.withUnsafePointer { y in
+                try body(
+                    Rows(
+                        count: rows, featureCount: featureCount, outputCount: outputCount, x: x, xStride: featureCount, y: y,
+                        yStride: outputCount))
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+@testable import MiniBatchGD
+
+/// `.npy` files solved in place: the same answers as the loaded rows, and clear refusals.
+@Suite struct MappedDatasetTests {
+    /// A float64, C-order, little-endian `.npy` of `matrix` (numpy's version 1.0 layout: the
+    /// header padded so the data starts at a multiple of 64 bytes).
+    static func writeNPY(_ matrix: Matrix, in folder: ScratchFolder, name: String = "data.npy") throws -> String {
+        var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (\(matrix.rows), \(matrix.columns)), }".utf8)
+        while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
+        header.append(0x0A)
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+        for value in matrix.elements { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+        return try folder.write(name, bytes: bytes)
+    }
+
+    /// 400 rows: five columns of features around a plane, and two targets.
+    static func table() throws -> Matrix {
+        var generator = RandomSource(seed: 9)
+        var elements: [Double] = []
+        for _ in 0..<400 {
+            let x = (0..<5).map { j in generator.nextGaussian() * Double(j + 1) + 10 }
+            let y1 = 3 + x.enumerated().reduce(0) { $0 + Double($1.offset + 1) * $1.element } + generator.nextGaussian()
+            let y2 = -1 + 0.5 * x[0] - 2 * x[4] + 0.1 * generator.nextGaussian()
+            elements += x + [y1, y2]
+        }
+        return try Matrix(rows: 400, columns: 7, elements: elements)
+    }
+
+    static func close(_ a: [Double]?, _ b: [Double]?, _ tolerance: Double) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return relativeDifference(a, b) <= tolerance
+    }
+
+    @Test(arguments: LeastSquares.Method.allCases)
+    func aMappedFileSolvesAsItsLoadedRows(method: LeastSquares.Method) throws {
+        let folder = try ScratchFolder()
+        let path = try Self.writeNPY(try Self.table(), in: folder)
+        // Targets at the end (the default), at the front, and two of them.
+        for (targets, features) in [([Int](), nil), ([0], nil), ([5, 6], [Int]?([0, 1, 2, 3, 4]))] {
+            let mapped = try MappedDataset(path: path, targets: targets, features: features)
+            let loaded = try NPYReader.dataset(path: path, targets: targets, features: features)
+            #expect(mapped.featureNames == loaded.featureNames && mapped.targetNames == loaded.targetNames)
+            let fromMap = try LeastSquares.solve(mapped, method: method, covariance: .hc3)
+            let fromMemory = try LeastSquares.solve(loaded, method: method, covariance: .hc3)
+            // The same arithmetic on the same values, but BLAS may sum rows of another
+            // alignment in another order: rounding apart.
+            #expect(relativeDifference(fromMap.parameters, fromMemory.parameters) <= 1e-13)
+            let a = fromMap.statistics, b = fromMemory.statistics
+            #expect(Self.close(a.standardErrors?.elements, b.standardErrors?.elements, 1e-12))
+            #expect(Self.close(a.residualSumOfSquares, b.residualSumOfSquares, 1e-12))
+            #expect(Self.close(a.rSquared, b.rSquared, 1e-13) && Self.close(a.aic, b.aic, 1e-13))
+            #expect(Self.close(a.durbinWatson, b.durbinWatson, 1e-12))
+
+            var mappedModel = LinearRegression(), loadedModel = LinearRegression()
+            try mappedModel.fit(mapped, method: method)
+            try loadedModel.fit(loaded, method: method)
+            let m = try mappedModel.evaluate(mapped), l = try loadedModel.evaluate(loaded)
+            for (x, y) in zip(m.outputs, l.outputs) {
+                #expect(abs(x.meanSquaredError - y.meanSquaredError) <= 1e-12 * y.meanSquaredError)
+                #expect(abs(x.meanAbsoluteError - y.meanAbsoluteError) <= 1e-12 * y.meanAbsoluteError)
+                #expect(abs(x.r2 - y.r2) <= 1e-13)
+            }
+            #expect(mappedModel.inference != nil)
+        }
+    }
+
+    @Test func filesThatCannotBeReadInPlaceAreLoadedInstead() throws {
+        let folder = try ScratchFolder()
+        let path = try Self.writeNPY(try Self.table(), in: folder)
+        #expect(throws: FileError.notMappable(path: path, reason: "the feature columns are not adjacent and in order")) {
+            try MappedDataset(path: path, targets: [6], features: [0, 2])
+        }
+        #expect(throws: FileError.notMappable(path: path, reason: "the target columns are not adjacent and in order")) {
+            try MappedDataset(path: path, targets: [6, 5], features: [0])
+        }
+        #expect(try MappedDataset.mapIfPossible(path: path, targets: ["6"], features: ["0", "2"]) == nil)
+        #expect(try MappedDataset.mapIfPossible(path: path, targets: ["y7"], features: ["x1", "x2"]) != nil)
+        let bigEndian = fixtures + "/big_endian_f8.npy", float32 = fixtures + "/fortran_f4.npy"
+        #expect(throws: FileError.notMappable(path: bigEndian, reason: "its byte order is not this machine's")) {
+            try MappedDataset(path: bigEndian)
+        }
+        #expect(throws: FileError.notMappable(path: float32, reason: "its elements are float32, not float64")) {
+            try MappedDataset(path: float32)
+        }
+        #expect(try MappedDataset.mapIfPossible(path: float32) == nil)
+        #expect(try MappedDataset.mapIfPossible(path: try folder.write("t.csv", "a,y\n1,2\n2,3\n")) == nil)
+        // Damage is still an error, not a fallback.
+        #expect(throws: FileError.self) { try MappedDataset.mapIfPossible(path: fixtures + "/truncated.npy") }
+    }
+
+    @Test func aNaNIsFoundWithItsRowAndColumn() throws {
+        let folder = try ScratchFolder()
+        var table = try Self.table()
+        table[122, 3] = .nan
+        let path = try Self.writeNPY(table, in: folder)
+        #expect(throws: FileError.nonFinite(path: path, line: 123, column: 4, text: "nan")) { _ = try MappedDataset(path: path) }
+        // A NaN in a column that is not used does not matter.
+        #expect(try MappedDataset(path: path, targets: [6], features: [0, 1, 2]).rows == 400)
+        table[122, 3] = 1
+        table[7, 6] = -.infinity
+        let target = try Self.writeNPY(table, in: folder, name: "target.npy")
+        #expect(throws: FileError.nonFinite(path: target, line: 8, column: 7, text: "-inf")) { _ = try MappedDataset(path: target) }
+    }
+
+    @Test func theMappingLivesAsLongAsAnyCopyOfTheDataSet() throws {
+        let folder = try ScratchFolder()
+        let path = try Self.writeNPY(try Self.table(), in: folder)
+        var copy: MappedDataset?
+        do { copy = try MappedDataset(path: path) }
+        try FileManager.default.removeItem(atPath: path)  // the mapping keeps the data
+        let solution = try LeastSquares.solve(try #require(copy))
+        let finite = solution.parameters.coefficients.elements.allSatisfy { $0.isFinite }
+        #expect(finite)
+    }
+}
