@@ -133,12 +133,19 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
-        let all = try data.load(weights: weights)
+        // Before mapping: opening a mapped file reads every value once.
+        if weights == nil, (try? DataFileFormat.of(path: data.file)) == .npy { MappedFileGuard.watch(data.file) }
+        let all = try FitData(data, weights: weights)
         var train = all
-        var test: Dataset?
+        var test: FitData?
         if let testFraction {
-            let split = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed)
-            (train, test) = (split.train, split.test)
+            (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed)
+            if case .mapped = all {
+                FileHandle.standardError.write(
+                    Data(
+                        "mbgd: note: the test rows of a mapped .npy are its last \(test!.rows) rows (shuffling them out would copy the file)\n"
+                            .utf8))
+            }
         }
         let config = gradientDescent
         let progress = Progress(quiet: json)
@@ -148,7 +155,7 @@ struct Fit: ParsableCommand {
             (model, comparison) = try runCancellable(
                 {
                     var model = LinearRegression(fitIntercept: fitIntercept)
-                    let comparison = try model.fitAndCompare(trainingRows, using: config, progress: progress.callback)
+                    let comparison = try trainingRows.fitAndCompare(&model, using: config, progress: progress.callback)
                     return (model, comparison)
                 }, epochsCompleted: { $0.1.run.history.epochsRun })
             progress.finish()
@@ -159,8 +166,8 @@ struct Fit: ParsableCommand {
         for note in comparison.run.notes {
             FileHandle.standardError.write(Data("mbgd: note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n".utf8))
         }
-        let trainMetrics = try model.evaluate(train)
-        let testMetrics = try test.map { try model.evaluate($0) }
+        let trainMetrics = try train.evaluate(model)
+        let testMetrics = try test.map { try $0.evaluate(model) }
         // Every file at the end, together: a model is never left behind by a plot that failed.
         var outputs = Outputs()
         if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
@@ -168,8 +175,11 @@ struct Fit: ParsableCommand {
         let plots =
             try plot.map {
                 try Reports.plots(
-                    folder: $0, history: comparison.run.history, model: model, data: test ?? train,
-                    dataLabel: test == nil ? "training" : "test", optimum: l2 == 0 ? comparison.referenceCost : nil, into: &outputs)
+                    folder: $0, history: comparison.run.history, model: model, data: try (test ?? train).plotted(),
+                    dataLabel: (test == nil ? "training" : "test")
+                        + ((test ?? train).rows > 5000 && { if case .mapped = all { true } else { false } }()
+                            ? ", 5000 evenly spaced rows" : ""),
+                    optimum: l2 == 0 ? comparison.referenceCost : nil, into: &outputs)
             } ?? []
         try outputs.commit()
         if json {
@@ -257,7 +267,7 @@ struct Fit: ParsableCommand {
     }
 
     private func humanReport(
-        all: Dataset, train: Dataset, test: Dataset?, model: LinearRegression, comparison: ReferenceComparison,
+        all: FitData, train: FitData, test: FitData?, model: LinearRegression, comparison: ReferenceComparison,
         trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String]
     ) -> String {
         let run = comparison.run, history = run.history, config = run.configuration
@@ -266,10 +276,12 @@ struct Fit: ParsableCommand {
                 + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
                 + (weights.map { "; weighted by \($0)" } ?? "")
         ]
-        let shuffle =
-            config.shuffle == .none
-            ? "in file order"
-            : "shuffled every epoch\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? "") (seed \(seed))"
+        let shuffle: String
+        switch config.shuffle {
+        case .none: shuffle = "in file order"
+        case let .everyEpoch(seed): shuffle = "shuffled every epoch (seed \(seed))"
+        case let .blocks(seed, rows): shuffle = "shuffled every epoch in blocks of \(rows) rows (seed \(seed))"
+        }
         let choice = run.learningRateChoice
         lines.append(
             "Gradient descent: \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch) updates per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"

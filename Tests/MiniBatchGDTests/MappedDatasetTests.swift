@@ -105,6 +105,63 @@ import Testing
         #expect(throws: FileError.nonFinite(path: target, line: 8, column: 7, text: "-inf")) { _ = try MappedDataset(path: target) }
     }
 
+    /// Descent on mapped rows takes the steps it takes on the loaded rows: every kernel path
+    /// (fused for one target, BLAS for two), in order, in blocks, full batch.
+    @Test(arguments: [
+        ([Int](), BatchSize.rows(1), Shuffle.none), ([], .rows(16), .blocks(seed: 3, rows: 10)), ([], .full, .none),
+        ([5, 6], .rows(8), .blocks(seed: 4, rows: 7)), ([0], .rows(32), .none),
+    ])
+    func descentOnAMappedFileFollowsTheLoadedRows(targets: [Int], batch: BatchSize, shuffle: Shuffle) throws {
+        let folder = try ScratchFolder()
+        let path = try Self.writeNPY(try Self.table(), in: folder)
+        let features: [Int]? = targets == [5, 6] ? [0, 1, 2, 3, 4] : nil
+        let mapped = try MappedDataset(path: path, targets: targets, features: features)
+        let loaded = try NPYReader.dataset(path: path, targets: targets, features: features)
+        let config = GradientDescent(batchSize: batch, epochs: 6, averaging: .none, shuffle: shuffle, earlyStopping: nil)
+        var fromMap = LinearRegression(), fromMemory = LinearRegression()
+        let mappedRun = try fromMap.fit(mapped, using: config)
+        let loadedRun = try fromMemory.fit(loaded, using: config)
+        #expect(relativeDifference(fromMap.parameters!, fromMemory.parameters!) <= 1e-12)
+        #expect(relativeDifference(mappedRun.history.epochCosts, loadedRun.history.epochCosts) <= 1e-12)
+        #expect(mappedRun.notes.isEmpty)
+    }
+
+    @Test func aMappedFitShufflesBlocksHoldsOutTheLastRowsAndReachesTheClosedForm() throws {
+        let folder = try ScratchFolder()
+        let path = try Self.writeNPY(try Self.table(), in: folder)
+        let mapped = try MappedDataset(path: path)
+        var model = LinearRegression()
+        let exact = GradientDescent(batchSize: .full, optimizer: .nesterov(), earlyStopping: EarlyStopping(parameterTolerance: 1e-7))
+        let comparison = try model.fitAndCompare(mapped, using: exact)
+        #expect(comparison.parameterRelativeDifference <= 1e-6, "\(comparison.parameterRelativeDifference)")
+        #expect(comparison.run.notes.isEmpty)
+        let run = try model.fit(mapped, using: GradientDescent(epochs: 3))
+        #expect(
+            run.notes == [
+                "rows of a mapped file are shuffled in blocks of 1 rows, each read in order: shuffling single rows would read the file at random"
+            ])
+        #expect(run.configuration.shuffle == .blocks(seed: 0, rows: 1))
+
+        let config = GradientDescent(averaging: .none, earlyStopping: EarlyStopping(validationFraction: 0.25, parameterTolerance: nil))
+        let validated = try model.fit(mapped, using: config)
+        #expect(validated.trainingRows == 300)
+        #expect(validated.notes.contains("the last 100 rows of the mapped file are held out for early stopping"))
+        let held = try NPYReader.dataset(path: path).gathering(300..<400)
+        let expected = try Objective.cost(held, parameters: model.parameters!)
+        #expect(abs(validated.history.validationCosts.last! - expected) <= 1e-12 * expected)
+    }
+
+    @Test func aSampleTakesEvenlySpacedRows() throws {
+        let folder = try ScratchFolder()
+        let table = try Self.table()
+        let sample = try MappedDataset(path: try Self.writeNPY(table, in: folder)).sample(rows: 3)
+        #expect(sample.rows == 3 && sample.featureNames == ["x1", "x2", "x3", "x4", "x5", "x6"])
+        for (index, row) in [0, 133, 266].enumerated() {
+            #expect((0..<6).map { sample.features[index, $0] } == (0..<6).map { table[row, $0] })
+            #expect(sample.targets[index, 0] == table[row, 6])
+        }
+    }
+
     @Test func theMappingLivesAsLongAsAnyCopyOfTheDataSet() throws {
         let folder = try ScratchFolder()
         let path = try Self.writeNPY(try Self.table(), in: folder)

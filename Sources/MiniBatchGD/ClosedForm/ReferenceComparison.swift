@@ -25,40 +25,67 @@ extension LinearRegression {
     /// (without a held-out validation part) with the same weights, the same intercept, and the L2
     /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
     /// weights, λ under the sum; in standardized units when standardizing).
-    /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)`` throws.
+    /// - Throws: whatever ``fit(_:using:progress:)-(Dataset,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(Dataset,_,_,_,_,_,_,_,_,_)`` throws.
     public mutating func fitAndCompare(
         _ data: Dataset, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
-        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * train.totalWeight : configuration.l2Penalty
-        let reference = try LeastSquares.solve(
-            train, method: method, fitIntercept: fitIntercept, ridge: ridge,
-            penaltyUnits: configuration.standardize ? .standardized : .original)
-        func objective(_ parameters: Parameters) throws -> Double {
-            let cost = try Objective.cost(train, parameters: parameters, reduction: configuration.reduction)
-            guard configuration.l2Penalty > 0 else { return cost }
-            let scale = outcome.standardizer?.scale ?? Standardizer(fitting: train.features, weights: train.weights).scale
-            var squares = 0.0
-            for j in 0..<parameters.featureCount {
-                let d = configuration.standardize ? scale[j] : 1
-                for o in 0..<parameters.outputCount {
-                    let w = parameters.coefficients[j, o] * d
-                    squares += w * w
+        return try Self.compare(outcome, train: train, configuration: configuration, method: method, fitIntercept: fitIntercept)
+    }
+
+    /// ``fitAndCompare(_:using:method:progress:)-(Dataset,_,_,_)`` on the rows of a mapped `.npy` file: the descent
+    /// (see ``fit(_:using:progress:)-(MappedDataset,_,_)``) and the closed form both read the file
+    /// in place.
+    /// - Throws: what the fit or the solve throws.
+    public mutating func fitAndCompare(
+        _ data: MappedDataset, using configuration: GradientDescent,
+        method: LeastSquares.Method = .auto,
+        progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> ReferenceComparison {
+        let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
+        return try Self.compare(outcome, train: train, configuration: configuration, method: method, fitIntercept: fitIntercept)
+    }
+
+    /// The closed form of what `outcome`'s descent minimized on `train`, and the gaps to it.
+    static func compare<Source: RowSource>(
+        _ outcome: Trainer.Outcome, train: Source, configuration: GradientDescent, method: LeastSquares.Method, fitIntercept: Bool
+    ) throws -> ReferenceComparison {
+        let totalWeight = train.weights.map { $0.reduce(0, +) } ?? Double(train.rows)
+        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * totalWeight : configuration.l2Penalty
+        return try train.withRows { rows in
+            let reference = try LeastSquares.solve(
+                rows, featureNames: train.featureNames, targetNames: train.targetNames, method: method, fitIntercept: fitIntercept,
+                ridge: ridge, penaltyUnits: configuration.standardize ? .standardized : .original, rankTolerance: nil,
+                weights: train.weights, covariance: .nonrobust, confidenceLevel: 0.95, refine: true)
+            let scale =
+                outcome.standardizer?.scale
+                ?? Standardizer(fitting: rows.x, rows: rows.count, columns: rows.featureCount, stride: rows.xStride, weights: train.weights)
+                .scale
+            func objective(_ parameters: Parameters) -> Double {
+                let cost = Objective.cost(rows, weights: train.weights, parameters: parameters, reduction: configuration.reduction)
+                guard configuration.l2Penalty > 0 else { return cost }
+                var squares = 0.0
+                for j in 0..<parameters.featureCount {
+                    let d = configuration.standardize ? scale[j] : 1
+                    for o in 0..<parameters.outputCount {
+                        let w = parameters.coefficients[j, o] * d
+                        squares += w * w
+                    }
                 }
+                return cost + 0.5 * configuration.l2Penalty * squares
             }
-            return cost + 0.5 * configuration.l2Penalty * squares
+            let found = outcome.parameters.stacked, exact = reference.parameters.stacked
+            var difference = 0.0, size = 0.0
+            for index in found.indices {
+                difference += (found[index] - exact[index]) * (found[index] - exact[index])
+                size += exact[index] * exact[index]
+            }
+            return ReferenceComparison(
+                run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
+                parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
+                gradientDescentCost: objective(outcome.parameters), referenceCost: objective(reference.parameters))
         }
-        let found = outcome.parameters.stacked, exact = reference.parameters.stacked
-        var difference = 0.0, size = 0.0
-        for index in found.indices {
-            difference += (found[index] - exact[index]) * (found[index] - exact[index])
-            size += exact[index] * exact[index]
-        }
-        return ReferenceComparison(
-            run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
-            parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
-            gradientDescentCost: try objective(outcome.parameters), referenceCost: try objective(reference.parameters))
     }
 }

@@ -29,7 +29,7 @@ public struct MappedDataset: Sendable {
     public let targetNames: [String]
 
     let mapping: FileMapping
-    /// Byte offset of the first element.
+    /// Byte offset of the first element of the first row this data set covers.
     let dataOffset: Int
     /// The file's columns: the stride of a row, in elements.
     let width: Int
@@ -118,6 +118,69 @@ public struct MappedDataset: Sendable {
         }
     }
 
+    /// Rows `range` of this data set, sharing the mapping.
+    func rows(_ range: Range<Int>) -> MappedDataset {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "row range out of bounds")
+        return MappedDataset(
+            path: path, rows: range.count, featureCount: featureCount, outputCount: outputCount, featureNames: featureNames,
+            targetNames: targetNames, mapping: mapping, dataOffset: dataOffset + range.lowerBound * width * 8, width: width,
+            firstFeature: firstFeature, firstTarget: firstTarget)
+    }
+
+    private init(
+        path: String, rows: Int, featureCount: Int, outputCount: Int, featureNames: [String], targetNames: [String],
+        mapping: FileMapping, dataOffset: Int, width: Int, firstFeature: Int, firstTarget: Int
+    ) {
+        self.path = path
+        self.rows = rows
+        self.featureCount = featureCount
+        self.outputCount = outputCount
+        self.featureNames = featureNames
+        self.targetNames = targetNames
+        self.mapping = mapping
+        self.dataOffset = dataOffset
+        self.width = width
+        self.firstFeature = firstFeature
+        self.firstTarget = firstTarget
+    }
+
+    /// Splits into a training part (the first rows) and a test part (the last `round(testFraction × n)`
+    /// rows, at least one, leaving at least one): in file order, since gathering shuffled rows
+    /// would copy them.
+    /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``.
+    public func split(testFraction: Double) throws -> (train: MappedDataset, test: MappedDataset) {
+        guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
+        guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
+        let testCount = Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
+        return (self.rows(0..<rows - testCount), self.rows(rows - testCount..<rows))
+    }
+
+    /// At most `limit` rows, evenly spaced (all of them when there are no more), copied into a
+    /// ``Dataset``: for a plot or a look at a file too large to load.
+    /// - Throws: ``ArgumentError`` for a limit below 1.
+    public func sample(rows limit: Int) throws -> Dataset {
+        guard limit >= 1 else { throw ArgumentError(argument: "rows", value: "\(limit)", requirement: "must be at least 1") }
+        let count = Swift.min(limit, rows)
+        var x = [Double](), y = [Double]()
+        x.reserveCapacity(count * featureCount)
+        y.reserveCapacity(count * outputCount)
+        withRows { data in
+            for index in 0..<count {
+                // Row ⌊index·n/count⌋: evenly spaced, the first row first.
+                let i = Int((Double(index) * Double(rows) / Double(count)).rounded(.down))
+                for j in 0..<featureCount { x.append(data.x[i * data.xStride + j]) }
+                for o in 0..<outputCount { y.append(data.y[i * data.yStride + o]) }
+            }
+        }
+        return Dataset(
+            unchecked: Matrix(uncheckedRows: count, columns: featureCount, elements: x),
+            Matrix(uncheckedRows: count, columns: outputCount, elements: y), featureNames, targetNames)
+    }
+
+    /// Rows per block when a fit on mapped rows shuffles: about 1 MiB of the file, read in order,
+    /// and at most a 256th of the rows, so that a small file still has blocks enough to mix.
+    var shuffleBlockRows: Int { Swift.max(1, Swift.min((1 << 20) / (8 * width), rows / 256)) }
+
     /// `body` with pointers into the mapped rows.
     func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result {
         let x = elements
@@ -128,4 +191,9 @@ public struct MappedDataset: Sendable {
                     y: x + firstTarget, yStride: width))
         }
     }
+}
+
+extension MappedDataset: RowSource {
+    /// A mapped file's rows all weigh 1.
+    var weights: [Double]? { nil }
 }

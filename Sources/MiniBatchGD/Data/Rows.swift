@@ -73,3 +73,23 @@ extension Dataset {
         }
     }
 }
+
+/// Rows a fit can read: a ``Dataset`` in memory, or a ``MappedDataset`` read in place.
+protocol RowSource {
+    var rows: Int { get }
+    var featureCount: Int { get }
+    var outputCount: Int { get }
+    var featureNames: [String] { get }
+    var targetNames: [String] { get }
+    /// One weight per row, or nil.
+    var weights: [Double]? { get }
+    func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result
+}
+
+extension Dataset: RowSource {}
+
+/// `body` with the rows of `source`, or with nil when there is no source.
+func withOptionalRows<Source: RowSource, Result>(_ source: Source?, _ body: (Rows?) throws -> Result) rethrows -> Result {
+    guard let source else { return try body(nil) }
+    return try source.withRows { try body($0) }
+}

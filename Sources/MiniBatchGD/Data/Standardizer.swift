@@ -13,18 +13,25 @@ public struct Standardizer: Equatable, Sendable {
     ///   - weights: row weights for weighted means and deviations (divisor Σw), or nil.
     /// - Complexity: O(rows × columns).
     public init(fitting features: Matrix, weights: [Double]? = nil) {
-        let n = weights.map { $0.reduce(0, +) } ?? Double(features.rows), p = features.columns
+        self = features.withUnsafePointer {
+            Standardizer(fitting: $0, rows: features.rows, columns: features.columns, stride: features.columns, weights: weights)
+        }
+    }
+
+    /// Fits `columns` columns of `rows` rows at `x` (row i at `x + i·stride`).
+    init(fitting x: UnsafePointer<Double>, rows: Int, columns p: Int, stride: Int, weights: [Double]?) {
+        let n = weights.map { $0.reduce(0, +) } ?? Double(rows)
         var mean = [Double](repeating: 0, count: p)
         var squares = [Double](repeating: 0, count: p)
-        for i in 0..<features.rows {
-            let w = weights?[i] ?? 1
-            for j in 0..<p { mean[j] += w * features.elements[i * p + j] }
+        for i in 0..<rows {
+            let w = weights?[i] ?? 1, row = x + i * stride
+            for j in 0..<p { mean[j] += w * row[j] }
         }
         for j in 0..<p { mean[j] /= n }
-        for i in 0..<features.rows {
-            let w = weights?[i] ?? 1
+        for i in 0..<rows {
+            let w = weights?[i] ?? 1, row = x + i * stride
             for j in 0..<p {
-                let d = features.elements[i * p + j] - mean[j]
+                let d = row[j] - mean[j]
                 squares[j] += w * d * d
             }
         }
@@ -36,9 +43,14 @@ public struct Standardizer: Equatable, Sendable {
     /// by its weights, as the closed form's standardized penalty measures them), with
     /// the means kept at zero for a model without intercept (centring would move the origin the
     /// model is forced through).
-    static func forDescent(_ data: Dataset, fitIntercept: Bool) -> Standardizer {
-        let fitted = Standardizer(fitting: data.features, weights: data.weights)
+    static func forDescent(_ data: Rows, weights: [Double]?, fitIntercept: Bool) -> Standardizer {
+        let fitted = Standardizer(fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights)
         return fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: data.featureCount), scale: fitted.scale)
+    }
+
+    /// ``forDescent(_:weights:fitIntercept:)`` of a data set in memory.
+    static func forDescent(_ data: Dataset, fitIntercept: Bool) -> Standardizer {
+        data.withRows { forDescent($0, weights: data.weights, fitIntercept: fitIntercept) }
     }
 
     /// The scale of a column: its standard deviation, or 1 when that is at rounding level of

@@ -4,29 +4,31 @@
 /// ``Objective`` functions, the trainer's inner loop, the closed form's statistics) goes
 /// through these few functions, so there is one code path to test. Nothing here allocates.
 ///
-/// Shapes: X is `rows×p` (leading dimension `p`), Y and R are `rows×k`, W is `p×k`, c has `k`
-/// entries. One output (`k == 1`) uses `dgemv`; several use `dgemm`.
+/// Shapes: X is `rows×p` (leading dimension `ldx`, p unless X is a run of columns of a wider
+/// row, as in a mapped file), Y is `rows×k` (leading dimension `ldy`), R is `rows×k` (dense), W
+/// is `p×k`, c has `k` entries. One output (`k == 1`) uses `dgemv`; several use `dgemm`.
 enum LinearKernel {
     /// R ← X·W + 1·cᵀ − Y (the residual of the hypothesis), or X·W + 1·cᵀ when `y` is nil.
     @inline(__always)
     static func residual(
-        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>?,
+        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, ldx: Int? = nil, y: UnsafePointer<Double>?, ldy: Int? = nil,
         weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
         into r: UnsafeMutablePointer<Double>
     ) {
+        let ldx = ldx ?? p, ldy = ldy ?? k
         // Seed R with c − y so one BLAS call with β = 1 finishes the job.
         if k == 1 {
             let c = offset[0]
-            if let y { for i in 0..<rows { r[i] = c - y[i] } } else { r.update(repeating: c, count: rows) }
-            BLAS.gemv(transpose: false, m: rows, n: p, alpha: 1, a: x, lda: p, x: weights, beta: 1, y: r)
+            if let y { for i in 0..<rows { r[i] = c - y[i * ldy] } } else { r.update(repeating: c, count: rows) }
+            BLAS.gemv(transpose: false, m: rows, n: p, alpha: 1, a: x, lda: ldx, x: weights, beta: 1, y: r)
         } else {
             for i in 0..<rows {
-                let row = i * k
-                if let y { for o in 0..<k { r[row + o] = offset[o] - y[row + o] } } else { for o in 0..<k { r[row + o] = offset[o] } }
+                let row = i * k, source = i * ldy
+                if let y { for o in 0..<k { r[row + o] = offset[o] - y[source + o] } } else { for o in 0..<k { r[row + o] = offset[o] } }
             }
             BLAS.gemm(
                 transposeA: false, transposeB: false, m: rows, n: k, k: p, alpha: 1,
-                a: x, lda: p, b: weights, ldb: k, beta: 1, c: r, ldc: k)
+                a: x, lda: ldx, b: weights, ldb: k, beta: 1, c: r, ldc: k)
         }
     }
 
@@ -66,19 +68,20 @@ enum LinearKernel {
     /// G ← β·G + α·XᵀR and g_c ← β·g_c + α·1ᵀR (the gradient of ½‖R‖² with respect to W and c).
     @inline(__always)
     static func gradient(
-        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, residual r: UnsafePointer<Double>,
+        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, ldx: Int? = nil, residual r: UnsafePointer<Double>,
         alpha: Double, beta: Double,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) {
+        let ldx = ldx ?? p
         if k == 1 {
-            BLAS.gemv(transpose: true, m: rows, n: p, alpha: alpha, a: x, lda: p, x: r, beta: beta, y: g)
+            BLAS.gemv(transpose: true, m: rows, n: p, alpha: alpha, a: x, lda: ldx, x: r, beta: beta, y: g)
             var sum = 0.0
             for i in 0..<rows { sum += r[i] }
             gc[0] = beta * gc[0] + alpha * sum
         } else {
             BLAS.gemm(
                 transposeA: true, transposeB: false, m: p, n: k, k: rows, alpha: alpha,
-                a: x, lda: p, b: r, ldb: k, beta: beta, c: g, ldc: k)
+                a: x, lda: ldx, b: r, ldb: k, beta: beta, c: g, ldc: k)
             for o in 0..<k { gc[o] *= beta }
             for i in 0..<rows {
                 let row = i * k
@@ -91,7 +94,7 @@ enum LinearKernel {
     /// blocks of `scratchRows` rows through `scratch` (at least `scratchRows × k` elements), added
     /// into `sums` (k entries).
     static func halfSquaredResiduals(
-        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
         weights: UnsafePointer<Double>, offset: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>? = nil,
         scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
         into sums: UnsafeMutablePointer<Double>
@@ -99,7 +102,9 @@ enum LinearKernel {
         var start = 0
         while start < rows {
             let count = min(scratchRows, rows - start)
-            residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: scratch)
+            residual(
+                rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, weights: weights, offset: offset,
+                into: scratch)
             if let rowWeights {
                 let w = rowWeights + start
                 for o in 0..<k {
@@ -122,7 +127,7 @@ enum LinearKernel {
     /// cost per call dominates a small batch; ``Kernel/automatic`` chooses it there.
     @inline(__always)
     static func fusedSingleOutput<Weighting: RowWeighting>(
-        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights omega: Weighting,
+        rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights omega: Weighting,
         weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) -> Double {
@@ -132,19 +137,19 @@ enum LinearKernel {
             let w0 = w[0]
             var g0 = 0.0
             for i in 0..<rows {
-                let r = offset + x[i] * w0 - y[i], weighted = omega[i] * r
+                let xi = x[i * ldx], r = offset + xi * w0 - y[i * ldy], weighted = omega[i] * r
                 squares += weighted * r
                 sum += weighted
-                g0 += weighted * x[i]
+                g0 += weighted * xi
             }
             g[0] = keep * g[0] + alpha * g0
         } else {
             if !accumulate { g.update(repeating: 0, count: p) }
             for i in 0..<rows {
-                let row = x + i * p
+                let row = x + i * ldx
                 var h = offset
                 for j in 0..<p { h += row[j] * w[j] }
-                let r = h - y[i], weighted = omega[i] * r
+                let r = h - y[i * ldy], weighted = omega[i] * r
                 squares += weighted * r
                 sum += weighted
                 let scaled = alpha * weighted
@@ -155,12 +160,12 @@ enum LinearKernel {
         return 0.5 * squares
     }
 
-    /// ``fusedSingleOutput(rows:p:x:y:rowWeights:weights:offset:alpha:accumulate:weightGradient:offsetGradient:)``
+    /// ``fusedSingleOutput(rows:p:x:ldx:y:ldy:rowWeights:weights:offset:alpha:accumulate:weightGradient:offsetGradient:)``
     /// for wider rows, four lanes at a time: each row is read once, its dot product and its
     /// gradient contribution computed while it is in registers, the gradient kept in L1.
     @inline(__always)
     static func fusedSingleOutputSIMD<Weighting: RowWeighting>(
-        rows: Int, p: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights omega: Weighting,
+        rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights omega: Weighting,
         weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) -> Double {
@@ -170,7 +175,7 @@ enum LinearKernel {
         let weights = UnsafeRawPointer(w), gradient = UnsafeMutableRawPointer(g)
         var squares = 0.0, sum = 0.0
         for i in 0..<rows {
-            let row = x + i * p, raw = UnsafeRawPointer(row)
+            let row = x + i * ldx, raw = UnsafeRawPointer(row)
             var dot = Lanes()
             for c in 0..<chunks {
                 dot +=
@@ -179,7 +184,7 @@ enum LinearKernel {
             }
             var h = offset + dot.sum()
             for j in tail..<p { h += row[j] * w[j] }
-            let r = h - y[i], weighted = omega[i] * r
+            let r = h - y[i * ldy], weighted = omega[i] * r
             squares += weighted * r
             sum += weighted
             let scaled = alpha * weighted, lanes = Lanes(repeating: scaled)

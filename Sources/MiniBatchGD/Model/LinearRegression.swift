@@ -108,6 +108,58 @@ public struct LinearRegression: Sendable {
         return (outcome, train)
     }
 
+    /// Trains by gradient descent on the rows of a mapped `.npy` file, read in place: no row is
+    /// copied into a matrix, so a file larger than memory can be trained on.
+    ///
+    /// Shuffling every epoch would read the file at random, page by page: a fit on mapped rows
+    /// shuffles blocks of about 1 MiB of the file instead (at most a 256th of the rows;
+    /// ``Shuffle/blocks(seed:rows:)``, said in the run's notes), each read in order. A validation part
+    /// (``EarlyStopping/validationFraction``) is the file's last rows.
+    /// - Throws: as ``fit(_:using:progress:)-(Dataset,_,_)``.
+    @discardableResult
+    public mutating func fit(
+        _ data: MappedDataset, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> TrainingRun {
+        try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
+    }
+
+    mutating func fitReturningTrainingRows(
+        _ data: MappedDataset, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> (outcome: Trainer.Outcome, train: MappedDataset) {
+        var start: Parameters?
+        if configuration.warmStart {
+            guard let current = parameters else { throw ModelError.notFitted }
+            guard current.featureCount == data.featureCount, current.outputCount == data.outputCount else {
+                throw TrainingError.warmStartMismatch(
+                    expectedFeatures: data.featureCount, expectedOutputs: data.outputCount,
+                    features: current.featureCount, outputs: current.outputCount)
+            }
+            start = current
+        }
+        try configuration.validate()
+        var config = configuration, notes: [String] = []
+        if case let .everyEpoch(seed) = configuration.shuffle, configuration.batchSize.resolved(for: data.rows) < data.rows {
+            config.shuffle = .blocks(seed: seed, rows: data.shuffleBlockRows)
+            notes.append(
+                "rows of a mapped file are shuffled in blocks of \(data.shuffleBlockRows) rows, each read in order: shuffling single rows would read the file at random"
+            )
+        }
+        var train = data, validation: MappedDataset?
+        if let fraction = configuration.earlyStopping?.validationFraction {
+            (train, validation) = try data.split(testFraction: fraction)
+            notes.append("the last \(validation!.rows) rows of the mapped file are held out for early stopping")
+        }
+        var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress)
+            .fit(train, validation: validation, start: start)
+        outcome.run.notes = notes + outcome.run.notes
+        parameters = outcome.parameters
+        standardizer = outcome.standardizer
+        inference = nil
+        featureNames = data.featureNames
+        targetNames = data.targetNames
+        return (outcome, train)
+    }
+
     /// Fits in closed form (see ``LeastSquares``), replacing the parameters.
     /// - Parameters:
     ///   - data: the rows to fit.
@@ -118,7 +170,7 @@ public struct LinearRegression: Sendable {
     ///   - covariance: how the statistics' covariance is computed.
     ///   - confidenceLevel: the level of the confidence intervals.
     ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
-    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)`` throws.
+    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(Dataset,_,_,_,_,_,_,_,_,_)`` throws.
     @discardableResult
     public mutating func fit(
         _ data: Dataset, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,

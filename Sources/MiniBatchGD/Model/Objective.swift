@@ -154,6 +154,27 @@ public enum Objective {
 }
 
 extension Objective {
+    /// The cost of `parameters` on `data`'s rows (½Σwᵢ‖rᵢ‖², over Σw under the mean reduction),
+    /// in blocks through a small scratch: for rows that are never held as a matrix.
+    static func cost(_ data: Rows, weights: [Double]?, parameters: Parameters, reduction: Reduction) -> Double {
+        let n = data.count, p = data.featureCount, k = data.outputCount
+        let scratchRows = Swift.max(1, Swift.min(n, 4096))
+        let scratch = Buffer<Double>(repeating: 0, count: scratchRows * k), sums = Buffer<Double>(repeating: 0, count: k)
+        parameters.coefficients.withUnsafePointer { w in
+            parameters.intercept.withUnsafeBufferPointer { c in
+                withOptionalPointer(weights) { omega in
+                    LinearKernel.halfSquaredResiduals(
+                        rows: n, p: p, k: k, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, weights: w,
+                        offset: c.baseAddress!, rowWeights: omega, scratch: scratch.base, scratchRows: scratchRows, into: sums.base)
+                }
+            }
+        }
+        var halfSquares = 0.0
+        for o in 0..<k { halfSquares += sums.base[o] }
+        guard let weights else { return reduction.scale(rows: n) * halfSquares }
+        return reduction == .mean ? halfSquares / weights.reduce(0, +) : halfSquares
+    }
+
     /// ``hypothesis(_:_:)`` over a whole matrix.
     public static func hypothesis(_ features: Matrix, _ parameters: Parameters) throws -> Matrix {
         try hypothesis(features.view, parameters)

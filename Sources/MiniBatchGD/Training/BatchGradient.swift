@@ -95,46 +95,50 @@ final class BatchGradient {
 
     /// Adds α·(gradient of ½Σωᵢ‖rᵢ‖² over `count` rows) to `gradient` (or stores it, when
     /// `accumulate` is false), in original-unit coordinates until ``finish(_:)``; returns
-    /// ½Σωᵢ‖rᵢ‖² (ω = 1 when `rowWeights` is nil).
+    /// ½Σωᵢ‖rᵢ‖² (ω = 1 when `rowWeights` is nil). Row i's features are at `x + i·ldx`, its
+    /// targets at `y + i·ldy`.
     /// The BLAS path works in blocks of ``blockRows`` rows so each block is still in cache when
     /// its gradient reads it back: X is read from memory once.
     @inline(__always)
     func addRows(
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, count rows: Int, alpha: Double,
-        into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
+        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights: UnsafePointer<Double>?, count rows: Int,
+        alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         if fused {
             if let rowWeights {
                 return addRowsFused(
-                    x: x, y: y, RowWeights(base: rowWeights), count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+                    x: x, ldx: ldx, y: y, ldy: ldy, RowWeights(base: rowWeights), count: rows, alpha: alpha, into: gradient,
+                    accumulate: accumulate)
             }
-            return addRowsFused(x: x, y: y, Unweighted(), count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+            return addRowsFused(
+                x: x, ldx: ldx, y: y, ldy: ldy, Unweighted(), count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
         }
-        return addRowsByBLAS(x: x, y: y, rowWeights: rowWeights, count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
+        return addRowsByBLAS(
+            x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: rows, alpha: alpha, into: gradient, accumulate: accumulate)
     }
 
     @inline(__always)
     private func addRowsFused<Weighting: RowWeighting>(
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, _ rowWeights: Weighting, count rows: Int, alpha: Double,
-        into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
+        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, _ rowWeights: Weighting, count rows: Int,
+        alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
         if p >= 8 {
             return LinearKernel.fusedSingleOutputSIMD(
-                rows: rows, p: p, x: x, y: y, rowWeights: rowWeights, weights: weights, offset: offset[0], alpha: alpha,
-                accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
+                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
+                alpha: alpha, accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
         }
         return LinearKernel.fusedSingleOutput(
-            rows: rows, p: p, x: x, y: y, rowWeights: rowWeights, weights: weights, offset: offset[0], alpha: alpha,
-            accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
+            rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
+            alpha: alpha, accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
     }
 
-    /// ``addRows(x:y:rowWeights:count:alpha:into:accumulate:)`` by two BLAS-2 calls per cache-sized block:
+    /// ``addRows(x:ldx:y:ldy:rowWeights:count:alpha:into:accumulate:)`` by two BLAS-2 calls per cache-sized block:
     /// kept out of line so the fused path stays small enough to inline into the batch loop.
     @inline(never)
     private func addRowsByBLAS(
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, count rows: Int, alpha: Double,
-        into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
+        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights: UnsafePointer<Double>?, count rows: Int,
+        alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
         var halfSquares = 0.0
@@ -142,7 +146,9 @@ final class BatchGradient {
         let r = residual
         while start < rows {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
-            LinearKernel.residual(rows: count, p: p, k: k, x: x + start * p, y: y + start * k, weights: weights, offset: offset, into: r)
+            LinearKernel.residual(
+                rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, weights: weights, offset: offset,
+                into: r)
             if let rowWeights {
                 halfSquares += LinearKernel.weightedHalfSquaredNorm(rows: count, k: k, r, weights: rowWeights + start)
                 LinearKernel.weightResiduals(rows: count, k: k, r, weights: rowWeights + start)
@@ -150,7 +156,7 @@ final class BatchGradient {
                 halfSquares += LinearKernel.halfSquaredNorm(count * k, r)
             }
             LinearKernel.gradient(
-                rows: count, p: p, k: k, x: x + start * p, residual: r, alpha: alpha,
+                rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, residual: r, alpha: alpha,
                 beta: start == 0 && !accumulate ? 0 : 1, weightGradient: weightGradient, offsetGradient: offsetGradient)
             start += count
         }
@@ -171,30 +177,30 @@ final class BatchGradient {
         if !fitIntercept { offsetGradient.update(repeating: 0, count: k) }
     }
 
-    /// ½Σωᵢ‖rᵢ‖² over `rows` rows at the prepared parameters, summed over outputs (one BLAS-2 pass
+    /// ½Σωᵢ‖rᵢ‖² over `data`'s rows at the prepared parameters, summed over outputs (one BLAS-2 pass
     /// per block through the residual scratch).
-    func halfSquaredResiduals(x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, rows: Int) -> Double {
+    func halfSquaredResiduals(_ data: Rows, rowWeights: UnsafePointer<Double>?) -> Double {
         costPerOutput.update(repeating: 0, count: k)
         LinearKernel.halfSquaredResiduals(
-            rows: rows, p: p, k: k, x: x, y: y, weights: weights, offset: offset, rowWeights: rowWeights,
-            scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
+            rows: data.count, p: p, k: k, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, weights: weights, offset: offset,
+            rowWeights: rowWeights, scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
         var total = 0.0
         for o in 0..<k { total += costPerOutput[o] }
         return total
     }
 
-    /// ½Σωᵢ‖rᵢ‖² and the finished gradient (scaled by `alpha`) over all `rows` rows, in blocks.
+    /// ½Σωᵢ‖rᵢ‖² and the finished gradient (scaled by `alpha`) over all of `data`'s rows, in blocks.
     func halfSquaresAndGradient(
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, rows: Int, alpha: Double,
-        into gradient: UnsafeMutablePointer<Double>
+        _ data: Rows, rowWeights: UnsafePointer<Double>?, alpha: Double, into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
         var halfSquares = 0.0, start = 0
+        let rows = data.count, ldx = data.xStride, ldy = data.yStride
         gradient.update(repeating: 0, count: parameterCount)
         while start < rows {
             let count = Swift.min(evaluationRows, rows - start)
             halfSquares += addRows(
-                x: x + start * p, y: y + start * k, rowWeights: rowWeights.map { $0 + start }, count: count, alpha: alpha, into: gradient,
-                accumulate: true)
+                x: data.x + start * ldx, ldx: ldx, y: data.y + start * ldy, ldy: ldy, rowWeights: rowWeights.map { $0 + start },
+                count: count, alpha: alpha, into: gradient, accumulate: true)
             start += count
         }
         finish(gradient)

@@ -74,14 +74,15 @@ final class BatchOrder {
         cursor.reset()
     }
 
-    /// The rows of batch `range` (and their weights `w`, when weighted) as one contiguous run: in
-    /// place, or gathered by this epoch's permutation. Not for block shuffling (see ``nextRun(remaining:)``).
+    /// The rows of batch `range` (and their weights `w`, when weighted) as one run: in place (with
+    /// the source's strides), or gathered by this epoch's permutation (dense). Not for block
+    /// shuffling (see ``nextRun(remaining:)``).
     @inline(__always)
-    func batch(_ range: Range<Int>, x: UnsafePointer<Double>, y: UnsafePointer<Double>, w: UnsafePointer<Double>?) -> (
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, w: UnsafePointer<Double>?
-    ) {
+    func batch(
+        _ range: Range<Int>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, w: UnsafePointer<Double>?
+    ) -> (x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, w: UnsafePointer<Double>?) {
         guard let order, let gatheredX, let gatheredY else {
-            return (x + range.lowerBound * p, y + range.lowerBound * k, w.map { $0 + range.lowerBound })
+            return (x + range.lowerBound * ldx, ldx, y + range.lowerBound * ldy, ldy, w.map { $0 + range.lowerBound })
         }
         if let w, let gatheredW {
             var slot = 0
@@ -95,21 +96,21 @@ final class BatchOrder {
             var slot = 0
             for position in range {
                 let row = order[position]
-                let source = x + row * p, target = gatheredX + slot * p
+                let source = x + row * ldx, target = gatheredX + slot * p
                 for j in 0..<p { target[j] = source[j] }
-                gatheredY[slot] = y[row]
+                gatheredY[slot] = y[row * ldy]
                 slot += 1
             }
         } else {
             var slot = 0
             for position in range {
                 let row = order[position]
-                (gatheredX + slot * p).update(from: x + row * p, count: p)
-                (gatheredY + slot * k).update(from: y + row * k, count: k)
+                (gatheredX + slot * p).update(from: x + row * ldx, count: p)
+                (gatheredY + slot * k).update(from: y + row * ldy, count: k)
                 slot += 1
             }
         }
-        return (UnsafePointer(gatheredX), UnsafePointer(gatheredY), gatheredW.map { UnsafePointer($0) })
+        return (UnsafePointer(gatheredX), p, UnsafePointer(gatheredY), k, gatheredW.map { UnsafePointer($0) })
     }
 
     /// With block shuffling: the next contiguous run (first row, row count) of a batch that

@@ -55,27 +55,33 @@ public struct Curvature: Equatable, Sendable {
     /// - Complexity: O(n·p²) up to ``exactLimit`` features (one pass over X), else O(n·p) per
     ///   power iteration (at most 60 iterations of two passes).
     init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil) throws {
-        let n = data.rows, p = data.featureCount
+        self = try data.withRows {
+            try Curvature($0, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights)
+        }
+    }
+
+    /// Measures the curvature of the rows `data` in descent coordinates (see the data set's initializer).
+    init(_ data: Rows, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?) throws {
+        let n = data.count, p = data.featureCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let scale = standardizer?.scale ?? Array(repeating: 1, count: p)
         let intercept = fitIntercept ? 1.0 : 0.0
         // max ωᵢ‖ãᵢ‖², one pass.
         var largest = 0.0
-        data.features.withUnsafePointer { x in
-            for i in 0..<n {
-                var sum = intercept
-                for j in 0..<p {
-                    let z = (x[i * p + j] - centre[j]) / scale[j]
-                    sum += z * z
-                }
-                largest = Swift.max(largest, (rowWeights?[i] ?? 1) * sum)
+        for i in 0..<n {
+            let row = data.x + i * data.xStride
+            var sum = intercept
+            for j in 0..<p {
+                let z = (row[j] - centre[j]) / scale[j]
+                sum += z * z
             }
+            largest = Swift.max(largest, (rowWeights?[i] ?? 1) * sum)
         }
         if p <= Self.exactLimit {
             let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
             // (1/n)·ÃᵀΩÃ from the weighted moments: Σωᵢ(xᵢ − c)(xᵢ − c)ᵀ = C + Σω·(x̄ − c)(x̄ − c)ᵀ,
             // C the ω-weighted centred Gram matrix and x̄ the ω-weighted means.
-            let moments = data.withRows { Moments($0, weights: rowWeights) }
+            let moments = Moments(data, weights: rowWeights)
             let mass = (rowWeights?.reduce(0, +) ?? Double(n)) / Double(n)
             var hessian = [Double](repeating: 0, count: q * q)
             let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
@@ -116,7 +122,15 @@ public struct Curvature: Equatable, Sendable {
     static func powerIteration(
         _ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil
     ) -> Double {
-        let n = data.rows, p = data.featureCount
+        data.withRows {
+            powerIteration($0, centre: centre, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights)
+        }
+    }
+
+    static func powerIteration(
+        _ data: Rows, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]?
+    ) -> Double {
+        let n = data.count, p = data.featureCount
         let gradient = BatchGradient(
             features: p, outputs: 1, fitIntercept: fitIntercept,
             standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,
@@ -137,8 +151,8 @@ public struct Curvature: Equatable, Sendable {
                 while start < n {
                     let count = Swift.min(block, n - start)
                     _ = gradient.addRows(
-                        x: x + start * p, y: zeros.base, rowWeights: w.map { $0 + start }, count: count, alpha: 1 / Double(n),
-                        into: product.base, accumulate: start > 0)
+                        x: x + start * data.xStride, ldx: data.xStride, y: zeros.base, ldy: 1, rowWeights: w.map { $0 + start },
+                        count: count, alpha: 1 / Double(n), into: product.base, accumulate: start > 0)
                     start += count
                 }
                 gradient.finish(product.base)
@@ -151,9 +165,7 @@ public struct Curvature: Equatable, Sendable {
                 if abs(estimate - previous) <= 1e-4 * estimate { break }
             }
         }
-        data.features.withUnsafePointer { x in
-            withOptionalPointer(rowWeights) { w in powerIterationLoop(x: x, w: w) }
-        }
+        withOptionalPointer(rowWeights) { w in powerIterationLoop(x: data.x, w: w) }
         return estimate * (1 + 1e-3)
     }
 }

@@ -20,33 +20,37 @@ public struct GradientNoise: Equatable, Sendable {
     /// row-major, then k intercepts).
     /// - Complexity: O(n·p·k), one pass over the rows.
     public init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]) {
-        let n = data.rows, p = data.featureCount, k = data.outputCount
+        self = data.withRows {
+            GradientNoise($0, weights: data.weights, standardizer: standardizer, fitIntercept: fitIntercept, parameters: parameters)
+        }
+    }
+
+    /// The noise over `data`'s rows, weighted by `weights` when given.
+    init(_ data: Rows, weights: [Double]?, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]) {
+        let n = data.count, p = data.featureCount, k = data.outputCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let inverse = standardizer?.scale.map { 1 / $0 } ?? Array(repeating: 1, count: p)
         var mean = [Double](repeating: 0, count: p * k + k)
         var squares = 0.0
         var z = [Double](repeating: 0, count: p), r = [Double](repeating: 0, count: k)
-        data.features.withUnsafePointer { x in
-            data.targets.withUnsafePointer { y in
-                for i in 0..<n {
-                    var rowNorm = fitIntercept ? 1.0 : 0.0
-                    for j in 0..<p {
-                        z[j] = (x[i * p + j] - centre[j]) * inverse[j]
-                        rowNorm += z[j] * z[j]
-                    }
-                    var residualNorm = 0.0
-                    let weight = data.weights?[i] ?? 1
-                    for o in 0..<k {
-                        var h = fitIntercept ? parameters[p * k + o] : 0
-                        for j in 0..<p { h += z[j] * parameters[j * k + o] }
-                        r[o] = weight * (h - y[i * k + o])
-                        residualNorm += r[o] * r[o]
-                        if fitIntercept { mean[p * k + o] += r[o] }
-                    }
-                    for j in 0..<p { for o in 0..<k { mean[j * k + o] += z[j] * r[o] } }
-                    squares += rowNorm * residualNorm
-                }
+        let x = data.x, y = data.y
+        for i in 0..<n {
+            var rowNorm = fitIntercept ? 1.0 : 0.0
+            for j in 0..<p {
+                z[j] = (x[i * data.xStride + j] - centre[j]) * inverse[j]
+                rowNorm += z[j] * z[j]
             }
+            var residualNorm = 0.0
+            let weight = weights?[i] ?? 1
+            for o in 0..<k {
+                var h = fitIntercept ? parameters[p * k + o] : 0
+                for j in 0..<p { h += z[j] * parameters[j * k + o] }
+                r[o] = weight * (h - y[i * data.yStride + o])
+                residualNorm += r[o] * r[o]
+                if fitIntercept { mean[p * k + o] += r[o] }
+            }
+            for j in 0..<p { for o in 0..<k { mean[j * k + o] += z[j] * r[o] } }
+            squares += rowNorm * residualNorm
         }
         let count = Double(Swift.max(n, 1))
         var norm = 0.0

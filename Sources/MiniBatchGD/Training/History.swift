@@ -35,7 +35,7 @@ public enum StopReason: String, Equatable, Sendable {
     case gapReached
 }
 
-/// The outcome of ``LinearRegression/fit(_:using:progress:)``.
+/// The outcome of ``LinearRegression/fit(_:using:progress:)-(Dataset,_,_)``.
 public struct TrainingRun: Sendable {
     /// Costs and stopping.
     public let history: History
@@ -52,7 +52,7 @@ public struct TrainingRun: Sendable {
     /// The step size used and how it was chosen.
     public let learningRateChoice: LearningRateChoice
     /// Things the caller should know that are not errors (e.g. a batch size larger than the data).
-    public let notes: [String]
+    public internal(set) var notes: [String]
 }
 
 /// What the trainer reports after each epoch, for progress displays.

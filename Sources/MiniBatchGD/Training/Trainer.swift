@@ -32,25 +32,48 @@ struct Trainer {
     /// Fits `train` (monitoring `validation` when given), starting from `start` (original
     /// units) or from zero. Rows of weight 0 are left out of both.
     func fit(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
-        let config = configuration
-        try config.validate()
         for data in [train] + (validation.map { [$0] } ?? []) {
-            try BLAS.checkDimensions("gradient descent", data.rows, data.featureCount, data.outputCount)
-            try data.checkRepresentableScale()
             if let weights = data.weights { try Dataset.validate(weights: weights, rows: data.rows) }
         }
-        let train = try train.droppingZeroWeightRows(), validation = try validation?.droppingZeroWeightRows()
-        return try BLASThreads.singleThreaded { try fitSingleThreaded(train, validation: validation, start: start) }
+        return try fitRows(try train.droppingZeroWeightRows(), validation: try validation?.droppingZeroWeightRows(), start: start)
     }
 
-    /// The weights ωᵢ the cost ½Σωᵢ‖rᵢ‖² (times the reduction's scale) gives each row: under the
-    /// mean reduction wᵢ·n/Σw, so that the mean cost is ½Σwᵢ‖rᵢ‖²/Σw, the mean over rows counted
-    /// w times; under the sum, wᵢ itself. Nil for an unweighted data set.
-    static func costWeights(_ data: Dataset, reduction: Reduction) -> [Double]? {
-        guard let weights = data.weights else { return nil }
+    /// Fits the rows of a mapped file (monitoring `validation`'s rows when given), read in place.
+    func fit(_ train: MappedDataset, validation: MappedDataset?, start: Parameters?) throws -> Outcome {
+        try fitRows(train, validation: validation, start: start)
+    }
+
+    private func fitRows<Source: RowSource>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
+        let config = configuration
+        try config.validate()
+        let sources = [train] + (validation.map { [$0] } ?? [])
+        for data in sources {
+            try BLAS.checkDimensions("gradient descent", data.rows, data.featureCount, data.outputCount)
+            try data.withRows { try $0.checkRepresentableScale(featureNames: data.featureNames, targetNames: data.targetNames) }
+        }
+        return try BLASThreads.singleThreaded {
+            try train.withRows { trainRows in
+                try withOptionalRows(validation) { validationRows in
+                    try fitSingleThreaded(
+                        trainRows, weights: train.weights, validation: validationRows, validationWeights: validation?.weights, start: start)
+                }
+            }
+        }
+    }
+
+    /// The weights ωᵢ the cost ½Σωᵢ‖rᵢ‖² (times the reduction's scale) gives each of `rows` rows:
+    /// under the mean reduction wᵢ·n/Σw, so that the mean cost is ½Σwᵢ‖rᵢ‖²/Σw, the mean over
+    /// rows counted w times; under the sum, wᵢ itself. Nil for unweighted rows.
+    static func costWeights(_ weights: [Double]?, rows: Int, reduction: Reduction) -> [Double]? {
+        guard let weights else { return nil }
         guard reduction == .mean else { return weights }
-        let factor = Double(data.rows) / weights.reduce(0, +)
+        let factor = Double(rows) / weights.reduce(0, +)
         return weights.map { $0 * factor }
+    }
+
+    /// ``costWeights(_:rows:reduction:)`` of a data set's weights.
+    static func costWeights(_ data: Dataset, reduction: Reduction) -> [Double]? {
+        costWeights(data.weights, rows: data.rows, reduction: reduction)
     }
 
     /// What a fit decides before its first update.
@@ -69,10 +92,11 @@ struct Trainer {
         let certificateTolerance: Double
     }
 
-    /// Batch size, standardization, curvature, step size and epoch budget for `train`.
-    private func plan(_ train: Dataset) throws -> Plan {
+    /// Batch size, standardization, curvature, step size and epoch budget for `train` (whose rows
+    /// weigh `weights`).
+    private func plan(_ train: Rows, weights: [Double]?) throws -> Plan {
         let config = configuration
-        let n = train.rows
+        let n = train.count
         var notes: [String] = []
         var batchRows = config.batchSize.resolved(for: n)
         if batchRows > n {
@@ -80,19 +104,19 @@ struct Trainer {
             batchRows = n
         }
         let batches = Batches(rowCount: n, size: batchRows)
-        let standardizer = config.standardize ? Standardizer.forDescent(train, fitIntercept: fitIntercept) : nil
+        let standardizer = config.standardize ? Standardizer.forDescent(train, weights: weights, fitIntercept: fitIntercept) : nil
         // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
-        let costWeights = Self.costWeights(train, reduction: config.reduction)
+        let costWeights = Self.costWeights(weights, rows: n, reduction: config.reduction)
         let curvature =
             needsCurvature
             ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights) : nil
         // Only the adaptive rules' automatic rate is set in the target's units.
         let spreads =
             config.learningRate == .automatic && config.optimizer.isAdaptive
-            ? Self.spreads(train, standardizer: standardizer) : (target: 1.0, coordinates: 1.0)
+            ? Self.spreads(train, weights: weights, standardizer: standardizer) : (target: 1.0, coordinates: 1.0)
         let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
         let choice = LearningRateChoice(
             config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
@@ -106,19 +130,21 @@ struct Trainer {
 
     /// The learning rate a fit of `train` would start with.
     func plannedRate(_ train: Dataset) throws -> Double {
-        try BLASThreads.singleThreaded { try plan(train).choice.learningRate }
+        try BLASThreads.singleThreaded { try train.withRows { try plan($0, weights: train.weights).choice.learningRate } }
     }
 
-    private func fitSingleThreaded(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
+    private func fitSingleThreaded(
+        _ train: Rows, weights: [Double]?, validation: Rows?, validationWeights: [Double]?, start: Parameters?
+    ) throws -> Outcome {
         let config = configuration
-        let n = train.rows, p = train.featureCount, k = train.outputCount
-        let plan = try plan(train)
+        let n = train.count, p = train.featureCount, k = train.outputCount
+        let plan = try plan(train, weights: weights)
         let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
         let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
         let gradient = BatchGradient(
             features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
-            kernel: config.kernel, batchRows: plan.batchRows, evaluationLimit: Swift.max(n, validation?.rows ?? 0))
+            kernel: config.kernel, batchRows: plan.batchRows, evaluationLimit: Swift.max(n, validation?.count ?? 0))
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
@@ -149,7 +175,8 @@ struct Trainer {
             configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, gradient: gradient,
             order: BatchOrder(
                 rows: n, features: p, outputs: k, batches: batches, shuffle: config.shuffle, weighted: plan.costWeights != nil),
-            costWeights: plan.costWeights, validationWeights: validation.flatMap { Self.costWeights($0, reduction: config.reduction) },
+            costWeights: plan.costWeights,
+            validationWeights: validation.flatMap { Self.costWeights(validationWeights, rows: $0.count, reduction: config.reduction) },
             costWeightTotal: plan.costWeights.map { $0.reduce(0, +) } ?? Double(n),
             penalty: penalty,
             certificate: curvature?.strongConvexity.flatMap { mu in
@@ -160,7 +187,7 @@ struct Trainer {
             },
             progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
         struct Run: UpdateRuleVisitor {
-            let loop: Loop, parameters: Buffer<Double>, train: Dataset, validation: Dataset?, history: History, gap: GapProgress?
+            let loop: Loop, parameters: Buffer<Double>, train: Rows, validation: Rows?, history: History, gap: GapProgress?
             func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> Loop.Result {
                 try loop.run(rule, parameters: parameters, train: train, validation: validation, history: history, gap: gap)
             }
@@ -203,11 +230,13 @@ struct Trainer {
 
     /// The root-mean-square standard deviation of the targets and of the descent coordinates
     /// (weighted, with weights).
-    static func spreads(_ data: Dataset, standardizer: Standardizer?) -> (target: Double, coordinates: Double) {
-        let target = Standardizer(fitting: data.targets, weights: data.weights).scale
+    static func spreads(_ data: Rows, weights: [Double]?, standardizer: Standardizer?) -> (target: Double, coordinates: Double) {
+        let target = Standardizer(fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights)
+            .scale
         let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(target.count, 1))).squareRoot()
         guard standardizer == nil else { return (targetSpread, 1) }
-        let features = Standardizer(fitting: data.features, weights: data.weights).scale
+        let features = Standardizer(fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights)
+            .scale
         return (targetSpread, (features.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(features.count, 1))).squareRoot())
     }
 }
@@ -244,29 +273,23 @@ struct Loop {
 
     /// Runs the epochs from `theta`, adding to `history` and `gap`.
     func run<Rule: UpdateRule>(
-        _ rule: Rule, parameters theta: Buffer<Double>, train: Dataset, validation: Dataset?,
+        _ rule: Rule, parameters theta: Buffer<Double>, train: Rows, validation: Rows?,
         history: History, gap: GapProgress?
     ) throws -> Result {
         var rule = rule, history = history, gap = gap
-        try train.features.withUnsafePointer { x in
-            try train.targets.withUnsafePointer { y in
-                try withOptionalPointer(costWeights) { w in
-                    try epochsLoop(
-                        &rule, theta: theta.base, x: x, y: y, w: w, n: train.rows, train: train, validation: validation,
-                        history: &history, gap: &gap)
-                }
-            }
+        try withOptionalPointer(costWeights) { w in
+            try epochsLoop(&rule, theta: theta.base, train: train, w: w, validation: validation, history: &history, gap: &gap)
         }
         let reported = rule.averagedParameters ?? theta.base
         return Result(parameters: Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount)), history: history, gap: gap)
     }
 
     private func epochsLoop<Rule: UpdateRule>(
-        _ rule: inout Rule, theta: UnsafeMutablePointer<Double>,
-        x: UnsafePointer<Double>, y: UnsafePointer<Double>, w: UnsafePointer<Double>?, n: Int, train: Dataset,
-        validation: Dataset?, history: inout History, gap: inout GapProgress?
+        _ rule: inout Rule, theta: UnsafeMutablePointer<Double>, train: Rows, w: UnsafePointer<Double>?,
+        validation: Rows?, history: inout History, gap: inout GapProgress?
     ) throws {
         let config = configuration
+        let n = train.count
         let p = gradient.p, k = gradient.k, d = gradient.parameterCount
         let gradientBuffer = Buffer<Double>(repeating: 0, count: d)
         let fullGradient = Buffer<Double>(repeating: 0, count: d)
@@ -279,12 +302,15 @@ struct Loop {
         if config.averaging == .fromStart { rule.startAveraging(at: theta) }
 
         gradient.prepare(theta)
-        let startCost = gradient.halfSquaredResiduals(x: x, y: y, rowWeights: w, rows: n) * config.reduction.scale(rows: n)
+        let startCost = gradient.halfSquaredResiduals(train, rowWeights: w) * config.reduction.scale(rows: n)
         var zeroCost = 0.0
-        if let w {
-            zeroCost = LinearKernel.weightedHalfSquaredNorm(rows: n, k: k, y, weights: w)
-        } else {
-            for o in 0..<k { zeroCost += 0.5 * BLAS.dot(n, y + o, k, y + o, k) }
+        for o in 0..<k {
+            var sum = 0.0
+            for i in 0..<n {
+                let value = train.y[i * train.yStride + o]
+                sum += (w?[i] ?? 1) * value * value
+            }
+            zeroCost += 0.5 * sum
         }
         zeroCost *= config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
@@ -306,13 +332,13 @@ struct Loop {
                 let stretchStart = ContinuousClock.now
                 try trainBatches(
                     &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                    gradient: gradientBuffer.base, x: x, y: y, w: w, history: &history, counters: &counters)
+                    gradient: gradientBuffer.base, train: train, w: w, history: &history, counters: &counters)
                 // The clock stops while the gap is measured: checking is not training.
                 trainingSeconds += (ContinuousClock.now - stretchStart) / .seconds(1)
                 first = last
                 if let gapTarget {
                     let reached = checkGap(
-                        gapTarget, rule.averagedParameters ?? theta, x: x, y: y, w: w, n: n, train: train,
+                        gapTarget, rule.averagedParameters ?? theta, train: train, w: w,
                         updates: counters.step, samples: counters.samples,
                         seconds: gap!.seconds + trainingSeconds, progress: &gap!)
                     if reached {
@@ -329,13 +355,12 @@ struct Loop {
             var certifiedDistance: Double?
             let halfSquares: Double
             if certifying, let certificate {
-                halfSquares = gradient.halfSquaresAndGradient(
-                    x: x, y: y, rowWeights: w, rows: n, alpha: 1 / Double(n), into: fullGradient.base)
+                halfSquares = gradient.halfSquaresAndGradient(train, rowWeights: w, alpha: 1 / Double(n), into: fullGradient.base)
                 for i in 0..<p * k { fullGradient.base[i] += penalty * evaluated[i] }
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
             } else {
-                halfSquares = gradient.halfSquaredResiduals(x: x, y: y, rowWeights: w, rows: n)
+                halfSquares = gradient.halfSquaredResiduals(train, rowWeights: w)
             }
             let epochCost = halfSquares * config.reduction.scale(rows: n)
             guard epochCost.isFinite, epochCost <= divergenceBound else {
@@ -344,13 +369,8 @@ struct Loop {
             history.epochCosts.append(epochCost)
             var monitored = epochCost
             if let validation {
-                monitored = validation.features.withUnsafePointer { vx in
-                    validation.targets.withUnsafePointer { vy in
-                        withOptionalPointer(validationWeights) { vw in
-                            gradient.halfSquaredResiduals(x: vx, y: vy, rowWeights: vw, rows: validation.rows)
-                                * config.reduction.scale(rows: validation.rows)
-                        }
-                    }
+                monitored = withOptionalPointer(validationWeights) { vw in
+                    gradient.halfSquaredResiduals(validation, rowWeights: vw) * config.reduction.scale(rows: validation.count)
                 }
                 history.validationCosts.append(monitored)
             }
@@ -398,10 +418,11 @@ struct Loop {
     private func trainBatches<Rule: UpdateRule>(
         _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
         schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
-        gradient g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
+        gradient g: UnsafeMutablePointer<Double>, train: Rows,
         w: UnsafePointer<Double>?, history: inout History, counters: inout Counters
     ) throws {
         let gradient = self.gradient, order = self.order, batches = self.batches
+        let x = train.x, y = train.y, ldx = train.xStride, ldy = train.yStride
         let p = gradient.p, k = gradient.k, weightCount = p * k
         let recordsBatchCosts = configuration.recordsBatchCosts, reduction = configuration.reduction, penalty = self.penalty
         let perStep = schedule.changesWithinEpochs
@@ -427,13 +448,15 @@ struct Loop {
                 while remaining > 0 {
                     let run = order.nextRun(remaining: remaining)
                     halfSquares += gradient.addRows(
-                        x: x + run.start * p, y: y + run.start * k, rowWeights: w.map { $0 + run.start }, count: run.count,
-                        alpha: scale, into: g, accumulate: remaining != b)
+                        x: x + run.start * ldx, ldx: ldx, y: y + run.start * ldy, ldy: ldy, rowWeights: w.map { $0 + run.start },
+                        count: run.count, alpha: scale, into: g, accumulate: remaining != b)
                     remaining -= run.count
                 }
             } else {
-                let rows = order.batch(range, x: x, y: y, w: w)
-                halfSquares = gradient.addRows(x: rows.x, y: rows.y, rowWeights: rows.w, count: b, alpha: scale, into: g, accumulate: false)
+                let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
+                halfSquares = gradient.addRows(
+                    x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: scale, into: g,
+                    accumulate: false)
             }
             let cost = scale * halfSquares
             guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
@@ -453,19 +476,21 @@ struct Loop {
     /// Measures the relative gap of the cost at `parameters` to the target's optimum, records
     /// it (and the gradient noise scale when it crosses a new decade); true once within the gap.
     private func checkGap(
-        _ target: GapTarget, _ parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafePointer<Double>,
-        w: UnsafePointer<Double>?, n: Int, train: Dataset, updates: Int, samples: Int, seconds: Double,
+        _ target: GapTarget, _ parameters: UnsafePointer<Double>, train: Rows, w: UnsafePointer<Double>?, updates: Int, samples: Int,
+        seconds: Double,
         progress: inout GapProgress
     ) -> Bool {
         gradient.prepare(parameters)
         // ½Σωᵢrᵢ²/Σω = ½Σwᵢrᵢ²/Σw under either reduction: the optimum's units.
-        let cost = gradient.halfSquaredResiduals(x: x, y: y, rowWeights: w, rows: n) / costWeightTotal
+        let n = train.count
+        let cost = gradient.halfSquaredResiduals(train, rowWeights: w) / costWeightTotal
         let relative = target.relativeGap(cost: cost)
         progress.bestGap = Swift.min(progress.bestGap, relative)
         progress.checks += 1
         while let decade = progress.nextDecade, relative <= decade {
             let vector = Array(UnsafeBufferPointer(start: parameters, count: gradient.parameterCount))
-            let noise = GradientNoise(train, standardizer: standardizer, fitIntercept: fitIntercept, parameters: vector)
+            let noise = GradientNoise(
+                train, weights: costWeights, standardizer: standardizer, fitIntercept: fitIntercept, parameters: vector)
             progress.decades.append(.init(gap: decade, updates: updates, samples: samples, seconds: seconds, noiseScale: noise.simple))
             progress.nextDecade = decade / 10 >= target.gap * (1 - 1e-12) ? decade / 10 : nil
         }
