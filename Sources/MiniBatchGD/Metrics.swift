@@ -34,6 +34,8 @@ public struct RegressionMetrics: Equatable, Sendable {
 
     /// Compares `predictions` with `targets` (both n×k, n ≥ 1).
     /// - Parameters:
+    ///   - predictions: n×k predictions.
+    ///   - targets: n×k targets.
     ///   - weights: n row weights (finite, ≥ 0, not all zero), or nil.
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for
     ///   different shapes; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows;

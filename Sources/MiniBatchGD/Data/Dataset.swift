@@ -110,7 +110,7 @@ public struct Dataset: Sendable {
     }
 
     /// A data set from Swift arrays with several targets: `targets` holds n rows of k values.
-    /// - Throws: as ``init(features:targets:featureNames:targetName:)``.
+    /// - Throws: as ``init(features:targets:featureNames:targetName:weights:)``.
     public init(features: [[Double]], targets: [[Double]], featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
         try self.init(
             features: Matrix(rows: features), targets: Matrix(rows: targets), featureNames: featureNames, targetNames: targetNames)

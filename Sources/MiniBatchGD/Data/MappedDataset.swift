@@ -37,6 +37,7 @@ public struct MappedDataset: Sendable {
 
     /// Maps `path`, choosing target and feature columns as ``NPYReader/dataset(path:targets:features:)`` does.
     /// - Parameters:
+    ///   - path: a `.npy` file.
     ///   - targets: 0-based target columns, adjacent and increasing; the last column when empty.
     ///   - features: 0-based feature columns, adjacent and increasing; every other column when nil
     ///     (which must then be adjacent: targets at one end).

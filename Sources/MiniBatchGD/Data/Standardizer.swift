@@ -10,6 +10,7 @@ public struct Standardizer: Equatable, Sendable {
 
     /// Fits means and standard deviations of the columns of `features` (two passes, for accuracy).
     /// - Parameters:
+    ///   - features: the rows to fit on.
     ///   - weights: row weights for weighted means and deviations (divisor Σw), or nil.
     /// - Complexity: O(rows × columns).
     public init(fitting features: Matrix, weights: [Double]? = nil) {

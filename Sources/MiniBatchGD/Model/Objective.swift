@@ -29,6 +29,10 @@ public enum Objective {
     /// The cost ½·‖X·W + c − Y‖², reduced by `reduction`, summed over outputs; with row weights
     /// wᵢ, ½·Σwᵢ‖rᵢ‖², divided by Σwᵢ for ``Reduction/mean`` (a row of weight w counts as w rows).
     /// - Parameters:
+    ///   - features: n×p features.
+    ///   - targets: n×k targets.
+    ///   - parameters: the coefficients and intercepts.
+    ///   - reduction: summed, or divided by n (by Σw with weights).
     ///   - weights: one weight per row (finite, ≥ 0, not all zero), or nil.
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for shapes
     ///   that do not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows;
@@ -188,7 +192,7 @@ extension Objective {
     }
 
     /// The cost of `parameters` on `data`, weighted by its ``Dataset/weights`` when it has them.
-    /// - Throws: as ``cost(features:targets:parameters:reduction:weights:)``.
+    /// - Throws: as ``cost(features:targets:parameters:reduction:weights:)-(Matrix,_,_,_,_)``.
     public static func cost(_ data: Dataset, parameters: Parameters, reduction: Reduction = .mean) throws -> Double {
         try cost(features: data.features, targets: data.targets, parameters: parameters, reduction: reduction, weights: data.weights)
     }
