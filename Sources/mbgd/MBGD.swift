@@ -14,7 +14,7 @@ struct MBGD: ParsableCommand {
             Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments,
             130 when a fit is interrupted (Ctrl-C or SIGTERM).
             """,
-        subcommands: [Demo.self, Fit.self, Solve.self, Predict.self, Bench.self, Sweep.self]
+        subcommands: [Demo.self, Fit.self, Solve.self, Predict.self, Bench.self, Sweep.self, Convert.self]
     )
 
     /// Runs a subcommand; every failure becomes one line on stderr and a documented exit status:

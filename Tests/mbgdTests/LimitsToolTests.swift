@@ -181,6 +181,51 @@ import Testing
         #expect(loaded.status == 1 && loaded.stderr.contains("too large to load"), "\(loaded.stderr)")
     }
 
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.fileExists(atPath: CgroupToolTests.controller + "/memory.limit_in_bytes")))
+    func aCSVLargerThanTheContainersLimitConvertsInBoundedMemory() throws {
+        let folder = try scratchFolder(), csv = folder + "/big.csv", npy = folder + "/big.npy"
+        // 750 000 rows of 15 integer features and y = 3 + Σ (j + 1)·xⱼ: about 48 MB of text.
+        FileManager.default.createFile(
+            atPath: csv, contents: Data(((0..<15).map { "x\($0 + 1)" } + ["y"]).joined(separator: ",").utf8 + [0x0A]))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csv))
+        try handle.seekToEnd()
+        var state: UInt64 = 99, text = ""
+        for i in 0..<750_000 {
+            var y = 3
+            for j in 0..<15 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let x = Int(state >> 33) % 201 - 100
+                y += (j + 1) * x
+                text += "\(x),"
+            }
+            text += "\(y)\n"
+            if i % 50_000 == 49_999 {
+                try handle.write(contentsOf: Data(text.utf8))
+                text = ""
+            }
+        }
+        try handle.close()
+        let group = CgroupToolTests.controller + "/mbgd-convert-\(getpid())"
+        try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
+        defer { rmdir(group) }
+        try "33554432".write(toFile: group + "/memory.limit_in_bytes", atomically: false, encoding: .utf8)
+        let converted = try run(
+            "/bin/sh", arguments: ["-c", "echo $$ > \(group)/cgroup.procs && exec '\(toolPath)' convert '\(csv)' '\(npy)'"], timeout: 300)
+        #expect(converted.status == 0, "\(converted.stderr)")
+        #expect(converted.stdout == "Wrote \(npy): 750000 rows × 16 columns (float64, C order); names in \(npy).columns.json\n")
+        // Inside the same 32 MiB the CSV itself is refused: loading it whole needs more.
+        let loaded = try run(
+            "/bin/sh", arguments: ["-c", "echo $$ > \(group)/cgroup.procs && exec '\(toolPath)' solve '\(csv)' --target y"], timeout: 300)
+        #expect(loaded.status == 1 && loaded.stderr.contains("MiB"), "\(loaded.stderr)")
+        // The .npy answers to the CSV's names and holds its values: the exact plane.
+        let solved = try mbgd("solve", npy, "--target", "y", "--json")
+        #expect(solved.status == 0, "\(solved.stderr)")
+        let json = try solved.json
+        #expect(json["features"] as? [String] == (0..<15).map { "x\($0 + 1)" })
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        for (j, value) in coefficients.enumerated() { #expect(abs(value - Double(j + 1)) <= 1e-12 * Double(j + 1), "\(j): \(value)") }
+    }
+
     @Test func aFileCutShortWhileReadInPlaceIsAnErrorNotACrash() throws {
         let folder = try scratchFolder(), path = folder + "/shrinking.npy"
         try Self.writeExactNPY(rows: 1_000_000, features: 15, to: path)

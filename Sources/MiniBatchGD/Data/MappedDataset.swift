@@ -23,9 +23,10 @@ public struct MappedDataset: Sendable {
     public let featureCount: Int
     /// Number of targets k.
     public let outputCount: Int
-    /// `x1, x2, …` after the 1-based columns, as ``NPYReader/dataset(path:targets:features:)`` names them.
+    /// `x1, x2, …` after the 1-based columns, as ``NPYReader/dataset(path:targets:features:)``
+    /// names them, or the names in the file's column-name sidecar.
     public let featureNames: [String]
-    /// `y1, y2, …` after the 1-based columns.
+    /// `y1, y2, …` after the 1-based columns, or the sidecar's names.
     public let targetNames: [String]
 
     let mapping: FileMapping
@@ -73,8 +74,9 @@ public struct MappedDataset: Sendable {
         firstTarget = wanted[0]
         featureCount = featureColumns.count
         outputCount = wanted.count
-        featureNames = featureColumns.map { "x\($0 + 1)" }
-        targetNames = wanted.map { "y\($0 + 1)" }
+        let names = NPYColumnNames.read(for: path, columns: columns)
+        featureNames = featureColumns.map { names?[$0] ?? "x\($0 + 1)" }
+        targetNames = wanted.map { names?[$0] ?? "y\($0 + 1)" }
         try checkFinite(columns: featureColumns + wanted)
     }
 

@@ -24,14 +24,18 @@ public enum DataFileFormat: String, Sendable, CaseIterable {
         return count == 6 && magic == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] ? .npy : .csv
     }
 
-    /// The 0-based column a `.npy` column is named by: its index (`"3"`) or the name this
-    /// library gives it (`"x4"` as a feature, `"y4"` as a target: 1-based).
+    /// The 0-based column a `.npy` column is named by: its name in the file's sidecar (see
+    /// ``NPYWriter/convert(_:to:columns:)``), its index (`"3"`) or the name this library gives
+    /// it (`"x4"` as a feature, `"y4"` as a target: 1-based).
     static func npyColumn(_ name: String, path: String) throws -> Int {
+        let names = NPYColumnNames.read(for: path)
+        if let names, let index = names.firstIndex(of: name) { return index }
         if let index = Int(name), index >= 0 { return index }
         if let letter = name.first, letter == "x" || letter == "y", let position = Int(name.dropFirst()), position >= 1 {
             return position - 1
         }
-        throw FileError.unknownColumn(path: path, name: name, available: ["0-based indices", "x1, x2, … (1-based)"])
+        throw FileError.unknownColumn(
+            path: path, name: name, available: (names ?? []) + ["0-based indices", "x1, x2, … (1-based)"])
     }
 }
 

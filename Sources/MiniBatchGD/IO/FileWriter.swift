@@ -72,14 +72,14 @@ public struct FileBatch: Sendable {
         }
     }
 
-    private static func failure(_ path: String, _ code: Int32) -> FileError {
+    static func failure(_ path: String, _ code: Int32) -> FileError {
         .unwritable(path: path, reason: String(cString: strerror(code)))
     }
 
     /// The path a symbolic link leads to (the path itself when it is not one). A link to a file
     /// not made yet is followed too, so the file is created where it points, as the shell's `>`
     /// does, and the link stays a link.
-    private static func resolved(_ path: String) -> String {
+    static func resolved(_ path: String) -> String {
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
             return String(cString: resolved)

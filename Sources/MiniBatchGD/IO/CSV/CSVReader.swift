@@ -88,6 +88,16 @@ public enum CSVReader {
         return table
     }
 
+    /// The names on the first line of `stream` (a UTF-8 byte order mark and a `\r` dropped).
+    /// - Throws: ``FileError/empty(path:)``, ``FileError/badHeader(path:reason:)``.
+    static func header(of stream: inout LineStream, path: String) throws -> [String] {
+        guard let line = try stream.nextLine() else { throw FileError.empty(path: path) }
+        var text = line
+        if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { text.removeFirst(3) }
+        if text.last == 0x0D { text.removeLast() }
+        return try text.withUnsafeBufferPointer { try CSVCells.header($0, path: path) }
+    }
+
     /// Opens `path`, hands the header's names to `header` and, when it returns a plan, the rest
     /// of the file to `body` as a positional file (regular files) or a stream.
     private static func withLines(
@@ -130,11 +140,7 @@ public enum CSVReader {
         } else {
             defer { close(descriptor) }
             var stream = try LineStream(descriptor: descriptor, path: path)
-            guard let line = try stream.nextLine() else { throw FileError.empty(path: path) }
-            var text = line
-            if text.count >= 3, text[0] == 0xEF, text[1] == 0xBB, text[2] == 0xBF { text.removeFirst(3) }
-            if text.last == 0x0D { text.removeLast() }
-            let names = try text.withUnsafeBufferPointer { try CSVCells.header($0, path: path) }
+            let names = try Self.header(of: &stream, path: path)
             guard try header(names) != nil else { return }
             try body(.stream(stream))
         }

@@ -138,8 +138,8 @@ public enum NPYReader {
 
     /// Splits a matrix read from a `.npy` file into a data set: the columns at `targets`
     /// (the last one when empty) are targets `y1, y2, …` and those at `features` (every other
-    /// column when nil) features `x1, x2, …`, each named after its 1-based column and taken in
-    /// the order given.
+    /// column when nil) features `x1, x2, …`, each named after its 1-based column (or as the
+    /// file's column-name sidecar names it) and taken in the order given.
     /// - Throws: ``FileError`` for a column index out of range or a NaN or infinity (its line is
     ///   the 1-based row), ``ArgumentError`` for an index
     ///   given twice or both as a target and a feature.
@@ -158,7 +158,10 @@ public enum NPYReader {
         try checkSelection(targets: wanted, features: featureColumns, columns: matrix.columns, path: path)
         let featureMatrix = try columns(featureColumns, of: matrix, path: path)
         let targetMatrix = try columns(wanted, of: matrix, path: path)
-        return Dataset(unchecked: featureMatrix, targetMatrix, featureColumns.map { "x\($0 + 1)" }, wanted.map { "y\($0 + 1)" })
+        let names = NPYColumnNames.read(for: path, columns: matrix.columns)
+        return Dataset(
+            unchecked: featureMatrix, targetMatrix, featureColumns.map { names?[$0] ?? "x\($0 + 1)" },
+            wanted.map { names?[$0] ?? "y\($0 + 1)" })
     }
 
     /// The columns at `indices` of `path`, in that order (for prediction).

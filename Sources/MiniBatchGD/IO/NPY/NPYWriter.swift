@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes `.npy` files of little-endian float64 in C order: the layout ``MappedDataset`` reads
+/// in place.
+public enum NPYWriter {
+    /// Bytes of the header of every file this writer makes: numpy's version 1.0 layout padded to
+    /// 128 bytes, room for any shape, so that the row count is written last, over the same bytes.
+    static let headerBytes = 128
+
+    /// The version 1.0 header for a `rows` × `columns` float64 C-order array, `headerBytes` long.
+    static func header(rows: Int, columns: Int) -> [UInt8] {
+        var text = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(columns)), }".utf8)
+        while 10 + text.count + 1 < headerBytes { text.append(0x20) }
+        text.append(0x0A)
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.count & 0xFF), UInt8(text.count >> 8)] + text
+    }
+
+    /// What ``convert(_:to:columns:)`` wrote.
+    public struct Conversion: Sendable, Equatable {
+        /// Rows written.
+        public let rows: Int
+        /// The columns' names, in order (also written to the column-name sidecar).
+        public let columns: [String]
+        /// The sidecar holding the names: `OUTPUT.columns.json`.
+        public let namesPath: String
+    }
+
+    /// Converts a CSV file, or a `.npy` of another element type, byte order or memory order, into
+    /// a float64 C-order `.npy` at `output`, streaming: memory stays bounded (a few MiB) whatever
+    /// the file's size, so a file larger than memory converts. The column names go to
+    /// `output.columns.json`, so that columns of the `.npy` can be named as in the CSV
+    /// (`--target price`). Nothing is left at `output` unless the conversion completes.
+    /// - Parameters:
+    ///   - input: a CSV file (a header of names, then rows of numbers) or a `.npy` file.
+    ///   - output: the `.npy` to write (replaced when it exists).
+    ///   - columns: the CSV columns to keep, in that order (every column when nil; the others
+    ///     are skipped unread, text included). Not for a `.npy` input.
+    /// - Returns: the rows and the names written.
+    /// - Throws: the CSV reader's ``FileError``s (line and column of a cell that is not a finite
+    ///   number, a ragged row, a bad header), the `.npy` reader's, ``FileError/unwritable(path:reason:)``,
+    ///   ``ArgumentError`` for `columns` with a `.npy` input or a column named twice.
+    public static func convert(_ input: String, to output: String, columns: [String]? = nil) throws -> Conversion {
+        let names: [String], rows: Int
+        let file = try StreamingFile(path: output)
+        switch try DataFileFormat.of(path: input) {
+        case .csv:
+            (names, rows) = try convertCSV(input, columns: columns, into: file)
+        case .npy:
+            if let columns {
+                throw ArgumentError(
+                    argument: "columns", value: columns.joined(separator: ","),
+                    requirement: "chooses CSV columns; a .npy is converted whole")
+            }
+            (names, rows) = try convertNPY(input, into: file)
+        }
+        let namesPath = NPYColumnNames.sidecar(for: output)
+        try FileWriter.write(try NPYColumnNames.encoded(names), to: namesPath)
+        try file.commit()
+        return Conversion(rows: rows, columns: names, namesPath: namesPath)
+    }
+
+    /// The CSV's rows, a run of lines at a time (1 MiB reads), parsed into a scratch and appended.
+    private static func convertCSV(_ input: String, columns: [String]?, into file: StreamingFile) throws -> ([String], Int) {
+        let descriptor = try openForReading(input)
+        defer { close(descriptor) }
+        var stream = try LineStream(descriptor: descriptor, path: input)
+        let header = try CSVReader.header(of: &stream, path: input)
+        let plan = try CSVColumnPlan(header: header, targets: [], features: columns, path: input)
+        let width = plan.featureNames.count
+        var placeholder = self.header(rows: 0, columns: width)
+        try file.append(&placeholder, count: placeholder.count)
+        var outcome = CSVRunOutcome()
+        var nextLine = 2, rows = 0
+        var scratch = [Double]()
+        while try stream.nextLines({ bytes, count in
+            let lines = CSVLines.lineCount(bytes, count: count, isEnd: true)
+            if scratch.count < lines * width { scratch = [Double](repeating: 0, count: lines * width) }
+            var chunk = outcome
+            chunk.rows = 0
+            try scratch.withUnsafeMutableBufferPointer { values in
+                try CSVLines.parse(
+                    bytes, count: count, firstLine: nextLine, plan: plan, features: values.baseAddress, targets: nil, path: input,
+                    outcome: &chunk)
+                try file.append(values.baseAddress!, count: chunk.rows * width * 8)
+            }
+            rows += chunk.rows
+            outcome = chunk
+            nextLine += lines
+        }) {}
+        guard rows > 0 else { throw FileError.headerOnly(path: input) }
+        var final = self.header(rows: rows, columns: width)
+        try file.write(&final, count: final.count, at: 0)
+        return (plan.featureNames, rows)
+    }
+
+    /// The `.npy`'s rows in blocks of about 4 MiB: C order read in windows, Fortran order one
+    /// column segment per column per block; each element widened and byte-swapped as needed.
+    private static func convertNPY(_ input: String, into file: StreamingFile) throws -> ([String], Int) {
+        let source = try PositionalFile(path: input)
+        let layout = try NPYReader.layout(source, path: input)
+        let rows = layout.rows, columns = layout.columns, width = layout.width
+        var header = self.header(rows: rows, columns: columns)
+        try file.append(&header, count: header.count)
+        let blockRows = Swift.max(1, (4 << 20) / Swift.max(1, columns * 8))
+        var block = [Double](repeating: 0, count: Swift.min(blockRows, Swift.max(rows, 1)) * columns)
+        func element(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Double {
+            if width == 8 {
+                let bits = bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)
+                return Double(bitPattern: layout.littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
+            }
+            let bits = bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+            return Double(Float(bitPattern: layout.littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
+        }
+        let expected = layout.offset + layout.count * width
+        var first = 0
+        while first < rows {
+            let count = Swift.min(blockRows, rows - first)
+            if layout.fortran {
+                for j in 0..<columns {
+                    let bytes = try source.bytes(
+                        at: layout.offset + (j * rows + first) * width, count: count * width, expectedTotal: expected)
+                    bytes.withUnsafeBytes { raw in for i in 0..<count { block[i * columns + j] = element(raw, i) } }
+                }
+            } else {
+                let bytes = try source.bytes(
+                    at: layout.offset + first * columns * width, count: count * columns * width, expectedTotal: expected)
+                bytes.withUnsafeBytes { raw in for index in 0..<count * columns { block[index] = element(raw, index) } }
+            }
+            try block.withUnsafeBytes { try file.append($0.baseAddress!, count: count * columns * 8) }
+            first += count
+        }
+        let names = NPYColumnNames.read(for: input, columns: columns) ?? (0..<columns).map { "x\($0 + 1)" }
+        return (names, rows)
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a CSV file (or a .npy of another type or order) into a float64 .npy that fit and solve read in place.",
+        discussion: """
+            The conversion streams: memory stays at a few MiB whatever the file's size. The column names
+            are kept beside the output in OUT.columns.json, so that --target and --features name the
+            .npy's columns as they named the CSV's. Cells that are not finite numbers stop the conversion
+            with their line and column, and nothing is written.
+
+            Examples:
+              mbgd convert houses.csv houses.npy
+              mbgd convert survey.csv survey.npy --columns age,income,weight,spend
+              mbgd solve houses.npy --target price
+            """)
+
+    @Argument(help: "A CSV file with a header row, or a .npy file.") var input: String
+    @Argument(help: "The .npy file to write (replaced when it exists).") var output: String
+    @Option(
+        name: .customLong("columns"),
+        help: ArgumentHelp("CSV columns to keep, comma-separated, in the order wanted. Default: every column.", valueName: "names"))
+    var columnLists: [String] = []
+
+    func validate() throws {
+        if columns?.contains(where: \.isEmpty) == true { throw ValidationError("--columns has an empty name") }
+    }
+
+    private var columns: [String]? { columnLists.isEmpty ? nil : columnLists.flatMap(DataOptions.csvRecord) }
+
+    func run() throws {
+        let conversion = try NPYWriter.convert(input, to: output, columns: columns)
+        print(
+            "Wrote \(output): \(conversion.rows) rows × \(conversion.columns.count) columns (float64, C order); names in \(conversion.namesPath)"
+        )
+    }
+}
