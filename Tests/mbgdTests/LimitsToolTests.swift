@@ -5,7 +5,17 @@ import Testing
 @Suite struct LimitsToolTests {
     @Test func anAddressSpaceLimitNeverHangsOpenBLAS() throws {
         let folder = try scratchFolder()
-        let small = try write("a,y\n1,2\n2,4\n3,6.5\n", to: folder + "/small.csv")
+        // 400 rows × 200 features: a few MiB of work, more than a cgroup full of cache has spare.
+        var state: UInt64 = 5
+        var text = (0..<200).map { "x\($0)" }.joined(separator: ",") + ",y\n"
+        for _ in 0..<400 {
+            let row = (0...200).map { _ -> String in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return String(Int(state >> 33) % 1000)
+            }
+            text += row.joined(separator: ",") + "\n"
+        }
+        let small = try write(text, to: folder + "/wide.csv")
         // Before: OpenBLAS, its threads started at load, retried its buffer forever at 100 % CPU.
         let roomy = try run("/usr/bin/prlimit", arguments: ["--as=400000000", toolPath, "solve", small, "--json"], timeout: 60)
         #expect(roomy.status == 0, "\(roomy.stderr)")
@@ -91,12 +101,18 @@ import Testing
 @Suite struct CgroupToolTests {
     static let controller = "/sys/fs/cgroup/memory"
 
+    /// A new v1 memory cgroup limited to `limit` bytes; remove it with `rmdir` when done.
+    static func memoryGroup(_ name: String, limit: Int) throws -> String {
+        let group = controller + "/mbgd-\(name)-\(getpid())"
+        try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
+        try "\(limit)".write(toFile: group + "/memory.limit_in_bytes", atomically: false, encoding: .utf8)
+        return group
+    }
+
     @Test(.enabled(if: getuid() == 0 && FileManager.default.fileExists(atPath: controller + "/memory.limit_in_bytes")))
     func workBeyondTheContainersLimitIsRefusedWithTheAmount() throws {
-        let group = Self.controller + "/mbgd-test-\(getpid())"
-        try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
+        let group = try CgroupToolTests.memoryGroup("test", limit: 268435456)
         defer { rmdir(group) }
-        try "268435456".write(toFile: group + "/memory.limit_in_bytes", atomically: false, encoding: .utf8)
         // 20 million rows × 16 features: about 5 GiB, far beyond the 256 MiB of the cgroup.
         let run = try run(
             "/bin/sh",
@@ -107,6 +123,44 @@ import Testing
             run.stderr.hasPrefix("mbgd: error: a synthetic data set of 20000000 rows × 15 features × 1 output needs about "),
             "\(run.stderr)")
         #expect(run.stderr.contains(" MiB is available"), "\(run.stderr)")
+    }
+}
+
+extension CgroupToolTests {
+    /// A cgroup whose limit is filled by the page cache of a file read before (as a mapped file
+    /// fills it): the cache is dropped on demand, so work that needs little memory must not be
+    /// refused for it (it was, until the file cache stopped counting as used).
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.fileExists(atPath: controller + "/memory.limit_in_bytes")))
+    func theFileCacheInAContainerIsNotCountedAsUsed() throws {
+        let folder = try scratchFolder()
+        let filler = folder + "/filler.bin"
+        FileManager.default.createFile(atPath: filler, contents: Data(repeating: 7, count: 96 << 20))
+        let descriptor = open(filler, O_RDONLY)
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        close(descriptor)
+        // 400 rows × 200 features: a few MiB of work, more than a cgroup full of cache has spare.
+        var state: UInt64 = 5
+        var text = (0..<200).map { "x\($0)" }.joined(separator: ",") + ",y\n"
+        for _ in 0..<400 {
+            let row = (0...200).map { _ -> String in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return String(Int(state >> 33) % 1000)
+            }
+            text += row.joined(separator: ",") + "\n"
+        }
+        let small = try write(text, to: folder + "/wide.csv")
+        let group = try Self.memoryGroup("cache", limit: 48 << 20)
+        defer { rmdir(group) }
+        let run = try run(
+            "/bin/sh",
+            arguments: [
+                "-c", "echo $$ > \(group)/cgroup.procs && cat '\(filler)' > /dev/null && exec '\(toolPath)' solve '\(small)' --json",
+            ],
+            timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        let usage = try String(contentsOfFile: group + "/memory.max_usage_in_bytes", encoding: .utf8)
+        // The cache did fill the cgroup: the case this test is about.
+        #expect((Int(usage.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 40 << 20)
     }
 }
 
@@ -153,10 +207,8 @@ import Testing
         let folder = try scratchFolder(), path = folder + "/big.npy"
         // 800 000 rows × 16 columns: 102 MB, twice the cgroup's 48 MiB.
         try Self.writeExactNPY(rows: 800_000, features: 15, to: path)
-        let group = CgroupToolTests.controller + "/mbgd-mapped-\(getpid())"
-        try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
+        let group = try CgroupToolTests.memoryGroup("mapped", limit: 50331648)
         defer { rmdir(group) }
-        try "50331648".write(toFile: group + "/memory.limit_in_bytes", atomically: false, encoding: .utf8)
         let solved = try run(
             "/bin/sh", arguments: ["-c", "echo $$ > \(group)/cgroup.procs && exec '\(toolPath)' solve '\(path)' --json"], timeout: 300)
         #expect(solved.status == 0, "\(solved.stderr)")
@@ -205,10 +257,8 @@ import Testing
             }
         }
         try handle.close()
-        let group = CgroupToolTests.controller + "/mbgd-convert-\(getpid())"
-        try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
+        let group = try CgroupToolTests.memoryGroup("convert", limit: 33554432)
         defer { rmdir(group) }
-        try "33554432".write(toFile: group + "/memory.limit_in_bytes", atomically: false, encoding: .utf8)
         let converted = try run(
             "/bin/sh", arguments: ["-c", "echo $$ > \(group)/cgroup.procs && exec '\(toolPath)' convert '\(csv)' '\(npy)'"], timeout: 300)
         #expect(converted.status == 0, "\(converted.stderr)")

@@ -66,12 +66,9 @@ public enum LeastSquares {
         }
         let weights = weights ?? data.weights
         if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
-        return try data.withRows { rows in
-            try solve(
-                rows, featureNames: data.featureNames, targetNames: data.targetNames, method: method, fitIntercept: fitIntercept,
-                ridge: ridge, penaltyUnits: penaltyUnits, rankTolerance: rankTolerance, weights: weights, covariance: covariance,
-                confidenceLevel: confidenceLevel, refine: refine)
-        }
+        return try solve(
+            source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
+            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
     }
 
     /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(Dataset,_,_,_,_,_,_,_,_,_)``
@@ -86,9 +83,19 @@ public enum LeastSquares {
     ) throws -> Solution {
         try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
         if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
-        return try data.withRows { rows in
+        return try solve(
+            source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
+            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+    }
+
+    /// The solve of `source`'s rows, wherever they live.
+    private static func solve<Source: RowSource>(
+        source: Source, method: Method, fitIntercept: Bool, ridge: Double, penaltyUnits: PenaltyUnits, rankTolerance: Double?,
+        weights: [Double]?, covariance: CovarianceType, confidenceLevel: Double, refine: Bool
+    ) throws -> Solution {
+        try source.withRows { rows in
             try solve(
-                rows, featureNames: data.featureNames, targetNames: data.targetNames, method: method, fitIntercept: fitIntercept,
+                rows, featureNames: source.featureNames, targetNames: source.targetNames, method: method, fitIntercept: fitIntercept,
                 ridge: ridge, penaltyUnits: penaltyUnits, rankTolerance: rankTolerance, weights: weights, covariance: covariance,
                 confidenceLevel: confidenceLevel, refine: refine)
         }

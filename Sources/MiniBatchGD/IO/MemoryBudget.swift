@@ -2,9 +2,9 @@ import Foundation
 
 /// How much memory a load or a computation may use: the least of what the kernel reports as
 /// available (`MemAvailable`, which counts reclaimable cache), what the memory cgroup still
-/// allows (v2 `memory.max − memory.current`, v1 `memory.limit_in_bytes − memory.usage_in_bytes`:
-/// the container's limit, where most users run), and what the address-space limit (`ulimit -v`)
-/// leaves. Work beyond it is refused with the amount it needs, instead of the process being
+/// allows (v2 `memory.max − memory.current`, v1 `memory.limit_in_bytes − memory.usage_in_bytes`,
+/// the file cache not counted as used: the container's limit, where most users run), and what
+/// the address-space limit (`ulimit -v`) leaves. Work beyond it is refused with the amount it needs, instead of the process being
 /// killed or aborting in the allocator.
 enum MemoryBudget {
     /// Bytes available now, or nil where the system does not say.
@@ -34,7 +34,10 @@ enum MemoryBudget {
         {
             v2 += String(line.dropFirst(3))
         }
-        if let limit = number(v2 + "/memory.max") { return max(0, limit - (number(v2 + "/memory.current") ?? 0)) }
+        if let limit = number(v2 + "/memory.max") {
+            let used = (number(v2 + "/memory.current") ?? 0) - fileCache(v2 + "/memory.stat", ["active_file", "inactive_file"])
+            return max(0, limit - max(0, used))
+        }
         var v1 = "/sys/fs/cgroup/memory"
         if let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
             let line = text.split(separator: "\n").first(where: {
@@ -47,7 +50,22 @@ enum MemoryBudget {
         }
         // v1 reports "no limit" as a huge number (about 2⁶³ rounded to pages).
         guard let limit = number(v1 + "/memory.limit_in_bytes"), limit < 1 << 60 else { return nil }
-        return max(0, limit - (number(v1 + "/memory.usage_in_bytes") ?? 0))
+        let used =
+            (number(v1 + "/memory.usage_in_bytes") ?? 0) - fileCache(v1 + "/memory.stat", ["total_active_file", "total_inactive_file"])
+        return max(0, limit - max(0, used))
+    }
+
+    /// The cgroup's file cache (the `keys` of its `memory.stat`): clean pages of files, a mapped
+    /// `.npy` among them, that the kernel drops under pressure rather than fail an allocation.
+    /// Counting them as used would refuse work once a mapped file has filled the cgroup's cache.
+    private static func fileCache(_ path: String, _ keys: [String]) -> Int {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+        var total = 0
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, keys.contains(String(fields[0])), let value = Int(fields[1]) { total += value }
+        }
+        return total
     }
 
     /// The address-space limit (`ulimit -v`, `prlimit --as`) in bytes, or nil when there is none.

@@ -76,16 +76,7 @@ public struct LinearRegression: Sendable {
         _ data: Dataset, using configuration: GradientDescent,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> (outcome: Trainer.Outcome, train: Dataset) {
-        var start: Parameters?
-        if configuration.warmStart {
-            guard let current = parameters else { throw ModelError.notFitted }
-            guard current.featureCount == data.featureCount, current.outputCount == data.outputCount else {
-                throw TrainingError.warmStartMismatch(
-                    expectedFeatures: data.featureCount, expectedOutputs: data.outputCount,
-                    features: current.featureCount, outputs: current.outputCount)
-            }
-            start = current
-        }
+        let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         // The held-out rows are split off before training: the trainer sees two data sets. Rows of
         // weight 0 are left out first, so neither part is made of them alone.
         try configuration.validate()
@@ -100,11 +91,7 @@ public struct LinearRegression: Sendable {
         }
         let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
             .fit(train, validation: validation, start: start)
-        parameters = outcome.parameters
-        standardizer = outcome.standardizer
-        inference = nil
-        featureNames = data.featureNames
-        targetNames = data.targetNames
+        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames)
         return (outcome, train)
     }
 
@@ -126,16 +113,7 @@ public struct LinearRegression: Sendable {
     mutating func fitReturningTrainingRows(
         _ data: MappedDataset, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> (outcome: Trainer.Outcome, train: MappedDataset) {
-        var start: Parameters?
-        if configuration.warmStart {
-            guard let current = parameters else { throw ModelError.notFitted }
-            guard current.featureCount == data.featureCount, current.outputCount == data.outputCount else {
-                throw TrainingError.warmStartMismatch(
-                    expectedFeatures: data.featureCount, expectedOutputs: data.outputCount,
-                    features: current.featureCount, outputs: current.outputCount)
-            }
-            start = current
-        }
+        let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         try configuration.validate()
         var config = configuration, notes: [String] = []
         if case let .everyEpoch(seed) = configuration.shuffle, configuration.batchSize.resolved(for: data.rows) < data.rows {
@@ -152,12 +130,28 @@ public struct LinearRegression: Sendable {
         var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress)
             .fit(train, validation: validation, start: start)
         outcome.run.notes = notes + outcome.run.notes
+        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames)
+        return (outcome, train)
+    }
+
+    /// The parameters a fit starts from: the current ones with ``GradientDescent/warmStart``, else nil (zeros).
+    private func warmStart(_ configuration: GradientDescent, features: Int, outputs: Int) throws -> Parameters? {
+        guard configuration.warmStart else { return nil }
+        guard let current = parameters else { throw ModelError.notFitted }
+        guard current.featureCount == features, current.outputCount == outputs else {
+            throw TrainingError.warmStartMismatch(
+                expectedFeatures: features, expectedOutputs: outputs, features: current.featureCount, outputs: current.outputCount)
+        }
+        return current
+    }
+
+    /// Takes a gradient-descent fit's parameters (original units) and the data's names.
+    private mutating func adopt(_ outcome: Trainer.Outcome, featureNames: [String], targetNames: [String]) {
         parameters = outcome.parameters
         standardizer = outcome.standardizer
         inference = nil
-        featureNames = data.featureNames
-        targetNames = data.targetNames
-        return (outcome, train)
+        self.featureNames = featureNames
+        self.targetNames = targetNames
     }
 
     /// Fits in closed form (see ``LeastSquares``), replacing the parameters.

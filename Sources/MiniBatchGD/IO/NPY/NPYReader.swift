@@ -106,37 +106,72 @@ public enum NPYReader {
 
     private static func parse(_ file: PositionalFile, path: String, memoryLimit: Int?) throws -> Matrix {
         let layout = try layout(file, path: path)
+        let all = Array(0..<layout.columns)
+        let (elements, _) = try scatter(
+            file, layout: layout, path: path, features: all, targets: [], checkFinite: false, memoryLimit: memoryLimit)
+        return try Matrix(rows: layout.rows, columns: layout.columns, elements: elements)
+    }
+
+    /// The columns `features` and `targets` of the file, row-major, each in the order given, read
+    /// in windows of 8 MiB and stored straight where they go: no copy of the whole array is
+    /// made, and memory is checked for the chosen columns only.
+    /// - Throws: ``FileError/tooLarge(path:neededBytes:availableBytes:)``, ``FileError/truncated(path:expectedBytes:actualBytes:)``,
+    ///   and with `checkFinite` ``FileError/nonFinite(path:line:column:text:)`` for the first NaN
+    ///   or infinity in a chosen column (line: 1-based row; column: 1-based).
+    static func scatter(
+        _ file: PositionalFile, layout: Layout, path: String, features: [Int], targets: [Int], checkFinite: Bool, memoryLimit: Int?
+    ) throws -> (features: [Double], targets: [Double]) {
         let rows = layout.rows, columns = layout.columns, width = layout.width, count = layout.count
-        let littleEndian = layout.littleEndian, fortran = layout.fortran, offset = layout.offset, needed = count * width
-        try MemoryBudget.check(count * 8, path: path, limit: memoryLimit)
-        var elements = [Double](repeating: 0, count: count)
-        // Windows of whole elements, 8 MiB at most.
+        let p = features.count, k = targets.count
+        let (wanted, overflow) = rows.multipliedReportingOverflow(by: p + k)
+        guard !overflow, wanted <= Int.max / 8 else { throw FileError.malformed(path: path, reason: "the array is too large") }
+        try MemoryBudget.check(wanted * 8, path: path, limit: memoryLimit)
+        // Per file column: ≥ 0 a feature position, ≤ −2 target −(slot + 2), −1 skipped.
+        var slots = [Int](repeating: -1, count: columns)
+        for (index, column) in features.enumerated() { slots[column] = index }
+        for (index, column) in targets.enumerated() { slots[column] = -(index + 2) }
+        var featureValues = [Double](repeating: 0, count: rows * p), targetValues = [Double](repeating: 0, count: rows * k)
         let windowElements = Swift.max(1, (8 << 20) / width)
         var first = 0
-        while first < count {
+        var bad: (row: Int, column: Int, value: Double)?
+        while first < count, bad == nil || layout.fortran {
             let take = Swift.min(windowElements, count - first)
-            let window = try file.bytes(at: offset + first * width, count: take * width, expectedTotal: offset + needed)
+            let window = try file.bytes(
+                at: layout.offset + first * width, count: take * width, expectedTotal: layout.offset + count * width)
             window.withUnsafeBytes { base in
-                for local in 0..<take {
-                    let element: Double
-                    if width == 8 {
-                        let bits = base.loadUnaligned(fromByteOffset: local * 8, as: UInt64.self)
-                        element = Double(bitPattern: littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
-                    } else {
-                        let bits = base.loadUnaligned(fromByteOffset: local * 4, as: UInt32.self)
-                        element = Double(Float(bitPattern: littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
+                featureValues.withUnsafeMutableBufferPointer { x in
+                    targetValues.withUnsafeMutableBufferPointer { y in
+                        for local in 0..<take {
+                            // Fortran order stores column after column.
+                            let index = first + local
+                            let row = layout.fortran ? index % rows : index / columns
+                            let column = layout.fortran ? index / rows : index % columns
+                            let slot = slots[column]
+                            if slot == -1 { continue }
+                            let element: Double
+                            if width == 8 {
+                                let bits = base.loadUnaligned(fromByteOffset: local * 8, as: UInt64.self)
+                                element = Double(bitPattern: layout.littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
+                            } else {
+                                let bits = base.loadUnaligned(fromByteOffset: local * 4, as: UInt32.self)
+                                element = Double(
+                                    Float(bitPattern: layout.littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
+                            }
+                            if checkFinite, !element.isFinite, bad.map({ ($0.row, $0.column) > (row, column) }) ?? true {
+                                bad = (row, column, element)
+                            }
+                            if slot >= 0 { x[row * p + slot] = element } else { y[row * k - slot - 2] = element }
+                        }
                     }
-                    // Fortran order stores column after column.
-                    let index = first + local
-                    elements[fortran ? (index % rows) * columns + index / rows : index] = element
                 }
             }
             first += take
         }
-        return try Matrix(rows: rows, columns: columns, elements: elements)
+        if let bad { throw FileError.nonFinite(path: path, line: bad.row + 1, column: bad.column + 1, text: String(bad.value)) }
+        return (featureValues, targetValues)
     }
 
-    /// Splits a matrix read from a `.npy` file into a data set: the columns at `targets`
+    /// A data set from a `.npy` file, its chosen columns read straight into place: the columns at `targets`
     /// (the last one when empty) are targets `y1, y2, …` and those at `features` (every other
     /// column when nil) features `x1, x2, …`, each named after its 1-based column (or as the
     /// file's column-name sidecar names it) and taken in the order given.
@@ -151,17 +186,19 @@ public enum NPYReader {
                 throw ArgumentError(argument: "features", value: "\(both)", requirement: "is also a target")
             }
         }
-        let matrix = try read(path: path)
-        guard matrix.rows >= 1 else { throw FileError.headerOnly(path: path) }
-        let wanted = targets.isEmpty ? [matrix.columns - 1] : targets
-        let featureColumns = features ?? (0..<matrix.columns).filter { !wanted.contains($0) }
-        try checkSelection(targets: wanted, features: featureColumns, columns: matrix.columns, path: path)
-        let featureMatrix = try columns(featureColumns, of: matrix, path: path)
-        let targetMatrix = try columns(wanted, of: matrix, path: path)
-        let names = NPYColumnNames.read(for: path, columns: matrix.columns)
+        let file = try PositionalFile(path: path)
+        let layout = try layout(file, path: path)
+        guard layout.rows >= 1 else { throw FileError.headerOnly(path: path) }
+        let wanted = targets.isEmpty ? [layout.columns - 1] : targets
+        let featureColumns = features ?? (0..<layout.columns).filter { !wanted.contains($0) }
+        try checkSelection(targets: wanted, features: featureColumns, columns: layout.columns, path: path)
+        let values = try scatter(
+            file, layout: layout, path: path, features: featureColumns, targets: wanted, checkFinite: true, memoryLimit: nil)
+        let names = NPYColumnNames.read(for: path, columns: layout.columns)
         return Dataset(
-            unchecked: featureMatrix, targetMatrix, featureColumns.map { names?[$0] ?? "x\($0 + 1)" },
-            wanted.map { names?[$0] ?? "y\($0 + 1)" })
+            unchecked: Matrix(uncheckedRows: layout.rows, columns: featureColumns.count, elements: values.features),
+            Matrix(uncheckedRows: layout.rows, columns: wanted.count, elements: values.targets),
+            featureColumns.map { names?[$0] ?? "x\($0 + 1)" }, wanted.map { names?[$0] ?? "y\($0 + 1)" })
     }
 
     /// The columns at `indices` of `path`, in that order (for prediction).
