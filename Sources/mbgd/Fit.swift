@@ -133,11 +133,9 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
-        // Before mapping: opening a mapped file reads every value once.
-        if weights == nil, (try? DataFileFormat.of(path: data.file)) == .npy { MappedFileGuard.watch(data.file) }
-        let all = try FitData(data, weights: weights)
+        let all = try CommandData(data, weights: weights)
         var train = all
-        var test: FitData?
+        var test: CommandData?
         if let testFraction {
             (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed)
             if case .mapped = all {
@@ -267,7 +265,7 @@ struct Fit: ParsableCommand {
     }
 
     private func humanReport(
-        all: FitData, train: FitData, test: FitData?, model: LinearRegression, comparison: ReferenceComparison,
+        all: CommandData, train: CommandData, test: CommandData?, model: LinearRegression, comparison: ReferenceComparison,
         trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String]
     ) -> String {
         let run = comparison.run, history = run.history, config = run.configuration

@@ -52,22 +52,11 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         var model = LinearRegression(fitIntercept: data.fitIntercept)
-        let dataset: any DataShape, solution: LeastSquares.Solution, metrics: RegressionMetrics
         // A float64 C-order .npy is solved in place: never copied, whatever its size.
-        // Before mapping: opening reads every value once.
-        if weights == nil, (try? DataFileFormat.of(path: data.file)) == .npy { MappedFileGuard.watch(data.file) }
-        if weights == nil, let mapped = try MappedDataset.mapIfPossible(path: data.file, targets: data.targets, features: data.features) {
-            solution = try model.fit(
-                mapped, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
-            metrics = try model.evaluate(mapped)
-            dataset = mapped
-        } else {
-            let loaded = try data.load(weights: weights)
-            solution = try model.fit(
-                loaded, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
-            metrics = try model.evaluate(loaded)
-            dataset = loaded
-        }
+        let dataset = try CommandData(data, weights: weights)
+        let solution = try dataset.solve(
+            &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
+        let metrics = try dataset.evaluate(model)
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
         try outputs.commit()

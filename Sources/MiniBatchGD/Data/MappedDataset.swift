@@ -82,7 +82,8 @@ public struct MappedDataset: Sendable {
 
     /// The mapped data set of `path`, or nil when the file is not a `.npy` file that can be read
     /// in place (then load it as a ``Dataset``). Columns are named as for
-    /// ``Dataset/load(path:targets:features:weights:)``: 0-based indices or `x4`, `y4`.
+    /// ``Dataset/load(path:targets:features:weights:)``: by the names in the file's sidecar
+    /// (see ``NPYWriter/convert(_:to:columns:)``), 0-based indices, or `x4`, `y4`.
     /// - Throws: what ``init(path:targets:features:)`` throws, except
     ///   ``FileError/notMappable(path:reason:)``.
     public static func mapIfPossible(path: String, targets: [String] = [], features: [String]? = nil) throws -> MappedDataset? {

@@ -1,12 +1,14 @@
 import MiniBatchGD
 
-/// The rows `fit` trains on: loaded into memory, or a `.npy` file read in place.
-enum FitData: DataShape {
+/// The rows `fit` and `solve` work on: loaded into memory, or a `.npy` file read in place.
+enum CommandData: DataShape {
     case loaded(Dataset)
     case mapped(MappedDataset)
 
-    /// A float64 C-order `.npy` is mapped (unless a weight column must be read); anything else is loaded.
+    /// A float64 C-order `.npy` is mapped (unless a weight column must be read), with the SIGBUS
+    /// guard installed first (opening reads every value); anything else is loaded.
     init(_ options: DataOptions, weights: String?) throws {
+        if weights == nil, (try? DataFileFormat.of(path: options.file)) == .npy { MappedFileGuard.watch(options.file) }
         if weights == nil,
             let mapped = try MappedDataset.mapIfPossible(path: options.file, targets: options.targets, features: options.features)
         {
@@ -34,7 +36,7 @@ enum FitData: DataShape {
 
     /// Training and test parts: shuffled by `seed` when loaded, the last rows when mapped
     /// (gathering shuffled rows would copy the file).
-    func split(testFraction: Double, shuffleSeed: UInt64?) throws -> (train: FitData, test: FitData) {
+    func split(testFraction: Double, shuffleSeed: UInt64?) throws -> (train: CommandData, test: CommandData) {
         switch self {
         case let .loaded(data):
             let split = try data.split(testFraction: testFraction, shuffleSeed: shuffleSeed)
@@ -51,6 +53,20 @@ enum FitData: DataShape {
         switch self {
         case let .loaded(data): try model.fitAndCompare(data, using: configuration, progress: progress)
         case let .mapped(data): try model.fitAndCompare(data, using: configuration, progress: progress)
+        }
+    }
+
+    func solve(
+        _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
+        confidenceLevel: Double, refine: Bool
+    ) throws -> LeastSquares.Solution {
+        switch self {
+        case let .loaded(data):
+            try model.fit(
+                data, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+        case let .mapped(data):
+            try model.fit(
+                data, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
         }
     }
 
