@@ -145,6 +145,15 @@ public struct LinearRegression: Sendable {
         return current
     }
 
+    /// Takes a closed-form fit's parameters and covariance (for prediction intervals) and the data's names.
+    private mutating func adopt(_ solution: LeastSquares.Solution, featureNames: [String], targetNames: [String]) {
+        parameters = solution.parameters
+        standardizer = nil
+        inference = PredictionInference(solution.statistics)
+        self.featureNames = featureNames
+        self.targetNames = targetNames
+    }
+
     /// Takes a gradient-descent fit's parameters (original units) and the data's names.
     private mutating func adopt(_ outcome: Trainer.Outcome, featureNames: [String], targetNames: [String]) {
         parameters = outcome.parameters
@@ -173,11 +182,7 @@ public struct LinearRegression: Sendable {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, weights: weights, covariance: covariance,
             confidenceLevel: confidenceLevel, refine: refine)
-        parameters = solution.parameters
-        standardizer = nil
-        inference = PredictionInference(solution.statistics)
-        featureNames = data.featureNames
-        targetNames = data.targetNames
+        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames)
         return solution
     }
 
@@ -192,11 +197,7 @@ public struct LinearRegression: Sendable {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, covariance: covariance,
             confidenceLevel: confidenceLevel, refine: refine)
-        parameters = solution.parameters
-        standardizer = nil
-        inference = PredictionInference(solution.statistics)
-        featureNames = data.featureNames
-        targetNames = data.targetNames
+        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames)
         return solution
     }
 
