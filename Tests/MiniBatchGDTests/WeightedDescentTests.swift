@@ -211,8 +211,9 @@ import Testing
         var weighted = LinearRegression(), plain = LinearRegression()
         let run = try weighted.fit(try data.weighted(by: weights), using: config)
         let plainRun = try plain.fit(try data.weighted(by: nil).gathering(kept), using: config)
-        #expect(run.trainingRows == kept.count)
+        #expect(run.trainingRows == kept.count && plainRun.trainingRows == kept.count)
         #expect(relativeDifference(weighted.parameters!, plain.parameters!) <= 1e-12)
+        #expect(relativeDifference(run.history.epochCosts, plainRun.history.epochCosts) <= 1e-12)
     }
 
     @Test func theValidationCostIsWeighted() throws {

@@ -124,7 +124,7 @@ extension CgroupToolTests {
     func theFileCacheInAContainerIsNotCountedAsUsed() throws {
         let folder = try scratchFolder()
         let filler = folder + "/filler.bin"
-        FileManager.default.createFile(atPath: filler, contents: Data(repeating: 7, count: 96 << 20))
+        #expect(FileManager.default.createFile(atPath: filler, contents: Data(repeating: 7, count: 96 << 20)))
         let descriptor = open(filler, O_RDONLY)
         _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
         close(descriptor)
@@ -163,9 +163,10 @@ extension CgroupToolTests {
         var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(features + 1)), }".utf8)
         while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
         header.append(0x0A)
-        FileManager.default.createFile(
-            atPath: path,
-            contents: Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header))
+        #expect(
+            FileManager.default.createFile(
+                atPath: path,
+                contents: Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header)))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()
@@ -229,8 +230,9 @@ extension CgroupToolTests {
     func aCSVLargerThanTheContainersLimitConvertsInBoundedMemory() throws {
         let folder = try scratchFolder(), csv = folder + "/big.csv", npy = folder + "/big.npy"
         // 750 000 rows of 15 integer features and y = 3 + Σ (j + 1)·xⱼ: about 48 MB of text.
-        FileManager.default.createFile(
-            atPath: csv, contents: Data(((0..<15).map { "x\($0 + 1)" } + ["y"]).joined(separator: ",").utf8 + [0x0A]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: csv, contents: Data(((0..<15).map { "x\($0 + 1)" } + ["y"]).joined(separator: ",").utf8 + [0x0A])))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: csv))
         try handle.seekToEnd()
         var state: UInt64 = 99, text = ""

@@ -40,8 +40,9 @@ func writeNPY(rows: Int, features: Int, to path: String) throws {
     var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), \(features + 1)), }".utf8)
     while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
     header.append(0x0A)
-    FileManager.default.createFile(
+    guard FileManager.default.createFile(
         atPath: path, contents: Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header))
+    else { throw FileError.unwritable(path: path, reason: "cannot be created") }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     defer { try? handle.close() }
     try handle.seekToEnd()
