@@ -67,6 +67,14 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         var adam = LinearRegression()
         try adam.fit(small, using: GradientDescent(optimizer: .adam(), schedule: .cosine))
 
+        let weighted = try small.weighted(by: [1, 2, 1, 3])
+        let wls = try LeastSquares.solve(weighted)
+
+        try NPYWriter.convert(examples + "/houses.csv", to: folder.path + "/houses.npy")
+        let mapped = try #require(
+            try MappedDataset.mapIfPossible(path: folder.path + "/houses.npy", targets: ["price"], features: ["size", "rooms", "age"]))
+        let inPlace = try LeastSquares.solve(mapped)
+
         #expect(houses.featureNames == ["size", "rooms"] && houses.rows == 500)
         #expect(run.learningRateChoice.source == .automatic)
         #expect(relativeDifference(model.parameters!, exact.parameters) < 1e-2)
@@ -76,5 +84,12 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(comparison.parameterRelativeDifference < 1e-3)
         let smallExact = try LeastSquares.solve(small, method: .qr)
         #expect(relativeDifference(adam.parameters!, smallExact.parameters) < 1e-2)
+        // Weights 1, 2, 1, 3 are rows repeated: the same coefficients as the repeated rows.
+        let repeated = try Dataset(
+            features: [[1, 2], [2, 1], [2, 1], [3, 5], [4, 4], [4, 4], [4, 4]], targets: [4, 3, 3, 9, 8, 8, 8])
+        #expect(relativeDifference(wls.parameters, try LeastSquares.solve(repeated).parameters) < 1e-12)
+        let loaded = try Dataset.load(URL(fileURLWithPath: examples + "/houses.csv"), targets: ["price"])
+        #expect(mapped.featureNames == ["size", "rooms", "age"])
+        #expect(relativeDifference(inPlace.parameters, try LeastSquares.solve(loaded).parameters) < 1e-13)
     }
 }

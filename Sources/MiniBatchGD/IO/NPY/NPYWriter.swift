@@ -41,6 +41,7 @@ public enum NPYWriter {
     /// - Throws: the CSV reader's ``FileError``s (line and column of a cell that is not a finite
     ///   number, a ragged row, a bad header), the `.npy` reader's, ``FileError/unwritable(path:reason:)``,
     ///   ``ArgumentError`` for `columns` with a `.npy` input or a column named twice.
+    @discardableResult
     public static func convert(_ input: String, to output: String, columns: [String]? = nil) throws -> Conversion {
         let names: [String], rows: Int
         let file = try StreamingFile(path: output)
