@@ -61,10 +61,6 @@ struct DataOptions: ParsableArguments {
     func validate() throws {
         if let features, features.contains(where: \.isEmpty) { throw ValidationError("--features has an empty name") }
     }
-
-    func load() throws -> Dataset {
-        try Dataset.load(path: file, targets: targets, features: features)
-    }
 }
 
 extension DataOptions {

@@ -71,7 +71,7 @@ import Testing
     @Test func theCurvatureIsTheCurvatureOfRepeatedRows() throws {
         let (data, weights) = try Self.weightedData()
         let copies = try Self.repeated(data, weights)
-        let omega = try #require(Trainer.costWeights(data, reduction: .mean))
+        let omega = try #require(Trainer.costWeights(data.weights, rows: data.rows, reduction: .mean))
         let standardizer = Standardizer.forDescent(data, fitIntercept: true)
         // Integer weights: the weighted means and deviations are those of the repeated rows.
         #expect(relativeDifference(standardizer.scale, Standardizer.forDescent(copies, fitIntercept: true).scale) <= 1e-13)

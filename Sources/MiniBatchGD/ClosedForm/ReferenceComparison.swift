@@ -52,8 +52,7 @@ extension LinearRegression {
     static func compare<Source: RowSource>(
         _ outcome: Trainer.Outcome, train: Source, configuration: GradientDescent, method: LeastSquares.Method, fitIntercept: Bool
     ) throws -> ReferenceComparison {
-        let totalWeight = train.weights.map { $0.reduce(0, +) } ?? Double(train.rows)
-        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * totalWeight : configuration.l2Penalty
+        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * train.totalWeight : configuration.l2Penalty
         return try train.withRows { rows in
             let reference = try LeastSquares.solve(
                 rows, featureNames: train.featureNames, targetNames: train.targetNames, method: method, fitIntercept: fitIntercept,

@@ -150,9 +150,6 @@ public struct Dataset: Sendable {
         return try gathering(weights.indices.filter { weights[$0] > 0 })
     }
 
-    /// Σwᵢ, or n without weights.
-    var totalWeight: Double { weights.map { $0.reduce(0, +) } ?? Double(rows) }
-
     /// Splits into training and test parts.
     ///
     /// The test part has `round(testFraction × n)` rows (at least one, and at least one row is

@@ -86,6 +86,11 @@ protocol RowSource {
     func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result
 }
 
+extension RowSource {
+    /// Σwᵢ, or n without weights.
+    var totalWeight: Double { weights.map { $0.reduce(0, +) } ?? Double(rows) }
+}
+
 extension Dataset: RowSource {}
 
 /// `body` with the rows of `source`, or with nil when there is no source.

@@ -71,11 +71,6 @@ struct Trainer {
         return weights.map { $0 * factor }
     }
 
-    /// ``costWeights(_:rows:reduction:)`` of a data set's weights.
-    static func costWeights(_ data: Dataset, reduction: Reduction) -> [Double]? {
-        costWeights(data.weights, rows: data.rows, reduction: reduction)
-    }
-
     /// What a fit decides before its first update.
     private struct Plan {
         let notes: [String]
