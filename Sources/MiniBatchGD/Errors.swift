@@ -302,6 +302,24 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// A fit or solve over rows spread across processes (see ``DistributedDataset``) stopped because
+/// one process could not do its own part: every process throws, none is left waiting.
+public enum DistributedError: Error, Sendable, CustomStringConvertible {
+    /// This process (`rank` of `ranks`) failed with `error` before the processes' next exchange.
+    case failed(rank: Int, ranks: Int, error: any Error)
+    /// Process `rank` failed (it reports its own error); this one stopped with it.
+    case failedElsewhere(rank: Int)
+
+    /// The failing process's error, prefixed with its rank when there are several; for
+    /// ``failedElsewhere(rank:)``, which process failed.
+    public var description: String {
+        switch self {
+        case let .failed(rank, ranks, error): ranks > 1 ? "rank \(rank) of \(ranks): \(error)" : "\(error)"
+        case let .failedElsewhere(rank): "stopped because rank \(rank) failed"
+        }
+    }
+}
+
 extension String {
     /// ``PrintableText/escaping(_:keeping:)`` of the whole text.
     var escapingControlCharacters: String { PrintableText.escaping(self) }

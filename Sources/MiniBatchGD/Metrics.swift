@@ -74,18 +74,22 @@ public struct RegressionMetrics: Equatable, Sendable {
 
 extension RegressionMetrics {
     /// The metrics of `parameters` on `rows`, in blocks of rows through a small scratch (the
-    /// predictions are never held whole): the targets' means first, then the errors.
-    /// - Throws: ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
+    /// predictions are never held whole): the targets' means first, then the errors. Rows spread
+    /// over processes give every rank the metrics of all rows.
+    /// - Throws: ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows
+    ///   (the first one over all ranks, its row counted among all rows).
     init(rows: Rows, parameters: Parameters) throws {
-        let n = rows.count, p = rows.featureCount, k = rows.outputCount
+        let n = rows.count, p = rows.featureCount, k = rows.outputCount, total = Double(rows.totalCount)
         let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(k, 1)))
         var mean = [Double](repeating: 0, count: k)
         for i in 0..<n { for o in 0..<k { mean[o] += rows.y[i * rows.yStride + o] } }
-        for o in 0..<k { mean[o] /= Double(n) }
-        var squared = [Double](repeating: 0, count: k), absolute = squared, total = squared
+        mean = rows.sum(mean).map { $0 / total }
+        var squared = [Double](repeating: 0, count: k), absolute = squared, spread = squared
         var predictions = [Double](repeating: 0, count: blockRows * k)
+        // The first overflow as row·k + output, counted among all rows.
+        var overflow: Int?
         var start = 0
-        while start < n {
+        scan: while start < n {
             let count = Swift.min(blockRows, n - start)
             predictions.withUnsafeMutableBufferPointer { h in
                 for i in 0..<count { for o in 0..<k { h[i * k + o] = parameters.intercept[o] } }
@@ -98,19 +102,30 @@ extension RegressionMetrics {
             for i in 0..<count {
                 for o in 0..<k {
                     let prediction = predictions[i * k + o]
-                    guard prediction.isFinite else { throw ModelError.predictionOverflow(row: start + i, output: o) }
+                    guard prediction.isFinite else {
+                        overflow = ((rows.sharing?.firstRow ?? 0) + start + i) * k + o
+                        break scan
+                    }
                     let y = rows.y[(start + i) * rows.yStride + o], error = prediction - y
                     squared[o] += error * error
                     absolute[o] += abs(error)
-                    total[o] += (y - mean[o]) * (y - mean[o])
+                    spread[o] += (y - mean[o]) * (y - mean[o])
                 }
             }
             start += count
         }
+        // Every rank learns of the first overflow on any rank (the largest of n·k − index).
+        let entries = Double(rows.totalCount * k)
+        let firstOverflow = entries - rows.maximum(overflow.map { entries - Double($0) } ?? 0)
+        if firstOverflow < entries {
+            throw ModelError.predictionOverflow(row: Int(firstOverflow) / k, output: Int(firstOverflow) % k)
+        }
+        let sums = rows.sum(squared + absolute + spread)
         outputs = (0..<k).map { o in
-            let mse = squared[o] / Double(n)
-            let r2 = total[o] > 0 ? 1 - squared[o] / total[o] : (squared[o] == 0 ? 1 : 0)
-            return Output(meanSquaredError: mse, rootMeanSquaredError: mse.squareRoot(), meanAbsoluteError: absolute[o] / Double(n), r2: r2)
+            let squared = sums[o], absolute = sums[k + o], spread = sums[2 * k + o]
+            let mse = squared / total
+            let r2 = spread > 0 ? 1 - squared / spread : (squared == 0 ? 1 : 0)
+            return Output(meanSquaredError: mse, rootMeanSquaredError: mse.squareRoot(), meanAbsoluteError: absolute / total, r2: r2)
         }
     }
 }

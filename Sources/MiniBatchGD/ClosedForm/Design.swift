@@ -1,3 +1,5 @@
+import Foundation
+
 /// A design prepared for the closed-form solve: column means, and the norms that equilibrate
 /// the centred columns.
 ///
@@ -7,7 +9,9 @@
 /// condition estimate independent of the columns' units, so a column in micrometres next to
 /// one in kilometres loses no digits.
 struct Design {
-    let n: Int, p: Int, k: Int
+    /// Rows over every process (``Rows/totalCount``); a pass over this process's rows runs to `data.count`.
+    let n: Int
+    let p: Int, k: Int
     let fitIntercept: Bool
     /// Row weights (weighted least squares); nil for ordinary least squares. Every row of Z and of
     /// the centred targets is multiplied by √wᵢ, and the means are weighted.
@@ -16,6 +20,8 @@ struct Design {
     let weightTotal: Double
     /// Rows of positive weight (n without weights): the observations the statistics count.
     let observations: Int
+    /// Σ log wᵢ over the rows of positive weight (0 without weights): the likelihood's weight term.
+    let logWeightTotal: Double
     let featureMean: [Double]
     let targetMean: [Double]
     /// ‖column j of the centred X‖₂, or 1 for a column that is constant (zero after centring).
@@ -30,14 +36,20 @@ struct Design {
     /// Everything from one blocked pass over the data (``Moments``): X is read once.
     init(_ data: Rows, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil) {
         let p = data.featureCount, k = data.outputCount
-        self.n = data.count
+        self.n = data.totalCount
         self.p = p
         self.k = k
         self.fitIntercept = fitIntercept
         self.weights = weights
-        let weightTotal = weights.map { $0.reduce(0, +) } ?? Double(data.count)
+        // With rows spread over processes: the totals over every rank, in one exchange.
+        let totals = data.sum([
+            weights.map { $0.reduce(0, +) } ?? Double(data.count), Double(weights.map { $0.count { $0 > 0 } } ?? data.count),
+            weights.map { $0.reduce(0) { $1 > 0 ? $0 + log($1) : $0 } } ?? 0,
+        ])
+        let weightTotal = totals[0]
         self.weightTotal = weightTotal
-        observations = weights.map { $0.count { $0 > 0 } } ?? data.count
+        observations = Int(totals[1])
+        logWeightTotal = totals[2]
         let moments = Moments(data, weights: weights)
         let featureMean = fitIntercept ? moments.featureMean : Array(repeating: 0, count: p)
         var scatter = moments.centredGram, cross = moments.centredCross
@@ -108,7 +120,7 @@ struct Design {
     /// Z (n×p) with the ridge rows √wⱼ·eⱼ appended, and the centred targets padded with zeros
     /// to `max(rows, p)` rows, as `dgelsd` wants them (the SVD's copy).
     func augmentedSystem(_ data: Rows) -> (a: [Double], rows: Int, b: [Double]) {
-        let rows = n + (isPenalized ? p : 0)
+        let n = data.count, rows = n + (isPenalized ? p : 0)
         let bRows = Swift.max(rows, p)
         var a = [Double](repeating: 0, count: rows * p)
         var b = [Double](repeating: 0, count: bRows * k)
@@ -231,5 +243,30 @@ struct Moments {
         targetMean = Array(UnsafeBufferPointer(start: meanY, count: k))
         centredGram = Array(UnsafeBufferPointer(start: g, count: p * p))
         centredCross = Array(UnsafeBufferPointer(start: c, count: p * k))
+        if let sharing = rows.sharing { merge(over: sharing.communicator, weight: seenWeight) }
+    }
+
+    /// Turns this rank's moments (of rows weighing `weight` in all) into those of every rank's
+    /// rows, with the same pairwise update as the blocks: C = Σ Cᵣ + Σ Wᵣ·δᵣδᵣᵀ, δᵣ the rank's
+    /// means less the global ones. Two exchanges, O(p² + p·k) each; no second pass over the rows.
+    private mutating func merge(over communicator: any Communicator, weight: Double) {
+        let p = featureMean.count, k = targetMean.count
+        let sums = communicator.sum([weight] + featureMean.map { weight * $0 } + targetMean.map { weight * $0 })
+        let total = sums[0]
+        let globalX = (0..<p).map { total > 0 ? sums[1 + $0] / total : 0 }
+        let globalY = (0..<k).map { total > 0 ? sums[1 + p + $0] / total : 0 }
+        let dx = (0..<p).map { featureMean[$0] - globalX[$0] }, dy = (0..<k).map { targetMean[$0] - globalY[$0] }
+        var local = centredGram + centredCross
+        if weight > 0 {
+            for i in 0..<p {
+                for j in 0..<p { local[i * p + j] += weight * dx[i] * dx[j] }
+                for o in 0..<k { local[p * p + i * k + o] += weight * dx[i] * dy[o] }
+            }
+        }
+        let merged = communicator.sum(local)
+        featureMean = globalX
+        targetMean = globalY
+        centredGram = Array(merged[0..<p * p])
+        centredCross = Array(merged[(p * p)...])
     }
 }

@@ -52,7 +52,7 @@ struct ResidualPass {
     /// - Parameter inverseGram: (ZᵀZ)⁻¹ for the leverages and the robust middle; without it,
     ///   only the sums are computed.
     init(data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType) {
-        let n = design.n, p = design.p, k = design.k
+        let n = data.count, p = design.p, k = design.k
         let offset = design.interceptColumns, q = p + offset
         let robust = type != .nonrobust && inverseGram != nil, leverage = robust && (type == .hc2 || type == .hc3)
         let blockRows = Swift.min(n, Swift.max(64, (1 << 16) / (p + k)))
@@ -64,7 +64,7 @@ struct ResidualPass {
         squares = Array(repeating: 0, count: k)
         totals = Array(repeating: 0, count: k)
         meats = robust ? Array(repeating: Array(repeating: 0, count: q * q), count: k) : []
-        var previous = [Double](repeating: 0, count: k)
+        var previous = [Double](repeating: 0, count: k), first = [Double](repeating: 0, count: k)
         var start = 0
         while start < n {
             let count = Swift.min(blockRows, n - start)
@@ -83,7 +83,7 @@ struct ResidualPass {
             for o in 0..<k {
                 for i in 0..<count {
                     let e = t[i * k + o]
-                    if start + i > 0 { successiveDifferences[o] += (e - previous[o]) * (e - previous[o]) }
+                    if start + i > 0 { successiveDifferences[o] += (e - previous[o]) * (e - previous[o]) } else { first[o] = e }
                     squares[o] += e * e
                     previous[o] = e
                 }
@@ -128,6 +128,24 @@ struct ResidualPass {
                 }
             }
             start += count
+        }
+        if let sharing = data.sharing { merge(over: sharing.communicator, rows: n, first: first, last: previous) }
+    }
+
+    /// Sums every rank's pass, adding the Durbin–Watson terms that span two ranks: the first
+    /// residual of each rank with rows against the last residual of the rank with rows before it.
+    private mutating func merge(over communicator: any Communicator, rows: Int, first: [Double], last: [Double]) {
+        let k = squares.count
+        let sums = communicator.sum(successiveDifferences + squares + totals + meats.flatMap { $0 })
+        successiveDifferences = Array(sums[0..<k])
+        squares = Array(sums[k..<2 * k])
+        totals = Array(sums[2 * k..<3 * k])
+        let q2 = meats.first?.count ?? 0
+        meats = meats.indices.map { Array(sums[(3 * k + $0 * q2)..<(3 * k + ($0 + 1) * q2)]) }
+        var previous: [Double]?
+        for part in communicator.gather([rows > 0 ? 1 : 0] + first + last) where part[0] == 1 {
+            if let previous { for o in 0..<k { successiveDifferences[o] += (part[1 + o] - previous[o]) * (part[1 + o] - previous[o]) } }
+            previous = Array(part[(1 + k)...])
         }
     }
 }

@@ -89,7 +89,7 @@ public enum LeastSquares {
     }
 
     /// The solve of `source`'s rows, wherever they live.
-    private static func solve<Source: RowSource>(
+    static func solve<Source: RowSource>(
         source: Source, method: Method, fitIntercept: Bool, ridge: Double, penaltyUnits: PenaltyUnits, rankTolerance: Double?,
         weights: [Double]?, covariance: CovarianceType, confidenceLevel: Double, refine: Bool
     ) throws -> Solution {
@@ -101,7 +101,7 @@ public enum LeastSquares {
         }
     }
 
-    private static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double) throws {
+    static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double) throws {
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
         }
@@ -119,13 +119,22 @@ public enum LeastSquares {
         penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,
         confidenceLevel: Double, refine: Bool
     ) throws -> Solution {
-        try BLAS.checkDimensions("least squares", data.count, data.featureCount + 1, data.outputCount)
-        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames)
         // The p×p Gram matrix and its factor and inverse. Cholesky and QR read the design in
         // blocks; SVD copies it, which is checked when (and only if) it is reached.
         let p = data.featureCount + 1, k = data.outputCount
-        try MemoryBudget.require(MemoryBudget.doubles(4 * p, p + k), for: "the closed form of \(data.featureCount) features")
-        func svd(_ solver: Solver) throws -> Factorization {
+        try data.agreeing {
+            try BLAS.checkDimensions("least squares", data.count, data.featureCount + 1, data.outputCount)
+            try MemoryBudget.require(MemoryBudget.doubles(4 * p, p + k), for: "the closed form of \(data.featureCount) features")
+        }
+        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames)
+        func svd(_ solver: Solver, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
+            // The SVD factors the whole design at once: rows spread over processes cannot reach it.
+            if data.sharing != nil {
+                if let failure { throw failure }
+                throw ArgumentError(
+                    argument: "method", value: "svd",
+                    requirement: "needs every row in one process; rows spread over processes are solved by qr or cholesky")
+            }
             try MemoryBudget.require(
                 MemoryBudget.doubles(4 * p + data.count + p, p + k), for: "the SVD of \(data.count) rows × \(data.featureCount) features")
             return try solver.svd()
@@ -154,7 +163,7 @@ public enum LeastSquares {
                     factorization = result
                 case let .failure(reason):
                     reasons.append("qr: \(reason)")
-                    factorization = try svd(solver)
+                    factorization = try svd(solver, instead: reason)
                 }
             }
         }

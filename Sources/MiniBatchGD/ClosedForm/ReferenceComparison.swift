@@ -60,8 +60,10 @@ extension LinearRegression {
                 weights: train.weights, covariance: .nonrobust, confidenceLevel: 0.95, refine: true)
             let scale =
                 outcome.standardizer?.scale
-                ?? Standardizer(fitting: rows.x, rows: rows.count, columns: rows.featureCount, stride: rows.xStride, weights: train.weights)
-                .scale
+                ?? Standardizer(
+                    fitting: rows.x, rows: rows.count, columns: rows.featureCount, stride: rows.xStride, weights: train.weights,
+                    sharing: rows.sharing
+                ).scale
             func objective(_ parameters: Parameters) -> Double {
                 let cost = Objective.cost(rows, weights: train.weights, parameters: parameters, reduction: configuration.reduction)
                 guard configuration.l2Penalty > 0 else { return cost }

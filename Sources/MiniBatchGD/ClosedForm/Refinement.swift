@@ -98,7 +98,7 @@ struct Refinement {
     static func weightedGradient(
         data: Rows, design: Design, target o: Int, coefficients w: [Double], intercept c: Double, into gradient: inout [Double]
     ) {
-        let n = design.n, p = design.p
+        let n = data.count, p = design.p
         // Raw buffers: arrays touched in the loop would pay bounds and uniqueness checks per element.
         let high = UnsafeMutablePointer<Double>.allocate(capacity: p + 1), low = UnsafeMutablePointer<Double>.allocate(capacity: p + 1)
         high.initialize(repeating: 0, count: p + 1)
@@ -138,6 +138,22 @@ struct Refinement {
                     high[1 + j] = t
                     low[1 + j] += e + productError
                 }
+            }
+        }
+        if let sharing = data.sharing {
+            // Every rank's unevaluated sums, added in rank order with the same TwoSum: still
+            // double-double, and the same bits on every rank.
+            let parts = sharing.communicator.gather(
+                Array(UnsafeBufferPointer(start: high, count: p + 1)) + Array(UnsafeBufferPointer(start: low, count: p + 1)))
+            for j in 0...p {
+                var sum = 0.0, error = 0.0
+                for part in parts {
+                    let (t, e) = twoSum(sum, part[j])
+                    sum = t
+                    error += e + part[p + 1 + j]
+                }
+                high[j] = sum
+                low[j] = error
             }
         }
         for j in 0...p { gradient[j] = high[j] + low[j] }

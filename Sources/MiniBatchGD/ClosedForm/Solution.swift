@@ -131,7 +131,7 @@ extension LeastSquares.Statistics {
         self.confidenceLevel = confidenceLevel
         let half = Double(n) / 2
         // Weighted: + ½Σ log wᵢ over the rows used, as statsmodels' WLS.
-        let logWeights = design.weights.map { $0.reduce(0) { $1 > 0 ? $0 + log($1) : $0 } } ?? 0
+        let logWeights = design.logWeightTotal
         let likelihood = rss.map { $0 > 0 ? -half * (log(2 * Double.pi) + log($0 / Double(n)) + 1) + 0.5 * logWeights : .nan }
         logLikelihood = likelihood
         aic = likelihood.map { -2 * $0 + 2 * parametersCounted }

@@ -63,7 +63,8 @@ struct Solver {
     /// held whole; R₁₁·θ = R₁₂ then gives the coefficients.
     func qr() -> Result<Factorization, LinearAlgebraError> {
         if tooFewRows { return rankFailure("qr", rank: design.observations - design.interceptColumns, condition: .infinity) }
-        let width = p + k, n = design.n
+        // This process's rows; with rows spread over processes, the ranks' factors merge below.
+        let width = p + k, n = data.count
         do {
             // Blocks of about 512 KiB, within the cache: 2000 rows at 1M × 32 were the fastest of
             // 2000, 8000 and 32000 measured on 2026-11-30.
@@ -83,6 +84,7 @@ struct Solver {
                 }
                 start += count
             }
+            if let sharing = data.sharing { try factor.merge(over: sharing.communicator) }
             if design.isPenalized {
                 // The ridge rows √wⱼ·eⱼ with zero targets.
                 let weights = design.penaltyWeight

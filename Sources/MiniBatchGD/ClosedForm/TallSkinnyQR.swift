@@ -41,7 +41,12 @@ struct TallSkinnyQR: Sendable {
 
     /// Stacks another factor's R under this one.
     mutating func merge(_ other: TallSkinnyQR) throws {
-        let r = other.upperTriangle, width = self.width
+        try add(triangle: other.upperTriangle)
+    }
+
+    /// Stacks a factor's R (row-major width × width, as ``upperTriangle`` gives it) under this one.
+    mutating func add(triangle r: [Double]) throws {
+        let width = self.width
         var offset = 0
         while offset < width {
             let count = Swift.min(blockRows, width - offset)
@@ -51,6 +56,15 @@ struct TallSkinnyQR: Sendable {
             }
             offset += count
         }
+    }
+
+    /// Every rank's R stacked in rank order and factored again, the same on every rank: the
+    /// merge of factors made by processes that each read their own rows.
+    mutating func merge(over communicator: any Communicator) throws {
+        let triangles = communicator.gather(upperTriangle)
+        var merged = TallSkinnyQR(width: width, blockRows: blockRows)
+        for triangle in triangles { try merged.add(triangle: triangle) }
+        self = merged
     }
 
     /// Applies `body` to R's first row (width values): a change of variables that mixes the

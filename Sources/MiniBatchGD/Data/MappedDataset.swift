@@ -35,6 +35,8 @@ public struct MappedDataset: Sendable {
     /// The file's columns: the stride of a row, in elements.
     let width: Int
     let firstFeature: Int, firstTarget: Int
+    /// The file row (0-based) of this data set's first row.
+    let firstRow: Int
 
     /// Maps `path`, choosing target and feature columns as ``NPYReader/dataset(path:targets:features:)`` does.
     /// - Parameters:
@@ -48,6 +50,12 @@ public struct MappedDataset: Sendable {
     ///   ``ArgumentError`` for a column named twice or both as a target and a feature.
     /// - Complexity: O(file size): one pass checks the values.
     public init(path: String, targets: [Int] = [], features: [Int]? = nil) throws {
+        try self.init(path: path, targets: targets, features: features, checkingValues: true)
+    }
+
+    /// Maps `path` as ``init(path:targets:features:)`` does; without `checkingValues` no row is
+    /// read (call ``checkFinite()`` on the rows before using them).
+    init(path: String, targets: [Int], features: [Int]?, checkingValues: Bool) throws {
         let file = try PositionalFile(path: path)
         let layout = try NPYReader.layout(file, path: path)
         guard layout.width == 8 else { throw FileError.notMappable(path: path, reason: "its elements are float32, not float64") }
@@ -72,12 +80,13 @@ public struct MappedDataset: Sendable {
         dataOffset = layout.offset
         firstFeature = featureColumns[0]
         firstTarget = wanted[0]
+        firstRow = 0
         featureCount = featureColumns.count
         outputCount = wanted.count
         let names = NPYColumnNames.read(for: path, columns: columns)
         featureNames = featureColumns.map { names?[$0] ?? "x\($0 + 1)" }
         targetNames = wanted.map { names?[$0] ?? "y\($0 + 1)" }
-        try checkFinite(columns: featureColumns + wanted)
+        if checkingValues { try checkFinite() }
     }
 
     /// The mapped data set of `path`, or nil when the file is not a `.npy` file that can be read
@@ -89,12 +98,17 @@ public struct MappedDataset: Sendable {
     public static func mapIfPossible(path: String, targets: [String] = [], features: [String]? = nil) throws -> MappedDataset? {
         guard try DataFileFormat.of(path: path) == .npy else { return nil }
         do {
-            return try MappedDataset(
-                path: path, targets: targets.map { try DataFileFormat.npyColumn($0, path: path) },
-                features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } })
+            return try map(path: path, targets: targets, features: features, checkingValues: true)
         } catch FileError.notMappable {
             return nil
         }
+    }
+
+    /// ``init(path:targets:features:checkingValues:)`` with columns named as for ``mapIfPossible(path:targets:features:)``.
+    static func map(path: String, targets: [String], features: [String]?, checkingValues: Bool) throws -> MappedDataset {
+        try MappedDataset(
+            path: path, targets: targets.map { try DataFileFormat.npyColumn($0, path: path) },
+            features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } }, checkingValues: checkingValues)
     }
 
     private static func isRun(_ columns: [Int]) -> Bool {
@@ -106,8 +120,10 @@ public struct MappedDataset: Sendable {
         (mapping.base + dataOffset).assumingMemoryBound(to: Double.self)
     }
 
-    /// Throws ``FileError/nonFinite(path:line:column:text:)`` at the first NaN or infinity in `columns`.
-    private func checkFinite(columns: [Int]) throws {
+    /// Throws ``FileError/nonFinite(path:line:column:text:)`` at the first NaN or infinity in the
+    /// features and targets of these rows (its line is the 1-based row of the file).
+    func checkFinite() throws {
+        let columns = Array(firstFeature..<firstFeature + featureCount) + Array(firstTarget..<firstTarget + outputCount)
         let x = elements, width = width
         let low = columns.min()!, high = columns.max()!
         for i in 0..<rows {
@@ -117,7 +133,7 @@ public struct MappedDataset: Sendable {
             var sum = 0.0
             for j in low...high { sum += row[j] * 0 }
             if !sum.isFinite, let j = columns.first(where: { !row[$0].isFinite }) {
-                throw FileError.nonFinite(path: path, line: i + 1, column: j + 1, text: String(row[j]))
+                throw FileError.nonFinite(path: path, line: firstRow + i + 1, column: j + 1, text: String(row[j]))
             }
         }
     }
@@ -128,12 +144,12 @@ public struct MappedDataset: Sendable {
         return MappedDataset(
             path: path, rows: range.count, featureCount: featureCount, outputCount: outputCount, featureNames: featureNames,
             targetNames: targetNames, mapping: mapping, dataOffset: dataOffset + range.lowerBound * width * 8, width: width,
-            firstFeature: firstFeature, firstTarget: firstTarget)
+            firstFeature: firstFeature, firstTarget: firstTarget, firstRow: firstRow + range.lowerBound)
     }
 
     private init(
         path: String, rows: Int, featureCount: Int, outputCount: Int, featureNames: [String], targetNames: [String],
-        mapping: FileMapping, dataOffset: Int, width: Int, firstFeature: Int, firstTarget: Int
+        mapping: FileMapping, dataOffset: Int, width: Int, firstFeature: Int, firstTarget: Int, firstRow: Int
     ) {
         self.path = path
         self.rows = rows
@@ -146,6 +162,7 @@ public struct MappedDataset: Sendable {
         self.width = width
         self.firstFeature = firstFeature
         self.firstTarget = firstTarget
+        self.firstRow = firstRow
     }
 
     /// Splits into a training part (the first rows) and a test part (the last `round(testFraction × n)`

@@ -13,6 +13,9 @@ struct Rows {
     let xStride: Int
     let y: UnsafePointer<Double>
     let yStride: Int
+    /// How these rows sit among rows spread over several processes, or nil when they are all
+    /// the rows: every pass over them then sums its results over the ranks.
+    var sharing: Sharing? = nil
 
     /// Copies rows `start..<start + rows` of X (and of Y) into `into`, densely (strides p and k).
     @inline(__always)
@@ -53,6 +56,7 @@ struct Rows {
                     for j in 0..<width { largest[j] = Swift.max(largest[j], abs(row[j])) }
                 }
             }
+            largest = maximum(largest)
             if let j = largest.indices.first(where: { largest[$0] > high || (largest[$0] > 0 && largest[$0] < low) }) {
                 throw DataError.scaleOutOfRange(argument: argument, column: names[j], largest: largest[j])
             }

@@ -19,16 +19,19 @@ public struct Standardizer: Equatable, Sendable {
         }
     }
 
-    /// Fits `columns` columns of `rows` rows at `x` (row i at `x + i·stride`).
-    init(fitting x: UnsafePointer<Double>, rows: Int, columns p: Int, stride: Int, weights: [Double]?) {
-        let n = weights.map { $0.reduce(0, +) } ?? Double(rows)
+    /// Fits `columns` columns of `rows` rows at `x` (row i at `x + i·stride`); with `sharing`,
+    /// the columns of every rank's rows (two exchanges: the sums, then the squares).
+    init(fitting x: UnsafePointer<Double>, rows: Int, columns p: Int, stride: Int, weights: [Double]?, sharing: Sharing? = nil) {
         var mean = [Double](repeating: 0, count: p)
         var squares = [Double](repeating: 0, count: p)
         for i in 0..<rows {
             let w = weights?[i] ?? 1, row = x + i * stride
             for j in 0..<p { mean[j] += w * row[j] }
         }
-        for j in 0..<p { mean[j] /= n }
+        let local = [weights.map { $0.reduce(0, +) } ?? Double(rows)] + mean
+        let sums = sharing?.communicator.sum(local) ?? local
+        let n = sums[0]
+        mean = (0..<p).map { sums[1 + $0] / n }
         for i in 0..<rows {
             let w = weights?[i] ?? 1, row = x + i * stride
             for j in 0..<p {
@@ -36,6 +39,7 @@ public struct Standardizer: Equatable, Sendable {
                 squares[j] += w * d * d
             }
         }
+        if let sharing { squares = sharing.communicator.sum(squares) }
         let scale = (0..<p).map { j in Self.scale(standardDeviation: (squares[j] / n).squareRoot(), mean: mean[j]) }
         self.init(mean: mean, scale: scale)
     }
@@ -45,7 +49,8 @@ public struct Standardizer: Equatable, Sendable {
     /// the means kept at zero for a model without intercept (centring would move the origin the
     /// model is forced through).
     static func forDescent(_ data: Rows, weights: [Double]?, fitIntercept: Bool) -> Standardizer {
-        let fitted = Standardizer(fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights)
+        let fitted = Standardizer(
+            fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing)
         return fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: data.featureCount), scale: fitted.scale)
     }
 

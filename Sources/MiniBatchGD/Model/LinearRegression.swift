@@ -135,7 +135,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// The parameters a fit starts from: the current ones with ``GradientDescent/warmStart``, else nil (zeros).
-    private func warmStart(_ configuration: GradientDescent, features: Int, outputs: Int) throws -> Parameters? {
+    func warmStart(_ configuration: GradientDescent, features: Int, outputs: Int) throws -> Parameters? {
         guard configuration.warmStart else { return nil }
         guard let current = parameters else { throw ModelError.notFitted }
         guard current.featureCount == features, current.outputCount == outputs else {
@@ -146,7 +146,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// Takes a closed-form fit's parameters and covariance (for prediction intervals) and the data's names.
-    private mutating func adopt(_ solution: LeastSquares.Solution, featureNames: [String], targetNames: [String]) {
+    mutating func adopt(_ solution: LeastSquares.Solution, featureNames: [String], targetNames: [String]) {
         parameters = solution.parameters
         standardizer = nil
         inference = PredictionInference(solution.statistics)
@@ -155,7 +155,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// Takes a gradient-descent fit's parameters (original units) and the data's names.
-    private mutating func adopt(_ outcome: Trainer.Outcome, featureNames: [String], targetNames: [String]) {
+    mutating func adopt(_ outcome: Trainer.Outcome, featureNames: [String], targetNames: [String]) {
         parameters = outcome.parameters
         standardizer = outcome.standardizer
         inference = nil

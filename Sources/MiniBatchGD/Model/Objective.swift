@@ -175,8 +175,10 @@ extension Objective {
         }
         var halfSquares = 0.0
         for o in 0..<k { halfSquares += sums.base[o] }
-        guard let weights else { return reduction.scale(rows: n) * halfSquares }
-        return reduction == .mean ? halfSquares / weights.reduce(0, +) : halfSquares
+        // Rows spread over processes: the sums over every rank.
+        halfSquares = data.sum(halfSquares)
+        guard let weights else { return reduction.scale(rows: data.totalCount) * halfSquares }
+        return reduction == .mean ? halfSquares / data.sum(weights.reduce(0, +)) : halfSquares
     }
 
     /// ``hypothesis(_:_:)`` over a whole matrix.

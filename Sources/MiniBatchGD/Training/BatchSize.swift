@@ -36,16 +36,46 @@ public enum BatchSize: Equatable, Sendable, ExpressibleByIntegerLiteral, CustomS
 /// The row ranges of one epoch's batches, in order: ⌈n / size⌉ batches, every row in exactly
 /// one, the last one holding the remainder when `size` does not divide `n`: never empty,
 /// never repeated.
+///
+/// A rank's share of batches spread over processes is cut by count instead (``init(rowCount:parts:)``):
+/// `parts` batches of ⌊n/parts⌋ or ⌈n/parts⌉ rows, some of them empty when n < parts, so that
+/// every rank has as many batches as the whole data.
 struct Batches: RandomAccessCollection {
     let rowCount: Int
+    /// Rows of the largest batch.
     let size: Int
+    /// The number of batches, when cut by count.
+    private let parts: Int?
+
+    init(rowCount: Int, size: Int) {
+        self.rowCount = rowCount
+        self.size = size
+        parts = nil
+    }
+
+    /// `parts` batches (at least one) of nearly equal size over `rowCount` rows: batch i holds
+    /// rows ⌊i·n/parts⌋ ..< ⌊(i+1)·n/parts⌋.
+    init(rowCount: Int, parts: Int) {
+        self.rowCount = rowCount
+        self.parts = parts
+        size = rowCount / parts + (rowCount % parts == 0 ? 0 : 1)
+    }
 
     var startIndex: Int { 0 }
-    var endIndex: Int { (rowCount + size - 1) / size }
+    var endIndex: Int { parts ?? (rowCount + size - 1) / size }
 
     subscript(index: Int) -> Range<Int> {
-        let start = index * size
-        return start..<Swift.min(start + size, rowCount)
+        guard let parts else {
+            let start = index * size
+            return start..<Swift.min(start + size, rowCount)
+        }
+        return boundary(index, parts)..<boundary(index + 1, parts)
+    }
+
+    /// ⌊i·n/parts⌋ without overflow of the product.
+    private func boundary(_ i: Int, _ parts: Int) -> Int {
+        let product = i.multipliedFullWidth(by: rowCount)
+        return parts.dividingFullWidth((product.high, product.low)).quotient
     }
 }
 

@@ -62,13 +62,13 @@ public struct Curvature: Equatable, Sendable {
 
     /// Measures the curvature of the rows `data` in descent coordinates (see the data set's initializer).
     init(_ data: Rows, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?) throws {
-        let n = data.count, p = data.featureCount
+        let p = data.featureCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let scale = standardizer?.scale ?? Array(repeating: 1, count: p)
         let intercept = fitIntercept ? 1.0 : 0.0
         // max ωᵢ‖ãᵢ‖², one pass.
         var largest = 0.0
-        for i in 0..<n {
+        for i in 0..<data.count {
             let row = data.x + i * data.xStride
             var sum = intercept
             for j in 0..<p {
@@ -77,12 +77,15 @@ public struct Curvature: Equatable, Sendable {
             }
             largest = Swift.max(largest, (rowWeights?[i] ?? 1) * sum)
         }
+        // Rows spread over processes: every total below is over all ranks (n too).
+        largest = data.maximum(largest)
+        let n = data.totalCount
         if p <= Self.exactLimit {
             let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
             // (1/n)·ÃᵀΩÃ from the weighted moments: Σωᵢ(xᵢ − c)(xᵢ − c)ᵀ = C + Σω·(x̄ − c)(x̄ − c)ᵀ,
             // C the ω-weighted centred Gram matrix and x̄ the ω-weighted means.
             let moments = Moments(data, weights: rowWeights)
-            let mass = (rowWeights?.reduce(0, +) ?? Double(n)) / Double(n)
+            let mass = data.sum(rowWeights?.reduce(0, +) ?? Double(data.count)) / Double(n)
             var hessian = [Double](repeating: 0, count: q * q)
             let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
             if fitIntercept {
@@ -130,7 +133,7 @@ public struct Curvature: Equatable, Sendable {
     static func powerIteration(
         _ data: Rows, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]?
     ) -> Double {
-        let n = data.count, p = data.featureCount
+        let n = data.count, p = data.featureCount, total = data.totalCount
         let gradient = BatchGradient(
             features: p, outputs: 1, fitIntercept: fitIntercept,
             standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,
@@ -152,9 +155,12 @@ public struct Curvature: Equatable, Sendable {
                     let count = Swift.min(block, n - start)
                     _ = gradient.addRows(
                         x: x + start * data.xStride, ldx: data.xStride, y: zeros.base, ldy: 1, rowWeights: w.map { $0 + start },
-                        count: count, alpha: 1 / Double(n), into: product.base, accumulate: start > 0)
+                        count: count, alpha: 1 / Double(total), into: product.base, accumulate: start > 0)
                     start += count
                 }
+                // A rank without rows adds nothing (addRows never ran); then every rank's part is summed.
+                if n == 0 { product.base.update(repeating: 0, count: p + 1) }
+                data.sum(product.base, count: p + 1)
                 gradient.finish(product.base)
                 var rayleigh = 0.0
                 for j in 0..<p { product.base[j] += penalty * vector.base[j] }

@@ -163,6 +163,17 @@ public enum Shuffle: Equatable, Sendable {
         case let .everyEpoch(seed), let .blocks(seed, _): return seed
         }
     }
+
+    /// The shuffle of rank `rank`'s share of rows spread over processes: the same kind, its seed
+    /// mixed with the rank (rank 0 keeps the seed), so that the ranks' orders are independent.
+    func forRank(_ rank: Int) -> Shuffle {
+        let mixed = { (seed: UInt64) in seed ^ (UInt64(rank) &* 0x9E37_79B9_7F4A_7C15) }
+        switch self {
+        case .none: return .none
+        case let .everyEpoch(seed): return .everyEpoch(seed: mixed(seed))
+        case let .blocks(seed, rows): return .blocks(seed: mixed(seed), rows: rows)
+        }
+    }
 }
 
 /// When to stop before the epoch budget runs out.

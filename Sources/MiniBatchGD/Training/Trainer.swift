@@ -43,13 +43,26 @@ struct Trainer {
         try fitRows(train, validation: validation, start: start)
     }
 
+    /// Fits the rows of a data set spread over processes: this rank's share of the training rows
+    /// (and of the validation rows), every rank calling it together. Every rank ends with the same
+    /// parameters (see ``Communicator``).
+    func fit(_ train: DistributedDataset, validation: DistributedDataset?, start: Parameters?) throws -> Outcome {
+        guard gapTarget == nil else {
+            throw ArgumentError(argument: "gapTarget", value: "set", requirement: "is not available for rows spread over processes")
+        }
+        return try fitRows(train, validation: validation, start: start)
+    }
+
     private func fitRows<Source: RowSource>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
         let config = configuration
         try config.validate()
         let sources = [train] + (validation.map { [$0] } ?? [])
         for data in sources {
-            try BLAS.checkDimensions("gradient descent", data.rows, data.featureCount, data.outputCount)
-            try data.withRows { try $0.checkRepresentableScale(featureNames: data.featureNames, targetNames: data.targetNames) }
+            try data.withRows { rows in
+                // This process's rows are what BLAS indexes; every rank must agree they fit.
+                try rows.agreeing { try BLAS.checkDimensions("gradient descent", rows.count, data.featureCount, data.outputCount) }
+                try rows.checkRepresentableScale(featureNames: data.featureNames, targetNames: data.targetNames)
+            }
         }
         return try BLASThreads.singleThreaded {
             try train.withRows { trainRows in
@@ -75,7 +88,10 @@ struct Trainer {
     private struct Plan {
         let notes: [String]
         let batchRows: Int
+        /// The batches over every rank's rows (sizes, count).
         let batches: Batches
+        /// This process's share of each batch: ``batches`` itself when the rows are all here.
+        let localBatches: Batches
         let standardizer: Standardizer?
         /// ω, the weights of the training rows in the cost (nil: unweighted).
         let costWeights: [Double]?
@@ -91,7 +107,7 @@ struct Trainer {
     /// weigh `weights`).
     private func plan(_ train: Rows, weights: [Double]?) throws -> Plan {
         let config = configuration
-        let n = train.count
+        let n = train.totalCount
         var notes: [String] = []
         var batchRows = config.batchSize.resolved(for: n)
         if batchRows > n {
@@ -99,6 +115,9 @@ struct Trainer {
             batchRows = n
         }
         let batches = Batches(rowCount: n, size: batchRows)
+        // Spread over processes, each rank cuts its rows into as many batches: the global batch
+        // is every rank's share of it.
+        let localBatches = train.sharing == nil ? batches : Batches(rowCount: train.count, parts: batches.count)
         let standardizer = config.standardize ? Standardizer.forDescent(train, weights: weights, fitIntercept: fitIntercept) : nil
         // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
@@ -119,7 +138,8 @@ struct Trainer {
         let epochs =
             config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
         return Plan(
-            notes: notes, batchRows: batchRows, batches: batches, standardizer: standardizer, costWeights: costWeights, penalty: penalty,
+            notes: notes, batchRows: batchRows, batches: batches, localBatches: localBatches, standardizer: standardizer,
+            costWeights: costWeights, penalty: penalty,
             curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
     }
 
@@ -132,14 +152,14 @@ struct Trainer {
         _ train: Rows, weights: [Double]?, validation: Rows?, validationWeights: [Double]?, start: Parameters?
     ) throws -> Outcome {
         let config = configuration
-        let n = train.count, p = train.featureCount, k = train.outputCount
+        let n = train.totalCount, p = train.featureCount, k = train.outputCount
         let plan = try plan(train, weights: weights)
         let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
         let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
         let gradient = BatchGradient(
             features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
-            kernel: config.kernel, batchRows: plan.batchRows, evaluationLimit: Swift.max(n, validation?.count ?? 0))
+            kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0))
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
@@ -167,9 +187,12 @@ struct Trainer {
         history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))
 
         let loop = Loop(
-            configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, gradient: gradient,
+            configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, localBatches: plan.localBatches,
+            gradient: gradient,
             order: BatchOrder(
-                rows: n, features: p, outputs: k, batches: batches, shuffle: config.shuffle, weighted: plan.costWeights != nil),
+                rows: train.count, features: p, outputs: k, batches: plan.localBatches,
+                shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
+                weighted: plan.costWeights != nil),
             costWeights: plan.costWeights,
             validationWeights: validation.flatMap { Self.costWeights(validationWeights, rows: $0.count, reduction: config.reduction) },
             costWeightTotal: plan.costWeights.map { $0.reduce(0, +) } ?? Double(n),
@@ -226,12 +249,14 @@ struct Trainer {
     /// The root-mean-square standard deviation of the targets and of the descent coordinates
     /// (weighted, with weights).
     static func spreads(_ data: Rows, weights: [Double]?, standardizer: Standardizer?) -> (target: Double, coordinates: Double) {
-        let target = Standardizer(fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights)
-            .scale
+        let target = Standardizer(
+            fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights, sharing: data.sharing
+        ).scale
         let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(target.count, 1))).squareRoot()
         guard standardizer == nil else { return (targetSpread, 1) }
-        let features = Standardizer(fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights)
-            .scale
+        let features = Standardizer(
+            fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing
+        ).scale
         return (targetSpread, (features.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(features.count, 1))).squareRoot())
     }
 }
@@ -242,7 +267,8 @@ struct Loop {
     let configuration: GradientDescent
     let epochs: Int
     let rate: Double
-    let batches: Batches
+    /// The batches over every rank's rows, and this process's share of each.
+    let batches: Batches, localBatches: Batches
     let gradient: BatchGradient
     let order: BatchOrder
     /// ω of the training rows and of the validation rows (nil: unweighted).
@@ -284,10 +310,12 @@ struct Loop {
         validation: Rows?, history: inout History, gap: inout GapProgress?
     ) throws {
         let config = configuration
-        let n = train.count
+        let n = train.totalCount, shared = train.sharing != nil
         let p = gradient.p, k = gradient.k, d = gradient.parameterCount
-        let gradientBuffer = Buffer<Double>(repeating: 0, count: d)
-        let fullGradient = Buffer<Double>(repeating: 0, count: d)
+        // Spread over processes, a batch's gradient travels with its half squares, rows and a
+        // cancellation flag (one exchange per update); the full gradient with its half squares.
+        let gradientBuffer = Buffer<Double>(repeating: 0, count: d + (shared ? 3 : 0))
+        let fullGradient = Buffer<Double>(repeating: 0, count: d + 1)
         var schedule = RateSchedule(
             config.schedule, initial: rate, warmupSteps: config.warmupSteps,
             totalSteps: epochs.multipliedReportingOverflow(by: batches.count).overflow ? .max : epochs * batches.count)
@@ -297,24 +325,24 @@ struct Loop {
         if config.averaging == .fromStart { rule.startAveraging(at: theta) }
 
         gradient.prepare(theta)
-        let startCost = gradient.halfSquaredResiduals(train, rowWeights: w) * config.reduction.scale(rows: n)
+        let startCost = train.sum(gradient.halfSquaredResiduals(train, rowWeights: w)) * config.reduction.scale(rows: n)
         var zeroCost = 0.0
         for o in 0..<k {
             var sum = 0.0
-            for i in 0..<n {
+            for i in 0..<train.count {
                 let value = train.y[i * train.yStride + o]
                 sum += (w?[i] ?? 1) * value * value
             }
             zeroCost += 0.5 * sum
         }
-        zeroCost *= config.reduction.scale(rows: n)
+        zeroCost = train.sum(zeroCost) * config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
 
         // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
         let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? batches.count
         var counters = Counters()
         for epoch in 1...epochs {
-            if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+            if cancelled(train) { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
             var trainingSeconds = 0.0
             let epochRate = schedule.rate(epoch: epoch, step: counters.step)
             history.learningRates.append(epochRate)
@@ -325,9 +353,15 @@ struct Loop {
             while first < batches.count {
                 let last = Swift.min(first + checkInterval, batches.count)
                 let stretchStart = ContinuousClock.now
-                try trainBatches(
-                    &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                    gradient: gradientBuffer.base, train: train, w: w, history: &history, counters: &counters)
+                if let sharing = train.sharing {
+                    try trainSharedBatches(
+                        &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                        gradient: gradientBuffer.base, train: train, sharing: sharing, w: w, history: &history, counters: &counters)
+                } else {
+                    try trainBatches(
+                        &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                        gradient: gradientBuffer.base, train: train, w: w, history: &history, counters: &counters)
+                }
                 // The clock stops while the gap is measured: checking is not training.
                 trainingSeconds += (ContinuousClock.now - stretchStart) / .seconds(1)
                 first = last
@@ -348,14 +382,19 @@ struct Loop {
             let evaluated = UnsafePointer(rule.averagedParameters ?? theta)
             gradient.prepare(evaluated)
             var certifiedDistance: Double?
-            let halfSquares: Double
+            var halfSquares: Double
             if certifying, let certificate {
                 halfSquares = gradient.halfSquaresAndGradient(train, rowWeights: w, alpha: 1 / Double(n), into: fullGradient.base)
+                if shared {
+                    fullGradient.base[d] = halfSquares
+                    train.sum(fullGradient.base, count: d + 1)
+                    halfSquares = fullGradient.base[d]
+                }
                 for i in 0..<p * k { fullGradient.base[i] += penalty * evaluated[i] }
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
             } else {
-                halfSquares = gradient.halfSquaredResiduals(train, rowWeights: w)
+                halfSquares = train.sum(gradient.halfSquaredResiduals(train, rowWeights: w))
             }
             let epochCost = halfSquares * config.reduction.scale(rows: n)
             guard epochCost.isFinite, epochCost <= divergenceBound else {
@@ -365,7 +404,8 @@ struct Loop {
             var monitored = epochCost
             if let validation {
                 monitored = withOptionalPointer(validationWeights) { vw in
-                    gradient.halfSquaredResiduals(validation, rowWeights: vw) * config.reduction.scale(rows: validation.count)
+                    validation.sum(gradient.halfSquaredResiduals(validation, rowWeights: vw))
+                        * config.reduction.scale(rows: validation.totalCount)
                 }
                 history.validationCosts.append(monitored)
             }
@@ -459,6 +499,77 @@ struct Loop {
             gradient.finish(g)
             if penalty > 0 {
                 // The batch's share of λ/2·‖W‖², in the reduction's units.
+                let lambda = reduction == .mean ? penalty : penalty * Double(b)
+                for i in 0..<weightCount { g[i] += lambda * theta[i] }
+            }
+            rule.step(theta, gradient: g, rate: stepRate)
+            step &+= 1
+            samples &+= b
+        }
+    }
+
+    /// Whether the fit is cancelled: on rows spread over processes, whether any rank is (an
+    /// exchange), so that every rank stops at the same point.
+    private func cancelled(_ train: Rows) -> Bool {
+        guard train.sharing != nil else { return Task.isCancelled }
+        return train.sum(Task.isCancelled ? 1 : 0) > 0
+    }
+
+    /// ``trainBatches(_:_:epoch:epochRate:schedule:theta:gradient:train:w:history:counters:)``
+    /// on rows spread over processes: each rank adds its share of the batch (unscaled), one
+    /// exchange sums the shares with their half squares, row counts and cancellation flags, and
+    /// every rank takes the same step from the same sums. `g` has room for d + 3 values.
+    private func trainSharedBatches<Rule: UpdateRule>(
+        _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
+        schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
+        gradient g: UnsafeMutablePointer<Double>, train: Rows, sharing: Sharing,
+        w: UnsafePointer<Double>?, history: inout History, counters: inout Counters
+    ) throws {
+        let gradient = self.gradient, order = self.order, localBatches = self.localBatches
+        let communicator = sharing.communicator
+        let x = train.x, y = train.y, ldx = train.xStride, ldy = train.yStride
+        let p = gradient.p, k = gradient.k, d = gradient.parameterCount, weightCount = p * k
+        let recordsBatchCosts = configuration.recordsBatchCosts, reduction = configuration.reduction, penalty = self.penalty
+        let perStep = schedule.changesWithinEpochs
+        let exchange = UnsafeMutableBufferPointer(start: g, count: d + 3)
+        var step = counters.step, samples = counters.samples
+        defer { counters = Counters(step: step, samples: samples) }
+        for index in indices {
+            let range = localBatches[index]
+            let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate
+            let local = range.count
+            gradient.prepare(theta)
+            var halfSquares = 0.0
+            if local == 0 {
+                g.update(repeating: 0, count: d)
+            } else if order.shufflesBlocks {
+                var remaining = local
+                while remaining > 0 {
+                    let run = order.nextRun(remaining: remaining)
+                    halfSquares += gradient.addRows(
+                        x: x + run.start * ldx, ldx: ldx, y: y + run.start * ldy, ldy: ldy, rowWeights: w.map { $0 + run.start },
+                        count: run.count, alpha: 1, into: g, accumulate: remaining != local)
+                    remaining -= run.count
+                }
+            } else {
+                let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
+                halfSquares = gradient.addRows(
+                    x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: local, alpha: 1, into: g,
+                    accumulate: false)
+            }
+            g[d] = halfSquares
+            g[d + 1] = Double(local)
+            g[d + 2] = Task.isCancelled ? 1 : 0
+            communicator.sum(exchange)
+            if g[d + 2] > 0 { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+            let b = Int(g[d + 1])
+            let scale = reduction.scale(rows: b)
+            for i in 0..<d { g[i] *= scale }
+            let cost = scale * g[d]
+            guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
+            if recordsBatchCosts { history.batchCosts.append(cost) }
+            gradient.finish(g)
+            if penalty > 0 {
                 let lambda = reduction == .mean ? penalty : penalty * Double(b)
                 for i in 0..<weightCount { g[i] += lambda * theta[i] }
             }

@@ -1,0 +1,123 @@
+/// The rows of one `.npy` file spread over the processes of a ``Communicator`` (the ranks of an
+/// MPI job): every process maps the same file and reads only its own contiguous share of the rows,
+/// so K machines fit K times the rows one machine could, and each reads 1/K of the file.
+///
+/// Every process makes the same calls in the same order; each returns the same answer. The
+/// closed form merges the ranks' moments or triangular factors; gradient descent is synchronous
+/// and data-parallel (each rank adds the gradient of its share of a batch, the shares are summed,
+/// every rank takes the same step), so the parameters are the same bits on every rank.
+///
+/// ```swift
+/// let data = try DistributedDataset(path: "big.npy", communicator: world)
+/// var model = LinearRegression()
+/// try model.fit(data, using: GradientDescent(batchSize: .full, optimizer: .nesterov))
+/// ```
+///
+/// The file must be one that ``MappedDataset`` can read in place (little-endian float64 in C
+/// order). Rows are shares of ⌊n/K⌋ or ⌈n/K⌉, the first ranks taking the larger; a rank may hold
+/// none. Rows carry no weights.
+public struct DistributedDataset: Sendable {
+    /// The processes sharing the rows.
+    public let communicator: any Communicator
+    /// The whole file, mapped; only this rank's share is ever read.
+    let file: MappedDataset
+    /// The file rows this data set covers: all of them, or a part after ``split(testFraction:)``.
+    let range: Range<Int>
+
+    /// Maps `path` on every rank and checks this rank's share of its rows (each value finite).
+    /// Columns are named as for ``MappedDataset/mapIfPossible(path:targets:features:)``.
+    /// - Throws: on the rank that failed, ``DistributedError/failed(rank:ranks:error:)`` with what
+    ///   ``MappedDataset/init(path:targets:features:)`` throws (a NaN at its file line, a file
+    ///   that cannot be read in place); on the other ranks
+    ///   ``DistributedError/failedElsewhere(rank:)``.
+    /// - Complexity: O(n·width/K) on each rank: one pass over its share.
+    public init(path: String, targets: [String] = [], features: [String]? = nil, communicator: any Communicator) throws {
+        self.communicator = communicator
+        file = try communicator.agree {
+            guard try DataFileFormat.of(path: path) == .npy else {
+                throw FileError.notMappable(path: path, reason: "it is not a .npy file (convert it to float64 .npy first)")
+            }
+            let file = try MappedDataset.map(path: path, targets: targets, features: features, checkingValues: false)
+            let share = Self.share(of: 0..<file.rows, rank: communicator.rank, ranks: communicator.size)
+            try file.rows(share).checkFinite()
+            return file
+        }
+        range = 0..<file.rows
+    }
+
+    private init(communicator: any Communicator, file: MappedDataset, range: Range<Int>) {
+        self.communicator = communicator
+        self.file = file
+        self.range = range
+    }
+
+    /// The file.
+    public var path: String { file.path }
+    /// Rows over every rank.
+    public var rows: Int { range.count }
+    /// Number of features p.
+    public var featureCount: Int { file.featureCount }
+    /// Number of targets k.
+    public var outputCount: Int { file.outputCount }
+    /// Feature names, as ``MappedDataset/featureNames``.
+    public var featureNames: [String] { file.featureNames }
+    /// Target names, as ``MappedDataset/targetNames``.
+    public var targetNames: [String] { file.targetNames }
+    /// Rows held by each rank, in rank order.
+    public var rowsPerRank: [Int] { Sharing.split(rows, ranks: communicator.size) }
+    /// The file rows (0-based) this rank holds.
+    public var localRows: Range<Int> { Self.share(of: range, rank: communicator.rank, ranks: communicator.size) }
+
+    /// Rank `rank`'s share of `range`.
+    private static func share(of range: Range<Int>, rank: Int, ranks: Int) -> Range<Int> {
+        let counts = Sharing.split(range.count, ranks: ranks)
+        let start = range.lowerBound + counts[..<rank].reduce(0, +)
+        return start..<start + counts[rank]
+    }
+
+    /// Splits into a training part (the first rows of the file) and a test part (the last
+    /// `round(testFraction × n)` rows, at least one, leaving at least one), each spread over every
+    /// rank again, as ``MappedDataset/split(testFraction:)`` splits.
+    /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``.
+    public func split(testFraction: Double) throws -> (train: DistributedDataset, test: DistributedDataset) {
+        guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
+        guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
+        let testCount = Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
+        let boundary = range.upperBound - testCount
+        return (
+            DistributedDataset(communicator: communicator, file: file, range: range.lowerBound..<boundary),
+            DistributedDataset(communicator: communicator, file: file, range: boundary..<range.upperBound)
+        )
+    }
+
+    /// Rows per block when a fit shuffles: the mapped file's (about 1 MiB, read in order).
+    var shuffleBlockRows: Int { file.rows(range).shuffleBlockRows }
+
+    /// Whether `parameters` are the same bits on every rank: a 64-bit hash of their bit patterns,
+    /// its largest and smallest value over the ranks compared (one exchange).
+    public func identicalOnAllRanks(_ parameters: Parameters) -> Bool {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for value in parameters.stacked {
+            hash = (hash ^ value.bitPattern) &* 0x0000_0100_0000_01B3
+        }
+        // Two 32-bit halves are exact in a Double; the maximum of −h is −(the minimum).
+        let halves = [Double(hash >> 32), Double(hash & 0xFFFF_FFFF)]
+        let extremes = communicator.maximum(halves + halves.map { -$0 })
+        return extremes[0] == -extremes[2] && extremes[1] == -extremes[3]
+    }
+}
+
+extension DistributedDataset: RowSource {
+    /// Rows spread over processes carry no weights.
+    var weights: [Double]? { nil }
+
+    /// `body` with this rank's rows, which know how they sit among every rank's.
+    func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result {
+        let sharing = Sharing(communicator: communicator, rowsPerRank: rowsPerRank)
+        return try file.rows(localRows).withRows { local in
+            var rows = local
+            rows.sharing = sharing
+            return try body(rows)
+        }
+    }
+}

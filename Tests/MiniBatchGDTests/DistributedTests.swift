@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+
+@testable import MiniBatchGD
+
+/// Rows spread over ranks (threads here, MPI processes in `mbgd-mpi`): the same answers as one
+/// process, the same bits on every rank, and failures that stop every rank.
+@Suite struct DistributedTests {
+    /// `body` on each of `ranks` thread ranks over the file at `path`; every rank's result.
+    static func onRanks<Result: Sendable>(
+        _ ranks: Int, path: String, targets: [String] = [], features: [String]? = nil,
+        _ body: @escaping @Sendable (DistributedDataset) throws -> Result
+    ) throws -> [Result] {
+        try ThreadCommunicator.run(ranks: ranks) { communicator in
+            try body(try DistributedDataset(path: path, targets: targets, features: features, communicator: communicator))
+        }.map { try $0.get() }
+    }
+
+    static func close(_ a: [Double]?, _ b: [Double]?, _ tolerance: Double) -> Bool {
+        MappedDatasetTests.close(a, b, tolerance)
+    }
+
+    @Test func batchesCutByCountCoverEveryRowOnce() {
+        for (rows, parts) in [(10, 3), (3, 5), (0, 4), (1000, 7), (7, 7)] {
+            let batches = Batches(rowCount: rows, parts: parts)
+            #expect(batches.count == parts)
+            #expect(batches.flatMap { Array($0) } == Array(0..<rows))
+            let sizes = batches.map(\.count)
+            #expect(sizes.max()! - sizes.min()! <= 1 && sizes.max()! == batches.size)
+        }
+        #expect(Sharing.split(10, ranks: 4) == [3, 3, 2, 2] && Sharing.split(2, ranks: 4) == [1, 1, 0, 0])
+    }
+
+    @Test(arguments: [1, 2, 3, 4], [LeastSquares.Method.auto, .cholesky, .qr])
+    func theClosedFormOnRanksEqualsOneProcess(ranks: Int, method: LeastSquares.Method) throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)
+        for (targets, features, covariance) in [
+            ([String](), [String]?.none, LeastSquares.CovarianceType.nonrobust), (["5", "6"], ["0", "1", "2", "3", "4"], .hc3),
+        ] {
+            let mapped = try MappedDataset.map(path: path, targets: targets, features: features, checkingValues: true)
+            let expected = try LeastSquares.solve(mapped, method: method, covariance: covariance)
+            var model = LinearRegression()
+            try model.fit(mapped, method: method)
+            let expectedMetrics = try model.evaluate(mapped)
+            let results = try Self.onRanks(ranks, path: path, targets: targets, features: features) { data in
+                let solution = try LeastSquares.solve(data, method: method, covariance: covariance)
+                var model = LinearRegression()
+                try model.fit(data, method: method)
+                return (solution, try model.evaluate(data), data.identicalOnAllRanks(solution.parameters))
+            }
+            for (solution, metrics, identical) in results {
+                #expect(identical)
+                #expect(solution.parameters.stacked == results[0].0.parameters.stacked)
+                #expect(solution.method == expected.method && solution.rank == expected.rank)
+                #expect(relativeDifference(solution.parameters, expected.parameters) <= 1e-12)
+                let a = solution.statistics, b = expected.statistics
+                #expect(a.observations == b.observations && a.degreesOfFreedom == b.degreesOfFreedom)
+                #expect(Self.close(a.standardErrors?.elements, b.standardErrors?.elements, 1e-12))
+                #expect(Self.close(a.interceptStandardErrors, b.interceptStandardErrors, 1e-12))
+                #expect(Self.close(a.residualSumOfSquares, b.residualSumOfSquares, 1e-12))
+                #expect(Self.close(a.rSquared, b.rSquared, 1e-12) && Self.close(a.aic, b.aic, 1e-12))
+                // Durbin–Watson sums residuals of neighbouring rows, some on two ranks.
+                #expect(Self.close(a.durbinWatson, b.durbinWatson, 1e-12))
+                #expect(Self.close(solution.errorBounds?.elements, expected.errorBounds?.elements, 1e-3))
+                for (x, y) in zip(metrics.outputs, expectedMetrics.outputs) {
+                    #expect(abs(x.meanSquaredError - y.meanSquaredError) <= 1e-12 * y.meanSquaredError)
+                    #expect(abs(x.r2 - y.r2) <= 1e-12)
+                }
+            }
+        }
+    }
+
+    @Test func ranksWithoutRowsAndARidgeGiveTheSameSolution() throws {
+        let folder = try ScratchFolder()
+        // 6 rows on 8 ranks: two ranks hold none.
+        let table = try Matrix(rows: 6, columns: 2, elements: [1, 2.5, 2, 3.9, 3, 6.2, 4, 8.1, 5, 9.8, 6, 12.4])
+        let path = try MappedDatasetTests.writeNPY(table, in: folder)
+        let mapped = try MappedDataset(path: path)
+        for (method, ridge) in [(LeastSquares.Method.qr, 0.0), (.cholesky, 0.0), (.qr, 2.0), (.cholesky, 2.0)] {
+            let expected = try LeastSquares.solve(mapped, method: method, ridge: ridge)
+            let results = try Self.onRanks(8, path: path) { data in
+                (try LeastSquares.solve(data, method: method, ridge: ridge), data.rowsPerRank)
+            }
+            for (solution, perRank) in results {
+                #expect(perRank == [1, 1, 1, 1, 1, 1, 0, 0])
+                #expect(relativeDifference(solution.parameters, expected.parameters) <= 1e-12)
+                #expect(Self.close(solution.statistics.durbinWatson, expected.statistics.durbinWatson, 1e-12))
+            }
+        }
+    }
+
+    @Test func theSVDIsRefusedAcrossProcesses() throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)
+        let outcomes = ThreadCommunicator.run(ranks: 2) { communicator in
+            try LeastSquares.solve(try DistributedDataset(path: path, communicator: communicator), method: .svd)
+        }
+        for outcome in outcomes {
+            #expect(throws: ArgumentError.self) { try outcome.get() }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4])
+    func fullBatchDescentOnRanksEqualsOneProcess(ranks: Int) throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)
+        let mapped = try MappedDataset(path: path)
+        // Fixed epochs, and the defaults (standardized, automatic rate, certified stop).
+        for config in [
+            GradientDescent(batchSize: .full, epochs: 200, optimizer: .nesterov(), averaging: .none, earlyStopping: nil),
+            GradientDescent(batchSize: .full, optimizer: .nesterov()),
+        ] {
+            var single = LinearRegression()
+            let expected = try single.fit(mapped, using: config)
+            let results = try Self.onRanks(ranks, path: path) { data in
+                var model = LinearRegression()
+                let run = try model.fit(data, using: config)
+                return (model.parameters!, run, data.identicalOnAllRanks(model.parameters!))
+            }
+            for (parameters, run, identical) in results {
+                #expect(identical && parameters.stacked == results[0].0.stacked)
+                #expect(relativeDifference(parameters, single.parameters!) <= 1e-10)
+                #expect(run.history.epochsRun == expected.history.epochsRun)
+                #expect(relativeDifference(run.history.epochCosts, expected.history.epochCosts) <= 1e-10)
+                #expect(
+                    abs(run.learningRateChoice.learningRate - expected.learningRateChoice.learningRate) <= 1e-12
+                        * expected.learningRateChoice.learningRate)
+                #expect(run.trainingRows == 400)
+            }
+        }
+    }
+
+    @Test(arguments: [2, 3, 4])
+    func miniBatchesOnRanksStayIdenticalAndReachTheClosedForm(ranks: Int) throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)
+        let exact = try LeastSquares.solve(try MappedDataset(path: path))
+        let results = try Self.onRanks(ranks, path: path) { data in
+            var model = LinearRegression()
+            let comparison = try model.fitAndCompare(data, using: GradientDescent(batchSize: 32, shuffle: .everyEpoch(seed: 5)))
+            return (model.parameters!, comparison, data.identicalOnAllRanks(model.parameters!))
+        }
+        for (parameters, comparison, identical) in results {
+            #expect(identical && parameters.stacked == results[0].0.stacked)
+            // The reference is the closed form over every rank's rows.
+            #expect(relativeDifference(comparison.reference.parameters, exact.parameters) <= 1e-12)
+            #expect(comparison.parameterRelativeDifference <= 1e-2, "\(comparison.parameterRelativeDifference)")
+            #expect(comparison.run.batchesPerEpoch == 13)
+            #expect(comparison.run.notes.first?.hasPrefix("each rank shuffles its rows in blocks of") == true)
+        }
+    }
+
+    @Test func aValidationPartIsTheFilesLastRowsOverEveryRank() throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)
+        let config = GradientDescent(
+            batchSize: 16, epochs: 5, averaging: .none, earlyStopping: EarlyStopping(validationFraction: 0.25, parameterTolerance: nil))
+        let results = try Self.onRanks(3, path: path) { data in
+            var model = LinearRegression()
+            let run = try model.fit(data, using: config)
+            return (model.parameters!, run)
+        }
+        let held = try NPYReader.dataset(path: path).gathering(300..<400)
+        for (parameters, run) in results {
+            #expect(run.trainingRows == 300)
+            let expected = try Objective.cost(held, parameters: parameters)
+            #expect(abs(run.history.validationCosts.last! - expected) <= 1e-12 * expected)
+        }
+    }
+
+    @Test func aNaNOnOneRankStopsEveryRankWithItsFileLine() throws {
+        let folder = try ScratchFolder()
+        var table = try MappedDatasetTests.table()
+        table.elements[350 * 7 + 2] = .nan
+        let path = try MappedDatasetTests.writeNPY(table, in: folder)
+        let outcomes = ThreadCommunicator.run(ranks: 4) { communicator in
+            try LeastSquares.solve(try DistributedDataset(path: path, communicator: communicator))
+        }
+        // Rows 300..<400 are rank 3's: it reports the file's line; the others stop with it.
+        for (rank, outcome) in outcomes.enumerated() {
+            do {
+                _ = try outcome.get()
+                Issue.record("rank \(rank) succeeded")
+            } catch let DistributedError.failed(failing, ranks, error) {
+                #expect(rank == 3 && failing == 3 && ranks == 4)
+                #expect(error as? FileError == .nonFinite(path: path, line: 351, column: 3, text: "nan"))
+                #expect("\(DistributedError.failed(rank: failing, ranks: ranks, error: error))".hasPrefix("rank 3 of 4: "))
+            } catch let DistributedError.failedElsewhere(failing) {
+                #expect(rank != 3 && failing == 3)
+            }
+        }
+    }
+}
