@@ -2,16 +2,17 @@
 # `make demo` and `make test` are the two commands a fresh Debian machine needs.
 
 SWIFT      ?= swift
-APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config
+APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs demo example bench compare fuzz fuzz-arguments stress sanitize clean
+.PHONY: setup build test lint docs demo example bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
-# Installs OpenBLAS and LAPACKE only when pkg-config cannot already see both.
+# Installs OpenBLAS, LAPACKE and Open MPI (for MiniBatchGDMPI and mbgd-mpi) only when pkg-config
+# cannot already see them all, or mpirun is missing.
 setup:
-	@if pkg-config --exists openblas lapacke 2>/dev/null; then \
-	  echo "setup: openblas $$(pkg-config --modversion openblas), lapacke $$(pkg-config --modversion lapacke) present"; \
+	@if pkg-config --exists openblas lapacke ompi-c 2>/dev/null && command -v mpirun >/dev/null; then \
+	  echo "setup: openblas $$(pkg-config --modversion openblas), lapacke $$(pkg-config --modversion lapacke), open mpi $$(pkg-config --modversion ompi-c) present"; \
 	else \
 	  echo "setup: installing $(APT_PKGS)"; \
 	  $(SUDO) apt-get update -qq && \
@@ -64,6 +65,13 @@ compare: setup
 	$(SWIFT) build -c release --product mbgd
 	python3 Benchmarks/compare.py --mbgd .build/release/mbgd
 
+# mbgd-mpi on 1 and 2 ranks (closed form, full-batch epoch, the per-update sum) and the model for
+# larger clusters; writes Benchmarks/results/scaling.md. Minutes (a 0.5 GB file).
+scaling: setup
+	@python3 -c "import numpy" 2>/dev/null || python3 -m pip install --quiet numpy
+	$(SWIFT) build -c release --product mbgd-mpi
+	python3 Benchmarks/scaling.py --tool .build/release/mbgd-mpi
+
 # The slow part of the hostile-use corpus (limits, signals, special files, huge inputs) and 3000
 # random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
 stress: setup
@@ -100,7 +108,7 @@ fuzz-arguments: setup
 	$(FUZZ_MODULE) -module-name MiniBatchGD -I Sources/CBLAS $(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) \
 	  -emit-module -emit-module-path .build-fuzz/modules/MiniBatchGD.swiftmodule -o .build-fuzz/libMiniBatchGD.a $(LIBRARY_SOURCES)
 	swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -I Sources/CBLAS -module-name FuzzArguments \
-	  $(filter-out Sources/mbgd/Entry.swift,$(shell find Sources/mbgd -name '*.swift')) Fuzz/Arguments/FuzzArguments.swift \
+	  -package-name MiniBatchGD $(shell find Sources/MBGDCommands -name '*.swift') Fuzz/Arguments/FuzzArguments.swift \
 	  -L .build-fuzz -lArgumentParser -lArgumentParserToolInfo -lMiniBatchGD -lopenblas -llapacke -o .build-fuzz/fuzz-arguments
 	.build/debug/mbgd --experimental-dump-help | python3 Scripts/make_argument_dictionary.py > .build-fuzz/arguments.dict
 	.build-fuzz/fuzz-arguments -max_total_time=$(FUZZ_SECONDS) -max_len=1024 -timeout=10 -dict=.build-fuzz/arguments.dict \

@@ -5,7 +5,10 @@ let package = Package(
     name: "MiniBatchGD",
     products: [
         .library(name: "MiniBatchGD", targets: ["MiniBatchGD"]),
+        // Data-parallel fits over MPI ranks; only apps that link it need Open MPI.
+        .library(name: "MiniBatchGDMPI", targets: ["MiniBatchGDMPI"]),
         .executable(name: "mbgd", targets: ["mbgd"]),
+        .executable(name: "mbgd-mpi", targets: ["mbgd-mpi"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,11 +30,34 @@ let package = Package(
             dependencies: ["CBLAS"],
             path: "Sources/MiniBatchGD"
         ),
-        // The command-line tool: a thin shell that parses arguments, calls the library, formats.
+        // Open MPI's C interface (`pkg-config ompi-c`), with its handle macros as functions.
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
+        .target(
+            name: "MiniBatchGDMPI",
+            dependencies: ["MiniBatchGD", "CMPI"],
+            path: "Sources/MiniBatchGDMPI"
+        ),
+        // The command-line tools' commands: a thin shell that parses arguments, calls the
+        // library, formats. `mbgd` runs them in one process, `mbgd-mpi` on MPI ranks.
+        .target(
+            name: "MBGDCommands",
+            dependencies: ["MiniBatchGD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/MBGDCommands"
+        ),
         .executableTarget(
             name: "mbgd",
-            dependencies: ["MiniBatchGD", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["MBGDCommands"],
             path: "Sources/mbgd"
+        ),
+        .executableTarget(
+            name: "mbgd-mpi",
+            dependencies: ["MBGDCommands", "MiniBatchGDMPI"],
+            path: "Sources/mbgd-mpi"
         ),
         .testTarget(
             name: "MiniBatchGDTests",
@@ -41,7 +67,7 @@ let package = Package(
         // Runs the built `mbgd` as a user would (depending on it makes `swift test` build it).
         .testTarget(
             name: "mbgdTests",
-            dependencies: ["mbgd"],
+            dependencies: ["mbgd", "mbgd-mpi", "MBGDCommands"],
             path: "Tests/mbgdTests"
         ),
     ]

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import mbgd
+@testable import MBGDCommands
 
 @Suite struct ReportsTests {
     @Test func movingAveragesAreTheMeansOfEachWindowByHand() {

@@ -90,6 +90,13 @@ public struct DistributedDataset: Sendable {
         )
     }
 
+    /// At most `limit` evenly spaced rows of every rank's rows, copied into a ``Dataset`` on
+    /// this rank (for a plot), as ``MappedDataset/sample(rows:)`` takes them.
+    /// - Throws: ``ArgumentError`` for a limit below 1.
+    public func sample(rows limit: Int) throws -> Dataset {
+        try file.rows(range).sample(rows: limit)
+    }
+
     /// Rows per block when a fit shuffles: the mapped file's (about 1 MiB, read in order).
     var shuffleBlockRows: Int { file.rows(range).shuffleBlockRows }
 

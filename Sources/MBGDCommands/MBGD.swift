@@ -5,8 +5,8 @@ import MiniBatchGD
 /// `mbgd`: linear regression by mini-batch gradient descent, checked against the closed form.
 /// The process starts in `Entry.swift`; the argument fuzzer (`Fuzz/Arguments`) builds everything
 /// else and parses with this type as the tool does.
-struct MBGD: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct MBGD: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "mbgd",
         abstract:
             "Linear regression by batch, stochastic and mini-batch gradient descent, checked against the exact least-squares solution.",
@@ -19,46 +19,68 @@ struct MBGD: ParsableCommand {
 
     /// Runs a subcommand; every failure becomes one line on stderr and a documented exit status:
     /// 0 for help, 2 for bad arguments, 1 for everything else (files, data, divergence).
-    static func main() {
+    package init() {}
+
+    package static func main() {
         startOpenBLASSafely()
         Interruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()
             try finishStandardOutput()
-        } catch let error as CLIError where error.isUsage {
-            fail("mbgd: error: \(error)", status: 2)
-        } catch let error as ArgumentError {
-            // Found by the library once the data was read (a column named twice, a test fraction).
-            fail("mbgd: error: \(ArgumentNames.message(error))", status: 2)
-        } catch let error as CLIError where error.isInterruption {
-            fail("mbgd: \(error)", status: 130)
-        } catch let TrainingError.cancelled(epochs) {
-            fail("mbgd: \(CLIError.interrupted(epochsCompleted: epochs, epochs: nil))", status: 130)
         } catch {
-            switch exitCode(for: error) {
-            case .success:
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            case .failure:
-                // The library's and the tool's own errors: their description is the message.
-                fail("mbgd: error: \(error)", status: 1)
-            default:
-                // ArgumentParser's parsing and validation errors.
-                fail(fullMessage(for: error), status: 2)
+            let ending = Ending(error, root: Self.self)
+            if ending.status == 0 {
+                print(ending.message)
+            } else {
+                FileHandle.standardError.write(Data((Terminal.clean(ending.message) + "\n").utf8))
             }
+            Foundation.exit(ending.status)
         }
     }
 
     /// Output that could not be written is a failure, not a success (`> /dev/full`, a closed
     /// stdout). A reader that went away (`| head`) ends the command by SIGPIPE, quietly.
-    private static func finishStandardOutput() throws {
+    static func finishStandardOutput() throws {
         if let reason = Terminal.writeFailure { throw FileError.unwritable(path: "standard output", reason: reason) }
     }
+}
 
-    private static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data((Terminal.clean(message) + "\n").utf8))
-        Foundation.exit(status)
+/// How a command that threw ends: its message (help text for `--help`, on standard output) and
+/// exit status: 0 for help, 2 for bad arguments, 130 for an interruption, 1 for everything else
+/// (files, data, divergence).
+struct Ending {
+    let message: String
+    let status: Int32
+
+    init<Root: ParsableCommand>(_ error: any Error, root: Root.Type) {
+        let tool = Root.configuration.commandName ?? "mbgd"
+        switch error {
+        case let error as CLIError where error.isUsage:
+            (message, status) = ("\(tool): error: \(error)", 2)
+        case let error as ArgumentError:
+            // Found by the library once the data was read (a column named twice, a test fraction).
+            (message, status) = ("\(tool): error: \(ArgumentNames.message(error))", 2)
+        case let error as CLIError where error.isInterruption:
+            (message, status) = ("\(tool): \(error)", 130)
+        case let TrainingError.cancelled(epochs):
+            (message, status) = ("\(tool): \(CLIError.interrupted(epochsCompleted: epochs, epochs: nil))", 130)
+        case let DistributedError.failed(rank, ranks, underlying):
+            // One rank's own failure: its message with the rank, the status of the error itself.
+            let inner = Ending(underlying, root: root)
+            let prefix = ranks > 1 ? "rank \(rank) of \(ranks): " : ""
+            let text =
+                inner.message.hasPrefix("\(tool): error: ") ? String(inner.message.dropFirst("\(tool): error: ".count)) : inner.message
+            (message, status) = ("\(tool): error: \(prefix)\(text)", inner.status)
+        default:
+            switch Root.exitCode(for: error) {
+            case .success: (message, status) = (Root.fullMessage(for: error), 0)
+            // The library's and the tool's own errors: their description is the message.
+            case .failure: (message, status) = ("\(tool): error: \(error)", 1)
+            // ArgumentParser's parsing and validation errors.
+            default: (message, status) = (Root.fullMessage(for: error), 2)
+            }
+        }
     }
 }
 

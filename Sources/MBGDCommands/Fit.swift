@@ -138,10 +138,10 @@ struct Fit: ParsableCommand {
         var test: CommandData?
         if let testFraction {
             (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed)
-            if case .mapped = all {
+            if all.isInPlace {
                 FileHandle.standardError.write(
                     Data(
-                        "mbgd: note: the test rows of a mapped .npy are its last \(test!.rows) rows (shuffling them out would copy the file)\n"
+                        "\(Cluster.tool): note: the test rows of a mapped .npy are its last \(test!.rows) rows (shuffling them out would copy the file)\n"
                             .utf8))
             }
         }
@@ -162,10 +162,12 @@ struct Fit: ParsableCommand {
             throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
         }
         for note in comparison.run.notes {
-            FileHandle.standardError.write(Data("mbgd: note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(Cluster.tool): note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n".utf8))
         }
         let trainMetrics = try train.evaluate(model)
         let testMetrics = try test.map { try $0.evaluate(model) }
+        let distributed = train.distributedSummary(model.parameters!)
         // Every file at the end, together: a model is never left behind by a plot that failed.
         var outputs = Outputs()
         if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
@@ -175,24 +177,25 @@ struct Fit: ParsableCommand {
                 try Reports.plots(
                     folder: $0, history: comparison.run.history, model: model, data: try (test ?? train).plotted(),
                     dataLabel: (test == nil ? "training" : "test")
-                        + ((test ?? train).rows > 5000 && { if case .mapped = all { true } else { false } }()
-                            ? ", 5000 evenly spaced rows" : ""),
+                        + ((test ?? train).rows > 5000 && all.isInPlace ? ", 5000 evenly spaced rows" : ""),
                     optimum: l2 == 0 ? comparison.referenceCost : nil, into: &outputs)
             } ?? []
         try outputs.commit()
         if json {
-            print(jsonReport(model: model, comparison: comparison, train: trainMetrics, test: testMetrics).text)
+            print(
+                jsonReport(model: model, comparison: comparison, train: trainMetrics, test: testMetrics, distributed: distributed).text)
         } else {
             print(
                 humanReport(
                     all: all, train: train, test: test, model: model, comparison: comparison,
-                    trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots))
+                    trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots, distributed: distributed))
         }
     }
 
-    private func jsonReport(model: LinearRegression, comparison: ReferenceComparison, train: RegressionMetrics, test: RegressionMetrics?)
-        -> JSON
-    {
+    private func jsonReport(
+        model: LinearRegression, comparison: ReferenceComparison, train: RegressionMetrics, test: RegressionMetrics?,
+        distributed: DistributedSummary?
+    ) -> JSON {
         let history = comparison.run.history
         return .object(
             Reports.parameters(model.parameters!, fitIntercept: model.fitIntercept) + [
@@ -218,7 +221,7 @@ struct Fit: ParsableCommand {
                         ])
                 ),
                 ("verdict", .string(Self.verdict(comparison))),
-            ])
+            ] + (distributed.map { [("distributed", $0.json)] } ?? []))
     }
 
     /// The `"training"` object: how the rate was chosen and what the curvature predicted.
@@ -266,7 +269,7 @@ struct Fit: ParsableCommand {
 
     private func humanReport(
         all: CommandData, train: CommandData, test: CommandData?, model: LinearRegression, comparison: ReferenceComparison,
-        trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String]
+        trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String], distributed: DistributedSummary?
     ) -> String {
         let run = comparison.run, history = run.history, config = run.configuration
         var lines = [
@@ -332,6 +335,7 @@ struct Fit: ParsableCommand {
         lines.append("")
         lines.append("Errors of the gradient-descent model:")
         lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))
+        if let distributed { lines.append(distributed.line) }
         if let path = saveModel { lines.append("\nModel written to \(path)") }
         if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
         return lines.joined(separator: "\n")

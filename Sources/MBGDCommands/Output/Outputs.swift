@@ -23,9 +23,10 @@ struct Outputs {
     /// A folder to create (with its parents) before the files are written.
     mutating func folder(_ path: String) { folders.append(path) }
 
-    /// Writes everything.
+    /// Writes everything (on rank 0 alone under `mbgd-mpi`).
     /// - Throws: ``FileError/unwritable(path:reason:)``.
     func commit() throws {
+        guard Cluster.writes else { return }
         try Interruption.deferringInterruption {
             for folder in folders { try Self.createFolder(folder) }
             try files.commit()

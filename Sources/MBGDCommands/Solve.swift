@@ -57,13 +57,18 @@ struct Solve: ParsableCommand {
         let solution = try dataset.solve(
             &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
         let metrics = try dataset.evaluate(model)
+        let distributed = dataset.distributedSummary(solution.parameters)
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
         try outputs.commit()
-        print(json ? jsonReport(dataset, solution, metrics).text : humanReport(dataset, solution))
+        print(json ? jsonReport(dataset, solution, metrics, distributed).text : humanReport(dataset, solution, distributed))
     }
 
-    private func jsonReport(_ dataset: any DataShape, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics) -> JSON {
+    private func jsonReport(
+        _ dataset: any DataShape, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics, _ distributed: DistributedSummary?
+    )
+        -> JSON
+    {
         let s = solution.statistics
         let single = dataset.outputCount == 1
         func perTarget(_ values: [Double]?) -> JSON {
@@ -120,12 +125,12 @@ struct Solve: ParsableCommand {
                 ("aic", perTarget(s.aic)),
                 ("bic", perTarget(s.bic)),
                 ("durbinWatson", perTarget(s.durbinWatson)),
-            ])
+            ] + (distributed.map { [("distributed", $0.json)] } ?? []))
     }
 
     /// Laid out like R's `summary.lm`: estimates with their tests and intervals, significance
     /// codes, then the fit's summary lines.
-    private func humanReport(_ dataset: any DataShape, _ solution: LeastSquares.Solution) -> String {
+    private func humanReport(_ dataset: any DataShape, _ solution: LeastSquares.Solution, _ distributed: DistributedSummary?) -> String {
         let s = solution.statistics
         let robust = s.covarianceType != .nonrobust
         var lines = [
@@ -203,6 +208,7 @@ struct Solve: ParsableCommand {
         let undefinedT = (s.tValues?.elements ?? []).contains(where: \.isNaN) || (s.interceptTValues ?? []).contains(where: \.isNaN)
         if undefinedT { lines.append("(a t value is n/a where its standard error is 0: the fit is exact)") }
         if s.rSquared.contains(where: \.isNaN) { lines.append("(R² is n/a for a constant target: there is no variance to explain)") }
+        if let distributed { lines.append(distributed.line) }
         if let saveModel, saveModel != "-" {
             lines.append(
                 "Model written to \(saveModel)\(solution.statistics.covariances == nil ? " (without a covariance: no prediction intervals)" : "")"

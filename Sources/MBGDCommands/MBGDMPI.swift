@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+/// `mbgd-mpi`: `fit` and `solve` with the rows of one `.npy` file spread over the ranks of an
+/// MPI job, with the same options, reports and `--json` as `mbgd`. Rank 0 prints and writes;
+/// the other ranks are silent unless they fail on their own.
+package struct MBGDMPI: ParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "mbgd-mpi",
+        abstract: "mbgd fit and mbgd solve on the ranks of an MPI job: each rank reads its own share of the rows of one .npy file.",
+        discussion: """
+            Launch with mpirun: every rank maps the same float64 .npy (mbgd convert makes one from a CSV) and
+            reads only its share of the rows. The closed form merges the ranks' moments or QR factors; gradient
+            descent is synchronous and data-parallel (each batch is every rank's share of it, the gradients are
+            summed, every rank takes the same step), so the parameters are the same bits on every rank. Without
+            mpirun it runs as one rank.
+
+            Examples:
+              mpirun -np 4 mbgd-mpi solve data.npy --target y --json
+              mpirun -np 4 mbgd-mpi fit data.npy --target y --batch-size full --optimizer nesterov
+
+            Exit status: as mbgd's. A rank that fails on its own (its share of the file unreadable, a NaN in
+            it) prints its message with its rank and ends the whole job.
+            """,
+        subcommands: [Fit.self, Solve.self, Exchange.self]
+    )
+
+    package init() {}
+
+    /// Parses and runs a subcommand on this rank, then ends the process: `finalize` (MPI's
+    /// orderly end) on success or a usage error that every rank met alike, `abort` (the whole
+    /// job) on any other failure, so that no rank is left waiting for one that stopped.
+    package static func main(communicator: any Communicator, finalize: () -> Void, abort: (Int32) -> Never) -> Never {
+        let errors = communicator.rank == 0 ? FileHandle.standardError : silenceThisRank()
+        func report(_ message: String) { errors.write(Data((Terminal.clean(message) + "\n").utf8)) }
+        // No signal handlers: mpirun ends the job on Ctrl-C by signalling every rank, which then
+        // ends at once and silently (a rank does not report an interruption of its own).
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // Every rank parsed the same arguments: rank 0 speaks, all end alike.
+            let ending = Ending(error, root: Self.self)
+            if communicator.rank == 0 {
+                if ending.status == 0 { print(ending.message) } else { report(ending.message) }
+            }
+            finalize()
+            Foundation.exit(ending.status)
+        }
+        do {
+            try Cluster.$communicator.withValue(communicator) { try command.run() }
+            try MBGD.finishStandardOutput()
+        } catch {
+            let ending = Ending(error, root: Self.self)
+            switch error {
+            case DistributedError.failed:
+                // This rank's own failure, which only it can tell.
+                report(ending.message)
+            case DistributedError.failedElsewhere:
+                // The failing rank reports and ends the job; give it the time to.
+                sleep(2)
+            default:
+                // Met by every rank alike: rank 0 reports it.
+                if communicator.rank == 0 { report(ending.message) } else { sleep(2) }
+            }
+            abort(ending.status)
+        }
+        finalize()
+        Foundation.exit(0)
+    }
+
+    /// Sends this rank's standard output and error to /dev/null (its reports would repeat rank 0's)
+    /// and returns the original standard error, for a failure of its own.
+    private static func silenceThisRank() -> FileHandle {
+        let original = dup(STDERR_FILENO)
+        let null = open("/dev/null", O_WRONLY)
+        if null >= 0 {
+            dup2(null, STDOUT_FILENO)
+            dup2(null, STDERR_FILENO)
+            close(null)
+        }
+        return original >= 0 ? FileHandle(fileDescriptor: original) : FileHandle.standardError
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+
+/// `mbgd-mpi` under `mpirun` on this machine (1 to 4 ranks, oversubscribed): the same answers as
+/// `mbgd` in one process, the same parameters on every rank, and a failing rank that ends the job.
+@Suite(.serialized) struct MPIToolTests {
+    /// The `mbgd-mpi` binary beside `mbgd`.
+    static let mpiToolPath = URL(fileURLWithPath: toolPath).deletingLastPathComponent().appendingPathComponent("mbgd-mpi").path
+
+    /// `mbgd-mpi arguments` on `ranks` ranks, as root too (the two variables Open MPI asks for,
+    /// set for this command only); killed after two minutes so that a hang fails.
+    static func mpirun(_ ranks: Int, _ arguments: [String]) throws -> ToolRun {
+        try run(
+            "/usr/bin/env",
+            arguments: [
+                "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "mpirun", "--oversubscribe", "-np", "\(ranks)",
+                mpiToolPath,
+            ] + arguments, timeout: 120)
+    }
+
+    /// A `.npy` (made by `mbgd convert` from a CSV) of 600 rows: four features on different
+    /// scales, `y` a plane plus noise, and `z` another target.
+    static func data() throws -> (folder: String, npy: String) {
+        let folder = try scratchFolder()
+        var state: UInt64 = 12345
+        func uniform() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var lines = ["a,b,c,d,y,z"]
+        for _ in 0..<600 {
+            let x = [uniform() * 10, uniform() * 100 - 50, uniform(), uniform() * 3 + 7]
+            let y = 2 + 0.5 * x[0] - 0.02 * x[1] + 3 * x[2] - x[3] + (uniform() - 0.5)
+            let z = -1 + x[0] + (uniform() - 0.5) * 0.1
+            lines.append((x + [y, z]).map { "\($0)" }.joined(separator: ","))
+        }
+        try write(lines.joined(separator: "\n") + "\n", to: folder + "/data.csv")
+        let converted = try mbgd("convert", folder + "/data.csv", folder + "/data.npy")
+        #expect(converted.status == 0, "\(converted.stderr)")
+        return (folder, folder + "/data.npy")
+    }
+
+    static func numbers(_ value: Any?) -> [Double] {
+        if let array = value as? [Any] { return array.flatMap(numbers) }
+        return (value as? Double).map { [$0] } ?? []
+    }
+
+    static func relative(_ a: [Double], _ b: [Double]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return .infinity }
+        let difference = zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+        return difference / max(b.map { $0 * $0 }.reduce(0, +).squareRoot(), .leastNormalMagnitude)
+    }
+
+    @Test func theClosedFormOnOneToFourRanksEqualsOneProcess() throws {
+        let (_, npy) = try Self.data()
+        for (extra, keys) in [
+            (
+                ["--target", "y", "--features", "a,b,c,d"],
+                ["coefficients", "intercept", "standardErrors", "tValues", "r2", "aic", "durbinWatson"]
+            ),
+            (
+                ["--target", "y", "--target", "z", "--covariance", "hc3", "--method", "qr"],
+                ["coefficients", "standardErrors", "fStatistic"]
+            ),
+        ] {
+            let expected = try mbgd(arguments: ["solve", npy, "--json"] + extra)
+            #expect(expected.status == 0, "\(expected.stderr)")
+            let reference = try expected.json
+            for ranks in 1...4 {
+                let result = try Self.mpirun(ranks, ["solve", npy, "--json"] + extra)
+                #expect(result.status == 0, "\(ranks) ranks: \(result.stderr)")
+                let json = try result.json
+                for key in keys {
+                    let difference = Self.relative(Self.numbers(json[key]), Self.numbers(reference[key]))
+                    #expect(difference <= 1e-12, "\(ranks) ranks, \(key): \(difference)")
+                }
+                #expect(json["observations"] as? Int == 600)
+                let distributed = json["distributed"] as? [String: Any]
+                #expect(distributed?["ranks"] as? Int == ranks)
+                #expect(distributed?["rowsPerRank"] as? [Int] == (0..<ranks).map { 600 / ranks + ($0 < 600 % ranks ? 1 : 0) })
+                #expect(distributed?["parametersIdenticalOnAllRanks"] as? Bool == true)
+            }
+        }
+    }
+
+    @Test func fullBatchDescentOnOneToFourRanksEqualsOneProcess() throws {
+        let (_, npy) = try Self.data()
+        let options = [
+            "fit", npy, "--target", "y", "--features", "a,b,c,d", "--batch-size", "full", "--optimizer", "nesterov", "--epochs", "300",
+            "--no-early-stopping", "--json",
+        ]
+        let expected = try mbgd(arguments: options)
+        #expect(expected.status == 0, "\(expected.stderr)")
+        let reference = try expected.json
+        for ranks in 1...4 {
+            let result = try Self.mpirun(ranks, options)
+            #expect(result.status == 0, "\(ranks) ranks: \(result.stderr)")
+            let json = try result.json
+            let parameters = Self.numbers(json["coefficients"]) + Self.numbers(json["intercept"])
+            let expectedParameters = Self.numbers(reference["coefficients"]) + Self.numbers(reference["intercept"])
+            #expect(Self.relative(parameters, expectedParameters) <= 1e-10, "\(ranks) ranks")
+            let costs = Self.numbers((json["history"] as? [String: Any])?["epochCosts"])
+            #expect(Self.relative(costs, Self.numbers((reference["history"] as? [String: Any])?["epochCosts"])) <= 1e-10)
+            #expect((json["distributed"] as? [String: Any])?["parametersIdenticalOnAllRanks"] as? Bool == true)
+        }
+    }
+
+    @Test func miniBatchDescentKeepsEveryRankIdenticalAndReachesTheClosedForm() throws {
+        let (folder, npy) = try Self.data()
+        let result = try Self.mpirun(
+            3,
+            [
+                "fit", npy, "--target", "y", "--features", "a,b,c,d", "--batch-size", "16", "--test-fraction", "0.25", "--json",
+                "--save-model", folder + "/model.json",
+            ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json
+        let distributed = json["distributed"] as? [String: Any]
+        #expect(distributed?["rowsPerRank"] as? [Int] == [150, 150, 150])
+        #expect(distributed?["parametersIdenticalOnAllRanks"] as? Bool == true)
+        let closedForm = json["closedForm"] as? [String: Any]
+        #expect((closedForm?["relativeDifference"] as? Double ?? 1) <= 1e-2)
+        // Rank 0 alone writes the model and prints the notes.
+        #expect(FileManager.default.fileExists(atPath: folder + "/model.json"))
+        #expect(result.stderr.components(separatedBy: "the test rows of a mapped .npy are its last 150 rows").count == 2)
+    }
+
+    @Test func withoutMPIRunItRunsAsOneRank() throws {
+        let (_, npy) = try Self.data()
+        let result = try run(Self.mpiToolPath, arguments: ["solve", npy, "--target", "y", "--features", "a,b,c,d"], timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Ranks: 1 (rows 600); parameters identical on every rank"))
+    }
+
+    @Test func aRankThatFailsEndsTheJobWithItsMessage() throws {
+        let (folder, npy) = try Self.data()
+        // A NaN in row 560 (file line 560), column 3: on rank 3 of 4 (rows 450..<600). The
+        // converter refuses NaNs, so it goes into the file's bytes.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: npy)))
+        let header = Int(bytes[8]) | Int(bytes[9]) << 8
+        let offset = 10 + header + (559 * 6 + 2) * 8
+        withUnsafeBytes(of: Double.nan.bitPattern.littleEndian) { for (i, byte) in $0.enumerated() { bytes[offset + i] = byte } }
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/bad.npy"))
+        try? FileManager.default.copyItem(atPath: npy + ".columns.json", toPath: folder + "/bad.npy.columns.json")
+        for command in ["solve", "fit"] {
+            let result = try Self.mpirun(4, [command, folder + "/bad.npy", "--target", "y", "--features", "a,b,c,d"])
+            #expect(!result.endedBySignal && result.status == 1, "\(command): \(result.status) \(result.stderr)")
+            #expect(
+                result.stderr.contains("mbgd-mpi: error: rank 3 of 4: \(folder)/bad.npy:560:3: 'nan' is not a finite number"),
+                "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test func filesThatCannotBeReadInPlaceAreRefusedWithTheWayOut() throws {
+        let (folder, _) = try Self.data()
+        let result = try Self.mpirun(2, ["solve", folder + "/data.csv", "--target", "y"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("mbgd-mpi reads float64 .npy files in place"))
+        #expect(result.stderr.contains("`mbgd convert \(folder)/data.csv OUT.npy` writes one (with --columns"))
+        // y between the features and z: the features are not one run of columns.
+        let scattered = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "y"])
+        #expect(
+            scattered.status == 2 && scattered.stderr.contains("the feature columns are not adjacent and in order"), "\(scattered.stderr)")
+        let weighted = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "z", "--weights", "a"])
+        #expect(weighted.status == 2 && weighted.stderr.contains("--weights is not available in mbgd-mpi"), "\(weighted.stderr)")
+    }
+}
