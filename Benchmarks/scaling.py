@@ -11,8 +11,8 @@ the rank counts alternating.
 Then the model: on a cluster of K ranks linked by Ethernet of bandwidth BETA with a latency ALPHA
 per message, an update's sum takes ceil(log2 K) * (ALPHA + 8d/BETA) (recursive doubling, what
 Open MPI uses for vectors this small), and a rank's share of a batch of b rows takes
-(b/K) * 8(p+1) / S, with S the bytes per second one rank streams through the fused kernel
-(measured here by the 1-rank epoch). Communication equals computation at
+(b/K) * 8(p+1) / S, with S the bytes per second one rank streams (measured here by the 1-rank
+full-batch epoch, which reads its rows twice: the gradient pass and the epoch's cost pass). Communication equals computation at
 b* = K * S * t_sum / (8(p+1)).
 """
 
@@ -80,7 +80,7 @@ def main():
     local_sum = {entry["doubles"]: entry["medianSeconds"] for entry in exchange["exchanges"]}
 
     p = arguments.features
-    streamed = arguments.rows * (p + 1) * 8 / median[("epoch", 1)]  # bytes/s one rank streams
+    streamed = 2 * arguments.rows * (p + 1) * 8 / median[("epoch", 1)]  # bytes/s: two passes an epoch
     lines = [
         f"# Scaling of mbgd-mpi ({time.strftime('%Y-%m-%d')}, {os.uname().nodename}, {os.cpu_count()} cores)",
         "",
@@ -97,7 +97,7 @@ def main():
         lines.append(f"- p = {features}: {doubles} doubles, median {local_sum[doubles] * 1e6:.1f} µs")
     lines += [
         "",
-        f"Model: one rank streams S = {streamed / 1e9:.1f} GB/s through the fused kernel (the 1-rank epoch); "
+        f"Model: one rank streams S = {streamed / 1e9:.1f} GB/s (the 1-rank epoch: two passes over its rows); "
         f"Ethernet assumed at {arguments.beta * 8 / 1e9:.0f} Gb/s with {arguments.alpha * 1e6:.0f} µs per message.",
         "Batch size b* (rows over all ranks) at which an update's sum takes as long as its computation:",
         "",

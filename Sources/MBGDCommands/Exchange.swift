@@ -16,7 +16,7 @@ struct Exchange: ParsableCommand {
               mpirun -np 8 mbgd-mpi exchange --doubles 36 --doubles 516 --json
             """)
 
-    @Option(parsing: .unconditional, help: "Doubles per exchange (repeat for several sizes).") var doubles: [Int] = [36]
+    @Option(parsing: .unconditionalSingleValue, help: "Doubles per exchange (repeat for several sizes).") var doubles: [Int] = [36]
     @Option(parsing: .unconditional, help: "Exchanges timed per size, after as many untimed.") var repeats = 2000
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
@@ -42,8 +42,8 @@ struct Exchange: ParsableCommand {
             }
             // Every rank's median, then the slowest rank's: an update waits for the last one.
             seconds.sort()
-            let mine = [seconds[repeats / 2], seconds[repeats / 10], seconds[repeats - 1 - repeats / 10]]
-            let slowest = communicator.maximum(mine)
+            var slowest = [seconds[repeats / 2], seconds[repeats / 10], seconds[repeats - 1 - repeats / 10]]
+            slowest.withUnsafeMutableBufferPointer { communicator.maximum($0) }
             results.append((count, slowest[0], slowest[1], slowest[2]))
         }
         if json {

@@ -152,6 +152,22 @@ import Testing
         }
     }
 
+    @Test func theExchangeTimeIsTheSlowestRanksMedian() throws {
+        let result = try Self.mpirun(2, ["exchange", "--doubles", "4", "--doubles", "36", "--repeats", "50", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json
+        #expect(json["ranks"] as? Int == 2)
+        let exchanges = json["exchanges"] as? [[String: Any]] ?? []
+        #expect(exchanges.map { $0["doubles"] as? Int } == [4, 36])
+        for exchange in exchanges {
+            let low = exchange["p10Seconds"] as? Double ?? -1, median = exchange["medianSeconds"] as? Double ?? -1
+            let high = exchange["p90Seconds"] as? Double ?? -1
+            #expect(low > 0 && low <= median && median <= high && high < 1, "\(exchange)")
+        }
+        let refused = try Self.mpirun(1, ["exchange", "--doubles", "0"])
+        #expect(refused.status == 2 && refused.stderr.contains("--doubles must lie in"), "\(refused.stderr)")
+    }
+
     @Test func filesThatCannotBeReadInPlaceAreRefusedWithTheWayOut() throws {
         let (folder, _) = try Self.data()
         let result = try Self.mpirun(2, ["solve", folder + "/data.csv", "--target", "y"])
