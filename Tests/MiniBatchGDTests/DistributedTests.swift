@@ -90,6 +90,32 @@ import Testing
         }
     }
 
+    @Test(arguments: [true, false])
+    func accumulatorsMergedOverRanksEqualOneAccumulator(fitIntercept: Bool) throws {
+        let all = try AccumulatorTests.data(rows: 3000, seed: 4)
+        var whole = LeastSquares.Accumulator(featureCount: 3, outputCount: 2, fitIntercept: fitIntercept)
+        try whole.add(all)
+        let expected = try whole.solve()
+        // Rank 2 sees no rows; the others uneven parts.
+        let cuts = [0, 100, 1900, 1900, 3000]
+        let results = ThreadCommunicator.run(ranks: 4) { communicator in
+            var mine = LeastSquares.Accumulator(featureCount: 3, outputCount: 2, fitIntercept: fitIntercept)
+            try mine.add(try all.gathering(cuts[communicator.rank]..<cuts[communicator.rank + 1]))
+            return try mine.merged(over: communicator).solve()
+        }
+        for result in results {
+            let fit = try result.get()
+            #expect(fit.rows == 3000)
+            #expect(relativeDifference(fit.parameters, expected.parameters) <= 1e-12)
+            #expect(fit.parameters.stacked == (try results[0].get()).parameters.stacked)
+            #expect(relativeDifference(fit.residualSumOfSquares, expected.residualSumOfSquares) <= 1e-12)
+        }
+        let mismatched = ThreadCommunicator.run(ranks: 2) { communicator in
+            try LeastSquares.Accumulator(featureCount: 3 + communicator.rank).merged(over: communicator).rows
+        }
+        for outcome in mismatched { #expect(throws: ArgumentError.self) { try outcome.get() } }
+    }
+
     @Test func theSVDIsRefusedAcrossProcesses() throws {
         let folder = try ScratchFolder()
         let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)

@@ -1,7 +1,7 @@
 extension LeastSquares {
     /// An updatable exact least-squares fit, like R's `biglm`: add rows in chunks (from a file
-    /// read piece by piece, a stream, or each thread's share), merge accumulators in any order, and
-    /// solve at any point. Memory is O((p + k)²) whatever the number of rows.
+    /// read piece by piece, a stream, or each thread's share), merge accumulators in any order (or
+    /// every rank's of a job, ``merged(over:)``), and solve at any point. Memory is O((p + k)²) whatever the number of rows.
     ///
     /// It keeps the triangular factor R of [1, X − a, Y − b] by tall-skinny Householder QR
     /// (blocks of rows stacked under the R so far), so X is read once and the answer loses digits
@@ -112,6 +112,34 @@ extension LeastSquares {
             }
             try factor.merge(moved)
             rows += other.rows
+        }
+
+        /// The accumulator of every rank's rows, the same on every rank: each rank's state (rows,
+        /// shift, R) is gathered and merged in rank order (``merge(_:)``). Every rank of
+        /// `communicator` calls it together, with accumulators of one shape; a rank that saw no
+        /// rows contributes nothing.
+        /// - Throws: ``ArgumentError`` when the ranks' shapes or intercept settings differ (on every rank).
+        /// - Complexity: O(K·(p + k)³) on each rank, one exchange of K·((p + k)² + p + k + 3) values.
+        public func merged(over communicator: any Communicator) throws -> Accumulator {
+            let width = factor.width, p = featureCount, k = outputCount
+            let shape = [Double(p), Double(k), fitIntercept ? 1 : 0]
+            let state = shape + [Double(rows), shift == nil ? 0 : 1] + (shift ?? Array(repeating: 0, count: p + k))
+            // Every rank must send as many values: a rank of another shape is found before its R is read.
+            let shapes = communicator.gather(shape)
+            guard shapes.allSatisfy({ $0 == shape }) else {
+                throw ArgumentError(
+                    argument: "communicator", value: "ranks with accumulators of shapes \(shapes.map { $0.map { Int($0) } })",
+                    requirement: "every rank's accumulator must have the same features, targets and intercept setting")
+            }
+            var result = Accumulator(featureCount: p, outputCount: k, fitIntercept: fitIntercept)
+            for part in communicator.gather(state + factor.upperTriangle) where part[4] == 1 {
+                var piece = Accumulator(featureCount: p, outputCount: k, fitIntercept: fitIntercept)
+                piece.rows = Int(part[3])
+                piece.shift = Array(part[5..<5 + p + k])
+                try piece.factor.add(triangle: Array(part[(5 + p + k)...].prefix(width * width)))
+                try result.merge(piece)
+            }
+            return result
         }
 
         /// The least-squares fit of the rows so far.
