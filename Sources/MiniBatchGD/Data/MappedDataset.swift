@@ -214,7 +214,13 @@ public struct MappedDataset: Sendable {
     }
 }
 
-extension MappedDataset: RowSource {
+extension MappedDataset: InPlaceRows {
     /// A mapped file's rows all weigh 1.
     var weights: [Double]? { nil }
+
+    static func blockShuffleNote(blockRows: Int) -> String {
+        "rows of a mapped file are shuffled in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"
+    }
+
+    static func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the mapped file are held out for early stopping" }
 }

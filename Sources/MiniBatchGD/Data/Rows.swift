@@ -97,6 +97,19 @@ extension RowSource {
 
 extension Dataset: RowSource {}
 
+/// Rows a fit reads in place from a file (a ``MappedDataset``, or a ``DistributedDataset``'s
+/// share): shuffled in blocks of about 1 MiB each read in order, with held-out rows the file's last.
+protocol InPlaceRows: RowSource {
+    /// Rows per shuffled block.
+    var shuffleBlockRows: Int { get }
+    /// The first rows and the last `round(testFraction × n)`.
+    func split(testFraction: Double) throws -> (train: Self, test: Self)
+    /// The note a fit makes when it shuffles these rows in blocks of `blockRows`.
+    static func blockShuffleNote(blockRows: Int) -> String
+    /// The note a fit makes when it holds out the last `rows` rows for early stopping.
+    static func heldOutNote(rows: Int) -> String
+}
+
 /// `body` with the rows of `source`, or with nil when there is no source.
 func withOptionalRows<Source: RowSource, Result>(_ source: Source?, _ body: (Rows?) throws -> Result) rethrows -> Result {
     guard let source else { return try body(nil) }

@@ -114,9 +114,15 @@ public struct DistributedDataset: Sendable {
     }
 }
 
-extension DistributedDataset: RowSource {
+extension DistributedDataset: InPlaceRows {
     /// Rows spread over processes carry no weights.
     var weights: [Double]? { nil }
+
+    static func blockShuffleNote(blockRows: Int) -> String {
+        "each rank shuffles its rows in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"
+    }
+
+    static func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the file are held out for early stopping" }
 
     /// `body` with this rank's rows, which know how they sit among every rank's.
     func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result {

@@ -44,30 +44,6 @@ extension LinearRegression {
         try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
 
-    mutating func fitReturningTrainingRows(
-        _ data: DistributedDataset, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
-    ) throws -> (outcome: Trainer.Outcome, train: DistributedDataset) {
-        let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
-        try configuration.validate()
-        var config = configuration, notes: [String] = []
-        if case let .everyEpoch(seed) = configuration.shuffle, configuration.batchSize.resolved(for: data.rows) < data.rows {
-            config.shuffle = .blocks(seed: seed, rows: data.shuffleBlockRows)
-            notes.append(
-                "each rank shuffles its rows in blocks of \(data.shuffleBlockRows) rows, each read in order: shuffling single rows would read the file at random"
-            )
-        }
-        var train = data, validation: DistributedDataset?
-        if let fraction = configuration.earlyStopping?.validationFraction {
-            (train, validation) = try data.split(testFraction: fraction)
-            notes.append("the last \(validation!.rows) rows of the file are held out for early stopping")
-        }
-        var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress)
-            .fit(train, validation: validation, start: start)
-        outcome.run.notes = notes + outcome.run.notes
-        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames)
-        return (outcome, train)
-    }
-
     /// Fits in closed form on rows spread over processes (see
     /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:covariance:confidenceLevel:refine:)``).
     /// - Throws: what that solve throws.

@@ -110,22 +110,23 @@ public struct LinearRegression: Sendable {
         try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
 
-    mutating func fitReturningTrainingRows(
-        _ data: MappedDataset, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
-    ) throws -> (outcome: Trainer.Outcome, train: MappedDataset) {
+    /// The descent of rows read in place (a mapped file, or a share of rows spread over
+    /// processes): every-epoch shuffling becomes block shuffling, and a validation part is the
+    /// file's last rows, both said in the run's notes.
+    mutating func fitReturningTrainingRows<Source: InPlaceRows>(
+        _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> (outcome: Trainer.Outcome, train: Source) {
         let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         try configuration.validate()
         var config = configuration, notes: [String] = []
         if case let .everyEpoch(seed) = configuration.shuffle, configuration.batchSize.resolved(for: data.rows) < data.rows {
             config.shuffle = .blocks(seed: seed, rows: data.shuffleBlockRows)
-            notes.append(
-                "rows of a mapped file are shuffled in blocks of \(data.shuffleBlockRows) rows, each read in order: shuffling single rows would read the file at random"
-            )
+            notes.append(Source.blockShuffleNote(blockRows: data.shuffleBlockRows))
         }
-        var train = data, validation: MappedDataset?
+        var train = data, validation: Source?
         if let fraction = configuration.earlyStopping?.validationFraction {
             (train, validation) = try data.split(testFraction: fraction)
-            notes.append("the last \(validation!.rows) rows of the mapped file are held out for early stopping")
+            notes.append(Source.heldOutNote(rows: validation!.rows))
         }
         var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress)
             .fit(train, validation: validation, start: start)

@@ -38,19 +38,11 @@ struct Trainer {
         return try fitRows(try train.droppingZeroWeightRows(), validation: try validation?.droppingZeroWeightRows(), start: start)
     }
 
-    /// Fits the rows of a mapped file (monitoring `validation`'s rows when given), read in place.
-    func fit(_ train: MappedDataset, validation: MappedDataset?, start: Parameters?) throws -> Outcome {
+    /// Fits rows read in place (monitoring `validation`'s rows when given): a mapped file, or this
+    /// rank's share of rows spread over processes, every rank calling it together and ending with
+    /// the same parameters (see ``Communicator``).
+    func fit<Source: InPlaceRows>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
         try fitRows(train, validation: validation, start: start)
-    }
-
-    /// Fits the rows of a data set spread over processes: this rank's share of the training rows
-    /// (and of the validation rows), every rank calling it together. Every rank ends with the same
-    /// parameters (see ``Communicator``).
-    func fit(_ train: DistributedDataset, validation: DistributedDataset?, start: Parameters?) throws -> Outcome {
-        guard gapTarget == nil else {
-            throw ArgumentError(argument: "gapTarget", value: "set", requirement: "is not available for rows spread over processes")
-        }
-        return try fitRows(train, validation: validation, start: start)
     }
 
     private func fitRows<Source: RowSource>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
@@ -66,7 +58,11 @@ struct Trainer {
         }
         return try BLASThreads.singleThreaded {
             try train.withRows { trainRows in
-                try withOptionalRows(validation) { validationRows in
+                guard gapTarget == nil || trainRows.sharing == nil else {
+                    throw ArgumentError(
+                        argument: "gapTarget", value: "set", requirement: "is not available for rows spread over processes")
+                }
+                return try withOptionalRows(validation) { validationRows in
                     try fitSingleThreaded(
                         trainRows, weights: train.weights, validation: validationRows, validationWeights: validation?.weights, start: start)
                 }
@@ -475,24 +471,8 @@ struct Loop {
             let b = range.count
             let scale = b == batches.size ? fullBatchScale : lastBatchScale
             gradient.prepare(theta)
-            var halfSquares: Double
-            if order.shufflesBlocks {
-                // Shuffled blocks: the batch is a few contiguous runs, trained on in place.
-                var remaining = b
-                halfSquares = 0
-                while remaining > 0 {
-                    let run = order.nextRun(remaining: remaining)
-                    halfSquares += gradient.addRows(
-                        x: x + run.start * ldx, ldx: ldx, y: y + run.start * ldy, ldy: ldy, rowWeights: w.map { $0 + run.start },
-                        count: run.count, alpha: scale, into: g, accumulate: remaining != b)
-                    remaining -= run.count
-                }
-            } else {
-                let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
-                halfSquares = gradient.addRows(
-                    x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: scale, into: g,
-                    accumulate: false)
-            }
+            let halfSquares = Self.addBatch(
+                range, gradient: gradient, order: order, alpha: scale, into: g, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
             let cost = scale * halfSquares
             guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
             if recordsBatchCosts { history.batchCosts.append(cost) }
@@ -506,6 +486,33 @@ struct Loop {
             step &+= 1
             samples &+= b
         }
+    }
+
+    /// Stores α·(gradient of ½Σωᵢ‖rᵢ‖²) over the rows at positions `range` of this epoch's order
+    /// (at least one) in `g` and returns ½Σωᵢ‖rᵢ‖²: with shuffled blocks the batch is a few
+    /// contiguous runs, trained on in place; otherwise one run, in place or gathered.
+    /// Static, with the gradient and order passed in: the batch loops hold them in locals, so the
+    /// loop does no reference counting.
+    @inline(__always)
+    private static func addBatch(
+        _ range: Range<Int>, gradient: BatchGradient, order: BatchOrder, alpha: Double, into g: UnsafeMutablePointer<Double>,
+        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, w: UnsafePointer<Double>?
+    ) -> Double {
+        let b = range.count
+        guard order.shufflesBlocks else {
+            let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
+            return gradient.addRows(
+                x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: alpha, into: g, accumulate: false)
+        }
+        var remaining = b, halfSquares = 0.0
+        while remaining > 0 {
+            let run = order.nextRun(remaining: remaining)
+            halfSquares += gradient.addRows(
+                x: x + run.start * ldx, ldx: ldx, y: y + run.start * ldy, ldy: ldy, rowWeights: w.map { $0 + run.start },
+                count: run.count, alpha: alpha, into: g, accumulate: remaining != b)
+            remaining -= run.count
+        }
+        return halfSquares
     }
 
     /// Whether the fit is cancelled: on rows spread over processes, whether any rank is (an
@@ -542,20 +549,9 @@ struct Loop {
             var halfSquares = 0.0
             if local == 0 {
                 g.update(repeating: 0, count: d)
-            } else if order.shufflesBlocks {
-                var remaining = local
-                while remaining > 0 {
-                    let run = order.nextRun(remaining: remaining)
-                    halfSquares += gradient.addRows(
-                        x: x + run.start * ldx, ldx: ldx, y: y + run.start * ldy, ldy: ldy, rowWeights: w.map { $0 + run.start },
-                        count: run.count, alpha: 1, into: g, accumulate: remaining != local)
-                    remaining -= run.count
-                }
             } else {
-                let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
-                halfSquares = gradient.addRows(
-                    x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: local, alpha: 1, into: g,
-                    accumulate: false)
+                halfSquares = Self.addBatch(
+                    range, gradient: gradient, order: order, alpha: 1, into: g, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
             }
             g[d] = halfSquares
             g[d + 1] = Double(local)
