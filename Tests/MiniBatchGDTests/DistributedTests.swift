@@ -31,6 +31,46 @@ import Testing
         #expect(Sharing.split(10, ranks: 4) == [3, 3, 2, 2] && Sharing.split(2, ranks: 4) == [1, 1, 0, 0])
     }
 
+    @Test(arguments: [(8, 4, 1), (1000, 4, 1), (1000, 3, 2), (400, 4, 32), (7, 4, 2), (100_003, 8, 1000), (10, 3, 10)])
+    func everyRanksShareOfABatchAddsUpToTheBatch(rows: Int, ranks: Int, batch: Int) {
+        // Each rank cuts its rows into as many batches as the whole data has, staggered by rank.
+        let whole = Batches(rowCount: rows, size: batch)
+        let shares = Sharing.split(rows, ranks: ranks)
+        var sizes = [Int](repeating: 0, count: whole.count)
+        for rank in 0..<ranks {
+            let local = Batches(rowCount: shares[rank], parts: whole.count, stagger: rank * whole.count / ranks)
+            #expect(local.flatMap { Array($0) } == Array(0..<shares[rank]))
+            for (index, range) in local.enumerated() { sizes[index] += range.count }
+        }
+        // Every batch of the whole data gets rows: n/⌈n/b⌉ of them, give or take one per rank.
+        #expect(sizes.allSatisfy { $0 >= 1 } && sizes.reduce(0, +) == rows, "\(sizes)")
+        let mean = Double(rows) / Double(whole.count)
+        #expect(sizes.allSatisfy { abs(Double($0) - mean) <= Double(ranks) }, "\(sizes)")
+    }
+
+    @Test func stochasticDescentOnMoreRanksThanRowsPerBatchTakesEveryStep() throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)
+        let exact = try LeastSquares.solve(try MappedDataset(path: path))
+        let config = GradientDescent(
+            batchSize: .stochastic, epochs: 12, averaging: .fromStart, shuffle: .none, earlyStopping: nil, recordsBatchCosts: true)
+        var single = LinearRegression()
+        try single.fit(try MappedDataset(path: path), using: config)
+        let results = try Self.onRanks(4, path: path) { data in
+            var model = LinearRegression()
+            let run = try model.fit(data, using: config)
+            return (model.parameters!, run)
+        }
+        for (parameters, run) in results {
+            #expect(parameters.stacked == results[0].0.stacked)
+            // One row from one rank in every update (staggered cuts): 400 steps an epoch, none skipped.
+            #expect(run.batchesPerEpoch == 400 && run.history.epochsRun == 12 && run.history.batchCosts.count == 4800)
+            // As close to the optimum as one process's in-order descent, give or take.
+            let distance = relativeDifference(parameters, exact.parameters)
+            #expect(distance <= 2 * relativeDifference(single.parameters!, exact.parameters) + 1e-3, "\(distance)")
+        }
+    }
+
     @Test(arguments: [1, 2, 3, 4], [LeastSquares.Method.auto, .cholesky, .qr])
     func theClosedFormOnRanksEqualsOneProcess(ranks: Int, method: LeastSquares.Method) throws {
         let folder = try ScratchFolder()

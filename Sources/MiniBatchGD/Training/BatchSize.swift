@@ -37,27 +37,34 @@ public enum BatchSize: Equatable, Sendable, ExpressibleByIntegerLiteral, CustomS
 /// one, the last one holding the remainder when `size` does not divide `n`: never empty,
 /// never repeated.
 ///
-/// A rank's share of batches spread over processes is cut by count instead (``init(rowCount:parts:)``):
-/// `parts` batches of ⌊n/parts⌋ or ⌈n/parts⌉ rows, some of them empty when n < parts, so that
-/// every rank has as many batches as the whole data.
+/// A rank's share of batches spread over processes is cut by count instead
+/// (``init(rowCount:parts:stagger:)``): `parts` batches of ⌊n/parts⌋ or ⌈n/parts⌉ rows, some of
+/// them empty when n < parts, so that every rank has as many batches as the whole data.
 struct Batches: RandomAccessCollection {
     let rowCount: Int
     /// Rows of the largest batch.
     let size: Int
     /// The number of batches, when cut by count.
     private let parts: Int?
+    /// Where the cuts fall, when cut by count (below `parts`).
+    private let stagger: Int
 
     init(rowCount: Int, size: Int) {
         self.rowCount = rowCount
         self.size = size
         parts = nil
+        stagger = 0
     }
 
     /// `parts` batches (at least one) of nearly equal size over `rowCount` rows: batch i holds
-    /// rows ⌊i·n/parts⌋ ..< ⌊(i+1)·n/parts⌋.
-    init(rowCount: Int, parts: Int) {
+    /// rows ⌊(i·n + s)/parts⌋ ..< ⌊((i+1)·n + s)/parts⌋ for the stagger s in 0..<parts. Ranks with
+    /// fewer rows than batches hold one row in some batches and none in others; staggered by
+    /// rank (s = ⌊rank·parts/ranks⌋), their rows fall into different batches, so that no batch of
+    /// the whole data is left empty while another gets a row from every rank.
+    init(rowCount: Int, parts: Int, stagger: Int = 0) {
         self.rowCount = rowCount
         self.parts = parts
+        self.stagger = stagger
         size = rowCount / parts + (rowCount % parts == 0 ? 0 : 1)
     }
 
@@ -72,10 +79,11 @@ struct Batches: RandomAccessCollection {
         return boundary(index, parts)..<boundary(index + 1, parts)
     }
 
-    /// ⌊i·n/parts⌋ without overflow of the product.
+    /// ⌊(i·n + stagger)/parts⌋ without overflow of the product.
     private func boundary(_ i: Int, _ parts: Int) -> Int {
         let product = i.multipliedFullWidth(by: rowCount)
-        return parts.dividingFullWidth((product.high, product.low)).quotient
+        let (low, carry) = product.low.addingReportingOverflow(UInt(stagger))
+        return parts.dividingFullWidth((product.high + (carry ? 1 : 0), low)).quotient
     }
 }
 

@@ -113,7 +113,13 @@ struct Trainer {
         let batches = Batches(rowCount: n, size: batchRows)
         // Spread over processes, each rank cuts its rows into as many batches: the global batch
         // is every rank's share of it.
-        let localBatches = train.sharing == nil ? batches : Batches(rowCount: train.count, parts: batches.count)
+        let localBatches =
+            train.sharing.map {
+                let rank = $0.communicator.rank, ranks = $0.communicator.size
+                let product = rank.multipliedFullWidth(by: batches.count)
+                let stagger = ranks.dividingFullWidth((product.high, product.low)).quotient
+                return Batches(rowCount: train.count, parts: batches.count, stagger: stagger)
+            } ?? batches
         let standardizer = config.standardize ? Standardizer.forDescent(train, weights: weights, fitIntercept: fitIntercept) : nil
         // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
@@ -559,6 +565,9 @@ struct Loop {
             communicator.sum(exchange)
             if g[d + 2] > 0 { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
             let b = Int(g[d + 1])
+            // A batch no rank held a row of (possible only with more batches than some ranks
+            // have rows): no step.
+            if b == 0 { continue }
             let scale = reduction.scale(rows: b)
             for i in 0..<d { g[i] *= scale }
             let cost = scale * g[d]
