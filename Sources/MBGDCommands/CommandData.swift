@@ -7,19 +7,17 @@ enum CommandData: DataShape {
     case mapped(MappedDataset)
     case distributed(DistributedDataset)
 
-    /// A float64 C-order `.npy` is mapped (unless a weight column must be read), with the SIGBUS
-    /// guard installed first (opening reads every value); anything else is loaded. Under
+    /// A float64 C-order `.npy` is mapped (its weight column, if any, read into memory), with the
+    /// SIGBUS guard installed first (opening reads every value); anything else is loaded. Under
     /// `mbgd-mpi` the file is spread over the ranks, and must be a `.npy` that can be read in place.
     init(_ options: DataOptions, weights: String?) throws {
         if let communicator = Cluster.communicator {
-            guard weights == nil else {
-                throw CLIError.badArgument("--weights is not available in mbgd-mpi: rows spread over processes carry no weights")
-            }
             MappedFileGuard.watch(options.file)
             do {
                 self = .distributed(
                     try DistributedDataset(
-                        path: options.file, targets: options.targets, features: options.features, communicator: communicator))
+                        path: options.file, targets: options.targets, features: options.features, weights: weights,
+                        communicator: communicator))
             } catch let DistributedError.failed(rank, ranks, FileError.notMappable(path, reason)) {
                 throw DistributedError.failed(
                     rank: rank, ranks: ranks,
@@ -29,9 +27,9 @@ enum CommandData: DataShape {
             }
             return
         }
-        if weights == nil, (try? DataFileFormat.of(path: options.file)) == .npy { MappedFileGuard.watch(options.file) }
-        if weights == nil,
-            let mapped = try MappedDataset.mapIfPossible(path: options.file, targets: options.targets, features: options.features)
+        if (try? DataFileFormat.of(path: options.file)) == .npy { MappedFileGuard.watch(options.file) }
+        if let mapped = try MappedDataset.mapIfPossible(
+            path: options.file, targets: options.targets, features: options.features, weights: weights)
         {
             self = .mapped(mapped)
         } else {
@@ -56,6 +54,7 @@ enum CommandData: DataShape {
     var outputCount: Int { shape.outputCount }
     var featureNames: [String] { shape.featureNames }
     var targetNames: [String] { shape.targetNames }
+    /// The weights of loaded rows (rows read in place keep theirs, zeros included).
     var weights: [Double]? {
         if case let .loaded(data) = self { return data.weights }
         return nil

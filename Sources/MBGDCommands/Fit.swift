@@ -307,7 +307,8 @@ struct Fit: ParsableCommand {
                 "  epochs: ran \(history.epochsRun); the contraction alone predicts \(predicted) to reach "
                     + "\(Format.number(choice.predictionTolerance, digits: 2)) (relative)\(noise)")
         }
-        let weighted = train.weights != nil
+        let weighted = weights != nil
+        // Loaded rows of weight 0 are left out; rows read in place stay, adding nothing.
         let zeroWeight = train.weights.map { $0.count { $0 == 0 } } ?? 0
         if zeroWeight > 0 { lines.append("  \(zeroWeight) training rows of weight 0 left out") }
         if run.trainingRows < train.rows - zeroWeight {

@@ -74,16 +74,19 @@ public struct RegressionMetrics: Equatable, Sendable {
 
 extension RegressionMetrics {
     /// The metrics of `parameters` on `rows`, in blocks of rows through a small scratch (the
-    /// predictions are never held whole): the targets' means first, then the errors. Rows spread
-    /// over processes give every rank the metrics of all rows.
+    /// predictions are never held whole): the targets' means first, then the errors, weighted by
+    /// `weights` when given (as the initializer from matrices weighs them). Rows spread over
+    /// processes give every rank the metrics of all rows.
     /// - Throws: ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows
     ///   (the first one over all ranks, its row counted among all rows).
-    init(rows: Rows, parameters: Parameters) throws {
-        let n = rows.count, p = rows.featureCount, k = rows.outputCount, total = Double(rows.totalCount)
+    init(rows: Rows, parameters: Parameters, weights: [Double]? = nil) throws {
+        let n = rows.count, p = rows.featureCount, k = rows.outputCount
         let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(k, 1)))
         var mean = [Double](repeating: 0, count: k)
-        for i in 0..<n { for o in 0..<k { mean[o] += rows.y[i * rows.yStride + o] } }
-        mean = rows.sum(mean).map { $0 / total }
+        for i in 0..<n { for o in 0..<k { mean[o] += (weights?[i] ?? 1) * rows.y[i * rows.yStride + o] } }
+        let means = rows.sum([weights.map { $0.reduce(0, +) } ?? Double(n)] + mean)
+        let total = means[0]
+        mean = means.dropFirst().map { $0 / total }
         var squared = [Double](repeating: 0, count: k), absolute = squared, spread = squared
         var predictions = [Double](repeating: 0, count: blockRows * k)
         // The first overflow as row·k + output, counted among all rows.
@@ -107,9 +110,10 @@ extension RegressionMetrics {
                         break scan
                     }
                     let y = rows.y[(start + i) * rows.yStride + o], error = prediction - y
-                    squared[o] += error * error
-                    absolute[o] += abs(error)
-                    spread[o] += (y - mean[o]) * (y - mean[o])
+                    let weight = weights?[start + i] ?? 1
+                    squared[o] += weight * error * error
+                    absolute[o] += weight * abs(error)
+                    spread[o] += weight * (y - mean[o]) * (y - mean[o])
                 }
             }
             start += count

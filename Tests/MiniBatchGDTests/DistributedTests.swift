@@ -8,11 +8,12 @@ import Testing
 @Suite struct DistributedTests {
     /// `body` on each of `ranks` thread ranks over the file at `path`; every rank's result.
     static func onRanks<Result: Sendable>(
-        _ ranks: Int, path: String, targets: [String] = [], features: [String]? = nil,
+        _ ranks: Int, path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil,
         _ body: @escaping @Sendable (DistributedDataset) throws -> Result
     ) throws -> [Result] {
         try ThreadCommunicator.run(ranks: ranks) { communicator in
-            try body(try DistributedDataset(path: path, targets: targets, features: features, communicator: communicator))
+            try body(
+                try DistributedDataset(path: path, targets: targets, features: features, weights: weights, communicator: communicator))
         }.map { try $0.get() }
     }
 
@@ -78,7 +79,7 @@ import Testing
         for (targets, features, covariance) in [
             ([String](), [String]?.none, LeastSquares.CovarianceType.nonrobust), (["5", "6"], ["0", "1", "2", "3", "4"], .hc3),
         ] {
-            let mapped = try MappedDataset.map(path: path, targets: targets, features: features, checkingValues: true)
+            let mapped = try MappedDataset.map(path: path, targets: targets, features: features, weights: nil, checkingValues: true)
             let expected = try LeastSquares.solve(mapped, method: method, covariance: covariance)
             var model = LinearRegression()
             try model.fit(mapped, method: method)
@@ -154,6 +155,47 @@ import Testing
             try LeastSquares.Accumulator(featureCount: 3 + communicator.rank).merged(over: communicator).rows
         }
         for outcome in mismatched { #expect(throws: ArgumentError.self) { try outcome.get() } }
+    }
+
+    @Test(arguments: [1, 3, 4])
+    func weightedRowsOnRanksEqualOneProcess(ranks: Int) throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.weightedTable(), in: folder)
+        let mapped = try MappedDataset(path: path, weights: 5)
+        let expected = try LeastSquares.solve(mapped, method: .qr, covariance: .hc3)
+        let config = GradientDescent(batchSize: .full, epochs: 60, optimizer: .nesterov(), averaging: .none, earlyStopping: nil)
+        var single = LinearRegression()
+        let singleRun = try single.fit(mapped, using: config)
+        let singleMetrics = try single.evaluate(mapped)
+        let results = try Self.onRanks(ranks, path: path, weights: "5") { data in
+            let solution = try LeastSquares.solve(data, method: .qr, covariance: .hc3)
+            var model = LinearRegression()
+            let run = try model.fit(data, using: config)
+            return (solution, model.parameters!, run, try model.evaluate(data))
+        }
+        for (solution, parameters, run, metrics) in results {
+            #expect(relativeDifference(solution.parameters, expected.parameters) <= 1e-12)
+            #expect(solution.statistics.observations == expected.statistics.observations)
+            #expect(Self.close(solution.statistics.standardErrors?.elements, expected.statistics.standardErrors?.elements, 1e-12))
+            #expect(Self.close(solution.statistics.logLikelihood, expected.statistics.logLikelihood, 1e-12))
+            #expect(relativeDifference(parameters, single.parameters!) <= 1e-10)
+            #expect(relativeDifference(run.history.epochCosts, singleRun.history.epochCosts) <= 1e-10)
+            #expect(abs(metrics.r2 - singleMetrics.r2) <= 1e-12)
+        }
+        // A negative weight on rank 1's share (rows 100..<200 of 4): its row, and every rank stops.
+        var bad = try MappedDatasetTests.weightedTable()
+        bad.elements[150 * 7 + 5] = -2
+        let badPath = try MappedDatasetTests.writeNPY(bad, in: folder, name: "bad.npy")
+        let outcomes = ThreadCommunicator.run(ranks: 4) { communicator in
+            try DistributedDataset(path: badPath, weights: "5", communicator: communicator).rows
+        }
+        for (rank, outcome) in outcomes.enumerated() {
+            #expect(throws: (any Error).self) { try outcome.get() }
+            if case let .failure(DistributedError.failed(failing, _, error)) = outcome {
+                #expect(rank == 1 && failing == 1)
+                #expect("\(error)".contains("-2.0 (row 151)"))
+            }
+        }
     }
 
     @Test func theSVDIsRefusedAcrossProcesses() throws {

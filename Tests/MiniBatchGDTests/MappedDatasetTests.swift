@@ -67,6 +67,54 @@ import Testing
         }
     }
 
+    /// 400 rows: five features, a weight column (every seventh row weighing 0), one target.
+    static func weightedTable() throws -> Matrix {
+        let table = try table()
+        var generator = RandomSource(seed: 21)
+        var elements: [Double] = []
+        for i in 0..<400 {
+            let weight = i % 7 == 3 ? 0 : 0.25 + 2 * generator.nextUniform()
+            elements += Array(table.elements[i * 7..<i * 7 + 5]) + [weight, table.elements[i * 7 + 5]]
+        }
+        return try Matrix(rows: 400, columns: 7, elements: elements)
+    }
+
+    @Test func aWeightColumnIsReadBesideTheMappedRows() throws {
+        let folder = try ScratchFolder()
+        let path = try Self.writeNPY(try Self.weightedTable(), in: folder)
+        let mapped = try MappedDataset(path: path, weights: 5)
+        let loaded = try Dataset.load(path: path, weights: "5")
+        #expect(mapped.featureCount == 5 && mapped.weights == loaded.weights.map { _ in mapped.weights! })
+        for method in [LeastSquares.Method.cholesky, .qr] {
+            let a = try LeastSquares.solve(mapped, method: method, covariance: .hc1)
+            let b = try LeastSquares.solve(loaded, method: method, covariance: .hc1)
+            #expect(relativeDifference(a.parameters, b.parameters) <= 1e-13)
+            #expect(a.statistics.observations == b.statistics.observations && a.statistics.observations == 400 - 57)
+            #expect(Self.close(a.statistics.standardErrors?.elements, b.statistics.standardErrors?.elements, 1e-12))
+            #expect(Self.close(a.statistics.logLikelihood, b.statistics.logLikelihood, 1e-12))
+        }
+        var fromMap = LinearRegression(), fromMemory = LinearRegression()
+        try fromMap.fit(mapped, method: .qr)
+        try fromMemory.fit(loaded, method: .qr)
+        let m = try fromMap.evaluate(mapped), l = try fromMemory.evaluate(loaded)
+        #expect(abs(m.meanSquaredError - l.meanSquaredError) <= 1e-12 * l.meanSquaredError && abs(m.r2 - l.r2) <= 1e-12)
+        // Rows of weight 0 stay in the map and add nothing: a full batch takes the same steps.
+        let config = GradientDescent(batchSize: .full, epochs: 60, optimizer: .nesterov(), averaging: .none, earlyStopping: nil)
+        let mappedRun = try fromMap.fit(mapped, using: config)
+        let loadedRun = try fromMemory.fit(loaded, using: config)
+        #expect(relativeDifference(fromMap.parameters!, fromMemory.parameters!) <= 1e-10)
+        #expect(relativeDifference(mappedRun.history.epochCosts, loadedRun.history.epochCosts) <= 1e-10)
+
+        #expect(throws: ArgumentError.self) { try MappedDataset(path: path, targets: [5], weights: 5) }
+        #expect(throws: ArgumentError.self) { try MappedDataset(path: path, features: [0, 1, 2, 3, 4, 5], weights: 5) }
+        var bad = try Self.weightedTable()
+        bad.elements[10 * 7 + 5] = -1
+        let badPath = try Self.writeNPY(bad, in: folder, name: "bad.npy")
+        #expect(throws: ArgumentError(argument: "weights", value: "-1.0 (row 11)", requirement: "must be finite and zero or positive")) {
+            try MappedDataset(path: badPath, weights: 5)
+        }
+    }
+
     @Test func filesThatCannotBeReadInPlaceAreLoadedInstead() throws {
         let folder = try ScratchFolder()
         let path = try Self.writeNPY(try Self.table(), in: folder)

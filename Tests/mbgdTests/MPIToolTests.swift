@@ -83,6 +83,24 @@ import Testing
         }
     }
 
+    @Test func weightedLeastSquaresOnRanksEqualsOneProcess() throws {
+        // Column d as the weights (positive): features a, b, c side by side, target y.
+        let (_, npy) = try Self.data()
+        let options = ["solve", npy, "--target", "y", "--features", "a,b,c", "--weights", "d", "--covariance", "hc2", "--json"]
+        let expected = try mbgd(arguments: options)
+        #expect(expected.status == 0, "\(expected.stderr)")
+        let reference = try expected.json
+        for ranks in [1, 3] {
+            let result = try Self.mpirun(ranks, options)
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try result.json
+            for key in ["coefficients", "intercept", "standardErrors", "logLikelihood", "r2"] {
+                #expect(Self.relative(Self.numbers(json[key]), Self.numbers(reference[key])) <= 1e-12, "\(ranks) ranks, \(key)")
+            }
+            #expect(json["weights"] as? String == "d")
+        }
+    }
+
     @Test func fullBatchDescentOnOneToFourRanksEqualsOneProcess() throws {
         let (_, npy) = try Self.data()
         let options = [
@@ -178,7 +196,10 @@ import Testing
         let scattered = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "y"])
         #expect(
             scattered.status == 2 && scattered.stderr.contains("the feature columns are not adjacent and in order"), "\(scattered.stderr)")
-        let weighted = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "z", "--weights", "a"])
-        #expect(weighted.status == 2 && weighted.stderr.contains("--weights is not available in mbgd-mpi"), "\(weighted.stderr)")
+        // y as weights holds negative values: the first rank with one reports its row.
+        let weighted = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "z", "--weights", "y"])
+        #expect(weighted.status == 2, "\(weighted.stderr)")
+        #expect(weighted.stderr.contains("mbgd-mpi: error: rank 0 of 2: --weights = -"), "\(weighted.stderr)")
+        #expect(weighted.stderr.contains("is invalid: must be finite and zero or positive"), "\(weighted.stderr)")
     }
 }

@@ -82,6 +82,12 @@ public enum LeastSquares {
         covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> Solution {
         try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
+        guard weights == nil || data.weights == nil else {
+            throw ArgumentError(
+                argument: "weights", value: "\(weights!.count) weights",
+                requirement: "must be nil for a data set that carries its own weights")
+        }
+        let weights = weights ?? data.weights
         if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
         return try solve(
             source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,

@@ -28,6 +28,9 @@ public struct MappedDataset: Sendable {
     public let featureNames: [String]
     /// `y1, y2, …` after the 1-based columns, or the sidecar's names.
     public let targetNames: [String]
+    /// One weight per row (weighted least squares), read from the weight column into memory
+    /// (n values: a small part of the file); nil without a weight column.
+    public private(set) var weights: [Double]?
 
     let mapping: FileMapping
     /// Byte offset of the first element of the first row this data set covers.
@@ -37,6 +40,8 @@ public struct MappedDataset: Sendable {
     let firstFeature: Int, firstTarget: Int
     /// The file row (0-based) of this data set's first row.
     let firstRow: Int
+    /// The file's column of row weights, if any.
+    let weightColumn: Int?
 
     /// Maps `path`, choosing target and feature columns as ``NPYReader/dataset(path:targets:features:)`` does.
     /// - Parameters:
@@ -44,18 +49,21 @@ public struct MappedDataset: Sendable {
     ///   - targets: 0-based target columns, adjacent and increasing; the last column when empty.
     ///   - features: 0-based feature columns, adjacent and increasing; every other column when nil
     ///     (which must then be adjacent: targets at one end).
+    ///   - weights: the 0-based column of row weights (finite, ≥ 0, not all zero), anywhere in the
+    ///     file; it is neither a feature nor a target. Nil for none.
     /// - Throws: ``FileError/notMappable(path:reason:)`` for another element type, byte order or
     ///   memory order, or columns that are not runs; ``FileError`` as the reader's for a damaged
     ///   file, a column out of range, or a NaN or infinity (its line is the 1-based row);
-    ///   ``ArgumentError`` for a column named twice or both as a target and a feature.
+    ///   ``ArgumentError`` for a column named twice or both as a target and a feature, or a weight
+    ///   column that is one of them or holds a negative, NaN or infinite weight, or only zeros.
     /// - Complexity: O(file size): one pass checks the values.
-    public init(path: String, targets: [Int] = [], features: [Int]? = nil) throws {
-        try self.init(path: path, targets: targets, features: features, checkingValues: true)
+    public init(path: String, targets: [Int] = [], features: [Int]? = nil, weights: Int? = nil) throws {
+        try self.init(path: path, targets: targets, features: features, weights: weights, checkingValues: true)
     }
 
-    /// Maps `path` as ``init(path:targets:features:)`` does; without `checkingValues` no row is
-    /// read (call ``checkFinite()`` on the rows before using them).
-    init(path: String, targets: [Int], features: [Int]?, checkingValues: Bool) throws {
+    /// Maps `path` as ``init(path:targets:features:weights:)`` does; without `checkingValues` no
+    /// row is read (call ``checkFinite()`` on the rows before using them, and ``readWeights()``).
+    init(path: String, targets: [Int], features: [Int]?, weights weightColumn: Int? = nil, checkingValues: Bool) throws {
         let file = try PositionalFile(path: path)
         let layout = try NPYReader.layout(file, path: path)
         guard layout.width == 8 else { throw FileError.notMappable(path: path, reason: "its elements are float32, not float64") }
@@ -67,8 +75,19 @@ public struct MappedDataset: Sendable {
         guard layout.rows >= 1 else { throw FileError.headerOnly(path: path) }
         let columns = layout.columns
         let wanted = targets.isEmpty ? [columns - 1] : targets
-        let featureColumns = features ?? (0..<columns).filter { !wanted.contains($0) }
+        let featureColumns = features ?? (0..<columns).filter { !wanted.contains($0) && $0 != weightColumn }
         try NPYReader.checkSelection(targets: wanted, features: featureColumns, columns: columns, path: path)
+        if let weightColumn {
+            guard (0..<columns).contains(weightColumn) else {
+                throw FileError.unknownColumn(path: path, name: String(weightColumn), available: (0..<columns).map(String.init))
+            }
+            if wanted.contains(weightColumn) {
+                throw ArgumentError(argument: "weights", value: "\(weightColumn)", requirement: "must not be a target column")
+            }
+            if featureColumns.contains(weightColumn) {
+                throw ArgumentError(argument: "weights", value: "\(weightColumn)", requirement: "must not be one of the features")
+            }
+        }
         for (name, run) in [("target", wanted), ("feature", featureColumns)] where !Self.isRun(run) {
             throw FileError.notMappable(path: path, reason: "the \(name) columns are not adjacent and in order")
         }
@@ -81,12 +100,20 @@ public struct MappedDataset: Sendable {
         firstFeature = featureColumns[0]
         firstTarget = wanted[0]
         firstRow = 0
+        self.weightColumn = weightColumn
+        weights = nil
         featureCount = featureColumns.count
         outputCount = wanted.count
         let names = NPYColumnNames.read(for: path, columns: columns)
         featureNames = featureColumns.map { names?[$0] ?? "x\($0 + 1)" }
         targetNames = wanted.map { names?[$0] ?? "y\($0 + 1)" }
-        if checkingValues { try checkFinite() }
+        if checkingValues {
+            try checkFinite()
+            if let read = readWeights() {
+                try Dataset.validate(weights: read, rows: rows)
+                weights = read
+            }
+        }
     }
 
     /// The mapped data set of `path`, or nil when the file is not a `.npy` file that can be read
@@ -95,20 +122,34 @@ public struct MappedDataset: Sendable {
     /// (see ``NPYWriter/convert(_:to:columns:)``), 0-based indices, or `x4`, `y4`.
     /// - Throws: what ``init(path:targets:features:)`` throws, except
     ///   ``FileError/notMappable(path:reason:)``.
-    public static func mapIfPossible(path: String, targets: [String] = [], features: [String]? = nil) throws -> MappedDataset? {
+    public static func mapIfPossible(
+        path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil
+    ) throws -> MappedDataset? {
         guard try DataFileFormat.of(path: path) == .npy else { return nil }
         do {
-            return try map(path: path, targets: targets, features: features, checkingValues: true)
+            return try map(path: path, targets: targets, features: features, weights: weights, checkingValues: true)
         } catch FileError.notMappable {
             return nil
         }
     }
 
-    /// ``init(path:targets:features:checkingValues:)`` with columns named as for ``mapIfPossible(path:targets:features:)``.
-    static func map(path: String, targets: [String], features: [String]?, checkingValues: Bool) throws -> MappedDataset {
-        try MappedDataset(
-            path: path, targets: targets.map { try DataFileFormat.npyColumn($0, path: path) },
-            features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } }, checkingValues: checkingValues)
+    /// ``init(path:targets:features:weights:checkingValues:)`` with columns named as for
+    /// ``mapIfPossible(path:targets:features:weights:)``.
+    static func map(path: String, targets: [String], features: [String]?, weights: String?, checkingValues: Bool) throws -> MappedDataset {
+        let targetColumns = try targets.map { try DataFileFormat.npyColumn($0, path: path) }
+        let featureColumns = try features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } }
+        return try MappedDataset(
+            path: path, targets: targetColumns, features: featureColumns,
+            weights: weights.map { try DataFileFormat.npyColumn($0, path: path) },
+            checkingValues: checkingValues)
+    }
+
+    /// The weights of these rows read from the weight column (a NaN among them is left to the
+    /// caller's validation), or nil without one.
+    func readWeights() -> [Double]? {
+        guard let column = weightColumn else { return nil }
+        let x = elements
+        return withExtendedLifetime(mapping) { (0..<rows).map { x[$0 * width + column] } }
     }
 
     private static func isRun(_ columns: [Int]) -> Bool {
@@ -138,18 +179,25 @@ public struct MappedDataset: Sendable {
         }
     }
 
-    /// Rows `range` of this data set, sharing the mapping.
+    /// Rows `range` of this data set, sharing the mapping (and their weights).
     func rows(_ range: Range<Int>) -> MappedDataset {
+        rows(range, weights: weights.map { Array($0[range]) })
+    }
+
+    /// Rows `range` with the weights `weights`.
+    private func rows(_ range: Range<Int>, weights: [Double]?) -> MappedDataset {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "row range out of bounds")
         return MappedDataset(
             path: path, rows: range.count, featureCount: featureCount, outputCount: outputCount, featureNames: featureNames,
             targetNames: targetNames, mapping: mapping, dataOffset: dataOffset + range.lowerBound * width * 8, width: width,
-            firstFeature: firstFeature, firstTarget: firstTarget, firstRow: firstRow + range.lowerBound)
+            firstFeature: firstFeature, firstTarget: firstTarget, firstRow: firstRow + range.lowerBound, weightColumn: weightColumn,
+            weights: weights)
     }
 
     private init(
         path: String, rows: Int, featureCount: Int, outputCount: Int, featureNames: [String], targetNames: [String],
-        mapping: FileMapping, dataOffset: Int, width: Int, firstFeature: Int, firstTarget: Int, firstRow: Int
+        mapping: FileMapping, dataOffset: Int, width: Int, firstFeature: Int, firstTarget: Int, firstRow: Int, weightColumn: Int?,
+        weights: [Double]?
     ) {
         self.path = path
         self.rows = rows
@@ -163,6 +211,8 @@ public struct MappedDataset: Sendable {
         self.firstFeature = firstFeature
         self.firstTarget = firstTarget
         self.firstRow = firstRow
+        self.weightColumn = weightColumn
+        self.weights = weights
     }
 
     /// Splits into a training part (the first rows) and a test part (the last `round(testFraction × n)`
@@ -215,9 +265,6 @@ public struct MappedDataset: Sendable {
 }
 
 extension MappedDataset: InPlaceRows {
-    /// A mapped file's rows all weigh 1.
-    var weights: [Double]? { nil }
-
     static func blockShuffleNote(blockRows: Int) -> String {
         "rows of a mapped file are shuffled in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"
     }

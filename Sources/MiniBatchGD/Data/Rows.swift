@@ -91,8 +91,11 @@ protocol RowSource {
 }
 
 extension RowSource {
-    /// Σwᵢ, or n without weights.
-    var totalWeight: Double { weights.map { $0.reduce(0, +) } ?? Double(rows) }
+    /// Σwᵢ, or n without weights (over every rank, for rows spread over processes: an exchange).
+    var totalWeight: Double {
+        guard let weights else { return Double(rows) }
+        return withRows { $0.sum(weights.reduce(0, +)) }
+    }
 }
 
 extension Dataset: RowSource {}

@@ -15,7 +15,7 @@
 ///
 /// The file must be one that ``MappedDataset`` can read in place (little-endian float64 in C
 /// order). Rows are shares of ⌊n/K⌋ or ⌈n/K⌉, the first ranks taking the larger; a rank may hold
-/// none. Rows carry no weights.
+/// none. A weight column (weighted least squares) is read for this rank's share alone.
 public struct DistributedDataset: Sendable {
     /// The processes sharing the rows.
     public let communicator: any Communicator
@@ -23,32 +23,48 @@ public struct DistributedDataset: Sendable {
     let file: MappedDataset
     /// The file rows this data set covers: all of them, or a part after ``split(testFraction:)``.
     let range: Range<Int>
+    /// The weights of this rank's rows, or nil without a weight column.
+    let localWeights: [Double]?
 
-    /// Maps `path` on every rank and checks this rank's share of its rows (each value finite).
-    /// Columns are named as for ``MappedDataset/mapIfPossible(path:targets:features:)``.
+    /// Maps `path` on every rank and checks this rank's share of its rows (each value finite, each
+    /// weight finite and ≥ 0). Columns are named as for
+    /// ``MappedDataset/mapIfPossible(path:targets:features:weights:)``.
     /// - Throws: on the rank that failed, ``DistributedError/failed(rank:ranks:error:)`` with what
-    ///   ``MappedDataset/init(path:targets:features:)`` throws (a NaN at its file line, a file
-    ///   that cannot be read in place); on the other ranks
-    ///   ``DistributedError/failedElsewhere(rank:)``.
+    ///   ``MappedDataset/init(path:targets:features:weights:)`` throws (a NaN at its file line, a
+    ///   bad weight at its row, a file that cannot be read in place); on the other ranks
+    ///   ``DistributedError/failedElsewhere(rank:)``. On every rank, ``ArgumentError`` when every
+    ///   weight is zero.
     /// - Complexity: O(n·width/K) on each rank: one pass over its share.
-    public init(path: String, targets: [String] = [], features: [String]? = nil, communicator: any Communicator) throws {
+    public init(
+        path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil, communicator: any Communicator
+    ) throws {
         self.communicator = communicator
-        file = try communicator.agree {
+        (file, localWeights) = try communicator.agree {
             guard try DataFileFormat.of(path: path) == .npy else {
                 throw FileError.notMappable(path: path, reason: "it is not a .npy file (convert it to float64 .npy first)")
             }
-            let file = try MappedDataset.map(path: path, targets: targets, features: features, checkingValues: false)
+            let file = try MappedDataset.map(path: path, targets: targets, features: features, weights: weights, checkingValues: false)
             let share = Self.share(of: 0..<file.rows, rank: communicator.rank, ranks: communicator.size)
             try file.rows(share).checkFinite()
-            return file
+            let local = file.rows(share).readWeights()
+            if let local, let bad = local.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+                throw ArgumentError(
+                    argument: "weights", value: "\(local[bad]) (row \(share.lowerBound + bad + 1))",
+                    requirement: "must be finite and zero or positive")
+            }
+            return (file, local)
         }
         range = 0..<file.rows
+        if let localWeights, communicator.sum(localWeights.reduce(0, +)) == 0 {
+            throw ArgumentError(argument: "weights", value: "all zero", requirement: "must leave at least one row")
+        }
     }
 
     private init(communicator: any Communicator, file: MappedDataset, range: Range<Int>) {
         self.communicator = communicator
         self.file = file
         self.range = range
+        localWeights = file.rows(Self.share(of: range, rank: communicator.rank, ranks: communicator.size)).readWeights()
     }
 
     /// The file.
@@ -115,8 +131,8 @@ public struct DistributedDataset: Sendable {
 }
 
 extension DistributedDataset: InPlaceRows {
-    /// Rows spread over processes carry no weights.
-    var weights: [Double]? { nil }
+    /// The weights of this rank's rows.
+    var weights: [Double]? { localWeights }
 
     static func blockShuffleNote(blockRows: Int) -> String {
         "each rank shuffles its rows in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"

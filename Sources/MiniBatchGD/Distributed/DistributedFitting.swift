@@ -20,7 +20,7 @@ extension LeastSquares {
         }
         return try solve(
             source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
-            rankTolerance: rankTolerance, weights: nil, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+            rankTolerance: rankTolerance, weights: data.weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
     }
 }
 
@@ -72,7 +72,8 @@ extension LinearRegression {
     }
 
     /// Error measures of the model's predictions on rows spread over processes: each rank reads its
-    /// share, the sums are exchanged, every rank gets the metrics of all rows.
+    /// share, the sums are exchanged, every rank gets the metrics of all rows (weighted by the
+    /// weight column, if any).
     /// - Throws: as ``evaluate(_:)-(MappedDataset)``.
     public func evaluate(_ data: DistributedDataset) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
@@ -82,6 +83,6 @@ extension LinearRegression {
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
         }
-        return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters) }
+        return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights) }
     }
 }

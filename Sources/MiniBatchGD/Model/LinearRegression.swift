@@ -128,6 +128,11 @@ public struct LinearRegression: Sendable {
             (train, validation) = try data.split(testFraction: fraction)
             notes.append(Source.heldOutNote(rows: validation!.rows))
         }
+        // Rows of weight 0 stay (read in place, they add nothing); the part trained on must weigh something.
+        for part in [train] + (validation.map { [$0] } ?? []) where part.weights != nil && part.totalWeight == 0 {
+            throw ArgumentError(
+                argument: "weights", value: "all zero in the \(part.rows) rows of a part", requirement: "must leave at least one row")
+        }
         var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress)
             .fit(train, validation: validation, start: start)
         outcome.run.notes = notes + outcome.run.notes
@@ -241,7 +246,8 @@ public struct LinearRegression: Sendable {
     }
 
     /// Error measures of the model's predictions on the rows of a mapped file, read in place in
-    /// blocks (two passes: the targets' means, then the errors).
+    /// blocks (two passes: the targets' means, then the errors), weighted by its
+    /// ``MappedDataset/weights`` when it has them.
     /// - Throws: ``ModelError`` for an unfitted model or other shapes,
     ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
     public func evaluate(_ data: MappedDataset) throws -> RegressionMetrics {
@@ -252,7 +258,7 @@ public struct LinearRegression: Sendable {
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
         }
-        return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters) }
+        return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights) }
     }
 
     /// Error measures of the model's predictions on `data`, weighted by its ``Dataset/weights``

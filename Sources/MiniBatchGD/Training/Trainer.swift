@@ -73,10 +73,11 @@ struct Trainer {
     /// The weights ωᵢ the cost ½Σωᵢ‖rᵢ‖² (times the reduction's scale) gives each of `rows` rows:
     /// under the mean reduction wᵢ·n/Σw, so that the mean cost is ½Σwᵢ‖rᵢ‖²/Σw, the mean over
     /// rows counted w times; under the sum, wᵢ itself. Nil for unweighted rows.
-    static func costWeights(_ weights: [Double]?, rows: Int, reduction: Reduction) -> [Double]? {
+    /// With rows spread over processes, `rows` and `total` (Σw) count every rank's.
+    static func costWeights(_ weights: [Double]?, rows: Int, total: Double? = nil, reduction: Reduction) -> [Double]? {
         guard let weights else { return nil }
         guard reduction == .mean else { return weights }
-        let factor = Double(rows) / weights.reduce(0, +)
+        let factor = Double(rows) / (total ?? weights.reduce(0, +))
         return weights.map { $0 * factor }
     }
 
@@ -125,7 +126,8 @@ struct Trainer {
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
-        let costWeights = Self.costWeights(weights, rows: n, reduction: config.reduction)
+        let costWeights = Self.costWeights(
+            weights, rows: n, total: weights.map { train.sum($0.reduce(0, +)) }, reduction: config.reduction)
         let curvature =
             needsCurvature
             ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights) : nil
@@ -196,8 +198,12 @@ struct Trainer {
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
                 weighted: plan.costWeights != nil),
             costWeights: plan.costWeights,
-            validationWeights: validation.flatMap { Self.costWeights(validationWeights, rows: $0.count, reduction: config.reduction) },
-            costWeightTotal: plan.costWeights.map { $0.reduce(0, +) } ?? Double(n),
+            validationWeights: validation.flatMap { rows in
+                Self.costWeights(
+                    validationWeights, rows: rows.totalCount, total: validationWeights.map { rows.sum($0.reduce(0, +)) },
+                    reduction: config.reduction)
+            },
+            costWeightTotal: plan.costWeights.map { train.sum($0.reduce(0, +)) } ?? Double(n),
             penalty: penalty,
             certificate: curvature?.strongConvexity.flatMap { mu in
                 certificateTolerance > 0
