@@ -23,7 +23,11 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
         "1,8,32,128,512,2048,full"
     @Option(parsing: .unconditional, help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
-    @Option(parsing: .unconditional, help: "OpenBLAS threads for calls large enough to use them (small batches always run on one).")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Threads for batches of 32768 rows or more and the cost passes, and for OpenBLAS's large calls (default: the cores this process may use)."
+    )
     var threads: Int?
     @Option(parsing: .unconditional, help: "Learning rate (default: automatic for each batch size, from the data's curvature).")
     var learningRate: Double?
@@ -57,7 +61,7 @@ struct Bench: ParsableCommand {
         GradientDescent(
             epochs: epochs, learningRate: learningRate.map { .fixed($0) } ?? .automatic, averaging: .none, standardize: true,
             shuffle: shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed), earlyStopping: nil,
-            recordsBatchCosts: false)
+            recordsBatchCosts: false, threads: threads)
     }
 
     func sizes() throws -> [BatchSize] { try parseBatchSizes(batchSizes) }
@@ -149,7 +153,9 @@ struct Bench: ParsableCommand {
                 "Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
                     + "mean gradient, standardized, shuffled\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? ""), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
             )
-            print("OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads (small batches run on one)\n")
+            print(
+                "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(threads ?? Cores.available) thread\((threads ?? Cores.available) == 1 ? "" : "s") for batches of 32768 rows or more\n"
+            )
             var table = Table(["batch size", "learning rate", "samples/s", "seconds per epoch", "final cost"])
             for r in results {
                 table.add([

@@ -74,6 +74,12 @@ struct Fit: ParsableCommand {
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
     @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): the weighted cost.", valueName: "column"))
     var weights: String?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Threads for batches of 32768 rows or more and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
+    )
+    var threads: Int?
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @Option(help: "Write SVG plots into this folder.") var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
@@ -129,7 +135,8 @@ struct Fit: ParsableCommand {
             averaging: average ? .fromStart : noAverage ? .none : .automatic,
             reduction: reduction, standardize: !noStandardize,
             shuffle: noShuffle ? .none : shuffleBlocks.map { .blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),
-            schedule: scheduleValue, warmupSteps: warmup, l2Penalty: l2, earlyStopping: stopping, recordsBatchCosts: plot != nil)
+            schedule: scheduleValue, warmupSteps: warmup, l2Penalty: l2, earlyStopping: stopping, recordsBatchCosts: plot != nil,
+            threads: threads)
     }
 
     func run() throws {

@@ -28,26 +28,12 @@ enum MemoryBudget {
 
     /// The cgroup's remaining allowance: this process's own cgroup (v2) or the v1 memory controller's.
     private static func cgroupAvailable() -> Int? {
-        var v2 = "/sys/fs/cgroup"
-        if let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("0::") })
-        {
-            v2 += String(line.dropFirst(3))
-        }
+        let v2 = ControlGroup.unified
         if let limit = number(v2 + "/memory.max") {
             let used = (number(v2 + "/memory.current") ?? 0) - fileCache(v2 + "/memory.stat", ["active_file", "inactive_file"])
             return max(0, limit - max(0, used))
         }
-        var v1 = "/sys/fs/cgroup/memory"
-        if let text = try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: {
-                $0.split(separator: ":").dropFirst().first?.split(separator: ",").contains("memory") == true
-            }),
-            let path = line.split(separator: ":", maxSplits: 2).last,
-            FileManager.default.fileExists(atPath: v1 + path + "/memory.limit_in_bytes")
-        {
-            v1 += path
-        }
+        let v1 = ControlGroup.v1("memory", holding: "memory.limit_in_bytes")
         // v1 reports "no limit" as a huge number (about 2⁶³ rounded to pages).
         guard let limit = number(v1 + "/memory.limit_in_bytes"), limit < 1 << 60 else { return nil }
         let used =

@@ -48,6 +48,11 @@ public struct GradientDescent: Equatable, Sendable {
     public var divergenceFactor: Double
     /// How each batch's residual and gradient are computed (the result is the same to rounding).
     public var kernel: Kernel
+    /// Threads for batches of 32 768 rows or more and for the whole-data costs (nil: the cores
+    /// this process may use, from its CPU affinity and its cgroup's CPU quota; 1 on ranks of a
+    /// ``DistributedDataset``, which share their machine). Such runs are cut into fixed chunks of
+    /// 16 384 rows added in order, so the result is the same bits whatever the thread count.
+    public var threads: Int?
 
     /// A configuration; every default is what `mbgd fit` uses (see the properties for each).
     public init(
@@ -55,8 +60,9 @@ public struct GradientDescent: Equatable, Sendable {
         optimizer: Optimizer = .sgd, averaging: Averaging = .automatic, reduction: Reduction = .mean,
         standardize: Bool = true, shuffle: Shuffle = .everyEpoch(seed: 0), schedule: LearningRateSchedule = .constant,
         warmupSteps: Int = 0, l2Penalty: Double = 0, earlyStopping: EarlyStopping? = EarlyStopping(), warmStart: Bool = false,
-        recordsBatchCosts: Bool = true, divergenceFactor: Double = 1e10, kernel: Kernel = .automatic
+        recordsBatchCosts: Bool = true, divergenceFactor: Double = 1e10, kernel: Kernel = .automatic, threads: Int? = nil
     ) {
+        self.threads = threads
         self.batchSize = batchSize
         self.epochs = epochs
         self.learningRate = learningRate
@@ -108,6 +114,9 @@ public struct GradientDescent: Equatable, Sendable {
         }
         guard divergenceFactor.isFinite, divergenceFactor > 1 else {
             throw ArgumentError(argument: "divergenceFactor", value: "\(divergenceFactor)", requirement: "must be a number above 1")
+        }
+        if let threads, !(1...1024).contains(threads) {
+            throw ArgumentError(argument: "threads", value: "\(threads)", requirement: "must lie between 1 and 1024")
         }
         try earlyStopping?.validate()
     }

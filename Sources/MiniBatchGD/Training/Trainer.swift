@@ -193,6 +193,10 @@ struct Trainer {
         let loop = Loop(
             configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, localBatches: plan.localBatches,
             gradient: gradient,
+            chunked: ChunkedGradient(
+                pool: WorkerPool(threads: config.threads ?? (train.sharing == nil ? Cores.available : 1)), features: p, outputs: k,
+                fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
+                rowLimit: Swift.max(train.count, validation?.count ?? 0)),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
@@ -278,6 +282,8 @@ struct Loop {
     /// The batches over every rank's rows, and this process's share of each.
     let batches: Batches, localBatches: Batches
     let gradient: BatchGradient
+    /// The same arithmetic on every thread, for runs of rows long enough to share.
+    let chunked: ChunkedGradient
     let order: BatchOrder
     /// ω of the training rows and of the validation rows (nil: unweighted).
     let costWeights: [Double]?, validationWeights: [Double]?
@@ -333,7 +339,7 @@ struct Loop {
         if config.averaging == .fromStart { rule.startAveraging(at: theta) }
 
         gradient.prepare(theta)
-        let startCost = train.sum(gradient.halfSquaredResiduals(train, rowWeights: w)) * config.reduction.scale(rows: n)
+        let startCost = train.sum(halfSquaredResiduals(theta, train, rowWeights: w)) * config.reduction.scale(rows: n)
         var zeroCost = 0.0
         for o in 0..<k {
             var sum = 0.0
@@ -392,7 +398,14 @@ struct Loop {
             var certifiedDistance: Double?
             var halfSquares: Double
             if certifying, let certificate {
-                halfSquares = gradient.halfSquaresAndGradient(train, rowWeights: w, alpha: 1 / Double(n), into: fullGradient.base)
+                if ChunkedGradient.splits(train.count) {
+                    halfSquares = chunked.addRows(
+                        parameters: evaluated, x: train.x, ldx: train.xStride, y: train.y, ldy: train.yStride, rowWeights: w,
+                        count: train.count, alpha: 1 / Double(n), into: fullGradient.base)
+                    gradient.finish(fullGradient.base)
+                } else {
+                    halfSquares = gradient.halfSquaresAndGradient(train, rowWeights: w, alpha: 1 / Double(n), into: fullGradient.base)
+                }
                 if shared {
                     fullGradient.base[d] = halfSquares
                     train.sum(fullGradient.base, count: d + 1)
@@ -402,7 +415,7 @@ struct Loop {
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
             } else {
-                halfSquares = train.sum(gradient.halfSquaredResiduals(train, rowWeights: w))
+                halfSquares = train.sum(halfSquaredResiduals(evaluated, train, rowWeights: w))
             }
             let epochCost = halfSquares * config.reduction.scale(rows: n)
             guard epochCost.isFinite, epochCost <= divergenceBound else {
@@ -412,7 +425,7 @@ struct Loop {
             var monitored = epochCost
             if let validation {
                 monitored = withOptionalPointer(validationWeights) { vw in
-                    validation.sum(gradient.halfSquaredResiduals(validation, rowWeights: vw))
+                    validation.sum(halfSquaredResiduals(evaluated, validation, rowWeights: vw))
                         * config.reduction.scale(rows: validation.totalCount)
                 }
                 history.validationCosts.append(monitored)
@@ -484,7 +497,8 @@ struct Loop {
             let scale = b == batches.size ? fullBatchScale : lastBatchScale
             gradient.prepare(theta)
             let halfSquares = Self.addBatch(
-                range, gradient: gradient, order: order, alpha: scale, into: g, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
+                range, gradient: gradient, chunked: chunked, theta: theta, order: order, alpha: scale, into: g, x: x, ldx: ldx, y: y,
+                ldy: ldy, w: w)
             let cost = scale * halfSquares
             guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
             if recordsBatchCosts { history.batchCosts.append(cost) }
@@ -502,17 +516,24 @@ struct Loop {
 
     /// Stores α·(gradient of ½Σωᵢ‖rᵢ‖²) over the rows at positions `range` of this epoch's order
     /// (at least one) in `g` and returns ½Σωᵢ‖rᵢ‖²: with shuffled blocks the batch is a few
-    /// contiguous runs, trained on in place; otherwise one run, in place or gathered.
+    /// contiguous runs, trained on in place; otherwise one run, in place or gathered, on every
+    /// thread when it is long enough (`theta` is what `gradient` was prepared with).
     /// Static, with the gradient and order passed in: the batch loops hold them in locals, so the
     /// loop does no reference counting.
     @inline(__always)
     private static func addBatch(
-        _ range: Range<Int>, gradient: BatchGradient, order: BatchOrder, alpha: Double, into g: UnsafeMutablePointer<Double>,
-        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, w: UnsafePointer<Double>?
+        _ range: Range<Int>, gradient: BatchGradient, chunked: ChunkedGradient, theta: UnsafePointer<Double>, order: BatchOrder,
+        alpha: Double, into g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        w: UnsafePointer<Double>?
     ) -> Double {
         let b = range.count
         guard order.shufflesBlocks else {
             let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
+            if ChunkedGradient.splits(b) {
+                return chunked.addRows(
+                    parameters: theta, x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: alpha,
+                    into: g)
+            }
             return gradient.addRows(
                 x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: alpha, into: g, accumulate: false)
         }
@@ -525,6 +546,13 @@ struct Loop {
             remaining -= run.count
         }
         return halfSquares
+    }
+
+    /// ½Σωᵢ‖rᵢ‖² of `data`'s rows at `parameters` (on every thread for many rows); `gradient` is
+    /// prepared with `parameters` already.
+    private func halfSquaredResiduals(_ parameters: UnsafePointer<Double>, _ data: Rows, rowWeights: UnsafePointer<Double>?) -> Double {
+        if ChunkedGradient.splits(data.count) { return chunked.halfSquaredResiduals(parameters: parameters, data, rowWeights: rowWeights) }
+        return gradient.halfSquaredResiduals(data, rowWeights: rowWeights)
     }
 
     /// Whether the fit is cancelled: on rows spread over processes, whether any rank is (an
@@ -563,7 +591,8 @@ struct Loop {
                 g.update(repeating: 0, count: d)
             } else {
                 halfSquares = Self.addBatch(
-                    range, gradient: gradient, order: order, alpha: 1, into: g, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
+                    range, gradient: gradient, chunked: chunked, theta: theta, order: order, alpha: 1, into: g, x: x, ldx: ldx, y: y,
+                    ldy: ldy, w: w)
             }
             g[d] = halfSquares
             g[d + 1] = Double(local)

@@ -1,0 +1,106 @@
+/// The cost and gradient of many rows (a large batch, a whole-data evaluation) on every thread
+/// of a ``WorkerPool``, with the same bits whatever the thread count.
+///
+/// The rows are cut into fixed chunks of ``chunkRows`` rows, whoever runs them; each chunk's sums
+/// go to a slot of their own (one ``BatchGradient`` per thread for scratch), and the slots are
+/// added in chunk order. Runs shorter than two chunks are left to the single-thread path: below
+/// that, waking threads costs more than they save.
+final class ChunkedGradient: ChunkWork {
+    /// Rows per chunk: large enough that a chunk's work (a few hundred microseconds at 32
+    /// features) dwarfs handing it to a thread, small enough that two threads share a batch of
+    /// 2·16 384 rows.
+    static let chunkRows = 16_384
+
+    let pool: WorkerPool
+    /// p·k + k.
+    let parameterCount: Int
+    private let gradients: [BatchGradient]
+    private let owner: Buffer<Double>
+    /// Chunk c's gradient at `slots + c·(d + 1)`, its half squares after it.
+    private let slots: UnsafeMutablePointer<Double>
+    private let maximumChunks: Int
+    // The run being evaluated (set before each perform; read by the chunks).
+    private var x = UnsafePointer<Double>(bitPattern: 8)!, ldx = 0
+    private var y = UnsafePointer<Double>(bitPattern: 8)!, ldy = 0
+    private var rowWeights: UnsafePointer<Double>?
+    private var rows = 0, alpha = 1.0, withGradient = true
+
+    /// Whether a run of `rows` rows is worth cutting into chunks.
+    static func splits(_ rows: Int) -> Bool { rows >= 2 * chunkRows }
+
+    /// - Parameter rowLimit: the longest run it will be handed.
+    init(pool: WorkerPool, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel, rowLimit: Int)
+    {
+        self.pool = pool
+        parameterCount = p * k + k
+        gradients = (0..<pool.threads).map { _ in
+            BatchGradient(
+                features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: kernel,
+                batchRows: Self.chunkRows, evaluationLimit: Self.chunkRows)
+        }
+        maximumChunks = Swift.max(1, rowLimit / Self.chunkRows + 1)
+        owner = Buffer(repeating: 0, count: maximumChunks * (parameterCount + 1))
+        slots = owner.base
+    }
+
+    /// Stores α·(gradient of ½Σωᵢ‖rᵢ‖²) over `count` rows at `parameters` (descent coordinates) in
+    /// `gradient`, in original-unit coordinates (``BatchGradient/finish(_:)`` is the caller's), and
+    /// returns ½Σωᵢ‖rᵢ‖². Rows as for ``BatchGradient/addRows(x:ldx:y:ldy:rowWeights:count:alpha:into:accumulate:)``.
+    func addRows(
+        parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, count: Int, alpha: Double, into gradient: UnsafeMutablePointer<Double>
+    ) -> Double {
+        evaluate(parameters: parameters, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: count, alpha: alpha, gradient: true)
+        let d = parameterCount
+        gradient.update(repeating: 0, count: d)
+        var halfSquares = 0.0
+        for chunk in 0..<chunks(count) {
+            let slot = slots + chunk * (d + 1)
+            for i in 0..<d { gradient[i] += slot[i] }
+            halfSquares += slot[d]
+        }
+        return halfSquares
+    }
+
+    /// ½Σωᵢ‖rᵢ‖² over `data`'s rows at `parameters`.
+    func halfSquaredResiduals(parameters: UnsafePointer<Double>, _ data: Rows, rowWeights: UnsafePointer<Double>?) -> Double {
+        evaluate(
+            parameters: parameters, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, rowWeights: rowWeights, count: data.count,
+            alpha: 1, gradient: false)
+        var halfSquares = 0.0
+        for chunk in 0..<chunks(data.count) { halfSquares += slots[chunk * (parameterCount + 1) + parameterCount] }
+        return halfSquares
+    }
+
+    private func chunks(_ rows: Int) -> Int { (rows + Self.chunkRows - 1) / Self.chunkRows }
+
+    private func evaluate(
+        parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, count: Int, alpha: Double, gradient: Bool
+    ) {
+        precondition(chunks(count) <= maximumChunks, "more rows than the chunked gradient was made for")
+        for worker in gradients { worker.prepare(parameters) }
+        self.x = x
+        self.ldx = ldx
+        self.y = y
+        self.ldy = ldy
+        self.rowWeights = rowWeights
+        rows = count
+        self.alpha = alpha
+        withGradient = gradient
+        pool.perform(self, chunks: chunks(count))
+    }
+
+    func run(chunk: Int, worker: Int) {
+        let start = chunk * Self.chunkRows, count = Swift.min(Self.chunkRows, rows - start)
+        let slot = slots + chunk * (parameterCount + 1), evaluator = gradients[worker]
+        let x = self.x + start * ldx, y = self.y + start * ldy, w = rowWeights.map { $0 + start }
+        if withGradient {
+            slot[parameterCount] = evaluator.addRows(
+                x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, count: count, alpha: alpha, into: slot, accumulate: false)
+        } else {
+            let part = Rows(count: count, featureCount: evaluator.p, outputCount: evaluator.k, x: x, xStride: ldx, y: y, yStride: ldy)
+            slot[parameterCount] = evaluator.halfSquaredResiduals(part, rowWeights: w)
+        }
+    }
+}

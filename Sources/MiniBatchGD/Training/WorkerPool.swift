@@ -1,0 +1,163 @@
+import Foundation
+
+/// Work a ``WorkerPool`` spreads over its threads: chunks run in any order and on any thread,
+/// each exactly once, each writing only its own results.
+protocol ChunkWork: AnyObject {
+    /// Runs chunk `chunk` on worker `worker` (0 is the thread that called
+    /// ``WorkerPool/perform(_:chunks:)``).
+    func run(chunk: Int, worker: Int)
+}
+
+/// The calling thread and `threads − 1` worker threads, kept for a whole fit, that run the chunks
+/// of a ``ChunkWork`` together. Which thread runs a chunk never changes a result: each chunk
+/// writes its own slot and the caller combines the slots in chunk order, so a fit gives the same
+/// bits on one thread or eight. ``perform(_:chunks:)`` allocates nothing; the threads end when
+/// the pool is released.
+final class WorkerPool: @unchecked Sendable {
+    /// Threads that run chunks, the caller's included.
+    let threads: Int
+    /// What the threads share. The workers hold it, not the pool, so that the pool's deinit can
+    /// stop them and wait for them while they still reach it.
+    private let state: State
+
+    init(threads: Int) {
+        self.threads = Swift.max(1, threads)
+        let state = State(workers: self.threads - 1)
+        self.state = state
+        for worker in 1..<self.threads {
+            let thread = Thread { state.serve(worker: worker) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    deinit { state.stop() }
+
+    /// Runs chunks `0..<chunks` of `work` on every thread and returns when all are done.
+    func perform(_ work: any ChunkWork, chunks count: Int) {
+        guard threads > 1, count > 1 else {
+            for chunk in 0..<count { work.run(chunk: chunk, worker: 0) }
+            return
+        }
+        state.perform(work, chunks: count)
+    }
+
+    /// The work in hand and the threads' progress through it, under one lock.
+    private final class State: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var work: (any ChunkWork)?
+        private var chunks = 0, next = 0, finished = 0, generation = 0
+        private var stopping = false, running: Int
+
+        init(workers: Int) { running = workers }
+
+        func perform(_ work: any ChunkWork, chunks count: Int) {
+            condition.lock()
+            self.work = work
+            chunks = count
+            next = 0
+            finished = 0
+            generation &+= 1
+            condition.broadcast()
+            condition.unlock()
+            runChunks(worker: 0)
+            condition.lock()
+            while finished < chunks { condition.wait() }
+            self.work = nil
+            condition.unlock()
+        }
+
+        /// Takes chunks of the current work until none is left.
+        private func runChunks(worker: Int) {
+            while true {
+                condition.lock()
+                guard let work, next < chunks else {
+                    condition.unlock()
+                    return
+                }
+                let chunk = next
+                next += 1
+                condition.unlock()
+                work.run(chunk: chunk, worker: worker)
+                condition.lock()
+                finished += 1
+                if finished == chunks { condition.broadcast() }
+                condition.unlock()
+            }
+        }
+
+        /// A worker thread: waits for work, helps with it, until stopped.
+        func serve(worker: Int) {
+            var seen = 0
+            while true {
+                condition.lock()
+                while generation == seen, !stopping { condition.wait() }
+                if stopping {
+                    running -= 1
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                seen = generation
+                condition.unlock()
+                runChunks(worker: worker)
+            }
+        }
+
+        /// Ends every worker and waits until they have left.
+        func stop() {
+            condition.lock()
+            stopping = true
+            condition.broadcast()
+            while running > 0 { condition.wait() }
+            condition.unlock()
+        }
+    }
+}
+
+/// Available cores: the CPUs this process may run on (its affinity mask), capped by its cgroup's
+/// CPU quota (v2 `cpu.max`, v1 `cpu.cfs_quota_us` / `cpu.cfs_period_us`).
+public enum Cores {
+    public static var available: Int {
+        var cpus = affinity() ?? ProcessInfo.processInfo.activeProcessorCount
+        if let quota = quota() { cpus = Swift.min(cpus, Swift.max(1, Int(quota.rounded(.up)))) }
+        return Swift.max(1, cpus)
+    }
+
+    /// The CPUs of this process's affinity mask (`Cpus_allowed_list` in /proc/self/status, as
+    /// `0-3,6`), or nil when it cannot be read.
+    static func affinity(status: String? = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) -> Int? {
+        guard let line = status?.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else { return nil }
+        var count = 0
+        for part in line.dropFirst("Cpus_allowed_list:".count).split(separator: ",") {
+            let bounds = part.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            switch bounds.count {
+            case 1: if bounds[0] != nil { count += 1 } else { return nil }
+            case 2:
+                guard let low = bounds[0], let high = bounds[1], high >= low else { return nil }
+                count += high - low + 1
+            default: return nil
+            }
+        }
+        return count > 0 ? count : nil
+    }
+
+    /// CPUs' worth of time per period the cgroup allows, or nil without a limit.
+    private static func quota() -> Double? {
+        func read(_ path: String) -> String? {
+            (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let line = read(ControlGroup.unified + "/cpu.max") {
+            // "max 100000" without a limit.
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let limit = Double(parts[0]), let period = Double(parts[1]), period > 0 else { return nil }
+            return limit / period
+        }
+        let v1 = ControlGroup.v1("cpu", holding: "cpu.cfs_quota_us")
+        // −1 without a limit.
+        guard let limit = read(v1 + "/cpu.cfs_quota_us").flatMap(Double.init), limit > 0,
+            let period = read(v1 + "/cpu.cfs_period_us").flatMap(Double.init), period > 0
+        else { return nil }
+        return limit / period
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+@testable import MiniBatchGD
+
+/// Long runs of rows on every thread: the same bits whatever the thread count, and the same
+/// sums as one pass to rounding.
+@Suite struct ThreadingTests {
+    /// 70 000 rows (five chunks, the last one short) of `features` features and `outputs` targets.
+    static func data(features: Int, outputs: Int) throws -> Dataset {
+        let weights = (0..<features).map { j in (0..<outputs).map { o in Double(j + 1) * (o == 0 ? 0.5 : -0.25) } }
+        return try syntheticData(
+            rows: 70_000, weights: weights, intercept: (0..<outputs).map { Double($0) + 1 }, noise: 0.3, seed: 17)
+    }
+
+    @Test func aPoolRunsEveryChunkOnceWhateverItsSize() {
+        final class Count: ChunkWork {
+            var hits = [Int](repeating: 0, count: 257)
+            func run(chunk: Int, worker: Int) { hits[chunk] += 1 }
+        }
+        for threads in [1, 2, 3, 8] {
+            let pool = WorkerPool(threads: threads)
+            for chunks in [0, 1, 2, 7, 257] {
+                let work = Count()
+                pool.perform(work, chunks: chunks)
+                #expect(work.hits[..<chunks].allSatisfy { $0 == 1 } && work.hits[chunks...].allSatisfy { $0 == 0 })
+            }
+        }
+    }
+
+    @Test func aPoolReleasedBeforeItsThreadsStartEndsCleanly() {
+        // Its workers may not have run a line yet: they must still find what they share.
+        for _ in 0..<200 { _ = WorkerPool(threads: 4) }
+        let pool = WorkerPool(threads: 3)
+        final class Nothing: ChunkWork { func run(chunk: Int, worker: Int) {} }
+        pool.perform(Nothing(), chunks: 5)
+    }
+
+    @Test(arguments: [(9, 1), (3, 1), (4, 3)])
+    func fitsAreTheSameBitsOnOneTwoThreeAndEightThreads(features: Int, outputs: Int) throws {
+        let data = try Self.data(features: features, outputs: outputs)
+        // Full batches with the certificate's gradient every epoch, and gathered batches of 40 000 rows.
+        for var config in [
+            GradientDescent(batchSize: .full, epochs: 12, optimizer: .nesterov()),
+            GradientDescent(batchSize: 40_000, epochs: 4, averaging: .none, shuffle: .everyEpoch(seed: 3), earlyStopping: nil),
+        ] {
+            var reference: (parameters: [Double], costs: [Double])?
+            for threads in [1, 2, 3, 8] {
+                config.threads = threads
+                var model = LinearRegression()
+                let run = try model.fit(data, using: config)
+                let found = (model.parameters!.stacked, run.history.epochCosts)
+                if let reference {
+                    #expect(found.0 == reference.parameters && found.1 == reference.costs, "\(threads) threads")
+                } else {
+                    reference = found
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [Kernel.fused, .blas], [false, true])
+    func chunksAddUpToOnePassToRounding(kernel: Kernel, weighted: Bool) throws {
+        let data = try Self.data(features: 9, outputs: 1)
+        let n = data.rows, p = 9, d = p + 1
+        var generator = RandomSource(seed: 5)
+        let weights = (0..<n).map { _ in weighted ? 2 * generator.nextUniform() : 1 }
+        let standardizer = Standardizer(fitting: data.features)
+        let theta = (0..<d).map { Double($0) * 0.1 - 0.3 }
+        let single = BatchGradient(
+            features: p, outputs: 1, fitIntercept: true, standardizer: standardizer, kernel: kernel, batchRows: n, evaluationLimit: n)
+        let chunked = ChunkedGradient(
+            pool: WorkerPool(threads: 3), features: p, outputs: 1, fitIntercept: true, standardizer: standardizer, kernel: kernel,
+            rowLimit: n)
+        var expected = [Double](repeating: 0, count: d), found = expected
+        data.features.withUnsafePointer { x in
+            data.targets.withUnsafePointer { y in
+                weights.withUnsafeBufferPointer { w in
+                    theta.withUnsafeBufferPointer { t in
+                        single.prepare(t.baseAddress!)
+                        let a = expected.withUnsafeMutableBufferPointer {
+                            single.addRows(
+                                x: x, ldx: p, y: y, ldy: 1, rowWeights: w.baseAddress!, count: n, alpha: 0.5, into: $0.baseAddress!,
+                                accumulate: false)
+                        }
+                        let b = found.withUnsafeMutableBufferPointer {
+                            chunked.addRows(
+                                parameters: t.baseAddress!, x: x, ldx: p, y: y, ldy: 1, rowWeights: w.baseAddress!, count: n,
+                                alpha: 0.5, into: $0.baseAddress!)
+                        }
+                        #expect(abs(a - b) <= 1e-12 * a)
+                        let rows = Rows(count: n, featureCount: p, outputCount: 1, x: x, xStride: p, y: y, yStride: 1)
+                        let c = chunked.halfSquaredResiduals(parameters: t.baseAddress!, rows, rowWeights: w.baseAddress!)
+                        #expect(abs(c - a) <= 1e-12 * a)
+                        #expect(relativeDifference(found, expected) <= 1e-12)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func theAvailableCoresFollowTheAffinityMask() {
+        #expect(Cores.affinity(status: "Name:\tx\nCpus_allowed_list:\t0-3,6\n") == 5)
+        #expect(Cores.affinity(status: "Cpus_allowed_list:\t1\n") == 1)
+        #expect(Cores.affinity(status: "Cpus_allowed_list:\t3-1\n") == nil)
+        #expect(Cores.affinity(status: "nothing here") == nil)
+        #expect(Cores.available >= 1 && Cores.available <= ProcessInfo.processInfo.activeProcessorCount)
+        #expect(throws: ArgumentError.self) { try GradientDescent(threads: 0).validate() }
+    }
+}
