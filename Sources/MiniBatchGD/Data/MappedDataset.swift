@@ -120,7 +120,7 @@ public struct MappedDataset: Sendable {
     /// in place (then load it as a ``Dataset``). Columns are named as for
     /// ``Dataset/load(path:targets:features:weights:)``: by the names in the file's sidecar
     /// (see ``NPYWriter/convert(_:to:columns:)``), 0-based indices, or `x4`, `y4`.
-    /// - Throws: what ``init(path:targets:features:)`` throws, except
+    /// - Throws: what ``init(path:targets:features:weights:)`` throws, except
     ///   ``FileError/notMappable(path:reason:)``.
     public static func mapIfPossible(
         path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil
