@@ -194,8 +194,11 @@ struct Trainer {
             configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, localBatches: plan.localBatches,
             gradient: gradient,
             chunked: ChunkedGradient(
-                pool: WorkerPool(threads: config.threads ?? (train.sharing == nil ? Cores.available : 1)), features: p, outputs: k,
-                fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
+                // No threads are started for data too small to split.
+                pool: WorkerPool(
+                    threads: ChunkedGradient.splits(Swift.max(train.count, validation?.count ?? 0))
+                        ? config.threads ?? (train.sharing == nil ? Cores.available : 1) : 1),
+                features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
                 rowLimit: Swift.max(train.count, validation?.count ?? 0)),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
