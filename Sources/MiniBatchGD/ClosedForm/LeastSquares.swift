@@ -59,13 +59,7 @@ public enum LeastSquares {
         covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> Solution {
         try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
-        guard weights == nil || data.weights == nil else {
-            throw ArgumentError(
-                argument: "weights", value: "\(weights!.count) weights",
-                requirement: "must be nil for a data set that carries its own weights")
-        }
-        let weights = weights ?? data.weights
-        if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
+        let weights = try weightsToUse(weights, of: data)
         return try solve(
             source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
             rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
@@ -82,16 +76,22 @@ public enum LeastSquares {
         covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> Solution {
         try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
+        let weights = try weightsToUse(weights, of: data)
+        return try solve(
+            source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
+            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+    }
+
+    /// `weights` given beside a data set, or the data set's own (not both), validated.
+    private static func weightsToUse<Source: RowSource>(_ weights: [Double]?, of data: Source) throws -> [Double]? {
         guard weights == nil || data.weights == nil else {
             throw ArgumentError(
                 argument: "weights", value: "\(weights!.count) weights",
                 requirement: "must be nil for a data set that carries its own weights")
         }
-        let weights = weights ?? data.weights
-        if let weights { try Dataset.validate(weights: weights, rows: data.rows) }
-        return try solve(
-            source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
-            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+        let chosen = weights ?? data.weights
+        if let chosen { try Dataset.validate(weights: chosen, rows: data.rows) }
+        return chosen
     }
 
     /// The solve of `source`'s rows, wherever they live.

@@ -181,17 +181,12 @@ public struct MappedDataset: Sendable {
 
     /// Rows `range` of this data set, sharing the mapping (and their weights).
     func rows(_ range: Range<Int>) -> MappedDataset {
-        rows(range, weights: weights.map { Array($0[range]) })
-    }
-
-    /// Rows `range` with the weights `weights`.
-    private func rows(_ range: Range<Int>, weights: [Double]?) -> MappedDataset {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "row range out of bounds")
         return MappedDataset(
             path: path, rows: range.count, featureCount: featureCount, outputCount: outputCount, featureNames: featureNames,
             targetNames: targetNames, mapping: mapping, dataOffset: dataOffset + range.lowerBound * width * 8, width: width,
             firstFeature: firstFeature, firstTarget: firstTarget, firstRow: firstRow + range.lowerBound, weightColumn: weightColumn,
-            weights: weights)
+            weights: weights.map { Array($0[range]) })
     }
 
     private init(
