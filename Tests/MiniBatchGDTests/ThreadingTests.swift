@@ -99,6 +99,50 @@ import Testing
         }
     }
 
+    @Test(arguments: [false, true])
+    func rowsGatheredByEachThreadEqualRowsGatheredFirst(weighted: Bool) throws {
+        let data = try Self.data(features: 5, outputs: 2)
+        let n = data.rows, p = 5, k = 2, d = p * k + k
+        var generator = RandomSource(seed: 8)
+        var order = Array(0..<n)
+        generator.shuffle(&order)
+        let weights = (0..<n).map { _ in weighted ? 2 * generator.nextUniform() : 1 }
+        // Gathered by hand, in the permutation's order.
+        let gathered = try data.gathering(order)
+        let gatheredWeights = order.map { weights[$0] }
+        let theta = (0..<d).map { Double($0) * 0.05 - 0.2 }
+        let chunked = ChunkedGradient(
+            pool: WorkerPool(threads: 3), features: p, outputs: k, fitIntercept: true, standardizer: nil, kernel: .automatic,
+            rowLimit: n, gathers: true)
+        var expected = [Double](repeating: 0, count: d), found = expected
+        let a = gathered.features.withUnsafePointer { x in
+            gathered.targets.withUnsafePointer { y in
+                gatheredWeights.withUnsafeBufferPointer { w in
+                    expected.withUnsafeMutableBufferPointer {
+                        chunked.addRows(
+                            parameters: theta, x: x, ldx: p, y: y, ldy: k, rowWeights: weighted ? w.baseAddress! : nil, count: n, alpha: 1,
+                            into: $0.baseAddress!)
+                    }
+                }
+            }
+        }
+        let b = data.features.withUnsafePointer { x in
+            data.targets.withUnsafePointer { y in
+                weights.withUnsafeBufferPointer { w in
+                    order.withUnsafeBufferPointer { picked in
+                        found.withUnsafeMutableBufferPointer {
+                            chunked.addRows(
+                                parameters: theta, x: x, ldx: p, y: y, ldy: k, rowWeights: weighted ? w.baseAddress! : nil,
+                                picked: picked.baseAddress!, count: n, alpha: 1, into: $0.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        // The same rows in the same order through the same chunks: the same bits.
+        #expect(a == b && found == expected)
+    }
+
     @Test func theAvailableCoresFollowTheAffinityMask() {
         #expect(Cores.affinity(status: "Name:\tx\nCpus_allowed_list:\t0-3,6\n") == 5)
         #expect(Cores.affinity(status: "Cpus_allowed_list:\t1\n") == 1)

@@ -45,8 +45,11 @@ final class BatchOrder {
         } else if shuffles {
             let permutation = Buffer<Int>(repeating: 0, count: rows)
             for i in 0..<rows { permutation.base[i] = i }
-            let x = Buffer<Double>(repeating: 0, count: batches.size * p), y = Buffer<Double>(repeating: 0, count: batches.size * k)
-            let w = Buffer<Double>(repeating: 0, count: weighted ? batches.size : 0)
+            // A batch long enough to share between threads is gathered chunk by chunk by them
+            // (``ChunkedGradient``); only shorter ones come here.
+            let room = Swift.min(batches.size, 2 * ChunkedGradient.chunkRows)
+            let x = Buffer<Double>(repeating: 0, count: room * p), y = Buffer<Double>(repeating: 0, count: room * k)
+            let w = Buffer<Double>(repeating: 0, count: weighted ? room : 0)
             order = permutation.base
             gatheredX = x.base
             gatheredY = y.base
@@ -75,8 +78,8 @@ final class BatchOrder {
     }
 
     /// The rows of batch `range` (and their weights `w`, when weighted) as one run: in place (with
-    /// the source's strides), or gathered by this epoch's permutation (dense). Not for block
-    /// shuffling (see ``nextRun(remaining:)``).
+    /// the source's strides), or gathered by this epoch's permutation (dense; fewer than
+    /// 2 · ``ChunkedGradient/chunkRows`` rows). Not for block shuffling (see ``nextRun(remaining:)``).
     @inline(__always)
     func batch(
         _ range: Range<Int>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, w: UnsafePointer<Double>?
@@ -111,6 +114,13 @@ final class BatchOrder {
             }
         }
         return (UnsafePointer(gatheredX), p, UnsafePointer(gatheredY), k, gatheredW.map { UnsafePointer($0) })
+    }
+
+    /// With rows shuffled one by one: the rows at positions `range` of this epoch's order (to
+    /// gather them elsewhere, as ``ChunkedGradient`` does on several threads); nil otherwise.
+    @inline(__always)
+    func permutation(_ range: Range<Int>) -> UnsafePointer<Int>? {
+        order.map { UnsafePointer($0 + range.lowerBound) }
     }
 
     /// With block shuffling: the next contiguous run (first row, row count) of a batch that

@@ -4,7 +4,8 @@
 /// The rows are cut into fixed chunks of ``chunkRows`` rows, whoever runs them; each chunk's sums
 /// go to a slot of their own (one ``BatchGradient`` per thread for scratch), and the slots are
 /// added in chunk order. Runs shorter than two chunks are left to the single-thread path: below
-/// that, waking threads costs more than they save.
+/// that, waking threads costs more than they save. Rows picked by a permutation (a batch of rows
+/// shuffled one by one) are gathered by each thread for its own chunk, into its own buffer.
 final class ChunkedGradient: ChunkWork {
     /// Rows per chunk: large enough that a chunk's work (a few hundred microseconds at 32
     /// features) dwarfs handing it to a thread, small enough that two threads share a batch of
@@ -23,14 +24,22 @@ final class ChunkedGradient: ChunkWork {
     private var x = UnsafePointer<Double>(bitPattern: 8)!, ldx = 0
     private var y = UnsafePointer<Double>(bitPattern: 8)!, ldy = 0
     private var rowWeights: UnsafePointer<Double>?
+    /// The rows' positions, when they are gathered.
+    private var picked: UnsafePointer<Int>?
     private var rows = 0, alpha = 1.0, withGradient = true
+    /// Per thread, room for one gathered chunk (X, Y and weights), when the fit gathers.
+    private let gathered: [(x: Buffer<Double>, y: Buffer<Double>, w: Buffer<Double>)]
 
     /// Whether a run of `rows` rows is worth cutting into chunks.
     static func splits(_ rows: Int) -> Bool { rows >= 2 * chunkRows }
 
-    /// - Parameter rowLimit: the longest run it will be handed.
-    init(pool: WorkerPool, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel, rowLimit: Int)
-    {
+    /// - Parameters:
+    ///   - rowLimit: the longest run it will be handed.
+    ///   - gathers: whether it will be handed rows by a permutation (room is made to gather them).
+    init(
+        pool: WorkerPool, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel, rowLimit: Int,
+        gathers: Bool = false
+    ) {
         self.pool = pool
         parameterCount = p * k + k
         gradients = (0..<pool.threads).map { _ in
@@ -39,18 +48,27 @@ final class ChunkedGradient: ChunkWork {
                 batchRows: Self.chunkRows, evaluationLimit: Self.chunkRows)
         }
         maximumChunks = Swift.max(1, rowLimit / Self.chunkRows + 1)
+        let room = gathers && Self.splits(rowLimit) ? Self.chunkRows : 0
+        gathered = (0..<pool.threads).map { _ in
+            (Buffer(repeating: 0, count: room * p), Buffer(repeating: 0, count: room * k), Buffer(repeating: 0, count: room))
+        }
         owner = Buffer(repeating: 0, count: maximumChunks * (parameterCount + 1))
         slots = owner.base
     }
 
     /// Stores α·(gradient of ½Σωᵢ‖rᵢ‖²) over `count` rows at `parameters` (descent coordinates) in
     /// `gradient`, in original-unit coordinates (``BatchGradient/finish(_:)`` is the caller's), and
-    /// returns ½Σωᵢ‖rᵢ‖². Rows as for ``BatchGradient/addRows(x:ldx:y:ldy:rowWeights:count:alpha:into:accumulate:)``.
+    /// returns ½Σωᵢ‖rᵢ‖². Rows as for ``BatchGradient/addRows(x:ldx:y:ldy:rowWeights:count:alpha:into:accumulate:)``;
+    /// with `picked`, the rows (and weights) at `picked[0..<count]` instead (made with `gathers`).
     func addRows(
         parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
-        rowWeights: UnsafePointer<Double>?, count: Int, alpha: Double, into gradient: UnsafeMutablePointer<Double>
+        rowWeights: UnsafePointer<Double>?, picked: UnsafePointer<Int>? = nil, count: Int, alpha: Double,
+        into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
+        precondition(picked == nil || gathered[0].w.count >= Self.chunkRows, "rows to gather without room to gather them")
+        self.picked = picked
         evaluate(parameters: parameters, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: count, alpha: alpha, gradient: true)
+        self.picked = nil
         let d = parameterCount
         gradient.update(repeating: 0, count: d)
         var halfSquares = 0.0
@@ -94,6 +112,20 @@ final class ChunkedGradient: ChunkWork {
     func run(chunk: Int, worker: Int) {
         let start = chunk * Self.chunkRows, count = Swift.min(Self.chunkRows, rows - start)
         let slot = slots + chunk * (parameterCount + 1), evaluator = gradients[worker]
+        if let picked {
+            // Gathered by this thread for its own chunk, in the permutation's order.
+            let p = evaluator.p, k = evaluator.k, room = gathered[worker]
+            for i in 0..<count {
+                let row = picked[start + i]
+                (room.x.base + i * p).update(from: self.x + row * ldx, count: p)
+                (room.y.base + i * k).update(from: self.y + row * ldy, count: k)
+                if let rowWeights { room.w.base[i] = rowWeights[row] }
+            }
+            slot[parameterCount] = evaluator.addRows(
+                x: room.x.base, ldx: p, y: room.y.base, ldy: k, rowWeights: rowWeights.map { _ in UnsafePointer(room.w.base) },
+                count: count, alpha: alpha, into: slot, accumulate: false)
+            return
+        }
         let x = self.x + start * ldx, y = self.y + start * ldy, w = rowWeights.map { $0 + start }
         if withGradient {
             slot[parameterCount] = evaluator.addRows(

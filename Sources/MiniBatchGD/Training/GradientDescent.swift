@@ -173,6 +173,11 @@ public enum Shuffle: Equatable, Sendable {
         }
     }
 
+    /// Whether rows are shuffled one by one (and gathered into batches).
+    var shufflesRows: Bool {
+        if case .everyEpoch = self { true } else { false }
+    }
+
     /// The shuffle of rank `rank`'s share of rows spread over processes: the same kind, its seed
     /// mixed with the rank (rank 0 keeps the seed), so that the ranks' orders are independent.
     func forRank(_ rank: Int) -> Shuffle {

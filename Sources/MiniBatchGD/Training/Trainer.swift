@@ -199,7 +199,8 @@ struct Trainer {
                     threads: ChunkedGradient.splits(Swift.max(train.count, validation?.count ?? 0))
                         ? config.threads ?? (train.sharing == nil ? Cores.available : 1) : 1),
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
-                rowLimit: Swift.max(train.count, validation?.count ?? 0)),
+                rowLimit: Swift.max(train.count, validation?.count ?? 0),
+                gathers: ChunkedGradient.splits(plan.localBatches.size) && plan.localBatches.count > 1 && config.shuffle.shufflesRows),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
@@ -531,6 +532,11 @@ struct Loop {
     ) -> Double {
         let b = range.count
         guard order.shufflesBlocks else {
+            // Rows shuffled one by one: each thread gathers its own chunks.
+            if ChunkedGradient.splits(b), let picked = order.permutation(range) {
+                return chunked.addRows(
+                    parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, picked: picked, count: b, alpha: alpha, into: g)
+            }
             let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
             if ChunkedGradient.splits(b) {
                 return chunked.addRows(
