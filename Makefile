@@ -80,10 +80,15 @@ stress: setup
 # libFuzzer on the CSV, .npy and model-file readers and on the command line, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
 # seed corpus in Fuzz/*/corpus is read only). A crash leaves its input in .build-fuzz/ and fails.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS \
-	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) -lopenblas -llapacke
+FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS -I Sources/CKernels/include \
+	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) .build-fuzz/kernels.o -lopenblas -llapacke
 LIBRARY_SOURCES = $(shell find Sources/MiniBatchGD -name '*.swift')
-fuzz: setup
+# The fused kernels' C, built once for the fuzzers (swiftc links it as an object).
+.build-fuzz/kernels.o: Sources/CKernels/kernels.c Sources/CKernels/fused.h Sources/CKernels/include/CKernels.h
+	mkdir -p .build-fuzz
+	clang -O2 -fsanitize=address -I Sources/CKernels/include -c Sources/CKernels/kernels.c -o $@
+
+fuzz: setup .build-fuzz/kernels.o
 	mkdir -p .build-fuzz/csv .build-fuzz/npy .build-fuzz/model .build-fuzz/arguments .build-fuzz/modules
 	swiftc $(FUZZ_FLAGS) -module-name FuzzCSV $(LIBRARY_SOURCES) Fuzz/CSV/FuzzCSV.swift -o .build-fuzz/fuzz-csv
 	swiftc $(FUZZ_FLAGS) -module-name FuzzNPY $(LIBRARY_SOURCES) Fuzz/NPY/FuzzNPY.swift -o .build-fuzz/fuzz-npy
@@ -98,18 +103,18 @@ fuzz: setup
 # is made from the tool's own description of its options.
 ARGUMENT_PARSER = .build/checkouts/swift-argument-parser/Sources
 FUZZ_MODULE = swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -emit-library -static
-fuzz-arguments: setup
+fuzz-arguments: setup .build-fuzz/kernels.o
 	$(SWIFT) build --product mbgd
 	mkdir -p .build-fuzz/arguments .build-fuzz/modules
 	find $(ARGUMENT_PARSER)/ArgumentParserToolInfo -name '*.swift' -print0 | xargs -0 $(FUZZ_MODULE) -module-name ArgumentParserToolInfo \
 	  -emit-module -emit-module-path .build-fuzz/modules/ArgumentParserToolInfo.swiftmodule -o .build-fuzz/libArgumentParserToolInfo.a
 	find $(ARGUMENT_PARSER)/ArgumentParser -name '*.swift' -print0 | xargs -0 $(FUZZ_MODULE) -module-name ArgumentParser -suppress-warnings \
 	  -emit-module -emit-module-path .build-fuzz/modules/ArgumentParser.swiftmodule -o .build-fuzz/libArgumentParser.a
-	$(FUZZ_MODULE) -module-name MiniBatchGD -I Sources/CBLAS $(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) \
+	$(FUZZ_MODULE) -module-name MiniBatchGD -I Sources/CBLAS -I Sources/CKernels/include $(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) \
 	  -emit-module -emit-module-path .build-fuzz/modules/MiniBatchGD.swiftmodule -o .build-fuzz/libMiniBatchGD.a $(LIBRARY_SOURCES)
-	swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -I Sources/CBLAS -module-name FuzzArguments \
+	swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -I Sources/CBLAS -I Sources/CKernels/include -module-name FuzzArguments \
 	  -package-name MiniBatchGD $(shell find Sources/MBGDCommands -name '*.swift') Fuzz/Arguments/FuzzArguments.swift \
-	  -L .build-fuzz -lArgumentParser -lArgumentParserToolInfo -lMiniBatchGD -lopenblas -llapacke -o .build-fuzz/fuzz-arguments
+	  -L .build-fuzz -lArgumentParser -lArgumentParserToolInfo -lMiniBatchGD .build-fuzz/kernels.o -lopenblas -llapacke -o .build-fuzz/fuzz-arguments
 	.build/debug/mbgd --experimental-dump-help | python3 Scripts/make_argument_dictionary.py > .build-fuzz/arguments.dict
 	.build-fuzz/fuzz-arguments -max_total_time=$(FUZZ_SECONDS) -max_len=1024 -timeout=10 -dict=.build-fuzz/arguments.dict \
 	  -artifact_prefix=.build-fuzz/arguments- .build-fuzz/arguments Fuzz/Arguments/corpus

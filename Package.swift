@@ -16,7 +16,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
-        // The only C in the package. Its module map lives in Sources/CBLAS/, not at the
+        // OpenBLAS and LAPACKE. The module map lives in Sources/CBLAS/, not at the
         // package root: SwiftPM reads a root-level module.modulemap as a legacy
         // system-library package and then ignores every other target.
         .systemLibrary(
@@ -25,9 +25,16 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // The fused training kernels in C, one variant per vector width (portable, AVX2+FMA,
+        // AVX-512) chosen at run time: target attributes, not compiler flags, so the package
+        // stays usable as a versioned dependency.
+        .target(
+            name: "CKernels",
+            path: "Sources/CKernels"
+        ),
         .target(
             name: "MiniBatchGD",
-            dependencies: ["CBLAS"],
+            dependencies: ["CBLAS", "CKernels"],
             path: "Sources/MiniBatchGD"
         ),
         // Open MPI's C interface (`pkg-config ompi-c`), with its handle macros as functions.

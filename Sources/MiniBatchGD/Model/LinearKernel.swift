@@ -124,7 +124,8 @@ enum LinearKernel {
     /// One pass over the rows for a single output: r = x·w + c − y, then g ← α·Σ ωr·x and
     /// g_c ← α·Σ ωr (added to g and g_c instead when `accumulate`), returning ½Σωr², with ω the
     /// rows' weights (1 for ``Unweighted``, where the multiplications fold away). For few features this beats two BLAS-2 calls, whose fixed
-    /// cost per call dominates a small batch; ``Kernel/automatic`` chooses it there.
+    /// cost per call dominates a small batch; ``Kernel/automatic`` chooses it there. Eight
+    /// features or more go to the vector variants in C instead (``VectorWidth``).
     @inline(__always)
     static func fusedSingleOutput<Weighting: RowWeighting>(
         rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights omega: Weighting,
@@ -157,46 +158,6 @@ enum LinearKernel {
             }
         }
         gc[0] = keep * gc[0] + alpha * sum
-        return 0.5 * squares
-    }
-
-    /// ``fusedSingleOutput(rows:p:x:ldx:y:ldy:rowWeights:weights:offset:alpha:accumulate:weightGradient:offsetGradient:)``
-    /// for wider rows, four lanes at a time: each row is read once, its dot product and its
-    /// gradient contribution computed while it is in registers, the gradient kept in L1.
-    @inline(__always)
-    static func fusedSingleOutputSIMD<Weighting: RowWeighting>(
-        rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights omega: Weighting,
-        weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
-        weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
-    ) -> Double {
-        typealias Lanes = SIMD4<Double>
-        let chunks = p / 4, tail = chunks * 4
-        if !accumulate { g.update(repeating: 0, count: p) }
-        let weights = UnsafeRawPointer(w), gradient = UnsafeMutableRawPointer(g)
-        var squares = 0.0, sum = 0.0
-        for i in 0..<rows {
-            let row = x + i * ldx, raw = UnsafeRawPointer(row)
-            var dot = Lanes()
-            for c in 0..<chunks {
-                dot +=
-                    raw.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
-                    * weights.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
-            }
-            var h = offset + dot.sum()
-            for j in tail..<p { h += row[j] * w[j] }
-            let r = h - y[i * ldy], weighted = omega[i] * r
-            squares += weighted * r
-            sum += weighted
-            let scaled = alpha * weighted, lanes = Lanes(repeating: scaled)
-            for c in 0..<chunks {
-                let updated =
-                    gradient.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self) + lanes
-                    * raw.loadUnaligned(fromByteOffset: 32 * c, as: Lanes.self)
-                gradient.storeBytes(of: updated, toByteOffset: 32 * c, as: Lanes.self)
-            }
-            for j in tail..<p { g[j] += scaled * row[j] }
-        }
-        gc[0] = (accumulate ? gc[0] : 0) + alpha * sum
         return 0.5 * squares
     }
 }

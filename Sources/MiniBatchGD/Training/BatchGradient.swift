@@ -24,6 +24,8 @@ final class BatchGradient {
     let fitIntercept: Bool
     /// Whether batches of the fit's size use the fused single-pass kernel.
     let fused: Bool
+    /// The fused kernel's variant for 8 features or more (fewer run a scalar loop in Swift).
+    let vectorWidth: VectorWidth
     /// Rows per cache-sized block of a large batch (about 256 KiB of X).
     let blockRows: Int
     /// Rows per block of a whole-data evaluation (fits the residual scratch).
@@ -46,8 +48,9 @@ final class BatchGradient {
     ///   - evaluationLimit: the row count of whole-data evaluations (sizes the residual scratch).
     init(
         features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
-        batchRows: Int, evaluationLimit: Int
+        batchRows: Int, evaluationLimit: Int, vectorWidth: VectorWidth = .best
     ) {
+        self.vectorWidth = vectorWidth
         self.p = p
         self.k = k
         parameterCount = p * k + k
@@ -105,6 +108,11 @@ final class BatchGradient {
         alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         if fused {
+            if p >= 8 {
+                return vectorWidth.fusedSingleOutput(
+                    rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
+                    alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: gradient + p)
+            }
             if let rowWeights {
                 return addRowsFused(
                     x: x, ldx: ldx, y: y, ldy: ldy, RowWeights(base: rowWeights), count: rows, alpha: alpha, into: gradient,
@@ -123,11 +131,6 @@ final class BatchGradient {
         alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
-        if p >= 8 {
-            return LinearKernel.fusedSingleOutputSIMD(
-                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
-                alpha: alpha, accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
-        }
         return LinearKernel.fusedSingleOutput(
             rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
             alpha: alpha, accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)

@@ -1,0 +1,51 @@
+#ifndef MINIBATCHGD_CKERNELS_H
+#define MINIBATCHGD_CKERNELS_H
+
+// The fused single-output kernels of MiniBatchGD's training loop, compiled once per vector
+// width so one binary runs every x86-64 CPU at its full width (no -march flag, which a package
+// used as a dependency cannot set): each variant carries its own target attribute and the
+// caller picks one with mbgd_kernel_best(). Other architectures get the portable variant only.
+//
+// One pass over `rows` rows: r_i = x_i·w + offset − y_i, then g ← α·Σ ω_i r_i x_i and
+// *gc ← α·Σ ω_i r_i (added to g and *gc instead when `accumulate` is nonzero); returns ½Σ ω_i r_i².
+// ω is `omega` (one weight per row) or 1 when `omega` is NULL. Row i's features are at
+// x + i·ldx, its target at y[i·ldy]. Float data is read as float and computed in double: the
+// parameters, the gradient and the sums are double whatever the data.
+
+#include <stddef.h>
+
+/// The instruction sets a kernel is compiled for, widest last.
+typedef enum {
+    /// What every CPU of the architecture runs (SSE2 on x86-64): two doubles a vector.
+    MBGDKernelPortable = 0,
+    /// AVX2 with FMA (x86-64-v3): four doubles a vector.
+    MBGDKernelAVX2 = 1,
+    /// AVX-512F (x86-64-v4): eight doubles a vector.
+    MBGDKernelAVX512 = 2,
+} MBGDKernelVariant;
+
+/// Whether this CPU (and its operating system, for the wide registers' state) runs `variant`.
+int mbgd_kernel_supported(MBGDKernelVariant variant);
+
+/// The widest variant this CPU runs.
+MBGDKernelVariant mbgd_kernel_best(void);
+
+double mbgd_fused_f64(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx,
+                      const double *y, long ldy, const double *omega, const double *w,
+                      double offset, double alpha, int accumulate, double *g, double *gc);
+
+double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx,
+                      const float *y, long ldy, const double *omega, const double *w,
+                      double offset, double alpha, int accumulate, double *g, double *gc);
+
+/// A hint to the CPU that the caller is spinning on a flag another thread will set (x86 PAUSE,
+/// arm64 YIELD): it saves power and frees the core's shared resources for its sibling thread.
+static inline void mbgd_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+#endif

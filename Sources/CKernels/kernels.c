@@ -1,0 +1,84 @@
+#include "CKernels.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define MBGD_X86_VARIANTS 1
+#endif
+
+// The portable variant: four doubles a vector, which the compiler splits into what the
+// architecture's baseline has (two SSE2 registers on x86-64, two NEON registers on arm64).
+#define FUSED_LANES 4
+#define FUSED_TARGET
+#define FUSED_NAME fused_f64_portable
+#define FUSED_DATA double
+#include "fused.h"
+#define FUSED_NAME fused_f32_portable
+#define FUSED_DATA float
+#include "fused.h"
+#undef FUSED_LANES
+#undef FUSED_TARGET
+
+#ifdef MBGD_X86_VARIANTS
+#define FUSED_LANES 4
+#define FUSED_TARGET __attribute__((target("avx2,fma")))
+#define FUSED_NAME fused_f64_avx2
+#define FUSED_DATA double
+#include "fused.h"
+#define FUSED_NAME fused_f32_avx2
+#define FUSED_DATA float
+#include "fused.h"
+#undef FUSED_LANES
+#undef FUSED_TARGET
+
+#define FUSED_LANES 8
+#define FUSED_TARGET __attribute__((target("avx512f,avx2,fma")))
+#define FUSED_NAME fused_f64_avx512
+#define FUSED_DATA double
+#include "fused.h"
+#define FUSED_NAME fused_f32_avx512
+#define FUSED_DATA float
+#include "fused.h"
+#undef FUSED_LANES
+#undef FUSED_TARGET
+#endif
+
+int mbgd_kernel_supported(MBGDKernelVariant variant) {
+    switch (variant) {
+    case MBGDKernelPortable: return 1;
+#ifdef MBGD_X86_VARIANTS
+    // __builtin_cpu_supports also checks that the operating system saves the wide registers.
+    case MBGDKernelAVX2: __builtin_cpu_init(); return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case MBGDKernelAVX512: __builtin_cpu_init(); return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+    default: return 0;
+    }
+}
+
+MBGDKernelVariant mbgd_kernel_best(void) {
+    if (mbgd_kernel_supported(MBGDKernelAVX512)) return MBGDKernelAVX512;
+    if (mbgd_kernel_supported(MBGDKernelAVX2)) return MBGDKernelAVX2;
+    return MBGDKernelPortable;
+}
+
+double mbgd_fused_f64(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx,
+                      const double *y, long ldy, const double *omega, const double *w,
+                      double offset, double alpha, int accumulate, double *g, double *gc) {
+    switch (variant) {
+#ifdef MBGD_X86_VARIANTS
+    case MBGDKernelAVX512: return fused_f64_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    case MBGDKernelAVX2: return fused_f64_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+#endif
+    default: return fused_f64_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    }
+}
+
+double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx,
+                      const float *y, long ldy, const double *omega, const double *w,
+                      double offset, double alpha, int accumulate, double *g, double *gc) {
+    switch (variant) {
+#ifdef MBGD_X86_VARIANTS
+    case MBGDKernelAVX512: return fused_f32_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    case MBGDKernelAVX2: return fused_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+#endif
+    default: return fused_f32_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    }
+}
