@@ -6,26 +6,60 @@ import Testing
 /// Long runs of rows on every thread: the same bits whatever the thread count, and the same
 /// sums as one pass to rounding.
 @Suite struct ThreadingTests {
-    /// 70 000 rows (five chunks, the last one short) of `features` features and `outputs` targets.
+    /// 70 000 rows (many chunks, the last one short) of `features` features and `outputs` targets.
     static func data(features: Int, outputs: Int) throws -> Dataset {
         let weights = (0..<features).map { j in (0..<outputs).map { o in Double(j + 1) * (o == 0 ? 0.5 : -0.25) } }
         return try syntheticData(
             rows: 70_000, weights: weights, intercept: (0..<outputs).map { Double($0) + 1 }, noise: 0.3, seed: 17)
     }
 
-    @Test func aPoolRunsEveryChunkOnceWhateverItsSize() {
-        final class Count: ChunkWork {
-            var hits = [Int](repeating: 0, count: 257)
-            func run(chunk: Int, worker: Int) { hits[chunk] += 1 }
+    /// How often each chunk ran: one counter per chunk in memory of its own (threads write
+    /// different counters; an array's shared header would be a race of its own). A chunk beyond
+    /// the slots counts in the last one.
+    final class Count: ChunkWork, @unchecked Sendable {
+        private let counts: UnsafeMutableBufferPointer<Int>
+        init(slots: Int) {
+            counts = .allocate(capacity: slots)
+            counts.initialize(repeating: 0)
         }
+        deinit { counts.deallocate() }
+        var hits: [Int] { Array(counts) }
+        func run(chunk: Int, worker: Int) { counts[Swift.min(chunk, counts.count - 1)] += 1 }
+    }
+
+    @Test func aPoolRunsEveryChunkOnceWhateverItsSize() {
         for threads in [1, 2, 3, 8] {
             let pool = WorkerPool(threads: threads)
             for chunks in [0, 1, 2, 7, 257] {
-                let work = Count()
+                let work = Count(slots: 258)
                 pool.perform(work, chunks: chunks)
                 #expect(work.hits[..<chunks].allSatisfy { $0 == 1 } && work.hits[chunks...].allSatisfy { $0 == 0 })
             }
         }
+    }
+
+    @Test func backToBackPerformsRunEveryChunkOnceAndNoStaleOne() {
+        // Performs as quick as the pool can take them, so workers still leaving one perform meet
+        // the next: a claim made on the last perform's word must not take a chunk of this one.
+        let pool = WorkerPool(threads: 3)
+        var random = RandomSource(seed: 5)
+        var failures = 0
+        for _ in 0..<20_000 {
+            let chunks = 2 + random.uncheckedInt(below: 8)
+            let work = Count(slots: 10)
+            pool.perform(work, chunks: chunks)
+            if !(work.hits[..<chunks].allSatisfy { $0 == 1 } && work.hits[chunks...].allSatisfy { $0 == 0 }) { failures += 1 }
+        }
+        #expect(failures == 0)
+    }
+
+    @Test func chunksAreSetByTheShapeAlone() {
+        // About 256 KiB of rows, a power of two between 256 and 16 384 rows.
+        #expect(ChunkedGradient.chunkRows(features: 31, outputs: 1) == 1024)
+        #expect(ChunkedGradient.chunkRows(features: 1, outputs: 1) == 16_384)
+        #expect(ChunkedGradient.chunkRows(features: 5000, outputs: 3) == 256)
+        #expect(ChunkedGradient.chunkRows(features: 64, outputs: 8) == 512)
+        #expect(ChunkedGradient.splits(2048, features: 31, outputs: 1) && !ChunkedGradient.splits(2047, features: 31, outputs: 1))
     }
 
     @Test func aPoolReleasedBeforeItsThreadsStartEndsCleanly() {
@@ -39,10 +73,12 @@ import Testing
     @Test(arguments: [(9, 1), (3, 1), (4, 3)])
     func fitsAreTheSameBitsOnOneTwoThreeAndEightThreads(features: Int, outputs: Int) throws {
         let data = try Self.data(features: features, outputs: outputs)
-        // Full batches with the certificate's gradient every epoch, and gathered batches of 40 000 rows.
+        // Full batches with the certificate's gradient every epoch, gathered batches of 40 000 rows.
         for var config in [
             GradientDescent(batchSize: .full, epochs: 12, optimizer: .nesterov()),
             GradientDescent(batchSize: 40_000, epochs: 4, averaging: .none, shuffle: .everyEpoch(seed: 3), earlyStopping: nil),
+            // Rows in order, batches of two to three chunks and a short last one.
+            GradientDescent(batchSize: 9000, epochs: 3, averaging: .none, shuffle: .none, earlyStopping: nil),
         ] {
             var reference: (parameters: [Double], costs: [Double])?
             for threads in [1, 2, 3, 8] {

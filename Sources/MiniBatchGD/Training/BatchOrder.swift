@@ -47,7 +47,7 @@ final class BatchOrder {
             for i in 0..<rows { permutation.base[i] = i }
             // A batch long enough to share between threads is gathered chunk by chunk by them
             // (``ChunkedGradient``); only shorter ones come here.
-            let room = Swift.min(batches.size, 2 * ChunkedGradient.chunkRows)
+            let room = Swift.min(batches.size, 2 * ChunkedGradient.chunkRows(features: p, outputs: k))
             let x = Buffer<Double>(repeating: 0, count: room * p), y = Buffer<Double>(repeating: 0, count: room * k)
             let w = Buffer<Double>(repeating: 0, count: weighted ? room : 0)
             order = permutation.base

@@ -1,17 +1,28 @@
 /// The cost and gradient of many rows (a large batch, a whole-data evaluation) on every thread
 /// of a ``WorkerPool``, with the same bits whatever the thread count.
 ///
-/// The rows are cut into fixed chunks of ``chunkRows`` rows, whoever runs them; each chunk's sums
-/// go to a slot of their own (one ``BatchGradient`` per thread for scratch), and the slots are
-/// added in chunk order. Runs shorter than two chunks are left to the single-thread path: below
-/// that, waking threads costs more than they save. Rows picked by a permutation (a batch of rows
+/// The rows are cut into fixed chunks of ``chunkRows`` rows (a number set by the shape alone),
+/// whoever runs them; each chunk's sums go to a slot of their own (one ``BatchGradient`` per
+/// thread for scratch), and the slots are added in chunk order. Runs shorter than two chunks are
+/// left to the single-thread path: below that, handing work to a thread costs more than it saves. Rows picked by a permutation (a batch of rows
 /// shuffled one by one) are gathered by each thread for its own chunk, into its own buffer.
 final class ChunkedGradient: ChunkWork {
-    /// Rows per chunk: large enough that a chunk's work (a few hundred microseconds at 32
-    /// features) dwarfs handing it to a thread, small enough that two threads share a batch of
-    /// 2·16 384 rows.
-    static let chunkRows = 16_384
+    /// Rows per chunk: about 256 KiB of rows (1024 rows of 32 features), a power of two from
+    /// 256 to 16 384. A chunk's work (some tens of microseconds) then dwarfs handing it to a
+    /// spinning worker (a microsecond or less), and two threads share a batch of 2048 rows at 32
+    /// features, 512 at 128.
+    static func chunkRows(features p: Int, outputs k: Int) -> Int {
+        let rows = (256 * 1024 / 8) / Swift.max(1, p + k)
+        var chunk = 256
+        while chunk < rows, chunk < 16_384 { chunk *= 2 }
+        return chunk
+    }
 
+    /// Whether a run of `rows` rows of this shape is worth cutting into chunks.
+    static func splits(_ rows: Int, features p: Int, outputs k: Int) -> Bool { rows >= 2 * chunkRows(features: p, outputs: k) }
+
+    /// Rows per chunk of this shape.
+    let chunkRows: Int
     let pool: WorkerPool
     /// p·k + k.
     let parameterCount: Int
@@ -31,7 +42,7 @@ final class ChunkedGradient: ChunkWork {
     private let gathered: [(x: Buffer<Double>, y: Buffer<Double>, w: Buffer<Double>)]
 
     /// Whether a run of `rows` rows is worth cutting into chunks.
-    static func splits(_ rows: Int) -> Bool { rows >= 2 * chunkRows }
+    func splits(_ rows: Int) -> Bool { rows >= 2 * chunkRows }
 
     /// - Parameters:
     ///   - rowLimit: the longest run it will be handed.
@@ -42,13 +53,15 @@ final class ChunkedGradient: ChunkWork {
     ) {
         self.pool = pool
         parameterCount = p * k + k
+        let chunkRows = Self.chunkRows(features: p, outputs: k)
+        self.chunkRows = chunkRows
         gradients = (0..<pool.threads).map { _ in
             BatchGradient(
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: kernel,
-                batchRows: Self.chunkRows, evaluationLimit: Self.chunkRows)
+                batchRows: chunkRows, evaluationLimit: chunkRows)
         }
-        maximumChunks = Swift.max(1, rowLimit / Self.chunkRows + 1)
-        let room = gathers && Self.splits(rowLimit) ? Self.chunkRows : 0
+        maximumChunks = Swift.max(1, rowLimit / chunkRows + 1)
+        let room = gathers && rowLimit >= 2 * chunkRows ? chunkRows : 0
         gathered = (0..<pool.threads).map { _ in
             (Buffer(repeating: 0, count: room * p), Buffer(repeating: 0, count: room * k), Buffer(repeating: 0, count: room))
         }
@@ -65,7 +78,7 @@ final class ChunkedGradient: ChunkWork {
         rowWeights: UnsafePointer<Double>?, picked: UnsafePointer<Int>? = nil, count: Int, alpha: Double,
         into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
-        precondition(picked == nil || gathered[0].w.count >= Self.chunkRows, "rows to gather without room to gather them")
+        precondition(picked == nil || gathered[0].w.count >= chunkRows, "rows to gather without room to gather them")
         self.picked = picked
         evaluate(parameters: parameters, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: count, alpha: alpha, gradient: true)
         self.picked = nil
@@ -90,7 +103,7 @@ final class ChunkedGradient: ChunkWork {
         return halfSquares
     }
 
-    private func chunks(_ rows: Int) -> Int { (rows + Self.chunkRows - 1) / Self.chunkRows }
+    private func chunks(_ rows: Int) -> Int { (rows + chunkRows - 1) / chunkRows }
 
     private func evaluate(
         parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
@@ -110,7 +123,7 @@ final class ChunkedGradient: ChunkWork {
     }
 
     func run(chunk: Int, worker: Int) {
-        let start = chunk * Self.chunkRows, count = Swift.min(Self.chunkRows, rows - start)
+        let start = chunk * chunkRows, count = Swift.min(chunkRows, rows - start)
         let slot = slots + chunk * (parameterCount + 1), evaluator = gradients[worker]
         if let picked {
             // Gathered by this thread for its own chunk, in the permutation's order.

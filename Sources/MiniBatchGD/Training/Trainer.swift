@@ -196,11 +196,12 @@ struct Trainer {
             chunked: ChunkedGradient(
                 // No threads are started for data too small to split.
                 pool: WorkerPool(
-                    threads: ChunkedGradient.splits(Swift.max(train.count, validation?.count ?? 0))
+                    threads: ChunkedGradient.splits(Swift.max(train.count, validation?.count ?? 0), features: p, outputs: k)
                         ? config.threads ?? (train.sharing == nil ? Cores.available : 1) : 1),
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
                 rowLimit: Swift.max(train.count, validation?.count ?? 0),
-                gathers: ChunkedGradient.splits(plan.localBatches.size) && plan.localBatches.count > 1 && config.shuffle.shufflesRows),
+                gathers: ChunkedGradient.splits(plan.localBatches.size, features: p, outputs: k) && plan.localBatches.count > 1
+                    && config.shuffle.shufflesRows),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
@@ -402,7 +403,7 @@ struct Loop {
             var certifiedDistance: Double?
             var halfSquares: Double
             if certifying, let certificate {
-                if ChunkedGradient.splits(train.count) {
+                if chunked.splits(train.count) {
                     halfSquares = chunked.addRows(
                         parameters: evaluated, x: train.x, ldx: train.xStride, y: train.y, ldy: train.yStride, rowWeights: w,
                         count: train.count, alpha: 1 / Double(n), into: fullGradient.base)
@@ -533,12 +534,12 @@ struct Loop {
         let b = range.count
         guard order.shufflesBlocks else {
             // Rows shuffled one by one: each thread gathers its own chunks.
-            if ChunkedGradient.splits(b), let picked = order.permutation(range) {
+            if chunked.splits(b), let picked = order.permutation(range) {
                 return chunked.addRows(
                     parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, picked: picked, count: b, alpha: alpha, into: g)
             }
             let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
-            if ChunkedGradient.splits(b) {
+            if chunked.splits(b) {
                 return chunked.addRows(
                     parameters: theta, x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: alpha,
                     into: g)
@@ -560,7 +561,7 @@ struct Loop {
     /// ½Σωᵢ‖rᵢ‖² of `data`'s rows at `parameters` (on every thread for many rows); `gradient` is
     /// prepared with `parameters` already.
     private func halfSquaredResiduals(_ parameters: UnsafePointer<Double>, _ data: Rows, rowWeights: UnsafePointer<Double>?) -> Double {
-        if ChunkedGradient.splits(data.count) { return chunked.halfSquaredResiduals(parameters: parameters, data, rowWeights: rowWeights) }
+        if chunked.splits(data.count) { return chunked.halfSquaredResiduals(parameters: parameters, data, rowWeights: rowWeights) }
         return gradient.halfSquaredResiduals(data, rowWeights: rowWeights)
     }
 

@@ -1,4 +1,6 @@
+import CKernels
 import Foundation
+import Synchronization
 
 /// Work a ``WorkerPool`` spreads over its threads: chunks run in any order and on any thread,
 /// each exactly once, each writing only its own results.
@@ -11,14 +13,22 @@ protocol ChunkWork: AnyObject {
 /// The calling thread and `threads − 1` worker threads, kept for a whole fit, that run the chunks
 /// of a ``ChunkWork`` together. Which thread runs a chunk never changes a result: each chunk
 /// writes its own slot and the caller combines the slots in chunk order, so a fit gives the same
-/// bits on one thread or eight. ``perform(_:chunks:)`` allocates nothing; the threads end when
-/// the pool is released.
+/// bits on one thread or eight. ``perform(_:chunks:)`` allocates nothing and takes no lock when
+/// the workers are awake; the threads end when the pool is released.
+///
+/// Hand-offs are by atomics, not locks, so that a batch of a few thousand rows (tens of
+/// microseconds of work) is still worth sharing: between performs a worker spins for a while
+/// (``spinsBeforeSleeping`` pauses, some tens of microseconds: the gap between two batches) and
+/// only then sleeps on a condition until the next one.
 final class WorkerPool: @unchecked Sendable {
     /// Threads that run chunks, the caller's included.
     let threads: Int
     /// What the threads share. The workers hold it, not the pool, so that the pool's deinit can
     /// stop them and wait for them while they still reach it.
     private let state: State
+
+    /// Pauses a worker spins through, watching for work, before it sleeps.
+    static let spinsBeforeSleeping = 4000
 
     init(threads: Int) {
         self.threads = Swift.max(1, threads)
@@ -42,72 +52,104 @@ final class WorkerPool: @unchecked Sendable {
         state.perform(work, chunks: count)
     }
 
-    /// The work in hand and the threads' progress through it, under one lock.
+    /// The work in hand and the threads' progress through it.
     private final class State: @unchecked Sendable {
-        private let condition = NSCondition()
+        /// The chunk count of the work in hand (high 32 bits) and the next chunk to take (low 32):
+        /// one word, so that a claim (a compare-and-exchange) is valid for the work it was made
+        /// on. A worker still holding the word of a finished perform cannot claim: the word has
+        /// changed, or it says every chunk is taken.
+        private let claims = Atomic<Int>(0)
+        /// Chunks run to the end in the current perform.
+        private let finished = Atomic<Int>(0)
+        /// Bumped by each perform once its work is in place: what idle workers watch.
+        private let generation = Atomic<Int>(0)
+        private let stopping = Atomic<Bool>(false)
+        /// Written by perform before it publishes the claims word, read by a worker only after a
+        /// claim succeeds (which acquires that word): never at the same time.
         private var work: (any ChunkWork)?
-        private var chunks = 0, next = 0, finished = 0, generation = 0
-        private var stopping = false, running: Int
+        // Sleeping workers and the count still running, under the condition's lock.
+        private let condition = NSCondition()
+        private var sleepers = 0, running: Int
 
         init(workers: Int) { running = workers }
 
         func perform(_ work: any ChunkWork, chunks count: Int) {
-            condition.lock()
+            precondition(count < 1 << 31, "too many chunks")
             self.work = work
-            chunks = count
-            next = 0
-            finished = 0
-            generation &+= 1
-            condition.broadcast()
+            finished.store(0, ordering: .relaxed)
+            claims.store(count << 32, ordering: .releasing)
+            generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
+            condition.lock()
+            if sleepers > 0 { condition.broadcast() }
             condition.unlock()
             runChunks(worker: 0)
-            condition.lock()
-            while finished < chunks { condition.wait() }
+            // The last chunks may still run on other threads; they take tens of microseconds.
+            var spins = 0
+            while finished.load(ordering: .acquiring) < count {
+                if spins < 1000 {
+                    mbgd_spin_pause()
+                    spins += 1
+                } else {
+                    // More threads than cores: let the ones with work run.
+                    sched_yield()
+                }
+            }
             self.work = nil
-            condition.unlock()
         }
 
         /// Takes chunks of the current work until none is left.
         private func runChunks(worker: Int) {
+            var word = claims.load(ordering: .acquiring)
             while true {
-                condition.lock()
-                guard let work, next < chunks else {
-                    condition.unlock()
-                    return
+                let count = word >> 32, chunk = word & 0xFFFF_FFFF
+                guard chunk < count else { return }
+                let (exchanged, original) = claims.compareExchange(
+                    expected: word, desired: word + 1, ordering: .acquiringAndReleasing)
+                guard exchanged else {
+                    word = original
+                    continue
                 }
-                let chunk = next
-                next += 1
-                condition.unlock()
-                work.run(chunk: chunk, worker: worker)
-                condition.lock()
-                finished += 1
-                if finished == chunks { condition.broadcast() }
-                condition.unlock()
+                work!.run(chunk: chunk, worker: worker)
+                finished.wrappingAdd(1, ordering: .releasing)
+                word = claims.load(ordering: .acquiring)
             }
         }
 
-        /// A worker thread: waits for work, helps with it, until stopped.
+        /// A worker thread: watches for work, helps with it, until stopped.
         func serve(worker: Int) {
-            var seen = 0
+            var seen = generation.load(ordering: .acquiring)
             while true {
-                condition.lock()
-                while generation == seen, !stopping { condition.wait() }
-                if stopping {
+                var spins = 0
+                while generation.load(ordering: .acquiring) == seen, !stopping.load(ordering: .acquiring) {
+                    if spins < WorkerPool.spinsBeforeSleeping {
+                        mbgd_spin_pause()
+                        spins += 1
+                        continue
+                    }
+                    condition.lock()
+                    sleepers += 1
+                    while generation.load(ordering: .sequentiallyConsistent) == seen, !stopping.load(ordering: .sequentiallyConsistent) {
+                        condition.wait()
+                    }
+                    sleepers -= 1
+                    condition.unlock()
+                }
+                if stopping.load(ordering: .acquiring) {
+                    condition.lock()
                     running -= 1
                     condition.broadcast()
                     condition.unlock()
                     return
                 }
-                seen = generation
-                condition.unlock()
+                seen = generation.load(ordering: .acquiring)
                 runChunks(worker: worker)
             }
         }
 
         /// Ends every worker and waits until they have left.
         func stop() {
+            stopping.store(true, ordering: .sequentiallyConsistent)
             condition.lock()
-            stopping = true
             condition.broadcast()
             while running > 0 { condition.wait() }
             condition.unlock()
