@@ -33,6 +33,7 @@ struct Bench: ParsableCommand {
     var learningRate: Double?
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
+    @Flag(help: "Visit rows in order (the fastest an epoch can be); the default shuffles every epoch.") var noShuffle = false
     @Option(help: "Benchmark on this file (CSV or .npy) instead of synthetic data.") var file: String?
     @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
@@ -46,6 +47,7 @@ struct Bench: ParsableCommand {
         // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if noShuffle && shuffleBlocks != nil { throw ValidationError("choose one of --no-shuffle and --shuffle-blocks") }
         _ = try sizes()
         // The library checks the sizes and the configuration; its errors name the options.
         try validatingArguments {
@@ -60,7 +62,8 @@ struct Bench: ParsableCommand {
     var configuration: GradientDescent {
         GradientDescent(
             epochs: epochs, learningRate: learningRate.map { .fixed($0) } ?? .automatic, averaging: .none, standardize: true,
-            shuffle: shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed), earlyStopping: nil,
+            shuffle: noShuffle ? .none : shuffleBlocks.map { Shuffle.blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),
+            earlyStopping: nil,
             recordsBatchCosts: false, threads: threads)
     }
 
@@ -113,7 +116,7 @@ struct Bench: ParsableCommand {
                                 ("outputs", .integer(data.outputCount)),
                                 ("epochs", .integer(epochs)), ("learningRate", learningRate.map(JSON.number) ?? .string("auto")),
                                 ("reduction", .string("mean")),
-                                ("shuffle", .string(shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
+                                ("shuffle", .string(noShuffle ? "none" : shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
                                 ("source", file.map(JSON.string) ?? .string("synthetic")),
                                 ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
                             ])
@@ -151,7 +154,7 @@ struct Bench: ParsableCommand {
         } else {
             print(
                 "Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
-                    + "mean gradient, standardized, shuffled\(shuffleBlocks.map { " in blocks of \($0) rows" } ?? ""), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
+                    + "mean gradient, standardized, \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
             )
             print(
                 "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(threads ?? Cores.available) thread\((threads ?? Cores.available) == 1 ? "" : "s") for batches of 32768 rows or more\n"

@@ -10,6 +10,7 @@
 // - "% of unshuffled": the in-order epoch divided by the shuffled one.
 import Benchmark
 import CBaseline
+import CNative
 import Foundation
 @_spi(Benchmarking) import MiniBatchGD
 
@@ -30,6 +31,8 @@ let percentOfC = BenchmarkMetric.custom("% of C", polarity: .prefersLarger, useS
 let percentOfFusedC = BenchmarkMetric.custom("% of fused C", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfPlainStep = BenchmarkMetric.custom("% of plain step", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfBandwidth = BenchmarkMetric.custom("% of bandwidth", polarity: .prefersLarger, useScalingFactor: false)
+let percentOfNativeC = BenchmarkMetric.custom("% of native fused C, all cores", polarity: .prefersLarger, useScalingFactor: false)
+let percentOfReadAllCores = BenchmarkMetric.custom("% of read pass, all cores", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfUnshuffled = BenchmarkMetric.custom("% of unshuffled", polarity: .prefersLarger, useScalingFactor: false)
 let readsOfX = BenchmarkMetric.custom("time in reads of X (%)", polarity: .prefersSmaller, useScalingFactor: false)
 let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
@@ -67,11 +70,11 @@ final class Seconds: @unchecked Sendable { var value = 0.0 }
 /// One epoch of ours; returns the seconds of its batch updates (the cost evaluation excluded).
 /// Original units, a fixed rate, no averaging or early stopping: the loop the C baselines run.
 func ourEpoch(_ data: Dataset, _ size: BatchSize, shuffle: Shuffle, optimizer: Optimizer = .sgd, epochs: Int = 1,
-              benchmark: Benchmark?) -> Double {
+              threads: Int? = nil, benchmark: Benchmark?) -> Double {
     let seconds = Seconds()
     var model = LinearRegression()
     let config = GradientDescent(batchSize: size, epochs: epochs, learningRate: 0.001, optimizer: optimizer, averaging: .none,
-                                 standardize: false, shuffle: shuffle, earlyStopping: nil, recordsBatchCosts: false)
+                                 standardize: false, shuffle: shuffle, earlyStopping: nil, recordsBatchCosts: false, threads: threads)
     benchmark?.startMeasurement()
     try! model.fit(data, using: config) { seconds.value = $0.trainingSeconds }
     benchmark?.stopMeasurement()
@@ -129,6 +132,32 @@ let benchmarks: @Sendable () -> Void = {
                 benchmark.measurement(percentOfC, Int((100 * c / ours).rounded()))
                 if data.outputCount == 1 { benchmark.measurement(percentOfFusedC, Int((100 * fusedCEpoch(data, size) / ours).rounded())) }
                 benchmark.measurement(percentOfBandwidth, Int((100 * read / ours).rounded()))
+            }
+        }
+    }
+
+    // Every core against the ceilings on every core: the naive fused loop compiled for this CPU's
+    // vector width, and a read pass of X, each split over the same threads with no
+    // synchronization. One thread, then all the process may use.
+    let cores = Cores.available
+    let ceilings = Benchmark.Configuration(metrics: [.wallClock, samplesPerSecond, percentOfNativeC, percentOfReadAllCores],
+                                           tags: tags.merging(["cores": "\(cores)"]) { $1 }, warmupIterations: 1,
+                                           maxDuration: .seconds(3), maxIterations: 9)
+    for threads in Set([1, cores]).sorted() {
+        for size in [2048, 32768, .full] as [BatchSize] {
+            Benchmark("threads \(threads) epoch beyond-cache 1000000x32 batch \(size)", configuration: ceilings) { benchmark in
+                let data = beyondCacheData, n = data.rows, p = data.featureCount
+                let ours = ourEpoch(data, size, shuffle: .none, threads: threads, benchmark: benchmark)
+                let theta = [Double](repeating: 0.01, count: p)
+                let native = data.features.elements.withUnsafeBufferPointer { x in
+                    data.targets.elements.withUnsafeBufferPointer { y in
+                        native_fused_pass(x.baseAddress!, y.baseAddress!, n, p, theta, 0.5, Int32(cores))
+                    }
+                }
+                let read = data.features.elements.withUnsafeBufferPointer { native_read_pass($0.baseAddress!, $0.count, Int32(cores)) }
+                benchmark.measurement(samplesPerSecond, Int(Double(n) / ours))
+                benchmark.measurement(percentOfNativeC, Int((100 * native / ours).rounded()))
+                benchmark.measurement(percentOfReadAllCores, Int((100 * read / ours).rounded()))
             }
         }
     }
