@@ -1,5 +1,13 @@
 #include "CKernels.h"
 
+/// s + e = a + b exactly (Knuth's TwoSum, no branch).
+static inline __attribute__((always_inline)) void two_sum(double a, double b, double *s, double *e) {
+#pragma clang fp contract(off)
+    const double sum = a + b, v = sum - a;
+    *s = sum;
+    *e = (a - (sum - v)) + (b - v);
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define MBGD_X86_VARIANTS 1
 #endif
@@ -16,6 +24,10 @@
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
+#define DOT2_TARGET
+#define DOT2_NAME dot2_portable
+#include "dot2.h"
+#undef DOT2_TARGET
 
 #ifdef MBGD_X86_VARIANTS
 #define FUSED_LANES 4
@@ -28,6 +40,10 @@
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
+#define DOT2_TARGET __attribute__((target("avx2,fma")))
+#define DOT2_NAME dot2_avx2
+#include "dot2.h"
+#undef DOT2_TARGET
 
 #define FUSED_LANES 8
 #define FUSED_TARGET __attribute__((target("avx512f,avx2,fma")))
@@ -39,6 +55,10 @@
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
+#define DOT2_TARGET __attribute__((target("avx512f,avx2,fma")))
+#define DOT2_NAME dot2_avx512
+#include "dot2.h"
+#undef DOT2_TARGET
 #endif
 
 int mbgd_kernel_supported(MBGDKernelVariant variant) {
@@ -80,5 +100,16 @@ double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float 
     case MBGDKernelAVX2: return fused_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
 #endif
     default: return fused_f32_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    }
+}
+
+void mbgd_dot2_gradient(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx, const double *y,
+                        long ldy, const double *omega, const double *w, double c, double *high, double *low) {
+    switch (variant) {
+#ifdef MBGD_X86_VARIANTS
+    case MBGDKernelAVX512: dot2_avx512(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+    case MBGDKernelAVX2: dot2_avx2(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+#endif
+    default: dot2_portable(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
     }
 }

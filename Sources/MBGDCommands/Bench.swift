@@ -26,7 +26,7 @@ struct Bench: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Threads for batches of 32768 rows or more and the cost passes, and for OpenBLAS's large calls (default: the cores this process may use)."
+            "Threads for large batches (2048 rows or more at 32 features), the cost passes and the closed form's refinement, and for OpenBLAS's large calls (default: the cores this process may use)."
     )
     var threads: Int?
     @Option(parsing: .unconditional, help: "Learning rate (default: automatic for each batch size, from the data's curvature).")
@@ -86,7 +86,7 @@ struct Bench: ParsableCommand {
                 let times = try [false, true].map { refine in
                     try (0..<3).map { _ in
                         let start = ContinuousClock.now
-                        _ = try LeastSquares.solve(data, method: method, refine: refine)
+                        _ = try LeastSquares.solve(data, method: method, refine: refine, threads: threads)
                         return (ContinuousClock.now - start) / .seconds(1)
                     }.sorted()[1]
                 }
@@ -157,7 +157,7 @@ struct Bench: ParsableCommand {
                     + "mean gradient, standardized, \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
             )
             print(
-                "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(threads ?? Cores.available) thread\((threads ?? Cores.available) == 1 ? "" : "s") for batches of 32768 rows or more\n"
+                "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(threads ?? Cores.available) thread\((threads ?? Cores.available) == 1 ? "" : "s") for large batches\n"
             )
             var table = Table(["batch size", "learning rate", "samples/s", "seconds per epoch", "final cost"])
             for r in results {

@@ -88,15 +88,17 @@ enum CommandData: DataShape {
 
     func solve(
         _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
-        confidenceLevel: Double, refine: Bool
+        confidenceLevel: Double, refine: Bool, threads: Int?
     ) throws -> LeastSquares.Solution {
         switch self {
         case let .loaded(data):
             try model.fit(
-                data, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+                data, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
+                threads: threads)
         case let .mapped(data):
             try model.fit(
-                data, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+                data, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
+                threads: threads)
         case let .distributed(data):
             try model.fit(
                 data, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)

@@ -77,7 +77,7 @@ struct Fit: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Threads for batches of 32768 rows or more and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
+            "Threads for large batches (2048 rows or more at 32 features) and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
     )
     var threads: Int?
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?

@@ -37,12 +37,20 @@ struct Solve: ParsableCommand {
         name: .customLong("no-refine"),
         help: "Skip iterative refinement (on by default: the answer refined in double-double precision, with error bounds).")
     var noRefine = false
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Threads for refinement's passes and for OpenBLAS (default: the cores this process may use; 1 per rank under mbgd-mpi). The refined coefficients are the same bits whatever the count; the statistics agree to rounding (OpenBLAS splits its sums by its thread count)."
+    )
+    var threads: Int?
     @Option(help: "Write the model with its covariance (for predict --intervals) to this path ('-': stdout).")
     var saveModel: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     func validate() throws {
         if json, saveModel == "-" { throw ValidationError("--save-model - and --json would both write to stdout") }
+        // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         try validatingArguments {
             guard confidence > 0, confidence < 1 else {
                 throw ArgumentError(argument: "confidenceLevel", value: "\(confidence)", requirement: "must lie strictly between 0 and 1")
@@ -51,11 +59,12 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
+        if let threads { BLASThreads.set(threads) }
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         // A float64 C-order .npy is solved in place: never copied, whatever its size.
         let dataset = try CommandData(data, weights: weights)
         let solution = try dataset.solve(
-            &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine)
+            &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine, threads: threads)
         let metrics = try dataset.evaluate(model)
         let distributed = dataset.distributedSummary(solution.parameters)
         var outputs = Outputs()

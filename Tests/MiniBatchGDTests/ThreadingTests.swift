@@ -53,6 +53,26 @@ import Testing
         #expect(failures == 0)
     }
 
+    @Test(arguments: [false, true])
+    func refinedSolvesAreTheSameBitsOnOneTwoThreeAndEightThreads(weighted: Bool) throws {
+        // 70 000 rows: 18 chunks of refinement's double-double pass.
+        let data = try Self.data(features: 4, outputs: 3)
+        var generator = RandomSource(seed: 4)
+        let weights = weighted ? (0..<data.rows).map { _ in generator.nextUniform() * 2 } : nil
+        var reference: LeastSquares.Solution?
+        for threads in [1, 2, 3, 8] {
+            let solution = try LeastSquares.solve(data, weights: weights, covariance: .hc3, threads: threads)
+            #expect(solution.refinementIterations > 0)
+            if let reference {
+                #expect(solution.parameters == reference.parameters, "\(threads) threads")
+                #expect(solution.errorBounds == reference.errorBounds && solution.interceptErrorBounds == reference.interceptErrorBounds)
+            } else {
+                reference = solution
+            }
+        }
+        #expect(throws: ArgumentError.self) { try LeastSquares.solve(data, threads: 0) }
+    }
+
     @Test func chunksAreSetByTheShapeAlone() {
         // About 256 KiB of rows, a power of two between 256 and 16 384 rows.
         #expect(ChunkedGradient.chunkRows(features: 31, outputs: 1) == 1024)

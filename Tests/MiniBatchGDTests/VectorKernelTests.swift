@@ -84,6 +84,63 @@ import Testing
         for width in VectorWidth.allCases where width.isSupported { Self.check(Float.self, test, width: width) }
     }
 
+    /// Dot2 written out in Swift (TwoSum, products split by `addingProduct`), the double-double
+    /// sums of one row pass: the reference for the C variants.
+    static func dot2Reference(
+        rows: Int, p: Int, x: [Double], ldx: Int, y: [Double], omega: [Double]?, w: [Double], c: Double
+    ) -> (high: [Double], low: [Double]) {
+        func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
+            let s = a + b, v = s - a
+            return (s, (a - (s - v)) + (b - v))
+        }
+        var high = [Double](repeating: 0, count: p + 1), low = high
+        for i in 0..<rows {
+            let weight = omega?[i] ?? 1
+            if weight == 0 { continue }
+            var (sum, error) = twoSum(y[i], -c)
+            for j in 0..<p {
+                let product = -x[i * ldx + j] * w[j]
+                let (t, e) = twoSum(sum, product)
+                sum = t
+                error += e + (-product).addingProduct(-x[i * ldx + j], w[j])
+            }
+            var rh = sum + error, rl = error - (rh - sum)
+            if weight != 1 {
+                let product = rh * weight
+                rl = (-product).addingProduct(rh, weight) + rl * weight
+                rh = product
+            }
+            let (t0, e0) = twoSum(high[0], rh)
+            high[0] = t0
+            low[0] += e0 + rl
+            for j in 0..<p {
+                let product = x[i * ldx + j] * rh
+                let (t, e) = twoSum(high[1 + j], product)
+                high[1 + j] = t
+                low[1 + j] += e + ((-product).addingProduct(x[i * ldx + j], rh) + x[i * ldx + j] * rl)
+            }
+        }
+        return (high, low)
+    }
+
+    @Test(arguments: [(1, false), (7, true), (32, false), (33, true)])
+    func everyVariantOfTheDoubleDoublePassGivesTheSameBitsAsDot2InSwift(features p: Int, weighted: Bool) {
+        let rows = 257, ldx = p + 2
+        var random = RandomSource(seed: UInt64(p))
+        // Residuals that cancel to many digits: targets on the model plus a little noise.
+        let w = (0..<p).map { _ in random.nextGaussian() }, c = 0.3
+        let x = (0..<rows * ldx).map { _ in random.nextGaussian() * 1e3 }
+        let y = (0..<rows).map { i in c + (0..<p).reduce(0) { $0 + x[i * ldx + $1] * w[$1] } + 1e-9 * random.nextGaussian() }
+        let omega = weighted ? (0..<rows).map { i in i % 5 == 0 ? 0 : random.nextUniform() * 2 } : nil
+        let expected = Self.dot2Reference(rows: rows, p: p, x: x, ldx: ldx, y: y, omega: omega, w: w, c: c)
+        for width in VectorWidth.allCases where width.isSupported {
+            var high = [Double](repeating: 0, count: p + 1), low = high
+            width.dot2Gradient(
+                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: 1, rowWeights: omega, weights: w, intercept: c, high: &high, low: &low)
+            #expect(high == expected.high && low == expected.low, "\(width)")
+        }
+    }
+
     @Test func theBestVariantIsOneThisCPURuns() {
         #expect(VectorWidth.best.isSupported)
         #expect(VectorWidth.portable.isSupported)

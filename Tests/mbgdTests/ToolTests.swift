@@ -218,6 +218,26 @@ import Testing
 }
 
 @Suite struct SolveAndBenchToolTests {
+    @Test func solveGivesTheSameAnswerOnOneAndThreeThreads() throws {
+        // 12 000 rows: three chunks of refinement's pass.
+        let folder = try scratchFolder()
+        var text = "a,b,y\n"
+        for i in 0..<12_000 {
+            let a = Double(i % 97), b = Double(i % 13) / 7, noise = Double(i % 5) * 0.01
+            text += "\(a),\(b),\(0.5 + 3 * a - b + noise)\n"
+        }
+        let path = try write(text, to: folder + "/rows.csv")
+        let one = try mbgd("solve", path, "--threads", "1", "--json"), three = try mbgd("solve", path, "--threads", "3", "--json")
+        #expect(one.status == 0 && three.status == 0, "\(one.stderr)\(three.stderr)")
+        // The refined answer is the same bits; the statistics come from OpenBLAS's sums, which
+        // it splits by its own thread count: equal to rounding.
+        let a = try one.json, b = try three.json
+        #expect(a["coefficients"] as? [Double] == b["coefficients"] as? [Double] && a["intercept"] as? Double == b["intercept"] as? Double)
+        let errorsA = try #require(a["standardErrors"] as? [Double]), errorsB = try #require(b["standardErrors"] as? [Double])
+        #expect(zip(errorsA, errorsB).allSatisfy { abs($0 - $1) <= 1e-12 * abs($1) })
+        #expect(a["refinementIterations"] as? Int ?? 0 > 0)
+    }
+
     @Test func solveReportsTextbookStatistics() throws {
         let folder = try scratchFolder()
         let xs = (0..<30).map { Double($0) / 3 }
@@ -420,6 +440,8 @@ import Testing
             ),
             (["bench", "--threads", "9999999999"], 2, "--threads must lie between 1 and 1024"),
             (["bench", "--threads", "2147483647"], 2, "--threads must lie between 1 and 1024"),
+            (["solve", good, "--threads", "0"], 2, "--threads must lie between 1 and 1024, got 0"),
+            (["bench", "--no-shuffle", "--shuffle-blocks", "8"], 2, "choose one of --no-shuffle and --shuffle-blocks"),
             (["bench", "--batch-sizes", ""], 2, "--batch-sizes must name at least one batch size"),
             (["fit", good, "--decay-power", "inf"], 2, "--decay-power = inf is invalid: must be a positive number"),
             (

@@ -38,6 +38,13 @@ double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float 
                       const float *y, long ldy, const double *omega, const double *w,
                       double offset, double alpha, int accumulate, double *g, double *gc);
 
+/// The gradient pass of iterative refinement in twice the working precision (Ogita, Rump and
+/// Oishi's Dot2): over `rows` rows with r_i = y_i − c − x_i·w, adds Σ ω_i r_i to the unevaluated
+/// sum high[0] + low[0] and Σ ω_i r_i x_ij to high[1 + j] + low[1 + j]. Rows of weight 0 are
+/// skipped; ω is 1 when `omega` is NULL. Every variant gives the same bits.
+void mbgd_dot2_gradient(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx, const double *y,
+                        long ldy, const double *omega, const double *w, double c, double *high, double *low);
+
 /// A hint to the CPU that the caller is spinning on a flag another thread will set (x86 PAUSE,
 /// arm64 YIELD): it saves power and frees the core's shared resources for its sibling thread.
 static inline void mbgd_spin_pause(void) {

@@ -47,6 +47,9 @@ public enum LeastSquares {
     ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
     ///   - refine: refine the solution in extended precision and estimate its error
     ///     (``Solution/errorBounds``); full-rank unpenalized fits only.
+    ///   - threads: threads for refinement's passes over the rows, in fixed chunks added in order
+    ///     (the same bits on any count), 1 to 1024; nil: ``Cores/available``. OpenBLAS keeps its
+    ///     own setting (``BLASThreads``) for the factorization.
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
     ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
     ///   for a bad `ridge`, `rankTolerance`, `weights` or `confidenceLevel`; ``LinearAlgebraError/lapackFailure(routine:info:)``
@@ -56,16 +59,17 @@ public enum LeastSquares {
     public static func solve(
         _ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
-        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
+        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> Solution {
-        try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
+        try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel, threads: threads)
         let weights = try weightsToUse(weights, of: data)
         return try solve(
             source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
-            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
+            threads: threads ?? Cores.available)
     }
 
-    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(Dataset,_,_,_,_,_,_,_,_,_)``
+    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)``
     /// for the rows of a mapped `.npy` file, read in place: `cholesky` and `qr` (and `auto` when it
     /// stays with them) never copy the data, so a file larger than memory can be solved; `svd`
     /// copies the design and is refused when it does not fit.
@@ -73,13 +77,14 @@ public enum LeastSquares {
     public static func solve(
         _ data: MappedDataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
-        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
+        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> Solution {
-        try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel)
+        try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel, threads: threads)
         let weights = try weightsToUse(weights, of: data)
         return try solve(
             source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
-            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
+            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
+            threads: threads ?? Cores.available)
     }
 
     /// `weights` given beside a data set, or the data set's own (not both), validated.
@@ -97,17 +102,20 @@ public enum LeastSquares {
     /// The solve of `source`'s rows, wherever they live.
     static func solve<Source: RowSource>(
         source: Source, method: Method, fitIntercept: Bool, ridge: Double, penaltyUnits: PenaltyUnits, rankTolerance: Double?,
-        weights: [Double]?, covariance: CovarianceType, confidenceLevel: Double, refine: Bool
+        weights: [Double]?, covariance: CovarianceType, confidenceLevel: Double, refine: Bool, threads: Int = 1
     ) throws -> Solution {
         try source.withRows { rows in
             try solve(
                 rows, featureNames: source.featureNames, targetNames: source.targetNames, method: method, fitIntercept: fitIntercept,
                 ridge: ridge, penaltyUnits: penaltyUnits, rankTolerance: rankTolerance, weights: weights, covariance: covariance,
-                confidenceLevel: confidenceLevel, refine: refine)
+                confidenceLevel: confidenceLevel, refine: refine, threads: threads)
         }
     }
 
-    static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double) throws {
+    static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double, threads: Int? = nil) throws {
+        if let threads, !(1...1024).contains(threads) {
+            throw ArgumentError(argument: "threads", value: "\(threads)", requirement: "must lie between 1 and 1024")
+        }
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
         }
@@ -123,7 +131,7 @@ public enum LeastSquares {
     static func solve(
         _ data: Rows, featureNames: [String], targetNames: [String], method: Method, fitIntercept: Bool, ridge: Double,
         penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,
-        confidenceLevel: Double, refine: Bool
+        confidenceLevel: Double, refine: Bool, threads: Int = 1
     ) throws -> Solution {
         // The p×p Gram matrix and its factor and inverse. Cholesky and QR read the design in
         // blocks; SVD copies it, which is checked when (and only if) it is reached.
@@ -176,7 +184,9 @@ public enum LeastSquares {
         var parameters = design.originalParameters(factorization.zCoefficients)
         var refinement: Refinement?
         if refine, let factor = factorization.gramFactor {
-            let refined = try Refinement(data: data, design: design, start: parameters, gramFactor: factor)
+            // Rows spread over processes: one thread each (ranks usually share a machine's cores).
+            let refined = try Refinement(
+                data: data, design: design, start: parameters, gramFactor: factor, threads: data.sharing == nil ? threads : 1)
             refinement = refined
             parameters = refined.parameters
             // The statistics' residuals from the refined coefficients, in Z's units (θ = S·W).

@@ -25,7 +25,7 @@ extension LinearRegression {
     /// (without a held-out validation part) with the same weights, the same intercept, and the L2
     /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
     /// weights, λ under the sum; in standardized units when standardizing).
-    /// - Throws: whatever ``fit(_:using:progress:)-(Dataset,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(Dataset,_,_,_,_,_,_,_,_,_)`` throws.
+    /// - Throws: whatever ``fit(_:using:progress:)-(Dataset,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)`` throws.
     public mutating func fitAndCompare(
         _ data: Dataset, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,

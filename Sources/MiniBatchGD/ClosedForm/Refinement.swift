@@ -28,8 +28,11 @@ struct Refinement {
 
     static let maximumIterations = 10
 
-    /// - Parameter gramFactor: upper-triangular R (p×p, row-major) with RᵀR = ZᵀZ.
-    init(data: Rows, design: Design, start: Parameters, gramFactor: [Double]) throws {
+    /// - Parameters:
+    ///   - gramFactor: upper-triangular R (p×p, row-major) with RᵀR = ZᵀZ.
+    ///   - threads: threads for the gradient passes (the result is the same bits on any count).
+    init(data: Rows, design: Design, start: Parameters, gramFactor: [Double], threads: Int = 1) throws {
+        let pass = RefinementGradient(data: data, design: design, threads: threads)
         let p = design.p, k = design.k
         var coefficients = start.coefficients, intercept = start.intercept
         errorBounds = .zeros(p, k)
@@ -42,7 +45,7 @@ struct Refinement {
             var previous = Double.infinity, applied = 0
             var lastCorrection = [Double](repeating: 0, count: p + 1)
             for _ in 1...Self.maximumIterations {
-                Self.weightedGradient(data: data, design: design, target: o, coefficients: w, intercept: c, into: &gradient)
+                pass.gradient(target: o, coefficients: w, intercept: c, fitIntercept: design.fitIntercept, into: &gradient)
                 // u = M⁻ᵀ·g with A = [1, Z]·M, M = [[1, x̄ᵀ], [0, S]]: u₀ = g₀, u_z = (g_W − x̄·g₀)/s.
                 var correction = (0..<p).map { j in (gradient[1 + j] - design.featureMean[j] * gradient[0]) / design.columnNorm[j] }
                 try gramFactor.withUnsafeBufferPointer { r in
@@ -88,89 +91,10 @@ struct Refinement {
         parameters = Parameters(unchecked: coefficients, intercept)
     }
 
-    /// g = Aᵀ·diag(w)·(y − c − X·W) for one target, rounded at the end: g₀ = Σ wᵢrᵢ (the
-    /// intercept's row; 0 without an intercept) and gⱼ₊₁ = Σ wᵢxᵢⱼrᵢ.
-    ///
-    /// Both the residual and the sums are Ogita, Rump and Oishi's Dot2 (2005): every product split
-    /// exactly into its rounded value and error by a fused multiply-add, every addition by TwoSum,
-    /// the errors summed apart. The result is as accurate as if computed in twice the precision
-    /// (about 106 bits); the loop over the columns has no branch.
-    static func weightedGradient(
-        data: Rows, design: Design, target o: Int, coefficients w: [Double], intercept c: Double, into gradient: inout [Double]
-    ) {
-        let n = data.count, p = design.p
-        // Raw buffers: arrays touched in the loop would pay bounds and uniqueness checks per element.
-        let high = UnsafeMutablePointer<Double>.allocate(capacity: p + 1), low = UnsafeMutablePointer<Double>.allocate(capacity: p + 1)
-        high.initialize(repeating: 0, count: p + 1)
-        low.initialize(repeating: 0, count: p + 1)
-        defer {
-            high.deallocate()
-            low.deallocate()
-        }
-        let x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
-        w.withUnsafeBufferPointer { w in
-            for i in 0..<n {
-                let weight = design.weights?[i] ?? 1
-                if weight == 0 { continue }
-                let row = x + i * ldx
-                // r = y − c − Σ xⱼwⱼ as an unevaluated sum rh + rl.
-                var (sum, error) = twoSum(y[i * ldy + o], -c)
-                for j in 0..<p {
-                    let product = -row[j] * w[j]
-                    let productError = (-product).addingProduct(-row[j], w[j])
-                    let (t, e) = twoSum(sum, product)
-                    sum = t
-                    error += e + productError
-                }
-                var (rh, rl) = fastTwoSum(sum, error)
-                if weight != 1 {
-                    let product = rh * weight
-                    rl = (-product).addingProduct(rh, weight) + rl * weight
-                    rh = product
-                }
-                let (t0, e0) = twoSum(high[0], rh)
-                high[0] = t0
-                low[0] += e0 + rl
-                for j in 0..<p {
-                    let product = row[j] * rh
-                    let productError = (-product).addingProduct(row[j], rh) + row[j] * rl
-                    let (t, e) = twoSum(high[1 + j], product)
-                    high[1 + j] = t
-                    low[1 + j] += e + productError
-                }
-            }
-        }
-        if let sharing = data.sharing {
-            // Every rank's unevaluated sums, added in rank order with the same TwoSum: still
-            // double-double, and the same bits on every rank.
-            let parts = sharing.communicator.gather(
-                Array(UnsafeBufferPointer(start: high, count: p + 1)) + Array(UnsafeBufferPointer(start: low, count: p + 1)))
-            for j in 0...p {
-                var sum = 0.0, error = 0.0
-                for part in parts {
-                    let (t, e) = twoSum(sum, part[j])
-                    sum = t
-                    error += e + part[p + 1 + j]
-                }
-                high[j] = sum
-                low[j] = error
-            }
-        }
-        for j in 0...p { gradient[j] = high[j] + low[j] }
-        if !design.fitIntercept { gradient[0] = 0 }
-    }
-
     /// s + e = a + b exactly (Knuth's TwoSum, no branch).
     @inline(__always)
     static func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
         let s = a + b, v = s - a
         return (s, (a - (s - v)) + (b - v))
-    }
-
-    /// s + e = a + b exactly when |a| ≥ |b| or a = 0 (Dekker's FastTwoSum).
-    @inline(__always)
-    static func fastTwoSum(_ a: Double, _ b: Double) -> (Double, Double) {
-        let s = a + b
-        return (s, b - (s - a))
     }
 }

@@ -1,5 +1,5 @@
 extension LeastSquares {
-    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(Dataset,_,_,_,_,_,_,_,_,_)``
+    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)``
     /// for rows spread over processes, every rank calling it together and receiving the same
     /// solution: each rank reads its share once (moments for `cholesky`, a triangular factor for
     /// `qr`), the ranks' parts are merged (a sum of the moments; the factors stacked in rank order

@@ -179,30 +179,31 @@ public struct LinearRegression: Sendable {
     ///   - covariance: how the statistics' covariance is computed.
     ///   - confidenceLevel: the level of the confidence intervals.
     ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
-    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(Dataset,_,_,_,_,_,_,_,_,_)`` throws.
+    ///   - threads: threads for refinement's passes (the same bits on any count); nil: ``Cores/available``.
+    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)`` throws.
     @discardableResult
     public mutating func fit(
         _ data: Dataset, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
-        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
+        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> LeastSquares.Solution {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, weights: weights, covariance: covariance,
-            confidenceLevel: confidenceLevel, refine: refine)
+            confidenceLevel: confidenceLevel, refine: refine, threads: threads)
         adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames)
         return solution
     }
 
     /// Fits in closed form on the rows of a mapped `.npy` file, read in place (see
-    /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:)-(MappedDataset,_,_,_,_,_,_,_,_,_)``).
+    /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(MappedDataset,_,_,_,_,_,_,_,_,_,_)``).
     /// - Throws: what that solve throws.
     @discardableResult
     public mutating func fit(
         _ data: MappedDataset, method: LeastSquares.Method, ridge: Double = 0,
-        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
+        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> LeastSquares.Solution {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, covariance: covariance,
-            confidenceLevel: confidenceLevel, refine: refine)
+            confidenceLevel: confidenceLevel, refine: refine, threads: threads)
         adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames)
         return solution
     }

@@ -46,6 +46,17 @@ enum VectorWidth: CaseIterable, Sendable {
         Element.fused(
             variant, rows, p, x, ldx, y, ldy, rowWeights, w, offset, alpha, accumulate ? 1 : 0, g, gc)
     }
+
+    /// Over `rows` rows with rᵢ = yᵢ − c − xᵢ·w, adds Σωᵢrᵢ to the unevaluated double-double sum
+    /// `high[0] + low[0]` and Σωᵢrᵢxᵢⱼ to `high[1 + j] + low[1 + j]` (Ogita, Rump and Oishi's Dot2;
+    /// rows of weight 0 skipped, ω = 1 when `rowWeights` is nil). Every variant gives the same bits.
+    @inline(__always)
+    func dot2Gradient(
+        rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights: UnsafePointer<Double>?,
+        weights w: UnsafePointer<Double>, intercept c: Double, high: UnsafeMutablePointer<Double>, low: UnsafeMutablePointer<Double>
+    ) {
+        mbgd_dot2_gradient(variant, rows, p, x, ldx, y, ldy, rowWeights, w, c, high, low)
+    }
 }
 
 /// An element type the C fused kernels read: one C entry point each.

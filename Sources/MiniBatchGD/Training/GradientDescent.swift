@@ -48,10 +48,12 @@ public struct GradientDescent: Equatable, Sendable {
     public var divergenceFactor: Double
     /// How each batch's residual and gradient are computed (the result is the same to rounding).
     public var kernel: Kernel
-    /// Threads for batches of 32 768 rows or more and for the whole-data costs (nil: the cores
-    /// this process may use, from its CPU affinity and its cgroup's CPU quota; 1 on ranks of a
-    /// ``DistributedDataset``, which share their machine). Such runs are cut into fixed chunks of
-    /// 16 384 rows added in order, so the result is the same bits whatever the thread count.
+    /// Threads for large batches and for the whole-data costs (nil: the cores this process may
+    /// use, from its CPU affinity and its cgroup's CPU quota; 1 on ranks of a
+    /// ``DistributedDataset``, which share their machine), 1 to 1024. Runs of at least two chunks
+    /// are cut into fixed chunks of about 256 KiB of rows (1024 rows at 32 features, so batches
+    /// from 2048 rows; 256 to 16 384 rows whatever the width) added in order, so the result is the
+    /// same bits whatever the thread count.
     public var threads: Int?
 
     /// A configuration; every default is what `mbgd fit` uses (see the properties for each).
@@ -124,8 +126,9 @@ public struct GradientDescent: Equatable, Sendable {
 
 /// The arithmetic of one batch.
 public enum Kernel: String, Equatable, Sendable, CaseIterable {
-    /// The fused kernel for one output with a single feature, with 8 or more features (four
-    /// SIMD lanes at a time), or in batches of at most ``fusedBatchLimit`` rows; else BLAS.
+    /// The fused kernel for one output with a single feature, with 8 or more features (in C at
+    /// the CPU's vector width: AVX-512, AVX2 with FMA, or the baseline), or in batches of at most
+    /// ``fusedBatchLimit`` rows; else BLAS.
     /// Each where it measured faster (see <doc:HowItIsFast>): BLAS is ahead only for 2 to 7
     /// features in batches of more than 8 rows.
     case automatic
