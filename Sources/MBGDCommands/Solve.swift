@@ -40,7 +40,7 @@ struct Solve: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Threads for refinement's passes and for OpenBLAS (default: the cores this process may use; 1 per rank under mbgd-mpi). The refined coefficients are the same bits whatever the count; the statistics agree to rounding (OpenBLAS splits its sums by its thread count)."
+            "Threads for the moments and refinement passes and for OpenBLAS (default: the cores this process may use; 1 per rank under mbgd-mpi). The refined coefficients are the same bits whatever the count; the statistics agree to rounding (OpenBLAS splits its sums by its thread count)."
     )
     var threads: Int?
     @Option(help: "Write the model with its covariance (for predict --intervals) to this path ('-': stdout).")

@@ -54,9 +54,34 @@ import Testing
     }
 
     @Test(arguments: [false, true])
-    func refinedSolvesAreTheSameBitsOnOneTwoThreeAndEightThreads(weighted: Bool) throws {
-        // 70 000 rows: 18 chunks of refinement's double-double pass.
-        let data = try Self.data(features: 4, outputs: 3)
+    func momentsOverChunksEqualTwoPassesByHand(weighted: Bool) throws {
+        // 70 000 rows of 60 features: three chunks of the moments pass.
+        let data = try Self.data(features: 60, outputs: 1)
+        let n = data.rows, p = 60
+        #expect(Moments.chunkRows(features: p, outputs: 1) < n / 2)
+        var generator = RandomSource(seed: 6)
+        let weights = weighted ? (0..<n).map { i in i % 7 == 0 ? 0 : generator.nextUniform() * 2 } : nil
+        let moments = data.withRows { Moments($0, weights: weights, threads: 3) }
+        // Weighted means, then the centred sums, in the plainest loops.
+        let w = weights ?? Array(repeating: 1, count: n), total = w.reduce(0, +)
+        let mean = (0...p).map { j in (0..<n).reduce(0.0) { $0 + w[$1] * (j < p ? data.features[$1, j] : data.targets[$1, 0]) } / total }
+        func centred(_ i: Int, _ j: Int) -> Double { (j < p ? data.features[i, j] : data.targets[i, 0]) - mean[j] }
+        var worst = 0.0
+        for a in [0, 17, 59] {
+            for b in [0, 31, 59, p] {
+                let exact = (0..<n).reduce(0.0) { $0 + w[$1] * centred($1, a) * centred($1, b) }
+                let found = b < p ? moments.centredGram[a * p + b] : moments.centredCross[a]
+                worst = max(worst, abs(found - exact) / abs(exact))
+            }
+        }
+        #expect(worst <= 1e-11)
+        #expect(zip(moments.featureMean, mean).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
+    }
+
+    @Test(arguments: [false, true])
+    func solvesAreTheSameBitsOnOneTwoThreeAndEightThreads(weighted: Bool) throws {
+        // 70 000 rows of 40 features: two chunks of the moments pass, 18 of refinement's.
+        let data = try Self.data(features: 40, outputs: 2)
         var generator = RandomSource(seed: 4)
         let weights = weighted ? (0..<data.rows).map { _ in generator.nextUniform() * 2 } : nil
         var reference: LeastSquares.Solution?
@@ -66,6 +91,7 @@ import Testing
             if let reference {
                 #expect(solution.parameters == reference.parameters, "\(threads) threads")
                 #expect(solution.errorBounds == reference.errorBounds && solution.interceptErrorBounds == reference.interceptErrorBounds)
+                #expect(solution.statistics.standardErrors == reference.statistics.standardErrors)
             } else {
                 reference = solution
             }

@@ -34,7 +34,9 @@ struct Design {
     let moment: [Double]
 
     /// Everything from one blocked pass over the data (``Moments``): X is read once.
-    init(_ data: Rows, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil) {
+    init(
+        _ data: Rows, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil, threads: Int = 1
+    ) {
         let p = data.featureCount, k = data.outputCount
         self.n = data.totalCount
         self.p = p
@@ -50,7 +52,7 @@ struct Design {
         self.weightTotal = weightTotal
         observations = Int(totals[1])
         logWeightTotal = totals[2]
-        let moments = Moments(data, weights: weights)
+        let moments = Moments(data, weights: weights, threads: threads)
         let featureMean = fitIntercept ? moments.featureMean : Array(repeating: 0, count: p)
         var scatter = moments.centredGram, cross = moments.centredCross
         if !fitIntercept {
@@ -162,8 +164,82 @@ struct Moments {
     /// p×k.
     var centredCross: [Double]
 
-    init(_ rows: Rows, weights: [Double]? = nil) {
+    /// Rows per chunk: eight blocks of about 2 MiB (63 544 rows at 32 features), set by the
+    /// shape alone so that the chunks, and so the result, are the same on any thread count.
+    static func chunkRows(features p: Int, outputs k: Int) -> Int { 8 * Swift.max(64, (1 << 18) / (p + k)) }
+
+    /// - Parameter threads: threads for the pass. Rows longer than a chunk are cut into
+    ///   ``chunkRows(features:outputs:)``-row chunks, each a pass of its own with OpenBLAS on one
+    ///   thread, merged in chunk order by the same pairwise update: the same bits whatever the
+    ///   thread count, OpenBLAS's included.
+    init(_ rows: Rows, weights: [Double]? = nil, threads: Int = 1) {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
+        let chunkRows = Self.chunkRows(features: p, outputs: k)
+        var weight: Double
+        if n <= chunkRows {
+            (self, weight) = Self.pass(rows, weights: weights, start: 0, count: n)
+        } else {
+            let chunks = (n + chunkRows - 1) / chunkRows
+            let work = Chunks(rows: rows, weights: weights, chunkRows: chunkRows, count: chunks)
+            BLASThreads.singleThreaded { WorkerPool(threads: Swift.min(threads, chunks)).perform(work, chunks: chunks) }
+            let parts = work.parts
+            (self, weight) = parts[0]!
+            for part in parts.dropFirst() { weight = merge(part!.moments, weighing: part!.weight, into: weight) }
+        }
+        if let sharing = rows.sharing { merge(over: sharing.communicator, weight: weight) }
+    }
+
+    /// Chunk c's moments and weight in `parts[c]`.
+    private final class Chunks: ChunkWork, @unchecked Sendable {
+        let rows: Rows, weights: [Double]?, chunkRows: Int
+        /// One slot per chunk, each written by its own chunk only (raw memory: an array's
+        /// mutation from several threads at once would race on the array itself).
+        private let slots: UnsafeMutableBufferPointer<(moments: Moments, weight: Double)?>
+
+        init(rows: Rows, weights: [Double]?, chunkRows: Int, count: Int) {
+            self.rows = rows
+            self.weights = weights
+            self.chunkRows = chunkRows
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        var parts: [(moments: Moments, weight: Double)?] { Array(slots) }
+
+        func run(chunk: Int, worker: Int) {
+            let start = chunk * chunkRows
+            slots[chunk] = Moments.pass(rows, weights: weights, start: start, count: Swift.min(chunkRows, rows.count - start))
+        }
+    }
+
+    /// Adds moments of rows weighing `other` in all into these (of rows weighing `weight`), by
+    /// Chan's pairwise update; returns the total weight.
+    private mutating func merge(_ part: Moments, weighing other: Double, into weight: Double) -> Double {
+        guard other > 0 else { return weight }
+        guard weight > 0 else {
+            self = part
+            return other
+        }
+        let p = featureMean.count, k = targetMean.count
+        let total = weight + other, factor = weight * other / total, share = other / total
+        let dx = (0..<p).map { part.featureMean[$0] - featureMean[$0] }, dy = (0..<k).map { part.targetMean[$0] - targetMean[$0] }
+        for i in 0..<p {
+            for j in 0..<p { centredGram[i * p + j] += part.centredGram[i * p + j] + factor * dx[i] * dx[j] }
+            for o in 0..<k { centredCross[i * k + o] += part.centredCross[i * k + o] + factor * dx[i] * dy[o] }
+        }
+        for j in 0..<p { featureMean[j] += share * dx[j] }
+        for o in 0..<k { targetMean[o] += share * dy[o] }
+        return total
+    }
+
+    /// The moments of rows `start..<start + count` and their total weight, one block at a time.
+    private static func pass(_ rows: Rows, weights: [Double]?, start: Int, count n: Int) -> (moments: Moments, weight: Double) {
+        let p = rows.featureCount, k = rows.outputCount
         let blockRows = Swift.min(n, Swift.max(64, (1 << 18) / (p + k)))
         // Raw scratch: arrays captured by the loop's closures would pay an exclusivity check per access.
         let z = UnsafeMutablePointer<Double>.allocate(capacity: blockRows * p)
@@ -182,7 +258,7 @@ struct Moments {
         meanY.initialize(repeating: 0, count: k)
         g.initialize(repeating: 0, count: p * p)
         c.initialize(repeating: 0, count: p * k)
-        let x = rows.x, y = rows.y, ldx = rows.xStride, ldy = rows.yStride
+        let x = rows.x + start * rows.xStride, y = rows.y + start * rows.yStride, ldx = rows.xStride, ldy = rows.yStride
         var seen = 0, seenWeight = 0.0
         while seen < n {
             let count = Swift.min(blockRows, n - seen)
@@ -191,8 +267,8 @@ struct Moments {
             if let weights {
                 blockWeight = 0
                 for i in 0..<count {
-                    blockWeights[i] = weights[seen + i]
-                    blockWeight += weights[seen + i]
+                    blockWeights[i] = weights[start + seen + i]
+                    blockWeight += weights[start + seen + i]
                 }
                 // Rows of zero weight add nothing (and their mean would be 0/0).
                 if blockWeight == 0 {
@@ -203,8 +279,8 @@ struct Moments {
             // Block means (Xᵀw/Σw) and centring (copy, then −1·meanᵀ) by BLAS: streaming, vectorized.
             BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / blockWeight, a: xb, lda: ldx, x: blockWeights, beta: 0, y: blockX)
             BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / blockWeight, a: yb, lda: ldy, x: blockWeights, beta: 0, y: blockY)
-            rows.copyFeatures(from: seen, rows: count, into: z)
-            rows.copyTargets(from: seen, rows: count, into: t)
+            rows.copyFeatures(from: start + seen, rows: count, into: z)
+            rows.copyTargets(from: start + seen, rows: count, into: t)
             BLAS.ger(m: count, n: p, alpha: -1, x: ones, y: blockX, a: z, lda: p)
             BLAS.ger(m: count, n: k, alpha: -1, x: ones, y: blockY, a: t, lda: k)
             if weights != nil {
@@ -239,11 +315,19 @@ struct Moments {
             seenWeight = total
         }
         for i in 0..<p { for j in 0..<i { g[i * p + j] = g[j * p + i] } }
-        featureMean = Array(UnsafeBufferPointer(start: meanX, count: p))
-        targetMean = Array(UnsafeBufferPointer(start: meanY, count: k))
-        centredGram = Array(UnsafeBufferPointer(start: g, count: p * p))
-        centredCross = Array(UnsafeBufferPointer(start: c, count: p * k))
-        if let sharing = rows.sharing { merge(over: sharing.communicator, weight: seenWeight) }
+        let moments = Moments(
+            featureMean: Array(UnsafeBufferPointer(start: meanX, count: p)),
+            targetMean: Array(UnsafeBufferPointer(start: meanY, count: k)),
+            centredGram: Array(UnsafeBufferPointer(start: g, count: p * p)),
+            centredCross: Array(UnsafeBufferPointer(start: c, count: p * k)))
+        return (moments, seenWeight)
+    }
+
+    private init(featureMean: [Double], targetMean: [Double], centredGram: [Double], centredCross: [Double]) {
+        self.featureMean = featureMean
+        self.targetMean = targetMean
+        self.centredGram = centredGram
+        self.centredCross = centredCross
     }
 
     /// Turns this rank's moments (of rows weighing `weight` in all) into those of every rank's

@@ -47,9 +47,9 @@ public enum LeastSquares {
     ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
     ///   - refine: refine the solution in extended precision and estimate its error
     ///     (``Solution/errorBounds``); full-rank unpenalized fits only.
-    ///   - threads: threads for refinement's passes over the rows, in fixed chunks added in order
-    ///     (the same bits on any count), 1 to 1024; nil: ``Cores/available``. OpenBLAS keeps its
-    ///     own setting (``BLASThreads``) for the factorization.
+    ///   - threads: threads for the passes that accumulate the moments and refine the answer, in
+    ///     fixed chunks added in order (the same bits on any count), 1 to 1024; nil:
+    ///     ``Cores/available``. OpenBLAS keeps its own setting (``BLASThreads``) elsewhere.
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
     ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
     ///   for a bad `ridge`, `rankTolerance`, `weights` or `confidenceLevel`; ``LinearAlgebraError/lapackFailure(routine:info:)``
@@ -153,7 +153,9 @@ public enum LeastSquares {
                 MemoryBudget.doubles(4 * p + data.count + p, p + k), for: "the SVD of \(data.count) rows × \(data.featureCount) features")
             return try solver.svd()
         }
-        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights)
+        // Rows spread over processes: one thread each (ranks usually share a machine's cores).
+        let threads = data.sharing == nil ? threads : 1
+        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, threads: threads)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
         let solver = Solver(data: data, design: design, tolerance: tolerance)
 
@@ -184,9 +186,7 @@ public enum LeastSquares {
         var parameters = design.originalParameters(factorization.zCoefficients)
         var refinement: Refinement?
         if refine, let factor = factorization.gramFactor {
-            // Rows spread over processes: one thread each (ranks usually share a machine's cores).
-            let refined = try Refinement(
-                data: data, design: design, start: parameters, gramFactor: factor, threads: data.sharing == nil ? threads : 1)
+            let refined = try Refinement(data: data, design: design, start: parameters, gramFactor: factor, threads: threads)
             refinement = refined
             parameters = refined.parameters
             // The statistics' residuals from the refined coefficients, in Z's units (θ = S·W).

@@ -179,7 +179,7 @@ public struct LinearRegression: Sendable {
     ///   - covariance: how the statistics' covariance is computed.
     ///   - confidenceLevel: the level of the confidence intervals.
     ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
-    ///   - threads: threads for refinement's passes (the same bits on any count); nil: ``Cores/available``.
+    ///   - threads: threads for the moments and refinement passes (the same bits on any count); nil: ``Cores/available``.
     /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)`` throws.
     @discardableResult
     public mutating func fit(
