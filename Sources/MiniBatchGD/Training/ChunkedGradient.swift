@@ -37,6 +37,10 @@ final class ChunkedGradient: ChunkWork {
     private var rowWeights: UnsafePointer<Double>?
     /// The rows' positions, when they are gathered.
     private var picked: UnsafePointer<Int>?
+    /// A block-shuffled batch's runs: first row, row count and the batch position of the run's
+    /// first row, three integers each; `runCount` of them in use.
+    private let runs: Buffer<Int>
+    private var runCount = 0
     private var rows = 0, alpha = 1.0, withGradient = true
     /// Per thread, room for one gathered chunk (X, Y and weights), when the fit gathers.
     private let gathered: [(x: Buffer<Double>, y: Buffer<Double>, w: Buffer<Double>)]
@@ -47,10 +51,12 @@ final class ChunkedGradient: ChunkWork {
     /// - Parameters:
     ///   - rowLimit: the longest run it will be handed.
     ///   - gathers: whether it will be handed rows by a permutation (room is made to gather them).
+    ///   - runLimit: the most runs of rows one block-shuffled batch may have (0: none are handed).
     init(
         pool: WorkerPool, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel, rowLimit: Int,
-        gathers: Bool = false
+        gathers: Bool = false, runLimit: Int = 0
     ) {
+        runs = Buffer(repeating: 0, count: 3 * runLimit)
         self.pool = pool
         parameterCount = p * k + k
         let chunkRows = Self.chunkRows(features: p, outputs: k)
@@ -91,6 +97,33 @@ final class ChunkedGradient: ChunkWork {
             halfSquares += slot[d]
         }
         return halfSquares
+    }
+
+    /// ``addRows(parameters:x:ldx:y:ldy:rowWeights:picked:count:alpha:into:)`` for a batch of
+    /// `count` rows made of runs of contiguous rows (block shuffling): `nextRun(remaining)` gives
+    /// the first row and row count of the next run while `remaining` rows are still to come. The
+    /// chunks are cut by position in the batch, whatever the runs.
+    func addRuns(
+        parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, count: Int, alpha: Double, into gradient: UnsafeMutablePointer<Double>,
+        nextRun: (Int) -> (start: Int, count: Int)
+    ) -> Double {
+        var remaining = count, position = 0
+        runCount = 0
+        while remaining > 0 {
+            let run = nextRun(remaining)
+            precondition(3 * (runCount + 1) <= runs.count, "more runs than the chunked gradient was made for")
+            let slot = runs.base + 3 * runCount
+            slot[0] = run.start
+            slot[1] = run.count
+            slot[2] = position
+            runCount += 1
+            position += run.count
+            remaining -= run.count
+        }
+        defer { runCount = 0 }
+        return addRows(
+            parameters: parameters, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: count, alpha: alpha, into: gradient)
     }
 
     /// ½Σωᵢ‖rᵢ‖² over `data`'s rows at `parameters`.
@@ -137,6 +170,27 @@ final class ChunkedGradient: ChunkWork {
             slot[parameterCount] = evaluator.addRows(
                 x: room.x.base, ldx: p, y: room.y.base, ldy: k, rowWeights: rowWeights.map { _ in UnsafePointer(room.w.base) },
                 count: count, alpha: alpha, into: slot, accumulate: false)
+            return
+        }
+        if runCount > 0 {
+            // The runs overlapping positions start..<start + count, the first found by bisection.
+            var low = 0, high = runCount - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if runs.base[3 * middle + 2] <= start { low = middle } else { high = middle - 1 }
+            }
+            var position = start, halfSquares = 0.0
+            while position < start + count {
+                let run = runs.base + 3 * low
+                let skip = position - run[2], length = Swift.min(run[1] - skip, start + count - position)
+                let first = run[0] + skip
+                halfSquares += evaluator.addRows(
+                    x: self.x + first * ldx, ldx: ldx, y: self.y + first * ldy, ldy: ldy, rowWeights: rowWeights.map { $0 + first },
+                    count: length, alpha: alpha, into: slot, accumulate: position != start)
+                position += length
+                low += 1
+            }
+            slot[parameterCount] = halfSquares
             return
         }
         let x = self.x + start * ldx, y = self.y + start * ldy, w = rowWeights.map { $0 + start }

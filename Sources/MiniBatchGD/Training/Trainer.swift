@@ -74,6 +74,14 @@ struct Trainer {
     /// under the mean reduction wᵢ·n/Σw, so that the mean cost is ½Σwᵢ‖rᵢ‖²/Σw, the mean over
     /// rows counted w times; under the sum, wᵢ itself. Nil for unweighted rows.
     /// With rows spread over processes, `rows` and `total` (Σw) count every rank's.
+    /// The most runs of contiguous rows a block-shuffled batch of at most `batchRows` rows can
+    /// span (it may start and end inside a block, and hold the short last block); 0 without
+    /// block shuffling.
+    static func runLimit(_ shuffle: Shuffle, rows: Int, batchRows: Int) -> Int {
+        guard case let .blocks(_, size) = shuffle else { return 0 }
+        return batchRows / Swift.max(1, Swift.min(size, rows)) + 3
+    }
+
     static func costWeights(_ weights: [Double]?, rows: Int, total: Double? = nil, reduction: Reduction) -> [Double]? {
         guard let weights else { return nil }
         guard reduction == .mean else { return weights }
@@ -201,7 +209,9 @@ struct Trainer {
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
                 rowLimit: Swift.max(train.count, validation?.count ?? 0),
                 gathers: ChunkedGradient.splits(plan.localBatches.size, features: p, outputs: k) && plan.localBatches.count > 1
-                    && config.shuffle.shufflesRows),
+                    && config.shuffle.shufflesRows,
+                runLimit: ChunkedGradient.splits(plan.localBatches.size, features: p, outputs: k)
+                    ? Self.runLimit(config.shuffle, rows: train.count, batchRows: plan.localBatches.size) : 0),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
@@ -546,6 +556,12 @@ struct Loop {
             }
             return gradient.addRows(
                 x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: alpha, into: g, accumulate: false)
+        }
+        if chunked.splits(b) {
+            // Runs of contiguous rows, cut into chunks by position in the batch.
+            return chunked.addRuns(
+                parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, count: b, alpha: alpha, into: g,
+                nextRun: { order.nextRun(remaining: $0) })
         }
         var remaining = b, halfSquares = 0.0
         while remaining > 0 {
