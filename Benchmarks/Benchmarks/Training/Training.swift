@@ -33,6 +33,7 @@ let percentOfPlainStep = BenchmarkMetric.custom("% of plain step", polarity: .pr
 let percentOfBandwidth = BenchmarkMetric.custom("% of bandwidth", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfNativeC = BenchmarkMetric.custom("% of native fused C, all cores", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfReadAllCores = BenchmarkMetric.custom("% of read pass, all cores", polarity: .prefersLarger, useScalingFactor: false)
+let percentOfOneThread = BenchmarkMetric.custom("speed, % of one thread", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfUnshuffled = BenchmarkMetric.custom("% of unshuffled", polarity: .prefersLarger, useScalingFactor: false)
 let readsOfX = BenchmarkMetric.custom("time in reads of X (%)", polarity: .prefersSmaller, useScalingFactor: false)
 let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
@@ -207,6 +208,28 @@ let benchmarks: @Sendable () -> Void = {
 
     let closedForm = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident, readsOfX], tags: tags,
                                              warmupIterations: 1, maxDuration: .seconds(3), maxIterations: 5)
+    // The refined solve (what mbgd solve runs) on one thread and on every core: the moments and
+    // refinement passes in chunks on our threads, OpenBLAS set to the same count.
+    let solveThreads = Benchmark.Configuration(metrics: [.wallClock, percentOfOneThread],
+                                               tags: tags.merging(["cores": "\(cores)"]) { $1 }, warmupIterations: 1,
+                                               maxDuration: .seconds(5), maxIterations: 7)
+    Benchmark("closed form refined threads \(cores) 1000000x32", configuration: solveThreads) { benchmark in
+        let data = beyondCacheData
+        let saved = BLASThreads.current
+        defer { BLASThreads.set(saved) }
+        BLASThreads.set(1)
+        let start = ContinuousClock.now
+        blackHole(try! LeastSquares.solve(data, threads: 1))
+        let one = (ContinuousClock.now - start) / .seconds(1)
+        BLASThreads.set(cores)
+        let allStart = ContinuousClock.now
+        benchmark.startMeasurement()
+        blackHole(try! LeastSquares.solve(data, threads: cores))
+        benchmark.stopMeasurement()
+        let all = (ContinuousClock.now - allStart) / .seconds(1)
+        benchmark.measurement(percentOfOneThread, Int((100 * one / all).rounded()))
+    }
+
     for method in LeastSquares.Method.allCases {
         Benchmark("closed form \(method.rawValue) 1000000x32", configuration: closedForm) { benchmark in
             let data = beyondCacheData

@@ -1,12 +1,13 @@
 #ifndef MINIBATCHGD_CKERNELS_H
 #define MINIBATCHGD_CKERNELS_H
 
-// The fused single-output kernels of MiniBatchGD's training loop, compiled once per vector
+// The hot loops of MiniBatchGD in C: the fused single-output kernel of the training loop and
+// the double-double gradient pass of the closed form's refinement, each compiled once per vector
 // width so one binary runs every x86-64 CPU at its full width (no -march flag, which a package
 // used as a dependency cannot set): each variant carries its own target attribute and the
 // caller picks one with mbgd_kernel_best(). Other architectures get the portable variant only.
 //
-// One pass over `rows` rows: r_i = x_i·w + offset − y_i, then g ← α·Σ ω_i r_i x_i and
+// The fused kernel, one pass over `rows` rows: r_i = x_i·w + offset − y_i, then g ← α·Σ ω_i r_i x_i and
 // *gc ← α·Σ ω_i r_i (added to g and *gc instead when `accumulate` is nonzero); returns ½Σ ω_i r_i².
 // ω is `omega` (one weight per row) or 1 when `omega` is NULL. Row i's features are at
 // x + i·ldx, its target at y[i·ldy]. Float data is read as float and computed in double: the

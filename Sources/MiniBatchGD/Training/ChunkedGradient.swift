@@ -4,8 +4,10 @@
 /// The rows are cut into fixed chunks of ``chunkRows`` rows (a number set by the shape alone),
 /// whoever runs them; each chunk's sums go to a slot of their own (one ``BatchGradient`` per
 /// thread for scratch), and the slots are added in chunk order. Runs shorter than two chunks are
-/// left to the single-thread path: below that, handing work to a thread costs more than it saves. Rows picked by a permutation (a batch of rows
-/// shuffled one by one) are gathered by each thread for its own chunk, into its own buffer.
+/// left to the single-thread path: below that, handing work to a thread costs more than it
+/// saves. Rows picked by a permutation (a batch of rows shuffled one by one) are gathered by each
+/// thread for its own chunk, into its own buffer; a batch of shuffled blocks is cut into chunks
+/// by position in the batch, across its runs.
 final class ChunkedGradient: ChunkWork {
     /// Rows per chunk: about 256 KiB of rows (1024 rows of 32 features), a power of two from
     /// 256 to 16 384. A chunk's work (some tens of microseconds) then dwarfs handing it to a
