@@ -91,8 +91,11 @@ import Testing
             if let reference {
                 #expect(solution.parameters == reference.parameters, "\(threads) threads")
                 #expect(solution.errorBounds == reference.errorBounds && solution.interceptErrorBounds == reference.interceptErrorBounds)
-                // The residual pass of the statistics is OpenBLAS's, split by its own thread
-                // count (which other tests running at the same time may change): to rounding.
+                // Every pass over the rows runs in chunks with OpenBLAS on one thread inside, so
+                // the sums over the rows are the same bits whatever other tests do to OpenBLAS;
+                // the p×p algebra after them (the inverse, the sandwich) is OpenBLAS's: to rounding.
+                #expect(solution.statistics.residualSumOfSquares == reference.statistics.residualSumOfSquares)
+                #expect(solution.statistics.durbinWatson == reference.statistics.durbinWatson)
                 #expect(
                     relativeDifference(solution.statistics.standardErrors!.elements, reference.statistics.standardErrors!.elements) <= 1e-12
                 )
@@ -101,6 +104,22 @@ import Testing
             }
         }
         #expect(throws: ArgumentError.self) { try LeastSquares.solve(data, threads: 0) }
+        // The residual pass's sums over six chunks, against the residuals in plain loops.
+        let solution = try #require(reference)
+        #expect(ResidualPass.chunkRows(features: 40, outputs: 2) * 5 < data.rows)
+        for o in 0..<2 {
+            var squares = 0.0, differences = 0.0, previous = 0.0
+            for i in 0..<data.rows {
+                var e = data.targets[i, o] - solution.parameters.intercept[o]
+                for j in 0..<40 { e -= data.features[i, j] * solution.parameters.coefficients[j, o] }
+                e *= (weights?[i] ?? 1).squareRoot()
+                squares += e * e
+                if i > 0 { differences += (e - previous) * (e - previous) }
+                previous = e
+            }
+            #expect(abs(solution.statistics.residualSumOfSquares[o] - squares) <= 1e-9 * squares)
+            #expect(abs(solution.statistics.durbinWatson[o] - differences / squares) <= 1e-9)
+        }
     }
 
     @Test(arguments: [false, true])

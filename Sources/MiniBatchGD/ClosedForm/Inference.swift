@@ -49,10 +49,90 @@ struct ResidualPass {
     /// the nonrobust covariance.
     var meats: [[Double]]
 
-    /// - Parameter inverseGram: (ZᵀZ)⁻¹ for the leverages and the robust middle; without it,
-    ///   only the sums are computed.
-    init(data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType) {
-        let n = data.count, p = design.p, k = design.k
+    /// Rows per chunk: eight blocks (7 928 rows at 32 features), set by the shape alone.
+    static func chunkRows(features p: Int, outputs k: Int) -> Int { 8 * Swift.max(64, (1 << 16) / (p + k)) }
+
+    /// - Parameters:
+    ///   - inverseGram: (ZᵀZ)⁻¹ for the leverages and the robust middle; without it, only the
+    ///     sums are computed.
+    ///   - threads: threads for the pass. The rows are cut into fixed chunks
+    ///     (``chunkRows(features:outputs:)``), each a pass of its own with OpenBLAS on one thread,
+    ///     added in chunk order with the Durbin–Watson terms that span two chunks: the same bits
+    ///     whatever the thread count, OpenBLAS's included.
+    init(
+        data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType, threads: Int = 1
+    ) {
+        let n = data.count, chunkRows = Self.chunkRows(features: design.p, outputs: design.k)
+        let chunks = Swift.max(1, (n + chunkRows - 1) / chunkRows)
+        let work = Chunks(
+            data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, chunkRows: chunkRows,
+            count: chunks)
+        BLASThreads.singleThreaded { WorkerPool(threads: Swift.min(threads, chunks)).perform(work, chunks: chunks) }
+        let parts = work.parts
+        self = parts[0]!.pass
+        var first = parts[0]!.first, last = parts[0]!.last, seen = parts[0]!.rows
+        for part in parts.dropFirst() {
+            let (next, rows) = (part!.pass, part!.rows)
+            for o in 0..<squares.count {
+                // The term between this chunk's first residual and the last one before it.
+                if seen > 0, rows > 0 { successiveDifferences[o] += (part!.first[o] - last[o]) * (part!.first[o] - last[o]) }
+                successiveDifferences[o] += next.successiveDifferences[o]
+                squares[o] += next.squares[o]
+                totals[o] += next.totals[o]
+            }
+            for o in meats.indices { for i in meats[o].indices { meats[o][i] += next.meats[o][i] } }
+            if seen == 0 { first = part!.first }
+            if rows > 0 { last = part!.last }
+            seen += rows
+        }
+        if let sharing = data.sharing { merge(over: sharing.communicator, rows: n, first: first, last: last) }
+    }
+
+    /// Chunk c's pass, its first and last residuals and its row count in `parts[c]`.
+    private final class Chunks: ChunkWork, @unchecked Sendable {
+        typealias Part = (pass: ResidualPass, first: [Double], last: [Double], rows: Int)
+        let data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType
+        let chunkRows: Int
+        /// One slot per chunk, each written by its own chunk only (raw memory, not an array that
+        /// several threads would mutate at once).
+        private let slots: UnsafeMutableBufferPointer<Part?>
+
+        init(
+            data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType,
+            chunkRows: Int, count: Int
+        ) {
+            self.data = data
+            self.design = design
+            self.zCoefficients = zCoefficients
+            self.inverseGram = inverseGram
+            self.type = type
+            self.chunkRows = chunkRows
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        var parts: [Part?] { Array(slots) }
+
+        func run(chunk: Int, worker: Int) {
+            let start = chunk * chunkRows, count = Swift.max(0, Swift.min(chunkRows, data.count - start))
+            slots[chunk] = ResidualPass.pass(
+                data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, start: start, count: count)
+        }
+    }
+
+    /// The sums of rows `start..<start + count`, their first and last residuals per target, and
+    /// their count.
+    private static func pass(
+        data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType, start first: Int,
+        count n: Int
+    ) -> Chunks.Part {
+        var result = ResidualPass(k: design.k)
+        let p = design.p, k = design.k
         let offset = design.interceptColumns, q = p + offset
         let robust = type != .nonrobust && inverseGram != nil, leverage = robust && (type == .hc2 || type == .hc3)
         let blockRows = Swift.min(n, Swift.max(64, (1 << 16) / (p + k)))
@@ -60,18 +140,15 @@ struct ResidualPass {
         var projected = [Double](repeating: 0, count: leverage ? blockRows * p : 0)
         var scaled = [Double](repeating: 0, count: robust ? blockRows * q : 0)
         var h = [Double](repeating: 0, count: blockRows)
-        successiveDifferences = Array(repeating: 0, count: k)
-        squares = Array(repeating: 0, count: k)
-        totals = Array(repeating: 0, count: k)
-        meats = robust ? Array(repeating: Array(repeating: 0, count: q * q), count: k) : []
-        var previous = [Double](repeating: 0, count: k), first = [Double](repeating: 0, count: k)
+        result.meats = robust ? Array(repeating: Array(repeating: 0, count: q * q), count: k) : []
+        var previous = [Double](repeating: 0, count: k), firstResiduals = [Double](repeating: 0, count: k)
         var start = 0
         while start < n {
             let count = Swift.min(blockRows, n - start)
             z.withUnsafeMutableBufferPointer { zb in
                 t.withUnsafeMutableBufferPointer { tb in
-                    design.fillBlock(data, start: start, count: count, z: zb.baseAddress!, t: tb.baseAddress!)
-                    for i in 0..<count * k { totals[i % k] += tb[i] * tb[i] }
+                    design.fillBlock(data, start: first + start, count: count, z: zb.baseAddress!, t: tb.baseAddress!)
+                    for i in 0..<count * k { result.totals[i % k] += tb[i] * tb[i] }
                     // E = T − Z·Θ, in place of T.
                     zCoefficients.withUnsafeBufferPointer { theta in
                         BLAS.gemm(
@@ -83,8 +160,12 @@ struct ResidualPass {
             for o in 0..<k {
                 for i in 0..<count {
                     let e = t[i * k + o]
-                    if start + i > 0 { successiveDifferences[o] += (e - previous[o]) * (e - previous[o]) } else { first[o] = e }
-                    squares[o] += e * e
+                    if start + i > 0 {
+                        result.successiveDifferences[o] += (e - previous[o]) * (e - previous[o])
+                    } else {
+                        firstResiduals[o] = e
+                    }
+                    result.squares[o] += e * e
                     previous[o] = e
                 }
             }
@@ -99,7 +180,8 @@ struct ResidualPass {
                     }
                 }
                 for i in 0..<count {
-                    var value = offset == 1 ? design.rootWeight(start + i) * design.rootWeight(start + i) / design.weightTotal : 0
+                    let row = first + start + i
+                    var value = offset == 1 ? design.rootWeight(row) * design.rootWeight(row) / design.weightTotal : 0
                     for j in 0..<p { value += projected[i * p + j] * z[i * p + j] }
                     h[i] = value
                 }
@@ -115,11 +197,11 @@ struct ResidualPass {
                             default: e * e
                             }
                         let root = weight.squareRoot()
-                        if offset == 1 { scaled[i * q] = root * design.rootWeight(start + i) }
+                        if offset == 1 { scaled[i * q] = root * design.rootWeight(first + start + i) }
                         for j in 0..<p { scaled[i * q + offset + j] = root * z[i * p + j] }
                     }
                     scaled.withUnsafeBufferPointer { s in
-                        meats[o].withUnsafeMutableBufferPointer { m in
+                        result.meats[o].withUnsafeMutableBufferPointer { m in
                             BLAS.gemm(
                                 transposeA: true, transposeB: false, m: q, n: q, k: count, alpha: 1, a: s.baseAddress!, lda: q,
                                 b: s.baseAddress!, ldb: q, beta: 1, c: m.baseAddress!, ldc: q)
@@ -129,7 +211,15 @@ struct ResidualPass {
             }
             start += count
         }
-        if let sharing = data.sharing { merge(over: sharing.communicator, rows: n, first: first, last: previous) }
+        return (result, firstResiduals, previous, n)
+    }
+
+    /// Zero sums for `k` targets.
+    private init(k: Int) {
+        successiveDifferences = Array(repeating: 0, count: k)
+        squares = Array(repeating: 0, count: k)
+        totals = Array(repeating: 0, count: k)
+        meats = []
     }
 
     /// Sums every rank's pass, adding the Durbin–Watson terms that span two ranks: the first

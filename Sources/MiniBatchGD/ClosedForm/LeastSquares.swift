@@ -47,9 +47,10 @@ public enum LeastSquares {
     ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
     ///   - refine: refine the solution in extended precision and estimate its error
     ///     (``Solution/errorBounds``); full-rank unpenalized fits only.
-    ///   - threads: threads for the passes that accumulate the moments and refine the answer, in
-    ///     fixed chunks added in order (the same bits on any count), 1 to 1024; nil:
-    ///     ``Cores/available``. OpenBLAS keeps its own setting (``BLASThreads``) elsewhere.
+    ///   - threads: threads for the passes over the rows (the moments, refinement, the residuals
+    ///     of the statistics), in fixed chunks added in order with OpenBLAS on one thread inside
+    ///     each: the same bits on any count, 1 to 1024; nil: ``Cores/available``. OpenBLAS keeps
+    ///     its own setting (``BLASThreads``) for the factorization.
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
     ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
     ///   for a bad `ridge`, `rankTolerance`, `weights` or `confidenceLevel`; ``LinearAlgebraError/lapackFailure(routine:info:)``
@@ -196,7 +197,7 @@ public enum LeastSquares {
         }
         let statistics = Statistics(
             data: data, design: design, parameters: parameters, factorization: factorization, covarianceType: covariance,
-            confidenceLevel: confidenceLevel)
+            confidenceLevel: confidenceLevel, threads: threads)
         return Solution(
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
             fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
