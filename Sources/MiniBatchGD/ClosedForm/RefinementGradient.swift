@@ -15,7 +15,8 @@ final class RefinementGradient: ChunkWork {
     let chunkRows: Int
     private let data: Rows
     private let p: Int
-    private let rowWeights: Buffer<Double>?
+    /// The design's row weights, read (never copied) by every thread.
+    private let rowWeights: [Double]?
     private let slots: Buffer<Double>
     private let chunks: Int
     private let width: VectorWidth
@@ -32,7 +33,7 @@ final class RefinementGradient: ChunkWork {
         chunkRows = Self.chunkRows(rows: data.count)
         chunks = Swift.max(1, (data.count + chunkRows - 1) / chunkRows)
         pool = WorkerPool(threads: chunks > 1 ? threads : 1)
-        rowWeights = design.weights.map { Buffer($0) }
+        rowWeights = design.weights
         slots = Buffer(repeating: 0, count: chunks * 2 * (p + 1))
         coefficients = Buffer(repeating: 0, count: p)
         width = vectorWidth
@@ -80,9 +81,11 @@ final class RefinementGradient: ChunkWork {
         let high = slots.base + chunk * 2 * (p + 1), low = high + p + 1
         high.update(repeating: 0, count: 2 * (p + 1))
         guard count > 0 else { return }
-        width.dot2Gradient(
-            rows: count, p: p, x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride + target,
-            ldy: data.yStride, rowWeights: rowWeights.map { UnsafePointer($0.base + start) }, weights: coefficients.base,
-            intercept: intercept, high: high, low: low)
+        func pass(_ weights: UnsafePointer<Double>?) {
+            width.dot2Gradient(
+                rows: count, p: p, x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride + target,
+                ldy: data.yStride, rowWeights: weights, weights: coefficients.base, intercept: intercept, high: high, low: low)
+        }
+        if let rowWeights { rowWeights.withUnsafeBufferPointer { pass($0.baseAddress! + start) } } else { pass(nil) }
     }
 }
