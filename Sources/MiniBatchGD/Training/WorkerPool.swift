@@ -13,8 +13,9 @@ protocol ChunkWork: AnyObject {
 /// The calling thread and `threads − 1` worker threads, kept for a whole fit, that run the chunks
 /// of a ``ChunkWork`` together. Which thread runs a chunk never changes a result: each chunk
 /// writes its own slot and the caller combines the slots in chunk order, so a fit gives the same
-/// bits on one thread or eight. ``perform(_:chunks:)`` allocates nothing and takes no lock when
-/// the workers are awake; the threads end when the pool is released.
+/// bits on one thread or eight. ``perform(_:chunks:)`` allocates nothing and takes the
+/// condition's lock once, briefly, to wake workers that went to sleep; the threads end when the
+/// pool is released.
 ///
 /// Hand-offs are by atomics, not locks, so that a batch of a few thousand rows (tens of
 /// microseconds of work) is still worth sharing: between performs a worker spins for a while
