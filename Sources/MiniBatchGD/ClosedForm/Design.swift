@@ -180,41 +180,16 @@ struct Moments {
             (self, weight) = Self.pass(rows, weights: weights, start: 0, count: n)
         } else {
             let chunks = (n + chunkRows - 1) / chunkRows
-            let work = Chunks(rows: rows, weights: weights, chunkRows: chunkRows, count: chunks)
-            BLASThreads.singleThreaded { WorkerPool(threads: Swift.min(threads, chunks)).perform(work, chunks: chunks) }
-            let parts = work.parts
-            (self, weight) = parts[0]!
-            for part in parts.dropFirst() { weight = merge(part!.moments, weighing: part!.weight, into: weight) }
+            let parts = BLASThreads.singleThreaded {
+                WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk in
+                    let start = chunk * chunkRows
+                    return Self.pass(rows, weights: weights, start: start, count: Swift.min(chunkRows, n - start))
+                }
+            }
+            (self, weight) = parts[0]
+            for part in parts.dropFirst() { weight = merge(part.moments, weighing: part.weight, into: weight) }
         }
         if let sharing = rows.sharing { merge(over: sharing.communicator, weight: weight) }
-    }
-
-    /// Chunk c's moments and weight in `parts[c]`.
-    private final class Chunks: ChunkWork, @unchecked Sendable {
-        let rows: Rows, weights: [Double]?, chunkRows: Int
-        /// One slot per chunk, each written by its own chunk only (raw memory: an array's
-        /// mutation from several threads at once would race on the array itself).
-        private let slots: UnsafeMutableBufferPointer<(moments: Moments, weight: Double)?>
-
-        init(rows: Rows, weights: [Double]?, chunkRows: Int, count: Int) {
-            self.rows = rows
-            self.weights = weights
-            self.chunkRows = chunkRows
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: nil)
-        }
-
-        deinit {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-
-        var parts: [(moments: Moments, weight: Double)?] { Array(slots) }
-
-        func run(chunk: Int, worker: Int) {
-            let start = chunk * chunkRows
-            slots[chunk] = Moments.pass(rows, weights: weights, start: start, count: Swift.min(chunkRows, rows.count - start))
-        }
     }
 
     /// Adds moments of rows weighing `other` in all into these (of rows weighing `weight`), by

@@ -64,65 +64,31 @@ struct ResidualPass {
     ) {
         let n = data.count, chunkRows = Self.chunkRows(features: design.p, outputs: design.k)
         let chunks = Swift.max(1, (n + chunkRows - 1) / chunkRows)
-        let work = Chunks(
-            data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, chunkRows: chunkRows,
-            count: chunks)
-        BLASThreads.singleThreaded { WorkerPool(threads: Swift.min(threads, chunks)).perform(work, chunks: chunks) }
-        let parts = work.parts
-        self = parts[0]!.pass
-        var first = parts[0]!.first, last = parts[0]!.last, seen = parts[0]!.rows
+        let parts = BLASThreads.singleThreaded {
+            WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk in
+                let start = chunk * chunkRows
+                return Self.pass(
+                    data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, start: start,
+                    count: Swift.max(0, Swift.min(chunkRows, n - start)))
+            }
+        }
+        self = parts[0].pass
+        var first = parts[0].first, last = parts[0].last, seen = parts[0].rows
         for part in parts.dropFirst() {
-            let (next, rows) = (part!.pass, part!.rows)
+            let (next, rows) = (part.pass, part.rows)
             for o in 0..<squares.count {
                 // The term between this chunk's first residual and the last one before it.
-                if seen > 0, rows > 0 { successiveDifferences[o] += (part!.first[o] - last[o]) * (part!.first[o] - last[o]) }
+                if seen > 0, rows > 0 { successiveDifferences[o] += (part.first[o] - last[o]) * (part.first[o] - last[o]) }
                 successiveDifferences[o] += next.successiveDifferences[o]
                 squares[o] += next.squares[o]
                 totals[o] += next.totals[o]
             }
             for o in meats.indices { for i in meats[o].indices { meats[o][i] += next.meats[o][i] } }
-            if seen == 0 { first = part!.first }
-            if rows > 0 { last = part!.last }
+            if seen == 0 { first = part.first }
+            if rows > 0 { last = part.last }
             seen += rows
         }
         if let sharing = data.sharing { merge(over: sharing.communicator, rows: n, first: first, last: last) }
-    }
-
-    /// Chunk c's pass, its first and last residuals and its row count in `parts[c]`.
-    private final class Chunks: ChunkWork, @unchecked Sendable {
-        typealias Part = (pass: ResidualPass, first: [Double], last: [Double], rows: Int)
-        let data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType
-        let chunkRows: Int
-        /// One slot per chunk, each written by its own chunk only (raw memory, not an array that
-        /// several threads would mutate at once).
-        private let slots: UnsafeMutableBufferPointer<Part?>
-
-        init(
-            data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType,
-            chunkRows: Int, count: Int
-        ) {
-            self.data = data
-            self.design = design
-            self.zCoefficients = zCoefficients
-            self.inverseGram = inverseGram
-            self.type = type
-            self.chunkRows = chunkRows
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: nil)
-        }
-
-        deinit {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-
-        var parts: [Part?] { Array(slots) }
-
-        func run(chunk: Int, worker: Int) {
-            let start = chunk * chunkRows, count = Swift.max(0, Swift.min(chunkRows, data.count - start))
-            slots[chunk] = ResidualPass.pass(
-                data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, start: start, count: count)
-        }
     }
 
     /// The sums of rows `start..<start + count`, their first and last residuals per target, and
@@ -130,7 +96,7 @@ struct ResidualPass {
     private static func pass(
         data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType, start first: Int,
         count n: Int
-    ) -> Chunks.Part {
+    ) -> (pass: ResidualPass, first: [Double], last: [Double], rows: Int) {
         var result = ResidualPass(k: design.k)
         let p = design.p, k = design.k
         let offset = design.interceptColumns, q = p + offset

@@ -157,3 +157,38 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 }
+
+extension WorkerPool {
+    /// `part(c)` for every chunk c in `0..<chunks`, run on the pool's threads and returned in
+    /// chunk order: for passes whose chunks each make a value of their own (moments, residual
+    /// sums) that the caller then merges in order.
+    func map<Part>(chunks: Int, _ part: @escaping (Int) -> Part) -> [Part] {
+        let work = ChunkMap(count: chunks, part)
+        perform(work, chunks: chunks)
+        return work.results
+    }
+}
+
+/// The results of ``WorkerPool/map(chunks:_:)``: one slot per chunk in raw memory, each written by
+/// its own chunk only (an array mutated from several threads at once would race on the array
+/// itself), freed in `deinit`.
+private final class ChunkMap<Part>: ChunkWork, @unchecked Sendable {
+    private let part: (Int) -> Part
+    private let slots: UnsafeMutableBufferPointer<Part?>
+
+    init(count: Int, _ part: @escaping (Int) -> Part) {
+        self.part = part
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    /// Every chunk's result; call once every chunk has run.
+    var results: [Part] { slots.map { $0! } }
+
+    func run(chunk: Int, worker: Int) { slots[chunk] = part(chunk) }
+}
