@@ -138,7 +138,9 @@ struct Trainer {
             weights, rows: n, total: weights.map { train.sum($0.reduce(0, +)) }, reduction: config.reduction)
         let curvature =
             needsCurvature
-            ? try Curvature(train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights) : nil
+            ? try Curvature(
+                train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights,
+                threads: config.threads ?? (train.sharing == nil ? Cores.available : 1)) : nil
         // Only the adaptive rules' automatic rate is set in the target's units.
         let spreads =
             config.learningRate == .automatic && config.optimizer.isAdaptive
