@@ -169,6 +169,18 @@ import Testing
         #expect(relativeDifference(found, expected) <= 1e-12)
     }
 
+    @Test func aColumnOutOfScaleInALaterChunkIsFoundOnEveryThreadCount() throws {
+        // 140 000 rows: three chunks of the scale check; the huge value sits in the second.
+        var features = (0..<140_000).map { i in [Double(i % 17), Double(i % 5)] }
+        features[100_000][1] = 3e300
+        let data = try Dataset(features: features, targets: (0..<140_000).map { Double($0 % 11) })
+        for threads in [1, 2, 3] {
+            #expect(throws: DataError.scaleOutOfRange(argument: "feature", column: "x2", largest: 3e300)) {
+                try LeastSquares.solve(data, threads: threads)
+            }
+        }
+    }
+
     @Test func chunksAreSetByTheShapeAlone() {
         // About 256 KiB of rows, a power of two between 256 and 16 384 rows.
         #expect(ChunkedGradient.chunkRows(features: 31, outputs: 1) == 1024)

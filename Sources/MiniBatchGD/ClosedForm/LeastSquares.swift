@@ -141,7 +141,9 @@ public enum LeastSquares {
             try BLAS.checkDimensions("least squares", data.count, data.featureCount + 1, data.outputCount)
             try MemoryBudget.require(MemoryBudget.doubles(4 * p, p + k), for: "the closed form of \(data.featureCount) features")
         }
-        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames)
+        // Rows spread over processes: one thread each (ranks usually share a machine's cores).
+        let threads = data.sharing == nil ? threads : 1
+        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, threads: threads)
         func svd(_ solver: Solver, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
             // The SVD factors the whole design at once: rows spread over processes cannot reach it.
             if data.sharing != nil {
@@ -154,8 +156,6 @@ public enum LeastSquares {
                 MemoryBudget.doubles(4 * p + data.count + p, p + k), for: "the SVD of \(data.count) rows × \(data.featureCount) features")
             return try solver.svd()
         }
-        // Rows spread over processes: one thread each (ranks usually share a machine's cores).
-        let threads = data.sharing == nil ? threads : 1
         let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, threads: threads)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
         let solver = Solver(data: data, design: design, tolerance: tolerance)

@@ -43,19 +43,25 @@ struct Rows {
     /// 2⁻⁴⁸⁰ and 2⁴⁸⁰, about 1e-145 and 1e144; an all-zero column is fine): sums of squares over
     /// up to 2³¹ rows then neither overflow nor fall into the subnormals.
     /// - Throws: ``DataError/scaleOutOfRange(argument:column:largest:)`` naming the first column that does not.
-    /// - Complexity: O(n·(p + k)), one pass.
-    func checkRepresentableScale(featureNames: [String], targetNames: [String]) throws {
-        let high = 0x1p480, low = 0x1p-480
+    /// - Complexity: O(n·(p + k)), one pass, over chunks of 65 536 rows on `threads` threads (a
+    ///   maximum is the same whatever the order).
+    func checkRepresentableScale(featureNames: [String], targetNames: [String], threads: Int = 1) throws {
+        let high = 0x1p480, low = 0x1p-480, chunkRows = 65_536, chunks = Swift.max(1, (count + chunkRows - 1) / chunkRows)
         for (argument, base, stride, width, names) in [
             ("feature", x, xStride, featureCount, featureNames), ("target", y, yStride, outputCount, targetNames),
         ] {
-            var largest = [Double](repeating: 0, count: width)
-            largest.withUnsafeMutableBufferPointer { largest in
-                for i in 0..<count {
-                    let row = base + i * stride
-                    for j in 0..<width { largest[j] = Swift.max(largest[j], abs(row[j])) }
+            let parts = WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk in
+                var largest = [Double](repeating: 0, count: width)
+                largest.withUnsafeMutableBufferPointer { largest in
+                    for i in chunk * chunkRows..<Swift.min(count, (chunk + 1) * chunkRows) {
+                        let row = base + i * stride
+                        for j in 0..<width { largest[j] = Swift.max(largest[j], abs(row[j])) }
+                    }
                 }
+                return largest
             }
+            var largest = parts[0]
+            for part in parts.dropFirst() { for j in 0..<width { largest[j] = Swift.max(largest[j], part[j]) } }
             largest = maximum(largest)
             if let j = largest.indices.first(where: { largest[$0] > high || (largest[$0] > 0 && largest[$0] < low) }) {
                 throw DataError.scaleOutOfRange(argument: argument, column: names[j], largest: largest[j])
