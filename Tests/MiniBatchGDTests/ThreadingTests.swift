@@ -61,7 +61,7 @@ import Testing
         #expect(Moments.chunkRows(features: p, outputs: 1) < n / 2)
         var generator = RandomSource(seed: 6)
         let weights = weighted ? (0..<n).map { i in i % 7 == 0 ? 0 : generator.nextUniform() * 2 } : nil
-        let moments = data.withRows { Moments($0, weights: weights, threads: 3) }
+        let moments = data.withRows { Moments($0, weights: weights, pool: WorkerPool(threads: 3)) }
         // Weighted means, then the centred sums, in the plainest loops.
         let w = weights ?? Array(repeating: 1, count: n), total = w.reduce(0, +)
         let mean = (0...p).map { j in (0..<n).reduce(0.0) { $0 + w[$1] * (j < p ? data.features[$1, j] : data.targets[$1, 0]) } / total }

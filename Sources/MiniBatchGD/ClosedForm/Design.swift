@@ -35,7 +35,8 @@ struct Design {
 
     /// Everything from one blocked pass over the data (``Moments``): X is read once.
     init(
-        _ data: Rows, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil, threads: Int = 1
+        _ data: Rows, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil,
+        pool: WorkerPool? = nil
     ) {
         let p = data.featureCount, k = data.outputCount
         self.n = data.totalCount
@@ -52,7 +53,7 @@ struct Design {
         self.weightTotal = weightTotal
         observations = Int(totals[1])
         logWeightTotal = totals[2]
-        let moments = Moments(data, weights: weights, threads: threads)
+        let moments = Moments(data, weights: weights, pool: pool)
         let featureMean = fitIntercept ? moments.featureMean : Array(repeating: 0, count: p)
         var scatter = moments.centredGram, cross = moments.centredCross
         if !fitIntercept {
@@ -168,11 +169,11 @@ struct Moments {
     /// shape alone so that the chunks, and so the result, are the same on any thread count.
     static func chunkRows(features p: Int, outputs k: Int) -> Int { 8 * Swift.max(64, (1 << 18) / (p + k)) }
 
-    /// - Parameter threads: threads for the pass. Rows longer than a chunk are cut into
-    ///   ``chunkRows(features:outputs:)``-row chunks, each a pass of its own with OpenBLAS on one
-    ///   thread, merged in chunk order by the same pairwise update: the same bits whatever the
-    ///   thread count, OpenBLAS's included.
-    init(_ rows: Rows, weights: [Double]? = nil, threads: Int = 1) {
+    /// - Parameter pool: the threads for the pass (nil: this one). Rows longer than a chunk are
+    ///   cut into ``chunkRows(features:outputs:)``-row chunks, each a pass of its own with
+    ///   OpenBLAS on one thread, merged in chunk order by the same pairwise update: the same bits
+    ///   whatever the thread count, OpenBLAS's included.
+    init(_ rows: Rows, weights: [Double]? = nil, pool: WorkerPool? = nil) {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
         let chunkRows = Self.chunkRows(features: p, outputs: k)
         var weight: Double
@@ -181,7 +182,7 @@ struct Moments {
         } else {
             let chunks = (n + chunkRows - 1) / chunkRows
             let parts = BLASThreads.singleThreaded {
-                WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk in
+                (pool ?? WorkerPool(threads: 1)).map(chunks: chunks) { chunk in
                     let start = chunk * chunkRows
                     return Self.pass(rows, weights: weights, start: start, count: Swift.min(chunkRows, n - start))
                 }

@@ -55,17 +55,18 @@ struct ResidualPass {
     /// - Parameters:
     ///   - inverseGram: (ZᵀZ)⁻¹ for the leverages and the robust middle; without it, only the
     ///     sums are computed.
-    ///   - threads: threads for the pass. The rows are cut into fixed chunks
+    ///   - pool: the threads for the pass (nil: this one). The rows are cut into fixed chunks
     ///     (``chunkRows(features:outputs:)``), each a pass of its own with OpenBLAS on one thread,
     ///     added in chunk order with the Durbin–Watson terms that span two chunks: the same bits
     ///     whatever the thread count, OpenBLAS's included.
     init(
-        data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType, threads: Int = 1
+        data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType,
+        pool: WorkerPool? = nil
     ) {
         let n = data.count, chunkRows = Self.chunkRows(features: design.p, outputs: design.k)
         let chunks = Swift.max(1, (n + chunkRows - 1) / chunkRows)
         let parts = BLASThreads.singleThreaded {
-            WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk in
+            (pool ?? WorkerPool(threads: 1)).map(chunks: chunks) { chunk in
                 let start = chunk * chunkRows
                 return Self.pass(
                     data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, start: start,

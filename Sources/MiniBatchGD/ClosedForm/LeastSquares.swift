@@ -141,9 +141,11 @@ public enum LeastSquares {
             try BLAS.checkDimensions("least squares", data.count, data.featureCount + 1, data.outputCount)
             try MemoryBudget.require(MemoryBudget.doubles(4 * p, p + k), for: "the closed form of \(data.featureCount) features")
         }
-        // Rows spread over processes: one thread each (ranks usually share a machine's cores).
-        let threads = data.sharing == nil ? threads : 1
-        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, threads: threads)
+        // One pool for every pass over the rows, started only for rows worth sharing (2 MiB or
+        // more); rows spread over processes: one thread each (ranks usually share a machine's cores).
+        let pool = WorkerPool(
+            threads: data.sharing == nil && data.count * (data.featureCount + data.outputCount) >= 1 << 18 ? threads : 1)
+        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, pool: pool)
         func svd(_ solver: Solver, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
             // The SVD factors the whole design at once: rows spread over processes cannot reach it.
             if data.sharing != nil {
@@ -156,7 +158,7 @@ public enum LeastSquares {
                 MemoryBudget.doubles(4 * p + data.count + p, p + k), for: "the SVD of \(data.count) rows × \(data.featureCount) features")
             return try solver.svd()
         }
-        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, threads: threads)
+        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, pool: pool)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
         let solver = Solver(data: data, design: design, tolerance: tolerance)
 
@@ -187,7 +189,7 @@ public enum LeastSquares {
         var parameters = design.originalParameters(factorization.zCoefficients)
         var refinement: Refinement?
         if refine, let factor = factorization.gramFactor {
-            let refined = try Refinement(data: data, design: design, start: parameters, gramFactor: factor, threads: threads)
+            let refined = try Refinement(data: data, design: design, start: parameters, gramFactor: factor, pool: pool)
             refinement = refined
             parameters = refined.parameters
             // The statistics' residuals from the refined coefficients, in Z's units (θ = S·W).
@@ -197,7 +199,7 @@ public enum LeastSquares {
         }
         let statistics = Statistics(
             data: data, design: design, parameters: parameters, factorization: factorization, covarianceType: covariance,
-            confidenceLevel: confidenceLevel, threads: threads)
+            confidenceLevel: confidenceLevel, pool: pool)
         return Solution(
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
             fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,

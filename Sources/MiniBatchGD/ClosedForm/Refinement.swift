@@ -30,9 +30,9 @@ struct Refinement {
 
     /// - Parameters:
     ///   - gramFactor: upper-triangular R (p×p, row-major) with RᵀR = ZᵀZ.
-    ///   - threads: threads for the gradient passes (the result is the same bits on any count).
-    init(data: Rows, design: Design, start: Parameters, gramFactor: [Double], threads: Int = 1) throws {
-        let pass = RefinementGradient(data: data, design: design, threads: threads)
+    ///   - pool: the threads for the gradient passes (nil: this one; the same bits on any count).
+    init(data: Rows, design: Design, start: Parameters, gramFactor: [Double], pool: WorkerPool? = nil) throws {
+        let pass = RefinementGradient(data: data, design: design, pool: pool ?? WorkerPool(threads: 1))
         let p = design.p, k = design.k
         var coefficients = start.coefficients, intercept = start.intercept
         errorBounds = .zeros(p, k)

@@ -27,12 +27,12 @@ final class RefinementGradient: ChunkWork {
     /// Rows per chunk: 4096, or more for data so long that 1024 chunks would not cover it.
     static func chunkRows(rows: Int) -> Int { Swift.max(4096, (rows + 1023) / 1024) }
 
-    init(data: Rows, design: Design, threads: Int, vectorWidth: VectorWidth = .best) {
+    init(data: Rows, design: Design, pool: WorkerPool, vectorWidth: VectorWidth = .best) {
         self.data = data
         p = design.p
         chunkRows = Self.chunkRows(rows: data.count)
         chunks = Swift.max(1, (data.count + chunkRows - 1) / chunkRows)
-        pool = WorkerPool(threads: chunks > 1 ? threads : 1)
+        self.pool = pool
         rowWeights = design.weights
         slots = Buffer(repeating: 0, count: chunks * 2 * (p + 1))
         coefficients = Buffer(repeating: 0, count: p)

@@ -113,12 +113,12 @@ extension LeastSquares {
 extension LeastSquares.Statistics {
     init(
         data: Rows, design: Design, parameters: Parameters, factorization: Factorization,
-        covarianceType: LeastSquares.CovarianceType, confidenceLevel: Double, threads: Int = 1
+        covarianceType: LeastSquares.CovarianceType, confidenceLevel: Double, pool: WorkerPool? = nil
     ) {
         let n = design.observations, k = design.k
         let pass = ResidualPass(
             data: data, design: design, zCoefficients: factorization.zCoefficients, inverseGram: factorization.inverseGram,
-            type: covarianceType, threads: threads)
+            type: covarianceType, pool: pool)
         let rss = pass.squares, tss = pass.totals
         let df = n - factorization.rank - design.interceptColumns
         let r2 = (0..<k).map { o in tss[o] > 0 ? 1 - rss[o] / tss[o] : .nan }

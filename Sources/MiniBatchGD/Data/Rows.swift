@@ -43,14 +43,15 @@ struct Rows {
     /// 2⁻⁴⁸⁰ and 2⁴⁸⁰, about 1e-145 and 1e144; an all-zero column is fine): sums of squares over
     /// up to 2³¹ rows then neither overflow nor fall into the subnormals.
     /// - Throws: ``DataError/scaleOutOfRange(argument:column:largest:)`` naming the first column that does not.
-    /// - Complexity: O(n·(p + k)), one pass, over chunks of 65 536 rows on `threads` threads (a
-    ///   maximum is the same whatever the order).
-    func checkRepresentableScale(featureNames: [String], targetNames: [String], threads: Int = 1) throws {
+    /// - Complexity: O(n·(p + k)), one pass, over chunks of 65 536 rows on `pool`'s threads (a
+    ///   maximum is the same whatever the order; nil: this thread).
+    func checkRepresentableScale(featureNames: [String], targetNames: [String], pool: WorkerPool? = nil) throws {
+        let pool = pool ?? WorkerPool(threads: 1)
         let high = 0x1p480, low = 0x1p-480, chunkRows = 65_536, chunks = Swift.max(1, (count + chunkRows - 1) / chunkRows)
         for (argument, base, stride, width, names) in [
             ("feature", x, xStride, featureCount, featureNames), ("target", y, yStride, outputCount, targetNames),
         ] {
-            let parts = WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk in
+            let parts = pool.map(chunks: chunks) { chunk in
                 var largest = [Double](repeating: 0, count: width)
                 largest.withUnsafeMutableBufferPointer { largest in
                     for i in chunk * chunkRows..<Swift.min(count, (chunk + 1) * chunkRows) {

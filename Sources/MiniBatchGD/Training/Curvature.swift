@@ -61,7 +61,8 @@ public struct Curvature: Equatable, Sendable {
     }
 
     /// Measures the curvature of the rows `data` in descent coordinates (see the data set's
-    /// initializer); the moments pass runs on `threads` threads (the same bits on any count).
+    /// initializer); the moments pass runs on `threads` threads when the rows make several chunks
+    /// (the same bits on any count).
     init(_ data: Rows, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?, threads: Int = 1) throws {
         let p = data.featureCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
@@ -85,7 +86,8 @@ public struct Curvature: Equatable, Sendable {
             let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
             // (1/n)·ÃᵀΩÃ from the weighted moments: Σωᵢ(xᵢ − c)(xᵢ − c)ᵀ = C + Σω·(x̄ − c)(x̄ − c)ᵀ,
             // C the ω-weighted centred Gram matrix and x̄ the ω-weighted means.
-            let moments = Moments(data, weights: rowWeights, threads: threads)
+            let chunked = data.count > Moments.chunkRows(features: p, outputs: data.outputCount)
+            let moments = Moments(data, weights: rowWeights, pool: WorkerPool(threads: chunked ? threads : 1))
             let mass = data.sum(rowWeights?.reduce(0, +) ?? Double(data.count)) / Double(n)
             var hessian = [Double](repeating: 0, count: q * q)
             let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
