@@ -25,7 +25,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #undef FUSED_LANES
 #undef FUSED_TARGET
 #define DOT2_TARGET
-#define DOT2_NAME dot2_portable
+#define DOT2_NAME dot2_f64_portable
+#define DOT2_DATA double
+#include "dot2.h"
+#define DOT2_NAME dot2_f32_portable
+#define DOT2_DATA float
 #include "dot2.h"
 #undef DOT2_TARGET
 
@@ -41,7 +45,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #undef FUSED_LANES
 #undef FUSED_TARGET
 #define DOT2_TARGET __attribute__((target("avx2,fma")))
-#define DOT2_NAME dot2_avx2
+#define DOT2_NAME dot2_f64_avx2
+#define DOT2_DATA double
+#include "dot2.h"
+#define DOT2_NAME dot2_f32_avx2
+#define DOT2_DATA float
 #include "dot2.h"
 #undef DOT2_TARGET
 
@@ -56,7 +64,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #undef FUSED_LANES
 #undef FUSED_TARGET
 #define DOT2_TARGET __attribute__((target("avx512f,avx2,fma")))
-#define DOT2_NAME dot2_avx512
+#define DOT2_NAME dot2_f64_avx512
+#define DOT2_DATA double
+#include "dot2.h"
+#define DOT2_NAME dot2_f32_avx512
+#define DOT2_DATA float
 #include "dot2.h"
 #undef DOT2_TARGET
 #endif
@@ -107,9 +119,20 @@ void mbgd_dot2_gradient(MBGDKernelVariant variant, long rows, long p, const doub
                         long ldy, const double *omega, const double *w, double c, double *high, double *low) {
     switch (variant) {
 #ifdef MBGD_X86_VARIANTS
-    case MBGDKernelAVX512: dot2_avx512(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
-    case MBGDKernelAVX2: dot2_avx2(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+    case MBGDKernelAVX512: dot2_f64_avx512(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+    case MBGDKernelAVX2: dot2_f64_avx2(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
 #endif
-    default: dot2_portable(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+    default: dot2_f64_portable(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+    }
+}
+
+void mbgd_dot2_gradient_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx, const float *y,
+                        long ldy, const double *omega, const double *w, double c, double *high, double *low) {
+    switch (variant) {
+#ifdef MBGD_X86_VARIANTS
+    case MBGDKernelAVX512: dot2_f32_avx512(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+    case MBGDKernelAVX2: dot2_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
+#endif
+    default: dot2_f32_portable(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
     }
 }

@@ -72,8 +72,8 @@ struct Bench: ParsableCommand {
     func run() throws {
         if let threads { BLASThreads.set(threads) }
         let data =
-            try file.map { try Dataset.load(path: $0, targets: targets) }
-            ?? Dataset.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
+            try file.map { try Dataset<Double>.load(path: $0, targets: targets) }
+            ?? Dataset<Double>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
             throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")

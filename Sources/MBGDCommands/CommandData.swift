@@ -3,9 +3,9 @@ import MiniBatchGD
 /// The rows `fit` and `solve` work on: loaded into memory, a `.npy` file read in place, or (under
 /// `mbgd-mpi`) a `.npy` file whose rows are spread over the job's ranks.
 enum CommandData: DataShape {
-    case loaded(Dataset)
-    case mapped(MappedDataset)
-    case distributed(DistributedDataset)
+    case loaded(Dataset<Double>)
+    case mapped(MappedDataset<Double>)
+    case distributed(DistributedDataset<Double>)
 
     /// A float64 C-order `.npy` is mapped (its weight column, if any, read into memory), with the
     /// SIGBUS guard installed first (opening reads every value); anything else is loaded. Under
@@ -28,7 +28,7 @@ enum CommandData: DataShape {
             return
         }
         if (try? DataFileFormat.of(path: options.file)) == .npy { MappedFileGuard.watch(options.file) }
-        if let mapped = try MappedDataset.mapIfPossible(
+        if let mapped = try MappedDataset<Double>.mapIfPossible(
             path: options.file, targets: options.targets, features: options.features, weights: weights)
         {
             self = .mapped(mapped)
@@ -114,7 +114,7 @@ enum CommandData: DataShape {
     }
 
     /// Rows to draw: all of a loaded data set, an evenly spaced sample of a mapped one.
-    func plotted(limit: Int = 5000) throws -> Dataset {
+    func plotted(limit: Int = 5000) throws -> Dataset<Double> {
         switch self {
         case let .loaded(data): data
         case let .mapped(data): try data.sample(rows: limit)

@@ -65,8 +65,8 @@ struct DataOptions: ParsableArguments {
 
 extension DataOptions {
     /// The data set, weighted by `column` when one is named (it is then neither a feature nor a target).
-    func load(weights column: String?) throws -> Dataset {
-        try Dataset.load(path: file, targets: targets, features: features, weights: column)
+    func load(weights column: String?) throws -> Dataset<Double> {
+        try Dataset<Double>.load(path: file, targets: targets, features: features, weights: column)
     }
 }
 
@@ -79,5 +79,5 @@ protocol DataShape {
     var targetNames: [String] { get }
 }
 
-extension Dataset: DataShape {}
+extension Dataset<Double>: DataShape {}
 extension MappedDataset: DataShape {}

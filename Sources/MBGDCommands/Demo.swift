@@ -25,7 +25,7 @@ struct Demo: ParsableCommand {
     func validate() throws { try validatePlotDestination(plot, isFolder: true) }
 
     func run() throws {
-        let data = try Dataset.seedArticle(seed: seed)
+        let data = try Dataset<Double>.seedArticle(seed: seed)
         var article = LinearRegression()
         let articleRun = try article.fit(data.train, using: .seedArticle)
         let articleTest = try article.evaluate(data.test)

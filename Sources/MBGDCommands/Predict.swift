@@ -34,7 +34,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let regression = try LinearRegression(contentsOf: URL(fileURLWithPath: model))
-        let features = try Matrix.load(path: file, columns: regression.featureNames)
+        let features = try Matrix<Double>.load(path: file, columns: regression.featureNames)
         var text: String
         if let level = intervals {
             let bands = try regression.predictionIntervals(features, level: level)

@@ -84,11 +84,11 @@ struct Solve: ParsableCommand {
             guard let values else { return .null }
             return single ? .number(values[0]) : .numbers(values)
         }
-        func perCoefficient(_ matrix: Matrix?) -> JSON {
+        func perCoefficient(_ matrix: Matrix<Double>?) -> JSON {
             guard let matrix else { return .null }
             return single ? .numbers(matrix.column(0)) : .array((0..<matrix.columns).map { .numbers(matrix.column($0)) })
         }
-        func intervals(_ bounds: LeastSquares.Bounds<Matrix>?) -> JSON {
+        func intervals(_ bounds: LeastSquares.Bounds<Matrix<Double>>?) -> JSON {
             guard let bounds else { return .null }
             let perTarget = (0..<bounds.lower.columns).map { o in
                 JSON.array((0..<bounds.lower.rows).map { .numbers([bounds.lower[$0, o], bounds.upper[$0, o]]) })

@@ -55,9 +55,9 @@ struct Sweep: ParsableCommand {
     func run() throws {
         let data =
             try seedArticle
-            ? Dataset.seedArticle(seed: seed).train
-            : file.map { try Dataset.load(path: $0, targets: targets, weights: weights) }
-                ?? Dataset.synthetic(rows: rows, features: features, seed: seed)
+            ? Dataset<Double>.seedArticle(seed: seed).train
+            : file.map { try Dataset<Double>.load(path: $0, targets: targets, weights: weights) }
+                ?? Dataset<Double>.synthetic(rows: rows, features: features, seed: seed)
         let configuration = GradientDescent(
             learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
             averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
@@ -119,7 +119,7 @@ struct Sweep: ParsableCommand {
             + "below it, larger batches cut updates almost in proportion; above it, they mostly cost samples."
     }
 
-    private func report(_ sweep: BatchSizeSweep.GapSweep, data: Dataset) -> JSON {
+    private func report(_ sweep: BatchSizeSweep.GapSweep, data: Dataset<Double>) -> JSON {
         func optional(_ value: Double?) -> JSON { value.map(JSON.number) ?? .null }
         return .object([
             (

@@ -40,7 +40,7 @@ public struct RegressionMetrics: Equatable, Sendable {
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` for
     ///   different shapes; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows;
     ///   ``ArgumentError`` for bad weights.
-    public init(predictions: Matrix, targets: Matrix, weights: [Double]? = nil) throws {
+    public init(predictions: Matrix<Double>, targets: Matrix<Double>, weights: [Double]? = nil) throws {
         guard predictions.rows == targets.rows, predictions.columns == targets.columns else {
             throw MatrixError.dimensionMismatch(
                 operation: "RegressionMetrics", argument: "predictions",
@@ -51,7 +51,7 @@ public struct RegressionMetrics: Equatable, Sendable {
             throw ArgumentError(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
         let n = targets.rows, k = targets.columns
-        if let weights { try Dataset.validate(weights: weights, rows: n) }
+        if let weights { try Dataset<Double>.validate(weights: weights, rows: n) }
         let weightTotal = weights.map { $0.reduce(0, +) } ?? Double(n)
         outputs = (0..<k).map { o in
             var squared = 0.0, absolute = 0.0, mean = 0.0
@@ -79,16 +79,18 @@ extension RegressionMetrics {
     /// processes give every rank the metrics of all rows.
     /// - Throws: ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows
     ///   (the first one over all ranks, its row counted among all rows).
-    init(rows: Rows, parameters: Parameters, weights: [Double]? = nil) throws {
+    init<Element: BLASScalar>(rows: Rows<Element>, parameters: Parameters, weights: [Double]? = nil) throws {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
         let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(k, 1)))
         var mean = [Double](repeating: 0, count: k)
-        for i in 0..<n { for o in 0..<k { mean[o] += (weights?[i] ?? 1) * rows.y[i * rows.yStride + o] } }
+        for i in 0..<n { for o in 0..<k { mean[o] += (weights?[i] ?? 1) * Double(rows.y[i * rows.yStride + o]) } }
         let means = rows.sum([weights.map { $0.reduce(0, +) } ?? Double(n)] + mean)
         let total = means[0]
         mean = means.dropFirst().map { $0 / total }
         var squared = [Double](repeating: 0, count: k), absolute = squared, spread = squared
         var predictions = [Double](repeating: 0, count: blockRows * k)
+        // Float rows are widened a block at a time for BLAS (Double rows are read in place).
+        var widened = [Double](repeating: 0, count: Element.precision == .float64 ? 0 : blockRows * p)
         // The first overflow as row·k + output, counted among all rows.
         var overflow: Int?
         var start = 0
@@ -97,9 +99,13 @@ extension RegressionMetrics {
             predictions.withUnsafeMutableBufferPointer { h in
                 for i in 0..<count { for o in 0..<k { h[i * k + o] = parameters.intercept[o] } }
                 parameters.coefficients.withUnsafePointer { w in
-                    BLAS.gemm(
-                        transposeA: false, transposeB: false, m: count, n: k, k: p, alpha: 1, a: rows.x + start * rows.xStride,
-                        lda: rows.xStride, b: w, ldb: k, beta: 1, c: h.baseAddress!, ldc: k)
+                    widened.withUnsafeMutableBufferPointer { scratch in
+                        rows.withDoubleFeatures(from: start, rows: count, scratch: scratch.baseAddress ?? h.baseAddress!) { x, ldx in
+                            BLAS.gemm(
+                                transposeA: false, transposeB: false, m: count, n: k, k: p, alpha: 1, a: x, lda: ldx, b: w, ldb: k, beta: 1,
+                                c: h.baseAddress!, ldc: k)
+                        }
+                    }
                 }
             }
             for i in 0..<count {
@@ -109,7 +115,7 @@ extension RegressionMetrics {
                         overflow = ((rows.sharing?.firstRow ?? 0) + start + i) * k + o
                         break scan
                     }
-                    let y = rows.y[(start + i) * rows.yStride + o], error = prediction - y
+                    let y = Double(rows.y[(start + i) * rows.yStride + o]), error = prediction - y
                     let weight = weights?[start + i] ?? 1
                     squared[o] += weight * error * error
                     absolute[o] += weight * abs(error)

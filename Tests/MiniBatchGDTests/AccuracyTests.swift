@@ -102,7 +102,7 @@ import Testing
             x += [a, b, c]
             y.append(0.5 + 3 * a - 0.25 * b + 2 * c)
         }
-        let data = try Dataset(features: Matrix(rows: n, columns: 3, elements: x), target: y)
+        let data = try Dataset(features: Matrix<Double>(rows: n, columns: 3, elements: x), target: y)
         for method in LeastSquares.Method.allCases {
             let solution = try LeastSquares.solve(data, method: method)
             let digits = zip(solution.parameters.stacked, [0.5, 3, -0.25, 2]).map { Self.correctDigits($0, $1) }

@@ -5,7 +5,7 @@ import Testing
 
 /// A design whose standardized columns have condition number about `kappa`: three features,
 /// the second and third nearly copies of the first at a distance chosen for κ.
-func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) throws -> Dataset {
+func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) throws -> Dataset<Double> {
     var random = RandomSource(seed: seed)
     // Columns a, a + δ·b, a − δ·c with independent a, b, c: for small δ the Gram matrix's
     // eigenvalues are about 3 and δ²·(something of order 1), so κ ≈ √3/δ.
@@ -17,7 +17,7 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
         x += row
         y.append(3 + 2 * row[0] - row[1] + 0.5 * row[2] + noise * random.nextGaussian())
     }
-    return try Dataset(features: Matrix(rows: rows, columns: 3, elements: x), target: y)
+    return try Dataset(features: Matrix<Double>(rows: rows, columns: 3, elements: x), target: y)
 }
 
 @Suite struct AutomaticStepSizeTests {
@@ -56,7 +56,7 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
         // Two features: standardized, their Hessian block is the correlation matrix [[1, ρ], [ρ, 1]]
         // with eigenvalues 1 ± ρ; the intercept adds an eigenvalue 1 (centred columns).
         let x: [Double] = [1, 2, 2, 1, 3, 5, 4, 3, 5, 4]
-        let data = try Dataset(features: Matrix(rows: 5, columns: 2, elements: x), target: [1, 2, 3, 4, 5])
+        let data = try Dataset(features: Matrix<Double>(rows: 5, columns: 2, elements: x), target: [1, 2, 3, 4, 5])
         let a = stride(from: 0, to: 10, by: 2).map { x[$0] }, b = stride(from: 1, to: 10, by: 2).map { x[$0] }
         func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
         let ma = mean(a), mb = mean(b)
@@ -83,7 +83,7 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
     }
 
     @Test func averagingReachesTheClosedFormWhereAConstantRateStaysAtItsNoiseFloor() throws {
-        let seed = try Dataset.seedArticle(seed: 0).train
+        let seed = try Dataset<Double>.seedArticle(seed: 0).train
         let exact = try LeastSquares.solve(seed)
         func gap(_ averaging: Averaging) throws -> Double {
             var model = LinearRegression()

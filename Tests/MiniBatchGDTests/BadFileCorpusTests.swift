@@ -15,7 +15,7 @@ import Testing
     func fileGivesItsExactOutcome(name: String) throws {
         let path = Self.folder + "/" + name
         let outcome = Self.expected[name]!
-        func load() throws -> Dataset {
+        func load() throws -> Dataset<Double> {
             name.hasSuffix(".npy") ? try NPYReader.dataset(path: path) : try CSVReader.read(path: path)
         }
         if outcome.hasPrefix("ok ") {

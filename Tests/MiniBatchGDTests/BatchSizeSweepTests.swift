@@ -20,7 +20,8 @@ import Testing
     @Test func noiseScaleMatchesPerExampleGradientsFormedByNumpy() throws {
         let fixture = try JSONDecoder().decode(
             NoiseFixture.self, from: Data(contentsOf: URL(fileURLWithPath: fixtures + "/noise/noise.json")))
-        let data = try Dataset(features: Matrix(rows: 10, columns: 2, elements: fixture.features.flatMap { $0 }), target: fixture.targets)
+        let data = try Dataset(
+            features: Matrix<Double>(rows: 10, columns: 2, elements: fixture.features.flatMap { $0 }), target: fixture.targets)
         for point in fixture.points {
             let noise = GradientNoise(
                 data, standardizer: Standardizer(fitting: data.features), fitIntercept: true, parameters: point.parameters)

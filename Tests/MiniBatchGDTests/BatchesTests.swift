@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func blockShuffledMiniBatchesReachTheClosedForm() throws {
-        let data = try Dataset.seedArticle(seed: 0).train
+        let data = try Dataset<Double>.seedArticle(seed: 0).train
         var model = LinearRegression()
         let comparison = try model.fitAndCompare(
             data,

@@ -6,7 +6,7 @@ import Testing
 /// one after another: no shared mutable state between fits.
 @Suite struct ConcurrencyTests {
     struct Job: Sendable {
-        let data: Dataset
+        let data: Dataset<Double>
         let configuration: GradientDescent
     }
 

@@ -82,15 +82,15 @@ import Testing
     }
 
     @Test func seedArticleDataHasTheArticlesShape() throws {
-        let data = try Dataset.seedArticle(seed: 0)
+        let data = try Dataset<Double>.seedArticle(seed: 0)
         #expect(data.train.rows == 7200 && data.test.rows == 800)
         #expect(data.train.featureCount == 1 && data.train.outputCount == 1)
         let x = data.train.features.elements
         #expect(abs(x.reduce(0, +) / 7200 - 5) < 0.05)
         // Ordered split: the test part is the continuation of the same stream.
-        let again = try Dataset.seedArticle(seed: 0)
+        let again = try Dataset<Double>.seedArticle(seed: 0)
         #expect(again.test.features == data.test.features)
-        #expect(try Dataset.seedArticle(seed: 1).train.features != data.train.features)
+        #expect(try Dataset<Double>.seedArticle(seed: 1).train.features != data.train.features)
     }
 
     @Test func splitOrderedAndShuffled() throws {
@@ -123,7 +123,7 @@ import Testing
             try Dataset(features: Matrix(column: [1, 2]), target: [1, .infinity])
         }
         #expect(throws: DataError.tooFewRows(argument: "features", rows: 0, minimum: 1)) {
-            try Dataset(features: Matrix(rows: 0, columns: 1), target: [])
+            try Dataset(features: Matrix<Double>(rows: 0, columns: 1), target: [])
         }
     }
 
@@ -150,9 +150,9 @@ import Testing
 
 @Suite struct SyntheticDataTests {
     @Test func syntheticDataIsReproducibleAndFitsItsRecipe() throws {
-        let a = try Dataset.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 4)
-        #expect(a.features == (try Dataset.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 4)).features)
-        #expect(a.features != (try Dataset.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 5)).features)
+        let a = try Dataset<Double>.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 4)
+        #expect(a.features == (try Dataset<Double>.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 4)).features)
+        #expect(a.features != (try Dataset<Double>.synthetic(rows: 2000, features: 3, outputs: 2, noise: 0.1, seed: 5)).features)
         // y = X·W + 1 + N(0, 0.01): the exact fit recovers the intercept and leaves σ ≈ 0.1.
         let solution = try LeastSquares.solve(a)
         for o in 0..<2 {
@@ -160,8 +160,8 @@ import Testing
             #expect(abs(solution.statistics.residualStandardDeviation![o] - 0.1) < 0.01)
         }
         #expect(throws: ArgumentError(argument: "rows", value: "0", requirement: "must be at least 1")) {
-            try Dataset.synthetic(rows: 0, features: 1)
+            try Dataset<Double>.synthetic(rows: 0, features: 1)
         }
-        #expect(throws: ArgumentError.self) { try Dataset.synthetic(rows: 5, features: 1, noise: -1) }
+        #expect(throws: ArgumentError.self) { try Dataset<Double>.synthetic(rows: 5, features: 1, noise: -1) }
     }
 }

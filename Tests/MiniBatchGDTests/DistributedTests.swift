@@ -9,7 +9,7 @@ import Testing
     /// `body` on each of `ranks` thread ranks over the file at `path`; every rank's result.
     static func onRanks<Result: Sendable>(
         _ ranks: Int, path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil,
-        _ body: @escaping @Sendable (DistributedDataset) throws -> Result
+        _ body: @escaping @Sendable (DistributedDataset<Double>) throws -> Result
     ) throws -> [Result] {
         try ThreadCommunicator.run(ranks: ranks) { communicator in
             try body(
@@ -79,7 +79,7 @@ import Testing
         for (targets, features, covariance) in [
             ([String](), [String]?.none, LeastSquares.CovarianceType.nonrobust), (["5", "6"], ["0", "1", "2", "3", "4"], .hc3),
         ] {
-            let mapped = try MappedDataset.map(path: path, targets: targets, features: features, weights: nil, checkingValues: true)
+            let mapped = try MappedDataset<Double>.map(path: path, targets: targets, features: features, weights: nil, checkingValues: true)
             let expected = try LeastSquares.solve(mapped, method: method, covariance: covariance)
             var model = LinearRegression()
             try model.fit(mapped, method: method)
@@ -115,7 +115,7 @@ import Testing
     @Test func ranksWithoutRowsAndARidgeGiveTheSameSolution() throws {
         let folder = try ScratchFolder()
         // 6 rows on 8 ranks: two ranks hold none.
-        let table = try Matrix(rows: 6, columns: 2, elements: [1, 2.5, 2, 3.9, 3, 6.2, 4, 8.1, 5, 9.8, 6, 12.4])
+        let table = try Matrix<Double>(rows: 6, columns: 2, elements: [1, 2.5, 2, 3.9, 3, 6.2, 4, 8.1, 5, 9.8, 6, 12.4])
         let path = try MappedDatasetTests.writeNPY(table, in: folder)
         let mapped = try MappedDataset(path: path)
         for (method, ridge) in [(LeastSquares.Method.qr, 0.0), (.cholesky, 0.0), (.qr, 2.0), (.cholesky, 2.0)] {

@@ -3,7 +3,7 @@ import Testing
 @testable import MiniBatchGD
 
 @Suite struct GradientDescentTests {
-    let seed = try! Dataset.seedArticle(seed: 0)
+    let seed = try! Dataset<Double>.seedArticle(seed: 0)
 
     @Test func seedConfigurationReproducesTheArticleAndIsNotConverged() throws {
         var model = LinearRegression()

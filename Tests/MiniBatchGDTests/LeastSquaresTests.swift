@@ -6,7 +6,7 @@ import Testing
 @Suite struct LeastSquaresTests {
     static let solvingMethods: [LeastSquares.Method] = [.auto, .cholesky, .qr, .svd]
 
-    func dataset(_ x: [[Int]], _ y: [Int]) throws -> Dataset {
+    func dataset(_ x: [[Int]], _ y: [Int]) throws -> Dataset<Double> {
         try Dataset(features: Matrix(x.map { $0.map(Double.init) }), target: y.map(Double.init))
     }
 
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func seedDataMethodsAgreeAndMatchTextbookFormulas() throws {
-        let data = try Dataset.seedArticle(seed: 0).train
+        let data = try Dataset<Double>.seedArticle(seed: 0).train
         let solutions = try Self.solvingMethods.map { try LeastSquares.solve(data, method: $0) }
         for s in solutions.dropFirst() { #expect(relativeDifference(s.parameters, solutions[0].parameters) < 1e-12) }
         // Simple regression: slope = Sxy/Sxx, intercept = ȳ − slope·x̄, SE(slope) = σ/√Sxx.
@@ -107,7 +107,8 @@ import Testing
         let x1 = (0..<40).map { Double($0 % 9) - 4 }
         let x2 = x1.indices.map { x1[$0] + ($0 % 2 == 0 ? 0x1p-20 : -0x1p-20) }
         let y = x1.indices.map { 1 + 2 * x1[$0] + 3 * x2[$0] }
-        let data = try Dataset(features: Matrix(rows: 40, columns: 2, elements: x1.indices.flatMap { [x1[$0], x2[$0]] }), target: y)
+        let data = try Dataset(
+            features: Matrix<Double>(rows: 40, columns: 2, elements: x1.indices.flatMap { [x1[$0], x2[$0]] }), target: y)
         for method in [LeastSquares.Method.qr, .svd, .auto] {
             let solution = try LeastSquares.solve(data, method: method)
             // κ ≈ 10⁷ with a zero residual: QR's error bound is about κ·ε ≈ 10⁻⁹.
@@ -166,7 +167,7 @@ import Testing
         // 0.1 is not exact in binary, so the column's mean is off by rounding: it must still be
         // recognized as constant, not blown up into a full-size column of noise.
         let base = try syntheticData(rows: 30, weights: [[2]], intercept: [1], noise: 0.1, seed: 3)
-        let features = try Matrix(rows: 30, columns: 2, elements: (0..<30).flatMap { [base.features[$0, 0], 0.1] })
+        let features = try Matrix<Double>(rows: 30, columns: 2, elements: (0..<30).flatMap { [base.features[$0, 0], 0.1] })
         let data = try Dataset(features: features, targets: base.targets)
         #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .cholesky) }
         #expect(throws: LinearAlgebraError.self) { try LeastSquares.solve(data, method: .qr) }
@@ -326,7 +327,7 @@ private func Foundation_pow(_ x: Double, _ n: Int) -> Double { Foundation.pow(x,
 /// The streaming accumulator against the one-shot solve, chunked and merged every way.
 @Suite struct AccumulatorTests {
     /// Rows with column means far from zero (the shift matters) and two targets.
-    static func data(rows: Int, seed: UInt64) throws -> Dataset {
+    static func data(rows: Int, seed: UInt64) throws -> Dataset<Double> {
         var random = RandomSource(seed: seed)
         var x = [Double](), y = [Double]()
         for _ in 0..<rows {
@@ -334,10 +335,11 @@ private func Foundation_pow(_ x: Double, _ n: Int) -> Double { Foundation.pow(x,
             x += [a, b, c]
             y += [2 + 0.5 * a - b + 300 * c + random.nextGaussian() * 0.1, -1 + a / 100 + random.nextGaussian()]
         }
-        return try Dataset(features: Matrix(rows: rows, columns: 3, elements: x), targets: Matrix(rows: rows, columns: 2, elements: y))
+        return try Dataset(
+            features: Matrix<Double>(rows: rows, columns: 3, elements: x), targets: Matrix<Double>(rows: rows, columns: 2, elements: y))
     }
 
-    private func rows(_ data: Dataset, _ range: Range<Int>) throws -> Dataset {
+    private func rows(_ data: Dataset<Double>, _ range: Range<Int>) throws -> Dataset<Double> {
         try Dataset(
             features: Matrix(
                 rows: range.count, columns: 3, elements: Array(data.features.elements[range.lowerBound * 3..<range.upperBound * 3])),

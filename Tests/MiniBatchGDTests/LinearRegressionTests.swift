@@ -52,7 +52,8 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     /// The README's API tour, as written there.
     @Test func readmeTourCompilesAndRuns() throws {
         let folder = try ScratchFolder()
-        let houses = try Dataset.load(URL(fileURLWithPath: examples + "/houses.csv"), targets: ["price"], features: ["size", "rooms"])
+        let houses = try Dataset<Double>.load(
+            URL(fileURLWithPath: examples + "/houses.csv"), targets: ["price"], features: ["size", "rooms"])
         let small = try Dataset(features: [[1, 2], [2, 1], [3, 5], [4, 4]], targets: [4, 3, 9, 8])
 
         var model = LinearRegression()
@@ -88,7 +89,7 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         let repeated = try Dataset(
             features: [[1, 2], [2, 1], [2, 1], [3, 5], [4, 4], [4, 4], [4, 4]], targets: [4, 3, 3, 9, 8, 8, 8])
         #expect(relativeDifference(wls.parameters, try LeastSquares.solve(repeated).parameters) < 1e-12)
-        let loaded = try Dataset.load(URL(fileURLWithPath: examples + "/houses.csv"), targets: ["price"])
+        let loaded = try Dataset<Double>.load(URL(fileURLWithPath: examples + "/houses.csv"), targets: ["price"])
         #expect(mapped.featureNames == ["size", "rooms", "age"])
         #expect(relativeDifference(inPlace.parameters, try LeastSquares.solve(loaded).parameters) < 1e-13)
     }

@@ -9,25 +9,25 @@ import Testing
     @Test func unusedColumnsAreSkippedWhateverTheyHold() throws {
         let folder = try ScratchFolder()
         let path = try folder.write("mixed.csv", "name,a,\"city, state\",b,y\n\"Smith, \"\"Jo\"\"\",1,\"Paris, TX\",2,3\nLee,4,,5,6\n")
-        let data = try Dataset.load(path: path, targets: ["y"], features: ["b", "a"])
+        let data = try Dataset<Double>.load(path: path, targets: ["y"], features: ["b", "a"])
         #expect(data.featureNames == ["b", "a"] && data.targetNames == ["y"])
         #expect(data.features.elements == [2, 1, 5, 4] && data.targets.elements == [3, 6])
         #expect(try CSVReader.header(path: path) == ["name", "a", "city, state", "b", "y"])
         // Without --features every other column is a feature, so the text is an error with its place.
         #expect(throws: FileError.notANumber(path: path, line: 2, column: 1, text: "\"Smith, \"\"Jo\"\"\"")) {
-            try Dataset.load(path: path, targets: ["y"])
+            try Dataset<Double>.load(path: path, targets: ["y"])
         }
         #expect(throws: FileError.unknownColumn(path: path, name: "q", available: ["name", "a", "city, state", "b", "y"])) {
-            try Dataset.load(path: path, targets: ["y"], features: ["a", "q"])
+            try Dataset<Double>.load(path: path, targets: ["y"], features: ["a", "q"])
         }
         #expect(throws: ArgumentError(argument: "features", value: "'y'", requirement: "is also a target")) {
-            try Dataset.load(path: path, targets: ["y"], features: ["a", "y"])
+            try Dataset<Double>.load(path: path, targets: ["y"], features: ["a", "y"])
         }
         #expect(throws: ArgumentError(argument: "features", value: "'a'", requirement: "names the same column twice")) {
-            try Dataset.load(path: path, targets: ["y"], features: ["a", "a"])
+            try Dataset<Double>.load(path: path, targets: ["y"], features: ["a", "a"])
         }
         let open = try folder.write("open.csv", "a,t,y\n1,\"unclosed,2\n")
-        #expect(throws: FileError.badQuotes(path: open, line: 2, column: 2)) { try Dataset.load(path: open, features: ["a"]) }
+        #expect(throws: FileError.badQuotes(path: open, line: 2, column: 2)) { try Dataset<Double>.load(path: open, features: ["a"]) }
     }
 
     /// Rows of exactly representable values, as text, and the values themselves.
@@ -51,11 +51,11 @@ import Testing
         let expected = table(rows: rows)
         #expect(expected.text.utf8.count > CSVSource.parallelThreshold)
         let path = try folder.write("large.csv", expected.text)
-        let mapped = try Dataset.load(path: path, features: ["x1", "x2"])
+        let mapped = try Dataset<Double>.load(path: path, features: ["x1", "x2"])
         #expect(mapped.rows == rows)
         #expect(mapped.features.elements == expected.features && mapped.targets.elements == expected.targets)
         // The same bytes through a pipe take the streaming reader.
-        let streamed = try throughFIFO(expected.text, folder: folder) { try Dataset.load(path: $0, features: ["x1", "x2"]) }
+        let streamed = try throughFIFO(expected.text, folder: folder) { try Dataset<Double>.load(path: $0, features: ["x1", "x2"]) }
         #expect(streamed.features.elements == expected.features && streamed.targets.elements == expected.targets)
     }
 
@@ -64,15 +64,15 @@ import Testing
         let bad = table(rows: 160_000, badLine: 150_001)
         let path = try folder.write("bad.csv", bad.text)
         let expected = FileError.notANumber(path: path, line: 150_001, column: 3, text: "oops")
-        #expect(throws: expected) { try Dataset.load(path: path, features: ["x1", "x2"]) }
+        #expect(throws: expected) { try Dataset<Double>.load(path: path, features: ["x1", "x2"]) }
         #expect(throws: FileError.notANumber(path: path + ".fifo", line: 150_001, column: 3, text: "oops")) {
-            try throughFIFO(bad.text, folder: folder, name: "bad.csv.fifo") { try Dataset.load(path: $0, features: ["x1", "x2"]) }
+            try throughFIFO(bad.text, folder: folder, name: "bad.csv.fifo") { try Dataset<Double>.load(path: $0, features: ["x1", "x2"]) }
         }
         // A blank line in the middle is reported at the blank line, not at the next row.
         let blank = table(rows: 160_000, blankLine: 80_000)
         let blankPath = try folder.write("blank.csv", blank.text)
         #expect(throws: FileError.raggedRow(path: blankPath, line: 80_000, expected: 4, actual: 0)) {
-            try Dataset.load(path: blankPath, features: ["x1", "x2"])
+            try Dataset<Double>.load(path: blankPath, features: ["x1", "x2"])
         }
     }
 
@@ -108,21 +108,21 @@ import Testing
         #expect(try DataFileFormat.of(path: disguised) == .npy)
         let csv = try folder.write("table.txt", "a,y\n1,2\n")
         #expect(try DataFileFormat.of(path: csv) == .csv)
-        let fromURL = try Dataset.load(URL(fileURLWithPath: disguised))
+        let fromURL = try Dataset<Double>.load(URL(fileURLWithPath: disguised))
         #expect(fromURL.features == (try NPYReader.dataset(path: fixtures + "/c_f8.npy").features))
         // .npy columns by index or by the names the library gives them.
-        let byName = try Dataset.load(path: fixtures + "/c_f8.npy", targets: ["x1"], features: ["2"])
+        let byName = try Dataset<Double>.load(path: fixtures + "/c_f8.npy", targets: ["x1"], features: ["2"])
         #expect(byName.targetNames == ["y1"] && byName.featureNames == ["x3"])
     }
 
     @Test func predictionColumnsComeFromTheModelsNames() throws {
         let folder = try ScratchFolder()
         let csv = try folder.write("rows.csv", "id,b,note,a\n7,2,\"x, y\",1\n8,4,z,3\n")
-        #expect(try Matrix.load(path: csv, columns: ["a", "b"]) == (try Matrix(rows: [[1, 2], [3, 4]])))
+        #expect(try Matrix<Double>.load(path: csv, columns: ["a", "b"]) == (try Matrix(rows: [[1, 2], [3, 4]])))
         // The .npy a model was trained on still holds its target column: names pick the features.
         let full = try NPYReader.read(path: fixtures + "/c_f8.npy")
-        let trained = try Dataset.load(path: fixtures + "/c_f8.npy")
-        let features = try Matrix.load(path: fixtures + "/c_f8.npy", columns: trained.featureNames)
+        let trained = try Dataset<Double>.load(path: fixtures + "/c_f8.npy")
+        let features = try Matrix<Double>.load(path: fixtures + "/c_f8.npy", columns: trained.featureNames)
         #expect(features == trained.features && features.columns == full.columns - 1)
     }
 }

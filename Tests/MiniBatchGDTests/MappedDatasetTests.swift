@@ -7,7 +7,7 @@ import Testing
 @Suite struct MappedDatasetTests {
     /// A float64, C-order, little-endian `.npy` of `matrix` (numpy's version 1.0 layout: the
     /// header padded so the data starts at a multiple of 64 bytes).
-    static func writeNPY(_ matrix: Matrix, in folder: ScratchFolder, name: String = "data.npy") throws -> String {
+    static func writeNPY(_ matrix: Matrix<Double>, in folder: ScratchFolder, name: String = "data.npy") throws -> String {
         var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (\(matrix.rows), \(matrix.columns)), }".utf8)
         while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
         header.append(0x0A)
@@ -17,7 +17,7 @@ import Testing
     }
 
     /// 400 rows: five columns of features around a plane, and two targets.
-    static func table() throws -> Matrix {
+    static func table() throws -> Matrix<Double> {
         var generator = RandomSource(seed: 9)
         var elements: [Double] = []
         for _ in 0..<400 {
@@ -26,7 +26,7 @@ import Testing
             let y2 = -1 + 0.5 * x[0] - 2 * x[4] + 0.1 * generator.nextGaussian()
             elements += x + [y1, y2]
         }
-        return try Matrix(rows: 400, columns: 7, elements: elements)
+        return try Matrix<Double>(rows: 400, columns: 7, elements: elements)
     }
 
     static func close(_ a: [Double]?, _ b: [Double]?, _ tolerance: Double) -> Bool {
@@ -68,7 +68,7 @@ import Testing
     }
 
     /// 400 rows: five features, a weight column (every seventh row weighing 0), one target.
-    static func weightedTable() throws -> Matrix {
+    static func weightedTable() throws -> Matrix<Double> {
         let table = try table()
         var generator = RandomSource(seed: 21)
         var elements: [Double] = []
@@ -76,14 +76,14 @@ import Testing
             let weight = i % 7 == 3 ? 0 : 0.25 + 2 * generator.nextUniform()
             elements += Array(table.elements[i * 7..<i * 7 + 5]) + [weight, table.elements[i * 7 + 5]]
         }
-        return try Matrix(rows: 400, columns: 7, elements: elements)
+        return try Matrix<Double>(rows: 400, columns: 7, elements: elements)
     }
 
     @Test func aWeightColumnIsReadBesideTheMappedRows() throws {
         let folder = try ScratchFolder()
         let path = try Self.writeNPY(try Self.weightedTable(), in: folder)
         let mapped = try MappedDataset(path: path, weights: 5)
-        let loaded = try Dataset.load(path: path, weights: "5")
+        let loaded = try Dataset<Double>.load(path: path, weights: "5")
         #expect(mapped.featureCount == 5 && mapped.weights == loaded.weights.map { _ in mapped.weights! })
         for method in [LeastSquares.Method.cholesky, .qr] {
             let a = try LeastSquares.solve(mapped, method: method, covariance: .hc1)
@@ -213,7 +213,7 @@ import Testing
     @Test func theMappingLivesAsLongAsAnyCopyOfTheDataSet() throws {
         let folder = try ScratchFolder()
         let path = try Self.writeNPY(try Self.table(), in: folder)
-        var copy: MappedDataset?
+        var copy: MappedDataset<Double>?
         do { copy = try MappedDataset(path: path) }
         try FileManager.default.removeItem(atPath: path)  // the mapping keeps the data
         let solution = try LeastSquares.solve(try #require(copy))

@@ -15,9 +15,13 @@ import Testing
 
     @Test func badShapesThrow() {
         #expect(throws: MatrixError.raggedRows(row: 1, expected: 2, actual: 1)) { try Matrix([[1, 2], [3]]) }
-        #expect(throws: MatrixError.elementCount(rows: 2, columns: 2, count: 3)) { try Matrix(rows: 2, columns: 2, elements: [1, 2, 3]) }
-        #expect(throws: MatrixError.negativeDimension(rows: -1, columns: 2)) { try Matrix(rows: -1, columns: 2) }
-        #expect(throws: MatrixError.rowRangeOutOfBounds(lower: 1, upper: 4, rows: 3)) { try Matrix(rows: 3, columns: 1).rows(1..<4) }
+        #expect(throws: MatrixError.elementCount(rows: 2, columns: 2, count: 3)) {
+            try Matrix<Double>(rows: 2, columns: 2, elements: [1, 2, 3])
+        }
+        #expect(throws: MatrixError.negativeDimension(rows: -1, columns: 2)) { try Matrix<Double>(rows: -1, columns: 2) }
+        #expect(throws: MatrixError.rowRangeOutOfBounds(lower: 1, upper: 4, rows: 3)) {
+            try Matrix<Double>(rows: 3, columns: 1).rows(1..<4)
+        }
     }
 
     @Test func rowViewsShareStorage() throws {
@@ -46,19 +50,19 @@ import Testing
             #expect(argument == "features" && row == 1 && column == 1 && value.isNaN)
         }
         #expect(throws: MatrixError.nonFinite(argument: "targets", row: 0, column: 0, value: .infinity)) {
-            try Matrix(column: [.infinity]).validateFinite(argument: "targets")
+            try Matrix<Double>(column: [.infinity]).validateFinite(argument: "targets")
         }
     }
 }
 
 @Suite struct EdgeCaseTests {
     @Test func emptyMatricesAreHandledWithoutCrashing() throws {
-        try Matrix(rows: 0, columns: 3).validateFinite(argument: "x")
-        try Matrix(rows: 2, columns: 0).validateFinite(argument: "x")
-        let noFeatures = try Parameters(coefficients: Matrix(rows: 0, columns: 1), intercept: [1])
-        #expect(throws: MatrixError.self) { try Objective.hypothesis(Matrix(rows: 2, columns: 0), noFeatures) }
+        try Matrix<Double>(rows: 0, columns: 3).validateFinite(argument: "x")
+        try Matrix<Double>(rows: 2, columns: 0).validateFinite(argument: "x")
+        let noFeatures = try Parameters(coefficients: Matrix<Double>(rows: 0, columns: 1), intercept: [1])
+        #expect(throws: MatrixError.self) { try Objective.hypothesis(Matrix<Double>(rows: 2, columns: 0), noFeatures) }
         #expect(throws: ArgumentError.self) {
-            try RegressionMetrics(predictions: Matrix(rows: 2, columns: 0), targets: Matrix(rows: 2, columns: 0))
+            try RegressionMetrics(predictions: Matrix<Double>(rows: 2, columns: 0), targets: Matrix<Double>(rows: 2, columns: 0))
         }
     }
 
@@ -76,7 +80,7 @@ import Testing
     @Test func dimensionsBeyondThirtyTwoBitsThrowInsteadOfTrapping() throws {
         let beyond = Int(Int32.max) + 1
         #expect(throws: MatrixError.tooLargeForBLAS(operation: "hypothesis", dimension: beyond)) {
-            try Objective.hypothesis(Matrix(rows: 0, columns: beyond), Parameters.zeros(features: 1, outputs: 1))
+            try Objective.hypothesis(Matrix<Double>(rows: 0, columns: beyond), Parameters.zeros(features: 1, outputs: 1))
         }
         #expect(throws: MatrixError.tooLargeForBLAS(operation: "x", dimension: beyond)) { try BLAS.checkDimensions("x", 3, beyond) }
         try BLAS.checkDimensions("x", Int(Int32.max), 1)
@@ -85,14 +89,14 @@ import Testing
 
 @Suite struct MemoryLimitRefusalTests {
     @Test func sizesBeyondMemoryAreRefusedBeforeAllocating() throws {
-        #expect(throws: MatrixError.self) { try Matrix(rows: Int.max, columns: 2) }
+        #expect(throws: MatrixError.self) { try Matrix<Double>(rows: Int.max, columns: 2) }
         do {
-            _ = try Matrix(rows: 1 << 40, columns: 1)
+            _ = try Matrix<Double>(rows: 1 << 40, columns: 1)
             Issue.record("8 TiB were allocated")
         } catch let MatrixError.tooLarge(operation, needed, _) {
             #expect(operation == "a 1099511627776×1 matrix" && needed == 8 << 40)
         }
-        #expect(throws: MatrixError.self) { try Dataset.synthetic(rows: 1 << 40, features: 1000) }
+        #expect(throws: MatrixError.self) { try Dataset<Double>.synthetic(rows: 1 << 40, features: 1000) }
         var generator = RandomSource(seed: 1)
         let normal = try MultivariateNormal(mean: [0, 0], covariance: Matrix([[1, 0], [0, 1]]))
         #expect(throws: MatrixError.self) { try normal.sample(count: 1 << 50, using: &generator) }

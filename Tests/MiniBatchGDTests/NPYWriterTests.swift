@@ -18,18 +18,18 @@ import Testing
         let fromCSV = try CSVReader.read(path: input, targets: ["price"], features: ["size", "rooms"])
         let mapped = try MappedDataset(path: output)
         #expect(mapped.featureNames == ["size", "rooms"] && mapped.targetNames == ["price"])
-        let loaded = try Dataset.load(path: output, targets: ["price"])
+        let loaded = try Dataset<Double>.load(path: output, targets: ["price"])
         #expect(loaded.features == fromCSV.features && loaded.targets == fromCSV.targets)
         #expect(loaded.featureNames == ["size", "rooms"])
         // Names, indices and x/y names all still select columns.
-        let chosen = try Dataset.load(path: output, targets: ["size"], features: ["2", "x2"])
+        let chosen = try Dataset<Double>.load(path: output, targets: ["size"], features: ["2", "x2"])
         #expect(chosen.featureNames == ["price", "rooms"] && chosen.targetNames == ["size"])
         #expect(try NPYReader.read(path: output) == Matrix(rows: [[120.5, 3, 250000], [80, 2, 180000.25], [99.75, 4, 1e5]]))
         #expect(
             throws: FileError.unknownColumn(
                 path: output, name: "city", available: ["size", "rooms", "price", "0-based indices", "x1, x2, … (1-based)"])
         ) {
-            try Dataset.load(path: output, targets: ["city"])
+            try Dataset<Double>.load(path: output, targets: ["city"])
         }
     }
 

@@ -32,7 +32,7 @@ import Testing
         let data = try syntheticData(rows: 40, weights: [[1, -2], [0.5, 3], [-1, 0]], intercept: [1, -1], noise: 0.3, seed: 11)
         var generator = RandomSource(seed: 5)
         let point = try Parameters(
-            coefficients: Matrix(rows: 3, columns: 2, elements: (0..<6).map { _ in generator.nextGaussian() }),
+            coefficients: Matrix<Double>(rows: 3, columns: 2, elements: (0..<6).map { _ in generator.nextGaussian() }),
             intercept: [0.3, -0.7])
         for reduction in Reduction.allCases {
             let analytic = try Objective.gradient(features: data.features, targets: data.targets, parameters: point, reduction: reduction)
@@ -43,7 +43,7 @@ import Testing
                     var shifted = values
                     shifted[index] += shift
                     let p = try Parameters(
-                        coefficients: Matrix(rows: 3, columns: 2, elements: Array(shifted[2...])), intercept: Array(shifted[..<2]))
+                        coefficients: Matrix<Double>(rows: 3, columns: 2, elements: Array(shifted[2...])), intercept: Array(shifted[..<2]))
                     return try Objective.cost(features: data.features, targets: data.targets, parameters: p, reduction: reduction)
                 }
                 let h = 1e-5
@@ -59,8 +59,9 @@ import Testing
         let data = try syntheticData(rows: 57, weights: [[1], [2], [-3], [0.25]], intercept: [0.5], noise: 0.2, seed: 2)
         let w = [0.3, -0.1, 0.7, 2.0]
         let single = try Parameters(coefficients: Matrix(column: w), intercept: [0.4])
-        let double = try Parameters(coefficients: Matrix(rows: 4, columns: 2, elements: w.flatMap { [$0, $0] }), intercept: [0.4, 0.4])
-        let y2 = try Matrix(rows: 57, columns: 2, elements: data.targets.elements.flatMap { [$0, $0] })
+        let double = try Parameters(
+            coefficients: Matrix<Double>(rows: 4, columns: 2, elements: w.flatMap { [$0, $0] }), intercept: [0.4, 0.4])
+        let y2 = try Matrix<Double>(rows: 57, columns: 2, elements: data.targets.elements.flatMap { [$0, $0] })
         let h1 = try Objective.hypothesis(data.features, single)
         let h2 = try Objective.hypothesis(data.features, double)
         let g1 = try Objective.gradient(features: data.features, targets: data.targets, parameters: single)
@@ -86,7 +87,7 @@ import Testing
         let big = try Matrix([[9, 9], [1, 2], [3, 4], [5, 6], [9, 9]])
         let bigY = Matrix(column: [0, 1, 2, 4, 0])
         var gradient = Parameters.zeros(features: 2, outputs: 1)
-        var residual = try Matrix(rows: 3, columns: 1)
+        var residual = try Matrix<Double>(rows: 3, columns: 1)
         let cost = try Objective.gradient(
             features: big.rows(1..<4), targets: bigY.rows(1..<4), parameters: theta,
             reduction: .sum, into: &gradient, residual: &residual)
@@ -101,7 +102,7 @@ import Testing
         #expect(throws: MatrixError.dimensionMismatch(operation: "gradient", argument: "targets", expected: "3×1", actual: "2×1")) {
             try Objective.gradient(features: x, targets: Matrix(column: [1, 2]), parameters: theta)
         }
-        var out = try Matrix(rows: 2, columns: 1)
+        var out = try Matrix<Double>(rows: 2, columns: 1)
         #expect(throws: MatrixError.dimensionMismatch(operation: "hypothesis", argument: "output", expected: "3×1", actual: "2×1")) {
             try Objective.hypothesis(x.view, theta, into: &out)
         }

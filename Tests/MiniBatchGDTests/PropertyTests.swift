@@ -6,13 +6,13 @@ import Testing
 /// Invariants that must hold for any data: checked on generated designs.
 @Suite struct PropertyTests {
     /// n×p features and one target from `seed`, y = X·w + 1 + noise.
-    static func design(seed: Int, rows: Int, features: Int) throws -> Dataset {
+    static func design(seed: Int, rows: Int, features: Int) throws -> Dataset<Double> {
         var generator = RandomSource(seed: UInt64(seed))
         let x = (0..<rows * features).map { _ in generator.nextGaussian() * 3 + 1 }
         let w = (0..<features).map { _ in generator.nextGaussian() }
         let y = (0..<rows).map { i in 1 + (0..<features).reduce(0.0) { $0 + x[i * features + $1] * w[$1] } + 0.5 * generator.nextGaussian()
         }
-        return try Dataset(features: Matrix(rows: rows, columns: features, elements: x), target: y)
+        return try Dataset(features: Matrix<Double>(rows: rows, columns: features, elements: x), target: y)
     }
 
     @Test func permutingRowsDoesNotChangeTheClosedForm() async {

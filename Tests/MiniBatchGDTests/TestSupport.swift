@@ -16,7 +16,7 @@ func relativeDifference(_ a: Parameters, _ b: Parameters) -> Double {
 }
 
 /// A data set drawn around a known line y = X·w + c + noise.
-func syntheticData(rows: Int, weights: [[Double]], intercept: [Double], noise: Double, seed: UInt64) throws -> Dataset {
+func syntheticData(rows: Int, weights: [[Double]], intercept: [Double], noise: Double, seed: UInt64) throws -> Dataset<Double> {
     var generator = RandomSource(seed: seed)
     let p = weights.count, k = intercept.count
     var x = [Double](), y = [Double]()
@@ -29,5 +29,6 @@ func syntheticData(rows: Int, weights: [[Double]], intercept: [Double], noise: D
             y.append(value)
         }
     }
-    return try Dataset(features: Matrix(rows: rows, columns: p, elements: x), targets: Matrix(rows: rows, columns: k, elements: y))
+    return try Dataset(
+        features: Matrix<Double>(rows: rows, columns: p, elements: x), targets: Matrix<Double>(rows: rows, columns: k, elements: y))
 }

@@ -7,7 +7,7 @@ import Testing
 /// sums as one pass to rounding.
 @Suite struct ThreadingTests {
     /// 70 000 rows (many chunks, the last one short) of `features` features and `outputs` targets.
-    static func data(features: Int, outputs: Int) throws -> Dataset {
+    static func data(features: Int, outputs: Int) throws -> Dataset<Double> {
         let weights = (0..<features).map { j in (0..<outputs).map { o in Double(j + 1) * (o == 0 ? 0.5 : -0.25) } }
         return try syntheticData(
             rows: 70_000, weights: weights, intercept: (0..<outputs).map { Double($0) + 1 }, noise: 0.3, seed: 17)
@@ -138,7 +138,7 @@ import Testing
         let theta = (0..<d).map { Double($0) * 0.1 - 0.3 }
         let single = BatchGradient(
             features: p, outputs: 1, fitIntercept: true, standardizer: nil, kernel: .automatic, batchRows: n, evaluationLimit: n)
-        let chunked = ChunkedGradient(
+        let chunked = ChunkedGradient<Double>(
             pool: WorkerPool(threads: 3), features: p, outputs: 1, fitIntercept: true, standardizer: nil, kernel: .automatic,
             rowLimit: n, runLimit: runs.count)
         var expected = [Double](repeating: 0, count: d), found = expected
@@ -183,11 +183,13 @@ import Testing
 
     @Test func chunksAreSetByTheShapeAlone() {
         // About 256 KiB of rows, a power of two between 256 and 16 384 rows.
-        #expect(ChunkedGradient.chunkRows(features: 31, outputs: 1) == 1024)
-        #expect(ChunkedGradient.chunkRows(features: 1, outputs: 1) == 16_384)
-        #expect(ChunkedGradient.chunkRows(features: 5000, outputs: 3) == 256)
-        #expect(ChunkedGradient.chunkRows(features: 64, outputs: 8) == 512)
-        #expect(ChunkedGradient.splits(2048, features: 31, outputs: 1) && !ChunkedGradient.splits(2047, features: 31, outputs: 1))
+        #expect(ChunkedGradient<Double>.chunkRows(features: 31, outputs: 1) == 1024)
+        #expect(ChunkedGradient<Double>.chunkRows(features: 1, outputs: 1) == 16_384)
+        #expect(ChunkedGradient<Double>.chunkRows(features: 5000, outputs: 3) == 256)
+        #expect(ChunkedGradient<Double>.chunkRows(features: 64, outputs: 8) == 512)
+        #expect(
+            ChunkedGradient<Double>.splits(2048, features: 31, outputs: 1)
+                && !ChunkedGradient<Double>.splits(2047, features: 31, outputs: 1))
     }
 
     @Test func aPoolReleasedBeforeItsThreadsStartEndsCleanly() {
@@ -235,7 +237,7 @@ import Testing
         let theta = (0..<d).map { Double($0) * 0.1 - 0.3 }
         let single = BatchGradient(
             features: p, outputs: 1, fitIntercept: true, standardizer: standardizer, kernel: kernel, batchRows: n, evaluationLimit: n)
-        let chunked = ChunkedGradient(
+        let chunked = ChunkedGradient<Double>(
             pool: WorkerPool(threads: 3), features: p, outputs: 1, fitIntercept: true, standardizer: standardizer, kernel: kernel,
             rowLimit: n)
         var expected = [Double](repeating: 0, count: d), found = expected
@@ -255,7 +257,7 @@ import Testing
                                 alpha: 0.5, into: $0.baseAddress!)
                         }
                         #expect(abs(a - b) <= 1e-12 * a)
-                        let rows = Rows(count: n, featureCount: p, outputCount: 1, x: x, xStride: p, y: y, yStride: 1)
+                        let rows = Rows<Double>(count: n, featureCount: p, outputCount: 1, x: x, xStride: p, y: y, yStride: 1)
                         let c = chunked.halfSquaredResiduals(parameters: t.baseAddress!, rows, rowWeights: w.baseAddress!)
                         #expect(abs(c - a) <= 1e-12 * a)
                         #expect(relativeDifference(found, expected) <= 1e-12)
@@ -277,7 +279,7 @@ import Testing
         let gathered = try data.gathering(order)
         let gatheredWeights = order.map { weights[$0] }
         let theta = (0..<d).map { Double($0) * 0.05 - 0.2 }
-        let chunked = ChunkedGradient(
+        let chunked = ChunkedGradient<Double>(
             pool: WorkerPool(threads: 3), features: p, outputs: k, fitIntercept: true, standardizer: nil, kernel: .automatic,
             rowLimit: n, gathers: true)
         var expected = [Double](repeating: 0, count: d), found = expected

@@ -99,7 +99,7 @@ import Testing
     func eightStepsMatchNumpysPublishedFormulas(optimizer name: String) throws {
         let run = try #require(Self.fixture.runs.first { $0.optimizer == name })
         let data = try Dataset(
-            features: Matrix(rows: 6, columns: 2, elements: Self.fixture.features.flatMap { $0 }), target: Self.fixture.targets)
+            features: Matrix<Double>(rows: 6, columns: 2, elements: Self.fixture.features.flatMap { $0 }), target: Self.fixture.targets)
         let optimizer: Optimizer =
             switch name {
             case "adam": .adam()

@@ -46,7 +46,7 @@ import Testing
         return result
     }
 
-    static func check<Element: FusedElement & BinaryFloatingPoint>(_ element: Element.Type, _ test: Case, width: VectorWidth) {
+    static func check<Element: BLASScalar>(_ element: Element.Type, _ test: Case, width: VectorWidth) {
         let rows = 301, p = test.features, ldx = p + test.padding
         var random = RandomSource(seed: UInt64(p * 31 + test.padding))
         // Values exactly representable in Float, so both element types hold the same numbers.
@@ -133,6 +133,23 @@ import Testing
         let y = (0..<rows).map { i in c + (0..<p).reduce(0) { $0 + x[i * ldx + $1] * w[$1] } + 1e-9 * random.nextGaussian() }
         let omega = weighted ? (0..<rows).map { i in i % 5 == 0 ? 0 : random.nextUniform() * 2 } : nil
         let expected = Self.dot2Reference(rows: rows, p: p, x: x, ldx: ldx, y: y, omega: omega, w: w, c: c)
+        for width in VectorWidth.allCases where width.isSupported {
+            var high = [Double](repeating: 0, count: p + 1), low = high
+            width.dot2Gradient(
+                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: 1, rowWeights: omega, weights: w, intercept: c, high: &high, low: &low)
+            #expect(high == expected.high && low == expected.low, "\(width)")
+        }
+    }
+
+    @Test(arguments: [(8, false), (33, true)])
+    func theDoubleDoublePassOnFloatRowsGivesTheBitsOfDot2OnTheWidenedValues(features p: Int, weighted: Bool) {
+        let rows = 129, ldx = p + 1
+        var random = RandomSource(seed: UInt64(p + 100))
+        let w = (0..<p).map { _ in random.nextGaussian() }, c = -0.7
+        let x = (0..<rows * ldx).map { _ in Float(random.nextGaussian() * 100) }
+        let y = (0..<rows).map { i in Float(c + (0..<p).reduce(0) { $0 + Double(x[i * ldx + $1]) * w[$1] }) }
+        let omega = weighted ? (0..<rows).map { _ in random.nextUniform() * 2 } : nil
+        let expected = Self.dot2Reference(rows: rows, p: p, x: Self.widened(x), ldx: ldx, y: Self.widened(y), omega: omega, w: w, c: c)
         for width in VectorWidth.allCases where width.isSupported {
             var high = [Double](repeating: 0, count: p + 1), low = high
             width.dot2Gradient(

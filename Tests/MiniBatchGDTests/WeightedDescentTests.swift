@@ -8,7 +8,7 @@ import Testing
 /// rows left out for weight 0.
 @Suite struct WeightedDescentTests {
     /// 60 rows around a plane in three features, with weights 1, 2 or 3 (integer: repeatable).
-    static func weightedData(outputs: Int = 1, features: Int = 3, seed: UInt64 = 11) throws -> (data: Dataset, weights: [Double]) {
+    static func weightedData(outputs: Int = 1, features: Int = 3, seed: UInt64 = 11) throws -> (data: Dataset<Double>, weights: [Double]) {
         let coefficients = (0..<features).map { j in (0..<outputs).map { o in Double(j + 1) * (o == 0 ? 1 : -0.5) } }
         let base = try syntheticData(
             rows: 60, weights: coefficients, intercept: Array(repeating: 2, count: outputs), noise: 0.5, seed: seed)
@@ -17,7 +17,7 @@ import Testing
     }
 
     /// Each row repeated as often as its (integer) weight, unweighted.
-    static func repeated(_ data: Dataset, _ weights: [Double]) throws -> Dataset {
+    static func repeated(_ data: Dataset<Double>, _ weights: [Double]) throws -> Dataset<Double> {
         var indices: [Int] = []
         for i in weights.indices { indices += Array(repeating: i, count: Int(weights[i])) }
         return try data.weighted(by: nil).gathering(indices)
@@ -25,7 +25,7 @@ import Testing
 
     /// β of min Σwᵢ(yᵢ − c − xᵢᵀβ)², intercept first, from the normal equations of [1 X] solved by
     /// Gaussian elimination with partial pivoting: an algorithm the library does not use.
-    static func weightedNormalEquations(_ data: Dataset, _ weights: [Double], output: Int = 0) -> [Double] {
+    static func weightedNormalEquations(_ data: Dataset<Double>, _ weights: [Double], output: Int = 0) -> [Double] {
         let p = data.featureCount + 1
         var a = [[Double]](repeating: [Double](repeating: 0, count: p + 1), count: p)
         for i in 0..<data.rows {
@@ -115,7 +115,7 @@ import Testing
 
     /// Rows of two lines: every third row (weight 6) on a steeper one. Weighted and ordinary
     /// least squares differ by tens of percent, so a fit that lost its weights anywhere fails.
-    static func twoLines(outputs: Int, features: Int, seed: UInt64) throws -> (data: Dataset, weights: [Double]) {
+    static func twoLines(outputs: Int, features: Int, seed: UInt64) throws -> (data: Dataset<Double>, weights: [Double]) {
         let (data, _) = try weightedData(outputs: outputs, features: features, seed: seed)
         var y = data.targets
         for i in stride(from: 0, to: data.rows, by: 3) { for o in 0..<outputs { y[i, o] += 3 * data.features[i, 0] } }
@@ -241,7 +241,7 @@ import Testing
     }
 
     @Test func weightsAreCheckedWhereTheyEnter() throws {
-        let x = try Matrix(rows: 3, columns: 1, elements: [1, 2, 3])
+        let x = try Matrix<Double>(rows: 3, columns: 1, elements: [1, 2, 3])
         #expect(throws: ArgumentError(argument: "weights", value: "2 weights", requirement: "must give one weight per row (3)")) {
             try Dataset(features: x, target: [1, 2, 3], weights: [1, 2])
         }
@@ -272,23 +272,23 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("w.csv").path
         try "a,w,b,y\n1,1,5,2\n2,0.5,3,3\n3,2,1,5\n4,0,2,4\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let data = try Dataset.load(path: path, targets: ["y"], weights: "w")
+        let data = try Dataset<Double>.load(path: path, targets: ["y"], weights: "w")
         #expect(data.featureNames == ["a", "b"])
         #expect(data.weights == [1, 0.5, 2, 0])
         #expect(data.features.elements == [1, 5, 2, 3, 3, 1, 4, 2])
-        let chosen = try Dataset.load(path: path, targets: ["y"], features: ["b"], weights: "w")
+        let chosen = try Dataset<Double>.load(path: path, targets: ["y"], features: ["b"], weights: "w")
         #expect(chosen.featureNames == ["b"] && chosen.weights == [1, 0.5, 2, 0])
         #expect(throws: ArgumentError(argument: "weights", value: "y", requirement: "must not be a target column")) {
-            try Dataset.load(path: path, targets: ["y"], weights: "y")
+            try Dataset<Double>.load(path: path, targets: ["y"], weights: "y")
         }
         #expect(
             throws: ArgumentError(
                 argument: "weights", value: "y", requirement: "must not be the target (the last column when no target is named)")
         ) {
-            try Dataset.load(path: path, weights: "y")
+            try Dataset<Double>.load(path: path, weights: "y")
         }
         #expect(throws: FileError.unknownColumn(path: path, name: "v", available: ["a", "w", "b", "y"])) {
-            try Dataset.load(path: path, targets: ["y"], weights: "v")
+            try Dataset<Double>.load(path: path, targets: ["y"], weights: "v")
         }
     }
 }

@@ -15,12 +15,12 @@ import Foundation
 @_spi(Benchmarking) import MiniBatchGD
 
 // Built once, on first use.
-let seedData = try! Dataset.seedArticle(seed: 0).train                        // 7200 × 1
-let wideData = try! Dataset.synthetic(rows: 100_000, features: 64, seed: 2026)                  // 51 MB
-let multiOutputData = try! Dataset.synthetic(rows: 100_000, features: 64, outputs: 8, seed: 2026) // 51 MB + targets
-let beyondCacheData = try! Dataset.synthetic(rows: 1_000_000, features: 32, seed: 2026)         // 256 MB
+let seedData = try! Dataset<Double>.seedArticle(seed: 0).train                        // 7200 × 1
+let wideData = try! Dataset<Double>.synthetic(rows: 100_000, features: 64, seed: 2026)                  // 51 MB
+let multiOutputData = try! Dataset<Double>.synthetic(rows: 100_000, features: 64, outputs: 8, seed: 2026) // 51 MB + targets
+let beyondCacheData = try! Dataset<Double>.synthetic(rows: 1_000_000, features: 32, seed: 2026)         // 256 MB
 
-let workloads: [(name: String, data: @Sendable () -> Dataset)] = [
+let workloads: [(name: String, data: @Sendable () -> Dataset<Double>)] = [
     ("seed 7200x1", { seedData }), ("wide 100000x64", { wideData }),
     ("multi-output 100000x64x8", { multiOutputData }), ("beyond-cache 1000000x32", { beyondCacheData }),
 ]
@@ -54,7 +54,7 @@ func writeNPY(rows: Int, features: Int, to path: String) throws {
     var written = 0
     while written < rows {
         let count = min(chunkRows, rows - written)
-        let chunk = try Dataset.synthetic(rows: count, features: features, seed: UInt64(written))
+        let chunk = try Dataset<Double>.synthetic(rows: count, features: features, seed: UInt64(written))
         var values = [Double]()
         values.reserveCapacity(count * (features + 1))
         for i in 0 ..< count {
@@ -70,7 +70,7 @@ final class Seconds: @unchecked Sendable { var value = 0.0 }
 
 /// One epoch of ours; returns the seconds of its batch updates (the cost evaluation excluded).
 /// Original units, a fixed rate, no averaging or early stopping: the loop the C baselines run.
-func ourEpoch(_ data: Dataset, _ size: BatchSize, shuffle: Shuffle, optimizer: Optimizer = .sgd, epochs: Int = 1,
+func ourEpoch(_ data: Dataset<Double>, _ size: BatchSize, shuffle: Shuffle, optimizer: Optimizer = .sgd, epochs: Int = 1,
               threads: Int? = nil, benchmark: Benchmark?) -> Double {
     let seconds = Seconds()
     var model = LinearRegression()
@@ -84,7 +84,7 @@ func ourEpoch(_ data: Dataset, _ size: BatchSize, shuffle: Shuffle, optimizer: O
 }
 
 /// The C loop on the same data, on one OpenBLAS thread when ours would use one too.
-func cEpoch(_ data: Dataset, _ size: BatchSize) -> Double {
+func cEpoch(_ data: Dataset<Double>, _ size: BatchSize) -> Double {
     let n = data.rows, p = data.featureCount, k = data.outputCount, b = size == .full ? n : { if case let .rows(r) = size { r } else { n } }()
     var theta = [Double](repeating: 0, count: p * k), bias = [Double](repeating: 0, count: k)
     var r = [Double](repeating: 0, count: b * k), g = [Double](repeating: 0, count: p * k)
@@ -99,7 +99,7 @@ func cEpoch(_ data: Dataset, _ size: BatchSize) -> Double {
 }
 
 /// The naive fused C loop on the same data (one output).
-func fusedCEpoch(_ data: Dataset, _ size: BatchSize) -> Double {
+func fusedCEpoch(_ data: Dataset<Double>, _ size: BatchSize) -> Double {
     let n = data.rows, p = data.featureCount, b = size == .full ? n : { if case let .rows(r) = size { r } else { n } }()
     var theta = [Double](repeating: 0, count: p), bias = 0.0, g = [Double](repeating: 0, count: p)
     return data.features.elements.withUnsafeBufferPointer { x in
@@ -109,7 +109,7 @@ func fusedCEpoch(_ data: Dataset, _ size: BatchSize) -> Double {
     }
 }
 
-func readPass(_ data: Dataset) -> Double {
+func readPass(_ data: Dataset<Double>) -> Double {
     var sink = 0.0
     let seconds = data.features.elements.withUnsafeBufferPointer { read_pass($0.baseAddress!, $0.count, &sink) }
     blackHole(sink)

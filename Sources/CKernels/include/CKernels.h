@@ -46,6 +46,11 @@ double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float 
 void mbgd_dot2_gradient(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx, const double *y,
                         long ldy, const double *omega, const double *w, double c, double *high, double *low);
 
+/// The same pass over float data, each element widened to double (exactly): the same bits as
+/// mbgd_dot2_gradient over the widened values.
+void mbgd_dot2_gradient_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx, const float *y,
+                            long ldy, const double *omega, const double *w, double c, double *high, double *low);
+
 /// A hint to the CPU that the caller is spinning on a flag another thread will set (x86 PAUSE,
 /// arm64 YIELD): it saves power and frees the core's shared resources for its sibling thread.
 static inline void mbgd_spin_pause(void) {

@@ -50,7 +50,7 @@ enum Reports {
     /// line for one feature, predicted against actual otherwise), added to `outputs`. Returns the
     /// files' paths.
     static func plots(
-        folder: String, history: History, model: LinearRegression, data: Dataset, dataLabel: String, optimum: Double?,
+        folder: String, history: History, model: LinearRegression, data: Dataset<Double>, dataLabel: String, optimum: Double?,
         into outputs: inout Outputs
     ) throws -> [String] {
         outputs.folder(folder)

@@ -50,7 +50,7 @@ extension LeastSquares {
         /// - Throws: ``ArgumentError`` for a chunk of another width,
         ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinity.
         /// - Complexity: O(rows · (p + k)²).
-        public mutating func add(_ chunk: Dataset) throws {
+        public mutating func add<Element: BLASScalar>(_ chunk: Dataset<Element>) throws {
             guard chunk.featureCount == featureCount, chunk.outputCount == outputCount else {
                 throw ArgumentError(
                     argument: "chunk", value: "\(chunk.featureCount) features and \(chunk.outputCount) targets",
@@ -63,8 +63,8 @@ extension LeastSquares {
                 var means = [Double](repeating: 0, count: p + k)
                 if fitIntercept, chunk.rows > 0 {
                     for i in 0..<chunk.rows {
-                        for j in 0..<p { means[j] += chunk.features.elements[i * p + j] }
-                        for o in 0..<k { means[p + o] += chunk.targets.elements[i * k + o] }
+                        for j in 0..<p { means[j] += Double(chunk.features.elements[i * p + j]) }
+                        for o in 0..<k { means[p + o] += Double(chunk.targets.elements[i * k + o]) }
                     }
                     means = means.map { $0 / Double(chunk.rows) }
                 }
@@ -79,8 +79,8 @@ extension LeastSquares {
                     for i in 0..<count {
                         let row = first + i
                         if offset == 1 { buffer[i] = 1 }
-                        for j in 0..<p { buffer[(offset + j) * leading + i] = chunk.features.elements[row * p + j] - a[j] }
-                        for o in 0..<k { buffer[(offset + p + o) * leading + i] = chunk.targets.elements[row * k + o] - a[p + o] }
+                        for j in 0..<p { buffer[(offset + j) * leading + i] = Double(chunk.features.elements[row * p + j]) - a[j] }
+                        for o in 0..<k { buffer[(offset + p + o) * leading + i] = Double(chunk.targets.elements[row * k + o]) - a[p + o] }
                     }
                 }
                 start += count
@@ -168,7 +168,7 @@ extension LeastSquares {
                     try LAPACK.upperTriangularSolve(n: q, nrhs: k, a: rb.baseAddress!, lda: q, b: b.baseAddress!, ldb: k)
                 }
             }
-            var coefficients = Matrix.zeros(p, k), intercept = [Double](repeating: 0, count: k)
+            var coefficients = Matrix<Double>.zeros(p, k), intercept = [Double](repeating: 0, count: k)
             var rss = [Double](repeating: 0, count: k)
             for o in 0..<k {
                 // y − b = β₀ + (X − a)·W, so c = b + β₀ − aᵀW.

@@ -34,8 +34,8 @@ struct Design {
     let moment: [Double]
 
     /// Everything from one blocked pass over the data (``Moments``): X is read once.
-    init(
-        _ data: Rows, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil,
+    init<Element: BLASScalar>(
+        _ data: Rows<Element>, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]? = nil,
         pool: WorkerPool? = nil
     ) {
         let p = data.featureCount, k = data.outputCount
@@ -103,26 +103,28 @@ struct Design {
 
     /// Writes rows `start..<start+count` of Z and of the centred targets into `z` and `t` (each
     /// row times √wᵢ when weighted).
-    func fillBlock(_ data: Rows, start: Int, count: Int, z: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>) {
+    func fillBlock<Element: BLASScalar>(
+        _ data: Rows<Element>, start: Int, count: Int, z: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>
+    ) {
         let inverse = columnNorm.map { 1 / $0 }
         let x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
         featureMean.withUnsafeBufferPointer { mean in
             inverse.withUnsafeBufferPointer { scale in
                 for i in 0..<count {
                     let row = x + (start + i) * ldx, out = z + i * p, root = rootWeight(start + i)
-                    for j in 0..<p { out[j] = root * (row[j] - mean[j]) * scale[j] }
+                    for j in 0..<p { out[j] = root * (Double(row[j]) - mean[j]) * scale[j] }
                 }
             }
         }
         for i in 0..<count {
             let row = y + (start + i) * ldy, root = rootWeight(start + i)
-            for o in 0..<k { t[i * k + o] = root * (row[o] - targetMean[o]) }
+            for o in 0..<k { t[i * k + o] = root * (Double(row[o]) - targetMean[o]) }
         }
     }
 
     /// Z (n×p) with the ridge rows √wⱼ·eⱼ appended, and the centred targets padded with zeros
     /// to `max(rows, p)` rows, as `dgelsd` wants them (the SVD's copy).
-    func augmentedSystem(_ data: Rows) -> (a: [Double], rows: Int, b: [Double]) {
+    func augmentedSystem<Element: BLASScalar>(_ data: Rows<Element>) -> (a: [Double], rows: Int, b: [Double]) {
         let n = data.count, rows = n + (isPenalized ? p : 0)
         let bRows = Swift.max(rows, p)
         var a = [Double](repeating: 0, count: rows * p)
@@ -136,7 +138,7 @@ struct Design {
 
     /// Maps coefficients of Z (p×k, row-major) back to original units with their intercepts.
     func originalParameters(_ zCoefficients: [Double]) -> Parameters {
-        var coefficients = Matrix.zeros(p, k)
+        var coefficients = Matrix<Double>.zeros(p, k)
         var intercept = fitIntercept ? targetMean : Array(repeating: 0, count: k)
         for j in 0..<p {
             for o in 0..<k {
@@ -173,7 +175,7 @@ struct Moments {
     ///   cut into ``chunkRows(features:outputs:)``-row chunks, each a pass of its own with
     ///   OpenBLAS on one thread, merged in chunk order by the same pairwise update: the same bits
     ///   whatever the thread count, OpenBLAS's included.
-    init(_ rows: Rows, weights: [Double]? = nil, pool: WorkerPool? = nil) {
+    init<Element: BLASScalar>(_ rows: Rows<Element>, weights: [Double]? = nil, pool: WorkerPool? = nil) {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
         let chunkRows = Self.chunkRows(features: p, outputs: k)
         var weight: Double
@@ -214,7 +216,9 @@ struct Moments {
     }
 
     /// The moments of rows `start..<start + count` and their total weight, one block at a time.
-    private static func pass(_ rows: Rows, weights: [Double]?, start: Int, count n: Int) -> (moments: Moments, weight: Double) {
+    private static func pass<Element: BLASScalar>(_ rows: Rows<Element>, weights: [Double]?, start: Int, count n: Int) -> (
+        moments: Moments, weight: Double
+    ) {
         let p = rows.featureCount, k = rows.outputCount
         let blockRows = Swift.min(n, Swift.max(64, (1 << 18) / (p + k)))
         // Raw scratch: arrays captured by the loop's closures would pay an exclusivity check per access.
@@ -238,7 +242,6 @@ struct Moments {
         var seen = 0, seenWeight = 0.0
         while seen < n {
             let count = Swift.min(blockRows, n - seen)
-            let xb = x + seen * ldx, yb = y + seen * ldy
             var blockWeight = Double(count)
             if let weights {
                 blockWeight = 0
@@ -253,10 +256,11 @@ struct Moments {
                 }
             }
             // Block means (Xᵀw/Σw) and centring (copy, then −1·meanᵀ) by BLAS: streaming, vectorized.
-            BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / blockWeight, a: xb, lda: ldx, x: blockWeights, beta: 0, y: blockX)
-            BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / blockWeight, a: yb, lda: ldy, x: blockWeights, beta: 0, y: blockY)
+            // The block is copied (widened to Double from Float rows) first, so its means read the copy.
             rows.copyFeatures(from: start + seen, rows: count, into: z)
             rows.copyTargets(from: start + seen, rows: count, into: t)
+            BLAS.gemv(transpose: true, m: count, n: p, alpha: 1 / blockWeight, a: z, lda: p, x: blockWeights, beta: 0, y: blockX)
+            BLAS.gemv(transpose: true, m: count, n: k, alpha: 1 / blockWeight, a: t, lda: k, x: blockWeights, beta: 0, y: blockY)
             BLAS.ger(m: count, n: p, alpha: -1, x: ones, y: blockX, a: z, lda: p)
             BLAS.ger(m: count, n: k, alpha: -1, x: ones, y: blockY, a: t, lda: k)
             if weights != nil {

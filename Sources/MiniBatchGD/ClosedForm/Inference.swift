@@ -59,8 +59,8 @@ struct ResidualPass {
     ///     (``chunkRows(features:outputs:)``), each a pass of its own with OpenBLAS on one thread,
     ///     added in chunk order with the Durbin–Watson terms that span two chunks: the same bits
     ///     whatever the thread count, OpenBLAS's included.
-    init(
-        data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType,
+    init<Element: BLASScalar>(
+        data: Rows<Element>, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType,
         pool: WorkerPool? = nil
     ) {
         let n = data.count, chunkRows = Self.chunkRows(features: design.p, outputs: design.k)
@@ -94,8 +94,9 @@ struct ResidualPass {
 
     /// The sums of rows `start..<start + count`, their first and last residuals per target, and
     /// their count.
-    private static func pass(
-        data: Rows, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType, start first: Int,
+    private static func pass<Element: BLASScalar>(
+        data: Rows<Element>, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType,
+        start first: Int,
         count n: Int
     ) -> (pass: ResidualPass, first: [Double], last: [Double], rows: Int) {
         var result = ResidualPass(k: design.k)
@@ -211,10 +212,10 @@ extension Design {
     /// The covariance of (intercept, coefficients) in original units (q×q, the intercept first
     /// when fitted) from its counterpart in Z's coordinates: θ = S·W and c′ = c + x̄ᵀW, so
     /// Cov(W) = S⁻¹·Cov(θ)·S⁻¹ and the intercept rows follow from c = c′ − (x̄/s)ᵀθ. O(q²).
-    func originalCovariance(_ zCovariance: [Double]) -> Matrix {
+    func originalCovariance(_ zCovariance: [Double]) -> Matrix<Double> {
         let offset = interceptColumns, q = p + offset
         let u = (0..<p).map { featureMean[$0] / columnNorm[$0] }
-        var result = Matrix.zeros(q, q)
+        var result = Matrix<Double>.zeros(q, q)
         for i in 0..<p {
             for j in 0..<p {
                 result.elements[(offset + i) * q + offset + j] =
@@ -240,14 +241,14 @@ extension Design {
 /// p-values, intervals and the F test, for a full-rank unpenalized fit with residual degrees of
 /// freedom.
 struct Inference {
-    var covariances: [Matrix] = []
-    var standardErrors: Matrix
+    var covariances: [Matrix<Double>] = []
+    var standardErrors: Matrix<Double>
     var interceptStandardErrors: [Double]?
-    var tValues: Matrix
+    var tValues: Matrix<Double>
     var interceptTValues: [Double]?
-    var pValues: Matrix
+    var pValues: Matrix<Double>
     var interceptPValues: [Double]?
-    var confidenceIntervals: LeastSquares.Bounds<Matrix>
+    var confidenceIntervals: LeastSquares.Bounds<Matrix<Double>>
     var interceptConfidenceIntervals: LeastSquares.Bounds<[Double]>?
     var fStatistics: [Double] = []
     var fPValues: [Double] = []
@@ -269,7 +270,7 @@ struct Inference {
         standardErrors = .zeros(p, k)
         tValues = .zeros(p, k)
         pValues = .zeros(p, k)
-        var lower = Matrix.zeros(p, k), upper = Matrix.zeros(p, k)
+        var lower = Matrix<Double>.zeros(p, k), upper = Matrix<Double>.zeros(p, k)
         var interceptErrors: [Double] = [], interceptT: [Double] = [], interceptP: [Double] = []
         var interceptLower: [Double] = [], interceptUpper: [Double] = []
         for o in 0..<k {

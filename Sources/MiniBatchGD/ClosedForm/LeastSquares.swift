@@ -57,8 +57,8 @@ public enum LeastSquares {
     ///   if LAPACK itself fails.
     /// - Complexity: O(n·p² + p³) for every method; `cholesky` and `qr` read the data in blocks,
     ///   `svd` copies it once.
-    public static func solve(
-        _ data: Dataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
+    public static func solve<Element: BLASScalar>(
+        _ data: Dataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
         covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> Solution {
@@ -75,8 +75,8 @@ public enum LeastSquares {
     /// stays with them) never copy the data, so a file larger than memory can be solved; `svd`
     /// copies the design and is refused when it does not fit.
     /// - Throws: as the solve of a ``Dataset``.
-    public static func solve(
-        _ data: MappedDataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
+    public static func solve<Element: BLASScalar>(
+        _ data: MappedDataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
         covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> Solution {
@@ -96,7 +96,7 @@ public enum LeastSquares {
                 requirement: "must be nil for a data set that carries its own weights")
         }
         let chosen = weights ?? data.weights
-        if let chosen { try Dataset.validate(weights: chosen, rows: data.rows) }
+        if let chosen { try Dataset<Double>.validate(weights: chosen, rows: data.rows) }
         return chosen
     }
 
@@ -129,8 +129,8 @@ public enum LeastSquares {
     }
 
     /// The solve itself, on rows wherever they live (arguments already checked, weights validated).
-    static func solve(
-        _ data: Rows, featureNames: [String], targetNames: [String], method: Method, fitIntercept: Bool, ridge: Double,
+    static func solve<Element: BLASScalar>(
+        _ data: Rows<Element>, featureNames: [String], targetNames: [String], method: Method, fitIntercept: Bool, ridge: Double,
         penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,
         confidenceLevel: Double, refine: Bool, threads: Int = 1
     ) throws -> Solution {
@@ -146,7 +146,7 @@ public enum LeastSquares {
         let pool = WorkerPool(
             threads: data.sharing == nil && data.count * (data.featureCount + data.outputCount) >= 1 << 18 ? threads : 1)
         try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, pool: pool)
-        func svd(_ solver: Solver, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
+        func svd(_ solver: Solver<Element>, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
             // The SVD factors the whole design at once: rows spread over processes cannot reach it.
             if data.sharing != nil {
                 if let failure { throw failure }

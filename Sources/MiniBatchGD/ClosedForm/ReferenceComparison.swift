@@ -26,8 +26,8 @@ extension LinearRegression {
     /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
     /// weights, λ under the sum; in standardized units when standardizing).
     /// - Throws: whatever ``fit(_:using:progress:)-(Dataset,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)`` throws.
-    public mutating func fitAndCompare(
-        _ data: Dataset, using configuration: GradientDescent,
+    public mutating func fitAndCompare<Element: BLASScalar>(
+        _ data: Dataset<Element>, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {
@@ -39,8 +39,8 @@ extension LinearRegression {
     /// (see ``fit(_:using:progress:)-(MappedDataset,_,_)``) and the closed form both read the file
     /// in place.
     /// - Throws: what the fit or the solve throws.
-    public mutating func fitAndCompare(
-        _ data: MappedDataset, using configuration: GradientDescent,
+    public mutating func fitAndCompare<Element: BLASScalar>(
+        _ data: MappedDataset<Element>, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {

@@ -18,7 +18,7 @@ struct Refinement {
     /// The refined parameters.
     var parameters: Parameters
     /// |last correction| + ε·|estimate| per coefficient (p×k) and intercept.
-    var errorBounds: Matrix
+    var errorBounds: Matrix<Double>
     var interceptErrorBounds: [Double]
     /// Corrections applied (the largest over the targets).
     var iterations: Int
@@ -31,7 +31,8 @@ struct Refinement {
     /// - Parameters:
     ///   - gramFactor: upper-triangular R (p×p, row-major) with RᵀR = ZᵀZ.
     ///   - pool: the threads for the gradient passes (nil: this one; the same bits on any count).
-    init(data: Rows, design: Design, start: Parameters, gramFactor: [Double], pool: WorkerPool? = nil) throws {
+    init<Element: BLASScalar>(data: Rows<Element>, design: Design, start: Parameters, gramFactor: [Double], pool: WorkerPool? = nil) throws
+    {
         let pass = RefinementGradient(data: data, design: design, pool: pool ?? WorkerPool(threads: 1))
         let p = design.p, k = design.k
         var coefficients = start.coefficients, intercept = start.intercept

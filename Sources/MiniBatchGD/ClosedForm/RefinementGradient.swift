@@ -10,10 +10,10 @@
 /// Each chunk's unevaluated sums go to a slot of their own and the slots are added in chunk order
 /// by TwoSum, as the ranks' are: still double-double, and the same bits whatever the thread count
 /// (the chunks depend on the row count alone).
-final class RefinementGradient: ChunkWork {
+final class RefinementGradient<Element: BLASScalar>: ChunkWork {
     let pool: WorkerPool
     let chunkRows: Int
-    private let data: Rows
+    private let data: Rows<Element>
     private let p: Int
     /// The design's row weights, read (never copied) by every thread.
     private let rowWeights: [Double]?
@@ -27,7 +27,7 @@ final class RefinementGradient: ChunkWork {
     /// Rows per chunk: 4096, or more for data so long that 1024 chunks would not cover it.
     static func chunkRows(rows: Int) -> Int { Swift.max(4096, (rows + 1023) / 1024) }
 
-    init(data: Rows, design: Design, pool: WorkerPool, vectorWidth: VectorWidth = .best) {
+    init(data: Rows<Element>, design: Design, pool: WorkerPool, vectorWidth: VectorWidth = .best) {
         self.data = data
         p = design.p
         chunkRows = Self.chunkRows(rows: data.count)

@@ -30,7 +30,7 @@ extension LeastSquares {
         /// Estimated forward error of each coefficient (p×k) after iterative refinement: the size
         /// of the last correction plus one rounding; nil when not refined (ridge, rank-deficient,
         /// or `refine: false`).
-        public let errorBounds: Matrix?
+        public let errorBounds: Matrix<Double>?
         /// Estimated forward error of each intercept; nil when not refined or without intercept.
         public let interceptErrorBounds: [Double]?
         /// Corrections applied by iterative refinement (0 when it did not run or the first
@@ -38,7 +38,7 @@ extension LeastSquares {
         public let refinementIterations: Int
 
         /// p×k coefficients in original units.
-        public var coefficients: Matrix { parameters.coefficients }
+        public var coefficients: Matrix<Double> { parameters.coefficients }
         /// k intercepts in original units.
         public var intercept: [Double] { parameters.intercept }
     }
@@ -70,25 +70,25 @@ extension LeastSquares {
         public let covarianceType: LeastSquares.CovarianceType
         /// The covariance of the estimates per target, q×q with q = p + 1 (the intercept first)
         /// or p without an intercept; statsmodels' `cov_params()`.
-        public let covariances: [Matrix]?
+        public let covariances: [Matrix<Double>]?
         /// Standard errors of the coefficients (p×k).
-        public let standardErrors: Matrix?
+        public let standardErrors: Matrix<Double>?
         /// Standard errors of the intercepts.
         public let interceptStandardErrors: [Double]?
         /// Coefficient / standard error (p×k): Student t for the nonrobust covariance, a z
         /// statistic for the HC ones. NaN where the standard error is 0 (an exact fit).
-        public let tValues: Matrix?
+        public let tValues: Matrix<Double>?
         /// Intercept / standard error; NaN where the standard error is 0.
         public let interceptTValues: [Double]?
         /// Two-sided p-values of the coefficients (p×k), from Student's t with
         /// ``degreesOfFreedom`` (nonrobust) or the normal distribution (HC).
-        public let pValues: Matrix?
+        public let pValues: Matrix<Double>?
         /// Two-sided p-values of the intercepts.
         public let interceptPValues: [Double]?
         /// The level of the confidence intervals, e.g. 0.95.
         public let confidenceLevel: Double
         /// Confidence intervals of the coefficients: estimate ∓ quantile·standard error (p×k each).
-        public let confidenceIntervals: LeastSquares.Bounds<Matrix>?
+        public let confidenceIntervals: LeastSquares.Bounds<Matrix<Double>>?
         /// Confidence intervals of the intercepts.
         public let interceptConfidenceIntervals: LeastSquares.Bounds<[Double]>?
         /// The F statistic of the hypothesis that every coefficient (not the intercept) is 0, per
@@ -111,8 +111,8 @@ extension LeastSquares {
 }
 
 extension LeastSquares.Statistics {
-    init(
-        data: Rows, design: Design, parameters: Parameters, factorization: Factorization,
+    init<Element: BLASScalar>(
+        data: Rows<Element>, design: Design, parameters: Parameters, factorization: Factorization,
         covarianceType: LeastSquares.CovarianceType, confidenceLevel: Double, pool: WorkerPool? = nil
     ) {
         let n = design.observations, k = design.k

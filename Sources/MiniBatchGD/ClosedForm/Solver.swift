@@ -3,8 +3,8 @@
 /// `cholesky` and `qr` return a failure (a ``LinearAlgebraError``) instead of throwing when Z is
 /// rank-deficient to their working precision, so that `auto` can fall back and an explicit
 /// request can throw it.
-struct Solver {
-    let data: Rows
+struct Solver<Element: BLASScalar> {
+    let data: Rows<Element>
     let design: Design
     let tolerance: Double
 

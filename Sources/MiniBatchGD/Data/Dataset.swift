@@ -1,4 +1,8 @@
-/// Features and targets of a regression problem, row by row.
+/// Features and targets of a regression problem, row by row, stored as `Float` or `Double`.
+///
+/// `Dataset<Float>` holds half the bytes of `Dataset<Double>` and trains in mixed precision: the
+/// rows are read as `Float`, while the parameters, each batch's sums and the closed form's
+/// accumulation are `Double` (see ``BLASScalar``).
 ///
 /// `features` is n×p and `targets` n×k: several target columns make one multi-output fit.
 /// The intercept is the model's business (``LinearRegression/fitIntercept``): do not add a
@@ -7,11 +11,11 @@
 /// Optional row ``weights`` make every fit on the data set weighted: the closed form solves
 /// weighted least squares (statsmodels' WLS) and gradient descent minimizes the weighted cost,
 /// so a comparison of the two still compares like with like.
-public struct Dataset: Sendable {
+public struct Dataset<Element: BLASScalar>: Sendable {
     /// The n×p design, one sample per row.
-    public let features: Matrix
+    public let features: Matrix<Element>
     /// The n×k targets, one sample per row.
-    public let targets: Matrix
+    public let targets: Matrix<Element>
     /// One name per feature column.
     public let featureNames: [String]
     /// One name per target column.
@@ -31,7 +35,8 @@ public struct Dataset: Sendable {
     /// - Throws: ``DataError`` for mismatched rows or names, ``MatrixError/nonFinite(argument:row:column:value:)``
     ///   with the row and column of the first NaN or infinity, ``ArgumentError`` for bad weights.
     public init(
-        features: Matrix, targets: Matrix, featureNames: [String]? = nil, targetNames: [String]? = nil, weights: [Double]? = nil
+        features: Matrix<Element>, targets: Matrix<Element>, featureNames: [String]? = nil, targetNames: [String]? = nil,
+        weights: [Double]? = nil
     ) throws {
         guard features.rows == targets.rows else {
             throw DataError.rowCountMismatch(features: features.rows, targets: targets.rows)
@@ -82,7 +87,7 @@ public struct Dataset: Sendable {
 
     /// One target: `targets` becomes an n×1 matrix.
     public init(
-        features: Matrix, target: [Double], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
+        features: Matrix<Element>, target: [Element], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
     ) throws {
         try self.init(
             features: features, targets: Matrix(column: target), featureNames: featureNames, targetNames: [targetName], weights: weights)
@@ -102,7 +107,7 @@ public struct Dataset: Sendable {
     /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` for rows of different lengths,
     ///   and what the initializer from matrices throws.
     public init(
-        features: [[Double]], targets: [Double], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
+        features: [[Element]], targets: [Element], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
     ) throws {
         try self.init(
             features: Matrix(rows: features), targets: Matrix(column: targets), featureNames: featureNames, targetNames: [targetName],
@@ -111,7 +116,7 @@ public struct Dataset: Sendable {
 
     /// A data set from Swift arrays with several targets: `targets` holds n rows of k values.
     /// - Throws: as ``init(features:targets:featureNames:targetName:weights:)``.
-    public init(features: [[Double]], targets: [[Double]], featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
+    public init(features: [[Element]], targets: [[Element]], featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
         try self.init(
             features: Matrix(rows: features), targets: Matrix(rows: targets), featureNames: featureNames, targetNames: targetNames)
     }
@@ -121,7 +126,10 @@ public struct Dataset: Sendable {
     /// `y` for one target, `y1, y2, …` for several.
     static func defaultTargetNames(_ count: Int) -> [String] { count == 1 ? ["y"] : (0..<count).map { "y\($0 + 1)" } }
 
-    init(unchecked features: Matrix, _ targets: Matrix, _ featureNames: [String], _ targetNames: [String], weights: [Double]? = nil) {
+    init(
+        unchecked features: Matrix<Element>, _ targets: Matrix<Element>, _ featureNames: [String], _ targetNames: [String],
+        weights: [Double]? = nil
+    ) {
         self.features = features
         self.targets = targets
         self.featureNames = featureNames
@@ -160,7 +168,7 @@ public struct Dataset: Sendable {
     ///   - shuffleSeed: `nil` for an ordered split.
     /// - Throws: ``ArgumentError``, ``DataError/tooFewRows(argument:rows:minimum:)``.
     /// - Complexity: O(n × (p + k)): both parts are copied once.
-    public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> DatasetSplit {
+    public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> DatasetSplit<Element> {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
         let testCount = min(max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
@@ -175,11 +183,11 @@ public struct Dataset: Sendable {
 }
 
 /// A data set divided into a training part and a test part.
-public struct DatasetSplit: Sendable {
+public struct DatasetSplit<Element: BLASScalar>: Sendable {
     /// Rows to fit on.
-    public let train: Dataset
+    public let train: Dataset<Element>
     /// Rows held out for evaluation.
-    public let test: Dataset
+    public let test: Dataset<Element>
 }
 
 /// The first element that occurs a second time in `values`, if any.

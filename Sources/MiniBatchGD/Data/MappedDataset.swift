@@ -2,19 +2,22 @@
 /// copied into a ``Matrix``, so a file larger than the memory a process may use (a container's
 /// limit, say) can still be solved.
 ///
-/// The file must hold little-endian float64 in C (row) order, and the features and the targets
+/// `MappedDataset<Double>` maps a float64 file and `MappedDataset<Float>` a float32 one (trained
+/// in mixed precision: the rows read as `Float`, the arithmetic in `Double`). The file must hold
+/// the element type in this machine's byte order, in C (row) order, and the features and the targets
 /// must each be one run of adjacent columns (the default, every column but the last as features
 /// and the last as the target, is). Anything else throws ``FileError/notMappable(path:reason:)``:
 /// load it with ``Dataset/load(path:targets:features:weights:)`` instead.
 ///
 /// ```swift
-/// let data = try MappedDataset(path: "big.npy")            // the last column is the target
+/// let data = try MappedDataset(path: "big.npy")            // float64; the last column is the target
+/// let small = try MappedDataset<Float>(path: "f4.npy")     // float32, trained in mixed precision
 /// let solution = try LeastSquares.solve(data)              // reads the map in blocks
 /// ```
 ///
 /// Opening reads the file once to check that every value is finite. A file truncated while it is
 /// mapped ends the process with SIGBUS when a lost page is read; `mbgd` turns that into a message.
-public struct MappedDataset: Sendable {
+public struct MappedDataset<Element: BLASScalar>: Sendable {
     /// The file.
     public let path: String
     /// Number of samples n.
@@ -66,12 +69,16 @@ public struct MappedDataset: Sendable {
     init(path: String, targets: [Int], features: [Int]?, weights weightColumn: Int? = nil, checkingValues: Bool) throws {
         let file = try PositionalFile(path: path)
         let layout = try NPYReader.layout(file, path: path)
-        guard layout.width == 8 else { throw FileError.notMappable(path: path, reason: "its elements are float32, not float64") }
+        let size = MemoryLayout<Element>.size
+        guard layout.width == size else {
+            throw FileError.notMappable(
+                path: path, reason: "its elements are \(layout.width == 4 ? "float32" : "float64"), not \(Element.precision.rawValue)")
+        }
         guard layout.littleEndian == (1.littleEndian == 1) else {
             throw FileError.notMappable(path: path, reason: "its byte order is not this machine's")
         }
         guard !layout.fortran else { throw FileError.notMappable(path: path, reason: "it is in Fortran (column) order") }
-        guard layout.offset % 8 == 0 else { throw FileError.notMappable(path: path, reason: "its data is not 8-byte aligned") }
+        guard layout.offset % size == 0 else { throw FileError.notMappable(path: path, reason: "its data is not \(size)-byte aligned") }
         guard layout.rows >= 1 else { throw FileError.headerOnly(path: path) }
         let columns = layout.columns
         let wanted = targets.isEmpty ? [columns - 1] : targets
@@ -91,7 +98,7 @@ public struct MappedDataset: Sendable {
         for (name, run) in [("target", wanted), ("feature", featureColumns)] where !Self.isRun(run) {
             throw FileError.notMappable(path: path, reason: "the \(name) columns are not adjacent and in order")
         }
-        let mapping = try file.map(length: layout.offset + layout.count * 8)
+        let mapping = try file.map(length: layout.offset + layout.count * size)
         self.path = path
         self.mapping = mapping
         rows = layout.rows
@@ -110,7 +117,7 @@ public struct MappedDataset: Sendable {
         if checkingValues {
             try checkFinite()
             if let read = readWeights() {
-                try Dataset.validate(weights: read, rows: rows)
+                try Dataset<Double>.validate(weights: read, rows: rows)
                 weights = read
             }
         }
@@ -124,6 +131,12 @@ public struct MappedDataset: Sendable {
     ///   ``FileError/notMappable(path:reason:)``.
     public static func mapIfPossible(
         path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil
+    ) throws -> MappedDataset? {
+        try mapIfPossible(elementsOf: path, targets: targets, features: features, weights: weights)
+    }
+
+    private static func mapIfPossible(
+        elementsOf path: String, targets: [String], features: [String]?, weights: String?
     ) throws -> MappedDataset? {
         guard try DataFileFormat.of(path: path) == .npy else { return nil }
         do {
@@ -149,7 +162,7 @@ public struct MappedDataset: Sendable {
     func readWeights() -> [Double]? {
         guard let column = weightColumn else { return nil }
         let x = elements
-        return withExtendedLifetime(mapping) { (0..<rows).map { x[$0 * width + column] } }
+        return withExtendedLifetime(mapping) { (0..<rows).map { Double(x[$0 * width + column]) } }
     }
 
     private static func isRun(_ columns: [Int]) -> Bool {
@@ -157,8 +170,8 @@ public struct MappedDataset: Sendable {
     }
 
     /// The first row, as elements.
-    private var elements: UnsafePointer<Double> {
-        (mapping.base + dataOffset).assumingMemoryBound(to: Double.self)
+    private var elements: UnsafePointer<Element> {
+        (mapping.base + dataOffset).assumingMemoryBound(to: Element.self)
     }
 
     /// Throws ``FileError/nonFinite(path:line:column:text:)`` at the first NaN or infinity in the
@@ -171,7 +184,7 @@ public struct MappedDataset: Sendable {
             let row = x + i * width
             // x·0 is 0 for a finite x and NaN otherwise: one multiply-add per value, no branch,
             // and the exact search only for a row that has a NaN or infinity somewhere.
-            var sum = 0.0
+            var sum: Element = 0
             for j in low...high { sum += row[j] * 0 }
             if !sum.isFinite, let j = columns.first(where: { !row[$0].isFinite }) {
                 throw FileError.nonFinite(path: path, line: firstRow + i + 1, column: j + 1, text: String(row[j]))
@@ -184,7 +197,8 @@ public struct MappedDataset: Sendable {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "row range out of bounds")
         return MappedDataset(
             path: path, rows: range.count, featureCount: featureCount, outputCount: outputCount, featureNames: featureNames,
-            targetNames: targetNames, mapping: mapping, dataOffset: dataOffset + range.lowerBound * width * 8, width: width,
+            targetNames: targetNames, mapping: mapping, dataOffset: dataOffset + range.lowerBound * width * MemoryLayout<Element>.size,
+            width: width,
             firstFeature: firstFeature, firstTarget: firstTarget, firstRow: firstRow + range.lowerBound, weightColumn: weightColumn,
             weights: weights.map { Array($0[range]) })
     }
@@ -224,10 +238,10 @@ public struct MappedDataset: Sendable {
     /// At most `limit` rows, evenly spaced (all of them when there are no more), copied into a
     /// ``Dataset``: for a plot or a look at a file too large to load.
     /// - Throws: ``ArgumentError`` for a limit below 1.
-    public func sample(rows limit: Int) throws -> Dataset {
+    public func sample(rows limit: Int) throws -> Dataset<Element> {
         guard limit >= 1 else { throw ArgumentError(argument: "rows", value: "\(limit)", requirement: "must be at least 1") }
         let count = Swift.min(limit, rows)
-        var x = [Double](), y = [Double]()
+        var x = [Element](), y = [Element]()
         x.reserveCapacity(count * featureCount)
         y.reserveCapacity(count * outputCount)
         withRows { data in
@@ -245,10 +259,10 @@ public struct MappedDataset: Sendable {
 
     /// Rows per block when a fit on mapped rows shuffles: about 1 MiB of the file, read in order,
     /// and at most a 256th of the rows, so that a small file still has blocks enough to mix.
-    var shuffleBlockRows: Int { Swift.max(1, Swift.min((1 << 20) / (8 * width), rows / 256)) }
+    var shuffleBlockRows: Int { Swift.max(1, Swift.min((1 << 20) / (MemoryLayout<Element>.size * width), rows / 256)) }
 
     /// `body` with pointers into the mapped rows.
-    func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result {
+    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
         let x = elements
         return try withExtendedLifetime(mapping) {
             try body(
@@ -265,4 +279,21 @@ extension MappedDataset: InPlaceRows {
     }
 
     static func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the mapped file are held out for early stopping" }
+}
+
+extension MappedDataset where Element == Double {
+    /// ``init(path:targets:features:weights:)`` of a float64 file: what `MappedDataset(path: …)`
+    /// without an element type maps.
+    /// - Throws: what that initializer throws.
+    public init(path: String, targets: [Int] = [], features: [Int]? = nil, weights: Int? = nil) throws {
+        try self.init(path: path, targets: targets, features: features, weights: weights, checkingValues: true)
+    }
+
+    /// ``mapIfPossible(path:targets:features:weights:)`` for a float64 file: nil for a float32 one.
+    /// - Throws: what that function throws.
+    public static func mapIfPossible(
+        path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil
+    ) throws -> MappedDataset<Double>? {
+        try mapIfPossible(elementsOf: path, targets: targets, features: features, weights: weights)
+    }
 }

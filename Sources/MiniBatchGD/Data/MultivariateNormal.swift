@@ -3,9 +3,9 @@ public struct MultivariateNormal: Sendable {
     /// The mean vector μ.
     public let mean: [Double]
     /// The covariance matrix Σ.
-    public let covariance: Matrix
+    public let covariance: Matrix<Double>
     /// Upper Cholesky factor U with Σ = UᵀU, so a row z of standard normals maps to μ + zU.
-    private let factor: Matrix
+    private let factor: Matrix<Double>
 
     /// - Parameters:
     ///   - mean: the mean vector, of length d ≥ 1.
@@ -14,7 +14,7 @@ public struct MultivariateNormal: Sendable {
     ///   symmetry problem, ``MatrixError/nonFinite(argument:row:column:value:)`` for NaN or
     ///   infinity, and ``LinearAlgebraError/notPositiveDefinite(routine:order:)`` when Σ is not
     ///   positive definite.
-    public init(mean: [Double], covariance: Matrix) throws {
+    public init(mean: [Double], covariance: Matrix<Double>) throws {
         let d = mean.count
         guard d >= 1 else { throw ArgumentError(argument: "mean", value: "[]", requirement: "needs at least one component") }
         guard covariance.rows == d, covariance.columns == d else {
@@ -42,11 +42,11 @@ public struct MultivariateNormal: Sendable {
 
     /// `count` independent draws, one per row of a `count × d` matrix.
     /// - Complexity: O(count × d²), one `dgemm`.
-    public func sample(count: Int, using generator: inout RandomSource) throws -> Matrix {
+    public func sample(count: Int, using generator: inout RandomSource) throws -> Matrix<Double> {
         guard count >= 0 else { throw ArgumentError(argument: "count", value: "\(count)", requirement: "must be non-negative") }
         let d = mean.count
         try MemoryBudget.require(MemoryBudget.doubles(3, count, d), for: "\(count) samples")  // normals, means, result
-        var normals = Matrix.zeros(count, d)
+        var normals = Matrix<Double>.zeros(count, d)
         for index in 0..<count * d { normals.elements[index] = generator.nextGaussian() }
         var result = Matrix(uncheckedRows: count, columns: d, elements: Array((0..<count).map { _ in mean }.joined()))
         guard count > 0 else { return result }

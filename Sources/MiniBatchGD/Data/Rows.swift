@@ -5,37 +5,65 @@
 ///
 /// Valid only inside the `withRows` call that made it; the closed form reads its data through
 /// it alone, so a mapped file is solved in place, never copied.
-struct Rows {
+struct Rows<Element: BLASScalar> {
     let count: Int
     let featureCount: Int
     let outputCount: Int
-    let x: UnsafePointer<Double>
+    let x: UnsafePointer<Element>
     let xStride: Int
-    let y: UnsafePointer<Double>
+    let y: UnsafePointer<Element>
     let yStride: Int
     /// How these rows sit among rows spread over several processes, or nil when they are all
     /// the rows: every pass over them then sums its results over the ranks.
     var sharing: Sharing? = nil
 
-    /// Copies rows `start..<start + rows` of X (and of Y) into `into`, densely (strides p and k).
+    /// Copies rows `start..<start + rows` of X into `into`, densely (stride p), as `Double`.
     @inline(__always)
     func copyFeatures(from start: Int, rows: Int, into z: UnsafeMutablePointer<Double>) {
         let p = featureCount
         if xStride == p {
-            z.update(from: x + start * p, count: rows * p)
+            Element.widen(x + start * p, count: rows * p, into: z)
         } else {
-            for i in 0..<rows { (z + i * p).update(from: x + (start + i) * xStride, count: p) }
+            for i in 0..<rows { Element.widen(x + (start + i) * xStride, count: p, into: z + i * p) }
         }
     }
 
-    /// Copies rows `start..<start + rows` of Y densely (stride k) into `into`.
+    /// `body` with rows `start..<start + count` of X as `Double` and their stride: the rows in place
+    /// when they are `Double`, else widened into `scratch` (room for `count·p` values, stride p),
+    /// so BLAS's `Double` routines can read them.
+    @inline(__always)
+    func withDoubleFeatures<Result>(
+        from start: Int, rows count: Int, scratch: UnsafeMutablePointer<Double>, _ body: (UnsafePointer<Double>, Int) throws -> Result
+    ) rethrows -> Result {
+        if Element.precision == .float64 { return try body(Element.asDouble(x + start * xStride), xStride) }
+        copyFeatures(from: start, rows: count, into: scratch)
+        return try body(scratch, featureCount)
+    }
+
+    /// `body` with rows `start..<start + count` of X and Y as `Double` and their strides: in place
+    /// for `Double` rows, else widened into `scratchX` and `scratchY` (room for `count·p` and
+    /// `count·k` values; strides p and k).
+    @inline(__always)
+    func withDoubleRows<Result>(
+        from start: Int, rows count: Int, scratchX: UnsafeMutablePointer<Double>, scratchY: UnsafeMutablePointer<Double>,
+        _ body: (UnsafePointer<Double>, Int, UnsafePointer<Double>, Int) throws -> Result
+    ) rethrows -> Result {
+        if Element.precision == .float64 {
+            return try body(Element.asDouble(x + start * xStride), xStride, Element.asDouble(y + start * yStride), yStride)
+        }
+        copyFeatures(from: start, rows: count, into: scratchX)
+        copyTargets(from: start, rows: count, into: scratchY)
+        return try body(scratchX, featureCount, scratchY, outputCount)
+    }
+
+    /// Copies rows `start..<start + rows` of Y densely (stride k) into `into`, as `Double`.
     @inline(__always)
     func copyTargets(from start: Int, rows: Int, into t: UnsafeMutablePointer<Double>) {
         let k = outputCount
         if yStride == k {
-            t.update(from: y + start * k, count: rows * k)
+            Element.widen(y + start * k, count: rows * k, into: t)
         } else {
-            for i in 0..<rows { (t + i * k).update(from: y + (start + i) * yStride, count: k) }
+            for i in 0..<rows { Element.widen(y + (start + i) * yStride, count: k, into: t + i * k) }
         }
     }
 
@@ -56,7 +84,7 @@ struct Rows {
                 largest.withUnsafeMutableBufferPointer { largest in
                     for i in chunk * chunkRows..<Swift.min(count, (chunk + 1) * chunkRows) {
                         let row = base + i * stride
-                        for j in 0..<width { largest[j] = Swift.max(largest[j], abs(row[j])) }
+                        for j in 0..<width { largest[j] = Swift.max(largest[j], abs(Double(row[j]))) }
                     }
                 }
                 return largest
@@ -73,7 +101,7 @@ struct Rows {
 
 extension Dataset {
     /// `body` with pointers to this data set's rows.
-    func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result {
+    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
         try features.withUnsafePointer { x in
             try targets.withUnsafePointer { y in
                 try body(
@@ -87,6 +115,8 @@ extension Dataset {
 
 /// Rows a fit can read: a ``Dataset`` in memory, or a ``MappedDataset`` read in place.
 protocol RowSource {
+    /// How the rows are stored.
+    associatedtype Element: BLASScalar
     var rows: Int { get }
     var featureCount: Int { get }
     var outputCount: Int { get }
@@ -94,7 +124,7 @@ protocol RowSource {
     var targetNames: [String] { get }
     /// One weight per row, or nil.
     var weights: [Double]? { get }
-    func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result
+    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result
 }
 
 extension RowSource {
@@ -121,7 +151,7 @@ protocol InPlaceRows: RowSource {
 }
 
 /// `body` with the rows of `source`, or with nil when there is no source.
-func withOptionalRows<Source: RowSource, Result>(_ source: Source?, _ body: (Rows?) throws -> Result) rethrows -> Result {
+func withOptionalRows<Source: RowSource, Result>(_ source: Source?, _ body: (Rows<Source.Element>?) throws -> Result) rethrows -> Result {
     guard let source else { return try body(nil) }
     return try source.withRows { try body($0) }
 }

@@ -13,7 +13,7 @@ public struct Standardizer: Equatable, Sendable {
     ///   - features: the rows to fit on.
     ///   - weights: row weights for weighted means and deviations (divisor Σw), or nil.
     /// - Complexity: O(rows × columns).
-    public init(fitting features: Matrix, weights: [Double]? = nil) {
+    public init(fitting features: Matrix<Double>, weights: [Double]? = nil) {
         self = features.withUnsafePointer {
             Standardizer(fitting: $0, rows: features.rows, columns: features.columns, stride: features.columns, weights: weights)
         }
@@ -21,12 +21,14 @@ public struct Standardizer: Equatable, Sendable {
 
     /// Fits `columns` columns of `rows` rows at `x` (row i at `x + i·stride`); with `sharing`,
     /// the columns of every rank's rows (two exchanges: the sums, then the squares).
-    init(fitting x: UnsafePointer<Double>, rows: Int, columns p: Int, stride: Int, weights: [Double]?, sharing: Sharing? = nil) {
+    init<Element: BLASScalar>(
+        fitting x: UnsafePointer<Element>, rows: Int, columns p: Int, stride: Int, weights: [Double]?, sharing: Sharing? = nil
+    ) {
         var mean = [Double](repeating: 0, count: p)
         var squares = [Double](repeating: 0, count: p)
         for i in 0..<rows {
             let w = weights?[i] ?? 1, row = x + i * stride
-            for j in 0..<p { mean[j] += w * row[j] }
+            for j in 0..<p { mean[j] += w * Double(row[j]) }
         }
         let local = [weights.map { $0.reduce(0, +) } ?? Double(rows)] + mean
         let sums = sharing?.communicator.sum(local) ?? local
@@ -35,7 +37,7 @@ public struct Standardizer: Equatable, Sendable {
         for i in 0..<rows {
             let w = weights?[i] ?? 1, row = x + i * stride
             for j in 0..<p {
-                let d = row[j] - mean[j]
+                let d = Double(row[j]) - mean[j]
                 squares[j] += w * d * d
             }
         }
@@ -48,14 +50,14 @@ public struct Standardizer: Equatable, Sendable {
     /// by its weights, as the closed form's standardized penalty measures them), with
     /// the means kept at zero for a model without intercept (centring would move the origin the
     /// model is forced through).
-    static func forDescent(_ data: Rows, weights: [Double]?, fitIntercept: Bool) -> Standardizer {
+    static func forDescent<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, fitIntercept: Bool) -> Standardizer {
         let fitted = Standardizer(
             fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing)
         return fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: data.featureCount), scale: fitted.scale)
     }
 
     /// ``forDescent(_:weights:fitIntercept:)`` of a data set in memory.
-    static func forDescent(_ data: Dataset, fitIntercept: Bool) -> Standardizer {
+    static func forDescent<Element: BLASScalar>(_ data: Dataset<Element>, fitIntercept: Bool) -> Standardizer {
         data.withRows { forDescent($0, weights: data.weights, fitIntercept: fitIntercept) }
     }
 
@@ -73,7 +75,7 @@ public struct Standardizer: Equatable, Sendable {
 
     /// `features` standardized column by column.
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` when the column count differs.
-    public func transform(_ features: Matrix) throws -> Matrix {
+    public func transform(_ features: Matrix<Double>) throws -> Matrix<Double> {
         guard features.columns == mean.count else {
             throw MatrixError.dimensionMismatch(
                 operation: "Standardizer.transform", argument: "features",
@@ -95,7 +97,7 @@ public struct Standardizer: Equatable, Sendable {
     /// - Parameters:
     ///   - coefficients: p×k coefficients in standardized units.
     ///   - intercept: k intercepts in standardized units.
-    func toOriginalUnits(coefficients: Matrix, intercept: [Double]) -> (coefficients: Matrix, intercept: [Double]) {
+    func toOriginalUnits(coefficients: Matrix<Double>, intercept: [Double]) -> (coefficients: Matrix<Double>, intercept: [Double]) {
         var original = coefficients
         var bias = intercept
         let k = coefficients.columns
@@ -110,7 +112,7 @@ public struct Standardizer: Equatable, Sendable {
     }
 
     /// The inverse of ``toOriginalUnits(coefficients:intercept:)``.
-    func toStandardizedUnits(coefficients: Matrix, intercept: [Double]) -> (coefficients: Matrix, intercept: [Double]) {
+    func toStandardizedUnits(coefficients: Matrix<Double>, intercept: [Double]) -> (coefficients: Matrix<Double>, intercept: [Double]) {
         var scaled = coefficients
         var bias = intercept
         let k = coefficients.columns

@@ -1,11 +1,13 @@
-extension Dataset {
+extension Dataset<Double> {
     /// A reproducible regression problem: features with independent standard normal entries,
     /// targets y = X·W + 1 + N(0, noise²) with W drawn once from N(0, 1), all from `seed`.
     /// The data the benchmarks and `mbgd bench` sweep over.
     /// - Throws: ``ArgumentError`` for a size below 1 or
     ///   a negative noise.
     /// - Complexity: O(rows × features × outputs).
-    public static func synthetic(rows: Int, features: Int, outputs: Int = 1, noise: Double = 0.1, seed: UInt64 = 0) throws -> Dataset {
+    public static func synthetic(rows: Int, features: Int, outputs: Int = 1, noise: Double = 0.1, seed: UInt64 = 0) throws -> Dataset<
+        Double
+    > {
         for (name, value) in [("rows", rows), ("features", features), ("outputs", outputs)] where value < 1 {
             throw ArgumentError(argument: name, value: "\(value)", requirement: "must be at least 1")
         }

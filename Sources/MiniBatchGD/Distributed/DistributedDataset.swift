@@ -13,14 +13,15 @@
 /// try model.fit(data, using: GradientDescent(batchSize: .full, optimizer: .nesterov))
 /// ```
 ///
-/// The file must be one that ``MappedDataset`` can read in place (little-endian float64 in C
-/// order). Rows are shares of ⌊n/K⌋ or ⌈n/K⌉, the first ranks taking the larger; a rank may hold
+/// The file must be one that ``MappedDataset`` can read in place (this machine's byte order, C
+/// order, the element type: `DistributedDataset<Float>` for float32, `DistributedDataset<Double>`,
+/// the default, for float64). Rows are shares of ⌊n/K⌋ or ⌈n/K⌉, the first ranks taking the larger; a rank may hold
 /// none. A weight column (weighted least squares) is read for this rank's share alone.
-public struct DistributedDataset: Sendable {
+public struct DistributedDataset<Element: BLASScalar>: Sendable {
     /// The processes sharing the rows.
     public let communicator: any Communicator
     /// The whole file, mapped; only this rank's share is ever read.
-    let file: MappedDataset
+    let file: MappedDataset<Element>
     /// The file rows this data set covers: all of them, or a part after ``split(testFraction:)``.
     let range: Range<Int>
     /// The weights of this rank's rows, or nil without a weight column.
@@ -38,12 +39,19 @@ public struct DistributedDataset: Sendable {
     public init(
         path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil, communicator: any Communicator
     ) throws {
+        try self.init(elementsOf: path, targets: targets, features: features, weights: weights, communicator: communicator)
+    }
+
+    private init(
+        elementsOf path: String, targets: [String], features: [String]?, weights: String?, communicator: any Communicator
+    ) throws {
         self.communicator = communicator
         (file, localWeights) = try communicator.agree {
             guard try DataFileFormat.of(path: path) == .npy else {
-                throw FileError.notMappable(path: path, reason: "it is not a .npy file (convert it to float64 .npy first)")
+                throw FileError.notMappable(path: path, reason: "it is not a .npy file (convert it to .npy first)")
             }
-            let file = try MappedDataset.map(path: path, targets: targets, features: features, weights: weights, checkingValues: false)
+            let file = try MappedDataset<Element>.map(
+                path: path, targets: targets, features: features, weights: weights, checkingValues: false)
             let share = Self.share(of: 0..<file.rows, rank: communicator.rank, ranks: communicator.size)
             try file.rows(share).checkFinite()
             let local = file.rows(share).readWeights()
@@ -60,7 +68,7 @@ public struct DistributedDataset: Sendable {
         }
     }
 
-    private init(communicator: any Communicator, file: MappedDataset, range: Range<Int>) {
+    private init(communicator: any Communicator, file: MappedDataset<Element>, range: Range<Int>) {
         self.communicator = communicator
         self.file = file
         self.range = range
@@ -109,7 +117,7 @@ public struct DistributedDataset: Sendable {
     /// At most `limit` evenly spaced rows of every rank's rows, copied into a ``Dataset`` on
     /// this rank (for a plot), as ``MappedDataset/sample(rows:)`` takes them.
     /// - Throws: ``ArgumentError`` for a limit below 1.
-    public func sample(rows limit: Int) throws -> Dataset {
+    public func sample(rows limit: Int) throws -> Dataset<Element> {
         try file.rows(range).sample(rows: limit)
     }
 
@@ -141,12 +149,23 @@ extension DistributedDataset: InPlaceRows {
     static func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the file are held out for early stopping" }
 
     /// `body` with this rank's rows, which know how they sit among every rank's.
-    func withRows<Result>(_ body: (Rows) throws -> Result) rethrows -> Result {
+    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
         let sharing = Sharing(communicator: communicator, rowsPerRank: rowsPerRank)
         return try file.rows(localRows).withRows { local in
             var rows = local
             rows.sharing = sharing
             return try body(rows)
         }
+    }
+}
+
+extension DistributedDataset where Element == Double {
+    /// ``init(path:targets:features:weights:communicator:)`` of a float64 file: what
+    /// `DistributedDataset(path: …)` without an element type maps.
+    /// - Throws: what that initializer throws.
+    public init(
+        path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil, communicator: any Communicator
+    ) throws {
+        try self.init(elementsOf: path, targets: targets, features: features, weights: weights, communicator: communicator)
     }
 }

@@ -7,8 +7,8 @@ extension LeastSquares {
     /// `svd` needs every row in one process: it is refused, and `auto` stops at `qr`.
     /// - Throws: as the solve of a ``Dataset``; ``ArgumentError`` for `svd`.
     /// - Complexity: O(n·p²/K) on each rank, plus O(K·p²) to merge QR factors.
-    public static func solve(
-        _ data: DistributedDataset, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
+    public static func solve<Element: BLASScalar>(
+        _ data: DistributedDataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, covariance: CovarianceType = .nonrobust,
         confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> Solution {
@@ -38,8 +38,8 @@ extension LinearRegression {
     /// its own seed; a validation part is the file's last rows, spread over the ranks.
     /// - Throws: as ``fit(_:using:progress:)-(MappedDataset,_,_)``, on every rank alike.
     @discardableResult
-    public mutating func fit(
-        _ data: DistributedDataset, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    public mutating func fit<Element: BLASScalar>(
+        _ data: DistributedDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> TrainingRun {
         try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
@@ -48,14 +48,14 @@ extension LinearRegression {
     /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:covariance:confidenceLevel:refine:)``).
     /// - Throws: what that solve throws.
     @discardableResult
-    public mutating func fit(
-        _ data: DistributedDataset, method: LeastSquares.Method, ridge: Double = 0,
+    public mutating func fit<Element: BLASScalar>(
+        _ data: DistributedDataset<Element>, method: LeastSquares.Method, ridge: Double = 0,
         covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true
     ) throws -> LeastSquares.Solution {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, covariance: covariance,
             confidenceLevel: confidenceLevel, refine: refine)
-        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames)
+        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return solution
     }
 
@@ -63,8 +63,8 @@ extension LinearRegression {
     /// the descent of ``fit(_:using:progress:)-(DistributedDataset,_,_)``, then the closed form of
     /// the same rows, both over every rank.
     /// - Throws: what the fit or the solve throws.
-    public mutating func fitAndCompare(
-        _ data: DistributedDataset, using configuration: GradientDescent, method: LeastSquares.Method = .auto,
+    public mutating func fitAndCompare<Element: BLASScalar>(
+        _ data: DistributedDataset<Element>, using configuration: GradientDescent, method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
@@ -75,7 +75,7 @@ extension LinearRegression {
     /// share, the sums are exchanged, every rank gets the metrics of all rows (weighted by the
     /// weight column, if any).
     /// - Throws: as ``evaluate(_:)-(MappedDataset)``.
-    public func evaluate(_ data: DistributedDataset) throws -> RegressionMetrics {
+    public func evaluate<Element: BLASScalar>(_ data: DistributedDataset<Element>) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)

@@ -39,7 +39,7 @@ public enum DataFileFormat: String, Sendable, CaseIterable {
     }
 }
 
-extension Dataset {
+extension Dataset<Double> {
     /// Loads a data set from a CSV or `.npy` file (see ``DataFileFormat/of(path:)``).
     ///
     /// ```swift
@@ -59,12 +59,15 @@ extension Dataset {
     ///   both a target and a feature, or a weight column that is a target, a feature or holds a
     ///   negative, NaN or infinite weight.
     /// - Complexity: O(file size).
-    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset {
+    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<Double>
+    {
         try load(path: url.relativePath, targets: targets, features: features, weights: weights)
     }
 
     /// ``load(_:targets:features:weights:)`` for a path.
-    public static func load(path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset {
+    public static func load(path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<
+        Double
+    > {
         guard let column = weights else { return try loadColumns(path: path, targets: targets, features: features) }
         if targets.contains(column) {
             throw ArgumentError(argument: "weights", value: column, requirement: "must not be a target column")
@@ -104,7 +107,7 @@ extension Dataset {
             kept.map { all.featureNames[$0] }, all.targetNames, weights: w)
     }
 
-    private static func loadColumns(path: String, targets: [String], features: [String]?) throws -> Dataset {
+    private static func loadColumns(path: String, targets: [String], features: [String]?) throws -> Dataset<Double> {
         switch try DataFileFormat.of(path: path) {
         case .csv:
             return try CSVReader.read(path: path, targets: targets, features: features)
@@ -116,14 +119,14 @@ extension Dataset {
     }
 }
 
-extension Matrix {
+extension Matrix<Double> {
     /// The columns `columns` of a CSV or `.npy` file, in that order: the rows a model predicts for.
     ///
     /// CSV columns are found by name wherever they are, other columns skipped. A `.npy` file's
     /// columns are found by the names the library gives them (`x1` is column 0) when they all
     /// exist; a file with exactly `columns.count` columns is otherwise taken as it is.
     /// - Throws: ``FileError`` naming the file and the missing column.
-    public static func load(path: String, columns: [String]) throws -> Matrix {
+    public static func load(path: String, columns: [String]) throws -> Matrix<Double> {
         switch try DataFileFormat.of(path: path) {
         case .csv:
             return try CSVReader.readColumns(path: path, columns)

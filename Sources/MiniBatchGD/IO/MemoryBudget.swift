@@ -81,8 +81,11 @@ enum MemoryBudget {
     }
 
     /// The bytes of `counts` multiplied together (8 bytes per Double), or nil when that overflows.
-    static func doubles(_ counts: Int...) -> Int? {
-        var total = MemoryLayout<Double>.stride
+    static func doubles(_ counts: Int...) -> Int? { bytes(of: Double.self, counts) }
+
+    /// The bytes of `counts` elements of `Element` multiplied together, or nil when that overflows.
+    static func bytes<Element>(of element: Element.Type, _ counts: [Int]) -> Int? {
+        var total = MemoryLayout<Element>.stride
         for count in counts {
             let (product, overflow) = total.multipliedReportingOverflow(by: max(0, count))
             if overflow { return nil }

@@ -11,7 +11,8 @@ import Foundation
 ///   "fitIntercept": true,
 ///   "intercept": [1.25],
 ///   "coefficients": [[0.95, 0.1]],
-///   "standardization": {"mean": [...], "scale": [...]}
+///   "standardization": {"mean": [...], "scale": [...]},
+///   "training": {"precision": "float64"}
 /// }
 /// ```
 /// A closed-form fit saved with its statistics (`mbgd solve --save-model`) adds `"inference"`
@@ -43,6 +44,15 @@ public struct ModelFile: Codable, Equatable, Sendable {
     public var standardization: Standardization?
     /// The covariance for prediction intervals (version 3), or nil.
     public var inference: PredictionInference?
+    /// What the model was trained on, or nil (files written before it was recorded). Informational:
+    /// a model predicts from Float or Double features whatever it was trained on.
+    public var training: Training?
+
+    /// What the model was trained on.
+    public struct Training: Codable, Equatable, Sendable {
+        /// The element type of the training rows (`float32`: mixed precision, arithmetic in Double).
+        public var precision: Precision
+    }
 
     /// Mean and scale used in training; predictions do not need them (coefficients are in
     /// original units) but they document how the model was fitted.
@@ -66,6 +76,7 @@ public struct ModelFile: Codable, Equatable, Sendable {
         coefficients = (0..<parameters.outputCount).map { parameters.coefficients.column($0) }
         standardization = model.standardizer.map { Standardization(mean: $0.mean, scale: $0.scale) }
         inference = model.inference
+        training = model.trainingPrecision.map { Training(precision: $0) }
     }
 
     /// The model this file describes.
@@ -101,6 +112,7 @@ public struct ModelFile: Codable, Equatable, Sendable {
         var model = try LinearRegression(
             parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
         model.inference = inference
+        model.trainingPrecision = training?.precision
         return model
     }
 

@@ -2,13 +2,13 @@
 ///
 /// Row-major storage makes rows `lower..<upper` one contiguous block, so a view reaches BLAS
 /// as a pointer and a row count: a mini-batch of contiguous rows is never copied.
-public struct MatrixView: Sendable {
+public struct MatrixView<Element: BLASScalar>: Sendable {
     /// The matrix whose rows are viewed (held, not copied: storage is copy-on-write).
-    public let base: Matrix
+    public let base: Matrix<Element>
     /// The rows of `base` that this view covers.
     public let rowRange: Range<Int>
 
-    init(unchecked base: Matrix, rows: Range<Int>) {
+    init(unchecked base: Matrix<Element>, rows: Range<Int>) {
         self.base = base
         self.rowRange = rows
     }
@@ -19,13 +19,13 @@ public struct MatrixView: Sendable {
     public var columns: Int { base.columns }
 
     /// The element at (`row`, `column`) relative to the view.
-    public subscript(row: Int, column: Int) -> Double {
+    public subscript(row: Int, column: Int) -> Element {
         precondition(row >= 0 && row < rows, "MatrixView row out of range")
         return base[rowRange.lowerBound + row, column]
     }
 
     /// A new matrix holding these rows.
-    public func copy() -> Matrix {
+    public func copy() -> Matrix<Element> {
         let start = rowRange.lowerBound * columns
         return Matrix(
             uncheckedRows: rows, columns: columns,
@@ -41,12 +41,12 @@ public struct MatrixView: Sendable {
             for index in 0..<rows * columns where !pointer[index].isFinite {
                 throw MatrixError.nonFinite(
                     argument: argument, row: index / columns,
-                    column: index % columns, value: pointer[index])
+                    column: index % columns, value: Double(pointer[index]))
             }
         }
     }
 
-    func withUnsafePointer<R>(_ body: (UnsafePointer<Double>) throws -> R) rethrows -> R {
+    func withUnsafePointer<R>(_ body: (UnsafePointer<Element>) throws -> R) rethrows -> R {
         try base.withUnsafePointer { try body($0 + rowRange.lowerBound * base.columns) }
     }
 }

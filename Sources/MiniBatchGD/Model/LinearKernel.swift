@@ -127,8 +127,8 @@ enum LinearKernel {
     /// cost per call dominates a small batch; ``Kernel/automatic`` chooses it there. Eight
     /// features or more go to the vector variants in C instead (``VectorWidth``).
     @inline(__always)
-    static func fusedSingleOutput<Weighting: RowWeighting>(
-        rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights omega: Weighting,
+    static func fusedSingleOutput<Element: BLASScalar, Weighting: RowWeighting>(
+        rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights omega: Weighting,
         weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) -> Double {
@@ -138,7 +138,7 @@ enum LinearKernel {
             let w0 = w[0]
             var g0 = 0.0
             for i in 0..<rows {
-                let xi = x[i * ldx], r = offset + xi * w0 - y[i * ldy], weighted = omega[i] * r
+                let xi = Double(x[i * ldx]), r = offset + xi * w0 - Double(y[i * ldy]), weighted = omega[i] * r
                 squares += weighted * r
                 sum += weighted
                 g0 += weighted * xi
@@ -149,12 +149,12 @@ enum LinearKernel {
             for i in 0..<rows {
                 let row = x + i * ldx
                 var h = offset
-                for j in 0..<p { h += row[j] * w[j] }
-                let r = h - y[i * ldy], weighted = omega[i] * r
+                for j in 0..<p { h += Double(row[j]) * w[j] }
+                let r = h - Double(y[i * ldy]), weighted = omega[i] * r
                 squares += weighted * r
                 sum += weighted
                 let scaled = alpha * weighted
-                for j in 0..<p { g[j] += scaled * row[j] }
+                for j in 0..<p { g[j] += scaled * Double(row[j]) }
             }
         }
         gc[0] = keep * gc[0] + alpha * sum

@@ -21,6 +21,10 @@ public struct LinearRegression: Sendable {
     /// The covariance and residual variance of the last closed-form fit, for
     /// ``predictionIntervals(_:level:)``; nil after gradient descent.
     public internal(set) var inference: PredictionInference?
+    /// The element type of the rows the model was last fitted on (`float32` for a
+    /// `Dataset<Float>`: mixed precision, the arithmetic in Double), or nil when unknown (a model
+    /// made from parameters, or read from a file that does not say).
+    public internal(set) var trainingPrecision: Precision?
 
     /// An unfitted model.
     public init(fitIntercept: Bool = true) {
@@ -33,8 +37,8 @@ public struct LinearRegression: Sendable {
     public init(parameters: Parameters, fitIntercept: Bool = true, featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
         self.fitIntercept = fitIntercept
         self.parameters = parameters
-        self.featureNames = featureNames ?? Dataset.defaultFeatureNames(parameters.featureCount)
-        self.targetNames = targetNames ?? Dataset.defaultTargetNames(parameters.outputCount)
+        self.featureNames = featureNames ?? Dataset<Double>.defaultFeatureNames(parameters.featureCount)
+        self.targetNames = targetNames ?? Dataset<Double>.defaultTargetNames(parameters.outputCount)
         guard self.featureNames.count == parameters.featureCount else {
             throw DataError.nameCountMismatch(argument: "featureNames", names: self.featureNames.count, columns: parameters.featureCount)
         }
@@ -46,7 +50,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// p×k coefficients in original units (an empty matrix before fitting).
-    public var coefficients: Matrix { parameters?.coefficients ?? Matrix.zeros(0, 0) }
+    public var coefficients: Matrix<Double> { parameters?.coefficients ?? Matrix<Double>.zeros(0, 0) }
     /// k intercepts in original units (empty before fitting).
     public var intercept: [Double] { parameters?.intercept ?? [] }
 
@@ -65,25 +69,25 @@ public struct LinearRegression: Sendable {
     /// - Complexity: O(epochs · n · p · k); scratch memory O(batch · (p + k) + p·k), plus the
     ///   row permutation when shuffling. X is never copied (unless a validation part is held out).
     @discardableResult
-    public mutating func fit(
-        _ data: Dataset, using configuration: GradientDescent,
+    public mutating func fit<Element: BLASScalar>(
+        _ data: Dataset<Element>, using configuration: GradientDescent,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> TrainingRun {
         try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
 
-    mutating func fitReturningTrainingRows(
-        _ data: Dataset, using configuration: GradientDescent,
+    mutating func fitReturningTrainingRows<Element: BLASScalar>(
+        _ data: Dataset<Element>, using configuration: GradientDescent,
         progress: (@Sendable (EpochReport) -> Void)? = nil
-    ) throws -> (outcome: Trainer.Outcome, train: Dataset) {
+    ) throws -> (outcome: Trainer.Outcome, train: Dataset<Element>) {
         let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         // The held-out rows are split off before training: the trainer sees two data sets. Rows of
         // weight 0 are left out first, so neither part is made of them alone.
         try configuration.validate()
-        if let weights = data.weights { try Dataset.validate(weights: weights, rows: data.rows) }
+        if let weights = data.weights { try Dataset<Double>.validate(weights: weights, rows: data.rows) }
         let data = try data.droppingZeroWeightRows()
         var train = data
-        var validation: Dataset?
+        var validation: Dataset<Element>?
         if let fraction = configuration.earlyStopping?.validationFraction {
             let split = try data.split(testFraction: fraction, shuffleSeed: configuration.shuffle.seed)
             train = split.train
@@ -91,7 +95,7 @@ public struct LinearRegression: Sendable {
         }
         let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
             .fit(train, validation: validation, start: start)
-        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames)
+        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return (outcome, train)
     }
 
@@ -104,8 +108,8 @@ public struct LinearRegression: Sendable {
     /// (``EarlyStopping/validationFraction``) is the file's last rows.
     /// - Throws: as ``fit(_:using:progress:)-(Dataset,_,_)``.
     @discardableResult
-    public mutating func fit(
-        _ data: MappedDataset, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    public mutating func fit<Element: BLASScalar>(
+        _ data: MappedDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> TrainingRun {
         try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
@@ -136,7 +140,7 @@ public struct LinearRegression: Sendable {
         var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress)
             .fit(train, validation: validation, start: start)
         outcome.run.notes = notes + outcome.run.notes
-        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames)
+        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Source.Element.precision)
         return (outcome, train)
     }
 
@@ -152,8 +156,9 @@ public struct LinearRegression: Sendable {
     }
 
     /// Takes a closed-form fit's parameters and covariance (for prediction intervals) and the data's names.
-    mutating func adopt(_ solution: LeastSquares.Solution, featureNames: [String], targetNames: [String]) {
+    mutating func adopt(_ solution: LeastSquares.Solution, featureNames: [String], targetNames: [String], precision: Precision) {
         parameters = solution.parameters
+        trainingPrecision = precision
         standardizer = nil
         inference = PredictionInference(solution.statistics)
         self.featureNames = featureNames
@@ -161,8 +166,9 @@ public struct LinearRegression: Sendable {
     }
 
     /// Takes a gradient-descent fit's parameters (original units) and the data's names.
-    mutating func adopt(_ outcome: Trainer.Outcome, featureNames: [String], targetNames: [String]) {
+    mutating func adopt(_ outcome: Trainer.Outcome, featureNames: [String], targetNames: [String], precision: Precision) {
         parameters = outcome.parameters
+        trainingPrecision = precision
         standardizer = outcome.standardizer
         inference = nil
         self.featureNames = featureNames
@@ -182,14 +188,14 @@ public struct LinearRegression: Sendable {
     ///   - threads: threads for the moments and refinement passes (the same bits on any count); nil: ``Cores/available``.
     /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)`` throws.
     @discardableResult
-    public mutating func fit(
-        _ data: Dataset, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
+    public mutating func fit<Element: BLASScalar>(
+        _ data: Dataset<Element>, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
         covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> LeastSquares.Solution {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, weights: weights, covariance: covariance,
             confidenceLevel: confidenceLevel, refine: refine, threads: threads)
-        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames)
+        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return solution
     }
 
@@ -197,14 +203,14 @@ public struct LinearRegression: Sendable {
     /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(MappedDataset,_,_,_,_,_,_,_,_,_,_)``).
     /// - Throws: what that solve throws.
     @discardableResult
-    public mutating func fit(
-        _ data: MappedDataset, method: LeastSquares.Method, ridge: Double = 0,
+    public mutating func fit<Element: BLASScalar>(
+        _ data: MappedDataset<Element>, method: LeastSquares.Method, ridge: Double = 0,
         covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> LeastSquares.Solution {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, covariance: covariance,
             confidenceLevel: confidenceLevel, refine: refine, threads: threads)
-        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames)
+        adopt(solution, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return solution
     }
 
@@ -213,7 +219,7 @@ public struct LinearRegression: Sendable {
     ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinite feature,
     ///   ``ModelError/predictionOverflow(row:output:)`` when a prediction overflows Double.
     /// - Complexity: O(n · p · k).
-    public func predict(_ features: Matrix) throws -> Matrix {
+    public func predict(_ features: Matrix<Double>) throws -> Matrix<Double> {
         guard let parameters else { throw ModelError.notFitted }
         guard features.columns == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: features.columns)
@@ -251,7 +257,7 @@ public struct LinearRegression: Sendable {
     /// ``MappedDataset/weights`` when it has them.
     /// - Throws: ``ModelError`` for an unfitted model or other shapes,
     ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
-    public func evaluate(_ data: MappedDataset) throws -> RegressionMetrics {
+    public func evaluate<Element: BLASScalar>(_ data: MappedDataset<Element>) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
@@ -264,10 +270,17 @@ public struct LinearRegression: Sendable {
 
     /// Error measures of the model's predictions on `data`, weighted by its ``Dataset/weights``
     /// when it has them.
-    public func evaluate(_ data: Dataset) throws -> RegressionMetrics {
+    public func evaluate<Element: BLASScalar>(_ data: Dataset<Element>) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
+        }
+        guard let data = data as? Dataset<Double> else {
+            // Float rows: the errors in Double over the rows read in place, in blocks.
+            guard data.featureCount == parameters.featureCount else {
+                throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
+            }
+            return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights) }
         }
         return try RegressionMetrics(predictions: predict(data.features), targets: data.targets, weights: data.weights)
     }

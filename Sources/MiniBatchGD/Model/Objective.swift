@@ -12,14 +12,14 @@ public enum Objective {
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` when
     ///   the feature count differs from the parameters'.
     /// - Complexity: O(n·p·k), one `dgemv` (k = 1) or `dgemm`.
-    public static func hypothesis(_ features: MatrixView, _ parameters: Parameters) throws -> Matrix {
-        var output = Matrix.zeros(features.rows, parameters.outputCount)
+    public static func hypothesis(_ features: MatrixView<Double>, _ parameters: Parameters) throws -> Matrix<Double> {
+        var output = Matrix<Double>.zeros(features.rows, parameters.outputCount)
         try hypothesis(features, parameters, into: &output)
         return output
     }
 
     /// The hypothesis written into `output` (n×k), without allocating.
-    public static func hypothesis(_ features: MatrixView, _ parameters: Parameters, into output: inout Matrix) throws {
+    public static func hypothesis(_ features: MatrixView<Double>, _ parameters: Parameters, into output: inout Matrix<Double>) throws {
         try checkFeatures("hypothesis", features, parameters)
         try checkShape("hypothesis", "output", output, rows: features.rows, columns: parameters.outputCount)
         guard features.rows > 0 else { return }
@@ -39,19 +39,19 @@ public enum Objective {
     ///   ``ArgumentError`` for bad weights.
     /// - Complexity: O(n·p·k); allocates one n×k residual.
     public static func cost(
-        features: MatrixView, targets: MatrixView, parameters: Parameters,
+        features: MatrixView<Double>, targets: MatrixView<Double>, parameters: Parameters,
         reduction: Reduction = .mean, weights: [Double]? = nil
     ) throws -> Double {
         let n = features.rows, k = parameters.outputCount
         try checkFeatures("cost", features, parameters)
         try checkShape("cost", "targets", targets.base, rows: n, columns: k, actualRows: targets.rows)
         guard n > 0 else { throw DataError.tooFewRows(argument: "features", rows: 0, minimum: 1) }
-        var residual = Matrix.zeros(n, k)
+        var residual = Matrix<Double>.zeros(n, k)
         run(features, targets, parameters, &residual)
         guard let weights else {
             return reduction.scale(rows: n) * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
         }
-        try Dataset.validate(weights: weights, rows: n)
+        try Dataset<Double>.validate(weights: weights, rows: n)
         let halfSquares = residual.withUnsafePointer { r in
             weights.withUnsafeBufferPointer { w in LinearKernel.weightedHalfSquaredNorm(rows: n, k: k, r, weights: w.baseAddress!) }
         }
@@ -63,10 +63,10 @@ public enum Objective {
     /// has none; ignore it there).
     /// - Complexity: O(n·p·k); two BLAS calls.
     public static func gradient(
-        features: MatrixView, targets: MatrixView, parameters: Parameters,
+        features: MatrixView<Double>, targets: MatrixView<Double>, parameters: Parameters,
         reduction: Reduction = .mean
     ) throws -> Parameters {
-        var residual = Matrix.zeros(features.rows, parameters.outputCount)
+        var residual = Matrix<Double>.zeros(features.rows, parameters.outputCount)
         var gradient = Parameters.zeros(features: parameters.featureCount, outputs: parameters.outputCount)
         _ = try self.gradient(
             features: features, targets: targets, parameters: parameters, reduction: reduction,
@@ -80,8 +80,8 @@ public enum Objective {
     ///   shape that does not fit; ``DataError/tooFewRows(argument:rows:minimum:)`` for no rows.
     @discardableResult
     public static func gradient(
-        features: MatrixView, targets: MatrixView, parameters: Parameters, reduction: Reduction,
-        into gradient: inout Parameters, residual: inout Matrix
+        features: MatrixView<Double>, targets: MatrixView<Double>, parameters: Parameters, reduction: Reduction,
+        into gradient: inout Parameters, residual: inout Matrix<Double>
     ) throws -> Double {
         let n = features.rows, p = parameters.featureCount, k = parameters.outputCount
         try checkFeatures("gradient", features, parameters)
@@ -110,7 +110,9 @@ public enum Objective {
         return scale * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
     }
 
-    private static func run(_ features: MatrixView, _ targets: MatrixView?, _ parameters: Parameters, _ output: inout Matrix) {
+    private static func run(
+        _ features: MatrixView<Double>, _ targets: MatrixView<Double>?, _ parameters: Parameters, _ output: inout Matrix<Double>
+    ) {
         let n = features.rows, p = parameters.featureCount, k = parameters.outputCount
         features.withUnsafePointer { x in
             parameters.coefficients.withUnsafePointer { w in
@@ -129,7 +131,9 @@ public enum Objective {
         }
     }
 
-    private static func checkFeatures(_ operation: String, _ features: MatrixView, _ parameters: Parameters) throws {
+    private static func checkFeatures<Element: BLASScalar>(_ operation: String, _ features: MatrixView<Element>, _ parameters: Parameters)
+        throws
+    {
         try BLAS.checkDimensions(operation, features.rows, features.columns, parameters.outputCount)
         guard parameters.featureCount >= 1, parameters.outputCount >= 1 else {
             throw MatrixError.dimensionMismatch(
@@ -145,7 +149,7 @@ public enum Objective {
     }
 
     private static func checkShape(
-        _ operation: String, _ argument: String, _ matrix: Matrix, rows: Int, columns: Int,
+        _ operation: String, _ argument: String, _ matrix: Matrix<Double>, rows: Int, columns: Int,
         actualRows: Int? = nil
     ) throws {
         let actualRows = actualRows ?? matrix.rows
@@ -160,16 +164,27 @@ public enum Objective {
 extension Objective {
     /// The cost of `parameters` on `data`'s rows (½Σwᵢ‖rᵢ‖², over Σw under the mean reduction),
     /// in blocks through a small scratch: for rows that are never held as a matrix.
-    static func cost(_ data: Rows, weights: [Double]?, parameters: Parameters, reduction: Reduction) -> Double {
+    static func cost<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, parameters: Parameters, reduction: Reduction) -> Double
+    {
         let n = data.count, p = data.featureCount, k = data.outputCount
         let scratchRows = Swift.max(1, Swift.min(n, 4096))
         let scratch = Buffer<Double>(repeating: 0, count: scratchRows * k), sums = Buffer<Double>(repeating: 0, count: k)
+        // Float rows are widened a block at a time (Double rows are read in place).
+        let wide = Element.precision == .float64 ? 0 : scratchRows
+        let wideX = Buffer<Double>(repeating: 0, count: wide * p), wideY = Buffer<Double>(repeating: 0, count: wide * k)
         parameters.coefficients.withUnsafePointer { w in
             parameters.intercept.withUnsafeBufferPointer { c in
                 withOptionalPointer(weights) { omega in
-                    LinearKernel.halfSquaredResiduals(
-                        rows: n, p: p, k: k, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, weights: w,
-                        offset: c.baseAddress!, rowWeights: omega, scratch: scratch.base, scratchRows: scratchRows, into: sums.base)
+                    var start = 0
+                    repeat {
+                        let count = wide == 0 ? n : Swift.min(wide, n - start)
+                        data.withDoubleRows(from: start, rows: count, scratchX: wideX.base, scratchY: wideY.base) { x, ldx, y, ldy in
+                            LinearKernel.halfSquaredResiduals(
+                                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: w, offset: c.baseAddress!,
+                                rowWeights: omega.map { $0 + start }, scratch: scratch.base, scratchRows: scratchRows, into: sums.base)
+                        }
+                        start += count
+                    } while start < n
                 }
             }
         }
@@ -182,25 +197,39 @@ extension Objective {
     }
 
     /// ``hypothesis(_:_:)`` over a whole matrix.
-    public static func hypothesis(_ features: Matrix, _ parameters: Parameters) throws -> Matrix {
+    public static func hypothesis(_ features: Matrix<Double>, _ parameters: Parameters) throws -> Matrix<Double> {
         try hypothesis(features.view, parameters)
     }
 
     /// ``cost(features:targets:parameters:reduction:weights:)`` over whole matrices.
     public static func cost(
-        features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean, weights: [Double]? = nil
+        features: Matrix<Double>, targets: Matrix<Double>, parameters: Parameters, reduction: Reduction = .mean, weights: [Double]? = nil
     ) throws -> Double {
         try cost(features: features.view, targets: targets.view, parameters: parameters, reduction: reduction, weights: weights)
     }
 
     /// The cost of `parameters` on `data`, weighted by its ``Dataset/weights`` when it has them.
     /// - Throws: as ``cost(features:targets:parameters:reduction:weights:)-(Matrix,_,_,_,_)``.
-    public static func cost(_ data: Dataset, parameters: Parameters, reduction: Reduction = .mean) throws -> Double {
-        try cost(features: data.features, targets: data.targets, parameters: parameters, reduction: reduction, weights: data.weights)
+    public static func cost<Element: BLASScalar>(_ data: Dataset<Element>, parameters: Parameters, reduction: Reduction = .mean) throws
+        -> Double
+    {
+        if let data = data as? Dataset<Double> {
+            return try cost(
+                features: data.features, targets: data.targets, parameters: parameters, reduction: reduction, weights: data.weights)
+        }
+        // Float rows: the same checks, then the cost in Double over the rows read in place.
+        try checkFeatures("cost", data.features.view, parameters)
+        guard data.outputCount == parameters.outputCount else {
+            throw MatrixError.dimensionMismatch(
+                operation: "cost", argument: "targets", expected: "\(parameters.outputCount) columns (one per output)",
+                actual: "\(data.outputCount)")
+        }
+        return data.withRows { cost($0, weights: data.weights, parameters: parameters, reduction: reduction) }
     }
 
     /// ``gradient(features:targets:parameters:reduction:)`` over whole matrices.
-    public static func gradient(features: Matrix, targets: Matrix, parameters: Parameters, reduction: Reduction = .mean) throws
+    public static func gradient(features: Matrix<Double>, targets: Matrix<Double>, parameters: Parameters, reduction: Reduction = .mean)
+        throws
         -> Parameters
     {
         try gradient(features: features.view, targets: targets.view, parameters: parameters, reduction: reduction)

@@ -4,13 +4,13 @@
 /// holds a gradient.
 public struct Parameters: Equatable, Sendable {
     /// p×k coefficients, one row per feature, one column per output.
-    public var coefficients: Matrix
+    public var coefficients: Matrix<Double>
     /// k intercepts (zero for a model without intercept).
     public var intercept: [Double]
 
     /// - Throws: ``MatrixError/dimensionMismatch(operation:argument:expected:actual:)`` when
     ///   `intercept.count` differs from the number of coefficient columns.
-    public init(coefficients: Matrix, intercept: [Double]) throws {
+    public init(coefficients: Matrix<Double>, intercept: [Double]) throws {
         guard intercept.count == coefficients.columns else {
             throw MatrixError.dimensionMismatch(
                 operation: "Parameters", argument: "intercept",
@@ -25,7 +25,7 @@ public struct Parameters: Equatable, Sendable {
         Parameters(unchecked: .zeros(features, outputs), Array(repeating: 0, count: outputs))
     }
 
-    init(unchecked coefficients: Matrix, _ intercept: [Double]) {
+    init(unchecked coefficients: Matrix<Double>, _ intercept: [Double]) {
         self.coefficients = coefficients
         self.intercept = intercept
     }

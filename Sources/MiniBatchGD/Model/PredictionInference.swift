@@ -41,18 +41,18 @@ public struct PredictionInference: Codable, Equatable, Sendable {
 /// Predictions with their uncertainty, each n×k, named as statsmodels' `summary_frame` names them.
 public struct PredictionIntervals: Sendable {
     /// The predictions (`mean`).
-    public let mean: Matrix
+    public let mean: Matrix<Double>
     /// Standard error of the predicted mean, √(x̃ᵀ·Cov·x̃) with x̃ = (1, x) (`mean_se`).
-    public let meanStandardError: Matrix
+    public let meanStandardError: Matrix<Double>
     /// The confidence interval of the mean (`mean_ci_lower`, `mean_ci_upper`).
-    public let meanLower: Matrix
+    public let meanLower: Matrix<Double>
     /// See ``meanLower``.
-    public let meanUpper: Matrix
+    public let meanUpper: Matrix<Double>
     /// The prediction interval of a new observation, with variance mean_se² + σ² (`obs_ci_lower`,
     /// `obs_ci_upper`); a new observation counts with weight 1 in a weighted fit.
-    public let observationLower: Matrix
+    public let observationLower: Matrix<Double>
     /// See ``observationLower``.
-    public let observationUpper: Matrix
+    public let observationUpper: Matrix<Double>
     /// The level, e.g. 0.95.
     public let level: Double
 }
@@ -67,7 +67,7 @@ extension LinearRegression {
     /// - Throws: ``ModelError/noInference`` for a model without a covariance (gradient descent,
     ///   ridge, rank-deficient), what ``predict(_:)-(Matrix)`` throws, ``ArgumentError`` for a bad level.
     /// - Complexity: O(n · q²), q = p + 1.
-    public func predictionIntervals(_ features: Matrix, level: Double = 0.95) throws -> PredictionIntervals {
+    public func predictionIntervals(_ features: Matrix<Double>, level: Double = 0.95) throws -> PredictionIntervals {
         guard level > 0, level < 1 else {
             throw ArgumentError(argument: "level", value: "\(level)", requirement: "must lie strictly between 0 and 1")
         }
@@ -81,9 +81,9 @@ extension LinearRegression {
             robust
             ? StandardNormal().quantile(probability)
             : try StudentT(degreesOfFreedom: Double(inference.degreesOfFreedom)).quantile(probability)
-        var standardError = Matrix.zeros(n, k)
-        var meanLower = Matrix.zeros(n, k), meanUpper = Matrix.zeros(n, k)
-        var observationLower = Matrix.zeros(n, k), observationUpper = Matrix.zeros(n, k)
+        var standardError = Matrix<Double>.zeros(n, k)
+        var meanLower = Matrix<Double>.zeros(n, k), meanUpper = Matrix<Double>.zeros(n, k)
+        var observationLower = Matrix<Double>.zeros(n, k), observationUpper = Matrix<Double>.zeros(n, k)
         var row = [Double](repeating: 1, count: q)
         for i in 0..<n {
             for j in 0..<p { row[offset + j] = features.elements[i * p + j] }

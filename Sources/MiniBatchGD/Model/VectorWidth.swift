@@ -38,54 +38,37 @@ enum VectorWidth: CaseIterable, Sendable {
     /// g_c ← α·Σωr (added to g and g_c when `accumulate`), returning ½Σωr², ω the rows' weights or
     /// 1 when `rowWeights` is nil. X and Y may be `Double` or `Float`; the arithmetic is `Double`.
     @inline(__always)
-    func fusedSingleOutput<Element: FusedElement>(
+    func fusedSingleOutput<Element: BLASScalar>(
         rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights: UnsafePointer<Double>?,
         weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) -> Double {
-        Element.fused(
-            variant, rows, p, x, ldx, y, ldy, rowWeights, w, offset, alpha, accumulate ? 1 : 0, g, gc)
+        // One C entry point per element type; the switch folds away once specialized.
+        switch Element.precision {
+        case .float64:
+            mbgd_fused_f64(
+                variant, rows, p, Element.asDouble(x), ldx, Element.asDouble(y), ldy, rowWeights, w, offset, alpha, accumulate ? 1 : 0, g,
+                gc)
+        case .float32:
+            mbgd_fused_f32(
+                variant, rows, p, Element.asFloat(x), ldx, Element.asFloat(y), ldy, rowWeights, w, offset, alpha, accumulate ? 1 : 0, g,
+                gc)
+        }
     }
 
     /// Over `rows` rows with rᵢ = yᵢ − c − xᵢ·w, adds Σωᵢrᵢ to the unevaluated double-double sum
     /// `high[0] + low[0]` and Σωᵢrᵢxᵢⱼ to `high[1 + j] + low[1 + j]` (Ogita, Rump and Oishi's Dot2;
     /// rows of weight 0 skipped, ω = 1 when `rowWeights` is nil). Every variant gives the same bits.
     @inline(__always)
-    func dot2Gradient(
-        rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights: UnsafePointer<Double>?,
+    func dot2Gradient<Element: BLASScalar>(
+        rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights: UnsafePointer<Double>?,
         weights w: UnsafePointer<Double>, intercept c: Double, high: UnsafeMutablePointer<Double>, low: UnsafeMutablePointer<Double>
     ) {
-        mbgd_dot2_gradient(variant, rows, p, x, ldx, y, ldy, rowWeights, w, c, high, low)
-    }
-}
-
-/// An element type the C fused kernels read: one C entry point each.
-protocol FusedElement {
-    static func fused(
-        _ variant: MBGDKernelVariant, _ rows: Int, _ p: Int, _ x: UnsafePointer<Self>, _ ldx: Int, _ y: UnsafePointer<Self>, _ ldy: Int,
-        _ omega: UnsafePointer<Double>?, _ w: UnsafePointer<Double>, _ offset: Double, _ alpha: Double, _ accumulate: Int32,
-        _ g: UnsafeMutablePointer<Double>, _ gc: UnsafeMutablePointer<Double>
-    ) -> Double
-}
-
-extension Double: FusedElement {
-    @inline(__always)
-    static func fused(
-        _ variant: MBGDKernelVariant, _ rows: Int, _ p: Int, _ x: UnsafePointer<Double>, _ ldx: Int, _ y: UnsafePointer<Double>,
-        _ ldy: Int, _ omega: UnsafePointer<Double>?, _ w: UnsafePointer<Double>, _ offset: Double, _ alpha: Double,
-        _ accumulate: Int32, _ g: UnsafeMutablePointer<Double>, _ gc: UnsafeMutablePointer<Double>
-    ) -> Double {
-        mbgd_fused_f64(variant, rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc)
-    }
-}
-
-extension Float: FusedElement {
-    @inline(__always)
-    static func fused(
-        _ variant: MBGDKernelVariant, _ rows: Int, _ p: Int, _ x: UnsafePointer<Float>, _ ldx: Int, _ y: UnsafePointer<Float>,
-        _ ldy: Int, _ omega: UnsafePointer<Double>?, _ w: UnsafePointer<Double>, _ offset: Double, _ alpha: Double,
-        _ accumulate: Int32, _ g: UnsafeMutablePointer<Double>, _ gc: UnsafeMutablePointer<Double>
-    ) -> Double {
-        mbgd_fused_f32(variant, rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc)
+        switch Element.precision {
+        case .float64:
+            mbgd_dot2_gradient(variant, rows, p, Element.asDouble(x), ldx, Element.asDouble(y), ldy, rowWeights, w, c, high, low)
+        case .float32:
+            mbgd_dot2_gradient_f32(variant, rows, p, Element.asFloat(x), ldx, Element.asFloat(y), ldy, rowWeights, w, c, high, low)
+        }
     }
 }

@@ -38,6 +38,8 @@ final class BatchGradient {
     private let rawParameters: UnsafeMutablePointer<Double>
     private let residual: UnsafeMutablePointer<Double>
     private let costPerOutput: UnsafeMutablePointer<Double>
+    /// Float rows widened for the BLAS path, a block at a time (`evaluationRows` rows of X and of Y).
+    private let wideX: UnsafeMutablePointer<Double>, wideY: UnsafeMutablePointer<Double>
     /// Original-unit weights W and offsets c of the last ``prepare(_:)``.
     private var weights: UnsafePointer<Double>
     private var offset: UnsafePointer<Double>
@@ -46,9 +48,10 @@ final class BatchGradient {
     ///   - standardizer: the map to descent coordinates, or nil to descend in original units.
     ///   - batchRows: the largest run of rows one batch hands in.
     ///   - evaluationLimit: the row count of whole-data evaluations (sizes the residual scratch).
+    ///   - precision: the rows' element type (`Float` rows need room to be widened for BLAS).
     init(
         features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
-        batchRows: Int, evaluationLimit: Int, vectorWidth: VectorWidth = .best
+        batchRows: Int, evaluationLimit: Int, precision: Precision = .float64, vectorWidth: VectorWidth = .best
     ) {
         self.vectorWidth = vectorWidth
         self.p = p
@@ -63,6 +66,8 @@ final class BatchGradient {
             Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
             Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
             Buffer(repeating: 0, count: parameterCount),
+            Buffer(repeating: 0, count: precision == .float64 ? 0 : evaluationRows * p),
+            Buffer(repeating: 0, count: precision == .float64 ? 0 : evaluationRows * k),
         ]
         self.owners = owners
         residual = owners[0].base
@@ -70,6 +75,8 @@ final class BatchGradient {
         mean = owners[2].base
         inverseScale = owners[3].base
         rawParameters = owners[4].base
+        wideX = owners[5].base
+        wideY = owners[6].base
         weights = UnsafePointer(rawParameters)
         offset = UnsafePointer(rawParameters + p * k)
     }
@@ -103,8 +110,8 @@ final class BatchGradient {
     /// The BLAS path works in blocks of ``blockRows`` rows so each block is still in cache when
     /// its gradient reads it back: X is read from memory once.
     @inline(__always)
-    func addRows(
-        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights: UnsafePointer<Double>?, count rows: Int,
+    func addRows<Element: BLASScalar>(
+        x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights: UnsafePointer<Double>?, count rows: Int,
         alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         if fused {
@@ -126,8 +133,8 @@ final class BatchGradient {
     }
 
     @inline(__always)
-    private func addRowsFused<Weighting: RowWeighting>(
-        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, _ rowWeights: Weighting, count rows: Int,
+    private func addRowsFused<Element: BLASScalar, Weighting: RowWeighting>(
+        x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, _ rowWeights: Weighting, count rows: Int,
         alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
@@ -139,8 +146,8 @@ final class BatchGradient {
     /// ``addRows(x:ldx:y:ldy:rowWeights:count:alpha:into:accumulate:)`` by two BLAS-2 calls per cache-sized block:
     /// kept out of line so the fused path stays small enough to inline into the batch loop.
     @inline(never)
-    private func addRowsByBLAS(
-        x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, rowWeights: UnsafePointer<Double>?, count rows: Int,
+    private func addRowsByBLAS<Element: BLASScalar>(
+        x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights: UnsafePointer<Double>?, count rows: Int,
         alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
@@ -149,9 +156,8 @@ final class BatchGradient {
         let r = residual
         while start < rows {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
-            LinearKernel.residual(
-                rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, weights: weights, offset: offset,
-                into: r)
+            let (x, ldx, y, ldy) = asDouble(x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, rows: count)
+            LinearKernel.residual(rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: weights, offset: offset, into: r)
             if let rowWeights {
                 halfSquares += LinearKernel.weightedHalfSquaredNorm(rows: count, k: k, r, weights: rowWeights + start)
                 LinearKernel.weightResiduals(rows: count, k: k, r, weights: rowWeights + start)
@@ -159,11 +165,26 @@ final class BatchGradient {
                 halfSquares += LinearKernel.halfSquaredNorm(count * k, r)
             }
             LinearKernel.gradient(
-                rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, residual: r, alpha: alpha,
+                rows: count, p: p, k: k, x: x, ldx: ldx, residual: r, alpha: alpha,
                 beta: start == 0 && !accumulate ? 0 : 1, weightGradient: weightGradient, offsetGradient: offsetGradient)
             start += count
         }
         return halfSquares
+    }
+
+    /// `rows` rows of X and Y as `Double` with their strides: in place for `Double` rows, else
+    /// widened into the scratch (at most ``evaluationRows`` rows).
+    @inline(__always)
+    private func asDouble<Element: BLASScalar>(
+        x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rows: Int
+    ) -> (UnsafePointer<Double>, Int, UnsafePointer<Double>, Int) {
+        if Element.precision == .float64 { return (Element.asDouble(x), ldx, Element.asDouble(y), ldy) }
+        precondition(rows <= evaluationRows, "more Float rows than the widening scratch holds")
+        for i in 0..<rows {
+            Element.widen(x + i * ldx, count: p, into: wideX + i * p)
+            Element.widen(y + i * ldy, count: k, into: wideY + i * k)
+        }
+        return (UnsafePointer(wideX), p, UnsafePointer(wideY), k)
     }
 
     /// Turns a summed gradient with respect to (W, c) into the gradient with respect to the
@@ -182,19 +203,27 @@ final class BatchGradient {
 
     /// ½Σωᵢ‖rᵢ‖² over `data`'s rows at the prepared parameters, summed over outputs (one BLAS-2 pass
     /// per block through the residual scratch).
-    func halfSquaredResiduals(_ data: Rows, rowWeights: UnsafePointer<Double>?) -> Double {
+    func halfSquaredResiduals<Element: BLASScalar>(_ data: Rows<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
         costPerOutput.update(repeating: 0, count: k)
-        LinearKernel.halfSquaredResiduals(
-            rows: data.count, p: p, k: k, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, weights: weights, offset: offset,
-            rowWeights: rowWeights, scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
+        var start = 0
+        repeat {
+            // Double rows in one call (its own blocks); Float rows a widened block at a time.
+            let count = Element.precision == .float64 ? data.count : Swift.min(evaluationRows, data.count - start)
+            let (x, ldx, y, ldy) = asDouble(
+                x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride, ldy: data.yStride, rows: count)
+            LinearKernel.halfSquaredResiduals(
+                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: weights, offset: offset,
+                rowWeights: rowWeights.map { $0 + start }, scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
+            start += count
+        } while start < data.count
         var total = 0.0
         for o in 0..<k { total += costPerOutput[o] }
         return total
     }
 
     /// ½Σωᵢ‖rᵢ‖² and the finished gradient (scaled by `alpha`) over all of `data`'s rows, in blocks.
-    func halfSquaresAndGradient(
-        _ data: Rows, rowWeights: UnsafePointer<Double>?, alpha: Double, into gradient: UnsafeMutablePointer<Double>
+    func halfSquaresAndGradient<Element: BLASScalar>(
+        _ data: Rows<Element>, rowWeights: UnsafePointer<Double>?, alpha: Double, into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
         var halfSquares = 0.0, start = 0
         let rows = data.count, ldx = data.xStride, ldy = data.yStride

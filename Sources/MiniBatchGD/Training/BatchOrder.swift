@@ -4,7 +4,7 @@
 /// row-shuffled batch is gathered into one reused buffer. Every mode visits every row exactly
 /// once per epoch. All memory is allocated once per fit; the per-batch calls touch raw pointers
 /// only (no reference counting in the batch loop).
-final class BatchOrder {
+final class BatchOrder<Element: BLASScalar> {
     let rows: Int, p: Int, k: Int
     let batches: Batches
     /// Whether a batch may be several runs of rows (block shuffling).
@@ -13,7 +13,7 @@ final class BatchOrder {
     // Owners of the permutation, gather and block-order memory, and raw views of them.
     private let owners: [AnyObject]
     private let order: UnsafeMutablePointer<Int>?
-    private let gatheredX: UnsafeMutablePointer<Double>?, gatheredY: UnsafeMutablePointer<Double>?
+    private let gatheredX: UnsafeMutablePointer<Element>?, gatheredY: UnsafeMutablePointer<Element>?
     private let gatheredW: UnsafeMutablePointer<Double>?
     private let blockOrder: UnsafeMutablePointer<Int>?
     private let blockCount: Int
@@ -47,8 +47,8 @@ final class BatchOrder {
             for i in 0..<rows { permutation.base[i] = i }
             // A batch long enough to share between threads is gathered chunk by chunk by them
             // (``ChunkedGradient``); only shorter ones come here.
-            let room = Swift.min(batches.size, 2 * ChunkedGradient.chunkRows(features: p, outputs: k))
-            let x = Buffer<Double>(repeating: 0, count: room * p), y = Buffer<Double>(repeating: 0, count: room * k)
+            let room = Swift.min(batches.size, 2 * ChunkedGradient<Element>.chunkRows(features: p, outputs: k))
+            let x = Buffer<Element>(repeating: 0, count: room * p), y = Buffer<Element>(repeating: 0, count: room * k)
             let w = Buffer<Double>(repeating: 0, count: weighted ? room : 0)
             order = permutation.base
             gatheredX = x.base
@@ -82,8 +82,8 @@ final class BatchOrder {
     /// 2 · ``ChunkedGradient/chunkRows`` rows). Not for block shuffling (see ``nextRun(remaining:)``).
     @inline(__always)
     func batch(
-        _ range: Range<Int>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, w: UnsafePointer<Double>?
-    ) -> (x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int, w: UnsafePointer<Double>?) {
+        _ range: Range<Int>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?
+    ) -> (x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?) {
         guard let order, let gatheredX, let gatheredY else {
             return (x + range.lowerBound * ldx, ldx, y + range.lowerBound * ldy, ldy, w.map { $0 + range.lowerBound })
         }

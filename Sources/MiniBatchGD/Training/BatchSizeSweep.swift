@@ -28,7 +28,7 @@ public enum BatchSizeSweep {
     ///   - fitIntercept: whether the model fits an intercept.
     /// - Throws: what ``LinearRegression/fit(_:using:progress:)-(Dataset,_,_)`` throws, e.g. divergence for a rate that is too large.
     public static func run(
-        _ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent,
+        _ data: Dataset<Double>, batchSizes: [BatchSize], configuration: GradientDescent,
         fitIntercept: Bool = true
     ) throws -> [Result] {
         try batchSizes.map { size in
@@ -142,7 +142,7 @@ extension BatchSizeSweep {
     ///   gap outside (0, 1), a budget below 1 or an L2 penalty (the optimum is plain least
     ///   squares); what fitting and solving throw.
     public static func toGap(
-        _ data: Dataset, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
+        _ data: Dataset<Double>, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
         maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false
     ) throws -> GapSweep {
         guard !batchSizes.isEmpty else {

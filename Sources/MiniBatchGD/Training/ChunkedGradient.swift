@@ -8,7 +8,7 @@
 /// saves. Rows picked by a permutation (a batch of rows shuffled one by one) are gathered by each
 /// thread for its own chunk, into its own buffer; a batch of shuffled blocks is cut into chunks
 /// by position in the batch, across its runs.
-final class ChunkedGradient: ChunkWork {
+final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     /// Rows per chunk: about 256 KiB of rows (1024 rows of 32 features), a power of two from
     /// 256 to 16 384. A chunk's work (some tens of microseconds) then dwarfs handing it to a
     /// spinning worker (a microsecond or less), and two threads share a batch of 2048 rows at 32
@@ -34,8 +34,8 @@ final class ChunkedGradient: ChunkWork {
     private let slots: UnsafeMutablePointer<Double>
     private let maximumChunks: Int
     // The run being evaluated (set before each perform; read by the chunks).
-    private var x = UnsafePointer<Double>(bitPattern: 8)!, ldx = 0
-    private var y = UnsafePointer<Double>(bitPattern: 8)!, ldy = 0
+    private var x = UnsafePointer<Element>(bitPattern: 8)!, ldx = 0
+    private var y = UnsafePointer<Element>(bitPattern: 8)!, ldy = 0
     private var rowWeights: UnsafePointer<Double>?
     /// The rows' positions, when they are gathered.
     private var picked: UnsafePointer<Int>?
@@ -45,7 +45,7 @@ final class ChunkedGradient: ChunkWork {
     private var runCount = 0
     private var rows = 0, alpha = 1.0, withGradient = true
     /// Per thread, room for one gathered chunk (X, Y and weights), when the fit gathers.
-    private let gathered: [(x: Buffer<Double>, y: Buffer<Double>, w: Buffer<Double>)]
+    private let gathered: [(x: Buffer<Element>, y: Buffer<Element>, w: Buffer<Double>)]
 
     /// Whether a run of `rows` rows is worth cutting into chunks.
     func splits(_ rows: Int) -> Bool { rows >= 2 * chunkRows }
@@ -66,7 +66,7 @@ final class ChunkedGradient: ChunkWork {
         gradients = (0..<pool.threads).map { _ in
             BatchGradient(
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: kernel,
-                batchRows: chunkRows, evaluationLimit: chunkRows)
+                batchRows: chunkRows, evaluationLimit: chunkRows, precision: Element.precision)
         }
         maximumChunks = Swift.max(1, rowLimit / chunkRows + 1)
         let room = gathers && rowLimit >= 2 * chunkRows ? chunkRows : 0
@@ -82,7 +82,7 @@ final class ChunkedGradient: ChunkWork {
     /// returns ½Σωᵢ‖rᵢ‖². Rows as for ``BatchGradient/addRows(x:ldx:y:ldy:rowWeights:count:alpha:into:accumulate:)``;
     /// with `picked`, the rows (and weights) at `picked[0..<count]` instead (made with `gathers`).
     func addRows(
-        parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        parameters: UnsafePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
         rowWeights: UnsafePointer<Double>?, picked: UnsafePointer<Int>? = nil, count: Int, alpha: Double,
         into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
@@ -106,7 +106,7 @@ final class ChunkedGradient: ChunkWork {
     /// the first row and row count of the next run while `remaining` rows are still to come. The
     /// chunks are cut by position in the batch, whatever the runs.
     func addRuns(
-        parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        parameters: UnsafePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
         rowWeights: UnsafePointer<Double>?, count: Int, alpha: Double, into gradient: UnsafeMutablePointer<Double>,
         nextRun: (Int) -> (start: Int, count: Int)
     ) -> Double {
@@ -129,7 +129,7 @@ final class ChunkedGradient: ChunkWork {
     }
 
     /// ½Σωᵢ‖rᵢ‖² over `data`'s rows at `parameters`.
-    func halfSquaredResiduals(parameters: UnsafePointer<Double>, _ data: Rows, rowWeights: UnsafePointer<Double>?) -> Double {
+    func halfSquaredResiduals(parameters: UnsafePointer<Double>, _ data: Rows<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
         evaluate(
             parameters: parameters, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, rowWeights: rowWeights, count: data.count,
             alpha: 1, gradient: false)
@@ -141,7 +141,7 @@ final class ChunkedGradient: ChunkWork {
     private func chunks(_ rows: Int) -> Int { (rows + chunkRows - 1) / chunkRows }
 
     private func evaluate(
-        parameters: UnsafePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        parameters: UnsafePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
         rowWeights: UnsafePointer<Double>?, count: Int, alpha: Double, gradient: Bool
     ) {
         precondition(chunks(count) <= maximumChunks, "more rows than the chunked gradient was made for")

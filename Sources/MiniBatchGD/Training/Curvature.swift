@@ -54,7 +54,9 @@ public struct Curvature: Equatable, Sendable {
     /// - Throws: ``LinearAlgebraError`` if the eigenvalue solver fails.
     /// - Complexity: O(n·p²) up to ``exactLimit`` features (one pass over X), else O(n·p) per
     ///   power iteration (at most 60 iterations of two passes).
-    init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil) throws {
+    init<Element: BLASScalar>(
+        _ data: Dataset<Element>, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil
+    ) throws {
         self = try data.withRows {
             try Curvature($0, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights)
         }
@@ -63,7 +65,9 @@ public struct Curvature: Equatable, Sendable {
     /// Measures the curvature of the rows `data` in descent coordinates (see the data set's
     /// initializer); the moments pass runs on `threads` threads when the rows make several chunks
     /// (the same bits on any count).
-    init(_ data: Rows, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?, threads: Int = 1) throws {
+    init<Element: BLASScalar>(
+        _ data: Rows<Element>, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?, threads: Int = 1
+    ) throws {
         let p = data.featureCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let scale = standardizer?.scale ?? Array(repeating: 1, count: p)
@@ -74,7 +78,7 @@ public struct Curvature: Equatable, Sendable {
             let row = data.x + i * data.xStride
             var sum = intercept
             for j in 0..<p {
-                let z = (row[j] - centre[j]) / scale[j]
+                let z = (Double(row[j]) - centre[j]) / scale[j]
                 sum += z * z
             }
             largest = Swift.max(largest, (rowWeights?[i] ?? 1) * sum)
@@ -125,28 +129,28 @@ public struct Curvature: Equatable, Sendable {
     /// λmax(H) by power iteration on H·v = ÃᵀΩ(Ã·v)/n + λ·v, two passes over X per iteration,
     /// stopping when the estimate changes by less than 1e-4 (relative). Power iteration
     /// approaches λmax from below, so the result is raised by that margin.
-    static func powerIteration(
-        _ data: Dataset, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil
+    static func powerIteration<Element: BLASScalar>(
+        _ data: Dataset<Element>, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]? = nil
     ) -> Double {
         data.withRows {
             powerIteration($0, centre: centre, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights)
         }
     }
 
-    static func powerIteration(
-        _ data: Rows, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]?
+    static func powerIteration<Element: BLASScalar>(
+        _ data: Rows<Element>, centre: [Double], scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]?
     ) -> Double {
         let n = data.count, p = data.featureCount, total = data.totalCount
         let gradient = BatchGradient(
             features: p, outputs: 1, fitIntercept: fitIntercept,
             standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,
-            batchRows: n, evaluationLimit: n)
+            batchRows: n, evaluationLimit: n, precision: Element.precision)
         let block = Swift.min(gradient.blockRows, gradient.evaluationRows)
-        let zeros = Buffer<Double>(repeating: 0, count: block)
+        let zeros = Buffer<Element>(repeating: 0, count: block)
         let vector = Buffer<Double>(repeating: 1, count: p + 1), product = Buffer<Double>(repeating: 0, count: p + 1)
         if !fitIntercept { vector.base[p] = 0 }
         var estimate = 0.0
-        func powerIterationLoop(x: UnsafePointer<Double>, w: UnsafePointer<Double>?) {
+        func powerIterationLoop(x: UnsafePointer<Element>, w: UnsafePointer<Double>?) {
             for _ in 0..<60 {
                 var norm = 0.0
                 for i in 0...p { norm += vector.base[i] * vector.base[i] }

@@ -19,14 +19,16 @@ public struct GradientNoise: Equatable, Sendable {
     /// Measures the noise at `parameters`, a flat vector in descent coordinates (p×k coefficients
     /// row-major, then k intercepts).
     /// - Complexity: O(n·p·k), one pass over the rows.
-    public init(_ data: Dataset, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]) {
+    public init<Element: BLASScalar>(_ data: Dataset<Element>, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]) {
         self = data.withRows {
             GradientNoise($0, weights: data.weights, standardizer: standardizer, fitIntercept: fitIntercept, parameters: parameters)
         }
     }
 
     /// The noise over `data`'s rows, weighted by `weights` when given.
-    init(_ data: Rows, weights: [Double]?, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]) {
+    init<Element: BLASScalar>(
+        _ data: Rows<Element>, weights: [Double]?, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]
+    ) {
         let n = data.count, p = data.featureCount, k = data.outputCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let inverse = standardizer?.scale.map { 1 / $0 } ?? Array(repeating: 1, count: p)
@@ -37,7 +39,7 @@ public struct GradientNoise: Equatable, Sendable {
         for i in 0..<n {
             var rowNorm = fitIntercept ? 1.0 : 0.0
             for j in 0..<p {
-                z[j] = (x[i * data.xStride + j] - centre[j]) * inverse[j]
+                z[j] = (Double(x[i * data.xStride + j]) - centre[j]) * inverse[j]
                 rowNorm += z[j] * z[j]
             }
             var residualNorm = 0.0
@@ -45,7 +47,7 @@ public struct GradientNoise: Equatable, Sendable {
             for o in 0..<k {
                 var h = fitIntercept ? parameters[p * k + o] : 0
                 for j in 0..<p { h += z[j] * parameters[j * k + o] }
-                r[o] = weight * (h - y[i * data.yStride + o])
+                r[o] = weight * (h - Double(y[i * data.yStride + o]))
                 residualNorm += r[o] * r[o]
                 if fitIntercept { mean[p * k + o] += r[o] }
             }

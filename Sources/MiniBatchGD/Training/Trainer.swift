@@ -31,9 +31,9 @@ struct Trainer {
 
     /// Fits `train` (monitoring `validation` when given), starting from `start` (original
     /// units) or from zero. Rows of weight 0 are left out of both.
-    func fit(_ train: Dataset, validation: Dataset?, start: Parameters?) throws -> Outcome {
+    func fit<Element: BLASScalar>(_ train: Dataset<Element>, validation: Dataset<Element>?, start: Parameters?) throws -> Outcome {
         for data in [train] + (validation.map { [$0] } ?? []) {
-            if let weights = data.weights { try Dataset.validate(weights: weights, rows: data.rows) }
+            if let weights = data.weights { try Dataset<Double>.validate(weights: weights, rows: data.rows) }
         }
         return try fitRows(try train.droppingZeroWeightRows(), validation: try validation?.droppingZeroWeightRows(), start: start)
     }
@@ -110,7 +110,7 @@ struct Trainer {
 
     /// Batch size, standardization, curvature, step size and epoch budget for `train` (whose rows
     /// weigh `weights`).
-    private func plan(_ train: Rows, weights: [Double]?) throws -> Plan {
+    private func plan<Element: BLASScalar>(_ train: Rows<Element>, weights: [Double]?) throws -> Plan {
         let config = configuration
         let n = train.totalCount
         var notes: [String] = []
@@ -158,12 +158,12 @@ struct Trainer {
     }
 
     /// The learning rate a fit of `train` would start with.
-    func plannedRate(_ train: Dataset) throws -> Double {
+    func plannedRate<Element: BLASScalar>(_ train: Dataset<Element>) throws -> Double {
         try BLASThreads.singleThreaded { try train.withRows { try plan($0, weights: train.weights).choice.learningRate } }
     }
 
-    private func fitSingleThreaded(
-        _ train: Rows, weights: [Double]?, validation: Rows?, validationWeights: [Double]?, start: Parameters?
+    private func fitSingleThreaded<Element: BLASScalar>(
+        _ train: Rows<Element>, weights: [Double]?, validation: Rows<Element>?, validationWeights: [Double]?, start: Parameters?
     ) throws -> Outcome {
         let config = configuration
         let n = train.totalCount, p = train.featureCount, k = train.outputCount
@@ -173,7 +173,8 @@ struct Trainer {
 
         let gradient = BatchGradient(
             features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
-            kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0))
+            kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0),
+            precision: Element.precision)
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
@@ -200,19 +201,19 @@ struct Trainer {
         history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
         history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))
 
-        let loop = Loop(
+        let loop = Loop<Element>(
             configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, localBatches: plan.localBatches,
             gradient: gradient,
             chunked: ChunkedGradient(
                 // No threads are started for data too small to split.
                 pool: WorkerPool(
-                    threads: ChunkedGradient.splits(Swift.max(train.count, validation?.count ?? 0), features: p, outputs: k)
+                    threads: ChunkedGradient<Element>.splits(Swift.max(train.count, validation?.count ?? 0), features: p, outputs: k)
                         ? config.threads ?? (train.sharing == nil ? Cores.available : 1) : 1),
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
                 rowLimit: Swift.max(train.count, validation?.count ?? 0),
-                gathers: ChunkedGradient.splits(plan.localBatches.size, features: p, outputs: k) && plan.localBatches.count > 1
+                gathers: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k) && plan.localBatches.count > 1
                     && config.shuffle.shufflesRows,
-                runLimit: ChunkedGradient.splits(plan.localBatches.size, features: p, outputs: k)
+                runLimit: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k)
                     ? Self.runLimit(config.shuffle, rows: train.count, batchRows: plan.localBatches.size) : 0),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
@@ -233,15 +234,9 @@ struct Trainer {
                         standardizer: standardizer) : nil
             },
             progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
-        struct Run: UpdateRuleVisitor {
-            let loop: Loop, parameters: Buffer<Double>, train: Rows, validation: Rows?, history: History, gap: GapProgress?
-            func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> Loop.Result {
-                try loop.run(rule, parameters: parameters, train: train, validation: validation, history: history, gap: gap)
-            }
-        }
         let result = try config.optimizer.withRule(
             count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
-            Run(
+            LoopRun(
                 loop: loop, parameters: parameters, train: train, validation: validation,
                 history: history, gap: gapTarget.map { _ in GapProgress() }))
         let reported = result.parameters
@@ -277,7 +272,9 @@ struct Trainer {
 
     /// The root-mean-square standard deviation of the targets and of the descent coordinates
     /// (weighted, with weights).
-    static func spreads(_ data: Rows, weights: [Double]?, standardizer: Standardizer?) -> (target: Double, coordinates: Double) {
+    static func spreads<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, standardizer: Standardizer?) -> (
+        target: Double, coordinates: Double
+    ) {
         let target = Standardizer(
             fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights, sharing: data.sharing
         ).scale
@@ -290,9 +287,18 @@ struct Trainer {
     }
 }
 
+/// Runs a fit's ``Loop`` with the update rule the optimizer names.
+private struct LoopRun<Element: BLASScalar>: UpdateRuleVisitor {
+    let loop: Loop<Element>, parameters: Buffer<Double>, train: Rows<Element>, validation: Rows<Element>?, history: History
+    let gap: GapProgress?
+    func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> Loop<Element>.Result {
+        try loop.run(rule, parameters: parameters, train: train, validation: validation, history: history, gap: gap)
+    }
+}
+
 /// One fit's epochs and batches, generic over the update rule so each rule's step is inlined
 /// into the batch loop.
-struct Loop {
+struct Loop<Element: BLASScalar> {
     let configuration: GradientDescent
     let epochs: Int
     let rate: Double
@@ -300,8 +306,8 @@ struct Loop {
     let batches: Batches, localBatches: Batches
     let gradient: BatchGradient
     /// The same arithmetic on every thread, for runs of rows long enough to share.
-    let chunked: ChunkedGradient
-    let order: BatchOrder
+    let chunked: ChunkedGradient<Element>
+    let order: BatchOrder<Element>
     /// ω of the training rows and of the validation rows (nil: unweighted).
     let costWeights: [Double]?, validationWeights: [Double]?
     /// Σω (n when unweighted).
@@ -325,7 +331,7 @@ struct Loop {
 
     /// Runs the epochs from `theta`, adding to `history` and `gap`.
     func run<Rule: UpdateRule>(
-        _ rule: Rule, parameters theta: Buffer<Double>, train: Rows, validation: Rows?,
+        _ rule: Rule, parameters theta: Buffer<Double>, train: Rows<Element>, validation: Rows<Element>?,
         history: History, gap: GapProgress?
     ) throws -> Result {
         var rule = rule, history = history, gap = gap
@@ -337,8 +343,8 @@ struct Loop {
     }
 
     private func epochsLoop<Rule: UpdateRule>(
-        _ rule: inout Rule, theta: UnsafeMutablePointer<Double>, train: Rows, w: UnsafePointer<Double>?,
-        validation: Rows?, history: inout History, gap: inout GapProgress?
+        _ rule: inout Rule, theta: UnsafeMutablePointer<Double>, train: Rows<Element>, w: UnsafePointer<Double>?,
+        validation: Rows<Element>?, history: inout History, gap: inout GapProgress?
     ) throws {
         let config = configuration
         let n = train.totalCount, shared = train.sharing != nil
@@ -361,7 +367,7 @@ struct Loop {
         for o in 0..<k {
             var sum = 0.0
             for i in 0..<train.count {
-                let value = train.y[i * train.yStride + o]
+                let value = Double(train.y[i * train.yStride + o])
                 sum += (w?[i] ?? 1) * value * value
             }
             zeroCost += 0.5 * sum
@@ -491,7 +497,7 @@ struct Loop {
     private func trainBatches<Rule: UpdateRule>(
         _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
         schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
-        gradient g: UnsafeMutablePointer<Double>, train: Rows,
+        gradient g: UnsafeMutablePointer<Double>, train: Rows<Element>,
         w: UnsafePointer<Double>?, history: inout History, counters: inout Counters
     ) throws {
         let gradient = self.gradient, order = self.order, batches = self.batches
@@ -539,8 +545,9 @@ struct Loop {
     /// loop does no reference counting.
     @inline(__always)
     private static func addBatch(
-        _ range: Range<Int>, gradient: BatchGradient, chunked: ChunkedGradient, theta: UnsafePointer<Double>, order: BatchOrder,
-        alpha: Double, into g: UnsafeMutablePointer<Double>, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        _ range: Range<Int>, gradient: BatchGradient, chunked: ChunkedGradient<Element>, theta: UnsafePointer<Double>,
+        order: BatchOrder<Element>,
+        alpha: Double, into g: UnsafeMutablePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
         w: UnsafePointer<Double>?
     ) -> Double {
         let b = range.count
@@ -578,14 +585,16 @@ struct Loop {
 
     /// ½Σωᵢ‖rᵢ‖² of `data`'s rows at `parameters` (on every thread for many rows); `gradient` is
     /// prepared with `parameters` already.
-    private func halfSquaredResiduals(_ parameters: UnsafePointer<Double>, _ data: Rows, rowWeights: UnsafePointer<Double>?) -> Double {
+    private func halfSquaredResiduals(_ parameters: UnsafePointer<Double>, _ data: Rows<Element>, rowWeights: UnsafePointer<Double>?)
+        -> Double
+    {
         if chunked.splits(data.count) { return chunked.halfSquaredResiduals(parameters: parameters, data, rowWeights: rowWeights) }
         return gradient.halfSquaredResiduals(data, rowWeights: rowWeights)
     }
 
     /// Whether the fit is cancelled: on rows spread over processes, whether any rank is (an
     /// exchange), so that every rank stops at the same point.
-    private func cancelled(_ train: Rows) -> Bool {
+    private func cancelled(_ train: Rows<Element>) -> Bool {
         guard train.sharing != nil else { return Task.isCancelled }
         return train.sum(Task.isCancelled ? 1 : 0) > 0
     }
@@ -597,7 +606,7 @@ struct Loop {
     private func trainSharedBatches<Rule: UpdateRule>(
         _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double,
         schedule: RateSchedule, theta: UnsafeMutablePointer<Double>,
-        gradient g: UnsafeMutablePointer<Double>, train: Rows, sharing: Sharing,
+        gradient g: UnsafeMutablePointer<Double>, train: Rows<Element>, sharing: Sharing,
         w: UnsafePointer<Double>?, history: inout History, counters: inout Counters
     ) throws {
         let gradient = self.gradient, order = self.order, localBatches = self.localBatches
@@ -650,7 +659,8 @@ struct Loop {
     /// Measures the relative gap of the cost at `parameters` to the target's optimum, records
     /// it (and the gradient noise scale when it crosses a new decade); true once within the gap.
     private func checkGap(
-        _ target: GapTarget, _ parameters: UnsafePointer<Double>, train: Rows, w: UnsafePointer<Double>?, updates: Int, samples: Int,
+        _ target: GapTarget, _ parameters: UnsafePointer<Double>, train: Rows<Element>, w: UnsafePointer<Double>?, updates: Int,
+        samples: Int,
         seconds: Double,
         progress: inout GapProgress
     ) -> Bool {

@@ -17,7 +17,7 @@ for _ in 0..<rows {
 
 do {
     let data = try Dataset(
-        features: Matrix(rows: rows, columns: 2, elements: features), target: targets,
+        features: Matrix<Double>(rows: rows, columns: 2, elements: features), target: targets,
         featureNames: ["x1", "x2"], targetName: "y")
     var model = LinearRegression()
     // Every default but the batch size: the step size comes from the data's curvature.

@@ -40,20 +40,20 @@ public enum CSVReader {
     ///   a row of the wrong length, an unknown column name; ``ArgumentError``
     ///   for a name given twice or both as a target and a feature.
     /// - Complexity: O(file size), one pass (two over a regular file's bytes: one counts lines).
-    public static func read(path: String, targets: [String] = [], features: [String]? = nil) throws -> Dataset {
+    public static func read(path: String, targets: [String] = [], features: [String]? = nil) throws -> Dataset<Double> {
         try read(path: path, targets: targets, features: features, memoryLimit: nil)
     }
 
     /// The columns `columns` of `path`, in that order, as an n×`columns.count` matrix (for
     /// prediction: a model's features, wherever they sit in the file).
     /// - Throws: ``FileError`` as ``read(path:targets:features:)`` does.
-    public static func readColumns(path: String, _ columns: [String]) throws -> Matrix {
+    public static func readColumns(path: String, _ columns: [String]) throws -> Matrix<Double> {
         let table = try load(path: path, targets: [], features: columns, memoryLimit: nil)
         return Matrix(uncheckedRows: table.rows, columns: columns.count, elements: table.features)
     }
 
     /// ``read(path:targets:features:)`` with an explicit memory budget in bytes (nil: what is available).
-    static func read(path: String, targets: [String], features: [String]? = nil, memoryLimit: Int?) throws -> Dataset {
+    static func read(path: String, targets: [String], features: [String]? = nil, memoryLimit: Int?) throws -> Dataset<Double> {
         let table = try load(path: path, targets: targets.isEmpty ? nil : targets, features: features, memoryLimit: memoryLimit)
         let plan = table.plan
         // Every value was checked finite as it was parsed: no second pass.

@@ -6,7 +6,7 @@ public enum NPYReader {
     /// The array as a row-major matrix.
     /// - Throws: ``FileError``: not an `.npy` file, a header that cannot be parsed or is not 2-D,
     ///   an unsupported element type, or fewer data bytes than the shape needs.
-    public static func read(path: String) throws -> Matrix {
+    public static func read(path: String) throws -> Matrix<Double> {
         try read(path: path, memoryLimit: nil)
     }
 
@@ -16,7 +16,7 @@ public enum NPYReader {
     /// The file is read with `pread` in windows, not mapped: a file truncated while it is read
     /// then gives ``FileError/truncated(path:expectedBytes:actualBytes:)``, where a mapping
     /// would end the process with SIGBUS.
-    static func read(path: String, memoryLimit: Int?) throws -> Matrix {
+    static func read(path: String, memoryLimit: Int?) throws -> Matrix<Double> {
         let file = try PositionalFile(path: path)
         return try parse(file, path: path, memoryLimit: memoryLimit)
     }
@@ -104,7 +104,7 @@ public enum NPYReader {
             rows: rows, columns: columns, width: width, littleEndian: littleEndian, fortran: fortran, offset: offset, count: count)
     }
 
-    private static func parse(_ file: PositionalFile, path: String, memoryLimit: Int?) throws -> Matrix {
+    private static func parse(_ file: PositionalFile, path: String, memoryLimit: Int?) throws -> Matrix<Double> {
         let layout = try layout(file, path: path)
         let all = Array(0..<layout.columns)
         let (elements, _) = try scatter(
@@ -178,7 +178,7 @@ public enum NPYReader {
     /// - Throws: ``FileError`` for a column index out of range or a NaN or infinity (its line is
     ///   the 1-based row), ``ArgumentError`` for an index
     ///   given twice or both as a target and a feature.
-    public static func dataset(path: String, targets: [Int] = [], features: [Int]? = nil) throws -> Dataset {
+    public static func dataset(path: String, targets: [Int] = [], features: [Int]? = nil) throws -> Dataset<Double> {
         try checkDistinct(targets, argument: "targets")
         if let features {
             try checkDistinct(features, argument: "features")
@@ -203,7 +203,7 @@ public enum NPYReader {
 
     /// The columns at `indices` of `path`, in that order (for prediction).
     /// - Throws: ``FileError`` as ``dataset(path:targets:features:)`` does.
-    public static func readColumns(path: String, _ indices: [Int]) throws -> Matrix {
+    public static func readColumns(path: String, _ indices: [Int]) throws -> Matrix<Double> {
         let matrix = try read(path: path)
         try checkInRange(indices, columns: matrix.columns, path: path)
         return try columns(indices, of: matrix, path: path)
@@ -235,7 +235,7 @@ public enum NPYReader {
     }
 
     /// The columns at `indices`, each value checked finite (line and column 1-based).
-    static func columns(_ indices: [Int], of matrix: Matrix, path: String) throws -> Matrix {
+    static func columns(_ indices: [Int], of matrix: Matrix<Double>, path: String) throws -> Matrix<Double> {
         var values = [Double]()
         values.reserveCapacity(matrix.rows * indices.count)
         for i in 0..<matrix.rows {
