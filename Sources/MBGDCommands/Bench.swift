@@ -41,6 +41,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Write an SVG plot of samples/s against batch size to this file.") var plot: String?
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")
     var closedForm = false
+    @Option(
+        help: ArgumentHelp(
+            "The rows' element type: float32 (half the bytes; the arithmetic stays float64), float64, or auto: a .npy --file's own dtype, else float64.",
+            valueName: "auto|float32|float64"))
+    var precision: PrecisionChoice = .auto
 
     func validate() throws {
         try validatePlotDestination(plot, isFolder: false)
@@ -71,9 +76,23 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { BLASThreads.set(threads) }
+        let chosen: Precision
+        switch precision {
+        case .float32: chosen = .float32
+        case .float64: chosen = .float64
+        case .auto:
+            chosen = try file.map { try DataFileFormat.of(path: $0) == .npy ? try NPYReader.precision(path: $0) : .float64 } ?? .float64
+        }
+        switch chosen {
+        case .float32: try run(as: Float.self)
+        case .float64: try run(as: Double.self)
+        }
+    }
+
+    private func run<Element: BLASScalar>(as element: Element.Type) throws {
         let data =
-            try file.map { try Dataset<Double>.load(path: $0, targets: targets) }
-            ?? Dataset<Double>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
+            try file.map { try Dataset<Element>.load(path: $0, targets: targets) }
+            ?? Dataset<Element>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
             throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
@@ -113,7 +132,7 @@ struct Bench: ParsableCommand {
                             "config",
                             .object([
                                 ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)),
-                                ("outputs", .integer(data.outputCount)),
+                                ("outputs", .integer(data.outputCount)), ("precision", .string(Element.precision.rawValue)),
                                 ("epochs", .integer(epochs)), ("learningRate", learningRate.map(JSON.number) ?? .string("auto")),
                                 ("reduction", .string("mean")),
                                 ("shuffle", .string(noShuffle ? "none" : shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
@@ -153,7 +172,7 @@ struct Bench: ParsableCommand {
             for r in results { print("\(r.batchSize),\(r.learningRate),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
         } else {
             print(
-                "Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s); "
+                "Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s), \(Element.precision.rawValue); "
                     + "mean gradient, standardized, \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
             )
             print(

@@ -24,6 +24,12 @@ struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("no-intercept"), help: "Fit without an intercept.")
     var noIntercept = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The rows' element type: float32 (half the bytes; the arithmetic stays float64), float64, or auto: a .npy file's own dtype, float64 for CSV.",
+            valueName: "auto|float32|float64"))
+    var precision: PrecisionChoice = .auto
+
     var fitIntercept: Bool { !noIntercept }
 
     /// `--features a,b --features '"c, d"'` as `["a", "b", "c, d"]`: each
@@ -65,9 +71,24 @@ struct DataOptions: ParsableArguments {
 
 extension DataOptions {
     /// The data set, weighted by `column` when one is named (it is then neither a feature nor a target).
-    func load(weights column: String?) throws -> Dataset<Double> {
-        try Dataset<Double>.load(path: file, targets: targets, features: features, weights: column)
+    func load<Element: BLASScalar>(weights column: String?, as element: Element.Type) throws -> Dataset<Element> {
+        try Dataset<Element>.load(path: file, targets: targets, features: features, weights: column)
     }
+
+    /// The element type the rows are read as: `--precision`, or for `auto` a `.npy` file's dtype
+    /// (float64 for anything else).
+    func resolvedPrecision() throws -> Precision {
+        switch precision {
+        case .float32: .float32
+        case .float64: .float64
+        case .auto: try DataFileFormat.of(path: file) == .npy ? try NPYReader.precision(path: file) : .float64
+        }
+    }
+}
+
+/// `--precision`: an element type, or the file's own.
+enum PrecisionChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, float32, float64
 }
 
 /// What the reports need to know of the rows, loaded or mapped.
@@ -79,5 +100,5 @@ protocol DataShape {
     var targetNames: [String] { get }
 }
 
-extension Dataset<Double>: DataShape {}
+extension Dataset: DataShape {}
 extension MappedDataset: DataShape {}

@@ -210,7 +210,7 @@ struct Fit: ParsableCommand {
                 ("weights", weights.map(JSON.string) ?? .null),
                 ("targets", .strings(model.targetNames)),
                 ("metrics", .object([("train", Reports.metrics(train)), ("test", Reports.metrics(test))])),
-                ("training", Self.training(comparison.run)),
+                ("training", Self.training(comparison.run, precision: model.trainingPrecision ?? .float64)),
                 (
                     "history",
                     .object([
@@ -231,10 +231,12 @@ struct Fit: ParsableCommand {
             ] + (distributed.map { [("distributed", $0.json)] } ?? []))
     }
 
-    /// The `"training"` object: how the rate was chosen and what the curvature predicted.
-    static func training(_ run: TrainingRun) -> JSON {
+    /// The `"training"` object: the rows' precision, how the rate was chosen and what the
+    /// curvature predicted.
+    static func training(_ run: TrainingRun, precision: Precision) -> JSON {
         let choice = run.learningRateChoice, config = run.configuration
         return .object([
+            ("precision", .string(precision.rawValue)),
             ("optimizer", .string(config.optimizer.name)),
             ("learningRate", .number(choice.learningRate)),
             ("learningRateSource", .string(choice.source.rawValue)),
@@ -283,6 +285,7 @@ struct Fit: ParsableCommand {
             "Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
                 + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
                 + (weights.map { "; weighted by \($0)" } ?? "")
+                + (all.precision == .float32 ? "; rows in float32 (arithmetic in float64)" : "")
         ]
         let shuffle: String
         switch config.shuffle {

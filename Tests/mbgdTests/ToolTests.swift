@@ -69,6 +69,32 @@ import Testing
         #expect(Set(((metrics["train"] as? [String: Any]) ?? [:]).keys) == ["mse", "rmse", "mae", "r2"])
     }
 
+    @Test func fitInFloat32SaysSoAndLandsWithinFloatRoundingOfTheExactFit() throws {
+        let folder = try scratchFolder()
+        let data = houseLikeCSV()
+        let path = try write(data.text, to: folder + "/data.csv")
+        let exact = handSolve(a: data.a, b: data.b, y: data.y)
+        for (precision, tolerance) in [("float32", 1e-5), ("float64", 1e-8)] {
+            let model = folder + "/\(precision).json"
+            let run = try mbgd(
+                "fit", path, "--precision", precision, "--batch-size", "full", "--epochs", "400", "--learning-rate", "0.5",
+                "--no-early-stopping", "--json", "--save-model", model)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try run.json
+            #expect((json["training"] as? [String: Any])?["precision"] as? String == precision)
+            let fitted = [try #require(json["intercept"] as? Double)] + (try #require(json["coefficients"] as? [Double]))
+            #expect(relativeDifference(fitted, exact) < tolerance, "\(precision)")
+            let saved = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as? [String: Any])
+            #expect((saved["training"] as? [String: Any])?["precision"] as? String == precision)
+            // Predictions read the features as float64 whatever the model was trained on.
+            let predicted = try mbgd("predict", "--model", model, path)
+            #expect(predicted.status == 0, "\(predicted.stderr)")
+        }
+        let bad = try mbgd("fit", path, "--precision", "float16")
+        #expect(bad.status != 0 && bad.stderr.contains("precision"))
+    }
+
     @Test func fitWithTestSplitEarlyStoppingPlotsAndSavedModelThenPredict() throws {
         let folder = try scratchFolder()
         let data = houseLikeCSV(rows: 200)

@@ -70,7 +70,7 @@ public enum LeastSquares {
             threads: threads ?? Cores.available)
     }
 
-    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)``
+    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)``
     /// for the rows of a mapped `.npy` file, read in place: `cholesky` and `qr` (and `auto` when it
     /// stays with them) never copy the data, so a file larger than memory can be solved; `svd`
     /// copies the design and is refused when it does not fit.

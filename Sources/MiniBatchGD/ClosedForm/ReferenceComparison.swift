@@ -25,7 +25,7 @@ extension LinearRegression {
     /// (without a held-out validation part) with the same weights, the same intercept, and the L2
     /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
     /// weights, λ under the sum; in standardized units when standardizing).
-    /// - Throws: whatever ``fit(_:using:progress:)-(Dataset,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)`` throws.
+    /// - Throws: whatever ``fit(_:using:progress:)-(Dataset<Element>,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)`` throws.
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: Dataset<Element>, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,
@@ -35,8 +35,8 @@ extension LinearRegression {
         return try Self.compare(outcome, train: train, configuration: configuration, method: method, fitIntercept: fitIntercept)
     }
 
-    /// ``fitAndCompare(_:using:method:progress:)-(Dataset,_,_,_)`` on the rows of a mapped `.npy` file: the descent
-    /// (see ``fit(_:using:progress:)-(MappedDataset,_,_)``) and the closed form both read the file
+    /// ``fitAndCompare(_:using:method:progress:)-(Dataset<Element>,_,_,_)`` on the rows of a mapped `.npy` file: the descent
+    /// (see ``fit(_:using:progress:)-(MappedDataset<Element>,_,_)``) and the closed form both read the file
     /// in place.
     /// - Throws: what the fit or the solve throws.
     public mutating func fitAndCompare<Element: BLASScalar>(

@@ -70,6 +70,35 @@ public struct Dataset<Element: BLASScalar>: Sendable {
         return Dataset(unchecked: features, targets, featureNames, targetNames, weights: weights)
     }
 
+    /// The same rows stored as `Other`: exact from `Float` to `Double`, rounded to the nearest
+    /// `Float` from `Double`. Names and weights are kept.
+    /// - Throws: ``MatrixError/nonFinite(argument:row:column:value:)`` for a value beyond `Other`'s
+    ///   range (a `Double` above about 3.4e38 as `Float`), with its row and column.
+    /// - Complexity: O(n·(p + k)): one copy.
+    public func converted<Other: BLASScalar>(to other: Other.Type) throws -> Dataset<Other> {
+        if let same = self as? Dataset<Other> { return same }
+        func convert(_ matrix: Matrix<Element>, _ argument: String) throws -> Matrix<Other> {
+            let values = matrix.elements.map { Other($0) }
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw MatrixError.nonFinite(
+                    argument: argument, row: bad / matrix.columns, column: bad % matrix.columns, value: Double(matrix.elements[bad]))
+            }
+            return Matrix(uncheckedRows: matrix.rows, columns: matrix.columns, elements: values)
+        }
+        return Dataset<Other>(
+            unchecked: try convert(features, "features"), try convert(targets, "targets"), featureNames, targetNames, weights: weights)
+    }
+
+    /// ``converted(to:)`` for rows read from `path`: a value beyond the range is named by column and row.
+    func converted<Other: BLASScalar>(to other: Other.Type, path: String) throws -> Dataset<Other> {
+        do { return try converted(to: other) } catch let MatrixError.nonFinite(argument, row, column, value) {
+            let name = argument == "features" ? featureNames[column] : targetNames[column]
+            throw FileError.malformed(
+                path: path,
+                reason: "the value \(value) of column '\(name)' in data row \(row + 1) is beyond \(Other.precision.rawValue)'s range")
+        }
+    }
+
     /// Checks one weight per row, each finite and ≥ 0, not all zero.
     static func validate(weights: [Double], rows: Int) throws {
         guard weights.count == rows else {

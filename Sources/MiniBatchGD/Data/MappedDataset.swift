@@ -7,7 +7,7 @@
 /// the element type in this machine's byte order, in C (row) order, and the features and the targets
 /// must each be one run of adjacent columns (the default, every column but the last as features
 /// and the last as the target, is). Anything else throws ``FileError/notMappable(path:reason:)``:
-/// load it with ``Dataset/load(path:targets:features:weights:)`` instead.
+/// load it with ``Dataset/load(path:targets:features:weights:)->Dataset<Element>`` instead.
 ///
 /// ```swift
 /// let data = try MappedDataset(path: "big.npy")            // float64; the last column is the target
@@ -64,7 +64,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
         try self.init(path: path, targets: targets, features: features, weights: weights, checkingValues: true)
     }
 
-    /// Maps `path` as ``init(path:targets:features:weights:)`` does; without `checkingValues` no
+    /// Maps `path` as `MappedDataset.init(path:targets:features:weights:)` does; without `checkingValues` no
     /// row is read (call ``checkFinite()`` on the rows before using them, and ``readWeights()``).
     init(path: String, targets: [Int], features: [Int]?, weights weightColumn: Int? = nil, checkingValues: Bool) throws {
         let file = try PositionalFile(path: path)
@@ -125,9 +125,9 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
 
     /// The mapped data set of `path`, or nil when the file is not a `.npy` file that can be read
     /// in place (then load it as a ``Dataset``). Columns are named as for
-    /// ``Dataset/load(path:targets:features:weights:)``: by the names in the file's sidecar
+    /// ``Dataset/load(path:targets:features:weights:)->Dataset<Element>``: by the names in the file's sidecar
     /// (see ``NPYWriter/convert(_:to:columns:)``), 0-based indices, or `x4`, `y4`.
-    /// - Throws: what ``init(path:targets:features:weights:)`` throws, except
+    /// - Throws: what `MappedDataset.init(path:targets:features:weights:)` throws, except
     ///   ``FileError/notMappable(path:reason:)``.
     public static func mapIfPossible(
         path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil
@@ -147,7 +147,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     }
 
     /// ``init(path:targets:features:weights:checkingValues:)`` with columns named as for
-    /// ``mapIfPossible(path:targets:features:weights:)``.
+    /// ``mapIfPossible(path:targets:features:weights:)->MappedDataset<Element>?``.
     static func map(path: String, targets: [String], features: [String]?, weights: String?, checkingValues: Bool) throws -> MappedDataset {
         let targetColumns = try targets.map { try DataFileFormat.npyColumn($0, path: path) }
         let featureColumns = try features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } }
@@ -282,14 +282,14 @@ extension MappedDataset: InPlaceRows {
 }
 
 extension MappedDataset where Element == Double {
-    /// ``init(path:targets:features:weights:)`` of a float64 file: what `MappedDataset(path: …)`
+    /// `MappedDataset.init(path:targets:features:weights:)` of a float64 file: what `MappedDataset(path: …)`
     /// without an element type maps.
     /// - Throws: what that initializer throws.
     public init(path: String, targets: [Int] = [], features: [Int]? = nil, weights: Int? = nil) throws {
         try self.init(path: path, targets: targets, features: features, weights: weights, checkingValues: true)
     }
 
-    /// ``mapIfPossible(path:targets:features:weights:)`` for a float64 file: nil for a float32 one.
+    /// ``mapIfPossible(path:targets:features:weights:)->MappedDataset<Element>?`` for a float64 file: nil for a float32 one.
     /// - Throws: what that function throws.
     public static func mapIfPossible(
         path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil

@@ -29,9 +29,9 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
 
     /// Maps `path` on every rank and checks this rank's share of its rows (each value finite, each
     /// weight finite and ≥ 0). Columns are named as for
-    /// ``MappedDataset/mapIfPossible(path:targets:features:weights:)``.
+    /// ``MappedDataset/mapIfPossible(path:targets:features:weights:)->MappedDataset<Element>?``.
     /// - Throws: on the rank that failed, ``DistributedError/failed(rank:ranks:error:)`` with what
-    ///   ``MappedDataset/init(path:targets:features:weights:)`` throws (a NaN at its file line, a
+    ///   `MappedDataset.init(path:targets:features:weights:)` throws (a NaN at its file line, a
     ///   bad weight at its row, a file that cannot be read in place); on the other ranks
     ///   ``DistributedError/failedElsewhere(rank:)``. On every rank, ``ArgumentError`` when every
     ///   weight is zero.

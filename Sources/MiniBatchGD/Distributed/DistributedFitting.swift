@@ -1,5 +1,5 @@
 extension LeastSquares {
-    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)``
+    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)``
     /// for rows spread over processes, every rank calling it together and receiving the same
     /// solution: each rank reads its share once (moments for `cholesky`, a triangular factor for
     /// `qr`), the ranks' parts are merged (a sum of the moments; the factors stacked in rank order
@@ -36,7 +36,7 @@ extension LinearRegression {
     /// process to rounding. Mini-batches differ from one process's (another cut and shuffle of
     /// the rows). Each rank shuffles blocks of its own rows, as a fit on a mapped file does, with
     /// its own seed; a validation part is the file's last rows, spread over the ranks.
-    /// - Throws: as ``fit(_:using:progress:)-(MappedDataset,_,_)``, on every rank alike.
+    /// - Throws: as ``fit(_:using:progress:)-(MappedDataset<Element>,_,_)``, on every rank alike.
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: DistributedDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -59,8 +59,8 @@ extension LinearRegression {
         return solution
     }
 
-    /// ``fitAndCompare(_:using:method:progress:)-(Dataset,_,_,_)`` on rows spread over processes:
-    /// the descent of ``fit(_:using:progress:)-(DistributedDataset,_,_)``, then the closed form of
+    /// ``fitAndCompare(_:using:method:progress:)-(Dataset<Element>,_,_,_)`` on rows spread over processes:
+    /// the descent of ``fit(_:using:progress:)-(DistributedDataset<Element>,_,_)``, then the closed form of
     /// the same rows, both over every rank.
     /// - Throws: what the fit or the solve throws.
     public mutating func fitAndCompare<Element: BLASScalar>(
@@ -74,7 +74,7 @@ extension LinearRegression {
     /// Error measures of the model's predictions on rows spread over processes: each rank reads its
     /// share, the sums are exchanged, every rank gets the metrics of all rows (weighted by the
     /// weight column, if any).
-    /// - Throws: as ``evaluate(_:)-(MappedDataset)``.
+    /// - Throws: as ``evaluate(_:)-(MappedDataset<Element>)``.
     public func evaluate<Element: BLASScalar>(_ data: DistributedDataset<Element>) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {

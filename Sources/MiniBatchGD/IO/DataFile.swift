@@ -39,13 +39,18 @@ public enum DataFileFormat: String, Sendable, CaseIterable {
     }
 }
 
-extension Dataset<Double> {
+extension Dataset {
     /// Loads a data set from a CSV or `.npy` file (see ``DataFileFormat/of(path:)``).
     ///
     /// ```swift
     /// let houses = try Dataset.load(URL(fileURLWithPath: "houses.csv"), targets: ["price"])
     /// let some = try Dataset.load(URL(fileURLWithPath: "houses.csv"), targets: ["price"], features: ["sqft", "rooms"])
+    /// let single = try Dataset<Float>.load(URL(fileURLWithPath: "big_f4.npy"))   // float32, read as it is
     /// ```
+    ///
+    /// `Dataset<Float>` reads a float32 `.npy` file as it is; other files are read as `Double` and
+    /// rounded to `Float` (a value beyond its range is refused as not finite). `Dataset.load`
+    /// without an element type loads `Double`.
     /// - Parameters:
     ///   - url: a file URL.
     ///   - targets: target columns, in the order wanted; the last column when empty. CSV columns by
@@ -59,15 +64,20 @@ extension Dataset<Double> {
     ///   both a target and a feature, or a weight column that is a target, a feature or holds a
     ///   negative, NaN or infinite weight.
     /// - Complexity: O(file size).
-    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<Double>
-    {
+    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<
+        Element
+    > {
         try load(path: url.relativePath, targets: targets, features: features, weights: weights)
     }
 
-    /// ``load(_:targets:features:weights:)`` for a path.
+    /// ``load(_:targets:features:weights:)->Dataset<Element>`` for a path.
     public static func load(path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<
-        Double
+        Element
     > {
+        try loadRows(path: path, targets: targets, features: features, weights: weights)
+    }
+
+    static func loadRows(path: String, targets: [String], features: [String]?, weights: String?) throws -> Dataset<Element> {
         guard let column = weights else { return try loadColumns(path: path, targets: targets, features: features) }
         if targets.contains(column) {
             throw ArgumentError(argument: "weights", value: column, requirement: "must not be a target column")
@@ -93,12 +103,12 @@ extension Dataset<Double> {
             throw ArgumentError(argument: "weights", value: column, requirement: "must leave at least one feature")
         }
         let p = all.featureCount
-        var x = [Double](), w = [Double](repeating: 0, count: all.rows)
+        var x = [Element](), w = [Double](repeating: 0, count: all.rows)
         x.reserveCapacity(all.rows * kept.count)
         all.features.elements.withUnsafeBufferPointer { values in
             for i in 0..<all.rows {
                 for from in kept { x.append(values[i * p + from]) }
-                w[i] = values[i * p + index]
+                w[i] = Double(values[i * p + index])
             }
         }
         try validate(weights: w, rows: all.rows)
@@ -107,15 +117,35 @@ extension Dataset<Double> {
             kept.map { all.featureNames[$0] }, all.targetNames, weights: w)
     }
 
-    private static func loadColumns(path: String, targets: [String], features: [String]?) throws -> Dataset<Double> {
+    private static func loadColumns(path: String, targets: [String], features: [String]?) throws -> Dataset<Element> {
         switch try DataFileFormat.of(path: path) {
         case .csv:
-            return try CSVReader.read(path: path, targets: targets, features: features)
+            // Parsed as Double (correctly rounded), then rounded once more to Float if asked.
+            return try CSVReader.read(path: path, targets: targets, features: features).converted(to: Element.self, path: path)
         case .npy:
             return try NPYReader.dataset(
                 path: path, targets: targets.map { try DataFileFormat.npyColumn($0, path: path) },
-                features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } })
+                features: features.map { try $0.map { try DataFileFormat.npyColumn($0, path: path) } }, as: Element.self)
         }
+    }
+}
+
+extension Dataset where Element == Double {
+    /// ``load(_:targets:features:weights:)->Dataset<Element>`` into `Double`: what `Dataset.load` without an element
+    /// type loads.
+    /// - Throws: what that function throws.
+    public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<Double>
+    {
+        try load(path: url.relativePath, targets: targets, features: features, weights: weights)
+    }
+
+    /// ``load(path:targets:features:weights:)->Dataset<Element>`` into `Double`: what `Dataset.load` without an
+    /// element type loads.
+    /// - Throws: what that function throws.
+    public static func load(path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<
+        Double
+    > {
+        try Dataset<Element>.loadRows(path: path, targets: targets, features: features, weights: weights)
     }
 }
 

@@ -106,7 +106,7 @@ public struct LinearRegression: Sendable {
     /// shuffles blocks of about 1 MiB of the file instead (at most a 256th of the rows;
     /// ``Shuffle/blocks(seed:rows:)``, said in the run's notes), each read in order. A validation part
     /// (``EarlyStopping/validationFraction``) is the file's last rows.
-    /// - Throws: as ``fit(_:using:progress:)-(Dataset,_,_)``.
+    /// - Throws: as ``fit(_:using:progress:)-(Dataset<Element>,_,_)``.
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: MappedDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -186,7 +186,7 @@ public struct LinearRegression: Sendable {
     ///   - confidenceLevel: the level of the confidence intervals.
     ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
     ///   - threads: threads for the moments and refinement passes (the same bits on any count); nil: ``Cores/available``.
-    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset,_,_,_,_,_,_,_,_,_,_)`` throws.
+    /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)`` throws.
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: Dataset<Element>, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
@@ -200,7 +200,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// Fits in closed form on the rows of a mapped `.npy` file, read in place (see
-    /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(MappedDataset,_,_,_,_,_,_,_,_,_,_)``).
+    /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(MappedDataset<Element>,_,_,_,_,_,_,_,_,_,_)``).
     /// - Throws: what that solve throws.
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
@@ -234,7 +234,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// The prediction for one sample of a one-target model: `model.predict([1200, 3])`.
-    /// - Throws: what ``predict(_:)-(Matrix)`` throws, and ``ModelError/severalOutputs(outputs:)``
+    /// - Throws: what ``predict(_:)->Matrix<Double>`` throws, and ``ModelError/severalOutputs(outputs:)``
     ///   for a model with several targets.
     public func predict(_ row: [Double]) throws -> Double {
         try predict([row])[0]

@@ -209,7 +209,7 @@ extension Objective {
     }
 
     /// The cost of `parameters` on `data`, weighted by its ``Dataset/weights`` when it has them.
-    /// - Throws: as ``cost(features:targets:parameters:reduction:weights:)-(Matrix,_,_,_,_)``.
+    /// - Throws: as ``cost(features:targets:parameters:reduction:weights:)-(Matrix<Double>,_,_,_,_)``.
     public static func cost<Element: BLASScalar>(_ data: Dataset<Element>, parameters: Parameters, reduction: Reduction = .mean) throws
         -> Double
     {

@@ -26,14 +26,13 @@ public enum BatchSizeSweep {
     ///   - batchSizes: the sizes to sweep, in order.
     ///   - configuration: everything but the batch size (which each run replaces).
     ///   - fitIntercept: whether the model fits an intercept.
-    /// - Throws: what ``LinearRegression/fit(_:using:progress:)-(Dataset,_,_)`` throws, e.g. divergence for a rate that is too large.
-    public static func run(
-        _ data: Dataset<Double>, batchSizes: [BatchSize], configuration: GradientDescent,
+    /// - Throws: what ``LinearRegression/fit(_:using:progress:)-(Dataset<Element>,_,_)`` throws, e.g. divergence for a rate that is too large.
+    public static func run<Element: BLASScalar>(
+        _ data: Dataset<Element>, batchSizes: [BatchSize], configuration: GradientDescent,
         fitIntercept: Bool = true
     ) throws -> [Result] {
         try batchSizes.map { size in
-            final class Seconds: @unchecked Sendable { var values: [Double] = [] }
-            let seconds = Seconds()
+            let seconds = EpochSeconds()
             var config = configuration
             config.batchSize = size
             var model = LinearRegression(fitIntercept: fitIntercept)
@@ -46,6 +45,9 @@ public enum BatchSizeSweep {
         }
     }
 }
+
+/// The epochs' training seconds, appended by a fit's progress callback (on the fitting thread).
+private final class EpochSeconds: @unchecked Sendable { var values: [Double] = [] }
 
 extension BatchSizeSweep {
     /// One batch size's race to the gap.

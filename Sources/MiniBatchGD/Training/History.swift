@@ -35,7 +35,7 @@ public enum StopReason: String, Equatable, Sendable {
     case gapReached
 }
 
-/// The outcome of ``LinearRegression/fit(_:using:progress:)-(Dataset,_,_)``.
+/// The outcome of ``LinearRegression/fit(_:using:progress:)-(Dataset<Element>,_,_)``.
 public struct TrainingRun: Sendable {
     /// Costs and stopping.
     public let history: History

@@ -121,16 +121,29 @@ public enum NPYReader {
     static func scatter(
         _ file: PositionalFile, layout: Layout, path: String, features: [Int], targets: [Int], checkFinite: Bool, memoryLimit: Int?
     ) throws -> (features: [Double], targets: [Double]) {
+        try scatter(
+            file, layout: layout, path: path, features: features, targets: targets, checkFinite: checkFinite, memoryLimit: memoryLimit,
+            as: Double.self)
+    }
+
+    /// ``scatter(_:layout:path:features:targets:checkFinite:memoryLimit:)`` into `Element`s: float32
+    /// read into `Float` as it is, float64 rounded to it (a value beyond its range is then not
+    /// finite, and found as such with `checkFinite`).
+    static func scatter<Element: BLASScalar>(
+        _ file: PositionalFile, layout: Layout, path: String, features: [Int], targets: [Int], checkFinite: Bool, memoryLimit: Int?,
+        as element: Element.Type
+    ) throws -> (features: [Element], targets: [Element]) {
         let rows = layout.rows, columns = layout.columns, width = layout.width, count = layout.count
         let p = features.count, k = targets.count
         let (wanted, overflow) = rows.multipliedReportingOverflow(by: p + k)
-        guard !overflow, wanted <= Int.max / 8 else { throw FileError.malformed(path: path, reason: "the array is too large") }
-        try MemoryBudget.check(wanted * 8, path: path, limit: memoryLimit)
+        let size = MemoryLayout<Element>.size
+        guard !overflow, wanted <= Int.max / size else { throw FileError.malformed(path: path, reason: "the array is too large") }
+        try MemoryBudget.check(wanted * size, path: path, limit: memoryLimit)
         // Per file column: ≥ 0 a feature position, ≤ −2 target −(slot + 2), −1 skipped.
         var slots = [Int](repeating: -1, count: columns)
         for (index, column) in features.enumerated() { slots[column] = index }
         for (index, column) in targets.enumerated() { slots[column] = -(index + 2) }
-        var featureValues = [Double](repeating: 0, count: rows * p), targetValues = [Double](repeating: 0, count: rows * k)
+        var featureValues = [Element](repeating: 0, count: rows * p), targetValues = [Element](repeating: 0, count: rows * k)
         let windowElements = Swift.max(1, (8 << 20) / width)
         var first = 0
         var bad: (row: Int, column: Int, value: Double)?
@@ -148,17 +161,19 @@ public enum NPYReader {
                             let column = layout.fortran ? index / rows : index % columns
                             let slot = slots[column]
                             if slot == -1 { continue }
-                            let element: Double
+                            let value: Double, element: Element
                             if width == 8 {
                                 let bits = base.loadUnaligned(fromByteOffset: local * 8, as: UInt64.self)
-                                element = Double(bitPattern: layout.littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
+                                value = Double(bitPattern: layout.littleEndian ? UInt64(littleEndian: bits) : UInt64(bigEndian: bits))
+                                element = Element(value)
                             } else {
                                 let bits = base.loadUnaligned(fromByteOffset: local * 4, as: UInt32.self)
-                                element = Double(
-                                    Float(bitPattern: layout.littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits)))
+                                let single = Float(bitPattern: layout.littleEndian ? UInt32(littleEndian: bits) : UInt32(bigEndian: bits))
+                                value = Double(single)
+                                element = Element(single)
                             }
                             if checkFinite, !element.isFinite, bad.map({ ($0.row, $0.column) > (row, column) }) ?? true {
-                                bad = (row, column, element)
+                                bad = (row, column, value)
                             }
                             if slot >= 0 { x[row * p + slot] = element } else { y[row * k - slot - 2] = element }
                         }
@@ -167,7 +182,11 @@ public enum NPYReader {
             }
             first += take
         }
-        if let bad { throw FileError.nonFinite(path: path, line: bad.row + 1, column: bad.column + 1, text: String(bad.value)) }
+        if let bad {
+            // A finite float64 beyond Float's range, read as Float, is said to be so.
+            let text = bad.value.isFinite ? "\(bad.value) (beyond \(Element.precision.rawValue))" : String(bad.value)
+            throw FileError.nonFinite(path: path, line: bad.row + 1, column: bad.column + 1, text: text)
+        }
         return (featureValues, targetValues)
     }
 
@@ -179,6 +198,16 @@ public enum NPYReader {
     ///   the 1-based row), ``ArgumentError`` for an index
     ///   given twice or both as a target and a feature.
     public static func dataset(path: String, targets: [Int] = [], features: [Int]? = nil) throws -> Dataset<Double> {
+        try dataset(path: path, targets: targets, features: features, as: Double.self)
+    }
+
+    /// ``dataset(path:targets:features:)`` with `Element`s: a float32 file read into
+    /// `Dataset<Float>` as it is (no widening), a float64 one rounded to `Float`.
+    /// - Throws: as ``dataset(path:targets:features:)``, and ``FileError/nonFinite(path:line:column:text:)``
+    ///   for a float64 value beyond `Element`'s range.
+    public static func dataset<Element: BLASScalar>(
+        path: String, targets: [Int] = [], features: [Int]? = nil, as element: Element.Type
+    ) throws -> Dataset<Element> {
         try checkDistinct(targets, argument: "targets")
         if let features {
             try checkDistinct(features, argument: "features")
@@ -193,12 +222,19 @@ public enum NPYReader {
         let featureColumns = features ?? (0..<layout.columns).filter { !wanted.contains($0) }
         try checkSelection(targets: wanted, features: featureColumns, columns: layout.columns, path: path)
         let values = try scatter(
-            file, layout: layout, path: path, features: featureColumns, targets: wanted, checkFinite: true, memoryLimit: nil)
+            file, layout: layout, path: path, features: featureColumns, targets: wanted, checkFinite: true, memoryLimit: nil,
+            as: Element.self)
         let names = NPYColumnNames.read(for: path, columns: layout.columns)
         return Dataset(
             unchecked: Matrix(uncheckedRows: layout.rows, columns: featureColumns.count, elements: values.features),
             Matrix(uncheckedRows: layout.rows, columns: wanted.count, elements: values.targets),
             featureColumns.map { names?[$0] ?? "x\($0 + 1)" }, wanted.map { names?[$0] ?? "y\($0 + 1)" })
+    }
+
+    /// The element type of the `.npy` file at `path` (`float32` or `float64`), from its header.
+    /// - Throws: ``FileError`` for a file that is not a 2-D float `.npy` array.
+    public static func precision(path: String) throws -> Precision {
+        try layout(PositionalFile(path: path), path: path).width == 4 ? .float32 : .float64
     }
 
     /// The columns at `indices` of `path`, in that order (for prediction).

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+@testable import MiniBatchGD
+
+/// `Float` rows against `Double` rows: the element type changes what is stored, never the
+/// arithmetic, which is `Double` either way.
+@Suite struct PrecisionTests {
+    /// Standardized features (N(0, 1)) and targets y = X·w + 1 + noise, every value rounded to
+    /// `Float` first, so that `Dataset<Float>` and `Dataset<Double>` of it hold the same numbers.
+    static func floatValues(rows: Int, features p: Int, outputs k: Int = 1, seed: UInt64) throws -> (Dataset<Float>, Dataset<Double>) {
+        let single = try Dataset<Float>.synthetic(rows: rows, features: p, outputs: k, noise: 0.1, seed: seed)
+        return (single, try single.converted(to: Double.self))
+    }
+
+    /// Every update rule, on `Float` rows and on `Double` rows of the same values: the same
+    /// arithmetic on the same numbers, so the same parameters to rounding (the BLAS path reads a
+    /// widened copy instead of the rows in place; the fused kernels have one variant per type).
+    @Test(arguments: [
+        Optimizer.sgd, .momentum(), .nesterov(), .adam(), .adamW(), .adagrad(), .rmsprop(),
+    ])
+    func everyUpdateRuleGivesTheSameParametersOnFloatAndDoubleRowsOfTheSameValues(_ optimizer: Optimizer) throws {
+        // 12 features and one target (the fused C kernels), 3 features (the scalar loop) and
+        // 2 targets (the BLAS path).
+        for (p, k) in [(12, 1), (3, 1), (5, 2)] {
+            let (single, double) = try Self.floatValues(rows: 3000, features: p, outputs: k, seed: UInt64(p * 10 + k))
+            let config = GradientDescent(
+                batchSize: .rows(64), epochs: 4, learningRate: optimizer.isAdaptive ? .fixed(0.01) : .automatic, optimizer: optimizer,
+                shuffle: .everyEpoch(seed: 3), earlyStopping: nil, threads: 1)
+            var onFloat = LinearRegression(), onDouble = LinearRegression()
+            try onFloat.fit(single, using: config)
+            try onDouble.fit(double, using: config)
+            #expect(relativeDifference(onFloat.parameters!, onDouble.parameters!) <= 1e-12, "p \(p), k \(k)")
+            #expect(onFloat.trainingPrecision == .float32 && onDouble.trainingPrecision == .float64)
+        }
+    }
+
+    /// Rounding data to `Float` moves each value by at most half an ulp (2⁻²⁴ relative), which
+    /// moves the least-squares optimum by about κ·2⁻²⁴: on standardized, well-conditioned data
+    /// (κ near 1), a few ulps of `Float`. So a `Float` fit lands within a small multiple of
+    /// `Float.ulpOfOne` of the `Double` data's optimum, and as close as `Double` (1e-9 and better)
+    /// to the optimum of its own values.
+    @Test func aFloatFitReachesItsOwnClosedFormAsDoubleDoesAndTheDoubleDataWithinFloatRounding() throws {
+        let double = try Dataset<Double>.synthetic(rows: 20_000, features: 8, noise: 0.1, seed: 31)
+        let single = try double.converted(to: Float.self)
+        let config = GradientDescent(
+            batchSize: .full, epochs: 5000, optimizer: .nesterov(),
+            earlyStopping: EarlyStopping(tolerance: 0, patience: 5000, parameterTolerance: 1e-11), threads: 1)
+        var onFloat = LinearRegression(), onDouble = LinearRegression()
+        try onFloat.fit(single, using: config)
+        try onDouble.fit(double, using: config)
+        let exactFloat = try LeastSquares.solve(single).parameters, exactDouble = try LeastSquares.solve(double).parameters
+        #expect(relativeDifference(onDouble.parameters!, exactDouble) <= 1e-9)
+        #expect(relativeDifference(onFloat.parameters!, exactFloat) <= 1e-9)
+        // The floor: Float's rounding of the data, not the arithmetic.
+        let floor = relativeDifference(exactFloat, exactDouble)
+        #expect(floor <= 64 * Double(Float.ulpOfOne) && floor <= 1e-5, "\(floor)")
+        #expect(relativeDifference(onFloat.parameters!, exactDouble) <= 1e-5)
+    }
+
+    /// The closed form on `Float` rows accumulates and solves in `Double`: the same answer as
+    /// on the same values widened to `Double`, statistics included.
+    @Test(arguments: [LeastSquares.Method.cholesky, .qr, .svd])
+    func aSolveOnFloatRowsEqualsTheSolveOfTheValuesWidened(_ method: LeastSquares.Method) throws {
+        let (single, double) = try Self.floatValues(rows: 5000, features: 6, outputs: 2, seed: 8)
+        for weighted in [false, true] {
+            let weights = weighted ? (0..<5000).map { Double($0 % 7) / 3 } : nil
+            let a = try LeastSquares.solve(single.weighted(by: weights), method: method)
+            let b = try LeastSquares.solve(double.weighted(by: weights), method: method)
+            #expect(relativeDifference(a.parameters, b.parameters) <= 1e-12, "\(method) weighted \(weighted)")
+            #expect(relativeDifference(a.statistics.standardErrors!.elements, b.statistics.standardErrors!.elements) <= 1e-12)
+            #expect(relativeDifference(a.statistics.residualSumOfSquares, b.statistics.residualSumOfSquares) <= 1e-12)
+        }
+    }
+
+    /// Float rows on 1, 2, 3 and 8 threads: the same bits (batches of 8192 rows at 33 columns are
+    /// eight chunks; gathered when shuffled).
+    @Test(arguments: [Shuffle.none, .everyEpoch(seed: 4)])
+    func floatFitsAreTheSameBitsOnOneTwoThreeAndEightThreads(_ shuffle: Shuffle) throws {
+        let single = try Dataset<Float>.synthetic(rows: 40_000, features: 32, noise: 0.3, seed: 12)
+        var fits: [Parameters] = []
+        for threads in [1, 2, 3, 8] {
+            var model = LinearRegression()
+            try model.fit(
+                single,
+                using: GradientDescent(batchSize: .rows(8192), epochs: 3, shuffle: shuffle, earlyStopping: nil, threads: threads))
+            fits.append(model.parameters!)
+        }
+        #expect(fits.allSatisfy { $0 == fits[0] })
+    }
+
+    /// A float32 `.npy` read as `Float` holds the file's values bit for bit, mapped or loaded; a
+    /// map of the wrong element type is refused with both dtypes named.
+    @Test func aFloat32FileIsReadAsItIsLoadedOrMapped() throws {
+        let rows = 300, columns = 4
+        var random = RandomSource(seed: 2)
+        let values = (0..<rows * columns).map { _ in Float(random.nextGaussian() * 3) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("precision-\(UUID()).npy").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.writeFloat32NPY(values, rows: rows, columns: columns, to: path)
+        #expect(try NPYReader.precision(path: path) == .float32)
+        let loaded = try Dataset<Float>.load(path: path)
+        let expectedFeatures = (0..<rows).flatMap { i in values[i * columns..<i * columns + 3] }
+        #expect(loaded.features.elements == expectedFeatures)
+        #expect(loaded.targets.elements == (0..<rows).map { values[$0 * columns + 3] })
+        let mapped = try MappedDataset<Float>(path: path)
+        #expect(try mapped.sample(rows: rows).features.elements == expectedFeatures)
+        #expect(throws: FileError.self) { try MappedDataset<Double>(path: path) }
+        do {
+            _ = try MappedDataset(path: path)
+        } catch let FileError.notMappable(_, reason) {
+            #expect(reason.contains("float32") && reason.contains("float64"))
+        }
+        // Trained in place as Float: the same parameters as the loaded rows.
+        let config = GradientDescent(batchSize: .rows(32), epochs: 3, shuffle: .none, earlyStopping: nil, threads: 1)
+        var inPlace = LinearRegression(), inMemory = LinearRegression()
+        try inPlace.fit(mapped, using: config)
+        try inMemory.fit(loaded, using: config)
+        #expect(inPlace.parameters! == inMemory.parameters!)
+        // The model file says what it was trained on.
+        let file = try ModelFile(inPlace)
+        #expect(file.training?.precision == .float32)
+        let decoded = try JSONDecoder().decode(ModelFile.self, from: Data(try file.encoded()))
+        #expect(try decoded.model().trainingPrecision == .float32)
+    }
+
+    /// A float64 value beyond `Float`'s range cannot be stored as `Float`: refused with its place.
+    @Test func aValueBeyondFloatsRangeIsRefused() throws {
+        let data = try Dataset<Double>(features: [[1, 2], [3, 1e39]], targets: [1, 2])
+        #expect(throws: MatrixError.nonFinite(argument: "features", row: 1, column: 1, value: 1e39)) {
+            try data.converted(to: Float.self)
+        }
+    }
+
+    /// A little-endian float32 C-order `.npy` of `values` (version 1.0 header).
+    static func writeFloat32NPY(_ values: [Float], rows: Int, columns: Int, to path: String) throws {
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+        bytes += [UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)] + Array(header.utf8)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+}
