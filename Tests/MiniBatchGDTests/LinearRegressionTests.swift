@@ -76,6 +76,15 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
             try MappedDataset.mapIfPossible(path: folder.path + "/houses.npy", targets: ["price"], features: ["size", "rooms", "age"]))
         let inPlace = try LeastSquares.solve(mapped)
 
+        let samples: [[Float]] = [[1, 2], [2, 1], [3, 5], [4, 4]]
+        let compact = try Dataset(features: samples, targets: [4, 3, 9, 8] as [Float])
+        var single = LinearRegression()
+        try single.fit(compact, using: GradientDescent())
+        let singleExact = try LeastSquares.solve(compact)
+
+        #expect(single.trainingPrecision == .float32)
+        #expect(relativeDifference(singleExact.parameters, try LeastSquares.solve(small).parameters) < 1e-12)
+        #expect(relativeDifference(single.parameters!, singleExact.parameters) < 1e-2)
         #expect(houses.featureNames == ["size", "rooms"] && houses.rows == 500)
         #expect(run.learningRateChoice.source == .automatic)
         #expect(relativeDifference(model.parameters!, exact.parameters) < 1e-2)
