@@ -5,7 +5,8 @@ import Synchronization
     import Glibc
 #endif
 
-/// Thin row-major wrappers over the CBLAS routines the package uses.
+/// Thin row-major wrappers over the CBLAS routines the package uses (`gemv`, `gemm` and `dot`
+/// through ``BLASScalar``'s `Double` conformance, the one place each is mapped).
 ///
 /// They take raw pointers and leading dimensions, allocate nothing, and check nothing:
 /// callers validate shapes once, outside hot loops.
@@ -29,9 +30,7 @@ enum BLAS {
         transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
         x: UnsafePointer<Double>, incX: Int = 1, beta: Double, y: UnsafeMutablePointer<Double>, incY: Int = 1
     ) {
-        cblas_dgemv(
-            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha,
-            a, Int32(lda), x, Int32(incX), beta, y, Int32(incY))
+        Double.gemv(transpose: transpose, m: m, n: n, alpha: alpha, a: a, lda: lda, x: x, incX: incX, beta: beta, y: y, incY: incY)
     }
 
     /// C ← α·op(A)·op(B) + β·C, all row-major; C is `m×n`, the inner dimension is `k`.
@@ -41,9 +40,9 @@ enum BLAS {
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        Double.gemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+            c: c, ldc: ldc)
     }
 
     /// A ← α·x·yᵀ + A, with A `m×n` row-major.
@@ -57,7 +56,7 @@ enum BLAS {
     /// xᵀy over `n` elements.
     @inline(__always)
     static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ incX: Int = 1, _ y: UnsafePointer<Double>, _ incY: Int = 1) -> Double {
-        cblas_ddot(Int32(n), x, Int32(incX), y, Int32(incY))
+        Double.dot(n, x, incX, y, incY)
     }
 
     /// y ← α·x + y over `n` elements.
