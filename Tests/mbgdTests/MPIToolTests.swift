@@ -190,8 +190,8 @@ import Testing
         let (folder, _) = try Self.data()
         let result = try Self.mpirun(2, ["solve", folder + "/data.csv", "--target", "y"])
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("mbgd-mpi reads float64 .npy files in place"))
-        #expect(result.stderr.contains("`mbgd convert \(folder)/data.csv OUT.npy` writes one (with --columns"))
+        #expect(result.stderr.contains("mbgd-mpi reads .npy files in place, and this one cannot be as float64"))
+        #expect(result.stderr.contains("`mbgd convert \(folder)/data.csv OUT.npy` writes a float64 one (with --columns"))
         // y between the features and z: the features are not one run of columns.
         let scattered = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "y"])
         #expect(
