@@ -18,9 +18,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #define FUSED_TARGET
 #define FUSED_NAME fused_f64_portable
 #define FUSED_DATA double
+#define FUSED_PAIRS 0
 #include "fused.h"
 #define FUSED_NAME fused_f32_portable
 #define FUSED_DATA float
+#define FUSED_PAIRS 1
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
@@ -38,9 +40,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #define FUSED_TARGET __attribute__((target("avx2,fma")))
 #define FUSED_NAME fused_f64_avx2
 #define FUSED_DATA double
+#define FUSED_PAIRS 0
 #include "fused.h"
 #define FUSED_NAME fused_f32_avx2
 #define FUSED_DATA float
+#define FUSED_PAIRS 1
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
@@ -57,9 +61,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #define FUSED_TARGET __attribute__((target("avx512f,avx2,fma")))
 #define FUSED_NAME fused_f64_avx512
 #define FUSED_DATA double
+#define FUSED_PAIRS 0
 #include "fused.h"
 #define FUSED_NAME fused_f32_avx512
 #define FUSED_DATA float
+#define FUSED_PAIRS 1
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET

@@ -19,6 +19,7 @@ let seedData = try! Dataset<Double>.seedArticle(seed: 0).train                  
 let wideData = try! Dataset<Double>.synthetic(rows: 100_000, features: 64, seed: 2026)                  // 51 MB
 let multiOutputData = try! Dataset<Double>.synthetic(rows: 100_000, features: 64, outputs: 8, seed: 2026) // 51 MB + targets
 let beyondCacheData = try! Dataset<Double>.synthetic(rows: 1_000_000, features: 32, seed: 2026)         // 256 MB
+let beyondCacheFloatData = try! Dataset<Float>.synthetic(rows: 1_000_000, features: 32, seed: 2026)     // 128 MB
 
 let workloads: [(name: String, data: @Sendable () -> Dataset<Double>)] = [
     ("seed 7200x1", { seedData }), ("wide 100000x64", { wideData }),
@@ -34,6 +35,7 @@ let percentOfBandwidth = BenchmarkMetric.custom("% of bandwidth", polarity: .pre
 let percentOfNativeC = BenchmarkMetric.custom("% of native fused C, all cores", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfReadAllCores = BenchmarkMetric.custom("% of read pass, all cores", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfOneThread = BenchmarkMetric.custom("speed, % of one thread", polarity: .prefersLarger, useScalingFactor: false)
+let speedOverFloat64 = BenchmarkMetric.custom("speed, % of float64", polarity: .prefersLarger, useScalingFactor: false)
 let percentOfUnshuffled = BenchmarkMetric.custom("% of unshuffled", polarity: .prefersLarger, useScalingFactor: false)
 let readsOfX = BenchmarkMetric.custom("time in reads of X (%)", polarity: .prefersSmaller, useScalingFactor: false)
 let megabytesPerSecond = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFactor: false)
@@ -70,7 +72,7 @@ final class Seconds: @unchecked Sendable { var value = 0.0 }
 
 /// One epoch of ours; returns the seconds of its batch updates (the cost evaluation excluded).
 /// Original units, a fixed rate, no averaging or early stopping: the loop the C baselines run.
-func ourEpoch(_ data: Dataset<Double>, _ size: BatchSize, shuffle: Shuffle, optimizer: Optimizer = .sgd, epochs: Int = 1,
+func ourEpoch<Element: BLASScalar>(_ data: Dataset<Element>, _ size: BatchSize, shuffle: Shuffle, optimizer: Optimizer = .sgd, epochs: Int = 1,
               threads: Int? = nil, benchmark: Benchmark?) -> Double {
     let seconds = Seconds()
     var model = LinearRegression()
@@ -137,10 +139,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    let cores = Cores.available
+    // Float rows against Double rows of the same shape, on every core: the epoch reads half the
+    // bytes and computes in Double either way.
+    for size in [2048, 32768, .full] as [BatchSize] {
+        Benchmark("float32 threads \(cores) epoch beyond-cache 1000000x32 batch \(size)",
+                  configuration: .init(metrics: [.wallClock, samplesPerSecond, speedOverFloat64],
+                                       tags: tags.merging(["cores": "\(cores)"]) { $1 }, warmupIterations: 1,
+                                       maxDuration: .seconds(3), maxIterations: 9)) { benchmark in
+            let single = ourEpoch(beyondCacheFloatData, size, shuffle: .none, threads: cores, benchmark: benchmark)
+            let double = ourEpoch(beyondCacheData, size, shuffle: .none, threads: cores, benchmark: nil)
+            benchmark.measurement(samplesPerSecond, Int(Double(beyondCacheFloatData.rows) / single))
+            benchmark.measurement(speedOverFloat64, Int((100 * double / single).rounded()))
+        }
+    }
+
     // Every core against the ceilings on every core: the naive fused loop compiled for this CPU's
     // vector width, and a read pass of X, each split over the same threads with no
     // synchronization. One thread, then all the process may use.
-    let cores = Cores.available
     let ceilings = Benchmark.Configuration(metrics: [.wallClock, samplesPerSecond, percentOfNativeC, percentOfReadAllCores],
                                            tags: tags.merging(["cores": "\(cores)"]) { $1 }, warmupIterations: 1,
                                            maxDuration: .seconds(3), maxIterations: 9)

@@ -238,7 +238,6 @@ struct Moments {
         meanY.initialize(repeating: 0, count: k)
         g.initialize(repeating: 0, count: p * p)
         c.initialize(repeating: 0, count: p * k)
-        let x = rows.x + start * rows.xStride, y = rows.y + start * rows.yStride, ldx = rows.xStride, ldy = rows.yStride
         var seen = 0, seenWeight = 0.0
         while seen < n {
             let count = Swift.min(blockRows, n - seen)
