@@ -84,7 +84,7 @@ FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS -I S
 	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) .build-fuzz/kernels.o -lopenblas -llapacke
 LIBRARY_SOURCES = $(shell find Sources/MiniBatchGD -name '*.swift')
 # The fused kernels' C, built once for the fuzzers (swiftc links it as an object).
-.build-fuzz/kernels.o: Sources/CKernels/kernels.c Sources/CKernels/fused.h Sources/CKernels/include/CKernels.h
+.build-fuzz/kernels.o: Sources/CKernels/kernels.c Sources/CKernels/fused.h Sources/CKernels/dot2.h Sources/CKernels/include/CKernels.h
 	mkdir -p .build-fuzz
 	clang -O2 -fsanitize=address -I Sources/CKernels/include -c Sources/CKernels/kernels.c -o $@
 
