@@ -51,7 +51,7 @@ public struct RegressionMetrics: Equatable, Sendable {
             throw ArgumentError(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
         let n = targets.rows, k = targets.columns
-        if let weights { try Dataset<Double>.validate(weights: weights, rows: n) }
+        if let weights { try validateRowWeights(weights, rows: n) }
         let weightTotal = weights.map { $0.reduce(0, +) } ?? Double(n)
         outputs = (0..<k).map { o in
             var squared = 0.0, absolute = 0.0, mean = 0.0

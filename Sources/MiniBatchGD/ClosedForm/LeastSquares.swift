@@ -96,7 +96,7 @@ public enum LeastSquares {
                 requirement: "must be nil for a data set that carries its own weights")
         }
         let chosen = weights ?? data.weights
-        if let chosen { try Dataset<Double>.validate(weights: chosen, rows: data.rows) }
+        if let chosen { try validateRowWeights(chosen, rows: data.rows) }
         return chosen
     }
 

@@ -58,7 +58,7 @@ public struct Dataset<Element: BLASScalar>: Sendable {
         }
         try features.validateFinite(argument: "features")
         try targets.validateFinite(argument: "targets")
-        if let weights { try Self.validate(weights: weights, rows: features.rows) }
+        if let weights { try validateRowWeights(weights, rows: features.rows) }
         self.init(unchecked: features, targets, featureNames, targetNames, weights: weights)
     }
 
@@ -66,7 +66,7 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     /// - Throws: ``ArgumentError`` for a count other than ``rows``, a negative, NaN or infinite
     ///   weight (naming its 1-based row), or weights that are all zero.
     public func weighted(by weights: [Double]?) throws -> Dataset {
-        if let weights { try Self.validate(weights: weights, rows: rows) }
+        if let weights { try validateRowWeights(weights, rows: rows) }
         return Dataset(unchecked: features, targets, featureNames, targetNames, weights: weights)
     }
 
@@ -96,21 +96,6 @@ public struct Dataset<Element: BLASScalar>: Sendable {
             throw FileError.malformed(
                 path: path,
                 reason: "the value \(value) of column '\(name)' in data row \(row + 1) is beyond \(Other.precision.rawValue)'s range")
-        }
-    }
-
-    /// Checks one weight per row, each finite and ≥ 0, not all zero.
-    static func validate(weights: [Double], rows: Int) throws {
-        guard weights.count == rows else {
-            throw ArgumentError(
-                argument: "weights", value: "\(weights.count) weights", requirement: "must give one weight per row (\(rows))")
-        }
-        if let bad = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
-            throw ArgumentError(
-                argument: "weights", value: "\(weights[bad]) (row \(bad + 1))", requirement: "must be finite and zero or positive")
-        }
-        guard weights.contains(where: { $0 > 0 }) else {
-            throw ArgumentError(argument: "weights", value: "all zero", requirement: "must leave at least one row")
         }
     }
 
@@ -229,5 +214,20 @@ extension Dataset {
     /// ``Rows/checkRepresentableScale(featureNames:targetNames:)`` of this data set.
     func checkRepresentableScale() throws {
         try withRows { try $0.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames) }
+    }
+}
+
+/// Checks one weight per row, each finite and ≥ 0, not all zero (whatever the rows' element type).
+func validateRowWeights(_ weights: [Double], rows: Int) throws {
+    guard weights.count == rows else {
+        throw ArgumentError(
+            argument: "weights", value: "\(weights.count) weights", requirement: "must give one weight per row (\(rows))")
+    }
+    if let bad = weights.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+        throw ArgumentError(
+            argument: "weights", value: "\(weights[bad]) (row \(bad + 1))", requirement: "must be finite and zero or positive")
+    }
+    guard weights.contains(where: { $0 > 0 }) else {
+        throw ArgumentError(argument: "weights", value: "all zero", requirement: "must leave at least one row")
     }
 }

@@ -117,7 +117,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
         if checkingValues {
             try checkFinite()
             if let read = readWeights() {
-                try Dataset<Double>.validate(weights: read, rows: rows)
+                try validateRowWeights(read, rows: rows)
                 weights = read
             }
         }

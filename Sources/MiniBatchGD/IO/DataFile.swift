@@ -111,7 +111,7 @@ extension Dataset {
                 w[i] = Double(values[i * p + index])
             }
         }
-        try validate(weights: w, rows: all.rows)
+        try validateRowWeights(w, rows: all.rows)
         return Dataset(
             unchecked: Matrix(uncheckedRows: all.rows, columns: kept.count, elements: x), all.targets,
             kept.map { all.featureNames[$0] }, all.targetNames, weights: w)

@@ -6,8 +6,8 @@
 ///
 /// Whatever the element type, the package's arithmetic that sums over rows is `Double`:
 /// `Float` data are read as `Float` (half the bytes of a memory-bound pass) and widened, exactly,
-/// inside the kernels; parameters, gradients, costs and the closed form stay `Double`. A `Float`
-/// accumulator over a million rows would keep about three significant digits.
+/// inside the kernels; parameters, gradients, costs and the closed form stay `Double`. A sum
+/// accumulated in `Float` errs by up to n·2⁻²⁴ of its terms' size: 6 % over a million rows.
 public protocol BLASScalar: BinaryFloatingPoint, BitwiseCopyable, Sendable, Codable, CustomStringConvertible, LosslessStringConvertible
 where Self.RawSignificand: FixedWidthInteger {
     /// The precision's name, as in a `.npy` dtype and the command line's `--precision`.

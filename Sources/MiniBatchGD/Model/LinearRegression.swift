@@ -84,7 +84,7 @@ public struct LinearRegression: Sendable {
         // The held-out rows are split off before training: the trainer sees two data sets. Rows of
         // weight 0 are left out first, so neither part is made of them alone.
         try configuration.validate()
-        if let weights = data.weights { try Dataset<Double>.validate(weights: weights, rows: data.rows) }
+        if let weights = data.weights { try validateRowWeights(weights, rows: data.rows) }
         let data = try data.droppingZeroWeightRows()
         var train = data
         var validation: Dataset<Element>?

@@ -51,7 +51,7 @@ public enum Objective {
         guard let weights else {
             return reduction.scale(rows: n) * residual.withUnsafePointer { LinearKernel.halfSquaredNorm(n * k, $0) }
         }
-        try Dataset<Double>.validate(weights: weights, rows: n)
+        try validateRowWeights(weights, rows: n)
         let halfSquares = residual.withUnsafePointer { r in
             weights.withUnsafeBufferPointer { w in LinearKernel.weightedHalfSquaredNorm(rows: n, k: k, r, weights: w.baseAddress!) }
         }

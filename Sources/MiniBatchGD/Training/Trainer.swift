@@ -33,7 +33,7 @@ struct Trainer {
     /// units) or from zero. Rows of weight 0 are left out of both.
     func fit<Element: BLASScalar>(_ train: Dataset<Element>, validation: Dataset<Element>?, start: Parameters?) throws -> Outcome {
         for data in [train] + (validation.map { [$0] } ?? []) {
-            if let weights = data.weights { try Dataset<Double>.validate(weights: weights, rows: data.rows) }
+            if let weights = data.weights { try validateRowWeights(weights, rows: data.rows) }
         }
         return try fitRows(try train.droppingZeroWeightRows(), validation: try validation?.droppingZeroWeightRows(), start: start)
     }
