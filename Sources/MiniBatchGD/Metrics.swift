@@ -81,7 +81,8 @@ extension RegressionMetrics {
     ///   (the first one over all ranks, its row counted among all rows).
     init<Element: BLASScalar>(rows: Rows<Element>, parameters: Parameters, weights: [Double]? = nil) throws {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
-        let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(k, 1)))
+        // 2¹⁶ predictions a block; Float rows also widen X a block at a time, so 2¹⁶ values of X too.
+        let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(k, Element.precision == .float64 ? 1 : p + k)))
         var mean = [Double](repeating: 0, count: k)
         for i in 0..<n { for o in 0..<k { mean[o] += (weights?[i] ?? 1) * Double(rows.y[i * rows.yStride + o]) } }
         let means = rows.sum([weights.map { $0.reduce(0, +) } ?? Double(n)] + mean)

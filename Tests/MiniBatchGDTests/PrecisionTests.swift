@@ -73,6 +73,27 @@ import Testing
         }
     }
 
+    /// Metrics and the cost of a model on `Float` rows (widened a block at a time: 20 000 rows
+    /// are three blocks here) equal those on the same values as `Double`.
+    @Test func metricsAndCostOnFloatRowsEqualThoseOnTheValuesWidened() throws {
+        let (single, double) = try Self.floatValues(rows: 20_000, features: 6, outputs: 2, seed: 21)
+        var model = LinearRegression()
+        try model.fit(double, method: .qr)
+        let a = try model.evaluate(single), b = try model.evaluate(double)
+        for o in 0..<2 {
+            #expect(abs(a.outputs[o].meanSquaredError - b.outputs[o].meanSquaredError) <= 1e-12 * b.outputs[o].meanSquaredError)
+            #expect(abs(a.outputs[o].meanAbsoluteError - b.outputs[o].meanAbsoluteError) <= 1e-12 * b.outputs[o].meanAbsoluteError)
+            #expect(abs(a.outputs[o].r2 - b.outputs[o].r2) <= 1e-12)
+        }
+        let costs = try [single.weighted(by: nil), single.weighted(by: (0..<20_000).map { Double($0 % 3) })].map {
+            try Objective.cost($0, parameters: model.parameters!)
+        }
+        let expected = try [double, double.weighted(by: (0..<20_000).map { Double($0 % 3) })].map {
+            try Objective.cost($0, parameters: model.parameters!)
+        }
+        #expect(relativeDifference(costs, expected) <= 1e-12)
+    }
+
     /// Float rows on 1, 2, 3 and 8 threads: the same bits (batches of 8192 rows at 33 columns are
     /// eight chunks; gathered when shuffled).
     @Test(arguments: [Shuffle.none, .everyEpoch(seed: 4)])
