@@ -145,6 +145,29 @@ import Testing
         #expect(try decoded.model().trainingPrecision == .float32)
     }
 
+    /// A float32 file spread over three thread ranks as `Float`: the same solve as one process's
+    /// map of it, and the same descent on every rank.
+    @Test func aFloat32FileSpreadOverRanksSolvesAndTrainsAsOneProcess() throws {
+        let rows = 900, columns = 5
+        var random = RandomSource(seed: 9)
+        let values = (0..<rows * columns).map { _ in Float(random.nextGaussian()) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("precision-\(UUID()).npy").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.writeFloat32NPY(values, rows: rows, columns: columns, to: path)
+        let exact = try LeastSquares.solve(try MappedDataset<Float>(path: path))
+        let config = GradientDescent(batchSize: .rows(30), epochs: 3, shuffle: .none, earlyStopping: nil)
+        let results = try ThreadCommunicator.run(ranks: 3) { communicator in
+            let data = try DistributedDataset<Float>(path: path, communicator: communicator)
+            var model = LinearRegression()
+            try model.fit(data, using: config)
+            return (try LeastSquares.solve(data).parameters, model.parameters!)
+        }.map { try $0.get() }
+        for (solved, trained) in results {
+            #expect(relativeDifference(solved, exact.parameters) <= 1e-12)
+            #expect(trained == results[0].1)
+        }
+    }
+
     /// A float64 value beyond `Float`'s range cannot be stored as `Float`: refused with its place.
     @Test func aValueBeyondFloatsRangeIsRefused() throws {
         let data = try Dataset<Double>(features: [[1, 2], [3, 1e39]], targets: [1, 2])
