@@ -168,6 +168,16 @@ import Testing
         }
     }
 
+    /// A CSV read as `Float` rounds its features and targets, not its weights (Double everywhere).
+    @Test func weightsReadFromACSVAsFloatKeepTheirDoubleValue() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("precision-\(UUID()).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "a,w,y\n0.1,0.1,1\n0.2,0.3,2\n0.7,1e-9,3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let data = try Dataset<Float>.load(path: path, targets: ["y"], weights: "w")
+        #expect(data.weights == [0.1, 0.3, 1e-9])
+        #expect(data.features.elements == [0.1, 0.2, 0.7] && data.featureNames == ["a"])
+    }
+
     /// A float64 value beyond `Float`'s range cannot be stored as `Float`: refused with its place.
     @Test func aValueBeyondFloatsRangeIsRefused() throws {
         let data = try Dataset<Double>(features: [[1, 2], [3, 1e39]], targets: [1, 2])

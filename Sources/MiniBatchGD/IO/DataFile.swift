@@ -79,6 +79,11 @@ extension Dataset {
 
     static func loadRows(path: String, targets: [String], features: [String]?, weights: String?) throws -> Dataset<Element> {
         guard let column = weights else { return try loadColumns(path: path, targets: targets, features: features) }
+        if Element.precision != .float64, try DataFileFormat.of(path: path) == .csv {
+            // Weights are Double whatever the rows: parsed as Double, they are not rounded to Float.
+            return try Dataset<Double>.loadRows(path: path, targets: targets, features: features, weights: weights)
+                .converted(to: Element.self, path: path)
+        }
         if targets.contains(column) {
             throw ArgumentError(argument: "weights", value: column, requirement: "must not be a target column")
         }
