@@ -178,13 +178,10 @@ final class BatchGradient {
     private func asDouble<Element: BLASScalar>(
         x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rows: Int
     ) -> (UnsafePointer<Double>, Int, UnsafePointer<Double>, Int) {
-        if Element.precision == .float64 { return (Element.asDouble(x), ldx, Element.asDouble(y), ldy) }
-        precondition(rows <= evaluationRows, "more Float rows than the widening scratch holds")
-        for i in 0..<rows {
-            Element.widen(x + i * ldx, count: p, into: wideX + i * p)
-            Element.widen(y + i * ldy, count: k, into: wideY + i * k)
-        }
-        return (UnsafePointer(wideX), p, UnsafePointer(wideY), k)
+        precondition(Element.precision == .float64 || rows <= evaluationRows, "more Float rows than the widening scratch holds")
+        // The pointers stay valid after the call: they are the rows themselves or this object's scratch.
+        return Rows(count: rows, featureCount: p, outputCount: k, x: x, xStride: ldx, y: y, yStride: ldy)
+            .withDoubleRows(from: 0, rows: rows, scratchX: wideX, scratchY: wideY) { ($0, $1, $2, $3) }
     }
 
     /// Turns a summed gradient with respect to (W, c) into the gradient with respect to the
