@@ -50,6 +50,8 @@ extension LeastSquares {
         /// - Throws: ``ArgumentError`` for a chunk of another width,
         ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinity.
         /// - Complexity: O(rows · (p + k)²).
+        @_specialize(where Element == Double)
+        @_specialize(where Element == Float)
         public mutating func add<Element: BLASScalar>(_ chunk: Dataset<Element>) throws {
             guard chunk.featureCount == featureCount, chunk.outputCount == outputCount else {
                 throw ArgumentError(

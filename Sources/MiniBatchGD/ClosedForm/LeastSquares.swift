@@ -57,6 +57,8 @@ public enum LeastSquares {
     ///   if LAPACK itself fails.
     /// - Complexity: O(n·p² + p³) for every method; `cholesky` and `qr` read the data in blocks,
     ///   `svd` copies it once.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func solve<Element: BLASScalar>(
         _ data: Dataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
@@ -75,6 +77,8 @@ public enum LeastSquares {
     /// stays with them) never copy the data, so a file larger than memory can be solved; `svd`
     /// copies the design and is refused when it does not fit.
     /// - Throws: as the solve of a ``Dataset``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func solve<Element: BLASScalar>(
         _ data: MappedDataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,

@@ -26,6 +26,8 @@ extension LinearRegression {
     /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
     /// weights, λ under the sum; in standardized units when standardizing).
     /// - Throws: whatever ``fit(_:using:progress:)-(Dataset<Element>,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)`` throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: Dataset<Element>, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,
@@ -39,6 +41,8 @@ extension LinearRegression {
     /// (see ``fit(_:using:progress:)-(MappedDataset<Element>,_,_)``) and the closed form both read the file
     /// in place.
     /// - Throws: what the fit or the solve throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: MappedDataset<Element>, using configuration: GradientDescent,
         method: LeastSquares.Method = .auto,

@@ -34,6 +34,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     ///   - weights: n weights, finite and ≥ 0, at least one positive; nil for none.
     /// - Throws: ``DataError`` for mismatched rows or names, ``MatrixError/nonFinite(argument:row:column:value:)``
     ///   with the row and column of the first NaN or infinity, ``ArgumentError`` for bad weights.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public init(
         features: Matrix<Element>, targets: Matrix<Element>, featureNames: [String]? = nil, targetNames: [String]? = nil,
         weights: [Double]? = nil
@@ -65,6 +67,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     /// The same rows with `weights` (nil removes them).
     /// - Throws: ``ArgumentError`` for a count other than ``rows``, a negative, NaN or infinite
     ///   weight (naming its 1-based row), or weights that are all zero.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func weighted(by weights: [Double]?) throws -> Dataset {
         if let weights { try validateRowWeights(weights, rows: rows) }
         return Dataset(unchecked: features, targets, featureNames, targetNames, weights: weights)
@@ -75,6 +79,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     /// - Throws: ``MatrixError/nonFinite(argument:row:column:value:)`` for a value beyond `Other`'s
     ///   range (a `Double` above about 3.4e38 as `Float`), with its row and column.
     /// - Complexity: O(n·(p + k)): one copy.
+    @_specialize(where Element == Float, Other == Double)
+    @_specialize(where Element == Double, Other == Float)
     public func converted<Other: BLASScalar>(to other: Other.Type) throws -> Dataset<Other> {
         if let same = self as? Dataset<Other> { return same }
         func convert(_ matrix: Matrix<Element>, _ argument: String) throws -> Matrix<Other> {
@@ -100,6 +106,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     }
 
     /// One target: `targets` becomes an n×1 matrix.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public init(
         features: Matrix<Element>, target: [Element], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
     ) throws {
@@ -120,6 +128,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     ///   - weights: n row weights, or nil.
     /// - Throws: ``MatrixError/raggedRows(row:expected:actual:)`` for rows of different lengths,
     ///   and what the initializer from matrices throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public init(
         features: [[Element]], targets: [Element], featureNames: [String]? = nil, targetName: String = "y", weights: [Double]? = nil
     ) throws {
@@ -130,6 +140,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
 
     /// A data set from Swift arrays with several targets: `targets` holds n rows of k values.
     /// - Throws: as ``init(features:targets:featureNames:targetName:weights:)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public init(features: [[Element]], targets: [[Element]], featureNames: [String]? = nil, targetNames: [String]? = nil) throws {
         try self.init(
             features: Matrix(rows: features), targets: Matrix(rows: targets), featureNames: featureNames, targetNames: targetNames)
@@ -182,6 +194,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     ///   - shuffleSeed: `nil` for an ordered split.
     /// - Throws: ``ArgumentError``, ``DataError/tooFewRows(argument:rows:minimum:)``.
     /// - Complexity: O(n × (p + k)): both parts are copied once.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> DatasetSplit<Element> {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }

@@ -60,6 +60,8 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     ///   ``ArgumentError`` for a column named twice or both as a target and a feature, or a weight
     ///   column that is one of them or holds a negative, NaN or infinite weight, or only zeros.
     /// - Complexity: O(file size): one pass checks the values.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public init(path: String, targets: [Int] = [], features: [Int]? = nil, weights: Int? = nil) throws {
         try self.init(path: path, targets: targets, features: features, weights: weights, checkingValues: true)
     }
@@ -129,6 +131,8 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     /// (see ``NPYWriter/convert(_:to:columns:)``), 0-based indices, or `x4`, `y4`.
     /// - Throws: what `MappedDataset.init(path:targets:features:weights:)` throws, except
     ///   ``FileError/notMappable(path:reason:)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func mapIfPossible(
         path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil
     ) throws -> MappedDataset? {
@@ -228,6 +232,8 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     /// rows, at least one, leaving at least one): in file order, since gathering shuffled rows
     /// would copy them.
     /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func split(testFraction: Double) throws -> (train: MappedDataset, test: MappedDataset) {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
@@ -238,6 +244,8 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     /// At most `limit` rows, evenly spaced (all of them when there are no more), copied into a
     /// ``Dataset``: for a plot or a look at a file too large to load.
     /// - Throws: ``ArgumentError`` for a limit below 1.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func sample(rows limit: Int) throws -> Dataset<Element> {
         guard limit >= 1 else { throw ArgumentError(argument: "rows", value: "\(limit)", requirement: "must be at least 1") }
         let count = Swift.min(limit, rows)

@@ -7,6 +7,8 @@ extension Dataset {
     /// - Complexity: O(rows × features × outputs).
     ///
     /// `Dataset<Float>.synthetic` draws the same values and rounds them to `Float`.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func synthetic(rows: Int, features: Int, outputs: Int = 1, noise: Double = 0.1, seed: UInt64 = 0) throws -> Dataset<
         Element
     > {

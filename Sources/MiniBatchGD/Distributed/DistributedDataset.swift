@@ -36,6 +36,8 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
     ///   ``DistributedError/failedElsewhere(rank:)``. On every rank, ``ArgumentError`` when every
     ///   weight is zero.
     /// - Complexity: O(n·width/K) on each rank: one pass over its share.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public init(
         path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil, communicator: any Communicator
     ) throws {
@@ -103,6 +105,8 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
     /// `round(testFraction × n)` rows, at least one, leaving at least one), each spread over every
     /// rank again, as ``MappedDataset/split(testFraction:)`` splits.
     /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func split(testFraction: Double) throws -> (train: DistributedDataset, test: DistributedDataset) {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
@@ -117,6 +121,8 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
     /// At most `limit` evenly spaced rows of every rank's rows, copied into a ``Dataset`` on
     /// this rank (for a plot), as ``MappedDataset/sample(rows:)`` takes them.
     /// - Throws: ``ArgumentError`` for a limit below 1.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func sample(rows limit: Int) throws -> Dataset<Element> {
         try file.rows(range).sample(rows: limit)
     }

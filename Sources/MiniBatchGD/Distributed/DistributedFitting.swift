@@ -7,6 +7,8 @@ extension LeastSquares {
     /// `svd` needs every row in one process: it is refused, and `auto` stops at `qr`.
     /// - Throws: as the solve of a ``Dataset``; ``ArgumentError`` for `svd`.
     /// - Complexity: O(n·p²/K) on each rank, plus O(K·p²) to merge QR factors.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func solve<Element: BLASScalar>(
         _ data: DistributedDataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, covariance: CovarianceType = .nonrobust,
@@ -37,6 +39,8 @@ extension LinearRegression {
     /// the rows). Each rank shuffles blocks of its own rows, as a fit on a mapped file does, with
     /// its own seed; a validation part is the file's last rows, spread over the ranks.
     /// - Throws: as ``fit(_:using:progress:)-(MappedDataset<Element>,_,_)``, on every rank alike.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: DistributedDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -47,6 +51,8 @@ extension LinearRegression {
     /// Fits in closed form on rows spread over processes (see
     /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:covariance:confidenceLevel:refine:)``).
     /// - Throws: what that solve throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: DistributedDataset<Element>, method: LeastSquares.Method, ridge: Double = 0,
@@ -63,6 +69,8 @@ extension LinearRegression {
     /// the descent of ``fit(_:using:progress:)-(DistributedDataset<Element>,_,_)``, then the closed form of
     /// the same rows, both over every rank.
     /// - Throws: what the fit or the solve throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: DistributedDataset<Element>, using configuration: GradientDescent, method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -75,6 +83,8 @@ extension LinearRegression {
     /// share, the sums are exchanged, every rank gets the metrics of all rows (weighted by the
     /// weight column, if any).
     /// - Throws: as ``evaluate(_:)-(MappedDataset<Element>)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func evaluate<Element: BLASScalar>(_ data: DistributedDataset<Element>) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {

@@ -64,6 +64,8 @@ extension Dataset {
     ///   both a target and a feature, or a weight column that is a target, a feature or holds a
     ///   negative, NaN or infinite weight.
     /// - Complexity: O(file size).
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func load(_ url: URL, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<
         Element
     > {
@@ -71,6 +73,8 @@ extension Dataset {
     }
 
     /// ``load(_:targets:features:weights:)->Dataset<Element>`` for a path.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func load(path: String, targets: [String] = [], features: [String]? = nil, weights: String? = nil) throws -> Dataset<
         Element
     > {

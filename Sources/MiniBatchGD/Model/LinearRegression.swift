@@ -68,6 +68,8 @@ public struct LinearRegression: Sendable {
     ///   ``DataError`` for a bad validation fraction. The model is unchanged when it throws.
     /// - Complexity: O(epochs · n · p · k); scratch memory O(batch · (p + k) + p·k), plus the
     ///   row permutation when shuffling. X is never copied (unless a validation part is held out).
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: Dataset<Element>, using configuration: GradientDescent,
@@ -107,6 +109,8 @@ public struct LinearRegression: Sendable {
     /// ``Shuffle/blocks(seed:rows:)``, said in the run's notes), each read in order. A validation part
     /// (``EarlyStopping/validationFraction``) is the file's last rows.
     /// - Throws: as ``fit(_:using:progress:)-(Dataset<Element>,_,_)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: MappedDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -187,6 +191,8 @@ public struct LinearRegression: Sendable {
     ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
     ///   - threads: threads for the moments and refinement passes (the same bits on any count); nil: ``Cores/available``.
     /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)`` throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: Dataset<Element>, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
@@ -202,6 +208,8 @@ public struct LinearRegression: Sendable {
     /// Fits in closed form on the rows of a mapped `.npy` file, read in place (see
     /// ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(MappedDataset<Element>,_,_,_,_,_,_,_,_,_,_)``).
     /// - Throws: what that solve throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: MappedDataset<Element>, method: LeastSquares.Method, ridge: Double = 0,
@@ -257,6 +265,8 @@ public struct LinearRegression: Sendable {
     /// ``MappedDataset/weights`` when it has them.
     /// - Throws: ``ModelError`` for an unfitted model or other shapes,
     ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func evaluate<Element: BLASScalar>(_ data: MappedDataset<Element>) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {
@@ -270,6 +280,8 @@ public struct LinearRegression: Sendable {
 
     /// Error measures of the model's predictions on `data`, weighted by its ``Dataset/weights``
     /// when it has them.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func evaluate<Element: BLASScalar>(_ data: Dataset<Element>) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.outputCount == parameters.outputCount else {

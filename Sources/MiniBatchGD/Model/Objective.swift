@@ -210,6 +210,8 @@ extension Objective {
 
     /// The cost of `parameters` on `data`, weighted by its ``Dataset/weights`` when it has them.
     /// - Throws: as ``cost(features:targets:parameters:reduction:weights:)-(Matrix<Double>,_,_,_,_)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func cost<Element: BLASScalar>(_ data: Dataset<Element>, parameters: Parameters, reduction: Reduction = .mean) throws
         -> Double
     {

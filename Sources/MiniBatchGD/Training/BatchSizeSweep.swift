@@ -27,6 +27,8 @@ public enum BatchSizeSweep {
     ///   - configuration: everything but the batch size (which each run replaces).
     ///   - fitIntercept: whether the model fits an intercept.
     /// - Throws: what ``LinearRegression/fit(_:using:progress:)-(Dataset<Element>,_,_)`` throws, e.g. divergence for a rate that is too large.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func run<Element: BLASScalar>(
         _ data: Dataset<Element>, batchSizes: [BatchSize], configuration: GradientDescent,
         fitIntercept: Bool = true

@@ -19,6 +19,8 @@ public struct GradientNoise: Equatable, Sendable {
     /// Measures the noise at `parameters`, a flat vector in descent coordinates (p×k coefficients
     /// row-major, then k intercepts).
     /// - Complexity: O(n·p·k), one pass over the rows.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public init<Element: BLASScalar>(_ data: Dataset<Element>, standardizer: Standardizer?, fitIntercept: Bool, parameters: [Double]) {
         self = data.withRows {
             GradientNoise($0, weights: data.weights, standardizer: standardizer, fitIntercept: fitIntercept, parameters: parameters)

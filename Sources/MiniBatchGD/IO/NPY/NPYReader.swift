@@ -205,6 +205,8 @@ public enum NPYReader {
     /// `Dataset<Float>` as it is (no widening), a float64 one rounded to `Float`.
     /// - Throws: as ``dataset(path:targets:features:)``, and ``FileError/nonFinite(path:line:column:text:)``
     ///   for a float64 value beyond `Element`'s range.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func dataset<Element: BLASScalar>(
         path: String, targets: [Int] = [], features: [Int]? = nil, as element: Element.Type
     ) throws -> Dataset<Element> {
