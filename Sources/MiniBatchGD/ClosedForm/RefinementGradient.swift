@@ -17,7 +17,8 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
     private let p: Int
     /// The design's row weights, read (never copied) by every thread.
     private let rowWeights: [Double]?
-    private let slots: Buffer<Double>
+    /// Chunk c's high sums at `slots[c]`, its low sums after them (one slot per chunk, no cache line shared).
+    private let slots: SlotBuffer
     private let chunks: Int
     private let width: VectorWidth
     // The evaluation in hand (set before each perform, read by the chunks).
@@ -34,7 +35,7 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
         chunks = Swift.max(1, (data.count + chunkRows - 1) / chunkRows)
         self.pool = pool
         rowWeights = design.weights
-        slots = Buffer(repeating: 0, count: chunks * 2 * (p + 1))
+        slots = SlotBuffer(count: chunks, width: 2 * (p + 1))
         coefficients = Buffer(repeating: 0, count: p)
         width = vectorWidth
     }
@@ -51,7 +52,7 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
         for j in 0...p {
             var sum = 0.0, error = 0.0
             for chunk in 0..<chunks {
-                let slot = slots.base + chunk * 2 * (p + 1)
+                let slot = slots[chunk]
                 let (t, e) = Refinement.twoSum(sum, slot[j])
                 sum = t
                 error += e + slot[p + 1 + j]
@@ -78,7 +79,7 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
 
     func run(chunk: Int, worker: Int) {
         let start = chunk * chunkRows, count = Swift.min(chunkRows, data.count - start)
-        let high = slots.base + chunk * 2 * (p + 1), low = high + p + 1
+        let high = slots[chunk], low = high + p + 1
         high.update(repeating: 0, count: 2 * (p + 1))
         guard count > 0 else { return }
         func pass(_ weights: UnsafePointer<Double>?) {

@@ -29,9 +29,9 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     /// p·k + k.
     let parameterCount: Int
     private let gradients: [BatchGradient]
-    private let owner: Buffer<Double>
-    /// Chunk c's gradient at `slots + c·(d + 1)`, its half squares after it.
-    private let slots: UnsafeMutablePointer<Double>
+    /// Chunk c's gradient at `slots[c]`, its half squares after it (the kernels store into the
+    /// slot row after row, so slots never share a cache line).
+    private let slots: SlotBuffer
     private let maximumChunks: Int
     // The run being evaluated (set before each perform; read by the chunks).
     private var x = UnsafePointer<Element>(bitPattern: 8)!, ldx = 0
@@ -73,8 +73,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
         gathered = (0..<pool.threads).map { _ in
             (Buffer(repeating: 0, count: room * p), Buffer(repeating: 0, count: room * k), Buffer(repeating: 0, count: room))
         }
-        owner = Buffer(repeating: 0, count: maximumChunks * (parameterCount + 1))
-        slots = owner.base
+        slots = SlotBuffer(count: maximumChunks, width: parameterCount + 1)
     }
 
     /// Stores α·(gradient of ½Σωᵢ‖rᵢ‖²) over `count` rows at `parameters` (descent coordinates) in
@@ -94,7 +93,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
         gradient.update(repeating: 0, count: d)
         var halfSquares = 0.0
         for chunk in 0..<chunks(count) {
-            let slot = slots + chunk * (d + 1)
+            let slot = slots[chunk]
             for i in 0..<d { gradient[i] += slot[i] }
             halfSquares += slot[d]
         }
@@ -134,7 +133,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
             parameters: parameters, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, rowWeights: rowWeights, count: data.count,
             alpha: 1, gradient: false)
         var halfSquares = 0.0
-        for chunk in 0..<chunks(data.count) { halfSquares += slots[chunk * (parameterCount + 1) + parameterCount] }
+        for chunk in 0..<chunks(data.count) { halfSquares += slots[chunk][parameterCount] }
         return halfSquares
     }
 
@@ -159,7 +158,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
 
     func run(chunk: Int, worker: Int) {
         let start = chunk * chunkRows, count = Swift.min(chunkRows, rows - start)
-        let slot = slots + chunk * (parameterCount + 1), evaluator = gradients[worker]
+        let slot = slots[chunk], evaluator = gradients[worker]
         if let picked {
             // Gathered by this thread for its own chunk, in the permutation's order.
             let p = evaluator.p, k = evaluator.k, room = gathered[worker]
