@@ -108,27 +108,18 @@ public enum NPYReader {
         let layout = try layout(file, path: path)
         let all = Array(0..<layout.columns)
         let (elements, _) = try scatter(
-            file, layout: layout, path: path, features: all, targets: [], checkFinite: false, memoryLimit: memoryLimit)
+            file, layout: layout, path: path, features: all, targets: [], checkFinite: false, memoryLimit: memoryLimit, as: Double.self)
         return try Matrix(rows: layout.rows, columns: layout.columns, elements: elements)
     }
 
-    /// The columns `features` and `targets` of the file, row-major, each in the order given, read
-    /// in windows of 8 MiB and stored straight where they go: no copy of the whole array is
-    /// made, and memory is checked for the chosen columns only.
+    /// The columns `features` and `targets` of the file as `Element`s, row-major, each in the order
+    /// given, read in windows of 8 MiB and stored straight where they go: no copy of the whole
+    /// array is made, and memory is checked for the chosen columns only. float32 is read into
+    /// `Float` as it is, float64 rounded to it (a value beyond its range is then not finite, and
+    /// found as such with `checkFinite`).
     /// - Throws: ``FileError/tooLarge(path:neededBytes:availableBytes:)``, ``FileError/truncated(path:expectedBytes:actualBytes:)``,
     ///   and with `checkFinite` ``FileError/nonFinite(path:line:column:text:)`` for the first NaN
     ///   or infinity in a chosen column (line: 1-based row; column: 1-based).
-    static func scatter(
-        _ file: PositionalFile, layout: Layout, path: String, features: [Int], targets: [Int], checkFinite: Bool, memoryLimit: Int?
-    ) throws -> (features: [Double], targets: [Double]) {
-        try scatter(
-            file, layout: layout, path: path, features: features, targets: targets, checkFinite: checkFinite, memoryLimit: memoryLimit,
-            as: Double.self)
-    }
-
-    /// ``scatter(_:layout:path:features:targets:checkFinite:memoryLimit:)`` into `Element`s: float32
-    /// read into `Float` as it is, float64 rounded to it (a value beyond its range is then not
-    /// finite, and found as such with `checkFinite`).
     static func scatter<Element: BLASScalar>(
         _ file: PositionalFile, layout: Layout, path: String, features: [Int], targets: [Int], checkFinite: Bool, memoryLimit: Int?,
         as element: Element.Type
