@@ -319,4 +319,21 @@ import Testing
         #expect(Cores.available >= 1 && Cores.available <= ProcessInfo.processInfo.activeProcessorCount)
         #expect(throws: ArgumentError.self) { try GradientDescent(threads: 0).validate() }
     }
+
+    @Test func theLastLevelCacheIsTheHighestLevelTheFirstCPUSharesListed() throws {
+        #expect(Cores.cacheBytes("32768K") == 32 << 20)
+        #expect(Cores.cacheBytes("1M") == 1 << 20 && Cores.cacheBytes("2G") == 2 << 30 && Cores.cacheBytes("512") == 512)
+        #expect(Cores.cacheBytes("") == nil && Cores.cacheBytes("K") == nil && Cores.cacheBytes("-4K") == nil)
+        #expect(Cores.cacheBytes("99999999999999999G") == nil && Cores.cacheBytes("12 K") == nil)
+        // A directory laid out as /sys/devices/system/cpu/cpu0/cache, with an entry that does not parse.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mbgd-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (entry, level, size) in [("index0", "1", "32K"), ("index3", "3", "32768K"), ("index2", "2", "1024K"), ("index4", "4", "lots")] {
+            try FileManager.default.createDirectory(atPath: directory + "/" + entry, withIntermediateDirectories: true)
+            try (level + "\n").write(toFile: directory + "/\(entry)/level", atomically: true, encoding: .utf8)
+            try (size + "\n").write(toFile: directory + "/\(entry)/size", atomically: true, encoding: .utf8)
+        }
+        #expect(Cores.lastLevelCache(directory: directory) == 32 << 20)
+        #expect(Cores.lastLevelCache(directory: directory + "/missing") == nil)
+    }
 }

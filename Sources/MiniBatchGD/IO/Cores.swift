@@ -47,4 +47,38 @@ public enum Cores {
         else { return nil }
         return limit / period
     }
+
+    /// The size of the largest cache the first CPU shares (its highest-level entry under
+    /// /sys/devices/system/cpu/cpu0/cache, "32768K"), or nil when it cannot be read. Not
+    /// sysconf's `_SC_LEVEL3_CACHE_SIZE`: in a virtual machine glibc reports the host CPU's whole
+    /// L3 from CPUID (256 MiB on this project's EPYC), eight times what the CPUs given share.
+    static let lastLevelCacheBytes: Int? = lastLevelCache(directory: "/sys/devices/system/cpu/cpu0/cache")
+
+    static func lastLevelCache(directory: String) -> Int? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        func read(_ path: String) -> String? {
+            (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var best: (level: Int, bytes: Int)?
+        for entry in entries where entry.hasPrefix("index") {
+            guard let level = read("\(directory)/\(entry)/level").flatMap({ Int($0) }), let size = read("\(directory)/\(entry)/size"),
+                let bytes = cacheBytes(size)
+            else { continue }
+            if best.map({ level > $0.level }) ?? true { best = (level, bytes) }
+        }
+        return best?.bytes
+    }
+
+    /// "32768K", "1M", "512" as bytes (nil for anything else, or a size that overflows).
+    static func cacheBytes(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(text), unit = 1
+        if let last = text.last, let scale = units[last] {
+            digits = text.dropLast()
+            unit = scale
+        }
+        guard let value = Int(digits), value > 0 else { return nil }
+        let (bytes, overflow) = value.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : bytes
+    }
 }
