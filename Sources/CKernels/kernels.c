@@ -18,11 +18,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #define FUSED_TARGET
 #define FUSED_NAME fused_f64_portable
 #define FUSED_DATA double
-#define FUSED_PAIRS 0
+#define FUSED_SIDE_BY_SIDE 0
 #include "fused.h"
 #define FUSED_NAME fused_f32_portable
 #define FUSED_DATA float
-#define FUSED_PAIRS 1
+#define FUSED_SIDE_BY_SIDE 1
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
@@ -40,11 +40,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #define FUSED_TARGET __attribute__((target("avx2,fma")))
 #define FUSED_NAME fused_f64_avx2
 #define FUSED_DATA double
-#define FUSED_PAIRS 0
+#define FUSED_SIDE_BY_SIDE 0
 #include "fused.h"
 #define FUSED_NAME fused_f32_avx2
 #define FUSED_DATA float
-#define FUSED_PAIRS 1
+#define FUSED_SIDE_BY_SIDE 1
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
@@ -61,11 +61,11 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #define FUSED_TARGET __attribute__((target("avx512f,avx2,fma")))
 #define FUSED_NAME fused_f64_avx512
 #define FUSED_DATA double
-#define FUSED_PAIRS 0
+#define FUSED_SIDE_BY_SIDE 0
 #include "fused.h"
 #define FUSED_NAME fused_f32_avx512
 #define FUSED_DATA float
-#define FUSED_PAIRS 1
+#define FUSED_SIDE_BY_SIDE 1
 #include "fused.h"
 #undef FUSED_LANES
 #undef FUSED_TARGET
@@ -99,25 +99,25 @@ MBGDKernelVariant mbgd_kernel_best(void) {
 
 double mbgd_fused_f64(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx,
                       const double *y, long ldy, const double *omega, const double *w,
-                      double offset, double alpha, int accumulate, double *g, double *gc) {
+                      double offset, double alpha, int accumulate, double *g, double *gc, long ahead) {
     switch (variant) {
 #ifdef MBGD_X86_VARIANTS
-    case MBGDKernelAVX512: return fused_f64_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
-    case MBGDKernelAVX2: return fused_f64_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    case MBGDKernelAVX512: return fused_f64_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
+    case MBGDKernelAVX2: return fused_f64_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
 #endif
-    default: return fused_f64_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    default: return fused_f64_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     }
 }
 
 double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx,
                       const float *y, long ldy, const double *omega, const double *w,
-                      double offset, double alpha, int accumulate, double *g, double *gc) {
+                      double offset, double alpha, int accumulate, double *g, double *gc, long ahead) {
     switch (variant) {
 #ifdef MBGD_X86_VARIANTS
-    case MBGDKernelAVX512: return fused_f32_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
-    case MBGDKernelAVX2: return fused_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    case MBGDKernelAVX512: return fused_f32_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
+    case MBGDKernelAVX2: return fused_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
 #endif
-    default: return fused_f32_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc);
+    default: return fused_f32_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     }
 }
 

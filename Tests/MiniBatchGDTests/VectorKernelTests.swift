@@ -46,28 +46,47 @@ import Testing
         return result
     }
 
-    static func check<Element: BLASScalar>(_ element: Element.Type, _ test: Case, width: VectorWidth) {
-        let rows = 301, p = test.features, ldx = p + test.padding
-        var random = RandomSource(seed: UInt64(p * 31 + test.padding))
-        // Values exactly representable in Float, so both element types hold the same numbers.
-        let x = (0..<rows * ldx).map { _ in Element(Float(random.nextUniform() * 4 - 2)) }
-        let y = (0..<rows * 2).map { _ in Element(Float(random.nextUniform() * 10 - 5)) }
-        let omega = test.weighted ? (0..<rows).map { _ in random.nextUniform() * 3 } : nil
-        let w = (0..<p).map { _ in random.nextUniform() - 0.5 }, c = 0.75, alpha = 0.125
-        let g0 = test.accumulate ? (0..<p).map { _ in random.nextUniform() } : [Double](repeating: 0, count: p)
-        let gc0 = test.accumulate ? 2.5 : 0.0
-        let expected = reference(
-            rows: rows, p: p, x: widened(x), ldx: ldx, y: widened(y), omega: omega, w: w, c: c, alpha: alpha, g0: g0,
-            gc0: gc0)
-        // A gradient that must be overwritten when not accumulating.
-        var g = test.accumulate ? g0 : [Double](repeating: .nan, count: p), gc = test.accumulate ? gc0 : .nan
-        let half = x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
-                width.fusedSingleOutput(
-                    rows: rows, p: p, x: x.baseAddress!, ldx: ldx, y: y.baseAddress!, ldy: 2, rowWeights: omega, weights: w, offset: c,
-                    alpha: alpha, accumulate: test.accumulate, weightGradient: &g, offsetGradient: &gc)
-            }
+    /// A case's rows, weights, parameters and starting gradient, as `Element` (values exactly
+    /// representable in Float, so both element types hold the same numbers).
+    struct Inputs<Element: BLASScalar> {
+        let rows: Int, p: Int, ldx: Int, accumulate: Bool
+        let x: [Element], y: [Element], omega: [Double]?, w: [Double], c = 0.75, alpha = 0.125, g0: [Double], gc0: Double
+
+        init(_ test: Case, rows: Int = 301) {
+            self.rows = rows
+            p = test.features
+            ldx = p + test.padding
+            accumulate = test.accumulate
+            var random = RandomSource(seed: UInt64(p * 31 + test.padding))
+            x = (0..<rows * ldx).map { _ in Element(Float(random.nextUniform() * 4 - 2)) }
+            y = (0..<rows * 2).map { _ in Element(Float(random.nextUniform() * 10 - 5)) }
+            omega = test.weighted ? (0..<rows).map { _ in random.nextUniform() * 3 } : nil
+            w = (0..<p).map { _ in random.nextUniform() - 0.5 }
+            g0 = test.accumulate ? (0..<p).map { _ in random.nextUniform() } : [Double](repeating: 0, count: p)
+            gc0 = test.accumulate ? 2.5 : 0.0
         }
+
+        /// ½Σωr², then g and g_c, from one call of `width`'s fused kernel.
+        func fused(_ width: VectorWidth, readAhead: Int = 0) -> (half: Double, g: [Double], gc: Double) {
+            // A gradient that must be overwritten when not accumulating.
+            var g = accumulate ? g0 : [Double](repeating: .nan, count: p), gc = accumulate ? gc0 : .nan
+            let half = x.withUnsafeBufferPointer { x in
+                y.withUnsafeBufferPointer { y in
+                    width.fusedSingleOutput(
+                        rows: rows, p: p, x: x.baseAddress!, ldx: ldx, y: y.baseAddress!, ldy: 2, rowWeights: omega, weights: w,
+                        offset: c, alpha: alpha, accumulate: accumulate, weightGradient: &g, offsetGradient: &gc, readAhead: readAhead)
+                }
+            }
+            return (half, g, gc)
+        }
+    }
+
+    static func check<Element: BLASScalar>(_ element: Element.Type, _ test: Case, width: VectorWidth) {
+        let inputs = Inputs<Element>(test)
+        let expected = reference(
+            rows: inputs.rows, p: inputs.p, x: widened(inputs.x), ldx: inputs.ldx, y: widened(inputs.y), omega: inputs.omega,
+            w: inputs.w, c: inputs.c, alpha: inputs.alpha, g0: inputs.g0, gc0: inputs.gc0)
+        let (half, g, gc) = inputs.fused(width)
         // Only the order of the additions differs (and fused multiply-adds): rounding of a few
         // hundred terms, far below the values' own size.
         #expect(abs(half - expected.half) <= 1e-12 * expected.half, "\(width) \(Element.self)")
@@ -82,6 +101,37 @@ import Testing
     @Test(arguments: cases)
     func everyVariantMatchesTheBLASPathOnFloatRowsInDouble(_ test: Case) {
         for width in VectorWidth.allCases where width.isSupported { Self.check(Float.self, test, width: width) }
+    }
+
+    /// Asking for rows ahead (any distance, past the run's end included) changes the speed only,
+    /// and Float rows take the same steps as Double rows of the same values: every result the same
+    /// bits. Runs of 301 rows (blocks of four and a row alone), 3 (no whole block) and 0.
+    @Test(arguments: cases)
+    func readingAheadAndTheElementTypeChangeNoBits(_ test: Case) {
+        for rows in [301, 3, 0] {
+            let doubles = Inputs<Double>(test, rows: rows), floats = Inputs<Float>(test, rows: rows)
+            for width in VectorWidth.allCases where width.isSupported {
+                let expected = doubles.fused(width)
+                for readAhead in [0, 1, 64, VectorWidth.streamingReadAhead, 1 << 20] {
+                    for result in [doubles.fused(width, readAhead: readAhead), floats.fused(width, readAhead: readAhead)] {
+                        #expect(
+                            result.half.bitPattern == expected.half.bitPattern && result.g.map(\.bitPattern) == expected.g.map(\.bitPattern)
+                                && result.gc.bitPattern == expected.gc.bitPattern, "\(width) \(rows) rows, ahead \(readAhead)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func rowsAreReadAheadOnlyWhenAnEpochCannotStayInCache() {
+        let cache = 32 << 20
+        #expect(VectorWidth.readAhead(passingOver: 1_000_000 * 32 * 4, cacheBytes: cache) == VectorWidth.streamingReadAhead)
+        #expect(VectorWidth.readAhead(passingOver: cache / 2 + 1, cacheBytes: cache) == VectorWidth.streamingReadAhead)
+        #expect(VectorWidth.readAhead(passingOver: cache / 2, cacheBytes: cache) == 0)
+        #expect(VectorWidth.readAhead(passingOver: 100_000 * 8, cacheBytes: cache) == 0)
+        // An unknown cache is taken as 32 MiB.
+        #expect(VectorWidth.readAhead(passingOver: 17 << 20, cacheBytes: nil) == VectorWidth.streamingReadAhead)
+        #expect(VectorWidth.readAhead(passingOver: 16 << 20, cacheBytes: nil) == 0)
     }
 
     /// Dot2 written out in Swift (TwoSum, products split by `addingProduct`), the double-double

@@ -11,7 +11,9 @@
 // *gc ← α·Σ ω_i r_i (added to g and *gc instead when `accumulate` is nonzero); returns ½Σ ω_i r_i².
 // ω is `omega` (one weight per row) or 1 when `omega` is NULL. Row i's features are at
 // x + i·ldx, its target at y[i·ldy]. Float data is read as float and computed in double: the
-// parameters, the gradient and the sums are double whatever the data.
+// parameters, the gradient and the sums are double whatever the data. With `ahead` > 0 the kernel
+// asks for each row of the run about `ahead` bytes before it reads it (for rows streamed from
+// memory; 0 for rows in cache, where the requests only cost instructions).
 
 #include <stddef.h>
 
@@ -33,11 +35,13 @@ MBGDKernelVariant mbgd_kernel_best(void);
 
 double mbgd_fused_f64(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx,
                       const double *y, long ldy, const double *omega, const double *w,
-                      double offset, double alpha, int accumulate, double *g, double *gc);
+                      double offset, double alpha, int accumulate, double *g, double *gc,
+                      long ahead);
 
 double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx,
                       const float *y, long ldy, const double *omega, const double *w,
-                      double offset, double alpha, int accumulate, double *g, double *gc);
+                      double offset, double alpha, int accumulate, double *g, double *gc,
+                      long ahead);
 
 /// The gradient pass of iterative refinement in twice the working precision (Ogita, Rump and
 /// Oishi's Dot2): over `rows` rows with r_i = y_i − c − x_i·w, adds Σ ω_i r_i to the unevaluated

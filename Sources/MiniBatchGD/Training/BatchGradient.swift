@@ -26,6 +26,8 @@ final class BatchGradient {
     let fused: Bool
     /// The fused kernel's variant for 8 features or more (fewer run a scalar loop in Swift).
     let vectorWidth: VectorWidth
+    /// Bytes ahead of its reads the fused kernel asks for rows (0 for rows that stay in cache).
+    let readAhead: Int
     /// Rows per cache-sized block of a large batch (about 256 KiB of X).
     let blockRows: Int
     /// Rows per block of a whole-data evaluation (fits the residual scratch).
@@ -49,11 +51,14 @@ final class BatchGradient {
     ///   - batchRows: the largest run of rows one batch hands in.
     ///   - evaluationLimit: the row count of whole-data evaluations (sizes the residual scratch).
     ///   - precision: the rows' element type (`Float` rows need room to be widened for BLAS).
+    ///   - readAhead: bytes ahead of its reads the fused kernel asks for rows
+    ///     (``VectorWidth/readAhead(passingOver:cacheBytes:)`` of the data an epoch passes over).
     init(
         features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
-        batchRows: Int, evaluationLimit: Int, precision: Precision = .float64, vectorWidth: VectorWidth = .best
+        batchRows: Int, evaluationLimit: Int, precision: Precision = .float64, vectorWidth: VectorWidth = .best, readAhead: Int = 0
     ) {
         self.vectorWidth = vectorWidth
+        self.readAhead = readAhead
         self.p = p
         self.k = k
         parameterCount = p * k + k
@@ -118,7 +123,7 @@ final class BatchGradient {
             if p >= 8 {
                 return vectorWidth.fusedSingleOutput(
                     rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
-                    alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: gradient + p)
+                    alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: gradient + p, readAhead: readAhead)
             }
             if let rowWeights {
                 return addRowsFused(

@@ -171,10 +171,12 @@ struct Trainer {
         let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
         let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
+        // The rows an epoch reads (this rank's): streamed from memory, or back from cache.
+        let readAhead = VectorWidth.readAhead(passingOver: train.count * train.xStride * MemoryLayout<Element>.stride)
         let gradient = BatchGradient(
             features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
             kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0),
-            precision: Element.precision)
+            precision: Element.precision, readAhead: readAhead)
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
@@ -214,7 +216,8 @@ struct Trainer {
                 gathers: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k) && plan.localBatches.count > 1
                     && config.shuffle.shufflesRows,
                 runLimit: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k)
-                    ? Self.runLimit(config.shuffle, rows: train.count, batchRows: plan.localBatches.size) : 0),
+                    ? Self.runLimit(config.shuffle, rows: train.count, batchRows: plan.localBatches.size) : 0,
+                readAhead: readAhead),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
