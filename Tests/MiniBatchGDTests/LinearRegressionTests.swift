@@ -81,8 +81,10 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         var single = LinearRegression()
         try single.fit(compact, using: GradientDescent())
         let singleExact = try LeastSquares.solve(compact)
+        let guesses = try single.predict(compact.features)
 
         #expect(single.trainingPrecision == .float32)
+        #expect(guesses.rows == 4 && guesses.columns == 1 && relativeDifference(guesses.elements, [4, 3, 9, 8]) < 0.2)
         #expect(relativeDifference(singleExact.parameters, try LeastSquares.solve(small).parameters) < 1e-12)
         #expect(relativeDifference(single.parameters!, singleExact.parameters) < 1e-2)
         #expect(houses.featureNames == ["size", "rooms"] && houses.rows == 500)

@@ -94,6 +94,38 @@ import Testing
         #expect(relativeDifference(costs, expected) <= 1e-12)
     }
 
+    /// Predictions from `Matrix<Float>` features: those of the same values as `Matrix<Double>`
+    /// (the widened blocks go through the same BLAS call, row by row), over three blocks of rows
+    /// and two outputs; the same errors for bad input.
+    @Test func predictionsFromFloatFeaturesEqualThoseFromTheValuesWidened() throws {
+        let (single, double) = try Self.floatValues(rows: 50_000, features: 3, outputs: 2, seed: 23)
+        var model = LinearRegression()
+        try model.fit(double, method: .qr)
+        let fromFloat = try model.predict(single.features), fromDouble = try model.predict(double.features)
+        #expect(fromFloat.rows == 50_000 && fromFloat.columns == 2)
+        #expect(relativeDifference(fromFloat.elements, fromDouble.elements) <= 1e-15)
+        #expect(try model.predict(Matrix<Float>(rows: 0, columns: 3)).rows == 0)
+
+        #expect(throws: ModelError.notFitted) { try LinearRegression().predict(single.features) }
+        #expect(throws: ModelError.featureCountMismatch(expected: 3, actual: 2)) {
+            try model.predict(Matrix<Float>(rows: 4, columns: 2))
+        }
+        var bad = try Matrix<Float>(rows: 5, columns: 3)
+        bad.elements[3 * 4 + 1] = .nan
+        let error = #expect(throws: MatrixError.self) { try model.predict(bad) }
+        guard case .nonFinite(let argument, let row, let column, let value)? = error else {
+            Issue.record("expected nonFinite, got \(String(describing: error))")
+            return
+        }
+        #expect(argument == "features" && row == 4 && column == 1 && value.isNaN)
+        // Finite Float features whose products overflow Double.
+        let huge = try LinearRegression(
+            parameters: Parameters(coefficients: Matrix(rows: 1, columns: 1, elements: [1e300]), intercept: [0]))
+        #expect(throws: ModelError.predictionOverflow(row: 1, output: 0)) {
+            try huge.predict(Matrix<Float>(rows: 2, columns: 1, elements: [1, .greatestFiniteMagnitude]))
+        }
+    }
+
     /// Float rows on 1, 2, 3 and 8 threads: the same bits (batches of 8192 rows at 33 columns are
     /// eight chunks; gathered when shuffled).
     @Test(arguments: [Shuffle.none, .everyEpoch(seed: 4)])

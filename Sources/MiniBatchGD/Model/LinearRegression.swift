@@ -233,8 +233,41 @@ public struct LinearRegression: Sendable {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: features.columns)
         }
         try features.validateFinite(argument: "features")
-        let predictions = try Objective.hypothesis(features, parameters)
-        // Finite coefficients and features can still overflow in their products or sums.
+        return try Self.checkedForOverflow(Objective.hypothesis(features, parameters))
+    }
+
+    /// Predictions for each row of `Float` features (n×k), in `Double`: each feature is widened
+    /// (exactly) as it is read, a block of rows at a time, so the predictions equal those for the
+    /// same values as `Matrix<Double>` and no n×p `Double` copy is made.
+    /// - Throws: as ``predict(_:)-(Matrix<Double>)``.
+    /// - Complexity: O(n · p · k); O(p · k + n · k) memory besides the blocks.
+    // Disfavoured so that a matrix of literals, `predict(Matrix(rows: [[1, 2]]))`, still means
+    // `Double` instead of being ambiguous.
+    @_disfavoredOverload
+    public func predict(_ features: Matrix<Float>) throws -> Matrix<Double> {
+        guard let parameters else { throw ModelError.notFitted }
+        let p = parameters.featureCount, k = parameters.outputCount
+        guard features.columns == p else { throw ModelError.featureCountMismatch(expected: p, actual: features.columns) }
+        try features.validateFinite(argument: "features")
+        let n = features.rows
+        var predictions = try Matrix<Double>(rows: n, columns: k)
+        // 2¹⁶ widened values a block: in cache beside its rows, and at least one row.
+        let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(1, p)))
+        var wide = try Matrix<Double>(rows: blockRows, columns: p)
+        var start = 0
+        while start < n {
+            let count = Swift.min(blockRows, n - start)
+            for index in 0..<count * p { wide.elements[index] = Double(features.elements[start * p + index]) }
+            let part = try Objective.hypothesis(MatrixView(unchecked: wide, rows: 0..<count), parameters)
+            for index in 0..<count * k { predictions.elements[start * k + index] = part.elements[index] }
+            start += count
+        }
+        return try Self.checkedForOverflow(predictions)
+    }
+
+    /// `predictions`, or ``ModelError/predictionOverflow(row:output:)`` at the first that is not
+    /// finite: finite coefficients and features can still overflow in their products or sums.
+    private static func checkedForOverflow(_ predictions: Matrix<Double>) throws -> Matrix<Double> {
         if let index = predictions.elements.firstIndex(where: { !$0.isFinite }) {
             throw ModelError.predictionOverflow(row: index / predictions.columns, output: index % predictions.columns)
         }
@@ -242,7 +275,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// The prediction for one sample of a one-target model: `model.predict([1200, 3])`.
-    /// - Throws: what ``predict(_:)->Matrix<Double>`` throws, and ``ModelError/severalOutputs(outputs:)``
+    /// - Throws: what ``predict(_:)-(Matrix<Double>)`` throws, and ``ModelError/severalOutputs(outputs:)``
     ///   for a model with several targets.
     public func predict(_ row: [Double]) throws -> Double {
         try predict([row])[0]

@@ -65,7 +65,7 @@ extension LinearRegression {
     ///   - features: n×p rows.
     ///   - level: the intervals' level, in (0, 1).
     /// - Throws: ``ModelError/noInference`` for a model without a covariance (gradient descent,
-    ///   ridge, rank-deficient), what ``predict(_:)->Matrix<Double>`` throws, ``ArgumentError`` for a bad level.
+    ///   ridge, rank-deficient), what ``predict(_:)-(Matrix<Double>)`` throws, ``ArgumentError`` for a bad level.
     /// - Complexity: O(n · q²), q = p + 1.
     public func predictionIntervals(_ features: Matrix<Double>, level: Double = 0.95) throws -> PredictionIntervals {
         guard level > 0, level < 1 else {
