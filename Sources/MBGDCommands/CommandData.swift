@@ -80,7 +80,7 @@ struct CommandData: DataShape, Sendable {
         )
     }
 
-    func evaluate(_ model: LinearRegression) throws -> RegressionMetrics { try rowsSource.evaluate(model) }
+    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try rowsSource.evaluate(model, threads: threads) }
 
     /// Rows to draw: all of a loaded data set, an evenly spaced sample of a mapped one (as Double).
     func plotted(limit: Int = 5000) throws -> Dataset<Double> { try rowsSource.plotted(limit: limit) }
@@ -103,7 +103,7 @@ protocol CommandRows: DataShape, Sendable {
         _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
         confidenceLevel: Double, refine: Bool, threads: Int?
     ) throws -> LeastSquares.Solution
-    func evaluate(_ model: LinearRegression) throws -> RegressionMetrics
+    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics
     func plotted(limit: Int) throws -> Dataset<Double>
     func distributedSummary(_ parameters: Parameters) -> DistributedSummary?
 }
@@ -128,7 +128,7 @@ extension Dataset: CommandRows {
         try model.fit(
             self, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine, threads: threads)
     }
-    func evaluate(_ model: LinearRegression) throws -> RegressionMetrics { try model.evaluate(self) }
+    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try model.evaluate(self, threads: threads) }
     func plotted(limit: Int) throws -> Dataset<Double> { try converted(to: Double.self) }
     func distributedSummary(_ parameters: Parameters) -> DistributedSummary? { nil }
 }
@@ -152,7 +152,7 @@ extension MappedDataset: CommandRows {
         try model.fit(
             self, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine, threads: threads)
     }
-    func evaluate(_ model: LinearRegression) throws -> RegressionMetrics { try model.evaluate(self) }
+    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try model.evaluate(self, threads: threads) }
     func plotted(limit: Int) throws -> Dataset<Double> { try sample(rows: limit).converted(to: Double.self) }
     func distributedSummary(_ parameters: Parameters) -> DistributedSummary? { nil }
 }
@@ -175,7 +175,7 @@ extension DistributedDataset: CommandRows {
     ) throws -> LeastSquares.Solution {
         try model.fit(self, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
     }
-    func evaluate(_ model: LinearRegression) throws -> RegressionMetrics { try model.evaluate(self) }
+    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try model.evaluate(self, threads: threads) }
     func plotted(limit: Int) throws -> Dataset<Double> { try sample(rows: limit).converted(to: Double.self) }
     func distributedSummary(_ parameters: Parameters) -> DistributedSummary? {
         DistributedSummary(ranks: communicator.size, rowsPerRank: rowsPerRank, identical: identicalOnAllRanks(parameters))

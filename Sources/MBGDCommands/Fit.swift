@@ -172,8 +172,8 @@ struct Fit: ParsableCommand {
             FileHandle.standardError.write(
                 Data("\(Cluster.tool): note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n".utf8))
         }
-        let trainMetrics = try train.evaluate(model)
-        let testMetrics = try test.map { try $0.evaluate(model) }
+        let trainMetrics = try train.evaluate(model, threads: threads)
+        let testMetrics = try test.map { try $0.evaluate(model, threads: threads) }
         let distributed = train.distributedSummary(model.parameters!)
         // Every file at the end, together: a model is never left behind by a plot that failed.
         var outputs = Outputs()

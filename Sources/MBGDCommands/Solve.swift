@@ -65,7 +65,7 @@ struct Solve: ParsableCommand {
         let dataset = try CommandData(data, weights: weights)
         let solution = try dataset.solve(
             &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine, threads: threads)
-        let metrics = try dataset.evaluate(model)
+        let metrics = try dataset.evaluate(model, threads: threads)
         let distributed = dataset.distributedSummary(solution.parameters)
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }

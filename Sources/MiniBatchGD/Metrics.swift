@@ -73,30 +73,83 @@ public struct RegressionMetrics: Equatable, Sendable {
 }
 
 extension RegressionMetrics {
+    /// Rows per chunk of the threaded passes: eight blocks of 2¹⁶ values at most, set by the
+    /// shape alone.
+    static func chunkRows(features p: Int, outputs k: Int) -> Int { 8 * Swift.max(64, (1 << 16) / (p + k)) }
+
     /// The metrics of `parameters` on `rows`, in blocks of rows through a small scratch (the
     /// predictions are never held whole): the targets' means first, then the errors, weighted by
     /// `weights` when given (as the initializer from matrices weighs them). Rows spread over
     /// processes give every rank the metrics of all rows.
+    ///
+    /// Both passes cut the rows into fixed chunks (``chunkRows(features:outputs:)``) run on
+    /// `threads` threads, with OpenBLAS on one thread in each, and add the chunks' sums in chunk
+    /// order: the same bits whatever the thread count.
     /// - Throws: ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows
     ///   (the first one over all ranks, its row counted among all rows).
-    init<Element: BLASScalar>(rows: Rows<Element>, parameters: Parameters, weights: [Double]? = nil) throws {
+    init<Element: BLASScalar>(rows: Rows<Element>, parameters: Parameters, weights: [Double]? = nil, threads: Int = 1) throws {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
+        let chunkRows = Self.chunkRows(features: p, outputs: k), chunks = Swift.max(1, (n + chunkRows - 1) / chunkRows)
+        let pool = WorkerPool(threads: Swift.min(threads, chunks))
+        func range(_ chunk: Int) -> Range<Int> { Swift.min(n, chunk * chunkRows)..<Swift.min(n, (chunk + 1) * chunkRows) }
+        // Σω and Σω·y per target, a chunk at a time.
+        let weighted = pool.map(chunks: chunks) { chunk in
+            var sums = [Double](repeating: 0, count: 1 + k)
+            for i in range(chunk) {
+                let weight = weights?[i] ?? 1
+                sums[0] += weight
+                for o in 0..<k { sums[1 + o] += weight * Double(rows.y[i * rows.yStride + o]) }
+            }
+            return sums
+        }
+        var local = [Double](repeating: 0, count: 1 + k)
+        for part in weighted { for index in local.indices { local[index] += part[index] } }
+        let means = rows.sum(local)
+        let total = means[0], mean = means.dropFirst().map { $0 / total }
+        let parts = BLASThreads.singleThreaded {
+            pool.map(chunks: chunks) { chunk in Self.errors(rows, range(chunk), parameters: parameters, mean: mean, weights: weights) }
+        }
+        var errors = [Double](repeating: 0, count: 3 * k)
+        // The first overflow as row·k + output, counted among all rows.
+        var overflow: Int?
+        for part in parts {
+            if let first = part.overflow {
+                overflow = ((rows.sharing?.firstRow ?? 0) + first.row) * k + first.output
+                break
+            }
+            for index in errors.indices { errors[index] += part.sums[index] }
+        }
+        // Every rank learns of the first overflow on any rank (the largest of n·k − index).
+        let entries = Double(rows.totalCount * k)
+        let firstOverflow = entries - rows.maximum(overflow.map { entries - Double($0) } ?? 0)
+        if firstOverflow < entries {
+            throw ModelError.predictionOverflow(row: Int(firstOverflow) / k, output: Int(firstOverflow) % k)
+        }
+        let sums = rows.sum(errors)
+        outputs = (0..<k).map { o in
+            let squared = sums[o], absolute = sums[k + o], spread = sums[2 * k + o]
+            let mse = squared / total
+            let r2 = spread > 0 ? 1 - squared / spread : (squared == 0 ? 1 : 0)
+            return Output(meanSquaredError: mse, rootMeanSquaredError: mse.squareRoot(), meanAbsoluteError: absolute / total, r2: r2)
+        }
+    }
+
+    /// Σω·e², Σω·|e| and Σω·(y − ȳ)² per target (k each, in that order) over rows `range`, e the
+    /// prediction's error; or the first prediction that is not finite (its row and output).
+    private static func errors<Element: BLASScalar>(
+        _ rows: Rows<Element>, _ range: Range<Int>, parameters: Parameters, mean: [Double], weights: [Double]?
+    ) -> (sums: [Double], overflow: (row: Int, output: Int)?) {
+        let p = rows.featureCount, k = rows.outputCount
+        var sums = [Double](repeating: 0, count: 3 * k)
+        guard !range.isEmpty else { return (sums, nil) }
         // 2¹⁶ predictions a block; Float rows also widen X a block at a time, so 2¹⁶ values of X too.
-        let blockRows = Swift.max(1, Swift.min(n, (1 << 16) / Swift.max(k, Element.precision == .float64 ? 1 : p + k)))
-        var mean = [Double](repeating: 0, count: k)
-        for i in 0..<n { for o in 0..<k { mean[o] += (weights?[i] ?? 1) * Double(rows.y[i * rows.yStride + o]) } }
-        let means = rows.sum([weights.map { $0.reduce(0, +) } ?? Double(n)] + mean)
-        let total = means[0]
-        mean = means.dropFirst().map { $0 / total }
-        var squared = [Double](repeating: 0, count: k), absolute = squared, spread = squared
+        let blockRows = Swift.max(1, Swift.min(range.count, (1 << 16) / Swift.max(k, Element.precision == .float64 ? 1 : p + k)))
         var predictions = [Double](repeating: 0, count: blockRows * k)
         // Float rows are widened a block at a time for BLAS (Double rows are read in place).
         var widened = [Double](repeating: 0, count: Element.precision == .float64 ? 0 : blockRows * p)
-        // The first overflow as row·k + output, counted among all rows.
-        var overflow: Int?
-        var start = 0
-        scan: while start < n {
-            let count = Swift.min(blockRows, n - start)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let count = Swift.min(blockRows, range.upperBound - start)
             predictions.withUnsafeMutableBufferPointer { h in
                 for i in 0..<count { for o in 0..<k { h[i * k + o] = parameters.intercept[o] } }
                 parameters.coefficients.withUnsafePointer { w in
@@ -112,31 +165,16 @@ extension RegressionMetrics {
             for i in 0..<count {
                 for o in 0..<k {
                     let prediction = predictions[i * k + o]
-                    guard prediction.isFinite else {
-                        overflow = ((rows.sharing?.firstRow ?? 0) + start + i) * k + o
-                        break scan
-                    }
+                    guard prediction.isFinite else { return (sums, (start + i, o)) }
                     let y = Double(rows.y[(start + i) * rows.yStride + o]), error = prediction - y
                     let weight = weights?[start + i] ?? 1
-                    squared[o] += weight * error * error
-                    absolute[o] += weight * abs(error)
-                    spread[o] += weight * (y - mean[o]) * (y - mean[o])
+                    sums[o] += weight * error * error
+                    sums[k + o] += weight * abs(error)
+                    sums[2 * k + o] += weight * (y - mean[o]) * (y - mean[o])
                 }
             }
             start += count
         }
-        // Every rank learns of the first overflow on any rank (the largest of n·k − index).
-        let entries = Double(rows.totalCount * k)
-        let firstOverflow = entries - rows.maximum(overflow.map { entries - Double($0) } ?? 0)
-        if firstOverflow < entries {
-            throw ModelError.predictionOverflow(row: Int(firstOverflow) / k, output: Int(firstOverflow) % k)
-        }
-        let sums = rows.sum(squared + absolute + spread)
-        outputs = (0..<k).map { o in
-            let squared = sums[o], absolute = sums[k + o], spread = sums[2 * k + o]
-            let mse = squared / total
-            let r2 = spread > 0 ? 1 - squared / spread : (squared == 0 ? 1 : 0)
-            return Output(meanSquaredError: mse, rootMeanSquaredError: mse.squareRoot(), meanAbsoluteError: absolute / total, r2: r2)
-        }
+        return (sums, nil)
     }
 }

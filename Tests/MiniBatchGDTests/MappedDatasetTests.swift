@@ -153,6 +153,28 @@ import Testing
         #expect(throws: FileError.nonFinite(path: target, line: 8, column: 7, text: "-inf")) { _ = try MappedDataset(path: target) }
     }
 
+    /// The check runs in chunks on threads: the first bad value of the file is named whichever
+    /// chunk finds one first, on 1, 2 or 3 threads (chunks of 70 rows here, so six of them).
+    @Test func theFirstNaNIsNamedOnAnyNumberOfThreads() throws {
+        let folder = try ScratchFolder()
+        var table = try Self.table()
+        table[300, 2] = .nan
+        table[122, 5] = .infinity
+        table[130, 1] = .nan
+        let path = try Self.writeNPY(table, in: folder)
+        let unchecked = try MappedDataset<Double>(path: path, targets: [6], features: nil, checkingValues: false)
+        for threads in [1, 2, 3] {
+            #expect(throws: FileError.nonFinite(path: path, line: 123, column: 6, text: "inf")) {
+                try unchecked.checkFinite(threads: threads, chunkValues: 490)
+            }
+        }
+        #expect(throws: FileError.nonFinite(path: path, line: 123, column: 6, text: "inf")) { _ = try MappedDataset(path: path) }
+        // Rows 140 on: the NaN of row 301 is the first.
+        #expect(throws: FileError.nonFinite(path: path, line: 301, column: 3, text: "nan")) {
+            try unchecked.rows(140..<400).checkFinite(threads: 3, chunkValues: 490)
+        }
+    }
+
     /// Descent on mapped rows takes the steps it takes on the loaded rows: every kernel path
     /// (fused for one target, BLAS for two), in order, in blocks, full batch.
     @Test(arguments: [

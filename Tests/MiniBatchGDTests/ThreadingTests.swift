@@ -181,6 +181,44 @@ import Testing
         }
     }
 
+    /// Metrics over rows in chunks: the same bits on 1, 2 and 3 threads, equal to the metrics of
+    /// the whole predictions (another algorithm: one pass over matrices), weighted or not; the
+    /// first overflowing prediction named whichever chunk holds it (160 000 rows: chunks of
+    /// 74 896 rows, three of them).
+    @Test(arguments: [false, true])
+    func metricsAreTheSameBitsOnAnyThreadCount(weighted: Bool) throws {
+        let data = try Dataset<Double>.synthetic(rows: 160_000, features: 5, outputs: 2, seed: 31)
+        let chunkRows = RegressionMetrics.chunkRows(features: 5, outputs: 2)
+        #expect(chunkRows == 8 * (65_536 / 7) && data.rows > 2 * chunkRows)
+        var generator = RandomSource(seed: 4)
+        let weights = weighted ? (0..<data.rows).map { _ in 2 * generator.nextUniform() } : nil
+        var model = LinearRegression()
+        try model.fit(data, method: .qr)
+        let parameters = model.parameters!
+        let results = try [1, 2, 3].map { threads in
+            try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters, weights: weights, threads: threads) }
+        }
+        let bits = results.map { $0.outputs.map { [$0.meanSquaredError, $0.meanAbsoluteError, $0.r2].map(\.bitPattern) } }
+        #expect(bits[1] == bits[0] && bits[2] == bits[0])
+        let whole = try RegressionMetrics(predictions: model.predict(data.features), targets: data.targets, weights: weights)
+        for o in 0..<2 {
+            let a = results[0].outputs[o], b = whole.outputs[o]
+            #expect(abs(a.meanSquaredError - b.meanSquaredError) <= 1e-12 * b.meanSquaredError)
+            #expect(abs(a.meanAbsoluteError - b.meanAbsoluteError) <= 1e-12 * b.meanAbsoluteError)
+            #expect(abs(a.r2 - b.r2) <= 1e-12)
+        }
+        // Features of 1e300 in rows 100 000 (second chunk) and 155 000 (third) overflow there only.
+        var features = data.features
+        features[100_000, 3] = 1e300
+        features[155_000, 0] = 1e300
+        let overflowing = try Dataset(features: features, targets: data.targets)
+        let huge = try LinearRegression(
+            parameters: Parameters(coefficients: Matrix(rows: 5, columns: 2, repeating: 1e10), intercept: [0, 0]))
+        for threads in [1, 2, 3] {
+            #expect(throws: ModelError.predictionOverflow(row: 100_000, output: 0)) { try huge.evaluate(overflowing, threads: threads) }
+        }
+    }
+
     @Test func chunksAreSetByTheShapeAlone() {
         // About 256 KiB of rows, a power of two between 256 and 16 384 rows.
         #expect(ChunkedGradient<Double>.chunkRows(features: 31, outputs: 1) == 1024)

@@ -67,7 +67,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     }
 
     /// Maps `path` as `MappedDataset.init(path:targets:features:weights:)` does; without `checkingValues` no
-    /// row is read (call ``checkFinite()`` on the rows before using them, and ``readWeights()``).
+    /// row is read (call ``checkFinite(threads:chunkValues:)`` on the rows before using them, and ``readWeights()``).
     init(path: String, targets: [Int], features: [Int]?, weights weightColumn: Int? = nil, checkingValues: Bool) throws {
         let file = try PositionalFile(path: path)
         let layout = try NPYReader.layout(file, path: path)
@@ -117,7 +117,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
         featureNames = featureColumns.map { names?[$0] ?? "x\($0 + 1)" }
         targetNames = wanted.map { names?[$0] ?? "y\($0 + 1)" }
         if checkingValues {
-            try checkFinite()
+            try checkFinite(threads: Cores.available)
             if let read = readWeights() {
                 try validateRowWeights(read, rows: rows)
                 weights = read
@@ -180,19 +180,41 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
 
     /// Throws ``FileError/nonFinite(path:line:column:text:)`` at the first NaN or infinity in the
     /// features and targets of these rows (its line is the 1-based row of the file).
-    func checkFinite() throws {
+    ///
+    /// The rows are cut into chunks of about `chunkValues` values, checked on `threads` threads;
+    /// the first chunk with a finding names it, so the error is the same on any count.
+    func checkFinite(threads: Int = 1, chunkValues: Int = 1 << 19) throws {
         let columns = Array(firstFeature..<firstFeature + featureCount) + Array(firstTarget..<firstTarget + outputCount)
-        let x = elements, width = width
+        let x = elements, width = width, rows = rows
         let low = columns.min()!, high = columns.max()!
-        for i in 0..<rows {
-            let row = x + i * width
-            // x·0 is 0 for a finite x and NaN otherwise: one multiply-add per value, no branch,
-            // and the exact search only for a row that has a NaN or infinity somewhere.
-            var sum: Element = 0
-            for j in low...high { sum += row[j] * 0 }
-            if !sum.isFinite, let j = columns.first(where: { !row[$0].isFinite }) {
-                throw FileError.nonFinite(path: path, line: firstRow + i + 1, column: j + 1, text: String(row[j]))
+        let chunkRows = Swift.max(1, chunkValues / (high - low + 1)), chunks = Swift.max(1, (rows + chunkRows - 1) / chunkRows)
+        let findings = WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk -> (row: Int, column: Int)? in
+            for i in chunk * chunkRows..<Swift.min(rows, (chunk + 1) * chunkRows) {
+                let row = x + i * width
+                // x·0 is 0 for a finite x and NaN otherwise: a multiply-add per value, in four
+                // independent sums, no branch, and the exact search only for a row that has a
+                // NaN or infinity somewhere.
+                var sums: (Element, Element, Element, Element) = (0, 0, 0, 0)
+                var j = low
+                while j + 3 <= high {
+                    sums.0 += row[j] * 0
+                    sums.1 += row[j + 1] * 0
+                    sums.2 += row[j + 2] * 0
+                    sums.3 += row[j + 3] * 0
+                    j += 4
+                }
+                while j <= high {
+                    sums.0 += row[j] * 0
+                    j += 1
+                }
+                if !(sums.0 + sums.1 + sums.2 + sums.3).isFinite, let j = columns.first(where: { !row[$0].isFinite }) {
+                    return (i, j)
+                }
             }
+            return nil
+        }
+        if let (i, j) = findings.lazy.compactMap({ $0 }).first {
+            throw FileError.nonFinite(path: path, line: firstRow + i + 1, column: j + 1, text: String(x[i * width + j]))
         }
     }
 

@@ -82,10 +82,14 @@ extension LinearRegression {
     /// Error measures of the model's predictions on rows spread over processes: each rank reads its
     /// share, the sums are exchanged, every rank gets the metrics of all rows (weighted by the
     /// weight column, if any).
-    /// - Throws: as ``evaluate(_:)-(MappedDataset<Element>)``.
+    /// - Parameters:
+    ///   - data: rows of the model's width and outputs, spread over the ranks.
+    ///   - threads: the threads each rank's passes share (nil: one, as ranks usually share a
+    ///     machine's cores); the metrics are the same bits on any count.
+    /// - Throws: as ``evaluate(_:threads:)-(MappedDataset<Element>,_)``.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
-    public func evaluate<Element: BLASScalar>(_ data: DistributedDataset<Element>) throws -> RegressionMetrics {
+    public func evaluate<Element: BLASScalar>(_ data: DistributedDataset<Element>, threads: Int? = nil) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
@@ -93,6 +97,8 @@ extension LinearRegression {
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
         }
-        return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights) }
+        return try data.withRows {
+            try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights, threads: threads ?? 1)
+        }
     }
 }

@@ -296,11 +296,16 @@ public struct LinearRegression: Sendable {
     /// Error measures of the model's predictions on the rows of a mapped file, read in place in
     /// blocks (two passes: the targets' means, then the errors), weighted by its
     /// ``MappedDataset/weights`` when it has them.
+    /// - Parameters:
+    ///   - data: rows of the model's width and outputs.
+    ///   - threads: the threads the passes share (nil: ``Cores/available``); the rows are cut
+    ///     into chunks by their shape alone, so the metrics are the same bits on any count.
     /// - Throws: ``ModelError`` for an unfitted model or other shapes,
     ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
+    /// - Complexity: O(n · p · k), two passes over the rows.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
-    public func evaluate<Element: BLASScalar>(_ data: MappedDataset<Element>) throws -> RegressionMetrics {
+    public func evaluate<Element: BLASScalar>(_ data: MappedDataset<Element>, threads: Int? = nil) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
@@ -308,25 +313,31 @@ public struct LinearRegression: Sendable {
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
         }
-        return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights) }
+        return try data.withRows {
+            try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights, threads: threads ?? Cores.available)
+        }
     }
 
     /// Error measures of the model's predictions on `data`, weighted by its ``Dataset/weights``
-    /// when it has them.
+    /// when it has them: the errors in Double over the rows in place, in blocks (`Float` rows
+    /// widened a block at a time).
+    /// - Parameters:
+    ///   - data: rows of the model's width and outputs.
+    ///   - threads: as for ``evaluate(_:threads:)-(MappedDataset<Element>,_)``.
+    /// - Throws: as ``evaluate(_:threads:)-(MappedDataset<Element>,_)``.
+    /// - Complexity: O(n · p · k), two passes over the rows.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
-    public func evaluate<Element: BLASScalar>(_ data: Dataset<Element>) throws -> RegressionMetrics {
+    public func evaluate<Element: BLASScalar>(_ data: Dataset<Element>, threads: Int? = nil) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
+        guard data.featureCount == parameters.featureCount else {
+            throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
+        }
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
         }
-        guard let data = data as? Dataset<Double> else {
-            // Float rows: the errors in Double over the rows read in place, in blocks.
-            guard data.featureCount == parameters.featureCount else {
-                throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
-            }
-            return try data.withRows { try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights) }
+        return try data.withRows {
+            try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights, threads: threads ?? Cores.available)
         }
-        return try RegressionMetrics(predictions: predict(data.features), targets: data.targets, weights: data.weights)
     }
 }
