@@ -35,6 +35,20 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #include "dot2.h"
 #undef DOT2_TARGET
 
+// The AVX-512 variant's source for the baseline: what the tests run to check eight lanes.
+#define FUSED_LANES 8
+#define FUSED_TARGET
+#define FUSED_NAME fused_f64_portable8
+#define FUSED_DATA double
+#define FUSED_SIDE_BY_SIDE 0
+#include "fused.h"
+#define FUSED_NAME fused_f32_portable8
+#define FUSED_DATA float
+#define FUSED_SIDE_BY_SIDE 1
+#include "fused.h"
+#undef FUSED_LANES
+#undef FUSED_TARGET
+
 #ifdef MBGD_X86_VARIANTS
 #define FUSED_LANES 4
 #define FUSED_TARGET __attribute__((target("avx2,fma")))
@@ -82,6 +96,7 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 int mbgd_kernel_supported(MBGDKernelVariant variant) {
     switch (variant) {
     case MBGDKernelPortable: return 1;
+    case MBGDKernelPortableEightLanes: return 1;
 #ifdef MBGD_X86_VARIANTS
     // __builtin_cpu_supports also checks that the operating system saves the wide registers.
     case MBGDKernelAVX2: __builtin_cpu_init(); return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -105,6 +120,7 @@ double mbgd_fused_f64(MBGDKernelVariant variant, long rows, long p, const double
     case MBGDKernelAVX512: return fused_f64_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     case MBGDKernelAVX2: return fused_f64_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
 #endif
+    case MBGDKernelPortableEightLanes: return fused_f64_portable8(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     default: return fused_f64_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     }
 }
@@ -117,6 +133,7 @@ double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float 
     case MBGDKernelAVX512: return fused_f32_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     case MBGDKernelAVX2: return fused_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
 #endif
+    case MBGDKernelPortableEightLanes: return fused_f32_portable8(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     default: return fused_f32_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
     }
 }

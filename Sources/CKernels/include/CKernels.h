@@ -25,6 +25,10 @@ typedef enum {
     MBGDKernelAVX2 = 1,
     /// AVX-512F (x86-64-v4): eight doubles a vector.
     MBGDKernelAVX512 = 2,
+    /// The AVX-512 variant's source, eight doubles a vector, compiled for the baseline (the
+    /// compiler splits each vector): never the best, but every CPU runs it, so the tests check
+    /// the eight-lane code on CPUs without AVX-512.
+    MBGDKernelPortableEightLanes = 3,
 } MBGDKernelVariant;
 
 /// Whether this CPU (and its operating system, for the wide registers' state) runs `variant`.

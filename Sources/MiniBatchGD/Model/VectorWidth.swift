@@ -1,19 +1,30 @@
 import CKernels
 
-/// The instruction sets the fused kernels are compiled for (`Sources/CKernels`), widest last.
+/// The instruction sets the fused kernels are compiled for (`Sources/CKernels`), widest last,
+/// and the widest one's source compiled for the baseline, which the tests run everywhere.
 ///
 /// One binary carries every variant, each compiled with its own target attribute, and a fit
 /// takes the widest this CPU runs (``best``): the package sets no `-march` flag, which a
 /// dependency cannot. Variants differ in the order of their additions (and AVX2 and AVX-512
 /// fuse multiply-adds), so their results agree to rounding, not bit for bit; within a process
 /// every thread runs the same variant, so thread counts still give the same bits.
-enum VectorWidth: CaseIterable, Sendable {
+enum VectorWidth: Sendable {
     /// The architecture's baseline (SSE2 on x86-64, NEON on arm64).
     case portable
     /// AVX2 with FMA: four doubles a register.
     case avx2
     /// AVX-512F: eight doubles a register.
     case avx512
+    /// The AVX-512 variant's source compiled for the baseline: never ``best``, but every CPU runs
+    /// it, so the eight-lane code (its chunks and tails) is tested on CPUs without AVX-512.
+    case portableEightLanes
+
+    /// The instruction sets, widest last.
+    static let instructionSets: [VectorWidth] = [.portable, .avx2, .avx512]
+
+    /// Every variant the tests run where supported: the instruction sets and the eight-lane source
+    /// on the baseline.
+    static let tested: [VectorWidth] = instructionSets + [.portableEightLanes]
 
     /// The widest variant this CPU (and operating system) runs, found once per process.
     static let best: VectorWidth = {
@@ -31,6 +42,7 @@ enum VectorWidth: CaseIterable, Sendable {
         case .portable: MBGDKernelPortable
         case .avx2: MBGDKernelAVX2
         case .avx512: MBGDKernelAVX512
+        case .portableEightLanes: MBGDKernelPortableEightLanes
         }
     }
 
