@@ -200,6 +200,7 @@ import Testing
         }
         let bits = results.map { $0.outputs.map { [$0.meanSquaredError, $0.meanAbsoluteError, $0.r2].map(\.bitPattern) } }
         #expect(bits[1] == bits[0] && bits[2] == bits[0])
+        #expect(throws: ArgumentError.self) { try model.evaluate(data, threads: 0) }
         let whole = try RegressionMetrics(predictions: model.predict(data.features), targets: data.targets, weights: weights)
         for o in 0..<2 {
             let a = results[0].outputs[o], b = whole.outputs[o]

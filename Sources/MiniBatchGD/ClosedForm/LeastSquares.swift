@@ -118,9 +118,7 @@ public enum LeastSquares {
     }
 
     static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double, threads: Int? = nil) throws {
-        if let threads, !(1...1024).contains(threads) {
-            throw ArgumentError(argument: "threads", value: "\(threads)", requirement: "must lie between 1 and 1024")
-        }
+        try validateThreadCount(threads)
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")
         }

@@ -91,6 +91,7 @@ extension LinearRegression {
     @_specialize(where Element == Float)
     public func evaluate<Element: BLASScalar>(_ data: DistributedDataset<Element>, threads: Int? = nil) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
+        try validateThreadCount(threads)
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
         }

@@ -301,12 +301,14 @@ public struct LinearRegression: Sendable {
     ///   - threads: the threads the passes share (nil: ``Cores/available``); the rows are cut
     ///     into chunks by their shape alone, so the metrics are the same bits on any count.
     /// - Throws: ``ModelError`` for an unfitted model or other shapes,
-    ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows.
+    ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows,
+    ///   ``ArgumentError`` for a thread count outside 1...1024.
     /// - Complexity: O(n · p · k), two passes over the rows.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     public func evaluate<Element: BLASScalar>(_ data: MappedDataset<Element>, threads: Int? = nil) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
+        try validateThreadCount(threads)
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
         }
@@ -330,6 +332,7 @@ public struct LinearRegression: Sendable {
     @_specialize(where Element == Float)
     public func evaluate<Element: BLASScalar>(_ data: Dataset<Element>, threads: Int? = nil) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
+        try validateThreadCount(threads)
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
         }

@@ -117,9 +117,7 @@ public struct GradientDescent: Equatable, Sendable {
         guard divergenceFactor.isFinite, divergenceFactor > 1 else {
             throw ArgumentError(argument: "divergenceFactor", value: "\(divergenceFactor)", requirement: "must be a number above 1")
         }
-        if let threads, !(1...1024).contains(threads) {
-            throw ArgumentError(argument: "threads", value: "\(threads)", requirement: "must lie between 1 and 1024")
-        }
+        try validateThreadCount(threads)
         try earlyStopping?.validate()
     }
 }

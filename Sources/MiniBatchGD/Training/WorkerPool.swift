@@ -2,6 +2,14 @@ import CKernels
 import Foundation
 import Synchronization
 
+/// Throws ``ArgumentError`` for a thread count a caller asked for outside 1...1024 (nil, the
+/// default, is always valid).
+func validateThreadCount(_ threads: Int?) throws {
+    if let threads, !(1...1024).contains(threads) {
+        throw ArgumentError(argument: "threads", value: "\(threads)", requirement: "must lie between 1 and 1024")
+    }
+}
+
 /// Work a ``WorkerPool`` spreads over its threads: chunks run in any order and on any thread,
 /// each exactly once, each writing only its own results.
 protocol ChunkWork: AnyObject {
