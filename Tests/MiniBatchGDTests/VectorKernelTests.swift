@@ -58,9 +58,11 @@ import Testing
             ldx = p + test.padding
             accumulate = test.accumulate
             var random = RandomSource(seed: UInt64(p * 31 + test.padding))
-            x = (0..<rows * ldx).map { _ in Element(Float(random.nextUniform() * 4 - 2)) }
-            y = (0..<rows * 2).map { _ in Element(Float(random.nextUniform() * 10 - 5)) }
-            omega = test.weighted ? (0..<rows).map { _ in random.nextUniform() * 3 } : nil
+            // Storage for one row at least, so a run of no rows still has addresses to pass.
+            let stored = Swift.max(rows, 1)
+            x = (0..<stored * ldx).map { _ in Element(Float(random.nextUniform() * 4 - 2)) }
+            y = (0..<stored * 2).map { _ in Element(Float(random.nextUniform() * 10 - 5)) }
+            omega = test.weighted ? (0..<stored).map { _ in random.nextUniform() * 3 } : nil
             w = (0..<p).map { _ in random.nextUniform() - 0.5 }
             g0 = test.accumulate ? (0..<p).map { _ in random.nextUniform() } : [Double](repeating: 0, count: p)
             gc0 = test.accumulate ? 2.5 : 0.0
