@@ -126,6 +126,27 @@ import Testing
         }
     }
 
+    /// Prediction intervals from `Matrix<Float>` features: those of the same values as
+    /// `Matrix<Double>`, from a model with a covariance; a model without one is refused.
+    @Test(arguments: [LeastSquares.CovarianceType.nonrobust, .hc3])
+    func predictionIntervalsFromFloatFeaturesEqualThoseFromTheValuesWidened(_ covariance: LeastSquares.CovarianceType) throws {
+        let (single, double) = try Self.floatValues(rows: 2_000, features: 4, outputs: 2, seed: 29)
+        var model = LinearRegression()
+        try model.fit(double, method: .qr, covariance: covariance)
+        let a = try model.predictionIntervals(single.features, level: 0.9)
+        let b = try model.predictionIntervals(double.features, level: 0.9)
+        for (x, y) in [
+            (a.mean, b.mean), (a.meanStandardError, b.meanStandardError), (a.meanLower, b.meanLower), (a.meanUpper, b.meanUpper),
+            (a.observationLower, b.observationLower), (a.observationUpper, b.observationUpper),
+        ] {
+            #expect(x.rows == 2_000 && x.columns == 2 && relativeDifference(x.elements, y.elements) <= 1e-15)
+        }
+        var descended = LinearRegression()
+        try descended.fit(single, using: GradientDescent(epochs: 2))
+        #expect(throws: ModelError.noInference) { try descended.predictionIntervals(single.features) }
+        #expect(throws: ArgumentError.self) { try model.predictionIntervals(single.features, level: 1) }
+    }
+
     /// Float rows on 1, 2, 3 and 8 threads: the same bits (batches of 8192 rows at 33 columns are
     /// eight chunks; gathered when shuffled).
     @Test(arguments: [Shuffle.none, .everyEpoch(seed: 4)])

@@ -19,7 +19,7 @@ public struct LinearRegression: Sendable {
     /// Target names of the data the model was fitted on.
     public private(set) var targetNames: [String] = []
     /// The covariance and residual variance of the last closed-form fit, for
-    /// ``predictionIntervals(_:level:)``; nil after gradient descent.
+    /// ``predictionIntervals(_:level:)-(Matrix<Double>,_)``; nil after gradient descent.
     public internal(set) var inference: PredictionInference?
     /// The element type of the rows the model was last fitted on (`float32` for a
     /// `Dataset<Float>`: mixed precision, the arithmetic in Double), or nil when unknown (a model

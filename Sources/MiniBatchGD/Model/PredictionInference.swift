@@ -68,10 +68,27 @@ extension LinearRegression {
     ///   ridge, rank-deficient), what ``predict(_:)-(Matrix<Double>)`` throws, ``ArgumentError`` for a bad level.
     /// - Complexity: O(n · q²), q = p + 1.
     public func predictionIntervals(_ features: Matrix<Double>, level: Double = 0.95) throws -> PredictionIntervals {
+        try intervals(features, level: level) { try predict(features) }
+    }
+
+    /// ``predictionIntervals(_:level:)-(Matrix<Double>,_)`` for `Float` features, each widened
+    /// (exactly) as it is read: the intervals of the same values as `Matrix<Double>`.
+    /// - Throws: as ``predictionIntervals(_:level:)-(Matrix<Double>,_)``.
+    /// - Complexity: O(n · q²), q = p + 1.
+    // Disfavoured, as `predict`'s Float overload, so that a matrix of literals still means Double.
+    @_disfavoredOverload
+    public func predictionIntervals(_ features: Matrix<Float>, level: Double = 0.95) throws -> PredictionIntervals {
+        try intervals(features, level: level) { try predict(features) }
+    }
+
+    /// The intervals around `mean()`, the predictions for `features`.
+    private func intervals<Element: BLASScalar>(
+        _ features: Matrix<Element>, level: Double, mean predictions: () throws -> Matrix<Double>
+    ) throws -> PredictionIntervals {
         guard level > 0, level < 1 else {
             throw ArgumentError(argument: "level", value: "\(level)", requirement: "must lie strictly between 0 and 1")
         }
-        let mean = try predict(features)
+        let mean = try predictions()
         guard let inference else { throw ModelError.noInference }
         let n = features.rows, p = features.columns, k = mean.columns
         let offset = fitIntercept ? 1 : 0, q = p + offset
@@ -86,7 +103,7 @@ extension LinearRegression {
         var observationLower = Matrix<Double>.zeros(n, k), observationUpper = Matrix<Double>.zeros(n, k)
         var row = [Double](repeating: 1, count: q)
         for i in 0..<n {
-            for j in 0..<p { row[offset + j] = features.elements[i * p + j] }
+            for j in 0..<p { row[offset + j] = Double(features.elements[i * p + j]) }
             for o in 0..<k {
                 let c = inference.covariances[o]
                 var variance = 0.0
