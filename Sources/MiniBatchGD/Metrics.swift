@@ -73,9 +73,9 @@ public struct RegressionMetrics: Equatable, Sendable {
 }
 
 extension RegressionMetrics {
-    /// Rows per chunk of the threaded passes: eight blocks of 2¹⁶ values at most, set by the
-    /// shape alone.
-    static func chunkRows(features p: Int, outputs k: Int) -> Int { 8 * Swift.max(64, (1 << 16) / (p + k)) }
+    /// Rows per chunk of the threaded passes, set by the shape alone: those of the statistics'
+    /// residual pass, which reads the rows the same way (eight blocks of 2¹⁶ values at most).
+    static func chunkRows(features p: Int, outputs k: Int) -> Int { ResidualPass.chunkRows(features: p, outputs: k) }
 
     /// The metrics of `parameters` on `rows`, in blocks of rows through a small scratch (the
     /// predictions are never held whole): the targets' means first, then the errors, weighted by
