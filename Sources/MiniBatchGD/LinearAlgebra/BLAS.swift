@@ -73,13 +73,20 @@ enum BLAS {
 /// the first scope to enter saves the count and sets its own, the last to leave restores it,
 /// and fits running at the same time on several threads never leave the setting behind.
 public enum BLASThreads {
-    /// The number of threads OpenBLAS currently uses.
-    public static var current: Int { Int(openblas_get_num_threads()) }
+    /// The number of threads OpenBLAS uses for calls outside single-thread scopes.
+    public static var current: Int {
+        scopes.withLock { state in Int(state.active > 0 ? state.saved : openblas_get_num_threads()) }
+    }
 
     /// Sets the number of threads OpenBLAS uses for calls outside single-thread scopes (always
-    /// one under an address-space limit: see ``addressSpaceLimited``).
+    /// one under an address-space limit: see ``addressSpaceLimited``). While a scope is open on
+    /// any thread the count is kept for when the last one closes: a fit in progress elsewhere
+    /// keeps its one thread, and so its bits.
     public static func set(_ threads: Int) {
-        openblas_set_num_threads(addressSpaceLimited ? 1 : Int32(clamping: Swift.max(1, threads)))
+        let count = addressSpaceLimited ? 1 : Int32(clamping: Swift.max(1, threads))
+        scopes.withLock { state in
+            if state.active > 0 { state.saved = count } else { openblas_set_num_threads(count) }
+        }
     }
 
     /// Whether the process runs under a finite address-space limit (`ulimit -v`, `prlimit --as`),
