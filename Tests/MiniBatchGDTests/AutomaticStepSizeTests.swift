@@ -68,8 +68,9 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
         // The largest row curvature: 1 + the largest squared norm of a standardized row.
         let rows = zip(a, b).map { 1 + (($0 - ma) / sa) * (($0 - ma) / sa) + (($1 - mb) / sb) * (($1 - mb) / sb) }
         #expect(abs(curvature.largestRowCurvature - rows.max()!) < 1e-12)
-        // One row per batch: the expected smoothness is the largest row's; the full batch: L.
-        #expect(curvature.batchSmoothness(batchRows: 1, rows: 5) == curvature.largestRowCurvature)
+        // One row per batch: the expected smoothness is the row curvature (4R² or the largest
+        // row's, whichever is smaller); the full batch: L.
+        #expect(curvature.batchSmoothness(batchRows: 1, rows: 5) == max(curvature.rowCurvature, curvature.smoothness))
         #expect(curvature.batchSmoothness(batchRows: 5, rows: 5) == curvature.smoothness)
     }
 

@@ -97,4 +97,12 @@ enum LAPACK {
         try check(info, "dsyev")
         if info > 0 { throw LinearAlgebraError.noConvergence(routine: "dsyev", info: Int(info)) }
     }
+
+    /// Eigenvalues (ascending, into `w`) and eigenvectors of a symmetric matrix, row-major:
+    /// column j of `a` becomes the eigenvector of `w[j]`.
+    static func symmetricEigensystem(n: Int, a: UnsafeMutablePointer<Double>, lda: Int, into w: UnsafeMutablePointer<Double>) throws {
+        let info = LAPACKE_dsyev(rowMajor, char("V"), char("U"), Int32(n), a, Int32(lda), w)
+        try check(info, "dsyev")
+        if info > 0 { throw LinearAlgebraError.noConvergence(routine: "dsyev", info: Int(info)) }
+    }
 }

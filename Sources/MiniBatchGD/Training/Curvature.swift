@@ -12,6 +12,10 @@ import Foundation
 ///   curvature carry no gradient and are never moved): linear convergence at 1 − η·μ per step.
 /// - ``largestRowCurvature`` max ωᵢ‖ãᵢ‖²: the curvature one row alone can have, which bounds the
 ///   stable step of stochastic descent (a single row's Hessian is ãᵢãᵢᵀ, not H).
+/// - ``meanSquareRowCurvature`` R², the least R² with E[ωᵢ²‖ãᵢ‖²·ãᵢãᵢᵀ] ≼ R²·H: the same bound in
+///   mean square (Bach and Moulines, 2013), where one heavy row weighs by its share of the rows,
+///   not alone. Between the mean and the largest row curvature; heavy-tailed rows put the
+///   largest far above it, and it does not grow with the number of rows as the largest does.
 public struct Curvature: Equatable, Sendable {
     /// L, the largest eigenvalue of H.
     public let smoothness: Double
@@ -19,6 +23,9 @@ public struct Curvature: Equatable, Sendable {
     public let strongConvexity: Double?
     /// max over rows of ωᵢ‖ãᵢ‖².
     public let largestRowCurvature: Double
+    /// R² = λmax(H^(−½)·(1/n)Σωᵢ²‖ãᵢ‖²ãᵢãᵢᵀ·H^(−½)) on the directions H curves (unpenalized), when
+    /// it was cheap to compute (p ≤ ``exactLimit``); at most ``largestRowCurvature``.
+    public let meanSquareRowCurvature: Double?
     /// Exact eigenvalues of the Gram matrix (true), or power iteration for L alone (false).
     public let isExact: Bool
 
@@ -29,20 +36,30 @@ public struct Curvature: Equatable, Sendable {
     /// κ = L/μ, the condition number of H (the square of the design's), when μ is known.
     public var conditionNumber: Double? { strongConvexity.map { smoothness / $0 } }
 
+    /// The row curvature the batch smoothness uses: 4R², the constant step 1/(4R²) with which
+    /// averaged single-row SGD on least squares converges at rate O(1/n) (Bach and Moulines,
+    /// 2013; their bound holds for steps below 1/R² and grows without limit as the step nears
+    /// it), or the largest row's curvature when that is smaller or R² unknown.
+    public var rowCurvature: Double { Swift.min(4 * (meanSquareRowCurvature ?? .infinity), largestRowCurvature) }
+
     /// The expected smoothness of the mean cost over a batch of `b` of the `n` rows, drawn
     /// without replacement (Gower et al., 2019, "SGD: General Analysis and Improved Rates"):
-    /// L(b) = n(b − 1)/(b(n − 1))·L + (n − b)/(b(n − 1))·max‖ãᵢ‖², which is L for the full
-    /// batch and the largest row curvature for single rows.
+    /// L(b) = n(b − 1)/(b(n − 1))·L + (n − b)/(b(n − 1))·R², which is L for the full batch and
+    /// ``rowCurvature`` for single rows. With the rows in mean square (``meanSquareRowCurvature``)
+    /// rather than the largest row, the bound holds in expectation over the batches
+    /// (E[H_B²] ≼ L(b)·H for a batch's Hessian H_B, up to the factor 4 of the averaged step), and
+    /// a few heavy rows no longer set every batch's step.
     public func batchSmoothness(batchRows b: Int, rows n: Int) -> Double {
         guard n > 1, b < n else { return smoothness }
         let nd = Double(n), bd = Double(b)
-        return nd * (bd - 1) / (bd * (nd - 1)) * smoothness + (nd - bd) / (bd * (nd - 1)) * Swift.max(largestRowCurvature, smoothness)
+        return nd * (bd - 1) / (bd * (nd - 1)) * smoothness + (nd - bd) / (bd * (nd - 1)) * Swift.max(rowCurvature, smoothness)
     }
 
-    init(smoothness: Double, strongConvexity: Double?, largestRowCurvature: Double, isExact: Bool) {
+    init(smoothness: Double, strongConvexity: Double?, largestRowCurvature: Double, meanSquareRowCurvature: Double? = nil, isExact: Bool) {
         self.smoothness = smoothness
         self.strongConvexity = strongConvexity
         self.largestRowCurvature = largestRowCurvature
+        self.meanSquareRowCurvature = meanSquareRowCurvature
         self.isExact = isExact
     }
 
@@ -72,8 +89,10 @@ public struct Curvature: Equatable, Sendable {
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let scale = standardizer?.scale ?? Array(repeating: 1, count: p)
         let intercept = fitIntercept ? 1.0 : 0.0
-        // max ωᵢ‖ãᵢ‖², one pass.
+        // max ωᵢ‖ãᵢ‖², one pass; ωᵢ²‖ãᵢ‖², the weights of the mean-square moments below.
         var largest = 0.0
+        let exact = p <= Self.exactLimit
+        var squareWeights = [Double](repeating: 0, count: exact ? data.count : 0)
         for i in 0..<data.count {
             let row = data.x + i * data.xStride
             var sum = intercept
@@ -81,34 +100,21 @@ public struct Curvature: Equatable, Sendable {
                 let z = (Double(row[j]) - centre[j]) / scale[j]
                 sum += z * z
             }
-            largest = Swift.max(largest, (rowWeights?[i] ?? 1) * sum)
+            let weight = rowWeights?[i] ?? 1
+            largest = Swift.max(largest, weight * sum)
+            if exact { squareWeights[i] = weight * weight * sum }
         }
         // Rows spread over processes: every total below is over all ranks (n too).
         largest = data.maximum(largest)
         let n = data.totalCount
-        if p <= Self.exactLimit {
-            let q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
-            // (1/n)·ÃᵀΩÃ from the weighted moments: Σωᵢ(xᵢ − c)(xᵢ − c)ᵀ = C + Σω·(x̄ − c)(x̄ − c)ᵀ,
-            // C the ω-weighted centred Gram matrix and x̄ the ω-weighted means.
-            let chunked = data.count > Moments.chunkRows(features: p, outputs: data.outputCount)
-            let moments = Moments(data, weights: rowWeights, pool: WorkerPool(threads: chunked ? threads : 1))
+        if exact {
+            let q = p + (fitIntercept ? 1 : 0)
+            let pool = WorkerPool(threads: data.count > Moments.chunkRows(features: p, outputs: data.outputCount) ? threads : 1)
+            let moments = Moments(data, weights: rowWeights, pool: pool)
             let mass = data.sum(rowWeights?.reduce(0, +) ?? Double(data.count)) / Double(n)
-            var hessian = [Double](repeating: 0, count: q * q)
-            let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
-            if fitIntercept {
-                hessian[0] = mass
-                for j in 0..<p {
-                    hessian[j + 1] = mass * offset[j]
-                    hessian[(j + 1) * q] = mass * offset[j]
-                }
-            }
-            for i in 0..<p {
-                for j in 0..<p {
-                    hessian[(i + shift) * q + j + shift] =
-                        moments.centredGram[i * p + j] / (Double(n) * scale[i] * scale[j]) + mass * offset[i] * offset[j]
-                }
-                hessian[(i + shift) * q + i + shift] += penalty
-            }
+            let unpenalized = Self.designGram(moments, mass: mass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
+            var hessian = unpenalized
+            for j in 0..<p { hessian[(j + q - p) * q + j + q - p] += penalty }
             var eigenvalues = [Double](repeating: 0, count: q)
             try hessian.withUnsafeMutableBufferPointer { h in
                 try eigenvalues.withUnsafeMutableBufferPointer { w in
@@ -118,12 +124,92 @@ public struct Curvature: Equatable, Sendable {
             let top = Swift.max(eigenvalues[q - 1], .leastNormalMagnitude)
             // Zero curvature (a constant or duplicated column) carries no gradient: skip it.
             let smallest = eigenvalues.first { $0 > 1e-10 * top }
-            self.init(smoothness: top, strongConvexity: smallest, largestRowCurvature: largest, isExact: true)
+            // The mean-square moments: the same Gram matrix with weights ωᵢ²‖ãᵢ‖².
+            let squareMoments = Moments(data, weights: squareWeights, pool: pool)
+            let squareMass = data.sum(squareWeights.reduce(0, +)) / Double(n)
+            let fourth = Self.designGram(squareMoments, mass: squareMass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
+            let meanSquare = try Self.relativeTop(fourth, to: unpenalized, size: q)
+            self.init(
+                smoothness: top, strongConvexity: smallest, largestRowCurvature: largest,
+                meanSquareRowCurvature: meanSquare.map { Swift.min($0, largest) }, isExact: true)
         } else {
             let top = Self.powerIteration(
                 data, centre: centre, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights)
             self.init(smoothness: top, strongConvexity: nil, largestRowCurvature: largest, isExact: false)
         }
+    }
+
+    /// (1/n)·ÃᵀΩÃ (q×q, the intercept first) from ω-weighted moments of X:
+    /// Σωᵢ(xᵢ − c)(xᵢ − c)ᵀ = C + Σω·(x̄ − c)(x̄ − c)ᵀ, C the centred Gram matrix and x̄ the means.
+    static func designGram(_ moments: Moments, mass: Double, centre: [Double], scale: [Double], rows n: Int, fitIntercept: Bool) -> [Double]
+    {
+        let p = centre.count, q = p + (fitIntercept ? 1 : 0), shift = fitIntercept ? 1 : 0
+        var gram = [Double](repeating: 0, count: q * q)
+        let offset = (0..<p).map { (moments.featureMean[$0] - centre[$0]) / scale[$0] }
+        if fitIntercept {
+            gram[0] = mass
+            for j in 0..<p {
+                gram[j + 1] = mass * offset[j]
+                gram[(j + 1) * q] = mass * offset[j]
+            }
+        }
+        for i in 0..<p {
+            for j in 0..<p {
+                gram[(i + shift) * q + j + shift] =
+                    moments.centredGram[i * p + j] / (Double(n) * scale[i] * scale[j]) + mass * offset[i] * offset[j]
+            }
+        }
+        return gram
+    }
+
+    /// λmax(H^(−½)·M·H^(−½)) over the directions where H (q×q, symmetric) curves, or nil when H
+    /// curves nowhere.
+    static func relativeTop(_ m: [Double], to h: [Double], size q: Int) throws -> Double? {
+        var vectors = h, values = [Double](repeating: 0, count: q)
+        try vectors.withUnsafeMutableBufferPointer { a in
+            try values.withUnsafeMutableBufferPointer {
+                try LAPACK.symmetricEigensystem(n: q, a: a.baseAddress!, lda: q, into: $0.baseAddress!)
+            }
+        }
+        let top = values[q - 1]
+        guard top > 0 else { return nil }
+        let kept = (0..<q).filter { values[$0] > 1e-10 * top }
+        let r = kept.count
+        // S = V·Λ^(−½) on the kept directions; B = SᵀMS.
+        var s = [Double](repeating: 0, count: q * r)
+        for (column, j) in kept.enumerated() {
+            let factor = 1 / values[j].squareRoot()
+            for i in 0..<q { s[i * r + column] = vectors[i * q + j] * factor }
+        }
+        // MS (q×r), then Sᵀ(MS): O(q³), not O(q⁴).
+        var ms = [Double](repeating: 0, count: q * r)
+        for i in 0..<q {
+            for j in 0..<q where m[i * q + j] != 0 {
+                let value = m[i * q + j]
+                for c in 0..<r { ms[i * r + c] += value * s[j * r + c] }
+            }
+        }
+        var b = [Double](repeating: 0, count: r * r)
+        for i in 0..<q {
+            for a in 0..<r where s[i * r + a] != 0 {
+                let value = s[i * r + a]
+                for c in 0..<r { b[a * r + c] += value * ms[i * r + c] }
+            }
+        }
+        // Symmetric in exact arithmetic: average away the rounding before the eigensolver.
+        for a in 0..<r {
+            for c in (a + 1)..<r {
+                b[a * r + c] = 0.5 * (b[a * r + c] + b[c * r + a])
+                b[c * r + a] = b[a * r + c]
+            }
+        }
+        var eigenvalues = [Double](repeating: 0, count: r)
+        try b.withUnsafeMutableBufferPointer { a in
+            try eigenvalues.withUnsafeMutableBufferPointer {
+                try LAPACK.symmetricEigenvalues(n: r, a: a.baseAddress!, lda: r, into: $0.baseAddress!)
+            }
+        }
+        return eigenvalues[r - 1]
     }
 
     /// λmax(H) by power iteration on H·v = ÃᵀΩ(Ã·v)/n + λ·v, two passes over X per iteration,

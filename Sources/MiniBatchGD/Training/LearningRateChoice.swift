@@ -6,8 +6,9 @@ import Foundation
 /// (``Curvature``) in the units of the reduction (a summed gradient over b rows has b times the
 /// curvature of a mean):
 /// - **SGD**: η = 1/L(b), with L(b) the expected smoothness of a batch of b rows
-///   (``Curvature/batchSmoothness(batchRows:rows:)``): 1/L for the full batch, 1/max‖ãᵢ‖² for
-///   single rows, so no row can throw the parameters past its own minimum.
+///   (``Curvature/batchSmoothness(batchRows:rows:)``): 1/L for the full batch, for single rows
+///   1/(4R²), R² the rows' curvature in mean square (``Curvature/meanSquareRowCurvature``), or
+///   1/max‖ãᵢ‖² where that is smaller: a few heavy-tailed rows do not shrink every step.
 /// - **Momentum and Nesterov, full batch, no coefficient given, μ known**: η = 1/L and
 ///   β = (√κ − 1)/(√κ + 1), Nesterov's constants for a strongly convex quadratic, which contract
 ///   the error by about 1 − 1/√κ per step against 1 − 1/κ for plain descent (heavy ball at the
@@ -125,7 +126,11 @@ extension LearningRateChoice {
         case (.automatic, .sgd):
             rate = 1 / (smoothness ?? 1)
             reason =
-                fullBatch ? "1/L, L = λmax of the cost's Hessian" : "1/L(\(b)), the expected smoothness of a batch of \(b) of \(n) rows"
+                fullBatch
+                ? "1/L, L = λmax of the cost's Hessian"
+                : "1/L(\(b)), the expected smoothness of a batch of \(b) of \(n) rows"
+                    + (curvature.map { $0.rowCurvature < $0.largestRowCurvature } == true
+                        ? " (rows in mean square, 4R², below the largest row's)" : "")
         case (.automatic, _):
             if fullBatch, momentum == nil, let curvature, let mu = curvature.strongConvexity {
                 let l = units * curvature.smoothness, m = units * mu
