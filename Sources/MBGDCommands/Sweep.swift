@@ -35,7 +35,10 @@ struct Sweep: ParsableCommand {
     @Option(parsing: .unconditional, help: "Epoch budget of each batch size.") var maxEpochs = 200
     @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate, or 'auto' for each batch size's own.", valueName: "auto|x"))
     var learningRate = "auto"
-    @Flag(help: "Also try half and twice the rate for each batch size, keeping the one that reaches the gap in the fewest updates.")
+    @Flag(
+        help:
+            "Search each batch size's best rate: doubling its own rate while the updates to the gap keep falling (up to 1024 times it), halving it while none reaches the gap; every rate tried is in --json."
+    )
     var tune = false
     @OptionGroup var optimizer: OptimizerOptions
     @Flag(help: "Report the last iterate (no averaging once the cost stops improving).") var noAverage = false
@@ -78,18 +81,25 @@ struct Sweep: ParsableCommand {
         print(
             "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features"
                 + (weights.map { " weighted by \($0)" } ?? "") + "; \(optimizer.value.name), "
-                + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? " tuned ×½, ×1, ×2" : ""); "
+                + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? ", each tuned by factors of 2 to its fewest updates to the gap" : ""); "
                 + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n"
         )
-        var table = Table(["batch size", "learning rate", "reached", "epochs", "updates", "samples", "seconds", "samples/s"])
+        var table = Table(
+            ["batch size", "learning rate"] + (tune ? ["tuned"] : []) + ["reached", "epochs", "updates", "samples", "seconds", "samples/s"])
         for r in sweep.results {
-            table.add([
-                String(r.batchSize), Format.number(r.learningRate, digits: 3),
-                r.reached ? "yes" : "no (best \(Format.number(r.bestGap, digits: 2)))",
-                r.epochsToGap.map { Format.number($0, digits: 3) } ?? "–", r.updatesToGap.map(String.init) ?? "–",
-                r.samplesToGap.map(String.init) ?? "–", r.secondsToGap.map { Format.number($0, digits: 3) } ?? "–",
+            var row = [String(r.batchSize), Format.number(r.learningRate, digits: 3)]
+            if tune {
+                let tuned: String = r.tunedFactor.map { "×\(Format.number($0, digits: 4)) of \(r.tuningTrials.count) tried" } ?? "–"
+                row.append(tuned)
+            }
+            let reached: String = r.reached ? "yes" : "no (best \(Format.number(r.bestGap, digits: 2)))"
+            let epochs: String = r.epochsToGap.map { Format.number($0, digits: 3) } ?? "–"
+            let seconds: String = r.secondsToGap.map { Format.number($0, digits: 3) } ?? "–"
+            row += [
+                reached, epochs, r.updatesToGap.map(String.init) ?? "–", r.samplesToGap.map(String.init) ?? "–", seconds,
                 Format.rate(r.samplesPerSecond),
-            ])
+            ]
+            table.add(row)
         }
         print(table.render())
         print(
@@ -164,6 +174,18 @@ struct Sweep: ParsableCommand {
                             ("samplesToGap", r.samplesToGap.map(JSON.integer) ?? .null),
                             ("secondsToGap", optional(r.secondsToGap)), ("samplesPerSecond", .number(r.samplesPerSecond)),
                             ("bestGap", .number(r.bestGap)), ("epochsRun", .integer(r.epochsRun)),
+                            (
+                                "tuningTrials",
+                                .array(
+                                    r.tuningTrials.map { t in
+                                        .object([
+                                            ("factor", .number(t.factor)), ("learningRate", .number(t.learningRate)),
+                                            ("reached", .bool(t.reached)), ("diverged", .bool(t.diverged)),
+                                            ("updatesToGap", t.updatesToGap.map(JSON.integer) ?? .null),
+                                            ("bestGap", t.bestGap.isFinite ? .number(t.bestGap) : .null),
+                                        ])
+                                    })
+                            ),
                         ])
                     })
             ),

@@ -66,11 +66,32 @@ import Testing
         #expect(sweep.fastest == nil && sweep.model == nil)
     }
 
+    @Test func tuningDoublesTheRateWhileTheUpdatesToTheGapFall() throws {
+        // A given rate 100 times too small: ×½, ×1 and ×2 cannot reach a good one; the search
+        // doubles until a doubling is no faster (or diverges), and keeps the fewest updates.
+        let data = try conditionedData(rows: 2000, kappa: 2, noise: 0.5, seed: 3)
+        let sweep = try BatchSizeSweep.toGap(
+            data, batchSizes: [16], configuration: GradientDescent(learningRate: .fixed(0.005)), gap: 1e-2, maxEpochs: 200,
+            tune: true)
+        let result = sweep.results[0], trials = result.tuningTrials
+        let upward = trials.prefix { $0.factor >= 1 }.map(\.factor)
+        #expect(upward == (0..<upward.count).map { pow(2, Double($0)) })
+        let factor = try #require(result.tunedFactor)
+        #expect(factor >= 16, "\(trials)")
+        let chosen = try #require(trials.first { $0.factor == factor })
+        #expect(chosen.reached && result.updatesToGap == chosen.updatesToGap)
+        for trial in trials where trial.reached { #expect(trial.updatesToGap! >= chosen.updatesToGap!) }
+        // The search stopped at the first doubling that was not faster (or diverged).
+        let last = try #require(trials.last)
+        #expect(last.factor == 2 * factor && (last.diverged || !last.reached || last.updatesToGap! >= chosen.updatesToGap!))
+        #expect(result.learningRate == 0.005 * factor)
+    }
+
     @Test func theModelIsRecoveredFromCountsItGenerated() {
         // S = 4000·(1 + 250/B), rounded to whole updates: the fit must return S_min = 4000, B_noise = 250.
         let results = [8, 32, 128, 512, 2048].map { b in
             BatchSizeSweep.GapResult(
-                batchSize: b, learningRate: 0.1, learningRateSource: .given, tunedFactor: nil, reached: true,
+                batchSize: b, learningRate: 0.1, learningRateSource: .given, tunedFactor: nil, tuningTrials: [], reached: true,
                 epochsToGap: 1, updatesToGap: Int((4000 * (1 + 250 / Double(b))).rounded()), samplesToGap: 1,
                 secondsToGap: 1, samplesPerSecond: 1, bestGap: 0, epochsRun: 1)
         }

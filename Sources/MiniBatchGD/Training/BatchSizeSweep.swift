@@ -62,6 +62,8 @@ extension BatchSizeSweep {
         public let learningRateSource: LearningRateChoice.Source
         /// The factor of the automatic or given rate that tuning picked (nil without tuning).
         public let tunedFactor: Double?
+        /// Every rate tuning tried for this batch size, in the order tried (empty without tuning).
+        public let tuningTrials: [TuningTrial]
         /// Whether the cost came within the gap in the epoch budget.
         public let reached: Bool
         /// Epochs (fractional), updates, rows seen and training seconds to the gap, when reached.
@@ -78,6 +80,22 @@ extension BatchSizeSweep {
         public let bestGap: Double
         /// Epochs run.
         public let epochsRun: Int
+    }
+
+    /// One rate tried by tuning: how far it got.
+    public struct TuningTrial: Sendable, Equatable {
+        /// The factor of the batch size's own automatic (or the given) rate.
+        public let factor: Double
+        /// The rate tried.
+        public let learningRate: Double
+        /// Whether the cost came within the gap in the budget.
+        public let reached: Bool
+        /// Whether the run diverged (its cost grew past the divergence bound).
+        public let diverged: Bool
+        /// Updates to the gap, when reached.
+        public let updatesToGap: Int?
+        /// The smallest relative gap seen (infinity when it diverged).
+        public let bestGap: Double
     }
 
     /// A noise scale measured where a run first came within a decade of the optimum.
@@ -140,8 +158,11 @@ extension BatchSizeSweep {
     ///   - gap: the relative gap (J − J*)/J*, in (0, 1).
     ///   - maxEpochs: the budget of each batch size.
     ///   - fitIntercept: fit an intercept (as the model would).
-    ///   - tune: also try half and twice the rate, keeping the one that reaches the gap in the
-    ///     fewest updates (or gets closest).
+    ///   - tune: search each batch size's best rate by factors of 2 from its own: upward while
+    ///     the updates to the gap keep falling (at one batch size, time is updates times a fixed
+    ///     cost per update; updates are the count that does not vary with the machine's load),
+    ///     until a rate is slower or diverges; downward instead while the rate does not reach the
+    ///     gap at all. The rate that reaches the gap in the fewest updates is kept (or the closest).
     /// - Throws: ``ArgumentError`` for an empty list, a
     ///   gap outside (0, 1), a budget below 1 or an L2 penalty (the optimum is plain least
     ///   squares); what fitting and solving throw.
@@ -177,30 +198,14 @@ extension BatchSizeSweep {
         var results: [GapResult] = []
         var decades: [GapProgress.Decade] = []
         for size in batchSizes {
-            var best: (Trainer.Outcome, GapProgress, Double?)?
             var sized = base
             sized.batchSize = size
-            // Tuning scales the rate this size would get by itself.
-            let planned = tune ? try Trainer(configuration: sized, fitIntercept: fitIntercept).plannedRate(data) : 0
-            for factor in tune ? [0.5, 1, 2] : [1.0] {
-                var config = sized
-                if tune { config.learningRate = .fixed(planned * factor) }
-                var trainer = Trainer(configuration: config, fitIntercept: fitIntercept)
-                trainer.gapTarget = target
-                let outcome = try trainer.fit(data, validation: nil, start: nil)
-                let progress = outcome.gap!
-                let better: Bool
-                if let current = best {
-                    better =
-                        progress.reached
-                        ? !current.1.reached || progress.updates < current.1.updates
-                        : !current.1.reached && progress.bestGap < current.1.bestGap
-                } else {
-                    better = true
-                }
-                if better { best = (outcome, progress, tune ? factor : nil) }
-            }
-            let (outcome, progress, factor) = best!
+            let (outcome, progress, factor, trials) =
+                tune
+                ? try tunedRun(data, sized, target: target, fitIntercept: fitIntercept)
+                : try run(data, sized, target: target, fitIntercept: fitIntercept, rethrowingDivergence: true).map {
+                    ($0.0, $0.1, nil, [])
+                }!
             let run = outcome.run
             // The smallest batch size checks the gap most often (its epochs have the most
             // updates): its crossings of each decade are the finest measurements of the noise.
@@ -210,6 +215,7 @@ extension BatchSizeSweep {
                 GapResult(
                     batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate,
                     learningRateSource: configuration.learningRate == .automatic ? .automatic : .given, tunedFactor: factor,
+                    tuningTrials: trials,
                     reached: progress.reached, epochsToGap: progress.reached ? progress.epochs : nil,
                     updatesToGap: progress.reached ? progress.updates : nil, samplesToGap: progress.reached ? progress.samples : nil,
                     secondsToGap: progress.reached ? progress.seconds : nil,
@@ -223,6 +229,72 @@ extension BatchSizeSweep {
         return GapSweep(
             gap: gap, optimumCost: optimum, results: results, noiseScaleAtStart: atStart, noiseScaleAlongTheWay: along,
             criticalBatchSize: along.last?.noiseScale ?? atStart, model: fitModel(results))
+    }
+
+    /// The largest factor of the planned rate that tuning tries.
+    static let tuningRange = 1024.0
+
+    /// One race to the gap with `configuration`; nil when it diverged (unless that is to be thrown).
+    private static func run(
+        _ data: Dataset<Double>, _ configuration: GradientDescent, target: GapTarget, fitIntercept: Bool, rethrowingDivergence: Bool = false
+    ) throws -> (Trainer.Outcome, GapProgress)? {
+        var trainer = Trainer(configuration: configuration, fitIntercept: fitIntercept)
+        trainer.gapTarget = target
+        do {
+            let outcome = try trainer.fit(data, validation: nil, start: nil)
+            return (outcome, outcome.gap!)
+        } catch TrainingError.diverged where !rethrowingDivergence {
+            return nil
+        }
+    }
+
+    /// The factor-of-2 search of ``toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:)``
+    /// for one batch size: the best run, its factor and every trial.
+    private static func tunedRun(_ data: Dataset<Double>, _ sized: GradientDescent, target: GapTarget, fitIntercept: Bool) throws -> (
+        Trainer.Outcome, GapProgress, Double?, [TuningTrial]
+    ) {
+        // Tuning scales the rate this size would get by itself.
+        let planned = try Trainer(configuration: sized, fitIntercept: fitIntercept).plannedRate(data)
+        var trials: [TuningTrial] = []
+        var best: (outcome: Trainer.Outcome, progress: GapProgress, factor: Double)?
+        /// Runs at `factor`; true when it beat the best so far.
+        func attempt(_ factor: Double) throws -> Bool {
+            var config = sized
+            config.learningRate = .fixed(planned * factor)
+            guard let (outcome, progress) = try run(data, config, target: target, fitIntercept: fitIntercept) else {
+                trials.append(
+                    TuningTrial(
+                        factor: factor, learningRate: planned * factor, reached: false, diverged: true, updatesToGap: nil,
+                        bestGap: .infinity))
+                return false
+            }
+            trials.append(
+                TuningTrial(
+                    factor: factor, learningRate: planned * factor, reached: progress.reached, diverged: false,
+                    updatesToGap: progress.reached ? progress.updates : nil, bestGap: progress.bestGap))
+            let better =
+                best.map { current in
+                    progress.reached
+                        ? !current.progress.reached || progress.updates < current.progress.updates
+                        : !current.progress.reached && progress.bestGap < current.progress.bestGap
+                } ?? true
+            if better { best = (outcome, progress, factor) }
+            return better
+        }
+        // Upward from the planned rate while each doubling is faster, up to 1024 times it.
+        var factor = 1.0
+        while try attempt(factor), factor < Self.tuningRange { factor *= 2 }
+        // Downward while nothing reached the gap (every larger rate diverged, or none reached
+        // it in the budget), down to a 16th of it.
+        factor = 0.5
+        while best?.progress.reached != true, factor >= 1 / 16 {
+            _ = try attempt(factor)
+            factor /= 2
+        }
+        guard let best else {
+            throw TrainingError.diverged(epoch: 1, batch: 1, cost: .infinity, learningRate: planned / 32)
+        }
+        return (best.outcome, best.progress, best.factor, trials)
     }
 
     /// Weighted least squares of S on 1/B, S = S_min + E_min·(1/B), with weights 1/S² so every
