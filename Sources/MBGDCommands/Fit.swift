@@ -246,11 +246,13 @@ struct Fit: ParsableCommand {
             ("strongConvexity", choice.curvature?.strongConvexity.map(JSON.number) ?? .null),
             ("conditionNumber", choice.curvature?.conditionNumber.map(JSON.number) ?? .null),
             ("largestRowCurvature", choice.curvature.map { .number($0.largestRowCurvature) } ?? .null),
+            ("meanSquareRowCurvature", choice.curvature?.meanSquareRowCurvature.map(JSON.number) ?? .null),
             ("batchSmoothness", choice.batchSmoothness.map(JSON.number) ?? .null),
             ("batchSize", .integer(run.batchRows)),
             ("schedule", .string(config.schedule.name)),
             ("averaging", .string(config.averaging.rawValue)),
             ("averagingStartEpoch", run.history.averagingStartEpoch.map(JSON.integer) ?? .null),
+            ("rateHalvingEpochs", .array(run.history.rateHalvingEpochs.map(JSON.integer))),
             ("standardized", .bool(config.standardize)),
             ("epochBudget", .integer(run.epochBudget)),
             ("predictedEpochs", choice.predictedEpochs.map(JSON.integer) ?? .null),
@@ -262,15 +264,32 @@ struct Fit: ParsableCommand {
     }
 
     /// One line: converged, or how far off and what would get there.
+    /// ", rate halved at epochs 40, 120 (the average had stalled)", or nothing.
+    static func halvings(_ epochs: [Int]) -> String {
+        guard !epochs.isEmpty else { return "" }
+        let listed = epochs.count <= 6 ? epochs.map(String.init).joined(separator: ", ") : "\(epochs[0]), …, \(epochs[epochs.count - 1])"
+        return
+            ", rate halved \(epochs.count == 1 ? "once, at epoch" : "\(epochs.count) times, at epochs") \(listed) (the average had stalled)"
+    }
+
     static func verdict(_ comparison: ReferenceComparison) -> String {
         let gap = comparison.parameterRelativeDifference, run = comparison.run, choice = run.learningRateChoice
         let kappa = choice.curvature?.conditionNumber.map { "κ = \(Format.number($0, digits: 2))" } ?? "κ unknown"
         if gap <= 1e-2 {
             return "converged: \(Format.number(gap, digits: 2)) from the closed form after \(run.history.epochsRun) epochs (\(kappa))"
         }
-        if gap.isFinite, let more = choice.epochs(toShrinkDistanceBy: 1e-2 / gap, batchesPerEpoch: run.batchesPerEpoch) {
+        // The contraction's advice holds only while the run is shorter than the contraction's own
+        // prediction; past it, what is left is mini-batch noise or an offset the rate leaves.
+        let contractionLimited = choice.predictedEpochs.map { run.history.epochsRun < $0 } ?? false
+        if gap.isFinite, contractionLimited,
+            let more = choice.epochs(toShrinkDistanceBy: 1e-2 / gap, batchesPerEpoch: run.batchesPerEpoch)
+        {
             return
                 "not converged: \(Format.number(gap, digits: 2)) from the closed form; \(kappa): about \(Format.number(Double(more), digits: 2)) more epochs at this batch size, or use `mbgd solve`"
+        }
+        if gap.isFinite, choice.predictedEpochs != nil, run.batchesPerEpoch > 1 {
+            return
+                "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)) after \(run.history.epochsRun) epochs, more than the \(choice.predictedEpochs!) the contraction needs: mini-batch noise is what remains; use a larger batch, more epochs, or `mbgd solve`"
         }
         return
             "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)); train longer, lower the rate, or use `mbgd solve`"
@@ -302,11 +321,15 @@ struct Fit: ParsableCommand {
             "  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config.schedule.name)"
                 + (choice.momentum.map { ", momentum \(Format.number($0, digits: 4))" } ?? "")
                 + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" }
-                    ?? (config.averaging == .fromStart ? ", averaged from the start" : "")))
+                    ?? (config.averaging == .fromStart ? ", averaged from the start" : ""))
+                + Self.halvings(history.rateHalvingEpochs))
         if let curvature = choice.curvature {
             var line = "  curvature: L = \(Format.number(curvature.smoothness, digits: 4))"
             if let mu = curvature.strongConvexity {
                 line += ", μ = \(Format.number(mu, digits: 4)), κ = \(Format.number(curvature.conditionNumber!, digits: 4))"
+            }
+            if let meanSquare = curvature.meanSquareRowCurvature {
+                line += ", rows in mean square R² = \(Format.number(meanSquare, digits: 4))"
             }
             line += ", largest row \(Format.number(curvature.largestRowCurvature, digits: 4))"
             lines.append(line)

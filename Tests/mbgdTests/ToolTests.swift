@@ -166,6 +166,28 @@ import Testing
         #expect(run.stdout.contains("Gap: parameters differ by"))
     }
 
+    @Test func realDataRunsAsTheHelpSaysWithAVerdictThatAgreesWithItsNumbers() throws {
+        let real = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures/real"
+        // The help's own example on longley (κ ≈ 1.2e4): a tolerance of 0 runs every epoch.
+        let longley = try mbgd(
+            "fit", real + "/longley.csv", "--target", "TOTEMP", "--batch-size", "full", "--optimizer", "nesterov", "--tolerance", "0",
+            "--epochs", "20000", "--json")
+        #expect(longley.status == 0, "\(longley.stderr)")
+        let training = try #require(try longley.json["training"] as? [String: Any])
+        #expect(training["epochsRun"] as? Int == 20000)
+        #expect((try #require(try longley.json["closedForm"] as? [String: Any])["relativeDifference"] as? Double ?? 1) < 1e-10)
+        // Engel's heavy-tailed rows: the defaults halve the averaged rate and say so.
+        let engel = try mbgd("fit", real + "/engel.csv", "--target", "foodexp")
+        #expect(engel.status == 0, "\(engel.stderr)")
+        #expect(engel.stdout.contains("rate halved") && engel.stdout.contains("Verdict: converged"), "\(engel.stdout)")
+        // 300 epochs without averaging, far past the 2 the contraction needs: what remains is
+        // mini-batch noise, and the verdict must not promise convergence in a few more epochs.
+        let noisy = try mbgd("fit", real + "/engel.csv", "--target", "foodexp", "--no-average", "--epochs", "300")
+        let verdict = try #require(noisy.stdout.split(separator: "\n").first { $0.hasPrefix("Verdict: ") })
+        #expect(verdict.contains("not converged") && !verdict.contains("more epochs at this batch size"), "\(verdict)")
+        #expect(verdict.contains("mini-batch noise"), "\(verdict)")
+    }
+
     @Test func fullBatchNesterovWithTheAutomaticRateReachesTheClosedForm() throws {
         let folder = try scratchFolder()
         let path = try write(houseLikeCSV(rows: 100).text, to: folder + "/data.csv")

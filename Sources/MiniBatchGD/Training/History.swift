@@ -12,6 +12,10 @@ public struct History: Equatable, Sendable {
     public internal(set) var learningRates: [Double] = []
     /// The epoch (1-based) whose end started Polyak–Ruppert averaging, if it started.
     public internal(set) var averagingStartEpoch: Int?
+    /// The epochs (1-based) whose end halved the rate and restarted the average from itself:
+    /// each time the average of a constant-rate fit stopped improving before it was certified
+    /// (or reached the gap), the offset a constant rate leaves behind being what remained.
+    public internal(set) var rateHalvingEpochs: [Int] = []
     /// The certified bound ‖∇J(θ)‖/(μ·‖θ‖) on the relative distance to the optimum after each
     /// epoch, when early stopping certifies (empty otherwise).
     public internal(set) var certifiedDistances: [Double] = []

@@ -94,6 +94,8 @@ struct RateSchedule {
     private var plateauScale = 1.0
     private var plateauBest = Double.infinity
     private var plateauEpochs = 0
+    /// 2⁻ʰ after h halvings of an averaged fit (see ``halve()``).
+    private(set) var halvingScale = 1.0
 
     init(_ schedule: LearningRateSchedule, initial: Double, warmupSteps: Int, totalSteps: Int) {
         self.schedule = schedule
@@ -118,7 +120,20 @@ struct RateSchedule {
             rate = schedule.rate(initial: initial, epoch: epoch)
         }
         if step < warmupSteps { rate *= Double(step + 1) / Double(warmupSteps) }
-        return rate
+        return rate * halvingScale
+    }
+
+    /// Halves every rate from now on: the average of a constant-rate fit settles at an offset
+    /// from the optimum that shrinks with the rate.
+    mutating func halve() { halvingScale *= 0.5 }
+
+    /// Whether the schedule anneals the rate by itself (step, cosine, plateau): its last iterate
+    /// is its best, and averaging the early iterates in would only add their offset.
+    var anneals: Bool {
+        switch schedule {
+        case .constant, .inverseScaling: false
+        case .stepDecay, .cosine, .reduceOnPlateau: true
+        }
     }
 
     /// Feeds the epoch's training cost to a plateau schedule.

@@ -42,6 +42,16 @@ public enum Optimizer: Equatable, Sendable {
         }
     }
 
+    /// How much of the last updates the rule's step remembers: β for momentum and Nesterov
+    /// (`given` when the coefficient is chosen at fit time), β₁ for Adam and AdamW, else 0.
+    func memory(given momentum: Double?) -> Double {
+        switch self {
+        case .momentum, .nesterov: momentum ?? momentumCoefficient ?? 0
+        case let .adam(beta1, _, _), let .adamW(beta1, _, _, _): beta1
+        case .sgd, .adagrad, .rmsprop: 0
+        }
+    }
+
     var isNesterov: Bool { if case .nesterov = self { true } else { false } }
 
     /// The momentum coefficient given, if any.

@@ -1,8 +1,12 @@
 /// The plateau test of ``EarlyStopping``: has the monitored cost stopped improving?
 ///
-/// An epoch improves when its cost is below `best − tolerance·max(best, tiny)`: the tolerance
-/// is relative, so it means the same whatever the units of the targets. Without early stopping
-/// it never fires.
+/// An epoch improves when its cost is below `best − tolerance·max(best, tiny)`, `best` the
+/// lowest cost so far: the tolerance is relative, so it means the same whatever the units of the
+/// targets, and one bad epoch never resets the count. Without early stopping it never fires.
+///
+/// A momentum method's cost is not monotone: it can stay above its best for as long as the
+/// momentum remembers (about 1/(1 − β) updates), and still be converging. The patience is
+/// therefore at least twice that memory, in epochs, so an oscillation is not read as a plateau.
 struct StopRule {
     let tolerance: Double
     let patience: Int
@@ -10,11 +14,19 @@ struct StopRule {
     private var best = Double.infinity
     private var epochsWithoutImprovement = 0
 
-    init(_ stopping: EarlyStopping?) {
+    /// - Parameters:
+    ///   - memory: β of the rule's momentum (or Adam's β₁), 0 for none.
+    ///   - batchesPerEpoch: updates an epoch, to turn the memory into epochs.
+    init(_ stopping: EarlyStopping?, memory beta: Double = 0, batchesPerEpoch: Int = 1) {
         enabled = stopping != nil
         tolerance = stopping?.tolerance ?? 0
-        patience = stopping?.patience ?? .max
+        let memoryEpochs = beta > 0 && beta < 1 ? (2 / (1 - beta) / Double(Swift.max(batchesPerEpoch, 1))).rounded(.up) : 0
+        patience = Swift.max(stopping?.patience ?? .max, Int(Swift.min(memoryEpochs, 1e9)))
     }
+
+    /// Whether a plateau may end the fit: a tolerance of 0 asks for no stop on the cost (a
+    /// plateau still starts the averaging of a mini-batch fit).
+    var stopsOnPlateau: Bool { enabled && tolerance > 0 }
 
     /// Feeds one epoch's monitored cost; true once it has not improved for `patience` epochs.
     mutating func plateaued(_ cost: Double) -> Bool {
@@ -102,5 +114,55 @@ struct Certificate {
         }
         let distance = transformNorm * gradientSquares.squareRoot() / mu
         return originalSquares > 0 ? distance / originalSquares.squareRoot() : (distance == 0 ? 0 : .infinity)
+    }
+}
+
+/// When an averaged constant-rate fit has stalled short of its certificate: the average of
+/// constant-rate iterates settles at an offset from the optimum that shrinks with the rate, so
+/// once the certified distance stops falling the rate is halved and the average restarted.
+///
+/// The test runs over windows of several relaxation times of the slowest direction,
+/// 1/(η·μ) updates: a distance that has not halved over a window is read as the offset, not as
+/// the average still forgetting its start. Each halving doubles the window with 1/η.
+struct RateHalving {
+    /// The fewest epochs in a window.
+    let patience: Int
+    /// Updates of one relaxation time at the initial rate, 1/(η₀·μ) in the cost's units.
+    let relaxationUpdates: Double
+    let batchesPerEpoch: Int
+    private var scale = 1.0
+    private var windowStart: Int?
+    private var windowDistance = Double.infinity
+
+    init(patience: Int, rate: Double, mu: Double, batchesPerEpoch: Int) {
+        self.patience = patience
+        relaxationUpdates = rate > 0 && mu > 0 ? 1 / (rate * mu) : .infinity
+        self.batchesPerEpoch = Swift.max(batchesPerEpoch, 1)
+    }
+
+    /// Epochs in a window at the current rate.
+    var windowEpochs: Int {
+        let epochs = (4 * relaxationUpdates / scale / Double(batchesPerEpoch)).rounded(.up)
+        return Swift.max(patience, Int(Swift.min(epochs, 1e9)))
+    }
+
+    /// Starts a window at `epoch` with the average's certified distance.
+    mutating func start(epoch: Int, distance: Double) {
+        windowStart = epoch
+        windowDistance = distance
+    }
+
+    /// Feeds an epoch's certified distance of the average; true when the rate should halve now
+    /// (the next window then starts after the restart).
+    mutating func stalled(epoch: Int, distance: Double) -> Bool {
+        guard let windowStart else { return false }
+        guard epoch - windowStart >= windowEpochs else { return false }
+        if distance <= 0.5 * windowDistance {
+            start(epoch: epoch, distance: distance)
+            return false
+        }
+        scale *= 0.5
+        start(epoch: epoch, distance: distance)
+        return true
     }
 }

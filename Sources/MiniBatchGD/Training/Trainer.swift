@@ -204,7 +204,8 @@ struct Trainer {
         history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))
 
         let loop = Loop<Element>(
-            configuration: config, epochs: epochs, rate: choice.learningRate, batches: batches, localBatches: plan.localBatches,
+            configuration: config, epochs: epochs, rate: choice.learningRate, memory: config.optimizer.memory(given: choice.momentum),
+            batches: batches, localBatches: plan.localBatches,
             gradient: gradient,
             chunked: ChunkedGradient(
                 // No threads are started for data too small to split.
@@ -305,6 +306,8 @@ struct Loop<Element: BLASScalar> {
     let configuration: GradientDescent
     let epochs: Int
     let rate: Double
+    /// The update rule's memory (``Optimizer/memory(given:)``), which sets the plateau's patience.
+    let memory: Double
     /// The batches over every rank's rows, and this process's share of each.
     let batches: Batches, localBatches: Batches
     let gradient: BatchGradient
@@ -359,10 +362,15 @@ struct Loop<Element: BLASScalar> {
         var schedule = RateSchedule(
             config.schedule, initial: rate, warmupSteps: config.warmupSteps,
             totalSteps: epochs.multipliedReportingOverflow(by: batches.count).overflow ? .max : epochs * batches.count)
-        var stop = StopRule(config.earlyStopping)
+        var stop = StopRule(config.earlyStopping, memory: memory, batchesPerEpoch: batches.count)
         let certifying = certificate != nil
-        let averagesAutomatically = config.averaging == .automatic && batches.count > 1
+        let averagesAutomatically = config.averaging == .automatic && batches.count > 1 && !schedule.anneals
         if config.averaging == .fromStart { rule.startAveraging(at: theta) }
+        // An adaptive rule's rate is a distance, not a step in the curvature's units: no
+        // relaxation time to judge a stall by, so no halving.
+        var halving = RateHalving(
+            patience: stop.patience, rate: rate * (config.reduction == .sum ? Double(batches.size) : 1),
+            mu: config.optimizer.isAdaptive ? 0 : certificate?.mu ?? 0, batchesPerEpoch: batches.count)
 
         gradient.prepare(theta)
         let startCost = train.sum(halfSquaredResiduals(theta, train, rowWeights: w)) * config.reduction.scale(rows: n)
@@ -466,6 +474,14 @@ struct Loop<Element: BLASScalar> {
                 history.stopReason = .parametersCertified
                 return
             }
+            if averagesAutomatically, let certifiedDistance, history.averagingStartEpoch != nil,
+                halving.stalled(epoch: epoch, distance: certifiedDistance)
+            {
+                rule.restartAveraging(theta)
+                schedule.halve()
+                history.rateHalvingEpochs.append(epoch)
+                stop.reset()
+            }
             // A plateau starts the averaging of a mini-batch fit. It stops the fit only without
             // a certificate: a slowly converging fit (ill-conditioned, or averaging) improves its
             // cost by a little at a time, and the certificate knows better when it is done.
@@ -478,8 +494,9 @@ struct Loop<Element: BLASScalar> {
                 if averagesAutomatically, history.averagingStartEpoch == nil {
                     rule.startAveraging(at: theta)
                     history.averagingStartEpoch = epoch
+                    halving.start(epoch: epoch, distance: certifiedDistance ?? .infinity)
                     stop.reset()
-                } else if certifying || gapTarget != nil {
+                } else if certifying || gapTarget != nil || !stop.stopsOnPlateau {
                     stop.reset()
                 } else {
                     history.stopReason = .trainingCostConverged

@@ -35,4 +35,10 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         averagedSteps = 0
         average.values.update(from: parameters, count: count)
     }
+
+    mutating func restartAveraging(_ parameters: UnsafeMutablePointer<Double>) {
+        guard isAveraging else { return }
+        parameters.update(from: average.values, count: count)
+        averagedSteps = 0
+    }
 }

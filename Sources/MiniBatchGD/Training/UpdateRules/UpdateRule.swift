@@ -13,11 +13,15 @@ protocol UpdateRule {
     var averagedParameters: UnsafeMutablePointer<Double>? { get }
     /// Starts Polyak–Ruppert averaging at the current iterate (a no-op for rules that do not average).
     mutating func startAveraging(at parameters: UnsafePointer<Double>)
+    /// Moves the iterate to the average and averages afresh from there (a no-op for rules
+    /// that do not average).
+    mutating func restartAveraging(_ parameters: UnsafeMutablePointer<Double>)
 }
 
 extension UpdateRule {
     var averagedParameters: UnsafeMutablePointer<Double>? { nil }
     mutating func startAveraging(at parameters: UnsafePointer<Double>) {}
+    mutating func restartAveraging(_ parameters: UnsafeMutablePointer<Double>) {}
 }
 
 /// One vector of a rule's state, zeroed: the ``Buffer`` that owns it, and a raw view that the
