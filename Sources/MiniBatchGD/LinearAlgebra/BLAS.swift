@@ -73,10 +73,8 @@ enum BLAS {
 /// the first scope to enter saves the count and sets its own, the last to leave restores it,
 /// and fits running at the same time on several threads never leave the setting behind.
 public enum BLASThreads {
-    /// The number of threads OpenBLAS uses for calls outside single-thread scopes.
-    public static var current: Int {
-        scopes.withLock { state in Int(state.active > 0 ? state.saved : openblas_get_num_threads()) }
-    }
+    /// The number of threads OpenBLAS currently uses (one inside a single-thread scope).
+    public static var current: Int { Int(openblas_get_num_threads()) }
 
     /// Sets the number of threads OpenBLAS uses for calls outside single-thread scopes (always
     /// one under an address-space limit: see ``addressSpaceLimited``). While a scope is open on
