@@ -200,9 +200,16 @@ public enum Shuffle: Equatable, Sendable {
 ///   (``Curvature/strongConvexity``, known up to ``Curvature/exactLimit`` features) and costs
 ///   one gradient over the training rows per epoch.
 /// - **plateau**: the monitored cost (training, or held-out with `validationFraction`) has
-///   not improved by `tolerance` (relative: below `best − tolerance·best`) for `patience` epochs
-///   in a row. With ``Averaging/automatic`` the first plateau of a mini-batch fit starts the
-///   averaging instead of stopping.
+///   not improved by `tolerance` (relative: below `best − tolerance·best`, `best` the lowest so
+///   far) for `patience` epochs in a row, or for twice the update rule's memory 2/(1 − β) updates
+///   when that is longer (momentum's cost climbs for as long as it remembers). With
+///   ``Averaging/automatic`` the first plateau of a mini-batch fit starts the averaging instead
+///   of stopping. A `tolerance` of 0 never stops on the cost.
+///
+/// With ``Averaging/automatic`` and a certificate, a constant-rate fit whose averaged
+/// parameters stop approaching the optimum (the certified distance not halving over four
+/// relaxation times) halves its rate and restarts the average from itself
+/// (``History/rateHalvingEpochs``).
 public struct EarlyStopping: Equatable, Sendable {
     /// Relative improvement of the monitored cost that counts.
     public var tolerance: Double
