@@ -43,6 +43,17 @@ import Testing
         #expect(relativeDifference(model.parameters!, optimum) < 1e-6)
     }
 
+    @Test func aToleranceOfZeroRunsEveryEpochWithHeldOutRowsToo() throws {
+        let (data, _) = try Self.load("engel")
+        var model = LinearRegression()
+        let run = try model.fit(
+            data,
+            using: GradientDescent(
+                epochs: 300, earlyStopping: EarlyStopping(tolerance: 0, validationFraction: 0.2, parameterTolerance: 0)))
+        #expect(run.history.epochsRun == 300 && run.history.stopReason == .maximumEpochs)
+        #expect(run.history.validationCosts.count == 300)
+    }
+
     @Test func momentumsPlateauWaitsOutItsMemory() throws {
         // A plateau test alone (no certificate): Nesterov at β = (√κ − 1)/(√κ + 1) ≈ 0.98 must not
         // read its oscillations as convergence.

@@ -486,8 +486,9 @@ struct Loop<Element: BLASScalar> {
             // a certificate: a slowly converging fit (ill-conditioned, or averaging) improves its
             // cost by a little at a time, and the certificate knows better when it is done.
             if stop.plateaued(monitored) {
-                // Held-out rows are the user's own stopping rule: their plateau always stops.
-                if validation != nil {
+                // Held-out rows are the user's own stopping rule: their plateau stops (unless a
+                // tolerance of 0 asked for no stop on a cost).
+                if validation != nil, stop.stopsOnPlateau {
                     history.stopReason = .validationCostConverged
                     return
                 }
