@@ -122,6 +122,28 @@ struct Design {
         }
     }
 
+    /// Writes rows `start..<start+count` of [Z t] column by column into `buffer`, as
+    /// ``TallSkinnyQR/add(count:fill:)`` takes them: element (i, j) at `buffer[j * leading + i]`,
+    /// the centred targets in columns p..<p+k, each row times √wᵢ when weighted. The same values
+    /// as ``fillBlock(_:start:count:z:t:)``, without a row-major copy between.
+    func fillColumns<Element: BLASScalar>(
+        _ data: Rows<Element>, start: Int, count: Int, into buffer: UnsafeMutablePointer<Double>, leading: Int
+    ) {
+        let inverse = columnNorm.map { 1 / $0 }, p = self.p, k = self.k
+        let x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
+        featureMean.withUnsafeBufferPointer { mean in
+            inverse.withUnsafeBufferPointer { scale in
+                targetMean.withUnsafeBufferPointer { targetMean in
+                    for i in 0..<count {
+                        let row = x + (start + i) * ldx, target = y + (start + i) * ldy, root = rootWeight(start + i)
+                        for j in 0..<p { buffer[j * leading + i] = root * (Double(row[j]) - mean[j]) * scale[j] }
+                        for o in 0..<k { buffer[(p + o) * leading + i] = root * (Double(target[o]) - targetMean[o]) }
+                    }
+                }
+            }
+        }
+    }
+
     /// Z (n×p) with the ridge rows √wⱼ·eⱼ appended, and the centred targets padded with zeros
     /// to `max(rows, p)` rows, as `dgelsd` wants them (the SVD's copy).
     func augmentedSystem<Element: BLASScalar>(_ data: Rows<Element>) -> (a: [Double], rows: Int, b: [Double]) {

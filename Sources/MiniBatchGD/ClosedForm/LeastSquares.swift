@@ -47,8 +47,8 @@ public enum LeastSquares {
     ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
     ///   - refine: refine the solution in extended precision and estimate its error
     ///     (``Solution/errorBounds``); full-rank unpenalized fits only.
-    ///   - threads: threads for the passes over the rows (the moments, refinement, the residuals
-    ///     of the statistics), in fixed chunks added in order with OpenBLAS on one thread inside
+    ///   - threads: threads for the passes over the rows (the moments, QR's factorization,
+    ///     refinement, the residuals of the statistics), in fixed chunks added in order with OpenBLAS on one thread inside
     ///     each: the same bits on any count, 1 to 1024; nil: ``Cores/available``. OpenBLAS keeps
     ///     its own setting (``BLASThreads``) for the factorization.
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
@@ -162,7 +162,7 @@ public enum LeastSquares {
         }
         let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, pool: pool)
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
-        let solver = Solver(data: data, design: design, tolerance: tolerance)
+        let solver = Solver(data: data, design: design, tolerance: tolerance, pool: pool)
 
         var reasons: [String] = []
         var factorization: Factorization

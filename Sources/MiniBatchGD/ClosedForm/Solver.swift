@@ -7,6 +7,8 @@ struct Solver<Element: BLASScalar> {
     let data: Rows<Element>
     let design: Design
     let tolerance: Double
+    /// The threads for QR's pass over the rows (nil: this one).
+    var pool: WorkerPool? = nil
 
     private var p: Int { design.p }
     private var k: Int { design.k }
@@ -61,29 +63,25 @@ struct Solver<Element: BLASScalar> {
 
     /// Householder QR of [Z t] by blocks of rows (``TallSkinnyQR``): X is read once and Z never
     /// held whole; R₁₁·θ = R₁₂ then gives the coefficients.
+    ///
+    /// The rows are cut into the moments pass's chunks (``Moments/chunkRows(features:outputs:)``,
+    /// set by the shape alone), each factored on its own on the pool's threads with OpenBLAS on
+    /// one thread, and the chunks' R stacked in chunk order: the same bits on any thread count.
     func qr() -> Result<Factorization, LinearAlgebraError> {
         if tooFewRows { return rankFailure("qr", rank: design.observations - design.interceptColumns, condition: .infinity) }
         // This process's rows; with rows spread over processes, the ranks' factors merge below.
         let width = p + k, n = data.count
         do {
-            // Blocks of about 512 KiB, within the cache: 2000 rows at 1M × 32 were the fastest of
-            // 2000, 8000 and 32000 measured on 2026-11-30.
-            var factor = TallSkinnyQR(width: width, blockRows: Swift.min(Swift.max(n, 1), Swift.max(4 * width, (1 << 16) / width)))
-            var z = [Double](repeating: 0, count: factor.blockRows * p), t = [Double](repeating: 0, count: factor.blockRows * k)
-            var start = 0
-            while start < n {
-                let count = Swift.min(factor.blockRows, n - start)
-                z.withUnsafeMutableBufferPointer { zb in
-                    t.withUnsafeMutableBufferPointer { tb in
-                        design.fillBlock(data, start: start, count: count, z: zb.baseAddress!, t: tb.baseAddress!)
-                    }
+            let chunkRows = Moments.chunkRows(features: p, outputs: k), chunks = (n + chunkRows - 1) / chunkRows
+            let triangles = BLASThreads.singleThreaded {
+                (pool ?? WorkerPool(threads: 1)).map(chunks: chunks) { chunk in
+                    let start = chunk * chunkRows
+                    return Result { try triangle(start: start, count: Swift.min(chunkRows, n - start)) }
                 }
-                try factor.add(count: count) { buffer, leading in
-                    for j in 0..<p { for i in 0..<count { buffer[j * leading + i] = z[i * p + j] } }
-                    for o in 0..<k { for i in 0..<count { buffer[(p + o) * leading + i] = t[i * k + o] } }
-                }
-                start += count
             }
+            // Only triangles are stacked from here on: a buffer of `width` rows is enough.
+            var factor = TallSkinnyQR(width: width, blockRows: width)
+            for triangle in triangles { try factor.add(triangle: triangle.get()) }
             if let sharing = data.sharing { try factor.merge(over: sharing.communicator) }
             if design.isPenalized {
                 // The ridge rows √wⱼ·eⱼ with zero targets.
@@ -116,6 +114,23 @@ struct Solver<Element: BLASScalar> {
         } catch {
             return .failure(Self.linearAlgebraError(error))
         }
+    }
+
+    /// R of [Z t] over rows `start..<start + count` (row-major, as ``TallSkinnyQR/upperTriangle``
+    /// gives it), the rows read in blocks straight into the factor's buffer.
+    private func triangle(start: Int, count: Int) throws -> [Double] {
+        let width = p + k
+        // Blocks of about 512 KiB, within the cache.
+        var factor = TallSkinnyQR(width: width, blockRows: Swift.min(Swift.max(count, 1), Swift.max(4 * width, (1 << 16) / width)))
+        var offset = 0
+        while offset < count {
+            let rows = Swift.min(factor.blockRows, count - offset), first = start + offset
+            try factor.add(count: rows) { buffer, leading in
+                design.fillColumns(data, start: first, count: rows, into: buffer, leading: leading)
+            }
+            offset += rows
+        }
+        return factor.upperTriangle
     }
 
     func svd() throws -> Factorization {
