@@ -12,27 +12,35 @@ struct TallSkinnyQR: Sendable {
     let blockRows: Int
     /// Column-major (width + blockRows) × width: R in the top rows, the next block below.
     private var stack: [Double]
-    private var tau: [Double]
+    /// `dgeqrt`'s block reflectors' factors (blockColumns × width) and its workspace (as many).
+    private var reflectorFactors: [Double], work: [Double]
     private var leading: Int { width + blockRows }
+    /// Columns per `dgeqrt` panel: a few columns' reflectors applied at once by level-3 BLAS.
+    private var blockColumns: Int { Swift.max(1, Swift.min(8, width)) }
 
     /// - Parameter blockRows: rows factored together (at least `width`).
     init(width: Int, blockRows: Int) {
         self.width = width
         self.blockRows = Swift.max(blockRows, width)
         stack = [Double](repeating: 0, count: (width + Swift.max(blockRows, width)) * width)
-        tau = [Double](repeating: 0, count: width)
+        reflectorFactors = [Double](repeating: 0, count: Swift.max(1, Swift.min(8, width)) * width)
+        work = reflectorFactors
     }
 
     /// Adds `count` ≤ ``blockRows`` rows, written by `fill` into the column-major block buffer:
     /// element (i, j) of the block at `buffer[j * leadingDimension + i]`.
     mutating func add(count: Int, fill: (_ buffer: UnsafeMutablePointer<Double>, _ leadingDimension: Int) -> Void) throws {
         precondition(count <= blockRows, "a block larger than the buffer")
-        let leading = self.leading, width = self.width
+        let leading = self.leading, width = self.width, blockColumns = self.blockColumns
         try stack.withUnsafeMutableBufferPointer { stack in
             let base = stack.baseAddress!
             fill(base + width, leading)
-            try tau.withUnsafeMutableBufferPointer { tau in
-                try LAPACK.qrFactorColumnMajor(m: width + count, n: width, a: base, lda: leading, tau: tau.baseAddress!)
+            try reflectorFactors.withUnsafeMutableBufferPointer { t in
+                try work.withUnsafeMutableBufferPointer { work in
+                    try LAPACK.qrFactorColumnMajor(
+                        m: width + count, n: width, blockColumns: blockColumns, a: base, lda: leading, t: t.baseAddress!,
+                        work: work.baseAddress!)
+                }
             }
             // Keep R only: clear the reflectors below its diagonal (the block rows are rewritten next time).
             for j in 0..<width { for i in (j + 1)..<width { base[j * leading + i] = 0 } }

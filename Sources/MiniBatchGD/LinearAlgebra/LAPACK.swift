@@ -47,11 +47,20 @@ enum LAPACK {
         if info > 0 { throw LinearAlgebraError.notPositiveDefinite(routine: "dpotri", order: Int(info)) }
     }
 
-    /// Householder QR of the column-major `m×n` matrix in `a` (`dgeqrf`): R in the upper
-    /// triangle, the reflectors below it and in `tau` (min(m, n) values). Column-major, so
-    /// LAPACKE does not transpose a copy of every block.
-    static func qrFactorColumnMajor(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int, tau: UnsafeMutablePointer<Double>) throws {
-        try check(LAPACKE_dgeqrf(Int32(LAPACK_COL_MAJOR), Int32(m), Int32(n), a, Int32(lda), tau), "dgeqrf")
+    /// Householder QR of the column-major `m×n` matrix in `a` (`dgeqrt`): R in the upper
+    /// triangle, the reflectors below it, and their block reflectors' triangular factors in `t`
+    /// (`blockColumns × min(m, n)`, leading dimension `blockColumns`); `work` holds
+    /// `blockColumns × n` values. Column-major, so LAPACKE does not transpose a copy of every
+    /// block. Each panel of `blockColumns` columns is applied to the rest by level-3 BLAS, where
+    /// `dgeqrf` factors a matrix narrower than its crossover (128 columns) one column at a time.
+    static func qrFactorColumnMajor(
+        m: Int, n: Int, blockColumns: Int, a: UnsafeMutablePointer<Double>, lda: Int, t: UnsafeMutablePointer<Double>,
+        work: UnsafeMutablePointer<Double>
+    ) throws {
+        try check(
+            LAPACKE_dgeqrt_work(
+                Int32(LAPACK_COL_MAJOR), Int32(m), Int32(n), Int32(blockColumns), a, Int32(lda), t, Int32(blockColumns), work),
+            "dgeqrt")
     }
 
     /// Solves U·X = B in place of `b` (`n×nrhs`, row-major) for the upper-triangular U in `a`.
