@@ -122,6 +122,52 @@ import Testing
         }
     }
 
+    /// 70 000 rows of 100 features (four chunks), column 1 column 0 to four digits (κ(Z) about
+    /// 10⁴, κ² near what Cholesky accepts), with targets almost on the plane: QR's chunks on 1,
+    /// 2, 3 and 8 threads give the same bits, and the answer SVD gives to about κ·ε where the
+    /// normal equations lose κ²·ε.
+    @Test(arguments: [false, true])
+    func qrSolvesAreTheSameBitsOnOneTwoThreeAndEightThreads(weighted: Bool) throws {
+        let n = 70_000, p = 100
+        var generator = RandomSource(seed: 23)
+        var x = [Double](), y = [Double]()
+        for _ in 0..<n {
+            var row = (0..<p).map { j in generator.nextGaussian() + Double(j % 5) }
+            row[1] = row[0] + 2e-4 * generator.nextGaussian()
+            x.append(contentsOf: row)
+            y.append((0..<p).reduce(1.0) { $0 + Double($1 % 7 + 1) * row[$1] } + 1e-9 * generator.nextGaussian())
+        }
+        let data = try Dataset(features: Matrix<Double>(rows: n, columns: p, elements: x), target: y)
+        #expect(Moments.chunkRows(features: p, outputs: 1) * 3 < n)
+        let weights = weighted ? (0..<n).map { i in i % 11 == 0 ? 0 : 0.5 + generator.nextUniform() } : nil
+        var reference: [Bool: LeastSquares.Solution] = [:]
+        for threads in [1, 2, 3, 8] {
+            for refine in [false, true] {
+                let solution = try LeastSquares.solve(data, method: .qr, weights: weights, refine: refine, threads: threads)
+                #expect(solution.method == .qr)
+                if let first = reference[refine] {
+                    #expect(solution.parameters == first.parameters, "\(threads) threads, refine \(refine)")
+                    #expect(solution.conditionNumber == first.conditionNumber)
+                } else {
+                    reference[refine] = solution
+                }
+            }
+        }
+        let qr = try #require(reference[false])
+        #expect(qr.conditionNumber > 1e3 && qr.conditionNumber < 1e5)
+        let svd = try LeastSquares.solve(data, method: .svd, weights: weights, refine: false)
+        let cholesky = try LeastSquares.solve(data, method: .cholesky, weights: weights, refine: false)
+        // QR loses digits as κ (≈ 1e-13 here), the normal equations as κ² (≈ 1e-9): a
+        // Cholesky-QR, or a QR of the Gram matrix, would land with Cholesky.
+        let qrError = relativeDifference(qr.parameters, svd.parameters)
+        #expect(qrError <= 1e-11, "QR against SVD: \(qrError)")
+        let choleskyError = relativeDifference(cholesky.parameters, svd.parameters)
+        #expect(choleskyError > 100 * qrError, "Cholesky against SVD: \(choleskyError), QR: \(qrError)")
+        // Refined, each method reaches the same answer.
+        let refined = try LeastSquares.solve(data, method: .cholesky, weights: weights, threads: 2)
+        #expect(relativeDifference(try #require(reference[true]).parameters, refined.parameters) <= 1e-10)
+    }
+
     @Test(arguments: [false, true])
     func runsCutIntoChunksAddUpToTheRunsInOnePass(weighted: Bool) throws {
         // A batch of 30 000 rows made of runs of 1 to 3000 rows anywhere in the data.
