@@ -13,8 +13,9 @@ public enum LeastSquares {
         /// Normal equations ZᵀZ·θ = Zᵀy: one blocked pass over the data (never holding Z whole),
         /// then `dposv`-style `dpotrf` + `dpotrs`. Fastest; loses digits as κ(Z)².
         case cholesky
-        /// Householder QR of [Z t] by blocks of rows (`dgeqrf` on the R so far stacked over each
-        /// block), reading the data once without a copy. Loses digits as κ(Z) only.
+        /// Householder QR of [Z t] by blocks of rows (`dgeqrt` on the R so far stacked over each
+        /// block), reading the data once without a copy, the moments pass's chunks factored on
+        /// every thread and their R merged in order. Loses digits as κ(Z) only.
         case qr
         /// Rank-revealing SVD of Z (`dgelsd`): singular values below `rankTolerance × σ₁` count
         /// as zero, and the minimum-norm solution (in Z's coordinates) is returned.
