@@ -263,7 +263,6 @@ struct Fit: ParsableCommand {
         ])
     }
 
-    /// One line: converged, or how far off and what would get there.
     /// ", rate halved at epochs 40, 120 (the average had stalled)", or nothing.
     static func halvings(_ epochs: [Int]) -> String {
         guard !epochs.isEmpty else { return "" }
@@ -272,6 +271,7 @@ struct Fit: ParsableCommand {
             ", rate halved \(epochs.count == 1 ? "once, at epoch" : "\(epochs.count) times, at epochs") \(listed) (the average had stalled)"
     }
 
+    /// One line: converged, or how far off and what would get there.
     static func verdict(_ comparison: ReferenceComparison) -> String {
         let gap = comparison.parameterRelativeDifference, run = comparison.run, choice = run.learningRateChoice
         let kappa = choice.curvature?.conditionNumber.map { "κ = \(Format.number($0, digits: 2))" } ?? "κ unknown"
@@ -280,16 +280,17 @@ struct Fit: ParsableCommand {
         }
         // The contraction's advice holds only while the run is shorter than the contraction's own
         // prediction; past it, what is left is mini-batch noise or an offset the rate leaves.
-        let contractionLimited = choice.predictedEpochs.map { run.history.epochsRun < $0 } ?? false
+        let needed = choice.epochs(toShrinkDistanceBy: 1e-2, batchesPerEpoch: run.batchesPerEpoch)
+        let contractionLimited = needed.map { run.history.epochsRun < $0 } ?? false
         if gap.isFinite, contractionLimited,
             let more = choice.epochs(toShrinkDistanceBy: 1e-2 / gap, batchesPerEpoch: run.batchesPerEpoch)
         {
             return
                 "not converged: \(Format.number(gap, digits: 2)) from the closed form; \(kappa): about \(Format.number(Double(more), digits: 2)) more epochs at this batch size, or use `mbgd solve`"
         }
-        if gap.isFinite, choice.predictedEpochs != nil, run.batchesPerEpoch > 1 {
+        if gap.isFinite, let needed, run.batchesPerEpoch > 1 {
             return
-                "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)) after \(run.history.epochsRun) epochs, more than the \(choice.predictedEpochs!) the contraction needs: mini-batch noise is what remains; use a larger batch, more epochs, or `mbgd solve`"
+                "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)) after \(run.history.epochsRun) epochs, more than the \(needed) the contraction needs to reach 0.01: mini-batch noise is what remains; use a larger batch, more epochs, or `mbgd solve`"
         }
         return
             "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)); train longer, lower the rate, or use `mbgd solve`"

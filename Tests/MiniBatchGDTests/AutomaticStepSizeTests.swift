@@ -135,7 +135,7 @@ func conditionedData(rows: Int, kappa: Double, noise: Double, seed: UInt64) thro
         // Several outputs and large batches: the BLAS path, where threads would split the work.
         let data = try syntheticData(
             rows: 20_000, weights: (0..<16).map { [Double($0 % 3), 1, -1] }, intercept: [1, 2, 3], noise: 0.1, seed: 4)
-        let before = BLASThreads.current
+        let before = BLASThreads.outsideScopes
         defer { BLASThreads.set(before) }
         func fit(threads: Int) throws -> Parameters {
             BLASThreads.set(threads)

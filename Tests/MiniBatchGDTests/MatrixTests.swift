@@ -74,7 +74,7 @@ import Testing
         }
         // A count set while a scope is open (a fit running on another thread) waits for the
         // last scope to close (when that is depends on the tests running beside this one).
-        let before = BLASThreads.current
+        let before = BLASThreads.outsideScopes
         defer { BLASThreads.set(before) }
         BLASThreads.singleThreaded {
             BLASThreads.set(2)

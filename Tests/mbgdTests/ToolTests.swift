@@ -182,9 +182,15 @@ import Testing
         #expect(engel.stdout.contains("rate halved") && engel.stdout.contains("Verdict: converged"), "\(engel.stdout)")
         // 300 epochs without averaging, far past the 2 the contraction needs: what remains is
         // mini-batch noise, and the verdict must not promise convergence in a few more epochs.
-        let noisy = try mbgd("fit", real + "/engel.csv", "--target", "foodexp", "--no-average", "--epochs", "300")
-        let verdict = try #require(noisy.stdout.split(separator: "\n").first { $0.hasPrefix("Verdict: ") })
-        #expect(verdict.contains("not converged") && !verdict.contains("more epochs at this batch size"), "\(verdict)")
+        let noisy = try mbgd("fit", real + "/engel.csv", "--target", "foodexp", "--no-average", "--epochs", "300", "--json")
+        let json = try noisy.json
+        let run = try #require(json["training"] as? [String: Any])
+        let gap = try #require((json["closedForm"] as? [String: Any])?["relativeDifference"] as? Double)
+        let predicted = try #require(run["predictedEpochs"] as? Int), ran = try #require(run["epochsRun"] as? Int)
+        // The numbers the verdict must agree with: far past the prediction, still short of 0.01.
+        #expect(ran > 10 * predicted && gap > 1e-2)
+        let verdict = try #require(json["verdict"] as? String)
+        #expect(verdict.hasPrefix("not converged") && !verdict.contains("more epochs at this batch size"), "\(verdict)")
         #expect(verdict.contains("mini-batch noise"), "\(verdict)")
     }
 

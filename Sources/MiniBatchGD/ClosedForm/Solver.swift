@@ -64,24 +64,34 @@ struct Solver<Element: BLASScalar> {
     /// Householder QR of [Z t] by blocks of rows (``TallSkinnyQR``): X is read once and Z never
     /// held whole; R₁₁·θ = R₁₂ then gives the coefficients.
     ///
-    /// The rows are cut into the moments pass's chunks (``Moments/chunkRows(features:outputs:)``,
-    /// set by the shape alone), each factored on its own on the pool's threads with OpenBLAS on
-    /// one thread, and the chunks' R stacked in chunk order: the same bits on any thread count.
+    /// The rows are cut into chunks set by the shape alone (the moments pass's,
+    /// ``Moments/chunkRows(features:outputs:)``, or eight times the width for wide designs, so a
+    /// chunk's rows outweigh its triangle), each factored on its own on the pool's threads with
+    /// OpenBLAS on one thread, and the chunks' R stacked in chunk order: the same bits on any
+    /// thread count. The chunks run a wave of one per thread at a time, each wave's triangles
+    /// stacked before the next starts, so no more than one triangle per thread is held.
     func qr() -> Result<Factorization, LinearAlgebraError> {
         if tooFewRows { return rankFailure("qr", rank: design.observations - design.interceptColumns, condition: .infinity) }
         // This process's rows; with rows spread over processes, the ranks' factors merge below.
         let width = p + k, n = data.count
         do {
-            let chunkRows = Moments.chunkRows(features: p, outputs: k), chunks = (n + chunkRows - 1) / chunkRows
-            let triangles = BLASThreads.singleThreaded {
-                (pool ?? WorkerPool(threads: 1)).map(chunks: chunks) { chunk in
-                    let start = chunk * chunkRows
-                    return Result { try triangle(start: start, count: Swift.min(chunkRows, n - start)) }
-                }
-            }
-            // Only triangles are stacked from here on: a buffer of `width` rows is enough.
+            let chunkRows = Swift.max(Moments.chunkRows(features: p, outputs: k), 8 * width)
+            let chunks = (n + chunkRows - 1) / chunkRows
+            let pool = self.pool ?? WorkerPool(threads: 1)
+            // Only triangles are stacked here: a buffer of `width` rows is enough.
             var factor = TallSkinnyQR(width: width, blockRows: width)
-            for triangle in triangles { try factor.add(triangle: triangle.get()) }
+            var first = 0
+            while first < chunks {
+                let wave = Swift.min(pool.threads, chunks - first), offset = first
+                let triangles = BLASThreads.singleThreaded {
+                    pool.map(chunks: wave) { index in
+                        let start = (offset + index) * chunkRows
+                        return Result { try triangle(start: start, count: Swift.min(chunkRows, n - start)) }
+                    }
+                }
+                for triangle in triangles { try factor.add(triangle: triangle.get()) }
+                first += wave
+            }
             if let sharing = data.sharing { try factor.merge(over: sharing.communicator) }
             if design.isPenalized {
                 // The ridge rows √wⱼ·eⱼ with zero targets.
@@ -123,7 +133,7 @@ struct Solver<Element: BLASScalar> {
         // Blocks of about 1 MiB (some 4000 rows at 32 features), the chunk cut evenly: `dgeqrt`
         // applies each panel of a few columns to the rest of the block while both are in cache,
         // and fewer, taller blocks restack R less often (half this size was slower).
-        let target = Swift.max(4 * width, (1 << 17) / width), blocks = Swift.max(1, (count + target - 1) / target)
+        let target = Swift.max(2 * width, (1 << 17) / width), blocks = Swift.max(1, (count + target - 1) / target)
         var factor = TallSkinnyQR(width: width, blockRows: Swift.max(1, (count + blocks - 1) / blocks))
         var offset = 0
         while offset < count {

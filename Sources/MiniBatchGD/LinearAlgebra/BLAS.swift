@@ -73,8 +73,15 @@ enum BLAS {
 /// the first scope to enter saves the count and sets its own, the last to leave restores it,
 /// and fits running at the same time on several threads never leave the setting behind.
 public enum BLASThreads {
-    /// The number of threads OpenBLAS currently uses (one inside a single-thread scope).
+    /// The number of threads OpenBLAS currently uses (one while any thread has a single-thread
+    /// scope open).
     public static var current: Int { Int(openblas_get_num_threads()) }
+
+    /// The count for calls outside single-thread scopes: the live count, or the one that
+    /// returns when the last open scope closes.
+    static var outsideScopes: Int {
+        scopes.withLock { state in Int(state.active > 0 ? state.saved : openblas_get_num_threads()) }
+    }
 
     /// Sets the number of threads OpenBLAS uses for calls outside single-thread scopes (always
     /// one under an address-space limit: see ``addressSpaceLimited``). While a scope is open on

@@ -292,7 +292,9 @@ extension BatchSizeSweep {
             factor /= 2
         }
         guard let best else {
-            throw TrainingError.diverged(epoch: 1, batch: 1, cost: .infinity, learningRate: planned / 32)
+            // Every rate tried diverged: report the smallest.
+            let smallest = trials.map(\.learningRate).min() ?? planned
+            throw TrainingError.diverged(epoch: 1, batch: 1, cost: .infinity, learningRate: smallest)
         }
         return (best.outcome, best.progress, best.factor, trials)
     }

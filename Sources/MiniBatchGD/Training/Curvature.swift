@@ -24,7 +24,9 @@ public struct Curvature: Equatable, Sendable {
     /// max over rows of ωᵢ‖ãᵢ‖².
     public let largestRowCurvature: Double
     /// R² = λmax(H^(−½)·(1/n)Σωᵢ²‖ãᵢ‖²ãᵢãᵢᵀ·H^(−½)) on the directions H curves (unpenalized), when
-    /// it was cheap to compute (p ≤ ``exactLimit``); at most ``largestRowCurvature``.
+    /// it was cheap to compute (p ≤ ``exactLimit``) and could matter: it is nil where a lower bound
+    /// on it already puts 4R² above ``largestRowCurvature`` (rows without heavy tails). At most
+    /// ``largestRowCurvature``.
     public let meanSquareRowCurvature: Double?
     /// Exact eigenvalues of the Gram matrix (true), or power iteration for L alone (false).
     public let isExact: Bool
@@ -124,11 +126,19 @@ public struct Curvature: Equatable, Sendable {
             let top = Swift.max(eigenvalues[q - 1], .leastNormalMagnitude)
             // Zero curvature (a constant or duplicated column) carries no gradient: skip it.
             let smallest = eigenvalues.first { $0 > 1e-10 * top }
-            // The mean-square moments: the same Gram matrix with weights ωᵢ²‖ãᵢ‖².
-            let squareMoments = Moments(data, weights: squareWeights, pool: pool)
+            // R² ≥ L (M ≽ H², Jensen) and, with an intercept, ≥ M₀₀/H₀₀ = Σω²‖ã‖²/Σω: where four
+            // times that bound already covers the largest row, 4R² cannot set the step and the
+            // second moments pass is skipped (the same decision on every rank: both are totals).
             let squareMass = data.sum(squareWeights.reduce(0, +)) / Double(n)
-            let fourth = Self.designGram(squareMoments, mass: squareMass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
-            let meanSquare = try Self.relativeTop(fourth, to: unpenalized, size: q)
+            let lowerBound = Swift.max(top - penalty, fitIntercept && mass > 0 ? squareMass / mass : 0)
+            var meanSquare: Double?
+            if largest > 4 * lowerBound {
+                // The mean-square moments: the same Gram matrix with weights ωᵢ²‖ãᵢ‖².
+                let squareMoments = Moments(data, weights: squareWeights, pool: pool)
+                let fourth = Self.designGram(
+                    squareMoments, mass: squareMass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
+                meanSquare = try Self.relativeTop(fourth, to: unpenalized, size: q)
+            }
             self.init(
                 smoothness: top, strongConvexity: smallest, largestRowCurvature: largest,
                 meanSquareRowCurvature: meanSquare.map { Swift.min($0, largest) }, isExact: true)

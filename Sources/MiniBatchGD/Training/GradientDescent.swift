@@ -207,8 +207,8 @@ public enum Shuffle: Equatable, Sendable {
 ///   of stopping. A `tolerance` of 0 never stops on the cost.
 ///
 /// With ``Averaging/automatic`` and a certificate, a constant-rate fit whose averaged
-/// parameters stop approaching the optimum (the certified distance not halving over four
-/// relaxation times) halves its rate and restarts the average from itself
+/// parameters stop approaching the optimum (the certified distance not falling by √2 while the
+/// epochs since the average started double) halves its rate and restarts the average from itself
 /// (``History/rateHalvingEpochs``).
 public struct EarlyStopping: Equatable, Sendable {
     /// Relative improvement of the monitored cost that counts.

@@ -145,7 +145,10 @@ extension LearningRateChoice {
                 let beta = momentum ?? 0.9
                 momentum = beta
                 rate = (1 - beta) / (smoothness ?? 1)
-                reason = "(1 − β)/L(\(b)) with β = \(beta): the plain step spread over the momentum's memory"
+                reason =
+                    "(1 − β)/L(\(b)) with β = \(beta): the plain step spread over the momentum's memory"
+                    + (curvature.map { $0.rowCurvature < $0.largestRowCurvature } == true
+                        ? " (rows in mean square, 4R², below the largest row's)" : "")
             }
         }
         var contraction: Double?

@@ -117,13 +117,17 @@ struct Certificate {
     }
 }
 
-/// When an averaged constant-rate fit has stalled short of its certificate: the average of
-/// constant-rate iterates settles at an offset from the optimum that shrinks with the rate, so
-/// once the certified distance stops falling the rate is halved and the average restarted.
+/// When an averaged constant-rate fit has stalled short of its certificate: with rows
+/// reshuffled every epoch, the average of constant-rate iterates settles at an offset from the
+/// optimum that shrinks with the rate, so once the certified distance stops falling the rate is
+/// halved and the average restarted.
 ///
-/// The test runs over windows of several relaxation times of the slowest direction,
-/// 1/(η·μ) updates: a distance that has not halved over a window is read as the offset, not as
-/// the average still forgetting its start. Each halving doubles the window with 1/η.
+/// The average forgets its start as 1/t and its noise as 1/√t in the updates t since it
+/// (re)started: over a window that doubles t the distance falls by 2 or √2 while it converges,
+/// and by less once the offset dominates. Windows therefore end when the epochs since the restart
+/// have doubled (and last at least four relaxation times of the slowest direction,
+/// 4/(η·μ) updates, and `patience` epochs); a window over which the distance did not fall by √2
+/// halves the rate. Each halving doubles the relaxation time with 1/η.
 struct RateHalving {
     /// The fewest epochs in a window.
     let patience: Int
@@ -131,38 +135,48 @@ struct RateHalving {
     let relaxationUpdates: Double
     let batchesPerEpoch: Int
     private var scale = 1.0
-    private var windowStart: Int?
+    private var restartEpoch: Int?
+    private var windowStart = 0
     private var windowDistance = Double.infinity
 
-    init(patience: Int, rate: Double, mu: Double, batchesPerEpoch: Int) {
+    /// - Parameters:
+    ///   - step: the effective step on the mean cost, η·b/(1 − β) (b under the sum reduction, β a
+    ///     momentum's coefficient).
+    ///   - mu: the smallest curvature (0: unknown, and no halving).
+    init(patience: Int, step: Double, mu: Double, batchesPerEpoch: Int) {
         self.patience = patience
-        relaxationUpdates = rate > 0 && mu > 0 ? 1 / (rate * mu) : .infinity
+        relaxationUpdates = step > 0 && mu > 0 ? 1 / (step * mu) : .infinity
         self.batchesPerEpoch = Swift.max(batchesPerEpoch, 1)
     }
 
-    /// Epochs in a window at the current rate.
-    var windowEpochs: Int {
+    /// The fewest epochs in a window at the current rate.
+    var minimumWindowEpochs: Int {
         let epochs = (4 * relaxationUpdates / scale / Double(batchesPerEpoch)).rounded(.up)
         return Swift.max(patience, Int(Swift.min(epochs, 1e9)))
     }
 
-    /// Starts a window at `epoch` with the average's certified distance.
-    mutating func start(epoch: Int, distance: Double) {
+    /// (Re)starts the average's clock at `epoch`. The first window only measures: an average
+    /// restarted at a good point first moves away from it by the new rate's noise, so the
+    /// restart's own distance is no reference.
+    mutating func start(epoch: Int) {
+        restartEpoch = epoch
         windowStart = epoch
-        windowDistance = distance
+        windowDistance = .infinity
     }
 
     /// Feeds an epoch's certified distance of the average; true when the rate should halve now
-    /// (the next window then starts after the restart).
+    /// (the clock then restarts).
     mutating func stalled(epoch: Int, distance: Double) -> Bool {
-        guard let windowStart else { return false }
-        guard epoch - windowStart >= windowEpochs else { return false }
-        if distance <= 0.5 * windowDistance {
-            start(epoch: epoch, distance: distance)
+        guard let restartEpoch else { return false }
+        let length = Swift.max(windowStart - restartEpoch, minimumWindowEpochs)
+        guard epoch - windowStart >= length else { return false }
+        if distance <= windowDistance / 2.0.squareRoot() {
+            windowStart = epoch
+            windowDistance = distance
             return false
         }
         scale *= 0.5
-        start(epoch: epoch, distance: distance)
+        start(epoch: epoch)
         return true
     }
 }

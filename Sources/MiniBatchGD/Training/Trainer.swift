@@ -366,11 +366,12 @@ struct Loop<Element: BLASScalar> {
         let certifying = certificate != nil
         let averagesAutomatically = config.averaging == .automatic && batches.count > 1 && !schedule.anneals
         if config.averaging == .fromStart { rule.startAveraging(at: theta) }
-        // An adaptive rule's rate is a distance, not a step in the curvature's units: no
-        // relaxation time to judge a stall by, so no halving.
+        // Halving is for a constant rate in the curvature's units: an adaptive rule's rate is a
+        // distance, and a schedule's rate changes under the window.
+        let halves = !config.optimizer.isAdaptive && config.schedule == .constant
         var halving = RateHalving(
-            patience: stop.patience, rate: rate * (config.reduction == .sum ? Double(batches.size) : 1),
-            mu: config.optimizer.isAdaptive ? 0 : certificate?.mu ?? 0, batchesPerEpoch: batches.count)
+            patience: stop.patience, step: rate * (config.reduction == .sum ? Double(batches.size) : 1) / (1 - memory),
+            mu: halves ? certificate?.mu ?? 0 : 0, batchesPerEpoch: batches.count)
 
         gradient.prepare(theta)
         let startCost = train.sum(halfSquaredResiduals(theta, train, rowWeights: w)) * config.reduction.scale(rows: n)
@@ -495,7 +496,7 @@ struct Loop<Element: BLASScalar> {
                 if averagesAutomatically, history.averagingStartEpoch == nil {
                     rule.startAveraging(at: theta)
                     history.averagingStartEpoch = epoch
-                    halving.start(epoch: epoch, distance: certifiedDistance ?? .infinity)
+                    halving.start(epoch: epoch)
                     stop.reset()
                 } else if certifying || gapTarget != nil || !stop.stopsOnPlateau {
                     stop.reset()

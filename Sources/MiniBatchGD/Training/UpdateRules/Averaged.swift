@@ -2,9 +2,11 @@
 /// iterate as usual, and the reported parameters are the running mean of the iterates since
 /// averaging started, θ̄ ← θ̄ + (θ − θ̄)/t.
 ///
-/// For least squares the mean of constant-step SGD iterates converges to the exact optimum at
-/// the statistical rate, where the last iterate stays at a noise floor proportional to the
-/// rate (Bach & Moulines, 2013).
+/// For least squares the mean of constant-step SGD iterates over rows drawn independently
+/// converges to the exact optimum at the statistical rate, where the last iterate stays at a
+/// noise floor proportional to the rate (Bach & Moulines, 2013). Rows reshuffled every epoch
+/// are not independent draws: there the mean settles at an offset that shrinks with the rate,
+/// which is why the trainer halves the rate when the average stalls (``RateHalving``).
 struct Averaged<Rule: UpdateRule>: UpdateRule {
     var rule: Rule
     let count: Int
@@ -40,5 +42,6 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         guard isAveraging else { return }
         parameters.update(from: average.values, count: count)
         averagedSteps = 0
+        rule.forgetMomentum()
     }
 }

@@ -29,4 +29,6 @@ struct MomentumStep: UpdateRule {
             }
         }
     }
+
+    mutating func forgetMomentum() { velocity.values.update(repeating: 0, count: count) }
 }

@@ -16,12 +16,16 @@ protocol UpdateRule {
     /// Moves the iterate to the average and averages afresh from there (a no-op for rules
     /// that do not average).
     mutating func restartAveraging(_ parameters: UnsafeMutablePointer<Double>)
+    /// Zeroes a momentum's velocity (a no-op for rules without one): after the iterate jumps,
+    /// the velocity of the old point would push the new one.
+    mutating func forgetMomentum()
 }
 
 extension UpdateRule {
     var averagedParameters: UnsafeMutablePointer<Double>? { nil }
     mutating func startAveraging(at parameters: UnsafePointer<Double>) {}
     mutating func restartAveraging(_ parameters: UnsafeMutablePointer<Double>) {}
+    mutating func forgetMomentum() {}
 }
 
 /// One vector of a rule's state, zeroed: the ``Buffer`` that owns it, and a raw view that the
