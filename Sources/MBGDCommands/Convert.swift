@@ -32,8 +32,14 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         let conversion = try NPYWriter.convert(input, to: output, columns: columns)
-        print(
-            "Wrote \(output): \(conversion.rows) rows × \(conversion.columns.count) columns (float64, C order); names in \(conversion.namesPath)"
-        )
+        let line =
+            "Wrote \(output): \(conversion.rows) rows × \(conversion.columns.count) columns (float64, C order); "
+            + (conversion.namesPath.map { "names in \($0)" } ?? "no names file (\(output) is not a regular file)")
+        // A device or FIFO may be standard output itself: the line then goes to standard error.
+        if conversion.namesPath == nil {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        } else {
+            print(line)
+        }
     }
 }

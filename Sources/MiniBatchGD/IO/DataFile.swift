@@ -28,7 +28,14 @@ public enum DataFileFormat: String, Sendable, CaseIterable {
     /// ``NPYWriter/convert(_:to:columns:)``), its index (`"3"`) or the name this library gives
     /// it (`"x4"` as a feature, `"y4"` as a target: 1-based).
     static func npyColumn(_ name: String, path: String) throws -> Int {
-        let names = NPYColumnNames.read(for: path)
+        let columns = try NPYReader.layout(PositionalFile(path: path), path: path).columns
+        // A sidecar that does not fit the file is refused for names; an index needs none.
+        let names: [String]?
+        do {
+            names = try NPYColumnNames.checked(for: path, columns: columns)
+        } catch  where Int(name) != nil {
+            names = nil
+        }
         if let names, let index = names.firstIndex(of: name) { return index }
         if let index = Int(name), index >= 0 { return index }
         if let letter = name.first, letter == "x" || letter == "y", let position = Int(name.dropFirst()), position >= 1 {

@@ -72,6 +72,15 @@ public struct FileBatch: Sendable {
         }
     }
 
+    /// `bytes` staged for `path`: a flushed temporary beside where the path leads, to be renamed
+    /// over it (a replaced file keeps its permissions).
+    static func stage(_ bytes: [UInt8], to path: String) throws -> (temporary: String, target: String, path: String) {
+        var status = stat()
+        let target = resolved(path)
+        let temporary = try temporaryCopy(of: bytes, beside: target, path: path, keepingModeOf: stat(path, &status) == 0 ? status : nil)
+        return (temporary, target, path)
+    }
+
     static func failure(_ path: String, _ code: Int32) -> FileError {
         .unwritable(path: path, reason: String(cString: strerror(code)))
     }

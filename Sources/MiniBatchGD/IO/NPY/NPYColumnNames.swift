@@ -18,6 +18,28 @@ enum NPYColumnNames {
         return names
     }
 
+    /// The names beside `path` checked against the file's `columns`: nil without a sidecar; a
+    /// sidecar that does not name exactly that many distinct columns belongs to other data (a
+    /// stale one, or one copied beside another file) and is an error, never half used.
+    /// - Throws: ``FileError/malformed(path:reason:)`` naming the sidecar and what to do.
+    static func checked(for path: String, columns: Int) throws -> [String]? {
+        let sidecar = sidecar(for: path)
+        guard let data = FileManager.default.contents(atPath: sidecar) else { return nil }
+        struct Names: Decodable { let columns: [String] }
+        let remedy = "run mbgd convert again to rewrite it, or remove it to name the columns by index"
+        guard let names = try? JSONDecoder().decode(Names.self, from: data).columns else {
+            throw FileError.malformed(path: sidecar, reason: "not a list of column names ({\"columns\": [...]}): \(remedy)")
+        }
+        guard names.count == columns else {
+            throw FileError.malformed(
+                path: sidecar, reason: "names \(names.count) columns but \(path) has \(columns): it belongs to other data; \(remedy)")
+        }
+        guard Set(names).count == names.count else {
+            throw FileError.malformed(path: sidecar, reason: "names a column twice: \(remedy)")
+        }
+        return names
+    }
+
     /// The sidecar's bytes for `names`.
     static func encoded(_ names: [String]) throws -> [UInt8] {
         struct Names: Encodable { let columns: [String] }

@@ -23,8 +23,9 @@ public enum NPYWriter {
         public let rows: Int
         /// The columns' names, in order (also written to the column-name sidecar).
         public let columns: [String]
-        /// The sidecar holding the names: `OUTPUT.columns.json`.
-        public let namesPath: String
+        /// The sidecar holding the names, `OUTPUT.columns.json`; nil when the output is a device
+        /// or FIFO (written in place: there is no file to keep names beside).
+        public let namesPath: String?
     }
 
     /// Converts a CSV file, or a `.npy` of another element type, byte order or memory order, into
@@ -56,9 +57,9 @@ public enum NPYWriter {
             }
             (names, rows) = try convertNPY(input, into: file)
         }
-        let namesPath = NPYColumnNames.sidecar(for: output)
-        try FileWriter.write(try NPYColumnNames.encoded(names), to: namesPath)
-        try file.commit()
+        // The names are committed with the data, renamed after it: never beside other data.
+        let namesPath = file.writesInPlace ? nil : NPYColumnNames.sidecar(for: output)
+        try file.commit(companions: namesPath.map { [(try NPYColumnNames.encoded(names), $0)] } ?? [])
         return Conversion(rows: rows, columns: names, namesPath: namesPath)
     }
 

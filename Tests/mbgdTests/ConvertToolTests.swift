@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `mbgd convert` onto what is already at OUT, and names that must stay with their data.
+@Suite struct ConvertToolTests {
+    static let csv = "a,b,y\n1,2,3\n4,5,6\n7,8,10\n"
+
+    /// The folder's entries, sorted.
+    static func listing(_ folder: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: folder).sorted() }
+
+    @Test func aFIFOIsWrittenInPlaceWithTheBytesAFileGets() throws {
+        let folder = try scratchFolder()
+        let input = try write(Self.csv, to: folder + "/in.csv")
+        let regular = try mbgd("convert", input, folder + "/regular.npy")
+        #expect(regular.status == 0, "\(regular.stderr)")
+        #expect(mkfifo(folder + "/pipe", 0o644) == 0)
+        // A reader on the FIFO, as a shell pipeline would have.
+        let quoted = "'" + toolPath.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let run = try mbgdTests.run(
+            "/bin/sh", arguments: ["-c", "cat pipe > copy.npy & \(quoted) convert in.csv pipe; status=$?; wait; exit $status"],
+            in: folder, timeout: 60)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("no names file (pipe is not a regular file)"), "\(run.stderr)")
+        var status = stat()
+        #expect(lstat(folder + "/pipe", &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+        let copy = try Data(contentsOf: URL(fileURLWithPath: folder + "/copy.npy"))
+        #expect(copy == (try Data(contentsOf: URL(fileURLWithPath: folder + "/regular.npy"))))
+        // No sidecar beside the FIFO, no temporary anywhere in the folder.
+        #expect(try Self.listing(folder) == ["copy.npy", "in.csv", "pipe", "regular.npy", "regular.npy.columns.json"])
+    }
+
+    @Test func aCharacterDeviceStaysADevice() throws {
+        // mknod needs root; elsewhere the FIFO case above covers writing in place.
+        guard geteuid() == 0 else { return }
+        let folder = try scratchFolder()
+        let input = try write(Self.csv, to: folder + "/in.csv")
+        // Major 1, minor 3: the null device, as `mknod null c 1 3` makes it (glibc's dev_t encoding).
+        #expect(mknod(folder + "/null", S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0)
+        let run = try mbgd("convert", input, folder + "/null")
+        #expect(run.status == 0, "\(run.stderr)")
+        var status = stat()
+        #expect(lstat(folder + "/null", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR)
+        #expect(try Self.listing(folder) == ["in.csv", "null"])
+    }
+
+    @Test func aFailedConversionWritesNoNames() throws {
+        let folder = try scratchFolder()
+        let input = try write(Self.csv, to: folder + "/in.csv")
+        try FileManager.default.createDirectory(atPath: folder + "/out.npy", withIntermediateDirectories: false)
+        let run = try mbgd("convert", input, folder + "/out.npy")
+        #expect(run.status == 1 && run.stderr.contains("out.npy: cannot be written"), "\(run.stderr)")
+        #expect(try Self.listing(folder) == ["in.csv", "out.npy"])
+        #expect(try Self.listing(folder + "/out.npy").isEmpty)
+    }
+
+    @Test func namesThatDoNotMatchTheColumnsAreRefusedNotHalfUsed() throws {
+        // Names for three columns beside a file of four: --target y must not read column 2.
+        let folder = try scratchFolder()
+        let input = try write("p,q,r,y\n1,2,3,4\n2,3,5,7\n3,5,8,12\n4,7,9,15\n5,8,13,21\n", to: folder + "/in.csv")
+        #expect(try mbgd("convert", input, folder + "/out.npy").status == 0)
+        _ = try write("{\"columns\": [\"p\", \"q\", \"y\"]}\n", to: folder + "/out.npy.columns.json")
+        let run = try mbgd("solve", folder + "/out.npy", "--target", "y")
+        #expect(run.status == 1, "\(run.stdout)")
+        #expect(run.stderr.contains("out.npy.columns.json: names 3 columns but"), "\(run.stderr)")
+        #expect(run.stderr.contains("run mbgd convert again"), "\(run.stderr)")
+        // By index the file still works.
+        #expect(try mbgd("solve", folder + "/out.npy", "--target", "3").status == 0)
+    }
+}
