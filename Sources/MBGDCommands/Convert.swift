@@ -18,7 +18,11 @@ struct Convert: ParsableCommand {
             """)
 
     @Argument(help: "A CSV file with a header row, or a .npy file.") var input: String
-    @Argument(help: "The .npy file to write (replaced when it exists).") var output: String
+    @Argument(
+        help:
+            "The .npy file to write (replaced when it exists; a device or FIFO is written in place, without a names file; - is standard output)."
+    )
+    var output: String
     @Option(
         name: .customLong("columns"),
         help: ArgumentHelp("CSV columns to keep, comma-separated, in the order wanted. Default: every column.", valueName: "names"))
@@ -31,6 +35,8 @@ struct Convert: ParsableCommand {
     private var columns: [String]? { columnLists.isEmpty ? nil : columnLists.flatMap(DataOptions.csvRecord) }
 
     func run() throws {
+        // "-" is standard output, as for every reader of the shell; never a file named "-".
+        let output = self.output == "-" ? "/dev/stdout" : self.output
         let conversion = try NPYWriter.convert(input, to: output, columns: columns)
         let line =
             "Wrote \(output): \(conversion.rows) rows × \(conversion.columns.count) columns (float64, C order); "

@@ -47,6 +47,29 @@ import Testing
         #expect(try Self.listing(folder) == ["in.csv", "null"])
     }
 
+    @Test func aDashIsStandardOutputAndANaNIsRefused() throws {
+        let folder = try scratchFolder()
+        let input = try write(Self.csv, to: folder + "/in.csv")
+        #expect(try mbgd("convert", input, folder + "/regular.npy").status == 0)
+        let quoted = "'" + toolPath.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        let run = try mbgdTests.run("/bin/sh", arguments: ["-c", "\(quoted) convert in.csv - > copy.npy"], in: folder, timeout: 60)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: folder + "/copy.npy"))
+                == Data(contentsOf: URL(fileURLWithPath: folder + "/regular.npy")))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/-"))
+        // A .npy holding a NaN (row 2, column 3) is refused where it is, and nothing is written.
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/regular.npy")))
+        let header = Int(bytes[8]) | Int(bytes[9]) << 8
+        withUnsafeBytes(of: Double.nan.bitPattern.littleEndian) {
+            for (i, byte) in $0.enumerated() { bytes[10 + header + 5 * 8 + i] = byte }
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/nan.npy"))
+        let refused = try mbgd("convert", folder + "/nan.npy", folder + "/out.npy")
+        #expect(refused.status == 1 && refused.stderr.contains("nan.npy:2:3: 'nan' is not a finite number"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.npy"))
+    }
+
     @Test func aFailedConversionWritesNoNames() throws {
         let folder = try scratchFolder()
         let input = try write(Self.csv, to: folder + "/in.csv")

@@ -130,6 +130,12 @@ public enum NPYWriter {
                     at: layout.offset + first * columns * width, count: count * columns * width, expectedTotal: expected)
                 bytes.withUnsafeBytes { raw in for index in 0..<count * columns { block[index] = element(raw, index) } }
             }
+            // A NaN or infinity would only be refused later, by every command that reads the
+            // output: refuse it here, where it came from (row and column 1-based, as a CSV's).
+            if let index = (0..<count * columns).first(where: { !block[$0].isFinite }) {
+                throw FileError.nonFinite(
+                    path: input, line: first + index / columns + 1, column: index % columns + 1, text: String(block[index]))
+            }
             try block.withUnsafeBytes { try file.append($0.baseAddress!, count: count * columns * 8) }
             first += count
         }
