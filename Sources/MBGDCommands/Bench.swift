@@ -52,6 +52,10 @@ struct Bench: ParsableCommand {
         // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
+        // Every epoch is timed: a count past a few thousand is a mistake that would never end.
+        if !(1...10_000).contains(epochs) {
+            throw ValidationError("--epochs must lie between 1 and 10000 (each is a timed epoch per batch size), got \(epochs)")
+        }
         if noShuffle && shuffleBlocks != nil { throw ValidationError("choose one of --no-shuffle and --shuffle-blocks") }
         _ = try sizes()
         // The library checks the sizes and the configuration; its errors name the options.

@@ -106,7 +106,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             return "LAPACK \(routine) failed with info = \(info)"
         case let .rankDeficient(method, rank, columns, conditionEstimate):
             return "the design matrix is rank-deficient (numerical rank \(rank) of \(columns) columns, condition ≈ \(conditionEstimate)); "
-                + "\(method) cannot solve it: remove duplicated or collinear columns, or use method .svd for the minimum-norm solution"
+                + "\(method) cannot solve it: remove duplicated or collinear columns, or use the svd method (--method svd) for the minimum-norm solution"
         case let .addressSpaceTooSmall(operation, limit):
             return
                 "\(operation): the address-space limit of \(MemoryBudget.describe(limit)) (ulimit -v) leaves too little room for OpenBLAS's working buffer (about 144 MiB more); raise the limit"

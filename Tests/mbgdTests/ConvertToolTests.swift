@@ -70,6 +70,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/out.npy"))
     }
 
+    @Test func aNameOfTheLongestLegalLengthIsWritten() throws {
+        // The names file OUT.columns.json is the longest name convert writes: at 255 bytes
+        // (NAME_MAX), the temporaries' ".NAME.XXXXXX" must still fit. Before, names of 248 bytes
+        // and more were refused ("File name too long").
+        let folder = try scratchFolder()
+        let input = try write(Self.csv, to: folder + "/in.csv")
+        let name = String(repeating: "é", count: 118) + "ab.npy"
+        #expect((name + ".columns.json").utf8.count == 255)
+        let run = try mbgd("convert", input, folder + "/" + name)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/" + name))
+        let model = String(repeating: "m", count: 250) + ".json"
+        let fit = try mbgd("solve", input, "--save-model", folder + "/" + model)
+        #expect(fit.status == 0 && FileManager.default.fileExists(atPath: folder + "/" + model), "\(fit.stderr)")
+    }
+
     @Test func aFailedConversionWritesNoNames() throws {
         let folder = try scratchFolder()
         let input = try write(Self.csv, to: folder + "/in.csv")

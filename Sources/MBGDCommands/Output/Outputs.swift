@@ -55,6 +55,8 @@ struct Outputs {
 
 /// `--plot -`: the report already goes to standard output, so plots cannot go there too.
 func validatePlotDestination(_ plot: String?, isFolder: Bool) throws {
+    // An empty name would resolve to the root folder: plots written into `/`.
+    if plot?.isEmpty == true { throw ValidationError("--plot needs a \(isFolder ? "folder" : "file") name, got ''") }
     guard plot == "-" else { return }
     throw ValidationError(
         isFolder

@@ -81,6 +81,16 @@ public struct FileBatch: Sendable {
         return (temporary, target, path)
     }
 
+    /// mkstemp's template for a temporary in `target`'s folder: `.NAME.XXXXXX`, with NAME cut to
+    /// 240 bytes (at a character boundary) so that a legal name of up to 255 bytes still leaves
+    /// room for the dot and the suffix.
+    static func temporaryTemplate(beside target: String) -> String {
+        let folder = target.contains("/") ? String(target[..<target.lastIndex(of: "/")!]) : "."
+        var name = target.split(separator: "/").last.map(String.init) ?? target
+        while name.utf8.count > 240 { name.removeLast() }
+        return (folder.isEmpty ? "/" : folder) + "/." + name + ".XXXXXX"
+    }
+
     static func failure(_ path: String, _ code: Int32) -> FileError {
         .unwritable(path: path, reason: String(cString: strerror(code)))
     }
@@ -111,9 +121,7 @@ public struct FileBatch: Sendable {
     private static func temporaryCopy(of bytes: [UInt8], beside target: String, path: String, keepingModeOf existing: stat?) throws
         -> String
     {
-        let folder = target.contains("/") ? String(target[..<target.lastIndex(of: "/")!]) : "."
-        let name = target.split(separator: "/").last.map(String.init) ?? target
-        var template = ((folder.isEmpty ? "/" : folder) + "/." + name + ".XXXXXX").utf8CString
+        var template = temporaryTemplate(beside: target).utf8CString
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw failure(path, errno) }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }

@@ -40,9 +40,7 @@ final class StreamingFile {
             return
         }
         target = FileBatch.resolved(path)
-        let folder = target.contains("/") ? String(target[..<target.lastIndex(of: "/")!]) : "."
-        let name = target.split(separator: "/").last.map(String.init) ?? target
-        var template = ((folder.isEmpty ? "/" : folder) + "/." + name + ".XXXXXX").utf8CString
+        var template = FileBatch.temporaryTemplate(beside: target).utf8CString
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw FileBatch.failure(path, errno) }
         temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
