@@ -99,7 +99,9 @@ struct Fit: ParsableCommand {
         }
         _ = try parseLearningRate(learningRate)
         if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
-        if json, saveModel == "-" { throw ValidationError("--save-model - and --json would both write to stdout") }
+        if json, let saveModel, isStandardOutput(saveModel) {
+            throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
+        }
         if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
         if noEarlyStopping, tolerance != nil || patience != nil || validationFraction != nil {
             throw ValidationError("--no-early-stopping excludes --tolerance, --patience and --validation-fraction")

@@ -30,6 +30,12 @@ struct Predict: ParsableCommand {
         if let intervals, !(intervals > 0 && intervals < 1) {
             throw ValidationError("--intervals must lie strictly between 0 and 1, got \(intervals)")
         }
+        // The predictions replace the output only once computed, but never the files they come from.
+        if let output, output != "-" {
+            for (name, path) in [("the model", model), ("the input", file)] where isSameFile(output, path) {
+                throw ValidationError("--output \(output) is \(name) file: the predictions would replace it; write them elsewhere")
+            }
+        }
     }
 
     func run() throws {

@@ -48,7 +48,9 @@ struct Solve: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     func validate() throws {
-        if json, saveModel == "-" { throw ValidationError("--save-model - and --json would both write to stdout") }
+        if json, let saveModel, isStandardOutput(saveModel) {
+            throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
+        }
         // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         try validatingArguments {

@@ -63,3 +63,19 @@ func validatePlotDestination(_ plot: String?, isFolder: Bool) throws {
             ? "--plot takes a folder; '-' (standard output) cannot hold several plots"
             : "--plot - would mix the SVG with the report on standard output; give a file name")
 }
+
+/// Whether `path` is standard output: `-`, or a path that leads to the same file or device as
+/// file descriptor 1 (`/dev/stdout`, `/proc/self/fd/1`, or the file stdout is redirected to).
+func isStandardOutput(_ path: String) -> Bool {
+    if path == "-" { return true }
+    var target = stat(), output = stat()
+    guard stat(path, &target) == 0, fstat(1, &output) == 0 else { return false }
+    return target.st_dev == output.st_dev && target.st_ino == output.st_ino
+}
+
+/// Whether two paths lead to one existing file (links and other spellings followed).
+func isSameFile(_ a: String, _ b: String) -> Bool {
+    var first = stat(), second = stat()
+    guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+    return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+}
