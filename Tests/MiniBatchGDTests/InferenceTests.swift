@@ -130,6 +130,28 @@ import Testing
         }
     }
 
+    @Test func levelsNextToOneGiveFiniteIntervals() throws {
+        // 0.9999999999999999 = 1 − 1.1e-16: (1 + level)/2 rounds to 1 and the quantile was ∞.
+        // The half-width over the standard error is the critical value, whose two-sided p-value
+        // (a function of its own, checked against scipy) must give back 1 − level.
+        let data = try Dataset(features: [[1], [2], [3], [4], [5], [6]], targets: [1, 2.5, 2.9, 4.2, 5.1, 5.8])
+        let level = 0.9999999999999999
+        let solution = try LeastSquares.solve(data, confidenceLevel: level)
+        let statistics = solution.statistics
+        let bounds = try #require(statistics.confidenceIntervals)
+        let half = (bounds.upper[0, 0] - bounds.lower[0, 0]) / 2
+        #expect(half.isFinite && half > 0)
+        let critical = half / (try #require(statistics.standardErrors))[0, 0]
+        let student = try StudentT(degreesOfFreedom: Double(statistics.degreesOfFreedom))
+        #expect(abs(student.twoSidedPValue(critical) - (1 - level)) <= 1e-6 * (1 - level))
+        var model = LinearRegression()
+        try model.fit(data, method: .auto)
+        let bands = try model.predictionIntervals(try Matrix([[3.5]]), level: level)
+        #expect(bands.observationLower[0, 0].isFinite && bands.observationUpper[0, 0].isFinite)
+        let predictive = (bands.meanUpper[0, 0] - bands.meanLower[0, 0]) / 2 / bands.meanStandardError[0, 0]
+        #expect(abs(predictive - critical) <= 1e-12 * critical)
+    }
+
     @Test func gradientDescentModelsHaveNoIntervals() throws {
         let data = try Dataset(features: [[1], [2], [3], [4]], targets: [1, 2.5, 2.9, 4.2])
         var model = LinearRegression()

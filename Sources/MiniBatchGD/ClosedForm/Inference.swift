@@ -264,8 +264,10 @@ struct Inference {
         let twoSided: (Double) -> Double = {
             type == .nonrobust ? student?.twoSidedPValue($0) ?? .nan : StandardNormal().twoSidedPValue($0)
         }
-        let quantile =
-            type == .nonrobust ? student?.quantile((1 + level) / 2) ?? .nan : StandardNormal().quantile((1 + level) / 2)
+        // From the tail, −q((1 − level)/2): (1 + level)/2 rounds to 1 (an infinite quantile) for
+        // levels within 1.1e-16 of 1, the tail probability never does.
+        let tail = (1 - level) / 2
+        let quantile = type == .nonrobust ? -(student?.quantile(tail) ?? .nan) : -StandardNormal().quantile(tail)
 
         standardErrors = .zeros(p, k)
         tValues = .zeros(p, k)

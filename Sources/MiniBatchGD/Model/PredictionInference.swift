@@ -93,11 +93,13 @@ extension LinearRegression {
         let n = features.rows, p = features.columns, k = mean.columns
         let offset = fitIntercept ? 1 : 0, q = p + offset
         let robust = inference.covarianceType != .nonrobust
-        let probability = (1 + level) / 2
+        // From the tail, −q((1 − level)/2): (1 + level)/2 rounds to 1 (an infinite quantile) for
+        // levels within 1.1e-16 of 1, the tail probability never does.
+        let tail = (1 - level) / 2
         let quantile =
             robust
-            ? StandardNormal().quantile(probability)
-            : try StudentT(degreesOfFreedom: Double(inference.degreesOfFreedom)).quantile(probability)
+            ? -StandardNormal().quantile(tail)
+            : -(try StudentT(degreesOfFreedom: Double(inference.degreesOfFreedom)).quantile(tail))
         var standardError = Matrix<Double>.zeros(n, k)
         var meanLower = Matrix<Double>.zeros(n, k), meanUpper = Matrix<Double>.zeros(n, k)
         var observationLower = Matrix<Double>.zeros(n, k), observationUpper = Matrix<Double>.zeros(n, k)
