@@ -196,6 +196,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The prediction for `row` (0-based) of target `output` overflows Double: the coefficients
     /// or the features are too large for each other.
     case predictionOverflow(row: Int, output: Int)
+    /// A prediction's interval reaches beyond the range of `Double` (its features are too large
+    /// for the model's covariance).
+    case intervalOverflow(row: Int, output: Int)
     /// Prediction intervals were asked of a model without a covariance: one trained by gradient
     /// descent, penalized, rank-deficient, or loaded from a file saved without inference.
     case noInference
@@ -219,6 +222,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noInference:
             return
                 "the model has no covariance for prediction intervals: they need a closed-form fit without ridge (mbgd solve --save-model), not gradient descent"
+        case let .intervalOverflow(row, output):
+            return
+                "the interval for row \(row + 1)\(output > 0 ? ", target \(output + 1)," : "") is beyond the range of Double (±1.8e308): the features are too large for the model's covariance"
         case let .predictionOverflow(row, output):
             return
                 "the prediction for row \(row + 1)\(output > 0 ? ", target \(output + 1)," : "") is beyond the range of Double (±1.8e308): the model's coefficients are too large for these features"

@@ -152,6 +152,61 @@ import Testing
         #expect(abs(predictive - critical) <= 1e-12 * critical)
     }
 
+    @Test func featuresNear1e160GiveFiniteIntervalsOrAClearError() throws {
+        // x̃ᵀCx̃ overflowed for a feature of 1e160 (its square) where the standard error is about
+        // 1e160·√C₁₁, a finite number: the intervals printed ±inf.
+        let data = try Dataset(features: [[1], [2], [3], [4], [5], [6]], targets: [1, 2.5, 2.9, 4.2, 5.1, 5.8])
+        var model = LinearRegression()
+        try model.fit(data, method: .auto)
+        let covariance = try #require(model.inference?.covariances.first)
+        let bands = try model.predictionIntervals(try Matrix([[1e160]]), level: 0.95)
+        let se = bands.meanStandardError[0, 0]
+        // (1, t) with t = 1e160: √(C₀₀ + 2tC₀₁ + t²C₁₁) = t·√C₁₁ to 1e-150 relative.
+        #expect(abs(se / 1e160 - covariance[3].squareRoot()) <= 1e-12 * covariance[3].squareRoot())
+        #expect(bands.observationLower[0, 0].isFinite && bands.observationUpper[0, 0].isFinite)
+        // Beyond Double's range the interval is an error, never ±inf: a finite prediction near
+        // 1e306 whose band, at a critical value of about 10⁴ (t with 4 degrees of freedom at a
+        // level of 1 − 1.1e-16), passes 1.8e308.
+        #expect(throws: ModelError.intervalOverflow(row: 0, output: 0)) {
+            try model.predictionIntervals(try Matrix([[1e306]]), level: 0.9999999999999999)
+        }
+    }
+
+    @Test func aTamperedCovarianceInAModelFileIsRefused() throws {
+        let data = try Dataset(features: [[1, 0], [2, 1], [3, 5], [4, 2], [5, 8], [6, 3]], targets: [1, 2.5, 2.9, 4.2, 5.1, 5.8])
+        var model = LinearRegression()
+        try model.fit(data, method: .auto)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tampered-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("model.json")
+        try model.save(to: url)
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let covariance = ((original["inference"] as! [String: Any])["covariances"] as! [[Double]])[0]
+        // 3×3 (intercept and two features), row-major.
+        var negative = covariance, asymmetric = covariance, indefinite = covariance
+        negative[4] = -negative[4]
+        asymmetric[1] += 1
+        // Variances kept, one covariance far past Cauchy–Schwarz: an eigenvalue below zero.
+        indefinite[5] = 10 * (covariance[4] * covariance[8]).squareRoot()
+        indefinite[7] = indefinite[5]
+        for (values, reason) in [
+            (negative, "negative variance at row 2"), (asymmetric, "not symmetric at row 1, column 2"),
+            (indefinite, "not positive semi-definite"),
+        ] {
+            var json = original, inference = original["inference"] as! [String: Any]
+            inference["covariances"] = [values]
+            json["inference"] = inference
+            try JSONSerialization.data(withJSONObject: json).write(to: url)
+            // The file's error names the file and the reason.
+            #expect {
+                _ = try LinearRegression(contentsOf: url)
+            } throws: { error in
+                "\(error)".contains("model.json: the covariance") && "\(error)".contains(reason)
+            }
+        }
+    }
+
     @Test func gradientDescentModelsHaveNoIntervals() throws {
         let data = try Dataset(features: [[1], [2], [3], [4]], targets: [1, 2.5, 2.9, 4.2])
         var model = LinearRegression()

@@ -35,6 +35,31 @@ public struct PredictionInference: Codable, Equatable, Sendable {
         guard (covariances.joined() + residualVariances).allSatisfy({ $0.isFinite }), residualVariances.allSatisfy({ $0 >= 0 }) else {
             throw ModelError.inconsistentFile(reason: "the inference holds a number that is not finite")
         }
+        // A covariance is symmetric and positive semi-definite; one edited by hand (a negative
+        // variance, a lost symmetry) would give intervals that mean nothing.
+        for (target, c) in covariances.enumerated() {
+            let which = k > 1 ? " of target \(target + 1)" : ""
+            let scale = (0..<q).map { c[$0 * q + $0] }.max() ?? 0
+            for a in 0..<q {
+                guard c[a * q + a] >= 0 else {
+                    throw ModelError.inconsistentFile(reason: "the covariance\(which) has a negative variance at row \(a + 1)")
+                }
+                for b in (a + 1)..<q where abs(c[a * q + b] - c[b * q + a]) > 1e-12 * scale {
+                    throw ModelError.inconsistentFile(reason: "the covariance\(which) is not symmetric at row \(a + 1), column \(b + 1)")
+                }
+            }
+            var copy = c, eigenvalues = [Double](repeating: 0, count: q)
+            try copy.withUnsafeMutableBufferPointer { a in
+                try eigenvalues.withUnsafeMutableBufferPointer {
+                    try LAPACK.symmetricEigenvalues(n: q, a: a.baseAddress!, lda: q, into: $0.baseAddress!)
+                }
+            }
+            // Rounding leaves eigenvalues of a semi-definite matrix a little below 0, never by more.
+            guard eigenvalues.first.map({ $0 >= -1e-10 * Swift.max(eigenvalues.last!, 0) }) ?? true else {
+                throw ModelError.inconsistentFile(
+                    reason: "the covariance\(which) is not positive semi-definite (an eigenvalue of \(eigenvalues[0]))")
+            }
+        }
     }
 }
 
@@ -105,23 +130,30 @@ extension LinearRegression {
         var observationLower = Matrix<Double>.zeros(n, k), observationUpper = Matrix<Double>.zeros(n, k)
         var row = [Double](repeating: 1, count: q)
         for i in 0..<n {
+            // x̃ scaled by its largest entry, so that x̃ᵀCx̃ cannot overflow where the standard
+            // error itself is a finite number (features near 1e160 squared would).
             for j in 0..<p { row[offset + j] = Double(features.elements[i * p + j]) }
+            let size = row.reduce(0) { Swift.max($0, abs($1)) }
+            let unit = size > 0 ? 1 / size : 1
             for o in 0..<k {
                 let c = inference.covariances[o]
                 var variance = 0.0
                 for a in 0..<q {
                     var sum = 0.0
-                    for b in 0..<q { sum += c[a * q + b] * row[b] }
-                    variance += row[a] * sum
+                    for b in 0..<q { sum += c[a * q + b] * (row[b] * unit) }
+                    variance += row[a] * unit * sum
                 }
-                let se = max(variance, 0).squareRoot()
-                let observationSE = (se * se + inference.residualVariances[o]).squareRoot()
+                let se = max(variance, 0).squareRoot() * (size > 0 ? size : 1)
+                let observationSE = hypot(se, inference.residualVariances[o].squareRoot())
                 let center = mean.elements[i * k + o]
                 standardError.elements[i * k + o] = se
                 meanLower.elements[i * k + o] = center - quantile * se
                 meanUpper.elements[i * k + o] = center + quantile * se
                 observationLower.elements[i * k + o] = center - quantile * observationSE
                 observationUpper.elements[i * k + o] = center + quantile * observationSE
+                guard observationLower.elements[i * k + o].isFinite, observationUpper.elements[i * k + o].isFinite else {
+                    throw ModelError.intervalOverflow(row: i, output: o)
+                }
             }
         }
         return PredictionIntervals(
