@@ -67,10 +67,7 @@ func validatePlotDestination(_ plot: String?, isFolder: Bool) throws {
 /// Whether `path` is standard output: `-`, or a path that leads to the same file or device as
 /// file descriptor 1 (`/dev/stdout`, `/proc/self/fd/1`, or the file stdout is redirected to).
 func isStandardOutput(_ path: String) -> Bool {
-    if path == "-" { return true }
-    var target = stat(), output = stat()
-    guard stat(path, &target) == 0, fstat(1, &output) == 0 else { return false }
-    return target.st_dev == output.st_dev && target.st_ino == output.st_ino
+    path == "-" || isSameFile(path, "/proc/self/fd/1")
 }
 
 /// Whether two paths lead to one existing file (links and other spellings followed).

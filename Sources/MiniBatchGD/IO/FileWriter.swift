@@ -55,10 +55,7 @@ public struct FileBatch: Sendable {
                 inPlace.append((path, bytes))
                 continue
             }
-            let target = Self.resolved(path)
-            let temporary = try Self.temporaryCopy(
-                of: bytes, beside: target, path: path, keepingModeOf: stat(path, &status) == 0 ? status : nil)
-            staged.append((temporary, target, path))
+            staged.append(try Self.stage(bytes, to: path))
         }
         for file in staged {
             guard rename(file.temporary, file.target) == 0 else { throw Self.failure(file.path, errno) }
@@ -139,9 +136,14 @@ public struct FileBatch: Sendable {
     }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { try writeAll($0.baseAddress!, count: bytes.count, to: descriptor, path: path) }
+    }
+
+    /// Writes `count` bytes from `bytes` to `descriptor`, resuming after interruptions and short writes.
+    static func writeAll(_ bytes: UnsafeRawPointer, count: Int, to descriptor: Int32, path: String) throws {
         var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+        while offset < count {
+            let written = Glibc.write(descriptor, bytes + offset, count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw failure(path, errno)

@@ -102,15 +102,7 @@ final class StreamingFile {
             let count = pread(descriptor, block, Swift.min(1 << 20, size - offset), off_t(offset))
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { throw FileError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-            var done = 0
-            while done < count {
-                let written = Glibc.write(output, block + done, count - done)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw FileBatch.failure(path, errno)
-                }
-                done += written
-            }
+            try FileBatch.writeAll(block, count: count, to: output, path: path)
             offset += count
         }
         finished = true
