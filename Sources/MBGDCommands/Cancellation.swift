@@ -3,15 +3,18 @@ import Foundation
 import MiniBatchGD
 import Synchronization
 
-/// Ctrl-C (SIGINT) and SIGTERM, in every phase of a command.
+/// Ctrl-C (SIGINT), SIGTERM and the other signals that would end the process silently (SIGHUP,
+/// SIGUSR1, SIGUSR2, SIGALRM), in every phase of a command.
 ///
 /// While a fit runs (``runCancellable(_:)``) a signal cancels its task: the trainer notices
 /// within an epoch or 1024 batches and the command reports how far it got. Elsewhere (loading,
-/// the closed form, rendering) nothing is half done that needs saving: the command ends at once
-/// with status 130, before anything is written. While outputs are being written
-/// (``deferringInterruption(_:)``) the signal waits until they are complete, so no file is left
-/// half written or behind as a temporary. SIGQUIT (Ctrl-\) keeps its default meaning: quit,
-/// with a core file where the system keeps them, without the Swift runtime's crash report.
+/// the closed form, rendering, a `convert` streaming its output) the command ends at once with
+/// status 130, after removing every temporary file it had made (``TemporaryFiles``). While
+/// outputs are being written (``deferringInterruption(_:)``) the signal waits until they are
+/// complete, so no file is left half written or behind as a temporary. SIGXFSZ (past
+/// `ulimit -f`) is ignored, so that the write fails with EFBIG and the command says so and
+/// removes its temporary. SIGQUIT (Ctrl-\) keeps its default meaning: quit, with a core file
+/// where the system keeps them, without the Swift runtime's crash report.
 enum Interruption {
     private enum Phase {
         case immediate
@@ -40,8 +43,9 @@ enum Interruption {
         sigemptyset(&quit)
         sigaddset(&quit, SIGQUIT)
         pthread_sigmask(SIG_UNBLOCK, &quit, nil)
+        signal(SIGXFSZ, SIG_IGN)
         sources.withLock { sources in
-            for number in [SIGINT, SIGTERM] {
+            for number in [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM] {
                 signal(number, SIG_IGN)  // delivered to the dispatch source instead of ending the process
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { received() }
@@ -59,9 +63,16 @@ enum Interruption {
         }
         switch action {
         case .immediate:
-            FileHandle.standardError.write(Data("mbgd: interrupted; nothing was written\n".utf8))
+            // The temporaries go first, and no write starts after (a rename in progress finishes).
+            let message =
+                switch TemporaryFiles.removeAll() {
+                case .nothing: "interrupted; nothing was written"
+                case .complete: "interrupted after the outputs were written"
+                case .inPlace: "interrupted while writing to a device or pipe; what it received may be incomplete"
+                }
+            Terminal.writeError("mbgd: \(message)\n")
             // From the signal's queue while the main thread works: no exit handlers, which could
-            // wait on locks the main thread holds. Nothing needs cleaning up in this phase.
+            // wait on locks the main thread holds.
             _exit(130)
         case let .cancelling(task):
             task?.cancel()
@@ -88,7 +99,7 @@ enum Interruption {
             return state.pending
         }
         if pending {
-            FileHandle.standardError.write(Data("mbgd: interrupted; the outputs were written first\n".utf8))
+            Terminal.writeError("mbgd: interrupted; the outputs were written first\n")
             exit(130)
         }
     }

@@ -43,7 +43,7 @@ struct Convert: ParsableCommand {
             + (conversion.namesPath.map { "names in \($0)" } ?? "no names file (\(output) is not a regular file)")
         // A device or FIFO may be standard output itself: the line then goes to standard error.
         if conversion.namesPath == nil {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            Terminal.writeError(line + "\n")
         } else {
             print(line)
         }

@@ -148,10 +148,9 @@ struct Fit: ParsableCommand {
         if let testFraction {
             (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed)
             if all.isInPlace {
-                FileHandle.standardError.write(
-                    Data(
-                        "\(Cluster.tool): note: the test rows of a mapped .npy are its last \(test!.rows) rows (shuffling them out would copy the file)\n"
-                            .utf8))
+                Terminal.writeError(
+                    "\(Cluster.tool): note: the test rows of a mapped .npy are its last \(test!.rows) rows (shuffling them out would copy the file)\n"
+                )
             }
         }
         let config = gradientDescent
@@ -171,8 +170,7 @@ struct Fit: ParsableCommand {
             throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
         }
         for note in comparison.run.notes {
-            FileHandle.standardError.write(
-                Data("\(Cluster.tool): note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n".utf8))
+            Terminal.writeError("\(Cluster.tool): note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n")
         }
         let trainMetrics = try train.evaluate(model, threads: threads)
         let testMetrics = try test.map { try $0.evaluate(model, threads: threads) }

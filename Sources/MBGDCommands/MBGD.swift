@@ -33,7 +33,7 @@ package struct MBGD: ParsableCommand {
             if ending.status == 0 {
                 print(ending.message)
             } else {
-                FileHandle.standardError.write(Data((Terminal.clean(ending.message) + "\n").utf8))
+                Terminal.writeError(Terminal.clean(ending.message) + "\n")
             }
             Foundation.exit(ending.status)
         }

@@ -41,34 +41,46 @@ struct Predict: ParsableCommand {
     func run() throws {
         let regression = try LinearRegression(contentsOf: URL(fileURLWithPath: model))
         let features = try Matrix<Double>.load(path: file, columns: regression.featureNames)
-        var text: String
-        if let level = intervals {
-            let bands = try regression.predictionIntervals(features, level: level)
-            let suffixes = ["mean_se", "mean_ci_lower", "mean_ci_upper", "obs_ci_lower", "obs_ci_upper"]
-            let several = regression.targetNames.count > 1
-            let header = regression.targetNames.flatMap { name in [name] + suffixes.map { several ? name + "_" + $0 : $0 } }
-            text = header.map(Terminal.csvCell).joined(separator: ",") + "\n"
-            text.reserveCapacity(bands.mean.rows * 24 * header.count)
-            for i in 0..<bands.mean.rows {
-                text +=
-                    (0..<bands.mean.columns).flatMap { o in
-                        [
-                            bands.mean, bands.meanStandardError, bands.meanLower, bands.meanUpper, bands.observationLower,
-                            bands.observationUpper,
-                        ]
-                        .map { "\($0[i, o])" }
-                    }.joined(separator: ",") + "\n"
+        let suffixes = ["mean_se", "mean_ci_lower", "mean_ci_upper", "obs_ci_lower", "obs_ci_upper"]
+        let several = regression.targetNames.count > 1
+        let header =
+            intervals == nil
+            ? regression.targetNames
+            : regression.targetNames.flatMap { name in [name] + suffixes.map { several ? name + "_" + $0 : $0 } }
+        // The text goes to a temporary on disk a block of rows at a time (a million rows with
+        // intervals are hundreds of MB of text) and to its destination whole, once every row
+        // has been predicted: an error at the last row still leaves nothing written.
+        let sink =
+            try (output ?? "-") == "-"
+            ? StreamingFile(descriptor: STDOUT_FILENO, name: "standard output") : StreamingFile(path: output!)
+        try append(header.map(Terminal.csvCell).joined(separator: ",") + "\n", to: sink)
+        let p = features.columns, blockRows = 4096
+        var first = 0
+        while first < features.rows {
+            let count = min(blockRows, features.rows - first)
+            let block = try Matrix(rows: count, columns: p, elements: Array(features.elements[first * p..<(first + count) * p]))
+            let columns: [Matrix<Double>]
+            if let level = intervals {
+                let bands = try regression.predictionIntervals(block, level: level)
+                columns = [
+                    bands.mean, bands.meanStandardError, bands.meanLower, bands.meanUpper, bands.observationLower, bands.observationUpper,
+                ]
+            } else {
+                columns = [try regression.predict(block)]
             }
-        } else {
-            let predictions = try regression.predict(features)
-            text = regression.targetNames.map(Terminal.csvCell).joined(separator: ",") + "\n"
-            text.reserveCapacity(predictions.rows * 24 * predictions.columns)
-            for i in 0..<predictions.rows {
-                text += (0..<predictions.columns).map { "\(predictions[i, $0])" }.joined(separator: ",") + "\n"
+            var text = ""
+            text.reserveCapacity(count * 24 * header.count)
+            for i in 0..<count {
+                text += (0..<regression.targetNames.count).flatMap { o in columns.map { "\($0[i, o])" } }.joined(separator: ",") + "\n"
             }
+            try append(text, to: sink)
+            first += count
         }
-        var outputs = Outputs()
-        outputs.add(text, to: output ?? "-")
-        try outputs.commit()
+        try Interruption.deferringInterruption { try sink.commit() }
+    }
+
+    private func append(_ text: String, to sink: StreamingFile) throws {
+        var bytes = Array(text.utf8)
+        try sink.append(&bytes, count: bytes.count)
     }
 }

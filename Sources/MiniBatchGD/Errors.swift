@@ -263,6 +263,9 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedType(path: String, descriptor: String)
     /// Fewer data bytes than the header promises.
     case truncated(path: String, expectedBytes: Int, actualBytes: Int)
+    /// A file that ended before its size when it was opened (or grew past it) while it was read:
+    /// another program is writing it.
+    case changedWhileRead(path: String, bytesWhenOpened: Int, bytesRead: Int)
     /// A file that cannot be written (the reason in words).
     case unwritable(path: String, reason: String)
     /// Loading would need more memory than the machine has available.
@@ -300,6 +303,9 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): unsupported element type '\(descriptor)' (float64 '<f8' and float32 '<f4' are supported)"
         case let .truncated(path, expectedBytes, actualBytes):
             return "\(path): truncated: the header promises \(expectedBytes) data bytes, the file has \(actualBytes)"
+        case let .changedWhileRead(path, opened, read):
+            return
+                "\(path): the file changed while it was read (\(opened) bytes when opened, \(read) read to its end): another program is writing it; read it once it is complete, or a copy"
         case let .tooLarge(path, needed, available):
             return
                 "\(path): too large to load: it needs \(MemoryBudget.describeNeed(needed)) of memory and \(MemoryBudget.describe(available)) is available"

@@ -50,6 +50,38 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/model.json"))
     }
 
+    /// `convert` makes its output's temporary before it opens the input (here a FIFO nobody
+    /// writes): every signal that would end the process removes it (before: the temporary stayed,
+    /// "nothing was written" beside it).
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM])
+    func aSignalDuringConvertLeavesNoTemporary(signalNumber: Int32) throws {
+        let folder = try scratchFolder()
+        let (process, stderr) = try signalWhileLoading("convert", [folder + "/out.npy"], in: folder, signalNumber: signalNumber)
+        #expect(process.terminationStatus == 130 && stderr == "mbgd: interrupted; nothing was written\n", "\(stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["never.csv"])
+    }
+
+    /// Past `ulimit -f` a write fails with EFBIG and the command says so (before: SIGXFSZ killed
+    /// it, status 153, no message, its temporary left behind).
+    @Test func theFileSizeLimitIsAnErrorThatLeavesNothing() throws {
+        let folder = try scratchFolder()
+        let good = try write(houseLikeCSV(rows: 400).text, to: folder + "/good.csv")
+        let model = folder + "/model.json"
+        #expect(try mbgd("solve", good, "--save-model", model).status == 0)
+        let commands: [(arguments: [String], output: String)] = [
+            (["convert", good, folder + "/out.npy"], "out.npy"),
+            (["fit", good, "--epochs", "2", "--save-model", folder + "/fitted.json"], "fitted.json"),
+            (["predict", "--model", model, good, "--output", folder + "/predictions.csv"], "predictions.csv"),
+        ]
+        for (arguments, output) in commands {
+            let run = try run("/usr/bin/prlimit", arguments: ["--fsize=300", toolPath] + arguments, in: folder, timeout: 60)
+            #expect(run.status == 1 && !run.endedBySignal, "\(arguments): \(run.status) \(run.stderr)")
+            #expect(
+                run.stderr.contains("\(output): cannot be written (File too large: past the file size limit, ulimit -f)"), "\(run.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["good.csv", "model.json"])
+        }
+    }
+
     @Test func ctrlBackslashQuitsWithoutACrashReport() throws {
         let (process, stderr) = try signalWhileLoading("solve", in: try scratchFolder(), signalNumber: SIGQUIT)
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGQUIT)

@@ -16,11 +16,11 @@ struct Progress {
             var line = "\repoch \(report.epoch)/\(report.epochs)  cost \(Format.number(report.cost, digits: 6))"
             if let validation = report.validationCost { line += "  validation \(Format.number(validation, digits: 6))" }
             line += "  \(Format.rate(report.samplesPerSecond)) samples/s   "
-            FileHandle.standardError.write(Data(line.utf8))
+            Terminal.writeError(line)
         }
     }
 
     func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+        if enabled { Terminal.writeError("\n") }
     }
 }

@@ -33,6 +33,18 @@ enum Terminal {
         }
     }
 
+    /// Writes `text` to stderr, unbuffered, ignoring failure: there is nowhere left to report
+    /// it, and Foundation's `FileHandle.write` traps on an error (a `2> log` past `ulimit -f`).
+    static func writeError(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Foundation.write(STDERR_FILENO, $0.baseAddress!, $0.count) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+
     /// `text` with unsafe control characters escaped; `\n` and `\t` kept.
     static func clean(_ text: String) -> String { PrintableText.escaping(text, keeping: ["\n", "\t"]) }
 

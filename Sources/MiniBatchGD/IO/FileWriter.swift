@@ -46,8 +46,7 @@ public struct FileBatch: Sendable {
     public func commit() throws {
         var staged: [(temporary: String, target: String, path: String)] = []
         var inPlace: [(path: String, bytes: [UInt8])] = []
-        var renamed = 0
-        defer { for file in staged.dropFirst(renamed) { unlink(file.temporary) } }
+        defer { for file in staged { TemporaryFiles.remove(file.temporary) } }
         for (path, bytes) in files {
             var status = stat()
             if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
@@ -57,11 +56,9 @@ public struct FileBatch: Sendable {
             }
             staged.append(try Self.stage(bytes, to: path))
         }
-        for file in staged {
-            guard rename(file.temporary, file.target) == 0 else { throw Self.failure(file.path, errno) }
-            renamed += 1
-        }
+        try TemporaryFiles.rename(staged)
         for (path, bytes) in inPlace {
+            TemporaryFiles.writingInPlace()
             let descriptor = open(path, O_WRONLY)
             guard descriptor >= 0 else { throw Self.failure(path, errno) }
             defer { close(descriptor) }
@@ -89,7 +86,9 @@ public struct FileBatch: Sendable {
     }
 
     static func failure(_ path: String, _ code: Int32) -> FileError {
-        .unwritable(path: path, reason: String(cString: strerror(code)))
+        // EFBIG is also the file size limit's error (SIGXFSZ ignored): say which limit.
+        let limit = code == EFBIG ? ": past the file size limit, ulimit -f" : ""
+        return .unwritable(path: path, reason: String(cString: strerror(code)) + limit)
     }
 
     /// The path a symbolic link leads to (the path itself when it is not one). A link to a file
@@ -118,10 +117,7 @@ public struct FileBatch: Sendable {
     private static func temporaryCopy(of bytes: [UInt8], beside target: String, path: String, keepingModeOf existing: stat?) throws
         -> String
     {
-        var template = temporaryTemplate(beside: target).utf8CString
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure(path, errno) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let (descriptor, temporary) = try TemporaryFiles.make(template: temporaryTemplate(beside: target), for: path)
         do {
             defer { close(descriptor) }
             // A replaced file keeps its permissions; a new one gets rw-r--r-- (mkstemp's are rw-------).
@@ -129,7 +125,7 @@ public struct FileBatch: Sendable {
             try writeAll(bytes, to: descriptor, path: path)
             guard fsync(descriptor) == 0 else { throw failure(path, errno) }
         } catch {
-            unlink(temporary)
+            TemporaryFiles.remove(temporary)
             throw error
         }
         return temporary

@@ -45,8 +45,10 @@ final class PositionalFile {
     }
 
     /// `count` bytes from `offset`.
-    /// - Throws: ``FileError/truncated(path:expectedBytes:actualBytes:)`` when the file ends
-    ///   sooner (it shrank while being read): `expectedTotal` bytes were expected in all.
+    /// - Throws: ``FileError/changedWhileRead(path:bytesWhenOpened:bytesRead:)`` when the file
+    ///   ends before its size when opened (it shrank while being read);
+    ///   ``FileError/truncated(path:expectedBytes:actualBytes:)`` when it ends where it did then,
+    ///   short of the `expectedTotal` bytes expected in all.
     func bytes(at offset: Int, count: Int, expectedTotal: Int? = nil) throws -> [UInt8] {
         var result = [UInt8](repeating: 0, count: count)
         var done = 0
@@ -57,6 +59,8 @@ final class PositionalFile {
                 throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
             }
             if read == 0 {
+                // Short of its size when opened: it shrank (another program is writing it).
+                if offset + done < size { throw FileError.changedWhileRead(path: path, bytesWhenOpened: size, bytesRead: offset + done) }
                 throw FileError.truncated(path: path, expectedBytes: expectedTotal ?? offset + count, actualBytes: offset + done)
             }
             done += read

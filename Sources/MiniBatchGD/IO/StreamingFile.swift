@@ -9,9 +9,12 @@
 /// A device or FIFO at the path (`/dev/null`, a pipe) is written in place, as ``FileWriter``
 /// writes it: the bytes gather in a temporary file that is unlinked as soon as it is made (so
 /// nothing is left behind whatever ends the process) and are copied into the target at commit.
-final class StreamingFile {
+package final class StreamingFile {
     let path: String
+    /// Where the bytes go at commit: a file path (renamed over, or opened in place), or a
+    /// descriptor already open (standard output).
     private let target: String
+    private let targetDescriptor: Int32?
     /// The temporary's path beside the target, or nil for a device or FIFO (the temporary is unlinked).
     private let temporary: String?
     private let descriptor: Int32
@@ -25,35 +28,49 @@ final class StreamingFile {
     /// Starts a temporary file for `path` (a symbolic link is followed, as ``FileWriter`` does).
     /// - Throws: ``FileError/unwritable(path:reason:)``: for a folder, or a temporary that
     ///   cannot be made.
-    init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
+        targetDescriptor = nil
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             guard status.st_mode & S_IFMT != S_IFDIR else { throw FileBatch.failure(path, EISDIR) }
             target = path
-            let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            var template = (folder + "/.mbgd-stream.XXXXXX").utf8CString
-            descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard descriptor >= 0 else { throw FileBatch.failure(path, errno) }
-            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            descriptor = try Self.unlinkedTemporary(for: path)
             temporary = nil
             return
         }
         target = FileBatch.resolved(path)
-        var template = FileBatch.temporaryTemplate(beside: target).utf8CString
-        descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw FileBatch.failure(path, errno) }
-        temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        (descriptor, temporary) = try TemporaryFiles.make(template: FileBatch.temporaryTemplate(beside: target), for: path)
         fchmod(descriptor, 0o644)
+    }
+
+    /// Starts a temporary whose bytes go to the open descriptor `output` at commit, named `name`
+    /// in errors: standard output (`STDOUT_FILENO`, "standard output"), whatever it is (a file
+    /// the shell opened, appended to with `>>`, is written where the shell left it).
+    package init(descriptor output: Int32, name: String) throws {
+        path = name
+        target = name
+        targetDescriptor = output
+        descriptor = try Self.unlinkedTemporary(for: name)
+        temporary = nil
+    }
+
+    /// A temporary in `$TMPDIR` (or /tmp), unlinked as soon as it is made, so that nothing is
+    /// left behind whatever ends the process.
+    private static func unlinkedTemporary(for path: String) throws -> Int32 {
+        let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        let made = try TemporaryFiles.make(template: folder + "/.mbgd-stream.XXXXXX", for: path)
+        TemporaryFiles.remove(made.path)
+        return made.descriptor
     }
 
     deinit {
         close(descriptor)
-        if !finished, let temporary { unlink(temporary) }
+        if !finished, let temporary { TemporaryFiles.remove(temporary) }
     }
 
     /// Appends `count` bytes from `bytes`.
-    func append(_ bytes: UnsafeRawPointer, count: Int) throws {
+    package func append(_ bytes: UnsafeRawPointer, count: Int) throws {
         try write(bytes, count: count, at: size)
         size += count
     }
@@ -75,28 +92,25 @@ final class StreamingFile {
     /// belong to it, such as a names sidecar) as one unit: they are written to temporaries
     /// first and renamed only after the file itself, so a failure leaves neither. A device or
     /// FIFO target is written in place instead (its companions are the caller's to skip).
-    func commit(companions: [(bytes: [UInt8], path: String)] = []) throws {
+    package func commit(companions: [(bytes: [UInt8], path: String)] = []) throws {
         guard temporary != nil else { return try copyInPlace() }
         guard fsync(descriptor) == 0 else { throw FileBatch.failure(path, errno) }
         var staged: [(temporary: String, target: String, path: String)] = []
-        var renamed = 0
-        defer { for file in staged.dropFirst(renamed) { unlink(file.temporary) } }
+        defer { for file in staged { TemporaryFiles.remove(file.temporary) } }
         for companion in companions { staged.append(try FileBatch.stage(companion.bytes, to: companion.path)) }
-        guard rename(temporary!, target) == 0 else { throw FileBatch.failure(path, errno) }
+        // The data first: a failure after it leaves no names file beside other data.
+        try TemporaryFiles.rename([(temporary!, target, path)] + staged)
         finished = true
-        for file in staged {
-            guard rename(file.temporary, file.target) == 0 else { throw FileBatch.failure(file.path, errno) }
-            renamed += 1
-        }
     }
 
     /// Copies the temporary into the device or FIFO, in blocks of 1 MiB.
     private func copyInPlace() throws {
-        let output = open(target, O_WRONLY)
+        let output = targetDescriptor ?? open(target, O_WRONLY)
         guard output >= 0 else { throw FileBatch.failure(path, errno) }
-        defer { close(output) }
+        defer { if targetDescriptor == nil { close(output) } }
         let block = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { block.deallocate() }
+        TemporaryFiles.writingInPlace()
         var offset = 0
         while offset < size {
             let count = pread(descriptor, block, Swift.min(1 << 20, size - offset), off_t(offset))

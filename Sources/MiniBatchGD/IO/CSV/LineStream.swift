@@ -12,6 +12,8 @@ struct LineStream {
     private var buffer = [UInt8](repeating: 0, count: 1 << 20)
     private var start = 0, filled = 0, endOfFile = false
     private var linesDelivered = 0
+    /// Bytes read from the descriptor so far.
+    private(set) var bytesRead = 0
 
     init(descriptor: Int32, path: String) throws {
         self.descriptor = descriptor
@@ -44,7 +46,7 @@ struct LineStream {
             if errno == EINTR { return }
             throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        if count == 0 { endOfFile = true } else { filled += count }
+        if count == 0 { endOfFile = true } else { (filled, bytesRead) = (filled + count, bytesRead + count) }
     }
 
     /// The offset just after the last newline in the unread bytes, if any.

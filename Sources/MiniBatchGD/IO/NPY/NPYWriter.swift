@@ -63,11 +63,33 @@ public enum NPYWriter {
         return Conversion(rows: rows, columns: names, namesPath: namesPath)
     }
 
-    /// The CSV's rows, a run of lines at a time (1 MiB reads), parsed into a scratch and appended.
+    /// The CSV's rows, checked to be the file as it was when opened.
     private static func convertCSV(_ input: String, columns: [String]?, into file: StreamingFile) throws -> ([String], Int) {
         let descriptor = try openForReading(input)
         defer { close(descriptor) }
+        var status = stat()
+        let opened = fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFREG ? Int(status.st_size) : nil
         var stream = try LineStream(descriptor: descriptor, path: input)
+        // A regular file read to its end must have been read whole, as it was when opened: one
+        // that shrank or grew meanwhile (another program writing it) gave rows that were never
+        // its contents, or an error about a line cut short.
+        func changed(_ bytesRead: Int, _ atEnd: Bool) -> FileError? {
+            guard let opened, fstat(descriptor, &status) == 0 else { return nil }
+            guard Int(status.st_size) != opened || (atEnd && bytesRead != opened) else { return nil }
+            return .changedWhileRead(path: input, bytesWhenOpened: opened, bytesRead: bytesRead)
+        }
+        do {
+            return try convertCSV(input, stream: &stream, columns: columns, into: file, changed: changed)
+        } catch let error as FileError {
+            throw changed(stream.bytesRead, false) ?? error
+        }
+    }
+
+    /// The CSV's rows, a run of lines at a time (1 MiB reads), parsed into a scratch and appended.
+    private static func convertCSV(
+        _ input: String, stream: inout LineStream, columns: [String]?, into file: StreamingFile,
+        changed: (_ bytesRead: Int, _ atEnd: Bool) -> FileError?
+    ) throws -> ([String], Int) {
         let header = try CSVReader.header(of: &stream, path: input)
         let plan = try CSVColumnPlan(header: header, targets: [], features: columns, path: input)
         let width = plan.featureNames.count
@@ -91,6 +113,7 @@ public enum NPYWriter {
             outcome = chunk
             nextLine += lines
         }) {}
+        if let changed = changed(stream.bytesRead, true) { throw changed }
         guard rows > 0 else { throw FileError.headerOnly(path: input) }
         var final = self.header(rows: rows, columns: width)
         try file.write(&final, count: final.count, at: 0)
