@@ -34,7 +34,7 @@ import Testing
         let names = Self.corpus.map(\.name)
         #expect(Set(names).count == names.count)
         let categories = Set(Self.corpus.map(\.category))
-        #expect(categories == ["sizes", "arguments", "files", "npy-header", "finite", "text", "limits", "signals"])
+        #expect(categories == ["sizes", "arguments", "files", "npy-header", "finite", "text", "limits", "signals", "convert"])
     }
 
     static func check(_ testCase: CorpusCase) throws {
@@ -90,6 +90,8 @@ struct CorpusCase: Decodable, Sendable, CustomTestStringConvertible {
     var stress: Bool?
     /// Run under `prlimit --as` of this many bytes.
     var addressSpaceLimit: Int?
+    /// Run under `prlimit --fsize` (`ulimit -f`) of this many bytes.
+    var fileSizeLimit: Int?
     /// Standard output redirected to this path (`/dev/full`).
     var standardOutput: String?
     var signal: SignalPlan?
@@ -98,7 +100,10 @@ struct CorpusCase: Decodable, Sendable, CustomTestStringConvertible {
     struct SignalPlan: Decodable, Sendable {
         var name: String
         var afterSeconds: Double
-        var number: Int32 { ["INT": SIGINT, "TERM": SIGTERM, "QUIT": SIGQUIT][name] ?? SIGKILL }
+        var number: Int32 {
+            ["INT": SIGINT, "TERM": SIGTERM, "QUIT": SIGQUIT, "HUP": SIGHUP, "USR1": SIGUSR1, "USR2": SIGUSR2, "ALRM": SIGALRM][name]
+                ?? SIGKILL
+        }
     }
 
     init(unreadable: String) {
@@ -122,19 +127,25 @@ struct CorpusCase: Decodable, Sendable, CustomTestStringConvertible {
             return try mbgdTests.run(
                 "/usr/bin/prlimit", arguments: ["--as=\(addressSpaceLimit)", toolPath] + arguments, in: folder, timeout: 120)
         }
+        if let fileSizeLimit {
+            return try mbgdTests.run(
+                "/usr/bin/prlimit", arguments: ["--fsize=\(fileSizeLimit)", toolPath] + arguments, in: folder, timeout: 120)
+        }
         return try mbgdTests.run(toolPath, arguments: arguments, in: folder, timeout: 120)
     }
 
 }
 
-/// A file a case needs: text, a `.npy` made from a header, a wide generated CSV or a symlink.
+/// A file a case needs: text, a `.npy` made from a header, a wide generated CSV, a symlink or a
+/// FIFO (that nobody writes: a reader blocks on it).
 enum CorpusFile: Decodable, Sendable {
     case text(String)
-    case npy(header: String, payload: [UInt8])
+    case npy(header: String, payload: [UInt8], padding: Int)
     case wideCSV(rows: Int, columns: Int)
     case symlink(to: String)
+    case fifo
 
-    private enum Keys: String, CodingKey { case npyHeader, doubles, zeroBytes, wideCSV, symlinkTo }
+    private enum Keys: String, CodingKey { case npyHeader, headerPadding, doubles, zeroBytes, wideCSV, symlinkTo, fifo }
     private struct Shape: Decodable { var rows: Int, columns: Int }
 
     init(from decoder: any Decoder) throws {
@@ -148,9 +159,12 @@ enum CorpusFile: Decodable, Sendable {
             let zeros = try container.decodeIfPresent(Int.self, forKey: .zeroBytes) ?? 0
             let payload =
                 doubles.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } + [UInt8](repeating: 0, count: zeros)
-            self = .npy(header: header, payload: payload)
+            let padding = try container.decodeIfPresent(Int.self, forKey: .headerPadding) ?? 0
+            self = .npy(header: header, payload: payload, padding: padding)
         } else if let shape = try container.decodeIfPresent(Shape.self, forKey: .wideCSV) {
             self = .wideCSV(rows: shape.rows, columns: shape.columns)
+        } else if try container.decodeIfPresent(Bool.self, forKey: .fifo) == true {
+            self = .fifo
         } else {
             self = .symlink(to: try container.decode(String.self, forKey: .symlinkTo))
         }
@@ -160,14 +174,18 @@ enum CorpusFile: Decodable, Sendable {
         switch self {
         case let .text(text):
             try write(text, to: path)
-        case let .npy(header, payload):
-            // Version 1.0: magic, version, little-endian header length, the header padded with
-            // spaces and ended by a newline so that the data starts on a multiple of 64.
-            var headerBytes = Array(header.utf8)
-            let padding = (64 - (10 + headerBytes.count + 1) % 64) % 64
+        case let .npy(header, payload, extra):
+            // Magic, version, little-endian header length, the header (with `extra` spaces)
+            // padded with spaces and ended by a newline so that the data starts on a multiple of
+            // 64; version 2.0 (a 4-byte length) when the header is longer than 65,535 bytes.
+            var headerBytes = Array(header.utf8) + [UInt8](repeating: 0x20, count: extra)
+            let long = headerBytes.count + 64 > 65535
+            let prefix = long ? 12 : 10
+            let padding = (64 - (prefix + headerBytes.count + 1) % 64) % 64
             headerBytes += [UInt8](repeating: 0x20, count: padding) + [0x0A]
-            let length = UInt16(headerBytes.count)
-            let bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + headerBytes + payload
+            let length = headerBytes.count
+            let lengthBytes = (0..<(long ? 4 : 2)).map { UInt8((length >> (8 * $0)) & 0xFF) }
+            let bytes = [0x93] + Array("NUMPY".utf8) + [long ? 2 : 1, 0] + lengthBytes + headerBytes + payload
             try Data(bytes).write(to: URL(fileURLWithPath: path))
         case let .wideCSV(rows, columns):
             // Columns c0, c1, …; cell (i, j) = (i·j) mod 7, so no column is constant beyond row 1.
@@ -176,6 +194,8 @@ enum CorpusFile: Decodable, Sendable {
             try write(text, to: path)
         case let .symlink(target):
             try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
+        case .fifo:
+            guard mkfifo(path, 0o600) == 0 else { throw ToolError("mkfifo \(path): \(String(cString: strerror(errno)))") }
         }
     }
 }

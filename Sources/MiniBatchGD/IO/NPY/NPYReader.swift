@@ -37,6 +37,9 @@ public enum NPYReader {
 
     /// The header of `file`, checked against its size: the data must be exactly what the shape needs.
     /// - Throws: ``FileError`` as ``read(path:)`` does.
+    /// The longest header read, in bytes: numpy's default `max_header_size`.
+    static let maximumHeaderBytes = 10_000
+
     static func layout(_ file: PositionalFile, path: String) throws -> Layout {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
         let size = file.size
@@ -57,6 +60,15 @@ public enum NPYReader {
             headerStart = 12
         default:
             throw FileError.malformed(path: path, reason: "unsupported .npy format version \(major)")
+        }
+        // numpy's own cap (np.load's max_header_size): a longer header is not an array numpy
+        // writes, and parsing megabytes of one took seconds and memory.
+        guard headerLength <= maximumHeaderBytes else {
+            throw FileError.malformed(
+                path: path,
+                reason:
+                    "the header is \(headerLength) bytes long; numpy reads at most \(maximumHeaderBytes) (np.load's max_header_size): is this a .npy file numpy wrote?"
+            )
         }
         guard size >= headerStart + headerLength else {
             throw FileError.truncated(path: path, expectedBytes: headerStart + headerLength, actualBytes: size)
