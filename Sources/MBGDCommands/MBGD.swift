@@ -105,7 +105,7 @@ enum CLIError: Error, CustomStringConvertible {
 }
 
 /// OpenBLAS starts its threads, each with a large buffer, when it is loaded: under an address-space
-/// limit (`ulimit -v`) that can leave no room for the buffer of the first call, which OpenBLAS
+/// or data limit (`ulimit -v`, `ulimit -d`) that can leave no room for the buffer of the first call, which OpenBLAS
 /// then retries forever. Only the environment, read at load, prevents it, so the tool starts
 /// itself again once with `OPENBLAS_NUM_THREADS=1` when a limit is set and the variable is not.
 private func startOpenBLASSafely() {

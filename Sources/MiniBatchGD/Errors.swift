@@ -86,7 +86,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// The columns of the design are linearly dependent (to working precision).
     /// `rank` is the numerical rank found; `columns` the number of unknowns.
     case rankDeficient(method: String, rank: Int, columns: Int, conditionEstimate: Double)
-    /// The address-space limit (`ulimit -v`) leaves too little room for OpenBLAS's working buffer.
+    /// The address-space or data limit (`ulimit -v`, `ulimit -d`) leaves too little room for
+    /// OpenBLAS's working buffer.
     case addressSpaceTooSmall(operation: String, limitBytes: Int)
     /// `auto` passed over `method` because the design's condition number is above `limit`,
     /// where forming the Gram matrix (which squares it) loses digits another method keeps.
@@ -109,7 +110,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
                 + "\(method) cannot solve it: remove duplicated or collinear columns, or use the svd method (--method svd) for the minimum-norm solution"
         case let .addressSpaceTooSmall(operation, limit):
             return
-                "\(operation): the address-space limit of \(MemoryBudget.describe(limit)) (ulimit -v) leaves too little room for OpenBLAS's working buffer (about 144 MiB more); raise the limit"
+                "\(operation): the \(MemoryBudget.limitOption == "-v" ? "address-space" : "data") limit of \(MemoryBudget.describe(limit)) (ulimit \(MemoryBudget.limitOption)) leaves too little room for OpenBLAS's working buffer (about 144 MiB more); raise the limit"
         case let .conditionAboveLimit(method, condition, limit):
             return
                 "the design's condition number ≈ \(condition) is above \(limit), where \(method) (which squares it) would lose digits: a more accurate method was used"

@@ -92,6 +92,8 @@ struct CorpusCase: Decodable, Sendable, CustomTestStringConvertible {
     var addressSpaceLimit: Int?
     /// Run under `prlimit --fsize` (`ulimit -f`) of this many bytes.
     var fileSizeLimit: Int?
+    /// Run under `prlimit --data` (`ulimit -d`) of this many bytes.
+    var dataLimit: Int?
     /// Standard output redirected to this path (`/dev/full`).
     var standardOutput: String?
     var signal: SignalPlan?
@@ -127,9 +129,9 @@ struct CorpusCase: Decodable, Sendable, CustomTestStringConvertible {
             return try mbgdTests.run(
                 "/usr/bin/prlimit", arguments: ["--as=\(addressSpaceLimit)", toolPath] + arguments, in: folder, timeout: 120)
         }
-        if let fileSizeLimit {
-            return try mbgdTests.run(
-                "/usr/bin/prlimit", arguments: ["--fsize=\(fileSizeLimit)", toolPath] + arguments, in: folder, timeout: 120)
+        let limits = [("--fsize", fileSizeLimit), ("--data", dataLimit)].compactMap { option, bytes in bytes.map { "\(option)=\($0)" } }
+        if !limits.isEmpty {
+            return try mbgdTests.run("/usr/bin/prlimit", arguments: limits + [toolPath] + arguments, in: folder, timeout: 120)
         }
         return try mbgdTests.run(toolPath, arguments: arguments, in: folder, timeout: 120)
     }

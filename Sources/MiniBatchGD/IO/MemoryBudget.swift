@@ -4,7 +4,7 @@ import Foundation
 /// available (`MemAvailable`, which counts reclaimable cache), what the memory cgroup still
 /// allows (v2 `memory.max − memory.current`, v1 `memory.limit_in_bytes − memory.usage_in_bytes`,
 /// the file cache not counted as used: the container's limit, where most users run), and what
-/// the address-space limit (`ulimit -v`) leaves. Work beyond it is refused with the amount it needs, instead of the process being
+/// the address-space and data limits (`ulimit -v`, `ulimit -d`) leave. Work beyond it is refused with the amount it needs, instead of the process being
 /// killed or aborting in the allocator.
 enum MemoryBudget {
     /// Bytes available now, or nil where the system does not say.
@@ -54,24 +54,37 @@ enum MemoryBudget {
         return total
     }
 
-    /// The address-space limit (`ulimit -v`, `prlimit --as`) in bytes, or nil when there is none.
+    /// The least of the address-space limit (`ulimit -v`, `prlimit --as`) and the data limit
+    /// (`ulimit -d`, `prlimit --data`, which counts every private writable mapping: the heap and
+    /// OpenBLAS's buffers alike) in bytes, or nil when neither is set.
     static func addressSpaceLimit() -> Int? {
+        [limit(RLIMIT_AS), limit(RLIMIT_DATA)].compactMap { $0 }.min()
+    }
+
+    /// The `ulimit` option of the limit ``addressSpaceLimit()`` reports: `-v` or `-d`.
+    static var limitOption: String {
+        guard let data = limit(RLIMIT_DATA) else { return "-v" }
+        return limit(RLIMIT_AS).map { $0 <= data } == true ? "-v" : "-d"
+    }
+
+    private static func limit(_ resource: __rlimit_resource) -> Int? {
         var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+        guard getrlimit(__rlimit_resource_t(resource.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
         return Int(clamping: limit.rlim_cur)
     }
 
-    /// `ulimit -v` minus the address space already in use.
+    /// What `ulimit -v` and `ulimit -d` leave: each limit minus what it already counts (VmSize,
+    /// VmData), the lesser.
     private static func addressSpaceAvailable() -> Int? {
-        guard let limit = addressSpaceLimit() else { return nil }
-        var used = 0
-        if let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
-            let kibibytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-        {
-            used = kibibytes * 1024
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        func used(_ key: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
+                let kibibytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+            else { return 0 }
+            return kibibytes * 1024
         }
-        return max(0, limit - used)
+        let room = [limit(RLIMIT_AS).map { $0 - used("VmSize:") }, limit(RLIMIT_DATA).map { $0 - used("VmData:") }]
+        return room.compactMap { $0 }.min().map { max(0, $0) }
     }
 
     /// Throws when `needed` bytes exceed `limit` (or what is available when `limit` is nil).

@@ -94,8 +94,8 @@ public enum BLASThreads {
         }
     }
 
-    /// Whether the process runs under a finite address-space limit (`ulimit -v`, `prlimit --as`),
-    /// in which case OpenBLAS is set to one thread the first time the library calls it.
+    /// Whether the process runs under a finite address-space or data limit (`ulimit -v`,
+    /// `ulimit -d`, `prlimit --as`, `prlimit --data`), in which case OpenBLAS is set to one thread the first time the library calls it.
     ///
     /// OpenBLAS reserves a large buffer for every thread it starts; under a tight limit the
     /// reservation fails and the caller spins at 100 % CPU forever. One thread is slower, but
