@@ -159,9 +159,15 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case rowCountMismatch(features: Int, targets: Int)
     /// The number of names does not match the number of columns.
     case nameCountMismatch(argument: String, names: Int, columns: Int)
-    /// A column whose magnitude squares out of `Double`'s range (values near ±1.8e308, or all
-    /// within the subnormals): sums of squares would overflow to infinity or vanish.
+    /// A column with magnitudes beyond 2⁴⁸⁰ (about 3.1e144), or all below 2⁻⁴⁸⁰ (about
+    /// 3.2e-145): sums of squares over the rows, and the refinement's exact products, would leave
+    /// `Double`'s range.
     case scaleOutOfRange(argument: String, column: String, largest: Double)
+    /// As ``scaleOutOfRange(argument:column:largest:)`` for a column of the weighted rows √wᵢ·xᵢ
+    /// (`largest` is the largest of those; the lower limit is 2⁻⁵⁰⁰), or for the weights themselves (`argument` "weights",
+    /// `largest` the largest weight, outside 2⁻¹⁰⁰⁰ to 2⁹⁶⁰): scaling every weight by one constant
+    /// brings it back and leaves the estimates unchanged.
+    case weightedScaleOutOfRange(argument: String, column: String, largest: Double)
 
     /// The message for a user: what went wrong and where, with control characters from
     /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
@@ -175,7 +181,15 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "features have \(features) rows but targets have \(targets)"
         case let .scaleOutOfRange(argument, column, largest):
             return
-                "\(argument) column '\(column)' has values of magnitude up to \(largest): their squares \(largest > 1 ? "overflow" : "vanish") in Double; rescale the column (multiply or divide it by a power of ten) and the coefficients follow"
+                "\(argument) column '\(column)' has values of magnitude \(largest > 1 ? "up to \(largest), above 2^480 (about 3.1e144)" : "at most \(largest), below 2^-480 (about 3.2e-145)"): sums of their squares over the rows would leave Double's range; rescale the column (multiply or divide it by a power of ten) and the coefficients follow"
+        case let .weightedScaleOutOfRange(argument, column, largest):
+            let direction = largest > 1 ? "divide" : "multiply"
+            if argument == "weights" {
+                return
+                    "the row weights reach \(largest), \(largest > 1 ? "above 2^960 (about 9.7e288)" : "all below 2^-1000 (about 9.3e-302)"): weighted sums would leave Double's range; \(direction) every weight by one constant (the estimates do not change)"
+            }
+            return
+                "\(argument) column '\(column)' times the square root of the row weights reaches \(largest), \(largest > 1 ? "above 2^480 (about 3.1e144)" : "below 2^-500 (about 3.1e-151)"): weighted sums of squares would leave Double's range; \(direction) every weight by one constant (the estimates do not change), or rescale the column"
         case let .nameCountMismatch(argument, names, columns):
             return "\(argument) has \(names) names for \(columns) columns"
         }

@@ -209,6 +209,36 @@ import Testing
         }
     }
 
+    /// Weights whose weighted sums leave Double are refused with the way out (they failed inside
+    /// LAPACK, "dgelsd failed with info = -5", its DLASCL text on stdout); tiny weights that solve
+    /// exactly still do. The line (1, 2), (2, 4.1), (3, 6.5), (4, 8) by hand: x̄ = 2.5, ȳ = 5.15,
+    /// Sxy = 10.2, Sxx = 5: slope 2.04, intercept 0.05, whatever one weight all rows share.
+    @Test func weightsWhoseSumsLeaveDoubleAreRefusedAndTinyOnesSolve() throws {
+        let line = try Dataset(features: [[1], [2], [3], [4]], targets: [[2], [4.1], [6.5], [8]])
+        for weight in [1e307, 1e308, 5e-324] {
+            let data = try line.weighted(by: [Double](repeating: weight, count: 4))
+            #expect(throws: DataError.weightedScaleOutOfRange(argument: "weights", column: "", largest: weight)) {
+                try LeastSquares.solve(data, method: .svd)
+            }
+            var model = LinearRegression()
+            #expect(throws: DataError.weightedScaleOutOfRange(argument: "weights", column: "", largest: weight)) {
+                try model.fit(data, using: GradientDescent(batchSize: .full, epochs: 3))
+            }
+        }
+        // Weights in range, on a column that is not: the weighted column is named.
+        let large = try Dataset(features: [[1e140], [2e140], [3e140], [4e140]], targets: [[2], [4.1], [6.5], [8]]).weighted(by: [
+            1e20, 1, 1, 1,
+        ])
+        #expect(throws: DataError.weightedScaleOutOfRange(argument: "feature", column: "x1", largest: 1e150)) {
+            try LeastSquares.solve(large, method: .auto)
+        }
+        for method in [LeastSquares.Method.auto, .qr, .svd] {
+            let tiny = try line.weighted(by: [Double](repeating: 1e-300, count: 4))
+            let solution = try LeastSquares.solve(tiny, method: method)
+            #expect(abs(solution.coefficients[0, 0] - 2.04) < 1e-12 && abs(solution.intercept[0] - 0.05) < 1e-12, "\(method)")
+        }
+    }
+
     @Test func columnsWhoseSquaresLeaveDoubleAreRefusedByName() throws {
         let huge = try Dataset(features: [[1e300], [-1.5e300], [1.7e308], [2e300]], targets: [1, 2, 3, 4])
         let expected = DataError.scaleOutOfRange(argument: "feature", column: "x1", largest: 1.7e308)

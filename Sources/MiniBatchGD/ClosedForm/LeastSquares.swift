@@ -148,7 +148,7 @@ public enum LeastSquares {
         // more); rows spread over processes: one thread each (ranks usually share a machine's cores).
         let pool = WorkerPool(
             threads: data.sharing == nil && data.count * (data.featureCount + data.outputCount) >= 1 << 18 ? threads : 1)
-        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, pool: pool)
+        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, weights: weights, pool: pool)
         func svd(_ solver: Solver<Element>, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
             // The SVD factors the whole design at once: rows spread over processes cannot reach it.
             if data.sharing != nil {

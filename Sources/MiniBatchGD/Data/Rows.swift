@@ -67,33 +67,56 @@ struct Rows<Element: BLASScalar> {
         }
     }
 
-    /// Checks that every column's squares stay within `Double`'s normal range (magnitudes between
-    /// 2⁻⁴⁸⁰ and 2⁴⁸⁰, about 1e-145 and 1e144; an all-zero column is fine): sums of squares over
-    /// up to 2³¹ rows then neither overflow nor fall into the subnormals.
-    /// - Throws: ``DataError/scaleOutOfRange(argument:column:largest:)`` naming the first column that does not.
+    /// Checks that every column's squares stay within `Double`'s normal range with room to spare:
+    /// magnitudes between 2⁻⁴⁸⁰ and 2⁴⁸⁰ (about 3.2e-145 and 3.1e144; an all-zero column is fine),
+    /// so that sums of squares and cross products over up to 2³¹ rows, and the refinement's exact
+    /// products, neither overflow nor fall into the subnormals. With row weights, the weighted
+    /// rows √wᵢ·xᵢ are checked (what the sums are made of), and the weights' own root (the
+    /// intercept's column), between 2⁻⁵⁰⁰ and 2⁴⁸⁰.
+    /// - Throws: ``DataError/scaleOutOfRange(argument:column:largest:)`` naming the first column
+    ///   that does not, ``DataError/weightedScaleOutOfRange(argument:column:largest:)`` when it is
+    ///   the weights that take it out of range.
     /// - Complexity: O(n·(p + k)), one pass, over chunks of 65 536 rows on `pool`'s threads (a
     ///   maximum is the same whatever the order; nil: this thread).
-    func checkRepresentableScale(featureNames: [String], targetNames: [String], pool: WorkerPool? = nil) throws {
+    func checkRepresentableScale(featureNames: [String], targetNames: [String], weights: [Double]? = nil, pool: WorkerPool? = nil)
+        throws
+    {
         let pool = pool ?? WorkerPool(threads: 1)
         let high = 0x1p480, low = 0x1p-480, chunkRows = 65_536, chunks = Swift.max(1, (count + chunkRows - 1) / chunkRows)
+        // Weighted rows only down to 2⁻⁵⁰⁰: weights of 1e-300 on columns near 1 solve exactly, and
+        // their squares still sit 2²² above the smallest normal number.
+        let weightedLow = 0x1p-500
+        func outside(_ value: Double, low: Double = low) -> Bool { value > high || (value > 0 && value < low) }
+        if let weights {
+            let root = maximum([weights.max() ?? 0])[0].squareRoot()
+            if outside(root, low: weightedLow) { throw DataError.weightedScaleOutOfRange(argument: "weights", column: "", largest: root * root) }
+        }
         for (argument, base, stride, width, names) in [
             ("feature", x, xStride, featureCount, featureNames), ("target", y, yStride, outputCount, targetNames),
         ] {
-            let parts = pool.map(chunks: chunks) { chunk in
-                var largest = [Double](repeating: 0, count: width)
-                largest.withUnsafeMutableBufferPointer { largest in
-                    for i in chunk * chunkRows..<Swift.min(count, (chunk + 1) * chunkRows) {
-                        let row = base + i * stride
-                        for j in 0..<width { largest[j] = Swift.max(largest[j], abs(Double(row[j]))) }
+            func largest(weighted: Bool) -> [Double] {
+                let parts = pool.map(chunks: chunks) { chunk in
+                    var largest = [Double](repeating: 0, count: width)
+                    largest.withUnsafeMutableBufferPointer { largest in
+                        for i in chunk * chunkRows..<Swift.min(count, (chunk + 1) * chunkRows) {
+                            let row = base + i * stride, scale = weighted ? weights![i].squareRoot() : 1
+                            for j in 0..<width { largest[j] = Swift.max(largest[j], scale * abs(Double(row[j]))) }
+                        }
                     }
+                    return largest
                 }
-                return largest
+                var largest = parts[0]
+                for part in parts.dropFirst() { for j in 0..<width { largest[j] = Swift.max(largest[j], part[j]) } }
+                return maximum(largest)
             }
-            var largest = parts[0]
-            for part in parts.dropFirst() { for j in 0..<width { largest[j] = Swift.max(largest[j], part[j]) } }
-            largest = maximum(largest)
-            if let j = largest.indices.first(where: { largest[$0] > high || (largest[$0] > 0 && largest[$0] < low) }) {
-                throw DataError.scaleOutOfRange(argument: argument, column: names[j], largest: largest[j])
+            let plain = largest(weighted: false)
+            if let j = plain.indices.first(where: { outside(plain[$0]) }) {
+                throw DataError.scaleOutOfRange(argument: argument, column: names[j], largest: plain[j])
+            }
+            guard weights != nil else { continue }
+            let weighted = largest(weighted: true)
+            if let j = weighted.indices.first(where: { outside(weighted[$0], low: weightedLow) }) {
+                throw DataError.weightedScaleOutOfRange(argument: argument, column: names[j], largest: weighted[j])
             }
         }
     }

@@ -53,7 +53,7 @@ struct Trainer {
             try data.withRows { rows in
                 // This process's rows are what BLAS indexes; every rank must agree they fit.
                 try rows.agreeing { try BLAS.checkDimensions("gradient descent", rows.count, data.featureCount, data.outputCount) }
-                try rows.checkRepresentableScale(featureNames: data.featureNames, targetNames: data.targetNames)
+                try rows.checkRepresentableScale(featureNames: data.featureNames, targetNames: data.targetNames, weights: data.weights)
             }
         }
         return try BLASThreads.singleThreaded {
