@@ -88,8 +88,10 @@ struct Rows<Element: BLASScalar> {
         let weightedLow = 0x1p-500
         func outside(_ value: Double, low: Double = low) -> Bool { value > high || (value > 0 && value < low) }
         if let weights {
-            let root = maximum([weights.max() ?? 0])[0].squareRoot()
-            if outside(root, low: weightedLow) { throw DataError.weightedScaleOutOfRange(argument: "weights", column: "", largest: root * root) }
+            let largest = maximum([weights.max() ?? 0])[0]
+            if outside(largest.squareRoot(), low: weightedLow) {
+                throw DataError.weightedScaleOutOfRange(argument: "weights", column: "", largest: largest)
+            }
         }
         for (argument, base, stride, width, names) in [
             ("feature", x, xStride, featureCount, featureNames), ("target", y, yStride, outputCount, targetNames),
