@@ -38,6 +38,16 @@ import Testing
         for text in cases { expectSameAsStrtod(text) }
     }
 
+    /// Long runs of zeros balanced by long exponents (the exponent saturated at 100,000: a million
+    /// zeros after the point and e1000001 gave 0 where strtod and Python give 1).
+    @Test func longZeroRunsMeetLongExponents() {
+        let zeros = String(repeating: "0", count: 1_000_000)
+        for text in ["0." + zeros + "1e1000001", "0." + zeros + "25e1000001", "1" + zeros + "e-1000000", "0." + zeros + "1e999999"] {
+            expectSameAsStrtod(text)
+        }
+        if case let .value(one) = parsed("0." + zeros + "1e1000001") { #expect(one == 1) }
+    }
+
     @Test func randomSeventeenToNineteenDigitNumbersRoundAsStrtodDoes() {
         var generator = RandomSource(seed: 20261130)
         for _ in 0..<200_000 {

@@ -131,7 +131,9 @@ struct DecimalScan {
             }
             var value = 0, exponentDigits = 0
             while i < end, bytes[i] &- 0x30 < 10 {
-                if value < 100_000 { value = value * 10 + Int(bytes[i] &- 0x30) }
+                // Saturates far above any digit count a line can hold (256 MiB), so that a million
+                // zeros after the point still meet their exponent: 0.000…1e1000001 is 1.
+                if value < 100_000_000_000_000_000 { value = value * 10 + Int(bytes[i] &- 0x30) }
                 exponentDigits += 1
                 i += 1
             }
