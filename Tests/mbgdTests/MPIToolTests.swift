@@ -18,6 +18,23 @@ import Testing
             ] + arguments, timeout: 120)
     }
 
+    /// `script` run by /bin/sh on each of `ranks` ranks, with `$0` the `mbgd-mpi` binary and the
+    /// rank in `$OMPI_COMM_WORLD_RANK`: each rank's own command line, as on nodes that each hold
+    /// their own copy of a file.
+    static func mpirun(_ ranks: Int, script: String) throws -> ToolRun {
+        try run(
+            "/usr/bin/env",
+            arguments: [
+                "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "mpirun", "--oversubscribe", "-np", "\(ranks)", "/bin/sh",
+                "-c", script, mpiToolPath,
+            ], timeout: 120)
+    }
+
+    /// The size in bytes of the file at `path`, as the file system gives it.
+    static func size(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    }
+
     /// A `.npy` (made by `mbgd convert` from a CSV) of 600 rows: four features on different
     /// scales, `y` a plane plus noise, and `z` another target.
     static func data() throws -> (folder: String, npy: String) {
@@ -166,6 +183,30 @@ import Testing
             #expect(
                 result.stderr.contains("mbgd-mpi: error: rank 3 of 4: \(folder)/bad.npy:560:3: 'nan' is not a finite number"),
                 "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test func ranksReadingDifferentCopiesOfTheFileStopWithWhatDiffers() throws {
+        let (folder, npy) = try Self.data()
+        // Rank 1's node holds a stale copy: the CSV's first 350 rows.
+        let lines = try String(contentsOfFile: folder + "/data.csv", encoding: .utf8).split(separator: "\n")
+        try write(lines[..<351].joined(separator: "\n") + "\n", to: folder + "/stale.csv")
+        let converted = try mbgd("convert", folder + "/stale.csv", folder + "/stale.npy")
+        #expect(converted.status == 0, "\(converted.stderr)")
+        let (size, staleSize) = (try Self.size(npy), try Self.size(folder + "/stale.npy"))
+        for command in ["solve", "fit"] {
+            let result = try Self.mpirun(
+                2,
+                script: """
+                    if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then f='\(folder)/stale.npy'; else f='\(npy)'; fi
+                    exec "$0" \(command) "$f" --target y --features a,b,c,d --json
+                    """)
+            #expect(!result.endedBySignal && result.status == 1, "\(command): \(result.status) \(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "mbgd-mpi: error: rank 1's copy of \(npy) differs from rank 0's (size \(staleSize) bytes against \(size), 350 rows against 600); every rank must read the same file"
+                ), "\(result.stderr)")
             #expect(result.stdout.isEmpty)
         }
     }
