@@ -49,7 +49,10 @@ package struct MBGDMPI: ParsableCommand {
             Foundation.exit(ending.status)
         }
         do {
-            try Cluster.$communicator.withValue(communicator) { try command.run() }
+            try Cluster.$communicator.withValue(communicator) {
+                try openDataFile(of: command, communicator)
+                try command.run()
+            }
             try MBGD.finishStandardOutput()
         } catch {
             let ending = Ending(error, root: Self.self)
@@ -61,13 +64,29 @@ package struct MBGDMPI: ParsableCommand {
                 // The failing rank reports and ends the job; give it the time to.
                 sleep(2)
             default:
-                // Met by every rank alike: rank 0 reports it.
-                if communicator.rank == 0 { report(ending.message) } else { sleep(2) }
+                // Met by every rank alike, as a rule: rank 0 reports it and ends the job. A rank
+                // still running after that had an error of its own, which only it can tell.
+                if communicator.rank == 0 {
+                    report(ending.message)
+                } else {
+                    sleep(2)
+                    report(
+                        Ending(DistributedError.failed(rank: communicator.rank, ranks: communicator.size, error: error), root: Self.self)
+                            .message)
+                }
             }
             abort(ending.status)
         }
         finalize()
         Foundation.exit(0)
+    }
+
+    /// Opens the data file of `fit` or `solve` (to learn its element type) on every rank together,
+    /// before the command's first exchange: a rank that cannot open its copy (missing on its node,
+    /// unreadable) reports that itself, with its rank, and every rank stops.
+    private static func openDataFile(of command: any ParsableCommand, _ communicator: any Communicator) throws {
+        guard let data = (command as? Fit)?.data ?? (command as? Solve)?.data else { return }
+        _ = try communicator.agree { try data.resolvedPrecision() }
     }
 
     /// Sends this rank's standard output and error to /dev/null (its reports would repeat rank 0's)

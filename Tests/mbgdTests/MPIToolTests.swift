@@ -211,6 +211,22 @@ import Testing
         }
     }
 
+    @Test func aFileThatOneRankCannotOpenIsReportedByThatRank() throws {
+        let (folder, npy) = try Self.data()
+        try FileManager.default.createDirectory(atPath: folder + "/folder.npy", withIntermediateDirectories: false)
+        for (name, reason) in [("missing.npy", "no such file"), ("folder.npy", "cannot be read (not a regular file)")] {
+            let result = try Self.mpirun(
+                2,
+                script: """
+                    if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then f='\(folder)/\(name)'; else f='\(npy)'; fi
+                    exec "$0" solve "$f" --target y --features a,b,c,d
+                    """)
+            #expect(!result.endedBySignal && result.status == 1, "\(name): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("mbgd-mpi: error: rank 1 of 2: \(folder)/\(name): \(reason)\n"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
     @Test func theExchangeTimeIsTheSlowestRanksMedian() throws {
         let result = try Self.mpirun(2, ["exchange", "--doubles", "4", "--doubles", "36", "--repeats", "50", "--json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -69,7 +69,7 @@ extension Communicator {
     /// their next exchange. Every rank then returns, or every rank throws.
     /// - Throws: on the lowest failing rank, ``DistributedError/failed(rank:ranks:error:)`` with
     ///   its error; on every other rank, ``DistributedError/failedElsewhere(rank:)``.
-    func agree<Result>(_ body: () throws -> Result) throws -> Result {
+    package func agree<Result>(_ body: () throws -> Result) throws -> Result {
         let outcome: Swift.Result<Result, any Error>
         do {
             outcome = .success(try body())
