@@ -33,6 +33,7 @@ package struct MBGDMPI: ParsableCommand {
     /// job) on any other failure, so that no rank is left waiting for one that stopped.
     package static func main(communicator: any Communicator, finalize: () -> Void, abort: (Int32) -> Never) -> Never {
         let errors = communicator.rank == 0 ? FileHandle.standardError : silenceThisRank()
+        MappedFileGuard.descriptor = errors.fileDescriptor
         func report(_ message: String) { errors.write(Data((Terminal.clean(message) + "\n").utf8)) }
         // No signal handlers: mpirun ends the job on Ctrl-C by signalling every rank, which then
         // ends at once and silently (a rank does not report an interruption of its own).

@@ -227,6 +227,32 @@ import Testing
         }
     }
 
+    @Test func aFileCutShortOnOneRankIsReportedByThatRank() throws {
+        let folder = try scratchFolder(), npy = folder + "/data.npy", copy = folder + "/copy.npy"
+        try MappedFileToolTests.writeExactNPY(rows: 400_000, features: 5, to: npy)
+        try FileManager.default.copyItem(atPath: npy, toPath: copy)
+        // Rank 1 reads its own copy and cuts it short once it has mapped it: SIGBUS on rank 1 alone,
+        // whose standard error is silenced.
+        let result = try Self.mpirun(
+            2,
+            script: """
+                if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then
+                  "$0" solve '\(copy)' & p=$!
+                  while kill -0 $p 2>/dev/null && ! grep -q copy.npy /proc/$p/maps 2>/dev/null; do sleep 0.01; done
+                  truncate -s 4096 '\(copy)'
+                  wait $p
+                else
+                  exec "$0" solve '\(npy)'
+                fi
+                """)
+        #expect(result.status == 1, "\(result.status) \(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "mbgd-mpi: error: rank 1 of 2: \(copy): the file changed size while it was read in place (SIGBUS); nothing was written\n"),
+            "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func theExchangeTimeIsTheSlowestRanksMedian() throws {
         let result = try Self.mpirun(2, ["exchange", "--doubles", "4", "--doubles", "36", "--repeats", "50", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
