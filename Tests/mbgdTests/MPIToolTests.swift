@@ -279,6 +279,22 @@ import Testing
         let scattered = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "y"])
         #expect(
             scattered.status == 2 && scattered.stderr.contains("the feature columns are not adjacent and in order"), "\(scattered.stderr)")
+        // mbgd convert copies a .npy whole (it refuses --columns for one): no --columns for a .npy.
+        #expect(
+            scattered.stderr.contains(
+                "; choose --target and --features that are each adjacent columns in order, or reorder the file's columns (mbgd convert keeps a .npy's order)\n"
+            ), "\(scattered.stderr)")
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures"
+        for (file, reason) in [
+            ("fortran_f4.npy", "it is in Fortran (column) order"), ("big_endian_f8.npy", "its byte order is not this machine's"),
+        ] {
+            let refused = try Self.mpirun(2, ["solve", "\(fixtures)/\(file)"])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("\(reason); `mbgd convert \(fixtures)/\(file) OUT.npy` writes a float64, C-order copy\n"),
+                "\(refused.stderr)")
+            #expect(!refused.stderr.contains("--columns"), "\(refused.stderr)")
+        }
         // y as weights holds negative values: the first rank with one reports its row.
         let weighted = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "z", "--weights", "y"])
         #expect(weighted.status == 2, "\(weighted.stderr)")
