@@ -20,8 +20,11 @@ package struct MBGDMPI: ParsableCommand {
               mpirun -np 4 mbgd-mpi solve data.npy --target y --json
               mpirun -np 4 mbgd-mpi fit data.npy --target y --batch-size full --optimizer nesterov
 
-            Exit status: as mbgd's. A rank that fails on its own (its share of the file unreadable, a NaN in
-            it) prints its message with its rank and ends the whole job.
+            Every rank must read the same file: before any rank reads its rows, the ranks compare their copies'
+            size, shape, element type, chosen columns, header and 16 sampled blocks, and stop when they differ.
+
+            Exit status: as mbgd's. A rank that fails on its own (its copy of the file missing or cut short,
+            a NaN in its share) prints its message with its rank and ends the whole job.
             """,
         subcommands: [Fit.self, Solve.self, Exchange.self]
     )
