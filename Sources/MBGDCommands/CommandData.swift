@@ -28,10 +28,17 @@ struct CommandData: DataShape, Sendable {
                         path: options.file, targets: options.targets, features: options.features, weights: weights,
                         communicator: communicator))
             } catch let DistributedError.failed(rank, ranks, FileError.notMappable(path, reason)) {
+                // --columns chooses CSV columns: mbgd convert refuses it for a .npy, which it copies whole.
+                let wayOut =
+                    (try? DataFileFormat.of(path: path)) != .npy
+                    ? "`mbgd convert \(path) OUT.npy` writes a float64 one (with --columns to put the features side by side and the targets together)"
+                    : reason.contains("columns are not adjacent")
+                        ? "choose --target and --features that are each adjacent columns in order, or reorder the file's columns (mbgd convert keeps a .npy's order)"
+                        : "`mbgd convert \(path) OUT.npy` writes a float64, C-order copy"
                 throw DistributedError.failed(
                     rank: rank, ranks: ranks,
                     error: CLIError.badArgument(
-                        "\(path): mbgd-mpi reads .npy files in place, and this one cannot be as \(Element.precision.rawValue): \(reason); `mbgd convert \(path) OUT.npy` writes a float64 one (with --columns to put the features side by side and the targets together)"
+                        "\(path): mbgd-mpi reads .npy files in place, and this one cannot be as \(Element.precision.rawValue): \(reason); \(wayOut)"
                     ))
             }
             return

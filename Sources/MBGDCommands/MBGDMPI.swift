@@ -20,8 +20,11 @@ package struct MBGDMPI: ParsableCommand {
               mpirun -np 4 mbgd-mpi solve data.npy --target y --json
               mpirun -np 4 mbgd-mpi fit data.npy --target y --batch-size full --optimizer nesterov
 
-            Exit status: as mbgd's. A rank that fails on its own (its share of the file unreadable, a NaN in
-            it) prints its message with its rank and ends the whole job.
+            Every rank must read the same file: before any rank reads its rows, the ranks compare their copies'
+            size, shape, element type, chosen columns, header and 16 sampled blocks, and stop when they differ.
+
+            Exit status: as mbgd's. A rank that fails on its own (its copy of the file missing or cut short,
+            a NaN in its share) prints its message with its rank and ends the whole job.
             """,
         subcommands: [Fit.self, Solve.self, Exchange.self]
     )
@@ -33,6 +36,7 @@ package struct MBGDMPI: ParsableCommand {
     /// job) on any other failure, so that no rank is left waiting for one that stopped.
     package static func main(communicator: any Communicator, finalize: () -> Void, abort: (Int32) -> Never) -> Never {
         let errors = communicator.rank == 0 ? FileHandle.standardError : silenceThisRank()
+        MappedFileGuard.descriptor = errors.fileDescriptor
         func report(_ message: String) { errors.write(Data((Terminal.clean(message) + "\n").utf8)) }
         // No signal handlers: mpirun ends the job on Ctrl-C by signalling every rank, which then
         // ends at once and silently (a rank does not report an interruption of its own).
@@ -49,7 +53,10 @@ package struct MBGDMPI: ParsableCommand {
             Foundation.exit(ending.status)
         }
         do {
-            try Cluster.$communicator.withValue(communicator) { try command.run() }
+            try Cluster.$communicator.withValue(communicator) {
+                try openDataFile(of: command, communicator)
+                try command.run()
+            }
             try MBGD.finishStandardOutput()
         } catch {
             let ending = Ending(error, root: Self.self)
@@ -61,13 +68,29 @@ package struct MBGDMPI: ParsableCommand {
                 // The failing rank reports and ends the job; give it the time to.
                 sleep(2)
             default:
-                // Met by every rank alike: rank 0 reports it.
-                if communicator.rank == 0 { report(ending.message) } else { sleep(2) }
+                // Met by every rank alike, as a rule: rank 0 reports it and ends the job. A rank
+                // still running after that had an error of its own, which only it can tell.
+                if communicator.rank == 0 {
+                    report(ending.message)
+                } else {
+                    sleep(2)
+                    report(
+                        Ending(DistributedError.failed(rank: communicator.rank, ranks: communicator.size, error: error), root: Self.self)
+                            .message)
+                }
             }
             abort(ending.status)
         }
         finalize()
         Foundation.exit(0)
+    }
+
+    /// Opens the data file of `fit` or `solve` (to learn its element type) on every rank together,
+    /// before the command's first exchange: a rank that cannot open its copy (missing on its node,
+    /// unreadable) reports that itself, with its rank, and every rank stops.
+    private static func openDataFile(of command: any ParsableCommand, _ communicator: any Communicator) throws {
+        guard let data = (command as? Fit)?.data ?? (command as? Solve)?.data else { return }
+        _ = try communicator.agree { try data.resolvedPrecision() }
     }
 
     /// Sends this rank's standard output and error to /dev/null (its reports would repeat rank 0's)

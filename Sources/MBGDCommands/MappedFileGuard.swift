@@ -1,26 +1,34 @@
 import Foundation
+import MiniBatchGD
 
 /// Turns the SIGBUS of a mapped file that shrank while it was read into one line on stderr and
 /// exit status 1, instead of a crash report.
 ///
 /// The library maps `.npy` files read-only and private and checks their size when they are
 /// opened; a file truncated afterwards loses pages, and reading one raises SIGBUS, which no
-/// Swift error can catch. The handler only writes a message prepared beforehand and exits:
-/// both async-signal-safe.
+/// Swift error can catch. The handler only writes a message prepared beforehand to a descriptor
+/// chosen beforehand and exits: both async-signal-safe.
 enum MappedFileGuard {
-    /// The message, as C bytes, ready before any mapped page is read (written by the handler).
-    nonisolated(unsafe) private static var message: UnsafeMutableBufferPointer<UInt8>?
+    /// Where the message goes: standard error, or under `mbgd-mpi` the descriptor a silenced
+    /// rank kept of its standard error (its fd 2 then points at /dev/null).
+    nonisolated(unsafe) static var descriptor: Int32 = STDERR_FILENO
 
-    /// Installs the handler for reads of `path`'s mapping.
+    /// The descriptor and the message as C bytes, ready before any mapped page is read (one
+    /// value, so that the handler reads one variable that is already initialized).
+    nonisolated(unsafe) private static var report: (descriptor: Int32, message: UnsafeMutableBufferPointer<UInt8>)?
+
+    /// Installs the handler for reads of `path`'s mapping; under `mbgd-mpi` with several ranks
+    /// the message names this rank, since every rank may meet it.
     static func watch(_ path: String) {
-        let text = "mbgd: error: \(path): the file changed size while it was read in place (SIGBUS); nothing was written\n"
-        let bytes = Array(Terminal.clean(text).utf8)
+        let rank = Cluster.communicator.map { $0.size > 1 ? "rank \($0.rank) of \($0.size): " : "" } ?? ""
+        let text = "\(Cluster.tool): error: \(rank)\(path): the file changed size while it was read in place (SIGBUS); nothing was written"
+        let bytes = Array((PrintableText.escaping(text) + "\n").utf8)
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = buffer.initialize(from: bytes)
-        message = buffer
+        report = (descriptor, buffer)
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
-            if let message = MappedFileGuard.message { _ = write(2, message.baseAddress, message.count) }
+            if let report = MappedFileGuard.report { _ = write(report.descriptor, report.message.baseAddress, report.message.count) }
             _exit(1)
         }
         sigemptyset(&action.sa_mask)

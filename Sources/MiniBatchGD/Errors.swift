@@ -336,13 +336,24 @@ public enum DistributedError: Error, Sendable, CustomStringConvertible {
     case failed(rank: Int, ranks: Int, error: any Error)
     /// Process `rank` failed (it reports its own error); this one stopped with it.
     case failedElsewhere(rank: Int)
+    /// The processes mapped files that differ at `path` (node-local copies, one stale or cut
+    /// short): each rank in `differences` with what differs in its copy from rank 0's. Every
+    /// process throws it alike.
+    case differentData(path: String, differences: [(rank: Int, details: [String])])
 
     /// The failing process's error, prefixed with its rank when there are several; for
-    /// ``failedElsewhere(rank:)``, which process failed.
+    /// ``failedElsewhere(rank:)``, which process failed; for ``differentData(path:differences:)``,
+    /// which ranks' copies differ, and in what.
     public var description: String {
         switch self {
         case let .failed(rank, ranks, error): ranks > 1 ? "rank \(rank) of \(ranks): \(error)" : "\(error)"
         case let .failedElsewhere(rank): "stopped because rank \(rank) failed"
+        case let .differentData(path, differences):
+            differences.enumerated().map { index, difference in
+                let copy = index == 0 ? "'s copy of \(path)" : "'s copy"
+                return "rank \(difference.rank)\(copy) differs from rank 0's (\(difference.details.joined(separator: ", ")))"
+            }.joined(separator: "; ")
+                + "; every rank must read the same file (copy it to every node again, or read it from a file system they share)"
         }
     }
 }

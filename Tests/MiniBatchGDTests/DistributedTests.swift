@@ -299,4 +299,101 @@ import Testing
             }
         }
     }
+
+    /// The size of the file at `path`, as the file system gives it.
+    static func fileSize(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    }
+
+    /// `table` as a float32 `.npy` (version 1.0, C order).
+    static func writeFloat32NPY(_ table: Matrix<Double>, in folder: ScratchFolder, name: String) throws -> String {
+        var header = Array("{'descr': '<f4', 'fortran_order': False, 'shape': (\(table.rows), \(table.columns)), }".utf8)
+        while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
+        header.append(0x0A)
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+        for value in table.elements { withUnsafeBytes(of: Float(value).bitPattern.littleEndian) { bytes += $0 } }
+        return try folder.write(name, bytes: bytes)
+    }
+
+    /// What every rank threw when rank r mapped `paths[r]` (float32 where `float32` holds r).
+    static func outcomes(_ paths: [String], float32: Set<Int> = []) -> [Swift.Result<Int, any Error>] {
+        ThreadCommunicator.run(ranks: paths.count) { communicator in
+            let path = paths[communicator.rank]
+            return float32.contains(communicator.rank)
+                ? try DistributedDataset<Float>(path: path, communicator: communicator).rows
+                : try DistributedDataset<Double>(path: path, communicator: communicator).rows
+        }
+    }
+
+    @Test func ranksThatMapDifferentFilesAllStopNamingTheRanksAndWhatDiffers() throws {
+        let folder = try ScratchFolder()
+        let table = try MappedDatasetTests.table()
+        let path = try MappedDatasetTests.writeNPY(table, in: folder)
+        // Node-local copies: one identical, one float32, one stale (its first 300 rows).
+        let copy = try MappedDatasetTests.writeNPY(table, in: folder, name: "copy.npy")
+        let single = try Self.writeFloat32NPY(table, in: folder, name: "single.npy")
+        let stale = try MappedDatasetTests.writeNPY(
+            try Matrix<Double>(rows: 300, columns: 7, elements: Array(table.elements[..<2100])), in: folder, name: "stale.npy")
+        for outcome in Self.outcomes([path, copy]) { #expect(try outcome.get() == 400) }
+        let (size, singleSize, staleSize) = (try Self.fileSize(path), try Self.fileSize(single), try Self.fileSize(stale))
+        let outcomes = Self.outcomes([path, single, copy, stale], float32: [1])
+        for (rank, outcome) in outcomes.enumerated() {
+            guard case let .failure(DistributedError.differentData(_, differences)) = outcome else {
+                Issue.record("rank \(rank): \(outcome)")
+                continue
+            }
+            #expect(differences.map(\.rank) == [1, 3])
+        }
+        guard case let .failure(error) = outcomes[0] else { return }
+        #expect(
+            "\(error)"
+                == "rank 1's copy of \(path) differs from rank 0's (size \(singleSize) bytes against \(size), float32 elements against float64); "
+                + "rank 3's copy differs from rank 0's (size \(staleSize) bytes against \(size), 300 rows against 400); "
+                + "every rank must read the same file (copy it to every node again, or read it from a file system they share)")
+    }
+
+    @Test func copiesOfOneSizeThatDifferInAValueOrAColumnNameAreRefused() throws {
+        let folder = try ScratchFolder()
+        // Three columns of 400 rows (9 600 bytes of data, hashed whole) and of 4000 (96 000,
+        // sampled in 16 blocks of 4 KiB: the last holds the last value).
+        for rows in [400, 4000] {
+            var table = try Matrix<Double>(rows: rows, columns: 3, elements: (0..<rows * 3).map { Double($0 % 97) })
+            let path = try MappedDatasetTests.writeNPY(table, in: folder, name: "\(rows).npy")
+            table.elements[rows * 3 - 1] += 1
+            let changed = try MappedDatasetTests.writeNPY(table, in: folder, name: "\(rows)-changed.npy")
+            let outcomes = Self.outcomes([path, changed])
+            let expected = rows == 400 ? "different values in the data" : "different values in 16 sampled blocks of 4 KiB of the data"
+            for outcome in outcomes {
+                guard case let .failure(DistributedError.differentData(_, differences)) = outcome else {
+                    Issue.record("\(rows) rows: \(outcome)")
+                    continue
+                }
+                #expect(differences.map(\.rank) == [1] && differences.map(\.details) == [[expected]], "\(rows) rows: \(differences)")
+            }
+        }
+        // The same bytes, but rank 1's sidecar names the first column otherwise.
+        let table = try MappedDatasetTests.table()
+        let path = try MappedDatasetTests.writeNPY(table, in: folder)
+        let renamed = try MappedDatasetTests.writeNPY(table, in: folder, name: "renamed.npy")
+        let names = (0..<7).map { "\"c\($0)\"" }
+        _ = try folder.write("data.npy.columns.json", "{\"columns\":[\(names.joined(separator: ","))]}")
+        _ = try folder.write("renamed.npy.columns.json", "{\"columns\":[\"other\",\(names.dropFirst().joined(separator: ","))]}")
+        for outcome in Self.outcomes([path, renamed]) {
+            guard case let .failure(DistributedError.differentData(_, differences)) = outcome else {
+                Issue.record("renamed: \(outcome)")
+                continue
+            }
+            #expect(differences.map(\.details) == [["other columns chosen, by position or by the names in its .columns.json"]])
+        }
+    }
+
+    @Test func wordsGatheredOverRanksKeepEveryBit() {
+        let words: [UInt64] = [0, 1, .max, 0x8000_0000_0000_0001, 0xFFFF_FFFF, 1 << 53 + 1, 0xCBF2_9CE4_8422_2325]
+        let outcomes = ThreadCommunicator.run(ranks: 3) { communicator in
+            communicator.gather(words: words.map { $0 ^ UInt64(communicator.rank) })
+        }
+        for outcome in outcomes {
+            #expect((try? outcome.get()) == (0..<3).map { rank in words.map { $0 ^ UInt64(rank) } })
+        }
+    }
 }

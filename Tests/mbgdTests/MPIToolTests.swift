@@ -18,6 +18,23 @@ import Testing
             ] + arguments, timeout: 120)
     }
 
+    /// `script` run by /bin/sh on each of `ranks` ranks, with `$0` the `mbgd-mpi` binary and the
+    /// rank in `$OMPI_COMM_WORLD_RANK`: each rank's own command line, as on nodes that each hold
+    /// their own copy of a file.
+    static func mpirun(_ ranks: Int, script: String) throws -> ToolRun {
+        try run(
+            "/usr/bin/env",
+            arguments: [
+                "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "mpirun", "--oversubscribe", "-np", "\(ranks)", "/bin/sh",
+                "-c", script, mpiToolPath,
+            ], timeout: 120)
+    }
+
+    /// The size in bytes of the file at `path`, as the file system gives it.
+    static func size(_ path: String) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    }
+
     /// A `.npy` (made by `mbgd convert` from a CSV) of 600 rows: four features on different
     /// scales, `y` a plane plus noise, and `z` another target.
     static func data() throws -> (folder: String, npy: String) {
@@ -170,6 +187,72 @@ import Testing
         }
     }
 
+    @Test func ranksReadingDifferentCopiesOfTheFileStopWithWhatDiffers() throws {
+        let (folder, npy) = try Self.data()
+        // Rank 1's node holds a stale copy: the CSV's first 350 rows.
+        let lines = try String(contentsOfFile: folder + "/data.csv", encoding: .utf8).split(separator: "\n")
+        try write(lines[..<351].joined(separator: "\n") + "\n", to: folder + "/stale.csv")
+        let converted = try mbgd("convert", folder + "/stale.csv", folder + "/stale.npy")
+        #expect(converted.status == 0, "\(converted.stderr)")
+        let (size, staleSize) = (try Self.size(npy), try Self.size(folder + "/stale.npy"))
+        for command in ["solve", "fit"] {
+            let result = try Self.mpirun(
+                2,
+                script: """
+                    if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then f='\(folder)/stale.npy'; else f='\(npy)'; fi
+                    exec "$0" \(command) "$f" --target y --features a,b,c,d --json
+                    """)
+            #expect(!result.endedBySignal && result.status == 1, "\(command): \(result.status) \(result.stderr)")
+            #expect(
+                result.stderr.contains(
+                    "mbgd-mpi: error: rank 1's copy of \(npy) differs from rank 0's (size \(staleSize) bytes against \(size), 350 rows against 600); every rank must read the same file"
+                ), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test func aFileThatOneRankCannotOpenIsReportedByThatRank() throws {
+        let (folder, npy) = try Self.data()
+        try FileManager.default.createDirectory(atPath: folder + "/folder.npy", withIntermediateDirectories: false)
+        for (name, reason) in [("missing.npy", "no such file"), ("folder.npy", "cannot be read (not a regular file)")] {
+            let result = try Self.mpirun(
+                2,
+                script: """
+                    if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then f='\(folder)/\(name)'; else f='\(npy)'; fi
+                    exec "$0" solve "$f" --target y --features a,b,c,d
+                    """)
+            #expect(!result.endedBySignal && result.status == 1, "\(name): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("mbgd-mpi: error: rank 1 of 2: \(folder)/\(name): \(reason)\n"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test func aFileCutShortOnOneRankIsReportedByThatRank() throws {
+        let folder = try scratchFolder(), npy = folder + "/data.npy", copy = folder + "/copy.npy"
+        try MappedFileToolTests.writeExactNPY(rows: 400_000, features: 5, to: npy)
+        try FileManager.default.copyItem(atPath: npy, toPath: copy)
+        // Rank 1 reads its own copy and cuts it short once it has mapped it: SIGBUS on rank 1 alone,
+        // whose standard error is silenced.
+        let result = try Self.mpirun(
+            2,
+            script: """
+                if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then
+                  "$0" solve '\(copy)' & p=$!
+                  while kill -0 $p 2>/dev/null && ! grep -q copy.npy /proc/$p/maps 2>/dev/null; do sleep 0.01; done
+                  truncate -s 4096 '\(copy)'
+                  wait $p
+                else
+                  exec "$0" solve '\(npy)'
+                fi
+                """)
+        #expect(result.status == 1, "\(result.status) \(result.stderr)")
+        #expect(
+            result.stderr.contains(
+                "mbgd-mpi: error: rank 1 of 2: \(copy): the file changed size while it was read in place (SIGBUS); nothing was written\n"),
+            "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
     @Test func theExchangeTimeIsTheSlowestRanksMedian() throws {
         let result = try Self.mpirun(2, ["exchange", "--doubles", "4", "--doubles", "36", "--repeats", "50", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -196,6 +279,22 @@ import Testing
         let scattered = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "y"])
         #expect(
             scattered.status == 2 && scattered.stderr.contains("the feature columns are not adjacent and in order"), "\(scattered.stderr)")
+        // mbgd convert copies a .npy whole (it refuses --columns for one): no --columns for a .npy.
+        #expect(
+            scattered.stderr.contains(
+                "; choose --target and --features that are each adjacent columns in order, or reorder the file's columns (mbgd convert keeps a .npy's order)\n"
+            ), "\(scattered.stderr)")
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures"
+        for (file, reason) in [
+            ("fortran_f4.npy", "it is in Fortran (column) order"), ("big_endian_f8.npy", "its byte order is not this machine's"),
+        ] {
+            let refused = try Self.mpirun(2, ["solve", "\(fixtures)/\(file)"])
+            #expect(refused.status == 2, "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("\(reason); `mbgd convert \(fixtures)/\(file) OUT.npy` writes a float64, C-order copy\n"),
+                "\(refused.stderr)")
+            #expect(!refused.stderr.contains("--columns"), "\(refused.stderr)")
+        }
         // y as weights holds negative values: the first rank with one reports its row.
         let weighted = try Self.mpirun(2, ["solve", folder + "/data.npy", "--target", "z", "--weights", "y"])
         #expect(weighted.status == 2, "\(weighted.stderr)")

@@ -52,6 +52,15 @@ extension Communicator {
         values.withUnsafeBufferPointer { mine in all.withUnsafeMutableBufferPointer { gather(mine, into: $0) } }
         return (0..<size).map { Array(all[$0 * count..<($0 + 1) * count]) }
     }
+
+    /// Every rank's `words` (the same count on each), one array per rank in rank order, the same
+    /// bits: each word travels as its two 32-bit halves, which a Double holds exactly.
+    func gather(words: [UInt64]) -> [[UInt64]] {
+        let halves = words.flatMap { [Double($0 >> 32), Double($0 & 0xFFFF_FFFF)] }
+        return gather(halves).map { part in
+            stride(from: 0, to: part.count, by: 2).map { UInt64(part[$0]) << 32 | UInt64(part[$0 + 1]) }
+        }
+    }
 }
 
 extension Communicator {
@@ -60,7 +69,7 @@ extension Communicator {
     /// their next exchange. Every rank then returns, or every rank throws.
     /// - Throws: on the lowest failing rank, ``DistributedError/failed(rank:ranks:error:)`` with
     ///   its error; on every other rank, ``DistributedError/failedElsewhere(rank:)``.
-    func agree<Result>(_ body: () throws -> Result) throws -> Result {
+    package func agree<Result>(_ body: () throws -> Result) throws -> Result {
         let outcome: Swift.Result<Result, any Error>
         do {
             outcome = .success(try body())

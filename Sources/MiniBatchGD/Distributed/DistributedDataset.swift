@@ -27,15 +27,22 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
     /// The weights of this rank's rows, or nil without a weight column.
     let localWeights: [Double]?
 
-    /// Maps `path` on every rank and checks this rank's share of its rows (each value finite, each
-    /// weight finite and ≥ 0). Columns are named as for
-    /// ``MappedDataset/mapIfPossible(path:targets:features:weights:)->MappedDataset<Element>?``.
+    /// Maps `path` on every rank, checks that every rank mapped the same data, and checks this
+    /// rank's share of its rows (each value finite, each weight finite and ≥ 0). Columns are named
+    /// as for ``MappedDataset/mapIfPossible(path:targets:features:weights:)->MappedDataset<Element>?``.
+    ///
+    /// The ranks compare their files' size, shape, element type, chosen columns (positions and
+    /// names), a hash of the `.npy` header and a hash of 16 blocks of 4 KiB sampled at fixed
+    /// places (the first, the last, the others evenly between): node-local copies of one path that
+    /// differ in length or shape are always refused, a copy that differs only between the samples
+    /// is not seen.
     /// - Throws: on the rank that failed, ``DistributedError/failed(rank:ranks:error:)`` with what
     ///   `MappedDataset.init(path:targets:features:weights:)` throws (a NaN at its file line, a
     ///   bad weight at its row, a file that cannot be read in place); on the other ranks
-    ///   ``DistributedError/failedElsewhere(rank:)``. On every rank, ``ArgumentError`` when every
-    ///   weight is zero.
-    /// - Complexity: O(n·width/K) on each rank: one pass over its share.
+    ///   ``DistributedError/failedElsewhere(rank:)``. On every rank,
+    ///   ``DistributedError/differentData(path:differences:)`` when the ranks' files differ, and
+    ///   ``ArgumentError`` when every weight is zero.
+    /// - Complexity: O(n·width/K) on each rank: one pass over its share, and O(1) to compare files.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     public init(
@@ -48,12 +55,19 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
         elementsOf path: String, targets: [String], features: [String]?, weights: String?, communicator: any Communicator
     ) throws {
         self.communicator = communicator
-        (file, localWeights) = try communicator.agree {
+        let (file, fingerprint) = try communicator.agree {
             guard try DataFileFormat.of(path: path) == .npy else {
                 throw FileError.notMappable(path: path, reason: "it is not a .npy file (convert it to .npy first)")
             }
             let file = try MappedDataset<Element>.map(
                 path: path, targets: targets, features: features, weights: weights, checkingValues: false)
+            return (file, DataFingerprint(of: file))
+        }
+        // Before any rank reads its share: shares of different files would combine into a wrong
+        // answer without an error.
+        try fingerprint.checkSame(over: communicator, path: path)
+        self.file = file
+        localWeights = try communicator.agree {
             let share = Self.share(of: 0..<file.rows, rank: communicator.rank, ranks: communicator.size)
             try file.rows(share).checkFinite()
             let local = file.rows(share).readWeights()
@@ -62,7 +76,7 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
                     argument: "weights", value: "\(local[bad]) (row \(share.lowerBound + bad + 1))",
                     requirement: "must be finite and zero or positive")
             }
-            return (file, local)
+            return local
         }
         range = 0..<file.rows
         if let localWeights, communicator.sum(localWeights.reduce(0, +)) == 0 {
