@@ -76,6 +76,8 @@ scaling: setup
 # random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
 stress: setup
 	MBGD_STRESS=1 $(SWIFT) test --filter 'CorpusToolTests|ArgumentFuzzToolTests'
+	$(SWIFT) build -c release --product mbgd && $(SWIFT) build -c release --product mbgd-mpi
+	sh Scripts/stress_mpi_mixed_files.sh
 
 # libFuzzer on the CSV, .npy and model-file readers and on the command line, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
 # seed corpus in Fuzz/*/corpus is read only). A crash leaves its input in .build-fuzz/ and fails.
