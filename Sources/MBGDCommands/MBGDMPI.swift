@@ -38,6 +38,7 @@ package struct MBGDMPI: ParsableCommand {
         let errors = communicator.rank == 0 ? FileHandle.standardError : silenceThisRank()
         MappedFileGuard.descriptor = errors.fileDescriptor
         func report(_ message: String) { errors.write(Data((Terminal.clean(message) + "\n").utf8)) }
+        ensureOpenFiles(tool: "mbgd-mpi")
         // Past `ulimit -f` a write fails with EFBIG, reported, instead of SIGXFSZ ending the rank silently.
         signal(SIGXFSZ, SIG_IGN)
         // No signal handlers: mpirun ends the job on Ctrl-C by signalling every rank, which then

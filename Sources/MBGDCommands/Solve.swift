@@ -153,16 +153,32 @@ struct Solve: ParsableCommand {
                 + "condition number \(Format.number(solution.conditionNumber, digits: 3)) (centred, equilibrated design)")
         for reason in solution.fallbackReasons { lines.append("  passed over: \(reason)") }
         if let bounds = solution.errorBounds {
-            // The worst relative forward error over all estimates, as correct digits.
+            // The worst relative forward error over all estimates, as correct digits. An estimate
+            // no larger than its own bound (an intercept that is 0 in exact arithmetic, computed
+            // as 1e-31) has no correct digits to count: it is said to be zero within its bound.
             var worst = 0.0
-            for (bound, value) in zip(
-                bounds.elements + (solution.interceptErrorBounds ?? []), solution.coefficients.elements + solution.intercept)
-            where value != 0 {
-                worst = max(worst, bound / abs(value))
+            var zeros: [String] = []
+            let k = dataset.outputCount
+            func name(_ feature: String, _ o: Int) -> String { k > 1 ? "\(feature) (\(dataset.targetNames[o]))" : feature }
+            let named =
+                (0..<bounds.elements.count).map {
+                    (name(dataset.featureNames[$0 / k], $0 % k), bounds.elements[$0], solution.coefficients.elements[$0])
+                }
+                + zip(solution.interceptErrorBounds ?? [], solution.intercept).enumerated().map { (name("(Intercept)", $0), $1.0, $1.1) }
+            for (estimate, bound, value) in named {
+                if bound >= abs(value) {
+                    zeros.append("\(estimate) ±\(Format.number(bound, digits: 2))")
+                } else {
+                    worst = max(worst, bound / abs(value))
+                }
             }
+            let digits = Format.number(min(16, -log10(max(worst, 1e-17))), digits: 3)
             lines.append(
                 "Refined in double-double precision (\(solution.refinementIterations) correction\(solution.refinementIterations == 1 ? "" : "s")): "
-                    + "every estimate within \(Format.number(worst, digits: 2)) relative (about \(Format.number(min(16, -log10(max(worst, 1e-17))), digits: 3)) correct digits)"
+                    + (named.count > zeros.count
+                        ? "every estimate within \(Format.number(worst, digits: 2)) relative (about \(digits) correct digits)" : "")
+                    + (zeros.isEmpty
+                        ? "" : (named.count > zeros.count ? "; " : "") + "zero within its bound: " + zeros.joined(separator: ", "))
             )
         } else if !noRefine {
             lines.append("Not refined (refinement needs a full-rank fit without ridge)")

@@ -363,8 +363,8 @@ extension String {
     var escapingControlCharacters: String { PrintableText.escaping(self) }
 }
 
-/// Text from files made safe to print: control characters (C0, DEL, C1) and bidirectional
-/// overrides written as `\u{…}`, so that a name or a cell can never drive a terminal.
+/// Text from files made safe to print: control characters (C0, DEL, C1), bidirectional marks
+/// and overrides, and line separators written as `\u{…}`, so that a name or a cell can never drive a terminal.
 public enum PrintableText {
     /// `text` with every unsafe scalar escaped, except those in `kept` (e.g. the line breaks a
     /// report lays out itself).
@@ -372,7 +372,10 @@ public enum PrintableText {
         func unsafe(_ scalar: Unicode.Scalar) -> Bool {
             guard !kept.contains(scalar) else { return false }
             let value = scalar.value
-            return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+            // C0, DEL, C1; the directional marks and overrides (LRM, RLM, ALM, LRE…RLO,
+            // LRI…PDI), which reorder what a terminal shows; the line and paragraph separators.
+            return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x061C || (0x200E...0x200F).contains(value)
+                || (0x2028...0x202E).contains(value) || (0x2066...0x2069).contains(value)
         }
         guard text.unicodeScalars.contains(where: unsafe) else { return text }
         var result = ""

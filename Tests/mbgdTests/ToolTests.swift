@@ -44,6 +44,19 @@ import Testing
 }
 
 @Suite struct FitToolTests {
+    /// (1, 2), (2, 4), (3, 6.5), (4, 8) by hand: x̄ = 2.5, ȳ = 5.125, Sxy = 10.25, Sxx = 5, so the
+    /// slope is 2.05 and the intercept exactly 0. Computed as about 1e-31, its relative error
+    /// read "within 5 relative (about -0.699 correct digits)"; it is now zero within its bound.
+    @Test func anEstimateThatIsZeroIsSaidToBeZeroNotGivenNegativeDigits() throws {
+        let folder = try scratchFolder()
+        let data = try write("a,y\n1,2\n2,4\n3,6.5\n4,8\n", to: folder + "/zero.csv")
+        let run = try mbgd("solve", data)
+        #expect(run.status == 0, "\(run.stderr)")
+        let line = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("Refined") })
+        #expect(line.contains("every estimate within ") && line.contains("; zero within its bound: (Intercept) ±"), "\(line)")
+        #expect(!line.contains("-0."), "\(line)")
+    }
+
     @Test func fitJSONMatchesAHandSolvedClosedForm() throws {
         let folder = try scratchFolder()
         let data = houseLikeCSV()

@@ -14,7 +14,8 @@ final class PositionalFile {
     ///   a path that is not a regular file).
     init(path: String) throws {
         self.path = path
-        descriptor = try openForReading(path)
+        // Non-blocking, so that a FIFO is refused below instead of waiting forever for a writer.
+        descriptor = try openForReading(path, flags: O_NONBLOCK)
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -26,6 +27,7 @@ final class PositionalFile {
             throw FileError.unreadable(path: path, reason: "not a regular file")
         }
         size = Int(status.st_size)
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     }
 
     /// A file already opened (and checked to be regular) by the caller, which hands over
@@ -71,8 +73,8 @@ final class PositionalFile {
 
 /// Opens `path` read-only, turning failure into ``FileError/notFound(path:)`` or
 /// ``FileError/unreadable(path:reason:)``.
-func openForReading(_ path: String) throws -> Int32 {
-    let descriptor = open(path, O_RDONLY)
+func openForReading(_ path: String, flags: Int32 = 0) throws -> Int32 {
+    let descriptor = open(path, O_RDONLY | flags)
     guard descriptor >= 0 else {
         if errno == ENOENT { throw FileError.notFound(path: path) }
         throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))

@@ -4,8 +4,9 @@ import Foundation
 /// (`{"columns": ["a", "b", …]}`, written by ``NPYWriter/convert(_:to:columns:)``): with it,
 /// `--target price` and the model's feature names work on the `.npy` as on the CSV it came from.
 enum NPYColumnNames {
-    /// Where the names of `path` are kept.
-    static func sidecar(for path: String) -> String { path + ".columns.json" }
+    /// Where the names of `path` are kept: beside the file itself, where a symbolic link leads
+    /// (the data are written there, so the names go with them whichever name reads them).
+    static func sidecar(for path: String) -> String { FileBatch.resolved(path) + ".columns.json" }
 
     /// The names beside `path`, when the sidecar exists, parses and (given `columns`) names that
     /// many distinct columns; nil otherwise (the columns are then `x1, x2, …`).
