@@ -239,7 +239,8 @@ import Testing
         #expect(PrintableText.escaping("line\nbreak\tand tab", keeping: ["\n"]) == "line\nbreak\\u{9}and tab")
         // The marks that reorder text without overriding it (RLM, LRM, ALM) and the Unicode line
         // and paragraph separators (they passed unescaped); Arabic and Hebrew letters stay.
-        #expect(PrintableText.escaping("x\u{200F}y\u{200E}z\u{061C}w\u{2028}v\u{2029}") == "x\\u{200F}y\\u{200E}z\\u{61C}w\\u{2028}v\\u{2029}")
+        let marks = "x\u{200F}y\u{200E}z\u{061C}w\u{2028}v\u{2029}"
+        #expect(PrintableText.escaping(marks) == "x\\u{200F}y\\u{200E}z\\u{61C}w\\u{2028}v\\u{2029}")
         #expect(PrintableText.escaping("سعر שלום") == "سعر שלום")
         let error = FileError.notANumber(path: "x.csv", line: 2, column: 1, text: "\u{1B}[31mred")
         #expect(error.description == "x.csv:2:1: '\\u{1B}[31mred' is not a number")

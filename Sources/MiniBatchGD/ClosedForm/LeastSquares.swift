@@ -162,6 +162,13 @@ public enum LeastSquares {
             return try solver.svd()
         }
         let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, pool: pool)
+        // λ over a column's squared norm, or the Gram's diagonal plus it, beyond Double: LAPACK
+        // would fail on an infinity (its own text on stdout).
+        if design.isPenalized, !(0..<design.p).allSatisfy({ design.gram[$0 * design.p + $0].isFinite }) {
+            throw ArgumentError(
+                argument: "ridge", value: "\(ridge)",
+                requirement: "must be smaller: the penalty overflows Double for this data (every coefficient would be 0)")
+        }
         let tolerance = rankTolerance ?? Double(Swift.max(design.n, design.p)) * .ulpOfOne
         let solver = Solver(data: data, design: design, tolerance: tolerance, pool: pool)
 

@@ -48,6 +48,14 @@ struct Trainer {
     private func fitRows<Source: RowSource>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
         let config = configuration
         try config.validate()
+        // The closed form checked against it penalizes λ·Σw (mean reduction): that must be a number.
+        if config.reduction == .mean, config.l2Penalty > 0, !(config.l2Penalty * train.totalWeight).isFinite {
+            throw ArgumentError(
+                argument: "l2Penalty", value: "\(config.l2Penalty)",
+                requirement:
+                    "must be smaller: times the rows' total weight (\(train.totalWeight)) it overflows Double (every coefficient would be 0)"
+            )
+        }
         let sources = [train] + (validation.map { [$0] } ?? [])
         for data in sources {
             try data.withRows { rows in
