@@ -103,10 +103,9 @@ struct Sweep: ParsableCommand {
         }
         print(table.render())
         print(
-            "\nGradient noise scale B_simple: \(Format.number(sweep.noiseScaleAtStart, digits: 3)) at the start"
-                + sweep.noiseScaleAlongTheWay.map {
-                    ", \(Format.number($0.noiseScale, digits: 3)) at gap \(Format.number($0.gap, digits: 1))"
-                }.joined())
+            "\nGradient noise scale B_simple: \(Self.noiseScale(sweep.noiseScaleAtStart)) at the start"
+                + sweep.noiseScaleAlongTheWay.map { ", \(Self.noiseScale($0.noiseScale)) at gap \(Format.number($0.gap, digits: 1))" }
+                .joined())
         if let model = sweep.model {
             print(
                 "Fitted model: S_min = \(Format.number(model.minimumUpdates, digits: 3)) updates, E_min = \(Format.number(model.minimumSamples, digits: 3)) samples, "
@@ -116,17 +115,24 @@ struct Sweep: ParsableCommand {
         print("\n" + Self.conclusion(sweep))
     }
 
+    /// B_simple, or "n/a" where the mean gradient is zero (the measure is undefined there).
+    static func noiseScale(_ value: Double) -> String { value.isFinite ? Format.number(value, digits: 3) : "n/a" }
+
     /// One line: the fastest size, and where the noise scale puts the critical batch size.
     static func conclusion(_ sweep: BatchSizeSweep.GapSweep) -> String {
+        // The noise scale is infinite where the mean gradient vanishes: rows fitted exactly.
         let critical =
-            "critical batch size \(Format.number(sweep.criticalBatchSize, digits: 3)) (noise scale)"
+            (sweep.criticalBatchSize.isFinite
+                ? "critical batch size \(Format.number(sweep.criticalBatchSize, digits: 3)) (noise scale)"
+                : "no critical batch size (the mean gradient vanishes at the optimum: the rows are fitted exactly)")
             + (sweep.model.map { ", \(Format.number($0.noiseScale, digits: 3)) (fitted)" } ?? "")
         guard let fastest = sweep.fastest else {
             return "No batch size reached the gap of \(Format.number(sweep.gap, digits: 2)); \(critical). Raise --max-epochs or --gap."
         }
         return
-            "Fastest to a gap of \(Format.number(sweep.gap, digits: 2)): batch \(fastest.batchSize) in \(Format.number(fastest.secondsToGap!, digits: 3)) s; \(critical): "
-            + "below it, larger batches cut updates almost in proportion; above it, they mostly cost samples."
+            "Fastest to a gap of \(Format.number(sweep.gap, digits: 2)): batch \(fastest.batchSize) in \(Format.number(fastest.secondsToGap!, digits: 3)) s; \(critical)"
+            + (sweep.criticalBatchSize.isFinite
+                ? ": below it, larger batches cut updates almost in proportion; above it, they mostly cost samples." : ".")
     }
 
     private func report(_ sweep: BatchSizeSweep.GapSweep, data: Dataset<Double>) -> JSON {

@@ -99,6 +99,19 @@ import Testing
         #expect(abs(model.minimumUpdates - 4000) < 1 && abs(model.noiseScale - 250) < 0.1)
     }
 
+    /// Sizes beyond the data all come to the whole data: raced once, not once per size (longley
+    /// listed "16" five times). One row has nothing to sweep.
+    @Test func sizesThatComeToTheSameRowsAreRacedOnceAndOneRowIsRefused() throws {
+        let data = try conditionedData(rows: 12, kappa: 2, noise: 1, seed: 2)
+        let sweep = try BatchSizeSweep.toGap(
+            data, batchSizes: [1, 4, 16, 32, .full, 4], configuration: GradientDescent(), gap: 1e-2, maxEpochs: 200)
+        #expect(sweep.results.map(\.batchSize) == [1, 4, 12])
+        let one = try Dataset(features: [[1]], targets: [[2]])
+        #expect(throws: DataError.tooFewRows(argument: "a batch-size sweep", rows: 1, minimum: 2)) {
+            try BatchSizeSweep.toGap(one, batchSizes: [1], configuration: GradientDescent(), gap: 1e-2, maxEpochs: 10)
+        }
+    }
+
     @Test func badArgumentsAreRefused() throws {
         let data = try conditionedData(rows: 50, kappa: 2, noise: 1, seed: 1)
         for (sizes, gap, epochs, argument) in [

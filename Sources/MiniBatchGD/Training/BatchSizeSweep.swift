@@ -151,7 +151,8 @@ extension BatchSizeSweep {
     /// epoch has fewer), and measures the gradient noise scale.
     /// - Parameters:
     ///   - data: the training rows.
-    ///   - batchSizes: the sizes to compare, in the order reported.
+    ///   - batchSizes: the sizes to compare, in the order reported; a size that comes to as many
+    ///     rows as one before it (any size beyond the data is the whole data) is raced once.
     ///   - configuration: everything but the batch size and the epochs; with
     ///     ``LearningRate/automatic`` each size takes the rate its own curvature allows. Early
     ///     stopping is replaced by the gap; the plateau still starts automatic averaging.
@@ -163,7 +164,8 @@ extension BatchSizeSweep {
     ///     cost per update; updates are the count that does not vary with the machine's load),
     ///     until a rate is slower or diverges; downward instead while the rate does not reach the
     ///     gap at all. The rate that reaches the gap in the fewest updates is kept (or the closest).
-    /// - Throws: ``ArgumentError`` for an empty list, a
+    /// - Throws: ``DataError/tooFewRows(argument:rows:minimum:)`` for fewer than 2 rows of nonzero
+    ///   weight; ``ArgumentError`` for an empty list, a
     ///   gap outside (0, 1), a budget below 1 or an L2 penalty (the optimum is plain least
     ///   squares); what fitting and solving throw.
     public static func toGap(
@@ -186,6 +188,11 @@ extension BatchSizeSweep {
         }
         // Rows of weight 0 are left out, as the trainer leaves them out: batch sizes count the rest.
         let data = try data.droppingZeroWeightRows()
+        // One row has one batch size and no gradient noise to measure.
+        guard data.rows >= 2 else { throw DataError.tooFewRows(argument: "a batch-size sweep", rows: data.rows, minimum: 2) }
+        // Sizes beyond the data are all the whole data: each batch of rows is raced once.
+        var seenRows = Set<Int>()
+        let batchSizes = batchSizes.filter { seenRows.insert(Swift.min($0.resolved(for: data.rows), data.rows)).inserted }
         let exact = try LeastSquares.solve(data, method: .auto, fitIntercept: fitIntercept)
         // The weighted mean cost ½Σwr²/Σw when weighted: what the gap checks measure.
         let optimum = try Objective.cost(data, parameters: exact.parameters, reduction: .mean)
