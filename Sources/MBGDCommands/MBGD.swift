@@ -73,6 +73,14 @@ struct Ending {
             let text =
                 inner.message.hasPrefix("\(tool): error: ") ? String(inner.message.dropFirst("\(tool): error: ".count)) : inner.message
             (message, status) = ("\(tool): error: \(prefix)\(text)", inner.status)
+        case let error as FileError:
+            // A word in a number column is usually a text column the command was not told to skip.
+            var hint = ""
+            if case let .notANumber(_, _, _, text) = error, !text.isEmpty {
+                hint =
+                    "; if that column holds text, leave it out (--features names the columns fit, solve and sweep use; --columns those convert keeps) or encode it as numbers"
+            }
+            (message, status) = ("\(tool): error: \(error)\(hint)", 1)
         default:
             switch Root.exitCode(for: error) {
             case .success: (message, status) = (Root.fullMessage(for: error), 0)

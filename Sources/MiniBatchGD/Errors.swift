@@ -281,6 +281,9 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A file that ended before its size when it was opened (or grew past it) while it was read:
     /// another program is writing it.
     case changedWhileRead(path: String, bytesWhenOpened: Int, bytesRead: Int)
+    /// A value of a file read in place that was finite when the file was opened and no longer is:
+    /// another program wrote into the file while it was read.
+    case modifiedWhileRead(path: String, line: Int, column: Int, text: String)
     /// A file that cannot be written (the reason in words).
     case unwritable(path: String, reason: String)
     /// Loading would need more memory than the machine has available.
@@ -321,6 +324,9 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .changedWhileRead(path, opened, read):
             return
                 "\(path): the file changed while it was read (\(opened) bytes when opened, \(read) read to its end): another program is writing it; read it once it is complete, or a copy"
+        case let .modifiedWhileRead(path, line, column, text):
+            return
+                "\(path):\(line):\(column): '\(text)' was written into the file while it was read in place (every value was finite when it was opened): another program is writing it; read it once it is complete, or a copy"
         case let .tooLarge(path, needed, available):
             return
                 "\(path): too large to load: it needs \(MemoryBudget.describeNeed(needed)) of memory and \(MemoryBudget.describe(available)) is available"

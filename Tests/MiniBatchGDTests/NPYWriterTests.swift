@@ -27,7 +27,7 @@ import Testing
         #expect(try NPYReader.read(path: output) == Matrix(rows: [[120.5, 3, 250000], [80, 2, 180000.25], [99.75, 4, 1e5]]))
         #expect(
             throws: FileError.unknownColumn(
-                path: output, name: "city", available: ["size", "rooms", "price", "0-based indices", "x1, x2, … (1-based)"])
+                path: output, name: "city", available: ["size", "rooms", "price", "a 0-based index from 0 to 2", "x1 to x3 (1-based)"])
         ) {
             try Dataset<Double>.load(path: output, targets: ["city"])
         }

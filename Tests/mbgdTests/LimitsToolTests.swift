@@ -314,4 +314,42 @@ extension CgroupToolTests {
             "\(run.stderr)")
         #expect(run.stdout.isEmpty)
     }
+
+    /// A NaN written into a mapped file while a fit reads it is named with its row and column, not
+    /// blamed on the learning rate ("diverged … use a smaller learning rate").
+    @Test func aNaNWrittenIntoAFileReadInPlaceIsNamedNotCalledDivergence() throws {
+        let folder = try scratchFolder(), path = folder + "/changing.npy"
+        let rows = 200_000, features = 3
+        try Self.writeExactNPY(rows: rows, features: features, to: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: toolPath)
+        process.arguments = ["fit", path, "--epochs", "100000", "--no-early-stopping", "--batch-size", "64"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { kill(pid, SIGKILL) } }
+        // Once the file is mapped (and its values checked), a second later: training.
+        var mapped = false
+        for _ in 0..<600 where !mapped {
+            mapped = ((try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8)) ?? "").contains(path)
+            usleep(50_000)
+        }
+        #expect(mapped)
+        sleep(1)
+        var size = stat()
+        #expect(stat(path, &size) == 0)
+        let offset = Int(size.st_size) - rows * (features + 1) * 8 + 5 * (features + 1) * 8  // row 6, column 1
+        let descriptor = open(path, O_WRONLY)
+        var nan = Double.nan.bitPattern.littleEndian
+        #expect(pwrite(descriptor, &nan, 8, off_t(offset)) == 8)
+        close(descriptor)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1, "\(stderr)")
+        #expect(
+            stderr == "mbgd: error: \(path):6:1: 'nan' was written into the file while it was read in place (every value was finite "
+                + "when it was opened): another program is writing it; read it once it is complete, or a copy\n", "\(stderr)")
+    }
 }

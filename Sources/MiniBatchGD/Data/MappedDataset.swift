@@ -304,6 +304,14 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
 }
 
 extension MappedDataset: InPlaceRows {
+    func checkUnchanged() throws {
+        do {
+            try checkFinite()
+        } catch let FileError.nonFinite(path, line, column, text) {
+            throw FileError.modifiedWhileRead(path: path, line: line, column: column, text: text)
+        }
+    }
+
     static func blockShuffleNote(blockRows: Int) -> String {
         "rows of a mapped file are shuffled in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"
     }

@@ -173,6 +173,13 @@ protocol InPlaceRows: RowSource {
     static func blockShuffleNote(blockRows: Int) -> String
     /// The note a fit makes when it holds out the last `rows` rows for early stopping.
     static func heldOutNote(rows: Int) -> String
+    /// Checks that the values found finite when the file was opened still are: after a
+    /// divergence, a NaN written into the file meanwhile is named, not blamed on the rate.
+    func checkUnchanged() throws
+}
+
+extension InPlaceRows {
+    func checkUnchanged() throws {}
 }
 
 /// `body` with the rows of `source`, or with nil when there is no source.

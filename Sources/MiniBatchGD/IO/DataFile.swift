@@ -41,8 +41,11 @@ public enum DataFileFormat: String, Sendable, CaseIterable {
         if let letter = name.first, letter == "x" || letter == "y", let position = Int(name.dropFirst()), position >= 1 {
             return position - 1
         }
+        // What can name a column of this file: its names, an index from 0 to columns - 1 (a
+        // negative one is not counted from the end), x1 to xN.
         throw FileError.unknownColumn(
-            path: path, name: name, available: (names ?? []) + ["0-based indices", "x1, x2, … (1-based)"])
+            path: path, name: name,
+            available: (names ?? []) + ["a 0-based index from 0 to \(columns - 1)", "x1 to x\(columns) (1-based)"])
     }
 }
 

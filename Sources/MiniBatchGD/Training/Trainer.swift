@@ -42,7 +42,16 @@ struct Trainer {
     /// rank's share of rows spread over processes, every rank calling it together and ending with
     /// the same parameters (see ``Communicator``).
     func fit<Source: InPlaceRows>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
-        try fitRows(train, validation: validation, start: start)
+        do {
+            return try fitRows(train, validation: validation, start: start)
+        } catch let error as TrainingError {
+            // Checked finite when mapped: a NaN now was written into the file since.
+            if case .diverged = error {
+                try train.checkUnchanged()
+                try validation?.checkUnchanged()
+            }
+            throw error
+        }
     }
 
     private func fitRows<Source: RowSource>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
