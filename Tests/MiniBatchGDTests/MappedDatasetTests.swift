@@ -34,6 +34,29 @@ import Testing
         return relativeDifference(a, b) <= tolerance
     }
 
+    /// A file sorted by its feature, read in blocks of consecutive rows: the automatic rate,
+    /// which expects random batches, diverged ("use a smaller learning rate"); the fit now starts
+    /// again at 1/max‖x̃ᵢ‖², which bounds every batch's curvature, says so, and converges.
+    @Test func aFileSortedByItsFeatureConvergesWithTheAutomaticRate() throws {
+        let folder = try ScratchFolder()
+        let n = 60_000
+        var state: UInt64 = 9
+        let rows: [[Double]] = (0..<n).map { i in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return [Double(i), 2 * Double(i) + 1 + Double(Int(state >> 40) % 1000) / 1000 - 0.5]
+        }
+        let path = try Self.writeNPY(try Matrix(rows: rows), in: folder, name: "sorted.npy")
+        var model = LinearRegression()
+        let comparison = try model.fitAndCompare(try MappedDataset(path: path), using: GradientDescent())
+        #expect(comparison.run.notes.contains { $0.hasPrefix("the automatic rate diverged on batches of consecutive rows") })
+        #expect(comparison.run.learningRateChoice.reason.hasPrefix("1/max‖x̃ᵢ‖²"))
+        #expect(comparison.parameterRelativeDifference < 1e-3, "\(comparison.parameterRelativeDifference)")
+        // In memory, rows are shuffled one by one: the expected smoothness holds, no restart.
+        var inMemory = LinearRegression()
+        let shuffled = try inMemory.fitAndCompare(try Dataset<Double>.load(path: path), using: GradientDescent())
+        #expect(!shuffled.run.notes.contains { $0.hasPrefix("the automatic rate diverged") })
+    }
+
     @Test(arguments: LeastSquares.Method.allCases)
     func aMappedFileSolvesAsItsLoadedRows(method: LeastSquares.Method) throws {
         let folder = try ScratchFolder()

@@ -94,12 +94,18 @@ extension LearningRateChoice {
     ///   - curvature: nil when neither the rate nor the budget nor the stop rule needs it.
     ///   - targetSpread: the root-mean-square standard deviation of the targets.
     ///   - coordinateSpread: the root-mean-square standard deviation of the descent coordinates.
+    ///   - consecutiveBatches: bound every batch's curvature by the largest row's (λmax of a mean
+    ///     of rows' ãᵢãᵢᵀ is at most the largest ‖ãᵢ‖²), not by the expectation over random batches.
     init(
         _ configuration: GradientDescent, curvature: Curvature?, rows n: Int, batchRows b: Int, batchesPerEpoch: Int,
-        targetSpread: Double, coordinateSpread: Double, tolerance: Double
+        targetSpread: Double, coordinateSpread: Double, tolerance: Double, consecutiveBatches: Bool = false
     ) {
         let units = configuration.reduction == .sum ? Double(b) : 1
-        let smoothness = curvature.map { units * $0.batchSmoothness(batchRows: b, rows: n) }
+        let smoothness = curvature.map {
+            units
+                * (consecutiveBatches && b < n
+                    ? Swift.max($0.largestRowCurvature, $0.smoothness) : $0.batchSmoothness(batchRows: b, rows: n))
+        }
         let fullBatch = b >= n
         var momentum = configuration.optimizer.momentumCoefficient
         let nesterov = configuration.optimizer.isNesterov
@@ -128,9 +134,11 @@ extension LearningRateChoice {
             reason =
                 fullBatch
                 ? "1/L, L = λmax of the cost's Hessian"
-                : "1/L(\(b)), the expected smoothness of a batch of \(b) of \(n) rows"
-                    + (curvature.map { $0.rowCurvature < $0.largestRowCurvature } == true
-                        ? " (rows in mean square, 4R², below the largest row's)" : "")
+                : consecutiveBatches
+                    ? "1/max‖x̃ᵢ‖², the largest row's curvature, which bounds any batch's"
+                    : "1/L(\(b)), the expected smoothness of a batch of \(b) of \(n) rows"
+                        + (curvature.map { $0.rowCurvature < $0.largestRowCurvature } == true
+                            ? " (rows in mean square, 4R², below the largest row's)" : "")
         case (.automatic, _):
             if fullBatch, momentum == nil, let curvature, let mu = curvature.strongConvexity {
                 let l = units * curvature.smoothness, m = units * mu
@@ -146,8 +154,8 @@ extension LearningRateChoice {
                 momentum = beta
                 rate = (1 - beta) / (smoothness ?? 1)
                 reason =
-                    "(1 − β)/L(\(b)) with β = \(beta): the plain step spread over the momentum's memory"
-                    + (curvature.map { $0.rowCurvature < $0.largestRowCurvature } == true
+                    "(1 − β)/L\(consecutiveBatches ? " with L = max‖x̃ᵢ‖² (bounds any batch's curvature)" : "(\(b))") with β = \(beta): the plain step spread over the momentum's memory"
+                    + (!consecutiveBatches && curvature.map { $0.rowCurvature < $0.largestRowCurvature } == true
                         ? " (rows in mean square, 4R², below the largest row's)" : "")
             }
         }

@@ -20,6 +20,10 @@ struct Trainer {
     var progress: (@Sendable (EpochReport) -> Void)?
     /// Train until the cost is within a relative gap of a known optimum (``BatchSizeSweep``).
     var gapTarget: GapTarget?
+    /// Batches are runs of consecutive rows that may not resemble the whole (a file sorted by a
+    /// feature, read in blocks): the automatic rate bounds every batch's curvature by the
+    /// largest row's, instead of expecting random batches.
+    var consecutiveBatches = false
 
     struct Outcome {
         var parameters: Parameters
@@ -45,12 +49,19 @@ struct Trainer {
         do {
             return try fitRows(train, validation: validation, start: start)
         } catch let error as TrainingError {
+            guard case .diverged = error else { throw error }
             // Checked finite when mapped: a NaN now was written into the file since.
-            if case .diverged = error {
-                try train.checkUnchanged()
-                try validation?.checkUnchanged()
-            }
-            throw error
+            try train.checkUnchanged()
+            try validation?.checkUnchanged()
+            // The automatic rate expects batches like random draws; the rows' blocks read in
+            // order can be far steeper (a file sorted by a feature): once more, safe for any batch.
+            let config = configuration
+            guard !consecutiveBatches, config.learningRate == .automatic, !config.optimizer.isAdaptive,
+                config.batchSize.resolved(for: train.rows) < train.rows
+            else { throw error }
+            var safer = self
+            safer.consecutiveBatches = true
+            return try safer.fitRows(train, validation: validation, start: start)
         }
     }
 
@@ -165,7 +176,13 @@ struct Trainer {
         let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
         let choice = LearningRateChoice(
             config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
-            targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance)
+            targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance,
+            consecutiveBatches: consecutiveBatches)
+        if consecutiveBatches {
+            notes.append(
+                "the automatic rate diverged on batches of consecutive rows (is the file sorted by a column?): restarted at a rate safe for any batch, 1/max‖x‖²; shuffling the file's rows once (or a CSV, shuffled row by row) would allow a faster one"
+            )
+        }
         let epochs =
             config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
         return Plan(
