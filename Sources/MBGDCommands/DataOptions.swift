@@ -72,7 +72,31 @@ struct DataOptions: ParsableArguments {
 extension DataOptions {
     /// The data set, weighted by `column` when one is named (it is then neither a feature nor a target).
     func load<Element: BLASScalar>(weights column: String?, as element: Element.Type) throws -> Dataset<Element> {
-        try Dataset<Element>.load(path: file, targets: targets, features: features, weights: column)
+        let data = try Dataset<Element>.load(path: file, targets: targets, features: features, weights: column)
+        noteColumnsMadeConstant(data)
+        return data
+    }
+
+    /// Rounding float64 values to float32 (`--precision float32`) can make a column constant
+    /// (values that differ only beyond float32's 7 digits), which then reads as rank deficiency
+    /// or a dropped column with no word of why: a note names each such column. Only columns
+    /// constant as float32 are read again, as float64, to tell.
+    private func noteColumnsMadeConstant<Element: BLASScalar>(_ data: Dataset<Element>) {
+        guard Element.precision == .float32,
+            (try? DataFileFormat.of(path: file) == .npy && NPYReader.precision(path: file) == .float32) != true,
+            data.rows > 1
+        else { return }
+        let p = data.featureCount, values = data.features.elements
+        let constant = (0..<p).filter { j in (1..<data.rows).allSatisfy { values[$0 * p + j] == values[j] } }
+        guard !constant.isEmpty, let original = try? Matrix<Double>.load(path: file, columns: constant.map { data.featureNames[$0] }) else {
+            return
+        }
+        for (index, j) in constant.enumerated() where (1..<original.rows).contains(where: { original[$0, index] != original[0, index] }) {
+            Terminal.writeError(
+                Terminal.clean(
+                    "mbgd: note: column '\(data.featureNames[j])' is constant once rounded to float32 (--precision float32): its values differ only beyond float32's 7 digits; --precision float64 keeps them apart\n"
+                ))
+        }
     }
 
     /// The element type the rows are read as: `--precision`, or for `auto` a `.npy` file's dtype
