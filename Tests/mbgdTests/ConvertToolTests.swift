@@ -93,12 +93,7 @@ import Testing
         var text = "a,b,y\n"
         for i in 0..<400_000 { text += "\(i),\(i % 7),\(2 * i + 1)\n" }
         let input = try write(text, to: folder + "/in.csv")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = ["convert", input, folder + "/out.npy"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
+        let (process, err) = try launch(["convert", input, folder + "/out.npy"])
         // Stopped once it is reading the file (a position past the first 1 MiB read: the format
         // check opens it first, briefly) and still short of its end, cut to a third while
         // stopped, then let go.

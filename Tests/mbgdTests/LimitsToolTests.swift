@@ -321,15 +321,8 @@ extension CgroupToolTests {
         let folder = try scratchFolder(), path = folder + "/changing.npy"
         let rows = 200_000, features = 3
         try Self.writeExactNPY(rows: rows, features: features, to: path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: toolPath)
-        process.arguments = ["fit", path, "--epochs", "100000", "--no-early-stopping", "--batch-size", "64"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
+        let (process, err) = try launch(["fit", path, "--epochs", "100000", "--no-early-stopping", "--batch-size", "64"])
         let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { kill(pid, SIGKILL) } }
         // Once the file is mapped (and its values checked), a second later: training.
         var mapped = false
         for _ in 0..<600 where !mapped {

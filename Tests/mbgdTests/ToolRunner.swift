@@ -44,6 +44,22 @@ func mbgd(arguments: [String], in folder: String? = nil) throws -> ToolRun {
     try run(toolPath, arguments: arguments, in: folder)
 }
 
+/// Starts `mbgd arguments…` and returns at once, for a test that acts on the running process
+/// (signals, files changed under it): the process, and its stderr to read once it ends. It is
+/// killed (SIGKILL) after `timeout` seconds if still running.
+func launch(_ arguments: [String], timeout: Double = 120) throws -> (process: Process, stderr: Pipe) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: toolPath)
+    process.arguments = arguments
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = Pipe()
+    try process.run()
+    let pid = process.processIdentifier
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { kill(pid, SIGKILL) } }
+    return (process, err)
+}
+
 /// Runs `executable`; with `timeout`, kills it (SIGKILL) after that many seconds, so that a
 /// hang fails the test (status 9 by signal) instead of stopping the suite. With `interrupt`,
 /// sends that signal after that many seconds if it is still running (``ToolRun/interrupted``).
