@@ -13,7 +13,7 @@ import Synchronization
 /// outputs are being written (``deferringInterruption(_:)``) the signal waits until they are
 /// complete, so no file is left half written or behind as a temporary. SIGXFSZ (past
 /// `ulimit -f`) is ignored, so that the write fails with EFBIG and the command says so and
-/// removes its temporary. SIGQUIT (Ctrl-\) keeps its default meaning: quit, with a core file
+/// removes its temporary. A signal the parent ignored (`nohup`) stays ignored. SIGQUIT (Ctrl-\) keeps its default meaning: quit, with a core file
 /// where the system keeps them, without the Swift runtime's crash report.
 enum Interruption {
     private enum Phase {
@@ -46,6 +46,14 @@ enum Interruption {
         signal(SIGXFSZ, SIG_IGN)
         sources.withLock { sources in
             for number in [SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGALRM] {
+                // A signal ignored by whoever started us stays ignored: `nohup mbgd fit …` must
+                // outlive its terminal, a shell's background job its Ctrl-C.
+                var inherited = sigaction()
+                if sigaction(number, nil, &inherited) == 0,
+                    unsafeBitCast(inherited.__sigaction_handler.sa_handler, to: Int.self) == 1  // SIG_IGN
+                {
+                    continue
+                }
                 signal(number, SIG_IGN)  // delivered to the dispatch source instead of ending the process
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { received() }
@@ -106,10 +114,20 @@ enum Interruption {
 
     /// Runs `body` (writing outputs) with signals held back until it returns; a signal that came
     /// meanwhile then ends the command with status 130, its outputs complete.
+    /// When writing fails, its error is what the command reports (not the interruption).
     static func deferringInterruption<T>(_ body: () throws -> T) rethrows -> T {
         state.withLock { $0.phase = .deferring }
-        defer { immediate() }
-        return try body()
+        do {
+            let result = try body()
+            immediate()
+            return result
+        } catch {
+            state.withLock { state in
+                state.phase = .immediate
+                state.pending = false
+            }
+            throw error
+        }
     }
 }
 

@@ -82,7 +82,9 @@ extension DataOptions {
     /// or a dropped column with no word of why: a note names each such column. Only columns
     /// constant as float32 are read again, as float64, to tell.
     private func noteColumnsMadeConstant<Element: BLASScalar>(_ data: Dataset<Element>) {
-        guard Element.precision == .float32,
+        // Read again only a regular file: a FIFO cannot be, and would block waiting for a writer.
+        var status = stat()
+        guard stat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Element.precision == .float32,
             (try? DataFileFormat.of(path: file) == .npy && NPYReader.precision(path: file) == .float32) != true,
             data.rows > 1
         else { return }

@@ -141,7 +141,7 @@ func ensureOpenFiles(tool: String = "mbgd") {
     }
     guard limit.rlim_cur < needed else { return }
     let message =
-        "\(tool): error: ulimit -n allows \(limit.rlim_cur) open files and \(tool) needs at least \(needed) (for its threads and files); raise it (ulimit -n 256)\n"
+        "\(tool): error: ulimit -n allows \(limit.rlim_cur) open files (its hard limit is \(limit.rlim_max)) and \(tool) needs at least \(needed) (for its threads and files); raise the hard limit (ulimit -Hn 256 where allowed, or in the session's limits)\n"
     _ = message.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     exit(1)
 }

@@ -35,10 +35,11 @@ package struct MBGDMPI: ParsableCommand {
     /// orderly end) on success or a usage error that every rank met alike, `abort` (the whole
     /// job) on any other failure, so that no rank is left waiting for one that stopped.
     package static func main(communicator: any Communicator, finalize: () -> Void, abort: (Int32) -> Never) -> Never {
+        // Before the ranks other than 0 are silenced, so that each can say so.
+        ensureOpenFiles(tool: "mbgd-mpi")
         let errors = communicator.rank == 0 ? FileHandle.standardError : silenceThisRank()
         MappedFileGuard.descriptor = errors.fileDescriptor
-        func report(_ message: String) { errors.write(Data((Terminal.clean(message) + "\n").utf8)) }
-        ensureOpenFiles(tool: "mbgd-mpi")
+        func report(_ message: String) { Terminal.writeError(Terminal.clean(message) + "\n", to: errors.fileDescriptor) }
         // Past `ulimit -f` a write fails with EFBIG, reported, instead of SIGXFSZ ending the rank silently.
         signal(SIGXFSZ, SIG_IGN)
         // No signal handlers: mpirun ends the job on Ctrl-C by signalling every rank, which then

@@ -176,7 +176,8 @@ struct Solve: ParsableCommand {
             lines.append(
                 "Refined in double-double precision (\(solution.refinementIterations) correction\(solution.refinementIterations == 1 ? "" : "s")): "
                     + (named.count > zeros.count
-                        ? "every estimate within \(Format.number(worst, digits: 2)) relative (about \(digits) correct digits)" : "")
+                        ? "every\(zeros.isEmpty ? "" : " other") estimate within \(Format.number(worst, digits: 2)) relative (about \(digits) correct digits)"
+                        : "")
                     + (zeros.isEmpty
                         ? "" : (named.count > zeros.count ? "; " : "") + "zero within its bound: " + zeros.joined(separator: ", "))
             )

@@ -323,7 +323,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): truncated: the header promises \(expectedBytes) data bytes, the file has \(actualBytes)"
         case let .changedWhileRead(path, opened, read):
             return
-                "\(path): the file changed while it was read (\(opened) bytes when opened, \(read) read to its end): another program is writing it; read it once it is complete, or a copy"
+                "\(path): the file changed while it was read (\(opened) bytes when opened, \(read) read\(read > opened ? "" : " before it changed")): another program is writing it; read it once it is complete, or a copy"
         case let .modifiedWhileRead(path, line, column, text):
             return
                 "\(path):\(line):\(column): '\(text)' was written into the file while it was read in place (every value was finite when it was opened): another program is writing it; read it once it is complete, or a copy"

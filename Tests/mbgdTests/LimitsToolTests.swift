@@ -61,6 +61,29 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["never.csv"])
     }
 
+    /// A signal the parent ignored stays ignored (`nohup`): SIGHUP does not end the command,
+    /// SIGTERM still does, removing the temporary.
+    @Test func aSignalIgnoredByTheParentStaysIgnored() throws {
+        let folder = try scratchFolder()
+        #expect(mkfifo(folder + "/never.csv", 0o600) == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' HUP; exec '\(toolPath)' convert never.csv out.npy"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(process.isRunning)
+        kill(process.processIdentifier, SIGTERM)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130 && stderr == "mbgd: interrupted; nothing was written\n", "\(stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["never.csv"])
+    }
+
     /// Past `ulimit -f` a write fails with EFBIG and the command says so (before: SIGXFSZ killed
     /// it, status 153, no message, its temporary left behind).
     @Test func theFileSizeLimitIsAnErrorThatLeavesNothing() throws {

@@ -35,10 +35,10 @@ enum Terminal {
 
     /// Writes `text` to stderr, unbuffered, ignoring failure: there is nowhere left to report
     /// it, and Foundation's `FileHandle.write` traps on an error (a `2> log` past `ulimit -f`).
-    static func writeError(_ text: String) {
+    static func writeError(_ text: String, to descriptor: Int32 = STDERR_FILENO) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Foundation.write(STDERR_FILENO, $0.baseAddress!, $0.count) }
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
             if written < 0, errno == EINTR { continue }
             guard written > 0 else { return }
             bytes = bytes.dropFirst(written)

@@ -306,7 +306,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
 extension MappedDataset: InPlaceRows {
     func checkUnchanged() throws {
         do {
-            try checkFinite()
+            try checkFinite(threads: Cores.available)
         } catch let FileError.nonFinite(path, line, column, text) {
             throw FileError.modifiedWhileRead(path: path, line: line, column: column, text: text)
         }

@@ -58,7 +58,7 @@ public struct FileBatch: Sendable {
         }
         try TemporaryFiles.rename(staged)
         for (path, bytes) in inPlace {
-            TemporaryFiles.writingInPlace()
+            try TemporaryFiles.writingInPlace(path)
             let descriptor = open(path, O_WRONLY)
             guard descriptor >= 0 else { throw Self.failure(path, errno) }
             defer { close(descriptor) }

@@ -110,7 +110,7 @@ package final class StreamingFile {
         defer { if targetDescriptor == nil { close(output) } }
         let block = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { block.deallocate() }
-        TemporaryFiles.writingInPlace()
+        try TemporaryFiles.writingInPlace(path)
         var offset = 0
         while offset < size {
             let count = pread(descriptor, block, Swift.min(1 << 20, size - offset), off_t(offset))

@@ -71,8 +71,12 @@ package enum TemporaryFiles {
 
     /// Records that bytes are about to be written to a device or FIFO in place (an interruption
     /// then cannot say that nothing was written).
-    static func writingInPlace() {
-        state.withLock { $0.written = .inPlace }
+    /// - Throws: ``FileError/unwritable(path:reason:)`` for `path` once ``removeAll()`` has run.
+    static func writingInPlace(_ path: String) throws {
+        try state.withLock { state in
+            guard !state.closed else { throw FileError.unwritable(path: path, reason: "the command was interrupted") }
+            state.written = .inPlace
+        }
     }
 
     /// Removes every registered temporary and stops further writes; what had already been

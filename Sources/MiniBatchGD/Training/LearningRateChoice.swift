@@ -94,17 +94,19 @@ extension LearningRateChoice {
     ///   - curvature: nil when neither the rate nor the budget nor the stop rule needs it.
     ///   - targetSpread: the root-mean-square standard deviation of the targets.
     ///   - coordinateSpread: the root-mean-square standard deviation of the descent coordinates.
-    ///   - consecutiveBatches: bound every batch's curvature by the largest row's (λmax of a mean
-    ///     of rows' ãᵢãᵢᵀ is at most the largest ‖ãᵢ‖²), not by the expectation over random batches.
+    ///   - consecutiveBatches: bound every batch's curvature by the largest row's plus the L2
+    ///     penalty (λmax of a mean of rows' ãᵢãᵢᵀ is at most the largest ‖ãᵢ‖²), not by the
+    ///     expectation over random batches.
+    ///   - penalty: λ in mean-cost units (for `consecutiveBatches`).
     init(
         _ configuration: GradientDescent, curvature: Curvature?, rows n: Int, batchRows b: Int, batchesPerEpoch: Int,
-        targetSpread: Double, coordinateSpread: Double, tolerance: Double, consecutiveBatches: Bool = false
+        targetSpread: Double, coordinateSpread: Double, tolerance: Double, consecutiveBatches: Bool = false, penalty: Double = 0
     ) {
         let units = configuration.reduction == .sum ? Double(b) : 1
         let smoothness = curvature.map {
             units
                 * (consecutiveBatches && b < n
-                    ? Swift.max($0.largestRowCurvature, $0.smoothness) : $0.batchSmoothness(batchRows: b, rows: n))
+                    ? Swift.max($0.largestRowCurvature + penalty, $0.smoothness) : $0.batchSmoothness(batchRows: b, rows: n))
         }
         let fullBatch = b >= n
         var momentum = configuration.optimizer.momentumCoefficient

@@ -177,10 +177,10 @@ struct Trainer {
         let choice = LearningRateChoice(
             config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
             targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance,
-            consecutiveBatches: consecutiveBatches)
+            consecutiveBatches: consecutiveBatches, penalty: penalty)
         if consecutiveBatches {
             notes.append(
-                "the automatic rate diverged on batches of consecutive rows (is the file sorted by a column?): restarted at a rate safe for any batch, 1/max‖x‖²; shuffling the file's rows once (or a CSV, shuffled row by row) would allow a faster one"
+                "the automatic rate diverged on batches of consecutive rows (is the file sorted by a column?): restarted at a rate safe for any batch, set by the largest row's curvature; shuffling the file's rows once (or a CSV, shuffled row by row) would allow a faster one"
             )
         }
         let epochs =

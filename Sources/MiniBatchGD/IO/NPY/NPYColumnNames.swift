@@ -6,13 +6,26 @@ import Foundation
 enum NPYColumnNames {
     /// Where the names of `path` are kept: beside the file itself, where a symbolic link leads
     /// (the data are written there, so the names go with them whichever name reads them).
-    static func sidecar(for path: String) -> String { FileBatch.resolved(path) + ".columns.json" }
+    static func sidecar(for path: String) -> String {
+        var status = stat()
+        let isLink = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+        return (isLink ? FileBatch.resolved(path) : path) + ".columns.json"
+    }
+
+    /// The sidecar's bytes for reading `path`: beside the file, or for a link (whose names an
+    /// earlier version kept beside the link itself) beside the link.
+    private static func sidecarContents(for path: String) -> (path: String, data: Data)? {
+        for candidate in [sidecar(for: path), path + ".columns.json"] {
+            if let data = FileManager.default.contents(atPath: candidate) { return (candidate, data) }
+        }
+        return nil
+    }
 
     /// The names beside `path`, when the sidecar exists, parses and (given `columns`) names that
     /// many distinct columns; nil otherwise (the columns are then `x1, x2, …`).
     static func read(for path: String, columns: Int? = nil) -> [String]? {
         struct Names: Decodable { let columns: [String] }
-        guard let data = FileManager.default.contents(atPath: sidecar(for: path)),
+        guard let data = sidecarContents(for: path)?.data,
             let names = try? JSONDecoder().decode(Names.self, from: data).columns,
             columns.map({ names.count == $0 }) ?? true, Set(names).count == names.count
         else { return nil }
@@ -24,8 +37,7 @@ enum NPYColumnNames {
     /// stale one, or one copied beside another file) and is an error, never half used.
     /// - Throws: ``FileError/malformed(path:reason:)`` naming the sidecar and what to do.
     static func checked(for path: String, columns: Int) throws -> [String]? {
-        let sidecar = sidecar(for: path)
-        guard let data = FileManager.default.contents(atPath: sidecar) else { return nil }
+        guard let (sidecar, data) = sidecarContents(for: path) else { return nil }
         struct Names: Decodable { let columns: [String] }
         let remedy = "run mbgd convert again to rewrite it, or remove it to name the columns by index"
         guard let names = try? JSONDecoder().decode(Names.self, from: data).columns else {

@@ -35,11 +35,11 @@ public enum NPYReader {
         let count: Int
     }
 
-    /// The header of `file`, checked against its size: the data must be exactly what the shape needs.
-    /// - Throws: ``FileError`` as ``read(path:)`` does.
     /// The longest header read, in bytes: numpy's default `max_header_size`.
     static let maximumHeaderBytes = 10_000
 
+    /// The header of `file`, checked against its size: the data must be exactly what the shape needs.
+    /// - Throws: ``FileError`` as ``read(path:)`` does.
     static func layout(_ file: PositionalFile, path: String) throws -> Layout {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
         let size = file.size

@@ -81,6 +81,8 @@ public enum NPYWriter {
         do {
             return try convertCSV(input, stream: &stream, columns: columns, into: file, changed: changed)
         } catch let error as FileError {
+            // The output's own failure (a full disk, ulimit -f) is reported as it is.
+            if case .unwritable = error { throw error }
             throw changed(stream.bytesRead, false) ?? error
         }
     }
