@@ -36,8 +36,8 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         // "-" is standard output, as for every reader of the shell; never a file named "-".
-        let output = self.output == "-" ? "/dev/stdout" : self.output
-        let conversion = try NPYWriter.convert(input, to: output, columns: columns)
+        let output = self.output == "-" ? "standard output" : self.output
+        let conversion = try NPYWriter.convert(input, to: self.output, columns: columns)
         let line =
             "Wrote \(output): \(conversion.rows) rows × \(conversion.columns.count) columns (float64, C order); "
             + (conversion.namesPath.map { "names in \($0)" } ?? "no names file (\(output) is not a regular file)")

@@ -35,7 +35,8 @@ public enum NPYWriter {
     /// (`--target price`). Nothing is left at `output` unless the conversion completes.
     /// - Parameters:
     ///   - input: a CSV file (a header of names, then rows of numbers) or a `.npy` file.
-    ///   - output: the `.npy` to write (replaced when it exists).
+    ///   - output: the `.npy` to write (replaced when it exists; a device or FIFO written in
+    ///     place; `-` standard output).
     ///   - columns: the CSV columns to keep, in that order (every column when nil; the others
     ///     are skipped unread, text included). Not for a `.npy` input.
     /// - Returns: the rows and the names written.
@@ -45,7 +46,9 @@ public enum NPYWriter {
     @discardableResult
     public static func convert(_ input: String, to output: String, columns: [String]? = nil) throws -> Conversion {
         let names: [String], rows: Int
-        let file = try StreamingFile(path: output)
+        // "-" is standard output itself, wherever the shell pointed it (a file opened with >> is
+        // appended to, not replaced by a new file of the same name).
+        let file = try output == "-" ? StreamingFile(descriptor: STDOUT_FILENO, name: "standard output") : StreamingFile(path: output)
         switch try DataFileFormat.of(path: input) {
         case .csv:
             (names, rows) = try convertCSV(input, columns: columns, into: file)
