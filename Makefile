@@ -23,7 +23,7 @@ build: setup
 	$(SWIFT) build
 
 test: setup lint
-	$(SWIFT) test
+	$(SWIFT) test --disable-xctest
 	$(MAKE) example
 	$(MAKE) docs
 
@@ -75,7 +75,7 @@ scaling: setup
 # The slow part of the hostile-use corpus (limits, signals, special files, huge inputs) and 3000
 # random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
 stress: setup
-	MBGD_STRESS=1 $(SWIFT) test --filter 'CorpusToolTests|ArgumentFuzzToolTests'
+	MBGD_STRESS=1 $(SWIFT) test --disable-xctest --filter 'CorpusToolTests|ArgumentFuzzToolTests'
 	$(SWIFT) build -c release --product mbgd && $(SWIFT) build -c release --product mbgd-mpi
 	sh Scripts/stress_mpi_mixed_files.sh
 
