@@ -23,6 +23,7 @@ build: setup
 	$(SWIFT) build
 
 test: setup lint
+	@echo "Building and running the tests: several minutes the first time."
 	$(SWIFT) test --disable-xctest
 	$(MAKE) example
 	$(MAKE) docs
@@ -50,8 +51,11 @@ docs: setup
 example: setup
 	cd Examples/LinkingApp && $(SWIFT) run --quiet LinkingApp
 
+# Built in the open (swift run --quiet hid minutes of compiling behind silence), then run.
 demo: setup
-	$(SWIFT) run --quiet -c release mbgd demo
+	@echo "Building mbgd (release): a few minutes the first time."
+	$(SWIFT) build -c release --product mbgd
+	"$$($(SWIFT) build -c release --show-bin-path)/mbgd" demo
 
 # package-benchmark suites (Benchmarks/, its own package): throughput per batch size against a
 # C loop and a read pass, shuffle cost, closed form, CSV loading.

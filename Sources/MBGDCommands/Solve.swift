@@ -72,7 +72,12 @@ struct Solve: ParsableCommand {
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
         try outputs.commit()
-        print(json ? jsonReport(dataset, solution, metrics, distributed).text : humanReport(dataset, solution, distributed))
+        // Rounded to float32 here (not a float32 file read as it is): the report says so.
+        let rounded = dataset.precision == .float32 && (try? NPYReader.precision(path: data.file)) != .float32
+        print(
+            json
+                ? jsonReport(dataset, solution, metrics, distributed).text
+                : humanReport(dataset, solution, distributed, roundedToFloat32: rounded))
     }
 
     private func jsonReport(
@@ -141,13 +146,20 @@ struct Solve: ParsableCommand {
 
     /// Laid out like R's `summary.lm`: estimates with their tests and intervals, significance
     /// codes, then the fit's summary lines.
-    private func humanReport(_ dataset: any DataShape, _ solution: LeastSquares.Solution, _ distributed: DistributedSummary?) -> String {
+    private func humanReport(
+        _ dataset: any DataShape, _ solution: LeastSquares.Solution, _ distributed: DistributedSummary?, roundedToFloat32: Bool
+    ) -> String {
         let s = solution.statistics
         let robust = s.covarianceType != .nonrobust
         var lines = [
             "Closed-form least squares on \(data.file): \(dataset.rows) rows, \(dataset.featureCount) features"
                 + (weights.map { ", weighted by \($0)" } ?? "") + (l2 > 0 ? ", ridge λ = \(Format.number(l2))" : "")
         ]
+        if roundedToFloat32 {
+            lines.append(
+                "Values rounded to float32 (--precision float32): about 7 significant digits each; the accuracy below is the solve's, on the rounded values"
+            )
+        }
         lines.append(
             "Method \(solution.method.rawValue)\(solution.requestedMethod == .auto ? " (chosen by auto)" : ""), rank \(solution.rank) of \(dataset.featureCount), "
                 + "condition number \(Format.number(solution.conditionNumber, digits: 3)) (centred, equilibrated design)")

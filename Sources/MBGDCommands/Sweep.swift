@@ -64,10 +64,20 @@ struct Sweep: ParsableCommand {
         let configuration = GradientDescent(
             learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
             averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
+        let sizes = try parseBatchSizes(batchSizes)
         let sweep = try runCancellable {
             try BatchSizeSweep.toGap(
-                data, batchSizes: try parseBatchSizes(batchSizes), configuration: configuration, gap: gap,
-                maxEpochs: maxEpochs, fitIntercept: !noIntercept, tune: tune)
+                data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs, fitIntercept: !noIntercept,
+                tune: tune)
+        }
+        // The sweep races each number of rows once: say which sizes came to the whole data.
+        let beyond = sizes.compactMap { size -> Int? in
+            if case let .rows(count) = size, count >= data.rows { count } else { nil }
+        }
+        if beyond.count > 1 || (beyond.count == 1 && sizes.contains(.full)) {
+            Terminal.writeError(
+                "mbgd: note: batch sizes \(beyond.map(String.init).joined(separator: ", ")) reach the \(data.rows) rows: raced once, as the whole data\n"
+            )
         }
         if let plot {
             var outputs = Outputs()
