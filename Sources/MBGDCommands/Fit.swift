@@ -310,7 +310,7 @@ struct Fit: ParsableCommand {
         let shuffle: String
         switch config.shuffle {
         case .none: shuffle = "in file order"
-        case let .everyEpoch(seed): shuffle = "shuffled every epoch (seed \(seed))"
+        case let .everyEpoch(seed), let .blocks(seed, 1): shuffle = "shuffled every epoch (seed \(seed))"
         case let .blocks(seed, rows): shuffle = "shuffled every epoch in blocks of \(rows) rows (seed \(seed))"
         }
         let choice = run.learningRateChoice

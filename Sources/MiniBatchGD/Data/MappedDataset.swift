@@ -291,6 +291,16 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     /// and at most a 256th of the rows, so that a small file still has blocks enough to mix.
     var shuffleBlockRows: Int { Swift.max(1, Swift.min((1 << 20) / (MemoryLayout<Element>.size * width), rows / 256)) }
 
+    /// Rows shuffled one by one, as a ``Dataset`` of the same values is (the same fit, bit for
+    /// bit, whatever the file's format), unless the file is larger than 1 GiB or than half the
+    /// memory available: only then would single rows be read at random from the disk rather
+    /// than from the page cache. The fixed size keeps a file's fit the same on every machine
+    /// that has the memory.
+    var shufflesInBlocks: Bool {
+        let bytes = rows * width * MemoryLayout<Element>.size
+        return shuffleBlockRows > 1 && (bytes > 1 << 30 || MemoryBudget.available().map { bytes > $0 / 2 } ?? false)
+    }
+
     /// `body` with pointers into the mapped rows.
     func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
         let x = elements

@@ -167,6 +167,9 @@ extension Dataset: RowSource {}
 protocol InPlaceRows: RowSource {
     /// Rows per shuffled block.
     var shuffleBlockRows: Int { get }
+    /// Whether a fit that shuffles every epoch shuffles blocks of ``shuffleBlockRows`` rows
+    /// instead of single rows: only where single rows would be read at random from a disk.
+    var shufflesInBlocks: Bool { get }
     /// The first rows and the last `round(testFraction × n)`.
     func split(testFraction: Double) throws -> (train: Self, test: Self)
     /// The note a fit makes when it shuffles these rows in blocks of `blockRows`.

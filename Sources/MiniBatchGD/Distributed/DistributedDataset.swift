@@ -162,6 +162,9 @@ extension DistributedDataset: InPlaceRows {
     /// The weights of this rank's rows.
     var weights: [Double]? { localWeights }
 
+    /// Every rank shuffles its own share in blocks, so that any rank count reads in order.
+    var shufflesInBlocks: Bool { true }
+
     static func blockShuffleNote(blockRows: Int) -> String {
         "each rank shuffles its rows in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"
     }

@@ -104,9 +104,11 @@ public struct LinearRegression: Sendable {
     /// Trains by gradient descent on the rows of a mapped `.npy` file, read in place: no row is
     /// copied into a matrix, so a file larger than memory can be trained on.
     ///
-    /// Shuffling every epoch would read the file at random, page by page: a fit on mapped rows
-    /// shuffles blocks of about 1 MiB of the file instead (at most a 256th of the rows;
-    /// ``Shuffle/blocks(seed:rows:)``, said in the run's notes), each read in order. A validation part
+    /// Rows are shuffled one by one, as the same values in a ``Dataset`` are, giving the same fit.
+    /// On a file larger than 1 GiB or than half the memory available, shuffling single rows would
+    /// read the disk at random, page by page: the fit shuffles blocks of about 1 MiB of the file
+    /// instead (at most a 256th of the rows; ``Shuffle/blocks(seed:rows:)``, said in the run's
+    /// notes), each read in order. A validation part
     /// (``EarlyStopping/validationFraction``) is the file's last rows.
     /// - Throws: as ``fit(_:using:progress:)-(Dataset<Element>,_,_)``.
     @_specialize(where Element == Double)
@@ -127,9 +129,11 @@ public struct LinearRegression: Sendable {
         let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         try configuration.validate()
         var config = configuration, notes: [String] = []
-        if case let .everyEpoch(seed) = configuration.shuffle, configuration.batchSize.resolved(for: data.rows) < data.rows {
+        if case let .everyEpoch(seed) = configuration.shuffle, configuration.batchSize.resolved(for: data.rows) < data.rows,
+            data.shufflesInBlocks
+        {
             config.shuffle = .blocks(seed: seed, rows: data.shuffleBlockRows)
-            notes.append(Source.blockShuffleNote(blockRows: data.shuffleBlockRows))
+            if data.shuffleBlockRows > 1 { notes.append(Source.blockShuffleNote(blockRows: data.shuffleBlockRows)) }
         }
         var train = data, validation: Source?
         if let fraction = configuration.earlyStopping?.validationFraction {
