@@ -127,14 +127,14 @@ struct Demo: ParsableCommand {
                bias \(p(article.intercept[0]))   coefficient \(p(article.coefficients[0, 0]))   test MAE \(p(articleTest.meanAbsoluteError))
                (the article reported bias 0.818, coefficient 1.046, test MAE 0.437 on its own sample)
 
-            2. The exact least-squares solution (\(exact.method.rawValue), condition number \(Format.number(exact.conditionNumber, digits: 3))):
+            2. The exact least-squares solution (\(exact.method.rawValue), condition number of the design \(Format.number(exact.conditionNumber, digits: 3))):
                bias \(p(exact.intercept[0])) ± \(p(exact.statistics.interceptStandardErrors![0]))   \
             coefficient \(p(exact.coefficients[0, 0])) ± \(p(exact.statistics.standardErrors![0, 0]))   R² \(Format.number(exact.statistics.rSquared[0], digits: 4))
                The article's parameters are \(Format.number(gap, digits: 3)) away (relative): 3 epochs at that rate have not converged.
 
             3. Mini-batch descent done right, every option at its default: mean gradient, standardized, shuffled,
                step size \(Format.number(comparison.run.learningRateChoice.learningRate, digits: 3)) from the curvature (1/L(32), L = \(Format.number(comparison.run.learningRateChoice.curvature?.smoothness ?? .nan, digits: 3))), \
-            averaged from epoch \(comparison.run.history.averagingStartEpoch.map(String.init) ?? "–"), \(comparison.run.history.epochsRun) epochs (\(comparison.run.history.stopReason.rawValue))
+            averaged from epoch \(comparison.run.history.averagingStartEpoch.map(String.init) ?? "–"), \(RunReport.epochs(comparison.run.history.epochsRun)) (stopped: \(RunReport.stopReason(comparison.run)))
                bias \(p(model.intercept[0]))   coefficient \(p(model.coefficients[0, 0]))   test MAE \(p(correctedTest.meanAbsoluteError))
                \(Format.number(comparison.parameterRelativeDifference, digits: 3)) from the exact solution (relative); \
             cost \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum

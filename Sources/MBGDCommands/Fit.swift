@@ -227,7 +227,7 @@ struct Fit: ParsableCommand {
                             ("costRelativeDifference", .number(comparison.costRelativeDifference)),
                         ])
                 ),
-                ("verdict", .string(Self.verdict(comparison))),
+                ("verdict", .string(RunReport.verdict(comparison))),
             ] + (distributed.map { [("distributed", $0.json)] } ?? []))
     }
 
@@ -271,31 +271,6 @@ struct Fit: ParsableCommand {
             ", rate halved \(epochs.count == 1 ? "once, at epoch" : "\(epochs.count) times, at epochs") \(listed) (the average had stalled)"
     }
 
-    /// One line: converged, or how far off and what would get there.
-    static func verdict(_ comparison: ReferenceComparison) -> String {
-        let gap = comparison.parameterRelativeDifference, run = comparison.run, choice = run.learningRateChoice
-        let kappa = choice.curvature?.conditionNumber.map { "κ = \(Format.number($0, digits: 2))" } ?? "κ unknown"
-        if gap <= 1e-2 {
-            return "converged: \(Format.number(gap, digits: 2)) from the closed form after \(run.history.epochsRun) epochs (\(kappa))"
-        }
-        // The contraction's advice holds only while the run is shorter than the contraction's own
-        // prediction; past it, what is left is mini-batch noise or an offset the rate leaves.
-        let needed = choice.epochs(toShrinkDistanceBy: 1e-2, batchesPerEpoch: run.batchesPerEpoch)
-        let contractionLimited = needed.map { run.history.epochsRun < $0 } ?? false
-        if gap.isFinite, contractionLimited,
-            let more = choice.epochs(toShrinkDistanceBy: 1e-2 / gap, batchesPerEpoch: run.batchesPerEpoch)
-        {
-            return
-                "not converged: \(Format.number(gap, digits: 2)) from the closed form; \(kappa): about \(Format.number(Double(more), digits: 2)) more epochs at this batch size, or use `mbgd solve`"
-        }
-        if gap.isFinite, let needed, run.batchesPerEpoch > 1 {
-            return
-                "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)) after \(run.history.epochsRun) epochs, more than the \(needed) the contraction needs to reach 0.01: mini-batch noise is what remains; use a larger batch, more epochs, or `mbgd solve`"
-        }
-        return
-            "not converged: \(Format.number(gap, digits: 2)) from the closed form (\(kappa)); train longer, lower the rate, or use `mbgd solve`"
-    }
-
     private func humanReport(
         all: CommandData, train: CommandData, test: CommandData?, model: LinearRegression, comparison: ReferenceComparison,
         trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String], distributed: DistributedSummary?
@@ -315,8 +290,8 @@ struct Fit: ParsableCommand {
         }
         let choice = run.learningRateChoice
         lines.append(
-            "Gradient descent: \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch) updates per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
-                + " (stopped: \(history.stopReason.rawValue)), \(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)"
+            "Gradient descent: \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch == 1 ? "1 update" : "\(run.batchesPerEpoch) updates") per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
+                + " (stopped: \(RunReport.stopReason(run))), \(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)"
         )
         lines.append(
             "  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config.schedule.name)"
@@ -324,23 +299,8 @@ struct Fit: ParsableCommand {
                 + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" }
                     ?? (config.averaging == .fromStart ? ", averaged from the start" : ""))
                 + Self.halvings(history.rateHalvingEpochs))
-        if let curvature = choice.curvature {
-            var line = "  curvature: L = \(Format.number(curvature.smoothness, digits: 4))"
-            if let mu = curvature.strongConvexity {
-                line += ", μ = \(Format.number(mu, digits: 4)), κ = \(Format.number(curvature.conditionNumber!, digits: 4))"
-            }
-            if let meanSquare = curvature.meanSquareRowCurvature {
-                line += ", rows in mean square R² = \(Format.number(meanSquare, digits: 4))"
-            }
-            line += ", largest row \(Format.number(curvature.largestRowCurvature, digits: 4))"
-            lines.append(line)
-        }
-        if let predicted = choice.predictedEpochs {
-            let noise = run.batchesPerEpoch > 1 ? " (mini-batch noise comes on top; averaging removes it)" : ""
-            lines.append(
-                "  epochs: ran \(history.epochsRun); the contraction alone predicts \(predicted) to reach "
-                    + "\(Format.number(choice.predictionTolerance, digits: 2)) (relative)\(noise)")
-        }
+        if let curvature = choice.curvature { lines.append(RunReport.curvature(curvature, standardized: config.standardize)) }
+        if let line = RunReport.epochsLine(run) { lines.append(line) }
         let weighted = weights != nil
         // Loaded rows of weight 0 are left out; rows read in place stay, adding nothing.
         let zeroWeight = train.weights.map { $0.count { $0 == 0 } } ?? 0
@@ -360,13 +320,11 @@ struct Fit: ParsableCommand {
                     features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
                     rows: [("gradient descent", model.parameters!), ("closed form", reference.parameters)]))
         }
-        lines.append(
-            "Closed form: \(reference.method.rawValue), condition number \(Format.number(reference.conditionNumber, digits: 3)), rank \(reference.rank)"
-        )
+        lines.append(RunReport.closedForm(reference))
         lines.append(
             "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
                 + "the descent's cost is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
-        lines.append("Verdict: " + Self.verdict(comparison))
+        lines.append("Verdict: " + RunReport.verdict(comparison))
         lines.append("")
         lines.append("Errors of the gradient-descent model:")
         lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))
