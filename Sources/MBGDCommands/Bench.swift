@@ -6,9 +6,9 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sweep batch sizes and report training throughput and final cost, on synthetic data or your own file.",
         discussion: """
-            Every batch size trains from zero with the mean gradient on standardized features, so
-            one learning rate is stable for all of them; the final cost is reported beside the speed.
-            Throughput counts the batch updates of an epoch (not the per-epoch cost evaluation) and is
+            Every batch size trains from zero with the mean gradient on standardized features, so \
+            one learning rate is stable for all of them; the final cost is reported beside the speed. \
+            Throughput counts the batch updates of an epoch (not the per-epoch cost evaluation) and is \
             the median over the epochs.
 
             Examples:

@@ -6,9 +6,9 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a CSV file (or a .npy of another type or order) into a float64 .npy that fit and solve read in place.",
         discussion: """
-            The conversion streams: memory stays at a few MiB whatever the file's size. The column names
-            are kept beside the output in OUT.columns.json, so that --target and --features name the
-            .npy's columns as they named the CSV's. Cells that are not finite numbers stop the conversion
+            The conversion streams: memory stays at a few MiB whatever the file's size. The column names \
+            are kept beside the output in OUT.columns.json, so that --target and --features name the \
+            .npy's columns as they named the CSV's. Cells that are not finite numbers stop the conversion \
             with their line and column, and nothing is written.
 
             Examples:

@@ -6,8 +6,8 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replay the seed article's experiment on built-in data, set it beside the exact solution, then do it right.",
         discussion: """
-            The article fits y from x on 8000 draws of a 2-D normal (mean [5, 6], covariance
-            [[1, .95], [.95, 1.2]]), 7200 training and 800 test rows, with a summed gradient, no
+            The article fits y from x on 8000 draws of a 2-D normal (mean [5, 6], covariance \
+            [[1, .95], [.95, 1.2]]), 7200 training and 800 test rows, with a summed gradient, no \
             shuffling, learning rate 0.001, batches of 32 and 3 epochs.
 
             Examples:

@@ -8,8 +8,8 @@ struct Exchange: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the sum over the ranks that every update of a data-parallel fit makes (median of many).",
         discussion: """
-            A fit with p features and k targets sends (p + 1)·k + 3 doubles per update. Compare the median
-            with the time a rank takes for its share of a batch to choose ranks and batch size (see the README,
+            A fit with p features and k targets sends (p + 1)·k + 3 doubles per update. Compare the median \
+            with the time a rank takes for its share of a batch to choose ranks and batch size (see the README, \
             "Several machines").
 
             Example:

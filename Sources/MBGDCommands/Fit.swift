@@ -6,9 +6,9 @@ struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train by gradient descent, then solve the same problem in closed form and report the difference.",
         discussion: """
-            With no tuning options the fit standardizes the features, takes its step size from the data's
-            curvature, averages the iterates once mini-batch noise dominates, chooses its epoch budget
-            from the predicted convergence and stops once the parameters are certified close to the
+            With no tuning options the fit standardizes the features, takes its step size from the data's \
+            curvature, averages the iterates once mini-batch noise dominates, chooses its epoch budget \
+            from the predicted convergence and stops once the parameters are certified close to the \
             optimum. It ends with a one-line verdict.
 
             Examples:
@@ -18,7 +18,7 @@ struct Fit: ParsableCommand {
               mbgd fit data.npy --target 3 --learning-rate 0.05 --epochs 50 --save-model model.json --plot plots/
               mbgd fit data.csv --target y --weights w
 
-            --weights descends on the weighted cost ½Σwᵢrᵢ² (divided by Σw under the mean reduction: a row of
+            --weights descends on the weighted cost ½Σwᵢrᵢ² (divided by Σw under the mean reduction: a row of \
             weight w counts as w rows; rows of weight 0 are left out) and compares with weighted least squares.
             """)
 
@@ -318,7 +318,7 @@ struct Fit: ParsableCommand {
             lines.append(
                 Reports.parameterTable(
                     features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
-                    rows: [("gradient descent", model.parameters!), ("closed form", reference.parameters)]))
+                    columns: [("gradient descent", model.parameters!), ("closed form", reference.parameters)]))
         }
         lines.append(RunReport.closedForm(reference))
         lines.append(

@@ -11,7 +11,7 @@ package struct MBGD: ParsableCommand {
         abstract:
             "Linear regression by batch, stochastic and mini-batch gradient descent, checked against the exact least-squares solution.",
         discussion: """
-            Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments,
+            Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments, \
             130 when interrupted (Ctrl-C, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 or SIGALRM).
             """,
         subcommands: [Demo.self, Fit.self, Solve.self, Predict.self, Bench.self, Sweep.self, Convert.self]

@@ -10,20 +10,20 @@ package struct MBGDMPI: ParsableCommand {
         commandName: "mbgd-mpi",
         abstract: "mbgd fit and mbgd solve on the ranks of an MPI job: each rank reads its own share of the rows of one .npy file.",
         discussion: """
-            Launch with mpirun: every rank maps the same float64 .npy (mbgd convert makes one from a CSV) and
-            reads only its share of the rows. The closed form merges the ranks' moments or QR factors; gradient
-            descent is synchronous and data-parallel (each batch is every rank's share of it, the gradients are
-            summed, every rank takes the same step), so the parameters are the same bits on every rank. Without
+            Launch with mpirun: every rank maps the same float64 .npy (mbgd convert makes one from a CSV) and \
+            reads only its share of the rows. The closed form merges the ranks' moments or QR factors; gradient \
+            descent is synchronous and data-parallel (each batch is every rank's share of it, the gradients are \
+            summed, every rank takes the same step), so the parameters are the same bits on every rank. Without \
             mpirun it runs as one rank.
 
             Examples:
               mpirun -np 4 mbgd-mpi solve data.npy --target y --json
               mpirun -np 4 mbgd-mpi fit data.npy --target y --batch-size full --optimizer nesterov
 
-            Every rank must read the same file: before any rank reads its rows, the ranks compare their copies'
+            Every rank must read the same file: before any rank reads its rows, the ranks compare their copies' \
             size, shape, element type, chosen columns, header and 16 sampled blocks, and stop when they differ.
 
-            Exit status: as mbgd's. A rank that fails on its own (its copy of the file missing or cut short,
+            Exit status: as mbgd's. A rank that fails on its own (its copy of the file missing or cut short, \
             a NaN in its share) prints its message with its rank and ends the whole job.
             """,
         subcommands: [Fit.self, Solve.self, Exchange.self]

@@ -6,8 +6,8 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Predictions of a saved model (from `mbgd fit --save-model`) for the rows of a file, as CSV.",
         discussion: """
-            The model's feature columns are taken from the file by name (CSV, any order; other
-            columns, text included, are skipped) or by position (.npy: the file it was trained on, or
+            The model's feature columns are taken from the file by name (CSV, any order; other \
+            columns, text included, are skipped) or by position (.npy: the file it was trained on, or \
             one with exactly one column per feature, in the model's order).
 
             Examples:
@@ -15,8 +15,8 @@ struct Predict: ParsableCommand {
               mbgd predict --model model.json new.npy --output predictions.csv
               mbgd predict --model model.json new.csv --intervals 0.95
 
-            With --intervals, each target's column is followed by statsmodels' summary_frame columns
-            mean_se, mean_ci_lower, mean_ci_upper, obs_ci_lower and obs_ci_upper (prefixed by the target's
+            With --intervals, each target's column is followed by statsmodels' summary_frame columns \
+            mean_se, mean_ci_lower, mean_ci_upper, obs_ci_lower and obs_ci_upper (prefixed by the target's \
             name when there are several): the model must come from mbgd solve --save-model.
             """)
 

@@ -7,9 +7,9 @@ struct Solve: ParsableCommand {
         abstract:
             "The closed-form least-squares fit alone, with the statistics statsmodels and R report: standard errors, t and p values, confidence intervals, F test, log-likelihood, AIC, BIC, Durbin–Watson.",
         discussion: """
-            The report is laid out like R's summary.lm; --json uses statsmodels' names. --covariance hc0…hc3
-            replaces the standard errors, tests and intervals by heteroscedasticity-consistent ones (tests on
-            the normal distribution, as statsmodels). --weights fits weighted least squares (statsmodels' WLS):
+            The report is laid out like R's summary.lm; --json uses statsmodels' names. --covariance hc0…hc3 \
+            replaces the standard errors, tests and intervals by heteroscedasticity-consistent ones (tests on \
+            the normal distribution, as statsmodels). --weights fits weighted least squares (statsmodels' WLS): \
             a row's weight is the inverse of its error variance, and a row of weight 0 is left out.
 
             Examples:

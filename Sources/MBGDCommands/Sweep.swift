@@ -7,11 +7,11 @@ struct Sweep: ParsableCommand {
         abstract:
             "Race every batch size to a given accuracy: updates, samples and seconds to the closed-form optimum, the gradient noise scale and the critical batch size.",
         discussion: """
-            Each batch size trains from zero with the step size its own curvature allows (or the rate
-            given) until the cost is within --gap (relative) of the exact optimum, checked at least 16
-            times an epoch; checking is not timed. The gradient noise scale B_simple = tr(Σ)/|G|²
-            (McCandlish et al., 2018) is computed exactly from the per-example gradients; the model
-            S = S_min(1 + B_noise/B), E = E_min(1 + B/B_noise) is fitted to the measured updates and
+            Each batch size trains from zero with the step size its own curvature allows (or the rate \
+            given) until the cost is within --gap (relative) of the exact optimum, checked at least 16 \
+            times an epoch; checking is not timed. The gradient noise scale B_simple = tr(Σ)/|G|² \
+            (McCandlish et al., 2018) is computed exactly from the per-example gradients; the model \
+            S = S_min(1 + B_noise/B), E = E_min(1 + B/B_noise) is fitted to the measured updates and \
             samples.
 
             Examples:

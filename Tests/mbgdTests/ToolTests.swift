@@ -184,6 +184,45 @@ import Testing
         #expect(gap <= 1e-2, "\(gap)")
     }
 
+    /// A wide fit's coefficients read as statsmodels prints them: one row per coefficient (33
+    /// features were one 430-character line).
+    @Test func wideCoefficientTablesHaveOneRowPerCoefficient() throws {
+        let folder = try scratchFolder()
+        let p = 33
+        var text = (0..<p).map { "feature\($0)" }.joined(separator: ",") + ",y\n"
+        for i in 0..<200 {
+            let x = (0..<p).map { Double((i * (2 * $0 + 3) + $0) % 17) / 8 - 1 }
+            text += x.map { "\($0)" }.joined(separator: ",") + ",\(x.enumerated().reduce(1) { $0 + Double($1.offset % 5) * $1.element })\n"
+        }
+        let path = try write(text, to: folder + "/wide.csv")
+        let run = try mbgd("fit", path, "--epochs", "3")
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("Coefficients") })
+        #expect(lines[start + 1].contains("gradient descent") && lines[start + 1].contains("closed form"))
+        #expect(lines[start + 2].hasPrefix("  intercept "))
+        for j in 0..<p {
+            let row = lines[start + 3 + j]
+            #expect(row.hasPrefix("  feature\(j) ") && row.count <= 80, "\(row)")
+            #expect(row.split(separator: " ").count == 3, "\(row)")
+        }
+    }
+
+    /// Help texts are wrapped by the parser, not by hand: a greedy wrap breaks a line only where
+    /// the next word would not fit, so a break with room left for that word is a hard-coded one
+    /// ("…, so\none learning rate" in bench's help).
+    @Test(arguments: ["", "fit", "solve", "predict", "sweep", "convert", "bench", "demo"])
+    func helpIsWrappedByTheParser(command: String) throws {
+        let help = try mbgd(arguments: (command.isEmpty ? [] : [command]) + ["--help"])
+        #expect(help.status == 0)
+        let overview = help.stdout.components(separatedBy: "\nUSAGE:")[0].split(separator: "\n", omittingEmptySubsequences: false)
+        let width = overview.map(\.count).max() ?? 0
+        for (line, next) in zip(overview, overview.dropFirst()) where !line.isEmpty && !line.hasPrefix(" ") {
+            guard let word = next.split(separator: " ").first, !next.hasPrefix(" ") else { continue }
+            #expect(line.count + 1 + word.count > max(width, 80) - 2, "mbgd \(command) --help: '\(line)' breaks before '\(word)'")
+        }
+    }
+
     /// N of the verdict's "(--epochs N)".
     static func advisedEpochs(_ verdict: String) -> Int? {
         guard let range = verdict.range(of: "(--epochs ") else { return nil }

@@ -23,13 +23,14 @@ enum Reports {
         ])
     }
 
-    /// A table of intercept and coefficients, one row per labelled parameter set, for one target.
-    static func parameterTable(features: [String], target: Int, fitIntercept: Bool, rows: [(String, Parameters)]) -> String {
-        var table = Table([""] + (fitIntercept ? ["intercept"] : []) + features)
-        for (label, parameters) in rows {
-            table.add(
-                [label] + (fitIntercept ? [Format.number(parameters.intercept[target])] : [])
-                    + parameters.coefficients.column(target).map { Format.number($0) })
+    /// A table of intercept and coefficients for one target, one row per parameter (as
+    /// statsmodels prints them, whatever the feature count) and one column per labelled
+    /// parameter set.
+    static func parameterTable(features: [String], target: Int, fitIntercept: Bool, columns: [(String, Parameters)]) -> String {
+        var table = Table([""] + columns.map(\.0))
+        if fitIntercept { table.add(["intercept"] + columns.map { Format.number($0.1.intercept[target]) }) }
+        for (index, name) in features.enumerated() {
+            table.add([name] + columns.map { Format.number($0.1.coefficients[index, target]) })
         }
         return table.render()
     }
