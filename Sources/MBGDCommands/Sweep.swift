@@ -27,7 +27,12 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("Weight column of --file: every batch size races on the weighted cost.", valueName: "column"))
     var weights: String?
     @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 20_000
-    @Option(parsing: .unconditional, help: "Synthetic features.") var features = 16
+    @Option(
+        name: .customLong("features"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "With --file, its feature columns, comma-separated or repeated, as in mbgd fit (default: every column that is not a target or the weights); otherwise the number of synthetic features (default 16).",
+            valueName: "names|count"))
+    var featureLists: [String] = []
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
         "1,4,16,64,256,1024,full"
@@ -47,7 +52,26 @@ struct Sweep: ParsableCommand {
     @Option(help: "Write an SVG plot to this file: updates and samples to the gap with the model, seconds to the gap, samples/s.")
     var plot: String?
 
+    /// The synthetic data's feature count: `--features N` without `--file`.
+    var features: Int {
+        get throws {
+            guard file == nil, let last = featureLists.last else { return 16 }
+            guard featureLists.count == 1, let count = Int(last), count >= 1 else {
+                throw ValidationError(
+                    "--features without --file is the number of synthetic features, a positive integer; got '\(featureLists.joined(separator: ","))'"
+                )
+            }
+            return count
+        }
+    }
+
+    /// `--features` with `--file`: the columns, read as `mbgd fit` reads them; nil for every column.
+    var featureColumns: [String]? { file == nil || featureLists.isEmpty ? nil : featureLists.flatMap(DataOptions.csvRecord) }
+
     func validate() throws {
+        if seedArticle, !featureLists.isEmpty { throw ValidationError("--seed-article and --features exclude each other") }
+        _ = try features
+        if let featureColumns, featureColumns.contains(where: \.isEmpty) { throw ValidationError("--features has an empty name") }
         try validatePlotDestination(plot, isFolder: false)
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         if weights != nil, file == nil { throw ValidationError("--weights needs --file") }
@@ -59,8 +83,8 @@ struct Sweep: ParsableCommand {
         let data =
             try seedArticle
             ? Dataset<Double>.seedArticle(seed: seed).train
-            : file.map { try Dataset<Double>.load(path: $0, targets: targets, weights: weights) }
-                ?? Dataset<Double>.synthetic(rows: rows, features: features, seed: seed)
+            : file.map { try Dataset<Double>.load(path: $0, targets: targets, features: featureColumns, weights: weights) }
+                ?? Dataset<Double>.synthetic(rows: rows, features: try features, seed: seed)
         let configuration = GradientDescent(
             learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
             averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
@@ -128,21 +152,54 @@ struct Sweep: ParsableCommand {
     /// B_simple, or "n/a" where the mean gradient is zero (the measure is undefined there).
     static func noiseScale(_ value: Double) -> String { value.isFinite ? Format.number(value, digits: 3) : "n/a" }
 
-    /// One line: the fastest size, and where the noise scale puts the critical batch size.
+    /// The one critical batch size the text reports, and how it was obtained.
+    struct Critical {
+        /// Nil where the rows are fitted exactly (the noise scale is infinite).
+        let batchSize: Double?
+        /// "fitted model" or "noise scale".
+        let source: String
+        /// How it was obtained, in words.
+        let how: String
+    }
+
+    /// McCandlish et al.'s fitted B_noise where the measurements support it (at least three
+    /// sizes reached the gap and it lies among them: an interpolation, not an extrapolation),
+    /// otherwise the gradient noise scale B_simple at the gap, which predicts it.
+    static func critical(_ sweep: BatchSizeSweep.GapSweep) -> Critical {
+        let reached = sweep.results.filter(\.reached).map { Double($0.batchSize) }
+        if let model = sweep.model, reached.count >= 3, let low = reached.min(), let high = reached.max(),
+            (low...high).contains(model.noiseScale)
+        {
+            return Critical(
+                batchSize: model.noiseScale, source: "fitted model",
+                how: "B_noise fitted to the updates and samples of the \(reached.count) sizes that reached the gap")
+        }
+        guard sweep.criticalBatchSize.isFinite else {
+            return Critical(
+                batchSize: nil, source: "noise scale", how: "the mean gradient vanishes at the optimum: the rows are fitted exactly")
+        }
+        let why =
+            sweep.model == nil
+            ? "fewer than two sizes reached the gap to fit the model"
+            : reached.count < 3
+                ? "two sizes are too few to fit the model" : "the fitted model's B_noise lies outside the sizes measured"
+        return Critical(
+            batchSize: sweep.criticalBatchSize, source: "noise scale", how: "the gradient noise scale B_simple, which predicts it (\(why))")
+    }
+
+    /// One line: the fastest size, and the critical batch size with how it was obtained.
     static func conclusion(_ sweep: BatchSizeSweep.GapSweep) -> String {
-        // The noise scale is infinite where the mean gradient vanishes: rows fitted exactly.
+        let chosen = critical(sweep)
         let critical =
-            (sweep.criticalBatchSize.isFinite
-                ? "critical batch size \(Format.number(sweep.criticalBatchSize, digits: 3)) (noise scale)"
-                : "no critical batch size (the mean gradient vanishes at the optimum: the rows are fitted exactly)")
-            + (sweep.model.map { ", \(Format.number($0.noiseScale, digits: 3)) (fitted)" } ?? "")
+            chosen.batchSize.map { "critical batch size \(Format.number($0, digits: 3)): \(chosen.how)" }
+            ?? "no critical batch size (\(chosen.how))"
         guard let fastest = sweep.fastest else {
             return "No batch size reached the gap of \(Format.number(sweep.gap, digits: 2)); \(critical). Raise --max-epochs or --gap."
         }
         return
             "Fastest to a gap of \(Format.number(sweep.gap, digits: 2)): batch \(fastest.batchSize) in \(Format.number(fastest.secondsToGap!, digits: 3)) s; \(critical)"
-            + (sweep.criticalBatchSize.isFinite
-                ? ": below it, larger batches cut updates almost in proportion; above it, they mostly cost samples." : ".")
+            + (chosen.batchSize != nil
+                ? ". Below it, larger batches cut updates almost in proportion; above it, they mostly cost samples." : ".")
     }
 
     private func report(_ sweep: BatchSizeSweep.GapSweep, data: Dataset<Double>) -> JSON {
@@ -152,7 +209,8 @@ struct Sweep: ParsableCommand {
                 "config",
                 .object([
                     ("source", .string(seedArticle ? "seed article" : file ?? "synthetic")), ("rows", .integer(data.rows)),
-                    ("features", .integer(data.featureCount)), ("optimizer", .string(optimizer.value.name)),
+                    ("features", .integer(data.featureCount)), ("featureNames", .strings(data.featureNames)),
+                    ("optimizer", .string(optimizer.value.name)),
                     ("learningRate", .string(learningRate)), ("tune", .bool(tune)), ("gap", .number(gap)),
                     ("maxEpochs", .integer(maxEpochs)), ("weights", weights.map(JSON.string) ?? .null),
                 ])
@@ -169,6 +227,15 @@ struct Sweep: ParsableCommand {
                 ])
             ),
             ("criticalBatchSize", .number(sweep.criticalBatchSize)),
+            (
+                "critical",
+                .object([
+                    ("batchSize", Self.critical(sweep).batchSize.map(JSON.number) ?? .null),
+                    ("from", .string(Self.critical(sweep).source)),
+                    ("noiseScale", .number(sweep.criticalBatchSize)),
+                    ("fitted", sweep.model.map { .number($0.noiseScale) } ?? .null),
+                ])
+            ),
             (
                 "model",
                 sweep.model.map {

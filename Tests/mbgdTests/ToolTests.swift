@@ -678,6 +678,44 @@ func expectValidSVG(_ path: String) throws {
         #expect(text.status == 0 && text.stdout.contains("Fastest to a gap of 0.01: batch "), "\(text.stdout)")
     }
 
+    /// One critical batch size in the text, with how it was obtained; both estimates in --json.
+    /// The seed article's sweep printed "2.3e+03 (noise scale), 465 (fitted)" side by side.
+    @Test func oneCriticalBatchSizeSaysHowItWasObtained() throws {
+        let run = try mbgd("sweep", "--seed-article", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let critical = try #require(json["critical"] as? [String: Any])
+        let model = try #require(json["model"] as? [String: Any])
+        let fitted = try #require(model["noiseScale"] as? Double)
+        let reached = try #require(json["results"] as? [[String: Any]]).filter { $0["reached"] as? Bool == true }
+        let sizes = reached.compactMap { $0["batchSize"] as? Int }.map(Double.init)
+        // Seven sizes reached the gap and B_noise lies among them: the fitted model is the one used.
+        #expect(sizes.count >= 3 && sizes.min()! <= fitted && fitted <= sizes.max()!)
+        #expect(critical["from"] as? String == "fitted model" && critical["batchSize"] as? Double == fitted)
+        #expect(critical["noiseScale"] as? Double == json["criticalBatchSize"] as? Double && critical["fitted"] as? Double == fitted)
+        let conclusion = try #require(json["conclusion"] as? String)
+        #expect(conclusion.components(separatedBy: "critical batch size").count == 2, "\(conclusion)")
+        #expect(conclusion.contains("critical batch size \(String(format: "%.3g", fitted)): B_noise fitted to"), "\(conclusion)")
+        // Nothing reached: the noise scale, said so.
+        let none = try mbgd("sweep", "--rows", "500", "--features", "3", "--batch-sizes", "1,8", "--gap", "1e-9", "--max-epochs", "1")
+        #expect(none.stdout.contains("the gradient noise scale B_simple, which predicts it (fewer than two sizes"), "\(none.stdout)")
+    }
+
+    /// `--features` chooses a file's columns, as in fit; without a file it stays the synthetic count.
+    @Test func sweepTakesTheFeaturesOfAFile() throws {
+        let real = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures/real"
+        let run = try mbgd(
+            "sweep", "--file", real + "/diabetes.csv", "--features", "bmi,bp", "--features", "age", "--batch-sizes", "32,full",
+            "--max-epochs", "5", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let config = try #require(try run.json["config"] as? [String: Any])
+        #expect(config["featureNames"] as? [String] == ["bmi", "bp", "age"] && config["features"] as? Int == 3)
+        let synthetic = try mbgd("sweep", "--rows", "300", "--features", "5", "--batch-sizes", "full", "--max-epochs", "2", "--json")
+        #expect((try synthetic.json["config"] as? [String: Any])?["features"] as? Int == 5)
+        let bad = try mbgd("sweep", "--features", "bmi")
+        #expect(bad.status == 2 && bad.stderr.contains("--features without --file is the number of synthetic features"), "\(bad.stderr)")
+    }
+
     @Test func aSizeThatCannotReachTheGapSaysSoAndTheSweepSucceeds() throws {
         let run = try mbgd(
             "sweep", "--rows", "500", "--features", "3", "--batch-sizes", "1", "--gap", "1e-9", "--max-epochs", "1",
