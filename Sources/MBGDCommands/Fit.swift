@@ -280,7 +280,11 @@ struct Fit: ParsableCommand {
             "Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
                 + "; features: \(all.featureNames.joined(separator: ", ")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
                 + (weights.map { "; weighted by \($0)" } ?? "")
-                + (all.precision == .float32 ? "; rows in float32 (arithmetic in float64)" : "")
+                + (all.precision != .float32
+                    ? ""
+                    : (try? NPYReader.precision(path: data.file)) == .float32
+                        ? "; rows in float32 as stored (arithmetic in float64)"
+                        : "; values rounded to float32 (arithmetic in float64): the gap and the verdict compare with the closed form of the rounded values")
         ]
         let shuffle: String
         switch config.shuffle {

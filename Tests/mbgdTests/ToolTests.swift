@@ -108,6 +108,34 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("precision"))
     }
 
+    /// Precision said: values rounded to float32 are named so, with what the rounding cost where a
+    /// float64 solve is cheap; a float32 file read as stored is not "rounded".
+    @Test func roundingToFloat32IsSaidWithWhatItCost() throws {
+        let folder = try scratchFolder()
+        let path = try write(houseLikeCSV(rows: 200).text, to: folder + "/data.csv")
+        let single = try mbgd("solve", path, "--precision", "float32", "--json")
+        let double = try mbgd("solve", path, "--json")
+        #expect(single.status == 0 && double.status == 0, "\(single.stderr)")
+        func parameters(_ json: [String: Any]) throws -> [Double] {
+            [try #require(json["intercept"] as? Double)] + (try #require(json["coefficients"] as? [Double]))
+        }
+        let expected = relativeDifference(try parameters(try single.json), try parameters(try double.json))
+        let reported = try #require(try single.json["float64RelativeDifference"] as? Double)
+        #expect(expected > 0 && abs(reported - expected) <= 1e-6 * expected, "\(reported) against \(expected)")
+        #expect(try double.json["float64RelativeDifference"] is NSNull)
+        let text = try mbgd("solve", path, "--precision", "float32")
+        #expect(text.stdout.contains("the solution of the float64 values differs by "), "\(text.stdout)")
+
+        let fit = try mbgd("fit", path, "--precision", "float32", "--epochs", "3")
+        #expect(
+            fit.stdout.contains("; values rounded to float32 (arithmetic in float64): the gap and the verdict compare"), "\(fit.stdout)")
+        // A float32 file is read as stored: nothing was rounded.
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path + "/Fixtures"
+        let stored = try mbgd("fit", fixtures + "/fortran_f4.npy", "--batch-size", "full", "--epochs", "3")
+        #expect(stored.status == 0, "\(stored.stderr)")
+        #expect(stored.stdout.contains("; rows in float32 as stored") && !stored.stdout.contains("rounded"), "\(stored.stdout)")
+    }
+
     @Test func fitWithTestSplitEarlyStoppingPlotsAndSavedModelThenPredict() throws {
         let folder = try scratchFolder()
         let data = houseLikeCSV(rows: 200)
