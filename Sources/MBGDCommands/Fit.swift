@@ -142,7 +142,8 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
-        let all = try CommandData(data, weights: weights)
+        let status = Status(quiet: json)
+        let all = try status.during(Status.loading(data.file)) { try CommandData(data, weights: weights) }
         var train = all
         var test: CommandData?
         if let testFraction {

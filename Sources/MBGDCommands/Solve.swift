@@ -64,9 +64,13 @@ struct Solve: ParsableCommand {
         if let threads { BLASThreads.set(threads) }
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         // A float64 C-order .npy is solved in place: never copied, whatever its size.
-        let dataset = try CommandData(data, weights: weights)
-        let solution = try dataset.solve(
-            &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine, threads: threads)
+        let status = Status(quiet: json)
+        let dataset = try status.during(Status.loading(data.file)) { try CommandData(data, weights: weights) }
+        let solution = try status.during("solving \(dataset.rows) rows × \(dataset.featureCount) features in closed form") {
+            try dataset.solve(
+                &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine,
+                threads: threads)
+        }
         let metrics = try dataset.evaluate(model, threads: threads)
         let distributed = dataset.distributedSummary(solution.parameters)
         var outputs = Outputs()

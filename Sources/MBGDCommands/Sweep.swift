@@ -80,20 +80,35 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
+        let status = Status(quiet: json)
         let data =
             try seedArticle
             ? Dataset<Double>.seedArticle(seed: seed).train
-            : file.map { try Dataset<Double>.load(path: $0, targets: targets, features: featureColumns, weights: weights) }
+            : file.map { path in
+                try status.during(Status.loading(path)) {
+                    try Dataset<Double>.load(path: path, targets: targets, features: featureColumns, weights: weights)
+                }
+            }
                 ?? Dataset<Double>.synthetic(rows: rows, features: try features, seed: seed)
         let configuration = GradientDescent(
             learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
             averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
         let sizes = try parseBatchSizes(batchSizes)
-        let sweep = try runCancellable {
-            try BatchSizeSweep.toGap(
-                data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs, fitIntercept: !noIntercept,
-                tune: tune)
+        status.show("solving for the exact optimum")
+        // The line is erased before anything else is written: the report, or the error.
+        let sweep: BatchSizeSweep.GapSweep
+        do {
+            sweep = try runCancellable {
+                try BatchSizeSweep.toGap(
+                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs, fitIntercept: !noIntercept,
+                    tune: tune
+                ) { rows, index, count in status.show("racing batch size \(rows) to the gap (\(index + 1) of \(count))") }
+            }
+        } catch {
+            status.clear()
+            throw error
         }
+        status.clear()
         // The sweep races each number of rows once: say which sizes came to the whole data.
         let beyond = sizes.compactMap { size -> Int? in
             if case let .rows(count) = size, count >= data.rows { count } else { nil }

@@ -108,6 +108,31 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("precision"))
     }
 
+    /// On a terminal, every phase that can take long names itself on stderr (loading, the exact
+    /// solve, each batch size of a sweep) and is erased once done; never with --json or off a
+    /// terminal. `script` gives the tool a terminal.
+    @Test func longPhasesSayWhatTheyDoOnATerminal() throws {
+        let folder = try scratchFolder()
+        let path = try write(houseLikeCSV(rows: 200).text, to: folder + "/data.csv")
+        func onTerminal(_ arguments: String) throws -> String {
+            let run = try run("/usr/bin/script", arguments: ["-qec", "'\(toolPath)' \(arguments)", "/dev/null"])
+            #expect(run.status == 0, "\(run.stdout)")
+            return run.stdout
+        }
+        let solve = try onTerminal("solve '\(path)'")
+        #expect(solve.contains("\r\u{1B}[Kloading \(path) (") && solve.contains("\r\u{1B}[Ksolving 200 rows × 2 features in closed form…"))
+        #expect(solve.contains("Closed-form least squares on"))
+        let sweep = try onTerminal("sweep --file '\(path)' --batch-sizes 8,full --max-epochs 5")
+        #expect(
+            sweep.contains("racing batch size 8 to the gap (1 of 2)…") && sweep.contains("racing batch size 200 to the gap (2 of 2)…"),
+            "\(sweep)")
+        let json = try onTerminal("solve '\(path)' --json")
+        #expect(!json.contains("loading") && !json.contains("\u{1B}"), "\(json)")
+        // Off a terminal: no status line at all.
+        let piped = try mbgd("solve", path)
+        #expect(!piped.stderr.contains("loading") && piped.stderr.isEmpty, "\(piped.stderr)")
+    }
+
     /// Precision said: values rounded to float32 are named so, with what the rounding cost where a
     /// float64 solve is cheap; a float32 file read as stored is not "rounded".
     @Test func roundingToFloat32IsSaidWithWhatItCost() throws {

@@ -24,3 +24,40 @@ struct Progress {
         if enabled { Terminal.writeError("\n") }
     }
 }
+
+/// One line of stderr naming the phase under way ("loading houses.csv (12.3 MB)…"), replaced by
+/// the next phase and erased when the work ends: a long load or solve never looks hung. Shown only
+/// when stderr is a terminal and the output is not `--json`.
+struct Status {
+    let enabled: Bool
+
+    init(quiet: Bool) {
+        enabled = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    /// Replaces the line with `text…`.
+    func show(_ text: String) {
+        if enabled { Terminal.writeError("\r\u{1B}[K" + Terminal.clean(text) + "…") }
+    }
+
+    /// Erases the line.
+    func clear() {
+        if enabled { Terminal.writeError("\r\u{1B}[K") }
+    }
+
+    /// `body` with `text…` shown while it runs.
+    func during<Result>(_ text: String, _ body: () throws -> Result) rethrows -> Result {
+        show(text)
+        defer { clear() }
+        return try body()
+    }
+
+    /// "loading data.csv (12.3 MB)", or without the size when it cannot be read (a pipe).
+    static func loading(_ path: String) -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        let described = size.map {
+            $0 < 1_000_000 ? "\(Format.number(Double($0) / 1e3, digits: 3)) kB" : "\(Format.number(Double($0) / 1e6, digits: 3)) MB"
+        }
+        return "loading \(path)" + (described.map { " (\($0))" } ?? "")
+    }
+}

@@ -164,13 +164,16 @@ extension BatchSizeSweep {
     ///     cost per update; updates are the count that does not vary with the machine's load),
     ///     until a rate is slower or diverges; downward instead while the rate does not reach the
     ///     gap at all. The rate that reaches the gap in the fewest updates is kept (or the closest).
+    ///   - progress: called as each batch size starts its race, with its rows, its position
+    ///     (0-based) and the number of sizes raced: a long sweep can say where it is.
     /// - Throws: ``DataError/tooFewRows(argument:rows:minimum:)`` for fewer than 2 rows of nonzero
     ///   weight; ``ArgumentError`` for an empty list, a
     ///   gap outside (0, 1), a budget below 1 or an L2 penalty (the optimum is plain least
     ///   squares); what fitting and solving throw.
     public static func toGap(
         _ data: Dataset<Double>, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
-        maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false
+        maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false,
+        progress: ((_ batchRows: Int, _ index: Int, _ count: Int) -> Void)? = nil
     ) throws -> GapSweep {
         guard !batchSizes.isEmpty else {
             throw ArgumentError(argument: "batchSizes", value: "[]", requirement: "must name at least one batch size")
@@ -204,7 +207,8 @@ extension BatchSizeSweep {
 
         var results: [GapResult] = []
         var decades: [GapProgress.Decade] = []
-        for size in batchSizes {
+        for (index, size) in batchSizes.enumerated() {
+            progress?(Swift.min(size.resolved(for: data.rows), data.rows), index, batchSizes.count)
             var sized = base
             sized.batchSize = size
             let (outcome, progress, factor, trials) =
@@ -255,7 +259,7 @@ extension BatchSizeSweep {
         }
     }
 
-    /// The factor-of-2 search of ``toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:)``
+    /// The factor-of-2 search of ``toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:progress:)``
     /// for one batch size: the best run, its factor and every trial.
     private static func tunedRun(_ data: Dataset<Double>, _ sized: GradientDescent, target: GapTarget, fitIntercept: Bool) throws -> (
         Trainer.Outcome, GapProgress, Double?, [TuningTrial]
