@@ -194,10 +194,12 @@ struct Sweep: ParsableCommand {
                 batchSize: nil, source: "noise scale", how: "the mean gradient vanishes at the optimum: the rows are fitted exactly")
         }
         let why =
-            sweep.model == nil
+            reached.count < 2
             ? "fewer than two sizes reached the gap to fit the model"
-            : reached.count < 3
-                ? "two sizes are too few to fit the model" : "the fitted model's B_noise lies outside the sizes measured"
+            : sweep.model == nil
+                ? "the model does not fit the measured updates: its S_min or E_min comes out non-positive"
+                : reached.count < 3
+                    ? "two sizes are too few to fit the model" : "the fitted model's B_noise lies outside the sizes measured"
         return Critical(
             batchSize: sweep.criticalBatchSize, source: "noise scale", how: "the gradient noise scale B_simple, which predicts it (\(why))")
     }
