@@ -38,7 +38,11 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
-    @Option(help: "Write an SVG plot of samples/s against batch size to this file.") var plot: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write an SVG plot of samples/s against batch size: a name ending in .svg is the file; another name is a folder, which gets throughput.svg.",
+            valueName: "file.svg|folder"))
+    var plot: String?
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")
     var closedForm = false
     @Option(
@@ -48,7 +52,7 @@ struct Bench: ParsableCommand {
     var precision: PrecisionChoice = .auto
 
     func validate() throws {
-        try validatePlotDestination(plot, isFolder: false)
+        try PlotDestination.validate(plot)
         // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
         if json && csv { throw ValidationError("choose one of --json and --csv") }
@@ -115,6 +119,7 @@ struct Bench: ParsableCommand {
                 }
                 return (method, times[0], times[1])
             } : []
+        var written: [String] = []
         if let plot {
             var svg = SVGPlot(
                 title: "Training throughput against batch size", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true,
@@ -125,7 +130,7 @@ struct Bench: ParsableCommand {
                     points: results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)
             ]
             var outputs = Outputs()
-            outputs.add(svg.render(), to: plot)
+            written = PlotDestination(plot).add([("throughput.svg", [svg])], into: &outputs)
             try outputs.commit()
         }
         if json {
@@ -198,7 +203,7 @@ struct Bench: ParsableCommand {
                 }
                 print(solves.render())
             }
-            if let plot { print("\nPlot: \(plot)") }
+            if !written.isEmpty { print("\nPlot: \(written.joined(separator: ", "))") }
         }
     }
 }

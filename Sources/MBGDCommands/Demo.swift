@@ -17,12 +17,16 @@ struct Demo: ParsableCommand {
             """)
 
     @Option(parsing: .unconditional, help: "Seed of the built-in data.") var seed: UInt64 = 0
-    @Option(help: "Write SVG plots into this folder.") var plot: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write the SVG plots (the article's run, the article against the defaults, throughput): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot.",
+            valueName: "file.svg|folder"))
+    var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     static let sweepSizes: [BatchSize] = [1, 8, 32, 128, 512, 2048, .full]
 
-    func validate() throws { try validatePlotDestination(plot, isFolder: true) }
+    func validate() throws { try PlotDestination.validate(plot) }
 
     func run() throws {
         let data = try Dataset<Double>.seedArticle(seed: seed)
@@ -42,13 +46,12 @@ struct Demo: ParsableCommand {
 
         var plots: [String] = []
         var outputs = Outputs()
-        if let folder = plot {
+        if let plot {
             let articleOptimum = try Objective.cost(
                 features: data.train.features, targets: data.train.targets, parameters: exact.parameters,
                 reduction: GradientDescent.seedArticle.reduction)
-            plots = try Reports.plots(
-                folder: folder, history: articleRun.history, model: article, data: data.test, dataLabel: "test", optimum: articleOptimum,
-                into: &outputs)
+            var panels = try Reports.plots(
+                history: articleRun.history, model: article, data: data.test, dataLabel: "test", optimum: articleOptimum)
             // Cost above the exact optimum, so convergence shows as a falling line on a log scale.
             var costs = SVGPlot(
                 title: "How far above the exact optimum each run's cost is", xLabel: "epoch",
@@ -68,7 +71,7 @@ struct Demo: ParsableCommand {
                     name: "defaults (mean, standardized, shuffled, automatic rate, averaged)",
                     points: comparison.run.history.epochCosts.enumerated().map { (Double($0 + 1), $1 - optimum) }, markers: true),
             ]
-            outputs.add(costs.render(), to: folder + "/article-vs-corrected.svg")
+            panels.append(("article-vs-corrected.svg", [costs]))
             var speed = SVGPlot(
                 title: "Training throughput against batch size (seed data)", xLabel: "batch size (log)",
                 yLabel: "samples per second (log)", xLog: true, yLog: true)
@@ -77,8 +80,8 @@ struct Demo: ParsableCommand {
                     name: "one epoch, mean gradient, shuffled", points: throughput.map { (Double($0.batchSize), $0.samplesPerSecond) },
                     markers: true)
             ]
-            outputs.add(speed.render(), to: folder + "/throughput.svg")
-            plots += [folder + "/article-vs-corrected.svg", folder + "/throughput.svg"]
+            panels.append(("throughput.svg", [speed]))
+            plots = PlotDestination(plot).add(panels, into: &outputs)
         }
         try outputs.commit()
 

@@ -81,7 +81,11 @@ struct Fit: ParsableCommand {
     )
     var threads: Int?
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
-    @Option(help: "Write SVG plots into this folder.") var plot: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write the SVG plots (cost per batch and per epoch, the fit): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot.",
+            valueName: "file.svg|folder"))
+    var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     enum ScheduleName: String, ExpressibleByArgument, CaseIterable {
@@ -91,7 +95,7 @@ struct Fit: ParsableCommand {
     }
 
     func validate() throws {
-        try validatePlotDestination(plot, isFolder: true)
+        try PlotDestination.validate(plot)
         if batchSize != "full" {
             guard let size = Int(batchSize), size >= 1 else {
                 throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'")
@@ -182,11 +186,12 @@ struct Fit: ParsableCommand {
         // The epochs' costs carry no penalty: the optimum line is drawn only without one.
         let plots =
             try plot.map {
-                try Reports.plots(
-                    folder: $0, history: comparison.run.history, model: model, data: try (test ?? train).plotted(),
-                    dataLabel: (test == nil ? "training" : "test")
-                        + ((test ?? train).rows > 5000 && all.isInPlace ? ", 5000 evenly spaced rows" : ""),
-                    optimum: l2 == 0 ? comparison.referenceCost : nil, into: &outputs)
+                PlotDestination($0).add(
+                    try Reports.plots(
+                        history: comparison.run.history, model: model, data: try (test ?? train).plotted(),
+                        dataLabel: (test == nil ? "training" : "test")
+                            + ((test ?? train).rows > 5000 && all.isInPlace ? ", 5000 evenly spaced rows" : ""),
+                        optimum: l2 == 0 ? comparison.referenceCost : nil), into: &outputs)
             } ?? []
         try outputs.commit()
         if json {

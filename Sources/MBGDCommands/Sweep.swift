@@ -49,7 +49,10 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Report the last iterate (no averaging once the cost stops improving).") var noAverage = false
     @Flag(help: "Fit without an intercept.") var noIntercept = false
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
-    @Option(help: "Write an SVG plot to this file: updates and samples to the gap with the model, seconds to the gap, samples/s.")
+    @Option(
+        help: ArgumentHelp(
+            "Write an SVG plot (updates and samples to the gap with the model, seconds to the gap, samples/s): a name ending in .svg is the file; another name is a folder, which gets sweep.svg.",
+            valueName: "file.svg|folder"))
     var plot: String?
 
     /// The synthetic data's feature count: `--features N` without `--file`.
@@ -72,7 +75,7 @@ struct Sweep: ParsableCommand {
         if seedArticle, !featureLists.isEmpty { throw ValidationError("--seed-article and --features exclude each other") }
         _ = try features
         if let featureColumns, featureColumns.contains(where: \.isEmpty) { throw ValidationError("--features has an empty name") }
-        try validatePlotDestination(plot, isFolder: false)
+        try PlotDestination.validate(plot)
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         if weights != nil, file == nil { throw ValidationError("--weights needs --file") }
         _ = try parseBatchSizes(batchSizes)
@@ -118,9 +121,10 @@ struct Sweep: ParsableCommand {
                 "mbgd: note: batch sizes \(beyond.map(String.init).joined(separator: ", ")) reach the \(data.rows) rows: raced once, as the whole data\n"
             )
         }
+        var written: [String] = []
         if let plot {
             var outputs = Outputs()
-            outputs.add(Self.plot(sweep), to: plot)
+            written = PlotDestination(plot).add([("sweep.svg", Self.plot(sweep, rows: data.rows))], into: &outputs)
             try outputs.commit()
         }
         if json {
@@ -160,7 +164,7 @@ struct Sweep: ParsableCommand {
                 "Fitted model: S_min = \(Format.number(model.minimumUpdates, digits: 3)) updates, E_min = \(Format.number(model.minimumSamples, digits: 3)) samples, "
                     + "B_noise = E_min/S_min = \(Format.number(model.noiseScale, digits: 3))")
         }
-        if let plot { print("Plot: \(plot)") }
+        if !written.isEmpty { print("Plot: \(written.joined(separator: ", "))") }
         print("\n" + Self.conclusion(sweep))
     }
 
@@ -299,8 +303,10 @@ struct Sweep: ParsableCommand {
 
     /// Three panels in one SVG: updates and samples to the gap (log–log) with the model's curves,
     /// seconds to the gap, and samples per second.
-    static func plot(_ sweep: BatchSizeSweep.GapSweep) -> String {
-        let reached = sweep.results.filter(\.reached)
+    /// The sweep's three panels. A size that never reached the gap is drawn where it stopped,
+    /// with open markers: the updates and samples it ran are a lower bound on what the gap needs.
+    static func plot(_ sweep: BatchSizeSweep.GapSweep, rows: Int) -> [SVGPlot] {
+        let reached = sweep.results.filter(\.reached), missed = sweep.results.filter { !$0.reached }
         var counts = SVGPlot(
             title: "Updates and samples to a gap of \(Format.number(sweep.gap, digits: 2))", xLabel: "batch size (log)",
             yLabel: "count (log)", xLog: true, yLog: true)
@@ -308,6 +314,19 @@ struct Sweep: ParsableCommand {
             .init(name: "updates to the gap", points: reached.map { (Double($0.batchSize), Double($0.updatesToGap!)) }, markers: true),
             .init(name: "samples to the gap", points: reached.map { (Double($0.batchSize), Double($0.samplesToGap!)) }, markers: true),
         ]
+        if !missed.isEmpty {
+            func updates(_ r: BatchSizeSweep.GapResult) -> Double { Double(r.epochsRun * ((rows + r.batchSize - 1) / r.batchSize)) }
+            counts.series += [
+                .init(
+                    name: "updates run, gap not reached (at least)", points: missed.map { (Double($0.batchSize), updates($0)) },
+                    line: false,
+                    markers: true, hollow: true, colorIndex: 0),
+                .init(
+                    name: "samples run, gap not reached (at least)",
+                    points: missed.map { (Double($0.batchSize), Double($0.epochsRun * rows)) }, line: false, markers: true, hollow: true,
+                    colorIndex: 1),
+            ]
+        }
         if let model = sweep.model, let low = sweep.results.map(\.batchSize).min(), let high = sweep.results.map(\.batchSize).max() {
             let grid = (0...40).map { Double(low) * pow(Double(high) / Double(low), Double($0) / 40) }
             counts.series.append(.init(name: "model: S_min(1 + B_noise/B)", points: grid.map { ($0, model.updates(batchSize: $0)) }))
@@ -321,6 +340,6 @@ struct Sweep: ParsableCommand {
         ]
         var speed = SVGPlot(title: "Throughput", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true, yLog: true)
         speed.series = [.init(name: "samples/s", points: sweep.results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]
-        return SVGPlot.renderStacked([counts, seconds, speed])
+        return [counts, seconds, speed]
     }
 }

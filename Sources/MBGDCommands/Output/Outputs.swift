@@ -53,17 +53,6 @@ struct Outputs {
     }
 }
 
-/// `--plot -`: the report already goes to standard output, so plots cannot go there too.
-func validatePlotDestination(_ plot: String?, isFolder: Bool) throws {
-    // An empty name would resolve to the root folder: plots written into `/`.
-    if plot?.isEmpty == true { throw ValidationError("--plot needs a \(isFolder ? "folder" : "file") name, got ''") }
-    guard plot == "-" else { return }
-    throw ValidationError(
-        isFolder
-            ? "--plot takes a folder; '-' (standard output) cannot hold several plots"
-            : "--plot - would mix the SVG with the report on standard output; give a file name")
-}
-
 /// Whether `path` is standard output: `-`, or a path that leads to the same file or device as
 /// file descriptor 1 (`/dev/stdout`, `/proc/self/fd/1`, or the file stdout is redirected to).
 func isStandardOutput(_ path: String) -> Bool {

@@ -45,17 +45,18 @@ enum Reports {
         return table.render()
     }
 
+    /// Epochs past which the epoch axis is logarithmic: on a long run the movement is in the
+    /// first epochs, and a linear axis crushes it into one spike at the left.
+    static let logEpochAxisBeyond = 50
+
     /// Cost per batch (the raw band and its moving average) and per epoch (log scale), each with
     /// the closed-form optimum `optimum` (the same cost at the exact solution) as a dashed line,
     /// the epochs' relative gap to it on a log axis with decade ticks, and the fit on `data` (a
-    /// line for one feature, predicted against actual otherwise), added to `outputs`. Returns the
-    /// files' paths.
+    /// line for one feature, predicted against actual otherwise): a file name and panels each.
     static func plots(
-        folder: String, history: History, model: LinearRegression, data: Dataset<Double>, dataLabel: String, optimum: Double?,
-        into outputs: inout Outputs
-    ) throws -> [String] {
-        outputs.folder(folder)
-        var written: [String] = []
+        history: History, model: LinearRegression, data: Dataset<Double>, dataLabel: String, optimum: Double?
+    ) throws -> [(file: String, panels: [SVGPlot])] {
+        var plots: [(file: String, panels: [SVGPlot])] = []
         func optimumLine(_ count: Int) -> [SVGPlot.Series] {
             guard let optimum, count > 0 else { return [] }
             return [.init(name: "closed-form optimum", points: [(1, optimum), (Double(count), optimum)], dashed: true, colorIndex: 2)]
@@ -72,11 +73,12 @@ enum Reports {
                     .init(name: "batch cost", points: batches.enumerated().map { (Double($0 + 1), $1) }, opacity: 0.3, colorIndex: 0),
                     .init(name: "moving average of \(window) batches", points: movingAverage(batches, window: window), colorIndex: 0),
                 ] + optimumLine(batches.count)
-            outputs.add(plot.render(), to: folder + "/cost-per-batch.svg")
-            written.append(folder + "/cost-per-batch.svg")
+            plots.append(("cost-per-batch.svg", [plot]))
         }
         let epochCosts = history.epochCosts
-        var epochs = SVGPlot(title: "Cost after each epoch", xLabel: "epoch", yLabel: "cost (log scale)", yLog: true)
+        let long = epochCosts.count > logEpochAxisBeyond
+        let epochLabel = long ? "epoch (log scale)" : "epoch"
+        var epochs = SVGPlot(title: "Cost after each epoch", xLabel: epochLabel, yLabel: "cost (log scale)", xLog: long, yLog: true)
         epochs.series = [.init(name: "training cost", points: epochCosts.enumerated().map { (Double($0 + 1), $1) }, markers: true)]
         if !history.validationCosts.isEmpty {
             epochs.series.append(
@@ -86,17 +88,17 @@ enum Reports {
         if let optimum, optimum > 0 {
             // Epochs at or below the optimum (rounding) have no place on a log axis and are left out.
             var gap = SVGPlot(
-                title: "Relative gap to the closed-form optimum", xLabel: "epoch", yLabel: "(J − J*) / J* (log scale)", yLog: true)
+                title: "Relative gap to the closed-form optimum", xLabel: epochLabel, yLabel: "(J − J*) / J* (log scale)", xLog: long,
+                yLog: true)
             gap.series = [
                 .init(
-                    name: "training cost", points: epochCosts.enumerated().map { (Double($0 + 1), ($1 - optimum) / optimum) }, markers: true
-                )
+                    name: "training cost's gap to the optimum",
+                    points: epochCosts.enumerated().map { (Double($0 + 1), ($1 - optimum) / optimum) }, markers: true)
             ]
-            outputs.add(SVGPlot.renderStacked([epochs, gap]), to: folder + "/cost-per-epoch.svg")
+            plots.append(("cost-per-epoch.svg", [epochs, gap]))
         } else {
-            outputs.add(epochs.render(), to: folder + "/cost-per-epoch.svg")
+            plots.append(("cost-per-epoch.svg", [epochs]))
         }
-        written.append(folder + "/cost-per-epoch.svg")
 
         let predictions = try model.predict(data.features)
         if data.featureCount == 1, data.outputCount == 1 {
@@ -108,8 +110,7 @@ enum Reports {
             let ends = [xs.min()!, xs.max()!]
             let line = try model.predict(Matrix(column: ends))
             plot.series.append(.init(name: "fitted line", points: [(ends[0], line[0, 0]), (ends[1], line[1, 0])]))
-            outputs.add(plot.render(), to: folder + "/fit.svg")
-            written.append(folder + "/fit.svg")
+            plots.append(("fit.svg", [plot]))
         } else {
             var plot = SVGPlot(title: "Predicted against actual (\(dataLabel) data)", xLabel: "actual", yLabel: "predicted", diagonal: true)
             plot.series = (0..<data.outputCount).map { o in
@@ -117,10 +118,9 @@ enum Reports {
                     name: data.targetNames[o], points: (0..<data.rows).map { (data.targets[$0, o], predictions[$0, o]) }, line: false,
                     markers: true)
             }
-            outputs.add(plot.render(), to: folder + "/predicted-vs-actual.svg")
-            written.append(folder + "/predicted-vs-actual.svg")
+            plots.append(("predicted-vs-actual.svg", [plot]))
         }
-        return written
+        return plots
     }
 
     /// The mean of each run of `window` consecutive values, placed at the run's last index (1-based).

@@ -8,6 +8,8 @@ struct SVGPlot {
         var points: [(x: Double, y: Double)]
         var line: Bool = true
         var markers: Bool = false
+        /// Open markers: points that are bounds rather than measurements.
+        var hollow = false
         /// A dashed line (a reference value such as the closed-form optimum).
         var dashed = false
         /// Line opacity: below 1 for a raw band drawn under its smoothed series.
@@ -28,6 +30,26 @@ struct SVGPlot {
 
     private let width = 760.0, height = 480.0
     private let left = 84.0, right = 24.0, top = 48.0, bottom = 64.0
+
+    /// The legend sits to the right of the plot area, which it widens: it never covers data.
+    var legendWidth: Double {
+        let names = series.map(\.name).filter { !$0.isEmpty }
+        return names.isEmpty ? 0 : 44 + 7.2 * Double(names.map(\.count).max()!)
+    }
+
+    /// The document's width: the plot's and its legend's.
+    var documentWidth: Double { width + legendWidth }
+
+    /// The plot area (x, y, width, height) in the document's coordinates.
+    var plotArea: (x: Double, y: Double, width: Double, height: Double) {
+        (left, top, width - left - right, height - top - bottom)
+    }
+
+    /// The legend's box: every entry's mark and text lie inside it.
+    var legendBox: (x: Double, y: Double, width: Double, height: Double) {
+        let count = series.filter { !$0.name.isEmpty }.count
+        return (width - right + 8, top, legendWidth - 8, Double(count) * 18 + 8)
+    }
     private static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
     func render() -> String {
@@ -46,9 +68,9 @@ struct SVGPlot {
 
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(documentWidth))" height="\(Int(height))" viewBox="0 0 \(Int(documentWidth)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">
             <rect width="100%" height="100%" fill="white"/>
-            <text x="\(width / 2)" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escape(title))</text>
+            <text x="\(f(left + (width - left - right) / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escape(title))</text>
 
             """
         // Grid and ticks.
@@ -84,20 +106,26 @@ struct SVGPlot {
             }
             if s.markers {
                 for point in points {
-                    svg += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.2\" fill=\"\(color)\" fill-opacity=\"0.55\"/>\n"
+                    svg +=
+                        s.hollow
+                        ? "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"4\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
+                        : "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.2\" fill=\"\(color)\" fill-opacity=\"0.55\"/>\n"
                 }
             }
         }
         svg += "</g>\n"
-        // Legend.
-        for (index, s) in series.enumerated() where !s.name.isEmpty {
-            let y = top + 16 + Double(index) * 18, x = left + 12
+        // Legend, right of the plot area.
+        let box = legendBox
+        for (entry, (index, s)) in series.enumerated().filter({ !$0.element.name.isEmpty }).enumerated() {
+            let y = box.y + 16 + Double(entry) * 18, x = box.x + 4
             let color = Self.palette[(s.colorIndex ?? index) % Self.palette.count]
             let style = (s.dashed ? " stroke-dasharray=\"7 4\"" : "") + (s.opacity < 1 ? " stroke-opacity=\"\(s.opacity)\"" : "")
             svg +=
-                s.line
-                ? "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(style)/>\n"
-                : "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
+                s.hollow
+                ? "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"4\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
+                : s.line
+                    ? "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(style)/>\n"
+                    : "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
         }
         return svg + "</svg>\n"
@@ -107,9 +135,10 @@ struct SVGPlot {
     static func renderStacked(_ plots: [SVGPlot]) -> String {
         guard let first = plots.first else { return "" }
         let panelHeight = first.height, total = panelHeight * Double(plots.count)
+        let width = plots.map(\.documentWidth).max()!
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(first.width))" height="\(Int(total))" viewBox="0 0 \(Int(first.width)) \(Int(total))">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(total))" viewBox="0 0 \(Int(width)) \(Int(total))">
 
             """
         for (index, plot) in plots.enumerated() {
