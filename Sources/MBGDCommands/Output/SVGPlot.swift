@@ -33,12 +33,19 @@ struct SVGPlot {
 
     /// The legend sits to the right of the plot area, which it widens: it never covers data.
     var legendWidth: Double {
-        let names = series.map(\.name).filter { !$0.isEmpty }
+        let names = legendEntries.map(\.series.name)
         return names.isEmpty ? 0 : 44 + 7.2 * Double(names.map(\.count).max()!)
     }
 
     /// The document's width: the plot's and its legend's.
     var documentWidth: Double { width + legendWidth }
+
+    /// The document's height: the plot's, or the legend's where it has more entries than fit
+    /// beside the plot area (so that none is cut off).
+    var documentHeight: Double {
+        let box = legendBox
+        return Swift.max(height, (box.y + box.height + 8).rounded(.up))
+    }
 
     /// The plot area (x, y, width, height) in the document's coordinates.
     var plotArea: (x: Double, y: Double, width: Double, height: Double) {
@@ -47,13 +54,25 @@ struct SVGPlot {
 
     /// The legend's box: every entry's mark and text lie inside it.
     var legendBox: (x: Double, y: Double, width: Double, height: Double) {
-        let count = series.filter { !$0.name.isEmpty }.count
-        return (width - right + 8, top, legendWidth - 8, Double(count) * 18 + 8)
+        (width - right + 8, top, legendWidth - 8, Double(legendEntries.count) * 18 + 8)
     }
+
+    /// The named series that have something to draw, with their position in `series` (their
+    /// colour): a name without a mark would describe nothing on the plot.
+    var legendEntries: [(index: Int, series: Series)] {
+        series.enumerated().filter { !$0.element.name.isEmpty && $0.element.points.contains(where: isDrawable) }.map {
+            (index: $0.offset, series: $0.element)
+        }
+    }
+
+    /// Filled markers of a short series are drawn larger: each is a measurement to be seen (a
+    /// sweep's few batch sizes), where a long run's are a band.
+    private func markerRadius(_ count: Int) -> Double { count <= 50 ? 3.2 : 2.2 }
+
     private static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
     func render() -> String {
-        let usable = series.map { s in s.points.filter { valid($0.x, log: xLog) && valid($0.y, log: yLog) } }
+        let usable = series.map { s in s.points.filter(isDrawable) }
         let xs = usable.flatMap { $0.map(\.x) }, ys = usable.flatMap { $0.map(\.y) }
         var (xMin, xMax) = (xs.min() ?? 0, xs.max() ?? 1)
         var (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
@@ -68,7 +87,7 @@ struct SVGPlot {
 
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(documentWidth))" height="\(Int(height))" viewBox="0 0 \(Int(documentWidth)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(documentWidth))" height="\(Int(documentHeight))" viewBox="0 0 \(Int(documentWidth)) \(Int(documentHeight))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(f(left + (width - left - right) / 2))" y="28" text-anchor="middle" font-size="16" font-weight="bold">\(escape(title))</text>
 
@@ -106,26 +125,22 @@ struct SVGPlot {
             }
             if s.markers {
                 for point in points {
-                    svg +=
-                        s.hollow
-                        ? "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"4\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
-                        : "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.2\" fill=\"\(color)\" fill-opacity=\"0.55\"/>\n"
+                    svg += marker(at: (px(point.x), py(point.y)), of: s, color: color, radius: markerRadius(points.count))
                 }
             }
         }
         svg += "</g>\n"
-        // Legend, right of the plot area.
+        // Legend, right of the plot area: each entry's line and marker as drawn on the plot.
         let box = legendBox
-        for (entry, (index, s)) in series.enumerated().filter({ !$0.element.name.isEmpty }).enumerated() {
+        for (entry, (index, s)) in legendEntries.enumerated() {
             let y = box.y + 16 + Double(entry) * 18, x = box.x + 4
             let color = Self.palette[(s.colorIndex ?? index) % Self.palette.count]
             let style = (s.dashed ? " stroke-dasharray=\"7 4\"" : "") + (s.opacity < 1 ? " stroke-opacity=\"\(s.opacity)\"" : "")
-            svg +=
-                s.hollow
-                ? "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"4\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
-                : s.line
-                    ? "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(style)/>\n"
-                    : "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(color)\"/>\n"
+            if s.line {
+                svg +=
+                    "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" stroke=\"\(color)\" stroke-width=\"2\"\(style)/>\n"
+            }
+            if s.markers || !s.line { svg += marker(at: (x + 11, y - 4), of: s, color: color, radius: 3.2) }
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
         }
         return svg + "</svg>\n"
@@ -133,12 +148,13 @@ struct SVGPlot {
 
     /// Several plots one above the other in one SVG document, each a nested `<svg>` panel.
     static func renderStacked(_ plots: [SVGPlot]) -> String {
-        guard let first = plots.first else { return "" }
-        let panelHeight = first.height, total = panelHeight * Double(plots.count)
+        guard !plots.isEmpty else { return "" }
+        // Panels are as tall as their own documents (a long legend makes one taller).
+        let tops = plots.reduce(into: [0.0]) { $0.append($0.last! + $1.documentHeight) }
         let width = plots.map(\.documentWidth).max()!
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(total))" viewBox="0 0 \(Int(width)) \(Int(total))">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(tops.last!))" viewBox="0 0 \(Int(width)) \(Int(tops.last!))">
 
             """
         for (index, plot) in plots.enumerated() {
@@ -146,13 +162,22 @@ struct SVGPlot {
             var panel = plot.render()
             if let end = panel.range(of: "?>\n") { panel.removeSubrange(panel.startIndex..<end.upperBound) }
             svg += panel.replacingOccurrences(
-                of: "<svg xmlns=\"http://www.w3.org/2000/svg\" ", with: "<svg y=\"\(Int(panelHeight) * index)\" ")
+                of: "<svg xmlns=\"http://www.w3.org/2000/svg\" ", with: "<svg y=\"\(Int(tops[index]))\" ")
             svg += "\n"
         }
         svg += "</svg>\n"
         return svg
     }
 
+    /// An open circle for a bound (`hollow`), a filled one for a measurement.
+    private func marker(at point: (x: Double, y: Double), of s: Series, color: String, radius: Double) -> String {
+        s.hollow
+            ? "<circle cx=\"\(f(point.x))\" cy=\"\(f(point.y))\" r=\"4\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
+            : "<circle cx=\"\(f(point.x))\" cy=\"\(f(point.y))\" r=\"\(f(radius))\" fill=\"\(color)\" fill-opacity=\"0.55\"/>\n"
+    }
+
+    /// Whether a point can be placed on these axes (finite; positive on a log axis).
+    private func isDrawable(_ point: (x: Double, y: Double)) -> Bool { valid(point.x, log: xLog) && valid(point.y, log: yLog) }
     private func valid(_ value: Double, log: Bool) -> Bool { value.isFinite && (!log || value > 0) }
     private func f(_ value: Double) -> String { String(format: "%.1f", value) }
     private func escape(_ text: String) -> String {
@@ -171,8 +196,16 @@ private struct Axis {
             // No positive value to show (a cost of exactly zero): one empty decade, not log(0).
             let bottom = low > 0 && low.isFinite ? low : 1, top = high > 0 && high.isFinite ? Swift.max(high, bottom) : 10 * bottom
             let a = Foundation.log10(bottom), b = Foundation.log10(top)
-            self.low = Foundation.pow(10, a.rounded(.down))
-            self.high = Foundation.pow(10, Swift.max(b.rounded(.up), a.rounded(.down) + 1))
+            // A margin keeps the extreme marks off the frame (a batch size of 1 sat on it, half
+            // clipped). The axis ends at the data when two decade ticks fit inside (1373 epochs
+            // on an axis to 10⁴ left a fifth of the width empty), else it spans whole decades.
+            let margin = Swift.max(0.03 * (b - a), 0.02)
+            var (first, last) = (a - margin, b + margin)
+            if last.rounded(.down) - first.rounded(.up) < 1 {
+                (first, last) = (first.rounded(.down), Swift.max(last.rounded(.up), first.rounded(.down) + 1))
+            }
+            self.low = Foundation.pow(10, first)
+            self.high = Foundation.pow(10, last)
         } else {
             let span = high > low ? high - low : Swift.max(abs(low), 1)
             self.low = high > low ? low - 0.04 * span : low - span / 2
@@ -188,9 +221,18 @@ private struct Axis {
 
     func ticks() -> [Double] {
         if log {
-            let first = Int(Foundation.log10(low).rounded()), last = Int(Foundation.log10(high).rounded())
+            // The decades inside the range (its ends need not be decades).
+            let first = Int((Foundation.log10(low) - 1e-9).rounded(.up)), last = Int((Foundation.log10(high) + 1e-9).rounded(.down))
             let step = Swift.max(1, (last - first + 7) / 8)
-            return stride(from: first, through: last, by: step).map { Foundation.pow(10, Double($0)) }
+            let decades = stride(from: first, through: last, by: step).map { Foundation.pow(10, Double($0)) }
+            guard decades.count < 3 else { return decades }
+            // Two decade ticks leave most of an axis unlabelled: 2 and 5 of each decade as well.
+            var ticks: [Double] = []
+            for exponent in (first - 1)...last {
+                let decade = Foundation.pow(10, Double(exponent))
+                ticks += [decade, 2 * decade, 5 * decade].filter { $0 >= low * (1 - 1e-9) && $0 <= high * (1 + 1e-9) }
+            }
+            return ticks
         }
         let raw = (high - low) / 6
         let magnitude = Foundation.pow(10, Foundation.log10(raw).rounded(.down))
@@ -206,8 +248,10 @@ private struct Axis {
 
     func label(_ value: Double) -> String {
         if log {
-            let exponent = Int(Foundation.log10(value).rounded())
-            return (-3...4).contains(exponent) ? String(format: "%g", value) : "1e\(exponent)"
+            // 2e-5, not 2e-05; 1e6 for a decade.
+            let exponent = Int((Foundation.log10(value) + 1e-9).rounded(.down))
+            let mantissa = Int((value / Foundation.pow(10, Double(exponent))).rounded())
+            return (-3...4).contains(exponent) ? String(format: "%g", value) : "\(mantissa)e\(exponent)"
         }
         return String(format: "%g", value)
     }
