@@ -19,7 +19,7 @@ struct Demo: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the built-in data.") var seed: UInt64 = 0
     @Option(
         help: ArgumentHelp(
-            "Write the SVG plots (the article's run, the article against the defaults, throughput): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot.",
+            "Write the SVG plots (the article's run, the article against the defaults, throughput): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot. A missing folder is created, with a note.",
             valueName: "file.svg|folder"))
     var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
@@ -52,10 +52,12 @@ struct Demo: ParsableCommand {
                 reduction: GradientDescent.seedArticle.reduction)
             var panels = try Reports.plots(
                 history: articleRun.history, model: article, data: data.test, dataLabel: "test", optimum: articleOptimum)
-            // Cost above the exact optimum, so convergence shows as a falling line on a log scale.
+            // Cost above the exact optimum, so convergence shows as a falling line on a log scale;
+            // the epoch axis as in the other plots (logarithmic for a long run).
+            let long = Reports.logTimeAxis(epochs: max(3, comparison.run.history.epochCosts.count))
             var costs = SVGPlot(
-                title: "How far above the exact optimum each run's cost is", xLabel: "epoch",
-                yLabel: "training cost − optimum, ½·mean squared residuals (log)", yLog: true)
+                title: "How far above the exact optimum each run's cost is", xLabel: long ? "epoch (log scale)" : "epoch",
+                yLabel: "training cost − optimum, ½·mean squared residuals (log)", xLog: long, yLog: true)
             let optimum = comparison.referenceCost
             let articleExcess = try (1...3).map { epochs -> (Double, Double) in
                 var m = LinearRegression()

@@ -45,9 +45,15 @@ enum Reports {
         return table.render()
     }
 
-    /// Epochs past which the epoch axis is logarithmic: on a long run the movement is in the
-    /// first epochs, and a linear axis crushes it into one spike at the left.
+    /// Epochs past which a run's time axis (epochs, and batch updates) is logarithmic. Descent
+    /// moves most in its first epochs and then creeps: past 50 epochs a linear axis crushes the
+    /// movement into one spike at the left, while a log axis gives each decade of epochs the
+    /// same width. Up to 50 epochs a linear axis still shows each epoch apart. The rule is the
+    /// count alone, so the same run always gets the same axis.
     static let logEpochAxisBeyond = 50
+
+    /// Whether a run of `epochs` epochs is drawn on a logarithmic time axis.
+    static func logTimeAxis(epochs: Int) -> Bool { epochs > logEpochAxisBeyond }
 
     /// Cost per batch (the raw band and its moving average) and per epoch (log scale), each with
     /// the closed-form optimum `optimum` (the same cost at the exact solution) as a dashed line,
@@ -67,7 +73,10 @@ enum Reports {
             // twentieth of the run.
             let perEpoch = max(1, batches.count / max(1, history.epochsRun))
             let window = max(1, min(max(perEpoch, batches.count / 200), batches.count / 20))
-            var plot = SVGPlot(title: "Cost of each batch", xLabel: "batch update", yLabel: "cost (log scale)", yLog: true)
+            let long = logTimeAxis(epochs: history.epochsRun)
+            var plot = SVGPlot(
+                title: "Cost of each batch", xLabel: long ? "batch update (log scale)" : "batch update", yLabel: "cost (log scale)",
+                xLog: long, yLog: true)
             plot.series =
                 [
                     .init(name: "batch cost", points: batches.enumerated().map { (Double($0 + 1), $1) }, opacity: 0.3, colorIndex: 0),
@@ -76,13 +85,15 @@ enum Reports {
             plots.append(("cost-per-batch.svg", [plot]))
         }
         let epochCosts = history.epochCosts
-        let long = epochCosts.count > logEpochAxisBeyond
+        // A long run's epochs crowd the last decade of a log axis: a line alone, not a band of markers.
+        let long = logTimeAxis(epochs: epochCosts.count)
         let epochLabel = long ? "epoch (log scale)" : "epoch"
         var epochs = SVGPlot(title: "Cost after each epoch", xLabel: epochLabel, yLabel: "cost (log scale)", xLog: long, yLog: true)
-        epochs.series = [.init(name: "training cost", points: epochCosts.enumerated().map { (Double($0 + 1), $1) }, markers: true)]
+        epochs.series = [.init(name: "training cost", points: epochCosts.enumerated().map { (Double($0 + 1), $1) }, markers: !long)]
         if !history.validationCosts.isEmpty {
             epochs.series.append(
-                .init(name: "validation cost", points: history.validationCosts.enumerated().map { (Double($0 + 1), $1) }, markers: true))
+                .init(
+                    name: "validation cost", points: history.validationCosts.enumerated().map { (Double($0 + 1), $1) }, markers: !long))
         }
         epochs.series += optimumLine(epochCosts.count)
         if let optimum, optimum > 0 {
@@ -93,7 +104,7 @@ enum Reports {
             gap.series = [
                 .init(
                     name: "training cost's gap to the optimum",
-                    points: epochCosts.enumerated().map { (Double($0 + 1), ($1 - optimum) / optimum) }, markers: true)
+                    points: epochCosts.enumerated().map { (Double($0 + 1), ($1 - optimum) / optimum) }, markers: !long)
             ]
             plots.append(("cost-per-epoch.svg", [epochs, gap]))
         } else {
