@@ -51,7 +51,7 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Option(
         help: ArgumentHelp(
-            "Write an SVG plot (updates and samples to the gap with the model, seconds to the gap, samples/s): a name ending in .svg is the file; another name is a folder, which gets sweep.svg.",
+            "Write an SVG plot (updates and samples to the gap with the model, seconds to the gap, samples/s): a name ending in .svg is the file; another name is a folder, which gets sweep.svg. A missing folder is created, with a note.",
             valueName: "file.svg|folder"))
     var plot: String?
 
@@ -124,7 +124,9 @@ struct Sweep: ParsableCommand {
         var written: [String] = []
         if let plot {
             var outputs = Outputs()
-            written = PlotDestination(plot).add([("sweep.svg", Self.plot(sweep, rows: data.rows))], into: &outputs)
+            // The sweep trains on the rows of positive weight alone: those make its epochs.
+            let rows = data.weights.map { $0.filter { $0 > 0 }.count } ?? data.rows
+            written = PlotDestination(plot).add([("sweep.svg", Self.plot(sweep, rows: rows))], into: &outputs)
             try outputs.commit()
         }
         if json {
@@ -301,42 +303,51 @@ struct Sweep: ParsableCommand {
         ])
     }
 
-    /// Three panels in one SVG: updates and samples to the gap (log–log) with the model's curves,
-    /// seconds to the gap, and samples per second.
-    /// The sweep's three panels. A size that never reached the gap is drawn where it stopped,
-    /// with open markers: the updates and samples it ran are a lower bound on what the gap needs.
+    /// The sweep's three panels: updates and samples to the gap (log–log) with the model's
+    /// curves, seconds to the gap, and samples per second. A size that never reached the gap is
+    /// drawn where it stopped, with open markers: the updates, samples and seconds it ran are a
+    /// lower bound on what the gap needs. `rows` counts the rows trained on (of positive weight).
     static func plot(_ sweep: BatchSizeSweep.GapSweep, rows: Int) -> [SVGPlot] {
         let reached = sweep.results.filter(\.reached), missed = sweep.results.filter { !$0.reached }
+        // What a size that missed ran: every epoch of its budget, each ⌈rows/b⌉ updates.
+        func samplesRun(_ r: BatchSizeSweep.GapResult) -> Double { Double(r.epochsRun * rows) }
+        func updatesRun(_ r: BatchSizeSweep.GapResult) -> Double { Double(r.epochsRun * ((rows + r.batchSize - 1) / r.batchSize)) }
         var counts = SVGPlot(
             title: "Updates and samples to a gap of \(Format.number(sweep.gap, digits: 2))", xLabel: "batch size (log)",
             yLabel: "count (log)", xLog: true, yLog: true)
         counts.series = [
-            .init(name: "updates to the gap", points: reached.map { (Double($0.batchSize), Double($0.updatesToGap!)) }, markers: true),
-            .init(name: "samples to the gap", points: reached.map { (Double($0.batchSize), Double($0.samplesToGap!)) }, markers: true),
+            .init(
+                name: "updates to the gap", points: reached.map { (Double($0.batchSize), Double($0.updatesToGap!)) }, markers: true,
+                colorIndex: 0),
+            .init(
+                name: "samples to the gap", points: reached.map { (Double($0.batchSize), Double($0.samplesToGap!)) }, markers: true,
+                colorIndex: 1),
+            .init(
+                name: "updates run (did not reach the gap)", points: missed.map { (Double($0.batchSize), updatesRun($0)) }, line: false,
+                markers: true, hollow: true, colorIndex: 0),
+            .init(
+                name: "samples run (did not reach the gap)", points: missed.map { (Double($0.batchSize), samplesRun($0)) }, line: false,
+                markers: true, hollow: true, colorIndex: 1),
         ]
-        if !missed.isEmpty {
-            func updates(_ r: BatchSizeSweep.GapResult) -> Double { Double(r.epochsRun * ((rows + r.batchSize - 1) / r.batchSize)) }
-            counts.series += [
-                .init(
-                    name: "updates run, gap not reached (at least)", points: missed.map { (Double($0.batchSize), updates($0)) },
-                    line: false,
-                    markers: true, hollow: true, colorIndex: 0),
-                .init(
-                    name: "samples run, gap not reached (at least)",
-                    points: missed.map { (Double($0.batchSize), Double($0.epochsRun * rows)) }, line: false, markers: true, hollow: true,
-                    colorIndex: 1),
-            ]
-        }
         if let model = sweep.model, let low = sweep.results.map(\.batchSize).min(), let high = sweep.results.map(\.batchSize).max() {
             let grid = (0...40).map { Double(low) * pow(Double(high) / Double(low), Double($0) / 40) }
-            counts.series.append(.init(name: "model: S_min(1 + B_noise/B)", points: grid.map { ($0, model.updates(batchSize: $0)) }))
-            counts.series.append(.init(name: "model: E_min(1 + B/B_noise)", points: grid.map { ($0, model.samples(batchSize: $0)) }))
+            counts.series.append(
+                .init(name: "model: S_min(1 + B_noise/B)", points: grid.map { ($0, model.updates(batchSize: $0)) }, colorIndex: 2))
+            counts.series.append(
+                .init(name: "model: E_min(1 + B/B_noise)", points: grid.map { ($0, model.samples(batchSize: $0)) }, colorIndex: 3))
         }
         var seconds = SVGPlot(
             title: "Training seconds to the gap (checks not timed)", xLabel: "batch size (log)", yLabel: "seconds (log)",
             xLog: true, yLog: true)
+        // Samples per second counts training seconds alone, as seconds to the gap do.
         seconds.series = [
-            .init(name: "seconds to the gap", points: reached.map { (Double($0.batchSize), $0.secondsToGap!) }, markers: true)
+            .init(
+                name: "seconds to the gap", points: reached.map { (Double($0.batchSize), $0.secondsToGap!) }, markers: true,
+                colorIndex: 0),
+            .init(
+                name: "seconds run (did not reach the gap)",
+                points: missed.map { (Double($0.batchSize), samplesRun($0) / $0.samplesPerSecond) },
+                line: false, markers: true, hollow: true, colorIndex: 0),
         ]
         var speed = SVGPlot(title: "Throughput", xLabel: "batch size (log)", yLabel: "samples per second (log)", xLog: true, yLog: true)
         speed.series = [.init(name: "samples/s", points: sweep.results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]

@@ -98,9 +98,10 @@ import Testing
             folder + "/sweep.svg")
         #expect(run.status == 0, "\(run.stderr)")
         let svg = try String(contentsOfFile: folder + "/sweep.svg", encoding: .utf8)
-        #expect(svg.contains("updates run, gap not reached (at least)") && svg.contains("samples run, gap not reached (at least)"))
-        // Three sizes missed: an open marker each for updates and samples, plus two in the legend.
-        #expect(svg.components(separatedBy: "r=\"4\" fill=\"none\"").count - 1 == 3 * 2 + 2)
+        #expect(svg.contains("updates run (did not reach the gap)") && svg.contains("samples run (did not reach the gap)"))
+        // Three sizes missed: an open marker each for updates, samples and seconds, plus three
+        // in the legends.
+        #expect(svg.components(separatedBy: "r=\"4\" fill=\"none\"").count - 1 == 3 * 3 + 3)
     }
 }
 
