@@ -40,7 +40,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
     @Option(
         help: ArgumentHelp(
-            "Write an SVG plot of samples/s against batch size: a name ending in .svg is the file; another name is a folder, which gets throughput.svg.",
+            "Write an SVG plot of samples/s against batch size: a name ending in .svg is the file; another name is a folder, which gets throughput.svg. A missing folder is created, with a note.",
             valueName: "file.svg|folder"))
     var plot: String?
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")

@@ -83,7 +83,7 @@ struct Fit: ParsableCommand {
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @Option(
         help: ArgumentHelp(
-            "Write the SVG plots (cost per batch and per epoch, the fit): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot.",
+            "Write the SVG plots (cost per batch and per epoch, the fit): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot. A missing folder is created, with a note.",
             valueName: "file.svg|folder"))
     var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false

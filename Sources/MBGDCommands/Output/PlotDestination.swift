@@ -3,7 +3,8 @@ import Foundation
 
 /// What `--plot NAME` means, the same in every command: a name ending in `.svg` is one file that
 /// holds every plot the command makes, one panel above the other; any other name is a folder
-/// that holds one file per plot, created when missing, and said so (never silently).
+/// that holds one file per plot. A folder that is missing (the named one, or the one a file goes
+/// into) is created and said so on stderr, never silently.
 enum PlotDestination: Equatable {
     case file(String)
     case folder(String)
@@ -13,7 +14,7 @@ enum PlotDestination: Equatable {
     }
 
     /// Refuses what cannot be written as asked: an empty name, standard output, a `.svg` name that
-    /// is a folder, another name that is a file.
+    /// is a folder or ends in `/`, another name that is a file.
     static func validate(_ name: String?) throws {
         guard let name else { return }
         // An empty name would resolve to the root folder: plots written into `/`.
@@ -21,6 +22,11 @@ enum PlotDestination: Equatable {
         if name == "-" {
             throw ValidationError(
                 "--plot - would mix the SVG with the report on standard output; give a file name ending in .svg or a folder")
+        }
+        // `out.svg/` asks for a folder named like a file: the very confusion --plot's rule removes.
+        if name.hasSuffix("/"), case .file = Self(String(name.reversed().drop { $0 == "/" }.reversed())) {
+            throw ValidationError(
+                "--plot \(name) ends in .svg/: a name ending in .svg is one file; drop the final '/', or name a folder without .svg")
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: name, isDirectory: &isFolder) else { return }
@@ -39,20 +45,29 @@ enum PlotDestination: Equatable {
     func add(_ plots: [(file: String, panels: [SVGPlot])], into outputs: inout Outputs) -> [String] {
         switch self {
         case let .file(path):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { Self.create(folder, into: &outputs) }
             outputs.add(SVGPlot.render(plots.flatMap(\.panels)), to: path)
             return [path]
         case let .folder(folder):
-            var isFolder: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
-                Terminal.writeError("\(Cluster.tool): note: the folder \(Terminal.clean(folder)) does not exist: --plot creates it\n")
-            }
-            outputs.folder(folder)
+            Self.create(folder, into: &outputs)
+            // `plots/` and `plots` name the same folder: one slash before the file's name.
+            let prefix = folder.hasSuffix("/") ? folder : folder + "/"
             return plots.map { plot in
-                let path = folder + "/" + plot.file
-                outputs.add(SVGPlot.render(plot.panels), to: path)
-                return path
+                outputs.add(SVGPlot.render(plot.panels), to: prefix + plot.file)
+                return prefix + plot.file
             }
         }
+    }
+
+    /// Has `outputs` create `folder` (with its parents) if it does not exist, and says so.
+    private static func create(_ folder: String, into outputs: inout Outputs) {
+        var isFolder: ObjCBool = false
+        guard !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { return }
+        if Cluster.writes {
+            Terminal.writeError("\(Cluster.tool): note: the folder \(Terminal.clean(folder)) does not exist: --plot creates it\n")
+        }
+        outputs.folder(folder)
     }
 }
 
