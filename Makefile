@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-b
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs demo example getting-started bench compare scaling fuzz fuzz-arguments stress sanitize clean
+.PHONY: setup build test lint docs docs-serve demo example getting-started bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
 # Installs OpenBLAS, LAPACKE and Open MPI (for MiniBatchGDMPI and mbgd-mpi) only when pkg-config
 # cannot already see them all, or mpirun is missing.
@@ -34,8 +34,10 @@ lint:
 
 # DocC from the toolchain (no package plugin): a symbol graph of the library, every public
 # symbol checked for a documentation comment, then the catalog converted with warnings as
-# errors into .build-docs/MiniBatchGD.doccarchive.
+# errors into .build-docs/MiniBatchGD.doccarchive, laid out for static hosting: any web server
+# serves it from its root (`make docs-serve` starts one).
 DOCS_SCRATCH = .build-docs
+DOCS_PORT ?= 8000
 docs: setup
 	mkdir -p $(DOCS_SCRATCH)/symbol-graphs
 	$(SWIFT) build --target MiniBatchGD --scratch-path $(DOCS_SCRATCH) \
@@ -45,7 +47,14 @@ docs: setup
 	$$(dirname $$(readlink -f $$(command -v $(SWIFT))))/docc convert Sources/MiniBatchGD/MiniBatchGD.docc \
 	  --additional-symbol-graph-dir $(DOCS_SCRATCH)/symbol-graphs \
 	  --fallback-display-name MiniBatchGD --fallback-bundle-identifier org.minibatchgd.MiniBatchGD \
-	  --warnings-as-errors --output-path $(DOCS_SCRATCH)/MiniBatchGD.doccarchive
+	  --transform-for-static-hosting --warnings-as-errors --output-path $(DOCS_SCRATCH)/MiniBatchGD.doccarchive
+	@echo "docs: $(DOCS_SCRATCH)/MiniBatchGD.doccarchive is a static site; to read it, serve it and open the page:"
+	@echo "  python3 -m http.server --directory $(DOCS_SCRATCH)/MiniBatchGD.doccarchive $(DOCS_PORT)   (or: make docs-serve)"
+	@echo "  http://localhost:$(DOCS_PORT)/documentation/minibatchgd"
+
+# The documentation at http://localhost:$(DOCS_PORT)/documentation/minibatchgd until interrupted.
+docs-serve: docs
+	python3 -m http.server --directory $(DOCS_SCRATCH)/MiniBatchGD.doccarchive $(DOCS_PORT)
 
 # Separate packages that depend on this one by path, as a numeric app would: LinkingApp, and the
 # DocC article Getting Started as written.
