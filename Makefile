@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-b
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs demo example bench compare scaling fuzz fuzz-arguments stress sanitize clean
+.PHONY: setup build test lint docs docs-serve demo example getting-started bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
 # Installs OpenBLAS, LAPACKE and Open MPI (for MiniBatchGDMPI and mbgd-mpi) only when pkg-config
 # cannot already see them all, or mpirun is missing.
@@ -30,12 +30,14 @@ test: setup lint
 
 # The toolchain's swift-format with the repository's .swift-format; any finding fails.
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Examples/LinkingApp/Sources Benchmarks/Sources Fuzz
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests Examples/LinkingApp/Sources Examples/GettingStarted/Package.swift Examples/GettingStarted/Sources Benchmarks/Sources Fuzz
 
 # DocC from the toolchain (no package plugin): a symbol graph of the library, every public
 # symbol checked for a documentation comment, then the catalog converted with warnings as
-# errors into .build-docs/MiniBatchGD.doccarchive.
+# errors into .build-docs/MiniBatchGD.doccarchive, laid out for static hosting: any web server
+# serves it from its root (`make docs-serve` starts one).
 DOCS_SCRATCH = .build-docs
+DOCS_PORT ?= 8000
 docs: setup
 	mkdir -p $(DOCS_SCRATCH)/symbol-graphs
 	$(SWIFT) build --target MiniBatchGD --scratch-path $(DOCS_SCRATCH) \
@@ -45,11 +47,33 @@ docs: setup
 	$$(dirname $$(readlink -f $$(command -v $(SWIFT))))/docc convert Sources/MiniBatchGD/MiniBatchGD.docc \
 	  --additional-symbol-graph-dir $(DOCS_SCRATCH)/symbol-graphs \
 	  --fallback-display-name MiniBatchGD --fallback-bundle-identifier org.minibatchgd.MiniBatchGD \
-	  --warnings-as-errors --output-path $(DOCS_SCRATCH)/MiniBatchGD.doccarchive
+	  --transform-for-static-hosting --warnings-as-errors --output-path $(DOCS_SCRATCH)/MiniBatchGD.doccarchive
+	@echo "docs: $(DOCS_SCRATCH)/MiniBatchGD.doccarchive is a static site; to read it, serve it and open the page:"
+	@echo "  python3 -m http.server --directory $(DOCS_SCRATCH)/MiniBatchGD.doccarchive $(DOCS_PORT)   (or: make docs-serve)"
+	@echo "  http://localhost:$(DOCS_PORT)/documentation/minibatchgd"
 
-# A separate package that depends on this one by path, as a numeric app would.
+# The documentation at http://localhost:$(DOCS_PORT)/documentation/minibatchgd until interrupted.
+docs-serve: docs
+	python3 -m http.server --directory $(DOCS_SCRATCH)/MiniBatchGD.doccarchive $(DOCS_PORT)
+
+# Separate packages that depend on this one by path, as a numeric app would: LinkingApp, and the
+# DocC article Getting Started as written.
 example: setup
 	cd Examples/LinkingApp && $(SWIFT) run --quiet LinkingApp
+	$(MAKE) getting-started
+
+# Getting Started as a reader meets it: the article's Swift blocks must be the files of
+# Examples/GettingStarted, word for word (Scripts/check_getting_started.py); that package is then
+# built and run beside a clone in a folder named MiniBatchGD (a link to this one), as the
+# article lays it out, with houses.csv copied in.
+GETTING_STARTED = .build-getting-started
+getting-started: setup
+	python3 Scripts/check_getting_started.py
+	mkdir -p $(GETTING_STARTED)/HousePrices
+	ln -sfn $(CURDIR) $(GETTING_STARTED)/MiniBatchGD
+	rm -rf $(GETTING_STARTED)/HousePrices/Sources
+	cp -Rp Examples/GettingStarted/Package.swift Examples/GettingStarted/Sources Examples/data/houses.csv $(GETTING_STARTED)/HousePrices/
+	cd $(GETTING_STARTED)/HousePrices && $(SWIFT) run --quiet HousePrices
 
 # Built in the open (swift run --quiet hid minutes of compiling behind silence), then run.
 demo: setup
@@ -131,4 +155,4 @@ sanitize: setup
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan .build-docs Examples/LinkingApp/.build Benchmarks/.build
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-docs .build-getting-started Examples/LinkingApp/.build Benchmarks/.build

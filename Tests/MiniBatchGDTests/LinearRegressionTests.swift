@@ -63,6 +63,7 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         let again = try LinearRegression(contentsOf: URL(fileURLWithPath: folder.path + "/model.json"))
 
         let exact = try LeastSquares.solve(houses, method: .auto)
+        let table = exact.coefficientTable.description  // print(exact.coefficientTable) in the README
         var checked = LinearRegression()
         let comparison = try checked.fitAndCompare(houses, using: GradientDescent(batchSize: .full, optimizer: .nesterov()))
         var adam = LinearRegression()
@@ -90,6 +91,7 @@ let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(houses.featureNames == ["size", "rooms"] && houses.rows == 500)
         #expect(run.learningRateChoice.source == .automatic)
         #expect(relativeDifference(model.parameters!, exact.parameters) < 1e-2)
+        #expect(exact.coefficientTable.names == ["const", "size", "rooms"] && table.contains("\nconst "))
         let byHand = exact.intercept[0] + 120 * exact.coefficients[0, 0] + 4 * exact.coefficients[1, 0]
         #expect(abs(price - byHand) < 1e-2 * abs(byHand))
         #expect(try again.predict([120, 4]) == price)

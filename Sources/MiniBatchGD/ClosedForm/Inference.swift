@@ -33,6 +33,8 @@ extension LeastSquares {
     }
 }
 
+extension LeastSquares.Bounds: Equatable where Values: Equatable {}
+
 /// What one pass over the residuals gives: the residual and total sums of squares, the
 /// Durbin–Watson sums and, for a robust covariance, the sandwich's middle in Z's coordinates
 /// (centred, equilibrated; the intercept first).

@@ -216,7 +216,7 @@ public enum LeastSquares {
             singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics,
             errorBounds: refinement?.failed == false ? refinement?.errorBounds : nil,
             interceptErrorBounds: fitIntercept && refinement?.failed == false ? refinement?.interceptErrorBounds : nil,
-            refinementIterations: refinement?.iterations ?? 0)
+            refinementIterations: refinement?.iterations ?? 0, featureNames: featureNames, targetNames: targetNames)
     }
 }
 

@@ -36,6 +36,10 @@ extension LeastSquares {
         /// Corrections applied by iterative refinement (0 when it did not run or the first
         /// correction did not help).
         public let refinementIterations: Int
+        /// The features' names, in the coefficients' row order (the data's `featureNames`).
+        public let featureNames: [String]
+        /// The targets' names, in the coefficients' column order (the data's `targetNames`).
+        public let targetNames: [String]
 
         /// p×k coefficients in original units.
         public var coefficients: Matrix<Double> { parameters.coefficients }
@@ -82,8 +86,15 @@ extension LeastSquares {
         public let interceptTValues: [Double]?
         /// Two-sided p-values of the coefficients (p×k), from Student's t with
         /// ``degreesOfFreedom`` (nonrobust) or the normal distribution (HC).
+        ///
+        /// The coefficients' only, row j for feature j, as the other p×k matrices here: the
+        /// intercepts' are ``interceptPValues``. statsmodels' `pvalues`, with the constant
+        /// first, is ``CoefficientTable/pValues`` of ``LeastSquares/Solution/coefficientTable``,
+        /// where a p-value below 2.2e-308 is a ``PValue`` that says so; here it is 0 or a
+        /// subnormal number, as statsmodels has it.
         public let pValues: Matrix<Double>?
-        /// Two-sided p-values of the intercepts.
+        /// Two-sided p-values of the intercepts, one per target (nil without an intercept, or
+        /// where ``pValues`` is): the intercept's row of ``LeastSquares/Solution/coefficientTable``.
         public let interceptPValues: [Double]?
         /// The level of the confidence intervals, e.g. 0.95.
         public let confidenceLevel: Double

@@ -54,7 +54,7 @@ extension Dataset {
     ///
     /// ```swift
     /// let houses = try Dataset.load(URL(fileURLWithPath: "houses.csv"), targets: ["price"])
-    /// let some = try Dataset.load(URL(fileURLWithPath: "houses.csv"), targets: ["price"], features: ["sqft", "rooms"])
+    /// let some = try Dataset.load(URL(fileURLWithPath: "houses.csv"), targets: ["price"], features: ["size", "rooms"])
     /// let single = try Dataset<Float>.load(URL(fileURLWithPath: "big_f4.npy"))   // float32, read as it is
     /// ```
     ///
