@@ -297,10 +297,10 @@ struct Solve: ParsableCommand {
         return p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : p < 0.1 ? "." : ""
     }
 
-    /// Three significant digits; below the smallest normal Double, "< 2.2e-308".
+    /// Three significant digits; the bound and `n/a` as the library's ``PValue`` says them.
     static func pValue(_ p: Double) -> String {
-        guard !p.isNaN else { return "n/a" }
-        return p < Double.leastNormalMagnitude ? "< 2.2e-308" : Format.number(p, digits: 3)
+        let value = PValue(p)
+        return p.isNaN || value.isUpperBound ? value.description : Format.number(p, digits: 3)
     }
 }
 
