@@ -57,6 +57,23 @@ import Testing
         #expect(!line.contains("-0."), "\(line)")
     }
 
+    /// y = 2a ± 1e-6 for a = 1…200: σ ≈ 1e-6 and Sxx = 200·(200² − 1)/12 ≈ 6.7e5, so the slope's
+    /// standard error is about 1.2e-9 and its t about 1.6e9; on 198 degrees of freedom the tail
+    /// is of order t^−198 ≈ 10^−1800, far below any Double. The slope's p-value is the bound,
+    /// never 0; the intercept's (t ≈ 0.1) is a number.
+    @Test func aPValueBelowTheSmallestDoubleIsSaidAsTheBound() throws {
+        let folder = try scratchFolder()
+        let rows = (1...200).map { a in "\(a),\(2 * Double(a) + (a % 2 == 1 ? 1e-6 : -1e-6))" }
+        let data = try write("a,y\n" + rows.joined(separator: "\n") + "\n", to: folder + "/under.csv")
+        let run = try mbgd("solve", data)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        let slope = try #require(lines.first { $0.hasPrefix("  a ") })
+        #expect(slope.contains("< 2.2e-308") && slope.contains("***"), "\(slope)")
+        let intercept = try #require(lines.first { $0.hasPrefix("  (Intercept)") })
+        #expect(!intercept.contains("< 2.2e-308") && !intercept.contains("***"), "\(intercept)")
+    }
+
     @Test func fitJSONMatchesAHandSolvedClosedForm() throws {
         let folder = try scratchFolder()
         let data = houseLikeCSV()
