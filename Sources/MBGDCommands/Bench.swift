@@ -181,11 +181,11 @@ struct Bench: ParsableCommand {
             for r in results { print("\(r.batchSize),\(r.learningRate),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
         } else {
             print(
-                "Data: \(file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features, \(data.outputCount) target(s), \(Element.precision.rawValue); "
+                "Data: \(file ?? "synthetic"), \(data.rows) rows × \(Format.count(data.featureCount, "feature")), \(data.outputCount) target(s), \(Element.precision.rawValue); "
                     + "mean gradient, standardized, \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
             )
             print(
-                "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(threads ?? Cores.available) thread\((threads ?? Cores.available) == 1 ? "" : "s") for large batches\n"
+                "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(Format.count(threads ?? Cores.available, "thread")) for large batches\n"
             )
             var table = Table(["batch size", "learning rate", "samples/s", "seconds per epoch", "final cost"])
             for r in results {

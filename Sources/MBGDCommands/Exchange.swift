@@ -63,7 +63,7 @@ struct Exchange: ParsableCommand {
                 ]).text)
         } else {
             print(
-                "Sum over \(communicator.size) rank\(communicator.size == 1 ? "" : "s"), \(repeats) times each (the slowest rank's figures):"
+                "Sum over \(Format.count(communicator.size, "rank")), \(repeats) times each (the slowest rank's figures):"
             )
             for result in results {
                 print(

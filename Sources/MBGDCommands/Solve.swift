@@ -66,7 +66,7 @@ struct Solve: ParsableCommand {
         // A float64 C-order .npy is solved in place: never copied, whatever its size.
         let status = Status(quiet: json)
         let dataset = try status.during(Status.loading(data.file)) { try CommandData(data, weights: weights) }
-        let solution = try status.during("solving \(dataset.rows) rows × \(dataset.featureCount) features in closed form") {
+        let solution = try status.during("solving \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature")) in closed form") {
             try dataset.solve(
                 &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine,
                 threads: threads)
@@ -181,7 +181,7 @@ struct Solve: ParsableCommand {
         let s = solution.statistics
         let robust = s.covarianceType != .nonrobust
         var lines = [
-            "Closed-form least squares on \(data.file): \(dataset.rows) rows, \(dataset.featureCount) features"
+            "Closed-form least squares on \(data.file): \(dataset.rows) rows, \(Format.count(dataset.featureCount, "feature"))"
                 + (weights.map { ", weighted by \($0)" } ?? "") + (l2 > 0 ? ", ridge λ = \(Format.number(l2))" : "")
         ]
         if roundedToFloat32 {
@@ -220,7 +220,7 @@ struct Solve: ParsableCommand {
             }
             let digits = Format.number(min(16, -log10(max(worst, 1e-17))), digits: 3)
             lines.append(
-                "Refined in double-double precision (\(solution.refinementIterations) correction\(solution.refinementIterations == 1 ? "" : "s")): "
+                "Refined in double-double precision (\(Format.count(solution.refinementIterations, "correction"))): "
                     + (named.count > zeros.count
                         ? "every\(zeros.isEmpty ? "" : " other") estimate within \(Format.number(worst, digits: 2)) relative (about \(digits) correct digits)"
                         : "")

@@ -134,7 +134,7 @@ struct Sweep: ParsableCommand {
             return
         }
         print(
-            "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(data.featureCount) features"
+            "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(Format.count(data.featureCount, "feature"))"
                 + (weights.map { " weighted by \($0)" } ?? "") + "; \(optimizer.value.name), "
                 + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? ", each tuned by factors of 2 to its fewest updates to the gap" : ""); "
                 + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n"

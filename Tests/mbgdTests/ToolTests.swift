@@ -68,6 +68,7 @@ import Testing
         let run = try mbgd("solve", data)
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")
+        #expect(lines.first?.hasSuffix(": 200 rows, 1 feature") == true, "\(lines.first ?? "")")
         let slope = try #require(lines.first { $0.hasPrefix("  a ") })
         #expect(slope.contains("< 2.2e-308") && slope.contains("***"), "\(slope)")
         let intercept = try #require(lines.first { $0.hasPrefix("  (Intercept)") })

@@ -34,6 +34,9 @@ enum Format {
 
     static func optional(_ value: Double?) -> String { value.map { number($0) } ?? "n/a" }
 
+    /// A count with its noun, singular for one: "1 feature", "33 features".
+    static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+
     /// Rates like samples per second: "1.23e+07".
     static func rate(_ value: Double) -> String { String(format: "%.3g", value) }
 }
