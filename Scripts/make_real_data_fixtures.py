@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Three small public data sets the defaults are held to, with numpy's least-squares optimum of
-each, for Tests/MiniBatchGDTests/RealDataDefaultsTests.swift:
+each, for Tests/MiniBatchGDTests/Training/RealDataDefaultsTests.swift:
 - longley (statsmodels; US macroeconomic series, 16 rows, 6 features, kappa about 1e4 after
   standardizing): momentum's non-monotone cost;
 - engel (statsmodels; household income and food expenditure, 235 rows, one heavy-tailed

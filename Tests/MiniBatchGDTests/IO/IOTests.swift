@@ -22,9 +22,6 @@ struct ScratchFolder {
     }
 }
 
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
-    .path
-
 @Suite struct CSVReaderTests {
     @Test func aTargetNamedTwiceIsRefusedNotTrapped() throws {
         let folder = try ScratchFolder()

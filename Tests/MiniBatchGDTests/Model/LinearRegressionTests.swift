@@ -3,10 +3,6 @@ import Testing
 
 @testable import MiniBatchGD
 
-/// The repository's example data.
-let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Examples/data").path
-
 @Suite struct LinearRegressionTests {
     @Test func metricsByHand() throws {
         // errors: 1, −2, 0.5, 0 → MSE = (1 + 4 + 0.25)/4, MAE = 3.5/4; ȳ = 2.5, Σ(y − ȳ)² = 5.

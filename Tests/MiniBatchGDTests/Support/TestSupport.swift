@@ -1,4 +1,13 @@
+import Foundation
 @testable import MiniBatchGD
+
+/// The repository's root: this file is Tests/MiniBatchGDTests/Support/TestSupport.swift.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+/// The committed fixtures (Tests/Fixtures).
+let fixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures").path
+/// The repository's example data (Examples/data).
+let examples = repositoryRoot.appendingPathComponent("Examples/data").path
 
 /// ‖a − b‖ / ‖b‖ (absolute when b = 0).
 func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
