@@ -13,5 +13,3 @@ package enum Cluster {
     /// The tool's name in its messages.
     static var tool: String { communicator == nil ? "mbgd" : "mbgd-mpi" }
 }
-
-extension DistributedDataset: DataShape {}

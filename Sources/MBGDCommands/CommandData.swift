@@ -2,11 +2,29 @@ import MiniBatchGD
 
 /// The rows `fit` and `solve` work on: loaded into memory, a `.npy` file read in place, or (under
 /// `mbgd-mpi`) a `.npy` file whose rows are spread over the job's ranks; stored as `Float` or
-/// `Double` (`--precision`).
-struct CommandData: DataShape, Sendable {
-    private let rowsSource: any CommandRows
+/// `Double` (`--precision`). Every operation hands the library's ``RowSource`` to its one
+/// generic entry point.
+struct CommandData: Sendable {
+    /// The rows, whichever type holds them.
+    let source: any RowSource
+    /// Whether the rows are read in place from a file (mapped here, or spread over ranks).
+    let isInPlace: Bool
+    /// How `mbgd-mpi` spread the rows and whether given parameters are the same bits on every
+    /// rank (an exchange); nil under `mbgd`.
+    private let summary: (@Sendable (Parameters) -> DistributedSummary)?
 
-    private init(_ rowsSource: any CommandRows) { self.rowsSource = rowsSource }
+    private init<Source: RowSource>(_ source: Source) {
+        self.source = source
+        isInPlace = !(source is Dataset<Source.Element>)
+        if let shared = source as? DistributedDataset<Source.Element> {
+            summary = { parameters in
+                DistributedSummary(
+                    ranks: shared.communicator.size, rowsPerRank: shared.rowsPerRank, identical: shared.identicalOnAllRanks(parameters))
+            }
+        } else {
+            summary = nil
+        }
+    }
 
     /// A C-order `.npy` of the chosen precision is mapped (its weight column, if any, read into
     /// memory), with the SIGBUS guard installed first (opening reads every value); anything else is
@@ -53,144 +71,66 @@ struct CommandData: DataShape, Sendable {
         }
     }
 
-    /// Whether the rows are read in place from a file (mapped here, or spread over ranks).
-    var isInPlace: Bool { rowsSource.isInPlace }
     /// The element type the rows are stored in.
-    var precision: Precision { rowsSource.precision }
-    var rows: Int { rowsSource.rows }
-    var featureCount: Int { rowsSource.featureCount }
-    var outputCount: Int { rowsSource.outputCount }
-    var featureNames: [String] { rowsSource.featureNames }
-    var targetNames: [String] { rowsSource.targetNames }
+    var precision: Precision { Self.precision(of: source) }
+    var rows: Int { source.rows }
+    var featureCount: Int { source.featureCount }
+    var outputCount: Int { source.outputCount }
+    var featureNames: [String] { source.featureNames }
+    var targetNames: [String] { source.targetNames }
     /// The weights of loaded rows (rows read in place keep theirs, zeros included).
-    var weights: [Double]? { rowsSource.loadedWeights }
+    var weights: [Double]? { isInPlace ? nil : source.weights }
 
-    /// Training and test parts: shuffled by `seed` when loaded, the last rows when mapped
+    /// Training and test parts: shuffled by `seed` when loaded, the last rows when read in place
     /// (gathering shuffled rows would copy the file).
     func split(testFraction: Double, shuffleSeed: UInt64?) throws -> (train: CommandData, test: CommandData) {
-        let (train, test) = try rowsSource.parts(testFraction: testFraction, shuffleSeed: shuffleSeed)
-        return (CommandData(train), CommandData(test))
+        try Self.split(source, testFraction: testFraction, shuffleSeed: shuffleSeed)
     }
 
     func fitAndCompare(
         _ model: inout LinearRegression, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
     ) throws -> ReferenceComparison {
-        try rowsSource.fitAndCompare(&model, using: configuration, progress: progress)
+        try model.fitAndCompare(source, using: configuration, progress: progress)
     }
 
     func solve(
         _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
         confidenceLevel: Double, refine: Bool, threads: Int?
     ) throws -> LeastSquares.Solution {
-        try rowsSource.solve(
-            &model, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine, threads: threads
-        )
+        try model.fit(
+            source, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
+            threads: summary == nil ? threads : nil)
     }
 
-    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try rowsSource.evaluate(model, threads: threads) }
+    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics {
+        try model.evaluate(source, threads: summary == nil ? threads : nil)
+    }
 
-    /// Rows to draw: all of a loaded data set, an evenly spaced sample of a mapped one (as Double).
-    func plotted(limit: Int = 5000) throws -> Dataset<Double> { try rowsSource.plotted(limit: limit) }
+    /// Rows to draw, as Double: all of loaded rows, at most `limit` evenly spaced ones of rows read in place.
+    func plotted(limit: Int = 5000) throws -> Dataset<Double> {
+        try Self.sample(source, rows: isInPlace ? limit : Swift.max(1, source.rows))
+    }
+
+    private static func sample<Source: RowSource>(_ source: Source, rows: Int) throws -> Dataset<Double> {
+        try source.sample(rows: rows).converted(to: Double.self)
+    }
 
     /// How `mbgd-mpi` spread the rows and whether `parameters` came out the same bits on every
     /// rank (an exchange: every rank calls it); nil under `mbgd`.
-    func distributedSummary(_ parameters: Parameters) -> DistributedSummary? { rowsSource.distributedSummary(parameters) }
-}
+    func distributedSummary(_ parameters: Parameters) -> DistributedSummary? { summary?(parameters) }
 
-/// What a command does with its rows, whatever holds them and in whichever element type.
-protocol CommandRows: DataShape, Sendable {
-    var isInPlace: Bool { get }
-    var precision: Precision { get }
-    var loadedWeights: [Double]? { get }
-    func parts(testFraction: Double, shuffleSeed: UInt64?) throws -> (any CommandRows, any CommandRows)
-    func fitAndCompare(
-        _ model: inout LinearRegression, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
-    ) throws -> ReferenceComparison
-    func solve(
-        _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
-        confidenceLevel: Double, refine: Bool, threads: Int?
-    ) throws -> LeastSquares.Solution
-    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics
-    func plotted(limit: Int) throws -> Dataset<Double>
-    func distributedSummary(_ parameters: Parameters) -> DistributedSummary?
-}
+    private static func precision<Source: RowSource>(of source: Source) -> Precision { Source.Element.precision }
 
-extension Dataset: CommandRows {
-    var isInPlace: Bool { false }
-    var precision: Precision { Element.precision }
-    var loadedWeights: [Double]? { weights }
-    func parts(testFraction: Double, shuffleSeed: UInt64?) throws -> (any CommandRows, any CommandRows) {
-        let split = try split(testFraction: testFraction, shuffleSeed: shuffleSeed)
-        return (split.train, split.test)
-    }
-    func fitAndCompare(
-        _ model: inout LinearRegression, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
-    ) throws -> ReferenceComparison {
-        try model.fitAndCompare(self, using: configuration, progress: progress)
-    }
-    func solve(
-        _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
-        confidenceLevel: Double, refine: Bool, threads: Int?
-    ) throws -> LeastSquares.Solution {
-        try model.fit(
-            self, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine, threads: threads)
-    }
-    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try model.evaluate(self, threads: threads) }
-    func plotted(limit: Int) throws -> Dataset<Double> { try converted(to: Double.self) }
-    func distributedSummary(_ parameters: Parameters) -> DistributedSummary? { nil }
-}
-
-extension MappedDataset: CommandRows {
-    var isInPlace: Bool { true }
-    var precision: Precision { Element.precision }
-    var loadedWeights: [Double]? { nil }
-    func parts(testFraction: Double, shuffleSeed: UInt64?) throws -> (any CommandRows, any CommandRows) {
-        try split(testFraction: testFraction)
-    }
-    func fitAndCompare(
-        _ model: inout LinearRegression, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
-    ) throws -> ReferenceComparison {
-        try model.fitAndCompare(self, using: configuration, progress: progress)
-    }
-    func solve(
-        _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
-        confidenceLevel: Double, refine: Bool, threads: Int?
-    ) throws -> LeastSquares.Solution {
-        try model.fit(
-            self, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine, threads: threads)
-    }
-    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try model.evaluate(self, threads: threads) }
-    func plotted(limit: Int) throws -> Dataset<Double> { try sample(rows: limit).converted(to: Double.self) }
-    func distributedSummary(_ parameters: Parameters) -> DistributedSummary? { nil }
-}
-
-extension DistributedDataset: CommandRows {
-    var isInPlace: Bool { true }
-    var precision: Precision { Element.precision }
-    var loadedWeights: [Double]? { nil }
-    func parts(testFraction: Double, shuffleSeed: UInt64?) throws -> (any CommandRows, any CommandRows) {
-        try split(testFraction: testFraction)
-    }
-    func fitAndCompare(
-        _ model: inout LinearRegression, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
-    ) throws -> ReferenceComparison {
-        try model.fitAndCompare(self, using: configuration, progress: progress)
-    }
-    func solve(
-        _ model: inout LinearRegression, method: LeastSquares.Method, ridge: Double, covariance: LeastSquares.CovarianceType,
-        confidenceLevel: Double, refine: Bool, threads: Int?
-    ) throws -> LeastSquares.Solution {
-        try model.fit(self, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine)
-    }
-    func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics { try model.evaluate(self, threads: threads) }
-    func plotted(limit: Int) throws -> Dataset<Double> { try sample(rows: limit).converted(to: Double.self) }
-    func distributedSummary(_ parameters: Parameters) -> DistributedSummary? {
-        DistributedSummary(ranks: communicator.size, rowsPerRank: rowsPerRank, identical: identicalOnAllRanks(parameters))
+    private static func split<Source: RowSource>(
+        _ source: Source, testFraction: Double, shuffleSeed: UInt64?
+    ) throws -> (train: CommandData, test: CommandData) {
+        let (train, test) = try source.split(testFraction: testFraction, shuffleSeed: shuffleSeed)
+        return (CommandData(train), CommandData(test))
     }
 }
 
 /// What `mbgd-mpi` reports of its ranks.
-struct DistributedSummary {
+struct DistributedSummary: Sendable {
     let ranks: Int
     let rowsPerRank: [Int]
     let identical: Bool

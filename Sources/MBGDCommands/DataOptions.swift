@@ -116,15 +116,3 @@ extension DataOptions {
 enum PrecisionChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, float32, float64
 }
-
-/// What the reports need to know of the rows, loaded or mapped.
-protocol DataShape {
-    var rows: Int { get }
-    var featureCount: Int { get }
-    var outputCount: Int { get }
-    var featureNames: [String] { get }
-    var targetNames: [String] { get }
-}
-
-extension Dataset: DataShape {}
-extension MappedDataset: DataShape {}

@@ -107,7 +107,7 @@ struct Solve: ParsableCommand {
     }
 
     private func jsonReport(
-        _ dataset: any DataShape, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics, _ distributed: DistributedSummary?,
+        _ dataset: CommandData, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics, _ distributed: DistributedSummary?,
         float64Difference: Double?
     )
         -> JSON
@@ -175,7 +175,7 @@ struct Solve: ParsableCommand {
     /// Laid out like R's `summary.lm`: estimates with their tests and intervals, significance
     /// codes, then the fit's summary lines.
     private func humanReport(
-        _ dataset: any DataShape, _ solution: LeastSquares.Solution, _ distributed: DistributedSummary?, roundedToFloat32: Bool,
+        _ dataset: CommandData, _ solution: LeastSquares.Solution, _ distributed: DistributedSummary?, roundedToFloat32: Bool,
         float64Difference: Double?
     ) -> String {
         let s = solution.statistics

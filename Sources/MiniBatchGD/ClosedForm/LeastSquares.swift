@@ -31,7 +31,16 @@ public enum LeastSquares {
         case standardized
     }
 
-    /// Solves the least-squares problem for `data`.
+    /// Solves the least-squares problem for any ``RowSource``.
+    ///
+    /// `cholesky` and `qr` (and `auto` when it stays with them) read the rows in blocks and never
+    /// copy them, so a mapped file larger than memory can be solved; `svd` copies the design and
+    /// is refused when it does not fit. Rows spread over processes are solved by every rank
+    /// together, each receiving the same solution: each rank reads its share once (moments for
+    /// `cholesky`, a triangular factor for `qr`), the ranks' parts are merged (a sum of the
+    /// moments; the factors stacked in rank order and factored again), and refinement and
+    /// statistics sum their passes over the shares. `svd` needs every row in one process: it is
+    /// refused there, and `auto` stops at `qr`.
     /// - Parameters:
     ///   - data: the rows to fit; every target column is solved at once.
     ///   - method: ``Method/auto`` unless you need a specific factorization.
@@ -42,7 +51,8 @@ public enum LeastSquares {
     ///     reciprocal condition of R (QR) counts as rank loss; default max(n, p)·ε.
     ///   - weights: one weight per row for weighted least squares (statsmodels' WLS: the
     ///     residuals' variances are σ²/wᵢ), finite and ≥ 0; a row of weight 0 is left out.
-    ///     Nil takes ``Dataset/weights``, if any.
+    ///     Nil takes the source's ``RowSource/weights``, if any (rows spread over processes take
+    ///     only those: the file's weight column).
     ///   - covariance: how the covariance of the estimates, and the standard errors, tests and
     ///     intervals built on it, are computed (see ``CovarianceType``).
     ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
@@ -50,72 +60,54 @@ public enum LeastSquares {
     ///     (``Solution/errorBounds``); full-rank unpenalized fits only.
     ///   - threads: threads for the passes over the rows (the moments, QR's factorization,
     ///     refinement, the residuals of the statistics), in fixed chunks added in order with OpenBLAS on one thread inside
-    ///     each: the same bits on any count, 1 to 1024; nil: ``Cores/available``. OpenBLAS keeps
+    ///     each: the same bits on any count, 1 to 1024; nil: ``Cores/available`` (one per rank for
+    ///     rows spread over processes, which usually share a machine's cores). OpenBLAS keeps
     ///     its own setting (``BLASThreads``) for the factorization.
     /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
     ///   `cholesky` or `qr` meets dependent columns; ``ArgumentError``
     ///   for a bad `ridge`, `rankTolerance`, `weights` or `confidenceLevel`; ``LinearAlgebraError/lapackFailure(routine:info:)``
     ///   if LAPACK itself fails.
     /// - Complexity: O(n·p² + p³) for every method; `cholesky` and `qr` read the data in blocks,
-    ///   `svd` copies it once.
-    @_specialize(where Element == Double)
-    @_specialize(where Element == Float)
-    public static func solve<Element: BLASScalar>(
-        _ data: Dataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
+    ///   `svd` copies it once. Spread over K processes: O(n·p²/K) on each rank, plus O(K·p²) to
+    ///   merge QR factors.
+    @_specialize(where Source == Dataset<Double>)
+    @_specialize(where Source == Dataset<Float>)
+    @_specialize(where Source == MappedDataset<Double>)
+    @_specialize(where Source == MappedDataset<Float>)
+    public static func solve<Source: RowSource>(
+        _ data: Source, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
         covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
     ) throws -> Solution {
         try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel, threads: threads)
-        let weights = try weightsToUse(weights, of: data)
-        return try solve(
-            source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
-            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
-            threads: threads ?? Cores.available)
+        return try data.withRows { rows in
+            let weights = try weightsToUse(weights, of: data, sharing: rows.sharing)
+            return try solve(
+                rows, featureNames: data.featureNames, targetNames: data.targetNames, method: method, fitIntercept: fitIntercept,
+                ridge: ridge, penaltyUnits: penaltyUnits, rankTolerance: rankTolerance, weights: weights, covariance: covariance,
+                confidenceLevel: confidenceLevel, refine: refine, threads: rows.threads(threads))
+        }
     }
 
-    /// ``solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)``
-    /// for the rows of a mapped `.npy` file, read in place: `cholesky` and `qr` (and `auto` when it
-    /// stays with them) never copy the data, so a file larger than memory can be solved; `svd`
-    /// copies the design and is refused when it does not fit.
-    /// - Throws: as the solve of a ``Dataset``.
-    @_specialize(where Element == Double)
-    @_specialize(where Element == Float)
-    public static func solve<Element: BLASScalar>(
-        _ data: MappedDataset<Element>, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
-        penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
-        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
-    ) throws -> Solution {
-        try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel, threads: threads)
-        let weights = try weightsToUse(weights, of: data)
-        return try solve(
-            source: data, method: method, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits,
-            rankTolerance: rankTolerance, weights: weights, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
-            threads: threads ?? Cores.available)
-    }
-
-    /// `weights` given beside a data set, or the data set's own (not both), validated.
-    private static func weightsToUse<Source: RowSource>(_ weights: [Double]?, of data: Source) throws -> [Double]? {
+    /// `weights` given beside a data set, or the data set's own (not both), validated. Rows spread
+    /// over processes take their weights from the file's weight column, checked when it was read.
+    private static func weightsToUse<Source: RowSource>(_ weights: [Double]?, of data: Source, sharing: Sharing?) throws -> [Double]? {
         guard weights == nil || data.weights == nil else {
             throw ArgumentError(
                 argument: "weights", value: "\(weights!.count) weights",
                 requirement: "must be nil for a data set that carries its own weights")
         }
+        if sharing != nil {
+            guard weights == nil else {
+                throw ArgumentError(
+                    argument: "weights", value: "\(weights!.count) weights",
+                    requirement: "must be nil for rows spread over processes: give the file's weight column when opening them")
+            }
+            return data.weights
+        }
         let chosen = weights ?? data.weights
         if let chosen { try validateRowWeights(chosen, rows: data.rows) }
         return chosen
-    }
-
-    /// The solve of `source`'s rows, wherever they live.
-    static func solve<Source: RowSource>(
-        source: Source, method: Method, fitIntercept: Bool, ridge: Double, penaltyUnits: PenaltyUnits, rankTolerance: Double?,
-        weights: [Double]?, covariance: CovarianceType, confidenceLevel: Double, refine: Bool, threads: Int = 1
-    ) throws -> Solution {
-        try source.withRows { rows in
-            try solve(
-                rows, featureNames: source.featureNames, targetNames: source.targetNames, method: method, fitIntercept: fitIntercept,
-                ridge: ridge, penaltyUnits: penaltyUnits, rankTolerance: rankTolerance, weights: weights, covariance: covariance,
-                confidenceLevel: confidenceLevel, refine: refine, threads: threads)
-        }
     }
 
     static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double, threads: Int? = nil) throws {
@@ -137,6 +129,11 @@ public enum LeastSquares {
         penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,
         confidenceLevel: Double, refine: Bool, threads: Int = 1
     ) throws -> Solution {
+        if method == .svd, data.sharing != nil {
+            throw ArgumentError(
+                argument: "method", value: "svd",
+                requirement: "needs every row in one process; rows spread over processes are solved by qr or cholesky")
+        }
         // The p×p Gram matrix and its factor and inverse. Cholesky and QR read the design in
         // blocks; SVD copies it, which is checked when (and only if) it is reached.
         let p = data.featureCount + 1, k = data.outputCount

@@ -1,4 +1,4 @@
-/// The three factorizations behind ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)``.
+/// The three factorizations behind ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)``.
 ///
 /// `cholesky` and `qr` return a failure (a ``LinearAlgebraError``) instead of throwing when Z is
 /// rank-deficient to their working precision, so that `auto` can fall back and an explicit

@@ -22,7 +22,7 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
     public let communicator: any Communicator
     /// The whole file, mapped; only this rank's share is ever read.
     let file: MappedDataset<Element>
-    /// The file rows this data set covers: all of them, or a part after ``split(testFraction:)``.
+    /// The file rows this data set covers: all of them, or a part after ``split(testFraction:shuffleSeed:)``.
     let range: Range<Int>
     /// The weights of this rank's rows, or nil without a weight column.
     let localWeights: [Double]?
@@ -117,11 +117,11 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
 
     /// Splits into a training part (the first rows of the file) and a test part (the last
     /// `round(testFraction × n)` rows, at least one, leaving at least one), each spread over every
-    /// rank again, as ``MappedDataset/split(testFraction:)`` splits.
+    /// rank again, as ``MappedDataset/split(testFraction:shuffleSeed:)`` splits.
     /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
-    public func split(testFraction: Double) throws -> (train: DistributedDataset, test: DistributedDataset) {
+    public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: DistributedDataset, test: DistributedDataset) {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
         let testCount = Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
@@ -160,19 +160,19 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
 
 extension DistributedDataset: InPlaceRows {
     /// The weights of this rank's rows.
-    var weights: [Double]? { localWeights }
+    public var weights: [Double]? { localWeights }
 
     /// Every rank shuffles its own share in blocks, so that any rank count reads in order.
     var shufflesInBlocks: Bool { true }
 
-    static func blockShuffleNote(blockRows: Int) -> String {
+    func blockShuffleNote(blockRows: Int) -> String {
         "each rank shuffles its rows in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"
     }
 
-    static func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the file are held out for early stopping" }
+    func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the file are held out for early stopping" }
 
     /// `body` with this rank's rows, which know how they sit among every rank's.
-    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
+    public func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
         let sharing = Sharing(communicator: communicator, rowsPerRank: rowsPerRank)
         return try file.rows(localRows).withRows { local in
             var rows = local

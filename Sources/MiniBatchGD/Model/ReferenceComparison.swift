@@ -19,33 +19,21 @@ public struct ReferenceComparison: Sendable {
 }
 
 extension LinearRegression {
-    /// Fits by gradient descent, then solves the same problem in closed form and measures the gap.
+    /// Fits by gradient descent on any ``RowSource``, then solves the same problem in closed form
+    /// and measures the gap.
     ///
     /// The reference minimizes exactly what the descent minimizes: the same training rows
     /// (without a held-out validation part) with the same weights, the same intercept, and the L2
     /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
-    /// weights, λ under the sum; in standardized units when standardizing).
-    /// - Throws: whatever ``fit(_:using:progress:)-(Dataset<Element>,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)-(Dataset<Element>,_,_,_,_,_,_,_,_,_,_)`` throws.
-    @_specialize(where Element == Double)
-    @_specialize(where Element == Float)
-    public mutating func fitAndCompare<Element: BLASScalar>(
-        _ data: Dataset<Element>, using configuration: GradientDescent,
-        method: LeastSquares.Method = .auto,
-        progress: (@Sendable (EpochReport) -> Void)? = nil
-    ) throws -> ReferenceComparison {
-        let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
-        return try Self.compare(outcome, train: train, configuration: configuration, method: method, fitIntercept: fitIntercept)
-    }
-
-    /// ``fitAndCompare(_:using:method:progress:)-(Dataset<Element>,_,_,_)`` on the rows of a mapped `.npy` file: the descent
-    /// (see ``fit(_:using:progress:)-(MappedDataset<Element>,_,_)``) and the closed form both read the file
-    /// in place.
-    /// - Throws: what the fit or the solve throws.
-    @_specialize(where Element == Double)
-    @_specialize(where Element == Float)
-    public mutating func fitAndCompare<Element: BLASScalar>(
-        _ data: MappedDataset<Element>, using configuration: GradientDescent,
-        method: LeastSquares.Method = .auto,
+    /// weights, λ under the sum; in standardized units when standardizing). Rows read in place
+    /// are read in place by both; rows spread over processes are fitted and solved over every rank.
+    /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)`` throws.
+    @_specialize(where Source == Dataset<Double>)
+    @_specialize(where Source == Dataset<Float>)
+    @_specialize(where Source == MappedDataset<Double>)
+    @_specialize(where Source == MappedDataset<Float>)
+    public mutating func fitAndCompare<Source: RowSource>(
+        _ data: Source, using configuration: GradientDescent, method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)

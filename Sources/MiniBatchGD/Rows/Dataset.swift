@@ -196,7 +196,7 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     /// - Complexity: O(n × (p + k)): both parts are copied once.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
-    public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> DatasetSplit<Element> {
+    public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: Dataset, test: Dataset) {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
         let testCount = min(max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
@@ -206,16 +206,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
             generator.shuffle(&order)
         }
         let trainCount = rows - testCount
-        return DatasetSplit(train: try gathering(order[..<trainCount]), test: try gathering(order[trainCount...]))
+        return (try gathering(order[..<trainCount]), try gathering(order[trainCount...]))
     }
-}
-
-/// A data set divided into a training part and a test part.
-public struct DatasetSplit<Element: BLASScalar>: Sendable {
-    /// Rows to fit on.
-    public let train: Dataset<Element>
-    /// Rows held out for evaluation.
-    public let test: Dataset<Element>
 }
 
 /// The first element that occurs a second time in `values`, if any.

@@ -256,35 +256,11 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
-    public func split(testFraction: Double) throws -> (train: MappedDataset, test: MappedDataset) {
+    public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: MappedDataset, test: MappedDataset) {
         guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
         guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
         let testCount = Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
         return (self.rows(0..<rows - testCount), self.rows(rows - testCount..<rows))
-    }
-
-    /// At most `limit` rows, evenly spaced (all of them when there are no more), copied into a
-    /// ``Dataset``: for a plot or a look at a file too large to load.
-    /// - Throws: ``ArgumentError`` for a limit below 1.
-    @_specialize(where Element == Double)
-    @_specialize(where Element == Float)
-    public func sample(rows limit: Int) throws -> Dataset<Element> {
-        guard limit >= 1 else { throw ArgumentError(argument: "rows", value: "\(limit)", requirement: "must be at least 1") }
-        let count = Swift.min(limit, rows)
-        var x = [Element](), y = [Element]()
-        x.reserveCapacity(count * featureCount)
-        y.reserveCapacity(count * outputCount)
-        withRows { data in
-            for index in 0..<count {
-                // Row ⌊index·n/count⌋: evenly spaced, the first row first.
-                let i = Int((Double(index) * Double(rows) / Double(count)).rounded(.down))
-                for j in 0..<featureCount { x.append(data.x[i * data.xStride + j]) }
-                for o in 0..<outputCount { y.append(data.y[i * data.yStride + o]) }
-            }
-        }
-        return Dataset(
-            unchecked: Matrix(uncheckedRows: count, columns: featureCount, elements: x),
-            Matrix(uncheckedRows: count, columns: outputCount, elements: y), featureNames, targetNames)
     }
 
     /// Rows per block when a fit on mapped rows shuffles: about 1 MiB of the file, read in order,
@@ -302,7 +278,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     }
 
     /// `body` with pointers into the mapped rows.
-    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
+    public func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
         let x = elements
         return try withExtendedLifetime(mapping) {
             try body(
@@ -322,11 +298,11 @@ extension MappedDataset: InPlaceRows {
         }
     }
 
-    static func blockShuffleNote(blockRows: Int) -> String {
+    func blockShuffleNote(blockRows: Int) -> String {
         "rows of a mapped file are shuffled in blocks of \(blockRows) rows, each read in order: shuffling single rows would read the file at random"
     }
 
-    static func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the mapped file are held out for early stopping" }
+    func heldOutNote(rows: Int) -> String { "the last \(rows) rows of the mapped file are held out for early stopping" }
 }
 
 extension MappedDataset where Element == Double {

@@ -3,19 +3,46 @@
 /// width). Row i's features are `x[i·xStride ..< i·xStride + featureCount]` and its targets
 /// `y[i·yStride ..< i·yStride + outputCount]`.
 ///
-/// Valid only inside the `withRows` call that made it; the closed form reads its data through
-/// it alone, so a mapped file is solved in place, never copied.
-struct Rows<Element: BLASScalar> {
-    let count: Int
-    let featureCount: Int
-    let outputCount: Int
-    let x: UnsafePointer<Element>
-    let xStride: Int
-    let y: UnsafePointer<Element>
-    let yStride: Int
+/// A ``RowSource`` hands them out in ``RowSource/withRows(_:)``, and they are valid only inside
+/// that call: every pass of a fit, a solve and an evaluation reads its data through them alone,
+/// so a mapped file is read in place, never copied.
+///
+/// ```swift
+/// // Rows that live in a caller's buffer, row-major with a leading dimension of 8:
+/// let rows = Rows(count: n, featureCount: 5, outputCount: 1, x: buffer, xStride: 8, y: buffer + 5, yStride: 8)
+/// ```
+public struct Rows<Element: BLASScalar> {
+    /// The number of rows (this process's, for rows spread over processes).
+    public let count: Int
+    /// The features per row, p.
+    public let featureCount: Int
+    /// The targets per row, k.
+    public let outputCount: Int
+    /// The first row's first feature.
+    public let x: UnsafePointer<Element>
+    /// Elements from one row's features to the next's (≥ p).
+    public let xStride: Int
+    /// The first row's first target.
+    public let y: UnsafePointer<Element>
+    /// Elements from one row's targets to the next's (≥ k).
+    public let yStride: Int
     /// How these rows sit among rows spread over several processes, or nil when they are all
     /// the rows: every pass over them then sums its results over the ranks.
     var sharing: Sharing? = nil
+
+    /// Rows at `x` and `y`, read with the given strides.
+    public init(
+        count: Int, featureCount: Int, outputCount: Int, x: UnsafePointer<Element>, xStride: Int, y: UnsafePointer<Element>,
+        yStride: Int
+    ) {
+        self.count = count
+        self.featureCount = featureCount
+        self.outputCount = outputCount
+        self.x = x
+        self.xStride = xStride
+        self.y = y
+        self.yStride = yStride
+    }
 
     /// Copies rows `start..<start + rows` of X into `into`, densely (stride p), as `Double`.
     @inline(__always)
@@ -122,71 +149,4 @@ struct Rows<Element: BLASScalar> {
             }
         }
     }
-}
-
-extension Dataset {
-    /// `body` with pointers to this data set's rows.
-    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
-        try features.withUnsafePointer { x in
-            try targets.withUnsafePointer { y in
-                try body(
-                    Rows(
-                        count: rows, featureCount: featureCount, outputCount: outputCount, x: x, xStride: featureCount, y: y,
-                        yStride: outputCount))
-            }
-        }
-    }
-}
-
-/// Rows a fit can read: a ``Dataset`` in memory, or a ``MappedDataset`` read in place.
-protocol RowSource {
-    /// How the rows are stored.
-    associatedtype Element: BLASScalar
-    var rows: Int { get }
-    var featureCount: Int { get }
-    var outputCount: Int { get }
-    var featureNames: [String] { get }
-    var targetNames: [String] { get }
-    /// One weight per row, or nil.
-    var weights: [Double]? { get }
-    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result
-}
-
-extension RowSource {
-    /// Σwᵢ, or n without weights (over every rank, for rows spread over processes: an exchange).
-    var totalWeight: Double {
-        guard let weights else { return Double(rows) }
-        return withRows { $0.sum(weights.reduce(0, +)) }
-    }
-}
-
-extension Dataset: RowSource {}
-
-/// Rows a fit reads in place from a file (a ``MappedDataset``, or a ``DistributedDataset``'s
-/// share): shuffled in blocks of about 1 MiB each read in order, with held-out rows the file's last.
-protocol InPlaceRows: RowSource {
-    /// Rows per shuffled block.
-    var shuffleBlockRows: Int { get }
-    /// Whether a fit that shuffles every epoch shuffles blocks of ``shuffleBlockRows`` rows
-    /// instead of single rows: only where single rows would be read at random from a disk.
-    var shufflesInBlocks: Bool { get }
-    /// The first rows and the last `round(testFraction × n)`.
-    func split(testFraction: Double) throws -> (train: Self, test: Self)
-    /// The note a fit makes when it shuffles these rows in blocks of `blockRows`.
-    static func blockShuffleNote(blockRows: Int) -> String
-    /// The note a fit makes when it holds out the last `rows` rows for early stopping.
-    static func heldOutNote(rows: Int) -> String
-    /// Checks that the values found finite when the file was opened still are: after a
-    /// divergence, a NaN written into the file meanwhile is named, not blamed on the rate.
-    func checkUnchanged() throws
-}
-
-extension InPlaceRows {
-    func checkUnchanged() throws {}
-}
-
-/// `body` with the rows of `source`, or with nil when there is no source.
-func withOptionalRows<Source: RowSource, Result>(_ source: Source?, _ body: (Rows<Source.Element>?) throws -> Result) rethrows -> Result {
-    guard let source else { return try body(nil) }
-    return try source.withRows { try body($0) }
 }

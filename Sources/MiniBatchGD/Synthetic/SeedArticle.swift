@@ -7,7 +7,7 @@ extension Dataset<Double> {
     /// The population line is y = 1.25 + 0.95·x (slope 0.95/1.0, intercept 6 − 0.95·5); a
     /// sample's least-squares fit lies close to it.
     /// - Parameter seed: seed of the ``RandomSource`` that draws the samples.
-    public static func seedArticle(seed: UInt64 = 0) throws -> DatasetSplit<Double> {
+    public static func seedArticle(seed: UInt64 = 0) throws -> (train: Dataset<Double>, test: Dataset<Double>) {
         let distribution = try MultivariateNormal(mean: [5.0, 6.0], covariance: Matrix([[1.0, 0.95], [0.95, 1.2]]))
         var generator = RandomSource(seed: seed)
         let samples = try distribution.sample(count: 8000, using: &generator)

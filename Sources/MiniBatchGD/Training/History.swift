@@ -39,7 +39,7 @@ public enum StopReason: String, Equatable, Sendable {
     case gapReached
 }
 
-/// The outcome of ``LinearRegression/fit(_:using:progress:)-(Dataset<Element>,_,_)``.
+/// The outcome of ``LinearRegression/fit(_:using:progress:)``.
 public struct TrainingRun: Sendable {
     /// Costs and stopping.
     public let history: History

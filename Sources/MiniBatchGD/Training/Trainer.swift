@@ -42,17 +42,17 @@ struct Trainer {
         return try fitRows(try train.droppingZeroWeightRows(), validation: try validation?.droppingZeroWeightRows(), start: start)
     }
 
-    /// Fits rows read in place (monitoring `validation`'s rows when given): a mapped file, or this
-    /// rank's share of rows spread over processes, every rank calling it together and ending with
-    /// the same parameters (see ``Communicator``).
-    func fit<Source: InPlaceRows>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
+    /// Fits rows read as they are given (monitoring `validation`'s rows when given): a mapped
+    /// file, this rank's share of rows spread over processes (every rank calling it together and
+    /// ending with the same parameters, see ``Communicator``), or a caller's own source.
+    func fit<Source: RowSource>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
         do {
             return try fitRows(train, validation: validation, start: start)
         } catch let error as TrainingError {
             guard case .diverged = error else { throw error }
             // Checked finite when mapped: a NaN now was written into the file since.
-            try train.checkUnchanged()
-            try validation?.checkUnchanged()
+            try (train as? any InPlaceRows)?.checkUnchanged()
+            try (validation as? any InPlaceRows)?.checkUnchanged()
             // The automatic rate expects batches like random draws; the rows' blocks read in
             // order can be far steeper (a file sorted by a feature): once more, safe for any batch.
             let config = configuration

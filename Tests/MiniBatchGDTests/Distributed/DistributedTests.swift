@@ -209,6 +209,22 @@ import Testing
         }
     }
 
+    @Test func weightsBesideRowsSpreadOverProcessesAreRefusedForTheFilesWeightColumn() throws {
+        let folder = try ScratchFolder()
+        let path = try MappedDatasetTests.writeNPY(try MappedDatasetTests.table(), in: folder)
+        let outcomes = ThreadCommunicator.run(ranks: 2) { communicator in
+            try LeastSquares.solve(
+                try DistributedDataset(path: path, communicator: communicator), weights: [Double](repeating: 1, count: 200))
+        }
+        for outcome in outcomes {
+            #expect {
+                try outcome.get()
+            } throws: { error in
+                "\(error)".contains("weight column")
+            }
+        }
+    }
+
     @Test(arguments: [1, 2, 3, 4])
     func fullBatchDescentOnRanksEqualsOneProcess(ranks: Int) throws {
         let folder = try ScratchFolder()

@@ -1,0 +1,39 @@
+extension LinearRegression {
+    /// Error measures of the model's predictions on any ``RowSource``, weighted by its
+    /// ``RowSource/weights`` when it has them: the errors in Double over the rows in place, in
+    /// blocks (`Float` rows widened a block at a time), in two passes (the targets' means, then
+    /// the errors). Rows spread over processes: each rank reads its share, the sums are exchanged,
+    /// and every rank gets the metrics of all rows.
+    /// - Parameters:
+    ///   - data: rows of the model's width and outputs.
+    ///   - threads: the threads the passes share (nil: ``Cores/available`` in one process, one per
+    ///     rank for rows spread over processes); the rows are cut into chunks by their shape
+    ///     alone, so the metrics are the same bits on any count.
+    /// - Throws: ``ModelError`` for an unfitted model or other shapes,
+    ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows,
+    ///   ``ArgumentError`` for a thread count outside 1...1024.
+    /// - Complexity: O(n · p · k), two passes over the rows.
+    @_specialize(where Source == Dataset<Double>)
+    @_specialize(where Source == Dataset<Float>)
+    @_specialize(where Source == MappedDataset<Double>)
+    @_specialize(where Source == MappedDataset<Float>)
+    public func evaluate<Source: RowSource>(_ data: Source, threads: Int? = nil) throws -> RegressionMetrics {
+        guard let parameters else { throw ModelError.notFitted }
+        try validateThreadCount(threads)
+        guard data.featureCount == parameters.featureCount else {
+            throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
+        }
+        guard data.outputCount == parameters.outputCount else {
+            throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
+        }
+        return try data.withRows {
+            try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights, threads: $0.threads(threads))
+        }
+    }
+}
+
+extension Rows {
+    /// The threads a pass over these rows uses: `requested`, else every core in one process and
+    /// one per rank for rows spread over processes (ranks usually share a machine's cores).
+    func threads(_ requested: Int?) -> Int { requested ?? (sharing == nil ? Cores.available : 1) }
+}
