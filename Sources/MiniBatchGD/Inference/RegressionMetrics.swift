@@ -143,10 +143,10 @@ extension RegressionMetrics {
         var sums = [Double](repeating: 0, count: 3 * k)
         guard !range.isEmpty else { return (sums, nil) }
         // 2¹⁶ predictions a block; Float rows also widen X a block at a time, so 2¹⁶ values of X too.
-        let blockRows = Swift.max(1, Swift.min(range.count, (1 << 16) / Swift.max(k, Element.precision == .float64 ? 1 : p + k)))
+        let blockRows = Swift.max(1, Swift.min(range.count, (1 << 16) / Swift.max(k, Element.isReadInPlaceAsDouble ? 1 : p + k)))
         var predictions = [Double](repeating: 0, count: blockRows * k)
         // Float rows are widened a block at a time for BLAS (Double rows are read in place).
-        var widened = [Double](repeating: 0, count: Element.precision == .float64 ? 0 : blockRows * p)
+        var widened = [Double](repeating: 0, count: Element.isReadInPlaceAsDouble ? 0 : blockRows * p)
         var start = range.lowerBound
         while start < range.upperBound {
             let count = Swift.min(blockRows, range.upperBound - start)

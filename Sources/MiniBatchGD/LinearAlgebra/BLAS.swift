@@ -29,7 +29,9 @@ enum BLAS {
         transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
         x: UnsafePointer<Double>, incX: Int = 1, beta: Double, y: UnsafeMutablePointer<Double>, incY: Int = 1
     ) {
-        Double.gemv(transpose: transpose, m: m, n: n, alpha: alpha, a: a, lda: lda, x: x, incX: incX, beta: beta, y: y, incY: incY)
+        cblas_dgemv(
+            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incX), beta, y,
+            Int32(incY))
     }
 
     /// C ← α·op(A)·op(B) + β·C, all row-major; C is `m×n`, the inner dimension is `k`.
@@ -39,9 +41,9 @@ enum BLAS {
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        Double.gemm(
-            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
-            c: c, ldc: ldc)
+        cblas_dgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
     /// A ← α·x·yᵀ + A, with A `m×n` row-major.
@@ -55,7 +57,7 @@ enum BLAS {
     /// xᵀy over `n` elements.
     @inline(__always)
     static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ incX: Int = 1, _ y: UnsafePointer<Double>, _ incY: Int = 1) -> Double {
-        Double.dot(n, x, incX, y, incY)
+        cblas_ddot(Int32(n), x, Int32(incX), y, Int32(incY))
     }
 
     /// y ← α·x + y over `n` elements.

@@ -1,8 +1,9 @@
 /// The element types a ``Matrix`` and a ``Dataset`` store: `Float` and `Double`.
 ///
-/// Each conformance (one file per type) maps the BLAS routines to their `cblas_s*` or
-/// `cblas_d*` symbol, so code written once over `Element: BLASScalar` is specialized by the
-/// compiler into the same direct calls a hand-written `Double` version makes.
+/// Each conformance (`Double+BLASScalar.swift`, `Float+BLASScalar.swift`) says how its values
+/// become `Double` (in place, or widened into scratch) and which C kernel reads them, so code
+/// written once over `Element: BLASScalar` is specialized by the compiler into the same direct
+/// calls a hand-written version makes, with no test of the type at run time.
 ///
 /// Whatever the element type, the package's arithmetic that sums over rows is `Double`:
 /// `Float` data are read as `Float` (half the bytes of a memory-bound pass) and widened, exactly,
@@ -13,23 +14,38 @@ where Self.RawSignificand: FixedWidthInteger {
     /// The precision's name, as in a `.npy` dtype and the command line's `--precision`.
     static var precision: Precision { get }
 
-    /// y ← α·op(A)·x + β·y, with A an `m×n` row-major matrix (leading dimension `lda`):
-    /// `cblas_sgemv` or `cblas_dgemv`.
-    static func gemv(
-        transpose: Bool, m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
-        x: UnsafePointer<Self>, incX: Int, beta: Self, y: UnsafeMutablePointer<Self>, incY: Int
-    )
+    /// Whether values of this type are read as `Double` where they lie (`Double`), or are first
+    /// widened into scratch memory (`Float`): code sizes its scratch by it.
+    static var isReadInPlaceAsDouble: Bool { get }
 
-    /// C ← α·op(A)·op(B) + β·C, all row-major, C `m×n`, inner dimension `k`: `cblas_sgemm` or
-    /// `cblas_dgemm`.
-    static func gemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-        a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
-    )
+    /// Writes `count` values from `source` into `destination` as `Double`: exact, since every
+    /// `Float` is a `Double`; a plain copy for `Double`.
+    static func widen(_ source: UnsafePointer<Self>, count: Int, into destination: UnsafeMutablePointer<Double>)
 
-    /// xᵀy over `n` elements with strides `incX` and `incY`: `cblas_sdot` or `cblas_ddot`.
-    static func dot(_ n: Int, _ x: UnsafePointer<Self>, _ incX: Int, _ y: UnsafePointer<Self>, _ incY: Int) -> Self
+    /// `body` with `rows` rows of `columns` values at `source` (`stride` values from one row to the
+    /// next) as `Double`, and their stride: the values where they lie for `Double`; for `Float`,
+    /// widened into `scratch` (room for `rows·columns` values) with stride `columns`.
+    static func withDoubles<Result>(
+        _ source: UnsafePointer<Self>, rows: Int, columns: Int, stride: Int, scratch: UnsafeMutablePointer<Double>,
+        _ body: (UnsafePointer<Double>, Int) throws -> Result
+    ) rethrows -> Result
+
+    /// The package's fused training kernel (`Sources/CKernels`) for rows stored as this type, in
+    /// vector-width variant `variant`: see `VectorWidth.fusedSingleOutput`. Not for use outside
+    /// the package.
+    static func _fusedSingleOutput(
+        variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Self>, ldx: Int, y: UnsafePointer<Self>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
+        weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
+    ) -> Double
+
+    /// The package's double-double refinement kernel (`Sources/CKernels`) for rows stored as this
+    /// type: see `VectorWidth.dot2Gradient`. Not for use outside the package.
+    static func _dot2Gradient(
+        variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Self>, ldx: Int, y: UnsafePointer<Self>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
+        low: UnsafeMutablePointer<Double>
+    )
 }
 
 /// The floating-point formats data can be stored and trained in.
@@ -41,30 +57,4 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
 
     /// Bytes per element.
     public var bytes: Int { self == .float32 ? 4 : 8 }
-}
-
-extension BLASScalar {
-    /// `pointer` as a pointer to `Double`: valid only when `Self` is `Double` (callers switch on
-    /// ``precision``, which the compiler folds once the code is specialized).
-    @inline(__always)
-    static func asDouble(_ pointer: UnsafePointer<Self>) -> UnsafePointer<Double> {
-        UnsafeRawPointer(pointer).assumingMemoryBound(to: Double.self)
-    }
-
-    /// `pointer` as a pointer to `Float`: valid only when `Self` is `Float`.
-    @inline(__always)
-    static func asFloat(_ pointer: UnsafePointer<Self>) -> UnsafePointer<Float> {
-        UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
-    }
-
-    /// Writes `count` elements from `source` into `destination` as `Double` (exact: every `Float`
-    /// is a `Double`); a plain copy for `Double`.
-    @inline(__always)
-    static func widen(_ source: UnsafePointer<Self>, count: Int, into destination: UnsafeMutablePointer<Double>) {
-        if precision == .float64 {
-            destination.update(from: asDouble(source), count: count)
-        } else {
-            for index in 0..<count { destination[index] = Double(source[index]) }
-        }
-    }
 }

@@ -1,35 +1,46 @@
-internal import CBLAS
+import CKernels
 
 extension Double: BLASScalar {
     /// ``Precision/float64``.
     public static var precision: Precision { .float64 }
 
-    /// `cblas_dgemv`, row-major.
+    /// True: `Double` values are read where they lie.
+    public static var isReadInPlaceAsDouble: Bool { true }
+
+    /// A plain copy.
     @inline(__always)
-    public static func gemv(
-        transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-        x: UnsafePointer<Double>, incX: Int, beta: Double, y: UnsafeMutablePointer<Double>, incY: Int
-    ) {
-        cblas_dgemv(
-            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incX), beta, y,
-            Int32(incY))
+    public static func widen(_ source: UnsafePointer<Double>, count: Int, into destination: UnsafeMutablePointer<Double>) {
+        destination.update(from: source, count: count)
     }
 
-    /// `cblas_dgemm`, row-major.
+    /// `body(source, stride)`: the values where they lie; `scratch` is not touched.
     @inline(__always)
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
-    ) {
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    public static func withDoubles<Result>(
+        _ source: UnsafePointer<Double>, rows: Int, columns: Int, stride: Int, scratch: UnsafeMutablePointer<Double>,
+        _ body: (UnsafePointer<Double>, Int) throws -> Result
+    ) rethrows -> Result {
+        try body(source, stride)
     }
 
-    /// `cblas_ddot`.
+    /// `mbgd_fused_f64`.
     @inline(__always)
-    public static func dot(_ n: Int, _ x: UnsafePointer<Double>, _ incX: Int, _ y: UnsafePointer<Double>, _ incY: Int) -> Double {
-        cblas_ddot(Int32(n), x, Int32(incX), y, Int32(incY))
+    public static func _fusedSingleOutput(
+        variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
+        weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
+    ) -> Double {
+        mbgd_fused_f64(
+            MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, weights, offset, alpha, accumulate ? 1 : 0,
+            weightGradient, offsetGradient, readAhead)
+    }
+
+    /// `mbgd_dot2_gradient`.
+    @inline(__always)
+    public static func _dot2Gradient(
+        variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
+        low: UnsafeMutablePointer<Double>
+    ) {
+        mbgd_dot2_gradient(MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, weights, intercept, high, low)
     }
 }

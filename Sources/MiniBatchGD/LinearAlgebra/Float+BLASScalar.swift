@@ -1,35 +1,51 @@
-internal import CBLAS
+import CKernels
 
 extension Float: BLASScalar {
     /// ``Precision/float32``.
     public static var precision: Precision { .float32 }
 
-    /// `cblas_sgemv`, row-major.
+    /// False: `Float` values are widened into scratch memory to be read as `Double`.
+    public static var isReadInPlaceAsDouble: Bool { false }
+
+    /// Each value widened, exactly.
     @inline(__always)
-    public static func gemv(
-        transpose: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
-        x: UnsafePointer<Float>, incX: Int, beta: Float, y: UnsafeMutablePointer<Float>, incY: Int
-    ) {
-        cblas_sgemv(
-            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, Int32(incX), beta, y,
-            Int32(incY))
+    public static func widen(_ source: UnsafePointer<Float>, count: Int, into destination: UnsafeMutablePointer<Double>) {
+        for index in 0..<count { destination[index] = Double(source[index]) }
     }
 
-    /// `cblas_sgemm`, row-major.
+    /// `body(scratch, columns)` with the rows widened into `scratch` first.
     @inline(__always)
-    public static func gemm(
-        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    public static func withDoubles<Result>(
+        _ source: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int, scratch: UnsafeMutablePointer<Double>,
+        _ body: (UnsafePointer<Double>, Int) throws -> Result
+    ) rethrows -> Result {
+        if stride == columns {
+            widen(source, count: rows * columns, into: scratch)
+        } else {
+            for i in 0..<rows { widen(source + i * stride, count: columns, into: scratch + i * columns) }
+        }
+        return try body(scratch, columns)
     }
 
-    /// `cblas_sdot`.
+    /// `mbgd_fused_f32`: each value widened to `Double` as it is read.
     @inline(__always)
-    public static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ incX: Int, _ y: UnsafePointer<Float>, _ incY: Int) -> Float {
-        cblas_sdot(Int32(n), x, Int32(incX), y, Int32(incY))
+    public static func _fusedSingleOutput(
+        variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Float>, ldx: Int, y: UnsafePointer<Float>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
+        weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
+    ) -> Double {
+        mbgd_fused_f32(
+            MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, weights, offset, alpha, accumulate ? 1 : 0,
+            weightGradient, offsetGradient, readAhead)
+    }
+
+    /// `mbgd_dot2_gradient_f32`: each value widened to `Double` as it is read.
+    @inline(__always)
+    public static func _dot2Gradient(
+        variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Float>, ldx: Int, y: UnsafePointer<Float>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
+        low: UnsafeMutablePointer<Double>
+    ) {
+        mbgd_dot2_gradient_f32(MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, weights, intercept, high, low)
     }
 }

@@ -170,7 +170,7 @@ extension Objective {
         let scratchRows = Swift.max(1, Swift.min(n, 4096))
         let scratch = Buffer<Double>(repeating: 0, count: scratchRows * k), sums = Buffer<Double>(repeating: 0, count: k)
         // Float rows are widened a block at a time (Double rows are read in place).
-        let wide = Element.precision == .float64 ? 0 : scratchRows
+        let wide = Element.isReadInPlaceAsDouble ? 0 : scratchRows
         let wideX = Buffer<Double>(repeating: 0, count: wide * p), wideY = Buffer<Double>(repeating: 0, count: wide * k)
         parameters.coefficients.withUnsafePointer { w in
             parameters.intercept.withUnsafeBufferPointer { c in

@@ -70,17 +70,10 @@ enum VectorWidth: Sendable {
         weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>, readAhead: Int = 0
     ) -> Double {
-        // One C entry point per element type; the switch folds away once specialized.
-        switch Element.precision {
-        case .float64:
-            mbgd_fused_f64(
-                variant, rows, p, Element.asDouble(x), ldx, Element.asDouble(y), ldy, rowWeights, w, offset, alpha, accumulate ? 1 : 0, g,
-                gc, readAhead)
-        case .float32:
-            mbgd_fused_f32(
-                variant, rows, p, Element.asFloat(x), ldx, Element.asFloat(y), ldy, rowWeights, w, offset, alpha, accumulate ? 1 : 0, g,
-                gc, readAhead)
-        }
+        // One C entry point per element type, chosen by its conformance (Double+BLASScalar.swift).
+        Element._fusedSingleOutput(
+            variant: variant.rawValue, rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: w, offset: offset,
+            alpha: alpha, accumulate: accumulate, weightGradient: g, offsetGradient: gc, readAhead: readAhead)
     }
 
     /// Over `rows` rows with rᵢ = yᵢ − c − xᵢ·w, adds Σωᵢrᵢ to the unevaluated double-double sum
@@ -91,11 +84,8 @@ enum VectorWidth: Sendable {
         rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights: UnsafePointer<Double>?,
         weights w: UnsafePointer<Double>, intercept c: Double, high: UnsafeMutablePointer<Double>, low: UnsafeMutablePointer<Double>
     ) {
-        switch Element.precision {
-        case .float64:
-            mbgd_dot2_gradient(variant, rows, p, Element.asDouble(x), ldx, Element.asDouble(y), ldy, rowWeights, w, c, high, low)
-        case .float32:
-            mbgd_dot2_gradient_f32(variant, rows, p, Element.asFloat(x), ldx, Element.asFloat(y), ldy, rowWeights, w, c, high, low)
-        }
+        Element._dot2Gradient(
+            variant: variant.rawValue, rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: w, intercept: c,
+            high: high, low: low)
     }
 }

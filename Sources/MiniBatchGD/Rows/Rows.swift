@@ -62,9 +62,7 @@ public struct Rows<Element: BLASScalar> {
     func withDoubleFeatures<Result>(
         from start: Int, rows count: Int, scratch: UnsafeMutablePointer<Double>, _ body: (UnsafePointer<Double>, Int) throws -> Result
     ) rethrows -> Result {
-        if Element.precision == .float64 { return try body(Element.asDouble(x + start * xStride), xStride) }
-        copyFeatures(from: start, rows: count, into: scratch)
-        return try body(scratch, featureCount)
+        try Element.withDoubles(x + start * xStride, rows: count, columns: featureCount, stride: xStride, scratch: scratch, body)
     }
 
     /// `body` with rows `start..<start + count` of X and Y as `Double` and their strides: in place
@@ -75,12 +73,11 @@ public struct Rows<Element: BLASScalar> {
         from start: Int, rows count: Int, scratchX: UnsafeMutablePointer<Double>, scratchY: UnsafeMutablePointer<Double>,
         _ body: (UnsafePointer<Double>, Int, UnsafePointer<Double>, Int) throws -> Result
     ) rethrows -> Result {
-        if Element.precision == .float64 {
-            return try body(Element.asDouble(x + start * xStride), xStride, Element.asDouble(y + start * yStride), yStride)
+        try Element.withDoubles(x + start * xStride, rows: count, columns: featureCount, stride: xStride, scratch: scratchX) { x, ldx in
+            try Element.withDoubles(y + start * yStride, rows: count, columns: outputCount, stride: yStride, scratch: scratchY) { y, ldy in
+                try body(x, ldx, y, ldy)
+            }
         }
-        copyFeatures(from: start, rows: count, into: scratchX)
-        copyTargets(from: start, rows: count, into: scratchY)
-        return try body(scratchX, featureCount, scratchY, outputCount)
     }
 
     /// Copies rows `start..<start + rows` of Y densely (stride k) into `into`, as `Double`.

@@ -50,12 +50,12 @@ final class BatchGradient {
     ///   - standardizer: the map to descent coordinates, or nil to descend in original units.
     ///   - batchRows: the largest run of rows one batch hands in.
     ///   - evaluationLimit: the row count of whole-data evaluations (sizes the residual scratch).
-    ///   - precision: the rows' element type (`Float` rows need room to be widened for BLAS).
+    ///   - rowsOf: the rows' element type (`Float` rows need room to be widened for BLAS).
     ///   - readAhead: bytes ahead of its reads the fused kernel asks for rows
     ///     (``VectorWidth/readAhead(passingOver:cacheBytes:)`` of the data an epoch passes over).
     init(
         features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
-        batchRows: Int, evaluationLimit: Int, precision: Precision = .float64, vectorWidth: VectorWidth = .best, readAhead: Int = 0
+        batchRows: Int, evaluationLimit: Int, rowsOf element: (some BLASScalar).Type = Double.self, vectorWidth: VectorWidth = .best, readAhead: Int = 0
     ) {
         self.vectorWidth = vectorWidth
         self.readAhead = readAhead
@@ -71,8 +71,8 @@ final class BatchGradient {
             Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
             Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
             Buffer(repeating: 0, count: parameterCount),
-            Buffer(repeating: 0, count: precision == .float64 ? 0 : evaluationRows * p),
-            Buffer(repeating: 0, count: precision == .float64 ? 0 : evaluationRows * k),
+            Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * p),
+            Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * k),
         ]
         self.owners = owners
         residual = owners[0].base
@@ -183,7 +183,7 @@ final class BatchGradient {
     private func asDouble<Element: BLASScalar>(
         x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rows: Int
     ) -> (UnsafePointer<Double>, Int, UnsafePointer<Double>, Int) {
-        precondition(Element.precision == .float64 || rows <= evaluationRows, "more Float rows than the widening scratch holds")
+        precondition(Element.isReadInPlaceAsDouble || rows <= evaluationRows, "more Float rows than the widening scratch holds")
         // The pointers stay valid after the call: they are the rows themselves or this object's scratch.
         return Rows(count: rows, featureCount: p, outputCount: k, x: x, xStride: ldx, y: y, yStride: ldy)
             .withDoubleRows(from: 0, rows: rows, scratchX: wideX, scratchY: wideY) { ($0, $1, $2, $3) }
@@ -210,7 +210,7 @@ final class BatchGradient {
         var start = 0
         repeat {
             // Double rows in one call (its own blocks); Float rows a widened block at a time.
-            let count = Element.precision == .float64 ? data.count : Swift.min(evaluationRows, data.count - start)
+            let count = Element.isReadInPlaceAsDouble ? data.count : Swift.min(evaluationRows, data.count - start)
             let (x, ldx, y, ldy) = asDouble(
                 x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride, ldy: data.yStride, rows: count)
             LinearKernel.halfSquaredResiduals(

@@ -67,7 +67,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
         gradients = (0..<pool.threads).map { _ in
             BatchGradient(
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: kernel,
-                batchRows: chunkRows, evaluationLimit: chunkRows, precision: Element.precision, readAhead: readAhead)
+                batchRows: chunkRows, evaluationLimit: chunkRows, rowsOf: Element.self, readAhead: readAhead)
         }
         maximumChunks = Swift.max(1, rowLimit / chunkRows + 1)
         let room = gathers && rowLimit >= 2 * chunkRows ? chunkRows : 0

@@ -240,7 +240,7 @@ public struct Curvature: Equatable, Sendable {
         let gradient = BatchGradient(
             features: p, outputs: 1, fitIntercept: fitIntercept,
             standardizer: Standardizer(mean: centre, scale: scale), kernel: .blas,
-            batchRows: n, evaluationLimit: n, precision: Element.precision)
+            batchRows: n, evaluationLimit: n, rowsOf: Element.self)
         let block = Swift.min(gradient.blockRows, gradient.evaluationRows)
         let zeros = Buffer<Element>(repeating: 0, count: block)
         let vector = Buffer<Double>(repeating: 1, count: p + 1), product = Buffer<Double>(repeating: 0, count: p + 1)

@@ -210,7 +210,7 @@ struct Trainer {
         let gradient = BatchGradient(
             features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
             kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0),
-            precision: Element.precision, readAhead: readAhead)
+            rowsOf: Element.self, readAhead: readAhead)
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
