@@ -55,7 +55,8 @@ final class BatchGradient {
     ///     (``VectorWidth/readAhead(passingOver:cacheBytes:)`` of the data an epoch passes over).
     init(
         features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
-        batchRows: Int, evaluationLimit: Int, rowsOf element: (some BLASScalar).Type = Double.self, vectorWidth: VectorWidth = .best, readAhead: Int = 0
+        batchRows: Int, evaluationLimit: Int, rowsOf element: (some BLASScalar).Type = Double.self, vectorWidth: VectorWidth = .best,
+        readAhead: Int = 0
     ) {
         self.vectorWidth = vectorWidth
         self.readAhead = readAhead
