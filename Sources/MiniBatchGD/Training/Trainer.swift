@@ -1,6 +1,8 @@
-/// The gradient-descent loop: per update, the batch order hands rows to the
-/// ``BatchGradient``, the schedule gives the rate and the ``UpdateRule`` moves the parameters;
-/// per epoch, the whole-data cost (and, when certifying, gradient) feeds the ``StopRule``.
+/// A gradient-descent fit, in four parts: the plan (`Trainer+Plan.swift`: batch size,
+/// standardization, curvature, step size, epoch budget), the run that sets up the buffers and
+/// the update rule (`Trainer+Run.swift`), the ``EpochLoop`` with its ``StopPolicy``, and the
+/// ``BatchStep`` (per update, the batch order hands rows to the ``BatchGradient``, the schedule
+/// gives the rate and the ``UpdateRule`` moves the parameters).
 ///
 /// Nothing in the batch loop allocates: parameters, gradient and every rule's state are sized
 /// once per fit and owned by ``Buffer``s. BLAS runs on one thread for the whole fit, so the
@@ -98,10 +100,6 @@ struct Trainer {
         }
     }
 
-    /// The weights ωᵢ the cost ½Σωᵢ‖rᵢ‖² (times the reduction's scale) gives each of `rows` rows:
-    /// under the mean reduction wᵢ·n/Σw, so that the mean cost is ½Σwᵢ‖rᵢ‖²/Σw, the mean over
-    /// rows counted w times; under the sum, wᵢ itself. Nil for unweighted rows.
-    /// With rows spread over processes, `rows` and `total` (Σw) count every rank's.
     /// The most runs of contiguous rows a block-shuffled batch of at most `batchRows` rows can
     /// span (it may start and end inside a block, and hold the short last block); 0 without
     /// block shuffling.
@@ -110,226 +108,14 @@ struct Trainer {
         return batchRows / Swift.max(1, Swift.min(size, rows)) + 3
     }
 
+    /// The weights ωᵢ the cost ½Σωᵢ‖rᵢ‖² (times the reduction's scale) gives each of `rows` rows:
+    /// under the mean reduction wᵢ·n/Σw, so that the mean cost is ½Σwᵢ‖rᵢ‖²/Σw, the mean over
+    /// rows counted w times; under the sum, wᵢ itself. Nil for unweighted rows.
+    /// With rows spread over processes, `rows` and `total` (Σw) count every rank's.
     static func costWeights(_ weights: [Double]?, rows: Int, total: Double? = nil, reduction: Reduction) -> [Double]? {
         guard let weights else { return nil }
         guard reduction == .mean else { return weights }
         let factor = Double(rows) / (total ?? weights.reduce(0, +))
         return weights.map { $0 * factor }
-    }
-
-    /// What a fit decides before its first update.
-    private struct Plan {
-        let notes: [String]
-        let batchRows: Int
-        /// The batches over every rank's rows (sizes, count).
-        let batches: Batches
-        /// This process's share of each batch: ``batches`` itself when the rows are all here.
-        let localBatches: Batches
-        let standardizer: Standardizer?
-        /// ω, the weights of the training rows in the cost (nil: unweighted).
-        let costWeights: [Double]?
-        /// λ in mean-cost units.
-        let penalty: Double
-        let curvature: Curvature?
-        let choice: LearningRateChoice
-        let epochs: Int
-        let certificateTolerance: Double
-    }
-
-    /// Batch size, standardization, curvature, step size and epoch budget for `train` (whose rows
-    /// weigh `weights`).
-    private func plan<Element: BLASScalar>(_ train: Rows<Element>, weights: [Double]?) throws -> Plan {
-        let config = configuration
-        let n = train.totalCount
-        var notes: [String] = []
-        var batchRows = config.batchSize.resolved(for: n)
-        if batchRows > n {
-            notes.append("batch size \(batchRows) exceeds the \(n) training rows: all rows form one batch (full-batch descent)")
-            batchRows = n
-        }
-        let batches = Batches(rowCount: n, size: batchRows)
-        // Spread over processes, each rank cuts its rows into as many batches: the global batch
-        // is every rank's share of it.
-        let localBatches =
-            train.sharing.map {
-                let rank = $0.communicator.rank, ranks = $0.communicator.size
-                let product = rank.multipliedFullWidth(by: batches.count)
-                let stagger = ranks.dividingFullWidth((product.high, product.low)).quotient
-                return Batches(rowCount: train.count, parts: batches.count, stagger: stagger)
-            } ?? batches
-        let standardizer = config.standardize ? Standardizer.forDescent(train, weights: weights, fitIntercept: fitIntercept) : nil
-        // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
-        let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
-        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
-        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
-        let costWeights = Self.costWeights(
-            weights, rows: n, total: weights.map { train.sum($0.reduce(0, +)) }, reduction: config.reduction)
-        let curvature =
-            needsCurvature
-            ? try Curvature(
-                train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights,
-                threads: config.threads ?? (train.sharing == nil ? Cores.available : 1)) : nil
-        // Only the adaptive rules' automatic rate is set in the target's units.
-        let spreads =
-            config.learningRate == .automatic && config.optimizer.isAdaptive
-            ? Self.spreads(train, weights: weights, standardizer: standardizer) : (target: 1.0, coordinates: 1.0)
-        let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
-        let choice = LearningRateChoice(
-            config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
-            targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance,
-            consecutiveBatches: consecutiveBatches, penalty: penalty)
-        if consecutiveBatches {
-            notes.append(
-                "the automatic rate diverged on batches of consecutive rows (is the file sorted by a column?): restarted at a rate safe for any batch, set by the largest row's curvature; shuffling the file's rows once (or a CSV, shuffled row by row) would allow a faster one"
-            )
-        }
-        let epochs =
-            config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
-        return Plan(
-            notes: notes, batchRows: batchRows, batches: batches, localBatches: localBatches, standardizer: standardizer,
-            costWeights: costWeights, penalty: penalty,
-            curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
-    }
-
-    /// The learning rate a fit of `train` would start with.
-    func plannedRate<Element: BLASScalar>(_ train: Dataset<Element>) throws -> Double {
-        try BLASThreads.singleThreaded { try train.withRows { try plan($0, weights: train.weights).choice.learningRate } }
-    }
-
-    private func fitSingleThreaded<Element: BLASScalar>(
-        _ train: Rows<Element>, weights: [Double]?, validation: Rows<Element>?, validationWeights: [Double]?, start: Parameters?
-    ) throws -> Outcome {
-        let config = configuration
-        let n = train.totalCount, p = train.featureCount, k = train.outputCount
-        let plan = try plan(train, weights: weights)
-        let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
-        let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
-
-        // The rows an epoch reads (this rank's): streamed from memory, or back from cache.
-        let readAhead = VectorWidth.readAhead(passingOver: train.count * train.xStride * MemoryLayout<Element>.stride)
-        let gradient = BatchGradient(
-            features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
-            kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0),
-            rowsOf: Element.self, readAhead: readAhead)
-        let d = gradient.parameterCount
-        let parameters = Buffer<Double>(repeating: 0, count: d)
-        let initial = start ?? .zeros(features: p, outputs: k)
-        let scaled =
-            standardizer.map { $0.toStandardizedUnits(coefficients: initial.coefficients, intercept: initial.intercept) }
-            ?? (initial.coefficients, initial.intercept)
-        for i in 0..<p * k { parameters.base[i] = scaled.0.elements[i] }
-        for o in 0..<k { parameters.base[p * k + o] = fitIntercept ? scaled.1[o] : 0 }
-
-        var history = History()
-        if config.recordsBatchCosts {
-            // One Double per batch: refuse a record that could not fit, rather than die allocating it.
-            let (entries, overflow) = epochs.multipliedReportingOverflow(by: batches.count)
-            guard !overflow, entries <= Self.maximumBatchCosts else {
-                throw ArgumentError(
-                    argument: "recordsBatchCosts", value: "true",
-                    requirement:
-                        "\(epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs"
-                )
-            }
-            // Reserved up to 2²⁰ entries; a longer record grows by doubling, a handful of times.
-            history.batchCosts.reserveCapacity(Swift.min(entries, 1 << 20))
-        }
-        history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
-        history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))
-
-        let loop = Loop<Element>(
-            configuration: config, epochs: epochs, rate: choice.learningRate, memory: config.optimizer.memory(given: choice.momentum),
-            batches: batches, localBatches: plan.localBatches,
-            gradient: gradient,
-            chunked: ChunkedGradient(
-                // No threads are started for data too small to split.
-                pool: WorkerPool(
-                    threads: ChunkedGradient<Element>.splits(Swift.max(train.count, validation?.count ?? 0), features: p, outputs: k)
-                        ? config.threads ?? (train.sharing == nil ? Cores.available : 1) : 1),
-                features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: config.kernel,
-                rowLimit: Swift.max(train.count, validation?.count ?? 0),
-                gathers: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k) && plan.localBatches.count > 1
-                    && config.shuffle.shufflesRows,
-                runLimit: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k)
-                    ? Self.runLimit(config.shuffle, rows: train.count, batchRows: plan.localBatches.size) : 0,
-                readAhead: readAhead),
-            order: BatchOrder(
-                rows: train.count, features: p, outputs: k, batches: plan.localBatches,
-                shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
-                weighted: plan.costWeights != nil),
-            costWeights: plan.costWeights,
-            validationWeights: validation.flatMap { rows in
-                Self.costWeights(
-                    validationWeights, rows: rows.totalCount, total: validationWeights.map { rows.sum($0.reduce(0, +)) },
-                    reduction: config.reduction)
-            },
-            costWeightTotal: plan.costWeights.map { train.sum($0.reduce(0, +)) } ?? Double(n),
-            penalty: penalty,
-            certificate: curvature?.strongConvexity.flatMap { mu in
-                certificateTolerance > 0
-                    ? Certificate(
-                        tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
-                        standardizer: standardizer) : nil
-            },
-            progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
-        let result = try config.optimizer.withRule(
-            count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
-            LoopRun(
-                loop: loop, parameters: parameters, train: train, validation: validation,
-                history: history, gap: gapTarget.map { _ in GapProgress() }))
-        let reported = result.parameters
-        history = result.history
-
-        let scaledCoefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(reported[0..<p * k]))
-        let scaledIntercept = Array(reported[(p * k)...])
-        let original =
-            standardizer.map { $0.toOriginalUnits(coefficients: scaledCoefficients, intercept: scaledIntercept) }
-            ?? (scaledCoefficients, scaledIntercept)
-        let fitted = Parameters(unchecked: original.0, fitIntercept ? original.1 : Array(repeating: 0, count: k))
-        guard fitted.isFinite else {
-            throw TrainingError.diverged(
-                epoch: history.epochsRun, batch: batches.count, cost: .nan,
-                learningRate: history.learningRates.last ?? choice.learningRate)
-        }
-        let run = TrainingRun(
-            history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count,
-            batchRows: plan.batchRows, epochBudget: epochs, learningRateChoice: choice, notes: plan.notes)
-        return Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: result.gap)
-    }
-
-    /// Three times the predicted epochs, at least 100 or 10⁷ row visits, within the row-visit and epoch limits; 300
-    /// epochs for the adaptive rules (whose convergence is not predicted) within the same limits.
-    static func automaticBudget(predicted: Int?, rows: Int, adaptive: Bool) -> Int {
-        let ceiling = Swift.max(100, Swift.min(automaticEpochLimit, automaticRowVisits / Swift.max(rows, 1)))
-        // Small data sets get at least 10⁷ row visits: averaging removes mini-batch noise at
-        // the rate 1/√updates, and small sets have few updates per epoch.
-        let floor = Swift.max(100, minimumRowVisits / Swift.max(rows, 1))
-        let wanted = adaptive ? 300 : predicted.map { $0 > automaticEpochLimit ? automaticEpochLimit : Swift.max(floor, 3 * $0) } ?? 1000
-        return Swift.min(wanted, ceiling)
-    }
-
-    /// The root-mean-square standard deviation of the targets and of the descent coordinates
-    /// (weighted, with weights).
-    static func spreads<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, standardizer: Standardizer?) -> (
-        target: Double, coordinates: Double
-    ) {
-        let target = Standardizer(
-            fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights, sharing: data.sharing
-        ).scale
-        let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(target.count, 1))).squareRoot()
-        guard standardizer == nil else { return (targetSpread, 1) }
-        let features = Standardizer(
-            fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing
-        ).scale
-        return (targetSpread, (features.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(features.count, 1))).squareRoot())
-    }
-}
-
-/// Runs a fit's ``Loop`` with the update rule the optimizer names.
-private struct LoopRun<Element: BLASScalar>: UpdateRuleVisitor {
-    let loop: Loop<Element>, parameters: Buffer<Double>, train: Rows<Element>, validation: Rows<Element>?, history: History
-    let gap: GapProgress?
-    func visit<Rule: UpdateRule>(_ rule: Rule) throws(any Error) -> Loop<Element>.Result {
-        try loop.run(rule, parameters: parameters, train: train, validation: validation, history: history, gap: gap)
     }
 }

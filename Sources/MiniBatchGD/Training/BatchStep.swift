@@ -1,0 +1,204 @@
+/// The batch loop: per update, the batch's gradient summed (over this process's rows, or over
+/// every rank's by one exchange: a ``BatchSum``), its cost checked and recorded, the penalty's
+/// gradient added, and the update rule's step taken.
+///
+/// Nothing in it allocates, and everything a step does not need per row (the schedule's rate
+/// within an epoch, the reduction's scale, the record of batch costs) is decided once a stretch.
+struct BatchStep<Element: BLASScalar> {
+    /// The batches over every rank's rows, and this process's share of each.
+    let batches: Batches, localBatches: Batches
+    let gradient: BatchGradient
+    /// The same arithmetic on every thread, for runs of rows long enough to share.
+    let chunked: ChunkedGradient<Element>
+    let order: BatchOrder<Element>
+    /// λ in mean-cost units.
+    let penalty: Double
+    let reduction: Reduction
+    let recordsBatchCosts: Bool
+
+    /// Updates and rows seen so far in a fit.
+    struct Counters {
+        var step = 0
+        var samples = 0
+    }
+
+    /// Trains on batches `indices` of the current epoch. A function of its own so the batch loop
+    /// keeps its few live values in registers; it reads locals and raw pointers only.
+    func train<Rule: UpdateRule, Sum: BatchSum>(
+        _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double, schedule: RateSchedule,
+        theta: UnsafeMutablePointer<Double>, sum: Sum, history: inout History, counters: inout Counters
+    ) throws where Sum.Element == Element {
+        let gradient = self.gradient, g = sum.gradient
+        let weightCount = gradient.p * gradient.k
+        let recordsBatchCosts = self.recordsBatchCosts, reduction = self.reduction, penalty = self.penalty
+        let perStep = schedule.changesWithinEpochs
+        var step = counters.step, samples = counters.samples
+        defer { counters = Counters(step: step, samples: samples) }
+        for index in indices {
+            // A long epoch (a million stochastic steps) must still stop promptly; an exchange
+            // carries every rank's flag with each batch instead.
+            if Sum.checksCancellation, index & 1023 == 1023, Task.isCancelled {
+                throw TrainingError.cancelled(epochsCompleted: epoch - 1)
+            }
+            let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate
+            gradient.prepare(theta)
+            guard let batch = try sum.add(index, theta: theta, epoch: epoch) else { continue }
+            let b = batch.rows
+            let cost = batch.scale * batch.halfSquares
+            guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
+            if recordsBatchCosts { history.batchCosts.append(cost) }
+            gradient.finish(g)
+            if penalty > 0 {
+                // The batch's share of λ/2·‖W‖², in the reduction's units.
+                let lambda = reduction == .mean ? penalty : penalty * Double(b)
+                for i in 0..<weightCount { g[i] += lambda * theta[i] }
+            }
+            rule.step(theta, gradient: g, rate: stepRate)
+            step &+= 1
+            samples &+= b
+        }
+    }
+
+    /// Stores α·(gradient of ½Σωᵢ‖rᵢ‖²) over the rows at positions `range` of this epoch's order
+    /// (at least one) in `g` and returns ½Σωᵢ‖rᵢ‖²: with shuffled blocks the batch is a few
+    /// contiguous runs, trained on in place; otherwise one run, in place or gathered, on every
+    /// thread when it is long enough (`theta` is what `gradient` was prepared with).
+    /// Static, with the gradient and order passed in: the batch loops hold them in locals, so the
+    /// loop does no reference counting.
+    @inline(__always)
+    static func addBatch(
+        _ range: Range<Int>, gradient: BatchGradient, chunked: ChunkedGradient<Element>, theta: UnsafePointer<Double>,
+        order: BatchOrder<Element>,
+        alpha: Double, into g: UnsafeMutablePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
+        w: UnsafePointer<Double>?
+    ) -> Double {
+        let b = range.count
+        guard order.shufflesBlocks else {
+            // Rows shuffled one by one: each thread gathers its own chunks.
+            if chunked.splits(b), let picked = order.permutation(range) {
+                return chunked.addRows(
+                    parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, picked: picked, count: b, alpha: alpha, into: g)
+            }
+            let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
+            if chunked.splits(b) {
+                return chunked.addRows(
+                    parameters: theta, x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: alpha,
+                    into: g)
+            }
+            return gradient.addRows(
+                x: rows.x, ldx: rows.ldx, y: rows.y, ldy: rows.ldy, rowWeights: rows.w, count: b, alpha: alpha, into: g, accumulate: false)
+        }
+        if chunked.splits(b) {
+            // Runs of contiguous rows, cut into chunks by position in the batch.
+            return chunked.addRuns(
+                parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, count: b, alpha: alpha, into: g,
+                nextRun: { order.nextRun(remaining: $0) })
+        }
+        var remaining = b, halfSquares = 0.0
+        while remaining > 0 {
+            let run = order.nextRun(remaining: remaining)
+            halfSquares += gradient.addRows(
+                x: x + run.start * ldx, ldx: ldx, y: y + run.start * ldy, ldy: ldy, rowWeights: w.map { $0 + run.start },
+                count: run.count, alpha: alpha, into: g, accumulate: remaining != b)
+            remaining -= run.count
+        }
+        return halfSquares
+    }
+}
+
+/// How a batch's gradient is summed: over this process's rows (``LocalSum``), or over every
+/// rank's share of the batch by one exchange (``RankSum``). Specialized into the batch loop.
+protocol BatchSum {
+    associatedtype Element: BLASScalar
+    /// Whether the loop checks for cancellation itself (an exchange carries the ranks' flags).
+    static var checksCancellation: Bool { get }
+    /// Where the batch's gradient is stored (d values, and room for what an exchange carries).
+    var gradient: UnsafeMutablePointer<Double> { get }
+    /// Stores batch `index`'s gradient, scaled by the reduction, and returns its rows, the
+    /// reduction's scale and its unscaled ½Σωᵢ‖rᵢ‖²; nil when no rank held a row of it.
+    func add(_ index: Int, theta: UnsafeMutablePointer<Double>, epoch: Int) throws -> BatchSums?
+}
+
+/// What a batch's gradient pass found.
+struct BatchSums {
+    /// The batch's rows (over every rank).
+    let rows: Int
+    /// The reduction's factor for them.
+    let scale: Double
+    /// ½Σωᵢ‖rᵢ‖² over them, unscaled.
+    let halfSquares: Double
+}
+
+/// The gradient of this process's rows of a batch.
+struct LocalSum<Element: BLASScalar>: BatchSum {
+    static var checksCancellation: Bool { true }
+    let step: BatchStep<Element>
+    let x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?
+    let gradient: UnsafeMutablePointer<Double>
+    /// Every batch but an epoch's last has the full size: both reduction factors are computed
+    /// once, outside the loop (a division per update costs a tenth of a stochastic step).
+    let fullBatchScale: Double, lastBatchScale: Double
+
+    init(_ step: BatchStep<Element>, train: Rows<Element>, w: UnsafePointer<Double>?, into gradient: UnsafeMutablePointer<Double>) {
+        self.step = step
+        (x, ldx, y, ldy, self.w, self.gradient) = (train.x, train.xStride, train.y, train.yStride, w, gradient)
+        fullBatchScale = step.reduction.scale(rows: step.batches.size)
+        lastBatchScale = step.reduction.scale(rows: step.batches[step.batches.count - 1].count)
+    }
+
+    @inline(__always)
+    func add(_ index: Int, theta: UnsafeMutablePointer<Double>, epoch: Int) -> BatchSums? {
+        let range = step.batches[index], b = range.count
+        let scale = b == step.batches.size ? fullBatchScale : lastBatchScale
+        let halfSquares = BatchStep.addBatch(
+            range, gradient: step.gradient, chunked: step.chunked, theta: theta, order: step.order, alpha: scale, into: gradient, x: x,
+            ldx: ldx, y: y, ldy: ldy, w: w)
+        return BatchSums(rows: b, scale: scale, halfSquares: halfSquares)
+    }
+}
+
+/// The gradient of a batch of rows spread over processes: each rank adds its share of the batch
+/// (unscaled), one exchange sums the shares with their half squares, row counts and
+/// cancellation flags, and every rank takes the same step from the same sums.
+struct RankSum<Element: BLASScalar>: BatchSum {
+    static var checksCancellation: Bool { false }
+    let step: BatchStep<Element>
+    let communicator: any Communicator
+    let x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?
+    /// d values of gradient, then the half squares, the rows and the cancellation flag.
+    let gradient: UnsafeMutablePointer<Double>
+
+    init(
+        _ step: BatchStep<Element>, sharing: Sharing, train: Rows<Element>, w: UnsafePointer<Double>?,
+        exchange: UnsafeMutablePointer<Double>
+    ) {
+        self.step = step
+        communicator = sharing.communicator
+        (x, ldx, y, ldy, self.w, gradient) = (train.x, train.xStride, train.y, train.yStride, w, exchange)
+    }
+
+    func add(_ index: Int, theta: UnsafeMutablePointer<Double>, epoch: Int) throws -> BatchSums? {
+        let g = gradient, d = step.gradient.parameterCount
+        let range = step.localBatches[index]
+        var halfSquares = 0.0
+        if range.isEmpty {
+            g.update(repeating: 0, count: d)
+        } else {
+            halfSquares = BatchStep.addBatch(
+                range, gradient: step.gradient, chunked: step.chunked, theta: theta, order: step.order, alpha: 1, into: g, x: x, ldx: ldx,
+                y: y, ldy: ldy, w: w)
+        }
+        g[d] = halfSquares
+        g[d + 1] = Double(range.count)
+        g[d + 2] = Task.isCancelled ? 1 : 0
+        communicator.sum(UnsafeMutableBufferPointer(start: g, count: d + 3))
+        if g[d + 2] > 0 { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+        let b = Int(g[d + 1])
+        // A batch no rank held a row of (possible only with more batches than some ranks have
+        // rows): no step.
+        if b == 0 { return nil }
+        let scale = step.reduction.scale(rows: b)
+        for i in 0..<d { g[i] *= scale }
+        return BatchSums(rows: b, scale: scale, halfSquares: g[d])
+    }
+}

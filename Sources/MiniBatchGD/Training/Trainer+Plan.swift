@@ -1,0 +1,107 @@
+extension Trainer {
+    /// What a fit decides before its first update.
+    struct Plan {
+        let notes: [String]
+        let batchRows: Int
+        /// The batches over every rank's rows (sizes, count).
+        let batches: Batches
+        /// This process's share of each batch: ``batches`` itself when the rows are all here.
+        let localBatches: Batches
+        let standardizer: Standardizer?
+        /// ω, the weights of the training rows in the cost (nil: unweighted).
+        let costWeights: [Double]?
+        /// λ in mean-cost units.
+        let penalty: Double
+        let curvature: Curvature?
+        let choice: LearningRateChoice
+        let epochs: Int
+        let certificateTolerance: Double
+    }
+
+    /// Batch size, standardization, curvature, step size and epoch budget for `train` (whose rows
+    /// weigh `weights`).
+    func plan<Element: BLASScalar>(_ train: Rows<Element>, weights: [Double]?) throws -> Plan {
+        let config = configuration
+        let n = train.totalCount
+        var notes: [String] = []
+        var batchRows = config.batchSize.resolved(for: n)
+        if batchRows > n {
+            notes.append("batch size \(batchRows) exceeds the \(n) training rows: all rows form one batch (full-batch descent)")
+            batchRows = n
+        }
+        let batches = Batches(rowCount: n, size: batchRows)
+        // Spread over processes, each rank cuts its rows into as many batches: the global batch
+        // is every rank's share of it.
+        let localBatches =
+            train.sharing.map {
+                let rank = $0.communicator.rank, ranks = $0.communicator.size
+                let product = rank.multipliedFullWidth(by: batches.count)
+                let stagger = ranks.dividingFullWidth((product.high, product.low)).quotient
+                return Batches(rowCount: train.count, parts: batches.count, stagger: stagger)
+            } ?? batches
+        let standardizer = config.standardize ? Standardizer.forDescent(train, weights: weights, fitIntercept: fitIntercept) : nil
+        // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
+        let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
+        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
+        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
+        let costWeights = Self.costWeights(
+            weights, rows: n, total: weights.map { train.sum($0.reduce(0, +)) }, reduction: config.reduction)
+        let curvature =
+            needsCurvature
+            ? try Curvature(
+                train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights,
+                threads: config.threads ?? (train.sharing == nil ? Cores.available : 1)) : nil
+        // Only the adaptive rules' automatic rate is set in the target's units.
+        let spreads =
+            config.learningRate == .automatic && config.optimizer.isAdaptive
+            ? Self.spreads(train, weights: weights, standardizer: standardizer) : (target: 1.0, coordinates: 1.0)
+        let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
+        let choice = LearningRateChoice(
+            config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
+            targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance,
+            consecutiveBatches: consecutiveBatches, penalty: penalty)
+        if consecutiveBatches {
+            notes.append(
+                "the automatic rate diverged on batches of consecutive rows (is the file sorted by a column?): restarted at a rate safe for any batch, set by the largest row's curvature; shuffling the file's rows once (or a CSV, shuffled row by row) would allow a faster one"
+            )
+        }
+        let epochs =
+            config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
+        return Plan(
+            notes: notes, batchRows: batchRows, batches: batches, localBatches: localBatches, standardizer: standardizer,
+            costWeights: costWeights, penalty: penalty,
+            curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
+    }
+
+    /// The learning rate a fit of `train` would start with.
+    func plannedRate<Element: BLASScalar>(_ train: Dataset<Element>) throws -> Double {
+        try BLASThreads.singleThreaded { try train.withRows { try plan($0, weights: train.weights).choice.learningRate } }
+    }
+
+    /// Three times the predicted epochs, at least 100 or 10⁷ row visits, within the row-visit and epoch limits; 300
+    /// epochs for the adaptive rules (whose convergence is not predicted) within the same limits.
+    static func automaticBudget(predicted: Int?, rows: Int, adaptive: Bool) -> Int {
+        let ceiling = Swift.max(100, Swift.min(automaticEpochLimit, automaticRowVisits / Swift.max(rows, 1)))
+        // Small data sets get at least 10⁷ row visits: averaging removes mini-batch noise at
+        // the rate 1/√updates, and small sets have few updates per epoch.
+        let floor = Swift.max(100, minimumRowVisits / Swift.max(rows, 1))
+        let wanted = adaptive ? 300 : predicted.map { $0 > automaticEpochLimit ? automaticEpochLimit : Swift.max(floor, 3 * $0) } ?? 1000
+        return Swift.min(wanted, ceiling)
+    }
+
+    /// The root-mean-square standard deviation of the targets and of the descent coordinates
+    /// (weighted, with weights).
+    static func spreads<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, standardizer: Standardizer?) -> (
+        target: Double, coordinates: Double
+    ) {
+        let target = Standardizer(
+            fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights, sharing: data.sharing
+        ).scale
+        let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(target.count, 1))).squareRoot()
+        guard standardizer == nil else { return (targetSpread, 1) }
+        let features = Standardizer(
+            fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing
+        ).scale
+        return (targetSpread, (features.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(features.count, 1))).squareRoot())
+    }
+}
