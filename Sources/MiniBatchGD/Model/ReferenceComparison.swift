@@ -36,15 +36,35 @@ extension LinearRegression {
         _ data: Source, using configuration: GradientDescent, method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {
+        try Self.checkClosedForm(configuration)
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
         return try Self.compare(outcome, train: train, configuration: configuration, method: method, fitIntercept: fitIntercept)
+    }
+
+    /// Refuses, before training, a loss or penalty the closed form cannot solve: only c·r²/2 with
+    /// λ/2·‖W‖² has one (least squares with ridge λ/c).
+    static func checkClosedForm(_ configuration: GradientDescent) throws {
+        guard let scale = configuration.loss.quadraticScale, scale.isFinite, scale > 0 else {
+            throw ArgumentError(
+                argument: "loss", value: "\(type(of: configuration.loss))",
+                requirement:
+                    "must be a multiple of r²/2 (quadraticScale) to be compared with the closed form; fit(_:using:) trains it alone")
+        }
+        guard configuration.penalty.ridge != nil else {
+            throw ArgumentError(
+                argument: "penalty", value: "\(type(of: configuration.penalty))",
+                requirement: "must be λ/2·‖W‖² (ridge) to be compared with the closed form; fit(_:using:) trains it alone")
+        }
     }
 
     /// The closed form of what `outcome`'s descent minimized on `train`, and the gaps to it.
     static func compare<Source: RowSource>(
         _ outcome: Trainer.Outcome, train: Source, configuration: GradientDescent, method: LeastSquares.Method, fitIntercept: Bool
     ) throws -> ReferenceComparison {
-        let ridge = configuration.reduction == .mean ? configuration.l2Penalty * train.totalWeight : configuration.l2Penalty
+        // c·(cost) + λ/2·‖W‖² has least squares' minimizer with ridge λ/c.
+        let lossScale = configuration.loss.quadraticScale ?? 1, lambda = configuration.penalty.ridge ?? 0
+        let strength = lambda / lossScale
+        let ridge = configuration.reduction == .mean ? strength * train.totalWeight : strength
         return try train.withRows { rows in
             let reference = try LeastSquares.solve(
                 rows, featureNames: train.featureNames, targetNames: train.targetNames, method: method, fitIntercept: fitIntercept,
@@ -57,8 +77,9 @@ extension LinearRegression {
                     sharing: rows.sharing
                 ).scale
             func objective(_ parameters: Parameters) -> Double {
-                let cost = Objective.cost(rows, weights: train.weights, parameters: parameters, reduction: configuration.reduction)
-                guard configuration.l2Penalty > 0 else { return cost }
+                let cost =
+                    lossScale * Objective.cost(rows, weights: train.weights, parameters: parameters, reduction: configuration.reduction)
+                guard lambda > 0 else { return cost }
                 var squares = 0.0
                 for j in 0..<parameters.featureCount {
                     let d = configuration.standardize ? scale[j] : 1
@@ -67,7 +88,7 @@ extension LinearRegression {
                         squares += w * w
                     }
                 }
-                return cost + 0.5 * configuration.l2Penalty * squares
+                return cost + 0.5 * lambda * squares
             }
             let found = outcome.parameters.stacked, exact = reference.parameters.stacked
             var difference = 0.0, size = 0.0

@@ -90,13 +90,44 @@ enum LinearKernel {
         }
     }
 
-    /// ½‖X·W + 1·cᵀ − Y‖² per output over all rows (½·Σᵢ wᵢ·rᵢₒ² with row weights), computed in
-    /// blocks of `scratchRows` rows through `scratch` (at least `scratchRows × k` elements), added
-    /// into `sums` (k entries).
+    /// Σᵢ ωᵢ·Σₒ ℓ(rᵢₒ) over `rows` rows of k residuals, each rᵢₒ then replaced by ωᵢ·ℓ′(rᵢₒ): the
+    /// residual whose ``gradient(rows:p:k:x:ldx:residual:alpha:beta:weightGradient:offsetGradient:)``
+    /// is the loss's (ω = 1 when `weights` is nil). A loss other than the squared one, called once
+    /// per residual.
+    static func applyLoss<L: Loss>(_ loss: L, rows: Int, k: Int, _ r: UnsafeMutablePointer<Double>, weights w: UnsafePointer<Double>?)
+        -> Double
+    {
+        var sum = 0.0
+        for i in 0..<rows {
+            let omega = w?[i] ?? 1
+            for o in 0..<k {
+                let residual = r[i * k + o]
+                sum += omega * loss.value(residual)
+                r[i * k + o] = omega * loss.derivative(residual)
+            }
+        }
+        return sum
+    }
+
+    /// Adds Σᵢ ωᵢ·ℓ(rᵢₒ) per output over `rows` rows of k residuals into `sums` (ω = 1 when
+    /// `weights` is nil).
+    static func addLoss<L: Loss>(
+        _ loss: L, rows: Int, k: Int, _ r: UnsafePointer<Double>, weights w: UnsafePointer<Double>?, into sums: UnsafeMutablePointer<Double>
+    ) {
+        for o in 0..<k {
+            var sum = 0.0
+            for i in 0..<rows { sum += (w?[i] ?? 1) * loss.value(r[i * k + o]) }
+            sums[o] += sum
+        }
+    }
+
+    /// ½‖X·W + 1·cᵀ − Y‖² per output over all rows (½·Σᵢ wᵢ·rᵢₒ² with row weights; Σᵢ wᵢ·ℓ(rᵢₒ)
+    /// with a `loss`), computed in blocks of `scratchRows` rows through `scratch` (at least
+    /// `scratchRows × k` elements), added into `sums` (k entries).
     static func halfSquaredResiduals(
         rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
         weights: UnsafePointer<Double>, offset: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>? = nil,
-        scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
+        loss: (any Loss)? = nil, scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
         into sums: UnsafeMutablePointer<Double>
     ) {
         var start = 0
@@ -105,7 +136,9 @@ enum LinearKernel {
             residual(
                 rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, weights: weights, offset: offset,
                 into: scratch)
-            if let rowWeights {
+            if let loss {
+                addLoss(loss, rows: count, k: k, scratch, weights: rowWeights.map { $0 + start }, into: sums)
+            } else if let rowWeights {
                 let w = rowWeights + start
                 for o in 0..<k {
                     var sum = 0.0

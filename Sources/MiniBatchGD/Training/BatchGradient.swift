@@ -33,6 +33,8 @@ final class BatchGradient {
     /// Rows per block of a whole-data evaluation (fits the residual scratch).
     let evaluationRows: Int
     let standardizes: Bool
+    /// A loss other than the squared one (nil: the squared loss, whose kernels are fused).
+    let loss: (any Loss)?
     // Owners of the scratch memory, and raw views of it: the per-batch calls touch raw
     // pointers only, so the batch loop does no reference counting.
     private let owners: [Buffer<Double>]
@@ -51,12 +53,13 @@ final class BatchGradient {
     ///   - batchRows: the largest run of rows one batch hands in.
     ///   - evaluationLimit: the row count of whole-data evaluations (sizes the residual scratch).
     ///   - rowsOf: the rows' element type (`Float` rows need room to be widened for BLAS).
+    ///   - loss: a loss other than the squared one, through the generic kernel; nil for squares.
     ///   - readAhead: bytes ahead of its reads the fused kernel asks for rows
     ///     (``VectorWidth/readAhead(passingOver:cacheBytes:)`` of the data an epoch passes over).
     init(
         features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
-        batchRows: Int, evaluationLimit: Int, rowsOf element: (some BLASScalar).Type = Double.self, vectorWidth: VectorWidth = .best,
-        readAhead: Int = 0
+        batchRows: Int, evaluationLimit: Int, rowsOf element: (some BLASScalar).Type = Double.self, loss: (any Loss)? = nil,
+        vectorWidth: VectorWidth = .best, readAhead: Int = 0
     ) {
         self.vectorWidth = vectorWidth
         self.readAhead = readAhead
@@ -64,7 +67,8 @@ final class BatchGradient {
         self.k = k
         parameterCount = p * k + k
         self.fitIntercept = fitIntercept
-        fused = kernel.usesFused(features: p, outputs: k, batchRows: batchRows)
+        self.loss = loss
+        fused = loss == nil && kernel.usesFused(features: p, outputs: k, batchRows: batchRows)
         blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
         evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(evaluationLimit, 4096))
         standardizes = standardizer != nil
@@ -164,7 +168,9 @@ final class BatchGradient {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
             let (x, ldx, y, ldy) = asDouble(x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, rows: count)
             LinearKernel.residual(rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: weights, offset: offset, into: r)
-            if let rowWeights {
+            if let loss {
+                halfSquares += LinearKernel.applyLoss(loss, rows: count, k: k, r, weights: rowWeights.map { $0 + start })
+            } else if let rowWeights {
                 halfSquares += LinearKernel.weightedHalfSquaredNorm(rows: count, k: k, r, weights: rowWeights + start)
                 LinearKernel.weightResiduals(rows: count, k: k, r, weights: rowWeights + start)
             } else {
@@ -216,7 +222,7 @@ final class BatchGradient {
                 x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride, ldy: data.yStride, rows: count)
             LinearKernel.halfSquaredResiduals(
                 rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: weights, offset: offset,
-                rowWeights: rowWeights.map { $0 + start }, scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
+                rowWeights: rowWeights.map { $0 + start }, loss: loss, scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
             start += count
         } while start < data.count
         var total = 0.0

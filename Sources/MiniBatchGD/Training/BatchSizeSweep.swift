@@ -95,6 +95,11 @@ extension BatchSizeSweep {
                 argument: "l2Penalty", value: "\(configuration.l2Penalty)",
                 requirement: "must be 0: the sweep races to the least-squares optimum")
         }
+        guard configuration.lossChoice.isSquared, configuration.penalty is L2Penalty else {
+            throw ArgumentError(
+                argument: configuration.lossChoice.isSquared ? "penalty" : "loss", value: "not the default",
+                requirement: "must be the squared loss without a penalty: the sweep races to the least-squares optimum")
+        }
         // Rows of weight 0 are left out, as the trainer leaves them out: batch sizes count the rest.
         let data = try data.droppingZeroWeightRows()
         // One row has one batch size and no gradient noise to measure.

@@ -11,8 +11,12 @@ struct BatchStep<Element: BLASScalar> {
     /// The same arithmetic on every thread, for runs of rows long enough to share.
     let chunked: ChunkedGradient<Element>
     let order: BatchOrder<Element>
-    /// λ in mean-cost units.
+    /// λ of the L2 penalty in mean-cost units: the fast path, added inside the loop.
     let penalty: Double
+    /// A penalty other than L2: its gradient added and its proximal step taken every update.
+    let otherPenalty: (any Penalty)?
+    /// The factor that puts a penalty in mean-cost units (1 under the mean reduction, 1/n under the sum).
+    let penaltyScale: Double
     let reduction: Reduction
     let recordsBatchCosts: Bool
 
@@ -31,6 +35,7 @@ struct BatchStep<Element: BLASScalar> {
         let gradient = self.gradient, g = sum.gradient
         let weightCount = gradient.p * gradient.k
         let recordsBatchCosts = self.recordsBatchCosts, reduction = self.reduction, penalty = self.penalty
+        let otherPenalty = self.otherPenalty, penaltyScale = self.penaltyScale
         let perStep = schedule.changesWithinEpochs
         var step = counters.step, samples = counters.samples
         defer { counters = Counters(step: step, samples: samples) }
@@ -53,7 +58,15 @@ struct BatchStep<Element: BLASScalar> {
                 let lambda = reduction == .mean ? penalty : penalty * Double(b)
                 for i in 0..<weightCount { g[i] += lambda * theta[i] }
             }
-            rule.step(theta, gradient: g, rate: stepRate)
+            if let otherPenalty {
+                // The batch's share of the penalty, in the reduction's units, as for L2 above.
+                let share = reduction == .mean ? 1 : penaltyScale * Double(b)
+                otherPenalty.addGradient(of: theta, count: weightCount, scale: share, into: g)
+                rule.step(theta, gradient: g, rate: stepRate)
+                otherPenalty.proximalStep(theta, count: weightCount, step: stepRate * share)
+            } else {
+                rule.step(theta, gradient: g, rate: stepRate)
+            }
             step &+= 1
             samples &+= b
         }

@@ -54,10 +54,10 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     ///   - rowLimit: the longest run it will be handed.
     ///   - gathers: whether it will be handed rows by a permutation (room is made to gather them).
     ///   - runLimit: the most runs of rows one block-shuffled batch may have (0: none are handed).
-    ///   - readAhead: as for ``BatchGradient``.
+    ///   - loss, readAhead: as for ``BatchGradient``.
     init(
         pool: WorkerPool, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel, rowLimit: Int,
-        gathers: Bool = false, runLimit: Int = 0, readAhead: Int = 0
+        gathers: Bool = false, runLimit: Int = 0, loss: (any Loss)? = nil, readAhead: Int = 0
     ) {
         runs = Buffer(repeating: 0, count: 3 * runLimit)
         self.pool = pool
@@ -67,7 +67,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
         gradients = (0..<pool.threads).map { _ in
             BatchGradient(
                 features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer, kernel: kernel,
-                batchRows: chunkRows, evaluationLimit: chunkRows, rowsOf: Element.self, readAhead: readAhead)
+                batchRows: chunkRows, evaluationLimit: chunkRows, rowsOf: Element.self, loss: loss, readAhead: readAhead)
         }
         maximumChunks = Swift.max(1, rowLimit / chunkRows + 1)
         let room = gathers && rowLimit >= 2 * chunkRows ? chunkRows : 0

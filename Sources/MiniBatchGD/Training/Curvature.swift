@@ -84,9 +84,25 @@ public struct Curvature: Equatable, Sendable {
     /// Measures the curvature of the rows `data` in descent coordinates (see the data set's
     /// initializer); the moments pass runs on `threads` threads when the rows make several chunks
     /// (the same bits on any count).
+    /// With a `loss` whose second derivative lies in [lo, hi] (nil: the squared loss, 1), the
+    /// cost's Hessian lies between lo·H and hi·H (plus the penalty): L and the row curvatures are
+    /// the design's times hi, and μ is (lo/hi) times the penalized hi·H's (a lower bound, since
+    /// lo·H + λ ≽ (lo/hi)·(hi·H + λ)), or unknown when lo is 0.
     init<Element: BLASScalar>(
-        _ data: Rows<Element>, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?, threads: Int = 1
+        _ data: Rows<Element>, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?,
+        loss: ClosedRange<Double>? = nil, threads: Int = 1
     ) throws {
+        if let loss, loss != 1...1 {
+            let scaled = (rowWeights ?? [Double](repeating: 1, count: data.count)).map { $0 * loss.upperBound }
+            let upper = try Curvature(
+                data, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: scaled, threads: threads)
+            self.init(
+                smoothness: upper.smoothness,
+                strongConvexity: loss.lowerBound > 0 ? upper.strongConvexity.map { $0 * loss.lowerBound / loss.upperBound } : nil,
+                largestRowCurvature: upper.largestRowCurvature, meanSquareRowCurvature: upper.meanSquareRowCurvature,
+                isExact: upper.isExact)
+            return
+        }
         let p = data.featureCount
         let centre = standardizer?.mean ?? Array(repeating: 0, count: p)
         let scale = standardizer?.scale ?? Array(repeating: 1, count: p)

@@ -17,8 +17,12 @@ struct EpochLoop<Element: BLASScalar> {
     let costWeights: [Double]?, validationWeights: [Double]?
     /// Σω (n when unweighted).
     let costWeightTotal: Double
-    /// λ in mean-cost units.
+    /// λ of the L2 penalty in mean-cost units.
     let penalty: Double
+    /// A penalty other than L2, applied through its protocol (nil: none).
+    let otherPenalty: (any Penalty)?
+    /// The factor that puts a penalty in mean-cost units (1 under the mean reduction, 1/n under the sum).
+    let penaltyScale: Double
     /// The certified stop, when asked for and μ is known.
     let certificate: Certificate?
     let progress: (@Sendable (EpochReport) -> Void)?
@@ -31,7 +35,8 @@ struct EpochLoop<Element: BLASScalar> {
     var batchStep: BatchStep<Element> {
         BatchStep(
             batches: batches, localBatches: localBatches, gradient: gradient, chunked: chunked, order: order, penalty: penalty,
-            reduction: configuration.reduction, recordsBatchCosts: configuration.recordsBatchCosts)
+            otherPenalty: otherPenalty, penaltyScale: penaltyScale, reduction: configuration.reduction,
+            recordsBatchCosts: configuration.recordsBatchCosts)
     }
 
     struct Result {
@@ -80,14 +85,15 @@ struct EpochLoop<Element: BLASScalar> {
 
         gradient.prepare(theta)
         let startCost = train.sum(halfSquaredResiduals(theta, train, rowWeights: w)) * config.reduction.scale(rows: n)
+        // The cost of predicting 0 (residuals −y), the other scale divergence is measured against.
         var zeroCost = 0.0
         for o in 0..<k {
             var sum = 0.0
             for i in 0..<train.count {
                 let value = Double(train.y[i * train.yStride + o])
-                sum += (w?[i] ?? 1) * value * value
+                sum += (w?[i] ?? 1) * (gradient.loss.map { $0.value(-value) } ?? 0.5 * value * value)
             }
-            zeroCost += 0.5 * sum
+            zeroCost += sum
         }
         zeroCost = train.sum(zeroCost) * config.reduction.scale(rows: n)
         var policy = StopPolicy(
@@ -157,6 +163,7 @@ struct EpochLoop<Element: BLASScalar> {
                     halfSquares = fullGradient.base[d]
                 }
                 for i in 0..<p * k { fullGradient.base[i] += penalty * evaluated[i] }
+                otherPenalty?.addGradient(of: evaluated, count: p * k, scale: penaltyScale, into: fullGradient.base)
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
             } else {

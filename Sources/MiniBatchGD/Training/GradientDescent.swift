@@ -34,8 +34,27 @@ public struct GradientDescent: Equatable, Sendable {
     /// Updates over which the rate ramps up linearly from η₀/W to η₀ (0: no warm-up).
     public var warmupSteps: Int
     /// L2 (ridge) penalty λ: adds λ/2·‖W‖² to the reduced cost. Never applied to the
-    /// intercept; applied in standardized units when ``standardize`` is on.
-    public var l2Penalty: Double
+    /// intercept; applied in standardized units when ``standardize`` is on. Setting it sets
+    /// ``penalty`` to ``L2Penalty``; it reads 0 while ``penalty`` is another penalty.
+    public var l2Penalty: Double {
+        get { penaltyChoice.l2Strength }
+        set { penaltyChoice = PenaltyChoice(penalty: L2Penalty(strength: newValue)) }
+    }
+    /// The loss of each residual: ``SquaredLoss`` (least squares, the fused kernels) unless you
+    /// give your own (see ``Loss``).
+    public var loss: any Loss {
+        get { lossChoice.loss }
+        set { lossChoice = LossChoice(loss: newValue) }
+    }
+    /// The penalty on the coefficients, in the reduced cost's units: ``L2Penalty`` (λ = ``l2Penalty``)
+    /// unless you give another (see ``Penalty``). Never applied to the intercept; applied in
+    /// standardized units when ``standardize`` is on.
+    public var penalty: any Penalty {
+        get { penaltyChoice.penalty }
+        set { penaltyChoice = PenaltyChoice(penalty: newValue) }
+    }
+    var lossChoice = LossChoice(loss: SquaredLoss())
+    var penaltyChoice = PenaltyChoice(penalty: L2Penalty(strength: 0))
     /// When to stop before the epoch budget (nil: never).
     public var earlyStopping: EarlyStopping?
     /// Start from the model's current parameters instead of zero.
@@ -75,7 +94,7 @@ public struct GradientDescent: Equatable, Sendable {
         self.shuffle = shuffle
         self.schedule = schedule
         self.warmupSteps = warmupSteps
-        self.l2Penalty = l2Penalty
+        penaltyChoice = PenaltyChoice(penalty: L2Penalty(strength: l2Penalty))
         self.earlyStopping = earlyStopping
         self.warmStart = warmStart
         self.recordsBatchCosts = recordsBatchCosts

@@ -10,8 +10,10 @@ extension Trainer {
         let standardizer: Standardizer?
         /// ω, the weights of the training rows in the cost (nil: unweighted).
         let costWeights: [Double]?
-        /// λ in mean-cost units.
+        /// λ of the L2 penalty in mean-cost units.
         let penalty: Double
+        /// The factor that puts a penalty in mean-cost units (1 under the mean reduction, 1/n under the sum).
+        let penaltyScale: Double
         let curvature: Curvature?
         let choice: LearningRateChoice
         let epochs: Int
@@ -41,7 +43,10 @@ extension Trainer {
             } ?? batches
         let standardizer = config.standardize ? Standardizer.forDescent(train, weights: weights, fitIntercept: fitIntercept) : nil
         // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
+        let penaltyScale = config.reduction == .mean ? 1 : 1 / Double(n)
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
+        // Another penalty's curvature joins the coefficients' (in the same units).
+        let otherCurvature = (config.penaltyChoice.other?.curvature ?? 0) * penaltyScale
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
         let costWeights = Self.costWeights(
@@ -49,7 +54,8 @@ extension Trainer {
         let curvature =
             needsCurvature
             ? try Curvature(
-                train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights,
+                train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty + otherCurvature, rowWeights: costWeights,
+                loss: config.lossChoice.isSquared ? nil : config.loss.curvature,
                 threads: config.threads ?? (train.sharing == nil ? Cores.available : 1)) : nil
         // Only the adaptive rules' automatic rate is set in the target's units.
         let spreads =
@@ -69,7 +75,7 @@ extension Trainer {
             config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
         return Plan(
             notes: notes, batchRows: batchRows, batches: batches, localBatches: localBatches, standardizer: standardizer,
-            costWeights: costWeights, penalty: penalty,
+            costWeights: costWeights, penalty: penalty, penaltyScale: penaltyScale,
             curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
     }
 

@@ -8,12 +8,16 @@ extension Trainer {
         let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
         let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
+        // A loss other than squares goes through the generic kernel; a penalty other than L2
+        // through its protocol, and without the certificate when it is not smooth.
+        let loss = config.lossChoice.isSquared ? nil : config.loss
+        let otherPenalty = config.penaltyChoice.other
         // The rows an epoch reads (this rank's): streamed from memory, or back from cache.
         let readAhead = VectorWidth.readAhead(passingOver: train.count * train.xStride * MemoryLayout<Element>.stride)
         let gradient = BatchGradient(
             features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
             kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0),
-            rowsOf: Element.self, readAhead: readAhead)
+            rowsOf: Element.self, loss: loss, readAhead: readAhead)
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
@@ -55,7 +59,7 @@ extension Trainer {
                     && config.shuffle.shufflesRows,
                 runLimit: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k)
                     ? Self.runLimit(config.shuffle, rows: train.count, batchRows: plan.localBatches.size) : 0,
-                readAhead: readAhead),
+                loss: loss, readAhead: readAhead),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
@@ -67,9 +71,9 @@ extension Trainer {
                     reduction: config.reduction)
             },
             costWeightTotal: plan.costWeights.map { train.sum($0.reduce(0, +)) } ?? Double(n),
-            penalty: penalty,
+            penalty: penalty, otherPenalty: otherPenalty, penaltyScale: plan.penaltyScale,
             certificate: curvature?.strongConvexity.flatMap { mu in
-                certificateTolerance > 0
+                certificateTolerance > 0 && otherPenalty?.isSmooth != false
                     ? Certificate(
                         tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
                         standardizer: standardizer) : nil

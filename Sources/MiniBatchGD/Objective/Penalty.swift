@@ -1,0 +1,70 @@
+/// What a descent adds to the cost for the coefficients W (never the intercepts), in the
+/// coordinates it descends in (standardized units when standardizing).
+///
+/// ``L2Penalty`` (λ/2·‖W‖², ridge) is the fast path: its gradient is added inside the batch loop,
+/// and the closed form solves it exactly. Another penalty is applied through this protocol: its
+/// smooth part's gradient added to every batch's, its non-smooth part by a proximal step after
+/// every update (as for L1's soft-thresholding, which gives exact zeros).
+public protocol Penalty: Sendable, Equatable {
+    /// P(W) over `coefficients`.
+    func value(_ coefficients: UnsafeBufferPointer<Double>) -> Double
+    /// Adds `scale`·∇P_smooth(W) to `gradient` (the first `count` values: the coefficients).
+    func addGradient(of coefficients: UnsafePointer<Double>, count: Int, scale: Double, into gradient: UnsafeMutablePointer<Double>)
+    /// Replaces W by prox_{step·P_nonsmooth}(W), after an update of step size `step`; nothing for
+    /// a smooth penalty.
+    func proximalStep(_ coefficients: UnsafeMutablePointer<Double>, count: Int, step: Double)
+    /// Whether P is differentiable everywhere (no proximal part): only then is a gradient-based
+    /// certificate of the distance to the optimum valid.
+    var isSmooth: Bool { get }
+    /// The curvature P adds to every coefficient's direction (λ for λ/2·‖W‖²; 0 for L1).
+    var curvature: Double { get }
+    /// λ when P = λ/2·‖W‖² exactly, the ridge the closed form solves; nil otherwise.
+    var ridge: Double? { get }
+}
+
+extension Penalty {
+    /// No proximal part.
+    public func proximalStep(_ coefficients: UnsafeMutablePointer<Double>, count: Int, step: Double) {}
+    /// Smooth unless a penalty says otherwise.
+    public var isSmooth: Bool { true }
+    /// Not solved in closed form unless a penalty says so.
+    public var ridge: Double? { nil }
+
+    /// Whether `other` is the same penalty (same type, equal values).
+    func isEqual(to other: any Penalty) -> Bool { (other as? Self) == self }
+}
+
+/// λ/2·‖W‖²: ridge regression (weight decay coupled to the gradient). λ = 0 is no penalty.
+public struct L2Penalty: Penalty {
+    /// λ ≥ 0.
+    public var strength: Double
+    /// λ/2·‖W‖² with λ = `strength`.
+    public init(strength: Double) { self.strength = strength }
+    /// λ/2·Σ W².
+    public func value(_ coefficients: UnsafeBufferPointer<Double>) -> Double {
+        var squares = 0.0
+        for w in coefficients { squares += w * w }
+        return 0.5 * strength * squares
+    }
+    /// g += scale·λ·W.
+    @inline(__always)
+    public func addGradient(of coefficients: UnsafePointer<Double>, count: Int, scale: Double, into gradient: UnsafeMutablePointer<Double>)
+    {
+        let lambda = scale * strength
+        for i in 0..<count { gradient[i] += lambda * coefficients[i] }
+    }
+    /// λ.
+    public var curvature: Double { strength }
+    /// λ.
+    public var ridge: Double? { strength }
+}
+
+/// A penalty in a configuration: compared by type and value, so ``GradientDescent`` stays `Equatable`.
+struct PenaltyChoice: Equatable, Sendable {
+    var penalty: any Penalty
+    /// λ of an L2 penalty (the fast path), 0 for another penalty.
+    var l2Strength: Double { (penalty as? L2Penalty)?.strength ?? 0 }
+    /// The penalty when it is not L2 (applied through the protocol), else nil.
+    var other: (any Penalty)? { penalty is L2Penalty ? nil : penalty }
+    static func == (a: PenaltyChoice, b: PenaltyChoice) -> Bool { a.penalty.isEqual(to: b.penalty) }
+}
