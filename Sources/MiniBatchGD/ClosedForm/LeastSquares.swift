@@ -70,10 +70,6 @@ public enum LeastSquares {
     /// - Complexity: O(n·p² + p³) for every method; `cholesky` and `qr` read the data in blocks,
     ///   `svd` copies it once. Spread over K processes: O(n·p²/K) on each rank, plus O(K·p²) to
     ///   merge QR factors.
-    @_specialize(where Source == Dataset<Double>)
-    @_specialize(where Source == Dataset<Float>)
-    @_specialize(where Source == MappedDataset<Double>)
-    @_specialize(where Source == MappedDataset<Float>)
     public static func solve<Source: RowSource>(
         _ data: Source, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
@@ -124,6 +120,8 @@ public enum LeastSquares {
     }
 
     /// The solve itself, on rows wherever they live (arguments already checked, weights validated).
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     static func solve<Element: BLASScalar>(
         _ data: Rows<Element>, featureNames: [String], targetNames: [String], method: Method, fitIntercept: Bool, ridge: Double,
         penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,

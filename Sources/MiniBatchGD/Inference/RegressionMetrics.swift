@@ -87,6 +87,8 @@ extension RegressionMetrics {
     /// order: the same bits whatever the thread count.
     /// - Throws: ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows
     ///   (the first one over all ranks, its row counted among all rows).
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     init<Element: BLASScalar>(rows: Rows<Element>, parameters: Parameters, weights: [Double]? = nil, threads: Int = 1) throws {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
         let chunkRows = Self.chunkRows(features: p, outputs: k), chunks = Swift.max(1, (n + chunkRows - 1) / chunkRows)

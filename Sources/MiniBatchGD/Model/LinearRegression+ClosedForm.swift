@@ -15,10 +15,6 @@ extension LinearRegression {
     ///   - threads: threads for the passes over the rows (the same bits on any count); nil:
     ///     ``Cores/available`` in one process, one per rank for rows spread over processes.
     /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)`` throws.
-    @_specialize(where Source == Dataset<Double>)
-    @_specialize(where Source == Dataset<Float>)
-    @_specialize(where Source == MappedDataset<Double>)
-    @_specialize(where Source == MappedDataset<Float>)
     @discardableResult
     public mutating func fit<Source: RowSource>(
         _ data: Source, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,

@@ -36,10 +36,6 @@ extension LinearRegression {
     /// - Complexity: O(epochs · n · p · k); scratch memory O(batch · (p + k) + p·k), plus the
     ///   row permutation when shuffling. X is never copied (unless rows of weight 0 are left out of
     ///   a data set in memory, or a validation part is held out of one).
-    @_specialize(where Source == Dataset<Double>)
-    @_specialize(where Source == Dataset<Float>)
-    @_specialize(where Source == MappedDataset<Double>)
-    @_specialize(where Source == MappedDataset<Float>)
     @discardableResult
     public mutating func fit<Source: RowSource>(
         _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -62,6 +58,8 @@ extension LinearRegression {
     /// The descent of a data set in memory: rows of weight 0 left out first, so that neither the
     /// training nor the held-out part is made of them alone, and a held-out part split off by a
     /// seeded shuffle before training.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     private mutating func fitInMemory<Element: BLASScalar>(
         _ data: Dataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
     ) throws -> (outcome: Trainer.Outcome, train: Dataset<Element>) {

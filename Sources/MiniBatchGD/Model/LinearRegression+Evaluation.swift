@@ -13,10 +13,6 @@ extension LinearRegression {
     ///   ``ModelError/predictionOverflow(row:output:)`` for a prediction that overflows,
     ///   ``ArgumentError`` for a thread count outside 1...1024.
     /// - Complexity: O(n · p · k), two passes over the rows.
-    @_specialize(where Source == Dataset<Double>)
-    @_specialize(where Source == Dataset<Float>)
-    @_specialize(where Source == MappedDataset<Double>)
-    @_specialize(where Source == MappedDataset<Float>)
     public func evaluate<Source: RowSource>(_ data: Source, threads: Int? = nil) throws -> RegressionMetrics {
         guard let parameters else { throw ModelError.notFitted }
         try validateThreadCount(threads)

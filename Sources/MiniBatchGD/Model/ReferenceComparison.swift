@@ -28,10 +28,6 @@ extension LinearRegression {
     /// weights, λ under the sum; in standardized units when standardizing). Rows read in place
     /// are read in place by both; rows spread over processes are fitted and solved over every rank.
     /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)`` throws.
-    @_specialize(where Source == Dataset<Double>)
-    @_specialize(where Source == Dataset<Float>)
-    @_specialize(where Source == MappedDataset<Double>)
-    @_specialize(where Source == MappedDataset<Float>)
     public mutating func fitAndCompare<Source: RowSource>(
         _ data: Source, using configuration: GradientDescent, method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil

@@ -164,6 +164,8 @@ public enum Objective {
 extension Objective {
     /// The cost of `parameters` on `data`'s rows (½Σwᵢ‖rᵢ‖², over Σw under the mean reduction),
     /// in blocks through a small scratch: for rows that are never held as a matrix.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     static func cost<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, parameters: Parameters, reduction: Reduction) -> Double
     {
         let n = data.count, p = data.featureCount, k = data.outputCount

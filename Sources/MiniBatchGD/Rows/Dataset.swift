@@ -197,9 +197,7 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: Dataset, test: Dataset) {
-        guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
-        guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
-        let testCount = min(max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
+        let testCount = try heldOutRowCount(rows: rows, testFraction: testFraction)
         var order = Array(0..<rows)
         if let seed = shuffleSeed {
             var generator = RandomSource(seed: seed)

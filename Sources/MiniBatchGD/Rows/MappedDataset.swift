@@ -257,9 +257,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: MappedDataset, test: MappedDataset) {
-        guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
-        guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
-        let testCount = Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
+        let testCount = try heldOutRowCount(rows: rows, testFraction: testFraction)
         return (self.rows(0..<rows - testCount), self.rows(rows - testCount..<rows))
     }
 

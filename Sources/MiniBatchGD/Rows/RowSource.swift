@@ -136,3 +136,12 @@ func withOptionalRows<Source: RowSource, Result>(_ source: Source?, _ body: (Row
     guard let source else { return try body(nil) }
     return try source.withRows { try body($0) }
 }
+
+/// The rows a split holds out: `round(testFraction × n)`, at least one, leaving at least one.
+/// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``
+///   for fewer than 2 rows.
+func heldOutRowCount(rows: Int, testFraction: Double) throws -> Int {
+    guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
+    guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
+    return Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
+}

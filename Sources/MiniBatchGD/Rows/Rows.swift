@@ -47,12 +47,22 @@ public struct Rows<Element: BLASScalar> {
     /// Copies rows `start..<start + rows` of X into `into`, densely (stride p), as `Double`.
     @inline(__always)
     func copyFeatures(from start: Int, rows: Int, into z: UnsafeMutablePointer<Double>) {
-        let p = featureCount
-        if xStride == p {
-            Element.widen(x + start * p, count: rows * p, into: z)
-        } else {
-            for i in 0..<rows { Element.widen(x + (start + i) * xStride, count: p, into: z + i * p) }
-        }
+        Self.copy(x + start * xStride, stride: xStride, width: featureCount, rows: rows, into: z)
+    }
+
+    /// Copies rows `start..<start + rows` of Y densely (stride k) into `into`, as `Double`.
+    @inline(__always)
+    func copyTargets(from start: Int, rows: Int, into t: UnsafeMutablePointer<Double>) {
+        Self.copy(y + start * yStride, stride: yStride, width: outputCount, rows: rows, into: t)
+    }
+
+    /// `rows` runs of `width` values, `stride` apart, widened into `into` back to back.
+    @inline(__always)
+    private static func copy(
+        _ source: UnsafePointer<Element>, stride: Int, width: Int, rows: Int, into destination: UnsafeMutablePointer<Double>
+    ) {
+        if stride == width { return Element.widen(source, count: rows * width, into: destination) }
+        for i in 0..<rows { Element.widen(source + i * stride, count: width, into: destination + i * width) }
     }
 
     /// `body` with rows `start..<start + count` of X as `Double` and their stride: the rows in place
@@ -80,17 +90,6 @@ public struct Rows<Element: BLASScalar> {
         }
     }
 
-    /// Copies rows `start..<start + rows` of Y densely (stride k) into `into`, as `Double`.
-    @inline(__always)
-    func copyTargets(from start: Int, rows: Int, into t: UnsafeMutablePointer<Double>) {
-        let k = outputCount
-        if yStride == k {
-            Element.widen(y + start * k, count: rows * k, into: t)
-        } else {
-            for i in 0..<rows { Element.widen(y + (start + i) * yStride, count: k, into: t + i * k) }
-        }
-    }
-
     /// Checks that every column's squares stay within `Double`'s normal range with room to spare:
     /// magnitudes between 2⁻⁴⁸⁰ and 2⁴⁸⁰ (about 3.2e-145 and 3.1e144; an all-zero column is fine),
     /// so that sums of squares and cross products over up to 2³¹ rows, and the refinement's exact
@@ -102,6 +101,8 @@ public struct Rows<Element: BLASScalar> {
     ///   the weights that take it out of range.
     /// - Complexity: O(n·(p + k)), one pass, over chunks of 65 536 rows on `pool`'s threads (a
     ///   maximum is the same whatever the order; nil: this thread).
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     func checkRepresentableScale(featureNames: [String], targetNames: [String], weights: [Double]? = nil, pool: WorkerPool? = nil)
         throws
     {

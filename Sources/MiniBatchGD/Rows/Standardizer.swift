@@ -21,6 +21,8 @@ public struct Standardizer: Equatable, Sendable {
 
     /// Fits `columns` columns of `rows` rows at `x` (row i at `x + i·stride`); with `sharing`,
     /// the columns of every rank's rows (two exchanges: the sums, then the squares).
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     init<Element: BLASScalar>(
         fitting x: UnsafePointer<Element>, rows: Int, columns p: Int, stride: Int, weights: [Double]?, sharing: Sharing? = nil
     ) {

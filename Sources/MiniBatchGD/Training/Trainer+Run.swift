@@ -1,4 +1,6 @@
 extension Trainer {
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     func fitSingleThreaded<Element: BLASScalar>(
         _ train: Rows<Element>, weights: [Double]?, validation: Rows<Element>?, validationWeights: [Double]?, start: Parameters?
     ) throws -> Outcome {

@@ -27,9 +27,9 @@ extension Optimizer {
                 count: count, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decayedCount: decayedCount)
             return try visitor.visit(Averaged(rule, count: count))
         case let .adagrad(epsilon):
-            return try visitor.visit(Averaged(AdagradStep(count: count, epsilon: epsilon), count: count))
+            return try visitor.visit(Averaged(SquareScaledStep.adagrad(count: count, epsilon: epsilon), count: count))
         case let .rmsprop(alpha, epsilon):
-            return try visitor.visit(Averaged(RMSpropStep(count: count, alpha: alpha, epsilon: epsilon), count: count))
+            return try visitor.visit(Averaged(SquareScaledStep.rmsprop(count: count, alpha: alpha, epsilon: epsilon), count: count))
         }
     }
 }
