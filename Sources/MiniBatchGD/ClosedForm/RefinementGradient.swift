@@ -82,10 +82,10 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
         let high = slots[chunk], low = high + p + 1
         high.update(repeating: 0, count: 2 * (p + 1))
         guard count > 0 else { return }
-        func pass(_ weights: UnsafePointer<Double>?) {
+        func pass(_ rowWeights: UnsafePointer<Double>?) {
             width.dot2Gradient(
                 rows: count, p: p, x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride + target,
-                ldy: data.yStride, rowWeights: weights, weights: coefficients.base, intercept: intercept, high: high, low: low)
+                ldy: data.yStride, rowWeights: rowWeights, coefficients: coefficients.base, intercept: intercept, high: high, low: low)
         }
         if let rowWeights { rowWeights.withUnsafeBufferPointer { pass($0.baseAddress! + start) } } else { pass(nil) }
     }

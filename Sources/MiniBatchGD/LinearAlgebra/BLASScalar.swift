@@ -35,7 +35,7 @@ where Self.RawSignificand: FixedWidthInteger {
     /// the package.
     static func _fusedSingleOutput(
         variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Self>, ldx: Int, y: UnsafePointer<Self>, ldy: Int,
-        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
+        rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, intercept: Double, alpha: Double, accumulate: Bool,
         weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
     ) -> Double
 
@@ -43,7 +43,7 @@ where Self.RawSignificand: FixedWidthInteger {
     /// type: see `VectorWidth.dot2Gradient`. Not for use outside the package.
     static func _dot2Gradient(
         variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Self>, ldx: Int, y: UnsafePointer<Self>, ldy: Int,
-        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
+        rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
         low: UnsafeMutablePointer<Double>
     )
 }

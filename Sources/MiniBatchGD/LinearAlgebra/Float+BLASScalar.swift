@@ -31,11 +31,11 @@ extension Float: BLASScalar {
     @inline(__always)
     public static func _fusedSingleOutput(
         variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Float>, ldx: Int, y: UnsafePointer<Float>, ldy: Int,
-        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
+        rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, intercept: Double, alpha: Double, accumulate: Bool,
         weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
     ) -> Double {
         mbgd_fused_f32(
-            MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, weights, offset, alpha, accumulate ? 1 : 0,
+            MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, coefficients, intercept, alpha, accumulate ? 1 : 0,
             weightGradient, offsetGradient, readAhead)
     }
 
@@ -43,9 +43,9 @@ extension Float: BLASScalar {
     @inline(__always)
     public static func _dot2Gradient(
         variant: UInt32, rows: Int, p: Int, x: UnsafePointer<Float>, ldx: Int, y: UnsafePointer<Float>, ldy: Int,
-        rowWeights: UnsafePointer<Double>?, weights: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
+        rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
         low: UnsafeMutablePointer<Double>
     ) {
-        mbgd_dot2_gradient_f32(MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, weights, intercept, high, low)
+        mbgd_dot2_gradient_f32(MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, coefficients, intercept, high, low)
     }
 }

@@ -8,27 +8,28 @@
 /// row, as in a mapped file), Y is `rows×k` (leading dimension `ldy`), R is `rows×k` (dense), W
 /// is `p×k`, c has `k` entries. One output (`k == 1`) uses `dgemv`; several use `dgemm`.
 enum LinearKernel {
-    /// R ← X·W + 1·cᵀ − Y (the residual of the hypothesis), or X·W + 1·cᵀ when `y` is nil.
+    /// R ← X·W + 1·cᵀ − Y (the residual of the hypothesis; W the `coefficients`, c the `intercept`),
+    /// or X·W + 1·cᵀ when `y` is nil.
     @inline(__always)
     static func residual(
         rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, ldx: Int? = nil, y: UnsafePointer<Double>?, ldy: Int? = nil,
-        weights: UnsafePointer<Double>, offset: UnsafePointer<Double>,
+        coefficients: UnsafePointer<Double>, intercept: UnsafePointer<Double>,
         into r: UnsafeMutablePointer<Double>
     ) {
         let ldx = ldx ?? p, ldy = ldy ?? k
         // Seed R with c − y so one BLAS call with β = 1 finishes the job.
         if k == 1 {
-            let c = offset[0]
+            let c = intercept[0]
             if let y { for i in 0..<rows { r[i] = c - y[i * ldy] } } else { r.update(repeating: c, count: rows) }
-            BLAS.gemv(transpose: false, m: rows, n: p, alpha: 1, a: x, lda: ldx, x: weights, beta: 1, y: r)
+            BLAS.gemv(transpose: false, m: rows, n: p, alpha: 1, a: x, lda: ldx, x: coefficients, beta: 1, y: r)
         } else {
             for i in 0..<rows {
                 let row = i * k, source = i * ldy
-                if let y { for o in 0..<k { r[row + o] = offset[o] - y[source + o] } } else { for o in 0..<k { r[row + o] = offset[o] } }
+                for o in 0..<k { r[row + o] = intercept[o] - (y?[source + o] ?? 0) }
             }
             BLAS.gemm(
                 transposeA: false, transposeB: false, m: rows, n: k, k: p, alpha: 1,
-                a: x, lda: ldx, b: weights, ldb: k, beta: 1, c: r, ldc: k)
+                a: x, lda: ldx, b: coefficients, ldb: k, beta: 1, c: r, ldc: k)
         }
     }
 
@@ -40,7 +41,7 @@ enum LinearKernel {
 
     /// ½·Σᵢ wᵢ‖rᵢ‖² over `rows` rows of k residuals.
     @inline(__always)
-    static func weightedHalfSquaredNorm(rows: Int, k: Int, _ r: UnsafePointer<Double>, weights w: UnsafePointer<Double>) -> Double {
+    static func weightedHalfSquaredNorm(rows: Int, k: Int, _ r: UnsafePointer<Double>, rowWeights w: UnsafePointer<Double>) -> Double {
         var sum = 0.0
         if k == 1 {
             for i in 0..<rows { sum += w[i] * r[i] * r[i] }
@@ -57,7 +58,7 @@ enum LinearKernel {
     /// rᵢ ← wᵢ·rᵢ for each of `rows` rows of k residuals: the residual whose gradient
     /// (``gradient(rows:p:k:x:residual:alpha:beta:weightGradient:offsetGradient:)``) is that of ½·Σwᵢ‖rᵢ‖².
     @inline(__always)
-    static func weightResiduals(rows: Int, k: Int, _ r: UnsafeMutablePointer<Double>, weights w: UnsafePointer<Double>) {
+    static func weightResiduals(rows: Int, k: Int, _ r: UnsafeMutablePointer<Double>, rowWeights w: UnsafePointer<Double>) {
         if k == 1 {
             for i in 0..<rows { r[i] *= w[i] }
         } else {
@@ -94,7 +95,7 @@ enum LinearKernel {
     /// residual whose ``gradient(rows:p:k:x:ldx:residual:alpha:beta:weightGradient:offsetGradient:)``
     /// is the loss's (ω = 1 when `weights` is nil). A loss other than the squared one, called once
     /// per residual.
-    static func applyLoss<L: Loss>(_ loss: L, rows: Int, k: Int, _ r: UnsafeMutablePointer<Double>, weights w: UnsafePointer<Double>?)
+    static func applyLoss<L: Loss>(_ loss: L, rows: Int, k: Int, _ r: UnsafeMutablePointer<Double>, rowWeights w: UnsafePointer<Double>?)
         -> Double
     {
         var sum = 0.0
@@ -112,7 +113,7 @@ enum LinearKernel {
     /// Adds Σᵢ ωᵢ·ℓ(rᵢₒ) per output over `rows` rows of k residuals into `sums` (ω = 1 when
     /// `weights` is nil).
     static func addLoss<L: Loss>(
-        _ loss: L, rows: Int, k: Int, _ r: UnsafePointer<Double>, weights w: UnsafePointer<Double>?, into sums: UnsafeMutablePointer<Double>
+        _ loss: L, rows: Int, k: Int, _ r: UnsafePointer<Double>, rowWeights w: UnsafePointer<Double>?, into sums: UnsafeMutablePointer<Double>
     ) {
         for o in 0..<k {
             var sum = 0.0
@@ -126,7 +127,7 @@ enum LinearKernel {
     /// `scratchRows × k` elements), added into `sums` (k entries).
     static func halfSquaredResiduals(
         rows: Int, p: Int, k: Int, x: UnsafePointer<Double>, ldx: Int, y: UnsafePointer<Double>, ldy: Int,
-        weights: UnsafePointer<Double>, offset: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>? = nil,
+        coefficients: UnsafePointer<Double>, intercept: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>? = nil,
         loss: (any Loss)? = nil, scratch: UnsafeMutablePointer<Double>, scratchRows: Int,
         into sums: UnsafeMutablePointer<Double>
     ) {
@@ -134,10 +135,10 @@ enum LinearKernel {
         while start < rows {
             let count = min(scratchRows, rows - start)
             residual(
-                rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, weights: weights, offset: offset,
-                into: scratch)
+                rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, coefficients: coefficients,
+                intercept: intercept, into: scratch)
             if let loss {
-                addLoss(loss, rows: count, k: k, scratch, weights: rowWeights.map { $0 + start }, into: sums)
+                addLoss(loss, rows: count, k: k, scratch, rowWeights: rowWeights.map { $0 + start }, into: sums)
             } else if let rowWeights {
                 let w = rowWeights + start
                 for o in 0..<k {
@@ -162,7 +163,7 @@ enum LinearKernel {
     @inline(__always)
     static func fusedSingleOutput<Element: BLASScalar, Weighting: RowWeighting>(
         rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights omega: Weighting,
-        weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool = false,
+        coefficients w: UnsafePointer<Double>, intercept offset: Double, alpha: Double, accumulate: Bool = false,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>
     ) -> Double {
         let keep = accumulate ? 1.0 : 0.0

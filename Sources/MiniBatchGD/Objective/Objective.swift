@@ -53,7 +53,7 @@ public enum Objective {
         }
         try validateRowWeights(weights, rows: n)
         let halfSquares = residual.withUnsafePointer { r in
-            weights.withUnsafeBufferPointer { w in LinearKernel.weightedHalfSquaredNorm(rows: n, k: k, r, weights: w.baseAddress!) }
+            weights.withUnsafeBufferPointer { w in LinearKernel.weightedHalfSquaredNorm(rows: n, k: k, r, rowWeights: w.baseAddress!) }
         }
         return reduction == .mean ? halfSquares / weights.reduce(0, +) : halfSquares
     }
@@ -120,10 +120,10 @@ public enum Objective {
                     output.withUnsafeMutablePointer { r in
                         if let targets {
                             targets.withUnsafePointer { y in
-                                LinearKernel.residual(rows: n, p: p, k: k, x: x, y: y, weights: w, offset: c.baseAddress!, into: r)
+                                LinearKernel.residual(rows: n, p: p, k: k, x: x, y: y, coefficients: w, intercept: c.baseAddress!, into: r)
                             }
                         } else {
-                            LinearKernel.residual(rows: n, p: p, k: k, x: x, y: nil, weights: w, offset: c.baseAddress!, into: r)
+                            LinearKernel.residual(rows: n, p: p, k: k, x: x, y: nil, coefficients: w, intercept: c.baseAddress!, into: r)
                         }
                     }
                 }
@@ -182,7 +182,7 @@ extension Objective {
                         let count = wide == 0 ? n : Swift.min(wide, n - start)
                         data.withDoubleRows(from: start, rows: count, scratchX: wideX.base, scratchY: wideY.base) { x, ldx, y, ldy in
                             LinearKernel.halfSquaredResiduals(
-                                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: w, offset: c.baseAddress!,
+                                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: w, intercept: c.baseAddress!,
                                 rowWeights: omega.map { $0 + start }, scratch: scratch.base, scratchRows: scratchRows, into: sums.base)
                         }
                         start += count

@@ -67,12 +67,13 @@ enum VectorWidth: Sendable {
     @inline(__always)
     func fusedSingleOutput<Element: BLASScalar>(
         rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights: UnsafePointer<Double>?,
-        weights w: UnsafePointer<Double>, offset: Double, alpha: Double, accumulate: Bool,
+        coefficients w: UnsafePointer<Double>, intercept: Double, alpha: Double, accumulate: Bool,
         weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>, readAhead: Int = 0
     ) -> Double {
         // One C entry point per element type, chosen by its conformance (Double+BLASScalar.swift).
         Element._fusedSingleOutput(
-            variant: variant.rawValue, rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: w, offset: offset,
+            variant: variant.rawValue, rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: w,
+            intercept: intercept,
             alpha: alpha, accumulate: accumulate, weightGradient: g, offsetGradient: gc, readAhead: readAhead)
     }
 
@@ -82,10 +83,11 @@ enum VectorWidth: Sendable {
     @inline(__always)
     func dot2Gradient<Element: BLASScalar>(
         rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, rowWeights: UnsafePointer<Double>?,
-        weights w: UnsafePointer<Double>, intercept c: Double, high: UnsafeMutablePointer<Double>, low: UnsafeMutablePointer<Double>
+        coefficients w: UnsafePointer<Double>, intercept c: Double, high: UnsafeMutablePointer<Double>, low: UnsafeMutablePointer<Double>
     ) {
         Element._dot2Gradient(
-            variant: variant.rawValue, rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: w, intercept: c,
+            variant: variant.rawValue, rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: w,
+            intercept: c,
             high: high, low: low)
     }
 }

@@ -44,9 +44,9 @@ final class BatchGradient {
     private let costPerOutput: UnsafeMutablePointer<Double>
     /// Float rows widened for the BLAS path, a block at a time (`evaluationRows` rows of X and of Y).
     private let wideX: UnsafeMutablePointer<Double>, wideY: UnsafeMutablePointer<Double>
-    /// Original-unit weights W and offsets c of the last ``prepare(_:)``.
-    private var weights: UnsafePointer<Double>
-    private var offset: UnsafePointer<Double>
+    /// Original-unit coefficients W and intercepts c of the last ``prepare(_:)``.
+    private var coefficients: UnsafePointer<Double>
+    private var intercept: UnsafePointer<Double>
 
     /// - Parameters:
     ///   - standardizer: the map to descent coordinates, or nil to descend in original units.
@@ -87,16 +87,16 @@ final class BatchGradient {
         rawParameters = owners[4].base
         wideX = owners[5].base
         wideY = owners[6].base
-        weights = UnsafePointer(rawParameters)
-        offset = UnsafePointer(rawParameters + p * k)
+        coefficients = UnsafePointer(rawParameters)
+        intercept = UnsafePointer(rawParameters + p * k)
     }
 
     /// Takes the parameters θ (descent coordinates) that the next evaluations use.
     @inline(__always)
     func prepare(_ parameters: UnsafePointer<Double>) {
         guard standardizes else {
-            weights = parameters
-            offset = parameters + p * k
+            coefficients = parameters
+            intercept = parameters + p * k
             return
         }
         let raw = rawParameters, c = raw + p * k
@@ -109,8 +109,8 @@ final class BatchGradient {
                 c[o] -= m * value
             }
         }
-        weights = UnsafePointer(raw)
-        offset = UnsafePointer(c)
+        coefficients = UnsafePointer(raw)
+        intercept = UnsafePointer(c)
     }
 
     /// Adds α·(gradient of ½Σωᵢ‖rᵢ‖² over `count` rows) to `gradient` (or stores it, when
@@ -127,7 +127,7 @@ final class BatchGradient {
         if fused {
             if p >= 8 {
                 return vectorWidth.fusedSingleOutput(
-                    rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
+                    rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: coefficients, intercept: intercept[0],
                     alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: gradient + p, readAhead: readAhead)
             }
             if let rowWeights {
@@ -149,7 +149,7 @@ final class BatchGradient {
     ) -> Double {
         let weightGradient = gradient, offsetGradient = gradient + p * k
         return LinearKernel.fusedSingleOutput(
-            rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, weights: weights, offset: offset[0],
+            rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: coefficients, intercept: intercept[0],
             alpha: alpha, accumulate: accumulate, weightGradient: weightGradient, offsetGradient: offsetGradient)
     }
 
@@ -167,12 +167,12 @@ final class BatchGradient {
         while start < rows {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
             let (x, ldx, y, ldy) = asDouble(x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, rows: count)
-            LinearKernel.residual(rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: weights, offset: offset, into: r)
+            LinearKernel.residual(rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept, into: r)
             if let loss {
-                halfSquares += LinearKernel.applyLoss(loss, rows: count, k: k, r, weights: rowWeights.map { $0 + start })
+                halfSquares += LinearKernel.applyLoss(loss, rows: count, k: k, r, rowWeights: rowWeights.map { $0 + start })
             } else if let rowWeights {
-                halfSquares += LinearKernel.weightedHalfSquaredNorm(rows: count, k: k, r, weights: rowWeights + start)
-                LinearKernel.weightResiduals(rows: count, k: k, r, weights: rowWeights + start)
+                halfSquares += LinearKernel.weightedHalfSquaredNorm(rows: count, k: k, r, rowWeights: rowWeights + start)
+                LinearKernel.weightResiduals(rows: count, k: k, r, rowWeights: rowWeights + start)
             } else {
                 halfSquares += LinearKernel.halfSquaredNorm(count * k, r)
             }
@@ -221,7 +221,7 @@ final class BatchGradient {
             let (x, ldx, y, ldy) = asDouble(
                 x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride, ldy: data.yStride, rows: count)
             LinearKernel.halfSquaredResiduals(
-                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, weights: weights, offset: offset,
+                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept,
                 rowWeights: rowWeights.map { $0 + start }, loss: loss, scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
             start += count
         } while start < data.count

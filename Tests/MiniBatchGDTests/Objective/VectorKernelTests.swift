@@ -27,11 +27,11 @@ import Testing
         g0: [Double], gc0: Double
     ) -> (half: Double, g: [Double], gc: Double) {
         var r = [Double](repeating: 0, count: rows), g = g0, gc = [gc0]
-        LinearKernel.residual(rows: rows, p: p, k: 1, x: x, ldx: ldx, y: y, ldy: 2, weights: w, offset: [c], into: &r)
+        LinearKernel.residual(rows: rows, p: p, k: 1, x: x, ldx: ldx, y: y, ldy: 2, coefficients: w, intercept: [c], into: &r)
         let half: Double
         if let omega {
-            half = LinearKernel.weightedHalfSquaredNorm(rows: rows, k: 1, r, weights: omega)
-            LinearKernel.weightResiduals(rows: rows, k: 1, &r, weights: omega)
+            half = LinearKernel.weightedHalfSquaredNorm(rows: rows, k: 1, r, rowWeights: omega)
+            LinearKernel.weightResiduals(rows: rows, k: 1, &r, rowWeights: omega)
         } else {
             half = LinearKernel.halfSquaredNorm(rows, r)
         }
@@ -75,8 +75,8 @@ import Testing
             let half = x.withUnsafeBufferPointer { x in
                 y.withUnsafeBufferPointer { y in
                     width.fusedSingleOutput(
-                        rows: rows, p: p, x: x.baseAddress!, ldx: ldx, y: y.baseAddress!, ldy: 2, rowWeights: omega, weights: w,
-                        offset: c, alpha: alpha, accumulate: accumulate, weightGradient: &g, offsetGradient: &gc, readAhead: readAhead)
+                        rows: rows, p: p, x: x.baseAddress!, ldx: ldx, y: y.baseAddress!, ldy: 2, rowWeights: omega, coefficients: w,
+                        intercept: c, alpha: alpha, accumulate: accumulate, weightGradient: &g, offsetGradient: &gc, readAhead: readAhead)
                 }
             }
             return (half, g, gc)
@@ -188,7 +188,7 @@ import Testing
         for width in VectorWidth.tested where width.isSupported {
             var high = [Double](repeating: 0, count: p + 1), low = high
             width.dot2Gradient(
-                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: 1, rowWeights: omega, weights: w, intercept: c, high: &high, low: &low)
+                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: 1, rowWeights: omega, coefficients: w, intercept: c, high: &high, low: &low)
             #expect(high == expected.high && low == expected.low, "\(width)")
         }
     }
@@ -205,7 +205,7 @@ import Testing
         for width in VectorWidth.tested where width.isSupported {
             var high = [Double](repeating: 0, count: p + 1), low = high
             width.dot2Gradient(
-                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: 1, rowWeights: omega, weights: w, intercept: c, high: &high, low: &low)
+                rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: 1, rowWeights: omega, coefficients: w, intercept: c, high: &high, low: &low)
             #expect(high == expected.high && low == expected.low, "\(width)")
         }
     }
