@@ -46,6 +46,7 @@ extension Float: BLASScalar {
         rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, intercept: Double, high: UnsafeMutablePointer<Double>,
         low: UnsafeMutablePointer<Double>
     ) {
-        mbgd_dot2_gradient_f32(MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, coefficients, intercept, high, low)
+        mbgd_dot2_gradient_f32(
+            MBGDKernelVariant(rawValue: variant), rows, p, x, ldx, y, ldy, rowWeights, coefficients, intercept, high, low)
     }
 }

@@ -113,7 +113,8 @@ enum LinearKernel {
     /// Adds Σᵢ ωᵢ·ℓ(rᵢₒ) per output over `rows` rows of k residuals into `sums` (ω = 1 when
     /// `weights` is nil).
     static func addLoss<L: Loss>(
-        _ loss: L, rows: Int, k: Int, _ r: UnsafePointer<Double>, rowWeights w: UnsafePointer<Double>?, into sums: UnsafeMutablePointer<Double>
+        _ loss: L, rows: Int, k: Int, _ r: UnsafePointer<Double>, rowWeights w: UnsafePointer<Double>?,
+        into sums: UnsafeMutablePointer<Double>
     ) {
         for o in 0..<k {
             var sum = 0.0

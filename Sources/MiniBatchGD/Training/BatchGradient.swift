@@ -127,7 +127,8 @@ final class BatchGradient {
         if fused {
             if p >= 8 {
                 return vectorWidth.fusedSingleOutput(
-                    rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: coefficients, intercept: intercept[0],
+                    rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: coefficients,
+                    intercept: intercept[0],
                     alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: gradient + p, readAhead: readAhead)
             }
             if let rowWeights {
@@ -167,7 +168,8 @@ final class BatchGradient {
         while start < rows {
             let count = Swift.min(Swift.min(blockRows, evaluationRows), rows - start)
             let (x, ldx, y, ldy) = asDouble(x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, rows: count)
-            LinearKernel.residual(rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept, into: r)
+            LinearKernel.residual(
+                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept, into: r)
             if let loss {
                 halfSquares += LinearKernel.applyLoss(loss, rows: count, k: k, r, rowWeights: rowWeights.map { $0 + start })
             } else if let rowWeights {
