@@ -29,4 +29,20 @@ import Testing
             data, using: GradientDescent(batchSize: 2, epochs: 2, learningRate: 0.01, optimizer: .momentum(), earlyStopping: nil))
         #expect(run.learningRateChoice.momentum == 0.9)
     }
+
+    @Test func everyScheduleHasOneKindNamedAsReportsNameIt() {
+        let schedules: [LearningRateSchedule] = [.constant, .inverseScaling(), .stepDecay(), .cosine, .reduceOnPlateau()]
+        #expect(schedules.map(\.kind) == LearningRateSchedule.Kind.allCases)
+        #expect(schedules.map(\.name) == ["constant", "inverse-scaling", "step", "cosine", "plateau"])
+        #expect(LearningRateSchedule.Kind.allCases.map(\.rawValue) == schedules.map(\.name))
+    }
+
+    /// η₀/t, halving every 10 epochs, and PyTorch's `ReduceLROnPlateau` (×0.1 after 10 epochs
+    /// without a relative improvement of 1e-4).
+    @Test func theSchedulesDefaults() {
+        #expect(LearningRateSchedule.inverseScaling() == .inverseScaling(power: 1))
+        #expect(LearningRateSchedule.stepDecay() == .stepDecay(factor: 0.5, every: 10))
+        #expect(LearningRateSchedule.reduceOnPlateau() == .reduceOnPlateau(factor: 0.1, patience: 10, threshold: 1e-4))
+        #expect(LearningRateSchedule.stepDecay().rate(initial: 1, epoch: 21) == 0.25)
+    }
 }
