@@ -20,8 +20,8 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 100_000
     @Option(parsing: .unconditional, help: "Synthetic features.") var features = 16
     @Option(parsing: .unconditional, help: "Synthetic targets (several use the dgemm path).") var outputs = 1
-    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
-        "1,8,32,128,512,2048,full"
+    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; '\(BatchSize.full)' is the whole data.")
+    var batchSizes = ([1, 8, 32, 128, 512, 2048, .full] as [BatchSize]).map(\.description).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
     @Option(
         parsing: .unconditional,
@@ -142,7 +142,8 @@ struct Bench: ParsableCommand {
                             .object([
                                 ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)),
                                 ("outputs", .integer(data.outputCount)), ("precision", .string(Element.precision.rawValue)),
-                                ("epochs", .integer(epochs)), ("learningRate", learningRate.map(JSON.number) ?? .string("auto")),
+                                ("epochs", .integer(epochs)),
+                                ("learningRate", learningRate.map(JSON.number) ?? .string(LearningRate.automatic.description)),
                                 ("reduction", .string("mean")),
                                 ("shuffle", .string(noShuffle ? "none" : shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
                                 ("source", file.map(JSON.string) ?? .string("synthetic")),

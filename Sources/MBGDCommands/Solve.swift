@@ -22,15 +22,16 @@ struct Solve: ParsableCommand {
             """)
 
     @OptionGroup var data: DataOptions
-    @Option(help: "auto (Cholesky when well conditioned, else QR, else SVD), cholesky, qr or svd.")
+    @Option(help: "\(ArgumentNames.list(LeastSquares.Method.self, glosses: [.auto: "Cholesky when well conditioned, else QR, else SVD"])).")
     var method: LeastSquares.Method = .auto
     @Option(
         name: .customLong("l2"), parsing: .unconditional,
         help: "Ridge penalty λ on ‖coefficients‖² (original units; never on the intercept).")
     var l2 = 0.0
-    @Option(help: "Covariance of the estimates: nonrobust, hc0, hc1, hc2 or hc3.")
+    @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")
     var covariance: LeastSquares.CovarianceType = .nonrobust
-    @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).") var confidence = 0.95
+    @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).")
+    var confidence = LeastSquares.defaultConfidenceLevel
     @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): weighted least squares.", valueName: "column"))
     var weights: String?
     @Flag(
@@ -303,6 +304,3 @@ struct Solve: ParsableCommand {
         return p.isNaN || value.isUpperBound ? value.description : Format.number(p, digits: 3)
     }
 }
-
-extension LeastSquares.Method: ExpressibleByArgument {}
-extension LeastSquares.CovarianceType: ExpressibleByArgument {}

@@ -34,12 +34,15 @@ struct Sweep: ParsableCommand {
             valueName: "names|count"))
     var featureLists: [String] = []
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
-    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
-        "1,4,16,64,256,1024,full"
+    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; '\(BatchSize.full)' is the whole data.")
+    var batchSizes = ([1, 4, 16, 64, 256, 1024, .full] as [BatchSize]).map(\.description).joined(separator: ",")
     @Option(parsing: .unconditional, help: "The relative gap of the cost to the optimum, (J − J*)/J*, in (0, 1).") var gap = 1e-3
     @Option(parsing: .unconditional, help: "Epoch budget of each batch size.") var maxEpochs = 200
-    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate, or 'auto' for each batch size's own.", valueName: "auto|x"))
-    var learningRate = "auto"
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Learning rate, or '\(LearningRate.automatic)' for each batch size's own.", valueName: "\(LearningRate.automatic)|x"))
+    var learningRate = LearningRate.automatic.description
     @Flag(
         help:
             "Search each batch size's best rate: doubling its own rate while the updates to the gap keep falling (up to 1024 times it), halving it while none reaches the gap; every rate tried is in --json."
@@ -136,7 +139,7 @@ struct Sweep: ParsableCommand {
         print(
             "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(Format.count(data.featureCount, "feature"))"
                 + (weights.map { " weighted by \($0)" } ?? "") + "; \(optimizer.value.name), "
-                + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? ", each tuned by factors of 2 to its fewest updates to the gap" : ""); "
+                + "\(learningRate == LearningRate.automatic.description ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? ", each tuned by factors of 2 to its fewest updates to the gap" : ""); "
                 + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n"
         )
         var table = Table(
