@@ -34,8 +34,7 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
     @Flag(help: "Visit rows in order (the fastest an epoch can be); the default shuffles every epoch.") var noShuffle = false
-    @Option(help: "Benchmark on this file (CSV or .npy) instead of synthetic data.") var file: String?
-    @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
+    @OptionGroup var source: SourceOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
     @Option(
@@ -45,11 +44,9 @@ struct Bench: ParsableCommand {
     var plot: String?
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")
     var closedForm = false
-    @Option(
-        help: ArgumentHelp(
-            "The rows' element type: float32 (half the bytes; the arithmetic stays float64), float64, or auto: a .npy --file's own dtype, else float64.",
-            valueName: "auto|float32|float64"))
-    var precision: PrecisionChoice = .auto
+    @OptionGroup var elementType: PrecisionOptions
+
+    var file: String? { source.file }
 
     func validate() throws {
         try PlotDestination.validate(plot)
@@ -84,14 +81,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if let threads { BLASThreads.set(threads) }
-        let chosen: Precision
-        switch precision {
-        case .float32: chosen = .float32
-        case .float64: chosen = .float64
-        case .auto:
-            chosen = try file.map { try DataFileFormat.of(path: $0) == .npy ? try NPYReader.precision(path: $0) : .float64 } ?? .float64
-        }
-        switch chosen {
+        switch try elementType.resolved(for: file) {
         case .float32: try run(as: Float.self)
         case .float64: try run(as: Double.self)
         }
@@ -99,7 +89,7 @@ struct Bench: ParsableCommand {
 
     private func run<Element: BLASScalar>(as element: Element.Type) throws {
         let data =
-            try file.map { try Dataset<Element>.load(path: $0, targets: targets) }
+            try file.map { try Dataset<Element>.load(path: $0, targets: source.targets) }
             ?? Dataset<Element>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {

@@ -91,8 +91,7 @@ struct Fit: ParsableCommand {
     @Option(parsing: .unconditional, help: "Epochs without improvement before stopping early (or before averaging starts).") var patience:
         Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
-    @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): the weighted cost.", valueName: "column"))
-    var weights: String?
+    @OptionGroup var rowWeights: WeightOptions
     @Option(
         parsing: .unconditional,
         help:
@@ -106,6 +105,8 @@ struct Fit: ParsableCommand {
             valueName: "file.svg|folder"))
     var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
+
+    var weights: String? { rowWeights.weights }
 
     func validate() throws {
         try PlotDestination.validate(plot)

@@ -32,8 +32,7 @@ struct Solve: ParsableCommand {
     var covariance: LeastSquares.CovarianceType = .nonrobust
     @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).")
     var confidence = LeastSquares.defaultConfidenceLevel
-    @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): weighted least squares.", valueName: "column"))
-    var weights: String?
+    @OptionGroup var rowWeights: WeightOptions
     @Flag(
         name: .customLong("no-refine"),
         help: "Skip iterative refinement (on by default: the answer refined in double-double precision, with error bounds).")
@@ -47,6 +46,8 @@ struct Solve: ParsableCommand {
     @Option(help: "Write the model with its covariance (for predict --intervals) to this path ('-': stdout).")
     var saveModel: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
+
+    var weights: String? { rowWeights.weights }
 
     func validate() throws {
         if json, let saveModel, isStandardOutput(saveModel) {
@@ -95,7 +96,7 @@ struct Solve: ParsableCommand {
             Cluster.communicator == nil
         else { return nil }
         var options = data
-        options.precision = .float64
+        options.elementType.precision = .given(.float64)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         let exact = try CommandData(options, weights: weights).solve(
             &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine, threads: threads)

@@ -21,11 +21,9 @@ struct Sweep: ParsableCommand {
               mbgd sweep --file data.npy --target 3 --optimizer adam --tune --json
             """)
 
-    @Option(help: "Sweep on this file (CSV or .npy) instead of synthetic data.") var file: String?
+    @OptionGroup var source: SourceOptions
     @Flag(help: "Sweep on the seed article's training rows (7200 draws, as in mbgd demo).") var seedArticle = false
-    @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
-    @Option(help: ArgumentHelp("Weight column of --file: every batch size races on the weighted cost.", valueName: "column"))
-    var weights: String?
+    @OptionGroup var rowWeights: WeightOptions
     @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 20_000
     @Option(
         name: .customLong("features"), parsing: .unconditionalSingleValue,
@@ -50,13 +48,16 @@ struct Sweep: ParsableCommand {
     var tune = false
     @OptionGroup var optimizer: OptimizerOptions
     @Flag(help: "Report the last iterate (no averaging once the cost stops improving).") var noAverage = false
-    @Flag(help: "Fit without an intercept.") var noIntercept = false
+    @OptionGroup var intercept: InterceptOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Option(
         help: ArgumentHelp(
             "Write an SVG plot (updates and samples to the gap with the model, seconds to the gap, samples/s): a name ending in .svg is the file; another name is a folder, which gets sweep.svg. A missing folder is created, with a note.",
             valueName: "file.svg|folder"))
     var plot: String?
+
+    var file: String? { source.file }
+    var weights: String? { rowWeights.weights }
 
     /// The synthetic data's feature count: `--features N` without `--file`.
     var features: Int {
@@ -72,12 +73,12 @@ struct Sweep: ParsableCommand {
     }
 
     /// `--features` with `--file`: the columns, read as `mbgd fit` reads them; nil for every column.
-    var featureColumns: [String]? { file == nil || featureLists.isEmpty ? nil : featureLists.flatMap(DataOptions.csvRecord) }
+    var featureColumns: [String]? { file == nil ? nil : DataOptions.columnNames(featureLists) }
 
     func validate() throws {
         if seedArticle, !featureLists.isEmpty { throw ValidationError("--seed-article and --features exclude each other") }
         _ = try features
-        if let featureColumns, featureColumns.contains(where: \.isEmpty) { throw ValidationError("--features has an empty name") }
+        try DataOptions.validateColumnNames(featureColumns, option: "--features")
         try PlotDestination.validate(plot)
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         if weights != nil, file == nil { throw ValidationError("--weights needs --file") }
@@ -92,7 +93,7 @@ struct Sweep: ParsableCommand {
             ? Dataset<Double>.seedArticle(seed: seed).train
             : file.map { path in
                 try status.during(Status.loading(path)) {
-                    try Dataset<Double>.load(path: path, targets: targets, features: featureColumns, weights: weights)
+                    try Dataset<Double>.load(path: path, targets: source.targets, features: featureColumns, weights: weights)
                 }
             }
                 ?? Dataset<Double>.synthetic(rows: rows, features: try features, seed: seed)
@@ -106,7 +107,8 @@ struct Sweep: ParsableCommand {
         do {
             sweep = try runCancellable {
                 try BatchSizeSweep.toGap(
-                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs, fitIntercept: !noIntercept,
+                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs,
+                    fitIntercept: intercept.fitIntercept,
                     tune: tune
                 ) { rows, index, count in status.show("racing batch size \(rows) to the gap (\(index + 1) of \(count))") }
             }
