@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-struct Bench: ParsableCommand {
+struct Bench: ParsableCommand, ThreadedCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sweep batch sizes and report training throughput and final cost, on synthetic data or your own file.",
         discussion: """
@@ -23,12 +23,7 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Comma-separated batch sizes; '\(BatchSize.full)' is the whole data.")
     var batchSizes = ([1, 8, 32, 128, 512, 2048, .full] as [BatchSize]).map(\.description).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
-    @Option(
-        parsing: .unconditional,
-        help:
-            "Threads for large batches (2048 rows or more at 32 features), the cost passes and the closed form's refinement, and for OpenBLAS's large calls (default: the cores this process may use)."
-    )
-    var threads: Int?
+    @OptionGroup var threadCount: ThreadOptions<Bench>
     @Option(parsing: .unconditional, help: "Learning rate (default: automatic for each batch size, from the data's curvature).")
     var learningRate: Double?
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
@@ -46,12 +41,15 @@ struct Bench: ParsableCommand {
     var closedForm = false
     @OptionGroup var elementType: PrecisionOptions
 
+    static let threadsHelp =
+        "Threads for large batches (2048 rows or more at 32 features), the cost passes and the closed form's refinement, and for OpenBLAS's large calls (default: the cores this process may use)."
+
+    var threads: Int? { threadCount.threads }
     var file: String? { source.file }
 
     func validate() throws {
         try PlotDestination.validate(plot)
-        // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
-        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
+        try threadCount.validateForOpenBLAS()
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         // Every epoch is timed: a count past a few thousand is a mistake that would never end.
         if !(1...10_000).contains(epochs) {
@@ -80,7 +78,7 @@ struct Bench: ParsableCommand {
     func sizes() throws -> [BatchSize] { try parseBatchSizes(batchSizes) }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
+        threadCount.setOpenBLAS()
         switch try elementType.resolved(for: file) {
         case .float32: try run(as: Float.self)
         case .float64: try run(as: Double.self)

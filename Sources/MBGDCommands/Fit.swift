@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-struct Fit: ParsableCommand {
+struct Fit: ParsableCommand, ThreadedCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train by gradient descent, then solve the same problem in closed form and report the difference.",
         discussion: """
@@ -92,12 +92,7 @@ struct Fit: ParsableCommand {
         Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
     @OptionGroup var rowWeights: WeightOptions
-    @Option(
-        parsing: .unconditional,
-        help:
-            "Threads for large batches (2048 rows or more at 32 features) and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
-    )
-    var threads: Int?
+    @OptionGroup var threadCount: ThreadOptions<Fit>
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @Option(
         help: ArgumentHelp(
@@ -106,7 +101,11 @@ struct Fit: ParsableCommand {
     var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
+    static let threadsHelp =
+        "Threads for large batches (2048 rows or more at 32 features) and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
+
     var weights: String? { rowWeights.weights }
+    var threads: Int? { threadCount.threads }
 
     func validate() throws {
         try PlotDestination.validate(plot)
