@@ -132,7 +132,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
                                 ("outputs", .integer(data.outputCount)), ("precision", .string(Element.precision.rawValue)),
                                 ("epochs", .integer(epochs)),
                                 ("learningRate", learningRate.map(JSON.number) ?? .string(LearningRate.automatic.description)),
-                                ("reduction", .string("mean")),
+                                ("reduction", .string(configuration.reduction.rawValue)),
                                 ("shuffle", .string(noShuffle ? "none" : shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
                                 ("source", file.map(JSON.string) ?? .string("synthetic")),
                                 ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),

@@ -329,7 +329,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
         if run.trainingRows < train.rows - zeroWeight {
             lines.append("  \(train.rows - zeroWeight - run.trainingRows) training rows held out for early stopping")
         }
-        let reduction = "½·" + (weighted ? "weighted " : "") + (config.reduction == .mean ? "mean" : "sum")
+        let reduction = "½·" + (weighted ? "weighted " : "") + config.reduction.rawValue
         lines.append(
             "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(reduction) of squared residuals)")
         lines.append("")
