@@ -11,7 +11,7 @@ import Testing
 /// so a choice the library adds is checked here without a change to this file.
 @Suite struct ArgumentNamesToolTests {
     /// One option's entry in a `--help` text: its first line and the indented lines under it,
-    /// joined by single spaces.
+    /// every run of blanks made one space.
     static func entry(_ option: String, in help: String) -> String? {
         let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Options are listed two spaces in (the discussion above may start a line with one).
@@ -22,7 +22,7 @@ import Testing
             guard !line.hasPrefix("  -"), !line.trimmingCharacters(in: .whitespaces).isEmpty else { break }
             text += " " + line.trimmingCharacters(in: .whitespaces)
         }
-        return text
+        return text.split(separator: " ").joined(separator: " ")
     }
 
     /// The names of an entry's `(values: a, b, c; default: a)`.
