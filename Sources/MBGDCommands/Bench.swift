@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-struct Bench: ParsableCommand {
+struct Bench: ParsableCommand, ThreadedCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sweep batch sizes and report training throughput and final cost, on synthetic data or your own file.",
         discussion: """
@@ -20,22 +20,16 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 100_000
     @Option(parsing: .unconditional, help: "Synthetic features.") var features = 16
     @Option(parsing: .unconditional, help: "Synthetic targets (several use the dgemm path).") var outputs = 1
-    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
-        "1,8,32,128,512,2048,full"
+    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; '\(BatchSize.full)' is the whole data.")
+    var batchSizes = ([1, 8, 32, 128, 512, 2048, .full] as [BatchSize]).map(\.description).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
-    @Option(
-        parsing: .unconditional,
-        help:
-            "Threads for large batches (2048 rows or more at 32 features), the cost passes and the closed form's refinement, and for OpenBLAS's large calls (default: the cores this process may use)."
-    )
-    var threads: Int?
+    @OptionGroup var threadCount: ThreadOptions<Bench>
     @Option(parsing: .unconditional, help: "Learning rate (default: automatic for each batch size, from the data's curvature).")
     var learningRate: Double?
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
     @Option(parsing: .unconditional, help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
     @Flag(help: "Visit rows in order (the fastest an epoch can be); the default shuffles every epoch.") var noShuffle = false
-    @Option(help: "Benchmark on this file (CSV or .npy) instead of synthetic data.") var file: String?
-    @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
+    @OptionGroup var source: SourceOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
     @Option(
@@ -45,16 +39,17 @@ struct Bench: ParsableCommand {
     var plot: String?
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")
     var closedForm = false
-    @Option(
-        help: ArgumentHelp(
-            "The rows' element type: float32 (half the bytes; the arithmetic stays float64), float64, or auto: a .npy --file's own dtype, else float64.",
-            valueName: "auto|float32|float64"))
-    var precision: PrecisionChoice = .auto
+    @OptionGroup var elementType: PrecisionOptions
+
+    static let threadsHelp =
+        "Threads for large batches (2048 rows or more at 32 features), the cost passes and the closed form's refinement, and for OpenBLAS's large calls (default: the cores this process may use)."
+
+    var threads: Int? { threadCount.threads }
+    var file: String? { source.file }
 
     func validate() throws {
         try PlotDestination.validate(plot)
-        // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
-        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
+        try threadCount.validateForOpenBLAS()
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         // Every epoch is timed: a count past a few thousand is a mistake that would never end.
         if !(1...10_000).contains(epochs) {
@@ -83,15 +78,8 @@ struct Bench: ParsableCommand {
     func sizes() throws -> [BatchSize] { try parseBatchSizes(batchSizes) }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
-        let chosen: Precision
-        switch precision {
-        case .float32: chosen = .float32
-        case .float64: chosen = .float64
-        case .auto:
-            chosen = try file.map { try DataFileFormat.of(path: $0) == .npy ? try NPYReader.precision(path: $0) : .float64 } ?? .float64
-        }
-        switch chosen {
+        threadCount.setOpenBLAS()
+        switch try elementType.resolved(for: file) {
         case .float32: try run(as: Float.self)
         case .float64: try run(as: Double.self)
         }
@@ -99,7 +87,7 @@ struct Bench: ParsableCommand {
 
     private func run<Element: BLASScalar>(as element: Element.Type) throws {
         let data =
-            try file.map { try Dataset<Element>.load(path: $0, targets: targets) }
+            try file.map { try Dataset<Element>.load(path: $0, targets: source.targets) }
             ?? Dataset<Element>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
         if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
@@ -142,8 +130,9 @@ struct Bench: ParsableCommand {
                             .object([
                                 ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)),
                                 ("outputs", .integer(data.outputCount)), ("precision", .string(Element.precision.rawValue)),
-                                ("epochs", .integer(epochs)), ("learningRate", learningRate.map(JSON.number) ?? .string("auto")),
-                                ("reduction", .string("mean")),
+                                ("epochs", .integer(epochs)),
+                                ("learningRate", learningRate.map(JSON.number) ?? .string(LearningRate.automatic.description)),
+                                ("reduction", .string(configuration.reduction.rawValue)),
                                 ("shuffle", .string(noShuffle ? "none" : shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
                                 ("source", file.map(JSON.string) ?? .string("synthetic")),
                                 ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),

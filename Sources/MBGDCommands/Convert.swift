@@ -29,10 +29,10 @@ struct Convert: ParsableCommand {
     var columnLists: [String] = []
 
     func validate() throws {
-        if columns?.contains(where: \.isEmpty) == true { throw ValidationError("--columns has an empty name") }
+        try DataOptions.validateColumnNames(columns, option: "--columns")
     }
 
-    private var columns: [String]? { columnLists.isEmpty ? nil : columnLists.flatMap(DataOptions.csvRecord) }
+    private var columns: [String]? { DataOptions.columnNames(columnLists) }
 
     func run() throws {
         // "-" is standard output, as for every reader of the shell; never a file named "-".

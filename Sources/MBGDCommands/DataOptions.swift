@@ -2,17 +2,14 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-/// The data file and how to read it, shared by `fit` and `solve`.
+/// The data file and how to read it, shared by `fit` and `solve`: the file, its target and
+/// feature columns, the intercept and the rows' element type (the target, intercept and
+/// precision options are groups that `bench` and `sweep` share too).
 struct DataOptions: ParsableArguments {
     @Argument(help: "A CSV file with a header row, or a NumPy .npy 2-D float array.")
     var file: String
 
-    @Option(
-        name: .customLong("target"),
-        help: ArgumentHelp(
-            "Target column: a name for CSV, a 0-based index for .npy. Repeat for several targets. Default: the last column.",
-            valueName: "name"))
-    var targets: [String] = []
+    @OptionGroup var targetColumns: TargetOptions
 
     @Option(
         name: .customLong("features"),
@@ -21,21 +18,25 @@ struct DataOptions: ParsableArguments {
             valueName: "names"))
     var featureLists: [String] = []
 
-    @Flag(name: .customLong("no-intercept"), help: "Fit without an intercept.")
-    var noIntercept = false
+    @OptionGroup var intercept: InterceptOptions
+    @OptionGroup var elementType: PrecisionOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "The rows' element type: float32 (half the bytes; the arithmetic stays float64), float64, or auto: a .npy file's own dtype, float64 for CSV.",
-            valueName: "auto|float32|float64"))
-    var precision: PrecisionChoice = .auto
+    var targets: [String] { targetColumns.targets }
 
-    var fitIntercept: Bool { !noIntercept }
+    var fitIntercept: Bool { intercept.fitIntercept }
 
-    /// `--features a,b --features '"c, d"'` as `["a", "b", "c, d"]`: each
-    /// value read as one CSV record, or nil when not given.
-    var features: [String]? {
-        featureLists.isEmpty ? nil : featureLists.flatMap(Self.csvRecord)
+    /// `--features a,b --features '"c, d"'` as `["a", "b", "c, d"]`, or nil when not given.
+    var features: [String]? { Self.columnNames(featureLists) }
+
+    /// Column names as `--features` and `convert --columns` take them: each value read as one
+    /// CSV record, the records' cells in order; nil when none was given.
+    static func columnNames(_ values: [String]) -> [String]? {
+        values.isEmpty ? nil : values.flatMap(csvRecord)
+    }
+
+    /// Refuses an empty name in `names`, which `option` gave (`a,,b`, a trailing comma).
+    static func validateColumnNames(_ names: [String]?, option: String) throws {
+        if let names, names.contains(where: \.isEmpty) { throw ValidationError("\(option) has an empty name") }
     }
 
     /// The cells of one CSV record: commas split, double quotes group (`""` is a quote), blanks
@@ -64,9 +65,7 @@ struct DataOptions: ParsableArguments {
         return cells
     }
 
-    func validate() throws {
-        if let features, features.contains(where: \.isEmpty) { throw ValidationError("--features has an empty name") }
-    }
+    func validate() throws { try Self.validateColumnNames(features, option: "--features") }
 }
 
 extension DataOptions {
@@ -103,16 +102,85 @@ extension DataOptions {
 
     /// The element type the rows are read as: `--precision`, or for `auto` a `.npy` file's dtype
     /// (float64 for anything else).
-    func resolvedPrecision() throws -> Precision {
+    func resolvedPrecision() throws -> Precision { try elementType.resolved(for: file) }
+}
+
+/// `--target`, shared by `fit` and `solve` (through ``DataOptions``), `bench` and `sweep`.
+struct TargetOptions: ParsableArguments {
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "Target column: a name for CSV, a 0-based index for .npy. Repeat for several targets. Default: the last column.",
+            valueName: "name"))
+    var targets: [String] = []
+}
+
+/// `--file` instead of synthetic rows, and its targets: shared by `bench` and `sweep`.
+struct SourceOptions: ParsableArguments {
+    @Option(help: "Read the rows from this file (CSV or .npy) instead of synthetic data.") var file: String?
+    @OptionGroup var targetColumns: TargetOptions
+
+    var targets: [String] { targetColumns.targets }
+}
+
+/// `--weights`, shared by `fit`, `solve` and `sweep`.
+struct WeightOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Weight column (CSV name or .npy index): weighted least squares, each row's squared residual counted w times; rows of weight 0 are left out.",
+            valueName: "column"))
+    var weights: String?
+}
+
+/// `--no-intercept`, shared by `fit` and `solve` (through ``DataOptions``) and `sweep`.
+struct InterceptOptions: ParsableArguments {
+    @Flag(name: .customLong("no-intercept"), help: "Fit without an intercept.")
+    var noIntercept = false
+
+    var fitIntercept: Bool { !noIntercept }
+}
+
+/// `--precision`, shared by `fit` and `solve` (through ``DataOptions``) and `bench`.
+struct PrecisionOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The rows' element type: float32 (half the bytes; the arithmetic stays float64), float64, or auto: a .npy file's own dtype, float64 for anything else.",
+            valueName: PrecisionChoice.allValueStrings.joined(separator: "|")))
+    var precision: PrecisionChoice = .auto
+
+    /// The element type the rows of `file` (nil: synthetic rows) are read as: the one given, or
+    /// for `auto` a `.npy` file's dtype (float64 for anything else).
+    func resolved(for file: String?) throws -> Precision {
         switch precision {
-        case .float32: .float32
-        case .float64: .float64
-        case .auto: try DataFileFormat.of(path: file) == .npy ? try NPYReader.precision(path: file) : .float64
+        case let .given(precision): return precision
+        case .auto:
+            guard let file, try DataFileFormat.of(path: file) == .npy else { return .float64 }
+            return try NPYReader.precision(path: file)
         }
     }
 }
 
-/// `--precision`: an element type, or the file's own.
-enum PrecisionChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, float32, float64
+/// `--precision`: one of the library's element types, or `auto`, the file's own.
+enum PrecisionChoice: Hashable, CaseIterable, RawRepresentable, ExpressibleByArgument {
+    case auto
+    case given(Precision)
+
+    static var allCases: [PrecisionChoice] { [.auto] + Precision.allCases.map(PrecisionChoice.given) }
+
+    init?(rawValue: String) {
+        if rawValue == "auto" {
+            self = .auto
+        } else if let precision = Precision(rawValue: rawValue) {
+            self = .given(precision)
+        } else {
+            return nil
+        }
+    }
+
+    var rawValue: String {
+        switch self {
+        case .auto: "auto"
+        case let .given(precision): precision.rawValue
+        }
+    }
 }

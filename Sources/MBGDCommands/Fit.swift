@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-struct Fit: ParsableCommand {
+struct Fit: ParsableCommand, ThreadedCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train by gradient descent, then solve the same problem in closed form and report the difference.",
         discussion: """
@@ -26,31 +26,50 @@ struct Fit: ParsableCommand {
 
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Rows per update: a number, or 'full' for batch gradient descent (1 is stochastic).", valueName: "n|full"))
-    var batchSize = "32"
+        help: ArgumentHelp(
+            "Rows per update: a number, or '\(BatchSize.full)' for batch gradient descent (\(BatchSize.stochastic) is stochastic).",
+            valueName: "n|\(BatchSize.full)"))
+    var batchSize = ArgumentNames.defaults.batchSize.description
     @Option(parsing: .unconditional, help: "Maximum passes over the training rows (default: three times the predicted need, at least 100).")
     var epochs: Int?
     @Option(
         parsing: .unconditional,
-        help: ArgumentHelp("Initial learning rate η₀, or 'auto' to take it from the data's curvature.", valueName: "auto|x"))
-    var learningRate = "auto"
+        help: ArgumentHelp(
+            "Initial learning rate η₀, or '\(LearningRate.automatic)' to take it from the data's curvature.",
+            valueName: "\(LearningRate.automatic)|x"))
+    var learningRate = ArgumentNames.defaults.learningRate.description
     @OptionGroup var optimizer: OptimizerOptions
     @Flag(help: "Average the iterates from the first update (Polyak–Ruppert).") var average = false
     @Flag(help: "Report the last iterate (no averaging; by default mini-batch fits average once the cost stops improving).")
     var noAverage = false
-    @Option(help: "How a batch's gradients combine: mean (one rate fits every batch size) or sum (the seed article).")
-    var reduction: Reduction = .mean
     @Option(
         help:
-            "Learning-rate schedule: constant, inverse-scaling (η₀/t^power per epoch), step (η₀·factor^⌊(t−1)/every⌋), cosine (per update, to 0 at the last) or plateau (×factor when the cost stalls)."
+            "How a batch's gradients combine: \(ArgumentNames.list(Reduction.self, glosses: [.mean: "one rate fits every batch size", .sum: "the seed article"]))."
     )
-    var schedule: ScheduleName = .constant
-    @Option(parsing: .unconditional, help: "Updates of linear warm-up before the schedule.") var warmup = 0
-    @Option(parsing: .unconditional, help: "Power of the inverse-scaling schedule.") var decayPower = 1.0
-    @Option(parsing: .unconditional, help: "Factor of the step schedule (default 0.5) or the plateau schedule (default 0.1).")
+    var reduction = ArgumentNames.defaults.reduction
+    @Option(
+        help: """
+            Learning-rate schedule: \(ArgumentNames.list(LearningRateSchedule.Kind.self, glosses: [
+                .inverseScaling: "η₀/t^power per epoch", .step: "η₀·factor^⌊(t−1)/every⌋", .cosine: "per update, to 0 at the last",
+                .plateau: "×factor when the cost stalls",
+            ])).
+            """
+    )
+    var schedule = ArgumentNames.defaults.schedule.kind
+    @Option(parsing: .unconditional, help: "Updates of linear warm-up before the schedule.")
+    var warmup = ArgumentNames.defaults.warmupSteps
+    @Option(parsing: .unconditional, help: "Power of the inverse-scaling schedule.")
+    var decayPower = LearningRateSchedule.defaultPower
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Factor of the step schedule (default \(LearningRateSchedule.defaultStepFactor)) or the plateau schedule (default \(LearningRateSchedule.defaultPlateauFactor))."
+    )
     var decayFactor: Double?
-    @Option(parsing: .unconditional, help: "Epochs between steps of the step schedule.") var decayEvery = 10
-    @Option(name: .customLong("l2"), parsing: .unconditional, help: "L2 penalty λ (ridge; never on the intercept).") var l2 = 0.0
+    @Option(parsing: .unconditional, help: "Epochs between steps of the step schedule.")
+    var decayEvery = LearningRateSchedule.defaultStepEvery
+    @Option(name: .customLong("l2"), parsing: .unconditional, help: "L2 penalty λ (ridge; never on the intercept).")
+    var l2 = ArgumentNames.defaults.l2Penalty
     @Flag(help: "Standardize features (the default; kept for older scripts).") var standardize = false
     @Flag(help: "Descend in the features' original units.") var noStandardize = false
     @Flag(help: "Visit rows in file order (the seed article); the default shuffles every epoch.") var noShuffle = false
@@ -66,20 +85,14 @@ struct Fit: ParsableCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default 1e-3 and 1e-6; 0 turns both off."
+            "Stop once the parameters are certified within this distance of the optimum (relative, ‖∇J‖/μ ≤ tol·‖θ‖), or when the monitored cost improves by less than this (relative) for --patience epochs. Default \(ArgumentNames.constant(EarlyStopping().parameterTolerance ?? 0)) and \(ArgumentNames.constant(EarlyStopping().tolerance)); 0 turns both off."
     )
     var tolerance: Double?
     @Option(parsing: .unconditional, help: "Epochs without improvement before stopping early (or before averaging starts).") var patience:
         Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
-    @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): the weighted cost.", valueName: "column"))
-    var weights: String?
-    @Option(
-        parsing: .unconditional,
-        help:
-            "Threads for large batches (2048 rows or more at 32 features) and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
-    )
-    var threads: Int?
+    @OptionGroup var rowWeights: WeightOptions
+    @OptionGroup var threadCount: ThreadOptions<Fit>
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @Option(
         help: ArgumentHelp(
@@ -88,18 +101,16 @@ struct Fit: ParsableCommand {
     var plot: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
-    enum ScheduleName: String, ExpressibleByArgument, CaseIterable {
-        case constant
-        case inverseScaling = "inverse-scaling"
-        case step, cosine, plateau
-    }
+    static let threadsHelp =
+        "Threads for large batches (2048 rows or more at 32 features) and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
+
+    var weights: String? { rowWeights.weights }
+    var threads: Int? { threadCount.threads }
 
     func validate() throws {
         try PlotDestination.validate(plot)
-        if batchSize != "full" {
-            guard let size = Int(batchSize), size >= 1 else {
-                throw ValidationError("--batch-size must be a positive integer or 'full', got '\(batchSize)'")
-            }
+        guard parseBatchSize(batchSize) != nil else {
+            throw ValidationError("--batch-size must be a positive integer or '\(BatchSize.full)', got '\(batchSize)'")
         }
         _ = try parseLearningRate(learningRate)
         if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
@@ -115,7 +126,7 @@ struct Fit: ParsableCommand {
             try gradientDescent.validate()
             // Constants of schedules not chosen are checked too: a typo should not wait for another run.
             try LearningRateSchedule.inverseScaling(power: decayPower).validate()
-            try LearningRateSchedule.stepDecay(factor: decayFactor ?? 0.5, every: decayEvery).validate()
+            try LearningRateSchedule.stepDecay(factor: decayFactor ?? LearningRateSchedule.defaultStepFactor, every: decayEvery).validate()
         }
     }
 
@@ -124,9 +135,9 @@ struct Fit: ParsableCommand {
             switch schedule {
             case .constant: .constant
             case .inverseScaling: .inverseScaling(power: decayPower)
-            case .step: .stepDecay(factor: decayFactor ?? 0.5, every: decayEvery)
+            case .step: .stepDecay(factor: decayFactor ?? LearningRateSchedule.defaultStepFactor, every: decayEvery)
             case .cosine: .cosine
-            case .plateau: .reduceOnPlateau(factor: decayFactor ?? 0.1)
+            case .plateau: .reduceOnPlateau(factor: decayFactor ?? LearningRateSchedule.defaultPlateauFactor)
             }
         var stopping: EarlyStopping? = EarlyStopping(validationFraction: validationFraction)
         if let tolerance {
@@ -136,7 +147,7 @@ struct Fit: ParsableCommand {
         if let patience { stopping?.patience = patience }
         if noEarlyStopping { stopping = nil }
         return GradientDescent(
-            batchSize: batchSize == "full" ? .full : .rows(Int(batchSize)!), epochs: epochs,
+            batchSize: parseBatchSize(batchSize)!, epochs: epochs,
             learningRate: (try? parseLearningRate(learningRate)) ?? .automatic, optimizer: optimizer.value,
             averaging: average ? .fromStart : noAverage ? .none : .automatic,
             reduction: reduction, standardize: !noStandardize,
@@ -318,7 +329,7 @@ struct Fit: ParsableCommand {
         if run.trainingRows < train.rows - zeroWeight {
             lines.append("  \(train.rows - zeroWeight - run.trainingRows) training rows held out for early stopping")
         }
-        let reduction = "½·" + (weighted ? "weighted " : "") + (config.reduction == .mean ? "mean" : "sum")
+        let reduction = "½·" + (weighted ? "weighted " : "") + config.reduction.rawValue
         lines.append(
             "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(reduction) of squared residuals)")
         lines.append("")
@@ -344,5 +355,3 @@ struct Fit: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 }
-
-extension Reduction: ExpressibleByArgument {}

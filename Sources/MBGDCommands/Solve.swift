@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-struct Solve: ParsableCommand {
+struct Solve: ParsableCommand, ThreadedCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "The closed-form least-squares fit alone, with the statistics statsmodels and R report: standard errors, t and p values, confidence intervals, F test, log-likelihood, AIC, BIC, Durbin–Watson.",
@@ -22,37 +22,37 @@ struct Solve: ParsableCommand {
             """)
 
     @OptionGroup var data: DataOptions
-    @Option(help: "auto (Cholesky when well conditioned, else QR, else SVD), cholesky, qr or svd.")
+    @Option(help: "\(ArgumentNames.list(LeastSquares.Method.self, glosses: [.auto: "Cholesky when well conditioned, else QR, else SVD"])).")
     var method: LeastSquares.Method = .auto
     @Option(
         name: .customLong("l2"), parsing: .unconditional,
         help: "Ridge penalty λ on ‖coefficients‖² (original units; never on the intercept).")
     var l2 = 0.0
-    @Option(help: "Covariance of the estimates: nonrobust, hc0, hc1, hc2 or hc3.")
+    @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")
     var covariance: LeastSquares.CovarianceType = .nonrobust
-    @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).") var confidence = 0.95
-    @Option(help: ArgumentHelp("Weight column (CSV name or .npy index): weighted least squares.", valueName: "column"))
-    var weights: String?
+    @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).")
+    var confidence = LeastSquares.defaultConfidenceLevel
+    @OptionGroup var rowWeights: WeightOptions
     @Flag(
         name: .customLong("no-refine"),
         help: "Skip iterative refinement (on by default: the answer refined in double-double precision, with error bounds).")
     var noRefine = false
-    @Option(
-        parsing: .unconditional,
-        help:
-            "Threads for the moments and refinement passes and for OpenBLAS (default: the cores this process may use; 1 per rank under mbgd-mpi). The refined coefficients are the same bits whatever the count; the statistics agree to rounding (OpenBLAS splits its sums by its thread count)."
-    )
-    var threads: Int?
+    @OptionGroup var threadCount: ThreadOptions<Solve>
     @Option(help: "Write the model with its covariance (for predict --intervals) to this path ('-': stdout).")
     var saveModel: String?
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
+
+    static let threadsHelp =
+        "Threads for the moments and refinement passes and for OpenBLAS (default: the cores this process may use; 1 per rank under mbgd-mpi). The refined coefficients are the same bits whatever the count; the statistics agree to rounding (OpenBLAS splits its sums by its thread count)."
+
+    var weights: String? { rowWeights.weights }
+    var threads: Int? { threadCount.threads }
 
     func validate() throws {
         if json, let saveModel, isStandardOutput(saveModel) {
             throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
         }
-        // OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
-        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
+        try threadCount.validateForOpenBLAS()
         try validatingArguments {
             guard confidence > 0, confidence < 1 else {
                 throw ArgumentError(argument: "confidenceLevel", value: "\(confidence)", requirement: "must lie strictly between 0 and 1")
@@ -61,7 +61,7 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
+        threadCount.setOpenBLAS()
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         // A float64 C-order .npy is solved in place: never copied, whatever its size.
         let status = Status(quiet: json)
@@ -94,7 +94,7 @@ struct Solve: ParsableCommand {
             Cluster.communicator == nil
         else { return nil }
         var options = data
-        options.precision = .float64
+        options.elementType.precision = .given(.float64)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         let exact = try CommandData(options, weights: weights).solve(
             &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine, threads: threads)
@@ -303,6 +303,3 @@ struct Solve: ParsableCommand {
         return p.isNaN || value.isUpperBound ? value.description : Format.number(p, digits: 3)
     }
 }
-
-extension LeastSquares.Method: ExpressibleByArgument {}
-extension LeastSquares.CovarianceType: ExpressibleByArgument {}

@@ -21,11 +21,9 @@ struct Sweep: ParsableCommand {
               mbgd sweep --file data.npy --target 3 --optimizer adam --tune --json
             """)
 
-    @Option(help: "Sweep on this file (CSV or .npy) instead of synthetic data.") var file: String?
+    @OptionGroup var source: SourceOptions
     @Flag(help: "Sweep on the seed article's training rows (7200 draws, as in mbgd demo).") var seedArticle = false
-    @Option(name: .customLong("target"), help: "Target column(s) of --file.") var targets: [String] = []
-    @Option(help: ArgumentHelp("Weight column of --file: every batch size races on the weighted cost.", valueName: "column"))
-    var weights: String?
+    @OptionGroup var rowWeights: WeightOptions
     @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 20_000
     @Option(
         name: .customLong("features"), parsing: .unconditionalSingleValue,
@@ -34,12 +32,15 @@ struct Sweep: ParsableCommand {
             valueName: "names|count"))
     var featureLists: [String] = []
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of the shuffles.") var seed: UInt64 = 0
-    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; 'full' is the whole data.") var batchSizes =
-        "1,4,16,64,256,1024,full"
+    @Option(parsing: .unconditional, help: "Comma-separated batch sizes; '\(BatchSize.full)' is the whole data.")
+    var batchSizes = ([1, 4, 16, 64, 256, 1024, .full] as [BatchSize]).map(\.description).joined(separator: ",")
     @Option(parsing: .unconditional, help: "The relative gap of the cost to the optimum, (J − J*)/J*, in (0, 1).") var gap = 1e-3
     @Option(parsing: .unconditional, help: "Epoch budget of each batch size.") var maxEpochs = 200
-    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate, or 'auto' for each batch size's own.", valueName: "auto|x"))
-    var learningRate = "auto"
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Learning rate, or '\(LearningRate.automatic)' for each batch size's own.", valueName: "\(LearningRate.automatic)|x"))
+    var learningRate = LearningRate.automatic.description
     @Flag(
         help:
             "Search each batch size's best rate: doubling its own rate while the updates to the gap keep falling (up to 1024 times it), halving it while none reaches the gap; every rate tried is in --json."
@@ -47,13 +48,16 @@ struct Sweep: ParsableCommand {
     var tune = false
     @OptionGroup var optimizer: OptimizerOptions
     @Flag(help: "Report the last iterate (no averaging once the cost stops improving).") var noAverage = false
-    @Flag(help: "Fit without an intercept.") var noIntercept = false
+    @OptionGroup var intercept: InterceptOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Option(
         help: ArgumentHelp(
             "Write an SVG plot (updates and samples to the gap with the model, seconds to the gap, samples/s): a name ending in .svg is the file; another name is a folder, which gets sweep.svg. A missing folder is created, with a note.",
             valueName: "file.svg|folder"))
     var plot: String?
+
+    var file: String? { source.file }
+    var weights: String? { rowWeights.weights }
 
     /// The synthetic data's feature count: `--features N` without `--file`.
     var features: Int {
@@ -69,12 +73,12 @@ struct Sweep: ParsableCommand {
     }
 
     /// `--features` with `--file`: the columns, read as `mbgd fit` reads them; nil for every column.
-    var featureColumns: [String]? { file == nil || featureLists.isEmpty ? nil : featureLists.flatMap(DataOptions.csvRecord) }
+    var featureColumns: [String]? { file == nil ? nil : DataOptions.columnNames(featureLists) }
 
     func validate() throws {
         if seedArticle, !featureLists.isEmpty { throw ValidationError("--seed-article and --features exclude each other") }
         _ = try features
-        if let featureColumns, featureColumns.contains(where: \.isEmpty) { throw ValidationError("--features has an empty name") }
+        try DataOptions.validateColumnNames(featureColumns, option: "--features")
         try PlotDestination.validate(plot)
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         if weights != nil, file == nil { throw ValidationError("--weights needs --file") }
@@ -89,7 +93,7 @@ struct Sweep: ParsableCommand {
             ? Dataset<Double>.seedArticle(seed: seed).train
             : file.map { path in
                 try status.during(Status.loading(path)) {
-                    try Dataset<Double>.load(path: path, targets: targets, features: featureColumns, weights: weights)
+                    try Dataset<Double>.load(path: path, targets: source.targets, features: featureColumns, weights: weights)
                 }
             }
                 ?? Dataset<Double>.synthetic(rows: rows, features: try features, seed: seed)
@@ -103,7 +107,8 @@ struct Sweep: ParsableCommand {
         do {
             sweep = try runCancellable {
                 try BatchSizeSweep.toGap(
-                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs, fitIntercept: !noIntercept,
+                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs,
+                    fitIntercept: intercept.fitIntercept,
                     tune: tune
                 ) { rows, index, count in status.show("racing batch size \(rows) to the gap (\(index + 1) of \(count))") }
             }
@@ -136,7 +141,7 @@ struct Sweep: ParsableCommand {
         print(
             "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(Format.count(data.featureCount, "feature"))"
                 + (weights.map { " weighted by \($0)" } ?? "") + "; \(optimizer.value.name), "
-                + "\(learningRate == "auto" ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? ", each tuned by factors of 2 to its fewest updates to the gap" : ""); "
+                + "\(learningRate == LearningRate.automatic.description ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? ", each tuned by factors of 2 to its fewest updates to the gap" : ""); "
                 + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n"
         )
         var table = Table(

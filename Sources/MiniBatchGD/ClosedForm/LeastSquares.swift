@@ -31,6 +31,9 @@ public enum LeastSquares {
         case standardized
     }
 
+    /// The level of the confidence intervals when none is asked for: 95 %, as statsmodels' and R's.
+    public static let defaultConfidenceLevel = 0.95
+
     /// Solves the least-squares problem for any ``RowSource``.
     ///
     /// `cholesky` and `qr` (and `auto` when it stays with them) read the rows in blocks and never
@@ -73,7 +76,7 @@ public enum LeastSquares {
     public static func solve<Source: RowSource>(
         _ data: Source, method: Method = .auto, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: PenaltyUnits = .original, rankTolerance: Double? = nil, weights: [Double]? = nil,
-        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
+        covariance: CovarianceType = .nonrobust, confidenceLevel: Double = defaultConfidenceLevel, refine: Bool = true, threads: Int? = nil
     ) throws -> Solution {
         try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel, threads: threads)
         return try data.withRows { rows in

@@ -18,7 +18,8 @@ extension LinearRegression {
     @discardableResult
     public mutating func fit<Source: RowSource>(
         _ data: Source, method: LeastSquares.Method, ridge: Double = 0, weights: [Double]? = nil,
-        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = 0.95, refine: Bool = true, threads: Int? = nil
+        covariance: LeastSquares.CovarianceType = .nonrobust, confidenceLevel: Double = LeastSquares.defaultConfidenceLevel,
+        refine: Bool = true, threads: Int? = nil
     ) throws -> LeastSquares.Solution {
         let solution = try LeastSquares.solve(
             data, method: method, fitIntercept: fitIntercept, ridge: ridge, weights: weights, covariance: covariance,

@@ -117,7 +117,9 @@ extension LearningRateChoice {
         case let (.fixed(given), _):
             rate = given
             reason = "given"
-            if momentum == nil, !configuration.optimizer.isAdaptive, configuration.optimizer != .sgd { momentum = 0.9 }
+            if momentum == nil, !configuration.optimizer.isAdaptive, configuration.optimizer != .sgd {
+                momentum = Optimizer.defaultMomentum
+            }
         case (.automatic, _) where configuration.optimizer.isAdaptive:
             let fraction: Double =
                 switch configuration.optimizer {
@@ -152,7 +154,7 @@ extension LearningRateChoice {
                 momentum = (root - 1) / (root + 1)
                 reason = "1/L and β = (√κ − 1)/(√κ + 1): contraction 1 − 1/√κ per step on a quadratic"
             } else {
-                let beta = momentum ?? 0.9
+                let beta = momentum ?? Optimizer.defaultMomentum
                 momentum = beta
                 rate = (1 - beta) / (smoothness ?? 1)
                 reason =

@@ -19,13 +19,48 @@ public enum LearningRateSchedule: Equatable, Sendable {
     /// η₀ throughout.
     case constant
     /// η₀ / t^power in epoch t.
-    case inverseScaling(power: Double)
+    case inverseScaling(power: Double = LearningRateSchedule.defaultPower)
     /// η₀ · factor^⌊(t − 1) / every⌋ in epoch t.
-    case stepDecay(factor: Double, every: Int)
+    case stepDecay(factor: Double = LearningRateSchedule.defaultStepFactor, every: Int = LearningRateSchedule.defaultStepEvery)
     /// η₀ · ½(1 + cos(π·s/S)) at update s of S.
     case cosine
     /// η₀ times `factor` each time the cost stalls for `patience` epochs.
-    case reduceOnPlateau(factor: Double = 0.1, patience: Int = 10, threshold: Double = 1e-4)
+    case reduceOnPlateau(
+        factor: Double = LearningRateSchedule.defaultPlateauFactor, patience: Int = LearningRateSchedule.defaultPlateauPatience,
+        threshold: Double = LearningRateSchedule.defaultPlateauThreshold)
+
+    /// The power of ``inverseScaling(power:)``: 1, the Robbins–Monro η₀/t.
+    public static let defaultPower = 1.0
+    /// The factor of ``stepDecay(factor:every:)``: the rate halves at each step.
+    public static let defaultStepFactor = 0.5
+    /// The epochs between the steps of ``stepDecay(factor:every:)``.
+    public static let defaultStepEvery = 10
+    /// The factor of ``reduceOnPlateau(factor:patience:threshold:)`` (PyTorch's default).
+    public static let defaultPlateauFactor = 0.1
+    /// The patience of ``reduceOnPlateau(factor:patience:threshold:)``, in epochs (PyTorch's default).
+    public static let defaultPlateauPatience = 10
+    /// The relative improvement that counts for ``reduceOnPlateau(factor:patience:threshold:)``
+    /// (PyTorch's default).
+    public static let defaultPlateauThreshold = 1e-4
+
+    /// The schedules without their constants, each named as ``name`` names it: what a command
+    /// line chooses from.
+    public enum Kind: String, Sendable, CaseIterable {
+        case constant
+        case inverseScaling = "inverse-scaling"
+        case step, cosine, plateau
+    }
+
+    /// Which schedule this is.
+    public var kind: Kind {
+        switch self {
+        case .constant: .constant
+        case .inverseScaling: .inverseScaling
+        case .stepDecay: .step
+        case .cosine: .cosine
+        case .reduceOnPlateau: .plateau
+        }
+    }
 
     /// The learning rate of epoch `epoch` (1-based) when the initial rate is `initial`, for the
     /// schedules that change per epoch only (``cosine`` and ``reduceOnPlateau(factor:patience:threshold:)``
@@ -41,16 +76,8 @@ public enum LearningRateSchedule: Equatable, Sendable {
         }
     }
 
-    /// The name used on the command line and in reports.
-    public var name: String {
-        switch self {
-        case .constant: "constant"
-        case .inverseScaling: "inverse-scaling"
-        case .stepDecay: "step"
-        case .cosine: "cosine"
-        case .reduceOnPlateau: "plateau"
-        }
-    }
+    /// The name used on the command line and in reports: the ``kind``'s.
+    public var name: String { kind.rawValue }
 
     /// Checks the schedule's constants.
     /// - Throws: ``ArgumentError`` naming the constant as `schedule.factor` and so on.

@@ -11,27 +11,57 @@ public enum Optimizer: Equatable, Sendable {
     /// Nesterov momentum: v ← μ·v + g, θ ← θ − η·(g + μ·v) (PyTorch's `SGD(nesterov: true)`).
     case nesterov(Double? = nil)
     /// Adam with PyTorch's defaults.
-    case adam(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8)
+    case adam(beta1: Double = Optimizer.defaultBeta1, beta2: Double = Optimizer.defaultBeta2, epsilon: Double = Optimizer.defaultEpsilon)
     /// AdamW: Adam with decoupled weight decay λ on the coefficients (never on the intercepts).
-    case adamW(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0.01)
+    case adamW(
+        beta1: Double = Optimizer.defaultBeta1, beta2: Double = Optimizer.defaultBeta2, epsilon: Double = Optimizer.defaultEpsilon,
+        weightDecay: Double = Optimizer.defaultWeightDecay)
     /// AdaGrad: steps shrink with the accumulated squared gradients.
-    case adagrad(epsilon: Double = 1e-10)
+    case adagrad(epsilon: Double = Optimizer.defaultAdagradEpsilon)
     /// RMSprop: steps scaled by a moving average of squared gradients.
-    case rmsprop(alpha: Double = 0.99, epsilon: Double = 1e-8)
+    case rmsprop(alpha: Double = Optimizer.defaultAlpha, epsilon: Double = Optimizer.defaultEpsilon)
 
-    /// The name used on the command line and in reports: `sgd`, `momentum`, `nesterov`, `adam`,
-    /// `adamw`, `adagrad`, `rmsprop`.
-    public var name: String {
+    /// The coefficient of ``momentum(_:)`` and ``nesterov(_:)`` when none is given and the trainer
+    /// does not choose the optimal one (it does for full batches at the automatic rate when the
+    /// curvature is known).
+    public static let defaultMomentum = 0.9
+    /// Adam's and AdamW's β₁ (PyTorch's default).
+    public static let defaultBeta1 = 0.9
+    /// Adam's and AdamW's β₂ (PyTorch's default).
+    public static let defaultBeta2 = 0.999
+    /// The ε of Adam, AdamW and RMSprop (PyTorch's default).
+    public static let defaultEpsilon = 1e-8
+    /// AdaGrad's ε (PyTorch's default).
+    public static let defaultAdagradEpsilon = 1e-10
+    /// RMSprop's smoothing constant α (PyTorch's default).
+    public static let defaultAlpha = 0.99
+    /// AdamW's decoupled weight decay λ (PyTorch's default).
+    public static let defaultWeightDecay = 0.01
+
+    /// The update rules without their constants, each named as ``name`` names it: what a
+    /// command line chooses from.
+    public enum Kind: String, Sendable, CaseIterable {
+        case sgd, momentum, nesterov, adam
+        case adamW = "adamw"
+        case adagrad, rmsprop
+    }
+
+    /// Which rule this is.
+    public var kind: Kind {
         switch self {
-        case .sgd: "sgd"
-        case .momentum: "momentum"
-        case .nesterov: "nesterov"
-        case .adam: "adam"
-        case .adamW: "adamw"
-        case .adagrad: "adagrad"
-        case .rmsprop: "rmsprop"
+        case .sgd: .sgd
+        case .momentum: .momentum
+        case .nesterov: .nesterov
+        case .adam: .adam
+        case .adamW: .adamW
+        case .adagrad: .adagrad
+        case .rmsprop: .rmsprop
         }
     }
+
+    /// The name used on the command line and in reports: the ``kind``'s, `sgd`, `momentum`,
+    /// `nesterov`, `adam`, `adamw`, `adagrad` or `rmsprop`.
+    public var name: String { kind.rawValue }
 
     /// Adam, AdamW, AdaGrad and RMSprop divide by a gradient scale, so their steps are distances
     /// in parameter space rather than multiples of the gradient.
