@@ -54,21 +54,31 @@ struct Ending {
     let message: String
     let status: Int32
 
+    /// The line the tool ends with, its text from files escaped so that it cannot drive a
+    /// terminal (``PrintableText``), and the exit status of the error's ``ErrorKind``.
     init<Root: ParsableCommand>(_ error: any Error, root: Root.Type) {
+        let (message, status) = Self.ending(error, root: root)
+        // ArgumentParser's own messages (usage, help) are its layout: only the errors are escaped.
+        self.message = error is MiniBatchGDError || error is CLIError ? PrintableText.escaping(message, keeping: ["\n"]) : message
+        self.status = status
+    }
+
+    private static func ending<Root: ParsableCommand>(_ error: any Error, root: Root.Type) -> (message: String, status: Int32) {
         let tool = Root.configuration.commandName ?? "mbgd"
+        let message: String, status: Int32
         switch error {
         case let error as CLIError where error.isUsage:
             (message, status) = ("\(tool): error: \(error)", 2)
         case let error as ArgumentError:
             // Found by the library once the data was read (a column named twice, a test fraction).
-            (message, status) = ("\(tool): error: \(ArgumentNames.message(error))", 2)
+            (message, status) = ("\(tool): error: \(ArgumentNames.message(error))", Self.status(of: error.kind))
         case let error as CLIError where error.isInterruption:
-            (message, status) = ("\(tool): \(error)", 130)
+            (message, status) = ("\(tool): \(error)", Self.status(of: .cancelled))
         case let TrainingError.cancelled(epochs):
-            (message, status) = ("\(tool): \(CLIError.interrupted(epochsCompleted: epochs, epochs: nil))", 130)
+            (message, status) = ("\(tool): \(CLIError.interrupted(epochsCompleted: epochs, epochs: nil))", Self.status(of: .cancelled))
         case let DistributedError.failed(rank, ranks, underlying):
             // One rank's own failure: its message with the rank, the status of the error itself.
-            let inner = Ending(underlying, root: root)
+            let inner = Self.ending(underlying, root: root)
             let prefix = ranks > 1 ? "rank \(rank) of \(ranks): " : ""
             let text =
                 inner.message.hasPrefix("\(tool): error: ") ? String(inner.message.dropFirst("\(tool): error: ".count)) : inner.message
@@ -80,7 +90,9 @@ struct Ending {
                 hint =
                     "; if that column holds text, leave it out (--features names the columns fit, solve and sweep use; --columns those convert keeps) or encode it as numbers"
             }
-            (message, status) = ("\(tool): error: \(error)\(hint)", 1)
+            (message, status) = ("\(tool): error: \(error)\(hint)", Self.status(of: error.kind))
+        case let error as MiniBatchGDError:
+            (message, status) = ("\(tool): error: \(error)", Self.status(of: error.kind))
         default:
             switch Root.exitCode(for: error) {
             case .success: (message, status) = (Root.fullMessage(for: error), 0)
@@ -89,6 +101,17 @@ struct Ending {
             // ArgumentParser's parsing and validation errors.
             default: (message, status) = (Root.fullMessage(for: error), 2)
             }
+        }
+        return (message, status)
+    }
+
+    /// The exit status of a failure of `kind`: 2 for a caller's mistake, 130 for an
+    /// interruption (128 + SIGINT), 1 for bad data, files, computations and processes.
+    static func status(of kind: ErrorKind) -> Int32 {
+        switch kind {
+        case .argument: 2
+        case .cancelled: 130
+        case .input, .numerical, .file, .distributed: 1
         }
     }
 }

@@ -3,6 +3,33 @@ import Foundation
 // One typed error per failure family. Every case carries the context a user needs to act:
 // which argument, which row and column, which epoch, which LAPACK routine.
 
+/// What kind of failure an error is, whichever type carries it: what a caller needs to decide
+/// what to do (the `mbgd` tool maps it to its exit status: 2 for ``argument``, 130 for
+/// ``cancelled``, 1 otherwise).
+public enum ErrorKind: String, Sendable, CaseIterable {
+    /// A caller's mistake in a call or a configuration: a size, a rate, a fraction, a name.
+    case argument
+    /// Data that cannot be used as given: shapes that do not fit, values out of range, a model
+    /// that does not match, or more than this machine's memory.
+    case input
+    /// A computation that failed: divergence, rank deficiency, LAPACK.
+    case numerical
+    /// A file that cannot be read as its format says.
+    case file
+    /// One of several processes failed, or they read different data.
+    case distributed
+    /// The caller cancelled the work.
+    case cancelled
+}
+
+/// Every error the library throws: a message a user can act on (its `description`) and its
+/// ``ErrorKind``. Messages hold names and cells from files as they are: a program that prints
+/// them to a terminal escapes them (the `mbgd` tool does).
+public protocol MiniBatchGDError: Error, CustomStringConvertible {
+    /// What kind of failure it is.
+    var kind: ErrorKind { get }
+}
+
 /// An argument of a library call is out of range: a size, a rate, a fraction, a column list.
 ///
 /// One shape for every family, so that a caller (the `mbgd` tool among them) can tell a caller's
@@ -24,7 +51,7 @@ public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible
     }
 
     /// `argument = value is invalid: requirement`.
-    public var description: String { "\(argument) = \(value) is invalid: \(requirement)".escapingControlCharacters }
+    public var description: String { "\(argument) = \(value) is invalid: \(requirement)" }
 
     /// A fraction outside the open interval (0, 1).
     static func fraction(_ argument: String, _ value: Double) -> ArgumentError {
@@ -52,9 +79,8 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A dimension beyond what BLAS and LAPACK index with their 32-bit integers (2³¹ − 1).
     case tooLargeForBLAS(operation: String, dimension: Int)
 
-    /// The message for a user: what went wrong and where, with control characters from
-    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
-    public var description: String { message.escapingControlCharacters }
+    /// The message for a user: what went wrong and where.
+    public var description: String { message }
 
     private var message: String {
         switch self {
@@ -97,9 +123,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// The singular value decomposition did not converge.
     case noConvergence(routine: String, info: Int)
 
-    /// The message for a user: what went wrong and where, with control characters from
-    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
-    public var description: String { message.escapingControlCharacters }
+    /// The message for a user: what went wrong and where.
+    public var description: String { message }
 
     private var message: String {
         switch self {
@@ -132,9 +157,8 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `epochsCompleted` epochs had finished. The model is left as it was before the fit.
     case cancelled(epochsCompleted: Int)
 
-    /// The message for a user: what went wrong and where, with control characters from
-    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
-    public var description: String { message.escapingControlCharacters }
+    /// The message for a user: what went wrong and where.
+    public var description: String { message }
 
     private var message: String {
         switch self {
@@ -169,9 +193,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// brings it back and leaves the estimates unchanged.
     case weightedScaleOutOfRange(argument: String, column: String, largest: Double)
 
-    /// The message for a user: what went wrong and where, with control characters from
-    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
-    public var description: String { message.escapingControlCharacters }
+    /// The message for a user: what went wrong and where.
+    public var description: String { message }
 
     private var message: String {
         switch self {
@@ -218,9 +241,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// descent, penalized, rank-deficient, or loaded from a file saved without inference.
     case noInference
 
-    /// The message for a user: what went wrong and where, with control characters from
-    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
-    public var description: String { message.escapingControlCharacters }
+    /// The message for a user: what went wrong and where.
+    public var description: String { message }
 
     private var message: String {
         switch self {
@@ -291,9 +313,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A `.npy` file that cannot be used in place (the reason in words): it can still be loaded.
     case notMappable(path: String, reason: String)
 
-    /// The message for a user: what went wrong and where, with control characters from
-    /// files and arguments escaped (`\u{1B}`) so that they cannot drive a terminal.
-    public var description: String { message.escapingControlCharacters }
+    /// The message for a user: what went wrong and where.
+    public var description: String { message }
 
     private var message: String {
         switch self {
@@ -364,34 +385,49 @@ public enum DistributedError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-extension String {
-    /// ``PrintableText/escaping(_:keeping:)`` of the whole text.
-    var escapingControlCharacters: String { PrintableText.escaping(self) }
+extension ArgumentError: MiniBatchGDError {
+    /// ``ErrorKind/argument``.
+    public var kind: ErrorKind { .argument }
 }
 
-/// Text from files made safe to print: control characters (C0, DEL, C1), bidirectional marks
-/// and overrides, and line separators written as `\u{…}`, so that a name or a cell can never drive a terminal.
-public enum PrintableText {
-    /// `text` with every unsafe scalar escaped, except those in `kept` (e.g. the line breaks a
-    /// report lays out itself).
-    public static func escaping(_ text: String, keeping kept: Set<Unicode.Scalar> = []) -> String {
-        func unsafe(_ scalar: Unicode.Scalar) -> Bool {
-            guard !kept.contains(scalar) else { return false }
-            let value = scalar.value
-            // C0, DEL, C1; the directional marks and overrides (LRM, RLM, ALM, LRE…RLO,
-            // LRI…PDI), which reorder what a terminal shows; the line and paragraph separators.
-            return value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x061C || (0x200E...0x200F).contains(value)
-                || (0x2028...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+extension MatrixError: MiniBatchGDError {
+    /// ``ErrorKind/input``.
+    public var kind: ErrorKind { .input }
+}
+
+extension LinearAlgebraError: MiniBatchGDError {
+    /// ``ErrorKind/numerical``.
+    public var kind: ErrorKind { .numerical }
+}
+
+extension TrainingError: MiniBatchGDError {
+    /// ``ErrorKind/numerical`` for divergence, ``ErrorKind/input`` for a warm start that does not
+    /// fit, ``ErrorKind/cancelled`` for cancellation.
+    public var kind: ErrorKind {
+        switch self {
+        case .diverged: .numerical
+        case .warmStartMismatch: .input
+        case .cancelled: .cancelled
         }
-        guard text.unicodeScalars.contains(where: unsafe) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if unsafe(scalar) {
-                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
+}
+
+extension DataError: MiniBatchGDError {
+    /// ``ErrorKind/input``.
+    public var kind: ErrorKind { .input }
+}
+
+extension ModelError: MiniBatchGDError {
+    /// ``ErrorKind/input``.
+    public var kind: ErrorKind { .input }
+}
+
+extension FileError: MiniBatchGDError {
+    /// ``ErrorKind/file``.
+    public var kind: ErrorKind { .file }
+}
+
+extension DistributedError: MiniBatchGDError {
+    /// ``ErrorKind/distributed``.
+    public var kind: ErrorKind { .distributed }
 }

@@ -46,9 +46,16 @@ public enum LearningRateSchedule: Equatable, Sendable {
     /// The schedules without their constants, each named as ``name`` names it: what a command
     /// line chooses from.
     public enum Kind: String, Sendable, CaseIterable {
+        /// ``LearningRateSchedule/constant``.
         case constant
+        /// ``LearningRateSchedule/inverseScaling(power:)``.
         case inverseScaling = "inverse-scaling"
-        case step, cosine, plateau
+        /// ``LearningRateSchedule/stepDecay(factor:every:)``.
+        case step
+        /// ``LearningRateSchedule/cosine``.
+        case cosine
+        /// ``LearningRateSchedule/reduceOnPlateau(factor:patience:threshold:)``.
+        case plateau
     }
 
     /// Which schedule this is.

@@ -41,9 +41,20 @@ public enum Optimizer: Equatable, Sendable {
     /// The update rules without their constants, each named as ``name`` names it: what a
     /// command line chooses from.
     public enum Kind: String, Sendable, CaseIterable {
-        case sgd, momentum, nesterov, adam
+        /// ``Optimizer/sgd``.
+        case sgd
+        /// ``Optimizer/momentum(_:)``.
+        case momentum
+        /// ``Optimizer/nesterov(_:)``.
+        case nesterov
+        /// ``Optimizer/adam(beta1:beta2:epsilon:)``.
+        case adam
+        /// ``Optimizer/adamW(beta1:beta2:epsilon:weightDecay:)``.
         case adamW = "adamw"
-        case adagrad, rmsprop
+        /// ``Optimizer/adagrad(epsilon:)``.
+        case adagrad
+        /// ``Optimizer/rmsprop(alpha:epsilon:)``.
+        case rmsprop
     }
 
     /// Which rule this is.
