@@ -35,7 +35,7 @@ public protocol MiniBatchGDError: Error, CustomStringConvertible {
 /// One shape for every family, so that a caller (the `mbgd` tool among them) can tell a caller's
 /// mistake (exit status 2) from bad data or a failed computation. `argument` is the parameter or
 /// property name as spelled in the API.
-public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct ArgumentError: MiniBatchGDError, Equatable, Sendable {
     /// The parameter or property, e.g. `learningRate` or `earlyStopping.patience`.
     public let argument: String
     /// The value given, as text.
@@ -50,6 +50,9 @@ public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible
         self.requirement = requirement
     }
 
+    /// ``ErrorKind/argument``.
+    public var kind: ErrorKind { .argument }
+
     /// `argument = value is invalid: requirement`.
     public var description: String { "\(argument) = \(value) is invalid: \(requirement)" }
 
@@ -60,7 +63,7 @@ public struct ArgumentError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 /// A matrix or vector had the wrong shape for the operation, or held a value it must not.
-public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum MatrixError: MiniBatchGDError, Equatable, Sendable {
     /// `argument` of `operation` was `actual` where `expected` was needed (shapes as "rows×columns").
     case dimensionMismatch(operation: String, argument: String, expected: String, actual: String)
     /// The element count does not match `rows × columns`.
@@ -78,6 +81,9 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(operation: String, neededBytes: Int, availableBytes: Int)
     /// A dimension beyond what BLAS and LAPACK index with their 32-bit integers (2³¹ − 1).
     case tooLargeForBLAS(operation: String, dimension: Int)
+
+    /// ``ErrorKind/input``.
+    public var kind: ErrorKind { .input }
 
     /// The message for a user: what went wrong and where.
     public var description: String { message }
@@ -106,7 +112,7 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A LAPACK routine failed, or a design matrix cannot be solved by the requested method.
-public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum LinearAlgebraError: MiniBatchGDError, Equatable, Sendable {
     /// LAPACK reported an illegal argument (`info < 0`) or an internal failure; a bug if seen.
     case lapackFailure(routine: String, info: Int)
     /// The columns of the design are linearly dependent (to working precision).
@@ -122,6 +128,9 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     case notPositiveDefinite(routine: String, order: Int)
     /// The singular value decomposition did not converge.
     case noConvergence(routine: String, info: Int)
+
+    /// ``ErrorKind/numerical``.
+    public var kind: ErrorKind { .numerical }
 
     /// The message for a user: what went wrong and where.
     public var description: String { message }
@@ -148,7 +157,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
 }
 
 /// Gradient-descent training was misconfigured, diverged or was cancelled.
-public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum TrainingError: MiniBatchGDError, Equatable, Sendable {
     /// The cost or the parameters became non-finite, or grew past the divergence bound.
     case diverged(epoch: Int, batch: Int, cost: Double, learningRate: Double)
     /// Warm start asked for parameters whose shape does not fit the data.
@@ -156,6 +165,16 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The surrounding task was cancelled (checked every epoch and every 1024 batches);
     /// `epochsCompleted` epochs had finished. The model is left as it was before the fit.
     case cancelled(epochsCompleted: Int)
+
+    /// ``ErrorKind/numerical`` for divergence, ``ErrorKind/input`` for a warm start that does not
+    /// fit, ``ErrorKind/cancelled`` for cancellation.
+    public var kind: ErrorKind {
+        switch self {
+        case .diverged: .numerical
+        case .warmStartMismatch: .input
+        case .cancelled: .cancelled
+        }
+    }
 
     /// The message for a user: what went wrong and where.
     public var description: String { message }
@@ -176,7 +195,7 @@ public enum TrainingError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A data set cannot be used as given.
-public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum DataError: MiniBatchGDError, Equatable, Sendable {
     /// `argument` needs at least `minimum` rows.
     case tooFewRows(argument: String, rows: Int, minimum: Int)
     /// Features and targets must have the same number of rows.
@@ -192,6 +211,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `largest` the largest weight, outside 2⁻¹⁰⁰⁰ to 2⁹⁶⁰): scaling every weight by one constant
     /// brings it back and leaves the estimates unchanged.
     case weightedScaleOutOfRange(argument: String, column: String, largest: Double)
+
+    /// ``ErrorKind/input``.
+    public var kind: ErrorKind { .input }
 
     /// The message for a user: what went wrong and where.
     public var description: String { message }
@@ -220,7 +242,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A model was used before it was fitted, or on data of the wrong width.
-public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum ModelError: MiniBatchGDError, Equatable, Sendable {
     /// `predict`, `evaluate` or a warm start needs fitted parameters.
     case notFitted
     /// The data has `actual` feature columns; the model was fitted on `expected`.
@@ -240,6 +262,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Prediction intervals were asked of a model without a covariance: one trained by gradient
     /// descent, penalized, rank-deficient, or loaded from a file saved without inference.
     case noInference
+
+    /// ``ErrorKind/input``.
+    public var kind: ErrorKind { .input }
 
     /// The message for a user: what went wrong and where.
     public var description: String { message }
@@ -270,7 +295,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// A data or model file cannot be read. Every case names the file; positions are 1-based.
-public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum FileError: MiniBatchGDError, Equatable, Sendable {
     /// No file at `path`.
     case notFound(path: String)
     /// The file exists but cannot be read (the system's reason).
@@ -312,6 +337,9 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(path: String, neededBytes: Int, availableBytes: Int)
     /// A `.npy` file that cannot be used in place (the reason in words): it can still be loaded.
     case notMappable(path: String, reason: String)
+
+    /// ``ErrorKind/file``.
+    public var kind: ErrorKind { .file }
 
     /// The message for a user: what went wrong and where.
     public var description: String { message }
@@ -358,7 +386,7 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A fit or solve over rows spread across processes (see ``DistributedDataset``) stopped because
 /// one process could not do its own part: every process throws, none is left waiting.
-public enum DistributedError: Error, Sendable, CustomStringConvertible {
+public enum DistributedError: MiniBatchGDError, Sendable {
     /// This process (`rank` of `ranks`) failed with `error` before the processes' next exchange.
     case failed(rank: Int, ranks: Int, error: any Error)
     /// Process `rank` failed (it reports its own error); this one stopped with it.
@@ -367,6 +395,9 @@ public enum DistributedError: Error, Sendable, CustomStringConvertible {
     /// short): each rank in `differences` with what differs in its copy from rank 0's. Every
     /// process throws it alike.
     case differentData(path: String, differences: [(rank: Int, details: [String])])
+
+    /// ``ErrorKind/distributed``.
+    public var kind: ErrorKind { .distributed }
 
     /// The failing process's error, prefixed with its rank when there are several; for
     /// ``failedElsewhere(rank:)``, which process failed; for ``differentData(path:differences:)``,
@@ -383,51 +414,4 @@ public enum DistributedError: Error, Sendable, CustomStringConvertible {
                 + "; every rank must read the same file (copy it to every node again, or read it from a file system they share)"
         }
     }
-}
-
-extension ArgumentError: MiniBatchGDError {
-    /// ``ErrorKind/argument``.
-    public var kind: ErrorKind { .argument }
-}
-
-extension MatrixError: MiniBatchGDError {
-    /// ``ErrorKind/input``.
-    public var kind: ErrorKind { .input }
-}
-
-extension LinearAlgebraError: MiniBatchGDError {
-    /// ``ErrorKind/numerical``.
-    public var kind: ErrorKind { .numerical }
-}
-
-extension TrainingError: MiniBatchGDError {
-    /// ``ErrorKind/numerical`` for divergence, ``ErrorKind/input`` for a warm start that does not
-    /// fit, ``ErrorKind/cancelled`` for cancellation.
-    public var kind: ErrorKind {
-        switch self {
-        case .diverged: .numerical
-        case .warmStartMismatch: .input
-        case .cancelled: .cancelled
-        }
-    }
-}
-
-extension DataError: MiniBatchGDError {
-    /// ``ErrorKind/input``.
-    public var kind: ErrorKind { .input }
-}
-
-extension ModelError: MiniBatchGDError {
-    /// ``ErrorKind/input``.
-    public var kind: ErrorKind { .input }
-}
-
-extension FileError: MiniBatchGDError {
-    /// ``ErrorKind/file``.
-    public var kind: ErrorKind { .file }
-}
-
-extension DistributedError: MiniBatchGDError {
-    /// ``ErrorKind/distributed``.
-    public var kind: ErrorKind { .distributed }
 }

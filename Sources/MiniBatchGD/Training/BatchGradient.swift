@@ -214,6 +214,10 @@ final class BatchGradient {
 
     /// ½Σωᵢ‖rᵢ‖² over `data`'s rows at the prepared parameters, summed over outputs (one BLAS-2 pass
     /// per block through the residual scratch).
+    // Called from the worker pool's chunks, where the optimizer left it generic: made for both
+    // element types here so the whole-data passes never run the generic body.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     func halfSquaredResiduals<Element: BLASScalar>(_ data: Rows<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
         costPerOutput.update(repeating: 0, count: k)
         var start = 0
@@ -233,6 +237,10 @@ final class BatchGradient {
     }
 
     /// ½Σωᵢ‖rᵢ‖² and the finished gradient (scaled by `alpha`) over all of `data`'s rows, in blocks.
+    // Called from the worker pool's chunks, where the optimizer left it generic: made for both
+    // element types here so the whole-data passes never run the generic body.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     func halfSquaresAndGradient<Element: BLASScalar>(
         _ data: Rows<Element>, rowWeights: UnsafePointer<Double>?, alpha: Double, into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
