@@ -32,11 +32,8 @@ struct Bench: ParsableCommand, ThreadedCommand {
     @OptionGroup var source: SourceOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
-    @Option(
-        help: ArgumentHelp(
-            "Write an SVG plot of samples/s against batch size: a name ending in .svg is the file; another name is a folder, which gets throughput.svg. A missing folder is created, with a note.",
-            valueName: "file.svg|folder"))
-    var plot: String?
+    @OptionGroup var plotOptions: PlotOptions<Bench>
+    var plot: String? { plotOptions.plot }
     @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")
     var closedForm = false
     @OptionGroup var elementType: PrecisionOptions
@@ -48,7 +45,6 @@ struct Bench: ParsableCommand, ThreadedCommand {
     var file: String? { source.file }
 
     func validate() throws {
-        try PlotDestination.validate(plot)
         try threadCount.validateForOpenBLAS()
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         // Every epoch is timed: a count past a few thousand is a mistake that would never end.
@@ -195,4 +191,9 @@ struct Bench: ParsableCommand, ThreadedCommand {
             if !written.isEmpty { print("\nPlot: \(written.joined(separator: ", "))") }
         }
     }
+}
+
+extension Bench: PlottingCommand {
+    static var plotted: String { "of samples/s against batch size" }
+    static var plotFile: String? { "throughput.svg" }
 }

@@ -17,16 +17,12 @@ struct Demo: ParsableCommand {
             """)
 
     @Option(parsing: .unconditional, help: "Seed of the built-in data.") var seed: UInt64 = 0
-    @Option(
-        help: ArgumentHelp(
-            "Write the SVG plots (the article's run, the article against the defaults, throughput): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot. A missing folder is created, with a note.",
-            valueName: "file.svg|folder"))
-    var plot: String?
+    @OptionGroup var plotOptions: PlotOptions<Demo>
+    var plot: String? { plotOptions.plot }
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     static let sweepSizes: [BatchSize] = [1, 8, 32, 128, 512, 2048, .full]
 
-    func validate() throws { try PlotDestination.validate(plot) }
 
     func run() throws {
         let data = try Dataset<Double>.seedArticle(seed: seed)
@@ -167,4 +163,9 @@ struct Demo: ParsableCommand {
         let difference = zip(x, y).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
         return difference / y.map { $0 * $0 }.reduce(0, +).squareRoot()
     }
+}
+
+extension Demo: PlottingCommand {
+    static var plotted: String { "the article's run, the article against the defaults, throughput" }
+    static var plotFile: String? { nil }
 }

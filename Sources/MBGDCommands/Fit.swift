@@ -94,11 +94,8 @@ struct Fit: ParsableCommand, ThreadedCommand {
     @OptionGroup var rowWeights: WeightOptions
     @OptionGroup var threadCount: ThreadOptions<Fit>
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
-    @Option(
-        help: ArgumentHelp(
-            "Write the SVG plots (cost per batch and per epoch, the fit): a name ending in .svg is one file, the plots one above the other; another name is a folder, one file per plot. A missing folder is created, with a note.",
-            valueName: "file.svg|folder"))
-    var plot: String?
+    @OptionGroup var plotOptions: PlotOptions<Fit>
+    var plot: String? { plotOptions.plot }
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     static let threadsHelp =
@@ -108,7 +105,6 @@ struct Fit: ParsableCommand, ThreadedCommand {
     var threads: Int? { threadCount.threads }
 
     func validate() throws {
-        try PlotDestination.validate(plot)
         guard parseBatchSize(batchSize) != nil else {
             throw ValidationError("--batch-size must be a positive integer or '\(BatchSize.full)', got '\(batchSize)'")
         }
@@ -354,4 +350,9 @@ struct Fit: ParsableCommand, ThreadedCommand {
         if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
         return lines.joined(separator: "\n")
     }
+}
+
+extension Fit: PlottingCommand {
+    static var plotted: String { "cost per batch and per epoch, the fit" }
+    static var plotFile: String? { nil }
 }

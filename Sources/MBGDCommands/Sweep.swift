@@ -50,11 +50,8 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Report the last iterate (no averaging once the cost stops improving).") var noAverage = false
     @OptionGroup var intercept: InterceptOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
-    @Option(
-        help: ArgumentHelp(
-            "Write an SVG plot (updates and samples to the gap with the model, seconds to the gap, samples/s): a name ending in .svg is the file; another name is a folder, which gets sweep.svg. A missing folder is created, with a note.",
-            valueName: "file.svg|folder"))
-    var plot: String?
+    @OptionGroup var plotOptions: PlotOptions<Sweep>
+    var plot: String? { plotOptions.plot }
 
     var file: String? { source.file }
     var weights: String? { rowWeights.weights }
@@ -79,7 +76,6 @@ struct Sweep: ParsableCommand {
         if seedArticle, !featureLists.isEmpty { throw ValidationError("--seed-article and --features exclude each other") }
         _ = try features
         try DataOptions.validateColumnNames(featureColumns, option: "--features")
-        try PlotDestination.validate(plot)
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         if weights != nil, file == nil { throw ValidationError("--weights needs --file") }
         _ = try parseBatchSizes(batchSizes)
@@ -358,4 +354,9 @@ struct Sweep: ParsableCommand {
         speed.series = [.init(name: "samples/s", points: sweep.results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)]
         return [counts, seconds, speed]
     }
+}
+
+extension Sweep: PlottingCommand {
+    static var plotted: String { "(updates and samples to the gap with the model, seconds to the gap, samples/s)" }
+    static var plotFile: String? { "sweep.svg" }
 }

@@ -67,6 +67,15 @@ struct Trainer {
         }
     }
 
+    // Every descent passes here, whatever its source: made for the library's six, so that the
+    // whole fit below is specialized as one (a fit of 1M×32 rows ran 5 % slower with only the
+    // Rows-level functions made: measured in the README).
+    @_specialize(where Source == Dataset<Double>)
+    @_specialize(where Source == Dataset<Float>)
+    @_specialize(where Source == MappedDataset<Double>)
+    @_specialize(where Source == MappedDataset<Float>)
+    @_specialize(where Source == DistributedDataset<Double>)
+    @_specialize(where Source == DistributedDataset<Float>)
     private func fitRows<Source: RowSource>(_ train: Source, validation: Source?, start: Parameters?) throws -> Outcome {
         let config = configuration
         try config.validate()
