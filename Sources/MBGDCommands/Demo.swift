@@ -23,7 +23,6 @@ struct Demo: ParsableCommand {
 
     static let sweepSizes: [BatchSize] = [1, 8, 32, 128, 512, 2048, .full]
 
-
     func run() throws {
         let data = try Dataset<Double>.seedArticle(seed: seed)
         var article = LinearRegression()
