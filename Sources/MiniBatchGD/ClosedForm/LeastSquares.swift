@@ -80,6 +80,7 @@ public enum LeastSquares {
     ) throws -> Solution {
         try checkArguments(ridge: ridge, rankTolerance: rankTolerance, confidenceLevel: confidenceLevel, threads: threads)
         return try data.withRows { rows in
+            try rows.checkShape(of: data)
             let weights = try weightsToUse(weights, of: data, sharing: rows.sharing)
             return try solve(
                 rows, featureNames: data.featureNames, targetNames: data.targetNames, method: method, fitIntercept: fitIntercept,

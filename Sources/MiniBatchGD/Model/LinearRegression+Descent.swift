@@ -88,6 +88,8 @@ extension LinearRegression {
         let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         try configuration.validate()
         let file = data as? any InPlaceRows
+        // A file's weight column was checked when it was read; a caller's own source is checked here.
+        if file == nil, let weights = data.weights { try validateRowWeights(weights, rows: data.rows) }
         var config = configuration, notes: [String] = []
         if let file, case let .everyEpoch(seed) = configuration.shuffle, configuration.batchSize.resolved(for: data.rows) < data.rows,
             file.shufflesInBlocks
@@ -111,5 +113,4 @@ extension LinearRegression {
         adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Source.Element.precision)
         return (outcome, train)
     }
-
 }

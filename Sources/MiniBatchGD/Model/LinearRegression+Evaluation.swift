@@ -22,8 +22,9 @@ extension LinearRegression {
         guard data.outputCount == parameters.outputCount else {
             throw ModelError.outputCountMismatch(expected: parameters.outputCount, actual: data.outputCount)
         }
-        return try data.withRows {
-            try RegressionMetrics(rows: $0, parameters: parameters, weights: data.weights, threads: $0.threads(threads))
+        return try data.withRows { rows in
+            try rows.checkShape(of: data)
+            return try RegressionMetrics(rows: rows, parameters: parameters, weights: data.weights, threads: rows.threads(threads))
         }
     }
 }

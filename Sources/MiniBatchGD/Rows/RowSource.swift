@@ -145,3 +145,26 @@ func heldOutRowCount(rows: Int, testFraction: Double) throws -> Int {
     guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
     return Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)
 }
+
+extension Rows {
+    /// Checks that these rows are what `source` says it holds: its widths, strides at least as
+    /// wide, and (in one process) its row count; a caller's own ``RowSource`` could say otherwise.
+    /// - Throws: ``ArgumentError`` naming what differs.
+    func checkShape<Source: RowSource>(of source: Source) throws {
+        func refuse(_ what: String, _ value: Int, _ requirement: String) throws -> Never {
+            throw ArgumentError(argument: "rows", value: "\(what) \(value)", requirement: requirement)
+        }
+        if featureCount != source.featureCount {
+            try refuse("featureCount", featureCount, "must equal the source's featureCount (\(source.featureCount))")
+        }
+        if outputCount != source.outputCount {
+            try refuse("outputCount", outputCount, "must equal the source's outputCount (\(source.outputCount))")
+        }
+        if xStride < featureCount { try refuse("xStride", xStride, "must be at least featureCount (\(featureCount))") }
+        if yStride < outputCount { try refuse("yStride", yStride, "must be at least outputCount (\(outputCount))") }
+        if sharing == nil, count != source.rows {
+            try refuse("count", count, "must equal the source's rows (\(source.rows))")
+        }
+        if count < 0 { try refuse("count", count, "must be zero or more") }
+    }
+}

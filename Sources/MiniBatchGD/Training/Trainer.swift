@@ -90,6 +90,7 @@ struct Trainer {
         let sources = [train] + (validation.map { [$0] } ?? [])
         for data in sources {
             try data.withRows { rows in
+                try rows.checkShape(of: data)
                 // This process's rows are what BLAS indexes; every rank must agree they fit.
                 try rows.agreeing { try BLAS.checkDimensions("gradient descent", rows.count, data.featureCount, data.outputCount) }
                 try rows.checkRepresentableScale(featureNames: data.featureNames, targetNames: data.targetNames, weights: data.weights)

@@ -59,7 +59,42 @@ struct InterleavedRows: RowSource {
     }
 }
 
+/// A source whose `rows` or strides disagree with the rows it hands out.
+struct MisreportedRows: RowSource {
+    let inner: InterleavedRows
+    let claimedRows: Int
+    let xStride: Int
+    var rows: Int { claimedRows }
+    var featureCount: Int { 2 }
+    var outputCount: Int { 1 }
+    var featureNames: [String] { ["a", "b"] }
+    var targetNames: [String] { ["y"] }
+    var weights: [Double]? { nil }
+    func withRows<Result>(_ body: (Rows<Double>) throws -> Result) rethrows -> Result {
+        try inner.withRows { rows in
+            try body(Rows(count: rows.count, featureCount: 2, outputCount: 1, x: rows.x, xStride: xStride, y: rows.y, yStride: 4))
+        }
+    }
+    func split(testFraction: Double, shuffleSeed: UInt64?) throws -> (train: MisreportedRows, test: MisreportedRows) { (self, self) }
+}
+
 @Suite struct RowSourceTests {
+    @Test func aSourceWhoseRowsDisagreeWithWhatItSaysIsRefusedBeforeAnyArithmetic() throws {
+        let inner = InterleavedRows(rows: 200)
+        for (source, word) in [
+            (MisreportedRows(inner: inner, claimedRows: 300, xStride: 4), "count 200"),
+            (MisreportedRows(inner: inner, claimedRows: 200, xStride: 1), "xStride 1"),
+        ] {
+            var model = LinearRegression()
+            #expect {
+                try model.fit(source, method: .qr)
+            } throws: { "\($0)".contains(word) }
+            #expect {
+                try model.fit(source, using: GradientDescent(epochs: 2))
+            } throws: { "\($0)".contains(word) }
+        }
+    }
+
     @Test func aCallersOwnRowsAreSolvedThroughThePublicSeamToTheAnswerTheyWereMadeFrom() throws {
         let source = InterleavedRows(rows: 300)
         var model = LinearRegression()
