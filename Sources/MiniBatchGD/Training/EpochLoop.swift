@@ -87,11 +87,12 @@ struct EpochLoop<Element: BLASScalar> {
         let startCost = train.sum(halfSquaredResiduals(theta, train, rowWeights: w)) * config.reduction.scale(rows: n)
         // The cost of predicting 0 (residuals −y), the other scale divergence is measured against.
         var zeroCost = 0.0
+        let loss = gradient.loss
         for o in 0..<k {
             var sum = 0.0
             for i in 0..<train.count {
                 let value = Double(train.y[i * train.yStride + o])
-                sum += (w?[i] ?? 1) * (gradient.loss.map { $0.value(-value) } ?? 0.5 * value * value)
+                sum += (w?[i] ?? 1) * (loss.map { $0.value(-value) } ?? 0.5 * value * value)
             }
             zeroCost += sum
         }
