@@ -13,8 +13,6 @@ struct BatchStep<Element: BLASScalar> {
     let order: BatchOrder<Element>
     /// λ of the L2 penalty in mean-cost units: the fast path, added inside the loop.
     let penalty: Double
-    /// A penalty other than L2: its gradient added and its proximal step taken every update.
-    let otherPenalty: (any Penalty)?
     /// The factor that puts a penalty in mean-cost units (1 under the mean reduction, 1/n under the sum).
     let penaltyScale: Double
     let reduction: Reduction
@@ -28,14 +26,14 @@ struct BatchStep<Element: BLASScalar> {
 
     /// Trains on batches `indices` of the current epoch. A function of its own so the batch loop
     /// keeps its few live values in registers; it reads locals and raw pointers only.
-    func train<Rule: UpdateRule, Sum: BatchSum>(
+    func train<Rule: UpdateRule, Sum: BatchSum, Extra: PenaltyStep>(
         _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double, schedule: RateSchedule,
-        theta: UnsafeMutablePointer<Double>, sum: Sum, history: inout History, counters: inout Counters
+        theta: UnsafeMutablePointer<Double>, sum: Sum, penalty extra: Extra, history: inout History, counters: inout Counters
     ) throws where Sum.Element == Element {
         let gradient = self.gradient, g = sum.gradient
         let weightCount = gradient.p * gradient.k
         let recordsBatchCosts = self.recordsBatchCosts, reduction = self.reduction, penalty = self.penalty
-        let otherPenalty = self.otherPenalty, penaltyScale = self.penaltyScale
+        let penaltyScale = self.penaltyScale
         let perStep = schedule.changesWithinEpochs
         var step = counters.step, samples = counters.samples
         defer { counters = Counters(step: step, samples: samples) }
@@ -58,15 +56,12 @@ struct BatchStep<Element: BLASScalar> {
                 let lambda = reduction == .mean ? penalty : penalty * Double(b)
                 for i in 0..<weightCount { g[i] += lambda * theta[i] }
             }
-            if let otherPenalty {
-                // The batch's share of the penalty, in the reduction's units, as for L2 above.
-                let share = reduction == .mean ? 1 : penaltyScale * Double(b)
-                otherPenalty.addGradient(of: theta, count: weightCount, scale: share, into: g)
-                rule.step(theta, gradient: g, rate: stepRate)
-                otherPenalty.proximalStep(theta, count: weightCount, step: stepRate * share)
-            } else {
-                rule.step(theta, gradient: g, rate: stepRate)
-            }
+            // Another penalty's share of the batch, in the reduction's units as for L2 above (all
+            // of it folds away on the fast path, NoPenaltyStep).
+            let share = reduction == .mean ? 1 : penaltyScale * Double(b)
+            extra.addGradient(of: theta, count: weightCount, scale: share, into: g)
+            rule.step(theta, gradient: g, rate: stepRate)
+            extra.proximalStep(theta, count: weightCount, step: stepRate * share)
             step &+= 1
             samples &+= b
         }
@@ -116,6 +111,33 @@ struct BatchStep<Element: BLASScalar> {
             remaining -= run.count
         }
         return halfSquares
+    }
+}
+
+/// What an update does for a penalty other than L2, around the rule's step: nothing on the fast
+/// path (``NoPenaltyStep``, which the compiler removes), or the penalty's gradient before the step
+/// and its proximal step after it (``ProtocolPenaltyStep``). Specialized into the batch loop.
+protocol PenaltyStep {
+    func addGradient(of theta: UnsafePointer<Double>, count: Int, scale: Double, into g: UnsafeMutablePointer<Double>)
+    func proximalStep(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double)
+}
+
+/// L2 or no penalty: nothing besides the batch loop's own L2 term.
+struct NoPenaltyStep: PenaltyStep {
+    @inline(__always)
+    func addGradient(of theta: UnsafePointer<Double>, count: Int, scale: Double, into g: UnsafeMutablePointer<Double>) {}
+    @inline(__always)
+    func proximalStep(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double) {}
+}
+
+/// A penalty of the caller's, through the ``Penalty`` protocol.
+struct ProtocolPenaltyStep: PenaltyStep {
+    let penalty: any Penalty
+    func addGradient(of theta: UnsafePointer<Double>, count: Int, scale: Double, into g: UnsafeMutablePointer<Double>) {
+        penalty.addGradient(of: theta, count: count, scale: scale, into: g)
+    }
+    func proximalStep(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double) {
+        penalty.proximalStep(theta, count: count, step: step)
     }
 }
 

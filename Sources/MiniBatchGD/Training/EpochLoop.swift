@@ -35,8 +35,7 @@ struct EpochLoop<Element: BLASScalar> {
     var batchStep: BatchStep<Element> {
         BatchStep(
             batches: batches, localBatches: localBatches, gradient: gradient, chunked: chunked, order: order, penalty: penalty,
-            otherPenalty: otherPenalty, penaltyScale: penaltyScale, reduction: configuration.reduction,
-            recordsBatchCosts: configuration.recordsBatchCosts)
+            penaltyScale: penaltyScale, reduction: configuration.reduction, recordsBatchCosts: configuration.recordsBatchCosts)
     }
 
     struct Result {
@@ -118,16 +117,9 @@ struct EpochLoop<Element: BLASScalar> {
             while first < batches.count {
                 let last = Swift.min(first + checkInterval, batches.count)
                 let stretchStart = ContinuousClock.now
-                if let sharing = train.sharing {
-                    try batchStep.train(
-                        &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                        sum: RankSum(batchStep, sharing: sharing, train: train, w: w, exchange: gradientBuffer.base),
-                        history: &history, counters: &counters)
-                } else {
-                    try batchStep.train(
-                        &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                        sum: LocalSum(batchStep, train: train, w: w, into: gradientBuffer.base), history: &history, counters: &counters)
-                }
+                try trainStretch(
+                    &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                    gradient: gradientBuffer.base, train: train, w: w, history: &history, counters: &counters)
                 // The clock stops while the gap is measured: checking is not training.
                 trainingSeconds += (ContinuousClock.now - stretchStart) / .seconds(1)
                 first = last
@@ -204,6 +196,30 @@ struct EpochLoop<Element: BLASScalar> {
                 return
             }
         }
+    }
+
+    /// Batches `indices` through the batch step, its gradient summed here or over the ranks, and a
+    /// penalty other than L2 applied through its protocol or (the fast path) not at all: each
+    /// combination is its own specialization of the batch loop.
+    private func trainStretch<Rule: UpdateRule>(
+        _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double, schedule: RateSchedule,
+        theta: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, train: Rows<Element>,
+        w: UnsafePointer<Double>?, history: inout History, counters: inout BatchStep<Element>.Counters
+    ) throws {
+        let step = batchStep
+        func run<Extra: PenaltyStep>(_ extra: Extra) throws {
+            if let sharing = train.sharing {
+                try step.train(
+                    &rule, indices, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                    sum: RankSum(step, sharing: sharing, train: train, w: w, exchange: g), penalty: extra, history: &history,
+                    counters: &counters)
+            } else {
+                try step.train(
+                    &rule, indices, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                    sum: LocalSum(step, train: train, w: w, into: g), penalty: extra, history: &history, counters: &counters)
+            }
+        }
+        if let otherPenalty { try run(ProtocolPenaltyStep(penalty: otherPenalty)) } else { try run(NoPenaltyStep()) }
     }
 
     /// ½Σωᵢ‖rᵢ‖² of `data`'s rows at `parameters` (on every thread for many rows); `gradient` is
