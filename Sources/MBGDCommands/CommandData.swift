@@ -99,11 +99,11 @@ struct CommandData: Sendable {
     ) throws -> LeastSquares.Solution {
         try model.fit(
             source, method: method, ridge: ridge, covariance: covariance, confidenceLevel: confidenceLevel, refine: refine,
-            threads: summary == nil ? threads : nil)
+            threads: threads)
     }
 
     func evaluate(_ model: LinearRegression, threads: Int?) throws -> RegressionMetrics {
-        try model.evaluate(source, threads: summary == nil ? threads : nil)
+        try model.evaluate(source, threads: threads)
     }
 
     /// Rows to draw, as Double: all of loaded rows, at most `limit` evenly spaced ones of rows read in place.
