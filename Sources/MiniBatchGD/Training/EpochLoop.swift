@@ -86,14 +86,19 @@ struct EpochLoop<Element: BLASScalar> {
         let startCost = train.sum(halfSquaredResiduals(theta, train, rowWeights: w)) * config.reduction.scale(rows: n)
         // The cost of predicting 0 (residuals −y), the other scale divergence is measured against.
         var zeroCost = 0.0
-        let loss = gradient.loss
         for o in 0..<k {
             var sum = 0.0
-            for i in 0..<train.count {
-                let value = Double(train.y[i * train.yStride + o])
-                sum += (w?[i] ?? 1) * (loss.map { $0.value(-value) } ?? 0.5 * value * value)
+            if let loss = gradient.loss {
+                for i in 0..<train.count { sum += (w?[i] ?? 1) * loss.value(-Double(train.y[i * train.yStride + o])) }
+                zeroCost += sum
+            } else {
+                // The squared loss's own loop: a call through the loss per row cost 9 ns a row.
+                for i in 0..<train.count {
+                    let value = Double(train.y[i * train.yStride + o])
+                    sum += (w?[i] ?? 1) * value * value
+                }
+                zeroCost += 0.5 * sum
             }
-            zeroCost += sum
         }
         zeroCost = train.sum(zeroCost) * config.reduction.scale(rows: n)
         var policy = StopPolicy(
