@@ -110,6 +110,11 @@ public enum LeastSquares {
         return chosen
     }
 
+    /// The SVD factors the whole design at once: rows spread over processes cannot reach it.
+    private static let svdAcrossProcesses = ArgumentError(
+        argument: "method", value: "svd",
+        requirement: "needs every row in one process; rows spread over processes are solved by qr or cholesky")
+
     static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double, threads: Int? = nil) throws {
         try validateThreadCount(threads)
         guard ridge.isFinite, ridge >= 0 else {
@@ -131,11 +136,7 @@ public enum LeastSquares {
         penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,
         confidenceLevel: Double, refine: Bool, threads: Int = 1
     ) throws -> Solution {
-        if method == .svd, data.sharing != nil {
-            throw ArgumentError(
-                argument: "method", value: "svd",
-                requirement: "needs every row in one process; rows spread over processes are solved by qr or cholesky")
-        }
+        if method == .svd, data.sharing != nil { throw svdAcrossProcesses }
         // The p×p Gram matrix and its factor and inverse. Cholesky and QR read the design in
         // blocks; SVD copies it, which is checked when (and only if) it is reached.
         let p = data.featureCount + 1, k = data.outputCount
@@ -149,13 +150,8 @@ public enum LeastSquares {
             threads: data.sharing == nil && data.count * (data.featureCount + data.outputCount) >= 1 << 18 ? threads : 1)
         try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, weights: weights, pool: pool)
         func svd(_ solver: Solver<Element>, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
-            // The SVD factors the whole design at once: rows spread over processes cannot reach it.
-            if data.sharing != nil {
-                if let failure { throw failure }
-                throw ArgumentError(
-                    argument: "method", value: "svd",
-                    requirement: "needs every row in one process; rows spread over processes are solved by qr or cholesky")
-            }
+            // Rows spread over processes: an explicit svd was refused above; auto keeps QR's failure.
+            if data.sharing != nil { throw failure ?? svdAcrossProcesses }
             try MemoryBudget.require(
                 MemoryBudget.doubles(4 * p + data.count + p, p + k), for: "the SVD of \(data.count) rows × \(data.featureCount) features")
             return try solver.svd()

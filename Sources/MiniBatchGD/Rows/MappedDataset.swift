@@ -252,7 +252,7 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
 
     /// Splits into a training part (the first rows) and a test part (the last `round(testFraction × n)`
     /// rows, at least one, leaving at least one): in file order, since gathering shuffled rows
-    /// would copy them.
+    /// would copy them, so `shuffleSeed` is not used (it is the ``RowSource`` requirement's).
     /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)

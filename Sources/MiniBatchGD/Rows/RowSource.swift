@@ -168,3 +168,9 @@ extension Rows {
         if count < 0 { try refuse("count", count, "must be zero or more") }
     }
 }
+
+extension Rows {
+    /// The threads a pass over these rows uses: `requested`, else every core in one process and
+    /// one per rank for rows spread over processes (ranks usually share a machine's cores).
+    func threads(_ requested: Int?) -> Int { requested ?? (sharing == nil ? Cores.available : 1) }
+}
