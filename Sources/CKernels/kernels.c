@@ -112,50 +112,37 @@ MBGDKernelVariant mbgd_kernel_best(void) {
     return MBGDKernelPortable;
 }
 
+// One selection for every entry point: the body compiled for the variant, by name suffix
+// (`_avx512`, `_avx2`, `_portable8`, `_portable`). `eight` names the eight-lane portable body,
+// or the four-lane one where the kernel has no other.
+#ifdef MBGD_X86_VARIANTS
+#define MBGD_SELECT(variant, name, eight)                                                          \
+    ((variant) == MBGDKernelAVX512 ? name##_avx512                                                 \
+     : (variant) == MBGDKernelAVX2 ? name##_avx2                                                   \
+     : (variant) == MBGDKernelPortableEightLanes ? eight                                           \
+                                                 : name##_portable)
+#else
+#define MBGD_SELECT(variant, name, eight) ((variant) == MBGDKernelPortableEightLanes ? eight : name##_portable)
+#endif
+
 double mbgd_fused_f64(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx,
                       const double *y, long ldy, const double *omega, const double *w,
                       double offset, double alpha, int accumulate, double *g, double *gc, long ahead) {
-    switch (variant) {
-#ifdef MBGD_X86_VARIANTS
-    case MBGDKernelAVX512: return fused_f64_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-    case MBGDKernelAVX2: return fused_f64_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-#endif
-    case MBGDKernelPortableEightLanes: return fused_f64_portable8(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-    default: return fused_f64_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-    }
+    return MBGD_SELECT(variant, fused_f64, fused_f64_portable8)(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
 }
 
 double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx,
                       const float *y, long ldy, const double *omega, const double *w,
                       double offset, double alpha, int accumulate, double *g, double *gc, long ahead) {
-    switch (variant) {
-#ifdef MBGD_X86_VARIANTS
-    case MBGDKernelAVX512: return fused_f32_avx512(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-    case MBGDKernelAVX2: return fused_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-#endif
-    case MBGDKernelPortableEightLanes: return fused_f32_portable8(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-    default: return fused_f32_portable(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
-    }
+    return MBGD_SELECT(variant, fused_f32, fused_f32_portable8)(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
 }
 
 void mbgd_dot2_gradient(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx, const double *y,
                         long ldy, const double *omega, const double *w, double c, double *high, double *low) {
-    switch (variant) {
-#ifdef MBGD_X86_VARIANTS
-    case MBGDKernelAVX512: dot2_f64_avx512(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
-    case MBGDKernelAVX2: dot2_f64_avx2(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
-#endif
-    default: dot2_f64_portable(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
-    }
+    MBGD_SELECT(variant, dot2_f64, dot2_f64_portable)(rows, p, x, ldx, y, ldy, omega, w, c, high, low);
 }
 
 void mbgd_dot2_gradient_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx, const float *y,
                         long ldy, const double *omega, const double *w, double c, double *high, double *low) {
-    switch (variant) {
-#ifdef MBGD_X86_VARIANTS
-    case MBGDKernelAVX512: dot2_f32_avx512(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
-    case MBGDKernelAVX2: dot2_f32_avx2(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
-#endif
-    default: dot2_f32_portable(rows, p, x, ldx, y, ldy, omega, w, c, high, low); return;
-    }
+    MBGD_SELECT(variant, dot2_f32, dot2_f32_portable)(rows, p, x, ldx, y, ldy, omega, w, c, high, low);
 }
