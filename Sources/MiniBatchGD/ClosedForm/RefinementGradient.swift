@@ -12,14 +12,14 @@
 /// (the chunks depend on the row count alone).
 final class RefinementGradient<Element: BLASScalar>: ChunkWork {
     let pool: WorkerPool
-    let chunkRows: Int
+    /// The rows' chunks, set by the row count alone.
+    let chunks: RowChunks
     private let data: Rows<Element>
     private let p: Int
     /// The design's row weights, read (never copied) by every thread.
     private let rowWeights: [Double]?
     /// Chunk c's high sums at `slots[c]`, its low sums after them (one slot per chunk, no cache line shared).
     private let slots: SlotBuffer
-    private let chunks: Int
     private let width: VectorWidth
     // The evaluation in hand (set before each perform, read by the chunks).
     private let coefficients: Buffer<Double>
@@ -31,11 +31,10 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
     init(data: Rows<Element>, design: Design, pool: WorkerPool, vectorWidth: VectorWidth = .best) {
         self.data = data
         p = design.p
-        chunkRows = Self.chunkRows(rows: data.count)
-        chunks = Swift.max(1, (data.count + chunkRows - 1) / chunkRows)
+        chunks = RowChunks(rows: data.count, chunkRows: Self.chunkRows(rows: data.count))
         self.pool = pool
         rowWeights = design.weights
-        slots = SlotBuffer(count: chunks, width: 2 * (p + 1))
+        slots = SlotBuffer(count: chunks.count, width: 2 * (p + 1))
         coefficients = Buffer(repeating: 0, count: p)
         width = vectorWidth
     }
@@ -46,12 +45,12 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
         coefficients.base.update(from: w, count: p)
         target = o
         intercept = c
-        pool.perform(self, chunks: chunks)
+        pool.perform(self, chunks: chunks.count)
         // The chunks' sums, then (with rows spread over processes) every rank's, added in order.
         var sums = [Double](repeating: 0, count: 2 * (p + 1))
         for j in 0...p {
             var sum = 0.0, error = 0.0
-            for chunk in 0..<chunks {
+            for chunk in 0..<chunks.count {
                 let slot = slots[chunk]
                 let (t, e) = Refinement.twoSum(sum, slot[j])
                 sum = t
@@ -78,7 +77,7 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
     }
 
     func run(chunk: Int, worker: Int) {
-        let start = chunk * chunkRows, count = Swift.min(chunkRows, data.count - start)
+        let rows = chunks.range(chunk), start = rows.lowerBound, count = rows.count
         let high = slots[chunk], low = high + p + 1
         high.update(repeating: 0, count: 2 * (p + 1))
         guard count > 0 else { return }

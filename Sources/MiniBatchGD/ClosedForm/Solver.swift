@@ -75,18 +75,19 @@ struct Solver<Element: BLASScalar> {
         // This process's rows; with rows spread over processes, the ranks' factors merge below.
         let width = p + k, n = data.count
         do {
-            let chunkRows = Swift.max(Moments.chunkRows(features: p, outputs: k), 8 * width)
-            let chunks = (n + chunkRows - 1) / chunkRows
+            let chunks = RowChunks(rows: n, chunkRows: Swift.max(Moments.chunkRows(features: p, outputs: k), 8 * width))
+            // A rank without rows adds no triangle.
+            let count = n > 0 ? chunks.count : 0
             let pool = self.pool ?? WorkerPool(threads: 1)
             // Only triangles are stacked here: a buffer of `width` rows is enough.
             var factor = TallSkinnyQR(width: width, blockRows: width)
             var first = 0
-            while first < chunks {
-                let wave = Swift.min(pool.threads, chunks - first), offset = first
+            while first < count {
+                let wave = Swift.min(pool.threads, count - first), offset = first
                 let triangles = BLASThreads.singleThreaded {
                     pool.map(chunks: wave) { index in
-                        let start = (offset + index) * chunkRows
-                        return Result { try triangle(start: start, count: Swift.min(chunkRows, n - start)) }
+                        let rows = chunks.range(offset + index)
+                        return Result { try triangle(start: rows.lowerBound, count: rows.count) }
                     }
                 }
                 for triangle in triangles { try factor.add(triangle: triangle.get()) }

@@ -91,36 +91,39 @@ extension RegressionMetrics {
     @_specialize(where Element == Float)
     init<Element: BLASScalar>(rows: Rows<Element>, parameters: Parameters, weights: [Double]? = nil, threads: Int = 1) throws {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
-        let chunkRows = Self.chunkRows(features: p, outputs: k), chunks = Swift.max(1, (n + chunkRows - 1) / chunkRows)
-        let pool = WorkerPool(threads: Swift.min(threads, chunks))
-        func range(_ chunk: Int) -> Range<Int> { Swift.min(n, chunk * chunkRows)..<Swift.min(n, (chunk + 1) * chunkRows) }
+        let chunks = RowChunks(rows: n, chunkRows: Self.chunkRows(features: p, outputs: k))
+        let pool = WorkerPool(threads: Swift.min(threads, chunks.count))
         // Σω and Σω·y per target, a chunk at a time.
-        let weighted = pool.map(chunks: chunks) { chunk in
+        let local = chunks.reduce(on: pool) { range in
             var sums = [Double](repeating: 0, count: 1 + k)
-            for i in range(chunk) {
+            for i in range {
                 let weight = weights?[i] ?? 1
                 sums[0] += weight
                 for o in 0..<k { sums[1 + o] += weight * Double(rows.y[i * rows.yStride + o]) }
             }
             return sums
+        } merge: { sums, part in
+            for index in sums.indices { sums[index] += part[index] }
         }
-        var local = [Double](repeating: 0, count: 1 + k)
-        for part in weighted { for index in local.indices { local[index] += part[index] } }
         let means = rows.sum(local)
         let total = means[0], mean = means.dropFirst().map { $0 / total }
-        let parts = BLASThreads.singleThreaded {
-            pool.map(chunks: chunks) { chunk in Self.errors(rows, range(chunk), parameters: parameters, mean: mean, weights: weights) }
-        }
-        var errors = [Double](repeating: 0, count: 3 * k)
-        // The first overflow as row·k + output, counted among all rows.
-        var overflow: Int?
-        for part in parts {
-            if let first = part.overflow {
-                overflow = ((rows.sharing?.firstRow ?? 0) + first.row) * k + first.output
-                break
+        let found = BLASThreads.singleThreaded {
+            chunks.reduce(on: pool) { range in
+                Self.errors(rows, range, parameters: parameters, mean: mean, weights: weights)
+            } merge: {
+                found, part in
+                // Sums past the first overflow are never read.
+                guard found.overflow == nil else { return }
+                if let overflow = part.overflow {
+                    found.overflow = overflow
+                } else {
+                    for index in found.sums.indices { found.sums[index] += part.sums[index] }
+                }
             }
-            for index in errors.indices { errors[index] += part.sums[index] }
         }
+        let errors = found.sums
+        // The first overflow as row·k + output, counted among all rows.
+        let overflow = found.overflow.map { ((rows.sharing?.firstRow ?? 0) + $0.row) * k + $0.output }
         // Every rank learns of the first overflow on any rank (the largest of n·k − index).
         let entries = Double(rows.totalCount * k)
         let firstOverflow = entries - rows.maximum(overflow.map { entries - Double($0) } ?? 0)

@@ -30,32 +30,31 @@ struct ResidualPass {
         data: Rows<Element>, design: Design, zCoefficients: [Double], inverseGram: [Double]?, type: LeastSquares.CovarianceType,
         pool: WorkerPool? = nil
     ) {
-        let n = data.count, chunkRows = Self.chunkRows(features: design.p, outputs: design.k)
-        let chunks = Swift.max(1, (n + chunkRows - 1) / chunkRows)
-        let parts = BLASThreads.singleThreaded {
-            (pool ?? WorkerPool(threads: 1)).map(chunks: chunks) { chunk in
-                let start = chunk * chunkRows
-                return Self.pass(
-                    data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, start: start,
-                    count: Swift.max(0, Swift.min(chunkRows, n - start)))
+        let n = data.count, chunks = RowChunks(rows: n, chunkRows: Self.chunkRows(features: design.p, outputs: design.k))
+        typealias Part = (pass: ResidualPass, first: [Double], last: [Double], rows: Int)
+        func reduce() -> Part {
+            chunks.reduce(on: pool) { range in
+                Self.pass(
+                    data: data, design: design, zCoefficients: zCoefficients, inverseGram: inverseGram, type: type, start: range.lowerBound,
+                    count: range.count)
+            } merge: { (sum: inout Part, part: Part) in
+                for o in 0..<sum.pass.squares.count {
+                    // The term between this chunk's first residual and the last one before it.
+                    if sum.rows > 0, part.rows > 0 {
+                        sum.pass.successiveDifferences[o] += (part.first[o] - sum.last[o]) * (part.first[o] - sum.last[o])
+                    }
+                    sum.pass.successiveDifferences[o] += part.pass.successiveDifferences[o]
+                    sum.pass.squares[o] += part.pass.squares[o]
+                    sum.pass.totals[o] += part.pass.totals[o]
+                }
+                for o in sum.pass.meats.indices { for i in sum.pass.meats[o].indices { sum.pass.meats[o][i] += part.pass.meats[o][i] } }
+                if sum.rows == 0 { sum.first = part.first }
+                if part.rows > 0 { sum.last = part.last }
+                sum.rows += part.rows
             }
         }
-        self = parts[0].pass
-        var first = parts[0].first, last = parts[0].last, seen = parts[0].rows
-        for part in parts.dropFirst() {
-            let (next, rows) = (part.pass, part.rows)
-            for o in 0..<squares.count {
-                // The term between this chunk's first residual and the last one before it.
-                if seen > 0, rows > 0 { successiveDifferences[o] += (part.first[o] - last[o]) * (part.first[o] - last[o]) }
-                successiveDifferences[o] += next.successiveDifferences[o]
-                squares[o] += next.squares[o]
-                totals[o] += next.totals[o]
-            }
-            for o in meats.indices { for i in meats[o].indices { meats[o][i] += next.meats[o][i] } }
-            if seen == 0 { first = part.first }
-            if rows > 0 { last = part.last }
-            seen += rows
-        }
+        let (pass, first, last, _) = BLASThreads.singleThreaded(reduce)
+        self = pass
         if let sharing = data.sharing { merge(over: sharing.communicator, rows: n, first: first, last: last) }
     }
 

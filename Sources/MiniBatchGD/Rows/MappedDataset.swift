@@ -187,9 +187,9 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
         let columns = Array(firstFeature..<firstFeature + featureCount) + Array(firstTarget..<firstTarget + outputCount)
         let x = elements, width = width, rows = rows
         let low = columns.min()!, high = columns.max()!
-        let chunkRows = Swift.max(1, chunkValues / (high - low + 1)), chunks = Swift.max(1, (rows + chunkRows - 1) / chunkRows)
-        let findings = WorkerPool(threads: Swift.min(threads, chunks)).map(chunks: chunks) { chunk -> (row: Int, column: Int)? in
-            for i in chunk * chunkRows..<Swift.min(rows, (chunk + 1) * chunkRows) {
+        let chunks = RowChunks(rows: rows, chunkRows: chunkValues / (high - low + 1))
+        let finding = chunks.reduce(on: WorkerPool(threads: Swift.min(threads, chunks.count))) { range -> (row: Int, column: Int)? in
+            for i in range {
                 let row = x + i * width
                 // x·0 is 0 for a finite x and NaN otherwise: a multiply-add per value, in four
                 // independent sums, no branch, and the exact search only for a row that has a
@@ -212,8 +212,10 @@ public struct MappedDataset<Element: BLASScalar>: Sendable {
                 }
             }
             return nil
+        } merge: { first, next in
+            if first == nil { first = next }
         }
-        if let (i, j) = findings.lazy.compactMap({ $0 }).first {
+        if let (i, j) = finding {
             throw FileError.nonFinite(path: path, line: firstRow + i + 1, column: j + 1, text: String(x[i * width + j]))
         }
     }

@@ -106,8 +106,7 @@ public struct Rows<Element: BLASScalar> {
     func checkRepresentableScale(featureNames: [String], targetNames: [String], weights: [Double]? = nil, pool: WorkerPool? = nil)
         throws
     {
-        let pool = pool ?? WorkerPool(threads: 1)
-        let high = 0x1p480, low = 0x1p-480, chunkRows = 65_536, chunks = Swift.max(1, (count + chunkRows - 1) / chunkRows)
+        let high = 0x1p480, low = 0x1p-480, chunks = RowChunks(rows: count, chunkRows: 65_536)
         // Weighted rows only down to 2⁻⁵⁰⁰: weights of 1e-300 on columns near 1 solve exactly, and
         // their squares still sit 2²² above the smallest normal number.
         let weightedLow = 0x1p-500
@@ -122,18 +121,18 @@ public struct Rows<Element: BLASScalar> {
             ("feature", x, xStride, featureCount, featureNames), ("target", y, yStride, outputCount, targetNames),
         ] {
             func largest(weighted: Bool) -> [Double] {
-                let parts = pool.map(chunks: chunks) { chunk in
+                let largest = chunks.reduce(on: pool) { range in
                     var largest = [Double](repeating: 0, count: width)
                     largest.withUnsafeMutableBufferPointer { largest in
-                        for i in chunk * chunkRows..<Swift.min(count, (chunk + 1) * chunkRows) {
+                        for i in range {
                             let row = base + i * stride, scale = weighted ? weights![i].squareRoot() : 1
                             for j in 0..<width { largest[j] = Swift.max(largest[j], scale * abs(Double(row[j]))) }
                         }
                     }
                     return largest
+                } merge: { largest, part in
+                    for j in 0..<width { largest[j] = Swift.max(largest[j], part[j]) }
                 }
-                var largest = parts[0]
-                for part in parts.dropFirst() { for j in 0..<width { largest[j] = Swift.max(largest[j], part[j]) } }
                 return maximum(largest)
             }
             let plain = largest(weighted: false)

@@ -158,7 +158,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     }
 
     func run(chunk: Int, worker: Int) {
-        let start = chunk * chunkRows, count = Swift.min(chunkRows, rows - start)
+        let range = RowChunks(rows: rows, chunkRows: chunkRows).range(chunk), start = range.lowerBound, count = range.count
         let slot = slots[chunk], evaluator = gradients[worker]
         if let picked {
             // Gathered by this thread for its own chunk, in the permutation's order.
