@@ -129,12 +129,15 @@ public enum LeastSquares {
     }
 
     /// The solve itself, on rows wherever they live (arguments already checked, weights validated).
+    /// A fit's reference solve hands over the `moments` of the rows (with these `weights`) that
+    /// its descent computed, and says their scale is already checked (`checkedScale`): neither
+    /// is read from the rows again.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     static func solve<Element: BLASScalar>(
         _ data: Rows<Element>, featureNames: [String], targetNames: [String], method: Method, fitIntercept: Bool, ridge: Double,
         penaltyUnits: PenaltyUnits, rankTolerance: Double?, weights: [Double]?, covariance: CovarianceType,
-        confidenceLevel: Double, refine: Bool, threads: Int = 1
+        confidenceLevel: Double, refine: Bool, threads: Int = 1, moments: Moments? = nil, checkedScale: Bool = false
     ) throws -> Solution {
         if method == .svd, data.sharing != nil { throw svdAcrossProcesses }
         // The p×p Gram matrix and its factor and inverse. Cholesky and QR read the design in
@@ -148,7 +151,9 @@ public enum LeastSquares {
         // more); rows spread over processes: one thread each (ranks usually share a machine's cores).
         let pool = WorkerPool(
             threads: data.sharing == nil && data.count * (data.featureCount + data.outputCount) >= 1 << 18 ? threads : 1)
-        try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, weights: weights, pool: pool)
+        if !checkedScale {
+            try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, weights: weights, pool: pool)
+        }
         func svd(_ solver: Solver<Element>, instead failure: LinearAlgebraError? = nil) throws -> Factorization {
             // Rows spread over processes: an explicit svd was refused above; auto keeps QR's failure.
             if data.sharing != nil { throw failure ?? svdAcrossProcesses }
@@ -156,7 +161,8 @@ public enum LeastSquares {
                 MemoryBudget.doubles(4 * p + data.count + p, p + k), for: "the SVD of \(data.count) rows × \(data.featureCount) features")
             return try solver.svd()
         }
-        let design = Design(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, pool: pool)
+        let design = Design(
+            data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, weights: weights, moments: moments, pool: pool)
         // λ over a column's squared norm, or the Gram's diagonal plus it, beyond Double: LAPACK
         // would fail on an infinity (its own text on stdout).
         if design.isPenalized, !(0..<design.p).allSatisfy({ design.gram[$0 * design.p + $0].isFinite }) {

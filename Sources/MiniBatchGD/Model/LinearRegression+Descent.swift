@@ -43,16 +43,18 @@ extension LinearRegression {
         try fitReturningTrainingRows(data, using: configuration, progress: progress).outcome.run
     }
 
-    /// The descent of ``fit(_:using:progress:)`` and the rows it trained on (without a held-out part).
+    /// The descent of ``fit(_:using:progress:)`` and the rows it trained on (without a held-out
+    /// part); with `keepsMoments`, the outcome holds the moments of those rows for a closed form.
     mutating func fitReturningTrainingRows<Source: RowSource>(
-        _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+        _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil,
+        keepsMoments: Bool = false
     ) throws -> (outcome: Trainer.Outcome, train: Source) {
         if let dataset = data as? Dataset<Source.Element> {
-            let (outcome, train) = try fitInMemory(dataset, using: configuration, progress: progress)
+            let (outcome, train) = try fitInMemory(dataset, using: configuration, progress: progress, keepsMoments: keepsMoments)
             // Source is Dataset<Source.Element>: the cast cannot fail.
             return (outcome, train as! Source)
         }
-        return try fitInPlace(data, using: configuration, progress: progress)
+        return try fitInPlace(data, using: configuration, progress: progress, keepsMoments: keepsMoments)
     }
 
     /// The descent of a data set in memory: rows of weight 0 left out first, so that neither the
@@ -61,7 +63,7 @@ extension LinearRegression {
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     private mutating func fitInMemory<Element: BLASScalar>(
-        _ data: Dataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
+        _ data: Dataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?, keepsMoments: Bool
     ) throws -> (outcome: Trainer.Outcome, train: Dataset<Element>) {
         let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         try configuration.validate()
@@ -72,7 +74,7 @@ extension LinearRegression {
         if let fraction = configuration.earlyStopping?.validationFraction {
             (train, validation) = try data.split(testFraction: fraction, shuffleSeed: configuration.shuffle.seed)
         }
-        let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
+        let outcome = try Trainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress, keepsMoments: keepsMoments)
             .fit(train, validation: validation, start: start)
         adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return (outcome, train)
@@ -83,7 +85,7 @@ extension LinearRegression {
     /// shuffling becomes block shuffling where single rows would be read at random, and a
     /// validation part is the file's last rows, both said in the run's notes.
     private mutating func fitInPlace<Source: RowSource>(
-        _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
+        _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?, keepsMoments: Bool
     ) throws -> (outcome: Trainer.Outcome, train: Source) {
         let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
         try configuration.validate()
@@ -107,7 +109,7 @@ extension LinearRegression {
             throw ArgumentError(
                 argument: "weights", value: "all zero in the \(part.rows) rows of a part", requirement: "must leave at least one row")
         }
-        var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress)
+        var outcome = try Trainer(configuration: config, fitIntercept: fitIntercept, progress: progress, keepsMoments: keepsMoments)
             .fit(train, validation: validation, start: start)
         outcome.run.notes = notes + outcome.run.notes
         adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Source.Element.precision)

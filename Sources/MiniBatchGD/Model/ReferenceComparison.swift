@@ -33,7 +33,7 @@ extension LinearRegression {
         progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> ReferenceComparison {
         try Self.checkClosedForm(configuration)
-        let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
+        let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress, keepsMoments: true)
         return try Self.compare(outcome, train: train, configuration: configuration, method: method, fitIntercept: fitIntercept)
     }
 
@@ -53,7 +53,9 @@ extension LinearRegression {
         }
     }
 
-    /// The closed form of what `outcome`'s descent minimized on `train`, and the gaps to it.
+    /// The closed form of what `outcome`'s descent minimized on `train`, and the gaps to it. The
+    /// descent checked the rows' scale and, where p is small, computed their moments: the solve
+    /// reads neither again, and runs on the fit's threads.
     static func compare<Source: RowSource>(
         _ outcome: Trainer.Outcome, train: Source, configuration: GradientDescent, method: LeastSquares.Method, fitIntercept: Bool
     ) throws -> ReferenceComparison {
@@ -65,20 +67,18 @@ extension LinearRegression {
             let reference = try LeastSquares.solve(
                 rows, featureNames: train.featureNames, targetNames: train.targetNames, method: method, fitIntercept: fitIntercept,
                 ridge: ridge, penaltyUnits: configuration.standardize ? .standardized : .original, rankTolerance: nil,
-                weights: train.weights, covariance: .nonrobust, confidenceLevel: 0.95, refine: true)
-            let scale =
-                outcome.standardizer?.scale
-                ?? Standardizer(
-                    fitting: rows.x, rows: rows.count, columns: rows.featureCount, stride: rows.xStride, weights: train.weights,
-                    sharing: rows.sharing
-                ).scale
+                weights: train.weights, covariance: .nonrobust, confidenceLevel: 0.95, refine: true,
+                threads: configuration.threads ?? (rows.sharing == nil ? Cores.available : 1), moments: outcome.moments,
+                checkedScale: true)
+            // The penalty's units: the descent's standardizer (nil only without standardizing).
+            let scale = outcome.standardizer?.scale
             func objective(_ parameters: Parameters) -> Double {
                 let cost =
                     lossScale * Objective.cost(rows, weights: train.weights, parameters: parameters, reduction: configuration.reduction)
                 guard lambda > 0 else { return cost }
                 var squares = 0.0
                 for j in 0..<parameters.featureCount {
-                    let d = configuration.standardize ? scale[j] : 1
+                    let d = scale?[j] ?? 1
                     for o in 0..<parameters.outputCount {
                         let w = parameters.coefficients[j, o] * d
                         squares += w * w

@@ -88,14 +88,17 @@ public struct Curvature: Equatable, Sendable {
     /// cost's Hessian lies between lo·H and hi·H (plus the penalty): L and the row curvatures are
     /// the design's times hi, and μ is (lo/hi) times the penalized hi·H's (a lower bound, since
     /// lo·H + λ ≽ (lo/hi)·(hi·H + λ)), or unknown when lo is 0.
+    /// `moments`, when the caller has them, are those of `data` with weights `rowWeights` (the
+    /// plan's one statistics pass): the Gram matrix is then not read from the rows again.
     init<Element: BLASScalar>(
         _ data: Rows<Element>, standardizer: Standardizer?, fitIntercept: Bool, penalty: Double, rowWeights: [Double]?,
-        loss: ClosedRange<Double>? = nil, threads: Int = 1
+        moments known: Moments? = nil, loss: ClosedRange<Double>? = nil, threads: Int = 1
     ) throws {
         if let loss, loss != 1...1 {
             let scaled = (rowWeights ?? [Double](repeating: 1, count: data.count)).map { $0 * loss.upperBound }
             let upper = try Curvature(
-                data, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: scaled, threads: threads)
+                data, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty, rowWeights: scaled,
+                moments: known?.scaled(by: loss.upperBound), threads: threads)
             self.init(
                 smoothness: upper.smoothness,
                 strongConvexity: loss.lowerBound > 0 ? upper.strongConvexity.map { $0 * loss.lowerBound / loss.upperBound } : nil,
@@ -128,7 +131,7 @@ public struct Curvature: Equatable, Sendable {
         if exact {
             let q = p + (fitIntercept ? 1 : 0)
             let pool = WorkerPool(threads: data.count > Moments.chunkRows(features: p, outputs: data.outputCount) ? threads : 1)
-            let moments = Moments(data, weights: rowWeights, pool: pool)
+            let moments = known ?? Moments(data, weights: rowWeights, pool: pool)
             let mass = data.sum(rowWeights?.reduce(0, +) ?? Double(data.count)) / Double(n)
             let unpenalized = Self.designGram(moments, mass: mass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
             var hessian = unpenalized

@@ -84,9 +84,11 @@ struct EpochLoop<Element: BLASScalar> {
 
         gradient.prepare(theta)
         let startCost = train.sum(halfSquaredResiduals(theta, train, rowWeights: w)) * config.reduction.scale(rows: n)
-        // The cost of predicting 0 (residuals −y), the other scale divergence is measured against.
+        // The cost of predicting 0 (residuals −y), the other scale divergence is measured against:
+        // the start's own cost unless a warm start moved the parameters off zero.
+        let startsAtZero = !UnsafeBufferPointer(start: theta, count: d).contains { $0 != 0 }
         var zeroCost = 0.0
-        for o in 0..<k {
+        for o in 0..<k where !startsAtZero {
             var sum = 0.0
             if let loss = gradient.loss {
                 for i in 0..<train.count { sum += (w?[i] ?? 1) * loss.value(-Double(train.y[i * train.yStride + o])) }
@@ -100,7 +102,7 @@ struct EpochLoop<Element: BLASScalar> {
                 zeroCost += 0.5 * sum
             }
         }
-        zeroCost = train.sum(zeroCost) * config.reduction.scale(rows: n)
+        zeroCost = startsAtZero ? startCost : train.sum(zeroCost) * config.reduction.scale(rows: n)
         var policy = StopPolicy(
             plateau: plateau, halving: halving, certificateTolerance: certificate?.tolerance,
             averagesAutomatically: config.averaging == .automatic && batches.count > 1 && !schedule.anneals,

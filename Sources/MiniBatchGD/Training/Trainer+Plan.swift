@@ -8,6 +8,10 @@ extension Trainer {
         /// This process's share of each batch: ``batches`` itself when the rows are all here.
         let localBatches: Batches
         let standardizer: Standardizer?
+        /// The training rows' moments with the fit's row weights w (one pass shared by the
+        /// curvature and a closed form that follows), or nil where p is too large for a p×p Gram
+        /// matrix or nothing needs them.
+        let moments: Moments?
         /// ω, the weights of the training rows in the cost (nil: unweighted).
         let costWeights: [Double]?
         /// λ of the L2 penalty in mean-cost units.
@@ -41,22 +45,35 @@ extension Trainer {
                 let stagger = ranks.dividingFullWidth((product.high, product.low)).quotient
                 return Batches(rowCount: train.count, parts: batches.count, stagger: stagger)
             } ?? batches
+        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
+        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
+        let threads = config.threads ?? (train.sharing == nil ? Cores.available : 1)
+        // Its own two passes, O(n·p), rather than from the moments: Chan's merged sums round
+        // differently, and the descent (and every digit the tool prints of it) would move.
         let standardizer = config.standardize ? Standardizer.forDescent(train, weights: weights, fitIntercept: fitIntercept) : nil
         // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
         let penaltyScale = config.reduction == .mean ? 1 : 1 / Double(n)
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         // Another penalty's curvature joins the coefficients' (in the same units).
         let otherCurvature = (config.penaltyChoice.other?.curvature ?? 0) * penaltyScale
-        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
-        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
-        let costWeights = Self.costWeights(
-            weights, rows: n, total: weights.map { train.sum($0.reduce(0, +)) }, reduction: config.reduction)
+        let total = weights.map { train.sum($0.reduce(0, +)) }
+        let costWeights = Self.costWeights(weights, rows: n, total: total, reduction: config.reduction)
+        // One pass of row statistics for the curvature and the closed form a comparison solves
+        // next, where a p×p Gram matrix is cheap enough: weighted as the cost weighs the rows
+        // (ω = c·w), the closed form's moments (with w) scaled from them.
+        let moments =
+            train.featureCount <= Curvature.exactLimit && (needsCurvature || keepsMoments)
+            ? Moments(
+                train, weights: costWeights,
+                pool: WorkerPool(
+                    threads: train.count > Moments.chunkRows(features: train.featureCount, outputs: train.outputCount) ? threads : 1))
+            : nil
         let curvature =
             needsCurvature
             ? try Curvature(
                 train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty + otherCurvature, rowWeights: costWeights,
-                loss: config.lossChoice.isSquared ? nil : config.loss.curvature,
-                threads: config.threads ?? (train.sharing == nil ? Cores.available : 1)) : nil
+                moments: moments, loss: config.lossChoice.isSquared ? nil : config.loss.curvature,
+                threads: threads) : nil
         // Only the adaptive rules' automatic rate is set in the target's units.
         let spreads =
             config.learningRate == .automatic && config.optimizer.isAdaptive
@@ -75,6 +92,7 @@ extension Trainer {
             config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
         return Plan(
             notes: notes, batchRows: batchRows, batches: batches, localBatches: localBatches, standardizer: standardizer,
+            moments: moments?.scaled(by: 1 / Self.costWeightFactor(weights, rows: n, total: total, reduction: config.reduction)),
             costWeights: costWeights, penalty: penalty, penaltyScale: penaltyScale,
             curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
     }

@@ -103,7 +103,7 @@ extension Trainer {
         let run = TrainingRun(
             history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count,
             batchRows: plan.batchRows, epochBudget: epochs, learningRateChoice: choice, notes: plan.notes)
-        return Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: result.gap)
+        return Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: result.gap, moments: plan.moments)
     }
 
 }

@@ -26,6 +26,10 @@ struct Trainer {
     /// feature, read in blocks): the automatic rate bounds every batch's curvature by the
     /// largest row's, instead of expecting random batches.
     var consecutiveBatches = false
+    /// A closed form of the same rows follows (``LinearRegression/fitAndCompare(_:using:method:progress:)``):
+    /// the plan computes the rows' moments for it (``Outcome/moments``) even where the descent
+    /// alone would not need them.
+    var keepsMoments = false
 
     struct Outcome {
         var parameters: Parameters
@@ -33,6 +37,8 @@ struct Trainer {
         var run: TrainingRun
         /// What the gap checks saw, with a gap target.
         var gap: GapProgress?
+        /// The training rows' moments with the fit's row weights, when the plan computed them.
+        var moments: Moments?
     }
 
     /// Fits `train` (monitoring `validation` when given), starting from `start` (original
@@ -125,7 +131,13 @@ struct Trainer {
     static func costWeights(_ weights: [Double]?, rows: Int, total: Double? = nil, reduction: Reduction) -> [Double]? {
         guard let weights else { return nil }
         guard reduction == .mean else { return weights }
-        let factor = Double(rows) / (total ?? weights.reduce(0, +))
+        let factor = costWeightFactor(weights, rows: rows, total: total, reduction: reduction)
         return weights.map { $0 * factor }
+    }
+
+    /// c in ωᵢ = c·wᵢ (``costWeights(_:rows:total:reduction:)``): n/Σw under the mean reduction, else 1.
+    static func costWeightFactor(_ weights: [Double]?, rows: Int, total: Double? = nil, reduction: Reduction) -> Double {
+        guard let weights, reduction == .mean else { return 1 }
+        return Double(rows) / (total ?? weights.reduce(0, +))
     }
 }
