@@ -211,6 +211,11 @@ public enum DataError: MiniBatchGDError, Equatable, Sendable {
     /// `largest` the largest weight, outside 2⁻¹⁰⁰⁰ to 2⁹⁶⁰): scaling every weight by one constant
     /// brings it back and leaves the estimates unchanged.
     case weightedScaleOutOfRange(argument: String, column: String, largest: Double)
+    /// Sparse rows whose row starts (`argument`) do not delimit the entries: `reason` says how.
+    case sparseRowStarts(argument: String, reason: String)
+    /// A sparse row's entry that cannot be used: `row` and `position` (the entry's place in its
+    /// row) are 1-based, `reason` says what is wrong and what it must be.
+    case sparseEntry(row: Int, position: Int, reason: String)
 
     /// ``ErrorKind/input``.
     public var kind: ErrorKind { .input }
@@ -237,6 +242,10 @@ public enum DataError: MiniBatchGDError, Equatable, Sendable {
                 "\(argument) column '\(column)' times the square root of the row weights reaches \(largest), \(largest > 1 ? "above 2^480 (about 3.1e144)" : "below 2^-500 (about 3.1e-151)"): weighted sums of squares would leave Double's range; \(direction) every weight by one constant (the estimates do not change), or rescale the column"
         case let .nameCountMismatch(argument, names, columns):
             return "\(argument) has \(names) names for \(columns) columns"
+        case let .sparseRowStarts(argument, reason):
+            return "\(argument) \(reason)"
+        case let .sparseEntry(row, position, reason):
+            return "row \(row), entry \(position): \(reason)"
         }
     }
 }
