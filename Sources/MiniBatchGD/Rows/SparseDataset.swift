@@ -71,18 +71,21 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
         }
         guard rowStarts[n] == values.count else {
             throw DataError.sparseRowStarts(
-                argument: "rowStarts", reason: "ends at \(rowStarts[n]), but there are \(values.count) entries; the last offset is their count")
+                argument: "rowStarts",
+                reason: "ends at \(rowStarts[n]), but there are \(values.count) entries; the last offset is their count")
         }
         guard targets.rows == n else { throw DataError.rowCountMismatch(features: n, targets: targets.rows) }
         guard targets.columns >= 1 else {
             throw ArgumentError(argument: "targets", value: "\(targets.rows)×0", requirement: "needs at least one column")
         }
+        // The offsets first: an entry belongs to a row only once they never decrease.
+        if let i = (0..<n).first(where: { rowStarts[$0] > rowStarts[$0 + 1] }) {
+            throw DataError.sparseRowStarts(
+                argument: "rowStarts",
+                reason: "decreases at row \(i + 1) (\(rowStarts[i]) then \(rowStarts[i + 1])); offsets never decrease")
+        }
         for i in 0..<n {
             let start = rowStarts[i], end = rowStarts[i + 1]
-            guard start <= end else {
-                throw DataError.sparseRowStarts(
-                    argument: "rowStarts", reason: "decreases at row \(i + 1) (\(start) then \(end)); offsets never decrease")
-            }
             var previous = -1
             for position in start..<end {
                 let column = Int(columns[position])
@@ -111,7 +114,8 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
         try targets.validateFinite(argument: "targets")
         if let weights { try validateRowWeights(weights, rows: n) }
         self.init(
-            unchecked: rowStarts, columns, values, targets, featureCount: featureCount, featureNames: featureNames, targetNames: targetNames,
+            unchecked: rowStarts, columns, values, targets, featureCount: featureCount, featureNames: featureNames,
+            targetNames: targetNames,
             weights: weights)
     }
 
