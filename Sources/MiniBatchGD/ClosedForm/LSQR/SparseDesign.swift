@@ -1,0 +1,108 @@
+/// The design LSQR iterates on, for sparse rows, without ever forming a dense or a p×p matrix:
+///
+///     Ā = [ W^½·(X − 1·x̄ᵀ)·S⁻¹ ]      b̄ = [ W^½·(y − ȳ) ]
+///         [ diag(√(λ·dⱼ))·S⁻¹   ]          [ 0           ]
+///
+/// X is the CSR rows; centring on the weighted means x̄ (with an intercept) is applied as a rank-one
+/// correction, never stored; S = diag(sⱼ) scales each column of the centred, weighted design to unit
+/// norm (Jacobi preconditioning: LSQR's iterations depend on the scaled design's condition); the
+/// ridge rows penalize λ·dⱼ·βⱼ² with βⱼ = xⱼ/sⱼ, dⱼ = 1 in original units or the column's variance in
+/// standardized units. Minimizing ‖Ā·x − b̄‖ is the weighted ridge problem of ``LeastSquares``.
+struct SparseDesign<Element: BLASScalar> {
+    let data: SparseDataset<Element>
+    let n: Int, p: Int
+    /// The weighted column means x̄ (zeros without an intercept).
+    let featureMean: [Double]
+    /// √wᵢ (nil without weights).
+    let rootWeights: [Double]?
+    /// sⱼ: the centred weighted column norms (1 for a column that is all zero or constant).
+    let columnScale: [Double]
+    /// √(λ·dⱼ)/sⱼ per column; empty without a penalty.
+    let ridgeDiagonal: [Double]
+    /// Σw.
+    let weightTotal: Double
+
+    /// Rows of Ā: n, plus p ridge rows when penalized.
+    var operatorRows: Int { n + (ridgeDiagonal.isEmpty ? 0 : p) }
+
+    init(_ data: SparseDataset<Element>, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits) {
+        let n = data.rows, p = data.featureCount, weights = data.weights
+        let total = weights?.reduce(0, +) ?? Double(n)
+        // Σwᵢxᵢⱼ and Σwᵢxᵢⱼ² over the entries.
+        var sums = [Double](repeating: 0, count: p), squares = [Double](repeating: 0, count: p)
+        for i in 0..<n {
+            let w = weights?[i] ?? 1
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                let j = Int(data.columnIndices[position]), x = Double(data.values[position])
+                sums[j] += w * x
+                squares[j] += w * x * x
+            }
+        }
+        let mean = sums.map { $0 / total }
+        // Σw(x − c)² = Σwx² − 2cΣwx + c²Σw about a centre c.
+        func centred(_ j: Int, about c: Double) -> Double { Swift.max(0, squares[j] - 2 * c * sums[j] + c * c * total) }
+        let scale = (0..<p).map { j -> Double in
+            let norm = centred(j, about: fitIntercept ? mean[j] : 0).squareRoot()
+            // At rounding level of the column's size, the column is constant (or empty): left unscaled.
+            return norm > 1e-12 * (squares[j].squareRoot() + Double.leastNormalMagnitude) ? norm : 1
+        }
+        self.data = data
+        self.n = n
+        self.p = p
+        weightTotal = total
+        rootWeights = weights.map { $0.map { $0.squareRoot() } }
+        featureMean = fitIntercept ? mean : [Double](repeating: 0, count: p)
+        columnScale = scale
+        ridgeDiagonal =
+            ridge > 0
+            ? (0..<p).map { j in
+                let deviation = Standardizer.scale(standardDeviation: (centred(j, about: mean[j]) / total).squareRoot(), mean: mean[j])
+                let d = penaltyUnits == .standardized ? deviation * deviation : 1
+                return (ridge * d).squareRoot() / scale[j]
+            } : []
+    }
+
+    /// b̄ for target `o`: √wᵢ·(yᵢ − ȳ) (ȳ the weighted mean with an intercept, else 0), then zeros.
+    func rightHandSide(target o: Int, fitIntercept: Bool) -> (b: [Double], targetMean: Double) {
+        var mean = 0.0
+        if fitIntercept {
+            for i in 0..<n { mean += (data.weights?[i] ?? 1) * Double(data.targets[i, o]) }
+            mean /= weightTotal
+        }
+        var b = [Double](repeating: 0, count: operatorRows)
+        for i in 0..<n { b[i] = (rootWeights?[i] ?? 1) * (Double(data.targets[i, o]) - mean) }
+        return (b, mean)
+    }
+
+    /// out = Ā·v (`out` has ``operatorRows`` entries, `v` p; `scratch` p).
+    func apply(_ v: [Double], into out: inout [Double], scratch t: inout [Double]) {
+        var shift = 0.0
+        for j in 0..<p {
+            t[j] = v[j] / columnScale[j]
+            shift += featureMean[j] * t[j]
+        }
+        for i in 0..<n {
+            var sum = 0.0
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                sum += Double(data.values[position]) * t[Int(data.columnIndices[position])]
+            }
+            out[i] = (rootWeights?[i] ?? 1) * (sum - shift)
+        }
+        for j in ridgeDiagonal.indices { out[n + j] = ridgeDiagonal[j] * v[j] }
+    }
+
+    /// out = Āᵀ·u (`out` p, `u` ``operatorRows``).
+    func applyTransposed(_ u: [Double], into out: inout [Double]) {
+        for j in 0..<p { out[j] = 0 }
+        var total = 0.0
+        for i in 0..<n {
+            let scaled = (rootWeights?[i] ?? 1) * u[i]
+            total += scaled
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                out[Int(data.columnIndices[position])] += Double(data.values[position]) * scaled
+            }
+        }
+        for j in 0..<p { out[j] = (out[j] - featureMean[j] * total) / columnScale[j] }
+        for j in ridgeDiagonal.indices { out[j] += ridgeDiagonal[j] * u[n + j] }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import MiniBatchGD
+
+/// LSQR on sparse rows against the dense closed form (refined) of the same rows written dense.
+@Suite struct LSQRTests {
+    /// n×p rows at about `density`, uneven column scales (1e-3 to 1e3), a few columns never used.
+    static func data(rows n: Int, features p: Int, density: Double, seed: UInt64, weighted: Bool = false) throws -> SparseDataset<Double> {
+        var generator = RandomSource(seed: seed)
+        let scales = (0..<p).map { j in j % 7 == 6 ? 0 : pow(10, Double(j % 7) - 3) }
+        let truth = (0..<p).map { _ in generator.nextUniform() * 4 - 2 }
+        var rows: [[Int: Double]] = [], targets: [Double] = []
+        for _ in 0..<n {
+            var row: [Int: Double] = [:]
+            for j in 0..<p where scales[j] > 0 && generator.nextUniform() < density {
+                row[j] = (generator.nextUniform() * 2 - 1) * scales[j]
+            }
+            let signal = row.reduce(0.0) { $0 + $1.value * truth[$1.key] / scales[$1.key] }
+            rows.append(row)
+            targets.append(1.5 + signal + 0.1 * (generator.nextUniform() - 0.5))
+        }
+        let weights = weighted ? (0..<n).map { Double(1 + $0 % 5) * 0.5 } : nil
+        return try SparseDataset(rows: rows, targets: targets, featureCount: p, weights: weights)
+    }
+
+    @Test(arguments: [false, true])
+    func theAnswerIsTheDenseClosedFormsWithAndWithoutIntercept(fitIntercept: Bool) throws {
+        let data = try Self.data(rows: 400, features: 30, density: 0.2, seed: 5)
+        let sparse = try LSQR.solve(data, fitIntercept: fitIntercept)
+        let dense = try LeastSquares.solve(try data.densified(), fitIntercept: fitIntercept, rankTolerance: 1e-10)
+        // Unused columns: LSQR's minimum-norm answer gives 0, as does the dense solve's.
+        #expect(relativeDifference(sparse.parameters, dense.parameters) <= 1e-9)
+        #expect(sparse.targets[0].stop == .leastSquares)
+        #expect(sparse.targets[0].relativeGradient <= 1e-9)
+        #expect(
+            abs(sparse.targets[0].residualSumOfSquares - dense.statistics.residualSumOfSquares[0]) <= 1e-9
+                * dense.statistics.residualSumOfSquares[0])
+    }
+
+    @Test(arguments: [LeastSquares.PenaltyUnits.original, .standardized])
+    func aRidgeIsTheDenseRidgeAndItsBoundCoversTheTrueError(units: LeastSquares.PenaltyUnits) throws {
+        let data = try Self.data(rows: 300, features: 25, density: 0.3, seed: 9, weighted: true)
+        for ridge in [1e-4, 0.5, 20.0] {
+            let sparse = try LSQR.solve(data, ridge: ridge, penaltyUnits: units)
+            let dense = try LeastSquares.solve(try data.densified(), ridge: ridge, penaltyUnits: units)
+            let error = zip(sparse.parameters.coefficients.elements, dense.parameters.coefficients.elements).reduce(0.0) {
+                $0 + ($1.0 - $1.1) * ($1.0 - $1.1)
+            }.squareRoot()
+            let bound = try #require(sparse.parameterErrorBound)
+            // The default tolerance (on the gradient) leaves an error the bound covers (loosely
+            // for a small ridge: it is the gradient over λ); a tight one reaches the dense answer.
+            let tight = try LSQR.solve(data, ridge: ridge, penaltyUnits: units, tolerance: 1e-15)
+            #expect(relativeDifference(tight.parameters, dense.parameters) <= 1e-9, "ridge \(ridge)")
+            // The dense answer is itself within rounding of the optimum: the bound must cover the
+            // gap, give or take that rounding.
+            #expect(error <= bound + 1e-12 * (1 + dense.parameters.coefficients.elements.map(abs).max()!), "ridge \(ridge)")
+        }
+    }
+
+    @Test func floatRowsGiveTheAnswerOfTheirValuesWidened() throws {
+        let data = try Self.data(rows: 200, features: 12, density: 0.4, seed: 3)
+        let narrow = try SparseDataset<Float>(
+            rowStarts: data.rowStarts, columns: data.columnIndices, values: data.values.map { Float($0) },
+            targets: data.targets.elements.map { Float($0) }, featureCount: data.featureCount)
+        let widened = try SparseDataset<Double>(
+            rowStarts: data.rowStarts, columns: data.columnIndices, values: narrow.values.map { Double($0) },
+            targets: narrow.targets.elements.map { Double($0) }, featureCount: data.featureCount)
+        #expect(try LSQR.solve(narrow).parameters == LSQR.solve(widened).parameters)
+    }
+
+    @Test func theIterationLimitIsSaidAndTheGradientIsTheTrueOne() throws {
+        let data = try Self.data(rows: 300, features: 40, density: 0.2, seed: 11)
+        let short = try LSQR.solve(data, iterationLimit: 3)
+        #expect(short.targets[0].stop == .iterationLimit && short.targets[0].iterations == 3)
+        #expect(short.targets[0].gradientNorm > 1e-6)
+        #expect(short.parameterErrorBound == nil)
+    }
+
+    @Test func zeroTargetsGiveZeroWithoutIterating() throws {
+        let data = try SparseDataset<Double>(rows: [[0: 1], [1: 2], [0: 3, 1: 1]], targets: [0, 0, 0])
+        let solution = try LSQR.solve(data)
+        #expect(solution.parameters.coefficients.elements == [0, 0] && solution.parameters.intercept == [0])
+        #expect(solution.targets[0].stop == .zeroData && solution.targets[0].iterations == 0)
+    }
+
+    @Test func badArgumentsAreRefused() throws {
+        let data = try SparseDataset<Double>(rows: [[0: 1], [1: 2]], targets: [1, 2])
+        #expect(throws: ArgumentError.self) { try LSQR.solve(data, ridge: -1) }
+        #expect(throws: ArgumentError.self) { try LSQR.solve(data, tolerance: 0) }
+        #expect(throws: ArgumentError.self) { try LSQR.solve(data, iterationLimit: 0) }
+    }
+}
