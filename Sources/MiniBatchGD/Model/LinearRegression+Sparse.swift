@@ -1,0 +1,132 @@
+/// A gradient-descent fit on sparse rows set beside ``LSQR``'s solution of the same problem.
+public struct SparseComparison: Sendable {
+    /// The gradient-descent run.
+    public let run: TrainingRun
+    /// Parameters found by gradient descent, in original units.
+    public let gradientDescent: Parameters
+    /// LSQR's solution of the same objective (same rows, weights, intercept and penalty).
+    public let reference: LSQR.Solution
+    /// ‖θ_GD − θ_ref‖ / ‖θ_ref‖ over intercepts and coefficients together (absolute when θ_ref = 0).
+    public let parameterRelativeDifference: Double
+    /// The objective (reduced cost plus penalty) at the descent's parameters, on the training rows.
+    public let gradientDescentCost: Double
+    /// The objective at LSQR's parameters.
+    public let referenceCost: Double
+    /// (J_GD − J_ref) / J_ref (absolute when J_ref = 0).
+    public var costRelativeDifference: Double {
+        referenceCost > 0 ? (gradientDescentCost - referenceCost) / referenceCost : gradientDescentCost - referenceCost
+    }
+}
+
+extension LinearRegression {
+    /// Fits by gradient descent on sparse rows (see ``SparseDataset``): each update touches the
+    /// batch's columns only.
+    ///
+    /// Plain SGD (`optimizer` `.sgd`) with the configuration's batch size, rate (automatic:
+    /// 1/L(b), L by power iteration on the rows), schedule, reduction, L2 penalty (applied as one
+    /// scale of all coefficients), row weights, warm start, held-out part, averaging and plateau
+    /// stop. Standardizing divides each column by its standard deviation without centring it. The
+    /// run's notes say what a dense fit would have done otherwise (no certified stop).
+    /// - Throws: ``ArgumentError`` for another update rule, loss or penalty, and as
+    ///   ``fit(_:using:progress:)`` otherwise.
+    @discardableResult
+    public mutating func fit<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> TrainingRun {
+        try fitSparse(data, using: configuration, progress: progress).outcome.run
+    }
+
+    /// Fits sparse rows by gradient descent, solves the same problem by ``LSQR`` and measures the
+    /// gap: the reference minimizes what the descent minimizes (the training rows, their weights,
+    /// the intercept, and the L2 penalty as ``LeastSquares``'s ridge λ·Σw under the mean reduction,
+    /// λ under the sum, in standardized units when standardizing).
+    /// - Parameter tolerance: LSQR's tolerance.
+    /// - Throws: as ``fit(_:using:progress:)-(SparseDataset<Element>,_,_)`` and ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``.
+    public mutating func fitAndCompare<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, using configuration: GradientDescent, tolerance: Double = LSQR.defaultTolerance,
+        progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> SparseComparison {
+        let (outcome, train) = try fitSparse(data, using: configuration, progress: progress)
+        let lambda = configuration.l2Penalty
+        let totalWeight = train.weights?.reduce(0, +) ?? Double(train.rows)
+        let reference = try LSQR.solve(
+            train, fitIntercept: fitIntercept, ridge: configuration.reduction == .mean ? lambda * totalWeight : lambda,
+            penaltyUnits: configuration.standardize ? .standardized : .original, tolerance: tolerance)
+        let scale = outcome.standardizer?.scale
+        func objective(_ parameters: Parameters) -> Double {
+            var state = 0.0
+            for i in 0..<train.rows {
+                for o in 0..<train.outputCount {
+                    var prediction = parameters.intercept[o]
+                    for position in train.rowStarts[i]..<train.rowStarts[i + 1] {
+                        prediction += Double(train.values[position]) * parameters.coefficients[Int(train.columnIndices[position]), o]
+                    }
+                    let r = prediction - Double(train.targets[i, o])
+                    state += (train.weights?[i] ?? 1) * r * r
+                }
+            }
+            // ½Σwr² over Σw (mean) or ½Σwr² (sum), as the descent's cost with ω = w·n/Σw.
+            let cost = 0.5 * state / (configuration.reduction == .mean ? totalWeight : 1)
+            guard lambda > 0 else { return cost }
+            var squares = 0.0
+            for j in 0..<parameters.featureCount {
+                for o in 0..<parameters.outputCount {
+                    let w = parameters.coefficients[j, o] * (scale?[j] ?? 1)
+                    squares += w * w
+                }
+            }
+            return cost + 0.5 * lambda * squares
+        }
+        let found = outcome.parameters.stacked, exact = reference.parameters.stacked
+        var difference = 0.0, size = 0.0
+        for index in found.indices {
+            difference += (found[index] - exact[index]) * (found[index] - exact[index])
+            size += exact[index] * exact[index]
+        }
+        return SparseComparison(
+            run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
+            parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
+            gradientDescentCost: objective(outcome.parameters), referenceCost: objective(reference.parameters))
+    }
+
+    /// Predictions for sparse rows, n×k.
+    /// - Throws: ``ModelError`` before a fit or for rows of another width.
+    public func predict<Element: BLASScalar>(_ data: SparseDataset<Element>) throws -> Matrix<Double> {
+        guard let parameters else { throw ModelError.notFitted }
+        guard data.featureCount == parameters.featureCount else {
+            throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
+        }
+        let k = parameters.outputCount
+        var predictions = [Double](repeating: 0, count: data.rows * k)
+        for i in 0..<data.rows {
+            for o in 0..<k {
+                var sum = parameters.intercept[o]
+                for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                    sum += Double(data.values[position]) * parameters.coefficients[Int(data.columnIndices[position]), o]
+                }
+                predictions[i * k + o] = sum
+            }
+        }
+        return Matrix(uncheckedRows: data.rows, columns: k, elements: predictions)
+    }
+
+    /// The sparse descent and the rows it trained on: rows of weight 0 left out (as a dense fit
+    /// leaves them), then a held-out part split off by a seeded shuffle.
+    mutating func fitSparse<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)?
+    ) throws -> (outcome: Trainer.Outcome, train: SparseDataset<Element>) {
+        let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
+        try SparseTrainer.check(configuration)
+        var data = data
+        if let weights = data.weights, weights.contains(0) { data = try data.gathering(weights.indices.filter { weights[$0] > 0 }) }
+        var train = data
+        var validation: SparseDataset<Element>?
+        if let fraction = configuration.earlyStopping?.validationFraction {
+            (train, validation) = try data.split(testFraction: fraction, shuffleSeed: configuration.shuffle.seed)
+        }
+        let outcome = try SparseTrainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
+            .fit(train, validation: validation, start: start)
+        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
+        return (outcome, train)
+    }
+}
