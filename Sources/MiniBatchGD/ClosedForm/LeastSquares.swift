@@ -211,12 +211,18 @@ public enum LeastSquares {
         let statistics = Statistics(
             data: data, design: design, parameters: parameters, factorization: factorization, covarianceType: covariance,
             confidenceLevel: confidenceLevel, pool: pool)
+        let errorBounds = refinement?.failed == false ? refinement?.errorBounds : nil
+        let interceptErrorBounds = fitIntercept && refinement?.failed == false ? refinement?.interceptErrorBounds : nil
+        let tables = (0..<k).map {
+            CoefficientTable(
+                target: $0, parameters: parameters, fitIntercept: fitIntercept, statistics: statistics, errorBounds: errorBounds,
+                interceptErrorBounds: interceptErrorBounds, featureNames: featureNames, targetNames: targetNames)
+        }
         return Solution(
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
             fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
             singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics,
-            errorBounds: refinement?.failed == false ? refinement?.errorBounds : nil,
-            interceptErrorBounds: fitIntercept && refinement?.failed == false ? refinement?.interceptErrorBounds : nil,
+            coefficientTables: tables, errorBounds: errorBounds, interceptErrorBounds: interceptErrorBounds,
             refinementIterations: refinement?.iterations ?? 0, featureNames: featureNames, targetNames: targetNames)
     }
 }

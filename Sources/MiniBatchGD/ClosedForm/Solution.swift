@@ -27,6 +27,10 @@ extension LeastSquares {
         public let penaltyUnits: PenaltyUnits
         /// Goodness of fit and uncertainty of the estimates.
         public let statistics: Statistics
+        /// One ``CoefficientTable`` per target, in target order: each estimate with its standard
+        /// error, test, interval and error bound, the intercept as the first row, as statsmodels'
+        /// `summary()` shows them.
+        public let coefficientTables: [CoefficientTable]
         /// Estimated forward error of each coefficient (p×k) after iterative refinement: the size
         /// of the last correction plus one rounding; nil when not refined (ridge, rank-deficient,
         /// or `refine: false`).
@@ -45,6 +49,8 @@ extension LeastSquares {
         public var coefficients: Matrix<Double> { parameters.coefficients }
         /// k intercepts in original units.
         public var intercept: [Double] { parameters.intercept }
+        /// The first target's ``CoefficientTable`` (the only one in a fit of one target).
+        public var coefficientTable: CoefficientTable { coefficientTables[0] }
     }
 
     /// What a statsmodels or R user expects beside the coefficients, one entry per target, named

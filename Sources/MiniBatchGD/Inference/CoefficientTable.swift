@@ -41,6 +41,10 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
         /// The confidence interval at the table's ``CoefficientTable/confidenceLevel``
         /// (`[0.025 0.975]` at 0.95).
         public let confidenceInterval: LeastSquares.Bounds<Double>?
+        /// The estimated forward error of ``estimate`` left by iterative refinement: the size of
+        /// the last correction plus one rounding. Nil when the solve was not refined (a ridge
+        /// penalty, a rank-deficient design, `refine: false`). statsmodels has no counterpart.
+        public let errorBound: Double?
     }
 
     /// The name of the intercept's row: `const`, as statsmodels' `add_constant` names it.
@@ -81,34 +85,40 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
     public var pValues: [PValue]? { column(\.pValue) }
     /// statsmodels' `conf_int()`: the intervals, the intercept first; nil where undefined.
     public var confidenceIntervals: [LeastSquares.Bounds<Double>]? { column(\.confidenceInterval) }
+    /// The refinement's error bounds, the intercept first; nil when the solve was not refined.
+    public var errorBounds: [Double]? { column(\.errorBound) }
 
     private func column<Value>(_ key: KeyPath<Row, Value?>) -> [Value]? {
         let values = rows.compactMap { $0[keyPath: key] }
         return values.count == rows.count ? values : nil
     }
 
-    /// Target `target` of `solution`.
-    init(_ solution: LeastSquares.Solution, target o: Int) {
-        let s = solution.statistics
+    /// Target `o`'s table, built once by the solve that computed its figures: `errorBounds` are
+    /// the refinement's (p×k and k), nil when it did not run.
+    init(
+        target o: Int, parameters: Parameters, fitIntercept: Bool, statistics s: LeastSquares.Statistics, errorBounds: Matrix<Double>?,
+        interceptErrorBounds: [Double]?, featureNames: [String], targetNames: [String]
+    ) {
         var rows: [Row] = []
-        if solution.fitIntercept {
+        if fitIntercept {
             rows.append(
                 Row(
-                    name: Self.interceptName, isIntercept: true, estimate: solution.intercept[o],
+                    name: Self.interceptName, isIntercept: true, estimate: parameters.intercept[o],
                     standardError: s.interceptStandardErrors?[o], tValue: s.interceptTValues?[o],
                     pValue: s.interceptPValues.map { PValue($0[o]) },
-                    confidenceInterval: s.interceptConfidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[o], upper: $0.upper[o]) }
-                ))
+                    confidenceInterval: s.interceptConfidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[o], upper: $0.upper[o]) },
+                    errorBound: interceptErrorBounds?[o]))
         }
-        for j in 0..<solution.coefficients.rows {
+        for j in 0..<parameters.coefficients.rows {
             rows.append(
                 Row(
-                    name: solution.featureNames[j], isIntercept: false, estimate: solution.coefficients[j, o],
+                    name: featureNames[j], isIntercept: false, estimate: parameters.coefficients[j, o],
                     standardError: s.standardErrors?[j, o], tValue: s.tValues?[j, o], pValue: s.pValues.map { PValue($0[j, o]) },
-                    confidenceInterval: s.confidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[j, o], upper: $0.upper[j, o]) }))
+                    confidenceInterval: s.confidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[j, o], upper: $0.upper[j, o]) },
+                    errorBound: errorBounds?[j, o]))
         }
         self.rows = rows
-        target = solution.targetNames[o]
+        target = targetNames[o]
         covarianceType = s.covarianceType
         confidenceLevel = s.confidenceLevel
         degreesOfFreedom = s.degreesOfFreedom
@@ -167,13 +177,4 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
         if p.value.isNaN || p.isUpperBound { return p.description }
         return p.value < 1e-3 ? String(format: "%.2e", p.value) : String(format: "%.3f", p.value)
     }
-}
-
-extension LeastSquares.Solution {
-    /// One ``CoefficientTable`` per target, in target order: estimates, standard errors, tests
-    /// and intervals with the intercept as the first row, as statsmodels' `summary()` shows them.
-    public var coefficientTables: [CoefficientTable] { (0..<coefficients.columns).map { CoefficientTable(self, target: $0) } }
-
-    /// The first target's ``CoefficientTable`` (the only one in a fit of one target).
-    public var coefficientTable: CoefficientTable { CoefficientTable(self, target: 0) }
 }
