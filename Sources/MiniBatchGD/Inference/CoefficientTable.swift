@@ -7,9 +7,9 @@ import Foundation
 /// statsmodels' `params`, `bse`, `tvalues`, `pvalues` and `conf_int()` hold the constant as
 /// their first entry, named `const` by `add_constant`; so do ``estimates``, ``standardErrors``,
 /// ``tValues``, ``pValues`` and ``confidenceIntervals`` here, and the intercept's row is named
-/// ``interceptName``. (``LeastSquares/Statistics`` keeps the intercept's figures beside the
-/// coefficients' p×k matrices, in `interceptPValues` and its siblings; this table puts them
-/// together.)
+/// ``interceptName``. The tables are where a solve keeps these figures, each row with the
+/// refinement's ``Row/errorBound`` too: an estimate and its uncertainty are read together, the
+/// intercept like any coefficient.
 ///
 /// ```swift
 /// let solution = try LeastSquares.solve(houses)
@@ -93,35 +93,26 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
         return values.count == rows.count ? values : nil
     }
 
-    /// Target `o`'s table, built once by the solve that computed its figures: `errorBounds` are
-    /// the refinement's (p×k and k), nil when it did not run.
+    /// Target `o`'s table, built once by the solve that computed its figures. `estimates` (the
+    /// covariance's) and `errorBounds` (the refinement's) are in the rows' order, the intercept
+    /// first when fitted; nil where undefined or not refined.
     init(
-        target o: Int, parameters: Parameters, fitIntercept: Bool, statistics s: LeastSquares.Statistics, errorBounds: Matrix<Double>?,
-        interceptErrorBounds: [Double]?, featureNames: [String], targetNames: [String]
+        target o: Int, parameters: Parameters, fitIntercept: Bool, statistics: LeastSquares.Statistics, estimates: [EstimateFigures]?,
+        errorBounds: [Double]?, featureNames: [String], targetNames: [String]
     ) {
-        var rows: [Row] = []
-        if fitIntercept {
-            rows.append(
-                Row(
-                    name: Self.interceptName, isIntercept: true, estimate: parameters.intercept[o],
-                    standardError: s.interceptStandardErrors?[o], tValue: s.interceptTValues?[o],
-                    pValue: s.interceptPValues.map { PValue($0[o]) },
-                    confidenceInterval: s.interceptConfidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[o], upper: $0.upper[o]) },
-                    errorBound: interceptErrorBounds?[o]))
+        let offset = fitIntercept ? 1 : 0
+        rows = (0..<parameters.coefficients.rows + offset).map { i in
+            let figures = estimates?[i]
+            return Row(
+                name: i < offset ? Self.interceptName : featureNames[i - offset], isIntercept: i < offset,
+                estimate: i < offset ? parameters.intercept[o] : parameters.coefficients[i - offset, o],
+                standardError: figures?.standardError, tValue: figures?.tValue, pValue: figures.map { PValue($0.pValue) },
+                confidenceInterval: figures?.confidenceInterval, errorBound: errorBounds?[i])
         }
-        for j in 0..<parameters.coefficients.rows {
-            rows.append(
-                Row(
-                    name: featureNames[j], isIntercept: false, estimate: parameters.coefficients[j, o],
-                    standardError: s.standardErrors?[j, o], tValue: s.tValues?[j, o], pValue: s.pValues.map { PValue($0[j, o]) },
-                    confidenceInterval: s.confidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[j, o], upper: $0.upper[j, o]) },
-                    errorBound: errorBounds?[j, o]))
-        }
-        self.rows = rows
         target = targetNames[o]
-        covarianceType = s.covarianceType
-        confidenceLevel = s.confidenceLevel
-        degreesOfFreedom = s.degreesOfFreedom
+        covarianceType = statistics.covarianceType
+        confidenceLevel = statistics.confidenceLevel
+        degreesOfFreedom = statistics.degreesOfFreedom
     }
 
     /// The table as statsmodels' `summary()` lays it out: the target's name, then `coef`,
