@@ -69,6 +69,64 @@ import Testing
         }
     }
 
+    /// Each row carries all of its estimate's figures, the intercept's row like the others:
+    /// statsmodels' `params`, `bse`, `tvalues`, `pvalues` and `conf_int()` entry by entry; the
+    /// same bits as worked out here from the row's variance in `cov_params()` (√variance,
+    /// estimate/se, the distribution's two-sided p, estimate ∓ quantile·se); and the refinement's
+    /// error bound, there when the solve was refined and only then (its cover of the true error
+    /// is AccuracyTests').
+    @Test(arguments: InferenceTests.caseNames)
+    func everyRowCarriesItsEstimatesFiguresAndErrorBound(name: String) throws {
+        let c = try #require(InferenceTests.fixture?.cases.first { $0.name == name })
+        let data = try Dataset(features: c.x, targets: c.y)
+        let offset = c.fitIntercept ? 1 : 0
+        for expected in c.results {
+            let type = try #require(LeastSquares.CovarianceType(rawValue: expected.covarianceType.lowercased()))
+            let tail = (1 - expected.confidenceLevel) / 2
+            for refine in [true, false] {
+                let label = "\(name), \(expected.covarianceType), \(expected.confidenceLevel), refine \(refine)"
+                let solution = try LeastSquares.solve(
+                    data, fitIntercept: c.fitIntercept, weights: c.weights, covariance: type, confidenceLevel: expected.confidenceLevel,
+                    refine: refine)
+                let table = solution.coefficientTable
+                let covariance = try #require(solution.statistics.covariances?.first)
+                let student = try StudentT(degreesOfFreedom: Double(table.degreesOfFreedom))
+                let quantile = type == .nonrobust ? -student.quantile(tail) : -StandardNormal().quantile(tail)
+                let twoSided = { (t: Double) in type == .nonrobust ? student.twoSidedPValue(t) : StandardNormal().twoSidedPValue(t) }
+                #expect(table.rows.count == expected.params.count && covariance.rows == table.rows.count, "\(label)")
+                #expect((table.errorBounds != nil) == refine, "\(label)")
+                for (i, row) in table.rows.enumerated() {
+                    let estimate = i < offset ? solution.intercept[0] : solution.coefficients[i - offset, 0]
+                    #expect(row.isIntercept == (i < offset) && (row.name == CoefficientTable.interceptName) == row.isIntercept)
+                    #expect(row.estimate == estimate, "\(label): \(row.name)")
+                    let error = try #require(row.standardError), t = try #require(row.tValue)
+                    let p = try #require(row.pValue), interval = try #require(row.confidenceInterval)
+                    #expect(
+                        error == covariance[i, i].squareRoot() && t == estimate / error && p.value == twoSided(t), "\(label): \(row.name)")
+                    #expect(interval.lower == estimate - quantile * error && interval.upper == estimate + quantile * error)
+                    #expect(close(estimate, expected.params[i]) && close(error, expected.bse[i]) && close(t, expected.tvalues[i]))
+                    #expect(close(p.value, expected.pvalues[i]), "\(label): \(row.name) p \(p) vs \(expected.pvalues[i])")
+                    #expect(close(interval.lower, expected.confInt[i][0]) && close(interval.upper, expected.confInt[i][1]))
+                    if refine {
+                        // Rounding left after refinement: far below the estimate's statistical uncertainty.
+                        let bound = try #require(row.errorBound, "\(label): \(row.name) has no error bound")
+                        #expect(bound.isFinite && bound >= 0 && bound <= 1e-9 * error, "\(label): \(row.name) ±\(bound), se \(error)")
+                    } else {
+                        #expect(row.errorBound == nil, "\(label): \(row.name)")
+                    }
+                }
+            }
+        }
+        // Ridge is not refined, and its estimates have no standard errors: the estimates alone.
+        let ridge = try LeastSquares.solve(data, fitIntercept: c.fitIntercept, ridge: 1, weights: c.weights).coefficientTable
+        #expect(ridge.rows.count == offset + data.featureCount && ridge.intercept?.estimate.isFinite != false)
+        for row in ridge.rows {
+            #expect(row.errorBound == nil && row.standardError == nil)
+            #expect(row.tValue == nil && row.pValue == nil && row.confidenceInterval == nil)
+        }
+        #expect(ridge.errorBounds == nil && ridge.standardErrors == nil)
+    }
+
     /// y = 2, 4, 5, 4, 5 on x = 1…5, worked by hand: slope Sxy/Sxx = 6/10, intercept 4 − 0.6·3 =
     /// 2.2, residuals −0.8, 0.6, 1, −0.6, −0.2, RSS 2.4 on 3 degrees of freedom (σ² = 0.8), so
     /// se(slope) = √(0.8/10) = 0.2828, se(intercept) = √(0.8·(1/5 + 9/10)) = 0.9381, t = 2.121 and
