@@ -25,7 +25,8 @@ extension LeastSquares {
         public let ridge: Double
         /// The units the penalty measured.
         public let penaltyUnits: PenaltyUnits
-        /// Goodness of fit and uncertainty of the estimates.
+        /// Goodness of fit, the covariance and the F test: the fit's figures (each estimate's are in
+        /// ``coefficientTables``).
         public let statistics: Statistics
         /// One ``CoefficientTable`` per target, in target order: each estimate with its standard
         /// error, test, interval and refinement error bound, the intercept as the first row, as
