@@ -128,8 +128,8 @@ struct Demo: ParsableCommand {
                (the article reported bias 0.818, coefficient 1.046, test MAE 0.437 on its own sample)
 
             2. The exact least-squares solution (\(exact.method.rawValue), condition number of the design \(Format.number(exact.conditionNumber, digits: 3))):
-               bias \(p(exact.intercept[0])) ± \(p(exact.statistics.interceptStandardErrors![0]))   \
-            coefficient \(p(exact.coefficients[0, 0])) ± \(p(exact.statistics.standardErrors![0, 0]))   R² \(Format.number(exact.statistics.rSquared[0], digits: 4))
+               bias \(p(exact.intercept[0])) ± \(p(exact.coefficientTable.intercept!.standardError!))   \
+            coefficient \(p(exact.coefficients[0, 0])) ± \(p(exact.coefficientTable.rows[1].standardError!))   R² \(Format.number(exact.statistics.rSquared[0], digits: 4))
                The article's parameters are \(Format.number(gap, digits: 3)) away (relative): 3 epochs at that rate have not converged.
 
             3. Mini-batch descent done right, every option at its default: mean gradient, standardized, shuffled,

@@ -114,24 +114,34 @@ struct Solve: ParsableCommand, ThreadedCommand {
     {
         let s = solution.statistics
         let single = dataset.outputCount == 1
+        // The coefficient tables' columns in the report's shape: the features' rows per target
+        // (a list of lists with several targets), the intercept's row apart, one per target.
+        let tables = solution.coefficientTables
         func perTarget(_ values: [Double]?) -> JSON {
             guard let values else { return .null }
             return single ? .number(values[0]) : .numbers(values)
         }
-        func perCoefficient(_ matrix: Matrix<Double>?) -> JSON {
-            guard let matrix else { return .null }
-            return single ? .numbers(matrix.column(0)) : .array((0..<matrix.columns).map { .numbers(matrix.column($0)) })
+        func features<Value>(_ figure: (CoefficientTable.Row) -> Value?) -> [[Value]]? {
+            let columns = tables.map { $0.rows.filter { !$0.isIntercept } }
+            let values = columns.map { $0.compactMap(figure) }
+            return zip(columns, values).allSatisfy { $0.count == $1.count } ? values : nil
         }
-        func intervals(_ bounds: LeastSquares.Bounds<Matrix<Double>>?) -> JSON {
-            guard let bounds else { return .null }
-            let perTarget = (0..<bounds.lower.columns).map { o in
-                JSON.array((0..<bounds.lower.rows).map { .numbers([bounds.lower[$0, o], bounds.upper[$0, o]]) })
-            }
+        func intercepts<Value>(_ figure: (CoefficientTable.Row) -> Value?) -> [Value]? {
+            let values = tables.compactMap { $0.intercept.flatMap(figure) }
+            return values.count == tables.count ? values : nil
+        }
+        func perCoefficient(_ figure: (CoefficientTable.Row) -> Double?) -> JSON {
+            guard let columns = features(figure) else { return .null }
+            return single ? .numbers(columns[0]) : .array(columns.map(JSON.numbers))
+        }
+        func intervals(_ columns: [[LeastSquares.Bounds<Double>]]?) -> JSON {
+            guard let columns else { return .null }
+            let perTarget = columns.map { JSON.array($0.map { .numbers([$0.lower, $0.upper]) }) }
             return single ? perTarget[0] : .array(perTarget)
         }
-        func interceptIntervals(_ bounds: LeastSquares.Bounds<[Double]>?) -> JSON {
+        func interceptIntervals(_ bounds: [LeastSquares.Bounds<Double>]?) -> JSON {
             guard let bounds else { return .null }
-            let perTarget = bounds.lower.indices.map { JSON.numbers([bounds.lower[$0], bounds.upper[$0]]) }
+            let perTarget = bounds.map { JSON.numbers([$0.lower, $0.upper]) }
             return single ? perTarget[0] : .array(perTarget)
         }
         return .object(
@@ -146,19 +156,19 @@ struct Solve: ParsableCommand, ThreadedCommand {
                 ("rank", .integer(solution.rank)),
                 ("conditionNumber", .number(solution.conditionNumber)),
                 ("refinementIterations", .integer(solution.refinementIterations)),
-                ("errorBounds", perCoefficient(solution.errorBounds)),
-                ("interceptErrorBound", perTarget(solution.interceptErrorBounds)),
+                ("errorBounds", perCoefficient(\.errorBound)),
+                ("interceptErrorBound", perTarget(intercepts(\.errorBound))),
                 ("covarianceType", .string(s.covarianceType.statsmodelsName)),
                 ("observations", .integer(s.observations)),
-                ("standardErrors", perCoefficient(s.standardErrors)),
-                ("interceptStandardError", perTarget(s.interceptStandardErrors)),
-                ("tValues", perCoefficient(s.tValues)),
-                ("interceptTValue", perTarget(s.interceptTValues)),
-                ("pValues", perCoefficient(s.pValues)),
-                ("interceptPValue", perTarget(s.interceptPValues)),
+                ("standardErrors", perCoefficient(\.standardError)),
+                ("interceptStandardError", perTarget(intercepts(\.standardError))),
+                ("tValues", perCoefficient(\.tValue)),
+                ("interceptTValue", perTarget(intercepts(\.tValue))),
+                ("pValues", perCoefficient { $0.pValue?.value }),
+                ("interceptPValue", perTarget(intercepts { $0.pValue?.value })),
                 ("confidenceLevel", .number(s.confidenceLevel)),
-                ("confidenceIntervals", intervals(s.confidenceIntervals)),
-                ("interceptConfidenceInterval", interceptIntervals(s.interceptConfidenceIntervals)),
+                ("confidenceIntervals", intervals(features(\.confidenceInterval))),
+                ("interceptConfidenceInterval", interceptIntervals(intercepts(\.confidenceInterval))),
                 ("residualStandardDeviation", perTarget(s.residualStandardDeviation)),
                 ("degreesOfFreedom", .integer(s.degreesOfFreedom)),
                 ("r2", perTarget(s.rSquared)),
@@ -198,19 +208,23 @@ struct Solve: ParsableCommand, ThreadedCommand {
             "Method \(solution.method.rawValue)\(solution.requestedMethod == .auto ? " (chosen by auto)" : ""), rank \(solution.rank) of \(dataset.featureCount), "
                 + "condition number \(Format.number(solution.conditionNumber, digits: 3)) (centred, equilibrated design)")
         for reason in solution.fallbackReasons { lines.append("  passed over: \(reason)") }
-        if let bounds = solution.errorBounds {
+        if solution.coefficientTable.errorBounds != nil {
             // The worst relative forward error over all estimates, as correct digits. An estimate
             // no larger than its own bound (an intercept that is 0 in exact arithmetic, computed
             // as 1e-31) has no correct digits to count: it is said to be zero within its bound.
             var worst = 0.0
             var zeros: [String] = []
-            let k = dataset.outputCount
+            let k = dataset.outputCount, tables = solution.coefficientTables, offset = solution.fitIntercept ? 1 : 0
             func name(_ feature: String, _ o: Int) -> String { k > 1 ? "\(feature) (\(dataset.targetNames[o]))" : feature }
+            func bounded(_ name: String, _ row: CoefficientTable.Row) -> (String, Double, Double)? {
+                row.errorBound.map { (name, $0, row.estimate) }
+            }
+            // Feature by feature (each target's in turn), then the intercepts.
             let named =
-                (0..<bounds.elements.count).map {
-                    (name(dataset.featureNames[$0 / k], $0 % k), bounds.elements[$0], solution.coefficients.elements[$0])
+                (0..<dataset.featureCount).flatMap { j in
+                    (0..<k).compactMap { o in bounded(name(dataset.featureNames[j], o), tables[o].rows[offset + j]) }
                 }
-                + zip(solution.interceptErrorBounds ?? [], solution.intercept).enumerated().map { (name("(Intercept)", $0), $1.0, $1.1) }
+                + tables.enumerated().compactMap { o, table in table.intercept.flatMap { bounded(name("(Intercept)", o), $0) } }
             for (estimate, bound, value) in named {
                 if bound >= abs(value) {
                     zeros.append("\(estimate) ±\(Format.number(bound, digits: 2))")
@@ -249,15 +263,11 @@ struct Solve: ParsableCommand, ThreadedCommand {
                     Format.optional(low), Format.optional(high),
                 ])
             }
-            if solution.fitIntercept {
+            let offset = solution.fitIntercept ? 1 : 0
+            for (i, figures) in solution.coefficientTables[o].rows.enumerated() {
                 row(
-                    "(Intercept)", solution.intercept[o], s.interceptStandardErrors?[o], s.interceptTValues?[o], s.interceptPValues?[o],
-                    s.interceptConfidenceIntervals?.lower[o], s.interceptConfidenceIntervals?.upper[o])
-            }
-            for j in 0..<dataset.featureCount {
-                row(
-                    dataset.featureNames[j], solution.coefficients[j, o], s.standardErrors?[j, o], s.tValues?[j, o], s.pValues?[j, o],
-                    s.confidenceIntervals?.lower[j, o], s.confidenceIntervals?.upper[j, o])
+                    figures.isIntercept ? "(Intercept)" : dataset.featureNames[i - offset], figures.estimate, figures.standardError,
+                    figures.tValue, figures.pValue?.value, figures.confidenceInterval?.lower, figures.confidenceInterval?.upper)
             }
             lines.append(table.render())
             lines.append(
@@ -276,10 +286,10 @@ struct Solve: ParsableCommand, ThreadedCommand {
         }
         if anyStars { lines.append("---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1") }
         lines.append("Intervals at \(level) %\(robust ? " from the normal distribution" : " from Student's t").")
-        if s.standardErrors == nil {
+        if solution.coefficientTable.standardErrors == nil {
             lines.append("(standard errors need full rank, residual degrees of freedom and no ridge penalty)")
         }
-        let undefinedT = (s.tValues?.elements ?? []).contains(where: \.isNaN) || (s.interceptTValues ?? []).contains(where: \.isNaN)
+        let undefinedT = solution.coefficientTables.contains { $0.rows.contains { $0.tValue?.isNaN == true } }
         if undefinedT { lines.append("(a t value is n/a where its standard error is 0: the fit is exact)") }
         if s.rSquared.contains(where: \.isNaN) { lines.append("(R² is n/a for a constant target: there is no variance to explain)") }
         if let distributed { lines.append(distributed.line) }

@@ -58,9 +58,9 @@ public enum LeastSquares {
     ///     only those: the file's weight column).
     ///   - covariance: how the covariance of the estimates, and the standard errors, tests and
     ///     intervals built on it, are computed (see ``CovarianceType``).
-    ///   - confidenceLevel: the level of ``Statistics/confidenceIntervals``, in (0, 1).
+    ///   - confidenceLevel: the level of the intervals (``CoefficientTable/confidenceIntervals``), in (0, 1).
     ///   - refine: refine the solution in extended precision and estimate its error
-    ///     (``Solution/errorBounds``); full-rank unpenalized fits only.
+    ///     (``CoefficientTable/Row/errorBound``); full-rank unpenalized fits only.
     ///   - threads: threads for the passes over the rows (the moments, QR's factorization,
     ///     refinement, the residuals of the statistics), in fixed chunks added in order with OpenBLAS on one thread inside
     ///     each: the same bits on any count, 1 to 1024; nil: ``Cores/available`` (one per rank for
@@ -208,15 +208,21 @@ public enum LeastSquares {
                 refined.parameters.coefficients.elements[$0] * design.columnNorm[$0 / design.k]
             }
         }
+        var estimates: [[EstimateFigures]]?
         let statistics = Statistics(
             data: data, design: design, parameters: parameters, factorization: factorization, covarianceType: covariance,
-            confidenceLevel: confidenceLevel, pool: pool)
+            confidenceLevel: confidenceLevel, pool: pool, estimates: &estimates)
+        let errorBounds = refinement?.failed == false ? refinement?.errorBounds : nil
+        let tables = (0..<k).map {
+            CoefficientTable(
+                target: $0, parameters: parameters, fitIntercept: fitIntercept, statistics: statistics, estimates: estimates?[$0],
+                errorBounds: errorBounds?[$0], featureNames: featureNames, targetNames: targetNames)
+        }
         return Solution(
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
             fallbackReasons: reasons, rank: factorization.rank, conditionNumber: factorization.conditionNumber,
             singularValues: factorization.singularValues, ridge: ridge, penaltyUnits: penaltyUnits, statistics: statistics,
-            errorBounds: refinement?.failed == false ? refinement?.errorBounds : nil,
-            interceptErrorBounds: fitIntercept && refinement?.failed == false ? refinement?.interceptErrorBounds : nil,
+            coefficientTables: tables,
             refinementIterations: refinement?.iterations ?? 0, featureNames: featureNames, targetNames: targetNames)
     }
 }

@@ -17,9 +17,9 @@
 struct Refinement {
     /// The refined parameters.
     var parameters: Parameters
-    /// |last correction| + ε·|estimate| per coefficient (p×k) and intercept.
-    var errorBounds: Matrix<Double>
-    var interceptErrorBounds: [Double]
+    /// |last correction| + ε·|estimate| per target, one per parameter: the intercept first (when
+    /// fitted), then the coefficients, as the coefficient tables' rows.
+    var errorBounds: [[Double]] = []
     /// Corrections applied (the largest over the targets).
     var iterations: Int
     /// A correction came out NaN or infinite before any was applied: the parameters are the
@@ -36,8 +36,6 @@ struct Refinement {
         let pass = RefinementGradient(data: data, design: design, pool: pool ?? WorkerPool(threads: 1))
         let p = design.p, k = design.k
         var coefficients = start.coefficients, intercept = start.intercept
-        errorBounds = .zeros(p, k)
-        interceptErrorBounds = Array(repeating: 0, count: k)
         iterations = 0
         var gradient = [Double](repeating: 0, count: p + 1)
         for o in 0..<k {
@@ -82,12 +80,11 @@ struct Refinement {
                 if size <= Double.ulpOfOne * scale { break }
             }
             iterations = max(iterations, applied)
-            for j in 0..<p {
-                coefficients.elements[j * k + o] = w[j]
-                errorBounds.elements[j * k + o] = abs(lastCorrection[1 + j]) + Double.ulpOfOne * abs(w[j])
-            }
+            for j in 0..<p { coefficients.elements[j * k + o] = w[j] }
             intercept[o] = c
-            interceptErrorBounds[o] = design.fitIntercept ? abs(lastCorrection[0]) + Double.ulpOfOne * abs(c) : 0
+            errorBounds.append(
+                (design.fitIntercept ? [abs(lastCorrection[0]) + Double.ulpOfOne * abs(c)] : [])
+                    + (0..<p).map { abs(lastCorrection[1 + $0]) + Double.ulpOfOne * abs(w[$0]) })
         }
         parameters = Parameters(unchecked: coefficients, intercept)
     }

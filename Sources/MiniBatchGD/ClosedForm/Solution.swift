@@ -25,14 +25,14 @@ extension LeastSquares {
         public let ridge: Double
         /// The units the penalty measured.
         public let penaltyUnits: PenaltyUnits
-        /// Goodness of fit and uncertainty of the estimates.
+        /// Goodness of fit, the covariance and the F test: the fit's figures (each estimate's are in
+        /// ``coefficientTables``).
         public let statistics: Statistics
-        /// Estimated forward error of each coefficient (p×k) after iterative refinement: the size
-        /// of the last correction plus one rounding; nil when not refined (ridge, rank-deficient,
-        /// or `refine: false`).
-        public let errorBounds: Matrix<Double>?
-        /// Estimated forward error of each intercept; nil when not refined or without intercept.
-        public let interceptErrorBounds: [Double]?
+        /// One ``CoefficientTable`` per target, in target order: each estimate with its standard
+        /// error, test, interval and refinement error bound, the intercept as the first row, as
+        /// statsmodels' `summary()` shows them. The one place these figures are kept, so that an
+        /// estimate and its uncertainty are read together.
+        public let coefficientTables: [CoefficientTable]
         /// Corrections applied by iterative refinement (0 when it did not run or the first
         /// correction did not help).
         public let refinementIterations: Int
@@ -45,10 +45,13 @@ extension LeastSquares {
         public var coefficients: Matrix<Double> { parameters.coefficients }
         /// k intercepts in original units.
         public var intercept: [Double] { parameters.intercept }
+        /// The first target's ``CoefficientTable`` (the only one in a fit of one target).
+        public var coefficientTable: CoefficientTable { coefficientTables[0] }
     }
 
-    /// What a statsmodels or R user expects beside the coefficients, one entry per target, named
-    /// as statsmodels names them.
+    /// What a statsmodels or R user expects of the fit as a whole, one entry per target, named as
+    /// statsmodels names them. The figures of each estimate (statsmodels' `bse`, `tvalues`,
+    /// `pvalues`, `conf_int()`) are in ``LeastSquares/Solution/coefficientTables``.
     ///
     /// Uncertainty figures assume independent errors, of constant variance for the ``CovarianceType/nonrobust``
     /// covariance. Where they are not defined they are `nil`: with no residual degrees of freedom
@@ -75,33 +78,8 @@ extension LeastSquares {
         /// The covariance of the estimates per target, q×q with q = p + 1 (the intercept first)
         /// or p without an intercept; statsmodels' `cov_params()`.
         public let covariances: [Matrix<Double>]?
-        /// Standard errors of the coefficients (p×k).
-        public let standardErrors: Matrix<Double>?
-        /// Standard errors of the intercepts.
-        public let interceptStandardErrors: [Double]?
-        /// Coefficient / standard error (p×k): Student t for the nonrobust covariance, a z
-        /// statistic for the HC ones. NaN where the standard error is 0 (an exact fit).
-        public let tValues: Matrix<Double>?
-        /// Intercept / standard error; NaN where the standard error is 0.
-        public let interceptTValues: [Double]?
-        /// Two-sided p-values of the coefficients (p×k), from Student's t with
-        /// ``degreesOfFreedom`` (nonrobust) or the normal distribution (HC).
-        ///
-        /// The coefficients' only, row j for feature j, as the other p×k matrices here: the
-        /// intercepts' are ``interceptPValues``. statsmodels' `pvalues`, with the constant
-        /// first, is ``CoefficientTable/pValues`` of ``LeastSquares/Solution/coefficientTable``,
-        /// where a p-value below 2.2e-308 is a ``PValue`` that says so; here it is 0 or a
-        /// subnormal number, as statsmodels has it.
-        public let pValues: Matrix<Double>?
-        /// Two-sided p-values of the intercepts, one per target (nil without an intercept, or
-        /// where ``pValues`` is): the intercept's row of ``LeastSquares/Solution/coefficientTable``.
-        public let interceptPValues: [Double]?
-        /// The level of the confidence intervals, e.g. 0.95.
+        /// The level of the coefficient tables' confidence intervals, e.g. 0.95.
         public let confidenceLevel: Double
-        /// Confidence intervals of the coefficients: estimate ∓ quantile·standard error (p×k each).
-        public let confidenceIntervals: LeastSquares.Bounds<Matrix<Double>>?
-        /// Confidence intervals of the intercepts.
-        public let interceptConfidenceIntervals: LeastSquares.Bounds<[Double]>?
         /// The F statistic of the hypothesis that every coefficient (not the intercept) is 0, per
         /// target: the Wald statistic over p with the chosen covariance (with the nonrobust one,
         /// (explained SS/p)/(RSS/df), R's and statsmodels' `fvalue`).
@@ -122,9 +100,13 @@ extension LeastSquares {
 }
 
 extension LeastSquares.Statistics {
+    /// The statistics of a solve; `estimates` receives, per target, each parameter's standard
+    /// error, test and interval for its coefficient table (the intercept first), nil where they
+    /// are undefined.
     init<Element: BLASScalar>(
         data: Rows<Element>, design: Design, parameters: Parameters, factorization: Factorization,
-        covarianceType: LeastSquares.CovarianceType, confidenceLevel: Double, pool: WorkerPool? = nil
+        covarianceType: LeastSquares.CovarianceType, confidenceLevel: Double, pool: WorkerPool? = nil,
+        estimates: inout [[EstimateFigures]]?
     ) {
         let n = design.observations, k = design.k
         let pass = ResidualPass(
@@ -163,14 +145,7 @@ extension LeastSquares.Statistics {
         }
         durbinWatson = (0..<k).map { pass.squares[$0] > 0 ? pass.successiveDifferences[$0] / pass.squares[$0] : .nan }
         covariances = inference?.covariances
-        standardErrors = inference?.standardErrors
-        interceptStandardErrors = inference?.interceptStandardErrors
-        tValues = inference?.tValues
-        interceptTValues = inference?.interceptTValues
-        pValues = inference?.pValues
-        interceptPValues = inference?.interceptPValues
-        confidenceIntervals = inference?.confidenceIntervals
-        interceptConfidenceIntervals = inference?.interceptConfidenceIntervals
+        estimates = inference?.estimates
         fStatistics = inference?.fStatistics
         fPValues = inference?.fPValues
     }

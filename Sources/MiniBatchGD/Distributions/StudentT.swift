@@ -1,8 +1,8 @@
 import Foundation
 
 /// Student's t distribution with ν degrees of freedom: the distribution of an estimate divided by
-/// its standard error under the usual assumptions, behind ``LeastSquares/Statistics/pValues``
-/// and the confidence intervals.
+/// its standard error under the usual assumptions, behind ``CoefficientTable/pValues`` and the
+/// confidence intervals.
 public struct StudentT: Sendable, Equatable {
     /// ν > 0.
     public let degreesOfFreedom: Double

@@ -7,9 +7,9 @@ import Foundation
 /// statsmodels' `params`, `bse`, `tvalues`, `pvalues` and `conf_int()` hold the constant as
 /// their first entry, named `const` by `add_constant`; so do ``estimates``, ``standardErrors``,
 /// ``tValues``, ``pValues`` and ``confidenceIntervals`` here, and the intercept's row is named
-/// ``interceptName``. (``LeastSquares/Statistics`` keeps the intercept's figures beside the
-/// coefficients' p×k matrices, in `interceptPValues` and its siblings; this table puts them
-/// together.)
+/// ``interceptName``. The tables are where a solve keeps these figures, each row with the
+/// refinement's ``Row/errorBound`` too: an estimate and its uncertainty are read together, the
+/// intercept like any coefficient.
 ///
 /// ```swift
 /// let solution = try LeastSquares.solve(houses)
@@ -41,6 +41,10 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
         /// The confidence interval at the table's ``CoefficientTable/confidenceLevel``
         /// (`[0.025 0.975]` at 0.95).
         public let confidenceInterval: LeastSquares.Bounds<Double>?
+        /// The estimated forward error of ``estimate`` left by iterative refinement: the size of
+        /// the last correction plus one rounding. Nil when the solve was not refined (a ridge
+        /// penalty, a rank-deficient design, `refine: false`). statsmodels has no counterpart.
+        public let errorBound: Double?
     }
 
     /// The name of the intercept's row: `const`, as statsmodels' `add_constant` names it.
@@ -81,37 +85,34 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
     public var pValues: [PValue]? { column(\.pValue) }
     /// statsmodels' `conf_int()`: the intervals, the intercept first; nil where undefined.
     public var confidenceIntervals: [LeastSquares.Bounds<Double>]? { column(\.confidenceInterval) }
+    /// The refinement's error bounds, the intercept first; nil when the solve was not refined.
+    public var errorBounds: [Double]? { column(\.errorBound) }
 
     private func column<Value>(_ key: KeyPath<Row, Value?>) -> [Value]? {
         let values = rows.compactMap { $0[keyPath: key] }
         return values.count == rows.count ? values : nil
     }
 
-    /// Target `target` of `solution`.
-    init(_ solution: LeastSquares.Solution, target o: Int) {
-        let s = solution.statistics
-        var rows: [Row] = []
-        if solution.fitIntercept {
-            rows.append(
-                Row(
-                    name: Self.interceptName, isIntercept: true, estimate: solution.intercept[o],
-                    standardError: s.interceptStandardErrors?[o], tValue: s.interceptTValues?[o],
-                    pValue: s.interceptPValues.map { PValue($0[o]) },
-                    confidenceInterval: s.interceptConfidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[o], upper: $0.upper[o]) }
-                ))
+    /// Target `o`'s table, built once by the solve that computed its figures. `estimates` (the
+    /// covariance's) and `errorBounds` (the refinement's) are in the rows' order, the intercept
+    /// first when fitted; nil where undefined or not refined.
+    init(
+        target o: Int, parameters: Parameters, fitIntercept: Bool, statistics: LeastSquares.Statistics, estimates: [EstimateFigures]?,
+        errorBounds: [Double]?, featureNames: [String], targetNames: [String]
+    ) {
+        let offset = fitIntercept ? 1 : 0
+        rows = (0..<parameters.coefficients.rows + offset).map { i in
+            let figures = estimates?[i]
+            return Row(
+                name: i < offset ? Self.interceptName : featureNames[i - offset], isIntercept: i < offset,
+                estimate: i < offset ? parameters.intercept[o] : parameters.coefficients[i - offset, o],
+                standardError: figures?.standardError, tValue: figures?.tValue, pValue: figures.map { PValue($0.pValue) },
+                confidenceInterval: figures?.confidenceInterval, errorBound: errorBounds?[i])
         }
-        for j in 0..<solution.coefficients.rows {
-            rows.append(
-                Row(
-                    name: solution.featureNames[j], isIntercept: false, estimate: solution.coefficients[j, o],
-                    standardError: s.standardErrors?[j, o], tValue: s.tValues?[j, o], pValue: s.pValues.map { PValue($0[j, o]) },
-                    confidenceInterval: s.confidenceIntervals.map { LeastSquares.Bounds(lower: $0.lower[j, o], upper: $0.upper[j, o]) }))
-        }
-        self.rows = rows
-        target = solution.targetNames[o]
-        covarianceType = s.covarianceType
-        confidenceLevel = s.confidenceLevel
-        degreesOfFreedom = s.degreesOfFreedom
+        target = targetNames[o]
+        covarianceType = statistics.covarianceType
+        confidenceLevel = statistics.confidenceLevel
+        degreesOfFreedom = statistics.degreesOfFreedom
     }
 
     /// The table as statsmodels' `summary()` lays it out: the target's name, then `coef`,
@@ -167,13 +168,4 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
         if p.value.isNaN || p.isUpperBound { return p.description }
         return p.value < 1e-3 ? String(format: "%.2e", p.value) : String(format: "%.3f", p.value)
     }
-}
-
-extension LeastSquares.Solution {
-    /// One ``CoefficientTable`` per target, in target order: estimates, standard errors, tests
-    /// and intervals with the intercept as the first row, as statsmodels' `summary()` shows them.
-    public var coefficientTables: [CoefficientTable] { (0..<coefficients.columns).map { CoefficientTable(self, target: $0) } }
-
-    /// The first target's ``CoefficientTable`` (the only one in a fit of one target).
-    public var coefficientTable: CoefficientTable { CoefficientTable(self, target: 0) }
 }

@@ -64,19 +64,23 @@ extension Design {
     }
 }
 
+/// One parameter's standard error, test and interval: what a ``CoefficientTable/Row`` shows
+/// beside the estimate.
+struct EstimateFigures {
+    var standardError: Double
+    var tValue: Double
+    var pValue: Double
+    var confidenceInterval: LeastSquares.Bounds<Double>
+}
+
 /// The covariance of the estimates and what follows from it: standard errors, test statistics,
 /// p-values, intervals and the F test, for a full-rank unpenalized fit with residual degrees of
 /// freedom.
 struct Inference {
     var covariances: [Matrix<Double>] = []
-    var standardErrors: Matrix<Double>
-    var interceptStandardErrors: [Double]?
-    var tValues: Matrix<Double>
-    var interceptTValues: [Double]?
-    var pValues: Matrix<Double>
-    var interceptPValues: [Double]?
-    var confidenceIntervals: LeastSquares.Bounds<Matrix<Double>>
-    var interceptConfidenceIntervals: LeastSquares.Bounds<[Double]>?
+    /// Per target, one entry per parameter in the covariance's order: the intercept first (when
+    /// fitted), then the features.
+    var estimates: [[EstimateFigures]] = []
     var fStatistics: [Double] = []
     var fPValues: [Double] = []
 
@@ -96,12 +100,6 @@ struct Inference {
         let tail = (1 - level) / 2
         let quantile = type == .nonrobust ? -(student?.quantile(tail) ?? .nan) : -StandardNormal().quantile(tail)
 
-        standardErrors = .zeros(p, k)
-        tValues = .zeros(p, k)
-        pValues = .zeros(p, k)
-        var lower = Matrix<Double>.zeros(p, k), upper = Matrix<Double>.zeros(p, k)
-        var interceptErrors: [Double] = [], interceptT: [Double] = [], interceptP: [Double] = []
-        var interceptLower: [Double] = [], interceptUpper: [Double] = []
         for o in 0..<k {
             // Cov in Z's coordinates, the intercept (c′) first: A·M·A with A = diag(1/n, (ZᵀZ)⁻¹)
             // (robust) or σ²·A (nonrobust).
@@ -146,25 +144,16 @@ struct Inference {
             }
             let covariance = design.originalCovariance(zCovariance)
             covariances.append(covariance)
-            for j in 0..<p {
-                let estimate = parameters.coefficients.elements[j * k + o]
-                let error = covariance.elements[(offset + j) * q + offset + j].squareRoot()
-                let t = error > 0 ? estimate / error : .nan
-                standardErrors.elements[j * k + o] = error
-                tValues.elements[j * k + o] = t
-                pValues.elements[j * k + o] = twoSided(t)
-                lower.elements[j * k + o] = estimate - quantile * error
-                upper.elements[j * k + o] = estimate + quantile * error
-            }
-            if offset == 1 {
-                let estimate = parameters.intercept[o], error = covariance.elements[0].squareRoot()
-                let t = error > 0 ? estimate / error : .nan
-                interceptErrors.append(error)
-                interceptT.append(t)
-                interceptP.append(twoSided(t))
-                interceptLower.append(estimate - quantile * error)
-                interceptUpper.append(estimate + quantile * error)
-            }
+            // Parameter i of q: the intercept (i < offset) or coefficient i − offset.
+            estimates.append(
+                (0..<q).map { i in
+                    let estimate = i < offset ? parameters.intercept[o] : parameters.coefficients.elements[(i - offset) * k + o]
+                    let error = covariance.elements[i * q + i].squareRoot()
+                    let t = error > 0 ? estimate / error : .nan
+                    return EstimateFigures(
+                        standardError: error, tValue: t, pValue: twoSided(t),
+                        confidenceInterval: LeastSquares.Bounds(lower: estimate - quantile * error, upper: estimate + quantile * error))
+                })
             // Wald statistic of θ = 0 over p, in Z's coordinates (better conditioned than in
             // original units): θᵀ·Cov(θ)⁻¹·θ.
             let theta = (0..<p).map { zCoefficients[$0 * k + o] }
@@ -193,13 +182,6 @@ struct Inference {
             let f = wald / Double(p)
             fStatistics.append(f)
             fPValues.append((try? FisherF(numerator: Double(p), denominator: Double(df)))?.survival(f) ?? .nan)
-        }
-        confidenceIntervals = LeastSquares.Bounds(lower: lower, upper: upper)
-        if offset == 1 {
-            interceptStandardErrors = interceptErrors
-            interceptTValues = interceptT
-            interceptPValues = interceptP
-            interceptConfidenceIntervals = LeastSquares.Bounds(lower: interceptLower, upper: interceptUpper)
         }
     }
 }

@@ -11,7 +11,7 @@ extension LinearRegression {
     ///     ``RowSource/weights`` (ordinary least squares when it has none).
     ///   - covariance: how the statistics' covariance is computed.
     ///   - confidenceLevel: the level of the confidence intervals.
-    ///   - refine: refine the solution in double-double precision (see ``LeastSquares/Solution/errorBounds``).
+    ///   - refine: refine the solution in double-double precision (see ``CoefficientTable/Row/errorBound``).
     ///   - threads: threads for the passes over the rows (the same bits on any count); nil:
     ///     ``Cores/available`` in one process, one per rank for rows spread over processes.
     /// - Throws: what ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)`` throws.

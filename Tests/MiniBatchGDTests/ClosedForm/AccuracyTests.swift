@@ -42,8 +42,8 @@ import Testing
                 continue
             }
             let found = (design.fitIntercept ? [solution.intercept[0]] : []) + solution.coefficients.column(0)
-            let bounds = try #require(solution.errorBounds, "\(name) \(method) was not refined")
-            let allBounds = (design.fitIntercept ? [try #require(solution.interceptErrorBounds)[0]] : []) + bounds.column(0)
+            // The table's rows are the intercept (when fitted) and the coefficients, as `found`.
+            let allBounds = try #require(solution.coefficientTable.errorBounds, "\(name) \(method) was not refined")
             let digits = zip(found, exact).map { Self.correctDigits($0, $1) }
             worst[method] = digits.min()!
             if solution.conditionNumber <= 1e8 {

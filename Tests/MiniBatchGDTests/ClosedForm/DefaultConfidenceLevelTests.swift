@@ -12,8 +12,9 @@ import Testing
         let statistics = solution.statistics
         #expect(LeastSquares.defaultConfidenceLevel == 0.95)
         #expect(statistics.confidenceLevel == 0.95)
-        let se = try #require(statistics.standardErrors)[0, 0]
-        let upper = try #require(statistics.confidenceIntervals).upper[0, 0]
+        let slope = try #require(solution.coefficientTable.rows.last)
+        let se = try #require(slope.standardError)
+        let upper = try #require(slope.confidenceInterval).upper
         #expect(abs((upper - solution.coefficients[0, 0]) / se - 2.7764451051977987) < 1e-9)
     }
 }

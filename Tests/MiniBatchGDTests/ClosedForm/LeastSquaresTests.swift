@@ -31,10 +31,10 @@ import Testing
         let variance = exact.residualSumOfSquares / Rational(df)
         #expect(abs(stats.residualStandardDeviation![0] - variance.double.squareRoot()) < 1e-13 * variance.double.squareRoot())
         let errors = (0..<3).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
-        #expect(abs(stats.interceptStandardErrors![0] - errors[0]) < 1e-12 * errors[0])
-        #expect(relativeDifference(stats.standardErrors!.elements, Array(errors[1...])) < 1e-12)
+        #expect(abs(solution.interceptFigures(\.standardError)![0] - errors[0]) < 1e-12 * errors[0])
+        #expect(relativeDifference(solution.coefficientFigures(\.standardError)!, Array(errors[1...])) < 1e-12)
         let t = (0..<3).map { exact.coefficients[$0].double / errors[$0] }
-        #expect(relativeDifference([stats.interceptTValues![0]] + stats.tValues!.elements, t) < 1e-12)
+        #expect(relativeDifference(solution.interceptFigures(\.tValue)! + solution.coefficientFigures(\.tValue)!, t) < 1e-12)
     }
 
     @Test(arguments: solvingMethods)
@@ -46,10 +46,10 @@ import Testing
         // R reports R² about zero without an intercept.
         let r2 = 1 - (exact.residualSumOfSquares / exact.totalSumOfSquares).double
         #expect(abs(solution.statistics.rSquared[0] - r2) < 1e-13)
-        #expect(solution.statistics.interceptStandardErrors == nil)
+        #expect(solution.interceptFigures(\.standardError) == nil && solution.coefficientTable.intercept == nil)
         let variance = exact.residualSumOfSquares / Rational(exact.degreesOfFreedom)
         let errors = (0..<2).map { (variance * exact.inverseGram[$0][$0]).double.squareRoot() }
-        #expect(relativeDifference(solution.statistics.standardErrors!.elements, errors) < 1e-12)
+        #expect(relativeDifference(solution.coefficientFigures(\.standardError)!, errors) < 1e-12)
     }
 
     @Test func seedDataMethodsAgreeAndMatchTextbookFormulas() throws {
@@ -69,7 +69,7 @@ import Testing
         let intercept = my - slope * mx
         #expect(relativeDifference(solutions[0].parameters.stacked, [intercept, slope]) < 1e-12)
         let sigma = solutions[0].statistics.residualStandardDeviation![0]
-        #expect(abs(solutions[0].statistics.standardErrors![0, 0] - sigma / sxx.squareRoot()) < 1e-10 * sigma)
+        #expect(abs(solutions[0].coefficientFigures(\.standardError)![0] - sigma / sxx.squareRoot()) < 1e-10 * sigma)
         // The sample lies near the population line y = 1.25 + 0.95·x.
         #expect(abs(slope - 0.95) < 0.03 && abs(intercept - 1.25) < 0.15)
         #expect(solutions[0].method == .cholesky && solutions[0].fallbackReasons.isEmpty)
@@ -157,7 +157,7 @@ import Testing
             let half = reference.coefficients[0, 0] / 2
             #expect(relativeDifference(svd.coefficients.elements, [half, reference.coefficients[1, 0], half]) < 1e-10)
             #expect(abs(svd.intercept[0] - reference.intercept[0]) < 1e-10)
-            #expect(svd.statistics.standardErrors == nil)
+            #expect(svd.coefficientTable.standardErrors == nil)
             #expect(svd.statistics.degreesOfFreedom == 50 - 2 - 1)
         }
         #expect(!(try LeastSquares.solve(data, method: .auto)).fallbackReasons.isEmpty)
@@ -186,7 +186,7 @@ import Testing
         #expect(svd.rank == 2)
         // Interpolates the data exactly; no residual degrees of freedom, so no uncertainty figures.
         #expect(svd.statistics.residualSumOfSquares[0] < 1e-20)
-        #expect(svd.statistics.residualStandardDeviation == nil && svd.statistics.standardErrors == nil)
+        #expect(svd.statistics.residualStandardDeviation == nil && svd.coefficientTable.standardErrors == nil)
     }
 
     @Test(arguments: solvingMethods)
@@ -205,7 +205,7 @@ import Testing
             let solution = try LeastSquares.solve(data, method: method, ridge: lambda, penaltyUnits: units)
             let w = sxy / (sxx + lambda * d2)
             #expect(relativeDifference(solution.parameters.stacked, [my - w * mx, w]) < 1e-12, "\(units)")
-            #expect(solution.statistics.standardErrors == nil)
+            #expect(solution.coefficientTable.standardErrors == nil)
         }
     }
 
@@ -265,8 +265,8 @@ import Testing
         let statistics = solution.statistics
         #expect(solution.intercept == [5] && solution.coefficients.elements == [0])
         #expect(statistics.rSquared[0].isNaN && statistics.adjustedRSquared![0].isNaN)
-        #expect(statistics.standardErrors!.elements == [0] && statistics.interceptStandardErrors == [0])
-        #expect(statistics.tValues!.elements[0].isNaN && statistics.interceptTValues![0].isNaN)
+        #expect(solution.coefficientFigures(\.standardError) == [0] && solution.interceptFigures(\.standardError) == [0])
+        #expect(solution.coefficientFigures(\.tValue)![0].isNaN && solution.interceptFigures(\.tValue)![0].isNaN)
     }
 
     @Test func exactFitHasZeroResidualAndNoInfinity() throws {
@@ -277,8 +277,8 @@ import Testing
             #expect(solution.statistics.rSquared == [1])
             #expect(solution.statistics.residualSumOfSquares[0] < 1e-25)
             // A t value is finite, or undefined (NaN) where its standard error is exactly 0; never ±∞.
-            let t = solution.statistics.tValues!.elements + solution.statistics.interceptTValues!
-            let errors = solution.statistics.standardErrors!.elements + solution.statistics.interceptStandardErrors!
+            let t = solution.coefficientFigures(\.tValue)! + solution.interceptFigures(\.tValue)!
+            let errors = solution.coefficientFigures(\.standardError)! + solution.interceptFigures(\.standardError)!
             #expect(zip(t, errors).allSatisfy { $0.isFinite || ($0.isNaN && $1 == 0) }, "\(method): \(t)")
         }
     }
@@ -291,7 +291,9 @@ import Testing
                 let single = try LeastSquares.solve(Dataset(features: data.features, target: data.targets.column(o)), method: method)
                 #expect(relativeDifference([joint.intercept[o]] + joint.coefficients.column(o), single.parameters.stacked) < 1e-12)
                 #expect(abs(joint.statistics.rSquared[o] - single.statistics.rSquared[0]) < 1e-12)
-                #expect(relativeDifference(joint.statistics.standardErrors!.column(o), single.statistics.standardErrors!.elements) < 1e-10)
+                #expect(
+                    relativeDifference(joint.coefficientFigures(\.standardError, target: o)!, single.coefficientFigures(\.standardError)!)
+                        < 1e-10)
             }
         }
     }

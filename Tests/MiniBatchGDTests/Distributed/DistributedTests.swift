@@ -97,13 +97,13 @@ import Testing
                 #expect(relativeDifference(solution.parameters, expected.parameters) <= 1e-12)
                 let a = solution.statistics, b = expected.statistics
                 #expect(a.observations == b.observations && a.degreesOfFreedom == b.degreesOfFreedom)
-                #expect(Self.close(a.standardErrors?.elements, b.standardErrors?.elements, 1e-12))
-                #expect(Self.close(a.interceptStandardErrors, b.interceptStandardErrors, 1e-12))
+                #expect(Self.close(solution.coefficientFigures(\.standardError), expected.coefficientFigures(\.standardError), 1e-12))
+                #expect(Self.close(solution.interceptFigures(\.standardError), expected.interceptFigures(\.standardError), 1e-12))
                 #expect(Self.close(a.residualSumOfSquares, b.residualSumOfSquares, 1e-12))
                 #expect(Self.close(a.rSquared, b.rSquared, 1e-12) && Self.close(a.aic, b.aic, 1e-12))
                 // Durbin–Watson sums residuals of neighbouring rows, some on two ranks.
                 #expect(Self.close(a.durbinWatson, b.durbinWatson, 1e-12))
-                #expect(Self.close(solution.errorBounds?.elements, expected.errorBounds?.elements, 1e-3))
+                #expect(Self.close(solution.coefficientFigures(\.errorBound), expected.coefficientFigures(\.errorBound), 1e-3))
                 for (x, y) in zip(metrics.outputs, expectedMetrics.outputs) {
                     #expect(abs(x.meanSquaredError - y.meanSquaredError) <= 1e-12 * y.meanSquaredError)
                     #expect(abs(x.r2 - y.r2) <= 1e-12)
@@ -176,7 +176,7 @@ import Testing
         for (solution, parameters, run, metrics) in results {
             #expect(relativeDifference(solution.parameters, expected.parameters) <= 1e-12)
             #expect(solution.statistics.observations == expected.statistics.observations)
-            #expect(Self.close(solution.statistics.standardErrors?.elements, expected.statistics.standardErrors?.elements, 1e-12))
+            #expect(Self.close(solution.coefficientFigures(\.standardError), expected.coefficientFigures(\.standardError), 1e-12))
             #expect(Self.close(solution.statistics.logLikelihood, expected.statistics.logLikelihood, 1e-12))
             #expect(relativeDifference(parameters, single.parameters!) <= 1e-10)
             #expect(relativeDifference(run.history.epochCosts, singleRun.history.epochCosts) <= 1e-10)

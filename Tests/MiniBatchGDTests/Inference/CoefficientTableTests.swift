@@ -56,17 +56,75 @@ import Testing
                 #expect(close(intervals[j].lower, expected.confInt[j][0]) && close(intervals[j].upper, expected.confInt[j][1]))
                 #expect(table.rows[j].isIntercept == (c.fitIntercept && j == 0))
             }
-            // The intercept's row is the statistics' twin fields; the features' rows their matrices.
-            let s = solution.statistics
+            // The intercept's row is the first, the features' rows follow in the data's order.
             if c.fitIntercept {
                 let intercept = try #require(table.intercept)
-                #expect(table["const"] == intercept && intercept.estimate == solution.intercept[0])
-                #expect(intercept.pValue?.value == s.interceptPValues?[0] && intercept.standardError == s.interceptStandardErrors?[0])
+                #expect(table["const"] == intercept && table.rows[0] == intercept && intercept.estimate == solution.intercept[0])
+                #expect(intercept.pValue == p[0] && intercept.standardError == errors[0])
             } else {
                 #expect(table.intercept == nil && table["const"] == nil)
             }
-            #expect(table["f1"]?.pValue?.value == s.pValues?[1, 0] && table["f1"]?.tValue == s.tValues?[1, 0])
+            let f1 = (c.fitIntercept ? 1 : 0) + 1
+            #expect(table["f1"]?.pValue == p[f1] && table["f1"]?.tValue == t[f1] && table["f1"]?.estimate == solution.coefficients[1, 0])
         }
+    }
+
+    /// Each row carries all of its estimate's figures, the intercept's row like the others:
+    /// statsmodels' `params`, `bse`, `tvalues`, `pvalues` and `conf_int()` entry by entry; the
+    /// same bits as worked out here from the row's variance in `cov_params()` (√variance,
+    /// estimate/se, the distribution's two-sided p, estimate ∓ quantile·se); and the refinement's
+    /// error bound, there when the solve was refined and only then (its cover of the true error
+    /// is AccuracyTests').
+    @Test(arguments: InferenceTests.caseNames)
+    func everyRowCarriesItsEstimatesFiguresAndErrorBound(name: String) throws {
+        let c = try #require(InferenceTests.fixture?.cases.first { $0.name == name })
+        let data = try Dataset(features: c.x, targets: c.y)
+        let offset = c.fitIntercept ? 1 : 0
+        for expected in c.results {
+            let type = try #require(LeastSquares.CovarianceType(rawValue: expected.covarianceType.lowercased()))
+            let tail = (1 - expected.confidenceLevel) / 2
+            for refine in [true, false] {
+                let label = "\(name), \(expected.covarianceType), \(expected.confidenceLevel), refine \(refine)"
+                let solution = try LeastSquares.solve(
+                    data, fitIntercept: c.fitIntercept, weights: c.weights, covariance: type, confidenceLevel: expected.confidenceLevel,
+                    refine: refine)
+                let table = solution.coefficientTable
+                let covariance = try #require(solution.statistics.covariances?.first)
+                let student = try StudentT(degreesOfFreedom: Double(table.degreesOfFreedom))
+                let quantile = type == .nonrobust ? -student.quantile(tail) : -StandardNormal().quantile(tail)
+                let twoSided = { (t: Double) in type == .nonrobust ? student.twoSidedPValue(t) : StandardNormal().twoSidedPValue(t) }
+                #expect(table.rows.count == expected.params.count && covariance.rows == table.rows.count, "\(label)")
+                #expect((table.errorBounds != nil) == refine, "\(label)")
+                for (i, row) in table.rows.enumerated() {
+                    let estimate = i < offset ? solution.intercept[0] : solution.coefficients[i - offset, 0]
+                    #expect(row.isIntercept == (i < offset) && (row.name == CoefficientTable.interceptName) == row.isIntercept)
+                    #expect(row.estimate == estimate, "\(label): \(row.name)")
+                    let error = try #require(row.standardError), t = try #require(row.tValue)
+                    let p = try #require(row.pValue), interval = try #require(row.confidenceInterval)
+                    #expect(
+                        error == covariance[i, i].squareRoot() && t == estimate / error && p.value == twoSided(t), "\(label): \(row.name)")
+                    #expect(interval.lower == estimate - quantile * error && interval.upper == estimate + quantile * error)
+                    #expect(close(estimate, expected.params[i]) && close(error, expected.bse[i]) && close(t, expected.tvalues[i]))
+                    #expect(close(p.value, expected.pvalues[i]), "\(label): \(row.name) p \(p) vs \(expected.pvalues[i])")
+                    #expect(close(interval.lower, expected.confInt[i][0]) && close(interval.upper, expected.confInt[i][1]))
+                    if refine {
+                        // Rounding left after refinement: far below the estimate's statistical uncertainty.
+                        let bound = try #require(row.errorBound, "\(label): \(row.name) has no error bound")
+                        #expect(bound.isFinite && bound >= 0 && bound <= 1e-9 * error, "\(label): \(row.name) ±\(bound), se \(error)")
+                    } else {
+                        #expect(row.errorBound == nil, "\(label): \(row.name)")
+                    }
+                }
+            }
+        }
+        // Ridge is not refined, and its estimates have no standard errors: the estimates alone.
+        let ridge = try LeastSquares.solve(data, fitIntercept: c.fitIntercept, ridge: 1, weights: c.weights).coefficientTable
+        #expect(ridge.rows.count == offset + data.featureCount && ridge.intercept?.estimate.isFinite != false)
+        for row in ridge.rows {
+            #expect(row.errorBound == nil && row.standardError == nil)
+            #expect(row.tValue == nil && row.pValue == nil && row.confidenceInterval == nil)
+        }
+        #expect(ridge.errorBounds == nil && ridge.standardErrors == nil)
     }
 
     /// y = 2, 4, 5, 4, 5 on x = 1…5, worked by hand: slope Sxy/Sxx = 6/10, intercept 4 − 0.6·3 =
@@ -109,7 +167,10 @@ import Testing
         let tables = solution.coefficientTables
         #expect(tables.map(\.target) == ["a", "b"] && solution.coefficientTable.target == "a")
         #expect(tables[1].estimates == [solution.intercept[1], solution.coefficients[0, 1]])
-        #expect(tables[1].pValues?.map(\.value) == [solution.statistics.interceptPValues![1], solution.statistics.pValues![0, 1]])
+        // Target b's table is the table of b fitted alone.
+        let alone = try LeastSquares.solve(Dataset(features: [[1], [2], [3], [4], [5]], targets: [1, 0, 2, 1, 3])).coefficientTable
+        let p = try #require(tables[1].pValues), expected = try #require(alone.pValues)
+        #expect(zip(p, expected).allSatisfy { close($0.value, $1.value, 1e-12) } && p.count == 2)
     }
 
     /// t statistics of 145 to 194,000 on 195 degrees of freedom (and as z statistics under HC1),

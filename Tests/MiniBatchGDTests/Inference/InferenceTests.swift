@@ -55,13 +55,11 @@ import Testing
                 let offset = c.fitIntercept ? 1 : 0
                 // statsmodels puts the constant first, as our covariance does.
                 let parameters = (c.fitIntercept ? [solution.intercept[0]] : []) + solution.coefficients.column(0)
-                let errors =
-                    (c.fitIntercept ? [try #require(s.interceptStandardErrors)[0]] : []) + (try #require(s.standardErrors)).column(0)
-                let t = (c.fitIntercept ? [try #require(s.interceptTValues)[0]] : []) + (try #require(s.tValues)).column(0)
-                let p = (c.fitIntercept ? [try #require(s.interceptPValues)[0]] : []) + (try #require(s.pValues)).column(0)
-                let intervals = try #require(s.confidenceIntervals)
-                let lower = (c.fitIntercept ? [try #require(s.interceptConfidenceIntervals).lower[0]] : []) + intervals.lower.column(0)
-                let upper = (c.fitIntercept ? [try #require(s.interceptConfidenceIntervals).upper[0]] : []) + intervals.upper.column(0)
+                // The table has the constant first too.
+                let table = solution.coefficientTable
+                let errors = try #require(table.standardErrors), t = try #require(table.tValues)
+                let p = try #require(table.pValues).map(\.value), intervals = try #require(table.confidenceIntervals)
+                let lower = intervals.map(\.lower), upper = intervals.map(\.upper)
                 let covariance = try #require(s.covariances?.first)
                 for j in expected.params.indices {
                     #expect(close(parameters[j], expected.params[j]), "\(label) \(method): parameter \(j)")
@@ -138,10 +136,11 @@ import Testing
         let level = 0.9999999999999999
         let solution = try LeastSquares.solve(data, confidenceLevel: level)
         let statistics = solution.statistics
-        let bounds = try #require(statistics.confidenceIntervals)
-        let half = (bounds.upper[0, 0] - bounds.lower[0, 0]) / 2
+        let slope = try #require(solution.coefficientTable["x1"])
+        let bounds = try #require(slope.confidenceInterval)
+        let half = (bounds.upper - bounds.lower) / 2
         #expect(half.isFinite && half > 0)
-        let critical = half / (try #require(statistics.standardErrors))[0, 0]
+        let critical = half / (try #require(slope.standardError))
         let student = try StudentT(degreesOfFreedom: Double(statistics.degreesOfFreedom))
         #expect(abs(student.twoSidedPValue(critical) - (1 - level)) <= 1e-6 * (1 - level))
         var model = LinearRegression()
@@ -239,7 +238,9 @@ import Testing
         #expect(abs(weighted.intercept[0] - dropped.intercept[0]) < 1e-12)
         let (a, b) = (weighted.statistics, dropped.statistics)
         #expect(a.observations == 7 && a.degreesOfFreedom == b.degreesOfFreedom)
-        #expect(relativeError(try #require(a.standardErrors).elements, try #require(b.standardErrors).elements) < 1e-12)
+        let errors = try #require(weighted.coefficientFigures(\.standardError)),
+            expected = try #require(dropped.coefficientFigures(\.standardError))
+        #expect(relativeError(errors, expected) < 1e-12)
         #expect(abs(a.logLikelihood[0] - b.logLikelihood[0]) < 1e-12 * abs(b.logLikelihood[0]))
         #expect(abs(a.rSquared[0] - b.rSquared[0]) < 1e-13)
     }

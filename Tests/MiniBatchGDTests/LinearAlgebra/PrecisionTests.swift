@@ -68,7 +68,7 @@ import Testing
             let a = try LeastSquares.solve(single.weighted(by: weights), method: method)
             let b = try LeastSquares.solve(double.weighted(by: weights), method: method)
             #expect(relativeDifference(a.parameters, b.parameters) <= 1e-12, "\(method) weighted \(weighted)")
-            #expect(relativeDifference(a.statistics.standardErrors!.elements, b.statistics.standardErrors!.elements) <= 1e-12)
+            #expect(relativeDifference(a.coefficientFigures(\.standardError)!, b.coefficientFigures(\.standardError)!) <= 1e-12)
             #expect(relativeDifference(a.statistics.residualSumOfSquares, b.statistics.residualSumOfSquares) <= 1e-12)
         }
     }

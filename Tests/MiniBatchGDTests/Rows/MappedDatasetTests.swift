@@ -77,7 +77,7 @@ import Testing
             // alignment in another order: rounding apart.
             #expect(relativeDifference(fromMap.parameters, fromMemory.parameters) <= 1e-13)
             let a = fromMap.statistics, b = fromMemory.statistics
-            #expect(Self.close(a.standardErrors?.elements, b.standardErrors?.elements, 1e-12))
+            #expect(Self.close(fromMap.coefficientFigures(\.standardError), fromMemory.coefficientFigures(\.standardError), 1e-12))
             #expect(Self.close(a.residualSumOfSquares, b.residualSumOfSquares, 1e-12))
             #expect(Self.close(a.rSquared, b.rSquared, 1e-13) && Self.close(a.aic, b.aic, 1e-13))
             #expect(Self.close(a.durbinWatson, b.durbinWatson, 1e-12))
@@ -118,7 +118,7 @@ import Testing
             let b = try LeastSquares.solve(loaded, method: method, covariance: .hc1)
             #expect(relativeDifference(a.parameters, b.parameters) <= 1e-13)
             #expect(a.statistics.observations == b.statistics.observations && a.statistics.observations == 400 - 57)
-            #expect(Self.close(a.statistics.standardErrors?.elements, b.statistics.standardErrors?.elements, 1e-12))
+            #expect(Self.close(a.coefficientFigures(\.standardError), b.coefficientFigures(\.standardError), 1e-12))
             #expect(Self.close(a.statistics.logLikelihood, b.statistics.logLikelihood, 1e-12))
         }
         var fromMap = LinearRegression(), fromMemory = LinearRegression()

@@ -80,7 +80,7 @@ import Testing
         let computed = try solve(moments: nil)
         let same = try solve(moments: data.withRows { Moments($0, weights: weights) })
         #expect(same.parameters == computed.parameters)
-        #expect(same.statistics.standardErrors == computed.statistics.standardErrors)
+        #expect(same.coefficientFigures(\.standardError) == computed.coefficientFigures(\.standardError))
         let c = 70_000 / weights.reduce(0, +)
         let scaled = try solve(moments: data.withRows { Moments($0, weights: weights.map { $0 * c }) }.scaled(by: 1 / c))
         #expect(relativeDifference(scaled.parameters.stacked, computed.parameters.stacked) <= 1e-14)

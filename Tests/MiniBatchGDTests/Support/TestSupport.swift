@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import MiniBatchGD
 
 /// The repository's root: this file is Tests/MiniBatchGDTests/Support/TestSupport.swift.
@@ -40,4 +41,21 @@ func syntheticData(rows: Int, weights: [[Double]], intercept: [Double], noise: D
     }
     return try Dataset(
         features: Matrix<Double>(rows: rows, columns: p, elements: x), targets: Matrix<Double>(rows: rows, columns: k, elements: y))
+}
+
+extension LeastSquares.Solution {
+    /// One figure of every coefficient from the coefficient tables, in ``coefficients``' row-major
+    /// p×k order (the intercepts' rows left out), or of target `o`'s only; nil where undefined.
+    func coefficientFigures(_ figure: (CoefficientTable.Row) -> Double?, target o: Int? = nil) -> [Double]? {
+        let columns = coefficientTables.map { $0.rows.filter { !$0.isIntercept }.map(figure) }
+        let values = o.map { columns[$0] } ?? (0..<coefficients.rows).flatMap { j in columns.map { $0[j] } }
+        let defined = values.compactMap { $0 }
+        return defined.count == values.count ? defined : nil
+    }
+
+    /// One figure of every intercept, one per target; nil where undefined or without an intercept.
+    func interceptFigures(_ figure: (CoefficientTable.Row) -> Double?) -> [Double]? {
+        let values = coefficientTables.compactMap { $0.intercept.flatMap(figure) }
+        return values.count == coefficientTables.count ? values : nil
+    }
 }

@@ -90,14 +90,15 @@ import Testing
             #expect(solution.refinementIterations > 0)
             if let reference {
                 #expect(solution.parameters == reference.parameters, "\(threads) threads")
-                #expect(solution.errorBounds == reference.errorBounds && solution.interceptErrorBounds == reference.interceptErrorBounds)
+                #expect(solution.coefficientTables.map(\.errorBounds) == reference.coefficientTables.map(\.errorBounds))
                 // Every pass over the rows runs in chunks with OpenBLAS on one thread inside, so
                 // the sums over the rows are the same bits whatever other tests do to OpenBLAS;
                 // the p×p algebra after them (the inverse, the sandwich) is OpenBLAS's: to rounding.
                 #expect(solution.statistics.residualSumOfSquares == reference.statistics.residualSumOfSquares)
                 #expect(solution.statistics.durbinWatson == reference.statistics.durbinWatson)
                 #expect(
-                    relativeDifference(solution.statistics.standardErrors!.elements, reference.statistics.standardErrors!.elements) <= 1e-12
+                    relativeDifference(solution.coefficientFigures(\.standardError)!, reference.coefficientFigures(\.standardError)!)
+                        <= 1e-12
                 )
             } else {
                 reference = solution
