@@ -6,7 +6,10 @@ import MiniBatchGD
 /// feature columns, the intercept and the rows' element type (the target, intercept and
 /// precision options are groups that `bench` and `sweep` share too).
 struct DataOptions: ParsableArguments {
-    @Argument(help: "A CSV file with a header row, or a NumPy .npy 2-D float array.")
+    @Argument(
+        help:
+            "A CSV file with a header row, a NumPy .npy 2-D float array, or a libsvm/svmlight file (.svm, .libsvm, .svmlight: sparse rows, each line's label the target)."
+    )
     var file: String
 
     @OptionGroup var targetColumns: TargetOptions
@@ -20,6 +23,11 @@ struct DataOptions: ParsableArguments {
 
     @OptionGroup var intercept: InterceptOptions
     @OptionGroup var elementType: PrecisionOptions
+
+    @Flag(
+        name: .customLong("zero-based"),
+        help: "A libsvm file's feature indices start at 0 (default: at 1, as scikit-learn's load_svmlight_file reads them).")
+    var zeroBased = false
 
     var targets: [String] { targetColumns.targets }
 

@@ -83,7 +83,13 @@ enum RunReport {
 
     /// One line: converged, close but not certified, or how far off and what would get there.
     static func verdict(_ comparison: ReferenceComparison) -> String {
-        let gap = comparison.parameterRelativeDifference, run = comparison.run, choice = run.learningRateChoice
+        verdict(gap: comparison.parameterRelativeDifference, run: comparison.run)
+    }
+
+    /// The verdict of a run whose parameters are `gap` (relative) from the exact solution: the
+    /// closed form, or LSQR's for sparse rows.
+    static func verdict(gap: Double, run: TrainingRun) -> String {
+        let choice = run.learningRateChoice
         let ran = epochs(run.history.epochsRun), ratio = ratio(run)
         if gap <= convergedGap {
             // A run that could have stopped early and did not was not certified: close, not "converged".

@@ -89,6 +89,25 @@ extension LinearRegression {
             gradientDescentCost: objective(outcome.parameters), referenceCost: objective(reference.parameters))
     }
 
+    /// Fits sparse rows exactly, by ``LSQR``: the model takes its parameters (as
+    /// ``fit(_:method:ridge:weights:covariance:confidenceLevel:refine:threads:)``
+    /// does for dense rows, without the covariance LSQR never forms).
+    /// - Throws: as ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``.
+    @discardableResult
+    public mutating func fit<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, ridge: Double = 0, penaltyUnits: LeastSquares.PenaltyUnits = .original,
+        tolerance: Double = LSQR.defaultTolerance
+    ) throws -> LSQR.Solution {
+        let solution = try LSQR.solve(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, tolerance: tolerance)
+        parameters = solution.parameters
+        trainingPrecision = Element.precision
+        standardizer = nil
+        inference = nil
+        featureNames = data.featureNames
+        targetNames = data.targetNames
+        return solution
+    }
+
     /// Predictions for sparse rows, n×k.
     /// - Throws: ``ModelError`` before a fit or for rows of another width.
     public func predict<Element: BLASScalar>(_ data: SparseDataset<Element>) throws -> Matrix<Double> {
@@ -108,6 +127,16 @@ extension LinearRegression {
             }
         }
         return Matrix(uncheckedRows: data.rows, columns: k, elements: predictions)
+    }
+
+    /// Mean squared and absolute errors and R² of this model's predictions of sparse rows
+    /// (weighted by their weights), as ``evaluate(_:threads:)`` for dense rows.
+    /// - Throws: ``ModelError`` before a fit or for rows of another width.
+    public func evaluate<Element: BLASScalar>(_ data: SparseDataset<Element>) throws -> RegressionMetrics {
+        try RegressionMetrics(
+            predictions: predict(data),
+            targets: Matrix(uncheckedRows: data.rows, columns: data.outputCount, elements: data.targets.elements.map { Double($0) }),
+            weights: data.weights)
     }
 
     /// The sparse descent and the rows it trained on: rows of weight 0 left out (as a dense fit

@@ -1,0 +1,106 @@
+import Foundation
+import MiniBatchGD
+
+extension Fit {
+    /// `mbgd fit FILE.svm`: gradient descent on sparse rows (each update touching the batch's
+    /// columns), set beside LSQR's exact solution of the same problem.
+    func runSparse() throws {
+        try SparseInput.check(data, weights: weights)
+        if plot != nil { throw CLIError.badArgument("\(data.file) is a libsvm file: the plots draw dense rows; drop --plot") }
+        switch try data.resolvedPrecision() {
+        case .float32: try runSparse(as: Float.self)
+        case .float64: try runSparse(as: Double.self)
+        }
+    }
+
+    private func runSparse<Element: BLASScalar>(as element: Element.Type) throws {
+        let status = Status(quiet: json)
+        let all = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
+        var train = all
+        var test: SparseDataset<Element>?
+        if let testFraction { (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed) }
+        let config = gradientDescent
+        let progress = Progress(quiet: json)
+        let fitIntercept = data.fitIntercept, rows = train
+        let model: LinearRegression, comparison: SparseComparison
+        do {
+            (model, comparison) = try runCancellable(
+                {
+                    var model = LinearRegression(fitIntercept: fitIntercept)
+                    let comparison = try model.fitAndCompare(rows, using: config, progress: progress.callback)
+                    return (model, comparison)
+                }, epochsCompleted: { $0.1.run.history.epochsRun })
+            progress.finish()
+        } catch let TrainingError.cancelled(epochs) {
+            progress.finish()
+            throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
+        }
+        for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
+        let trainMetrics = try model.evaluate(train)
+        let testMetrics = try test.map { try model.evaluate($0) }
+        var outputs = Outputs()
+        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
+        try outputs.commit()
+        let run = comparison.run, history = run.history
+        let verdict = RunReport.verdict(gap: comparison.parameterRelativeDifference, run: run)
+        if json {
+            print(
+                JSON.object(
+                    Reports.parameters(model.parameters!, fitIntercept: model.fitIntercept) + [
+                        ("features", .strings(model.featureNames)), ("weights", .null), ("targets", .strings(model.targetNames)),
+                        ("sparse", SparseInput.json(all)),
+                        ("metrics", .object([("train", Reports.metrics(trainMetrics)), ("test", Reports.metrics(testMetrics))])),
+                        ("training", Self.training(run, precision: Element.precision)),
+                        (
+                            "history",
+                            .object([
+                                ("epochCosts", .numbers(history.epochCosts)), ("epochsRun", .integer(history.epochsRun)),
+                                ("stopReason", .string(history.stopReason.rawValue)),
+                            ])
+                        ),
+                        (
+                            "closedForm",
+                            .object(
+                                Reports.parameters(comparison.reference.parameters, fitIntercept: model.fitIntercept) + [
+                                    ("method", .string("lsqr")), ("lsqr", SparseInput.json(comparison.reference)),
+                                    ("relativeDifference", .number(comparison.parameterRelativeDifference)),
+                                    ("costRelativeDifference", .number(comparison.costRelativeDifference)),
+                                ])
+                        ),
+                        ("verdict", .string(verdict)),
+                    ]
+                ).text)
+            return
+        }
+        let config2 = run.configuration, choice = run.learningRateChoice
+        var lines = [
+            "Data: \(data.file), \(SparseInput.shape(all))" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
+                + "; target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))",
+            "Gradient descent on sparse rows: \(config2.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch == 1 ? "1 update" : "\(run.batchesPerEpoch) updates") per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
+                + " (stopped: \(RunReport.stopReason(run))), \(config2.reduction.rawValue) gradient\(config2.standardize ? ", scaled by the columns' deviations" : "")",
+            "  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config2.schedule.name)"
+                + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" }
+                    ?? (config2.averaging == .fromStart ? ", averaged from the start" : "")),
+        ]
+        if let curvature = choice.curvature { lines.append(RunReport.curvature(curvature, standardized: config2.standardize)) }
+        lines.append("  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)")
+        lines.append("")
+        for o in 0..<model.targetNames.count {
+            lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")
+            lines.append(
+                SparseInput.table(
+                    featureNames: model.featureNames, target: o, fitIntercept: model.fitIntercept,
+                    columns: [("gradient descent", model.parameters!), ("LSQR", comparison.reference.parameters)]))
+        }
+        lines.append(SparseInput.line(comparison.reference))
+        lines.append(
+            "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
+                + "the descent's cost is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
+        lines.append("Verdict: " + verdict)
+        lines.append("")
+        lines.append("Errors of the gradient-descent model:")
+        lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))
+        if let path = saveModel { lines.append("\nModel written to \(path)") }
+        print(lines.joined(separator: "\n"))
+    }
+}

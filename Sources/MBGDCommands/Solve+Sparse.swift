@@ -1,0 +1,62 @@
+import Foundation
+import MiniBatchGD
+
+extension Solve {
+    /// `mbgd solve FILE.svm`: the exact solution of sparse rows by LSQR (the dense factorizations
+    /// would need a p×p matrix), with its iterations, stop and distance to the optimum.
+    func runSparse() throws {
+        try SparseInput.check(data, weights: weights)
+        if method != .auto {
+            throw CLIError.badArgument("\(data.file) is a libsvm file, solved by LSQR: --method chooses among the dense factorizations; drop it")
+        }
+        if covariance != .nonrobust {
+            throw CLIError.badArgument(
+                "\(data.file) is a libsvm file: LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance")
+        }
+        switch try data.resolvedPrecision() {
+        case .float32: try runSparse(as: Float.self)
+        case .float64: try runSparse(as: Double.self)
+        }
+    }
+
+    private func runSparse<Element: BLASScalar>(as element: Element.Type) throws {
+        let status = Status(quiet: json)
+        let rows = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
+        var model = LinearRegression(fitIntercept: data.fitIntercept)
+        let solution = try status.during("solving \(rows.rows) sparse rows × \(Format.count(rows.featureCount, "feature")) by LSQR") {
+            try model.fit(rows, ridge: l2)
+        }
+        let metrics = try model.evaluate(rows)
+        var outputs = Outputs()
+        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        try outputs.commit()
+        if json {
+            print(
+                JSON.object(
+                    Reports.parameters(solution.parameters, fitIntercept: model.fitIntercept) + [
+                        ("features", .strings(rows.featureNames)), ("targets", .strings(rows.targetNames)),
+                        ("method", .string("lsqr")), ("ridge", .number(l2)), ("sparse", SparseInput.json(rows)),
+                        ("lsqr", SparseInput.json(solution)), ("metrics", Reports.metrics(metrics)),
+                    ]
+                ).text)
+            return
+        }
+        var lines = [
+            "Data: \(data.file), \(SparseInput.shape(rows)); target\(rows.outputCount > 1 ? "s" : ""): \(rows.targetNames.joined(separator: ", "))",
+            SparseInput.line(solution),
+        ]
+        if l2 > 0 { lines.append("Ridge: λ = \(Format.number(l2)) on ‖coefficients‖² (original units; never on the intercept)") }
+        lines.append("")
+        for o in 0..<rows.outputCount {
+            lines.append("Coefficients\(rows.outputCount > 1 ? " for \(rows.targetNames[o])" : "") (original units):")
+            lines.append(
+                SparseInput.table(
+                    featureNames: rows.featureNames, target: o, fitIntercept: model.fitIntercept, columns: [("LSQR", solution.parameters)]))
+        }
+        lines.append("")
+        lines.append("Errors on the rows solved:")
+        lines.append(Reports.metricsTable(train: metrics, test: nil))
+        if let saveModel { lines.append("\nModel written to \(saveModel)") }
+        print(lines.joined(separator: "\n"))
+    }
+}
