@@ -255,7 +255,7 @@ enum CSVSource {
     static let window = 4 << 20
 
     /// `file[from..<to]` in windows, as they come.
-    private static func forEachWindow(
+    static func forEachWindow(
         of file: PositionalFile, from start: Int, to end: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> Void
     ) throws {
         var position = start
@@ -268,7 +268,7 @@ enum CSVSource {
 
     /// `file[from..<to]` in runs of whole lines (the last one may lack its newline at `to`),
     /// a line longer than a window carried into the next read.
-    private static func forEachRunOfLines(
+    static func forEachRunOfLines(
         of file: PositionalFile, from start: Int, to end: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> Void
     ) throws {
         var carry: [UInt8] = []
@@ -288,7 +288,7 @@ enum CSVSource {
     }
 
     /// `chunks + 1` offsets from `start` to `end`, each inner one just after a newline.
-    private static func chunkBounds(_ file: PositionalFile, from start: Int, to end: Int, chunks: Int) throws -> [Int] {
+    static func chunkBounds(_ file: PositionalFile, from start: Int, to end: Int, chunks: Int) throws -> [Int] {
         var bounds = [start]
         for index in 1..<max(chunks, 1) {
             var position = max(bounds.last!, start + (end - start) / chunks * index)
