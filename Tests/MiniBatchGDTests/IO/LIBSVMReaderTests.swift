@@ -266,6 +266,30 @@ import Testing
         }
     }
 
+    @Test func aLineLongerThanTheReadWindowIsReadWhole() throws {
+        let folder = try ScratchFolder()
+        // About 6 MiB on one line: the window buffer grows to hold it.
+        var long = "2.5"
+        for index in 1...600_000 { long += " \(index):0.5" }
+        let path = try folder.write("long.svm", "1 1:1\n" + long + "\n3 7:2\n")
+        #expect(long.utf8.count > LIBSVMReader.window)
+        for chunks in [1, 3] {
+            let data = try LIBSVMReader.read(path: path, as: Double.self, zeroBased: false, featureCount: nil, threads: 2, chunks: chunks)
+            #expect(data.rowStarts == [0, 1, 600_001, 600_002] && data.featureCount == 600_000)
+            #expect(data.columnIndices[600_000] == 599_999 && data.columnIndices[600_001] == 6 && data.targets.elements == [1, 2.5, 3])
+        }
+    }
+
+    @Test func linesAndColonsAreCountedEightBytesAtATime() {
+        var random = RandomSource(seed: 3)
+        let alphabet: [UInt8] = [0x0A, 0x3A, 0x20, 0x31, 0x8A, 0xBA, 0x0B, 0x3B, 0x00, 0xFF]
+        for length in [0, 1, 7, 8, 9, 63, 64, 1000] {
+            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            let counted = bytes.withUnsafeBufferPointer { LIBSVMReader.countLinesAndColons($0.baseAddress!, count: length) }
+            #expect(counted.lines == bytes.count { $0 == 0x0A } && counted.colons == bytes.count { $0 == 0x3A })
+        }
+    }
+
     @Test func theFirstErrorInTheFileIsReportedWhicheverChunkMeetsIt() throws {
         let folder = try ScratchFolder()
         var text = ""

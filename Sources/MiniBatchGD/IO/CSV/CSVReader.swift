@@ -255,7 +255,7 @@ enum CSVSource {
     static let window = 4 << 20
 
     /// `file[from..<to]` in windows, as they come.
-    static func forEachWindow(
+    private static func forEachWindow(
         of file: PositionalFile, from start: Int, to end: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> Void
     ) throws {
         var position = start
@@ -268,7 +268,7 @@ enum CSVSource {
 
     /// `file[from..<to]` in runs of whole lines (the last one may lack its newline at `to`),
     /// a line longer than a window carried into the next read.
-    static func forEachRunOfLines(
+    private static func forEachRunOfLines(
         of file: PositionalFile, from start: Int, to end: Int, _ body: (UnsafePointer<UInt8>, Int) throws -> Void
     ) throws {
         var carry: [UInt8] = []
