@@ -81,6 +81,16 @@ import Testing
         #expect(zeros.columnIndices == [0, 2] && zeros.values.map(\.bitPattern) == [Double(0).bitPattern, Double(-0.0).bitPattern])
     }
 
+    @Test func theDocumentedExampleHolds() throws {
+        let folder = try ScratchFolder()
+        let path = try folder.write(
+            "data.svm",
+            "2.5 1:0.5 4:-1.25     # x\u{2081} = 0.5, x\u{2084} = \u{2212}1.25\n-1  qid:3 2:3e-2\n0.75                  # only a target: a row of zeros\n"
+        )
+        let data = try SparseDataset<Double>.load(libsvm: path)
+        #expect(data.rows == 3 && data.featureCount == 4 && data.rowStarts == [0, 2, 3, 3] && data.columnIndices == [0, 3, 1])
+    }
+
     @Test func aPipeGivesTheSameRowsAsTheFile() throws {
         let folder = try ScratchFolder()
         let text = try String(contentsOfFile: Self.folder + "/random.svm", encoding: .utf8)

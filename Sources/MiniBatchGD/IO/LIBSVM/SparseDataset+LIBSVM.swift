@@ -6,7 +6,7 @@ extension SparseDataset {
     /// // data.svm:
     /// //   2.5 1:0.5 4:-1.25     # x₁ = 0.5, x₄ = −1.25
     /// //   -1  qid:3 2:3e-2
-    /// //   0.75                  (a row of zeros)
+    /// //   0.75                  # only a target: a row of zeros
     /// let data = try SparseDataset<Double>.load(libsvm: "data.svm")
     /// print(data.rows, data.featureCount, data.rowStarts, data.columnIndices)   // 3 4 [0, 2, 3, 3] [0, 3, 1]
     /// ```
