@@ -346,6 +346,12 @@ public enum FileError: MiniBatchGDError, Equatable, Sendable {
     case tooLarge(path: String, neededBytes: Int, availableBytes: Int)
     /// A `.npy` file that cannot be used in place (the reason in words): it can still be loaded.
     case notMappable(path: String, reason: String)
+    /// A file with lines but no rows: every line is blank or a comment.
+    case noRows(path: String)
+    /// A libsvm/svmlight line's target or `index:value` entry that cannot be read: `entry` is its
+    /// 1-based place among the line's `index:value` entries (0 for the target), `text` the entry
+    /// as written, `problem` what is wrong with it.
+    case badLIBSVMEntry(path: String, line: Int, entry: Int, text: String, problem: LIBSVMProblem)
 
     /// ``ErrorKind/file``.
     public var kind: ErrorKind { .file }
@@ -389,6 +395,9 @@ public enum FileError: MiniBatchGDError, Equatable, Sendable {
             return
                 "\(path): too large to load: it needs \(MemoryBudget.describeNeed(needed)) of memory and \(MemoryBudget.describe(available)) is available"
         case let .notMappable(path, reason): return "\(path): cannot be read in place: \(reason)"
+        case let .noRows(path): return "\(path): no rows: every line is blank or a comment"
+        case let .badLIBSVMEntry(path, line, entry, text, problem):
+            return "\(path):\(line): \(problem.message(entry: entry, text: text))"
         }
     }
 }

@@ -53,9 +53,17 @@ final class PositionalFile {
     ///   short of the `expectedTotal` bytes expected in all.
     func bytes(at offset: Int, count: Int, expectedTotal: Int? = nil) throws -> [UInt8] {
         var result = [UInt8](repeating: 0, count: count)
+        try result.withUnsafeMutableBytes { try read(into: $0, at: offset, expectedTotal: expectedTotal) }
+        return result
+    }
+
+    /// ``bytes(at:count:expectedTotal:)`` into `buffer` (`buffer.count` bytes): for readers that
+    /// reuse one buffer, whose pages are not faulted in and zeroed again for every window.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int, expectedTotal: Int? = nil) throws {
+        let count = buffer.count
         var done = 0
         while done < count {
-            let read = result.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset + done))
             if read < 0 {
                 if errno == EINTR { continue }
                 throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
@@ -67,7 +75,6 @@ final class PositionalFile {
             }
             done += read
         }
-        return result
     }
 }
 

@@ -288,7 +288,7 @@ enum CSVSource {
     }
 
     /// `chunks + 1` offsets from `start` to `end`, each inner one just after a newline.
-    private static func chunkBounds(_ file: PositionalFile, from start: Int, to end: Int, chunks: Int) throws -> [Int] {
+    static func chunkBounds(_ file: PositionalFile, from start: Int, to end: Int, chunks: Int) throws -> [Int] {
         var bounds = [start]
         for index in 1..<max(chunks, 1) {
             var position = max(bounds.last!, start + (end - start) / chunks * index)
