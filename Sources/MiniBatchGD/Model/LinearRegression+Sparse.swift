@@ -99,12 +99,7 @@ extension LinearRegression {
         tolerance: Double = LSQR.defaultTolerance
     ) throws -> LSQR.Solution {
         let solution = try LSQR.solve(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits, tolerance: tolerance)
-        parameters = solution.parameters
-        trainingPrecision = Element.precision
-        standardizer = nil
-        inference = nil
-        featureNames = data.featureNames
-        targetNames = data.targetNames
+        adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return solution
     }
 

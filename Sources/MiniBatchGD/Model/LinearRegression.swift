@@ -146,6 +146,16 @@ public struct LinearRegression: Sendable {
         self.targetNames = targetNames
     }
 
+    /// Takes an exact fit's parameters that carry no covariance (LSQR's, for sparse rows) and the data's names.
+    mutating func adopt(_ fitted: Parameters, featureNames: [String], targetNames: [String], precision: Precision) {
+        parameters = fitted
+        trainingPrecision = precision
+        standardizer = nil
+        inference = nil
+        self.featureNames = featureNames
+        self.targetNames = targetNames
+    }
+
     /// Takes a gradient-descent fit's parameters (original units) and the data's names.
     mutating func adopt(_ outcome: Trainer.Outcome, featureNames: [String], targetNames: [String], precision: Precision) {
         parameters = outcome.parameters
