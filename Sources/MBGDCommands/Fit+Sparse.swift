@@ -45,30 +45,13 @@ extension Fit {
         let verdict = RunReport.verdict(gap: comparison.parameterRelativeDifference, run: run)
         if json {
             print(
-                JSON.object(
-                    Reports.parameters(model.parameters!, fitIntercept: model.fitIntercept) + [
-                        ("features", .strings(model.featureNames)), ("weights", .null), ("targets", .strings(model.targetNames)),
-                        ("sparse", SparseInput.json(all)),
-                        ("metrics", .object([("train", Reports.metrics(trainMetrics)), ("test", Reports.metrics(testMetrics))])),
-                        ("training", Self.training(run, precision: Element.precision)),
-                        (
-                            "history",
-                            .object([
-                                ("epochCosts", .numbers(history.epochCosts)), ("epochsRun", .integer(history.epochsRun)),
-                                ("stopReason", .string(history.stopReason.rawValue)),
-                            ])
-                        ),
-                        (
-                            "closedForm",
-                            .object(
-                                Reports.parameters(comparison.reference.parameters, fitIntercept: model.fitIntercept) + [
-                                    ("method", .string("lsqr")), ("lsqr", SparseInput.json(comparison.reference)),
-                                    ("relativeDifference", .number(comparison.parameterRelativeDifference)),
-                                    ("costRelativeDifference", .number(comparison.costRelativeDifference)),
-                                ])
-                        ),
-                        ("verdict", .string(verdict)),
-                    ]
+                Self.report(
+                    model: model, weights: nil, run: run, train: trainMetrics, test: testMetrics,
+                    reference: (
+                        comparison.reference.parameters, [("method", .string("lsqr")), ("lsqr", SparseInput.json(comparison.reference))]
+                    ),
+                    gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: verdict,
+                    beforeMetrics: [("sparse", SparseInput.json(all))]
                 ).text)
             return
         }
@@ -83,7 +66,9 @@ extension Fit {
                     ?? (config2.averaging == .fromStart ? ", averaged from the start" : "")),
         ]
         if let curvature = choice.curvature { lines.append(RunReport.curvature(curvature, standardized: config2.standardize)) }
-        lines.append("  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)")
+        lines.append(
+            "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)"
+        )
         lines.append("")
         for o in 0..<model.targetNames.count {
             lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")

@@ -217,14 +217,29 @@ struct Fit: ParsableCommand, ThreadedCommand {
         model: LinearRegression, comparison: ReferenceComparison, train: RegressionMetrics, test: RegressionMetrics?,
         distributed: DistributedSummary?
     ) -> JSON {
-        let history = comparison.run.history
+        Self.report(
+            model: model, weights: weights, run: comparison.run, train: train, test: test,
+            reference: (comparison.reference.parameters, [("method", .string(comparison.reference.method.rawValue))]),
+            gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: RunReport.verdict(comparison),
+            extra: distributed.map { [("distributed", $0.json)] } ?? [])
+    }
+
+    /// The `--json` object of a fit beside its exact reference (the closed form, or LSQR for
+    /// sparse rows): the keys both share, the reference's own in `reference.fields`, `extra` last.
+    static func report(
+        model: LinearRegression, weights: String?, run: TrainingRun, train: RegressionMetrics, test: RegressionMetrics?,
+        reference: (parameters: Parameters, fields: [(String, JSON)]), gaps: (parameters: Double, cost: Double), verdict: String,
+        extra: [(String, JSON)] = [], beforeMetrics: [(String, JSON)] = []
+    ) -> JSON {
+        let history = run.history
         return .object(
             Reports.parameters(model.parameters!, fitIntercept: model.fitIntercept) + [
                 ("features", .strings(model.featureNames)),
                 ("weights", weights.map(JSON.string) ?? .null),
                 ("targets", .strings(model.targetNames)),
+            ] + beforeMetrics + [
                 ("metrics", .object([("train", Reports.metrics(train)), ("test", Reports.metrics(test))])),
-                ("training", Self.training(comparison.run, precision: model.trainingPrecision ?? .float64)),
+                ("training", Self.training(run, precision: model.trainingPrecision ?? .float64)),
                 (
                     "history",
                     .object([
@@ -235,14 +250,12 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 (
                     "closedForm",
                     .object(
-                        Reports.parameters(comparison.reference.parameters, fitIntercept: model.fitIntercept) + [
-                            ("method", .string(comparison.reference.method.rawValue)),
-                            ("relativeDifference", .number(comparison.parameterRelativeDifference)),
-                            ("costRelativeDifference", .number(comparison.costRelativeDifference)),
+                        Reports.parameters(reference.parameters, fitIntercept: model.fitIntercept) + reference.fields + [
+                            ("relativeDifference", .number(gaps.parameters)), ("costRelativeDifference", .number(gaps.cost)),
                         ])
                 ),
-                ("verdict", .string(RunReport.verdict(comparison))),
-            ] + (distributed.map { [("distributed", $0.json)] } ?? []))
+                ("verdict", .string(verdict)),
+            ] + extra)
     }
 
     /// The `"training"` object: the rows' precision, how the rate was chosen and what the

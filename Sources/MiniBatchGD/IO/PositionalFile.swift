@@ -88,3 +88,15 @@ func openForReading(_ path: String, flags: Int32 = 0) throws -> Int32 {
     }
     return descriptor
 }
+
+/// ``openForReading(_:flags:)`` and the opened file's status (closed again if that fails).
+func openForReadingWithStatus(_ path: String) throws -> (descriptor: Int32, status: stat) {
+    let descriptor = try openForReading(path)
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+        let reason = String(cString: strerror(errno))
+        close(descriptor)
+        throw FileError.unreadable(path: path, reason: reason)
+    }
+    return (descriptor, status)
+}

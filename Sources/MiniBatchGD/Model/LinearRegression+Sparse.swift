@@ -67,25 +67,11 @@ extension LinearRegression {
             }
             // ½Σwr² over Σw (mean) or ½Σwr² (sum), as the descent's cost with ω = w·n/Σw.
             let cost = 0.5 * state / (configuration.reduction == .mean ? totalWeight : 1)
-            guard lambda > 0 else { return cost }
-            var squares = 0.0
-            for j in 0..<parameters.featureCount {
-                for o in 0..<parameters.outputCount {
-                    let w = parameters.coefficients[j, o] * (scale?[j] ?? 1)
-                    squares += w * w
-                }
-            }
-            return cost + 0.5 * lambda * squares
-        }
-        let found = outcome.parameters.stacked, exact = reference.parameters.stacked
-        var difference = 0.0, size = 0.0
-        for index in found.indices {
-            difference += (found[index] - exact[index]) * (found[index] - exact[index])
-            size += exact[index] * exact[index]
+            return cost + Self.halfPenalty(parameters, lambda: lambda, scale: scale)
         }
         return SparseComparison(
             run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
-            parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
+            parameterRelativeDifference: Self.relativeDifference(outcome.parameters, from: reference.parameters),
             gradientDescentCost: objective(outcome.parameters), referenceCost: objective(reference.parameters))
     }
 

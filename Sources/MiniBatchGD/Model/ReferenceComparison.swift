@@ -53,6 +53,31 @@ extension LinearRegression {
         }
     }
 
+    /// λ/2·Σ(dⱼ·Wⱼₒ)², dⱼ the standardizer's scale (1 without one): the L2 penalty a comparison adds to the cost.
+    static func halfPenalty(_ parameters: Parameters, lambda: Double, scale: [Double]?) -> Double {
+        guard lambda > 0 else { return 0 }
+        var squares = 0.0
+        for j in 0..<parameters.featureCount {
+            let d = scale?[j] ?? 1
+            for o in 0..<parameters.outputCount {
+                let w = parameters.coefficients[j, o] * d
+                squares += w * w
+            }
+        }
+        return 0.5 * lambda * squares
+    }
+
+    /// ‖θ − θ_ref‖ / ‖θ_ref‖ over intercepts and coefficients together (absolute when θ_ref = 0).
+    static func relativeDifference(_ found: Parameters, from reference: Parameters) -> Double {
+        let found = found.stacked, exact = reference.stacked
+        var difference = 0.0, size = 0.0
+        for index in found.indices {
+            difference += (found[index] - exact[index]) * (found[index] - exact[index])
+            size += exact[index] * exact[index]
+        }
+        return size > 0 ? (difference / size).squareRoot() : difference.squareRoot()
+    }
+
     /// The closed form of what `outcome`'s descent minimized on `train`, and the gaps to it. The
     /// descent checked the rows' scale and, where p is small, computed their moments: the solve
     /// reads neither again, and runs on the fit's threads.
@@ -75,26 +100,11 @@ extension LinearRegression {
             func objective(_ parameters: Parameters) -> Double {
                 let cost =
                     lossScale * Objective.cost(rows, weights: train.weights, parameters: parameters, reduction: configuration.reduction)
-                guard lambda > 0 else { return cost }
-                var squares = 0.0
-                for j in 0..<parameters.featureCount {
-                    let d = scale?[j] ?? 1
-                    for o in 0..<parameters.outputCount {
-                        let w = parameters.coefficients[j, o] * d
-                        squares += w * w
-                    }
-                }
-                return cost + 0.5 * lambda * squares
-            }
-            let found = outcome.parameters.stacked, exact = reference.parameters.stacked
-            var difference = 0.0, size = 0.0
-            for index in found.indices {
-                difference += (found[index] - exact[index]) * (found[index] - exact[index])
-                size += exact[index] * exact[index]
+                return cost + Self.halfPenalty(parameters, lambda: lambda, scale: scale)
             }
             return ReferenceComparison(
                 run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
-                parameterRelativeDifference: size > 0 ? (difference / size).squareRoot() : difference.squareRoot(),
+                parameterRelativeDifference: Self.relativeDifference(outcome.parameters, from: reference.parameters),
                 gradientDescentCost: objective(outcome.parameters), referenceCost: objective(reference.parameters))
         }
     }

@@ -197,14 +197,8 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: Dataset, test: Dataset) {
-        let testCount = try heldOutRowCount(rows: rows, testFraction: testFraction)
-        var order = Array(0..<rows)
-        if let seed = shuffleSeed {
-            var generator = RandomSource(seed: seed)
-            generator.shuffle(&order)
-        }
-        let trainCount = rows - testCount
-        return (try gathering(order[..<trainCount]), try gathering(order[trainCount...]))
+        let (train, test) = try splitOrder(rows: rows, testFraction: testFraction, shuffleSeed: shuffleSeed)
+        return (try gathering(train), try gathering(test))
     }
 }
 

@@ -137,6 +137,19 @@ func withOptionalRows<Source: RowSource, Result>(_ source: Source?, _ body: (Row
     return try source.withRows { try body($0) }
 }
 
+/// The rows of a split's two parts: the first rows train and the last test, or with a seed, a
+/// seeded shuffle's (``heldOutRowCount(rows:testFraction:)`` of them test).
+/// - Throws: as ``heldOutRowCount(rows:testFraction:)``.
+func splitOrder(rows: Int, testFraction: Double, shuffleSeed: UInt64?) throws -> (train: ArraySlice<Int>, test: ArraySlice<Int>) {
+    let testCount = try heldOutRowCount(rows: rows, testFraction: testFraction)
+    var order = Array(0..<rows)
+    if let seed = shuffleSeed {
+        var generator = RandomSource(seed: seed)
+        generator.shuffle(&order)
+    }
+    return (order[..<(rows - testCount)], order[(rows - testCount)...])
+}
+
 /// The rows a split holds out: `round(testFraction × n)`, at least one, leaving at least one.
 /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``
 ///   for fewer than 2 rows.

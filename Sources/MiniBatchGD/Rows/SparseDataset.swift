@@ -225,14 +225,8 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
     /// - Throws: ``ArgumentError``, ``DataError/tooFewRows(argument:rows:minimum:)``.
     /// - Complexity: O(n + nonzeros): both parts are copied once.
     public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: SparseDataset, test: SparseDataset) {
-        let testCount = try heldOutRowCount(rows: rows, testFraction: testFraction)
-        var order = Array(0..<rows)
-        if let seed = shuffleSeed {
-            var generator = RandomSource(seed: seed)
-            generator.shuffle(&order)
-        }
-        let trainCount = rows - testCount
-        return (try gathering(order[..<trainCount]), try gathering(order[trainCount...]))
+        let (train, test) = try splitOrder(rows: rows, testFraction: testFraction, shuffleSeed: shuffleSeed)
+        return (try gathering(train), try gathering(test))
     }
 
     /// The rows written dense, for a design narrow enough to hold n×p.

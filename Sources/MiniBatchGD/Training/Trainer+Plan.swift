@@ -30,11 +30,7 @@ extension Trainer {
         let config = configuration
         let n = train.totalCount
         var notes: [String] = []
-        var batchRows = config.batchSize.resolved(for: n)
-        if batchRows > n {
-            notes.append("batch size \(batchRows) exceeds the \(n) training rows: all rows form one batch (full-batch descent)")
-            batchRows = n
-        }
+        let batchRows = Self.batchRows(config, rows: n, notes: &notes)
         let batches = Batches(rowCount: n, size: batchRows)
         // Spread over processes, each rank cuts its rows into as many batches: the global batch
         // is every rank's share of it.

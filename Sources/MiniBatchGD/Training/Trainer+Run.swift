@@ -31,17 +31,9 @@ extension Trainer {
 
         var history = History()
         if config.recordsBatchCosts {
-            // One Double per batch: refuse a record that could not fit, rather than die allocating it.
-            let (entries, overflow) = epochs.multipliedReportingOverflow(by: batches.count)
-            guard !overflow, entries <= Self.maximumBatchCosts else {
-                throw ArgumentError(
-                    argument: "recordsBatchCosts", value: "true",
-                    requirement:
-                        "\(epochs) epochs of \(batches.count) batches would record more than \(Self.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs"
-                )
-            }
+            try Self.checkBatchCostRecord(epochs: epochs, batches: batches.count)
             // Reserved up to 2²⁰ entries; a longer record grows by doubling, a handful of times.
-            history.batchCosts.reserveCapacity(Swift.min(entries, 1 << 20))
+            history.batchCosts.reserveCapacity(Swift.min(epochs * batches.count, 1 << 20))
         }
         history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
         history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))

@@ -116,6 +116,28 @@ struct Trainer {
         }
     }
 
+    /// The rows of a batch of `configuration`'s size over `n` rows (all of them when the size is
+    /// larger, said in `notes`).
+    static func batchRows(_ configuration: GradientDescent, rows n: Int, notes: inout [String]) -> Int {
+        let batchRows = configuration.batchSize.resolved(for: n)
+        guard batchRows > n else { return batchRows }
+        notes.append("batch size \(batchRows) exceeds the \(n) training rows: all rows form one batch (full-batch descent)")
+        return n
+    }
+
+    /// Refuses a record of batch costs that could not fit (one Double per batch), rather than
+    /// die allocating it.
+    static func checkBatchCostRecord(epochs: Int, batches: Int) throws {
+        let (entries, overflow) = epochs.multipliedReportingOverflow(by: batches)
+        guard !overflow, entries <= maximumBatchCosts else {
+            throw ArgumentError(
+                argument: "recordsBatchCosts", value: "true",
+                requirement:
+                    "\(epochs) epochs of \(batches) batches would record more than \(maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs"
+            )
+        }
+    }
+
     /// The most runs of contiguous rows a block-shuffled batch of at most `batchRows` rows can
     /// span (it may start and end inside a block, and hold the short last block); 0 without
     /// block shuffling.

@@ -95,7 +95,7 @@ import Testing
         let folder = try ScratchFolder()
         let text = try String(contentsOfFile: Self.folder + "/random.svm", encoding: .utf8)
         let file = try SparseDataset<Double>.load(libsvm: Self.folder + "/random.svm")
-        let piped = try throughFIFO(text, folder: folder) { try SparseDataset<Double>.load(libsvm: $0) }
+        let piped = try throughFIFO(text, folder: folder, name: "pipe.svm") { try SparseDataset<Double>.load(libsvm: $0) }
         #expect(piped.rowStarts == file.rowStarts && piped.columnIndices == file.columnIndices)
         #expect(piped.values.map(\.bitPattern) == file.values.map(\.bitPattern) && piped.targets == file.targets)
         let edges = try throughFIFO(Self.edges, folder: folder, name: "edges") { try SparseDataset<Double>.load(libsvm: $0) }
@@ -342,26 +342,4 @@ import Testing
         }
     }
 
-    /// `body` run on a FIFO that another thread fills with `text`.
-    private func throughFIFO<T>(_ text: String, folder: ScratchFolder, name: String = "pipe.svm", _ body: (String) throws -> T) throws -> T
-    {
-        let path = folder.path + "/" + name
-        guard mkfifo(path, 0o600) == 0 else { throw FileError.unreadable(path: path, reason: "mkfifo failed") }
-        let bytes = Array(text.utf8)
-        // A reader that stops at an error closes the pipe: the writer gets EPIPE, not a signal.
-        signal(SIGPIPE, SIG_IGN)
-        let writer = Thread {
-            let descriptor = open(path, O_WRONLY)
-            guard descriptor >= 0 else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-                if written <= 0 { break }
-                offset += written
-            }
-            close(descriptor)
-        }
-        writer.start()
-        return try body(path)
-    }
 }

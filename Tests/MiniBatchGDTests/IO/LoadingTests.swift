@@ -55,7 +55,9 @@ import Testing
         #expect(mapped.rows == rows)
         #expect(mapped.features.elements == expected.features && mapped.targets.elements == expected.targets)
         // The same bytes through a pipe take the streaming reader.
-        let streamed = try throughFIFO(expected.text, folder: folder) { try Dataset<Double>.load(path: $0, features: ["x1", "x2"]) }
+        let streamed = try throughFIFO(expected.text, folder: folder, name: "pipe.csv") {
+            try Dataset<Double>.load(path: $0, features: ["x1", "x2"])
+        }
         #expect(streamed.features.elements == expected.features && streamed.targets.elements == expected.targets)
     }
 
@@ -77,29 +79,6 @@ import Testing
     }
 
     /// `body` run on a FIFO that another thread fills with `text`.
-    private func throughFIFO<T>(
-        _ text: String, folder: ScratchFolder, name: String = "pipe.csv",
-        _ body: (String) throws -> T
-    ) throws -> T {
-        let path = folder.path + "/" + name
-        guard mkfifo(path, 0o600) == 0 else { throw FileError.unreadable(path: path, reason: "mkfifo failed") }
-        let bytes = Array(text.utf8)
-        // A reader that stops at an error closes the pipe: the writer gets EPIPE, not a signal.
-        signal(SIGPIPE, SIG_IGN)
-        let writer = Thread {
-            let descriptor = open(path, O_WRONLY)
-            guard descriptor >= 0 else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-                if written <= 0 { break }
-                offset += written
-            }
-            close(descriptor)
-        }
-        writer.start()
-        return try body(path)
-    }
 
     @Test func theFormatIsChosenByContentThenByName() throws {
         let folder = try ScratchFolder()

@@ -104,13 +104,7 @@ public enum CSVReader {
         path: String, header: ([String]) throws -> CSVColumnPlan?,
         body: (CSVSource) throws -> Void = { _ in }, memoryLimit: Int?
     ) throws {
-        let descriptor = try openForReading(path)
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw FileError.unreadable(path: path, reason: reason)
-        }
+        let (descriptor, status) = try openForReadingWithStatus(path)
         if (status.st_mode & S_IFMT) == S_IFREG {
             // Read by position, not mapped: a file cut short while it is read is an error, not SIGBUS.
             let file = PositionalFile(adopting: descriptor, path: path, size: Int(status.st_size))

@@ -36,13 +36,7 @@ enum LIBSVMReader {
                 requirement: "must be between 1 and \(SparseDataset<Element>.maximumFeatureCount) (column indices are 32-bit)")
         }
         let indexing = LIBSVMIndexing(zeroBased: zeroBased, featureCount: featureCount)
-        let descriptor = try openForReading(path)
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw FileError.unreadable(path: path, reason: reason)
-        }
+        let (descriptor, status) = try openForReadingWithStatus(path)
         let budget = memoryLimit ?? MemoryBudget.available()
         var arrays: Arrays<Element>
         if (status.st_mode & S_IFMT) == S_IFREG {

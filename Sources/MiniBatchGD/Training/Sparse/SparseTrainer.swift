@@ -41,11 +41,7 @@ struct SparseTrainer {
         try Self.check(config)
         let n = train.rows, p = train.featureCount, k = train.outputCount
         var notes: [String] = []
-        var batchRows = config.batchSize.resolved(for: n)
-        if batchRows > n {
-            notes.append("batch size \(batchRows) exceeds the \(n) training rows: all rows form one batch (full-batch descent)")
-            batchRows = n
-        }
+        let batchRows = Trainer.batchRows(config, rows: n, notes: &notes)
         let batches = Batches(rowCount: n, size: batchRows)
         // The columns' standard deviations (weighted), never their means: centring fills the zeros.
         let design = SparseDesign(train, fitIntercept: true, ridge: 0, penaltyUnits: .original)
@@ -75,16 +71,7 @@ struct SparseTrainer {
             config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count, targetSpread: 1,
             coordinateSpread: 1, tolerance: EarlyStopping().parameterTolerance!, penalty: penalty)
         let epochs = config.epochs ?? Trainer.automaticBudget(predicted: nil, rows: n, adaptive: false)
-        if config.recordsBatchCosts {
-            let (entries, overflow) = epochs.multipliedReportingOverflow(by: batches.count)
-            guard !overflow, entries <= Trainer.maximumBatchCosts else {
-                throw ArgumentError(
-                    argument: "recordsBatchCosts", value: "true",
-                    requirement:
-                        "\(epochs) epochs of \(batches.count) batches would record more than \(Trainer.maximumBatchCosts) batch costs (1 GiB); turn it off or train fewer epochs"
-                )
-            }
-        }
+        if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
         var state = SparseState(features: p, outputs: k, start: start, fitIntercept: fitIntercept)
         let validationWeights = validation.flatMap { Trainer.costWeights($0.weights, rows: $0.rows, reduction: config.reduction) }
         let history = try loop(

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// `mbgd fit` and `mbgd solve` on libsvm files.
+@Suite struct SparseToolTests {
+    /// y = 1 + 2·x1 − 3·x3 exactly, on eight sparse rows of four features (x2 and x4 never
+    /// matter): the least-squares answer is those numbers, worked by hand.
+    static func exactFile(zeroBased: Bool = false) throws -> String {
+        let rows: [[Int: Double]] = [
+            [1: 1], [3: 1], [1: 2, 3: 1], [2: 5], [1: -1, 4: 2], [3: -2, 2: 1], [1: 0.5, 3: 0.5, 4: -1], [:],
+        ]
+        let lines = rows.map { row -> String in
+            let target = 1 + 2 * (row[1] ?? 0) - 3 * (row[3] ?? 0)
+            let entries = row.keys.sorted().map { "\(zeroBased ? $0 - 1 : $0):\(row[$0]!)" }
+            return ([String(target)] + entries).joined(separator: " ")
+        }
+        return try write(lines.joined(separator: "\n") + "\n", to: scratchFolder() + "/exact.svm")
+    }
+
+    @Test func solveFindsTheExactModelWorkedByHand() throws {
+        let run = try mbgd("solve", try Self.exactFile(), "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        let intercept = try #require(json["intercept"] as? Double)
+        #expect(relativeDifference(coefficients, [2, 0, -3, 0]) < 1e-10 && abs(intercept - 1) < 1e-10)
+        #expect(json["method"] as? String == "lsqr")
+        #expect((json["sparse"] as? [String: Any])?["nonzeros"] as? Int == 12)
+        #expect((json["lsqr"] as? [String: Any])?["stop"] as? String != "iterationLimit")
+        let text = try mbgd("solve", try Self.exactFile())
+        #expect(text.stdout.contains("8 rows × 4 features, 12 nonzeros (37.5 % dense)"))
+        #expect(text.stdout.contains("LSQR: ") && text.stdout.contains("stopped"))
+    }
+
+    @Test func fitConvergesToTheSameModelWithAVerdict() throws {
+        let run = try mbgd("fit", try Self.exactFile(), "--batch-size", "full", "--epochs", "20000", "--no-standardize", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        #expect(relativeDifference(coefficients, [2, 0, -3, 0]) < 1e-4)
+        #expect((json["verdict"] as? String)?.hasPrefix("converged") == true)
+        #expect((json["closedForm"] as? [String: Any])?["method"] as? String == "lsqr")
+    }
+
+    @Test func zeroBasedFilesNeedTheFlagAndGiveTheSameAnswer() throws {
+        let refused = try mbgd("solve", try Self.exactFile(zeroBased: true))
+        #expect(refused.status != 0 && refused.stderr.contains("--zero-based"), "\(refused.stderr)")
+        let run = try mbgd("solve", try Self.exactFile(zeroBased: true), "--zero-based", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(relativeDifference(try #require(try run.json["coefficients"] as? [Double]), [2, 0, -3, 0]) < 1e-10)
+    }
+
+    @Test(arguments: [
+        (["solve", "--target", "y"], "drop --target"), (["fit", "--features", "x1"], "drop --features"),
+        (["solve", "--weights", "w"], "drop --weights"), (["solve", "--method", "qr"], "drop it"),
+        (["solve", "--covariance", "hc1"], "drop --covariance"), (["fit", "--plot", "plots"], "drop --plot"),
+        (["fit", "--optimizer", "adam"], "--optimizer sgd"),
+    ])
+    func optionsThatDoNotApplyAreRefusedByName(arguments: [String], expected: String) throws {
+        let run = try mbgd(arguments: [arguments[0], try Self.exactFile()] + arguments.dropFirst())
+        #expect(run.status != 0)
+        #expect(run.stderr.contains(expected), "\(run.stderr)")
+    }
+}
