@@ -7,11 +7,13 @@ extension Solve {
     func runSparse() throws {
         try SparseInput.check(data, weights: weights)
         if method != .auto {
-            throw CLIError.badArgument("\(data.file) is a libsvm file, solved by LSQR: --method chooses among the dense factorizations; drop it")
+            throw CLIError.badArgument(
+                "\(data.file) is a libsvm file, solved by LSQR: --method chooses among the dense factorizations; drop it")
         }
         if covariance != .nonrobust {
             throw CLIError.badArgument(
-                "\(data.file) is a libsvm file: LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance")
+                "\(data.file) is a libsvm file: LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance"
+            )
         }
         switch try data.resolvedPrecision() {
         case .float32: try runSparse(as: Float.self)

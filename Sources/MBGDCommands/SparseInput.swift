@@ -36,9 +36,8 @@ enum SparseInput {
         featureNames: [String], target o: Int, fitIntercept: Bool, columns: [(String, Parameters)], limit: Int = 20
     ) -> String {
         let first = columns[0].1, p = featureNames.count
-        let kept =
-            p <= limit
-            ? Array(0..<p) : Array((0..<p).sorted { abs(first.coefficients[$0, o]) > abs(first.coefficients[$1, o]) }.prefix(limit)).sorted()
+        let byMagnitude = (0..<p).sorted { abs(first.coefficients[$0, o]) > abs(first.coefficients[$1, o]) }
+        let kept = p <= limit ? Array(0..<p) : Array(byMagnitude.prefix(limit)).sorted()
         var table = Table([""] + columns.map(\.0))
         if fitIntercept { table.add(["intercept"] + columns.map { Format.number($0.1.intercept[o]) }) }
         for j in kept { table.add([featureNames[j]] + columns.map { Format.number($0.1.coefficients[j, o]) }) }
