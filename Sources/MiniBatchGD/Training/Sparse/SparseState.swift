@@ -1,33 +1,72 @@
+/// Raw views of a ``SparseDataset``'s arrays, valid inside ``SparseDataset/withView(_:)``: what
+/// the descent's loops read, with no array bounds or uniqueness checks per entry.
+struct SparseRowsView<Element: BLASScalar> {
+    let rows: Int, k: Int
+    let rowStarts: UnsafePointer<Int>
+    let columns: UnsafePointer<Int32>
+    let values: UnsafePointer<Element>
+    /// n×k, row-major.
+    let targets: UnsafePointer<Element>
+}
+
+extension SparseDataset {
+    /// `body` with raw views of the rows.
+    func withView<Result>(_ body: (SparseRowsView<Element>) throws -> Result) rethrows -> Result {
+        try rowStarts.withUnsafeBufferPointer { starts in
+            try columnIndices.withUnsafeBufferPointer { columns in
+                try values.withUnsafeBufferPointer { values in
+                    try targets.withUnsafePointer { targets in
+                        // Empty arrays may have no base address: any valid pointer does, nothing is read.
+                        let noColumns = UnsafePointer<Int32>(bitPattern: MemoryLayout<Int32>.alignment)!
+                        let noValues = UnsafePointer<Element>(bitPattern: MemoryLayout<Element>.alignment)!
+                        return try body(
+                            SparseRowsView(
+                                rows: rows, k: outputCount, rowStarts: starts.baseAddress!, columns: columns.baseAddress ?? noColumns,
+                                values: values.baseAddress ?? noValues, targets: targets))
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The parameters of a sparse descent: coefficients β = a·u (p×k, a one scale for all, so the L2
-/// shrink is one multiplication) and the intercepts c, in original units.
+/// shrink is one multiplication) and the intercepts c, in original units; owned buffers, so the
+/// loops write through raw pointers.
 ///
 /// Averaging (Polyak–Ruppert) stays lazy too: with A the running sum of the scale a over the
 /// averaged steps, coefficient j adds uⱼ·(A − Aⱼ) to its sum only when a step touches it (Aⱼ the
 /// A of its last flush) or the average is read, since between touches βⱼ = a·uⱼ moves with a alone.
 struct SparseState {
     let p: Int, k: Int
-    private(set) var u: [Double]
+    private let u: Buffer<Double>, c: Buffer<Double>
     private(set) var a = 1.0
-    private(set) var c: [Double]
     /// Whether the steps are being averaged, and over how many so far.
     private(set) var averaging = false
     private(set) var averagedSteps = 0
-    private var coefficientSums: [Double] = [], interceptSums: [Double] = []
-    private var scaleSum = 0.0, flushedAt: [Double] = []
+    private let coefficientSums: Buffer<Double>, interceptSums: Buffer<Double>, flushedAt: Buffer<Double>
+    private var scaleSum = 0.0
 
     /// Zero, or `start` (original units).
     init(features p: Int, outputs k: Int, start: Parameters?, fitIntercept: Bool) {
         self.p = p
         self.k = k
-        u = start?.coefficients.elements ?? [Double](repeating: 0, count: p * k)
-        c = fitIntercept ? start?.intercept ?? [Double](repeating: 0, count: k) : [Double](repeating: 0, count: k)
+        u = Buffer(repeating: 0, count: p * k)
+        c = Buffer(repeating: 0, count: k)
+        if let start {
+            u.base.update(from: start.coefficients.elements, count: p * k)
+            if fitIntercept { c.base.update(from: start.intercept, count: k) }
+        }
+        coefficientSums = Buffer(repeating: 0, count: p * k)
+        interceptSums = Buffer(repeating: 0, count: k)
+        flushedAt = Buffer(repeating: 0, count: p)
     }
 
     /// β and c, original units (c zero without an intercept).
     func parameters(fitIntercept: Bool) -> Parameters {
         Parameters(
-            unchecked: Matrix(uncheckedRows: p, columns: k, elements: u.map { a * $0 }),
-            fitIntercept ? c : [Double](repeating: 0, count: k))
+            unchecked: Matrix(uncheckedRows: p, columns: k, elements: (0..<p * k).map { a * u.base[$0] }),
+            fitIntercept ? Array(UnsafeBufferPointer(start: c.base, count: k)) : [Double](repeating: 0, count: k))
     }
 
     /// Averages the current iterate and every step's from now on (their mean replaces the last
@@ -35,91 +74,88 @@ struct SparseState {
     mutating func startAveraging() {
         averaging = true
         averagedSteps = 1
-        coefficientSums = [Double](repeating: 0, count: p * k)
-        interceptSums = c
+        coefficientSums.base.update(repeating: 0, count: p * k)
+        interceptSums.base.update(from: c.base, count: k)
         // The current iterate a·u, flushed into the sums lazily as every other step's.
         scaleSum = a
-        flushedAt = [Double](repeating: 0, count: p)
+        flushedAt.base.update(repeating: 0, count: p)
     }
 
     /// The mean of the averaged steps' parameters (flushing every coefficient's sum), or nil
-    /// before averaging has seen a step.
-    mutating func averagedParameters(fitIntercept: Bool) -> Parameters? {
+    /// before averaging has begun.
+    func averagedParameters(fitIntercept: Bool) -> Parameters? {
         guard averaging, averagedSteps > 0 else { return nil }
         for j in 0..<p { flush(j) }
         let count = Double(averagedSteps)
         return Parameters(
-            unchecked: Matrix(uncheckedRows: p, columns: k, elements: coefficientSums.map { $0 / count }),
-            fitIntercept ? interceptSums.map { $0 / count } : [Double](repeating: 0, count: k))
+            unchecked: Matrix(uncheckedRows: p, columns: k, elements: (0..<p * k).map { coefficientSums.base[$0] / count }),
+            fitIntercept ? (0..<k).map { interceptSums.base[$0] / count } : [Double](repeating: 0, count: k))
     }
 
     /// Adds coefficient j's share of the averaged steps since its last flush.
     @inline(__always)
-    private mutating func flush(_ j: Int) {
-        let span = scaleSum - flushedAt[j]
+    private func flush(_ j: Int) {
+        let span = scaleSum - flushedAt.base[j]
         guard span != 0 else { return }
-        for o in 0..<k { coefficientSums[j * k + o] += u[j * k + o] * span }
-        flushedAt[j] = scaleSum
+        for o in 0..<k { coefficientSums.base[j * k + o] += u.base[j * k + o] * span }
+        flushedAt.base[j] = scaleSum
     }
 
-    /// ½Σωᵢ‖rᵢ‖² over every row of `data` at the current parameters, r = a·xᵀu + c − y.
-    func halfSquares<Element: BLASScalar>(_ data: SparseDataset<Element>, rowWeights: [Double]?) -> Double {
-        Self.halfSquares(data, rowWeights: rowWeights, outputs: k) { position, o in
-            a * u[position * k + o]
-        } intercept: {
-            c[$0]
-        }
+    /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, r = a·xᵀu + c − y.
+    func halfSquares<Element: BLASScalar>(_ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
+        Self.halfSquares(data, rowWeights: rowWeights, coefficients: u.base, scale: a, intercept: c.base)
     }
 
-    /// ½Σωᵢ‖rᵢ‖² over every row of `data` at `parameters` (original units).
-    static func halfSquares<Element: BLASScalar>(_ data: SparseDataset<Element>, rowWeights: [Double]?, at parameters: Parameters)
-        -> Double
-    {
-        let k = parameters.outputCount
-        return halfSquares(data, rowWeights: rowWeights, outputs: k) { j, o in
-            parameters.coefficients.elements[j * k + o]
-        } intercept: {
-            parameters.intercept[$0]
+    /// ½Σωᵢ‖rᵢ‖² over every row at `parameters` (original units).
+    static func halfSquares<Element: BLASScalar>(
+        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, at parameters: Parameters
+    ) -> Double {
+        parameters.coefficients.elements.withUnsafeBufferPointer { w in
+            parameters.intercept.withUnsafeBufferPointer { b in
+                halfSquares(data, rowWeights: rowWeights, coefficients: w.baseAddress!, scale: 1, intercept: b.baseAddress!)
+            }
         }
     }
 
     private static func halfSquares<Element: BLASScalar>(
-        _ data: SparseDataset<Element>, rowWeights: [Double]?, outputs k: Int, coefficient: (Int, Int) -> Double,
-        intercept: (Int) -> Double
+        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, scale: Double,
+        intercept: UnsafePointer<Double>
     ) -> Double {
+        let k = data.k
         var total = 0.0
         for i in 0..<data.rows {
-            let range = data.rowStarts[i]..<data.rowStarts[i + 1]
+            let start = data.rowStarts[i], end = data.rowStarts[i + 1]
             for o in 0..<k {
                 var dot = 0.0
-                for position in range { dot += Double(data.values[position]) * coefficient(Int(data.columnIndices[position]), o) }
-                let r = dot + intercept(o) - Double(data.targets[i, o])
+                for position in start..<end { dot += Double(data.values[position]) * coefficients[Int(data.columns[position]) * k + o] }
+                let r = scale * dot + intercept[o] - Double(data.targets[i * k + o])
                 total += (rowWeights?[i] ?? 1) * r * r
             }
         }
         return 0.5 * total
     }
 
-    /// One update on the rows `rows` (positions in the data): the residuals at the current
-    /// parameters first, then θ ← (1 − η·λ′)·θ − η·α·Σωᵢrᵢz̃ᵢ in descent coordinates, which for
-    /// β = θ/s is a shrink of a and, per entry, uⱼ −= η·α·ωᵢrᵢ·xᵢⱼ/(sⱼ²·a). α is 1/b under the
-    /// mean reduction, 1 under the sum; λ′ the batch's share of the penalty, as the dense step's.
-    /// Returns the batch's cost α·½Σωᵢ‖rᵢ‖².
+    /// One update on the rows `rows[0..<count]` (positions in the data): the residuals at the
+    /// current parameters first (into `residuals`), then θ ← (1 − η·λ′)·θ − η·α·Σωᵢrᵢz̃ᵢ in descent
+    /// coordinates, which for β = θ/s is a shrink of a and, per entry, uⱼ −= η·α·ωᵢrᵢ·xᵢⱼ/(sⱼ²·a).
+    /// α is 1/b under the mean reduction, 1 under the sum; λ′ the batch's share of the penalty, as
+    /// the dense step's. Returns the batch's cost α·½Σωᵢ‖rᵢ‖².
     mutating func step<Element: BLASScalar>(
-        _ data: SparseDataset<Element>, rows: ArraySlice<Int>, rate: Double, penalty: Double, reduction: Reduction,
-        inverseSquares: [Double], rowWeights: [Double]?, fitIntercept: Bool, residuals: inout [Double]
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, rate: Double, penalty: Double, reduction: Reduction,
+        inverseSquares: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        residuals: UnsafeMutablePointer<Double>
     ) -> Double {
-        let b = rows.count, k = self.k
+        let k = self.k, u = self.u.base, c = self.c.base
         let alpha = reduction == .mean ? 1 / Double(b) : 1
         var halfSquares = 0.0
         var slot = 0
-        for i in rows {
-            let range = data.rowStarts[i]..<data.rowStarts[i + 1]
+        for t in 0..<b {
+            let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
             let weight = rowWeights?[i] ?? 1
             for o in 0..<k {
                 var dot = 0.0
-                for position in range { dot += Double(data.values[position]) * u[Int(data.columnIndices[position]) * k + o] }
-                let r = a * dot + c[o] - Double(data.targets[i, o])
+                for position in start..<end { dot += Double(data.values[position]) * u[Int(data.columns[position]) * k + o] }
+                let r = a * dot + c[o] - Double(data.targets[i * k + o])
                 halfSquares += weight * r * r
                 residuals[slot] = weight * r
                 slot += 1
@@ -130,18 +166,18 @@ struct SparseState {
             if a == 0 {
                 // The shrink took every coefficient to zero exactly.
                 if averaging { for j in 0..<p { flush(j) } }
-                for j in u.indices { u[j] = 0 }
+                u.update(repeating: 0, count: p * k)
                 a = 1
             }
         }
-        let factor = rate * alpha / a
+        let factor = rate * alpha / a, averaging = self.averaging
         slot = 0
-        for i in rows {
-            let range = data.rowStarts[i]..<data.rowStarts[i + 1]
+        for t in 0..<b {
+            let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
             for o in 0..<k {
                 let g = factor * residuals[slot]
-                for position in range {
-                    let j = Int(data.columnIndices[position])
+                for position in start..<end {
+                    let j = Int(data.columns[position])
                     if averaging { flush(j) }
                     u[j * k + o] -= g * Double(data.values[position]) * inverseSquares[j]
                 }
@@ -152,13 +188,13 @@ struct SparseState {
         if averaging {
             // The step's iterate a·u joins every coefficient's sum through A.
             scaleSum += a
-            for o in 0..<k { interceptSums[o] += c[o] }
+            for o in 0..<k { interceptSums.base[o] += c[o] }
             averagedSteps += 1
         }
         // A scale near the bottom of Double's range: folded into u before it loses digits.
         if abs(a) < 0x1p-500 {
             if averaging { for j in 0..<p { flush(j) } }
-            for j in u.indices { u[j] *= a }
+            for j in 0..<p * k { u[j] *= a }
             a = 1
         }
         return alpha * 0.5 * halfSquares

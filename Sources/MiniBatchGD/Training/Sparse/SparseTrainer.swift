@@ -94,8 +94,32 @@ struct SparseTrainer {
         _ train: SparseDataset<Element>, validation: SparseDataset<Element>?, state: inout SparseState, scale: [Double], rate: Double,
         epochs: Int, batches: Batches, penalty: Double, rowWeights: [Double]?, validationWeights: [Double]?
     ) throws -> History {
+        try train.withView { trainView in
+            try withOptionalPointer(rowWeights) { w in
+                try withOptionalPointer(validationWeights) { vw in
+                    if let validation {
+                        return try validation.withView { validationView in
+                            try loop(
+                                trainView, validation: (validationView, vw), state: &state, scale: scale, rate: rate, epochs: epochs,
+                                batches: batches, penalty: penalty, rowWeights: w)
+                        }
+                    }
+                    return try loop(
+                        trainView, validation: nil, state: &state, scale: scale, rate: rate, epochs: epochs, batches: batches,
+                        penalty: penalty, rowWeights: w)
+                }
+            }
+        }
+    }
+
+    private func loop<Element: BLASScalar>(
+        _ train: SparseRowsView<Element>, validation: (rows: SparseRowsView<Element>, weights: UnsafePointer<Double>?)?,
+        state: inout SparseState, scale: [Double], rate: Double, epochs: Int, batches: Batches, penalty: Double,
+        rowWeights: UnsafePointer<Double>?
+    ) throws -> History {
         let config = configuration, n = train.rows
-        let inverseSquares = scale.map { 1 / ($0 * $0) }
+        let inverseSquares = Buffer<Double>(repeating: 0, count: scale.count)
+        for j in scale.indices { inverseSquares.base[j] = 1 / (scale[j] * scale[j]) }
         var history = History()
         history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
         var schedule = RateSchedule(
@@ -103,21 +127,21 @@ struct SparseTrainer {
             totalSteps: epochs.multipliedReportingOverflow(by: batches.count).partialValue)
         let shuffles = config.shuffle.seed != nil && batches.count > 1
         var generator = shuffles ? config.shuffle.seed.map { RandomSource(seed: $0) } : nil
-        var order = Array(0..<n)
+        let order = Buffer<Int>(repeating: 0, count: n)
+        for i in 0..<n { order.base[i] = i }
         var plateau = StopRule(config.earlyStopping, batchesPerEpoch: batches.count)
         // The dense trainer's averaging, simply: from the first step, or (automatic) from the
         // first plateau of a mini-batch fit whose schedule does not anneal by itself.
         let averagesAutomatically = config.averaging == .automatic && batches.count > 1 && !schedule.anneals
         if config.averaging == .fromStart { state.startAveraging() }
         let startCost = state.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
-        let zeroCost =
-            SparseState(features: train.featureCount, outputs: train.outputCount, start: nil, fitIntercept: fitIntercept)
-            .halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
+        let zero = SparseState(features: scale.count, outputs: train.k, start: nil, fitIntercept: fitIntercept)
+        let zeroCost = zero.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
         let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
         var step = 0
-        var residuals = [Double](repeating: 0, count: batches.size * train.outputCount)
+        let residuals = Buffer<Double>(repeating: 0, count: batches.size * train.k)
         for epoch in 1...epochs {
-            if generator != nil { generator!.shuffle(&order) }
+            if generator != nil { generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n)) }
             let epochRate = schedule.rate(epoch: epoch, step: step)
             history.learningRates.append(epochRate)
             let began = Date()
@@ -126,8 +150,9 @@ struct SparseTrainer {
                 let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
                 let range = batches[index]
                 let cost = state.step(
-                    train, rows: order[range], rate: stepRate, penalty: penalty, reduction: config.reduction,
-                    inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: &residuals)
+                    train, rows: order.base + range.lowerBound, count: range.count, rate: stepRate, penalty: penalty,
+                    reduction: config.reduction, inverseSquares: inverseSquares.base, rowWeights: rowWeights, fitIntercept: fitIntercept,
+                    residuals: residuals.base)
                 guard cost.isFinite else {
                     throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate)
                 }
@@ -136,7 +161,7 @@ struct SparseTrainer {
             }
             let seconds = Date().timeIntervalSince(began)
             let averaged = state.averagedParameters(fitIntercept: fitIntercept)
-            func halfSquares(_ data: SparseDataset<Element>, _ weights: [Double]?) -> Double {
+            func halfSquares(_ data: SparseRowsView<Element>, _ weights: UnsafePointer<Double>?) -> Double {
                 averaged.map { SparseState.halfSquares(data, rowWeights: weights, at: $0) } ?? state.halfSquares(data, rowWeights: weights)
             }
             let epochCost = halfSquares(train, rowWeights) * config.reduction.scale(rows: n)
@@ -146,7 +171,7 @@ struct SparseTrainer {
             history.epochCosts.append(epochCost)
             var monitored = epochCost
             if let validation {
-                monitored = halfSquares(validation, validationWeights) * config.reduction.scale(rows: validation.rows)
+                monitored = halfSquares(validation.rows, validation.weights) * config.reduction.scale(rows: validation.rows.rows)
                 history.validationCosts.append(monitored)
             }
             progress?(
