@@ -86,6 +86,8 @@ public enum LSQR {
     ///   - iterationLimit: nil for 4·p + 100 (LSQR needs at most p in exact arithmetic).
     /// - Throws: ``ArgumentError`` for a ridge, tolerance or limit out of range.
     /// - Complexity: O(nonzeros + n + p) per iteration; O(n + p) memory besides the rows.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public static func solve<Element: BLASScalar>(
         _ data: SparseDataset<Element>, fitIntercept: Bool = true, ridge: Double = 0,
         penaltyUnits: LeastSquares.PenaltyUnits = .original, tolerance: Double = defaultTolerance, iterationLimit: Int? = nil
