@@ -27,8 +27,12 @@ extension LinearRegression {
     /// scale of all coefficients), row weights, warm start, held-out part, averaging and plateau
     /// stop. Standardizing divides each column by its standard deviation without centring it. The
     /// run's notes say what a dense fit would have done otherwise (no certified stop).
+    /// - Parameters:
+    ///   - data: the sparse rows (their weights, when they carry some, weigh the cost).
+    ///   - configuration: batch size, epochs, learning rate and the rest; `optimizer` `.sgd`.
+    ///   - progress: called after every epoch (on the calling thread).
     /// - Throws: ``ArgumentError`` for another update rule, loss or penalty, and as
-    ///   ``fit(_:using:progress:)`` otherwise.
+    ///   ``fit(_:using:progress:)-(Source,_,_)`` otherwise.
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: SparseDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -40,7 +44,11 @@ extension LinearRegression {
     /// gap: the reference minimizes what the descent minimizes (the training rows, their weights,
     /// the intercept, and the L2 penalty as ``LeastSquares``'s ridge λ·Σw under the mean reduction,
     /// λ under the sum, in standardized units when standardizing).
-    /// - Parameter tolerance: LSQR's tolerance.
+    /// - Parameters:
+    ///   - data: the sparse rows.
+    ///   - configuration: as for the descent alone.
+    ///   - tolerance: LSQR's tolerance.
+    ///   - progress: called after every epoch.
     /// - Throws: as ``fit(_:using:progress:)-(SparseDataset<Element>,_,_)`` and ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``.
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: SparseDataset<Element>, using configuration: GradientDescent, tolerance: Double = LSQR.defaultTolerance,

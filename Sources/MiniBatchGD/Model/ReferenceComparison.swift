@@ -27,7 +27,7 @@ extension LinearRegression {
     /// penalty translated to ``LeastSquares`` (λ·Σw under the mean reduction, n for Σw without
     /// weights, λ under the sum; in standardized units when standardizing). Rows read in place
     /// are read in place by both; rows spread over processes are fitted and solved over every rank.
-    /// - Throws: whatever ``fit(_:using:progress:)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)`` throws.
+    /// - Throws: whatever ``fit(_:using:progress:)-(Source,_,_)`` or ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)`` throws.
     public mutating func fitAndCompare<Source: RowSource>(
         _ data: Source, using configuration: GradientDescent, method: LeastSquares.Method = .auto,
         progress: (@Sendable (EpochReport) -> Void)? = nil

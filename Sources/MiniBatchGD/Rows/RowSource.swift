@@ -3,7 +3,7 @@
 /// storage.
 ///
 /// Every operation takes any source through one generic entry point with the same parameters:
-/// ``LinearRegression/fit(_:using:progress:)``, ``LinearRegression/fit(_:method:ridge:weights:covariance:confidenceLevel:refine:threads:)``,
+/// ``LinearRegression/fit(_:using:progress:)-(Source,_,_)``, ``LinearRegression/fit(_:method:ridge:weights:covariance:confidenceLevel:refine:threads:)``,
 /// ``LinearRegression/fitAndCompare(_:using:method:progress:)``, ``LinearRegression/evaluate(_:threads:)``
 /// and ``LeastSquares/solve(_:method:fitIntercept:ridge:penaltyUnits:rankTolerance:weights:covariance:confidenceLevel:refine:threads:)``.
 /// The sources differ only where their storage must: a data set in memory leaves rows of weight

@@ -132,7 +132,13 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
     }
 
     /// Rows given as column → value dictionaries (any order; the entries are sorted), one target each.
-    /// - Parameter featureCount: p; nil for one more than the largest column used.
+    /// - Parameters:
+    ///   - rows: one dictionary per row, 0-based column to value.
+    ///   - targets: one target per row.
+    ///   - featureCount: p; nil for one more than the largest column used.
+    ///   - featureNames: p names; `x1, x2, …` when omitted.
+    ///   - targetName: the target's name; `y` when omitted.
+    ///   - weights: n weights, or nil.
     /// - Throws: as the CSR initializer.
     public init(
         rows: [[Int: Element]], targets: [Element], featureCount: Int? = nil, featureNames: [String]? = nil, targetName: String? = nil,

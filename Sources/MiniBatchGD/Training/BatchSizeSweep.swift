@@ -26,7 +26,7 @@ public enum BatchSizeSweep {
     ///   - batchSizes: the sizes to sweep, in order.
     ///   - configuration: everything but the batch size (which each run replaces).
     ///   - fitIntercept: whether the model fits an intercept.
-    /// - Throws: what ``LinearRegression/fit(_:using:progress:)`` throws, e.g. divergence for a rate that is too large.
+    /// - Throws: what ``LinearRegression/fit(_:using:progress:)-(Source,_,_)`` throws, e.g. divergence for a rate that is too large.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     public static func run<Element: BLASScalar>(

@@ -39,7 +39,7 @@ public enum StopReason: String, Equatable, Sendable {
     case gapReached
 }
 
-/// The outcome of ``LinearRegression/fit(_:using:progress:)``.
+/// The outcome of ``LinearRegression/fit(_:using:progress:)-(Source,_,_)``.
 public struct TrainingRun: Sendable {
     /// Costs and stopping.
     public let history: History

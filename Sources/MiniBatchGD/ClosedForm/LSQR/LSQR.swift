@@ -82,6 +82,7 @@ public enum LSQR {
     ///   - data: the rows (their weights, when they carry some, weigh the squares).
     ///   - fitIntercept: fit c (the columns are then centred, implicitly).
     ///   - ridge: λ ≥ 0.
+    ///   - penaltyUnits: the units the penalty measures the coefficients in (dⱼ above).
     ///   - tolerance: LSQR's `atol` = `btol`, in (0, 1).
     ///   - iterationLimit: nil for 4·p + 100 (LSQR needs at most p in exact arithmetic).
     /// - Throws: ``ArgumentError`` for a ridge, tolerance or limit out of range.
