@@ -19,21 +19,11 @@ extension Fit {
         var train = all
         var test: SparseDataset<Element>?
         if let testFraction { (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed) }
-        let config = gradientDescent
-        let progress = Progress(quiet: json)
-        let fitIntercept = data.fitIntercept, rows = train
-        let model: LinearRegression, comparison: SparseComparison
-        do {
-            (model, comparison) = try runCancellable(
-                {
-                    var model = LinearRegression(fitIntercept: fitIntercept)
-                    let comparison = try model.fitAndCompare(rows, using: config, progress: progress.callback)
-                    return (model, comparison)
-                }, epochsCompleted: { $0.1.run.history.epochsRun })
-            progress.finish()
-        } catch let TrainingError.cancelled(epochs) {
-            progress.finish()
-            throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
+        let config = gradientDescent, rows = train
+        let (model, comparison) = try fitAndCompare(config) { model, progress in
+            try model.fitAndCompare(rows, using: config, progress: progress)
+        } epochsRun: {
+            $0.run.history.epochsRun
         }
         for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
         let trainMetrics = try model.evaluate(train)

@@ -166,21 +166,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 )
             }
         }
-        let config = gradientDescent
-        let progress = Progress(quiet: json)
-        let fitIntercept = data.fitIntercept, trainingRows = train
-        let model: LinearRegression, comparison: ReferenceComparison
-        do {
-            (model, comparison) = try runCancellable(
-                {
-                    var model = LinearRegression(fitIntercept: fitIntercept)
-                    let comparison = try trainingRows.fitAndCompare(&model, using: config, progress: progress.callback)
-                    return (model, comparison)
-                }, epochsCompleted: { $0.1.run.history.epochsRun })
-            progress.finish()
-        } catch let TrainingError.cancelled(epochs) {
-            progress.finish()
-            throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
+        let config = gradientDescent, trainingRows = train
+        let (model, comparison) = try fitAndCompare(config) { model, progress in
+            try trainingRows.fitAndCompare(&model, using: config, progress: progress)
+        } epochsRun: {
+            $0.run.history.epochsRun
         }
         for note in comparison.run.notes {
             Terminal.writeError("\(Cluster.tool): note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n")
@@ -210,6 +200,30 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 humanReport(
                     all: all, train: train, test: test, model: model, comparison: comparison,
                     trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots, distributed: distributed))
+        }
+    }
+
+    /// A new model fitted by `body` (a fit beside its exact reference), with progress on the
+    /// terminal and Ctrl-C ending it cleanly after the epoch in hand.
+    func fitAndCompare<Comparison: Sendable>(
+        _ config: GradientDescent,
+        _ body: @escaping @Sendable (inout LinearRegression, (@Sendable (EpochReport) -> Void)?) throws -> Comparison,
+        epochsRun: (Comparison) -> Int
+    ) throws -> (LinearRegression, Comparison) {
+        let progress = Progress(quiet: json)
+        let fitIntercept = data.fitIntercept
+        do {
+            let result = try runCancellable(
+                {
+                    var model = LinearRegression(fitIntercept: fitIntercept)
+                    let comparison = try body(&model, progress.callback)
+                    return (model, comparison)
+                }, epochsCompleted: { epochsRun($0.1) })
+            progress.finish()
+            return result
+        } catch let TrainingError.cancelled(epochs) {
+            progress.finish()
+            throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
         }
     }
 
