@@ -1,23 +1,3 @@
-/// A gradient-descent fit on sparse rows set beside ``LSQR``'s solution of the same problem.
-public struct SparseComparison: Sendable {
-    /// The gradient-descent run.
-    public let run: TrainingRun
-    /// Parameters found by gradient descent, in original units.
-    public let gradientDescent: Parameters
-    /// LSQR's solution of the same objective (same rows, weights, intercept and penalty).
-    public let reference: LSQR.Solution
-    /// ‖θ_GD − θ_ref‖ / ‖θ_ref‖ over intercepts and coefficients together (absolute when θ_ref = 0).
-    public let parameterRelativeDifference: Double
-    /// The objective (reduced cost plus penalty) at the descent's parameters, on the training rows.
-    public let gradientDescentCost: Double
-    /// The objective at LSQR's parameters.
-    public let referenceCost: Double
-    /// (J_GD − J_ref) / J_ref (absolute when J_ref = 0).
-    public var costRelativeDifference: Double {
-        referenceCost > 0 ? (gradientDescentCost - referenceCost) / referenceCost : gradientDescentCost - referenceCost
-    }
-}
-
 extension LinearRegression {
     /// Fits by gradient descent on sparse rows (see ``SparseDataset``): each update touches the
     /// batch's columns only.

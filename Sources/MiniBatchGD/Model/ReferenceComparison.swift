@@ -1,23 +1,3 @@
-/// A gradient-descent fit set beside the exact solution of the same problem.
-public struct ReferenceComparison: Sendable {
-    /// The gradient-descent run.
-    public let run: TrainingRun
-    /// Parameters found by gradient descent, in original units.
-    public let gradientDescent: Parameters
-    /// The closed-form solution of the same objective (same rows, intercept and penalty).
-    public let reference: LeastSquares.Solution
-    /// ‖θ_GD − θ_ref‖ / ‖θ_ref‖ over intercepts and coefficients together (absolute when θ_ref = 0).
-    public let parameterRelativeDifference: Double
-    /// The objective (reduced cost plus penalty) at each solution, on the training rows.
-    public let gradientDescentCost: Double
-    /// The objective at the closed-form solution.
-    public let referenceCost: Double
-    /// (J_GD − J_ref) / J_ref: how far above the optimum gradient descent stopped (absolute when J_ref = 0).
-    public var costRelativeDifference: Double {
-        referenceCost > 0 ? (gradientDescentCost - referenceCost) / referenceCost : gradientDescentCost - referenceCost
-    }
-}
-
 extension LinearRegression {
     /// Fits by gradient descent on any ``RowSource``, then solves the same problem in closed form
     /// and measures the gap.
