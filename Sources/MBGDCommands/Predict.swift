@@ -21,10 +21,15 @@ struct Predict: ParsableCommand {
             """)
 
     @Option(help: "The model file.") var model: String
-    @Argument(help: "Rows to predict: CSV with a header, or a 2-D .npy array.") var file: String
+    @Argument(help: "Rows to predict: CSV with a header, a 2-D .npy array, or a libsvm file (.svm, .libsvm, .svmlight).")
+    var file: String
     @Option(help: "Write the predictions here instead of stdout ('-': stdout).") var output: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Add confidence and prediction intervals at this level.", valueName: "level"))
     var intervals: Double?
+    @Flag(
+        name: .customLong("zero-based"),
+        help: "A libsvm file's feature indices start at 0 (default: at 1, as scikit-learn's load_svmlight_file reads them).")
+    var zeroBased = false
 
     func validate() throws {
         if let intervals, !(intervals > 0 && intervals < 1) {
@@ -40,7 +45,35 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let regression = try LinearRegression(contentsOf: URL(fileURLWithPath: model))
-        let features = try Matrix<Double>.load(path: file, columns: regression.featureNames)
+        let k = regression.targetNames.count
+        // The predictions of rows `first..<first + count`, with their intervals when asked for.
+        let rows: Int, predict: (_ first: Int, _ count: Int) throws -> [Matrix<Double>]
+        if SparseInput.isLibSVM(file) {
+            guard intervals == nil else {
+                throw CLIError.badArgument(
+                    "\(file) is a libsvm file: --intervals needs the covariance of a dense closed form (mbgd solve --save-model on a CSV or .npy)"
+                )
+            }
+            // Read as wide as the model, so that an index beyond its features is an error.
+            let data = try SparseDataset<Double>.load(libsvm: file, zeroBased: zeroBased, featureCount: regression.featureNames.count)
+            let predictions = try regression.predict(data)
+            rows = data.rows
+            predict = { first, count in
+                [try Matrix(rows: count, columns: k, elements: Array(predictions.elements[first * k..<(first + count) * k]))]
+            }
+        } else {
+            let features = try Matrix<Double>.load(path: file, columns: regression.featureNames)
+            let p = features.columns
+            rows = features.rows
+            predict = { first, count in
+                let block = try Matrix(rows: count, columns: p, elements: Array(features.elements[first * p..<(first + count) * p]))
+                guard let level = intervals else { return [try regression.predict(block)] }
+                let bands = try regression.predictionIntervals(block, level: level)
+                return [
+                    bands.mean, bands.meanStandardError, bands.meanLower, bands.meanUpper, bands.observationLower, bands.observationUpper,
+                ]
+            }
+        }
         let suffixes = ["mean_se", "mean_ci_lower", "mean_ci_upper", "obs_ci_lower", "obs_ci_upper"]
         let several = regression.targetNames.count > 1
         let header =
@@ -54,24 +87,15 @@ struct Predict: ParsableCommand {
             try (output ?? "-") == "-"
             ? StreamingFile(descriptor: STDOUT_FILENO, name: "standard output") : StreamingFile(path: output!)
         try append(header.map(Terminal.csvCell).joined(separator: ",") + "\n", to: sink)
-        let p = features.columns, blockRows = 4096
+        let blockRows = 4096
         var first = 0
-        while first < features.rows {
-            let count = min(blockRows, features.rows - first)
-            let block = try Matrix(rows: count, columns: p, elements: Array(features.elements[first * p..<(first + count) * p]))
-            let columns: [Matrix<Double>]
-            if let level = intervals {
-                let bands = try regression.predictionIntervals(block, level: level)
-                columns = [
-                    bands.mean, bands.meanStandardError, bands.meanLower, bands.meanUpper, bands.observationLower, bands.observationUpper,
-                ]
-            } else {
-                columns = [try regression.predict(block)]
-            }
+        while first < rows {
+            let count = min(blockRows, rows - first)
+            let columns = try predict(first, count)
             var text = ""
             text.reserveCapacity(count * 24 * header.count)
             for i in 0..<count {
-                text += (0..<regression.targetNames.count).flatMap { o in columns.map { "\($0[i, o])" } }.joined(separator: ",") + "\n"
+                text += (0..<k).flatMap { o in columns.map { "\($0[i, o])" } }.joined(separator: ",") + "\n"
             }
             try append(text, to: sink)
             first += count

@@ -42,6 +42,25 @@ import Testing
         #expect((json["closedForm"] as? [String: Any])?["method"] as? String == "lsqr")
     }
 
+    /// A model saved by fit or solve predicts a libsvm file's rows: y = 1 + 2·x1 − 3·x3 worked by hand.
+    @Test func predictTakesALibSVMFile() throws {
+        let folder = try scratchFolder()
+        let saved = try mbgd("solve", try Self.exactFile(), "--save-model", folder + "/model.json")
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let rows = try write("0 1:1 3:1\n0 2:7\n0 1:-2 4:3\n", to: folder + "/new.svm")
+        let run = try mbgd("predict", "--model", folder + "/model.json", rows)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "y")
+        let values = lines.dropFirst().compactMap(Double.init)
+        #expect(values.count == 3 && relativeDifference(values, [0, 1, -3]) < 1e-9)
+        let wide = try write("0 5:1\n", to: folder + "/wide.svm")
+        let refused = try mbgd("predict", "--model", folder + "/model.json", wide)
+        #expect(refused.status != 0 && refused.stderr.contains("wide.svm"), "\(refused.stderr)")
+        let intervals = try mbgd("predict", "--model", folder + "/model.json", rows, "--intervals", "0.9")
+        #expect(intervals.status != 0 && intervals.stderr.contains("--intervals"), "\(intervals.stderr)")
+    }
+
     @Test func zeroBasedFilesNeedTheFlagAndGiveTheSameAnswer() throws {
         let refused = try mbgd("solve", try Self.exactFile(zeroBased: true))
         #expect(refused.status != 0 && refused.stderr.contains("--zero-based"), "\(refused.stderr)")
