@@ -58,6 +58,26 @@ import Testing
         }
     }
 
+    /// A column that is the same in every row is the intercept again: it is recognised as
+    /// constant (its deviation computed about the mean, not as Σx² − (Σx)²/n, which leaves
+    /// rounding noise), left unscaled, and given no weight; the rest is the solve without it.
+    @Test func aConstantColumnGetsNoWeightAndChangesNothingElse() throws {
+        let data = try Self.data(rows: 300, features: 10, density: 0.3, seed: 17)
+        var rows: [[Int: Double]] = [], targets: [Double] = []
+        for i in 0..<data.rows {
+            var row: [Int: Double] = [10: 3.25]
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] { row[Int(data.columnIndices[position])] = data.values[position] }
+            rows.append(row)
+            targets.append(data.targets[i, 0])
+        }
+        let withConstant = try SparseDataset<Double>(rows: rows, targets: targets, featureCount: 11)
+        let solution = try LSQR.solve(withConstant)
+        let without = try LSQR.solve(data)
+        #expect(abs(solution.parameters.coefficients[10, 0]) < 1e-8)
+        #expect(relativeDifference(Array(solution.parameters.coefficients.elements.prefix(10)), without.parameters.coefficients.elements) < 1e-9)
+        #expect(abs(solution.parameters.intercept[0] - without.parameters.intercept[0]) < 1e-8 * (1 + abs(without.parameters.intercept[0])))
+    }
+
     @Test func floatRowsGiveTheAnswerOfTheirValuesWidened() throws {
         let data = try Self.data(rows: 200, features: 12, density: 0.4, seed: 3)
         let narrow = try SparseDataset<Float>(

@@ -17,6 +17,9 @@ struct SparseDesign<Element: BLASScalar> {
     let rootWeights: [Double]?
     /// sⱼ: the centred weighted column norms (1 for a column that is all zero or constant).
     let columnScale: [Double]
+    /// The columns' weighted standard deviations as ``Standardizer`` scales them (1 for a
+    /// constant column): the standardized penalty's units, and the sparse descent's scales.
+    let deviations: [Double]
     /// √(λ·dⱼ)/sⱼ per column; empty without a penalty.
     let ridgeDiagonal: [Double]
     /// Σw.
@@ -28,21 +31,34 @@ struct SparseDesign<Element: BLASScalar> {
     init(_ data: SparseDataset<Element>, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits) {
         let n = data.rows, p = data.featureCount, weights = data.weights
         let total = weights?.reduce(0, +) ?? Double(n)
-        // Σwᵢxᵢⱼ and Σwᵢxᵢⱼ² over the entries.
+        // Σwᵢxᵢⱼ, Σwᵢxᵢⱼ² and the weight of the rows holding an entry, over the entries.
         var sums = [Double](repeating: 0, count: p), squares = [Double](repeating: 0, count: p)
+        var present = [Double](repeating: 0, count: p)
         for i in 0..<n {
             let w = weights?[i] ?? 1
             for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
                 let j = Int(data.columnIndices[position]), x = Double(data.values[position])
                 sums[j] += w * x
                 squares[j] += w * x * x
+                present[j] += w
             }
         }
         let mean = sums.map { $0 / total }
-        // Σw(x − c)² = Σwx² − 2cΣwx + c²Σw about a centre c.
-        func centred(_ j: Int, about c: Double) -> Double { Swift.max(0, squares[j] - 2 * c * sums[j] + c * c * total) }
+        // Σw(x − x̄)² in a second pass (the one-pass Σwx² − (Σwx)²/Σw cancels to noise for a
+        // constant column): the entries' deviations, plus the zeros' x̄² each.
+        var deviationSquares = [Double](repeating: 0, count: p)
+        for i in 0..<n {
+            let w = weights?[i] ?? 1
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                let j = Int(data.columnIndices[position]), d = Double(data.values[position]) - mean[j]
+                deviationSquares[j] += w * d * d
+            }
+        }
+        for j in 0..<p { deviationSquares[j] += Swift.max(0, total - present[j]) * mean[j] * mean[j] }
+        // Σw(x − c)² about the mean, or about 0 (the squares themselves).
+        func centred(_ j: Int, aboutMean: Bool) -> Double { aboutMean ? deviationSquares[j] : squares[j] }
         let scale = (0..<p).map { j -> Double in
-            let norm = centred(j, about: fitIntercept ? mean[j] : 0).squareRoot()
+            let norm = centred(j, aboutMean: fitIntercept).squareRoot()
             // At rounding level of the column's size, the column is constant (or empty): left unscaled.
             return norm > 1e-12 * (squares[j].squareRoot() + Double.leastNormalMagnitude) ? norm : 1
         }
@@ -53,11 +69,14 @@ struct SparseDesign<Element: BLASScalar> {
         rootWeights = weights.map { $0.map { $0.squareRoot() } }
         featureMean = fitIntercept ? mean : [Double](repeating: 0, count: p)
         columnScale = scale
+        let deviations = (0..<p).map { j in
+            Standardizer.scale(standardDeviation: (centred(j, aboutMean: true) / total).squareRoot(), mean: mean[j])
+        }
+        self.deviations = deviations
         ridgeDiagonal =
             ridge > 0
             ? (0..<p).map { j in
-                let deviation = Standardizer.scale(standardDeviation: (centred(j, about: mean[j]) / total).squareRoot(), mean: mean[j])
-                let d = penaltyUnits == .standardized ? deviation * deviation : 1
+                let d = penaltyUnits == .standardized ? deviations[j] * deviations[j] : 1
                 return (ridge * d).squareRoot() / scale[j]
             } : []
     }

@@ -49,11 +49,7 @@ struct SparseTrainer {
         let batches = Batches(rowCount: n, size: batchRows)
         // The columns' standard deviations (weighted), never their means: centring fills the zeros.
         let design = SparseDesign(train, fitIntercept: true, ridge: 0, penaltyUnits: .original)
-        let scale =
-            config.standardize
-            ? (0..<p).map { j in
-                Standardizer.scale(standardDeviation: design.columnScale[j] / design.weightTotal.squareRoot(), mean: design.featureMean[j])
-            } : [Double](repeating: 1, count: p)
+        let scale = config.standardize ? design.deviations : [Double](repeating: 1, count: p)
         let standardizer = config.standardize ? Standardizer(mean: [Double](repeating: 0, count: p), scale: scale) : nil
         if config.standardize {
             notes.append("sparse rows are standardized by scale only, not centred (as scikit-learn's StandardScaler(with_mean=False))")
