@@ -74,7 +74,9 @@ import Testing
         let solution = try LSQR.solve(withConstant)
         let without = try LSQR.solve(data)
         #expect(abs(solution.parameters.coefficients[10, 0]) < 1e-8)
-        #expect(relativeDifference(Array(solution.parameters.coefficients.elements.prefix(10)), without.parameters.coefficients.elements) < 1e-9)
+        #expect(
+            relativeDifference(Array(solution.parameters.coefficients.elements.prefix(10)), without.parameters.coefficients.elements) < 1e-9
+        )
         #expect(abs(solution.parameters.intercept[0] - without.parameters.intercept[0]) < 1e-8 * (1 + abs(without.parameters.intercept[0])))
     }
 
