@@ -15,7 +15,7 @@ enum ArgumentNames {
         "optimizer.momentum": "--momentum", "optimizer.beta1": "--beta1", "optimizer.beta2": "--beta2",
         "optimizer.epsilon": "--epsilon", "optimizer.alpha": "--alpha", "optimizer.weightDecay": "--weight-decay",
         "targets": "--target", "features": "--features", "rows": "--rows", "outputs": "--outputs", "recordsBatchCosts": "--plot",
-        "weights": "--weights", "confidenceLevel": "--confidence", "threads": "--threads",
+        "weights": "--weights", "confidenceLevel": "--confidence", "threads": "--threads", "optimizer": "--optimizer",
     ]
 
     /// The error's message with the option's name in place of the library's.

@@ -10,6 +10,14 @@ extension Solve {
             throw CLIError.badArgument(
                 "\(data.file) is a libsvm file, solved by LSQR: --method chooses among the dense factorizations; drop it")
         }
+        if noRefine {
+            throw CLIError.badArgument(
+                "\(data.file) is a libsvm file: LSQR has no refinement to skip (it iterates until the gradient is 1e-10 of ‖A‖·‖r‖); drop --no-refine"
+            )
+        }
+        if confidence != LeastSquares.defaultConfidenceLevel {
+            throw CLIError.badArgument("\(data.file) is a libsvm file: LSQR gives no standard errors, so no intervals; drop --confidence")
+        }
         if covariance != .nonrobust {
             throw CLIError.badArgument(
                 "\(data.file) is a libsvm file: LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance"

@@ -14,6 +14,11 @@ enum SparseInput {
         func refuse(_ option: String, _ why: String) -> CLIError {
             .badArgument("\(options.file) is a libsvm file: \(why); drop \(option)")
         }
+        if Cluster.communicator != nil {
+            throw CLIError.badArgument(
+                "\(options.file) is a libsvm file: mbgd-mpi spreads the rows of a .npy file over its ranks; run sparse rows in one process, with mbgd"
+            )
+        }
         if !options.targets.isEmpty { throw refuse("--target", "each line's label is the target") }
         if options.features != nil { throw refuse("--features", "every indexed column is a feature") }
         if weights != nil { throw refuse("--weights", "it carries no weight column") }
@@ -71,7 +76,7 @@ enum SparseInput {
                 switch report.stop {
                 case .leastSquares: "at the least-squares optimum"
                 case .consistent: "with the rows fitted exactly"
-                case .zeroData: "at once: the data are zero"
+                case .zeroData: "at once: the gradient at zero is zero, so zero is the answer"
                 case .iterationLimit: "at its iteration limit, not converged"
                 }
             let target = solution.targets.count > 1 ? " (\(solution.targetNames[o]))" : ""

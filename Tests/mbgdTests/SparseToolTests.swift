@@ -73,7 +73,8 @@ import Testing
         (["solve", "--target", "y"], "drop --target"), (["fit", "--features", "x1"], "drop --features"),
         (["solve", "--weights", "w"], "drop --weights"), (["solve", "--method", "qr"], "drop it"),
         (["solve", "--covariance", "hc1"], "drop --covariance"), (["fit", "--plot", "plots"], "drop --plot"),
-        (["fit", "--optimizer", "adam"], "--optimizer sgd"),
+        (["fit", "--optimizer", "adam"], "--optimizer sgd"), (["solve", "--no-refine"], "drop --no-refine"),
+        (["solve", "--confidence", "0.9"], "drop --confidence"),
     ])
     func optionsThatDoNotApplyAreRefusedByName(arguments: [String], expected: String) throws {
         let run = try mbgd(arguments: [arguments[0], try Self.exactFile()] + arguments.dropFirst())

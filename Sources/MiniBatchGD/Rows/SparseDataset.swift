@@ -148,10 +148,10 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
         starts.reserveCapacity(rows.count + 1)
         for (i, row) in rows.enumerated() {
             for (column, value) in row.sorted(by: { $0.key < $1.key }) {
-                guard column >= 0, column <= Self.maximumFeatureCount else {
+                guard column >= 0, column < Self.maximumFeatureCount else {
                     throw DataError.sparseEntry(
                         row: i + 1, position: columns.count - starts[i] + 1,
-                        reason: "column index \(column) is outside 0...\(Self.maximumFeatureCount) (column indices are 32-bit)")
+                        reason: "column index \(column) is outside 0..<\(Self.maximumFeatureCount) (column indices are 32-bit)")
                 }
                 columns.append(Int32(column))
                 values.append(value)
@@ -233,6 +233,38 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
     public func split(testFraction: Double, shuffleSeed: UInt64? = nil) throws -> (train: SparseDataset, test: SparseDataset) {
         let (train, test) = try splitOrder(rows: rows, testFraction: testFraction, shuffleSeed: shuffleSeed)
         return (try gathering(train), try gathering(test))
+    }
+
+    /// Checks, as ``Rows`` does for dense rows, that every column's and target's magnitudes (and,
+    /// with weights, those of √wᵢ·xᵢ) lie between 2⁻⁴⁸⁰ and 2⁴⁸⁰, so that sums of squares neither
+    /// overflow nor vanish (a column of zeros only is fine).
+    /// - Throws: ``DataError/scaleOutOfRange(argument:column:largest:)`` or
+    ///   ``DataError/weightedScaleOutOfRange(argument:column:largest:)`` naming the first column.
+    func checkRepresentableScale() throws {
+        let high = 0x1p480, low = 0x1p-480, weightedLow = 0x1p-500
+        func outside(_ value: Double, low: Double = low) -> Bool { value > high || (value > 0 && value < low) }
+        if let weights, let largest = weights.max(), outside(largest.squareRoot(), low: weightedLow) {
+            throw DataError.weightedScaleOutOfRange(argument: "weights", column: "", largest: largest)
+        }
+        var plain = [Double](repeating: 0, count: featureCount), weighted = plain
+        for i in 0..<rows {
+            let root = weights.map { $0[i].squareRoot() } ?? 1
+            for position in rowStarts[i]..<rowStarts[i + 1] {
+                let j = Int(columnIndices[position]), magnitude = abs(Double(values[position]))
+                plain[j] = Swift.max(plain[j], magnitude)
+                weighted[j] = Swift.max(weighted[j], root * magnitude)
+            }
+        }
+        if let j = plain.indices.first(where: { outside(plain[$0]) }) {
+            throw DataError.scaleOutOfRange(argument: "feature", column: featureNames[j], largest: plain[j])
+        }
+        if weights != nil, let j = weighted.indices.first(where: { outside(weighted[$0], low: weightedLow) }) {
+            throw DataError.weightedScaleOutOfRange(argument: "feature", column: featureNames[j], largest: weighted[j])
+        }
+        for o in 0..<outputCount {
+            let largest = (0..<rows).reduce(0.0) { Swift.max($0, abs(Double(targets[$1, o]))) }
+            if outside(largest) { throw DataError.scaleOutOfRange(argument: "target", column: targetNames[o], largest: largest) }
+        }
     }
 
     /// The rows written dense, for a design narrow enough to hold n×p.

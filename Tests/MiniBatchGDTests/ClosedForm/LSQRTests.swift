@@ -107,6 +107,21 @@ import Testing
         #expect(solution.targets[0].stop == .zeroData && solution.targets[0].iterations == 0)
     }
 
+    /// Values whose squares would leave Double's range are refused by column, before any
+    /// arithmetic, by the solve and by the descent (as dense rows are).
+    @Test func valuesBeyondDoublesRangeForSquaresAreRefusedByColumn() throws {
+        let huge = try SparseDataset<Double>(rows: [[0: 1], [1: 1e200], [0: 2, 1: 3]], targets: [1, 2, 3])
+        let tiny = try SparseDataset<Double>(rows: [[0: 1], [1: 1e-200], [0: 2]], targets: [1, 2, 3])
+        for data in [huge, tiny] {
+            #expect(throws: DataError.self) { try LSQR.solve(data) }
+            var model = LinearRegression()
+            #expect(throws: DataError.self) { try model.fit(data, using: GradientDescent(epochs: 1)) }
+        }
+        #expect(throws: DataError.scaleOutOfRange(argument: "feature", column: "x2", largest: 1e200)) { try LSQR.solve(huge) }
+        let target = try SparseDataset<Double>(rows: [[0: 1], [0: 2]], targets: [1e300, 1])
+        #expect(throws: DataError.scaleOutOfRange(argument: "target", column: "y", largest: 1e300)) { try LSQR.solve(target) }
+    }
+
     @Test func badArgumentsAreRefused() throws {
         let data = try SparseDataset<Double>(rows: [[0: 1], [1: 2]], targets: [1, 2])
         #expect(throws: ArgumentError.self) { try LSQR.solve(data, ridge: -1) }

@@ -22,7 +22,8 @@ public enum LSQR {
         case leastSquares
         /// ‖r̄‖ ≤ tolerance·(‖b̄‖ + ‖Ā‖·‖x‖): the rows are fitted exactly (a consistent system).
         case consistent
-        /// The data were zero: the answer is zero without iterating.
+        /// The gradient at zero is zero (the targets, or every feature's product with them,
+        /// vanish): zero is the answer, without iterating.
         case zeroData
         /// The iteration limit came first; the answer is the last iterate, its gradient reported.
         case iterationLimit
@@ -102,6 +103,7 @@ public enum LSQR {
         if let iterationLimit, iterationLimit < 1 {
             throw ArgumentError(argument: "iterationLimit", value: "\(iterationLimit)", requirement: "must be at least 1")
         }
+        try data.checkRepresentableScale()
         let design = SparseDesign(data, fitIntercept: fitIntercept, ridge: ridge, penaltyUnits: penaltyUnits)
         let p = design.p, k = data.outputCount
         var coefficients = [Double](repeating: 0, count: p * k), intercepts = [Double](repeating: 0, count: k)
@@ -151,7 +153,8 @@ public enum LSQR {
         var xNorm = 0.0, rNorm = beta, conditionEstimate = 0.0
         var iterations = 0
         var stop = Stop.iterationLimit
-        if alpha * beta == 0 { stop = .zeroData }
+        // Each factor tested alone: their product can underflow for tiny but valid data.
+        if alpha == 0 || beta == 0 { stop = .zeroData }
         while stop == .iterationLimit, iterations < limit {
             iterations += 1
             // Bidiagonalization: β·u = Ā·v − α·u, α·v = Āᵀ·u − β·v.

@@ -8,7 +8,8 @@ import Foundation
 /// 47 236 columns. Standardizing divides each column by its standard deviation without centring
 /// it (which would fill every zero), as scikit-learn's `StandardScaler(with_mean=False)`; the
 /// intercept is learned apart. The rows' order is the dense trainer's (the same permutation of
-/// the same seed), so on a design written both ways the two trainers take the same steps.
+/// the same seed), so on a design written both ways, unstandardized, the two trainers take the
+/// same steps (standardized, the dense one centres and this one cannot).
 ///
 /// Plain SGD with any batch size, rate (automatic: 1/L(b) from a power iteration on the sparse
 /// rows), schedule, reduction, L2 penalty, row weights, warm start, averaging (lazy as well) and
@@ -43,6 +44,8 @@ struct SparseTrainer {
     {
         let config = configuration
         try Self.check(config)
+        try train.checkRepresentableScale()
+        try validation?.checkRepresentableScale()
         let n = train.rows, p = train.featureCount, k = train.outputCount
         var notes: [String] = []
         let batchRows = Trainer.batchRows(config, rows: n, notes: &notes)
@@ -160,6 +163,8 @@ struct SparseTrainer {
                 step += 1
             }
             let seconds = Date().timeIntervalSince(began)
+            // An epoch of fewer than 1024 batches is checked here, at its end.
+            if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch) }
             let averaged = state.averagedParameters(fitIntercept: fitIntercept)
             func halfSquares(_ data: SparseRowsView<Element>, _ weights: UnsafePointer<Double>?) -> Double {
                 averaged.map { SparseState.halfSquares(data, rowWeights: weights, at: $0) } ?? state.halfSquares(data, rowWeights: weights)
