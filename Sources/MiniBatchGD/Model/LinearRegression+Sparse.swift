@@ -37,9 +37,15 @@ extension LinearRegression {
         let (outcome, train) = try fitSparse(data, using: configuration, progress: progress)
         let lambda = configuration.l2Penalty
         let totalWeight = train.weights?.reduce(0, +) ?? Double(train.rows)
-        let reference = try LSQR.solve(
-            train, fitIntercept: fitIntercept, ridge: configuration.reduction == .mean ? lambda * totalWeight : lambda,
-            penaltyUnits: configuration.standardize ? .standardized : .original, tolerance: tolerance)
+        let reference: LSQR.Solution
+        do {
+            reference = try LSQR.solve(
+                train, fitIntercept: fitIntercept, ridge: configuration.reduction == .mean ? lambda * totalWeight : lambda,
+                penaltyUnits: configuration.standardize ? .standardized : .original, tolerance: tolerance)
+        } catch is CancellationError {
+            // Cancelled after the descent ended: said as a fit's cancellation is.
+            throw TrainingError.cancelled(epochsCompleted: outcome.run.history.epochsRun)
+        }
         let scale = outcome.standardizer?.scale
         func objective(_ parameters: Parameters) -> Double {
             var state = 0.0

@@ -122,6 +122,17 @@ import Testing
         #expect(throws: DataError.scaleOutOfRange(argument: "target", column: "y", largest: 1e300)) { try LSQR.solve(target) }
     }
 
+    /// A cancelled task's solve stops within sixteen iterations with `CancellationError`.
+    @Test func aCancelledSolveStops() async throws {
+        let data = try Self.data(rows: 400, features: 60, density: 0.2, seed: 13)
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try LSQR.solve(data, tolerance: 1e-15)
+        }
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(try LSQR.solve(data, iterationLimit: 15).targets[0].iterations == 15)
+    }
+
     @Test func badArgumentsAreRefused() throws {
         let data = try SparseDataset<Double>(rows: [[0: 1], [1: 2]], targets: [1, 2])
         #expect(throws: ArgumentError.self) { try LSQR.solve(data, ridge: -1) }

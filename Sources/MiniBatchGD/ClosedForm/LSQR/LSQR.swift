@@ -86,7 +86,9 @@ public enum LSQR {
     ///   - penaltyUnits: the units the penalty measures the coefficients in (dⱼ above).
     ///   - tolerance: LSQR's `atol` = `btol`, in (0, 1).
     ///   - iterationLimit: nil for 4·p + 100 (LSQR needs at most p in exact arithmetic).
-    /// - Throws: ``ArgumentError`` for a ridge, tolerance or limit out of range.
+    /// - Throws: ``ArgumentError`` for a ridge, tolerance or limit out of range; ``DataError``
+    ///   for values whose squares leave Double's range; `CancellationError` when the calling
+    ///   task is cancelled during the iterations.
     /// - Complexity: O(nonzeros + n + p) per iteration; O(n + p) memory besides the rows.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
@@ -110,7 +112,7 @@ public enum LSQR {
         var reports: [TargetReport] = []
         for o in 0..<k {
             let (b, targetMean) = design.rightHandSide(target: o, fitIntercept: fitIntercept)
-            let (x, report) = iterate(design, b: b, tolerance: tolerance, limit: iterationLimit ?? 4 * p + 100)
+            let (x, report) = try iterate(design, b: b, tolerance: tolerance, limit: iterationLimit ?? 4 * p + 100)
             var shift = 0.0
             for j in 0..<p {
                 let beta = x[j] / design.columnScale[j]
@@ -128,7 +130,7 @@ public enum LSQR {
 
     /// LSQR on Ā·x ≈ b̄ from x = 0 (the algorithm of Paige and Saunders' paper, without its
     /// damping: a ridge is rows of Ā), then the gradient and the bound recomputed from x.
-    static func iterate<Element>(_ design: SparseDesign<Element>, b: [Double], tolerance: Double, limit: Int) -> (
+    static func iterate<Element>(_ design: SparseDesign<Element>, b: [Double], tolerance: Double, limit: Int) throws -> (
         x: [Double], report: TargetReport
     ) {
         let m = design.operatorRows, p = design.p
@@ -156,6 +158,8 @@ public enum LSQR {
         // Each factor tested alone: their product can underflow for tiny but valid data.
         if alpha == 0 || beta == 0 { stop = .zeroData }
         while stop == .iterationLimit, iterations < limit {
+            // A long solve of a wide design still stops promptly when its task is cancelled.
+            if iterations & 15 == 15, Task.isCancelled { throw CancellationError() }
             iterations += 1
             // Bidiagonalization: β·u = Ā·v − α·u, α·v = Āᵀ·u − β·v.
             design.apply(v, into: &product, scratch: &scratch)
