@@ -65,11 +65,12 @@ struct MisreportedRows: RowSource {
     let claimedRows: Int
     let xStride: Int
     var rows: Int { claimedRows }
-    var featureCount: Int { 2 }
-    var outputCount: Int { 1 }
-    var featureNames: [String] { ["a", "b"] }
-    var targetNames: [String] { ["y"] }
-    var weights: [Double]? { nil }
+    // Everything else is the inner source's: only the row count and the stride misreport.
+    var featureCount: Int { inner.featureCount }
+    var outputCount: Int { inner.outputCount }
+    var featureNames: [String] { inner.featureNames }
+    var targetNames: [String] { inner.targetNames }
+    var weights: [Double]? { inner.weights }
     func withRows<Result>(_ body: (Rows<Double>) throws -> Result) rethrows -> Result {
         try inner.withRows { rows in
             try body(Rows(count: rows.count, featureCount: 2, outputCount: 1, x: rows.x, xStride: xStride, y: rows.y, yStride: 4))
