@@ -45,17 +45,14 @@ extension Fit {
                 ).text)
             return
         }
-        let config2 = run.configuration, choice = run.learningRateChoice
+        let config2 = run.configuration
         var lines = [
             "Data: \(data.file), \(SparseInput.shape(all))" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
-                + "; target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))",
-            "Gradient descent on sparse rows: \(config2.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch == 1 ? "1 update" : "\(run.batchesPerEpoch) updates") per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
-                + " (stopped: \(RunReport.stopReason(run))), \(config2.reduction.rawValue) gradient\(config2.standardize ? ", scaled by the columns' deviations" : "")",
-            "  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config2.schedule.name)"
-                + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" }
-                    ?? (config2.averaging == .fromStart ? ", averaged from the start" : "")),
+                + "; target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
         ]
-        if let curvature = choice.curvature { lines.append(RunReport.curvature(curvature, standardized: config2.standardize)) }
+        lines += Self.descentLines(
+            run, title: "Gradient descent on sparse rows", scaling: config2.standardize ? ", scaled by the columns' deviations" : "",
+            rowByRow: true)
         lines.append(
             "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)"
         )

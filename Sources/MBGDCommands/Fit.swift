@@ -312,6 +312,33 @@ struct Fit: ParsableCommand, ThreadedCommand {
             ", rate halved \(epochs.count == 1 ? "once, at epoch" : "\(epochs.count) times, at epochs") \(listed) (the average had stalled)"
     }
 
+    /// The run's lines of the text report: what ran and how it stopped, the rate and its reason,
+    /// the averaging and halvings, the curvature, and the epochs' explanation. `scaling` follows
+    /// the gradient's reduction (", standardized"); `rowByRow` says blocks are shuffled row by row
+    /// (sparse rows in memory).
+    static func descentLines(_ run: TrainingRun, title: String, scaling: String, rowByRow: Bool = false) -> [String] {
+        let history = run.history, config = run.configuration, choice = run.learningRateChoice
+        let shuffle: String
+        switch config.shuffle {
+        case .none: shuffle = "in file order"
+        case let .everyEpoch(seed), let .blocks(seed, 1): shuffle = "shuffled every epoch (seed \(seed))"
+        case let .blocks(seed, _) where rowByRow: shuffle = "shuffled every epoch (seed \(seed))"
+        case let .blocks(seed, rows): shuffle = "shuffled every epoch in blocks of \(rows) rows (seed \(seed))"
+        }
+        var lines = [
+            "\(title): \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch == 1 ? "1 update" : "\(run.batchesPerEpoch) updates") per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
+                + " (stopped: \(RunReport.stopReason(run))), \(config.reduction.rawValue) gradient\(scaling), \(shuffle)",
+            "  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config.schedule.name)"
+                + (choice.momentum.map { ", momentum \(Format.number($0, digits: 4))" } ?? "")
+                + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" }
+                    ?? (config.averaging == .fromStart ? ", averaged from the start" : ""))
+                + halvings(history.rateHalvingEpochs),
+        ]
+        if let curvature = choice.curvature { lines.append(RunReport.curvature(curvature, standardized: config.standardize)) }
+        if let line = RunReport.epochsLine(run) { lines.append(line) }
+        return lines
+    }
+
     private func humanReport(
         all: CommandData, train: CommandData, test: CommandData?, model: LinearRegression, comparison: ReferenceComparison,
         trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String], distributed: DistributedSummary?
@@ -327,25 +354,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
                         ? "; rows in float32 as stored (arithmetic in float64)"
                         : "; values rounded to float32 (arithmetic in float64): the gap and the verdict compare with the closed form of the rounded values")
         ]
-        let shuffle: String
-        switch config.shuffle {
-        case .none: shuffle = "in file order"
-        case let .everyEpoch(seed), let .blocks(seed, 1): shuffle = "shuffled every epoch (seed \(seed))"
-        case let .blocks(seed, rows): shuffle = "shuffled every epoch in blocks of \(rows) rows (seed \(seed))"
-        }
-        let choice = run.learningRateChoice
-        lines.append(
-            "Gradient descent: \(config.optimizer.name), batch \(run.batchRows) (\(run.batchesPerEpoch == 1 ? "1 update" : "\(run.batchesPerEpoch) updates") per epoch), \(history.epochsRun) of \(run.epochBudget) epochs"
-                + " (stopped: \(RunReport.stopReason(run))), \(config.reduction.rawValue) gradient\(config.standardize ? ", standardized" : ""), \(shuffle)"
-        )
-        lines.append(
-            "  learning rate \(Format.number(choice.learningRate, digits: 4)) (\(choice.source.rawValue): \(choice.reason)), schedule \(config.schedule.name)"
-                + (choice.momentum.map { ", momentum \(Format.number($0, digits: 4))" } ?? "")
-                + (history.averagingStartEpoch.map { ", averaged from epoch \($0)" }
-                    ?? (config.averaging == .fromStart ? ", averaged from the start" : ""))
-                + Self.halvings(history.rateHalvingEpochs))
-        if let curvature = choice.curvature { lines.append(RunReport.curvature(curvature, standardized: config.standardize)) }
-        if let line = RunReport.epochsLine(run) { lines.append(line) }
+        lines += Self.descentLines(run, title: "Gradient descent", scaling: config.standardize ? ", standardized" : "")
         let weighted = weights != nil
         // Loaded rows of weight 0 are left out; rows read in place stay, adding nothing.
         let zeroWeight = train.weights.map { $0.count { $0 == 0 } } ?? 0

@@ -33,11 +33,16 @@ import Testing
     }
 
     @Test func fitConvergesToTheSameModelWithAVerdict() throws {
-        let run = try mbgd("fit", try Self.exactFile(), "--batch-size", "full", "--epochs", "20000", "--no-standardize", "--json")
+        // The certified stop: the fit ends once its certificate puts it within --tolerance of the
+        // optimum, and it is (μ exact: four features are well under the Gram route's limit).
+        let run = try mbgd(
+            "fit", try Self.exactFile(), "--batch-size", "full", "--epochs", "20000", "--no-standardize", "--tolerance", "1e-6", "--json")
         #expect(run.status == 0, "\(run.stderr)")
         let json = try run.json
         let coefficients = try #require(json["coefficients"] as? [Double])
-        #expect(relativeDifference(coefficients, [2, 0, -3, 0]) < 1e-4)
+        let intercept = try #require(json["intercept"] as? Double)
+        #expect(relativeDifference(coefficients + [intercept], [2, 0, -3, 0, 1]) < 1e-6)
+        #expect(relativeDifference(coefficients + [intercept], [2, 0, -3, 0, 1]) > 1e-12, "stopped by the certificate, not at the optimum")
         #expect((json["verdict"] as? String)?.hasPrefix("converged") == true)
         #expect((json["closedForm"] as? [String: Any])?["method"] as? String == "lsqr")
     }
@@ -73,7 +78,9 @@ import Testing
         (["solve", "--target", "y"], "drop --target"), (["fit", "--features", "x1"], "drop --features"),
         (["solve", "--weights", "w"], "drop --weights"), (["solve", "--method", "qr"], "drop it"),
         (["solve", "--covariance", "hc1"], "drop --covariance"), (["fit", "--plot", "plots"], "drop --plot"),
-        (["fit", "--optimizer", "adam"], "--optimizer sgd"), (["solve", "--no-refine"], "drop --no-refine"),
+        (["fit", "--optimizer", "momentum"], "--optimizer sgd"),
+        (["fit", "--optimizer", "adam", "--l2", "0.1"], "--optimizer adamw --weight-decay"),
+        (["solve", "--no-refine"], "drop --no-refine"),
         (["solve", "--confidence", "0.9"], "drop --confidence"),
     ])
     func optionsThatDoNotApplyAreRefusedByName(arguments: [String], expected: String) throws {

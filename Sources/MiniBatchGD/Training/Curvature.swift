@@ -129,43 +129,56 @@ public struct Curvature: Equatable, Sendable {
         largest = data.maximum(largest)
         let n = data.totalCount
         if exact {
-            let q = p + (fitIntercept ? 1 : 0)
             let pool = WorkerPool(threads: data.count > Moments.chunkRows(features: p, outputs: data.outputCount) ? threads : 1)
             let moments = known ?? Moments(data, weights: rowWeights, pool: pool)
             let mass = data.sum(rowWeights?.reduce(0, +) ?? Double(data.count)) / Double(n)
             let unpenalized = Self.designGram(moments, mass: mass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
-            var hessian = unpenalized
-            for j in 0..<p { hessian[(j + q - p) * q + j + q - p] += penalty }
-            var eigenvalues = [Double](repeating: 0, count: q)
-            try hessian.withUnsafeMutableBufferPointer { h in
-                try eigenvalues.withUnsafeMutableBufferPointer { w in
-                    try LAPACK.symmetricEigenvalues(n: q, a: h.baseAddress!, lda: q, into: w.baseAddress!)
-                }
-            }
-            let top = Swift.max(eigenvalues[q - 1], .leastNormalMagnitude)
-            // Zero curvature (a constant or duplicated column) carries no gradient: skip it.
-            let smallest = eigenvalues.first { $0 > 1e-10 * top }
-            // R² ≥ L (M ≽ H², Jensen) and, with an intercept, ≥ M₀₀/H₀₀ = Σω²‖ã‖²/Σω: where four
-            // times that bound already covers the largest row, 4R² cannot set the step and the
-            // second moments pass is skipped (the same decision on every rank: both are totals).
             let squareMass = data.sum(squareWeights.reduce(0, +)) / Double(n)
-            let lowerBound = Swift.max(top - penalty, fitIntercept && mass > 0 ? squareMass / mass : 0)
-            var meanSquare: Double?
-            if largest > 4 * lowerBound {
+            try self.init(
+                gram: unpenalized, features: p, fitIntercept: fitIntercept, penalty: penalty, largestRowCurvature: largest, mass: mass,
+                squareMass: squareMass
+            ) {
                 // The mean-square moments: the same Gram matrix with weights ωᵢ²‖ãᵢ‖².
                 let squareMoments = Moments(data, weights: squareWeights, pool: pool)
-                let fourth = Self.designGram(
-                    squareMoments, mass: squareMass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
-                meanSquare = try Self.relativeTop(fourth, to: unpenalized, size: q)
+                return Self.designGram(squareMoments, mass: squareMass, centre: centre, scale: scale, rows: n, fitIntercept: fitIntercept)
             }
-            self.init(
-                smoothness: top, strongConvexity: smallest, largestRowCurvature: largest,
-                meanSquareRowCurvature: meanSquare.map { Swift.min($0, largest) }, isExact: true)
         } else {
             let top = Self.powerIteration(
                 data, centre: centre, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights)
             self.init(smoothness: top, strongConvexity: nil, largestRowCurvature: largest, isExact: false)
         }
+    }
+
+    /// The curvature from H's unpenalized Gram matrix (1/n)·ÃᵀΩÃ (q×q, the intercept first), in
+    /// whatever way the rows gave it (dense moments, or sparse rows' products).
+    /// - Parameters:
+    ///   - mass: Σωᵢ/n; `squareMass`: Σωᵢ²‖ãᵢ‖²/n.
+    ///   - fourthGram: the same Gram matrix with weights ωᵢ²‖ãᵢ‖², a second pass over the rows
+    ///     made only when the mean-square row curvature can matter.
+    init(
+        gram unpenalized: [Double], features p: Int, fitIntercept: Bool, penalty: Double, largestRowCurvature largest: Double,
+        mass: Double, squareMass: Double, fourthGram: () throws -> [Double]
+    ) throws {
+        let q = p + (fitIntercept ? 1 : 0)
+        var hessian = unpenalized
+        for j in 0..<p { hessian[(j + q - p) * q + j + q - p] += penalty }
+        var eigenvalues = [Double](repeating: 0, count: q)
+        try hessian.withUnsafeMutableBufferPointer { h in
+            try eigenvalues.withUnsafeMutableBufferPointer { w in
+                try LAPACK.symmetricEigenvalues(n: q, a: h.baseAddress!, lda: q, into: w.baseAddress!)
+            }
+        }
+        let top = Swift.max(eigenvalues[q - 1], .leastNormalMagnitude)
+        // Zero curvature (a constant or duplicated column) carries no gradient: skip it.
+        let smallest = eigenvalues.first { $0 > 1e-10 * top }
+        // R² ≥ L (M ≽ H², Jensen) and, with an intercept, ≥ M₀₀/H₀₀ = Σω²‖ã‖²/Σω: where four
+        // times that bound already covers the largest row, 4R² cannot set the step and the
+        // second moments pass is skipped (the same decision on every rank: both are totals).
+        let lowerBound = Swift.max(top - penalty, fitIntercept && mass > 0 ? squareMass / mass : 0)
+        let meanSquare = largest > 4 * lowerBound ? try Self.relativeTop(fourthGram(), to: unpenalized, size: q) : nil
+        self.init(
+            smoothness: top, strongConvexity: smallest, largestRowCurvature: largest,
+            meanSquareRowCurvature: meanSquare.map { Swift.min($0, largest) }, isExact: true)
     }
 
     /// (1/n)·ÃᵀΩÃ (q×q, the intercept first) from ω-weighted moments of X:

@@ -1,23 +1,83 @@
 /// The curvature of the cost over sparse rows in their descent coordinates (each column divided
-/// by its scale, never centred, the intercept a column of ones), for the automatic rate: L by
-/// power iteration on the sparse rows (two passes over the nonzeros an iteration) and the largest
-/// row's curvature ωᵢ(1 + ‖zᵢ‖²). μ is not computed (no p×p matrix), so no certificate.
+/// by its scale, never centred, the intercept a column of ones), for the automatic rate and the
+/// certified stop, as the dense ``Curvature``: up to ``Curvature/exactLimit`` features, the
+/// exact eigenvalues of the q×q Gram matrix built from the rows' products of nonzeros (L, μ and
+/// the mean-square row curvature); above it, L by power iteration on the sparse rows (two passes
+/// over the nonzeros an iteration) and μ unknown (no certificate).
 enum SparseCurvature {
     static func measure<Element: BLASScalar>(
         _ data: SparseDataset<Element>, scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]?
-    ) -> Curvature {
+    ) throws -> Curvature {
         let n = data.rows, p = data.featureCount
         let intercept = fitIntercept ? 1.0 : 0.0
+        let exact = p <= Curvature.exactLimit
+        // max ωᵢ‖ãᵢ‖²; and ωᵢ²‖ãᵢ‖², the weights of the mean-square Gram matrix.
         var largest = 0.0
+        var squareWeights = [Double](repeating: 0, count: exact ? n : 0)
         for i in 0..<n {
             var sum = intercept
             for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
                 let z = Double(data.values[position]) / scale[Int(data.columnIndices[position])]
                 sum += z * z
             }
-            largest = Swift.max(largest, (rowWeights?[i] ?? 1) * sum)
+            let weight = rowWeights?[i] ?? 1
+            largest = Swift.max(largest, weight * sum)
+            if exact { squareWeights[i] = weight * weight * sum }
         }
-        // v = (coefficients, intercept); H·v = (1/n)·Σωᵢ·ãᵢ(ãᵢᵀv) + λ·(coefficients, 0).
+        if exact {
+            let mass = (rowWeights?.reduce(0, +) ?? Double(n)) / Double(n)
+            let squareMass = squareWeights.reduce(0, +) / Double(n)
+            return try Curvature(
+                gram: designGram(data, scale: scale, fitIntercept: fitIntercept, rowWeights: rowWeights), features: p,
+                fitIntercept: fitIntercept, penalty: penalty, largestRowCurvature: largest, mass: mass, squareMass: squareMass
+            ) { designGram(data, scale: scale, fitIntercept: fitIntercept, rowWeights: squareWeights) }
+        }
+        return Curvature(
+            smoothness: powerIteration(data, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: rowWeights),
+            strongConvexity: nil, largestRowCurvature: largest, isExact: false)
+    }
+
+    /// (1/n)·ÃᵀΩÃ (q×q, the intercept first, ã = (1, x/s)): per row, the products of its
+    /// nonzeros, O(Σ nnzᵢ²) and no pass over the zeros.
+    static func designGram<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, scale: [Double], fitIntercept: Bool, rowWeights: [Double]?
+    ) -> [Double] {
+        let n = data.rows, p = data.featureCount, shift = fitIntercept ? 1 : 0, q = p + shift
+        var gram = [Double](repeating: 0, count: q * q)
+        var z = [Double](repeating: 0, count: 0), columns = [Int](repeating: 0, count: 0)
+        for i in 0..<n {
+            let range = data.rowStarts[i]..<data.rowStarts[i + 1]
+            let weight = (rowWeights?[i] ?? 1) / Double(n)
+            z.removeAll(keepingCapacity: true)
+            columns.removeAll(keepingCapacity: true)
+            for position in range {
+                let j = Int(data.columnIndices[position])
+                columns.append(j + shift)
+                z.append(Double(data.values[position]) / scale[j])
+            }
+            if fitIntercept {
+                gram[0] += weight
+                for (a, column) in columns.enumerated() { gram[column] += weight * z[a] }
+            }
+            for (a, row) in columns.enumerated() {
+                let scaled = weight * z[a]
+                for (b, column) in columns.enumerated() where column >= row { gram[row * q + column] += scaled * z[b] }
+            }
+        }
+        // Filled on and above the diagonal: mirrored below.
+        for row in 0..<q {
+            for column in (row + 1)..<q { gram[column * q + row] = gram[row * q + column] }
+        }
+        return gram
+    }
+
+    /// λmax(H) by power iteration on v ↦ (1/n)·Σωᵢ·ãᵢ(ãᵢᵀv) + λ·(coefficients, 0), raised by the
+    /// stopping margin (power iteration approaches from below).
+    static func powerIteration<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, scale: [Double], fitIntercept: Bool, penalty: Double, rowWeights: [Double]?
+    ) -> Double {
+        let n = data.rows, p = data.featureCount
+        let intercept = fitIntercept ? 1.0 : 0.0
         var vector = [Double](repeating: 1, count: p + 1), product = [Double](repeating: 0, count: p + 1)
         if !fitIntercept { vector[p] = 0 }
         var estimate = 0.0
@@ -47,6 +107,6 @@ enum SparseCurvature {
             estimate = rayleigh
             if abs(estimate - previous) <= 1e-4 * estimate { break }
         }
-        return Curvature(smoothness: estimate, strongConvexity: nil, largestRowCurvature: largest, isExact: false)
+        return estimate * (1 + 1e-4)
     }
 }

@@ -81,6 +81,16 @@ struct SparseState {
         flushedAt.base.update(repeating: 0, count: p)
     }
 
+    /// Moves the iterate to the average so far and averages afresh from there (a rate halving's
+    /// restart, as the dense rules' ``UpdateRule/restartAveraging(_:)``).
+    mutating func restartAveraging() {
+        guard let average = averagedParameters(fitIntercept: true) else { return }
+        u.base.update(from: average.coefficients.elements, count: p * k)
+        c.base.update(from: average.intercept, count: k)
+        a = 1
+        startAveraging()
+    }
+
     /// The mean of the averaged steps' parameters (flushing every coefficient's sum), or nil
     /// before averaging has begun.
     func averagedParameters(fitIntercept: Bool) -> Parameters? {
@@ -115,6 +125,40 @@ struct SparseState {
                 halfSquares(data, rowWeights: rowWeights, coefficients: w.baseAddress!, scale: 1, intercept: b.baseAddress!)
             }
         }
+    }
+
+    /// ½Σωᵢ‖rᵢ‖² at `parameters` (original units), with the cost's gradient in descent
+    /// coordinates written to `gradient` (p·k coefficients, row-major, then k intercepts):
+    /// (1/n)·Σωᵢrᵢ·xᵢⱼ/sⱼ for θⱼ = sⱼβⱼ, and (1/n)·Σωᵢrᵢ for the intercepts (zero without one).
+    /// One pass over the nonzeros, the certified stop's.
+    static func halfSquaresAndGradient<Element: BLASScalar>(
+        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, at parameters: Parameters,
+        inverseScale: UnsafePointer<Double>, fitIntercept: Bool, into gradient: UnsafeMutablePointer<Double>
+    ) -> Double {
+        let k = data.k, p = parameters.coefficients.rows, n = Double(data.rows)
+        gradient.update(repeating: 0, count: p * k + k)
+        var total = 0.0
+        parameters.coefficients.elements.withUnsafeBufferPointer { w in
+            parameters.intercept.withUnsafeBufferPointer { b in
+                for i in 0..<data.rows {
+                    let start = data.rowStarts[i], end = data.rowStarts[i + 1]
+                    let weight = rowWeights?[i] ?? 1
+                    for o in 0..<k {
+                        var dot = 0.0
+                        for position in start..<end { dot += Double(data.values[position]) * w[Int(data.columns[position]) * k + o] }
+                        let r = dot + b[o] - Double(data.targets[i * k + o])
+                        total += weight * r * r
+                        let share = weight * r / n
+                        for position in start..<end {
+                            let j = Int(data.columns[position])
+                            gradient[j * k + o] += share * Double(data.values[position]) * inverseScale[j]
+                        }
+                        if fitIntercept { gradient[p * k + o] += share }
+                    }
+                }
+            }
+        }
+        return 0.5 * total
     }
 
     private static func halfSquares<Element: BLASScalar>(
@@ -198,5 +242,103 @@ struct SparseState {
             a = 1
         }
         return alpha * 0.5 * halfSquares
+    }
+
+    /// One update by an adaptive rule on the rows `rows[0..<count]`: the residuals, then the
+    /// batch's gradient in descent coordinates gathered at the columns it touches only (into
+    /// `scratch`), then the rule's change at those columns and at the intercepts:
+    /// θ ← (1 − η·decay)·θ − Δθ, the decay (AdamW's, decoupled) a shrink of the scale a, and
+    /// Δθⱼ applied to u as Δθⱼ/(sⱼ·a). Returns the batch's cost α·½Σωᵢ‖rᵢ‖², as ``step``.
+    mutating func adaptiveStep<Element: BLASScalar, Rule: LazyRule>(
+        _ data: SparseRowsView<Element>, rule: inout Rule, rows: UnsafePointer<Int>, count b: Int, rate: Double, decay: Double,
+        reduction: Reduction, inverseScale: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        residuals: UnsafeMutablePointer<Double>, scratch: SparseGradientScratch
+    ) -> Double {
+        let k = self.k, p = self.p, u = self.u.base, c = self.c.base
+        let alpha = reduction == .mean ? 1 / Double(b) : 1
+        var halfSquares = 0.0
+        var slot = 0
+        for t in 0..<b {
+            let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
+            let weight = rowWeights?[i] ?? 1
+            for o in 0..<k {
+                var dot = 0.0
+                for position in start..<end { dot += Double(data.values[position]) * u[Int(data.columns[position]) * k + o] }
+                let r = a * dot + c[o] - Double(data.targets[i * k + o])
+                halfSquares += weight * r * r
+                residuals[slot] = weight * r
+                slot += 1
+            }
+        }
+        // The batch's gradient at its columns, each listed once.
+        let g = scratch.gradient.base, touched = scratch.touched.base, mark = scratch.mark.base
+        scratch.stamp &+= 1
+        let stamp = scratch.stamp
+        var touchedCount = 0
+        slot = 0
+        for t in 0..<b {
+            let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
+            for position in start..<end {
+                let j = Int(data.columns[position])
+                if mark[j] != stamp {
+                    mark[j] = stamp
+                    touched[touchedCount] = j
+                    touchedCount += 1
+                    for o in 0..<k { g[j * k + o] = 0 }
+                }
+                let x = Double(data.values[position]) * inverseScale[j]
+                for o in 0..<k { g[j * k + o] += alpha * residuals[slot + o] * x }
+            }
+            slot += k
+        }
+        rule.beginStep()
+        if decay > 0 {
+            a *= 1 - rate * decay
+            if a == 0 {
+                if averaging { for j in 0..<p { flush(j) } }
+                u.update(repeating: 0, count: p * k)
+                a = 1
+            }
+        }
+        for position in 0..<touchedCount {
+            let j = touched[position]
+            if averaging { flush(j) }
+            let factor = inverseScale[j] / a
+            for o in 0..<k { u[j * k + o] -= rule.change(j * k + o, gradient: g[j * k + o], rate: rate) * factor }
+        }
+        if fitIntercept {
+            for o in 0..<k {
+                var sum = 0.0
+                for t in 0..<b { sum += residuals[t * k + o] }
+                c[o] -= rule.change(p * k + o, gradient: alpha * sum, rate: rate)
+            }
+        }
+        if averaging {
+            scaleSum += a
+            for o in 0..<k { interceptSums.base[o] += c[o] }
+            averagedSteps += 1
+        }
+        if abs(a) < 0x1p-500 {
+            if averaging { for j in 0..<p { flush(j) } }
+            for j in 0..<p * k { u[j] *= a }
+            a = 1
+        }
+        return alpha * 0.5 * halfSquares
+    }
+}
+
+/// The scratch of an adaptive sparse step: the batch's gradient (p·k, valid at the touched
+/// columns only), the touched columns' list, and a per-column stamp of the step that last
+/// touched it (so no pass over the p columns clears anything).
+final class SparseGradientScratch {
+    let gradient: Buffer<Double>
+    let touched: Buffer<Int>
+    let mark: Buffer<Int>
+    var stamp = 0
+
+    init(features p: Int, outputs k: Int) {
+        gradient = Buffer(repeating: 0, count: p * k)
+        touched = Buffer(repeating: 0, count: p)
+        mark = Buffer(repeating: 0, count: p)
     }
 }

@@ -11,10 +11,13 @@ import Foundation
 /// the same seed), so on a design written both ways, unstandardized, the two trainers take the
 /// same steps (standardized, the dense one centres and this one cannot).
 ///
-/// Plain SGD with any batch size, rate (automatic: 1/L(b) from a power iteration on the sparse
-/// rows), schedule, reduction, L2 penalty, row weights, warm start, averaging (lazy as well) and
-/// plateau stop; the comparison's closed form is ``LSQR``. Other update rules are refused, and
-/// the certified stop (which needs μ, not computed without a p×p matrix) is said in the notes.
+/// Plain SGD with any batch size, rate (automatic: 1/L(b)), schedule, reduction, L2 penalty, row
+/// weights, warm start and averaging (lazy as well); AdaGrad, RMSprop, Adam and AdamW applied
+/// lazily (``LazyRule``; L2 refused with them, AdamW's decoupled decay a shrink of the scale).
+/// The curvature, the certified stop and the rate halvings of an automatic average are the dense
+/// trainer's (``StopPolicy``), with μ from the Gram matrix up to ``Curvature/exactLimit``
+/// features (beyond it, no certificate: the plateau stops the fit). Momentum is refused. The
+/// comparison's exact reference is ``LSQR``.
 struct SparseTrainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
@@ -23,10 +26,23 @@ struct SparseTrainer {
     /// Refuses what the sparse descent does not do, before any pass over the rows.
     static func check(_ config: GradientDescent) throws {
         try config.validate()
-        guard config.optimizer == .sgd else {
+        switch config.optimizer {
+        case .momentum, .nesterov:
             throw ArgumentError(
                 argument: "optimizer", value: config.optimizer.name,
-                requirement: "must be sgd for sparse rows (momentum and the adaptive rules are not lazy yet); use --optimizer sgd")
+                requirement:
+                    "cannot be momentum or nesterov on sparse rows (their velocity moves every column at every step); use --optimizer sgd, adagrad, rmsprop, adam or adamw"
+            )
+        case .adam, .adagrad, .rmsprop, .adamW:
+            // The L2 gradient λθ is non-zero at every column: no adaptive step could stay lazy.
+            guard config.l2Penalty == 0 else {
+                throw ArgumentError(
+                    argument: "l2", value: "\(config.l2Penalty)",
+                    requirement:
+                        "must be 0 with --optimizer \(config.optimizer.name) on sparse rows (an L2 gradient touches every column at every step); use --optimizer adamw --weight-decay (decoupled, applied lazily) or --optimizer sgd"
+                )
+            }
+        case .sgd: break
         }
         guard config.lossChoice.isSquared, config.penaltyChoice.other == nil else {
             throw ArgumentError(
@@ -60,26 +76,42 @@ struct SparseTrainer {
         if case .blocks = config.shuffle, batches.count > 1 {
             notes.append("sparse rows in memory are shuffled row by row, not in blocks")
         }
-        if config.earlyStopping?.parameterTolerance != nil {
-            notes.append(
-                "no certified stop on sparse rows (μ, the smallest curvature, is not computed): the fit stops on the cost's plateau")
-        }
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         let costWeights = Trainer.costWeights(train.weights, rows: n, reduction: config.reduction)
-        let needsCurvature = config.learningRate == .automatic
+        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
+        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
         let curvature =
             needsCurvature
-            ? SparseCurvature.measure(train, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights) : nil
+            ? try SparseCurvature.measure(train, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights)
+            : nil
+        let certificate = curvature?.strongConvexity.flatMap { mu in
+            certificateTolerance > 0
+                ? Certificate(
+                    tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
+                    standardizer: Standardizer(mean: [Double](repeating: 0, count: p), scale: scale)) : nil
+        }
+        if certificateTolerance > 0, certificate == nil {
+            notes.append(
+                "no certified stop: μ, the smallest curvature, is computed for up to \(Curvature.exactLimit) features (this design has \(p)); the fit stops on the cost's plateau"
+            )
+        }
+        // Only the adaptive rules' automatic rate is set in the target's units.
+        let spreads =
+            config.learningRate == .automatic && config.optimizer.isAdaptive
+            ? Self.spreads(train, deviations: design.deviations, standardized: config.standardize) : (target: 1.0, coordinates: 1.0)
         let choice = LearningRateChoice(
-            config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count, targetSpread: 1,
-            coordinateSpread: 1, tolerance: EarlyStopping().parameterTolerance!, penalty: penalty)
-        let epochs = config.epochs ?? Trainer.automaticBudget(predicted: nil, rows: n, adaptive: false)
+            config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count, targetSpread: spreads.target,
+            coordinateSpread: spreads.coordinates,
+            tolerance: certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!,
+            penalty: penalty)
+        let epochs =
+            config.epochs ?? Trainer.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
         var state = SparseState(features: p, outputs: k, start: start, fitIntercept: fitIntercept)
         let validationWeights = validation.flatMap { Trainer.costWeights($0.weights, rows: $0.rows, reduction: config.reduction) }
         let history = try loop(
             train, validation: validation, state: &state, scale: scale, rate: choice.learningRate, epochs: epochs, batches: batches,
-            penalty: penalty, rowWeights: costWeights, validationWeights: validationWeights)
+            penalty: penalty, rowWeights: costWeights, validationWeights: validationWeights, certificate: certificate)
         let fitted = state.averagedParameters(fitIntercept: fitIntercept) ?? state.parameters(fitIntercept: fitIntercept)
         guard fitted.isFinite else {
             throw TrainingError.diverged(
@@ -91,11 +123,25 @@ struct SparseTrainer {
         return Trainer.Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: nil)
     }
 
+    /// The root-mean-square (weighted) standard deviation of the targets, and of the descent
+    /// coordinates: 1 when standardized, else the columns' deviations' (as the dense plan's).
+    static func spreads<Element: BLASScalar>(_ data: SparseDataset<Element>, deviations: [Double], standardized: Bool) -> (
+        target: Double, coordinates: Double
+    ) {
+        let k = data.outputCount, n = data.rows
+        let target = Standardizer(
+            fitting: Matrix(uncheckedRows: n, columns: k, elements: data.targets.elements.map(Double.init)), weights: data.weights
+        ).scale
+        let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(k, 1))).squareRoot()
+        guard !standardized else { return (targetSpread, 1) }
+        return (targetSpread, (deviations.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(deviations.count, 1))).squareRoot())
+    }
+
     /// The epochs: batches in the dense trainer's order, a full-pass cost after each epoch,
     /// the divergence, plateau and cancellation checks.
     private func loop<Element: BLASScalar>(
         _ train: SparseDataset<Element>, validation: SparseDataset<Element>?, state: inout SparseState, scale: [Double], rate: Double,
-        epochs: Int, batches: Batches, penalty: Double, rowWeights: [Double]?, validationWeights: [Double]?
+        epochs: Int, batches: Batches, penalty: Double, rowWeights: [Double]?, validationWeights: [Double]?, certificate: Certificate?
     ) throws -> History {
         try train.withView { trainView in
             try withOptionalPointer(rowWeights) { w in
@@ -104,12 +150,12 @@ struct SparseTrainer {
                         return try validation.withView { validationView in
                             try loop(
                                 trainView, validation: (validationView, vw), state: &state, scale: scale, rate: rate, epochs: epochs,
-                                batches: batches, penalty: penalty, rowWeights: w)
+                                batches: batches, penalty: penalty, rowWeights: w, certificate: certificate)
                         }
                     }
                     return try loop(
                         trainView, validation: nil, state: &state, scale: scale, rate: rate, epochs: epochs, batches: batches,
-                        penalty: penalty, rowWeights: w)
+                        penalty: penalty, rowWeights: w, certificate: certificate)
                 }
             }
         }
@@ -118,7 +164,7 @@ struct SparseTrainer {
     private func loop<Element: BLASScalar>(
         _ train: SparseRowsView<Element>, validation: (rows: SparseRowsView<Element>, weights: UnsafePointer<Double>?)?,
         state: inout SparseState, scale: [Double], rate: Double, epochs: Int, batches: Batches, penalty: Double,
-        rowWeights: UnsafePointer<Double>?
+        rowWeights: UnsafePointer<Double>?, certificate: Certificate?
     ) throws -> History {
         let config = configuration, n = train.rows
         let inverseSquares = Buffer<Double>(repeating: 0, count: scale.count)
@@ -132,67 +178,138 @@ struct SparseTrainer {
         var generator = shuffles ? config.shuffle.seed.map { RandomSource(seed: $0) } : nil
         let order = Buffer<Int>(repeating: 0, count: n)
         for i in 0..<n { order.base[i] = i }
-        var plateau = StopRule(config.earlyStopping, batchesPerEpoch: batches.count)
-        // The dense trainer's averaging, simply: from the first step, or (automatic) from the
-        // first plateau of a mini-batch fit whose schedule does not anneal by itself.
-        let averagesAutomatically = config.averaging == .automatic && batches.count > 1 && !schedule.anneals
-        if config.averaging == .fromStart { state.startAveraging() }
+        let memory = config.optimizer.memory(given: nil)
+        let plateau = StopRule(config.earlyStopping, memory: memory, batchesPerEpoch: batches.count)
         let startCost = state.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
         let zero = SparseState(features: scale.count, outputs: train.k, start: nil, fitIntercept: fitIntercept)
         let zeroCost = zero.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
-        let divergenceBound = config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude)
+        // The dense trainer's averaging, simply: from the first step, or (automatic) from the
+        // first plateau of a mini-batch fit whose schedule does not anneal by itself, with the
+        // rate halved whenever the certified distance of the average stalls.
+        if config.averaging == .fromStart { state.startAveraging() }
+        let halving = RateHalving(
+            patience: plateau.patience, step: rate * (config.reduction == .sum ? Double(batches.size) : 1) / (1 - memory),
+            mu: !config.optimizer.isAdaptive && config.schedule == .constant ? certificate?.mu ?? 0 : 0, batchesPerEpoch: batches.count)
+        var policy = StopPolicy(
+            plateau: plateau, halving: halving, certificateTolerance: certificate?.tolerance,
+            averagesAutomatically: config.averaging == .automatic && batches.count > 1 && !schedule.anneals,
+            monitorsValidation: validation != nil, hasGapTarget: false,
+            divergenceBound: config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude))
+        let inverseScale = Buffer<Double>(repeating: 0, count: scale.count)
+        for j in scale.indices { inverseScale.base[j] = 1 / scale[j] }
+        let fullGradient = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
         var step = 0
         let residuals = Buffer<Double>(repeating: 0, count: batches.size * train.k)
-        for epoch in 1...epochs {
-            if generator != nil { generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n)) }
-            let epochRate = schedule.rate(epoch: epoch, step: step)
-            history.learningRates.append(epochRate)
-            let began = Date()
-            for index in 0..<batches.count {
-                if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
-                let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
-                let range = batches[index]
-                let cost = state.step(
-                    train, rows: order.base + range.lowerBound, count: range.count, rate: stepRate, penalty: penalty,
-                    reduction: config.reduction, inverseSquares: inverseSquares.base, rowWeights: rowWeights, fitIntercept: fitIntercept,
-                    residuals: residuals.base)
-                guard cost.isFinite else {
-                    throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate)
+        // The epochs, specialized for each update rule.
+        func runEpochs<Update: SparseUpdate>(_ update: inout Update) throws {
+            for epoch in 1...epochs {
+                if generator != nil { generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n)) }
+                let epochRate = schedule.rate(epoch: epoch, step: step)
+                history.learningRates.append(epochRate)
+                let began = Date()
+                for index in 0..<batches.count {
+                    if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+                    let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
+                    let range = batches[index]
+                    let cost = update.step(&state, train, rows: order.base + range.lowerBound, count: range.count, rate: stepRate)
+                    guard cost.isFinite else {
+                        throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate)
+                    }
+                    if config.recordsBatchCosts { history.batchCosts.append(cost) }
+                    step += 1
                 }
-                if config.recordsBatchCosts { history.batchCosts.append(cost) }
-                step += 1
+                let seconds = Date().timeIntervalSince(began)
+                // An epoch of fewer than 1024 batches is checked here, at its end.
+                if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch) }
+                let averaged = state.averagedParameters(fitIntercept: fitIntercept)
+                func halfSquares(_ data: SparseRowsView<Element>, _ weights: UnsafePointer<Double>?) -> Double {
+                    averaged.map { SparseState.halfSquares(data, rowWeights: weights, at: $0) }
+                        ?? state.halfSquares(data, rowWeights: weights)
+                }
+                var certifiedDistance: Double?
+                let epochCost: Double
+                if let certificate {
+                    // The cost and the gradient in one pass, at the parameters reported; θ = s·β.
+                    let evaluated = averaged ?? state.parameters(fitIntercept: fitIntercept)
+                    let halfSquares = SparseState.halfSquaresAndGradient(
+                        train, rowWeights: rowWeights, at: evaluated, inverseScale: inverseScale.base, fitIntercept: fitIntercept,
+                        into: fullGradient.base)
+                    epochCost = halfSquares * config.reduction.scale(rows: n)
+                    let p = scale.count, k = train.k
+                    var theta = [Double](repeating: 0, count: (p + 1) * k)
+                    for j in 0..<p {
+                        for o in 0..<k {
+                            theta[j * k + o] = scale[j] * evaluated.coefficients[j, o]
+                            fullGradient.base[j * k + o] += penalty * theta[j * k + o]
+                        }
+                    }
+                    for o in 0..<k { theta[p * k + o] = evaluated.intercept[o] }
+                    certifiedDistance = certificate.relativeDistance(parameters: theta, gradient: fullGradient.base)
+                    history.certifiedDistances.append(certifiedDistance!)
+                } else {
+                    epochCost = halfSquares(train, rowWeights) * config.reduction.scale(rows: n)
+                }
+                guard !policy.diverged(cost: epochCost) else {
+                    throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: epochRate)
+                }
+                history.epochCosts.append(epochCost)
+                var monitored = epochCost
+                if let validation {
+                    monitored = halfSquares(validation.rows, validation.weights) * config.reduction.scale(rows: validation.rows.rows)
+                    history.validationCosts.append(monitored)
+                }
+                progress?(
+                    EpochReport(
+                        epoch: epoch, epochs: epochs, cost: epochCost, validationCost: validation == nil ? nil : monitored,
+                        learningRate: epochRate, trainingSeconds: seconds, rows: n))
+                schedule.observe(cost: epochCost)
+                let decision = policy.afterEpoch(epoch, monitored: monitored, certifiedDistance: certifiedDistance)
+                if decision.restartAveragingAndHalveRate {
+                    state.restartAveraging()
+                    schedule.halve()
+                    history.rateHalvingEpochs.append(epoch)
+                }
+                if decision.startAveraging {
+                    state.startAveraging()
+                    history.averagingStartEpoch = epoch
+                }
+                if let reason = decision.stop {
+                    history.stopReason = reason
+                    break
+                }
             }
-            let seconds = Date().timeIntervalSince(began)
-            // An epoch of fewer than 1024 batches is checked here, at its end.
-            if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch) }
-            let averaged = state.averagedParameters(fitIntercept: fitIntercept)
-            func halfSquares(_ data: SparseRowsView<Element>, _ weights: UnsafePointer<Double>?) -> Double {
-                averaged.map { SparseState.halfSquares(data, rowWeights: weights, at: $0) } ?? state.halfSquares(data, rowWeights: weights)
-            }
-            let epochCost = halfSquares(train, rowWeights) * config.reduction.scale(rows: n)
-            guard epochCost.isFinite, epochCost <= divergenceBound else {
-                throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: epochRate)
-            }
-            history.epochCosts.append(epochCost)
-            var monitored = epochCost
-            if let validation {
-                monitored = halfSquares(validation.rows, validation.weights) * config.reduction.scale(rows: validation.rows.rows)
-                history.validationCosts.append(monitored)
-            }
-            progress?(
-                EpochReport(
-                    epoch: epoch, epochs: epochs, cost: epochCost, validationCost: validation == nil ? nil : monitored,
-                    learningRate: epochRate, trainingSeconds: seconds, rows: n))
-            schedule.observe(cost: epochCost)
-            guard plateau.plateaued(monitored) else { continue }
-            if averagesAutomatically, !state.averaging {
-                state.startAveraging()
-                history.averagingStartEpoch = epoch
-                plateau.reset()
-            } else if plateau.stopsOnPlateau {
-                history.stopReason = validation == nil ? .trainingCostConverged : .validationCostConverged
-                break
-            }
+        }
+        switch config.optimizer {
+        case let .adagrad(epsilon):
+            var update = AdaptiveSparseUpdate(
+                LazyAdaGrad(slots: (scale.count + 1) * train.k, epsilon: epsilon), outputs: train.k, decay: 0, reduction: config.reduction,
+                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals)
+            try runEpochs(&update)
+        case let .rmsprop(alpha, epsilon):
+            var update = AdaptiveSparseUpdate(
+                LazyRMSprop(slots: (scale.count + 1) * train.k, alpha: alpha, epsilon: epsilon), outputs: train.k, decay: 0,
+                reduction: config.reduction,
+                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals)
+            try runEpochs(&update)
+        case let .adam(beta1, beta2, epsilon):
+            var update = AdaptiveSparseUpdate(
+                LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), outputs: train.k, decay: 0,
+                reduction: config.reduction, inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
+                residuals: residuals)
+            try runEpochs(&update)
+        case let .adamW(beta1, beta2, epsilon, weightDecay):
+            var update = AdaptiveSparseUpdate(
+                LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), outputs: train.k,
+                decay: weightDecay,
+                reduction: config.reduction, inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
+                residuals: residuals)
+            try runEpochs(&update)
+        case .sgd, .momentum, .nesterov:
+            // Momentum and Nesterov are refused by ``check(_:)``.
+            var update = PlainSparseUpdate(
+                penalty: penalty, reduction: config.reduction, inverseSquares: inverseSquares, rowWeights: rowWeights,
+                fitIntercept: fitIntercept, residuals: residuals)
+            try runEpochs(&update)
         }
         return history
     }

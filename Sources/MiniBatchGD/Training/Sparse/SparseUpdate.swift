@@ -1,0 +1,64 @@
+/// One update of the sparse descent on a batch of rows: the plain rule with its lazy L2, or an
+/// adaptive rule applied lazily (``LazyRule``). The epoch loop is specialized for each.
+protocol SparseUpdate {
+    /// Updates `state` on the rows `rows[0..<count]` at `rate`; returns the batch's cost.
+    mutating func step<Element: BLASScalar>(
+        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double
+    ) -> Double
+}
+
+/// Plain SGD (``SparseState/step(_:rows:count:rate:penalty:reduction:inverseSquares:rowWeights:fitIntercept:residuals:)``).
+struct PlainSparseUpdate: SparseUpdate {
+    let penalty: Double
+    let reduction: Reduction
+    /// 1/sⱼ² per column.
+    let inverseSquares: Buffer<Double>
+    let rowWeights: UnsafePointer<Double>?
+    let fitIntercept: Bool
+    let residuals: Buffer<Double>
+
+    @inline(__always)
+    mutating func step<Element: BLASScalar>(
+        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double
+    ) -> Double {
+        state.step(
+            data, rows: rows, count: count, rate: rate, penalty: penalty, reduction: reduction, inverseSquares: inverseSquares.base,
+            rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base)
+    }
+}
+
+/// An adaptive rule, with AdamW's decoupled decay as a shrink of the coefficients' scale.
+struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
+    var rule: Rule
+    let decay: Double
+    let reduction: Reduction
+    /// 1/sⱼ per column.
+    let inverseScale: Buffer<Double>
+    let rowWeights: UnsafePointer<Double>?
+    let fitIntercept: Bool
+    let residuals: Buffer<Double>
+    let scratch: SparseGradientScratch
+
+    init(
+        _ rule: Rule, outputs k: Int, decay: Double, reduction: Reduction, inverseScale: Buffer<Double>,
+        rowWeights: UnsafePointer<Double>?, fitIntercept: Bool, residuals: Buffer<Double>
+    ) {
+        self.rule = rule
+        self.decay = decay
+        self.reduction = reduction
+        self.inverseScale = inverseScale
+        self.rowWeights = rowWeights
+        self.fitIntercept = fitIntercept
+        self.residuals = residuals
+        scratch = SparseGradientScratch(features: inverseScale.count, outputs: k)
+    }
+
+    @inline(__always)
+    mutating func step<Element: BLASScalar>(
+        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double
+    ) -> Double {
+        state.adaptiveStep(
+            data, rule: &rule, rows: rows, count: count, rate: rate, decay: decay, reduction: reduction, inverseScale: inverseScale.base,
+            rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, scratch: scratch)
+    }
+}
