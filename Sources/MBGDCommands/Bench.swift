@@ -15,11 +15,16 @@ struct Bench: ParsableCommand, ThreadedCommand {
               mbgd bench
               mbgd bench --rows 1000000 --features 32 --batch-sizes 1,32,512,full --json
               mbgd bench --file data.csv --target y --csv --plot throughput.svg
+              mbgd bench --sparse --rows 200000 --features 47236 --density 0.0011 --batch-sizes 1,32,256,4096
+              mbgd bench --file text.svm
             """)
 
     @Option(parsing: .unconditional, help: "Synthetic rows.") var rows = 100_000
     @Option(parsing: .unconditional, help: "Synthetic features.") var features = 16
     @Option(parsing: .unconditional, help: "Synthetic targets (several use the dgemm path).") var outputs = 1
+    @Flag(help: "Synthetic sparse rows (CSR, text-like column frequencies) trained by the sparse descent; a libsvm --file is sparse too.")
+    var sparse = false
+    @Option(parsing: .unconditional, help: "The fraction of nonzero entries of --sparse rows, in (0, 1].") var density = 0.001
     @Option(parsing: .unconditional, help: "Comma-separated batch sizes; '\(BatchSize.full)' is the whole data.")
     var batchSizes = ([1, 8, 32, 128, 512, 2048, .full] as [BatchSize]).map(\.description).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Epochs per batch size (the median epoch is reported).") var epochs = 3
@@ -34,7 +39,10 @@ struct Bench: ParsableCommand, ThreadedCommand {
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
     @OptionGroup var plotOptions: PlotOptions<Bench>
     var plot: String? { plotOptions.plot }
-    @Flag(help: "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined.")
+    @Flag(
+        help:
+            "Also time the closed-form solve by each method on the same data (median of 3), unrefined and refined; LSQR on sparse rows."
+    )
     var closedForm = false
     @OptionGroup var elementType: PrecisionOptions
 
@@ -52,6 +60,16 @@ struct Bench: ParsableCommand, ThreadedCommand {
             throw ValidationError("--epochs must lie between 1 and 10000 (each is a timed epoch per batch size), got \(epochs)")
         }
         if noShuffle && shuffleBlocks != nil { throw ValidationError("choose one of --no-shuffle and --shuffle-blocks") }
+        if !(density > 0 && density <= 1) { throw ValidationError("--density must lie in (0, 1], got \(density)") }
+        if isSparse {
+            if outputs != 1 { throw ValidationError("--outputs: sparse rows are benchmarked with one target; drop --outputs") }
+            if shuffleBlocks != nil { throw ValidationError("--shuffle-blocks: sparse rows in memory are shuffled row by row; drop it") }
+            if sparse, file.map(SparseInput.isLibSVM) == false {
+                throw ValidationError(
+                    "--sparse reads a libsvm --file (.svm, .libsvm, .svmlight) or makes synthetic rows; \(file!) is neither")
+            }
+            if !source.targets.isEmpty { throw ValidationError("--target: a libsvm file's labels are its target; drop --target") }
+        }
         _ = try sizes()
         // The library checks the sizes and the configuration; its errors name the options.
         try validatingArguments {
@@ -73,6 +91,37 @@ struct Bench: ParsableCommand, ThreadedCommand {
 
     func sizes() throws -> [BatchSize] { try parseBatchSizes(batchSizes) }
 
+    /// Sparse rows: `--sparse`, or a libsvm `--file`.
+    var isSparse: Bool { sparse || file.map(SparseInput.isLibSVM) == true }
+
+    /// What one benchmark measured, dense or sparse, for the report.
+    struct Measured {
+        /// "100000 rows × 16 features, 1 target(s)", or the sparse shape with its nonzeros.
+        var shape: String
+        var rows: Int, features: Int, outputs: Int
+        var results: [BatchSizeSweep.Result]
+        /// Each exact solve timed: its name, seconds, and seconds refined (nil: no refinement).
+        var solves: [(method: String, seconds: Double, refined: Double?)]
+        /// Extra keys of the JSON's `config`.
+        var extra: [(String, JSON)] = []
+    }
+
+    /// The median of three timings of `body`.
+    static func medianSeconds(_ body: () throws -> Void) rethrows -> Double {
+        try (0..<3).map { _ in
+            let start = ContinuousClock.now
+            try body()
+            return (ContinuousClock.now - start) / .seconds(1)
+        }.sorted()[1]
+    }
+
+    /// Refuses a batch size larger than the rows.
+    func checkSizes(_ sizes: [BatchSize], rows: Int) throws {
+        if let tooLarge = sizes.compactMap({ if case let .rows(n) = $0, n > rows { n } else { nil } }).first {
+            throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(rows) rows")
+        }
+    }
+
     func run() throws {
         threadCount.setOpenBLAS()
         switch try elementType.resolved(for: file) {
@@ -82,27 +131,47 @@ struct Bench: ParsableCommand, ThreadedCommand {
     }
 
     private func run<Element: BLASScalar>(as element: Element.Type) throws {
+        let measured = try isSparse ? measureSparse(as: Element.self) : measureDense(as: Element.self)
+        try report(measured, precision: Element.precision)
+    }
+
+    private func measureDense<Element: BLASScalar>(as element: Element.Type) throws -> Measured {
         let data =
             try file.map { try Dataset<Element>.load(path: $0, targets: source.targets) }
             ?? Dataset<Element>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
         let sweepSizes = try sizes()
-        if let tooLarge = sweepSizes.compactMap({ if case let .rows(n) = $0, n > data.rows { n } else { nil } }).first {
-            throw CLIError.badArgument("--batch-sizes: \(tooLarge) is larger than the \(data.rows) rows")
-        }
+        try checkSizes(sweepSizes, rows: data.rows)
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: configuration)
-        let solveTimes: [(method: LeastSquares.Method, seconds: Double, refined: Double)] =
+        let solves: [(method: String, seconds: Double, refined: Double?)] =
             try closedForm
             ? LeastSquares.Method.allCases.map { method in
                 // The factorization alone, then with iterative refinement (what `mbgd solve` runs).
                 let times = try [false, true].map { refine in
-                    try (0..<3).map { _ in
-                        let start = ContinuousClock.now
-                        _ = try LeastSquares.solve(data, method: method, refine: refine, threads: threads)
-                        return (ContinuousClock.now - start) / .seconds(1)
-                    }.sorted()[1]
+                    try Self.medianSeconds { _ = try LeastSquares.solve(data, method: method, refine: refine, threads: threads) }
                 }
-                return (method, times[0], times[1])
+                return (method.rawValue, times[0], times[1])
             } : []
+        return Measured(
+            shape: "\(data.rows) rows × \(Format.count(data.featureCount, "feature")), \(data.outputCount) target(s)", rows: data.rows,
+            features: data.featureCount, outputs: data.outputCount, results: results, solves: solves)
+    }
+
+    private func measureSparse<Element: BLASScalar>(as element: Element.Type) throws -> Measured {
+        let data =
+            try file.map { try SparseDataset<Element>.load(libsvm: $0) }
+            ?? SparseDataset<Element>.synthetic(rows: rows, features: features, density: density, seed: seed)
+        let sweepSizes = try sizes()
+        try checkSizes(sweepSizes, rows: data.rows)
+        let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: configuration)
+        let solves: [(method: String, seconds: Double, refined: Double?)] =
+            try closedForm ? [("lsqr", try Self.medianSeconds { _ = try LSQR.solve(data) }, nil)] : []
+        return Measured(
+            shape: SparseInput.shape(data), rows: data.rows, features: data.featureCount, outputs: 1, results: results, solves: solves,
+            extra: [("sparse", SparseInput.json(data))])
+    }
+
+    private func report(_ measured: Measured, precision: Precision) throws {
+        let results = measured.results
         var written: [String] = []
         if let plot {
             var svg = SVGPlot(
@@ -110,7 +179,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
                 yLog: true)
             svg.series = [
                 .init(
-                    name: "\(data.rows) × \(data.featureCount), \(data.outputCount) target(s)",
+                    name: "\(measured.rows) × \(measured.features), \(measured.outputs) target(s)",
                     points: results.map { (Double($0.batchSize), $0.samplesPerSecond) }, markers: true)
             ]
             var outputs = Outputs()
@@ -123,16 +192,17 @@ struct Bench: ParsableCommand, ThreadedCommand {
                     [
                         (
                             "config",
-                            .object([
-                                ("rows", .integer(data.rows)), ("features", .integer(data.featureCount)),
-                                ("outputs", .integer(data.outputCount)), ("precision", .string(Element.precision.rawValue)),
-                                ("epochs", .integer(epochs)),
-                                ("learningRate", learningRate.map(JSON.number) ?? .string(LearningRate.automatic.description)),
-                                ("reduction", .string(configuration.reduction.rawValue)),
-                                ("shuffle", .string(noShuffle ? "none" : shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
-                                ("source", file.map(JSON.string) ?? .string("synthetic")),
-                                ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
-                            ])
+                            .object(
+                                [
+                                    ("rows", .integer(measured.rows)), ("features", .integer(measured.features)),
+                                    ("outputs", .integer(measured.outputs)), ("precision", .string(precision.rawValue)),
+                                    ("epochs", .integer(epochs)),
+                                    ("learningRate", learningRate.map(JSON.number) ?? .string(LearningRate.automatic.description)),
+                                    ("reduction", .string(configuration.reduction.rawValue)),
+                                    ("shuffle", .string(noShuffle ? "none" : shuffleBlocks.map { "blocks of \($0) rows" } ?? "rows")),
+                                    ("source", file.map(JSON.string) ?? .string(isSparse ? "synthetic sparse" : "synthetic")),
+                                    ("openblasCore", .string(BLASThreads.coreName)), ("openblasThreads", .integer(BLASThreads.current)),
+                                ] + measured.extra)
                         ),
                         (
                             "results",
@@ -152,10 +222,10 @@ struct Bench: ParsableCommand, ThreadedCommand {
                                 (
                                     "closedForm",
                                     .array(
-                                        solveTimes.map { time -> JSON in
+                                        measured.solves.map { time -> JSON in
                                             .object([
-                                                ("method", .string(time.method.rawValue)), ("seconds", .number(time.seconds)),
-                                                ("refinedSeconds", .number(time.refined)),
+                                                ("method", .string(time.method)), ("seconds", .number(time.seconds)),
+                                                ("refinedSeconds", time.refined.map(JSON.number) ?? .null),
                                             ])
                                         })
                                 )
@@ -166,11 +236,13 @@ struct Bench: ParsableCommand, ThreadedCommand {
             for r in results { print("\(r.batchSize),\(r.learningRate),\(r.samplesPerSecond),\(r.secondsPerEpoch),\(r.finalCost)") }
         } else {
             print(
-                "Data: \(file ?? "synthetic"), \(data.rows) rows × \(Format.count(data.featureCount, "feature")), \(data.outputCount) target(s), \(Element.precision.rawValue); "
-                    + "mean gradient, standardized, \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
+                "Data: \(file ?? (isSparse ? "synthetic sparse" : "synthetic")), \(measured.shape), \(precision.rawValue); "
+                    + "mean gradient, \(isSparse ? "scaled by the columns' deviations" : "standardized"), \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
             )
             print(
-                "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(Format.count(threads ?? Cores.available, "thread")) for large batches\n"
+                isSparse
+                    ? "Sparse rows train on one thread (each update touches only its batch's columns)\n"
+                    : "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(Format.count(threads ?? Cores.available, "thread")) for large batches\n"
             )
             var table = Table(["batch size", "learning rate", "samples/s", "seconds per epoch", "final cost"])
             for r in results {
@@ -183,8 +255,8 @@ struct Bench: ParsableCommand, ThreadedCommand {
             if closedForm {
                 print("\nClosed-form solve (median of 3):")
                 var solves = Table(["method", "seconds", "refined"])
-                for (method, seconds, refined) in solveTimes {
-                    solves.add([method.rawValue, Format.number(seconds, digits: 4), Format.number(refined, digits: 4)])
+                for (method, seconds, refined) in measured.solves {
+                    solves.add([method, Format.number(seconds, digits: 4), refined.map { Format.number($0, digits: 4) } ?? "–"])
                 }
                 print(solves.render())
             }

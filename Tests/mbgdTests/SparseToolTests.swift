@@ -88,4 +88,30 @@ import Testing
         #expect(run.status != 0)
         #expect(run.stderr.contains(expected), "\(run.stderr)")
     }
+
+    /// `bench` on a libsvm file and on synthetic sparse rows: one result per batch size (the
+    /// full batch is the file's 8 rows), LSQR timed as the closed form, the shape reported.
+    @Test func benchMeasuresSparseRows() throws {
+        let run = try mbgd("bench", "--file", try Self.exactFile(), "--batch-sizes", "1,4,full", "--epochs", "2", "--closed-form", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.map { $0["batchSize"] as? Int } == [1, 4, 8])
+        #expect(results.allSatisfy { ($0["samplesPerSecond"] as? Double ?? 0) > 0 && ($0["finalCost"] as? Double)?.isFinite == true })
+        let config = try #require(json["config"] as? [String: Any])
+        #expect((config["sparse"] as? [String: Any])?["nonzeros"] as? Int == 12)
+        #expect((json["closedForm"] as? [[String: Any]])?.map { $0["method"] as? String } == ["lsqr"])
+        let synthetic = try mbgd("bench", "--sparse", "--rows", "3000", "--features", "500", "--density", "0.01", "--batch-sizes", "1,64")
+        #expect(synthetic.status == 0, "\(synthetic.stderr)")
+        #expect(synthetic.stdout.contains("Data: synthetic sparse, 3000 rows × 500 features, "))
+        #expect(synthetic.stdout.contains("scaled by the columns' deviations"))
+        for (arguments, message) in [
+            (["--sparse", "--outputs", "2"], "drop --outputs"), (["--sparse", "--density", "1.5"], "--density must lie in (0, 1]"),
+            (["--sparse", "--shuffle-blocks", "8"], "shuffled row by row"),
+        ] {
+            let refused = try mbgd(arguments: ["bench"] + arguments)
+            #expect(refused.status == 2 && refused.stderr.contains(message), "\(refused.stderr)")
+        }
+    }
+
 }

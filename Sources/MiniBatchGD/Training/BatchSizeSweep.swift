@@ -34,17 +34,44 @@ public enum BatchSizeSweep {
         fitIntercept: Bool = true
     ) throws -> [Result] {
         try batchSizes.map { size in
-            let seconds = EpochSeconds()
-            var config = configuration
-            config.batchSize = size
-            var model = LinearRegression(fitIntercept: fitIntercept)
-            let run = try model.fit(data, using: config) { seconds.values.append($0.trainingSeconds) }
-            let median = seconds.values.sorted()[seconds.values.count / 2]
-            return Result(
-                batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate,
-                samplesPerSecond: Double(run.trainingRows) / median,
-                secondsPerEpoch: median, finalCost: run.history.epochCosts.last!, epochs: run.history.epochsRun)
+            try measure(size, configuration, fitIntercept: fitIntercept) { try $0.fit(data, using: $1, progress: $2) }
         }
+    }
+
+    /// Trains once per batch size on sparse rows and measures it, as
+    /// ``run(_:batchSizes:configuration:fitIntercept:)-(Dataset<Element>,_,_,_)`` does on dense rows.
+    ///
+    /// ```swift
+    /// let data = try SparseDataset<Double>.synthetic(rows: 100_000, features: 50_000, density: 0.001)
+    /// let results = try BatchSizeSweep.run(data, batchSizes: [1, 32, 4096], configuration: GradientDescent(epochs: 3))
+    /// for result in results { print(result.batchSize, result.samplesPerSecond) }
+    /// ```
+    /// - Throws: what ``LinearRegression/fit(_:using:progress:)-(SparseDataset<Element>,_,_)`` throws.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
+    public static func run<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, batchSizes: [BatchSize], configuration: GradientDescent, fitIntercept: Bool = true
+    ) throws -> [Result] {
+        try batchSizes.map { size in
+            try measure(size, configuration, fitIntercept: fitIntercept) { try $0.fit(data, using: $1, progress: $2) }
+        }
+    }
+
+    /// One batch size's fit by `fit`, its epochs' training seconds collected, their median kept.
+    private static func measure(
+        _ size: BatchSize, _ configuration: GradientDescent, fitIntercept: Bool,
+        fit: (inout LinearRegression, GradientDescent, @escaping @Sendable (EpochReport) -> Void) throws -> TrainingRun
+    ) throws -> Result {
+        let seconds = EpochSeconds()
+        var config = configuration
+        config.batchSize = size
+        var model = LinearRegression(fitIntercept: fitIntercept)
+        let run = try fit(&model, config) { seconds.values.append($0.trainingSeconds) }
+        let median = seconds.values.sorted()[seconds.values.count / 2]
+        return Result(
+            batchSize: run.batchRows, learningRate: run.learningRateChoice.learningRate,
+            samplesPerSecond: Double(run.trainingRows) / median,
+            secondsPerEpoch: median, finalCost: run.history.epochCosts.last!, epochs: run.history.epochsRun)
     }
 }
 

@@ -81,4 +81,31 @@ import Testing
             if seed == nil { #expect(test.targets.elements == [7, 8, 9]) }
         }
     }
+
+    /// The synthetic rows: reproducible by seed, about density·n·p nonzeros, heavy-tailed column
+    /// frequencies, and (without noise) targets that a linear model fits exactly, as LSQR finds.
+    @Test func syntheticRowsFollowTheirModel() throws {
+        let data = try SparseDataset<Double>.synthetic(rows: 4000, features: 200, density: 0.05, noise: 0, seed: 7)
+        let again = try SparseDataset<Double>.synthetic(rows: 4000, features: 200, density: 0.05, noise: 0, seed: 7)
+        #expect(data.columnIndices == again.columnIndices && data.values == again.values && data.targets == again.targets)
+        // 4000 × 200 × 0.05 = 40 000 expected; row counts uniform on 0...20: a spread of about 6·√4000.
+        #expect(abs(data.nonzeros - 40_000) < 1_000)
+        var frequency = [Int](repeating: 0, count: 200)
+        for column in data.columnIndices { frequency[Int(column)] += 1 }
+        #expect(frequency[0] > 5 * frequency[150...].max()!)
+        let solution = try LSQR.solve(data, tolerance: 1e-12)
+        #expect(abs(solution.parameters.intercept[0] - 1) < 1e-8)
+        var residuals = 0.0
+        for i in 0..<data.rows {
+            var prediction = solution.parameters.intercept[0]
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                prediction += data.values[position] * solution.parameters.coefficients[Int(data.columnIndices[position]), 0]
+            }
+            residuals = max(residuals, abs(prediction - data.targets[i, 0]))
+        }
+        #expect(residuals < 1e-8)
+        #expect(throws: ArgumentError.self) { try SparseDataset<Double>.synthetic(rows: 10, features: 10, density: 0) }
+        #expect(throws: ArgumentError.self) { try SparseDataset<Double>.synthetic(rows: 0, features: 10, density: 0.1) }
+    }
+
 }
