@@ -164,7 +164,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
         try checkSizes(sweepSizes, rows: data.rows)
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: configuration)
         let solves: [(method: String, seconds: Double, refined: Double?)] =
-            try closedForm ? [("lsqr", try Self.medianSeconds { _ = try LSQR.solve(data) }, nil)] : []
+            closedForm ? [("lsqr", try Self.medianSeconds { _ = try LSQR.solve(data) }, nil)] : []
         return Measured(
             shape: SparseInput.shape(data), rows: data.rows, features: data.featureCount, outputs: 1, results: results, solves: solves,
             extra: [("sparse", SparseInput.json(data))])

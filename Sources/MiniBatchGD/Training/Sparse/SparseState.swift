@@ -113,7 +113,12 @@ struct SparseState {
 
     /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, r = a·xᵀu + c − y.
     func halfSquares<Element: BLASScalar>(_ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
-        Self.halfSquares(data, rowWeights: rowWeights, coefficients: u.base, scale: a, intercept: c.base)
+        Self.halfSquares(data, rowWeights: rowWeights, coefficients: u.base, scale: a, intercept: c.base, range: 0..<data.rows)
+    }
+
+    /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, on `shared`'s threads.
+    func halfSquares<Element: BLASScalar>(_ shared: SparseSharedWork<Element>) -> Double {
+        shared.halfSquares(coefficients: u.base, scale: a, intercept: c.base)
     }
 
     /// ½Σωᵢ‖rᵢ‖² over every row at `parameters` (original units).
@@ -122,52 +127,52 @@ struct SparseState {
     ) -> Double {
         parameters.coefficients.elements.withUnsafeBufferPointer { w in
             parameters.intercept.withUnsafeBufferPointer { b in
-                halfSquares(data, rowWeights: rowWeights, coefficients: w.baseAddress!, scale: 1, intercept: b.baseAddress!)
+                halfSquares(
+                    data, rowWeights: rowWeights, coefficients: w.baseAddress!, scale: 1, intercept: b.baseAddress!, range: 0..<data.rows)
             }
         }
     }
 
-    /// ½Σωᵢ‖rᵢ‖² at `parameters` (original units), with the cost's gradient in descent
-    /// coordinates written to `gradient` (p·k coefficients, row-major, then k intercepts):
-    /// (1/n)·Σωᵢrᵢ·xᵢⱼ/sⱼ for θⱼ = sⱼβⱼ, and (1/n)·Σωᵢrᵢ for the intercepts (zero without one).
-    /// One pass over the nonzeros, the certified stop's.
+    /// ½Σωᵢ‖rᵢ‖² over the rows `range` at β = `coefficients` and `intercept` (original units),
+    /// with those rows' share of the cost's gradient in descent coordinates written to `gradient`
+    /// (p·k coefficients, row-major, then k intercepts): (1/n)·Σωᵢrᵢ·xᵢⱼ/sⱼ for θⱼ = sⱼβⱼ, and
+    /// (1/n)·Σωᵢrᵢ for the intercepts (zero without one), n all the rows. One pass over the
+    /// nonzeros, the certified stop's.
     static func halfSquaresAndGradient<Element: BLASScalar>(
-        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, at parameters: Parameters,
-        inverseScale: UnsafePointer<Double>, fitIntercept: Bool, into gradient: UnsafeMutablePointer<Double>
+        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, coefficients w: UnsafePointer<Double>,
+        intercept b: UnsafePointer<Double>, range: Range<Int>, inverseScale: UnsafePointer<Double>, fitIntercept: Bool, features p: Int,
+        into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
-        let k = data.k, p = parameters.coefficients.rows, n = Double(data.rows)
+        let k = data.k, n = Double(data.rows)
         gradient.update(repeating: 0, count: p * k + k)
         var total = 0.0
-        parameters.coefficients.elements.withUnsafeBufferPointer { w in
-            parameters.intercept.withUnsafeBufferPointer { b in
-                for i in 0..<data.rows {
-                    let start = data.rowStarts[i], end = data.rowStarts[i + 1]
-                    let weight = rowWeights?[i] ?? 1
-                    for o in 0..<k {
-                        var dot = 0.0
-                        for position in start..<end { dot += Double(data.values[position]) * w[Int(data.columns[position]) * k + o] }
-                        let r = dot + b[o] - Double(data.targets[i * k + o])
-                        total += weight * r * r
-                        let share = weight * r / n
-                        for position in start..<end {
-                            let j = Int(data.columns[position])
-                            gradient[j * k + o] += share * Double(data.values[position]) * inverseScale[j]
-                        }
-                        if fitIntercept { gradient[p * k + o] += share }
-                    }
+        for i in range {
+            let start = data.rowStarts[i], end = data.rowStarts[i + 1]
+            let weight = rowWeights?[i] ?? 1
+            for o in 0..<k {
+                var dot = 0.0
+                for position in start..<end { dot += Double(data.values[position]) * w[Int(data.columns[position]) * k + o] }
+                let r = dot + b[o] - Double(data.targets[i * k + o])
+                total += weight * r * r
+                let share = weight * r / n
+                for position in start..<end {
+                    let j = Int(data.columns[position])
+                    gradient[j * k + o] += share * Double(data.values[position]) * inverseScale[j]
                 }
+                if fitIntercept { gradient[p * k + o] += share }
             }
         }
         return 0.5 * total
     }
 
-    private static func halfSquares<Element: BLASScalar>(
+    /// ½Σωᵢ‖rᵢ‖² over the rows `range` at β = scale·coefficients and `intercept`.
+    static func halfSquares<Element: BLASScalar>(
         _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, scale: Double,
-        intercept: UnsafePointer<Double>
+        intercept: UnsafePointer<Double>, range: Range<Int>
     ) -> Double {
         let k = data.k
         var total = 0.0
-        for i in 0..<data.rows {
+        for i in range {
             let start = data.rowStarts[i], end = data.rowStarts[i + 1]
             for o in 0..<k {
                 var dot = 0.0
@@ -184,16 +189,60 @@ struct SparseState {
     /// coordinates, which for β = θ/s is a shrink of a and, per entry, uⱼ −= η·α·ωᵢrᵢ·xᵢⱼ/(sⱼ²·a).
     /// α is 1/b under the mean reduction, 1 under the sum; λ′ the batch's share of the penalty, as
     /// the dense step's. Returns the batch's cost α·½Σωᵢ‖rᵢ‖².
+    ///
+    /// With `shared` (a batch with many nonzeros), the residuals are computed by chunks of the
+    /// batch and the coefficients updated by ranges of columns on the pool's threads: each
+    /// residual and each coefficient's updates (in row order) are what one thread computes, and
+    /// the cost is summed by chunks fixed by the batch's size, so the bits do not depend on the
+    /// thread count.
     mutating func step<Element: BLASScalar>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, rate: Double, penalty: Double, reduction: Reduction,
         inverseSquares: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
-        residuals: UnsafeMutablePointer<Double>
+        residuals: UnsafeMutablePointer<Double>, shared: SparseSharedWork<Element>? = nil
+    ) -> Double {
+        let k = self.k, c = self.c.base
+        let alpha = reduction == .mean ? 1 / Double(b) : 1
+        // A small batch stays on this thread, and never copies the state (each copy retains its buffers).
+        let sharing = shared?.shares(batchRows: b) == true
+        let halfSquares =
+            sharing
+            ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
+            : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
+        if penalty > 0 {
+            a *= 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))
+            if a == 0 {
+                // The shrink took every coefficient to zero exactly.
+                if averaging { for j in 0..<p { flush(j) } }
+                u.base.update(repeating: 0, count: p * k)
+                a = 1
+            }
+        }
+        let factor = rate * alpha / a
+        if sharing {
+            shared!.scatter(self, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals)
+        } else {
+            scatter(
+                data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, columns: AllColumns())
+        }
+        if fitIntercept {
+            for t in 0..<b {
+                for o in 0..<k { c[o] -= rate * alpha * residuals[t * k + o] }
+            }
+        }
+        finishStep()
+        return alpha * 0.5 * halfSquares
+    }
+
+    /// ½Σωᵢ‖rᵢ‖² of the batch's rows `rows[range]` at the current parameters, with ωᵢrᵢ written
+    /// to `residuals` (k a row, at the rows' positions in the batch).
+    @inline(__always)
+    func batchResiduals<Element: BLASScalar>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
+        into residuals: UnsafeMutablePointer<Double>
     ) -> Double {
         let k = self.k, u = self.u.base, c = self.c.base
-        let alpha = reduction == .mean ? 1 / Double(b) : 1
         var halfSquares = 0.0
-        var slot = 0
-        for t in 0..<b {
+        for t in range {
             let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
             let weight = rowWeights?[i] ?? 1
             for o in 0..<k {
@@ -201,47 +250,48 @@ struct SparseState {
                 for position in start..<end { dot += Double(data.values[position]) * u[Int(data.columns[position]) * k + o] }
                 let r = a * dot + c[o] - Double(data.targets[i * k + o])
                 halfSquares += weight * r * r
-                residuals[slot] = weight * r
-                slot += 1
+                residuals[t * k + o] = weight * r
             }
         }
-        if penalty > 0 {
-            a *= 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))
-            if a == 0 {
-                // The shrink took every coefficient to zero exactly.
-                if averaging { for j in 0..<p { flush(j) } }
-                u.update(repeating: 0, count: p * k)
-                a = 1
-            }
-        }
-        let factor = rate * alpha / a, averaging = self.averaging
-        slot = 0
+        return halfSquares
+    }
+
+    /// The plain step's change to u at the batch's entries whose column `columns` holds:
+    /// uⱼ −= factor·ωᵢrᵢ·xᵢⱼ/sⱼ², row by row (an averaged coefficient's sum caught up first).
+    @inline(__always)
+    func scatter<Element: BLASScalar, Columns: ColumnFilter>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, factor: Double, inverseSquares: UnsafePointer<Double>,
+        residuals: UnsafePointer<Double>, columns: Columns
+    ) {
+        let k = self.k, u = self.u.base, averaging = self.averaging
         for t in 0..<b {
             let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
             for o in 0..<k {
-                let g = factor * residuals[slot]
+                let g = factor * residuals[t * k + o]
                 for position in start..<end {
                     let j = Int(data.columns[position])
+                    guard columns.contains(j) else { continue }
                     if averaging { flush(j) }
                     u[j * k + o] -= g * Double(data.values[position]) * inverseSquares[j]
                 }
-                if fitIntercept { c[o] -= rate * alpha * residuals[slot] }
-                slot += 1
             }
         }
+    }
+
+    /// A step's end: its iterate joins the average, and a scale near the bottom of Double's
+    /// range is folded into u before it loses digits.
+    private mutating func finishStep() {
         if averaging {
             // The step's iterate a·u joins every coefficient's sum through A.
             scaleSum += a
-            for o in 0..<k { interceptSums.base[o] += c[o] }
+            for o in 0..<k { interceptSums.base[o] += c.base[o] }
             averagedSteps += 1
         }
-        // A scale near the bottom of Double's range: folded into u before it loses digits.
         if abs(a) < 0x1p-500 {
             if averaging { for j in 0..<p { flush(j) } }
-            for j in 0..<p * k { u[j] *= a }
+            for j in 0..<p * k { u.base[j] *= a }
             a = 1
         }
-        return alpha * 0.5 * halfSquares
     }
 
     /// One update by an adaptive rule on the rows `rows[0..<count]`: the residuals, then the
@@ -252,30 +302,19 @@ struct SparseState {
     mutating func adaptiveStep<Element: BLASScalar, Rule: LazyRule>(
         _ data: SparseRowsView<Element>, rule: inout Rule, rows: UnsafePointer<Int>, count b: Int, rate: Double, decay: Double,
         reduction: Reduction, inverseScale: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
-        residuals: UnsafeMutablePointer<Double>, scratch: SparseGradientScratch
+        residuals: UnsafeMutablePointer<Double>, scratch: SparseGradientScratch, shared: SparseSharedWork<Element>? = nil
     ) -> Double {
         let k = self.k, p = self.p, u = self.u.base, c = self.c.base
         let alpha = reduction == .mean ? 1 / Double(b) : 1
-        var halfSquares = 0.0
-        var slot = 0
-        for t in 0..<b {
-            let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
-            let weight = rowWeights?[i] ?? 1
-            for o in 0..<k {
-                var dot = 0.0
-                for position in start..<end { dot += Double(data.values[position]) * u[Int(data.columns[position]) * k + o] }
-                let r = a * dot + c[o] - Double(data.targets[i * k + o])
-                halfSquares += weight * r * r
-                residuals[slot] = weight * r
-                slot += 1
-            }
-        }
+        let halfSquares =
+            shared?.shares(batchRows: b) == true
+            ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
+            : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
         // The batch's gradient at its columns, each listed once.
         let g = scratch.gradient.base, touched = scratch.touched.base, mark = scratch.mark.base
         scratch.stamp &+= 1
         let stamp = scratch.stamp
-        var touchedCount = 0
-        slot = 0
+        var touchedCount = 0, slot = 0
         for t in 0..<b {
             let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
             for position in start..<end {
@@ -313,16 +352,7 @@ struct SparseState {
                 c[o] -= rule.change(p * k + o, gradient: alpha * sum, rate: rate)
             }
         }
-        if averaging {
-            scaleSum += a
-            for o in 0..<k { interceptSums.base[o] += c[o] }
-            averagedSteps += 1
-        }
-        if abs(a) < 0x1p-500 {
-            if averaging { for j in 0..<p { flush(j) } }
-            for j in 0..<p * k { u[j] *= a }
-            a = 1
-        }
+        finishStep()
         return alpha * 0.5 * halfSquares
     }
 }

@@ -198,6 +198,10 @@ struct SparseTrainer {
         let inverseScale = Buffer<Double>(repeating: 0, count: scale.count)
         for j in scale.indices { inverseScale.base[j] = 1 / scale[j] }
         let fullGradient = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
+        let theta = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
+        let shared = SparseSharedWork(
+            train, features: scale.count, rowWeights: rowWeights, threads: configuration.threads ?? Cores.available,
+            batchRows: batches.size, certifying: certificate != nil)
         var step = 0
         let residuals = Buffer<Double>(repeating: 0, count: batches.size * train.k)
         // The epochs, specialized for each update rule.
@@ -211,7 +215,8 @@ struct SparseTrainer {
                     if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
                     let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
                     let range = batches[index]
-                    let cost = update.step(&state, train, rows: order.base + range.lowerBound, count: range.count, rate: stepRate)
+                    let cost = update.step(
+                        &state, train, rows: order.base + range.lowerBound, count: range.count, rate: stepRate, shared: shared)
                     guard cost.isFinite else {
                         throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate)
                     }
@@ -222,32 +227,26 @@ struct SparseTrainer {
                 // An epoch of fewer than 1024 batches is checked here, at its end.
                 if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch) }
                 let averaged = state.averagedParameters(fitIntercept: fitIntercept)
-                func halfSquares(_ data: SparseRowsView<Element>, _ weights: UnsafePointer<Double>?) -> Double {
-                    averaged.map { SparseState.halfSquares(data, rowWeights: weights, at: $0) }
-                        ?? state.halfSquares(data, rowWeights: weights)
-                }
                 var certifiedDistance: Double?
                 let epochCost: Double
                 if let certificate {
                     // The cost and the gradient in one pass, at the parameters reported; θ = s·β.
                     let evaluated = averaged ?? state.parameters(fitIntercept: fitIntercept)
-                    let halfSquares = SparseState.halfSquaresAndGradient(
-                        train, rowWeights: rowWeights, at: evaluated, inverseScale: inverseScale.base, fitIntercept: fitIntercept,
-                        into: fullGradient.base)
+                    let halfSquares = shared.halfSquaresAndGradient(
+                        at: evaluated, inverseScale: inverseScale.base, fitIntercept: fitIntercept, into: fullGradient.base)
                     epochCost = halfSquares * config.reduction.scale(rows: n)
                     let p = scale.count, k = train.k
-                    var theta = [Double](repeating: 0, count: (p + 1) * k)
                     for j in 0..<p {
                         for o in 0..<k {
-                            theta[j * k + o] = scale[j] * evaluated.coefficients[j, o]
-                            fullGradient.base[j * k + o] += penalty * theta[j * k + o]
+                            theta.base[j * k + o] = scale[j] * evaluated.coefficients[j, o]
+                            fullGradient.base[j * k + o] += penalty * theta.base[j * k + o]
                         }
                     }
-                    for o in 0..<k { theta[p * k + o] = evaluated.intercept[o] }
-                    certifiedDistance = certificate.relativeDistance(parameters: theta, gradient: fullGradient.base)
+                    for o in 0..<k { theta.base[p * k + o] = evaluated.intercept[o] }
+                    certifiedDistance = certificate.relativeDistance(parameters: theta.base, gradient: fullGradient.base)
                     history.certifiedDistances.append(certifiedDistance!)
                 } else {
-                    epochCost = halfSquares(train, rowWeights) * config.reduction.scale(rows: n)
+                    epochCost = (averaged.map { shared.halfSquares(at: $0) } ?? state.halfSquares(shared)) * config.reduction.scale(rows: n)
                 }
                 guard !policy.diverged(cost: epochCost) else {
                     throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: epochRate)
@@ -255,7 +254,10 @@ struct SparseTrainer {
                 history.epochCosts.append(epochCost)
                 var monitored = epochCost
                 if let validation {
-                    monitored = halfSquares(validation.rows, validation.weights) * config.reduction.scale(rows: validation.rows.rows)
+                    let rows = validation.rows, weights = validation.weights
+                    monitored =
+                        (averaged.map { SparseState.halfSquares(rows, rowWeights: weights, at: $0) }
+                            ?? state.halfSquares(rows, rowWeights: weights)) * config.reduction.scale(rows: rows.rows)
                     history.validationCosts.append(monitored)
                 }
                 progress?(

@@ -1,13 +1,15 @@
 /// One update of the sparse descent on a batch of rows: the plain rule with its lazy L2, or an
 /// adaptive rule applied lazily (``LazyRule``). The epoch loop is specialized for each.
 protocol SparseUpdate {
-    /// Updates `state` on the rows `rows[0..<count]` at `rate`; returns the batch's cost.
+    /// Updates `state` on the rows `rows[0..<count]` at `rate`, a large batch on `shared`'s
+    /// threads; returns the batch's cost.
     mutating func step<Element: BLASScalar>(
-        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double
+        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double,
+        shared: SparseSharedWork<Element>
     ) -> Double
 }
 
-/// Plain SGD (``SparseState/step(_:rows:count:rate:penalty:reduction:inverseSquares:rowWeights:fitIntercept:residuals:)``).
+/// Plain SGD (``SparseState/step(_:rows:count:rate:penalty:reduction:inverseSquares:rowWeights:fitIntercept:residuals:shared:)``).
 struct PlainSparseUpdate: SparseUpdate {
     let penalty: Double
     let reduction: Reduction
@@ -19,11 +21,12 @@ struct PlainSparseUpdate: SparseUpdate {
 
     @inline(__always)
     mutating func step<Element: BLASScalar>(
-        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double
+        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double,
+        shared: SparseSharedWork<Element>
     ) -> Double {
         state.step(
             data, rows: rows, count: count, rate: rate, penalty: penalty, reduction: reduction, inverseSquares: inverseSquares.base,
-            rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base)
+            rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, shared: shared)
     }
 }
 
@@ -55,10 +58,11 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
 
     @inline(__always)
     mutating func step<Element: BLASScalar>(
-        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double
+        _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double,
+        shared: SparseSharedWork<Element>
     ) -> Double {
         state.adaptiveStep(
             data, rule: &rule, rows: rows, count: count, rate: rate, decay: decay, reduction: reduction, inverseScale: inverseScale.base,
-            rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, scratch: scratch)
+            rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, scratch: scratch, shared: shared)
     }
 }
