@@ -12,6 +12,7 @@ Outputs:
   random_int64_compressed.npz   int64 indices and row offsets, compressed
   random_f32.npz          float32 values (the float64 ones rounded by numpy), compressed
   random_y.npy            the 200 targets (float64, shape (200,))
+  random_dense.npy        scipy's m.toarray() with the targets as a last column (200×51)
   random_y2.npy           two targets a row (float64, shape (200, 2)): y and 2y - 1
   random_y_short.npy      199 targets: one row short
   random_csc.npz          the matrix in CSC (m.tocsc())
@@ -54,6 +55,7 @@ assert np.load("random_int64.npz")["indices"].dtype == np.int64
 sp.save_npz("random_f32.npz", x.astype(np.float32))
 assert np.load("random_f32.npz")["data"].dtype == np.float32
 np.save("random_y.npy", y)
+np.save("random_dense.npy", np.column_stack([x.toarray(), y]))
 np.save("random_y2.npy", np.column_stack([y, 2 * y - 1]))
 np.save("random_y_short.npy", y[:-1])
 sp.save_npz("random_csc.npz", x.tocsc())
