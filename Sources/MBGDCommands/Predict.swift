@@ -26,12 +26,6 @@ struct Predict: ParsableCommand {
         help:
             "Rows to predict: CSV with a header, a 2-D .npy array, a libsvm file (.svm, .libsvm, .svmlight), or scipy's sparse .npz (CSR).")
     var file: String
-    @Option(
-        name: .customLong("targets"),
-        help: ArgumentHelp(
-            "For an .npz file: the true targets (a .npy of shape (n,) or (n, k)); the predictions' errors against them go to standard error.",
-            valueName: "y.npy"))
-    var targets: String?
     @Option(help: "Write the predictions here instead of stdout ('-': stdout).") var output: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Add confidence and prediction intervals at this level.", valueName: "level"))
     var intervals: Double?
@@ -39,6 +33,12 @@ struct Predict: ParsableCommand {
         name: .customLong("zero-based"),
         help: "A libsvm file's feature indices start at 0 (default: at 1, as scikit-learn's load_svmlight_file reads them).")
     var zeroBased = false
+    @Option(
+        name: .customLong("targets"),
+        help: ArgumentHelp(
+            "For an .npz file: the true targets (a .npy of shape (n,) or (n, k)); the predictions' errors against them go to standard error.",
+            valueName: "y.npy"))
+    var targets: String?
 
     func validate() throws {
         try SparseInput.checkTargetsFile(targets, file: file)
