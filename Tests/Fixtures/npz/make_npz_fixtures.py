@@ -28,6 +28,8 @@ Outputs:
   out_of_range.npz        a 2×3 matrix with column index 3 in row 2 (scipy's check disabled)
   nan.npz                 a 2×3 matrix with a NaN value in row 1, entry 2
   small_y.npy             two targets, for those three
+  huge_shape.npz          arrays of a 2×3 matrix whose shape.npy says 2**62 rows
+  lying_header.npz        a 2×3 matrix whose data.npy header promises 10**12 values (the member holds 3)
 
 Run: /work/venv/bin/python make_npz_fixtures.py (numpy, scipy, scikit-learn)."""
 import json
@@ -112,3 +114,26 @@ np.save("small_y.npy", np.array([1.0, 2.0]))
 raw("repeated.npz", [1.0, 2.0, 3.0], [0, 1, 1], [0, 1, 3], (2, 3))
 raw("out_of_range.npz", [1.0, 2.0, 3.0], [0, 1, 3], [0, 1, 3], (2, 3))
 raw("nan.npz", [1.0, float("nan"), 3.0], [0, 2, 1], [0, 2, 3], (2, 3))
+
+
+def members(name, arrays):
+    """A .npz of .npy members given as bytes, written with zipfile itself."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(name, "w") as z:
+        for key, value in arrays.items():
+            if isinstance(value, bytes):
+                z.writestr(key + ".npy", value)
+            else:
+                buffer = io.BytesIO()
+                np.save(buffer, value)
+                z.writestr(key + ".npy", buffer.getvalue())
+
+
+small = dict(indices=np.array([0, 1, 2], dtype=np.int32), indptr=np.array([0, 1, 3], dtype=np.int32), format=np.array(b"csr"))
+members("huge_shape.npz", dict(small, shape=np.array([2**62, 3]), data=np.array([1.0, 2.0, 3.0])))
+header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }"
+header += " " * (117 - len(header)) + "\n"
+lying = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + np.array([1.0, 2.0, 3.0]).tobytes()
+members("lying_header.npz", dict(small, shape=np.array([2, 3]), data=lying))

@@ -91,6 +91,11 @@ import Testing
         let short = Self.failure("random.npz", targets: "random_y_short.npy")
         #expect(short.contains("random_y_short.npy: the targets have shape (199,), but the features have 200 rows"))
         #expect(Self.failure("missing.npz").contains("no such file"))
+        // Sizes from the file, checked before anything is allocated from them.
+        #expect(Self.failure("huge_shape.npz", targets: "small_y.npy").contains("4611686018427387904 rows: more than any memory holds"))
+        #expect(
+            Self.failure("lying_header.npz", targets: "small_y.npy").contains(
+                "(member data.npy): truncated: the header promises 8000000000000 data bytes"))
     }
 
     @Test func checksMemoryBeforeAllocating() throws {

@@ -63,6 +63,8 @@ enum NPZReader {
         try shape.withUnsafeMutableBufferPointer { try shapeArray.readIntegers(into: $0) }
         let (n, p) = (shape[0], shape[1])
         guard n >= 1 else { throw malformed("the matrix has \(n) rows; at least one is needed") }
+        // Counts beyond any memory are refused before n + 1 is formed.
+        guard n <= Int.max / 16 else { throw malformed("the matrix has \(n) rows: more than any memory holds; the file is damaged") }
         guard p >= 1, p <= SparseDataset<Double>.maximumFeatureCount else {
             throw malformed(
                 "the matrix has \(p) columns; between 1 and \(SparseDataset<Double>.maximumFeatureCount) are read (column indices are 32-bit)"
