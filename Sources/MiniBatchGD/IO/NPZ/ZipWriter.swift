@@ -3,6 +3,8 @@ import CZlib
 /// Writes a zip archive into a ``StreamingFile``, one member after another, each stored or
 /// deflated as its bytes come (its size need not be known first): the local header is written
 /// with room for zip64 sizes (as numpy's `savez` writes it) and completed when the member ends.
+/// The headers are those numpy writes (through Python's `zipfile`), so that an `.npz` of the
+/// same arrays is the same bytes as `scipy.sparse.save_npz`'s.
 final class ZipWriter {
     private let file: StreamingFile
     private let compress: Bool
@@ -122,7 +124,7 @@ final class ZipWriter {
             if entry.compressed >= limit { Self.append64(entry.compressed, to: &extra) }
             if entry.offset >= limit { Self.append64(entry.offset, to: &extra) }
             Self.append32(0x0201_4B50, to: &directory)
-            Self.append16(45, to: &directory)
+            Self.append16(3 << 8 | 45, to: &directory)  // made on Unix (as Python's zipfile), version 4.5
             Self.append16(45, to: &directory)
             Self.append16(0, to: &directory)
             Self.append16(compress ? 8 : 0, to: &directory)
@@ -134,7 +136,7 @@ final class ZipWriter {
             Self.append16(UInt16(entry.name.count), to: &directory)
             Self.append16(UInt16(extra.isEmpty ? 0 : extra.count + 4), to: &directory)
             for _ in 0..<3 { Self.append16(0, to: &directory) }  // comment length, disk, internal attributes
-            Self.append32(0, to: &directory)  // external attributes
+            Self.append32(0o600 << 16, to: &directory)  // rw------- (as numpy's savez leaves it)
             Self.append32(UInt32(Swift.min(entry.offset, limit)), to: &directory)
             directory += entry.name
             if !extra.isEmpty {
