@@ -2,17 +2,17 @@
 # `make demo` and `make test` are the two commands a fresh Debian machine needs.
 
 SWIFT      ?= swift
-APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin
+APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin zlib1g-dev
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: setup build test lint docs docs-serve demo example getting-started bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
-# Installs OpenBLAS, LAPACKE and Open MPI (for MiniBatchGDMPI and mbgd-mpi) only when pkg-config
-# cannot already see them all, or mpirun is missing.
+# Installs OpenBLAS, LAPACKE, zlib (compressed .npz files) and Open MPI (for MiniBatchGDMPI and
+# mbgd-mpi) only when pkg-config cannot already see them all, or mpirun is missing.
 setup:
-	@if pkg-config --exists openblas lapacke ompi-c 2>/dev/null && command -v mpirun >/dev/null; then \
-	  echo "setup: openblas $$(pkg-config --modversion openblas), lapacke $$(pkg-config --modversion lapacke), open mpi $$(pkg-config --modversion ompi-c) present"; \
+	@if pkg-config --exists openblas lapacke zlib ompi-c 2>/dev/null && command -v mpirun >/dev/null; then \
+	  echo "setup: openblas $$(pkg-config --modversion openblas), lapacke $$(pkg-config --modversion lapacke), zlib $$(pkg-config --modversion zlib), open mpi $$(pkg-config --modversion ompi-c) present"; \
 	else \
 	  echo "setup: installing $(APT_PKGS)"; \
 	  $(SUDO) apt-get update -qq && \
@@ -110,8 +110,8 @@ stress: setup
 # libFuzzer on the CSV, .npy and model-file readers and on the command line, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
 # seed corpus in Fuzz/*/corpus is read only). A crash leaves its input in .build-fuzz/ and fails.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS -I Sources/CKernels/include \
-	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) .build-fuzz/kernels.o -lopenblas -llapacke
+FUZZ_FLAGS = -sanitize=fuzzer,address -parse-as-library -O -I Sources/CBLAS -I Sources/CZlib -I Sources/CKernels/include \
+	$(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) .build-fuzz/kernels.o -lopenblas -llapacke -lz
 LIBRARY_SOURCES = $(shell find Sources/MiniBatchGD -name '*.swift')
 # The fused kernels' C, built once for the fuzzers (swiftc links it as an object).
 .build-fuzz/kernels.o: Sources/CKernels/kernels.c Sources/CKernels/fused.h Sources/CKernels/dot2.h Sources/CKernels/include/CKernels.h
@@ -140,11 +140,11 @@ fuzz-arguments: setup .build-fuzz/kernels.o
 	  -emit-module -emit-module-path .build-fuzz/modules/ArgumentParserToolInfo.swiftmodule -o .build-fuzz/libArgumentParserToolInfo.a
 	find $(ARGUMENT_PARSER)/ArgumentParser -name '*.swift' -print0 | xargs -0 $(FUZZ_MODULE) -module-name ArgumentParser -suppress-warnings \
 	  -emit-module -emit-module-path .build-fuzz/modules/ArgumentParser.swiftmodule -o .build-fuzz/libArgumentParser.a
-	$(FUZZ_MODULE) -module-name MiniBatchGD -I Sources/CBLAS -I Sources/CKernels/include $(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) \
+	$(FUZZ_MODULE) -module-name MiniBatchGD -I Sources/CBLAS -I Sources/CZlib -I Sources/CKernels/include $(addprefix -Xcc ,$(shell pkg-config --cflags-only-I openblas 2>/dev/null)) \
 	  -emit-module -emit-module-path .build-fuzz/modules/MiniBatchGD.swiftmodule -o .build-fuzz/libMiniBatchGD.a $(LIBRARY_SOURCES)
-	swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -I Sources/CBLAS -I Sources/CKernels/include -module-name FuzzArguments \
+	swiftc -parse-as-library -sanitize=fuzzer,address -O -swift-version 6 -I .build-fuzz/modules -I Sources/CBLAS -I Sources/CZlib -I Sources/CKernels/include -module-name FuzzArguments \
 	  -package-name MiniBatchGD $(shell find Sources/MBGDCommands -name '*.swift') Fuzz/Arguments/FuzzArguments.swift \
-	  -L .build-fuzz -lArgumentParser -lArgumentParserToolInfo -lMiniBatchGD .build-fuzz/kernels.o -lopenblas -llapacke -o .build-fuzz/fuzz-arguments
+	  -L .build-fuzz -lArgumentParser -lArgumentParserToolInfo -lMiniBatchGD .build-fuzz/kernels.o -lopenblas -llapacke -lz -o .build-fuzz/fuzz-arguments
 	.build/debug/mbgd --experimental-dump-help | python3 Scripts/make_argument_dictionary.py > .build-fuzz/arguments.dict
 	.build-fuzz/fuzz-arguments -max_total_time=$(FUZZ_SECONDS) -max_len=1024 -timeout=10 -dict=.build-fuzz/arguments.dict \
 	  -artifact_prefix=.build-fuzz/arguments- .build-fuzz/arguments Fuzz/Arguments/corpus

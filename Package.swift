@@ -25,6 +25,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // zlib: the members of a compressed .npz (scipy's save_npz) are deflated.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The fused training kernels in C, one variant per vector width (portable, AVX2+FMA,
         // AVX-512) chosen at run time: target attributes, not compiler flags, so the package
         // stays usable as a versioned dependency.
@@ -34,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "MiniBatchGD",
-            dependencies: ["CBLAS", "CKernels"],
+            dependencies: ["CBLAS", "CKernels", "CZlib"],
             path: "Sources/MiniBatchGD"
         ),
         // Open MPI's C interface (`pkg-config ompi-c`), with its handle macros as functions.

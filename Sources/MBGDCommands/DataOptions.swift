@@ -8,9 +8,16 @@ import MiniBatchGD
 struct DataOptions: ParsableArguments {
     @Argument(
         help:
-            "A CSV file with a header row, a NumPy .npy 2-D float array, or a libsvm/svmlight file (.svm, .libsvm, .svmlight: sparse rows, each line's label the target)."
+            "A CSV file with a header row, a NumPy .npy 2-D float array, a libsvm/svmlight file (.svm, .libsvm, .svmlight: sparse rows, each line's label the target), or scipy's sparse .npz (CSR, from scipy.sparse.save_npz; its targets from --targets)."
     )
     var file: String
+
+    @Option(
+        name: .customLong("targets"),
+        help: ArgumentHelp(
+            "The targets of an .npz file: a .npy of one number per row (shape (n,)) or n rows of targets (shape (n, k)).",
+            valueName: "y.npy"))
+    var targetsFile: String?
 
     @OptionGroup var targetColumns: TargetOptions
 
@@ -73,7 +80,10 @@ struct DataOptions: ParsableArguments {
         return cells
     }
 
-    func validate() throws { try Self.validateColumnNames(features, option: "--features") }
+    func validate() throws {
+        try Self.validateColumnNames(features, option: "--features")
+        try SparseInput.checkTargetsFile(targetsFile, file: file)
+    }
 }
 
 extension DataOptions {

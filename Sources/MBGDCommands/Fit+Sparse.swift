@@ -2,11 +2,13 @@ import Foundation
 import MiniBatchGD
 
 extension Fit {
-    /// `mbgd fit FILE.svm`: gradient descent on sparse rows (each update touching the batch's
+    /// `mbgd fit FILE.svm` (or `FILE.npz --targets y.npy`): gradient descent on sparse rows (each update touching the batch's
     /// columns), set beside LSQR's exact solution of the same problem.
     func runSparse() throws {
         try SparseInput.check(data, weights: weights)
-        if plot != nil { throw CLIError.badArgument("\(data.file) is a libsvm file: the plots draw dense rows; drop --plot") }
+        if plot != nil {
+            throw CLIError.badArgument("\(data.file) is \(SparseInput.kind(data.file)): the plots draw dense rows; drop --plot")
+        }
         switch try data.resolvedPrecision() {
         case .float32: try runSparse(as: Float.self)
         case .float64: try runSparse(as: Double.self)

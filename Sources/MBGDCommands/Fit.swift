@@ -153,7 +153,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
     }
 
     func run() throws {
-        if SparseInput.isLibSVM(data.file) { return try runSparse() }
+        if SparseInput.isSparse(data.file) { return try runSparse() }
         let status = Status(quiet: json)
         let all = try status.during(Status.loading(data.file)) { try CommandData(data, weights: weights) }
         var train = all

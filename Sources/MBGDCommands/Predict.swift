@@ -14,6 +14,7 @@ struct Predict: ParsableCommand {
               mbgd predict --model model.json new.csv
               mbgd predict --model model.json new.npy --output predictions.csv
               mbgd predict --model model.json new.csv --intervals 0.95
+              mbgd predict --model model.json X_test.npz --targets y_test.npy
 
             With --intervals, each target's column is followed by statsmodels' summary_frame columns \
             mean_se, mean_ci_lower, mean_ci_upper, obs_ci_lower and obs_ci_upper (prefixed by the target's \
@@ -21,7 +22,9 @@ struct Predict: ParsableCommand {
             """)
 
     @Option(help: "The model file.") var model: String
-    @Argument(help: "Rows to predict: CSV with a header, a 2-D .npy array, or a libsvm file (.svm, .libsvm, .svmlight).")
+    @Argument(
+        help:
+            "Rows to predict: CSV with a header, a 2-D .npy array, a libsvm file (.svm, .libsvm, .svmlight), or scipy's sparse .npz (CSR).")
     var file: String
     @Option(help: "Write the predictions here instead of stdout ('-': stdout).") var output: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Add confidence and prediction intervals at this level.", valueName: "level"))
@@ -30,8 +33,15 @@ struct Predict: ParsableCommand {
         name: .customLong("zero-based"),
         help: "A libsvm file's feature indices start at 0 (default: at 1, as scikit-learn's load_svmlight_file reads them).")
     var zeroBased = false
+    @Option(
+        name: .customLong("targets"),
+        help: ArgumentHelp(
+            "For an .npz file: the true targets (a .npy of shape (n,) or (n, k)); the predictions' errors against them go to standard error.",
+            valueName: "y.npy"))
+    var targets: String?
 
     func validate() throws {
+        try SparseInput.checkTargetsFile(targets, file: file)
         if let intervals, !(intervals > 0 && intervals < 1) {
             throw ValidationError("--intervals must lie strictly between 0 and 1, got \(intervals)")
         }
@@ -48,14 +58,24 @@ struct Predict: ParsableCommand {
         let k = regression.targetNames.count
         // The predictions of rows `first..<first + count`, with their intervals when asked for.
         let rows: Int, predict: (_ first: Int, _ count: Int) throws -> [Matrix<Double>]
-        if SparseInput.isLibSVM(file) {
+        var errors: RegressionMetrics?
+        if SparseInput.isSparse(file) {
             guard intervals == nil else {
                 throw CLIError.badArgument(
-                    "\(file) is a libsvm file: --intervals needs the covariance of a dense closed form (mbgd solve --save-model on a CSV or .npy)"
+                    "\(file) is \(SparseInput.kind(file)): --intervals needs the covariance of a dense closed form (mbgd solve --save-model on a CSV or .npy)"
                 )
             }
+            if SparseInput.isNPZ(file), zeroBased {
+                throw CLIError.badArgument("\(file) is an .npz file: its column indices are scipy's, 0-based; drop --zero-based")
+            }
             // Read as wide as the model, so that an index beyond its features is an error.
-            let data = try SparseDataset<Double>.load(libsvm: file, zeroBased: zeroBased, featureCount: regression.featureNames.count)
+            let width = regression.featureNames.count
+            let data =
+                try !SparseInput.isNPZ(file)
+                ? SparseDataset<Double>.load(libsvm: file, zeroBased: zeroBased, featureCount: width)
+                : targets.map { try SparseDataset<Double>.load(npz: file, targets: $0, featureCount: width) }
+                    ?? SparseDataset<Double>.loadFeatures(npz: file, featureCount: width)
+            if targets != nil { errors = try regression.evaluate(data) }
             let predictions = try regression.predict(data)
             rows = data.rows
             predict = { first, count in
@@ -101,6 +121,15 @@ struct Predict: ParsableCommand {
             first += count
         }
         try Interruption.deferringInterruption { try sink.commit() }
+        if let errors, let targets {
+            var table = Table(["", "MSE", "RMSE", "MAE", "R²"])
+            table.add(
+                ["\(rows) rows"]
+                    + [errors.meanSquaredError, errors.rootMeanSquaredError, errors.meanAbsoluteError, errors.r2].map {
+                        Format.number($0, digits: 5)
+                    })
+            Terminal.writeError("Errors of the predictions against \(targets):\n" + table.render() + "\n")
+        }
     }
 
     private func append(_ text: String, to sink: StreamingFile) throws {

@@ -2,25 +2,26 @@ import Foundation
 import MiniBatchGD
 
 extension Solve {
-    /// `mbgd solve FILE.svm`: the exact solution of sparse rows by LSQR (the dense factorizations
+    /// `mbgd solve FILE.svm` (or `FILE.npz --targets y.npy`): the exact solution of sparse rows by LSQR (the dense factorizations
     /// would need a p×p matrix), with its iterations, stop and distance to the optimum.
     func runSparse() throws {
         try SparseInput.check(data, weights: weights)
         if method != .auto {
             throw CLIError.badArgument(
-                "\(data.file) is a libsvm file, solved by LSQR: --method chooses among the dense factorizations; drop it")
+                "\(data.file) is \(SparseInput.kind(data.file)), solved by LSQR: --method chooses among the dense factorizations; drop it")
         }
         if noRefine {
             throw CLIError.badArgument(
-                "\(data.file) is a libsvm file: LSQR has no refinement to skip (it iterates until the gradient is 1e-10 of ‖A‖·‖r‖); drop --no-refine"
+                "\(data.file) is \(SparseInput.kind(data.file)): LSQR has no refinement to skip (it iterates until the gradient is 1e-10 of ‖A‖·‖r‖); drop --no-refine"
             )
         }
         if confidence != LeastSquares.defaultConfidenceLevel {
-            throw CLIError.badArgument("\(data.file) is a libsvm file: LSQR gives no standard errors, so no intervals; drop --confidence")
+            throw CLIError.badArgument(
+                "\(data.file) is \(SparseInput.kind(data.file)): LSQR gives no standard errors, so no intervals; drop --confidence")
         }
         if covariance != .nonrobust {
             throw CLIError.badArgument(
-                "\(data.file) is a libsvm file: LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance"
+                "\(data.file) is \(SparseInput.kind(data.file)): LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance"
             )
         }
         switch try data.resolvedPrecision() {

@@ -62,7 +62,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
 
     func run() throws {
         threadCount.setOpenBLAS()
-        if SparseInput.isLibSVM(data.file) { return try runSparse() }
+        if SparseInput.isSparse(data.file) { return try runSparse() }
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         // A float64 C-order .npy is solved in place: never copied, whatever its size.
         let status = Status(quiet: json)

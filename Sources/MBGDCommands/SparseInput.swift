@@ -1,7 +1,8 @@
 import Foundation
 import MiniBatchGD
 
-/// A libsvm/svmlight file given to `fit` or `solve`: sparse rows, each line's label the target.
+/// A sparse file given to `fit`, `solve` or `predict`: libsvm/svmlight text (each line's label
+/// the target) or scipy's `.npz` (the features; the targets from a `.npy` given by `--targets`).
 enum SparseInput {
     /// The extensions read as libsvm text.
     static let extensions: Set<String> = ["svm", "libsvm", "svmlight"]
@@ -9,24 +10,58 @@ enum SparseInput {
     /// Whether `path` names a libsvm file (by its extension).
     static func isLibSVM(_ path: String) -> Bool { extensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) }
 
-    /// Refuses the options that choose columns of a CSV or `.npy`: a libsvm file has none to choose.
+    /// Whether `path` names a scipy sparse `.npz` (by its extension).
+    static func isNPZ(_ path: String) -> Bool { URL(fileURLWithPath: path).pathExtension.lowercased() == "npz" }
+
+    /// Whether `path` holds sparse rows: a libsvm file or an `.npz`.
+    static func isSparse(_ path: String) -> Bool { isLibSVM(path) || isNPZ(path) }
+
+    /// "a libsvm file" or "an .npz file", for messages.
+    static func kind(_ path: String) -> String { isNPZ(path) ? "an .npz file" : "a libsvm file" }
+
+    /// Refuses `--targets` for a file that is not an `.npz` (its targets are its own columns or labels).
+    static func checkTargetsFile(_ targets: String?, file: String) throws {
+        guard targets != nil, !isNPZ(file) else { return }
+        let why =
+            isLibSVM(file)
+            ? "each line's label is its target" : "its target is one of its columns: name it with --target"
+        throw CLIError.badArgument("--targets names the targets' .npy of an .npz file; \(file) is not one (\(why)): drop --targets")
+    }
+
+    /// Refuses the options that choose columns of a CSV or `.npy`: a sparse file has none to
+    /// choose; an `.npz` needs `--targets`, a libsvm file takes none.
     static func check(_ options: DataOptions, weights: String?) throws {
+        let kind = kind(options.file)
         func refuse(_ option: String, _ why: String) -> CLIError {
-            .badArgument("\(options.file) is a libsvm file: \(why); drop \(option)")
+            .badArgument("\(options.file) is \(kind): \(why); drop \(option)")
         }
         if Cluster.communicator != nil {
             throw CLIError.badArgument(
-                "\(options.file) is a libsvm file: mbgd-mpi spreads the rows of a .npy file over its ranks; run sparse rows in one process, with mbgd"
+                "\(options.file) is \(kind): mbgd-mpi spreads the rows of a .npy file over its ranks; run sparse rows in one process, with mbgd"
             )
         }
-        if !options.targets.isEmpty { throw refuse("--target", "each line's label is the target") }
-        if options.features != nil { throw refuse("--features", "every indexed column is a feature") }
+        let npz = isNPZ(options.file)
+        if !options.targets.isEmpty {
+            throw refuse("--target", npz ? "its targets come from --targets y.npy" : "each line's label is the target")
+        }
+        if options.features != nil {
+            throw refuse("--features", npz ? "every column of the matrix is a feature" : "every indexed column is a feature")
+        }
         if weights != nil { throw refuse("--weights", "it carries no weight column") }
+        if npz, options.targetsFile == nil {
+            throw CLIError.badArgument(
+                "\(options.file) is an .npz file: it holds the features only; give the targets' .npy with --targets (numpy.save(\"y.npy\", y))"
+            )
+        }
+        if npz, options.zeroBased { throw refuse("--zero-based", "its column indices are scipy's, 0-based") }
     }
 
     /// The rows, as `--precision` asks (float64 unless float32 is given).
     static func load<Element: BLASScalar>(_ options: DataOptions, as element: Element.Type) throws -> SparseDataset<Element> {
-        try SparseDataset<Element>.load(libsvm: options.file, zeroBased: options.zeroBased)
+        if isNPZ(options.file), let targets = options.targetsFile {
+            return try SparseDataset<Element>.load(npz: options.file, targets: targets)
+        }
+        return try SparseDataset<Element>.load(libsvm: options.file, zeroBased: options.zeroBased)
     }
 
     /// "200000 rows × 47236 features, 10600000 nonzeros (0.11 % dense)".

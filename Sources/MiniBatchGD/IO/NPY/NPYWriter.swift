@@ -45,29 +45,52 @@ public enum NPYWriter {
     ///   ``ArgumentError`` for `columns` with a `.npy` input or a column named twice.
     @discardableResult
     public static func convert(_ input: String, to output: String, columns: [String]? = nil) throws -> Conversion {
-        let names: [String], rows: Int
         // "-" is standard output itself, wherever the shell pointed it (a file opened with >> is
         // appended to, not replaced by a new file of the same name).
         let file = try output == "-" ? StreamingFile(descriptor: STDOUT_FILENO, name: "standard output") : StreamingFile(path: output)
-        switch try DataFileFormat.of(path: input) {
-        case .csv:
-            (names, rows) = try convertCSV(input, columns: columns, into: file)
-        case .npy:
-            if let columns {
-                throw ArgumentError(
-                    argument: "columns", value: columns.joined(separator: ","),
-                    requirement: "chooses CSV columns; a .npy is converted whole")
+        var started = false
+        let (names, rows) = try forEachBlock(of: input, columns: columns) { names, block, count in
+            if !started {
+                // The row count is written last, over the same bytes.
+                var placeholder = header(rows: 0, columns: names.count)
+                try file.append(&placeholder, count: placeholder.count)
+                started = true
             }
-            (names, rows) = try convertNPY(input, into: file)
+            try file.append(block, count: count * names.count * 8)
         }
+        var final = header(rows: rows, columns: names.count)
+        if started { try file.write(&final, count: final.count, at: 0) } else { try file.append(&final, count: final.count) }
         // The names are committed with the data, renamed after it: never beside other data.
         let namesPath = file.writesInPlace ? nil : NPYColumnNames.sidecar(for: output)
         try file.commit(companions: namesPath.map { [(try NPYColumnNames.encoded(names), $0)] } ?? [])
         return Conversion(rows: rows, columns: names, namesPath: namesPath)
     }
 
+    /// The rows of a CSV or `.npy` file as float64, row-major, a block of rows at a time (about
+    /// 4 MiB, or 1 MiB of CSV text), in bounded memory: `body(names, block, rows)`. The dense side
+    /// of every conversion.
+    /// - Returns: the columns' names and the rows read.
+    /// - Throws: as ``convert(_:to:columns:)``.
+    static func forEachBlock(
+        of input: String, columns: [String]?, _ body: (_ names: [String], _ block: UnsafePointer<Double>, _ rows: Int) throws -> Void
+    ) throws -> (names: [String], rows: Int) {
+        switch try DataFileFormat.of(path: input) {
+        case .csv:
+            return try convertCSV(input, columns: columns, into: body)
+        case .npy:
+            if let columns {
+                throw ArgumentError(
+                    argument: "columns", value: columns.joined(separator: ","),
+                    requirement: "chooses CSV columns; a .npy is converted whole")
+            }
+            return try convertNPY(input, into: body)
+        }
+    }
+
     /// The CSV's rows, checked to be the file as it was when opened.
-    private static func convertCSV(_ input: String, columns: [String]?, into file: StreamingFile) throws -> ([String], Int) {
+    private static func convertCSV(
+        _ input: String, columns: [String]?, into file: (_ names: [String], _ block: UnsafePointer<Double>, _ rows: Int) throws -> Void
+    ) throws -> ([String], Int) {
         let descriptor = try openForReading(input)
         defer { close(descriptor) }
         var status = stat()
@@ -92,14 +115,13 @@ public enum NPYWriter {
 
     /// The CSV's rows, a run of lines at a time (1 MiB reads), parsed into a scratch and appended.
     private static func convertCSV(
-        _ input: String, stream: inout LineStream, columns: [String]?, into file: StreamingFile,
+        _ input: String, stream: inout LineStream, columns: [String]?,
+        into file: (_ names: [String], _ block: UnsafePointer<Double>, _ rows: Int) throws -> Void,
         changed: (_ bytesRead: Int, _ atEnd: Bool) -> FileError?
     ) throws -> ([String], Int) {
         let header = try CSVReader.header(of: &stream, path: input)
         let plan = try CSVColumnPlan(header: header, targets: [], features: columns, path: input)
         let width = plan.featureNames.count
-        var placeholder = self.header(rows: 0, columns: width)
-        try file.append(&placeholder, count: placeholder.count)
         var outcome = CSVRunOutcome()
         var nextLine = 2, rows = 0
         var scratch = [Double]()
@@ -112,7 +134,7 @@ public enum NPYWriter {
                 try CSVLines.parse(
                     bytes, count: count, firstLine: nextLine, plan: plan, features: values.baseAddress, targets: nil, path: input,
                     outcome: &chunk)
-                try file.append(values.baseAddress!, count: chunk.rows * width * 8)
+                if chunk.rows > 0 { try file(plan.featureNames, values.baseAddress!, chunk.rows) }
             }
             rows += chunk.rows
             outcome = chunk
@@ -120,19 +142,18 @@ public enum NPYWriter {
         }) {}
         if let changed = changed(stream.bytesRead, true) { throw changed }
         guard rows > 0 else { throw FileError.headerOnly(path: input) }
-        var final = self.header(rows: rows, columns: width)
-        try file.write(&final, count: final.count, at: 0)
         return (plan.featureNames, rows)
     }
 
     /// The `.npy`'s rows in blocks of about 4 MiB: C order read in windows, Fortran order one
     /// column segment per column per block; each element widened and byte-swapped as needed.
-    private static func convertNPY(_ input: String, into file: StreamingFile) throws -> ([String], Int) {
+    private static func convertNPY(
+        _ input: String, into file: (_ names: [String], _ block: UnsafePointer<Double>, _ rows: Int) throws -> Void
+    ) throws -> ([String], Int) {
         let source = try PositionalFile(path: input)
         let layout = try NPYReader.layout(source, path: input)
         let rows = layout.rows, columns = layout.columns, width = layout.width
-        var header = self.header(rows: rows, columns: columns)
-        try file.append(&header, count: header.count)
+        let names = NPYColumnNames.read(for: input, columns: columns) ?? (0..<columns).map { "x\($0 + 1)" }
         let blockRows = Swift.max(1, (4 << 20) / Swift.max(1, columns * 8))
         var block = [Double](repeating: 0, count: Swift.min(blockRows, Swift.max(rows, 1)) * columns)
         func element(_ bytes: UnsafeRawBufferPointer, _ index: Int) -> Double {
@@ -164,10 +185,9 @@ public enum NPYWriter {
                 throw FileError.nonFinite(
                     path: input, line: first + index / columns + 1, column: index % columns + 1, text: String(block[index]))
             }
-            try block.withUnsafeBytes { try file.append($0.baseAddress!, count: count * columns * 8) }
+            try block.withUnsafeBufferPointer { try file(names, $0.baseAddress!, count) }
             first += count
         }
-        let names = NPYColumnNames.read(for: input, columns: columns) ?? (0..<columns).map { "x\($0 + 1)" }
         return (names, rows)
     }
 }
