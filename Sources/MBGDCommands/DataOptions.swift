@@ -21,6 +21,7 @@ struct DataOptions: ParsableArguments {
             valueName: "names"))
     var featureLists: [String] = []
 
+    @OptionGroup var encoding: EncodingOptions
     @OptionGroup var intercept: InterceptOptions
     @OptionGroup var elementType: PrecisionOptions
 
@@ -73,7 +74,10 @@ struct DataOptions: ParsableArguments {
         return cells
     }
 
-    func validate() throws { try Self.validateColumnNames(features, option: "--features") }
+    func validate() throws {
+        try Self.validateColumnNames(features, option: "--features")
+        try encoding.validate(for: file)
+    }
 }
 
 extension DataOptions {

@@ -14,6 +14,10 @@ struct Predict: ParsableCommand {
               mbgd predict --model model.json new.csv
               mbgd predict --model model.json new.npy --output predictions.csv
               mbgd predict --model model.json new.csv --intervals 0.95
+              mbgd predict --model model.json raw.csv --unknown ignore
+
+            A model fitted with --categorical or --hash-features keeps its encoding: the file then \
+            holds the raw columns, text and all, encoded as in training.
 
             With --intervals, each target's column is followed by statsmodels' summary_frame columns \
             mean_se, mean_ci_lower, mean_ci_upper, obs_ci_lower and obs_ci_upper (prefixed by the target's \
@@ -30,6 +34,11 @@ struct Predict: ParsableCommand {
         name: .customLong("zero-based"),
         help: "A libsvm file's feature indices start at 0 (default: at 1, as scikit-learn's load_svmlight_file reads them).")
     var zeroBased = false
+    @Option(
+        help: ArgumentHelp(
+            "A level of a --categorical column not seen in training: error (naming its column, level and line), or ignore (encoded as the reference level: zeros in the column's one-hot columns).",
+            valueName: "error|ignore"))
+    var unknown: FeatureEncoding.UnknownLevels = .error
 
     func validate() throws {
         if let intervals, !(intervals > 0 && intervals < 1) {
@@ -60,6 +69,37 @@ struct Predict: ParsableCommand {
             rows = data.rows
             predict = { first, count in
                 [try Matrix(rows: count, columns: k, elements: Array(predictions.elements[first * k..<(first + count) * k]))]
+            }
+        } else if let encoding = regression.featureEncoding {
+            // Raw rows, encoded as in training: one-hot rows dense (with intervals) or sparse.
+            let rowsEncoded: EncodedRows
+            do { rowsEncoded = try encoding.encode(csv: file, targets: nil, unknownLevels: unknown) } catch {
+                throw EncodedInput.explained(error)
+            }
+            switch rowsEncoded {
+            case let .dense(data):
+                let features = data.features, p = features.columns
+                rows = data.rows
+                predict = { first, count in
+                    let block = try Matrix(rows: count, columns: p, elements: Array(features.elements[first * p..<(first + count) * p]))
+                    guard let level = intervals else { return [try regression.predict(block)] }
+                    let bands = try regression.predictionIntervals(block, level: level)
+                    return [
+                        bands.mean, bands.meanStandardError, bands.meanLower, bands.meanUpper, bands.observationLower,
+                        bands.observationUpper,
+                    ]
+                }
+            case let .sparse(data):
+                guard intervals == nil else {
+                    throw CLIError.badArgument(
+                        "\(file) is encoded as sparse rows: --intervals needs the covariance of a dense closed form (mbgd solve --save-model with --categorical and a moderate number of levels)"
+                    )
+                }
+                let predictions = try regression.predict(data)
+                rows = data.rows
+                predict = { first, count in
+                    [try Matrix(rows: count, columns: k, elements: Array(predictions.elements[first * k..<(first + count) * k]))]
+                }
             }
         } else {
             let features = try Matrix<Double>.load(path: file, columns: regression.featureNames)
