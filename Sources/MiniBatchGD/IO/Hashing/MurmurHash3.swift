@@ -2,7 +2,7 @@
 /// scikit-learn's `murmurhash3_32` and `FeatureHasher` and Vowpal Wabbit's feature hashing.
 ///
 /// The hash of a string is the hash of its UTF-8 bytes, as scikit-learn's `murmurhash3_32(str)`
-/// encodes it; ``signed(_:seed:)`` is scikit-learn's default (`positive=False`) reading of the
+/// encodes it; ``signed(_:seed:)-(String,_)`` is scikit-learn's default (`positive=False`) reading of the
 /// same 32 bits.
 ///
 /// ```swift
