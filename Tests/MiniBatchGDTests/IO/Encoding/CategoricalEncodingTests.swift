@@ -174,6 +174,20 @@ import Testing
         #expect(try ModelFile(plain).version == 3)
     }
 
+    /// A weight column is taken out of the features and weighs the rows; hashed rows keep it too.
+    @Test func aWeightColumnWeighsTheEncodedRows() throws {
+        let folder = try ScratchFolder()
+        let path = try folder.write("weighted.csv", "city,w,x,y\nParis,1,1,2\nBerlin,2,2,3\nRome,0.5,3,5\n")
+        let encoded = try FeatureEncoding.oneHot(csv: path, categorical: ["city"], weights: "w")
+        #expect(encoded.encoding.numeric == ["x"] && encoded.rows.featureNames == ["city[T.Paris]", "city[T.Rome]", "x"])
+        guard case let .dense(data) = encoded.rows else { return }
+        #expect(data.weights == [1, 2, 0.5] && data.features.elements == [1, 0, 1, 0, 0, 2, 0, 1, 3])
+        let hashed = try FeatureEncoding.hashed(csv: path, bits: 8, categorical: ["city"], weights: "w")
+        guard case let .sparse(rows) = hashed.rows else { return }
+        #expect(rows.weights == [1, 2, 0.5] && hashed.encoding.numeric == ["x"])
+        #expect(throws: ArgumentError.self) { try FeatureEncoding.oneHot(csv: path, categorical: ["city"], weights: "city") }
+    }
+
     @Test func namesInTwoRolesAreRefused() throws {
         #expect(throws: ArgumentError.self) { try FeatureEncoding.oneHot(csv: Self.cars, categorical: ["y"], targets: ["y"]) }
         #expect(throws: ArgumentError.self) { try FeatureEncoding.oneHot(csv: Self.cars, categorical: [], targets: ["y"]) }
