@@ -16,8 +16,10 @@ extension FeatureEncoding {
         case .dense: dense = true
         case .sparse: dense = false
         case .automatic:
-            let bytes = MemoryBudget.doubles(n, p)
-            dense = p <= Self.denseColumnLimit && bytes.map { bytes in MemoryBudget.available().map { bytes <= $0 / 2 } ?? true } == true
+            let values = n.multipliedReportingOverflow(by: p)
+            dense =
+                p <= Self.denseColumnLimit && !values.overflow && values.partialValue <= Self.denseValueLimit
+                && MemoryBudget.available().map { 8 * values.partialValue <= $0 / 2 } ?? true
         }
         if dense {
             try MemoryBudget.check(MemoryBudget.doubles(n, p) ?? .max, path: path, limit: nil)

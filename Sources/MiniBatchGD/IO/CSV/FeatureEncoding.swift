@@ -107,7 +107,8 @@ public struct FeatureEncoding: Codable, Equatable, Hashable, Sendable {
     /// Dense or sparse one-hot rows.
     public enum Layout: Sendable {
         /// Dense while the design has at most ``FeatureEncoding/denseColumnLimit`` columns and its
-        /// n×p doubles take at most half the memory available; sparse beyond.
+        /// n×p doubles at most ``FeatureEncoding/denseValueLimit`` (and half the memory
+        /// available); sparse beyond.
         case automatic
         /// Always a ``Dataset`` (n×p doubles).
         case dense
@@ -119,6 +120,12 @@ public struct FeatureEncoding: Codable, Equatable, Hashable, Sendable {
     /// its normal equations), where the p×p Gram matrix of the closed form takes 128 MiB. Wider
     /// designs are sparse, fitted by sparse descent and solved by LSQR.
     public static let denseColumnLimit = 4096
+
+    /// The most values (n × p) of a one-hot design kept dense by ``Layout/automatic``: 2²⁶, 512 MiB
+    /// of doubles. The closed form's cost grows as n·p², and a one-hot design is mostly zeros: a
+    /// million rows of a 1000-level column would be 8 GB dense and 12 MB sparse, and take minutes
+    /// to solve densely against a fraction of a second by LSQR.
+    public static let denseValueLimit = 1 << 26
 }
 
 /// A CSV file encoded: the rows, and the encoding learned from it.
