@@ -71,6 +71,14 @@ struct CommandData: Sendable {
         }
     }
 
+    /// Dense rows made by `--categorical`, as `precision` asks.
+    init(encoded rows: Dataset<Double>, precision: Precision) throws {
+        switch precision {
+        case .float32: self.init(try rows.converted(to: Float.self))
+        case .float64: self.init(rows)
+        }
+    }
+
     /// The element type the rows are stored in.
     var precision: Precision { Self.precision(of: source) }
     var rows: Int { source.rows }

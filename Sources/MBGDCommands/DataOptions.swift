@@ -28,6 +28,7 @@ struct DataOptions: ParsableArguments {
             valueName: "names"))
     var featureLists: [String] = []
 
+    @OptionGroup var encoding: EncodingOptions
     @OptionGroup var intercept: InterceptOptions
     @OptionGroup var elementType: PrecisionOptions
 
@@ -83,6 +84,7 @@ struct DataOptions: ParsableArguments {
     func validate() throws {
         try Self.validateColumnNames(features, option: "--features")
         try SparseInput.checkTargetsFile(targetsFile, file: file)
+        try encoding.validate(for: file)
     }
 }
 

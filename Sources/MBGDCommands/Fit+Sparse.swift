@@ -4,29 +4,37 @@ import MiniBatchGD
 extension Fit {
     /// `mbgd fit FILE.svm` (or `FILE.npz --targets y.npy`): gradient descent on sparse rows (each update touching the batch's
     /// columns), set beside LSQR's exact solution of the same problem.
-    func runSparse() throws {
-        try SparseInput.check(data, weights: weights)
+    /// `encoded`: rows made sparse by `--hash-features` (or `--categorical` with many levels),
+    /// whose `encoding` the saved model keeps.
+    func runSparse(encoded: SparseDataset<Double>? = nil, encoding: FeatureEncoding? = nil) throws {
+        if encoded == nil { try SparseInput.check(data, weights: weights) }
         if plot != nil {
-            throw CLIError.badArgument("\(data.file) is \(SparseInput.kind(data.file)): the plots draw dense rows; drop --plot")
+            throw CLIError.badArgument(
+                "\(data.file) \(encoded == nil ? "is \(SparseInput.kind(data.file))" : "is encoded as sparse rows"): the plots draw dense rows; drop --plot")
         }
         switch try data.resolvedPrecision() {
-        case .float32: try runSparse(as: Float.self)
-        case .float64: try runSparse(as: Double.self)
+        case .float32: try runSparse(as: Float.self, encoded: encoded, encoding: encoding)
+        case .float64: try runSparse(as: Double.self, encoded: encoded, encoding: encoding)
         }
     }
 
-    private func runSparse<Element: BLASScalar>(as element: Element.Type) throws {
+    private func runSparse<Element: BLASScalar>(
+        as element: Element.Type, encoded: SparseDataset<Double>?, encoding: FeatureEncoding?
+    ) throws {
         let status = Status(quiet: json)
-        let all = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
+        let all =
+            try encoded.map { try EncodedInput.converted($0, to: Element.self) }
+            ?? status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
         var train = all
         var test: SparseDataset<Element>?
         if let testFraction { (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed) }
         let config = gradientDescent, rows = train
-        let (model, comparison) = try fitAndCompare(config) { model, progress in
+        var (model, comparison) = try fitAndCompare(config) { model, progress in
             try model.fitAndCompare(rows, using: config, progress: progress)
         } epochsRun: {
             $0.run.history.epochsRun
         }
+        model.featureEncoding = encoding
         for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
         let trainMetrics = try model.evaluate(train)
         let testMetrics = try test.map { try model.evaluate($0) }

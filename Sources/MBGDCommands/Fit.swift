@@ -155,7 +155,14 @@ struct Fit: ParsableCommand, ThreadedCommand {
     func run() throws {
         if SparseInput.isSparse(data.file) { return try runSparse() }
         let status = Status(quiet: json)
-        let all = try status.during(Status.loading(data.file)) { try CommandData(data, weights: weights) }
+        let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
+        if let encoded, case let .sparse(rows) = encoded.rows { return try runSparse(encoded: rows, encoding: encoded.encoding) }
+        let all = try status.during(Status.loading(data.file)) {
+            if let encoded, case let .dense(rows) = encoded.rows {
+                return try CommandData(encoded: rows, precision: data.resolvedPrecision())
+            }
+            return try CommandData(data, weights: weights)
+        }
         var train = all
         var test: CommandData?
         if let testFraction {
@@ -167,11 +174,12 @@ struct Fit: ParsableCommand, ThreadedCommand {
             }
         }
         let config = gradientDescent, trainingRows = train
-        let (model, comparison) = try fitAndCompare(config) { model, progress in
+        var (model, comparison) = try fitAndCompare(config) { model, progress in
             try trainingRows.fitAndCompare(&model, using: config, progress: progress)
         } epochsRun: {
             $0.run.history.epochsRun
         }
+        model.featureEncoding = encoded?.encoding
         for note in comparison.run.notes {
             Terminal.writeError("\(Cluster.tool): note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n")
         }

@@ -15,6 +15,10 @@ struct Predict: ParsableCommand {
               mbgd predict --model model.json new.npy --output predictions.csv
               mbgd predict --model model.json new.csv --intervals 0.95
               mbgd predict --model model.json X_test.npz --targets y_test.npy
+              mbgd predict --model model.json raw.csv --unknown ignore
+
+            A model fitted with --categorical or --hash-features keeps its encoding: the file then \
+            holds the raw columns, text and all, encoded as in training.
 
             With --intervals, each target's column is followed by statsmodels' summary_frame columns \
             mean_se, mean_ci_lower, mean_ci_upper, obs_ci_lower and obs_ci_upper (prefixed by the target's \
@@ -39,6 +43,11 @@ struct Predict: ParsableCommand {
             "For an .npz file: the true targets (a .npy of shape (n,) or (n, k)); the predictions' errors against them go to standard error.",
             valueName: "y.npy"))
     var targets: String?
+    @Option(
+        help: ArgumentHelp(
+            "A level of a --categorical column not seen in training: error (naming its column, level and line), or ignore (encoded as the reference level: zeros in the column's one-hot columns).",
+            valueName: "error|ignore"))
+    var unknown: FeatureEncoding.UnknownLevels = .error
 
     func validate() throws {
         try SparseInput.checkTargetsFile(targets, file: file)
@@ -80,6 +89,37 @@ struct Predict: ParsableCommand {
             rows = data.rows
             predict = { first, count in
                 [try Matrix(rows: count, columns: k, elements: Array(predictions.elements[first * k..<(first + count) * k]))]
+            }
+        } else if let encoding = regression.featureEncoding {
+            // Raw rows, encoded as in training: one-hot rows dense (with intervals) or sparse.
+            let rowsEncoded: EncodedRows
+            do { rowsEncoded = try encoding.encode(csv: file, targets: nil, unknownLevels: unknown) } catch {
+                throw EncodedInput.explained(error)
+            }
+            switch rowsEncoded {
+            case let .dense(data):
+                let features = data.features, p = features.columns
+                rows = data.rows
+                predict = { first, count in
+                    let block = try Matrix(rows: count, columns: p, elements: Array(features.elements[first * p..<(first + count) * p]))
+                    guard let level = intervals else { return [try regression.predict(block)] }
+                    let bands = try regression.predictionIntervals(block, level: level)
+                    return [
+                        bands.mean, bands.meanStandardError, bands.meanLower, bands.meanUpper, bands.observationLower,
+                        bands.observationUpper,
+                    ]
+                }
+            case let .sparse(data):
+                guard intervals == nil else {
+                    throw CLIError.badArgument(
+                        "\(file) is encoded as sparse rows: --intervals needs the covariance of a dense closed form (mbgd solve --save-model with --categorical and a moderate number of levels)"
+                    )
+                }
+                let predictions = try regression.predict(data)
+                rows = data.rows
+                predict = { first, count in
+                    [try Matrix(rows: count, columns: k, elements: Array(predictions.elements[first * k..<(first + count) * k]))]
+                }
             }
         } else {
             let features = try Matrix<Double>.load(path: file, columns: regression.featureNames)

@@ -4,36 +4,45 @@ import MiniBatchGD
 extension Solve {
     /// `mbgd solve FILE.svm` (or `FILE.npz --targets y.npy`): the exact solution of sparse rows by LSQR (the dense factorizations
     /// would need a p×p matrix), with its iterations, stop and distance to the optimum.
-    func runSparse() throws {
-        try SparseInput.check(data, weights: weights)
+    /// `encoded`: rows made sparse by `--hash-features` (or `--categorical` with many levels),
+    /// whose `encoding` the saved model keeps.
+    func runSparse(encoded: SparseDataset<Double>? = nil, encoding: FeatureEncoding? = nil) throws {
+        if encoded == nil { try SparseInput.check(data, weights: weights) }
+        let what =
+            encoded == nil
+            ? "is \(SparseInput.kind(data.file))" : "is encoded as sparse rows (--hash-features, or more one-hot columns than a dense design takes)"
         if method != .auto {
             throw CLIError.badArgument(
-                "\(data.file) is \(SparseInput.kind(data.file)), solved by LSQR: --method chooses among the dense factorizations; drop it")
+                "\(data.file) \(what), solved by LSQR: --method chooses among the dense factorizations; drop it")
         }
         if noRefine {
             throw CLIError.badArgument(
-                "\(data.file) is \(SparseInput.kind(data.file)): LSQR has no refinement to skip (it iterates until the gradient is 1e-10 of ‖A‖·‖r‖); drop --no-refine"
+                "\(data.file) \(what): LSQR has no refinement to skip (it iterates until the gradient is 1e-10 of ‖A‖·‖r‖); drop --no-refine"
             )
         }
         if confidence != LeastSquares.defaultConfidenceLevel {
-            throw CLIError.badArgument(
-                "\(data.file) is \(SparseInput.kind(data.file)): LSQR gives no standard errors, so no intervals; drop --confidence")
+            throw CLIError.badArgument("\(data.file) \(what): LSQR gives no standard errors, so no intervals; drop --confidence")
         }
         if covariance != .nonrobust {
             throw CLIError.badArgument(
-                "\(data.file) is \(SparseInput.kind(data.file)): LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance"
+                "\(data.file) \(what): LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance"
             )
         }
         switch try data.resolvedPrecision() {
-        case .float32: try runSparse(as: Float.self)
-        case .float64: try runSparse(as: Double.self)
+        case .float32: try runSparse(as: Float.self, encoded: encoded, encoding: encoding)
+        case .float64: try runSparse(as: Double.self, encoded: encoded, encoding: encoding)
         }
     }
 
-    private func runSparse<Element: BLASScalar>(as element: Element.Type) throws {
+    private func runSparse<Element: BLASScalar>(
+        as element: Element.Type, encoded: SparseDataset<Double>?, encoding: FeatureEncoding?
+    ) throws {
         let status = Status(quiet: json)
-        let rows = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
+        let rows =
+            try encoded.map { try EncodedInput.converted($0, to: Element.self) }
+            ?? status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
         var model = LinearRegression(fitIntercept: data.fitIntercept)
+        model.featureEncoding = encoding
         let solution = try status.during("solving \(rows.rows) sparse rows × \(Format.count(rows.featureCount, "feature")) by LSQR") {
             try model.fit(rows, ridge: l2)
         }

@@ -66,7 +66,13 @@ struct Solve: ParsableCommand, ThreadedCommand {
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         // A float64 C-order .npy is solved in place: never copied, whatever its size.
         let status = Status(quiet: json)
-        let dataset = try status.during(Status.loading(data.file)) { try CommandData(data, weights: weights) }
+        let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
+        if let encoded, case let .sparse(rows) = encoded.rows { return try runSparse(encoded: rows, encoding: encoded.encoding) }
+        let dense: Dataset<Double>? = if let encoded, case let .dense(rows) = encoded.rows { rows } else { nil }
+        model.featureEncoding = encoded?.encoding
+        let dataset = try status.during(Status.loading(data.file)) {
+            try dense.map { try CommandData(encoded: $0, precision: data.resolvedPrecision()) } ?? CommandData(data, weights: weights)
+        }
         let solution = try status.during("solving \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature")) in closed form") {
             try dataset.solve(
                 &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine,
@@ -80,7 +86,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
         // Rounded to float32 here (not a float32 file read as it is): the report says so, and
         // how far that moved the solution, where solving the float64 values again is cheap.
         let rounded = dataset.precision == .float32 && (try? NPYReader.precision(path: data.file)) != .float32
-        let roundingCost = rounded ? try float64Difference(solution, rows: dataset.rows, columns: dataset.featureCount) : nil
+        let roundingCost =
+            rounded ? try float64Difference(solution, rows: dataset.rows, columns: dataset.featureCount, encoded: dense) : nil
         print(
             json
                 ? jsonReport(dataset, solution, metrics, distributed, float64Difference: roundingCost).text
@@ -90,14 +97,15 @@ struct Solve: ParsableCommand, ThreadedCommand {
     /// The relative difference between `solution` and the solve of the same file's float64
     /// values, when the data hold at most 2²⁴ values (128 MiB as float64: a second solve
     /// of that size takes a fraction of a second) and the solve runs in one process.
-    private func float64Difference(_ solution: LeastSquares.Solution, rows: Int, columns: Int) throws -> Double? {
+    private func float64Difference(_ solution: LeastSquares.Solution, rows: Int, columns: Int, encoded: Dataset<Double>?) throws -> Double?
+    {
         guard rows.multipliedReportingOverflow(by: columns + 1).partialValue <= 1 << 24, rows * (columns + 1) > 0,
             Cluster.communicator == nil
         else { return nil }
         var options = data
         options.elementType.precision = .given(.float64)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
-        let exact = try CommandData(options, weights: weights).solve(
+        let exact = try (encoded.map { try CommandData(encoded: $0, precision: .float64) } ?? CommandData(options, weights: weights)).solve(
             &model, method: method, ridge: l2, covariance: covariance, confidenceLevel: confidence, refine: !noRefine, threads: threads)
         // ‖β₃₂ − β₆₄‖/‖β₆₄‖ over the intercepts and coefficients, as fit's gap is measured.
         let found = solution.parameters.intercept + solution.parameters.coefficients.elements

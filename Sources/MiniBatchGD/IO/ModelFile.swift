@@ -17,14 +17,17 @@ import Foundation
 /// ```
 /// A closed-form fit saved with its statistics (`mbgd solve --save-model`) adds `"inference"`
 /// (see ``PredictionInference``) and is written as version 3, so that builds that cannot use it
-/// say so instead of dropping it; files without it stay version 2. Version 1 files
+/// say so instead of dropping it; files without it stay version 2. A model of encoded CSV
+/// columns (one-hot or hashed, see ``FeatureEncoding``) adds `"encoding"`, its categorical
+/// columns with their levels, numeric columns and hashing, and is written as version 4, for the
+/// same reason. Version 1 files
 /// (coefficients one array per feature) are still read; a newer version is refused with a
 /// message saying so.
 public struct ModelFile: Codable, Equatable, Sendable {
     /// The `format` value of every model file.
     public static let formatName = "mbgd-linear-model"
     /// The version this build writes; it reads this one and every older one.
-    public static let currentVersion = 3
+    public static let currentVersion = 4
 
     /// Always ``formatName``.
     public var format: String
@@ -47,6 +50,8 @@ public struct ModelFile: Codable, Equatable, Sendable {
     /// What the model was trained on, or nil (files written before it was recorded). Informational:
     /// a model predicts from Float or Double features whatever it was trained on.
     public var training: Training?
+    /// How raw CSV columns become the features (version 4), or nil: ``LinearRegression/featureEncoding``.
+    public var encoding: FeatureEncoding?
 
     /// What the model was trained on.
     public struct Training: Codable, Equatable, Sendable {
@@ -68,7 +73,7 @@ public struct ModelFile: Codable, Equatable, Sendable {
     public init(_ model: LinearRegression) throws {
         guard let parameters = model.parameters else { throw ModelError.notFitted }
         format = Self.formatName
-        version = model.inference == nil ? 2 : 3
+        version = model.featureEncoding != nil ? 4 : model.inference == nil ? 2 : 3
         featureNames = model.featureNames
         targetNames = model.targetNames
         fitIntercept = model.fitIntercept
@@ -77,6 +82,13 @@ public struct ModelFile: Codable, Equatable, Sendable {
         standardization = model.standardizer.map { Standardization(mean: $0.mean, scale: $0.scale) }
         inference = model.inference
         training = model.trainingPrecision.map { Training(precision: $0) }
+        encoding = model.featureEncoding
+        if let encoding, encoding.featureCount != featureNames.count || encoding.featureNames != featureNames {
+            throw ModelError.inconsistentFile(
+                reason:
+                    "the model's feature encoding makes other features than it was fitted on: set featureEncoding to the encoding of its training rows"
+            )
+        }
     }
 
     /// The model this file describes.
@@ -107,12 +119,16 @@ public struct ModelFile: Codable, Equatable, Sendable {
             throw ModelError.inconsistentFile(reason: "fitIntercept is false but an intercept is not 0")
         }
         try inference?.validate(unknowns: p + (fitIntercept ? 1 : 0), targets: k)
+        if let encoding, encoding.featureCount != p || encoding.featureNames != featureNames {
+            throw ModelError.inconsistentFile(reason: "the encoding's columns are not the model's features")
+        }
         let byFeature = perTarget ? (0..<p).map { j in (0..<k).map { coefficients[$0][j] } } : coefficients
         let parameters = try Parameters(coefficients: Matrix(byFeature), intercept: intercept)
         var model = try LinearRegression(
             parameters: parameters, fitIntercept: fitIntercept, featureNames: featureNames, targetNames: targetNames)
         model.inference = inference
         model.trainingPrecision = training?.precision
+        model.featureEncoding = encoding
         return model
     }
 

@@ -25,6 +25,10 @@ public struct LinearRegression: Sendable {
     /// `Dataset<Float>`: mixed precision, the arithmetic in Double), or nil when unknown (a model
     /// made from parameters, or read from a file that does not say).
     public internal(set) var trainingPrecision: Precision?
+    /// How raw CSV columns (text ones included) became the features, or nil when the features
+    /// are the file's own columns; saved with the model, so that ``predict(csv:unknownLevels:)``
+    /// takes raw rows. Set it to the ``EncodedCSV/encoding`` the training rows were made with.
+    public var featureEncoding: FeatureEncoding?
 
     /// An unfitted model.
     public init(fitIntercept: Bool = true) {

@@ -163,10 +163,10 @@ import Testing
         #expect(try old.predict(Matrix(rows: [[1, 2]])) == (try Matrix(rows: [[4, 3]])))
         let folder = try ScratchFolder()
         let text = try String(contentsOfFile: fixtures + "/models/version1.json", encoding: .utf8)
-        let newer = try folder.write("newer.json", text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 4"))
+        let newer = try folder.write("newer.json", text.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 5"))
         #expect(
             throws: FileError.malformed(
-                path: newer, reason: "model file version 4 is newer than this build reads (up to 3): update MiniBatchGD")
+                path: newer, reason: "model file version 5 is newer than this build reads (up to 4): update MiniBatchGD")
         ) {
             try ModelFile.read(path: newer)
         }

@@ -1,44 +1,59 @@
 /// Where each column of a CSV file goes: into the features, into the targets, or nowhere.
 ///
 /// Skipped columns are split off but never parsed, so they may hold anything (text, dates,
-/// empty cells) as long as quotes balance on the line.
+/// empty cells) as long as quotes balance on the line. Text columns (categorical features) are
+/// handed, unquoted, to a ``CSVLevels`` that numbers their distinct values.
 struct CSVColumnPlan: Sendable {
-    /// Per file column: `>= 0` a feature position, `-1` skipped, `<= -2` target `-(slot + 2)`.
+    /// Per file column: `0..<textBase` a feature position, `-1` skipped, `<= -2` target
+    /// `-(slot + 2)`, `>= textBase` text column `slot - textBase`.
     let slots: [Int]
+    /// The numeric feature columns.
     let featureNames: [String]
     let targetNames: [String]
+    /// The text columns, in the order asked for.
+    let textNames: [String]
 
     static let skipped = -1
+    /// The first slot of a text column: beyond any feature position.
+    static let textBase = 1 << 40
 
     /// Features `features` (all other columns when nil) and targets `targets` (the last column
     /// when nil, none when empty), both in the order asked for.
     /// - Throws: ``FileError/unknownColumn(path:name:available:)``, ``ArgumentError``
     ///   for a name given twice or both as a target and a feature, ``FileError/badHeader(path:reason:)``
     ///   when no feature column is left.
-    init(header: [String], targets: [String]?, features: [String]?, path: String) throws {
+    /// `text` names text columns: features whatever `features` says, taken out of the numeric ones.
+    init(header: [String], targets: [String]?, features: [String]?, text: [String] = [], path: String) throws {
         let targetNames = targets ?? [header.last!]
         try Self.checkDistinct(targetNames, argument: "targets")
         if let features { try Self.checkDistinct(features, argument: "features") }
+        try Self.checkDistinct(text, argument: "categorical")
         // Positions by name: files with a million columns exist, so nothing here is quadratic.
         var position = [String: Int](minimumCapacity: header.count)
         for (index, name) in header.enumerated() { position[name] = index }
-        for name in targetNames + (features ?? []) where position[name] == nil {
+        for name in targetNames + (features ?? []) + text where position[name] == nil {
             throw FileError.unknownColumn(path: path, name: name, available: header)
         }
         let isTarget = Set(targetNames)
         if let features, let both = features.first(where: isTarget.contains) {
             throw ArgumentError(argument: "features", value: "'\(both)'", requirement: "is also a target")
         }
-        let featureNames = features ?? header.filter { !isTarget.contains($0) }
-        guard !featureNames.isEmpty else {
+        if let both = text.first(where: isTarget.contains) {
+            throw ArgumentError(argument: "categorical", value: "'\(both)'", requirement: "is also a target")
+        }
+        let isText = Set(text)
+        let featureNames = (features ?? header.filter { !isTarget.contains($0) }).filter { !isText.contains($0) }
+        guard !featureNames.isEmpty || !text.isEmpty else {
             throw FileError.badHeader(path: path, reason: "every column is a target; at least one feature column is needed")
         }
         var slots = [Int](repeating: Self.skipped, count: header.count)
         for (index, name) in featureNames.enumerated() { slots[position[name]!] = index }
         for (index, name) in targetNames.enumerated() { slots[position[name]!] = -(index + 2) }
+        for (index, name) in text.enumerated() { slots[position[name]!] = Self.textBase + index }
         self.slots = slots
         self.featureNames = featureNames
         self.targetNames = targetNames
+        textNames = text
     }
 
     private static func checkDistinct(_ names: [String], argument: String) throws {

@@ -20,11 +20,12 @@ struct CSVRunOutcome {
 enum CSVLines {
     /// Parses the lines in `bytes[0 ..< count]` (each ended by `\n`, the last one possibly not),
     /// the first numbered `firstLine`, writing row `outcome.rows + r` at `features + (…) × p` and
-    /// `targets + (…) × k`. `outcome` carries on from the previous run of the same stream.
+    /// `targets + (…) × k`, and the cells of text columns to `levels`, as its row `outcome.rows + r`.
+    /// `outcome` carries on from the previous run of the same stream.
     /// - Throws: ``FileError`` naming the line and column of the first bad cell.
     static func parse(
         _ bytes: UnsafePointer<UInt8>, count: Int, firstLine: Int, plan: CSVColumnPlan,
-        features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?,
+        features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?, levels: CSVLevels? = nil,
         path: String, outcome: inout CSVRunOutcome
     ) throws {
         let p = plan.featureNames.count, k = plan.targetNames.count
@@ -57,7 +58,7 @@ enum CSVLines {
                 try parseRow(
                     bytes, from: lineStart, to: lineEnd, slots: slots,
                     features: features.map { $0 + outcome.rows * p }, targets: targets.map { $0 + outcome.rows * k },
-                    line: lineNumber, path: path)
+                    levels: levels, row: outcome.rows, line: lineNumber, path: path)
                 outcome.rows += 1
             }
         }
@@ -66,7 +67,7 @@ enum CSVLines {
     @inline(__always)
     private static func parseRow(
         _ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, slots: UnsafeBufferPointer<Int>,
-        features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?,
+        features: UnsafeMutablePointer<Double>?, targets: UnsafeMutablePointer<Double>?, levels: CSVLevels?, row: Int,
         line: Int, path: String
     ) throws {
         let columns = slots.count
@@ -79,7 +80,8 @@ enum CSVLines {
             }
             let slot = slots[column]
             // The common cell, a bare number followed by a comma or the line end, is read in one scan.
-            if slot != CSVColumnPlan.skipped, let (value, next) = NumberParser.plainPrefix(bytes, from: cellStart, to: end),
+            if slot != CSVColumnPlan.skipped, slot < CSVColumnPlan.textBase,
+                let (value, next) = NumberParser.plainPrefix(bytes, from: cellStart, to: end),
                 next == end || bytes[next] == 0x2C
             {
                 if slot >= 0 { features![slot] = value } else { targets![-(slot + 2)] = value }
@@ -89,7 +91,11 @@ enum CSVLines {
                 continue
             }
             let cellEnd = try CSVCells.cellEnd(bytes, from: cellStart, to: end, path: path, line: line, column: column + 1)
-            if slot != CSVColumnPlan.skipped {
+            if slot >= CSVColumnPlan.textBase {
+                try levels!.add(
+                    UnsafeBufferPointer(start: bytes + cellStart, count: cellEnd - cellStart), column: slot - CSVColumnPlan.textBase,
+                    row: row, line: line, fileColumn: column + 1)
+            } else if slot != CSVColumnPlan.skipped {
                 let cell = UnsafeBufferPointer(start: bytes + cellStart, count: cellEnd - cellStart)
                 switch NumberParser.parse(cell) {
                 case let .value(value):

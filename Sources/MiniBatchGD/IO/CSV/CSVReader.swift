@@ -68,16 +68,18 @@ public enum CSVReader {
         var rows: Int
         var features: [Double]
         var targets: [Double]
+        /// The text columns' levels and each row's, when the plan has text columns.
+        var text: CSVTextColumns? = nil
     }
 
-    /// The rows of `path` laid out by the plan built from its header.
-    static func load(path: String, targets: [String]?, features: [String]?, memoryLimit: Int?) throws -> Table {
+    /// The rows of `path` laid out by the plan built from its header (`text`: the text columns).
+    static func load(path: String, targets: [String]?, features: [String]?, text: [String] = [], memoryLimit: Int?) throws -> Table {
         var plan: CSVColumnPlan?
         var table: Table?
         try withLines(
             path: path,
             header: { header in
-                plan = try CSVColumnPlan(header: header, targets: targets, features: features, path: path)
+                plan = try CSVColumnPlan(header: header, targets: targets, features: features, text: text, path: path)
                 return plan
             },
             body: { source in
@@ -160,7 +162,8 @@ enum CSVSource {
 
     /// Bytes for `rows` rows of the plan's columns, or nil when that overflows.
     private static func bytesNeeded(rows: Int, plan: CSVColumnPlan) -> Int? {
-        let width = plan.featureNames.count + plan.targetNames.count
+        // A text cell's number is half a Double.
+        let width = plan.featureNames.count + plan.targetNames.count + (plan.textNames.count + 1) / 2
         let (values, overflow) = rows.multipliedReportingOverflow(by: width)
         let (bytes, overflow2) = values.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
         return overflow || overflow2 ? nil : bytes
@@ -211,6 +214,9 @@ enum CSVSource {
         var features = [Double](repeating: 0, count: capacity * p)
         var targets = [Double](repeating: 0, count: capacity * k)
         var outcomes = [CSVRunOutcome](repeating: CSVRunOutcome(), count: chunks)
+        // One table of levels per chunk, each touched by its chunk's thread alone.
+        let levels = plan.textNames.isEmpty ? nil : (0..<chunks).map { _ in CSVLevels(names: plan.textNames, path: path) }
+        let sharedLevels = UncheckedSendable(levels)
         features.withUnsafeMutableBufferPointer { featureStorage in
             targets.withUnsafeMutableBufferPointer { targetStorage in
                 outcomes.withUnsafeMutableBufferPointer { outcomeStorage in
@@ -226,7 +232,7 @@ enum CSVSource {
                                     bytes, count: count, firstLine: firstLines[index] + outcome.lines, plan: plan,
                                     features: storage.value.0.map { $0 + rowOffset * p },
                                     targets: storage.value.1.map { $0 + rowOffset * k },
-                                    path: path, outcome: &outcome)
+                                    levels: sharedLevels.value?[index], path: path, outcome: &outcome)
                             }
                         } catch let FileError.lineTooLong(path, _, limit) {
                             // The window reader cannot know the line; the chunk's count can.
@@ -242,7 +248,8 @@ enum CSVSource {
         let rows = try combine(outcomes, columns: plan.slots.count, path: path)
         features.removeLast(features.count - rows * p)
         targets.removeLast(targets.count - rows * k)
-        return CSVReader.Table(plan: plan, rows: rows, features: features, targets: targets)
+        let text = try levels.map { try CSVLevels.merged($0, rows: outcomes.map(\.rows), path: path) }
+        return CSVReader.Table(plan: plan, rows: rows, features: features, targets: targets, text: text)
     }
 
     /// Bytes read at a time by each thread.
@@ -322,6 +329,7 @@ enum CSVSource {
         let budget = memoryLimit ?? MemoryBudget.available()
         var features: [Double] = [], targets: [Double] = []
         var outcome = CSVRunOutcome()
+        let levels = plan.textNames.isEmpty ? nil : CSVLevels(names: plan.textNames, path: path)
         var nextLine = 2, capacity = 0
         while try stream.nextLines({ bytes, count in
             let lines = CSVLines.lineCount(bytes, count: count, isEnd: true)
@@ -334,14 +342,15 @@ enum CSVSource {
                 try targets.withUnsafeMutableBufferPointer { targetStorage in
                     try CSVLines.parse(
                         bytes, count: count, firstLine: nextLine, plan: plan, features: featureStorage.baseAddress,
-                        targets: targetStorage.baseAddress, path: path, outcome: &outcome)
+                        targets: targetStorage.baseAddress, levels: levels, path: path, outcome: &outcome)
                 }
             }
             nextLine += lines
         }) {}
         features.removeLast(features.count - outcome.rows * p)
         targets.removeLast(targets.count - outcome.rows * k)
-        return CSVReader.Table(plan: plan, rows: outcome.rows, features: features, targets: targets)
+        let text = try levels.map { try CSVLevels.merged([$0], rows: [outcome.rows], path: path) }
+        return CSVReader.Table(plan: plan, rows: outcome.rows, features: features, targets: targets, text: text)
     }
 }
 
