@@ -128,8 +128,12 @@ extension LinearRegression {
         if let fraction = configuration.earlyStopping?.validationFraction {
             (train, validation) = try data.split(testFraction: fraction, shuffleSeed: configuration.shuffle.seed)
         }
-        let outcome = try SparseTrainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
-            .fit(train, validation: validation, start: start)
+        // OpenBLAS on one thread, as for dense rows: the curvature's eigenvalues round with its
+        // thread count, which other work in the process may change (and the fit uses its own).
+        let outcome = try BLASThreads.singleThreaded {
+            try SparseTrainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
+                .fit(train, validation: validation, start: start)
+        }
         adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return (outcome, train)
     }
