@@ -137,7 +137,8 @@ struct TargetOptions: ParsableArguments {
 
 /// `--file` instead of synthetic rows, and its targets: shared by `bench` and `sweep`.
 struct SourceOptions: ParsableArguments {
-    @Option(help: "Read the rows from this file (CSV or .npy) instead of synthetic data.") var file: String?
+    @Option(help: "Read the rows from this file (CSV, .npy, or libsvm for the sparse descent) instead of synthetic data.")
+    var file: String?
     @OptionGroup var targetColumns: TargetOptions
 
     var targets: [String] { targetColumns.targets }

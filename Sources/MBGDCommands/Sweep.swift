@@ -82,8 +82,36 @@ struct Sweep: ParsableCommand {
         _ = try parseLearningRate(learningRate)
     }
 
+    /// The shape of the rows swept, dense or sparse, for the report.
+    struct SweptRows {
+        let rows: Int, featureCount: Int
+        let featureNames: [String]
+        let weights: [Double]?
+        /// "; 11936 nonzeros (3.98 % dense)" for sparse rows.
+        let sparseShape: String?
+    }
+
     func run() throws {
         let status = Status(quiet: json)
+        if let file, SparseInput.isLibSVM(file) {
+            if !source.targets.isEmpty {
+                throw CLIError.badArgument("\(file) is a libsvm file: each line's label is the target; drop --target")
+            }
+            if featureColumns != nil {
+                throw CLIError.badArgument("\(file) is a libsvm file: every indexed column is a feature; drop --features")
+            }
+            if weights != nil { throw CLIError.badArgument("\(file) is a libsvm file: it carries no weight column; drop --weights") }
+            let data = try status.during(Status.loading(file)) { try SparseDataset<Double>.load(libsvm: file) }
+            let swept = SweptRows(
+                rows: data.rows, featureCount: data.featureCount, featureNames: data.featureNames, weights: nil,
+                sparseShape: "; \(data.nonzeros) nonzeros (\(Format.number(100 * data.density, digits: 3)) % dense), sparse descent")
+            try run(swept, status: status) { configuration, sizes, progress in
+                try BatchSizeSweep.toGap(
+                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs,
+                    fitIntercept: intercept.fitIntercept, tune: tune, progress: progress)
+            }
+            return
+        }
         let data =
             try seedArticle
             ? Dataset<Double>.seedArticle(seed: seed).train
@@ -93,6 +121,20 @@ struct Sweep: ParsableCommand {
                 }
             }
                 ?? Dataset<Double>.synthetic(rows: rows, features: try features, seed: seed)
+        let swept = SweptRows(
+            rows: data.rows, featureCount: data.featureCount, featureNames: data.featureNames, weights: data.weights, sparseShape: nil)
+        try run(swept, status: status) { configuration, sizes, progress in
+            try BatchSizeSweep.toGap(
+                data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs,
+                fitIntercept: intercept.fitIntercept, tune: tune, progress: progress)
+        }
+    }
+
+    /// Races the batch sizes on the rows `data` describes by `sweepRows`, and reports.
+    private func run(
+        _ data: SweptRows, status: Status,
+        sweepRows: @escaping @Sendable (GradientDescent, [BatchSize], @escaping (Int, Int, Int) -> Void) throws -> BatchSizeSweep.GapSweep
+    ) throws {
         let configuration = GradientDescent(
             learningRate: try parseLearningRate(learningRate), optimizer: optimizer.value,
             averaging: noAverage ? .none : .automatic, shuffle: .everyEpoch(seed: seed))
@@ -102,11 +144,9 @@ struct Sweep: ParsableCommand {
         let sweep: BatchSizeSweep.GapSweep
         do {
             sweep = try runCancellable {
-                try BatchSizeSweep.toGap(
-                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs,
-                    fitIntercept: intercept.fitIntercept,
-                    tune: tune
-                ) { rows, index, count in status.show("racing batch size \(rows) to the gap (\(index + 1) of \(count))") }
+                try sweepRows(configuration, sizes) { rows, index, count in
+                    status.show("racing batch size \(rows) to the gap (\(index + 1) of \(count))")
+                }
             }
         } catch {
             status.clear()
@@ -136,7 +176,7 @@ struct Sweep: ParsableCommand {
         }
         print(
             "Data: \(seedArticle ? "the seed article's" : file ?? "synthetic"), \(data.rows) rows × \(Format.count(data.featureCount, "feature"))"
-                + (weights.map { " weighted by \($0)" } ?? "") + "; \(optimizer.value.name), "
+                + (data.sparseShape ?? "") + (weights.map { " weighted by \($0)" } ?? "") + "; \(optimizer.value.name), "
                 + "\(learningRate == LearningRate.automatic.description ? "automatic rate per batch size" : "learning rate \(learningRate)")\(tune ? ", each tuned by factors of 2 to its fewest updates to the gap" : ""); "
                 + "gap \(Format.number(gap, digits: 3)) of the optimum's cost \(Format.number(sweep.optimumCost, digits: 6)); up to \(maxEpochs) epochs each\n"
         )
@@ -226,7 +266,7 @@ struct Sweep: ParsableCommand {
                 ? ". Below it, larger batches cut updates almost in proportion; above it, they mostly cost samples." : ".")
     }
 
-    private func report(_ sweep: BatchSizeSweep.GapSweep, data: Dataset<Double>) -> JSON {
+    private func report(_ sweep: BatchSizeSweep.GapSweep, data: SweptRows) -> JSON {
         func optional(_ value: Double?) -> JSON { value.map(JSON.number) ?? .null }
         return .object([
             (

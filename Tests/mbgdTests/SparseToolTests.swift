@@ -114,4 +114,29 @@ import Testing
         }
     }
 
+    /// `sweep` on a libsvm file races every batch size to the gap of LSQR's optimum, whose cost
+    /// is half the mean squared error `solve` reports for the same rows; the options that choose
+    /// columns are refused with the reason.
+    @Test func sweepRacesSparseRows() throws {
+        let text =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+            + "/Examples/data/text.svm"
+        let run = try mbgd("sweep", "--file", text, "--batch-sizes", "8,64", "--gap", "0.1", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.map { $0["batchSize"] as? Int } == [8, 64])
+        #expect(results.allSatisfy { $0["reached"] as? Bool == true })
+        // Fewer, larger updates: batch 64 needs fewer updates than batch 8 to the same gap.
+        #expect((results[1]["updatesToGap"] as? Int ?? .max) < (results[0]["updatesToGap"] as? Int ?? 0))
+        let optimum = try #require((json["optimum"] as? [String: Any])?["cost"] as? Double)
+        let solved = try mbgd("solve", text, "--json").json
+        let mse = try #require((solved["metrics"] as? [String: Any])?["mse"] as? Double)
+        #expect(abs(optimum - mse / 2) <= 1e-9 * optimum)
+        let report = try mbgd("sweep", "--file", text, "--batch-sizes", "64", "--gap", "0.1")
+        #expect(report.stdout.contains("11936 nonzeros (3.98 % dense), sparse descent"), "\(report.stdout)")
+        let refused = try mbgd("sweep", "--file", text, "--target", "y")
+        #expect(refused.status != 0 && refused.stderr.contains("drop --target"), "\(refused.stderr)")
+    }
+
 }

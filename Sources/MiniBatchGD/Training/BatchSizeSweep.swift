@@ -108,6 +108,92 @@ extension BatchSizeSweep {
         maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false,
         progress: ((_ batchRows: Int, _ index: Int, _ count: Int) -> Void)? = nil
     ) throws -> GapSweep {
+        try checkGapArguments(batchSizes: batchSizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs)
+        // Rows of weight 0 are left out, as the trainer leaves them out: batch sizes count the rest.
+        let data = try data.droppingZeroWeightRows()
+        // One row has one batch size and no gradient noise to measure.
+        guard data.rows >= 2 else { throw DataError.tooFewRows(argument: "a batch-size sweep", rows: data.rows, minimum: 2) }
+        let exact = try LeastSquares.solve(data, method: .auto, fitIntercept: fitIntercept)
+        // The weighted mean cost ½Σwr²/Σw when weighted: what the gap checks measure.
+        let optimum = try Objective.cost(data, parameters: exact.parameters, reduction: .mean)
+        let races = GapRaces(
+            rows: data.rows,
+            race: { config, target in
+                var trainer = Trainer(configuration: config, fitIntercept: fitIntercept)
+                trainer.gapTarget = target
+                let outcome = try trainer.fit(data, validation: nil, start: nil)
+                return (outcome, outcome.gap!)
+            },
+            plannedRate: { try Trainer(configuration: $0, fitIntercept: fitIntercept).plannedRate(data) },
+            noiseAtStart: {
+                let standardizer = configuration.standardize ? Standardizer.forDescent(data, fitIntercept: fitIntercept) : nil
+                let zeros = [Double](repeating: 0, count: data.featureCount * data.outputCount + data.outputCount)
+                return GradientNoise(data, standardizer: standardizer, fitIntercept: fitIntercept, parameters: zeros).simple
+            })
+        return try race(
+            races, batchSizes: batchSizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs, optimum: optimum, tune: tune,
+            progress: progress)
+    }
+
+    /// ``toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:progress:)-(Dataset<Double>,_,_,_,_,_,_,_)``
+    /// on sparse rows: the optimum is ``LSQR``'s (to 1e-12), each race the sparse descent, the
+    /// noise scale measured on the sparse rows in their descent coordinates (scaled, not centred).
+    ///
+    /// ```swift
+    /// let data = try SparseDataset<Double>.load(libsvm: "text.svm")
+    /// let sweep = try BatchSizeSweep.toGap(data, batchSizes: [1, 32, 256], configuration: GradientDescent(), gap: 1e-2, maxEpochs: 200)
+    /// print(sweep.criticalBatchSize)
+    /// ```
+    /// - Throws: as the dense sweep; what ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)`` throws.
+    public static func toGap(
+        _ data: SparseDataset<Double>, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
+        maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false,
+        progress: ((_ batchRows: Int, _ index: Int, _ count: Int) -> Void)? = nil
+    ) throws -> GapSweep {
+        try checkGapArguments(batchSizes: batchSizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs)
+        try SparseTrainer.check(configuration)
+        var data = data
+        if let weights = data.weights, weights.contains(0) { data = try data.gathering(weights.indices.filter { weights[$0] > 0 }) }
+        guard data.rows >= 2 else { throw DataError.tooFewRows(argument: "a batch-size sweep", rows: data.rows, minimum: 2) }
+        let exact = try LSQR.solve(data, fitIntercept: fitIntercept, tolerance: 1e-12)
+        let weightTotal = data.weights?.reduce(0, +) ?? Double(data.rows)
+        // The weighted mean cost ½Σwr²/Σw, as the gap checks measure it.
+        let optimum =
+            data.withView { view in
+                withOptionalPointer(data.weights) { SparseState.halfSquares(view, rowWeights: $0, at: exact.parameters) }
+            }
+            / weightTotal
+        let races = GapRaces(
+            rows: data.rows,
+            race: { config, target in
+                var trainer = SparseTrainer(configuration: config, fitIntercept: fitIntercept, progress: nil)
+                trainer.gapTarget = target
+                let outcome = try BLASThreads.singleThreaded { try trainer.fit(data, validation: nil, start: nil) }
+                return (outcome, outcome.gap!)
+            },
+            plannedRate: { try SparseTrainer(configuration: $0, fitIntercept: fitIntercept, progress: nil).plannedRate(data) },
+            noiseAtStart: {
+                let scale =
+                    configuration.standardize
+                    ? SparseDesign(data, fitIntercept: true, ridge: 0, penaltyUnits: .original).deviations
+                    : [Double](repeating: 1, count: data.featureCount)
+                let zeros = [Double](repeating: 0, count: (data.featureCount + 1) * data.outputCount)
+                return data.withView { view in
+                    withOptionalPointer(data.weights) {
+                        GradientNoise(
+                            sparse: view, features: data.featureCount, weights: $0, scale: scale, fitIntercept: fitIntercept,
+                            parameters: zeros
+                        ).simple
+                    }
+                }
+            })
+        return try race(
+            races, batchSizes: batchSizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs, optimum: optimum, tune: tune,
+            progress: progress)
+    }
+
+    /// The arguments every sweep checks before any pass over the rows.
+    private static func checkGapArguments(batchSizes: [BatchSize], configuration: GradientDescent, gap: Double, maxEpochs: Int) throws {
         guard !batchSizes.isEmpty else {
             throw ArgumentError(argument: "batchSizes", value: "[]", requirement: "must name at least one batch size")
         }
@@ -127,16 +213,28 @@ extension BatchSizeSweep {
                 argument: configuration.lossChoice.isSquared ? "penalty" : "loss", value: "not the default",
                 requirement: "must be the squared loss without a penalty: the sweep races to the least-squares optimum")
         }
-        // Rows of weight 0 are left out, as the trainer leaves them out: batch sizes count the rest.
-        let data = try data.droppingZeroWeightRows()
-        // One row has one batch size and no gradient noise to measure.
-        guard data.rows >= 2 else { throw DataError.tooFewRows(argument: "a batch-size sweep", rows: data.rows, minimum: 2) }
+    }
+
+    /// What racing to the gap needs of the rows, dense or sparse.
+    private struct GapRaces {
+        let rows: Int
+        /// One race with a configuration; throws what the fit throws, divergence included.
+        let race: (GradientDescent, GapTarget) throws -> (Trainer.Outcome, GapProgress)
+        /// The rate a configuration would start with.
+        let plannedRate: (GradientDescent) throws -> Double
+        /// B_simple at zero parameters.
+        let noiseAtStart: () -> Double
+    }
+
+    /// Every batch size raced to the gap of `optimum`, and the noise scales and model of the results.
+    private static func race(
+        _ races: GapRaces, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double, maxEpochs: Int, optimum: Double,
+        tune: Bool, progress: ((_ batchRows: Int, _ index: Int, _ count: Int) -> Void)?
+    ) throws -> GapSweep {
+        let rows = races.rows
         // Sizes beyond the data are all the whole data: each batch of rows is raced once.
         var seenRows = Set<Int>()
-        let batchSizes = batchSizes.filter { seenRows.insert(Swift.min($0.resolved(for: data.rows), data.rows)).inserted }
-        let exact = try LeastSquares.solve(data, method: .auto, fitIntercept: fitIntercept)
-        // The weighted mean cost ½Σwr²/Σw when weighted: what the gap checks measure.
-        let optimum = try Objective.cost(data, parameters: exact.parameters, reduction: .mean)
+        let batchSizes = batchSizes.filter { seenRows.insert(Swift.min($0.resolved(for: rows), rows)).inserted }
         let target = GapTarget(optimumCost: optimum, gap: gap)
         var base = configuration
         base.epochs = maxEpochs
@@ -146,19 +244,19 @@ extension BatchSizeSweep {
         var results: [GapResult] = []
         var decades: [GapProgress.Decade] = []
         for (index, size) in batchSizes.enumerated() {
-            progress?(Swift.min(size.resolved(for: data.rows), data.rows), index, batchSizes.count)
+            progress?(Swift.min(size.resolved(for: rows), rows), index, batchSizes.count)
             var sized = base
             sized.batchSize = size
             let (outcome, progress, factor, trials) =
                 tune
-                ? try tunedRun(data, sized, target: target, fitIntercept: fitIntercept)
-                : try run(data, sized, target: target, fitIntercept: fitIntercept, rethrowingDivergence: true).map {
+                ? try tunedRun(races, sized, target: target)
+                : try run(races, sized, target: target, rethrowingDivergence: true).map {
                     ($0.0, $0.1, nil, [])
                 }!
             let run = outcome.run
             // The smallest batch size checks the gap most often (its epochs have the most
             // updates): its crossings of each decade are the finest measurements of the noise.
-            if size == batchSizes.min(by: { $0.resolved(for: data.rows) < $1.resolved(for: data.rows) }) { decades = progress.decades }
+            if size == batchSizes.min(by: { $0.resolved(for: rows) < $1.resolved(for: rows) }) { decades = progress.decades }
             let samplesSeen = progress.reached ? progress.samples : run.history.epochsRun * run.trainingRows
             results.append(
                 GapResult(
@@ -171,9 +269,7 @@ extension BatchSizeSweep {
                     samplesPerSecond: progress.seconds > 0 ? Double(samplesSeen) / progress.seconds : .infinity,
                     bestGap: progress.bestGap, epochsRun: run.history.epochsRun))
         }
-        let standardizer = configuration.standardize ? Standardizer.forDescent(data, fitIntercept: fitIntercept) : nil
-        let zeros = [Double](repeating: 0, count: data.featureCount * data.outputCount + data.outputCount)
-        let atStart = GradientNoise(data, standardizer: standardizer, fitIntercept: fitIntercept, parameters: zeros).simple
+        let atStart = races.noiseAtStart()
         let along = decades.map { NoiseAtGap(gap: $0.gap, noiseScale: $0.noiseScale) }
         return GapSweep(
             gap: gap, optimumCost: optimum, results: results, noiseScaleAtStart: atStart, noiseScaleAlongTheWay: along,
@@ -184,14 +280,11 @@ extension BatchSizeSweep {
     static let tuningRange = 1024.0
 
     /// One race to the gap with `configuration`; nil when it diverged (unless that is to be thrown).
-    private static func run(
-        _ data: Dataset<Double>, _ configuration: GradientDescent, target: GapTarget, fitIntercept: Bool, rethrowingDivergence: Bool = false
-    ) throws -> (Trainer.Outcome, GapProgress)? {
-        var trainer = Trainer(configuration: configuration, fitIntercept: fitIntercept)
-        trainer.gapTarget = target
+    private static func run(_ races: GapRaces, _ configuration: GradientDescent, target: GapTarget, rethrowingDivergence: Bool = false)
+        throws -> (Trainer.Outcome, GapProgress)?
+    {
         do {
-            let outcome = try trainer.fit(data, validation: nil, start: nil)
-            return (outcome, outcome.gap!)
+            return try races.race(configuration, target)
         } catch TrainingError.diverged where !rethrowingDivergence {
             return nil
         }
@@ -199,18 +292,18 @@ extension BatchSizeSweep {
 
     /// The factor-of-2 search of ``toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:progress:)``
     /// for one batch size: the best run, its factor and every trial.
-    private static func tunedRun(_ data: Dataset<Double>, _ sized: GradientDescent, target: GapTarget, fitIntercept: Bool) throws -> (
+    private static func tunedRun(_ races: GapRaces, _ sized: GradientDescent, target: GapTarget) throws -> (
         Trainer.Outcome, GapProgress, Double?, [TuningTrial]
     ) {
         // Tuning scales the rate this size would get by itself.
-        let planned = try Trainer(configuration: sized, fitIntercept: fitIntercept).plannedRate(data)
+        let planned = try races.plannedRate(sized)
         var trials: [TuningTrial] = []
         var best: (outcome: Trainer.Outcome, progress: GapProgress, factor: Double)?
         /// Runs at `factor`; true when it beat the best so far.
         func attempt(_ factor: Double) throws -> Bool {
             var config = sized
             config.learningRate = .fixed(planned * factor)
-            guard let (outcome, progress) = try run(data, config, target: target, fitIntercept: fitIntercept) else {
+            guard let (outcome, progress) = try run(races, config, target: target) else {
                 trials.append(
                     TuningTrial(
                         factor: factor, learningRate: planned * factor, reached: false, diverged: true, updatesToGap: nil,

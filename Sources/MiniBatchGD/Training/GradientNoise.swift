@@ -56,10 +56,53 @@ public struct GradientNoise: Equatable, Sendable {
             for j in 0..<p { for o in 0..<k { mean[j * k + o] += z[j] * r[o] } }
             squares += rowNorm * residualNorm
         }
+        self.init(mean: mean, squares: squares, rows: n)
+    }
+
+    /// The noise over sparse rows in their descent coordinates (each column divided by `scale`,
+    /// never centred), weighted by `weights` when given; one pass over the nonzeros.
+    init<Element: BLASScalar>(
+        sparse data: SparseRowsView<Element>, features p: Int, weights: UnsafePointer<Double>?, scale: [Double], fitIntercept: Bool,
+        parameters: [Double]
+    ) {
+        let n = data.rows, k = data.k
+        var mean = [Double](repeating: 0, count: p * k + k), r = [Double](repeating: 0, count: k)
+        var squares = 0.0
+        for i in 0..<n {
+            let range = data.rowStarts[i]..<data.rowStarts[i + 1]
+            var rowNorm = fitIntercept ? 1.0 : 0.0
+            for position in range {
+                let z = Double(data.values[position]) / scale[Int(data.columns[position])]
+                rowNorm += z * z
+            }
+            var residualNorm = 0.0
+            let weight = weights?[i] ?? 1
+            for o in 0..<k {
+                var h = fitIntercept ? parameters[p * k + o] : 0
+                for position in range {
+                    let j = Int(data.columns[position])
+                    h += Double(data.values[position]) / scale[j] * parameters[j * k + o]
+                }
+                r[o] = weight * (h - Double(data.targets[i * k + o]))
+                residualNorm += r[o] * r[o]
+                if fitIntercept { mean[p * k + o] += r[o] }
+            }
+            for position in range {
+                let j = Int(data.columns[position]), z = Double(data.values[position]) / scale[j]
+                for o in 0..<k { mean[j * k + o] += z * r[o] }
+            }
+            squares += rowNorm * residualNorm
+        }
+        self.init(mean: mean, squares: squares, rows: n)
+    }
+
+    /// From the summed per-row gradients and Σ‖gᵢ‖² over `n` rows.
+    private init(mean: [Double], squares: Double, rows n: Int) {
         let count = Double(Swift.max(n, 1))
         var norm = 0.0
         for index in mean.indices { norm += (mean[index] / count) * (mean[index] / count) }
         meanGradientSquaredNorm = norm
         traceCovariance = Swift.max(squares / count - norm, 0)
     }
+
 }

@@ -180,4 +180,24 @@ import Testing
         #expect(full.parameterRelativeDifference <= full.run.history.certifiedDistances.last!)
     }
 
+    /// The batch-size sweep on sparse rows races as on the same rows written dense: without
+    /// standardizing the two descents take the same steps, so each size reaches the gap after
+    /// the same updates; the noise scale at the start is the same quantity, and LSQR's optimum
+    /// is the closed form's.
+    @Test func theSparseSweepIsTheDenseSweep() throws {
+        let dense = try Self.dense()
+        let config = GradientDescent(standardize: false, shuffle: .everyEpoch(seed: 2))
+        let sizes: [BatchSize] = [1, 16, .full]
+        let a = try BatchSizeSweep.toGap(dense, batchSizes: sizes, configuration: config, gap: 1e-2, maxEpochs: 300)
+        let b = try BatchSizeSweep.toGap(SparseDataset(dense), batchSizes: sizes, configuration: config, gap: 1e-2, maxEpochs: 300)
+        #expect(abs(a.optimumCost - b.optimumCost) <= 1e-10 * a.optimumCost)
+        #expect(a.results.map(\.updatesToGap) == b.results.map(\.updatesToGap))
+        #expect(a.results.map(\.reached) == b.results.map(\.reached) && a.results.contains { $0.reached })
+        #expect(abs(a.noiseScaleAtStart - b.noiseScaleAtStart) <= 1e-10 * a.noiseScaleAtStart)
+        #expect(a.noiseScaleAlongTheWay.map(\.gap) == b.noiseScaleAlongTheWay.map(\.gap))
+        for (x, y) in zip(a.noiseScaleAlongTheWay, b.noiseScaleAlongTheWay) {
+            #expect(abs(x.noiseScale - y.noiseScale) <= 1e-8 * x.noiseScale)
+        }
+    }
+
 }

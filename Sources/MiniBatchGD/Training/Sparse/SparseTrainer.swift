@@ -22,6 +22,8 @@ struct SparseTrainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
     var progress: (@Sendable (EpochReport) -> Void)?
+    /// Stop once the mean cost is this close to a known optimum (a batch-size sweep's race).
+    var gapTarget: GapTarget?
 
     /// Refuses what the sparse descent does not do, before any pass over the rows.
     static func check(_ config: GradientDescent) throws {
@@ -51,17 +53,26 @@ struct SparseTrainer {
         }
     }
 
-    // The hub of a sparse fit, made for both element types: everything below is specialized
-    // with it (unspecialized, each value's conversion to Double was a generic call, 28 % of a fit).
-    @_specialize(where Element == Double)
-    @_specialize(where Element == Float)
-    func fit<Element: BLASScalar>(_ train: SparseDataset<Element>, validation: SparseDataset<Element>?, start: Parameters?) throws
-        -> Trainer.Outcome
-    {
+    /// What a sparse fit decides before its first update.
+    struct Plan {
+        let notes: [String]
+        let batchRows: Int
+        let batches: Batches
+        /// The columns' scales in descent coordinates (their deviations, or 1).
+        let scale: [Double]
+        let standardizer: Standardizer?
+        /// λ of the L2 penalty in mean-cost units.
+        let penalty: Double
+        /// ω, the rows' weights in the cost (nil: unweighted).
+        let costWeights: [Double]?
+        let certificate: Certificate?
+        let choice: LearningRateChoice
+        let epochs: Int
+    }
+
+    /// Batch size, scales, curvature, certificate, step size and epoch budget for `train`.
+    func plan<Element: BLASScalar>(_ train: SparseDataset<Element>) throws -> Plan {
         let config = configuration
-        try Self.check(config)
-        try train.checkRepresentableScale()
-        try validation?.checkRepresentableScale()
         let n = train.rows, p = train.featureCount, k = train.outputCount
         var notes: [String] = []
         let batchRows = Trainer.batchRows(config, rows: n, notes: &notes)
@@ -106,21 +117,46 @@ struct SparseTrainer {
             penalty: penalty)
         let epochs =
             config.epochs ?? Trainer.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
+        return Plan(
+            notes: notes, batchRows: batchRows, batches: batches, scale: scale, standardizer: standardizer, penalty: penalty,
+            costWeights: costWeights, certificate: certificate, choice: choice, epochs: epochs)
+    }
+
+    /// The learning rate a fit of `train` would start with.
+    func plannedRate<Element: BLASScalar>(_ train: SparseDataset<Element>) throws -> Double {
+        try Self.check(configuration)
+        try train.checkRepresentableScale()
+        return try BLASThreads.singleThreaded { try plan(train).choice.learningRate }
+    }
+
+    // The hub of a sparse fit, made for both element types: everything below is specialized
+    // with it (unspecialized, each value's conversion to Double was a generic call, 28 % of a fit).
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
+    func fit<Element: BLASScalar>(_ train: SparseDataset<Element>, validation: SparseDataset<Element>?, start: Parameters?) throws
+        -> Trainer.Outcome
+    {
+        let config = configuration
+        try Self.check(config)
+        try train.checkRepresentableScale()
+        try validation?.checkRepresentableScale()
+        let plan = try plan(train)
+        let n = train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
-        var state = SparseState(features: p, outputs: k, start: start, fitIntercept: fitIntercept)
+        var state = SparseState(features: train.featureCount, outputs: train.outputCount, start: start, fitIntercept: fitIntercept)
         let validationWeights = validation.flatMap { Trainer.costWeights($0.weights, rows: $0.rows, reduction: config.reduction) }
-        let history = try loop(
-            train, validation: validation, state: &state, scale: scale, rate: choice.learningRate, epochs: epochs, batches: batches,
-            penalty: penalty, rowWeights: costWeights, validationWeights: validationWeights, certificate: certificate)
+        let (history, gap) = try loop(
+            train, validation: validation, state: &state, scale: plan.scale, rate: choice.learningRate, epochs: epochs, batches: batches,
+            penalty: plan.penalty, rowWeights: plan.costWeights, validationWeights: validationWeights, certificate: plan.certificate)
         let fitted = state.averagedParameters(fitIntercept: fitIntercept) ?? state.parameters(fitIntercept: fitIntercept)
         guard fitted.isFinite else {
             throw TrainingError.diverged(
                 epoch: history.epochsRun, batch: batches.count, cost: .nan, learningRate: history.learningRates.last ?? choice.learningRate)
         }
         let run = TrainingRun(
-            history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count, batchRows: batchRows,
-            epochBudget: epochs, learningRateChoice: choice, notes: notes)
-        return Trainer.Outcome(parameters: fitted, standardizer: standardizer, run: run, gap: nil)
+            history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count, batchRows: plan.batchRows,
+            epochBudget: epochs, learningRateChoice: choice, notes: plan.notes)
+        return Trainer.Outcome(parameters: fitted, standardizer: plan.standardizer, run: run, gap: gap)
     }
 
     /// The root-mean-square (weighted) standard deviation of the targets, and of the descent
@@ -142,7 +178,7 @@ struct SparseTrainer {
     private func loop<Element: BLASScalar>(
         _ train: SparseDataset<Element>, validation: SparseDataset<Element>?, state: inout SparseState, scale: [Double], rate: Double,
         epochs: Int, batches: Batches, penalty: Double, rowWeights: [Double]?, validationWeights: [Double]?, certificate: Certificate?
-    ) throws -> History {
+    ) throws -> (History, GapProgress?) {
         try train.withView { trainView in
             try withOptionalPointer(rowWeights) { w in
                 try withOptionalPointer(validationWeights) { vw in
@@ -165,7 +201,7 @@ struct SparseTrainer {
         _ train: SparseRowsView<Element>, validation: (rows: SparseRowsView<Element>, weights: UnsafePointer<Double>?)?,
         state: inout SparseState, scale: [Double], rate: Double, epochs: Int, batches: Batches, penalty: Double,
         rowWeights: UnsafePointer<Double>?, certificate: Certificate?
-    ) throws -> History {
+    ) throws -> (History, GapProgress?) {
         let config = configuration, n = train.rows
         let inverseSquares = Buffer<Double>(repeating: 0, count: scale.count)
         for j in scale.indices { inverseSquares.base[j] = 1 / (scale[j] * scale[j]) }
@@ -193,7 +229,7 @@ struct SparseTrainer {
         var policy = StopPolicy(
             plateau: plateau, halving: halving, certificateTolerance: certificate?.tolerance,
             averagesAutomatically: config.averaging == .automatic && batches.count > 1 && !schedule.anneals,
-            monitorsValidation: validation != nil, hasGapTarget: false,
+            monitorsValidation: validation != nil, hasGapTarget: gapTarget != nil,
             divergenceBound: config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude))
         let inverseScale = Buffer<Double>(repeating: 0, count: scale.count)
         for j in scale.indices { inverseScale.base[j] = 1 / scale[j] }
@@ -202,15 +238,19 @@ struct SparseTrainer {
         let shared = SparseSharedWork(
             train, features: scale.count, rowWeights: rowWeights, threads: configuration.threads ?? Cores.available,
             batchRows: batches.size, certifying: certificate != nil)
-        var step = 0
+        var step = 0, samples = 0
         let residuals = Buffer<Double>(repeating: 0, count: batches.size * train.k)
+        // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
+        var gap = gapTarget.map { _ in GapProgress() }
+        let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? batches.count
+        let weightTotal = rowWeights.map { w in (0..<n).reduce(0.0) { $0 + w[$1] } } ?? Double(n)
         // The epochs, specialized for each update rule.
         func runEpochs<Update: SparseUpdate>(_ update: inout Update) throws {
             for epoch in 1...epochs {
                 if generator != nil { generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n)) }
                 let epochRate = schedule.rate(epoch: epoch, step: step)
                 history.learningRates.append(epochRate)
-                let began = Date()
+                var stretchStart = Date(), trainingSeconds = 0.0
                 for index in 0..<batches.count {
                     if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
                     let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
@@ -222,8 +262,25 @@ struct SparseTrainer {
                     }
                     if config.recordsBatchCosts { history.batchCosts.append(cost) }
                     step += 1
+                    samples += range.count
+                    if let gapTarget, (index + 1) % checkInterval == 0 || index == batches.count - 1 {
+                        // The clock stops while the gap is measured: checking is not training.
+                        trainingSeconds += Date().timeIntervalSince(stretchStart)
+                        if checkGap(
+                            gapTarget, state: state, train: train, shared: shared, scale: scale, rowWeights: rowWeights,
+                            weightTotal: weightTotal, updates: step, samples: samples, seconds: gap!.seconds + trainingSeconds,
+                            progress: &gap!)
+                        {
+                            gap!.seconds += trainingSeconds
+                            history.stopReason = .gapReached
+                            return
+                        }
+                        stretchStart = Date()
+                    }
                 }
-                let seconds = Date().timeIntervalSince(began)
+                if gapTarget == nil { trainingSeconds = Date().timeIntervalSince(stretchStart) }
+                if gap != nil { gap!.seconds += trainingSeconds }
+                let seconds = trainingSeconds
                 // An epoch of fewer than 1024 batches is checked here, at its end.
                 if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch) }
                 let averaged = state.averagedParameters(fitIntercept: fitIntercept)
@@ -313,6 +370,39 @@ struct SparseTrainer {
                 fitIntercept: fitIntercept, residuals: residuals)
             try runEpochs(&update)
         }
-        return history
+        return (history, gap)
+    }
+
+    /// One gap check: the mean cost ½Σωᵢrᵢ²/Σω at the parameters reported (the average when
+    /// averaging), its relative gap to the optimum, the noise scale at each decade it crosses
+    /// first; true once the gap is reached.
+    private func checkGap<Element: BLASScalar>(
+        _ target: GapTarget, state: SparseState, train: SparseRowsView<Element>, shared: SparseSharedWork<Element>, scale: [Double],
+        rowWeights: UnsafePointer<Double>?, weightTotal: Double, updates: Int, samples: Int, seconds: Double,
+        progress: inout GapProgress
+    ) -> Bool {
+        let averaged = state.averagedParameters(fitIntercept: fitIntercept)
+        let cost = (averaged.map { shared.halfSquares(at: $0) } ?? state.halfSquares(shared)) / weightTotal
+        let relative = target.relativeGap(cost: cost)
+        progress.bestGap = Swift.min(progress.bestGap, relative)
+        progress.checks += 1
+        while let decade = progress.nextDecade, relative <= decade {
+            let parameters = averaged ?? state.parameters(fitIntercept: fitIntercept)
+            let p = scale.count, k = train.k
+            var theta = [Double](repeating: 0, count: (p + 1) * k)
+            for j in 0..<p { for o in 0..<k { theta[j * k + o] = scale[j] * parameters.coefficients[j, o] } }
+            for o in 0..<k { theta[p * k + o] = parameters.intercept[o] }
+            let noise = GradientNoise(
+                sparse: train, features: p, weights: rowWeights, scale: scale, fitIntercept: fitIntercept, parameters: theta)
+            progress.decades.append(
+                .init(gap: decade, updates: updates, samples: samples, seconds: seconds, noiseScale: noise.simple))
+            progress.nextDecade = decade / 10 >= target.gap * (1 - 1e-12) ? decade / 10 : nil
+        }
+        guard relative <= target.gap else { return false }
+        progress.reached = true
+        progress.updates = updates
+        progress.samples = samples
+        progress.epochs = Double(samples) / Double(train.rows)
+        return true
     }
 }
