@@ -10,7 +10,8 @@ extension Fit {
         if encoded == nil { try SparseInput.check(data, weights: weights) }
         if plot != nil {
             throw CLIError.badArgument(
-                "\(data.file) \(encoded == nil ? "is \(SparseInput.kind(data.file))" : "is encoded as sparse rows"): the plots draw dense rows; drop --plot")
+                "\(data.file) \(encoded == nil ? "is \(SparseInput.kind(data.file))" : "is encoded as sparse rows"): the plots draw dense rows; drop --plot"
+            )
         }
         switch try data.resolvedPrecision() {
         case .float32: try runSparse(as: Float.self, encoded: encoded, encoding: encoding)

@@ -10,7 +10,8 @@ extension Solve {
         if encoded == nil { try SparseInput.check(data, weights: weights) }
         let what =
             encoded == nil
-            ? "is \(SparseInput.kind(data.file))" : "is encoded as sparse rows (--hash-features, or more one-hot columns than a dense design takes)"
+            ? "is \(SparseInput.kind(data.file))"
+            : "is encoded as sparse rows (--hash-features, or more one-hot columns than a dense design takes)"
         if method != .auto {
             throw CLIError.badArgument(
                 "\(data.file) \(what), solved by LSQR: --method chooses among the dense factorizations; drop it")
