@@ -10,7 +10,7 @@ extension Fit {
         if encoded == nil { try SparseInput.check(data, weights: weights) }
         if plot != nil {
             throw CLIError.badArgument(
-                "\(data.file) \(encoded == nil ? "is \(SparseInput.kind(data.file))" : "is encoded as sparse rows"): the plots draw dense rows; drop --plot"
+                "\(data.file) \(SparseInput.described(data.file, encoded: encoded != nil)): the plots draw dense rows; drop --plot"
             )
         }
         switch try data.resolvedPrecision() {
@@ -23,9 +23,7 @@ extension Fit {
         as element: Element.Type, encoded: SparseDataset<Double>?, encoding: FeatureEncoding?
     ) throws {
         let status = Status(quiet: json)
-        let all =
-            try encoded.map { try EncodedInput.converted($0, to: Element.self) }
-            ?? status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
+        let all = try SparseInput.rows(data, encoded: encoded, status: status, as: Element.self)
         var train = all
         var test: SparseDataset<Element>?
         if let testFraction { (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed) }

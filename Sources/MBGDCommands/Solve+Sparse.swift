@@ -8,10 +8,7 @@ extension Solve {
     /// whose `encoding` the saved model keeps.
     func runSparse(encoded: SparseDataset<Double>? = nil, encoding: FeatureEncoding? = nil) throws {
         if encoded == nil { try SparseInput.check(data, weights: weights) }
-        let what =
-            encoded == nil
-            ? "is \(SparseInput.kind(data.file))"
-            : "is encoded as sparse rows (--hash-features, or more one-hot columns than a dense design takes)"
+        let what = SparseInput.described(data.file, encoded: encoded != nil)
         if method != .auto {
             throw CLIError.badArgument(
                 "\(data.file) \(what), solved by LSQR: --method chooses among the dense factorizations; drop it")
@@ -39,9 +36,7 @@ extension Solve {
         as element: Element.Type, encoded: SparseDataset<Double>?, encoding: FeatureEncoding?
     ) throws {
         let status = Status(quiet: json)
-        let rows =
-            try encoded.map { try EncodedInput.converted($0, to: Element.self) }
-            ?? status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
+        let rows = try SparseInput.rows(data, encoded: encoded, status: status, as: Element.self)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         model.featureEncoding = encoding
         let solution = try status.during("solving \(rows.rows) sparse rows × \(Format.count(rows.featureCount, "feature")) by LSQR") {

@@ -64,6 +64,22 @@ enum SparseInput {
         return try SparseDataset<Element>.load(libsvm: options.file, zeroBased: options.zeroBased)
     }
 
+    /// The rows of a sparse run: an encoded CSV's (`--hash-features`, or many one-hot columns),
+    /// converted to `Element`, or the file's, loaded under a status line.
+    static func rows<Element: BLASScalar>(
+        _ options: DataOptions, encoded: SparseDataset<Double>?, status: Status, as element: Element.Type
+    ) throws -> SparseDataset<Element> {
+        try encoded.map { try EncodedInput.converted($0, to: Element.self) }
+            ?? status.during(Status.loading(options.file)) { try load(options, as: Element.self) }
+    }
+
+    /// What the rows are, for a refusal: "is a libsvm file", or how a CSV became sparse.
+    static func described(_ file: String, encoded: Bool) -> String {
+        encoded
+            ? "is encoded as sparse rows (--hash-features, or more one-hot columns than a dense design takes)"
+            : "is \(kind(file))"
+    }
+
     /// "200000 rows × 47236 features, 10600000 nonzeros (0.11 % dense)".
     static func shape<Element>(_ data: SparseDataset<Element>) -> String {
         "\(data.rows) rows × \(Format.count(data.featureCount, "feature")), \(data.nonzeros) nonzeros (\(Format.number(100 * data.density, digits: 3)) % dense)"
