@@ -139,4 +139,28 @@ import Testing
         #expect(throws: ArgumentError.self) { try LSQR.solve(data, tolerance: 0) }
         #expect(throws: ArgumentError.self) { try LSQR.solve(data, iterationLimit: 0) }
     }
+
+    /// Rare, small columns under a ridge: each column of the operator is scaled with its ridge
+    /// row included, so the ridge entries stay at most 1 and LSQR needs a few dozen iterations
+    /// (148 when only the data part was scaled), with the dense ridge's answer.
+    @Test func aRidgeOnSmallColumnsConvergesInFewIterations() throws {
+        var generator = RandomSource(seed: 5)
+        let coefficients = (0..<300).map { _ in generator.nextGaussian() }
+        var rows: [[Int: Double]] = [], targets: [Double] = []
+        for _ in 0..<2000 {
+            var row: [Int: Double] = [:]
+            while row.count < 10 {
+                let j = Int(generator.nextUniform() * 300) % 300
+                row[j] = generator.nextGaussian() * (j >= 150 ? 1e-3 : 1)
+            }
+            rows.append(row)
+            targets.append(1 + row.reduce(0) { $0 + $1.value * coefficients[$1.key] } + 0.1 * generator.nextGaussian())
+        }
+        let data = try SparseDataset(rows: rows, targets: targets, featureCount: 300)
+        let sparse = try LSQR.solve(data, ridge: 1, tolerance: 1e-14)
+        let dense = try LeastSquares.solve(try data.densified(), ridge: 1)
+        #expect(sparse.targets[0].iterations <= 40)
+        #expect(relativeDifference(sparse.parameters, dense.parameters) <= 1e-9)
+    }
+
 }

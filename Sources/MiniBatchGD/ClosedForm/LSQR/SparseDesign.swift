@@ -4,7 +4,7 @@
 ///         [ diag(√(λ·dⱼ))·S⁻¹   ]          [ 0           ]
 ///
 /// X is the CSR rows; centring on the weighted means x̄ (with an intercept) is applied as a rank-one
-/// correction, never stored; S = diag(sⱼ) scales each column of the centred, weighted design to unit
+/// correction, never stored; S = diag(sⱼ) scales each column of Ā, its ridge row included, to unit
 /// norm (Jacobi preconditioning: LSQR's iterations depend on the scaled design's condition); the
 /// ridge rows penalize λ·dⱼ·βⱼ² with βⱼ = xⱼ/sⱼ, dⱼ = 1 in original units or the column's variance in
 /// standardized units. Minimizing ‖Ā·x − b̄‖ is the weighted ridge problem of ``LeastSquares``.
@@ -15,7 +15,8 @@ struct SparseDesign<Element: BLASScalar> {
     let featureMean: [Double]
     /// √wᵢ (nil without weights).
     let rootWeights: [Double]?
-    /// sⱼ: the centred weighted column norms (1 for a column that is all zero or constant).
+    /// sⱼ: the norms of Ā's columns before scaling, √(‖centred weighted column‖² + λ·dⱼ) (1 for a
+    /// column that is all zero or constant, without a penalty).
     let columnScale: [Double]
     /// The columns' weighted standard deviations as ``Standardizer`` scales them (1 for a
     /// constant column): the standardized penalty's units, and the sparse descent's scales.
@@ -57,10 +58,21 @@ struct SparseDesign<Element: BLASScalar> {
         for j in 0..<p { deviationSquares[j] += Swift.max(0, total - present[j]) * mean[j] * mean[j] }
         // Σw(x − c)² about the mean, or about 0 (the squares themselves).
         func centred(_ j: Int, aboutMean: Bool) -> Double { aboutMean ? deviationSquares[j] : squares[j] }
+        let deviations = (0..<p).map { j in
+            Standardizer.scale(standardDeviation: (centred(j, aboutMean: true) / total).squareRoot(), mean: mean[j])
+        }
+        // λ·dⱼ, the penalty's weight on each column (zeros without one).
+        let penaltyWeights = (0..<p).map { j in ridge > 0 ? ridge * (penaltyUnits == .standardized ? deviations[j] * deviations[j] : 1) : 0
+        }
         let scale = (0..<p).map { j -> Double in
             let norm = centred(j, aboutMean: fitIntercept).squareRoot()
-            // At rounding level of the column's size, the column is constant (or empty): left unscaled.
-            return norm > 1e-12 * (squares[j].squareRoot() + Double.leastNormalMagnitude) ? norm : 1
+            // At rounding level of the column's size, the column is constant (or empty).
+            let data = norm > 1e-12 * (squares[j].squareRoot() + Double.leastNormalMagnitude) ? norm : 0
+            // The norm of the whole column of Ā, its ridge row included: a rare column (a small
+            // norm) under a ridge would otherwise have a ridge entry far above 1, and LSQR's
+            // iterations grow with the scaled design's condition (thousands on text rows).
+            let augmented = (data * data + penaltyWeights[j]).squareRoot()
+            return augmented > 0 ? augmented : 1
         }
         self.data = data
         self.n = n
@@ -69,16 +81,8 @@ struct SparseDesign<Element: BLASScalar> {
         rootWeights = weights.map { $0.map { $0.squareRoot() } }
         featureMean = fitIntercept ? mean : [Double](repeating: 0, count: p)
         columnScale = scale
-        let deviations = (0..<p).map { j in
-            Standardizer.scale(standardDeviation: (centred(j, aboutMean: true) / total).squareRoot(), mean: mean[j])
-        }
         self.deviations = deviations
-        ridgeDiagonal =
-            ridge > 0
-            ? (0..<p).map { j in
-                let d = penaltyUnits == .standardized ? deviations[j] * deviations[j] : 1
-                return (ridge * d).squareRoot() / scale[j]
-            } : []
+        ridgeDiagonal = ridge > 0 ? (0..<p).map { j in penaltyWeights[j].squareRoot() / scale[j] } : []
     }
 
     /// b̄ for target `o`: √wᵢ·(yᵢ − ȳ) (ȳ the weighted mean with an intercept, else 0), then zeros.
