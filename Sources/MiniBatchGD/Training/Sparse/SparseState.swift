@@ -278,6 +278,18 @@ struct SparseState {
         }
     }
 
+    /// AdamW's decoupled decay θ ← (1 − η·decay)·θ, a shrink of the scale.
+    private mutating func applyDecay(rate: Double, decay: Double) {
+        guard decay > 0 else { return }
+        a *= 1 - rate * decay
+        if a == 0 {
+            // The shrink took every coefficient to zero exactly.
+            if averaging { for j in 0..<p { flush(j) } }
+            u.base.update(repeating: 0, count: p * k)
+            a = 1
+        }
+    }
+
     /// A step's end: its iterate joins the average, and a scale near the bottom of Double's
     /// range is folded into u before it loses digits.
     private mutating func finishStep() {
@@ -310,6 +322,23 @@ struct SparseState {
             shared?.shares(batchRows: b) == true
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
             : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
+        if b == 1 {
+            // One row's columns are distinct already: its gradient needs no gathering.
+            let i = rows[0]
+            applyDecay(rate: rate, decay: decay)
+            rule.beginStep()
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                let j = Int(data.columns[position])
+                if averaging { flush(j) }
+                let x = Double(data.values[position]) * inverseScale[j], factor = inverseScale[j] / a
+                for o in 0..<k { u[j * k + o] -= rule.change(j * k + o, gradient: alpha * residuals[o] * x, rate: rate) * factor }
+            }
+            if fitIntercept {
+                for o in 0..<k { c[o] -= rule.change(p * k + o, gradient: alpha * residuals[o], rate: rate) }
+            }
+            finishStep()
+            return alpha * 0.5 * halfSquares
+        }
         // The batch's gradient at its columns, each listed once.
         let g = scratch.gradient.base, touched = scratch.touched.base, mark = scratch.mark.base
         scratch.stamp &+= 1
@@ -331,14 +360,7 @@ struct SparseState {
             slot += k
         }
         rule.beginStep()
-        if decay > 0 {
-            a *= 1 - rate * decay
-            if a == 0 {
-                if averaging { for j in 0..<p { flush(j) } }
-                u.update(repeating: 0, count: p * k)
-                a = 1
-            }
-        }
+        applyDecay(rate: rate, decay: decay)
         for position in 0..<touchedCount {
             let j = touched[position]
             if averaging { flush(j) }
