@@ -290,7 +290,7 @@ extension BatchSizeSweep {
         }
     }
 
-    /// The factor-of-2 search of ``toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:progress:)``
+    /// The factor-of-2 search of the sweeps to the gap
     /// for one batch size: the best run, its factor and every trial.
     private static func tunedRun(_ races: GapRaces, _ sized: GradientDescent, target: GapTarget) throws -> (
         Trainer.Outcome, GapProgress, Double?, [TuningTrial]

@@ -35,7 +35,7 @@ public enum StopReason: String, Equatable, Sendable {
     case trainingCostConverged
     /// The held-out cost stopped improving (early stopping on validation).
     case validationCostConverged
-    /// The cost came within the requested gap of the optimum (``BatchSizeSweep/toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:progress:)``).
+    /// The cost came within the requested gap of the optimum (``BatchSizeSweep/toGap(_:batchSizes:configuration:gap:maxEpochs:fitIntercept:tune:progress:)-(Dataset<Double>,_,_,_,_,_,_,_)``, and its sparse twin).
     case gapReached
 }
 
