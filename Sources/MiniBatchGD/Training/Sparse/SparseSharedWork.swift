@@ -72,7 +72,8 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
         sharesBatches = Double(batchRows) * meanRow >= Double(Self.chunkNonzeros)
         let batchChunks = sharesBatches ? (batchRows + chunkRows - 1) / chunkRows : 1
         pool = WorkerPool(threads: threads)
-        parts = Buffer(repeating: 0, count: Swift.max(rowChunks.count, batchChunks, 1))
+        // A part per chunk of every job: the row chunks, a batch's chunks, a range of columns a thread.
+        parts = Buffer(repeating: 0, count: Swift.max(rowChunks.count, batchChunks, pool.threads, 1))
         gradientParts = certifying ? Buffer(repeating: 0, count: rowChunks.count * (p + 1) * data.k) : nil
     }
 
