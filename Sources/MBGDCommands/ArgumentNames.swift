@@ -16,6 +16,7 @@ enum ArgumentNames {
         "optimizer.epsilon": "--epsilon", "optimizer.alpha": "--alpha", "optimizer.weightDecay": "--weight-decay",
         "targets": "--target", "features": "--features", "rows": "--rows", "outputs": "--outputs", "recordsBatchCosts": "--plot",
         "weights": "--weights", "confidenceLevel": "--confidence", "threads": "--threads", "optimizer": "--optimizer",
+        "categorical": "--categorical", "density": "--density", "l2": "--l2",
     ]
 
     /// The error's message with the option's name in place of the library's.

@@ -61,6 +61,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
         }
         if noShuffle && shuffleBlocks != nil { throw ValidationError("choose one of --no-shuffle and --shuffle-blocks") }
         if !(density > 0 && density <= 1) { throw ValidationError("--density must lie in (0, 1], got \(density)") }
+        if density != 0.001, !sparse { throw ValidationError("--density sets the nonzeros of --sparse synthetic rows: add --sparse") }
         if isSparse {
             if outputs != 1 { throw ValidationError("--outputs: sparse rows are benchmarked with one target; drop --outputs") }
             if shuffleBlocks != nil { throw ValidationError("--shuffle-blocks: sparse rows in memory are shuffled row by row; drop it") }
@@ -241,7 +242,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
             )
             print(
                 isSparse
-                    ? "Sparse rows train on one thread (each update touches only its batch's columns)\n"
+                    ? "Sparse rows: each update touches only its batch's columns; the cost passes and batches of 64 Ki nonzeros or more on \(Format.count(threads ?? Cores.available, "thread"))\n"
                     : "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(Format.count(threads ?? Cores.available, "thread")) for large batches\n"
             )
             var table = Table(["batch size", "learning rate", "samples/s", "seconds per epoch", "final cost"])

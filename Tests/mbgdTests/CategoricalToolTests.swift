@@ -116,4 +116,12 @@ import Testing
         let run = try mbgd("predict", "--model", folder + "/model.json", raw)
         #expect(run.status == 0 && run.stdout.hasPrefix("y\n"), "\(run.stderr)")
     }
+
+    /// A categorical column that is also the target is refused by the option's name.
+    @Test func aCategoricalTargetIsRefusedByTheOptionsName() throws {
+        let run = try mbgd("solve", Self.cars, "--target", "y", "--categorical", "city,y")
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("--categorical") && run.stderr.contains("is also a target"), "\(run.stderr)")
+    }
+
 }

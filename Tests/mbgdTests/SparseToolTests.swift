@@ -107,7 +107,7 @@ import Testing
         #expect(synthetic.stdout.contains("scaled by the columns' deviations"))
         for (arguments, message) in [
             (["--sparse", "--outputs", "2"], "drop --outputs"), (["--sparse", "--density", "1.5"], "--density must lie in (0, 1]"),
-            (["--sparse", "--shuffle-blocks", "8"], "shuffled row by row"),
+            (["--sparse", "--shuffle-blocks", "8"], "shuffled row by row"), (["--density", "0.5"], "add --sparse"),
         ] {
             let refused = try mbgd(arguments: ["bench"] + arguments)
             #expect(refused.status == 2 && refused.stderr.contains(message), "\(refused.stderr)")

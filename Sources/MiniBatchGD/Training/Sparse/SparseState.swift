@@ -208,15 +208,7 @@ struct SparseState {
             sharing
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
             : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
-        if penalty > 0 {
-            a *= 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))
-            if a == 0 {
-                // The shrink took every coefficient to zero exactly.
-                if averaging { for j in 0..<p { flush(j) } }
-                u.base.update(repeating: 0, count: p * k)
-                a = 1
-            }
-        }
+        if penalty > 0 { shrink(by: 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))) }
         let factor = rate * alpha / a
         if sharing {
             shared!.scatter(self, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals)
@@ -280,8 +272,12 @@ struct SparseState {
 
     /// AdamW's decoupled decay θ ← (1 − η·decay)·θ, a shrink of the scale.
     private mutating func applyDecay(rate: Double, decay: Double) {
-        guard decay > 0 else { return }
-        a *= 1 - rate * decay
+        if decay > 0 { shrink(by: 1 - rate * decay) }
+    }
+
+    /// β ← factor·β, as the scale a.
+    private mutating func shrink(by factor: Double) {
+        a *= factor
         if a == 0 {
             // The shrink took every coefficient to zero exactly.
             if averaging { for j in 0..<p { flush(j) } }

@@ -140,6 +140,12 @@ struct SparseTrainer {
         try Self.check(config)
         try train.checkRepresentableScale()
         try validation?.checkRepresentableScale()
+        // The state's buffers, checked before any is allocated: per feature and output the
+        // coefficients, their average, gradient, θ and an adaptive rule's two moments and scratch;
+        // per feature the scales and the flush and touch marks.
+        let k = train.outputCount
+        try MemoryBudget.require(
+            MemoryBudget.doubles(train.featureCount + 1, 7 * k + 5), for: "the sparse descent's state for \(train.featureCount) features")
         let plan = try plan(train)
         let n = train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
