@@ -135,6 +135,11 @@ import Testing
         #expect(abs(optimum - mse / 2) <= 1e-9 * optimum)
         let report = try mbgd("sweep", "--file", text, "--batch-sizes", "64", "--gap", "0.1")
         #expect(report.stdout.contains("11936 nonzeros (3.98 % dense), sparse descent"), "\(report.stdout)")
+        // Rows fitted exactly: LSQR's optimum costs rounding (about 1e-31), taken as 0, and the
+        // gap as absolute; a gap relative to rounding could never be reached.
+        let exact = try mbgd("sweep", "--file", try Self.exactFile(), "--batch-sizes", "1,full", "--gap", "1e-6", "--json").json
+        #expect((exact["optimum"] as? [String: Any])?["cost"] as? Double == 0)
+        #expect((exact["results"] as? [[String: Any]])?.allSatisfy { $0["reached"] as? Bool == true } == true)
         let refused = try mbgd("sweep", "--file", text, "--target", "y")
         #expect(refused.status != 0 && refused.stderr.contains("drop --target"), "\(refused.stderr)")
     }

@@ -73,7 +73,8 @@ extension BatchSizeSweep {
     public struct GapSweep: Sendable {
         /// The relative gap raced to.
         public let gap: Double
-        /// J* = ½·mean(r²) at the closed-form solution.
+        /// J* = ½·mean(r²) at the closed-form solution; 0 when that is at rounding level (below
+        /// 10⁻²⁰ of the zero model's cost: rows fitted exactly), and the gap is then absolute.
         public let optimumCost: Double
         /// One result per batch size, in the order asked for.
         public let results: [GapResult]

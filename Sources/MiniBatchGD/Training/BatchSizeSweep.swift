@@ -117,7 +117,7 @@ extension BatchSizeSweep {
         // The weighted mean cost ½Σwr²/Σw when weighted: what the gap checks measure.
         let optimum = try Objective.cost(data, parameters: exact.parameters, reduction: .mean)
         let races = GapRaces(
-            rows: data.rows,
+            rows: data.rows, zeroCost: zeroModelCost(data.targets.elements, weights: data.weights),
             race: { config, target in
                 var trainer = Trainer(configuration: config, fitIntercept: fitIntercept)
                 trainer.gapTarget = target
@@ -164,7 +164,7 @@ extension BatchSizeSweep {
             }
             / weightTotal
         let races = GapRaces(
-            rows: data.rows,
+            rows: data.rows, zeroCost: zeroModelCost(data.targets.elements, weights: data.weights),
             race: { config, target in
                 var trainer = SparseTrainer(configuration: config, fitIntercept: fitIntercept, progress: nil)
                 trainer.gapTarget = target
@@ -215,9 +215,20 @@ extension BatchSizeSweep {
         }
     }
 
+    /// ½Σwᵢ‖yᵢ‖²/Σw, the weighted mean cost of the zero model (`targets` row-major, n·k).
+    private static func zeroModelCost(_ targets: [Double], weights: [Double]?) -> Double {
+        guard let weights, !weights.isEmpty else { return 0.5 * targets.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(targets.count, 1)) }
+        let k = targets.count / weights.count
+        var total = 0.0
+        for i in weights.indices { for o in 0..<k { total += weights[i] * targets[i * k + o] * targets[i * k + o] } }
+        return 0.5 * total / weights.reduce(0, +)
+    }
+
     /// What racing to the gap needs of the rows, dense or sparse.
     private struct GapRaces {
         let rows: Int
+        /// The mean cost of predicting zero, the scale an optimum's cost is measured against.
+        let zeroCost: Double
         /// One race with a configuration; throws what the fit throws, divergence included.
         let race: (GradientDescent, GapTarget) throws -> (Trainer.Outcome, GapProgress)
         /// The rate a configuration would start with.
@@ -235,6 +246,9 @@ extension BatchSizeSweep {
         // Sizes beyond the data are all the whole data: each batch of rows is raced once.
         var seenRows = Set<Int>()
         let batchSizes = batchSizes.filter { seenRows.insert(Swift.min($0.resolved(for: rows), rows)).inserted }
+        // An optimum's cost at rounding level (below 10⁻²⁰ of predicting zero) means rows fitted
+        // exactly: a gap relative to it would be a ratio of rounding errors, so it is absolute.
+        let optimum = optimum <= 1e-20 * races.zeroCost ? 0 : optimum
         let target = GapTarget(optimumCost: optimum, gap: gap)
         var base = configuration
         base.epochs = maxEpochs
