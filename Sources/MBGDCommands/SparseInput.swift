@@ -4,14 +4,12 @@ import MiniBatchGD
 /// A sparse file given to `fit`, `solve` or `predict`: libsvm/svmlight text (each line's label
 /// the target) or scipy's `.npz` (the features; the targets from a `.npy` given by `--targets`).
 enum SparseInput {
-    /// The extensions read as libsvm text.
-    static let extensions: Set<String> = ["svm", "libsvm", "svmlight"]
+    /// Whether `path` is a libsvm file: by its extension, or by its content when its name says
+    /// nothing (``SparseFileFormat/of(path:)``).
+    static func isLibSVM(_ path: String) -> Bool { SparseFileFormat.of(path: path) == .libsvm }
 
-    /// Whether `path` names a libsvm file (by its extension).
-    static func isLibSVM(_ path: String) -> Bool { extensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) }
-
-    /// Whether `path` names a scipy sparse `.npz` (by its extension).
-    static func isNPZ(_ path: String) -> Bool { URL(fileURLWithPath: path).pathExtension.lowercased() == "npz" }
+    /// Whether `path` is a scipy sparse `.npz`, by its extension or its content.
+    static func isNPZ(_ path: String) -> Bool { SparseFileFormat.of(path: path) == .npz }
 
     /// Whether `path` holds sparse rows: a libsvm file or an `.npz`.
     static func isSparse(_ path: String) -> Bool { isLibSVM(path) || isNPZ(path) }

@@ -144,4 +144,15 @@ import Testing
         #expect(refused.status != 0 && refused.stderr.contains("drop --target"), "\(refused.stderr)")
     }
 
+    /// A libsvm file whose name says nothing is told by its content: `solve` on `exact.txt`
+    /// gives the `.svm`'s answer.
+    @Test func aLibSVMFileIsToldByItsContent() throws {
+        let named = try Self.exactFile()
+        let unnamed = try write(try String(contentsOfFile: named, encoding: .utf8), to: scratchFolder() + "/exact.txt")
+        let a = try mbgd("solve", named, "--json"), b = try mbgd("solve", unnamed, "--json")
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(try a.json["coefficients"] as? [Double] == b.json["coefficients"] as? [Double])
+        #expect(try b.json["method"] as? String == "lsqr")
+    }
+
 }
