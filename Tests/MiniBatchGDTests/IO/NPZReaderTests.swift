@@ -91,6 +91,18 @@ import Testing
         let short = Self.failure("random.npz", targets: "random_y_short.npy")
         #expect(short.contains("random_y_short.npy: the targets have shape (199,), but the features have 200 rows"))
         #expect(Self.failure("missing.npz").contains("no such file"))
+        // Targets of shape (4, 0): no columns, said as such rather than as a row count.
+        var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (4, 0), }".utf8)
+        while (10 + header.count + 1) % 64 != 0 { header.append(UInt8(ascii: " ")) }
+        header.append(UInt8(ascii: "\n"))
+        let npy = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
+        let empty = try ScratchFolder().write("no_columns.npy", bytes: npy)
+        do {
+            _ = try SparseDataset<Double>.load(npz: Self.folder + "/unsorted.npz", targets: empty)
+            Issue.record("targets without columns were accepted")
+        } catch {
+            #expect("\(error)".contains("the targets have shape (4, 0): no target columns"), "\(error)")
+        }
         // Sizes from the file, checked before anything is allocated from them.
         #expect(Self.failure("huge_shape.npz", targets: "small_y.npy").contains("4611686018427387904 rows: more than any memory holds"))
         #expect(

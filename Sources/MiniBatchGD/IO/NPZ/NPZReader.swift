@@ -224,7 +224,12 @@ enum NPZReader {
         guard array.dtype.isNumber else {
             throw FileError.malformed(path: path, reason: "holds \(array.dtype.numpyName); the targets are numbers")
         }
-        guard array.shape.count == 1 || array.shape.count == 2, array.shape[0] == n, array.shape.count == 1 || array.shape[1] >= 1 else {
+        if array.shape.count == 2, array.shape[0] == n, array.shape[1] == 0 {
+            throw FileError.malformed(
+                path: path,
+                reason: "the targets have shape \(array.shapeText): no target columns; give at least one (shape (\(n),) or (\(n), k))")
+        }
+        guard array.shape.count == 1 || array.shape.count == 2, array.shape[0] == n else {
             throw FileError.malformed(
                 path: path,
                 reason:
