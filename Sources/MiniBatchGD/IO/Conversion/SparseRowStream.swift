@@ -184,26 +184,15 @@ struct NPZRowStream: SparseRowStream {
             try columns.withUnsafeMutableBufferPointer { try indices.take(count, into: $0.baseAddress!) }
             try values.withUnsafeMutableBufferPointer { try data.take(count, into: $0.baseAddress!) }
             try rowTargets.withUnsafeMutableBufferPointer { try y.take(k, into: $0.baseAddress!) }
-            var ordered = true
-            for e in 0..<count {
-                guard columns[e] >= 0, Int(columns[e]) < p else {
-                    throw malformed(
-                        "row \(i + 1), entry \(e + 1): column index \(columns[e]) is outside 0..<\(p) (the matrix's \(p) columns, 0-based)")
-                }
-                guard values[e].isFinite else {
-                    throw malformed("row \(i + 1), entry \(e + 1): the value of column \(columns[e]) is not finite (NaN or infinity)")
-                }
-                if e > 0, columns[e] <= columns[e - 1] { ordered = false }
-            }
-            if !ordered {
-                pairs.removeAll(keepingCapacity: true)
-                for e in 0..<count { pairs.append((columns[e], values[e])) }
-                pairs.sort { $0.0 < $1.0 }
-                for e in 0..<count { (columns[e], values[e]) = pairs[e] }
-                for e in 1..<count where columns[e] == columns[e - 1] {
-                    throw malformed(
-                        "row \(i + 1): column index \(columns[e]) appears twice (scipy sums repeated entries): call m.sum_duplicates() before saving"
-                    )
+            try columns.withUnsafeMutableBufferPointer { c in
+                try values.withUnsafeMutableBufferPointer { v in
+                    guard count > 0 else { return }
+                    do throws(SparseRowCheck.Problem) {
+                        _ = try SparseRowCheck.check(
+                            columns: c.baseAddress!, values: v.baseAddress!, count: count, features: p, scratch: &pairs)
+                    } catch {
+                        throw malformed("\(error.place(row: i + 1)): \(error.reason(features: p))")
+                    }
                 }
             }
             if let o = (0..<k).first(where: { !rowTargets[$0].isFinite }) {

@@ -151,43 +151,31 @@ enum NPZReader {
         var values = [Element](repeating: 0, count: nnz)
         try values.withUnsafeMutableBufferPointer { try members.data.readNumbers(into: $0) }
 
-        // Each row: indices in range, increasing (sorted here when they are not), values finite.
+        // Each row: indices in range, values finite, sorted here when out of order.
         var sortedRows = 0
         var scratch: [(Int32, Element)] = []
-        for i in 0..<n {
-            let start = rowStarts[i], end = rowStarts[i + 1]
-            var previous: Int32 = -1, ordered = true
-            for position in start..<end {
-                let column = columns[position]
-                guard column >= 0, Int(column) < p else {
-                    throw entryError(position, "column index \(column) is outside \(columnRange)")
+        let narrowed = members.data.dtype.kind == .float && members.data.dtype.width == 8 && Element.self == Float.self
+        if nnz > 0 {
+            try columns.withUnsafeMutableBufferPointer { c in
+                try values.withUnsafeMutableBufferPointer { v in
+                    for i in 0..<n {
+                        let start = rowStarts[i]
+                        do throws(SparseRowCheck.Problem) {
+                            if try SparseRowCheck.check(
+                                columns: c.baseAddress! + start, values: v.baseAddress! + start, count: rowStarts[i + 1] - start,
+                                features: p, scratch: &scratch)
+                            {
+                                sortedRows += 1
+                            }
+                        } catch {
+                            let hint =
+                                narrowed
+                                ? " (NaN, infinity, or beyond Float's range: read it as float64, --precision float64)"
+                                : " (NaN or infinity)"
+                            throw malformed("\(error.place(row: i + 1)): \(error.reason(features: p, notFiniteHint: hint))")
+                        }
+                    }
                 }
-                if column <= previous { ordered = false }
-                previous = column
-            }
-            if !ordered {
-                // scipy allows indices out of order (has_sorted_indices False); they are sorted as
-                // m.sort_indices() would. A repeated one is summed by scipy: that is refused.
-                scratch.removeAll(keepingCapacity: true)
-                for position in start..<end { scratch.append((columns[position], values[position])) }
-                scratch.sort { $0.0 < $1.0 }
-                for (offset, entry) in scratch.enumerated() {
-                    columns[start + offset] = entry.0
-                    values[start + offset] = entry.1
-                }
-                sortedRows += 1
-                for position in start + 1..<end where columns[position] == columns[position - 1] {
-                    throw malformed(
-                        "row \(i + 1): column index \(columns[position]) appears twice (scipy sums repeated entries): call m.sum_duplicates() before saving"
-                    )
-                }
-            }
-            for position in start..<end where !values[position].isFinite {
-                let original = members.data.dtype.kind == .float && members.data.dtype.width == 8 && Element.self == Float.self
-                throw entryError(
-                    position,
-                    "the value of column \(columns[position]) is not finite\(original ? " (NaN, infinity, or beyond Float's range: read it as float64, --precision float64)" : " (NaN or infinity)")"
-                )
             }
         }
         return Arrays(rowStarts: rowStarts, columns: columns, values: values, featureCount: p, sortedRows: sortedRows)
