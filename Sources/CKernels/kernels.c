@@ -93,6 +93,27 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #undef DOT2_TARGET
 #endif
 
+// The adaptive rules' changes on sparse rows, Δₑ = rate·mₑ/(√vₑ + ε) written over m: one
+// correctly rounded product, root, sum and quotient each, whatever the width, so every variant
+// gives the same bits (and those of the scalar expression in Swift).
+#define ADAPTIVE_CHANGES(NAME, TARGET, LANES)                                                      \
+    static TARGET void NAME(long count, double *m, const double *v, double rate, double epsilon) { \
+        _Pragma("clang fp contract(off)")                                                          \
+        typedef double lanes_t __attribute__((ext_vector_type(LANES), aligned(8)));              \
+        long e = 0;                                                                                \
+        for (; e + LANES <= count; e += LANES) {                                                   \
+            const lanes_t numerator = *(const lanes_t *)(m + e), square = *(const lanes_t *)(v + e); \
+            *(lanes_t *)(m + e) = rate * numerator / (__builtin_elementwise_sqrt(square) + epsilon); \
+        }                                                                                          \
+        for (; e < count; e++) m[e] = rate * m[e] / (__builtin_sqrt(v[e]) + epsilon);              \
+    }
+ADAPTIVE_CHANGES(adaptive_changes_portable, , 2)
+ADAPTIVE_CHANGES(adaptive_changes_portable8, , 8)
+#ifdef MBGD_X86_VARIANTS
+ADAPTIVE_CHANGES(adaptive_changes_avx2, __attribute__((target("avx2,fma"))), 4)
+ADAPTIVE_CHANGES(adaptive_changes_avx512, __attribute__((target("avx512f,avx2,fma"))), 8)
+#endif
+
 int mbgd_kernel_supported(MBGDKernelVariant variant) {
     switch (variant) {
     case MBGDKernelPortable: return 1;
@@ -145,4 +166,8 @@ void mbgd_dot2_gradient(MBGDKernelVariant variant, long rows, long p, const doub
 void mbgd_dot2_gradient_f32(MBGDKernelVariant variant, long rows, long p, const float *x, long ldx, const float *y,
                         long ldy, const double *omega, const double *w, double c, double *high, double *low) {
     MBGD_SELECT(variant, dot2_f32, dot2_f32_portable)(rows, p, x, ldx, y, ldy, omega, w, c, high, low);
+}
+
+void mbgd_adaptive_changes(MBGDKernelVariant variant, long count, double *m, const double *v, double rate, double epsilon) {
+    MBGD_SELECT(variant, adaptive_changes, adaptive_changes_portable8)(count, m, v, rate, epsilon);
 }

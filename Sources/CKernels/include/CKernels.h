@@ -69,4 +69,8 @@ static inline void mbgd_spin_pause(void) {
 #endif
 }
 
+/// The adaptive rules' changes on sparse rows (AdaGrad, RMSprop, Adam): m[e] ← rate·m[e]/(√v[e] + ε)
+/// for e < count. Every variant gives the same bits: each operation is correctly rounded.
+void mbgd_adaptive_changes(MBGDKernelVariant variant, long count, double *m, const double *v, double rate, double epsilon);
+
 #endif

@@ -58,6 +58,15 @@ enum VectorWidth: Sendable {
     /// the noise.
     static let streamingReadAhead = 4096
 
+    /// mₑ ← rate·mₑ/(√vₑ + ε) for e < `count`: the adaptive rules' changes on sparse rows
+    /// (``LazyRule``). Every variant gives the bits of that expression in Swift.
+    @inline(__always)
+    func adaptiveChanges(
+        count: Int, numerators m: UnsafeMutablePointer<Double>, squares v: UnsafePointer<Double>, rate: Double, epsilon: Double
+    ) {
+        mbgd_adaptive_changes(variant, count, m, v, rate, epsilon)
+    }
+
     /// One fused pass over `rows` rows of one output: r = x·w + c − y, g ← α·Σωr·x and
     /// g_c ← α·Σωr (added to g and g_c when `accumulate`), returning ½Σωr², ω the rows' weights or
     /// 1 when `rowWeights` is nil. X and Y may be `Double` or `Float`; the arithmetic is `Double`,

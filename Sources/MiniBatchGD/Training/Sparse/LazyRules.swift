@@ -9,12 +9,32 @@
 /// its first moment in the eager rule. ``LazyAdam`` is PyTorch's `SparseAdam` (and what VW's
 /// adaptive updates do): the moments and the coordinate change only when touched, with the
 /// bias correction of the global step count. On rows that touch every column it is Adam.
+///
+/// Every one of these rules changes a slot by Δθ = η·m/(√v + ε) from two numbers of its state,
+/// so a step first brings the touched slots' state up to date (m and v into two contiguous
+/// arrays) and then computes every Δθ in one loop with no gathers, in vector square roots and
+/// divisions as wide as the CPU has (``VectorWidth/adaptiveChanges(count:numerators:squares:rate:epsilon:)``):
+/// a root and a division a nonzero are most of the rule's cost.
 protocol LazyRule {
+    /// ε of Δθ = η·m/(√v + ε).
+    var epsilon: Double { get }
     /// Called once per step, before its slots (the step counter and bias corrections).
     mutating func beginStep()
-    /// Δθ for `slot`, touched by the step with batch gradient `g` (descent coordinates):
-    /// the update θ ← θ − Δθ.
-    mutating func change(_ slot: Int, gradient g: Double, rate: Double) -> Double
+    /// Brings `slot`'s state up to date with its gradient `g` in this step (descent coordinates)
+    /// and returns m and v of its change Δθ = η·m/(√v + ε).
+    mutating func moments(_ slot: Int, gradient g: Double) -> (numerator: Double, square: Double)
+}
+
+extension LazyRule {
+    /// Δθ of each of `count` distinct slots `slots[e]` whose gradient is `values[e]`, written over
+    /// `values` (`squares` the v of each, scratch). The update is θ ← θ − Δθ.
+    @inline(__always)
+    mutating func changes(
+        slots: UnsafePointer<Int>, values: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>, count: Int, rate: Double
+    ) {
+        for e in 0..<count { (values[e], squares[e]) = moments(slots[e], gradient: values[e]) }
+        VectorWidth.best.adaptiveChanges(count: count, numerators: values, squares: squares, rate: rate, epsilon: epsilon)
+    }
 }
 
 /// AdaGrad: vᵢ ← vᵢ + g², Δθ = η·g/(√vᵢ + ε), as the dense ``Optimizer/adagrad(epsilon:)``.
@@ -30,10 +50,10 @@ struct LazyAdaGrad: LazyRule {
     mutating func beginStep() {}
 
     @inline(__always)
-    mutating func change(_ slot: Int, gradient g: Double, rate: Double) -> Double {
+    mutating func moments(_ slot: Int, gradient g: Double) -> (numerator: Double, square: Double) {
         let v = squares.base[slot] + g * g
         squares.base[slot] = v
-        return rate * g / (v.squareRoot() + epsilon)
+        return (g, v)
     }
 }
 
@@ -56,14 +76,14 @@ struct LazyRMSprop: LazyRule {
     mutating func beginStep() { step += 1 }
 
     @inline(__always)
-    mutating func change(_ slot: Int, gradient g: Double, rate: Double) -> Double {
+    mutating func moments(_ slot: Int, gradient g: Double) -> (numerator: Double, square: Double) {
         let skipped = step - updatedAt.base[slot] - 1
         var v = squares.base[slot]
         if skipped > 0, v != 0 { v *= Self.power(alpha, skipped) }
         v = alpha * v + (1 - alpha) * g * g
         squares.base[slot] = v
         updatedAt.base[slot] = step
-        return rate * g / (v.squareRoot() + epsilon)
+        return (g, v)
     }
 
     /// αˢ by squaring: exact for s = 1 and within a few ulps of s multiplications beyond.
@@ -104,11 +124,11 @@ struct LazyAdam: LazyRule {
     }
 
     @inline(__always)
-    mutating func change(_ slot: Int, gradient g: Double, rate: Double) -> Double {
+    mutating func moments(_ slot: Int, gradient g: Double) -> (numerator: Double, square: Double) {
         let m = beta1 * first.base[slot] + (1 - beta1) * g
         let v = beta2 * second.base[slot] + (1 - beta2) * g * g
         first.base[slot] = m
         second.base[slot] = v
-        return rate * (m * correction1) / ((v * correction2).squareRoot() + epsilon)
+        return (m * correction1, v * correction2)
     }
 }

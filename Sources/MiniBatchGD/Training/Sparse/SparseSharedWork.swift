@@ -1,17 +1,29 @@
-/// Which columns a pass of the sparse step updates: all of them, or one thread's range.
-protocol ColumnFilter {
-    func contains(_ column: Int) -> Bool
+/// Which of a row's entries a pass of the sparse step updates: all of them, or those whose
+/// column lies in one thread's range.
+protocol RowPart {
+    /// The positions of the row's entries `start..<end` this part keeps (a row's columns are
+    /// sorted, so they are contiguous).
+    func positions<Element>(_ data: SparseRowsView<Element>, from start: Int, to end: Int) -> Range<Int>
 }
 
-/// Every column (the single-threaded step; the test folds away).
-struct AllColumns: ColumnFilter {
-    @inline(__always) func contains(_ column: Int) -> Bool { true }
+/// Every entry (the single-threaded step).
+struct WholeRow: RowPart {
+    @inline(__always)
+    func positions<Element>(_ data: SparseRowsView<Element>, from start: Int, to end: Int) -> Range<Int> { start..<end }
 }
 
-/// The columns `lowerBound..<upperBound`.
-struct ColumnRange: ColumnFilter {
-    let lowerBound: Int, upperBound: Int
-    @inline(__always) func contains(_ column: Int) -> Bool { column >= lowerBound && column < upperBound }
+/// The entries in the columns `lowerBound..<upperBound`, found by two searches of the row.
+struct ColumnRange: RowPart {
+    let lowerBound: Int32, upperBound: Int32
+    /// Whether the range starts at column 0 or ends past the last (that end needs no search).
+    let isFirst: Bool, isLast: Bool
+
+    @inline(__always)
+    func positions<Element>(_ data: SparseRowsView<Element>, from start: Int, to end: Int) -> Range<Int> {
+        let low = isFirst ? start : data.firstPosition(from: start, to: end, atLeast: lowerBound)
+        let high = isLast ? end : data.firstPosition(from: low, to: end, atLeast: upperBound)
+        return low..<high
+    }
 }
 
 /// The sparse fit's work shared over a ``WorkerPool``'s threads, with the same bits on any
@@ -22,7 +34,8 @@ struct ColumnRange: ColumnFilter {
 /// - a large batch's residuals by chunks of the batch cut from its size (each residual is
 ///   computed whole by one thread; the cost is summed in chunk order), and the coefficients'
 ///   update by ranges of columns, one a thread, each range's entries updated in row order as
-///   one thread would.
+///   one thread would. The ranges hold about equal shares of the data's nonzeros (a text's
+///   column frequencies are heavy-tailed, so equal widths would leave one thread most of the work).
 ///
 /// Its buffers are sized once per fit: an epoch allocates nothing.
 final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendable {
@@ -39,6 +52,8 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
     /// p·k + k a chunk of rows, when certifying.
     private let gradientParts: Buffer<Double>?
     private let features: Int
+    /// The column ranges' bounds, threads + 1 of them (a shared scatter's only).
+    private let columnBounds: [Int32]
 
     private enum Job {
         case cost(coefficients: UnsafePointer<Double>, scale: Double, intercept: UnsafePointer<Double>)
@@ -46,8 +61,8 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
             coefficients: UnsafePointer<Double>, intercept: UnsafePointer<Double>, inverseScale: UnsafePointer<Double>, fitIntercept: Bool)
         case residuals(state: SparseState, rows: UnsafePointer<Int>, count: Int, residuals: UnsafeMutablePointer<Double>)
         case scatter(
-            state: SparseState, rows: UnsafePointer<Int>, count: Int, factor: Double, inverseSquares: UnsafePointer<Double>,
-            residuals: UnsafePointer<Double>, ranges: Int)
+            state: SparseState, rows: UnsafePointer<Int>, count: Int, factor: Double, inverseSquares: UnsafePointer<Double>?,
+            residuals: UnsafePointer<Double>)
     }
     private var job: Job?
 
@@ -75,6 +90,26 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
         // A part per chunk of every job: the row chunks, a batch's chunks, a range of columns a thread.
         parts = Buffer(repeating: 0, count: Swift.max(rowChunks.count, batchChunks, pool.threads, 1))
         gradientParts = certifying ? Buffer(repeating: 0, count: rowChunks.count * (p + 1) * data.k) : nil
+        columnBounds = sharesBatches && pool.threads > 1 ? Self.balancedBounds(data, features: p, ranges: pool.threads) : []
+    }
+
+    /// Column bounds cutting the columns into `ranges` ranges of about equal nonzeros.
+    static func balancedBounds(_ data: SparseRowsView<Element>, features p: Int, ranges: Int) -> [Int32] {
+        var counts = [Int](repeating: 0, count: p)
+        let nonzeros = data.rowStarts[data.rows]
+        for position in 0..<nonzeros { counts[Int(data.columns[position])] += 1 }
+        var bounds = [Int32](repeating: Int32(p), count: ranges + 1)
+        bounds[0] = 0
+        var seen = 0, next = 1
+        for j in 0..<p where next < ranges {
+            seen += counts[j]
+            // Range `next` starts after the column that takes the running count past its share.
+            while next < ranges && seen * ranges >= nonzeros * next {
+                bounds[next] = Int32(j + 1)
+                next += 1
+            }
+        }
+        return bounds
     }
 
     /// ½Σωᵢ‖rᵢ‖² over every row at β = scale·coefficients and `intercept`.
@@ -128,20 +163,17 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
     /// for a batch that ``shares(batchRows:)``, by ranges of columns (on this thread alone when
     /// the pool has one).
     func scatter(
-        _ state: SparseState, rows: UnsafePointer<Int>, count: Int, factor: Double, inverseSquares: UnsafePointer<Double>,
+        _ state: SparseState, rows: UnsafePointer<Int>, count: Int, factor: Double, inverseSquares: UnsafePointer<Double>?,
         residuals: UnsafePointer<Double>
     ) {
         guard pool.threads > 1 else {
             state.scatter(
-                data, rows: rows, count: count, factor: factor, inverseSquares: inverseSquares, residuals: residuals, columns: AllColumns())
+                data, rows: rows, count: count, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: WholeRow())
             return
         }
-        let ranges = pool.threads
         _ = run(
-            .scatter(
-                state: state, rows: rows, count: count, factor: factor, inverseSquares: inverseSquares, residuals: residuals,
-                ranges: ranges),
-            chunks: ranges)
+            .scatter(state: state, rows: rows, count: count, factor: factor, inverseSquares: inverseSquares, residuals: residuals),
+            chunks: pool.threads)
     }
 
     /// Runs `job` over `chunks` chunks and sums their parts in chunk order.
@@ -172,11 +204,11 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
         case let .residuals(state, rows, count, residuals):
             let range = chunk * batchChunkRows..<Swift.min(count, (chunk + 1) * batchChunkRows)
             parts.base[chunk] = state.batchResiduals(data, rows: rows, range: range, rowWeights: rowWeights, into: residuals)
-        case let .scatter(state, rows, count, factor, inverseSquares, residuals, ranges):
-            let width = (features + ranges - 1) / ranges
-            state.scatter(
-                data, rows: rows, count: count, factor: factor, inverseSquares: inverseSquares, residuals: residuals,
-                columns: ColumnRange(lowerBound: chunk * width, upperBound: Swift.min(features, (chunk + 1) * width)))
+        case let .scatter(state, rows, count, factor, inverseSquares, residuals):
+            let part = ColumnRange(
+                lowerBound: columnBounds[chunk], upperBound: columnBounds[chunk + 1], isFirst: chunk == 0,
+                isLast: chunk == columnBounds.count - 2)
+            state.scatter(data, rows: rows, count: count, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: part)
             parts.base[chunk] = 0
         }
     }

@@ -150,9 +150,7 @@ struct SparseState {
             let start = data.rowStarts[i], end = data.rowStarts[i + 1]
             let weight = rowWeights?[i] ?? 1
             for o in 0..<k {
-                var dot = 0.0
-                for position in start..<end { dot += Double(data.values[position]) * w[Int(data.columns[position]) * k + o] }
-                let r = dot + b[o] - Double(data.targets[i * k + o])
+                let r = data.dot(from: start, to: end, w, outputs: k, output: o) + b[o] - Double(data.targets[i * k + o])
                 total += weight * r * r
                 let share = weight * r / n
                 for position in start..<end {
@@ -175,8 +173,7 @@ struct SparseState {
         for i in range {
             let start = data.rowStarts[i], end = data.rowStarts[i + 1]
             for o in 0..<k {
-                var dot = 0.0
-                for position in start..<end { dot += Double(data.values[position]) * coefficients[Int(data.columns[position]) * k + o] }
+                let dot = data.dot(from: start, to: end, coefficients, outputs: k, output: o)
                 let r = scale * dot + intercept[o] - Double(data.targets[i * k + o])
                 total += (rowWeights?[i] ?? 1) * r * r
             }
@@ -197,7 +194,7 @@ struct SparseState {
     /// thread count.
     mutating func step<Element: BLASScalar>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, rate: Double, penalty: Double, reduction: Reduction,
-        inverseSquares: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        inverseSquares: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
         residuals: UnsafeMutablePointer<Double>, shared: SparseSharedWork<Element>? = nil
     ) -> Double {
         let k = self.k, c = self.c.base
@@ -213,8 +210,7 @@ struct SparseState {
         if sharing {
             shared!.scatter(self, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals)
         } else {
-            scatter(
-                data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, columns: AllColumns())
+            scatter(data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: WholeRow())
         }
         if fitIntercept {
             for t in 0..<b {
@@ -238,9 +234,7 @@ struct SparseState {
             let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
             let weight = rowWeights?[i] ?? 1
             for o in 0..<k {
-                var dot = 0.0
-                for position in start..<end { dot += Double(data.values[position]) * u[Int(data.columns[position]) * k + o] }
-                let r = a * dot + c[o] - Double(data.targets[i * k + o])
+                let r = a * data.dot(from: start, to: end, u, outputs: k, output: o) + c[o] - Double(data.targets[i * k + o])
                 halfSquares += weight * r * r
                 residuals[t * k + o] = weight * r
             }
@@ -248,23 +242,50 @@ struct SparseState {
         return halfSquares
     }
 
-    /// The plain step's change to u at the batch's entries whose column `columns` holds:
-    /// uⱼ −= factor·ωᵢrᵢ·xᵢⱼ/sⱼ², row by row (an averaged coefficient's sum caught up first).
+    /// The plain step's change to u at the batch's entries that `part` keeps:
+    /// uⱼ −= factor·ωᵢrᵢ·xᵢⱼ/sⱼ², row by row (an averaged coefficient's sum caught up first);
+    /// `inverseSquares` nil when every sⱼ is 1 (no gather of ones for every entry).
     @inline(__always)
-    func scatter<Element: BLASScalar, Columns: ColumnFilter>(
-        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, factor: Double, inverseSquares: UnsafePointer<Double>,
-        residuals: UnsafePointer<Double>, columns: Columns
+    func scatter<Element: BLASScalar, Part: RowPart>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, factor: Double, inverseSquares: UnsafePointer<Double>?,
+        residuals: UnsafePointer<Double>, part: Part
     ) {
-        let k = self.k, u = self.u.base, averaging = self.averaging
+        if averaging {
+            for t in 0..<b {
+                let i = rows[t], entries = part.positions(data, from: data.rowStarts[i], to: data.rowStarts[i + 1])
+                for position in entries { flush(Int(data.columns[position])) }
+            }
+        }
+        if let inverseSquares {
+            scatter(
+                data, rows: rows, count: b, factor: factor, scales: ColumnFactorTable(base: inverseSquares), residuals: residuals,
+                part: part)
+        } else {
+            scatter(data, rows: rows, count: b, factor: factor, scales: UnitColumnFactors(), residuals: residuals, part: part)
+        }
+    }
+
+    @inline(__always)
+    private func scatter<Element: BLASScalar, Part: RowPart, Scales: ColumnFactors>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, factor: Double, scales: Scales,
+        residuals: UnsafePointer<Double>, part: Part
+    ) {
+        let k = self.k, u = self.u.base
         for t in 0..<b {
-            let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
+            let i = rows[t], entries = part.positions(data, from: data.rowStarts[i], to: data.rowStarts[i + 1])
+            if k == 1 {
+                let g = factor * residuals[t]
+                for position in entries {
+                    let j = Int(data.columns[position])
+                    u[j] -= g * Double(data.values[position]) * scales[j]
+                }
+                continue
+            }
             for o in 0..<k {
                 let g = factor * residuals[t * k + o]
-                for position in start..<end {
+                for position in entries {
                     let j = Int(data.columns[position])
-                    guard columns.contains(j) else { continue }
-                    if averaging { flush(j) }
-                    u[j * k + o] -= g * Double(data.values[position]) * inverseSquares[j]
+                    u[j * k + o] -= g * Double(data.values[position]) * scales[j]
                 }
             }
         }
@@ -303,14 +324,33 @@ struct SparseState {
     }
 
     /// One update by an adaptive rule on the rows `rows[0..<count]`: the residuals, then the
-    /// batch's gradient in descent coordinates gathered at the columns it touches only (into
-    /// `scratch`), then the rule's change at those columns and at the intercepts:
-    /// θ ← (1 − η·decay)·θ − Δθ, the decay (AdamW's, decoupled) a shrink of the scale a, and
-    /// Δθⱼ applied to u as Δθⱼ/(sⱼ·a). Returns the batch's cost α·½Σωᵢ‖rᵢ‖², as ``step``.
+    /// batch's gradient in descent coordinates at the slots it touches only (gathered by column
+    /// into `scratch`, each slot listed once), then the rule's change of those slots and of the
+    /// intercepts: θ ← (1 − η·decay)·θ − Δθ, the decay (AdamW's, decoupled) a shrink of the
+    /// scale a, and Δθⱼ applied to u as Δθⱼ/(sⱼ·a). Returns the batch's cost α·½Σωᵢ‖rᵢ‖², as ``step``.
+    /// `inverseScale` is nil when every sⱼ is 1 (no gather of ones for every entry).
     mutating func adaptiveStep<Element: BLASScalar, Rule: LazyRule>(
         _ data: SparseRowsView<Element>, rule: inout Rule, rows: UnsafePointer<Int>, count b: Int, rate: Double, decay: Double,
-        reduction: Reduction, inverseScale: UnsafePointer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        reduction: Reduction, inverseScale: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
         residuals: UnsafeMutablePointer<Double>, scratch: SparseGradientScratch, shared: SparseSharedWork<Element>? = nil
+    ) -> Double {
+        if let inverseScale {
+            adaptiveStep(
+                data, rule: &rule, rows: rows, count: b, rate: rate, decay: decay, reduction: reduction,
+                scales: ColumnFactorTable(base: inverseScale), rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals,
+                scratch: scratch, shared: shared)
+        } else {
+            adaptiveStep(
+                data, rule: &rule, rows: rows, count: b, rate: rate, decay: decay, reduction: reduction, scales: UnitColumnFactors(),
+                rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, scratch: scratch, shared: shared)
+        }
+    }
+
+    @inline(__always)
+    private mutating func adaptiveStep<Element: BLASScalar, Rule: LazyRule, Scales: ColumnFactors>(
+        _ data: SparseRowsView<Element>, rule: inout Rule, rows: UnsafePointer<Int>, count b: Int, rate: Double, decay: Double,
+        reduction: Reduction, scales inverseScale: Scales, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        residuals: UnsafeMutablePointer<Double>, scratch: SparseGradientScratch, shared: SparseSharedWork<Element>?
     ) -> Double {
         let k = self.k, p = self.p, u = self.u.base, c = self.c.base
         let alpha = reduction == .mean ? 1 / Double(b) : 1
@@ -318,24 +358,59 @@ struct SparseState {
             shared?.shares(batchRows: b) == true
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
             : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
+        let slots = scratch.slots.base, values = scratch.values.base
+        var count = 0
         if b == 1 {
             // One row's columns are distinct already: its gradient needs no gathering.
             let i = rows[0]
-            applyDecay(rate: rate, decay: decay)
-            rule.beginStep()
             for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
                 let j = Int(data.columns[position])
-                if averaging { flush(j) }
-                let x = Double(data.values[position]) * inverseScale[j], factor = inverseScale[j] / a
-                for o in 0..<k { u[j * k + o] -= rule.change(j * k + o, gradient: alpha * residuals[o] * x, rate: rate) * factor }
+                let x = Double(data.values[position]) * inverseScale[j]
+                for o in 0..<k {
+                    slots[count] = j * k + o
+                    values[count] = alpha * residuals[o] * x
+                    count += 1
+                }
             }
-            if fitIntercept {
-                for o in 0..<k { c[o] -= rule.change(p * k + o, gradient: alpha * residuals[o], rate: rate) }
-            }
-            finishStep()
-            return alpha * 0.5 * halfSquares
+        } else {
+            count = gatherGradient(
+                data, rows: rows, count: b, alpha: alpha, inverseScale: inverseScale, residuals: residuals, scratch: scratch)
         }
-        // The batch's gradient at its columns, each listed once.
+        let coefficientSlots = count
+        if fitIntercept {
+            for o in 0..<k {
+                var sum = 0.0
+                for t in 0..<b { sum += residuals[t * k + o] }
+                slots[count] = p * k + o
+                values[count] = alpha * sum
+                count += 1
+            }
+        }
+        rule.beginStep()
+        applyDecay(rate: rate, decay: decay)
+        rule.changes(slots: slots, values: values, squares: scratch.squares.base, count: count, rate: rate)
+        let a = self.a
+        if averaging {
+            for e in 0..<coefficientSlots { flush(slots[e] / k) }
+        }
+        for e in 0..<coefficientSlots {
+            let slot = slots[e], j = k == 1 ? slot : slot / k
+            u[slot] -= values[e] * (inverseScale[j] / a)
+        }
+        for e in coefficientSlots..<count { c[slots[e] - p * k] -= values[e] }
+        finishStep()
+        return alpha * 0.5 * halfSquares
+    }
+
+    /// The gradient of a batch of several rows at the slots it touches, summed by column in
+    /// `scratch` (a stamp per column, so nothing of length p is cleared) and then listed into
+    /// its slots and values, in the order the columns were first touched; returns their count.
+    @inline(__always)
+    private func gatherGradient<Element: BLASScalar, Scales: ColumnFactors>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, alpha: Double, inverseScale: Scales,
+        residuals: UnsafePointer<Double>, scratch: SparseGradientScratch
+    ) -> Int {
+        let k = self.k
         let g = scratch.gradient.base, touched = scratch.touched.base, mark = scratch.mark.base
         scratch.stamp &+= 1
         let stamp = scratch.stamp
@@ -355,38 +430,41 @@ struct SparseState {
             }
             slot += k
         }
-        rule.beginStep()
-        applyDecay(rate: rate, decay: decay)
+        let slots = scratch.slots.base, values = scratch.values.base
+        var count = 0
         for position in 0..<touchedCount {
             let j = touched[position]
-            if averaging { flush(j) }
-            let factor = inverseScale[j] / a
-            for o in 0..<k { u[j * k + o] -= rule.change(j * k + o, gradient: g[j * k + o], rate: rate) * factor }
-        }
-        if fitIntercept {
             for o in 0..<k {
-                var sum = 0.0
-                for t in 0..<b { sum += residuals[t * k + o] }
-                c[o] -= rule.change(p * k + o, gradient: alpha * sum, rate: rate)
+                slots[count] = j * k + o
+                values[count] = g[j * k + o]
+                count += 1
             }
         }
-        finishStep()
-        return alpha * 0.5 * halfSquares
+        return count
     }
 }
 
 /// The scratch of an adaptive sparse step: the batch's gradient (p·k, valid at the touched
 /// columns only), the touched columns' list, and a per-column stamp of the step that last
-/// touched it (so no pass over the p columns clears anything).
+/// touched it (so no pass over the p columns clears anything); then the step's slots, their
+/// gradients and the rule's squares, listed contiguously.
 final class SparseGradientScratch {
     let gradient: Buffer<Double>
     let touched: Buffer<Int>
     let mark: Buffer<Int>
     var stamp = 0
+    let slots: Buffer<Int>
+    let values: Buffer<Double>
+    let squares: Buffer<Double>
 
-    init(features p: Int, outputs k: Int) {
+    /// - Parameter touched: the most columns one step can touch (at most p).
+    init(features p: Int, outputs k: Int, touched: Int) {
         gradient = Buffer(repeating: 0, count: p * k)
-        touched = Buffer(repeating: 0, count: p)
+        self.touched = Buffer(repeating: 0, count: p)
         mark = Buffer(repeating: 0, count: p)
+        let listed = (touched + 1) * k
+        slots = Buffer(repeating: 0, count: listed)
+        values = Buffer(repeating: 0, count: listed)
+        squares = Buffer(repeating: 0, count: listed)
     }
 }

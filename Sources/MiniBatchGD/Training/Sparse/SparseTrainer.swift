@@ -141,11 +141,12 @@ struct SparseTrainer {
         try train.checkRepresentableScale()
         try validation?.checkRepresentableScale()
         // The state's buffers, checked before any is allocated: per feature and output the
-        // coefficients, their average, gradient, θ and an adaptive rule's two moments and scratch;
-        // per feature the scales and the flush and touch marks.
+        // coefficients, their average, gradient, θ and an adaptive rule's two moments and scratch
+        // (with, at most, its slots, gradients and squares listed); per feature the scales and the
+        // flush and touch marks.
         let k = train.outputCount
         try MemoryBudget.require(
-            MemoryBudget.doubles(train.featureCount + 1, 7 * k + 5), for: "the sparse descent's state for \(train.featureCount) features")
+            MemoryBudget.doubles(train.featureCount + 1, 10 * k + 5), for: "the sparse descent's state for \(train.featureCount) features")
         let plan = try plan(train)
         let n = train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
@@ -344,30 +345,34 @@ struct SparseTrainer {
                 }
             }
         }
+        // The most columns an adaptive step touches: its rows' nonzeros, at most p.
+        var widestRow = 0
+        for i in 0..<n { widestRow = Swift.max(widestRow, train.rowStarts[i + 1] - train.rowStarts[i]) }
+        let touched = widestRow == 0 || batches.size > scale.count / widestRow ? scale.count : batches.size * widestRow
         switch config.optimizer {
         case let .adagrad(epsilon):
             var update = AdaptiveSparseUpdate(
                 LazyAdaGrad(slots: (scale.count + 1) * train.k, epsilon: epsilon), outputs: train.k, decay: 0, reduction: config.reduction,
-                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals)
+                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
             try runEpochs(&update)
         case let .rmsprop(alpha, epsilon):
             var update = AdaptiveSparseUpdate(
                 LazyRMSprop(slots: (scale.count + 1) * train.k, alpha: alpha, epsilon: epsilon), outputs: train.k, decay: 0,
                 reduction: config.reduction,
-                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals)
+                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
             try runEpochs(&update)
         case let .adam(beta1, beta2, epsilon):
             var update = AdaptiveSparseUpdate(
                 LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), outputs: train.k, decay: 0,
                 reduction: config.reduction, inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
-                residuals: residuals)
+                residuals: residuals, touched: touched)
             try runEpochs(&update)
         case let .adamW(beta1, beta2, epsilon, weightDecay):
             var update = AdaptiveSparseUpdate(
                 LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), outputs: train.k,
                 decay: weightDecay,
                 reduction: config.reduction, inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
-                residuals: residuals)
+                residuals: residuals, touched: touched)
             try runEpochs(&update)
         case .sgd, .momentum, .nesterov:
             // Momentum and Nesterov are refused by ``check(_:)``.

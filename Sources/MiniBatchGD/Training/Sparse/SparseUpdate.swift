@@ -18,6 +18,21 @@ struct PlainSparseUpdate: SparseUpdate {
     let rowWeights: UnsafePointer<Double>?
     let fitIntercept: Bool
     let residuals: Buffer<Double>
+    /// Whether every column's scale is 1 (the step then reads no table).
+    private let unscaled: Bool
+
+    init(
+        penalty: Double, reduction: Reduction, inverseSquares: Buffer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        residuals: Buffer<Double>
+    ) {
+        self.penalty = penalty
+        self.reduction = reduction
+        self.inverseSquares = inverseSquares
+        self.rowWeights = rowWeights
+        self.fitIntercept = fitIntercept
+        self.residuals = residuals
+        unscaled = (0..<inverseSquares.count).allSatisfy { inverseSquares.base[$0] == 1 }
+    }
 
     @inline(__always)
     mutating func step<Element: BLASScalar>(
@@ -25,7 +40,8 @@ struct PlainSparseUpdate: SparseUpdate {
         shared: SparseSharedWork<Element>
     ) -> Double {
         state.step(
-            data, rows: rows, count: count, rate: rate, penalty: penalty, reduction: reduction, inverseSquares: inverseSquares.base,
+            data, rows: rows, count: count, rate: rate, penalty: penalty, reduction: reduction,
+            inverseSquares: unscaled ? nil : inverseSquares.base,
             rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, shared: shared)
     }
 }
@@ -41,10 +57,13 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
     let fitIntercept: Bool
     let residuals: Buffer<Double>
     let scratch: SparseGradientScratch
+    /// Whether every column's scale is 1 (the step then reads no table).
+    private let unscaled: Bool
 
+    /// - Parameter touched: the most columns one step can touch.
     init(
         _ rule: Rule, outputs k: Int, decay: Double, reduction: Reduction, inverseScale: Buffer<Double>,
-        rowWeights: UnsafePointer<Double>?, fitIntercept: Bool, residuals: Buffer<Double>
+        rowWeights: UnsafePointer<Double>?, fitIntercept: Bool, residuals: Buffer<Double>, touched: Int
     ) {
         self.rule = rule
         self.decay = decay
@@ -53,7 +72,8 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
         self.rowWeights = rowWeights
         self.fitIntercept = fitIntercept
         self.residuals = residuals
-        scratch = SparseGradientScratch(features: inverseScale.count, outputs: k)
+        scratch = SparseGradientScratch(features: inverseScale.count, outputs: k, touched: touched)
+        unscaled = (0..<inverseScale.count).allSatisfy { inverseScale.base[$0] == 1 }
     }
 
     @inline(__always)
@@ -62,7 +82,8 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
         shared: SparseSharedWork<Element>
     ) -> Double {
         state.adaptiveStep(
-            data, rule: &rule, rows: rows, count: count, rate: rate, decay: decay, reduction: reduction, inverseScale: inverseScale.base,
+            data, rule: &rule, rows: rows, count: count, rate: rate, decay: decay, reduction: reduction,
+            inverseScale: unscaled ? nil : inverseScale.base,
             rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, scratch: scratch, shared: shared)
     }
 }
