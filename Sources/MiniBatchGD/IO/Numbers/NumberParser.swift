@@ -168,7 +168,12 @@ struct DecimalScan {
         }
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) }
+    /// 10⁰ … 10²², each exact in `Double`; a literal, so that it is laid out at compile time
+    /// instead of behind a lazy initializer checked at every number.
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+        1e22,
+    ]
 
     /// The correctly rounded value (for ``exact`` scans): Clinger's fast path or Eisel–Lemire.
     @inline(__always)
