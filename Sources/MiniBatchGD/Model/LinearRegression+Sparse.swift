@@ -105,8 +105,10 @@ extension LinearRegression {
                         parameters.coefficients.elements.withUnsafeBufferPointer { coefficients in
                             parameters.intercept.withUnsafeBufferPointer { intercept in
                                 let pointers = UncheckedSendable(
-                                    (rowStarts.baseAddress!, columns.baseAddress, values.baseAddress, coefficients.baseAddress,
-                                     intercept.baseAddress!, output.baseAddress))
+                                    (
+                                        rowStarts.baseAddress!, columns.baseAddress, values.baseAddress, coefficients.baseAddress,
+                                        intercept.baseAddress!, output.baseAddress
+                                    ))
                                 let part = { (chunk: Int) in
                                     let (rowStarts, columns, values, coefficients, intercept, output) = pointers.value
                                     Self.predictRows(

@@ -1,6 +1,7 @@
 import Foundation
-@_spi(Testing) @testable import MiniBatchGD
 import Testing
+
+@_spi(Testing) @testable import MiniBatchGD
 
 /// The number parser (CSV and libsvm) against glibc's `strtod` (correctly rounded, a different algorithm):
 /// every path (Clinger, Eisel–Lemire, the fallback) must give the same bits.
@@ -154,7 +155,9 @@ import Testing
                 if let result { #expect(result.value == Double(text)! && result.next == text.utf8.count, "\(text), \(readable)") }
             }
             let roomy = Array((text + String(repeating: " ", count: 8)).utf8)
-            #expect(roomy.withUnsafeBufferPointer { NumberParser.shortPrefix($0.baseAddress!, from: 0, readable: roomy.count) }?.value == Double(text)!)
+            #expect(
+                roomy.withUnsafeBufferPointer { NumberParser.shortPrefix($0.baseAddress!, from: 0, readable: roomy.count) }?.value
+                    == Double(text)!)
         }
     }
 
