@@ -84,24 +84,81 @@ extension LinearRegression {
     }
 
     /// Predictions for sparse rows, n×k.
+    ///
+    /// Each row's products are summed in its own order after the intercept, so the rows are
+    /// shared among ``Cores/available`` threads in chunks with the same bits on any count.
     /// - Throws: ``ModelError`` before a fit or for rows of another width.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public func predict<Element: BLASScalar>(_ data: SparseDataset<Element>) throws -> Matrix<Double> {
         guard let parameters else { throw ModelError.notFitted }
         guard data.featureCount == parameters.featureCount else {
             throw ModelError.featureCountMismatch(expected: parameters.featureCount, actual: data.featureCount)
         }
-        let k = parameters.outputCount
-        var predictions = [Double](repeating: 0, count: data.rows * k)
-        for i in 0..<data.rows {
-            for o in 0..<k {
-                var sum = parameters.intercept[o]
-                for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
-                    sum += Double(data.values[position]) * parameters.coefficients[Int(data.columnIndices[position]), o]
+        let n = data.rows, k = parameters.outputCount
+        let chunks = RowChunks(rows: n, chunkRows: Self.sparsePredictionChunkRows)
+        let threads = data.values.count >= Self.sparsePredictionParallelEntries ? Swift.min(Cores.available, chunks.count) : 1
+        let predictions = [Double](unsafeUninitializedCapacity: n * k) { output, count in
+            data.rowStarts.withUnsafeBufferPointer { rowStarts in
+                data.columnIndices.withUnsafeBufferPointer { columns in
+                    data.values.withUnsafeBufferPointer { values in
+                        parameters.coefficients.elements.withUnsafeBufferPointer { coefficients in
+                            parameters.intercept.withUnsafeBufferPointer { intercept in
+                                let pointers = UncheckedSendable(
+                                    (
+                                        rowStarts.baseAddress!, columns.baseAddress, values.baseAddress, coefficients.baseAddress,
+                                        intercept.baseAddress!, output.baseAddress
+                                    ))
+                                let part = { (chunk: Int) in
+                                    let (rowStarts, columns, values, coefficients, intercept, output) = pointers.value
+                                    Self.predictRows(
+                                        chunks.range(chunk), outputs: k, rowStarts: rowStarts, columns: columns, values: values,
+                                        coefficients: coefficients, intercept: intercept, into: output)
+                                }
+                                if threads > 1 {
+                                    _ = WorkerPool(threads: threads).map(chunks: chunks.count, part)
+                                } else {
+                                    for chunk in 0..<chunks.count { part(chunk) }
+                                }
+                            }
+                        }
+                    }
                 }
-                predictions[i * k + o] = sum
+            }
+            count = n * k
+        }
+        return Matrix(uncheckedRows: n, columns: k, elements: predictions)
+    }
+
+    /// Rows a chunk of sparse prediction holds.
+    static let sparsePredictionChunkRows = 8192
+    /// Entries below which sparse rows are predicted on the calling thread alone.
+    static let sparsePredictionParallelEntries = 1 << 18
+
+    /// The predictions of `rows` into `output` (row-major, `outputs` a row): each the intercept
+    /// plus the row's products in entry order.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
+    private static func predictRows<Element: BLASScalar>(
+        _ rows: Range<Int>, outputs k: Int, rowStarts: UnsafePointer<Int>, columns: UnsafePointer<Int32>?,
+        values: UnsafePointer<Element>?, coefficients: UnsafePointer<Double>?, intercept: UnsafePointer<Double>,
+        into output: UnsafeMutablePointer<Double>?
+    ) {
+        guard let output else { return }
+        for i in rows {
+            let start = rowStarts[i], end = rowStarts[i + 1]
+            for o in 0..<k {
+                var sum = intercept[o]
+                if start < end, let columns, let values, let coefficients {
+                    if k == 1 {
+                        for position in start..<end { sum += Double(values[position]) * coefficients[Int(columns[position])] }
+                    } else {
+                        for position in start..<end { sum += Double(values[position]) * coefficients[Int(columns[position]) * k + o] }
+                    }
+                }
+                output[i * k + o] = sum
             }
         }
-        return Matrix(uncheckedRows: data.rows, columns: k, elements: predictions)
     }
 
     /// Mean squared and absolute errors and R² of this model's predictions of sparse rows

@@ -126,7 +126,10 @@ final class WorkerPool: @unchecked Sendable {
 
         /// A worker thread: watches for work, helps with it, until stopped.
         func serve(worker: Int) {
-            var seen = generation.load(ordering: .acquiring)
+            // The generation the pool was made with, not the one this thread first sees: a thread
+            // that starts after the first perform has begun must still join it (reading the
+            // counter here made it wait for the second, so a pool's first pass ran on its caller).
+            var seen = 0
             while true {
                 var spins = 0
                 while generation.load(ordering: .acquiring) == seen, !stopping.load(ordering: .acquiring) {

@@ -81,6 +81,28 @@ import Testing
         #expect(zeros.columnIndices == [0, 2] && zeros.values.map(\.bitPattern) == [Double(0).bitPattern, Double(-0.0).bitPattern])
     }
 
+    /// Numbers the short path reads and those it leaves to the general one, side by side (CRLF
+    /// ends, signs, points at either end, 19 and 20 digits, exponents, indices of seven and eight
+    /// digits), each value against Swift's own `Double(String)`; the last number ends the file.
+    @Test func shortAndLongNumbersGiveTheValuesDoubleGives() throws {
+        let values = [
+            "+1.5", ".5", "5.", "-0.09957676437952397", "1234567890123456789", "12345678901234567890", "0.0000000000000000001",
+            "1e-5", "-2.5E+3", "0.3663054253616224", "7", "-0", "4.9406564584124654e-324",
+        ]
+        var text = ""
+        for value in values { text += "\(value) 2:\(value) 0000004:\(value)\t00000006:\(value) 123456:\(value)\r\n" }
+        text += "3 1:0.25"
+        let folder = try ScratchFolder()
+        let path = try folder.write("numbers.svm", text)
+        let data = try SparseDataset<Double>.load(libsvm: path)
+        let expected = values.map { Double($0)! }
+        #expect(data.rows == values.count + 1 && data.featureCount == 123_456)
+        #expect(data.rowStarts == (0...values.count).map { 4 * $0 } + [4 * values.count + 1])
+        #expect(data.columnIndices == Array(repeating: [1, 3, 5, 123_455] as [Int32], count: values.count).flatMap { $0 } + [0])
+        #expect(data.values.map(\.bitPattern) == expected.flatMap { Array(repeating: $0.bitPattern, count: 4) } + [Double(0.25).bitPattern])
+        #expect(data.targets.elements.map(\.bitPattern) == expected.map(\.bitPattern) + [Double(3).bitPattern])
+    }
+
     @Test func theDocumentedExampleHolds() throws {
         let folder = try ScratchFolder()
         let path = try folder.write(
@@ -290,13 +312,20 @@ import Testing
         }
     }
 
-    @Test func linesAndColonsAreCountedEightBytesAtATime() {
+    @Test func linesAndColonsAreCountedManyBytesAtATime() {
         var random = RandomSource(seed: 3)
         let alphabet: [UInt8] = [0x0A, 0x3A, 0x20, 0x31, 0x8A, 0xBA, 0x0B, 0x3B, 0x00, 0xFF]
-        for length in [0, 1, 7, 8, 9, 63, 64, 1000] {
+        // Around the 32-byte block and the 255 blocks after which the byte counters are emptied.
+        for length in [0, 1, 7, 8, 9, 31, 32, 33, 63, 64, 1000, 8159, 8160, 8161, 16_320, 16_353, 100_003] {
             let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
             let counted = bytes.withUnsafeBufferPointer { LIBSVMReader.countLinesAndColons($0.baseAddress!, count: length) }
             #expect(counted.lines == bytes.count { $0 == 0x0A } && counted.colons == bytes.count { $0 == 0x3A })
+        }
+        // Every byte a newline, then every byte a colon: each counter lane reaches 255 before it is emptied.
+        for byte: UInt8 in [0x0A, 0x3A] {
+            let bytes = [UInt8](repeating: byte, count: 2 * 255 * 32 + 5)
+            let counted = bytes.withUnsafeBufferPointer { LIBSVMReader.countLinesAndColons($0.baseAddress!, count: bytes.count) }
+            #expect(counted == (byte == 0x0A ? (bytes.count, 0) : (0, bytes.count)))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import MiniBatchGD
@@ -276,6 +277,31 @@ import Testing
         #expect(
             ChunkedGradient<Double>.splits(2048, features: 31, outputs: 1)
                 && !ChunkedGradient<Double>.splits(2047, features: 31, outputs: 1))
+    }
+
+    /// Two chunks that each wait (up to two seconds) for the other to start: they meet only when
+    /// two threads run them at once.
+    final class Meeting: ChunkWork, @unchecked Sendable {
+        private let started = Atomic<Int>(0)
+        private let met = Atomic<Int>(0)
+        var bothMet: Bool { met.load(ordering: .acquiring) == 2 }
+        func run(chunk: Int, worker: Int) {
+            started.wrappingAdd(1, ordering: .acquiringAndReleasing)
+            let deadline = Date().addingTimeInterval(2)
+            while started.load(ordering: .acquiring) < 2, Date() < deadline { usleep(50) }
+            if started.load(ordering: .acquiring) == 2 { met.wrappingAdd(1, ordering: .acquiringAndReleasing) }
+        }
+    }
+
+    @Test func aPoolsFirstPerformIsSharedByItsWorkers() {
+        // Right after the pool is made its worker has likely not started: it must still join the
+        // perform under way (it used to wait for the next one, leaving the first to the caller).
+        for _ in 0..<10 {
+            let pool = WorkerPool(threads: 2)
+            let work = Meeting()
+            pool.perform(work, chunks: 2)
+            #expect(work.bothMet)
+        }
     }
 
     @Test func aPoolReleasedBeforeItsThreadsStartEndsCleanly() {

@@ -35,8 +35,8 @@ enum LIBSVMLines {
                     UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - bytes
                 } ?? newline
             try parseLine(
-                bytes, from: lineStart, to: end, line: firstLine + outcome.lines, indexing: indexing, storage: storage, path: path,
-                fileSize: fileSize, outcome: &outcome)
+                bytes, from: lineStart, to: end, readable: count, line: firstLine + outcome.lines, indexing: indexing, storage: storage,
+                path: path, fileSize: fileSize, outcome: &outcome)
             outcome.lines += 1
             lineStart = newline + 1
         }
@@ -48,9 +48,20 @@ enum LIBSVMLines {
 
     @inline(__always)
     private static func parseLine<Element: BLASScalar>(
-        _ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, line: Int, indexing: LIBSVMIndexing,
+        _ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, readable limit: Int, line: Int, indexing: LIBSVMIndexing,
         storage: LIBSVMStorage<Element>, path: String, fileSize: Int, outcome: inout LIBSVMRunOutcome
     ) throws {
+        // The number that starts at `i` and fills its field, if plain: short ones a run of
+        // digits at a time, others digit by digit.
+        @inline(__always) func plainField(_ i: Int) -> (value: Double, next: Int)? {
+            if let (value, next) = NumberParser.shortPrefix(bytes, from: i, readable: limit), next == end || isBlank(bytes[next]) {
+                return (value, next)
+            }
+            if let (value, next) = NumberParser.plainPrefix(bytes, from: i, to: end), next == end || isBlank(bytes[next]) {
+                return (value, next)
+            }
+            return nil
+        }
         var i = start
         while i < end, isBlank(bytes[i]) { i += 1 }
         if i == end { return }  // blank, or only a comment
@@ -69,7 +80,7 @@ enum LIBSVMLines {
         // The target.
         let targetStart = i
         let target: Double
-        if let (value, next) = NumberParser.plainPrefix(bytes, from: i, to: end), next == end || isBlank(bytes[next]) {
+        if let (value, next) = plainField(i) {
             target = value
             i = next
         } else {
@@ -102,6 +113,14 @@ enum LIBSVMLines {
             }
             let digitsStart = i
             var index = 0
+            if limit - i >= 8 {
+                // One to seven digits then ':' (nearly every index): read as one run.
+                let run = DigitRun.upToEight(bytes + i)
+                if run.count < 8, bytes[i + run.count] == 0x3A {
+                    index = Int(run.value)
+                    i += run.count
+                }
+            }
             while i < end, bytes[i] &- 0x30 < 10 {
                 // Saturates far above any 32-bit index, so that a long run of digits stays too large.
                 if index < 1 << 40 { index = index * 10 + Int(bytes[i] &- 0x30) }
@@ -127,7 +146,7 @@ enum LIBSVMLines {
             i += 1
             let valueStart = i
             let value: Double
-            if let (parsed, next) = NumberParser.plainPrefix(bytes, from: i, to: end), next == end || isBlank(bytes[next]) {
+            if let (parsed, next) = plainField(i) {
                 value = parsed
                 i = next
             } else {

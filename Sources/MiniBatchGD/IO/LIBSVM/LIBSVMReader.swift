@@ -114,18 +114,22 @@ enum LIBSVMReader {
     /// and the entries (an entry per `:` at most; a `qid:` or a colon in a comment only
     /// over-counts) that those bytes hold.
     static func countLinesAndColons(_ bytes: UnsafePointer<UInt8>, count: Int) -> (lines: Int, colons: Int) {
-        // Eight bytes at a time: a byte equal to the one sought becomes 0 in w ^ pattern, and
-        // ~(((x & 0x7F…) + 0x7F…) | x | 0x7F…) sets exactly the top bit of each zero byte.
-        @inline(__always) func zeroBytes(_ x: UInt64) -> Int {
-            let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            return (~(((x & low) &+ low) | x | low)).nonzeroBitCount
-        }
+        // 32 bytes at a time: each lane of a match mask is all ones, so subtracting it counts the
+        // lane up; the byte counters are emptied before they can wrap (at most 255 blocks).
+        typealias Block = SIMD32<UInt8>
+        let newline = Block(repeating: 0x0A), colon = Block(repeating: 0x3A)
         var lines = 0, colons = 0, position = 0
-        while count - position >= 8 {
-            let word = UnsafeRawPointer(bytes + position).loadUnaligned(as: UInt64.self)
-            lines &+= zeroBytes(word ^ 0x0A0A_0A0A_0A0A_0A0A)
-            colons &+= zeroBytes(word ^ 0x3A3A_3A3A_3A3A_3A3A)
-            position += 8
+        while count - position >= Block.scalarCount {
+            let blocks = Swift.min(255, (count - position) / Block.scalarCount)
+            var lineCounts = SIMD32<Int8>(), colonCounts = SIMD32<Int8>()
+            for _ in 0..<blocks {
+                let block = UnsafeRawPointer(bytes + position).loadUnaligned(as: Block.self)
+                lineCounts &-= unsafeBitCast(block .== newline, to: SIMD32<Int8>.self)
+                colonCounts &-= unsafeBitCast(block .== colon, to: SIMD32<Int8>.self)
+                position += Block.scalarCount
+            }
+            lines += Int(SIMD32<UInt16>(truncatingIfNeeded: unsafeBitCast(lineCounts, to: Block.self)).wrappedSum())
+            colons += Int(SIMD32<UInt16>(truncatingIfNeeded: unsafeBitCast(colonCounts, to: Block.self)).wrappedSum())
         }
         while position < count {
             lines &+= bytes[position] == 0x0A ? 1 : 0
@@ -135,8 +139,36 @@ enum LIBSVMReader {
         return (lines, colons)
     }
 
-    /// Bytes read at a time by each thread.
-    static let window = 4 << 20
+    /// Bytes read at a time by the counting pass: small enough that the copy is still in the
+    /// core's own cache when it is counted.
+    static let countingWindow = 256 << 10
+
+    /// Lines and `:` bytes in `file[start ..< end]`, a last line without its newline counted
+    /// too, read in blocks of ``countingWindow`` bytes (a line may span two: only bytes are
+    /// counted).
+    static func countLinesAndColons(of file: PositionalFile, from start: Int, to end: Int) throws -> (lines: Int, colons: Int) {
+        guard start < end else { return (0, 0) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.min(countingWindow, end - start), alignment: 64)
+        defer { buffer.deallocate() }
+        let bytes = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var lines = 0, colons = 0, position = start, last: UInt8 = 0x0A
+        while position < end {
+            let take = Swift.min(buffer.count, end - position)
+            try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<take]), at: position, expectedTotal: file.size)
+            let counts = countLinesAndColons(bytes, count: take)
+            lines += counts.lines
+            colons += counts.colons
+            last = bytes[take - 1]
+            position += take
+        }
+        return (lines + (last == 0x0A ? 0 : 1), colons)
+    }
+
+    /// Bytes a chunk of a large file holds, about.
+    static let chunkBytes = 8 << 20
+
+    /// Bytes read at a time by each thread for parsing.
+    static let window = 1 << 20
 
     /// `file[start ..< end]` in runs of whole lines (the last may lack its newline at `end`), read
     /// into one buffer: a fresh array a window cost a sixth of the reading time in page faults.
@@ -183,7 +215,9 @@ enum LIBSVMReader {
         _ file: PositionalFile, indexing: LIBSVMIndexing, threads: Int, chunks: Int?, budget: Int?
     ) throws -> Arrays<Element> {
         let size = file.size, path = file.path
-        let wanted = chunks ?? (threads == 1 || size < parallelThreshold ? 1 : 4 * threads)
+        // Chunks of a few MiB, and at least four a thread: the threads take them as they come, so
+        // the last to finish waits at most one small chunk for the others.
+        let wanted = chunks ?? (threads == 1 || size < parallelThreshold ? 1 : Swift.max(4 * threads, Swift.min(size / chunkBytes, 4096)))
         let bounds = try CSVSource.chunkBounds(file, from: 0, to: size, chunks: wanted)
         let count = bounds.count - 1
         let pool = WorkerPool(threads: Swift.min(threads, count))
@@ -191,17 +225,7 @@ enum LIBSVMReader {
         // Pass 1: rows and entries are counted, not guessed from the file's size (a file of
         // short entries such as `7:1` holds several times more than long ones do).
         let counted = pool.map(chunks: count) { index in
-            Result { () -> (lines: Int, colons: Int) in
-                var lines = 0, colons = 0, last: UInt8 = 0x0A
-                try forEachRunOfLines(of: shared.value, from: bounds[index], to: bounds[index + 1]) { bytes, count in
-                    let counts = countLinesAndColons(bytes, count: count)
-                    lines += counts.lines
-                    colons += counts.colons
-                    last = bytes[count - 1]
-                }
-                // A last line without its newline is a line too.
-                return (lines + (last == 0x0A ? 0 : 1), colons)
-            }
+            Result { try countLinesAndColons(of: shared.value, from: bounds[index], to: bounds[index + 1]) }
         }
         let counts = try counted.map { try $0.get() }
         let rowCapacity = counts.reduce(0) { $0 + $1.lines }, entryCapacity = counts.reduce(0) { $0 + $1.colons }

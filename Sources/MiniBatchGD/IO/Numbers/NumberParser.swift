@@ -26,6 +26,48 @@ import Foundation
         return value.isFinite ? (value, scan.next) : nil
     }
 
+    /// A short plain number at `bytes[start...]`: `[+-]digits[.digits]` with at most 19 digits
+    /// in all (leading zeros included) and no exponent, read a run of up to eight digits at a
+    /// time (``DigitRun``). Returns its value and the position after it, or nil for anything
+    /// else (``plainPrefix(_:from:to:)`` then reads it), and whenever fewer than eight bytes
+    /// past a run are readable.
+    /// - Parameters:
+    ///   - limit: the end of the readable memory: runs read whole words up to it, past the
+    ///     field's end (the byte there, a blank, newline or `#`, ends the run).
+    @inline(__always)
+    static func shortPrefix(_ bytes: UnsafePointer<UInt8>, from start: Int, readable limit: Int) -> (value: Double, next: Int)? {
+        var i = start, negative = false
+        if bytes[i] == 0x2D || bytes[i] == 0x2B {
+            negative = bytes[i] == 0x2D
+            i += 1
+        }
+        var mantissa: UInt64 = 0, digits = 0, fractionDigits = 0
+        // A run of eight is followed by another: at most three runs fit in 19 digits.
+        while true {
+            guard limit - i >= 8 else { return nil }
+            let run = DigitRun.upToEight(bytes + i)
+            mantissa = mantissa &* DigitRun.powersOfTen[run.count] &+ run.value
+            digits &+= run.count
+            i &+= run.count
+            if run.count < 8 || digits > 19 { break }
+        }
+        if i < limit, bytes[i] == 0x2E {
+            i &+= 1
+            while true {
+                guard limit - i >= 8 else { return nil }
+                let run = DigitRun.upToEight(bytes + i)
+                mantissa = mantissa &* DigitRun.powersOfTen[run.count] &+ run.value
+                fractionDigits &+= run.count
+                i &+= run.count
+                if run.count < 8 || digits + fractionDigits > 19 { break }
+            }
+        }
+        guard digits + fractionDigits > 0, digits + fractionDigits <= 19 else { return nil }
+        if i < limit, bytes[i] | 0x20 == 0x65 { return nil }  // an exponent: plainPrefix reads it
+        let value = DecimalScan(negative: negative, mantissa: mantissa, exponent: -fractionDigits, next: i).value
+        return (value, i)
+    }
+
     /// The number a whole cell holds (blanks around it and double quotes allowed).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Outcome {
         guard let base = bytes.baseAddress else { return .notANumber }
@@ -72,6 +114,15 @@ struct DecimalScan {
     var exact = true
     /// The position after the number.
     var next: Int
+
+    /// The number `±mantissa × 10^exponent` (at most 19 digits), ending at `next`.
+    @inline(__always)
+    init(negative: Bool, mantissa: UInt64, exponent: Int, next: Int) {
+        self.negative = negative
+        self.mantissa = mantissa
+        self.exponent = exponent
+        self.next = next
+    }
 
     /// Scans `[+-]digits[.digits][(e|E)[+-]digits]` from `start`; nil when no digit is found or
     /// an exponent marker has no digits.
@@ -168,7 +219,12 @@ struct DecimalScan {
         }
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) }
+    /// 10⁰ … 10²², each exact in `Double`; a literal, so that it is laid out at compile time
+    /// instead of behind a lazy initializer checked at every number.
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+        1e22,
+    ]
 
     /// The correctly rounded value (for ``exact`` scans): Clinger's fast path or Eisel–Lemire.
     @inline(__always)
