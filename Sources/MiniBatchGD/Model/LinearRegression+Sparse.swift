@@ -30,6 +30,8 @@ extension LinearRegression {
     ///   - tolerance: LSQR's tolerance.
     ///   - progress: called after every epoch.
     /// - Throws: as ``fit(_:using:progress:)-(SparseDataset<Element>,_,_)`` and ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: SparseDataset<Element>, using configuration: GradientDescent, tolerance: Double = LSQR.defaultTolerance,
         progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -48,19 +50,13 @@ extension LinearRegression {
         }
         let scale = outcome.standardizer?.scale
         func objective(_ parameters: Parameters) -> Double {
-            var state = 0.0
-            for i in 0..<train.rows {
-                for o in 0..<train.outputCount {
-                    var prediction = parameters.intercept[o]
-                    for position in train.rowStarts[i]..<train.rowStarts[i + 1] {
-                        prediction += Double(train.values[position]) * parameters.coefficients[Int(train.columnIndices[position]), o]
-                    }
-                    let r = prediction - Double(train.targets[i, o])
-                    state += (train.weights?[i] ?? 1) * r * r
-                }
+            // The descent's own pass, specialized (a loop here would convert each value through
+            // BinaryFloatingPoint's generic initializer).
+            let halfSquares = train.withView { view in
+                withOptionalPointer(train.weights) { SparseState.halfSquares(view, rowWeights: $0, at: parameters) }
             }
             // ½Σwr² over Σw (mean) or ½Σwr² (sum), as the descent's cost with ω = w·n/Σw.
-            let cost = 0.5 * state / (configuration.reduction == .mean ? totalWeight : 1)
+            let cost = halfSquares / (configuration.reduction == .mean ? totalWeight : 1)
             return cost + Self.halfPenalty(parameters, lambda: lambda, scale: scale)
         }
         return SparseComparison(
