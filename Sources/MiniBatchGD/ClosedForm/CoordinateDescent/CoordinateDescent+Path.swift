@@ -140,7 +140,8 @@ extension CoordinateDescent {
         var solutions: [Solution] = [], start: [Double]? = nil
         for alpha in grid {
             let solution = problem.solve(
-                alpha: alpha, l1Ratio: l1Ratio, penaltyUnits: penaltyUnits, start: start, tolerance: tolerance, maximumSweeps: maximumSweeps)
+                alpha: alpha, l1Ratio: l1Ratio, penaltyUnits: penaltyUnits, start: start, tolerance: tolerance, maximumSweeps: maximumSweeps
+            )
             start = solution.coefficients.elements
             solutions.append(solution)
         }

@@ -88,7 +88,8 @@ extension CoordinateDescent {
         try validateThreadCount(threads)
         if weights != nil, data.weights != nil {
             throw ArgumentError(
-                argument: "weights", value: "\(weights!.count) weights", requirement: "must be nil for a data set that carries its own weights")
+                argument: "weights", value: "\(weights!.count) weights",
+                requirement: "must be nil for a data set that carries its own weights")
         }
         return try data.withRows { rows in
             try rows.checkShape(of: data)

@@ -26,20 +26,28 @@ struct ElasticNetProblem {
     }
 
     /// The smallest alpha whose answer is all zeros, over every target: maxⱼ |x̃ⱼᵀΩỹ| / (R·dⱼ),
-    /// the columns held at zero left out; 0 when the targets are constant or orthogonal to every column.
+    /// the columns held at zero left out; 0 when the targets are constant or orthogonal to every
+    /// column. Rounded up by the ulps it takes for the descent's own threshold (A·R)·dⱼ to reach
+    /// every |x̃ⱼᵀΩỹ| as computed, so that it gives all zeros in floating point too.
     func alphaMax(l1Ratio: Double, penaltyUnits: LeastSquares.PenaltyUnits) -> Double {
         let d = scale(penaltyUnits), zero = [Double](repeating: 0, count: p)
-        var correlations = [Double](repeating: 0, count: p), largest = 0.0
+        var correlations = [Double](repeating: 0, count: p * k), largest = 0.0
         for o in 0..<k {
             zero.withUnsafeBufferPointer { zero in
                 correlations.withUnsafeMutableBufferPointer {
                     updates.begin(target: o, coefficients: zero.baseAddress!)
-                    updates.correlations(coefficients: zero.baseAddress!, into: $0.baseAddress!)
+                    updates.correlations(coefficients: zero.baseAddress!, into: $0.baseAddress! + o * p)
                 }
             }
-            for j in 0..<p where updates.curvature[j] > 0 { largest = Swift.max(largest, abs(correlations[j]) / d[j]) }
+            for j in 0..<p where updates.curvature[j] > 0 { largest = Swift.max(largest, abs(correlations[o * p + j]) / d[j]) }
         }
-        return largest / l1Ratio
+        var alpha = largest / l1Ratio
+        while alpha > 0,
+            (0..<p * k).contains(where: { updates.curvature[$0 % p] > 0 && abs(correlations[$0]) > alpha * l1Ratio * d[$0 % p] })
+        {
+            alpha = alpha.nextUp
+        }
+        return alpha
     }
 
     /// The answer at one penalty from `start` (p×k, row-major; zeros when nil).
