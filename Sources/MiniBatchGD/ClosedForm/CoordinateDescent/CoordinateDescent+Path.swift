@@ -74,12 +74,19 @@ extension CoordinateDescent {
     /// }
     /// ```
     /// - Parameters:
+    ///   - data: the rows; every target column is solved, each on its own.
+    ///   - l1Ratio: R in [0, 1], the L1 share; the grid needs R > 0.
     ///   - alphas: the alphas to solve (each > 0, sorted largest first, as scikit-learn sorts
     ///     them), or nil for the grid; `l1Ratio` 0 needs them.
     ///   - count: the grid's alphas, at least 1.
     ///   - smallestRatio: the grid's smallest alpha over its largest, in (0, 1].
-    ///   - others: as ``solve(_:alpha:l1Ratio:fitIntercept:penaltyUnits:weights:start:tolerance:maximumSweeps:method:threads:)``,
-    ///     per alpha.
+    ///   - fitIntercept: fit an unpenalized intercept per target.
+    ///   - penaltyUnits: the units the penalty measures the coefficients in.
+    ///   - weights: one weight per row (scikit-learn's `sample_weight`), or nil for the source's own.
+    ///   - tolerance: the gap tolerance of each solution, relative to (1/Σw)·Σwᵢ(yᵢ − ȳ)².
+    ///   - maximumSweeps: the sweep limit of each solution.
+    ///   - method: how a coordinate is updated (see ``Method``).
+    ///   - threads: threads for the Gram matrix's pass over the rows; nil: ``Cores/available``.
     /// - Throws: as that method; ``ArgumentError`` for a bad grid, or for no `alphas` when the
     ///   grid's top is 0 (targets constant or orthogonal to every column: every alpha gives zeros).
     public static func path<Source: RowSource>(
