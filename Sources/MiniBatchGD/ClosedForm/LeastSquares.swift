@@ -23,7 +23,7 @@ public enum LeastSquares {
     }
 
     /// The units in which the ridge penalty measures the coefficients.
-    public enum PenaltyUnits: String, Sendable, Equatable {
+    public enum PenaltyUnits: String, Sendable, Equatable, CaseIterable {
         /// λ·‖W‖²: the coefficients as reported.
         case original
         /// λ·‖σ ⊙ W‖², σ the features' standard deviations: the penalty of a model fitted on
