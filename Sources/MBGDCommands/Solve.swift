@@ -18,6 +18,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
               mbgd solve data.csv --covariance hc3 --confidence 0.99
               mbgd solve data.csv --target y --weights w
               mbgd solve data.csv --l2 10
+              mbgd solve data.csv --l1 0.1 --l1-ratio 0.5
               mbgd solve data.csv --save-model model.json && mbgd predict --model model.json new.csv --intervals 0.95
             """)
 
@@ -28,6 +29,21 @@ struct Solve: ParsableCommand, ThreadedCommand {
         name: .customLong("l2"), parsing: .unconditional,
         help: "Ridge penalty λ on ‖coefficients‖² (original units; never on the intercept).")
     var l2 = 0.0
+    @Option(
+        name: .customLong("l1"), parsing: .unconditional,
+        help:
+            "Lasso / elastic-net strength A > 0, as scikit-learn's ElasticNet(alpha=A): minimizes ‖y − Xβ − b‖²/(2n) + A·(R‖β‖₁ + (1 − R)/2·‖β‖²), solved exactly by coordinate descent to a certified duality gap."
+    )
+    var l1: Double?
+    @Option(
+        name: .customLong("l1-ratio"), parsing: .unconditional, help: "R in [0, 1], the L1 share of --l1's penalty (default: 1, the lasso)."
+    )
+    var l1Ratio: Double?
+    @Option(
+        help:
+            "The coefficients' units --l1 penalizes: original (scikit-learn's convention, the default) or standardized (glmnet's: the coefficients of the columns divided by their standard deviations)."
+    )
+    var penalize: LeastSquares.PenaltyUnits?
     @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")
     var covariance: LeastSquares.CovarianceType = .nonrobust
     @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).")
@@ -53,6 +69,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
             throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
         }
         try threadCount.validateForOpenBLAS()
+        try validateElasticNet()
         try validatingArguments {
             guard confidence > 0, confidence < 1 else {
                 throw ArgumentError(argument: "confidenceLevel", value: "\(confidence)", requirement: "must lie strictly between 0 and 1")
@@ -62,6 +79,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
 
     func run() throws {
         threadCount.setOpenBLAS()
+        if let l1 { return try runElasticNet(alpha: l1) }
         if SparseInput.isSparse(data.file) { return try runSparse() }
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         // A float64 C-order .npy is solved in place: never copied, whatever its size.

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// `mbgd solve --l1`: scikit-learn's ElasticNet answers (Tests/Fixtures/elastic-net, made by its
+/// script) from CSV and libsvm files, and the options that make no sense beside it refused.
+@Suite struct ElasticNetToolTests {
+    /// One problem of the fixture: its rows, penalty and scikit-learn's answer.
+    struct Problem {
+        let alpha: Double, l1Ratio: Double, fitIntercept: Bool, penaltyUnits: String
+        let features: [[Double]], target: [Double], weights: [Double]?
+        let coefficients: [Double], intercept: Double, zeros: [Int]
+
+        init(_ name: String) throws {
+            let path =
+                URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
+                + "/Fixtures/elastic-net/problems.json"
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            let problems = try #require(root["problems"] as? [[String: Any]])
+            let problem = try #require(problems.first { $0["name"] as? String == name })
+            alpha = try #require(problem["alpha"] as? Double)
+            l1Ratio = try #require(problem["l1Ratio"] as? Double)
+            fitIntercept = try #require(problem["fitIntercept"] as? Bool)
+            penaltyUnits = try #require(problem["penaltyUnits"] as? String)
+            target = try #require(problem["target"] as? [Double])
+            weights = problem["weights"] as? [Double]
+            coefficients = try #require(problem["coefficients"] as? [Double])
+            intercept = try #require(problem["intercept"] as? Double)
+            zeros = try #require(problem["zeros"] as? [Int])
+            if let dense = problem["features"] as? [[Double]] {
+                features = dense
+            } else {
+                // The sparse problems' rows written out.
+                let sparse = try #require(problem["sparse"] as? [String: Any])
+                let starts = try #require(sparse["rowStarts"] as? [Int]), columns = try #require(sparse["columns"] as? [Int])
+                let values = try #require(sparse["values"] as? [Double]), p = try #require(problem["featureCount"] as? Int)
+                features = (0..<starts.count - 1).map { i in
+                    var row = [Double](repeating: 0, count: p)
+                    for e in starts[i]..<starts[i + 1] { row[columns[e]] = values[e] }
+                    return row
+                }
+            }
+        }
+
+        /// The rows as CSV: x0…x(p−1), y, and w when weighted (each number as Swift prints it,
+        /// which reads back to the same Double).
+        func csv() throws -> String {
+            let p = features[0].count
+            var lines = [((0..<p).map { "x\($0)" } + ["y"] + (weights == nil ? [] : ["w"])).joined(separator: ",")]
+            for i in target.indices {
+                lines.append(
+                    (features[i].map { "\($0)" } + ["\(target[i])"] + (weights.map { ["\($0[i])"] } ?? [])).joined(separator: ","))
+            }
+            return try write(lines.joined(separator: "\n") + "\n", to: scratchFolder() + "/net.csv")
+        }
+
+        /// The rows as libsvm (1-based), zeros left out.
+        func libsvm() throws -> String {
+            let lines = target.indices.map { i in
+                (["\(target[i])"] + features[i].enumerated().filter { $0.element != 0 }.map { "\($0.offset + 1):\($0.element)" })
+                    .joined(separator: " ")
+            }
+            return try write(lines.joined(separator: "\n") + "\n", to: scratchFolder() + "/net.svm")
+        }
+
+        var options: [String] {
+            ["--l1", "\(alpha)", "--l1-ratio", "\(l1Ratio)", "--penalize", penaltyUnits] + (fitIntercept ? [] : ["--no-intercept"])
+        }
+
+        /// The tool's answer against scikit-learn's: coefficients to 1e-8 of their size, the same
+        /// exact zeros, a certified gap.
+        func check(_ run: ToolRun) throws {
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try run.json
+            let found = try #require(json["coefficients"] as? [Double])
+            #expect(relativeDifference(found, coefficients) < 1e-8)
+            if fitIntercept { #expect(abs(try #require(json["intercept"] as? Double) - intercept) <= 1e-8 * max(1, abs(intercept))) }
+            #expect(found.indices.filter { found[$0] == 0 } == zeros)
+            #expect(json["zeroCoefficients"] as? Int == zeros.count)
+            #expect(json["converged"] as? Bool == true && json["method"] as? String == "coordinateDescent")
+            let gap = try #require(json["dualityGap"] as? Double), tolerance = try #require(json["gapTolerance"] as? Double)
+            #expect(gap >= 0 && gap <= tolerance)
+            let penalty = try #require(json["penalty"] as? [String: Any])
+            #expect(penalty["alpha"] as? Double == alpha && penalty["l1Ratio"] as? Double == l1Ratio)
+            #expect(penalty["penalize"] as? String == penaltyUnits)
+        }
+    }
+
+    @Test(arguments: ["lasso", "elastic net", "no intercept", "correlated lasso", "scales standardized"])
+    func csvFilesGiveScikitLearnsAnswer(name: String) throws {
+        let problem = try Problem(name)
+        try problem.check(try mbgd(arguments: ["solve", try problem.csv(), "--target", "y", "--json"] + problem.options))
+    }
+
+    @Test func rowWeightsAreSampleWeights() throws {
+        let problem = try Problem("scales standardized weighted")
+        try problem.check(try mbgd(arguments: ["solve", try problem.csv(), "--target", "y", "--weights", "w", "--json"] + problem.options))
+    }
+
+    @Test func libsvmFilesAreSolvedSparse() throws {
+        let problem = try Problem("sparse")
+        let run = try mbgd(arguments: ["solve", try problem.libsvm(), "--json"] + problem.options)
+        try problem.check(run)
+        #expect(try run.json["updates"] as? String == "naive")
+        // The text report says the certificate and counts the zeros.
+        let text = try mbgd(arguments: ["solve", try problem.libsvm()] + problem.options)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("certified: duality gap "))
+        #expect(text.stdout.contains("\(problem.zeros.count) of \(problem.features[0].count) coefficients are exactly zero"))
+    }
+
+    @Test func optionsThatMeanNothingBesideL1AreRefused() throws {
+        let file = try Problem("lasso").csv()
+        for (extra, message) in [
+            (["--l1", "0"], "--l1 0 is ordinary least squares"),
+            (["--l1", "-1"], "--l1 = -1.0 is invalid"),
+            (["--l1", "0.1", "--l1-ratio", "1.5"], "--l1-ratio = 1.5 is invalid"),
+            (["--l1-ratio", "0.5"], "give --l1 A"),
+            (["--penalize", "standardized"], "give --l1 A"),
+            (["--l1", "0.1", "--l2", "1"], "drop --l2"),
+            (["--l1", "0.1", "--covariance", "hc3"], "drop --covariance"),
+            (["--l1", "0.1", "--method", "qr"], "drop --method"),
+            (["--l1", "0.1", "--no-refine"], "drop --no-refine"),
+            (["--l1", "0.1", "--confidence", "0.9"], "drop --confidence"),
+        ] {
+            let run = try mbgd(arguments: ["solve", file, "--target", "y"] + extra)
+            #expect(run.status == 2, "\(extra)")
+            #expect(run.stderr.contains(message), "\(extra): \(run.stderr)")
+        }
+    }
+}
