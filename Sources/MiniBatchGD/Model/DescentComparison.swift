@@ -24,3 +24,7 @@ public typealias ReferenceComparison = DescentComparison<LeastSquares.Solution>
 
 /// A descent on sparse rows beside ``LSQR``'s solution.
 public typealias SparseComparison = DescentComparison<LSQR.Solution>
+
+/// A descent with an ``ElasticNetPenalty`` beside the exact lasso or elastic net of
+/// ``CoordinateDescent``.
+public typealias ElasticNetComparison = DescentComparison<CoordinateDescent.Solution>

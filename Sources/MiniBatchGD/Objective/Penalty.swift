@@ -20,6 +20,11 @@ public protocol Penalty: Sendable, Equatable {
     var curvature: Double { get }
     /// λ when P = λ/2·‖W‖² exactly, the ridge the closed form solves; nil otherwise.
     var ridge: Double? { get }
+    /// The penalty as the descent applies it to θ = s ⊙ W (θⱼₒ = sⱼ·Wⱼₒ, k outputs a feature,
+    /// row-major), `scales` the columns' sⱼ when it standardizes, nil when it does not. A penalty
+    /// stated in the descent's own coordinates returns itself (the default); one stated on W,
+    /// as ``ElasticNetPenalty``, returns its form on θ.
+    func inDescentCoordinates(scales: [Double]?, outputs k: Int) -> any Penalty
 }
 
 extension Penalty {
@@ -29,6 +34,8 @@ extension Penalty {
     public var isSmooth: Bool { true }
     /// Not solved in closed form unless a penalty says so.
     public var ridge: Double? { nil }
+    /// The penalty itself: stated in the descent's coordinates.
+    public func inDescentCoordinates(scales: [Double]?, outputs k: Int) -> any Penalty { self }
 
     /// Whether `other` is the same penalty (same type, equal values).
     func isEqual(to other: any Penalty) -> Bool { (other as? Self) == self }

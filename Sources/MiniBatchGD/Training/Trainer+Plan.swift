@@ -18,6 +18,8 @@ extension Trainer {
         let penalty: Double
         /// The factor that puts a penalty in mean-cost units (1 under the mean reduction, 1/n under the sum).
         let penaltyScale: Double
+        /// A penalty other than L2, as it applies to the descent's coordinates (``Penalty/inDescentCoordinates(scales:outputs:)``).
+        let otherPenalty: (any Penalty)?
         let curvature: Curvature?
         let choice: LearningRateChoice
         let epochs: Int
@@ -50,8 +52,9 @@ extension Trainer {
         // λ in the units of the mean cost: the summed reduction spreads λ over an epoch's n rows.
         let penaltyScale = config.reduction == .mean ? 1 : 1 / Double(n)
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
-        // Another penalty's curvature joins the coefficients' (in the same units).
-        let otherCurvature = (config.penaltyChoice.other?.curvature ?? 0) * penaltyScale
+        // Another penalty, on the coordinates descended in; its curvature joins the coefficients' (in the same units).
+        let otherPenalty = config.penaltyChoice.other?.inDescentCoordinates(scales: standardizer?.scale, outputs: train.outputCount)
+        let otherCurvature = (otherPenalty?.curvature ?? 0) * penaltyScale
         let total = weights.map { train.sum($0.reduce(0, +)) }
         let costWeights = Self.costWeights(weights, rows: n, total: total, reduction: config.reduction)
         // One pass of row statistics for the curvature and the closed form a comparison solves
@@ -89,7 +92,7 @@ extension Trainer {
         return Plan(
             notes: notes, batchRows: batchRows, batches: batches, localBatches: localBatches, standardizer: standardizer,
             moments: moments?.scaled(by: 1 / Self.costWeightFactor(weights, rows: n, total: total, reduction: config.reduction)),
-            costWeights: costWeights, penalty: penalty, penaltyScale: penaltyScale,
+            costWeights: costWeights, penalty: penalty, penaltyScale: penaltyScale, otherPenalty: otherPenalty,
             curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
     }
 

@@ -13,7 +13,7 @@ extension Trainer {
         // A loss other than squares goes through the generic kernel; a penalty other than L2
         // through its protocol, and without the certificate when it is not smooth.
         let loss = config.lossChoice.isSquared ? nil : config.loss
-        let otherPenalty = config.penaltyChoice.other
+        let otherPenalty = plan.otherPenalty
         // The rows an epoch reads (this rank's): streamed from memory, or back from cache.
         let readAhead = VectorWidth.readAhead(passingOver: train.count * train.xStride * MemoryLayout<Element>.stride)
         let gradient = BatchGradient(

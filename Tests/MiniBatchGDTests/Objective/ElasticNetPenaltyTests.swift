@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import MiniBatchGD
+
+/// The descent's lasso and elastic net (``ElasticNetPenalty``) against scikit-learn's answers
+/// (the committed fixture) and the exact ones of ``CoordinateDescent``.
+@Suite struct ElasticNetPenaltyTests {
+    /// A full-batch descent with the penalty is proximal gradient descent (ISTA): it reaches
+    /// scikit-learn's optimum, with its exact zeros, whether it descends in the data's units
+    /// or on standardized columns (each coordinate then thresholded by A·R/sⱼ).
+    @Test(arguments: ["lasso", "elastic net", "weighted", "correlated lasso"], [false, true])
+    func fullBatchProximalDescentReachesScikitLearnsOptimum(name: String, standardize: Bool) throws {
+        let problem = ElasticNetFixture.problem(name)
+        var config = GradientDescent(batchSize: .full, epochs: 30000, standardize: standardize, earlyStopping: nil)
+        config.penalty = ElasticNetPenalty(alpha: problem.alpha, l1Ratio: problem.l1Ratio)
+        var model = LinearRegression(fitIntercept: problem.fitIntercept)
+        let comparison = try model.fitAndCompareElasticNet(try problem.dense(), using: config)
+        let found = comparison.gradientDescent.coefficients.elements
+        let scale = problem.coefficients.map(abs).max()!
+        for j in found.indices { #expect(abs(found[j] - problem.coefficients[j]) <= 1e-7 * scale, "coefficient \(j)") }
+        #expect(found.indices.filter { found[$0] == 0 } == problem.zeros)
+        #expect(comparison.parameterRelativeDifference <= 1e-7)
+        // The objective: no lower than the certified optimum's, less its gap, and close to it.
+        let gap = comparison.reference.targets[0].gap
+        #expect(comparison.gradientDescentCost >= comparison.referenceCost - gap - 1e-15)
+        #expect(comparison.costRelativeDifference <= 1e-10)
+    }
+
+    /// The penalty's value, gradient and proximal step, worked by hand, in the data's units and
+    /// on standardized coordinates (factors 1/s).
+    @Test func valueGradientAndThresholdWorkedByHand() {
+        let penalty = ElasticNetPenalty(alpha: 2, l1Ratio: 0.25)
+        var w = [3.0, -0.5, 0]
+        // 2·(0.25·3.5 + 0.375·(9 + 0.25)) = 1.75 + 6.9375.
+        #expect(w.withUnsafeBufferPointer { penalty.value($0) } == 8.6875)
+        var g = [0.0, 0, 0]
+        penalty.addGradient(of: w, count: 3, scale: 1, into: &g)
+        #expect(g == [4.5, -0.75, 0])  // 2·0.75·w
+        penalty.proximalStep(&w, count: 3, step: 1)  // thresholds 0.5
+        #expect(w == [2.5, 0, 0])
+        // On θ = s·W with s = (2, 4, 1): thresholds 0.5/s, L2 factors 1/s².
+        let scaled = ElasticNetPenalty(alpha: 2, l1Ratio: 0.25).inDescentCoordinates(scales: [2, 4, 1], outputs: 1)
+        var theta = [6.0, -2, 1]  // W = (3, −0.5, 1)
+        let expected: Double = 2 * (0.25 * 4.5 + 0.375 * 10.25)  // Σ|W| = 4.5, ΣW² = 10.25
+        let value = theta.withUnsafeBufferPointer { scaled.value($0) }
+        #expect(value == expected)
+        scaled.proximalStep(&theta, count: 3, step: 1)
+        #expect(theta == [5.75, -1.875, 0.5])
+        #expect(scaled.curvature == 2 * 0.75 * 1)  // the largest 1/s² is 1
+        #expect(!scaled.isSmooth && scaled.ridge == nil)
+    }
+
+    @Test func whatCannotBeComparedIsRefused() throws {
+        let data = try ElasticNetFixture.problem("lasso").dense()
+        var model = LinearRegression()
+        var ridge = GradientDescent(batchSize: .full, epochs: 10)
+        ridge.l2Penalty = 0.1
+        #expect(throws: ArgumentError.self) { try model.fitAndCompareElasticNet(data, using: ridge) }
+        var summed = GradientDescent(batchSize: .full, epochs: 10, reduction: .sum)
+        summed.penalty = ElasticNetPenalty(alpha: 0.1)
+        #expect(throws: ArgumentError.self) { try model.fitAndCompareElasticNet(data, using: summed) }
+        var noL1 = GradientDescent(batchSize: .full, epochs: 10)
+        noL1.penalty = ElasticNetPenalty(alpha: 0.1, l1Ratio: 1.5)
+        #expect(throws: ArgumentError.self) { try model.fitAndCompareElasticNet(data, using: noL1) }
+    }
+}
