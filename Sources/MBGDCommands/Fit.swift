@@ -70,6 +70,16 @@ struct Fit: ParsableCommand, ThreadedCommand {
     var decayEvery = LearningRateSchedule.defaultStepEvery
     @Option(name: .customLong("l2"), parsing: .unconditional, help: "L2 penalty λ (ridge; never on the intercept).")
     var l2 = ArgumentNames.defaults.l2Penalty
+    @Option(
+        name: .customLong("l1"), parsing: .unconditional,
+        help:
+            "Lasso / elastic-net strength A > 0 (scikit-learn's ElasticNet alpha, on the coefficients in the data's units), applied by soft-thresholding after every update; compared with the exact answer of coordinate descent instead of the closed form."
+    )
+    var l1: Double?
+    @Option(
+        name: .customLong("l1-ratio"), parsing: .unconditional, help: "R in (0, 1], the L1 share of --l1's penalty (default: 1, the lasso)."
+    )
+    var l1Ratio: Double?
     @Flag(help: "Standardize features (the default; kept for older scripts).") var standardize = false
     @Flag(help: "Descend in the features' original units.") var noStandardize = false
     @Flag(help: "Visit rows in file order (the seed article); the default shuffles every epoch.") var noShuffle = false
@@ -114,6 +124,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
             throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
         }
         if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
+        try validateElasticNet()
         if noEarlyStopping, tolerance != nil || patience != nil || validationFraction != nil {
             throw ValidationError("--no-early-stopping excludes --tolerance, --patience and --validation-fraction")
         }
@@ -153,10 +164,22 @@ struct Fit: ParsableCommand, ThreadedCommand {
     }
 
     func run() throws {
+        if l1 != nil, SparseInput.isSparse(data.file) {
+            throw CLIError.badArgument(
+                "\(data.file) is sparse: --l1 descends on dense rows for now (the sparse descent has no lazy soft-thresholding yet); `mbgd solve \(data.file) --l1 A` solves the lasso exactly"
+            )
+        }
         if SparseInput.isSparse(data.file) { return try runSparse() }
         let status = Status(quiet: json)
         let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
-        if let encoded, case let .sparse(rows) = encoded.rows { return try runSparse(encoded: rows, encoding: encoded.encoding) }
+        if let encoded, case let .sparse(rows) = encoded.rows {
+            if l1 != nil {
+                throw CLIError.badArgument(
+                    "the encoded columns of \(data.file) are sparse: --l1 descends on dense rows for now; `mbgd solve` with the same options solves the lasso exactly"
+                )
+            }
+            return try runSparse(encoded: rows, encoding: encoded.encoding)
+        }
         let all = try status.during(Status.loading(data.file)) {
             if let encoded, case let .dense(rows) = encoded.rows {
                 return try CommandData(encoded: rows, precision: data.resolvedPrecision())
@@ -172,6 +195,10 @@ struct Fit: ParsableCommand, ThreadedCommand {
                     "\(Cluster.tool): note: the test rows of a mapped .npy are its last \(test!.rows) rows (shuffling them out would copy the file)\n"
                 )
             }
+        }
+        if let l1 {
+            return try runElasticNet(
+                alpha: l1, all: all, train: train, test: test, encoding: encoded?.encoding, status: status)
         }
         let config = gradientDescent, trainingRows = train
         var (model, comparison) = try fitAndCompare(config) { model, progress in

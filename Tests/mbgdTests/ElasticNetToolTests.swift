@@ -127,4 +127,40 @@ import Testing
             #expect(run.stderr.contains(message), "\(extra): \(run.stderr)")
         }
     }
+
+    /// `mbgd fit --l1` at full batch descends by proximal gradient steps to scikit-learn's answer,
+    /// exact zeros included, and says so against coordinate descent's.
+    @Test(arguments: ["lasso", "correlated lasso"]) func fullBatchDescentReachesScikitLearnsAnswer(name: String) throws {
+        let problem = try Problem(name)
+        let run = try mbgd(
+            arguments: [
+                "fit", try problem.csv(), "--target", "y", "--l1", "\(problem.alpha)", "--batch-size", "full", "--epochs", "30000",
+                "--no-early-stopping", "--json",
+            ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let found = try #require(json["coefficients"] as? [Double])
+        #expect(relativeDifference(found, problem.coefficients) < 1e-7)
+        #expect(found.indices.filter { found[$0] == 0 } == problem.zeros)
+        #expect(json["zeroCoefficients"] as? Int == problem.zeros.count)
+        #expect((json["verdict"] as? String)?.hasPrefix("converged") == true)
+        #expect((json["verdict"] as? String)?.contains("with the same exact zeros") == true)
+    }
+
+    @Test func fitRefusesWhatItCannotDescendOn() throws {
+        let file = try Problem("lasso").csv()
+        for (extra, message) in [
+            (["--l1", "0"], "--l1 0 is no penalty"),
+            (["--l1", "0.1", "--l1-ratio", "0"], "--l1-ratio = 0.0 is invalid"),
+            (["--l1-ratio", "0.5"], "give --l1 A"),
+            (["--l1", "0.1", "--l2", "1"], "drop --l2"),
+            (["--l1", "0.1", "--reduction", "sum"], "drop --reduction sum"),
+        ] {
+            let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
+            #expect(run.status == 2, "\(extra)")
+            #expect(run.stderr.contains(message), "\(extra): \(run.stderr)")
+        }
+        let sparse = try mbgd(arguments: ["fit", try Problem("sparse").libsvm(), "--l1", "0.1"])
+        #expect(sparse.status == 2 && sparse.stderr.contains("mbgd solve"), "\(sparse.stderr)")
+    }
 }

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+extension Fit {
+    /// `--l1-ratio` means something only beside `--l1`, and `--l1` is a penalty of its own.
+    func validateElasticNet() throws {
+        guard let l1 else {
+            if let l1Ratio { throw ValidationError("--l1-ratio \(Format.number(l1Ratio)) is the L1 share of --l1's penalty: give --l1 A") }
+            return
+        }
+        guard l1.isFinite, l1 > 0 else {
+            throw ValidationError(
+                l1 == 0 ? "--l1 0 is no penalty: drop --l1" : "--l1 = \(l1) is invalid: must be a positive finite number")
+        }
+        if let l1Ratio, !(l1Ratio > 0 && l1Ratio <= 1) {
+            throw ValidationError(
+                "--l1-ratio = \(l1Ratio) is invalid: must lie in (0, 1] (1: the lasso; for a ridge alone, use --l2, which the closed form checks)"
+            )
+        }
+        if l2 != 0 {
+            throw ValidationError("--l1: the L2 part of the elastic net is --l1's, (1 − R)/2·A·‖β‖²: set it with --l1-ratio R; drop --l2")
+        }
+        if reduction == .sum {
+            throw ValidationError(
+                "--l1: the elastic net's squares are averaged over the rows (scikit-learn's ElasticNet); drop --reduction sum")
+        }
+    }
+
+    /// `mbgd fit FILE --l1 A [--l1-ratio R]`: the descent with the elastic-net penalty (the
+    /// lasso for R = 1), beside the exact answer of coordinate descent on the same training rows.
+    func runElasticNet(
+        alpha: Double, all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?, status: Status
+    ) throws {
+        var config = gradientDescent
+        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1)
+        let trainingRows = train, descent = config
+        var (model, comparison) = try fitAndCompare(config) { model, progress in
+            try model.fitAndCompareElasticNet(trainingRows.source, using: descent, progress: progress)
+        } epochsRun: {
+            $0.run.history.epochsRun
+        }
+        model.featureEncoding = encoding
+        for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
+        let trainMetrics = try train.evaluate(model, threads: threads)
+        let testMetrics = try test.map { try $0.evaluate(model, threads: threads) }
+        var outputs = Outputs()
+        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
+        let plots =
+            try plot.map {
+                PlotDestination($0).add(
+                    try Reports.plots(
+                        history: comparison.run.history, model: model, data: try (test ?? train).plotted(),
+                        dataLabel: test == nil ? "training" : "test", optimum: nil), into: &outputs)
+            } ?? []
+        try outputs.commit()
+        let reference = comparison.reference, p = model.featureNames.count
+        let zeros = model.parameters!.coefficients.elements.count { $0 == 0 }
+        let verdict = Self.elasticNetVerdict(comparison)
+        if json {
+            let fields: [(String, JSON)] = [
+                ("method", .string("coordinateDescent")), ("dualityGap", .number(reference.gap)),
+                ("zeroCoefficients", .integer(reference.zeroCoefficients)),
+            ]
+            print(
+                Self.report(
+                    model: model, weights: weights, run: comparison.run, train: trainMetrics, test: testMetrics,
+                    reference: (reference.parameters, fields),
+                    gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: verdict,
+                    extra: [
+                        (
+                            "penalty",
+                            .object([("alpha", .number(alpha)), ("l1Ratio", .number(l1Ratio ?? 1)), ("penalize", .string("original"))])
+                        ),
+                        ("zeroCoefficients", .integer(zeros)),
+                    ]
+                ).text)
+            return
+        }
+        var lines = [
+            "Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
+                + "; \(Format.count(p, "feature")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
+                + (weights.map { "; weighted by \($0)" } ?? "")
+        ]
+        lines += Self.descentLines(comparison.run, title: "Gradient descent", scaling: config.standardize ? ", standardized" : "")
+        let r = l1Ratio ?? 1
+        lines.append(
+            "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on β in the data's units (scikit-learn's ElasticNet), "
+                + "applied by soft-thresholding after every update; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
+        )
+        lines.append("")
+        for o in 0..<model.targetNames.count {
+            lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")
+            lines.append(
+                Reports.parameterTable(
+                    features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
+                    columns: [("gradient descent", model.parameters!), ("coordinate descent", reference.parameters)]))
+        }
+        lines.append(
+            "Coordinate descent (\(reference.method.rawValue) updates): duality gap \(Format.number(reference.gap, digits: 2)), "
+                + "\(reference.zeroCoefficients) of \(reference.parameters.coefficients.elements.count) coefficients exactly zero")
+        lines.append(
+            "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
+                + "the descent's objective is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
+        lines.append("Verdict: " + verdict)
+        lines.append("")
+        lines.append("Errors of the gradient-descent model:")
+        lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))
+        if let path = saveModel { lines.append("\nModel written to \(path)") }
+        if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
+        print(lines.joined(separator: "\n"))
+    }
+
+    /// How close the descent came to the exact optimum, and whether its zeros are the optimum's.
+    static func elasticNetVerdict(_ comparison: ElasticNetComparison) -> String {
+        let found = comparison.gradientDescent.coefficients.elements, exact = comparison.reference.parameters.coefficients.elements
+        let sameZeros = found.indices.allSatisfy { (found[$0] == 0) == (exact[$0] == 0) }
+        let gap = comparison.parameterRelativeDifference, ran = Format.count(comparison.run.history.epochsRun, "epoch")
+        let zeros = sameZeros ? "the same exact zeros" : "not the same exact zeros"
+        if gap <= RunReport.convergedGap {
+            return "converged: \(Format.number(gap, digits: 2)) from coordinate descent's optimum after \(ran), with \(zeros)"
+        }
+        let advice =
+            comparison.run.batchesPerEpoch > 1
+            ? ": mini-batches (and their average) leave noise and few exact zeros; --batch-size full descends by proximal gradient steps to the optimum"
+            : ": give it more epochs"
+        return "not converged: \(Format.number(gap, digits: 2)) from coordinate descent's optimum after \(ran), with \(zeros)\(advice)"
+    }
+}
