@@ -30,7 +30,7 @@ extension Fit {
     /// `mbgd fit FILE --l1 A [--l1-ratio R]`: the descent with the elastic-net penalty (the
     /// lasso for R = 1), beside the exact answer of coordinate descent on the same training rows.
     func runElasticNet(
-        alpha: Double, all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?, status: Status
+        alpha: Double, all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?
     ) throws {
         var config = gradientDescent
         config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1)
@@ -42,18 +42,9 @@ extension Fit {
         }
         model.featureEncoding = encoding
         for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
-        let trainMetrics = try train.evaluate(model, threads: threads)
-        let testMetrics = try test.map { try $0.evaluate(model, threads: threads) }
-        var outputs = Outputs()
-        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
-        let plots =
-            try plot.map {
-                PlotDestination($0).add(
-                    try Reports.plots(
-                        history: comparison.run.history, model: model, data: try (test ?? train).plotted(),
-                        dataLabel: test == nil ? "training" : "test", optimum: nil), into: &outputs)
-            } ?? []
-        try outputs.commit()
+        let (trainMetrics, testMetrics, plots) = try evaluateAndWrite(
+            model, history: comparison.run.history, train: train, test: test, dataLabel: test == nil ? "training" : "test",
+            optimum: nil)
         let reference = comparison.reference, p = model.featureNames.count
         let zeros = model.parameters!.coefficients.elements.count { $0 == 0 }
         let verdict = Self.elasticNetVerdict(comparison)

@@ -197,8 +197,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
             }
         }
         if let l1 {
-            return try runElasticNet(
-                alpha: l1, all: all, train: train, test: test, encoding: encoded?.encoding, status: status)
+            return try runElasticNet(alpha: l1, all: all, train: train, test: test, encoding: encoded?.encoding)
         }
         let config = gradientDescent, trainingRows = train
         var (model, comparison) = try fitAndCompare(config) { model, progress in
@@ -210,23 +209,13 @@ struct Fit: ParsableCommand, ThreadedCommand {
         for note in comparison.run.notes {
             Terminal.writeError("\(Cluster.tool): note: \(note)\(note.contains("one batch") ? " (as --batch-size full)" : "")\n")
         }
-        let trainMetrics = try train.evaluate(model, threads: threads)
-        let testMetrics = try test.map { try $0.evaluate(model, threads: threads) }
+        let (trainMetrics, testMetrics, plots) = try evaluateAndWrite(
+            model, history: comparison.run.history, train: train, test: test,
+            dataLabel: (test == nil ? "training" : "test")
+                + ((test ?? train).rows > 5000 && all.isInPlace ? ", 5000 evenly spaced rows" : ""),
+            // The epochs' costs carry no penalty: the optimum line is drawn only without one.
+            optimum: l2 == 0 ? comparison.referenceCost : nil)
         let distributed = train.distributedSummary(model.parameters!)
-        // Every file at the end, together: a model is never left behind by a plot that failed.
-        var outputs = Outputs()
-        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
-        // The epochs' costs carry no penalty: the optimum line is drawn only without one.
-        let plots =
-            try plot.map {
-                PlotDestination($0).add(
-                    try Reports.plots(
-                        history: comparison.run.history, model: model, data: try (test ?? train).plotted(),
-                        dataLabel: (test == nil ? "training" : "test")
-                            + ((test ?? train).rows > 5000 && all.isInPlace ? ", 5000 evenly spaced rows" : ""),
-                        optimum: l2 == 0 ? comparison.referenceCost : nil), into: &outputs)
-            } ?? []
-        try outputs.commit()
         if json {
             print(
                 jsonReport(model: model, comparison: comparison, train: trainMetrics, test: testMetrics, distributed: distributed).text)
@@ -236,6 +225,27 @@ struct Fit: ParsableCommand, ThreadedCommand {
                     all: all, train: train, test: test, model: model, comparison: comparison,
                     trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots, distributed: distributed))
         }
+    }
+
+    /// The model's errors on the training and test rows, then the saved model and the plots
+    /// written together at the end (a model is never left behind by a plot that failed); the
+    /// plots' paths.
+    func evaluateAndWrite(
+        _ model: LinearRegression, history: History, train: CommandData, test: CommandData?, dataLabel: String, optimum: Double?
+    ) throws -> (train: RegressionMetrics, test: RegressionMetrics?, plots: [String]) {
+        let trainMetrics = try train.evaluate(model, threads: threads)
+        let testMetrics = try test.map { try $0.evaluate(model, threads: threads) }
+        var outputs = Outputs()
+        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
+        let plots =
+            try plot.map {
+                PlotDestination($0).add(
+                    try Reports.plots(
+                        history: history, model: model, data: try (test ?? train).plotted(), dataLabel: dataLabel, optimum: optimum),
+                    into: &outputs)
+            } ?? []
+        try outputs.commit()
+        return (trainMetrics, testMetrics, plots)
     }
 
     /// A new model fitted by `body` (a fit beside its exact reference), with progress on the
