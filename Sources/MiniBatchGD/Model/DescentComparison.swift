@@ -28,3 +28,6 @@ public typealias SparseComparison = DescentComparison<LSQR.Solution>
 /// A descent with an ``ElasticNetPenalty`` beside the exact lasso or elastic net of
 /// ``CoordinateDescent``.
 public typealias ElasticNetComparison = DescentComparison<CoordinateDescent.Solution>
+
+/// A descent with a ``HuberLoss`` beside the exact answer of ``HuberRegression``.
+public typealias HuberComparison = DescentComparison<HuberRegression.Solution>
