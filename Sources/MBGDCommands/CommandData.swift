@@ -119,6 +119,31 @@ struct CommandData: Sendable {
         try Self.sample(source, rows: isInPlace ? limit : Swift.max(1, source.rows))
     }
 
+    /// The first target's residuals y − b − x·β at `parameters`, over the rows here (one pass).
+    func firstTargetResiduals(_ parameters: Parameters) -> [Double] { Self.firstTargetResiduals(source, parameters) }
+
+    private static func firstTargetResiduals<Source: RowSource>(_ source: Source, _ parameters: Parameters) -> [Double] {
+        source.withRows { rows in
+            let p = rows.featureCount
+            var scratch = [Double](repeating: 0, count: p + 1)
+            return scratch.withUnsafeMutableBufferPointer { scratch in
+                (0..<rows.count).map { i in
+                    let prediction = Source.Element.withDoubles(
+                        rows.x + i * rows.xStride, rows: 1, columns: p, stride: p, scratch: scratch.baseAddress!
+                    ) { x, _ in
+                        (0..<p).reduce(parameters.intercept[0]) { $0 + x[$1] * parameters.coefficients[$1, 0] }
+                    }
+                    let target = Source.Element.withDoubles(
+                        rows.y + i * rows.yStride, rows: 1, columns: 1, stride: 1, scratch: scratch.baseAddress! + p
+                    ) {
+                        y, _ in y[0]
+                    }
+                    return target - prediction
+                }
+            }
+        }
+    }
+
     private static func sample<Source: RowSource>(_ source: Source, rows: Int) throws -> Dataset<Double> {
         try source.sample(rows: rows).converted(to: Double.self)
     }

@@ -80,6 +80,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
         name: .customLong("l1-ratio"), parsing: .unconditional, help: "R in (0, 1], the L1 share of --l1's penalty (default: 1, the lasso)."
     )
     var l1Ratio: Double?
+    @OptionGroup var lossOptions: LossOptions
     @Flag(help: "Standardize features (the default; kept for older scripts).") var standardize = false
     @Flag(help: "Descend in the features' original units.") var noStandardize = false
     @Flag(help: "Visit rows in file order (the seed article); the default shuffles every epoch.") var noShuffle = false
@@ -164,6 +165,9 @@ struct Fit: ParsableCommand, ThreadedCommand {
     }
 
     func run() throws {
+        if lossOptions.isHuber, SparseInput.isSparse(data.file) {
+            throw CLIError.badArgument("\(data.file) is sparse: --loss huber descends on dense rows for now")
+        }
         if l1 != nil, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument(
                 "\(data.file) is sparse: --l1 descends on dense rows for now (the sparse descent has no lazy soft-thresholding yet); `mbgd solve \(data.file) --l1 A` solves the lasso exactly"
@@ -173,7 +177,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
         let status = Status(quiet: json)
         let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
         if let encoded, case let .sparse(rows) = encoded.rows {
-            if l1 != nil {
+            if l1 != nil || lossOptions.isHuber {
                 throw CLIError.badArgument(
                     "the encoded columns of \(data.file) are sparse: --l1 descends on dense rows for now; `mbgd solve` with the same options solves the lasso exactly"
                 )
@@ -196,6 +200,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 )
             }
         }
+        if lossOptions.isHuber { return try runHuber(all: all, train: train, test: test, encoding: encoded?.encoding) }
         if let l1 {
             return try runElasticNet(alpha: l1, all: all, train: train, test: test, encoding: encoded?.encoding)
         }

@@ -44,6 +44,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
             "The coefficients' units --l1 penalizes: original (scikit-learn's convention, the default) or standardized (glmnet's: the coefficients of the columns divided by their standard deviations)."
     )
     var penalize: LeastSquares.PenaltyUnits?
+    @OptionGroup var lossOptions: LossOptions
     @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")
     var covariance: LeastSquares.CovarianceType = .nonrobust
     @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).")
@@ -79,6 +80,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
 
     func run() throws {
         threadCount.setOpenBLAS()
+        if lossOptions.isHuber { return try runHuber() }
         if let l1 { return try runElasticNet(alpha: l1) }
         if SparseInput.isSparse(data.file) { return try runSparse() }
         var model = LinearRegression(fitIntercept: data.fitIntercept)

@@ -54,4 +54,24 @@ extension LinearRegression {
         adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return solution
     }
+
+    /// Fits Huber regression exactly (see ``HuberRegression``) on any ``RowSource``, replacing
+    /// the parameters.
+    ///
+    /// ```swift
+    /// var model = LinearRegression()
+    /// let solution = try model.fit(data, huber: 1.35)
+    /// print(solution.targets[0].outliers, "residuals beyond δ")
+    /// ```
+    /// - Parameters:
+    ///   - data: the rows to fit (their own weights, if any, weigh the losses).
+    ///   - delta: δ > 0, Huber's threshold in the targets' units.
+    /// - Throws: what ``HuberRegression/solve(_:delta:fitIntercept:weights:)`` throws; the model
+    ///   is unchanged then.
+    @discardableResult
+    public mutating func fit<Source: RowSource>(_ data: Source, huber delta: Double) throws -> HuberRegression.Solution {
+        let solution = try HuberRegression.solve(data, delta: delta, fitIntercept: fitIntercept)
+        adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Source.Element.precision)
+        return solution
+    }
 }

@@ -5,7 +5,8 @@
 Each problem minimizes sum_i rho_delta(y_i - b - x_i beta) (Huber's rho, squares within delta,
 absolute values beyond) with statsmodels' RLM(y, X, M=HuberT(t=delta)) at the scale held at 1
 (update_scale=False, start_scale=1), iterated to tol 1e-14 on the coefficients. The script
-checks the gradient sum_i psi(r_i) x_i before writing.
+checks the gradient sum_i psi(r_i) x_i before writing. defaultDelta is what `mbgd --loss huber`
+takes without --delta: 1.35 x 1.4826 x the median absolute deviation of the least-squares residuals.
 """
 import json
 import os
@@ -30,10 +31,14 @@ def problem(name, n, p, delta, fit_intercept, seed, outlier_share, scale=1.0):
     gradient = design.T @ np.clip(residuals, -delta, delta)
     assert np.abs(gradient).max() < 1e-9 * max(1, np.abs(y).sum()), (name, np.abs(gradient).max())
     intercept, coefficients = (params[0], params[1:]) if fit_intercept else (0.0, params)
+    # mbgd's default delta: 1.35 x 1.4826 x the median absolute deviation of the OLS residuals.
+    ols = np.linalg.lstsq(design, y, rcond=None)[0]
+    ols_residuals = y - design @ ols
+    mad = np.median(np.abs(ols_residuals - np.median(ols_residuals)))
     return {
         "name": name, "delta": delta, "fitIntercept": fit_intercept, "features": x.tolist(), "target": y.tolist(),
         "coefficients": coefficients.tolist(), "intercept": float(intercept),
-        "outliers": int((np.abs(residuals) > delta).sum()),
+        "outliers": int((np.abs(residuals) > delta).sum()), "defaultDelta": float(1.35 * 1.4826 * mad),
     }
 
 

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+/// The loss a command fits: least squares, or Huber's with its threshold.
+enum LossName: String, CaseIterable, ExpressibleByArgument {
+    case squared, huber
+}
+
+/// `--loss` and `--delta`, shared by `fit` and `solve`.
+struct LossOptions: ParsableArguments {
+    @Option(help: "The loss: squared (least squares, the default) or huber (squares within --delta of the fit, absolute values beyond).")
+    var loss: LossName = .squared
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Huber's threshold δ, in the target's units (default: 1.35 × the robust scale of the least-squares residuals, 1.4826 × their median absolute deviation, as statsmodels' RLM starts)."
+    )
+    var delta: Double?
+
+    var isHuber: Bool { loss == .huber }
+
+    func validate() throws {
+        if let delta {
+            guard isHuber else { throw ValidationError("--delta \(Format.number(delta)) is Huber's threshold: give --loss huber") }
+            guard delta.isFinite, delta > 0 else {
+                throw ValidationError("--delta = \(delta) is invalid: must be a positive finite number")
+            }
+        }
+    }
+
+    /// --delta, or 1.35 × the robust scale of the least-squares residuals of the rows' one target
+    /// (statsmodels' RLM starts from that scale: the median absolute deviation of OLS residuals).
+    func resolvedDelta(_ data: CommandData, fitIntercept: Bool, threads: Int?) throws -> Double {
+        if let delta { return delta }
+        guard data.outputCount == 1 else {
+            throw CLIError.badArgument("--loss huber with \(data.outputCount) targets: give --delta (one threshold for all of them)")
+        }
+        var leastSquares = LinearRegression(fitIntercept: fitIntercept)
+        let solution = try data.solve(
+            &leastSquares, method: .auto, ridge: 0, covariance: .nonrobust, confidenceLevel: LeastSquares.defaultConfidenceLevel,
+            refine: false, threads: threads)
+        return 1.35 * Self.robustScale(data.firstTargetResiduals(solution.parameters))
+    }
+
+    /// 1.4826 × the median absolute deviation from the median (the normal's σ when the values
+    /// are normal), or the standard deviation when more than half the values are equal, or 1.
+    static func robustScale(_ values: [Double]) -> Double {
+        func median(_ sorted: [Double]) -> Double {
+            let n = sorted.count
+            return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2])
+        }
+        let center = median(values.sorted())
+        let mad = 1.4826 * median(values.map { abs($0 - center) }.sorted())
+        if mad > 0 { return mad }
+        let mean = values.reduce(0, +) / Double(Swift.max(values.count, 1))
+        let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(Swift.max(values.count, 1))).squareRoot()
+        return deviation > 0 ? deviation : 1
+    }
+}
