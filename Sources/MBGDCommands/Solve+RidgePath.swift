@@ -128,14 +128,16 @@ extension Solve {
             var table = Table(["", "alpha", "glmnet lambda", criterion == .loo ? "LOO MSE" : "GCV", "std. error", "df = tr H"])
             for (name, index) in [("best", choice.index), ("1-SE", choice.oneStandardErrorIndex)] {
                 table.add([
-                    name, Format.number(path.alphas[index]), Format.number(path.glmnetLambda(path.alphas[index])), Format.number(scores[index]),
+                    name, Format.number(path.alphas[index]), Format.number(path.glmnetLambda(path.alphas[index])),
+                    Format.number(scores[index]),
                     Format.number(errors[index], digits: 3), Format.number(path.effectiveDegreesOfFreedom[index], digits: 5),
                 ])
             }
             lines.append(table.render())
             if choice.alpha == lowest || choice.alpha == highest {
                 lines.append(
-                    "  the best alpha is the grid's \(choice.alpha == lowest ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)")
+                    "  the best alpha is the grid's \(choice.alpha == lowest ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)"
+                )
             }
             lines.append("Coefficients\(path.targets.count > 1 ? " for \(path.targetNames[o])" : "") (original units):")
             lines.append(

@@ -53,7 +53,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
     var ridge: RidgePath.Criterion?
     @Option(
         parsing: .unconditional,
-        help: "The alphas --ridge tries, comma-separated (default: 100 log-spaced from 1e-6 to 10 times the centred Gram matrix's largest eigenvalue)."
+        help:
+            "The alphas --ridge tries, comma-separated (default: 100 log-spaced from 1e-6 to 10 times the centred Gram matrix's largest eigenvalue)."
     )
     var alphas: String?
     @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")

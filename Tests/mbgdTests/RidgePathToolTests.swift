@@ -36,7 +36,8 @@ import Testing
             var lines = [((0..<p).map { "x\($0)" } + targetNames + (weights == nil ? [] : ["w"])).joined(separator: ",")]
             for i in features.indices {
                 lines.append(
-                    (features[i].map { "\($0)" } + targets[i].map { "\($0)" } + (weights.map { ["\($0[i])"] } ?? [])).joined(separator: ","))
+                    (features[i].map { "\($0)" } + targets[i].map { "\($0)" } + (weights.map { ["\($0[i])"] } ?? [])).joined(separator: ",")
+                )
             }
             return try write(lines.joined(separator: "\n") + "\n", to: scratchFolder() + "/ridge.csv")
         }
@@ -112,7 +113,10 @@ import Testing
         #expect(run.stdout.contains("Coefficients (original units):"))
         // With the fixture's grid, the best row shows RidgeCV's alpha.
         let grid = try mbgd(
-            arguments: ["solve", try problem.csv(), "--target", "y", "--ridge", "loo", "--alphas", problem.alphas.map { "\($0)" }.joined(separator: ",")])
+            arguments: [
+                "solve", try problem.csv(), "--target", "y", "--ridge", "loo", "--alphas",
+                problem.alphas.map { "\($0)" }.joined(separator: ","),
+            ])
         let best = try #require(grid.stdout.split(separator: "\n").first { $0.hasPrefix("  best ") })
         #expect(best.split(separator: " ")[1] == "\(Int(alpha))" || best.contains(String(format: "%.7g", alpha)), "\(best)")
     }

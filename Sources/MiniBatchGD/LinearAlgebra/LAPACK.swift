@@ -118,7 +118,9 @@ enum LAPACK {
     /// Eigenvalues (ascending, into `w`) and eigenvectors of a symmetric matrix by divide and
     /// conquer (`dsyevd`), row-major: column j of `a` becomes the eigenvector of `w[j]`. Faster
     /// than `dsyev` for the whole system, and as accurate.
-    static func symmetricEigensystemDivideAndConquer(n: Int, a: UnsafeMutablePointer<Double>, lda: Int, into w: UnsafeMutablePointer<Double>)
+    static func symmetricEigensystemDivideAndConquer(
+        n: Int, a: UnsafeMutablePointer<Double>, lda: Int, into w: UnsafeMutablePointer<Double>
+    )
         throws
     {
         let info = LAPACKE_dsyevd(rowMajor, char("V"), char("U"), Int32(n), a, Int32(lda), w)

@@ -24,7 +24,9 @@ extension LinearRegression {
         _ data: Source, ridge criterion: RidgePath.Criterion, alphas: [Double]? = nil, weights: [Double]? = nil, threads: Int? = nil
     ) throws -> RidgePath {
         let path = try RidgePath(data, alphas: alphas, fitIntercept: fitIntercept, weights: weights, threads: threads)
-        adopt(path.chosenParameters(criterion), featureNames: data.featureNames, targetNames: data.targetNames, precision: Source.Element.precision)
+        adopt(
+            path.chosenParameters(criterion), featureNames: data.featureNames, targetNames: data.targetNames,
+            precision: Source.Element.precision)
         return path
     }
 }

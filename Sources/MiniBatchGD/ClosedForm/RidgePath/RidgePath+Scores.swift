@@ -145,9 +145,12 @@ extension RidgePath {
                                     if let kept {
                                         for i in 0..<count { for c in 0..<width { kept[c * n + start + i] = fitted[i * width + c] } }
                                     }
-                                    summarize(fitted, rows: count, width: width, weights: nil, start: start, sums: sums, deviations: deviations, into: &loo)
                                     summarize(
-                                        squares, rows: count, width: width, weights: weights, start: start, sums: sums, deviations: deviations,
+                                        fitted, rows: count, width: width, weights: nil, start: start, sums: sums, deviations: deviations,
+                                        into: &loo)
+                                    summarize(
+                                        squares, rows: count, width: width, weights: weights, start: start, sums: sums,
+                                        deviations: deviations,
                                         into: &residualSummaries)
                                     start += count
                                 }

@@ -121,7 +121,8 @@ public struct RidgePath: Sendable {
         if let alphas { try Self.checkAlphas(alphas) }
         guard weights == nil || data.weights == nil else {
             throw ArgumentError(
-                argument: "weights", value: "\(weights!.count) weights", requirement: "must be nil for a data set that carries its own weights")
+                argument: "weights", value: "\(weights!.count) weights",
+                requirement: "must be nil for a data set that carries its own weights")
         }
         let chosenWeights = weights ?? data.weights
         if let chosenWeights { try validateRowWeights(chosenWeights, rows: data.rows) }
@@ -186,7 +187,9 @@ public struct RidgePath: Sendable {
                 leaveOneOut: (0..<m).map { scores.leaveOneOut[$0 * k + o].mean },
                 leaveOneOutStandardError: (0..<m).map { scores.leaveOneOut[$0 * k + o].standardError },
                 gcv: gcv, gcvStandardError: gcvError, alphas: alphas,
-                leaveOneOutSquaredErrors: scores.errors.map { errors in (0..<m).map { a in Array(errors[(a * k + o) * n..<(a * k + o + 1) * n]) } }
+                leaveOneOutSquaredErrors: scores.errors.map { errors in
+                    (0..<m).map { a in Array(errors[(a * k + o) * n..<(a * k + o + 1) * n]) }
+                }
             )
         }
         rows = n
