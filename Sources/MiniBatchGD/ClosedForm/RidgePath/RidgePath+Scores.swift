@@ -96,8 +96,9 @@ extension RidgePath {
             let fitted = UnsafeMutablePointer<Double>.allocate(capacity: rowsInBlock * width)
             let squares = UnsafeMutablePointer<Double>.allocate(capacity: rowsInBlock * width)
             let sums = UnsafeMutablePointer<Double>.allocate(capacity: 2 * width)
-            let deviations = UnsafeMutablePointer<Double>.allocate(capacity: 2 * width)
-            defer { for pointer in [z, t, q, q2, leverage, fitted, squares, sums, deviations] { pointer.deallocate() } }
+            let deviations = UnsafeMutablePointer<Double>.allocate(capacity: width)
+            let factor = UnsafeMutablePointer<Double>.allocate(capacity: m)
+            defer { for pointer in [z, t, q, q2, leverage, fitted, squares, sums, deviations, factor] { pointer.deallocate() } }
             var loo = [Summary](repeating: Summary(), count: width), residualSummaries = loo
             spectrum.featureMean.withUnsafeBufferPointer { mx in
                 spectrum.targetMean.withUnsafeBufferPointer { my in
@@ -128,17 +129,44 @@ extension RidgePath {
                                         leverage.update(repeating: 0, count: count * m)
                                         fitted.update(repeating: 0, count: count * width)
                                     }
-                                    // The terms, in place: `fitted` becomes wᵢ(rᵢ/(1 − hᵢᵢ))², `squares` wᵢrᵢ².
+                                    // The terms, in place: `fitted` becomes wᵢ(rᵢ/(1 − hᵢᵢ))², `squares` wᵢrᵢ²;
+                                    // their block sums on the way (a row of weight 0 adds 0 to both, and is not
+                                    // counted among the residuals' rows). Branch-free inner loops, so they vectorize.
+                                    let looSums = sums, residualSums = sums + width
+                                    looSums.update(repeating: 0, count: 2 * width)
+                                    var positive = 0
                                     for i in 0..<count {
                                         let w = weights?[start + i] ?? 1
+                                        let row = fitted + i * width, square = squares + i * width
+                                        guard w > 0 else {
+                                            row.update(repeating: 0, count: width)
+                                            square.update(repeating: 0, count: width)
+                                            continue
+                                        }
+                                        positive += 1
+                                        let rowLeverage = leverage + i * m
                                         for a in 0..<m {
-                                            let denominator = 1 - w * (leverage[i * m + a] + intercept)
-                                            for o in 0..<k {
-                                                let e = i * width + a * k + o, residual = t[i * k + o] - fitted[e]
-                                                let square = w * residual * residual
-                                                squares[e] = square
-                                                fitted[e] =
-                                                    w == 0 ? 0 : denominator > 0 ? square / (denominator * denominator) : .infinity
+                                            let denominator = 1 - w * (rowLeverage[a] + intercept)
+                                            factor[a] = denominator > 0 ? 1 / (denominator * denominator) : .infinity
+                                        }
+                                        if k == 1 {
+                                            let target = t[i]
+                                            for a in 0..<m {
+                                                let residual = target - row[a], value = w * residual * residual
+                                                square[a] = value
+                                                row[a] = value * factor[a]
+                                                looSums[a] += row[a]
+                                                residualSums[a] += value
+                                            }
+                                        } else {
+                                            for a in 0..<m {
+                                                for o in 0..<k {
+                                                    let c = a * k + o, residual = t[i * k + o] - row[c], value = w * residual * residual
+                                                    square[c] = value
+                                                    row[c] = value * factor[a]
+                                                    looSums[c] += row[c]
+                                                    residualSums[c] += value
+                                                }
                                             }
                                         }
                                     }
@@ -146,12 +174,11 @@ extension RidgePath {
                                         for i in 0..<count { for c in 0..<width { kept[c * n + start + i] = fitted[i * width + c] } }
                                     }
                                     summarize(
-                                        fitted, rows: count, width: width, weights: nil, start: start, sums: sums, deviations: deviations,
-                                        into: &loo)
+                                        fitted, rows: count, counted: count, width: width, weights: nil, start: start, sums: looSums,
+                                        deviations: deviations, into: &loo)
                                     summarize(
-                                        squares, rows: count, width: width, weights: weights, start: start, sums: sums,
-                                        deviations: deviations,
-                                        into: &residualSummaries)
+                                        squares, rows: count, counted: positive, width: width, weights: weights, start: start,
+                                        sums: residualSums, deviations: deviations, into: &residualSummaries)
                                     start += count
                                 }
                             }
@@ -163,24 +190,20 @@ extension RidgePath {
         }
 
         /// Merges the block's column summaries (count, mean, squared deviations) into `summaries`,
-        /// over the rows of positive weight when `weights` are given.
+        /// over the `counted` rows of positive weight when `weights` are given, from the terms'
+        /// block sums.
         private static func summarize(
-            _ terms: UnsafeMutablePointer<Double>, rows: Int, width: Int, weights: [Double]?, start: Int,
+            _ terms: UnsafeMutablePointer<Double>, rows: Int, counted: Int, width: Int, weights: [Double]?, start: Int,
             sums: UnsafeMutablePointer<Double>, deviations: UnsafeMutablePointer<Double>, into summaries: inout [Summary]
         ) {
-            var counted = 0
-            sums.update(repeating: 0, count: width)
-            deviations.update(repeating: 0, count: width)
-            for i in 0..<rows where weights.map({ $0[start + i] > 0 }) ?? true {
-                counted += 1
-                for c in 0..<width { sums[c] += terms[i * width + c] }
-            }
             guard counted > 0 else { return }
             let count = Double(counted)
             for c in 0..<width { sums[c] /= count }
+            deviations.update(repeating: 0, count: width)
             for i in 0..<rows where weights.map({ $0[start + i] > 0 }) ?? true {
+                let row = terms + i * width
                 for c in 0..<width {
-                    let delta = terms[i * width + c] - sums[c]
+                    let delta = row[c] - sums[c]
                     deviations[c] += delta * delta
                 }
             }
