@@ -57,6 +57,7 @@ extension Reduction: ExpressibleByArgument {}
 extension LeastSquares.Method: ExpressibleByArgument {}
 extension LeastSquares.CovarianceType: ExpressibleByArgument {}
 extension LeastSquares.PenaltyUnits: ExpressibleByArgument {}
+extension RidgePath.Criterion: ExpressibleByArgument {}
 
 /// Runs the library's own validation inside a command's `validate()`: its argument errors become
 /// the tool's usage errors (exit status 2) before any data is read.

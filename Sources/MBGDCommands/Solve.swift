@@ -19,6 +19,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
               mbgd solve data.csv --target y --weights w
               mbgd solve data.csv --l2 10
               mbgd solve data.csv --l1 0.1 --l1-ratio 0.5
+              mbgd solve data.csv --ridge loo
+              mbgd solve data.csv --ridge gcv --alphas 0.1,1,10,100
               mbgd solve data.csv --save-model model.json && mbgd predict --model model.json new.csv --intervals 0.95
             """)
 
@@ -44,6 +46,17 @@ struct Solve: ParsableCommand, ThreadedCommand {
             "The coefficients' units --l1 penalizes: original (scikit-learn's convention, the default) or standardized (glmnet's: the coefficients of the columns divided by their standard deviations)."
     )
     var penalize: LeastSquares.PenaltyUnits?
+    @Option(
+        help:
+            "Choose the ridge strength by loo (exact leave-one-out, as scikit-learn's RidgeCV) or gcv (generalized cross-validation) over a path of alphas in scikit-learn's Ridge convention, ‖y − Xβ − b‖² + α‖β‖², from one eigendecomposition."
+    )
+    var ridge: RidgePath.Criterion?
+    @Option(
+        parsing: .unconditional,
+        help:
+            "The alphas --ridge tries, comma-separated (default: 100 log-spaced from 1e-6 to 10 times the centred Gram matrix's largest eigenvalue)."
+    )
+    var alphas: String?
     @OptionGroup var lossOptions: LossOptions
     @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")
     var covariance: LeastSquares.CovarianceType = .nonrobust
@@ -70,6 +83,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
             throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
         }
         try threadCount.validateForOpenBLAS()
+        try validateRidgePath()
         try validateElasticNet()
         try validatingArguments {
             guard confidence > 0, confidence < 1 else {
@@ -81,6 +95,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
     func run() throws {
         threadCount.setOpenBLAS()
         if lossOptions.isHuber { return try runHuber() }
+        if let ridge { return try runRidgePath(ridge) }
         if let l1 { return try runElasticNet(alpha: l1) }
         if SparseInput.isSparse(data.file) { return try runSparse() }
         var model = LinearRegression(fitIntercept: data.fitIntercept)

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+extension Solve {
+    /// `--alphas` means something only beside `--ridge`, and the options of one least-squares
+    /// solve and its statistics nothing beside it.
+    func validateRidgePath() throws {
+        guard ridge != nil else {
+            if let alphas { throw ValidationError("--alphas \(alphas) lists the strengths --ridge tries: give --ridge loo or --ridge gcv") }
+            return
+        }
+        _ = try parsedAlphas()
+        let conflicts: [(Bool, String, String)] = [
+            (l1 != nil, "--l1", "the path is of ridge solutions; --l1 fits the lasso or elastic net at one strength"),
+            (l2 != 0, "--l2", "the path chooses the L2 strength itself (--alphas lists the ones to try)"),
+            (l1Ratio != nil, "--l1-ratio", "the path is of ridge solutions, with no L1 part"),
+            (penalize != nil, "--penalize", "the path penalizes the coefficients in the data's units (scikit-learn's Ridge)"),
+            (method != .auto, "--method", "the path comes from one eigendecomposition (or SVD), not from --method's factorizations"),
+            (covariance != .nonrobust, "--covariance", "a ridge's estimates are biased, and the path gives them no covariance"),
+            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence", "the path gives no confidence intervals"),
+            (noRefine, "--no-refine", "the path is not refined, so there is no refinement to skip"),
+        ]
+        for (given, option, why) in conflicts where given { throw ValidationError("--ridge: \(why); drop \(option)") }
+    }
+
+    /// The strengths of `--alphas a,b,…`, each positive and finite; nil for the default grid.
+    func parsedAlphas() throws -> [Double]? {
+        guard let alphas else { return nil }
+        let texts = alphas.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try texts.map { text in
+            guard let value = Double(text) else {
+                throw ValidationError("--alphas = '\(text)' is invalid: must be numbers separated by commas, e.g. --alphas 0.1,1,10")
+            }
+            guard value > 0, value.isFinite else {
+                throw ValidationError(
+                    "--alphas = \(text) is invalid: every alpha must be positive and finite\(value == 0 ? " (0 is least squares: mbgd solve without --ridge)" : "")"
+                )
+            }
+            return value
+        }
+    }
+
+    /// `mbgd solve FILE --ridge loo|gcv [--alphas a,b,…]`: the exact ridge path over the alphas,
+    /// the strength each target's criterion chooses, and the ridge fit there.
+    func runRidgePath(_ criterion: RidgePath.Criterion) throws {
+        if Cluster.communicator != nil {
+            throw CLIError.badArgument("--ridge: the path needs every row in one process; run it with mbgd solve, not mbgd-mpi")
+        }
+        if SparseInput.isSparse(data.file) {
+            throw CLIError.badArgument(
+                "--ridge: \(data.file) holds sparse rows, and the path needs the dense Gram matrix's eigendecomposition (or the dense design's SVD); "
+                    + "give a dense file (CSV or .npy: mbgd convert writes one), or --l2 A for one ridge solved by LSQR")
+        }
+        let status = Status(quiet: json)
+        var model = LinearRegression(fitIntercept: data.fitIntercept)
+        let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
+        if let encoded, case .sparse = encoded.rows {
+            throw CLIError.badArgument(
+                "--ridge: the encoded rows are sparse (--hash-features, or many categorical levels), and the path needs dense ones; drop --hash-features or give --l2 A"
+            )
+        }
+        model.featureEncoding = encoded?.encoding
+        let dense: Dataset<Double>? = if let encoded, case let .dense(rows) = encoded.rows { rows } else { nil }
+        let dataset = try status.during(Status.loading(data.file)) {
+            try dense.map { try CommandData(encoded: $0, precision: data.resolvedPrecision()) } ?? CommandData(data, weights: weights)
+        }
+        let alphas = try parsedAlphas()
+        let path = try status.during(
+            "computing the ridge path of \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature")) over \(alphas?.count ?? RidgePath.defaultAlphaCount) alphas"
+        ) {
+            try model.fit(dataset.source, ridge: criterion, alphas: alphas, threads: threads)
+        }
+        let metrics = try dataset.evaluate(model, threads: threads)
+        var outputs = Outputs()
+        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        try outputs.commit()
+        print(json ? ridgePathJSON(path, criterion, metrics).text : ridgePathReport(path, criterion, metrics, defaultGrid: alphas == nil))
+    }
+
+    private func ridgePathJSON(_ path: RidgePath, _ criterion: RidgePath.Criterion, _ metrics: RegressionMetrics) -> JSON {
+        let choices = path.targets.map { $0.choice(criterion) }, single = choices.count == 1
+        func perTarget(_ value: (Int) -> JSON) -> JSON { single ? value(0) : .array(choices.indices.map(value)) }
+        return .object(
+            Reports.parameters(path.chosenParameters(criterion), fitIntercept: path.fitIntercept) + [
+                ("features", .strings(path.featureNames)), ("targets", .strings(path.targetNames)),
+                ("weights", weights.map(JSON.string) ?? .null),
+                ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
+                ("method", .string("ridgePath")), ("decomposition", .string(path.decomposition.rawValue)),
+                (
+                    "regularization",
+                    .object([
+                        ("penalty", .string("l2")), ("criterion", .string(criterion.rawValue)),
+                        ("alpha", perTarget { .number(choices[$0].alpha) }),
+                        ("glmnetLambda", perTarget { .number(path.glmnetLambda(choices[$0].alpha)) }),
+                        ("score", perTarget { .number(choices[$0].score) }),
+                        ("standardError", perTarget { .number(choices[$0].standardError) }),
+                        ("alpha1se", perTarget { .number(choices[$0].oneStandardErrorAlpha) }),
+                        ("alphas", .numbers(path.alphas)),
+                        ("scores", perTarget { .numbers(path.targets[$0].scores(criterion)) }),
+                        ("standardErrors", perTarget { .numbers(path.targets[$0].standardErrors(criterion)) }),
+                        ("effectiveDegreesOfFreedom", .numbers(path.effectiveDegreesOfFreedom)),
+                    ])
+                ),
+            ])
+    }
+
+    private func ridgePathReport(_ path: RidgePath, _ criterion: RidgePath.Criterion, _ metrics: RegressionMetrics, defaultGrid: Bool)
+        -> String
+    {
+        let p = path.featureNames.count, lowest = path.alphas.min()!, highest = path.alphas.max()!
+        let factorization =
+            path.decomposition == .eigen
+            ? "one eigendecomposition of the centred Gram matrix" : "one SVD of the centred design (fewer rows than features)"
+        var lines = [
+            "Ridge path on \(data.file): \(path.rows) rows, \(Format.count(p, "feature"))" + (weights.map { ", weighted by \($0)" } ?? ""),
+            "\(Format.count(path.alphas.count, "alpha")) from \(Format.number(lowest, digits: 4)) to \(Format.number(highest, digits: 4))"
+                + (defaultGrid ? " (1e-6 to 10 times the Gram matrix's largest eigenvalue)" : "") + ", \(factorization)",
+            "α as scikit-learn's Ridge: ‖y − Xβ − b‖² + α·‖β‖² (glmnet's λ = α/\(weights == nil ? "n" : "Σw") with standardize = FALSE)",
+            criterion == .loo
+                ? "Criterion: exact leave-one-out, the mean of \(weights == nil ? "" : "wᵢ·")(yᵢ − ŷ₋ᵢ)² (scikit-learn's RidgeCV; the score is minus its best_score_)"
+                : "Criterion: generalized cross-validation, (1/m)·Σ\(weights == nil ? "" : "wᵢ")rᵢ² / (1 − tr H/m)²",
+        ]
+        for (o, target) in path.targets.enumerated() {
+            let choice = target.choice(criterion), scores = target.scores(criterion), errors = target.standardErrors(criterion)
+            lines.append("")
+            if path.targets.count > 1 { lines.append("Target \(path.targetNames[o]):") }
+            var table = Table(["", "alpha", "glmnet lambda", criterion == .loo ? "LOO MSE" : "GCV", "std. error", "df = tr H"])
+            for (name, index) in [("best", choice.index), ("1-SE", choice.oneStandardErrorIndex)] {
+                table.add([
+                    name, Format.number(path.alphas[index]), Format.number(path.glmnetLambda(path.alphas[index])),
+                    Format.number(scores[index]),
+                    Format.number(errors[index], digits: 3), Format.number(path.effectiveDegreesOfFreedom[index], digits: 5),
+                ])
+            }
+            lines.append(table.render())
+            if choice.alpha == lowest || choice.alpha == highest {
+                lines.append(
+                    "  the best alpha is the grid's \(choice.alpha == lowest ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)"
+                )
+            }
+            lines.append("Coefficients\(path.targets.count > 1 ? " for \(path.targetNames[o])" : "") (original units):")
+            lines.append(
+                SparseInput.table(
+                    featureNames: path.featureNames, target: o, fitIntercept: path.fitIntercept,
+                    columns: [
+                        ("at best alpha", path.parameters[choice.index]), ("at 1-SE alpha", path.parameters[choice.oneStandardErrorIndex]),
+                    ]))
+        }
+        lines.append("")
+        lines.append("Errors on the rows fitted, at the best alpha:")
+        lines.append(Reports.metricsTable(train: metrics, test: nil))
+        lines.append("(1-SE: the largest alpha whose score is within one standard error of the best, glmnet's lambda.1se.)")
+        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel) (at the best alpha)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+/// `mbgd solve --ridge loo|gcv`: scikit-learn's RidgeCV answers (Tests/Fixtures/ridge-path, made
+/// by its script) through CSV files, and the options that make no sense beside it refused.
+@Suite struct RidgePathToolTests {
+    /// One problem of the fixture: its rows, alphas and scikit-learn's choices.
+    struct Problem {
+        let fitIntercept: Bool
+        let features: [[Double]], targets: [[Double]], weights: [Double]?
+        let alphas: [Double], degrees: [Double]
+        let perTarget: [[String: Any]]
+
+        init(_ name: String) throws {
+            let path =
+                URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
+                + "/Fixtures/ridge-path/problems.json"
+            let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            let problems = try #require(root["problems"] as? [[String: Any]])
+            let problem = try #require(problems.first { $0["name"] as? String == name })
+            fitIntercept = try #require(problem["fitIntercept"] as? Bool)
+            features = try #require(problem["features"] as? [[Double]])
+            targets = try #require(problem["targets"] as? [[Double]])
+            weights = problem["weights"] as? [Double]
+            alphas = try #require(problem["alphas"] as? [Double])
+            degrees = try #require(problem["effectiveDegreesOfFreedom"] as? [Double])
+            perTarget = try #require(problem["perTarget"] as? [[String: Any]])
+        }
+
+        var targetNames: [String] { targets[0].count == 1 ? ["y"] : (0..<targets[0].count).map { "y\($0)" } }
+
+        /// The rows as CSV: x0…x(p−1), the targets, and w when weighted (each number as Swift
+        /// prints it, which reads back to the same Double).
+        func csv() throws -> String {
+            let p = features[0].count
+            var lines = [((0..<p).map { "x\($0)" } + targetNames + (weights == nil ? [] : ["w"])).joined(separator: ",")]
+            for i in features.indices {
+                lines.append(
+                    (features[i].map { "\($0)" } + targets[i].map { "\($0)" } + (weights.map { ["\($0[i])"] } ?? [])).joined(separator: ",")
+                )
+            }
+            return try write(lines.joined(separator: "\n") + "\n", to: scratchFolder() + "/ridge.csv")
+        }
+
+        func run(_ criterion: String) throws -> ToolRun {
+            try mbgd(
+                arguments: ["solve", try csv()] + targetNames.flatMap { ["--target", $0] } + (weights == nil ? [] : ["--weights", "w"])
+                    + (fitIntercept ? [] : ["--no-intercept"])
+                    + ["--ridge", criterion, "--alphas", alphas.map { "\($0)" }.joined(separator: ","), "--json"])
+        }
+    }
+
+    static func numbers(_ value: Any?, target o: Int, of k: Int) throws -> [Double] {
+        k == 1 ? try #require(value as? [Double]) : try #require((value as? [[Double]])?[o])
+    }
+
+    static func number(_ value: Any?, target o: Int, of k: Int) throws -> Double {
+        k == 1 ? try #require(value as? Double) : try #require((value as? [Double])?[o])
+    }
+
+    /// Leave-one-out: RidgeCV's alpha_, best_score_ and per-alpha means, the coefficients of Ridge
+    /// at the chosen alpha, numpy's tr H and 1-SE choice, to 1e-8; GCV likewise against numpy's.
+    @Test(arguments: ["tall", "no intercept", "wide", "correlated", "weighted", "two targets"])
+    func csvFilesGiveRidgeCVsAnswer(name: String) throws {
+        let problem = try Problem(name)
+        let k = problem.perTarget.count, p = problem.features[0].count
+        for criterion in ["loo", "gcv"] {
+            let run = try problem.run(criterion)
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try run.json
+            let regularization = try #require(json["regularization"] as? [String: Any])
+            #expect(regularization["penalty"] as? String == "l2" && regularization["criterion"] as? String == criterion)
+            #expect(regularization["alphas"] as? [Double] == problem.alphas)
+            let degrees = try #require(regularization["effectiveDegreesOfFreedom"] as? [Double])
+            #expect(relativeDifference(degrees, problem.degrees) < 1e-8)
+            for o in 0..<k {
+                let expected = problem.perTarget[o]
+                let alpha = try Self.number(regularization["alpha"], target: o, of: k)
+                let scores = try Self.numbers(regularization["scores"], target: o, of: k)
+                let alpha1se = try Self.number(regularization["alpha1se"], target: o, of: k)
+                if criterion == "loo" {
+                    #expect(alpha == expected["alpha"] as? Double, "\(name): alpha_")
+                    let best = try #require(expected["bestScore"] as? Double)
+                    #expect(abs(try Self.number(regularization["score"], target: o, of: k) + best) <= 1e-8 * abs(best))
+                    #expect(relativeDifference(scores, try #require(expected["loo"] as? [Double])) < 1e-8)
+                    #expect(alpha1se == expected["alpha1seLoo"] as? Double)
+                } else {
+                    #expect(alpha == expected["alphaGcv"] as? Double, "\(name): GCV alpha")
+                    #expect(relativeDifference(scores, try #require(expected["gcv"] as? [Double])) < 1e-8)
+                    #expect(alpha1se == expected["alpha1seGcv"] as? Double)
+                }
+                // The coefficients reported are Ridge's at the chosen alpha.
+                let index = try #require(problem.alphas.firstIndex(of: alpha))
+                let reference = try #require((expected["coefficients"] as? [[Double]])?[index])
+                let found =
+                    k == 1
+                    ? try #require(json["coefficients"] as? [Double])
+                    : try #require((json["coefficients"] as? [[Double]])?[o])
+                #expect(found.count == p && relativeDifference(found, reference) < 1e-8, "\(name) \(criterion)")
+            }
+        }
+    }
+
+    /// The text report names the choice, its 1-SE neighbour, the degrees of freedom and the coefficients.
+    @Test func theReportSaysTheChoice() throws {
+        let problem = try Problem("tall")
+        let run = try mbgd(arguments: ["solve", try problem.csv(), "--target", "y", "--ridge", "loo"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let alpha = try #require(problem.perTarget[0]["alpha"] as? Double)
+        #expect(run.stdout.contains("100 alphas from "))
+        #expect(run.stdout.contains("Criterion: exact leave-one-out"))
+        #expect(run.stdout.split(separator: "\n").contains { $0.hasPrefix("  best ") })
+        #expect(run.stdout.contains("Coefficients (original units):"))
+        // With the fixture's grid, the best row shows RidgeCV's alpha.
+        let grid = try mbgd(
+            arguments: [
+                "solve", try problem.csv(), "--target", "y", "--ridge", "loo", "--alphas",
+                problem.alphas.map { "\($0)" }.joined(separator: ","),
+            ])
+        let best = try #require(grid.stdout.split(separator: "\n").first { $0.hasPrefix("  best ") })
+        #expect(best.split(separator: " ")[1] == "\(Int(alpha))" || best.contains(String(format: "%.7g", alpha)), "\(best)")
+    }
+
+    @Test func optionsThatMeanNothingBesideRidgeAreRefused() throws {
+        let file = try Problem("tall").csv()
+        for (extra, message) in [
+            (["--alphas", "1,2"], "give --ridge loo or --ridge gcv"),
+            (["--ridge", "loo", "--alphas", "1,0"], "--alphas = 0 is invalid"),
+            (["--ridge", "loo", "--alphas", "1,x"], "--alphas = 'x' is invalid"),
+            (["--ridge", "loo", "--alphas", "-1"], "--alphas = -1 is invalid"),
+            (["--ridge", "aic"], "--ridge"),
+            (["--ridge", "loo", "--l2", "1"], "drop --l2"),
+            (["--ridge", "gcv", "--l1", "0.1"], "drop --l1"),
+            (["--ridge", "loo", "--method", "qr"], "drop --method"),
+            (["--ridge", "loo", "--covariance", "hc3"], "drop --covariance"),
+            (["--ridge", "loo", "--confidence", "0.9"], "drop --confidence"),
+            (["--ridge", "loo", "--no-refine"], "drop --no-refine"),
+        ] {
+            let run = try mbgd(arguments: ["solve", file, "--target", "y"] + extra)
+            #expect(run.status == 2, "\(extra)")
+            #expect(run.stderr.contains(message), "\(extra): \(run.stderr)")
+        }
+    }
+
+    @Test func sparseFilesAreRefusedWithTheReason() throws {
+        let file = try write("1 1:0.5 2:1\n2 1:1.5\n3 2:2\n4 1:1 2:1\n", to: scratchFolder() + "/rows.svm")
+        let run = try mbgd(arguments: ["solve", file, "--ridge", "loo"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("holds sparse rows, and the path needs the dense Gram matrix"), "\(run.stderr)")
+        #expect(run.stderr.contains("--l2 A for one ridge solved by LSQR"))
+    }
+}
