@@ -21,6 +21,11 @@ extension Fit {
         if l2 != 0 {
             throw ValidationError("--l1: the L2 part of the elastic net is --l1's, (1 − R)/2·A·‖β‖²: set it with --l1-ratio R; drop --l2")
         }
+        if optimizer.value.kind != .sgd {
+            throw ValidationError(
+                "--l1 with --optimizer \(optimizer.value.kind.rawValue): the soft-threshold after each update is the proximal step of a plain step only (a momentum or adaptive rule's fixed point is the lasso of another strength); use --optimizer sgd (the default)"
+            )
+        }
         if reduction == .sum {
             throw ValidationError(
                 "--l1: the elastic net's squares are averaged over the rows (scikit-learn's ElasticNet); drop --reduction sum")

@@ -24,7 +24,7 @@ extension Fit {
         let (trainMetrics, testMetrics, plots) = try evaluateAndWrite(
             model, history: comparison.run.history, train: train, test: test, dataLabel: test == nil ? "training" : "test",
             optimum: nil)
-        let reference = comparison.reference, report = reference.targets[0]
+        let reference = comparison.reference
         let verdict =
             comparison.parameterRelativeDifference <= RunReport.convergedGap
             ? "converged: \(Format.number(comparison.parameterRelativeDifference, digits: 2)) from Huber's exact answer after \(Format.count(comparison.run.history.epochsRun, "epoch"))"
@@ -36,8 +36,9 @@ extension Fit {
                     reference: (
                         reference.parameters,
                         [
-                            ("method", .string("newton")), ("gradientNorm", .number(report.gradientNorm)),
-                            ("outliers", .integer(report.outliers)),
+                            ("method", .string("newton")),
+                            ("gradientNorm", .number(reference.targets.map(\.gradientNorm).max() ?? 0)),
+                            ("outliers", .integer(reference.targets.reduce(0) { $0 + $1.outliers })),
                         ]
                     ),
                     gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: verdict,
@@ -62,9 +63,12 @@ extension Fit {
                     features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
                     columns: [("gradient descent", model.parameters!), ("exact (Newton)", reference.parameters)]))
         }
-        lines.append(
-            "Exact answer: \(Format.count(report.iterations, "Newton step")), gradient \(Format.number(report.gradientNorm, digits: 2)) at its floor; "
-                + "\(report.outliers) of \(trainingRows.rows) residuals beyond δ")
+        for (o, target) in reference.targets.enumerated() {
+            lines.append(
+                "Exact answer\(reference.targets.count > 1 ? " for \(model.targetNames[o])" : ""): "
+                    + "\(Format.count(target.iterations, "Newton step")), gradient \(Format.number(target.gradientNorm, digits: 2)) at its floor; "
+                    + "\(target.outliers) of \(trainingRows.rows) residuals beyond δ")
+        }
         lines.append(
             "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
                 + "the descent's loss is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")

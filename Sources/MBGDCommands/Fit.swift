@@ -165,6 +165,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
     }
 
     func run() throws {
+        if Cluster.communicator != nil, l1 != nil || lossOptions.isHuber {
+            throw CLIError.badArgument(
+                "\(l1 != nil ? "--l1" : "--loss huber") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
+            )
+        }
         if lossOptions.isHuber, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument("\(data.file) is sparse: --loss huber descends on dense rows for now")
         }
@@ -177,10 +182,13 @@ struct Fit: ParsableCommand, ThreadedCommand {
         let status = Status(quiet: json)
         let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
         if let encoded, case let .sparse(rows) = encoded.rows {
-            if l1 != nil || lossOptions.isHuber {
+            if l1 != nil {
                 throw CLIError.badArgument(
                     "the encoded columns of \(data.file) are sparse: --l1 descends on dense rows for now; `mbgd solve` with the same options solves the lasso exactly"
                 )
+            }
+            if lossOptions.isHuber {
+                throw CLIError.badArgument("the encoded columns of \(data.file) are sparse: --loss huber descends on dense rows for now")
             }
             return try runSparse(encoded: rows, encoding: encoded.encoding)
         }

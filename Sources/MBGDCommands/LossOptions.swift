@@ -30,6 +30,7 @@ struct LossOptions: ParsableArguments {
     }
 
     /// --delta, or 1.35 × the robust scale of the least-squares residuals of the rows' one target
+    /// (of positive weight)
     /// (statsmodels' RLM starts from that scale: the median absolute deviation of OLS residuals).
     func resolvedDelta(_ data: CommandData, fitIntercept: Bool, threads: Int?) throws -> Double {
         if let delta { return delta }
@@ -40,7 +41,10 @@ struct LossOptions: ParsableArguments {
         let solution = try data.solve(
             &leastSquares, method: .auto, ridge: 0, covariance: .nonrobust, confidenceLevel: LeastSquares.defaultConfidenceLevel,
             refine: false, threads: threads)
-        return 1.35 * Self.robustScale(data.firstTargetResiduals(solution.parameters))
+        let residuals = data.firstTargetResiduals(solution.parameters)
+        // Rows of weight 0 are left out of the fit: out of the scale too.
+        let kept = data.weights.map { weights in residuals.indices.filter { weights[$0] > 0 }.map { residuals[$0] } } ?? residuals
+        return 1.35 * Self.robustScale(kept)
     }
 
     /// 1.4826 × the median absolute deviation from the median (the normal's σ when the values

@@ -17,6 +17,9 @@ extension Solve {
         if Cluster.communicator != nil {
             throw CLIError.badArgument("--loss huber runs in one process; run it with mbgd solve, not mbgd-mpi")
         }
+        if SparseInput.isSparse(data.file) {
+            throw CLIError.badArgument("\(data.file) is sparse: --loss huber solves dense rows (CSV or .npy)")
+        }
         let status = Status(quiet: json)
         let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
         let dense: Dataset<Double>?

@@ -155,6 +155,7 @@ import Testing
             (["--l1-ratio", "0.5"], "give --l1 A"),
             (["--l1", "0.1", "--l2", "1"], "drop --l2"),
             (["--l1", "0.1", "--reduction", "sum"], "drop --reduction sum"),
+            (["--l1", "0.1", "--optimizer", "nesterov"], "use --optimizer sgd"),
         ] {
             let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
             #expect(run.status == 2, "\(extra)")

@@ -67,6 +67,18 @@ public struct ElasticNetPenalty: Penalty {
         }
     }
 
+    /// A must be positive and finite and R in (0, 1]: a ratio above 1 would threshold away from
+    /// zero, and R = 0 is a ridge (``L2Penalty``).
+    public func validate() throws {
+        guard alpha.isFinite, alpha > 0 else {
+            throw ArgumentError(argument: "penalty.alpha", value: "\(alpha)", requirement: "must be a positive finite number")
+        }
+        guard l1Ratio > 0, l1Ratio <= 1 else {
+            throw ArgumentError(
+                argument: "penalty.l1Ratio", value: "\(l1Ratio)", requirement: "must lie in (0, 1] (R = 0 is a ridge: use L2Penalty)")
+        }
+    }
+
     /// False: the L1 part has no gradient at 0.
     public var isSmooth: Bool { false }
 

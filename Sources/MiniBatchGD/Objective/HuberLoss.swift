@@ -37,4 +37,11 @@ public struct HuberLoss: Loss {
 
     /// Not a multiple of r²/2.
     public var quadraticScale: Double? { nil }
+
+    /// δ must be positive and finite (δ = 0 has no gradient: nothing would be learned).
+    public func validate() throws {
+        guard delta.isFinite, delta > 0 else {
+            throw ArgumentError(argument: "loss.delta", value: "\(delta)", requirement: "must be a positive finite number")
+        }
+    }
 }

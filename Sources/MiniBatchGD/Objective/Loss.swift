@@ -30,6 +30,9 @@ public protocol Loss: Sendable, Equatable {
     /// strength divided by c), which ``LinearRegression/fitAndCompare(_:using:method:progress:)``
     /// solves in closed form; nil for any other loss.
     var quadraticScale: Double? { get }
+    /// Checks the loss's own values (``GradientDescent/validate()`` calls it).
+    /// - Throws: ``ArgumentError`` naming the value, e.g. `loss.delta`.
+    func validate() throws
 }
 
 /// ℓ(r) = r²/2: least squares, the fitted conditional mean.
@@ -49,6 +52,9 @@ public struct SquaredLoss: Loss {
 }
 
 extension Loss {
+    /// Nothing to check.
+    public func validate() throws {}
+
     /// Whether `other` is the same loss (same type, equal values).
     func isEqual(to other: any Loss) -> Bool { (other as? Self) == self }
 }

@@ -25,6 +25,9 @@ public protocol Penalty: Sendable, Equatable {
     /// stated in the descent's own coordinates returns itself (the default); one stated on W,
     /// as ``ElasticNetPenalty``, returns its form on θ.
     func inDescentCoordinates(scales: [Double]?, outputs k: Int) -> any Penalty
+    /// Checks the penalty's own values (``GradientDescent/validate()`` calls it).
+    /// - Throws: ``ArgumentError`` naming the value, e.g. `penalty.alpha`.
+    func validate() throws
 }
 
 extension Penalty {
@@ -34,6 +37,8 @@ extension Penalty {
     public var isSmooth: Bool { true }
     /// Not solved in closed form unless a penalty says so.
     public var ridge: Double? { nil }
+    /// Nothing to check.
+    public func validate() throws {}
     /// The penalty itself: stated in the descent's coordinates.
     public func inDescentCoordinates(scales: [Double]?, outputs k: Int) -> any Penalty { self }
 

@@ -127,6 +127,8 @@ public struct GradientDescent: Equatable, Sendable {
         }
         try optimizer.validate()
         try schedule.validate()
+        try loss.validate()
+        try penalty.validate()
         guard warmupSteps >= 0 else {
             throw ArgumentError(argument: "warmupSteps", value: "\(warmupSteps)", requirement: "must be zero or positive")
         }

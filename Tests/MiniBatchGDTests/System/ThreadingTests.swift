@@ -287,7 +287,7 @@ import Testing
         var bothMet: Bool { met.load(ordering: .acquiring) == 2 }
         func run(chunk: Int, worker: Int) {
             started.wrappingAdd(1, ordering: .acquiringAndReleasing)
-            let deadline = Date().addingTimeInterval(2)
+            let deadline = Date().addingTimeInterval(10)
             while started.load(ordering: .acquiring) < 2, Date() < deadline { usleep(50) }
             if started.load(ordering: .acquiring) == 2 { met.wrappingAdd(1, ordering: .acquiringAndReleasing) }
         }

@@ -71,7 +71,9 @@ public enum HuberRegression {
             throw ArgumentError(
                 argument: "weights", value: "\(w.count) values", requirement: "must be \(n) finite values ≥ 0, at least one positive")
         }
+        // The rows' copy, then the Newton system (d² twice: the Hessian and its factor).
         try MemoryBudget.require(MemoryBudget.doubles(n, p + 1 + k), for: "Huber regression's copy of \(n) rows")
+        try MemoryBudget.require(MemoryBudget.doubles(2 * (p + 1), p + 1), for: "Huber regression's Newton system of \(p) features")
         // The rows as Double, row-major, with a column of ones for the intercept.
         let d = fitIntercept ? p + 1 : p
         var x = [Double](repeating: 0, count: n * d), y = [Double](repeating: 0, count: n * k)

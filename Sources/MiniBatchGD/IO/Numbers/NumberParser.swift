@@ -36,6 +36,8 @@ import Foundation
     ///     field's end (the byte there, a blank, newline or `#`, ends the run).
     @inline(__always)
     static func shortPrefix(_ bytes: UnsafePointer<UInt8>, from start: Int, readable limit: Int) -> (value: Double, next: Int)? {
+        // A field may start at the end of readable memory (a file ending in `3:`).
+        guard start < limit else { return nil }
         var i = start, negative = false
         if bytes[i] == 0x2D || bytes[i] == 0x2B {
             negative = bytes[i] == 0x2D

@@ -70,6 +70,25 @@ import Testing
         #expect(comparison.costRelativeDifference <= 1e-12)
     }
 
+    /// Integer weights are repeated rows: the weighted answer is the answer of the rows written
+    /// out as many times as their weight (and a weight 0 leaves a row out).
+    @Test func integerWeightsAreRepeatedRows() throws {
+        let problem = Self.problems[0]
+        let weights = problem.target.indices.map { Double($0 % 3) }
+        let weighted = try HuberRegression.solve(try problem.data(), delta: problem.delta, weights: weights)
+        var features: [[Double]] = [], targets: [Double] = []
+        for (i, weight) in weights.enumerated() {
+            for _ in 0..<Int(weight) {
+                features.append(problem.features[i])
+                targets.append(problem.target[i])
+            }
+        }
+        let repeated = try HuberRegression.solve(try Dataset(features: features, targets: targets), delta: problem.delta)
+        let difference = zip(weighted.coefficients.elements, repeated.coefficients.elements).map { abs($0 - $1) }.max()!
+        #expect(difference <= 1e-10 * repeated.coefficients.elements.map(abs).max()!)
+        #expect(abs(weighted.intercept[0] - repeated.intercept[0]) <= 1e-10 * max(1, abs(repeated.intercept[0])))
+    }
+
     @Test func badInputIsRefused() throws {
         let data = try Self.problems[0].data()
         #expect(throws: ArgumentError.self) { try HuberRegression.solve(data, delta: 0) }
@@ -77,5 +96,8 @@ import Testing
         #expect(throws: ArgumentError.self) { try HuberRegression.solve(data, delta: 1, weights: [1, 2]) }
         var model = LinearRegression()
         #expect(throws: ArgumentError.self) { try model.fitAndCompareHuber(data, using: GradientDescent(epochs: 2)) }
+        var zero = GradientDescent(epochs: 2)
+        zero.loss = HuberLoss(delta: 0)
+        #expect(throws: ArgumentError.self) { try model.fit(data, using: zero) }
     }
 }
