@@ -69,7 +69,7 @@ extension Fit {
         for o in 0..<model.targetNames.count {
             lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")
             lines.append(
-                SparseInput.table(
+                Reports.largestParameters(
                     featureNames: model.featureNames, target: o, fitIntercept: model.fitIntercept,
                     columns: [("gradient descent", model.parameters!), ("LSQR", comparison.reference.parameters)]))
         }

@@ -141,7 +141,7 @@ extension Solve {
         for o in 0..<targetNames.count {
             lines.append("Coefficients\(targetNames.count > 1 ? " for \(targetNames[o])" : "") (original units):")
             lines.append(
-                SparseInput.table(
+                Reports.largestParameters(
                     featureNames: featureNames, target: o, fitIntercept: solution.fitIntercept, columns: [("estimate", solution.parameters)]
                 ))
         }

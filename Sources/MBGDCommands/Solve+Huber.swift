@@ -75,7 +75,7 @@ extension Solve {
         for o in 0..<dataset.outputCount {
             lines.append("Coefficients\(single ? "" : " for \(dataset.targetNames[o])") (original units):")
             lines.append(
-                SparseInput.table(
+                Reports.largestParameters(
                     featureNames: dataset.featureNames, target: o, fitIntercept: data.fitIntercept,
                     columns: [("estimate", solution.parameters)]))
         }

@@ -141,7 +141,7 @@ extension Solve {
             }
             lines.append("Coefficients\(path.targets.count > 1 ? " for \(path.targetNames[o])" : "") (original units):")
             lines.append(
-                SparseInput.table(
+                Reports.largestParameters(
                     featureNames: path.featureNames, target: o, fitIntercept: path.fitIntercept,
                     columns: [
                         ("at best alpha", path.parameters[choice.index]), ("at 1-SE alpha", path.parameters[choice.oneStandardErrorIndex]),

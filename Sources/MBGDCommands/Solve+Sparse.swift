@@ -66,7 +66,7 @@ extension Solve {
         for o in 0..<rows.outputCount {
             lines.append("Coefficients\(rows.outputCount > 1 ? " for \(rows.targetNames[o])" : "") (original units):")
             lines.append(
-                SparseInput.table(
+                Reports.largestParameters(
                     featureNames: rows.featureNames, target: o, fitIntercept: model.fitIntercept, columns: [("LSQR", solution.parameters)]))
         }
         lines.append("")

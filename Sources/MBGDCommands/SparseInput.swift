@@ -83,22 +83,6 @@ enum SparseInput {
         "\(data.rows) rows × \(Format.count(data.featureCount, "feature")), \(data.nonzeros) nonzeros (\(Format.number(100 * data.density, digits: 3)) % dense)"
     }
 
-    /// The parameters' table for target `o`: the intercept, then the `limit` features largest in
-    /// magnitude in the first column's parameters (all of them when there are no more), in
-    /// feature order; says how many were left out.
-    static func table(
-        featureNames: [String], target o: Int, fitIntercept: Bool, columns: [(String, Parameters)], limit: Int = 20
-    ) -> String {
-        let first = columns[0].1, p = featureNames.count
-        let byMagnitude = (0..<p).sorted { abs(first.coefficients[$0, o]) > abs(first.coefficients[$1, o]) }
-        let kept = p <= limit ? Array(0..<p) : Array(byMagnitude.prefix(limit)).sorted()
-        var table = Table([""] + columns.map(\.0))
-        if fitIntercept { table.add(["intercept"] + columns.map { Format.number($0.1.intercept[o]) }) }
-        for j in kept { table.add([featureNames[j]] + columns.map { Format.number($0.1.coefficients[j, o]) }) }
-        let rest = p - kept.count
-        return table.render() + (rest > 0 ? "\n  … \(rest) more, the smallest in magnitude (--json has them all)" : "")
-    }
-
     /// The `"sparse"` object: the rows' shape.
     static func json<Element>(_ data: SparseDataset<Element>) -> JSON {
         .object([("nonzeros", .integer(data.nonzeros)), ("density", .number(data.density))])

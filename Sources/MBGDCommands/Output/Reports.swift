@@ -35,6 +35,22 @@ enum Reports {
         return table.render()
     }
 
+    /// The parameters' table for target `o`: the intercept, then the `limit` features largest in
+    /// magnitude in the first column's parameters (all of them when there are no more), in
+    /// feature order; says how many were left out.
+    static func largestParameters(
+        featureNames: [String], target o: Int, fitIntercept: Bool, columns: [(String, Parameters)], limit: Int = 20
+    ) -> String {
+        let first = columns[0].1, p = featureNames.count
+        let byMagnitude = (0..<p).sorted { abs(first.coefficients[$0, o]) > abs(first.coefficients[$1, o]) }
+        let kept = p <= limit ? Array(0..<p) : Array(byMagnitude.prefix(limit)).sorted()
+        var table = Table([""] + columns.map(\.0))
+        if fitIntercept { table.add(["intercept"] + columns.map { Format.number($0.1.intercept[o]) }) }
+        for j in kept { table.add([featureNames[j]] + columns.map { Format.number($0.1.coefficients[j, o]) }) }
+        let rest = p - kept.count
+        return table.render() + (rest > 0 ? "\n  … \(rest) more, the smallest in magnitude (--json has them all)" : "")
+    }
+
     static func metricsTable(train: RegressionMetrics, test: RegressionMetrics?) -> String {
         var table = Table(["", "MSE", "RMSE", "MAE", "R²"])
         for (label, m) in [("train", train), ("test", test)] {
