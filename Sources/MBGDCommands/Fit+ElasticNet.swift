@@ -39,18 +39,11 @@ extension Fit {
     ) throws {
         var config = gradientDescent
         config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1)
-        let trainingRows = train, descent = config
-        var (model, comparison) = try fitAndCompare(config) { model, progress in
-            try model.fitAndCompareElasticNet(trainingRows.source, using: descent, progress: progress)
-        } epochsRun: {
-            $0.run.history.epochsRun
+        let run = try fitBesideExactReference(config, train: train, test: test, encoding: encoding) { model, source, config, progress in
+            try model.fitAndCompareElasticNet(source, using: config, progress: progress)
         }
-        model.featureEncoding = encoding
-        for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
-        let (trainMetrics, testMetrics, plots) = try evaluateAndWrite(
-            model, history: comparison.run.history, train: train, test: test, dataLabel: test == nil ? "training" : "test",
-            optimum: nil)
-        let reference = comparison.reference, p = model.featureNames.count
+        let model = run.model, comparison = run.comparison, trainMetrics = run.trainMetrics, testMetrics = run.testMetrics
+        let reference = comparison.reference
         let zeros = model.parameters!.coefficients.elements.count { $0 == 0 }
         let verdict = Self.elasticNetVerdict(comparison)
         if json {
@@ -73,11 +66,7 @@ extension Fit {
                 ).text)
             return
         }
-        var lines = [
-            "Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
-                + "; \(Format.count(p, "feature")); target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
-                + (weights.map { "; weighted by \($0)" } ?? "")
-        ]
+        var lines = [dataLine(all: all, train: train, test: test)]
         lines += Self.descentLines(comparison.run, title: "Gradient descent", scaling: config.standardize ? ", standardized" : "")
         let r = l1Ratio ?? 1
         lines.append(
@@ -85,25 +74,12 @@ extension Fit {
                 + "applied by soft-thresholding after every update; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
         )
         lines.append("")
-        for o in 0..<model.targetNames.count {
-            lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")
-            lines.append(
-                Reports.parameterTable(
-                    features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
-                    columns: [("gradient descent", model.parameters!), ("coordinate descent", reference.parameters)]))
-        }
+        lines += Self.coefficientLines(model, exact: reference.parameters, label: "coordinate descent")
         lines.append(
             "Coordinate descent (\(reference.method.rawValue) updates): duality gap \(Format.number(reference.gap, digits: 2)), "
                 + "\(reference.zeroCoefficients) of \(reference.parameters.coefficients.elements.count) coefficients exactly zero")
-        lines.append(
-            "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
-                + "the descent's objective is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
-        lines.append("Verdict: " + verdict)
-        lines.append("")
-        lines.append("Errors of the gradient-descent model:")
-        lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))
-        if let path = saveModel { lines.append("\nModel written to \(path)") }
-        if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
+        lines.append(Self.gapLine(comparison, objective: "objective"))
+        lines += closingLines(verdict: verdict, trainMetrics: trainMetrics, testMetrics: testMetrics, plots: run.plots)
         print(lines.joined(separator: "\n"))
     }
 

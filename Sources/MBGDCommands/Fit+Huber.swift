@@ -13,17 +13,10 @@ extension Fit {
         let delta = try lossOptions.resolvedDelta(train, fitIntercept: data.fitIntercept, threads: threads)
         var config = gradientDescent
         config.loss = HuberLoss(delta: delta)
-        let trainingRows = train, descent = config
-        var (model, comparison) = try fitAndCompare(config) { model, progress in
-            try model.fitAndCompareHuber(trainingRows.source, using: descent, progress: progress)
-        } epochsRun: {
-            $0.run.history.epochsRun
+        let run = try fitBesideExactReference(config, train: train, test: test, encoding: encoding) { model, source, config, progress in
+            try model.fitAndCompareHuber(source, using: config, progress: progress)
         }
-        model.featureEncoding = encoding
-        for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
-        let (trainMetrics, testMetrics, plots) = try evaluateAndWrite(
-            model, history: comparison.run.history, train: train, test: test, dataLabel: test == nil ? "training" : "test",
-            optimum: nil)
+        let model = run.model, comparison = run.comparison, trainMetrics = run.trainMetrics, testMetrics = run.testMetrics
         let reference = comparison.reference
         let verdict =
             comparison.parameterRelativeDifference <= RunReport.convergedGap
@@ -46,38 +39,21 @@ extension Fit {
                 ).text)
             return
         }
-        var lines = [
-            "Data: \(data.file), \(all.rows) rows" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
-                + "; \(Format.count(all.featureCount, "feature")); target: \(all.targetNames.joined(separator: ", "))"
-                + (weights.map { "; weighted by \($0)" } ?? "")
-        ]
+        var lines = [dataLine(all: all, train: train, test: test)]
         lines += Self.descentLines(comparison.run, title: "Gradient descent", scaling: config.standardize ? ", standardized" : "")
         lines.append(
             "  loss: Huber's, squares within δ = \(Format.number(delta)) of the fit and absolute values beyond"
                 + (lossOptions.delta == nil ? " (δ = 1.35 × the least-squares residuals' robust scale)" : ""))
         lines.append("")
-        for o in 0..<model.targetNames.count {
-            lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")
-            lines.append(
-                Reports.parameterTable(
-                    features: model.featureNames, target: o, fitIntercept: model.fitIntercept,
-                    columns: [("gradient descent", model.parameters!), ("exact (Newton)", reference.parameters)]))
-        }
+        lines += Self.coefficientLines(model, exact: reference.parameters, label: "exact (Newton)")
         for (o, target) in reference.targets.enumerated() {
             lines.append(
                 "Exact answer\(reference.targets.count > 1 ? " for \(model.targetNames[o])" : ""): "
                     + "\(Format.count(target.iterations, "Newton step")), gradient \(Format.number(target.gradientNorm, digits: 2)) at its floor; "
-                    + "\(target.outliers) of \(trainingRows.rows) residuals beyond δ")
+                    + "\(target.outliers) of \(train.rows) residuals beyond δ")
         }
-        lines.append(
-            "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
-                + "the descent's loss is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
-        lines.append("Verdict: " + verdict)
-        lines.append("")
-        lines.append("Errors of the gradient-descent model:")
-        lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))
-        if let path = saveModel { lines.append("\nModel written to \(path)") }
-        if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
+        lines.append(Self.gapLine(comparison, objective: "loss"))
+        lines += closingLines(verdict: verdict, trainMetrics: trainMetrics, testMetrics: testMetrics, plots: run.plots)
         print(lines.joined(separator: "\n"))
     }
 }
