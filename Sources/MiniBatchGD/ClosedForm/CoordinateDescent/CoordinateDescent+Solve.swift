@@ -104,11 +104,16 @@ extension CoordinateDescent {
             try checkFinite(rows)
             try rows.checkRepresentableScale(featureNames: data.featureNames, targetNames: data.targetNames, weights: weights)
             let useGram = method == .covariance || (method == .auto && rows.featureCount < 500)
+            // The Gram matrix's products with OpenBLAS on one thread: its sums are cut by its own
+            // process-wide thread count, and the answer's bits must not depend on it.
             let problem =
                 useGram
-                ? try ElasticNetProblem.gram(
-                    rows, weights: weights, fitIntercept: fitIntercept, featureNames: data.featureNames, targetNames: data.targetNames,
-                    pool: rows.count * (rows.featureCount + rows.outputCount) >= 1 << 18 ? WorkerPool(threads: rows.threads(threads)) : nil)
+                ? try BLASThreads.singleThreaded {
+                    try ElasticNetProblem.gram(
+                        rows, weights: weights, fitIntercept: fitIntercept, featureNames: data.featureNames, targetNames: data.targetNames,
+                        pool: rows.count * (rows.featureCount + rows.outputCount) >= 1 << 18
+                            ? WorkerPool(threads: rows.threads(threads)) : nil)
+                }
                 : try ElasticNetProblem.columns(
                     rows, weights: weights, fitIntercept: fitIntercept, featureNames: data.featureNames, targetNames: data.targetNames)
             return try body(problem)

@@ -156,14 +156,18 @@ public struct RidgePath: Sendable {
         }
         let pool = WorkerPool(threads: n * (p + k) >= 1 << 18 ? threads : 1)
         try data.checkRepresentableScale(featureNames: featureNames, targetNames: targetNames, weights: weights, pool: pool)
-        let spectrum = try Spectrum(data, fitIntercept: fitIntercept, weights: weights, pool: pool)
+        // OpenBLAS on one thread for the factorization and the blocks' products: its sums are cut
+        // by its own thread count, process-wide and changed by other work, and the path's bits
+        // must not depend on it (the pool's chunks are what run in parallel).
+        let spectrum = try BLASThreads.singleThreaded { try Spectrum(data, fitIntercept: fitIntercept, weights: weights, pool: pool) }
         let alphas = try given ?? Self.defaultAlphas(largestEigenvalue: spectrum.values.first ?? 0)
         let m = alphas.count
         if keepLeaveOneOutErrors {
             try MemoryBudget.require(MemoryBudget.doubles(n, m, k), for: "the leave-one-out errors of \(n) rows × \(m) alphas")
         }
-        let scores = ScorePass(
-            data, spectrum: spectrum, alphas: alphas, weights: weights, keepErrors: keepLeaveOneOutErrors, pool: pool)
+        let scores = BLASThreads.singleThreaded {
+            ScorePass(data, spectrum: spectrum, alphas: alphas, weights: weights, keepErrors: keepLeaveOneOutErrors, pool: pool)
+        }
         self.alphas = alphas
         self.fitIntercept = fitIntercept
         decomposition = spectrum.decomposition
