@@ -66,13 +66,9 @@ extension Fit {
             "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)"
         )
         lines.append("")
-        for o in 0..<model.targetNames.count {
-            lines.append("Coefficients\(model.targetNames.count > 1 ? " for \(model.targetNames[o])" : "") (original units):")
-            lines.append(
-                Reports.largestParameters(
-                    featureNames: model.featureNames, target: o, fitIntercept: model.fitIntercept,
-                    columns: [("gradient descent", model.parameters!), ("LSQR", comparison.reference.parameters)]))
-        }
+        lines += Reports.largestParameterTables(
+            featureNames: model.featureNames, targetNames: model.targetNames, fitIntercept: model.fitIntercept,
+            columns: [("gradient descent", model.parameters!), ("LSQR", comparison.reference.parameters)])
         lines.append(SparseInput.line(comparison.reference))
         lines.append(
             "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "

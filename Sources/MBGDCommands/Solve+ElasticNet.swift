@@ -138,13 +138,9 @@ extension Solve {
                     + "\(report.zeroCoefficients) of \(p) coefficients are exactly zero")
         }
         lines.append("")
-        for o in 0..<targetNames.count {
-            lines.append("Coefficients\(targetNames.count > 1 ? " for \(targetNames[o])" : "") (original units):")
-            lines.append(
-                Reports.largestParameters(
-                    featureNames: featureNames, target: o, fitIntercept: solution.fitIntercept, columns: [("estimate", solution.parameters)]
-                ))
-        }
+        lines += Reports.largestParameterTables(
+            featureNames: featureNames, targetNames: targetNames, fitIntercept: solution.fitIntercept,
+            columns: [("estimate", solution.parameters)])
         lines.append("")
         lines.append("Errors on the rows solved:")
         lines.append(Reports.metricsTable(train: metrics, test: nil))

@@ -72,13 +72,9 @@ extension Solve {
                     + "gradient \(Format.number(report.gradientNorm, digits: 2)); \(report.outliers) of \(dataset.rows) residuals beyond δ")
         }
         lines.append("")
-        for o in 0..<dataset.outputCount {
-            lines.append("Coefficients\(single ? "" : " for \(dataset.targetNames[o])") (original units):")
-            lines.append(
-                Reports.largestParameters(
-                    featureNames: dataset.featureNames, target: o, fitIntercept: data.fitIntercept,
-                    columns: [("estimate", solution.parameters)]))
-        }
+        lines += Reports.largestParameterTables(
+            featureNames: dataset.featureNames, targetNames: dataset.targetNames, fitIntercept: data.fitIntercept,
+            columns: [("estimate", solution.parameters)])
         lines.append("")
         lines.append("Errors on the rows solved:")
         lines.append(Reports.metricsTable(train: metrics, test: nil))

@@ -63,12 +63,9 @@ extension Solve {
         ]
         if l2 > 0 { lines.append("Ridge: λ = \(Format.number(l2)) on ‖coefficients‖² (original units; never on the intercept)") }
         lines.append("")
-        for o in 0..<rows.outputCount {
-            lines.append("Coefficients\(rows.outputCount > 1 ? " for \(rows.targetNames[o])" : "") (original units):")
-            lines.append(
-                Reports.largestParameters(
-                    featureNames: rows.featureNames, target: o, fitIntercept: model.fitIntercept, columns: [("LSQR", solution.parameters)]))
-        }
+        lines += Reports.largestParameterTables(
+            featureNames: rows.featureNames, targetNames: rows.targetNames, fitIntercept: model.fitIntercept,
+            columns: [("LSQR", solution.parameters)])
         lines.append("")
         lines.append("Errors on the rows solved:")
         lines.append(Reports.metricsTable(train: metrics, test: nil))

@@ -35,6 +35,19 @@ enum Reports {
         return table.render()
     }
 
+    /// ``largestParameters(featureNames:target:fitIntercept:columns:limit:)`` for every target,
+    /// each under its heading ("Coefficients for y2 (original units):" with several targets).
+    static func largestParameterTables(
+        featureNames: [String], targetNames: [String], fitIntercept: Bool, columns: [(String, Parameters)]
+    ) -> [String] {
+        targetNames.indices.flatMap { o in
+            [
+                "Coefficients\(targetNames.count > 1 ? " for \(targetNames[o])" : "") (original units):",
+                largestParameters(featureNames: featureNames, target: o, fitIntercept: fitIntercept, columns: columns),
+            ]
+        }
+    }
+
     /// The parameters' table for target `o`: the intercept, then the `limit` features largest in
     /// magnitude in the first column's parameters (all of them when there are no more), in
     /// feature order; says how many were left out.

@@ -115,27 +115,14 @@ struct SparseColumns {
 
     /// The columns of sparse rows: their transpose, O(n + p + nonzeros).
     init<Element: BLASScalar>(_ data: SparseDataset<Element>) throws {
-        let n = data.rows, p = data.featureCount
-        guard n <= Int(Int32.max) else { throw MatrixError.tooLargeForBLAS(operation: "coordinate descent's columns", dimension: n) }
-        try Self.checkMemory(entries: data.nonzeros, rows: n, columns: p)
-        var counts = [Int](repeating: 0, count: p + 1)
-        for position in 0..<data.nonzeros where data.values[position] != 0 { counts[Int(data.columnIndices[position]) + 1] += 1 }
-        for j in 0..<p { counts[j + 1] += counts[j] }
-        var next = counts
-        var rowIndices = [Int32](repeating: 0, count: counts[p]), values = [Double](repeating: 0, count: counts[p])
-        for i in 0..<n {
-            for position in data.rowStarts[i]..<data.rowStarts[i + 1] where data.values[position] != 0 {
-                let j = Int(data.columnIndices[position])
-                rowIndices[next[j]] = Int32(i)
-                values[next[j]] = Double(data.values[position])
-                next[j] += 1
+        try Self.checkMemory(entries: data.nonzeros, rows: data.rows, columns: data.featureCount)
+        try self.init(rows: data.rows, columns: data.featureCount) { visit in
+            for i in 0..<data.rows {
+                for position in data.rowStarts[i]..<data.rowStarts[i + 1] where data.values[position] != 0 {
+                    visit(i, Int(data.columnIndices[position]), Double(data.values[position]))
+                }
             }
         }
-        self.rows = n
-        self.columns = p
-        starts = counts
-        self.rowIndices = rowIndices
-        self.values = values
     }
 
     /// The nonzero values of dense rows, by columns: for naive updates on a wide dense design.
@@ -143,24 +130,29 @@ struct SparseColumns {
     ///   does not fit the memory budget (checked before allocating);
     ///   ``MatrixError/tooLargeForBLAS(operation:dimension:)`` for more than 2³¹ − 1 rows.
     init<Element: BLASScalar>(_ data: Rows<Element>) throws {
-        let n = data.count, p = data.featureCount
+        let p = data.featureCount
+        try self.init(rows: data.count, columns: p) { visit in
+            for i in 0..<data.count {
+                let row = data.x + i * data.xStride
+                for j in 0..<p where row[j] != 0 { visit(i, j, Double(row[j])) }
+            }
+        }
+    }
+
+    /// The transpose of the nonzero entries `entries` visits (row by row, each row's columns
+    /// once): a pass to count each column's entries, the memory check, a pass to place them.
+    private init(rows n: Int, columns p: Int, entries: ((Int, Int, Double) -> Void) -> Void) throws {
         guard n <= Int(Int32.max) else { throw MatrixError.tooLargeForBLAS(operation: "coordinate descent's columns", dimension: n) }
         var counts = [Int](repeating: 0, count: p + 1)
-        for i in 0..<n {
-            let row = data.x + i * data.xStride
-            for j in 0..<p where row[j] != 0 { counts[j + 1] += 1 }
-        }
+        entries { _, j, _ in counts[j + 1] += 1 }
         for j in 0..<p { counts[j + 1] += counts[j] }
         try Self.checkMemory(entries: counts[p], rows: n, columns: p)
         var next = counts
         var rowIndices = [Int32](repeating: 0, count: counts[p]), values = [Double](repeating: 0, count: counts[p])
-        for i in 0..<n {
-            let row = data.x + i * data.xStride
-            for j in 0..<p where row[j] != 0 {
-                rowIndices[next[j]] = Int32(i)
-                values[next[j]] = Double(row[j])
-                next[j] += 1
-            }
+        entries { i, j, value in
+            rowIndices[next[j]] = Int32(i)
+            values[next[j]] = value
+            next[j] += 1
         }
         self.rows = n
         self.columns = p

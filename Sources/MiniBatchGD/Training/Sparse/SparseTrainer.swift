@@ -349,35 +349,42 @@ struct SparseTrainer {
         var widestRow = 0
         for i in 0..<n { widestRow = Swift.max(widestRow, train.rowStarts[i + 1] - train.rowStarts[i]) }
         let touched = widestRow == 0 || batches.size > scale.count / widestRow ? scale.count : batches.size * widestRow
+        // Unscaled columns (no standardizing, or every scale 1): the steps read no table of ones.
+        let columnsScaled = scale.contains { $0 != 1 }
+        let stepScale = columnsScaled ? inverseScale : nil
         switch config.optimizer {
         case let .adagrad(epsilon):
             var update = AdaptiveSparseUpdate(
-                LazyAdaGrad(slots: (scale.count + 1) * train.k, epsilon: epsilon), outputs: train.k, decay: 0, reduction: config.reduction,
-                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+                LazyAdaGrad(slots: (scale.count + 1) * train.k, epsilon: epsilon), features: scale.count, outputs: train.k, decay: 0,
+                reduction: config.reduction,
+                inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
             try runEpochs(&update)
         case let .rmsprop(alpha, epsilon):
             var update = AdaptiveSparseUpdate(
-                LazyRMSprop(slots: (scale.count + 1) * train.k, alpha: alpha, epsilon: epsilon), outputs: train.k, decay: 0,
+                LazyRMSprop(slots: (scale.count + 1) * train.k, alpha: alpha, epsilon: epsilon), features: scale.count, outputs: train.k,
+                decay: 0,
                 reduction: config.reduction,
-                inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+                inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
             try runEpochs(&update)
         case let .adam(beta1, beta2, epsilon):
             var update = AdaptiveSparseUpdate(
-                LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), outputs: train.k, decay: 0,
-                reduction: config.reduction, inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
+                LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), features: scale.count,
+                outputs: train.k, decay: 0,
+                reduction: config.reduction, inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
                 residuals: residuals, touched: touched)
             try runEpochs(&update)
         case let .adamW(beta1, beta2, epsilon, weightDecay):
             var update = AdaptiveSparseUpdate(
-                LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), outputs: train.k,
+                LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), features: scale.count,
+                outputs: train.k,
                 decay: weightDecay,
-                reduction: config.reduction, inverseScale: inverseScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
+                reduction: config.reduction, inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
                 residuals: residuals, touched: touched)
             try runEpochs(&update)
         case .sgd, .momentum, .nesterov:
             // Momentum and Nesterov are refused by ``check(_:)``.
             var update = PlainSparseUpdate(
-                penalty: penalty, reduction: config.reduction, inverseSquares: inverseSquares, rowWeights: rowWeights,
+                penalty: penalty, reduction: config.reduction, inverseSquares: columnsScaled ? inverseSquares : nil, rowWeights: rowWeights,
                 fitIntercept: fitIntercept, residuals: residuals)
             try runEpochs(&update)
         }

@@ -13,26 +13,11 @@ protocol SparseUpdate {
 struct PlainSparseUpdate: SparseUpdate {
     let penalty: Double
     let reduction: Reduction
-    /// 1/sⱼ² per column.
-    let inverseSquares: Buffer<Double>
+    /// 1/sⱼ² per column; nil when no column is scaled (the step then reads no table).
+    let inverseSquares: Buffer<Double>?
     let rowWeights: UnsafePointer<Double>?
     let fitIntercept: Bool
     let residuals: Buffer<Double>
-    /// Whether every column's scale is 1 (the step then reads no table).
-    private let unscaled: Bool
-
-    init(
-        penalty: Double, reduction: Reduction, inverseSquares: Buffer<Double>, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
-        residuals: Buffer<Double>
-    ) {
-        self.penalty = penalty
-        self.reduction = reduction
-        self.inverseSquares = inverseSquares
-        self.rowWeights = rowWeights
-        self.fitIntercept = fitIntercept
-        self.residuals = residuals
-        unscaled = (0..<inverseSquares.count).allSatisfy { inverseSquares.base[$0] == 1 }
-    }
 
     @inline(__always)
     mutating func step<Element: BLASScalar>(
@@ -41,7 +26,7 @@ struct PlainSparseUpdate: SparseUpdate {
     ) -> Double {
         state.step(
             data, rows: rows, count: count, rate: rate, penalty: penalty, reduction: reduction,
-            inverseSquares: unscaled ? nil : inverseSquares.base,
+            inverseSquares: inverseSquares?.base,
             rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, shared: shared)
     }
 }
@@ -51,18 +36,16 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
     var rule: Rule
     let decay: Double
     let reduction: Reduction
-    /// 1/sⱼ per column.
-    let inverseScale: Buffer<Double>
+    /// 1/sⱼ per column; nil when no column is scaled (the step then reads no table).
+    let inverseScale: Buffer<Double>?
     let rowWeights: UnsafePointer<Double>?
     let fitIntercept: Bool
     let residuals: Buffer<Double>
     let scratch: SparseGradientScratch
-    /// Whether every column's scale is 1 (the step then reads no table).
-    private let unscaled: Bool
 
     /// - Parameter touched: the most columns one step can touch.
     init(
-        _ rule: Rule, outputs k: Int, decay: Double, reduction: Reduction, inverseScale: Buffer<Double>,
+        _ rule: Rule, features p: Int, outputs k: Int, decay: Double, reduction: Reduction, inverseScale: Buffer<Double>?,
         rowWeights: UnsafePointer<Double>?, fitIntercept: Bool, residuals: Buffer<Double>, touched: Int
     ) {
         self.rule = rule
@@ -72,8 +55,7 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
         self.rowWeights = rowWeights
         self.fitIntercept = fitIntercept
         self.residuals = residuals
-        scratch = SparseGradientScratch(features: inverseScale.count, outputs: k, touched: touched)
-        unscaled = (0..<inverseScale.count).allSatisfy { inverseScale.base[$0] == 1 }
+        scratch = SparseGradientScratch(features: p, outputs: k, touched: touched)
     }
 
     @inline(__always)
@@ -83,7 +65,7 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
     ) -> Double {
         state.adaptiveStep(
             data, rule: &rule, rows: rows, count: count, rate: rate, decay: decay, reduction: reduction,
-            inverseScale: unscaled ? nil : inverseScale.base,
+            inverseScale: inverseScale?.base,
             rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, scratch: scratch, shared: shared)
     }
 }
