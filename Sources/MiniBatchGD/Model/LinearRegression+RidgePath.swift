@@ -14,16 +14,20 @@ extension LinearRegression {
     ///   - criterion: what chooses α.
     ///   - alphas: the grid, each finite and > 0; nil for the default grid
     ///     (``RidgePath/defaultAlphas(largestEigenvalue:)``).
+    ///   - penaltyUnits: penalize the coefficients in the data's units (scikit-learn's `Ridge`) or
+    ///     in standardized units (glmnet's default).
     ///   - weights: one weight per row; nil for the source's own ``RowSource/weights``.
     ///   - threads: threads for the passes over the rows; nil: ``Cores/available``.
     /// - Returns: the whole path, every α's scores and solution.
-    /// - Throws: what ``RidgePath/init(_:alphas:fitIntercept:weights:keepLeaveOneOutErrors:threads:)``
+    /// - Throws: what ``RidgePath/init(_:alphas:fitIntercept:penaltyUnits:weights:keepLeaveOneOutErrors:threads:)``
     ///   throws; the model is unchanged then.
     @discardableResult
     public mutating func fit<Source: RowSource>(
-        _ data: Source, ridge criterion: RidgePath.Criterion, alphas: [Double]? = nil, weights: [Double]? = nil, threads: Int? = nil
+        _ data: Source, ridge criterion: RidgePath.Criterion, alphas: [Double]? = nil,
+        penaltyUnits: LeastSquares.PenaltyUnits = .original, weights: [Double]? = nil, threads: Int? = nil
     ) throws -> RidgePath {
-        let path = try RidgePath(data, alphas: alphas, fitIntercept: fitIntercept, weights: weights, threads: threads)
+        let path = try RidgePath(
+            data, alphas: alphas, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits, weights: weights, threads: threads)
         adopt(
             path.chosenParameters(criterion), featureNames: data.featureNames, targetNames: data.targetNames,
             precision: Source.Element.precision)

@@ -9,8 +9,10 @@
 /// with α in the data's units, the intercept b never penalized, w the row weights (1 without).
 /// glmnet states the same problem on the mean of the squares, (1/(2N))·Σwᵢ(…)² + (λ/2)·‖β‖² with
 /// its weights scaled to sum to N, so its λ is α/Σw (α/n without weights), with
-/// `standardize = FALSE`; glmnet's default standardizes the columns and so penalizes other
-/// coefficients.
+/// `standardize = FALSE`. With ``LeastSquares/PenaltyUnits/standardized`` the penalty is
+/// α·Σⱼ(sⱼβⱼ)², sⱼ the columns' standard deviations (weighted, about their means, as
+/// ``Standardizer`` takes them): glmnet's default `standardize = TRUE`, and what gradient descent
+/// with ``GradientDescent/standardize`` penalizes; the solutions stay in the data's units.
 ///
 /// The centred, weighted Gram matrix G = X̃ᵀWX̃ (X̃ the columns less their weighted means; X
 /// itself without an intercept) is eigendecomposed once, G = V·diag(λ)·Vᵀ (`dsyevd`), or, when
@@ -48,6 +50,8 @@ public struct RidgePath: Sendable {
     public let alphas: [Double]
     /// Whether an unpenalized intercept was fitted.
     public let fitIntercept: Bool
+    /// The units the penalty measures the coefficients in.
+    public let penaltyUnits: LeastSquares.PenaltyUnits
     /// Which factorization gave the spectrum.
     public let decomposition: Decomposition
     /// The eigenvalues λ of the centred, weighted Gram matrix X̃ᵀWX̃, largest first: p of them, or
@@ -99,6 +103,9 @@ public struct RidgePath: Sendable {
     ///   - alphas: the strengths, each finite and > 0, in any order; nil for 100 values
     ///     log-spaced from 10⁻⁶ to 10 times the largest eigenvalue of X̃ᵀWX̃.
     ///   - fitIntercept: fit an unpenalized intercept per target.
+    ///   - penaltyUnits: penalize the coefficients in the data's units (scikit-learn's `Ridge`,
+    ///     the default) or in standardized units (glmnet's default; the eigenvalues, and so the
+    ///     default grid, are then those of the standardized Gram matrix).
     ///   - weights: one weight per row, finite and ≥ 0 (scikit-learn's `sample_weight`); nil
     ///     takes the source's ``RowSource/weights``, if any.
     ///   - keepLeaveOneOutErrors: keep every row's term wᵢ·(yᵢ − ŷ₋ᵢ)² per α and target
@@ -114,8 +121,8 @@ public struct RidgePath: Sendable {
     /// - Complexity: O(n·p² + p³ + α-count·(n·p + p²)) with k = 1 targets; memory O(p² +
     ///   α-count·p·k), plus n·p for the SVD with fewer rows than features.
     public init<Source: RowSource>(
-        _ data: Source, alphas: [Double]? = nil, fitIntercept: Bool = true, weights: [Double]? = nil,
-        keepLeaveOneOutErrors: Bool = false, threads: Int? = nil
+        _ data: Source, alphas: [Double]? = nil, fitIntercept: Bool = true, penaltyUnits: LeastSquares.PenaltyUnits = .original,
+        weights: [Double]? = nil, keepLeaveOneOutErrors: Bool = false, threads: Int? = nil
     ) throws {
         try validateThreadCount(threads)
         if let alphas { try Self.checkAlphas(alphas) }
@@ -134,7 +141,8 @@ public struct RidgePath: Sendable {
                     requirement: "a ridge path needs every row in one process: load the rows in one")
             }
             return try RidgePath(
-                rows, alphas: alphas, fitIntercept: fitIntercept, weights: chosenWeights, keepLeaveOneOutErrors: keepLeaveOneOutErrors,
+                rows, alphas: alphas, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits, weights: chosenWeights,
+                keepLeaveOneOutErrors: keepLeaveOneOutErrors,
                 featureNames: data.featureNames, targetNames: data.targetNames, threads: rows.threads(threads))
         }
     }
@@ -143,7 +151,8 @@ public struct RidgePath: Sendable {
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     init<Element: BLASScalar>(
-        _ data: Rows<Element>, alphas given: [Double]?, fitIntercept: Bool, weights: [Double]?, keepLeaveOneOutErrors: Bool,
+        _ data: Rows<Element>, alphas given: [Double]?, fitIntercept: Bool, penaltyUnits: LeastSquares.PenaltyUnits, weights: [Double]?,
+        keepLeaveOneOutErrors: Bool,
         featureNames: [String], targetNames: [String], threads: Int
     ) throws {
         let n = data.count, p = data.featureCount, k = data.outputCount
@@ -159,7 +168,9 @@ public struct RidgePath: Sendable {
         // OpenBLAS on one thread for the factorization and the blocks' products: its sums are cut
         // by its own thread count, process-wide and changed by other work, and the path's bits
         // must not depend on it (the pool's chunks are what run in parallel).
-        let spectrum = try BLASThreads.singleThreaded { try Spectrum(data, fitIntercept: fitIntercept, weights: weights, pool: pool) }
+        let spectrum = try BLASThreads.singleThreaded {
+            try Spectrum(data, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits, weights: weights, pool: pool)
+        }
         let alphas = try given ?? Self.defaultAlphas(largestEigenvalue: spectrum.values.first ?? 0)
         let m = alphas.count
         if keepLeaveOneOutErrors {
@@ -170,6 +181,7 @@ public struct RidgePath: Sendable {
         }
         self.alphas = alphas
         self.fitIntercept = fitIntercept
+        self.penaltyUnits = penaltyUnits
         decomposition = spectrum.decomposition
         self.spectrum = spectrum.values
         let intercept = fitIntercept ? 1.0 : 0
@@ -231,6 +243,7 @@ public struct RidgePath: Sendable {
         parameters(at: targets.map { $0.choice(criterion).index })
     }
 
-    /// glmnet's λ for a strength α of this path: α/Σw (α/n without weights).
+    /// glmnet's λ for a strength α of this path: α/Σw (α/n without weights), with its
+    /// `standardize = FALSE` in original units and `TRUE` in standardized units.
     public func glmnetLambda(_ alpha: Double) -> Double { alpha / weightTotal }
 }

@@ -120,6 +120,40 @@ import Testing
         #expect(path.glmnetLambda(path.alphas[5]) == path.alphas[5] / 40)
     }
 
+    /// In standardized units the path is the original-units path of the columns divided by
+    /// their standard deviations (the scores equal, the coefficients divided back), and each
+    /// solution is LeastSquares' ridge in standardized units: two other routes to the same
+    /// answer, with and without weights, intercept, and fewer rows than features.
+    @Test(arguments: [(30, 4, false, true), (30, 4, true, true), (25, 3, true, false), (7, 10, true, true)])
+    func standardizedUnitsAreTheScaledColumnsPath(rows n: Int, features p: Int, weighted: Bool, intercept: Bool) throws {
+        let data = try Self.problem(rows: n, features: p, weighted: weighted, seed: UInt64(31 + n + p))
+        let x = Self.rows(data), w = data.weights ?? [Double](repeating: 1, count: n), total = w.reduce(0, +)
+        let sd = (0..<p).map { j -> Double in
+            let mean = (0..<n).reduce(0.0) { $0 + w[$1] * x[$1][j] } / total
+            return ((0..<n).reduce(0.0) { $0 + w[$1] * (x[$1][j] - mean) * (x[$1][j] - mean) } / total).squareRoot()
+        }
+        let scaled = try Dataset(
+            features: x.map { row in (0..<p).map { row[$0] / sd[$0] } }, targets: data.targets.elements, weights: data.weights)
+        let alphas = [0.02, 0.7, 9]
+        let path = try RidgePath(data, alphas: alphas, fitIntercept: intercept, penaltyUnits: .standardized)
+        let reference = try RidgePath(scaled, alphas: alphas, fitIntercept: intercept)
+        #expect(path.penaltyUnits == .standardized)
+        #expect(ridgeRelativeError(path.targets[0].leaveOneOut, reference.targets[0].leaveOneOut) < 1e-10)
+        #expect(ridgeRelativeError(path.targets[0].gcv, reference.targets[0].gcv) < 1e-10)
+        #expect(ridgeRelativeError(path.effectiveDegreesOfFreedom, reference.effectiveDegreesOfFreedom) < 1e-10)
+        for (a, alpha) in alphas.enumerated() {
+            let beta = path.parameters[a].coefficients.elements, floor = beta.map(abs).max()!
+            let divided = (0..<p).map { reference.parameters[a].coefficients.elements[$0] / sd[$0] }
+            #expect(ridgeRelativeError(beta, divided, floor: floor) < 1e-9, "alpha \(alpha)")
+            #expect(
+                abs(path.parameters[a].intercept[0] - reference.parameters[a].intercept[0]) < 1e-9
+                    * (1 + abs(reference.parameters[a].intercept[0])))
+            let direct = try LeastSquares.solve(
+                data, method: .svd, fitIntercept: intercept, ridge: alpha, penaltyUnits: .standardized, refine: false)
+            #expect(ridgeRelativeError(beta, direct.coefficients.elements, floor: floor) < 1e-9, "alpha \(alpha): LeastSquares")
+        }
+    }
+
     /// Enough rows for several chunks: one thread and two give the same bits.
     @Test func theSameBitsOnAnyThreadCount() throws {
         let data = try Self.problem(rows: 40_000, features: 6, weighted: true, seed: 11)
