@@ -18,7 +18,7 @@ extension Fit {
                 "--l1-ratio = \(l1Ratio) is invalid: must lie in (0, 1] (1: the lasso; for a ridge alone, use --l2, which the closed form checks)"
             )
         }
-        if l2 != 0 {
+        if l2Given {
             throw ValidationError("--l1: the L2 part of the elastic net is --l1's, (1 − R)/2·A·‖β‖²: set it with --l1-ratio R; drop --l2")
         }
         if optimizer.value.kind != .sgd {

@@ -68,8 +68,12 @@ struct Fit: ParsableCommand, ThreadedCommand {
     var decayFactor: Double?
     @Option(parsing: .unconditional, help: "Epochs between steps of the step schedule.")
     var decayEvery = LearningRateSchedule.defaultStepEvery
-    @Option(name: .customLong("l2"), parsing: .unconditional, help: "L2 penalty λ (ridge; never on the intercept).")
-    var l2 = ArgumentNames.defaults.l2Penalty
+    @Option(
+        name: .customLong("l2"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "L2 penalty λ (ridge; never on the intercept), or '\(Self.automatic)': the strength exact leave-one-out chooses on the training rows over 100 alphas (as mbgd solve --ridge loo), in the descent's units.",
+            valueName: "λ|\(Self.automatic)"))
+    var l2Option = Format.number(ArgumentNames.defaults.l2Penalty)
     @Option(
         name: .customLong("l1"), parsing: .unconditional,
         help:
@@ -112,6 +116,14 @@ struct Fit: ParsableCommand, ThreadedCommand {
     static let threadsHelp =
         "Threads for large batches (2048 rows or more at 32 features) and the cost passes (default: the cores this process may use; 1 per rank under mbgd-mpi). The result is the same bits whatever the count."
 
+    /// `--l2 auto`'s spelling.
+    static let automatic = "auto"
+    /// `--l2`'s λ: 0 for `--l2 auto` (see ``l2IsAutomatic``) until the path has chosen it.
+    var l2: Double { Double(l2Option) ?? 0 }
+    /// `--l2 auto`: the path chooses λ.
+    var l2IsAutomatic: Bool { l2Option == Self.automatic }
+    /// Whether `--l2` asks for a penalty, a number or `auto`.
+    var l2Given: Bool { l2IsAutomatic || l2 != 0 }
     var weights: String? { rowWeights.weights }
     var threads: Int? { threadCount.threads }
 
@@ -120,6 +132,9 @@ struct Fit: ParsableCommand, ThreadedCommand {
             throw ValidationError("--batch-size must be a positive integer or '\(BatchSize.full)', got '\(batchSize)'")
         }
         _ = try parseLearningRate(learningRate)
+        guard l2IsAutomatic || Double(l2Option) != nil else {
+            throw ValidationError("--l2 must be a number λ ≥ 0 or '\(Self.automatic)', got '\(l2Option)'")
+        }
         if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
         if json, let saveModel, isStandardOutput(saveModel) {
             throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
@@ -170,6 +185,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 "\(l1 != nil ? "--l1" : "--loss huber") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
             )
         }
+        if l2IsAutomatic { try checkAutomaticL2() }
         if lossOptions.isHuber, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument("\(data.file) is sparse: --loss huber descends on dense rows for now")
         }
@@ -182,6 +198,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
         let status = Status(quiet: json)
         let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
         if let encoded, case let .sparse(rows) = encoded.rows {
+            if l2IsAutomatic {
+                throw CLIError.badArgument(
+                    "--l2 auto: the encoded columns of \(data.file) are sparse (--hash-features, or many categorical levels), and the exact leave-one-out path needs dense ones; give --l2 a number"
+                )
+            }
             if l1 != nil {
                 throw CLIError.badArgument(
                     "the encoded columns of \(data.file) are sparse: --l1 descends on dense rows for now; `mbgd solve` with the same options solves the lasso exactly"
@@ -212,8 +233,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
         if let l1 {
             return try runElasticNet(alpha: l1, all: all, train: train, test: test, encoding: encoded?.encoding)
         }
-        let config = gradientDescent, trainingRows = train
-        var (model, comparison) = try fitAndCompare(config) { model, progress in
+        var config = gradientDescent
+        let chosenL2 = try l2IsAutomatic ? chooseL2(train, config, status: status) : nil
+        if let chosenL2 { config.l2Penalty = chosenL2.lambda }
+        let trainingRows = train
+        var (model, comparison) = try fitAndCompare(config) { [config] model, progress in
             try trainingRows.fitAndCompare(&model, using: config, progress: progress)
         } epochsRun: {
             $0.run.history.epochsRun
@@ -227,16 +251,19 @@ struct Fit: ParsableCommand, ThreadedCommand {
             dataLabel: (test == nil ? "training" : "test")
                 + ((test ?? train).rows > 5000 && all.isInPlace ? ", 5000 evenly spaced rows" : ""),
             // The epochs' costs carry no penalty: the optimum line is drawn only without one.
-            optimum: l2 == 0 ? comparison.referenceCost : nil)
+            optimum: config.l2Penalty == 0 ? comparison.referenceCost : nil)
         let distributed = train.distributedSummary(model.parameters!)
         if json {
             print(
-                jsonReport(model: model, comparison: comparison, train: trainMetrics, test: testMetrics, distributed: distributed).text)
+                jsonReport(
+                    model: model, comparison: comparison, train: trainMetrics, test: testMetrics, distributed: distributed,
+                    chosenL2: chosenL2
+                ).text)
         } else {
             print(
                 humanReport(
                     all: all, train: train, test: test, model: model, comparison: comparison,
-                    trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots, distributed: distributed))
+                    trainMetrics: trainMetrics, testMetrics: testMetrics, plots: plots, distributed: distributed, chosenL2: chosenL2))
         }
     }
 
@@ -287,13 +314,13 @@ struct Fit: ParsableCommand, ThreadedCommand {
 
     private func jsonReport(
         model: LinearRegression, comparison: ReferenceComparison, train: RegressionMetrics, test: RegressionMetrics?,
-        distributed: DistributedSummary?
+        distributed: DistributedSummary?, chosenL2: ChosenL2?
     ) -> JSON {
         Self.report(
             model: model, weights: weights, run: comparison.run, train: train, test: test,
             reference: (comparison.reference.parameters, [("method", .string(comparison.reference.method.rawValue))]),
             gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: RunReport.verdict(comparison),
-            extra: distributed.map { [("distributed", $0.json)] } ?? [])
+            extra: (chosenL2.map { [("regularization", $0.json)] } ?? []) + (distributed.map { [("distributed", $0.json)] } ?? []))
     }
 
     /// The `--json` object of a fit beside its exact reference (the closed form, or LSQR for
@@ -399,7 +426,8 @@ struct Fit: ParsableCommand, ThreadedCommand {
 
     private func humanReport(
         all: CommandData, train: CommandData, test: CommandData?, model: LinearRegression, comparison: ReferenceComparison,
-        trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String], distributed: DistributedSummary?
+        trainMetrics: RegressionMetrics, testMetrics: RegressionMetrics?, plots: [String], distributed: DistributedSummary?,
+        chosenL2: ChosenL2?
     ) -> String {
         let run = comparison.run, history = run.history, config = run.configuration
         var lines = [
@@ -413,6 +441,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
                         : "; values rounded to float32 (arithmetic in float64): the gap and the verdict compare with the closed form of the rounded values")
         ]
         lines += Self.descentLines(run, title: "Gradient descent", scaling: config.standardize ? ", standardized" : "")
+        if let chosenL2 { lines.append(chosenL2.line(reduction: config.reduction)) }
         let weighted = weights != nil
         // Loaded rows of weight 0 are left out; rows read in place stay, adding nothing.
         let zeroWeight = train.weights.map { $0.count { $0 == 0 } } ?? 0

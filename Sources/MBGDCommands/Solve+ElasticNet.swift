@@ -3,12 +3,14 @@ import Foundation
 import MiniBatchGD
 
 extension Solve {
-    /// `--l1-ratio` and `--penalize` mean something only beside `--l1`, and the options of the
+    /// `--l1-ratio` means something only beside `--l1` (`--penalize` beside it or `--ridge`), and the options of the
     /// least-squares statistics nothing beside it.
     func validateElasticNet() throws {
         guard let l1 else {
             if let l1Ratio { throw ValidationError("--l1-ratio \(Format.number(l1Ratio)) is the L1 share of --l1's penalty: give --l1 A") }
-            if let penalize { throw ValidationError("--penalize \(penalize.rawValue) says what --l1 penalizes: give --l1 A") }
+            if let penalize, ridge == nil {
+                throw ValidationError("--penalize \(penalize.rawValue) says what --l1 or --ridge penalizes: give --l1 A or --ridge loo|gcv")
+            }
             return
         }
         guard l1.isFinite, l1 > 0 else {

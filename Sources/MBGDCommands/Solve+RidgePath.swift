@@ -15,7 +15,6 @@ extension Solve {
             (l1 != nil, "--l1", "the path is of ridge solutions; --l1 fits the lasso or elastic net at one strength"),
             (l2 != 0, "--l2", "the path chooses the L2 strength itself (--alphas lists the ones to try)"),
             (l1Ratio != nil, "--l1-ratio", "the path is of ridge solutions, with no L1 part"),
-            (penalize != nil, "--penalize", "the path penalizes the coefficients in the data's units (scikit-learn's Ridge)"),
             (method != .auto, "--method", "the path comes from one eigendecomposition (or SVD), not from --method's factorizations"),
             (covariance != .nonrobust, "--covariance", "a ridge's estimates are biased, and the path gives them no covariance"),
             (confidence != LeastSquares.defaultConfidenceLevel, "--confidence", "the path gives no confidence intervals"),
@@ -69,7 +68,7 @@ extension Solve {
         let path = try status.during(
             "computing the ridge path of \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature")) over \(alphas?.count ?? RidgePath.defaultAlphaCount) alphas"
         ) {
-            try model.fit(dataset.source, ridge: criterion, alphas: alphas, threads: threads)
+            try model.fit(dataset.source, ridge: criterion, alphas: alphas, penaltyUnits: penalize ?? .original, threads: threads)
         }
         let metrics = try dataset.evaluate(model, threads: threads)
         var outputs = Outputs()
@@ -91,6 +90,7 @@ extension Solve {
                     "regularization",
                     .object([
                         ("penalty", .string("l2")), ("criterion", .string(criterion.rawValue)),
+                        ("penalize", .string(path.penaltyUnits.rawValue)),
                         ("alpha", perTarget { .number(choices[$0].alpha) }),
                         ("glmnetLambda", perTarget { .number(path.glmnetLambda(choices[$0].alpha)) }),
                         ("score", perTarget { .number(choices[$0].score) }),
@@ -109,14 +109,18 @@ extension Solve {
         -> String
     {
         let p = path.featureNames.count, lowest = path.alphas.min()!, highest = path.alphas.max()!
+        let scaled = path.penaltyUnits == .standardized ? ", standardized" : ""
         let factorization =
             path.decomposition == .eigen
-            ? "one eigendecomposition of the centred Gram matrix" : "one SVD of the centred design (fewer rows than features)"
+            ? "one eigendecomposition of the centred\(scaled) Gram matrix"
+            : "one SVD of the centred\(scaled) design (fewer rows than features)"
         var lines = [
             "Ridge path on \(data.file): \(path.rows) rows, \(Format.count(p, "feature"))" + (weights.map { ", weighted by \($0)" } ?? ""),
             "\(Format.count(path.alphas.count, "alpha")) from \(Format.number(lowest, digits: 4)) to \(Format.number(highest, digits: 4))"
                 + (defaultGrid ? " (1e-6 to 10 times the Gram matrix's largest eigenvalue)" : "") + ", \(factorization)",
-            "α as scikit-learn's Ridge: ‖y − Xβ − b‖² + α·‖β‖² (glmnet's λ = α/\(weights == nil ? "n" : "Σw") with standardize = FALSE)",
+            path.penaltyUnits == .original
+                ? "α as scikit-learn's Ridge: ‖y − Xβ − b‖² + α·‖β‖² (glmnet's λ = α/\(weights == nil ? "n" : "Σw") with standardize = FALSE)"
+                : "α on the standardized coefficients: ‖y − Xβ − b‖² + α·‖Sβ‖², S the columns' standard deviations (glmnet's λ = α/\(weights == nil ? "n" : "Σw") with standardize = TRUE)",
             criterion == .loo
                 ? "Criterion: exact leave-one-out, the mean of \(weights == nil ? "" : "wᵢ·")(yᵢ − ŷ₋ᵢ)² (scikit-learn's RidgeCV; the score is minus its best_score_)"
                 : "Criterion: generalized cross-validation, (1/m)·Σ\(weights == nil ? "" : "wᵢ")rᵢ² / (1 − tr H/m)²",

@@ -43,7 +43,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
     var l1Ratio: Double?
     @Option(
         help:
-            "The coefficients' units --l1 penalizes: original (scikit-learn's convention, the default) or standardized (glmnet's: the coefficients of the columns divided by their standard deviations)."
+            "The coefficients' units --l1 and --ridge penalize: original (scikit-learn's convention, the default) or standardized (glmnet's: the coefficients of the columns divided by their standard deviations)."
     )
     var penalize: LeastSquares.PenaltyUnits?
     @Option(

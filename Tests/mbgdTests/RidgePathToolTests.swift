@@ -121,6 +121,56 @@ import Testing
         #expect(best.split(separator: " ")[1] == "\(Int(alpha))" || best.contains(String(format: "%.7g", alpha)), "\(best)")
     }
 
+    /// `mbgd fit --l2 auto` takes the α `mbgd solve --ridge loo` chooses on the same rows, in the
+    /// descent's units (standardized or not, mean or sum): its closed-form reference, a Cholesky
+    /// ridge at the λ the α was turned into, equals the path's eigendecomposition solution at that
+    /// α, so the strength reached the descent unchanged; with weights too.
+    @Test(arguments: [("tall", [String]()), ("tall", ["--no-standardize"]), ("weighted", ["--reduction", "sum"])])
+    func fitL2AutoTakesTheLeaveOneOutChoice(name: String, options: [String]) throws {
+        let problem = try Problem(name)
+        let file = try problem.csv()
+        let rows = ["--target", "y"] + (problem.weights == nil ? [] : ["--weights", "w"])
+        let standardized = !options.contains("--no-standardize")
+        let fit = try mbgd(arguments: ["fit", file] + rows + options + ["--l2", "auto", "--epochs", "5", "--json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let solve = try mbgd(
+            arguments: ["solve", file] + rows + ["--ridge", "loo", "--json"] + (standardized ? ["--penalize", "standardized"] : []))
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let chosen = try #require(fit.json["regularization"] as? [String: Any])
+        let path = try #require(solve.json["regularization"] as? [String: Any])
+        #expect(chosen["criterion"] as? String == "loo" && chosen["penalize"] as? String == (standardized ? "standardized" : "original"))
+        let alpha = try #require(chosen["alpha"] as? Double)
+        #expect(alpha == path["alpha"] as? Double)
+        #expect(chosen["alphas"] as? [Double] == path["alphas"] as? [Double])
+        let lambda = try #require(chosen["l2"] as? Double)
+        let total = problem.weights?.reduce(0, +) ?? Double(problem.features.count)
+        let expected = options.contains("sum") ? alpha : alpha / total
+        #expect(abs(lambda - expected) <= 1e-15 * expected)
+        let reference = try #require(fit.json["closedForm"] as? [String: Any])
+        let referenceCoefficients = try #require(reference["coefficients"] as? [Double])
+        let pathCoefficients = try #require(solve.json["coefficients"] as? [Double])
+        #expect(relativeDifference(referenceCoefficients, pathCoefficients) < 1e-9)
+        let training = try #require(fit.json["training"] as? [String: Any])
+        #expect(training["standardized"] as? Bool == standardized)
+    }
+
+    @Test func fitL2AutoRefusesWhatItCannotRun() throws {
+        let file = try Problem("tall").csv()
+        for (extra, message) in [
+            (["--l2", "none"], "--l2 must be a number λ ≥ 0 or 'auto', got 'none'"),
+            (["--l2", "auto", "--l1", "0.1"], "drop --l2"),
+            (["--l2", "auto", "--loss", "huber"], "drop --l2"),
+        ] {
+            let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
+            #expect(run.status == 2, "\(extra)")
+            #expect(run.stderr.contains(message), "\(extra): \(run.stderr)")
+        }
+        let sparse = try write("1 1:0.5 2:1\n2 1:1.5\n3 2:2\n4 1:1 2:1\n", to: scratchFolder() + "/rows.svm")
+        let run = try mbgd(arguments: ["fit", sparse, "--l2", "auto"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--l2 auto: \(sparse) holds sparse rows"), "\(run.stderr)")
+    }
+
     @Test func optionsThatMeanNothingBesideRidgeAreRefused() throws {
         let file = try Problem("tall").csv()
         for (extra, message) in [
@@ -135,6 +185,7 @@ import Testing
             (["--ridge", "loo", "--covariance", "hc3"], "drop --covariance"),
             (["--ridge", "loo", "--confidence", "0.9"], "drop --confidence"),
             (["--ridge", "loo", "--no-refine"], "drop --no-refine"),
+            (["--penalize", "standardized"], "give --l1 A or --ridge loo|gcv"),
         ] {
             let run = try mbgd(arguments: ["solve", file, "--target", "y"] + extra)
             #expect(run.status == 2, "\(extra)")
