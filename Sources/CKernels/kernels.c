@@ -114,6 +114,33 @@ ADAPTIVE_CHANGES(adaptive_changes_avx2, __attribute__((target("avx2,fma"))), 4)
 ADAPTIVE_CHANGES(adaptive_changes_avx512, __attribute__((target("avx512f,avx2,fma"))), 8)
 #endif
 
+// The ridge path's terms (ridge_terms.h): two lanes for the baseline, eight for the tests' check
+// of the AVX-512 width, and the x86 variants.
+#define RIDGE_TARGET
+#define RIDGE_LANES 2
+#define RIDGE_NAME ridge_terms_portable
+#include "ridge_terms.h"
+#undef RIDGE_LANES
+#define RIDGE_LANES 8
+#define RIDGE_NAME ridge_terms_portable8
+#include "ridge_terms.h"
+#undef RIDGE_LANES
+#undef RIDGE_TARGET
+#ifdef MBGD_X86_VARIANTS
+#define RIDGE_TARGET __attribute__((target("avx2,fma")))
+#define RIDGE_LANES 4
+#define RIDGE_NAME ridge_terms_avx2
+#include "ridge_terms.h"
+#undef RIDGE_LANES
+#undef RIDGE_TARGET
+#define RIDGE_TARGET __attribute__((target("avx512f,avx2,fma")))
+#define RIDGE_LANES 8
+#define RIDGE_NAME ridge_terms_avx512
+#include "ridge_terms.h"
+#undef RIDGE_LANES
+#undef RIDGE_TARGET
+#endif
+
 int mbgd_kernel_supported(MBGDKernelVariant variant) {
     switch (variant) {
     case MBGDKernelPortable: return 1;
@@ -170,4 +197,10 @@ void mbgd_dot2_gradient_f32(MBGDKernelVariant variant, long rows, long p, const 
 
 void mbgd_adaptive_changes(MBGDKernelVariant variant, long count, double *m, const double *v, double rate, double epsilon) {
     MBGD_SELECT(variant, adaptive_changes, adaptive_changes_portable8)(count, m, v, rate, epsilon);
+}
+
+long mbgd_ridge_terms(MBGDKernelVariant variant, long rows, long r, long m, const double *q, const double *t,
+                      const double *w, const double *d, const double *b, double c, double *loo, double *squares,
+                      double *looSums, double *residualSums) {
+    return MBGD_SELECT(variant, ridge_terms, ridge_terms_portable8)(rows, r, m, q, t, w, d, b, c, loo, squares, looSums, residualSums);
 }

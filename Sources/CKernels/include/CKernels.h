@@ -73,4 +73,14 @@ static inline void mbgd_spin_pause(void) {
 /// for e < count. Every variant gives the same bits: each operation is correctly rounded.
 void mbgd_adaptive_changes(MBGDKernelVariant variant, long count, double *m, const double *v, double rate, double epsilon);
 
+/// The ridge path's per-row terms for one target (RidgePath's score pass), over `rows` rows whose
+/// projections onto the r eigenvectors are q (rows×r), centred targets t, weights w (NULL: 1),
+/// d[j·m + a] = 1/(λⱼ + αₐ), b[j·m + a] = cⱼ/(λⱼ + αₐ) and intercept leverage c: writes
+/// ℓ = w·r²/(1 − w·(h + c))² into loo and w·r² into squares (rows×m; zeros for a row of weight
+/// ≤ 0), adds their column sums over the rows of positive weight to looSums and residualSums,
+/// and returns how many rows have positive weight. Every variant gives the same bits.
+long mbgd_ridge_terms(MBGDKernelVariant variant, long rows, long r, long m, const double *q, const double *t,
+                      const double *w, const double *d, const double *b, double c, double *loo, double *squares,
+                      double *looSums, double *residualSums);
+
 #endif

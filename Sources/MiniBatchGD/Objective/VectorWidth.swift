@@ -67,6 +67,23 @@ enum VectorWidth: Sendable {
         mbgd_adaptive_changes(variant, count, m, v, rate, epsilon)
     }
 
+    /// The ridge path's per-row terms of one target over `rows` rows (``RidgePath``'s score pass):
+    /// from the rows' projections q (rows×r), centred targets t, weights (nil: 1),
+    /// d = 1/(λⱼ + αₐ) and b = cⱼ/(λⱼ + αₐ) (both r×m) and the intercept's leverage c, writes
+    /// wᵢrᵢₐ²/(1 − wᵢ(hᵢₐ + c))² into `leaveOneOut` and wᵢrᵢₐ² into `squares` (rows×m, zeros
+    /// for rows of weight ≤ 0), adds their sums over the rows to the m-wide sums, and returns the
+    /// rows of positive weight. hᵢₐ and the fitted values are one chain of multiply-adds each in
+    /// j order: every variant gives the same bits.
+    @inline(__always)
+    func ridgeTerms(
+        rows: Int, r: Int, m: Int, projections q: UnsafePointer<Double>, targets t: UnsafePointer<Double>,
+        weights w: UnsafePointer<Double>?, inverse d: UnsafePointer<Double>, scaled b: UnsafePointer<Double>, interceptLeverage c: Double,
+        leaveOneOut: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>, leaveOneOutSums: UnsafeMutablePointer<Double>,
+        residualSums: UnsafeMutablePointer<Double>
+    ) -> Int {
+        mbgd_ridge_terms(variant, rows, r, m, q, t, w, d, b, c, leaveOneOut, squares, leaveOneOutSums, residualSums)
+    }
+
     /// One fused pass over `rows` rows of one output: r = x·w + c − y, g ← α·Σωr·x and
     /// g_c ← α·Σωr (added to g and g_c when `accumulate`), returning ½Σωr², ω the rows' weights or
     /// 1 when `rowWeights` is nil. X and Y may be `Double` or `Float`; the arithmetic is `Double`,

@@ -105,81 +105,48 @@ extension RidgePath {
                     spectrum.vectors.withUnsafeBufferPointer { v in
                         inverse.withUnsafeBufferPointer { d in
                             scaled.withUnsafeBufferPointer { b in
-                                var start = range.lowerBound
-                                while start < range.upperBound {
-                                    let count = Swift.min(rowsInBlock, range.upperBound - start)
-                                    data.copyFeatures(from: start, rows: count, into: z)
-                                    data.copyTargets(from: start, rows: count, into: t)
-                                    for i in 0..<count {
-                                        for j in 0..<p { z[i * p + j] -= mx[j] }
-                                        for o in 0..<k { t[i * k + o] -= my[o] }
-                                    }
-                                    if r > 0 {
-                                        BLAS.gemm(
-                                            transposeA: false, transposeB: false, m: count, n: r, k: p, alpha: 1, a: z, lda: p,
-                                            b: v.baseAddress!, ldb: r, beta: 0, c: q, ldc: r)
-                                        for e in 0..<count * r { q2[e] = q[e] * q[e] }
-                                        BLAS.gemm(
-                                            transposeA: false, transposeB: false, m: count, n: m, k: r, alpha: 1, a: q2, lda: r,
-                                            b: d.baseAddress!, ldb: m, beta: 0, c: leverage, ldc: m)
-                                        BLAS.gemm(
-                                            transposeA: false, transposeB: false, m: count, n: width, k: r, alpha: 1, a: q, lda: r,
-                                            b: b.baseAddress!, ldb: width, beta: 0, c: fitted, ldc: width)
-                                    } else {
-                                        leverage.update(repeating: 0, count: count * m)
-                                        fitted.update(repeating: 0, count: count * width)
-                                    }
-                                    // The terms, in place: `fitted` becomes wᵢ(rᵢ/(1 − hᵢᵢ))², `squares` wᵢrᵢ²;
-                                    // their block sums on the way (a row of weight 0 adds 0 to both, and is not
-                                    // counted among the residuals' rows). Branch-free inner loops, so they vectorize.
-                                    let looSums = sums, residualSums = sums + width
-                                    looSums.update(repeating: 0, count: 2 * width)
-                                    var positive = 0
-                                    for i in 0..<count {
-                                        let w = weights?[start + i] ?? 1
-                                        let row = fitted + i * width, square = squares + i * width
-                                        guard w > 0 else {
-                                            row.update(repeating: 0, count: width)
-                                            square.update(repeating: 0, count: width)
-                                            continue
+                                Self.withOptionalBuffer(weights) { w in
+                                    var start = range.lowerBound
+                                    while start < range.upperBound {
+                                        let count = Swift.min(rowsInBlock, range.upperBound - start)
+                                        data.copyFeatures(from: start, rows: count, into: z)
+                                        data.copyTargets(from: start, rows: count, into: t)
+                                        for i in 0..<count {
+                                            for j in 0..<p { z[i * p + j] -= mx[j] }
+                                            for o in 0..<k { t[i * k + o] -= my[o] }
                                         }
-                                        positive += 1
-                                        let rowLeverage = leverage + i * m
-                                        for a in 0..<m {
-                                            let denominator = 1 - w * (rowLeverage[a] + intercept)
-                                            factor[a] = denominator > 0 ? 1 / (denominator * denominator) : .infinity
+                                        let looSums = sums, residualSums = sums + width
+                                        looSums.update(repeating: 0, count: 2 * width)
+                                        var positive = 0
+                                        if r > 0 {
+                                            BLAS.gemm(
+                                                transposeA: false, transposeB: false, m: count, n: r, k: p, alpha: 1, a: z, lda: p,
+                                                b: v.baseAddress!, ldb: r, beta: 0, c: q, ldc: r)
                                         }
-                                        if k == 1 {
-                                            let target = t[i]
-                                            for a in 0..<m {
-                                                let residual = target - row[a], value = w * residual * residual
-                                                square[a] = value
-                                                row[a] = value * factor[a]
-                                                looSums[a] += row[a]
-                                                residualSums[a] += value
-                                            }
+                                        if k == 1, r > 0 {
+                                            // One target: the leverages, fitted values and terms in one fused pass.
+                                            positive = VectorWidth.best.ridgeTerms(
+                                                rows: count, r: r, m: m, projections: q, targets: t,
+                                                weights: w.map { $0.baseAddress! + start },
+                                                inverse: d.baseAddress!, scaled: b.baseAddress!, interceptLeverage: intercept,
+                                                leaveOneOut: fitted, squares: squares, leaveOneOutSums: looSums, residualSums: residualSums)
                                         } else {
-                                            for a in 0..<m {
-                                                for o in 0..<k {
-                                                    let c = a * k + o, residual = t[i * k + o] - row[c], value = w * residual * residual
-                                                    square[c] = value
-                                                    row[c] = value * factor[a]
-                                                    looSums[c] += row[c]
-                                                    residualSums[c] += value
-                                                }
-                                            }
+                                            positive = Self.terms(
+                                                count: count, q: q, q2: q2, t: t, r: r, k: k, m: m, inverse: d, scaled: b, weights: w,
+                                                start: start, intercept: intercept, leverage: leverage, fitted: fitted, squares: squares,
+                                                factor: factor, looSums: looSums, residualSums: residualSums)
                                         }
+                                        if let kept {
+                                            for i in 0..<count { for c in 0..<width { kept[c * n + start + i] = fitted[i * width + c] } }
+                                        }
+                                        summarize(
+                                            fitted, rows: count, counted: count, width: width, weights: nil, start: start, sums: looSums,
+                                            deviations: deviations, into: &loo)
+                                        summarize(
+                                            squares, rows: count, counted: positive, width: width, weights: weights, start: start,
+                                            sums: residualSums, deviations: deviations, into: &residualSummaries)
+                                        start += count
                                     }
-                                    if let kept {
-                                        for i in 0..<count { for c in 0..<width { kept[c * n + start + i] = fitted[i * width + c] } }
-                                    }
-                                    summarize(
-                                        fitted, rows: count, counted: count, width: width, weights: nil, start: start, sums: looSums,
-                                        deviations: deviations, into: &loo)
-                                    summarize(
-                                        squares, rows: count, counted: positive, width: width, weights: weights, start: start,
-                                        sums: residualSums, deviations: deviations, into: &residualSummaries)
-                                    start += count
                                 }
                             }
                         }
@@ -187,6 +154,66 @@ extension RidgePath {
                 }
             }
             return (loo, residualSummaries)
+        }
+
+        /// The terms of several targets (or of no projections) by two matrix products and a loop:
+        /// the leverages q²·D, the fitted values q·B, then each row's terms and their block sums.
+        /// Returns the rows of positive weight.
+        private static func terms(
+            count: Int, q: UnsafeMutablePointer<Double>, q2: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>, r: Int, k: Int,
+            m: Int, inverse d: UnsafeBufferPointer<Double>, scaled b: UnsafeBufferPointer<Double>, weights: UnsafeBufferPointer<Double>?,
+            start: Int, intercept: Double, leverage: UnsafeMutablePointer<Double>, fitted: UnsafeMutablePointer<Double>,
+            squares: UnsafeMutablePointer<Double>, factor: UnsafeMutablePointer<Double>, looSums: UnsafeMutablePointer<Double>,
+            residualSums: UnsafeMutablePointer<Double>
+        ) -> Int {
+            let width = m * k
+            if r > 0 {
+                for e in 0..<count * r { q2[e] = q[e] * q[e] }
+                BLAS.gemm(
+                    transposeA: false, transposeB: false, m: count, n: m, k: r, alpha: 1, a: q2, lda: r, b: d.baseAddress!, ldb: m, beta: 0,
+                    c: leverage, ldc: m)
+                BLAS.gemm(
+                    transposeA: false, transposeB: false, m: count, n: width, k: r, alpha: 1, a: q, lda: r, b: b.baseAddress!, ldb: width,
+                    beta: 0, c: fitted, ldc: width)
+            } else {
+                leverage.update(repeating: 0, count: count * m)
+                fitted.update(repeating: 0, count: count * width)
+            }
+            // The terms, in place: `fitted` becomes wᵢ(rᵢ/(1 − hᵢᵢ))², `squares` wᵢrᵢ²; their block
+            // sums on the way (a row of weight 0 adds 0 to both, and is not counted among the
+            // residuals' rows). Branch-free inner loops, so they vectorize.
+            var positive = 0
+            for i in 0..<count {
+                let w = weights?[start + i] ?? 1
+                let row = fitted + i * width, square = squares + i * width
+                guard w > 0 else {
+                    row.update(repeating: 0, count: width)
+                    square.update(repeating: 0, count: width)
+                    continue
+                }
+                positive += 1
+                let rowLeverage = leverage + i * m
+                for a in 0..<m {
+                    let denominator = 1 - w * (rowLeverage[a] + intercept)
+                    factor[a] = denominator > 0 ? 1 / (denominator * denominator) : .infinity
+                }
+                for a in 0..<m {
+                    for o in 0..<k {
+                        let c = a * k + o, residual = t[i * k + o] - row[c], value = w * residual * residual
+                        square[c] = value
+                        row[c] = value * factor[a]
+                        looSums[c] += row[c]
+                        residualSums[c] += value
+                    }
+                }
+            }
+            return positive
+        }
+
+        /// `body` with the array's buffer, or nil.
+        private static func withOptionalBuffer<Result>(_ array: [Double]?, _ body: (UnsafeBufferPointer<Double>?) -> Result) -> Result {
+            guard let array else { return body(nil) }
+            return array.withUnsafeBufferPointer { body($0) }
         }
 
         /// Merges the block's column summaries (count, mean, squared deviations) into `summaries`,
