@@ -89,7 +89,9 @@ bench: setup
 # mbgd against our numpy loop on the same shapes, and CSV loading against pandas.read_csv; then
 # sparse rows (issue 28's goals) against scikit-learn, Vowpal Wabbit and C loops on an RCV1-shaped
 # set of SPARSE_ROWS rows (about 10 minutes at 200000; `make compare SPARSE_ROWS=20000` for a quick
-# look). Writes Benchmarks/results/ (compare.md, throughput.svg, sparse.md).
+# look); then the exact ridge path against one solve and RidgeCV (issue 32's goals, minutes: RidgeCV
+# takes about a minute on 10k × 1000). Writes Benchmarks/results/ (compare.md, throughput.svg,
+# sparse.md, ridge-path.md).
 SPARSE_ROWS ?= 200000
 compare: setup
 	@python3 -c "import numpy, pandas" 2>/dev/null || python3 -m pip install --quiet numpy pandas
@@ -97,6 +99,7 @@ compare: setup
 	$(SWIFT) build -c release --product mbgd
 	python3 Benchmarks/compare.py --mbgd .build/release/mbgd
 	python3 Benchmarks/Sparse/compare_sparse.py .build/release/mbgd --rows $(SPARSE_ROWS) --markdown Benchmarks/results/sparse.md
+	python3 Benchmarks/Paths/compare_ridge.py .build/release/mbgd --markdown Benchmarks/results/ridge-path.md
 
 # mbgd-mpi on 1 and 2 ranks (closed form, full-batch epoch, the per-update sum) and the model for
 # larger clusters; writes Benchmarks/results/scaling.md. Minutes (a 0.5 GB file).
