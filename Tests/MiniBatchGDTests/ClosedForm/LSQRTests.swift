@@ -133,6 +133,29 @@ import Testing
         #expect(try LSQR.solve(data, iterationLimit: 15).targets[0].iterations == 15)
     }
 
+    /// A warm start (the solution at a nearby ridge) reaches the dense ridge's answer, as a cold
+    /// start does, in fewer iterations; a start at the answer itself stops at once; a start of
+    /// the wrong shape or with a NaN is refused.
+    @Test func aWarmStartReachesTheSameOptimumSooner() throws {
+        let data = try Self.data(rows: 300, features: 25, density: 0.3, seed: 4, weighted: true)
+        let dense = try LeastSquares.solve(try data.densified(), ridge: 0.5)
+        let near = try LSQR.solve(data, ridge: 0.6, tolerance: 1e-14)
+        let cold = try LSQR.solve(data, ridge: 0.5, tolerance: 1e-14)
+        let warm = try LSQR.solve(data, ridge: 0.5, tolerance: 1e-14, start: near.parameters)
+        #expect(relativeDifference(warm.parameters, dense.parameters) <= 1e-9)
+        #expect(relativeDifference(cold.parameters, dense.parameters) <= 1e-9)
+        #expect(
+            warm.targets[0].iterations < cold.targets[0].iterations, "\(warm.targets[0].iterations) against \(cold.targets[0].iterations)")
+        let again = try LSQR.solve(data, ridge: 0.5, tolerance: 1e-8, start: warm.parameters)
+        #expect(again.targets[0].iterations <= 1)
+        #expect(relativeDifference(again.parameters, dense.parameters) <= 1e-9)
+        var wrong = near.parameters
+        wrong.coefficients.elements[3] = .nan
+        #expect(throws: ArgumentError.self) { try LSQR.solve(data, ridge: 0.5, start: wrong) }
+        let short = Parameters(unchecked: Matrix<Double>.zeros(24, 1), [0])
+        #expect(throws: ArgumentError.self) { try LSQR.solve(data, ridge: 0.5, start: short) }
+    }
+
     @Test func badArgumentsAreRefused() throws {
         let data = try SparseDataset<Double>(rows: [[0: 1], [1: 2]], targets: [1, 2])
         #expect(throws: ArgumentError.self) { try LSQR.solve(data, ridge: -1) }
