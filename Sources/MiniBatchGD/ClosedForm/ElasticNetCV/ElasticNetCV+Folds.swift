@@ -114,7 +114,7 @@ extension ElasticNetCV {
             }
             guard positive[f] > 0 else {
                 throw ArgumentError(
-                    argument: "folds", value: "fold \(f + 1) of \(count): \(size[f]) rows, all of weight 0",
+                    argument: "folds", value: "fold \(f + 1) of \(count), whose rows all have weight 0",
                     requirement: "must hold a row of positive weight: its held-out error is a weighted mean")
             }
             guard total - positive[f] >= 1 else {
