@@ -51,6 +51,17 @@ extension Solve {
         return folds.map { .groups(values, count: $0) } ?? .labels(values)
     }
 
+    /// The library's fold errors spelled with the options that made the folds.
+    private func namingFoldOptions<Result>(_ body: () throws -> Result) throws -> Result {
+        do { return try body() } catch let error as ArgumentError where ["count", "labels", "groups", "folds"].contains(error.argument) {
+            let options =
+                foldColumn.map { column in "--fold-column \(column)" + (folds.map { " --folds \($0)" } ?? "") }
+                ?? "--folds \(folds ?? ElasticNetCV.Folds.defaultCount)"
+            let value = error.argument == "count" ? "" : " (\(error.value))"
+            throw CLIError.badArgument("\(options)\(value) is invalid: \(error.requirement)")
+        }
+    }
+
     /// `mbgd solve FILE --l1 cv [--l1-ratio R] [--alphas …] [--folds K | --fold-column COL] [--seed S]`:
     /// the lasso or elastic-net path cross-validated over folds, the best and one-standard-error
     /// alphas, and the refit at the best on every row.
@@ -77,27 +88,35 @@ extension Solve {
             let rows = try SparseInput.rows(data, encoded: nil, status: status, as: Double.self)
             try sparse(rows)
             cv = try status.during(validating(rows.rows, rows.featureCount)) {
-                try model.fit(rows, crossValidating: requestedFolds(column: nil), l1Ratio: ratio, alphas: alphas, threads: threads)
+                try namingFoldOptions {
+                    try model.fit(rows, crossValidating: requestedFolds(column: nil), l1Ratio: ratio, alphas: alphas, threads: threads)
+                }
             }
             metrics = try model.evaluate(rows)
             shape = SparseInput.shape(rows)
         } else {
             if foldColumn != nil, data.encoding.isActive {
                 throw CLIError.badArgument(
-                    "--fold-column: the folds are read from the file's numeric columns; drop --categorical and --hash-features, or give --folds K")
+                    "--fold-column: the folds are read from the file's numeric columns; drop --categorical and --hash-features, or give --folds K"
+                )
             }
             let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
             model.featureEncoding = encoded?.encoding
             if let encoded, case let .sparse(rows) = encoded.rows {
                 cv = try status.during(validating(rows.rows, rows.featureCount)) {
-                    try model.fit(rows, crossValidating: requestedFolds(column: nil), l1Ratio: ratio, alphas: alphas, threads: threads)
+                    try namingFoldOptions {
+                        try model.fit(rows, crossValidating: requestedFolds(column: nil), l1Ratio: ratio, alphas: alphas, threads: threads)
+                    }
                 }
                 metrics = try model.evaluate(rows)
                 shape = SparseInput.shape(rows)
             } else if let foldColumn {
                 let (rows, labels) = try status.during(Status.loading(data.file)) { try loadWithFoldColumn(foldColumn) }
                 cv = try status.during(validating(rows.rows, rows.featureCount)) {
-                    try model.fit(rows, crossValidating: requestedFolds(column: labels), l1Ratio: ratio, alphas: alphas, threads: threads)
+                    try namingFoldOptions {
+                        try model.fit(
+                            rows, crossValidating: requestedFolds(column: labels), l1Ratio: ratio, alphas: alphas, threads: threads)
+                    }
                 }
                 metrics = try model.evaluate(rows, threads: threads)
                 shape = "\(rows.rows) rows × \(Format.count(rows.featureCount, "feature"))"
@@ -108,8 +127,10 @@ extension Solve {
                         ?? CommandData(data, weights: weights)
                 }
                 cv = try status.during(validating(dataset.rows, dataset.featureCount)) {
-                    try model.fit(
-                        dataset.source, crossValidating: requestedFolds(column: nil), l1Ratio: ratio, alphas: alphas, threads: threads)
+                    try namingFoldOptions {
+                        try model.fit(
+                            dataset.source, crossValidating: requestedFolds(column: nil), l1Ratio: ratio, alphas: alphas, threads: threads)
+                    }
                 }
                 metrics = try dataset.evaluate(model, threads: threads)
                 shape = "\(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature"))"
@@ -126,9 +147,11 @@ extension Solve {
         if data.targets.contains(column) { throw CLIError.badArgument("--fold-column \(column) is a target: name another column") }
         if weights == column { throw CLIError.badArgument("--fold-column \(column) is the --weights column: name another column") }
         if let features = data.features, features.contains(column) {
-            throw CLIError.badArgument("--fold-column \(column) is one of --features: the fold labels are not a feature; drop it from --features")
+            throw CLIError.badArgument(
+                "--fold-column \(column) is one of --features: the fold labels are not a feature; drop it from --features")
         }
-        let all = try Dataset<Double>.load(path: data.file, targets: data.targets, features: data.features.map { $0 + [column] }, weights: weights)
+        let all = try Dataset<Double>.load(
+            path: data.file, targets: data.targets, features: data.features.map { $0 + [column] }, weights: weights)
         // .npy columns are named x1, x2, … and may also be given by 0-based index.
         let npyName =
             (try? DataFileFormat.of(path: data.file)) == .npy ? Int(column).flatMap { $0 >= 0 ? "x\($0 + 1)" : nil } : nil
@@ -214,7 +237,8 @@ extension Solve {
             var table = Table(["", "alpha", "glmnet lambda", "CV MSE", "std. error", "nonzero"])
             for (name, index) in [("best", choice.index), ("1-SE", choice.oneStandardErrorIndex)] {
                 table.add([
-                    name, Format.number(cv.alphas[index]), Format.number(cv.glmnetLambda(cv.alphas[index])), Format.number(target.scores[index]),
+                    name, Format.number(cv.alphas[index]), Format.number(cv.glmnetLambda(cv.alphas[index])),
+                    Format.number(target.scores[index]),
                     Format.number(target.standardErrors[index], digits: 3), "\(target.nonzeroCoefficients[index])",
                 ])
             }
@@ -225,13 +249,16 @@ extension Solve {
                 )
             }
             if !target.converged {
-                lines.append("  NOT converged: a solution stopped at the sweep limit above its gap tolerance; its errors are of the last iterate")
+                lines.append(
+                    "  NOT converged: a solution stopped at the sweep limit above its gap tolerance; its errors are of the last iterate")
             }
             lines.append("Coefficients\(cv.targets.count > 1 ? " for \(cv.targetNames[o])" : "") (original units, refitted on every row):")
             lines.append(
                 Reports.largestParameters(
                     featureNames: cv.featureNames, target: o, fitIntercept: cv.fitIntercept,
-                    columns: [("at best alpha", cv.parameters[choice.index]), ("at 1-SE alpha", cv.parameters[choice.oneStandardErrorIndex])]))
+                    columns: [
+                        ("at best alpha", cv.parameters[choice.index]), ("at 1-SE alpha", cv.parameters[choice.oneStandardErrorIndex]),
+                    ]))
         }
         lines.append("")
         lines.append("Errors on the rows fitted, at the best alpha:")

@@ -10,7 +10,8 @@ extension ElasticNetCV {
         let full: ElasticNetProblem, problem: (Int) throws -> ElasticNetProblem
         if useGram {
             let q = p + k
-            try MemoryBudget.require(MemoryBudget.doubles(K + 2 + pool.threads, q, q), for: "the Gram matrices of \(K) folds of \(p) features")
+            try MemoryBudget.require(
+                MemoryBudget.doubles(K + 2 + pool.threads, q, q), for: "the Gram matrices of \(K) folds of \(p) features")
             let largest = members.map(\.count).max() ?? 0
             try MemoryBudget.require(
                 MemoryBudget.doubles(pool.threads, largest, q), for: "\(pool.threads) copies of a fold's \(largest) rows")

@@ -145,7 +145,8 @@ public struct ElasticNetCV: Sendable {
         try validateThreadCount(threads)
         if weights != nil, data.weights != nil {
             throw ArgumentError(
-                argument: "weights", value: "\(weights!.count) weights", requirement: "must be nil for a data set that carries its own weights"
+                argument: "weights", value: "\(weights!.count) weights",
+                requirement: "must be nil for a data set that carries its own weights"
             )
         }
         let settings = Settings(

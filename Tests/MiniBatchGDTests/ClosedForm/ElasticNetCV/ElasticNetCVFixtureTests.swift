@@ -18,7 +18,8 @@ import Testing
         case .covariance, .naive:
             return try ElasticNetCV(
                 try problem.dense(), folds: folds, l1Ratio: problem.l1Ratio, alphas: problem.givenAlphas, count: count,
-                smallestRatio: problem.smallestRatio, fitIntercept: problem.fitIntercept, method: route == .covariance ? .covariance : .naive)
+                smallestRatio: problem.smallestRatio, fitIntercept: problem.fitIntercept,
+                method: route == .covariance ? .covariance : .naive)
         case .sparse:
             return try ElasticNetCV(
                 try problem.sparseData(), folds: folds, l1Ratio: problem.l1Ratio, alphas: problem.givenAlphas, count: count,
@@ -45,7 +46,9 @@ import Testing
             for (a, b) in zip(ours, theirs) { worst = Swift.max(worst, Self.relative(a, b)) }
         }
         #expect(worst <= 1e-6, "\(name) \(route): mse_path_ off by \(worst) (relative)")
-        #expect(Self.relative(target.choice.alpha, problem.alpha) <= 1e-12, "\(name) \(route): alpha_ \(target.choice.alpha) vs \(problem.alpha)")
+        #expect(
+            Self.relative(target.choice.alpha, problem.alpha) <= 1e-12,
+            "\(name) \(route): alpha_ \(target.choice.alpha) vs \(problem.alpha)")
         let beta = cv.chosenParameters.coefficients.column(0)
         let scale = Swift.max(1, problem.coefficients.map(abs).max()!)
         let off = zip(beta, problem.coefficients).map { abs($0 - $1) }.max()!
@@ -72,7 +75,9 @@ import Testing
         #expect(choice.oneStandardErrorAlpha >= choice.alpha)
         #expect(target.scores[choice.oneStandardErrorIndex] <= bound)
         // The alphas are largest first: every index before the 1-SE one is a larger alpha.
-        for a in 0..<choice.oneStandardErrorIndex { #expect(target.scores[a] > bound, "\(name): alpha \(problem.alphas[a]) is within one SE") }
+        for a in 0..<choice.oneStandardErrorIndex {
+            #expect(target.scores[a] > bound, "\(name): alpha \(problem.alphas[a]) is within one SE")
+        }
     }
 
     /// GroupKFold(n_splits=4)'s folds, from the groups alone, as scikit-learn deals them.
