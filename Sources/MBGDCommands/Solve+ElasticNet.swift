@@ -6,6 +6,12 @@ extension Solve {
     /// `--l1-ratio` means something only beside `--l1` (`--penalize` beside it or `--ridge`), and the options of the
     /// least-squares statistics nothing beside it.
     func validateElasticNet() throws {
+        try validateElasticNetCV()
+        if l1CrossValidated { return }
+        if let l1Argument, Double(l1Argument) == nil {
+            throw ValidationError(
+                "--l1 = '\(l1Argument)' is invalid: must be a positive number (the strength A) or cv (choose it by cross-validation)")
+        }
         guard let l1 else {
             if let l1Ratio { throw ValidationError("--l1-ratio \(Format.number(l1Ratio)) is the L1 share of --l1's penalty: give --l1 A") }
             if let penalize, ridge == nil {

@@ -7,7 +7,7 @@ extension Solve {
     /// method), the outliers counted and the gradient at its floor reported.
     func runHuber() throws {
         let conflicts: [(Bool, String)] = [
-            (l2 != 0, "--l2"), (l1 != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
+            (l2 != 0, "--l2"), (l1Argument != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
             (covariance != .nonrobust, "--covariance"),
             (confidence != LeastSquares.defaultConfidenceLevel, "--confidence"), (noRefine, "--no-refine"),
         ]

@@ -7,12 +7,14 @@ extension Solve {
     /// solve and its statistics nothing beside it.
     func validateRidgePath() throws {
         guard ridge != nil else {
-            if let alphas { throw ValidationError("--alphas \(alphas) lists the strengths --ridge tries: give --ridge loo or --ridge gcv") }
+            if let alphas, !l1CrossValidated {
+                throw ValidationError("--alphas \(alphas) lists the strengths a path tries: give --ridge loo, --ridge gcv or --l1 cv")
+            }
             return
         }
         _ = try parsedAlphas()
         let conflicts: [(Bool, String, String)] = [
-            (l1 != nil, "--l1", "the path is of ridge solutions; --l1 fits the lasso or elastic net at one strength"),
+            (l1Argument != nil, "--l1", "the path is of ridge solutions; --l1 fits the lasso or elastic net"),
             (l2 != 0, "--l2", "the path chooses the L2 strength itself (--alphas lists the ones to try)"),
             (l1Ratio != nil, "--l1-ratio", "the path is of ridge solutions, with no L1 part"),
             (method != .auto, "--method", "the path comes from one eigendecomposition (or SVD), not from --method's factorizations"),

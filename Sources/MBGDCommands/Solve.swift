@@ -21,6 +21,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
               mbgd solve data.csv --l1 0.1 --l1-ratio 0.5
               mbgd solve data.csv --ridge loo
               mbgd solve data.csv --ridge gcv --alphas 0.1,1,10,100
+              mbgd solve data.csv --l1 cv --folds 10 --seed 1
+              mbgd solve data.csv --l1 cv --l1-ratio 0.5 --fold-column site
               mbgd solve data.csv --save-model model.json && mbgd predict --model model.json new.csv --intervals 0.95
             """)
 
@@ -33,10 +35,10 @@ struct Solve: ParsableCommand, ThreadedCommand {
     var l2 = 0.0
     @Option(
         name: .customLong("l1"), parsing: .unconditional,
-        help:
-            "Lasso / elastic-net strength A > 0, as scikit-learn's ElasticNet(alpha=A): minimizes ‖y − Xβ − b‖²/(2n) + A·(R‖β‖₁ + (1 − R)/2·‖β‖²), solved exactly by coordinate descent to a certified duality gap."
-    )
-    var l1: Double?
+        help: ArgumentHelp(
+            "Lasso / elastic-net strength A > 0, as scikit-learn's ElasticNet(alpha=A): minimizes ‖y − Xβ − b‖²/(2n) + A·(R‖β‖₁ + (1 − R)/2·‖β‖²), solved exactly by coordinate descent to a certified duality gap; or cv: choose A by k-fold cross-validation over a path (scikit-learn's LassoCV and ElasticNetCV, glmnet's cv.glmnet).",
+            valueName: "A|cv"))
+    var l1Argument: String?
     @Option(
         name: .customLong("l1-ratio"), parsing: .unconditional, help: "R in [0, 1], the L1 share of --l1's penalty (default: 1, the lasso)."
     )
@@ -54,9 +56,24 @@ struct Solve: ParsableCommand, ThreadedCommand {
     @Option(
         parsing: .unconditional,
         help:
-            "The alphas --ridge tries, comma-separated (default: 100 log-spaced from 1e-6 to 10 times the centred Gram matrix's largest eigenvalue)."
+            "The alphas --ridge or --l1 cv tries, comma-separated (default for --ridge: 100 log-spaced from 1e-6 to 10 times the centred Gram matrix's largest eigenvalue; for --l1 cv: 100 from alpha_max, where every coefficient is zero, down to 1e-3 of it, as LassoCV)."
     )
     var alphas: String?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The folds of --l1 cv (default: 5, as LassoCV): seeded random folds of sizes that differ by at most one; beside --fold-column, the column's values are groups dealt into K folds (scikit-learn's GroupKFold).",
+            valueName: "K"))
+    var folds: Int?
+    @Option(
+        help: ArgumentHelp(
+            "A CSV column (or .npy index) of fold labels for --l1 cv, left out of the features: each distinct value is one fold (glmnet's foldid, scikit-learn's PredefinedSplit); with --folds K, groups kept together in K folds.",
+            valueName: "column"))
+    var foldColumn: String?
+    @Option(
+        parsing: .unconditional,
+        help: "The seed of --l1 cv's random folds (default: 0): the same folds on every machine.")
+    var seed: UInt64?
     @OptionGroup var lossOptions: LossOptions
     @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")
     var covariance: LeastSquares.CovarianceType = .nonrobust
@@ -96,6 +113,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
         threadCount.setOpenBLAS()
         if lossOptions.isHuber { return try runHuber() }
         if let ridge { return try runRidgePath(ridge) }
+        if l1CrossValidated { return try runElasticNetCV() }
         if let l1 { return try runElasticNet(alpha: l1) }
         if SparseInput.isSparse(data.file) { return try runSparse() }
         var model = LinearRegression(fitIntercept: data.fitIntercept)

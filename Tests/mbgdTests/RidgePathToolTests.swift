@@ -174,7 +174,7 @@ import Testing
     @Test func optionsThatMeanNothingBesideRidgeAreRefused() throws {
         let file = try Problem("tall").csv()
         for (extra, message) in [
-            (["--alphas", "1,2"], "give --ridge loo or --ridge gcv"),
+            (["--alphas", "1,2"], "give --ridge loo, --ridge gcv or --l1 cv"),
             (["--ridge", "loo", "--alphas", "1,0"], "--alphas = 0 is invalid"),
             (["--ridge", "loo", "--alphas", "1,x"], "--alphas = 'x' is invalid"),
             (["--ridge", "loo", "--alphas", "-1"], "--alphas = -1 is invalid"),

@@ -51,7 +51,7 @@ struct Moments {
     }
 
     /// Adds the moments of other rows into these, by Chan's pairwise update.
-    private mutating func merge(_ part: Moments) {
+    mutating func merge(_ part: Moments) {
         let weight = weightTotal, other = part.weightTotal
         guard other > 0 else { return }
         guard weight > 0 else {
@@ -154,7 +154,7 @@ struct Moments {
             centredCross: Array(UnsafeBufferPointer(start: c, count: p * k)))
     }
 
-    private init(weightTotal: Double, featureMean: [Double], targetMean: [Double], centredGram: [Double], centredCross: [Double]) {
+    init(weightTotal: Double, featureMean: [Double], targetMean: [Double], centredGram: [Double], centredCross: [Double]) {
         self.weightTotal = weightTotal
         self.featureMean = featureMean
         self.targetMean = targetMean

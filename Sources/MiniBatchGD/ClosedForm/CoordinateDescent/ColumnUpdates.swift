@@ -141,7 +141,7 @@ struct SparseColumns {
 
     /// The transpose of the nonzero entries `entries` visits (row by row, each row's columns
     /// once): a pass to count each column's entries, the memory check, a pass to place them.
-    private init(rows n: Int, columns p: Int, entries: ((Int, Int, Double) -> Void) -> Void) throws {
+    init(rows n: Int, columns p: Int, entries: ((Int, Int, Double) -> Void) -> Void) throws {
         guard n <= Int(Int32.max) else { throw MatrixError.tooLargeForBLAS(operation: "coordinate descent's columns", dimension: n) }
         var counts = [Int](repeating: 0, count: p + 1)
         entries { _, j, _ in counts[j + 1] += 1 }

@@ -172,7 +172,7 @@ extension CoordinateDescent {
         }
     }
 
-    private static func checkPathArguments(l1Ratio: Double, alphas: [Double]?, count: Int, smallestRatio: Double) throws {
+    static func checkPathArguments(l1Ratio: Double, alphas: [Double]?, count: Int, smallestRatio: Double) throws {
         if let alphas {
             guard l1Ratio >= 0, l1Ratio <= 1 else {
                 throw ArgumentError(argument: "l1Ratio", value: "\(l1Ratio)", requirement: "must lie in [0, 1] (1: the lasso, 0: a ridge)")

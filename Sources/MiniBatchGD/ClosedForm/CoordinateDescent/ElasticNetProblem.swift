@@ -164,7 +164,7 @@ extension ElasticNetProblem {
     }
 
     /// Naive updates on `design`, with `targets` n×k by columns (not centred).
-    private static func columns(
+    static func columns(
         _ design: SparseColumns, targets: [Double], weights: [Double]?, fitIntercept: Bool, featureNames: [String], targetNames: [String],
         residualSquares: @escaping (Parameters) -> [Double]
     ) -> ElasticNetProblem {
@@ -199,7 +199,7 @@ extension ElasticNetProblem {
     }
 
     /// Σωᵢ(yᵢ − b − xᵢβ)² per target over dense rows.
-    private static func denseResidualSquares<Element: BLASScalar>(
+    static func denseResidualSquares<Element: BLASScalar>(
         _ rows: Rows<Element>, weights: [Double]?, total: Double, parameters: Parameters
     ) -> [Double] {
         let p = rows.featureCount, k = rows.outputCount, beta = parameters.coefficients.elements
