@@ -5,13 +5,20 @@ import MiniBatchGD
 extension Fit {
     /// `--l1-ratio` means something only beside `--l1`, and `--l1` is a penalty of its own.
     func validateElasticNet() throws {
-        guard let l1 else {
+        guard let l1Argument else {
             if let l1Ratio { throw ValidationError("--l1-ratio \(Format.number(l1Ratio)) is the L1 share of --l1's penalty: give --l1 A") }
             return
         }
-        guard l1.isFinite, l1 > 0 else {
-            throw ValidationError(
-                l1 == 0 ? "--l1 0 is no penalty: drop --l1" : "--l1 = \(l1) is invalid: must be a positive finite number")
+        if !l1IsAutomatic {
+            guard let l1 else {
+                throw ValidationError(
+                    "--l1 = '\(l1Argument)' is invalid: must be a positive number (the strength A) or '\(Self.automatic)' (cross-validation chooses it)"
+                )
+            }
+            guard l1.isFinite, l1 > 0 else {
+                throw ValidationError(
+                    l1 == 0 ? "--l1 0 is no penalty: drop --l1" : "--l1 = \(l1Argument) is invalid: must be a positive finite number")
+            }
         }
         if let l1Ratio, !(l1Ratio > 0 && l1Ratio <= 1) {
             throw ValidationError(
@@ -35,7 +42,7 @@ extension Fit {
     /// `mbgd fit FILE --l1 A [--l1-ratio R]`: the descent with the elastic-net penalty (the
     /// lasso for R = 1), beside the exact answer of coordinate descent on the same training rows.
     func runElasticNet(
-        alpha: Double, all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?
+        alpha: Double, all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?, chosenL1: ChosenL1? = nil
     ) throws {
         var config = gradientDescent
         config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1)
@@ -62,7 +69,7 @@ extension Fit {
                             .object([("alpha", .number(alpha)), ("l1Ratio", .number(l1Ratio ?? 1)), ("penalize", .string("original"))])
                         ),
                         ("zeroCoefficients", .integer(zeros)),
-                    ]
+                    ] + (chosenL1.map { [("regularization", $0.json)] } ?? [])
                 ).text)
             return
         }
@@ -73,6 +80,7 @@ extension Fit {
             "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on β in the data's units (scikit-learn's ElasticNet), "
                 + "applied by soft-thresholding after every update; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
         )
+        if let chosenL1 { lines.append(chosenL1.line) }
         lines.append("")
         lines += Self.coefficientLines(model, exact: reference.parameters, label: "coordinate descent")
         lines.append(

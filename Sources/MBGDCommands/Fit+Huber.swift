@@ -6,9 +6,9 @@ extension Fit {
     /// `mbgd fit FILE --loss huber [--delta D]`: the descent on Huber's loss beside its exact
     /// answer by Newton's method on the same training rows.
     func runHuber(all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?) throws {
-        if l2Given || l1 != nil {
+        if l2Given || l1Given {
             throw CLIError.badArgument(
-                "--loss huber is compared with Huber's exact answer, which has no penalty; drop \(l1 != nil ? "--l1" : "--l2")")
+                "--loss huber is compared with Huber's exact answer, which has no penalty; drop \(l1Given ? "--l1" : "--l2")")
         }
         let delta = try lossOptions.resolvedDelta(train, fitIntercept: data.fitIntercept, threads: threads)
         var config = gradientDescent

@@ -76,10 +76,10 @@ struct Fit: ParsableCommand, ThreadedCommand {
     var l2Option = Format.number(ArgumentNames.defaults.l2Penalty)
     @Option(
         name: .customLong("l1"), parsing: .unconditional,
-        help:
-            "Lasso / elastic-net strength A > 0 (scikit-learn's ElasticNet alpha, on the coefficients in the data's units), applied by soft-thresholding after every update; compared with the exact answer of coordinate descent instead of the closed form."
-    )
-    var l1: Double?
+        help: ArgumentHelp(
+            "Lasso / elastic-net strength A > 0 (scikit-learn's ElasticNet alpha, on the coefficients in the data's units), applied by soft-thresholding after every update; compared with the exact answer of coordinate descent instead of the closed form. Or '\(Self.automatic)': the strength \(ElasticNetCV.Folds.defaultCount)-fold cross-validation chooses on the training rows (as mbgd solve --l1 cv, folds seeded by --seed).",
+            valueName: "A|\(Self.automatic)"))
+    var l1Argument: String?
     @Option(
         name: .customLong("l1-ratio"), parsing: .unconditional, help: "R in (0, 1], the L1 share of --l1's penalty (default: 1, the lasso)."
     )
@@ -124,6 +124,12 @@ struct Fit: ParsableCommand, ThreadedCommand {
     var l2IsAutomatic: Bool { l2Option == Self.automatic }
     /// Whether `--l2` asks for a penalty, a number or `auto`.
     var l2Given: Bool { l2IsAutomatic || l2 != 0 }
+    /// `--l1 A`'s strength; nil for `--l1 auto` (see ``l1IsAutomatic``) or no `--l1`.
+    var l1: Double? { l1Argument.flatMap(Double.init) }
+    /// `--l1 auto`: cross-validation chooses A.
+    var l1IsAutomatic: Bool { l1Argument == Self.automatic }
+    /// Whether `--l1` was given, a number or `auto`.
+    var l1Given: Bool { l1Argument != nil }
     var weights: String? { rowWeights.weights }
     var threads: Int? { threadCount.threads }
 
@@ -180,16 +186,16 @@ struct Fit: ParsableCommand, ThreadedCommand {
     }
 
     func run() throws {
-        if Cluster.communicator != nil, l1 != nil || lossOptions.isHuber {
+        if Cluster.communicator != nil, l1Given || lossOptions.isHuber {
             throw CLIError.badArgument(
-                "\(l1 != nil ? "--l1" : "--loss huber") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
+                "\(l1Given ? "--l1" : "--loss huber") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
             )
         }
         if l2IsAutomatic { try checkAutomaticL2() }
         if lossOptions.isHuber, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument("\(data.file) is sparse: --loss huber descends on dense rows for now")
         }
-        if l1 != nil, SparseInput.isSparse(data.file) {
+        if l1Given, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument(
                 "\(data.file) is sparse: --l1 descends on dense rows for now (the sparse descent has no lazy soft-thresholding yet); `mbgd solve \(data.file) --l1 A` solves the lasso exactly"
             )
@@ -203,7 +209,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
                     "--l2 auto: the encoded columns of \(data.file) are sparse (--hash-features, or many categorical levels), and the exact leave-one-out path needs dense ones; give --l2 a number"
                 )
             }
-            if l1 != nil {
+            if l1Given {
                 throw CLIError.badArgument(
                     "the encoded columns of \(data.file) are sparse: --l1 descends on dense rows for now; `mbgd solve` with the same options solves the lasso exactly"
                 )
@@ -230,8 +236,10 @@ struct Fit: ParsableCommand, ThreadedCommand {
             }
         }
         if lossOptions.isHuber { return try runHuber(all: all, train: train, test: test, encoding: encoded?.encoding) }
-        if let l1 {
-            return try runElasticNet(alpha: l1, all: all, train: train, test: test, encoding: encoded?.encoding)
+        if l1Given {
+            let chosen = try l1IsAutomatic ? chooseL1(train, status: status) : nil
+            return try runElasticNet(
+                alpha: chosen?.alpha ?? l1!, all: all, train: train, test: test, encoding: encoded?.encoding, chosenL1: chosen)
         }
         var config = gradientDescent
         let chosenL2 = try l2IsAutomatic ? chooseL2(train, config, status: status) : nil

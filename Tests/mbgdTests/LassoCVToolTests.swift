@@ -137,6 +137,48 @@ import Testing
         #expect(coefficients == json["coefficients"] as? [Double])
     }
 
+    /// `mbgd fit --l1 auto` takes the α `mbgd solve --l1 cv` chooses with the same seed: the same
+    /// grid and choice, and its coordinate-descent reference at that α is the refit solve reports
+    /// (the same rows: no test split); with an elastic-net ratio too.
+    @Test(arguments: [1.0, 0.5])
+    func fitL1AutoTakesTheCrossValidatedChoice(l1Ratio: Double) throws {
+        let problem = try Problem("lasso")
+        let p = problem.features[0].count
+        var lines = [((0..<p).map { "x\($0)" } + ["y"]).joined(separator: ",")]
+        for i in problem.features.indices {
+            lines.append((problem.features[i].map { "\($0)" } + ["\(problem.target[i])"]).joined(separator: ","))
+        }
+        let file = try write(lines.joined(separator: "\n") + "\n", to: scratchFolder() + "/auto.csv")
+        let ratio = ["--l1-ratio", "\(l1Ratio)"]
+        let fit = try mbgd(arguments: ["fit", file, "--target", "y", "--l1", "auto", "--seed", "3", "--epochs", "5", "--json"] + ratio)
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let solve = try mbgd(arguments: ["solve", file, "--target", "y", "--l1", "cv", "--seed", "3", "--json"] + ratio)
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let chosen = try #require(fit.json["regularization"] as? [String: Any])
+        let path = try #require(solve.json["regularization"] as? [String: Any])
+        #expect(chosen["criterion"] as? String == "cv" && chosen["folds"] as? Int == 5)
+        #expect(chosen["alphas"] as? [Double] == path["alphas"] as? [Double])
+        let alpha = try #require(chosen["alpha"] as? Double)
+        #expect(alpha == path["alpha"] as? Double)
+        let penalty = try #require(fit.json["penalty"] as? [String: Any])
+        #expect(penalty["alpha"] as? Double == alpha && penalty["l1Ratio"] as? Double == l1Ratio)
+        let reference = try #require((fit.json["closedForm"] as? [String: Any])?["coefficients"] as? [Double])
+        let refit = try #require(solve.json["coefficients"] as? [Double])
+        #expect(relativeDifference(reference, refit) < 1e-7)
+    }
+
+    @Test func fitL1AutoRefusesBadValues() throws {
+        let file = try Problem("lasso").csv()
+        for (extra, message) in [
+            (["--l1", "cv"], "--l1 = 'cv' is invalid: must be a positive number (the strength A) or 'auto'"),
+            (["--l1", "auto", "--l2", "auto"], "drop --l2"), (["--l1", "auto", "--optimizer", "adam"], "use --optimizer sgd"),
+        ] {
+            let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
+            #expect(run.status == 2, "\(extra)")
+            #expect(run.stderr.contains(message), "\(extra): \(run.stderr)")
+        }
+    }
+
     @Test func conflictingAndBadOptionsAreRefused() throws {
         let problem = try Problem("lasso")
         let csv = try problem.csv()

@@ -3,7 +3,7 @@ import MiniBatchGD
 
 /// `mbgd fit --l2 auto`: the ridge strength exact leave-one-out chooses on the training rows
 /// (``RidgePath``, in the descent's units), given to the descent as its λ, so a fit never needs
-/// a guessed penalty.
+/// a guessed penalty. (`--l1 auto`: ``ChosenL1``.)
 struct ChosenL2 {
     /// The path over the default grid, in the descent's units.
     let path: RidgePath
@@ -42,7 +42,55 @@ struct ChosenL2 {
     }
 }
 
+/// `mbgd fit --l1 auto`: the elastic-net strength k-fold cross-validation chooses on the training
+/// rows (``ElasticNetCV``: the grid from α_max, seeded folds), given to the descent as its A.
+struct ChosenL1 {
+    let cv: ElasticNetCV
+    /// The chosen α's index in the grid (one α for every target: the mean held-out error).
+    let index: Int
+    let seed: UInt64
+
+    var alpha: Double { cv.alphas[index] }
+    /// The mean over the targets of the cross-validated errors at each α.
+    var scores: [Double] { cv.alphas.indices.map { a in cv.targets.reduce(0.0) { $0 + $1.scores[a] } / Double(cv.targets.count) } }
+
+    /// The report's line: what chose A.
+    var line: String {
+        let edge =
+            index == 0 || index == cv.alphas.count - 1
+            ? "; the grid's \(index == 0 ? "largest" : "smallest") alpha: the minimum may lie beyond it" : ""
+        return
+            "  A = \(Format.number(alpha, digits: 4)) chosen by \(cv.foldCount)-fold cross-validation over \(cv.alphas.count) alphas on the training rows "
+            + "(--l1 auto, folds seeded by --seed \(seed)): held-out MSE \(Format.number(scores[index], digits: 4))\(edge)"
+    }
+
+    /// `--json`'s `regularization`, with the keys of `mbgd solve --l1 cv`.
+    var json: JSON {
+        .object([
+            ("penalty", .string(cv.l1Ratio == 1 ? "l1" : "elasticnet")), ("criterion", .string("cv")), ("folds", .integer(cv.foldCount)),
+            ("alpha", .number(alpha)), ("l1Ratio", .number(cv.l1Ratio)), ("score", .number(scores[index])),
+            ("alphas", .numbers(cv.alphas)), ("scores", .numbers(scores)),
+        ])
+    }
+}
+
 extension Fit {
+    /// `--l1 auto`: the path cross-validated on the training rows in 5 folds seeded by `--seed`,
+    /// and the α of the smallest mean held-out error.
+    func chooseL1(_ train: CommandData, status: Status) throws -> ChosenL1 {
+        let cv = try status.during(
+            "choosing --l1 by \(ElasticNetCV.Folds.defaultCount)-fold cross-validation on \(train.rows) rows × \(Format.count(train.featureCount, "feature"))"
+        ) {
+            try ElasticNetCV(
+                train.source, folds: .seeded(count: ElasticNetCV.Folds.defaultCount, seed: seed), l1Ratio: l1Ratio ?? 1,
+                fitIntercept: data.fitIntercept, threads: threads)
+        }
+        let scores = cv.alphas.indices.map { a in cv.targets.reduce(0.0) { $0 + $1.scores[a] } }
+        var best = 0
+        for a in scores.indices where scores[a] < scores[best] { best = a }
+        return ChosenL1(cv: cv, index: best, seed: seed)
+    }
+
     /// What `--l2 auto` cannot run with, refused before any row is read.
     func checkAutomaticL2() throws {
         if Cluster.communicator != nil {
