@@ -205,6 +205,17 @@ public struct ElasticNetCV: Sendable {
             data, fold: fold, foldCount: foldCount, settings: settings, pool: WorkerPool(threads: threads ?? Cores.available))
     }
 
+    /// Per α, the mean of its K fold errors (unweighted) and that mean's standard error, the
+    /// folds' sample standard deviation over √K (glmnet's `cvm` and `cvsd` for folds of equal weight).
+    static func summarize(foldErrors: [[Double]]) -> (scores: [Double], standardErrors: [Double]) {
+        let scores = foldErrors.map { $0.reduce(0, +) / Double($0.count) }
+        let standardErrors = zip(foldErrors, scores).map { folds, mean in
+            let K = Double(folds.count)
+            return (folds.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (K - 1) / K).squareRoot()
+        }
+        return (scores, standardErrors)
+    }
+
     /// Assembles the answer from the folds' held-out errors and the path on every row.
     init(
         grid: [Double], run: Run, fold: [Int], foldCount: Int, settings: Settings, method: CoordinateDescent.Method, weightTotal: Double,
@@ -224,10 +235,7 @@ public struct ElasticNetCV: Sendable {
         }
         targets = (0..<k).map { o in
             let errors = (0..<m).map { a in (0..<K).map { run.foldErrors[$0][a * k + o] } }
-            let scores = errors.map { $0.reduce(0, +) / Double(K) }
-            let standardErrors = zip(errors, scores).map { folds, mean in
-                (folds.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(K - 1) / Double(K)).squareRoot()
-            }
+            let (scores, standardErrors) = Self.summarize(foldErrors: errors)
             return Target(
                 foldErrors: errors, scores: scores, standardErrors: standardErrors,
                 choice: Target.choose(alphas: grid, scores: scores, errors: standardErrors),
