@@ -132,7 +132,9 @@ public struct SparseRidgeCV: Sendable {
         let results = pool.map(chunks: K + 1) { task -> Result<(Path, [Double]), any Error> in
             Result {
                 if task == K {
-                    return (try Self.path(data, grid: grid, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits, tolerance: tolerance), [])
+                    return (
+                        try Self.path(data, grid: grid, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits, tolerance: tolerance), []
+                    )
                 }
                 let training = try ElasticNetCV.training(data, fold: fold, held: task)
                 let path = try Self.path(training, grid: grid, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits, tolerance: tolerance)

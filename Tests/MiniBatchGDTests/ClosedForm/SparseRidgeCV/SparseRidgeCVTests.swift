@@ -28,7 +28,8 @@ import Testing
                 let train = (0..<data.rows).filter { cv.foldOfRow[$0] != f }, held = (0..<data.rows).filter { cv.foldOfRow[$0] == f }
                 let rows = try Dataset(
                     features: train.map { Array(x[$0 * p..<($0 + 1) * p]) }, targets: train.map { y[$0] }, weights: train.map { w[$0] })
-                let fit = try LeastSquares.solve(rows, method: .svd, fitIntercept: intercept, ridge: alpha, penaltyUnits: units, refine: false)
+                let fit = try LeastSquares.solve(
+                    rows, method: .svd, fitIntercept: intercept, ridge: alpha, penaltyUnits: units, refine: false)
                 var sum = 0.0, total = 0.0
                 for i in held {
                     let predicted = fit.intercept[0] + (0..<p).reduce(0.0) { $0 + x[i * p + $1] * fit.coefficients.elements[$1] }
@@ -60,7 +61,8 @@ import Testing
 
     @Test func theSameBitsOnAnyThreadCount() throws {
         let data = try Self.data(weighted: false)
-        let one = try SparseRidgeCV(data, alphas: [0.1, 1, 10], threads: 1), two = try SparseRidgeCV(data, alphas: [0.1, 1, 10], threads: 2)
+        let one = try SparseRidgeCV(data, alphas: [0.1, 1, 10], threads: 1),
+            two = try SparseRidgeCV(data, alphas: [0.1, 1, 10], threads: 2)
         #expect(one.targets == two.targets)
         #expect(one.parameters == two.parameters)
     }
