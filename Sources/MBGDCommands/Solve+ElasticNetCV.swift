@@ -13,8 +13,15 @@ extension Solve {
     /// options of one least-squares solve nothing beside it.
     func validateElasticNetCV() throws {
         guard l1CrossValidated else {
-            for (given, option) in [(folds != nil, "--folds"), (foldColumn != nil, "--fold-column"), (seed != nil, "--seed")] where given {
-                throw ValidationError("\(option) splits the rows for cross-validation: give --l1 cv")
+            let ridgeCV = ridge == .cv
+            for (given, option) in [(folds != nil, "--folds"), (foldColumn != nil, "--fold-column"), (seed != nil, "--seed")]
+            where given && !(ridgeCV && option != "--fold-column") {
+                throw ValidationError(
+                    "\(option) splits the rows for cross-validation: give --l1 cv\(ridgeCV ? " (--ridge cv reads sparse files, whose columns have no names: give --folds K)" : " or --ridge cv")"
+                )
+            }
+            if ridgeCV, let folds, folds < 2 {
+                throw ValidationError("--folds = \(folds) is invalid: must be at least 2 (one fold held out, the others fitted)")
             }
             return
         }
@@ -46,13 +53,13 @@ extension Solve {
     }
 
     /// The folds `--folds`, `--fold-column` and `--seed` ask for, given the fold column's values.
-    private func requestedFolds(column values: [Double]?) -> ElasticNetCV.Folds {
+    func requestedFolds(column values: [Double]?) -> ElasticNetCV.Folds {
         guard let values else { return .seeded(count: folds ?? ElasticNetCV.Folds.defaultCount, seed: seed ?? 0) }
         return folds.map { .groups(values, count: $0) } ?? .labels(values)
     }
 
     /// The library's fold errors spelled with the options that made the folds.
-    private func namingFoldOptions<Result>(_ body: () throws -> Result) throws -> Result {
+    func namingFoldOptions<Result>(_ body: () throws -> Result) throws -> Result {
         do { return try body() } catch let error as ArgumentError where ["count", "labels", "groups", "folds"].contains(error.argument) {
             let options =
                 foldColumn.map { column in "--fold-column \(column)" + (folds.map { " --folds \($0)" } ?? "") }

@@ -50,9 +50,9 @@ struct Solve: ParsableCommand, ThreadedCommand {
     var penalize: LeastSquares.PenaltyUnits?
     @Option(
         help:
-            "Choose the ridge strength by loo (exact leave-one-out, as scikit-learn's RidgeCV) or gcv (generalized cross-validation) over a path of alphas in scikit-learn's Ridge convention, ‖y − Xβ − b‖² + α‖β‖², from one eigendecomposition."
+            "Choose the ridge strength over a path of alphas in scikit-learn's Ridge convention, ‖y − Xβ − b‖² + α‖β‖²: by loo (exact leave-one-out, as scikit-learn's RidgeCV) or gcv (generalized cross-validation), from one eigendecomposition of dense rows; or, for sparse rows, by cv (k-fold cross-validation, --folds and --seed, each solve by LSQR warm-started from the last)."
     )
-    var ridge: RidgePath.Criterion?
+    var ridge: RidgeCriterion?
     @Option(
         parsing: .unconditional,
         help:
@@ -112,7 +112,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
     func run() throws {
         threadCount.setOpenBLAS()
         if lossOptions.isHuber { return try runHuber() }
-        if let ridge { return try runRidgePath(ridge) }
+        if let ridge { return try ridge.pathCriterion.map(runRidgePath) ?? runSparseRidgeCV() }
         if l1CrossValidated { return try runElasticNetCV() }
         if let l1 { return try runElasticNet(alpha: l1) }
         if SparseInput.isSparse(data.file) { return try runSparse() }

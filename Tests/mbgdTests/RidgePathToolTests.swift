@@ -171,6 +171,48 @@ import Testing
         #expect(run.stderr.contains("--l2 auto: \(sparse) holds sparse rows"), "\(run.stderr)")
     }
 
+    /// `mbgd solve FILE.svm --ridge cv`: the library's SparseRidgeCV (itself checked against dense
+    /// ridge solves of every fold) through a libsvm file, the choice's coefficients those of the
+    /// dense ridge at that alpha (a second algorithm), dense files sent to --ridge loo.
+    @Test func sparseFilesAreCrossValidated() throws {
+        var lines = [String](), rows = [[Double]](), targets = [Double]()
+        for i in 0..<60 {
+            let row = (0..<6).map { j in (i * 7 + j * 3) % 5 == 0 ? 0 : Double((i * 13 + j * 29) % 17) / 4 - 2 }
+            let y = 1 + row.enumerated().reduce(0.0) { $0 + Double($1.offset % 3 - 1) * $1.element } + Double(i % 7) / 10
+            rows.append(row)
+            targets.append(y)
+            lines.append(
+                "\(y) " + row.enumerated().compactMap { $0.element == 0 ? nil : "\($0.offset + 1):\($0.element)" }.joined(separator: " "))
+        }
+        let file = try write(lines.joined(separator: "\n") + "\n", to: scratchFolder() + "/rows.svm")
+        let run = try mbgd(arguments: [
+            "solve", file, "--ridge", "cv", "--folds", "4", "--seed", "2", "--alphas", "30,3,0.3,0.03", "--json",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        let regularization = try #require(run.json["regularization"] as? [String: Any])
+        #expect(regularization["criterion"] as? String == "cv" && regularization["folds"] as? Int == 4)
+        #expect(regularization["alphas"] as? [Double] == [30, 3, 0.3, 0.03])
+        let alpha = try #require(regularization["alpha"] as? Double)
+        let scores = try #require(regularization["scores"] as? [Double])
+        #expect(alpha == [30, 3, 0.3, 0.03][scores.indices.min { scores[$0] < scores[$1] }!])
+        // The dense ridge at the chosen alpha, through a CSV of the same rows.
+        let csv = try write(
+            (["x1,x2,x3,x4,x5,x6,y"] + rows.indices.map { i in (rows[i].map { "\($0)" } + ["\(targets[i])"]).joined(separator: ",") })
+                .joined(separator: "\n") + "\n", to: scratchFolder() + "/rows.csv")
+        let dense = try mbgd(arguments: ["solve", csv, "--target", "y", "--l2", "\(alpha)", "--json"])
+        #expect(dense.status == 0, "\(dense.stderr)")
+        let found = try #require(run.json["coefficients"] as? [Double]), expected = try #require(dense.json["coefficients"] as? [Double])
+        #expect(relativeDifference(found, expected) < 1e-8)
+        let text = try mbgd(arguments: ["solve", file, "--ridge", "cv", "--folds", "4", "--alphas", "30,3,0.3,0.03"])
+        #expect(text.stdout.contains("Cross-validated ridge on \(file): 60 rows × 6 features"))
+        #expect(text.stdout.contains("Folds: 4 folds of 15 rows, shuffled by seed 0"))
+        let refused = try mbgd(arguments: ["solve", csv, "--target", "y", "--ridge", "cv"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("holds dense rows, for which --ridge loo gives the exact leave-one-out error"), "\(refused.stderr)")
+        let column = try mbgd(arguments: ["solve", file, "--ridge", "cv", "--fold-column", "x1"])
+        #expect(column.status == 2 && column.stderr.contains("give --folds K"))
+    }
+
     @Test func optionsThatMeanNothingBesideRidgeAreRefused() throws {
         let file = try Problem("tall").csv()
         for (extra, message) in [
