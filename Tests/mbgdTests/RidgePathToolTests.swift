@@ -133,7 +133,7 @@ import Testing
             (["--ridge", "gcv", "--l1", "0.1"], "drop --l1"),
             (["--ridge", "loo", "--method", "qr"], "drop --method"),
             (["--ridge", "loo", "--covariance", "hc3"], "drop --covariance"),
-            (["--ridge", "loo", "--confidence", "0.9"], "drop --confidence"),
+            (["--plot", "p.svg"], "give --ridge loo or --ridge gcv, or use mbgd path"),
             (["--ridge", "loo", "--no-refine"], "drop --no-refine"),
         ] {
             let run = try mbgd(arguments: ["solve", file, "--target", "y"] + extra)
