@@ -32,17 +32,19 @@ struct Path: ParsableCommand, ThreadedCommand {
 
     @OptionGroup var data: DataOptions
     @Option(
-        help:
-            "The penalty: \(ArgumentNames.list(Penalty.self, glosses: [.l2: "the ridge", .l1: "the lasso", .elasticnet: "both, in the share --l1-ratio"]))."
-    )
+        help: ArgumentHelp(
+            "The penalty: \(ArgumentNames.list(Penalty.self, glosses: [.l2: "the ridge", .l1: "the lasso", .elasticnet: "both, in the share --l1-ratio"])).",
+            valueName: "l2|l1|elasticnet"))
     var penalty: Penalty
     @Option(
         name: .customLong("l1-ratio"), parsing: .unconditional,
-        help: "R in (0, 1], the L1 share of --penalty elasticnet (default: 0.5, scikit-learn's ElasticNet's).")
+        help: ArgumentHelp("R in (0, 1], the L1 share of --penalty elasticnet (default: 0.5, scikit-learn's ElasticNet's).", valueName: "R")
+    )
     var l1Ratio: Double?
     @Option(
         parsing: .unconditional,
-        help: "The alphas, comma-separated, each positive and finite (default: the 100 of the discussion below).")
+        help: ArgumentHelp(
+            "The alphas, comma-separated, each positive and finite (default: the 100 of the discussion above).", valueName: "a,b,…"))
     var alphas: String?
     @OptionGroup var rowWeights: WeightOptions
     @OptionGroup var threadCount: ThreadOptions<Path>
@@ -254,7 +256,7 @@ struct Path: ParsableCommand, ThreadedCommand {
         }
         lines.append("")
         var headers = ["alpha", "glmnet lambda", "df", "R²"]
-        if choices != nil { headers += ["LOO MSE", "GCV", ""] }
+        if choices != nil { headers += ["LOO MSE", "GCV", "chosen"] }
         var table = Table(headers)
         for (a, row) in rows.enumerated() {
             var cells = [
@@ -270,8 +272,15 @@ struct Path: ParsableCommand, ThreadedCommand {
             }
             table.add(cells)
         }
-        lines.append(table.render())
+        // The marks' column is blank on most rows: no trailing blanks.
+        lines += table.render().split(separator: "\n").map { String($0.reversed().drop { $0 == " " }.reversed()) }
         if let choices {
+            let ends = [rows.map(\.alpha).min()!, rows.map(\.alpha).max()!]
+            for (name, choice) in [("LOO", choices.loo), ("GCV", choices.gcv)] where ends.contains(choice.alpha) {
+                lines.append(
+                    "  \(name)'s best alpha is the grid's \(choice.alpha == ends[0] ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)"
+                )
+            }
             lines.append(
                 "Chosen: LOO α = \(Format.number(choices.loo.alpha, digits: 6)) (1-SE \(Format.number(choices.loo.oneStandardErrorAlpha, digits: 6))), GCV α = \(Format.number(choices.gcv.alpha, digits: 6)) (1-SE \(Format.number(choices.gcv.oneStandardErrorAlpha, digits: 6)))"
             )

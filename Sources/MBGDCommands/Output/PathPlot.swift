@@ -69,10 +69,13 @@ struct PathPlotData {
         paths.references = references
         var result = [(file: Self.files.coefficients, panels: [paths])]
         if let criterion {
+            // A log scale once the scores span more than a decade: the minimum's region is then
+            // not flattened by the large scores of heavy shrinkage.
+            let finite = criterion.scores.filter(\.isFinite)
+            let spread = (finite.min() ?? 0) > 0 && (finite.max() ?? 0) > 10 * (finite.min() ?? 0)
             var curve = SVGPlot(
                 title: "\(penaltyName): \(criterion.name) against alpha, ± one standard error", xLabel: "alpha (log)",
-                yLabel: criterion.name,
-                xLog: true)
+                yLabel: criterion.name + (spread ? " (log)" : ""), xLog: true, yLog: spread)
             curve.series = [
                 SVGPlot.Series(
                     name: criterion.name, points: order.map { (alphas[$0], criterion.scores[$0]) }, markers: true, colorIndex: 1,
