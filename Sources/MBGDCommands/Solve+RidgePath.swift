@@ -85,7 +85,11 @@ extension Solve {
         }
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
-        let plots = plotOptions.plot.map { PlotDestination($0).add(Self.pathPlots(path, criterion).plots(), into: &outputs) } ?? []
+        let plots =
+            plotOptions.plot.map { destination in
+                PlotDestination(destination).add(
+                    path.targets.indices.flatMap { Self.pathPlots(path, criterion, target: $0).plots() }, into: &outputs)
+            } ?? []
         try outputs.commit()
         print(
             json
@@ -93,17 +97,22 @@ extension Solve {
                 : ridgePathReport(path, criterion, tables, metrics, defaultGrid: alphas == nil, plots: plots))
     }
 
-    /// glmnet's two plots of the first target's path: its coefficients and the criterion, with
-    /// the best and one-standard-error alphas marked.
+    /// glmnet's two plots of target `o`'s path: its coefficients and the criterion, with the best
+    /// and one-standard-error alphas marked; with several targets, the files are named by the
+    /// target (`coefficient-paths-y2.svg`, its characters other than letters, digits, `-` and `_`
+    /// written `_`).
     static func pathPlots(_ path: RidgePath, _ criterion: RidgePath.Criterion, target o: Int = 0) -> PathPlotData {
         let choice = path.targets[o].choice(criterion), k = path.targets.count
         let name = (criterion == .loo ? "LOO MSE" : "GCV") + (k > 1 ? " of \(path.targetNames[o])" : "")
+        let penalty = k > 1 ? "Ridge (\(path.targetNames[o]))" : "Ridge"
         return PathPlotData(
             alphas: path.alphas,
             coefficients: path.featureNames.indices.map { j in path.parameters.map { $0.coefficients.elements[j * k + o] } },
-            featureNames: path.featureNames, penaltyName: "Ridge",
+            featureNames: path.featureNames, penaltyName: penalty,
             criterion: (name, path.targets[o].scores(criterion), path.targets[o].standardErrors(criterion)), chosen: choice.index,
-            oneStandardError: choice.oneStandardErrorIndex)
+            oneStandardError: choice.oneStandardErrorIndex,
+            fileSuffix: k > 1
+                ? "-" + String(path.targetNames[o].map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) : "")
     }
 
     private func ridgePathJSON(

@@ -161,6 +161,19 @@ import Testing
         #expect(panels[1].title.contains("LOO MSE") && document.errorBars == alphas.count)
     }
 
+    /// Two targets, each with its own alpha: a pair of plots per target, named by it.
+    @Test func eachTargetHasItsPlots() throws {
+        let problem = try RidgePathToolTests.Problem("two targets")
+        let folder = try scratchFolder()
+        let run = try mbgd(
+            arguments: ["solve", try problem.csv(), "--target", "y0", "--target", "y1", "--ridge", "loo", "--plot", folder + "/plots"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/plots").sorted()
+        #expect(files == ["coefficient-paths-y0.svg", "coefficient-paths-y1.svg", "criterion-y0.svg", "criterion-y1.svg"])
+        let panel = try #require(try SVGPanel.read(folder + "/plots/criterion-y1.svg").first)
+        #expect(panel.title.hasPrefix("Ridge (y1): LOO MSE of y1"), "\(panel.title)")
+    }
+
     /// More than ten features: the ten largest are named, the title says so; the others are
     /// drawn unnamed. A lasso path has no criterion plot, so a folder gets one file.
     @Test func manyFeaturesNameTheTenLargest() throws {

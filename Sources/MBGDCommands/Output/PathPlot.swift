@@ -21,6 +21,8 @@ struct PathPlotData {
     var chosen: Int?
     /// The index of the one-standard-error alpha, if any.
     var oneStandardError: Int?
+    /// Added to the files' names (before `.svg`): one target's of several, e.g. "-y2".
+    var fileSuffix = ""
 
     /// At most this many features are named in the legend; the others are drawn fainter, unnamed.
     static let labelledFeatures = 10
@@ -67,7 +69,10 @@ struct PathPlotData {
                 opacity: named.contains(j) ? 1 : 0.35, colorIndex: named.contains(j) ? position : 7)
         }
         paths.references = references
-        var result = [(file: Self.files.coefficients, panels: [paths])]
+        func fileName(_ file: String) -> String {
+            fileSuffix.isEmpty ? file : file.replacingOccurrences(of: ".svg", with: fileSuffix + ".svg")
+        }
+        var result = [(file: fileName(Self.files.coefficients), panels: [paths])]
         if let criterion {
             // A log scale once the scores span more than a decade: the minimum's region is then
             // not flattened by the large scores of heavy shrinkage.
@@ -82,7 +87,7 @@ struct PathPlotData {
                     errorBars: order.map { criterion.standardErrors[$0] })
             ]
             curve.references = references
-            result.append((file: Self.files.criterion, panels: [curve]))
+            result.append((file: fileName(Self.files.criterion), panels: [curve]))
         }
         return result
     }

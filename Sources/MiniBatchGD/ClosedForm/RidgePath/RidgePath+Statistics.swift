@@ -38,15 +38,23 @@ extension RidgePath {
         }
         let alpha = alphas[index], p = factors.p, r = factors.r, k = targets.count
         let offset = fitIntercept ? 1 : 0, q = p + offset
-        // V·diag(λ/(λ + α)²)·Vᵀ, the covariance over σ².
+        // V·diag(λ/(λ + α)²)·Vᵀ, the covariance over σ², as (V·diag(λ/(λ + α)²))·Vᵀ: one product,
+        // OpenBLAS on one thread (the same bits whatever its process-wide count).
         var shape = [Double](repeating: 0, count: p * p)
         let shrink = factors.values.map { $0 / (($0 + alpha) * ($0 + alpha)) }
-        for i in 0..<p {
-            for j in i..<p {
-                var sum = 0.0
-                for l in 0..<r { sum += factors.vectors[i * r + l] * shrink[l] * factors.vectors[j * r + l] }
-                shape[i * p + j] = sum
-                shape[j * p + i] = sum
+        var scaled = factors.vectors
+        for i in 0..<p { for l in 0..<r { scaled[i * r + l] *= shrink[l] } }
+        if p > 0, r > 0 {
+            BLASThreads.singleThreaded {
+                scaled.withUnsafeBufferPointer { a in
+                    factors.vectors.withUnsafeBufferPointer { v in
+                        shape.withUnsafeMutableBufferPointer { c in
+                            BLAS.gemm(
+                                transposeA: false, transposeB: true, m: p, n: p, k: r, alpha: 1, a: a.baseAddress!, lda: r,
+                                b: v.baseAddress!, ldb: r, beta: 0, c: c.baseAddress!, ldc: p)
+                        }
+                    }
+                }
             }
         }
         // The intercept's row and column: −shape·x̄ and x̄ᵀ·shape·x̄ (over σ²).
