@@ -276,7 +276,7 @@ struct Path: ParsableCommand, ThreadedCommand {
         lines += table.render().split(separator: "\n").map { String($0.reversed().drop { $0 == " " }.reversed()) }
         if let choices {
             let ends = [rows.map(\.alpha).min()!, rows.map(\.alpha).max()!]
-            for (name, choice) in [("LOO", choices.loo), ("GCV", choices.gcv)] where ends.contains(choice.alpha) {
+            for (name, choice) in [("LOO", choices.loo), ("GCV", choices.gcv)] where rows.count > 1 && ends.contains(choice.alpha) {
                 lines.append(
                     "  \(name)'s best alpha is the grid's \(choice.alpha == ends[0] ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)"
                 )
