@@ -101,6 +101,8 @@ struct Path: ParsableCommand, ThreadedCommand {
         var leaveOneOut: Double?
         var gcv: Double?
         var parameters: Parameters
+        /// Whether coordinate descent reached its gap tolerance (always, for the exact ridge).
+        var converged = true
     }
 
     func run() throws {
@@ -187,7 +189,7 @@ struct Path: ParsableCommand, ThreadedCommand {
             parameters: solution.parameters, fitIntercept: data.fitIntercept, featureNames: names.features, targetNames: names.targets)
         return Row(
             alpha: solution.alpha, lambda: solution.alpha, degrees: Double(solution.coefficients.elements.count { $0 != 0 }),
-            r2: try r2(model), leaveOneOut: nil, gcv: nil, parameters: solution.parameters)
+            r2: try r2(model), leaveOneOut: nil, gcv: nil, parameters: solution.parameters, converged: solution.converged)
     }
 
     /// The table and plots are of one target: several would need one of each per target.
@@ -200,7 +202,7 @@ struct Path: ParsableCommand, ThreadedCommand {
     }
 
     private func describe(_ rows: Int, _ features: Int) -> String {
-        "computing the \(penaltyName(1).lowercased()) path of \(rows) rows × \(Format.count(features, "feature"))"
+        "computing the \(penalty == .l2 ? "ridge" : penalty == .l1 ? "lasso" : "elastic-net") path of \(rows) rows × \(Format.count(features, "feature"))"
     }
 
     /// "Ridge", "Lasso", "Elastic net (l1_ratio 0.5)".
@@ -224,6 +226,7 @@ struct Path: ParsableCommand, ThreadedCommand {
             ("intercepts", data.fitIntercept ? .numbers(rows.map { $0.parameters.intercept[0] }) : .null),
             (penalty == .l2 ? "effectiveDegreesOfFreedom" : "nonzeroCoefficients", .numbers(rows.map(\.degrees))),
             ("r2", .numbers(rows.map(\.r2))),
+            ("converged", .array(rows.map { .bool($0.converged) })),
         ]
         if let choices {
             fields += [
@@ -283,6 +286,12 @@ struct Path: ParsableCommand, ThreadedCommand {
             }
             lines.append(
                 "Chosen: LOO α = \(Format.number(choices.loo.alpha, digits: 6)) (1-SE \(Format.number(choices.loo.oneStandardErrorAlpha, digits: 6))), GCV α = \(Format.number(choices.gcv.alpha, digits: 6)) (1-SE \(Format.number(choices.gcv.oneStandardErrorAlpha, digits: 6)))"
+            )
+        }
+        let missed = rows.filter { !$0.converged }.map { Format.number($0.alpha, digits: 6) }
+        if !missed.isEmpty {
+            lines.append(
+                "NOT converged (the duality gap above its tolerance after the sweep limit) at alpha \(missed.joined(separator: ", ")): those rows are approximate"
             )
         }
         if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }

@@ -84,6 +84,7 @@ import Testing
             #expect(found.count == alphas.count && relativeDifference(found, alphas) < 1e-12)
             let coefficients = try #require(json["coefficients"] as? [[Double]])
             let nonzero = try #require(json["nonzeroCoefficients"] as? [Double]), r2 = try #require(json["r2"] as? [Double])
+            #expect(json["converged"] as? [Bool] == Array(repeating: true, count: alphas.count))
             for (a, row) in expected.enumerated() {
                 let reference = try #require(row["coefficients"] as? [Double])
                 let scale = Swift.max(reference.map(abs).max()!, 1e-3)
