@@ -17,7 +17,7 @@ enum ArgumentNames {
         "targets": "--target", "features": "--features", "rows": "--rows", "outputs": "--outputs", "recordsBatchCosts": "--plot",
         "weights": "--weights", "confidenceLevel": "--confidence", "threads": "--threads", "optimizer": "--optimizer",
         "categorical": "--categorical", "density": "--density", "l2": "--l2",
-        "penalty.alpha": "--l1", "penalty.l1Ratio": "--l1-ratio", "loss.delta": "--delta",
+        "penalty.alpha": "--l1", "penalty.l1Ratio": "--l1-ratio", "loss.delta": "--delta", "alphas": "--alphas", "l1Ratio": "--l1-ratio",
     ]
 
     /// The error's message with the option's name in place of the library's.

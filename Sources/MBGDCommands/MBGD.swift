@@ -14,7 +14,7 @@ package struct MBGD: ParsableCommand {
             Exit status: 0 on success, 1 for bad input (files, data, divergence), 2 for bad arguments, \
             130 when interrupted (Ctrl-C, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2 or SIGALRM).
             """,
-        subcommands: [Demo.self, Fit.self, Solve.self, Predict.self, Bench.self, Sweep.self, Convert.self]
+        subcommands: [Demo.self, Fit.self, Solve.self, Path.self, Predict.self, Bench.self, Sweep.self, Convert.self]
     )
 
     /// Runs a subcommand; every failure becomes one line on stderr and a documented exit status:

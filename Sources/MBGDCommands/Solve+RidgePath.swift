@@ -10,16 +10,32 @@ extension Solve {
             if let alphas, !l1CrossValidated {
                 throw ValidationError("--alphas \(alphas) lists the strengths a path tries: give --ridge loo, --ridge gcv or --l1 cv")
             }
+            if let plot = plotOptions.plot {
+                throw ValidationError(
+                    "--plot \(plot) draws a ridge path (its coefficients and criterion against alpha): give --ridge loo or --ridge gcv, or use mbgd path"
+                )
+            }
             return
         }
         _ = try parsedAlphas()
+        if ridge == .cv {
+            // k-fold cross-validation by LSQR on sparse rows: errors by fold, no ridge tables or plots.
+            let sparseConflicts: [(Bool, String, String)] = [
+                (plotOptions.plot != nil, "--plot", "its plots are of the exact path of dense rows (--ridge loo or gcv, or mbgd path)"),
+                (confidence != LeastSquares.defaultConfidenceLevel, "--confidence", "its LSQR solves give no standard errors or intervals"),
+                (covariance != .nonrobust, "--covariance", "its LSQR solves give no covariance"),
+            ]
+            for (given, option, why) in sparseConflicts where given { throw ValidationError("--ridge cv: \(why); drop \(option)") }
+        }
         let conflicts: [(Bool, String, String)] = [
             (l1Argument != nil, "--l1", "the path is of ridge solutions; --l1 fits the lasso or elastic net"),
             (l2 != 0, "--l2", "the path chooses the L2 strength itself (--alphas lists the ones to try)"),
             (l1Ratio != nil, "--l1-ratio", "the path is of ridge solutions, with no L1 part"),
             (method != .auto, "--method", "the path comes from one eigendecomposition (or SVD), not from --method's factorizations"),
-            (covariance != .nonrobust, "--covariance", "a ridge's estimates are biased, and the path gives them no covariance"),
-            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence", "the path gives no confidence intervals"),
+            (
+                covariance != .nonrobust, "--covariance",
+                "the path's standard errors are the classical ridge sandwich (mbgd solve --l2 A --covariance hc3 gives a robust one at one alpha)"
+            ),
             (noRefine, "--no-refine", "the path is not refined, so there is no refinement to skip"),
         ]
         for (given, option, why) in conflicts where given { throw ValidationError("--ridge: \(why); drop \(option)") }
@@ -73,43 +89,88 @@ extension Solve {
             try model.fit(dataset.source, ridge: criterion, alphas: alphas, penaltyUnits: penalize ?? .original, threads: threads)
         }
         let metrics = try dataset.evaluate(model, threads: threads)
+        // Each target's table at its own chosen alpha.
+        let tables = try path.targets.enumerated().map { o, target in
+            try path.statistics(at: target.choice(criterion).index, confidenceLevel: confidence)[o]
+        }
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        let plots =
+            plotOptions.plot.map { destination in
+                PlotDestination(destination).add(
+                    path.targets.indices.flatMap { Self.pathPlots(path, criterion, target: $0).plots() }, into: &outputs)
+            } ?? []
         try outputs.commit()
-        print(json ? ridgePathJSON(path, criterion, metrics).text : ridgePathReport(path, criterion, metrics, defaultGrid: alphas == nil))
+        print(
+            json
+                ? ridgePathJSON(path, criterion, tables, metrics).text
+                : ridgePathReport(path, criterion, tables, metrics, defaultGrid: alphas == nil, plots: plots))
     }
 
-    private func ridgePathJSON(_ path: RidgePath, _ criterion: RidgePath.Criterion, _ metrics: RegressionMetrics) -> JSON {
+    /// glmnet's two plots of target `o`'s path: its coefficients and the criterion, with the best
+    /// and one-standard-error alphas marked; with several targets, the files are named by the
+    /// target (`coefficient-paths-y2.svg`, its characters other than letters, digits, `-` and `_`
+    /// written `_`).
+    static func pathPlots(_ path: RidgePath, _ criterion: RidgePath.Criterion, target o: Int = 0) -> PathPlotData {
+        let choice = path.targets[o].choice(criterion), k = path.targets.count
+        let name = (criterion == .loo ? "LOO MSE" : "GCV") + (k > 1 ? " of \(path.targetNames[o])" : "")
+        let penalty = k > 1 ? "Ridge (\(path.targetNames[o]))" : "Ridge"
+        return PathPlotData(
+            alphas: path.alphas,
+            coefficients: path.featureNames.indices.map { j in path.parameters.map { $0.coefficients.elements[j * k + o] } },
+            featureNames: path.featureNames, penaltyName: penalty,
+            criterion: (name, path.targets[o].scores(criterion), path.targets[o].standardErrors(criterion)), chosen: choice.index,
+            oneStandardError: choice.oneStandardErrorIndex,
+            fileSuffix: k > 1
+                ? "-" + String(path.targetNames[o].map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) : "")
+    }
+
+    private func ridgePathJSON(
+        _ path: RidgePath, _ criterion: RidgePath.Criterion, _ tables: [CoefficientTable], _ metrics: RegressionMetrics
+    )
+        -> JSON
+    {
         let choices = path.targets.map { $0.choice(criterion) }, single = choices.count == 1
         func perTarget(_ value: (Int) -> JSON) -> JSON { single ? value(0) : .array(choices.indices.map(value)) }
         return .object(
-            Reports.parameters(path.chosenParameters(criterion), fitIntercept: path.fitIntercept) + [
-                ("features", .strings(path.featureNames)), ("targets", .strings(path.targetNames)),
-                ("weights", weights.map(JSON.string) ?? .null),
-                ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
-                ("method", .string("ridgePath")), ("decomposition", .string(path.decomposition.rawValue)),
-                (
-                    "regularization",
-                    .object([
-                        ("penalty", .string("l2")), ("criterion", .string(criterion.rawValue)),
-                        ("penalize", .string(path.penaltyUnits.rawValue)),
-                        ("alpha", perTarget { .number(choices[$0].alpha) }),
-                        ("glmnetLambda", perTarget { .number(path.glmnetLambda(choices[$0].alpha)) }),
-                        ("score", perTarget { .number(choices[$0].score) }),
-                        ("standardError", perTarget { .number(choices[$0].standardError) }),
-                        ("alpha1se", perTarget { .number(choices[$0].oneStandardErrorAlpha) }),
-                        ("alphas", .numbers(path.alphas)),
-                        ("scores", perTarget { .numbers(path.targets[$0].scores(criterion)) }),
-                        ("standardErrors", perTarget { .numbers(path.targets[$0].standardErrors(criterion)) }),
-                        ("effectiveDegreesOfFreedom", .numbers(path.effectiveDegreesOfFreedom)),
-                    ])
-                ),
-            ])
+            Reports.parameters(path.chosenParameters(criterion), fitIntercept: path.fitIntercept)
+                + [("covarianceType", .string("nonrobust")), ("observations", .integer(path.observations))]
+                + Reports.coefficientStatistics(tables) + [
+                    (
+                        "residualStandardDeviation",
+                        perTarget { o in
+                            .number((path.targets[o].residualSumOfSquares[choices[o].index] / tables[o].degreesOfFreedom).squareRoot())
+                        }
+                    ),
+                    ("degreesOfFreedom", perTarget { .number(tables[$0].degreesOfFreedom) }),
+                ] + [
+                    ("features", .strings(path.featureNames)), ("targets", .strings(path.targetNames)),
+                    ("weights", weights.map(JSON.string) ?? .null),
+                    ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
+                    ("method", .string("ridgePath")), ("decomposition", .string(path.decomposition.rawValue)),
+                    (
+                        "regularization",
+                        .object([
+                            ("penalty", .string("l2")), ("criterion", .string(criterion.rawValue)),
+                            ("penalize", .string(path.penaltyUnits.rawValue)),
+                            ("alpha", perTarget { .number(choices[$0].alpha) }),
+                            ("glmnetLambda", perTarget { .number(path.glmnetLambda(choices[$0].alpha)) }),
+                            ("score", perTarget { .number(choices[$0].score) }),
+                            ("standardError", perTarget { .number(choices[$0].standardError) }),
+                            ("alpha1se", perTarget { .number(choices[$0].oneStandardErrorAlpha) }),
+                            ("alphas", .numbers(path.alphas)),
+                            ("scores", perTarget { .numbers(path.targets[$0].scores(criterion)) }),
+                            ("standardErrors", perTarget { .numbers(path.targets[$0].standardErrors(criterion)) }),
+                            ("effectiveDegreesOfFreedom", .numbers(path.effectiveDegreesOfFreedom)),
+                        ])
+                    ),
+                ])
     }
 
-    private func ridgePathReport(_ path: RidgePath, _ criterion: RidgePath.Criterion, _ metrics: RegressionMetrics, defaultGrid: Bool)
-        -> String
-    {
+    private func ridgePathReport(
+        _ path: RidgePath, _ criterion: RidgePath.Criterion, _ tables: [CoefficientTable], _ metrics: RegressionMetrics, defaultGrid: Bool,
+        plots: [String]
+    ) -> String {
         let p = path.featureNames.count, lowest = path.alphas.min()!, highest = path.alphas.max()!
         let scaled = path.penaltyUnits == .standardized ? ", standardized" : ""
         let factorization =
@@ -152,12 +213,19 @@ extension Solve {
                     columns: [
                         ("at best alpha", path.parameters[choice.index]), ("at 1-SE alpha", path.parameters[choice.oneStandardErrorIndex]),
                     ]))
+            let estimates = Reports.estimatesTable(tables[o], featureNames: path.featureNames)
+            lines.append("At the best alpha, conditional on it (the ridge sandwich; t on n − tr H degrees of freedom):")
+            lines.append(estimates.text)
+            if estimates.stars { lines.append(Reports.significanceLegend) }
+            lines.append("Intervals at \(Format.number(100 * confidence, digits: 4)) % from Student's t.")
+            if let note = tables[o].penaltyNote { lines.append(note) }
         }
         lines.append("")
         lines.append("Errors on the rows fitted, at the best alpha:")
         lines.append(Reports.metricsTable(train: metrics, test: nil))
         lines.append("(1-SE: the largest alpha whose score is within one standard error of the best, glmnet's lambda.1se.)")
         if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel) (at the best alpha)") }
+        if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
         return lines.joined(separator: "\n")
     }
 }

@@ -23,6 +23,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
               mbgd solve data.csv --ridge gcv --alphas 0.1,1,10,100
               mbgd solve data.csv --l1 cv --folds 10 --seed 1
               mbgd solve data.csv --l1 cv --l1-ratio 0.5 --fold-column site
+              mbgd solve data.csv --ridge loo --plot plots
               mbgd solve data.csv --save-model model.json && mbgd predict --model model.json new.csv --intervals 0.95
             """)
 
@@ -31,7 +32,9 @@ struct Solve: ParsableCommand, ThreadedCommand {
     var method: LeastSquares.Method = .auto
     @Option(
         name: .customLong("l2"), parsing: .unconditional,
-        help: "Ridge penalty λ on ‖coefficients‖² (original units; never on the intercept).")
+        help:
+            "Ridge penalty A ≥ 0, as scikit-learn's Ridge(alpha=A): minimizes ‖y − Xβ − b‖² + A·‖β‖² (original units, the intercept never penalized); standard errors, tests and intervals are then conditional on A, on n − tr H degrees of freedom."
+    )
     var l2 = 0.0
     @Option(
         name: .customLong("l1"), parsing: .unconditional,
@@ -87,6 +90,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
     @OptionGroup var threadCount: ThreadOptions<Solve>
     @Option(help: "Write the model with its covariance (for predict --intervals) to this path ('-': stdout).")
     var saveModel: String?
+    @OptionGroup var plotOptions: PlotOptions<Solve>
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
 
     static let threadsHelp =
@@ -183,29 +187,16 @@ struct Solve: ParsableCommand, ThreadedCommand {
             guard let values else { return .null }
             return single ? .number(values[0]) : .numbers(values)
         }
-        func features<Value>(_ figure: (CoefficientTable.Row) -> Value?) -> [[Value]]? {
-            let columns = tables.map { $0.rows.filter { !$0.isIntercept } }
-            let values = columns.map { $0.compactMap(figure) }
-            return zip(columns, values).allSatisfy { $0.count == $1.count } ? values : nil
+        func errorBounds() -> (features: JSON, intercept: JSON) {
+            guard tables.allSatisfy({ $0.errorBounds != nil }) else { return (.null, .null) }
+            let features = tables.map { $0.rows.filter { !$0.isIntercept }.compactMap(\.errorBound) }
+            let intercepts = tables.compactMap { $0.intercept?.errorBound }
+            return (
+                single ? .numbers(features[0]) : .array(features.map(JSON.numbers)),
+                intercepts.count == tables.count ? perTarget(intercepts) : .null
+            )
         }
-        func intercepts<Value>(_ figure: (CoefficientTable.Row) -> Value?) -> [Value]? {
-            let values = tables.compactMap { $0.intercept.flatMap(figure) }
-            return values.count == tables.count ? values : nil
-        }
-        func perCoefficient(_ figure: (CoefficientTable.Row) -> Double?) -> JSON {
-            guard let columns = features(figure) else { return .null }
-            return single ? .numbers(columns[0]) : .array(columns.map(JSON.numbers))
-        }
-        func intervals(_ columns: [[LeastSquares.Bounds<Double>]]?) -> JSON {
-            guard let columns else { return .null }
-            let perTarget = columns.map { JSON.array($0.map { .numbers([$0.lower, $0.upper]) }) }
-            return single ? perTarget[0] : .array(perTarget)
-        }
-        func interceptIntervals(_ bounds: [LeastSquares.Bounds<Double>]?) -> JSON {
-            guard let bounds else { return .null }
-            let perTarget = bounds.map { JSON.numbers([$0.lower, $0.upper]) }
-            return single ? perTarget[0] : .array(perTarget)
-        }
+        let bounds = errorBounds()
         return .object(
             Reports.parameters(solution.parameters, fitIntercept: solution.fitIntercept) + [
                 ("features", .strings(dataset.featureNames)),
@@ -218,21 +209,15 @@ struct Solve: ParsableCommand, ThreadedCommand {
                 ("rank", .integer(solution.rank)),
                 ("conditionNumber", .number(solution.conditionNumber)),
                 ("refinementIterations", .integer(solution.refinementIterations)),
-                ("errorBounds", perCoefficient(\.errorBound)),
-                ("interceptErrorBound", perTarget(intercepts(\.errorBound))),
+                ("errorBounds", bounds.features),
+                ("interceptErrorBound", bounds.intercept),
                 ("covarianceType", .string(s.covarianceType.statsmodelsName)),
                 ("observations", .integer(s.observations)),
-                ("standardErrors", perCoefficient(\.standardError)),
-                ("interceptStandardError", perTarget(intercepts(\.standardError))),
-                ("tValues", perCoefficient(\.tValue)),
-                ("interceptTValue", perTarget(intercepts(\.tValue))),
-                ("pValues", perCoefficient { $0.pValue?.value }),
-                ("interceptPValue", perTarget(intercepts { $0.pValue?.value })),
-                ("confidenceLevel", .number(s.confidenceLevel)),
-                ("confidenceIntervals", intervals(features(\.confidenceInterval))),
-                ("interceptConfidenceInterval", interceptIntervals(intercepts(\.confidenceInterval))),
+                ("ridgeAlpha", l2 > 0 ? .number(l2) : .null),
+            ] + Reports.coefficientStatistics(tables) + [
                 ("residualStandardDeviation", perTarget(s.residualStandardDeviation)),
-                ("degreesOfFreedom", .integer(s.degreesOfFreedom)),
+                ("degreesOfFreedom", s.isPenalized ? .number(s.residualDegreesOfFreedom) : .integer(s.degreesOfFreedom)),
+                ("effectiveDegreesOfFreedom", .number(s.effectiveDegreesOfFreedom)),
                 ("r2", perTarget(s.rSquared)),
                 ("adjustedR2", perTarget(s.adjustedRSquared)),
                 ("fStatistic", perTarget(s.fStatistics)),
@@ -254,7 +239,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
         let robust = s.covarianceType != .nonrobust
         var lines = [
             "Closed-form least squares on \(data.file): \(dataset.rows) rows, \(Format.count(dataset.featureCount, "feature"))"
-                + (weights.map { ", weighted by \($0)" } ?? "") + (l2 > 0 ? ", ridge λ = \(Format.number(l2))" : "")
+                + (weights.map { ", weighted by \($0)" } ?? "")
+                + (l2 > 0 ? ", ridge α = \(Format.number(l2)) (scikit-learn's Ridge: ‖y − Xβ − b‖² + α·‖β‖²)" : "")
         ]
         if roundedToFloat32 {
             lines.append(
@@ -308,32 +294,16 @@ struct Solve: ParsableCommand, ThreadedCommand {
         }
         if robust { lines.append("Covariance \(s.covarianceType.statsmodelsName) (heteroscedasticity-consistent; z tests)") }
         let level = Format.number(100 * s.confidenceLevel, digits: 4)
-        let lowerName = Format.number(50 * (1 - s.confidenceLevel), digits: 4) + " %"
-        let upperName = Format.number(100 - 50 * (1 - s.confidenceLevel), digits: 4) + " %"
         var anyStars = false
         for o in 0..<dataset.outputCount {
             lines.append("")
             if dataset.outputCount > 1 { lines.append("Target \(dataset.targetNames[o]):") }
-            var table = Table([
-                "", "Estimate", "Std. Error", robust ? "z value" : "t value", robust ? "Pr(>|z|)" : "Pr(>|t|)", "", lowerName, upperName,
-            ])
-            func row(_ name: String, _ estimate: Double, _ error: Double?, _ t: Double?, _ p: Double?, _ low: Double?, _ high: Double?) {
-                let stars = p.map(Self.significance) ?? ""
-                anyStars = anyStars || !stars.isEmpty
-                table.add([
-                    name, Format.number(estimate), Format.optional(error), Format.optional(t), p.map(Self.pValue) ?? "n/a", stars,
-                    Format.optional(low), Format.optional(high),
-                ])
-            }
-            let offset = solution.fitIntercept ? 1 : 0
-            for (i, figures) in solution.coefficientTables[o].rows.enumerated() {
-                row(
-                    figures.isIntercept ? "(Intercept)" : dataset.featureNames[i - offset], figures.estimate, figures.standardError,
-                    figures.tValue, figures.pValue?.value, figures.confidenceInterval?.lower, figures.confidenceInterval?.upper)
-            }
-            lines.append(table.render())
+            let estimates = Reports.estimatesTable(solution.coefficientTables[o], featureNames: dataset.featureNames)
+            anyStars = anyStars || estimates.stars
+            lines.append(estimates.text)
             lines.append(
-                "Residual standard error: \(Format.optional(s.residualStandardDeviation?[o])) on \(s.degreesOfFreedom) degrees of freedom")
+                "Residual standard error: \(Format.optional(s.residualStandardDeviation?[o])) on \(Reports.degrees(s.residualDegreesOfFreedom)) degrees of freedom"
+                    + (s.isPenalized ? " (n − tr H, tr H = \(Format.number(s.effectiveDegreesOfFreedom, digits: 5)))" : ""))
             lines.append(
                 "Multiple R-squared: \(Format.number(s.rSquared[o], digits: 6)),  Adjusted R-squared: \(Format.optional(s.adjustedRSquared?[o]))"
             )
@@ -346,10 +316,11 @@ struct Solve: ParsableCommand, ThreadedCommand {
                 "Log-likelihood: \(Format.number(s.logLikelihood[o], digits: 8)),  AIC: \(Format.number(s.aic[o], digits: 8)),  BIC: \(Format.number(s.bic[o], digits: 8)),  Durbin-Watson: \(Format.number(s.durbinWatson[o], digits: 4))"
             )
         }
-        if anyStars { lines.append("---\nSignif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1") }
+        if anyStars { lines.append(Reports.significanceLegend) }
         lines.append("Intervals at \(level) %\(robust ? " from the normal distribution" : " from Student's t").")
+        if let note = solution.coefficientTable.penaltyNote { lines.append(note) }
         if solution.coefficientTable.standardErrors == nil {
-            lines.append("(standard errors need full rank, residual degrees of freedom and no ridge penalty)")
+            lines.append("(standard errors need full rank and residual degrees of freedom)")
         }
         let undefinedT = solution.coefficientTables.contains { $0.rows.contains { $0.tValue?.isNaN == true } }
         if undefinedT { lines.append("(a t value is n/a where its standard error is 0: the fit is exact)") }
@@ -357,7 +328,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
         if let distributed { lines.append(distributed.line) }
         if let saveModel, saveModel != "-" {
             lines.append(
-                "Model written to \(saveModel)\(solution.statistics.covariances == nil ? " (without a covariance: no prediction intervals)" : "")"
+                "Model written to \(saveModel)\(PredictionInference(solution.statistics) == nil ? " (without a covariance: no prediction intervals\(l2 > 0 ? ", which need a fit without ridge" : ""))" : "")"
             )
         }
         return lines.joined(separator: "\n")
@@ -374,4 +345,9 @@ struct Solve: ParsableCommand, ThreadedCommand {
         let value = PValue(p)
         return p.isNaN || value.isUpperBound ? value.description : Format.number(p, digits: 3)
     }
+}
+
+extension Solve: PlottingCommand {
+    static var plotted: String { "with --ridge: the coefficient paths and the criterion against alpha, the chosen alphas marked" }
+    static var plotFile: String? { nil }
 }

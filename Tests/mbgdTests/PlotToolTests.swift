@@ -151,6 +151,7 @@ struct SVGPanel {
                 "--plot", folder + "/sweep.svg",
             ],
             ["bench", "--rows", "2000", "--features", "4", "--batch-sizes", "1,64,full", "--epochs", "1", "--plot", folder + "/bench.svg"],
+            ["solve", data, "--ridge", "loo", "--plot", folder + "/ridge.svg"],
         ]
         var legends = 0
         for arguments in runs {
@@ -171,8 +172,8 @@ struct SVGPanel {
                 #expect(covered.isEmpty, "\(panel.title): the legend covers \(covered.count) points")
             }
         }
-        // engel and houses 4 panels each, demo 6, sweep 3, bench 1: each has a legend.
-        #expect(legends == 18)
+        // engel and houses 4 panels each, demo 6, sweep 3, bench 1, the ridge path 2: each has a legend.
+        #expect(legends == 20)
     }
 
     /// A long run's epochs are on a log axis: ticks at 1, 10, 100, 1000 equally spaced and
@@ -263,7 +264,9 @@ struct SVGPanel {
         let slash = try mbgd("fit", data, "--epochs", "3", "--plot", folder + "/plots/")
         #expect(slash.status == 0 && !slash.stdout.contains("//"), "\(slash.stdout)")
         #expect(FileManager.default.fileExists(atPath: folder + "/plots/cost-per-epoch.svg"))
-        for command in [["fit", data], ["demo"], ["sweep"], ["bench"]] {
+        for command in [
+            ["fit", data], ["demo"], ["sweep"], ["bench"], ["solve", data, "--ridge", "loo"], ["path", data, "--penalty", "l1"],
+        ] {
             let refused = try mbgd(arguments: command + ["--plot", folder + "/x.svg/"])
             #expect(refused.status == 2 && refused.stderr.hasPrefix("Error: --plot \(folder)/x.svg/ ends in .svg/"), "\(refused.stderr)")
         }

@@ -141,7 +141,7 @@ import Testing
 
     /// The README's command reference gives each command's full synopsis: every option its
     /// `--help` lists (`fit` once lacked `--features`).
-    @Test(arguments: ["fit", "solve", "predict", "sweep", "convert", "bench", "demo"])
+    @Test(arguments: ["fit", "solve", "path", "predict", "sweep", "convert", "bench", "demo"])
     func theCommandReferenceListsEveryOption(command: String) throws {
         let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
         let row = try #require(readme.split(separator: "\n").first { $0.hasPrefix("| `mbgd \(command) ") })

@@ -211,6 +211,10 @@ import Testing
         #expect(refused.stderr.contains("holds dense rows, for which --ridge loo gives the exact leave-one-out error"), "\(refused.stderr)")
         let column = try mbgd(arguments: ["solve", file, "--ridge", "cv", "--fold-column", "x1"])
         #expect(column.status == 2 && column.stderr.contains("give --folds K"))
+        for (option, value) in [("--plot", "plots"), ("--confidence", "0.9"), ("--covariance", "hc3")] {
+            let run = try mbgd(arguments: ["solve", file, "--ridge", "cv", option, value])
+            #expect(run.status == 2 && run.stderr.contains("--ridge cv: ") && run.stderr.contains("drop \(option)"), "\(run.stderr)")
+        }
     }
 
     @Test func optionsThatMeanNothingBesideRidgeAreRefused() throws {
@@ -225,7 +229,7 @@ import Testing
             (["--ridge", "gcv", "--l1", "0.1"], "drop --l1"),
             (["--ridge", "loo", "--method", "qr"], "drop --method"),
             (["--ridge", "loo", "--covariance", "hc3"], "drop --covariance"),
-            (["--ridge", "loo", "--confidence", "0.9"], "drop --confidence"),
+            (["--plot", "p.svg"], "give --ridge loo or --ridge gcv, or use mbgd path"),
             (["--ridge", "loo", "--no-refine"], "drop --no-refine"),
             (["--penalize", "standardized"], "give --l1 A or --ridge loo|gcv"),
         ] {

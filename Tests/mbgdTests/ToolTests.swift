@@ -282,7 +282,7 @@ import Testing
     /// Help texts are wrapped by the parser, not by hand: a greedy wrap breaks a line only where
     /// the next word would not fit, so a break with room left for that word is a hard-coded one
     /// ("…, so\none learning rate" in bench's help).
-    @Test(arguments: ["", "fit", "solve", "predict", "sweep", "convert", "bench", "demo"])
+    @Test(arguments: ["", "fit", "solve", "path", "predict", "sweep", "convert", "bench", "demo"])
     func helpIsWrappedByTheParser(command: String) throws {
         let help = try mbgd(arguments: (command.isEmpty ? [] : [command]) + ["--help"])
         #expect(help.status == 0)

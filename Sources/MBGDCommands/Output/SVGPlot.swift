@@ -17,6 +17,18 @@ struct SVGPlot {
         /// The palette index to draw with (default: the series' own position), so that a band
         /// and its average share a colour.
         var colorIndex: Int?
+        /// Half-widths of vertical error bars, one per point (a score ± its standard error); nil
+        /// for none.
+        var errorBars: [Double]? = nil
+    }
+
+    /// A vertical line across the plot area at `x` (a chosen value, such as a path's best alpha),
+    /// named in the legend.
+    struct Reference {
+        var x: Double
+        var name: String
+        /// The SVG dash pattern, e.g. "6 3".
+        var dashes = "6 3"
     }
 
     var title: String
@@ -27,13 +39,15 @@ struct SVGPlot {
     var series: [Series] = []
     /// Draw the y = x diagonal (predicted against actual).
     var diagonal = false
+    /// Vertical reference lines, drawn over the data and listed in the legend after the series.
+    var references: [Reference] = []
 
     private let width = 760.0, height = 480.0
     private let left = 84.0, right = 24.0, top = 48.0, bottom = 64.0
 
     /// The legend sits to the right of the plot area, which it widens: it never covers data.
     var legendWidth: Double {
-        let names = legendEntries.map(\.series.name)
+        let names = legendEntries.map(\.series.name) + references.map(\.name)
         return names.isEmpty ? 0 : 44 + 7.2 * Double(names.map(\.count).max()!)
     }
 
@@ -54,7 +68,7 @@ struct SVGPlot {
 
     /// The legend's box: every entry's mark and text lie inside it.
     var legendBox: (x: Double, y: Double, width: Double, height: Double) {
-        (width - right + 8, top, legendWidth - 8, Double(legendEntries.count) * 18 + 8)
+        (width - right + 8, top, legendWidth - 8, Double(legendEntries.count + references.count) * 18 + 8)
     }
 
     /// The named series that have something to draw, with their position in `series` (their
@@ -69,11 +83,21 @@ struct SVGPlot {
     /// sweep's few batch sizes), where a long run's are a band.
     private func markerRadius(_ count: Int) -> Double { count <= 50 ? 3.2 : 2.2 }
 
-    private static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+    private static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    ]
+    /// The colour of reference lines: dark grey, apart from the palette.
+    private static let referenceColor = "#444"
 
     func render() -> String {
         let usable = series.map { s in s.points.filter(isDrawable) }
-        let xs = usable.flatMap { $0.map(\.x) }, ys = usable.flatMap { $0.map(\.y) }
+        // The axes hold the error bars' ends and the reference lines too.
+        let barEnds = series.flatMap { s in
+            zip(s.points, s.errorBars ?? []).flatMap { point, half in [(x: point.x, y: point.y - half), (x: point.x, y: point.y + half)] }
+                .filter(isDrawable)
+        }
+        let xs = usable.flatMap { $0.map(\.x) } + references.map(\.x).filter { valid($0, log: xLog) }
+        let ys = usable.flatMap { $0.map(\.y) } + barEnds.map(\.y)
         var (xMin, xMax) = (xs.min() ?? 0, xs.max() ?? 1)
         var (yMin, yMax) = (ys.min() ?? 0, ys.max() ?? 1)
         if diagonal {
@@ -128,6 +152,19 @@ struct SVGPlot {
                     svg += marker(at: (px(point.x), py(point.y)), of: s, color: color, radius: markerRadius(points.count))
                 }
             }
+            for (point, half) in zip(s.points, s.errorBars ?? []) where isDrawable(point) && half.isFinite && half > 0 {
+                // A vertical bar with short caps, from y − half to y + half.
+                // On a log axis a bar reaching 0 or below runs to the bottom of the plot area.
+                let x = px(point.x), high = py(point.y + half)
+                let low = valid(point.y - half, log: yLog) ? py(point.y - half) : top + plotHeight
+                svg += "<path class=\"error-bar\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1\" "
+                svg += "d=\"M\(f(x)),\(f(low))V\(f(high))M\(f(x - 3)),\(f(low))H\(f(x + 3))M\(f(x - 3)),\(f(high))H\(f(x + 3))\"/>\n"
+            }
+        }
+        for reference in references where valid(reference.x, log: xLog) {
+            let x = px(reference.x)
+            svg += "<line class=\"reference\" x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotHeight))\" "
+            svg += "stroke=\"\(Self.referenceColor)\" stroke-width=\"1.2\" stroke-dasharray=\"\(reference.dashes)\"/>\n"
         }
         svg += "</g>\n"
         // Legend, right of the plot area: each entry's line and marker as drawn on the plot.
@@ -142,6 +179,12 @@ struct SVGPlot {
             }
             if s.markers || !s.line { svg += marker(at: (x + 11, y - 4), of: s, color: color, radius: 3.2) }
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
+        }
+        for (offset, reference) in references.enumerated() {
+            let y = box.y + 16 + Double(legendEntries.count + offset) * 18, x = box.x + 4
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(y - 4))\" x2=\"\(f(x + 22))\" y2=\"\(f(y - 4))\" "
+            svg += "stroke=\"\(Self.referenceColor)\" stroke-width=\"1.2\" stroke-dasharray=\"\(reference.dashes)\"/>\n"
+            svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y))\">\(escape(reference.name))</text>\n"
         }
         return svg + "</svg>\n"
     }

@@ -30,6 +30,9 @@ struct Design {
     let penaltyWeight: [Double]
     /// ZᵀZ + diag(penaltyWeight), full and symmetric (p×p).
     let gram: [Double]
+    /// ZᵀZ's own diagonal (1 but for constant columns): `gram` less the penalty, kept because
+    /// subtracting a penalty far larger than it would lose its digits.
+    let unpenalizedDiagonal: [Double]
     /// Zᵀt with t the centred targets (p×k).
     let moment: [Double]
 
@@ -88,10 +91,9 @@ struct Design {
         }
         penaltyWeight = weight
         var gram = scatter
-        for i in 0..<p {
-            for j in 0..<p { gram[i * p + j] /= norm[i] * norm[j] }
-            gram[i * p + i] += weight[i]
-        }
+        for i in 0..<p { for j in 0..<p { gram[i * p + j] /= norm[i] * norm[j] } }
+        unpenalizedDiagonal = (0..<p).map { gram[$0 * p + $0] }
+        for i in 0..<p { gram[i * p + i] += weight[i] }
         self.gram = gram
         moment = (0..<p * k).map { cross[$0] / norm[$0 / k] }
     }

@@ -216,7 +216,8 @@ public enum LeastSquares {
         let tables = (0..<k).map {
             CoefficientTable(
                 target: $0, parameters: parameters, fitIntercept: fitIntercept, statistics: statistics, estimates: estimates?[$0],
-                errorBounds: errorBounds?[$0], featureNames: featureNames, targetNames: targetNames)
+                errorBounds: errorBounds?[$0], featureNames: featureNames, targetNames: targetNames,
+                penalty: design.isPenalized ? ridge : nil)
         }
         return Solution(
             parameters: parameters, fitIntercept: fitIntercept, requestedMethod: method, method: factorization.method,
@@ -235,7 +236,8 @@ struct Factorization {
     let rank: Int
     let conditionNumber: Double
     let singularValues: [Double]?
-    /// Full symmetric (ZᵀZ)⁻¹, p×p; nil for a penalized or rank-deficient fit.
+    /// Full symmetric (ZᵀZ + P)⁻¹, p×p (P the ridge's diagonal in Z's coordinates, 0 without);
+    /// nil for a rank-deficient fit.
     let inverseGram: [Double]?
     /// Upper-triangular R with RᵀR = ZᵀZ (row-major, the lower triangle ignored), for
     /// refinement; nil for a penalized or rank-deficient fit.

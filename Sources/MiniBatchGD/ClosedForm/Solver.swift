@@ -51,7 +51,7 @@ struct Solver<Element: BLASScalar> {
                     try LAPACK.choleskySolve(n: p, nrhs: k, factor: g.baseAddress!, lda: p, b: $0.baseAddress!, ldb: k)
                 }
             }
-            let inverse = design.isPenalized ? nil : try inverseFromFactor(gram)
+            let inverse = try inverseFromFactor(gram)
             return .success(
                 Factorization(
                     method: .cholesky, zCoefficients: moment, rank: p, conditionNumber: condition,
@@ -117,7 +117,7 @@ struct Solver<Element: BLASScalar> {
                 }
             }
             // RᵀR = ZᵀZ (+ the penalty), so R is the Cholesky factor of the Gram matrix.
-            let inverse = design.isPenalized ? nil : try inverseFromFactor(r)
+            let inverse = try inverseFromFactor(r)
             return .success(
                 Factorization(
                     method: .qr, zCoefficients: coefficients, rank: p, conditionNumber: condition,
@@ -149,8 +149,8 @@ struct Solver<Element: BLASScalar> {
 
     func svd() throws -> Factorization {
         var (a, rows, b) = design.augmentedSystem(data)
-        // The Gram matrix ZᵀZ for standard errors comes from the design's moments pass.
-        let gram: [Double]? = design.isPenalized ? nil : design.gram
+        // The Gram matrix ZᵀZ (+ the penalty) for standard errors comes from the design's moments pass.
+        let gram = design.gram
         var singular = [Double](repeating: 0, count: Swift.min(rows, p))
         let rank = try a.withUnsafeMutableBufferPointer { a in
             try b.withUnsafeMutableBufferPointer { b in
@@ -165,11 +165,10 @@ struct Solver<Element: BLASScalar> {
         let condition = smallest > 0 ? singular[0] / smallest : .infinity
         // A Gram matrix that is not numerically positive definite has no usable inverse: no standard errors.
         var inverse: [Double]?, factor: [Double]?
-        if rank == p, var g = gram,
-            (try? g.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }) != nil
-        {
+        var g = gram
+        if rank == p, (try? g.withUnsafeMutableBufferPointer { try LAPACK.choleskyFactor(n: p, a: $0.baseAddress!, lda: p) }) != nil {
             inverse = try? inverseFromFactor(g)
-            factor = g
+            factor = design.isPenalized ? nil : g
         }
         return Factorization(
             method: .svd, zCoefficients: Array(b[0..<p * k]), rank: rank, conditionNumber: condition,

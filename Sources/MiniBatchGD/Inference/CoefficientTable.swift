@@ -20,8 +20,14 @@ import Foundation
 /// ```
 ///
 /// A p-value too small for a `Double` is a ``PValue`` that prints `< 2.2e-308`. Where the
-/// statistics are not defined (no residual degrees of freedom, a rank-deficient design, a
-/// ridge penalty) the estimates are there and every other column is nil.
+/// statistics are not defined (no residual degrees of freedom, a rank-deficient design without
+/// a ridge) the estimates are there and every other column is nil.
+///
+/// Under a ridge penalty α (``penalty``) the figures are conditional on α: the covariance is the
+/// ridge sandwich, the tests are on n − tr H degrees of freedom, and since the estimates are
+/// shrunken, an interval covers the shrunken target, not the unpenalized coefficient (see
+/// ``LeastSquares/Statistics``). ``RidgePath/statistics(at:confidenceLevel:)`` gives the tables
+/// of a ridge path at one of its alphas.
 public struct CoefficientTable: Sendable, CustomStringConvertible {
     /// One parameter: its estimate, standard error, test and confidence interval.
     public struct Row: Sendable, Equatable {
@@ -58,8 +64,12 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
     public let covarianceType: LeastSquares.CovarianceType
     /// The level of the confidence intervals, e.g. 0.95.
     public let confidenceLevel: Double
-    /// The residual degrees of freedom of the t tests.
-    public let degreesOfFreedom: Int
+    /// The residual degrees of freedom of the t tests: n − p − 1 (n − p without an intercept),
+    /// or n − tr H under a ridge, which need not be whole.
+    public let degreesOfFreedom: Double
+    /// The ridge strength α the figures are conditional on (scikit-learn's `Ridge(alpha=α)`), or
+    /// nil for an unpenalized fit.
+    public let penalty: Double?
 
     /// Whether the tests and intervals use the normal distribution (the HC covariances, as
     /// statsmodels does by default: z statistics) rather than Student's t with
@@ -98,7 +108,7 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
     /// first when fitted; nil where undefined or not refined.
     init(
         target o: Int, parameters: Parameters, fitIntercept: Bool, statistics: LeastSquares.Statistics, estimates: [EstimateFigures]?,
-        errorBounds: [Double]?, featureNames: [String], targetNames: [String]
+        errorBounds: [Double]?, featureNames: [String], targetNames: [String], penalty: Double? = nil
     ) {
         let offset = fitIntercept ? 1 : 0
         rows = (0..<parameters.coefficients.rows + offset).map { i in
@@ -112,15 +122,47 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
         target = targetNames[o]
         covarianceType = statistics.covarianceType
         confidenceLevel = statistics.confidenceLevel
-        degreesOfFreedom = statistics.degreesOfFreedom
+        degreesOfFreedom = statistics.residualDegreesOfFreedom
+        self.penalty = penalty
     }
+
+    /// A table from its rows (a ridge path's, whose figures it computed itself).
+    init(
+        target: String, rows: [Row], covarianceType: LeastSquares.CovarianceType, confidenceLevel: Double, degreesOfFreedom: Double,
+        penalty: Double?
+    ) {
+        self.target = target
+        self.rows = rows
+        self.covarianceType = covarianceType
+        self.confidenceLevel = confidenceLevel
+        self.degreesOfFreedom = degreesOfFreedom
+        self.penalty = penalty
+    }
+
+    /// The sentence that says what a ridge's figures mean: conditional on α, and about the
+    /// shrunken target; nil for an unpenalized table.
+    ///
+    /// ```swift
+    /// print(try LeastSquares.solve(data, ridge: 10).coefficientTable.penaltyNote ?? "")
+    /// ```
+    public var penaltyNote: String? {
+        penalty.map { alpha in
+            "Ridge α = \(Self.shortNumber(alpha)): standard errors, tests and intervals are conditional on α, on "
+                + "\(Self.shortNumber(degreesOfFreedom)) = n − tr H degrees of freedom; the estimates are biased toward 0, so an "
+                + "interval covers the shrunken coefficient (the ridge's expectation), not the unpenalized one."
+        }
+    }
+
+    /// Up to 6 significant digits, as `%g` writes them.
+    private static func shortNumber(_ value: Double) -> String { String(format: "%g", value) }
 
     /// The table as statsmodels' `summary()` lays it out: the target's name, then `coef`,
     /// `std err`, `t` (or `z`), `P>|t|` (or `P>|z|`) and the interval's ends named by their
     /// quantiles (`[0.025`, `0.975]`), one line per row. Estimates have four decimals, the other
     /// columns three (`%.4g`, `%.3g` beyond 10⁴ or below 10⁻⁴); p-values below 0.001 are
     /// written with three significant digits (`1.23e-45`), not statsmodels' `0.000`, and
-    /// below 2.2e-308 as `< 2.2e-308`; `n/a` where a figure is undefined.
+    /// below 2.2e-308 as `< 2.2e-308`; `n/a` where a figure is undefined. Under a ridge,
+    /// ``penaltyNote`` follows the table.
     public var description: String {
         let statistic = usesNormalDistribution ? "z" : "t"
         let tail = (1 - confidenceLevel) / 2
@@ -143,7 +185,7 @@ public struct CoefficientTable: Sendable, CustomStringConvertible {
         }
         let width = widths.reduce(0, +) + 4 * (widths.count - 1)
         let double = String(repeating: "=", count: width), single = String(repeating: "-", count: width)
-        return ([double, render(header), single] + lines.map(render) + [double]).joined(separator: "\n")
+        return ([double, render(header), single] + lines.map(render) + [double] + (penaltyNote.map { [$0] } ?? [])).joined(separator: "\n")
     }
 
     /// A quantile's name in the interval's header: 0.025, 0.975, 0.005.

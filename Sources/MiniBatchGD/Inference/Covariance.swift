@@ -71,11 +71,38 @@ struct EstimateFigures {
     var tValue: Double
     var pValue: Double
     var confidenceInterval: LeastSquares.Bounds<Double>
+
+    /// Target `o`'s figures from the covariance of (intercept, coefficients) in original units
+    /// (q×q, the intercept first when fitted): t tests and intervals on Student's t with
+    /// `degreesOfFreedom` (which need not be whole: n − tr H under a ridge), or on the normal
+    /// distribution when it is nil (the HC covariances).
+    static func list(
+        target o: Int, parameters: Parameters, fitIntercept: Bool, covariance: Matrix<Double>, degreesOfFreedom: Double?, level: Double
+    ) -> [EstimateFigures] {
+        let student = degreesOfFreedom.flatMap { try? StudentT(degreesOfFreedom: $0) }
+        let twoSided: (Double) -> Double = {
+            degreesOfFreedom == nil ? StandardNormal().twoSidedPValue($0) : student?.twoSidedPValue($0) ?? .nan
+        }
+        // From the tail, −q((1 − level)/2): (1 + level)/2 rounds to 1 (an infinite quantile) for
+        // levels within 1.1e-16 of 1, the tail probability never does.
+        let tail = (1 - level) / 2
+        let quantile = degreesOfFreedom == nil ? -StandardNormal().quantile(tail) : -(student?.quantile(tail) ?? .nan)
+        let offset = fitIntercept ? 1 : 0, k = parameters.intercept.count, q = covariance.rows
+        // Parameter i of q: the intercept (i < offset) or coefficient i − offset.
+        return (0..<q).map { i in
+            let estimate = i < offset ? parameters.intercept[o] : parameters.coefficients.elements[(i - offset) * k + o]
+            let error = covariance.elements[i * q + i].squareRoot()
+            let t = error > 0 ? estimate / error : .nan
+            return EstimateFigures(
+                standardError: error, tValue: t, pValue: twoSided(t),
+                confidenceInterval: LeastSquares.Bounds(lower: estimate - quantile * error, upper: estimate + quantile * error))
+        }
+    }
 }
 
 /// The covariance of the estimates and what follows from it: standard errors, test statistics,
-/// p-values, intervals and the F test, for a full-rank unpenalized fit with residual degrees of
-/// freedom.
+/// p-values, intervals and the F test, for a full-rank fit with residual degrees of freedom, or
+/// a ridge fit (its covariance conditional on the penalty, and no F test).
 struct Inference {
     var covariances: [Matrix<Double>] = []
     /// Per target, one entry per parameter in the covariance's order: the intercept first (when
@@ -84,21 +111,20 @@ struct Inference {
     var fStatistics: [Double] = []
     var fPValues: [Double] = []
 
+    /// - Parameters:
+    ///   - inverseGram: the bread of the robust sandwiches, (ZᵀZ + P)⁻¹ (P the ridge's diagonal, 0 without).
+    ///   - classical: what σ² multiplies for the nonrobust covariance of θ: (ZᵀZ)⁻¹, or under a
+    ///     ridge the sandwich (ZᵀZ + P)⁻¹·ZᵀZ·(ZᵀZ + P)⁻¹.
+    ///   - degreesOfFreedom: the t tests' (n − p − 1, or n − tr H under a ridge).
+    ///   - fTest: whether to compute the F test (not under a ridge: its estimates are biased).
     init(
-        pass: ResidualPass, design: Design, parameters: Parameters, zCoefficients: [Double], inverseGram: [Double], variance: [Double],
-        degreesOfFreedom df: Int, type: LeastSquares.CovarianceType, level: Double
+        pass: ResidualPass, design: Design, parameters: Parameters, zCoefficients: [Double], inverseGram: [Double], classical: [Double],
+        variance: [Double], degreesOfFreedom df: Double, type: LeastSquares.CovarianceType, level: Double, fTest: Bool
     ) {
         let n = design.observations, p = design.p, k = design.k, offset = design.interceptColumns, q = p + offset
         let total = design.weightTotal
         // Student t with df for the classical covariance; the normal distribution for HC, as statsmodels.
-        let student = try? StudentT(degreesOfFreedom: Double(df))
-        let twoSided: (Double) -> Double = {
-            type == .nonrobust ? student?.twoSidedPValue($0) ?? .nan : StandardNormal().twoSidedPValue($0)
-        }
-        // From the tail, −q((1 − level)/2): (1 + level)/2 rounds to 1 (an infinite quantile) for
-        // levels within 1.1e-16 of 1, the tail probability never does.
-        let tail = (1 - level) / 2
-        let quantile = type == .nonrobust ? -(student?.quantile(tail) ?? .nan) : -StandardNormal().quantile(tail)
+        let testDegrees: Double? = type == .nonrobust ? df : nil
 
         for o in 0..<k {
             // Cov in Z's coordinates, the intercept (c′) first: A·M·A with A = diag(1/n, (ZᵀZ)⁻¹)
@@ -106,10 +132,10 @@ struct Inference {
             var zCovariance = [Double](repeating: 0, count: q * q)
             if type == .nonrobust {
                 if offset == 1 { zCovariance[0] = variance[o] / total }
-                for i in 0..<p { for j in 0..<p { zCovariance[(offset + i) * q + offset + j] = variance[o] * inverseGram[i * p + j] } }
+                for i in 0..<p { for j in 0..<p { zCovariance[(offset + i) * q + offset + j] = variance[o] * classical[i * p + j] } }
             } else {
                 let meat = pass.meats[o]
-                let scale = type == .hc1 ? Double(n) / Double(df) : 1
+                let scale = type == .hc1 ? Double(n) / df : 1
                 // (ZᵀZ)⁻¹·M_zz·(ZᵀZ)⁻¹ by two products.
                 var middle = [Double](repeating: 0, count: p * p)
                 for i in 0..<p { for j in 0..<p { middle[i * p + j] = meat[(offset + i) * q + offset + j] } }
@@ -144,16 +170,11 @@ struct Inference {
             }
             let covariance = design.originalCovariance(zCovariance)
             covariances.append(covariance)
-            // Parameter i of q: the intercept (i < offset) or coefficient i − offset.
             estimates.append(
-                (0..<q).map { i in
-                    let estimate = i < offset ? parameters.intercept[o] : parameters.coefficients.elements[(i - offset) * k + o]
-                    let error = covariance.elements[i * q + i].squareRoot()
-                    let t = error > 0 ? estimate / error : .nan
-                    return EstimateFigures(
-                        standardError: error, tValue: t, pValue: twoSided(t),
-                        confidenceInterval: LeastSquares.Bounds(lower: estimate - quantile * error, upper: estimate + quantile * error))
-                })
+                EstimateFigures.list(
+                    target: o, parameters: parameters, fitIntercept: offset == 1, covariance: covariance, degreesOfFreedom: testDegrees,
+                    level: level))
+            guard fTest else { continue }
             // Wald statistic of θ = 0 over p, in Z's coordinates (better conditioned than in
             // original units): θᵀ·Cov(θ)⁻¹·θ.
             let theta = (0..<p).map { zCoefficients[$0 * k + o] }
@@ -181,7 +202,7 @@ struct Inference {
             }
             let f = wald / Double(p)
             fStatistics.append(f)
-            fPValues.append((try? FisherF(numerator: Double(p), denominator: Double(df)))?.survival(f) ?? .nan)
+            fPValues.append((try? FisherF(numerator: Double(p), denominator: df))?.survival(f) ?? .nan)
         }
     }
 }

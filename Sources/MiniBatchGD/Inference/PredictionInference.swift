@@ -14,10 +14,12 @@ public struct PredictionInference: Codable, Equatable, Sendable {
     /// How the covariance was computed; HC covariances take normal quantiles, as statsmodels.
     public var covarianceType: LeastSquares.CovarianceType
 
-    /// The inference of a solution, or nil when its statistics have no covariance (ridge,
-    /// rank-deficient, no residual degrees of freedom).
+    /// The inference of a solution, or nil when its statistics have no covariance (rank-deficient,
+    /// no residual degrees of freedom) or come from a ridge (conditional on its strength, on
+    /// degrees of freedom that are not whole).
     public init?(_ statistics: LeastSquares.Statistics) {
-        guard let covariances = statistics.covariances, let deviations = statistics.residualStandardDeviation else { return nil }
+        guard !statistics.isPenalized, let covariances = statistics.covariances, let deviations = statistics.residualStandardDeviation
+        else { return nil }
         self.covariances = covariances.map(\.elements)
         residualVariances = deviations.map { $0 * $0 }
         degreesOfFreedom = statistics.degreesOfFreedom

@@ -191,7 +191,8 @@ import Testing
 
     @Test(arguments: solvingMethods)
     func ridgeMatchesClosedFormOfOneCentredFeature(method: LeastSquares.Method) throws {
-        // With one feature and an intercept: w = Sxy / (Sxx + λ·d²), c = ȳ − w·x̄, d = 1 or σ.
+        // With one feature and an intercept: w = Sxy / (Sxx + λ·d²), c = ȳ − w·x̄, d = 1 or σ;
+        // standard errors from the sandwich, conditional on λ.
         let data = try syntheticData(rows: 80, weights: [[1.7]], intercept: [-0.4], noise: 0.5, seed: 6)
         let xs = data.features.elements, ys = data.targets.elements
         let n = Double(xs.count), mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
@@ -205,7 +206,17 @@ import Testing
             let solution = try LeastSquares.solve(data, method: method, ridge: lambda, penaltyUnits: units)
             let w = sxy / (sxx + lambda * d2)
             #expect(relativeDifference(solution.parameters.stacked, [my - w * mx, w]) < 1e-12, "\(units)")
-            #expect(solution.coefficientTable.standardErrors == nil)
+            // The ridge sandwich by hand: Var(w) = σ²·Sxx/(Sxx + λd²)², σ² = RSS/(n − tr H) with
+            // tr H = 1 + Sxx/(Sxx + λd²), Var(c) = σ²/n + x̄²·Var(w).
+            let shrink = sxx / (sxx + lambda * d2)
+            let rss = xs.indices.reduce(0.0) { sum, i in
+                let r = ys[i] - (my - w * mx) - w * xs[i]
+                return sum + r * r
+            }
+            let sigma2 = rss / (n - 1 - shrink), seW = (sigma2 * sxx).squareRoot() / (sxx + lambda * d2)
+            let errors = try #require(solution.coefficientTable.standardErrors)
+            #expect(relativeDifference(errors, [(sigma2 / n + mx * mx * seW * seW).squareRoot(), seW]) < 1e-10, "\(units)")
+            #expect(abs(solution.statistics.effectiveDegreesOfFreedom - 1 - shrink) < 1e-12)
         }
     }
 

@@ -19,11 +19,24 @@ extension RidgePath {
         public let gcv: [Double]
         /// The standard error of each GCV score: sd/√m of its terms wᵢrᵢ²/(1 − tr H/m)².
         public let gcvStandardError: [Double]
+        /// Σwᵢrᵢ² per α: the residual sum of squares of the ridge fit on the rows.
+        public let residualSumOfSquares: [Double]
+        /// Σwᵢ(yᵢ − ȳ)² (Σwᵢyᵢ² without an intercept): what R² compares the residuals with.
+        public let totalSumOfSquares: Double
         /// The path's alphas, in its order.
         let alphas: [Double]
         /// Per α, every row's wᵢ·(yᵢ − ŷ₋ᵢ)² (scikit-learn's `cv_results_[:, j]`, or
         /// `cv_results_[:, o, j]` for target o of several); nil unless asked for.
         public let leaveOneOutSquaredErrors: [[Double]]?
+
+        /// R² on the rows fitted per α, 1 − RSS/TSS (NaN for a constant target).
+        ///
+        /// ```swift
+        /// let r2 = path.targets[0].rSquared   // training R² along the path
+        /// ```
+        public var rSquared: [Double] {
+            residualSumOfSquares.map { totalSumOfSquares > 0 ? 1 - $0 / totalSumOfSquares : .nan }
+        }
 
         /// The scores of `criterion`, per α.
         public func scores(_ criterion: Criterion) -> [Double] { criterion == .loo ? leaveOneOut : gcv }

@@ -7,6 +7,8 @@ extension RidgePath {
         var squares = 0.0
         var infinite = false
 
+        /// The terms' sum (+∞ when one is).
+        var sum: Double { infinite ? .infinity : average * count }
         /// The terms' mean (+∞ when one is).
         var mean: Double { infinite ? .infinity : count > 0 ? average : .nan }
         /// sd/√count, the sd over count − 1.
@@ -41,6 +43,8 @@ extension RidgePath {
         var residuals: [Summary]
         /// wᵢ·(rᵢ/(1 − hᵢᵢ))² at `(a·k + o)·n + i`, when kept.
         var errors: [Double]?
+        /// Per target, Σwᵢ·(yᵢ − ȳ)² (Σwᵢ·yᵢ² without an intercept): R²'s denominator.
+        var totals: [Double]
 
         init<Element: BLASScalar>(
             _ data: Rows<Element>, spectrum: Spectrum, alphas: [Double], weights: [Double]?, keepErrors: Bool, pool: WorkerPool
@@ -61,9 +65,12 @@ extension RidgePath {
             let kept = keepErrors ? UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, n * width)) : nil
             defer { kept?.deallocate() }
             let intercept = spectrum.fitIntercept ? 1 / spectrum.weightTotal : 0
-            let empty = (loo: [Summary](repeating: Summary(), count: width), residuals: [Summary](repeating: Summary(), count: width))
+            let empty = (
+                loo: [Summary](repeating: Summary(), count: width), residuals: [Summary](repeating: Summary(), count: width),
+                totals: [Double](repeating: 0, count: k)
+            )
             let result = BLASThreads.singleThreaded {
-                chunks.reduce(on: pool) { range -> (loo: [Summary], residuals: [Summary]) in
+                chunks.reduce(on: pool) { range -> (loo: [Summary], residuals: [Summary], totals: [Double]) in
                     guard !range.isEmpty else { return empty }
                     return Self.chunk(
                         data, range: range, blockRows: blockRows, spectrum: spectrum, inverse: inverse, scaled: scaled, m: m,
@@ -73,10 +80,12 @@ extension RidgePath {
                         total.loo[c].merge(part.loo[c])
                         total.residuals[c].merge(part.residuals[c])
                     }
+                    for o in 0..<k { total.totals[o] += part.totals[o] }
                 }
             }
             leaveOneOut = result.loo
             residuals = result.residuals
+            totals = result.totals
             errors = kept.map { Array(UnsafeBufferPointer(start: $0, count: n * width)) }
         }
 
@@ -84,7 +93,7 @@ extension RidgePath {
         private static func chunk<Element: BLASScalar>(
             _ data: Rows<Element>, range: Range<Int>, blockRows: Int, spectrum: Spectrum, inverse: [Double], scaled: [Double], m: Int,
             weights: [Double]?, intercept: Double, kept: UnsafeMutablePointer<Double>?, n: Int
-        ) -> (loo: [Summary], residuals: [Summary]) {
+        ) -> (loo: [Summary], residuals: [Summary], totals: [Double]) {
             let p = spectrum.p, k = spectrum.k, r = spectrum.r, width = m * k
             let rowsInBlock = Swift.min(blockRows, range.count)
             // Raw scratch, allocated once per chunk.
@@ -100,6 +109,7 @@ extension RidgePath {
             let factor = UnsafeMutablePointer<Double>.allocate(capacity: m)
             defer { for pointer in [z, t, q, q2, leverage, fitted, squares, sums, deviations, factor] { pointer.deallocate() } }
             var loo = [Summary](repeating: Summary(), count: width), residualSummaries = loo
+            var totals = [Double](repeating: 0, count: k)
             spectrum.featureMean.withUnsafeBufferPointer { mx in
                 spectrum.targetMean.withUnsafeBufferPointer { my in
                     spectrum.vectors.withUnsafeBufferPointer { v in
@@ -113,7 +123,11 @@ extension RidgePath {
                                         data.copyTargets(from: start, rows: count, into: t)
                                         for i in 0..<count {
                                             for j in 0..<p { z[i * p + j] -= mx[j] }
-                                            for o in 0..<k { t[i * k + o] -= my[o] }
+                                            let weight = w?[start + i] ?? 1
+                                            for o in 0..<k {
+                                                t[i * k + o] -= my[o]
+                                                totals[o] += weight * t[i * k + o] * t[i * k + o]
+                                            }
                                         }
                                         let looSums = sums, residualSums = sums + width
                                         looSums.update(repeating: 0, count: 2 * width)
@@ -153,7 +167,7 @@ extension RidgePath {
                     }
                 }
             }
-            return (loo, residualSummaries)
+            return (loo, residualSummaries, totals)
         }
 
         /// The terms of several targets (or of no projections) by two matrix products and a loop:

@@ -74,6 +74,8 @@ public struct RidgePath: Sendable {
     public let featureNames: [String]
     /// The targets' names, in ``targets``' order.
     public let targetNames: [String]
+    /// The factorization, kept for the covariance of any α's solution (``statistics(at:confidenceLevel:)``).
+    let factors: Spectrum
 
     /// How the spectrum was found.
     public enum Decomposition: String, Sendable, Equatable, CaseIterable {
@@ -202,7 +204,9 @@ public struct RidgePath: Sendable {
             return Target(
                 leaveOneOut: (0..<m).map { scores.leaveOneOut[$0 * k + o].mean },
                 leaveOneOutStandardError: (0..<m).map { scores.leaveOneOut[$0 * k + o].standardError },
-                gcv: gcv, gcvStandardError: gcvError, alphas: alphas,
+                gcv: gcv, gcvStandardError: gcvError,
+                residualSumOfSquares: (0..<m).map { scores.residuals[$0 * k + o].sum }, totalSumOfSquares: scores.totals[o],
+                alphas: alphas,
                 leaveOneOutSquaredErrors: scores.errors.map { errors in
                     (0..<m).map { a in Array(errors[(a * k + o) * n..<(a * k + o + 1) * n]) }
                 }
@@ -213,6 +217,7 @@ public struct RidgePath: Sendable {
         weightTotal = spectrum.weightTotal
         self.featureNames = featureNames
         self.targetNames = targetNames
+        factors = spectrum
     }
 
     /// The parameters at one α index per target: column o of the coefficients and intercept o

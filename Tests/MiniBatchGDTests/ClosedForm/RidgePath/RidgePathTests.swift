@@ -151,6 +151,14 @@ import Testing
             let direct = try LeastSquares.solve(
                 data, method: .svd, fitIntercept: intercept, ridge: alpha, penaltyUnits: .standardized, refine: false)
             #expect(ridgeRelativeError(beta, direct.coefficients.elements, floor: floor) < 1e-9, "alpha \(alpha): LeastSquares")
+            // The sandwich with the penalty αS² is the eigenvectors' form unchanged (VᵀGV = Λ for
+            // V = S⁻¹U), so the path's tables are LeastSquares' standardized ridge tables.
+            guard n > p + 1 else { continue }
+            let table = try path.statistics(at: a)[0], directTable = direct.coefficientTable
+            #expect(abs(table.degreesOfFreedom - directTable.degreesOfFreedom) < 1e-9 * directTable.degreesOfFreedom)
+            #expect(
+                ridgeRelativeError(try #require(table.standardErrors), try #require(directTable.standardErrors)) < 1e-8,
+                "alpha \(alpha): standard errors")
         }
     }
 
