@@ -17,6 +17,10 @@
 
 #include <stddef.h>
 
+// Internal to the library: not exported from libminibatchgd.so, whose C interface is
+// include/minibatchgd.h alone (the kernels' names share its mbgd_ prefix).
+#pragma GCC visibility push(hidden)
+
 /// The instruction sets a kernel is compiled for, widest last.
 typedef enum {
     /// What every CPU of the architecture runs (SSE2 on x86-64): two doubles a vector.
@@ -72,5 +76,7 @@ static inline void mbgd_spin_pause(void) {
 /// The adaptive rules' changes on sparse rows (AdaGrad, RMSprop, Adam): m[e] ← rate·m[e]/(√v[e] + ε)
 /// for e < count. Every variant gives the same bits: each operation is correctly rounded.
 void mbgd_adaptive_changes(MBGDKernelVariant variant, long count, double *m, const double *v, double rate, double epsilon);
+
+#pragma GCC visibility pop
 
 #endif
