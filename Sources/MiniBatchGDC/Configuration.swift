@@ -66,7 +66,7 @@ struct Options {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
         } catch {
-            throw OptionError("the options are not valid JSON: \(Self.reason(error)); write an object such as {\"batchSize\": 256}")
+            throw OptionError("the options are not valid JSON (\(Self.reason(json))); write an object such as {\"batchSize\": 256}")
         }
         guard case let .object(object) = value else {
             throw OptionError("the options must be a JSON object such as {\"batchSize\": 256}, got \(value.text)")
@@ -77,9 +77,16 @@ struct Options {
         values = object
     }
 
-    private static func reason(_ error: any Error) -> String {
-        guard let error = error as? DecodingError, case let .dataCorrupted(context) = error else { return "\(error)" }
-        return (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+    /// Where the text stops being JSON, in Foundation's words ("Unexpected end of file during
+    /// JSON parse."): the decoder only says that it is not.
+    private static func reason(_ json: String) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])
+            return "it cannot be read"
+        } catch {
+            let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            return text.hasSuffix(".") ? String(text.dropLast()) : text
+        }
     }
 
     private func mistyped(_ name: String, _ value: JSONValue, _ what: String) -> OptionError {

@@ -127,6 +127,9 @@ import Testing
             mbgd_model_fit(model, data, "{\"epochs\": \"ten\"}", nil, nil), MBGD_INVALID_ARGUMENT, "epochs must be an integer, got \"ten\"")
         expectStatus(mbgd_model_fit(model, data, "[1]", nil, nil), MBGD_INVALID_ARGUMENT, "must be a JSON object")
         expectStatus(
+            mbgd_model_fit(model, data, "{\"batchSize\": 8", nil, nil), MBGD_INVALID_ARGUMENT,
+            "the options are not valid JSON (Unexpected end of file during JSON parse)")
+        expectStatus(
             mbgd_model_solve(model, data, "{\"confidence\": 1}"), MBGD_INVALID_ARGUMENT,
             "confidence = 1.0 is invalid: must lie strictly between 0 and 1")
         expectStatus(
