@@ -55,6 +55,50 @@ extern "C" {
 /* The version of this header's types and functions; passed to every create function. */
 #define MBGD_ABI_VERSION 1
 
+/* The Arrow C data interface, as its specification writes it
+   (https://arrow.apache.org/docs/format/CDataInterface.html): no Arrow library is needed. */
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+    /* Array type description */
+    const char *format;
+    const char *name;
+    const char *metadata;
+    int64_t flags;
+    int64_t n_children;
+    struct ArrowSchema **children;
+    struct ArrowSchema *dictionary;
+
+    /* Release callback */
+    void (*release)(struct ArrowSchema *);
+    /* Opaque producer-specific data */
+    void *private_data;
+};
+
+struct ArrowArray {
+    /* Array data description */
+    int64_t length;
+    int64_t null_count;
+    int64_t offset;
+    int64_t n_buffers;
+    int64_t n_children;
+    const void **buffers;
+    struct ArrowArray **children;
+    struct ArrowArray *dictionary;
+
+    /* Release callback */
+    void (*release)(struct ArrowArray *);
+    /* Opaque producer-specific data */
+    void *private_data;
+};
+
+#endif /* ARROW_C_DATA_INTERFACE */
+
 /* The status every fallible function returns. */
 typedef enum mbgd_status {
     MBGD_OK = 0,
@@ -190,6 +234,15 @@ int mbgd_data_create_csr(int abi_version, int element_type, int64_t rows, int64_
    or ["a", "b"], "features": ["size", "rooms"], "weights": "w"}; the default target is the last
    column. */
 int mbgd_data_load(int abi_version, const char *path, const char *options_json, mbgd_data **out);
+/* A table through the Arrow C data interface (a pyarrow RecordBatch's _export_to_c, nanoarrow,
+   arrow-rs): schema a struct ("+s") of float64 ("g") and float32 ("f") columns, array a batch
+   of it, without nulls. options as for mbgd_data_load, the columns named by the schema; the
+   default target is the last column. The values are copied into row-major rows (Float rows when
+   every column used is float32, else Double: float32 values widen exactly). The call takes both
+   structures over, as the specification's consumer does: it calls their release callbacks
+   before returning, whatever it returns, so the caller must not release them again. */
+int mbgd_data_create_arrow(int abi_version, struct ArrowSchema *schema, struct ArrowArray *array, const char *options_json,
+                           mbgd_data **out);
 void mbgd_data_free(mbgd_data *data);
 /* The rows, features and targets of the data (any of the pointers may be NULL). */
 int mbgd_data_shape(const mbgd_data *data, int64_t *rows, int64_t *features, int64_t *outputs);

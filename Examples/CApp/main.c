@@ -97,6 +97,41 @@ static double gap(const mbgd_model *model, const double *theta) {
     return largest / size;
 }
 
+/* An Arrow producer's release callbacks: count the calls and mark the structure released, as the
+   specification asks. */
+static int released_schemas = 0, released_arrays = 0;
+static void release_schema(struct ArrowSchema *schema) {
+    released_schemas++;
+    schema->release = NULL;
+}
+static void release_array(struct ArrowArray *array) {
+    released_arrays++;
+    array->release = NULL;
+}
+static void release_child_schema(struct ArrowSchema *schema) { schema->release = NULL; }
+static void release_child_array(struct ArrowArray *array) { array->release = NULL; }
+
+/* A record batch of P float64 feature columns and the target, as pyarrow exports one: a struct
+   ("+s") of primitive columns, each with no validity bitmap and its values in buffer 1. */
+static struct ArrowSchema field_schemas[Q], *field_pointers[Q];
+static struct ArrowArray field_arrays[Q], *array_pointers[Q];
+static const void *field_buffers[Q][2], *struct_buffers[1];
+static void export_table(struct ArrowSchema *schema, struct ArrowArray *array, const double *columns, const double *y, int n,
+                         const char *first_format) {
+    static const char *names[Q] = {"x1", "x2", "x3", "y"};
+    for (int j = 0; j < Q; j++) {
+        field_schemas[j] = (struct ArrowSchema){.format = j == 0 ? first_format : "g", .name = names[j], .release = release_child_schema};
+        field_buffers[j][0] = NULL;
+        field_buffers[j][1] = j < P ? columns + (size_t)j * n : y;
+        field_arrays[j] = (struct ArrowArray){.length = n, .n_buffers = 2, .buffers = field_buffers[j], .release = release_child_array};
+        field_pointers[j] = &field_schemas[j];
+        array_pointers[j] = &field_arrays[j];
+    }
+    *schema = (struct ArrowSchema){.format = "+s", .name = "", .n_children = Q, .children = field_pointers, .release = release_schema};
+    *array = (struct ArrowArray){
+        .length = n, .n_buffers = 1, .buffers = struct_buffers, .n_children = Q, .children = array_pointers, .release = release_array};
+}
+
 /* Cancels the fit after its second epoch. */
 static int cancel_after_two(const mbgd_progress *progress, void *user_data) {
     int *calls = user_data;
@@ -245,6 +280,18 @@ int main(int argc, char **argv) {
     CHECK(gap(other, theta) < 1e-8, "CSR solve is %.3g away", gap(other, theta));
     printf("CSR rows solved by LSQR: %.1e from the normal equations\n", gap(other, theta));
 
+    /* The same columns as an Arrow table: the target is its last column. */
+    struct ArrowSchema schema;
+    struct ArrowArray array;
+    mbgd_data *arrow_table = NULL;
+    export_table(&schema, &array, columns, y, N, "g");
+    OK(mbgd_data_create_arrow(MBGD_ABI_VERSION, &schema, &array, NULL, &arrow_table));
+    CHECK(released_schemas == 1 && released_arrays == 1 && schema.release == NULL && array.release == NULL,
+          "the table was released %d and %d times", released_schemas, released_arrays);
+    OK(mbgd_model_solve(other, arrow_table, NULL));
+    CHECK(gap(other, theta) < 1e-12, "Arrow solve is %.3g away", gap(other, theta));
+    printf("Arrow table (4 float64 columns, the last the target): %.1e from the normal equations\n", gap(other, theta));
+
     /* A file, as mbgd reads it. */
     mbgd_data *file = NULL;
     OK(mbgd_data_load(MBGD_ABI_VERSION, houses, "{\"target\": \"price\", \"features\": [\"size\", \"rooms\"]}", &file));
@@ -283,6 +330,10 @@ int main(int argc, char **argv) {
     expect_error(mbgd_model_predict(model, MBGD_FLOAT64, MBGD_ROW_MAJOR, 4, P, x, P, predictions, 3), MBGD_INVALID_ARGUMENT,
                  "predictions_length = 3", "too small a buffer");
     expect_error(mbgd_data_load(MBGD_ABI_VERSION, "no-such-file.csv", NULL, &bad), MBGD_FILE, "no such file", "a missing file");
+    export_table(&schema, &array, columns, y, N, "l");
+    expect_error(mbgd_data_create_arrow(MBGD_ABI_VERSION, &schema, &array, NULL, &bad), MBGD_INVALID_ARGUMENT,
+                 "column 'x1' has Arrow format 'l'", "an int64 Arrow column");
+    CHECK(released_schemas == 2 && released_arrays == 2, "a refused table must be released too");
     expect_error(mbgd_set_threads(0), MBGD_INVALID_ARGUMENT, "threads must lie between 1 and 1024", "zero threads");
 
     mbgd_data_free(data);
@@ -293,6 +344,7 @@ int main(int argc, char **argv) {
     mbgd_data_free(tail);
     mbgd_data_free(sparse);
     mbgd_data_free(file);
+    mbgd_data_free(arrow_table);
     mbgd_data_free(NULL);
     mbgd_model_free(model);
     mbgd_model_free(other);

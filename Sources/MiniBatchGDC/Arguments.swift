@@ -77,10 +77,12 @@ enum Arguments {
     }
 }
 
-/// Reads a strided matrix of `Element`s into a dense row-major array, checking every value finite.
+/// Reads a strided matrix of `Element`s into a dense row-major array, checking every value
+/// finite, after checking that the copy fits in the memory the process may use.
 func gather<Element: BLASScalar>(
     _ base: UnsafePointer<Element>, rows: Int, columns: Int, ld: Int, rowMajor: Bool, name: String
 ) throws -> [Element] {
+    try MemoryBudget.require(MemoryBudget.bytes(of: Element.self, [rows, columns]), for: "copying \(name) (\(rows)×\(columns))")
     var values = [Element]()
     values.reserveCapacity(rows * columns)
     for i in 0..<rows {

@@ -126,8 +126,15 @@ public func mbgd_data_create_csr(
             }
             return start
         }
-        // The entries' count, from the last offset: checked against the others by the library.
+        // Offsets that never decrease, so the last is the entries' count (the library checks the rest).
+        if let row = (0..<n).first(where: { starts[$0 + 1] < starts[$0] }) {
+            throw InterfaceError(
+                "row_starts[\(row + 1)] = \(starts[row + 1]) is invalid: it is below row_starts[\(row)] = \(starts[row]) (offsets never decrease)"
+            )
+        }
         let entries = starts[n]
+        try MemoryBudget.require(
+            MemoryBudget.bytes(of: UInt8.self, [entries, MemoryLayout<Int32>.size + size]), for: "copying \(entries) sparse entries")
         guard entries == 0 || (columns != nil && values != nil) else {
             throw InterfaceError(
                 "\(columns == nil ? "columns" : "values") is NULL, and row_starts[\(n)] = \(entries) entries were promised")

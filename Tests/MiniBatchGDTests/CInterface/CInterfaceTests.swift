@@ -206,6 +206,13 @@ import Testing
         let x = [Double](repeating: 1, count: 2 * p), y: [Double] = [1, 2]
         let data = try handles.dense(x, y, rows: 2, features: p, borrow: true)
         expectStatus(mbgd_model_solve(try handles.model(), data, "{\"method\": \"cholesky\"}"), MBGD_OUT_OF_MEMORY, "of memory")
+        // A copy of 2⁴⁰ rows is refused before a byte is read or allocated.
+        var out: OpaquePointer?
+        expectStatus(
+            mbgd_data_create_dense(
+                MBGD_ABI_VERSION, Int32(MBGD_FLOAT64.rawValue), Int32(MBGD_ROW_MAJOR.rawValue), Int32(MBGD_COPY.rawValue), 1 << 40, 2, x,
+                2, 1, y, 1, nil, &out), MBGD_OUT_OF_MEMORY, "copying x (1099511627776×2) needs")
+        #expect(out == nil)
     }
 
     @Test func theCallbackSeesEveryEpochAndCancelsCleanly() throws {
@@ -373,6 +380,10 @@ import Testing
         expectStatus(
             mbgd_data_create_csr(MBGD_ABI_VERSION, Int32(MBGD_FLOAT64.rawValue), 6, 3, starts, nil, values, 1, y, 1, nil, &data),
             MBGD_INVALID_ARGUMENT, "columns is NULL")
+        let decreasing: [Int64] = [0, 1, 3, 2, 6, 7, 9]
+        expectStatus(
+            mbgd_data_create_csr(MBGD_ABI_VERSION, Int32(MBGD_FLOAT64.rawValue), 6, 3, decreasing, columns, values, 1, y, 1, nil, &data),
+            MBGD_INVALID_ARGUMENT, "row_starts[3] = 2 is invalid: it is below row_starts[2] = 3")
         #expect(data == nil)
     }
 
