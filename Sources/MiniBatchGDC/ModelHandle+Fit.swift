@@ -85,18 +85,18 @@ public func mbgd_model_fit_and_compare(
         comparison?.pointee = mbgd_comparison(
             verdict: Int32(verdict.rawValue), epochs: Int64(epochs), parameter_gap: result.parameters, cost_gap: result.cost,
             descent_cost: result.descent, exact_cost: result.exact)
-        let gapText = String(format: "%.2g", result.parameters)
+        let gapText = String(format: "%.2g", result.parameters), ran = epochs == 1 ? "1 epoch" : "\(epochs) epochs"
         switch verdict {
         case .converged: return .ok
         case .closeNotCertified:
             return warning(
                 .notConverged,
-                "close, not certified: \(gapText) from the exact solution after \(epochs) epochs; the stop rule had not confirmed it when the epoch budget ran out"
+                "close, not certified: \(gapText) from the exact solution after \(ran); the stop rule had not confirmed it when the epoch budget ran out"
             )
         case .notConverged:
             return warning(
                 .notConverged,
-                "not converged: \(gapText) from the exact solution after \(epochs) epochs (it must come within \(Verdict.convergedGap)); train longer (epochs), use a larger batch (batchSize), or solve exactly (mbgd_model_solve)"
+                "not converged: \(gapText) from the exact solution after \(ran) (it must come within \(Verdict.convergedGap)); train longer (epochs), use a larger batch (batchSize), or solve exactly (mbgd_model_solve)"
             )
         }
     }

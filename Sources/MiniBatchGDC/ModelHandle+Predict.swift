@@ -15,8 +15,7 @@ private func withFeatures<Result>(
         throw InterfaceError("features = \(p) is invalid: the model was fitted on \(expected) features")
     }
     let size = type == MBGD_FLOAT64 ? MemoryLayout<Double>.size : MemoryLayout<Float>.size
-    let ld = try Arguments.span(rows: n, columns: p, ld: ldx, rowMajor: rowMajor, elementSize: size, name: "x", ldName: "ldx")
-    _ = ld
+    _ = try Arguments.span(rows: n, columns: p, ld: ldx, rowMajor: rowMajor, elementSize: size, name: "x", ldName: "ldx")
     let x = try Arguments.required(x, "x")
     if type == MBGD_FLOAT64 {
         let values = try gather(x.assumingMemoryBound(to: Double.self), rows: n, columns: p, ld: Int(ldx), rowMajor: rowMajor, name: "x")
