@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-b
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs docs-serve demo example getting-started c-example install bench compare scaling fuzz fuzz-arguments stress sanitize clean
+.PHONY: setup build test lint docs docs-serve demo example getting-started c-example install python-test wheel bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
 # Installs OpenBLAS, LAPACKE, zlib (compressed .npz files) and Open MPI (for MiniBatchGDMPI and
 # mbgd-mpi) only when pkg-config cannot already see them all, or mpirun is missing.
@@ -103,6 +103,24 @@ c-example: setup
 	  Examples/CApp/main.c $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --libs minibatchgd) -lm -o .build-c/capp
 	.build-c/capp Examples/data/houses.csv
 
+# The Python package (python/, import name minibatchgd, ctypes on the C interface): pytest in a
+# venv of its own (.build-python/venv, numpy, scipy, scikit-learn, statsmodels, pandas and pytest
+# from PyPI) against the library `make c-example` installs and the mbgd built beside it. Not part
+# of `make test`: it needs PyPI, and minutes the first time.
+PYTHON ?= python3
+PYTHON_VENV = .build-python/venv
+python-test: c-example
+	test -x $(PYTHON_VENV)/bin/pytest || ($(PYTHON) -m venv $(PYTHON_VENV) && \
+	  $(PYTHON_VENV)/bin/pip install --quiet numpy scipy scikit-learn statsmodels pandas pytest)
+	$(SWIFT) build --product mbgd
+	MINIBATCHGD_LIBRARY=$(C_PREFIX)/lib/libminibatchgd.so MBGD_TOOL="$$($(SWIFT) build --show-bin-path)/mbgd" PYTHONPATH=python \
+	  $(PYTHON_VENV)/bin/python -m pytest -q python/tests
+
+# A wheel of the Python package with libminibatchgd inside (built in release by python/setup.py), in dist/.
+wheel: setup
+	test -x $(PYTHON_VENV)/bin/pip || $(PYTHON) -m venv $(PYTHON_VENV)
+	$(PYTHON_VENV)/bin/pip wheel --no-deps ./python -w dist
+
 # Built in the open (swift run --quiet hid minutes of compiling behind silence), then run.
 demo: setup
 	@echo "Building mbgd (release): a few minutes the first time."
@@ -188,4 +206,4 @@ sanitize: setup
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan .build-docs .build-getting-started .build-c Examples/LinkingApp/.build Benchmarks/.build
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-docs .build-getting-started .build-c .build-python dist python/build python/*.egg-info Examples/LinkingApp/.build Benchmarks/.build
