@@ -56,6 +56,8 @@ _SIGNATURES = {
     "mbgd_set_threads": (ctypes.c_int, [ctypes.c_int]),
     "mbgd_data_create_dense": (ctypes.c_int, [ctypes.c_int] * 4 + [_i64, _i64, ctypes.c_void_p, _i64, _i64, ctypes.c_void_p, _i64,
                                                                  ctypes.c_void_p, ctypes.POINTER(_handle)]),
+    "mbgd_data_create_csr": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, _i64, _i64, ctypes.c_void_p, ctypes.c_void_p,
+                                             ctypes.c_void_p, _i64, ctypes.c_void_p, _i64, ctypes.c_void_p, ctypes.POINTER(_handle)]),
     "mbgd_data_free": (None, [_handle]),
     "mbgd_model_create": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, ctypes.POINTER(_handle)]),
     "mbgd_model_free": (None, [_handle]),
@@ -122,9 +124,12 @@ def _matrix(array):
 
 class Data:
     """An mbgd_data handle over X (n×p) and y (n or n×k): row-major arrays are borrowed in place
-    (kept alive here), others copied by the library."""
+    (kept alive here), others copied by the library; a scipy CSR matrix becomes sparse rows."""
 
     def __init__(self, X, y, weights=None):
+        if hasattr(X, "tocsr") and hasattr(X, "indptr"):
+            self._sparse(X.tocsr(), y, weights)
+            return
         X = np.asarray(X)
         y = np.asarray(y)
         if y.ndim == 1:
@@ -148,6 +153,21 @@ class Data:
         check(lib.mbgd_data_create_dense(ABI_VERSION, element, layout, ownership, X.shape[0], X.shape[1], X.ctypes.data, ldx,
                                          y.shape[1], y.ctypes.data, ldy, None if weights is None else weights.ctypes.data,
                                          ctypes.byref(self.handle)))
+
+    def _sparse(self, X, y, weights):
+        element = FLOAT32 if X.dtype == np.float32 else FLOAT64
+        dtype = np.float32 if element == FLOAT32 else np.float64
+        X.sort_indices()
+        starts = np.ascontiguousarray(X.indptr, dtype=np.int64)
+        columns = np.ascontiguousarray(X.indices, dtype=np.int32)
+        values = np.ascontiguousarray(X.data, dtype=dtype)
+        y = np.ascontiguousarray(np.asarray(y, dtype=dtype).reshape(X.shape[0], -1))
+        weights = None if weights is None else np.ascontiguousarray(weights, dtype=np.float64)
+        self._keep = (starts, columns, values, y, weights)
+        self.handle = _handle()
+        check(lib.mbgd_data_create_csr(ABI_VERSION, element, X.shape[0], X.shape[1], starts.ctypes.data, columns.ctypes.data,
+                                       values.ctypes.data, y.shape[1], y.ctypes.data, y.shape[1],
+                                       None if weights is None else weights.ctypes.data, ctypes.byref(self.handle)))
 
     def __del__(self):
         if getattr(self, "handle", None):

@@ -11,7 +11,8 @@ VERDICTS = {0: "converged", 1: "close, not certified", 2: "not converged"}
 class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
     """Linear regression by mini-batch gradient descent, checked against the exact solution.
 
-    Parameters are the `mbgd fit` options of the same names (snake case here): `batch_size`
+    X is a 2-D array (float64 or float32, read in place when its rows are contiguous) or a scipy
+    CSR matrix (the sparse descent: plain SGD). Parameters are the `mbgd fit` options of the same names (snake case here): `batch_size`
     (an integer or "full"), `optimizer`, `learning_rate` ("auto" or a number), `epochs` (None:
     the library's budget), `schedule`, `l2`, `tolerance`, `seed`, `standardize`,
     `fit_intercept`, `threads`. Every fit also solves the same problem exactly: `verdict_` says
@@ -35,7 +36,7 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
         self.threads = threads
 
     def fit(self, X, y, sample_weight=None):
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
         configuration = _lib.options(
             batchSize=self.batch_size, optimizer=self.optimizer, learningRate=self.learning_rate, epochs=self.epochs,
             schedule=self.schedule, l2=float(self.l2), tolerance=self.tolerance, seed=self.seed,
@@ -58,5 +59,5 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
-        return X.astype(np.float64, copy=False) @ self.coef_.T + self.intercept_
+        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
+        return np.asarray(X.astype(np.float64, copy=False) @ self.coef_.T) + self.intercept_

@@ -117,3 +117,16 @@ def test_float32_memmap_is_read_in_place(tmp_path):
     grown = anonymous() - before
     assert results.nobs == rows
     assert grown < 16 << 20, f"anonymous memory grew by {grown >> 20} MiB for a {(rows * width * 4) >> 20} MiB file"
+
+
+def test_csr_rows_fit_the_sparse_descent_to_the_dense_answer():
+    import scipy.sparse
+    generator = np.random.default_rng(7)
+    dense = generator.normal(size=(600, 20)) * (generator.random(size=(600, 20)) < 0.2)
+    y = dense @ np.linspace(-1, 1, 20) + 0.25
+    sparse = scipy.sparse.csr_matrix(dense)
+    model = MiniBatchGDRegressor(batch_size=8).fit(sparse, y)
+    exact = LinearRegression().fit(dense, y)
+    assert model.verdict_ in ("converged", "close, not certified")
+    np.testing.assert_allclose(model.coef_, exact.coef_, atol=2e-2)
+    np.testing.assert_allclose(model.predict(sparse), model.predict(dense), rtol=1e-12)
