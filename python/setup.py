@@ -7,6 +7,11 @@ import subprocess
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
+try:
+    from setuptools.command.bdist_wheel import bdist_wheel
+except ImportError:  # setuptools before 70.1
+    from wheel.bdist_wheel import bdist_wheel
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -22,4 +27,16 @@ class BuildLibrary(build_py):
         shutil.copy2(library, target / "libminibatchgd.so")
 
 
-setup(cmdclass={"build_py": BuildLibrary})
+class PlatformWheel(bdist_wheel):
+    """A wheel for this platform (the library inside is native) and any Python 3 (ctypes loads it,
+    no CPython extension)."""
+
+    def finalize_options(self):
+        super().finalize_options()
+        self.root_is_pure = False
+
+    def get_tag(self):
+        return ("py3", "none", super().get_tag()[2])
+
+
+setup(cmdclass={"build_py": BuildLibrary, "bdist_wheel": PlatformWheel})
