@@ -6,7 +6,7 @@ APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-b
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs docs-serve demo example getting-started bench compare scaling fuzz fuzz-arguments stress sanitize clean
+.PHONY: setup build test lint docs docs-serve demo example getting-started c-example install python-test wheel bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
 # Installs OpenBLAS, LAPACKE, zlib (compressed .npz files) and Open MPI (for MiniBatchGDMPI and
 # mbgd-mpi) only when pkg-config cannot already see them all, or mpirun is missing.
@@ -25,6 +25,7 @@ build: setup
 test: setup lint
 	@echo "Building and running the tests: several minutes the first time."
 	$(SWIFT) test --disable-xctest
+	$(MAKE) c-example
 	$(MAKE) example
 	$(MAKE) docs
 
@@ -74,6 +75,51 @@ getting-started: setup
 	rm -rf $(GETTING_STARTED)/HousePrices/Sources
 	cp -Rp Examples/GettingStarted/Package.swift Examples/GettingStarted/Sources Examples/data/houses.csv $(GETTING_STARTED)/HousePrices/
 	cd $(GETTING_STARTED)/HousePrices && $(SWIFT) run --quiet HousePrices
+
+# The C interface: libminibatchgd.so, include/minibatchgd.h and minibatchgd.pc under $(PREFIX)
+# (lib/, include/, lib/pkgconfig/), built in CONFIGURATION (release unless told). The library
+# finds the Swift runtime where this toolchain keeps it (its run path), and OpenBLAS where the
+# system does.
+PREFIX ?= /usr/local
+CONFIGURATION ?= release
+MBGD_C_VERSION = $(shell sed -n 's/^\#define MBGD_VERSION "\(.*\)"/\1/p' include/minibatchgd.h)
+install: setup
+	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/libminibatchgd.so" $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/minibatchgd.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MBGD_C_VERSION)|' include/minibatchgd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/minibatchgd.pc
+
+# Examples/CApp, plain C11 with every warning an error, built against the library installed (debug,
+# as the tests built it) into a scratch prefix through pkg-config, then run: it checks its results
+# against the normal equations solved in C, and the error paths. First the header against the
+# library (Scripts/check_c_header.py).
+C_PREFIX = $(CURDIR)/.build-c/prefix
+CC ?= cc
+c-example: setup
+	$(MAKE) install PREFIX=$(C_PREFIX) CONFIGURATION=debug
+	python3 Scripts/check_c_header.py include/minibatchgd.h $(C_PREFIX)/lib/libminibatchgd.so Sources/MiniBatchGDC
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --cflags minibatchgd) \
+	  Examples/CApp/main.c $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --libs minibatchgd) -lm -o .build-c/capp
+	.build-c/capp Examples/data/houses.csv
+
+# The Python package (python/, import name minibatchgd, ctypes on the C interface): pytest in a
+# venv of its own (.build-python/venv, numpy, scipy, scikit-learn, statsmodels, pandas and pytest
+# from PyPI) against the library `make c-example` installs and the mbgd built beside it. Not part
+# of `make test`: it needs PyPI, and minutes the first time.
+PYTHON ?= python3
+PYTHON_VENV = .build-python/venv
+python-test: c-example
+	test -x $(PYTHON_VENV)/bin/pytest || ($(PYTHON) -m venv $(PYTHON_VENV) && \
+	  $(PYTHON_VENV)/bin/pip install --quiet numpy scipy scikit-learn statsmodels pandas pytest)
+	$(SWIFT) build --product mbgd
+	MINIBATCHGD_LIBRARY=$(C_PREFIX)/lib/libminibatchgd.so MBGD_TOOL="$$($(SWIFT) build --show-bin-path)/mbgd" PYTHONPATH=python \
+	  $(PYTHON_VENV)/bin/python -m pytest -q python/tests
+
+# A wheel of the Python package with libminibatchgd inside (built in release by python/setup.py), in dist/.
+wheel: setup
+	test -x $(PYTHON_VENV)/bin/pip || $(PYTHON) -m venv $(PYTHON_VENV)
+	$(PYTHON_VENV)/bin/pip wheel --no-deps ./python -w dist
 
 # Built in the open (swift run --quiet hid minutes of compiling behind silence), then run.
 demo: setup
@@ -164,4 +210,4 @@ sanitize: setup
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan .build-docs .build-getting-started Examples/LinkingApp/.build Benchmarks/.build
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-docs .build-getting-started .build-c .build-python dist python/build python/*.egg-info Examples/LinkingApp/.build Benchmarks/.build

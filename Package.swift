@@ -7,6 +7,9 @@ let package = Package(
         .library(name: "MiniBatchGD", targets: ["MiniBatchGD"]),
         // Data-parallel fits over MPI ranks; only apps that link it need Open MPI.
         .library(name: "MiniBatchGDMPI", targets: ["MiniBatchGDMPI"]),
+        // The C interface (include/minibatchgd.h) as a shared library, libminibatchgd.so:
+        // `make install` puts it, the header and minibatchgd.pc under a prefix.
+        .library(name: "minibatchgd", type: .dynamic, targets: ["MiniBatchGDC"]),
         .executable(name: "mbgd", targets: ["mbgd"]),
         .executable(name: "mbgd-mpi", targets: ["mbgd-mpi"]),
     ],
@@ -44,6 +47,17 @@ let package = Package(
             dependencies: ["CBLAS", "CKernels", "CZlib"],
             path: "Sources/MiniBatchGD"
         ),
+        // The hand-written header of the C interface, imported by its implementation: every
+        // `@c @implementation` function is checked against its declaration there.
+        .systemLibrary(
+            name: "CMiniBatchGD",
+            path: "include"
+        ),
+        .target(
+            name: "MiniBatchGDC",
+            dependencies: ["MiniBatchGD", "CMiniBatchGD"],
+            path: "Sources/MiniBatchGDC"
+        ),
         // Open MPI's C interface (`pkg-config ompi-c`), with its handle macros as functions.
         .systemLibrary(
             name: "CMPI",
@@ -75,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MiniBatchGDTests",
-            dependencies: ["MiniBatchGD", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["MiniBatchGD", "MiniBatchGDC", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/MiniBatchGDTests"
         ),
         // Runs the built `mbgd` as a user would (depending on it makes `swift test` build it).

@@ -5,25 +5,10 @@ import MiniBatchGD
 /// The library validates every argument; the tool only spells its errors with option names.
 enum ArgumentNames {
     /// Library argument names as the tool's options spell them.
-    static let options: [String: String] = [
-        "batchSize": "--batch-size", "batchSizes": "--batch-sizes", "epochs": "--epochs", "maxEpochs": "--max-epochs",
-        "learningRate": "--learning-rate", "l2Penalty": "--l2", "ridge": "--l2", "warmupSteps": "--warmup",
-        "shuffle.rows": "--shuffle-blocks", "gap": "--gap", "testFraction": "--test-fraction",
-        "earlyStopping.tolerance": "--tolerance", "earlyStopping.parameterTolerance": "--tolerance",
-        "earlyStopping.patience": "--patience", "earlyStopping.validationFraction": "--validation-fraction",
-        "schedule.power": "--decay-power", "schedule.factor": "--decay-factor", "schedule.every": "--decay-every",
-        "optimizer.momentum": "--momentum", "optimizer.beta1": "--beta1", "optimizer.beta2": "--beta2",
-        "optimizer.epsilon": "--epsilon", "optimizer.alpha": "--alpha", "optimizer.weightDecay": "--weight-decay",
-        "targets": "--target", "features": "--features", "rows": "--rows", "outputs": "--outputs", "recordsBatchCosts": "--plot",
-        "weights": "--weights", "confidenceLevel": "--confidence", "threads": "--threads", "optimizer": "--optimizer",
-        "categorical": "--categorical", "density": "--density", "l2": "--l2",
-        "penalty.alpha": "--l1", "penalty.l1Ratio": "--l1-ratio", "loss.delta": "--delta", "alphas": "--alphas", "l1Ratio": "--l1-ratio",
-    ]
+    static var options: [String: String] { OptionSpelling.flags }
 
     /// The error's message with the option's name in place of the library's.
-    static func message(_ error: ArgumentError) -> String {
-        "\(options[error.argument] ?? error.argument) = \(error.value) is invalid: \(error.requirement)"
-    }
+    static func message(_ error: ArgumentError) -> String { OptionSpelling.commandLine.message(error) }
 
     /// The library's defaults for gradient descent: what an option left out means.
     static let defaults = GradientDescent()
@@ -68,8 +53,4 @@ func validatingArguments(_ body: () throws -> Void) throws {
 
 /// `n|full`, as `--batch-size` and each item of `--batch-sizes` write a batch size; nil for
 /// anything else, a count below 1 included.
-func parseBatchSize(_ text: String) -> BatchSize? {
-    if text == BatchSize.full.description { return .full }
-    guard let rows = Int(text), rows >= 1 else { return nil }
-    return .rows(rows)
-}
+func parseBatchSize(_ text: String) -> BatchSize? { DescentSettings.batchSize(text) }

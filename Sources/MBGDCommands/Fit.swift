@@ -133,57 +133,40 @@ struct Fit: ParsableCommand, ThreadedCommand {
     var weights: String? { rowWeights.weights }
     var threads: Int? { threadCount.threads }
 
+    /// The descent's options as the library's shared settings (the C interface's JSON takes the same).
+    var settings: DescentSettings {
+        var settings = DescentSettings()
+        (settings.batchSize, settings.epochs, settings.learningRate) = (batchSize, epochs, learningRate)
+        settings.optimizer = optimizer.settings
+        (settings.average, settings.noAverage, settings.reduction) = (average, noAverage, reduction)
+        (settings.schedule, settings.warmup, settings.decayPower) = (schedule, warmup, decayPower)
+        (settings.decayFactor, settings.decayEvery, settings.l2) = (decayFactor, decayEvery, l2)
+        (settings.standardize, settings.noStandardize) = (standardize, noStandardize)
+        (settings.noShuffle, settings.shuffleBlocks, settings.seed) = (noShuffle, shuffleBlocks, seed)
+        (settings.validationFraction, settings.tolerance, settings.patience) = (validationFraction, tolerance, patience)
+        (settings.noEarlyStopping, settings.threads, settings.recordsBatchCosts) = (noEarlyStopping, threads, plot != nil)
+        return settings
+    }
+
     func validate() throws {
-        guard parseBatchSize(batchSize) != nil else {
-            throw ValidationError("--batch-size must be a positive integer or '\(BatchSize.full)', got '\(batchSize)'")
-        }
-        _ = try parseLearningRate(learningRate)
         guard l2IsAutomatic || Double(l2Option) != nil else {
             throw ValidationError("--l2 must be a number λ ≥ 0 or '\(Self.automatic)', got '\(l2Option)'")
         }
-        if average, noAverage { throw ValidationError("--average and --no-average exclude each other") }
-        if json, let saveModel, isStandardOutput(saveModel) {
-            throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
-        }
-        if standardize, noStandardize { throw ValidationError("--standardize and --no-standardize exclude each other") }
-        try validateElasticNet()
-        if noEarlyStopping, tolerance != nil || patience != nil || validationFraction != nil {
-            throw ValidationError("--no-early-stopping excludes --tolerance, --patience and --validation-fraction")
-        }
-        if shuffleBlocks != nil, noShuffle { throw ValidationError("--shuffle-blocks and --no-shuffle exclude each other") }
-        try validatingArguments {
-            try gradientDescent.validate()
-            // Constants of schedules not chosen are checked too: a typo should not wait for another run.
-            try LearningRateSchedule.inverseScaling(power: decayPower).validate()
-            try LearningRateSchedule.stepDecay(factor: decayFactor ?? LearningRateSchedule.defaultStepFactor, every: decayEvery).validate()
+        do {
+            let settings = self.settings
+            try settings.validateRates(.commandLine)
+            if json, let saveModel, isStandardOutput(saveModel) {
+                throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
+            }
+            try settings.validateStandardization(.commandLine)
+            try validateElasticNet()
+            try settings.validateRest(.commandLine)
+        } catch let error as OptionError {
+            throw ValidationError(error.message)
         }
     }
 
-    var gradientDescent: GradientDescent {
-        let scheduleValue: LearningRateSchedule =
-            switch schedule {
-            case .constant: .constant
-            case .inverseScaling: .inverseScaling(power: decayPower)
-            case .step: .stepDecay(factor: decayFactor ?? LearningRateSchedule.defaultStepFactor, every: decayEvery)
-            case .cosine: .cosine
-            case .plateau: .reduceOnPlateau(factor: decayFactor ?? LearningRateSchedule.defaultPlateauFactor)
-            }
-        var stopping: EarlyStopping? = EarlyStopping(validationFraction: validationFraction)
-        if let tolerance {
-            stopping?.tolerance = tolerance
-            stopping?.parameterTolerance = tolerance
-        }
-        if let patience { stopping?.patience = patience }
-        if noEarlyStopping { stopping = nil }
-        return GradientDescent(
-            batchSize: parseBatchSize(batchSize)!, epochs: epochs,
-            learningRate: (try? parseLearningRate(learningRate)) ?? .automatic, optimizer: optimizer.value,
-            averaging: average ? .fromStart : noAverage ? .none : .automatic,
-            reduction: reduction, standardize: !noStandardize,
-            shuffle: noShuffle ? .none : shuffleBlocks.map { .blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),
-            schedule: scheduleValue, warmupSteps: warmup, l2Penalty: l2, earlyStopping: stopping, recordsBatchCosts: plot != nil,
-            threads: threads)
-    }
+    var gradientDescent: GradientDescent { settings.gradientDescent }
 
     func run() throws {
         if Cluster.communicator != nil, l1Given || lossOptions.isHuber {

@@ -1,5 +1,6 @@
 import Foundation
 import MiniBatchGD
+import Synchronization
 
 /// Turns the SIGBUS of a mapped file that shrank while it was read into one line on stderr and
 /// exit status 1, instead of a crash report.
@@ -16,6 +17,9 @@ enum MappedFileGuard {
     /// The descriptor and the message as C bytes, ready before any mapped page is read (one
     /// value, so that the handler reads one variable that is already initialized).
     nonisolated(unsafe) private static var report: (descriptor: Int32, message: UnsafeMutableBufferPointer<UInt8>)?
+    /// Set by the first thread to fault: when several threads read lost pages at once (a solve's
+    /// passes run on every core), one writes the message and exits, the others wait for it.
+    private static let claimed = Atomic<Bool>(false)
 
     /// Installs the handler for reads of `path`'s mapping; under `mbgd-mpi` with several ranks
     /// the message names this rank, since every rank may meet it.
@@ -26,8 +30,13 @@ enum MappedFileGuard {
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = buffer.initialize(from: bytes)
         report = (descriptor, buffer)
+        _ = claimed.load(ordering: .relaxed)  // initialized here, never first in the handler
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in
+            // A lock-free exchange and pause(): both async-signal-safe.
+            guard !MappedFileGuard.claimed.exchange(true, ordering: .acquiringAndReleasing) else {
+                while true { pause() }
+            }
             if let report = MappedFileGuard.report { _ = write(report.descriptor, report.message.baseAddress, report.message.count) }
             _exit(1)
         }

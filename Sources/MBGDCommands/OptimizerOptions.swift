@@ -23,48 +23,30 @@ struct OptimizerOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "AdamW decoupled weight decay λ (never on the intercept).")
     var weightDecay = Optimizer.defaultWeightDecay
 
+    /// The options as the library's shared settings, which check and build the rule.
+    var settings: OptimizerSettings {
+        var settings = OptimizerSettings()
+        settings.optimizer = optimizer
+        settings.momentum = momentum
+        settings.nesterov = nesterov
+        (settings.beta1, settings.beta2, settings.epsilon) = (beta1, beta2, epsilon)
+        (settings.alpha, settings.weightDecay) = (alpha, weightDecay)
+        return settings
+    }
+
     func validate() throws {
-        if let optimizer, momentum != nil, optimizer != .momentum, optimizer != .nesterov {
-            throw ValidationError(
-                "--momentum applies to --optimizer \(Optimizer.Kind.momentum.rawValue) or \(Optimizer.Kind.nesterov.rawValue), not \(optimizer.rawValue)"
-            )
-        }
-        if nesterov, let optimizer, optimizer != .nesterov {
-            throw ValidationError("--nesterov contradicts --optimizer \(optimizer.rawValue)")
-        }
-        // Constants of rules not chosen are checked too: a typo should not wait for another run.
-        try validatingArguments {
-            for rule in [
-                value, .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon ?? Optimizer.defaultEpsilon, weightDecay: weightDecay),
-                .rmsprop(alpha: alpha, epsilon: epsilon ?? Optimizer.defaultEpsilon), .momentum(momentum),
-            ] {
-                try rule.validate()
-            }
-        }
+        do { try settings.validate(.commandLine) } catch let error as OptionError { throw ValidationError(error.message) }
     }
 
     /// The rule asked for: `--momentum` alone means heavy-ball momentum, nothing the library's default.
-    var value: Optimizer {
-        let kind = optimizer ?? (nesterov ? .nesterov : momentum != nil ? .momentum : ArgumentNames.defaults.optimizer.kind)
-        switch kind {
-        case .sgd: return .sgd
-        case .momentum: return .momentum(momentum)
-        case .nesterov: return .nesterov(momentum)
-        case .adam: return .adam(beta1: beta1, beta2: beta2, epsilon: epsilon ?? Optimizer.defaultEpsilon)
-        case .adamW: return .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon ?? Optimizer.defaultEpsilon, weightDecay: weightDecay)
-        case .adagrad: return .adagrad(epsilon: epsilon ?? Optimizer.defaultAdagradEpsilon)
-        case .rmsprop: return .rmsprop(alpha: alpha, epsilon: epsilon ?? Optimizer.defaultEpsilon)
-        }
-    }
+    var value: Optimizer { settings.value }
 }
 
 /// `--learning-rate auto|X`, shared by `fit` and `sweep`.
 func parseLearningRate(_ text: String) throws -> LearningRate {
-    if text == LearningRate.automatic.description { return .automatic }
-    guard let rate = Double(text), rate.isFinite, rate > 0 else {
-        throw ValidationError("--learning-rate must be '\(LearningRate.automatic)' or a positive number, got '\(text)'")
+    do { return try DescentSettings.learningRate(text, .commandLine) } catch let error as OptionError {
+        throw ValidationError(error.message)
     }
-    return .fixed(rate)
 }
 
 /// `--batch-sizes 1,8,full`, shared by `bench` and `sweep`.

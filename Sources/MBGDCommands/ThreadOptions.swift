@@ -14,7 +14,9 @@ struct ThreadOptions<Command: ThreadedCommand>: ParsableArguments {
     /// For the commands that hand the count to OpenBLAS (``setOpenBLAS()``) before the library
     /// sees it: OpenBLAS would try to start every one of them (and hang or fail at an absurd count).
     func validateForOpenBLAS() throws {
-        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must lie between 1 and 1024, got \(threads)") }
+        do { try OptionSpelling.commandLine.validateThreads(threads) } catch let error as OptionError {
+            throw ValidationError(error.message)
+        }
     }
 
     /// Gives OpenBLAS the count asked for, if any.

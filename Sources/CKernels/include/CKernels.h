@@ -17,6 +17,10 @@
 
 #include <stddef.h>
 
+// Internal to the library: not exported from libminibatchgd.so, whose C interface is
+// include/minibatchgd.h alone (the kernels' names share its mbgd_ prefix).
+#pragma GCC visibility push(hidden)
+
 /// The instruction sets a kernel is compiled for, widest last.
 typedef enum {
     /// What every CPU of the architecture runs (SSE2 on x86-64): two doubles a vector.
@@ -82,5 +86,7 @@ void mbgd_adaptive_changes(MBGDKernelVariant variant, long count, double *m, con
 long mbgd_ridge_terms(MBGDKernelVariant variant, long rows, long r, long m, const double *q, const double *t,
                       const double *w, const double *d, const double *b, double c, double *loo, double *squares,
                       double *looSums, double *residualSums);
+
+#pragma GCC visibility pop
 
 #endif

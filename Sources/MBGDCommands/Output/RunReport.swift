@@ -5,7 +5,7 @@ import MiniBatchGD
 /// prediction, the curvature and the verdict.
 enum RunReport {
     /// The closest the parameters must come to the closed form (relative) for "converged".
-    static let convergedGap = 1e-2
+    static let convergedGap = Verdict.convergedGap
 
     /// Why the run stopped: "certified within 0.001 of the optimum", "the epoch budget ran out", …
     static func stopReason(_ run: TrainingRun) -> String {
@@ -23,10 +23,7 @@ enum RunReport {
 
     /// Whether the stop rule could have ended the run before its last epoch: a certificate or a
     /// plateau test was on. When neither was, running every epoch is what was asked.
-    static func couldStopEarly(_ run: TrainingRun) -> Bool {
-        guard let stopping = run.configuration.earlyStopping else { return false }
-        return (stopping.parameterTolerance ?? 0) > 0 || stopping.tolerance > 0
-    }
+    static func couldStopEarly(_ run: TrainingRun) -> Bool { Verdict.couldStopEarly(run) }
 
     /// "1 epoch", "2 epochs".
     static func epochs(_ count: Int) -> String { count == 1 ? "1 epoch" : "\(count) epochs" }
@@ -91,9 +88,10 @@ enum RunReport {
     static func verdict(gap: Double, run: TrainingRun) -> String {
         let choice = run.learningRateChoice
         let ran = epochs(run.history.epochsRun), ratio = ratio(run)
-        if gap <= convergedGap {
+        let kind = Verdict(gap: gap, run: run)
+        if kind != .notConverged {
             // A run that could have stopped early and did not was not certified: close, not "converged".
-            if run.history.stopReason == .maximumEpochs && couldStopEarly(run) {
+            if kind == .closeNotCertified {
                 return
                     "close, not certified: \(Format.number(gap, digits: 2)) from the closed form after \(ran) (\(ratio)); the stop rule had not confirmed it when \(stopReason(run))"
             }

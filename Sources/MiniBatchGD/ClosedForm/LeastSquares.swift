@@ -115,7 +115,7 @@ public enum LeastSquares {
         argument: "method", value: "svd",
         requirement: "needs every row in one process; rows spread over processes are solved by qr or cholesky")
 
-    static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double, threads: Int? = nil) throws {
+    package static func checkArguments(ridge: Double, rankTolerance: Double?, confidenceLevel: Double, threads: Int? = nil) throws {
         try validateThreadCount(threads)
         guard ridge.isFinite, ridge >= 0 else {
             throw ArgumentError(argument: "ridge", value: "\(ridge)", requirement: "must be zero or positive")

@@ -148,9 +148,9 @@ public struct Dataset<Element: BLASScalar>: Sendable {
     }
 
     /// `x1, x2, …`
-    static func defaultFeatureNames(_ count: Int) -> [String] { (0..<count).map { "x\($0 + 1)" } }
+    package static func defaultFeatureNames(_ count: Int) -> [String] { (0..<count).map { "x\($0 + 1)" } }
     /// `y` for one target, `y1, y2, …` for several.
-    static func defaultTargetNames(_ count: Int) -> [String] { count == 1 ? ["y"] : (0..<count).map { "y\($0 + 1)" } }
+    package static func defaultTargetNames(_ count: Int) -> [String] { count == 1 ? ["y"] : (0..<count).map { "y\($0 + 1)" } }
 
     init(
         unchecked features: Matrix<Element>, _ targets: Matrix<Element>, _ featureNames: [String], _ targetNames: [String],
@@ -216,7 +216,7 @@ extension Dataset {
 }
 
 /// Checks one weight per row, each finite and ≥ 0, not all zero (whatever the rows' element type).
-func validateRowWeights(_ weights: [Double], rows: Int) throws {
+package func validateRowWeights(_ weights: [Double], rows: Int) throws {
     guard weights.count == rows else {
         throw ArgumentError(
             argument: "weights", value: "\(weights.count) weights", requirement: "must give one weight per row (\(rows))")

@@ -6,7 +6,7 @@ import Foundation
 /// the file cache not counted as used: the container's limit, where most users run), and what
 /// the address-space and data limits (`ulimit -v`, `ulimit -d`) leave. Work beyond it is refused with the amount it needs, instead of the process being
 /// killed or aborting in the allocator.
-enum MemoryBudget {
+package enum MemoryBudget {
     /// Bytes available now, or nil where the system does not say.
     static func available() -> Int? {
         [machineAvailable(), cgroupAvailable(), addressSpaceAvailable()].compactMap { $0 }.min()
@@ -97,7 +97,7 @@ enum MemoryBudget {
     static func doubles(_ counts: Int...) -> Int? { bytes(of: Double.self, counts) }
 
     /// The bytes of `counts` elements of `Element` multiplied together, or nil when that overflows.
-    static func bytes<Element>(of element: Element.Type, _ counts: [Int]) -> Int? {
+    package static func bytes<Element>(of element: Element.Type, _ counts: [Int]) -> Int? {
         var total = MemoryLayout<Element>.stride
         for count in counts {
             let (product, overflow) = total.multipliedReportingOverflow(by: max(0, count))
@@ -109,7 +109,7 @@ enum MemoryBudget {
 
     /// Refuses `operation` when it needs more than is available (`needed` nil: beyond counting).
     /// - Throws: ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)``.
-    static func require(_ needed: Int?, for operation: String) throws {
+    package static func require(_ needed: Int?, for operation: String) throws {
         let budget = available()
         guard let needed else { throw MatrixError.tooLarge(operation: operation, neededBytes: .max, availableBytes: budget ?? 0) }
         if let budget, needed > budget { throw MatrixError.tooLarge(operation: operation, neededBytes: needed, availableBytes: budget) }

@@ -40,7 +40,7 @@ struct BatchStep<Element: BLASScalar> {
         for index in indices {
             // A long epoch (a million stochastic steps) must still stop promptly; an exchange
             // carries every rank's flag with each batch instead.
-            if Sum.checksCancellation, index & 1023 == 1023, Task.isCancelled {
+            if Sum.checksCancellation, index & 1023 == 1023, Cancellation.isRequested {
                 throw TrainingError.cancelled(epochsCompleted: epoch - 1)
             }
             let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate
@@ -225,7 +225,7 @@ struct RankSum<Element: BLASScalar>: BatchSum {
         }
         g[d] = halfSquares
         g[d + 1] = Double(range.count)
-        g[d + 2] = Task.isCancelled ? 1 : 0
+        g[d + 2] = Cancellation.isRequested ? 1 : 0
         communicator.sum(UnsafeMutableBufferPointer(start: g, count: d + 3))
         if g[d + 2] > 0 { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
         let b = Int(g[d + 1])

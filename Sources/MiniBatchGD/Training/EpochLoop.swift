@@ -241,8 +241,8 @@ struct EpochLoop<Element: BLASScalar> {
     /// Whether the fit is cancelled: on rows spread over processes, whether any rank is (an
     /// exchange), so that every rank stops at the same point.
     private func cancelled(_ train: Rows<Element>) -> Bool {
-        guard train.sharing != nil else { return Task.isCancelled }
-        return train.sum(Task.isCancelled ? 1 : 0) > 0
+        guard train.sharing != nil else { return Cancellation.isRequested }
+        return train.sum(Cancellation.isRequested ? 1 : 0) > 0
     }
 
     /// Measures the relative gap of the cost at `parameters` to the target's optimum, records

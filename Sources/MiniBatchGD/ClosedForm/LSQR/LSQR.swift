@@ -181,7 +181,7 @@ public enum LSQR {
         if alpha == 0 || beta == 0 { stop = .zeroData }
         while stop == .iterationLimit, iterations < limit {
             // A long solve of a wide design still stops promptly when its task is cancelled.
-            if iterations & 15 == 15, Task.isCancelled { throw CancellationError() }
+            if iterations & 15 == 15, Cancellation.isRequested { throw CancellationError() }
             iterations += 1
             // Bidiagonalization: β·u = Ā·v − α·u, α·v = Āᵀ·u − β·v.
             design.apply(v, into: &product, scratch: &scratch)

@@ -259,7 +259,7 @@ struct SparseTrainer {
                 history.learningRates.append(epochRate)
                 var stretchStart = Date(), trainingSeconds = 0.0
                 for index in 0..<batches.count {
-                    if index & 1023 == 1023, Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+                    if index & 1023 == 1023, Cancellation.isRequested { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
                     let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
                     let range = batches[index]
                     let cost = update.step(
@@ -289,7 +289,7 @@ struct SparseTrainer {
                 if gap != nil { gap!.seconds += trainingSeconds }
                 let seconds = trainingSeconds
                 // An epoch of fewer than 1024 batches is checked here, at its end.
-                if Task.isCancelled { throw TrainingError.cancelled(epochsCompleted: epoch) }
+                if Cancellation.isRequested { throw TrainingError.cancelled(epochsCompleted: epoch) }
                 let averaged = state.averagedParameters(fitIntercept: fitIntercept)
                 var certifiedDistance: Double?
                 let epochCost: Double

@@ -1,0 +1,162 @@
+import CMiniBatchGD
+import Foundation
+import MiniBatchGD
+
+/// A table handed over through the Arrow C data interface: a struct array of float64 and
+/// float32 columns without nulls, checked against the specification's rules before a value is
+/// read, then copied into a ``Dataset``.
+struct ArrowTable {
+    /// One column: its name, element type and first value (the struct's and the column's
+    /// offsets applied).
+    struct Column {
+        let name: String
+        let isFloat: Bool
+        let values: UnsafeRawPointer
+
+        func value(_ row: Int) -> Double {
+            isFloat ? Double(values.load(fromByteOffset: row * 4, as: Float.self)) : values.load(fromByteOffset: row * 8, as: Double.self)
+        }
+    }
+
+    let rows: Int
+    let columns: [Column]
+
+    /// Reads the layout of `schema` and `array` (neither released here).
+    init(schema: UnsafeMutablePointer<ArrowSchema>, array: UnsafeMutablePointer<ArrowArray>) throws {
+        let top = schema.pointee, batch = array.pointee
+        guard top.release != nil else { throw InterfaceError("schema is already released") }
+        guard batch.release != nil else { throw InterfaceError("array is already released") }
+        let format = top.format.map { String(cString: $0) } ?? ""
+        guard format == "+s" else {
+            throw InterfaceError("schema has format '\(format)': a table is a struct ('+s') of columns, as a record batch exports it")
+        }
+        guard top.n_children >= 1, let children = top.children else { throw InterfaceError("schema has no columns") }
+        guard batch.n_children == top.n_children, let arrays = batch.children else {
+            throw InterfaceError("array has \(batch.n_children) columns and schema \(top.n_children): they must describe the same table")
+        }
+        guard batch.length >= 1, let rows = Int(exactly: batch.length) else {
+            throw InterfaceError("array has \(batch.length) rows: at least 1 is needed")
+        }
+        guard batch.offset >= 0, batch.null_count == 0 || Self.allValid(batch, buffer: 0) else {
+            throw InterfaceError("array has null rows: a table without nulls is needed")
+        }
+        var columns: [Column] = []
+        for index in 0..<Int(top.n_children) {
+            guard let field = children[index]?.pointee, let column = arrays[index]?.pointee else {
+                throw InterfaceError("column \(index) is NULL in the schema or the array")
+            }
+            let name = field.name.map { String(cString: $0) } ?? "column \(index)"
+            let type = field.format.map { String(cString: $0) } ?? ""
+            guard type == "g" || type == "f" else {
+                throw InterfaceError(
+                    "column '\(name)' has Arrow format '\(type)': only float64 ('g') and float32 ('f') columns are read; cast the others first"
+                )
+            }
+            guard field.dictionary == nil, column.dictionary == nil else {
+                throw InterfaceError("column '\(name)' is dictionary-encoded: decode it first")
+            }
+            guard column.n_buffers == 2, let buffers = column.buffers, let data = buffers[1] else {
+                throw InterfaceError("column '\(name)' has \(column.n_buffers) buffers or no data buffer: a primitive column has 2")
+            }
+            let (start, overflow) = column.offset.addingReportingOverflow(batch.offset)
+            let (end, beyond) = start.addingReportingOverflow(batch.length)
+            guard column.offset >= 0, !overflow, !beyond, end <= column.length else {
+                throw InterfaceError(
+                    "column '\(name)' has \(column.length) values from offset \(column.offset): too few for the table's \(batch.length) rows from offset \(batch.offset)"
+                )
+            }
+            guard column.null_count == 0 || Self.allValid(column, buffer: 0, from: Int(batch.offset), count: rows) else {
+                throw InterfaceError("column '\(name)' has nulls: fill or drop them first (a table without nulls is needed)")
+            }
+            let width = type == "f" ? 4 : 8
+            columns.append(Column(name: name, isFloat: type == "f", values: data + Int(start) * width))
+        }
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Whether every bit of validity `buffer` is set over the array's rows `from..<from + count`
+    /// (its own offset added), or there is no bitmap (all valid).
+    private static func allValid(_ array: ArrowArray, buffer: Int, from: Int = 0, count: Int? = nil) -> Bool {
+        guard array.n_buffers > buffer, let bitmap = array.buffers?[buffer] else { return array.null_count <= 0 }
+        let bytes = bitmap.assumingMemoryBound(to: UInt8.self), first = Int(array.offset) + from
+        for bit in first..<first + (count ?? Int(array.length)) where bytes[bit >> 3] & (1 << UInt8(bit & 7)) == 0 {
+            return false
+        }
+        return true
+    }
+
+    private static func nonFinite(_ column: Column, row: Int, value: Double) -> InterfaceError {
+        InterfaceError("column '\(column.name)' holds \(value) at row \(row): only finite numbers are allowed")
+    }
+
+    /// The rows of the columns `options` chooses, copied into a data set of `Element`s.
+    func dataset<Element: BLASScalar>(_ type: Element.Type, targets: [Column], features: [Column], weights: Column?) throws -> Dataset<
+        Element
+    > {
+        try MemoryBudget.require(
+            MemoryBudget.bytes(of: Element.self, [rows, features.count + targets.count]), for: "copying the table (\(rows) rows)")
+        func matrix(_ columns: [Column]) throws -> Matrix<Element> {
+            var values = [Element](repeating: 0, count: rows * columns.count)
+            for (j, column) in columns.enumerated() {
+                for i in 0..<rows {
+                    let value = column.value(i)
+                    guard value.isFinite else { throw Self.nonFinite(column, row: i, value: value) }
+                    values[i * columns.count + j] = Element(value)
+                }
+            }
+            return try Matrix(rows: rows, columns: columns.count, elements: values)
+        }
+        let rowWeights = try weights.map { column in
+            try (0..<rows).map { i in
+                let value = column.value(i)
+                guard value.isFinite else { throw Self.nonFinite(column, row: i, value: value) }
+                return value
+            }
+        }
+        return try Dataset(
+            features: matrix(features), targets: matrix(targets), featureNames: features.map(\.name), targetNames: targets.map(\.name),
+            weights: rowWeights)
+    }
+
+    /// The data handle's rows: the columns `options` names (the last column the target by
+    /// default, every other column but the weights a feature).
+    func storage(_ options: LoadOptions) throws -> DataStorage {
+        let names = columns.map(\.name)
+        func column(_ name: String) throws -> Column {
+            guard let found = columns.first(where: { $0.name == name }) else {
+                throw InterfaceError("the table has no column named '\(name)' (columns: \(names.joined(separator: ", ")))")
+            }
+            return found
+        }
+        let targets = try options.targets.isEmpty ? [columns[columns.count - 1]] : options.targets.map(column)
+        let weights = try options.weights.map(column)
+        let excluded = Set(targets.map(\.name) + (weights.map { [$0.name] } ?? []))
+        let features = try options.features.map { try $0.map(column) } ?? columns.filter { !excluded.contains($0.name) }
+        guard !features.isEmpty else { throw InterfaceError("the table has no feature columns besides its targets and weights") }
+        if (targets + features).allSatisfy(\.isFloat) {
+            return .dense32(try dataset(Float.self, targets: targets, features: features, weights: weights))
+        }
+        return .dense64(try dataset(Double.self, targets: targets, features: features, weights: weights))
+    }
+}
+
+@c @implementation
+public func mbgd_data_create_arrow(
+    _ abiVersion: Int32, _ schema: UnsafeMutablePointer<ArrowSchema>?, _ array: UnsafeMutablePointer<ArrowArray>?,
+    _ optionsJSON: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
+) -> Int32 {
+    // Taken over whatever happens: released once the values are copied, or on any error.
+    defer {
+        if let schema, let release = schema.pointee.release { release(schema) }
+        if let array, let release = array.pointee.release { release(array) }
+    }
+    return guarded {
+        try Arguments.checkABI(abiVersion)
+        let out = try Arguments.required(out, "out")
+        let table = try ArrowTable(schema: try Arguments.required(schema, "schema"), array: try Arguments.required(array, "array"))
+        let storage = try table.storage(LoadOptions(json: Arguments.text(optionsJSON)))
+        out.pointee = DataHandle(storage).retainedPointer
+        return .ok
+    }
+}

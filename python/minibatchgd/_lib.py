@@ -1,0 +1,260 @@
+"""The C interface of libminibatchgd (include/minibatchgd.h) through ctypes.
+
+ctypes rather than cffi: it is in the standard library, so the package needs no compiler at
+install time beyond the Swift toolchain that builds the library, and ctypes releases the GIL
+around every foreign call (fits run while other Python threads do). The header is the contract;
+the declarations below follow it one for one.
+"""
+import ctypes
+import json
+import os
+import pathlib
+import signal
+import threading
+
+import numpy as np
+
+ABI_VERSION = 1
+FLOAT64, FLOAT32 = 0, 1
+ROW_MAJOR, COLUMN_MAJOR = 0, 1
+COPY, BORROW = 0, 1
+OK, NOT_CONVERGED, CANCELLED = 0, 3, 6
+TABLE_COLUMNS = INTERVAL_COLUMNS = 6
+
+
+class MiniBatchGDError(Exception):
+    """A call of the library failed: `status` is its mbgd_status code, the message its own."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+class Progress(ctypes.Structure):
+    _fields_ = [("epoch", ctypes.c_int64), ("epochs", ctypes.c_int64), ("cost", ctypes.c_double),
+                ("validation_cost", ctypes.c_double), ("learning_rate", ctypes.c_double), ("seconds", ctypes.c_double)]
+
+
+class Comparison(ctypes.Structure):
+    _fields_ = [("verdict", ctypes.c_int), ("epochs", ctypes.c_int64), ("parameter_gap", ctypes.c_double),
+                ("cost_gap", ctypes.c_double), ("descent_cost", ctypes.c_double), ("exact_cost", ctypes.c_double)]
+
+
+class FitStatistics(ctypes.Structure):
+    _fields_ = [("observations", ctypes.c_int64), ("degrees_of_freedom", ctypes.c_int64), ("r_squared", ctypes.c_double),
+                ("adjusted_r_squared", ctypes.c_double), ("f_statistic", ctypes.c_double), ("f_p_value", ctypes.c_double),
+                ("log_likelihood", ctypes.c_double), ("aic", ctypes.c_double), ("bic", ctypes.c_double),
+                ("residual_sum_of_squares", ctypes.c_double)]
+
+
+PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(Progress), ctypes.c_void_p)
+_handle, _i64, _double_p = ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_double)
+_SIGNATURES = {
+    "mbgd_version": (ctypes.c_char_p, []),
+    "mbgd_abi_version": (ctypes.c_int, []),
+    "mbgd_last_error": (ctypes.c_char_p, []),
+    "mbgd_set_threads": (ctypes.c_int, [ctypes.c_int]),
+    "mbgd_data_create_dense": (ctypes.c_int, [ctypes.c_int] * 4 + [_i64, _i64, ctypes.c_void_p, _i64, _i64, ctypes.c_void_p, _i64,
+                                                                 ctypes.c_void_p, ctypes.POINTER(_handle)]),
+    "mbgd_data_create_csr": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, _i64, _i64, ctypes.c_void_p, ctypes.c_void_p,
+                                             ctypes.c_void_p, _i64, ctypes.c_void_p, _i64, ctypes.c_void_p, ctypes.POINTER(_handle)]),
+    "mbgd_data_free": (None, [_handle]),
+    "mbgd_model_create": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, ctypes.POINTER(_handle)]),
+    "mbgd_model_free": (None, [_handle]),
+    "mbgd_model_shape": (ctypes.c_int, [_handle, ctypes.POINTER(_i64), ctypes.POINTER(_i64)]),
+    "mbgd_model_parameters": (ctypes.c_int, [_handle, _double_p, _i64, _double_p, _i64]),
+    "mbgd_model_fit_and_compare": (ctypes.c_int, [_handle, _handle, ctypes.c_char_p, PROGRESS, ctypes.c_void_p,
+                                                  ctypes.POINTER(Comparison)]),
+    "mbgd_model_solve": (ctypes.c_int, [_handle, _handle, ctypes.c_char_p]),
+    "mbgd_model_predict": (ctypes.c_int, [_handle, ctypes.c_int, ctypes.c_int, _i64, _i64, ctypes.c_void_p, _i64, _double_p, _i64]),
+    "mbgd_model_prediction_intervals": (ctypes.c_int, [_handle, ctypes.c_int, ctypes.c_int, _i64, _i64, ctypes.c_void_p, _i64,
+                                                       ctypes.c_double, _double_p, _i64]),
+    "mbgd_model_coefficient_table": (ctypes.c_int, [_handle, _i64, _double_p, _i64]),
+    "mbgd_model_fit_statistics": (ctypes.c_int, [_handle, _i64, ctypes.POINTER(FitStatistics)]),
+    "mbgd_model_summary": (ctypes.c_int, [_handle, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+}
+
+
+def _load():
+    path = os.environ.get("MINIBATCHGD_LIBRARY") or str(pathlib.Path(__file__).with_name("libminibatchgd.so"))
+    library = ctypes.CDLL(path)
+    for name, (result, arguments) in _SIGNATURES.items():
+        function = getattr(library, name)
+        function.restype, function.argtypes = result, arguments
+    if library.mbgd_abi_version() != ABI_VERSION:
+        raise ImportError(f"{path} has ABI version {library.mbgd_abi_version()}; this package needs {ABI_VERSION}")
+    return library
+
+
+lib = _load()
+
+
+def check(status):
+    """Raises the library's error for a status other than MBGD_OK (and MBGD_NOT_CONVERGED, which
+    the caller handles with its result)."""
+    if status not in (OK, NOT_CONVERGED):
+        raise MiniBatchGDError(status, lib.mbgd_last_error().decode())
+    return status
+
+
+def last_error():
+    return lib.mbgd_last_error().decode()
+
+
+def options(**values):
+    """The JSON options of a call: the tool's names in lower camel case, None left out."""
+    return json.dumps({name: value for name, value in values.items() if value is not None}).encode()
+
+
+def _matrix(array):
+    """(element type, layout, leading dimension, array) for a 2-D array of float64 or float32,
+    read in place when its strides are a row-major or column-major layout, else copied."""
+    element = FLOAT32 if array.dtype == np.float32 else FLOAT64
+    if array.dtype not in (np.float32, np.float64):
+        array = array.astype(np.float64)
+    size = array.itemsize
+    rows, columns = array.shape
+    row_stride, column_stride = array.strides
+    if column_stride == size and row_stride % size == 0 and row_stride // size >= columns:
+        return element, ROW_MAJOR, row_stride // size, array
+    if rows > 1 and row_stride == size and column_stride % size == 0 and column_stride // size >= rows:
+        return element, COLUMN_MAJOR, column_stride // size, array
+    return element, ROW_MAJOR, columns, np.ascontiguousarray(array)
+
+
+class Data:
+    """An mbgd_data handle over X (n×p) and y (n or n×k): row-major arrays are borrowed in place
+    (kept alive here), others copied by the library; a scipy CSR matrix becomes sparse rows."""
+
+    def __init__(self, X, y, weights=None):
+        if hasattr(X, "tocsr") and hasattr(X, "indptr"):
+            self._sparse(X.tocsr(), y, weights)
+            return
+        X = np.asarray(X)
+        y = np.asarray(y)
+        if y.ndim == 1:
+            y = y.reshape(-1, 1)
+        if X.dtype == np.float32 and y.dtype != np.float32 or X.dtype != np.float32 and y.dtype == np.float32:
+            X, y = X.astype(np.float64), y.astype(np.float64)
+        element, layout, ldx, X = _matrix(X)
+        if y.dtype != X.dtype:
+            y = y.astype(X.dtype)
+        if layout == ROW_MAJOR:
+            _, y_layout, ldy, y = _matrix(y)
+            if y_layout != ROW_MAJOR:
+                y, ldy = np.ascontiguousarray(y), y.shape[1]
+        else:
+            y = np.asfortranarray(y)
+            ldy = y.strides[1] // y.itemsize if y.shape[1] > 1 else y.shape[0]
+        weights = None if weights is None else np.ascontiguousarray(weights, dtype=np.float64)
+        self._keep = (X, y, weights)
+        self.handle = _handle()
+        ownership = BORROW if layout == ROW_MAJOR else COPY
+        check(lib.mbgd_data_create_dense(ABI_VERSION, element, layout, ownership, X.shape[0], X.shape[1], X.ctypes.data, ldx,
+                                         y.shape[1], y.ctypes.data, ldy, None if weights is None else weights.ctypes.data,
+                                         ctypes.byref(self.handle)))
+
+    def _sparse(self, X, y, weights):
+        element = FLOAT32 if X.dtype == np.float32 else FLOAT64
+        dtype = np.float32 if element == FLOAT32 else np.float64
+        X.sort_indices()
+        starts = np.ascontiguousarray(X.indptr, dtype=np.int64)
+        columns = np.ascontiguousarray(X.indices, dtype=np.int32)
+        values = np.ascontiguousarray(X.data, dtype=dtype)
+        y = np.ascontiguousarray(np.asarray(y, dtype=dtype).reshape(X.shape[0], -1))
+        weights = None if weights is None else np.ascontiguousarray(weights, dtype=np.float64)
+        self._keep = (starts, columns, values, y, weights)
+        self.handle = _handle()
+        check(lib.mbgd_data_create_csr(ABI_VERSION, element, X.shape[0], X.shape[1], starts.ctypes.data, columns.ctypes.data,
+                                       values.ctypes.data, y.shape[1], y.ctypes.data, y.shape[1],
+                                       None if weights is None else weights.ctypes.data, ctypes.byref(self.handle)))
+
+    def __del__(self):
+        if getattr(self, "handle", None):
+            lib.mbgd_data_free(self.handle)
+
+
+class Model:
+    """An mbgd_model handle."""
+
+    def __init__(self, fit_intercept=True):
+        self.fit_intercept = fit_intercept
+        self.handle = _handle()
+        check(lib.mbgd_model_create(ABI_VERSION, 1 if fit_intercept else 0, ctypes.byref(self.handle)))
+
+    def __del__(self):
+        if getattr(self, "handle", None):
+            lib.mbgd_model_free(self.handle)
+
+    def shape(self):
+        features, outputs = _i64(), _i64()
+        check(lib.mbgd_model_shape(self.handle, ctypes.byref(features), ctypes.byref(outputs)))
+        return features.value, outputs.value
+
+    def parameters(self):
+        p, k = self.shape()
+        coefficients, intercepts = np.empty((p, k)), np.empty(k)
+        check(lib.mbgd_model_parameters(self.handle, coefficients.ctypes.data_as(_double_p), p * k,
+                                        intercepts.ctypes.data_as(_double_p), k))
+        return coefficients, intercepts
+
+    def fit_and_compare(self, data, configuration):
+        """Descent and its comparison with the exact solution; Ctrl-C cancels it (through the
+        progress callback) and raises KeyboardInterrupt once the library has stopped."""
+        comparison = Comparison()
+        interrupted = threading.Event()
+
+        @PROGRESS
+        def progress(_report, _user_data):
+            return 1 if interrupted.is_set() else 0
+
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
+        try:
+            status = lib.mbgd_model_fit_and_compare(self.handle, data.handle, configuration, progress, None, ctypes.byref(comparison))
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        if status == CANCELLED and interrupted.is_set():
+            raise KeyboardInterrupt
+        check(status)
+        return comparison, last_error() if status == NOT_CONVERGED else ""
+
+    def solve(self, data, configuration):
+        check(lib.mbgd_model_solve(self.handle, data.handle, configuration))
+
+    def predict(self, X):
+        element, layout, ldx, X = _matrix(np.asarray(X))
+        _, k = self.shape()
+        out = np.empty((X.shape[0], k))
+        check(lib.mbgd_model_predict(self.handle, element, layout, X.shape[0], X.shape[1], X.ctypes.data, ldx,
+                                     out.ctypes.data_as(_double_p), out.size))
+        return out
+
+    def intervals(self, X, level):
+        element, layout, ldx, X = _matrix(np.asarray(X))
+        _, k = self.shape()
+        out = np.empty((X.shape[0] * k, INTERVAL_COLUMNS))
+        check(lib.mbgd_model_prediction_intervals(self.handle, element, layout, X.shape[0], X.shape[1], X.ctypes.data, ldx,
+                                                  level, out.ctypes.data_as(_double_p), out.size))
+        return out
+
+    def table(self, target=0):
+        """The statistics table: one row per estimate (the intercept first), statsmodels' columns."""
+        p, _ = self.shape()
+        out = np.empty((p + (1 if self.fit_intercept else 0), TABLE_COLUMNS))
+        check(lib.mbgd_model_coefficient_table(self.handle, target, out.ctypes.data_as(_double_p), out.size))
+        return out
+
+    def statistics(self, target=0):
+        statistics = FitStatistics()
+        check(lib.mbgd_model_fit_statistics(self.handle, target, ctypes.byref(statistics)))
+        return statistics
+
+    def summary(self):
+        needed = ctypes.c_size_t()
+        check(lib.mbgd_model_summary(self.handle, None, 0, ctypes.byref(needed)))
+        buffer = ctypes.create_string_buffer(needed.value)
+        check(lib.mbgd_model_summary(self.handle, buffer, needed.value, None))
+        return buffer.value.decode()
