@@ -145,8 +145,34 @@ extension Solve {
         }
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        let plots =
+            plotOptions.plot.map { destination in
+                PlotDestination(destination).add(
+                    cv.targets.indices.flatMap { Self.crossValidationPlots(cv, target: $0).plots() }, into: &outputs)
+            } ?? []
         try outputs.commit()
-        print(json ? elasticNetCVJSON(cv, metrics).text : elasticNetCVReport(cv, metrics, shape: shape, defaultGrid: alphas == nil))
+        print(
+            json
+                ? elasticNetCVJSON(cv, metrics).text
+                : elasticNetCVReport(cv, metrics, shape: shape, defaultGrid: alphas == nil, plots: plots))
+    }
+
+    /// glmnet's two plots of target `o`'s cross-validated path (`plot(fit)` and `plot(cv.fit)`):
+    /// the coefficients refitted on every row against alpha, and the mean held-out error with
+    /// ±1 standard error bars, the best and 1-SE alphas marked on both; with several targets the
+    /// files are named by the target, as the ridge path's are.
+    static func crossValidationPlots(_ cv: ElasticNetCV, target o: Int = 0) -> PathPlotData {
+        let target = cv.targets[o], k = cv.targets.count, ratio = cv.l1Ratio
+        let model = ratio == 1 ? "Lasso" : ratio == 0 ? "Ridge (coordinate descent)" : "Elastic net (l1_ratio \(Format.number(ratio)))"
+        let suffix = k > 1 ? " (\(cv.targetNames[o]))" : ""
+        return PathPlotData(
+            alphas: cv.alphas,
+            coefficients: cv.featureNames.indices.map { j in cv.parameters.map { $0.coefficients.elements[j * k + o] } },
+            featureNames: cv.featureNames, penaltyName: model + suffix,
+            criterion: ("CV MSE" + (k > 1 ? " of \(cv.targetNames[o])" : ""), target.scores, target.standardErrors),
+            chosen: target.choice.index, oneStandardError: target.choice.oneStandardErrorIndex,
+            fileSuffix: k > 1 ? "-" + String(cv.targetNames[o].map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) : ""
+        )
     }
 
     /// The rows with `--fold-column`'s column taken out of the features, and its values.
@@ -224,7 +250,9 @@ extension Solve {
             ])
     }
 
-    private func elasticNetCVReport(_ cv: ElasticNetCV, _ metrics: RegressionMetrics, shape: String, defaultGrid: Bool) -> String {
+    private func elasticNetCVReport(_ cv: ElasticNetCV, _ metrics: RegressionMetrics, shape: String, defaultGrid: Bool, plots: [String])
+        -> String
+    {
         let r = cv.l1Ratio, lowest = cv.alphas.min()!, highest = cv.alphas.max()!
         let model = r == 1 ? "lasso" : r == 0 ? "ridge (by coordinate descent)" : "elastic net"
         let penalty = r == 1 ? "α·‖β‖₁" : r == 0 ? "α/2·‖β‖²" : "α·(R·‖β‖₁ + (1 − R)/2·‖β‖²), R = \(Format.number(r))"
@@ -272,6 +300,7 @@ extension Solve {
         lines.append(Reports.metricsTable(train: metrics, test: nil))
         lines.append("(1-SE: the largest alpha whose score is within one standard error of the best, glmnet's lambda.1se.)")
         if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel) (at the best alpha)") }
+        if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
         return lines.joined(separator: "\n")
     }
 }

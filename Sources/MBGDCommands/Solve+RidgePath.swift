@@ -10,9 +10,9 @@ extension Solve {
             if let alphas, !l1CrossValidated {
                 throw ValidationError("--alphas \(alphas) lists the strengths a path tries: give --ridge loo, --ridge gcv or --l1 cv")
             }
-            if let plot = plotOptions.plot {
+            if let plot = plotOptions.plot, !l1CrossValidated {
                 throw ValidationError(
-                    "--plot \(plot) draws a ridge path (its coefficients and criterion against alpha): give --ridge loo or --ridge gcv, or use mbgd path"
+                    "--plot \(plot) draws a path (its coefficients and criterion against alpha): give --ridge loo, --ridge gcv or --l1 cv, or use mbgd path"
                 )
             }
             return

@@ -348,6 +348,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
 }
 
 extension Solve: PlottingCommand {
-    static var plotted: String { "with --ridge: the coefficient paths and the criterion against alpha, the chosen alphas marked" }
+    static var plotted: String {
+        "with --ridge loo|gcv or --l1 cv: the coefficient paths and the criterion against alpha (cross-validation's with its error bars), the chosen alphas marked"
+    }
     static var plotFile: String? { nil }
 }

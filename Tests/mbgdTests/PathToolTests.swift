@@ -162,6 +162,32 @@ import Testing
         #expect(panels[1].title.contains("LOO MSE") && document.errorBars == alphas.count)
     }
 
+    /// `solve --l1 cv --plot`: glmnet's `plot(fit)` and `plot(cv.fit)`, the refitted lasso
+    /// coefficients and the mean held-out error with one error bar per alpha, the best and 1-SE
+    /// alphas of --json drawn where the x axis puts them.
+    @Test func theLassoCrossValidationPlotsMarkTheChosenAlphas() throws {
+        let folder = try scratchFolder()
+        let run = try mbgd(
+            "solve", try Self.csv(), "--target", "y", "--features", "x0,x1,x2,x3,x4", "--l1", "cv", "--folds", "4", "--seed", "3",
+            "--json", "--plot", folder + "/cv.svg")
+        #expect(run.status == 0, "\(run.stderr)")
+        let regularization = try #require(try run.json["regularization"] as? [String: Any])
+        let best = try #require(regularization["alpha"] as? Double), oneSE = try #require(regularization["alpha1se"] as? Double)
+        let alphas = try #require(regularization["alphas"] as? [Double])
+        let panels = try SVGPanel.read(folder + "/cv.svg"), document = try Self.elements(folder + "/cv.svg")
+        #expect(panels.count == 2 && document.references.count == 2)
+        for (panel, references) in zip(panels, document.references) {
+            for (alpha, x) in zip([best, oneSE], references) {
+                let expected = try #require(SVGPanel.logPosition(alpha, ticks: panel.xTicks))
+                #expect(abs(x - expected) < 0.6, "\(panel.title): alpha \(alpha) at \(x), expected \(expected)")
+            }
+        }
+        #expect(panels[0].title == "Lasso coefficient paths" && panels[0].polylines.count == 5)
+        #expect(panels[1].title.contains("CV MSE") && document.errorBars == alphas.count)
+        let text = try mbgd("solve", try Self.csv(), "--target", "y", "--l1", "cv", "--plot", folder + "/plots")
+        #expect(text.stdout.contains("Plots: \(folder)/plots/coefficient-paths.svg, \(folder)/plots/criterion.svg"), "\(text.stdout)")
+    }
+
     /// Two targets, each with its own alpha: a pair of plots per target, named by it.
     @Test func eachTargetHasItsPlots() throws {
         let problem = try RidgePathToolTests.Problem("two targets")

@@ -229,7 +229,7 @@ import Testing
             (["--ridge", "gcv", "--l1", "0.1"], "drop --l1"),
             (["--ridge", "loo", "--method", "qr"], "drop --method"),
             (["--ridge", "loo", "--covariance", "hc3"], "drop --covariance"),
-            (["--plot", "p.svg"], "give --ridge loo or --ridge gcv, or use mbgd path"),
+            (["--plot", "p.svg"], "give --ridge loo, --ridge gcv or --l1 cv, or use mbgd path"),
             (["--ridge", "loo", "--no-refine"], "drop --no-refine"),
             (["--penalize", "standardized"], "give --l1 A or --ridge loo|gcv"),
         ] {
