@@ -29,7 +29,7 @@ extension LinearRegression {
     ///   - configuration: as for the descent alone.
     ///   - tolerance: LSQR's tolerance.
     ///   - progress: called after every epoch.
-    /// - Throws: as ``fit(_:using:progress:)-(SparseDataset<Element>,_,_)`` and ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``.
+    /// - Throws: as ``fit(_:using:progress:)-(SparseDataset<Element>,_,_)`` and ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:start:)``.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     public mutating func fitAndCompare<Element: BLASScalar>(
@@ -68,7 +68,7 @@ extension LinearRegression {
     /// Fits sparse rows exactly, by ``LSQR``: the model takes its parameters (as
     /// ``fit(_:method:ridge:weights:covariance:confidenceLevel:refine:threads:)``
     /// does for dense rows, without the covariance LSQR never forms).
-    /// - Throws: as ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``.
+    /// - Throws: as ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:start:)``.
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: SparseDataset<Element>, ridge: Double = 0, penaltyUnits: LeastSquares.PenaltyUnits = .original,

@@ -144,7 +144,7 @@ extension BatchSizeSweep {
     /// let sweep = try BatchSizeSweep.toGap(data, batchSizes: [1, 32, 256], configuration: GradientDescent(), gap: 1e-2, maxEpochs: 200)
     /// print(sweep.criticalBatchSize)
     /// ```
-    /// - Throws: as the dense sweep; what ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)`` throws.
+    /// - Throws: as the dense sweep; what ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:start:)`` throws.
     public static func toGap(
         _ data: SparseDataset<Double>, batchSizes: [BatchSize], configuration: GradientDescent, gap: Double,
         maxEpochs: Int, fitIntercept: Bool = true, tune: Bool = false,
