@@ -278,29 +278,18 @@ extension Solve {
                 ])
             }
             lines.append(table.render())
-            if choice.alpha == lowest || (choice.alpha == highest && !defaultGrid) {
-                lines.append(
-                    "  the best alpha is the grid's \(choice.alpha == lowest ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)"
-                )
+            if let warning = Reports.gridEdgeWarning(best: choice.alpha, alphas: cv.alphas, largestCounts: !defaultGrid) {
+                lines.append(warning)
             }
             if !target.converged {
                 lines.append(
                     "  NOT converged: a solution stopped at the sweep limit above its gap tolerance; its errors are of the last iterate")
             }
-            lines.append("Coefficients\(cv.targets.count > 1 ? " for \(cv.targetNames[o])" : "") (original units, refitted on every row):")
-            lines.append(
-                Reports.largestParameters(
-                    featureNames: cv.featureNames, target: o, fitIntercept: cv.fitIntercept,
-                    columns: [
-                        ("at best alpha", cv.parameters[choice.index]), ("at 1-SE alpha", cv.parameters[choice.oneStandardErrorIndex]),
-                    ]))
+            lines += Reports.chosenCoefficients(
+                cv.parameters, best: choice.index, oneStandardError: choice.oneStandardErrorIndex, target: o, targetNames: cv.targetNames,
+                featureNames: cv.featureNames, fitIntercept: cv.fitIntercept, units: "original units, refitted on every row")
         }
-        lines.append("")
-        lines.append("Errors on the rows fitted, at the best alpha:")
-        lines.append(Reports.metricsTable(train: metrics, test: nil))
-        lines.append("(1-SE: the largest alpha whose score is within one standard error of the best, glmnet's lambda.1se.)")
-        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel) (at the best alpha)") }
-        if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
+        lines += Reports.chosenFooter(metrics: metrics, explanation: Reports.oneStandardErrorNote, saveModel: saveModel, plots: plots)
         return lines.joined(separator: "\n")
     }
 }

@@ -201,18 +201,10 @@ extension Solve {
                 ])
             }
             lines.append(table.render())
-            if choice.alpha == lowest || choice.alpha == highest {
-                lines.append(
-                    "  the best alpha is the grid's \(choice.alpha == lowest ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)"
-                )
-            }
-            lines.append("Coefficients\(path.targets.count > 1 ? " for \(path.targetNames[o])" : "") (original units):")
-            lines.append(
-                Reports.largestParameters(
-                    featureNames: path.featureNames, target: o, fitIntercept: path.fitIntercept,
-                    columns: [
-                        ("at best alpha", path.parameters[choice.index]), ("at 1-SE alpha", path.parameters[choice.oneStandardErrorIndex]),
-                    ]))
+            if let warning = Reports.gridEdgeWarning(best: choice.alpha, alphas: path.alphas) { lines.append(warning) }
+            lines += Reports.chosenCoefficients(
+                path.parameters, best: choice.index, oneStandardError: choice.oneStandardErrorIndex, target: o,
+                targetNames: path.targetNames, featureNames: path.featureNames, fitIntercept: path.fitIntercept, units: "original units")
             let estimates = Reports.estimatesTable(tables[o], featureNames: path.featureNames)
             lines.append("At the best alpha, conditional on it (the ridge sandwich; t on n − tr H degrees of freedom):")
             lines.append(estimates.text)
@@ -220,12 +212,7 @@ extension Solve {
             lines.append("Intervals at \(Format.number(100 * confidence, digits: 4)) % from Student's t.")
             if let note = tables[o].penaltyNote { lines.append(note) }
         }
-        lines.append("")
-        lines.append("Errors on the rows fitted, at the best alpha:")
-        lines.append(Reports.metricsTable(train: metrics, test: nil))
-        lines.append("(1-SE: the largest alpha whose score is within one standard error of the best, glmnet's lambda.1se.)")
-        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel) (at the best alpha)") }
-        if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
+        lines += Reports.chosenFooter(metrics: metrics, explanation: Reports.oneStandardErrorNote, saveModel: saveModel, plots: plots)
         return lines.joined(separator: "\n")
     }
 }

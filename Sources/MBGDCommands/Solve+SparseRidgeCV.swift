@@ -102,24 +102,15 @@ extension Solve {
                 ])
             }
             lines.append(table.render())
-            if choice.alpha == lowest || choice.alpha == highest {
-                lines.append(
-                    "  the best alpha is the grid's \(choice.alpha == lowest ? "smallest" : "largest"): the minimum may lie beyond it (widen --alphas)"
-                )
-            }
-            lines.append("Coefficients\(cv.targets.count > 1 ? " for \(cv.targetNames[o])" : "") (original units, refitted on every row):")
-            lines.append(
-                Reports.largestParameters(
-                    featureNames: cv.featureNames, target: o, fitIntercept: cv.fitIntercept,
-                    columns: [
-                        ("at best alpha", cv.parameters[choice.index]), ("at 1-SE alpha", cv.parameters[choice.oneStandardErrorIndex]),
-                    ]))
+            if let warning = Reports.gridEdgeWarning(best: choice.alpha, alphas: cv.alphas) { lines.append(warning) }
+            lines += Reports.chosenCoefficients(
+                cv.parameters, best: choice.index, oneStandardError: choice.oneStandardErrorIndex, target: o, targetNames: cv.targetNames,
+                featureNames: cv.featureNames, fitIntercept: cv.fitIntercept, units: "original units, refitted on every row")
         }
-        lines.append("")
-        lines.append("Errors on the rows fitted, at the best alpha:")
-        lines.append(Reports.metricsTable(train: metrics, test: nil))
-        lines.append("(error bound: LSQR's certified bound on the coefficients' distance from the exact ridge solution.)")
-        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel) (at the best alpha)") }
+        lines += Reports.chosenFooter(
+            metrics: metrics,
+            explanation: "(error bound: LSQR's certified bound on the coefficients' distance from the exact ridge solution.)",
+            saveModel: saveModel)
         return lines.joined(separator: "\n")
     }
 }

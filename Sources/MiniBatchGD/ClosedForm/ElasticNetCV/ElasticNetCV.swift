@@ -98,14 +98,7 @@ public struct ElasticNetCV: Sendable {
     /// - Precondition: one valid index per target.
     public func parameters(at indices: [Int]) -> Parameters {
         precondition(indices.count == targets.count && indices.allSatisfy(alphas.indices.contains), "one alpha index per target")
-        let p = featureNames.count, k = targets.count
-        var coefficients = Matrix<Double>.zeros(p, k), intercept = [Double](repeating: 0, count: k)
-        for o in 0..<k {
-            let chosen = parameters[indices[o]]
-            for j in 0..<p { coefficients.elements[j * k + o] = chosen.coefficients.elements[j * k + o] }
-            intercept[o] = chosen.intercept[o]
-        }
-        return Parameters(unchecked: coefficients, intercept)
+        return Parameters.perTarget(of: parameters, at: indices)
     }
 
     /// Cross-validates the path on dense rows.
