@@ -43,23 +43,30 @@ extension EncodingOptions {
     }
 }
 
+extension EncodingOptions {
+    /// The CSV's rows encoded as `--categorical` and `--hash-features` ask, or nil when neither is given.
+    /// - Throws: ``CLIError/badArgument(_:)`` under `mbgd-mpi`.
+    func load(csv file: String, targets: [String], features: [String]?, weights: String?, fitIntercept: Bool) throws -> EncodedCSV? {
+        guard isActive else { return nil }
+        if Cluster.communicator != nil {
+            throw CLIError.badArgument(
+                "\(hashBits != nil ? "--hash-features" : "--categorical"): mbgd-mpi spreads the rows of a .npy file over its ranks; encode a CSV in one process, with mbgd"
+            )
+        }
+        if let hashBits {
+            return try FeatureEncoding.hashed(
+                csv: file, bits: hashBits, categorical: categorical, targets: targets, features: features, weights: weights)
+        }
+        return try FeatureEncoding.oneHot(
+            csv: file, categorical: categorical, targets: targets, features: features, weights: weights, fitIntercept: fitIntercept)
+    }
+}
+
 extension DataOptions {
     /// The rows encoded as `--categorical` and `--hash-features` ask, or nil when neither is given.
     /// - Throws: ``CLIError/badArgument(_:)`` under `mbgd-mpi`.
     func loadEncoded(weights: String?) throws -> EncodedCSV? {
-        guard encoding.isActive else { return nil }
-        let option = encoding.hashBits != nil ? "--hash-features" : "--categorical"
-        if Cluster.communicator != nil {
-            throw CLIError.badArgument(
-                "\(option): mbgd-mpi spreads the rows of a .npy file over its ranks; encode a CSV in one process, with mbgd")
-        }
-        if let bits = encoding.hashBits {
-            return try FeatureEncoding.hashed(
-                csv: file, bits: bits, categorical: encoding.categorical, targets: targets, features: features, weights: weights)
-        }
-        return try FeatureEncoding.oneHot(
-            csv: file, categorical: encoding.categorical, targets: targets, features: features, weights: weights,
-            fitIntercept: fitIntercept)
+        try encoding.load(csv: file, targets: targets, features: features, weights: weights, fitIntercept: fitIntercept)
     }
 }
 

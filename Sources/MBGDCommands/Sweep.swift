@@ -49,6 +49,7 @@ struct Sweep: ParsableCommand {
     @OptionGroup var optimizer: OptimizerOptions
     @Flag(help: "Report the last iterate (no averaging once the cost stops improving).") var noAverage = false
     @OptionGroup var intercept: InterceptOptions
+    @OptionGroup var encoding: EncodingOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @OptionGroup var plotOptions: PlotOptions<Sweep>
     var plot: String? { plotOptions.plot }
@@ -78,6 +79,13 @@ struct Sweep: ParsableCommand {
         try DataOptions.validateColumnNames(featureColumns, option: "--features")
         if seedArticle, file != nil { throw ValidationError("--seed-article and --file exclude each other") }
         if weights != nil, file == nil { throw ValidationError("--weights needs --file") }
+        if encoding.isActive {
+            guard let file else {
+                throw ValidationError(
+                    "\(encoding.hashBits != nil ? "--hash-features" : "--categorical") encodes the columns of a CSV --file")
+            }
+            try encoding.validate(for: file)
+        }
         _ = try parseBatchSizes(batchSizes)
         _ = try parseLearningRate(learningRate)
     }
@@ -101,26 +109,47 @@ struct Sweep: ParsableCommand {
                 throw CLIError.badArgument("\(file) is a libsvm file: every indexed column is a feature; drop --features")
             }
             if weights != nil { throw CLIError.badArgument("\(file) is a libsvm file: it carries no weight column; drop --weights") }
-            let data = try status.during(Status.loading(file)) { try SparseDataset<Double>.load(libsvm: file) }
-            let swept = SweptRows(
-                rows: data.rows, featureCount: data.featureCount, featureNames: data.featureNames, weights: nil,
-                sparseShape: "; \(data.nonzeros) nonzeros (\(Format.number(100 * data.density, digits: 3)) % dense), sparse descent")
-            try run(swept, status: status) { configuration, sizes, progress in
-                try BatchSizeSweep.toGap(
-                    data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs,
-                    fitIntercept: intercept.fitIntercept, tune: tune, progress: progress)
-            }
-            return
+            return try run(try status.during(Status.loading(file)) { try SparseDataset<Double>.load(libsvm: file) }, status: status)
         }
-        let data =
-            try seedArticle
-            ? Dataset<Double>.seedArticle(seed: seed).train
-            : file.map { path in
-                try status.during(Status.loading(path)) {
-                    try Dataset<Double>.load(path: path, targets: source.targets, features: featureColumns, weights: weights)
-                }
+        if let file,
+            let encoded = try status.during(
+                Status.loading(file),
+                {
+                    try encoding.load(
+                        csv: file, targets: source.targets, features: featureColumns, weights: weights, fitIntercept: intercept.fitIntercept
+                    )
+                })
+        {
+            switch encoded.rows {
+            case .sparse(let rows): return try run(rows, status: status)
+            case .dense(let rows): return try run(rows, status: status)
             }
-                ?? Dataset<Double>.synthetic(rows: rows, features: try features, seed: seed)
+        }
+        try run(
+            try seedArticle
+                ? Dataset<Double>.seedArticle(seed: seed).train
+                : file.map { path in
+                    try status.during(Status.loading(path)) {
+                        try Dataset<Double>.load(path: path, targets: source.targets, features: featureColumns, weights: weights)
+                    }
+                }
+                    ?? Dataset<Double>.synthetic(rows: rows, features: try features, seed: seed), status: status)
+    }
+
+    /// The sweep of sparse rows (a libsvm file, or a CSV's hashed or many-level columns).
+    private func run(_ data: SparseDataset<Double>, status: Status) throws {
+        let swept = SweptRows(
+            rows: data.rows, featureCount: data.featureCount, featureNames: data.featureNames, weights: data.weights,
+            sparseShape: "; \(data.nonzeros) nonzeros (\(Format.number(100 * data.density, digits: 3)) % dense), sparse descent")
+        try run(swept, status: status) { configuration, sizes, progress in
+            try BatchSizeSweep.toGap(
+                data, batchSizes: sizes, configuration: configuration, gap: gap, maxEpochs: maxEpochs,
+                fitIntercept: intercept.fitIntercept, tune: tune, progress: progress)
+        }
+    }
+
+    /// The sweep of dense rows.
+    private func run(_ data: Dataset<Double>, status: Status) throws {
         let swept = SweptRows(
             rows: data.rows, featureCount: data.featureCount, featureNames: data.featureNames, weights: data.weights, sparseShape: nil)
         try run(swept, status: status) { configuration, sizes, progress in

@@ -37,6 +37,33 @@ import Testing
         #expect(text.status == 0 && text.stdout.contains("city[T.Washington, D.C.]") && text.stdout.contains("kind[T.van]"))
     }
 
+    /// `sweep --categorical`: the batch sizes raced on the one-hot design, whose optimum is
+    /// statsmodels' fit: ½·(1 − R²)·mean((y − ȳ)²), with R² from the fixture and the spread of y
+    /// from the file. Hashed columns go to the sparse descent; options without a CSV are refused.
+    @Test func sweepRacesTheEncodedDesign() throws {
+        let ols = try #require(try Self.expected()["ols"] as? [String: Any])
+        let r2 = try #require(Double(ols["r2"] as? String ?? ""))
+        let lines = try String(contentsOfFile: Self.cars, encoding: .utf8).split(separator: "\n").dropFirst()
+        let y = lines.map { Double($0.split(separator: ",").last!)! }
+        let mean = y.reduce(0, +) / Double(y.count)
+        let spread = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(y.count)
+        let run = try mbgd(
+            "sweep", "--file", Self.cars, "--target", "y", "--categorical", "city,kind", "--batch-sizes", "8,full", "--gap", "0.01",
+            "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let optimum = try #require((json["optimum"] as? [String: Any])?["cost"] as? Double)
+        #expect(abs(optimum - 0.5 * (1 - r2) * spread) <= 1e-9 * optimum, "\(optimum)")
+        #expect((json["results"] as? [[String: Any]])?.allSatisfy { $0["reached"] as? Bool == true } == true)
+        let hashed = try mbgd(
+            "sweep", "--file", Self.cars, "--target", "y", "--hash-features", "6", "--categorical", "city,kind", "--batch-sizes", "8",
+            "--gap", "0.1")
+        #expect(hashed.status == 0 && hashed.stdout.contains("sparse descent"), "\(hashed.stdout)\(hashed.stderr)")
+        let synthetic = try mbgd("sweep", "--categorical", "city")
+        #expect(
+            synthetic.status == 2 && synthetic.stderr.contains("--categorical encodes the columns of a CSV --file"), "\(synthetic.stderr)")
+    }
+
     @Test func fitConvergesToTheClosedFormAndTheModelPredictsRawRows() throws {
         let folder = try scratchFolder()
         let model = folder + "/model.json"
