@@ -35,6 +35,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
     @Option(parsing: .unconditional, help: "Shuffle blocks of this many consecutive rows instead of single rows.") var shuffleBlocks: Int?
     @Flag(help: "Visit rows in order (the fastest an epoch can be); the default shuffles every epoch.") var noShuffle = false
     @OptionGroup var source: SourceOptions
+    @OptionGroup var encoding: EncodingOptions
     @Flag(help: "Print one JSON object on stdout and nothing else.") var json = false
     @Flag(help: "Print CSV on stdout and nothing else.") var csv = false
     @OptionGroup var plotOptions: PlotOptions<Bench>
@@ -62,6 +63,12 @@ struct Bench: ParsableCommand, ThreadedCommand {
         if noShuffle && shuffleBlocks != nil { throw ValidationError("choose one of --no-shuffle and --shuffle-blocks") }
         if !(density > 0 && density <= 1) { throw ValidationError("--density must lie in (0, 1], got \(density)") }
         if density != 0.001, !sparse { throw ValidationError("--density sets the nonzeros of --sparse synthetic rows: add --sparse") }
+        if encoding.isActive {
+            let option = encoding.hashBits != nil ? "--hash-features" : "--categorical"
+            guard let file else { throw ValidationError("\(option) encodes the columns of a CSV --file") }
+            try encoding.validate(for: file)
+            if sparse { throw ValidationError("--sparse: \(option) chooses dense or sparse rows by the encoded design; drop --sparse") }
+        }
         if isSparse {
             if outputs != 1 { throw ValidationError("--outputs: sparse rows are benchmarked with one target; drop --outputs") }
             if shuffleBlocks != nil { throw ValidationError("--shuffle-blocks: sparse rows in memory are shuffled row by row; drop it") }
@@ -105,6 +112,8 @@ struct Bench: ParsableCommand, ThreadedCommand {
         var solves: [(method: String, seconds: Double, refined: Double?)]
         /// Extra keys of the JSON's `config`.
         var extra: [(String, JSON)] = []
+        /// Trained by the sparse descent (a libsvm file, `--sparse`, or a CSV's sparse encoding).
+        var sparse = false
     }
 
     /// The median of three timings of `body`.
@@ -132,14 +141,29 @@ struct Bench: ParsableCommand, ThreadedCommand {
     }
 
     private func run<Element: BLASScalar>(as element: Element.Type) throws {
-        let measured = try isSparse ? measureSparse(as: Element.self) : measureDense(as: Element.self)
+        let measured: Measured
+        if let file, let encoded = try encoding.load(csv: file, targets: source.targets, features: nil, weights: nil, fitIntercept: true) {
+            switch encoded.rows {
+            case .dense(let rows): measured = try measureDense(try rows.converted(to: Element.self))
+            case .sparse(let rows):
+                if shuffleBlocks != nil {
+                    throw CLIError.badArgument("--shuffle-blocks: the encoded rows are sparse, shuffled row by row; drop it")
+                }
+                measured = try measureSparse(try EncodedInput.converted(rows, to: Element.self))
+            }
+        } else if isSparse {
+            measured = try measureSparse(
+                try file.map { try SparseDataset<Element>.load(libsvm: $0) }
+                    ?? SparseDataset<Element>.synthetic(rows: rows, features: features, density: density, seed: seed))
+        } else {
+            measured = try measureDense(
+                try file.map { try Dataset<Element>.load(path: $0, targets: source.targets) }
+                    ?? Dataset<Element>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed))
+        }
         try report(measured, precision: Element.precision)
     }
 
-    private func measureDense<Element: BLASScalar>(as element: Element.Type) throws -> Measured {
-        let data =
-            try file.map { try Dataset<Element>.load(path: $0, targets: source.targets) }
-            ?? Dataset<Element>.synthetic(rows: rows, features: features, outputs: outputs, seed: seed)
+    private func measureDense<Element: BLASScalar>(_ data: Dataset<Element>) throws -> Measured {
         let sweepSizes = try sizes()
         try checkSizes(sweepSizes, rows: data.rows)
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: configuration)
@@ -157,10 +181,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
             features: data.featureCount, outputs: data.outputCount, results: results, solves: solves)
     }
 
-    private func measureSparse<Element: BLASScalar>(as element: Element.Type) throws -> Measured {
-        let data =
-            try file.map { try SparseDataset<Element>.load(libsvm: $0) }
-            ?? SparseDataset<Element>.synthetic(rows: rows, features: features, density: density, seed: seed)
+    private func measureSparse<Element: BLASScalar>(_ data: SparseDataset<Element>) throws -> Measured {
         let sweepSizes = try sizes()
         try checkSizes(sweepSizes, rows: data.rows)
         let results = try BatchSizeSweep.run(data, batchSizes: sweepSizes, configuration: configuration)
@@ -168,7 +189,7 @@ struct Bench: ParsableCommand, ThreadedCommand {
             closedForm ? [("lsqr", try Self.medianSeconds { _ = try LSQR.solve(data) }, nil)] : []
         return Measured(
             shape: SparseInput.shape(data), rows: data.rows, features: data.featureCount, outputs: 1, results: results, solves: solves,
-            extra: [("sparse", SparseInput.json(data))])
+            extra: [("sparse", SparseInput.json(data))], sparse: true)
     }
 
     private func report(_ measured: Measured, precision: Precision) throws {
@@ -238,10 +259,10 @@ struct Bench: ParsableCommand, ThreadedCommand {
         } else {
             print(
                 "Data: \(file ?? (isSparse ? "synthetic sparse" : "synthetic")), \(measured.shape), \(precision.rawValue); "
-                    + "mean gradient, \(isSparse ? "scaled by the columns' deviations" : "standardized"), \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
+                    + "mean gradient, \(measured.sparse ? "scaled by the columns' deviations" : "standardized"), \(noShuffle ? "rows in order" : "shuffled" + (shuffleBlocks.map { " in blocks of \($0) rows" } ?? "")), learning rate \(learningRate.map { Format.number($0, digits: 4) } ?? "automatic per batch size"), \(epochs) epoch(s) each"
             )
             print(
-                isSparse
+                measured.sparse
                     ? "Sparse rows: each update touches only its batch's columns; the cost passes and batches of 64 Ki nonzeros or more on \(Format.count(threads ?? Cores.available, "thread"))\n"
                     : "OpenBLAS \(BLASThreads.coreName), up to \(BLASThreads.current) threads; training on \(Format.count(threads ?? Cores.available, "thread")) for large batches\n"
             )

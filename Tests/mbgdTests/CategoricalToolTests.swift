@@ -64,6 +64,28 @@ import Testing
             synthetic.status == 2 && synthetic.stderr.contains("--categorical encodes the columns of a CSV --file"), "\(synthetic.stderr)")
     }
 
+    /// `bench --categorical`: the epochs timed on the one-hot design, as wide as statsmodels'
+    /// (its names, the fixture's); hashed columns on the sparse descent; no CSV, no encoding.
+    @Test func benchTimesTheEncodedDesign() throws {
+        let ols = try #require(try Self.expected()["ols"] as? [String: Any])
+        let names = try #require(ols["names"] as? [String])
+        let run = try mbgd(
+            "bench", "--file", Self.cars, "--target", "y", "--categorical", "city,kind", "--batch-sizes", "8", "--epochs", "1", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let config = try #require(try run.json["config"] as? [String: Any])
+        #expect(config["features"] as? Int == names.count && config["sparse"] == nil, "\(config)")
+        let hashed = try mbgd(
+            "bench", "--file", Self.cars, "--target", "y", "--hash-features", "6", "--categorical", "city,kind", "--batch-sizes", "8",
+            "--epochs", "1", "--json")
+        #expect(hashed.status == 0, "\(hashed.stderr)")
+        let hashedConfig = try #require(try hashed.json["config"] as? [String: Any])
+        #expect(hashedConfig["features"] as? Int == 64 && hashedConfig["sparse"] != nil, "\(hashedConfig)")
+        let synthetic = try mbgd("bench", "--hash-features", "6")
+        #expect(
+            synthetic.status == 2 && synthetic.stderr.contains("--hash-features encodes the columns of a CSV --file"), "\(synthetic.stderr)"
+        )
+    }
+
     @Test func fitConvergesToTheClosedFormAndTheModelPredictsRawRows() throws {
         let folder = try scratchFolder()
         let model = folder + "/model.json"
