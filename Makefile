@@ -147,6 +147,7 @@ compare: setup
 	python3 Benchmarks/Sparse/compare_sparse.py .build/release/mbgd --rows $(SPARSE_ROWS) --markdown Benchmarks/results/sparse.md
 	python3 Benchmarks/Paths/compare_ridge.py .build/release/mbgd --markdown Benchmarks/results/ridge-path.md
 	python3 Benchmarks/Paths/compare_lasso_cv.py .build/release/mbgd --markdown Benchmarks/results/lasso-cv.md
+	python3 Benchmarks/Robust/compare_lasso.py .build/release/mbgd --markdown Benchmarks/results/lasso.md
 
 # mbgd-mpi on 1 and 2 ranks (closed form, full-batch epoch, the per-update sum) and the model for
 # larger clusters; writes Benchmarks/results/scaling.md. Minutes (a 0.5 GB file).

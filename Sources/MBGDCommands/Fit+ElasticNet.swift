@@ -7,7 +7,22 @@ extension Fit {
     func validateElasticNet() throws {
         guard let l1Argument else {
             if let l1Ratio { throw ValidationError("--l1-ratio \(Format.number(l1Ratio)) is the L1 share of --l1's penalty: give --l1 A") }
+            if let penalize {
+                throw ValidationError(
+                    "--penalize \(penalize.rawValue) chooses the units --l1 penalizes: give --l1 A (--l2 in a standardizing descent is on the standardized coefficients already)"
+                )
+            }
             return
+        }
+        if penalize == .standardized {
+            if noStandardize {
+                throw ValidationError(
+                    "--penalize standardized penalizes the coefficients of standardized columns, the coordinates a standardizing descent runs in; drop --no-standardize"
+                )
+            }
+            if l1IsAutomatic {
+                throw ValidationError("--l1 auto cross-validates in the data's units (as mbgd solve --l1 cv); drop --penalize standardized")
+            }
         }
         if !l1IsAutomatic {
             guard let l1 else {
@@ -45,7 +60,8 @@ extension Fit {
         alpha: Double, all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?, chosenL1: ChosenL1? = nil
     ) throws {
         var config = gradientDescent
-        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1)
+        let units = penalize ?? .original
+        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1, penaltyUnits: units)
         let run = try fitBesideExactReference(config, train: train, test: test, encoding: encoding) { model, source, config, progress in
             try model.fitAndCompareElasticNet(source, using: config, progress: progress)
         }
@@ -66,7 +82,7 @@ extension Fit {
                     extra: [
                         (
                             "penalty",
-                            .object([("alpha", .number(alpha)), ("l1Ratio", .number(l1Ratio ?? 1)), ("penalize", .string("original"))])
+                            .object([("alpha", .number(alpha)), ("l1Ratio", .number(l1Ratio ?? 1)), ("penalize", .string(units.rawValue))])
                         ),
                         ("zeroCoefficients", .integer(zeros)),
                     ] + (chosenL1.map { [("regularization", $0.json)] } ?? [])
@@ -77,7 +93,10 @@ extension Fit {
         lines += Self.descentLines(comparison.run, title: "Gradient descent", scaling: config.standardize ? ", standardized" : "")
         let r = l1Ratio ?? 1
         lines.append(
-            "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on β in the data's units (scikit-learn's ElasticNet), "
+            "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on "
+                + (units == .original
+                    ? "β in the data's units (scikit-learn's ElasticNet), "
+                    : "β in standardized units, the coefficients times the columns' standard deviations (glmnet's standardize = TRUE), ")
                 + "applied by soft-thresholding after every update; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
         )
         if let chosenL1 { lines.append(chosenL1.line) }

@@ -84,6 +84,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
         name: .customLong("l1-ratio"), parsing: .unconditional, help: "R in (0, 1], the L1 share of --l1's penalty (default: 1, the lasso)."
     )
     var l1Ratio: Double?
+    @Option(
+        help:
+            "The coefficients' units --l1 penalizes: original (scikit-learn's ElasticNet, the default) or standardized (glmnet's: the coefficients of the columns divided by their standard deviations, the coordinates the descent standardizes to)."
+    )
+    var penalize: LeastSquares.PenaltyUnits?
     @OptionGroup var lossOptions: LossOptions
     @Flag(help: "Standardize features (the default; kept for older scripts).") var standardize = false
     @Flag(help: "Descend in the features' original units.") var noStandardize = false

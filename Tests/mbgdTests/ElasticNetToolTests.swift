@@ -147,6 +147,25 @@ import Testing
         #expect((json["verdict"] as? String)?.contains("with the same exact zeros") == true)
     }
 
+    /// `--penalize standardized` (glmnet's units): the full-batch descent reaches the fixture's
+    /// standardized-units answer (scikit-learn on pre-scaled columns, scaled back), zeros included.
+    @Test(arguments: ["scales standardized", "scales standardized weighted"])
+    func fullBatchDescentReachesTheStandardizedAnswer(name: String) throws {
+        let problem = try Problem(name)
+        let run = try mbgd(
+            arguments: [
+                "fit", try problem.csv(), "--target", "y", "--l1", "\(problem.alpha)", "--l1-ratio", "\(problem.l1Ratio)", "--penalize",
+                "standardized", "--batch-size", "full", "--epochs", "30000", "--no-early-stopping", "--json",
+            ] + (problem.weights == nil ? [] : ["--weights", "w"]) + (problem.fitIntercept ? [] : ["--no-intercept"]))
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let found = try #require(json["coefficients"] as? [Double])
+        #expect(relativeDifference(found, problem.coefficients) < 1e-7, "\(found) \(problem.coefficients)")
+        #expect(found.indices.filter { found[$0] == 0 } == problem.zeros)
+        #expect((json["penalty"] as? [String: Any])?["penalize"] as? String == "standardized")
+        #expect((json["verdict"] as? String)?.hasPrefix("converged") == true, "\(json["verdict"] ?? "")")
+    }
+
     @Test func fitRefusesWhatItCannotDescendOn() throws {
         let file = try Problem("lasso").csv()
         for (extra, message) in [
@@ -156,6 +175,9 @@ import Testing
             (["--l1", "0.1", "--l2", "1"], "drop --l2"),
             (["--l1", "0.1", "--reduction", "sum"], "drop --reduction sum"),
             (["--l1", "0.1", "--optimizer", "nesterov"], "use --optimizer sgd"),
+            (["--penalize", "standardized"], "give --l1 A"),
+            (["--l1", "0.1", "--penalize", "standardized", "--no-standardize"], "drop --no-standardize"),
+            (["--l1", "auto", "--penalize", "standardized"], "drop --penalize standardized"),
         ] {
             let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
             #expect(run.status == 2, "\(extra)")

@@ -4,8 +4,10 @@ extension LinearRegression {
     /// between them: the lasso's and the elastic net's counterpart of
     /// ``fitAndCompare(_:using:method:progress:)``.
     ///
-    /// Both minimize (1/(2Σw))·Σwᵢ(yᵢ − b − xᵢW)² + A·(R‖W‖₁ + (1 − R)/2·‖W‖²) on the same training
-    /// rows (without a held-out validation part), W in the data's units.
+    /// Both minimize (1/(2Σw))·Σwᵢ(yᵢ − b − xᵢW)² + A·(R‖DW‖₁ + (1 − R)/2·‖DW‖²) on the same training
+    /// rows (without a held-out validation part), W in the data's units, D = I for the penalty's
+    /// ``ElasticNetPenalty/penaltyUnits`` `.original` and the columns' standard deviations for
+    /// `.standardized`.
     ///
     /// ```swift
     /// var config = GradientDescent(batchSize: .full, epochs: 5000)
@@ -47,11 +49,23 @@ extension LinearRegression {
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
         // c·(cost) + P has the minimizer of cost + P/c.
         let reference = try CoordinateDescent.solve(
-            train, alpha: penalty.alpha / lossScale, l1Ratio: penalty.l1Ratio, fitIntercept: fitIntercept, penaltyUnits: .original,
-            threads: configuration.threads)
+            train, alpha: penalty.alpha / lossScale, l1Ratio: penalty.l1Ratio, fitIntercept: fitIntercept,
+            penaltyUnits: penalty.penaltyUnits, threads: configuration.threads)
+        // The penalty as a function of the coefficients in the data's units (standardized units:
+        // the training rows' deviations, as the descent's standardizer and coordinate descent take them).
+        let onData =
+            penalty.penaltyUnits == .original
+            ? penalty
+            : penalty.onDataUnits(
+                scales: train.withRows { rows in
+                    Standardizer(
+                        fitting: rows.x, rows: rows.count, columns: rows.featureCount, stride: rows.xStride, weights: train.weights
+                    )
+                    .scale
+                }, outputs: outcome.parameters.intercept.count)
         func objective(_ parameters: Parameters) -> Double {
             let cost = train.withRows { Objective.cost($0, weights: train.weights, parameters: parameters, reduction: .mean) }
-            return lossScale * cost + parameters.coefficients.elements.withUnsafeBufferPointer { penalty.value($0) }
+            return lossScale * cost + parameters.coefficients.elements.withUnsafeBufferPointer { onData.value($0) }
         }
         return ElasticNetComparison(
             run: outcome.run, gradientDescent: outcome.parameters, reference: reference,

@@ -12,6 +12,11 @@
 /// (``CoordinateDescent``). Averaged steps (the mini-batch default) have few exact zeros: an
 /// average of iterates is zero only where every iterate was.
 ///
+/// With `penaltyUnits: .standardized` the penalty is on sⱼ·Wⱼ, the coefficients in the units
+/// of standardized columns (glmnet's default, `standardize = TRUE`), sⱼ the columns' standard
+/// deviations on the rows trained on: exactly the coordinates a standardizing descent runs in,
+/// so it needs ``GradientDescent/standardize``.
+///
 /// ```swift
 /// var config = GradientDescent(batchSize: .full, epochs: 5000)
 /// config.penalty = ElasticNetPenalty(alpha: 0.1, l1Ratio: 1)      // Lasso(alpha=0.1)
@@ -23,14 +28,20 @@ public struct ElasticNetPenalty: Penalty {
     public var alpha: Double
     /// R in (0, 1] (R = 0 is a ridge: use ``L2Penalty``, which the closed form solves).
     public var l1Ratio: Double
-    /// Per coefficient (p·k, row-major), 1/sⱼ of its column in the descent's coordinates; nil
-    /// when the coordinates are the data's.
+    /// The coefficients' units the penalty is stated on: the data's (scikit-learn's) or
+    /// standardized (glmnet's).
+    public var penaltyUnits: LeastSquares.PenaltyUnits
+    /// Per coefficient (p·k, row-major), the factor dᵢ its coordinate is multiplied by before
+    /// the penalty: 1/sⱼ for the data's units in a standardizing descent's coordinates, sⱼ for
+    /// standardized units on coefficients in the data's units; nil for 1.
     private var factors: [Double]?
 
-    /// scikit-learn's `ElasticNet(alpha: alpha, l1_ratio: l1Ratio)` penalty.
-    public init(alpha: Double, l1Ratio: Double = 1) {
+    /// scikit-learn's `ElasticNet(alpha: alpha, l1_ratio: l1Ratio)` penalty, or glmnet's with
+    /// `penaltyUnits: .standardized`.
+    public init(alpha: Double, l1Ratio: Double = 1, penaltyUnits: LeastSquares.PenaltyUnits = .original) {
         self.alpha = alpha
         self.l1Ratio = l1Ratio
+        self.penaltyUnits = penaltyUnits
     }
 
     @inline(__always)
@@ -89,11 +100,22 @@ public struct ElasticNetPenalty: Penalty {
         return alpha * (1 - l1Ratio) * largest
     }
 
-    /// The penalty on θ = s ⊙ W: each coefficient's factor 1/sⱼ.
+    /// The penalty on θ = s ⊙ W: each coefficient's factor 1/sⱼ in the data's units; in
+    /// standardized units θ is the penalized coefficient itself (factor 1).
     public func inDescentCoordinates(scales: [Double]?, outputs k: Int) -> any Penalty {
-        guard let scales else { return self }
+        guard let scales, penaltyUnits == .original else { return self }
         var scaled = self
         scaled.factors = (0..<scales.count * k).map { 1 / scales[$0 / k] }
+        return scaled
+    }
+
+    /// A standardized-units penalty as a function of the coefficients in the data's units: each
+    /// coefficient's factor sⱼ (`scales`, the columns' standard deviations, one per feature).
+    /// An original-units penalty is returned as it is.
+    public func onDataUnits(scales: [Double], outputs k: Int) -> ElasticNetPenalty {
+        guard penaltyUnits == .standardized else { return self }
+        var scaled = self
+        scaled.factors = (0..<scales.count * k).map { scales[$0 / k] }
         return scaled
     }
 }

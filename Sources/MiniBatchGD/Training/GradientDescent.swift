@@ -129,6 +129,13 @@ public struct GradientDescent: Equatable, Sendable {
         try schedule.validate()
         try loss.validate()
         try penalty.validate()
+        if let elasticNet = penalty as? ElasticNetPenalty, elasticNet.penaltyUnits == .standardized, !standardize {
+            throw ArgumentError(
+                argument: "penalty.penaltyUnits", value: "standardized",
+                requirement:
+                    "needs standardize: the penalty is on the coefficients of standardized columns, the coordinates a standardizing descent runs in"
+            )
+        }
         guard warmupSteps >= 0 else {
             throw ArgumentError(argument: "warmupSteps", value: "\(warmupSteps)", requirement: "must be zero or positive")
         }
