@@ -130,11 +130,14 @@ struct SparseColumns {
     ///   does not fit the memory budget (checked before allocating);
     ///   ``MatrixError/tooLargeForBLAS(operation:dimension:)`` for more than 2³¹ − 1 rows.
     init<Element: BLASScalar>(_ data: Rows<Element>) throws {
-        let p = data.featureCount
+        // Each row widened to Double once by the element type's own kernel: the generic
+        // comparison and conversion per value had made this copy most of a wide lasso's time.
+        let p = data.featureCount, row = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(1, p))
+        defer { row.deallocate() }
         try self.init(rows: data.count, columns: p) { visit in
             for i in 0..<data.count {
-                let row = data.x + i * data.xStride
-                for j in 0..<p where row[j] != 0 { visit(i, j, Double(row[j])) }
+                data.copyFeatures(from: i, rows: 1, into: row)
+                for j in 0..<p where row[j] != 0 { visit(i, j, row[j]) }
             }
         }
     }
