@@ -95,8 +95,17 @@ extension Solve {
         if let weights, fit.observations == 0 {
             throw CLIError.badInput("--weights \(weights): every weight in \(name) is 0, which leaves no row to fit")
         }
-        let solution = try status.during("solving \(rows) rows × \(Format.count(p, "feature")) from the accumulated factor") {
-            try fit.solution(featureNames: reader.featureNames, targetNames: reader.targetNames, confidenceLevel: confidence)
+        let solution: LeastSquares.Solution
+        do {
+            solution = try status.during("solving \(rows) rows × \(Format.count(p, "feature")) from the accumulated factor") {
+                try fit.solution(featureNames: reader.featureNames, targetNames: reader.targetNames, confidenceLevel: confidence)
+            }
+        } catch LinearAlgebraError.rankDeficient {
+            // The file's advice (--method svd) is refused beside a stream: say what is left.
+            let unknowns = p + (data.fitIntercept ? 1 : 0)
+            throw CLIError.badInput(
+                "\(name): the \(Format.count(fit.observations, "row")) do not determine the \(unknowns) coefficients (too few rows, or dependent columns); "
+                    + "a stream is solved by QR alone: save it to a file (cat > data.csv) for --method svd's minimum-norm solution")
         }
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         model.adopt(solution, featureNames: reader.featureNames, targetNames: reader.targetNames, precision: .float64)
