@@ -89,8 +89,12 @@ extension Solve {
         }
         let p = reader.featureNames.count, k = reader.targetNames.count
         var fit = LeastSquares.OnePassFit(featureCount: p, outputCount: k, fitIntercept: data.fitIntercept)
+        // OpenBLAS on one thread: its block products would otherwise split by the thread count,
+        // and the window's blocks are too small to gain from more (the same bits for any --threads).
         let rows = try status.during("reading \(name) once, \(reader.windowRows) rows at a time") {
-            try streamErrors { try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) } }
+            try BLASThreads.singleThreaded {
+                try streamErrors { try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) } }
+            }
         }
         if let weights, fit.observations == 0 {
             throw CLIError.badInput("--weights \(weights): every weight in \(name) is 0, which leaves no row to fit")
@@ -98,7 +102,9 @@ extension Solve {
         let solution: LeastSquares.Solution
         do {
             solution = try status.during("solving \(rows) rows × \(Format.count(p, "feature")) from the accumulated factor") {
-                try fit.solution(featureNames: reader.featureNames, targetNames: reader.targetNames, confidenceLevel: confidence)
+                try BLASThreads.singleThreaded {
+                    try fit.solution(featureNames: reader.featureNames, targetNames: reader.targetNames, confidenceLevel: confidence)
+                }
             }
         } catch LinearAlgebraError.rankDeficient {
             // The file's advice (--method svd) is refused beside a stream: say what is left.

@@ -93,6 +93,15 @@ import Testing
             "\(human.stdout)")
     }
 
+    /// The stream runs OpenBLAS on one thread: the same bits whatever --threads says.
+    @Test func theSameBitsWhateverTheThreadCount() throws {
+        let text = Self.data(rows: 3000)
+        let one = try mbgd(arguments: ["solve", "-", "--json", "--threads", "1"], standardInput: text)
+        let two = try mbgd(arguments: ["solve", "-", "--json", "--threads", "2"], standardInput: text)
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr)\(two.stderr)")
+        #expect(one.stdout == two.stdout)
+    }
+
     /// /dev/stdin on a pipe and a named FIFO are streams too: the same report as `-`.
     @Test func devStdinAndAFIFOAreStreams() throws {
         let text = Self.data(rows: 50), folder = try scratchFolder()
