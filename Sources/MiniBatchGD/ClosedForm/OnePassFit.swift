@@ -11,24 +11,78 @@ extension LeastSquares {
     /// the features) and the residual (rows below). Durbin–Watson's Σ(eₜ − eₜ₋₁)² is the quadratic
     /// form ‖D·(−β′, 1)‖² with D the R of the differences uₜ − uₜ₋₁ (the intercept cancels unless
     /// weighted). The HC covariances need each row's leverage and residual once β is known: a
-    /// second pass, not here.
-    package struct OnePassFit: Sendable {
+    /// second pass, not here; nor is the solution refined (refinement reads the rows again).
+    ///
+    /// ```swift
+    /// var fit = LeastSquares.OnePassFit(featureCount: 3)
+    /// for chunk in chunks { try fit.add(chunk) }   // Dataset<Double>s, weighted or not
+    /// let solution = try fit.solve()
+    /// print(solution.coefficientTable, solution.statistics.durbinWatson)
+    /// ```
+    public struct OnePassFit: Sendable {
         package private(set) var accumulator: Accumulator
         /// R of the rows uₜ − uₜ₋₁, t ≥ 2.
         private var differences: TallSkinnyQR
         /// The last row's u, for the difference with the next chunk's first.
         private var previous: [Double]
         private var hasPrevious = false
-        /// Rows of positive weight (every row unweighted): statsmodels' `nobs`.
-        package private(set) var observations = 0
+        /// Rows of positive weight added so far (every row unweighted): statsmodels' `nobs`.
+        public private(set) var observations = 0
+        /// The first chunk's names (nil before it, or when only pointers were added).
+        private var names: (features: [String], targets: [String])?
         /// Σ log wᵢ over those rows, for the weighted likelihood.
         private var logWeightTotal = 0.0
 
-        package init(featureCount: Int, outputCount: Int = 1, fitIntercept: Bool = true) {
+        /// An empty fit for rows of `featureCount` features and `outputCount` targets.
+        public init(featureCount: Int, outputCount: Int = 1, fitIntercept: Bool = true) {
             accumulator = Accumulator(featureCount: featureCount, outputCount: outputCount, fitIntercept: fitIntercept)
             let width = (fitIntercept ? 1 : 0) + featureCount + outputCount
             differences = TallSkinnyQR(width: width, blockRows: Swift.max(4 * width, (1 << 16) / Swift.max(width, 1)))
             previous = [Double](repeating: 0, count: width)
+        }
+
+        /// Adds the rows of `chunk` in order (Durbin–Watson pairs its first row with the last
+        /// one added before it), each weighted by the chunk's ``Dataset/weights`` when it has them.
+        /// - Throws: ``ArgumentError`` for a chunk of another width,
+        ///   ``MatrixError/nonFinite(argument:row:column:value:)`` for a NaN or infinity.
+        /// - Complexity: O(rows · (p + k)²); nothing allocated after the first chunk.
+        public mutating func add(_ chunk: Dataset<Double>) throws {
+            guard chunk.featureCount == accumulator.featureCount, chunk.outputCount == accumulator.outputCount else {
+                throw ArgumentError(
+                    argument: "chunk", value: "\(chunk.featureCount) features and \(chunk.outputCount) targets",
+                    requirement: "must have \(accumulator.featureCount) features and \(accumulator.outputCount) targets, as the fit")
+            }
+            try chunk.features.validateFinite(argument: "features")
+            try chunk.targets.validateFinite(argument: "targets")
+            if names == nil { names = (chunk.featureNames, chunk.targetNames) }
+            try chunk.features.elements.withUnsafeBufferPointer { x in
+                try chunk.targets.elements.withUnsafeBufferPointer { y in
+                    if let weights = chunk.weights {
+                        try weights.withUnsafeBufferPointer { w in
+                            try add(count: chunk.rows, features: x.baseAddress!, targets: y.baseAddress!, weights: w.baseAddress!)
+                        }
+                    } else {
+                        try add(count: chunk.rows, features: x.baseAddress!, targets: y.baseAddress!, weights: nil)
+                    }
+                }
+            }
+        }
+
+        /// The fit of the rows so far with its statistics under the classical covariance (see
+        /// the type's discussion for what one pass leaves out), named as the first chunk's columns.
+        /// - Throws: ``ArgumentError`` for a level outside (0, 1),
+        ///   ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)`` when
+        ///   the rows do not determine the coefficients (too few, or dependent columns).
+        public func solve(confidenceLevel: Double = LeastSquares.defaultConfidenceLevel) throws -> Solution {
+            guard confidenceLevel > 0, confidenceLevel < 1 else {
+                throw ArgumentError(
+                    argument: "confidenceLevel", value: "\(confidenceLevel)", requirement: "must lie strictly between 0 and 1")
+            }
+            let p = accumulator.featureCount, k = accumulator.outputCount
+            return try solution(
+                featureNames: names?.features ?? Dataset<Double>.defaultFeatureNames(p),
+                targetNames: names?.targets ?? Dataset<Double>.defaultTargetNames(k),
+                confidenceLevel: confidenceLevel)
         }
 
         /// Adds `count` rows (row-major features and targets, weights ≥ 0 or nil), already checked

@@ -70,4 +70,32 @@ import Testing
         }
         #expect(close(found.conditionNumber, reference.conditionNumber, 1e-10))
     }
+
+    /// The public entry: weighted Dataset chunks give what the rows' pointers give, named as the chunks.
+    @Test func datasetChunksCarryTheirWeightsAndNames() throws {
+        let data = try AccumulatorTests.data(rows: 1000, seed: 9)
+        let p = data.featureCount, k = data.outputCount, weights = (0..<1000).map { [1, 2, 0, 0.5][$0 % 4] }
+        var byChunks = LeastSquares.OnePassFit(featureCount: p, outputCount: k)
+        for (from, to) in [(0, 333), (333, 334), (334, 1000)] {
+            let chunk = try Dataset(
+                features: Matrix(rows: to - from, columns: p, elements: Array(data.features.elements[from * p..<to * p])),
+                targets: Matrix(rows: to - from, columns: k, elements: Array(data.targets.elements[from * k..<to * k])),
+                featureNames: ["a", "b", "c"], targetNames: ["u", "v"], weights: Array(weights[from..<to]))
+            try byChunks.add(chunk)
+        }
+        var byPointers = LeastSquares.OnePassFit(featureCount: p, outputCount: k)
+        for (from, to) in [(0, 333), (333, 334), (334, 1000)] { try add(data, weights, from..<to, to: &byPointers) }
+        let found = try byChunks.solve(confidenceLevel: 0.9)
+        let same = try byPointers.solution(featureNames: ["a", "b", "c"], targetNames: ["u", "v"], confidenceLevel: 0.9)
+        #expect(found.parameters.stacked == same.parameters.stacked && found.statistics.durbinWatson == same.statistics.durbinWatson)
+        #expect(found.featureNames == ["a", "b", "c"] && found.coefficientTables[1].target == "v" && byChunks.observations == 750)
+        let reference = try LeastSquares.solve(data, weights: weights, confidenceLevel: 0.9)
+        for (a, b) in zip(found.parameters.stacked, reference.parameters.stacked) { #expect(abs(a - b) <= 1e-10 * max(abs(b), 1)) }
+        #expect(close(found.statistics.aic[0], reference.statistics.aic[0], 1e-12))
+        let narrow = try Dataset(
+            features: Matrix(rows: 1, columns: 2, elements: [1, 2]), targets: Matrix(rows: 1, columns: 2, elements: [1, 2]))
+        #expect(throws: ArgumentError.self) { try byChunks.add(narrow) }
+        #expect(throws: ArgumentError.self) { try byChunks.solve(confidenceLevel: 1) }
+        #expect(throws: LinearAlgebraError.self) { try LeastSquares.OnePassFit(featureCount: 3).solve() }
+    }
 }
