@@ -102,6 +102,23 @@ import Testing
         #expect(one.stdout == two.stdout)
     }
 
+    /// The stream's model carries its covariance: predict's intervals from it are the file's.
+    @Test func aStreamsSavedModelPredictsWithTheFilesIntervals() throws {
+        let text = Self.data(rows: 300), folder = try scratchFolder()
+        let file = try write(text, to: folder + "/data.csv")
+        let saved = try mbgd(arguments: ["solve", "-", "--weights", "w", "--save-model", folder + "/stream.json"], standardInput: text)
+        let reference = try mbgd("solve", file, "--weights", "w", "--save-model", folder + "/file.json")
+        #expect(saved.status == 0 && reference.status == 0, "\(saved.stderr)\(reference.stderr)")
+        func predicted(_ model: String) throws -> [Double] {
+            let run = try mbgd("predict", "--model", folder + "/" + model, file, "--intervals", "0.95")
+            #expect(run.status == 0, "\(run.stderr)")
+            return run.stdout.split(separator: "\n").dropFirst().flatMap { $0.split(separator: ",").compactMap { Double($0) } }
+        }
+        let a = try predicted("stream.json"), b = try predicted("file.json")
+        #expect(a.count == 300 * 6 && a.count == b.count)
+        for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-12 * abs(y), "\(x) vs \(y)") }
+    }
+
     /// /dev/stdin on a pipe and a named FIFO are streams too: the same report as `-`.
     @Test func devStdinAndAFIFOAreStreams() throws {
         let text = Self.data(rows: 50), folder = try scratchFolder()
