@@ -119,6 +119,8 @@ struct Ending {
 /// Failures of the tool itself (the library's errors pass through with their own messages).
 enum CLIError: Error, CustomStringConvertible {
     case badArgument(String)
+    /// Bad data the tool found itself (a stream's line), not an argument: exit status 1.
+    case badInput(String)
     case missingColumns(path: String, names: [String])
     case interrupted(epochsCompleted: Int, epochs: Int?)
 
@@ -127,7 +129,7 @@ enum CLIError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case let .badArgument(message): return message
+        case let .badArgument(message), let .badInput(message): return message
         case let .missingColumns(path, names):
             return "\(path): the model needs columns \(names.joined(separator: ", ")), which the file lacks"
         case let .interrupted(done, epochs):

@@ -12,8 +12,16 @@ struct Solve: ParsableCommand, ThreadedCommand {
             the normal distribution, as statsmodels). --weights fits weighted least squares (statsmodels' WLS): \
             a row's weight is the inverse of its error variance, and a row of weight 0 is left out.
 
+            A FILE of - (or /dev/stdin, or a FIFO) is CSV read once as a stream, in bounded memory: windows of \
+            1 MiB of parsed values (131,072 numbers over the columns used, in rows) are accumulated by tall-skinny QR \
+            (R's biglm). The report is the file's, less what needs a second pass over the rows (refinement's error \
+            bounds, the train metrics); Durbin–Watson is accumulated from consecutive rows' differences. Options \
+            that need the rows again (--method svd, --l2, --l1, --ridge, --loss huber, --covariance hc0…hc3, \
+            --categorical, --hash-features, --plot) are refused beside a stream.
+
             Examples:
               mbgd solve data.csv --target y
+              cat data.csv | mbgd solve - --target y
               mbgd solve data.csv --method svd --json
               mbgd solve data.csv --covariance hc3 --confidence 0.99
               mbgd solve data.csv --target y --weights w
@@ -104,6 +112,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
             throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
         }
         try threadCount.validateForOpenBLAS()
+        try validateStream()
         try validateRidgePath()
         try validateElasticNet()
         try validatingArguments {
@@ -115,6 +124,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
 
     func run() throws {
         threadCount.setOpenBLAS()
+        if isStream { return try runStream() }
         if lossOptions.isHuber { return try runHuber() }
         if let ridge { return try ridge.pathCriterion.map(runRidgePath) ?? runSparseRidgeCV() }
         if l1CrossValidated { return try runElasticNetCV() }
@@ -172,9 +182,10 @@ struct Solve: ParsableCommand, ThreadedCommand {
         return size > 0 ? (difference / size).squareRoot() : difference.squareRoot()
     }
 
-    private func jsonReport(
-        _ dataset: CommandData, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics, _ distributed: DistributedSummary?,
-        float64Difference: Double?
+    /// `stream`: the keys a stream's report adds (read once, which statistics are absent).
+    func jsonReport(
+        _ dataset: some SolvedRows, _ solution: LeastSquares.Solution, _ metrics: RegressionMetrics?, _ distributed: DistributedSummary?,
+        float64Difference: Double?, stream: [(String, JSON)] = []
     )
         -> JSON
     {
@@ -226,22 +237,26 @@ struct Solve: ParsableCommand, ThreadedCommand {
                 ("aic", perTarget(s.aic)),
                 ("bic", perTarget(s.bic)),
                 ("durbinWatson", perTarget(s.durbinWatson)),
-            ] + (distributed.map { [("distributed", $0.json)] } ?? []))
+            ] + (distributed.map { [("distributed", $0.json)] } ?? []) + stream)
     }
 
     /// Laid out like R's `summary.lm`: estimates with their tests and intervals, significance
     /// codes, then the fit's summary lines.
-    private func humanReport(
-        _ dataset: CommandData, _ solution: LeastSquares.Solution, _ distributed: DistributedSummary?, roundedToFloat32: Bool,
-        float64Difference: Double?
+    /// `source` names the rows (the file by default), `notes` follow the first line (a stream's),
+    /// `notRefined` says why the estimates were not refined when they were not.
+    func humanReport(
+        _ dataset: some SolvedRows, _ solution: LeastSquares.Solution, _ distributed: DistributedSummary?, roundedToFloat32: Bool,
+        float64Difference: Double?, source: String? = nil, notes: [String] = [],
+        notRefined: String = "refinement needs a full-rank fit without ridge"
     ) -> String {
         let s = solution.statistics
         let robust = s.covarianceType != .nonrobust
-        var lines = [
-            "Closed-form least squares on \(data.file): \(dataset.rows) rows, \(Format.count(dataset.featureCount, "feature"))"
-                + (weights.map { ", weighted by \($0)" } ?? "")
-                + (l2 > 0 ? ", ridge α = \(Format.number(l2)) (scikit-learn's Ridge: ‖y − Xβ − b‖² + α·‖β‖²)" : "")
-        ]
+        var lines =
+            [
+                "Closed-form least squares on \(source ?? data.file): \(dataset.rows) rows, \(Format.count(dataset.featureCount, "feature"))"
+                    + (weights.map { ", weighted by \($0)" } ?? "")
+                    + (l2 > 0 ? ", ridge α = \(Format.number(l2)) (scikit-learn's Ridge: ‖y − Xβ − b‖² + α·‖β‖²)" : "")
+            ] + notes
         if roundedToFloat32 {
             lines.append(
                 "Values rounded to float32 (--precision float32): about 7 significant digits each; the accuracy below is the solve's, on the rounded values"
@@ -290,7 +305,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
                         ? "" : (named.count > zeros.count ? "; " : "") + "zero within its bound: " + zeros.joined(separator: ", "))
             )
         } else if !noRefine {
-            lines.append("Not refined (refinement needs a full-rank fit without ridge)")
+            lines.append("Not refined (\(notRefined))")
         }
         if robust { lines.append("Covariance \(s.covarianceType.statsmodelsName) (heteroscedasticity-consistent; z tests)") }
         let level = Format.number(100 * s.confidenceLevel, digits: 4)

@@ -156,3 +156,16 @@ func handSolve(a: [Double], b: [Double], y: [Double]) -> [Double] {
     let wa = (sbb * say - sab * sby) / determinant, wb = (saa * sby - sab * say) / determinant
     return [my - wa * ma - wb * mb, wa, wb]
 }
+
+/// Runs `mbgd arguments…` with `input` on its standard input through a pipe, as a shell makes it
+/// (`cat FILE | mbgd …`): cat, not this process, writes the pipe, so a tool that stops reading
+/// early cannot raise SIGPIPE here. The status is mbgd's (the pipeline's last command).
+func mbgd(arguments: [String], standardInput input: String) throws -> ToolRun {
+    let file = try write(input, to: try scratchFolder() + "/stdin.csv")
+    return try run(
+        "/bin/sh", arguments: ["-c", "cat \(shellQuoted(file)) | " + ([toolPath] + arguments).map(shellQuoted).joined(separator: " ")],
+        timeout: 120)
+}
+
+/// `text` as one word for /bin/sh.
+func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }

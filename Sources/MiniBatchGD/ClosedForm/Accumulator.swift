@@ -24,8 +24,8 @@ extension LeastSquares {
         /// Rows added so far.
         public private(set) var rows = 0
         /// Column shifts of [X, Y] (the first chunk's means), or nil before the first chunk.
-        private var shift: [Double]?
-        private var factor: TallSkinnyQR
+        private(set) var shift: [Double]?
+        private(set) var factor: TallSkinnyQR
 
         /// An empty accumulator for rows of `featureCount` features and `outputCount` targets.
         public init(featureCount: Int, outputCount: Int = 1, fitIntercept: Bool = true) {
@@ -88,6 +88,48 @@ extension LeastSquares {
                 start += count
             }
             rows += chunk.rows
+        }
+
+        /// Adds `count` rows of row-major `features` (count × p) and `targets` (count × k), each
+        /// row times √wᵢ when `weights` are given (weighted least squares: the intercept's column
+        /// becomes √wᵢ too, so the shift stays exact). The values are taken as checked (finite,
+        /// weights ≥ 0): a reader that parses them checks them where it can name the line.
+        /// Allocates nothing after the first call.
+        package mutating func add(
+            count: Int, features: UnsafePointer<Double>, targets: UnsafePointer<Double>, weights: UnsafePointer<Double>?
+        ) throws {
+            let p = featureCount, k = outputCount, offset = fitIntercept ? 1 : 0
+            if shift == nil {
+                // Any shift is exact with an intercept; the first rows' means keep large means from costing digits.
+                var means = [Double](repeating: 0, count: p + k)
+                if fitIntercept, count > 0 {
+                    for i in 0..<count {
+                        for j in 0..<p { means[j] += features[i * p + j] }
+                        for o in 0..<k { means[p + o] += targets[i * k + o] }
+                    }
+                    for j in 0..<(p + k) { means[j] /= Double(count) }
+                }
+                shift = means
+            }
+            guard let a = shift else { return }
+            var start = 0
+            while start < count {
+                let block = Swift.min(factor.blockRows, count - start)
+                let first = start
+                try a.withUnsafeBufferPointer { a in
+                    try factor.add(count: block) { buffer, leading in
+                        for i in 0..<block {
+                            let row = first + i
+                            let root = weights.map { $0[row].squareRoot() } ?? 1
+                            if offset == 1 { buffer[i] = root }
+                            for j in 0..<p { buffer[(offset + j) * leading + i] = root * (features[row * p + j] - a[j]) }
+                            for o in 0..<k { buffer[(offset + p + o) * leading + i] = root * (targets[row * k + o] - a[p + o]) }
+                        }
+                    }
+                }
+                start += block
+            }
+            rows += count
         }
 
         /// Adds every row another accumulator has seen.

@@ -141,7 +141,7 @@ public struct LinearRegression: Sendable {
     }
 
     /// Takes a closed-form fit's parameters and covariance (for prediction intervals) and the data's names.
-    mutating func adopt(_ solution: LeastSquares.Solution, featureNames: [String], targetNames: [String], precision: Precision) {
+    package mutating func adopt(_ solution: LeastSquares.Solution, featureNames: [String], targetNames: [String], precision: Precision) {
         parameters = solution.parameters
         trainingPrecision = precision
         standardizer = nil
