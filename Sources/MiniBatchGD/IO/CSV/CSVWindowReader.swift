@@ -60,7 +60,7 @@ package struct CSVWindowReader {
     /// Hands every window of rows to `body` (row-major features, targets, and the weights when a
     /// column was named), in stream order; returns the rows read.
     /// - Throws: ``FileError`` naming the line of a bad cell or a ragged row,
-    ///   ``FileError/headerOnly(path:)`` for a stream without rows, ``NegativeWeight``; whatever `body` throws. whatever `body` throws.
+    ///   ``FileError/headerOnly(path:)`` for a stream without rows, ``NegativeWeight``; whatever `body` throws.
     package mutating func forEachWindow(
         _ body: (_ rows: Int, _ features: UnsafePointer<Double>, _ targets: UnsafePointer<Double>, _ weights: UnsafePointer<Double>?)
             throws -> Void
