@@ -188,7 +188,8 @@ struct Bench: ParsableCommand, ThreadedCommand {
         let solves: [(method: String, seconds: Double, refined: Double?)] =
             closedForm ? [("lsqr", try Self.medianSeconds { _ = try LSQR.solve(data) }, nil)] : []
         return Measured(
-            shape: SparseInput.shape(data), rows: data.rows, features: data.featureCount, outputs: 1, results: results, solves: solves,
+            shape: SparseInput.shape(data), rows: data.rows, features: data.featureCount, outputs: data.outputCount, results: results,
+            solves: solves,
             extra: [("sparse", SparseInput.json(data))], sparse: true)
     }
 

@@ -56,9 +56,8 @@ struct ChosenL1 {
 
     /// The report's line: what chose A.
     var line: String {
-        let edge =
-            index == 0 || index == cv.alphas.count - 1
-            ? "; the grid's \(index == 0 ? "largest" : "smallest") alpha: the minimum may lie beyond it" : ""
+        // The grid starts at α_max, where every coefficient is zero: only its smallest end is an edge.
+        let edge = index == cv.alphas.count - 1 ? "; the grid's smallest alpha: the minimum may lie beyond it" : ""
         return
             "  A = \(Format.number(alpha, digits: 4)) chosen by \(cv.foldCount)-fold cross-validation over \(cv.alphas.count) alphas on the training rows "
             + "(--l1 auto, folds seeded by --seed \(seed)): held-out MSE \(Format.number(scores[index], digits: 4))\(edge)"

@@ -157,6 +157,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
         guard l2IsAutomatic || Double(l2Option) != nil else {
             throw ValidationError("--l2 must be a number λ ≥ 0 or '\(Self.automatic)', got '\(l2Option)'")
         }
+        if l2IsAutomatic || l1IsAutomatic, let validationFraction {
+            throw ValidationError(
+                "\(l2IsAutomatic ? "--l2" : "--l1") auto chooses the strength on the training rows, and --validation-fraction \(Format.number(validationFraction)) would train the descent on fewer (another strength's problem): drop --validation-fraction"
+            )
+        }
         do {
             let settings = self.settings
             try settings.validateRates(.commandLine)

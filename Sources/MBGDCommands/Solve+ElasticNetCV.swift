@@ -17,7 +17,7 @@ extension Solve {
             for (given, option) in [(folds != nil, "--folds"), (foldColumn != nil, "--fold-column"), (seed != nil, "--seed")]
             where given && !(ridgeCV && option != "--fold-column") {
                 throw ValidationError(
-                    "\(option) splits the rows for cross-validation: give --l1 cv\(ridgeCV ? " (--ridge cv reads sparse files, whose columns have no names: give --folds K)" : " or --ridge cv")"
+                    "\(option) splits the rows for cross-validation: give --l1 cv\(ridgeCV ? " (--ridge cv takes seeded folds only: give --folds K and --seed S)" : " or --ridge cv")"
                 )
             }
             if ridgeCV, let folds, folds < 2 {
@@ -171,8 +171,7 @@ extension Solve {
             featureNames: cv.featureNames, penaltyName: model + suffix,
             criterion: ("CV MSE" + (k > 1 ? " of \(cv.targetNames[o])" : ""), target.scores, target.standardErrors),
             chosen: target.choice.index, oneStandardError: target.choice.oneStandardErrorIndex,
-            fileSuffix: k > 1 ? "-" + String(cv.targetNames[o].map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) : ""
-        )
+            fileSuffix: PathPlotData.fileSuffixes(targetNames: cv.targetNames)[o])
     }
 
     /// The rows with `--fold-column`'s column taken out of the features, and its values.

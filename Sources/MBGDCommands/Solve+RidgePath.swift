@@ -109,8 +109,7 @@ extension Solve {
 
     /// glmnet's two plots of target `o`'s path: its coefficients and the criterion, with the best
     /// and one-standard-error alphas marked; with several targets, the files are named by the
-    /// target (`coefficient-paths-y2.svg`, its characters other than letters, digits, `-` and `_`
-    /// written `_`).
+    /// target (`coefficient-paths-y2.svg`: ``PathPlotData/fileSuffixes(targetNames:)``).
     static func pathPlots(_ path: RidgePath, _ criterion: RidgePath.Criterion, target o: Int = 0) -> PathPlotData {
         let choice = path.targets[o].choice(criterion), k = path.targets.count
         let name = (criterion == .loo ? "LOO MSE" : "GCV") + (k > 1 ? " of \(path.targetNames[o])" : "")
@@ -121,8 +120,7 @@ extension Solve {
             featureNames: path.featureNames, penaltyName: penalty,
             criterion: (name, path.targets[o].scores(criterion), path.targets[o].standardErrors(criterion)), chosen: choice.index,
             oneStandardError: choice.oneStandardErrorIndex,
-            fileSuffix: k > 1
-                ? "-" + String(path.targetNames[o].map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) : "")
+            fileSuffix: PathPlotData.fileSuffixes(targetNames: path.targetNames)[o])
     }
 
     private func ridgePathJSON(

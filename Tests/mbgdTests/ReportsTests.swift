@@ -4,6 +4,14 @@ import Testing
 @testable import MBGDCommands
 
 @Suite struct ReportsTests {
+    /// Per-target plot files: none for one target, the cleaned name otherwise, and the position
+    /// added where two names clean to the same file.
+    @Test func pathPlotSuffixesNeverCollide() {
+        #expect(PathPlotData.fileSuffixes(targetNames: ["y"]) == [""])
+        #expect(PathPlotData.fileSuffixes(targetNames: ["y0", "price (€)"]) == ["-y0", "-price____"])
+        #expect(PathPlotData.fileSuffixes(targetNames: ["y.1", "y_1", "z"]) == ["-y_1-1", "-y_1-2", "-z"])
+    }
+
     @Test func movingAveragesAreTheMeansOfEachWindowByHand() {
         let points = Reports.movingAverage([1, 2, 3, 4, 10], window: 2)
         #expect(points.map(\.x) == [2, 3, 4, 5])

@@ -160,6 +160,7 @@ import Testing
             (["--l2", "none"], "--l2 must be a number λ ≥ 0 or 'auto', got 'none'"),
             (["--l2", "auto", "--l1", "0.1"], "drop --l2"),
             (["--l2", "auto", "--loss", "huber"], "drop --l2"),
+            (["--l2", "auto", "--validation-fraction", "0.2"], "--l2 auto chooses the strength on the training rows"),
         ] {
             let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
             #expect(run.status == 2, "\(extra)")

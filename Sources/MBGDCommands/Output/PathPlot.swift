@@ -30,6 +30,17 @@ struct PathPlotData {
     /// The coefficient paths' file, and the criterion curve's.
     static let files = (coefficients: "coefficient-paths.svg", criterion: "criterion.svg")
 
+    /// Each target's files' suffix: none for one target; otherwise "-" and its name with the
+    /// characters other than letters, digits, `-` and `_` written `_`, and "-" and its 1-based
+    /// position after it where two names would give the same files (y.1 and y_1).
+    static func fileSuffixes(targetNames: [String]) -> [String] {
+        guard targetNames.count > 1 else { return targetNames.map { _ in "" } }
+        let cleaned = targetNames.map { "-" + String($0.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) }
+        var seen: [String: Int] = [:]
+        for suffix in cleaned { seen[suffix, default: 0] += 1 }
+        return cleaned.enumerated().map { o, suffix in seen[suffix]! > 1 ? "\(suffix)-\(o + 1)" : suffix }
+    }
+
     /// The features named in the legend: all of them up to ``labelledFeatures``, else those whose
     /// largest |coefficient| along the path is largest (ties to the first).
     var labelled: Set<Int> {

@@ -115,13 +115,19 @@ public struct SparseRidgeCV: Sendable {
         let K = (fold.max() ?? 0) + 1
         try ElasticNetCV.checkFolds(fold, count: K, weights: data.weights)
         try data.checkRepresentableScale()
-        let grid = try (alphas ?? RidgePath.defaultAlphas(largestEigenvalue: Self.largestEigenvalue(data, fitIntercept: fitIntercept)))
+        let grid = try
+            (alphas
+            ?? RidgePath.defaultAlphas(
+                largestEigenvalue: Self.largestEigenvalue(data, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits)))
             .sorted(by: >)
         let pool = WorkerPool(threads: threads ?? Cores.available)
         let m = grid.count, p = data.featureCount, k = data.outputCount
         try MemoryBudget.require(
-            MemoryBudget.doubles(1 + pool.threads, m, p, k), for: "the coefficients of \(1 + pool.threads) ridge paths of \(m) alphas")
+            MemoryBudget.doubles(1 + 3 * pool.threads, m, p, k),
+            for: "the coefficients of \(1 + pool.threads) ridge paths of \(m) alphas and their held-out copies")
         let members = ElasticNetCV.members(fold, count: K)
+        // A fold's task keeps only its held-out errors (its path is freed when they are known), so
+        // at most one path per thread and the one on every row are alive: the budget above.
         let results = pool.map(chunks: K + 1) { task -> Result<(Path, [Double]), any Error> in
             Result {
                 if task == K {
@@ -131,7 +137,7 @@ public struct SparseRidgeCV: Sendable {
                 }
                 let training = try ElasticNetCV.training(data, fold: fold, held: task)
                 let path = try Self.path(training, grid: grid, fitIntercept: fitIntercept, penaltyUnits: penaltyUnits, tolerance: tolerance)
-                return (path, ElasticNetCV.heldOutErrors(data, members: members[task], path: path.descent))
+                return (Path(), ElasticNetCV.heldOutErrors(data, members: members[task], path: path.descent))
             }
         }
         var foldErrors: [[Double]] = []
