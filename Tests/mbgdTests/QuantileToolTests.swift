@@ -66,6 +66,19 @@ import Testing
         #expect(text.stdout.contains("converged after") && text.stdout.contains("duality gap"), "\(text.stdout)")
     }
 
+    /// OpenBLAS runs on one thread inside the solve: the answer's bits do not depend on --threads.
+    @Test func theThreadCountLeavesTheBitsAlone() throws {
+        let file = try Problem("heavy tails").csv()
+        let runs = try ["1", "2"].map {
+            try mbgd("solve", file, "--target", "y", "--loss", "quantile", "--quantile", "0.75", "--threads", $0, "--json")
+        }
+        for run in runs { #expect(run.status == 0, "\(run.stderr)") }
+        let answers = try runs.map {
+            try #require(try $0.json["coefficients"] as? [Double]) + [try #require(try $0.json["intercept"] as? Double)]
+        }
+        #expect(answers[0].map(\.bitPattern) == answers[1].map(\.bitPattern))
+    }
+
     @Test func optionsThatMeanNothingBesideQuantileAreRefused() throws {
         let file = try Problem("median").csv()
         let sparse = try write("1 1:2 2:1\n0 2:1\n3 1:1\n", to: scratchFolder() + "/quantile.svm")
