@@ -17,6 +17,11 @@
 /// ```
 public enum QuantileRegression {
     /// One target's iterations and their certificate.
+    ///
+    /// ```swift
+    /// let report = try QuantileRegression.solve(data, quantile: 0.25).targets[0]
+    /// assert(report.converged && report.dualObjective <= report.objective)
+    /// ```
     public struct TargetReport: Sendable, Equatable {
         /// Interior-point (Newton) steps taken.
         public let iterations: Int
@@ -38,6 +43,11 @@ public enum QuantileRegression {
     }
 
     /// The answer and how it was reached.
+    ///
+    /// ```swift
+    /// let solution = try QuantileRegression.solve(data, quantile: 0.9)
+    /// print(solution.quantile, solution.coefficients, solution.intercept)
+    /// ```
     public struct Solution: Sendable, Equatable {
         /// Coefficients (p×k) and intercepts (k), in the data's units.
         public let parameters: Parameters
@@ -78,8 +88,9 @@ public enum QuantileRegression {
     ///   when the rows' copy does not fit in memory.
     /// - Complexity: O(n·p²) per interior-point step, 20 to 30 steps.
     public static func solve<Source: RowSource>(
-        _ data: Source, quantile tau: Double, fitIntercept: Bool = true, weights: [Double]? = nil
+        _ data: Source, quantile: Double, fitIntercept: Bool = true, weights: [Double]? = nil
     ) throws -> Solution {
+        let tau = quantile
         guard tau.isFinite, tau > 0, tau < 1 else {
             throw ArgumentError(argument: "quantile", value: "\(tau)", requirement: "must lie strictly between 0 and 1")
         }
