@@ -179,6 +179,12 @@ struct Fit: ParsableCommand, ThreadedCommand {
     var gradientDescent: GradientDescent { settings.gradientDescent }
 
     func run() throws {
+        if lossOptions.isQuantile {
+            // The descent on the pinball loss (its subgradient) is not built yet; the exact answer is.
+            throw CLIError.badArgument(
+                "--loss quantile: the descent on the quantile loss is not built yet; `mbgd solve \(data.file) --loss quantile` solves it exactly"
+            )
+        }
         if Cluster.communicator != nil, l1Given || lossOptions.isHuber {
             throw CLIError.badArgument(
                 "\(l1Given ? "--l1" : "--loss huber") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"

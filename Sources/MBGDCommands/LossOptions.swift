@@ -2,14 +2,18 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-/// The loss a command fits: least squares, or Huber's with its threshold.
+/// The loss a command fits: least squares, Huber's with its threshold, or the quantile
+/// (pinball) loss at its quantile.
 enum LossName: String, CaseIterable, ExpressibleByArgument {
-    case squared, huber
+    case squared, huber, quantile
 }
 
-/// `--loss` and `--delta`, shared by `fit` and `solve`.
+/// `--loss`, `--delta` and `--quantile`, shared by `fit` and `solve`.
 struct LossOptions: ParsableArguments {
-    @Option(help: "The loss: squared (least squares, the default) or huber (squares within --delta of the fit, absolute values beyond).")
+    @Option(
+        help:
+            "The loss: squared (least squares, the default), huber (squares within --delta of the fit, absolute values beyond) or quantile (the pinball loss at --quantile: mbgd solve only)."
+    )
     var loss: LossName = .squared
     @Option(
         parsing: .unconditional,
@@ -17,10 +21,27 @@ struct LossOptions: ParsableArguments {
             "Huber's threshold δ, in the target's units (default: 1.35 × the robust scale of the least-squares residuals, 1.4826 × their median absolute deviation, as statsmodels' RLM starts)."
     )
     var delta: Double?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "The quantile τ in (0, 1) of --loss quantile (default: 0.5, the median: least absolute deviations), as quantreg's rq(tau = Q).",
+            valueName: "Q"))
+    var quantile: Double?
 
     var isHuber: Bool { loss == .huber }
+    var isQuantile: Bool { loss == .quantile }
+    /// τ: --quantile, or the median.
+    var resolvedQuantile: Double { quantile ?? 0.5 }
 
     func validate() throws {
+        if let quantile {
+            guard isQuantile else {
+                throw ValidationError("--quantile \(Format.number(quantile)) is the quantile loss's τ: give --loss quantile")
+            }
+            guard quantile.isFinite, quantile > 0, quantile < 1 else {
+                throw ValidationError("--quantile = \(quantile) is invalid: must lie strictly between 0 and 1")
+            }
+        }
         if let delta {
             guard isHuber else { throw ValidationError("--delta \(Format.number(delta)) is Huber's threshold: give --loss huber") }
             guard delta.isFinite, delta > 0 else {

@@ -48,6 +48,10 @@ extension Solve {
                 "Huber's fit passes over the rows until it converges; \(save)"
             ),
             (
+                lossOptions.isQuantile, "--loss quantile",
+                "the linear program's interior point passes over the rows at every step; \(save)"
+            ),
+            (
                 covariance != .nonrobust, "--covariance \(covariance.rawValue)",
                 "the HC covariances need each row's leverage and residual once β is known, a second pass; \(save)"
             ),

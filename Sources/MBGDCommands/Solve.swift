@@ -29,6 +29,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
               mbgd solve data.csv --l1 0.1 --l1-ratio 0.5
               mbgd solve data.csv --ridge loo
               mbgd solve data.csv --ridge gcv --alphas 0.1,1,10,100
+              mbgd solve data.csv --loss quantile --quantile 0.9
               mbgd solve data.csv --l1 cv --folds 10 --seed 1
               mbgd solve data.csv --l1 cv --l1-ratio 0.5 --fold-column site
               mbgd solve data.csv --ridge loo --plot plots
@@ -126,6 +127,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
         threadCount.setOpenBLAS()
         if isStream { return try runStream() }
         if lossOptions.isHuber { return try runHuber() }
+        if lossOptions.isQuantile { return try runQuantile() }
         if let ridge { return try ridge.pathCriterion.map(runRidgePath) ?? runSparseRidgeCV() }
         if l1CrossValidated { return try runElasticNetCV() }
         if let l1 { return try runElasticNet(alpha: l1) }

@@ -169,7 +169,8 @@ import Testing
             "the HC covariances need each row's leverage and residual once β is known, a second pass; save the stream to a file first (cat > data.csv) and solve that; drop --covariance hc3"
         ),
         (["--l2", "1"], "drop --l2"), (["--l1", "0.1"], "drop --l1"), (["--ridge", "loo"], "drop --ridge"),
-        (["--loss", "huber"], "drop --loss huber"), (["--categorical", "a"], "drop --categorical"), (["--plot", "p.svg"], "drop --plot"),
+        (["--loss", "huber"], "drop --loss huber"), (["--loss", "quantile"], "drop --loss quantile"),
+        (["--categorical", "a"], "drop --categorical"), (["--plot", "p.svg"], "drop --plot"),
         (["--precision", "float32"], "drop --precision float32"),
     ])
     func optionsThatNeedTheRowsAgainAreRefused(arguments: [String], reason: String) throws {

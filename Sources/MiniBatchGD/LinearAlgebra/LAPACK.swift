@@ -40,6 +40,18 @@ enum LAPACK {
         try check(LAPACKE_dpotrs(rowMajor, char("U"), Int32(n), Int32(nrhs), factor, Int32(lda), b, Int32(ldb)), "dpotrs")
     }
 
+    /// Solves A·X = B in place of `b` (`n×nrhs`) by LU with partial pivoting (`dgesv`); `a`
+    /// is overwritten by its factors and `pivots` receives `n` row swaps.
+    /// - Returns: false when A is exactly singular (a zero pivot), `b` then unchanged in meaning.
+    static func luSolve(
+        n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, lda: Int, pivots: UnsafeMutablePointer<Int32>,
+        b: UnsafeMutablePointer<Double>, ldb: Int
+    ) throws -> Bool {
+        let info = LAPACKE_dgesv(rowMajor, Int32(n), Int32(nrhs), a, Int32(lda), pivots, b, Int32(ldb))
+        try check(info, "dgesv")
+        return info == 0
+    }
+
     /// Overwrites the Cholesky factor in `a` by the upper triangle of A⁻¹.
     static func choleskyInverse(n: Int, a: UnsafeMutablePointer<Double>, lda: Int) throws {
         let info = LAPACKE_dpotri(rowMajor, char("U"), Int32(n), a, Int32(lda))

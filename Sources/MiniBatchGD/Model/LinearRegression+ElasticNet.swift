@@ -74,4 +74,24 @@ extension LinearRegression {
         adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Source.Element.precision)
         return solution
     }
+
+    /// Fits quantile regression exactly (see ``QuantileRegression``) on any ``RowSource``,
+    /// replacing the parameters.
+    ///
+    /// ```swift
+    /// var model = LinearRegression()
+    /// let solution = try model.fit(data, quantile: 0.5)  // the conditional median
+    /// print(solution.targets[0].dualityGap, solution.targets[0].zeroResiduals)
+    /// ```
+    /// - Parameters:
+    ///   - data: the rows to fit (their own weights, if any, weigh the losses).
+    ///   - quantile: τ in (0, 1).
+    /// - Throws: what ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)`` throws; the
+    ///   model is unchanged then.
+    @discardableResult
+    public mutating func fit<Source: RowSource>(_ data: Source, quantile: Double) throws -> QuantileRegression.Solution {
+        let solution = try QuantileRegression.solve(data, quantile: quantile, fitIntercept: fitIntercept)
+        adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Source.Element.precision)
+        return solution
+    }
 }

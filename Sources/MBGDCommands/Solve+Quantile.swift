@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+extension Solve {
+    /// `mbgd solve FILE --loss quantile [--quantile Q]`: quantile regression solved exactly as a
+    /// linear program (interior point, then a vertex), the duality gap its certificate and the
+    /// zero residuals counted.
+    func runQuantile() throws {
+        let conflicts: [(Bool, String)] = [
+            (l2 != 0, "--l2"), (l1Argument != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
+            (covariance != .nonrobust, "--covariance"),
+            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence"), (noRefine, "--no-refine"),
+        ]
+        for (given, option) in conflicts where given {
+            throw CLIError.badArgument(
+                "--loss quantile is solved as a linear program by interior point alone, with no penalty or statistics; drop \(option)")
+        }
+        if Cluster.communicator != nil {
+            throw CLIError.badArgument("--loss quantile runs in one process; run it with mbgd solve, not mbgd-mpi")
+        }
+        if SparseInput.isSparse(data.file) {
+            throw CLIError.badArgument("\(data.file) is sparse: --loss quantile solves dense rows (CSV or .npy)")
+        }
+        let status = Status(quiet: json)
+        let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
+        let dense: Dataset<Double>?
+        switch encoded?.rows {
+        case .sparse?: throw CLIError.badArgument("the encoded columns of \(data.file) are sparse: --loss quantile solves dense rows")
+        case let .dense(rows)?: dense = rows
+        case nil: dense = nil
+        }
+        let dataset = try status.during(Status.loading(data.file)) {
+            try dense.map { try CommandData(encoded: $0, precision: data.resolvedPrecision()) } ?? CommandData(data, weights: weights)
+        }
+        let tau = lossOptions.resolvedQuantile
+        var model = LinearRegression(fitIntercept: data.fitIntercept)
+        model.featureEncoding = encoded?.encoding
+        let solution = try status.during("solving \(dataset.rows) rows as a linear program by interior point") {
+            try model.fit(dataset.source, quantile: tau)
+        }
+        let metrics = try dataset.evaluate(model, threads: threads)
+        var outputs = Outputs()
+        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        try outputs.commit()
+        let reports = solution.targets, single = reports.count == 1
+        func perTarget(_ value: (QuantileRegression.TargetReport) -> JSON) -> JSON {
+            single ? value(reports[0]) : .array(reports.map(value))
+        }
+        if json {
+            print(
+                JSON.object(
+                    Reports.parameters(solution.parameters, fitIntercept: data.fitIntercept) + [
+                        ("features", .strings(dataset.featureNames)), ("targets", .strings(dataset.targetNames)),
+                        ("weights", weights.map(JSON.string) ?? .null),
+                        ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
+                        ("method", .string("interior-point")),
+                        ("loss", .object([("name", .string("quantile")), ("quantile", .number(tau))])), ("quantile", .number(tau)),
+                        ("converged", .bool(reports.allSatisfy(\.converged))), ("iterations", perTarget { .integer($0.iterations) }),
+                        ("dualityGap", perTarget { .number($0.dualityGap) }), ("dualObjective", perTarget { .number($0.dualObjective) }),
+                        ("zeroResiduals", perTarget { .integer($0.zeroResiduals) }), ("vertex", perTarget { .bool($0.isVertex) }),
+                        ("objective", perTarget { .number($0.objective) }),
+                    ]
+                ).text)
+            return
+        }
+        var lines = [
+            "Data: \(data.file), \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature"))"
+                + (weights.map { ", weighted by \($0)" } ?? ""),
+            "Quantile regression at τ = \(Format.number(tau))\(tau == 0.5 ? " (the median: least absolute deviations)" : ""): "
+                + "τ·r for residuals above the fit, (1 − τ)·|r| below; solved exactly as a linear program by interior point (Frisch–Newton)",
+        ]
+        for (o, report) in reports.enumerated() {
+            lines.append(
+                (single ? "" : "\(dataset.targetNames[o]): ")
+                    + (report.converged ? "converged" : "NOT converged")
+                    + " after \(Format.count(report.iterations, "interior-point step")), "
+                    + "duality gap \(Format.number(report.dualityGap, digits: 2)) (relative); "
+                    + "\(report.zeroResiduals) of \(dataset.rows) residuals zero\(report.isVertex ? " (a vertex, its dual checked)" : "")")
+            lines.append(
+                (single ? "" : "\(dataset.targetNames[o]): ")
+                    + "objective Σ check losses = \(Format.number(report.objective, digits: 10)), dual \(Format.number(report.dualObjective, digits: 10))"
+            )
+        }
+        lines.append("")
+        lines += Reports.largestParameterTables(
+            featureNames: dataset.featureNames, targetNames: dataset.targetNames, fitIntercept: data.fitIntercept,
+            columns: [("estimate", solution.parameters)])
+        lines.append("")
+        lines.append("Errors on the rows solved:")
+        lines.append(Reports.metricsTable(train: metrics, test: nil))
+        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel)") }
+        print(lines.joined(separator: "\n"))
+    }
+}
