@@ -6,34 +6,10 @@ extension Solve {
     /// `mbgd solve FILE --loss huber [--delta D]`: Huber regression solved exactly (Newton's
     /// method), the outliers counted and the gradient at its floor reported.
     func runHuber() throws {
-        let conflicts: [(Bool, String)] = [
-            (l2 != 0, "--l2"), (l1Argument != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
-            (covariance != .nonrobust, "--covariance"),
-            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence"), (noRefine, "--no-refine"),
-        ]
-        for (given, option) in conflicts where given {
-            throw CLIError.badArgument("--loss huber is solved by Newton's method alone, with no penalty or statistics; drop \(option)")
-        }
-        if Cluster.communicator != nil {
-            throw CLIError.badArgument("--loss huber runs in one process; run it with mbgd solve, not mbgd-mpi")
-        }
-        if SparseInput.isSparse(data.file) {
-            throw CLIError.badArgument("\(data.file) is sparse: --loss huber solves dense rows (CSV or .npy)")
-        }
-        let status = Status(quiet: json)
-        let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
-        let dense: Dataset<Double>?
-        switch encoded?.rows {
-        case .sparse?: throw CLIError.badArgument("the encoded columns of \(data.file) are sparse: --loss huber solves dense rows")
-        case let .dense(rows)?: dense = rows
-        case nil: dense = nil
-        }
-        let dataset = try status.during(Status.loading(data.file)) {
-            try dense.map { try CommandData(encoded: $0, precision: data.resolvedPrecision()) } ?? CommandData(data, weights: weights)
-        }
+        let (status, dataset, encoding) = try loadForExactLoss("huber", solvedBy: "by Newton's method")
         let delta = try lossOptions.resolvedDelta(dataset, fitIntercept: data.fitIntercept, threads: threads)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
-        model.featureEncoding = encoded?.encoding
+        model.featureEncoding = encoding
         let solution = try status.during("solving \(dataset.rows) rows by Newton's method on Huber's loss") {
             try model.fit(dataset.source, huber: delta)
         }

@@ -7,35 +7,10 @@ extension Solve {
     /// linear program (interior point, then a vertex), the duality gap its certificate and the
     /// zero residuals counted.
     func runQuantile() throws {
-        let conflicts: [(Bool, String)] = [
-            (l2 != 0, "--l2"), (l1Argument != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
-            (covariance != .nonrobust, "--covariance"),
-            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence"), (noRefine, "--no-refine"),
-        ]
-        for (given, option) in conflicts where given {
-            throw CLIError.badArgument(
-                "--loss quantile is solved as a linear program by interior point alone, with no penalty or statistics; drop \(option)")
-        }
-        if Cluster.communicator != nil {
-            throw CLIError.badArgument("--loss quantile runs in one process; run it with mbgd solve, not mbgd-mpi")
-        }
-        if SparseInput.isSparse(data.file) {
-            throw CLIError.badArgument("\(data.file) is sparse: --loss quantile solves dense rows (CSV or .npy)")
-        }
-        let status = Status(quiet: json)
-        let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
-        let dense: Dataset<Double>?
-        switch encoded?.rows {
-        case .sparse?: throw CLIError.badArgument("the encoded columns of \(data.file) are sparse: --loss quantile solves dense rows")
-        case let .dense(rows)?: dense = rows
-        case nil: dense = nil
-        }
-        let dataset = try status.during(Status.loading(data.file)) {
-            try dense.map { try CommandData(encoded: $0, precision: data.resolvedPrecision()) } ?? CommandData(data, weights: weights)
-        }
+        let (status, dataset, encoding) = try loadForExactLoss("quantile", solvedBy: "as a linear program by interior point")
         let tau = lossOptions.resolvedQuantile
         var model = LinearRegression(fitIntercept: data.fitIntercept)
-        model.featureEncoding = encoded?.encoding
+        model.featureEncoding = encoding
         let solution = try status.during("solving \(dataset.rows) rows as a linear program by interior point") {
             try model.fit(dataset.source, quantile: tau)
         }

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import MiniBatchGD
+
+extension Solve {
+    /// What `--loss huber` and `--loss quantile` share before their solvers: the options that mean
+    /// nothing beside them refused, one process, dense rows loaded (encoded when asked).
+    /// - Parameters:
+    ///   - loss: the `--loss` value, for the messages.
+    ///   - solver: how it is solved, for the messages ("by Newton's method").
+    func loadForExactLoss(_ loss: String, solvedBy solver: String) throws -> (
+        status: Status, dataset: CommandData, encoding: FeatureEncoding?
+    ) {
+        let conflicts: [(Bool, String)] = [
+            (l2 != 0, "--l2"), (l1Argument != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
+            (covariance != .nonrobust, "--covariance"),
+            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence"), (noRefine, "--no-refine"),
+        ]
+        for (given, option) in conflicts where given {
+            throw CLIError.badArgument("--loss \(loss) is solved \(solver) alone, with no penalty or statistics; drop \(option)")
+        }
+        if Cluster.communicator != nil {
+            throw CLIError.badArgument("--loss \(loss) runs in one process; run it with mbgd solve, not mbgd-mpi")
+        }
+        if SparseInput.isSparse(data.file) {
+            throw CLIError.badArgument("\(data.file) is sparse: --loss \(loss) solves dense rows (CSV or .npy)")
+        }
+        let status = Status(quiet: json)
+        let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
+        let dense: Dataset<Double>?
+        switch encoded?.rows {
+        case .sparse?: throw CLIError.badArgument("the encoded columns of \(data.file) are sparse: --loss \(loss) solves dense rows")
+        case let .dense(rows)?: dense = rows
+        case nil: dense = nil
+        }
+        let dataset = try status.during(Status.loading(data.file)) {
+            try dense.map { try CommandData(encoded: $0, precision: data.resolvedPrecision()) } ?? CommandData(data, weights: weights)
+        }
+        return (status, dataset, encoded?.encoding)
+    }
+}
