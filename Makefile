@@ -148,6 +148,7 @@ compare: setup
 	python3 Benchmarks/Paths/compare_ridge.py .build/release/mbgd --markdown Benchmarks/results/ridge-path.md
 	python3 Benchmarks/Paths/compare_lasso_cv.py .build/release/mbgd --markdown Benchmarks/results/lasso-cv.md
 	python3 Benchmarks/Robust/compare_lasso.py .build/release/mbgd --markdown Benchmarks/results/lasso.md
+	python3 Benchmarks/Robust/compare_quantile.py .build/release/mbgd --markdown Benchmarks/results/quantile.md
 
 # mbgd-mpi on 1 and 2 ranks (closed form, full-batch epoch, the per-update sum) and the model for
 # larger clusters; writes Benchmarks/results/scaling.md. Minutes (a 0.5 GB file).
