@@ -38,4 +38,38 @@ extension Solve {
         }
         return (status, dataset, encoded?.encoding)
     }
+
+    /// What they share after: the model saved, then the JSON (the fit's shared keys, then
+    /// `fields`) or the text (the data line, `lines`, the estimates, the errors).
+    func reportExactLoss(
+        _ model: LinearRegression, dataset: CommandData, parameters: Parameters, fields: [(String, JSON)], lines: [String]
+    ) throws {
+        let metrics = try dataset.evaluate(model, threads: threads)
+        var outputs = Outputs()
+        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        try outputs.commit()
+        if json {
+            print(
+                JSON.object(
+                    Reports.parameters(parameters, fitIntercept: data.fitIntercept) + [
+                        ("features", .strings(dataset.featureNames)), ("targets", .strings(dataset.targetNames)),
+                        ("weights", weights.map(JSON.string) ?? .null),
+                        ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
+                    ] + fields
+                ).text)
+            return
+        }
+        var text = [
+            "Data: \(data.file), \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature"))"
+                + (weights.map { ", weighted by \($0)" } ?? "")
+        ]
+        text += lines
+        text.append("")
+        text += Reports.largestParameterTables(
+            featureNames: dataset.featureNames, targetNames: dataset.targetNames, fitIntercept: data.fitIntercept,
+            columns: [("estimate", parameters)])
+        text += ["", "Errors on the rows solved:", Reports.metricsTable(train: metrics, test: nil)]
+        if let saveModel, saveModel != "-" { text.append("Model written to \(saveModel)") }
+        print(text.joined(separator: "\n"))
+    }
 }

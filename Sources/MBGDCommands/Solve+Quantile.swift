@@ -14,36 +14,21 @@ extension Solve {
         let solution = try status.during("solving \(dataset.rows) rows as a linear program by interior point") {
             try model.fit(dataset.source, quantile: tau)
         }
-        let metrics = try dataset.evaluate(model, threads: threads)
-        var outputs = Outputs()
-        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
-        try outputs.commit()
         let reports = solution.targets, single = reports.count == 1
         func perTarget(_ value: (QuantileRegression.TargetReport) -> JSON) -> JSON {
             single ? value(reports[0]) : .array(reports.map(value))
         }
-        if json {
-            print(
-                JSON.object(
-                    Reports.parameters(solution.parameters, fitIntercept: data.fitIntercept) + [
-                        ("features", .strings(dataset.featureNames)), ("targets", .strings(dataset.targetNames)),
-                        ("weights", weights.map(JSON.string) ?? .null),
-                        ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
-                        ("method", .string("interior-point")),
-                        ("loss", .object([("name", .string("quantile")), ("quantile", .number(tau))])), ("quantile", .number(tau)),
-                        ("converged", .bool(reports.allSatisfy(\.converged))), ("iterations", perTarget { .integer($0.iterations) }),
-                        ("dualityGap", perTarget { .number($0.dualityGap) }), ("dualObjective", perTarget { .number($0.dualObjective) }),
-                        ("zeroResiduals", perTarget { .integer($0.zeroResiduals) }), ("vertex", perTarget { .bool($0.isVertex) }),
-                        ("objective", perTarget { .number($0.objective) }),
-                    ]
-                ).text)
-            return
-        }
+        let fields: [(String, JSON)] = [
+            ("method", .string("interior-point")),
+            ("loss", .object([("name", .string("quantile")), ("quantile", .number(tau))])), ("quantile", .number(tau)),
+            ("converged", .bool(reports.allSatisfy(\.converged))), ("iterations", perTarget { .integer($0.iterations) }),
+            ("dualityGap", perTarget { .number($0.dualityGap) }), ("dualObjective", perTarget { .number($0.dualObjective) }),
+            ("zeroResiduals", perTarget { .integer($0.zeroResiduals) }), ("vertex", perTarget { .bool($0.isVertex) }),
+            ("objective", perTarget { .number($0.objective) }),
+        ]
         var lines = [
-            "Data: \(data.file), \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature"))"
-                + (weights.map { ", weighted by \($0)" } ?? ""),
             "Quantile regression at τ = \(Format.number(tau))\(tau == 0.5 ? " (the median: least absolute deviations)" : ""): "
-                + "τ·r for residuals above the fit, (1 − τ)·|r| below; solved exactly as a linear program by interior point (Frisch–Newton)",
+                + "τ·r for residuals above the fit, (1 − τ)·|r| below; solved exactly as a linear program by interior point (Frisch–Newton)"
         ]
         for (o, report) in reports.enumerated() {
             lines.append(
@@ -57,14 +42,6 @@ extension Solve {
                     + "objective Σ check losses = \(Format.number(report.objective, digits: 10)), dual \(Format.number(report.dualObjective, digits: 10))"
             )
         }
-        lines.append("")
-        lines += Reports.largestParameterTables(
-            featureNames: dataset.featureNames, targetNames: dataset.targetNames, fitIntercept: data.fitIntercept,
-            columns: [("estimate", solution.parameters)])
-        lines.append("")
-        lines.append("Errors on the rows solved:")
-        lines.append(Reports.metricsTable(train: metrics, test: nil))
-        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel)") }
-        print(lines.joined(separator: "\n"))
+        try reportExactLoss(model, dataset: dataset, parameters: solution.parameters, fields: fields, lines: lines)
     }
 }
