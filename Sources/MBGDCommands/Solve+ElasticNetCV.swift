@@ -231,20 +231,17 @@ extension Solve {
                 ("converged", .bool(cv.converged)),
                 (
                     "regularization",
-                    .object([
-                        ("penalty", .string(cv.l1Ratio == 1 ? "l1" : "elasticnet")), ("l1Ratio", .number(cv.l1Ratio)),
-                        ("criterion", .string("cv")), ("folds", .integer(cv.foldCount)),
-                        ("alpha", perTarget { .number($0.choice.alpha) }),
-                        ("glmnetLambda", perTarget { .number(cv.glmnetLambda($0.choice.alpha)) }),
-                        ("score", perTarget { .number($0.choice.score) }),
-                        ("standardError", perTarget { .number($0.choice.standardError) }),
-                        ("alpha1se", perTarget { .number($0.choice.oneStandardErrorAlpha) }),
-                        ("alphas", .numbers(cv.alphas)),
-                        ("scores", perTarget { .numbers($0.scores) }),
-                        ("standardErrors", perTarget { .numbers($0.standardErrors) }),
-                        ("foldErrors", perTarget { .array($0.foldErrors.map(JSON.numbers)) }),
-                        ("nonzeroCoefficients", perTarget { .array($0.nonzeroCoefficients.map(JSON.integer)) }),
-                    ])
+                    .object(
+                        [
+                            ("penalty", .string(cv.l1Ratio == 1 ? "l1" : "elasticnet")), ("l1Ratio", .number(cv.l1Ratio)),
+                            ("criterion", .string("cv")), ("folds", .integer(cv.foldCount)),
+                        ]
+                            + Reports.crossValidationKeys(
+                                alphas: cv.alphas, glmnetLambda: cv.glmnetLambda, choices: targets.map(\.choice),
+                                scores: targets.map(\.scores),
+                                standardErrors: targets.map(\.standardErrors), foldErrors: targets.map(\.foldErrors)) + [
+                                ("nonzeroCoefficients", perTarget { .array($0.nonzeroCoefficients.map(JSON.integer)) })
+                            ])
                 ),
             ])
     }

@@ -44,8 +44,7 @@ extension Solve {
     }
 
     private func sparseRidgeJSON(_ cv: SparseRidgeCV, _ metrics: RegressionMetrics, _ rows: SparseDataset<Double>) -> JSON {
-        let targets = cv.targets, single = targets.count == 1
-        func perTarget(_ value: (SparseRidgeCV.Target) -> JSON) -> JSON { single ? value(targets[0]) : .array(targets.map(value)) }
+        let targets = cv.targets
         return .object(
             Reports.parameters(cv.chosenParameters, fitIntercept: cv.fitIntercept) + [
                 ("features", .strings(cv.featureNames)), ("targets", .strings(cv.targetNames)),
@@ -54,20 +53,17 @@ extension Solve {
                 ("method", .string("lsqrCV")),
                 (
                     "regularization",
-                    .object([
-                        ("penalty", .string("l2")), ("criterion", .string("cv")), ("penalize", .string(cv.penaltyUnits.rawValue)),
-                        ("folds", .integer(cv.foldCount)),
-                        ("alpha", perTarget { .number($0.choice.alpha) }),
-                        ("glmnetLambda", perTarget { .number(cv.glmnetLambda($0.choice.alpha)) }),
-                        ("score", perTarget { .number($0.choice.score) }),
-                        ("standardError", perTarget { .number($0.choice.standardError) }),
-                        ("alpha1se", perTarget { .number($0.choice.oneStandardErrorAlpha) }),
-                        ("alphas", .numbers(cv.alphas)),
-                        ("scores", perTarget { .numbers($0.scores) }),
-                        ("standardErrors", perTarget { .numbers($0.standardErrors) }),
-                        ("foldErrors", perTarget { .array($0.foldErrors.map(JSON.numbers)) }),
-                        ("errorBounds", .numbers(cv.errorBounds)), ("iterations", .array(cv.iterations.map(JSON.integer))),
-                    ])
+                    .object(
+                        [
+                            ("penalty", .string("l2")), ("criterion", .string("cv")), ("penalize", .string(cv.penaltyUnits.rawValue)),
+                            ("folds", .integer(cv.foldCount)),
+                        ]
+                            + Reports.crossValidationKeys(
+                                alphas: cv.alphas, glmnetLambda: cv.glmnetLambda, choices: targets.map(\.choice),
+                                scores: targets.map(\.scores),
+                                standardErrors: targets.map(\.standardErrors), foldErrors: targets.map(\.foldErrors)) + [
+                                ("errorBounds", .numbers(cv.errorBounds)), ("iterations", .array(cv.iterations.map(JSON.integer))),
+                            ])
                 ),
             ])
     }

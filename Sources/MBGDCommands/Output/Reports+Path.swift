@@ -35,4 +35,21 @@ extension Reports {
         if !plots.isEmpty { lines.append("Plots: \(plots.joined(separator: ", "))") }
         return lines
     }
+
+    /// The `regularization` keys every cross-validated choice shares (`--l1 cv`, `--ridge cv`):
+    /// the chosen and 1-SE alphas, the scores and every fold's errors; one value per target, an
+    /// array of them for several.
+    static func crossValidationKeys(
+        alphas: [Double], glmnetLambda: (Double) -> Double, choices: [ElasticNetCV.Choice], scores: [[Double]],
+        standardErrors: [[Double]], foldErrors: [[[Double]]]
+    ) -> [(String, JSON)] {
+        func perTarget(_ value: (Int) -> JSON) -> JSON { choices.count == 1 ? value(0) : .array(choices.indices.map(value)) }
+        return [
+            ("alpha", perTarget { .number(choices[$0].alpha) }), ("glmnetLambda", perTarget { .number(glmnetLambda(choices[$0].alpha)) }),
+            ("score", perTarget { .number(choices[$0].score) }), ("standardError", perTarget { .number(choices[$0].standardError) }),
+            ("alpha1se", perTarget { .number(choices[$0].oneStandardErrorAlpha) }), ("alphas", .numbers(alphas)),
+            ("scores", perTarget { .numbers(scores[$0]) }), ("standardErrors", perTarget { .numbers(standardErrors[$0]) }),
+            ("foldErrors", perTarget { .array(foldErrors[$0].map(JSON.numbers)) }),
+        ]
+    }
 }
