@@ -113,6 +113,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
     @OptionGroup var rowWeights: WeightOptions
     @OptionGroup var threadCount: ThreadOptions<Fit>
+    @OptionGroup var checkpoints: CheckpointOptions
     @Option(help: "Write the fitted model (JSON) to this path ('-': stdout).") var saveModel: String?
     @OptionGroup var plotOptions: PlotOptions<Fit>
     var plot: String? { plotOptions.plot }
@@ -176,7 +177,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
         }
     }
 
-    var gradientDescent: GradientDescent { settings.gradientDescent }
+    var gradientDescent: GradientDescent {
+        var configuration = settings.gradientDescent
+        configuration.checkpointing = checkpoints.checkpointing
+        return configuration
+    }
 
     func run() throws {
         if lossOptions.isQuantile {
@@ -189,6 +194,15 @@ struct Fit: ParsableCommand, ThreadedCommand {
             throw CLIError.badArgument(
                 "\(l1Given ? "--l1" : "--loss huber") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
             )
+        }
+        if let checkpointing = checkpoints.checkpointing {
+            if Cluster.communicator != nil {
+                throw CLIError.badArgument("--checkpoint and --resume are for a fit in one process: run it with mbgd fit, not mbgd-mpi")
+            }
+            if SparseInput.isSparse(data.file) {
+                throw CLIError.badArgument(
+                    "\(data.file) is sparse: --checkpoint and --resume are for dense rows for now (\(checkpointing.path))")
+            }
         }
         if l2IsAutomatic { try checkAutomaticL2() }
         if lossOptions.isHuber, SparseInput.isSparse(data.file) {
@@ -304,6 +318,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
     ) throws -> (LinearRegression, Comparison) {
         let progress = Progress(quiet: json)
         let fitIntercept = data.fitIntercept
+        let started = Date()
         do {
             let result = try runCancellable(
                 {
@@ -315,7 +330,12 @@ struct Fit: ParsableCommand, ThreadedCommand {
             return result
         } catch let TrainingError.cancelled(epochs) {
             progress.finish()
-            throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs)
+            // The trainer saves its state when cancelled inside its epochs; before them it saved none.
+            let saved = config.checkpointing.map(\.path).flatMap { path in
+                let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+                return modified.map { $0 >= started } == true ? path : nil
+            }
+            throw CLIError.interrupted(epochsCompleted: epochs, epochs: config.epochs, checkpoint: saved)
         }
     }
 

@@ -122,7 +122,8 @@ enum CLIError: Error, CustomStringConvertible {
     /// Bad data the tool found itself (a stream's line), not an argument: exit status 1.
     case badInput(String)
     case missingColumns(path: String, names: [String])
-    case interrupted(epochsCompleted: Int, epochs: Int?)
+    /// With the checkpoint that holds the fit's state, when there is one.
+    case interrupted(epochsCompleted: Int, epochs: Int?, checkpoint: String? = nil)
 
     var isUsage: Bool { if case .badArgument = self { true } else { false } }
     var isInterruption: Bool { if case .interrupted = self { true } else { false } }
@@ -132,7 +133,10 @@ enum CLIError: Error, CustomStringConvertible {
         case let .badArgument(message), let .badInput(message): return message
         case let .missingColumns(path, names):
             return "\(path): the model needs columns \(names.joined(separator: ", ")), which the file lacks"
-        case let .interrupted(done, epochs):
+        case let .interrupted(done, epochs, checkpoint?):
+            return
+                "interrupted after \(done)\(epochs.map { " of \($0)" } ?? "") epochs; the fit's state is saved in \(checkpoint): run the same command with --resume \(checkpoint) to continue"
+        case let .interrupted(done, epochs, nil):
             return "interrupted after \(done)\(epochs.map { " of \($0)" } ?? "") epochs; nothing was written"
         }
     }

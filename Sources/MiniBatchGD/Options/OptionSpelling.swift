@@ -29,7 +29,9 @@ package enum OptionSpelling: Sendable {
         "targets": "--target", "features": "--features", "rows": "--rows", "outputs": "--outputs", "recordsBatchCosts": "--plot",
         "weights": "--weights", "confidenceLevel": "--confidence", "threads": "--threads", "optimizer": "--optimizer",
         "categorical": "--categorical", "density": "--density", "l2": "--l2",
-        "penalty.alpha": "--l1", "penalty.l1Ratio": "--l1-ratio", "loss.delta": "--delta", "alphas": "--alphas", "l1Ratio": "--l1-ratio",
+        "penalty.alpha": "--l1", "penalty.l1Ratio": "--l1-ratio", "loss.delta": "--delta", "checkpointing": "--checkpoint",
+        "checkpointing.path": "--checkpoint",
+        "checkpointing.interval": "--checkpoint-every", "alphas": "--alphas", "l1Ratio": "--l1-ratio",
     ]
 
     /// The library's error with the option's name in place of the library's.

@@ -105,4 +105,14 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
             i -= 1
         }
     }
+
+    /// The generator's whole state, for a checkpoint: xoshiro's four words, and the spare
+    /// Gaussian's bits after a flag.
+    var checkpointState: [UInt64] {
+        get { [s0, s1, s2, s3, spareGaussian == nil ? 0 : 1, spareGaussian?.bitPattern ?? 0] }
+        set {
+            (s0, s1, s2, s3) = (newValue[0], newValue[1], newValue[2], newValue[3])
+            spareGaussian = newValue[4] == 0 ? nil : Double(bitPattern: newValue[5])
+        }
+    }
 }

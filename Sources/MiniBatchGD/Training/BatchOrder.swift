@@ -129,4 +129,38 @@ final class BatchOrder<Element: BLASScalar> {
     func nextRun(remaining: Int) -> (start: Int, count: Int) {
         cursor.nextRun(remaining: remaining, order: blockOrder!)
     }
+
+    /// Saves the generator, this epoch's order and the position in it.
+    func saveState(to archive: inout CheckpointArchive) {
+        if let generator { archive.set("order.generator", integers: generator.checkpointState.map { Int(bitPattern: UInt($0)) }) }
+        if let order { archive.set("order.rows", integers: Array(UnsafeBufferPointer(start: order, count: rows))) }
+        if let blockOrder { archive.set("order.blocks", integers: Array(UnsafeBufferPointer(start: blockOrder, count: blockCount))) }
+        archive.set("order.cursor", integers: cursor.state)
+    }
+
+    /// Restores what ``saveState(to:)`` saved, checking that each order is a permutation (an
+    /// index out of range would read outside the rows).
+    func restoreState(from archive: CheckpointArchive) throws {
+        if generator != nil {
+            generator!.checkpointState = try archive.integers("order.generator", count: 6).map { UInt64(UInt(bitPattern: $0)) }
+        }
+        func restorePermutation(_ key: String, into target: UnsafeMutablePointer<Int>, count: Int) throws {
+            let values = try archive.integers(key, count: count)
+            var seen = [Bool](repeating: false, count: count)
+            for value in values {
+                guard value >= 0, value < count, !seen[value] else {
+                    throw CheckpointError.damaged(path: archive.path, reason: "\(key) is not an order of \(count) items")
+                }
+                seen[value] = true
+            }
+            values.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: count) }
+        }
+        if let order { try restorePermutation("order.rows", into: order, count: rows) }
+        if let blockOrder { try restorePermutation("order.blocks", into: blockOrder, count: blockCount) }
+        let state = try archive.integers("order.cursor", count: 2)
+        guard state[0] >= 0, state[0] <= Swift.max(blockCount, cursor.blocks), state[1] >= 0, state[1] < cursor.blockRows else {
+            throw CheckpointError.damaged(path: archive.path, reason: "order.cursor lies outside the rows")
+        }
+        cursor.state = state
+    }
 }

@@ -133,4 +133,10 @@ struct BlockCursor {
             remaining -= run.count
         }
     }
+
+    /// The position in the epoch's block order, for a checkpoint.
+    var state: [Int] {
+        get { [position, offset] }
+        set { (position, offset) = (newValue[0], newValue[1]) }
+    }
 }

@@ -22,6 +22,8 @@ struct BatchStep<Element: BLASScalar> {
     struct Counters {
         var step = 0
         var samples = 0
+        /// The batch a cancellation stopped before (nil: not cancelled inside the batch loop).
+        var cancelledAt: Int? = nil
     }
 
     /// Trains on batches `indices` of the current epoch. A function of its own so the batch loop
@@ -36,11 +38,13 @@ struct BatchStep<Element: BLASScalar> {
         let penaltyScale = self.penaltyScale
         let perStep = schedule.changesWithinEpochs
         var step = counters.step, samples = counters.samples
-        defer { counters = Counters(step: step, samples: samples) }
+        var cancelledAt: Int?
+        defer { counters = Counters(step: step, samples: samples, cancelledAt: cancelledAt) }
         for index in indices {
             // A long epoch (a million stochastic steps) must still stop promptly; an exchange
             // carries every rank's flag with each batch instead.
             if Sum.checksCancellation, index & 1023 == 1023, Cancellation.isRequested {
+                cancelledAt = index
                 throw TrainingError.cancelled(epochsCompleted: epoch - 1)
             }
             let stepRate = perStep ? schedule.rate(epoch: epoch, step: step) : epochRate

@@ -30,6 +30,8 @@ struct EpochLoop<Element: BLASScalar> {
     /// For the noise scale measured at each decade of the gap.
     let standardizer: Standardizer?
     let fitIntercept: Bool
+    /// Where the fit saves its state, and the state it resumes from (nil: no checkpoints).
+    var checkpoint: CheckpointSession?
 
     /// The batch loop, over this fit's batches, gradient and order.
     var batchStep: BatchStep<Element> {
@@ -112,21 +114,64 @@ struct EpochLoop<Element: BLASScalar> {
         // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
         let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? batches.count
         var counters = BatchStep<Element>.Counters()
-        for epoch in 1...epochs {
-            if cancelled(train) { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+        // A resumed fit goes on from its checkpoint's position: the first batch not yet trained
+        // on (0: the epoch has not started, its order not drawn).
+        var resumedEpoch = 1, resumedBatch = 0
+        if let archive = checkpoint?.resumed {
+            try archive.read("parameters", into: theta, count: d)
+            try rule.restoreState(from: archive, prefix: "rule.")
+            try schedule.restoreState(from: archive)
+            try policy.restoreState(from: archive)
+            try order.restoreState(from: archive)
+            try history.restoreState(from: archive)
+            let position = try archive.integers("position", count: 4)
+            (resumedEpoch, resumedBatch) = (position[0], position[1])
+            counters = .init(step: position[2], samples: position[3])
+            guard resumedEpoch >= 1, resumedEpoch <= epochs, resumedBatch >= 0, resumedBatch < batches.count,
+                history.epochCosts.count == resumedEpoch - 1, resumedBatch == 0 || history.learningRates.count == resumedEpoch
+            else { throw CheckpointError.damaged(path: archive.path, reason: "its position in the fit does not agree with its history") }
+        }
+        /// Saves the state before batch `batch` of epoch `epoch`.
+        func save(epoch: Int, batch: Int) throws {
+            guard let checkpoint else { return }
+            var archive = CheckpointArchive(path: checkpoint.settings.path)
+            archive.set("parameters", theta, count: d)
+            rule.saveState(to: &archive, prefix: "rule.")
+            schedule.saveState(to: &archive)
+            policy.saveState(to: &archive)
+            order.saveState(to: &archive)
+            history.saveState(to: &archive)
+            archive.set("position", integers: [epoch, batch, counters.step, counters.samples])
+            try checkpoint.write(archive)
+        }
+        for epoch in resumedEpoch...epochs {
+            if cancelled(train) {
+                try save(epoch: epoch, batch: 0)
+                throw TrainingError.cancelled(epochsCompleted: epoch - 1)
+            }
             var trainingSeconds = 0.0
-            let epochRate = schedule.rate(epoch: epoch, step: counters.step)
-            history.learningRates.append(epochRate)
-            order.startEpoch()
+            // Mid-epoch, the epoch's rate and order are those the checkpoint saved.
+            let resumesInside = epoch == resumedEpoch && resumedBatch > 0
+            let epochRate = resumesInside ? history.learningRates[epoch - 1] : schedule.rate(epoch: epoch, step: counters.step)
+            if !resumesInside {
+                history.learningRates.append(epochRate)
+                order.startEpoch()
+            }
             // The batches run in stretches between gap checks (one stretch an epoch without a
             // gap target), so the batch loop itself carries no check.
-            var first = 0
+            var first = resumesInside ? resumedBatch : 0
             while first < batches.count {
                 let last = Swift.min(first + checkInterval, batches.count)
                 let stretchStart = ContinuousClock.now
-                try trainStretch(
-                    &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                    gradient: gradientBuffer.base, train: train, w: w, history: &history, counters: &counters)
+                do {
+                    try trainStretch(
+                        &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
+                        gradient: gradientBuffer.base, train: train, w: w, history: &history, counters: &counters)
+                } catch TrainingError.cancelled(let completed) {
+                    // Cancelled between two batches: the state there is whole, and saved.
+                    if let stopped = counters.cancelledAt { try save(epoch: epoch, batch: stopped) }
+                    throw TrainingError.cancelled(epochsCompleted: completed)
+                }
                 // The clock stops while the gap is measured: checking is not training.
                 trainingSeconds += (ContinuousClock.now - stretchStart) / .seconds(1)
                 first = last
@@ -202,6 +247,7 @@ struct EpochLoop<Element: BLASScalar> {
                 history.stopReason = reason
                 return
             }
+            if epoch < epochs, checkpoint?.isDue(afterEpoch: epoch) == true { try save(epoch: epoch + 1, batch: 0) }
         }
     }
 

@@ -74,6 +74,9 @@ public struct GradientDescent: Equatable, Sendable {
     /// from 2048 rows; 256 to 16 384 rows whatever the width) added in order, so the result is the
     /// same bits whatever the thread count.
     public var threads: Int?
+    /// Save the fit's whole state to a file as it goes, and resume from one (nil: no checkpoints;
+    /// see ``Checkpointing``).
+    public var checkpointing: Checkpointing?
 
     /// A configuration; every default is what `mbgd fit` uses (see the properties for each).
     public init(
@@ -147,6 +150,7 @@ public struct GradientDescent: Equatable, Sendable {
         }
         try validateThreadCount(threads)
         try earlyStopping?.validate()
+        try checkpointing?.validate()
     }
 }
 

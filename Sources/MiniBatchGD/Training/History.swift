@@ -23,6 +23,27 @@ public struct History: Equatable, Sendable {
     public var epochsRun: Int { epochCosts.count }
     /// Why training stopped.
     public internal(set) var stopReason: StopReason = .maximumEpochs
+
+    func saveState(to archive: inout CheckpointArchive) {
+        archive.set("history.batchCosts", batchCosts)
+        archive.set("history.epochCosts", epochCosts)
+        archive.set("history.validationCosts", validationCosts)
+        archive.set("history.learningRates", learningRates)
+        archive.set("history.certifiedDistances", certifiedDistances)
+        archive.set("history.rateHalvingEpochs", integers: rateHalvingEpochs)
+        archive.set("history.averagingStartEpoch", averagingStartEpoch ?? -1)
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive) throws {
+        batchCosts = try archive.doubles("history.batchCosts")
+        epochCosts = try archive.doubles("history.epochCosts")
+        validationCosts = try archive.doubles("history.validationCosts")
+        learningRates = try archive.doubles("history.learningRates")
+        certifiedDistances = try archive.doubles("history.certifiedDistances")
+        rateHalvingEpochs = try archive.integers("history.rateHalvingEpochs")
+        let start = try archive.integer("history.averagingStartEpoch")
+        averagingStartEpoch = start < 0 ? nil : start
+    }
 }
 
 /// Why a fit ended without error.

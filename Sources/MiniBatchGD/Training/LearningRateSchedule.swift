@@ -184,4 +184,15 @@ struct RateSchedule {
             }
         }
     }
+
+    func saveState(to archive: inout CheckpointArchive) {
+        archive.set("schedule.scales", [plateauScale, plateauBest, halvingScale])
+        archive.set("schedule.plateauEpochs", plateauEpochs)
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive) throws {
+        let scales = try archive.doubles("schedule.scales", count: 3)
+        (plateauScale, plateauBest, halvingScale) = (scales[0], scales[1], scales[2])
+        plateauEpochs = try archive.integer("schedule.plateauEpochs")
+    }
 }

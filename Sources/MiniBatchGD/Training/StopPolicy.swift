@@ -7,7 +7,7 @@
 /// batches, inside the epoch, and stops the fit there (``StopReason/gapReached``).
 struct StopPolicy {
     /// An epoch cost above this (or not finite) is divergence.
-    let divergenceBound: Double
+    private(set) var divergenceBound: Double
     private let certificateTolerance: Double?
     private let averagesAutomatically: Bool
     private let monitorsValidation: Bool
@@ -83,5 +83,21 @@ struct StopPolicy {
             decision.stop = .trainingCostConverged
         }
         return decision
+    }
+
+    /// Saves the policy's state: the divergence bound too, which a resumed fit cannot measure
+    /// again (it was set by the starting parameters).
+    func saveState(to archive: inout CheckpointArchive) {
+        archive.set("policy.divergenceBound", divergenceBound)
+        archive.set("policy.averaging", averaging)
+        plateau.saveState(to: &archive, prefix: "policy.plateau.")
+        halving.saveState(to: &archive, prefix: "policy.halving.")
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive) throws {
+        divergenceBound = try archive.double("policy.divergenceBound")
+        averaging = try archive.bool("policy.averaging")
+        try plateau.restoreState(from: archive, prefix: "policy.plateau.")
+        try halving.restoreState(from: archive, prefix: "policy.halving.")
     }
 }

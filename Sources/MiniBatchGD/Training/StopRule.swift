@@ -45,6 +45,16 @@ struct StopRule {
         best = .infinity
         epochsWithoutImprovement = 0
     }
+
+    func saveState(to archive: inout CheckpointArchive, prefix: String) {
+        archive.set(prefix + "best", best)
+        archive.set(prefix + "epochsWithoutImprovement", epochsWithoutImprovement)
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {
+        best = try archive.double(prefix + "best")
+        epochsWithoutImprovement = try archive.integer(prefix + "epochsWithoutImprovement")
+    }
 }
 
 /// The certified test of ``EarlyStopping``: a bound on the relative distance to the optimum,
@@ -178,5 +188,19 @@ struct RateHalving {
         scale *= 0.5
         start(epoch: epoch)
         return true
+    }
+
+    func saveState(to archive: inout CheckpointArchive, prefix: String) {
+        archive.set(prefix + "scale", scale)
+        archive.set(prefix + "windowDistance", windowDistance)
+        archive.set(prefix + "epochs", integers: [restartEpoch ?? -1, windowStart])
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {
+        scale = try archive.double(prefix + "scale")
+        windowDistance = try archive.double(prefix + "windowDistance")
+        let epochs = try archive.integers(prefix + "epochs", count: 2)
+        restartEpoch = epochs[0] < 0 ? nil : epochs[0]
+        windowStart = epochs[1]
     }
 }

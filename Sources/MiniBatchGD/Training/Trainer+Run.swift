@@ -38,7 +38,7 @@ extension Trainer {
         history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
         history.learningRates.reserveCapacity(Swift.min(epochs, 1 << 20))
 
-        let loop = EpochLoop<Element>(
+        var loop = EpochLoop<Element>(
             configuration: config, epochs: epochs, rate: choice.learningRate, memory: config.optimizer.memory(given: choice.momentum),
             batches: batches, localBatches: plan.localBatches,
             gradient: gradient,
@@ -73,6 +73,16 @@ extension Trainer {
                         standardizer: standardizer) : nil
             },
             progress: progress, gapTarget: gapTarget, standardizer: standardizer, fitIntercept: fitIntercept)
+        if let settings = config.checkpointing {
+            var identity = CheckpointSession.identity(
+                config, train: train, weights: weights, validationRows: validation?.count ?? 0, fitIntercept: fitIntercept)
+            // What the plan chose from the data: equal rows and options choose the same, but say so if not.
+            identity["plan.learningRate"] = "\(choice.learningRate)"
+            identity["plan.momentum"] = "\(choice.momentum ?? 0)"
+            identity["plan.epochs"] = "\(epochs)"
+            identity["plan.batches"] = "\(batches.count) of \(plan.batchRows) rows"
+            loop.checkpoint = try CheckpointSession(settings, identity: identity)
+        }
         let result = try config.optimizer.withRule(
             count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,
             LoopRun(

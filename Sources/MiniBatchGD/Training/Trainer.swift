@@ -108,6 +108,14 @@ struct Trainer {
                     throw ArgumentError(
                         argument: "gapTarget", value: "set", requirement: "is not available for rows spread over processes")
                 }
+                if config.checkpointing != nil {
+                    guard trainRows.sharing == nil, gapTarget == nil else {
+                        throw ArgumentError(
+                            argument: "checkpointing", value: "set",
+                            requirement:
+                                "is available for a fit in one process only (not for rows spread over processes, nor the batch-size sweep)")
+                    }
+                }
                 return try withOptionalRows(validation) { validationRows in
                     try fitSingleThreaded(
                         trainRows, weights: train.weights, validation: validationRows, validationWeights: validation?.weights, start: start)

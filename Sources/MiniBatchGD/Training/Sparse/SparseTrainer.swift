@@ -28,6 +28,13 @@ struct SparseTrainer {
     /// Refuses what the sparse descent does not do, before any pass over the rows.
     static func check(_ config: GradientDescent) throws {
         try config.validate()
+        guard config.checkpointing == nil else {
+            throw ArgumentError(
+                argument: "checkpointing", value: config.checkpointing!.path,
+                requirement:
+                    "is not yet available for sparse rows (libsvm, .npz, --categorical, --hash-features): fit dense rows, or fit without it"
+            )
+        }
         switch config.optimizer {
         case .momentum, .nesterov:
             throw ArgumentError(

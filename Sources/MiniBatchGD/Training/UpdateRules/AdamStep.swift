@@ -45,4 +45,17 @@ struct AdamStep: UpdateRule {
             parameters[i] -= rate * (m[i] * correction1) / ((v[i] * correction2).squareRoot() + epsilon)
         }
     }
+
+    func saveState(to archive: inout CheckpointArchive, prefix: String) {
+        archive.set(prefix + "firstMoment", firstMoment.values, count: count)
+        archive.set(prefix + "secondMoment", secondMoment.values, count: count)
+        archive.set(prefix + "betaPowers", [beta1Power, beta2Power])
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {
+        try archive.read(prefix + "firstMoment", into: firstMoment.values, count: count)
+        try archive.read(prefix + "secondMoment", into: secondMoment.values, count: count)
+        let powers = try archive.doubles(prefix + "betaPowers", count: 2)
+        (beta1Power, beta2Power) = (powers[0], powers[1])
+    }
 }

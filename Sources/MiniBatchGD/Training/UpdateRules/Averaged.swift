@@ -44,4 +44,18 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         averagedSteps = 0
         rule.forgetMomentum()
     }
+
+    func saveState(to archive: inout CheckpointArchive, prefix: String) {
+        rule.saveState(to: &archive, prefix: prefix)
+        archive.set(prefix + "average", average.values, count: count)
+        archive.set(prefix + "averagedSteps", averagedSteps)
+        archive.set(prefix + "isAveraging", isAveraging)
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {
+        try rule.restoreState(from: archive, prefix: prefix)
+        try archive.read(prefix + "average", into: average.values, count: count)
+        averagedSteps = try archive.integer(prefix + "averagedSteps")
+        isAveraging = try archive.bool(prefix + "isAveraging")
+    }
 }

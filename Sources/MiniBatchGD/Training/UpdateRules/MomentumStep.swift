@@ -31,4 +31,12 @@ struct MomentumStep: UpdateRule {
     }
 
     mutating func forgetMomentum() { velocity.values.update(repeating: 0, count: count) }
+
+    func saveState(to archive: inout CheckpointArchive, prefix: String) {
+        archive.set(prefix + "velocity", velocity.values, count: count)
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {
+        try archive.read(prefix + "velocity", into: velocity.values, count: count)
+    }
 }

@@ -34,4 +34,12 @@ struct SquareScaledStep: UpdateRule {
             parameters[i] -= rate * g / (v[i].squareRoot() + epsilon)
         }
     }
+
+    func saveState(to archive: inout CheckpointArchive, prefix: String) {
+        archive.set(prefix + "squares", squares.values, count: count)
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {
+        try archive.read(prefix + "squares", into: squares.values, count: count)
+    }
 }

@@ -19,6 +19,11 @@ protocol UpdateRule {
     /// Zeroes a momentum's velocity (a no-op for rules without one): after the iterate jumps,
     /// the velocity of the old point would push the new one.
     mutating func forgetMomentum()
+    /// Adds the rule's state (moments, step counts, the average) to a checkpoint, under `prefix`.
+    func saveState(to archive: inout CheckpointArchive, prefix: String)
+    /// Restores what ``saveState(to:prefix:)`` saved.
+    /// - Throws: ``CheckpointError`` when the archive lacks it or holds another size.
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws
 }
 
 extension UpdateRule {
@@ -26,6 +31,8 @@ extension UpdateRule {
     mutating func startAveraging(at parameters: UnsafePointer<Double>) {}
     mutating func restartAveraging(_ parameters: UnsafeMutablePointer<Double>) {}
     mutating func forgetMomentum() {}
+    func saveState(to archive: inout CheckpointArchive, prefix: String) {}
+    mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {}
 }
 
 /// One vector of a rule's state, zeroed: the ``Buffer`` that owns it, and a raw view that the

@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// `mbgd fit --checkpoint/--resume`: a fit stopped by SIGTERM (which saves at the batch it
+/// stopped at) or killed by SIGKILL (which leaves the last periodic checkpoint, or none) at
+/// random moments, then resumed, prints the same report, byte for byte, as the fit never
+/// stopped. The reference is that uninterrupted run.
+@Suite(.serialized) struct CheckpointToolTests {
+    /// 40 000 rows of y = 1 + Σ j·xⱼ + noise over 6 features, deterministic.
+    static let file: String = {
+        let folder = try! scratchFolder()
+        var text = "x1,x2,x3,x4,x5,x6,y\n"
+        var state: UInt64 = 42
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) * 2 - 1
+        }
+        for _ in 0..<40000 {
+            let x = (0..<6).map { _ in next() }
+            let y = 1 + x.enumerated().reduce(0) { $0 + Double($1.offset + 1) * $1.element } + 0.3 * next()
+            text += x.map { "\($0)" }.joined(separator: ",") + ",\(y)\n"
+        }
+        return try! write(text, to: folder + "/rows.csv")
+    }()
+
+    static let fit = ["fit", file, "--target", "y", "--batch-size", "1", "--epochs", "6", "--tolerance", "0", "--json"]
+
+    static func seconds(_ body: () throws -> ToolRun) rethrows -> (ToolRun, Double) {
+        let start = ContinuousClock.now
+        let run = try body()
+        return (run, (ContinuousClock.now - start) / .seconds(1))
+    }
+
+    /// SIGTERM at random moments: status 130, the state saved (said on stderr), and the resumed
+    /// fit's report equal to the uninterrupted one's; stopped twice, the same.
+    @Test func terminatedFitsResumeToTheSameReport() throws {
+        let (reference, seconds) = try Self.seconds { try mbgd(arguments: Self.fit) }
+        #expect(reference.status == 0, "\(reference.stderr)")
+        let checkpoint = try scratchFolder() + "/fit.checkpoint"
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<4 {
+            try? FileManager.default.removeItem(atPath: checkpoint)
+            let delay = Double.random(in: 0.2...0.9, using: &generator) * seconds
+            let stopped = try run(
+                toolPath, arguments: Self.fit + ["--checkpoint", checkpoint], timeout: 300, interrupt: (SIGTERM, delay))
+            guard stopped.interrupted, stopped.status == 130 else {
+                #expect(stopped.stdout == reference.stdout, "trial \(trial): ran to the end, yet printed another report")
+                continue
+            }
+            #expect(
+                stopped.stderr.contains("saved in \(checkpoint)") && stopped.stderr.contains("--resume \(checkpoint)"), "\(stopped.stderr)")
+            // Stopped again while resuming, then resumed to the end.
+            var arguments = Self.fit + ["--resume", checkpoint]
+            if trial % 2 == 1 {
+                _ = try run(toolPath, arguments: arguments, timeout: 300, interrupt: (SIGTERM, 0.3 * seconds))
+            }
+            arguments += ["--checkpoint-every", "2"]
+            let resumed = try mbgd(arguments: arguments)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(resumed.stdout == reference.stdout, "trial \(trial), stopped after \(delay) s")
+        }
+    }
+
+    /// SIGKILL at random moments, checkpoints at every epoch end (so some kills land during a
+    /// write): the checkpoint left behind is whole or absent, never torn, and resuming from it
+    /// (or starting afresh without one) gives the uninterrupted report.
+    @Test func killedFitsResumeToTheSameReport() throws {
+        let (reference, seconds) = try Self.seconds { try mbgd(arguments: Self.fit) }
+        let checkpoint = try scratchFolder() + "/killed.checkpoint"
+        var generator = SystemRandomNumberGenerator()
+        for trial in 0..<4 {
+            try? FileManager.default.removeItem(atPath: checkpoint)
+            let delay = Double.random(in: 0.1...0.95, using: &generator) * seconds
+            _ = try run(
+                toolPath, arguments: Self.fit + ["--checkpoint", checkpoint, "--checkpoint-every", "1"], timeout: 300,
+                interrupt: (SIGKILL, delay))
+            let resumed = try mbgd(
+                arguments: Self.fit + (FileManager.default.fileExists(atPath: checkpoint) ? ["--resume", checkpoint] : []))
+            #expect(resumed.status == 0, "trial \(trial): \(resumed.stderr)")
+            #expect(resumed.stdout == reference.stdout, "trial \(trial), killed after \(delay) s")
+        }
+    }
+
+    /// Another batch size is refused naming its flag; a damaged checkpoint by name; the options
+    /// alone, and sparse rows, with their reasons.
+    @Test func refusals() throws {
+        let folder = try scratchFolder()
+        let checkpoint = folder + "/short.checkpoint"
+        let short = ["fit", Self.file, "--target", "y", "--epochs", "3", "--checkpoint", checkpoint, "--checkpoint-every", "1"]
+        #expect(try mbgd(arguments: short).status == 0)
+        let other = try mbgd(arguments: short + ["--resume", checkpoint, "--batch-size", "64"])
+        #expect(other.status == 1)
+        #expect(other.stderr.contains("the batch size (--batch-size): the checkpoint has 32, this fit 64"), "\(other.stderr)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: folder + "/torn.checkpoint"))
+        let torn = try mbgd(arguments: short + ["--resume", folder + "/torn.checkpoint"])
+        #expect(torn.status == 1 && torn.stderr.contains("torn.checkpoint: not a usable checkpoint"), "\(torn.stderr)")
+        let alone = try mbgd("fit", Self.file, "--target", "y", "--checkpoint-every", "10s")
+        #expect(alone.status == 2 && alone.stderr.contains("give --checkpoint PATH too"), "\(alone.stderr)")
+        let badEvery = try mbgd("fit", Self.file, "--target", "y", "--checkpoint", checkpoint, "--checkpoint-every", "ten")
+        #expect(badEvery.status == 2 && badEvery.stderr.contains("neither a duration"), "\(badEvery.stderr)")
+        let svm = try write("1 1:0.5 3:1\n2 2:1\n0 1:1 2:1\n", to: folder + "/rows.svm")
+        let sparse = try mbgd("fit", svm, "--checkpoint", checkpoint)
+        #expect(sparse.status == 2 && sparse.stderr.contains("sparse"), "\(sparse.stderr)")
+    }
+}
