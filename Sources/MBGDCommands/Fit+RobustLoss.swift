@@ -33,10 +33,12 @@ extension Fit {
         var exactLines: [String] = []
         /// The report, once the loss's own parts are known.
         func finish<Reference>(
-            _ run: ExactReferenceRun<Reference>, reference: Parameters, fields: [(String, JSON)], loss lossObject: JSON, line lossLine: String
+            _ run: ExactReferenceRun<Reference>, reference: Parameters, fields: [(String, JSON)], loss lossObject: JSON,
+            line lossLine: String
         ) {
             reportRobustLoss(
-                run, all: all, train: train, test: test, config: config, reference: reference, fields: fields, loss: lossObject, lossLine: lossLine,
+                run, all: all, train: train, test: test, config: config, reference: reference, fields: fields, loss: lossObject,
+                lossLine: lossLine,
                 exactLines: exactLines, schedule: decays ? power : nil)
         }
         switch lossOptions.loss {
@@ -140,7 +142,8 @@ extension Fit {
         lines.append("")
         lines += Self.coefficientLines(model, exact: referenceParameters, label: "exact")
         lines += exactLines
-        lines.append(Self.gapLine(comparison, objective: "loss") + " (the optimum's coefficients need not be unique: the loss is the measure)")
+        lines.append(
+            Self.gapLine(comparison, objective: "loss") + " (the optimum's coefficients need not be unique: the loss is the measure)")
         lines += closingLines(verdict: verdict, trainMetrics: run.trainMetrics, testMetrics: run.testMetrics, plots: run.plots)
         print(lines.joined(separator: "\n"))
     }

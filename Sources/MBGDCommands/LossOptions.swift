@@ -66,7 +66,8 @@ struct LossOptions: ParsableArguments {
         guard let epsilon else { return }
         guard hasTube else {
             throw ValidationError(
-                "--epsilon \(Format.number(epsilon)) is the tube's half-width: give --loss epsilon-insensitive or squared-epsilon-insensitive")
+                "--epsilon \(Format.number(epsilon)) is the tube's half-width: give --loss epsilon-insensitive or squared-epsilon-insensitive"
+            )
         }
         guard epsilon.isFinite, epsilon >= 0 else {
             throw ValidationError("--epsilon = \(epsilon) is invalid: must be a finite number ≥ 0")

@@ -12,7 +12,9 @@ extension Solve {
         let epsilon = lossOptions.resolvedEpsilon(tube.epsilon)
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         model.featureEncoding = encoding
-        let solution = try status.during("solving \(dataset.rows) rows \(solver)") { try model.fit(dataset.source, epsilonInsensitive: epsilon) }
+        let solution = try status.during("solving \(dataset.rows) rows \(solver)") {
+            try model.fit(dataset.source, epsilonInsensitive: epsilon)
+        }
         let reports = solution.targets, single = reports.count == 1
         func perTarget(_ value: (EpsilonInsensitiveRegression.TargetReport) -> JSON) -> JSON {
             single ? value(reports[0]) : .array(reports.map(value))
@@ -33,9 +35,11 @@ extension Solve {
         for (o, report) in reports.enumerated() {
             let prefix = single ? "" : "\(dataset.targetNames[o]): "
             lines.append(
-                prefix + (report.converged ? "converged" : "NOT converged") + " after \(Format.count(report.iterations, "interior-point step")), "
+                prefix + (report.converged ? "converged" : "NOT converged")
+                    + " after \(Format.count(report.iterations, "interior-point step")), "
                     + "duality gap \(Format.number(report.dualityGap, digits: 2)) (relative); "
-                    + "\(report.edgeResiduals) of \(dataset.rows) residuals on the tube's edge\(report.isVertex ? " (a vertex, its dual checked)" : "")")
+                    + "\(report.edgeResiduals) of \(dataset.rows) residuals on the tube's edge\(report.isVertex ? " (a vertex, its dual checked)" : "")"
+            )
             lines.append(
                 prefix
                     + "objective Σ max(0, |r| − ε) = \(Format.number(report.objective, digits: 10)), dual \(Format.number(report.dualObjective, digits: 10))"

@@ -90,7 +90,8 @@ extension LinearRegression {
     private static func lossToCompare<L: Loss>(_ configuration: GradientDescent, with solver: String) throws -> L {
         guard let loss = configuration.loss as? L else {
             throw ArgumentError(
-                argument: "loss", value: "\(type(of: configuration.loss))", requirement: "must be a \(L.self) to be compared with \(solver)")
+                argument: "loss", value: "\(type(of: configuration.loss))", requirement: "must be a \(L.self) to be compared with \(solver)"
+            )
         }
         guard configuration.penalty.ridge == 0 else {
             throw ArgumentError(
