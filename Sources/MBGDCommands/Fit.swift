@@ -144,6 +144,8 @@ struct Fit: ParsableCommand, ThreadedCommand {
         var settings = DescentSettings()
         (settings.batchSize, settings.epochs, settings.learningRate) = (batchSize, epochs, learningRate)
         settings.optimizer = optimizer.settings
+        // With a tube, --epsilon is its half-width, not the adaptive rules' ε.
+        if lossOptions.hasTube { settings.optimizer.epsilon = nil }
         (settings.average, settings.noAverage, settings.reduction) = (average, noAverage, reduction)
         (settings.schedule, settings.warmup, settings.decayPower) = (schedule, warmup, decayPower)
         (settings.decayFactor, settings.decayEvery, settings.l2) = (decayFactor, decayEvery, l2)
@@ -161,6 +163,14 @@ struct Fit: ParsableCommand, ThreadedCommand {
         if l2IsAutomatic || l1IsAutomatic, let validationFraction {
             throw ValidationError(
                 "\(l2IsAutomatic ? "--l2" : "--l1") auto chooses the strength on the training rows, and --validation-fraction \(Format.number(validationFraction)) would train the descent on fewer (another strength's problem): drop --validation-fraction"
+            )
+        }
+        try lossOptions.validateTube(epsilon: lossOptions.hasTube ? optimizer.epsilon : nil)
+        if lossOptions.hasTube, optimizer.epsilon != nil, let rule = optimizer.optimizer,
+            [.adam, .adamW, .adagrad, .rmsprop].contains(rule)
+        {
+            throw ValidationError(
+                "--epsilon is the tube's half-width of --loss \(lossOptions.loss.rawValue) here, not \(rule.rawValue)'s ε (which keeps its default): say which by dropping --optimizer \(rule.rawValue) or --epsilon"
             )
         }
         do {
@@ -184,15 +194,10 @@ struct Fit: ParsableCommand, ThreadedCommand {
     }
 
     func run() throws {
-        if lossOptions.isQuantile {
-            // The descent on the pinball loss (its subgradient) is not built yet; the exact answer is.
+        let otherLoss = lossOptions.loss != .squared
+        if Cluster.communicator != nil, l1Given || otherLoss {
             throw CLIError.badArgument(
-                "--loss quantile: the descent on the quantile loss is not built yet; `mbgd solve \(data.file) --loss quantile` solves it exactly"
-            )
-        }
-        if Cluster.communicator != nil, l1Given || lossOptions.isHuber {
-            throw CLIError.badArgument(
-                "\(l1Given ? "--l1" : "--loss huber") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
+                "\(l1Given ? "--l1" : "--loss \(lossOptions.loss.rawValue)") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
             )
         }
         if let checkpointing = checkpoints.checkpointing {
@@ -205,8 +210,8 @@ struct Fit: ParsableCommand, ThreadedCommand {
             }
         }
         if l2IsAutomatic { try checkAutomaticL2() }
-        if lossOptions.isHuber, SparseInput.isSparse(data.file) {
-            throw CLIError.badArgument("\(data.file) is sparse: --loss huber descends on dense rows for now")
+        if otherLoss, SparseInput.isSparse(data.file) {
+            throw CLIError.badArgument("\(data.file) is sparse: --loss \(lossOptions.loss.rawValue) descends on dense rows for now")
         }
         if l1Given, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument(
@@ -227,8 +232,9 @@ struct Fit: ParsableCommand, ThreadedCommand {
                     "the encoded columns of \(data.file) are sparse: --l1 descends on dense rows for now; `mbgd solve` with the same options solves the lasso exactly"
                 )
             }
-            if lossOptions.isHuber {
-                throw CLIError.badArgument("the encoded columns of \(data.file) are sparse: --loss huber descends on dense rows for now")
+            if otherLoss {
+                throw CLIError.badArgument(
+                    "the encoded columns of \(data.file) are sparse: --loss \(lossOptions.loss.rawValue) descends on dense rows for now")
             }
             return try runSparse(encoded: rows, encoding: encoded.encoding)
         }
@@ -249,6 +255,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
             }
         }
         if lossOptions.isHuber { return try runHuber(all: all, train: train, test: test, encoding: encoded?.encoding) }
+        if otherLoss { return try runRobustLoss(all: all, train: train, test: test, encoding: encoded?.encoding) }
         if l1Given {
             let chosen = try l1IsAutomatic ? chooseL1(train, status: status) : nil
             return try runElasticNet(

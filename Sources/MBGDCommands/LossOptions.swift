@@ -2,17 +2,20 @@ import ArgumentParser
 import Foundation
 import MiniBatchGD
 
-/// The loss a command fits: least squares, Huber's with its threshold, or the quantile
-/// (pinball) loss at its quantile.
+/// The loss a command fits: least squares, Huber's with its threshold, the quantile (pinball)
+/// loss at its quantile, or the epsilon-insensitive losses with their tube.
 enum LossName: String, CaseIterable, ExpressibleByArgument {
     case squared, huber, quantile
+    case epsilonInsensitive = "epsilon-insensitive"
+    case squaredEpsilonInsensitive = "squared-epsilon-insensitive"
 }
 
-/// `--loss`, `--delta` and `--quantile`, shared by `fit` and `solve`.
+/// `--loss`, `--delta` and `--quantile`, shared by `fit` and `solve` (each has its own `--epsilon`:
+/// see ``validateTube(epsilon:)``).
 struct LossOptions: ParsableArguments {
     @Option(
         help:
-            "The loss: squared (least squares, the default), huber (squares within --delta of the fit, absolute values beyond) or quantile (the pinball loss at --quantile: mbgd solve only)."
+            "The loss: squared (least squares, the default), huber (squares within --delta of the fit, absolute values beyond), quantile (the pinball loss at --quantile), epsilon-insensitive (max(0, |r| − ε), ε = --epsilon) or squared-epsilon-insensitive (max(0, |r| − ε)²/2). mbgd fit descends on quantile and epsilon-insensitive by subgradients (inverse-scaling 1/√t and averaged iterates unless --schedule, --decay-power or --no-average say otherwise)."
     )
     var loss: LossName = .squared
     @Option(
@@ -27,11 +30,18 @@ struct LossOptions: ParsableArguments {
             "The quantile τ in (0, 1) of --loss quantile (default: 0.5, the median: least absolute deviations), as quantreg's rq(tau = Q).",
             valueName: "Q"))
     var quantile: Double?
-
     var isHuber: Bool { loss == .huber }
     var isQuantile: Bool { loss == .quantile }
+    /// Either epsilon-insensitive loss.
+    var hasTube: Bool { loss == .epsilonInsensitive || loss == .squaredEpsilonInsensitive }
+    /// A loss with kinks, which the descent follows by subgradients.
+    var isSubgradient: Bool { loss == .quantile || loss == .epsilonInsensitive }
     /// τ: --quantile, or the median.
     var resolvedQuantile: Double { quantile ?? 0.5 }
+    /// ε: the `--epsilon` given, or scikit-learn's 0.1.
+    func resolvedEpsilon(_ epsilon: Double?) -> Double { epsilon ?? Self.defaultEpsilon }
+    /// scikit-learn's `SGDRegressor(epsilon=0.1)`.
+    static let defaultEpsilon = 0.1
 
     func validate() throws {
         if let quantile {
@@ -47,6 +57,20 @@ struct LossOptions: ParsableArguments {
             guard delta.isFinite, delta > 0 else {
                 throw ValidationError("--delta = \(delta) is invalid: must be a positive finite number")
             }
+        }
+    }
+
+    /// Checks `--epsilon` as the tube's half-width (`fit` reads the optimizer's `--epsilon`,
+    /// `solve` its own ``TubeOptions``).
+    func validateTube(epsilon: Double?) throws {
+        guard let epsilon else { return }
+        guard hasTube else {
+            throw ValidationError(
+                "--epsilon \(Format.number(epsilon)) is the tube's half-width: give --loss epsilon-insensitive or squared-epsilon-insensitive"
+            )
+        }
+        guard epsilon.isFinite, epsilon >= 0 else {
+            throw ValidationError("--epsilon = \(epsilon) is invalid: must be a finite number ≥ 0")
         }
     }
 

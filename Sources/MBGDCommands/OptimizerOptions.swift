@@ -17,7 +17,9 @@ struct OptimizerOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Adam/AdamW β₂.") var beta2 = Optimizer.defaultBeta2
     @Option(
         parsing: .unconditional,
-        help: "Adam/AdamW/RMSprop ε (AdaGrad: \(ArgumentNames.constant(Optimizer.defaultAdagradEpsilon)) unless given).")
+        help:
+            "Adam/AdamW/RMSprop ε (AdaGrad: \(ArgumentNames.constant(Optimizer.defaultAdagradEpsilon)) unless given); in mbgd fit with --loss epsilon-insensitive or squared-epsilon-insensitive, the tube's half-width instead (default 0.1)."
+    )
     var epsilon: Double?
     @Option(parsing: .unconditional, help: "RMSprop smoothing constant α.") var alpha = Optimizer.defaultAlpha
     @Option(parsing: .unconditional, help: "AdamW decoupled weight decay λ (never on the intercept).")

@@ -52,6 +52,10 @@ extension Solve {
                 "the linear program's interior point passes over the rows at every step; \(save)"
             ),
             (
+                lossOptions.hasTube || tube.epsilon != nil, "--loss \(lossOptions.loss.rawValue)",
+                "its exact solver passes over the rows at every step; \(save)"
+            ),
+            (
                 covariance != .nonrobust, "--covariance \(covariance.rawValue)",
                 "the HC covariances need each row's leverage and residual once β is known, a second pass; \(save)"
             ),

@@ -87,6 +87,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
         help: "The seed of --l1 cv's random folds (default: 0): the same folds on every machine.")
     var seed: UInt64?
     @OptionGroup var lossOptions: LossOptions
+    @OptionGroup var tube: TubeOptions
     @Option(help: "Covariance of the estimates: \(ArgumentNames.list(LeastSquares.CovarianceType.self)).")
     var covariance: LeastSquares.CovarianceType = .nonrobust
     @Option(parsing: .unconditional, help: "Level of the confidence intervals, in (0, 1).")
@@ -109,6 +110,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
     var threads: Int? { threadCount.threads }
 
     func validate() throws {
+        try lossOptions.validateTube(epsilon: tube.epsilon)
         if json, let saveModel, isStandardOutput(saveModel) {
             throw ValidationError("--save-model \(saveModel) and --json would both write to stdout")
         }
@@ -128,6 +130,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
         if isStream { return try runStream() }
         if lossOptions.isHuber { return try runHuber() }
         if lossOptions.isQuantile { return try runQuantile() }
+        if lossOptions.loss == .epsilonInsensitive { return try runEpsilonInsensitive() }
+        if lossOptions.loss == .squaredEpsilonInsensitive { return try runSquaredEpsilonInsensitive() }
         if let ridge { return try ridge.pathCriterion.map(runRidgePath) ?? runSparseRidgeCV() }
         if l1CrossValidated { return try runElasticNetCV() }
         if let l1 { return try runElasticNet(alpha: l1) }

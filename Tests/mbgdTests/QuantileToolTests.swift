@@ -95,7 +95,6 @@ import Testing
             (["solve", file, "--target", "y", "--loss", "quantile", "--method", "qr"], "drop --method"),
             (["solve", file, "--target", "y", "--loss", "quantile", "--covariance", "hc3"], "drop --covariance"),
             (["solve", file, "--target", "y", "--loss", "quantile", "--delta", "1"], "give --loss huber"),
-            (["fit", file, "--target", "y", "--loss", "quantile"], "mbgd solve \(file) --loss quantile"),
         ] {
             let run = try mbgd(arguments: arguments)
             #expect(run.status == 2, "\(arguments)")

@@ -30,6 +30,10 @@ public protocol Loss: Sendable, Equatable {
     /// strength divided by c), which ``LinearRegression/fitAndCompare(_:using:method:progress:)``
     /// solves in closed form; nil for any other loss.
     var quadraticScale: Double? { get }
+    /// Whether ℓ has a derivative everywhere (true by default). A loss with kinks (absolute
+    /// values) trains by subgradients: its automatic step is least squares' times the target's
+    /// spread, since a subgradient's size does not grow with the residual.
+    var isSmooth: Bool { get }
     /// Checks the loss's own values (``GradientDescent/validate()`` calls it).
     /// - Throws: ``ArgumentError`` naming the value, e.g. `loss.delta`.
     func validate() throws
@@ -54,6 +58,9 @@ public struct SquaredLoss: Loss {
 extension Loss {
     /// Nothing to check.
     public func validate() throws {}
+
+    /// True: a derivative everywhere.
+    public var isSmooth: Bool { true }
 
     /// Whether `other` is the same loss (same type, equal values).
     func isEqual(to other: any Loss) -> Bool { (other as? Self) == self }

@@ -73,15 +73,19 @@ extension Trainer {
                 train, standardizer: standardizer, fitIntercept: fitIntercept, penalty: penalty + otherCurvature, rowWeights: costWeights,
                 moments: moments, loss: config.lossChoice.isSquared ? nil : config.loss.curvature,
                 threads: threads) : nil
-        // Only the adaptive rules' automatic rate is set in the target's units.
+        // Only the adaptive rules' automatic rate, and a loss with kinks', are set in the target's units.
+        let subgradient = !config.lossChoice.isSquared && !config.loss.isSmooth
         let spreads =
-            config.learningRate == .automatic && config.optimizer.isAdaptive
+            config.learningRate == .automatic && (config.optimizer.isAdaptive || subgradient)
             ? Self.spreads(train, weights: weights, standardizer: standardizer) : (target: 1.0, coordinates: 1.0)
         let predictionTolerance = certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!
-        let choice = LearningRateChoice(
+        var choice = LearningRateChoice(
             config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count,
             targetSpread: spreads.target, coordinateSpread: spreads.coordinates, tolerance: predictionTolerance,
             consecutiveBatches: consecutiveBatches, penalty: penalty)
+        if subgradient, config.learningRate == .automatic, !config.optimizer.isAdaptive {
+            choice = choice.subgradientRate(targetSpread: spreads.target)
+        }
         if consecutiveBatches {
             notes.append(
                 "the automatic rate diverged on batches of consecutive rows (is the file sorted by a column?): restarted at a rate safe for any batch, set by the largest row's curvature; shuffling the file's rows once (or a CSV, shuffled row by row) would allow a faster one"
