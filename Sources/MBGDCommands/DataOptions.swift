@@ -205,3 +205,27 @@ enum PrecisionChoice: Hashable, CaseIterable, RawRepresentable, ExpressibleByArg
         }
     }
 }
+
+extension DataOptions {
+    /// `-`, or a path that can be read only once (a FIFO, a character device such as
+    /// /dev/stdin on a pipe, a socket) holding CSV: read as a stream, in one pass.
+    var isStream: Bool {
+        if file == "-" { return true }
+        guard !SparseInput.isSparse(file), !file.lowercased().hasSuffix(".npy") else { return false }
+        var status = stat()
+        guard stat(file, &status) == 0 else { return false }
+        let type = status.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFCHR || type == S_IFSOCK
+    }
+
+    /// The stream's name in messages and reports.
+    var streamName: String { file == "-" ? "standard input" : file }
+
+    /// The stream's descriptor: standard input for `-`, else the path opened (closed by the caller).
+    func openStream() throws -> Int32 {
+        guard file != "-" else { return STDIN_FILENO }
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError.unreadable(path: file, reason: String(cString: strerror(errno))) }
+        return descriptor
+    }
+}

@@ -18,6 +18,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
               mbgd fit data.npy --target 3 --learning-rate 0.05 --epochs 50 --save-model model.json --plot plots/
               mbgd fit data.csv --target y --weights w
 
+            A FILE of - (or a FIFO) is a CSV stream read once, in bounded memory (windows of 1 MiB of parsed \
+            values): online descent, one pass in the order given, each batch predicted before it is trained on \
+            (the progressive validation loss), the exact least squares of the same rows accumulated beside it \
+            for the verdict; standardization and the automatic rate come from the first window.
+
             --weights descends on the weighted cost ½Σwᵢrᵢ² (divided by Σw under the mean reduction: a row of \
             weight w counts as w rows; rows of weight 0 are left out) and compares with weighted least squares.
             """)
@@ -165,7 +170,9 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 "\(l2IsAutomatic ? "--l2" : "--l1") auto chooses the strength on the training rows, and --validation-fraction \(Format.number(validationFraction)) would train the descent on fewer (another strength's problem): drop --validation-fraction"
             )
         }
+        try validateStream()
         try lossOptions.validateTube(epsilon: lossOptions.hasTube ? optimizer.epsilon : nil)
+        if !lossOptions.hasTube { try optimizer.validateEpsilon() }
         if lossOptions.hasTube, optimizer.epsilon != nil, let rule = optimizer.optimizer,
             [.adam, .adamW, .adagrad, .rmsprop].contains(rule)
         {
@@ -194,6 +201,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
     }
 
     func run() throws {
+        if data.isStream { return try runStream() }
         let otherLoss = lossOptions.loss != .squared
         if Cluster.communicator != nil, l1Given || otherLoss {
             throw CLIError.badArgument(

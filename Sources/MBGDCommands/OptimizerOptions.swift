@@ -36,7 +36,16 @@ struct OptimizerOptions: ParsableArguments {
         return settings
     }
 
+    /// Everything but `--epsilon`, which in `mbgd fit` may be a loss's tube instead: each command
+    /// checks it as the rules' ε where it is one (``validateEpsilon()``).
     func validate() throws {
+        var others = settings
+        others.epsilon = nil
+        do { try others.validate(.commandLine) } catch let error as OptionError { throw ValidationError(error.message) }
+    }
+
+    /// `--epsilon` as the adaptive rules' ε.
+    func validateEpsilon() throws {
         do { try settings.validate(.commandLine) } catch let error as OptionError { throw ValidationError(error.message) }
     }
 

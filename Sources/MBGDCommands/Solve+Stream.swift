@@ -9,17 +9,10 @@ import MiniBatchGD
 extension Solve {
     /// `-`, or a path that can be read only once (a FIFO, a character device such as
     /// /dev/stdin on a pipe, a socket) holding CSV: read as a stream, in one pass.
-    var isStream: Bool {
-        if data.file == "-" { return true }
-        guard !SparseInput.isSparse(data.file), !data.file.lowercased().hasSuffix(".npy") else { return false }
-        var status = stat()
-        guard stat(data.file, &status) == 0 else { return false }
-        let type = status.st_mode & S_IFMT
-        return type == S_IFIFO || type == S_IFCHR || type == S_IFSOCK
-    }
+    var isStream: Bool { data.isStream }
 
     /// The stream's name in messages and the report.
-    var streamName: String { data.file == "-" ? "standard input" : data.file }
+    var streamName: String { data.streamName }
 
     /// What the window holds, for --help and the report.
     static let streamWindow = "1 MiB of parsed values"
@@ -83,16 +76,10 @@ extension Solve {
             throw CLIError.badArgument("solve \(data.file): a stream is read by one process; run it with mbgd solve, not mbgd-mpi")
         }
         let name = streamName
-        let descriptor: Int32
-        if data.file == "-" {
-            descriptor = STDIN_FILENO
-        } else {
-            descriptor = open(data.file, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw FileError.unreadable(path: data.file, reason: String(cString: strerror(errno))) }
-        }
+        let descriptor = try data.openStream()
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let status = Status(quiet: json)
-        var reader = try streamErrors {
+        var reader = try data.streamErrors(weights: weights) {
             try CSVWindowReader(descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
         }
         let p = reader.featureNames.count, k = reader.targetNames.count
@@ -101,7 +88,7 @@ extension Solve {
         // and the window's blocks are too small to gain from more (the same bits for any --threads).
         let rows = try status.during("reading \(name) once, \(reader.windowRows) rows at a time") {
             try BLASThreads.singleThreaded {
-                try streamErrors { try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) } }
+                try data.streamErrors(weights: weights) { try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) } }
             }
         }
         if let weights, fit.observations == 0 {
@@ -147,9 +134,11 @@ extension Solve {
                     ], notRefined: "refinement needs a second pass over the rows"))
         }
     }
+}
 
+extension DataOptions {
     /// The reader's errors said as "standard input, line N: …".
-    private func streamErrors<Result>(_ body: () throws -> Result) throws -> Result {
+    func streamErrors<Result>(weights: String?, _ body: () throws -> Result) throws -> Result {
         let name = streamName
         do {
             return try body()
@@ -161,7 +150,7 @@ extension Solve {
                 throw CLIError.badInput("\(name), line 2: the stream ends after its header, with no rows to fit")
             case let .notANumber(_, line, column, text):
                 throw CLIError.badInput(
-                    "\(name), line \(line), column \(column): \(text.isEmpty ? "empty cell" : "'\(text)' is not a number"); if that column holds text, leave it out (--features names the columns solve uses)"
+                    "\(name), line \(line), column \(column): \(text.isEmpty ? "empty cell" : "'\(text)' is not a number"); if that column holds text, leave it out (--features names the columns to use)"
                 )
             case let .nonFinite(_, line, column, text):
                 throw CLIError.badInput(

@@ -74,6 +74,7 @@ struct Sweep: ParsableCommand {
     var featureColumns: [String]? { file == nil ? nil : DataOptions.columnNames(featureLists) }
 
     func validate() throws {
+        try optimizer.validateEpsilon()
         if seedArticle, !featureLists.isEmpty { throw ValidationError("--seed-article and --features exclude each other") }
         _ = try features
         try DataOptions.validateColumnNames(featureColumns, option: "--features")

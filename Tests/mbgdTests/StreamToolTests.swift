@@ -143,7 +143,7 @@ import Testing
         ("a,y\n", [], "standard input, line 2: the stream ends after its header, with no rows to fit"),
         (
             "a,y\n1,2\n2,3.5\n3,4\nx,5\n", [],
-            "standard input, line 5, column 1: 'x' is not a number; if that column holds text, leave it out (--features names the columns solve uses)"
+            "standard input, line 5, column 1: 'x' is not a number; if that column holds text, leave it out (--features names the columns to use)"
         ),
         ("a,y\n1,2\n2,3\n3,4,5\n", [], "standard input, line 4: the row has 3 cells but the header has 2"),
         (

@@ -189,6 +189,33 @@ extension LeastSquares {
         /// The least-squares fit of the rows so far.
         /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)``
         ///   when the rows do not determine the coefficients (too few, or dependent columns).
+        /// Σwᵢ(yᵢ − c − xᵢᵀw)² of every row added, per target, at `parameters` (in the data's
+        /// units): ‖R·v‖² with R the accumulated factor of the shifted [1, X, Y] and v the
+        /// parameters in its coordinates (the target's column −1), so no row is read again.
+        package func residualSumOfSquares(at parameters: Parameters) -> [Double] {
+            let p = featureCount, k = outputCount, offset = fitIntercept ? 1 : 0, q = offset + p, width = q + k
+            guard let a = shift else { return Array(repeating: 0, count: k) }
+            let full = factor.upperTriangle
+            return (0..<k).map { o in
+                var v = [Double](repeating: 0, count: width)
+                var shiftedIntercept = fitIntercept ? parameters.intercept[o] - a[p + o] : 0
+                for j in 0..<p {
+                    let w = parameters.coefficients.elements[j * k + o]
+                    v[offset + j] = w
+                    if fitIntercept { shiftedIntercept += a[j] * w }
+                }
+                if fitIntercept { v[0] = shiftedIntercept }
+                v[q + o] = -1
+                var sum = 0.0
+                for i in 0..<width {
+                    var u = 0.0
+                    for j in i..<width { u += full[i * width + j] * v[j] }
+                    sum += u * u
+                }
+                return sum
+            }
+        }
+
         public func solve() throws -> Fit {
             let p = featureCount, k = outputCount, offset = fitIntercept ? 1 : 0, q = offset + p, width = q + k
             guard let a = shift, rows >= q else {
