@@ -76,7 +76,7 @@ enum EncodedInput {
     static func converted<Element: BLASScalar>(_ rows: SparseDataset<Double>, to element: Element.Type) throws -> SparseDataset<Element> {
         if let same = rows as? SparseDataset<Element> { return same }
         return try SparseDataset<Element>(
-            rowStarts: rows.rowStarts, columns: rows.columnIndices, values: rows.values.map { Element($0) },
+            rowStarts: rows.rowStarts, columns: Array(rows.columnIndices), values: rows.values.map { Element($0) },
             targets: Matrix(rows: rows.rows, columns: rows.outputCount, elements: rows.targets.elements.map { Element($0) }),
             featureCount: rows.featureCount, featureNames: rows.featureNames, targetNames: rows.targetNames, weights: rows.weights)
     }

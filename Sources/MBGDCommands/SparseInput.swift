@@ -78,14 +78,16 @@ enum SparseInput {
             : "is \(kind(file))"
     }
 
-    /// "200000 rows × 47236 features, 10600000 nonzeros (0.11 % dense)".
+    /// "200000 rows × 47236 features, 10600000 nonzeros (0.11 % dense)", and ", read in place"
+    /// when an uncompressed `.npz` is mapped rather than copied.
     static func shape<Element>(_ data: SparseDataset<Element>) -> String {
         "\(data.rows) rows × \(Format.count(data.featureCount, "feature")), \(data.nonzeros) nonzeros (\(Format.number(100 * data.density, digits: 3)) % dense)"
+            + (data.isMapped ? ", read in place" : "")
     }
 
-    /// The `"sparse"` object: the rows' shape.
+    /// The `"sparse"` object: the rows' shape, and whether they are read in place (mapped).
     static func json<Element>(_ data: SparseDataset<Element>) -> JSON {
-        .object([("nonzeros", .integer(data.nonzeros)), ("density", .number(data.density))])
+        .object([("nonzeros", .integer(data.nonzeros)), ("density", .number(data.density)), ("mapped", .bool(data.isMapped))])
     }
 
     /// The `"lsqr"` object: how the reference was reached, and how close it is.

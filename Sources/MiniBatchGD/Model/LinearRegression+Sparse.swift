@@ -95,28 +95,20 @@ extension LinearRegression {
         let chunks = RowChunks(rows: n, chunkRows: Self.sparsePredictionChunkRows)
         let threads = data.values.count >= Self.sparsePredictionParallelEntries ? Swift.min(Cores.available, chunks.count) : 1
         let predictions = [Double](unsafeUninitializedCapacity: n * k) { output, count in
-            data.rowStarts.withUnsafeBufferPointer { rowStarts in
-                data.columnIndices.withUnsafeBufferPointer { columns in
-                    data.values.withUnsafeBufferPointer { values in
-                        parameters.coefficients.elements.withUnsafeBufferPointer { coefficients in
-                            parameters.intercept.withUnsafeBufferPointer { intercept in
-                                let pointers = UncheckedSendable(
-                                    (
-                                        rowStarts.baseAddress!, columns.baseAddress, values.baseAddress, coefficients.baseAddress,
-                                        intercept.baseAddress!, output.baseAddress
-                                    ))
-                                let part = { (chunk: Int) in
-                                    let (rowStarts, columns, values, coefficients, intercept, output) = pointers.value
-                                    Self.predictRows(
-                                        chunks.range(chunk), outputs: k, rowStarts: rowStarts, columns: columns, values: values,
-                                        coefficients: coefficients, intercept: intercept, into: output)
-                                }
-                                if threads > 1 {
-                                    _ = WorkerPool(threads: threads).map(chunks: chunks.count, part)
-                                } else {
-                                    for chunk in 0..<chunks.count { part(chunk) }
-                                }
-                            }
+            data.withView { view in
+                parameters.coefficients.elements.withUnsafeBufferPointer { coefficients in
+                    parameters.intercept.withUnsafeBufferPointer { intercept in
+                        let pointers = UncheckedSendable((view, coefficients.baseAddress, intercept.baseAddress!, output.baseAddress))
+                        let part = { (chunk: Int) in
+                            let (view, coefficients, intercept, output) = pointers.value
+                            Self.predictRows(
+                                chunks.range(chunk), outputs: k, rowStarts: view.rowStarts, columns: view.columns, values: view.values,
+                                coefficients: coefficients, intercept: intercept, into: output)
+                        }
+                        if threads > 1 {
+                            _ = WorkerPool(threads: threads).map(chunks: chunks.count, part)
+                        } else {
+                            for chunk in 0..<chunks.count { part(chunk) }
                         }
                     }
                 }
@@ -136,8 +128,8 @@ extension LinearRegression {
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     private static func predictRows<Element: BLASScalar>(
-        _ rows: Range<Int>, outputs k: Int, rowStarts: UnsafePointer<Int>, columns: UnsafePointer<Int32>?,
-        values: UnsafePointer<Element>?, coefficients: UnsafePointer<Double>?, intercept: UnsafePointer<Double>,
+        _ rows: Range<Int>, outputs k: Int, rowStarts: UnsafePointer<Int>, columns: EntryPointer<Int32>,
+        values: EntryPointer<Element>, coefficients: UnsafePointer<Double>?, intercept: UnsafePointer<Double>,
         into output: UnsafeMutablePointer<Double>?
     ) {
         guard let output else { return }
@@ -145,7 +137,7 @@ extension LinearRegression {
             let start = rowStarts[i], end = rowStarts[i + 1]
             for o in 0..<k {
                 var sum = intercept[o]
-                if start < end, let columns, let values, let coefficients {
+                if start < end, let coefficients {
                     if k == 1 {
                         for position in start..<end { sum += Double(values[position]) * coefficients[Int(columns[position])] }
                     } else {

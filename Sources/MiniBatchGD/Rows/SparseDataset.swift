@@ -5,7 +5,9 @@
 /// Row i's entries are positions `rowStarts[i]..<rowStarts[i + 1]` of ``columnIndices`` (0-based,
 /// strictly increasing within the row) and ``values``, as in scipy's `csr_matrix` (its `indptr`,
 /// `indices` and `data`) with sorted indices. Memory is 4 bytes per index and one element per
-/// value (12 bytes a nonzero for `Double`, 8 for `Float`) plus 8 bytes a row.
+/// value (12 bytes a nonzero for `Double`, 8 for `Float`) plus 8 bytes a row; or 8 bytes a row
+/// alone when the indices and values are read in place from an uncompressed `.npz` file
+/// (``isMapped``).
 ///
 /// ```swift
 /// // Two rows of a 5-column design: x₀ = 1, x₃ = 2 in the first; x₄ = −1 in the second.
@@ -17,9 +19,9 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
     /// n + 1 offsets into ``columnIndices`` and ``values``: row i holds `rowStarts[i]..<rowStarts[i + 1]`.
     public let rowStarts: [Int]
     /// Each entry's 0-based column, strictly increasing within a row.
-    public let columnIndices: [Int32]
+    public let columnIndices: SparseEntries<Int32>
     /// Each entry's value (finite; an explicit zero is allowed and stays an entry).
-    public let values: [Element]
+    public let values: SparseEntries<Element>
     /// The n×k targets, one sample per row.
     public let targets: Matrix<Element>
     /// The design's width p (columns beyond every row's last entry are all zero).
@@ -184,6 +186,15 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
         unchecked rowStarts: [Int], _ columns: [Int32], _ values: [Element], _ targets: Matrix<Element>, featureCount: Int,
         featureNames: [String], targetNames: [String], weights: [Double]?
     ) {
+        self.init(
+            unchecked: rowStarts, SparseEntries(columns), SparseEntries(values), targets, featureCount: featureCount,
+            featureNames: featureNames, targetNames: targetNames, weights: weights)
+    }
+
+    init(
+        unchecked rowStarts: [Int], _ columns: SparseEntries<Int32>, _ values: SparseEntries<Element>, _ targets: Matrix<Element>,
+        featureCount: Int, featureNames: [String], targetNames: [String], weights: [Double]?
+    ) {
         self.rowStarts = rowStarts
         columnIndices = columns
         self.values = values
@@ -202,6 +213,9 @@ public struct SparseDataset<Element: BLASScalar>: Sendable {
     public var nonzeros: Int { values.count }
     /// Stored entries over n·p.
     public var density: Double { Double(nonzeros) / (Double(rows) * Double(featureCount)) }
+    /// Whether the column indices and values are read in place from a mapped file (an
+    /// uncompressed `.npz`, see ``load(npz:targets:featureCount:)``) rather than held in memory.
+    public var isMapped: Bool { columnIndices.isMapped || values.isMapped }
 
     /// The same rows with `weights` (nil removes them).
     /// - Throws: ``ArgumentError`` as ``Dataset/weighted(by:)``.

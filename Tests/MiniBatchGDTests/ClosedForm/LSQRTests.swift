@@ -84,10 +84,10 @@ import Testing
     @Test func floatRowsGiveTheAnswerOfTheirValuesWidened() throws {
         let data = try Self.data(rows: 200, features: 12, density: 0.4, seed: 3)
         let narrow = try SparseDataset<Float>(
-            rowStarts: data.rowStarts, columns: data.columnIndices, values: data.values.map { Float($0) },
+            rowStarts: data.rowStarts, columns: Array(data.columnIndices), values: data.values.map { Float($0) },
             targets: data.targets.elements.map { Float($0) }, featureCount: data.featureCount)
         let widened = try SparseDataset<Double>(
-            rowStarts: data.rowStarts, columns: data.columnIndices, values: narrow.values.map { Double($0) },
+            rowStarts: data.rowStarts, columns: Array(data.columnIndices), values: narrow.values.map { Double($0) },
             targets: narrow.targets.elements.map { Double($0) }, featureCount: data.featureCount)
         #expect(try LSQR.solve(narrow).parameters == LSQR.solve(widened).parameters)
     }

@@ -124,4 +124,149 @@ import Testing
             try NPZReader.read(again, path: "random.npz", as: Double.self, featureCount: nil, extraBytes: 0, memoryLimit: needed - 1)
         }
     }
+
+    /// An uncompressed file of int32 indices and float64 values (scipy's `compressed=False`) is
+    /// borrowed, not copied: the same rows, bit for bit, as reading it into memory and as the
+    /// libsvm reader's, and the same fit; a Float data set (float64 values to round) and a
+    /// compressed file are copied.
+    @Test func mapsAStoredFileInPlaceWithTheSameRowsAndFit() throws {
+        let path = Self.folder + "/random_stored.npz", targets = Self.folder + "/random_y.npy"
+        let mapped = try SparseDataset<Double>.load(npz: path, targets: targets)
+        let copied = try NPZReader.dataset(path: path, targets: targets, as: Double.self, featureCount: nil, mapping: false)
+        let reference = try Self.libsvm(Double.self)
+        #expect(mapped.isMapped && mapped.columnIndices.isMapped && mapped.values.isMapped && !copied.isMapped)
+        for data in [copied, reference] {
+            #expect(mapped.rowStarts == data.rowStarts && mapped.columnIndices == data.columnIndices)
+            #expect(mapped.values.map(\.bitPattern) == data.values.map(\.bitPattern))
+            #expect(mapped.targets.elements.map(\.bitPattern) == data.targets.elements.map(\.bitPattern))
+        }
+        #expect(try !SparseDataset<Float>.load(npz: path, targets: targets).isMapped)
+        #expect(try !SparseDataset<Double>.load(npz: Self.folder + "/random.npz", targets: targets).isMapped)
+        // Float values stored as float32 are borrowed by a Float data set.
+        let single = try SparseDataset<Float>.load(npz: try Self.storedCopy(of: "random_f32.npz"), targets: targets)
+        let singleReference = try Self.libsvm(Float.self)
+        #expect(single.isMapped && single.values == singleReference.values)
+
+        // The automatic rate and standardizing: the curvature and scales are read from the rows too.
+        let config = GradientDescent(batchSize: .rows(8), epochs: 3, shuffle: .everyEpoch(seed: 3), earlyStopping: nil)
+        var a = LinearRegression(), b = LinearRegression()
+        try a.fit(mapped, using: config)
+        try b.fit(copied, using: config)
+        #expect(a.parameters!.coefficients.elements.contains { $0 != 0 })
+        #expect(a.parameters!.coefficients.elements.map(\.bitPattern) == b.parameters!.coefficients.elements.map(\.bitPattern))
+        #expect(a.parameters!.intercept.map(\.bitPattern) == b.parameters!.intercept.map(\.bitPattern))
+        #expect(try a.predict(mapped).elements.map(\.bitPattern) == b.predict(copied).elements.map(\.bitPattern))
+    }
+
+    /// Mapped, the memory counted is the row offsets, targets and names alone: a budget the
+    /// copied arrays (12 bytes a nonzero more) exceed is enough.
+    @Test func aMappedFileNeedsMemoryForItsRowOffsetsOnly() throws {
+        let path = Self.folder + "/random_stored.npz", targets = Self.folder + "/random_y.npy"
+        // 201 offsets and 200 targets of 8 bytes, 50 names of 16; 975 entries of 12 bytes more copied.
+        let mapped = 8 * 201 + 8 * 200 + 16 * 50, copied = mapped + 12 * 975
+        let data = try NPZReader.dataset(path: path, targets: targets, as: Double.self, featureCount: nil, memoryLimit: mapped)
+        #expect(data.isMapped && data.nonzeros == 975)
+        #expect(throws: FileError.tooLarge(path: path, neededBytes: mapped, availableBytes: mapped - 1)) {
+            try NPZReader.dataset(path: path, targets: targets, as: Double.self, featureCount: nil, memoryLimit: mapped - 1)
+        }
+        #expect(throws: FileError.tooLarge(path: path, neededBytes: copied, availableBytes: mapped)) {
+            try NPZReader.dataset(path: path, targets: targets, as: Double.self, featureCount: nil, memoryLimit: mapped, mapping: false)
+        }
+    }
+
+    /// `name` of the fixtures rewritten stored (uncompressed), as scipy's `compressed=False`
+    /// writes it, into a scratch folder.
+    static func storedCopy(of name: String) throws -> String {
+        let archive = try ZipArchive(PositionalFile(path: folder + "/" + name))
+        let out = try ScratchFolder().path + "/" + name
+        let file = try StreamingFile(path: out)
+        let writer = ZipWriter(file, compress: false)
+        for member in archive.members {
+            let stream = try ZipMemberStream(archive, member)
+            var bytes = [UInt8](repeating: 0, count: member.size)
+            try bytes.withUnsafeMutableBytes { try stream.read(into: $0) }
+            try stream.finish()
+            try writer.begin(member.name)
+            try bytes.withUnsafeBytes { try writer.write($0.baseAddress!, count: $0.count) }
+            try writer.end()
+        }
+        try writer.finish()
+        try file.commit()
+        return out
+    }
+
+    /// The data set reads the file's own bytes: a value changed in the file after loading is
+    /// seen by the mapped data set (a private mapping shows the file's later writes to pages it
+    /// has not copied, and it never writes), not by the copy.
+    @Test func theMappedDataSetReadsTheFilesBytes() throws {
+        let scratch = try ScratchFolder()
+        let path = scratch.path + "/stored.npz"
+        try FileManager.default.copyItem(atPath: Self.folder + "/random_stored.npz", toPath: path)
+        let targets = Self.folder + "/random_y.npy"
+        let mapped = try SparseDataset<Double>.load(npz: path, targets: targets)
+        let copied = try NPZReader.dataset(path: path, targets: targets, as: Double.self, featureCount: nil, mapping: false)
+        let offset = try #require(try NPZReader.members(path: path).data.stream as? ZipMemberStream).filePosition
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        try handle.seek(toOffset: UInt64(offset))
+        try handle.write(contentsOf: withUnsafeBytes(of: 12345.5.bitPattern.littleEndian) { Data($0) })
+        try handle.close()
+        #expect(mapped.values[0] == 12345.5 && copied.values[0] != 12345.5)
+    }
+
+    /// Every fault of a stored file is said as the copying reader says it (the checksum first
+    /// for a damaged member), and a file whose rows are out of order is read into memory, sorted.
+    @Test func theMappedReaderRefusesWhatTheCopyingOneRefuses() throws {
+        let cases = [
+            ("repeated.npz", "small_y.npy", "row 2: column index 1 appears twice"),
+            ("out_of_range.npz", "small_y.npy", "row 2, entry 2: column index 3 is outside 0..<3"),
+            ("nan.npz", "small_y.npy", "row 1, entry 2: the value of column 2 is not finite"),
+            ("random_damaged.npz", "random_y.npy", "(member data.npy): its bytes do not match the checksum"),
+        ]
+        for (file, targets, message) in cases {
+            for mapping in [true, false] {
+                do {
+                    _ = try NPZReader.dataset(
+                        path: Self.folder + "/" + file, targets: Self.folder + "/" + targets, as: Double.self, featureCount: nil,
+                        mapping: mapping)
+                    Issue.record("\(file) was accepted")
+                } catch {
+                    #expect("\(error)".contains(message), "\(file), mapping \(mapping): \(error)")
+                }
+            }
+        }
+        // Out of order, int32 and float64: a mappable file that needs the copying reader's sort.
+        let reference = try JSONDecoder().decode(
+            Unsorted.self, from: Data(contentsOf: URL(fileURLWithPath: Self.folder + "/unsorted.json")))
+        let unsorted = try ScratchFolder().write(
+            "unsorted32.npz",
+            bytes: Self.npz(indptr: reference.indptr, indices: [4, 1, 0, 5, 2, 3], data: [5, -2, 7, 1, 3, 4], shape: (4, 6)))
+        let data = try SparseDataset<Double>.load(npz: unsorted, targets: Self.folder + "/unsorted_y.npy")
+        #expect(!data.isMapped && data.columnIndices == reference.indices && data.values == reference.data)
+    }
+
+    /// A stored CSR `.npz` of int32 indices and float64 values, as scipy's `compressed=False` writes one.
+    static func npz(indptr: [Int], indices: [Int32], data: [Double], shape: (Int, Int)) throws -> [UInt8] {
+        func npy(_ descr: String, _ shape: [Int], _ payload: [UInt8]) -> [UInt8] {
+            NPYWriter.header(descr: descr, shape: shape) + payload
+        }
+        func bytes<T>(_ values: [T]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+        let members: [(String, [UInt8])] = [
+            ("indices.npy", npy("<i4", [indices.count], bytes(indices))),
+            ("indptr.npy", npy("<i8", [indptr.count], bytes(indptr))),
+            ("format.npy", npy("|S3", [], Array("csr".utf8))),
+            ("shape.npy", npy("<i8", [2], bytes([shape.0, shape.1]))),
+            ("data.npy", npy("<f8", [data.count], bytes(data))),
+        ]
+        let path = try ScratchFolder().path + "/m.npz"
+        let file = try StreamingFile(path: path)
+        let writer = ZipWriter(file, compress: false)
+        for (name, content) in members {
+            try writer.begin(name)
+            try content.withUnsafeBytes { try writer.write($0.baseAddress!, count: $0.count) }
+            try writer.end()
+        }
+        try writer.finish()
+        try file.commit()
+        return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
 }

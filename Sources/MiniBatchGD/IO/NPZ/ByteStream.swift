@@ -44,7 +44,7 @@ final class FileByteStream: ByteStream {
 /// through a window of 1 MiB of compressed input; its CRC-32 checked at the end.
 final class ZipMemberStream: ByteStream {
     let name: String
-    private let file: PositionalFile
+    let file: PositionalFile
     private let member: ZipArchive.Member
     private let start: Int
     /// Inflated bytes handed out, and compressed bytes taken from the file.
@@ -91,13 +91,7 @@ final class ZipMemberStream: ByteStream {
         } else {
             try inflate(into: buffer)
         }
-        // zlib's counts are 32-bit: the checksum is taken 1 GiB at a time.
-        var offset = 0
-        while offset < buffer.count {
-            let take = Swift.min(1 << 30, buffer.count - offset)
-            crc = crc32(crc, buffer.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(take))
-            offset += take
-        }
+        checksum(UnsafeRawBufferPointer(buffer))
         produced += buffer.count
     }
 
@@ -139,6 +133,31 @@ final class ZipMemberStream: ByteStream {
                         "the compressed bytes are damaged (zlib: \(stream.msg.map { String(cString: $0) } ?? "error \(status)")); save the matrix again"
                 )
             }
+        }
+    }
+
+    /// Whether the member is stored: its bytes lie in the file as they are, from ``filePosition``.
+    var isStored: Bool { member.method == 0 }
+    /// Where in the file the next byte of a stored member lies.
+    var filePosition: Int { start + produced }
+
+    /// Takes the member's next `bytes.count` bytes, read by the caller from a mapping of the
+    /// file at ``filePosition``, into the checksum as ``read(into:)`` would have.
+    func account(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count <= remaining else {
+            throw FileError.malformed(path: name, reason: "the member ends at \(member.size) bytes, before the array it describes")
+        }
+        checksum(bytes)
+        produced += bytes.count
+    }
+
+    /// `bytes` into the running CRC-32, 1 GiB at a time (zlib's counts are 32-bit).
+    private func checksum(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let take = Swift.min(1 << 30, bytes.count - offset)
+            crc = crc32(crc, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(take))
+            offset += take
         }
     }
 

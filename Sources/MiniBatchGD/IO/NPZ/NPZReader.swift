@@ -3,12 +3,12 @@
 ///
 /// The archive's directory is read first, then each array's header; every size is checked
 /// against the file, and the memory the arrays need against the budget, before any of them is
-/// allocated. Each array is then read once, front to back, straight into its final place: a
-/// stored member by `pread` into the arrays themselves when its type is the one kept (int32
-/// indices; float64 values for `Double`, float32 for `Float`), a deflated member inflated into
-/// them, other types converted a window at a time. Nothing else is copied: no whole-file
-/// buffer, no mapping (scipy's writer leaves each array at an odd byte offset, where `Int32`
-/// and `Double` cannot be read in place).
+/// allocated. Stored int32 indices and values of the element type kept are mapped in place
+/// (``mapped(_:path:as:featureCount:extraBytes:memoryLimit:)``), read by unaligned loads:
+/// scipy's writer leaves each array at an odd byte offset in the archive. Other arrays are read
+/// once, front to back, straight into their final place: a stored member by `pread` into the
+/// arrays themselves, a deflated member inflated into them, other types converted a window at
+/// a time.
 enum NPZReader {
     /// What ``read(path:targets:as:featureCount:memoryLimit:)`` gives before the targets are attached.
     struct Arrays<Element: BLASScalar> {
@@ -100,34 +100,15 @@ enum NPZReader {
     ) throws -> Arrays<Element> {
         let n = members.rows, nnz = members.nonzeros
         func malformed(_ reason: String) -> FileError { .malformed(path: path, reason: reason) }
-        var p = members.featureCount
-        if let featureCount {
-            guard featureCount >= p else {
-                throw malformed("the matrix has \(p) columns, more than the \(featureCount) features asked for (the model's)")
-            }
-            p = featureCount
-        }
+        let p = try width(members, path: path, featureCount: featureCount)
         // 8 bytes a row offset, 4 an index, one element a value, and what the caller adds.
-        let parts = [
-            MemoryBudget.bytes(of: Int.self, [n + 1]), MemoryBudget.bytes(of: Int32.self, [nnz]),
-            MemoryBudget.bytes(of: Element.self, [nnz]), extraBytes,
-        ]
-        let needed = parts.reduce(Int?(0)) { sum, part in
-            guard let sum, let part else { return nil }
-            let (total, overflow) = sum.addingReportingOverflow(part)
-            return overflow ? nil : total
-        }
-        try MemoryBudget.check(needed ?? .max, path: path, limit: memoryLimit)
-
-        var rowStarts = [Int](repeating: 0, count: n + 1)
-        try rowStarts.withUnsafeMutableBufferPointer { try members.indptr.readIntegers(into: $0) }
-        guard rowStarts[0] == 0 else { throw malformed("indptr.npy starts at \(rowStarts[0]); the first row starts at 0") }
-        if let i = (0..<n).first(where: { rowStarts[$0] > rowStarts[$0 + 1] }) {
-            throw malformed("indptr.npy decreases at row \(i + 1) (\(rowStarts[i]) then \(rowStarts[i + 1])); row offsets never decrease")
-        }
-        guard rowStarts[n] == nnz else {
-            throw malformed("indptr.npy ends at \(rowStarts[n]), but there are \(nnz) entries; the last offset is their count")
-        }
+        try checkMemory(
+            [
+                MemoryBudget.bytes(of: Int.self, [n + 1]), MemoryBudget.bytes(of: Int32.self, [nnz]),
+                MemoryBudget.bytes(of: Element.self, [nnz]),
+            ],
+            extraBytes: extraBytes, path: path, memoryLimit: memoryLimit)
+        let rowStarts = try rowStarts(members, path: path)
         /// Row (1-based) and place in it (1-based) of entry `position`.
         func locate(_ position: Int) -> (row: Int, entry: Int) {
             var low = 0, high = n  // the row i with rowStarts[i] <= position < rowStarts[i + 1]
@@ -181,13 +162,127 @@ enum NPZReader {
         return Arrays(rowStarts: rowStarts, columns: columns, values: values, featureCount: p, sortedRows: sortedRows)
     }
 
+    /// The design's width: the matrix's, or `featureCount` when given (at least the matrix's).
+    static func width(_ members: Members, path: String, featureCount: Int?) throws -> Int {
+        guard let featureCount else { return members.featureCount }
+        guard featureCount >= members.featureCount else {
+            throw FileError.malformed(
+                path: path,
+                reason: "the matrix has \(members.featureCount) columns, more than the \(featureCount) features asked for (the model's)")
+        }
+        return featureCount
+    }
+
+    /// Checks the sum of `parts` and `extraBytes` (nil: beyond counting) against the budget.
+    static func checkMemory(_ parts: [Int?], extraBytes: Int?, path: String, memoryLimit: Int?) throws {
+        let needed = (parts + [extraBytes]).reduce(Int?(0)) { sum, part in
+            guard let sum, let part else { return nil }
+            let (total, overflow) = sum.addingReportingOverflow(part)
+            return overflow ? nil : total
+        }
+        try MemoryBudget.check(needed ?? .max, path: path, limit: memoryLimit)
+    }
+
+    /// The n + 1 row offsets, checked to start at 0, never decrease and end at the entry count.
+    static func rowStarts(_ members: Members, path: String) throws -> [Int] {
+        let n = members.rows, nnz = members.nonzeros
+        func malformed(_ reason: String) -> FileError { .malformed(path: path, reason: reason) }
+        var rowStarts = [Int](repeating: 0, count: n + 1)
+        try rowStarts.withUnsafeMutableBufferPointer { try members.indptr.readIntegers(into: $0) }
+        guard rowStarts[0] == 0 else { throw malformed("indptr.npy starts at \(rowStarts[0]); the first row starts at 0") }
+        if let i = (0..<n).first(where: { rowStarts[$0] > rowStarts[$0 + 1] }) {
+            throw malformed("indptr.npy decreases at row \(i + 1) (\(rowStarts[i]) then \(rowStarts[i + 1])); row offsets never decrease")
+        }
+        guard rowStarts[n] == nnz else {
+            throw malformed("indptr.npy ends at \(rowStarts[n]), but there are \(nnz) entries; the last offset is their count")
+        }
+        return rowStarts
+    }
+
+    /// Entries whose bytes are checksummed, then checked, at a time when mapped: the file is read
+    /// once, the checksum and the checks taking each page while it is in the cache.
+    static let mappedChunkEntries = 1 << 20
+
+    /// The CSR arrays with the indices and values read in place from a mapping of the file, when
+    /// both members are stored and hold the types kept (int32 indices, little-endian; `Element`
+    /// values); nil, with nothing read, when they are not, and nil after reading when a row's
+    /// indices are out of order (a mapping cannot be sorted: ``read(_:path:as:featureCount:extraBytes:memoryLimit:)``
+    /// sorts them, on members opened afresh). Memory is the row offsets alone.
+    /// - Throws: as ``read(_:path:as:featureCount:extraBytes:memoryLimit:)``, with the same
+    ///   messages; a damaged member's checksum is reported before any fault of its rows.
+    @_specialize(where Element == Double)
+    @_specialize(where Element == Float)
+    static func mapped<Element: BLASScalar>(
+        _ members: Members, path: String, as element: Element.Type, featureCount: Int?, extraBytes: Int?, memoryLimit: Int?
+    ) throws -> (rowStarts: [Int], columns: SparseEntries<Int32>, values: SparseEntries<Element>, featureCount: Int)? {
+        let nnz = members.nonzeros, machineLittle = 1.littleEndian == 1
+        guard nnz > 0, let indices = members.indices.stream as? ZipMemberStream, let data = members.data.stream as? ZipMemberStream,
+            indices.isStored, data.isStored,
+            members.indices.dtype.kind == .signed, members.indices.dtype.width == 4, members.indices.dtype.littleEndian == machineLittle,
+            members.data.dtype.kind == .float, members.data.dtype.width == MemoryLayout<Element>.size,
+            members.data.dtype.littleEndian == machineLittle
+        else { return nil }
+        let p = try width(members, path: path, featureCount: featureCount)
+        try checkMemory(
+            [MemoryBudget.bytes(of: Int.self, [members.rows + 1])], extraBytes: extraBytes, path: path, memoryLimit: memoryLimit)
+        let rowStarts = try rowStarts(members, path: path)
+        // Each array's bytes were checked, by its header's shape, to fill the rest of its member,
+        // and each member to lie inside the file; checked again here before any address is formed.
+        let file = indices.file, indexBytes = nnz * 4, valueBytes = nnz * MemoryLayout<Element>.size
+        guard indices.remaining == indexBytes, data.remaining == valueBytes, indices.filePosition <= file.size - indexBytes,
+            data.filePosition <= file.size - valueBytes
+        else {
+            throw FileError.malformed(path: path, reason: "indices.npy or data.npy does not lie inside the file: the file is damaged")
+        }
+        let mapping = try file.map(length: file.size)
+        let columns = SparseEntries<Int32>(mapping: mapping, offset: indices.filePosition, count: nnz)
+        let values = SparseEntries<Element>(mapping: mapping, offset: data.filePosition, count: nnz)
+        var accounted = 0
+        /// The entries up to `end` into the members' checksums.
+        func account(to end: Int) throws {
+            guard end > accounted else { return }
+            try indices.account(UnsafeRawBufferPointer(start: mapping.base + indices.filePosition, count: (end - accounted) * 4))
+            try data.account(
+                UnsafeRawBufferPointer(
+                    start: mapping.base + data.filePosition, count: (end - accounted) * MemoryLayout<Element>.size))
+            accounted = end
+        }
+        let sorted = try columns.withPointer { c in
+            try values.withPointer { v in
+                for i in 0..<members.rows {
+                    let start = rowStarts[i], end = rowStarts[i + 1]
+                    try account(to: Swift.min(nnz, Swift.max(end, accounted + mappedChunkEntries)))
+                    do throws(SparseRowCheck.Problem) {
+                        guard try SparseRowCheck.checkInPlace(columns: c, values: v, start: start, count: end - start, features: p) else {
+                            return false
+                        }
+                    } catch {
+                        // A damaged member is said as such, as the copying reader (which checks
+                        // each member's checksum before its rows) says it.
+                        try account(to: nnz)
+                        try indices.finish()
+                        try data.finish()
+                        throw FileError.malformed(path: path, reason: "\(error.place(row: i + 1)): \(error.reason(features: p))")
+                    }
+                }
+                return true
+            }
+        }
+        guard sorted else { return nil }
+        try account(to: nnz)
+        try indices.finish()
+        try data.finish()
+        return (rowStarts, columns, values, p)
+    }
+
     /// The data set of `path`'s matrix and the targets in `targets` (every target 0 when nil:
     /// for prediction, which reads the features alone).
     /// - Throws: as ``SparseDataset/load(npz:targets:featureCount:)``.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     static func dataset<Element: BLASScalar>(
-        path: String, targets targetsPath: String?, as element: Element.Type, featureCount: Int?, memoryLimit: Int? = nil
+        path: String, targets targetsPath: String?, as element: Element.Type, featureCount: Int?, memoryLimit: Int? = nil,
+        mapping: Bool = true
     ) throws -> SparseDataset<Element> {
         let members = try members(path: path)
         let n = members.rows, p = Swift.max(members.featureCount, featureCount ?? 0)
@@ -197,14 +292,26 @@ enum NPZReader {
         let extra = MemoryBudget.bytes(of: Element.self, [n, k]).flatMap { targets in
             MemoryBudget.bytes(of: String.self, [p]).map { targets.addingReportingOverflow($0) }
         }.flatMap { $0.overflow ? nil : $0.partialValue }
+        let targets = {
+            try targetArray.map { try self.targets($0, path: targetsPath!, rows: n, as: Element.self) }
+                ?? Matrix(uncheckedRows: n, columns: 1, elements: [Element](repeating: 0, count: n))
+        }
+        let featureNames = Dataset<Element>.defaultFeatureNames(p), targetNames = Dataset<Element>.defaultTargetNames(k)
+        if mapping,
+            let mapped = try mapped(
+                members, path: path, as: Element.self, featureCount: featureCount, extraBytes: extra, memoryLimit: memoryLimit)
+        {
+            return SparseDataset(
+                unchecked: mapped.rowStarts, mapped.columns, mapped.values, try targets(), featureCount: mapped.featureCount,
+                featureNames: featureNames, targetNames: targetNames, weights: nil)
+        }
+        // Members opened afresh: a mapped attempt may have read some (rows out of order).
         let arrays = try read(
-            members, path: path, as: Element.self, featureCount: featureCount, extraBytes: extra, memoryLimit: memoryLimit)
-        let targets = try targetArray.map { try self.targets($0, path: targetsPath!, rows: n, as: Element.self) }
+            mapping ? Self.members(path: path) : members, path: path, as: Element.self, featureCount: featureCount, extraBytes: extra,
+            memoryLimit: memoryLimit)
         return SparseDataset(
-            unchecked: arrays.rowStarts, arrays.columns, arrays.values,
-            targets ?? Matrix(uncheckedRows: n, columns: 1, elements: [Element](repeating: 0, count: n)), featureCount: arrays.featureCount,
-            featureNames: Dataset<Element>.defaultFeatureNames(arrays.featureCount), targetNames: Dataset<Element>.defaultTargetNames(k),
-            weights: nil)
+            unchecked: arrays.rowStarts, arrays.columns, arrays.values, try targets(), featureCount: arrays.featureCount,
+            featureNames: featureNames, targetNames: targetNames, weights: nil)
     }
 
     /// The shape of the targets' `.npy`: its rows and columns, checked against n.

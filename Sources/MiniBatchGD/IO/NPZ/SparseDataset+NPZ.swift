@@ -22,13 +22,21 @@ extension SparseDataset {
     /// as `m.sort_indices()` would, where a repeated index (which scipy sums) is refused with
     /// the advice to call `m.sum_duplicates()`.
     ///
-    /// Memory is the arrays themselves (12 bytes a nonzero for `Double`, 8 for `Float`, plus 8
-    /// a row), checked before any is allocated from the sizes the file gives. A stored member
-    /// of the element type kept (int32 indices; float64 values for `Double`, float32 for `Float`)
-    /// is read by `pread` straight into its array, a deflated one inflated into it; other types
-    /// are converted a window at a time (int64 indices to `Int32`, float64 rounded to `Float`).
-    /// The arrays are not used in place: scipy's writer puts each at an odd byte offset in the
-    /// archive, where its numbers cannot be read as aligned `Int32` and `Double`.
+    /// When the indices and values are stored uncompressed (`save_npz(..., compressed=False)`)
+    /// as int32 indices and values of the element type kept (float64 for `Double`, float32 for
+    /// `Float`), they are not copied: the file is mapped and the data set reads them where they
+    /// lie (``isMapped``), so memory is the row offsets (8 bytes a row) and the targets, and a
+    /// file larger than the memory a process may use can be fitted; the pages are read from the
+    /// page cache as they are touched. They are still checked, in one pass that also takes each
+    /// member's CRC-32. A row whose indices are out of order cannot be sorted in a read-only
+    /// mapping: such a file is read into memory instead. A file truncated while it is mapped
+    /// ends the process with SIGBUS on the next read of a lost page (`mbgd` says so).
+    ///
+    /// Otherwise memory is the arrays themselves (12 bytes a nonzero for `Double`, 8 for
+    /// `Float`, plus 8 a row), checked before any is allocated from the sizes the file gives.
+    /// A stored member of the element type kept is read by `pread` straight into its array, a
+    /// deflated one inflated into it; other types are converted a window at a time (int64
+    /// indices to `Int32`, float64 rounded to `Float`).
     ///
     /// - Parameters:
     ///   - path: the `.npz` file.

@@ -48,4 +48,30 @@ enum SparseRowCheck {
         for e in 1..<count where columns[e] == columns[e - 1] { throw .repeated(column: columns[e]) }
         return true
     }
+
+    /// Checks the `count` entries from `start` where they lie (a mapped file, which cannot be
+    /// sorted), with the faults ``check(columns:values:count:features:scratch:)`` finds in the
+    /// same order; returns false when the entries are out of order (then they need that sort).
+    static func checkInPlace<Value: BinaryFloatingPoint & BitwiseCopyable>(
+        columns: EntryPointer<Int32>, values: EntryPointer<Value>, start: Int, count: Int, features p: Int
+    ) throws(Problem) -> Bool {
+        var increasing = true
+        var repeated: Int32?
+        for e in 0..<count {
+            let column = columns[start + e]
+            guard column >= 0, Int(column) < p else { throw .columnOutOfRange(entry: e + 1, column: column) }
+            guard values[start + e].isFinite else { throw .notFinite(entry: e + 1, column: column) }
+            guard e > 0 else { continue }
+            let previous = columns[start + e - 1]
+            if column < previous {
+                increasing = false
+            } else if column == previous, repeated == nil {
+                repeated = column
+            }
+        }
+        guard increasing else { return false }
+        // Never decreasing: the sort would leave the row as it is, and find this repeat first.
+        if let repeated { throw .repeated(column: repeated) }
+        return true
+    }
 }

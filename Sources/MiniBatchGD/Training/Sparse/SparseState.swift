@@ -1,10 +1,11 @@
 /// Raw views of a ``SparseDataset``'s arrays, valid inside ``SparseDataset/withView(_:)``: what
-/// the descent's loops read, with no array bounds or uniqueness checks per entry.
+/// the descent's loops read, with no array bounds or uniqueness checks per entry. The indices
+/// and values may lie at any alignment (a mapped `.npz`), so they are read by unaligned loads.
 struct SparseRowsView<Element: BLASScalar> {
     let rows: Int, k: Int
     let rowStarts: UnsafePointer<Int>
-    let columns: UnsafePointer<Int32>
-    let values: UnsafePointer<Element>
+    let columns: EntryPointer<Int32>
+    let values: EntryPointer<Element>
     /// n×k, row-major.
     let targets: UnsafePointer<Element>
 }
@@ -13,16 +14,13 @@ extension SparseDataset {
     /// `body` with raw views of the rows.
     func withView<Result>(_ body: (SparseRowsView<Element>) throws -> Result) rethrows -> Result {
         try rowStarts.withUnsafeBufferPointer { starts in
-            try columnIndices.withUnsafeBufferPointer { columns in
-                try values.withUnsafeBufferPointer { values in
+            try columnIndices.withPointer { columns in
+                try values.withPointer { values in
                     try targets.withUnsafePointer { targets in
-                        // Empty arrays may have no base address: any valid pointer does, nothing is read.
-                        let noColumns = UnsafePointer<Int32>(bitPattern: MemoryLayout<Int32>.alignment)!
-                        let noValues = UnsafePointer<Element>(bitPattern: MemoryLayout<Element>.alignment)!
-                        return try body(
+                        try body(
                             SparseRowsView(
-                                rows: rows, k: outputCount, rowStarts: starts.baseAddress!, columns: columns.baseAddress ?? noColumns,
-                                values: values.baseAddress ?? noValues, targets: targets))
+                                rows: rows, k: outputCount, rowStarts: starts.baseAddress!, columns: columns, values: values,
+                                targets: targets))
                     }
                 }
             }
