@@ -9,18 +9,36 @@ extension Fit {
         let save = "save the stream to a file first (cat > data.csv) and fit that"
         let conflicts: [(Bool, String, String)] = [
             ((epochs ?? 1) > 1, "--epochs \(epochs ?? 1)", "a second pass needs the rows again; \(save)"),
-            (testFraction != nil, "--test-fraction", "the progressive validation loss is a stream's held-out measure: every row is predicted before it is trained on"),
+            (
+                testFraction != nil, "--test-fraction",
+                "the progressive validation loss is a stream's held-out measure: every row is predicted before it is trained on"
+            ),
             (validationFraction != nil, "--validation-fraction", "the progressive validation loss is a stream's held-out measure"),
-            (tolerance != nil || patience != nil || noEarlyStopping, "--tolerance, --patience and --no-early-stopping", "one pass has no epochs to stop after"),
+            (
+                tolerance != nil || patience != nil || noEarlyStopping, "--tolerance, --patience and --no-early-stopping",
+                "one pass has no epochs to stop after"
+            ),
             (l1Given, "--l1", "the lasso's exact reference passes over the rows many times; \(save)"),
             (l2IsAutomatic, "--l2 auto", "choosing λ needs the whole design; give --l2 a number"),
-            (lossOptions.loss != .squared, "--loss \(lossOptions.loss.rawValue)", "online descent fits least squares, whose exact answer accumulates in one pass; \(save)"),
-            (![.constant, .inverseScaling].contains(schedule), "--schedule \(schedule.rawValue)", "it needs an epoch budget; online, constant or inverse-scaling (per update)"),
+            (
+                lossOptions.loss != .squared, "--loss \(lossOptions.loss.rawValue)",
+                "online descent fits least squares, whose exact answer accumulates in one pass; \(save)"
+            ),
+            (
+                ![.constant, .inverseScaling].contains(schedule), "--schedule \(schedule.rawValue)",
+                "it needs an epoch budget; online, constant or inverse-scaling (per update)"
+            ),
             (shuffleBlocks != nil, "--shuffle-blocks", "a stream is trained on in the order it comes"),
             (reduction == .sum, "--reduction sum", "the stream's last batch may be shorter; use mean"),
             (plot != nil, "--plot", "the plots draw the rows and residuals, which a stream does not keep"),
-            (checkpoints.checkpointing != nil, "--checkpoint and --resume", "a stream cannot be read again from where a checkpoint was written"),
-            (!data.encoding.categoricalLists.isEmpty, "--categorical", "the levels are numbered over the whole file before the design is built"),
+            (
+                checkpoints.checkpointing != nil, "--checkpoint and --resume",
+                "a stream cannot be read again from where a checkpoint was written"
+            ),
+            (
+                !data.encoding.categoricalLists.isEmpty, "--categorical",
+                "the levels are numbered over the whole file before the design is built"
+            ),
             (data.encoding.hashBits != nil, "--hash-features", "hashed features make sparse rows, which online descent does not take yet"),
             ((try? data.resolvedPrecision()) == .float32, "--precision float32", "a stream is parsed and trained on as float64"),
         ]
@@ -81,14 +99,15 @@ extension Fit {
             }
         } catch LinearAlgebraError.rankDeficient {
             throw CLIError.badInput(
-                "\(name): the \(Format.count(exact.observations, "row")) do not determine the exact least squares (too few rows, or dependent columns), so the descent has no reference; save the stream to a file and fit that")
+                "\(name): the \(Format.count(exact.observations, "row")) do not determine the exact least squares (too few rows, or dependent columns), so the descent has no reference; save the stream to a file and fit that"
+            )
         }
         let optimum = reference.parameters
         let gap = relativeDistance(found, optimum)
         let foundRSS = exact.accumulator.residualSumOfSquares(at: found).reduce(0, +)
         let optimumRSS = exact.accumulator.residualSumOfSquares(at: optimum).reduce(0, +)
         let costGap = optimumRSS > 0 ? (foundRSS - optimumRSS) / optimumRSS : foundRSS
-        var model = try LinearRegression(
+        let model = try LinearRegression(
             parameters: found, fitIntercept: data.fitIntercept, featureNames: reader.featureNames, targetNames: reader.targetNames)
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
@@ -101,7 +120,12 @@ extension Fit {
             let parameters = { (values: Parameters) -> [(String, JSON)] in
                 [
                     ("intercept", data.fitIntercept ? (k == 1 ? .number(values.intercept[0]) : .numbers(values.intercept)) : .null),
-                    ("coefficients", k == 1 ? .numbers(values.coefficients.elements) : .array((0..<k).map { o in .numbers((0..<p).map { values.coefficients.elements[$0 * k + o] }) })),
+                    (
+                        "coefficients",
+                        k == 1
+                            ? .numbers(values.coefficients.elements)
+                            : .array((0..<k).map { o in .numbers((0..<p).map { values.coefficients.elements[$0 * k + o] }) })
+                    ),
                 ]
             }
             let report = JSON.object(
@@ -138,12 +162,17 @@ extension Fit {
         ]
         func row(_ label: String, _ descent: Double, _ exact: Double) -> String {
             func cell(_ text: String, _ width: Int) -> String { String(repeating: " ", count: Swift.max(0, width - text.count)) + text }
-            return "  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + cell(Format.number(descent), 16) + cell(Format.number(exact), 16)
+            return "  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + cell(Format.number(descent), 16)
+                + cell(Format.number(exact), 16)
         }
         for o in 0..<k {
-            lines.append("  \((k == 1 ? "" : reader.targetNames[o] + ": ").padding(toLength: 16, withPad: " ", startingAt: 0))         descent           exact")
+            lines.append(
+                "  \((k == 1 ? "" : reader.targetNames[o] + ": ").padding(toLength: 16, withPad: " ", startingAt: 0))         descent           exact"
+            )
             if data.fitIntercept { lines.append(row("(Intercept)", found.intercept[o], optimum.intercept[o])) }
-            for j in 0..<p { lines.append(row(reader.featureNames[j], found.coefficients.elements[j * k + o], optimum.coefficients.elements[j * k + o])) }
+            for j in 0..<p {
+                lines.append(row(reader.featureNames[j], found.coefficients.elements[j * k + o], optimum.coefficients.elements[j * k + o]))
+            }
         }
         lines += ["", "Verdict: " + verdict]
         print(lines.joined(separator: "\n"))

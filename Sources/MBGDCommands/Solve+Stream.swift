@@ -88,7 +88,9 @@ extension Solve {
         // and the window's blocks are too small to gain from more (the same bits for any --threads).
         let rows = try status.during("reading \(name) once, \(reader.windowRows) rows at a time") {
             try BLASThreads.singleThreaded {
-                try data.streamErrors(weights: weights) { try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) } }
+                try data.streamErrors(weights: weights) {
+                    try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) }
+                }
             }
         }
         if let weights, fit.observations == 0 {

@@ -6,7 +6,7 @@ import Testing
 /// random moments, then resumed, prints the same report, byte for byte, as the fit never
 /// stopped. The reference is that uninterrupted run.
 @Suite(.serialized) struct CheckpointToolTests {
-    /// 40 000 rows of y = 1 + Σ j·xⱼ + noise over 6 features, deterministic.
+    /// 25 000 rows of y = 1 + Σ j·xⱼ + noise over 6 features, deterministic.
     static let file: String = {
         let folder = try! scratchFolder()
         var text = "x1,x2,x3,x4,x5,x6,y\n"
@@ -15,7 +15,7 @@ import Testing
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Double(state >> 11) / Double(1 << 53) * 2 - 1
         }
-        for _ in 0..<40000 {
+        for _ in 0..<25000 {
             let x = (0..<6).map { _ in next() }
             let y = 1 + x.enumerated().reduce(0) { $0 + Double($1.offset + 1) * $1.element } + 0.3 * next()
             text += x.map { "\($0)" }.joined(separator: ",") + ",\(y)\n"

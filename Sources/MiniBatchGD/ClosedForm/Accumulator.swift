@@ -186,9 +186,6 @@ extension LeastSquares {
             return result
         }
 
-        /// The least-squares fit of the rows so far.
-        /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)``
-        ///   when the rows do not determine the coefficients (too few, or dependent columns).
         /// Σwᵢ(yᵢ − c − xᵢᵀw)² of every row added, per target, at `parameters` (in the data's
         /// units): ‖R·v‖² with R the accumulated factor of the shifted [1, X, Y] and v the
         /// parameters in its coordinates (the target's column −1), so no row is read again.
@@ -216,6 +213,9 @@ extension LeastSquares {
             }
         }
 
+        /// The least-squares fit of the rows so far.
+        /// - Throws: ``LinearAlgebraError/rankDeficient(method:rank:columns:conditionEstimate:)``
+        ///   when the rows do not determine the coefficients (too few, or dependent columns).
         public func solve() throws -> Fit {
             let p = featureCount, k = outputCount, offset = fitIntercept ? 1 : 0, q = offset + p, width = q + k
             guard let a = shift, rows >= q else {

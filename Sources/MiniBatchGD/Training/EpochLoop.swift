@@ -146,7 +146,8 @@ struct EpochLoop<Element: BLASScalar> {
         }
         for epoch in resumedEpoch...epochs {
             if cancelled(train) {
-                try save(epoch: epoch, batch: 0)
+                // Stopped again before the first batch of a resumed epoch: where it was resumed.
+                try save(epoch: epoch, batch: epoch == resumedEpoch ? resumedBatch : 0)
                 throw TrainingError.cancelled(epochsCompleted: epoch - 1)
             }
             var trainingSeconds = 0.0

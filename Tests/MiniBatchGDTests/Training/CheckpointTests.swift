@@ -129,6 +129,12 @@ import Testing
             #expect(position[0] == 2 && position[1] == 2047, "stopped at \(position)")
             config.loss = CountingLoss(calls: CallCounter(limit: .max))
             config.checkpointing?.resumesFrom = path
+            // Stopped again before its first batch, the resumed fit saves where it resumed.
+            let already = CancellationFlag()
+            already.set()
+            #expect(throws: TrainingError.self) { try Self.fit(Self.data, config, stop: already) }
+            let again = try CheckpointArchive(decoding: Array(FileManager.default.contents(atPath: path)!), path: path)
+            #expect(try again.integers("position", count: 4) == position)
             #expect(try Self.fit(Self.data, config) == reference, "\(optimizer)")
         }
     }

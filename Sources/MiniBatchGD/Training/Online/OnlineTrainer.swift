@@ -76,12 +76,16 @@ public final class OnlineTrainer {
             (!configuration.lossChoice.isSquared, "loss", "other than squared: online descent fits least squares for now"),
             (configuration.penaltyChoice.other != nil, "penalty", "other than L2: online descent takes L2 only for now"),
             (configuration.reduction == .sum, "reduction", "sum: online batches may differ in size; use mean"),
-            (configuration.earlyStopping?.validationFraction != nil, "earlyStopping.validationFraction", "set: the progressive loss is the held-out measure of a stream"),
+            (
+                configuration.earlyStopping?.validationFraction != nil, "earlyStopping.validationFraction",
+                "set: the progressive loss is the held-out measure of a stream"
+            ),
             (configuration.checkpointing != nil, "checkpointing", "set: online descent keeps its state in this object"),
             (configuration.warmStart, "warmStart", "true: an online trainer starts from zero"),
         ]
         for (refused, argument, why) in refusals where refused {
-            throw ArgumentError(argument: argument, value: why.prefix { $0 != ":" }.description, requirement: "is not available online (\(why))")
+            throw ArgumentError(
+                argument: argument, value: why.prefix { $0 != ":" }.description, requirement: "is not available online (\(why))")
         }
         self.configuration = configuration
         featureCount = features
@@ -97,7 +101,9 @@ public final class OnlineTrainer {
     @discardableResult
     public func partialFit(_ chunk: Dataset<Double>) throws -> Double {
         guard chunk.featureCount == featureCount, chunk.outputCount == outputCount else {
-            throw DataError.nameCountMismatch(argument: "chunk columns", names: featureCount + outputCount, columns: chunk.featureCount + chunk.outputCount)
+            throw ArgumentError(
+                argument: "chunk", value: "\(chunk.featureCount) features and \(chunk.outputCount) targets",
+                requirement: "must have the trainer's \(featureCount) features and \(outputCount) targets")
         }
         if let weights = chunk.weights { try validateRowWeights(weights, rows: chunk.rows) }
         return try BLASThreads.singleThreaded {
@@ -119,7 +125,8 @@ public final class OnlineTrainer {
         let values = state.rule.averagedParameters ?? state.parameters.base
         let coefficients = Matrix(uncheckedRows: p, columns: k, elements: Array(UnsafeBufferPointer(start: values, count: p * k)))
         let intercept = Array(UnsafeBufferPointer(start: values + p * k, count: k))
-        let original = standardizer.map { $0.toOriginalUnits(coefficients: coefficients, intercept: intercept) } ?? (coefficients, intercept)
+        let original =
+            standardizer.map { $0.toOriginalUnits(coefficients: coefficients, intercept: intercept) } ?? (coefficients, intercept)
         return Parameters(unchecked: original.0, fitIntercept ? original.1 : Array(repeating: 0, count: k))
     }
 
