@@ -77,14 +77,39 @@ extension Fit {
         let rows = try status.during("training on \(name) once, \(reader.windowRows) rows at a time") {
             try BLASThreads.singleThreaded {
                 try data.streamErrors(weights: weights) {
-                    try reader.forEachWindow { count, x, y, w in
+                    // Rows past the window's last whole batch wait for the next window, so every
+                    // batch but the stream's last has the batch size, as a file's batches do.
+                    var carried = (x: [Double](), y: [Double](), w: [Double]())
+                    func train(final: Bool) throws {
+                        let rows = carried.y.count / k, batch = trainer.batchRows ?? rows
+                        let whole = final ? rows : rows - rows % Swift.max(batch, 1)
+                        guard whole > 0 else { return }
                         let chunk = try Dataset(
-                            features: Matrix(rows: count, columns: p, elements: Array(UnsafeBufferPointer(start: x, count: count * p))),
-                            targets: Matrix(rows: count, columns: k, elements: Array(UnsafeBufferPointer(start: y, count: count * k))),
-                            weights: w.map { Array(UnsafeBufferPointer(start: $0, count: count)) })
+                            features: Matrix(rows: whole, columns: p, elements: Array(carried.x[..<(whole * p)])),
+                            targets: Matrix(rows: whole, columns: k, elements: Array(carried.y[..<(whole * k)])),
+                            weights: weights == nil ? nil : Array(carried.w[..<whole]))
                         windowLosses.append(try trainer.partialFit(chunk))
+                        carried.x.removeFirst(whole * p)
+                        carried.y.removeFirst(whole * k)
+                        if weights != nil { carried.w.removeFirst(whole) }
+                    }
+                    let total = try reader.forEachWindow { count, x, y, w in
+                        carried.x.append(contentsOf: UnsafeBufferPointer(start: x, count: count * p))
+                        carried.y.append(contentsOf: UnsafeBufferPointer(start: y, count: count * k))
+                        if let w { carried.w.append(contentsOf: UnsafeBufferPointer(start: w, count: count)) }
+                        if windowLosses.isEmpty {
+                            // The plan from the whole first window, as a file's from all its rows.
+                            try trainer.plan(
+                                from: Dataset(
+                                    features: Matrix(rows: count, columns: p, elements: carried.x),
+                                    targets: Matrix(rows: count, columns: k, elements: carried.y),
+                                    weights: weights == nil ? nil : carried.w))
+                        }
+                        try train(final: false)
                         try exact.add(count: count, features: x, targets: y, weights: w)
                     }
+                    try train(final: true)
+                    return total
                 }
             }
         }

@@ -69,6 +69,8 @@ import Testing
         let windowRows = report["windowRows"] as! Int
         #expect(losses.count == (40000 + windowRows - 1) / windowRows && losses.count >= 2 && losses.last! < losses[0], "\(losses)")
         #expect(training["rows"] as? Int == 40000)
+        // Rows past a window's last whole batch wait for the next window: 40 000 / 32 updates.
+        #expect(training["updates"] as? Int == 1250)
 
         let w = Self.numbers(report["coefficients"]), c = Self.numbers(report["intercept"])[0]
         let found = w + [c]

@@ -114,6 +114,20 @@ public final class OnlineTrainer {
         }
     }
 
+    /// Takes the standardization, curvature and automatic rate from `sample` (a fit of it alone
+    /// would choose the same) instead of from the first chunk; does nothing once trained.
+    /// - Throws: as ``partialFit(_:)``, for a sample of another shape or bad weights.
+    public func plan(from sample: Dataset<Double>) throws {
+        guard state == nil else { return }
+        guard sample.featureCount == featureCount, sample.outputCount == outputCount else {
+            throw ArgumentError(
+                argument: "sample", value: "\(sample.featureCount) features and \(sample.outputCount) targets",
+                requirement: "must have the trainer's \(featureCount) features and \(outputCount) targets")
+        }
+        if let weights = sample.weights { try validateRowWeights(weights, rows: sample.rows) }
+        try BLASThreads.singleThreaded { try sample.withRows { try start($0, weights: sample.weights) } }
+    }
+
     /// The mean squared error of every row so far (over the targets too), each predicted before it was trained on
     /// (weighted by the row weights); nil before any row.
     public var progressiveLoss: Double? { weightTotal > 0 ? weightedSquares / weightTotal / Double(outputCount) : nil }
