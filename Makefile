@@ -157,16 +157,18 @@ scaling: setup
 	$(SWIFT) build -c release --product mbgd-mpi
 	python3 Benchmarks/scaling.py --tool .build/release/mbgd-mpi
 
-# The slow part of the hostile-use corpus (limits, signals, special files, huge inputs) and 3000
-# random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
+# The slow part of the hostile-use corpus (limits, signals, special files, huge inputs), 20 fits
+# killed at random moments and resumed, and 3000 random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
 # Then mbgd-mpi on mismatched node-local files, and (as root with a v1 memory cgroup, else
-# skipped) a 3 GB uncompressed .npz solved and fitted in place inside 1 GiB: minutes, 3.1 GB of disk.
+# skipped) a 3 GB uncompressed .npz solved and fitted in place inside 1 GiB, and 10M CSV rows streamed
+# through fit - and solve - inside 64 MiB: minutes, 3.1 GB of disk.
 stress: setup
-	MBGD_STRESS=1 $(SWIFT) test --disable-xctest --filter 'CorpusToolTests|ArgumentFuzzToolTests'
+	MBGD_STRESS=1 $(SWIFT) test --disable-xctest --filter 'CorpusToolTests|ArgumentFuzzToolTests|CheckpointToolTests'
 	$(SWIFT) build -c release --product mbgd && $(SWIFT) build -c release --product mbgd-mpi
 	sh Scripts/stress_mpi_mixed_files.sh
 	@python3 -c "import numpy, scipy" 2>/dev/null || python3 -m pip install --quiet numpy scipy
 	sh Scripts/stress_sparse_npz_cgroup.sh
+	sh Scripts/stress_stream_cgroup.sh
 
 # libFuzzer on the CSV, .npy and model-file readers and on the command line, FUZZ_SECONDS each (new inputs go to .build-fuzz/, the
 # seed corpus in Fuzz/*/corpus is read only). A crash leaves its input in .build-fuzz/ and fails.

@@ -228,4 +228,13 @@ extension DataOptions {
         guard descriptor >= 0 else { throw FileError.unreadable(path: file, reason: String(cString: strerror(errno))) }
         return descriptor
     }
+
+    /// The data options a stream cannot take, as (given, option, why) for the command's message.
+    var streamConflicts: [(Bool, String, String)] {
+        [
+            (!encoding.categoricalLists.isEmpty, "--categorical", "the levels are numbered over the whole file before the design is built"),
+            (encoding.hashBits != nil, "--hash-features", "hashed features make sparse rows, which a stream's reader does not make"),
+            ((try? resolvedPrecision()) == .float32, "--precision float32", "a stream is parsed and computed on as float64"),
+        ]
+    }
 }

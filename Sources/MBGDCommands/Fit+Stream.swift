@@ -7,41 +7,36 @@ extension Fit {
     func validateStream() throws {
         guard data.isStream else { return }
         let save = "save the stream to a file first (cat > data.csv) and fit that"
-        let conflicts: [(Bool, String, String)] = [
-            ((epochs ?? 1) > 1, "--epochs \(epochs ?? 1)", "a second pass needs the rows again; \(save)"),
-            (
-                testFraction != nil, "--test-fraction",
-                "the progressive validation loss is a stream's held-out measure: every row is predicted before it is trained on"
-            ),
-            (validationFraction != nil, "--validation-fraction", "the progressive validation loss is a stream's held-out measure"),
-            (
-                tolerance != nil || patience != nil || noEarlyStopping, "--tolerance, --patience and --no-early-stopping",
-                "one pass has no epochs to stop after"
-            ),
-            (l1Given, "--l1", "the lasso's exact reference passes over the rows many times; \(save)"),
-            (l2IsAutomatic, "--l2 auto", "choosing λ needs the whole design; give --l2 a number"),
-            (
-                lossOptions.loss != .squared, "--loss \(lossOptions.loss.rawValue)",
-                "online descent fits least squares, whose exact answer accumulates in one pass; \(save)"
-            ),
-            (
-                ![.constant, .inverseScaling].contains(schedule), "--schedule \(schedule.rawValue)",
-                "it needs an epoch budget; online, constant or inverse-scaling (per update)"
-            ),
-            (shuffleBlocks != nil, "--shuffle-blocks", "a stream is trained on in the order it comes"),
-            (reduction == .sum, "--reduction sum", "the stream's last batch may be shorter; use mean"),
-            (plot != nil, "--plot", "the plots draw the rows and residuals, which a stream does not keep"),
-            (
-                checkpoints.checkpointing != nil, "--checkpoint and --resume",
-                "a stream cannot be read again from where a checkpoint was written"
-            ),
-            (
-                !data.encoding.categoricalLists.isEmpty, "--categorical",
-                "the levels are numbered over the whole file before the design is built"
-            ),
-            (data.encoding.hashBits != nil, "--hash-features", "hashed features make sparse rows, which online descent does not take yet"),
-            ((try? data.resolvedPrecision()) == .float32, "--precision float32", "a stream is parsed and trained on as float64"),
-        ]
+        let conflicts: [(Bool, String, String)] =
+            [
+                ((epochs ?? 1) > 1, "--epochs \(epochs ?? 1)", "a second pass needs the rows again; \(save)"),
+                (
+                    testFraction != nil, "--test-fraction",
+                    "the progressive validation loss is a stream's held-out measure: every row is predicted before it is trained on"
+                ),
+                (validationFraction != nil, "--validation-fraction", "the progressive validation loss is a stream's held-out measure"),
+                (
+                    tolerance != nil || patience != nil || noEarlyStopping, "--tolerance, --patience and --no-early-stopping",
+                    "one pass has no epochs to stop after"
+                ),
+                (l1Given, "--l1", "the lasso's exact reference passes over the rows many times; \(save)"),
+                (l2IsAutomatic, "--l2 auto", "choosing λ needs the whole design; give --l2 a number"),
+                (
+                    lossOptions.loss != .squared, "--loss \(lossOptions.loss.rawValue)",
+                    "online descent fits least squares, whose exact answer accumulates in one pass; \(save)"
+                ),
+                (
+                    ![.constant, .inverseScaling].contains(schedule), "--schedule \(schedule.rawValue)",
+                    "it needs an epoch budget; online, constant or inverse-scaling (per update)"
+                ),
+                (shuffleBlocks != nil, "--shuffle-blocks", "a stream is trained on in the order it comes"),
+                (reduction == .sum, "--reduction sum", "the stream's last batch may be shorter; use mean"),
+                (plot != nil, "--plot", "the plots draw the rows and residuals, which a stream does not keep"),
+                (
+                    checkpoints.checkpointing != nil, "--checkpoint and --resume",
+                    "a stream cannot be read again from where a checkpoint was written"
+                ),
+            ] + data.streamConflicts
         for (given, option, why) in conflicts where given {
             throw ValidationError("fit \(data.file) reads the stream once: \(why); drop \(option)")
         }

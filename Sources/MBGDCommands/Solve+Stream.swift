@@ -22,47 +22,39 @@ extension Solve {
         guard isStream else { return }
         let file = data.file == "-" ? "-" : data.file
         let save = "save the stream to a file first (cat > data.csv) and solve that"
-        let conflicts: [(Bool, String, String)] = [
-            (
-                method == .svd || method == .cholesky, "--method \(method.rawValue)",
-                "a stream is solved by tall-skinny QR as it is read (qr, or auto)"
-            ),
-            (l2 != 0, "--l2", "a ridge's statistics (n − tr H, its sandwich) are not accumulated in one pass; \(save)"),
-            (l1Argument != nil, "--l1", "coordinate descent passes over the rows many times; \(save)"),
-            (l1Ratio != nil, "--l1-ratio", "it belongs to --l1, which passes over the rows many times"),
-            (penalize != nil, "--penalize", "it belongs to --l1 or --ridge, which need the rows again"),
-            (ridge != nil, "--ridge", "choosing α needs the whole design (an eigendecomposition or folds); \(save)"),
-            (alphas != nil, "--alphas", "it belongs to --ridge or --l1 cv, which need the whole design"),
-            (folds != nil, "--folds", "it belongs to --l1 cv, which needs the whole design"),
-            (foldColumn != nil, "--fold-column", "it belongs to --l1 cv, which needs the whole design"),
-            (seed != nil, "--seed", "it belongs to --l1 cv, which needs the whole design"),
-            (
-                lossOptions.isHuber || lossOptions.delta != nil, "--loss huber",
-                "Huber's fit passes over the rows until it converges; \(save)"
-            ),
-            (
-                lossOptions.isQuantile, "--loss quantile",
-                "the linear program's interior point passes over the rows at every step; \(save)"
-            ),
-            (
-                lossOptions.hasTube || tube.epsilon != nil, "--loss \(lossOptions.loss.rawValue)",
-                "its exact solver passes over the rows at every step; \(save)"
-            ),
-            (
-                covariance != .nonrobust, "--covariance \(covariance.rawValue)",
-                "the HC covariances need each row's leverage and residual once β is known, a second pass; \(save)"
-            ),
-            (
-                !data.encoding.categoricalLists.isEmpty, "--categorical",
-                "the levels are numbered over the whole file before the design is built"
-            ),
-            (
-                data.encoding.hashBits != nil, "--hash-features",
-                "hashed features make sparse rows, which the stream's accumulator does not take"
-            ),
-            (plotOptions.plot != nil, "--plot", "the plots draw the rows and residuals, which a stream does not keep"),
-            ((try? data.resolvedPrecision()) == .float32, "--precision float32", "a stream is parsed and accumulated as float64"),
-        ]
+        let conflicts: [(Bool, String, String)] =
+            [
+                (
+                    method == .svd || method == .cholesky, "--method \(method.rawValue)",
+                    "a stream is solved by tall-skinny QR as it is read (qr, or auto)"
+                ),
+                (l2 != 0, "--l2", "a ridge's statistics (n − tr H, its sandwich) are not accumulated in one pass; \(save)"),
+                (l1Argument != nil, "--l1", "coordinate descent passes over the rows many times; \(save)"),
+                (l1Ratio != nil, "--l1-ratio", "it belongs to --l1, which passes over the rows many times"),
+                (penalize != nil, "--penalize", "it belongs to --l1 or --ridge, which need the rows again"),
+                (ridge != nil, "--ridge", "choosing α needs the whole design (an eigendecomposition or folds); \(save)"),
+                (alphas != nil, "--alphas", "it belongs to --ridge or --l1 cv, which need the whole design"),
+                (folds != nil, "--folds", "it belongs to --l1 cv, which needs the whole design"),
+                (foldColumn != nil, "--fold-column", "it belongs to --l1 cv, which needs the whole design"),
+                (seed != nil, "--seed", "it belongs to --l1 cv, which needs the whole design"),
+                (
+                    lossOptions.isHuber || lossOptions.delta != nil, "--loss huber",
+                    "Huber's fit passes over the rows until it converges; \(save)"
+                ),
+                (
+                    lossOptions.isQuantile, "--loss quantile",
+                    "the linear program's interior point passes over the rows at every step; \(save)"
+                ),
+                (
+                    lossOptions.hasTube || tube.epsilon != nil, "--loss \(lossOptions.loss.rawValue)",
+                    "its exact solver passes over the rows at every step; \(save)"
+                ),
+                (
+                    covariance != .nonrobust, "--covariance \(covariance.rawValue)",
+                    "the HC covariances need each row's leverage and residual once β is known, a second pass; \(save)"
+                ),
+                (plotOptions.plot != nil, "--plot", "the plots draw the rows and residuals, which a stream does not keep"),
+            ] + data.streamConflicts
         for (given, option, why) in conflicts where given {
             throw ValidationError("solve \(file) reads the stream once: \(why); drop \(option)")
         }

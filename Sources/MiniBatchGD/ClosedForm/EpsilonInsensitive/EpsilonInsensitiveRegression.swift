@@ -94,27 +94,14 @@ public enum EpsilonInsensitiveRegression {
             MemoryBudget.doubles(copies * n, p + k), for: "epsilon-insensitive regression's doubled copy of \(n) rows")
         // The doubled rows: row i with target y − ε, row n + i with y + ε.
         var x = [Double](repeating: 0, count: copies * n * p), y = [Double](repeating: 0, count: copies * n * k)
-        try data.withRows { rows in
-            guard rows.sharing == nil else {
-                throw ArgumentError(argument: "data", value: "rows spread over processes", requirement: "must be in one process")
+        try data.forEachFiniteRow { i, features, targets in
+            for j in 0..<p {
+                x[i * p + j] = features[j]
+                if copies == 2 { x[(n + i) * p + j] = features[j] }
             }
-            let scratchX = Buffer<Double>(repeating: 0, count: Source.Element.isReadInPlaceAsDouble ? 0 : n * p)
-            let scratchY = Buffer<Double>(repeating: 0, count: Source.Element.isReadInPlaceAsDouble ? 0 : n * k)
-            try rows.withDoubleRows(from: 0, rows: n, scratchX: scratchX.base, scratchY: scratchY.base) { rx, ldx, ry, ldy in
-                for i in 0..<n {
-                    for j in 0..<p {
-                        let value = rx[i * ldx + j]
-                        guard value.isFinite else { throw MatrixError.nonFinite(argument: "features", row: i, column: j, value: value) }
-                        x[i * p + j] = value
-                        if copies == 2 { x[(n + i) * p + j] = value }
-                    }
-                    for o in 0..<k {
-                        let value = ry[i * ldy + o]
-                        guard value.isFinite else { throw MatrixError.nonFinite(argument: "targets", row: i, column: o, value: value) }
-                        y[i * k + o] = value - epsilon
-                        if copies == 2 { y[(n + i) * k + o] = value + epsilon }
-                    }
-                }
+            for o in 0..<k {
+                y[i * k + o] = targets[o] - epsilon
+                if copies == 2 { y[(n + i) * k + o] = targets[o] + epsilon }
             }
         }
         let doubled = try Dataset(

@@ -38,27 +38,10 @@ enum PiecewiseQuadraticNewton {
         // The rows as Double, row-major, with a column of ones for the intercept.
         let d = fitIntercept ? p + 1 : p
         var x = [Double](repeating: 0, count: n * d), y = [Double](repeating: 0, count: n * k)
-        try data.withRows { rows in
-            guard rows.sharing == nil else {
-                throw ArgumentError(argument: "data", value: "rows spread over processes", requirement: "must be in one process")
-            }
-            let scratchX = Buffer<Double>(repeating: 0, count: Source.Element.isReadInPlaceAsDouble ? 0 : n * p)
-            let scratchY = Buffer<Double>(repeating: 0, count: Source.Element.isReadInPlaceAsDouble ? 0 : n * k)
-            try rows.withDoubleRows(from: 0, rows: n, scratchX: scratchX.base, scratchY: scratchY.base) { rx, ldx, ry, ldy in
-                for i in 0..<n {
-                    for j in 0..<p {
-                        let value = rx[i * ldx + j]
-                        guard value.isFinite else { throw MatrixError.nonFinite(argument: "features", row: i, column: j, value: value) }
-                        x[i * d + j] = value
-                    }
-                    if fitIntercept { x[i * d + p] = 1 }
-                    for o in 0..<k {
-                        let value = ry[i * ldy + o]
-                        guard value.isFinite else { throw MatrixError.nonFinite(argument: "targets", row: i, column: o, value: value) }
-                        y[i * k + o] = value
-                    }
-                }
-            }
+        try data.forEachFiniteRow { i, features, targets in
+            for j in 0..<p { x[i * d + j] = features[j] }
+            if fitIntercept { x[i * d + p] = 1 }
+            for o in 0..<k { y[i * k + o] = targets[o] }
         }
         var coefficients = [Double](repeating: 0, count: p * k), intercept = [Double](repeating: 0, count: k)
         var results: [TargetResult] = []

@@ -118,28 +118,13 @@ public enum QuantileRegression {
             for (row, i) in kept.enumerated() { buffer[i] = row }
             count = n
         }
-        try data.withRows { rows in
-            guard rows.sharing == nil else {
-                throw ArgumentError(argument: "data", value: "rows spread over processes", requirement: "must be in one process")
-            }
-            let scratchX = Buffer<Double>(repeating: 0, count: Source.Element.isReadInPlaceAsDouble ? 0 : n * p)
-            let scratchY = Buffer<Double>(repeating: 0, count: Source.Element.isReadInPlaceAsDouble ? 0 : n * k)
-            try rows.withDoubleRows(from: 0, rows: n, scratchX: scratchX.base, scratchY: scratchY.base) { rx, ldx, ry, ldy in
-                for i in 0..<n {
-                    let row = position[i]
-                    for j in 0..<p {
-                        let value = rx[i * ldx + j]
-                        guard value.isFinite else { throw MatrixError.nonFinite(argument: "features", row: i, column: j, value: value) }
-                        if row >= 0 { x[row * d + j] = w[i] * value }
-                    }
-                    if fitIntercept, row >= 0 { x[row * d + p] = w[i] }
-                    for o in 0..<k {
-                        let value = ry[i * ldy + o]
-                        guard value.isFinite else { throw MatrixError.nonFinite(argument: "targets", row: i, column: o, value: value) }
-                        if row >= 0 { y[row * k + o] = w[i] * value }
-                    }
-                }
-            }
+        // Rows of weight 0 are checked too, and left out (position −1).
+        try data.forEachFiniteRow { i, features, targets in
+            let row = position[i]
+            guard row >= 0 else { return }
+            for j in 0..<p { x[row * d + j] = w[i] * features[j] }
+            if fitIntercept { x[row * d + p] = w[i] }
+            for o in 0..<k { y[row * k + o] = w[i] * targets[o] }
         }
         var coefficients = [Double](repeating: 0, count: p * k), intercept = [Double](repeating: 0, count: k)
         var reports: [TargetReport] = []
