@@ -79,11 +79,14 @@ extension Fit {
                         let rows = carried.y.count / k, batch = trainer.batchRows ?? rows
                         let whole = final ? rows : rows - rows % Swift.max(batch, 1)
                         guard whole > 0 else { return }
-                        let chunk = try Dataset(
-                            features: Matrix(rows: whole, columns: p, elements: Array(carried.x[..<(whole * p)])),
-                            targets: Matrix(rows: whole, columns: k, elements: Array(carried.y[..<(whole * k)])),
-                            weights: weights == nil ? nil : Array(carried.w[..<whole]))
-                        windowLosses.append(try trainer.partialFit(chunk))
+                        // Rows of weight 0 alone add nothing (and make no data set): passed over.
+                        if weights == nil || carried.w[..<whole].contains(where: { $0 > 0 }) {
+                            let chunk = try Dataset(
+                                features: Matrix(rows: whole, columns: p, elements: Array(carried.x[..<(whole * p)])),
+                                targets: Matrix(rows: whole, columns: k, elements: Array(carried.y[..<(whole * k)])),
+                                weights: weights == nil ? nil : Array(carried.w[..<whole]))
+                            windowLosses.append(try trainer.partialFit(chunk))
+                        }
                         carried.x.removeFirst(whole * p)
                         carried.y.removeFirst(whole * k)
                         if weights != nil { carried.w.removeFirst(whole) }
@@ -92,12 +95,13 @@ extension Fit {
                         carried.x.append(contentsOf: UnsafeBufferPointer(start: x, count: count * p))
                         carried.y.append(contentsOf: UnsafeBufferPointer(start: y, count: count * k))
                         if let w { carried.w.append(contentsOf: UnsafeBufferPointer(start: w, count: count)) }
-                        if windowLosses.isEmpty {
-                            // The plan from the whole first window, as a file's from all its rows.
+                        // The plan from the whole first window (that weighs something), as a file's from all its rows.
+                        if trainer.learningRate == nil, weights == nil || carried.w.contains(where: { $0 > 0 }) {
+                            let rows = carried.y.count / k
                             try trainer.plan(
                                 from: Dataset(
-                                    features: Matrix(rows: count, columns: p, elements: carried.x),
-                                    targets: Matrix(rows: count, columns: k, elements: carried.y),
+                                    features: Matrix(rows: rows, columns: p, elements: carried.x),
+                                    targets: Matrix(rows: rows, columns: k, elements: carried.y),
                                     weights: weights == nil ? nil : carried.w))
                         }
                         try train(final: false)
@@ -155,7 +159,8 @@ extension Fit {
                     (
                         "training",
                         .object([
-                            ("mode", .string("online")), ("rows", .integer(rows)), ("updates", .integer(trainer.updates)),
+                            ("mode", .string("online")), ("rows", .integer(rows)), ("rowsTrainedOn", .integer(trainer.rowsSeen)),
+                            ("updates", .integer(trainer.updates)),
                             ("batchSize", batch.map(JSON.integer) ?? .string("full")), ("optimizer", .string(config.optimizer.name)),
                             ("learningRate", .number(choice.learningRate)), ("learningRateReason", .string(choice.reason)),
                             ("schedule", .string(config.schedule.name)), ("averaging", .bool(config.averaging == .fromStart)),

@@ -100,4 +100,39 @@ import Testing
                 run.status == 2 && run.stderr.contains("reads the stream once") && run.stderr.contains(needle), "\(options): \(run.stderr)")
         }
     }
+
+    /// Bad streams are refused naming the line, as `solve -` refuses them; a first window of
+    /// weight 0 waits for rows that weigh something.
+    @Test(arguments: [
+        ("", [String](), "standard input, line 1: the stream is empty; a header line of column names must come first"),
+        ("a,y\n", [], "standard input, line 2: the stream ends after its header, with no rows to fit"),
+        ("a,y\n1,2\n2,3\n3,4,5\n", [], "standard input, line 4: the row has 3 cells but the header has 2"),
+        (
+            "a,w,y\n1,1,2\n2,1,3\n3,-2,5\n", ["--weights", "w"],
+            "standard input, line 4: the weight -2 (--weights w) must be zero or positive"
+        ),
+        ("a,w,y\n1,0,2\n2,0,3\n", ["--weights", "w"], "--weights w: every weight in standard input is 0, which leaves no row to fit"),
+        (
+            "a,y\n1,2\n", [],
+            "standard input: the 1 row do not determine the exact least squares (too few rows, or dependent columns), so the descent has no reference; save the stream to a file and fit that"
+        ),
+    ])
+    func badStreamsAreRefusedNamingTheLine(input: String, arguments: [String], message: String) throws {
+        let run = try mbgd(arguments: ["fit", "-"] + arguments, standardInput: input)
+        #expect(run.status == 1 && run.stderr == "mbgd: error: \(message)\n", "\(run.status) \(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    /// Rows of weight 0 before any that weigh something are skipped, not planned from.
+    @Test func aFirstWindowOfWeightZeroWaits() throws {
+        var text = "a,w,y\n"
+        // 50 000 rows of weight 0 fill the first window (43 690 rows of three columns).
+        for i in 0..<55000 { text += "\(Double(i % 17) / 4),\(i < 50000 ? 0 : 1),\(1 + 2 * Double(i % 17) / 4)\n" }
+        let run = try mbgd(arguments: ["fit", "-", "--weights", "w", "--json"], standardInput: text)
+        #expect(run.status == 0, "\(run.stderr)")
+        let training = try run.json["training"] as! [String: Any]
+        #expect(training["rows"] as? Int == 55000 && training["rowsTrainedOn"] as? Int == 5000)
+        // Batches of 32 rows from row 50 000 on, whole but the last: ⌈5000/32⌉ updates.
+        #expect(training["updates"] as? Int == 157)
+    }
 }
