@@ -208,14 +208,8 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 "\(l1Given ? "--l1" : "--loss \(lossOptions.loss.rawValue)") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
             )
         }
-        if let checkpointing = checkpoints.checkpointing {
-            if Cluster.communicator != nil {
-                throw CLIError.badArgument("--checkpoint and --resume are for a fit in one process: run it with mbgd fit, not mbgd-mpi")
-            }
-            if SparseInput.isSparse(data.file) {
-                throw CLIError.badArgument(
-                    "\(data.file) is sparse: --checkpoint and --resume are for dense rows for now (\(checkpointing.path))")
-            }
+        if checkpoints.checkpointing != nil, Cluster.communicator != nil {
+            throw CLIError.badArgument("--checkpoint and --resume are for a fit in one process: run it with mbgd fit, not mbgd-mpi")
         }
         if l2IsAutomatic { try checkAutomaticL2() }
         if otherLoss, SparseInput.isSparse(data.file) {

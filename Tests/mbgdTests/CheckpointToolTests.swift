@@ -84,7 +84,7 @@ import Testing
     }
 
     /// Another batch size is refused naming its flag; a damaged checkpoint by name; the options
-    /// alone, and sparse rows, with their reasons.
+    /// alone with their reasons; a sparse fit resumed gives its report again.
     @Test func refusals() throws {
         let folder = try scratchFolder()
         let checkpoint = folder + "/short.checkpoint"
@@ -101,8 +101,14 @@ import Testing
         #expect(alone.status == 2 && alone.stderr.contains("give --checkpoint PATH too"), "\(alone.stderr)")
         let badEvery = try mbgd("fit", Self.file, "--target", "y", "--checkpoint", checkpoint, "--checkpoint-every", "ten")
         #expect(badEvery.status == 2 && badEvery.stderr.contains("neither a duration"), "\(badEvery.stderr)")
-        let svm = try write("1 1:0.5 3:1\n2 2:1\n0 1:1 2:1\n", to: folder + "/rows.svm")
-        let sparse = try mbgd("fit", svm, "--checkpoint", checkpoint)
-        #expect(sparse.status == 2 && sparse.stderr.contains("sparse"), "\(sparse.stderr)")
+        // Sparse rows: resumed from the end of the second of three epochs, the same report.
+        var text = ""
+        for i in 0..<300 { text += "\(Double(i % 7) - 3) \(i % 5 + 1):\(Double(i % 3) + 0.5) \(i % 11 + 6):1\n" }
+        let svm = try write(text, to: folder + "/rows.svm")
+        let sparseFit = ["fit", svm, "--epochs", "3", "--tolerance", "0", "--json"]
+        let whole = try mbgd(arguments: sparseFit)
+        let saving = try mbgd(arguments: sparseFit + ["--checkpoint", folder + "/sparse.checkpoint", "--checkpoint-every", "1"])
+        let resumed = try mbgd(arguments: sparseFit + ["--resume", folder + "/sparse.checkpoint"])
+        #expect(whole.status == 0 && saving.stdout == whole.stdout && resumed.stdout == whole.stdout, "\(resumed.stderr)")
     }
 }

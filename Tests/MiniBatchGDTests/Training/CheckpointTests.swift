@@ -157,6 +157,62 @@ import Testing
         #expect(try Self.fit(wide, config) == reference)
     }
 
+    /// Sparse rows (the lazy descent): 3000 rows of 200 columns, 8 nonzeros each.
+    static let sparse: SparseDataset<Double> = {
+        var generator = RandomSource(seed: 21)
+        var starts = [0], columns: [Int32] = [], values: [Double] = [], targets: [Double] = []
+        for _ in 0..<3000 {
+            var row = Set<Int32>()
+            while row.count < 8 { row.insert(Int32(generator.next() % 200)) }
+            var y = 1.0
+            for column in row.sorted() {
+                let value = generator.nextGaussian()
+                columns.append(column)
+                values.append(value)
+                y += value * Double(column % 7 - 3)
+            }
+            targets.append(y + 0.1 * generator.nextGaussian())
+            starts.append(columns.count)
+        }
+        return try! SparseDataset(
+            rowStarts: starts, columns: columns, values: values, targets: Matrix(column: targets), featureCount: 200)
+    }()
+
+    static func fit(
+        sparse configuration: GradientDescent, stop: CancellationFlag? = nil, progress: (@Sendable (EpochReport) -> Void)? = nil
+    )
+        throws -> Fitted
+    {
+        var model = LinearRegression()
+        let run = try Cancellation.$flag.withValue(stop) { try model.fit(Self.sparse, using: configuration, progress: progress) }
+        return Fitted(parameters: model.parameters, history: run.history)
+    }
+
+    /// The lazy sparse descent, every rule it takes, stopped at an epoch's end (the flag seen
+    /// after its batches: saved with its end still to run) and inside an epoch (single rows,
+    /// checked every 1024): resumed, the same bits.
+    @Test(arguments: [Optimizer.sgd, .adagrad(), .rmsprop(), .adam()])
+    func sparseRowsResumeBitForBit(_ optimizer: Optimizer) throws {
+        for batch in [BatchSize.rows(32), .rows(1)] {
+            var config = GradientDescent(batchSize: batch, epochs: 5, optimizer: optimizer)
+            config.averaging = optimizer == .sgd ? .automatic : .fromStart
+            let reference = try Self.fit(sparse: config)
+            let path = Self.folder + "/sparse-\(optimizer.name)-\(batch).checkpoint"
+            try? FileManager.default.removeItem(atPath: path)
+            config.checkpointing = Checkpointing(path: path, every: .epochs(1))
+            let stop = CancellationFlag()
+            #expect(throws: TrainingError.self) {
+                try Self.fit(sparse: config, stop: stop, progress: { if $0.epoch == 2 { stop.set() } })
+            }
+            let archive = try CheckpointArchive(decoding: Array(FileManager.default.contents(atPath: path)!), path: path)
+            let position = try archive.integers("position", count: 4)
+            // Batches of 32: 94 an epoch, none checked inside; single rows: checked at 1023.
+            #expect(position[0] == 3 && position[1] == (batch == .rows(1) ? 1023 : 94), "\(optimizer) \(batch): \(position)")
+            config.checkpointing?.resumesFrom = path
+            #expect(try Self.fit(sparse: config) == reference, "\(optimizer) \(batch)")
+        }
+    }
+
     /// Another batch size, or other rows, are refused naming what differs; a checkpoint cut
     /// short, altered or of another format is refused as damaged; a write leaves no temporary.
     @Test func refusesOtherFitsAndDamagedFiles() throws {

@@ -82,12 +82,7 @@ extension CheckpointSession {
     static func identity<Element: BLASScalar>(
         _ configuration: GradientDescent, train: Rows<Element>, weights: [Double]?, validationRows: Int, fitIntercept: Bool
     ) -> [String: String] {
-        var identity: [String: String] = [:]
-        for child in Mirror(reflecting: configuration).children {
-            guard let label = child.label, label != "threads", label != "checkpointing" else { continue }
-            identity["option." + label] = String(describing: child.value)
-        }
-        identity["option.fitIntercept"] = "\(fitIntercept)"
+        var identity = optionIdentity(configuration, fitIntercept: fitIntercept)
         identity["data.rows"] = "\(train.count)"
         identity["data.shape"] = "\(train.featureCount) features, \(train.outputCount) targets"
         identity["data.element"] = "\(Element.self)"
@@ -107,6 +102,51 @@ extension CheckpointSession {
         identity["data.firstRows"] = hash(0..<edge)
         identity["data.lastRows"] = hash((train.count - edge)..<train.count)
         identity["data.weights"] = weights == nil ? "none" : "given"
+        return identity
+    }
+
+    /// Each option that changes the arithmetic, as text: not the thread count (the bits do not
+    /// depend on it), nor where the checkpoints go.
+    static func optionIdentity(_ configuration: GradientDescent, fitIntercept: Bool) -> [String: String] {
+        var identity: [String: String] = [:]
+        for child in Mirror(reflecting: configuration).children {
+            guard let label = child.label, label != "threads", label != "checkpointing" else { continue }
+            identity["option." + label] = String(describing: child.value)
+        }
+        identity["option.fitIntercept"] = "\(fitIntercept)"
+        return identity
+    }
+
+    /// The identity of a fit of `configuration` on sparse rows: their count, shape, nonzeros
+    /// and precision, a CRC-32 of the first and last 64 rows (columns, values, targets, weights),
+    /// and the options.
+    static func identity<Element: BLASScalar>(
+        _ configuration: GradientDescent, sparse train: SparseRowsView<Element>, features: Int, weights: UnsafePointer<Double>?,
+        validationRows: Int, fitIntercept: Bool
+    ) -> [String: String] {
+        var identity = optionIdentity(configuration, fitIntercept: fitIntercept)
+        let n = train.rows, k = train.k
+        identity["data.rows"] = "\(n)"
+        identity["data.shape"] = "\(features) features, \(k) targets, \(train.rowStarts[n]) nonzeros"
+        identity["data.element"] = "\(Element.self)"
+        identity["data.validationRows"] = "\(validationRows)"
+        identity["data.weights"] = weights == nil ? "none" : "given"
+        let edge = Swift.min(64, n)
+        func hash(_ rows: Range<Int>) -> String {
+            var bytes: [UInt8] = []
+            func add<T>(_ value: T) { withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) } }
+            for i in rows {
+                for position in train.rowStarts[i]..<train.rowStarts[i + 1] {
+                    add(train.columns[position])
+                    add(Double(train.values[position]).bitPattern)
+                }
+                for o in 0..<k { add(Double(train.targets[i * k + o]).bitPattern) }
+                if let weights { add(weights[i].bitPattern) }
+            }
+            return String(CheckpointArchive.checksum(bytes[...]), radix: 16)
+        }
+        identity["data.firstRows"] = hash(0..<edge)
+        identity["data.lastRows"] = hash((n - edge)..<n)
         return identity
     }
 }

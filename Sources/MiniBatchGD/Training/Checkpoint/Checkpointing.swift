@@ -24,8 +24,9 @@
 ///
 /// Resuming checks that the rows (their count, shape and a hash of the first and last ones)
 /// and every option that changes the arithmetic are those the checkpoint was written with,
-/// and says what differs otherwise (``CheckpointError``). Dense rows in one process only:
-/// sparse rows, rows spread over processes and the batch-size sweep's gap target are refused.
+/// and says what differs otherwise (``CheckpointError``). Dense rows and sparse ones (the lazy
+/// descent's per-column state saved too), in one process: rows spread over processes and the
+/// batch-size sweep's gap target are refused.
 public struct Checkpointing: Equatable, Sendable {
     /// How often to write a checkpoint.
     public enum Interval: Equatable, Sendable {

@@ -23,6 +23,15 @@ protocol LazyRule {
     /// Brings `slot`'s state up to date with its gradient `g` in this step (descent coordinates)
     /// and returns m and v of its change Δθ = η·m/(√v + ε).
     mutating func moments(_ slot: Int, gradient g: Double) -> (numerator: Double, square: Double)
+    /// Adds the rule's moments and step counts to a checkpoint.
+    func saveState(to archive: inout CheckpointArchive)
+    /// Restores what ``saveState(to:)`` saved.
+    mutating func restoreState(from archive: CheckpointArchive) throws
+}
+
+extension Buffer<Double> {
+    /// Copies `key`'s values (as many as this buffer holds) in from a checkpoint.
+    func restore(_ key: String, from archive: CheckpointArchive) throws { try archive.read(key, into: base, count: count) }
 }
 
 extension LazyRule {
@@ -55,6 +64,9 @@ struct LazyAdaGrad: LazyRule {
         squares.base[slot] = v
         return (g, v)
     }
+
+    func saveState(to archive: inout CheckpointArchive) { archive.set("lazy.squares", squares.array) }
+    mutating func restoreState(from archive: CheckpointArchive) throws { try squares.restore("lazy.squares", from: archive) }
 }
 
 /// RMSprop: vᵢ ← α·vᵢ + (1 − α)·g² every step, Δθ = η·g/(√vᵢ + ε), as the dense
@@ -97,6 +109,23 @@ struct LazyRMSprop: LazyRule {
         }
         return result
     }
+
+    func saveState(to archive: inout CheckpointArchive) {
+        archive.set("lazy.squares", squares.array)
+        archive.set("lazy.updatedAt", integers: updatedAt.array)
+        archive.set("lazy.step", step)
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive) throws {
+        try squares.restore("lazy.squares", from: archive)
+        let marks = try archive.integers("lazy.updatedAt", count: updatedAt.count)
+        step = try archive.integer("lazy.step")
+        // A mark past the step count would raise α to a negative power.
+        guard marks.allSatisfy({ $0 >= 0 && $0 <= step }) else {
+            throw CheckpointError.damaged(path: archive.path, reason: "lazy.updatedAt lies past its step count")
+        }
+        updatedAt.base.update(from: marks, count: marks.count)
+    }
 }
 
 /// Adam as PyTorch's `SparseAdam`: a touched slot's moments m ← β₁m + (1 − β₁)g and
@@ -130,5 +159,18 @@ struct LazyAdam: LazyRule {
         first.base[slot] = m
         second.base[slot] = v
         return (m * correction1, v * correction2)
+    }
+
+    func saveState(to archive: inout CheckpointArchive) {
+        archive.set("lazy.first", first.array)
+        archive.set("lazy.second", second.array)
+        archive.set("lazy.powers", [beta1Power, beta2Power, correction1, correction2])
+    }
+
+    mutating func restoreState(from archive: CheckpointArchive) throws {
+        try first.restore("lazy.first", from: archive)
+        try second.restore("lazy.second", from: archive)
+        let powers = try archive.doubles("lazy.powers", count: 4)
+        (beta1Power, beta2Power, correction1, correction2) = (powers[0], powers[1], powers[2], powers[3])
     }
 }

@@ -28,13 +28,6 @@ struct SparseTrainer {
     /// Refuses what the sparse descent does not do, before any pass over the rows.
     static func check(_ config: GradientDescent) throws {
         try config.validate()
-        guard config.checkpointing == nil else {
-            throw ArgumentError(
-                argument: "checkpointing", value: config.checkpointing!.path,
-                requirement:
-                    "is not yet available for sparse rows (libsvm, .npz, --categorical, --hash-features): fit dense rows, or fit without it"
-            )
-        }
         switch config.optimizer {
         case .momentum, .nesterov:
             throw ArgumentError(
@@ -258,15 +251,69 @@ struct SparseTrainer {
         var gap = gapTarget.map { _ in GapProgress() }
         let checkInterval = gapTarget.map { _ in Swift.max(1, batches.count / 16) } ?? batches.count
         let weightTotal = rowWeights.map { w in (0..<n).reduce(0.0) { $0 + w[$1] } } ?? Double(n)
+        var checkpoint: CheckpointSession?
+        if let settings = config.checkpointing {
+            var identity = CheckpointSession.identity(
+                config, sparse: train, features: scale.count, weights: rowWeights, validationRows: validation?.rows.rows ?? 0,
+                fitIntercept: fitIntercept)
+            identity["plan.learningRate"] = "\(rate)"
+            identity["plan.epochs"] = "\(epochs)"
+            identity["plan.batches"] = "\(batches.count) of \(batches.size) rows"
+            checkpoint = try CheckpointSession(settings, identity: identity)
+        }
         // The epochs, specialized for each update rule.
         func runEpochs<Update: SparseUpdate>(_ update: inout Update) throws {
-            for epoch in 1...epochs {
-                if generator != nil { generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n)) }
-                let epochRate = schedule.rate(epoch: epoch, step: step)
-                history.learningRates.append(epochRate)
+            // A resumed fit goes on from its checkpoint's position: the first batch not yet
+            // trained on (0: the epoch has not started; all of them: its end has not run).
+            var resumedEpoch = 1, resumedBatch = 0
+            if let archive = checkpoint?.resumed {
+                try state.restoreState(from: archive)
+                try update.restoreState(from: archive)
+                try schedule.restoreState(from: archive)
+                try policy.restoreState(from: archive)
+                try history.restoreState(from: archive)
+                let rows = try archive.integers("order.rows", count: n)
+                guard Set(rows).count == n, rows.allSatisfy({ $0 >= 0 && $0 < n }) else {
+                    throw CheckpointError.damaged(path: archive.path, reason: "order.rows is not an order of \(n) rows")
+                }
+                order.base.update(from: rows, count: n)
+                if generator != nil {
+                    generator!.checkpointState = try archive.integers("order.generator", count: 6).map { UInt64(UInt(bitPattern: $0)) }
+                }
+                let position = try archive.integers("position", count: 4)
+                (resumedEpoch, resumedBatch, step, samples) = (position[0], position[1], position[2], position[3])
+                guard resumedEpoch >= 1, resumedEpoch <= epochs, resumedBatch >= 0, resumedBatch <= batches.count,
+                    history.epochCosts.count == resumedEpoch - 1, resumedBatch == 0 || history.learningRates.count == resumedEpoch
+                else {
+                    throw CheckpointError.damaged(path: archive.path, reason: "its position in the fit does not agree with its history")
+                }
+            }
+            /// Saves the state before batch `batch` of epoch `epoch`.
+            func save(epoch: Int, batch: Int) throws {
+                guard let checkpoint else { return }
+                var archive = CheckpointArchive(path: checkpoint.settings.path)
+                state.saveState(to: &archive)
+                update.saveState(to: &archive)
+                schedule.saveState(to: &archive)
+                policy.saveState(to: &archive)
+                history.saveState(to: &archive)
+                archive.set("order.rows", integers: order.array)
+                if let generator { archive.set("order.generator", integers: generator.checkpointState.map { Int(bitPattern: UInt($0)) }) }
+                archive.set("position", integers: [epoch, batch, step, samples])
+                try checkpoint.write(archive)
+            }
+            for epoch in resumedEpoch...epochs {
+                // Mid-epoch, the epoch's order and rate are those the checkpoint saved.
+                let resumesInside = epoch == resumedEpoch && resumedBatch > 0
+                if !resumesInside, generator != nil { generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n)) }
+                let epochRate = resumesInside ? history.learningRates[epoch - 1] : schedule.rate(epoch: epoch, step: step)
+                if !resumesInside { history.learningRates.append(epochRate) }
                 var stretchStart = Date(), trainingSeconds = 0.0
-                for index in 0..<batches.count {
-                    if index & 1023 == 1023, Cancellation.isRequested { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
+                for index in (resumesInside ? resumedBatch : 0)..<batches.count {
+                    if index & 1023 == 1023, Cancellation.isRequested {
+                        try save(epoch: epoch, batch: index)
+                        throw TrainingError.cancelled(epochsCompleted: epoch - 1)
+                    }
                     let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
                     let range = batches[index]
                     let cost = update.step(
@@ -295,8 +342,12 @@ struct SparseTrainer {
                 if gapTarget == nil { trainingSeconds = Date().timeIntervalSince(stretchStart) }
                 if gap != nil { gap!.seconds += trainingSeconds }
                 let seconds = trainingSeconds
-                // An epoch of fewer than 1024 batches is checked here, at its end.
-                if Cancellation.isRequested { throw TrainingError.cancelled(epochsCompleted: epoch) }
+                // An epoch of fewer than 1024 batches is checked here, at its end (saved as all
+                // its batches done, the epoch's end still to run).
+                if Cancellation.isRequested {
+                    try save(epoch: epoch, batch: batches.count)
+                    throw TrainingError.cancelled(epochsCompleted: epoch)
+                }
                 let averaged = state.averagedParameters(fitIntercept: fitIntercept)
                 var certifiedDistance: Double?
                 let epochCost: Double
@@ -350,6 +401,7 @@ struct SparseTrainer {
                     history.stopReason = reason
                     break
                 }
+                if epoch < epochs, checkpoint?.isDue(afterEpoch: epoch) == true { try save(epoch: epoch + 1, batch: 0) }
             }
         }
         // The most columns an adaptive step touches: its rows' nonzeros, at most p.

@@ -7,6 +7,15 @@ protocol SparseUpdate {
         _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double,
         shared: SparseSharedWork<Element>
     ) -> Double
+    /// Adds the update's own state (an adaptive rule's moments) to a checkpoint.
+    func saveState(to archive: inout CheckpointArchive)
+    /// Restores what ``saveState(to:)`` saved.
+    mutating func restoreState(from archive: CheckpointArchive) throws
+}
+
+extension SparseUpdate {
+    func saveState(to archive: inout CheckpointArchive) {}
+    mutating func restoreState(from archive: CheckpointArchive) throws {}
 }
 
 /// Plain SGD (``SparseState/step(_:rows:count:rate:penalty:reduction:inverseSquares:rowWeights:fitIntercept:residuals:shared:)``).
@@ -68,4 +77,7 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
             inverseScale: inverseScale?.base,
             rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, scratch: scratch, shared: shared)
     }
+
+    func saveState(to archive: inout CheckpointArchive) { rule.saveState(to: &archive) }
+    mutating func restoreState(from archive: CheckpointArchive) throws { try rule.restoreState(from: archive) }
 }
