@@ -324,9 +324,10 @@ int mbgd_accumulator_solve(const mbgd_accumulator *accumulator, mbgd_model *mode
    its chunk's rows in the order given, in batches of batchSize, one update each; the rule's
    state, the running average and the step count carry over from chunk to chunk. The
    standardization, the automatic learning rate and the curvature are taken from the first chunk
-   and then fixed. A batch a chunk cuts short is a smaller batch: chunks of whole batches give the
-   bits of one call over all their rows, and one call over all the rows gives the bits of
-   mbgd_model_fit with {"epochs": 1, "noShuffle": true, "noAverage": true, "noEarlyStopping": true}.
+   and then fixed. A batch a chunk cuts short is a smaller batch. With a learningRate given and
+   noStandardize (nothing taken from the first chunk), chunks of whole batches give the bits of
+   one call over all their rows; one call over all the rows gives the bits of mbgd_model_fit with
+   {"epochs": 1, "noShuffle": true, "noAverage": true, "noEarlyStopping": true}.
    config: mbgd_model_fit's options (NULL for the defaults), made into one pass in order without
    early stopping, averaging from the start with "average" and none otherwise. Refused: epochs
    other than 1, tolerance, patience, shuffleBlocks, validationFraction, a schedule other than
