@@ -151,6 +151,8 @@ typedef struct mbgd_data mbgd_data;
 typedef struct mbgd_model mbgd_model;
 /* The streaming exact least-squares fit: add chunks of rows, merge, solve. */
 typedef struct mbgd_accumulator mbgd_accumulator;
+/* Online descent: chunks of rows trained on once, in order, as they come (partial_fit). */
+typedef struct mbgd_online mbgd_online;
 
 /* What a fit reports after each epoch. */
 typedef struct mbgd_progress {
@@ -314,6 +316,47 @@ int mbgd_accumulator_merge(mbgd_accumulator *accumulator, const mbgd_accumulator
 int mbgd_accumulator_rows(const mbgd_accumulator *accumulator, int64_t *rows);
 /* The least-squares fit of the rows so far, into model (its parameters replaced). */
 int mbgd_accumulator_solve(const mbgd_accumulator *accumulator, mbgd_model *model);
+
+/* ---- Online descent ------------------------------------------------------------------- */
+
+/* A trainer for rows of p features and k targets that arrive in chunks and are seen once
+   (scikit-learn's partial_fit; `mbgd fit -` on a stream). Each mbgd_online_partial_fit trains on
+   its chunk's rows in the order given, in batches of batchSize, one update each; the rule's
+   state, the running average and the step count carry over from chunk to chunk. The
+   standardization, the automatic learning rate and the curvature are taken from the first chunk
+   and then fixed. A batch a chunk cuts short is a smaller batch. With a learningRate given and
+   noStandardize (nothing taken from the first chunk), chunks of whole batches give the bits of
+   one call over all their rows; one call over all the rows gives the bits of mbgd_model_fit with
+   {"epochs": 1, "noShuffle": true, "noAverage": true, "noEarlyStopping": true}.
+   config: mbgd_model_fit's options (NULL for the defaults), made into one pass in order without
+   early stopping, averaging from the start with "average" and none otherwise. Refused: epochs
+   other than 1, tolerance, patience, shuffleBlocks, validationFraction, a schedule other than
+   constant and inverseScaling (which decays per update: eta0 / t^decayPower), reduction sum.
+   One handle must be used by one thread at a time. */
+int mbgd_online_create(int abi_version, const char *config_json, int64_t features, int64_t outputs, int fit_intercept,
+                       mbgd_online **out);
+void mbgd_online_free(mbgd_online *online);
+/* Trains on the rows of a dense data handle (its weights weigh the rows; a sparse handle is
+   MBGD_INVALID_ARGUMENT) of the trainer's p features and k targets. *progressive_loss_out (if
+   not NULL) receives the chunk's progressive loss: the weighted mean squared error of its rows,
+   each predicted before its batch's update. A chunk of another shape or bad weights changes
+   nothing; after MBGD_NUMERICAL (a batch whose loss is not finite) the updates before that
+   batch are kept: make a new handle to start over. */
+int mbgd_online_partial_fit(mbgd_online *online, const mbgd_data *chunk, double *progressive_loss_out);
+/* The parameters in the data's units (the running average with "average"), as
+   mbgd_model_parameters writes them: coefficients p x k row-major, k intercepts (zeros without an
+   intercept); zeros before any row. */
+int mbgd_online_parameters(const mbgd_online *online, double *coefficients, int64_t coefficients_length, double *intercepts,
+                           int64_t intercepts_length);
+/* The progressive validation loss of every row so far (the mean squared error over rows and
+   targets, each row predicted before it was trained on, weighted); NaN before any row. */
+int mbgd_online_progressive_loss(const mbgd_online *online, double *loss);
+/* The rows (of positive weight) trained on so far. */
+int mbgd_online_rows(const mbgd_online *online, int64_t *rows);
+/* The updates (batches) so far. */
+int mbgd_online_updates(const mbgd_online *online, int64_t *updates);
+/* The learning rate eta0, given or chosen from the first chunk; NaN before it. */
+int mbgd_online_learning_rate(const mbgd_online *online, double *learning_rate);
 
 #ifdef __cplusplus
 }

@@ -269,6 +269,29 @@ int main(int argc, char **argv) {
     printf("accumulator: %lld rows in two merged halves, %.1e from the normal equations\n", (long long)accumulated,
            gap(other, theta));
 
+    /* Online descent: with the rate given and no standardization (nothing taken from the first
+       chunk), the two halves as two chunks of whole batches of 20 give the bits of a one-epoch
+       fit of all the rows in order. */
+    mbgd_online *online = NULL;
+    double chunk_loss = 0, progressive = 0, online_w[P], online_c = 0, fit_w[P], fit_c = 0;
+    int64_t online_rows = 0, online_updates = 0;
+    OK(mbgd_online_create(MBGD_ABI_VERSION, "{\"batchSize\": 20, \"learningRate\": 0.05, \"noStandardize\": true}", P, 1, 1,
+                          &online));
+    OK(mbgd_online_partial_fit(online, head, &chunk_loss));
+    OK(mbgd_online_partial_fit(online, tail, &chunk_loss));
+    OK(mbgd_online_progressive_loss(online, &progressive));
+    OK(mbgd_online_rows(online, &online_rows));
+    OK(mbgd_online_updates(online, &online_updates));
+    OK(mbgd_online_parameters(online, online_w, P, &online_c, 1));
+    OK(mbgd_model_fit(other, data, "{\"batchSize\": 20, \"learningRate\": 0.05, \"noStandardize\": true, \"epochs\": 1, "
+                                   "\"noShuffle\": true, \"noAverage\": true, \"noEarlyStopping\": true}", NULL, NULL));
+    OK(mbgd_model_parameters(other, fit_w, P, &fit_c, 1));
+    CHECK(memcmp(online_w, fit_w, sizeof fit_w) == 0 && online_c == fit_c, "online descent differs from the one-epoch fit");
+    CHECK(online_rows == N && online_updates == N / 20 && progressive > 0 && chunk_loss > 0, "online: %lld rows, %lld updates",
+          (long long)online_rows, (long long)online_updates);
+    printf("online: %lld rows in two chunks, %lld updates, progressive loss %.4f (the last chunk's %.4f), the one-epoch fit's bits\n",
+           (long long)online_rows, (long long)online_updates, progressive, chunk_loss);
+
     /* The same rows in CSR form (every entry stored), solved by LSQR. */
     static int64_t starts[N + 1];
     static int32_t indices[N * P];
@@ -335,6 +358,10 @@ int main(int argc, char **argv) {
                  "column 'x1' has Arrow format 'l'", "an int64 Arrow column");
     CHECK(released_schemas == 2 && released_arrays == 2, "a refused table must be released too");
     expect_error(mbgd_set_threads(0), MBGD_INVALID_ARGUMENT, "threads must lie between 1 and 1024", "zero threads");
+    mbgd_online *refused = NULL;
+    expect_error(mbgd_online_create(MBGD_ABI_VERSION, "{\"schedule\": \"cosine\"}", P, 1, 1, &refused), MBGD_INVALID_ARGUMENT,
+                 "must be constant or inverse-scaling online", "a cosine schedule online");
+    CHECK(refused == NULL, "a refused online trainer must not be made");
 
     mbgd_data_free(data);
     mbgd_data_free(borrowed);
@@ -351,6 +378,8 @@ int main(int argc, char **argv) {
     mbgd_model_free(loaded);
     mbgd_accumulator_free(first);
     mbgd_accumulator_free(second);
+    mbgd_online_free(online);
+    mbgd_online_free(NULL);
     if (failures) {
         fprintf(stderr, "CApp: %d checks failed\n", failures);
         return 1;

@@ -239,6 +239,36 @@ enum FitOptions {
     }
 }
 
+/// The options of `mbgd_online_create`: `mbgd_model_fit`'s names, made into the descent
+/// `mbgd fit -` runs on a stream: one pass in the order given (epochs 1, no shuffle), no early
+/// stopping, averaging from the start with `average` and none without. What needs the rows more
+/// than once is refused here by name; what ``OnlineTrainer`` refuses, with its message.
+enum OnlineOptions {
+    static func gradientDescent(json: String?, threads: Int?) throws -> GradientDescent {
+        let options = try Options(json: json, known: FitOptions.names)
+        if let epochs = try options.integer("epochs"), epochs != 1 {
+            throw OptionError(
+                "epochs = \(epochs) is not available online: each partial fit is one pass over its chunk; pass the rows again for another")
+        }
+        let given = [
+            ("tolerance", try options.number("tolerance") != nil), ("patience", try options.integer("patience") != nil),
+            ("shuffleBlocks", try options.integer("shuffleBlocks") != nil),
+        ]
+        for (name, isGiven) in given where isGiven {
+            throw OptionError(
+                "\(name) is not available online: \(name == "shuffleBlocks" ? "chunks are trained on in the order given" : "one pass has no epochs to stop after")"
+            )
+        }
+        var configuration = try FitOptions.gradientDescent(json: json, threads: threads)
+        configuration.epochs = 1
+        configuration.shuffle = .none
+        // A validation fraction stays, for the trainer to refuse with its reason.
+        if configuration.earlyStopping?.validationFraction == nil { configuration.earlyStopping = nil }
+        if configuration.averaging == .automatic { configuration.averaging = .none }
+        return configuration
+    }
+}
+
 /// The options of `mbgd_model_solve`: `mbgd solve`'s for a least-squares fit.
 struct SolveOptions {
     static let names = ["method", "l2", "covariance", "confidence", "noRefine", "threads"]

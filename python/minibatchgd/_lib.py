@@ -18,7 +18,7 @@ ABI_VERSION = 1
 FLOAT64, FLOAT32 = 0, 1
 ROW_MAJOR, COLUMN_MAJOR = 0, 1
 COPY, BORROW = 0, 1
-OK, NOT_CONVERGED, CANCELLED = 0, 3, 6
+OK, INVALID_ARGUMENT, NOT_CONVERGED, CANCELLED = 0, 1, 3, 6
 TABLE_COLUMNS = INTERVAL_COLUMNS = 6
 
 
@@ -28,6 +28,11 @@ class MiniBatchGDError(Exception):
     def __init__(self, status, message):
         super().__init__(message)
         self.status = status
+
+
+class InvalidArgumentError(MiniBatchGDError, ValueError):
+    """MBGD_INVALID_ARGUMENT: an argument or option the library refuses (a ValueError, as
+    scikit-learn raises for bad parameters and data)."""
 
 
 class Progress(ctypes.Structure):
@@ -72,6 +77,13 @@ _SIGNATURES = {
     "mbgd_model_coefficient_table": (ctypes.c_int, [_handle, _i64, _double_p, _i64]),
     "mbgd_model_fit_statistics": (ctypes.c_int, [_handle, _i64, ctypes.POINTER(FitStatistics)]),
     "mbgd_model_summary": (ctypes.c_int, [_handle, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    "mbgd_online_create": (ctypes.c_int, [ctypes.c_int, ctypes.c_char_p, _i64, _i64, ctypes.c_int, ctypes.POINTER(_handle)]),
+    "mbgd_online_free": (None, [_handle]),
+    "mbgd_online_partial_fit": (ctypes.c_int, [_handle, _handle, _double_p]),
+    "mbgd_online_parameters": (ctypes.c_int, [_handle, _double_p, _i64, _double_p, _i64]),
+    "mbgd_online_progressive_loss": (ctypes.c_int, [_handle, _double_p]),
+    "mbgd_online_rows": (ctypes.c_int, [_handle, ctypes.POINTER(_i64)]),
+    "mbgd_online_updates": (ctypes.c_int, [_handle, ctypes.POINTER(_i64)]),
 }
 
 
@@ -93,7 +105,8 @@ def check(status):
     """Raises the library's error for a status other than MBGD_OK (and MBGD_NOT_CONVERGED, which
     the caller handles with its result)."""
     if status not in (OK, NOT_CONVERGED):
-        raise MiniBatchGDError(status, lib.mbgd_last_error().decode())
+        error = InvalidArgumentError if status == INVALID_ARGUMENT else MiniBatchGDError
+        raise error(status, lib.mbgd_last_error().decode())
     return status
 
 
@@ -258,3 +271,43 @@ class Model:
         buffer = ctypes.create_string_buffer(needed.value)
         check(lib.mbgd_model_summary(self.handle, buffer, needed.value, None))
         return buffer.value.decode()
+
+
+class Online:
+    """An mbgd_online handle: online descent on chunks of rows, each seen once."""
+
+    def __init__(self, configuration, features, outputs, fit_intercept=True):
+        self.features, self.outputs = features, outputs
+        self.handle = _handle()
+        check(lib.mbgd_online_create(ABI_VERSION, configuration, features, outputs, 1 if fit_intercept else 0,
+                                     ctypes.byref(self.handle)))
+
+    def __del__(self):
+        if getattr(self, "handle", None):
+            lib.mbgd_online_free(self.handle)
+
+    def partial_fit(self, data):
+        """Trains on the rows of a dense Data; the chunk's progressive loss."""
+        loss = ctypes.c_double()
+        check(lib.mbgd_online_partial_fit(self.handle, data.handle, ctypes.byref(loss)))
+        return loss.value
+
+    def parameters(self):
+        p, k = self.features, self.outputs
+        coefficients, intercepts = np.empty((p, k)), np.empty(k)
+        check(lib.mbgd_online_parameters(self.handle, coefficients.ctypes.data_as(_double_p), p * k,
+                                         intercepts.ctypes.data_as(_double_p), k))
+        return coefficients, intercepts
+
+    def progressive_loss(self):
+        """The progressive validation loss of every row so far (NaN before any)."""
+        loss = ctypes.c_double()
+        check(lib.mbgd_online_progressive_loss(self.handle, ctypes.byref(loss)))
+        return loss.value
+
+    def counts(self):
+        """(rows trained on, updates) so far."""
+        rows, updates = _i64(), _i64()
+        check(lib.mbgd_online_rows(self.handle, ctypes.byref(rows)))
+        check(lib.mbgd_online_updates(self.handle, ctypes.byref(updates)))
+        return rows.value, updates.value

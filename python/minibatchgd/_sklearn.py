@@ -19,6 +19,16 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
     whether the descent reached it ("converged", "close, not certified", "not converged", as the
     tool's verdict line), `parameter_gap_` how far it is (relative), and a fit not converged
     warns with the library's sentence.
+
+    `partial_fit(X, y)` trains online, as scikit-learn's SGDRegressor.partial_fit does: the rows
+    once, in the order given, in batches of `batch_size`, continuing from the previous call
+    (`epochs` and `tolerance` do not apply). The first call (or the first after `fit`) starts
+    from zero and takes the standardization and an automatic learning rate from its chunk; give
+    chunks a multiple of `batch_size` rows to keep the batches equal. The schedule must be
+    "constant" or "inverse-scaling" (per update). After each call `coef_` and `intercept_` are
+    the parameters so far and `progressive_loss_` the mean squared error of every row so far,
+    each predicted before it was trained on (an estimate of the error on unseen rows). Refused
+    options and chunks of another shape raise ValueError.
     """
 
     def __init__(self, batch_size=32, optimizer="sgd", learning_rate="auto", epochs=None, schedule="constant", l2=0.0,
@@ -36,6 +46,8 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
         self.threads = threads
 
     def fit(self, X, y, sample_weight=None):
+        for name in ("_online", "progressive_loss_"):
+            self.__dict__.pop(name, None)
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
         configuration = _lib.options(
             batchSize=self.batch_size, optimizer=self.optimizer, learningRate=self.learning_rate, epochs=self.epochs,
@@ -55,6 +67,23 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
 
             from sklearn.exceptions import ConvergenceWarning
             warnings.warn(warning, ConvergenceWarning, stacklevel=2)
+        return self
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """One pass of online descent over the rows of X and y, continuing from the last call."""
+        first = getattr(self, "_online", None) is None
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True, reset=first)
+        if first:
+            configuration = _lib.options(
+                batchSize=self.batch_size, optimizer=self.optimizer, learningRate=self.learning_rate, schedule=self.schedule,
+                l2=float(self.l2), seed=self.seed, noStandardize=True if not self.standardize else None, threads=self.threads)
+            self._single_output = y.ndim == 1
+            self._online = _lib.Online(configuration, X.shape[1], 1 if y.ndim == 1 else y.shape[1], self.fit_intercept)
+        self._online.partial_fit(_lib.Data(X, y, sample_weight))
+        coefficients, intercepts = self._online.parameters()
+        self.coef_ = coefficients[:, 0] if self._single_output else coefficients.T
+        self.intercept_ = float(intercepts[0]) if self._single_output else intercepts
+        self.progressive_loss_ = self._online.progressive_loss()
         return self
 
     def predict(self, X):

@@ -35,11 +35,13 @@ final class Handles {
     var data: [OpaquePointer?] = []
     var models: [OpaquePointer?] = []
     var accumulators: [OpaquePointer?] = []
+    var online: [OpaquePointer?] = []
 
     deinit {
         data.forEach(mbgd_data_free)
         models.forEach(mbgd_model_free)
         accumulators.forEach(mbgd_accumulator_free)
+        online.forEach(mbgd_online_free)
     }
 
     /// A copied (or borrowed) row-major Double data handle over `x` (n×p) and `y` (n).
