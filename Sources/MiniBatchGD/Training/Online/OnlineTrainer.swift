@@ -20,7 +20,7 @@ import Foundation
 /// plateau) are refused, and so is ``Averaging/automatic``'s plateau (``Averaging/fromStart`` averages).
 ///
 /// ```swift
-/// let trainer = try OnlineTrainer(features: 3, configuration: GradientDescent(batchSize: 32))
+/// let trainer = try OnlineTrainer(features: 3, configuration: GradientDescent(batchSize: 32, averaging: .none))
 /// for chunk in chunks {                       // each a Dataset<Double> of 3 features
 ///     try trainer.partialFit(chunk)
 /// }
