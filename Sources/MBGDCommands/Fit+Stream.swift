@@ -42,7 +42,7 @@ extension Fit {
         }
     }
 
-    /// `mbgd fit -`: online descent over the CSV on standard input (or a FIFO), read once a
+    /// `mbgd fit -`: online descent over the CSV or `.npy` on standard input (or a FIFO), read once a
     /// window at a time, each batch predicted before it is trained on (the progressive
     /// validation loss); the exact least squares of the same rows accumulated beside it, so
     /// even a stream gets its verdict.
@@ -55,7 +55,7 @@ extension Fit {
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let status = Status(quiet: json)
         var reader = try data.streamErrors(weights: weights) {
-            try CSVWindowReader(descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
+            try rowWindows(descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
         }
         let p = reader.featureNames.count, k = reader.targetNames.count
         var config = gradientDescent

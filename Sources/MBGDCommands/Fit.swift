@@ -18,7 +18,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
               mbgd fit data.npy --target 3 --learning-rate 0.05 --epochs 50 --save-model model.json --plot plots/
               mbgd fit data.csv --target y --weights w
 
-            A FILE of - (or a FIFO) is a CSV stream read once, in bounded memory (windows of 1 MiB of parsed \
+            A FILE of - (or a FIFO) is a CSV (or .npy) stream read once, in bounded memory (windows of 1 MiB of parsed \
             values): online descent, one pass in the order given, each batch predicted before it is trained on \
             (the progressive validation loss), the exact least squares of the same rows accumulated beside it \
             for the verdict; standardization and the automatic rate come from the first window.

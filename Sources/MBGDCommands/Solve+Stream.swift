@@ -60,7 +60,7 @@ extension Solve {
         }
     }
 
-    /// `mbgd solve -`: the CSV on standard input (or a FIFO) read once, a window of rows at a
+    /// `mbgd solve -`: the CSV or `.npy` on standard input (or a FIFO) read once, a window of rows at a
     /// time, into the one-pass fit (R's biglm): the coefficients and every statistic that needs
     /// no second pass, in the file's report.
     func runStream() throws {
@@ -72,7 +72,7 @@ extension Solve {
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let status = Status(quiet: json)
         var reader = try data.streamErrors(weights: weights) {
-            try CSVWindowReader(descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
+            try rowWindows(descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
         }
         let p = reader.featureNames.count, k = reader.targetNames.count
         var fit = LeastSquares.OnePassFit(featureCount: p, outputCount: k, fitIntercept: data.fitIntercept)

@@ -12,7 +12,7 @@ struct Solve: ParsableCommand, ThreadedCommand {
             the normal distribution, as statsmodels). --weights fits weighted least squares (statsmodels' WLS): \
             a row's weight is the inverse of its error variance, and a row of weight 0 is left out.
 
-            A FILE of - (or /dev/stdin, or a FIFO) is CSV read once as a stream, in bounded memory: windows of \
+            A FILE of - (or /dev/stdin, or a FIFO) is CSV (or a .npy written to it) read once as a stream, in bounded memory: windows of \
             1 MiB of parsed values (131,072 numbers over the columns used, in rows) are accumulated by tall-skinny QR \
             (R's biglm). The report is the file's, less what needs a second pass over the rows (refinement's error \
             bounds, the train metrics); Durbin–Watson is accumulated from consecutive rows' differences. Options \

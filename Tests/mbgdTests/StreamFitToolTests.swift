@@ -135,4 +135,31 @@ import Testing
         // Batches of 32 rows from row 50 000 on, whole but the last: ⌈5000/32⌉ updates.
         #expect(training["updates"] as? Int == 157)
     }
+
+    /// A `.npy` written to the pipe is a stream too: its columns named by index, the same fit as
+    /// the CSV of the same values, and `solve -` the file's coefficients; cut short, refused.
+    @Test func anNPYStreamIsReadAsTheCSVIs() throws {
+        let folder = try scratchFolder()
+        let csv = try write(Self.rows.text, to: folder + "/rows.csv")
+        #expect(try mbgd("convert", csv, folder + "/rows.npy").status == 0)
+        let npy = folder + "/rows.npy"
+        func piped(_ path: String, _ arguments: [String]) throws -> ToolRun {
+            try run(
+                "/bin/sh",
+                arguments: ["-c", "cat \(shellQuoted(path)) | " + ([toolPath] + arguments).map(shellQuoted).joined(separator: " ")],
+                timeout: 120)
+        }
+        let fromNPY = try piped(npy, ["fit", "-", "--target", "5", "--json"])
+        let fromCSV = try piped(csv, ["fit", "-", "--json"])
+        #expect(fromNPY.status == 0, "\(fromNPY.stderr)")
+        #expect(Self.numbers(try fromNPY.json["coefficients"]) == Self.numbers(try fromCSV.json["coefficients"]))
+        #expect(try fromNPY.json["features"] as? [String] == ["x1", "x2", "x3", "x4", "x5"])
+        let solved = try piped(npy, ["solve", "-", "--target", "x6", "--json"])
+        let file = try mbgd("solve", npy, "--target", "5", "--json")
+        #expect(relativeDifference(Self.numbers(try solved.json["coefficients"]), Self.numbers(try file.json["coefficients"])) < 1e-12)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: npy))
+        try bytes.prefix(1000).write(to: URL(fileURLWithPath: folder + "/cut.npy"))
+        let cut = try piped(folder + "/cut.npy", ["fit", "-"])
+        #expect(cut.status == 1 && cut.stderr.contains("the stream ends inside row"), "\(cut.stderr)")
+    }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// rows at a time: the window's buffers are allocated once, so the memory is bounded whatever the
 /// stream's length. The lines are parsed by ``CSVLines`` (the file reader's parser, its errors
 /// naming line and column); a weight column is read as one more target and split off.
-package struct CSVWindowReader {
+package struct CSVWindowReader: RowWindows {
     /// Bytes of parsed values a window holds (its rows: this over 8 × the columns used).
     package static let windowBytes = 1 << 20
 
@@ -30,8 +30,8 @@ package struct CSVWindowReader {
     /// nil), `weights` neither.
     /// - Throws: ``FileError`` for an empty stream or a bad header, ``ArgumentError`` for a
     ///   weight column that is a target or a feature.
-    package init(descriptor: Int32, name: String, targets: [String], features: [String]?, weights: String?) throws {
-        stream = try LineStream(descriptor: descriptor, path: name)
+    package init(descriptor: Int32, name: String, prefix: [UInt8] = [], targets: [String], features: [String]?, weights: String?) throws {
+        stream = try LineStream(descriptor: descriptor, path: name, prefix: prefix)
         let header = try CSVReader.header(of: &stream, path: name)
         let targetNames = targets.isEmpty ? [header.last!] : targets
         if let weights {

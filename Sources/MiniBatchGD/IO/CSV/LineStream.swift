@@ -15,9 +15,14 @@ struct LineStream {
     /// Bytes read from the descriptor so far.
     private(set) var bytesRead = 0
 
-    init(descriptor: Int32, path: String) throws {
+    /// Lines of `descriptor`, after `prefix`: bytes already read from it (to tell its format).
+    init(descriptor: Int32, path: String, prefix: [UInt8] = []) throws {
         self.descriptor = descriptor
         self.path = path
+        if !prefix.isEmpty {
+            buffer.replaceSubrange(0..<prefix.count, with: prefix)
+            (filled, bytesRead) = (prefix.count, prefix.count)
+        }
     }
 
     /// Reads more bytes after `filled`, moving the unread part to the front or growing the

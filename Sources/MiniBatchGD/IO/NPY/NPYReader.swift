@@ -40,6 +40,18 @@ public enum NPYReader {
 
     /// The header of `file`, checked against its size: the data must be exactly what the shape needs.
     /// - Throws: ``FileError`` as ``read(path:)`` does.
+    /// The bytes per value and the byte order of a header's `descr`: float64 or float32, either order.
+    /// - Throws: ``FileError/unsupportedType(path:descriptor:)`` for any other.
+    static func format(_ descriptor: String, path: String) throws -> (width: Int, littleEndian: Bool) {
+        switch descriptor {
+        case "<f8", "=f8": return (8, true)
+        case ">f8": return (8, false)
+        case "<f4", "=f4": return (4, true)
+        case ">f4": return (4, false)
+        default: throw FileError.unsupportedType(path: path, descriptor: descriptor)
+        }
+    }
+
     static func layout(_ file: PositionalFile, path: String) throws -> Layout {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
         let size = file.size
@@ -88,15 +100,7 @@ public enum NPYReader {
         guard shape.count == 2 else {
             throw FileError.malformed(path: path, reason: "the array has shape \(shapeText); a 2-D array (rows, columns) is needed")
         }
-        let width: Int
-        let littleEndian: Bool
-        switch descriptor {
-        case "<f8", "=f8": (width, littleEndian) = (8, true)
-        case ">f8": (width, littleEndian) = (8, false)
-        case "<f4", "=f4": (width, littleEndian) = (4, true)
-        case ">f4": (width, littleEndian) = (4, false)
-        default: throw FileError.unsupportedType(path: path, descriptor: descriptor)
-        }
+        let (width, littleEndian) = try format(descriptor, path: path)
         let rows = shape[0], columns = shape[1]
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
         let (needed, overflow2) = count.multipliedReportingOverflow(by: width)
