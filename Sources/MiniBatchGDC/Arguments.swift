@@ -75,6 +75,19 @@ enum Arguments {
         }
         return pointer
     }
+
+    /// Writes `parameters` into the caller's buffers: the p×k coefficients row-major, then the k
+    /// intercepts, each checked long enough first.
+    static func write(
+        _ parameters: Parameters, coefficients: UnsafeMutablePointer<Double>?, coefficientsLength: Int64,
+        intercepts: UnsafeMutablePointer<Double>?, interceptsLength: Int64
+    ) throws {
+        let p = parameters.featureCount, k = parameters.outputCount
+        let coefficients = try output(coefficients, length: coefficientsLength, needed: p * k, "coefficients")
+        let intercepts = try output(intercepts, length: interceptsLength, needed: k, "intercepts")
+        for index in 0..<p * k { coefficients[index] = parameters.coefficients.elements[index] }
+        for o in 0..<k { intercepts[o] = parameters.intercept[o] }
+    }
 }
 
 /// Reads a strided matrix of `Element`s into a dense row-major array, checking every value

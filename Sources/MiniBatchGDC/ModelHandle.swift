@@ -98,12 +98,9 @@ public func mbgd_model_parameters(
     _ intercepts: UnsafeMutablePointer<Double>?, _ interceptsLength: Int64
 ) -> Int32 {
     guarded {
-        let parameters = try ModelHandle.from(model).parameters
-        let p = parameters.featureCount, k = parameters.outputCount
-        let coefficients = try Arguments.output(coefficients, length: coefficientsLength, needed: p * k, "coefficients")
-        let intercepts = try Arguments.output(intercepts, length: interceptsLength, needed: k, "intercepts")
-        for index in 0..<p * k { coefficients[index] = parameters.coefficients.elements[index] }
-        for o in 0..<k { intercepts[o] = parameters.intercept[o] }
+        try Arguments.write(
+            ModelHandle.from(model).parameters, coefficients: coefficients, coefficientsLength: coefficientsLength,
+            intercepts: intercepts, interceptsLength: interceptsLength)
         return .ok
     }
 }

@@ -69,15 +69,9 @@ public func mbgd_online_parameters(
     _ intercepts: UnsafeMutablePointer<Double>?, _ interceptsLength: Int64
 ) -> Int32 {
     guarded {
-        let trainer = try OnlineHandle.from(online).trainer
-        let p = trainer.featureCount, k = trainer.outputCount
-        let coefficients = try Arguments.output(coefficients, length: coefficientsLength, needed: p * k, "coefficients")
-        let intercepts = try Arguments.output(intercepts, length: interceptsLength, needed: k, "intercepts")
-        let parameters = trainer.parameters
-        for j in 0..<p {
-            for o in 0..<k { coefficients[j * k + o] = parameters.coefficients[j, o] }
-        }
-        for o in 0..<k { intercepts[o] = parameters.intercept[o] }
+        try Arguments.write(
+            OnlineHandle.from(online).trainer.parameters, coefficients: coefficients, coefficientsLength: coefficientsLength,
+            intercepts: intercepts, interceptsLength: interceptsLength)
         return .ok
     }
 }
