@@ -10,6 +10,10 @@ final class CheckpointSession {
     /// The checkpoint resumed from, read and matched against ``identity``.
     let resumed: CheckpointArchive?
     private var lastWrite = ContinuousClock.now
+    /// When the fit began, in seconds since the epoch: temporaries of the checkpoint's path older
+    /// than this are a killed run's, removed after the first write.
+    private let started = Int(time(nil))
+    private var tidied = false
 
     /// Reads and matches the checkpoint to resume from, if any.
     /// - Throws: ``CheckpointError`` for a damaged checkpoint or one of another fit; ``FileError``
@@ -52,6 +56,10 @@ final class CheckpointSession {
         for (key, value) in identity { archive.set("identity." + key, value) }
         try FileWriter.write(archive.encoded(), to: settings.path)
         lastWrite = .now
+        if !tidied {
+            tidied = true
+            FileWriter.removeLeftoverTemporaries(of: settings.path, changedBefore: started)
+        }
     }
 
     /// An identity key in words, with the `mbgd fit` flag that sets it where there is one.

@@ -12,7 +12,8 @@
 /// Checkpoints are written at the end of an epoch once ``interval`` has passed since the last
 /// one, and when the fit is cancelled (Ctrl-C, SIGTERM in `mbgd fit`): then at the batch it
 /// stopped at, so nothing is lost. Each is written to a temporary beside ``path``, flushed and
-/// renamed over it, so a crash during a write leaves the previous checkpoint whole.
+/// renamed over it, so a crash during a write leaves the previous checkpoint whole; a temporary
+/// left by a killed run is removed after this fit's first write.
 ///
 /// ```swift
 /// var configuration = GradientDescent(batchSize: 64, epochs: 500)
