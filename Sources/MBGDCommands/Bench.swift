@@ -71,7 +71,6 @@ struct Bench: ParsableCommand, ThreadedCommand {
         }
         if isSparse {
             if outputs != 1 { throw ValidationError("--outputs: sparse rows are benchmarked with one target; drop --outputs") }
-            if shuffleBlocks != nil { throw ValidationError("--shuffle-blocks: sparse rows in memory are shuffled row by row; drop it") }
             if sparse, file.map(SparseInput.isLibSVM) == false {
                 throw ValidationError(
                     "--sparse reads a libsvm --file (.svm, .libsvm, .svmlight) or makes synthetic rows; \(file!) is neither")
@@ -146,9 +145,6 @@ struct Bench: ParsableCommand, ThreadedCommand {
             switch encoded.rows {
             case .dense(let rows): measured = try measureDense(try rows.converted(to: Element.self))
             case .sparse(let rows):
-                if shuffleBlocks != nil {
-                    throw CLIError.badArgument("--shuffle-blocks: the encoded rows are sparse, shuffled row by row; drop it")
-                }
                 measured = try measureSparse(try EncodedInput.converted(rows, to: Element.self))
             }
         } else if isSparse {

@@ -91,15 +91,13 @@ extension Fit {
 
     /// The run's lines of the text report: what ran and how it stopped, the rate and its reason,
     /// the averaging and halvings, the curvature, and the epochs' explanation. `scaling` follows
-    /// the gradient's reduction (", standardized"); `rowByRow` says blocks are shuffled row by row
-    /// (sparse rows in memory).
-    static func descentLines(_ run: TrainingRun, title: String, scaling: String, rowByRow: Bool = false) -> [String] {
+    /// the gradient's reduction (", standardized").
+    static func descentLines(_ run: TrainingRun, title: String, scaling: String) -> [String] {
         let history = run.history, config = run.configuration, choice = run.learningRateChoice
         let shuffle: String
         switch config.shuffle {
         case .none: shuffle = "in file order"
         case let .everyEpoch(seed), let .blocks(seed, 1): shuffle = "shuffled every epoch (seed \(seed))"
-        case let .blocks(seed, _) where rowByRow: shuffle = "shuffled every epoch (seed \(seed))"
         case let .blocks(seed, rows): shuffle = "shuffled every epoch in blocks of \(rows) rows (seed \(seed))"
         }
         var lines = [

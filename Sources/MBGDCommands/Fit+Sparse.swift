@@ -60,8 +60,7 @@ extension Fit {
                 + "; target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
         ]
         lines += Self.descentLines(
-            run, title: "Gradient descent on sparse rows", scaling: config2.standardize ? ", scaled by the columns' deviations" : "",
-            rowByRow: true)
+            run, title: "Gradient descent on sparse rows", scaling: config2.standardize ? ", scaled by the columns' deviations" : "")
         lines.append(
             "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)"
         )

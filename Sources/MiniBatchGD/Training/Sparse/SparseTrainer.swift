@@ -8,8 +8,10 @@ import Foundation
 /// 47 236 columns. Standardizing divides each column by its standard deviation without centring
 /// it (which would fill every zero), as scikit-learn's `StandardScaler(with_mean=False)`; the
 /// intercept is learned apart. The rows' order is the dense trainer's (the same permutation of
-/// the same seed), so on a design written both ways, unstandardized, the two trainers take the
-/// same steps (standardized, the dense one centres and this one cannot).
+/// the same seed, of rows or of blocks of rows), so on a design written both ways,
+/// unstandardized, the two trainers take the same steps (standardized, the dense one centres and
+/// this one cannot). Block shuffling keeps a mapped file larger than memory read in runs of
+/// consecutive rows rather than one page fault a row.
 ///
 /// Plain SGD with any batch size, rate (automatic: 1/L(b)), schedule, reduction, L2 penalty, row
 /// weights, warm start and averaging (lazy as well); AdaGrad, RMSprop, Adam and AdamW applied
@@ -83,9 +85,6 @@ struct SparseTrainer {
         let standardizer = config.standardize ? Standardizer(mean: [Double](repeating: 0, count: p), scale: scale) : nil
         if config.standardize {
             notes.append("sparse rows are standardized by scale only, not centred (as scikit-learn's StandardScaler(with_mean=False))")
-        }
-        if case .blocks = config.shuffle, batches.count > 1 {
-            notes.append("sparse rows in memory are shuffled row by row, not in blocks")
         }
         let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
         let costWeights = Trainer.costWeights(train.weights, rows: n, reduction: config.reduction)
@@ -221,6 +220,11 @@ struct SparseTrainer {
         var generator = shuffles ? config.shuffle.seed.map { RandomSource(seed: $0) } : nil
         let order = Buffer<Int>(repeating: 0, count: n)
         for i in 0..<n { order.base[i] = i }
+        // Block shuffling draws an order of blocks as the dense trainer's BatchOrder does (the
+        // same generator calls) and visits each block's rows in order.
+        let blocks = Self.blockCursor(config.shuffle, rows: n, shuffles: shuffles)
+        let blockOrder = Buffer<Int>(repeating: 0, count: blocks?.blocks ?? 0)
+        for b in 0..<(blocks?.blocks ?? 0) { blockOrder.base[b] = b }
         let memory = config.optimizer.memory(given: nil)
         let plateau = StopRule(config.earlyStopping, memory: memory, batchesPerEpoch: batches.count)
         let startCost = state.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
@@ -277,6 +281,7 @@ struct SparseTrainer {
                     throw CheckpointError.damaged(path: archive.path, reason: "order.rows is not an order of \(n) rows")
                 }
                 order.base.update(from: rows, count: n)
+                if blocks != nil { try Self.restore(blockOrder, from: archive) }
                 if generator != nil {
                     generator!.checkpointState = try archive.integers("order.generator", count: 6).map { UInt64(UInt(bitPattern: $0)) }
                 }
@@ -298,6 +303,7 @@ struct SparseTrainer {
                 policy.saveState(to: &archive)
                 history.saveState(to: &archive)
                 archive.set("order.rows", integers: order.array)
+                if blocks != nil { archive.set("order.blocks", integers: blockOrder.array) }
                 if let generator { archive.set("order.generator", integers: generator.checkpointState.map { Int(bitPattern: UInt($0)) }) }
                 archive.set("position", integers: [epoch, batch, step, samples])
                 try checkpoint.write(archive)
@@ -305,7 +311,14 @@ struct SparseTrainer {
             for epoch in resumedEpoch...epochs {
                 // Mid-epoch, the epoch's order and rate are those the checkpoint saved.
                 let resumesInside = epoch == resumedEpoch && resumedBatch > 0
-                if !resumesInside, generator != nil { generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n)) }
+                if !resumesInside, generator != nil {
+                    if let blocks {
+                        generator!.shuffle(UnsafeMutableBufferPointer(start: blockOrder.base, count: blockOrder.count))
+                        Self.expand(blockOrder, of: blocks, into: order)
+                    } else {
+                        generator!.shuffle(UnsafeMutableBufferPointer(start: order.base, count: n))
+                    }
+                }
                 let epochRate = resumesInside ? history.learningRates[epoch - 1] : schedule.rate(epoch: epoch, step: step)
                 if !resumesInside { history.learningRates.append(epochRate) }
                 var stretchStart = Date(), trainingSeconds = 0.0
