@@ -42,8 +42,6 @@ package struct MBGDMPI: ParsableCommand {
         func report(_ message: String) { Terminal.writeError(Terminal.clean(message) + "\n", to: errors.fileDescriptor) }
         // Past `ulimit -f` a write fails with EFBIG, reported, instead of SIGXFSZ ending the rank silently.
         signal(SIGXFSZ, SIG_IGN)
-        // No signal handlers: mpirun ends the job on Ctrl-C by signalling every rank, which then
-        // ends at once and silently (a rank does not report an interruption of its own).
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -56,6 +54,11 @@ package struct MBGDMPI: ParsableCommand {
             finalize()
             Foundation.exit(ending.status)
         }
+        // Without checkpoints, no signal handlers: mpirun ends the job on Ctrl-C by signalling
+        // every rank, which then ends at once and silently. A fit that saves checkpoints stops at
+        // a batch every rank agrees on and saves there first (SIGTERM to each rank, as a
+        // scheduler sends it; mpirun itself passes SIGTERM on and allows a second before SIGKILL).
+        if (command as? Fit)?.checkpoints.checkpointing != nil { Interruption.install() }
         do {
             try Cluster.$communicator.withValue(communicator) {
                 try openDataFile(of: command, communicator)
@@ -68,6 +71,12 @@ package struct MBGDMPI: ParsableCommand {
             case DistributedError.failed:
                 // This rank's own failure, which only it can tell.
                 report(ending.message)
+            case let error as CLIError where error.isInterruption:
+                // Every rank stopped at the same batch (they agree on it), the state saved: an
+                // orderly end of every rank, each with status 130, rank 0 saying where the state is.
+                if communicator.rank == 0 { report(ending.message) }
+                finalize()
+                Foundation.exit(ending.status)
             case DistributedError.failedElsewhere:
                 // The failing rank reports and ends the job; give it the time to.
                 sleep(2)
