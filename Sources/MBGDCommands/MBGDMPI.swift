@@ -23,6 +23,10 @@ package struct MBGDMPI: ParsableCommand {
             Every rank must read the same file: before any rank reads its rows, the ranks compare their copies' \
             size, shape, element type, chosen columns, header and 16 sampled blocks, and stop when they differ.
 
+            fit --checkpoint PATH saves as mbgd fit does, rank 0 writing one file that holds every rank's state; \
+            --resume PATH continues it on as many ranks. SIGTERM to the ranks (a scheduler's preemption) stops \
+            every rank after the same batch, saves there, and ends each rank with status 130.
+
             Exit status: as mbgd's. A rank that fails on its own (its copy of the file missing or cut short, \
             a NaN in its share) prints its message with its rank and ends the whole job.
             """,

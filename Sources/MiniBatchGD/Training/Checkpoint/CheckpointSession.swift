@@ -27,9 +27,9 @@ final class CheckpointSession {
     ) throws {
         self.settings = settings
         self.communicator = communicator
-        var identity = identity.merging(own) { $1 }
+        var identity = identity
         if let communicator {
-            identity = identity.filter { !own.keys.contains($0.key) }
+            // Every rank learns every rank's rows, so that all find the same differences.
             var mine = CheckpointArchive(path: settings.path)
             for (key, value) in own { mine.set(key, value) }
             for (rank, bytes) in communicator.gather(bytes: mine.encoded()).enumerated() {
@@ -38,6 +38,8 @@ final class CheckpointSession {
                 }
             }
             identity["data.ranks"] = "\(communicator.size)"
+        } else {
+            identity.merge(own) { $1 }
         }
         self.identity = identity
         guard let path = settings.resumesFrom else {
