@@ -158,12 +158,12 @@ scaling: setup
 	python3 Benchmarks/scaling.py --tool .build/release/mbgd-mpi
 
 # The slow part of the hostile-use corpus (limits, signals, special files, huge inputs), 20 fits
-# killed at random moments and resumed, and 3000 random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
+# killed at random moments and resumed (and 20 2-rank mbgd-mpi fits stopped by SIGTERM), and 3000 random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
 # Then mbgd-mpi on mismatched node-local files, and (as root with a v1 memory cgroup, else
 # skipped) a 3 GB uncompressed .npz solved and fitted in place inside 1 GiB, and 10M CSV rows streamed
 # through fit - and solve - inside 64 MiB: minutes, 3.1 GB of disk.
 stress: setup
-	MBGD_STRESS=1 $(SWIFT) test --disable-xctest --filter 'CorpusToolTests|ArgumentFuzzToolTests|CheckpointToolTests'
+	MBGD_STRESS=1 $(SWIFT) test --disable-xctest --filter 'CorpusToolTests|ArgumentFuzzToolTests|CheckpointToolTests|MPICheckpointToolTests'
 	$(SWIFT) build -c release --product mbgd && $(SWIFT) build -c release --product mbgd-mpi
 	sh Scripts/stress_mpi_mixed_files.sh
 	@python3 -c "import numpy, scipy" 2>/dev/null || python3 -m pip install --quiet numpy scipy

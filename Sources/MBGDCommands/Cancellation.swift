@@ -150,6 +150,9 @@ func runCancellable<T: Sendable>(_ work: @escaping @Sendable () throws -> T, epo
     done.wait()
     Interruption.immediate()
     let result = try outcome.result!.get()
-    if Interruption.wasReceived { throw TrainingError.cancelled(epochsCompleted: epochsCompleted(result)) }
+    // Over ranks, each rank's signal counts for all (one exchange), so that every rank ends alike.
+    var received = [Interruption.wasReceived ? 1.0 : 0]
+    if let communicator = Cluster.communicator { received.withUnsafeMutableBufferPointer { communicator.maximum($0) } }
+    if received[0] > 0 { throw TrainingError.cancelled(epochsCompleted: epochsCompleted(result)) }
     return result
 }

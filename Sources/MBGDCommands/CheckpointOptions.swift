@@ -7,7 +7,7 @@ import MiniBatchGD
 struct CheckpointOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Save the fit's whole state to this file as it trains (written to a temporary and renamed over it, so a crash never leaves half of one), at --checkpoint-every and when interrupted (Ctrl-C, SIGTERM: then at the batch it stopped at, before exiting with status 130). Dense or sparse rows, in one process (not mbgd-mpi).",
+            "Save the fit's whole state to this file as it trains (written to a temporary and renamed over it, so a crash never leaves half of one), at --checkpoint-every and when interrupted (Ctrl-C, SIGTERM: then at the batch it stopped at, before exiting with status 130). Dense or sparse rows; under mbgd-mpi, rank 0 writes one file holding every rank's state.",
             valueName: "path"))
     var checkpoint: String?
     @Option(

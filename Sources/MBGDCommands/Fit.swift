@@ -208,9 +208,6 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 "\(l1Given ? "--l1" : "--loss \(lossOptions.loss.rawValue)") compares with an exact answer computed in one process; run it with mbgd fit, not mbgd-mpi"
             )
         }
-        if checkpoints.checkpointing != nil, Cluster.communicator != nil {
-            throw CLIError.badArgument("--checkpoint and --resume are for a fit in one process: run it with mbgd fit, not mbgd-mpi")
-        }
         if l2IsAutomatic { try checkAutomaticL2() }
         if otherLoss, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument("\(data.file) is sparse: --loss \(lossOptions.loss.rawValue) descends on dense rows for now")

@@ -23,6 +23,10 @@ package struct MBGDMPI: ParsableCommand {
             Every rank must read the same file: before any rank reads its rows, the ranks compare their copies' \
             size, shape, element type, chosen columns, header and 16 sampled blocks, and stop when they differ.
 
+            fit --checkpoint PATH saves as mbgd fit does, rank 0 writing one file that holds every rank's state; \
+            --resume PATH continues it on as many ranks. SIGTERM to the ranks (a scheduler's preemption) stops \
+            every rank after the same batch, saves there, and ends each rank with status 130.
+
             Exit status: as mbgd's. A rank that fails on its own (its copy of the file missing or cut short, \
             a NaN in its share) prints its message with its rank and ends the whole job.
             """,
@@ -42,8 +46,6 @@ package struct MBGDMPI: ParsableCommand {
         func report(_ message: String) { Terminal.writeError(Terminal.clean(message) + "\n", to: errors.fileDescriptor) }
         // Past `ulimit -f` a write fails with EFBIG, reported, instead of SIGXFSZ ending the rank silently.
         signal(SIGXFSZ, SIG_IGN)
-        // No signal handlers: mpirun ends the job on Ctrl-C by signalling every rank, which then
-        // ends at once and silently (a rank does not report an interruption of its own).
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -56,6 +58,11 @@ package struct MBGDMPI: ParsableCommand {
             finalize()
             Foundation.exit(ending.status)
         }
+        // Without checkpoints, no signal handlers: mpirun ends the job on Ctrl-C by signalling
+        // every rank, which then ends at once and silently. A fit that saves checkpoints stops at
+        // a batch every rank agrees on and saves there first (SIGTERM to each rank, as a
+        // scheduler sends it; mpirun itself passes SIGTERM on and allows a second before SIGKILL).
+        if (command as? Fit)?.checkpoints.checkpointing != nil { Interruption.install() }
         do {
             try Cluster.$communicator.withValue(communicator) {
                 try openDataFile(of: command, communicator)
@@ -68,6 +75,12 @@ package struct MBGDMPI: ParsableCommand {
             case DistributedError.failed:
                 // This rank's own failure, which only it can tell.
                 report(ending.message)
+            case let error as CLIError where error.isInterruption:
+                // Every rank stopped at the same batch (they agree on it), the state saved: an
+                // orderly end of every rank, each with status 130, rank 0 saying where the state is.
+                if communicator.rank == 0 { report(ending.message) }
+                finalize()
+                Foundation.exit(ending.status)
             case DistributedError.failedElsewhere:
                 // The failing rank reports and ends the job; give it the time to.
                 sleep(2)

@@ -36,7 +36,7 @@ struct BatchStep<Element: BLASScalar> {
         let weightCount = gradient.p * gradient.k
         let recordsBatchCosts = self.recordsBatchCosts, reduction = self.reduction, penalty = self.penalty
         let penaltyScale = self.penaltyScale
-        let perStep = schedule.changesWithinEpochs
+        let perStep = schedule.changesWithinEpochs, batchCount = batches.count
         var step = counters.step, samples = counters.samples
         var cancelledAt: Int?
         defer { counters = Counters(step: step, samples: samples, cancelledAt: cancelledAt) }
@@ -68,6 +68,13 @@ struct BatchStep<Element: BLASScalar> {
             extra.proximalStep(theta, count: weightCount, step: stepRate * share)
             step &+= 1
             samples &+= b
+            // Over ranks the exchange carried every rank's stop flag: all stop after this same
+            // batch, its step taken (each rank's order has moved past it), before the next; the
+            // epoch's last batch goes on to the epoch's end, whose own check stops there.
+            if !Sum.checksCancellation, sum.stopRequested, index + 1 < batchCount {
+                cancelledAt = index + 1
+                throw TrainingError.cancelled(epochsCompleted: epoch - 1)
+            }
         }
     }
 
@@ -153,6 +160,8 @@ protocol BatchSum {
     static var checksCancellation: Bool { get }
     /// Where the batch's gradient is stored (d values, and room for what an exchange carries).
     var gradient: UnsafeMutablePointer<Double> { get }
+    /// Whether the last exchange carried a rank's request to stop (never, without exchanges).
+    var stopRequested: Bool { get }
     /// Stores batch `index`'s gradient, scaled by the reduction, and returns its rows, the
     /// reduction's scale and its unscaled ½Σωᵢ‖rᵢ‖²; nil when no rank held a row of it.
     func add(_ index: Int, theta: UnsafeMutablePointer<Double>, epoch: Int) throws -> BatchSums?
@@ -171,6 +180,7 @@ struct BatchSums {
 /// The gradient of this process's rows of a batch.
 struct LocalSum<Element: BLASScalar>: BatchSum {
     static var checksCancellation: Bool { true }
+    var stopRequested: Bool { false }
     let step: BatchStep<Element>
     let x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?
     let gradient: UnsafeMutablePointer<Double>
@@ -206,6 +216,8 @@ struct RankSum<Element: BLASScalar>: BatchSum {
     let x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?
     /// d values of gradient, then the half squares, the rows and the cancellation flag.
     let gradient: UnsafeMutablePointer<Double>
+    /// The flags summed by the last exchange: the batch is trained on, then every rank stops.
+    var stopRequested: Bool { gradient[step.gradient.parameterCount + 2] > 0 }
 
     init(
         _ step: BatchStep<Element>, sharing: Sharing, train: Rows<Element>, w: UnsafePointer<Double>?,
@@ -231,7 +243,6 @@ struct RankSum<Element: BLASScalar>: BatchSum {
         g[d + 1] = Double(range.count)
         g[d + 2] = Cancellation.isRequested ? 1 : 0
         communicator.sum(UnsafeMutableBufferPointer(start: g, count: d + 3))
-        if g[d + 2] > 0 { throw TrainingError.cancelled(epochsCompleted: epoch - 1) }
         let b = Int(g[d + 1])
         // A batch no rank held a row of (possible only with more batches than some ranks have
         // rows): no step.

@@ -122,7 +122,8 @@ struct EpochLoop<Element: BLASScalar> {
             try rule.restoreState(from: archive, prefix: "rule.")
             try schedule.restoreState(from: archive)
             try policy.restoreState(from: archive)
-            try order.restoreState(from: archive)
+            // Over ranks, each rank's order in its own rows is its own section.
+            try order.restoreState(from: checkpoint?.resumedOwn ?? archive)
             try history.restoreState(from: archive)
             let position = try archive.integers("position", count: 4)
             (resumedEpoch, resumedBatch) = (position[0], position[1])
@@ -139,10 +140,11 @@ struct EpochLoop<Element: BLASScalar> {
             rule.saveState(to: &archive, prefix: "rule.")
             schedule.saveState(to: &archive)
             policy.saveState(to: &archive)
-            order.saveState(to: &archive)
             history.saveState(to: &archive)
             archive.set("position", integers: [epoch, batch, counters.step, counters.samples])
-            try checkpoint.write(archive)
+            var own = CheckpointArchive(path: checkpoint.settings.path)
+            order.saveState(to: &own)
+            try checkpoint.write(archive, own: own)
         }
         for epoch in resumedEpoch...epochs {
             if cancelled(train) {

@@ -81,7 +81,13 @@ extension Trainer {
             identity["plan.momentum"] = "\(choice.momentum ?? 0)"
             identity["plan.epochs"] = "\(epochs)"
             identity["plan.batches"] = "\(batches.count) of \(plan.batchRows) rows"
-            loop.checkpoint = try CheckpointSession(settings, identity: identity)
+            // Over ranks each rank's rows are its own, said under its rank; the rows over all are shared.
+            var own: [String: String] = [:]
+            if train.sharing != nil {
+                for key in identity.keys where key.hasPrefix("data.") { own[key] = identity.removeValue(forKey: key) }
+                identity["data.allRows"] = "\(n)"
+            }
+            loop.checkpoint = try CheckpointSession(settings, identity: identity, own: own, communicator: train.sharing?.communicator)
         }
         let result = try config.optimizer.withRule(
             count: d, decayedCount: p * k, momentum: choice.momentum ?? 0,

@@ -108,13 +108,8 @@ struct Trainer {
                     throw ArgumentError(
                         argument: "gapTarget", value: "set", requirement: "is not available for rows spread over processes")
                 }
-                if config.checkpointing != nil {
-                    guard trainRows.sharing == nil, gapTarget == nil else {
-                        throw ArgumentError(
-                            argument: "checkpointing", value: "set",
-                            requirement:
-                                "is available for a fit in one process only (not for rows spread over processes, nor the batch-size sweep)")
-                    }
+                if config.checkpointing != nil, gapTarget != nil {
+                    throw ArgumentError(argument: "checkpointing", value: "set", requirement: "is not available for the batch-size sweep")
                 }
                 return try withOptionalRows(validation) { validationRows in
                     try fitSingleThreaded(

@@ -29,6 +29,25 @@ struct CheckpointArchive {
     mutating func set(_ key: String, _ value: Bool) { integers[key] = [value ? 1 : 0] }
     mutating func set(_ key: String, _ value: String) { strings[key] = value }
 
+    /// Adds every entry of `other`, each name after `prefix` (a rank's section of a job's archive).
+    mutating func add(_ other: CheckpointArchive, prefix: String) {
+        for (key, values) in other.doubles { doubles[prefix + key] = values }
+        for (key, values) in other.integers { integers[prefix + key] = values }
+        for (key, value) in other.strings { strings[prefix + key] = value }
+    }
+
+    /// The entries named after `prefix`, the prefix taken off: what ``add(_:prefix:)`` added.
+    func section(_ prefix: String) -> CheckpointArchive {
+        func strip<Value>(_ entries: [String: Value]) -> [String: Value] {
+            Dictionary(
+                uniqueKeysWithValues: entries.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) }
+            )
+        }
+        var section = CheckpointArchive(path: path)
+        (section.doubles, section.integers, section.strings) = (strip(doubles), strip(integers), strip(strings))
+        return section
+    }
+
     func doubles(_ key: String, count: Int? = nil) throws -> [Double] {
         guard let values = doubles[key] else { throw missing(key) }
         if let count, values.count != count { throw wrongCount(key, values.count, count) }

@@ -2,59 +2,135 @@ import Foundation
 
 /// One fit's checkpoints: what identifies the fit (its rows and the options that change its
 /// arithmetic), the checkpoint it resumes from, and when the next one is due.
+///
+/// Over the ranks of a job (``communicator`` set) every rank calls each method together: rank 0
+/// reads the checkpoint and passes its bytes to the others, each rank's own state (its order in
+/// its rows) travels to rank 0, which writes one file holding it under `rank.R.`, and rank 0's
+/// clock says when a checkpoint is due, so that every rank saves at the same batch.
 final class CheckpointSession {
     let settings: Checkpointing
     /// What a checkpoint of this fit must match to be resumed: `data.…`, `option.…` and `plan.…`
-    /// entries as text.
+    /// entries as text, and over ranks each rank's rows as `rank.R.data.…`.
     let identity: [String: String]
     /// The checkpoint resumed from, read and matched against ``identity``.
     let resumed: CheckpointArchive?
+    /// The ranks sharing the fit's rows (nil: one process).
+    let communicator: (any Communicator)?
     private var lastWrite = ContinuousClock.now
     /// When the fit began, in seconds since the epoch: temporaries of the checkpoint's path older
     /// than this are a killed run's, removed after the first write.
     private let started = Int(time(nil))
     private var tidied = false
 
-    /// Reads and matches the checkpoint to resume from, if any.
+    /// Reads and matches the checkpoint to resume from, if any. Over ranks, `own` is this rank's
+    /// part of the identity (its rows), gathered with every other rank's.
     /// - Throws: ``CheckpointError`` for a damaged checkpoint or one of another fit; ``FileError``
-    ///   when it cannot be read.
-    init(_ settings: Checkpointing, identity: [String: String]) throws {
+    ///   when it cannot be read (over ranks, as ``DistributedError/failed(rank:ranks:error:)`` on rank 0).
+    init(
+        _ settings: Checkpointing, identity: [String: String], own: [String: String] = [:], communicator: (any Communicator)? = nil
+    ) throws {
         self.settings = settings
+        self.communicator = communicator
+        var identity = identity
+        if let communicator {
+            // Every rank learns every rank's rows, so that all find the same differences.
+            var mine = CheckpointArchive(path: settings.path)
+            for (key, value) in own { mine.set(key, value) }
+            for (rank, bytes) in communicator.gather(bytes: mine.encoded()).enumerated() {
+                for (key, value) in try CheckpointArchive(decoding: bytes, path: settings.path).strings {
+                    identity["rank.\(rank).\(key)"] = value
+                }
+            }
+            identity["data.ranks"] = "\(communicator.size)"
+        } else {
+            identity.merge(own) { $1 }
+        }
         self.identity = identity
         guard let path = settings.resumesFrom else {
             resumed = nil
             return
         }
-        let file = try PositionalFile(path: path)
-        try MemoryBudget.check(file.size, path: path, limit: nil)
-        let archive = try CheckpointArchive(decoding: try file.bytes(at: 0, count: file.size), path: path)
-        var differences: [String] = []
-        for key in Set(identity.keys).union(archive.strings.keys.filter { $0.hasPrefix("identity.") }.map { String($0.dropFirst(9)) })
-            .sorted()
-        {
-            let theirs = archive.strings["identity." + key], ours = identity[key]
-            guard theirs != ours else { continue }
-            differences.append("\(Self.describe(key)): the checkpoint has \(theirs ?? "none"), this fit \(ours ?? "none")")
+        let bytes: [UInt8]
+        if let communicator {
+            let read = try communicator.agree { communicator.rank == 0 ? try Self.bytes(of: path) : [] }
+            bytes = communicator.broadcastFromRankZero(bytes: read)
+        } else {
+            bytes = try Self.bytes(of: path)
         }
-        // What the plan chose follows from the rows and options: said only when nothing else differs.
-        let causes = differences.filter { !$0.hasPrefix("the plan's") }
-        guard differences.isEmpty else { throw CheckpointError.mismatch(path: path, differences: causes.isEmpty ? differences : causes) }
+        let archive = try CheckpointArchive(decoding: bytes, path: path)
+        let differences = Self.differences(
+            identity,
+            Dictionary(
+                uniqueKeysWithValues: archive.strings.filter { $0.key.hasPrefix("identity.") }.map {
+                    (String($0.key.dropFirst(9)), $0.value)
+                }))
+        guard differences.isEmpty else { throw CheckpointError.mismatch(path: path, differences: differences) }
         resumed = archive
     }
 
-    /// Whether a checkpoint is due at the end of epoch `epoch`.
+    private static func bytes(of path: String) throws -> [UInt8] {
+        let file = try PositionalFile(path: path)
+        try MemoryBudget.check(file.size, path: path, limit: nil)
+        return try file.bytes(at: 0, count: file.size)
+    }
+
+    /// What differs between this fit's identity and the checkpoint's, in words: what the plan
+    /// chose follows from the rows and options, and each rank's rows from the rank count and
+    /// the rows over all ranks, so each is said only when what it follows from agrees.
+    static func differences(_ ours: [String: String], _ theirs: [String: String]) -> [String] {
+        let keys = Set(ours.keys).union(theirs.keys).sorted().filter { ours[$0] != theirs[$0] }
+        var said = keys
+        if said.contains(where: { !$0.hasPrefix("plan.") }) { said.removeAll { $0.hasPrefix("plan.") } }
+        if said.contains("data.ranks") {
+            said.removeAll { ($0.hasPrefix("data.") && $0 != "data.ranks") || $0.hasPrefix("rank.") }
+        } else if said.contains("data.allRows") {
+            said.removeAll { $0.hasPrefix("rank.") }
+        }
+        func value(_ text: String?, _ key: String) -> String { text ?? (key == "data.ranks" ? "none (one process, mbgd)" : "none") }
+        return said.map { "\(describe($0)): the checkpoint has \(value(theirs[$0], $0)), this fit \(value(ours[$0], $0))" }
+    }
+
+    /// This process's own part of ``resumed``: all of it in one process, its rank's section over ranks.
+    var resumedOwn: CheckpointArchive? {
+        guard let communicator else { return resumed }
+        return resumed?.section("rank.\(communicator.rank).")
+    }
+
+    /// Whether a checkpoint is due at the end of epoch `epoch`. Over ranks, rank 0's clock
+    /// decides for all (one exchange): each rank's own could disagree by a batch.
     func isDue(afterEpoch epoch: Int) -> Bool {
         switch settings.interval {
-        case let .epochs(every): epoch % every == 0
-        case let .seconds(seconds): ContinuousClock.now - lastWrite >= .seconds(seconds)
+        case let .epochs(every):
+            return epoch % every == 0
+        case let .seconds(seconds):
+            let due = ContinuousClock.now - lastWrite >= .seconds(seconds)
+            guard let communicator else { return due }
+            return communicator.sum(communicator.rank == 0 && due ? 1 : 0) > 0
         }
     }
 
-    /// Writes `archive`, with the identity, atomically to the checkpoint's path.
-    func write(_ archive: CheckpointArchive) throws {
+    /// Writes `archive` (the state every rank holds alike), this process's `own` state, and the
+    /// identity atomically to the checkpoint's path. Over ranks, every rank's `own` goes to rank 0
+    /// (under `rank.R.`), which alone writes; every rank learns whether the write succeeded.
+    /// - Throws: ``FileError`` when the file cannot be written (over ranks, as
+    ///   ``DistributedError/failed(rank:ranks:error:)`` on rank 0, ``DistributedError/failedElsewhere(rank:)`` on the others).
+    func write(_ archive: CheckpointArchive, own: CheckpointArchive? = nil) throws {
         var archive = archive
         for (key, value) in identity { archive.set("identity." + key, value) }
-        try FileWriter.write(archive.encoded(), to: settings.path)
+        guard let communicator else {
+            if let own { archive.add(own, prefix: "") }
+            try FileWriter.write(archive.encoded(), to: settings.path)
+            lastWrite = .now
+            return
+        }
+        let parts = communicator.gather(bytes: (own ?? CheckpointArchive(path: settings.path)).encoded())
+        try communicator.agree {
+            guard communicator.rank == 0 else { return }
+            for (rank, bytes) in parts.enumerated() {
+                archive.add(try CheckpointArchive(decoding: bytes, path: settings.path), prefix: "rank.\(rank).")
+            }
+            try FileWriter.write(archive.encoded(), to: settings.path)
+        }
         lastWrite = .now
         if !tidied {
             tidied = true
@@ -77,8 +153,12 @@ final class CheckpointSession {
             "data.rows": "the rows", "data.shape": "the features and targets", "data.element": "the precision (--precision)",
             "data.firstRows": "the first rows' values", "data.lastRows": "the last rows' values", "data.weights": "the row weights",
             "data.validationRows": "the held-out rows", "plan.learningRate": "the plan's learning rate",
-            "plan.momentum": "the plan's momentum", "plan.epochs": "the plan's epoch budget", "plan.batches": "the plan's batches",
+            "plan.momentum": "the plan's momentum", "data.ranks": "the number of ranks (mpirun -np)",
+            "data.allRows": "the rows over every rank", "plan.epochs": "the plan's epoch budget", "plan.batches": "the plan's batches",
         ]
+        if key.hasPrefix("rank."), let dot = key.dropFirst(5).firstIndex(of: ".") {
+            return "\(describe(String(key[key.index(after: dot)...]))) on rank \(key[key.index(key.startIndex, offsetBy: 5)..<dot])"
+        }
         return flags[key] ?? key
     }
 }

@@ -26,8 +26,10 @@
 /// Resuming checks that the rows (their count, shape and a hash of the first and last ones)
 /// and every option that changes the arithmetic are those the checkpoint was written with,
 /// and says what differs otherwise (``CheckpointError``). Dense rows and sparse ones (the lazy
-/// descent's per-column state saved too), in one process: rows spread over processes and the
-/// batch-size sweep's gap target are refused.
+/// descent's per-column state saved too), and rows spread over processes
+/// (``DistributedDataset``): every rank stops after the same batch when any is cancelled, rank 0
+/// writes one file holding what the ranks share and each rank's own order in its rows, and a
+/// checkpoint resumes on the same number of ranks only. The batch-size sweep's gap target is refused.
 public struct Checkpointing: Equatable, Sendable {
     /// How often to write a checkpoint.
     public enum Interval: Equatable, Sendable {
