@@ -5,7 +5,8 @@ import MiniBatchGD
 extension Fit {
     /// `zcat train.svm.gz | mbgd fit - --n-features p`: online descent on the libsvm rows of
     /// a stream, read once a window at a time, with the sparse file fit's updates (lazy L2,
-    /// AdaGrad, RMSprop, Adam, AdamW, lazy averaging); each batch predicted before it is trained
+    /// AdaGrad, RMSprop, Adam, AdamW, lazy averaging), unscaled unless `--standardize` asks for
+    /// the first window's deviations; each batch predicted before it is trained
     /// on (the progressive validation loss). The exact least squares of the same rows is
     /// accumulated beside it, dense, up to ``LeastSquares/OnePassFit/referenceFeatureLimit``
     /// features; beyond them the report says why there is none, and how to get LSQR's.
@@ -16,6 +17,10 @@ extension Fit {
         var config = gradientDescent
         (config.epochs, config.shuffle, config.earlyStopping) = (1, .none, nil)
         config.averaging = average ? .fromStart : .none
+        // Scales from the first window only when asked: a column rare in it gets a deviation
+        // near zero, and a later row holding it a standardized value far beyond the curvature
+        // the rate was planned on (an RCV1-shaped stream diverged so at its 517th batch).
+        config.standardize = standardize
         var made: SparseOnlineTrainer?
         try OptionSpelling.commandLine.validating {
             made = try SparseOnlineTrainer(features: p, fitIntercept: data.fitIntercept, configuration: config)
@@ -94,11 +99,11 @@ extension Fit {
         }
         var lines = [
             "Online gradient descent on the libsvm rows of \(name): \(Format.count(rows, "row")) × \(Format.count(p, "feature")) (--n-features), one pass in the order given",
-            "  \(Format.count(trainer.updates, "update")) of \(trainer.batchRows) rows, \(config.optimizer.name) on sparse rows, learning rate \(Format.number(choice.learningRate)) (\(choice.reason))"
+            "  \(Format.count(trainer.updates, "update")) of \(Format.count(trainer.batchRows, "row")), \(config.optimizer.name) on sparse rows, learning rate \(Format.number(choice.learningRate)) (\(choice.reason))"
                 + (config.schedule == .constant ? "" : ", inverse-scaling per update"),
             trainer.standardizer != nil
-                ? "  scaled by the first window's column deviations (not centred, as the sparse file fit)"
-                : "  in the features' original units",
+                ? "  scaled by the first window's column deviations (--standardize; not centred, as the sparse file fit)"
+                : "  in the features' original units (--standardize scales them by the first window's deviations)",
             "  progressive validation loss: \(Format.number(progressive)) (the mean squared error of each row predicted before it was trained on)",
             "",
         ]

@@ -20,18 +20,24 @@ import Testing
 
     /// One window (1000 rows): planned on all its rows, as the file is, so the sparse file fit
     /// with --no-shuffle --epochs 1 --tolerance 0 takes the same steps, bit for bit, for every
-    /// update rule the sparse descent has, lazy L2 and averaging among them.
+    /// update rule the sparse descent has, lazy L2 and averaging among them, scaled by the
+    /// window's deviations (--standardize) or not.
     @Test(arguments: [
-        ["--batch-size", "32", "--no-average"], ["--batch-size", "1", "--optimizer", "adam", "--no-average"],
+        ["--batch-size", "32", "--no-average", "--standardize"],
+        ["--batch-size", "32", "--no-average", "--no-standardize"],
+        ["--batch-size", "1", "--optimizer", "adam", "--no-average", "--standardize"],
         ["--batch-size", "10", "--optimizer", "rmsprop", "--no-average", "--no-standardize"],
-        ["--batch-size", "8", "--optimizer", "adamw", "--weight-decay", "0.001", "--no-average"],
-        ["--batch-size", "7", "--optimizer", "adagrad", "--no-average"], ["--batch-size", "4", "--l2", "0.001", "--average"],
+        ["--batch-size", "8", "--optimizer", "adamw", "--weight-decay", "0.001", "--no-average", "--standardize"],
+        ["--batch-size", "7", "--optimizer", "adagrad", "--no-average", "--no-standardize"],
+        ["--batch-size", "4", "--l2", "0.001", "--average", "--standardize"],
     ])
     func oneWindowIsTheFilesOneEpochFit(options: [String]) throws {
         let stream = try Self.piped(Self.text, ["fit", "-", "--n-features", "300", "--json"] + options.filter { $0 != "--no-average" })
         #expect(stream.status == 0, "\(stream.stderr)")
         let file = try mbgd(arguments: ["fit", Self.text, "--no-shuffle", "--epochs", "1", "--tolerance", "0", "--json"] + options)
         #expect(file.status == 0, "\(file.stderr)")
+        let scaled = try stream.json["training"] as? [String: Any]
+        #expect(scaled?["standardizedOnFirstWindow"] as? Bool == options.contains("--standardize"))
         let (s, f) = (try stream.json, try file.json)
         #expect(Self.numbers(s["coefficients"]).count == 300)
         #expect(Self.numbers(s["coefficients"]) == Self.numbers(f["coefficients"]), "\(options)")
@@ -180,6 +186,8 @@ import Testing
         #expect(
             absent.hasPrefix("p = 600 features: its one-pass QR would need about") && absent.contains("`mbgd fit rows.svm`"), "\(absent)")
         #expect(Self.numbers(report["coefficients"]).count == 600)
+        // Unscaled unless --standardize asks: a column rare in the first window would get a tiny scale.
+        #expect((report["training"] as? [String: Any])?["standardizedOnFirstWindow"] as? Bool == false)
         let huge = try mbgd(arguments: ["solve", "-", "--n-features", "2000000000"], standardInput: input)
         #expect(
             huge.status == 1 && huge.stderr.contains("the one-pass least squares of 2000000000 features needs")

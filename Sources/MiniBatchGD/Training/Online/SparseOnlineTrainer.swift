@@ -1,7 +1,7 @@
 import Foundation
 
 /// Online gradient descent on sparse rows that arrive in windows and are seen once (a libsvm
-/// stream): ``OnlineTrainer``'s contract with the sparse descent's updates (``SparseTrainer``):
+/// stream): ``OnlineTrainer``'s contract with the sparse file fit's updates:
 /// β = a·u with the lazy L2 shrink, AdaGrad, RMSprop, Adam and AdamW applied lazily, lazy
 /// averaging, each batch touching its own columns only.
 ///
@@ -11,21 +11,39 @@ import Foundation
 /// squared errors is the progressive validation loss. The plan a file fit makes from all its
 /// rows (the columns' scales, the curvature and the automatic rate) is made from the first
 /// window; a stream shorter than a window is therefore trained exactly as the file's one epoch
-/// in order. The schedule runs per update (η₀/t^power), as ``OnlineTrainer``'s.
-package final class SparseOnlineTrainer {
-    package let configuration: GradientDescent
-    package let featureCount: Int, outputCount: Int
-    package let fitIntercept: Bool
+/// in order. The schedule runs per update (η₀/t^power), as ``OnlineTrainer``'s. Scales from one
+/// window suit a first window that holds every column often: a column rare in it gets a
+/// deviation near zero, and a later row holding it a standardized value the planned rate did
+/// not allow for (text rows diverge so); `standardize: false` descends in the rows' own units.
+///
+/// ```swift
+/// let trainer = try SparseOnlineTrainer(features: 47_236, configuration: GradientDescent(batchSize: 1, optimizer: .adagrad(), averaging: .none))
+/// for chunk in chunks {                       // each a SparseDataset<Double> of 47 236 columns
+///     try trainer.partialFit(chunk)
+/// }
+/// print(trainer.progressiveLoss ?? .nan)      // VW's "average loss"
+/// ```
+///
+/// `mbgd fit - --n-features p` runs it on a libsvm stream, a window of rows at a time.
+public final class SparseOnlineTrainer {
+    /// The configuration trained with.
+    public let configuration: GradientDescent
+    /// Columns and targets per row.
+    public let featureCount: Int, outputCount: Int
+    /// Whether an intercept is fitted.
+    public let fitIntercept: Bool
     /// Rows per update: the configuration's batch size.
-    package let batchRows: Int
-    package private(set) var rowsSeen = 0
-    package private(set) var updates = 0
+    public let batchRows: Int
+    /// Rows trained on so far.
+    public private(set) var rowsSeen = 0
+    /// Updates so far.
+    public private(set) var updates = 0
     /// η₀, chosen (or given) at the first window; nil before it.
-    package private(set) var learningRate: LearningRateChoice?
+    public private(set) var learningRate: LearningRateChoice?
     /// The scale-only standardization taken from the first window (nil without one, or before it).
-    package private(set) var standardizer: Standardizer?
+    public private(set) var standardizer: Standardizer?
     /// What the plan noted (as a file fit's notes).
-    package private(set) var notes: [String] = []
+    public private(set) var notes: [String] = []
     private var squares = 0.0
     private var state: SparseState
     private var update: Update?
@@ -46,7 +64,7 @@ package final class SparseOnlineTrainer {
     ///   adaptive rule) and what online descent refuses (as ``OnlineTrainer/init(features:outputs:fitIntercept:configuration:)``);
     ///   ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)`` when the state for
     ///   `features` columns does not fit in memory (checked before it is allocated).
-    package init(features: Int, outputs: Int = 1, fitIntercept: Bool = true, configuration: GradientDescent) throws {
+    public init(features: Int, outputs: Int = 1, fitIntercept: Bool = true, configuration: GradientDescent) throws {
         // The online refusals (schedule, averaging, loss, reduction, warm start …) are OnlineTrainer's.
         _ = try OnlineTrainer(features: 1, outputs: 1, fitIntercept: fitIntercept, configuration: configuration)
         try SparseTrainer.check(configuration)
@@ -77,11 +95,27 @@ package final class SparseOnlineTrainer {
 
     /// The mean squared error of every row so far (over the targets too), each predicted before
     /// it was trained on; nil before any row.
-    package var progressiveLoss: Double? { rowsSeen > 0 ? squares / Double(rowsSeen) / Double(outputCount) : nil }
+    public var progressiveLoss: Double? { rowsSeen > 0 ? squares / Double(rowsSeen) / Double(outputCount) : nil }
 
     /// The parameters in the data's units (the running average when averaging).
-    package var parameters: Parameters {
+    public var parameters: Parameters {
         state.averagedParameters(fitIntercept: fitIntercept) ?? state.parameters(fitIntercept: fitIntercept)
+    }
+
+    /// Trains on `chunk`'s rows in order, one update per batch (a last batch the chunk cuts
+    /// short is smaller: give chunks a multiple of ``batchRows`` rows to keep them equal);
+    /// returns the chunk's progressive loss.
+    /// - Throws: ``ArgumentError`` for a chunk of another shape or with row weights;
+    ///   ``TrainingError/diverged(epoch:batch:cost:learningRate:)`` when a batch's cost is not finite.
+    @discardableResult
+    public func partialFit(_ chunk: SparseDataset<Double>) throws -> Double {
+        guard chunk.featureCount == featureCount, chunk.outputCount == outputCount, chunk.weights == nil else {
+            throw ArgumentError(
+                argument: "chunk", value: "\(chunk.featureCount) features and \(chunk.outputCount) targets",
+                requirement: "must have the trainer's \(featureCount) features and \(outputCount) targets, and no row weights")
+        }
+        try chunk.checkRepresentableScale()
+        return try chunk.withView { try partialFit($0) }
     }
 
     /// Trains on the window's rows in order; returns the window's progressive loss.
