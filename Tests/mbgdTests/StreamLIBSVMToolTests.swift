@@ -193,4 +193,22 @@ import Testing
             huge.status == 1 && huge.stderr.contains("the one-pass least squares of 2000000000 features needs")
                 && huge.stderr.contains("`mbgd solve rows.svm`, which solves the sparse rows by LSQR"), "\(huge.stderr)")
     }
+
+    /// A libsvm file takes --n-features too (scikit-learn's n_features: a test file as wide as
+    /// its training file): columns past the largest index are zero; an index beyond it is
+    /// refused with its line; a dense file refuses the option.
+    @Test func aFileTakesTheWidthToo() throws {
+        let wide = try mbgd("solve", Self.text, "--n-features", "400", "--json")
+        #expect(wide.status == 0, "\(wide.stderr)")
+        let coefficients = Self.numbers(try wide.json["coefficients"])
+        #expect(coefficients.count == 400 && coefficients[300...].allSatisfy { $0 == 0 })
+        let narrow = try mbgd("solve", Self.text, "--n-features", "100")
+        #expect(
+            narrow.status == 1
+                && narrow.stderr.hasPrefix(
+                    "mbgd: error: Examples/data/text.svm:1: entry 7 '144:0.1710923598519409': the index 144 is beyond 100"),
+            "\(narrow.stderr)")
+        let dense = try mbgd("solve", "Examples/data/houses.csv", "--n-features", "4")
+        #expect(dense.status == 2 && dense.stderr.contains("--n-features is the width of sparse rows"), "\(dense.stderr)")
+    }
 }
