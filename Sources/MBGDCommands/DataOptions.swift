@@ -37,6 +37,13 @@ struct DataOptions: ParsableArguments {
         help: "A libsvm file's feature indices start at 0 (default: at 1, as scikit-learn's load_svmlight_file reads them).")
     var zeroBased = false
 
+    @Option(
+        name: .customLong("n-features"),
+        help: ArgumentHelp(
+            "The width p of sparse rows (scikit-learn's n_features): every libsvm index at most p (p − 1 with --zero-based). Needed for a libsvm stream (its width is not known before its end); for a file, p defaults to its largest index.",
+            valueName: "p"))
+    var featureCount: Int?
+
     var targets: [String] { targetColumns.targets }
 
     var fitIntercept: Bool { intercept.fitIntercept }
@@ -85,6 +92,13 @@ struct DataOptions: ParsableArguments {
         try Self.validateColumnNames(features, option: "--features")
         try SparseInput.checkTargetsFile(targetsFile, file: file)
         try encoding.validate(for: file)
+        if let featureCount {
+            guard featureCount >= 1 else { throw ValidationError("--n-features must be at least 1, got \(featureCount)") }
+            if !isStream, !SparseInput.isSparse(file) {
+                throw ValidationError(
+                    "--n-features is the width of sparse rows (libsvm, .npz); \(file) is dense, its width its columns: drop --n-features")
+            }
+        }
     }
 }
 

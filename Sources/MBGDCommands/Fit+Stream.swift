@@ -42,7 +42,7 @@ extension Fit {
         }
     }
 
-    /// `mbgd fit -`: online descent over the CSV or `.npy` on standard input (or a FIFO), read once a
+    /// `mbgd fit -`: online descent over the CSV, `.npy` or libsvm rows (``runLIBSVMStream(_:descriptor:)``) on standard input (or a FIFO), read once a
     /// window at a time, each batch predicted before it is trained on (the progressive
     /// validation loss); the exact least squares of the same rows accumulated beside it, so
     /// even a stream gets its verdict.
@@ -53,9 +53,12 @@ extension Fit {
         let name = data.streamName
         let descriptor = try data.openStream()
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        let head = try StreamHead(descriptor: descriptor, name: name)
+        if head.format == .libsvm { return try runLIBSVMStream(head, descriptor: descriptor) }
+        try data.checkDenseStream(head)
         let status = Status(quiet: json)
         var reader = try data.streamErrors(weights: weights) {
-            try rowWindows(descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
+            try rowWindows(head, descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
         }
         let p = reader.featureNames.count, k = reader.targetNames.count
         var config = gradientDescent
@@ -204,7 +207,7 @@ extension Fit {
     }
 
     /// ‖θ − θ*‖/‖θ*‖ over the coefficients and intercepts.
-    private func relativeDistance(_ a: Parameters, _ b: Parameters) -> Double {
+    func relativeDistance(_ a: Parameters, _ b: Parameters) -> Double {
         let x = a.coefficients.elements + a.intercept, y = b.coefficients.elements + b.intercept
         let difference = zip(x, y).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
         let norm = y.reduce(0.0) { $0 + $1 * $1 }.squareRoot()

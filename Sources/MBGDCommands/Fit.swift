@@ -21,7 +21,10 @@ struct Fit: ParsableCommand, ThreadedCommand {
             A FILE of - (or a FIFO) is a CSV (or .npy) stream read once, in bounded memory (windows of 1 MiB of parsed \
             values): online descent, one pass in the order given, each batch predicted before it is trained on \
             (the progressive validation loss), the exact least squares of the same rows accumulated beside it \
-            for the verdict; standardization and the automatic rate come from the first window.
+            for the verdict; standardization and the automatic rate come from the first window. libsvm rows \
+            piped in (zcat train.svm.gz | mbgd fit - --n-features 47236) are read in windows of 1 MiB of parsed \
+            entries and trained on with the sparse fit's lazy updates, unscaled unless --standardize; their \
+            exact reference is accumulated for up to 512 features.
 
             --weights descends on the weighted cost ½Σwᵢrᵢ² (divided by Σw under the mean reduction: a row of \
             weight w counts as w rows; rows of weight 0 are left out) and compares with weighted least squares.

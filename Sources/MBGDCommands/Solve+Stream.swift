@@ -60,7 +60,7 @@ extension Solve {
         }
     }
 
-    /// `mbgd solve -`: the CSV or `.npy` on standard input (or a FIFO) read once, a window of rows at a
+    /// `mbgd solve -`: the CSV, `.npy` or libsvm rows (dense in their `--n-features` columns) on standard input (or a FIFO) read once, a window of rows at a
     /// time, into the one-pass fit (R's biglm): the coefficients and every statistic that needs
     /// no second pass, in the file's report.
     func runStream() throws {
@@ -71,8 +71,23 @@ extension Solve {
         let descriptor = try data.openStream()
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let status = Status(quiet: json)
-        var reader = try data.streamErrors(weights: weights) {
-            try rowWindows(descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
+        let head = try StreamHead(descriptor: descriptor, name: name)
+        var reader: any RowWindows
+        if head.format == .libsvm {
+            let rows = try data.libsvmStreamReader(head, descriptor: descriptor, command: "solve", weights: weights)
+            do {
+                try LeastSquares.OnePassFit.requireMemory(features: rows.featureCount, outputs: 1)
+            } catch let error as MatrixError {
+                throw CLIError.badInput(
+                    "solve \(data.file): \(error.description); a stream is solved by the one-pass QR, dense in its p = \(rows.featureCount) features: save the stream to a file (cat > rows.svm) and `mbgd solve rows.svm`, which solves the sparse rows by LSQR (no p×p matrix)"
+                )
+            }
+            reader = LIBSVMDenseWindows(rows)
+        } else {
+            try data.checkDenseStream(head)
+            reader = try data.streamErrors(weights: weights) {
+                try rowWindows(head, descriptor: descriptor, name: name, targets: data.targets, features: data.features, weights: weights)
+            }
         }
         let p = reader.featureNames.count, k = reader.targetNames.count
         var fit = LeastSquares.OnePassFit(featureCount: p, outputCount: k, fitIntercept: data.fitIntercept)
@@ -81,10 +96,13 @@ extension Solve {
         let rows = try status.during("reading \(name) once, \(reader.windowRows) rows at a time") {
             try BLASThreads.singleThreaded {
                 try data.streamErrors(weights: weights) {
-                    try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) }
+                    try data.libsvmStreamErrors {
+                        try reader.forEachWindow { try fit.add(count: $0, features: $1, targets: $2, weights: $3) }
+                    }
                 }
             }
         }
+        if let libsvm = reader as? LIBSVMDenseWindows { data.noteUnendedLastLine(libsvm.lastLineUnended, line: libsvm.linesRead) }
         if let weights, fit.observations == 0 {
             throw CLIError.badInput("--weights \(weights): every weight in \(name) is 0, which leaves no row to fit")
         }

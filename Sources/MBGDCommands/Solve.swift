@@ -17,7 +17,8 @@ struct Solve: ParsableCommand, ThreadedCommand {
             (R's biglm). The report is the file's, less what needs a second pass over the rows (refinement's error \
             bounds, the train metrics); Durbin–Watson is accumulated from consecutive rows' differences. Options \
             that need the rows again (--method svd, --l2, --l1, --ridge, --loss huber, --covariance hc0…hc3, \
-            --categorical, --hash-features, --plot) are refused beside a stream.
+            --categorical, --hash-features, --plot) are refused beside a stream. libsvm rows piped in take \
+            --n-features p (their width) and are accumulated dense, when the (p+2)² factors fit in memory.
 
             Examples:
               mbgd solve data.csv --target y

@@ -57,9 +57,9 @@ enum SparseInput {
     /// The rows, as `--precision` asks (float64 unless float32 is given).
     static func load<Element: BLASScalar>(_ options: DataOptions, as element: Element.Type) throws -> SparseDataset<Element> {
         if isNPZ(options.file), let targets = options.targetsFile {
-            return try SparseDataset<Element>.load(npz: options.file, targets: targets)
+            return try SparseDataset<Element>.load(npz: options.file, targets: targets, featureCount: options.featureCount)
         }
-        return try SparseDataset<Element>.load(libsvm: options.file, zeroBased: options.zeroBased)
+        return try SparseDataset<Element>.load(libsvm: options.file, zeroBased: options.zeroBased, featureCount: options.featureCount)
     }
 
     /// The rows of a sparse run: an encoded CSV's (`--hash-features`, or many one-hot columns),

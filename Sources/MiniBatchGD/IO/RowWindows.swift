@@ -17,16 +17,68 @@ package protocol RowWindows {
     ) throws -> Int
 }
 
-/// The reader a stream's first bytes call for: `.npy` after numpy's magic string, CSV otherwise.
+/// What a stream holds, told by its first bytes.
+package enum StreamFormat: Sendable {
+    /// CSV text with a header line.
+    case csv
+    /// A `.npy` array (numpy's magic string first).
+    case npy
+    /// libsvm/svmlight text: its first data line a number then `index:value` entries.
+    case libsvm
+}
+
+/// A stream's first bytes, read to tell its format (``StreamFormat``), and that format; the
+/// bytes go to the format's reader.
+package struct StreamHead: Sendable {
+    package let format: StreamFormat
+    /// The bytes read (none for a `.npy`: its reader reads on after the magic string).
+    package let prefix: [UInt8]
+
+    /// Bytes read at most to find the first data line.
+    static let sniffLimit = 1 << 16
+
+    /// Reads the first bytes of `descriptor`: `.npy` after numpy's magic string; libsvm when
+    /// the first line that is neither blank nor a `#` comment reads as libsvm (as a file of no
+    /// telling name is sniffed, ``SparseFileFormat/of(path:)``: a number, then nothing or
+    /// `index:value` and `qid:` entries, no comma); CSV otherwise. Reads until that line ends
+    /// (or ``sniffLimit`` bytes, or the stream's end), never further than the reader would.
+    package init(descriptor: Int32, name: String) throws {
+        var bytes = try StreamBytes.read(descriptor, count: NPYWindowReader.magic.count, path: name)
+        if bytes == NPYWindowReader.magic {
+            (format, prefix) = (.npy, [])
+            return
+        }
+        while bytes.count < Self.sniffLimit, !Self.holdsDataLine(bytes) {
+            let more = try StreamBytes.readSome(descriptor, count: Swift.min(4096, Self.sniffLimit - bytes.count), path: name)
+            if more.isEmpty { break }
+            bytes += more
+        }
+        format = SparseFileFormat.looksLikeLibSVM(bytes) ? .libsvm : .csv
+        prefix = bytes
+    }
+
+    /// Whether `bytes` hold a whole line that is neither blank nor only a comment.
+    private static func holdsDataLine(_ bytes: [UInt8]) -> Bool {
+        var start = 0
+        while let newline = bytes[start...].firstIndex(of: 0x0A) {
+            let line = bytes[start..<newline].prefix { $0 != 0x23 }
+            if line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { return true }
+            start = newline + 1
+        }
+        return false
+    }
+}
+
+/// The dense reader a stream's head calls for: ``NPYWindowReader`` or ``CSVWindowReader``.
 /// - Throws: what the reader throws for a bad header.
-package func rowWindows(descriptor: Int32, name: String, targets: [String], features: [String]?, weights: String?) throws
-    -> any RowWindows
+package func rowWindows(_ head: StreamHead, descriptor: Int32, name: String, targets: [String], features: [String]?, weights: String?)
+    throws -> any RowWindows
 {
-    let prefix = try StreamBytes.read(descriptor, count: NPYWindowReader.magic.count, path: name)
-    if prefix == NPYWindowReader.magic {
+    if head.format == .npy {
         return try NPYWindowReader(descriptor: descriptor, name: name, targets: targets, features: features, weights: weights)
     }
-    return try CSVWindowReader(descriptor: descriptor, name: name, prefix: prefix, targets: targets, features: features, weights: weights)
+    return try CSVWindowReader(
+        descriptor: descriptor, name: name, prefix: head.prefix, targets: targets, features: features, weights: weights)
 }
 
 /// Exact reads from a descriptor that may return less than asked (a pipe).
@@ -36,6 +88,19 @@ enum StreamBytes {
         var bytes = [UInt8](repeating: 0, count: count), filled = 0
         try read(descriptor, into: &bytes, count: count, filled: &filled, path: path)
         return Array(bytes[0..<filled])
+    }
+
+    /// At least one byte and up to `count` (what one read returns); none only at the end of the stream.
+    static func readSome(_ descriptor: Int32, count: Int, path: String) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        while true {
+            let got = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            return Array(bytes[0..<got])
+        }
     }
 
     /// Reads until `filled` reaches `count` or the stream ends.

@@ -30,7 +30,7 @@ public enum LIBSVMProblem: Equatable, Sendable {
     case beyondFloat
 
     /// What is wrong with the entry `text` (the target when `entry` is 0), and what to do.
-    func message(entry: Int, text: String) -> String {
+    package func message(entry: Int, text: String) -> String {
         let subject = entry == 0 ? "the target '\(text)'" : "entry \(entry) '\(text)'"
         let index = text.prefix { $0 != ":" }
         switch self {
