@@ -93,6 +93,70 @@ static inline __attribute__((always_inline)) void two_sum(double a, double b, do
 #undef DOT2_TARGET
 #endif
 
+// ℓ(r) into *value and ℓ′(r) returned, for the losses the Swift types HuberLoss,
+// EpsilonInsensitiveLoss, SquaredEpsilonInsensitiveLoss and QuantileLoss define, each written
+// with the same operations in the same order as their `value` and `derivative` (Swift's max(x, y)
+// is y >= x ? y : x, min(x, y) is y < x ? y : x), so a residual gets the same bits here as there.
+// `parameter`: δ, ε, ε or τ. Inlined with a constant `loss`, so the switch folds away.
+static inline __attribute__((always_inline)) double loss_terms(int loss, double parameter, double r, double *value) {
+#pragma clang fp contract(off)
+    switch (loss) {
+    case MBGDLossHuber: {
+        const double delta = parameter, size = __builtin_fabs(r);
+        *value = size <= delta ? 0.5 * r * r : delta * (size - 0.5 * delta);
+        const double low = -delta >= r ? -delta : r;
+        return delta < low ? delta : low;
+    }
+    case MBGDLossEpsilonInsensitive: {
+        const double epsilon = parameter, excess = __builtin_fabs(r) - epsilon;
+        *value = 0 >= excess ? 0.0 : excess;
+        return r > epsilon ? 1.0 : r < -epsilon ? -1.0 : 0.0;
+    }
+    case MBGDLossSquaredEpsilonInsensitive: {
+        const double epsilon = parameter, difference = __builtin_fabs(r) - epsilon;
+        const double excess = 0 >= difference ? 0.0 : difference;
+        *value = 0.5 * excess * excess;
+        return r > epsilon ? r - epsilon : r < -epsilon ? r + epsilon : 0.0;
+    }
+    default: {
+        const double tau = parameter;
+        *value = r > 0 ? (1 - tau) * r : -tau * r;
+        return r > 0 ? 1 - tau : r < 0 ? -tau : 0.0;
+    }
+    }
+}
+
+// Eight doubles, the lanes of every width's loss kernel (fused_loss.h).
+typedef double loss_lanes __attribute__((vector_size(64)));
+
+// The losses' fused kernel (fused_loss.h) for each width and element type.
+#define LOSS_TARGET
+#define LOSS_NAME fused_loss_f64_portable
+#define LOSS_DATA double
+#include "fused_loss.h"
+#define LOSS_NAME fused_loss_f32_portable
+#define LOSS_DATA float
+#include "fused_loss.h"
+#undef LOSS_TARGET
+#ifdef MBGD_X86_VARIANTS
+#define LOSS_TARGET __attribute__((target("avx2,fma")))
+#define LOSS_NAME fused_loss_f64_avx2
+#define LOSS_DATA double
+#include "fused_loss.h"
+#define LOSS_NAME fused_loss_f32_avx2
+#define LOSS_DATA float
+#include "fused_loss.h"
+#undef LOSS_TARGET
+#define LOSS_TARGET __attribute__((target("avx512f,avx2,fma")))
+#define LOSS_NAME fused_loss_f64_avx512
+#define LOSS_DATA double
+#include "fused_loss.h"
+#define LOSS_NAME fused_loss_f32_avx512
+#define LOSS_DATA float
+#include "fused_loss.h"
+#undef LOSS_TARGET
+#endif
+
 // The adaptive rules' changes on sparse rows, Δₑ = rate·mₑ/(√vₑ + ε) written over m: one
 // correctly rounded product, root, sum and quotient each, whatever the width, so every variant
 // gives the same bits (and those of the scalar expression in Swift).
@@ -183,6 +247,19 @@ double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float 
                       const float *y, long ldy, const double *omega, const double *w,
                       double offset, double alpha, int accumulate, double *g, double *gc, long ahead) {
     return MBGD_SELECT(variant, fused_f32, fused_f32_portable8)(rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
+}
+
+double mbgd_fused_loss_f64(MBGDKernelVariant variant, MBGDLoss loss, double parameter, long rows, long p, const double *x,
+                           long ldx, const double *y, long ldy, const double *omega, const double *w, double offset,
+                           double alpha, int accumulate, double *g, double *gc, long ahead) {
+    // Every width takes the same steps, so the eight-lane check is the portable variant itself.
+    return MBGD_SELECT(variant, fused_loss_f64, fused_loss_f64_portable)(loss, parameter, rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
+}
+
+double mbgd_fused_loss_f32(MBGDKernelVariant variant, MBGDLoss loss, double parameter, long rows, long p, const float *x,
+                           long ldx, const float *y, long ldy, const double *omega, const double *w, double offset,
+                           double alpha, int accumulate, double *g, double *gc, long ahead) {
+    return MBGD_SELECT(variant, fused_loss_f32, fused_loss_f32_portable)(loss, parameter, rows, p, x, ldx, y, ldy, omega, w, offset, alpha, accumulate, g, gc, ahead);
 }
 
 void mbgd_dot2_gradient(MBGDKernelVariant variant, long rows, long p, const double *x, long ldx, const double *y,

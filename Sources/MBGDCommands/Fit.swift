@@ -213,7 +213,9 @@ struct Fit: ParsableCommand, ThreadedCommand {
         }
         if l2IsAutomatic { try checkAutomaticL2() }
         if otherLoss, SparseInput.isSparse(data.file) {
-            throw CLIError.badArgument("\(data.file) is sparse: --loss \(lossOptions.loss.rawValue) descends on dense rows for now")
+            throw CLIError.badArgument(
+                "\(data.file) is sparse: mbgd fit --loss \(lossOptions.loss.rawValue) compares the descent with an exact solver that reads dense rows (CSV or .npy); the library's LinearRegression.fit descends on sparse rows with this loss"
+            )
         }
         if l1Given, SparseInput.isSparse(data.file) {
             throw CLIError.badArgument(
@@ -236,7 +238,8 @@ struct Fit: ParsableCommand, ThreadedCommand {
             }
             if otherLoss {
                 throw CLIError.badArgument(
-                    "the encoded columns of \(data.file) are sparse: --loss \(lossOptions.loss.rawValue) descends on dense rows for now")
+                    "the encoded columns of \(data.file) are sparse: mbgd fit --loss \(lossOptions.loss.rawValue) compares the descent with an exact solver that reads dense columns; drop --hash-features or the many-level categorical columns"
+                )
             }
             return try runSparse(encoded: rows, encoding: encoded.encoding)
         }

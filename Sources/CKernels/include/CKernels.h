@@ -51,6 +51,31 @@ double mbgd_fused_f32(MBGDKernelVariant variant, long rows, long p, const float 
                       double offset, double alpha, int accumulate, double *g, double *gc,
                       long ahead);
 
+/// The losses other than squares that the fused loss kernel computes in place (ℓ of a residual
+/// r = prediction − target, with its parameter): Huber's (δ), epsilon-insensitive (ε), squared
+/// epsilon-insensitive (ε, ℓ = max(0, |r| − ε)²/2) and quantile (τ).
+typedef enum {
+    MBGDLossHuber = 1,
+    MBGDLossEpsilonInsensitive = 2,
+    MBGDLossSquaredEpsilonInsensitive = 3,
+    MBGDLossQuantile = 4,
+} MBGDLoss;
+
+/// The fused kernel for `loss` with its `parameter`: one pass over `rows` rows with
+/// r_i = x_i·w + offset − y_i, g ← α·Σ ω_i ℓ′(r_i) x_i and *gc ← α·Σ ω_i ℓ′(r_i) (added to g and
+/// *gc when `accumulate` is nonzero); returns Σ ω_i ℓ(r_i). Arguments as mbgd_fused_f64's. Every
+/// variant gives the same bits (the same additions in the same order, no fused multiply-adds),
+/// and ℓ and ℓ′ of a residual are the bits of the Swift loss types' `value` and `derivative`.
+double mbgd_fused_loss_f64(MBGDKernelVariant variant, MBGDLoss loss, double parameter, long rows, long p, const double *x,
+                           long ldx, const double *y, long ldy, const double *omega, const double *w, double offset,
+                           double alpha, int accumulate, double *g, double *gc, long ahead);
+
+/// mbgd_fused_loss_f64 over float rows, each value widened to double as it is read: the same
+/// bits as over the widened values.
+double mbgd_fused_loss_f32(MBGDKernelVariant variant, MBGDLoss loss, double parameter, long rows, long p, const float *x,
+                           long ldx, const float *y, long ldy, const double *omega, const double *w, double offset,
+                           double alpha, int accumulate, double *g, double *gc, long ahead);
+
 /// The gradient pass of iterative refinement in twice the working precision (Ogita, Rump and
 /// Oishi's Dot2): over `rows` rows with r_i = y_i − c − x_i·w, adds Σ ω_i r_i to the unevaluated
 /// sum high[0] + low[0] and Σ ω_i r_i x_ij to high[1 + j] + low[1 + j]. Rows of weight 0 are

@@ -39,6 +39,14 @@ where Self.RawSignificand: FixedWidthInteger {
         weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
     ) -> Double
 
+    /// The package's fused kernel for the losses other than squares (`Sources/CKernels/fused_loss.h`)
+    /// for rows stored as this type: see `VectorWidth.fusedLoss`. Not for use outside the package.
+    static func _fusedLoss(
+        variant: UInt32, loss: UInt32, parameter: Double, rows: Int, p: Int, x: UnsafePointer<Self>, ldx: Int, y: UnsafePointer<Self>,
+        ldy: Int, rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, intercept: Double, alpha: Double,
+        accumulate: Bool, weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
+    ) -> Double
+
     /// The package's double-double refinement kernel (`Sources/CKernels`) for rows stored as this
     /// type: see `VectorWidth.dot2Gradient`. Not for use outside the package.
     static func _dot2Gradient(

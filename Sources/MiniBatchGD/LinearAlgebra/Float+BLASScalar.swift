@@ -39,6 +39,18 @@ extension Float: BLASScalar {
             weightGradient, offsetGradient, readAhead)
     }
 
+    /// `mbgd_fused_loss_f32`: each value widened to `Double` as it is read.
+    @inline(__always)
+    public static func _fusedLoss(
+        variant: UInt32, loss: UInt32, parameter: Double, rows: Int, p: Int, x: UnsafePointer<Float>, ldx: Int, y: UnsafePointer<Float>,
+        ldy: Int, rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, intercept: Double, alpha: Double,
+        accumulate: Bool, weightGradient: UnsafeMutablePointer<Double>, offsetGradient: UnsafeMutablePointer<Double>, readAhead: Int
+    ) -> Double {
+        mbgd_fused_loss_f32(
+            MBGDKernelVariant(rawValue: variant), MBGDLoss(rawValue: loss), parameter, rows, p, x, ldx, y, ldy, rowWeights, coefficients,
+            intercept, alpha, accumulate ? 1 : 0, weightGradient, offsetGradient, readAhead)
+    }
+
     /// `mbgd_dot2_gradient_f32`: each value widened to `Double` as it is read.
     @inline(__always)
     public static func _dot2Gradient(

@@ -34,7 +34,7 @@ public struct ElasticNetPenalty: Penalty {
     /// Per coefficient (p·k, row-major), the factor dᵢ its coordinate is multiplied by before
     /// the penalty: 1/sⱼ for the data's units in a standardizing descent's coordinates, sⱼ for
     /// standardized units on coefficients in the data's units; nil for 1.
-    private var factors: [Double]?
+    private(set) var factors: [Double]?
 
     /// scikit-learn's `ElasticNet(alpha: alpha, l1_ratio: l1Ratio)` penalty, or glmnet's with
     /// `penaltyUnits: .standardized`.

@@ -139,7 +139,7 @@ enum LinearKernel {
                 rows: count, p: p, k: k, x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, coefficients: coefficients,
                 intercept: intercept, into: scratch)
             if let loss {
-                addLoss(loss, rows: count, k: k, scratch, rowWeights: rowWeights.map { $0 + start }, into: sums)
+                addAnyLoss(loss, rows: count, k: k, scratch, rowWeights: rowWeights.map { $0 + start }, into: sums)
             } else if let rowWeights {
                 let w = rowWeights + start
                 for o in 0..<k {

@@ -2,9 +2,12 @@
 /// and targets (divided by Σω under the mean reduction), with rᵢ = prediction − target.
 ///
 /// ``SquaredLoss`` (ℓ = r²/2, least squares) is the default and the fast path: fused kernels,
-/// the exact closed form as the reference, the certified stop. Any other loss trains through a
-/// generic kernel that calls ``value(_:)`` and ``derivative(_:)`` once per residual; its curvature
-/// bounds set the automatic step size and, when the lower one is positive, allow the certificate.
+/// the exact closed form as the reference, the certified stop. The package's other losses
+/// (``HuberLoss``, ``EpsilonInsensitiveLoss``, ``SquaredEpsilonInsensitiveLoss``, ``QuantileLoss``)
+/// have fused kernels of their own, ℓ′ applied to each residual inside the pass over the rows. A
+/// loss of your own type trains through a generic kernel that calls ``value(_:)`` and
+/// ``derivative(_:)`` once per residual. A loss's curvature bounds set the automatic step size
+/// and, when the lower one is positive, allow the certificate.
 ///
 /// ```swift
 /// /// Least squares at twice the scale: the same minimizer.

@@ -103,6 +103,25 @@ enum VectorWidth: Sendable {
             alpha: alpha, accumulate: accumulate, weightGradient: g, offsetGradient: gc, readAhead: readAhead)
     }
 
+    /// One fused pass over `rows` rows of one output for `loss` (Huber, epsilon-insensitive, squared
+    /// epsilon-insensitive or quantile): r = x·w + c − y, g ← α·Σωℓ′(r)·x and g_c ← α·Σωℓ′(r)
+    /// (added to g and g_c when `accumulate`), returning Σωℓ(r); arguments as
+    /// ``fusedSingleOutput(rows:p:x:ldx:y:ldy:rowWeights:coefficients:intercept:alpha:accumulate:weightGradient:offsetGradient:readAhead:)``.
+    /// Unlike that kernel, every variant gives the same bits (the same additions in the same
+    /// order, no fused multiply-adds), and ℓ, ℓ′ of each residual are the loss type's own bits.
+    @inline(__always)
+    func fusedLoss<Element: BLASScalar>(
+        _ loss: FusedLoss, rows: Int, p: Int, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
+        rowWeights: UnsafePointer<Double>?, coefficients w: UnsafePointer<Double>, intercept: Double, alpha: Double, accumulate: Bool,
+        weightGradient g: UnsafeMutablePointer<Double>, offsetGradient gc: UnsafeMutablePointer<Double>, readAhead: Int = 0
+    ) -> Double {
+        Element._fusedLoss(
+            variant: variant.rawValue, loss: loss.code.rawValue, parameter: loss.parameter, rows: rows, p: p, x: x, ldx: ldx, y: y,
+            ldy: ldy,
+            rowWeights: rowWeights, coefficients: w, intercept: intercept, alpha: alpha, accumulate: accumulate, weightGradient: g,
+            offsetGradient: gc, readAhead: readAhead)
+    }
+
     /// Over `rows` rows with rᵢ = yᵢ − c − xᵢ·w, adds Σωᵢrᵢ to the unevaluated double-double sum
     /// `high[0] + low[0]` and Σωᵢrᵢxᵢⱼ to `high[1 + j] + low[1 + j]` (Ogita, Rump and Oishi's Dot2;
     /// rows of weight 0 skipped, ω = 1 when `rowWeights` is nil). Every variant gives the same bits.

@@ -35,6 +35,9 @@ final class BatchGradient {
     let standardizes: Bool
     /// A loss other than the squared one (nil: the squared loss, whose kernels are fused).
     let loss: (any Loss)?
+    /// `loss` as the fused loss kernel computes it (nil: squares, or a loss of the caller's own type,
+    /// which goes through the generic kernel).
+    let fusedLoss: FusedLoss?
     // Owners of the scratch memory, and raw views of it: the per-batch calls touch raw
     // pointers only, so the batch loop does no reference counting.
     private let owners: [Buffer<Double>]
@@ -68,7 +71,8 @@ final class BatchGradient {
         parameterCount = p * k + k
         self.fitIntercept = fitIntercept
         self.loss = loss
-        fused = loss == nil && kernel.usesFused(features: p, outputs: k, batchRows: batchRows)
+        fusedLoss = loss.flatMap(FusedLoss.init)
+        fused = (loss == nil || fusedLoss != nil) && kernel.usesFused(features: p, outputs: k, batchRows: batchRows)
         blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
         evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(evaluationLimit, 4096))
         standardizes = standardizer != nil
@@ -116,7 +120,8 @@ final class BatchGradient {
     /// Adds α·(gradient of ½Σωᵢ‖rᵢ‖² over `count` rows) to `gradient` (or stores it, when
     /// `accumulate` is false), in original-unit coordinates until ``finish(_:)``; returns
     /// ½Σωᵢ‖rᵢ‖² (ω = 1 when `rowWeights` is nil). Row i's features are at `x + i·ldx`, its
-    /// targets at `y + i·ldy`.
+    /// targets at `y + i·ldy`. With a ``loss``, the gradient and cost are Σωᵢℓ(rᵢ)'s: in the fused
+    /// loss kernel for the package's losses, through the generic kernel for a caller's own.
     /// The BLAS path works in blocks of ``blockRows`` rows so each block is still in cache when
     /// its gradient reads it back: X is read from memory once.
     @inline(__always)
@@ -125,6 +130,12 @@ final class BatchGradient {
         alpha: Double, into gradient: UnsafeMutablePointer<Double>, accumulate: Bool
     ) -> Double {
         if fused {
+            if let fusedLoss {
+                return vectorWidth.fusedLoss(
+                    fusedLoss, rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: coefficients,
+                    intercept: intercept[0], alpha: alpha, accumulate: accumulate, weightGradient: gradient, offsetGradient: gradient + p,
+                    readAhead: readAhead)
+            }
             if p >= 8 {
                 return vectorWidth.fusedSingleOutput(
                     rows: rows, p: p, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, coefficients: coefficients,
@@ -171,7 +182,7 @@ final class BatchGradient {
             LinearKernel.residual(
                 rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept, into: r)
             if let loss {
-                halfSquares += LinearKernel.applyLoss(loss, rows: count, k: k, r, rowWeights: rowWeights.map { $0 + start })
+                halfSquares += LinearKernel.applyAnyLoss(loss, rows: count, k: k, r, rowWeights: rowWeights.map { $0 + start })
             } else if let rowWeights {
                 halfSquares += LinearKernel.weightedHalfSquaredNorm(rows: count, k: k, r, rowWeights: rowWeights + start)
                 LinearKernel.weightResiduals(rows: count, k: k, r, rowWeights: rowWeights + start)

@@ -255,8 +255,9 @@ struct EpochLoop<Element: BLASScalar> {
     }
 
     /// Batches `indices` through the batch step, its gradient summed here or over the ranks, and a
-    /// penalty other than L2 applied through its protocol or (the fast path) not at all: each
-    /// combination is its own specialization of the batch loop.
+    /// penalty other than L2 applied by its own specialized step (``ElasticNetStep``), through its
+    /// protocol (a caller's), or (the fast path) not at all: each combination is its own
+    /// specialization of the batch loop.
     private func trainStretch<Rule: UpdateRule>(
         _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double, schedule: RateSchedule,
         theta: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, train: Rows<Element>,
@@ -275,7 +276,13 @@ struct EpochLoop<Element: BLASScalar> {
                     sum: LocalSum(step, train: train, w: w, into: g), penalty: extra, history: &history, counters: &counters)
             }
         }
-        if let otherPenalty { try run(ProtocolPenaltyStep(penalty: otherPenalty)) } else { try run(NoPenaltyStep()) }
+        if let elasticNet = otherPenalty as? ElasticNetPenalty {
+            try elasticNet.withFactors { try run(ElasticNetStep(elasticNet, factors: $0)) }
+        } else if let otherPenalty {
+            try run(ProtocolPenaltyStep(penalty: otherPenalty))
+        } else {
+            try run(NoPenaltyStep())
+        }
     }
 
     /// ½Σωᵢ‖rᵢ‖² of `data`'s rows at `parameters` (on every thread for many rows); `gradient` is

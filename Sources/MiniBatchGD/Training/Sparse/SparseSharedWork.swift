@@ -41,6 +41,8 @@ struct ColumnRange: RowPart {
 final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendable {
     let data: SparseRowsView<Element>
     let rowWeights: UnsafePointer<Double>?
+    /// How the whole-data costs charge a residual.
+    let residualMap: SparseResidualMap
     let pool: WorkerPool
     /// The whole-data passes' chunks.
     let rowChunks: RowChunks
@@ -73,10 +75,14 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
     ///   - batchRows: the fit's batch size: batches holding at least ``chunkNonzeros`` nonzeros
     ///     on average are shared.
     ///   - certifying: whether the epochs compute the gradient (keeps p·k + k a chunk).
+    ///   - residualMap: the loss the whole-data costs charge.
     init(
-        _ data: SparseRowsView<Element>, features p: Int, rowWeights: UnsafePointer<Double>?, threads: Int, batchRows: Int, certifying: Bool
+        _ data: SparseRowsView<Element>, features p: Int, rowWeights: UnsafePointer<Double>?, threads: Int, batchRows: Int,
+        certifying: Bool,
+        residualMap: SparseResidualMap = .squared
     ) {
         self.data = data
+        self.residualMap = residualMap
         self.rowWeights = rowWeights
         features = p
         let n = Swift.max(data.rows, 1), nonzeros = data.rowStarts[data.rows]
@@ -195,7 +201,7 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
         case let .cost(coefficients, scale, intercept):
             parts.base[chunk] = SparseState.halfSquares(
                 data, rowWeights: rowWeights, coefficients: coefficients, scale: scale, intercept: intercept,
-                range: rowChunks.range(chunk))
+                range: rowChunks.range(chunk), residualMap: residualMap)
         case let .costAndGradient(coefficients, intercept, inverseScale, fitIntercept):
             let size = (features + 1) * data.k
             parts.base[chunk] = SparseState.halfSquaresAndGradient(

@@ -45,10 +45,14 @@ struct SparseState {
     private let coefficientSums: Buffer<Double>, interceptSums: Buffer<Double>, flushedAt: Buffer<Double>
     private var scaleSum = 0.0
 
-    /// Zero, or `start` (original units).
-    init(features p: Int, outputs k: Int, start: Parameters?, fitIntercept: Bool) {
+    /// How a residual is charged (the squared loss, or another).
+    let residualMap: SparseResidualMap
+
+    /// Zero, or `start` (original units); `residualMap`: the loss descended on.
+    init(features p: Int, outputs k: Int, start: Parameters?, fitIntercept: Bool, residualMap: SparseResidualMap = .squared) {
         self.p = p
         self.k = k
+        self.residualMap = residualMap
         u = Buffer(repeating: 0, count: p * k)
         c = Buffer(repeating: 0, count: k)
         if let start {
@@ -109,74 +113,15 @@ struct SparseState {
         flushedAt.base[j] = scaleSum
     }
 
-    /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, r = a·xᵀu + c − y.
+    /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, r = a·xᵀu + c − y (Σωᵢℓ(rᵢ) with another loss).
     func halfSquares<Element: BLASScalar>(_ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
-        Self.halfSquares(data, rowWeights: rowWeights, coefficients: u.base, scale: a, intercept: c.base, range: 0..<data.rows)
+        Self.halfSquares(
+            data, rowWeights: rowWeights, coefficients: u.base, scale: a, intercept: c.base, range: 0..<data.rows, residualMap: residualMap)
     }
 
     /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, on `shared`'s threads.
     func halfSquares<Element: BLASScalar>(_ shared: SparseSharedWork<Element>) -> Double {
         shared.halfSquares(coefficients: u.base, scale: a, intercept: c.base)
-    }
-
-    /// ½Σωᵢ‖rᵢ‖² over every row at `parameters` (original units).
-    static func halfSquares<Element: BLASScalar>(
-        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, at parameters: Parameters
-    ) -> Double {
-        parameters.coefficients.elements.withUnsafeBufferPointer { w in
-            parameters.intercept.withUnsafeBufferPointer { b in
-                halfSquares(
-                    data, rowWeights: rowWeights, coefficients: w.baseAddress!, scale: 1, intercept: b.baseAddress!, range: 0..<data.rows)
-            }
-        }
-    }
-
-    /// ½Σωᵢ‖rᵢ‖² over the rows `range` at β = `coefficients` and `intercept` (original units),
-    /// with those rows' share of the cost's gradient in descent coordinates written to `gradient`
-    /// (p·k coefficients, row-major, then k intercepts): (1/n)·Σωᵢrᵢ·xᵢⱼ/sⱼ for θⱼ = sⱼβⱼ, and
-    /// (1/n)·Σωᵢrᵢ for the intercepts (zero without one), n all the rows. One pass over the
-    /// nonzeros, the certified stop's.
-    static func halfSquaresAndGradient<Element: BLASScalar>(
-        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, coefficients w: UnsafePointer<Double>,
-        intercept b: UnsafePointer<Double>, range: Range<Int>, inverseScale: UnsafePointer<Double>, fitIntercept: Bool, features p: Int,
-        into gradient: UnsafeMutablePointer<Double>
-    ) -> Double {
-        let k = data.k, n = Double(data.rows)
-        gradient.update(repeating: 0, count: p * k + k)
-        var total = 0.0
-        for i in range {
-            let start = data.rowStarts[i], end = data.rowStarts[i + 1]
-            let weight = rowWeights?[i] ?? 1
-            for o in 0..<k {
-                let r = data.dot(from: start, to: end, w, outputs: k, output: o) + b[o] - Double(data.targets[i * k + o])
-                total += weight * r * r
-                let share = weight * r / n
-                for position in start..<end {
-                    let j = Int(data.columns[position])
-                    gradient[j * k + o] += share * Double(data.values[position]) * inverseScale[j]
-                }
-                if fitIntercept { gradient[p * k + o] += share }
-            }
-        }
-        return 0.5 * total
-    }
-
-    /// ½Σωᵢ‖rᵢ‖² over the rows `range` at β = scale·coefficients and `intercept`.
-    static func halfSquares<Element: BLASScalar>(
-        _ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?, coefficients: UnsafePointer<Double>, scale: Double,
-        intercept: UnsafePointer<Double>, range: Range<Int>
-    ) -> Double {
-        let k = data.k
-        var total = 0.0
-        for i in range {
-            let start = data.rowStarts[i], end = data.rowStarts[i + 1]
-            for o in 0..<k {
-                let dot = data.dot(from: start, to: end, coefficients, outputs: k, output: o)
-                let r = scale * dot + intercept[o] - Double(data.targets[i * k + o])
-                total += (rowWeights?[i] ?? 1) * r * r
-            }
-        }
-        return 0.5 * total
     }
 
     /// One update on the rows `rows[0..<count]` (positions in the data): the residuals at the
@@ -220,7 +165,8 @@ struct SparseState {
     }
 
     /// ½Σωᵢ‖rᵢ‖² of the batch's rows `rows[range]` at the current parameters, with ωᵢrᵢ written
-    /// to `residuals` (k a row, at the rows' positions in the batch).
+    /// to `residuals` (k a row, at the rows' positions in the batch); with another loss, its
+    /// Σ2ωᵢℓ(rᵢ) (so half of it is the cost, as for squares) and ωᵢℓ′(rᵢ).
     @inline(__always)
     func batchResiduals<Element: BLASScalar>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
@@ -233,8 +179,8 @@ struct SparseState {
             let weight = rowWeights?[i] ?? 1
             for o in 0..<k {
                 let r = a * data.dot(from: start, to: end, u, outputs: k, output: o) + c[o] - Double(data.targets[i * k + o])
-                halfSquares += weight * r * r
-                residuals[t * k + o] = weight * r
+                halfSquares += residualMap.doubledCost(r, weight: weight)
+                residuals[t * k + o] = residualMap.weightedDerivative(r, weight: weight)
             }
         }
         return halfSquares

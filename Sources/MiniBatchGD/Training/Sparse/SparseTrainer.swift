@@ -19,7 +19,9 @@ import Foundation
 /// The curvature, the certified stop and the rate halvings of an automatic average are the dense
 /// trainer's (``StopPolicy``), with μ from the Gram matrix up to ``Curvature/exactLimit``
 /// features (beyond it, no certificate: the plateau stops the fit). Momentum is refused. The
-/// comparison's exact reference is ``LSQR``.
+/// comparison's exact reference is ``LSQR``. Every ``Loss`` descends here too, each row's
+/// residual r charged ℓ(r) and weighing ℓ′(r) in the gradient (``SparseResidualMap``), with the
+/// dense trainer's step for it and no certified stop; penalties other than L2 are refused.
 struct SparseTrainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
@@ -48,77 +50,13 @@ struct SparseTrainer {
             }
         case .sgd: break
         }
-        guard config.lossChoice.isSquared, config.penaltyChoice.other == nil else {
+        guard config.penaltyChoice.other == nil else {
             throw ArgumentError(
-                argument: config.lossChoice.isSquared ? "penalty" : "loss", value: "not the default",
-                requirement: "must be the squared loss with an L2 penalty for sparse rows")
-        }
-    }
-
-    /// What a sparse fit decides before its first update.
-    struct Plan {
-        let notes: [String]
-        let batchRows: Int
-        let batches: Batches
-        /// The columns' scales in descent coordinates (their deviations, or 1).
-        let scale: [Double]
-        let standardizer: Standardizer?
-        /// λ of the L2 penalty in mean-cost units.
-        let penalty: Double
-        /// ω, the rows' weights in the cost (nil: unweighted).
-        let costWeights: [Double]?
-        let certificate: Certificate?
-        let choice: LearningRateChoice
-        let epochs: Int
-    }
-
-    /// Batch size, scales, curvature, certificate, step size and epoch budget for `train`.
-    func plan<Element: BLASScalar>(_ train: SparseDataset<Element>) throws -> Plan {
-        let config = configuration
-        let n = train.rows, p = train.featureCount, k = train.outputCount
-        var notes: [String] = []
-        let batchRows = Trainer.batchRows(config, rows: n, notes: &notes)
-        let batches = Batches(rowCount: n, size: batchRows)
-        // The columns' standard deviations (weighted), never their means: centring fills the zeros.
-        let design = SparseDesign(train, fitIntercept: true, ridge: 0, penaltyUnits: .original)
-        let scale = config.standardize ? design.deviations : [Double](repeating: 1, count: p)
-        let standardizer = config.standardize ? Standardizer(mean: [Double](repeating: 0, count: p), scale: scale) : nil
-        if config.standardize {
-            notes.append("sparse rows are standardized by scale only, not centred (as scikit-learn's StandardScaler(with_mean=False))")
-        }
-        let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
-        let costWeights = Trainer.costWeights(train.weights, rows: n, reduction: config.reduction)
-        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
-        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
-        let curvature =
-            needsCurvature
-            ? try SparseCurvature.measure(train, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: costWeights)
-            : nil
-        let certificate = curvature?.strongConvexity.flatMap { mu in
-            certificateTolerance > 0
-                ? Certificate(
-                    tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
-                    standardizer: Standardizer(mean: [Double](repeating: 0, count: p), scale: scale)) : nil
-        }
-        if certificateTolerance > 0, certificate == nil {
-            notes.append(
-                "no certified stop: μ, the smallest curvature, is computed for up to \(Curvature.exactLimit) features (this design has \(p)); the fit stops on the cost's plateau"
+                argument: "penalty", value: "\(type(of: config.penalty))",
+                requirement:
+                    "must be L2 (or none) for sparse rows: the sparse descent has no lazy soft-thresholding yet (solve the lasso or elastic net on sparse rows exactly with CoordinateDescent)"
             )
         }
-        // Only the adaptive rules' automatic rate is set in the target's units.
-        let spreads =
-            config.learningRate == .automatic && config.optimizer.isAdaptive
-            ? Self.spreads(train, deviations: design.deviations, standardized: config.standardize) : (target: 1.0, coordinates: 1.0)
-        let choice = LearningRateChoice(
-            config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count, targetSpread: spreads.target,
-            coordinateSpread: spreads.coordinates,
-            tolerance: certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!,
-            penalty: penalty)
-        let epochs =
-            config.epochs ?? Trainer.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
-        return Plan(
-            notes: notes, batchRows: batchRows, batches: batches, scale: scale, standardizer: standardizer, penalty: penalty,
-            costWeights: costWeights, certificate: certificate, choice: choice, epochs: epochs)
     }
 
     /// The learning rate a fit of `train` would start with.
@@ -149,7 +87,9 @@ struct SparseTrainer {
         let plan = try plan(train)
         let n = train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
-        var state = SparseState(features: train.featureCount, outputs: train.outputCount, start: start, fitIntercept: fitIntercept)
+        var state = SparseState(
+            features: train.featureCount, outputs: train.outputCount, start: start, fitIntercept: fitIntercept,
+            residualMap: SparseResidualMap(config.loss))
         let validationWeights = validation.flatMap { Trainer.costWeights($0.weights, rows: $0.rows, reduction: config.reduction) }
         let (history, gap) = try loop(
             train, validation: validation, state: &state, scale: plan.scale, rate: choice.learningRate, epochs: epochs, batches: batches,
@@ -163,20 +103,6 @@ struct SparseTrainer {
             history: history, configuration: config, trainingRows: n, batchesPerEpoch: batches.count, batchRows: plan.batchRows,
             epochBudget: epochs, learningRateChoice: choice, notes: plan.notes)
         return Trainer.Outcome(parameters: fitted, standardizer: plan.standardizer, run: run, gap: gap)
-    }
-
-    /// The root-mean-square (weighted) standard deviation of the targets, and of the descent
-    /// coordinates: 1 when standardized, else the columns' deviations' (as the dense plan's).
-    static func spreads<Element: BLASScalar>(_ data: SparseDataset<Element>, deviations: [Double], standardized: Bool) -> (
-        target: Double, coordinates: Double
-    ) {
-        let k = data.outputCount, n = data.rows
-        let target = Standardizer(
-            fitting: Matrix(uncheckedRows: n, columns: k, elements: data.targets.elements.map(Double.init)), weights: data.weights
-        ).scale
-        let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(k, 1))).squareRoot()
-        guard !standardized else { return (targetSpread, 1) }
-        return (targetSpread, (deviations.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(deviations.count, 1))).squareRoot())
     }
 
     /// The epochs: batches in the dense trainer's order, a full-pass cost after each epoch,
@@ -228,7 +154,8 @@ struct SparseTrainer {
         let memory = config.optimizer.memory(given: nil)
         let plateau = StopRule(config.earlyStopping, memory: memory, batchesPerEpoch: batches.count)
         let startCost = state.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
-        let zero = SparseState(features: scale.count, outputs: train.k, start: nil, fitIntercept: fitIntercept)
+        let zero = SparseState(
+            features: scale.count, outputs: train.k, start: nil, fitIntercept: fitIntercept, residualMap: state.residualMap)
         let zeroCost = zero.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
         // The dense trainer's averaging, simply: from the first step, or (automatic) from the
         // first plateau of a mini-batch fit whose schedule does not anneal by itself, with the
@@ -248,7 +175,7 @@ struct SparseTrainer {
         let theta = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
         let shared = SparseSharedWork(
             train, features: scale.count, rowWeights: rowWeights, threads: configuration.threads ?? Cores.available,
-            batchRows: batches.size, certifying: certificate != nil)
+            batchRows: batches.size, certifying: certificate != nil, residualMap: state.residualMap)
         var step = 0, samples = 0
         let residuals = Buffer<Double>(repeating: 0, count: batches.size * train.k)
         // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
@@ -391,7 +318,7 @@ struct SparseTrainer {
                 if let validation {
                     let rows = validation.rows, weights = validation.weights
                     monitored =
-                        (averaged.map { SparseState.halfSquares(rows, rowWeights: weights, at: $0) }
+                        (averaged.map { SparseState.halfSquares(rows, rowWeights: weights, at: $0, residualMap: state.residualMap) }
                             ?? state.halfSquares(rows, rowWeights: weights)) * config.reduction.scale(rows: rows.rows)
                     history.validationCosts.append(monitored)
                 }

@@ -1,0 +1,93 @@
+extension SparseTrainer {
+    /// What a sparse fit decides before its first update.
+    struct Plan {
+        let notes: [String]
+        let batchRows: Int
+        let batches: Batches
+        /// The columns' scales in descent coordinates (their deviations, or 1).
+        let scale: [Double]
+        let standardizer: Standardizer?
+        /// λ of the L2 penalty in mean-cost units.
+        let penalty: Double
+        /// ω, the rows' weights in the cost (nil: unweighted).
+        let costWeights: [Double]?
+        let certificate: Certificate?
+        let choice: LearningRateChoice
+        let epochs: Int
+    }
+
+    /// Batch size, scales, curvature, certificate, step size and epoch budget for `train`.
+    func plan<Element: BLASScalar>(_ train: SparseDataset<Element>) throws -> Plan {
+        let config = configuration
+        let n = train.rows, p = train.featureCount, k = train.outputCount
+        var notes: [String] = []
+        let batchRows = Trainer.batchRows(config, rows: n, notes: &notes)
+        let batches = Batches(rowCount: n, size: batchRows)
+        // The columns' standard deviations (weighted), never their means: centring fills the zeros.
+        let design = SparseDesign(train, fitIntercept: true, ridge: 0, penaltyUnits: .original)
+        let scale = config.standardize ? design.deviations : [Double](repeating: 1, count: p)
+        let standardizer = config.standardize ? Standardizer(mean: [Double](repeating: 0, count: p), scale: scale) : nil
+        if config.standardize {
+            notes.append("sparse rows are standardized by scale only, not centred (as scikit-learn's StandardScaler(with_mean=False))")
+        }
+        let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
+        let costWeights = Trainer.costWeights(train.weights, rows: n, reduction: config.reduction)
+        let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
+        let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
+        // Another loss's curvature is at most its ℓ'' bound times least squares' (the rows
+        // weighed by it, as the dense plan's); its certified stop would need its own gradient pass.
+        let residualMap = SparseResidualMap(config.loss)
+        let lossBound = residualMap.isSquared ? 1 : config.loss.curvature.upperBound
+        let curvatureWeights = lossBound == 1 ? costWeights : (costWeights ?? [Double](repeating: 1, count: n)).map { $0 * lossBound }
+        let curvature =
+            needsCurvature
+            ? try SparseCurvature.measure(train, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: curvatureWeights)
+            : nil
+        if certificateTolerance > 0, !residualMap.isSquared {
+            notes.append("no certified stop: on sparse rows it is computed for the squared loss only; the fit stops on the cost's plateau")
+        }
+        let certificate = curvature?.strongConvexity.flatMap { mu in
+            certificateTolerance > 0 && residualMap.isSquared
+                ? Certificate(
+                    tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
+                    standardizer: Standardizer(mean: [Double](repeating: 0, count: p), scale: scale)) : nil
+        }
+        if certificateTolerance > 0, certificate == nil, residualMap.isSquared {
+            notes.append(
+                "no certified stop: μ, the smallest curvature, is computed for up to \(Curvature.exactLimit) features (this design has \(p)); the fit stops on the cost's plateau"
+            )
+        }
+        // Only the adaptive rules' automatic rate, and a loss with kinks', are set in the target's units.
+        let subgradient = !residualMap.isSquared && !config.loss.isSmooth
+        let spreads =
+            config.learningRate == .automatic && (config.optimizer.isAdaptive || subgradient)
+            ? Self.spreads(train, deviations: design.deviations, standardized: config.standardize) : (target: 1.0, coordinates: 1.0)
+        var choice = LearningRateChoice(
+            config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count, targetSpread: spreads.target,
+            coordinateSpread: spreads.coordinates,
+            tolerance: certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!,
+            penalty: penalty)
+        if subgradient, config.learningRate == .automatic, !config.optimizer.isAdaptive {
+            choice = choice.subgradientRate(targetSpread: spreads.target)
+        }
+        let epochs =
+            config.epochs ?? Trainer.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
+        return Plan(
+            notes: notes, batchRows: batchRows, batches: batches, scale: scale, standardizer: standardizer, penalty: penalty,
+            costWeights: costWeights, certificate: certificate, choice: choice, epochs: epochs)
+    }
+
+    /// The root-mean-square (weighted) standard deviation of the targets, and of the descent
+    /// coordinates: 1 when standardized, else the columns' deviations' (as the dense plan's).
+    static func spreads<Element: BLASScalar>(_ data: SparseDataset<Element>, deviations: [Double], standardized: Bool) -> (
+        target: Double, coordinates: Double
+    ) {
+        let k = data.outputCount, n = data.rows
+        let target = Standardizer(
+            fitting: Matrix(uncheckedRows: n, columns: k, elements: data.targets.elements.map(Double.init)), weights: data.weights
+        ).scale
+        let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(k, 1))).squareRoot()
+        guard !standardized else { return (targetSpread, 1) }
+        return (targetSpread, (deviations.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(deviations.count, 1))).squareRoot())
+    }
+}
