@@ -21,7 +21,7 @@ import Testing
         header.append(0x0A)
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header
         for value in table.elements { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
-        FileManager.default.createFile(atPath: folder + "/data.npy", contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: folder + "/data.npy", contents: Data(bytes))
         return folder + "/data.npy"
     }()
 
@@ -120,7 +120,7 @@ import Testing
         var bytes = Array(try #require(FileManager.default.contents(atPath: path)))
         bytes[bytes.count / 2] ^= 1
         let damaged = path + ".damaged"
-        FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
         config.checkpointing?.resumesFrom = damaged
         for outcome in Self.fit(ranks: 2, config) {
             #expect {

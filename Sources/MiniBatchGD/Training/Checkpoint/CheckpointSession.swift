@@ -120,7 +120,7 @@ final class CheckpointSession {
         guard let communicator else {
             if let own { archive.add(own, prefix: "") }
             try FileWriter.write(archive.encoded(), to: settings.path)
-            lastWrite = .now
+            wrote()
             return
         }
         let parts = communicator.gather(bytes: (own ?? CheckpointArchive(path: settings.path)).encoded())
@@ -130,12 +130,18 @@ final class CheckpointSession {
                 archive.add(try CheckpointArchive(decoding: bytes, path: settings.path), prefix: "rank.\(rank).")
             }
             try FileWriter.write(archive.encoded(), to: settings.path)
+            wrote()
         }
         lastWrite = .now
-        if !tidied {
-            tidied = true
-            FileWriter.removeLeftoverTemporaries(of: settings.path, changedBefore: started)
-        }
+    }
+
+    /// After a write by this process: the clock restarted, and the first time, the temporaries
+    /// a killed run left beside the checkpoint removed.
+    private func wrote() {
+        lastWrite = .now
+        guard !tidied else { return }
+        tidied = true
+        FileWriter.removeLeftoverTemporaries(of: settings.path, changedBefore: started)
     }
 
     /// An identity key in words, with the `mbgd fit` flag that sets it where there is one.
