@@ -2,16 +2,19 @@
 # `make demo` and `make test` are the two commands a fresh Debian machine needs.
 
 SWIFT      ?= swift
-APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin zlib1g-dev
+APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin zlib1g-dev python3 python3-venv
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs docs-serve demo example getting-started c-example install python-test wheel bench compare scaling fuzz fuzz-arguments stress sanitize clean
+.PHONY: setup build test lint docs docs-serve demo example getting-started c-example install python-venv python-test wheel bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
-# Installs OpenBLAS, LAPACKE, zlib (compressed .npz files) and Open MPI (for MiniBatchGDMPI and
-# mbgd-mpi) only when pkg-config cannot already see them all, or mpirun is missing.
+# Installs OpenBLAS, LAPACKE, zlib (compressed .npz files), Open MPI (for MiniBatchGDMPI and
+# mbgd-mpi) and Python's venv (the pytest suite's environment; Debian leaves ensurepip out of
+# python3) only when pkg-config cannot already see them all, mpirun is missing, or python3
+# cannot make a venv.
 setup:
-	@if pkg-config --exists openblas lapacke zlib ompi-c 2>/dev/null && command -v mpirun >/dev/null; then \
+	@if pkg-config --exists openblas lapacke zlib ompi-c 2>/dev/null && command -v mpirun >/dev/null \
+	    && python3 -c 'import ensurepip, venv' 2>/dev/null; then \
 	  echo "setup: openblas $$(pkg-config --modversion openblas), lapacke $$(pkg-config --modversion lapacke), zlib $$(pkg-config --modversion zlib), open mpi $$(pkg-config --modversion ompi-c) present"; \
 	else \
 	  echo "setup: installing $(APT_PKGS)"; \
@@ -25,7 +28,7 @@ build: setup
 test: setup lint
 	@echo "Building and running the tests: several minutes the first time."
 	$(SWIFT) test --disable-xctest
-	$(MAKE) c-example
+	$(MAKE) python-test
 	$(MAKE) example
 	$(MAKE) docs
 
@@ -104,21 +107,26 @@ c-example: setup
 	.build-c/capp Examples/data/houses.csv
 
 # The Python package (python/, import name minibatchgd, ctypes on the C interface): pytest in a
-# venv of its own (.build-python/venv, numpy, scipy, scikit-learn, statsmodels, pandas and pytest
-# from PyPI) against the library `make c-example` installs and the mbgd built beside it. Not part
-# of `make test`: it needs PyPI, and minutes the first time.
+# venv of its own (.build-python/venv, PYTHON_PACKAGES from PyPI, about a minute the first time;
+# made again when the list changes) against the library `make c-example` installs and the mbgd
+# built beside it. Part of `make test` (after the C example, which it runs first).
 PYTHON ?= python3
 PYTHON_VENV = .build-python/venv
-python-test: c-example
-	test -x $(PYTHON_VENV)/bin/pytest || ($(PYTHON) -m venv $(PYTHON_VENV) && \
-	  $(PYTHON_VENV)/bin/pip install --quiet numpy scipy scikit-learn statsmodels pandas pytest)
+PYTHON_PACKAGES = numpy scipy scikit-learn statsmodels pandas pyarrow pytest
+python-venv:
+	@test "$$(cat $(PYTHON_VENV)/packages.txt 2>/dev/null)" = "$(PYTHON_PACKAGES)" || { \
+	  echo "python-venv: installing $(PYTHON_PACKAGES) into $(PYTHON_VENV)"; \
+	  rm -rf $(PYTHON_VENV) && $(PYTHON) -m venv $(PYTHON_VENV) && \
+	  $(PYTHON_VENV)/bin/pip install --quiet --disable-pip-version-check $(PYTHON_PACKAGES) && \
+	  echo "$(PYTHON_PACKAGES)" > $(PYTHON_VENV)/packages.txt; }
+
+python-test: c-example python-venv
 	$(SWIFT) build --product mbgd
 	MINIBATCHGD_LIBRARY=$(C_PREFIX)/lib/libminibatchgd.so MBGD_TOOL="$$($(SWIFT) build --show-bin-path)/mbgd" PYTHONPATH=python \
 	  $(PYTHON_VENV)/bin/python -m pytest -q python/tests
 
 # A wheel of the Python package with libminibatchgd inside (built in release by python/setup.py), in dist/.
-wheel: setup
-	test -x $(PYTHON_VENV)/bin/pip || $(PYTHON) -m venv $(PYTHON_VENV)
+wheel: setup python-venv
 	$(PYTHON_VENV)/bin/pip wheel --no-deps ./python -w dist
 
 # Built in the open (swift run --quiet hid minutes of compiling behind silence), then run.
@@ -157,12 +165,14 @@ scaling: setup
 	$(SWIFT) build -c release --product mbgd-mpi
 	python3 Benchmarks/scaling.py --tool .build/release/mbgd-mpi
 
-# The slow part of the hostile-use corpus (limits, signals, special files, huge inputs), 20 fits
+# The pytest suite with its 1 GiB read-only memmap fitted in place (python/tests/test_zero_copy.py), then
+# the slow part of the hostile-use corpus (limits, signals, special files, huge inputs), 20 fits
 # killed at random moments and resumed, and 3000 random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
 # Then mbgd-mpi on mismatched node-local files, and (as root with a v1 memory cgroup, else
 # skipped) a 3 GB uncompressed .npz solved and fitted in place inside 1 GiB, and 10M CSV rows streamed
 # through fit - and solve - inside 64 MiB: minutes, 3.1 GB of disk.
 stress: setup
+	MBGD_STRESS=1 $(MAKE) python-test
 	MBGD_STRESS=1 $(SWIFT) test --disable-xctest --filter 'CorpusToolTests|ArgumentFuzzToolTests|CheckpointToolTests'
 	$(SWIFT) build -c release --product mbgd && $(SWIFT) build -c release --product mbgd-mpi
 	sh Scripts/stress_mpi_mixed_files.sh
