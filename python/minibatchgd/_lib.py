@@ -84,6 +84,9 @@ _SIGNATURES = {
     "mbgd_online_progressive_loss": (ctypes.c_int, [_handle, _double_p]),
     "mbgd_online_rows": (ctypes.c_int, [_handle, ctypes.POINTER(_i64)]),
     "mbgd_online_updates": (ctypes.c_int, [_handle, ctypes.POINTER(_i64)]),
+    "mbgd_online_plan": (ctypes.c_int, [_handle, _handle]),
+    "mbgd_online_state": (ctypes.c_int, [_handle, ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    "mbgd_online_restore": (ctypes.c_int, [_handle, ctypes.c_char_p, ctypes.c_size_t]),
 }
 
 
@@ -274,10 +277,13 @@ class Model:
 
 
 class Online:
-    """An mbgd_online handle: online descent on chunks of rows, each seen once."""
+    """An mbgd_online handle: online descent on chunks of rows, each seen once. Pickled (and
+    deep-copied) with its whole state through mbgd_online_state: the copy continues with the
+    bits of the original."""
 
     def __init__(self, configuration, features, outputs, fit_intercept=True):
         self.features, self.outputs = features, outputs
+        self._arguments = (configuration, features, outputs, fit_intercept)
         self.handle = _handle()
         check(lib.mbgd_online_create(ABI_VERSION, configuration, features, outputs, 1 if fit_intercept else 0,
                                      ctypes.byref(self.handle)))
@@ -285,6 +291,26 @@ class Online:
     def __del__(self):
         if getattr(self, "handle", None):
             lib.mbgd_online_free(self.handle)
+
+    def __reduce__(self):
+        return _restored_online, (*self._arguments, self.state())
+
+    def plan(self, data):
+        """Takes the standardization and the automatic learning rate from a dense Data instead of
+        the first chunk (nothing once planned)."""
+        check(lib.mbgd_online_plan(self.handle, data.handle))
+
+    def state(self):
+        """The trainer's whole state as bytes (mbgd_online_state)."""
+        needed = ctypes.c_size_t()
+        check(lib.mbgd_online_state(self.handle, None, 0, ctypes.byref(needed)))
+        buffer = ctypes.create_string_buffer(needed.value)
+        check(lib.mbgd_online_state(self.handle, buffer, needed.value, None))
+        return buffer.raw
+
+    def restore(self, state):
+        """Replaces the trainer's state with bytes state() returned (of a trainer made alike)."""
+        check(lib.mbgd_online_restore(self.handle, state, len(state)))
 
     def partial_fit(self, data):
         """Trains on the rows of a dense Data; the chunk's progressive loss."""
@@ -311,3 +337,10 @@ class Online:
         check(lib.mbgd_online_rows(self.handle, ctypes.byref(rows)))
         check(lib.mbgd_online_updates(self.handle, ctypes.byref(updates)))
         return rows.value, updates.value
+
+
+def _restored_online(configuration, features, outputs, fit_intercept, state):
+    """An Online made as the pickled one was, its state restored (unpickling)."""
+    online = Online(configuration, features, outputs, fit_intercept)
+    online.restore(state)
+    return online

@@ -28,7 +28,10 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
     "constant" or "inverse-scaling" (per update). After each call `coef_` and `intercept_` are
     the parameters so far and `progressive_loss_` the mean squared error of every row so far,
     each predicted before it was trained on (an estimate of the error on unseen rows). Refused
-    options and chunks of another shape raise ValueError.
+    options and chunks of another shape raise ValueError. `plan_partial_fit(X, y)` takes the
+    standardization and the learning rate from a sample instead of the first chunk. An estimator
+    between `partial_fit` calls pickles (and deep-copies) with the trainer's whole state: the copy
+    continues with the bits the original would have.
     """
 
     def __init__(self, batch_size=32, optimizer="sgd", learning_rate="auto", epochs=None, schedule="constant", l2=0.0,
@@ -71,6 +74,25 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
 
     def partial_fit(self, X, y, sample_weight=None):
         """One pass of online descent over the rows of X and y, continuing from the last call."""
+        X, y = self._online_rows(X, y)
+        self._online.partial_fit(_lib.Data(X, y, sample_weight))
+        coefficients, intercepts = self._online.parameters()
+        self.coef_ = coefficients[:, 0] if self._single_output else coefficients.T
+        self.intercept_ = float(intercepts[0]) if self._single_output else intercepts
+        self.progressive_loss_ = self._online.progressive_loss()
+        return self
+
+    def plan_partial_fit(self, X, y, sample_weight=None):
+        """Takes the standardization and the automatic learning rate of the coming `partial_fit`
+        calls from X and y (a representative sample, e.g. the first rows of a file) instead of
+        from the first chunk; trains on nothing. Call it before the first `partial_fit` (or the
+        first after `fit`); later it does nothing. Returns self."""
+        X, y = self._online_rows(X, y)
+        self._online.plan(_lib.Data(X, y, sample_weight))
+        return self
+
+    def _online_rows(self, X, y):
+        """X and y validated for online descent, the trainer made at the first call."""
         first = getattr(self, "_online", None) is None
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True, reset=first)
         if first:
@@ -79,12 +101,7 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
                 l2=float(self.l2), seed=self.seed, noStandardize=True if not self.standardize else None, threads=self.threads)
             self._single_output = y.ndim == 1
             self._online = _lib.Online(configuration, X.shape[1], 1 if y.ndim == 1 else y.shape[1], self.fit_intercept)
-        self._online.partial_fit(_lib.Data(X, y, sample_weight))
-        coefficients, intercepts = self._online.parameters()
-        self.coef_ = coefficients[:, 0] if self._single_output else coefficients.T
-        self.intercept_ = float(intercepts[0]) if self._single_output else intercepts
-        self.progressive_loss_ = self._online.progressive_loss()
-        return self
+        return X, y
 
     def predict(self, X):
         check_is_fitted(self)
