@@ -1,7 +1,7 @@
 """MiniBatchGDRegressor: the library's descent as a scikit-learn estimator."""
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from . import _lib
 
@@ -11,8 +11,9 @@ VERDICTS = {0: "converged", 1: "close, not certified", 2: "not converged"}
 class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
     """Linear regression by mini-batch gradient descent, checked against the exact solution.
 
-    X is a 2-D array (float64 or float32, read in place when its rows are contiguous) or a scipy
-    CSR matrix (the sparse descent: plain SGD). Parameters are the `mbgd fit` options of the same names (snake case here): `batch_size`
+    X is a 2-D array (float64 or float32, read in place when its rows are contiguous), a scipy
+    CSR matrix (the sparse descent: plain SGD), or a pandas DataFrame or pyarrow Table (a Parquet
+    file through `pyarrow.parquet.read_table`), given to `fit` by its Arrow columns. Parameters are the `mbgd fit` options of the same names (snake case here): `batch_size`
     (an integer or "full"), `optimizer`, `learning_rate` ("auto" or a number), `epochs` (None:
     the library's budget), `schedule`, `l2`, `tolerance`, `seed`, `standardize`,
     `fit_intercept`, `threads`. Every fit also solves the same problem exactly: `verdict_` says
@@ -51,13 +52,21 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         for name in ("_online", "progressive_loss_"):
             self.__dict__.pop(name, None)
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
+        if _lib.is_table(X):
+            # A DataFrame or a pyarrow Table by its Arrow columns: names and width checked as
+            # scikit-learn checks them, the values by the library.
+            validate_data(self, X, skip_check_array=True)
+            y = check_array(y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y")
+            data = _lib.Data.from_arrow(X, y, sample_weight)
+        else:
+            X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32], y_numeric=True, multi_output=True)
+            data = _lib.Data(X, y, sample_weight)
         configuration = _lib.options(
             batchSize=self.batch_size, optimizer=self.optimizer, learningRate=self.learning_rate, epochs=self.epochs,
             schedule=self.schedule, l2=float(self.l2), tolerance=self.tolerance, seed=self.seed,
             noStandardize=True if not self.standardize else None, threads=self.threads)
         model = _lib.Model(self.fit_intercept)
-        comparison, warning = model.fit_and_compare(_lib.Data(X, y, sample_weight), configuration)
+        comparison, warning = model.fit_and_compare(data, configuration)
         coefficients, intercepts = model.parameters()
         single = y.ndim == 1
         self.coef_ = coefficients[:, 0] if single else coefficients.T
@@ -105,5 +114,9 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
+        if _lib.is_table(X):
+            validate_data(self, X, skip_check_array=True, reset=False)
+            X = _lib.table_matrix(X)
+        else:
+            X = validate_data(self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=False)
         return np.asarray(X.astype(np.float64, copy=False) @ self.coef_.T) + self.intercept_
