@@ -144,8 +144,10 @@ bench: setup
 # sparse rows (issue 28's goals) against scikit-learn, Vowpal Wabbit and C loops on an RCV1-shaped
 # set of SPARSE_ROWS rows (about 10 minutes at 200000; `make compare SPARSE_ROWS=20000` for a quick
 # look); then the exact ridge path against one solve and RidgeCV (issue 32's goals, minutes: RidgeCV
-# takes about a minute on 10k × 1000). Writes Benchmarks/results/ (compare.md, throughput.svg,
-# sparse.md, ridge-path.md).
+# takes about a minute on 10k × 1000); then issue 30's: a fit through Python against the same fit
+# through the tool, and minibatchgd.OLS against statsmodels and numpy.linalg.lstsq, on 1M × 32 (in
+# the pytest venv). Writes Benchmarks/results/ (compare.md, throughput.svg, sparse.md,
+# ridge-path.md, python.md).
 SPARSE_ROWS ?= 200000
 compare: setup
 	@python3 -c "import numpy, pandas" 2>/dev/null || python3 -m pip install --quiet numpy pandas
@@ -157,6 +159,10 @@ compare: setup
 	python3 Benchmarks/Paths/compare_lasso_cv.py .build/release/mbgd --markdown Benchmarks/results/lasso-cv.md
 	python3 Benchmarks/Robust/compare_lasso.py .build/release/mbgd --markdown Benchmarks/results/lasso.md
 	python3 Benchmarks/Robust/compare_quantile.py .build/release/mbgd --markdown Benchmarks/results/quantile.md
+	$(SWIFT) build -c release --product minibatchgd
+	$(MAKE) python-venv
+	MINIBATCHGD_LIBRARY="$$($(SWIFT) build -c release --show-bin-path)/libminibatchgd.so" PYTHONPATH=python \
+	  $(PYTHON_VENV)/bin/python Benchmarks/Python/compare_python.py .build/release/mbgd --markdown Benchmarks/results/python.md
 
 # mbgd-mpi on 1 and 2 ranks (closed form, full-batch epoch, the per-update sum) and the model for
 # larger clusters; writes Benchmarks/results/scaling.md. Minutes (a 0.5 GB file).
