@@ -79,24 +79,32 @@ getting-started: setup
 	cp -Rp Examples/GettingStarted/Package.swift Examples/GettingStarted/Sources Examples/data/houses.csv $(GETTING_STARTED)/HousePrices/
 	cd $(GETTING_STARTED)/HousePrices && $(SWIFT) run --quiet HousePrices
 
-# The C interface: libminibatchgd.so, include/minibatchgd.h and minibatchgd.pc under $(PREFIX)
-# (lib/, include/, lib/pkgconfig/), built in CONFIGURATION (release unless told). The library
-# finds the Swift runtime where this toolchain keeps it (its run path), and OpenBLAS where the
-# system does.
+# The C interface: libminibatchgd.so, libminibatchgd.a, include/minibatchgd.h, minibatchgd.pc and
+# minibatchgd-static.pc under $(PREFIX) (lib/, include/, lib/pkgconfig/), built in CONFIGURATION
+# (release unless told). The shared library finds the Swift runtime where this toolchain keeps it
+# (its run path), and OpenBLAS where the system does; a program linked with the archive
+# (`pkg-config --libs minibatchgd-static`) carries the Swift runtime and Foundation in itself,
+# taken from this toolchain's static libraries, and needs only OpenBLAS, LAPACKE, zlib and libstdc++.
 PREFIX ?= /usr/local
 CONFIGURATION ?= release
 MBGD_C_VERSION = $(shell sed -n 's/^\#define MBGD_VERSION "\(.*\)"/\1/p' include/minibatchgd.h)
+SWIFT_STATIC = $(shell dirname $$(dirname $$(readlink -f $$(command -v $(SWIFT)))))/lib/swift_static/linux
 install: setup
 	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd
+	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd-static
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
 	install -m 755 "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/libminibatchgd.so" $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/libminibatchgd-static.a" $(DESTDIR)$(PREFIX)/lib/libminibatchgd.a
 	install -m 644 include/minibatchgd.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MBGD_C_VERSION)|' include/minibatchgd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/minibatchgd.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MBGD_C_VERSION)|' -e 's|@SWIFT_STATIC@|$(SWIFT_STATIC)|' -e "s|@ARCH@|$$(uname -m)|" \
+	  include/minibatchgd-static.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/minibatchgd-static.pc
 
 # Examples/CApp, plain C11 with every warning an error, built against the library installed (debug,
 # as the tests built it) into a scratch prefix through pkg-config, then run: it checks its results
 # against the normal equations solved in C, and the error paths. First the header against the
-# library (Scripts/check_c_header.py).
+# library (Scripts/check_c_header.py); then the same program linked with the static archive
+# (minibatchgd-static.pc), checked to need no Swift shared library, and run.
 C_PREFIX = $(CURDIR)/.build-c/prefix
 CC ?= cc
 c-example: setup
@@ -105,6 +113,12 @@ c-example: setup
 	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --cflags minibatchgd) \
 	  Examples/CApp/main.c $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --libs minibatchgd) -lm -o .build-c/capp
 	.build-c/capp Examples/data/houses.csv
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --cflags minibatchgd-static) \
+	  Examples/CApp/main.c $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --libs minibatchgd-static) -o .build-c/capp-static
+	@if ldd .build-c/capp-static | grep -q 'libswift\|libFoundation\|libminibatchgd'; then \
+	  echo "c-example: .build-c/capp-static links a shared Swift or minibatchgd library:"; ldd .build-c/capp-static; exit 1; fi
+	.build-c/capp-static Examples/data/houses.csv > .build-c/capp-static.out
+	@tail -1 .build-c/capp-static.out
 
 # The Python package (python/, import name minibatchgd, ctypes on the C interface): pytest in a
 # venv of its own (.build-python/venv, PYTHON_PACKAGES from PyPI, about a minute the first time;
