@@ -2,16 +2,19 @@
 # `make demo` and `make test` are the two commands a fresh Debian machine needs.
 
 SWIFT      ?= swift
-APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin zlib1g-dev
+APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin zlib1g-dev python3 python3-venv
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: setup build test lint docs docs-serve demo example getting-started c-example install python-test wheel bench compare scaling fuzz fuzz-arguments stress sanitize clean
+.PHONY: setup build test lint docs docs-serve demo example getting-started c-example install python-venv python-test wheel bench compare scaling fuzz fuzz-arguments stress sanitize clean
 
-# Installs OpenBLAS, LAPACKE, zlib (compressed .npz files) and Open MPI (for MiniBatchGDMPI and
-# mbgd-mpi) only when pkg-config cannot already see them all, or mpirun is missing.
+# Installs OpenBLAS, LAPACKE, zlib (compressed .npz files), Open MPI (for MiniBatchGDMPI and
+# mbgd-mpi) and Python's venv (the pytest suite's environment; Debian leaves ensurepip out of
+# python3) only when pkg-config cannot already see them all, mpirun is missing, or python3
+# cannot make a venv.
 setup:
-	@if pkg-config --exists openblas lapacke zlib ompi-c 2>/dev/null && command -v mpirun >/dev/null; then \
+	@if pkg-config --exists openblas lapacke zlib ompi-c 2>/dev/null && command -v mpirun >/dev/null \
+	    && python3 -c 'import ensurepip, venv' 2>/dev/null; then \
 	  echo "setup: openblas $$(pkg-config --modversion openblas), lapacke $$(pkg-config --modversion lapacke), zlib $$(pkg-config --modversion zlib), open mpi $$(pkg-config --modversion ompi-c) present"; \
 	else \
 	  echo "setup: installing $(APT_PKGS)"; \
@@ -25,7 +28,7 @@ build: setup
 test: setup lint
 	@echo "Building and running the tests: several minutes the first time."
 	$(SWIFT) test --disable-xctest
-	$(MAKE) c-example
+	$(MAKE) python-test
 	$(MAKE) example
 	$(MAKE) docs
 
@@ -76,24 +79,32 @@ getting-started: setup
 	cp -Rp Examples/GettingStarted/Package.swift Examples/GettingStarted/Sources Examples/data/houses.csv $(GETTING_STARTED)/HousePrices/
 	cd $(GETTING_STARTED)/HousePrices && $(SWIFT) run --quiet HousePrices
 
-# The C interface: libminibatchgd.so, include/minibatchgd.h and minibatchgd.pc under $(PREFIX)
-# (lib/, include/, lib/pkgconfig/), built in CONFIGURATION (release unless told). The library
-# finds the Swift runtime where this toolchain keeps it (its run path), and OpenBLAS where the
-# system does.
+# The C interface: libminibatchgd.so, libminibatchgd.a, include/minibatchgd.h, minibatchgd.pc and
+# minibatchgd-static.pc under $(PREFIX) (lib/, include/, lib/pkgconfig/), built in CONFIGURATION
+# (release unless told). The shared library finds the Swift runtime where this toolchain keeps it
+# (its run path), and OpenBLAS where the system does; a program linked with the archive
+# (`pkg-config --libs minibatchgd-static`) carries the Swift runtime and Foundation in itself,
+# taken from this toolchain's static libraries, and needs only OpenBLAS, LAPACKE, zlib and libstdc++.
 PREFIX ?= /usr/local
 CONFIGURATION ?= release
 MBGD_C_VERSION = $(shell sed -n 's/^\#define MBGD_VERSION "\(.*\)"/\1/p' include/minibatchgd.h)
+SWIFT_STATIC = $(shell dirname $$(dirname $$(readlink -f $$(command -v $(SWIFT)))))/lib/swift_static/linux
 install: setup
 	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd
+	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd-static
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
 	install -m 755 "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/libminibatchgd.so" $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 "$$($(SWIFT) build -c $(CONFIGURATION) --show-bin-path)/libminibatchgd-static.a" $(DESTDIR)$(PREFIX)/lib/libminibatchgd.a
 	install -m 644 include/minibatchgd.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MBGD_C_VERSION)|' include/minibatchgd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/minibatchgd.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(MBGD_C_VERSION)|' -e 's|@SWIFT_STATIC@|$(SWIFT_STATIC)|' -e "s|@ARCH@|$$(uname -m)|" \
+	  include/minibatchgd-static.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/minibatchgd-static.pc
 
 # Examples/CApp, plain C11 with every warning an error, built against the library installed (debug,
 # as the tests built it) into a scratch prefix through pkg-config, then run: it checks its results
 # against the normal equations solved in C, and the error paths. First the header against the
-# library (Scripts/check_c_header.py).
+# library (Scripts/check_c_header.py); then the same program linked with the static archive
+# (minibatchgd-static.pc), checked to need no Swift shared library, and run.
 C_PREFIX = $(CURDIR)/.build-c/prefix
 CC ?= cc
 c-example: setup
@@ -102,23 +113,34 @@ c-example: setup
 	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --cflags minibatchgd) \
 	  Examples/CApp/main.c $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --libs minibatchgd) -lm -o .build-c/capp
 	.build-c/capp Examples/data/houses.csv
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --cflags minibatchgd-static) \
+	  Examples/CApp/main.c $$(PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig pkg-config --libs minibatchgd-static) -o .build-c/capp-static
+	@if ldd .build-c/capp-static | grep -q 'libswift\|libFoundation\|libminibatchgd'; then \
+	  echo "c-example: .build-c/capp-static links a shared Swift or minibatchgd library:"; ldd .build-c/capp-static; exit 1; fi
+	.build-c/capp-static Examples/data/houses.csv > .build-c/capp-static.out
+	@tail -1 .build-c/capp-static.out
 
 # The Python package (python/, import name minibatchgd, ctypes on the C interface): pytest in a
-# venv of its own (.build-python/venv, numpy, scipy, scikit-learn, statsmodels, pandas and pytest
-# from PyPI) against the library `make c-example` installs and the mbgd built beside it. Not part
-# of `make test`: it needs PyPI, and minutes the first time.
+# venv of its own (.build-python/venv, PYTHON_PACKAGES from PyPI, about a minute the first time;
+# made again when the list changes) against the library `make c-example` installs and the mbgd
+# built beside it. Part of `make test` (after the C example, which it runs first).
 PYTHON ?= python3
 PYTHON_VENV = .build-python/venv
-python-test: c-example
-	test -x $(PYTHON_VENV)/bin/pytest || ($(PYTHON) -m venv $(PYTHON_VENV) && \
-	  $(PYTHON_VENV)/bin/pip install --quiet numpy scipy scikit-learn statsmodels pandas pytest)
+PYTHON_PACKAGES = numpy scipy scikit-learn statsmodels pandas pyarrow pytest
+python-venv:
+	@test "$$(cat $(PYTHON_VENV)/packages.txt 2>/dev/null)" = "$(PYTHON_PACKAGES)" || { \
+	  echo "python-venv: installing $(PYTHON_PACKAGES) into $(PYTHON_VENV)"; \
+	  rm -rf $(PYTHON_VENV) && $(PYTHON) -m venv $(PYTHON_VENV) && \
+	  $(PYTHON_VENV)/bin/pip install --quiet --disable-pip-version-check $(PYTHON_PACKAGES) && \
+	  echo "$(PYTHON_PACKAGES)" > $(PYTHON_VENV)/packages.txt; }
+
+python-test: c-example python-venv
 	$(SWIFT) build --product mbgd
 	MINIBATCHGD_LIBRARY=$(C_PREFIX)/lib/libminibatchgd.so MBGD_TOOL="$$($(SWIFT) build --show-bin-path)/mbgd" PYTHONPATH=python \
 	  $(PYTHON_VENV)/bin/python -m pytest -q python/tests
 
 # A wheel of the Python package with libminibatchgd inside (built in release by python/setup.py), in dist/.
-wheel: setup
-	test -x $(PYTHON_VENV)/bin/pip || $(PYTHON) -m venv $(PYTHON_VENV)
+wheel: setup python-venv
 	$(PYTHON_VENV)/bin/pip wheel --no-deps ./python -w dist
 
 # Built in the open (swift run --quiet hid minutes of compiling behind silence), then run.
@@ -136,8 +158,10 @@ bench: setup
 # sparse rows (issue 28's goals) against scikit-learn, Vowpal Wabbit and C loops on an RCV1-shaped
 # set of SPARSE_ROWS rows (about 10 minutes at 200000; `make compare SPARSE_ROWS=20000` for a quick
 # look); then the exact ridge path against one solve and RidgeCV (issue 32's goals, minutes: RidgeCV
-# takes about a minute on 10k × 1000). Writes Benchmarks/results/ (compare.md, throughput.svg,
-# sparse.md, ridge-path.md).
+# takes about a minute on 10k × 1000); then issue 30's: a fit through Python against the same fit
+# through the tool, and minibatchgd.OLS against statsmodels and numpy.linalg.lstsq, on 1M × 32 (in
+# the pytest venv). Writes Benchmarks/results/ (compare.md, throughput.svg, sparse.md,
+# ridge-path.md, python.md).
 SPARSE_ROWS ?= 200000
 compare: setup
 	@python3 -c "import numpy, pandas" 2>/dev/null || python3 -m pip install --quiet numpy pandas
@@ -149,6 +173,10 @@ compare: setup
 	python3 Benchmarks/Paths/compare_lasso_cv.py .build/release/mbgd --markdown Benchmarks/results/lasso-cv.md
 	python3 Benchmarks/Robust/compare_lasso.py .build/release/mbgd --markdown Benchmarks/results/lasso.md
 	python3 Benchmarks/Robust/compare_quantile.py .build/release/mbgd --markdown Benchmarks/results/quantile.md
+	$(SWIFT) build -c release --product minibatchgd
+	$(MAKE) python-venv
+	MINIBATCHGD_LIBRARY="$$($(SWIFT) build -c release --show-bin-path)/libminibatchgd.so" PYTHONPATH=python \
+	  $(PYTHON_VENV)/bin/python Benchmarks/Python/compare_python.py .build/release/mbgd --markdown Benchmarks/results/python.md
 
 # mbgd-mpi on 1 and 2 ranks (closed form, full-batch epoch, the per-update sum) and the model for
 # larger clusters; writes Benchmarks/results/scaling.md. Minutes (a 0.5 GB file).
@@ -157,12 +185,14 @@ scaling: setup
 	$(SWIFT) build -c release --product mbgd-mpi
 	python3 Benchmarks/scaling.py --tool .build/release/mbgd-mpi
 
-# The slow part of the hostile-use corpus (limits, signals, special files, huge inputs), 20 fits
+# The pytest suite with its 1 GiB read-only memmap fitted in place (python/tests/test_zero_copy.py), then
+# the slow part of the hostile-use corpus (limits, signals, special files, huge inputs), 20 fits
 # killed at random moments and resumed (and 20 2-rank mbgd-mpi fits stopped by SIGTERM), and 3000 random command lines (seed MBGD_FUZZ_SEED, default the time): minutes, not part of make test.
 # Then mbgd-mpi on mismatched node-local files, and (as root with a v1 memory cgroup, else
 # skipped) a 3 GB uncompressed .npz solved and fitted in place inside 1 GiB, and 10M CSV rows streamed
 # through fit - and solve - inside 64 MiB: minutes, 3.1 GB of disk.
 stress: setup
+	MBGD_STRESS=1 $(MAKE) python-test
 	MBGD_STRESS=1 $(SWIFT) test --disable-xctest --filter 'CorpusToolTests|ArgumentFuzzToolTests|CheckpointToolTests|MPICheckpointToolTests'
 	$(SWIFT) build -c release --product mbgd && $(SWIFT) build -c release --product mbgd-mpi
 	sh Scripts/stress_mpi_mixed_files.sh

@@ -10,6 +10,8 @@ let package = Package(
         // The C interface (include/minibatchgd.h) as a shared library, libminibatchgd.so:
         // `make install` puts it, the header and minibatchgd.pc under a prefix.
         .library(name: "minibatchgd", type: .dynamic, targets: ["MiniBatchGDC"]),
+        // The same as a static archive, libminibatchgd-static.a (installed as libminibatchgd.a).
+        .library(name: "minibatchgd-static", type: .static, targets: ["MiniBatchGDC"]),
         .executable(name: "mbgd", targets: ["mbgd"]),
         .executable(name: "mbgd-mpi", targets: ["mbgd-mpi"]),
     ],

@@ -357,6 +357,23 @@ int mbgd_online_rows(const mbgd_online *online, int64_t *rows);
 int mbgd_online_updates(const mbgd_online *online, int64_t *updates);
 /* The learning rate eta0, given or chosen from the first chunk; NaN before it. */
 int mbgd_online_learning_rate(const mbgd_online *online, double *learning_rate);
+/* Takes the standardization, the curvature and the automatic learning rate from the rows of a
+   dense data handle `sample` (a fit of them alone would choose the same) instead of from the
+   first chunk: for a first chunk too small or unrepresentative to plan from. Trains on nothing
+   (the sample's rows are not counted); does nothing once the trainer has planned. */
+int mbgd_online_plan(mbgd_online *online, const mbgd_data *sample);
+/* The trainer's whole state as bytes (the counts, the plan, the parameters, the update rule's
+   moments and the running average; the format of the tool's checkpoints, with a CRC-32):
+   written into buffer when size is at least the bytes needed; size 0 (buffer may then be NULL)
+   only sets *needed. *needed (if not NULL) receives the bytes. A buffer too small is
+   MBGD_INVALID_ARGUMENT. */
+int mbgd_online_state(const mbgd_online *online, void *buffer, size_t size, size_t *needed);
+/* Replaces the trainer's state with one mbgd_online_state wrote, from a trainer created with the
+   same options (threads aside), features, targets and fit_intercept: later partial fits give
+   the bits the saved trainer would have given (pickling between partial fits). Another
+   trainer's state is MBGD_INVALID_ARGUMENT naming what differs; damaged bytes MBGD_FILE. The
+   trainer is unchanged on an error. */
+int mbgd_online_restore(mbgd_online *online, const void *state, size_t size);
 
 #ifdef __cplusplus
 }

@@ -292,6 +292,40 @@ int main(int argc, char **argv) {
     printf("online: %lld rows in two chunks, %lld updates, progressive loss %.4f (the last chunk's %.4f), the one-epoch fit's bits\n",
            (long long)online_rows, (long long)online_updates, progressive, chunk_loss);
 
+    /* Adam, standardized, its rate automatic: planned from all the rows (mbgd_online_plan) rather
+       than the first chunk, the two halves give the bits of one chunk of all the rows; its state
+       saved after the first half and restored into a new trainer continues with those bits. */
+    const char *adam = "{\"batchSize\": 20, \"optimizer\": \"adam\"}";
+    mbgd_online *planned = NULL, *whole = NULL, *resumed = NULL, *other_options = NULL;
+    OK(mbgd_online_create(MBGD_ABI_VERSION, adam, P, 1, 1, &planned));
+    OK(mbgd_online_create(MBGD_ABI_VERSION, adam, P, 1, 1, &whole));
+    OK(mbgd_online_create(MBGD_ABI_VERSION, adam, P, 1, 1, &resumed));
+    OK(mbgd_online_plan(planned, data));
+    OK(mbgd_online_partial_fit(planned, head, NULL));
+    size_t state_size = 0;
+    OK(mbgd_online_state(planned, NULL, 0, &state_size));
+    unsigned char *state = malloc(state_size);
+    OK(mbgd_online_state(planned, state, state_size, NULL));
+    OK(mbgd_online_restore(resumed, state, state_size));
+    OK(mbgd_online_partial_fit(planned, tail, NULL));
+    OK(mbgd_online_partial_fit(resumed, tail, NULL));
+    OK(mbgd_online_partial_fit(whole, data, NULL));
+    double planned_w[P + 1], resumed_w[P + 1], whole_w[P + 1];
+    OK(mbgd_online_parameters(planned, planned_w, P, planned_w + P, 1));
+    OK(mbgd_online_parameters(resumed, resumed_w, P, resumed_w + P, 1));
+    OK(mbgd_online_parameters(whole, whole_w, P, whole_w + P, 1));
+    CHECK(memcmp(planned_w, whole_w, sizeof whole_w) == 0, "a trainer planned from all the rows differs from one chunk of them");
+    CHECK(memcmp(resumed_w, planned_w, sizeof planned_w) == 0, "a restored trainer continues differently from the saved one");
+    printf("online state: %zu bytes; restored, it continues with the saved trainer's bits\n", state_size);
+    OK(mbgd_online_create(MBGD_ABI_VERSION, "{\"batchSize\": 20, \"optimizer\": \"sgd\"}", P, 1, 1, &other_options));
+    expect_error(mbgd_online_restore(other_options, state, state_size), MBGD_INVALID_ARGUMENT, "the optimizer",
+                 "a state restored into a trainer of another optimizer");
+    expect_error(mbgd_online_state(planned, state, state_size - 1, NULL), MBGD_INVALID_ARGUMENT, "the state needs",
+                 "a state buffer one byte short");
+    state[state_size / 2] ^= 1;
+    expect_error(mbgd_online_restore(resumed, state, state_size), MBGD_FILE, "checksum", "a state with a flipped bit");
+    free(state);
+
     /* The same rows in CSR form (every entry stored), solved by LSQR. */
     static int64_t starts[N + 1];
     static int32_t indices[N * P];
@@ -379,6 +413,10 @@ int main(int argc, char **argv) {
     mbgd_accumulator_free(first);
     mbgd_accumulator_free(second);
     mbgd_online_free(online);
+    mbgd_online_free(planned);
+    mbgd_online_free(whole);
+    mbgd_online_free(resumed);
+    mbgd_online_free(other_options);
     mbgd_online_free(NULL);
     if (failures) {
         fprintf(stderr, "CApp: %d checks failed\n", failures);

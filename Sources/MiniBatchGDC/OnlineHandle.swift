@@ -11,6 +11,18 @@ final class OnlineHandle {
     static func from(_ pointer: OpaquePointer?, _ name: String = "online") throws -> OnlineHandle {
         Unmanaged<OnlineHandle>.fromOpaque(UnsafeRawPointer(try Arguments.required(pointer, name))).takeUnretainedValue()
     }
+
+    /// The Double rows of a dense data handle (Float rows widened exactly); sparse rows refused.
+    static func denseRows(_ pointer: OpaquePointer?, _ name: String) throws -> Dataset<Double> {
+        switch try DataHandle.from(pointer, name).storage {
+        case let .dense64(dataset): return dataset
+        case let .dense32(dataset): return try dataset.converted(to: Double.self)
+        case let .borrowed64(borrowed): return try borrowed.copied()
+        case let .borrowed32(borrowed): return try borrowed.copied().converted(to: Double.self)
+        case .sparse64, .sparse32:
+            throw InterfaceError("\(name) holds sparse rows: online descent trains on dense rows (mbgd_data_create_dense)")
+        }
+    }
 }
 
 @c @implementation
@@ -47,16 +59,7 @@ public func mbgd_online_partial_fit(_ online: OpaquePointer?, _ chunk: OpaquePoi
     -> Int32
 {
     guarded {
-        let handle = try OnlineHandle.from(online), data = try DataHandle.from(chunk, "chunk")
-        let rows: Dataset<Double>
-        switch data.storage {
-        case let .dense64(dataset): rows = dataset
-        case let .dense32(dataset): rows = try dataset.converted(to: Double.self)
-        case let .borrowed64(borrowed): rows = try borrowed.copied()
-        case let .borrowed32(borrowed): rows = try borrowed.copied().converted(to: Double.self)
-        case .sparse64, .sparse32:
-            throw InterfaceError("chunk holds sparse rows: online descent trains on dense rows (mbgd_data_create_dense)")
-        }
+        let handle = try OnlineHandle.from(online), rows = try OnlineHandle.denseRows(chunk, "chunk")
         let loss = try handle.trainer.partialFit(rows)
         progressiveLoss?.pointee = loss
         return .ok
@@ -108,6 +111,44 @@ public func mbgd_online_learning_rate(_ online: OpaquePointer?, _ rate: UnsafeMu
     guarded {
         let trainer = try OnlineHandle.from(online).trainer
         try Arguments.required(rate, "learning_rate").pointee = trainer.learningRate?.learningRate ?? .nan
+        return .ok
+    }
+}
+
+@c @implementation
+public func mbgd_online_plan(_ online: OpaquePointer?, _ sample: OpaquePointer?) -> Int32 {
+    guarded {
+        let handle = try OnlineHandle.from(online), rows = try OnlineHandle.denseRows(sample, "sample")
+        try handle.trainer.plan(from: rows)
+        return .ok
+    }
+}
+
+@c @implementation
+public func mbgd_online_state(
+    _ online: OpaquePointer?, _ buffer: UnsafeMutableRawPointer?, _ size: Int, _ needed: UnsafeMutablePointer<Int>?
+)
+    -> Int32
+{
+    guarded {
+        let bytes = try OnlineHandle.from(online).trainer.stateBytes()
+        guard size == 0 || buffer != nil else { throw InterfaceError("buffer is NULL and size = \(size)") }
+        guard size == 0 || size >= bytes.count else {
+            throw InterfaceError("size = \(size): the state needs \(bytes.count) bytes (call with size 0 to learn how many)")
+        }
+        if let buffer, size > 0 { bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
+        needed?.pointee = bytes.count
+        return .ok
+    }
+}
+
+@c @implementation
+public func mbgd_online_restore(_ online: OpaquePointer?, _ state: UnsafeRawPointer?, _ size: Int) -> Int32 {
+    guarded {
+        let handle = try OnlineHandle.from(online)
+        let state = try Arguments.required(state, "state")
+        guard size > 0 else { throw InterfaceError("size = \(size): a state is the bytes mbgd_online_state wrote, at least one") }
+        try handle.trainer.restoreState(from: Array(UnsafeRawBufferPointer(start: state, count: size)))
         return .ok
     }
 }

@@ -2,9 +2,13 @@
 against the exact least-squares solution, through libminibatchgd's C interface.
 
 - `MiniBatchGDRegressor`: a scikit-learn estimator (fit, predict, score, get_params, clones and
-  pipelines), with the verdict of its comparison with the exact solution.
+  pipelines), with the verdict of its comparison with the exact solution; `partial_fit` online,
+  pickled between calls with the trainer's whole state.
 - `OLS`: the exact fit with statsmodels' result names (params, bse, tvalues, pvalues, conf_int,
   rsquared, …, summary, get_prediction(X).summary_frame()).
+
+Arrays are read in place where their layout allows; pandas DataFrames and pyarrow Tables (Parquet
+through pyarrow) by their Arrow columns.
 """
 from ._lib import MiniBatchGDError, lib
 from ._ols import OLS, OLSResults

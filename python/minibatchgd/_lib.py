@@ -63,6 +63,8 @@ _SIGNATURES = {
                                                                  ctypes.c_void_p, ctypes.POINTER(_handle)]),
     "mbgd_data_create_csr": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, _i64, _i64, ctypes.c_void_p, ctypes.c_void_p,
                                              ctypes.c_void_p, _i64, ctypes.c_void_p, _i64, ctypes.c_void_p, ctypes.POINTER(_handle)]),
+    "mbgd_data_create_arrow": (ctypes.c_int, [ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p,
+                                               ctypes.POINTER(_handle)]),
     "mbgd_data_free": (None, [_handle]),
     "mbgd_model_create": (ctypes.c_int, [ctypes.c_int, ctypes.c_int, ctypes.POINTER(_handle)]),
     "mbgd_model_free": (None, [_handle]),
@@ -84,6 +86,9 @@ _SIGNATURES = {
     "mbgd_online_progressive_loss": (ctypes.c_int, [_handle, _double_p]),
     "mbgd_online_rows": (ctypes.c_int, [_handle, ctypes.POINTER(_i64)]),
     "mbgd_online_updates": (ctypes.c_int, [_handle, ctypes.POINTER(_i64)]),
+    "mbgd_online_plan": (ctypes.c_int, [_handle, _handle]),
+    "mbgd_online_state": (ctypes.c_int, [_handle, ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    "mbgd_online_restore": (ctypes.c_int, [_handle, ctypes.c_char_p, ctypes.c_size_t]),
 }
 
 
@@ -135,6 +140,56 @@ def _matrix(array):
     return element, ROW_MAJOR, columns, np.ascontiguousarray(array)
 
 
+class ArrowSchema(ctypes.Structure):
+    """struct ArrowSchema of the Arrow C data interface (filled by pyarrow's _export_to_c)."""
+    _fields_ = [("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p), ("flags", ctypes.c_int64),
+                ("n_children", ctypes.c_int64), ("children", ctypes.c_void_p), ("dictionary", ctypes.c_void_p),
+                ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p)]
+
+
+class ArrowArray(ctypes.Structure):
+    """struct ArrowArray of the Arrow C data interface."""
+    _fields_ = [("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64), ("n_buffers", ctypes.c_int64),
+                ("n_children", ctypes.c_int64), ("buffers", ctypes.c_void_p), ("children", ctypes.c_void_p),
+                ("dictionary", ctypes.c_void_p), ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p)]
+
+
+def is_table(X):
+    """Whether X is a pyarrow Table or RecordBatch, or a pandas DataFrame: read by its Arrow columns."""
+    module = type(X).__module__
+    return module.startswith("pyarrow") and hasattr(X, "column_names") or module.startswith("pandas") and hasattr(X, "columns")
+
+
+def arrow_table(X):
+    """X as a pyarrow Table of float64 and float32 columns: a DataFrame converted by pyarrow (numeric
+    columns without missing values are taken over without copying), other numeric columns cast to
+    float64 (scikit-learn accepts integers); names made strings."""
+    import pyarrow as pa
+    if not module_is(X, "pyarrow"):
+        X = pa.Table.from_pandas(X, preserve_index=False)
+    elif isinstance(X, pa.RecordBatch):
+        X = pa.Table.from_batches([X])
+    columns = []
+    for column in X.columns:
+        if not (pa.types.is_float64(column.type) or pa.types.is_float32(column.type)):
+            if not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_boolean(column.type)):
+                raise ValueError(f"column {len(columns)} has Arrow type {column.type}: only numbers can be features")
+            column = column.cast(pa.float64())
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=[str(name) for name in X.column_names])
+
+
+def module_is(X, name):
+    return type(X).__module__.startswith(name)
+
+
+def table_matrix(X):
+    """The float64 matrix of a table's columns (for predictions, which take rows)."""
+    table = arrow_table(X)
+    return np.column_stack([column.to_numpy() for column in table.columns]).astype(np.float64, copy=False) if table.num_columns \
+        else np.empty((table.num_rows, 0))
+
+
 class Data:
     """An mbgd_data handle over X (n×p) and y (n or n×k): row-major arrays are borrowed in place
     (kept alive here), others copied by the library; a scipy CSR matrix becomes sparse rows."""
@@ -166,6 +221,40 @@ class Data:
         check(lib.mbgd_data_create_dense(ABI_VERSION, element, layout, ownership, X.shape[0], X.shape[1], X.ctypes.data, ldx,
                                          y.shape[1], y.ctypes.data, ldy, None if weights is None else weights.ctypes.data,
                                          ctypes.byref(self.handle)))
+
+    @classmethod
+    def from_arrow(cls, X, y, weights=None):
+        """Rows from a pyarrow Table or RecordBatch or a pandas DataFrame through the Arrow C data
+        interface (mbgd_data_create_arrow, which copies the columns into rows), the targets and
+        weights added to it as columns of their own."""
+        import pyarrow as pa
+        table = arrow_table(X)
+        y = np.asarray(y)
+        targets = y.reshape(len(y), -1)
+        features = table.column_names
+        if len(set(features)) != len(features):
+            raise ValueError(f"the columns' names {features} repeat: name each feature once")
+        if len(targets) != table.num_rows:
+            raise ValueError(f"y has {len(targets)} rows where X has {table.num_rows}")
+        target_dtype = np.float32 if targets.dtype == np.float32 else np.float64
+        target_names = [f"__minibatchgd_target_{index}" for index in range(targets.shape[1])]
+        for index, name in enumerate(target_names):
+            table = table.append_column(name, pa.array(np.ascontiguousarray(targets[:, index], dtype=target_dtype)))
+        options = {"target": target_names[0] if len(target_names) == 1 else target_names, "features": features}
+        if weights is not None:
+            table = table.append_column("__minibatchgd_weights", pa.array(np.asarray(weights, dtype=np.float64)))
+            options["weights"] = "__minibatchgd_weights"
+        batches = table.combine_chunks().to_batches()
+        batch = batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema)
+        schema, array = ArrowSchema(), ArrowArray()
+        batch._export_to_c(ctypes.addressof(array), ctypes.addressof(schema))
+        data = cls.__new__(cls)
+        data._keep = None
+        data.handle = _handle()
+        # The library releases both structures whatever it returns, as the specification's consumer does.
+        check(lib.mbgd_data_create_arrow(ABI_VERSION, ctypes.addressof(schema), ctypes.addressof(array),
+                                         json.dumps(options).encode(), ctypes.byref(data.handle)))
+        return data
 
     def _sparse(self, X, y, weights):
         element = FLOAT32 if X.dtype == np.float32 else FLOAT64
@@ -274,10 +363,13 @@ class Model:
 
 
 class Online:
-    """An mbgd_online handle: online descent on chunks of rows, each seen once."""
+    """An mbgd_online handle: online descent on chunks of rows, each seen once. Pickled (and
+    deep-copied) with its whole state through mbgd_online_state: the copy continues with the
+    bits of the original."""
 
     def __init__(self, configuration, features, outputs, fit_intercept=True):
         self.features, self.outputs = features, outputs
+        self._arguments = (configuration, features, outputs, fit_intercept)
         self.handle = _handle()
         check(lib.mbgd_online_create(ABI_VERSION, configuration, features, outputs, 1 if fit_intercept else 0,
                                      ctypes.byref(self.handle)))
@@ -285,6 +377,26 @@ class Online:
     def __del__(self):
         if getattr(self, "handle", None):
             lib.mbgd_online_free(self.handle)
+
+    def __reduce__(self):
+        return _restored_online, (*self._arguments, self.state())
+
+    def plan(self, data):
+        """Takes the standardization and the automatic learning rate from a dense Data instead of
+        the first chunk (nothing once planned)."""
+        check(lib.mbgd_online_plan(self.handle, data.handle))
+
+    def state(self):
+        """The trainer's whole state as bytes (mbgd_online_state)."""
+        needed = ctypes.c_size_t()
+        check(lib.mbgd_online_state(self.handle, None, 0, ctypes.byref(needed)))
+        buffer = ctypes.create_string_buffer(needed.value)
+        check(lib.mbgd_online_state(self.handle, buffer, needed.value, None))
+        return buffer.raw
+
+    def restore(self, state):
+        """Replaces the trainer's state with bytes state() returned (of a trainer made alike)."""
+        check(lib.mbgd_online_restore(self.handle, state, len(state)))
 
     def partial_fit(self, data):
         """Trains on the rows of a dense Data; the chunk's progressive loss."""
@@ -311,3 +423,10 @@ class Online:
         check(lib.mbgd_online_rows(self.handle, ctypes.byref(rows)))
         check(lib.mbgd_online_updates(self.handle, ctypes.byref(updates)))
         return rows.value, updates.value
+
+
+def _restored_online(configuration, features, outputs, fit_intercept, state):
+    """An Online made as the pickled one was, its state restored (unpickling)."""
+    online = Online(configuration, features, outputs, fit_intercept)
+    online.restore(state)
+    return online

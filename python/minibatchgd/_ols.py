@@ -7,25 +7,33 @@ from . import _lib
 class OLS:
     """`OLS(endog, exog, weights=None, fit_intercept=True).fit(cov_type="nonrobust")`: the
     intercept is the model's (named `const`, first, as `sm.add_constant` puts it), not a column of
-    `exog`; `weights` make it statsmodels' WLS. `cov_type` is "nonrobust" or "HC0" … "HC3"."""
+    `exog`; `weights` make it statsmodels' WLS. `cov_type` is "nonrobust" or "HC0" … "HC3".
+    `exog` is an array, a pandas DataFrame or a pyarrow Table (a Parquet file through
+    `pyarrow.parquet.read_table`): tables go through the Arrow C data interface by their columns,
+    and the results are pandas Series named after them."""
 
     def __init__(self, endog, exog, weights=None, fit_intercept=True):
         self.endog, self.exog, self.weights, self.fit_intercept = endog, exog, weights, fit_intercept
 
     def fit(self, cov_type="nonrobust"):
-        names = None
-        if hasattr(self.exog, "columns"):
-            names = (["const"] if self.fit_intercept else []) + [str(name) for name in self.exog.columns]
-        # float64 and float32 values are read as they are (in place where the layout allows).
-        X, y = np.asarray(self.exog), np.asarray(self.endog)
-        X = X if X.dtype in (np.float64, np.float32) else X.astype(np.float64)
-        y = y if y.dtype in (np.float64, np.float32) else y.astype(np.float64)
-        if X.ndim == 1:
-            X = X.reshape(-1, 1)
         covariance = cov_type.lower()
         if covariance not in ("nonrobust", "hc0", "hc1", "hc2", "hc3"):
             raise ValueError(f"cov_type must be 'nonrobust', 'HC0', 'HC1', 'HC2' or 'HC3', got {cov_type!r}")
-        data = _lib.Data(X, y, self.weights)
+        names = None
+        y = np.asarray(self.endog)
+        y = y if y.dtype in (np.float64, np.float32) else y.astype(np.float64)
+        if _lib.is_table(self.exog):
+            # A DataFrame or a pyarrow Table (a Parquet file read by pyarrow): by its Arrow columns.
+            names = (["const"] if self.fit_intercept else []) + [str(name) for name in self.exog.columns] \
+                if _lib.module_is(self.exog, "pandas") else (["const"] if self.fit_intercept else []) + list(self.exog.column_names)
+            data = _lib.Data.from_arrow(self.exog, y, self.weights)
+        else:
+            # float64 and float32 values are read as they are (in place where the layout allows).
+            X = np.asarray(self.exog)
+            X = X if X.dtype in (np.float64, np.float32) else X.astype(np.float64)
+            if X.ndim == 1:
+                X = X.reshape(-1, 1)
+            data = _lib.Data(X, y, self.weights)
         model = _lib.Model(self.fit_intercept)
         model.solve(data, _lib.options(covariance=covariance))
         return OLSResults(model, data, covariance, names)
@@ -78,7 +86,7 @@ class OLSResults:
         return self._model.summary()
 
     def get_prediction(self, exog):
-        return PredictionResults(self._model, np.asarray(exog, dtype=np.float64))
+        return PredictionResults(self._model, _lib.table_matrix(exog) if _lib.is_table(exog) else np.asarray(exog, dtype=np.float64))
 
 
 class PredictionResults:

@@ -34,25 +34,27 @@ public final class OnlineTrainer {
     /// Whether an intercept is fitted.
     public let fitIntercept: Bool
     /// Rows trained on so far (of positive weight).
-    public private(set) var rowsSeen = 0
+    public internal(set) var rowsSeen = 0
     /// Updates so far.
-    public private(set) var updates = 0
+    public internal(set) var updates = 0
     /// Rows per update: the configuration's batch size; nil for ``BatchSize/full``, where each chunk is one batch.
     public var batchRows: Int? { configuration.batchSize == .full ? nil : configuration.batchSize.resolved(for: .max) }
     /// The learning rate η₀ (given, or chosen from the first chunk); nil before the first chunk.
-    public private(set) var learningRate: LearningRateChoice?
+    public internal(set) var learningRate: LearningRateChoice?
     /// The standardization taken from the first chunk (nil without standardization or before it).
-    public private(set) var standardizer: Standardizer?
-    private var weightedSquares = 0.0, weightTotal = 0.0
-    private var state: State?
+    public internal(set) var standardizer: Standardizer?
+    var weightedSquares = 0.0, weightTotal = 0.0
+    var state: State?
 
     /// Everything made at the first chunk: the batch arithmetic, the parameters in descent
     /// coordinates, the gradient and the rule.
-    private struct State {
+    struct State {
         let gradient: BatchGradient
         let parameters: Buffer<Double>, batchGradient: Buffer<Double>
         var rule: any UpdateRule
         let penalty: Double
+        /// Rows per batch as the plan resolved them (the gradient's evaluation size).
+        let batchRows: Int
     }
 
     /// A trainer for rows of `features` features and `outputs` targets.
@@ -148,21 +150,27 @@ public final class OnlineTrainer {
     private func start(_ rows: Rows<Double>, weights: [Double]?) throws {
         let trainer = Trainer(configuration: configuration, fitIntercept: fitIntercept)
         let plan = try trainer.plan(rows, weights: weights)
-        standardizer = plan.standardizer
-        learningRate = plan.choice
+        install(standardizer: plan.standardizer, choice: plan.choice, batchRows: plan.batchRows, penalty: plan.penalty)
+    }
+
+    /// The state at the first chunk (or a restored one's start): zero parameters, a fresh rule.
+    func install(standardizer: Standardizer?, choice: LearningRateChoice, batchRows: Int, penalty: Double) {
+        self.standardizer = standardizer
+        learningRate = choice
         let gradient = BatchGradient(
-            features: featureCount, outputs: outputCount, fitIntercept: fitIntercept, standardizer: plan.standardizer,
-            kernel: configuration.kernel, batchRows: plan.batchRows, evaluationLimit: plan.batchRows)
+            features: featureCount, outputs: outputCount, fitIntercept: fitIntercept, standardizer: standardizer,
+            kernel: configuration.kernel, batchRows: batchRows, evaluationLimit: batchRows)
         let d = gradient.parameterCount
         struct Box: UpdateRuleVisitor {
             func visit<Rule: UpdateRule>(_ rule: Rule) -> any UpdateRule { rule }
         }
         var rule = configuration.optimizer.withRule(
-            count: d, decayedCount: featureCount * outputCount, momentum: plan.choice.momentum ?? 0, Box())
+            count: d, decayedCount: featureCount * outputCount, momentum: choice.momentum ?? 0, Box())
         let parameters = Buffer<Double>(repeating: 0, count: d)
         if configuration.averaging == .fromStart { rule.startAveraging(at: parameters.base) }
         state = State(
-            gradient: gradient, parameters: parameters, batchGradient: Buffer(repeating: 0, count: d), rule: rule, penalty: plan.penalty)
+            gradient: gradient, parameters: parameters, batchGradient: Buffer(repeating: 0, count: d), rule: rule, penalty: penalty,
+            batchRows: batchRows)
     }
 
     private func train(_ rows: Rows<Double>, weights: [Double]?) throws -> Double {
