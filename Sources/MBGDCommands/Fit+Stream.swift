@@ -115,6 +115,7 @@ extension Fit {
                 }
             }
         }
+        data.noteUnendedLastLine(reader.lastLineUnended, line: reader.linesRead)
         guard let progressive = trainer.progressiveLoss else {
             throw CLIError.badInput("--weights \(weights ?? ""): every weight in \(name) is 0, which leaves no row to fit")
         }

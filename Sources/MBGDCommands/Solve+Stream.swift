@@ -102,7 +102,7 @@ extension Solve {
                 }
             }
         }
-        if let libsvm = reader as? LIBSVMDenseWindows { data.noteUnendedLastLine(libsvm.lastLineUnended, line: libsvm.linesRead) }
+        data.noteUnendedLastLine(reader.lastLineUnended, line: reader.linesRead)
         if let weights, fit.observations == 0 {
             throw CLIError.badInput("--weights \(weights): every weight in \(name) is 0, which leaves no row to fit")
         }

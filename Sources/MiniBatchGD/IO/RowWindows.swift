@@ -15,6 +15,18 @@ package protocol RowWindows {
         _ body: (_ rows: Int, _ features: UnsafePointer<Double>, _ targets: UnsafePointer<Double>, _ weights: UnsafePointer<Double>?)
             throws -> Void
     ) throws -> Int
+    /// Whether the stream's last line ended without a newline, as a text stream cut short ends
+    /// (read as it stands, as a file's last line is); false for a `.npy`, whose header counts its rows.
+    var lastLineUnended: Bool { get }
+    /// The number of the last line read (blank and comment lines included; 0 for a `.npy`).
+    var linesRead: Int { get }
+}
+
+extension RowWindows {
+    /// False: a `.npy` stream cut short is told by its header's row count.
+    package var lastLineUnended: Bool { false }
+    /// 0: a `.npy` stream has no lines.
+    package var linesRead: Int { 0 }
 }
 
 /// What a stream holds, told by its first bytes.

@@ -24,6 +24,10 @@ package struct CSVWindowReader: RowWindows {
     private var outcome = CSVRunOutcome()
     /// Rows handed over before the current window.
     private var rowsBefore = 0
+    /// Whether the stream's last line ended without a newline (a stream cut short, perhaps).
+    package private(set) var lastLineUnended = false
+    /// The number of the last line read, the header's included.
+    package var linesRead: Int { 1 + outcome.lines }
 
     /// Reads the header of `descriptor` (`name` in messages) and plans the columns as the file
     /// reader does: `targets` (the last column when empty), `features` (every other column when
@@ -71,6 +75,7 @@ package struct CSVWindowReader: RowWindows {
         var stream = self.stream
         defer { self.stream = stream }
         while try stream.nextLines({ bytes, count in
+            if count > 0 { lastLineUnended = bytes[count - 1] != 0x0A }
             var position = 0
             while position < count {
                 // At most the lines that fit: each line is at most one row.
