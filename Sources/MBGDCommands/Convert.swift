@@ -24,6 +24,7 @@ struct Convert: ParsableCommand {
 
             Examples:
               mbgd convert houses.csv houses.npy
+              zcat big.csv.gz | mbgd convert - big.npy
               mbgd convert survey.csv survey.npy --columns age,income,weight,spend
               mbgd solve houses.npy --target price
               mbgd convert text.svm text.npz --targets text_y.npy
@@ -31,7 +32,10 @@ struct Convert: ParsableCommand {
               mbgd convert small.npz small.npy --targets small_y.npy
             """)
 
-    @Argument(help: "A CSV file with a header row, a .npy file, a libsvm file (.svm, .libsvm, .svmlight) or a scipy sparse .npz.")
+    @Argument(
+        help:
+            "A CSV file with a header row, a .npy file, a libsvm file (.svm, .libsvm, .svmlight) or a scipy sparse .npz; - reads a CSV stream from standard input once (written to a .npy)."
+    )
     var input: String
     @Argument(
         help:
@@ -58,15 +62,43 @@ struct Convert: ParsableCommand {
     private var columns: [String]? { DataOptions.columnNames(columnLists) }
 
     func run() throws {
+        if input == "-" { return try runStream() }
         let from = try SparseConversion.Format.of(path: input, reading: true),
             to = try SparseConversion.Format.of(path: output, reading: false)
         if from.isSparse || to.isSparse { return try runSparse(from: from, to: to) }
         for (flag, given) in [("--targets", targets != nil), ("--zero-based", zeroBased), ("--compress", compress)] where given {
             throw CLIError.badArgument("\(flag) is for sparse files (.svm, .npz); \(input) and \(output) are dense: drop \(flag)")
         }
+        report(try NPYWriter.convert(input, to: self.output, columns: columns))
+    }
+
+    /// `mbgd convert - FILE.npy`: a CSV stream saved once as a `.npy`, which fit and solve then
+    /// read in place, and as often as they like.
+    private func runStream() throws {
+        let to = try SparseConversion.Format.of(path: output, reading: false)
+        for (flag, given) in [("--targets", targets != nil), ("--zero-based", zeroBased), ("--compress", compress)] where given {
+            throw CLIError.badArgument("\(flag) is for sparse files (.svm, .npz); convert - reads a CSV stream: drop \(flag)")
+        }
+        guard to == .npy else {
+            throw CLIError.badArgument(
+                "convert - writes a CSV stream to a .npy; \(output) is \(to.rawValue): give a .npy (or save the stream as it is: cat > \(output))")
+        }
+        let head = try StreamHead(descriptor: STDIN_FILENO, name: "standard input")
+        switch head.format {
+        case .csv:
+            report(try NPYWriter.convert(stream: STDIN_FILENO, name: "standard input", prefix: head.prefix, to: output, columns: columns))
+        case .npy:
+            throw CLIError.badInput("standard input is a .npy already: save it as it is (cat > \(output))")
+        case .libsvm:
+            throw CLIError.badInput(
+                "standard input holds libsvm rows: save them as they are (cat > rows.svm), then mbgd convert rows.svm \(output) if a dense file is wanted")
+        }
+    }
+
+    /// Says what a dense conversion wrote.
+    private func report(_ conversion: NPYWriter.Conversion) {
         // "-" is standard output, as for every reader of the shell; never a file named "-".
         let output = self.output == "-" ? "standard output" : self.output
-        let conversion = try NPYWriter.convert(input, to: self.output, columns: columns)
         let line =
             "Wrote \(output): \(conversion.rows) rows × \(conversion.columns.count) columns (float64, C order); "
             + (conversion.namesPath.map { "names in \($0)" } ?? "no names file (\(output) is not a regular file)")

@@ -45,11 +45,38 @@ public enum NPYWriter {
     ///   ``ArgumentError`` for `columns` with a `.npy` input or a column named twice.
     @discardableResult
     public static func convert(_ input: String, to output: String, columns: [String]? = nil) throws -> Conversion {
+        try write(to: output) { try forEachBlock(of: input, columns: columns, $0) }
+    }
+
+    /// Converts a CSV stream (standard input, a pipe) read once from `descriptor` into a float64
+    /// C-order `.npy` at `output`, as ``convert(_:to:columns:)`` converts a CSV file: a window of
+    /// lines at a time, so a stream of any length converts in bounded memory.
+    /// - Parameters:
+    ///   - name: the stream in messages (`standard input`).
+    ///   - prefix: bytes already read from it (a sniffer's), read first.
+    /// - Throws: as ``convert(_:to:columns:)`` for a CSV file.
+    @discardableResult
+    package static func convert(
+        stream descriptor: Int32, name: String, prefix: [UInt8], to output: String, columns: [String]? = nil
+    ) throws -> Conversion {
+        try write(to: output) { body in
+            var stream = try LineStream(descriptor: descriptor, path: name, prefix: prefix)
+            return try convertCSV(name, stream: &stream, columns: columns, into: body, changed: { _, _ in nil })
+        }
+    }
+
+    /// Writes the blocks `blocks` hands over to `output`, the header's row count last.
+    private static func write(
+        to output: String,
+        blocks: (_ body: (_ names: [String], _ block: UnsafePointer<Double>, _ rows: Int) throws -> Void) throws -> (
+            names: [String], rows: Int
+        )
+    ) throws -> Conversion {
         // "-" is standard output itself, wherever the shell pointed it (a file opened with >> is
         // appended to, not replaced by a new file of the same name).
         let file = try output == "-" ? StreamingFile(descriptor: STDOUT_FILENO, name: "standard output") : StreamingFile(path: output)
         var started = false
-        let (names, rows) = try forEachBlock(of: input, columns: columns) { names, block, count in
+        let (names, rows) = try blocks { names, block, count in
             if !started {
                 // The row count is written last, over the same bytes.
                 var placeholder = header(rows: 0, columns: names.count)
