@@ -365,8 +365,8 @@ int mbgd_online_plan(mbgd_online *online, const mbgd_data *sample);
 /* The trainer's whole state as bytes (the counts, the plan, the parameters, the update rule's
    moments and the running average; the format of the tool's checkpoints, with a CRC-32):
    written into buffer when size is at least the bytes needed; size 0 (buffer may then be NULL)
-   only sets *needed. *needed (if not NULL) receives the bytes. A buffer too small is
-   MBGD_INVALID_ARGUMENT. */
+   only sets *needed. *needed (if not NULL) receives the bytes, also when the buffer is too
+   small, which is MBGD_INVALID_ARGUMENT (retry with *needed). */
 int mbgd_online_state(const mbgd_online *online, void *buffer, size_t size, size_t *needed);
 /* Replaces the trainer's state with one mbgd_online_state wrote, from a trainer created with the
    same options (threads aside), features, targets and fit_intercept: later partial fits give

@@ -320,8 +320,11 @@ int main(int argc, char **argv) {
     OK(mbgd_online_create(MBGD_ABI_VERSION, "{\"batchSize\": 20, \"optimizer\": \"sgd\"}", P, 1, 1, &other_options));
     expect_error(mbgd_online_restore(other_options, state, state_size), MBGD_INVALID_ARGUMENT, "the optimizer",
                  "a state restored into a trainer of another optimizer");
-    expect_error(mbgd_online_state(planned, state, state_size - 1, NULL), MBGD_INVALID_ARGUMENT, "the state needs",
+    size_t retry_size = 0;
+    expect_error(mbgd_online_state(planned, state, state_size - 1, &retry_size), MBGD_INVALID_ARGUMENT, "the state needs",
                  "a state buffer one byte short");
+    CHECK(retry_size == state_size, "a buffer too small set *needed to %zu, not the %zu bytes to retry with", retry_size,
+          state_size);
     state[state_size / 2] ^= 1;
     expect_error(mbgd_online_restore(resumed, state, state_size), MBGD_FILE, "checksum", "a state with a flipped bit");
     free(state);

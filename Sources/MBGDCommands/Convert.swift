@@ -81,7 +81,8 @@ struct Convert: ParsableCommand {
         }
         guard to == .npy else {
             throw CLIError.badArgument(
-                "convert - writes a CSV stream to a .npy; \(output) is \(to.rawValue): give a .npy (or save the stream as it is: cat > \(output))")
+                "convert - writes a CSV stream to a .npy; \(output) is \(to.rawValue): give a .npy (or save the stream as it is: cat > \(output))"
+            )
         }
         let head = try StreamHead(descriptor: STDIN_FILENO, name: "standard input")
         switch head.format {
@@ -91,7 +92,8 @@ struct Convert: ParsableCommand {
             throw CLIError.badInput("standard input is a .npy already: save it as it is (cat > \(output))")
         case .libsvm:
             throw CLIError.badInput(
-                "standard input holds libsvm rows: save them as they are (cat > rows.svm), then mbgd convert rows.svm \(output) if a dense file is wanted")
+                "standard input holds libsvm rows: save them as they are (cat > rows.svm), then mbgd convert rows.svm \(output) if a dense file is wanted"
+            )
         }
     }
 

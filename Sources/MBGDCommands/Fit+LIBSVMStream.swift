@@ -43,9 +43,7 @@ extension Fit {
                 let optimum = try BLASThreads.singleThreaded {
                     try exact.solution(featureNames: featureNames, targetNames: ["y"], confidenceLevel: 0.95).parameters
                 }
-                let foundRSS = exact.accumulator.residualSumOfSquares(at: found).reduce(0, +)
-                let optimumRSS = exact.accumulator.residualSumOfSquares(at: optimum).reduce(0, +)
-                reference = (optimum, relativeDistance(found, optimum), optimumRSS > 0 ? (foundRSS - optimumRSS) / optimumRSS : foundRSS)
+                reference = (optimum, relativeDistance(found, optimum), try exact.relativeCostGap(found: found, optimum: optimum))
             } catch LinearAlgebraError.rankDeficient {
                 throw CLIError.badInput(
                     "\(name): the \(Format.count(exact.observations, "row")) do not determine the exact least squares of the \(p) features of --n-features (too few rows, or columns never used or dependent), so the descent has no reference; save the stream to a file (cat > rows.svm) and fit that, whose reference is LSQR's minimum-norm solution"

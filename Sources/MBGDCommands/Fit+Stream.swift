@@ -6,7 +6,7 @@ extension Fit {
     /// Options that need the rows more than once, or whole, are refused beside a stream, each with its reason.
     func validateStream() throws {
         guard data.isStream else { return }
-        let save = "save the stream to a file first (cat > data.csv) and fit that"
+        let save = "save the stream to a file first (mbgd convert - data.npy, or cat > data.csv) and fit that"
         let conflicts: [(Bool, String, String)] =
             [
                 ((epochs ?? 1) > 1, "--epochs \(epochs ?? 1)", "a second pass needs the rows again; \(save)"),
@@ -132,9 +132,7 @@ extension Fit {
         }
         let optimum = reference.parameters
         let gap = relativeDistance(found, optimum)
-        let foundRSS = exact.accumulator.residualSumOfSquares(at: found).reduce(0, +)
-        let optimumRSS = exact.accumulator.residualSumOfSquares(at: optimum).reduce(0, +)
-        let costGap = optimumRSS > 0 ? (foundRSS - optimumRSS) / optimumRSS : foundRSS
+        let costGap = try exact.relativeCostGap(found: found, optimum: optimum)
         let model = try LinearRegression(
             parameters: found, fitIntercept: data.fitIntercept, featureNames: reader.featureNames, targetNames: reader.targetNames)
         var outputs = Outputs()
@@ -213,5 +211,22 @@ extension Fit {
         let difference = zip(x, y).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
         let norm = y.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
         return norm > 0 ? difference / norm : difference
+    }
+}
+
+extension LeastSquares.OnePassFit {
+    /// How far `found`'s residual sum of squares is above `optimum`'s, relative to the optimum's,
+    /// from the accumulated factor (no second pass). The denominator is floored at 10⁻¹² of the
+    /// targets' own squares (the sum at zero), so an optimum that fits the rows exactly gives the
+    /// excess over that scale, not over rounding.
+    func relativeCostGap(found: Parameters, optimum: Parameters) throws -> Double {
+        let zero = try Parameters(
+            coefficients: Matrix(rows: found.coefficients.rows, columns: found.coefficients.columns),
+            intercept: [Double](repeating: 0, count: found.intercept.count))
+        let foundRSS = accumulator.residualSumOfSquares(at: found).reduce(0, +)
+        let optimumRSS = accumulator.residualSumOfSquares(at: optimum).reduce(0, +)
+        let scale = accumulator.residualSumOfSquares(at: zero).reduce(0, +)
+        let floor = Swift.max(optimumRSS, 1e-12 * scale)
+        return floor > 0 ? (foundRSS - optimumRSS) / floor : foundRSS
     }
 }

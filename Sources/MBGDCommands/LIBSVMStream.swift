@@ -27,6 +27,9 @@ extension DataOptions {
     func checkDenseStream(_ head: StreamHead) throws {
         let kind = head.format == .npy ? "a .npy array" : "CSV"
         for (given, option) in [(featureCount != nil, "--n-features"), (zeroBased, "--zero-based")] where given {
+            guard head.holdsData else {
+                throw CLIError.badInput("\(streamName) holds no rows: it is empty, or only blank and comment lines")
+            }
             throw CLIError.badArgument("\(option) is for libsvm rows; \(streamName) holds \(kind), its columns named: drop \(option)")
         }
     }

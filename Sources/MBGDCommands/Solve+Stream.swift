@@ -21,7 +21,7 @@ extension Solve {
     func validateStream() throws {
         guard isStream else { return }
         let file = data.file == "-" ? "-" : data.file
-        let save = "save the stream to a file first (cat > data.csv) and solve that"
+        let save = "save the stream to a file first (mbgd convert - data.npy, or cat > data.csv) and solve that"
         let conflicts: [(Bool, String, String)] =
             [
                 (

@@ -132,12 +132,13 @@ public func mbgd_online_state(
 {
     guarded {
         let bytes = try OnlineHandle.from(online).trainer.stateBytes()
+        // The size first, so a caller whose buffer was too small learns what to retry with.
+        needed?.pointee = bytes.count
         guard size == 0 || buffer != nil else { throw InterfaceError("buffer is NULL and size = \(size)") }
         guard size == 0 || size >= bytes.count else {
             throw InterfaceError("size = \(size): the state needs \(bytes.count) bytes (call with size 0 to learn how many)")
         }
         if let buffer, size > 0 { bytes.withUnsafeBytes { buffer.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) } }
-        needed?.pointee = bytes.count
         return .ok
     }
 }

@@ -166,7 +166,7 @@ import Testing
         (["--method", "svd"], "a stream is solved by tall-skinny QR as it is read (qr, or auto); drop --method svd"),
         (
             ["--covariance", "hc3"],
-            "the HC covariances need each row's leverage and residual once β is known, a second pass; save the stream to a file first (cat > data.csv) and solve that; drop --covariance hc3"
+            "the HC covariances need each row's leverage and residual once β is known, a second pass; save the stream to a file first (mbgd convert - data.npy, or cat > data.csv) and solve that; drop --covariance hc3"
         ),
         (["--l2", "1"], "drop --l2"), (["--l1", "0.1"], "drop --l1"), (["--ridge", "loo"], "drop --ridge"),
         (["--loss", "huber"], "drop --loss huber"), (["--loss", "quantile"], "drop --loss quantile"),

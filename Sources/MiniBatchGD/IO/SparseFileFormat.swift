@@ -42,8 +42,11 @@ public enum SparseFileFormat: String, Sendable, CaseIterable {
         return looksLikeLibSVM(head) ? .libsvm : nil
     }
 
-    /// Whether the first data line of `head` reads as libsvm.
+    /// Whether the first data line of `head` reads as libsvm. A head cut inside a line (a first
+    /// line longer than was read) is judged without its last, perhaps cut, field.
     static func looksLikeLibSVM(_ head: [UInt8]) -> Bool {
+        var head = head[...]
+        if head.last != 0x0A, let cut = head.lastIndex(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A }) { head = head[..<cut] }
         for rawLine in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             guard let line = String(bytes: rawLine, encoding: .utf8) else { return false }
             let text = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""

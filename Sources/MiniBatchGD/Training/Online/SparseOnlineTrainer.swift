@@ -87,6 +87,10 @@ public final class SparseOnlineTrainer {
         outputCount = outputs
         self.fitIntercept = fitIntercept
         batchRows = configuration.batchSize.resolved(for: .max)
+        // A stream holds one batch of rows at a time (its targets, residuals and row starts):
+        // checked before the reader or the state allocates it.
+        try MemoryBudget.require(
+            MemoryBudget.doubles(batchRows, outputs + 2), for: "a batch of \(batchRows) rows of the stream (--batch-size)")
         threads = configuration.threads ?? Cores.available
         state = SparseState(features: features, outputs: outputs, start: nil, fitIntercept: fitIntercept)
         residuals = Buffer(repeating: 0, count: batchRows * outputs)
