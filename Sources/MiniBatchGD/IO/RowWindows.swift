@@ -71,9 +71,10 @@ package struct StreamHead: Sendable {
 
     /// Whether the bytes read hold anything but blank and comment lines (a `.npy` always does).
     package var holdsData: Bool {
-        format == .npy || prefix.split(separator: 0x0A).contains { line in
-            line.prefix { $0 != 0x23 }.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D })
-        }
+        format == .npy
+            || prefix.split(separator: 0x0A).contains { line in
+                line.prefix { $0 != 0x23 }.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D })
+            }
     }
 
     /// Whether `bytes` hold a whole line that is neither blank nor only a comment.
