@@ -125,7 +125,7 @@ import Testing
         ),
         (
             "1 1:2\n2 0:1\n", ["--n-features", "3"],
-            "standard input, line 2: entry 1 '0:1': index 0 in a file read as 1-based; if the file's indices start at 0, pass --zero-based"
+            "standard input, line 2: entry 1 '0:1': index 0 in rows read as 1-based; if their indices start at 0, pass --zero-based"
         ),
         ("1 1:0.5 2:1\n2 1:0.25 2:", ["--n-features", "3"], "standard input, line 2: entry 2 '2:': the value '' is not a number"),
         ("1 1:0.5 2:1\n2 1:0.25 2", ["--n-features", "3"], "standard input, line 2: entry 2 '2' is not index:value (no ':')"),

@@ -153,7 +153,7 @@ import Testing
         let cases: [(text: String, zeroBased: Bool, featureCount: Int?, float: Bool, message: String)] = [
             (
                 "# c\r\n\r\n1 1:1\r\n2 qid:4 0:1.5\r\n", false, nil, false,
-                "bad.svm:4: entry 1 '0:1.5': index 0 in a file read as 1-based; if the file's indices start at 0, pass --zero-based"
+                "bad.svm:4: entry 1 '0:1.5': index 0 in rows read as 1-based; if their indices start at 0, pass --zero-based"
             ),
             (
                 "1 1:1\n2 -3:1\n", true, nil, false,
@@ -181,7 +181,7 @@ import Testing
             ),
             (
                 "1 1:1\n1 2:1 4:1\n", false, 3, false,
-                "bad.svm:2: entry 2 '4:1': the index 4 is beyond 3, the last of the 3 features asked for; ask for more features, or leave their count out to take the largest index"
+                "bad.svm:2: entry 2 '4:1': the index 4 is beyond 3, the last of the 3 features asked for (--n-features 3); ask for more, or leave --n-features out to take the largest index"
             ),
             ("1 1:1 3\n", false, nil, false, "bad.svm:1: entry 2 '3' is not index:value (no ':')"),
             ("1 x:1\n", false, nil, false, "bad.svm:1: entry 1 'x:1': the index 'x' is not a whole number"),

@@ -43,14 +43,14 @@ public enum LIBSVMProblem: Equatable, Sendable {
         case .badIndex:
             return "\(subject): the index '\(index)' is not a whole number"
         case .zeroIndex:
-            return "\(subject): index 0 in a file read as 1-based; if the file's indices start at 0, pass --zero-based"
+            return "\(subject): index 0 in rows read as 1-based; if their indices start at 0, pass --zero-based"
         case .negativeIndex:
             return "\(subject): the index \(index) is negative; indices count from 1 (from 0 with --zero-based)"
         case let .indexTooLarge(largest):
             return "\(subject): the index \(index) is beyond \(largest), the largest a 32-bit column index allows"
         case let .indexBeyondFeatureCount(featureCount, largest):
             return
-                "\(subject): the index \(index) is beyond \(largest), the last of the \(featureCount) features asked for; ask for more features, or leave their count out to take the largest index"
+                "\(subject): the index \(index) is beyond \(largest), the last of the \(featureCount) features asked for (--n-features \(featureCount)); ask for more, or leave --n-features out to take the largest index"
         case let .indexNotIncreasing(previous):
             return "\(subject): index \(index) comes after index \(previous); indices must increase along a line: sort each line's indices"
         case .repeatedIndex:
