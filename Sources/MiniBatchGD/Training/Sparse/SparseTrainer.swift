@@ -82,7 +82,7 @@ struct SparseTrainer {
             throw ArgumentError(
                 argument: "penalty.l1Ratio", value: "\(elasticNet.l1Ratio)",
                 requirement:
-                    "must be 1 (the lasso) when standardizing sparse rows with the penalty in the data's units (the L2 part's shrink differs by column); use --no-standardize, --penalize standardized, or --l1-ratio 1"
+                    "must be 1 (the lasso) when standardizing sparse rows with the penalty in the data's units (the L2 part's shrink differs by column); use --no-standardize or --l1-ratio 1 (or, in the library, penaltyUnits: .standardized)"
             )
         }
     }
