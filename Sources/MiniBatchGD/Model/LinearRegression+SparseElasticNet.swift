@@ -2,7 +2,7 @@ extension LinearRegression {
     /// Fits sparse rows by gradient descent with an ``ElasticNetPenalty`` (plain SGD, the
     /// soft-thresholds applied lazily), then solves the same problem exactly by
     /// ``CoordinateDescent`` on the same sparse training rows and measures the gap: the sparse
-    /// counterpart of ``fitAndCompareElasticNet(_:using:progress:)``, on the penalty in the data's
+    /// counterpart of ``fitAndCompareElasticNet(_:using:progress:)-(Source,_,_)``, on the penalty in the data's
     /// units (scikit-learn's `ElasticNet`).
     ///
     /// ```swift
