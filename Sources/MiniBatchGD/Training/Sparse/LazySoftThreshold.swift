@@ -58,9 +58,22 @@ struct LazySoftThreshold {
         restart(features: p)
     }
 
-    /// Starts the sums afresh with nothing pending (a restored checkpoint's u is caught up).
+    /// Starts the sums afresh with nothing pending.
     mutating func restart(features p: Int) {
         total = 0
         applied.base.update(repeating: 0, count: p)
+    }
+
+    /// Adds T and each column's applied T to a checkpoint (u is saved as it stands, thresholds
+    /// pending, so a resumed fit has the same bits).
+    func saveState(to archive: inout CheckpointArchive) {
+        archive.set("sparse.l1.applied", applied.array)
+        archive.set("sparse.l1.total", [total])
+    }
+
+    /// Restores what ``saveState(to:)`` saved.
+    mutating func restoreState(from archive: CheckpointArchive) throws {
+        try applied.restore("sparse.l1.applied", from: archive)
+        total = try archive.doubles("sparse.l1.total", count: 1)[0]
     }
 }

@@ -419,8 +419,7 @@ struct SparseState {
 
     /// Adds the parameters and the lazy average to a checkpoint.
     func saveState(to archive: inout CheckpointArchive) {
-        // u caught up: no threshold is pending, so the restored state starts its sums afresh.
-        softThreshold?.catchUpAll(u.base, features: p)
+        softThreshold?.saveState(to: &archive)
         archive.set("sparse.u", u.array)
         archive.set("sparse.c", c.array)
         archive.set("sparse.coefficientSums", coefficientSums.array)
@@ -438,8 +437,7 @@ struct SparseState {
         ] {
             try buffer.restore(key, from: archive)
         }
-        let features = p
-        softThreshold?.restart(features: features)
+        try softThreshold?.restoreState(from: archive)
         let scales = try archive.doubles("sparse.scales", count: 2)
         (a, scaleSum) = (scales[0], scales[1])
         let averages = try archive.integers("sparse.averaging", count: 2)
