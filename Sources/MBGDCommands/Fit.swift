@@ -217,9 +217,9 @@ struct Fit: ParsableCommand, ThreadedCommand {
                 "\(data.file) is sparse: mbgd fit --loss \(lossOptions.loss.rawValue) compares the descent with an exact solver that reads dense rows (CSV or .npy); the library's LinearRegression.fit descends on sparse rows with this loss"
             )
         }
-        if l1Given, SparseInput.isSparse(data.file) {
+        if l1Given, SparseInput.isSparse(data.file), l1IsAutomatic || penalize == .standardized {
             throw CLIError.badArgument(
-                "\(data.file) is sparse: --l1 descends on dense rows for now (the sparse descent has no lazy soft-thresholding yet); `mbgd solve \(data.file) --l1 A` solves the lasso exactly"
+                "\(data.file) is sparse: \(l1IsAutomatic ? "--l1 auto cross-validates" : "--penalize standardized descends") on dense rows only for now; give --l1 A in the data's units (plain SGD, soft-thresholded lazily), or `mbgd solve \(data.file) --l1 A` for the exact lasso"
             )
         }
         if SparseInput.isSparse(data.file) { return try runSparse() }

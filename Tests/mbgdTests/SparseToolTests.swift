@@ -47,6 +47,31 @@ import Testing
         #expect((json["closedForm"] as? [String: Any])?["method"] as? String == "lsqr")
     }
 
+    /// `mbgd fit FILE.svm --l1 A`: plain SGD on the sparse rows, soft-thresholded lazily, at
+    /// full batch reaches scikit-learn's `Lasso(alpha=0.3, tol=1e-14)` on these rows
+    /// (coefficients 1.3265822784810115, 0, −2.387341772151898, 0, intercept 1.1721518987341775),
+    /// x2 and x4 exactly zero.
+    @Test func fitDescendsTheLassoOnSparseRows() throws {
+        let run = try mbgd(
+            "fit", try Self.exactFile(), "--l1", "0.3", "--batch-size", "full", "--epochs", "20000", "--no-standardize", "--patience",
+            "1000000", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try run.json
+        let coefficients = try #require(json["coefficients"] as? [Double])
+        let intercept = try #require(json["intercept"] as? Double)
+        let scikitLearn = [1.3265822784810115, 0, -2.387341772151898, 0, 1.1721518987341775]
+        #expect(relativeDifference(coefficients + [intercept], scikitLearn) < 1e-9)
+        #expect(coefficients[1] == 0 && coefficients[3] == 0)
+        #expect(json["zeroCoefficients"] as? Int == 2)
+        #expect((json["closedForm"] as? [String: Any])?["method"] as? String == "coordinateDescent")
+        #expect((json["verdict"] as? String)?.hasPrefix("converged") == true)
+        let text = try mbgd("fit", try Self.exactFile(), "--l1", "0.3", "--epochs", "5")
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("lazily on the columns a step skips"))
+        let refused = try mbgd("fit", try Self.exactFile(), "--l1", "auto")
+        #expect(refused.status != 0 && refused.stderr.contains("--l1 auto cross-validates on dense rows only"))
+    }
+
     /// A model saved by fit or solve predicts a libsvm file's rows: y = 1 + 2·x1 − 3·x3 worked by hand.
     @Test func predictTakesALibSVMFile() throws {
         let folder = try scratchFolder()

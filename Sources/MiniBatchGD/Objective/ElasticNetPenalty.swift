@@ -8,7 +8,7 @@
 /// is A·(R·Σ|θⱼ|/sⱼ + (1 − R)/2·Σ(θⱼ/sⱼ)²): each coordinate thresholded by its own A·R/sⱼ (see
 /// ``Penalty/inDescentCoordinates(scales:outputs:)``). A full-batch descent is then proximal
 /// gradient descent (ISTA), which converges to the exact optimum, zeros included, and
-/// ``LinearRegression/fitAndCompareElasticNet(_:using:progress:)`` checks it against the exact one
+/// ``LinearRegression/fitAndCompareElasticNet(_:using:progress:)-(Source,_,_)`` checks it against the exact one
 /// (``CoordinateDescent``). Averaged steps (the mini-batch default) have few exact zeros: an
 /// average of iterates is zero only where every iterate was.
 ///

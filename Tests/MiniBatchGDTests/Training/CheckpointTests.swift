@@ -213,6 +213,26 @@ import Testing
         }
     }
 
+    /// The lazy L1 (its running sum of thresholds and each column's applied part saved beside
+    /// u, thresholds still pending): stopped at an epoch's end and inside one, resumed, the same bits.
+    @Test func sparseRowsWithL1ResumeBitForBit() throws {
+        for batch in [BatchSize.rows(32), .rows(1)] {
+            var config = GradientDescent(batchSize: batch, epochs: 5, averaging: .none)
+            config.penalty = ElasticNetPenalty(alpha: 0.05, l1Ratio: 0.5, penaltyUnits: .standardized)
+            let reference = try Self.fit(sparse: config)
+            #expect(reference.parameters!.coefficients.elements.contains(0), "\(batch): some exact zeros")
+            let path = Self.folder + "/sparse-l1-\(batch).checkpoint"
+            try? FileManager.default.removeItem(atPath: path)
+            config.checkpointing = Checkpointing(path: path, every: .epochs(1))
+            let stop = CancellationFlag()
+            #expect(throws: TrainingError.self) {
+                try Self.fit(sparse: config, stop: stop, progress: { if $0.epoch == 2 { stop.set() } })
+            }
+            config.checkpointing?.resumesFrom = path
+            #expect(try Self.fit(sparse: config) == reference, "\(batch)")
+        }
+    }
+
     /// Another batch size, or other rows, are refused naming what differs; a checkpoint cut
     /// short, altered or of another format is refused as damaged; a write leaves no temporary.
     @Test func refusesOtherFitsAndDamagedFiles() throws {

@@ -193,7 +193,8 @@ public final class SparseOnlineTrainer {
             // Momentum and Nesterov are refused by SparseTrainer.check.
             update = .plain(
                 PlainSparseUpdate(
-                    penalty: plan.penalty, reduction: reduction, inverseSquares: columnsScaled ? inverseSquares : nil, rowWeights: nil,
+                    penalty: plan.penalty, l1: 0, reduction: reduction, inverseSquares: columnsScaled ? inverseSquares : nil,
+                    rowWeights: nil,
                     fitIntercept: fitIntercept, residuals: residuals))
         }
         if configuration.averaging == .fromStart { state.startAveraging() }

@@ -47,12 +47,18 @@ struct SparseState {
 
     /// How a residual is charged (the squared loss, or another).
     let residualMap: SparseResidualMap
+    /// An elastic net's L1 part, applied lazily (nil: none).
+    private var softThreshold: LazySoftThreshold?
 
     /// Zero, or `start` (original units); `residualMap`: the loss descended on.
-    init(features p: Int, outputs k: Int, start: Parameters?, fitIntercept: Bool, residualMap: SparseResidualMap = .squared) {
+    init(
+        features p: Int, outputs k: Int, start: Parameters?, fitIntercept: Bool, residualMap: SparseResidualMap = .squared,
+        softThreshold: LazySoftThreshold? = nil
+    ) {
         self.p = p
         self.k = k
         self.residualMap = residualMap
+        self.softThreshold = softThreshold
         u = Buffer(repeating: 0, count: p * k)
         c = Buffer(repeating: 0, count: k)
         if let start {
@@ -66,7 +72,8 @@ struct SparseState {
 
     /// β and c, original units (c zero without an intercept).
     func parameters(fitIntercept: Bool) -> Parameters {
-        Parameters(
+        softThreshold?.catchUpAll(u.base, features: p)
+        return Parameters(
             unchecked: Matrix(uncheckedRows: p, columns: k, elements: (0..<p * k).map { a * u.base[$0] }),
             fitIntercept ? Array(UnsafeBufferPointer(start: c.base, count: k)) : [Double](repeating: 0, count: k))
     }
@@ -115,20 +122,24 @@ struct SparseState {
 
     /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, r = a·xᵀu + c − y (Σωᵢℓ(rᵢ) with another loss).
     func halfSquares<Element: BLASScalar>(_ data: SparseRowsView<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
-        Self.halfSquares(
+        softThreshold?.catchUpAll(u.base, features: p)
+        return Self.halfSquares(
             data, rowWeights: rowWeights, coefficients: u.base, scale: a, intercept: c.base, range: 0..<data.rows, residualMap: residualMap)
     }
 
     /// ½Σωᵢ‖rᵢ‖² over every row at the current parameters, on `shared`'s threads.
     func halfSquares<Element: BLASScalar>(_ shared: SparseSharedWork<Element>) -> Double {
-        shared.halfSquares(coefficients: u.base, scale: a, intercept: c.base)
+        softThreshold?.catchUpAll(u.base, features: p)
+        return shared.halfSquares(coefficients: u.base, scale: a, intercept: c.base)
     }
 
     /// One update on the rows `rows[0..<count]` (positions in the data): the residuals at the
     /// current parameters first (into `residuals`), then θ ← (1 − η·λ′)·θ − η·α·Σωᵢrᵢz̃ᵢ in descent
     /// coordinates, which for β = θ/s is a shrink of a and, per entry, uⱼ −= η·α·ωᵢrᵢ·xᵢⱼ/(sⱼ²·a).
     /// α is 1/b under the mean reduction, 1 under the sum; λ′ the batch's share of the penalty, as
-    /// the dense step's. Returns the batch's cost α·½Σωᵢ‖rᵢ‖².
+    /// the dense step's; then, with an L1 part, the proximal step's soft-threshold by `threshold`
+    /// (on β) at the batch's columns, the others' deferred (``LazySoftThreshold``). Returns the
+    /// batch's cost α·½Σωᵢ‖rᵢ‖².
     ///
     /// With `shared` (a batch with many nonzeros), the residuals are computed by chunks of the
     /// batch and the coefficients updated by ranges of columns on the pool's threads: each
@@ -136,12 +147,14 @@ struct SparseState {
     /// the cost is summed by chunks fixed by the batch's size, so the bits do not depend on the
     /// thread count.
     mutating func step<Element: BLASScalar>(
-        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, rate: Double, penalty: Double, reduction: Reduction,
-        inverseSquares: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, rate: Double, penalty: Double, threshold: Double = 0,
+        reduction: Reduction, inverseSquares: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
         residuals: UnsafeMutablePointer<Double>, shared: SparseSharedWork<Element>? = nil
     ) -> Double {
         let k = self.k, c = self.c.base
         let alpha = reduction == .mean ? 1 / Double(b) : 1
+        // The batch's columns at the current β: the thresholds of the steps that skipped them first.
+        if softThreshold != nil { catchUp(data, rows: rows, count: b) }
         // A small batch stays on this thread, and never copies the state (each copy retains its buffers).
         let sharing = shared?.shares(batchRows: b) == true
         let halfSquares =
@@ -155,6 +168,10 @@ struct SparseState {
         } else {
             scatter(data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: WholeRow())
         }
+        if softThreshold != nil {
+            softThreshold!.add(threshold: threshold, scale: a)
+            catchUp(data, rows: rows, count: b)
+        }
         if fitIntercept {
             for t in 0..<b {
                 for o in 0..<k { c[o] -= rate * alpha * residuals[t * k + o] }
@@ -162,6 +179,15 @@ struct SparseState {
         }
         finishStep()
         return alpha * 0.5 * halfSquares
+    }
+
+    /// Applies the deferred soft-thresholds to the batch's columns (each once: a second catch-up has nothing pending).
+    private func catchUp<Element: BLASScalar>(_ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int) {
+        guard let softThreshold else { return }
+        for t in 0..<b {
+            let i = rows[t]
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] { softThreshold.catchUp(Int(data.columns[position]), u.base) }
+        }
     }
 
     /// ½Σωᵢ‖rᵢ‖² of the batch's rows `rows[range]` at the current parameters, with ωᵢrᵢ written
@@ -246,6 +272,8 @@ struct SparseState {
         if a == 0 {
             // The shrink took every coefficient to zero exactly.
             if averaging { for j in 0..<p { flush(j) } }
+            let (coefficients, features) = (u.base, p)
+            softThreshold?.settle(coefficients, features: features)
             u.base.update(repeating: 0, count: p * k)
             a = 1
         }
@@ -262,6 +290,8 @@ struct SparseState {
         }
         if abs(a) < 0x1p-500 {
             if averaging { for j in 0..<p { flush(j) } }
+            let (coefficients, features) = (u.base, p)
+            softThreshold?.settle(coefficients, features: features)
             for j in 0..<p * k { u.base[j] *= a }
             a = 1
         }
@@ -389,6 +419,7 @@ struct SparseState {
 
     /// Adds the parameters and the lazy average to a checkpoint.
     func saveState(to archive: inout CheckpointArchive) {
+        softThreshold?.saveState(to: &archive)
         archive.set("sparse.u", u.array)
         archive.set("sparse.c", c.array)
         archive.set("sparse.coefficientSums", coefficientSums.array)
@@ -406,6 +437,7 @@ struct SparseState {
         ] {
             try buffer.restore(key, from: archive)
         }
+        try softThreshold?.restoreState(from: archive)
         let scales = try archive.doubles("sparse.scales", count: 2)
         (a, scaleSum) = (scales[0], scales[1])
         let averages = try archive.integers("sparse.averaging", count: 2)

@@ -7,8 +7,11 @@ extension SparseTrainer {
         /// The columns' scales in descent coordinates (their deviations, or 1).
         let scale: [Double]
         let standardizer: Standardizer?
-        /// λ of the L2 penalty in mean-cost units.
+        /// λ of the L2 penalty (an elastic net's L2 part) in mean-cost units.
         let penalty: Double
+        /// A·R of an elastic net's L1 part in mean-cost units (0: none), and its lazy step.
+        let l1: Double
+        let softThreshold: LazySoftThreshold?
         /// ω, the rows' weights in the cost (nil: unweighted).
         let costWeights: [Double]?
         let certificate: Certificate?
@@ -30,7 +33,19 @@ extension SparseTrainer {
         if config.standardize {
             notes.append("sparse rows are standardized by scale only, not centred (as scikit-learn's StandardScaler(with_mean=False))")
         }
-        let penalty = config.reduction == .mean ? config.l2Penalty : config.l2Penalty / Double(n)
+        // An elastic net: its L2 part the scale's shrink, its L1 part thresholds (nil: L2 or none).
+        let elasticNet = config.penaltyChoice.other as? ElasticNetPenalty
+        let penaltyScale = config.reduction == .mean ? 1 : 1 / Double(n)
+        let l2 = elasticNet.map { $0.alpha * (1 - $0.l1Ratio) } ?? config.l2Penalty
+        let penalty = l2 * penaltyScale
+        let l1 = elasticNet.map { $0.alpha * $0.l1Ratio * penaltyScale } ?? 0
+        let softThreshold = elasticNet.map {
+            LazySoftThreshold(features: p, outputs: k, factors: Self.thresholdFactors($0, scale: scale, standardized: config.standardize))
+        }
+        if elasticNet != nil, config.averaging == .automatic, batches.count > 1 {
+            notes.append(
+                "no averaging: with L1 on sparse rows the last iterate is reported (a lazy average under soft-thresholding is not kept)")
+        }
         let costWeights = Trainer.costWeights(train.weights, rows: n, reduction: config.reduction)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
@@ -46,13 +61,16 @@ extension SparseTrainer {
         if certificateTolerance > 0, !residualMap.isSquared {
             notes.append("no certified stop: on sparse rows it is computed for the squared loss only; the fit stops on the cost's plateau")
         }
+        if certificateTolerance > 0, elasticNet != nil {
+            notes.append("no certified stop: the L1 penalty has no gradient at zero; the fit stops on the cost's plateau")
+        }
         let certificate = curvature?.strongConvexity.flatMap { mu in
-            certificateTolerance > 0 && residualMap.isSquared
+            certificateTolerance > 0 && residualMap.isSquared && elasticNet == nil
                 ? Certificate(
                     tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
                     standardizer: Standardizer(mean: [Double](repeating: 0, count: p), scale: scale)) : nil
         }
-        if certificateTolerance > 0, certificate == nil, residualMap.isSquared {
+        if certificateTolerance > 0, certificate == nil, residualMap.isSquared, elasticNet == nil {
             notes.append(
                 "no certified stop: μ, the smallest curvature, is computed for up to \(Curvature.exactLimit) features (this design has \(p)); the fit stops on the cost's plateau"
             )
@@ -66,15 +84,23 @@ extension SparseTrainer {
             config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count, targetSpread: spreads.target,
             coordinateSpread: spreads.coordinates,
             tolerance: certificateTolerance > 0 ? certificateTolerance : EarlyStopping().parameterTolerance!,
-            penalty: penalty)
+            penalty: config.l2Penalty * penaltyScale)
         if subgradient, config.learningRate == .automatic, !config.optimizer.isAdaptive {
             choice = choice.subgradientRate(targetSpread: spreads.target)
         }
         let epochs =
             config.epochs ?? Trainer.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
         return Plan(
-            notes: notes, batchRows: batchRows, batches: batches, scale: scale, standardizer: standardizer, penalty: penalty,
+            notes: notes, batchRows: batchRows, batches: batches, scale: scale, standardizer: standardizer, penalty: penalty, l1: l1,
+            softThreshold: softThreshold,
             costWeights: costWeights, certificate: certificate, choice: choice, epochs: epochs)
+    }
+
+    /// fⱼ, the threshold's factor on βⱼ = θⱼ/sⱼ: the penalty's own factor dⱼ on θⱼ (1/sⱼ in the
+    /// data's units, 1 in standardized ones) over sⱼ; nil unstandardized (every fⱼ is 1).
+    static func thresholdFactors(_ penalty: ElasticNetPenalty, scale: [Double], standardized: Bool) -> [Double]? {
+        guard standardized else { return nil }
+        return scale.map { penalty.penaltyUnits == .original ? 1 / ($0 * $0) : 1 / $0 }
     }
 
     /// The root-mean-square (weighted) standard deviation of the targets, and of the descent

@@ -21,7 +21,9 @@ import Foundation
 /// features (beyond it, no certificate: the plateau stops the fit). Momentum is refused. The
 /// comparison's exact reference is ``LSQR``. Every ``Loss`` descends here too, each row's
 /// residual r charged ℓ(r) and weighing ℓ′(r) in the gradient (``SparseResidualMap``), with the
-/// dense trainer's step for it and no certified stop; penalties other than L2 are refused.
+/// dense trainer's step for it and no certified stop. L1 and elastic net (``ElasticNetPenalty``)
+/// descend with plain SGD, the dense prox's soft-thresholds applied lazily (``LazySoftThreshold``),
+/// the last iterate reported (no averaging, no certified stop); adaptive rules are refused with them.
 struct SparseTrainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
@@ -50,11 +52,37 @@ struct SparseTrainer {
             }
         case .sgd: break
         }
-        guard config.penaltyChoice.other == nil else {
+        guard let other = config.penaltyChoice.other else { return }
+        guard let elasticNet = other as? ElasticNetPenalty else {
             throw ArgumentError(
-                argument: "penalty", value: "\(type(of: config.penalty))",
+                argument: "penalty", value: "\(type(of: other))",
+                requirement: "must be L2, ElasticNetPenalty (L1 or elastic net) or none for sparse rows: another penalty has no lazy step")
+        }
+        try checkSoftThreshold(elasticNet, config)
+    }
+
+    /// What the lazy soft-thresholding (``LazySoftThreshold``) does not do, refused by name.
+    private static func checkSoftThreshold(_ elasticNet: ElasticNetPenalty, _ config: GradientDescent) throws {
+        guard !config.optimizer.isAdaptive else {
+            throw ArgumentError(
+                argument: "optimizer", value: config.optimizer.name,
                 requirement:
-                    "must be L2 (or none) for sparse rows: the sparse descent has no lazy soft-thresholding yet (solve the lasso or elastic net on sparse rows exactly with CoordinateDescent)"
+                    "must be sgd with an L1 or elastic-net penalty on sparse rows (the lazy soft-thresholding is plain SGD's; an adaptive rule's per-coordinate rates have none yet); use --optimizer sgd, or `mbgd solve --l1` for the exact lasso"
+            )
+        }
+        guard config.averaging != .fromStart else {
+            throw ArgumentError(
+                argument: "averaging", value: "fromStart",
+                requirement:
+                    "must not be fromStart with an L1 or elastic-net penalty on sparse rows (a lazy average under soft-thresholding is not kept yet); drop --average (the last iterate, with exact zeros, is reported)"
+            )
+        }
+        // With each column's own 1/sⱼ² on the L2 part, its shrink is no longer one scale for all.
+        guard !(config.standardize && elasticNet.penaltyUnits == .original && elasticNet.l1Ratio < 1) else {
+            throw ArgumentError(
+                argument: "penalty.l1Ratio", value: "\(elasticNet.l1Ratio)",
+                requirement:
+                    "must be 1 (the lasso) when standardizing sparse rows with the penalty in the data's units (the L2 part's shrink differs by column); use --no-standardize or --l1-ratio 1 (or, in the library, penaltyUnits: .standardized)"
             )
         }
     }
@@ -89,11 +117,12 @@ struct SparseTrainer {
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
         var state = SparseState(
             features: train.featureCount, outputs: train.outputCount, start: start, fitIntercept: fitIntercept,
-            residualMap: SparseResidualMap(config.loss))
+            residualMap: SparseResidualMap(config.loss), softThreshold: plan.softThreshold)
         let validationWeights = validation.flatMap { Trainer.costWeights($0.weights, rows: $0.rows, reduction: config.reduction) }
         let (history, gap) = try loop(
             train, validation: validation, state: &state, scale: plan.scale, rate: choice.learningRate, epochs: epochs, batches: batches,
-            penalty: plan.penalty, rowWeights: plan.costWeights, validationWeights: validationWeights, certificate: plan.certificate)
+            penalty: plan.penalty, l1: plan.l1, rowWeights: plan.costWeights, validationWeights: validationWeights,
+            certificate: plan.certificate)
         let fitted = state.averagedParameters(fitIntercept: fitIntercept) ?? state.parameters(fitIntercept: fitIntercept)
         guard fitted.isFinite else {
             throw TrainingError.diverged(
@@ -109,7 +138,8 @@ struct SparseTrainer {
     /// the divergence, plateau and cancellation checks.
     private func loop<Element: BLASScalar>(
         _ train: SparseDataset<Element>, validation: SparseDataset<Element>?, state: inout SparseState, scale: [Double], rate: Double,
-        epochs: Int, batches: Batches, penalty: Double, rowWeights: [Double]?, validationWeights: [Double]?, certificate: Certificate?
+        epochs: Int, batches: Batches, penalty: Double, l1: Double, rowWeights: [Double]?, validationWeights: [Double]?,
+        certificate: Certificate?
     ) throws -> (History, GapProgress?) {
         try train.withView { trainView in
             try withOptionalPointer(rowWeights) { w in
@@ -118,12 +148,12 @@ struct SparseTrainer {
                         return try validation.withView { validationView in
                             try loop(
                                 trainView, validation: (validationView, vw), state: &state, scale: scale, rate: rate, epochs: epochs,
-                                batches: batches, penalty: penalty, rowWeights: w, certificate: certificate)
+                                batches: batches, penalty: penalty, l1: l1, rowWeights: w, certificate: certificate)
                         }
                     }
                     return try loop(
                         trainView, validation: nil, state: &state, scale: scale, rate: rate, epochs: epochs, batches: batches,
-                        penalty: penalty, rowWeights: w, certificate: certificate)
+                        penalty: penalty, l1: l1, rowWeights: w, certificate: certificate)
                 }
             }
         }
@@ -131,7 +161,7 @@ struct SparseTrainer {
 
     private func loop<Element: BLASScalar>(
         _ train: SparseRowsView<Element>, validation: (rows: SparseRowsView<Element>, weights: UnsafePointer<Double>?)?,
-        state: inout SparseState, scale: [Double], rate: Double, epochs: Int, batches: Batches, penalty: Double,
+        state: inout SparseState, scale: [Double], rate: Double, epochs: Int, batches: Batches, penalty: Double, l1: Double,
         rowWeights: UnsafePointer<Double>?, certificate: Certificate?
     ) throws -> (History, GapProgress?) {
         let config = configuration, n = train.rows
@@ -166,7 +196,7 @@ struct SparseTrainer {
             mu: !config.optimizer.isAdaptive && config.schedule == .constant ? certificate?.mu ?? 0 : 0, batchesPerEpoch: batches.count)
         var policy = StopPolicy(
             plateau: plateau, halving: halving, certificateTolerance: certificate?.tolerance,
-            averagesAutomatically: config.averaging == .automatic && batches.count > 1 && !schedule.anneals,
+            averagesAutomatically: config.averaging == .automatic && batches.count > 1 && !schedule.anneals && l1 == 0,
             monitorsValidation: validation != nil, hasGapTarget: gapTarget != nil,
             divergenceBound: config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude))
         let inverseScale = Buffer<Double>(repeating: 0, count: scale.count)
@@ -383,7 +413,8 @@ struct SparseTrainer {
         case .sgd, .momentum, .nesterov:
             // Momentum and Nesterov are refused by ``check(_:)``.
             var update = PlainSparseUpdate(
-                penalty: penalty, reduction: config.reduction, inverseSquares: columnsScaled ? inverseSquares : nil, rowWeights: rowWeights,
+                penalty: penalty, l1: l1, reduction: config.reduction, inverseSquares: columnsScaled ? inverseSquares : nil,
+                rowWeights: rowWeights,
                 fitIntercept: fitIntercept, residuals: residuals)
             try runEpochs(&update)
         }

@@ -21,6 +21,8 @@ extension SparseUpdate {
 /// Plain SGD (``SparseState/step(_:rows:count:rate:penalty:reduction:inverseSquares:rowWeights:fitIntercept:residuals:shared:)``).
 struct PlainSparseUpdate: SparseUpdate {
     let penalty: Double
+    /// A·R of an elastic net's L1 part in mean-cost units (0: none): the step's threshold on β is η·A·R (per row of the batch, summed).
+    let l1: Double
     let reduction: Reduction
     /// 1/sⱼ² per column; nil when no column is scaled (the step then reads no table).
     let inverseSquares: Buffer<Double>?
@@ -34,7 +36,8 @@ struct PlainSparseUpdate: SparseUpdate {
         shared: SparseSharedWork<Element>
     ) -> Double {
         state.step(
-            data, rows: rows, count: count, rate: rate, penalty: penalty, reduction: reduction,
+            data, rows: rows, count: count, rate: rate, penalty: penalty,
+            threshold: rate * (reduction == .mean ? l1 : l1 * Double(count)), reduction: reduction,
             inverseSquares: inverseSquares?.base,
             rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, shared: shared)
     }

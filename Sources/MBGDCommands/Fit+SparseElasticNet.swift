@@ -1,0 +1,74 @@
+import Foundation
+import MiniBatchGD
+
+extension Fit {
+    /// `mbgd fit FILE.svm --l1 A [--l1-ratio R]`: plain SGD on sparse rows with the elastic net
+    /// (its soft-thresholds applied lazily), beside coordinate descent's exact answer on the
+    /// same sparse training rows.
+    func runSparseElasticNet<Element: BLASScalar>(
+        all: SparseDataset<Element>, train: SparseDataset<Element>, test: SparseDataset<Element>?, encoding: FeatureEncoding?
+    ) throws {
+        let alpha = l1!, r = l1Ratio ?? 1
+        var config = gradientDescent
+        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: r)
+        let rows = train
+        var (model, comparison) = try fitAndCompare(config) { [config] model, progress in
+            try model.fitAndCompareElasticNet(rows, using: config, progress: progress)
+        } epochsRun: {
+            $0.run.history.epochsRun
+        }
+        model.featureEncoding = encoding
+        for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
+        let trainMetrics = try model.evaluate(train)
+        let testMetrics = try test.map { try model.evaluate($0) }
+        var outputs = Outputs()
+        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
+        try outputs.commit()
+        let reference = comparison.reference
+        let zeros = model.parameters!.coefficients.elements.count { $0 == 0 }
+        let verdict = Self.elasticNetVerdict(comparison)
+        if json {
+            let fields: [(String, JSON)] = [
+                ("method", .string("coordinateDescent")), ("dualityGap", .number(reference.gap)),
+                ("zeroCoefficients", .integer(reference.zeroCoefficients)),
+            ]
+            print(
+                Self.report(
+                    model: model, weights: nil, run: comparison.run, train: trainMetrics, test: testMetrics,
+                    reference: (reference.parameters, fields),
+                    gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: verdict,
+                    extra: [
+                        (
+                            "penalty",
+                            .object([("alpha", .number(alpha)), ("l1Ratio", .number(r)), ("penalize", .string("original"))])
+                        ),
+                        ("zeroCoefficients", .integer(zeros)),
+                    ], beforeMetrics: [("sparse", SparseInput.json(all))]
+                ).text)
+            return
+        }
+        let run = comparison.run
+        var lines = [
+            "Data: \(data.file), \(SparseInput.shape(all))" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
+                + "; target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
+        ]
+        lines += Self.descentLines(
+            run, title: "Gradient descent on sparse rows",
+            scaling: run.configuration.standardize ? ", scaled by the columns' deviations" : "")
+        lines.append(
+            "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on β in the data's units "
+                + "(scikit-learn's ElasticNet), applied by soft-thresholding after every update, lazily on the columns a step skips; "
+                + "\(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero")
+        lines.append("")
+        lines += Reports.largestParameterTables(
+            featureNames: model.featureNames, targetNames: model.targetNames, fitIntercept: model.fitIntercept,
+            columns: [("gradient descent", model.parameters!), ("coordinate descent", reference.parameters)])
+        lines.append(
+            "Coordinate descent (sparse rows): duality gap \(Format.number(reference.gap, digits: 2)), "
+                + "\(reference.zeroCoefficients) of \(reference.parameters.coefficients.elements.count) coefficients exactly zero")
+        lines.append(Self.gapLine(comparison, objective: "objective"))
+        lines += closingLines(verdict: verdict, trainMetrics: trainMetrics, testMetrics: testMetrics, plots: [])
+        if let path = saveModel { lines.append("\nModel written to \(path)") }
+        print(lines.joined(separator: "\n"))
+    }
+}
