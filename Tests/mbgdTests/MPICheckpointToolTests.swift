@@ -74,16 +74,18 @@ import Testing
         #expect(reference.status == 0, "\(reference.stderr)")
         let checkpoint = try scratchFolder() + "/terminated.checkpoint"
         var generator = SystemRandomNumberGenerator()
-        // 2 stops here; 20 under make stress (MBGD_STRESS=1).
-        let trials = ProcessInfo.processInfo.environment["MBGD_STRESS"] == nil ? 2 : 20
+        // 2 stops here; 20 under make stress (MBGD_STRESS=1). A fit that ends before its signal
+        // (a loaded machine runs it faster or slower than the reference) is tried again, up to
+        // four times the stops wanted.
+        let wanted = ProcessInfo.processInfo.environment["MBGD_STRESS"] == nil ? 2 : 20
         var resumedCount = 0
-        for trial in 0..<trials {
+        for trial in 0..<(4 * wanted) where resumedCount < wanted {
             try? FileManager.default.removeItem(atPath: checkpoint)
             let toRanks = trial % 2 == 0
             let (process, stderr) = try Self.launch(Self.fit + ["--checkpoint", checkpoint, "--checkpoint-every", "1"])
             let deadline = Date().addingTimeInterval(200)
             while !FileManager.default.fileExists(atPath: checkpoint), process.isRunning, Date() < deadline { usleep(2000) }
-            let delay = Double.random(in: 0...(toRanks ? 0.4 : 0.2), using: &generator) * seconds
+            let delay = Double.random(in: 0...(toRanks ? 0.25 : 0.1), using: &generator) * seconds
             usleep(UInt32(delay * 1e6))
             guard process.isRunning else { continue }
             let ranks = Self.children(of: process.processIdentifier)
@@ -100,7 +102,7 @@ import Testing
             #expect(resumed.stdout == reference.stdout, "trial \(trial), stopped \(delay) s after its first checkpoint")
             resumedCount += 1
         }
-        #expect(resumedCount > 0, "no fit was stopped while it trained")
+        #expect(resumedCount == wanted, "only \(resumedCount) of \(wanted) fits were stopped while they trained")
     }
 
     /// Another rank count, another batch size, other rows (one value of the last row changed),
