@@ -70,23 +70,10 @@ extension Fit {
         let zeros = model.parameters!.coefficients.elements.count { $0 == 0 }
         let verdict = Self.elasticNetVerdict(comparison)
         if json {
-            let fields: [(String, JSON)] = [
-                ("method", .string("coordinateDescent")), ("dualityGap", .number(reference.gap)),
-                ("zeroCoefficients", .integer(reference.zeroCoefficients)),
-            ]
             print(
-                Self.report(
-                    model: model, weights: weights, run: comparison.run, train: trainMetrics, test: testMetrics,
-                    reference: (reference.parameters, fields),
-                    gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: verdict,
-                    extra: [
-                        (
-                            "penalty",
-                            .object([("alpha", .number(alpha)), ("l1Ratio", .number(l1Ratio ?? 1)), ("penalize", .string(units.rawValue))])
-                        ),
-                        ("zeroCoefficients", .integer(zeros)),
-                    ] + (chosenL1.map { [("regularization", $0.json)] } ?? [])
-                ).text)
+                Self.elasticNetReport(
+                    model: model, weights: weights, comparison: comparison, train: trainMetrics, test: testMetrics,
+                    penalty: (alpha, l1Ratio ?? 1, units), extra: chosenL1.map { [("regularization", $0.json)] } ?? []))
             return
         }
         var lines = [dataLine(all: all, train: train, test: test)]
@@ -111,6 +98,30 @@ extension Fit {
     }
 
     /// How close the descent came to the exact optimum, and whether its zeros are the optimum's.
+    /// The `--json` report of an elastic-net descent beside coordinate descent (dense or sparse
+    /// rows): the reference's duality gap and zeros, the penalty, the descent's own zeros.
+    static func elasticNetReport(
+        model: LinearRegression, weights: String?, comparison: ElasticNetComparison, train: RegressionMetrics, test: RegressionMetrics?,
+        penalty: (alpha: Double, l1Ratio: Double, units: LeastSquares.PenaltyUnits), extra: [(String, JSON)] = [],
+        beforeMetrics: [(String, JSON)] = []
+    ) -> String {
+        let reference = comparison.reference
+        let fields: [(String, JSON)] = [
+            ("method", .string("coordinateDescent")), ("dualityGap", .number(reference.gap)),
+            ("zeroCoefficients", .integer(reference.zeroCoefficients)),
+        ]
+        let settings: JSON = .object([
+            ("alpha", .number(penalty.alpha)), ("l1Ratio", .number(penalty.l1Ratio)), ("penalize", .string(penalty.units.rawValue)),
+        ])
+        return report(
+            model: model, weights: weights, run: comparison.run, train: train, test: test, reference: (reference.parameters, fields),
+            gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: elasticNetVerdict(comparison),
+            extra: [("penalty", settings), ("zeroCoefficients", .integer(model.parameters!.coefficients.elements.count { $0 == 0 }))]
+                + extra,
+            beforeMetrics: beforeMetrics
+        ).text
+    }
+
     static func elasticNetVerdict(_ comparison: ElasticNetComparison) -> String {
         let found = comparison.gradientDescent.coefficients.elements, exact = comparison.reference.parameters.coefficients.elements
         let sameZeros = found.indices.allSatisfy { (found[$0] == 0) == (exact[$0] == 0) }

@@ -28,23 +28,10 @@ extension Fit {
         let zeros = model.parameters!.coefficients.elements.count { $0 == 0 }
         let verdict = Self.elasticNetVerdict(comparison)
         if json {
-            let fields: [(String, JSON)] = [
-                ("method", .string("coordinateDescent")), ("dualityGap", .number(reference.gap)),
-                ("zeroCoefficients", .integer(reference.zeroCoefficients)),
-            ]
             print(
-                Self.report(
-                    model: model, weights: nil, run: comparison.run, train: trainMetrics, test: testMetrics,
-                    reference: (reference.parameters, fields),
-                    gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: verdict,
-                    extra: [
-                        (
-                            "penalty",
-                            .object([("alpha", .number(alpha)), ("l1Ratio", .number(r)), ("penalize", .string("original"))])
-                        ),
-                        ("zeroCoefficients", .integer(zeros)),
-                    ], beforeMetrics: [("sparse", SparseInput.json(all))]
-                ).text)
+                Self.elasticNetReport(
+                    model: model, weights: nil, comparison: comparison, train: trainMetrics, test: testMetrics,
+                    penalty: (alpha, r, .original), beforeMetrics: [("sparse", SparseInput.json(all))]))
             return
         }
         let run = comparison.run
