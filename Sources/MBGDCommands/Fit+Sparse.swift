@@ -29,18 +29,9 @@ extension Fit {
         if let testFraction { (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed) }
         if l1Given { return try runSparseElasticNet(all: all, train: train, test: test, encoding: encoding) }
         let config = gradientDescent, rows = train
-        var (model, comparison) = try fitAndCompare(config) { model, progress in
-            try model.fitAndCompare(rows, using: config, progress: progress)
-        } epochsRun: {
-            $0.run.history.epochsRun
-        }
-        model.featureEncoding = encoding
-        for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
-        let trainMetrics = try model.evaluate(train)
-        let testMetrics = try test.map { try model.evaluate($0) }
-        var outputs = Outputs()
-        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
-        try outputs.commit()
+        let (model, comparison, trainMetrics, testMetrics) = try fitSparseBesideReference(
+            config, train: train, test: test, encoding: encoding, run: { $0.run },
+            { model, progress in try model.fitAndCompare(rows, using: config, progress: progress) })
         let run = comparison.run, history = run.history
         let verdict = RunReport.verdict(gap: comparison.parameterRelativeDifference, run: run)
         if json {
@@ -79,5 +70,26 @@ extension Fit {
         lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))
         if let path = saveModel { lines.append("\nModel written to \(path)") }
         print(lines.joined(separator: "\n"))
+    }
+}
+
+extension Fit {
+    /// A sparse fit's common steps around `body` (a descent beside its exact reference): the
+    /// fit with progress and the interrupt's handling, the encoding kept with the model, the
+    /// run's notes on stderr, the metrics of the training and test rows, the model saved.
+    func fitSparseBesideReference<Element: BLASScalar, Comparison: Sendable>(
+        _ config: GradientDescent, train: SparseDataset<Element>, test: SparseDataset<Element>?, encoding: FeatureEncoding?,
+        run: @escaping @Sendable (Comparison) -> TrainingRun,
+        _ body: @escaping @Sendable (inout LinearRegression, (@Sendable (EpochReport) -> Void)?) throws -> Comparison
+    ) throws -> (model: LinearRegression, comparison: Comparison, train: RegressionMetrics, test: RegressionMetrics?) {
+        var (model, comparison) = try fitAndCompare(config, body) { run($0).history.epochsRun }
+        model.featureEncoding = encoding
+        for note in run(comparison).notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
+        let trainMetrics = try model.evaluate(train)
+        let testMetrics = try test.map { try model.evaluate($0) }
+        var outputs = Outputs()
+        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
+        try outputs.commit()
+        return (model, comparison, trainMetrics, testMetrics)
     }
 }

@@ -12,18 +12,9 @@ extension Fit {
         var config = gradientDescent
         config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: r)
         let rows = train
-        var (model, comparison) = try fitAndCompare(config) { [config] model, progress in
-            try model.fitAndCompareElasticNet(rows, using: config, progress: progress)
-        } epochsRun: {
-            $0.run.history.epochsRun
-        }
-        model.featureEncoding = encoding
-        for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
-        let trainMetrics = try model.evaluate(train)
-        let testMetrics = try test.map { try model.evaluate($0) }
-        var outputs = Outputs()
-        if let path = saveModel { outputs.add(try ModelFile(model).encoded(), to: path) }
-        try outputs.commit()
+        let (model, comparison, trainMetrics, testMetrics) = try fitSparseBesideReference(
+            config, train: train, test: test, encoding: encoding, run: { $0.run },
+            { [config] model, progress in try model.fitAndCompareElasticNet(rows, using: config, progress: progress) })
         let reference = comparison.reference
         let zeros = model.parameters!.coefficients.elements.count { $0 == 0 }
         let verdict = Self.elasticNetVerdict(comparison)
