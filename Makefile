@@ -2,6 +2,9 @@
 # `make demo` and `make test` are the two commands a fresh Debian machine needs.
 
 SWIFT      ?= swift
+# The toolchain's usr/lib, asked of the compiler (a path through `command -v swift` would be a
+# proxy's under swiftly): docc and the static Swift runtime live beside it.
+SWIFT_LIB  = $(shell $(SWIFT) -print-target-info | sed -n 's/.*"runtimeResourcePath": "\(.*\)\/swift".*/\1/p')
 APT_PKGS   := libopenblas-dev liblapacke-dev pkg-config libopenmpi-dev openmpi-bin zlib1g-dev python3 python3-venv
 # Root installs directly; anyone else goes through sudo.
 SUDO       := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
@@ -48,7 +51,7 @@ docs: setup
 	  -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc $(CURDIR)/$(DOCS_SCRATCH)/symbol-graphs \
 	  -Xswiftc -symbol-graph-minimum-access-level -Xswiftc public
 	python3 Scripts/check_documentation.py $(DOCS_SCRATCH)/symbol-graphs/MiniBatchGD.symbols.json
-	$$(dirname $$(readlink -f $$(command -v $(SWIFT))))/docc convert Sources/MiniBatchGD/MiniBatchGD.docc \
+	$(SWIFT_LIB)/../bin/docc convert Sources/MiniBatchGD/MiniBatchGD.docc \
 	  --additional-symbol-graph-dir $(DOCS_SCRATCH)/symbol-graphs \
 	  --fallback-display-name MiniBatchGD --fallback-bundle-identifier org.minibatchgd.MiniBatchGD \
 	  --transform-for-static-hosting --warnings-as-errors --output-path $(DOCS_SCRATCH)/MiniBatchGD.doccarchive
@@ -88,7 +91,7 @@ getting-started: setup
 PREFIX ?= /usr/local
 CONFIGURATION ?= release
 MBGD_C_VERSION = $(shell sed -n 's/^\#define MBGD_VERSION "\(.*\)"/\1/p' include/minibatchgd.h)
-SWIFT_STATIC = $(shell dirname $$(dirname $$(readlink -f $$(command -v $(SWIFT)))))/lib/swift_static/linux
+SWIFT_STATIC = $(SWIFT_LIB)/swift_static/linux
 install: setup
 	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd
 	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd-static
