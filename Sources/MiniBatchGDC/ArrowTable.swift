@@ -4,22 +4,13 @@ import MiniBatchGD
 
 /// A table handed over through the Arrow C data interface: a struct array of float64 and
 /// float32 columns without nulls, checked against the specification's rules before a value is
-/// read, then copied into a ``Dataset``.
+/// read, then copied into a ``Dataset`` (a block of rows at a time, by ``ColumnTable``).
 struct ArrowTable {
-    /// One column: its name, element type and first value (the struct's and the column's
-    /// offsets applied).
-    struct Column {
-        let name: String
-        let isFloat: Bool
-        let values: UnsafeRawPointer
+    typealias Column = ColumnTable.Column
 
-        func value(_ row: Int) -> Double {
-            isFloat ? Double(values.load(fromByteOffset: row * 4, as: Float.self)) : values.load(fromByteOffset: row * 8, as: Double.self)
-        }
-    }
-
-    let rows: Int
-    let columns: [Column]
+    let table: ColumnTable
+    var rows: Int { table.rows }
+    var columns: [Column] { table.columns }
 
     /// Reads the layout of `schema` and `array` (neither released here).
     init(schema: UnsafeMutablePointer<ArrowSchema>, array: UnsafeMutablePointer<ArrowArray>) throws {
@@ -68,11 +59,13 @@ struct ArrowTable {
             guard column.null_count == 0 || Self.allValid(column, buffer: 0, from: Int(batch.offset), count: rows) else {
                 throw InterfaceError("column '\(name)' has nulls: fill or drop them first (a table without nulls is needed)")
             }
-            let width = type == "f" ? 4 : 8
-            columns.append(Column(name: name, isFloat: type == "f", values: data + Int(start) * width))
+            let values: ColumnTable.Values =
+                type == "f"
+                ? .float(data.assumingMemoryBound(to: Float.self) + Int(start))
+                : .double(data.assumingMemoryBound(to: Double.self) + Int(start))
+            columns.append(Column(name: name, values: values))
         }
-        self.rows = rows
-        self.columns = columns
+        table = ColumnTable(rows: rows, columns: columns)
     }
 
     /// Whether every bit of validity `buffer` is set over the array's rows `from..<from + count`
@@ -86,55 +79,44 @@ struct ArrowTable {
         return true
     }
 
-    private static func nonFinite(_ column: Column, row: Int, value: Double) -> InterfaceError {
-        InterfaceError("column '\(column.name)' holds \(value) at row \(row): only finite numbers are allowed")
+    /// Checks that every value of `selection`'s columns is finite, column by column in order.
+    private func checkFinite(_ selection: [Int]) throws {
+        for index in selection {
+            if let (row, value) = table.firstNonFinite(in: index) {
+                throw InterfaceError("column '\(columns[index].name)' holds \(value) at row \(row): only finite numbers are allowed")
+            }
+        }
     }
 
-    /// The rows of the columns `options` chooses, copied into a data set of `Element`s.
-    func dataset<Element: BLASScalar>(_ type: Element.Type, targets: [Column], features: [Column], weights: Column?) throws -> Dataset<
-        Element
-    > {
+    /// The rows of the columns `options` chooses (indices into ``columns``), copied into a data
+    /// set of `Element`s.
+    func dataset<Element: BLASScalar>(_ type: Element.Type, targets: [Int], features: [Int], weights: Int?) throws -> Dataset<Element> {
         try MemoryBudget.require(
             MemoryBudget.bytes(of: Element.self, [rows, features.count + targets.count]), for: "copying the table (\(rows) rows)")
-        func matrix(_ columns: [Column]) throws -> Matrix<Element> {
-            var values = [Element](repeating: 0, count: rows * columns.count)
-            for (j, column) in columns.enumerated() {
-                for i in 0..<rows {
-                    let value = column.value(i)
-                    guard value.isFinite else { throw Self.nonFinite(column, row: i, value: value) }
-                    values[i * columns.count + j] = Element(value)
-                }
-            }
-            return try Matrix(rows: rows, columns: columns.count, elements: values)
-        }
-        let rowWeights = try weights.map { column in
-            try (0..<rows).map { i in
-                let value = column.value(i)
-                guard value.isFinite else { throw Self.nonFinite(column, row: i, value: value) }
-                return value
-            }
-        }
+        try checkFinite((weights.map { [$0] } ?? []) + features + targets)
+        let rowWeights = weights.map { index in (0..<rows).map { columns[index].values.value($0) } }
         return try Dataset(
-            features: matrix(features), targets: matrix(targets), featureNames: features.map(\.name), targetNames: targets.map(\.name),
-            weights: rowWeights)
+            features: Matrix(rows: rows, columns: features.count, elements: table.rowMajor(features, as: Element.self)),
+            targets: Matrix(rows: rows, columns: targets.count, elements: table.rowMajor(targets, as: Element.self)),
+            featureNames: features.map { columns[$0].name }, targetNames: targets.map { columns[$0].name }, weights: rowWeights)
     }
 
     /// The data handle's rows: the columns `options` names (the last column the target by
     /// default, every other column but the weights a feature).
     func storage(_ options: LoadOptions) throws -> DataStorage {
         let names = columns.map(\.name)
-        func column(_ name: String) throws -> Column {
-            guard let found = columns.first(where: { $0.name == name }) else {
+        func column(_ name: String) throws -> Int {
+            guard let found = names.firstIndex(of: name) else {
                 throw InterfaceError("the table has no column named '\(name)' (columns: \(names.joined(separator: ", ")))")
             }
             return found
         }
-        let targets = try options.targets.isEmpty ? [columns[columns.count - 1]] : options.targets.map(column)
+        let targets = try options.targets.isEmpty ? [columns.count - 1] : options.targets.map(column)
         let weights = try options.weights.map(column)
-        let excluded = Set(targets.map(\.name) + (weights.map { [$0.name] } ?? []))
-        let features = try options.features.map { try $0.map(column) } ?? columns.filter { !excluded.contains($0.name) }
+        let excluded = Set((targets + (weights.map { [$0] } ?? [])).map { names[$0] })
+        let features = try options.features.map { try $0.map(column) } ?? columns.indices.filter { !excluded.contains(names[$0]) }
         guard !features.isEmpty else { throw InterfaceError("the table has no feature columns besides its targets and weights") }
-        if (targets + features).allSatisfy(\.isFloat) {
+        if (targets + features).allSatisfy({ columns[$0].values.isFloat }) {
             return .dense32(try dataset(Float.self, targets: targets, features: features, weights: weights))
         }
         return .dense64(try dataset(Double.self, targets: targets, features: features, weights: weights))
