@@ -45,6 +45,55 @@ extension LinearRegression {
         }
     }
 
+    /// Fits sparse rows by gradient descent (subgradients) with a ``QuantileLoss``, then solves
+    /// the same problem exactly by ``QuantileRegression`` on the training rows written dense
+    /// (the interior point reads dense rows: n×p values must fit the memory budget) and measures
+    /// the gap by the objective.
+    ///
+    /// ```swift
+    /// var config = GradientDescent(averaging: .fromStart, schedule: .inverseScaling(power: 0.5))
+    /// config.loss = QuantileLoss(quantile: 0.9)
+    /// var model = LinearRegression()
+    /// let comparison = try model.fitAndCompareQuantile(sparseRows, using: config)
+    /// print(comparison.costRelativeDifference)
+    /// ```
+    /// - Throws: ``ArgumentError`` when the loss is not a ``QuantileLoss`` or a penalty is set;
+    ///   ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)`` when the dense copy does
+    ///   not fit; what the sparse descent or ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)`` throws.
+    public mutating func fitAndCompareQuantile<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> QuantileComparison {
+        let loss: QuantileLoss = try Self.sparseLossToCompare(configuration, with: "QuantileRegression")
+        return try fitSparseBesideExactLoss(data, using: configuration, loss: loss, progress: progress) { train, fitIntercept in
+            let solution = try QuantileRegression.solve(train.densified(), quantile: loss.quantile, fitIntercept: fitIntercept)
+            return (solution, solution.parameters)
+        }
+    }
+
+    /// Fits sparse rows by gradient descent (subgradients) with an ``EpsilonInsensitiveLoss``,
+    /// then solves the same problem exactly by ``EpsilonInsensitiveRegression`` on the training
+    /// rows written dense (n×p values must fit the memory budget), judged by the objective.
+    ///
+    /// ```swift
+    /// var config = GradientDescent(averaging: .fromStart, schedule: .inverseScaling(power: 0.5))
+    /// config.loss = EpsilonInsensitiveLoss(epsilon: 0.1)
+    /// var model = LinearRegression()
+    /// let comparison = try model.fitAndCompareEpsilonInsensitive(sparseRows, using: config)
+    /// print(comparison.costRelativeDifference)
+    /// ```
+    /// - Throws: ``ArgumentError`` when the loss is not an ``EpsilonInsensitiveLoss`` or a
+    ///   penalty is set; ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)`` when the
+    ///   dense copy does not fit; what the sparse descent or the exact solve throws.
+    public mutating func fitAndCompareEpsilonInsensitive<Element: BLASScalar>(
+        _ data: SparseDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> EpsilonInsensitiveComparison {
+        let loss: EpsilonInsensitiveLoss = try Self.sparseLossToCompare(configuration, with: "EpsilonInsensitiveRegression")
+        return try fitSparseBesideExactLoss(data, using: configuration, loss: loss, progress: progress) { train, fitIntercept in
+            let solution = try EpsilonInsensitiveRegression.solve(train.densified(), epsilon: loss.epsilon, fitIntercept: fitIntercept)
+            return (solution, solution.parameters)
+        }
+    }
+
     /// Fits Huber regression exactly on sparse rows (see ``HuberRegression``), replacing the
     /// parameters.
     ///
