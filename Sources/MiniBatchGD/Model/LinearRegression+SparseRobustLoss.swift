@@ -1,7 +1,7 @@
 extension LinearRegression {
     /// Fits sparse rows by gradient descent with a ``HuberLoss``, then solves the same problem
     /// exactly by ``HuberRegression`` on the same sparse training rows and measures the gap: the
-    /// sparse counterpart of ``fitAndCompareHuber(_:using:progress:)``.
+    /// sparse counterpart of ``fitAndCompareHuber(_:using:progress:)-(Source,_,_)``.
     ///
     /// ```swift
     /// var config = GradientDescent(batchSize: .full, epochs: 3000)

@@ -1,6 +1,6 @@
 extension SquaredEpsilonInsensitiveRegression {
     /// Solves the squared epsilon-insensitive problem with tube half-width `epsilon` on every
-    /// target of sparse rows: the dense ``solve(_:epsilon:fitIntercept:weights:)``'s problem and
+    /// target of sparse rows: the dense ``solve(_:epsilon:fitIntercept:weights:)-(Source,_,_,_)``'s problem and
     /// Newton iteration, each Hessian formed from the rows' outer products up to 4096 columns and
     /// solved by conjugate gradients without forming it beyond (``Solution/system``).
     ///

@@ -1,6 +1,6 @@
 extension HuberRegression {
     /// Solves Huber's problem with threshold `delta` on every target of sparse rows: the same
-    /// problem and Newton iteration as the dense ``solve(_:delta:fitIntercept:weights:)`` (the
+    /// problem and Newton iteration as the dense ``solve(_:delta:fitIntercept:weights:)-(Source,_,_,_)`` (the
     /// intercept a column of ones), each Hessian formed from the rows' outer products (Σnnzᵢ²,
     /// not n·p²) up to 4096 columns, and solved by conjugate gradients without forming it
     /// beyond (``Solution/system`` says which). Both stop on the same certificate: the gradient
