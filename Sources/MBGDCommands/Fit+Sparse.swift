@@ -27,6 +27,7 @@ extension Fit {
         var train = all
         var test: SparseDataset<Element>?
         if let testFraction { (train, test) = try all.split(testFraction: testFraction, shuffleSeed: noShuffle ? nil : seed) }
+        if lossOptions.loss != .squared { return try runSparseLoss(all: all, train: train, test: test, encoding: encoding) }
         if l1Given { return try runSparseElasticNet(all: all, train: train, test: test, encoding: encoding) }
         let config = gradientDescent, rows = train
         let (model, comparison, trainMetrics, testMetrics) = try fitSparseBesideReference(

@@ -212,11 +212,6 @@ struct Fit: ParsableCommand, ThreadedCommand {
             )
         }
         if l2IsAutomatic { try checkAutomaticL2() }
-        if otherLoss, SparseInput.isSparse(data.file) {
-            throw CLIError.badArgument(
-                "\(data.file) is sparse: mbgd fit --loss \(lossOptions.loss.rawValue) compares the descent with an exact solver that reads dense rows (CSV or .npy); the library's LinearRegression.fit descends on sparse rows with this loss"
-            )
-        }
         if l1Given, SparseInput.isSparse(data.file), l1IsAutomatic || penalize == .standardized {
             throw CLIError.badArgument(
                 "\(data.file) is sparse: \(l1IsAutomatic ? "--l1 auto cross-validates" : "--penalize standardized descends") on dense rows only for now; give --l1 A in the data's units (plain SGD, soft-thresholded lazily), or `mbgd solve \(data.file) --l1 A` for the exact lasso"
@@ -234,11 +229,6 @@ struct Fit: ParsableCommand, ThreadedCommand {
             if l1Given {
                 throw CLIError.badArgument(
                     "the encoded columns of \(data.file) are sparse: --l1 descends on dense rows for now; `mbgd solve` with the same options solves the lasso exactly"
-                )
-            }
-            if otherLoss {
-                throw CLIError.badArgument(
-                    "the encoded columns of \(data.file) are sparse: mbgd fit --loss \(lossOptions.loss.rawValue) compares the descent with an exact solver that reads dense columns; drop --hash-features or the many-level categorical columns"
                 )
             }
             return try runSparse(encoded: rows, encoding: encoded.encoding)

@@ -51,6 +51,7 @@ extension Solve {
     /// `mbgd solve FILE --loss squared-epsilon-insensitive [--epsilon E]`: solved exactly by
     /// Newton's method, the gradient at its floor its certificate, the rows inside the tube counted.
     func runSquaredEpsilonInsensitive() throws {
+        if SparseInput.isSparse(data.file) { return try runSparseNewtonLoss() }
         let (status, dataset, encoding) = try loadForExactLoss("squared-epsilon-insensitive", solvedBy: "by Newton's method")
         let epsilon = lossOptions.resolvedEpsilon(tube.epsilon)
         var model = LinearRegression(fitIntercept: data.fitIntercept)

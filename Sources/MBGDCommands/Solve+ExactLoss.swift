@@ -11,21 +11,20 @@ extension Solve {
     func loadForExactLoss(_ loss: String, solvedBy solver: String) throws -> (
         status: Status, dataset: CommandData, encoding: FeatureEncoding?
     ) {
-        let conflicts: [(Bool, String)] = [
-            (l2 != 0, "--l2"), (l1Argument != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
-            (covariance != .nonrobust, "--covariance"),
-            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence"), (noRefine, "--no-refine"),
-        ]
-        for (given, option) in conflicts where given {
-            throw CLIError.badArgument("--loss \(loss) is solved \(solver) alone, with no penalty or statistics; drop \(option)")
-        }
-        if Cluster.communicator != nil {
-            throw CLIError.badArgument("--loss \(loss) runs in one process; run it with mbgd solve, not mbgd-mpi")
-        }
-        if SparseInput.isSparse(data.file) {
-            throw CLIError.badArgument("\(data.file) is sparse: --loss \(loss) solves dense rows (CSV or .npy)")
-        }
+        try checkExactLossOptions(loss, solvedBy: solver)
         let status = Status(quiet: json)
+        if SparseInput.isSparse(data.file) {
+            // The linear programs' interior point reads dense rows: sparse ones written dense
+            // when they are narrow enough.
+            try SparseInput.check(data, weights: weights)
+            let rows = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Double.self) }
+            guard rows.featureCount <= SparseLossReference.denseColumnLimit else {
+                throw CLIError.badArgument(
+                    "\(data.file) has \(rows.featureCount) features: --loss \(loss) is solved as a linear program whose interior point reads the rows written dense, up to \(SparseLossReference.denseColumnLimit) features; select fewer features, or use --loss huber or squared-epsilon-insensitive, which Newton's method solves on sparse rows of any width"
+                )
+            }
+            return (status, try CommandData(encoded: rows.densified(), precision: data.resolvedPrecision()), nil)
+        }
         let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
         let dense: Dataset<Double>?
         switch encoded?.rows {
@@ -37,6 +36,21 @@ extension Solve {
             try dense.map { try CommandData(encoded: $0, precision: data.resolvedPrecision()) } ?? CommandData(data, weights: weights)
         }
         return (status, dataset, encoded?.encoding)
+    }
+
+    /// Refuses the options that mean nothing beside an exact loss's solve, and more than one process.
+    func checkExactLossOptions(_ loss: String, solvedBy solver: String) throws {
+        let conflicts: [(Bool, String)] = [
+            (l2 != 0, "--l2"), (l1Argument != nil, "--l1"), (ridge != nil, "--ridge"), (method != .auto, "--method"),
+            (covariance != .nonrobust, "--covariance"),
+            (confidence != LeastSquares.defaultConfidenceLevel, "--confidence"), (noRefine, "--no-refine"),
+        ]
+        for (given, option) in conflicts where given {
+            throw CLIError.badArgument("--loss \(loss) is solved \(solver) alone, with no penalty or statistics; drop \(option)")
+        }
+        if Cluster.communicator != nil {
+            throw CLIError.badArgument("--loss \(loss) runs in one process; run it with mbgd solve, not mbgd-mpi")
+        }
     }
 
     /// What they share after: the model saved, then the JSON (the fit's shared keys, then

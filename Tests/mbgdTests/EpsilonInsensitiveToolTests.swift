@@ -106,11 +106,8 @@ import Testing
         let file = try Problem("linear", "tube 0.5").csv()
         let sparse = try write("1 1:2 2:1\n0 2:1\n3 1:1\n", to: scratchFolder() + "/tube.svm")
         for (arguments, message) in [
-            (["solve", sparse, "--loss", "epsilon-insensitive"], "--loss epsilon-insensitive solves dense rows"),
-            (
-                ["fit", sparse, "--loss", "quantile"],
-                "mbgd fit --loss quantile compares the descent with an exact solver that reads dense rows"
-            ),
+            (["solve", sparse, "--loss", "epsilon-insensitive", "--covariance", "hc3"], "drop --covariance"),
+            (["fit", sparse, "--loss", "quantile", "--l2", "1"], "drop --l2"),
             (["solve", file, "--target", "y", "--epsilon", "0.3"], "give --loss epsilon-insensitive or squared-epsilon-insensitive"),
             (["fit", file, "--target", "y", "--loss", "epsilon-insensitive", "--epsilon", "-1"], "--epsilon = -1.0 is invalid"),
             (["solve", file, "--target", "y", "--loss", "epsilon-insensitive", "--epsilon", "-1"], "--epsilon = -1.0 is invalid"),

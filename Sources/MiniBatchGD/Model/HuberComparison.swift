@@ -15,7 +15,7 @@ extension LinearRegression {
     /// ```
     /// - Throws: ``ArgumentError`` when the loss is not a ``HuberLoss`` or a penalty is set;
     ///   whatever ``fit(_:using:progress:)-(Source,_,_)`` or
-    ///   ``HuberRegression/solve(_:delta:fitIntercept:weights:)`` throws.
+    ///   ``HuberRegression/solve(_:delta:fitIntercept:weights:)-(Source,_,_,_)`` throws.
     public mutating func fitAndCompareHuber<Source: RowSource>(
         _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> HuberComparison {

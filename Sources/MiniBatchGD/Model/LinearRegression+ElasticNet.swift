@@ -66,7 +66,7 @@ extension LinearRegression {
     /// - Parameters:
     ///   - data: the rows to fit (their own weights, if any, weigh the losses).
     ///   - delta: δ > 0, Huber's threshold in the targets' units.
-    /// - Throws: what ``HuberRegression/solve(_:delta:fitIntercept:weights:)`` throws; the model
+    /// - Throws: what ``HuberRegression/solve(_:delta:fitIntercept:weights:)-(Source,_,_,_)`` throws; the model
     ///   is unchanged then.
     @discardableResult
     public mutating func fit<Source: RowSource>(_ data: Source, huber delta: Double) throws -> HuberRegression.Solution {

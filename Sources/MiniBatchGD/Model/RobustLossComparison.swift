@@ -50,7 +50,7 @@ extension LinearRegression {
     /// ```
     /// - Throws: ``ArgumentError`` when the loss is not a ``SquaredEpsilonInsensitiveLoss`` or a
     ///   penalty is set; whatever ``fit(_:using:progress:)-(Source,_,_)`` or
-    ///   ``SquaredEpsilonInsensitiveRegression/solve(_:epsilon:fitIntercept:weights:)`` throws.
+    ///   ``SquaredEpsilonInsensitiveRegression/solve(_:epsilon:fitIntercept:weights:)-(Source,_,_,_)`` throws.
     public mutating func fitAndCompareSquaredEpsilonInsensitive<Source: RowSource>(
         _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> SquaredEpsilonInsensitiveComparison {

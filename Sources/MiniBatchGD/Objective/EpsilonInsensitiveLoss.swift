@@ -7,7 +7,7 @@
 /// subgradient method, which converges with a decaying rate (``LearningRateSchedule/inverseScaling(power:)``
 /// at power ½) and averaged iterates (``Averaging/fromStart``). The exact reference is
 /// ``EpsilonInsensitiveRegression`` (a linear program);
-/// ``LinearRegression/fitAndCompareEpsilonInsensitive(_:using:progress:)`` compares a descent
+/// ``LinearRegression/fitAndCompareEpsilonInsensitive(_:using:progress:)-(Source,_,_)`` compares a descent
 /// with it by objective, since the optimum's coefficients need not be unique.
 ///
 /// ```swift

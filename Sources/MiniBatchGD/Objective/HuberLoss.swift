@@ -4,7 +4,7 @@
 ///
 /// δ is in the target's units (a fixed scale: statsmodels' `RLM` with `HuberT(t=δ)` and the
 /// scale held at 1, not scikit-learn's `HuberRegressor`, which estimates a scale beside it).
-/// The exact reference is ``HuberRegression``; ``LinearRegression/fitAndCompareHuber(_:using:progress:)``
+/// The exact reference is ``HuberRegression``; ``LinearRegression/fitAndCompareHuber(_:using:progress:)-(Source,_,_)``
 /// compares a descent with it.
 ///
 /// ```swift

@@ -5,7 +5,7 @@
 /// The loss is piecewise linear, so a descent on it is a subgradient method: a decaying rate
 /// (``LearningRateSchedule/inverseScaling(power:)`` at power ½) with averaged iterates
 /// (``Averaging/fromStart``), no certificate. The exact reference is ``QuantileRegression``
-/// (a linear program); ``LinearRegression/fitAndCompareQuantile(_:using:progress:)`` compares a
+/// (a linear program); ``LinearRegression/fitAndCompareQuantile(_:using:progress:)-(Source,_,_)`` compares a
 /// descent with it by objective.
 ///
 /// ```swift

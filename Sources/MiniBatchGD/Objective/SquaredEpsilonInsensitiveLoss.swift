@@ -8,7 +8,7 @@
 /// quadratic) with ℓ'' in [0, 1], so the automatic step size applies, as for ``HuberLoss``; its
 /// lower curvature 0 allows no certificate. The exact reference is
 /// ``SquaredEpsilonInsensitiveRegression`` (Newton's method);
-/// ``LinearRegression/fitAndCompareSquaredEpsilonInsensitive(_:using:progress:)`` compares a
+/// ``LinearRegression/fitAndCompareSquaredEpsilonInsensitive(_:using:progress:)-(Source,_,_)`` compares a
 /// descent with it.
 ///
 /// ```swift

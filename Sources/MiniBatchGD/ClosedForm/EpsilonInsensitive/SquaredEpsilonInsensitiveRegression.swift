@@ -33,6 +33,8 @@ public enum SquaredEpsilonInsensitiveRegression {
         public let insideTube: Int
         /// F at the answer (the mean loss).
         public let objective: Double
+        /// Conjugate-gradient steps over all the Newton steps (0 when each was solved by Cholesky).
+        public let innerIterations: Int
     }
 
     /// The answer and how it was reached.
@@ -48,6 +50,9 @@ public enum SquaredEpsilonInsensitiveRegression {
         public let epsilon: Double
         /// One report per target.
         public let targets: [TargetReport]
+        /// How each Newton step was solved: by Cholesky of the formed Hessian (dense rows, and
+        /// sparse ones up to 4096 columns), or by conjugate gradients beyond.
+        public let system: NewtonSystem
         /// p×k coefficients.
         public var coefficients: Matrix<Double> { parameters.coefficients }
         /// k intercepts (zeros without one).
@@ -88,7 +93,7 @@ public enum SquaredEpsilonInsensitiveRegression {
             targets: results.map {
                 TargetReport(
                     iterations: $0.iterations, gradientNorm: $0.gradientNorm, converged: $0.converged, insideTube: $0.flatRows,
-                    objective: $0.objective)
-            })
+                    objective: $0.objective, innerIterations: $0.innerIterations)
+            }, system: .cholesky)
     }
 }

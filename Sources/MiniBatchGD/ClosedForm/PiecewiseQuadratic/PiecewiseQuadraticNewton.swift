@@ -19,6 +19,8 @@ enum PiecewiseQuadraticNewton {
         let objective: Double
         /// Rows of positive weight where ℓ'' = 0 at the answer (Huber's outliers, the tube's inside).
         let flatRows: Int
+        /// Conjugate-gradient steps over all the Newton steps (0 by Cholesky).
+        let innerIterations: Int
     }
 
     /// Solves every target of `data`; `what` names the problem in errors ("Huber regression").
@@ -43,11 +45,22 @@ enum PiecewiseQuadraticNewton {
             if fitIntercept { x[i * d + p] = 1 }
             for o in 0..<k { y[i * k + o] = targets[o] }
         }
+        return try solveTargets(
+            DenseNewtonRows(x: x, rows: n, columns: d), targets: y, outputs: k, features: p, fitIntercept: fitIntercept, weights: w,
+            loss: loss, iterationLimit: iterationLimit, system: .cholesky)
+    }
+
+    /// Each target of the n×k row-major `y` in turn, on `rows`.
+    static func solveTargets<Rows: NewtonRows, L: PiecewiseQuadraticLoss>(
+        _ rows: Rows, targets y: [Double], outputs k: Int, features p: Int, fitIntercept: Bool, weights w: [Double], loss: L,
+        iterationLimit: Int, system: NewtonSystem
+    ) throws -> (parameters: Parameters, targets: [TargetResult]) {
+        let n = rows.rows
         var coefficients = [Double](repeating: 0, count: p * k), intercept = [Double](repeating: 0, count: k)
         var results: [TargetResult] = []
         for o in 0..<k {
             let target = (0..<n).map { y[$0 * k + o] }
-            let result = try newton(x: x, y: target, w: w, rows: n, columns: d, loss: loss, iterationLimit: iterationLimit)
+            let result = try newton(rows, y: target, w: w, loss: loss, iterationLimit: iterationLimit, system: system)
             for j in 0..<p { coefficients[j * k + o] = result.theta[j] }
             if fitIntercept { intercept[o] = result.theta[p] }
             results.append(result)
@@ -57,14 +70,18 @@ enum PiecewiseQuadraticNewton {
 
     /// One target: semismooth Newton from zero with exact line searches. ψ(u) = ℓ'(u) of the
     /// residual u = y − x̃θ (ℓ' is odd, so the sign convention of r does not matter).
-    private static func newton<L: PiecewiseQuadraticLoss>(
-        x: [Double], y: [Double], w: [Double], rows n: Int, columns d: Int, loss: L, iterationLimit: Int
+    private static func newton<Rows: NewtonRows, L: PiecewiseQuadraticLoss>(
+        _ x: Rows, y: [Double], w: [Double], loss: L, iterationLimit: Int, system: NewtonSystem
     ) throws -> TargetResult {
+        let n = x.rows, d = x.columns
         let total = w.reduce(0, +)
         var z = [Double](repeating: 0, count: d), r = y
-        var gradient = [Double](repeating: 0, count: d), hessian = [Double](repeating: 0, count: d * d)
+        var gradient = [Double](repeating: 0, count: d)
+        var hessian = [Double](repeating: 0, count: system == .cholesky ? d * d : 0)
+        var conjugateGradient = system == .conjugateGradient ? ConjugateGradient(columns: d) : nil
+        var innerIterations = 0
         var direction = [Double](repeating: 0, count: d), along = [Double](repeating: 0, count: n)
-        func residuals() { for i in 0..<n { r[i] = y[i] - dot(x, i * d, z, d) } }
+        func residuals() { for i in 0..<n { r[i] = y[i] - x.dot(i, z) } }
         func objective() -> Double { (0..<n).reduce(0.0) { $0 + w[$1] * loss.value(r[$1]) } / total }
         var iterations = 0, converged = false, largest = 0.0
         while true {
@@ -73,11 +90,7 @@ enum PiecewiseQuadraticNewton {
             for j in 0..<d { gradient[j] = 0 }
             var floor = 0.0
             for i in 0..<n where w[i] != 0 {
-                let share = w[i] * loss.derivative(r[i]) / total
-                for j in 0..<d {
-                    gradient[j] -= share * x[i * d + j]
-                    floor += abs(share * x[i * d + j])
-                }
+                floor += x.add(i, scaled: -(w[i] * loss.derivative(r[i]) / total), into: &gradient)
             }
             largest = gradient.map(abs).max() ?? 0
             if largest <= 8 * Double.ulpOfOne * Swift.max(floor, Double.leastNormalMagnitude) * Double(n).squareRoot() {
@@ -86,31 +99,15 @@ enum PiecewiseQuadraticNewton {
             }
             guard iterations < iterationLimit else { break }
             iterations += 1
-            // H = (1/Σw)·Σ over the rows with ℓ'' = 1 of wᵢx̃ᵢx̃ᵢᵀ (upper triangle), with a whisker
-            // of ridge when too few of them leave it singular.
-            for index in 0..<d * d { hessian[index] = 0 }
-            for i in 0..<n where w[i] != 0 && loss.secondDerivative(r[i]) > 0 {
-                let share = w[i] / total
-                for a in 0..<d { for b in a..<d { hessian[a * d + b] += share * x[i * d + a] * x[i * d + b] } }
-            }
-            for j in 0..<d { direction[j] = -gradient[j] }
-            let trace = (0..<d).reduce(0.0) { $0 + hessian[$1 * d + $1] }
-            var ridge = 0.0
-            while true {
-                var factor = hessian
-                for j in 0..<d { factor[j * d + j] += ridge }
-                do {
-                    try LAPACK.choleskyFactor(n: d, a: &factor, lda: d)
-                    try LAPACK.choleskySolve(n: d, nrhs: 1, factor: factor, lda: d, b: &direction, ldb: 1)
-                    break
-                } catch LinearAlgebraError.notPositiveDefinite {
-                    ridge = ridge == 0 ? 1e-12 * Swift.max(trace, 1) : ridge * 100
-                    for j in 0..<d { direction[j] = -gradient[j] }
-                }
+            if var solver = conjugateGradient {
+                innerIterations += solver.solve(x, gradient: gradient, w: w, total: total, r: r, loss: loss, into: &direction)
+                conjugateGradient = solver
+            } else {
+                try choleskyDirection(x, gradient: gradient, w: w, total: total, r: r, loss: loss, hessian: &hessian, into: &direction)
             }
             // The exact minimum along z + t·direction: F′(t) = −(1/Σw)·Σwᵢψ(rᵢ − t·aᵢ)·aᵢ rises
             // with t, so it is bisected between 0 and the first t where it is not negative.
-            for i in 0..<n { along[i] = dot(x, i * d, direction, d) }
+            for i in 0..<n { along[i] = x.dot(i, direction) }
             func slope(_ t: Double) -> Double {
                 var sum = 0.0
                 for i in 0..<n where w[i] != 0 { sum -= w[i] * loss.derivative(r[i] - t * along[i]) * along[i] }
@@ -134,13 +131,35 @@ enum PiecewiseQuadraticNewton {
         residuals()
         let flat = (0..<n).count { w[$0] != 0 && loss.secondDerivative(r[$0]) == 0 }
         return TargetResult(
-            theta: z, iterations: iterations, gradientNorm: largest, converged: converged, objective: objective(), flatRows: flat)
+            theta: z, iterations: iterations, gradientNorm: largest, converged: converged, objective: objective(), flatRows: flat,
+            innerIterations: innerIterations)
     }
 
-    @inline(__always)
-    private static func dot(_ x: [Double], _ start: Int, _ z: [Double], _ d: Int) -> Double {
-        var sum = 0.0
-        for j in 0..<d { sum += x[start + j] * z[j] }
-        return sum
+    /// The Newton direction −H⁻¹∇F by Cholesky of H = (1/Σw)·Σ over the rows with ℓ'' = 1 of
+    /// wᵢx̃ᵢx̃ᵢᵀ (upper triangle), with a whisker of ridge when too few of them leave it singular.
+    private static func choleskyDirection<Rows: NewtonRows, L: PiecewiseQuadraticLoss>(
+        _ x: Rows, gradient: [Double], w: [Double], total: Double, r: [Double], loss: L, hessian: inout [Double],
+        into direction: inout [Double]
+    ) throws {
+        let d = x.columns
+        for index in 0..<d * d { hessian[index] = 0 }
+        for i in 0..<x.rows where w[i] != 0 && loss.secondDerivative(r[i]) > 0 {
+            x.addOuterProduct(i, scaled: w[i] / total, into: &hessian)
+        }
+        for j in 0..<d { direction[j] = -gradient[j] }
+        let trace = (0..<d).reduce(0.0) { $0 + hessian[$1 * d + $1] }
+        var ridge = 0.0
+        while true {
+            var factor = hessian
+            for j in 0..<d { factor[j * d + j] += ridge }
+            do {
+                try LAPACK.choleskyFactor(n: d, a: &factor, lda: d)
+                try LAPACK.choleskySolve(n: d, nrhs: 1, factor: factor, lda: d, b: &direction, ldb: 1)
+                return
+            } catch LinearAlgebraError.notPositiveDefinite {
+                ridge = ridge == 0 ? 1e-12 * Swift.max(trace, 1) : ridge * 100
+                for j in 0..<d { direction[j] = -gradient[j] }
+            }
+        }
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import MiniBatchGD
+
+extension Solve {
+    /// `mbgd solve FILE.svm --loss huber|squared-epsilon-insensitive`: Newton's method on the
+    /// sparse rows themselves (the Hessian formed from the rows' products up to 4096 columns,
+    /// conjugate gradients beyond), the gradient at its floor its certificate.
+    func runSparseNewtonLoss() throws {
+        let loss = lossOptions.loss.rawValue
+        try checkExactLossOptions(loss, solvedBy: "by Newton's method")
+        try SparseInput.check(data, weights: weights)
+        let status = Status(quiet: json)
+        let rows = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Double.self) }
+        var model = LinearRegression(fitIntercept: data.fitIntercept)
+        let answer: SparseExactAnswer, lossObject: JSON, description: String
+        let solving = "solving \(rows.rows) sparse rows × \(Format.count(rows.featureCount, "feature")) by Newton's method"
+        if lossOptions.isHuber {
+            let delta =
+                try lossOptions.delta
+                ?? status.during("choosing δ from LSQR's residuals") {
+                    try SparseLossReference.defaultDelta(rows, fitIntercept: data.fitIntercept)
+                }
+            answer = .huber(try status.during(solving) { try model.fit(rows, huber: delta) })
+            lossObject = .object([("name", .string("huber")), ("delta", .number(delta))])
+            description =
+                "Huber regression: squares within δ = \(Format.number(delta)) of the fit, absolute values beyond"
+                + (lossOptions.delta == nil ? " (δ = 1.35 × the least-squares residuals' robust scale)" : "")
+        } else {
+            let epsilon = lossOptions.resolvedEpsilon(tube.epsilon)
+            answer = .tube(try status.during(solving) { try model.fit(rows, squaredEpsilonInsensitive: epsilon) })
+            lossObject = .object([("name", .string(loss)), ("epsilon", .number(epsilon))])
+            description =
+                "Squared epsilon-insensitive regression: max(0, |r| − ε)²/2 with ε = \(Format.number(epsilon))"
+                + (tube.epsilon == nil ? " (the default, scikit-learn's)" : "")
+        }
+        let (converged, objectives): (Bool, [Double]) =
+            switch answer {
+            case let .huber(solution): (solution.targets.allSatisfy(\.converged), solution.targets.map(\.objective))
+            case let .tube(solution): (solution.targets.allSatisfy(\.converged), solution.targets.map(\.objective))
+            default: (false, [])
+            }
+        let metrics = try model.evaluate(rows)
+        var outputs = Outputs()
+        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
+        try outputs.commit()
+        if json {
+            print(
+                JSON.object(
+                    Reports.parameters(answer.parameters, fitIntercept: model.fitIntercept) + [
+                        ("features", .strings(rows.featureNames)), ("targets", .strings(rows.targetNames)),
+                        ("weights", .null), ("sparse", SparseInput.json(rows)),
+                        ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
+                        ("loss", lossObject), ("converged", .bool(converged)),
+                        ("objective", objectives.count == 1 ? .number(objectives[0]) : .numbers(objectives)),
+                    ] + answer.fields
+                ).text)
+            return
+        }
+        var lines = [
+            "Data: \(data.file), \(SparseInput.shape(rows)); target\(rows.outputCount > 1 ? "s" : ""): \(rows.targetNames.joined(separator: ", "))",
+            description + "; solved exactly by Newton's method on the sparse rows",
+        ]
+        lines += answer.lines(targetNames: rows.targetNames, rows: rows.rows).map {
+            $0.replacingOccurrences(of: "Exact answer", with: "Solved")
+        }
+        lines += ["", "mean loss at the answer: " + objectives.map { Format.number($0, digits: 10) }.joined(separator: ", "), ""]
+        lines += Reports.largestParameterTables(
+            featureNames: rows.featureNames, targetNames: rows.targetNames, fitIntercept: model.fitIntercept,
+            columns: [("estimate", answer.parameters)])
+        lines += ["", "Errors on the rows solved:", Reports.metricsTable(train: metrics, test: nil)]
+        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel)") }
+        print(lines.joined(separator: "\n"))
+    }
+}

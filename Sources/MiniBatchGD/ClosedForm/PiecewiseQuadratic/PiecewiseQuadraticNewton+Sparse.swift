@@ -1,0 +1,134 @@
+/// How a Newton step's system H·s = −∇F is solved.
+///
+/// ```swift
+/// let solution = try HuberRegression.solve(sparseRows, delta: 1.35)
+/// print(solution.system)  // .cholesky up to 4096 columns, .conjugateGradient beyond
+/// ```
+public enum NewtonSystem: String, Sendable, Equatable {
+    /// H formed (from the rows' outer products: Σnnzᵢ² on sparse rows) and factored by Cholesky.
+    case cholesky
+    /// Conjugate gradients on H·v = (1/Σw)·X̃ᵀD(X̃v), H never formed: two passes over the rows'
+    /// entries per inner step, memory O(n + d).
+    case conjugateGradient = "conjugate-gradient"
+}
+
+extension PiecewiseQuadraticNewton {
+    /// Columns (features, and the intercept) up to which sparse rows' Newton system is formed
+    /// and factored: its Cholesky costs d³/3 a step (about 2·10¹⁰ at 4096) and its two d×d
+    /// matrices 268 MB there. Beyond, or when those matrices do not fit the memory budget, each
+    /// step is solved by conjugate gradients.
+    static let gramColumnLimit = 4096
+
+    /// Solves every target of sparse rows; `what` names the problem in errors; `forcing` a
+    /// system overrides the choice by size (for tests of both on small problems).
+    static func solve<Element: BLASScalar, L: PiecewiseQuadraticLoss>(
+        _ data: SparseDataset<Element>, loss: L, fitIntercept: Bool, weights: [Double]?, iterationLimit: Int, what: String,
+        forcing forced: NewtonSystem? = nil
+    ) throws -> (parameters: Parameters, targets: [TargetResult], system: NewtonSystem) {
+        let n = data.rows, p = data.featureCount, k = data.outputCount
+        guard n > 0 else { throw DataError.tooFewRows(argument: "data", rows: 0, minimum: 1) }
+        let w = weights ?? data.weights ?? [Double](repeating: 1, count: n)
+        guard w.count == n, w.allSatisfy({ $0.isFinite && $0 >= 0 }), w.contains(where: { $0 > 0 }) else {
+            throw ArgumentError(
+                argument: "weights", value: "\(w.count) values", requirement: "must be \(n) finite values ≥ 0, at least one positive")
+        }
+        let d = fitIntercept ? p + 1 : p
+        let entries = data.nonzeros + (fitIntercept ? n : 0)
+        // The entries' copy as Double (and their Int32 columns: half a Double each), the targets,
+        // the residuals and the line's products.
+        try MemoryBudget.require(
+            MemoryBudget.doubles(entries + entries / 2 + 1 + n * (k + 3) + 8 * d), for: "\(what)'s copy of \(n) sparse rows")
+        let formsGram = d <= gramColumnLimit && (try? MemoryBudget.require(MemoryBudget.doubles(2 * d, d), for: "")) != nil
+        var starts = [Int](repeating: 0, count: n + 1)
+        var indices = [Int32](repeating: 0, count: entries), values = [Double](repeating: 0, count: entries)
+        var y = [Double](repeating: 0, count: n * k)
+        var next = 0
+        for i in 0..<n {
+            starts[i] = next
+            for e in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                indices[next] = data.columnIndices[e]
+                values[next] = Double(data.values[e])
+                next += 1
+            }
+            if fitIntercept {
+                indices[next] = Int32(p)
+                values[next] = 1
+                next += 1
+            }
+            for o in 0..<k { y[i * k + o] = Double(data.targets[i, o]) }
+        }
+        starts[n] = next
+        let rows = SparseNewtonRows(starts: starts, indices: indices, values: values, rows: n, columns: d)
+        let system: NewtonSystem = forced ?? (formsGram ? .cholesky : .conjugateGradient)
+        let (parameters, targets) = try solveTargets(
+            rows, targets: y, outputs: k, features: p, fitIntercept: fitIntercept, weights: w, loss: loss,
+            iterationLimit: iterationLimit, system: system)
+        return (parameters, targets, system)
+    }
+}
+
+/// Preconditioned conjugate gradients for a Newton step, H never formed:
+/// (H + ρI)·s = −∇F, H·v = (1/Σw)·Σ over the rows with ℓ'' = 1 of wᵢx̃ᵢ(x̃ᵢ·v), preconditioned
+/// by H's diagonal. ρ = 10⁻¹²·max(tr H, 1), the whisker the Cholesky route adds when H is
+/// singular, is always added: conjugate gradients cannot tell, and it changes the step only,
+/// never the problem (the outer iteration stops on F's own gradient).
+struct ConjugateGradient {
+    /// The relative residual ‖(H + ρI)s + ∇F‖ / ‖∇F‖ at which a step's solve stops.
+    static let relativeTolerance = 1e-10
+    /// Inner steps allowed per Newton step.
+    static let iterationLimit = 1000
+
+    private var residual, preconditioned, search, product, diagonal: [Double]
+
+    init(columns d: Int) {
+        residual = [Double](repeating: 0, count: d)
+        preconditioned = residual
+        search = residual
+        product = residual
+        diagonal = residual
+    }
+
+    /// `direction` ← the step; returns the inner steps taken.
+    mutating func solve<Rows: NewtonRows, L: PiecewiseQuadraticLoss>(
+        _ x: Rows, gradient: [Double], w: [Double], total: Double, r: [Double], loss: L, into direction: inout [Double]
+    ) -> Int {
+        let n = x.rows, d = x.columns
+        for j in 0..<d { diagonal[j] = 0 }
+        for i in 0..<n where w[i] != 0 && loss.secondDerivative(r[i]) > 0 { x.addSquares(i, scaled: w[i] / total, into: &diagonal) }
+        let ridge = 1e-12 * Swift.max(diagonal.reduce(0, +), 1)
+        for j in 0..<d {
+            diagonal[j] += ridge
+            direction[j] = 0
+            residual[j] = -gradient[j]
+            preconditioned[j] = residual[j] / diagonal[j]
+            search[j] = preconditioned[j]
+        }
+        func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        let target = Self.relativeTolerance * norm(gradient)
+        var rho = zip(residual, preconditioned).reduce(0) { $0 + $1.0 * $1.1 }
+        var steps = 0
+        while steps < Self.iterationLimit, norm(residual) > target {
+            // product ← (H + ρI)·search, by one pass over the rows with ℓ'' = 1.
+            for j in 0..<d { product[j] = ridge * search[j] }
+            for i in 0..<n where w[i] != 0 && loss.secondDerivative(r[i]) > 0 {
+                _ = x.add(i, scaled: w[i] / total * x.dot(i, search), into: &product)
+            }
+            let curvature = zip(search, product).reduce(0) { $0 + $1.0 * $1.1 }
+            guard curvature > 0, rho > 0 else { break }
+            let alpha = rho / curvature
+            for j in 0..<d {
+                direction[j] += alpha * search[j]
+                residual[j] -= alpha * product[j]
+                preconditioned[j] = residual[j] / diagonal[j]
+            }
+            let next = zip(residual, preconditioned).reduce(0) { $0 + $1.0 * $1.1 }
+            let beta = next / rho
+            rho = next
+            for j in 0..<d { search[j] = preconditioned[j] + beta * search[j] }
+            steps += 1
+        }
+        // No step at all (a zero gradient is caught before): steepest descent, scaled.
+        if steps == 0 { for j in 0..<d { direction[j] = -gradient[j] / diagonal[j] } }
+        return steps
+    }
+}
