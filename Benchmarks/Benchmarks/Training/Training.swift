@@ -215,6 +215,7 @@ let benchmarks: @Sendable () -> Void = {
         ("epsilon-insensitive", EpsilonInsensitiveLoss(epsilon: 0.1), L2Penalty(strength: 0.0001)),
         ("squared-epsilon-insensitive", SquaredEpsilonInsensitiveLoss(epsilon: 0.1), L2Penalty(strength: 0.0001)),
         ("l1", SquaredLoss(), ElasticNetPenalty(alpha: 0.0001)),
+        ("l1 cumulative", SquaredLoss(), ElasticNetPenalty(alpha: 0.0001, l1Method: .cumulative)),
         ("elastic-net", SquaredLoss(), ElasticNetPenalty(alpha: 0.0001, l1Ratio: 0.15)),
     ]
     for (model, loss, penalty) in models {
