@@ -43,6 +43,7 @@ extension Reduction: ExpressibleByArgument {}
 extension LeastSquares.Method: ExpressibleByArgument {}
 extension LeastSquares.CovarianceType: ExpressibleByArgument {}
 extension LeastSquares.PenaltyUnits: ExpressibleByArgument {}
+extension ElasticNetPenalty.L1Method: ExpressibleByArgument {}
 extension RidgePath.Criterion: ExpressibleByArgument {}
 
 /// Runs the library's own validation inside a command's `validate()`: its argument errors become

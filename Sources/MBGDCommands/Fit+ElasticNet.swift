@@ -7,6 +7,9 @@ extension Fit {
     func validateElasticNet() throws {
         guard let l1Argument else {
             if let l1Ratio { throw ValidationError("--l1-ratio \(Format.number(l1Ratio)) is the L1 share of --l1's penalty: give --l1 A") }
+            if let l1Method {
+                throw ValidationError("--l1-method \(l1Method.rawValue) chooses how --l1's penalty is applied: give --l1 A")
+            }
             if let penalize {
                 throw ValidationError(
                     "--penalize \(penalize.rawValue) chooses the units --l1 penalizes: give --l1 A (--l2 in a standardizing descent is on the standardized coefficients already)"
@@ -61,7 +64,7 @@ extension Fit {
     ) throws {
         var config = gradientDescent
         let units = penalize ?? .original
-        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1, penaltyUnits: units)
+        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: l1Ratio ?? 1, penaltyUnits: units, l1Method: l1Method ?? .proximal)
         let run = try fitBesideExactReference(config, train: train, test: test, encoding: encoding) { model, source, config, progress in
             try model.fitAndCompareElasticNet(source, using: config, progress: progress)
         }
@@ -73,7 +76,8 @@ extension Fit {
             print(
                 Self.elasticNetReport(
                     model: model, weights: weights, comparison: comparison, train: trainMetrics, test: testMetrics,
-                    penalty: (alpha, l1Ratio ?? 1, units), extra: chosenL1.map { [("regularization", $0.json)] } ?? []))
+                    penalty: (alpha, l1Ratio ?? 1, units, l1Method ?? .proximal),
+                    extra: chosenL1.map { [("regularization", $0.json)] } ?? []))
             return
         }
         var lines = [dataLine(all: all, train: train, test: test)]
@@ -84,7 +88,8 @@ extension Fit {
                 + (units == .original
                     ? "β in the data's units (scikit-learn's ElasticNet), "
                     : "β in standardized units, the coefficients times the columns' standard deviations (glmnet's standardize = TRUE), ")
-                + "applied by soft-thresholding after every update; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
+                + Self.l1MethodPhrase(l1Method ?? .proximal)
+                + "; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
         )
         if let chosenL1 { lines.append(chosenL1.line) }
         lines.append("")
@@ -102,7 +107,8 @@ extension Fit {
     /// rows): the reference's duality gap and zeros, the penalty, the descent's own zeros.
     static func elasticNetReport(
         model: LinearRegression, weights: String?, comparison: ElasticNetComparison, train: RegressionMetrics, test: RegressionMetrics?,
-        penalty: (alpha: Double, l1Ratio: Double, units: LeastSquares.PenaltyUnits), extra: [(String, JSON)] = [],
+        penalty: (alpha: Double, l1Ratio: Double, units: LeastSquares.PenaltyUnits, method: ElasticNetPenalty.L1Method),
+        extra: [(String, JSON)] = [],
         beforeMetrics: [(String, JSON)] = []
     ) -> String {
         let reference = comparison.reference
@@ -112,6 +118,7 @@ extension Fit {
         ]
         let settings: JSON = .object([
             ("alpha", .number(penalty.alpha)), ("l1Ratio", .number(penalty.l1Ratio)), ("penalize", .string(penalty.units.rawValue)),
+            ("method", .string(penalty.method.rawValue)),
         ])
         return report(
             model: model, weights: weights, run: comparison.run, train: train, test: test, reference: (reference.parameters, fields),
@@ -120,6 +127,14 @@ extension Fit {
                 + extra,
             beforeMetrics: beforeMetrics
         ).text
+    }
+
+    /// How the report says the L1 part was applied.
+    static func l1MethodPhrase(_ method: ElasticNetPenalty.L1Method) -> String {
+        switch method {
+        case .proximal: "applied by soft-thresholding after every update"
+        case .cumulative: "applied by Tsuruoka et al.'s cumulative penalty after every update (--l1-method cumulative)"
+        }
     }
 
     static func elasticNetVerdict(_ comparison: ElasticNetComparison) -> String {

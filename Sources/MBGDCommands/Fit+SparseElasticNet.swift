@@ -10,7 +10,8 @@ extension Fit {
     ) throws {
         let alpha = l1!, r = l1Ratio ?? 1
         var config = gradientDescent
-        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: r)
+        let method = l1Method ?? .proximal
+        config.penalty = ElasticNetPenalty(alpha: alpha, l1Ratio: r, l1Method: method)
         let rows = train
         let (model, comparison, trainMetrics, testMetrics) = try fitSparseBesideReference(
             config, train: train, test: test, encoding: encoding, run: { $0.run },
@@ -22,7 +23,7 @@ extension Fit {
             print(
                 Self.elasticNetReport(
                     model: model, weights: nil, comparison: comparison, train: trainMetrics, test: testMetrics,
-                    penalty: (alpha, r, .original), beforeMetrics: [("sparse", SparseInput.json(all))]))
+                    penalty: (alpha, r, .original, method), beforeMetrics: [("sparse", SparseInput.json(all))]))
             return
         }
         let run = comparison.run
@@ -35,7 +36,7 @@ extension Fit {
             scaling: run.configuration.standardize ? ", scaled by the columns' deviations" : "")
         lines.append(
             "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on β in the data's units "
-                + "(scikit-learn's ElasticNet), applied by soft-thresholding after every update, lazily on the columns a step skips; "
+                + "(scikit-learn's ElasticNet), \(Self.l1MethodPhrase(method)), lazily on the columns a step skips; "
                 + "\(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero")
         lines.append("")
         lines += Reports.largestParameterTables(

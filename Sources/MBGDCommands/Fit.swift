@@ -93,6 +93,12 @@ struct Fit: ParsableCommand, ThreadedCommand {
     )
     var l1Ratio: Double?
     @Option(
+        name: .customLong("l1-method"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "How the descent applies --l1: prox (the default: soft-thresholding after every update, FOBOS; a full batch reaches the exact optimum) or cumulative (Tsuruoka et al. 2009's cumulative penalty, as scikit-learn's SGDRegressor: a pull a clip at zero could not apply is carried over, so single-row steps leave more exact zeros).",
+            valueName: "prox|cumulative"))
+    var l1Method: ElasticNetPenalty.L1Method?
+    @Option(
         help:
             "The coefficients' units --l1 penalizes: original (scikit-learn's ElasticNet, the default) or standardized (glmnet's: the coefficients of the columns divided by their standard deviations, the coordinates the descent standardizes to)."
     )

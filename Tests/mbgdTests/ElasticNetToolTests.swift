@@ -178,6 +178,8 @@ import Testing
             (["--penalize", "standardized"], "give --l1 A"),
             (["--l1", "0.1", "--penalize", "standardized", "--no-standardize"], "drop --no-standardize"),
             (["--l1", "auto", "--penalize", "standardized"], "drop --penalize standardized"),
+            (["--l1-method", "cumulative"], "give --l1 A"),
+            (["--l1", "0.1", "--l1-method", "truncated"], "--l1-method"),
         ] {
             let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
             #expect(run.status == 2, "\(extra)")
@@ -186,5 +188,22 @@ import Testing
         // On sparse rows --l1 A descends (SparseToolTests); --penalize standardized stays on dense rows.
         let sparse = try mbgd(arguments: ["fit", try Problem("sparse").libsvm(), "--l1", "0.1", "--penalize", "standardized"])
         #expect(sparse.status == 2 && sparse.stderr.contains("mbgd solve"), "\(sparse.stderr)")
+    }
+
+    /// `--l1-method cumulative`, dense rows and sparse: the report says how the penalty was
+    /// applied, and `--json`'s `penalty` names the method (the prox by default).
+    @Test func theL1MethodIsNamedInTheReport() throws {
+        let problem = try Problem("lasso")
+        for (file, dense) in [(try problem.csv(), true), (try Problem("sparse").libsvm(), false)] {
+            let target = dense ? ["--target", "y"] : []
+            let base = ["fit", file] + target + ["--l1", "0.05", "--batch-size", "1", "--epochs", "3"]
+            let cumulative = try mbgd(arguments: base + ["--l1-method", "cumulative", "--json"])
+            #expect(cumulative.status == 0, "\(cumulative.stderr)")
+            #expect((try cumulative.json["penalty"] as? [String: Any])?["method"] as? String == "cumulative")
+            let prox = try mbgd(arguments: base + ["--json"])
+            #expect((try prox.json["penalty"] as? [String: Any])?["method"] as? String == "prox")
+            let text = try mbgd(arguments: base + ["--l1-method", "cumulative"])
+            #expect(text.stdout.contains("Tsuruoka et al.'s cumulative penalty"), "\(text.stdout)")
+        }
     }
 }

@@ -12,6 +12,13 @@
 /// (``CoordinateDescent``). Averaged steps (the mini-batch default) have few exact zeros: an
 /// average of iterates is zero only where every iterate was.
 ///
+/// `l1Method` chooses how the L1 part is applied by a stochastic descent: ``L1Method/proximal``
+/// (the default) soft-thresholds every coefficient after every update; ``L1Method/cumulative`` is
+/// Tsuruoka, Tsujii and Ananiadou (2009)'s cumulative penalty, as scikit-learn's `SGDRegressor`
+/// applies its L1 part: each coefficient is pulled toward zero by the total penalty u every step
+/// has earned so far less the total q it has been pulled already, so a pull a clip at zero
+/// could not apply is carried over, and the noisy steps of small batches leave more exact zeros.
+///
 /// With `penaltyUnits: .standardized` the penalty is on sⱼ·Wⱼ, the coefficients in the units
 /// of standardized columns (glmnet's default, `standardize = TRUE`), sⱼ the columns' standard
 /// deviations on the rows trained on: exactly the coordinates a standardizing descent runs in,
@@ -35,13 +42,39 @@ public struct ElasticNetPenalty: Penalty {
     /// the penalty: 1/sⱼ for the data's units in a standardizing descent's coordinates, sⱼ for
     /// standardized units on coefficients in the data's units; nil for 1.
     private(set) var factors: [Double]?
+    /// How a descent applies the L1 part: soft-thresholding after each update (the default), or
+    /// Tsuruoka et al.'s cumulative penalty.
+    public var l1Method: L1Method
+
+    /// How a descent applies the L1 part after each update.
+    ///
+    /// ```swift
+    /// var config = GradientDescent(batchSize: .fixed(1), epochs: 20)
+    /// config.penalty = ElasticNetPenalty(alpha: 0.01, l1Method: .cumulative)
+    /// ```
+    public enum L1Method: String, Sendable, Equatable, CaseIterable {
+        /// The proximal step (FOBOS, Duchi and Singer 2009): θᵢ ← sign(θᵢ)·max(0, |θᵢ| − η·A·R·dᵢ)
+        /// after every update; a full-batch descent is then ISTA, which reaches the exact optimum.
+        /// `--l1-method prox` in the tool.
+        case proximal = "prox"
+        /// Tsuruoka, Tsujii and Ananiadou (2009)'s cumulative penalty (scikit-learn's SGD): with
+        /// u = Σ η·A·R the penalty every step has earned and qᵢ what coefficient i has been pulled
+        /// so far, after each update θᵢ > 0 becomes max(0, θᵢ − (u·dᵢ + qᵢ)) and θᵢ < 0 becomes
+        /// min(0, θᵢ + (u·dᵢ − qᵢ)), and qᵢ adds the change. With an L2 part, u·dᵢ and qᵢ shrink
+        /// with the coefficient at each update's L2 shrink, so the rule applied lazily on sparse
+        /// rows is the one applied to every coefficient on dense rows. `--l1-method cumulative`.
+        case cumulative
+    }
 
     /// scikit-learn's `ElasticNet(alpha: alpha, l1_ratio: l1Ratio)` penalty, or glmnet's with
-    /// `penaltyUnits: .standardized`.
-    public init(alpha: Double, l1Ratio: Double = 1, penaltyUnits: LeastSquares.PenaltyUnits = .original) {
+    /// `penaltyUnits: .standardized`; `l1Method` how a descent applies its L1 part.
+    public init(
+        alpha: Double, l1Ratio: Double = 1, penaltyUnits: LeastSquares.PenaltyUnits = .original, l1Method: L1Method = .proximal
+    ) {
         self.alpha = alpha
         self.l1Ratio = l1Ratio
         self.penaltyUnits = penaltyUnits
+        self.l1Method = l1Method
     }
 
     @inline(__always)
@@ -69,7 +102,8 @@ public struct ElasticNetPenalty: Penalty {
         }
     }
 
-    /// θᵢ ← sign(θᵢ)·max(0, |θᵢ| − step·A·R·dᵢ).
+    /// θᵢ ← sign(θᵢ)·max(0, |θᵢ| − step·A·R·dᵢ): the proximal step. (The cumulative method
+    /// keeps state per coefficient, which the descent holds: ``L1Method/cumulative``.)
     public func proximalStep(_ coefficients: UnsafeMutablePointer<Double>, count: Int, step: Double) {
         let threshold = step * alpha * l1Ratio
         for i in 0..<count {

@@ -9,8 +9,12 @@ struct ElasticNetStep: PenaltyStep {
     let factors: UnsafePointer<Double>?
 
     init(_ penalty: ElasticNetPenalty, factors: UnsafePointer<Double>?) {
-        alpha = penalty.alpha
-        l1Ratio = penalty.l1Ratio
+        self.init(alpha: penalty.alpha, l1Ratio: penalty.l1Ratio, factors: factors)
+    }
+
+    init(alpha: Double, l1Ratio: Double, factors: UnsafePointer<Double>?) {
+        self.alpha = alpha
+        self.l1Ratio = l1Ratio
         self.factors = factors
     }
 

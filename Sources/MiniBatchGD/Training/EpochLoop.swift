@@ -53,8 +53,13 @@ struct EpochLoop<Element: BLASScalar> {
         history: History, gap: GapProgress?
     ) throws -> Result {
         var rule = rule, history = history, gap = gap
+        // The cumulative L1 penalty's totals, kept across stretches and epochs.
+        let cumulative =
+            (otherPenalty as? ElasticNetPenalty)?.l1Method == .cumulative ? CumulativeL1State(count: gradient.parameterCount) : nil
         try withOptionalPointer(costWeights) { w in
-            try epochsLoop(&rule, theta: theta.base, train: train, w: w, validation: validation, history: &history, gap: &gap)
+            try epochsLoop(
+                &rule, theta: theta.base, train: train, w: w, validation: validation, cumulative: cumulative, history: &history,
+                gap: &gap)
         }
         let reported = rule.averagedParameters ?? theta.base
         return Result(parameters: Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount)), history: history, gap: gap)
@@ -62,7 +67,7 @@ struct EpochLoop<Element: BLASScalar> {
 
     private func epochsLoop<Rule: UpdateRule>(
         _ rule: inout Rule, theta: UnsafeMutablePointer<Double>, train: Rows<Element>, w: UnsafePointer<Double>?,
-        validation: Rows<Element>?, history: inout History, gap: inout GapProgress?
+        validation: Rows<Element>?, cumulative: CumulativeL1State?, history: inout History, gap: inout GapProgress?
     ) throws {
         let config = configuration
         let n = train.totalCount, shared = train.sharing != nil
@@ -120,6 +125,7 @@ struct EpochLoop<Element: BLASScalar> {
         if let archive = checkpoint?.resumed {
             try archive.read("parameters", into: theta, count: d)
             try rule.restoreState(from: archive, prefix: "rule.")
+            try cumulative?.restoreState(from: archive)
             try schedule.restoreState(from: archive)
             try policy.restoreState(from: archive)
             // Over ranks, each rank's order in its own rows is its own section.
@@ -138,6 +144,7 @@ struct EpochLoop<Element: BLASScalar> {
             var archive = CheckpointArchive(path: checkpoint.settings.path)
             archive.set("parameters", theta, count: d)
             rule.saveState(to: &archive, prefix: "rule.")
+            cumulative?.saveState(to: &archive)
             schedule.saveState(to: &archive)
             policy.saveState(to: &archive)
             history.saveState(to: &archive)
@@ -169,7 +176,8 @@ struct EpochLoop<Element: BLASScalar> {
                 do {
                     try trainStretch(
                         &rule, first..<last, epoch: epoch, epochRate: epochRate, schedule: schedule, theta: theta,
-                        gradient: gradientBuffer.base, train: train, w: w, history: &history, counters: &counters)
+                        gradient: gradientBuffer.base, train: train, w: w, cumulative: cumulative, history: &history,
+                        counters: &counters)
                 } catch TrainingError.cancelled(let completed) {
                     // Cancelled between two batches: the state there is whole, and saved.
                     if let stopped = counters.cancelledAt { try save(epoch: epoch, batch: stopped) }
@@ -255,13 +263,15 @@ struct EpochLoop<Element: BLASScalar> {
     }
 
     /// Batches `indices` through the batch step, its gradient summed here or over the ranks, and a
-    /// penalty other than L2 applied by its own specialized step (``ElasticNetStep``), through its
-    /// protocol (a caller's), or (the fast path) not at all: each combination is its own
-    /// specialization of the batch loop.
+    /// penalty other than L2 applied by its own specialized step (``ElasticNetStep``, or
+    /// ``CumulativeL1Step`` with the cumulative L1 method's state), through its protocol (a
+    /// caller's), or (the fast path) not at all: each combination is its own specialization of
+    /// the batch loop.
     private func trainStretch<Rule: UpdateRule>(
         _ rule: inout Rule, _ indices: Range<Int>, epoch: Int, epochRate: Double, schedule: RateSchedule,
         theta: UnsafeMutablePointer<Double>, gradient g: UnsafeMutablePointer<Double>, train: Rows<Element>,
-        w: UnsafePointer<Double>?, history: inout History, counters: inout BatchStep<Element>.Counters
+        w: UnsafePointer<Double>?, cumulative: CumulativeL1State?, history: inout History,
+        counters: inout BatchStep<Element>.Counters
     ) throws {
         let step = batchStep
         func run<Extra: PenaltyStep>(_ extra: Extra) throws {
@@ -276,7 +286,9 @@ struct EpochLoop<Element: BLASScalar> {
                     sum: LocalSum(step, train: train, w: w, into: g), penalty: extra, history: &history, counters: &counters)
             }
         }
-        if let elasticNet = otherPenalty as? ElasticNetPenalty {
+        if let elasticNet = otherPenalty as? ElasticNetPenalty, let cumulative {
+            try elasticNet.withFactors { try run(CumulativeL1Step(elasticNet, factors: $0, state: cumulative)) }
+        } else if let elasticNet = otherPenalty as? ElasticNetPenalty {
             try elasticNet.withFactors { try run(ElasticNetStep(elasticNet, factors: $0)) }
         } else if let otherPenalty {
             try run(ProtocolPenaltyStep(penalty: otherPenalty))

@@ -153,7 +153,7 @@ final class CheckpointSession {
             "option.reduction": "the reduction (--reduction)", "option.standardize": "standardization (--no-standardize)",
             "option.shuffle": "the shuffle (--seed, --no-shuffle, --shuffle-blocks)",
             "option.schedule": "the schedule (--schedule and its constants)", "option.warmupSteps": "the warm-up (--warmup)",
-            "option.lossChoice": "the loss (--loss, --delta)", "option.penaltyChoice": "the penalty (--l2, --l1, --l1-ratio)",
+            "option.lossChoice": "the loss (--loss, --delta)", "option.penaltyChoice": "the penalty (--l2, --l1, --l1-ratio, --l1-method)",
             "option.earlyStopping": "early stopping (--tolerance, --patience, --validation-fraction)",
             "option.warmStart": "the warm start", "option.kernel": "the kernel",
             "data.rows": "the rows", "data.shape": "the features and targets", "data.element": "the precision (--precision)",

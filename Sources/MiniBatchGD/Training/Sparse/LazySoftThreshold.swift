@@ -8,6 +8,12 @@
 /// so a running sum T = Στₜ/|aₜ| and, per column, the T already applied make the catch-up exact —
 /// Tsuruoka et al. (2009)'s cumulative-penalty bookkeeping without their carry-over of the part
 /// a clip could not apply, so that sparse rows take the dense prox's steps.
+///
+/// With ``ElasticNetPenalty/L1Method/cumulative`` the carry-over is kept: per coefficient q, the
+/// signed total of the pulls applied to u, and a catch-up pulls u toward zero by T·fⱼ less what
+/// it has been pulled (u > 0: max(0, u − (T·fⱼ + q)); u < 0: min(0, u + (T·fⱼ − q))), q adding
+/// the change. In u's units both totals are untouched by the L2 part's shrink of a, so the
+/// lazy rule is the dense one's (``CumulativeL1Step``, whose totals shrink with β).
 struct LazySoftThreshold {
     let k: Int
     /// fⱼ per column, the threshold's factor on βⱼ (1/sⱼ² in the data's units when standardizing),
@@ -15,10 +21,12 @@ struct LazySoftThreshold {
     let factors: Buffer<Double>?
     /// T at each column's last catch-up.
     private let applied: Buffer<Double>
-    /// T = Στₜ/|aₜ| over the steps so far (since the last ``settle(_:features:)``).
+    /// The cumulative method's q per coefficient (p·k, u's units; nil: the proximal step).
+    private let pulled: Buffer<Double>?
+    /// T = Στₜ/|aₜ| over the steps so far (since the last ``settle(_:features:scale:)``).
     private(set) var total = 0.0
 
-    init(features p: Int, outputs k: Int, factors: [Double]?) {
+    init(features p: Int, outputs k: Int, factors: [Double]?, cumulative: Bool = false) {
         self.k = k
         self.factors = factors.map { values in
             let buffer = Buffer<Double>(repeating: 0, count: p)
@@ -26,6 +34,7 @@ struct LazySoftThreshold {
             return buffer
         }
         applied = Buffer(repeating: 0, count: p)
+        pulled = cumulative ? Buffer(repeating: 0, count: p * k) : nil
     }
 
     /// Adds a step's threshold τ on β, at the scale a the step ended with.
@@ -38,6 +47,18 @@ struct LazySoftThreshold {
     func catchUp(_ j: Int, _ u: UnsafeMutablePointer<Double>) {
         let pending = total - applied.base[j]
         guard pending != 0 else { return }
+        if let pulled {
+            // The cumulative rule: the whole of T, less what each coefficient was pulled.
+            let t = total * (factors?.base[j] ?? 1), q = pulled.base
+            for o in 0..<k {
+                let w = u[j * k + o]
+                let z = CumulativeL1Step.pull(w, earned: t, applied: q[j * k + o])
+                u[j * k + o] = z
+                q[j * k + o] += z - w
+            }
+            applied.base[j] = total
+            return
+        }
         let t = pending * (factors?.base[j] ?? 1)
         for o in 0..<k {
             let w = u[j * k + o]
@@ -51,17 +72,25 @@ struct LazySoftThreshold {
         for j in 0..<p { catchUp(j, u) }
     }
 
-    /// Catches every column up and starts the sums afresh: before u is rescaled (the u-units of
-    /// T change with it).
-    mutating func settle(_ u: UnsafeMutablePointer<Double>, features p: Int) {
+    /// Catches every column up before u is rescaled to a·u (a the scale, 0 when the coefficients
+    /// were shrunk to zero): the proximal step's sums start afresh; the cumulative method's,
+    /// which cannot (T and q stand apart), are restated in the new units (T by |a|, q by a).
+    mutating func settle(_ u: UnsafeMutablePointer<Double>, features p: Int, scale a: Double) {
         catchUpAll(u, features: p)
-        restart(features: p)
+        guard let pulled else {
+            restart(features: p)
+            return
+        }
+        total *= abs(a)
+        applied.base.update(repeating: total, count: p)
+        for index in 0..<p * k { pulled.base[index] *= a }
     }
 
-    /// Starts the sums afresh with nothing pending.
+    /// Starts the sums afresh with nothing pending (and nothing pulled).
     mutating func restart(features p: Int) {
         total = 0
         applied.base.update(repeating: 0, count: p)
+        pulled?.base.update(repeating: 0, count: p * k)
     }
 
     /// Adds T and each column's applied T to a checkpoint (u is saved as it stands, thresholds
@@ -69,11 +98,13 @@ struct LazySoftThreshold {
     func saveState(to archive: inout CheckpointArchive) {
         archive.set("sparse.l1.applied", applied.array)
         archive.set("sparse.l1.total", [total])
+        if let pulled { archive.set("sparse.l1.pulled", pulled.array) }
     }
 
     /// Restores what ``saveState(to:)`` saved.
     mutating func restoreState(from archive: CheckpointArchive) throws {
         try applied.restore("sparse.l1.applied", from: archive)
         total = try archive.doubles("sparse.l1.total", count: 1)[0]
+        try pulled?.restore("sparse.l1.pulled", from: archive)
     }
 }

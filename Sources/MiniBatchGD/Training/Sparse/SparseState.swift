@@ -37,7 +37,8 @@ extension SparseDataset {
 /// A of its last flush) or the average is read, since between touches βⱼ = a·uⱼ moves with a alone.
 struct SparseState {
     let p: Int, k: Int
-    private let u: Buffer<Double>, c: Buffer<Double>
+    let u: Buffer<Double>
+    private let c: Buffer<Double>
     private(set) var a = 1.0
     /// Whether the steps are being averaged, and over how many so far.
     private(set) var averaging = false
@@ -153,25 +154,28 @@ struct SparseState {
     ) -> Double {
         let k = self.k, c = self.c.base
         let alpha = reduction == .mean ? 1 / Double(b) : 1
-        // The batch's columns at the current β: the thresholds of the steps that skipped them first.
-        if softThreshold != nil { catchUp(data, rows: rows, count: b) }
         // A small batch stays on this thread, and never copies the state (each copy retains its buffers).
         let sharing = shared?.shares(batchRows: b) == true
+        // The batch's columns at the current β first: the thresholds of the steps that skipped
+        // them, applied on this thread inside the residuals' pass (each column as a row first reads it).
+        if softThreshold != nil, sharing { catchUp(data, rows: rows, count: b) }
         let halfSquares =
             sharing
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
-            : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
+            : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals, catchingUp: softThreshold)
         if penalty > 0 { shrink(by: 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))) }
         let factor = rate * alpha / a
+        if softThreshold != nil { softThreshold!.add(threshold: threshold, scale: a) }
         if sharing {
             shared!.scatter(self, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals)
+        } else if let softThreshold, b == 1, !averaging {
+            // One row's columns are distinct: each is thresholded right after its update, in the same pass.
+            scatterThresholding(
+                data, row: rows[0], factor: factor, inverseSquares: inverseSquares, residuals: residuals, softThreshold: softThreshold)
         } else {
             scatter(data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: WholeRow())
         }
-        if softThreshold != nil {
-            softThreshold!.add(threshold: threshold, scale: a)
-            catchUp(data, rows: rows, count: b)
-        }
+        if softThreshold != nil, sharing || b > 1 || averaging { catchUp(data, rows: rows, count: b) }
         if fitIntercept {
             for t in 0..<b {
                 for o in 0..<k { c[o] -= rate * alpha * residuals[t * k + o] }
@@ -192,11 +196,23 @@ struct SparseState {
 
     /// ½Σωᵢ‖rᵢ‖² of the batch's rows `rows[range]` at the current parameters, with ωᵢrᵢ written
     /// to `residuals` (k a row, at the rows' positions in the batch); with another loss, its
-    /// Σ2ωᵢℓ(rᵢ) (so half of it is the cost, as for squares) and ωᵢℓ′(rᵢ).
+    /// Σ2ωᵢℓ(rᵢ) (so half of it is the cost, as for squares) and ωᵢℓ′(rᵢ). With `softThreshold`,
+    /// each column's deferred thresholds are applied as a row first reads it (one thread only).
     @inline(__always)
     func batchResiduals<Element: BLASScalar>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
-        into residuals: UnsafeMutablePointer<Double>
+        into residuals: UnsafeMutablePointer<Double>, catchingUp softThreshold: LazySoftThreshold? = nil
+    ) -> Double {
+        if let softThreshold {
+            return batchResiduals(data, rows: rows, range: range, rowWeights: rowWeights, into: residuals, visit: softThreshold)
+        }
+        return batchResiduals(data, rows: rows, range: range, rowWeights: rowWeights, into: residuals, visit: NoColumnVisit())
+    }
+
+    @inline(__always)
+    private func batchResiduals<Element: BLASScalar, Visit: ColumnVisit>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
+        into residuals: UnsafeMutablePointer<Double>, visit: Visit
     ) -> Double {
         let k = self.k, u = self.u.base, c = self.c.base
         var halfSquares = 0.0
@@ -204,7 +220,8 @@ struct SparseState {
             let i = rows[t], start = data.rowStarts[i], end = data.rowStarts[i + 1]
             let weight = rowWeights?[i] ?? 1
             for o in 0..<k {
-                let r = a * data.dot(from: start, to: end, u, outputs: k, output: o) + c[o] - Double(data.targets[i * k + o])
+                let r =
+                    a * data.dot(from: start, to: end, u, outputs: k, output: o, visiting: visit) + c[o] - Double(data.targets[i * k + o])
                 halfSquares += residualMap.doubledCost(r, weight: weight)
                 residuals[t * k + o] = residualMap.weightedDerivative(r, weight: weight)
             }
@@ -273,7 +290,7 @@ struct SparseState {
             // The shrink took every coefficient to zero exactly.
             if averaging { for j in 0..<p { flush(j) } }
             let (coefficients, features) = (u.base, p)
-            softThreshold?.settle(coefficients, features: features)
+            softThreshold?.settle(coefficients, features: features, scale: 0)
             u.base.update(repeating: 0, count: p * k)
             a = 1
         }
@@ -291,7 +308,7 @@ struct SparseState {
         if abs(a) < 0x1p-500 {
             if averaging { for j in 0..<p { flush(j) } }
             let (coefficients, features) = (u.base, p)
-            softThreshold?.settle(coefficients, features: features)
+            softThreshold?.settle(coefficients, features: features, scale: a)
             for j in 0..<p * k { u.base[j] *= a }
             a = 1
         }
