@@ -43,14 +43,23 @@ extension Fit {
         if l2Given {
             throw ValidationError("--l1: the L2 part of the elastic net is --l1's, (1 − R)/2·A·‖β‖²: set it with --l1-ratio R; drop --l2")
         }
-        if optimizer.value.kind != .sgd {
+        if optimizer.value.kind == .adamW {
             throw ValidationError(
-                "--l1 with --optimizer \(optimizer.value.kind.rawValue): the soft-threshold after each update is the proximal step of a plain step only (a momentum or adaptive rule's fixed point is the lasso of another strength); use --optimizer sgd (the default)"
+                "--l1 with --optimizer adamw: its decoupled --weight-decay shrinks the coefficients outside the elastic net's objective, so the descent would settle on another problem; use --optimizer adam (the elastic net's L2 part is --l1-ratio R)"
             )
         }
         if reduction == .sum {
             throw ValidationError(
                 "--l1: the elastic net's squares are averaged over the rows (scikit-learn's ElasticNet); drop --reduction sum")
+        }
+    }
+
+    /// How a rule other than plain SGD scales its thresholds, for the penalty's line ("" for sgd).
+    static func thresholdMetric(_ optimizer: Optimizer) -> String {
+        switch optimizer.kind {
+        case .sgd: ""
+        case .momentum, .nesterov: " (threshold η·A·R/(1 − μ), the step's length at a fixed point)"
+        default: " (each coefficient's threshold η·A·R/(√v̂ + ε), the rule's own step)"
         }
     }
 
@@ -84,7 +93,7 @@ extension Fit {
                 + (units == .original
                     ? "β in the data's units (scikit-learn's ElasticNet), "
                     : "β in standardized units, the coefficients times the columns' standard deviations (glmnet's standardize = TRUE), ")
-                + "applied by soft-thresholding after every update; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
+                + "applied by soft-thresholding after every update\(Self.thresholdMetric(config.optimizer)); \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
         )
         if let chosenL1 { lines.append(chosenL1.line) }
         lines.append("")

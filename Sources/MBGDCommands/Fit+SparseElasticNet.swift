@@ -35,7 +35,7 @@ extension Fit {
             scaling: run.configuration.standardize ? ", scaled by the columns' deviations" : "")
         lines.append(
             "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on β in the data's units "
-                + "(scikit-learn's ElasticNet), applied by soft-thresholding after every update, lazily on the columns a step skips; "
+                + "(scikit-learn's ElasticNet), applied by soft-thresholding after every update\(Self.thresholdMetric(config.optimizer)), lazily on the columns a step skips; "
                 + "\(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero")
         lines.append("")
         lines += Reports.largestParameterTables(

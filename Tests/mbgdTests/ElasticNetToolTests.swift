@@ -174,7 +174,7 @@ import Testing
             (["--l1-ratio", "0.5"], "give --l1 A"),
             (["--l1", "0.1", "--l2", "1"], "drop --l2"),
             (["--l1", "0.1", "--reduction", "sum"], "drop --reduction sum"),
-            (["--l1", "0.1", "--optimizer", "nesterov"], "use --optimizer sgd"),
+            (["--l1", "0.1", "--optimizer", "adamw"], "use --optimizer adam"),
             (["--penalize", "standardized"], "give --l1 A"),
             (["--l1", "0.1", "--penalize", "standardized", "--no-standardize"], "drop --no-standardize"),
             (["--l1", "auto", "--penalize", "standardized"], "drop --penalize standardized"),

@@ -132,6 +132,13 @@ public struct GradientDescent: Equatable, Sendable {
         try schedule.validate()
         try loss.validate()
         try penalty.validate()
+        if penalty is ElasticNetPenalty, case .adamW = optimizer {
+            throw ArgumentError(
+                argument: "optimizer", value: "adamW",
+                requirement:
+                    "cannot be adamW with an ElasticNetPenalty: its decoupled decay is a shrink outside the objective, so the descent would settle on another problem; use adam (the elastic net's L2 part is l1Ratio < 1)"
+            )
+        }
         if let elasticNet = penalty as? ElasticNetPenalty, elasticNet.penaltyUnits == .standardized, !standardize {
             throw ArgumentError(
                 argument: "penalty.penaltyUnits", value: "standardized",

@@ -13,12 +13,16 @@ struct LazySoftThreshold {
     /// fⱼ per column, the threshold's factor on βⱼ (1/sⱼ² in the data's units when standardizing),
     /// nil for 1.
     let factors: Buffer<Double>?
+    /// An adaptive rule's factor on η per slot, frozen at its last touch (nil: the plain rule;
+    /// ``LazySoftThreshold+Adaptive.swift``).
+    let slotScales: Buffer<Double>?
     /// T at each column's last catch-up.
     private let applied: Buffer<Double>
     /// T = Στₜ/|aₜ| over the steps so far (since the last ``settle(_:features:)``).
     private(set) var total = 0.0
 
-    init(features p: Int, outputs k: Int, factors: [Double]?) {
+    /// - Parameter adaptiveEpsilon: an adaptive rule's ε, for its per-slot factors (nil: the plain rule).
+    init(features p: Int, outputs k: Int, factors: [Double]?, adaptiveEpsilon: Double? = nil) {
         self.k = k
         self.factors = factors.map { values in
             let buffer = Buffer<Double>(repeating: 0, count: p)
@@ -26,6 +30,7 @@ struct LazySoftThreshold {
             return buffer
         }
         applied = Buffer(repeating: 0, count: p)
+        slotScales = adaptiveEpsilon.map { Self.untouchedScales(slots: p * k, epsilon: $0) }
     }
 
     /// Adds a step's threshold τ on β, at the scale a the step ended with.
@@ -39,6 +44,11 @@ struct LazySoftThreshold {
         let pending = total - applied.base[j]
         guard pending != 0 else { return }
         let t = pending * (factors?.base[j] ?? 1)
+        if let slotScales {
+            Self.softThreshold(column: j, outputs: k, u, by: t, scales: slotScales.base)
+            applied.base[j] = total
+            return
+        }
         for o in 0..<k {
             let w = u[j * k + o]
             u[j * k + o] = w - Swift.min(Swift.max(w, -t), t)
@@ -69,11 +79,13 @@ struct LazySoftThreshold {
     func saveState(to archive: inout CheckpointArchive) {
         archive.set("sparse.l1.applied", applied.array)
         archive.set("sparse.l1.total", [total])
+        if let slotScales { archive.set("sparse.l1.slotScales", slotScales.array) }
     }
 
     /// Restores what ``saveState(to:)`` saved.
     mutating func restoreState(from archive: CheckpointArchive) throws {
         try applied.restore("sparse.l1.applied", from: archive)
         total = try archive.doubles("sparse.l1.total", count: 1)[0]
+        try slotScales?.restore("sparse.l1.slotScales", from: archive)
     }
 }

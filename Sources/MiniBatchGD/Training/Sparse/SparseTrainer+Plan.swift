@@ -40,7 +40,9 @@ extension SparseTrainer {
         let penalty = l2 * penaltyScale
         let l1 = elasticNet.map { $0.alpha * $0.l1Ratio * penaltyScale } ?? 0
         let softThreshold = elasticNet.map {
-            LazySoftThreshold(features: p, outputs: k, factors: Self.thresholdFactors($0, scale: scale, standardized: config.standardize))
+            LazySoftThreshold(
+                features: p, outputs: k, factors: Self.thresholdFactors($0, scale: scale, standardized: config.standardize),
+                adaptiveEpsilon: config.optimizer.lazyThresholdEpsilon)
         }
         if elasticNet != nil, config.averaging == .automatic, batches.count > 1 {
             notes.append(

@@ -63,11 +63,12 @@ struct SparseTrainer {
 
     /// What the lazy soft-thresholding (``LazySoftThreshold``) does not do, refused by name.
     private static func checkSoftThreshold(_ elasticNet: ElasticNetPenalty, _ config: GradientDescent) throws {
-        guard !config.optimizer.isAdaptive else {
+        // The elastic net's L2 gradient touches every column at every step (as --l2's).
+        guard !(config.optimizer.isAdaptive && elasticNet.l1Ratio < 1) else {
             throw ArgumentError(
-                argument: "optimizer", value: config.optimizer.name,
+                argument: "penalty.l1Ratio", value: "\(elasticNet.l1Ratio)",
                 requirement:
-                    "must be sgd with an L1 or elastic-net penalty on sparse rows (the lazy soft-thresholding is plain SGD's; an adaptive rule's per-coordinate rates have none yet); use --optimizer sgd, or `mbgd solve --l1` for the exact lasso"
+                    "must be 1 (the lasso) with --optimizer \(config.optimizer.name) on sparse rows (the elastic net's L2 part has a gradient at every column at every step, which a lazy adaptive step cannot defer); use --l1-ratio 1, or --optimizer sgd for the elastic net"
             )
         }
         guard config.averaging != .fromStart else {
@@ -387,6 +388,7 @@ struct SparseTrainer {
                 LazyAdaGrad(slots: (scale.count + 1) * train.k, epsilon: epsilon), features: scale.count, outputs: train.k, decay: 0,
                 reduction: config.reduction,
                 inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+            update.l1 = l1
             try runEpochs(&update)
         case let .rmsprop(alpha, epsilon):
             var update = AdaptiveSparseUpdate(
@@ -394,6 +396,7 @@ struct SparseTrainer {
                 decay: 0,
                 reduction: config.reduction,
                 inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+            update.l1 = l1
             try runEpochs(&update)
         case let .adam(beta1, beta2, epsilon):
             var update = AdaptiveSparseUpdate(
@@ -401,6 +404,7 @@ struct SparseTrainer {
                 outputs: train.k, decay: 0,
                 reduction: config.reduction, inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
                 residuals: residuals, touched: touched)
+            update.l1 = l1
             try runEpochs(&update)
         case let .adamW(beta1, beta2, epsilon, weightDecay):
             var update = AdaptiveSparseUpdate(
