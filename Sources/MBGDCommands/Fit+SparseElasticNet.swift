@@ -2,8 +2,8 @@ import Foundation
 import MiniBatchGD
 
 extension Fit {
-    /// `mbgd fit FILE.svm --l1 A [--l1-ratio R]`: plain SGD on sparse rows with the elastic net
-    /// (its soft-thresholds applied lazily), beside coordinate descent's exact answer on the
+    /// `mbgd fit FILE.svm --l1 A [--l1-ratio R]`: plain SGD (or, for the lasso, AdaGrad, RMSprop
+    /// or Adam) on sparse rows with the elastic net (its soft-thresholds applied lazily), beside coordinate descent's exact answer on the
     /// same sparse training rows.
     func runSparseElasticNet<Element: BLASScalar>(
         all: SparseDataset<Element>, train: SparseDataset<Element>, test: SparseDataset<Element>?, encoding: FeatureEncoding?

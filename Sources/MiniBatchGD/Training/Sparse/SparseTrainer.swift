@@ -23,7 +23,8 @@ import Foundation
 /// residual r charged ℓ(r) and weighing ℓ′(r) in the gradient (``SparseResidualMap``), with the
 /// dense trainer's step for it and no certified stop. L1 and elastic net (``ElasticNetPenalty``)
 /// descend with plain SGD, the dense prox's soft-thresholds applied lazily (``LazySoftThreshold``),
-/// the last iterate reported (no averaging, no certified stop); adaptive rules are refused with them.
+/// the last iterate reported (no averaging, no certified stop); the lasso with AdaGrad, RMSprop
+/// and Adam too, each slot's threshold scaled by its frozen factor (``LazySoftThreshold+Adaptive.swift``).
 struct SparseTrainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
