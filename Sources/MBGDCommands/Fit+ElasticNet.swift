@@ -46,14 +46,28 @@ extension Fit {
         if l2Given {
             throw ValidationError("--l1: the L2 part of the elastic net is --l1's, (1 − R)/2·A·‖β‖²: set it with --l1-ratio R; drop --l2")
         }
-        if optimizer.value.kind != .sgd {
+        if optimizer.value.kind == .adamW {
             throw ValidationError(
-                "--l1 with --optimizer \(optimizer.value.kind.rawValue): the soft-threshold after each update is the proximal step of a plain step only (a momentum or adaptive rule's fixed point is the lasso of another strength); use --optimizer sgd (the default)"
+                "--l1 with --optimizer adamw: its decoupled --weight-decay shrinks the coefficients outside the elastic net's objective, so the descent would settle on another problem; use --optimizer adam (the elastic net's L2 part is --l1-ratio R)"
+            )
+        }
+        if l1Method == .cumulative, optimizer.value.kind != .sgd {
+            throw ValidationError(
+                "--l1-method cumulative needs --optimizer sgd (the default): Tsuruoka et al.'s cumulative penalty totals the plain rule's steps η·A·R; drop --optimizer, or use --l1-method prox, which thresholds in each rule's own metric"
             )
         }
         if reduction == .sum {
             throw ValidationError(
                 "--l1: the elastic net's squares are averaged over the rows (scikit-learn's ElasticNet); drop --reduction sum")
+        }
+    }
+
+    /// How a rule other than plain SGD scales its thresholds, for the penalty's line ("" for sgd).
+    static func thresholdMetric(_ optimizer: Optimizer) -> String {
+        switch optimizer.kind {
+        case .sgd: ""
+        case .momentum, .nesterov: " (threshold η·A·R/(1 − μ), the step's length at a fixed point)"
+        default: " (each coefficient's threshold η·A·R/(√v̂ + ε), the rule's own step)"
         }
     }
 
@@ -88,7 +102,7 @@ extension Fit {
                 + (units == .original
                     ? "β in the data's units (scikit-learn's ElasticNet), "
                     : "β in standardized units, the coefficients times the columns' standard deviations (glmnet's standardize = TRUE), ")
-                + Self.l1MethodPhrase(l1Method ?? .proximal)
+                + Self.l1MethodPhrase(l1Method ?? .proximal, config.optimizer)
                 + "; \(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero"
         )
         if let chosenL1 { lines.append(chosenL1.line) }
@@ -130,9 +144,9 @@ extension Fit {
     }
 
     /// How the report says the L1 part was applied.
-    static func l1MethodPhrase(_ method: ElasticNetPenalty.L1Method) -> String {
+    static func l1MethodPhrase(_ method: ElasticNetPenalty.L1Method, _ optimizer: Optimizer) -> String {
         switch method {
-        case .proximal: "applied by soft-thresholding after every update"
+        case .proximal: "applied by soft-thresholding after every update" + thresholdMetric(optimizer)
         case .cumulative: "applied by Tsuruoka et al.'s cumulative penalty after every update (--l1-method cumulative)"
         }
     }

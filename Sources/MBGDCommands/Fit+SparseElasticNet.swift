@@ -2,8 +2,8 @@ import Foundation
 import MiniBatchGD
 
 extension Fit {
-    /// `mbgd fit FILE.svm --l1 A [--l1-ratio R]`: plain SGD on sparse rows with the elastic net
-    /// (its soft-thresholds applied lazily), beside coordinate descent's exact answer on the
+    /// `mbgd fit FILE.svm --l1 A [--l1-ratio R]`: plain SGD (or, for the lasso, AdaGrad, RMSprop
+    /// or Adam) on sparse rows with the elastic net (its soft-thresholds applied lazily), beside coordinate descent's exact answer on the
     /// same sparse training rows.
     func runSparseElasticNet<Element: BLASScalar>(
         all: SparseDataset<Element>, train: SparseDataset<Element>, test: SparseDataset<Element>?, encoding: FeatureEncoding?
@@ -36,7 +36,7 @@ extension Fit {
             scaling: run.configuration.standardize ? ", scaled by the columns' deviations" : "")
         lines.append(
             "  penalty A·(R‖β‖₁ + (1 − R)/2·‖β‖²), A = \(Format.number(alpha)), R = \(Format.number(r)) on β in the data's units "
-                + "(scikit-learn's ElasticNet), \(Self.l1MethodPhrase(method)), lazily on the columns a step skips; "
+                + "(scikit-learn's ElasticNet), \(Self.l1MethodPhrase(method, config.optimizer)), lazily on the columns a step skips; "
                 + "\(zeros) of \(model.parameters!.coefficients.elements.count) coefficients are exactly zero")
         lines.append("")
         lines += Reports.largestParameterTables(

@@ -220,7 +220,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
         if l2IsAutomatic { try checkAutomaticL2() }
         if l1Given, SparseInput.isSparse(data.file), l1IsAutomatic || penalize == .standardized {
             throw CLIError.badArgument(
-                "\(data.file) is sparse: \(l1IsAutomatic ? "--l1 auto cross-validates" : "--penalize standardized descends") on dense rows only for now; give --l1 A in the data's units (plain SGD, soft-thresholded lazily), or `mbgd solve \(data.file) --l1 A` for the exact lasso"
+                "\(data.file) is sparse: \(l1IsAutomatic ? "--l1 auto cross-validates" : "--penalize standardized descends") on dense rows only for now; give --l1 A in the data's units (soft-thresholded lazily), or `mbgd solve \(data.file) --l1 A` for the exact lasso"
             )
         }
         if SparseInput.isSparse(data.file) { return try runSparse() }

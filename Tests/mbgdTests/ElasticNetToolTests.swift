@@ -147,6 +147,25 @@ import Testing
         #expect((json["verdict"] as? String)?.contains("with the same exact zeros") == true)
     }
 
+    /// `mbgd fit --l1 --optimizer adagrad|nesterov` thresholds in the rule's metric: at full batch
+    /// it reaches scikit-learn's answer with its exact zeros, and the report says the threshold.
+    @Test(arguments: [("adagrad", "0.5", "(√v̂ + ε)"), ("nesterov", "0.3", "/(1 − μ)")])
+    func otherRulesThresholdInTheirMetric(optimizer: String, rate: String, said: String) throws {
+        let problem = try Problem("lasso")
+        let arguments =
+            [
+                "fit", try problem.csv(), "--target", "y", "--l1", "\(problem.alpha)", "--batch-size", "full", "--epochs", "30000",
+                "--learning-rate", rate, "--optimizer", optimizer, "--no-early-stopping",
+            ] + (optimizer == "nesterov" ? ["--momentum", "0.5"] : [])
+        let run = try mbgd(arguments: arguments + ["--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let found = try #require(try run.json["coefficients"] as? [Double])
+        #expect(relativeDifference(found, problem.coefficients) < 1e-7)
+        #expect(found.indices.filter { found[$0] == 0 } == problem.zeros)
+        let text = try mbgd(arguments: arguments)
+        #expect(text.status == 0 && text.stdout.contains(said), "\(text.stdout)")
+    }
+
     /// `--penalize standardized` (glmnet's units): the full-batch descent reaches the fixture's
     /// standardized-units answer (scikit-learn on pre-scaled columns, scaled back), zeros included.
     @Test(arguments: ["scales standardized", "scales standardized weighted"])
@@ -174,7 +193,7 @@ import Testing
             (["--l1-ratio", "0.5"], "give --l1 A"),
             (["--l1", "0.1", "--l2", "1"], "drop --l2"),
             (["--l1", "0.1", "--reduction", "sum"], "drop --reduction sum"),
-            (["--l1", "0.1", "--optimizer", "nesterov"], "use --optimizer sgd"),
+            (["--l1", "0.1", "--optimizer", "adamw"], "use --optimizer adam"),
             (["--penalize", "standardized"], "give --l1 A"),
             (["--l1", "0.1", "--penalize", "standardized", "--no-standardize"], "drop --no-standardize"),
             (["--l1", "auto", "--penalize", "standardized"], "drop --penalize standardized"),

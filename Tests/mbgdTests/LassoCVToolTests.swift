@@ -171,7 +171,7 @@ import Testing
         let file = try Problem("lasso").csv()
         for (extra, message) in [
             (["--l1", "cv"], "--l1 = 'cv' is invalid: must be a positive number (the strength A) or 'auto'"),
-            (["--l1", "auto", "--l2", "auto"], "drop --l2"), (["--l1", "auto", "--optimizer", "adam"], "use --optimizer sgd"),
+            (["--l1", "auto", "--l2", "auto"], "drop --l2"), (["--l1", "auto", "--optimizer", "adamw"], "use --optimizer adam"),
             (["--l1", "auto", "--validation-fraction", "0.2"], "drop --validation-fraction"),
         ] {
             let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)

@@ -38,13 +38,6 @@ extension LinearRegression {
                 argument: "reduction", value: "sum",
                 requirement: "must be the mean to be compared with the elastic net, whose squares are over Σw")
         }
-        guard case .sgd = configuration.optimizer else {
-            throw ArgumentError(
-                argument: "optimizer", value: configuration.optimizer.kind.rawValue,
-                requirement:
-                    "must be sgd to be compared with the elastic net: the soft-threshold after each step is the L1 part's proximal step of a plain step η·g, not of a momentum or adaptive rule's (their fixed point is another penalty's)"
-            )
-        }
         try penalty.validate()
         let (outcome, train) = try fitReturningTrainingRows(data, using: configuration, progress: progress)
         // c·(cost) + P has the minimizer of cost + P/c.

@@ -1,6 +1,6 @@
 extension LinearRegression {
-    /// Fits sparse rows by gradient descent with an ``ElasticNetPenalty`` (plain SGD, the
-    /// soft-thresholds applied lazily), then solves the same problem exactly by
+    /// Fits sparse rows by gradient descent with an ``ElasticNetPenalty`` (plain SGD, or for the
+    /// lasso AdaGrad, RMSprop or Adam applied lazily; the soft-thresholds applied lazily), then solves the same problem exactly by
     /// ``CoordinateDescent`` on the same sparse training rows and measures the gap: the sparse
     /// counterpart of ``fitAndCompareElasticNet(_:using:progress:)-(Source,_,_)``, on the penalty in the data's
     /// units (scikit-learn's `ElasticNet`).

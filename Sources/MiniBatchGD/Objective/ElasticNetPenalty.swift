@@ -19,6 +19,21 @@
 /// has earned so far less the total q it has been pulled already, so a pull a clip at zero
 /// could not apply is carried over, and the noisy steps of small batches leave more exact zeros.
 ///
+/// Each update rule takes the proximal step in its own metric, so that its fixed point is this
+/// penalty's optimum: AdaGrad, RMSprop and Adam threshold each coordinate by η·A·R·qᵢ with
+/// qᵢ = 1/(√v̂ᵢ + ε) their own factor on η in the step just taken (composite mirror descent,
+/// Duchi, Hazan & Singer 2011; Adam's v̂ bias-corrected), and momentum and Nesterov by
+/// η·A·R/(1 − μ), the length of their step at a fixed point, where the velocity is g/(1 − μ)
+/// (with the plain η·A·R they would settle on the lasso of strength (1 − μ)·A). AdamW is
+/// refused: its decoupled decay shrinks outside this objective. On sparse rows the lasso's
+/// thresholds are applied lazily under the plain rule and AdaGrad, RMSprop and Adam (their
+/// untouched slots keep their qᵢ), the elastic net's under the plain rule only.
+///
+/// ```swift
+/// var config = GradientDescent(batchSize: .full, epochs: 20000, learningRate: .fixed(0.5), optimizer: .adagrad())
+/// config.penalty = ElasticNetPenalty(alpha: 0.1)      // AdaGrad's proximal steps to Lasso(alpha=0.1)
+/// ```
+///
 /// With `penaltyUnits: .standardized` the penalty is on sⱼ·Wⱼ, the coefficients in the units
 /// of standardized columns (glmnet's default, `standardize = TRUE`), sⱼ the columns' standard
 /// deviations on the rows trained on: exactly the coordinates a standardizing descent runs in,

@@ -65,7 +65,7 @@ struct BatchStep<Element: BLASScalar> {
             let share = reduction == .mean ? 1 : penaltyScale * Double(b)
             extra.addGradient(of: theta, count: weightCount, scale: share, into: g)
             rule.step(theta, gradient: g, rate: stepRate)
-            extra.proximalStep(theta, count: weightCount, step: stepRate * share)
+            extra.proximalStep(theta, count: weightCount, step: stepRate * share, after: rule)
             step &+= 1
             samples &+= b
             // Over ranks the exchange carried every rank's stop flag: all stop after this same
@@ -130,7 +130,9 @@ struct BatchStep<Element: BLASScalar> {
 /// and its proximal step after it (``ProtocolPenaltyStep``). Specialized into the batch loop.
 protocol PenaltyStep {
     func addGradient(of theta: UnsafePointer<Double>, count: Int, scale: Double, into g: UnsafeMutablePointer<Double>)
-    func proximalStep(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double)
+    /// The proximal step of `step` (η times the batch's share) after `rule`'s step, in that
+    /// rule's metric where the penalty has one (``ElasticNetStep``).
+    func proximalStep<Rule: UpdateRule>(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double, after rule: Rule)
 }
 
 /// L2 or no penalty: nothing besides the batch loop's own L2 term.
@@ -138,16 +140,17 @@ struct NoPenaltyStep: PenaltyStep {
     @inline(__always)
     func addGradient(of theta: UnsafePointer<Double>, count: Int, scale: Double, into g: UnsafeMutablePointer<Double>) {}
     @inline(__always)
-    func proximalStep(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double) {}
+    func proximalStep<Rule: UpdateRule>(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double, after rule: Rule) {}
 }
 
-/// A penalty of the caller's, through the ``Penalty`` protocol.
+/// A penalty of the caller's, through the ``Penalty`` protocol: its proximal step is the plain
+/// step's (one `step` for every coefficient; the protocol takes no per-coefficient metric).
 struct ProtocolPenaltyStep: PenaltyStep {
     let penalty: any Penalty
     func addGradient(of theta: UnsafePointer<Double>, count: Int, scale: Double, into g: UnsafeMutablePointer<Double>) {
         penalty.addGradient(of: theta, count: count, scale: scale, into: g)
     }
-    func proximalStep(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double) {
+    func proximalStep<Rule: UpdateRule>(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double, after rule: Rule) {
         penalty.proximalStep(theta, count: count, step: step)
     }
 }

@@ -53,6 +53,13 @@ struct CumulativeL1Step: PenaltyStep {
         ElasticNetStep(alpha: alpha, l1Ratio: l1Ratio, factors: factors).addGradient(of: theta, count: count, scale: scale, into: g)
     }
 
+    /// The plain rule's pull: the cumulative method is plain SGD's (``GradientDescent`` refuses
+    /// it under other rules).
+    @inline(__always)
+    func proximalStep<Rule: UpdateRule>(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double, after rule: Rule) {
+        proximalStep(theta, count: count, step: step)
+    }
+
     @inline(__always)
     func proximalStep(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double) {
         let earnedNow = step * alpha * l1Ratio, shrink = step * alpha * (1 - l1Ratio)

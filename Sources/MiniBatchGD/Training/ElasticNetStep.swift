@@ -53,6 +53,24 @@ struct ElasticNetStep: PenaltyStep {
     }
 }
 
+extension ElasticNetStep {
+    /// The proximal step after `rule`'s: for a rule that scales coordinates (AdaGrad, RMSprop,
+    /// Adam), each coefficient's threshold is step·A·R·dᵢ·qᵢ with qᵢ = 1/(√v̂ᵢ + ε) its own factor
+    /// on η in the step just taken, the proximal step in the rule's diagonal metric (composite
+    /// mirror descent, Duchi, Hazan & Singer 2011): at a fixed point θᵢ = prox(θᵢ − η·qᵢ·gᵢ) by
+    /// η·qᵢ·A·R, which holds exactly when −gᵢ ∈ A·R·∂|θᵢ| (the lasso's optimality condition),
+    /// whatever qᵢ > 0. For the plain rule, ``proximalStep(_:count:step:)``.
+    @inline(__always)
+    func proximalStep<Rule: UpdateRule>(_ theta: UnsafeMutablePointer<Double>, count: Int, step: Double, after rule: Rule) {
+        guard Rule.scalesCoordinates else { return proximalStep(theta, count: count, step: step) }
+        let threshold = step * alpha * l1Ratio
+        for i in 0..<count {
+            let t = threshold * (factors?[i] ?? 1) * rule.coordinateScale(i), w = theta[i]
+            theta[i] = w - Swift.min(Swift.max(w, -t), t)
+        }
+    }
+}
+
 extension ElasticNetPenalty {
     /// `body` with the per-coefficient factors as a raw pointer (nil when every factor is 1).
     func withFactors<Result>(_ body: (UnsafePointer<Double>?) throws -> Result) rethrows -> Result {

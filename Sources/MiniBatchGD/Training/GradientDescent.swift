@@ -132,6 +132,20 @@ public struct GradientDescent: Equatable, Sendable {
         try schedule.validate()
         try loss.validate()
         try penalty.validate()
+        if penalty is ElasticNetPenalty, case .adamW = optimizer {
+            throw ArgumentError(
+                argument: "optimizer", value: "adamW",
+                requirement:
+                    "cannot be adamW with an ElasticNetPenalty: its decoupled decay is a shrink outside the objective, so the descent would settle on another problem; use adam (the elastic net's L2 part is l1Ratio < 1)"
+            )
+        }
+        if let elasticNet = penalty as? ElasticNetPenalty, elasticNet.l1Method == .cumulative, optimizer.kind != .sgd {
+            throw ArgumentError(
+                argument: "optimizer", value: "\(optimizer.kind.rawValue)",
+                requirement:
+                    "must be sgd with the cumulative L1 method: Tsuruoka et al.'s cumulative penalty totals the plain rule's steps; use l1Method .proximal, which thresholds in each rule's own metric"
+            )
+        }
         if let elasticNet = penalty as? ElasticNetPenalty, elasticNet.penaltyUnits == .standardized, !standardize {
             throw ArgumentError(
                 argument: "penalty.penaltyUnits", value: "standardized",

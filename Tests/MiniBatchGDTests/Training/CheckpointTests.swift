@@ -214,14 +214,17 @@ import Testing
     }
 
     /// The lazy L1 (its running sum of thresholds and each column's applied part saved beside
-    /// u, thresholds still pending): stopped at an epoch's end and inside one, resumed, the same bits.
-    @Test func sparseRowsWithL1ResumeBitForBit() throws {
+    /// u, thresholds still pending; under an adaptive rule each slot's frozen q too): stopped at an
+    /// epoch's end and inside one, resumed, the same bits.
+    @Test(arguments: [Optimizer.sgd, .adagrad(), .adam()])
+    func sparseRowsWithL1ResumeBitForBit(_ optimizer: Optimizer) throws {
         for batch in [BatchSize.rows(32), .rows(1)] {
-            var config = GradientDescent(batchSize: batch, epochs: 5, averaging: .none)
-            config.penalty = ElasticNetPenalty(alpha: 0.05, l1Ratio: 0.5, penaltyUnits: .standardized)
+            var config = GradientDescent(batchSize: batch, epochs: 5, optimizer: optimizer, averaging: .none)
+            // An adaptive rule takes the lasso only on sparse rows.
+            config.penalty = ElasticNetPenalty(alpha: 0.05, l1Ratio: optimizer == .sgd ? 0.5 : 1, penaltyUnits: .standardized)
             let reference = try Self.fit(sparse: config)
-            #expect(reference.parameters!.coefficients.elements.contains(0), "\(batch): some exact zeros")
-            let path = Self.folder + "/sparse-l1-\(batch).checkpoint"
+            #expect(reference.parameters!.coefficients.elements.contains(0), "\(optimizer) \(batch): some exact zeros")
+            let path = Self.folder + "/sparse-l1-\(optimizer.name)-\(batch).checkpoint"
             try? FileManager.default.removeItem(atPath: path)
             config.checkpointing = Checkpointing(path: path, every: .epochs(1))
             let stop = CancellationFlag()
@@ -229,7 +232,7 @@ import Testing
                 try Self.fit(sparse: config, stop: stop, progress: { if $0.epoch == 2 { stop.set() } })
             }
             config.checkpointing?.resumesFrom = path
-            #expect(try Self.fit(sparse: config) == reference, "\(batch)")
+            #expect(try Self.fit(sparse: config) == reference, "\(optimizer) \(batch)")
         }
     }
 

@@ -19,6 +19,9 @@ struct LazySoftThreshold {
     /// fⱼ per column, the threshold's factor on βⱼ (1/sⱼ² in the data's units when standardizing),
     /// nil for 1.
     let factors: Buffer<Double>?
+    /// An adaptive rule's factor on η per slot, frozen at its last touch (nil: the plain rule;
+    /// ``LazySoftThreshold+Adaptive.swift``).
+    let slotScales: Buffer<Double>?
     /// T at each column's last catch-up.
     private let applied: Buffer<Double>
     /// The cumulative method's q per coefficient (p·k, u's units; nil: the proximal step).
@@ -26,7 +29,10 @@ struct LazySoftThreshold {
     /// T = Στₜ/|aₜ| over the steps so far (since the last ``settle(_:features:scale:)``).
     private(set) var total = 0.0
 
-    init(features p: Int, outputs k: Int, factors: [Double]?, cumulative: Bool = false) {
+    /// - Parameters:
+    ///   - cumulative: Tsuruoka et al.'s cumulative penalty instead of the proximal step.
+    ///   - adaptiveEpsilon: an adaptive rule's ε, for its per-slot factors (nil: the plain rule).
+    init(features p: Int, outputs k: Int, factors: [Double]?, cumulative: Bool = false, adaptiveEpsilon: Double? = nil) {
         self.k = k
         self.factors = factors.map { values in
             let buffer = Buffer<Double>(repeating: 0, count: p)
@@ -35,6 +41,7 @@ struct LazySoftThreshold {
         }
         applied = Buffer(repeating: 0, count: p)
         pulled = cumulative ? Buffer(repeating: 0, count: p * k) : nil
+        slotScales = adaptiveEpsilon.map { Self.untouchedScales(slots: p * k, epsilon: $0) }
     }
 
     /// Adds a step's threshold τ on β, at the scale a the step ended with.
@@ -60,6 +67,11 @@ struct LazySoftThreshold {
             return
         }
         let t = pending * (factors?.base[j] ?? 1)
+        if let slotScales {
+            Self.softThreshold(column: j, outputs: k, u, by: t, scales: slotScales.base)
+            applied.base[j] = total
+            return
+        }
         for o in 0..<k {
             let w = u[j * k + o]
             u[j * k + o] = w - Swift.min(Swift.max(w, -t), t)
@@ -99,6 +111,7 @@ struct LazySoftThreshold {
         archive.set("sparse.l1.applied", applied.array)
         archive.set("sparse.l1.total", [total])
         if let pulled { archive.set("sparse.l1.pulled", pulled.array) }
+        if let slotScales { archive.set("sparse.l1.slotScales", slotScales.array) }
     }
 
     /// Restores what ``saveState(to:)`` saved.
@@ -106,5 +119,6 @@ struct LazySoftThreshold {
         try applied.restore("sparse.l1.applied", from: archive)
         total = try archive.doubles("sparse.l1.total", count: 1)[0]
         try pulled?.restore("sparse.l1.pulled", from: archive)
+        try slotScales?.restore("sparse.l1.slotScales", from: archive)
     }
 }

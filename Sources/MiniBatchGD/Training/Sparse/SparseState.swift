@@ -322,17 +322,19 @@ struct SparseState {
     /// `inverseScale` is nil when every sⱼ is 1 (no gather of ones for every entry).
     mutating func adaptiveStep<Element: BLASScalar, Rule: LazyRule>(
         _ data: SparseRowsView<Element>, rule: inout Rule, rows: UnsafePointer<Int>, count b: Int, rate: Double, decay: Double,
-        reduction: Reduction, inverseScale: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        threshold: Double = 0, reduction: Reduction, inverseScale: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?,
+        fitIntercept: Bool,
         residuals: UnsafeMutablePointer<Double>, scratch: SparseGradientScratch, shared: SparseSharedWork<Element>? = nil
     ) -> Double {
         if let inverseScale {
             adaptiveStep(
-                data, rule: &rule, rows: rows, count: b, rate: rate, decay: decay, reduction: reduction,
+                data, rule: &rule, rows: rows, count: b, rate: rate, decay: decay, threshold: threshold, reduction: reduction,
                 scales: ColumnFactorTable(base: inverseScale), rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals,
                 scratch: scratch, shared: shared)
         } else {
             adaptiveStep(
-                data, rule: &rule, rows: rows, count: b, rate: rate, decay: decay, reduction: reduction, scales: UnitColumnFactors(),
+                data, rule: &rule, rows: rows, count: b, rate: rate, decay: decay, threshold: threshold, reduction: reduction,
+                scales: UnitColumnFactors(),
                 rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, scratch: scratch, shared: shared)
         }
     }
@@ -340,11 +342,13 @@ struct SparseState {
     @inline(__always)
     private mutating func adaptiveStep<Element: BLASScalar, Rule: LazyRule, Scales: ColumnFactors>(
         _ data: SparseRowsView<Element>, rule: inout Rule, rows: UnsafePointer<Int>, count b: Int, rate: Double, decay: Double,
-        reduction: Reduction, scales inverseScale: Scales, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        threshold: Double, reduction: Reduction, scales inverseScale: Scales, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
         residuals: UnsafeMutablePointer<Double>, scratch: SparseGradientScratch, shared: SparseSharedWork<Element>?
     ) -> Double {
         let k = self.k, p = self.p, u = self.u.base, c = self.c.base
         let alpha = reduction == .mean ? 1 / Double(b) : 1
+        // The batch's columns at the current β: the thresholds of the steps that skipped them first.
+        if softThreshold != nil { catchUp(data, rows: rows, count: b) }
         let halfSquares =
             shared?.shares(batchRows: b) == true
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
@@ -387,6 +391,12 @@ struct SparseState {
         for e in 0..<coefficientSlots {
             let slot = slots[e], j = k == 1 ? slot : slot / k
             u[slot] -= values[e] * (inverseScale[j] / a)
+        }
+        if softThreshold != nil {
+            // This step's threshold at the batch's columns, each slot's q as this step left it.
+            softThreshold!.recordScales(slots: slots, squares: scratch.squares.base, count: coefficientSlots, epsilon: rule.epsilon)
+            softThreshold!.add(threshold: threshold, scale: a)
+            catchUp(data, rows: rows, count: b)
         }
         for e in coefficientSlots..<count { c[slots[e] - p * k] -= values[e] }
         finishStep()

@@ -42,7 +42,8 @@ extension SparseTrainer {
         let softThreshold = elasticNet.map {
             LazySoftThreshold(
                 features: p, outputs: k, factors: Self.thresholdFactors($0, scale: scale, standardized: config.standardize),
-                cumulative: $0.l1Method == .cumulative)
+                cumulative: $0.l1Method == .cumulative,
+                adaptiveEpsilon: config.optimizer.lazyThresholdEpsilon)
         }
         if elasticNet != nil, config.averaging == .automatic, batches.count > 1 {
             notes.append(

@@ -23,7 +23,8 @@ import Foundation
 /// residual r charged ℓ(r) and weighing ℓ′(r) in the gradient (``SparseResidualMap``), with the
 /// dense trainer's step for it and no certified stop. L1 and elastic net (``ElasticNetPenalty``)
 /// descend with plain SGD, the dense prox's soft-thresholds applied lazily (``LazySoftThreshold``),
-/// the last iterate reported (no averaging, no certified stop); adaptive rules are refused with them.
+/// the last iterate reported (no averaging, no certified stop); the lasso with AdaGrad, RMSprop
+/// and Adam too, each slot's threshold scaled by its frozen factor (``LazySoftThreshold+Adaptive.swift``).
 struct SparseTrainer {
     let configuration: GradientDescent
     let fitIntercept: Bool
@@ -63,11 +64,12 @@ struct SparseTrainer {
 
     /// What the lazy soft-thresholding (``LazySoftThreshold``) does not do, refused by name.
     private static func checkSoftThreshold(_ elasticNet: ElasticNetPenalty, _ config: GradientDescent) throws {
-        guard !config.optimizer.isAdaptive else {
+        // The elastic net's L2 gradient touches every column at every step (as --l2's).
+        guard !(config.optimizer.isAdaptive && elasticNet.l1Ratio < 1) else {
             throw ArgumentError(
-                argument: "optimizer", value: config.optimizer.name,
+                argument: "penalty.l1Ratio", value: "\(elasticNet.l1Ratio)",
                 requirement:
-                    "must be sgd with an L1 or elastic-net penalty on sparse rows (the lazy soft-thresholding is plain SGD's; an adaptive rule's per-coordinate rates have none yet); use --optimizer sgd, or `mbgd solve --l1` for the exact lasso"
+                    "must be 1 (the lasso) with --optimizer \(config.optimizer.name) on sparse rows (the elastic net's L2 part has a gradient at every column at every step, which a lazy adaptive step cannot defer); use --l1-ratio 1, or --optimizer sgd for the elastic net"
             )
         }
         guard config.averaging != .fromStart else {
@@ -387,6 +389,7 @@ struct SparseTrainer {
                 LazyAdaGrad(slots: (scale.count + 1) * train.k, epsilon: epsilon), features: scale.count, outputs: train.k, decay: 0,
                 reduction: config.reduction,
                 inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+            update.l1 = l1
             try runEpochs(&update)
         case let .rmsprop(alpha, epsilon):
             var update = AdaptiveSparseUpdate(
@@ -394,6 +397,7 @@ struct SparseTrainer {
                 decay: 0,
                 reduction: config.reduction,
                 inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+            update.l1 = l1
             try runEpochs(&update)
         case let .adam(beta1, beta2, epsilon):
             var update = AdaptiveSparseUpdate(
@@ -401,6 +405,7 @@ struct SparseTrainer {
                 outputs: train.k, decay: 0,
                 reduction: config.reduction, inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
                 residuals: residuals, touched: touched)
+            update.l1 = l1
             try runEpochs(&update)
         case let .adamW(beta1, beta2, epsilon, weightDecay):
             var update = AdaptiveSparseUpdate(

@@ -43,10 +43,13 @@ struct PlainSparseUpdate: SparseUpdate {
     }
 }
 
-/// An adaptive rule, with AdamW's decoupled decay as a shrink of the coefficients' scale.
+/// An adaptive rule, with AdamW's decoupled decay as a shrink of the coefficients' scale, and a
+/// lasso's thresholds in the rule's metric (``LazySoftThreshold``'s per-slot factors).
 struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
     var rule: Rule
     let decay: Double
+    /// A·R of the lasso in mean-cost units (0: none): the step's threshold on β is η·A·R·q per slot.
+    var l1 = 0.0
     let reduction: Reduction
     /// 1/sⱼ per column; nil when no column is scaled (the step then reads no table).
     let inverseScale: Buffer<Double>?
@@ -76,7 +79,8 @@ struct AdaptiveSparseUpdate<Rule: LazyRule>: SparseUpdate {
         shared: SparseSharedWork<Element>
     ) -> Double {
         state.adaptiveStep(
-            data, rule: &rule, rows: rows, count: count, rate: rate, decay: decay, reduction: reduction,
+            data, rule: &rule, rows: rows, count: count, rate: rate, decay: decay,
+            threshold: rate * (reduction == .mean ? l1 : l1 * Double(count)), reduction: reduction,
             inverseScale: inverseScale?.base,
             rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals.base, scratch: scratch, shared: shared)
     }

@@ -16,6 +16,8 @@ struct AdamStep: UpdateRule {
     private let firstMoment: StateVector, secondMoment: StateVector
     /// β₁ᵗ and β₂ᵗ, kept as running products instead of a `pow` per step.
     private var beta1Power = 1.0, beta2Power = 1.0
+    /// 1/(1 − β₂ᵗ) of the last step, for ``coordinateScale(_:)``.
+    private var correction2 = 1.0
 
     init(count: Int, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double = 0, decayedCount: Int = 0) {
         self.count = count
@@ -38,6 +40,7 @@ struct AdamStep: UpdateRule {
         beta2Power *= beta2
         let m = firstMoment.values, v = secondMoment.values
         let correction1 = 1 / (1 - beta1Power), correction2 = 1 / (1 - beta2Power)
+        self.correction2 = correction2
         for i in 0..<count {
             let g = gradient[i]
             m[i] = beta1 * m[i] + (1 - beta1) * g
@@ -45,6 +48,12 @@ struct AdamStep: UpdateRule {
             parameters[i] -= rate * (m[i] * correction1) / ((v[i] * correction2).squareRoot() + epsilon)
         }
     }
+
+    static var scalesCoordinates: Bool { true }
+
+    /// 1/(√(vᵢ/(1 − β₂ᵗ)) + ε), the last step's own denominator (the same bits).
+    @inline(__always)
+    func coordinateScale(_ i: Int) -> Double { 1 / ((secondMoment.values[i] * correction2).squareRoot() + epsilon) }
 
     func saveState(to archive: inout CheckpointArchive, prefix: String) {
         archive.set(prefix + "firstMoment", firstMoment.values, count: count)
@@ -57,5 +66,6 @@ struct AdamStep: UpdateRule {
         try archive.read(prefix + "secondMoment", into: secondMoment.values, count: count)
         let powers = try archive.doubles(prefix + "betaPowers", count: 2)
         (beta1Power, beta2Power) = (powers[0], powers[1])
+        correction2 = beta2Power == 1 ? 1 : 1 / (1 - beta2Power)
     }
 }

@@ -29,6 +29,11 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
         for i in 0..<count { a[i] += weight * (parameters[i] - a[i]) }
     }
 
+    static var scalesCoordinates: Bool { Rule.scalesCoordinates }
+
+    @inline(__always)
+    func coordinateScale(_ i: Int) -> Double { rule.coordinateScale(i) }
+
     var averagedParameters: UnsafeMutablePointer<Double>? { isAveraging ? average.values : nil }
 
     mutating func startAveraging(at parameters: UnsafePointer<Double>) {

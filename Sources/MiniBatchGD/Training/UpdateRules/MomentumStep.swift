@@ -30,6 +30,17 @@ struct MomentumStep: UpdateRule {
         }
     }
 
+    static var scalesCoordinates: Bool { true }
+
+    /// 1/(1 − μ) on every coordinate: at a fixed point the velocity is g/(1 − μ), so the step is
+    /// η·g/(1 − μ) (with Nesterov's correction too), and a proximal step by η·A·R/(1 − μ) after
+    /// it has the lasso's optimality condition as its fixed point. With the signs settled, the
+    /// shifted velocity ṽ = v + A·R·s/(1 − μ) turns the rule with this threshold into the same
+    /// momentum rule on the smooth piece f + A·R·sᵀθ exactly (heavy ball's or Nesterov's
+    /// recursion), so near the answer it converges as momentum does on that quadratic.
+    @inline(__always)
+    func coordinateScale(_ i: Int) -> Double { 1 / (1 - momentum) }
+
     mutating func forgetMomentum() { velocity.values.update(repeating: 0, count: count) }
 
     func saveState(to archive: inout CheckpointArchive, prefix: String) {

@@ -35,6 +35,12 @@ struct SquareScaledStep: UpdateRule {
         }
     }
 
+    static var scalesCoordinates: Bool { true }
+
+    /// 1/(√vᵢ + ε), the step's own denominator (the same bits).
+    @inline(__always)
+    func coordinateScale(_ i: Int) -> Double { 1 / (squares.values[i].squareRoot() + epsilon) }
+
     func saveState(to archive: inout CheckpointArchive, prefix: String) {
         archive.set(prefix + "squares", squares.values, count: count)
     }

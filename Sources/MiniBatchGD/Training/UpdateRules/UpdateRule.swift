@@ -24,6 +24,13 @@ protocol UpdateRule {
     /// Restores what ``saveState(to:prefix:)`` saved.
     /// - Throws: ``CheckpointError`` when the archive lacks it or holds another size.
     mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws
+    /// Whether the rule's step scales each coordinate by its own factor on η (the adaptive rules,
+    /// whose steps are η·m̂ᵢ/(√v̂ᵢ + ε)): a proximal step after it then takes that factor too
+    /// (``coordinateScale(_:)``), so that its fixed point is the penalized problem's whatever the scaling.
+    static var scalesCoordinates: Bool { get }
+    /// The factor on η of coordinate i in the step just taken, 1/(√v̂ᵢ + ε) for the adaptive
+    /// rules (with Adam's bias correction), 1 for the others.
+    func coordinateScale(_ i: Int) -> Double
 }
 
 extension UpdateRule {
@@ -33,6 +40,8 @@ extension UpdateRule {
     mutating func forgetMomentum() {}
     func saveState(to archive: inout CheckpointArchive, prefix: String) {}
     mutating func restoreState(from archive: CheckpointArchive, prefix: String) throws {}
+    static var scalesCoordinates: Bool { false }
+    func coordinateScale(_ i: Int) -> Double { 1 }
 }
 
 /// One vector of a rule's state, zeroed: the ``Buffer`` that owns it, and a raw view that the
