@@ -319,7 +319,8 @@ import Testing
                 #expect(Self.relative(Self.numbers(b[key]), Self.numbers(a[key])) <= 1e-9, "\(key) \(extra)")
             }
             let (ma, mb) = (try #require(a["metrics"] as? [String: Any]), try #require(b["metrics"] as? [String: Any]))
-            #expect(Self.relative(Self.numbers(mb["meanSquaredError"]), Self.numbers(ma["meanSquaredError"])) <= 1e-9)
+            #expect(
+                Self.relative(Self.numbers(mb["mse"]) + Self.numbers(mb["r2"]), Self.numbers(ma["mse"]) + Self.numbers(ma["r2"])) <= 1e-9)
             let distributed = try #require(b["distributed"] as? [String: Any])
             #expect(distributed["rowsPerRank"] as? [Int] == [500, 500])
             #expect(distributed["parametersIdenticalOnAllRanks"] as? Bool == true)
