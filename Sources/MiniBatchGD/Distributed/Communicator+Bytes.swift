@@ -1,12 +1,12 @@
 extension Communicator {
-    /// ``Communicator/gatherToRankZero(bytes:)`` over ``Communicator/gather(_:into:)``: every
+    /// `Communicator.gatherToRankZero(bytes:)` over ``Communicator/gather(_:into:)``: every
     /// rank's bytes reach every rank (6 bytes to a Double); the other ranks drop them.
     public func gatherToRankZero(bytes: [UInt8]) -> [[UInt8]]? {
         let all = gather(bytes: bytes)
         return rank == 0 ? all : nil
     }
 
-    /// ``Communicator/broadcastFromRankZero(bytes:)`` over ``Communicator/sum(_:)``: the count,
+    /// `Communicator.broadcastFromRankZero(bytes:)` over ``Communicator/sum(_:)``: the count,
     /// then rank 0's bytes 6 to a Double, summed with the other ranks' zeros, which adding leaves
     /// the same bits.
     public func broadcastFromRankZero(bytes: [UInt8]) -> [UInt8] {

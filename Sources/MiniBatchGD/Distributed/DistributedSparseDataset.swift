@@ -4,7 +4,7 @@ import Foundation
 /// holds one contiguous share of the rows, in rank order, and every rank agrees on the width.
 ///
 /// Every process makes the same calls in the same order; each returns the same answer.
-/// ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)-(DistributedSparseDataset<Element>,_,_,_,_,_)``
+/// ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``
 /// solves least squares on them: each iteration multiplies this rank's rows by a vector and sums
 /// one p-vector (Xᵀu) over the ranks, so no rank ever holds more than its share of the rows or a
 /// p×p matrix.

@@ -8,7 +8,7 @@ extension LinearRegression {
     /// let solution = try model.fit(data, ridge: 1)
     /// let metrics = try data.evaluate(model)          // over every rank's rows
     /// ```
-    /// - Throws: as ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)-(DistributedSparseDataset<Element>,_,_,_,_,_)``.
+    /// - Throws: as ``LSQR/solve(_:fitIntercept:ridge:penaltyUnits:tolerance:iterationLimit:)``.
     @discardableResult
     public mutating func fit<Element: BLASScalar>(
         _ data: DistributedSparseDataset<Element>, ridge: Double = 0, penaltyUnits: LeastSquares.PenaltyUnits = .original,
