@@ -13,5 +13,8 @@ static inline MPI_Op mbgd_mpi_max(void) { return MPI_MAX; }
 static inline void *mbgd_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline int mbgd_mpi_success(void) { return MPI_SUCCESS; }
 static inline int mbgd_mpi_thread_serialized(void) { return MPI_THREAD_SERIALIZED; }
+static inline MPI_Datatype mbgd_mpi_byte(void) { return MPI_BYTE; }
+static inline MPI_Datatype mbgd_mpi_int64(void) { return MPI_INT64_T; }
+static inline MPI_Status *mbgd_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 
 #endif

@@ -23,6 +23,11 @@ package struct MBGDMPI: ParsableCommand {
             Every rank must read the same file: before any rank reads its rows, the ranks compare their copies' \
             size, shape, element type, chosen columns, header and 16 sampled blocks, and stop when they differ.
 
+            Sparse rows (a libsvm file, or an .npz with --targets) are solved exactly across the ranks: \
+            mbgd-mpi solve FILE.svm [--l2 L] runs LSQR with each rank holding its share of the rows (each parses \
+            the file and keeps its share; the width is the largest index over the ranks, or --n-features), one \
+            p-vector summed over the ranks an iteration. Gradient descent on sparse rows runs in one process (mbgd fit).
+
             fit --checkpoint PATH saves as mbgd fit does, rank 0 writing one file that holds every rank's state; \
             --resume PATH continues it on as many ranks. SIGTERM to the ranks (a scheduler's preemption) stops \
             every rank after the same batch, saves there, and ends each rank with status 130.

@@ -7,7 +7,7 @@ extension Solve {
     /// `encoded`: rows made sparse by `--hash-features` (or `--categorical` with many levels),
     /// whose `encoding` the saved model keeps.
     func runSparse(encoded: SparseDataset<Double>? = nil, encoding: FeatureEncoding? = nil) throws {
-        if encoded == nil { try SparseInput.check(data, weights: weights) }
+        if encoded == nil { try SparseInput.check(data, weights: weights, acrossRanks: true) }
         let what = SparseInput.described(data.file, encoded: encoded != nil)
         if method != .auto {
             throw CLIError.badArgument(
@@ -25,6 +25,13 @@ extension Solve {
             throw CLIError.badArgument(
                 "\(data.file) \(what): LSQR gives no covariance of the estimates (it never forms the p×p matrix); drop --covariance"
             )
+        }
+        if let communicator = Cluster.communicator {
+            switch try data.resolvedPrecision() {
+            case .float32: try runSparse(as: Float.self, over: communicator)
+            case .float64: try runSparse(as: Double.self, over: communicator)
+            }
+            return
         }
         switch try data.resolvedPrecision() {
         case .float32: try runSparse(as: Float.self, encoded: encoded, encoding: encoding)

@@ -28,14 +28,16 @@ enum SparseInput {
 
     /// Refuses the options that choose columns of a CSV or `.npy`: a sparse file has none to
     /// choose; an `.npz` needs `--targets`, a libsvm file takes none.
-    static func check(_ options: DataOptions, weights: String?) throws {
+    /// `acrossRanks`: whether the command runs sparse rows spread over `mbgd-mpi`'s ranks (the
+    /// plain `solve`, by LSQR); any other is refused under `mbgd-mpi`.
+    static func check(_ options: DataOptions, weights: String?, acrossRanks: Bool = false) throws {
         let kind = kind(options.file)
         func refuse(_ option: String, _ why: String) -> CLIError {
             .badArgument("\(options.file) is \(kind): \(why); drop \(option)")
         }
-        if Cluster.communicator != nil {
+        if Cluster.communicator != nil, !acrossRanks {
             throw CLIError.badArgument(
-                "\(options.file) is \(kind): mbgd-mpi spreads the rows of a .npy file over its ranks; run sparse rows in one process, with mbgd"
+                "\(options.file) is \(kind): mbgd-mpi spreads sparse rows over its ranks for the exact least-squares solve only (mbgd-mpi solve FILE, with --l2 at most); gradient descent, paths, lasso and other losses on sparse rows run in one process, with mbgd"
             )
         }
         let npz = isNPZ(options.file)

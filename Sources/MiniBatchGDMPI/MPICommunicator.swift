@@ -11,7 +11,8 @@ import MiniBatchGD
 /// let solution = try LeastSquares.solve(data)       // the same on every rank
 /// ```
 ///
-/// Sums are `MPI_Allreduce` in place, maxima the same with `MPI_MAX`, gathers `MPI_Allgather`.
+/// Sums are `MPI_Allreduce` in place, maxima the same with `MPI_MAX`, gathers `MPI_Allgather`;
+/// a checkpoint's bytes go to rank 0 by `MPI_Gatherv` and come back from it by `MPI_Bcast`, as bytes.
 /// Open MPI's reductions combine the ranks' values in one order for a given job size and
 /// message, so every rank receives the same bits (``MiniBatchGD/DistributedDataset/identicalOnAllRanks(_:)``
 /// checks the result of a fit). An MPI error ends the job (`MPI_ERRORS_ARE_FATAL`, MPI's default).

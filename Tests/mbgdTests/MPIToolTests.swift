@@ -301,4 +301,39 @@ import Testing
         #expect(weighted.stderr.contains("mbgd-mpi: error: rank 0 of 2: --weights = -"), "\(weighted.stderr)")
         #expect(weighted.stderr.contains("is invalid: must be finite and zero or positive"), "\(weighted.stderr)")
     }
+
+    /// `mbgd-mpi solve` on the repository's libsvm example over 2 ranks: LSQR across the ranks
+    /// reaches `mbgd solve`'s answer (and its metrics), the same bits on both ranks; `fit` on
+    /// sparse rows is refused by name, and a file one rank cannot read is reported by that rank.
+    @Test func sparseRowsAreSolvedByLSQROverTheRanks() throws {
+        let text =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+            + "/Examples/data/text.svm"
+        for extra in [[String](), ["--l2", "0.5"]] {
+            let single = try mbgd(arguments: ["solve", text, "--json"] + extra)
+            #expect(single.status == 0, "\(single.stderr)")
+            let shared = try Self.mpirun(2, ["solve", text, "--json"] + extra)
+            #expect(shared.status == 0, "\(shared.stderr)")
+            let (a, b) = (try single.json, try shared.json)
+            for key in ["coefficients", "intercept"] {
+                #expect(Self.relative(Self.numbers(b[key]), Self.numbers(a[key])) <= 1e-9, "\(key) \(extra)")
+            }
+            let (ma, mb) = (try #require(a["metrics"] as? [String: Any]), try #require(b["metrics"] as? [String: Any]))
+            #expect(
+                Self.relative(Self.numbers(mb["mse"]) + Self.numbers(mb["r2"]), Self.numbers(ma["mse"]) + Self.numbers(ma["r2"])) <= 1e-9)
+            let distributed = try #require(b["distributed"] as? [String: Any])
+            #expect(distributed["rowsPerRank"] as? [Int] == [500, 500])
+            #expect(distributed["parametersIdenticalOnAllRanks"] as? Bool == true)
+            #expect((b["lsqr"] as? [String: Any])?["stop"] as? String == "leastSquares")
+        }
+        let fit = try Self.mpirun(2, ["fit", text])
+        #expect(fit.status == 2 && fit.stderr.contains("for the exact least-squares solve only (mbgd-mpi solve FILE"), "\(fit.stderr)")
+        // Rank 1's copy is missing (each rank in its own folder, as on its own node): it says so itself, with its rank.
+        let folder = try scratchFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/rank0", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/rank1", withIntermediateDirectories: true)
+        _ = try write(try String(contentsOfFile: text, encoding: .utf8), to: folder + "/rank0/mine.svm")
+        let missing = try Self.mpirun(2, script: "cd \(folder)/rank$OMPI_COMM_WORLD_RANK && exec \"$0\" solve mine.svm")
+        #expect(missing.status != 0 && missing.stderr.contains("rank 1 of 2: ") && missing.stderr.contains("mine.svm"), "\(missing.stderr)")
+    }
 }

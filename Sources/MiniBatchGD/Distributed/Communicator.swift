@@ -22,6 +22,19 @@ public protocol Communicator: AnyObject, Sendable {
     /// Every rank's `values` (the same count on each), in rank order, into `result`
     /// (`size × values.count` elements) on every rank.
     func gather(_ values: UnsafeBufferPointer<Double>, into result: UnsafeMutableBufferPointer<Double>)
+    /// Every rank's `bytes` (any count on each) on rank 0 alone, one array per rank in rank
+    /// order; nil on the other ranks. A checkpoint's per-rank state travels so: only rank 0
+    /// writes it, so no other rank need hold the whole job's.
+    ///
+    /// The default implementation goes through ``gather(_:into:)`` (every rank receives every
+    /// rank's bytes, 6 to a Double); `MiniBatchGDMPI`'s moves the bytes themselves, to rank 0 only.
+    func gatherToRankZero(bytes: [UInt8]) -> [[UInt8]]?
+    /// Rank 0's `bytes` on every rank (the others' are not read): a checkpoint read by rank 0
+    /// for every rank to resume from.
+    ///
+    /// The default implementation goes through ``sum(_:)`` (rank 0's bytes, 6 to a Double,
+    /// summed with the other ranks' zeros); `MiniBatchGDMPI`'s broadcasts the bytes themselves.
+    func broadcastFromRankZero(bytes: [UInt8]) -> [UInt8]
 }
 
 extension Communicator {

@@ -145,14 +145,7 @@ public struct DistributedDataset<Element: BLASScalar>: Sendable {
     /// Whether `parameters` are the same bits on every rank: a 64-bit hash of their bit patterns,
     /// its largest and smallest value over the ranks compared (one exchange).
     public func identicalOnAllRanks(_ parameters: Parameters) -> Bool {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for value in parameters.stacked {
-            hash = (hash ^ value.bitPattern) &* 0x0000_0100_0000_01B3
-        }
-        // Two 32-bit halves are exact in a Double; the maximum of −h is −(the minimum).
-        let halves = [Double(hash >> 32), Double(hash & 0xFFFF_FFFF)]
-        let extremes = communicator.maximum(halves + halves.map { -$0 })
-        return extremes[0] == -extremes[2] && extremes[1] == -extremes[3]
+        communicator.identical(parameters)
     }
 }
 

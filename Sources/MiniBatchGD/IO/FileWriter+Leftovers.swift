@@ -20,7 +20,11 @@ extension FileWriter {
         defer { closedir(directory) }
         var removed: [String] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            // Read in place: copying `entry.pointee` reads sizeof(dirent) bytes, past the end of a
+            // short last record of readdir's buffer (a crash when that buffer ends a mapped page).
+            let name = String(
+                cString: UnsafeRawPointer(entry).advanced(by: MemoryLayout<dirent>.offset(of: \dirent.d_name)!).assumingMemoryBound(
+                    to: CChar.self))
             guard name.hasPrefix(prefix), name.utf8.count == prefix.utf8.count + 6,
                 name.utf8.suffix(6).allSatisfy({ (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
             else { continue }

@@ -132,21 +132,24 @@ import Testing
         }
     }
 
-    /// Bytes of any count on each rank gathered to every rank, and rank 0's passed to every rank,
-    /// each byte kept.
+    /// Bytes of any count on each rank gathered to every rank and to rank 0 alone, and rank 0's
+    /// passed to every rank, each byte kept (lengths that end inside a 6-byte word and past it).
     @Test func bytesGatheredAndPassedFromRankZeroKeepEveryByte() {
         let lengths = [0, 1, 7, 4096 + 3]
         @Sendable func bytes(rank: Int) -> [UInt8] { (0..<lengths[rank]).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ rank &* 101 &+ 255) } }
         let outcomes = ThreadCommunicator.run(ranks: 4) { communicator in
             (
                 communicator.gather(bytes: bytes(rank: communicator.rank)),
-                communicator.broadcastFromRankZero(bytes: bytes(rank: (communicator.rank + 3) % 4))
+                communicator.broadcastFromRankZero(bytes: bytes(rank: (communicator.rank + 3) % 4)),
+                communicator.gatherToRankZero(bytes: bytes(rank: communicator.rank))
             )
         }
-        for outcome in outcomes {
-            let (gathered, passed) = try! outcome.get()
+        for (rank, outcome) in outcomes.enumerated() {
+            let (gathered, passed, rooted) = try! outcome.get()
             #expect(gathered == (0..<4).map { bytes(rank: $0) })
             #expect(passed == bytes(rank: 3))
+            // Rank 0 alone receives the rooted gather.
+            #expect(rooted == (rank == 0 ? (0..<4).map { bytes(rank: $0) } : nil))
         }
     }
 }

@@ -8,8 +8,15 @@
 /// norm (Jacobi preconditioning: LSQR's iterations depend on the scaled design's condition); the
 /// ridge rows penalize λ·dⱼ·βⱼ² with βⱼ = xⱼ/sⱼ, dⱼ = 1 in original units or the column's variance in
 /// standardized units. Minimizing ‖Ā·x − b̄‖ is the weighted ridge problem of ``LeastSquares``.
+///
+/// Over the ranks of a job (``communicator`` set) `data` is this rank's rows and Ā's first n rows
+/// are theirs: the column sums, the targets' means and Āᵀu are summed over the ranks, and the norm
+/// of a vector of Ā's rows counts every rank's part and the ridge rows (held alike by all) once.
 struct SparseDesign<Element: BLASScalar> {
     let data: SparseDataset<Element>
+    /// The ranks sharing the rows; nil for rows held whole.
+    let communicator: (any Communicator)?
+    /// This rank's rows (all of them in one process), and the width.
     let n: Int, p: Int
     /// The weighted column means x̄ (zeros without an intercept).
     let featureMean: [Double]
@@ -29,9 +36,12 @@ struct SparseDesign<Element: BLASScalar> {
     /// Rows of Ā: n, plus p ridge rows when penalized.
     var operatorRows: Int { n + (ridgeDiagonal.isEmpty ? 0 : p) }
 
-    init(_ data: SparseDataset<Element>, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits) {
+    init(
+        _ data: SparseDataset<Element>, fitIntercept: Bool, ridge: Double, penaltyUnits: LeastSquares.PenaltyUnits,
+        communicator: (any Communicator)? = nil
+    ) {
         let n = data.rows, p = data.featureCount, weights = data.weights
-        let total = weights?.reduce(0, +) ?? Double(n)
+        var total = weights?.reduce(0, +) ?? Double(n)
         // Σwᵢxᵢⱼ, Σwᵢxᵢⱼ² and the weight of the rows holding an entry, over the entries.
         var sums = [Double](repeating: 0, count: p), squares = [Double](repeating: 0, count: p)
         var present = [Double](repeating: 0, count: p)
@@ -44,6 +54,13 @@ struct SparseDesign<Element: BLASScalar> {
                 present[j] += w
             }
         }
+        if let communicator {
+            let summed = communicator.sum(sums + squares + present + [total])
+            sums = Array(summed[0..<p])
+            squares = Array(summed[p..<2 * p])
+            present = Array(summed[2 * p..<3 * p])
+            total = summed[3 * p]
+        }
         let mean = sums.map { $0 / total }
         // Σw(x − x̄)² in a second pass (the one-pass Σwx² − (Σwx)²/Σw cancels to noise for a
         // constant column): the entries' deviations, plus the zeros' x̄² each.
@@ -55,6 +72,7 @@ struct SparseDesign<Element: BLASScalar> {
                 deviationSquares[j] += w * d * d
             }
         }
+        if let communicator { deviationSquares = communicator.sum(deviationSquares) }
         for j in 0..<p { deviationSquares[j] += Swift.max(0, total - present[j]) * mean[j] * mean[j] }
         // Σw(x − c)² about the mean, or about 0 (the squares themselves).
         func centred(_ j: Int, aboutMean: Bool) -> Double { aboutMean ? deviationSquares[j] : squares[j] }
@@ -75,6 +93,7 @@ struct SparseDesign<Element: BLASScalar> {
             return augmented > 0 ? augmented : 1
         }
         self.data = data
+        self.communicator = communicator
         self.n = n
         self.p = p
         weightTotal = total
@@ -90,6 +109,7 @@ struct SparseDesign<Element: BLASScalar> {
         var mean = 0.0
         if fitIntercept {
             for i in 0..<n { mean += (data.weights?[i] ?? 1) * Double(data.targets[i, o]) }
+            if let communicator { mean = communicator.sum(mean) }
             mean /= weightTotal
         }
         var b = [Double](repeating: 0, count: operatorRows)
@@ -125,7 +145,35 @@ struct SparseDesign<Element: BLASScalar> {
                 out[Int(data.columnIndices[position])] += Double(data.values[position]) * scaled
             }
         }
+        if let communicator {
+            // Every rank's rows' part in one exchange: the p sums and Σ√w·u.
+            let summed = communicator.sum(out + [total])
+            for j in 0..<p { out[j] = summed[j] }
+            total = summed[p]
+        }
         for j in 0..<p { out[j] = (out[j] - featureMean[j] * total) / columnScale[j] }
         for j in ridgeDiagonal.indices { out[j] += ridgeDiagonal[j] * u[n + j] }
+    }
+
+    /// ‖u‖ for a vector of Ā's rows (this rank's n, then the ridge rows): `norm` itself for rows
+    /// held whole; over ranks, scaled by the largest entry of any rank's part, each rank's rows'
+    /// squares summed over the ranks, and the ridge rows' added once.
+    func rowNorm(_ u: [Double], _ norm: ([Double]) -> Double) -> Double {
+        guard let communicator else { return norm(u) }
+        var largest = 0.0
+        for value in u { largest = Swift.max(largest, abs(value)) }
+        largest = communicator.maximum(largest)
+        guard largest > 0, largest.isFinite else { return largest }
+        var rowsPart = 0.0, ridgePart = 0.0
+        for i in 0..<n { rowsPart += (u[i] / largest) * (u[i] / largest) }
+        for i in n..<u.count { ridgePart += (u[i] / largest) * (u[i] / largest) }
+        return largest * (communicator.sum(rowsPart) + ridgePart).squareRoot()
+    }
+
+    /// Σ uᵢ² over every rank's rows (the first n entries of `u` on each).
+    func rowSquares(_ u: [Double]) -> Double {
+        var squares = 0.0
+        for i in 0..<n { squares += u[i] * u[i] }
+        return communicator?.sum(squares) ?? squares
     }
 }

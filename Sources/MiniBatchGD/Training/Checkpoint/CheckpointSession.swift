@@ -123,9 +123,10 @@ final class CheckpointSession {
             wrote()
             return
         }
-        let parts = communicator.gather(bytes: (own ?? CheckpointArchive(path: settings.path)).encoded())
+        // To rank 0 alone, which writes: no other rank holds the whole job's state.
+        let parts = communicator.gatherToRankZero(bytes: (own ?? CheckpointArchive(path: settings.path)).encoded())
         try communicator.agree {
-            guard communicator.rank == 0 else { return }
+            guard communicator.rank == 0, let parts else { return }
             for (rank, bytes) in parts.enumerated() {
                 archive.add(try CheckpointArchive(decoding: bytes, path: settings.path), prefix: "rank.\(rank).")
             }
