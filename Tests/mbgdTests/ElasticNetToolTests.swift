@@ -199,6 +199,7 @@ import Testing
             (["--l1", "auto", "--penalize", "standardized"], "drop --penalize standardized"),
             (["--l1-method", "cumulative"], "give --l1 A"),
             (["--l1", "0.1", "--l1-method", "truncated"], "--l1-method"),
+            (["--l1", "0.1", "--l1-method", "cumulative", "--optimizer", "adagrad"], "--l1-method cumulative needs --optimizer sgd"),
         ] {
             let run = try mbgd(arguments: ["fit", file, "--target", "y"] + extra)
             #expect(run.status == 2, "\(extra)")

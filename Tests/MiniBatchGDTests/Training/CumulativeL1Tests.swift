@@ -92,6 +92,22 @@ import Testing
     /// off zero faster than one step's threshold pulls them back), the cumulative penalty pulls
     /// them back by what they have not yet paid. Its support is closer to coordinate descent's
     /// (fewer coefficients on which the two disagree about zero), on dense rows and sparse.
+    /// The cumulative penalty totals the plain rule's steps: another rule is refused by name
+    /// (the proximal step, which thresholds in each rule's own metric, takes them).
+    @Test func anotherRuleThanThePlainOneIsRefused() throws {
+        for optimizer in [Optimizer.adagrad(), .momentum()] {
+            var config = GradientDescent(batchSize: 4, epochs: 1, optimizer: optimizer)
+            config.penalty = ElasticNetPenalty(alpha: 0.1, l1Method: .cumulative)
+            #expect {
+                try config.validate()
+            } throws: { error in
+                "\(error)".contains("must be sgd with the cumulative L1 method")
+            }
+            config.penalty = ElasticNetPenalty(alpha: 0.1)
+            #expect(throws: Never.self) { try config.validate() }
+        }
+    }
+
     @Test func theCumulativePenaltyFindsTheOptimumsZerosAtBatchOne() throws {
         let truth: [Double] = [3, 0, 0, -2, 0, 0, 0, 1.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, 0, 0, 0, 0, 0]
         // Rows with a third of their entries nonzero, standard normal: sparse rows, centred columns.

@@ -16,40 +16,66 @@ protocol NewtonRows {
     func addSquares(_ i: Int, scaled scale: Double, into diagonal: inout [Double])
 }
 
-/// n×d row-major values (cost O(d) a row, O(d²) an outer product).
+/// n×d row-major values (cost O(d) a row, O(d²) an outer product). The loops read through raw
+/// pointers (the same sums in the same order): through the arrays' subscripts an unoptimized
+/// build spent 11 s on the Hessians of a 1000 × 300 Huber solve.
 struct DenseNewtonRows: NewtonRows {
     let x: [Double]
     let rows: Int, columns: Int
 
     @inline(__always)
     func dot(_ i: Int, _ z: [Double]) -> Double {
-        var sum = 0.0
-        let start = i * columns
-        for j in 0..<columns { sum += x[start + j] * z[j] }
-        return sum
+        guard columns > 0 else { return 0 }
+        return x.withUnsafeBufferPointer { xs in
+            z.withUnsafeBufferPointer { zs in
+                let row = xs.baseAddress! + i * columns
+                var sum = 0.0
+                for j in 0..<columns { sum += row[j] * zs[j] }
+                return sum
+            }
+        }
     }
 
     @inline(__always)
     func add(_ i: Int, scaled scale: Double, into vector: inout [Double]) -> Double {
-        var floor = 0.0
-        let start = i * columns
-        for j in 0..<columns {
-            vector[j] += scale * x[start + j]
-            floor += abs(scale * x[start + j])
+        guard columns > 0 else { return 0 }
+        return x.withUnsafeBufferPointer { xs in
+            vector.withUnsafeMutableBufferPointer { v in
+                let row = xs.baseAddress! + i * columns
+                var floor = 0.0
+                for j in 0..<columns {
+                    v[j] += scale * row[j]
+                    floor += abs(scale * row[j])
+                }
+                return floor
+            }
         }
-        return floor
     }
 
     @inline(__always)
     func addOuterProduct(_ i: Int, scaled scale: Double, into matrix: inout [Double]) {
-        let d = columns, start = i * d
-        for a in 0..<d { for b in a..<d { matrix[a * d + b] += scale * x[start + a] * x[start + b] } }
+        let d = columns
+        guard d > 0 else { return }
+        x.withUnsafeBufferPointer { xs in
+            matrix.withUnsafeMutableBufferPointer { m in
+                let row = xs.baseAddress! + i * d, h = m.baseAddress!
+                for a in 0..<d {
+                    let scaled = scale * row[a]
+                    for b in a..<d { h[a * d + b] += scaled * row[b] }
+                }
+            }
+        }
     }
 
     @inline(__always)
     func addSquares(_ i: Int, scaled scale: Double, into diagonal: inout [Double]) {
-        let start = i * columns
-        for j in 0..<columns { diagonal[j] += scale * x[start + j] * x[start + j] }
+        guard columns > 0 else { return }
+        x.withUnsafeBufferPointer { xs in
+            diagonal.withUnsafeMutableBufferPointer { g in
+                let row = xs.baseAddress! + i * columns
+                for j in 0..<columns { g[j] += scale * row[j] * row[j] }
+            }
+        }
     }
 }
 
