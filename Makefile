@@ -46,6 +46,7 @@ lint:
 DOCS_SCRATCH = .build-docs
 DOCS_PORT ?= 8000
 docs: setup
+	@test -n "$(SWIFT_LIB)" || { echo "$@: the toolchain was not found: $(SWIFT) -print-target-info gave no runtimeResourcePath"; exit 1; }
 	mkdir -p $(DOCS_SCRATCH)/symbol-graphs
 	$(SWIFT) build --target MiniBatchGD --scratch-path $(DOCS_SCRATCH) \
 	  -Xswiftc -emit-symbol-graph -Xswiftc -emit-symbol-graph-dir -Xswiftc $(CURDIR)/$(DOCS_SCRATCH)/symbol-graphs \
@@ -93,6 +94,7 @@ CONFIGURATION ?= release
 MBGD_C_VERSION = $(shell sed -n 's/^\#define MBGD_VERSION "\(.*\)"/\1/p' include/minibatchgd.h)
 SWIFT_STATIC = $(SWIFT_LIB)/swift_static/linux
 install: setup
+	@test -n "$(SWIFT_LIB)" || { echo "$@: the toolchain was not found: $(SWIFT) -print-target-info gave no runtimeResourcePath"; exit 1; }
 	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd
 	$(SWIFT) build -c $(CONFIGURATION) --product minibatchgd-static
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include

@@ -53,26 +53,35 @@ extension Solve {
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
         try outputs.commit()
+        printLSQRReport(
+            solution, fitIntercept: model.fitIntercept, metrics: metrics, featureNames: rows.featureNames, targetNames: rows.targetNames,
+            shape: SparseInput.shape(rows), sparse: SparseInput.json(rows))
+    }
+
+    /// The sparse least-squares solve's report, `--json` or text: `mbgd solve` prints it, and
+    /// `mbgd-mpi solve` with its ranks' line and `distributed` object added.
+    func printLSQRReport(
+        _ solution: LSQR.Solution, fitIntercept: Bool, metrics: RegressionMetrics, featureNames: [String], targetNames: [String],
+        shape: String, sparse: JSON, distributed: DistributedSummary? = nil
+    ) {
         if json {
             print(
                 JSON.object(
-                    Reports.parameters(solution.parameters, fitIntercept: model.fitIntercept) + [
-                        ("features", .strings(rows.featureNames)), ("targets", .strings(rows.targetNames)),
-                        ("method", .string("lsqr")), ("ridge", .number(l2)), ("sparse", SparseInput.json(rows)),
+                    Reports.parameters(solution.parameters, fitIntercept: fitIntercept) + [
+                        ("features", .strings(featureNames)), ("targets", .strings(targetNames)),
+                        ("method", .string("lsqr")), ("ridge", .number(l2)), ("sparse", sparse),
                         ("lsqr", SparseInput.json(solution)), ("metrics", Reports.metrics(metrics)),
-                    ]
+                    ] + (distributed.map { [("distributed", $0.json)] } ?? [])
                 ).text)
             return
         }
-        var lines = [
-            "Data: \(data.file), \(SparseInput.shape(rows)); target\(rows.outputCount > 1 ? "s" : ""): \(rows.targetNames.joined(separator: ", "))",
-            SparseInput.line(solution),
-        ]
+        var lines = ["Data: \(data.file), \(shape); target\(targetNames.count > 1 ? "s" : ""): \(targetNames.joined(separator: ", "))"]
+        if let distributed { lines.append(distributed.line) }
+        lines.append(SparseInput.line(solution))
         if l2 > 0 { lines.append("Ridge: λ = \(Format.number(l2)) on ‖coefficients‖² (original units; never on the intercept)") }
         lines.append("")
         lines += Reports.largestParameterTables(
-            featureNames: rows.featureNames, targetNames: rows.targetNames, fitIntercept: model.fitIntercept,
-            columns: [("LSQR", solution.parameters)])
+            featureNames: featureNames, targetNames: targetNames, fitIntercept: fitIntercept, columns: [("LSQR", solution.parameters)])
         lines.append("")
         lines.append("Errors on the rows solved:")
         lines.append(Reports.metricsTable(train: metrics, test: nil))

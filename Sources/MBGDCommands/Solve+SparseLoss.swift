@@ -6,11 +6,18 @@ extension Solve {
     /// sparse rows themselves (the Hessian formed from the rows' products up to 4096 columns,
     /// conjugate gradients beyond), the gradient at its floor its certificate.
     func runSparseNewtonLoss() throws {
-        let loss = lossOptions.loss.rawValue
-        try checkExactLossOptions(loss, solvedBy: "by Newton's method")
+        try checkExactLossOptions(lossOptions.loss.rawValue, solvedBy: "by Newton's method")
         try SparseInput.check(data, weights: weights)
+        switch try data.resolvedPrecision() {
+        case .float32: try runSparseNewtonLoss(as: Float.self)
+        case .float64: try runSparseNewtonLoss(as: Double.self)
+        }
+    }
+
+    /// The solve on the rows' values stored as `Element` (`--precision`; Newton's sums in Double).
+    private func runSparseNewtonLoss<Element: BLASScalar>(as element: Element.Type) throws {
         let status = Status(quiet: json)
-        let rows = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Double.self) }
+        let rows = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Element.self) }
         var model = LinearRegression(fitIntercept: data.fitIntercept)
         let answer: SparseExactAnswer, lossObject: JSON, description: String
         let solving = "solving \(rows.rows) sparse rows × \(Format.count(rows.featureCount, "feature")) by Newton's method"
@@ -28,7 +35,7 @@ extension Solve {
         } else {
             let epsilon = lossOptions.resolvedEpsilon(tube.epsilon)
             answer = .tube(try status.during(solving) { try model.fit(rows, squaredEpsilonInsensitive: epsilon) })
-            lossObject = .object([("name", .string(loss)), ("epsilon", .number(epsilon))])
+            lossObject = .object([("name", .string(lossOptions.loss.rawValue)), ("epsilon", .number(epsilon))])
             description =
                 "Squared epsilon-insensitive regression: max(0, |r| − ε)²/2 with ε = \(Format.number(epsilon))"
                 + (tube.epsilon == nil ? " (the default, scikit-learn's)" : "")

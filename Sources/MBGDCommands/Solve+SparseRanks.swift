@@ -24,32 +24,11 @@ extension Solve {
         let sparse = JSON.object([
             ("nonzeros", .integer(rows.nonzeros)), ("density", .number(rows.density)), ("mapped", .bool(rows.local.isMapped)),
         ])
-        if json {
-            print(
-                JSON.object(
-                    Reports.parameters(solution.parameters, fitIntercept: model.fitIntercept) + [
-                        ("features", .strings(rows.featureNames)), ("targets", .strings(rows.targetNames)),
-                        ("method", .string("lsqr")), ("ridge", .number(l2)), ("sparse", sparse),
-                        ("lsqr", SparseInput.json(solution)), ("metrics", Reports.metrics(metrics)), ("distributed", distributed.json),
-                    ]
-                ).text)
-            return
-        }
-        var lines = [
-            "Data: \(data.file), \(rows.rows) rows × \(Format.count(rows.featureCount, "feature")), \(rows.nonzeros) nonzeros (\(Format.number(100 * rows.density, digits: 3)) % dense); target\(rows.outputCount > 1 ? "s" : ""): \(rows.targetNames.joined(separator: ", "))",
-            distributed.line,
-            SparseInput.line(solution),
-        ]
-        if l2 > 0 { lines.append("Ridge: λ = \(Format.number(l2)) on ‖coefficients‖² (original units; never on the intercept)") }
-        lines.append("")
-        lines += Reports.largestParameterTables(
-            featureNames: rows.featureNames, targetNames: rows.targetNames, fitIntercept: model.fitIntercept,
-            columns: [("LSQR", solution.parameters)])
-        lines.append("")
-        lines.append("Errors on the rows solved:")
-        lines.append(Reports.metricsTable(train: metrics, test: nil))
-        if let saveModel { lines.append("\nModel written to \(saveModel)") }
-        print(lines.joined(separator: "\n"))
+        printLSQRReport(
+            solution, fitIntercept: model.fitIntercept, metrics: metrics, featureNames: rows.featureNames, targetNames: rows.targetNames,
+            shape:
+                "\(rows.rows) rows × \(Format.count(rows.featureCount, "feature")), \(rows.nonzeros) nonzeros (\(Format.number(100 * rows.density, digits: 3)) % dense)",
+            sparse: sparse, distributed: distributed)
     }
 
     /// This rank's share of a sparse file's rows, the width agreed over the ranks.

@@ -50,6 +50,15 @@ struct SparseLossReference: Sendable {
                     "\(file) has \(p) features: --loss \(options.loss.rawValue)'s exact optimum is a linear program whose interior point reads the rows written dense, up to \(Self.denseColumnLimit) features, so this descent would have no reference; select fewer features (mbgd convert --features), or use --loss huber or squared-epsilon-insensitive, whose exact optimum Newton's method finds on sparse rows of any width"
                 )
             }
+            // The dense copy is made after the descent: its memory is checked before it.
+            do {
+                try MemoryBudget.require(
+                    MemoryBudget.bytes(of: Element.self, [train.rows, p]), for: "a dense copy of \(train.rows) rows × \(p) features")
+            } catch let error as MatrixError {
+                throw CLIError.badArgument(
+                    "\(file): --loss \(options.loss.rawValue)'s exact optimum is a linear program whose interior point reads the rows written dense, and \(error); select fewer rows or features (mbgd convert --features), or use --loss huber or squared-epsilon-insensitive, whose exact optimum Newton's method finds on the sparse rows"
+                )
+            }
             if options.isQuantile {
                 loss = QuantileLoss(quantile: tau)
                 parameter = ("quantile", tau)

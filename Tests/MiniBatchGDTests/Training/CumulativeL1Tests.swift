@@ -136,7 +136,8 @@ import Testing
         for sparse in [false, true] {
             let (proximal, proximalZeros) = try disagreements(.proximal, sparse: sparse)
             let (cumulative, cumulativeZeros) = try disagreements(.cumulative, sparse: sparse)
-            #expect(cumulative < proximal, "sparse \(sparse): cumulative \(cumulative), proximal \(proximal) disagreements")
+            // Measured 0 against 18–19 (2026-12-07): margins for another CPU's kernels.
+            #expect(cumulative <= 2 && proximal >= 10, "sparse \(sparse): cumulative \(cumulative), proximal \(proximal) disagreements")
             #expect(cumulativeZeros.count > proximalZeros.count, "sparse \(sparse)")
             // It zeroes no coefficient the optimum keeps clearly away from zero.
             #expect(cumulativeZeros.allSatisfy { abs(exact[$0]) < 0.1 }, "sparse \(sparse)")

@@ -88,10 +88,11 @@ struct ConjugateGradient {
         diagonal = residual
     }
 
-    /// `direction` ← the step; returns the inner steps taken.
+    /// `direction` ← the step; returns the inner steps taken. Throws `CancellationError` when the
+    /// calling task is cancelled (checked every 16 steps, each a pass over the rows).
     mutating func solve<Rows: NewtonRows, L: PiecewiseQuadraticLoss>(
         _ x: Rows, gradient: [Double], w: [Double], total: Double, r: [Double], loss: L, into direction: inout [Double]
-    ) -> Int {
+    ) throws -> Int {
         let n = x.rows, d = x.columns
         for j in 0..<d { diagonal[j] = 0 }
         for i in 0..<n where w[i] != 0 && loss.secondDerivative(r[i]) > 0 { x.addSquares(i, scaled: w[i] / total, into: &diagonal) }
@@ -108,6 +109,7 @@ struct ConjugateGradient {
         var rho = zip(residual, preconditioned).reduce(0) { $0 + $1.0 * $1.1 }
         var steps = 0
         while steps < Self.iterationLimit, norm(residual) > target {
+            if steps & 15 == 15, Cancellation.isRequested { throw CancellationError() }
             // product ← (H + ρI)·search, by one pass over the rows with ℓ'' = 1.
             for j in 0..<d { product[j] = ridge * search[j] }
             for i in 0..<n where w[i] != 0 && loss.secondDerivative(r[i]) > 0 {

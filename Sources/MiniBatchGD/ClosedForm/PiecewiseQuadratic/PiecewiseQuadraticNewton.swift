@@ -100,7 +100,7 @@ enum PiecewiseQuadraticNewton {
             guard iterations < iterationLimit else { break }
             iterations += 1
             if var solver = conjugateGradient {
-                innerIterations += solver.solve(x, gradient: gradient, w: w, total: total, r: r, loss: loss, into: &direction)
+                innerIterations += try solver.solve(x, gradient: gradient, w: w, total: total, r: r, loss: loss, into: &direction)
                 conjugateGradient = solver
             } else {
                 try choleskyDirection(x, gradient: gradient, w: w, total: total, r: r, loss: loss, hessian: &hessian, into: &direction)

@@ -33,6 +33,8 @@ struct LazySoftThreshold {
     ///   - cumulative: Tsuruoka et al.'s cumulative penalty instead of the proximal step.
     ///   - adaptiveEpsilon: an adaptive rule's ε, for its per-slot factors (nil: the plain rule).
     init(features p: Int, outputs k: Int, factors: [Double]?, cumulative: Bool = false, adaptiveEpsilon: Double? = nil) {
+        // The cumulative method is plain SGD's (GradientDescent.validate refuses it under other rules).
+        precondition(!cumulative || adaptiveEpsilon == nil, "the cumulative L1 penalty takes the plain rule only")
         self.k = k
         self.factors = factors.map { values in
             let buffer = Buffer<Double>(repeating: 0, count: p)
