@@ -11,23 +11,32 @@ extension Fit {
     /// unique counts as converged (the parameters' distance is no measure there).
     static let objectiveConvergedGap = 1e-3
 
-    /// `mbgd fit FILE --loss quantile|epsilon-insensitive|squared-epsilon-insensitive`: the
-    /// descent (by subgradients for the two with kinks) beside the exact optimum of the same
-    /// problem on the same training rows, judged by the objective.
-    func runRobustLoss(all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?) throws {
-        let name = lossOptions.loss.rawValue
+    /// The descent for a `--loss` other than squares, dense rows or sparse: no penalty (the exact
+    /// optimum beside it has none), and for the losses with kinks the subgradient method's
+    /// defaults, a decaying rate and averaged iterates, which make stochastic steps converge on a
+    /// cost with kinks. `decayPower` is the default schedule's power when it was applied.
+    func robustLossDescent() throws -> (GradientDescent, decayPower: Double?) {
         if l2Given || l1Given {
             throw CLIError.badArgument(
-                "--loss \(name) is compared with its exact optimum, which has no penalty; drop \(l1Given ? "--l1" : "--l2")")
+                "--loss \(lossOptions.loss.rawValue) is compared with its exact optimum, which has no penalty; drop \(l1Given ? "--l1" : "--l2")"
+            )
         }
         var config = gradientDescent
         let subgradient = lossOptions.isSubgradient
-        // The subgradient method's defaults: a decaying rate and averaged iterates, which is what
-        // makes stochastic steps converge on a cost with kinks.
         let decays = subgradient && schedule == ArgumentNames.defaults.schedule.kind
         let power = decayPower == LearningRateSchedule.defaultPower ? Self.subgradientDecayPower : decayPower
         if decays { config.schedule = .inverseScaling(power: power) }
         if subgradient, !noAverage { config.averaging = .fromStart }
+        return (config, decays ? power : nil)
+    }
+
+    /// `mbgd fit FILE --loss quantile|epsilon-insensitive|squared-epsilon-insensitive`: the
+    /// descent (by subgradients for the two with kinks) beside the exact optimum of the same
+    /// problem on the same training rows, judged by the objective.
+    func runRobustLoss(all: CommandData, train: CommandData, test: CommandData?, encoding: FeatureEncoding?) throws {
+        let descent = try robustLossDescent(), power = descent.decayPower
+        var config = descent.0
+        let name = lossOptions.loss.rawValue
         let epsilon = lossOptions.resolvedEpsilon(optimizer.epsilon), tau = lossOptions.resolvedQuantile
         let source = train.source
         var exactLines: [String] = []
@@ -39,7 +48,7 @@ extension Fit {
             reportRobustLoss(
                 run, all: all, train: train, test: test, config: config, reference: reference, fields: fields, loss: lossObject,
                 lossLine: lossLine,
-                exactLines: exactLines, schedule: decays ? power : nil)
+                exactLines: exactLines, schedule: power)
         }
         switch lossOptions.loss {
         case .epsilonInsensitive:

@@ -10,17 +10,9 @@ extension Fit {
     func runSparseLoss<Element: BLASScalar>(
         all: SparseDataset<Element>, train: SparseDataset<Element>, test: SparseDataset<Element>?, encoding: FeatureEncoding?
     ) throws {
-        let name = lossOptions.loss.rawValue
-        if l2Given || l1Given {
-            throw CLIError.badArgument(
-                "--loss \(name) is compared with its exact optimum, which has no penalty; drop \(l1Given ? "--l1" : "--l2")")
-        }
-        var config = gradientDescent
+        let descent = try robustLossDescent(), power = descent.decayPower
+        var config = descent.0
         let subgradient = lossOptions.isSubgradient
-        let decays = subgradient && schedule == ArgumentNames.defaults.schedule.kind
-        let power = decayPower == LearningRateSchedule.defaultPower ? Self.subgradientDecayPower : decayPower
-        if decays { config.schedule = .inverseScaling(power: power) }
-        if subgradient, !noAverage { config.averaging = .fromStart }
         let status = Status(quiet: json)
         let reference = try SparseLossReference(
             lossOptions, epsilon: optimizer.epsilon, train: train, fitIntercept: data.fitIntercept, file: data.file, status: status)
@@ -68,7 +60,7 @@ extension Fit {
         if subgradient {
             lines.append(
                 "  subgradient method: no curvature to size steps or certify a stop by; "
-                    + (decays ? "η₀/t^\(Format.number(power)) per epoch" : "the schedule given")
+                    + (power.map { "η₀/t^\(Format.number($0)) per epoch" } ?? "the schedule given")
                     + (config.averaging == .fromStart ? ", iterates averaged from the start" : ", no averaging"))
         }
         lines.append("")
