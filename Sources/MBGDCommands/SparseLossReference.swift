@@ -168,24 +168,30 @@ enum SparseExactAnswer: Sendable {
     /// One line per target: how the optimum was reached and its certificate.
     func lines(targetNames: [String], rows: Int) -> [String] {
         func prefix(_ o: Int, _ count: Int) -> String { "Exact answer\(count > 1 ? " for \(targetNames[o])" : ""): " }
-        func newton(_ system: NewtonSystem, _ inner: Int) -> String {
-            system == .cholesky
+        // Newton's steps, how each was solved, and its certificate: the same for both smooth losses.
+        func newton(_ system: NewtonSystem, iterations: Int, inner: Int, gradientNorm: Double, converged: Bool) -> String {
+            let how =
+                system == .cholesky
                 ? "the Hessian formed from the sparse rows' products, by Cholesky"
                 : "each step by conjugate gradients (\(Format.count(inner, "inner step"))), the Hessian never formed"
+            return "\(Format.count(iterations, "Newton step")) (\(how)), "
+                + "gradient \(Format.number(gradientNorm, digits: 2))\(converged ? " at its floor" : ", NOT at its floor"); "
         }
         switch self {
         case let .huber(solution):
             return solution.targets.enumerated().map { o, report in
                 prefix(o, solution.targets.count)
-                    + "\(Format.count(report.iterations, "Newton step")) (\(newton(solution.system, report.innerIterations))), "
-                    + "gradient \(Format.number(report.gradientNorm, digits: 2))\(report.converged ? " at its floor" : ", NOT at its floor"); "
+                    + newton(
+                        solution.system, iterations: report.iterations, inner: report.innerIterations, gradientNorm: report.gradientNorm,
+                        converged: report.converged)
                     + "\(report.outliers) of \(rows) residuals beyond δ"
             }
         case let .tube(solution):
             return solution.targets.enumerated().map { o, report in
                 prefix(o, solution.targets.count)
-                    + "\(Format.count(report.iterations, "Newton step")) (\(newton(solution.system, report.innerIterations))), "
-                    + "gradient \(Format.number(report.gradientNorm, digits: 2))\(report.converged ? " at its floor" : ", NOT at its floor"); "
+                    + newton(
+                        solution.system, iterations: report.iterations, inner: report.innerIterations, gradientNorm: report.gradientNorm,
+                        converged: report.converged)
                     + "\(report.insideTube) of \(rows) residuals inside the tube"
             }
         case let .quantile(solution):
