@@ -142,6 +142,22 @@ public struct ElasticNetPenalty: Penalty {
     /// False: the L1 part has no gradient at 0.
     public var isSmooth: Bool { false }
 
+    /// Adds the L1 part's subgradient nearest −gᵢ, with t = scale·A·R·dᵢ: gᵢ + t·sign(θᵢ) off
+    /// zero; at zero, where the subdifferential is [−t, t], gᵢ moved toward 0 by t (0 when
+    /// |gᵢ| ≤ t, which is the coefficient's optimality condition). Zero exactly at the optimum.
+    public func shortestSubgradient(
+        at coefficients: UnsafePointer<Double>, count: Int, scale: Double, gradient: UnsafeMutablePointer<Double>
+    ) {
+        let threshold = scale * alpha * l1Ratio
+        for i in 0..<count {
+            let t = threshold * factor(i), w = coefficients[i], g = gradient[i]
+            gradient[i] = w > 0 ? g + t : w < 0 ? g - t : g > t ? g - t : g < -t ? g + t : 0
+        }
+    }
+
+    /// True: the L1 part's subdifferential is known everywhere.
+    public var knowsShortestSubgradient: Bool { true }
+
     /// A·(1 − R)·maxᵢ dᵢ²: the most the L2 part adds to a direction's curvature (what the rate
     /// must allow for).
     public var curvature: Double {

@@ -16,6 +16,15 @@ public protocol Penalty: Sendable, Equatable {
     /// Whether P is differentiable everywhere (no proximal part): only then is a gradient-based
     /// certificate of the distance to the optimum valid.
     var isSmooth: Bool { get }
+    /// Whether ``shortestSubgradient(at:count:scale:gradient:)`` knows the objective's shortest
+    /// subgradient, which the certified stop bounds the distance to the optimum with: true for a
+    /// smooth penalty (its gradient is its only subgradient) and for ``ElasticNetPenalty``; a fit
+    /// with a penalty that does not gives no certificate.
+    var knowsShortestSubgradient: Bool { get }
+    /// Turns `gradient`, the gradient of the objective's smooth part at `coefficients` (the data's
+    /// and the penalty's smooth part's, the penalty's scaled by `scale`), into the objective's
+    /// shortest subgradient there. Nothing for a smooth penalty.
+    func shortestSubgradient(at coefficients: UnsafePointer<Double>, count: Int, scale: Double, gradient: UnsafeMutablePointer<Double>)
     /// The curvature P adds to every coefficient's direction (λ for λ/2·‖W‖²; 0 for L1).
     var curvature: Double { get }
     /// λ when P = λ/2·‖W‖² exactly, the ridge the closed form solves; nil otherwise.
@@ -35,6 +44,12 @@ extension Penalty {
     public func proximalStep(_ coefficients: UnsafeMutablePointer<Double>, count: Int, step: Double) {}
     /// Smooth unless a penalty says otherwise.
     public var isSmooth: Bool { true }
+    /// Known for a smooth penalty only, unless a penalty says otherwise.
+    public var knowsShortestSubgradient: Bool { isSmooth }
+    /// The gradient itself: a smooth penalty's only subgradient.
+    public func shortestSubgradient(
+        at coefficients: UnsafePointer<Double>, count: Int, scale: Double, gradient: UnsafeMutablePointer<Double>
+    ) {}
     /// Not solved in closed form unless a penalty says so.
     public var ridge: Double? { nil }
     /// Nothing to check.

@@ -220,6 +220,7 @@ struct EpochLoop<Element: BLASScalar> {
                 }
                 for i in 0..<p * k { fullGradient.base[i] += penalty * evaluated[i] }
                 otherPenalty?.addGradient(of: evaluated, count: p * k, scale: penaltyScale, into: fullGradient.base)
+                otherPenalty?.shortestSubgradient(at: evaluated, count: p * k, scale: penaltyScale, gradient: fullGradient.base)
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
             } else {

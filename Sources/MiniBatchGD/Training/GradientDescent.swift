@@ -244,7 +244,12 @@ public enum Shuffle: Equatable, Sendable {
 ///   least-squares cost with curvature at least μ, ‖θ − θ*‖ ≤ ‖∇J(θ)‖/μ, so this stops exactly
 ///   when the parameters are provably within that relative distance of the optimum. It needs μ
 ///   (``Curvature/strongConvexity``, known up to ``Curvature/exactLimit`` features) and costs
-///   one gradient over the training rows per epoch.
+///   one gradient over the training rows per epoch. With an L1 or elastic-net penalty
+///   (``ElasticNetPenalty``) ∇J is the objective's shortest subgradient, zero only at the
+///   optimum, and the same bound holds; it is used for a full-batch descent without an average
+///   (proximal gradient descent), whose iterate lands on the penalty's zeros. A stochastic
+///   iterate sits off them by its noise, where that subgradient stays at the threshold's size,
+///   so a mini-batch fit with L1 stops on its plateau.
 /// - **plateau**: the monitored cost (training, or held-out with `validationFraction`) has
 ///   not improved by `tolerance` (relative: below `best − tolerance·best`, `best` the lowest so
 ///   far) for `patience` epochs in a row, or for twice the update rule's memory 2/(1 − β) updates

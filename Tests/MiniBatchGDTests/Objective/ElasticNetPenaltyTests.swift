@@ -27,6 +27,61 @@ import Testing
         #expect(comparison.costRelativeDifference <= 1e-10)
     }
 
+    /// Full batch, the certified stop bounds the distance by the objective's shortest subgradient
+    /// over μ: the fit stops certified, and the bound covers the true distance to coordinate
+    /// descent's optimum (itself certified by its duality gap), zeros included.
+    @Test(arguments: ["lasso", "elastic net", "weighted", "correlated lasso"])
+    func fullBatchProximalDescentStopsCertified(name: String) throws {
+        let problem = ElasticNetFixture.problem(name)
+        let tolerance = 1e-6
+        var config = GradientDescent(batchSize: .full, epochs: 200_000, earlyStopping: EarlyStopping(parameterTolerance: tolerance))
+        config.penalty = ElasticNetPenalty(alpha: problem.alpha, l1Ratio: problem.l1Ratio)
+        var model = LinearRegression(fitIntercept: problem.fitIntercept)
+        let comparison = try model.fitAndCompareElasticNet(try problem.dense(), using: config)
+        #expect(comparison.run.history.stopReason == .parametersCertified)
+        #expect(comparison.run.history.epochCosts.count < 200_000)
+        // The bound is relative to the descent's own norm; the optimum's differs from it by less than the bound.
+        #expect(comparison.parameterRelativeDifference <= tolerance * (1 + 2 * tolerance))
+        let found = comparison.gradientDescent.coefficients.elements
+        #expect(found.indices.filter { found[$0] == 0 } == problem.zeros)
+    }
+
+    /// A mini-batch descent's iterate sits off the lasso's zeros by its noise, where the shortest
+    /// subgradient stays at the threshold's size: it gets no certificate, and its plateau still
+    /// stops it well before the budget.
+    @Test func miniBatchProximalDescentStopsOnItsPlateau() throws {
+        let problem = ElasticNetFixture.problem("lasso")
+        var config = GradientDescent(batchSize: .rows(8), epochs: 100_000, earlyStopping: EarlyStopping(parameterTolerance: 1e-6))
+        config.penalty = ElasticNetPenalty(alpha: problem.alpha, l1Ratio: problem.l1Ratio)
+        var model = LinearRegression(fitIntercept: problem.fitIntercept)
+        let comparison = try model.fitAndCompareElasticNet(try problem.dense(), using: config)
+        #expect(comparison.run.history.stopReason == .trainingCostConverged)
+        #expect(comparison.run.history.certifiedDistances.isEmpty)
+        #expect(comparison.run.history.epochCosts.count < 100_000)
+    }
+
+    /// The shortest subgradient worked by hand: off zero the gradient plus t·sign(θ); at zero the
+    /// gradient moved toward 0 by t, and 0 inside [−t, t]; per coefficient t/sⱼ on standardized columns.
+    @Test func shortestSubgradientWorkedByHand() {
+        let penalty = ElasticNetPenalty(alpha: 2, l1Ratio: 0.25)  // t = 0.5 at scale 1
+        #expect(penalty.knowsShortestSubgradient && !penalty.isSmooth)
+        let w = [3.0, -0.5, 0, 0, 0]
+        var g = [1.0, 1, 0.375, 0.875, -0.875]
+        penalty.shortestSubgradient(at: w, count: 5, scale: 1, gradient: &g)
+        #expect(g == [1.5, 0.5, 0, 0.375, -0.375])
+        // Scale 0.5 halves t; on θ = s·W with s = (2, 4, 1, 1, 0.5): tⱼ = 0.25/sⱼ.
+        let scaled = penalty.inDescentCoordinates(scales: [2, 4, 1, 1, 0.5], outputs: 1)
+        g = [1.0, 1, 0.375, 0.875, -0.875]
+        scaled.shortestSubgradient(at: w, count: 5, scale: 0.5, gradient: &g)
+        #expect(g == [1.125, 0.9375, 0.125, 0.625, -0.375])
+        // A smooth penalty's gradient is its only subgradient: nothing changes.
+        let ridge = L2Penalty(strength: 3)
+        #expect(ridge.knowsShortestSubgradient)
+        g = [1.0, 1, 0.375, 0.875, -0.875]
+        ridge.shortestSubgradient(at: w, count: 5, scale: 1, gradient: &g)
+        #expect(g == [1.0, 1, 0.375, 0.875, -0.875])
+    }
+
     /// The penalty's value, gradient and proximal step, worked by hand, in the data's units and
     /// on standardized coordinates (factors 1/s).
     @Test func valueGradientAndThresholdWorkedByHand() {

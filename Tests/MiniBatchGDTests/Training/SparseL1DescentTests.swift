@@ -56,6 +56,28 @@ import Testing
         #expect(relativeDifference(model.parameters!, exact.parameters) < 1e-7)
     }
 
+    /// Full batch, the certified stop bounds the distance by the objective's shortest subgradient
+    /// over μ (as the dense trainer's), in the data's units or standardized (each coefficient's
+    /// threshold A·R/sⱼ on θ = s·β): the fit stops certified, and the bound covers its true
+    /// distance to coordinate descent's optimum. In mini-batches no certificate: the plateau stops it.
+    @Test(arguments: [(1.0, false), (0.5, false), (1.0, true)])
+    func theFullBatchLassoStopsCertified(l1Ratio: Double, standardize: Bool) throws {
+        let sparse = SparseDataset(try SparseDescentTests.dense())
+        let tolerance = 1e-6
+        var config = GradientDescent(
+            batchSize: .full, epochs: 200_000, standardize: standardize, earlyStopping: EarlyStopping(parameterTolerance: tolerance))
+        config.penalty = ElasticNetPenalty(alpha: 1.5, l1Ratio: l1Ratio)
+        var model = LinearRegression()
+        let comparison = try model.fitAndCompareElasticNet(sparse, using: config)
+        #expect(comparison.run.history.stopReason == .parametersCertified)
+        #expect(comparison.run.history.epochCosts.count < 200_000)
+        #expect(comparison.parameterRelativeDifference <= tolerance * (1 + 2 * tolerance))
+        config.batchSize = .rows(16)
+        let run = try model.fitAndCompareElasticNet(sparse, using: config).run
+        #expect(run.history.certifiedDistances.isEmpty)
+        #expect(run.history.stopReason == .trainingCostConverged)
+    }
+
     /// What the lazy soft-thresholding does not do is refused by name.
     @Test func whatStaysRefusedIsNamed() throws {
         let sparse = SparseDataset(try SparseDescentTests.dense())

@@ -168,6 +168,12 @@ struct SparseTrainer {
     ) throws -> (History, GapProgress?) {
         let config = configuration, n = train.rows
         let inverseSquares = Buffer<Double>(repeating: 0, count: scale.count)
+        // The penalty on θ = s·β, whose kink the certificate's subgradient takes (the plan certifies L1 at full batch only).
+        let certifiedPenalty =
+            certificate == nil
+            ? nil
+            : config.penaltyChoice.other?.inDescentCoordinates(
+                scales: config.standardize ? scale : nil, outputs: train.k)
         for j in scale.indices { inverseSquares.base[j] = 1 / (scale[j] * scale[j]) }
         var history = History()
         history.epochCosts.reserveCapacity(Swift.min(epochs, 1 << 20))
@@ -337,6 +343,9 @@ struct SparseTrainer {
                         }
                     }
                     for o in 0..<k { theta.base[p * k + o] = evaluated.intercept[o] }
+                    // With L1 (its L2 part added above), the objective's shortest subgradient.
+                    certifiedPenalty?.shortestSubgradient(
+                        at: theta.base, count: p * k, scale: config.reduction == .mean ? 1 : 1 / Double(n), gradient: fullGradient.base)
                     certifiedDistance = certificate.relativeDistance(parameters: theta.base, gradient: fullGradient.base)
                     history.certifiedDistances.append(certifiedDistance!)
                 } else {
