@@ -9,7 +9,8 @@
 /// ``Penalty/inDescentCoordinates(scales:outputs:)``). A full-batch descent is then proximal
 /// gradient descent (ISTA), which converges to the exact optimum, zeros included, and
 /// ``LinearRegression/fitAndCompareElasticNet(_:using:progress:)-(Source,_,_)`` checks it against the exact one
-/// (``CoordinateDescent``). Averaged steps (the mini-batch default) have few exact zeros: an
+/// (``CoordinateDescent``). Averaged steps (the mini-batch default; the iterates as each step
+/// ends, after its soft-threshold, on dense and sparse rows alike) have few exact zeros: an
 /// average of iterates is zero only where every iterate was.
 ///
 /// `l1Method` chooses how the L1 part is applied by a stochastic descent: ``L1Method/proximal``

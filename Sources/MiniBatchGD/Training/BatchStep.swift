@@ -64,8 +64,10 @@ struct BatchStep<Element: BLASScalar> {
             // of it folds away on the fast path, NoPenaltyStep).
             let share = reduction == .mean ? 1 : penaltyScale * Double(b)
             extra.addGradient(of: theta, count: weightCount, scale: share, into: g)
-            rule.step(theta, gradient: g, rate: stepRate)
+            // The average takes the iterate the step ends with, after its proximal part.
+            rule.stepBeforeAveraging(theta, gradient: g, rate: stepRate)
             extra.proximalStep(theta, count: weightCount, step: stepRate * share, after: rule)
+            rule.averageIn(theta)
             step &+= 1
             samples &+= b
             // Over ranks the exchange carried every rank's stop flag: all stop after this same

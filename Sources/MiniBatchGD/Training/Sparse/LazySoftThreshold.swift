@@ -23,9 +23,12 @@ struct LazySoftThreshold {
     /// ``LazySoftThreshold+Adaptive.swift``).
     let slotScales: Buffer<Double>?
     /// T at each column's last catch-up.
-    private let applied: Buffer<Double>
+    let applied: Buffer<Double>
     /// The cumulative method's q per coefficient (p·k, u's units; nil: the proximal step).
-    private let pulled: Buffer<Double>?
+    let pulled: Buffer<Double>?
+    /// The lazy average of the iterates while averaging (nil: not averaging), flushed by a
+    /// column's catch-up before it moves u (``LazySoftThreshold+Average.swift``).
+    var average: ThresholdedAverage?
     /// T = Στₜ/|aₜ| over the steps so far (since the last ``settle(_:features:scale:)``).
     private(set) var total = 0.0
 
@@ -56,6 +59,7 @@ struct LazySoftThreshold {
     func catchUp(_ j: Int, _ u: UnsafeMutablePointer<Double>) {
         let pending = total - applied.base[j]
         guard pending != 0 else { return }
+        if average != nil { flushAverage(j, u) }
         if let pulled {
             // The cumulative rule: the whole of T, less what each coefficient was pulled.
             let t = total * (factors?.base[j] ?? 1), q = pulled.base
@@ -114,6 +118,7 @@ struct LazySoftThreshold {
         archive.set("sparse.l1.total", [total])
         if let pulled { archive.set("sparse.l1.pulled", pulled.array) }
         if let slotScales { archive.set("sparse.l1.slotScales", slotScales.array) }
+        average?.saveState(to: &archive)
     }
 
     /// Restores what ``saveState(to:)`` saved.

@@ -45,10 +45,6 @@ extension SparseTrainer {
                 cumulative: $0.l1Method == .cumulative,
                 adaptiveEpsilon: config.optimizer.lazyThresholdEpsilon)
         }
-        if elasticNet != nil, config.averaging == .automatic, batches.count > 1 {
-            notes.append(
-                "no averaging: with L1 on sparse rows the last iterate is reported (a lazy average under soft-thresholding is not kept)")
-        }
         let costWeights = Trainer.costWeights(train.weights, rows: n, reduction: config.reduction)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0

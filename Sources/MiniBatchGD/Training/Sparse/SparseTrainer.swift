@@ -23,7 +23,7 @@ import Foundation
 /// residual r charged ℓ(r) and weighing ℓ′(r) in the gradient (``SparseResidualMap``), with the
 /// dense trainer's step for it and no certified stop. L1 and elastic net (``ElasticNetPenalty``)
 /// descend with plain SGD, the dense prox's soft-thresholds applied lazily (``LazySoftThreshold``),
-/// the last iterate reported (no averaging, no certified stop); the lasso with AdaGrad, RMSprop
+/// averaged lazily too (``ThresholdedAverage``), with no certified stop; the lasso with AdaGrad, RMSprop
 /// and Adam too, each slot's threshold scaled by its frozen factor (``LazySoftThreshold+Adaptive.swift``).
 struct SparseTrainer {
     let configuration: GradientDescent
@@ -72,13 +72,6 @@ struct SparseTrainer {
                     "must be 1 (the lasso) with --optimizer \(config.optimizer.name) on sparse rows (the elastic net's L2 part has a gradient at every column at every step, which a lazy adaptive step cannot defer); use --l1-ratio 1, or --optimizer sgd for the elastic net"
             )
         }
-        guard config.averaging != .fromStart else {
-            throw ArgumentError(
-                argument: "averaging", value: "fromStart",
-                requirement:
-                    "must not be fromStart with an L1 or elastic-net penalty on sparse rows (a lazy average under soft-thresholding is not kept yet); drop --average (the last iterate, with exact zeros, is reported)"
-            )
-        }
         // With each column's own 1/sⱼ² on the L2 part, its shrink is no longer one scale for all.
         guard !(config.standardize && elasticNet.penaltyUnits == .original && elasticNet.l1Ratio < 1) else {
             throw ArgumentError(
@@ -109,11 +102,12 @@ struct SparseTrainer {
         try validation?.checkRepresentableScale()
         // The state's buffers, checked before any is allocated: per feature and output the
         // coefficients, their average, gradient, θ and an adaptive rule's two moments and scratch
-        // (with, at most, its slots, gradients and squares listed); per feature the scales and the
-        // flush and touch marks.
+        // (with, at most, its slots, gradients and squares listed); per feature the scales, the
+        // flush and touch marks, and an L1 average's history of steps (at most max(p, 1024)) and marks.
         let k = train.outputCount
         try MemoryBudget.require(
-            MemoryBudget.doubles(train.featureCount + 1, 10 * k + 5), for: "the sparse descent's state for \(train.featureCount) features")
+            MemoryBudget.doubles(train.featureCount + 1025, 10 * k + 9),
+            for: "the sparse descent's state for \(train.featureCount) features")
         let plan = try plan(train)
         let n = train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
@@ -204,7 +198,7 @@ struct SparseTrainer {
             mu: !config.optimizer.isAdaptive && config.schedule == .constant ? certificate?.mu ?? 0 : 0, batchesPerEpoch: batches.count)
         var policy = StopPolicy(
             plateau: plateau, halving: halving, certificateTolerance: certificate?.tolerance,
-            averagesAutomatically: config.averaging == .automatic && batches.count > 1 && !schedule.anneals && l1 == 0,
+            averagesAutomatically: config.averaging == .automatic && batches.count > 1 && !schedule.anneals,
             monitorsValidation: validation != nil, hasGapTarget: gapTarget != nil,
             divergenceBound: config.divergenceFactor * Swift.max(startCost, zeroCost, .leastNormalMagnitude))
         let inverseScale = Buffer<Double>(repeating: 0, count: scale.count)

@@ -1,6 +1,7 @@
 /// Polyak–Ruppert averaging over any rule (scikit-learn's `average`): the rule moves the
 /// iterate as usual, and the reported parameters are the running mean of the iterates since
-/// averaging started, θ̄ ← θ̄ + (θ − θ̄)/t.
+/// averaging started, θ̄ ← θ̄ + (θ − θ̄)/t (θ as the step ends: after a penalty's proximal
+/// step, ``UpdateRule/averageIn(_:)``).
 ///
 /// For least squares the mean of constant-step SGD iterates over rows drawn independently
 /// converges to the exact optimum at the statistical rate, where the last iterate stays at a
@@ -23,6 +24,16 @@ struct Averaged<Rule: UpdateRule>: UpdateRule {
     @inline(__always)
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
         rule.step(parameters, gradient: gradient, rate: rate)
+        averageIn(parameters)
+    }
+
+    @inline(__always)
+    mutating func stepBeforeAveraging(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
+        rule.step(parameters, gradient: gradient, rate: rate)
+    }
+
+    @inline(__always)
+    mutating func averageIn(_ parameters: UnsafePointer<Double>) {
         guard isAveraging else { return }
         averagedSteps += 1
         let weight = 1 / Double(averagedSteps + 1), a = average.values

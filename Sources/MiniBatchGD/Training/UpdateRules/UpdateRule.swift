@@ -8,6 +8,12 @@
 protocol UpdateRule {
     /// θ ← rule(θ, g) with step size `rate`; both vectors hold the rule's parameter count.
     mutating func step(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double)
+    /// ``step(_:gradient:rate:)`` with the new iterate not yet in the average (``Averaged``): a
+    /// proximal step comes between, and ``averageIn(_:)`` after, so that the average is of the
+    /// iterates the steps end with.
+    mutating func stepBeforeAveraging(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double)
+    /// Adds the step's final iterate to the average (a no-op for rules that do not average).
+    mutating func averageIn(_ parameters: UnsafePointer<Double>)
     /// The parameters to evaluate and report: the running average for ``Averaged``, else nil
     /// (the iterate itself).
     var averagedParameters: UnsafeMutablePointer<Double>? { get }
@@ -34,6 +40,12 @@ protocol UpdateRule {
 }
 
 extension UpdateRule {
+    @inline(__always)
+    mutating func stepBeforeAveraging(_ parameters: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>, rate: Double) {
+        step(parameters, gradient: gradient, rate: rate)
+    }
+    @inline(__always)
+    mutating func averageIn(_ parameters: UnsafePointer<Double>) {}
     var averagedParameters: UnsafeMutablePointer<Double>? { nil }
     mutating func startAveraging(at parameters: UnsafePointer<Double>) {}
     mutating func restartAveraging(_ parameters: UnsafeMutablePointer<Double>) {}
