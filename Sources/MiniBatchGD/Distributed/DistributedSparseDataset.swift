@@ -144,25 +144,32 @@ public struct DistributedSparseDataset<Element: BLASScalar>: Sendable {
 
 extension DistributedSparseDataset {
     /// Loads rank `communicator.rank`'s share of a libsvm file's rows on every rank: each rank
-    /// parses the file (on its cores, as ``SparseDataset/load(libsvm:zeroBased:featureCount:)``)
-    /// and keeps its ⌊n/K⌋ or ⌈n/K⌉ rows, the first ranks taking the larger shares.
+    /// parses only its own part of the file (on its cores, as
+    /// ``SparseDataset/load(libsvm:zeroBased:featureCount:)``), so that its memory is its share.
     ///
-    /// Each rank parses the whole text (the rows' count is known only at its end, and the parser
-    /// reads one file on every core): a rank holds its share, but parses as much as one process
-    /// would. The ranks first compare their copies of the file (size and 16 sampled blocks).
+    /// The file is cut into one range of bytes a rank, each moved forward to the start of a line,
+    /// so that every line is read by exactly one rank and the ranks' rows in rank order are the
+    /// file's; a rank whose range lies inside one line holds no row. A bad line is named by its
+    /// line in the whole file, as one process names it. The ranks first compare their copies of
+    /// the file (size and 16 sampled blocks).
     /// - Throws: on the rank that failed, ``DistributedError/failed(rank:ranks:error:)`` with what
-    ///   the single-process load throws (a missing file on that node, a bad entry at its line);
-    ///   on the others ``DistributedError/failedElsewhere(rank:)``; on every rank
-    ///   ``DistributedError/differentData(path:differences:)`` when the copies differ, and as
+    ///   the single-process load throws (a missing file on that node, a bad entry at its line:
+    ///   the first in the file when several ranks meet one); on the others
+    ///   ``DistributedError/failedElsewhere(rank:)``; on every rank
+    ///   ``DistributedError/differentData(path:differences:)`` when the copies differ,
+    ///   ``FileError/noRows(path:)`` when no rank found a row, and as
     ///   ``init(local:featureCount:communicator:)``.
     public static func load(
         libsvm path: String, zeroBased: Bool = false, featureCount: Int? = nil, communicator: any Communicator
     ) throws -> DistributedSparseDataset {
         try FileSample.checkSame(path, over: communicator)
         let share = try communicator.agree {
-            let whole = try SparseDataset<Element>.load(libsvm: path, zeroBased: zeroBased, featureCount: featureCount)
-            return try whole.share(rank: communicator.rank, ranks: communicator.size)
+            try LIBSVMReader.read(
+                path: path, as: Element.self, zeroBased: zeroBased, featureCount: featureCount,
+                part: (communicator.rank, communicator.size))
         }
+        // Blank and comment lines only: said as one process says it.
+        guard communicator.sum(Double(share.rows)) > 0 else { throw FileError.noRows(path: path) }
         return try DistributedSparseDataset(local: share, featureCount: featureCount, communicator: communicator)
     }
 
