@@ -144,48 +144,70 @@ public struct DistributedSparseDataset<Element: BLASScalar>: Sendable {
 
 extension DistributedSparseDataset {
     /// Loads rank `communicator.rank`'s share of a libsvm file's rows on every rank: each rank
-    /// parses the file (on its cores, as ``SparseDataset/load(libsvm:zeroBased:featureCount:)``)
-    /// and keeps its ⌊n/K⌋ or ⌈n/K⌉ rows, the first ranks taking the larger shares.
+    /// parses only its own part of the file (on its cores, as
+    /// ``SparseDataset/load(libsvm:zeroBased:featureCount:)``), so that its memory is its share.
     ///
-    /// Each rank parses the whole text (the rows' count is known only at its end, and the parser
-    /// reads one file on every core): a rank holds its share, but parses as much as one process
-    /// would. The ranks first compare their copies of the file (size and 16 sampled blocks).
+    /// The file is cut into one range of bytes a rank, each moved forward to the start of a line,
+    /// so that every line is read by exactly one rank and the ranks' rows in rank order are the
+    /// file's; a rank whose range lies inside one line holds no row. A bad line is named by its
+    /// line in the whole file, as one process names it. The ranks first compare their copies of
+    /// the file (size and 16 sampled blocks).
     /// - Throws: on the rank that failed, ``DistributedError/failed(rank:ranks:error:)`` with what
-    ///   the single-process load throws (a missing file on that node, a bad entry at its line);
-    ///   on the others ``DistributedError/failedElsewhere(rank:)``; on every rank
-    ///   ``DistributedError/differentData(path:differences:)`` when the copies differ, and as
+    ///   the single-process load throws (a missing file on that node, a bad entry at its line:
+    ///   the first in the file when several ranks meet one); on the others
+    ///   ``DistributedError/failedElsewhere(rank:)``; on every rank
+    ///   ``DistributedError/differentData(path:differences:)`` when the copies differ,
+    ///   ``FileError/noRows(path:)`` when no rank found a row, and as
     ///   ``init(local:featureCount:communicator:)``.
     public static func load(
         libsvm path: String, zeroBased: Bool = false, featureCount: Int? = nil, communicator: any Communicator
     ) throws -> DistributedSparseDataset {
         try FileSample.checkSame(path, over: communicator)
         let share = try communicator.agree {
-            let whole = try SparseDataset<Element>.load(libsvm: path, zeroBased: zeroBased, featureCount: featureCount)
-            return try whole.share(rank: communicator.rank, ranks: communicator.size)
+            try LIBSVMReader.read(
+                path: path, as: Element.self, zeroBased: zeroBased, featureCount: featureCount,
+                part: (communicator.rank, communicator.size))
         }
+        // Blank and comment lines only: said as one process says it.
+        guard communicator.sum(Double(share.rows)) > 0 else { throw FileError.noRows(path: path) }
         return try DistributedSparseDataset(local: share, featureCount: featureCount, communicator: communicator)
     }
 
     /// Loads rank `communicator.rank`'s share of a scipy `.npz` CSR matrix and its targets' `.npy`
-    /// (as ``SparseDataset/load(npz:targets:featureCount:)``), keeping that share's rows: an
-    /// uncompressed `.npz` is mapped, so a rank reads its own rows' entries only.
-    /// - Throws: as ``load(libsvm:zeroBased:featureCount:communicator:)``.
+    /// (as ``SparseDataset/load(npz:targets:featureCount:)``): each rank keeps its ⌊n/K⌋ or ⌈n/K⌉
+    /// rows, the first ranks taking the larger shares.
+    ///
+    /// When the indices and values are stored uncompressed (`save_npz(..., compressed=False)`)
+    /// and in the types kept, a rank maps the file and reads and checks only its own rows'
+    /// entries, in place; each member's checksum (which covers the whole member) is then made of
+    /// every rank's checksum of its own entries, in one exchange. The row offsets and the targets
+    /// are read whole on every rank (8 bytes and k values a row). A compressed member can only be
+    /// inflated from its start, so such a matrix is read whole by every rank, which keeps its
+    /// share's copy.
+    /// - Throws: as ``load(libsvm:zeroBased:featureCount:communicator:)``; on every rank
+    ///   ``FileError/malformed(path:reason:)`` when a member read in parts does not match its checksum.
     public static func load(
         npz path: String, targets: String, featureCount: Int? = nil, communicator: any Communicator
     ) throws -> DistributedSparseDataset {
         try FileSample.checkSame(path, over: communicator)
         try FileSample.checkSame(targets, over: communicator)
-        let share = try communicator.agree {
-            let whole = try SparseDataset<Element>.load(npz: path, targets: targets, featureCount: featureCount)
-            return try whole.share(rank: communicator.rank, ranks: communicator.size)
+        let part = try communicator.agree {
+            try NPZReader.part(
+                path: path, targets: targets, as: Element.self, featureCount: featureCount, rank: communicator.rank,
+                ranks: communicator.size)
         }
-        return try DistributedSparseDataset(local: share, featureCount: featureCount, communicator: communicator)
+        // Every rank's checksums of its entries; a rank that read the matrix whole checked it whole.
+        let checksums = communicator.gather(words: part.pending.map { [1] + $0.checksums } ?? [0, 0, 0, 0, 0])
+        if checksums.allSatisfy({ $0[0] == 1 }) { try part.verify(checksums.map { Array($0.dropFirst()) }) }
+        return try DistributedSparseDataset(local: part.share, featureCount: featureCount, communicator: communicator)
     }
 }
 
 extension SparseDataset {
     /// Rank `rank`'s contiguous share of the rows among `ranks` (``Sharing/split(_:ranks:)``).
     func share(rank: Int, ranks: Int) throws -> SparseDataset {
+        // One rank's share is every row: kept as read (a mapping stays one).
+        guard ranks > 1 else { return self }
         let counts = Sharing.split(rows, ranks: ranks)
         let start = counts[..<rank].reduce(0, +)
         return try gathering(start..<start + counts[rank])

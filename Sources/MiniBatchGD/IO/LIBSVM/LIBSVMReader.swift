@@ -24,11 +24,14 @@ enum LIBSVMReader {
     ///   - chunks: the number of chunks to cut a regular file into (nil: one below the
     ///     threshold or on one thread, four per thread otherwise), for tests.
     ///   - memoryLimit: the memory budget in bytes (nil: what is available).
+    ///   - part: `(index, count)` to read only the lines of part `index` of `count` of a regular
+    ///     file (``lines(ofPart:of:in:)``): rows none when the part holds no line, lines named in
+    ///     errors as in the whole file; a pipe is read whole and its ``SparseDataset/share(rank:ranks:)`` kept.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     static func read<Element: BLASScalar>(
         path: String, as element: Element.Type, zeroBased: Bool, featureCount: Int?, threads: Int = Cores.available,
-        chunks: Int? = nil, memoryLimit: Int? = nil
+        chunks: Int? = nil, memoryLimit: Int? = nil, part: (index: Int, count: Int)? = nil
     ) throws -> SparseDataset<Element> {
         if let featureCount, !(1...SparseDataset<Element>.maximumFeatureCount).contains(featureCount) {
             throw ArgumentError(
@@ -42,13 +45,34 @@ enum LIBSVMReader {
         if (status.st_mode & S_IFMT) == S_IFREG {
             let file = PositionalFile(adopting: descriptor, path: path, size: Int(status.st_size))
             guard file.size > 0 else { throw FileError.empty(path: path) }
-            arrays = try readFile(file, indexing: indexing, threads: Swift.max(1, threads), chunks: chunks, budget: budget)
+            let lines = try part.map { try Self.lines(ofPart: $0.index, of: $0.count, in: file) } ?? 0..<file.size
+            do {
+                arrays = try readFile(
+                    file, from: lines.lowerBound, to: lines.upperBound, indexing: indexing, threads: Swift.max(1, threads),
+                    chunks: chunks, budget: budget)
+            } catch let error where lines.lowerBound > 0 {
+                // Lines were counted from the part's first; the lines before it are counted only now.
+                throw renumbered(error, after: try countLinesAndColons(of: file, from: 0, to: lines.lowerBound).lines)
+            }
         } else {
             defer { close(descriptor) }
             arrays = try readStream(descriptor: descriptor, path: path, indexing: indexing, budget: budget)
             guard arrays.bytesRead > 0 else { throw FileError.empty(path: path) }
+            if let part {
+                guard arrays.targets.count > 0 else { throw FileError.noRows(path: path) }
+                return try dataset(arrays, path: path, featureCount: featureCount, memoryLimit: memoryLimit, budget: budget)
+                    .share(rank: part.index, ranks: part.count)
+            }
         }
-        guard arrays.targets.count > 0 else { throw FileError.noRows(path: path) }
+        // A part may hold no row: whether the whole file holds one is for the caller to learn.
+        guard arrays.targets.count > 0 || part != nil else { throw FileError.noRows(path: path) }
+        return try dataset(arrays, path: path, featureCount: featureCount, memoryLimit: memoryLimit, budget: budget)
+    }
+
+    /// The data set of the CSR arrays read, its width checked against the memory left.
+    private static func dataset<Element: BLASScalar>(
+        _ arrays: Arrays<Element>, path: String, featureCount: Int?, memoryLimit: Int?, budget: Int?
+    ) throws -> SparseDataset<Element> {
         let p = featureCount ?? Swift.max(1, arrays.largestColumn + 1)
         let n = arrays.targets.count
         // The default names take 16 bytes a feature: a file whose largest index is two billion
@@ -211,14 +235,17 @@ enum LIBSVMReader {
 
     /// Two passes over chunks of whole lines, each on its own thread: count, then parse into
     /// the chunk's own stretch of arrays allocated once; then the stretches are joined in order.
+    /// Lines are numbered from `file[start]`'s, line 1.
     private static func readFile<Element: BLASScalar>(
-        _ file: PositionalFile, indexing: LIBSVMIndexing, threads: Int, chunks: Int?, budget: Int?
+        _ file: PositionalFile, from start: Int, to end: Int, indexing: LIBSVMIndexing, threads: Int, chunks: Int?, budget: Int?
     ) throws -> Arrays<Element> {
-        let size = file.size, path = file.path
+        // A part of the file without a line of its own: no rows, no entries.
+        guard start < end else { return Arrays() }
+        let size = end - start, path = file.path
         // Chunks of a few MiB, and at least four a thread: the threads take them as they come, so
         // the last to finish waits at most one small chunk for the others.
         let wanted = chunks ?? (threads == 1 || size < parallelThreshold ? 1 : Swift.max(4 * threads, Swift.min(size / chunkBytes, 4096)))
-        let bounds = try CSVSource.chunkBounds(file, from: 0, to: size, chunks: wanted)
+        let bounds = try CSVSource.chunkBounds(file, from: start, to: end, chunks: wanted)
         let count = bounds.count - 1
         let pool = WorkerPool(threads: Swift.min(threads, count))
         let shared = UncheckedSendable(file)
@@ -264,7 +291,7 @@ enum LIBSVMReader {
                                     bytes, count in
                                     try LIBSVMLines.parse(
                                         bytes, count: count, firstLine: firstLines[index], indexing: indexing, storage: storage, path: path,
-                                        fileSize: size, outcome: &outcome)
+                                        fileSize: file.size, outcome: &outcome)
                                 }
                             } catch let FileError.lineTooLong(path, _, limit) {
                                 // The window reader cannot know the line; the chunk's count can.

@@ -151,14 +151,34 @@ final class ZipMemberStream: ByteStream {
         produced += bytes.count
     }
 
-    /// `bytes` into the running CRC-32, 1 GiB at a time (zlib's counts are 32-bit).
+    /// `bytes` into the running CRC-32.
     private func checksum(_ bytes: UnsafeRawBufferPointer) {
-        var offset = 0
+        crc = Self.checksum(bytes, after: crc)
+    }
+
+    /// The CRC-32 of `bytes` continued from `crc`, 1 GiB at a time (zlib's counts are 32-bit).
+    static func checksum(_ bytes: UnsafeRawBufferPointer, after crc: UInt = 0) -> UInt {
+        var crc = crc, offset = 0
         while offset < bytes.count {
             let take = Swift.min(1 << 30, bytes.count - offset)
             crc = crc32(crc, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(take))
             offset += take
         }
+        return crc
+    }
+
+    /// Checks the CRC-32 of a member whose remaining bytes were checksummed elsewhere, in
+    /// consecutive parts (one a process, each reading its own): `parts` in order, each its
+    /// CRC-32 from 0 and its byte count, joined to the bytes taken here by zlib's `crc32_combine`.
+    /// - Throws: as ``finish()``; ``FileError/malformed(path:reason:)`` when the parts are not
+    ///   the member's remaining bytes.
+    func finish(parts: [(crc: UInt, bytes: Int)]) throws {
+        guard parts.reduce(0, { $0 + $1.bytes }) == remaining else {
+            throw FileError.malformed(path: name, reason: "the parts read do not make up the member: the file changed while it was read")
+        }
+        for part in parts { crc = crc32_combine(crc, part.crc, .init(part.bytes)) }
+        produced = member.size
+        try finish()
     }
 
     func finish() throws {
