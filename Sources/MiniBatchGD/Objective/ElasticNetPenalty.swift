@@ -166,6 +166,13 @@ public struct ElasticNetPenalty: Penalty {
         return alpha * (1 - l1Ratio) * largest
     }
 
+    /// A·(1 − R)·minᵢ dᵢ²: the least the L2 part adds to a direction's curvature (what a
+    /// certified stop may count on).
+    public var leastCurvature: Double {
+        let least = factors.map { $0.reduce(Double.infinity) { Swift.min($0, $1 * $1) } } ?? 1
+        return alpha * (1 - l1Ratio) * (least.isFinite ? least : 1)
+    }
+
     /// The penalty on θ = s ⊙ W: each coefficient's factor 1/sⱼ in the data's units; in
     /// standardized units θ is the penalized coefficient itself (factor 1).
     public func inDescentCoordinates(scales: [Double]?, outputs k: Int) -> any Penalty {

@@ -25,8 +25,12 @@ public protocol Penalty: Sendable, Equatable {
     /// and the penalty's smooth part's, the penalty's scaled by `scale`), into the objective's
     /// shortest subgradient there. Nothing for a smooth penalty.
     func shortestSubgradient(at coefficients: UnsafePointer<Double>, count: Int, scale: Double, gradient: UnsafeMutablePointer<Double>)
-    /// The curvature P adds to every coefficient's direction (λ for λ/2·‖W‖²; 0 for L1).
+    /// The most curvature P adds to a coefficient's direction (λ for λ/2·‖W‖²; 0 for L1): what
+    /// the step size must allow for.
     var curvature: Double { get }
+    /// The least curvature P adds to a coefficient's direction: what a certified stop may count
+    /// on. ``curvature`` unless a penalty says otherwise (it adds the same to every direction).
+    var leastCurvature: Double { get }
     /// λ when P = λ/2·‖W‖² exactly, the ridge the closed form solves; nil otherwise.
     var ridge: Double? { get }
     /// The penalty as the descent applies it to θ = s ⊙ W (θⱼₒ = sⱼ·Wⱼₒ, k outputs a feature,
@@ -44,6 +48,8 @@ extension Penalty {
     public func proximalStep(_ coefficients: UnsafeMutablePointer<Double>, count: Int, step: Double) {}
     /// Smooth unless a penalty says otherwise.
     public var isSmooth: Bool { true }
+    /// The same curvature in every direction.
+    public var leastCurvature: Double { curvature }
     /// Known for a smooth penalty only, unless a penalty says otherwise.
     public var knowsShortestSubgradient: Bool { isSmooth }
     /// The gradient itself: a smooth penalty's only subgradient.

@@ -30,6 +30,10 @@ public struct Curvature: Equatable, Sendable {
     public let meanSquareRowCurvature: Double?
     /// Exact eigenvalues of the Gram matrix (true), or power iteration for L alone (false).
     public let isExact: Bool
+    /// The smallest eigenvalue of H over every direction, zero curvature included, when exact:
+    /// the μ of an objective whose proximal step (L1's) moves coefficients along directions the
+    /// rows do not curve, which ``strongConvexity`` leaves out.
+    let leastEigenvalue: Double?
 
     /// Up to this many features the p×p Hessian is formed in one pass over X and its
     /// eigenvalues computed; above it, L comes from power iteration and μ is unknown.
@@ -57,9 +61,13 @@ public struct Curvature: Equatable, Sendable {
         return nd * (bd - 1) / (bd * (nd - 1)) * smoothness + (nd - bd) / (bd * (nd - 1)) * Swift.max(rowCurvature, smoothness)
     }
 
-    init(smoothness: Double, strongConvexity: Double?, largestRowCurvature: Double, meanSquareRowCurvature: Double? = nil, isExact: Bool) {
+    init(
+        smoothness: Double, strongConvexity: Double?, largestRowCurvature: Double, meanSquareRowCurvature: Double? = nil, isExact: Bool,
+        leastEigenvalue: Double? = nil
+    ) {
         self.smoothness = smoothness
         self.strongConvexity = strongConvexity
+        self.leastEigenvalue = leastEigenvalue
         self.largestRowCurvature = largestRowCurvature
         self.meanSquareRowCurvature = meanSquareRowCurvature
         self.isExact = isExact
@@ -103,7 +111,8 @@ public struct Curvature: Equatable, Sendable {
                 smoothness: upper.smoothness,
                 strongConvexity: loss.lowerBound > 0 ? upper.strongConvexity.map { $0 * loss.lowerBound / loss.upperBound } : nil,
                 largestRowCurvature: upper.largestRowCurvature, meanSquareRowCurvature: upper.meanSquareRowCurvature,
-                isExact: upper.isExact)
+                isExact: upper.isExact,
+                leastEigenvalue: loss.lowerBound > 0 ? upper.leastEigenvalue.map { $0 * loss.lowerBound / loss.upperBound } : nil)
             return
         }
         let p = data.featureCount
@@ -178,7 +187,8 @@ public struct Curvature: Equatable, Sendable {
         let meanSquare = largest > 4 * lowerBound ? try Self.relativeTop(fourthGram(), to: unpenalized, size: q) : nil
         self.init(
             smoothness: top, strongConvexity: smallest, largestRowCurvature: largest,
-            meanSquareRowCurvature: meanSquare.map { Swift.min($0, largest) }, isExact: true)
+            meanSquareRowCurvature: meanSquare.map { Swift.min($0, largest) }, isExact: true,
+            leastEigenvalue: Swift.max(eigenvalues[0], 0))
     }
 
     /// (1/n)·ÃᵀΩÃ (q×q, the intercept first) from ω-weighted moments of X:

@@ -24,6 +24,8 @@ extension Trainer {
         let choice: LearningRateChoice
         let epochs: Int
         let certificateTolerance: Double
+        /// μ for the certified stop (``Curvature/certifiedStrongConvexity(penalty:penaltyScale:fullBatchWithoutAverage:certifying:notes:)``), nil where none holds.
+        let certifiedMu: Double?
     }
 
     /// Batch size, standardization, curvature, step size and epoch budget for `train` (whose rows
@@ -93,11 +95,15 @@ extension Trainer {
         }
         let epochs =
             config.epochs ?? Self.automaticBudget(predicted: choice.predictedEpochs, rows: n, adaptive: config.optimizer.isAdaptive)
+        let certifiedMu = curvature?.certifiedStrongConvexity(
+            penalty: otherPenalty, penaltyScale: penaltyScale,
+            fullBatchWithoutAverage: batches.count == 1 && config.averaging != .fromStart,
+            certifying: certificateTolerance > 0, notes: &notes)
         return Plan(
             notes: notes, batchRows: batchRows, batches: batches, localBatches: localBatches, standardizer: standardizer,
             moments: moments?.scaled(by: 1 / Self.costWeightFactor(weights, rows: n, total: total, reduction: config.reduction)),
             costWeights: costWeights, penalty: penalty, penaltyScale: penaltyScale, otherPenalty: otherPenalty,
-            curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance)
+            curvature: curvature, choice: choice, epochs: epochs, certificateTolerance: certificateTolerance, certifiedMu: certifiedMu)
     }
 
     /// The learning rate a fit of `train` would start with.

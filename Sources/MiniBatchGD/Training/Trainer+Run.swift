@@ -11,16 +11,9 @@ extension Trainer {
         let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
         // A loss other than squares goes through the generic kernel; a penalty other than L2
-        // through its protocol. A penalty with a kink is certified by the objective's shortest
-        // subgradient, for a full-batch descent without an average: a stochastic iterate, and an
-        // average of thresholded iterates, sit off the kinks' zeros, where that subgradient stays
-        // at the threshold's size and would only keep the plateau from stopping the fit.
+        // through its protocol (certified, where it can be, by the objective's shortest subgradient).
         let loss = config.lossChoice.isSquared ? nil : config.loss
         let otherPenalty = plan.otherPenalty
-        let certifiesPenalty =
-            otherPenalty.map {
-                $0.isSmooth || ($0.knowsShortestSubgradient && batches.count == 1 && config.averaging != .fromStart)
-            } ?? true
         // The rows an epoch reads (this rank's): streamed from memory, or back from cache.
         let readAhead = VectorWidth.readAhead(passingOver: train.count * train.xStride * MemoryLayout<Element>.stride)
         let gradient = BatchGradient(
@@ -73,8 +66,8 @@ extension Trainer {
             },
             costWeightTotal: plan.costWeights.map { train.sum($0.reduce(0, +)) } ?? Double(n),
             penalty: penalty, otherPenalty: otherPenalty, penaltyScale: plan.penaltyScale,
-            certificate: curvature?.strongConvexity.flatMap { mu in
-                certificateTolerance > 0 && certifiesPenalty
+            certificate: plan.certifiedMu.flatMap { mu in
+                certificateTolerance > 0
                     ? Certificate(
                         tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
                         standardizer: standardizer) : nil

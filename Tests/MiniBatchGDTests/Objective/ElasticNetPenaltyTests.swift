@@ -28,22 +28,34 @@ import Testing
     }
 
     /// Full batch, the certified stop bounds the distance by the objective's shortest subgradient
-    /// over μ: the fit stops certified, and the bound covers the true distance to coordinate
-    /// descent's optimum (itself certified by its duality gap), zeros included.
-    @Test(arguments: ["lasso", "elastic net", "weighted", "correlated lasso"])
+    /// over μ: where it certifies, the bound covers the true distance to coordinate descent's
+    /// optimum (itself certified by its duality gap), zeros included. Where the objective is not
+    /// strongly convex in every direction (a lasso on more features than rows), or the L2 part's
+    /// least curvature (on standardized columns, A(1 − R)/sⱼ² for the widest column, scales
+    /// spanning 10⁵ here) leaves no bound, no certificate: the plateau stops it.
+    @Test(arguments: [
+        "lasso", "elastic net", "no intercept", "weighted", "wide", "wide elastic net", "correlated lasso", "correlated elastic net",
+        "scales original", "scales standardized", "sparse",
+    ])
     func fullBatchProximalDescentStopsCertified(name: String) throws {
         let problem = ElasticNetFixture.problem(name)
         let tolerance = 1e-6
         var config = GradientDescent(batchSize: .full, epochs: 200_000, earlyStopping: EarlyStopping(parameterTolerance: tolerance))
-        config.penalty = ElasticNetPenalty(alpha: problem.alpha, l1Ratio: problem.l1Ratio)
+        config.penalty = ElasticNetPenalty(alpha: problem.alpha, l1Ratio: problem.l1Ratio, penaltyUnits: problem.units)
         var model = LinearRegression(fitIntercept: problem.fitIntercept)
         let comparison = try model.fitAndCompareElasticNet(try problem.dense(), using: config)
-        #expect(comparison.run.history.stopReason == .parametersCertified)
-        #expect(comparison.run.history.epochCosts.count < 200_000)
+        let history = comparison.run.history
+        let certified = history.stopReason == .parametersCertified
+        #expect(certified == !["wide", "scales original"].contains(name), "\(name): \(String(describing: history.stopReason))")
+        #expect(history.epochCosts.count < 200_000)
+        guard certified else {
+            #expect(history.certifiedDistances.isEmpty)
+            return
+        }
         // The bound is relative to the descent's own norm; the optimum's differs from it by less than the bound.
-        #expect(comparison.parameterRelativeDifference <= tolerance * (1 + 2 * tolerance))
+        #expect(comparison.parameterRelativeDifference <= tolerance * (1 + 2 * tolerance), "\(name)")
         let found = comparison.gradientDescent.coefficients.elements
-        #expect(found.indices.filter { found[$0] == 0 } == problem.zeros)
+        #expect(found.indices.filter { found[$0] == 0 } == problem.zeros, "\(name)")
     }
 
     /// A mini-batch descent's iterate sits off the lasso's zeros by its noise, where the shortest

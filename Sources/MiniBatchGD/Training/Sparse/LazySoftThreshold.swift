@@ -118,7 +118,6 @@ struct LazySoftThreshold {
         archive.set("sparse.l1.total", [total])
         if let pulled { archive.set("sparse.l1.pulled", pulled.array) }
         if let slotScales { archive.set("sparse.l1.slotScales", slotScales.array) }
-        average?.saveState(to: &archive)
     }
 
     /// Restores what ``saveState(to:)`` saved.

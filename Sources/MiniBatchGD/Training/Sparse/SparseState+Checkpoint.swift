@@ -9,6 +9,7 @@ extension SparseState {
         archive.set("sparse.flushedAt", flushedAt.array)
         archive.set("sparse.scales", [a, scaleSum])
         archive.set("sparse.averaging", integers: [averaging ? 1 : 0, averagedSteps])
+        softThreshold?.average?.saveState(to: &archive)
     }
 
     /// Restores what ``saveState(to:)`` saved.

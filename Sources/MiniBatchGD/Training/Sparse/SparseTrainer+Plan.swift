@@ -60,21 +60,19 @@ extension SparseTrainer {
         if certificateTolerance > 0, !residualMap.isSquared {
             notes.append("no certified stop: on sparse rows it is computed for the squared loss only; the fit stops on the cost's plateau")
         }
-        // The L1 penalty is certified by the objective's shortest subgradient, for a full batch
-        // without an average (as the dense trainer's, which says why).
-        let certifiesPenalty = elasticNet == nil || (batches.count == 1 && config.averaging != .fromStart)
-        if certificateTolerance > 0, !certifiesPenalty {
-            notes.append(
-                "no certified stop: with L1 the certificate is a full batch's (a stochastic iterate sits off the penalty's zeros by its noise); the fit stops on the cost's plateau"
-            )
-        }
-        let certificate = curvature?.strongConvexity.flatMap { mu in
-            certificateTolerance > 0 && residualMap.isSquared && certifiesPenalty
+        // The L1 penalty (its L2 part credited to every direction alike: an elastic net in the
+        // data's units on standardized rows is refused) as the dense trainer's.
+        let certifiedMu = curvature?.certifiedStrongConvexity(
+            penalty: elasticNet?.inDescentCoordinates(scales: config.standardize ? scale : nil, outputs: k),
+            penaltyScale: penaltyScale, fullBatchWithoutAverage: batches.count == 1 && config.averaging != .fromStart,
+            certifying: certificateTolerance > 0 && residualMap.isSquared, notes: &notes)
+        let certificate = certifiedMu.flatMap { mu in
+            certificateTolerance > 0 && residualMap.isSquared
                 ? Certificate(
                     tolerance: certificateTolerance, mu: mu, features: p, outputs: k, fitIntercept: fitIntercept,
                     standardizer: Standardizer(mean: [Double](repeating: 0, count: p), scale: scale)) : nil
         }
-        if certificateTolerance > 0, certificate == nil, residualMap.isSquared, certifiesPenalty {
+        if certificateTolerance > 0, residualMap.isSquared, curvature?.strongConvexity == nil {
             notes.append(
                 "no certified stop: μ, the smallest curvature, is computed for up to \(Curvature.exactLimit) features (this design has \(p)); the fit stops on the cost's plateau"
             )

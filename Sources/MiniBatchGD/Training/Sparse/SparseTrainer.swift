@@ -23,7 +23,7 @@ import Foundation
 /// residual r charged ℓ(r) and weighing ℓ′(r) in the gradient (``SparseResidualMap``), with the
 /// dense trainer's step for it and no certified stop. L1 and elastic net (``ElasticNetPenalty``)
 /// descend with plain SGD, the dense prox's soft-thresholds applied lazily (``LazySoftThreshold``),
-/// averaged lazily too (``ThresholdedAverage``), with no certified stop; the lasso with AdaGrad, RMSprop
+/// averaged lazily too (``ThresholdedAverage``), certified at full batch without an average; the lasso with AdaGrad, RMSprop
 /// and Adam too, each slot's threshold scaled by its frozen factor (``LazySoftThreshold+Adaptive.swift``).
 struct SparseTrainer {
     let configuration: GradientDescent
@@ -102,12 +102,14 @@ struct SparseTrainer {
         try validation?.checkRepresentableScale()
         // The state's buffers, checked before any is allocated: per feature and output the
         // coefficients, their average, gradient, θ and an adaptive rule's two moments and scratch
-        // (with, at most, its slots, gradients and squares listed); per feature the scales, the
-        // flush and touch marks, and an L1 average's history of steps (at most max(p, 1024)) and marks.
-        let k = train.outputCount
+        // (with, at most, its slots, gradients and squares listed); per feature the scales and the
+        // flush and touch marks; with L1 and averaging, a history of steps (at most max(p, 1024))
+        // and marks.
+        let k = train.outputCount, p = train.featureCount
+        let averagesL1 = config.penaltyChoice.other is ElasticNetPenalty && config.averaging != .none
         try MemoryBudget.require(
-            MemoryBudget.doubles(train.featureCount + 1025, 10 * k + 9),
-            for: "the sparse descent's state for \(train.featureCount) features")
+            averagesL1 ? MemoryBudget.doubles(Swift.max(p, 1024) + 1, 10 * k + 9) : MemoryBudget.doubles(p + 1, 10 * k + 5),
+            for: "the sparse descent's state for \(p) features")
         let plan = try plan(train)
         let n = train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
