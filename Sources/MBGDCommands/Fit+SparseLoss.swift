@@ -4,9 +4,9 @@ import MiniBatchGD
 extension Fit {
     /// `mbgd fit FILE.svm --loss huber|squared-epsilon-insensitive|quantile|epsilon-insensitive`:
     /// the sparse descent beside the exact optimum of the same problem on the same training rows.
-    /// Huber's and the squared epsilon-insensitive optimum come from Newton's method on the
-    /// sparse rows themselves (``SparseLossReference``); the two linear programs from the
-    /// interior point on the rows written dense, when they fit.
+    /// Huber's and the squared epsilon-insensitive optimum come from Newton's method, the two
+    /// linear programs' from the interior point, all on the sparse rows themselves
+    /// (``SparseLossReference``).
     func runSparseLoss<Element: BLASScalar>(
         all: SparseDataset<Element>, train: SparseDataset<Element>, test: SparseDataset<Element>?, encoding: FeatureEncoding?
     ) throws {

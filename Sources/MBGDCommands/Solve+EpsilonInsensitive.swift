@@ -7,6 +7,7 @@ extension Solve {
     /// exactly (median regression on the rows doubled at y ± ε, by interior point), the duality gap
     /// its certificate and the residuals on the tube's edge counted.
     func runEpsilonInsensitive() throws {
+        if SparseInput.isSparse(data.file) { return try runSparseExactLoss() }
         let solver = "as a linear program by interior point"
         let (status, dataset, encoding) = try loadForExactLoss("epsilon-insensitive", solvedBy: solver)
         let epsilon = lossOptions.resolvedEpsilon(tube.epsilon)
@@ -51,7 +52,7 @@ extension Solve {
     /// `mbgd solve FILE --loss squared-epsilon-insensitive [--epsilon E]`: solved exactly by
     /// Newton's method, the gradient at its floor its certificate, the rows inside the tube counted.
     func runSquaredEpsilonInsensitive() throws {
-        if SparseInput.isSparse(data.file) { return try runSparseNewtonLoss() }
+        if SparseInput.isSparse(data.file) { return try runSparseExactLoss() }
         let (status, dataset, encoding) = try loadForExactLoss("squared-epsilon-insensitive", solvedBy: "by Newton's method")
         let epsilon = lossOptions.resolvedEpsilon(tube.epsilon)
         var model = LinearRegression(fitIntercept: data.fitIntercept)

@@ -3,8 +3,9 @@ import Foundation
 import MiniBatchGD
 
 extension Solve {
-    /// What `--loss huber` and `--loss quantile` share before their solvers: the options that mean
-    /// nothing beside them refused, one process, dense rows loaded (encoded when asked).
+    /// What the exact losses share before their solvers on dense rows (sparse ones go to
+    /// ``runSparseExactLoss()``): the options that mean nothing beside them refused, one process,
+    /// dense rows loaded (encoded when asked).
     /// - Parameters:
     ///   - loss: the `--loss` value, for the messages.
     ///   - solver: how it is solved, for the messages ("by Newton's method").
@@ -13,18 +14,6 @@ extension Solve {
     ) {
         try checkExactLossOptions(loss, solvedBy: solver)
         let status = Status(quiet: json)
-        if SparseInput.isSparse(data.file) {
-            // The linear programs' interior point reads dense rows: sparse ones written dense
-            // when they are narrow enough.
-            try SparseInput.check(data, weights: weights)
-            let rows = try status.during(Status.loading(data.file)) { try SparseInput.load(data, as: Double.self) }
-            guard rows.featureCount <= SparseLossReference.denseColumnLimit else {
-                throw CLIError.badArgument(
-                    "\(data.file) has \(rows.featureCount) features: --loss \(loss) is solved as a linear program whose interior point reads the rows written dense, up to \(SparseLossReference.denseColumnLimit) features; select fewer features, or use --loss huber or squared-epsilon-insensitive, which Newton's method solves on sparse rows of any width"
-                )
-            }
-            return (status, try CommandData(encoded: rows.densified(), precision: data.resolvedPrecision()), nil)
-        }
         let encoded = try status.during(Status.loading(data.file)) { try data.loadEncoded(weights: weights) }
         let dense: Dataset<Double>?
         switch encoded?.rows {

@@ -6,7 +6,7 @@ extension Solve {
     /// `mbgd solve FILE --loss huber [--delta D]`: Huber regression solved exactly (Newton's
     /// method), the outliers counted and the gradient at its floor reported.
     func runHuber() throws {
-        if SparseInput.isSparse(data.file) { return try runSparseNewtonLoss() }
+        if SparseInput.isSparse(data.file) { return try runSparseExactLoss() }
         let (status, dataset, encoding) = try loadForExactLoss("huber", solvedBy: "by Newton's method")
         let delta = try lossOptions.resolvedDelta(dataset, fitIntercept: data.fitIntercept, threads: threads)
         var model = LinearRegression(fitIntercept: data.fitIntercept)

@@ -7,6 +7,7 @@ extension Solve {
     /// linear program (interior point, then a vertex), the duality gap its certificate and the
     /// zero residuals counted.
     func runQuantile() throws {
+        if SparseInput.isSparse(data.file) { return try runSparseExactLoss() }
         let (status, dataset, encoding) = try loadForExactLoss("quantile", solvedBy: "as a linear program by interior point")
         let tau = lossOptions.resolvedQuantile
         var model = LinearRegression(fitIntercept: data.fitIntercept)

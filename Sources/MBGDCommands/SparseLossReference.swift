@@ -1,13 +1,10 @@
 import Foundation
 import MiniBatchGD
 
-/// A loss other than squares on sparse rows, and its exact optimum: Newton's method on the
-/// sparse rows for Huber's and the squared epsilon-insensitive loss, the interior point on the
-/// rows written dense for the two linear programs (up to ``denseColumnLimit`` features).
+/// A loss other than squares on sparse rows, and its exact optimum on the sparse rows
+/// themselves: Newton's method for Huber's and the squared epsilon-insensitive loss, the
+/// interior point for the two linear programs.
 struct SparseLossReference: Sendable {
-    /// Features up to which the linear programs' rows are written dense for the interior point.
-    static let denseColumnLimit = 4096
-
     let name: LossName
     let loss: any Loss
     /// The loss's parameter, by its JSON name ("delta", "epsilon", "quantile").
@@ -18,8 +15,7 @@ struct SparseLossReference: Sendable {
     /// The exact column's heading in the coefficient table.
     let label: String
 
-    /// Resolves the loss's parameter (δ from LSQR's residuals when not given), and refuses a
-    /// linear program whose dense copy would be too wide, before any descent.
+    /// Resolves the loss's parameter (δ from LSQR's residuals when not given), before any descent.
     init<Element: BLASScalar>(
         _ options: LossOptions, epsilon given: Double?, train: SparseDataset<Element>, fitIntercept: Bool, file: String, status: Status
     ) throws {
@@ -44,21 +40,6 @@ struct SparseLossReference: Sendable {
             lossLine = "  loss: squared epsilon-insensitive, max(0, |r| − ε)²/2 with ε = \(Format.number(epsilon))"
             label = "exact (Newton)"
         default:
-            let p = train.featureCount
-            guard p <= Self.denseColumnLimit else {
-                throw CLIError.badArgument(
-                    "\(file) has \(p) features: --loss \(options.loss.rawValue)'s exact optimum is a linear program whose interior point reads the rows written dense, up to \(Self.denseColumnLimit) features, so this descent would have no reference; select fewer features (mbgd convert --features), or use --loss huber or squared-epsilon-insensitive, whose exact optimum Newton's method finds on sparse rows of any width"
-                )
-            }
-            // The dense copy is made after the descent: its memory is checked before it.
-            do {
-                try MemoryBudget.require(
-                    MemoryBudget.bytes(of: Element.self, [train.rows, p]), for: "a dense copy of \(train.rows) rows × \(p) features")
-            } catch let error as MatrixError {
-                throw CLIError.badArgument(
-                    "\(file): --loss \(options.loss.rawValue)'s exact optimum is a linear program whose interior point reads the rows written dense, and \(error); select fewer rows or features (mbgd convert --features), or use --loss huber or squared-epsilon-insensitive, whose exact optimum Newton's method finds on the sparse rows"
-                )
-            }
             if options.isQuantile {
                 loss = QuantileLoss(quantile: tau)
                 parameter = ("quantile", tau)
@@ -156,11 +137,17 @@ enum SparseExactAnswer: Sendable {
             [
                 ("method", .string("interior-point")), ("dualityGap", .number(solution.targets.map(\.dualityGap).max() ?? 0)),
                 ("zeroResiduals", .integer(solution.targets.reduce(0) { $0 + $1.zeroResiduals })),
+                ("iterations", .integer(solution.targets.reduce(0) { $0 + $1.iterations })),
+                ("newtonSystem", .string(solution.system.rawValue)),
+                ("innerIterations", .integer(solution.targets.reduce(0) { $0 + $1.innerIterations })),
             ]
         case let .epsilonInsensitive(solution):
             [
                 ("method", .string("interior-point")), ("dualityGap", .number(solution.targets.map(\.dualityGap).max() ?? 0)),
                 ("edgeResiduals", .integer(solution.targets.reduce(0) { $0 + $1.edgeResiduals })),
+                ("iterations", .integer(solution.targets.reduce(0) { $0 + $1.iterations })),
+                ("newtonSystem", .string(solution.system.rawValue)),
+                ("innerIterations", .integer(solution.targets.reduce(0) { $0 + $1.innerIterations })),
             ]
         }
     }
@@ -176,6 +163,12 @@ enum SparseExactAnswer: Sendable {
                 : "each step by conjugate gradients (\(Format.count(inner, "inner step"))), the Hessian never formed"
             return "\(Format.count(iterations, "Newton step")) (\(how)), "
                 + "gradient \(Format.number(gradientNorm, digits: 2))\(converged ? " at its floor" : ", NOT at its floor"); "
+        }
+        // The interior point's route on the sparse rows.
+        func interior(_ system: NewtonSystem, inner: Int) -> String {
+            system == .cholesky
+                ? "a linear program by interior point on the sparse rows (normal equations formed from their products, by Cholesky), "
+                : "a linear program by interior point on the sparse rows (normal equations by conjugate gradients, \(Format.count(inner, "inner step")), never formed), "
         }
         switch self {
         case let .huber(solution):
@@ -196,13 +189,13 @@ enum SparseExactAnswer: Sendable {
             }
         case let .quantile(solution):
             return solution.targets.enumerated().map { o, report in
-                prefix(o, solution.targets.count) + "a linear program by interior point on the rows written dense, "
+                prefix(o, solution.targets.count) + interior(solution.system, inner: report.innerIterations)
                     + "\(Format.count(report.iterations, "step")), duality gap \(Format.number(report.dualityGap, digits: 2)) (relative); "
                     + "\(report.zeroResiduals) of \(rows) residuals zero"
             }
         case let .epsilonInsensitive(solution):
             return solution.targets.enumerated().map { o, report in
-                prefix(o, solution.targets.count) + "a linear program by interior point on the rows written dense, "
+                prefix(o, solution.targets.count) + interior(solution.system, inner: report.innerIterations)
                     + "\(Format.count(report.iterations, "step")), duality gap \(Format.number(report.dualityGap, digits: 2)) (relative); "
                     + "\(report.edgeResiduals) of \(rows) residuals on the tube's edge"
             }

@@ -46,9 +46,8 @@ extension LinearRegression {
     }
 
     /// Fits sparse rows by gradient descent (subgradients) with a ``QuantileLoss``, then solves
-    /// the same problem exactly by ``QuantileRegression`` on the training rows written dense
-    /// (the interior point reads dense rows: n×p values must fit the memory budget) and measures
-    /// the gap by the objective.
+    /// the same problem exactly by ``QuantileRegression``'s interior point on the sparse training
+    /// rows themselves, and measures the gap by the objective.
     ///
     /// ```swift
     /// var config = GradientDescent(averaging: .fromStart, schedule: .inverseScaling(power: 0.5))
@@ -58,21 +57,21 @@ extension LinearRegression {
     /// print(comparison.costRelativeDifference)
     /// ```
     /// - Throws: ``ArgumentError`` when the loss is not a ``QuantileLoss`` or a penalty is set;
-    ///   ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)`` when the dense copy does
-    ///   not fit; what the sparse descent or ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)`` throws.
+    ///   ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)`` when the entries' copy does
+    ///   not fit; what the sparse descent or the exact solve throws.
     public mutating func fitAndCompareQuantile<Element: BLASScalar>(
         _ data: SparseDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> QuantileComparison {
         let loss: QuantileLoss = try Self.sparseLossToCompare(configuration, with: "QuantileRegression")
         return try fitSparseBesideExactLoss(data, using: configuration, loss: loss, progress: progress) { train, fitIntercept in
-            let solution = try QuantileRegression.solve(train.densified(), quantile: loss.quantile, fitIntercept: fitIntercept)
+            let solution = try QuantileRegression.solve(train, quantile: loss.quantile, fitIntercept: fitIntercept)
             return (solution, solution.parameters)
         }
     }
 
     /// Fits sparse rows by gradient descent (subgradients) with an ``EpsilonInsensitiveLoss``,
-    /// then solves the same problem exactly by ``EpsilonInsensitiveRegression`` on the training
-    /// rows written dense (n×p values must fit the memory budget), judged by the objective.
+    /// then solves the same problem exactly by ``EpsilonInsensitiveRegression``'s interior point
+    /// on the sparse training rows themselves, judged by the objective.
     ///
     /// ```swift
     /// var config = GradientDescent(averaging: .fromStart, schedule: .inverseScaling(power: 0.5))
@@ -83,13 +82,13 @@ extension LinearRegression {
     /// ```
     /// - Throws: ``ArgumentError`` when the loss is not an ``EpsilonInsensitiveLoss`` or a
     ///   penalty is set; ``MatrixError/tooLarge(operation:neededBytes:availableBytes:)`` when the
-    ///   dense copy does not fit; what the sparse descent or the exact solve throws.
+    ///   entries' copy does not fit; what the sparse descent or the exact solve throws.
     public mutating func fitAndCompareEpsilonInsensitive<Element: BLASScalar>(
         _ data: SparseDataset<Element>, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> EpsilonInsensitiveComparison {
         let loss: EpsilonInsensitiveLoss = try Self.sparseLossToCompare(configuration, with: "EpsilonInsensitiveRegression")
         return try fitSparseBesideExactLoss(data, using: configuration, loss: loss, progress: progress) { train, fitIntercept in
-            let solution = try EpsilonInsensitiveRegression.solve(train.densified(), epsilon: loss.epsilon, fitIntercept: fitIntercept)
+            let solution = try EpsilonInsensitiveRegression.solve(train, epsilon: loss.epsilon, fitIntercept: fitIntercept)
             return (solution, solution.parameters)
         }
     }
@@ -108,6 +107,43 @@ extension LinearRegression {
         -> HuberRegression.Solution
     {
         let solution = try HuberRegression.solve(data, delta: delta, fitIntercept: fitIntercept)
+        adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
+        return solution
+    }
+
+    /// Fits quantile regression exactly on sparse rows (see ``QuantileRegression``'s interior
+    /// point on sparse rows), replacing the parameters.
+    ///
+    /// ```swift
+    /// var model = LinearRegression()
+    /// let solution = try model.fit(sparseRows, quantile: 0.5)
+    /// print(solution.system, solution.targets[0].dualityGap)
+    /// ```
+    /// - Throws: what ``QuantileRegression``'s sparse solve throws; the model is unchanged then.
+    @discardableResult
+    public mutating func fit<Element: BLASScalar>(_ data: SparseDataset<Element>, quantile: Double) throws
+        -> QuantileRegression.Solution
+    {
+        let solution = try QuantileRegression.solve(data, quantile: quantile, fitIntercept: fitIntercept)
+        adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
+        return solution
+    }
+
+    /// Fits epsilon-insensitive regression exactly on sparse rows (see
+    /// ``EpsilonInsensitiveRegression``'s interior point on sparse rows), replacing the parameters.
+    ///
+    /// ```swift
+    /// var model = LinearRegression()
+    /// let solution = try model.fit(sparseRows, epsilonInsensitive: 0.1)
+    /// print(solution.system, solution.targets[0].dualityGap)
+    /// ```
+    /// - Throws: what ``EpsilonInsensitiveRegression``'s sparse solve throws; the model is
+    ///   unchanged then.
+    @discardableResult
+    public mutating func fit<Element: BLASScalar>(_ data: SparseDataset<Element>, epsilonInsensitive epsilon: Double) throws
+        -> EpsilonInsensitiveRegression.Solution
+    {
+        let solution = try EpsilonInsensitiveRegression.solve(data, epsilon: epsilon, fitIntercept: fitIntercept)
         adopt(solution.parameters, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
         return solution
     }

@@ -37,6 +37,8 @@ public enum EpsilonInsensitiveRegression {
         public let edgeResiduals: Int
         /// Whether the answer is a vertex of the LP whose dual satisfies the optimality conditions.
         public let isVertex: Bool
+        /// Conjugate-gradient steps over all the interior point's solves (0 by Cholesky).
+        public let innerIterations: Int
     }
 
     /// The answer and how it was reached.
@@ -52,6 +54,8 @@ public enum EpsilonInsensitiveRegression {
         public let epsilon: Double
         /// One report per target.
         public let targets: [TargetReport]
+        /// How each step's normal equations were solved (``QuantileRegression/Solution/system``).
+        public let system: NewtonSystem
         /// p×k coefficients.
         public var coefficients: Matrix<Double> { parameters.coefficients }
         /// k intercepts (zeros without one).
@@ -108,18 +112,31 @@ public enum EpsilonInsensitiveRegression {
             features: Matrix(uncheckedRows: copies * n, columns: p, elements: x),
             targets: Matrix(uncheckedRows: copies * n, columns: k, elements: y), weights: copies == 2 ? w.map { $0 + $0 } : w)
         let median = try QuantileRegression.solve(doubled, quantile: 0.5, fitIntercept: fitIntercept)
+        let parameters = median.parameters
+        return Self.solution(median, epsilon: epsilon, rows: n, weights: w, copies: copies) { i, o in
+            // The residual as it was always summed: the stored y − ε, plus ε, less the prediction.
+            var prediction = parameters.intercept[o]
+            for j in 0..<p { prediction += x[i * p + j] * parameters.coefficients[j, o] }
+            return y[i * k + o] + epsilon - prediction
+        }
+    }
+
+    /// The epsilon-insensitive answer from the median regression of the rows doubled (`copies`
+    /// 2) or not (ε = 0): the objective summed afresh from `residual(i, o)` of the n original
+    /// rows, the median's dual bound shifted back.
+    static func solution(
+        _ median: QuantileRegression.Solution, epsilon: Double, rows n: Int, weights w: [Double]?, copies: Int,
+        residual: (Int, Int) -> Double
+    ) -> Solution {
         // The median problem charges ½ per unit: Σwᵢ(½|u − ε| + ½|u + ε|) = Σwᵢ·ℓ_ε(u) + ε·Σw,
         // and with ε = 0 and one copy, ½Σwᵢ|u|.
         let shift = epsilon * (w?.reduce(0, +) ?? Double(n)), factor = Double(3 - copies)
-        let parameters = median.parameters
         var reports: [TargetReport] = []
         for (o, report) in median.targets.enumerated() {
             // The primal objective summed afresh (not by subtracting the shift, which would cancel).
             var objective = 0.0
             for i in 0..<n {
-                var prediction = parameters.intercept[o]
-                for j in 0..<p { prediction += x[i * p + j] * parameters.coefficients[j, o] }
-                let excess = abs(y[i * k + o] + epsilon - prediction) - epsilon
+                let excess = abs(residual(i, o)) - epsilon
                 if excess > 0 { objective += (w?[i] ?? 1) * excess }
             }
             let lower = factor * report.dualObjective - shift
@@ -132,8 +149,8 @@ public enum EpsilonInsensitiveRegression {
                 TargetReport(
                     iterations: report.iterations, objective: objective, dualObjective: lower, dualityGap: relative,
                     converged: relative <= QuantileRegression.gapTolerance, edgeResiduals: report.zeroResiduals,
-                    isVertex: report.isVertex))
+                    isVertex: report.isVertex, innerIterations: report.innerIterations))
         }
-        return Solution(parameters: parameters, epsilon: epsilon, targets: reports)
+        return Solution(parameters: median.parameters, epsilon: epsilon, targets: reports, system: median.system)
     }
 }

@@ -67,18 +67,21 @@ extension PiecewiseQuadraticNewton {
     }
 }
 
-/// Preconditioned conjugate gradients for a Newton step, H never formed:
-/// (H + ρI)·s = −∇F, H·v = (1/Σw)·Σ over the rows with ℓ'' = 1 of wᵢx̃ᵢ(x̃ᵢ·v), preconditioned
-/// by H's diagonal. ρ = 10⁻¹²·max(tr H, 1), the whisker the Cholesky route adds when H is
-/// singular, is always added: conjugate gradients cannot tell, and it changes the step only,
-/// never the problem (the outer iteration stops on F's own gradient).
+/// Preconditioned conjugate gradients on (X̃ᵀDX̃ + ρI)·s = g, X̃ᵀDX̃ never formed: each inner
+/// step one pass over the rows of positive weight dᵢ, preconditioned by the matrix's diagonal
+/// (Jacobi). Shared by the sparse Newton of the piecewise quadratic losses and the sparse
+/// interior point of the linear programs. The Newton adds ρ = 10⁻¹²·max(tr X̃ᵀDX̃, 1), the
+/// whisker its Cholesky route adds when H is singular: conjugate gradients cannot tell, and it
+/// changes the step only, never the problem (the iteration stops on F's own gradient). The
+/// interior point adds none: its weights span many decades near the optimum, where a whisker
+/// of the trace would swamp the small eigenvalues its steps depend on.
 struct ConjugateGradient {
-    /// The relative residual ‖(H + ρI)s + ∇F‖ / ‖∇F‖ at which a step's solve stops.
+    /// The relative residual ‖(H + ρI)s + ∇F‖ / ‖∇F‖ at which a Newton step's solve stops.
     static let relativeTolerance = 1e-10
-    /// Inner steps allowed per Newton step.
+    /// Inner steps allowed per solve.
     static let iterationLimit = 1000
 
-    private var residual, preconditioned, search, product, diagonal: [Double]
+    private var residual, preconditioned, search, product, diagonal, rightHandSide: [Double]
 
     init(columns d: Int) {
         residual = [Double](repeating: 0, count: d)
@@ -86,34 +89,57 @@ struct ConjugateGradient {
         search = residual
         product = residual
         diagonal = residual
+        rightHandSide = residual
     }
 
-    /// `direction` ← the step; returns the inner steps taken. Throws `CancellationError` when the
-    /// calling task is cancelled (checked every 16 steps, each a pass over the rows).
+    /// `direction` ← the Newton step of a piecewise quadratic loss, H·v = (1/Σw)·Σ over the
+    /// rows with ℓ'' = 1 of wᵢx̃ᵢ(x̃ᵢ·v); returns the inner steps taken.
     mutating func solve<Rows: NewtonRows, L: PiecewiseQuadraticLoss>(
         _ x: Rows, gradient: [Double], w: [Double], total: Double, r: [Double], loss: L, into direction: inout [Double]
     ) throws -> Int {
+        for j in 0..<x.columns { rightHandSide[j] = -gradient[j] }
+        // Passed by value: the core only reads it, so nothing is copied.
+        return try solve(
+            x, rightHandSide: rightHandSide, tolerance: Self.relativeTolerance, relativeRidge: 1e-12,
+            rowWeight: { i in w[i] != 0 && loss.secondDerivative(r[i]) > 0 ? w[i] / total : 0 }, into: &direction)
+    }
+
+    /// `direction` ← (X̃ᵀDX̃ + ρI)⁻¹·`rightHandSide` to the relative residual `tolerance`, dᵢ =
+    /// `rowWeight(i)` (rows of weight 0 skipped), ρ = `relativeRidge`·max(tr X̃ᵀDX̃, 1); returns
+    /// the inner steps taken. Throws
+    /// `CancellationError` when the calling task is cancelled (checked every 16 steps, each a
+    /// pass over the rows).
+    mutating func solve<Rows: NewtonRows>(
+        _ x: Rows, rightHandSide b: [Double], tolerance: Double, relativeRidge: Double, rowWeight: (Int) -> Double,
+        into direction: inout [Double]
+    ) throws -> Int {
         let n = x.rows, d = x.columns
         for j in 0..<d { diagonal[j] = 0 }
-        for i in 0..<n where w[i] != 0 && loss.secondDerivative(r[i]) > 0 { x.addSquares(i, scaled: w[i] / total, into: &diagonal) }
-        let ridge = 1e-12 * Swift.max(diagonal.reduce(0, +), 1)
+        for i in 0..<n {
+            let weight = rowWeight(i)
+            if weight != 0 { x.addSquares(i, scaled: weight, into: &diagonal) }
+        }
+        let ridge = relativeRidge * Swift.max(diagonal.reduce(0, +), 1)
         for j in 0..<d {
             diagonal[j] += ridge
+            // A column without entries (never with a ridge): its step is 0 whatever it is divided by.
+            if diagonal[j] == 0 { diagonal[j] = 1 }
             direction[j] = 0
-            residual[j] = -gradient[j]
+            residual[j] = b[j]
             preconditioned[j] = residual[j] / diagonal[j]
             search[j] = preconditioned[j]
         }
         func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-        let target = Self.relativeTolerance * norm(gradient)
+        let target = tolerance * norm(b)
         var rho = zip(residual, preconditioned).reduce(0) { $0 + $1.0 * $1.1 }
         var steps = 0
         while steps < Self.iterationLimit, norm(residual) > target {
             if steps & 15 == 15, Cancellation.isRequested { throw CancellationError() }
-            // product ← (H + ρI)·search, by one pass over the rows with ℓ'' = 1.
+            // product ← (X̃ᵀDX̃ + ρI)·search, by one pass over the rows of positive weight.
             for j in 0..<d { product[j] = ridge * search[j] }
-            for i in 0..<n where w[i] != 0 && loss.secondDerivative(r[i]) > 0 {
-                _ = x.add(i, scaled: w[i] / total * x.dot(i, search), into: &product)
+            for i in 0..<n {
+                let weight = rowWeight(i)
+                if weight != 0 { _ = x.add(i, scaled: weight * x.dot(i, search), into: &product) }
             }
             let curvature = zip(search, product).reduce(0) { $0 + $1.0 * $1.1 }
             guard curvature > 0, rho > 0 else { break }
@@ -129,8 +155,8 @@ struct ConjugateGradient {
             for j in 0..<d { search[j] = preconditioned[j] + beta * search[j] }
             steps += 1
         }
-        // No step at all (a zero gradient is caught before): steepest descent, scaled.
-        if steps == 0 { for j in 0..<d { direction[j] = -gradient[j] / diagonal[j] } }
+        // No step at all (a zero right-hand side is caught before): Jacobi's step.
+        if steps == 0 { for j in 0..<d { direction[j] = b[j] / diagonal[j] } }
         return steps
     }
 }

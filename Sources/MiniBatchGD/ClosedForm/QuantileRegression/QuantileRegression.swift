@@ -40,6 +40,8 @@ public enum QuantileRegression {
         public let zeroResiduals: Int
         /// Whether the answer is a vertex whose dual satisfies the optimality conditions.
         public let isVertex: Bool
+        /// Conjugate-gradient steps over all the interior point's solves (0 by Cholesky).
+        public let innerIterations: Int
     }
 
     /// The answer and how it was reached.
@@ -55,6 +57,9 @@ public enum QuantileRegression {
         public let quantile: Double
         /// One report per target.
         public let targets: [TargetReport]
+        /// How each step's normal equations were solved: by Cholesky (dense rows, and sparse
+        /// ones up to 4096 columns), or by conjugate gradients beyond.
+        public let system: NewtonSystem
         /// p×k coefficients.
         public var coefficients: Matrix<Double> { parameters.coefficients }
         /// k intercepts (zeros without one).
@@ -134,7 +139,7 @@ public enum QuantileRegression {
             try x.withUnsafeBufferPointer { xs in
                 for o in 0..<k {
                     for i in 0..<m { work.target[i] = y[i * k + o] }
-                    let report = try solveTarget(x: xs.baseAddress!, tau: tau, work: work)
+                    let report = try solveTarget(DenseInteriorPointDesign(xs.baseAddress!, work), tau: tau, work: work)
                     for j in 0..<p { coefficients[j * k + o] = work.theta[j] }
                     if fitIntercept { intercept[o] = work.theta[p] }
                     reports.append(report)
@@ -143,7 +148,7 @@ public enum QuantileRegression {
         }
         return Solution(
             parameters: Parameters(unchecked: Matrix(uncheckedRows: p, columns: k, elements: coefficients), intercept), quantile: tau,
-            targets: reports)
+            targets: reports, system: .cholesky)
     }
 }
 
@@ -166,15 +171,18 @@ extension QuantileRegression {
         /// Σqᵢx̃ᵢx̃ᵢᵀ, its factor, and the vertex's square system (d × d each).
         let gram, factor, square: UnsafeMutablePointer<Double>
         /// The dual's y (β = −y), its step, a right-hand side, the answer θ (coefficients, then
-        /// the intercept) and the vertex's θ (d each).
-        let dual, dy, rhs, theta, vertex: UnsafeMutablePointer<Double>
+        /// the intercept), the vertex's θ, and the primal residual b − X̃ᵀa (d each).
+        let dual, dy, rhs, theta, vertex, infeasibility: UnsafeMutablePointer<Double>
 
-        init(m: Int, d: Int) {
+        /// `squareMatrices` false leaves out the block and the three d×d matrices (the sparse rows'
+        /// designs keep their own, or none).
+        init(m: Int, d: Int, squareMatrices: Bool = true) {
             self.m = m
             self.d = d
-            let blockCount = Swift.min(m, Self.blockRows) * d
-            storage = .allocate(capacity: Self.vectors * m + blockCount + 3 * d * d + 5 * d)
-            storage.initialize(repeating: 0, count: Self.vectors * m + blockCount + 3 * d * d + 5 * d)
+            let blockCount = squareMatrices ? Swift.min(m, Self.blockRows) * d : 0, squares = squareMatrices ? d * d : 0
+            let total = Self.vectors * m + blockCount + 3 * squares + 6 * d
+            storage = .allocate(capacity: total)
+            storage.initialize(repeating: 0, count: total)
             pivots = .allocate(capacity: d)
             var next = storage
             func take(_ count: Int) -> UnsafeMutablePointer<Double> {
@@ -184,8 +192,8 @@ extension QuantileRegression {
             (target, a, s, z, w, q) = (take(m), take(m), take(m), take(m), take(m), take(m))
             (dx, dz, dw, xi, v, residual) = (take(m), take(m), take(m), take(m), take(m), take(m))
             block = take(blockCount)
-            (gram, factor, square) = (take(d * d), take(d * d), take(d * d))
-            (dual, dy, rhs, theta, vertex) = (take(d), take(d), take(d), take(d), take(d))
+            (gram, factor, square) = (take(squares), take(squares), take(squares))
+            (dual, dy, rhs, theta, vertex, infeasibility) = (take(d), take(d), take(d), take(d), take(d), take(d))
         }
 
         deinit {
@@ -213,7 +221,11 @@ extension QuantileRegression {
         /// Whether X̃ᵀX̃ (in `gram`) is positive definite with its equilibrated condition below
         /// 1/(64ε): rounding lets Cholesky pass duplicated columns, and the interior point's
         /// systems would then be singular at every step.
-        func hasIndependentColumns() throws -> Bool {
+        func hasIndependentColumns() throws -> Bool { try Self.hasIndependentColumns(gram: gram, factor: factor, d: d) }
+
+        /// Whether the d×d `gram` (its upper triangle read) has independent columns, `factor`
+        /// its scratch.
+        static func hasIndependentColumns(gram: UnsafePointer<Double>, factor: UnsafeMutablePointer<Double>, d: Int) throws -> Bool {
             for i in 0..<d {
                 for j in 0..<d {
                     let scale = (gram[i * d + i] * gram[j * d + j]).squareRoot()
@@ -229,17 +241,22 @@ extension QuantileRegression {
             return try LAPACK.choleskyReciprocalCondition(n: d, factor: factor, lda: d, oneNorm: norm) > 64 * Double.ulpOfOne
         }
 
-        /// dy ← gram⁻¹·rhs by Cholesky; false when gram is not positive definite to rounding.
-        func solveGram() throws -> Bool {
+        /// factor ← the Cholesky factor of gram; false when gram is not positive definite to
+        /// rounding.
+        func factorGram() throws -> Bool {
             factor.update(from: gram, count: d * d)
             do {
                 try LAPACK.choleskyFactor(n: d, a: factor, lda: d)
             } catch LinearAlgebraError.notPositiveDefinite {
                 return false
             }
+            return true
+        }
+
+        /// dy ← gram⁻¹·rhs by the factor.
+        func solveFactored() throws {
             dy.update(from: rhs, count: d)
             try LAPACK.choleskySolve(n: d, nrhs: 1, factor: factor, lda: d, b: dy, ldb: 1)
-            return true
         }
     }
 
@@ -255,9 +272,11 @@ extension QuantileRegression {
     }
 
     /// Σρ_τ(ỹᵢ − x̃ᵢθ), the residuals left in `work.residual`.
-    private static func objective(x: UnsafePointer<Double>, theta: UnsafeMutablePointer<Double>, tau: Double, work: Workspace) -> Double {
-        let m = work.m, d = work.d
-        BLAS.gemv(transpose: false, m: m, n: d, alpha: 1, a: x, lda: d, x: theta, beta: 0, y: work.residual)
+    private static func objective<Design: InteriorPointDesign>(
+        _ x: Design, theta: UnsafeMutablePointer<Double>, tau: Double, work: Workspace
+    ) -> Double {
+        let m = work.m
+        x.multiply(theta, into: work.residual)
         var sum = 0.0
         for i in 0..<m {
             let r = work.target[i] - work.residual[i]
@@ -269,7 +288,7 @@ extension QuantileRegression {
 
     /// One target (ỹ in `work.target`): the interior point, then the vertex; θ left in
     /// `work.theta`.
-    private static func solveTarget(x: UnsafePointer<Double>, tau: Double, work: Workspace) throws -> TargetReport {
+    static func solveTarget<Design: InteriorPointDesign>(_ x: Design, tau: Double, work: Workspace) throws -> TargetReport {
         let m = work.m, d = work.d
         let (target, a, s, z, w, q) = (work.target, work.a, work.s, work.z, work.w, work.q)
         let (dx, dz, dw, xi, v, dual, dy, rhs) = (work.dx, work.dz, work.dw, work.xi, work.v, work.dual, work.dy, work.rhs)
@@ -285,20 +304,21 @@ extension QuantileRegression {
             s[i] = tau
             v[i] = -target[i]
         }
-        work.formGram(x, weighted: false)
-        BLAS.gemv(transpose: true, m: m, n: d, alpha: 1, a: x, lda: d, x: v, beta: 0, y: rhs)
-        guard try work.hasIndependentColumns(), try work.solveGram() else {
+        x.multiplyTransposed(v, into: rhs)
+        guard try x.prepareUnweighted() else {
             throw ArgumentError(
                 argument: "data", value: "linearly dependent columns",
                 requirement: "must have independent columns for quantile regression (remove duplicated or collinear ones)")
         }
+        try x.solve()
         dual.update(from: dy, count: d)
-        // b = X̃ᵀa, kept by every step (each Δa solves X̃ᵀΔa = 0).
-        let b = work.vertex
-        BLAS.gemv(transpose: true, m: m, n: d, alpha: 1, a: x, lda: d, x: a, beta: 0, y: b)
+        // b = X̃ᵀa, kept by every step (each Δa solves X̃ᵀΔa = 0; an inexact solve's steps carry
+        // the residual b − X̃ᵀa back to zero instead).
+        let b = work.vertex, infeasibility = work.infeasibility
+        x.multiplyTransposed(a, into: b)
         // z − w = c − X̃y: the reduced costs split into their positive and negative parts, a
         // zero nudged off (Koenker's lp_fnm) so the Newton weights are defined.
-        BLAS.gemv(transpose: false, m: m, n: d, alpha: 1, a: x, lda: d, x: dual, beta: 0, y: v)
+        x.multiply(dual, into: v)
         for i in 0..<m {
             var r = -target[i] - v[i]
             if r == 0 { r = 0.001 }
@@ -323,16 +343,23 @@ extension QuantileRegression {
         while iterations < iterationLimit {
             let current = gap()
             if current <= 1e-12 * abs(dualObjective()) || current <= 1e3 * Double.ulpOfOne * targetScale { break }
+            if x.isInexact {
+                x.multiplyTransposed(a, into: infeasibility)
+                for j in 0..<d { infeasibility[j] = b[j] - infeasibility[j] }
+            }
             // The affine (predictor) step: Newton's on the complementarity conditions.
             for i in 0..<m {
                 q[i] = 1 / (z[i] / a[i] + w[i] / s[i])
                 xi[i] = z[i] - w[i]  // r, kept for the corrector
                 v[i] = q[i] * xi[i]
             }
-            work.formGram(x, weighted: true)
-            BLAS.gemv(transpose: true, m: m, n: d, alpha: 1, a: x, lda: d, x: v, beta: 0, y: rhs)
-            guard try work.solveGram() else { break }
-            BLAS.gemv(transpose: false, m: m, n: d, alpha: 1, a: x, lda: d, x: dy, beta: 0, y: v)
+            guard try x.prepareWeighted(relativeGap: current / Swift.max(abs(dualObjective()), Double.leastNormalMagnitude)) else {
+                break
+            }
+            x.multiplyTransposed(v, into: rhs)
+            if x.isInexact { for j in 0..<d { rhs[j] += infeasibility[j] } }
+            try x.solve()
+            x.multiply(dy, into: v)
             for i in 0..<m {
                 dx[i] = q[i] * (v[i] - xi[i])
                 dz[i] = -z[i] * (dx[i] / a[i] + 1)
@@ -359,9 +386,10 @@ extension QuantileRegression {
                     dw[i] = dsdw
                     xi[i] = correction - xi[i] - dxdz + dsdw
                 }
-                BLAS.gemv(transpose: true, m: m, n: d, alpha: 1, a: x, lda: d, x: v, beta: 0, y: rhs)
-                guard try work.solveGram() else { break }
-                BLAS.gemv(transpose: false, m: m, n: d, alpha: 1, a: x, lda: d, x: dy, beta: 0, y: v)
+                x.multiplyTransposed(v, into: rhs)
+                if x.isInexact { for j in 0..<d { rhs[j] += infeasibility[j] } }
+                try x.solve()
+                x.multiply(dy, into: v)
                 for i in 0..<m {
                     let dxdz = dz[i], dsdw = dw[i]
                     dx[i] = q[i] * (v[i] + xi[i])
@@ -382,21 +410,21 @@ extension QuantileRegression {
         }
         // The interior point's answer, θ = −y, and its certificate.
         for j in 0..<d { work.theta[j] = -dual[j] }
-        var best = objective(x: x, theta: work.theta, tau: tau, work: work)
-        var lowerBound = dualObjective()
+        var best = objective(x, theta: work.theta, tau: tau, work: work)
+        // Inexact steps leave X̃ᵀa off b: the dual point is made feasible before it bounds anything.
+        var lowerBound = x.isInexact ? try feasibleDualObjective(x, tau: tau, objective: best, work: work) : dualObjective()
         // The vertex: the d rows nearest the fit made exact, kept when no worse.
-        let vertex = try polish(x: x, tau: tau, work: work, objective: best)
+        let vertex = x.formsVertex ? try polish(x, tau: tau, work: work, objective: best) : nil
         if let vertex {
             work.theta.update(from: work.vertex, count: d)
             best = vertex.objective
             if let bound = vertex.dualObjective { lowerBound = Swift.max(lowerBound, bound) }
         }
-        _ = objective(x: x, theta: work.theta, tau: tau, work: work)
+        _ = objective(x, theta: work.theta, tau: tau, work: work)
         var zeros = 0
         for i in 0..<m {
             // Zero to rounding: within a few ulps of the sum that computed it.
-            var size = abs(target[i])
-            for j in 0..<d { size += abs(x[i * d + j] * work.theta[j]) }
+            let size = abs(target[i]) + x.absoluteProducts(i, work.theta)
             if abs(work.residual[i]) <= 64 * Double.ulpOfOne * size { zeros += 1 }
         }
         // A gap below zero is rounding: both sides equal at the optimum.
@@ -404,26 +432,26 @@ extension QuantileRegression {
         let relative = difference == 0 ? 0 : difference / Swift.max(abs(best), Double.leastNormalMagnitude)
         return TargetReport(
             iterations: iterations, objective: best, dualObjective: lowerBound, dualityGap: relative, converged: relative <= gapTolerance,
-            zeroResiduals: zeros, isVertex: vertex?.dualObjective != nil)
+            zeroResiduals: zeros, isVertex: vertex?.dualObjective != nil, innerIterations: x.innerIterations)
     }
 
     /// The vertex through the d rows with the smallest residuals (θ in `work.vertex`), when it
     /// exists and its objective is no larger than `objective` (to rounding); with its dual objective when its
     /// dual, solved from X̃ₕᵀaₕ = −Σ over the other rows of ψ_τ(rᵢ)x̃ᵢ, lies within [τ − 1, τ].
-    private static func polish(x: UnsafePointer<Double>, tau: Double, work: Workspace, objective current: Double) throws -> (
-        objective: Double, dualObjective: Double?
-    )? {
-        let m = work.m, d = work.d, residual = work.residual
+    private static func polish<Design: InteriorPointDesign>(_ x: Design, tau: Double, work: Workspace, objective current: Double)
+        throws -> (objective: Double, dualObjective: Double?)?
+    {
+        let m = work.m, d = work.d, residual = work.residual, square = x.square
         // Per target, not per step: the sort's allocation is outside the iterations.
         let basis = Array((0..<m).sorted { (abs(residual[$0]), $0) < (abs(residual[$1]), $1) }.prefix(d))
         for (row, i) in basis.enumerated() {
-            for j in 0..<d { work.square[row * d + j] = x[i * d + j] }
+            x.copyRow(i, into: square + row * d)
             work.vertex[row] = work.target[i]
         }
-        guard try LAPACK.luSolve(n: d, nrhs: 1, a: work.square, lda: d, pivots: work.pivots, b: work.vertex, ldb: 1),
+        guard try LAPACK.luSolve(n: d, nrhs: 1, a: square, lda: d, pivots: work.pivots, b: work.vertex, ldb: 1),
             (0..<d).allSatisfy({ work.vertex[$0].isFinite })
         else { return nil }
-        let found = objective(x: x, theta: work.vertex, tau: tau, work: work)
+        let found = objective(x, theta: work.vertex, tau: tau, work: work)
         // No worse to the rounding of the sums (m terms): an interior point within 1e-12 of the
         // optimum can be below the vertex's rounded objective by an ulp.
         guard found <= current * (1 + Double(m) * Double.ulpOfOne) else { return nil }
@@ -431,10 +459,14 @@ extension QuantileRegression {
         let psi = work.v
         for i in 0..<m { psi[i] = residual[i] < 0 ? tau - 1 : tau }
         for i in basis { psi[i] = 0 }
-        BLAS.gemv(transpose: true, m: m, n: d, alpha: -1, a: x, lda: d, x: psi, beta: 0, y: work.rhs)
+        x.multiplyTransposed(psi, into: work.rhs)
+        for j in 0..<d { work.rhs[j] = -work.rhs[j] }
         // X̃ₕᵀ, transposed into the square system (its LU factors are of X̃ₕ, not X̃ₕᵀ).
-        for (row, i) in basis.enumerated() { for j in 0..<d { work.square[j * d + row] = x[i * d + j] } }
-        guard try LAPACK.luSolve(n: d, nrhs: 1, a: work.square, lda: d, pivots: work.pivots, b: work.rhs, ldb: 1) else {
+        for (row, i) in basis.enumerated() {
+            x.copyRow(i, into: work.dy)
+            for j in 0..<d { square[j * d + row] = work.dy[j] }
+        }
+        guard try LAPACK.luSolve(n: d, nrhs: 1, a: square, lda: d, pivots: work.pivots, b: work.rhs, ldb: 1) else {
             return (found, nil)
         }
         let slack = 1e-9
