@@ -57,13 +57,8 @@ extension NPZReader {
         rowStarts: [Int], columns: SparseEntries<Int32>, values: SparseEntries<Element>, featureCount: Int,
         streams: [ZipMemberStream], checksums: [UInt64]
     )? {
-        let nnz = members.nonzeros, machineLittle = 1.littleEndian == 1
-        guard nnz > 0, let indices = members.indices.stream as? ZipMemberStream, let data = members.data.stream as? ZipMemberStream,
-            indices.isStored, data.isStored,
-            members.indices.dtype.kind == .signed, members.indices.dtype.width == 4, members.indices.dtype.littleEndian == machineLittle,
-            members.data.dtype.kind == .float, members.data.dtype.width == MemoryLayout<Element>.size,
-            members.data.dtype.littleEndian == machineLittle
-        else { return nil }
+        let nnz = members.nonzeros
+        guard let (indices, data) = storedInPlace(members, as: Element.self) else { return nil }
         let p = try width(members, path: path, featureCount: featureCount)
         let allStarts = try rowStarts(members, path: path)
         let file = indices.file, size = MemoryLayout<Element>.size

@@ -203,6 +203,22 @@ enum NPZReader {
     /// once, the checksum and the checks taking each page while it is in the cache.
     static let mappedChunkEntries = 1 << 20
 
+    /// The indices and values members, when they can be read in place as `Element`: stored (not
+    /// compressed), nonempty, 32-bit indices and `Element`'s float width, both in the machine's
+    /// byte order.
+    static func storedInPlace<Element: BLASScalar>(_ members: Members, as element: Element.Type) -> (
+        indices: ZipMemberStream, data: ZipMemberStream
+    )? {
+        let machineLittle = 1.littleEndian == 1
+        guard members.nonzeros > 0, let indices = members.indices.stream as? ZipMemberStream,
+            let data = members.data.stream as? ZipMemberStream, indices.isStored, data.isStored,
+            members.indices.dtype.kind == .signed, members.indices.dtype.width == 4, members.indices.dtype.littleEndian == machineLittle,
+            members.data.dtype.kind == .float, members.data.dtype.width == MemoryLayout<Element>.size,
+            members.data.dtype.littleEndian == machineLittle
+        else { return nil }
+        return (indices, data)
+    }
+
     /// The CSR arrays with the indices and values read in place from a mapping of the file, when
     /// both members are stored and hold the types kept (int32 indices, little-endian; `Element`
     /// values); nil, with nothing read, when they are not, and nil after reading when a row's
@@ -215,13 +231,8 @@ enum NPZReader {
     static func mapped<Element: BLASScalar>(
         _ members: Members, path: String, as element: Element.Type, featureCount: Int?, extraBytes: Int?, memoryLimit: Int?
     ) throws -> (rowStarts: [Int], columns: SparseEntries<Int32>, values: SparseEntries<Element>, featureCount: Int)? {
-        let nnz = members.nonzeros, machineLittle = 1.littleEndian == 1
-        guard nnz > 0, let indices = members.indices.stream as? ZipMemberStream, let data = members.data.stream as? ZipMemberStream,
-            indices.isStored, data.isStored,
-            members.indices.dtype.kind == .signed, members.indices.dtype.width == 4, members.indices.dtype.littleEndian == machineLittle,
-            members.data.dtype.kind == .float, members.data.dtype.width == MemoryLayout<Element>.size,
-            members.data.dtype.littleEndian == machineLittle
-        else { return nil }
+        let nnz = members.nonzeros
+        guard let (indices, data) = storedInPlace(members, as: Element.self) else { return nil }
         let p = try width(members, path: path, featureCount: featureCount)
         try checkMemory(
             [MemoryBudget.bytes(of: Int.self, [members.rows + 1])], extraBytes: extraBytes, path: path, memoryLimit: memoryLimit)
