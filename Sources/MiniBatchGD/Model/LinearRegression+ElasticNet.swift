@@ -86,7 +86,7 @@ extension LinearRegression {
     /// - Parameters:
     ///   - data: the rows to fit (their own weights, if any, weigh the losses).
     ///   - quantile: τ in (0, 1).
-    /// - Throws: what ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)`` throws; the
+    /// - Throws: what ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)-(Source,_,_,_)`` throws; the
     ///   model is unchanged then.
     @discardableResult
     public mutating func fit<Source: RowSource>(_ data: Source, quantile: Double) throws -> QuantileRegression.Solution {

@@ -10,7 +10,7 @@ extension LinearRegression {
     /// - Parameters:
     ///   - data: the rows to fit (their own weights, if any, weigh the losses).
     ///   - epsilon: ε ≥ 0, the tube's half-width in the targets' units.
-    /// - Throws: what ``EpsilonInsensitiveRegression/solve(_:epsilon:fitIntercept:weights:)``
+    /// - Throws: what ``EpsilonInsensitiveRegression/solve(_:epsilon:fitIntercept:weights:)-(Source,_,_,_)``
     ///   throws; the model is unchanged then.
     @discardableResult
     public mutating func fit<Source: RowSource>(_ data: Source, epsilonInsensitive epsilon: Double) throws

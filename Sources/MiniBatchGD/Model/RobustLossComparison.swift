@@ -26,7 +26,7 @@ extension LinearRegression {
     /// ```
     /// - Throws: ``ArgumentError`` when the loss is not an ``EpsilonInsensitiveLoss`` or a penalty
     ///   is set; whatever ``fit(_:using:progress:)-(Source,_,_)`` or
-    ///   ``EpsilonInsensitiveRegression/solve(_:epsilon:fitIntercept:weights:)`` throws.
+    ///   ``EpsilonInsensitiveRegression/solve(_:epsilon:fitIntercept:weights:)-(Source,_,_,_)`` throws.
     public mutating func fitAndCompareEpsilonInsensitive<Source: RowSource>(
         _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> EpsilonInsensitiveComparison {
@@ -74,7 +74,7 @@ extension LinearRegression {
     /// ```
     /// - Throws: ``ArgumentError`` when the loss is not a ``QuantileLoss`` or a penalty is set;
     ///   whatever ``fit(_:using:progress:)-(Source,_,_)`` or
-    ///   ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)`` throws.
+    ///   ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)-(Source,_,_,_)`` throws.
     public mutating func fitAndCompareQuantile<Source: RowSource>(
         _ data: Source, using configuration: GradientDescent, progress: (@Sendable (EpochReport) -> Void)? = nil
     ) throws -> QuantileComparison {

@@ -7,7 +7,7 @@ extension Trainer {
         let config = configuration
         let n = train.totalCount, p = train.featureCount, k = train.outputCount
         let plan = try plan(train, weights: weights)
-        let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty, curvature = plan.curvature
+        let batches = plan.batches, standardizer = plan.standardizer, penalty = plan.penalty
         let choice = plan.choice, epochs = plan.epochs, certificateTolerance = plan.certificateTolerance
 
         // A loss other than squares goes through the generic kernel; a penalty other than L2

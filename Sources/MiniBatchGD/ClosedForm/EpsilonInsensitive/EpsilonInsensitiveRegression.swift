@@ -75,7 +75,7 @@ public enum EpsilonInsensitiveRegression {
     ///   - weights: one weight per row, finite and ≥ 0; nil for the source's own. A row of weight
     ///     0 is left out.
     /// - Throws: ``ArgumentError`` for ε negative or not finite, and what
-    ///   ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)`` throws (bad weights,
+    ///   ``QuantileRegression/solve(_:quantile:fitIntercept:weights:)-(Source,_,_,_)`` throws (bad weights,
     ///   dependent columns, too few rows, values that are not finite, rows spread over processes,
     ///   too little memory for the doubled rows).
     /// - Complexity: that of quantile regression on 2n rows.
