@@ -15,7 +15,8 @@ extension Fit {
         let subgradient = lossOptions.isSubgradient
         let status = Status(quiet: json)
         let reference = try SparseLossReference(
-            lossOptions, epsilon: optimizer.epsilon, train: train, fitIntercept: data.fitIntercept, file: data.file, status: status)
+            lossOptions, epsilon: optimizer.epsilon, train: train, fitIntercept: data.fitIntercept, file: data.file, status: status,
+            quiet: json)
         config.loss = reference.loss
         let rows = train, chosen = config
         let (model, comparison, trainMetrics, testMetrics) = try fitSparseBesideReference(

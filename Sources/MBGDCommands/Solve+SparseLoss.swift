@@ -41,6 +41,7 @@ extension Solve {
                 "Huber regression: squares within δ = \(Format.number(delta)) of the fit, absolute values beyond"
                 + (lossOptions.delta == nil ? " (δ = 1.35 × the least-squares residuals' robust scale)" : "")
         } else if lossOptions.isQuantile {
+            SparseLossReference.noteConjugateGradients(lossOptions, rows: rows, quiet: json)
             let tau = lossOptions.resolvedQuantile
             answer = .quantile(try status.during(solving) { try model.fit(rows, quantile: tau) })
             lossObject = .object([("name", .string("quantile")), ("quantile", .number(tau))])
@@ -48,6 +49,7 @@ extension Solve {
                 "Quantile regression at τ = \(Format.number(tau))\(tau == 0.5 ? " (the median: least absolute deviations)" : ""): "
                 + "τ·r for residuals above the fit, (1 − τ)·|r| below"
         } else if lossOptions.loss == .epsilonInsensitive {
+            SparseLossReference.noteConjugateGradients(lossOptions, rows: rows, quiet: json)
             let epsilon = lossOptions.resolvedEpsilon(tube.epsilon)
             answer = .epsilonInsensitive(try status.during(solving) { try model.fit(rows, epsilonInsensitive: epsilon) })
             lossObject = .object([("name", .string("epsilon-insensitive")), ("epsilon", .number(epsilon))])

@@ -15,9 +15,11 @@ struct SparseLossReference: Sendable {
     /// The exact column's heading in the coefficient table.
     let label: String
 
-    /// Resolves the loss's parameter (δ from LSQR's residuals when not given), before any descent.
+    /// Resolves the loss's parameter (δ from LSQR's residuals when not given), before any descent;
+    /// notes a slow exact solve ahead on stderr unless `quiet` (`--json`).
     init<Element: BLASScalar>(
-        _ options: LossOptions, epsilon given: Double?, train: SparseDataset<Element>, fitIntercept: Bool, file: String, status: Status
+        _ options: LossOptions, epsilon given: Double?, train: SparseDataset<Element>, fitIntercept: Bool, file: String, status: Status,
+        quiet: Bool
     ) throws {
         name = options.loss
         let epsilon = options.resolvedEpsilon(given), tau = options.resolvedQuantile
@@ -51,7 +53,26 @@ struct SparseLossReference: Sendable {
                     "  loss: epsilon-insensitive, max(0, |r| − ε) with ε = \(Format.number(epsilon)) (descended by subgradients)"
             }
             label = "exact (LP)"
+            Self.noteConjugateGradients(options, rows: train, quiet: quiet)
         }
+    }
+
+    /// Past ``QuantileRegression/sparseGramColumnLimit`` columns holding a value (empty ones are
+    /// left out) the linear programs' interior point solves each step by conjugate gradients: said
+    /// before it starts, since on a file of RCV1's size (200,000 × 47,236) it had not finished
+    /// after 7 minutes.
+    static func noteConjugateGradients<Element: BLASScalar>(_ options: LossOptions, rows: SparseDataset<Element>, quiet: Bool) {
+        let limit = QuantileRegression.sparseGramColumnLimit
+        guard !quiet, rows.featureCount > limit else { return }
+        var used = [Bool](repeating: false, count: rows.featureCount), columns = 0
+        for j in rows.columnIndices where !used[Int(j)] {
+            used[Int(j)] = true
+            columns += 1
+        }
+        guard columns > limit else { return }
+        Terminal.writeError(
+            "\(Cluster.tool): note: --loss \(options.loss.rawValue) on \(columns) columns is solved exactly by an interior point whose steps run conjugate gradients (past \(limit) columns the normal equations are not formed): on large files that takes many minutes (Ctrl-C stops it); --loss huber is solved by Newton's method far sooner\n"
+        )
     }
 
     /// 1.35 × the robust scale of the least-squares residuals (LSQR's), as the dense fit's default.

@@ -107,6 +107,16 @@ import Testing
         }
         let fit = try mbgd("fit", wide, "--loss", "quantile", "--epochs", "5", "--json")
         #expect(fit.status == 0, "\(fit.stderr)")
+        // Three columns hold values: the normal equations are formed, and no slow solve is announced.
+        let text = try mbgd("solve", wide, "--loss", "quantile")
+        #expect(text.status == 0 && !text.stderr.contains("conjugate gradients"), "\(text.stderr)")
+        // 4100 columns holding values: the interior point runs conjugate gradients, and says so first.
+        let many = try write(
+            (0..<4200).map { i in "\(Double(i % 5)) \(i % 4100 + 1):1 4101:\(Double(i % 3))" }.joined(separator: "\n") + "\n",
+            to: folder + "/many.svm")
+        let announced = try mbgd("fit", many, "--loss", "epsilon-insensitive", "--epochs", "1", "--no-intercept")
+        let note = "note: --loss epsilon-insensitive on 4101 columns is solved exactly by an interior point whose steps run conjugate gradients"
+        #expect(announced.stderr.contains(note), "\(announced.stderr)")
         // Huber's Newton reads them sparse at any width: past 4096 columns by conjugate gradients.
         let run = try mbgd("solve", wide, "--loss", "huber", "--delta", "1", "--json")
         #expect(run.status == 0, "\(run.stderr)")

@@ -35,7 +35,7 @@ extension QuantileRegression {
 
     /// Columns up to which sparse rows' normal equations are formed and factored (those of the
     /// sparse Newton: d³/3 a step and two d×d matrices, 268 MB at 4096).
-    static let sparseGramColumnLimit = PiecewiseQuadraticNewton.gramColumnLimit
+    package static let sparseGramColumnLimit = PiecewiseQuadraticNewton.gramColumnLimit
 
     /// The sparse solve, Cholesky used up to `gramColumnLimit` columns (tests force either route).
     static func solve<Element: BLASScalar>(
