@@ -115,7 +115,8 @@ import Testing
             (0..<4200).map { i in "\(Double(i % 5)) \(i % 4100 + 1):1 4101:\(Double(i % 3))" }.joined(separator: "\n") + "\n",
             to: folder + "/many.svm")
         let announced = try mbgd("fit", many, "--loss", "epsilon-insensitive", "--epochs", "1", "--no-intercept")
-        let note = "note: --loss epsilon-insensitive on 4101 columns is solved exactly by an interior point whose steps run conjugate gradients"
+        let note =
+            "note: --loss epsilon-insensitive on 4101 columns is solved exactly by an interior point whose steps run conjugate gradients"
         #expect(announced.stderr.contains(note), "\(announced.stderr)")
         // Huber's Newton reads them sparse at any width: past 4096 columns by conjugate gradients.
         let run = try mbgd("solve", wide, "--loss", "huber", "--delta", "1", "--json")
