@@ -42,12 +42,26 @@ extension Solve {
         }
     }
 
-    /// What they share after: the model saved, then the JSON (the fit's shared keys, then
-    /// `fields`) or the text (the data line, `lines`, the estimates, the errors).
+    /// What they share after, on dense rows: the report below, with the rows' errors and shape.
     func reportExactLoss(
         _ model: LinearRegression, dataset: CommandData, parameters: Parameters, fields: [(String, JSON)], lines: [String]
     ) throws {
-        let metrics = try dataset.evaluate(model, threads: threads)
+        try reportExactLoss(
+            model, parameters: parameters, featureNames: dataset.featureNames, targetNames: dataset.targetNames,
+            metrics: dataset.evaluate(model, threads: threads),
+            dataLine: "Data: \(data.file), \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature"))"
+                + (weights.map { ", weighted by \($0)" } ?? ""),
+            fields: fields, lines: lines)
+    }
+
+    /// What every exact loss's solve shares after its solver, dense or sparse: the model saved,
+    /// then the JSON (the fit's shared keys, `dataFields` before the errors, then `fields`) or the
+    /// text (`dataLine`, `lines`, the estimates, the errors).
+    func reportExactLoss(
+        _ model: LinearRegression, parameters: Parameters, featureNames: [String], targetNames: [String],
+        metrics: RegressionMetrics, dataLine: String, dataFields: [(String, JSON)] = [], fields: [(String, JSON)],
+        lines: [String]
+    ) throws {
         var outputs = Outputs()
         if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
         try outputs.commit()
@@ -55,21 +69,16 @@ extension Solve {
             print(
                 JSON.object(
                     Reports.parameters(parameters, fitIntercept: data.fitIntercept) + [
-                        ("features", .strings(dataset.featureNames)), ("targets", .strings(dataset.targetNames)),
+                        ("features", .strings(featureNames)), ("targets", .strings(targetNames)),
                         ("weights", weights.map(JSON.string) ?? .null),
-                        ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
-                    ] + fields
+                    ] + dataFields + [("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)]))] + fields
                 ).text)
             return
         }
-        var text = [
-            "Data: \(data.file), \(dataset.rows) rows × \(Format.count(dataset.featureCount, "feature"))"
-                + (weights.map { ", weighted by \($0)" } ?? "")
-        ]
-        text += lines
+        var text = [dataLine] + lines
         text.append("")
         text += Reports.largestParameterTables(
-            featureNames: dataset.featureNames, targetNames: dataset.targetNames, fitIntercept: data.fitIntercept,
+            featureNames: featureNames, targetNames: targetNames, fitIntercept: data.fitIntercept,
             columns: [("estimate", parameters)])
         text += ["", "Errors on the rows solved:", Reports.metricsTable(train: metrics, test: nil)]
         if let saveModel, saveModel != "-" { text.append("Model written to \(saveModel)") }

@@ -71,38 +71,22 @@ extension Solve {
             case let .quantile(solution): (solution.targets.allSatisfy(\.converged), solution.targets.map(\.objective))
             case let .epsilonInsensitive(solution): (solution.targets.allSatisfy(\.converged), solution.targets.map(\.objective))
             }
-        let metrics = try model.evaluate(rows)
-        var outputs = Outputs()
-        if let saveModel { outputs.add(try ModelFile(model).encoded(), to: saveModel) }
-        try outputs.commit()
-        if json {
-            print(
-                JSON.object(
-                    Reports.parameters(answer.parameters, fitIntercept: model.fitIntercept) + [
-                        ("features", .strings(rows.featureNames)), ("targets", .strings(rows.targetNames)),
-                        ("weights", .null), ("sparse", SparseInput.json(rows)),
-                        ("metrics", .object([("train", Reports.metrics(metrics)), ("test", .null)])),
-                        ("loss", lossObject), ("converged", .bool(converged)),
-                        ("objective", objectives.count == 1 ? .number(objectives[0]) : .numbers(objectives)),
-                    ] + answer.fields
-                ).text)
-            return
-        }
-        var lines = [
-            "Data: \(data.file), \(SparseInput.shape(rows)); target\(rows.outputCount > 1 ? "s" : ""): \(rows.targetNames.joined(separator: ", "))",
-            description + "; solved exactly \(solver) on the sparse rows",
-        ]
+        var lines = [description + "; solved exactly \(solver) on the sparse rows"]
         lines += answer.lines(targetNames: rows.targetNames, rows: rows.rows).map {
             $0.replacingOccurrences(of: "Exact answer", with: "Solved")
         }
         // Newton's objective is the mean loss, the linear programs' the sum.
         let objectiveName = solver == "by Newton's method" ? "mean loss" : "summed loss"
-        lines += ["", "\(objectiveName) at the answer: " + objectives.map { Format.number($0, digits: 10) }.joined(separator: ", "), ""]
-        lines += Reports.largestParameterTables(
-            featureNames: rows.featureNames, targetNames: rows.targetNames, fitIntercept: model.fitIntercept,
-            columns: [("estimate", answer.parameters)])
-        lines += ["", "Errors on the rows solved:", Reports.metricsTable(train: metrics, test: nil)]
-        if let saveModel, saveModel != "-" { lines.append("Model written to \(saveModel)") }
-        print(lines.joined(separator: "\n"))
+        lines += ["", "\(objectiveName) at the answer: " + objectives.map { Format.number($0, digits: 10) }.joined(separator: ", ")]
+        try reportExactLoss(
+            model, parameters: answer.parameters, featureNames: rows.featureNames, targetNames: rows.targetNames,
+            metrics: model.evaluate(rows),
+            dataLine:
+                "Data: \(data.file), \(SparseInput.shape(rows)); target\(rows.outputCount > 1 ? "s" : ""): \(rows.targetNames.joined(separator: ", "))",
+            dataFields: [("sparse", SparseInput.json(rows))],
+            fields: [
+                ("loss", lossObject), ("converged", .bool(converged)),
+                ("objective", objectives.count == 1 ? .number(objectives[0]) : .numbers(objectives)),
+            ] + answer.fields, lines: lines)
     }
 }
