@@ -483,15 +483,34 @@ extension QuantileRegression {
         guard try LAPACK.luSolve(n: d, nrhs: 1, a: square, lda: d, pivots: work.pivots, b: work.rhs, ldb: 1) else {
             return (found, nil)
         }
+        // Values a rounding outside [τ − 1, τ] are clipped into it, and what that costs the
+        // bound is charged to it (``clippingCharge(movedTimesTarget:largestMove:objective:tau:)``).
         let slack = 1e-9
+        var movedTimesTarget = 0.0, largestMove = 0.0
         for (row, i) in basis.enumerated() {
             let value = work.rhs[row]
             guard value >= tau - 1 - slack, value <= tau + slack else { return (found, nil) }
             psi[i] = Swift.min(Swift.max(value, tau - 1), tau)
+            let moved = abs(psi[i] - value)
+            movedTimesTarget += moved * abs(work.target[i])
+            largestMove = Swift.max(largestMove, moved)
         }
         // Σỹᵢψᵢ: the dual objective ỹᵀa − (1 − τ)Σỹ at a = ψ + 1 − τ.
         var bound = 0.0
         for i in 0..<m { bound += work.target[i] * psi[i] }
-        return (found, bound)
+        let charge = clippingCharge(movedTimesTarget: movedTimesTarget, largestMove: largestMove, objective: found, tau: tau)
+        return (found, bound - charge)
+    }
+
+    /// What moving a vertex's dual ψ by δᵢ on its basis rows (clipping them into [τ − 1, τ]) can
+    /// cost its bound Σỹᵢψᵢ. The move leaves Xᵀψ = Σδᵢx̃ᵢ rather than 0, so at the optimum θ* the
+    /// bound holds only less Σδᵢ·x̃ᵢθ*, at most Σ|δᵢ|(|ỹᵢ| + |r̃ᵢ*|) as x̃ᵢθ* = ỹᵢ − r̃ᵢ*; and
+    /// Σ|r̃ᵢ*| ≤ F*/min(τ, 1 − τ) ≤ `objective`/min(τ, 1 − τ), as ρ_τ(r) ≥ min(τ, 1 − τ)|r| and
+    /// `objective` (any point's) is at least the optimum's F*.
+    /// - Parameters:
+    ///   - movedTimesTarget: Σ|δᵢ||ỹᵢ| over the basis.
+    ///   - largestMove: max |δᵢ|.
+    static func clippingCharge(movedTimesTarget: Double, largestMove: Double, objective: Double, tau: Double) -> Double {
+        movedTimesTarget + largestMove * objective / Swift.min(tau, 1 - tau)
     }
 }

@@ -84,6 +84,25 @@ import Testing
         #expect(solution.targets[0].zeroResiduals >= 1 && solution.targets[0].converged)
     }
 
+    /// A vertex's dual moved off Xᵀψ = 0 bounds the optimum only once the move is charged, worked
+    /// by hand: y = 1, 2, 3, 4, 10 on an intercept at τ = 0.5 has the median 3 as its optimum, F* =
+    /// (2 + 1 + 1 + 7)/2 = 5.5, and the dual ψ = (−½, −½, 0, ½, ½) with Σψᵢyᵢ = 5.5. Moving the
+    /// basis row's ψ₃ by η raises Σψᵢyᵢ to 5.5 + 3η, above F* (a false certificate); the charge
+    /// 3η + η·5.5/0.5 brings it to 5.5 − 11η.
+    @Test func aClippedDualIsChargedForItsMove() throws {
+        let optimum = 5.5, eta = 1e-3
+        let moved = optimum + 3 * eta
+        #expect(moved > optimum)
+        let charge = QuantileRegression.clippingCharge(movedTimesTarget: eta * 3, largestMove: eta, objective: optimum, tau: 0.5)
+        #expect(abs(charge - 14 * eta) <= 1e-15)
+        #expect(moved - charge <= optimum)
+        // The solver agrees on the optimum the example starts from.
+        let data = try Dataset(features: [[Double]](repeating: [1], count: 5), targets: [1, 2, 3, 4, 10])
+        let solution = try QuantileRegression.solve(data, quantile: 0.5, fitIntercept: false)
+        #expect(abs(solution.targets[0].objective - optimum) <= 1e-12 && abs(solution.coefficients.elements[0] - 3) <= 1e-12)
+        #expect(solution.targets[0].dualObjective <= optimum)
+    }
+
     /// Points on a line: the line itself, every residual zero and the objective 0.
     @Test func anExactFitHasObjectiveZero() throws {
         let features = (0..<10).map { [Double($0)] }
