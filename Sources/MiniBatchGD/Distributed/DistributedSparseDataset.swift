@@ -182,8 +182,9 @@ extension DistributedSparseDataset {
     /// entries, in place; each member's checksum (which covers the whole member) is then made of
     /// every rank's checksum of its own entries, in one exchange. The row offsets and the targets
     /// are read whole on every rank (8 bytes and k values a row). A compressed member can only be
-    /// inflated from its start, so such a matrix is read whole by every rank, which keeps its
-    /// share's copy.
+    /// inflated from its start, and its checksum covers it whole, so every rank inflates it
+    /// through but keeps and checks only its own rows' entries: the time of a whole read, the
+    /// memory of a share.
     /// - Throws: as ``load(libsvm:zeroBased:featureCount:communicator:)``; on every rank
     ///   ``FileError/malformed(path:reason:)`` when a member read in parts does not match its checksum.
     public static func load(

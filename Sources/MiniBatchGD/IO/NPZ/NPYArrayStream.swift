@@ -172,6 +172,26 @@ final class NPYArrayStream {
         try read(into: destination, native: native) { raw, i in Element(self.number(raw, i)) }
     }
 
+    /// Reads past the next `count` elements without keeping them (their bytes still checksummed):
+    /// to reach, or leave, one part of a deflated array, which can only be read from its start.
+    func skip(_ count: Int) throws {
+        guard count > 0 else { return }
+        guard count <= remaining else {
+            throw FileError.malformed(
+                path: name, reason: "has \(self.count) elements, fewer than the \(self.count - remaining + count) needed")
+        }
+        let width = dtype.width
+        if scratch.count < Self.windowElements * width { scratch = [UInt8](repeating: 0, count: Self.windowElements * width) }
+        var done = 0
+        while done < count {
+            let take = Swift.min(Self.windowElements, count - done)
+            try scratch.withUnsafeMutableBytes { try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<take * width])) }
+            done += take
+        }
+        remaining -= count
+        if remaining == 0 { try stream.finish() }
+    }
+
     /// Reads `destination.count` elements: their bytes straight into it when `native`, else a
     /// window at a time into the scratch, each converted by `convert(window, index in window)`.
     private func read<T>(

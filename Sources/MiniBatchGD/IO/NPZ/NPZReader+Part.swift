@@ -2,14 +2,15 @@
 /// indices and values are stored (not deflated) and of the types kept, a process maps the file
 /// and reads only its own rows' entries in place, and each member's CRC-32, which covers the
 /// whole member, is made of every process's checksum of its own entries
-/// (``ZipMemberStream/finish(parts:)``). Otherwise the matrix is read whole (a deflated member
-/// can only be inflated from its start) and the share copied out of it.
+/// (``ZipMemberStream/finish(parts:)``). Otherwise every process reads the members through (a
+/// deflated member can only be inflated from its start, and its checksum covers it whole) but
+/// keeps and checks only its own rows' entries.
 extension NPZReader {
     /// A process's rows, and what is left to check once every process has read its own.
     struct Part<Element: BLASScalar> {
         let share: SparseDataset<Element>
         /// The mapped members, their headers checksummed, and this part's CRC-32 and byte count of
-        /// each (indices, then values); nil when the matrix was read whole (and checked so).
+        /// each (indices, then values); nil when the members were read through (and checked so).
         let pending: (streams: [ZipMemberStream], checksums: [UInt64])?
     }
 
@@ -37,13 +38,20 @@ extension NPZReader {
             return overflow ? nil : total
         }
         try checkMemory([], extraBytes: extra, path: path, memoryLimit: nil)
+        let targets = { try self.targets(targetArray, path: targetsPath, rows: n, as: Element.self).gatheringRows(rows) }
         guard let mapped = try mappedPart(members, rows: rows, path: path, as: Element.self, featureCount: featureCount) else {
-            let whole = try dataset(path: path, targets: targetsPath, as: Element.self, featureCount: featureCount)
-            return Part(share: try whole.share(rank: rank, ranks: ranks), pending: nil)
+            // Members opened afresh (a mapped attempt may have read some): every byte read through,
+            // only the share's entries kept.
+            let arrays = try read(
+                Self.members(path: path), path: path, as: Element.self, featureCount: featureCount, extraBytes: extra, memoryLimit: nil,
+                rows: rows)
+            let share = SparseDataset(
+                unchecked: arrays.rowStarts, arrays.columns, arrays.values, try targets(), featureCount: arrays.featureCount,
+                featureNames: Dataset<Element>.defaultFeatureNames(p), targetNames: Dataset<Element>.defaultTargetNames(k), weights: nil)
+            return Part(share: share, pending: nil)
         }
-        let targets = try self.targets(targetArray, path: targetsPath, rows: n, as: Element.self).gatheringRows(rows)
         let share = SparseDataset(
-            unchecked: mapped.rowStarts, mapped.columns, mapped.values, targets, featureCount: mapped.featureCount,
+            unchecked: mapped.rowStarts, mapped.columns, mapped.values, try targets(), featureCount: mapped.featureCount,
             featureNames: Dataset<Element>.defaultFeatureNames(p), targetNames: Dataset<Element>.defaultTargetNames(k), weights: nil)
         return Part(share: share, pending: (mapped.streams, mapped.checksums))
     }

@@ -89,26 +89,40 @@ enum NPZReader {
         return Members(indptr: indptr, indices: indices, data: data, rows: n, featureCount: p, nonzeros: data.count)
     }
 
-    /// The whole matrix as CSR arrays, checked as ``SparseDataset``'s validating initializer
-    /// checks them (rows whose indices are out of order are sorted).
+    /// The whole matrix as CSR arrays, or the rows `share` of it, checked as ``SparseDataset``'s
+    /// validating initializer checks them (rows whose indices are out of order are sorted).
+    /// A share's entries are kept and checked, the others' bytes only read through (a deflated
+    /// member can only be inflated from its start), so each member's checksum is still checked
+    /// whole; its row offsets start from the share's first entry.
     /// - Parameters:
     ///   - extraBytes: memory needed beside the arrays (the targets, the feature names), for the one check.
+    ///   - share: the rows kept (all when nil); an entry's error names its row in the whole matrix.
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
     static func read<Element: BLASScalar>(
-        _ members: Members, path: String, as element: Element.Type, featureCount: Int?, extraBytes: Int?, memoryLimit: Int?
+        _ members: Members, path: String, as element: Element.Type, featureCount: Int?, extraBytes: Int?, memoryLimit: Int?,
+        rows share: Range<Int>? = nil
     ) throws -> Arrays<Element> {
         let n = members.rows, nnz = members.nonzeros
         func malformed(_ reason: String) -> FileError { .malformed(path: path, reason: reason) }
         let p = try width(members, path: path, featureCount: featureCount)
-        // 8 bytes a row offset, 4 an index, one element a value, and what the caller adds.
-        try checkMemory(
-            [
-                MemoryBudget.bytes(of: Int.self, [n + 1]), MemoryBudget.bytes(of: Int32.self, [nnz]),
-                MemoryBudget.bytes(of: Element.self, [nnz]),
-            ],
-            extraBytes: extraBytes, path: path, memoryLimit: memoryLimit)
+        // 8 bytes a row offset, 4 an index, one element a value, and what the caller adds; a
+        // share's entries are counted once the offsets (counted first) say how many.
+        let offsets = MemoryBudget.bytes(of: Int.self, [n + 1])
+        func checkArrays(_ entries: Int) throws {
+            try checkMemory(
+                [offsets, MemoryBudget.bytes(of: Int32.self, [entries]), MemoryBudget.bytes(of: Element.self, [entries])],
+                extraBytes: extraBytes, path: path, memoryLimit: memoryLimit)
+        }
+        if share == nil {
+            try checkArrays(nnz)
+        } else {
+            try checkMemory([offsets], extraBytes: extraBytes, path: path, memoryLimit: memoryLimit)
+        }
         let rowStarts = try rowStarts(members, path: path)
+        let kept = share ?? 0..<n
+        let first = rowStarts[kept.lowerBound], count = rowStarts[kept.upperBound] - first
+        if share != nil { try checkArrays(count) }
         /// Row (1-based) and place in it (1-based) of entry `position`.
         func locate(_ position: Int) -> (row: Int, entry: Int) {
             var low = 0, high = n  // the row i with rowStarts[i] <= position < rowStarts[i + 1]
@@ -123,27 +137,31 @@ enum NPZReader {
             return malformed("row \(row), entry \(entry): \(reason)")
         }
         let columnRange = "0..<\(p) (the matrix's \(p) columns, 0-based)"
-        var columns = [Int32](repeating: 0, count: nnz)
+        var columns = [Int32](repeating: 0, count: count)
+        try members.indices.skip(first)
         try columns.withUnsafeMutableBufferPointer { buffer in
             try members.indices.readIntegers(into: buffer) { position, value in
                 throw entryError(position, "column index \(value) is outside \(columnRange)")
             }
         }
-        var values = [Element](repeating: 0, count: nnz)
+        try members.indices.skip(nnz - first - count)
+        var values = [Element](repeating: 0, count: count)
+        try members.data.skip(first)
         try values.withUnsafeMutableBufferPointer { try members.data.readNumbers(into: $0) }
+        try members.data.skip(nnz - first - count)
 
         // Each row: indices in range, values finite, sorted here when out of order.
         var sortedRows = 0
         var scratch: [(Int32, Element)] = []
         let narrowed = members.data.dtype.kind == .float && members.data.dtype.width == 8 && Element.self == Float.self
-        if nnz > 0 {
+        if count > 0 {
             try columns.withUnsafeMutableBufferPointer { c in
                 try values.withUnsafeMutableBufferPointer { v in
-                    for i in 0..<n {
-                        let start = rowStarts[i]
+                    for i in kept {
+                        let start = rowStarts[i] - first
                         do throws(SparseRowCheck.Problem) {
                             if try SparseRowCheck.check(
-                                columns: c.baseAddress! + start, values: v.baseAddress! + start, count: rowStarts[i + 1] - start,
+                                columns: c.baseAddress! + start, values: v.baseAddress! + start, count: rowStarts[i + 1] - rowStarts[i],
                                 features: p, scratch: &scratch)
                             {
                                 sortedRows += 1
@@ -159,7 +177,8 @@ enum NPZReader {
                 }
             }
         }
-        return Arrays(rowStarts: rowStarts, columns: columns, values: values, featureCount: p, sortedRows: sortedRows)
+        let keptStarts = share.map { rows in rowStarts[rows.lowerBound...rows.upperBound].map { $0 - first } } ?? rowStarts
+        return Arrays(rowStarts: keptStarts, columns: columns, values: values, featureCount: p, sortedRows: sortedRows)
     }
 
     /// The design's width: the matrix's, or `featureCount` when given (at least the matrix's).
