@@ -31,6 +31,16 @@ struct LazySoftThreshold {
     var average: ThresholdedAverage?
     /// T = Στₜ/|aₜ| over the steps so far (since the last ``settle(_:features:scale:)``).
     private(set) var total = 0.0
+    /// The buffers' addresses, for the catch-up kernels (``ProximalCatchUp``, ``CumulativeCatchUp``):
+    /// read without a reference count, so a step builds a kernel for nothing.
+    let pointers: Pointers
+
+    /// Addresses of the buffers above (which own their memory for the threshold's life).
+    struct Pointers {
+        let applied: UnsafeMutablePointer<Double>
+        let pulled: UnsafeMutablePointer<Double>?
+        let factors: UnsafePointer<Double>?
+    }
 
     /// - Parameters:
     ///   - cumulative: Tsuruoka et al.'s cumulative penalty instead of the proximal step.
@@ -47,6 +57,24 @@ struct LazySoftThreshold {
         applied = Buffer(repeating: 0, count: p)
         pulled = cumulative ? Buffer(repeating: 0, count: p * k) : nil
         slotScales = adaptiveEpsilon.map { Self.untouchedScales(slots: p * k, epsilon: $0) }
+        pointers = Pointers(applied: applied.base, pulled: pulled?.base, factors: self.factors.map { UnsafePointer($0.base) })
+    }
+
+    /// Which catch-up a plain step's passes run: a kernel of the proximal step's or the cumulative
+    /// method's (with or without per-column factors), or this type's own while averaging (whose
+    /// flushes come first) or under an adaptive rule's per-slot factors.
+    enum Kernel {
+        case proximal, scaledProximal, cumulative, scaledCumulative, general
+    }
+
+    var kernel: Kernel {
+        if average != nil || slotScales != nil { return .general }
+        switch (pointers.pulled != nil, pointers.factors != nil) {
+        case (false, false): return .proximal
+        case (false, true): return .scaledProximal
+        case (true, false): return .cumulative
+        case (true, true): return .scaledCumulative
+        }
     }
 
     /// Adds a step's threshold τ on β, at the scale a the step ended with.

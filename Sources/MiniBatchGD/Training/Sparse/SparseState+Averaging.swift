@@ -50,8 +50,9 @@ extension SparseState {
     /// Adds coefficient j's share of the averaged steps since its last flush.
     @inline(__always)
     func flush(_ j: Int) {
-        if let softThreshold, softThreshold.average != nil {
-            softThreshold.flushAverage(j, u.base)
+        // Read in place: a copy of the threshold would retain its buffers at every column.
+        if softThreshold?.average != nil {
+            softThreshold!.flushAverage(j, u.base)
             return
         }
         let span = scaleSum - flushedAt.base[j]

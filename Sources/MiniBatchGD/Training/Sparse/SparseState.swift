@@ -112,30 +112,76 @@ struct SparseState {
         reduction: Reduction, inverseSquares: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
         residuals: UnsafeMutablePointer<Double>, shared: SparseSharedWork<Element>? = nil
     ) -> Double {
+        // The step specialized for its catch-up, chosen once a step (LazySoftThreshold+Kernels.swift).
+        switch softThreshold?.kernel {
+        case nil:
+            step(
+                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
+                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
+                visit: NoColumnVisit.self)
+        case .proximal:
+            step(
+                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
+                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
+                visit: ProximalCatchUp<UnitColumnFactors>.self)
+        case .scaledProximal:
+            step(
+                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
+                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
+                visit: ProximalCatchUp<ColumnFactorTable>.self)
+        case .cumulative:
+            step(
+                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
+                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
+                visit: CumulativeCatchUp<UnitColumnFactors>.self)
+        case .scaledCumulative:
+            step(
+                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
+                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
+                visit: CumulativeCatchUp<ColumnFactorTable>.self)
+        case .general:
+            step(
+                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
+                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
+                visit: LazySoftThreshold.self)
+        }
+    }
+
+    @inline(__always)
+    private mutating func step<Element: BLASScalar, Visit: ColumnVisit>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, rate: Double, penalty: Double, threshold: Double,
+        reduction: Reduction, inverseSquares: UnsafePointer<Double>?, rowWeights: UnsafePointer<Double>?, fitIntercept: Bool,
+        residuals: UnsafeMutablePointer<Double>, shared: SparseSharedWork<Element>?, visit: Visit.Type
+    ) -> Double {
         let k = self.k, c = self.c.base
         let alpha = reduction == .mean ? 1 / Double(b) : 1
+        let lazy = Visit.self != NoColumnVisit.self
         // A small batch stays on this thread, and never copies the state (each copy retains its buffers).
         let sharing = shared?.shares(batchRows: b) == true
         // The batch's columns at the current β first: the thresholds of the steps that skipped
         // them, applied on this thread inside the residuals' pass (each column as a row first reads it).
-        if softThreshold != nil, sharing { catchUp(data, rows: rows, count: b) }
+        if lazy, sharing { catchUp(data, rows: rows, count: b, visit: Visit(&self)) }
         let halfSquares =
             sharing
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
-            : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals, catchingUp: softThreshold)
+            : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals, visit: Visit(&self))
         if penalty > 0 { shrink(by: 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))) }
         let factor = rate * alpha / a
-        if softThreshold != nil { softThreshold!.add(threshold: threshold, scale: a) }
+        // Every column of the batch now stands at T as it is here (a shrink to zero restates
+        // both), so after this step's threshold each lacks the same T′ − T.
+        let before = lazy ? softThreshold!.total : 0
+        if lazy { softThreshold!.add(threshold: threshold, scale: a) }
         if sharing {
             shared!.scatter(self, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals)
-        } else if let softThreshold, b == 1, !averaging {
+        } else if lazy, b == 1, !averaging {
             // One row's columns are distinct: each is thresholded right after its update, in the same pass.
             scatterThresholding(
-                data, row: rows[0], factor: factor, inverseSquares: inverseSquares, residuals: residuals, softThreshold: softThreshold)
+                data, row: rows[0], factor: factor, inverseSquares: inverseSquares, residuals: residuals, visit: Visit(&self),
+                pending: softThreshold!.total - before)
         } else {
             scatter(data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: WholeRow())
         }
-        if softThreshold != nil, sharing || b > 1 || averaging { catchUp(data, rows: rows, count: b) }
+        if lazy, sharing || b > 1 || averaging { catchUp(data, rows: rows, count: b, visit: Visit(&self)) }
         if fitIntercept {
             for t in 0..<b {
                 for o in 0..<k { c[o] -= rate * alpha * residuals[t * k + o] }
@@ -145,32 +191,21 @@ struct SparseState {
         return alpha * 0.5 * halfSquares
     }
 
-    /// Applies the deferred soft-thresholds to the batch's columns (each once: a second catch-up has nothing pending).
-    func catchUp<Element: BLASScalar>(_ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int) {
-        guard let softThreshold else { return }
-        for t in 0..<b {
-            let i = rows[t]
-            for position in data.rowStarts[i]..<data.rowStarts[i + 1] { softThreshold.catchUp(Int(data.columns[position]), u.base) }
-        }
+    /// ``batchResiduals(_:rows:range:rowWeights:into:visit:)`` with nothing deferred to catch up.
+    @inline(__always)
+    func batchResiduals<Element: BLASScalar>(
+        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
+        into residuals: UnsafeMutablePointer<Double>
+    ) -> Double {
+        batchResiduals(data, rows: rows, range: range, rowWeights: rowWeights, into: residuals, visit: NoColumnVisit())
     }
 
     /// ½Σωᵢ‖rᵢ‖² of the batch's rows `rows[range]` at the current parameters, with ωᵢrᵢ written
     /// to `residuals` (k a row, at the rows' positions in the batch); with another loss, its
-    /// Σ2ωᵢℓ(rᵢ) (so half of it is the cost, as for squares) and ωᵢℓ′(rᵢ). With `softThreshold`,
-    /// each column's deferred thresholds are applied as a row first reads it (one thread only).
+    /// Σ2ωᵢℓ(rᵢ) (so half of it is the cost, as for squares) and ωᵢℓ′(rᵢ). With a `visit` of an
+    /// L1 part, each column's deferred thresholds are applied as a row first reads it (one thread only).
     @inline(__always)
-    func batchResiduals<Element: BLASScalar>(
-        _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
-        into residuals: UnsafeMutablePointer<Double>, catchingUp softThreshold: LazySoftThreshold? = nil
-    ) -> Double {
-        if let softThreshold {
-            return batchResiduals(data, rows: rows, range: range, rowWeights: rowWeights, into: residuals, visit: softThreshold)
-        }
-        return batchResiduals(data, rows: rows, range: range, rowWeights: rowWeights, into: residuals, visit: NoColumnVisit())
-    }
-
-    @inline(__always)
-    private func batchResiduals<Element: BLASScalar, Visit: ColumnVisit>(
+    func batchResiduals<Element: BLASScalar, Visit: ColumnVisit>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
         into residuals: UnsafeMutablePointer<Double>, visit: Visit
     ) -> Double {

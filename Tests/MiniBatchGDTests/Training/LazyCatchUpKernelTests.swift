@@ -1,0 +1,117 @@
+import Testing
+
+@testable import MiniBatchGD
+
+/// The catch-up kernels a plain sparse step runs (``ProximalCatchUp``, ``CumulativeCatchUp``)
+/// against ``LazySoftThreshold/catchUp(_:_:)``, the threshold's own per-column code with its
+/// checks, on the same state: the same u, applied totals and pulls, bit for bit, for one output
+/// and several, with and without per-column factors, and for columns with nothing pending, at
+/// zero, or pulled past their threshold.
+@Suite struct LazyCatchUpKernelTests {
+    static let p = 64
+
+    /// Two equal states: u of mixed signs with exact zeros, each column's applied total either
+    /// T (nothing pending) or some earlier sum, and (cumulative) pulls of either sign.
+    static func states(outputs k: Int, cumulative: Bool, scaled: Bool, seed: UInt64) -> (SparseState, SparseState) {
+        var generator = RandomSource(seed: seed)
+        let factors = scaled ? (0..<p).map { _ in Double.random(in: 0.25...4, using: &generator) } : nil
+        let u = (0..<p * k).map { slot in slot % 5 == 0 ? 0 : Double.random(in: -0.05...0.05, using: &generator) }
+        let applied = (0..<p).map { j in j % 4 == 0 ? -1 : Double.random(in: 0...0.02, using: &generator) }
+        let pulled = (0..<p * k).map { _ in Double.random(in: -0.03...0.03, using: &generator) }
+        func state() -> SparseState {
+            var state = SparseState(
+                features: p, outputs: k, start: nil, fitIntercept: true,
+                softThreshold: LazySoftThreshold(features: p, outputs: k, factors: factors, cumulative: cumulative))
+            state.u.base.update(from: u, count: p * k)
+            state.softThreshold!.add(threshold: 0.003, scale: 0.75)
+            state.softThreshold!.add(threshold: 0.011, scale: 0.5)
+            let total = state.softThreshold!.total
+            for j in 0..<p { state.softThreshold!.applied.base[j] = applied[j] < 0 ? total : applied[j] }
+            state.softThreshold!.pulled?.base.update(from: pulled, count: p * k)
+            return state
+        }
+        return (state(), state())
+    }
+
+    static func expectSameBits(_ a: SparseState, _ b: SparseState, _ what: String) {
+        let (sa, sb) = (a.softThreshold!, b.softThreshold!)
+        #expect(a.u.array.map(\.bitPattern) == b.u.array.map(\.bitPattern), "u, \(what)")
+        #expect(sa.applied.array.map(\.bitPattern) == sb.applied.array.map(\.bitPattern), "applied, \(what)")
+        #expect(sa.pulled?.array.map(\.bitPattern) == sb.pulled?.array.map(\.bitPattern), "pulled, \(what)")
+    }
+
+    /// A visit of every column (the residuals' pass) is the threshold's catch-up.
+    @Test(arguments: [1, 3])
+    func aVisitIsTheCatchUp(outputs k: Int) {
+        for cumulative in [false, true] {
+            for scaled in [false, true] {
+                var (reference, ours) = Self.states(outputs: k, cumulative: cumulative, scaled: scaled, seed: UInt64(k))
+                let what = "k \(k), cumulative \(cumulative), scaled \(scaled)"
+                #expect(
+                    reference.softThreshold!.kernel
+                        == (cumulative ? (scaled ? .scaledCumulative : .cumulative) : (scaled ? .scaledProximal : .proximal)))
+                let moved = reference.u.array
+                for j in 0..<Self.p { reference.softThreshold!.catchUp(j, reference.u.base) }
+                // Not vacuous: the catch-up moved some coefficients, to zero among others.
+                #expect(reference.u.array != moved, "\(what)")
+                #expect(reference.u.array.indices.contains { reference.u.array[$0] == 0 && moved[$0] != 0 }, "\(what)")
+                let u = ours.u.base
+                switch (cumulative, scaled) {
+                case (false, false): visitAll(ProximalCatchUp<UnitColumnFactors>(&ours), u)
+                case (false, true): visitAll(ProximalCatchUp<ColumnFactorTable>(&ours), u)
+                case (true, false): visitAll(CumulativeCatchUp<UnitColumnFactors>(&ours), u)
+                case (true, true): visitAll(CumulativeCatchUp<ColumnFactorTable>(&ours), u)
+                }
+                Self.expectSameBits(reference, ours, what)
+            }
+        }
+    }
+
+    /// After a step's threshold, a caught-up column's visit by the known pending T′ − T (the
+    /// update pass at batch 1) is the catch-up that reads its applied total.
+    @Test(arguments: [1, 3])
+    func aVisitByTheStepsThresholdIsTheCatchUp(outputs k: Int) {
+        for cumulative in [false, true] {
+            for scaled in [false, true] {
+                var (reference, ours) = Self.states(outputs: k, cumulative: cumulative, scaled: scaled, seed: 10 + UInt64(k))
+                for j in 0..<Self.p {
+                    reference.softThreshold!.catchUp(j, reference.u.base)
+                    ours.softThreshold!.catchUp(j, ours.u.base)
+                }
+                let before = ours.softThreshold!.total
+                reference.softThreshold!.add(threshold: 0.007, scale: 0.5)
+                ours.softThreshold!.add(threshold: 0.007, scale: 0.5)
+                let pending = ours.softThreshold!.total - before
+                for j in 0..<Self.p { reference.softThreshold!.catchUp(j, reference.u.base) }
+                let u = ours.u.base
+                switch (cumulative, scaled) {
+                case (false, false): visitAll(ProximalCatchUp<UnitColumnFactors>(&ours), u, pending: pending)
+                case (false, true): visitAll(ProximalCatchUp<ColumnFactorTable>(&ours), u, pending: pending)
+                case (true, false): visitAll(CumulativeCatchUp<UnitColumnFactors>(&ours), u, pending: pending)
+                case (true, true): visitAll(CumulativeCatchUp<ColumnFactorTable>(&ours), u, pending: pending)
+                }
+                Self.expectSameBits(reference, ours, "k \(k), cumulative \(cumulative), scaled \(scaled)")
+            }
+        }
+    }
+
+    /// The cumulative pull without branches, against its cases written out: max(0, w − (u + q))
+    /// above zero, min(0, w + (u − q)) below, zero kept (its sign too).
+    @Test func thePullWithoutBranchesTakesEachSignsCase() {
+        let cases: [(w: Double, u: Double, q: Double, pulled: Double)] = [
+            (0.5, 0.2, -0.1, 0.4), (0.5, 0.2, 0.4, 0), (-0.5, 0.2, 0.1, -0.4), (-0.5, 0.2, -0.4, 0), (0, 0.2, 0.1, 0),
+        ]
+        for (w, u, q, pulled) in cases {
+            #expect(abs(CumulativeL1Step.pull(w, earned: u, applied: q) - pulled) <= 1e-15, "w \(w), u \(u), q \(q)")
+        }
+        #expect(CumulativeL1Step.pull(-0.0, earned: 0.2, applied: 0).sign == .minus)
+    }
+
+    private func visitAll<Visit: ColumnVisit>(_ visit: Visit, _ u: UnsafeMutablePointer<Double>) {
+        for j in 0..<Self.p { visit.visit(j, u) }
+    }
+
+    private func visitAll<Visit: ColumnVisit>(_ visit: Visit, _ u: UnsafeMutablePointer<Double>, pending: Double) {
+        for j in 0..<Self.p { visit.visit(j, u, pending: pending) }
+    }
+}
