@@ -28,14 +28,51 @@ package final class RowColumns<Element: BLASScalar>: @unchecked Sendable {
     static func gather<Target: BLASScalar>(
         _ columns: [ColumnTable.Values], from start: Int, rows: Int, into destination: UnsafeMutablePointer<Target>, stride: Int
     ) {
-        // Column by column: each column read contiguously while the block stays in cache.
-        for (j, column) in columns.enumerated() {
-            switch column {
-            case let .double(values):
-                for r in 0..<rows { destination[r * stride + j] = Target(values[start + r]) }
-            case let .float(values):
-                for r in 0..<rows { destination[r * stride + j] = Target(values[start + r]) }
+        // Concrete loops: a generic conversion per value would cost a call each.
+        let raw = UnsafeMutableRawPointer(destination)
+        if Target.self == Double.self {
+            gather(columns, from: start, rows: rows, into: raw.assumingMemoryBound(to: Double.self), stride: stride)
+        } else {
+            gather(columns, from: start, rows: rows, into: raw.assumingMemoryBound(to: Float.self), stride: stride)
+        }
+    }
+
+    private static func gather(
+        _ columns: [ColumnTable.Values], from start: Int, rows: Int, into destination: UnsafeMutablePointer<Double>, stride: Int
+    ) {
+        // Tiles of 64 rows, column by column within each: every column is read in runs of 64
+        // contiguous values, and the tile being written (64 rows, 16 KiB at 32 Double columns)
+        // stays in the first-level cache however long the block is.
+        var tile = 0
+        while tile < rows {
+            let end = Swift.min(tile + 64, rows)
+            for (j, column) in columns.enumerated() {
+                switch column {
+                case let .double(values):
+                    for r in tile..<end { destination[r * stride + j] = values[start + r] }
+                case let .float(values):
+                    for r in tile..<end { destination[r * stride + j] = Double(values[start + r]) }
+                }
             }
+            tile = end
+        }
+    }
+
+    private static func gather(
+        _ columns: [ColumnTable.Values], from start: Int, rows: Int, into destination: UnsafeMutablePointer<Float>, stride: Int
+    ) {
+        var tile = 0
+        while tile < rows {
+            let end = Swift.min(tile + 64, rows)
+            for (j, column) in columns.enumerated() {
+                switch column {
+                case let .double(values):
+                    for r in tile..<end { destination[r * stride + j] = Float(values[start + r]) }
+                case let .float(values):
+                    for r in tile..<end { destination[r * stride + j] = values[start + r] }
+                }
+            }
+            tile = end
         }
     }
 
@@ -88,10 +125,15 @@ extension Rows {
     /// `weights` are given (the columnar half of ``checkRepresentableScale(featureNames:targetNames:weights:pool:)``).
     func columnMaxima(_ columns: [ColumnTable.Values], rows range: Range<Int>, weights: [Double]?) -> [Double] {
         columns.map { column in
+            // A concrete loop per column type (a generic conversion per value would be a call).
             var largest = 0.0
-            for i in range {
-                let scale = weights.map { $0[i].squareRoot() } ?? 1
-                largest = Swift.max(largest, scale * abs(column.value(i)))
+            switch (column, weights) {
+            case let (.double(values), nil): for i in range { largest = Swift.max(largest, abs(values[i])) }
+            case let (.float(values), nil): for i in range { largest = Swift.max(largest, abs(Double(values[i]))) }
+            case let (.double(values), weights?):
+                for i in range { largest = Swift.max(largest, weights[i].squareRoot() * abs(values[i])) }
+            case let (.float(values), weights?):
+                for i in range { largest = Swift.max(largest, weights[i].squareRoot() * abs(Double(values[i]))) }
             }
             return largest
         }

@@ -3,6 +3,9 @@
 /// width). Row i's features are `x[i·xStride ..< i·xStride + featureCount]` and its targets
 /// `y[i·yStride ..< i·yStride + outputCount]`.
 ///
+/// Rows the library reads from columns (an Arrow table's, through the C interface) are gathered
+/// a block at a time instead; their `x` and `y` point at NaNs.
+///
 /// A ``RowSource`` hands them out in ``RowSource/withRows(_:)``, and they are valid only inside
 /// that call: every pass of a fit, a solve and an evaluation reads its data through them alone,
 /// so a mapped file is read in place, never copied.
