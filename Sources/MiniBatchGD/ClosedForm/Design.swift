@@ -151,8 +151,11 @@ struct Design {
         let inverse = columnNorm.map { 1 / $0 }, p = self.p, k = self.k
         if let columns = data.columns {
             // Each column gathered (exactly) into its column of the buffer, then scaled there.
-            for (j, column) in (columns.features + columns.targets).enumerated() {
+            for (j, column) in columns.features.enumerated() {
                 for i in 0..<count { buffer[j * leading + i] = column.value(start + i) }
+            }
+            for (o, column) in columns.targets.enumerated() {
+                for i in 0..<count { buffer[(p + o) * leading + i] = column.value(start + i) }
             }
             for i in 0..<count {
                 let root = rootWeight(start + i)
