@@ -3,7 +3,8 @@ README's table in its C section ("Arrow tables come in through...").
 
 Each case runs in a process of its own (so resident memory is the case's alone): 1M×32 float64
 features and a float64 target, as a row-major numpy array (borrowed, MBGD_BORROW) or as a pyarrow
-Table of 32 columns (mbgd_data_create_arrow, which copies the columns into rows), then one of
+Table of 32 columns (mbgd_data_create_arrow: the handle keeps the columns and a solve reads them in
+place, while a descent copies them into rows for the fit's length), then one of
   create  the data handle alone,
   solve   OLS(y, X).fit(),
   fit     MiniBatchGDRegressor(batch_size=32, epochs=1).fit(X, y),

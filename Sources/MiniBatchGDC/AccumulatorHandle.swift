@@ -46,6 +46,8 @@ public func mbgd_accumulator_add(_ accumulator: OpaquePointer?, _ chunk: OpaqueP
         case let .dense32(rows): try handle.accumulator.add(rows)
         case let .borrowed64(rows): try handle.accumulator.add(try rows.copied())
         case let .borrowed32(rows): try handle.accumulator.add(try rows.copied())
+        case let .arrow64(rows): try handle.accumulator.add(try rows.copied())
+        case let .arrow32(rows): try handle.accumulator.add(try rows.copied())
         case .sparse64, .sparse32:
             throw InterfaceError("chunk holds sparse rows: the accumulator adds dense rows (mbgd_data_create_dense)")
         }

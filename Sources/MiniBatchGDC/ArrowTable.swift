@@ -4,7 +4,7 @@ import MiniBatchGD
 
 /// A table handed over through the Arrow C data interface: a struct array of float64 and
 /// float32 columns without nulls, checked against the specification's rules before a value is
-/// read, then copied into a ``Dataset`` (a block of rows at a time, by ``ColumnTable``).
+/// read, then read in place by ``ArrowRows`` (the handle keeps the array until it is freed).
 struct ArrowTable {
     typealias Column = ColumnTable.Column
 
@@ -88,22 +88,24 @@ struct ArrowTable {
         }
     }
 
-    /// The rows of the columns `options` chooses (indices into ``columns``), copied into a data
-    /// set of `Element`s.
-    func dataset<Element: BLASScalar>(_ type: Element.Type, targets: [Int], features: [Int], weights: Int?) throws -> Dataset<Element> {
-        try MemoryBudget.require(
-            MemoryBudget.bytes(of: Element.self, [rows, features.count + targets.count]), for: "copying the table (\(rows) rows)")
+    /// The rows of the columns `options` chooses (indices into ``columns``), read in place as
+    /// `Element`s while the array is kept by `owner()` (called once every check has passed); the
+    /// weights (checked) are copied.
+    func rows<Element: BLASScalar>(_ type: Element.Type, targets: [Int], features: [Int], weights: Int?, owner: () -> ArrowOwner) throws
+        -> ArrowRows<Element>
+    {
         try checkFinite((weights.map { [$0] } ?? []) + features + targets)
         let rowWeights = weights.map { index in (0..<rows).map { columns[index].values.value($0) } }
-        return try Dataset(
-            features: Matrix(rows: rows, columns: features.count, elements: table.rowMajor(features, as: Element.self)),
-            targets: Matrix(rows: rows, columns: targets.count, elements: table.rowMajor(targets, as: Element.self)),
-            featureNames: features.map { columns[$0].name }, targetNames: targets.map { columns[$0].name }, weights: rowWeights)
+        if let rowWeights { try validateRowWeights(rowWeights, rows: rows) }
+        return ArrowRows(
+            owner: owner(), columns: RowColumns(features: features.map { columns[$0].values }, targets: targets.map { columns[$0].values }),
+            rows: rows, featureNames: features.map { columns[$0].name }, targetNames: targets.map { columns[$0].name }, weights: rowWeights)
     }
 
     /// The data handle's rows: the columns `options` names (the last column the target by
-    /// default, every other column but the weights a feature).
-    func storage(_ options: LoadOptions) throws -> DataStorage {
+    /// default, every other column but the weights a feature), read in place from the array
+    /// `owner` holds.
+    func storage(_ options: LoadOptions, owner: () -> ArrowOwner) throws -> DataStorage {
         let names = columns.map(\.name)
         func column(_ name: String) throws -> Int {
             guard let found = names.firstIndex(of: name) else {
@@ -117,9 +119,9 @@ struct ArrowTable {
         let features = try options.features.map { try $0.map(column) } ?? columns.indices.filter { !excluded.contains(names[$0]) }
         guard !features.isEmpty else { throw InterfaceError("the table has no feature columns besides its targets and weights") }
         if (targets + features).allSatisfy({ columns[$0].values.isFloat }) {
-            return .dense32(try dataset(Float.self, targets: targets, features: features, weights: weights))
+            return .arrow32(try rows(Float.self, targets: targets, features: features, weights: weights, owner: owner))
         }
-        return .dense64(try dataset(Double.self, targets: targets, features: features, weights: weights))
+        return .arrow64(try rows(Double.self, targets: targets, features: features, weights: weights, owner: owner))
     }
 }
 
@@ -128,7 +130,8 @@ public func mbgd_data_create_arrow(
     _ abiVersion: Int32, _ schema: UnsafeMutablePointer<ArrowSchema>?, _ array: UnsafeMutablePointer<ArrowArray>?,
     _ optionsJSON: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
-    // Taken over whatever happens: released once the values are copied, or on any error.
+    // Taken over whatever happens: the schema released once read, the array moved into the
+    // handle (released when it is freed), or both released on any error.
     defer {
         if let schema, let release = schema.pointee.release { release(schema) }
         if let array, let release = array.pointee.release { release(array) }
@@ -136,8 +139,10 @@ public func mbgd_data_create_arrow(
     return guarded {
         try Arguments.checkABI(abiVersion)
         let out = try Arguments.required(out, "out")
-        let table = try ArrowTable(schema: try Arguments.required(schema, "schema"), array: try Arguments.required(array, "array"))
-        let storage = try table.storage(LoadOptions(json: Arguments.text(optionsJSON)))
+        let schema = try Arguments.required(schema, "schema"), array = try Arguments.required(array, "array")
+        let table = try ArrowTable(schema: schema, array: array)
+        // Moved only once every check has passed (the weights' included), so an error releases it.
+        let storage = try table.storage(LoadOptions(json: Arguments.text(optionsJSON))) { ArrowOwner(moving: array) }
         out.pointee = DataHandle(storage).retainedPointer
         return .ok
     }

@@ -3,12 +3,15 @@ import Foundation
 import MiniBatchGD
 
 /// What an `mbgd_data` handle holds: rows in memory (copied or read from a file), rows read in
-/// place from the caller's buffers, or sparse rows; in `Double` or `Float`.
+/// place from the caller's buffers or from an Arrow table's columns, or sparse rows; in
+/// `Double` or `Float`.
 enum DataStorage {
     case dense64(Dataset<Double>)
     case dense32(Dataset<Float>)
     case borrowed64(BorrowedRows<Double>)
     case borrowed32(BorrowedRows<Float>)
+    case arrow64(ArrowRows<Double>)
+    case arrow32(ArrowRows<Float>)
     case sparse64(SparseDataset<Double>)
     case sparse32(SparseDataset<Float>)
 }
@@ -26,6 +29,8 @@ final class DataHandle {
         case let .dense32(data): (data.rows, data.featureCount, data.outputCount)
         case let .borrowed64(data): (data.rows, data.featureCount, data.outputCount)
         case let .borrowed32(data): (data.rows, data.featureCount, data.outputCount)
+        case let .arrow64(data): (data.rows, data.featureCount, data.outputCount)
+        case let .arrow32(data): (data.rows, data.featureCount, data.outputCount)
         case let .sparse64(data): (data.rows, data.featureCount, data.outputCount)
         case let .sparse32(data): (data.rows, data.featureCount, data.outputCount)
         }

@@ -45,6 +45,9 @@ public func mbgd_model_fit(
             case let .dense32(rows): try fitted.fit(rows, using: configuration, progress: report)
             case let .borrowed64(rows): try fitted.fit(rows, using: configuration, progress: report)
             case let .borrowed32(rows): try fitted.fit(rows, using: configuration, progress: report)
+            // A descent reads rows by a stride: an Arrow table's are copied for the fit's length.
+            case let .arrow64(rows): try fitted.fit(try rows.copied(), using: configuration, progress: report)
+            case let .arrow32(rows): try fitted.fit(try rows.copied(), using: configuration, progress: report)
             case let .sparse64(rows): try fitted.fit(rows, using: configuration, progress: report)
             case let .sparse32(rows): try fitted.fit(rows, using: configuration, progress: report)
             }
@@ -76,6 +79,8 @@ public func mbgd_model_fit_and_compare(
             case let .dense32(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
             case let .borrowed64(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
             case let .borrowed32(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
+            case let .arrow64(rows): gap(try fitted.fitAndCompare(try rows.copied(), using: configuration, progress: report))
+            case let .arrow32(rows): gap(try fitted.fitAndCompare(try rows.copied(), using: configuration, progress: report))
             case let .sparse64(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
             case let .sparse32(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
             }
@@ -127,6 +132,9 @@ public func mbgd_model_solve(_ model: OpaquePointer?, _ data: OpaquePointer?, _ 
         case let .dense32(rows): solution = try solve(rows)
         case let .borrowed64(rows): solution = try solve(rows)
         case let .borrowed32(rows): solution = try solve(rows)
+        // Read in place: the solve's passes gather their blocks from the columns.
+        case let .arrow64(rows): solution = try solve(rows)
+        case let .arrow32(rows): solution = try solve(rows)
         case let .sparse64(rows): sparse = try solveSparse(rows)
         case let .sparse32(rows): sparse = try solveSparse(rows)
         }

@@ -19,6 +19,8 @@ final class OnlineHandle {
         case let .dense32(dataset): return try dataset.converted(to: Double.self)
         case let .borrowed64(borrowed): return try borrowed.copied()
         case let .borrowed32(borrowed): return try borrowed.copied().converted(to: Double.self)
+        case let .arrow64(table): return try table.copied()
+        case let .arrow32(table): return try table.copied().converted(to: Double.self)
         case .sparse64, .sparse32:
             throw InterfaceError("\(name) holds sparse rows: online descent trains on dense rows (mbgd_data_create_dense)")
         }

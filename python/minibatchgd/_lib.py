@@ -225,8 +225,9 @@ class Data:
     @classmethod
     def from_arrow(cls, X, y, weights=None):
         """Rows from a pyarrow Table or RecordBatch or a pandas DataFrame through the Arrow C data
-        interface (mbgd_data_create_arrow, which copies the columns into rows), the targets and
-        weights added to it as columns of their own."""
+        interface (mbgd_data_create_arrow: the handle keeps the exported columns and reads them in
+        place for a solve, copying them into rows for a descent's length), the targets and weights
+        added to it as columns of their own."""
         import pyarrow as pa
         table = arrow_table(X)
         y = np.asarray(y)
@@ -251,7 +252,9 @@ class Data:
         data = cls.__new__(cls)
         data._keep = None
         data.handle = _handle()
-        # The library releases both structures whatever it returns, as the specification's consumer does.
+        # The library takes both structures over, as the specification's consumer does: it releases
+        # the schema, and moves the array into the handle (which keeps pyarrow's buffers alive
+        # until it is freed) or releases it on an error.
         check(lib.mbgd_data_create_arrow(ABI_VERSION, ctypes.addressof(schema), ctypes.addressof(array),
                                          json.dumps(options).encode(), ctypes.byref(data.handle)))
         return data

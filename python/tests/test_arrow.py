@@ -84,3 +84,39 @@ def test_bad_tables_are_refused_with_the_librarys_or_scikit_learns_message(frame
         MiniBatchGDRegressor().fit(pa.table({"name": ["a", "b", "c"]}), [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="y has 2 rows where X has 300"):
         MiniBatchGDRegressor().fit(X, y[:2])
+
+
+def test_a_table_handle_reads_the_columns_in_place_and_keeps_them_alive():
+    """A 64 MiB table made into a handle and solved adds a few MiB of anonymous memory (a copy of
+    the rows would add the table's 64 MiB), and the handle keeps pyarrow's buffers alive after
+    the table and its numpy arrays are gone: the solve after that gives the numpy solve's numbers."""
+    import gc
+
+    from minibatchgd import _lib
+    from test_zero_copy import PeakSampler, status_bytes
+
+    rows, features = 1 << 18, 31
+    generator = np.random.default_rng(30)
+    X = generator.normal(size=(rows, features))
+    y = X @ np.linspace(-1, 1, features) + 0.5 + generator.normal(scale=0.1, size=rows)
+    expected = _lib.Model()
+    expected.solve(_lib.Data(X, y), _lib.options())
+    table = pa.table({f"x{j}": np.ascontiguousarray(X[:, j]) for j in range(features)})
+    gc.collect()
+    before = status_bytes("RssAnon")
+    with PeakSampler("RssAnon") as anonymous:
+        data = _lib.Data.from_arrow(table, y)
+        model = _lib.Model()
+        model.solve(data, _lib.options())
+    grown = anonymous.peak - before
+    # 64 MiB of features: a copy would add all of it; 16 MiB leaves room for the solve's blocks.
+    assert grown < 16 << 20, f"anonymous memory grew by {grown / 2**20:.1f} MiB for a 64 MiB table"
+    print(f"64 MiB table: anonymous memory +{grown / 2**20:.1f} MiB at its peak, handle and solve")
+    for got, wanted in zip(model.parameters(), expected.parameters()):
+        np.testing.assert_array_equal(got, wanted)
+    del table, X
+    gc.collect()
+    again = _lib.Model()
+    again.solve(data, _lib.options())
+    for got, wanted in zip(again.parameters(), expected.parameters()):
+        np.testing.assert_array_equal(got, wanted)

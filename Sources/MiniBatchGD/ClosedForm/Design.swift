@@ -110,18 +110,34 @@ struct Design {
         _ data: Rows<Element>, start: Int, count: Int, z: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>
     ) {
         let inverse = columnNorm.map { 1 / $0 }
-        let x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
+        // Rows read from columns are gathered into z and t first (exactly) and scaled there: the
+        // same arithmetic on the same values as on rows with a stride.
+        if data.isColumnar {
+            data.copyFeatures(from: start, rows: count, into: z)
+            data.copyTargets(from: start, rows: count, into: t)
+        }
+        let columnar = data.isColumnar, x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
         featureMean.withUnsafeBufferPointer { mean in
             inverse.withUnsafeBufferPointer { scale in
                 for i in 0..<count {
-                    let row = x + (start + i) * ldx, out = z + i * p, root = rootWeight(start + i)
-                    for j in 0..<p { out[j] = root * (Double(row[j]) - mean[j]) * scale[j] }
+                    let out = z + i * p, root = rootWeight(start + i)
+                    if columnar {
+                        for j in 0..<p { out[j] = root * (out[j] - mean[j]) * scale[j] }
+                    } else {
+                        let row = x + (start + i) * ldx
+                        for j in 0..<p { out[j] = root * (Double(row[j]) - mean[j]) * scale[j] }
+                    }
                 }
             }
         }
         for i in 0..<count {
-            let row = y + (start + i) * ldy, root = rootWeight(start + i)
-            for o in 0..<k { t[i * k + o] = root * (Double(row[o]) - targetMean[o]) }
+            let root = rootWeight(start + i)
+            if columnar {
+                for o in 0..<k { t[i * k + o] = root * (t[i * k + o] - targetMean[o]) }
+            } else {
+                let row = y + (start + i) * ldy
+                for o in 0..<k { t[i * k + o] = root * (Double(row[o]) - targetMean[o]) }
+            }
         }
     }
 
@@ -133,6 +149,21 @@ struct Design {
         _ data: Rows<Element>, start: Int, count: Int, into buffer: UnsafeMutablePointer<Double>, leading: Int
     ) {
         let inverse = columnNorm.map { 1 / $0 }, p = self.p, k = self.k
+        if let columns = data.columns {
+            // Each column gathered (exactly) into its column of the buffer, then scaled there.
+            for (j, column) in columns.features.enumerated() {
+                for i in 0..<count { buffer[j * leading + i] = column.value(start + i) }
+            }
+            for (o, column) in columns.targets.enumerated() {
+                for i in 0..<count { buffer[(p + o) * leading + i] = column.value(start + i) }
+            }
+            for i in 0..<count {
+                let root = rootWeight(start + i)
+                for j in 0..<p { buffer[j * leading + i] = root * (buffer[j * leading + i] - featureMean[j]) * inverse[j] }
+                for o in 0..<k { buffer[(p + o) * leading + i] = root * (buffer[(p + o) * leading + i] - targetMean[o]) }
+            }
+            return
+        }
         let x = data.x, ldx = data.xStride, y = data.y, ldy = data.yStride
         featureMean.withUnsafeBufferPointer { mean in
             inverse.withUnsafeBufferPointer { scale in

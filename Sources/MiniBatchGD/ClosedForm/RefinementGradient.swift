@@ -21,6 +21,8 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
     /// Chunk c's high sums at `slots[c]`, its low sums after them (one slot per chunk, no cache line shared).
     private let slots: SlotBuffer
     private let width: VectorWidth
+    /// Each thread's room for a chunk of rows gathered from columns (none for rows with a stride).
+    private let gathered: [(x: Buffer<Element>, y: Buffer<Element>)]
     // The evaluation in hand (set before each perform, read by the chunks).
     private let coefficients: Buffer<Double>
     private var target = 0, intercept = 0.0
@@ -37,6 +39,10 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
         slots = SlotBuffer(count: chunks.count, width: 2 * (p + 1))
         coefficients = Buffer(repeating: 0, count: p)
         width = vectorWidth
+        let room = data.isColumnar ? chunks.chunkRows : 0
+        gathered = (0..<pool.threads).map { _ in
+            (Buffer(repeating: 0, count: room * data.featureCount), Buffer(repeating: 0, count: room * data.outputCount))
+        }
     }
 
     /// g = Aᵀ·diag(w)·(y − c − X·W) for target `o` at coefficients `w` and intercept `c`, rounded
@@ -81,10 +87,13 @@ final class RefinementGradient<Element: BLASScalar>: ChunkWork {
         let high = slots[chunk], low = high + p + 1
         high.update(repeating: 0, count: 2 * (p + 1))
         guard count > 0 else { return }
+        let room = gathered[worker]
         func pass(_ rowWeights: UnsafePointer<Double>?) {
-            width.dot2Gradient(
-                rows: count, p: p, x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride + target,
-                ldy: data.yStride, rowWeights: rowWeights, coefficients: coefficients.base, intercept: intercept, high: high, low: low)
+            data.withBlock(from: start, rows: count, scratchX: room.x.base, scratchY: room.y.base) { x, ldx, y, ldy in
+                width.dot2Gradient(
+                    rows: count, p: p, x: x, ldx: ldx, y: y + target, ldy: ldy, rowWeights: rowWeights, coefficients: coefficients.base,
+                    intercept: intercept, high: high, low: low)
+            }
         }
         if let rowWeights { rowWeights.withUnsafeBufferPointer { pass($0.baseAddress! + start) } } else { pass(nil) }
     }

@@ -99,7 +99,7 @@ extension RegressionMetrics {
             for i in range {
                 let weight = weights?[i] ?? 1
                 sums[0] += weight
-                for o in 0..<k { sums[1 + o] += weight * Double(rows.y[i * rows.yStride + o]) }
+                for o in 0..<k { sums[1 + o] += weight * rows.target(i, o) }
             }
             return sums
         } merge: { sums, part in
@@ -148,10 +148,13 @@ extension RegressionMetrics {
         var sums = [Double](repeating: 0, count: 3 * k)
         guard !range.isEmpty else { return (sums, nil) }
         // 2¹⁶ predictions a block; Float rows also widen X a block at a time, so 2¹⁶ values of X too.
+        // Rows read from columns are gathered into the scratch too, in the blocks rows of their
+        // type with a stride are read in (the same products, so the same bits).
+        let inPlace = Element.isReadInPlaceAsDouble && !rows.isColumnar
         let blockRows = Swift.max(1, Swift.min(range.count, (1 << 16) / Swift.max(k, Element.isReadInPlaceAsDouble ? 1 : p + k)))
         var predictions = [Double](repeating: 0, count: blockRows * k)
         // Float rows are widened a block at a time for BLAS (Double rows are read in place).
-        var widened = [Double](repeating: 0, count: Element.isReadInPlaceAsDouble ? 0 : blockRows * p)
+        var widened = [Double](repeating: 0, count: inPlace ? 0 : blockRows * p)
         var start = range.lowerBound
         while start < range.upperBound {
             let count = Swift.min(blockRows, range.upperBound - start)
@@ -171,7 +174,7 @@ extension RegressionMetrics {
                 for o in 0..<k {
                     let prediction = predictions[i * k + o]
                     guard prediction.isFinite else { return (sums, (start + i, o)) }
-                    let y = Double(rows.y[(start + i) * rows.yStride + o]), error = prediction - y
+                    let y = rows.target(start + i, o), error = prediction - y
                     let weight = weights?[start + i] ?? 1
                     sums[o] += weight * error * error
                     sums[k + o] += weight * abs(error)

@@ -47,8 +47,9 @@ extension LinearRegression {
     static func meanLoss<Element: BLASScalar, L: Loss>(_ rows: Rows<Element>, weights: [Double]?, parameters: Parameters, loss: L) -> Double
     {
         let n = rows.count, p = rows.featureCount, k = rows.outputCount
-        let scratchX = Buffer<Double>(repeating: 0, count: Element.isReadInPlaceAsDouble ? 0 : n * p)
-        let scratchY = Buffer<Double>(repeating: 0, count: Element.isReadInPlaceAsDouble ? 0 : n * k)
+        let inPlace = Element.isReadInPlaceAsDouble && !rows.isColumnar
+        let scratchX = Buffer<Double>(repeating: 0, count: inPlace ? 0 : n * p)
+        let scratchY = Buffer<Double>(repeating: 0, count: inPlace ? 0 : n * k)
         var sum = 0.0
         rows.withDoubleRows(from: 0, rows: n, scratchX: scratchX.base, scratchY: scratchY.base) { x, ldx, y, ldy in
             for i in 0..<n {

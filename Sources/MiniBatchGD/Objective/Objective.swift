@@ -171,8 +171,9 @@ extension Objective {
         let n = data.count, p = data.featureCount, k = data.outputCount
         let scratchRows = Swift.max(1, Swift.min(n, 4096))
         let scratch = Buffer<Double>(repeating: 0, count: scratchRows * k), sums = Buffer<Double>(repeating: 0, count: k)
-        // Float rows are widened a block at a time (Double rows are read in place).
-        let wide = Element.isReadInPlaceAsDouble ? 0 : scratchRows
+        // Float rows are widened, and columns gathered, a block at a time (Double rows with a
+        // stride are read in place).
+        let wide = Element.isReadInPlaceAsDouble && !data.isColumnar ? 0 : scratchRows
         let wideX = Buffer<Double>(repeating: 0, count: wide * p), wideY = Buffer<Double>(repeating: 0, count: wide * k)
         parameters.coefficients.withUnsafePointer { w in
             parameters.intercept.withUnsafeBufferPointer { c in

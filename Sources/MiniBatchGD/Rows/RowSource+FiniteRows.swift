@@ -12,8 +12,9 @@ extension RowSource {
             guard rows.sharing == nil else {
                 throw ArgumentError(argument: "data", value: "rows spread over processes", requirement: "must be in one process")
             }
-            let scratchX = Buffer<Double>(repeating: 0, count: Element.isReadInPlaceAsDouble ? 0 : n * p)
-            let scratchY = Buffer<Double>(repeating: 0, count: Element.isReadInPlaceAsDouble ? 0 : n * k)
+            let inPlace = Element.isReadInPlaceAsDouble && !rows.isColumnar
+            let scratchX = Buffer<Double>(repeating: 0, count: inPlace ? 0 : n * p)
+            let scratchY = Buffer<Double>(repeating: 0, count: inPlace ? 0 : n * k)
             try rows.withDoubleRows(from: 0, rows: n, scratchX: scratchX.base, scratchY: scratchY.base) { rx, ldx, ry, ldy in
                 for i in 0..<n {
                     let x = rx + i * ldx, y = ry + i * ldy

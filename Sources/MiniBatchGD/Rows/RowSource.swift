@@ -87,6 +87,12 @@ extension Rows {
         for index in 0..<count {
             // Row ⌊index·n/count⌋: evenly spaced, the first row first.
             let i = Int((Double(index) * Double(self.count) / Double(count)).rounded(.down))
+            if let columns {
+                // Exact: a row type of Float is only chosen when every column is Float.
+                for column in columns.features { features.append(Element(column.value(i))) }
+                for column in columns.targets { targets.append(Element(column.value(i))) }
+                continue
+            }
             for j in 0..<featureCount { features.append(x[i * xStride + j]) }
             for o in 0..<outputCount { targets.append(y[i * yStride + o]) }
         }
@@ -173,8 +179,11 @@ extension Rows {
         if outputCount != source.outputCount {
             try refuse("outputCount", outputCount, "must equal the source's outputCount (\(source.outputCount))")
         }
-        if xStride < featureCount { try refuse("xStride", xStride, "must be at least featureCount (\(featureCount))") }
-        if yStride < outputCount { try refuse("yStride", yStride, "must be at least outputCount (\(outputCount))") }
+        if columns != nil, featureCount != columns!.features.count || outputCount != columns!.targets.count {
+            try refuse("featureCount", featureCount, "must equal the number of feature columns (\(columns!.features.count))")
+        }
+        if columns == nil, xStride < featureCount { try refuse("xStride", xStride, "must be at least featureCount (\(featureCount))") }
+        if columns == nil, yStride < outputCount { try refuse("yStride", yStride, "must be at least outputCount (\(outputCount))") }
         if sharing == nil, count != source.rows {
             try refuse("count", count, "must equal the source's rows (\(source.rows))")
         }

@@ -3,6 +3,9 @@
 /// width). Row i's features are `x[i·xStride ..< i·xStride + featureCount]` and its targets
 /// `y[i·yStride ..< i·yStride + outputCount]`.
 ///
+/// Rows the library reads from columns (an Arrow table's, through the C interface) are gathered
+/// a block at a time instead; their `x` and `y` point at NaNs.
+///
 /// A ``RowSource`` hands them out in ``RowSource/withRows(_:)``, and they are valid only inside
 /// that call: every pass of a fit, a solve and an evaluation reads its data through them alone,
 /// so a mapped file is read in place, never copied.
@@ -29,6 +32,9 @@ public struct Rows<Element: BLASScalar> {
     /// How these rows sit among rows spread over several processes, or nil when they are all
     /// the rows: every pass over them then sums its results over the ranks.
     var sharing: Sharing? = nil
+    /// The columns these rows are gathered from a block at a time, or nil for rows at `x` and `y`
+    /// with their strides (see ``RowColumns``).
+    var columns: RowColumns<Element>? = nil
 
     /// Rows at `x` and `y`, read with the given strides.
     public init(
@@ -47,12 +53,14 @@ public struct Rows<Element: BLASScalar> {
     /// Copies rows `start..<start + rows` of X into `into`, densely (stride p), as `Double`.
     @inline(__always)
     func copyFeatures(from start: Int, rows: Int, into z: UnsafeMutablePointer<Double>) {
+        if let columns { return RowColumns<Element>.gather(columns.features, from: start, rows: rows, into: z, stride: featureCount) }
         Self.copy(x + start * xStride, stride: xStride, width: featureCount, rows: rows, into: z)
     }
 
     /// Copies rows `start..<start + rows` of Y densely (stride k) into `into`, as `Double`.
     @inline(__always)
     func copyTargets(from start: Int, rows: Int, into t: UnsafeMutablePointer<Double>) {
+        if let columns { return RowColumns<Element>.gather(columns.targets, from: start, rows: rows, into: t, stride: outputCount) }
         Self.copy(y + start * yStride, stride: yStride, width: outputCount, rows: rows, into: t)
     }
 
@@ -66,24 +74,34 @@ public struct Rows<Element: BLASScalar> {
     }
 
     /// `body` with rows `start..<start + count` of X as `Double` and their stride: the rows in place
-    /// when they are `Double`, else widened into `scratch` (room for `count·p` values, stride p),
-    /// so BLAS's `Double` routines can read them.
+    /// when they are `Double` with a stride, else widened or gathered from their columns into
+    /// `scratch` (room for `count·p` values, stride p), so BLAS's `Double` routines can read them.
     @inline(__always)
     func withDoubleFeatures<Result>(
         from start: Int, rows count: Int, scratch: UnsafeMutablePointer<Double>, _ body: (UnsafePointer<Double>, Int) throws -> Result
     ) rethrows -> Result {
-        try Element.withDoubles(x + start * xStride, rows: count, columns: featureCount, stride: xStride, scratch: scratch, body)
+        if columns != nil {
+            copyFeatures(from: start, rows: count, into: scratch)
+            return try body(scratch, featureCount)
+        }
+        return try Element.withDoubles(x + start * xStride, rows: count, columns: featureCount, stride: xStride, scratch: scratch, body)
     }
 
     /// `body` with rows `start..<start + count` of X and Y as `Double` and their strides: in place
-    /// for `Double` rows, else widened into `scratchX` and `scratchY` (room for `count·p` and
+    /// for `Double` rows with strides, else widened or gathered into `scratchX` and `scratchY` (room for `count·p` and
     /// `count·k` values; strides p and k).
     @inline(__always)
     func withDoubleRows<Result>(
         from start: Int, rows count: Int, scratchX: UnsafeMutablePointer<Double>, scratchY: UnsafeMutablePointer<Double>,
         _ body: (UnsafePointer<Double>, Int, UnsafePointer<Double>, Int) throws -> Result
     ) rethrows -> Result {
-        try Element.withDoubles(x + start * xStride, rows: count, columns: featureCount, stride: xStride, scratch: scratchX) { x, ldx in
+        if columns != nil {
+            copyFeatures(from: start, rows: count, into: scratchX)
+            copyTargets(from: start, rows: count, into: scratchY)
+            return try body(scratchX, featureCount, scratchY, outputCount)
+        }
+        return try Element.withDoubles(x + start * xStride, rows: count, columns: featureCount, stride: xStride, scratch: scratchX) {
+            x, ldx in
             try Element.withDoubles(y + start * yStride, rows: count, columns: outputCount, stride: yStride, scratch: scratchY) { y, ldy in
                 try body(x, ldx, y, ldy)
             }
@@ -122,6 +140,10 @@ public struct Rows<Element: BLASScalar> {
         ] {
             func largest(weighted: Bool) -> [Double] {
                 let largest = chunks.reduce(on: pool) { range in
+                    if let columns {
+                        let values = argument == "feature" ? columns.features : columns.targets
+                        return columnMaxima(values, rows: range, weights: weighted ? weights : nil)
+                    }
                     var largest = [Double](repeating: 0, count: width)
                     largest.withUnsafeMutableBufferPointer { largest in
                         for i in range {

@@ -1,0 +1,75 @@
+import CMiniBatchGD
+import MiniBatchGD
+
+/// An Arrow array the library has taken over (moved, as the C data interface lets a consumer
+/// move it): its release callback runs once, when the last rows reading it are gone, and the
+/// producer's buffers stay alive until then.
+final class ArrowOwner: @unchecked Sendable {
+    private let array: UnsafeMutablePointer<ArrowArray>
+
+    /// Moves `source` here (a bitwise copy) and marks it released, as the specification says a
+    /// moved structure must be, so that whoever holds it does not release it too.
+    init(moving source: UnsafeMutablePointer<ArrowArray>) {
+        array = .allocate(capacity: 1)
+        array.initialize(to: source.pointee)
+        source.pointee.release = nil
+    }
+
+    deinit {
+        // The parent's release releases its children (the columns) too.
+        if let release = array.pointee.release { release(array) }
+        array.deallocate()
+    }
+}
+
+/// Rows of an Arrow table read in place, column by column (``RowColumns``): a ``RowSource``
+/// for the passes that gather their blocks from columns (the closed-form solve and its
+/// statistics), and a row-major copy (``copied()``) for those that read rows by a stride.
+struct ArrowRows<Element: BLASScalar>: RowSource, @unchecked Sendable {
+    let owner: ArrowOwner
+    let columns: RowColumns<Element>
+    let rows: Int
+    let featureNames: [String]
+    let targetNames: [String]
+    let weights: [Double]?
+
+    var featureCount: Int { columns.features.count }
+    var outputCount: Int { columns.targets.count }
+
+    func withRows<Result>(_ body: (Rows<Element>) throws -> Result) rethrows -> Result {
+        try withExtendedLifetime(owner) { try body(Rows(count: rows, columns: columns)) }
+    }
+
+    /// The first rows train and the last test (columns read in place are never gathered by a
+    /// shuffle); the seed is not used.
+    func split(testFraction: Double, shuffleSeed: UInt64?) throws -> (train: Self, test: Self) {
+        guard testFraction > 0, testFraction < 1 else {
+            throw ArgumentError(argument: "testFraction", value: "\(testFraction)", requirement: "must lie strictly between 0 and 1")
+        }
+        guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
+        let test = Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1), train = rows - test
+        func part(_ start: Int, _ count: Int) -> Self {
+            Self(
+                owner: owner, columns: start == 0 ? columns : columns.dropping(first: start), rows: count, featureNames: featureNames,
+                targetNames: targetNames, weights: weights.map { Array($0[start..<start + count]) })
+        }
+        return (part(0, train), part(train, test))
+    }
+
+    /// The rows copied into a row-major data set, a block of 512 rows at a time (exact): for the
+    /// operations that read rows by a stride (a descent, the accumulator, online learning).
+    func copied() throws -> Dataset<Element> {
+        try MemoryBudget.require(
+            MemoryBudget.bytes(of: Element.self, [rows, featureCount + outputCount]), for: "copying the table (\(rows) rows)")
+        let table = ColumnTable(
+            rows: rows,
+            columns: (columns.features + columns.targets).enumerated().map { ColumnTable.Column(name: "\($0.offset)", values: $0.element) })
+        let p = featureCount
+        return try withExtendedLifetime(owner) {
+            try Dataset(
+                features: Matrix(rows: rows, columns: p, elements: table.rowMajor(Array(0..<p), as: Element.self)),
+                targets: Matrix(rows: rows, columns: outputCount, elements: table.rowMajor(Array(p..<p + outputCount), as: Element.self)),
+                featureNames: featureNames, targetNames: targetNames, weights: weights)
+        }
+    }
+}
