@@ -49,11 +49,13 @@ struct ArrowTable {
             guard column.n_buffers == 2, let buffers = column.buffers, let data = buffers[1] else {
                 throw InterfaceError("column '\(name)' has \(column.n_buffers) buffers or no data buffer: a primitive column has 2")
             }
+            // A column's length counts its values from its own offset (its buffer holds offset +
+            // length), and the table's rows are its values from the table's offset on.
             let (start, overflow) = column.offset.addingReportingOverflow(batch.offset)
-            let (end, beyond) = start.addingReportingOverflow(batch.length)
+            let (end, beyond) = batch.offset.addingReportingOverflow(batch.length)
             guard column.offset >= 0, !overflow, !beyond, end <= column.length else {
                 throw InterfaceError(
-                    "column '\(name)' has \(column.length) values from offset \(column.offset): too few for the table's \(batch.length) rows from offset \(batch.offset)"
+                    "column '\(name)' has \(column.length) values from its offset \(column.offset): too few for the table's \(batch.length) rows from offset \(batch.offset)"
                 )
             }
             guard column.null_count == 0 || Self.allValid(column, buffer: 0, from: Int(batch.offset), count: rows) else {

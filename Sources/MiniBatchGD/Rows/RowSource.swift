@@ -179,8 +179,11 @@ extension Rows {
         if outputCount != source.outputCount {
             try refuse("outputCount", outputCount, "must equal the source's outputCount (\(source.outputCount))")
         }
-        if columns != nil, featureCount != columns!.features.count || outputCount != columns!.targets.count {
-            try refuse("featureCount", featureCount, "must equal the number of feature columns (\(columns!.features.count))")
+        if let columns, featureCount != columns.features.count {
+            try refuse("featureCount", featureCount, "must equal the number of feature columns (\(columns.features.count))")
+        }
+        if let columns, outputCount != columns.targets.count {
+            try refuse("outputCount", outputCount, "must equal the number of target columns (\(columns.targets.count))")
         }
         if columns == nil, xStride < featureCount { try refuse("xStride", xStride, "must be at least featureCount (\(featureCount))") }
         if columns == nil, yStride < outputCount { try refuse("yStride", yStride, "must be at least outputCount (\(outputCount))") }

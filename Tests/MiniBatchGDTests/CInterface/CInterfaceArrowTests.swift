@@ -23,9 +23,14 @@ import Testing
         var releases = UnsafeMutablePointer<Int>.allocate(capacity: 2)
         let structFormat = strdup("+s")!
 
-        /// Columns of Doubles (format "g") or Floats ("f"), named, with `offset` rows skipped
-        /// by the struct, and a validity bitmap on `nullColumn` whose bit `nullRow` is clear.
-        init(_ columns: [(name: String, format: String, values: [Double])], offset: Int = 0, nullColumn: Int? = nil, nullRow: Int = 0) {
+        /// Columns of Doubles (format "g") or Floats ("f"), named, with `columnOffset` values
+        /// skipped by each column (as pyarrow exports a slice) and `offset` rows by the struct
+        /// (`length` rows, else all that remain), and a validity bitmap on `nullColumn` whose
+        /// bit `nullRow` is clear.
+        init(
+            _ columns: [(name: String, format: String, values: [Double])], offset: Int = 0, columnOffset: Int = 0, length rows: Int? = nil,
+            nullColumn: Int? = nil, nullRow: Int = 0
+        ) {
             let count = columns.count, length = columns[0].values.count
             names = columns.map { strdup($0.name)! }
             formats = columns.map { strdup($0.format)! }
@@ -61,7 +66,7 @@ import Testing
                     format: formats[j], name: names[j], metadata: nil, flags: 0, n_children: 0, children: nil, dictionary: nil,
                     release: { $0?.pointee.release = nil }, private_data: nil)
                 arrays[j] = ArrowArray(
-                    length: Int64(length), null_count: nullColumn == j ? -1 : 0, offset: 0, n_buffers: 2,
+                    length: Int64(length - columnOffset), null_count: nullColumn == j ? -1 : 0, offset: Int64(columnOffset), n_buffers: 2,
                     n_children: 0,
                     buffers: buffers + 2 * j, children: nil,
                     dictionary: nil, release: { $0?.pointee.release = nil }, private_data: nil)
@@ -77,7 +82,8 @@ import Testing
                     schema!.pointee.release = nil
                 }, private_data: UnsafeMutableRawPointer(releases))
             array = ArrowArray(
-                length: Int64(length - offset), null_count: 0, offset: Int64(offset), n_buffers: 1, n_children: Int64(count),
+                length: Int64(rows ?? length - columnOffset - offset), null_count: 0, offset: Int64(offset), n_buffers: 1,
+                n_children: Int64(count),
                 buffers: buffers + 2 * count, children: arrayPointers, dictionary: nil,
                 release: { array in
                     array!.pointee.private_data!.assumingMemoryBound(to: Int.self)[1] += 1
@@ -144,6 +150,31 @@ import Testing
         }
         let copy = try data.copied()
         #expect(data.rows == 10 && copy.features.elements[0] == Float(x[4]) && copy.targets.elements[0] == Float(y[2]))
+    }
+
+    /// A column's length counts from its own offset (the Arrow C data interface's rule): columns
+    /// sliced by 3 under a struct sliced by 2 hold the struct's rows from value 5 of each buffer.
+    @Test func aColumnsLengthCountsFromItsOwnOffset() throws {
+        let (x, y) = planeRows(12)
+        let columns = [("a", "g", (0..<12).map { x[2 * $0] }), ("b", "g", (0..<12).map { x[2 * $0 + 1] }), ("y", "g", y)]
+        let export = Export(columns, offset: 2, columnOffset: 3)
+        var table: OpaquePointer?
+        try #require(export.create(nil, &table) == 0, "\(lastError)")
+        defer { withExtendedLifetime(export) { mbgd_data_free(table) } }
+        guard case let .arrow64(data) = try DataHandle.from(table).storage else {
+            Issue.record("a table of float64 columns must give Double rows")
+            return
+        }
+        let copy = try data.copied()
+        #expect(
+            data.rows == 7 && copy.features.elements[0] == x[10] && copy.features.elements[1] == x[11] && copy.targets.elements[0] == y[5])
+        #expect(copy.targets.elements[6] == y[11])
+        // One row more than the columns hold past the struct's offset: refused, and still released.
+        let long = Export(columns, offset: 2, columnOffset: 3, length: 8)
+        var refused: OpaquePointer?
+        #expect(long.create(nil, &refused) != 0)
+        #expect(lastError.contains("column 'a' has 9 values from its offset 3: too few for the table's 8 rows from offset 2"))
+        #expect(long.releases[0] == 1 && long.releases[1] == 1)
     }
 
     @Test func badTablesAreRefusedAndStillReleased() throws {
