@@ -23,7 +23,7 @@ extension LinearRegression {
 extension LinearRegression {
     /// Fits sparse rows spread over the ranks of a job by gradient descent, and compares the
     /// result with ``LSQR``'s exact solution over the ranks, as
-    /// ``fitAndCompare(_:using:tolerance:progress:)`` does in one process.
+    /// ``fitAndCompare(_:using:tolerance:progress:)-(SparseDataset<Element>,_,_,_)`` does in one process.
     ///
     /// Each rank keeps its share of the rows. Every rank follows the one-process fit's order of
     /// the rows (the same seed, the same shuffles); for each batch, each rank sends the batch's
