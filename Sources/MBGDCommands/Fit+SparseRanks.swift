@@ -30,10 +30,8 @@ extension Fit {
         let rows = try status.during(Status.loading(data.file)) { try Solve.sparseShare(data, as: Element.self, over: communicator) }
         let config = gradientDescent
         let (model, comparison) = try fitAndCompare(
-            config, { model, progress in try model.fitAndCompare(rows, using: config, progress: progress) }
-        ) {
-            $0.run.history.epochsRun
-        }
+            config, { model, progress in try model.fitAndCompare(rows, using: config, progress: progress) },
+            epochsRun: { $0.run.history.epochsRun })
         for note in comparison.run.notes { Terminal.writeError("\(Cluster.tool): note: \(note)\n") }
         let metrics = try rows.evaluate(model)
         let distributed = DistributedSummary(
