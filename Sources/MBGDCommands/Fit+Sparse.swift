@@ -7,7 +7,8 @@ extension Fit {
     /// `encoded`: rows made sparse by `--hash-features` (or `--categorical` with many levels),
     /// whose `encoding` the saved model keeps.
     func runSparse(encoded: SparseDataset<Double>? = nil, encoding: FeatureEncoding? = nil) throws {
-        if encoded == nil { try SparseInput.check(data, weights: weights) }
+        if encoded == nil { try SparseInput.check(data, weights: weights, acrossRanks: true) }
+        try checkSparseRanks()
         if plot != nil {
             throw CLIError.badArgument(
                 "\(data.file) \(SparseInput.described(data.file, encoded: encoded != nil)): the plots draw dense rows; drop --plot"
@@ -22,6 +23,7 @@ extension Fit {
     private func runSparse<Element: BLASScalar>(
         as element: Element.Type, encoded: SparseDataset<Double>?, encoding: FeatureEncoding?
     ) throws {
+        if let communicator = Cluster.communicator { return try runSparse(as: Element.self, over: communicator) }
         let status = Status(quiet: json)
         let all = try SparseInput.rows(data, encoded: encoded, status: status, as: Element.self)
         var train = all
@@ -33,7 +35,21 @@ extension Fit {
         let (model, comparison, trainMetrics, testMetrics) = try fitSparseBesideReference(
             config, train: train, test: test, encoding: encoding, run: { $0.run },
             { model, progress in try model.fitAndCompare(rows, using: config, progress: progress) })
-        let run = comparison.run, history = run.history
+        printSparseDescent(
+            model: model, comparison: comparison, metrics: (trainMetrics, testMetrics),
+            data: (
+                SparseInput.shape(all) + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? ""), SparseInput.json(all),
+                all.targetNames
+            ), distributed: nil)
+    }
+
+    /// The report of a sparse descent beside LSQR: `data`, the rows' shape, their `"sparse"`
+    /// object and their targets' names; `distributed`, the ranks under `mbgd-mpi`.
+    func printSparseDescent(
+        model: LinearRegression, comparison: SparseComparison, metrics: (train: RegressionMetrics, test: RegressionMetrics?),
+        data rows: (shape: String, json: JSON, targetNames: [String]), distributed: DistributedSummary?
+    ) {
+        let run = comparison.run, history = run.history, (trainMetrics, testMetrics) = metrics
         let verdict = RunReport.verdict(gap: comparison.parameterRelativeDifference, run: run)
         if json {
             print(
@@ -43,14 +59,14 @@ extension Fit {
                         comparison.reference.parameters, [("method", .string("lsqr")), ("lsqr", SparseInput.json(comparison.reference))]
                     ),
                     gaps: (comparison.parameterRelativeDifference, comparison.costRelativeDifference), verdict: verdict,
-                    beforeMetrics: [("sparse", SparseInput.json(all))]
+                    extra: distributed.map { [("distributed", $0.json)] } ?? [], beforeMetrics: [("sparse", rows.json)]
                 ).text)
             return
         }
         let config2 = run.configuration
         var lines = [
-            "Data: \(data.file), \(SparseInput.shape(all))" + (test.map { " (\(train.rows) train, \($0.rows) test)" } ?? "")
-                + "; target\(all.outputCount > 1 ? "s" : ""): \(all.targetNames.joined(separator: ", "))"
+            "Data: \(data.file), \(rows.shape)"
+                + "; target\(rows.targetNames.count > 1 ? "s" : ""): \(rows.targetNames.joined(separator: ", "))"
         ]
         lines += Self.descentLines(
             run, title: "Gradient descent on sparse rows", scaling: config2.standardize ? ", scaled by the columns' deviations" : "")
@@ -66,6 +82,7 @@ extension Fit {
             "Gap: parameters differ by \(Format.number(comparison.parameterRelativeDifference, digits: 3)) (relative); "
                 + "the descent's cost is \(Format.number(comparison.costRelativeDifference, digits: 3)) above the optimum (relative)")
         lines.append("Verdict: " + verdict)
+        if let distributed { lines.append(distributed.line) }
         lines.append("")
         lines.append("Errors of the gradient-descent model:")
         lines.append(Reports.metricsTable(train: trainMetrics, test: testMetrics))

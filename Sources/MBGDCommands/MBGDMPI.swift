@@ -26,7 +26,10 @@ package struct MBGDMPI: ParsableCommand {
             Sparse rows (a libsvm file, or an .npz with --targets) are solved exactly across the ranks: \
             mbgd-mpi solve FILE.svm [--l2 L] runs LSQR with each rank holding its share of the rows (each parses \
             the file and keeps its share; the width is the largest index over the ranks, or --n-features), one \
-            p-vector summed over the ranks an iteration. Gradient descent on sparse rows runs in one process (mbgd fit).
+            p-vector summed over the ranks an iteration. mbgd-mpi fit FILE.svm descends with each rank holding its \
+            share: each batch's rows are gathered from the ranks (one exchange a batch) and every rank takes mbgd \
+            fit's step, so the fit is mbgd fit's bits on any number of ranks (--checkpoint, --resume, --test-fraction \
+            and --validation-fraction refused on sparse rows).
 
             fit --checkpoint PATH saves as mbgd fit does, rank 0 writing one file that holds every rank's state; \
             --resume PATH continues it on as many ranks. SIGTERM to the ranks (a scheduler's preemption) stops \

@@ -29,7 +29,7 @@ enum SparseInput {
     /// Refuses the options that choose columns of a CSV or `.npy`: a sparse file has none to
     /// choose; an `.npz` needs `--targets`, a libsvm file takes none.
     /// `acrossRanks`: whether the command runs sparse rows spread over `mbgd-mpi`'s ranks (the
-    /// plain `solve`, by LSQR); any other is refused under `mbgd-mpi`.
+    /// plain `solve`, by LSQR; `fit`'s descent); any other is refused under `mbgd-mpi`.
     static func check(_ options: DataOptions, weights: String?, acrossRanks: Bool = false) throws {
         let kind = kind(options.file)
         func refuse(_ option: String, _ why: String) -> CLIError {
@@ -37,7 +37,7 @@ enum SparseInput {
         }
         if Cluster.communicator != nil, !acrossRanks {
             throw CLIError.badArgument(
-                "\(options.file) is \(kind): mbgd-mpi spreads sparse rows over its ranks for the exact least-squares solve only (mbgd-mpi solve FILE, with --l2 at most); gradient descent, paths, lasso and other losses on sparse rows run in one process, with mbgd"
+                "\(options.file) is \(kind): mbgd-mpi spreads sparse rows over its ranks for the exact least-squares solve (mbgd-mpi solve FILE, with --l2 at most) and gradient descent (mbgd-mpi fit FILE); paths, lasso, cross-validation and other losses on sparse rows run in one process, with mbgd"
             )
         }
         let npz = isNPZ(options.file)

@@ -19,3 +19,67 @@ extension LinearRegression {
         return solution
     }
 }
+
+extension LinearRegression {
+    /// Fits sparse rows spread over the ranks of a job by gradient descent, and compares the
+    /// result with ``LSQR``'s exact solution over the ranks, as
+    /// ``fitAndCompare(_:using:tolerance:progress:)-(SparseDataset<Element>,_,_,_)`` does in one process.
+    ///
+    /// Each rank keeps its share of the rows. Every rank follows the one-process fit's order of
+    /// the rows (the same seed, the same shuffles); for each batch, each rank sends the batch's
+    /// rows it holds, every rank receives them all (one exchange a batch) and takes the
+    /// one-process step on them. The sums over every row (the scales, the curvature, each
+    /// epoch's cost) go along the ranks in rank order, each rank going on where the one before
+    /// stopped. So the parameters and the history are the one-process fit's bits on any number of
+    /// ranks; the reference is LSQR's over the ranks. Every rank also keeps 8 + 8k bytes a row
+    /// (where its entries start, its targets), and 8 more with weights, to lay out any batch.
+    /// - Throws: ``ArgumentError`` for a validation fraction, a checkpoint, or rows of weight 0
+    ///   (their sharing over ranks is not done); otherwise as the one-process fit.
+    public mutating func fitAndCompare<Element: BLASScalar>(
+        _ data: DistributedSparseDataset<Element>, using configuration: GradientDescent, tolerance: Double = LSQR.defaultTolerance,
+        progress: (@Sendable (EpochReport) -> Void)? = nil
+    ) throws -> SparseComparison {
+        let start = try warmStart(configuration, features: data.featureCount, outputs: data.outputCount)
+        try SparseTrainer.check(configuration)
+        if configuration.earlyStopping?.validationFraction != nil {
+            throw ArgumentError(
+                argument: "earlyStopping.validationFraction", value: "\(configuration.earlyStopping!.validationFraction!)",
+                requirement: "must be nil for sparse rows spread over ranks (the held-out rows are not split over the ranks yet)")
+        }
+        if configuration.checkpointing != nil {
+            throw ArgumentError(
+                argument: "checkpointing", value: "set",
+                requirement: "must be nil for sparse rows spread over ranks (not saved over ranks yet)")
+        }
+        let ranks = SparseRanks(data)
+        if let weights = ranks.weights, weights.contains(0) {
+            throw ArgumentError(
+                argument: "weights", value: "0 on some rows",
+                requirement:
+                    "must be positive for sparse rows spread over ranks (one process leaves such rows out; over ranks it does not yet)")
+        }
+        try data.communicator.agree { try data.local.checkRepresentableScale() }
+        let outcome = try BLASThreads.singleThreaded {
+            try SparseTrainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)
+                .fit(data.local, validation: nil, start: start, ranks: ranks)
+        }
+        adopt(outcome, featureNames: data.featureNames, targetNames: data.targetNames, precision: Element.precision)
+        let lambda = configuration.l2Penalty
+        let totalWeight = ranks.weights?.reduce(0, +) ?? Double(ranks.rows)
+        let reference = try LSQR.solve(
+            data, fitIntercept: fitIntercept, ridge: configuration.reduction == .mean ? lambda * totalWeight : lambda,
+            penaltyUnits: configuration.standardize ? .standardized : .original, tolerance: tolerance)
+        let scale = outcome.standardizer?.scale
+        func objective(_ parameters: Parameters) -> Double {
+            let halfSquares = withOptionalPointer(ranks.weights) {
+                ranks.halfSquares(at: parameters, rowWeights: $0, chunkRows: ranks.rows, residualMap: .squared)
+            }
+            return halfSquares / (configuration.reduction == .mean ? totalWeight : 1)
+                + Self.halfPenalty(parameters, lambda: lambda, scale: scale)
+        }
+        return SparseComparison(
+            run: outcome.run, gradientDescent: outcome.parameters, reference: reference,
+            parameterRelativeDifference: Self.relativeDifference(outcome.parameters, from: reference.parameters),
+            gradientDescentCost: objective(outcome.parameters), referenceCost: objective(reference.parameters))
+    }
+}

@@ -45,15 +45,7 @@ struct SparseDesign<Element: BLASScalar> {
         // Σwᵢxᵢⱼ, Σwᵢxᵢⱼ² and the weight of the rows holding an entry, over the entries.
         var sums = [Double](repeating: 0, count: p), squares = [Double](repeating: 0, count: p)
         var present = [Double](repeating: 0, count: p)
-        for i in 0..<n {
-            let w = weights?[i] ?? 1
-            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
-                let j = Int(data.columnIndices[position]), x = Double(data.values[position])
-                sums[j] += w * x
-                squares[j] += w * x * x
-                present[j] += w
-            }
-        }
+        Self.addColumnSums(data, sums: &sums, squares: &squares, present: &present)
         if let communicator {
             let summed = communicator.sum(sums + squares + present + [total])
             sums = Array(summed[0..<p])
@@ -65,20 +57,12 @@ struct SparseDesign<Element: BLASScalar> {
         // Σw(x − x̄)² in a second pass (the one-pass Σwx² − (Σwx)²/Σw cancels to noise for a
         // constant column): the entries' deviations, plus the zeros' x̄² each.
         var deviationSquares = [Double](repeating: 0, count: p)
-        for i in 0..<n {
-            let w = weights?[i] ?? 1
-            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
-                let j = Int(data.columnIndices[position]), d = Double(data.values[position]) - mean[j]
-                deviationSquares[j] += w * d * d
-            }
-        }
+        Self.addDeviationSquares(data, mean: mean, into: &deviationSquares)
         if let communicator { deviationSquares = communicator.sum(deviationSquares) }
         for j in 0..<p { deviationSquares[j] += Swift.max(0, total - present[j]) * mean[j] * mean[j] }
         // Σw(x − c)² about the mean, or about 0 (the squares themselves).
         func centred(_ j: Int, aboutMean: Bool) -> Double { aboutMean ? deviationSquares[j] : squares[j] }
-        let deviations = (0..<p).map { j in
-            Standardizer.scale(standardDeviation: (centred(j, aboutMean: true) / total).squareRoot(), mean: mean[j])
-        }
+        let deviations = Self.deviations(deviationSquares: deviationSquares, mean: mean, total: total)
         // λ·dⱼ, the penalty's weight on each column (zeros without one).
         let penaltyWeights = (0..<p).map { j in ridge > 0 ? ridge * (penaltyUnits == .standardized ? deviations[j] * deviations[j] : 1) : 0
         }
@@ -175,5 +159,40 @@ struct SparseDesign<Element: BLASScalar> {
         var squares = 0.0
         for i in 0..<n { squares += u[i] * u[i] }
         return communicator?.sum(squares) ?? squares
+    }
+}
+
+extension SparseDesign {
+    /// Adds Σwᵢxᵢⱼ, Σwᵢxᵢⱼ² and the weight of the rows holding an entry of each column, row by row.
+    static func addColumnSums(
+        _ data: SparseDataset<Element>, sums: inout [Double], squares: inout [Double], present: inout [Double]
+    ) {
+        let weights = data.weights
+        for i in 0..<data.rows {
+            let w = weights?[i] ?? 1
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                let j = Int(data.columnIndices[position]), x = Double(data.values[position])
+                sums[j] += w * x
+                squares[j] += w * x * x
+                present[j] += w
+            }
+        }
+    }
+
+    /// Adds Σwᵢ(xᵢⱼ − x̄ⱼ)² over the entries, row by row (the zeros' x̄² are added apart).
+    static func addDeviationSquares(_ data: SparseDataset<Element>, mean: [Double], into deviationSquares: inout [Double]) {
+        let weights = data.weights
+        for i in 0..<data.rows {
+            let w = weights?[i] ?? 1
+            for position in data.rowStarts[i]..<data.rowStarts[i + 1] {
+                let j = Int(data.columnIndices[position]), d = Double(data.values[position]) - mean[j]
+                deviationSquares[j] += w * d * d
+            }
+        }
+    }
+
+    /// The columns' standard deviations (weighted, about their means) from Σw(x − x̄)², zeros included.
+    static func deviations(deviationSquares: [Double], mean: [Double], total: Double) -> [Double] {
+        (0..<mean.count).map { j in Standardizer.scale(standardDeviation: (deviationSquares[j] / total).squareRoot(), mean: mean[j]) }
     }
 }

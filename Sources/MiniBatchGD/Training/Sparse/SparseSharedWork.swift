@@ -76,17 +76,19 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
     ///     on average are shared.
     ///   - certifying: whether the epochs compute the gradient (keeps p·k + k a chunk).
     ///   - residualMap: the loss the whole-data costs charge.
+    ///   - meanRow: the whole data's entries a row, when `data` holds one batch of it at a time
+    ///     (the batches are then shared as the whole data's would be).
     init(
         _ data: SparseRowsView<Element>, features p: Int, rowWeights: UnsafePointer<Double>?, threads: Int, batchRows: Int,
         certifying: Bool,
-        residualMap: SparseResidualMap = .squared
+        residualMap: SparseResidualMap = .squared, meanRow: Double? = nil
     ) {
         self.data = data
         self.residualMap = residualMap
         self.rowWeights = rowWeights
         features = p
         let n = Swift.max(data.rows, 1), nonzeros = data.rowStarts[data.rows]
-        let meanRow = Swift.max(Double(nonzeros) / Double(n), 1)
+        let meanRow = Swift.max(meanRow ?? Double(nonzeros) / Double(n), 1)
         let chunkRows = Swift.max(1, Int(Double(Self.chunkNonzeros) / meanRow))
         rowChunks = RowChunks(rows: data.rows, chunkRows: chunkRows)
         batchChunkRows = chunkRows

@@ -19,16 +19,17 @@ extension SparseTrainer {
         let epochs: Int
     }
 
-    /// Batch size, scales, curvature, certificate, step size and epoch budget for `train`.
-    func plan<Element: BLASScalar>(_ train: SparseDataset<Element>) throws -> Plan {
+    /// Batch size, scales, curvature, certificate, step size and epoch budget for `train`
+    /// (this rank's share of `ranks`' rows, when spread over ranks: every sum is over all of them).
+    func plan<Element: BLASScalar>(_ train: SparseDataset<Element>, ranks: SparseRanks<Element>? = nil) throws -> Plan {
         let config = configuration
-        let n = train.rows, p = train.featureCount, k = train.outputCount
+        let n = ranks?.rows ?? train.rows, p = train.featureCount, k = train.outputCount
         var notes: [String] = []
         let batchRows = Trainer.batchRows(config, rows: n, notes: &notes)
         let batches = Batches(rowCount: n, size: batchRows)
         // The columns' standard deviations (weighted), never their means: centring fills the zeros.
-        let design = SparseDesign(train, fitIntercept: true, ridge: 0, penaltyUnits: .original)
-        let scale = config.standardize ? design.deviations : [Double](repeating: 1, count: p)
+        let deviations = ranks?.deviations() ?? SparseDesign(train, fitIntercept: true, ridge: 0, penaltyUnits: .original).deviations
+        let scale = config.standardize ? deviations : [Double](repeating: 1, count: p)
         let standardizer = config.standardize ? Standardizer(mean: [Double](repeating: 0, count: p), scale: scale) : nil
         if config.standardize {
             notes.append("sparse rows are standardized by scale only, not centred (as scikit-learn's StandardScaler(with_mean=False))")
@@ -45,7 +46,7 @@ extension SparseTrainer {
                 cumulative: $0.l1Method == .cumulative,
                 adaptiveEpsilon: config.optimizer.lazyThresholdEpsilon)
         }
-        let costWeights = Trainer.costWeights(train.weights, rows: n, reduction: config.reduction)
+        let costWeights = Trainer.costWeights(ranks?.weights ?? train.weights, rows: n, reduction: config.reduction)
         let certificateTolerance = config.earlyStopping?.parameterTolerance ?? 0
         let needsCurvature = config.learningRate == .automatic || config.epochs == nil || certificateTolerance > 0
         // Another loss's curvature is at most its ℓ'' bound times least squares' (the rows
@@ -55,7 +56,8 @@ extension SparseTrainer {
         let curvatureWeights = lossBound == 1 ? costWeights : (costWeights ?? [Double](repeating: 1, count: n)).map { $0 * lossBound }
         let curvature =
             needsCurvature
-            ? try SparseCurvature.measure(train, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: curvatureWeights)
+            ? try SparseCurvature.measure(
+                train, scale: scale, fitIntercept: fitIntercept, penalty: penalty, rowWeights: curvatureWeights, fold: ranks?.fold)
             : nil
         if certificateTolerance > 0, !residualMap.isSquared {
             notes.append("no certified stop: on sparse rows it is computed for the squared loss only; the fit stops on the cost's plateau")
@@ -81,7 +83,10 @@ extension SparseTrainer {
         let subgradient = !residualMap.isSquared && !config.loss.isSmooth
         let spreads =
             config.learningRate == .automatic && (config.optimizer.isAdaptive || subgradient)
-            ? Self.spreads(train, deviations: design.deviations, standardized: config.standardize) : (target: 1.0, coordinates: 1.0)
+            ? Self.spreads(
+                targets: ranks?.targets ?? train.targets.elements, outputs: k, weights: ranks?.weights ?? train.weights,
+                deviations: deviations,
+                standardized: config.standardize) : (target: 1.0, coordinates: 1.0)
         var choice = LearningRateChoice(
             config, curvature: curvature, rows: n, batchRows: batchRows, batchesPerEpoch: batches.count, targetSpread: spreads.target,
             coordinateSpread: spreads.coordinates,
@@ -107,12 +112,12 @@ extension SparseTrainer {
 
     /// The root-mean-square (weighted) standard deviation of the targets, and of the descent
     /// coordinates: 1 when standardized, else the columns' deviations' (as the dense plan's).
-    static func spreads<Element: BLASScalar>(_ data: SparseDataset<Element>, deviations: [Double], standardized: Bool) -> (
-        target: Double, coordinates: Double
-    ) {
-        let k = data.outputCount, n = data.rows
+    static func spreads<Element: BLASScalar>(
+        targets: [Element], outputs k: Int, weights: [Double]?, deviations: [Double], standardized: Bool
+    ) -> (target: Double, coordinates: Double) {
+        let n = targets.count / Swift.max(k, 1)
         let target = Standardizer(
-            fitting: Matrix(uncheckedRows: n, columns: k, elements: data.targets.elements.map(Double.init)), weights: data.weights
+            fitting: Matrix(uncheckedRows: n, columns: k, elements: targets.map(Double.init)), weights: weights
         ).scale
         let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(k, 1))).squareRoot()
         guard !standardized else { return (targetSpread, 1) }

@@ -93,9 +93,10 @@ struct SparseTrainer {
     // with it (unspecialized, each value's conversion to Double was a generic call, 28 % of a fit).
     @_specialize(where Element == Double)
     @_specialize(where Element == Float)
-    func fit<Element: BLASScalar>(_ train: SparseDataset<Element>, validation: SparseDataset<Element>?, start: Parameters?) throws
-        -> Trainer.Outcome
-    {
+    /// `ranks`: the rows spread over ranks, `train` this rank's share (each batch gathered from the ranks).
+    func fit<Element: BLASScalar>(
+        _ train: SparseDataset<Element>, validation: SparseDataset<Element>?, start: Parameters?, ranks: SparseRanks<Element>? = nil
+    ) throws -> Trainer.Outcome {
         let config = configuration
         try Self.check(config)
         try train.checkRepresentableScale()
@@ -110,8 +111,8 @@ struct SparseTrainer {
         try MemoryBudget.require(
             averagesL1 ? MemoryBudget.doubles(Swift.max(p, 1024) + 1, 10 * k + 9) : MemoryBudget.doubles(p + 1, 10 * k + 5),
             for: "the sparse descent's state for \(p) features")
-        let plan = try plan(train)
-        let n = train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
+        let plan = try plan(train, ranks: ranks)
+        let n = ranks?.rows ?? train.rows, batches = plan.batches, choice = plan.choice, epochs = plan.epochs
         if config.recordsBatchCosts { try Trainer.checkBatchCostRecord(epochs: epochs, batches: batches.count) }
         var state = SparseState(
             features: train.featureCount, outputs: train.outputCount, start: start, fitIntercept: fitIntercept,
@@ -120,7 +121,7 @@ struct SparseTrainer {
         let (history, gap) = try loop(
             train, validation: validation, state: &state, scale: plan.scale, rate: choice.learningRate, epochs: epochs, batches: batches,
             penalty: plan.penalty, l1: plan.l1, rowWeights: plan.costWeights, validationWeights: validationWeights,
-            certificate: plan.certificate)
+            certificate: plan.certificate, ranks: ranks)
         let fitted = state.averagedParameters(fitIntercept: fitIntercept) ?? state.parameters(fitIntercept: fitIntercept)
         guard fitted.isFinite else {
             throw TrainingError.diverged(
@@ -137,7 +138,7 @@ struct SparseTrainer {
     private func loop<Element: BLASScalar>(
         _ train: SparseDataset<Element>, validation: SparseDataset<Element>?, state: inout SparseState, scale: [Double], rate: Double,
         epochs: Int, batches: Batches, penalty: Double, l1: Double, rowWeights: [Double]?, validationWeights: [Double]?,
-        certificate: Certificate?
+        certificate: Certificate?, ranks: SparseRanks<Element>?
     ) throws -> (History, GapProgress?) {
         try train.withView { trainView in
             try withOptionalPointer(rowWeights) { w in
@@ -146,12 +147,12 @@ struct SparseTrainer {
                         return try validation.withView { validationView in
                             try loop(
                                 trainView, validation: (validationView, vw), state: &state, scale: scale, rate: rate, epochs: epochs,
-                                batches: batches, penalty: penalty, l1: l1, rowWeights: w, certificate: certificate)
+                                batches: batches, penalty: penalty, l1: l1, rowWeights: w, certificate: certificate, ranks: ranks)
                         }
                     }
                     return try loop(
                         trainView, validation: nil, state: &state, scale: scale, rate: rate, epochs: epochs, batches: batches,
-                        penalty: penalty, l1: l1, rowWeights: w, certificate: certificate)
+                        penalty: penalty, l1: l1, rowWeights: w, certificate: certificate, ranks: ranks)
                 }
             }
         }
@@ -160,9 +161,9 @@ struct SparseTrainer {
     private func loop<Element: BLASScalar>(
         _ train: SparseRowsView<Element>, validation: (rows: SparseRowsView<Element>, weights: UnsafePointer<Double>?)?,
         state: inout SparseState, scale: [Double], rate: Double, epochs: Int, batches: Batches, penalty: Double, l1: Double,
-        rowWeights: UnsafePointer<Double>?, certificate: Certificate?
+        rowWeights: UnsafePointer<Double>?, certificate: Certificate?, ranks: SparseRanks<Element>?
     ) throws -> (History, GapProgress?) {
-        let config = configuration, n = train.rows
+        let config = configuration, n = ranks?.rows ?? train.rows
         let inverseSquares = Buffer<Double>(repeating: 0, count: scale.count)
         // The penalty on θ = s·β, whose kink the certificate's subgradient takes (the plan certifies L1 at full batch only).
         let certifiedPenalty =
@@ -187,10 +188,23 @@ struct SparseTrainer {
         for b in 0..<(blocks?.blocks ?? 0) { blockOrder.base[b] = b }
         let memory = config.optimizer.memory(given: nil)
         let plateau = StopRule(config.earlyStopping, memory: memory, batchesPerEpoch: batches.count)
-        let startCost = state.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
+        // Over ranks, each batch is laid out on every rank (the step's threads share it there).
+        let gathered = ranks.map {
+            SparseBatchGather(
+                $0, batchRows: batches.size, rowWeights: rowWeights, threads: configuration.threads ?? Cores.available,
+                residualMap: state.residualMap)
+        }
+        let shared =
+            gathered?.shared
+            ?? SparseSharedWork(
+                train, features: scale.count, rowWeights: rowWeights, threads: configuration.threads ?? Cores.available,
+                batchRows: batches.size, certifying: certificate != nil, residualMap: state.residualMap)
+        let passes = SparseWholePasses(shared: shared, ranks: ranks, rowWeights: rowWeights, residualMap: state.residualMap)
+        let stepWeights = gathered.map { $0.weights.map { UnsafePointer($0.base) } } ?? rowWeights
+        let startCost = passes.halfSquaresInOneSum(state, train) * config.reduction.scale(rows: n)
         let zero = SparseState(
             features: scale.count, outputs: train.k, start: nil, fitIntercept: fitIntercept, residualMap: state.residualMap)
-        let zeroCost = zero.halfSquares(train, rowWeights: rowWeights) * config.reduction.scale(rows: n)
+        let zeroCost = passes.halfSquaresInOneSum(zero, train) * config.reduction.scale(rows: n)
         // The dense trainer's averaging, simply: from the first step, or (automatic) from the
         // first plateau of a mini-batch fit whose schedule does not anneal by itself, with the
         // rate halved whenever the certified distance of the average stalls.
@@ -207,9 +221,6 @@ struct SparseTrainer {
         for j in scale.indices { inverseScale.base[j] = 1 / scale[j] }
         let fullGradient = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
         let theta = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
-        let shared = SparseSharedWork(
-            train, features: scale.count, rowWeights: rowWeights, threads: configuration.threads ?? Cores.available,
-            batchRows: batches.size, certifying: certificate != nil, residualMap: state.residualMap)
         var step = 0, samples = 0
         let residuals = Buffer<Double>(repeating: 0, count: batches.size * train.k)
         // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
@@ -284,14 +295,18 @@ struct SparseTrainer {
                 if !resumesInside { history.learningRates.append(epochRate) }
                 var stretchStart = Date(), trainingSeconds = 0.0
                 for index in (resumesInside ? resumedBatch : 0)..<batches.count {
-                    if index & 1023 == 1023, Cancellation.isRequested {
+                    if index & 1023 == 1023, passes.isCancelled() {
                         try save(epoch: epoch, batch: index)
                         throw TrainingError.cancelled(epochsCompleted: epoch - 1)
                     }
                     let stepRate = schedule.changesWithinEpochs ? schedule.rate(epoch: epoch, step: step) : epochRate
                     let range = batches[index]
-                    let cost = update.step(
-                        &state, train, rows: order.base + range.lowerBound, count: range.count, rate: stepRate, shared: shared)
+                    var rows = UnsafePointer(order.base + range.lowerBound), data = train
+                    if let gathered {
+                        gathered.gather(rows, count: range.count, rowWeights: rowWeights)
+                        (rows, data) = (UnsafePointer(gathered.positions.base), gathered.view)
+                    }
+                    let cost = update.step(&state, data, rows: rows, count: range.count, rate: stepRate, shared: shared)
                     guard cost.isFinite else {
                         throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate)
                     }
@@ -318,7 +333,7 @@ struct SparseTrainer {
                 let seconds = trainingSeconds
                 // An epoch of fewer than 1024 batches is checked here, at its end (saved as all
                 // its batches done, the epoch's end still to run).
-                if Cancellation.isRequested {
+                if passes.isCancelled() {
                     try save(epoch: epoch, batch: batches.count)
                     throw TrainingError.cancelled(epochsCompleted: epoch)
                 }
@@ -328,7 +343,7 @@ struct SparseTrainer {
                 if let certificate {
                     // The cost and the gradient in one pass, at the parameters reported; θ = s·β.
                     let evaluated = averaged ?? state.parameters(fitIntercept: fitIntercept)
-                    let halfSquares = shared.halfSquaresAndGradient(
+                    let halfSquares = passes.halfSquaresAndGradient(
                         at: evaluated, inverseScale: inverseScale.base, fitIntercept: fitIntercept, into: fullGradient.base)
                     epochCost = halfSquares * config.reduction.scale(rows: n)
                     let p = scale.count, k = train.k
@@ -345,7 +360,7 @@ struct SparseTrainer {
                     certifiedDistance = certificate.relativeDistance(parameters: theta.base, gradient: fullGradient.base)
                     history.certifiedDistances.append(certifiedDistance!)
                 } else {
-                    epochCost = (averaged.map { shared.halfSquares(at: $0) } ?? state.halfSquares(shared)) * config.reduction.scale(rows: n)
+                    epochCost = (averaged.map { passes.halfSquares(at: $0) } ?? passes.halfSquares(state)) * config.reduction.scale(rows: n)
                 }
                 guard !policy.diverged(cost: epochCost) else {
                     throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: epochRate)
@@ -382,8 +397,8 @@ struct SparseTrainer {
             }
         }
         // The most columns an adaptive step touches: its rows' nonzeros, at most p.
-        var widestRow = 0
-        for i in 0..<n { widestRow = Swift.max(widestRow, train.rowStarts[i + 1] - train.rowStarts[i]) }
+        var widestRow = ranks?.widestRow ?? 0
+        for i in 0..<(ranks == nil ? n : 0) { widestRow = Swift.max(widestRow, train.rowStarts[i + 1] - train.rowStarts[i]) }
         let touched = widestRow == 0 || batches.size > scale.count / widestRow ? scale.count : batches.size * widestRow
         // Unscaled columns (no standardizing, or every scale 1): the steps read no table of ones.
         let columnsScaled = scale.contains { $0 != 1 }
@@ -393,7 +408,7 @@ struct SparseTrainer {
             var update = AdaptiveSparseUpdate(
                 LazyAdaGrad(slots: (scale.count + 1) * train.k, epsilon: epsilon), features: scale.count, outputs: train.k, decay: 0,
                 reduction: config.reduction,
-                inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+                inverseScale: stepScale, rowWeights: stepWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
             update.l1 = l1
             try runEpochs(&update)
         case let .rmsprop(alpha, epsilon):
@@ -401,14 +416,14 @@ struct SparseTrainer {
                 LazyRMSprop(slots: (scale.count + 1) * train.k, alpha: alpha, epsilon: epsilon), features: scale.count, outputs: train.k,
                 decay: 0,
                 reduction: config.reduction,
-                inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
+                inverseScale: stepScale, rowWeights: stepWeights, fitIntercept: fitIntercept, residuals: residuals, touched: touched)
             update.l1 = l1
             try runEpochs(&update)
         case let .adam(beta1, beta2, epsilon):
             var update = AdaptiveSparseUpdate(
                 LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), features: scale.count,
                 outputs: train.k, decay: 0,
-                reduction: config.reduction, inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
+                reduction: config.reduction, inverseScale: stepScale, rowWeights: stepWeights, fitIntercept: fitIntercept,
                 residuals: residuals, touched: touched)
             update.l1 = l1
             try runEpochs(&update)
@@ -417,14 +432,14 @@ struct SparseTrainer {
                 LazyAdam(slots: (scale.count + 1) * train.k, beta1: beta1, beta2: beta2, epsilon: epsilon), features: scale.count,
                 outputs: train.k,
                 decay: weightDecay,
-                reduction: config.reduction, inverseScale: stepScale, rowWeights: rowWeights, fitIntercept: fitIntercept,
+                reduction: config.reduction, inverseScale: stepScale, rowWeights: stepWeights, fitIntercept: fitIntercept,
                 residuals: residuals, touched: touched)
             try runEpochs(&update)
         case .sgd, .momentum, .nesterov:
             // Momentum and Nesterov are refused by ``check(_:)``.
             var update = PlainSparseUpdate(
                 penalty: penalty, l1: l1, reduction: config.reduction, inverseSquares: columnsScaled ? inverseSquares : nil,
-                rowWeights: rowWeights,
+                rowWeights: stepWeights,
                 fitIntercept: fitIntercept, residuals: residuals)
             try runEpochs(&update)
         }
