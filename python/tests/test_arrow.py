@@ -33,6 +33,16 @@ def check_ols(results, expected, names):
     np.testing.assert_allclose(results.rsquared, expected.rsquared, rtol=1e-12)
 
 
+def test_a_sliced_table_reads_its_own_rows(frame):
+    """pyarrow exports a slice with each column's own offset: its rows are the slice's."""
+    X, y = frame
+    table = pa.Table.from_pandas(X, preserve_index=False)
+    part = (X.iloc[100:250], y.iloc[100:250])
+    expected = sm.OLS(part[1].to_numpy(), sm.add_constant(part[0].to_numpy())).fit(cov_type="HC1")
+    for exog in (table.slice(100, 150), table.to_batches()[0].slice(100, 150)):
+        check_ols(minibatchgd.OLS(part[1].to_numpy(), exog).fit(cov_type="HC1"), expected, ["size", "rooms", "age"])
+
+
 def test_ols_on_a_dataframe_a_table_and_a_record_batch(frame):
     X, y = frame
     expected = reference(frame)
