@@ -23,11 +23,7 @@ struct BorrowedRows<Element: BLASScalar>: RowSource, @unchecked Sendable {
 
     /// The first rows train and the last test (rows in place are never gathered); the seed is not used.
     func split(testFraction: Double, shuffleSeed: UInt64?) throws -> (train: Self, test: Self) {
-        guard testFraction > 0, testFraction < 1 else {
-            throw ArgumentError(argument: "testFraction", value: "\(testFraction)", requirement: "must lie strictly between 0 and 1")
-        }
-        guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
-        let test = Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1), train = rows - test
+        let test = try heldOutRowCount(rows: rows, testFraction: testFraction), train = rows - test
         func part(_ start: Int, _ count: Int) -> Self {
             Self(
                 x: x + start * ldx, ldx: ldx, y: y + start * ldy, ldy: ldy, rows: count, featureCount: featureCount,

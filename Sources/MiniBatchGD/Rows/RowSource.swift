@@ -159,7 +159,7 @@ func splitOrder(rows: Int, testFraction: Double, shuffleSeed: UInt64?) throws ->
 /// The rows a split holds out: `round(testFraction × n)`, at least one, leaving at least one.
 /// - Throws: ``ArgumentError`` for a fraction outside (0, 1), ``DataError/tooFewRows(argument:rows:minimum:)``
 ///   for fewer than 2 rows.
-func heldOutRowCount(rows: Int, testFraction: Double) throws -> Int {
+package func heldOutRowCount(rows: Int, testFraction: Double) throws -> Int {
     guard testFraction > 0, testFraction < 1 else { throw ArgumentError.fraction("testFraction", testFraction) }
     guard rows >= 2 else { throw DataError.tooFewRows(argument: "dataset to split", rows: rows, minimum: 2) }
     return Swift.min(Swift.max(Int((Double(rows) * testFraction).rounded()), 1), rows - 1)

@@ -113,37 +113,19 @@ struct SparseState {
         residuals: UnsafeMutablePointer<Double>, shared: SparseSharedWork<Element>? = nil
     ) -> Double {
         // The step specialized for its catch-up, chosen once a step (LazySoftThreshold+Kernels.swift).
+        @inline(__always) func visiting<Visit: ColumnVisit>(_ visit: Visit.Type) -> Double {
+            step(
+                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
+                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
+                visit: visit)
+        }
         switch softThreshold?.kernel {
-        case nil:
-            step(
-                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
-                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
-                visit: NoColumnVisit.self)
-        case .proximal:
-            step(
-                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
-                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
-                visit: ProximalCatchUp<UnitColumnFactors>.self)
-        case .scaledProximal:
-            step(
-                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
-                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
-                visit: ProximalCatchUp<ColumnFactorTable>.self)
-        case .cumulative:
-            step(
-                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
-                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
-                visit: CumulativeCatchUp<UnitColumnFactors>.self)
-        case .scaledCumulative:
-            step(
-                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
-                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
-                visit: CumulativeCatchUp<ColumnFactorTable>.self)
-        case .general:
-            step(
-                data, rows: rows, count: b, rate: rate, penalty: penalty, threshold: threshold, reduction: reduction,
-                inverseSquares: inverseSquares, rowWeights: rowWeights, fitIntercept: fitIntercept, residuals: residuals, shared: shared,
-                visit: LazySoftThreshold.self)
+        case nil: return visiting(NoColumnVisit.self)
+        case .proximal: return visiting(ProximalCatchUp<UnitColumnFactors>.self)
+        case .scaledProximal: return visiting(ProximalCatchUp<ColumnFactorTable>.self)
+        case .cumulative: return visiting(CumulativeCatchUp<UnitColumnFactors>.self)
+        case .scaledCumulative: return visiting(CumulativeCatchUp<ColumnFactorTable>.self)
+        case .general: return visiting(LazySoftThreshold.self)
         }
     }
 
