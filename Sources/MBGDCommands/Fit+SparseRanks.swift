@@ -7,12 +7,6 @@ extension Fit {
     func checkSparseRanks() throws {
         guard Cluster.communicator != nil else { return }
         let kind = "\(data.file) is \(SparseInput.kind(data.file))"
-        if let checkpointing = checkpoints.checkpointing {
-            let flag = checkpointing.resumesFrom != nil ? "--resume" : "--checkpoint"
-            throw CLIError.badArgument(
-                "\(kind): mbgd-mpi fit keeps no checkpoint of sparse rows yet (each rank's share of the state is not saved); drop \(flag), or run mbgd fit \(flag) in one process"
-            )
-        }
         if testFraction != nil || validationFraction != nil {
             throw CLIError.badArgument(
                 "\(kind): mbgd-mpi fit does not hold rows out of sparse rows spread over the ranks yet; drop \(testFraction != nil ? "--test-fraction" : "--validation-fraction"), or run mbgd fit in one process"

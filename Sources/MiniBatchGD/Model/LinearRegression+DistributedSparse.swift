@@ -33,8 +33,10 @@ extension LinearRegression {
     /// stopped. So the parameters and the history are the one-process fit's bits on any number of
     /// ranks; the reference is LSQR's over the ranks. Every rank also keeps 8 + 8k bytes a row
     /// (where its entries start, its targets), and 8 more with weights, to lay out any batch.
-    /// - Throws: ``ArgumentError`` for a validation fraction, a checkpoint, or rows of weight 0
-    ///   (their sharing over ranks is not done); otherwise as the one-process fit.
+    /// Every rank holds the whole state alike, so a checkpoint (rank 0 reads and writes it) is
+    /// the one-process fit's: it resumes on any number of ranks, or in one process.
+    /// - Throws: ``ArgumentError`` for a validation fraction or rows of weight 0 (their sharing
+    ///   over ranks is not done); otherwise as the one-process fit.
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: DistributedSparseDataset<Element>, using configuration: GradientDescent, tolerance: Double = LSQR.defaultTolerance,
         progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -45,11 +47,6 @@ extension LinearRegression {
             throw ArgumentError(
                 argument: "earlyStopping.validationFraction", value: "\(configuration.earlyStopping!.validationFraction!)",
                 requirement: "must be nil for sparse rows spread over ranks (the held-out rows are not split over the ranks yet)")
-        }
-        if configuration.checkpointing != nil {
-            throw ArgumentError(
-                argument: "checkpointing", value: "set",
-                requirement: "must be nil for sparse rows spread over ranks (not saved over ranks yet)")
         }
         let ranks = SparseRanks(data)
         if let weights = ranks.weights, weights.contains(0) {

@@ -23,7 +23,9 @@ final class CheckpointSession {
     private var tidied = false
 
     /// Reads and matches the checkpoint to resume from, if any. Over ranks, `own` is this rank's
-    /// part of the identity (its rows), gathered with every other rank's.
+    /// part of the identity (its rows), gathered with every other rank's; a fit whose ranks
+    /// hold the whole state alike (sparse rows over ranks) has none, and its checkpoint is one
+    /// process's, resumed on any number of ranks.
     /// - Throws: ``CheckpointError`` for a damaged checkpoint or one of another fit; ``FileError``
     ///   when it cannot be read (over ranks, as ``DistributedError/failed(rank:ranks:error:)`` on rank 0).
     init(
@@ -32,7 +34,7 @@ final class CheckpointSession {
         self.settings = settings
         self.communicator = communicator
         var identity = identity
-        if let communicator {
+        if let communicator, !own.isEmpty {
             // Every rank learns every rank's rows, so that all find the same differences.
             var mine = CheckpointArchive(path: settings.path)
             for (key, value) in own { mine.set(key, value) }
@@ -214,31 +216,41 @@ extension CheckpointSession {
 
     /// The identity of a fit of `configuration` on sparse rows: their count, shape, nonzeros
     /// and precision, a CRC-32 of the first and last 64 rows (columns, values, targets, weights),
-    /// and the options.
+    /// and the options. Over ranks (`ranks` set, `train` this rank's share) it is the identity
+    /// of every rank's rows together, the one process's: every rank holds the whole state alike,
+    /// so a checkpoint resumes on any number of ranks, or in one process.
     static func identity<Element: BLASScalar>(
         _ configuration: GradientDescent, sparse train: SparseRowsView<Element>, features: Int, weights: UnsafePointer<Double>?,
-        validationRows: Int, fitIntercept: Bool
+        validationRows: Int, fitIntercept: Bool, ranks: SparseRanks<Element>? = nil
     ) -> [String: String] {
         var identity = optionIdentity(configuration, fitIntercept: fitIntercept)
-        let n = train.rows, k = train.k
+        let n = ranks?.rows ?? train.rows, k = train.k, firstRow = ranks?.firstRow ?? 0
         identity["data.rows"] = "\(n)"
-        identity["data.shape"] = "\(features) features, \(k) targets, \(train.rowStarts[n]) nonzeros"
+        identity["data.shape"] = "\(features) features, \(k) targets, \(ranks?.nonzeros ?? train.rowStarts[n]) nonzeros"
         identity["data.element"] = "\(Element.self)"
         identity["data.validationRows"] = "\(validationRows)"
         identity["data.weights"] = weights == nil ? "none" : "given"
         let edge = Swift.min(64, n)
-        func hash(_ rows: Range<Int>) -> String {
+        // The bytes of the rows of `rows` this process holds, in order (`weights` and the
+        // ranks' targets are of every row; the entries of this rank's share only).
+        func bytes(_ rows: Range<Int>) -> [UInt8] {
             var bytes: [UInt8] = []
             func add<T>(_ value: T) { withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) } }
-            for i in rows {
-                for position in train.rowStarts[i]..<train.rowStarts[i + 1] {
+            for i in rows.clamped(to: firstRow..<firstRow + train.rows) {
+                let local = i - firstRow
+                for position in train.rowStarts[local]..<train.rowStarts[local + 1] {
                     add(train.columns[position])
                     add(Double(train.values[position]).bitPattern)
                 }
-                for o in 0..<k { add(Double(train.targets[i * k + o]).bitPattern) }
+                for o in 0..<k { add(Double(ranks?.targets[i * k + o] ?? train.targets[local * k + o]).bitPattern) }
                 if let weights { add(weights[i].bitPattern) }
             }
-            return String(CheckpointArchive.checksum(bytes[...]), radix: 16)
+            return bytes
+        }
+        func hash(_ rows: Range<Int>) -> String {
+            // Over ranks, each rank's bytes joined in rank order: the rows' bytes in order.
+            let joined = ranks.map { $0.communicator.gather(bytes: bytes(rows)).flatMap { $0 } } ?? bytes(rows)
+            return String(CheckpointArchive.checksum(joined[...]), radix: 16)
         }
         identity["data.firstRows"] = hash(0..<edge)
         identity["data.lastRows"] = hash((n - edge)..<n)

@@ -231,11 +231,13 @@ struct SparseTrainer {
         if let settings = config.checkpointing {
             var identity = CheckpointSession.identity(
                 config, sparse: train, features: scale.count, weights: rowWeights, validationRows: validation?.rows.rows ?? 0,
-                fitIntercept: fitIntercept)
+                fitIntercept: fitIntercept, ranks: ranks)
             identity["plan.learningRate"] = "\(rate)"
             identity["plan.epochs"] = "\(epochs)"
             identity["plan.batches"] = "\(batches.count) of \(batches.size) rows"
-            checkpoint = try CheckpointSession(settings, identity: identity)
+            // Over ranks every rank holds the whole state alike: rank 0 reads and writes one
+            // process's checkpoint, with nothing of its own from any rank.
+            checkpoint = try CheckpointSession(settings, identity: identity, communicator: ranks?.communicator)
         }
         // The epochs, specialized for each update rule.
         func runEpochs<Update: SparseUpdate>(_ update: inout Update) throws {
