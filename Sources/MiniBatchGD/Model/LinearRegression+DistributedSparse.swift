@@ -35,8 +35,9 @@ extension LinearRegression {
     /// (where its entries start, its targets), and 8 more with weights, to lay out any batch.
     /// Every rank holds the whole state alike, so a checkpoint (rank 0 reads and writes it) is
     /// the one-process fit's: it resumes on any number of ranks, or in one process.
-    /// - Throws: ``ArgumentError`` for a validation fraction or rows of weight 0 (their sharing
-    ///   over ranks is not done); otherwise as the one-process fit.
+    /// Rows of weight 0 are left out, as in one process.
+    /// - Throws: ``ArgumentError`` for a validation fraction (held-out rows are not split over
+    ///   the ranks yet); otherwise as the one-process fit.
     public mutating func fitAndCompare<Element: BLASScalar>(
         _ data: DistributedSparseDataset<Element>, using configuration: GradientDescent, tolerance: Double = LSQR.defaultTolerance,
         progress: (@Sendable (EpochReport) -> Void)? = nil
@@ -48,13 +49,16 @@ extension LinearRegression {
                 argument: "earlyStopping.validationFraction", value: "\(configuration.earlyStopping!.validationFraction!)",
                 requirement: "must be nil for sparse rows spread over ranks (the held-out rows are not split over the ranks yet)")
         }
-        let ranks = SparseRanks(data)
-        if let weights = ranks.weights, weights.contains(0) {
-            throw ArgumentError(
-                argument: "weights", value: "0 on some rows",
-                requirement:
-                    "must be positive for sparse rows spread over ranks (one process leaves such rows out; over ranks it does not yet)")
+        // Rows of weight 0 are left out, as one process leaves them: each rank drops its own, so
+        // the rows kept are, in rank order, the one process's.
+        var data = data
+        if data.communicator.maximum(data.local.weights?.contains(0) == true ? 1 : 0) > 0 {
+            let weights = data.local.weights ?? []
+            data = try DistributedSparseDataset(
+                local: try data.local.gathering(weights.indices.filter { weights[$0] > 0 }), featureCount: data.featureCount,
+                communicator: data.communicator)
         }
+        let ranks = SparseRanks(data)
         try data.communicator.agree { try data.local.checkRepresentableScale() }
         let outcome = try BLASThreads.singleThreaded {
             try SparseTrainer(configuration: configuration, fitIntercept: fitIntercept, progress: progress)

@@ -121,6 +121,21 @@ import Testing
         }
     }
 
+    /// Rows of weight 0, on every rank: left out as one process leaves them, the same bits.
+    @Test(arguments: [2, 3])
+    func rowsOfWeightZeroAreLeftOutAsInOneProcess(ranks: Int) throws {
+        let data = try DistributedSparseTests.data(zeroWeights: true)
+        #expect(data.weights!.filter { $0 == 0 }.count == 43)
+        for rule in [Self.rules[0], Self.rules[2], Self.rules[3], Self.rules[6]] {
+            var model = LinearRegression()
+            let expected = Self.bits(try model.fitAndCompare(data, using: rule))
+            for comparison in try Self.onRanks(data, ranks: ranks, rule) {
+                #expect(Self.bits(comparison) == expected)
+                #expect(comparison.run.trainingRows == 257)
+            }
+        }
+    }
+
     @Test func whatIsNotSpreadYetIsRefusedByName() throws {
         let data = try DistributedSparseTests.data()
         var held = GradientDescent(epochs: 2)

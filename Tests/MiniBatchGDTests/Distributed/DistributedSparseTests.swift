@@ -9,7 +9,8 @@ import Testing
 @Suite struct DistributedSparseTests {
     /// A text-like design: 300 rows × 40 columns, about 10 % dense, the last column never used
     /// by the last rows (so a late rank's own width is smaller), a linear target with noise.
-    static func data(weights: Bool = false) throws -> SparseDataset<Double> {
+    /// With `zeroWeights`, every seventh row (from row 3) weighs 0.
+    static func data(weights: Bool = false, zeroWeights: Bool = false) throws -> SparseDataset<Double> {
         var random = RandomSource(seed: 28)
         var rows: [[Int: Double]] = [], targets: [Double] = []
         for i in 0..<300 {
@@ -19,7 +20,7 @@ import Testing
             rows.append(row)
             targets.append(row.reduce(1.5) { $0 + Double($1.key % 7 - 3) * $1.value } + 0.1 * (random.nextUniform() - 0.5))
         }
-        let w = weights ? (0..<300).map { Double($0 % 5) + 0.5 } : nil
+        let w = weights || zeroWeights ? (0..<300).map { zeroWeights && $0 % 7 == 3 ? 0 : Double($0 % 5) + 0.5 } : nil
         return try SparseDataset(rows: rows, targets: targets, featureCount: 40, weights: w)
     }
 
