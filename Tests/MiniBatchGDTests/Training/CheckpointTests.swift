@@ -291,6 +291,18 @@ import Testing
         }
     }
 
+    /// An optional option's value, kept in the file as Swift describes it, is said plainly.
+    @Test func differencesSayOptionalValuesPlainly() {
+        #expect(
+            CheckpointSession.differences(["option.epochs": "Optional(3)"], ["option.epochs": "Optional(4)"]) == [
+                "the epoch budget (--epochs): the checkpoint has 4, this fit 3"
+            ])
+        #expect(
+            CheckpointSession.differences(["option.epochs": "nil"], ["option.epochs": "Optional(12)"]) == [
+                "the epoch budget (--epochs): the checkpoint has 12, this fit none"
+            ])
+    }
+
     /// The archive's bytes by hand: the magic, the version, one entry, the CRC-32 of what precedes it.
     @Test func archiveLayoutByHand() throws {
         var archive = CheckpointArchive(path: "x")

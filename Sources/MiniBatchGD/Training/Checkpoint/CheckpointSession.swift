@@ -88,7 +88,13 @@ final class CheckpointSession {
         } else if said.contains("data.allRows") {
             said.removeAll { $0.hasPrefix("rank.") }
         }
-        func value(_ text: String?, _ key: String) -> String { text ?? (key == "data.ranks" ? "none (one process, mbgd)" : "none") }
+        func value(_ text: String?, _ key: String) -> String {
+            guard let text else { return key == "data.ranks" ? "none (one process, mbgd)" : "none" }
+            // An optional option is kept as Swift describes it (files already hold that text); said plainly.
+            if text == "nil" { return "none" }
+            if text.hasPrefix("Optional("), text.hasSuffix(")") { return String(text.dropFirst(9).dropLast()) }
+            return text
+        }
         return said.map { "\(describe($0)): the checkpoint has \(value(theirs[$0], $0)), this fit \(value(ours[$0], $0))" }
     }
 
