@@ -291,8 +291,8 @@ import Testing
         }
     }
 
-    /// An optional option's value, kept in the file as Swift describes it, is said plainly.
-    @Test func differencesSayOptionalValuesPlainly() {
+    /// An option's value, kept in the file as Swift describes it, is said plainly.
+    @Test func differencesSayValuesPlainly() {
         #expect(
             CheckpointSession.differences(["option.epochs": "Optional(3)"], ["option.epochs": "Optional(4)"]) == [
                 "the epoch budget (--epochs): the checkpoint has 4, this fit 3"
@@ -301,6 +301,12 @@ import Testing
             CheckpointSession.differences(["option.epochs": "nil"], ["option.epochs": "Optional(12)"]) == [
                 "the epoch budget (--epochs): the checkpoint has 12, this fit none"
             ])
+        #expect(
+            CheckpointSession.plainly(
+                "PenaltyChoice(penalty: MiniBatchGD.ElasticNetPenalty(alpha: 0.01, l1Ratio: 1.0, penaltyUnits: MiniBatchGD.LeastSquares.PenaltyUnits.original, factors: nil, l1Method: MiniBatchGD.ElasticNetPenalty.L1Method.proximal))"
+            ) == "ElasticNetPenalty(alpha: 0.01, l1Ratio: 1.0, penaltyUnits: original, factors: nil, l1Method: proximal)")
+        #expect(CheckpointSession.plainly("LossChoice(loss: MiniBatchGD.SquaredLoss())") == "SquaredLoss")
+        #expect(CheckpointSession.plainly("PenaltyChoice(penalty: MiniBatchGD.L2Penalty(strength: 0.1))") == "L2Penalty(strength: 0.1)")
     }
 
     /// The archive's bytes by hand: the magic, the version, one entry, the CRC-32 of what precedes it.

@@ -90,10 +90,7 @@ final class CheckpointSession {
         }
         func value(_ text: String?, _ key: String) -> String {
             guard let text else { return key == "data.ranks" ? "none (one process, mbgd)" : "none" }
-            // An optional option is kept as Swift describes it (files already hold that text); said plainly.
-            if text == "nil" { return "none" }
-            if text.hasPrefix("Optional("), text.hasSuffix(")") { return String(text.dropFirst(9).dropLast()) }
-            return text
+            return plainly(text)
         }
         return said.map { "\(describe($0)): the checkpoint has \(value(theirs[$0], $0)), this fit \(value(ours[$0], $0))" }
     }
@@ -151,6 +148,28 @@ final class CheckpointSession {
         guard !tidied else { return }
         tidied = true
         FileWriter.removeLeftoverTemporaries(of: settings.path, changedBefore: started)
+    }
+
+    /// An option's value as the files keep it (as Swift describes it, so that older checkpoints
+    /// still match), said plainly: no `Optional(…)`, module and type paths, or wrappers of one value.
+    static func plainly(_ text: String) -> String {
+        if text == "nil" { return "none" }
+        var text = text
+        for wrapper in ["Optional(", "LossChoice(loss: ", "PenaltyChoice(penalty: "] where text.hasPrefix(wrapper) && text.hasSuffix(")") {
+            text = String(text.dropFirst(wrapper.count).dropLast())
+        }
+        // `MiniBatchGD.` and the types after it, before a case or a type's name.
+        while let module = text.range(of: "MiniBatchGD.") {
+            var end = module.upperBound
+            while let dot = text[end...].firstIndex(where: { !$0.isLetter && !$0.isNumber }), text[dot] == ".",
+                text[end].isUppercase
+            {
+                end = text.index(after: dot)
+            }
+            text.removeSubrange(module.lowerBound..<end)
+        }
+        text.replace("()", with: "")
+        return text
     }
 
     /// An identity key in words, with the `mbgd fit` flag that sets it where there is one.
