@@ -12,6 +12,22 @@ final class OnlineHandle {
         Unmanaged<OnlineHandle>.fromOpaque(UnsafeRawPointer(try Arguments.required(pointer, name))).takeUnretainedValue()
     }
 
+    /// Trains `trainer` on a dense data handle's rows: an Arrow table's read in place as `Double`
+    /// (float32 columns widened exactly as they are gathered), others as ``denseRows(_:_:)`` gives them.
+    static func partialFit(_ trainer: OnlineTrainer, _ pointer: OpaquePointer?, _ name: String) throws -> Double {
+        func inPlace<Element>(_ table: ArrowRows<Element>) throws -> Double {
+            let columns = RowColumns<Double>(features: table.columns.features, targets: table.columns.targets)
+            return try withExtendedLifetime(table.owner) {
+                try trainer.partialFit(rows: Rows(count: table.rows, columns: columns), weights: table.weights)
+            }
+        }
+        switch try DataHandle.from(pointer, name).storage {
+        case let .arrow64(table): return try inPlace(table)
+        case let .arrow32(table): return try inPlace(table)
+        default: return try trainer.partialFit(denseRows(pointer, name))
+        }
+    }
+
     /// The Double rows of a dense data handle (Float rows widened exactly); sparse rows refused.
     static func denseRows(_ pointer: OpaquePointer?, _ name: String) throws -> Dataset<Double> {
         switch try DataHandle.from(pointer, name).storage {
@@ -61,8 +77,8 @@ public func mbgd_online_partial_fit(_ online: OpaquePointer?, _ chunk: OpaquePoi
     -> Int32
 {
     guarded {
-        let handle = try OnlineHandle.from(online), rows = try OnlineHandle.denseRows(chunk, "chunk")
-        let loss = try handle.trainer.partialFit(rows)
+        let handle = try OnlineHandle.from(online)
+        let loss = try OnlineHandle.partialFit(handle.trainer, chunk, "chunk")
         progressiveLoss?.pointee = loss
         return .ok
     }
