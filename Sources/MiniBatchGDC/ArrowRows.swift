@@ -62,7 +62,7 @@ struct ArrowRows<Element: BLASScalar>: RowSource, @unchecked Sendable {
     }
 
     /// The rows copied into a row-major data set, a block of 512 rows at a time (exact): for the
-    /// descents ``descendsInPlace(_:)`` refuses, and an online plan's sample.
+    /// descents ``descendsInPlace(_:)`` refuses.
     func copied() throws -> Dataset<Element> {
         try MemoryBudget.require(
             MemoryBudget.bytes(of: Element.self, [rows, featureCount + outputCount]), for: "copying the table (\(rows) rows)")

@@ -155,7 +155,7 @@ import Testing
         }
     }
 
-    /// Through the C interface: the accumulator and an online trainer fed an Arrow handle give
+    /// Through the C interface: the accumulator and an online trainer (its plan and a partial fit) fed an Arrow handle give
     /// the bits of the same calls fed a dense handle of the copy's rows.
     @Test func theCInterfacesAccumulatorAndOnlineCallsReadTheTableInPlace() throws {
         let export = Table.table(rows: 600, formats: ["g", "f", "g", "g"], targets: 1, weighted: false)
@@ -182,6 +182,8 @@ import Testing
             var online: OpaquePointer?
             try #require(mbgd_online_create(MBGD_ABI_VERSION, "{\"batchSize\": 8}", 3, 1, 1, &online) == 0, "\(lastError)")
             defer { mbgd_online_free(online) }
+            // The plan from the rows (standardization, automatic rate), then a pass over them.
+            try #require(mbgd_online_plan(online, data) == 0, "\(lastError)")
             var loss = 0.0
             try #require(mbgd_online_partial_fit(online, data, &loss) == 0, "\(lastError)")
             losses.append(loss)

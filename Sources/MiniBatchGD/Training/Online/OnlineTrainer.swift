@@ -131,6 +131,18 @@ public final class OnlineTrainer {
         }
     }
 
+    /// ``plan(from:)`` on rows read in place (an Arrow table's columns, through the C interface),
+    /// whose values and weights the caller has checked.
+    package func plan(rows sample: Rows<Double>, weights: [Double]?) throws {
+        guard state == nil else { return }
+        guard sample.featureCount == featureCount, sample.outputCount == outputCount else {
+            throw ArgumentError(
+                argument: "sample", value: "\(sample.featureCount) features and \(sample.outputCount) targets",
+                requirement: "must have the trainer's \(featureCount) features and \(outputCount) targets")
+        }
+        try BLASThreads.singleThreaded { try start(sample, weights: weights) }
+    }
+
     /// Takes the standardization, curvature and automatic rate from `sample` (a fit of it alone
     /// would choose the same) instead of from the first chunk; does nothing once trained.
     /// - Throws: as ``partialFit(_:)``, for a sample of another shape or bad weights.
