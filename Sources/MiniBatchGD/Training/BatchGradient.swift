@@ -48,7 +48,7 @@ final class BatchGradient {
     /// Float rows widened for the BLAS path, a block at a time (`evaluationRows` rows of X and of Y).
     private let wideX: UnsafeMutablePointer<Double>, wideY: UnsafeMutablePointer<Double>
     /// ``evaluationRows`` rows gathered from columns (made with `columnar`).
-    private let gathered: UnsafeMutablePointer<Double>
+    private let gathered: UnsafeMutablePointer<Double>?
     /// Original-unit coefficients W and intercepts c of the last ``prepare(_:)``.
     private var coefficients: UnsafePointer<Double>
     private var intercept: UnsafePointer<Double>
@@ -78,15 +78,17 @@ final class BatchGradient {
         blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
         evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(evaluationLimit, 4096))
         standardizes = standardizer != nil
-        let owners = [
-            Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
-            Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
-            Buffer(repeating: 0, count: parameterCount),
-            Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * p),
-            Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * k),
-            // Rows of the rows' own type (a Double holds a Float) gathered from columns.
-            Buffer(repeating: 0, count: columnar ? evaluationRows * (p + k) : 0),
-        ]
+        let owners =
+            [
+                Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
+                Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
+                Buffer(repeating: 0, count: parameterCount),
+                Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * p),
+                Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * k),
+            ]
+            // Rows of the rows' own type (a Double holds a Float) gathered from columns: made
+            // only for them, so that rows with strides allocate (and align) what they always have.
+            + (columnar ? [Buffer(repeating: 0, count: evaluationRows * (p + k))] : [])
         self.owners = owners
         residual = owners[0].base
         costPerOutput = owners[1].base
@@ -95,7 +97,7 @@ final class BatchGradient {
         rawParameters = owners[4].base
         wideX = owners[5].base
         wideY = owners[6].base
-        gathered = owners[7].base
+        gathered = columnar ? owners[7].base : nil
         coefficients = UnsafePointer(rawParameters)
         intercept = UnsafePointer(rawParameters + p * k)
     }
@@ -299,8 +301,9 @@ final class BatchGradient {
         _ data: Rows<Element>, from start: Int, rows count: Int,
         _ body: (UnsafePointer<Element>, Int, UnsafePointer<Element>, Int) -> Result
     ) -> Result {
-        precondition(!data.isColumnar || owners[7].count >= count * (p + k), "columnar rows without room to gather them")
-        let room = UnsafeMutableRawPointer(gathered).assumingMemoryBound(to: Element.self)
+        precondition(!data.isColumnar || (gathered != nil && count <= evaluationRows), "columnar rows without room to gather them")
+        // Rows with strides are read in place: the scratch passed is never written.
+        let room = UnsafeMutableRawPointer(gathered ?? residual).assumingMemoryBound(to: Element.self)
         return data.withBlock(from: start, rows: count, scratchX: room, scratchY: room + count * p, body)
     }
 }

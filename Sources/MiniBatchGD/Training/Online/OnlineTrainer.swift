@@ -209,14 +209,20 @@ public final class OnlineTrainer {
         var first = 0
         // Rows read from columns: each batch gathered into this room first (strides p and k, as a
         // row-major copy has them), made once per chunk.
-        let room = Buffer<Double>(
-            repeating: 0, count: rows.isColumnar ? Swift.min(batchRows, rows.count) * (featureCount + outputCount) : 0)
+        let room =
+            rows.isColumnar ? Buffer<Double>(repeating: 0, count: Swift.min(batchRows, rows.count) * (featureCount + outputCount)) : nil
         try withOptionalPointer(weights) { w in
             while first < rows.count {
                 let count = Swift.min(batchRows, rows.count - first)
-                let batch = rows.withBlock(from: first, rows: count, scratchX: room.base, scratchY: room.base + count * featureCount) {
-                    Rows(count: count, featureCount: featureCount, outputCount: outputCount, x: $0, xStride: $1, y: $2, yStride: $3)
-                }
+                let batch =
+                    room.map { room in
+                        rows.withBlock(from: first, rows: count, scratchX: room.base, scratchY: room.base + count * featureCount) {
+                            Rows(count: count, featureCount: featureCount, outputCount: outputCount, x: $0, xStride: $1, y: $2, yStride: $3)
+                        }
+                    }
+                    ?? Rows(
+                        count: count, featureCount: featureCount, outputCount: outputCount, x: rows.x + first * rows.xStride,
+                        xStride: rows.xStride, y: rows.y + first * rows.yStride, yStride: rows.yStride)
                 let batchWeights = w.map { $0 + first }
                 var total = Double(count)
                 if let batchWeights { total = (0..<count).reduce(0.0) { $0 + batchWeights[$1] } }
