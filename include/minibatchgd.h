@@ -240,9 +240,10 @@ int mbgd_data_load(int abi_version, const char *path, const char *options_json, 
    arrow-rs): schema a struct ("+s") of float64 ("g") and float32 ("f") columns, array a batch
    of it, without nulls. options as for mbgd_data_load, the columns named by the schema; the
    default target is the last column. The columns are read in place (Float rows when every column
-   used is float32, else Double: float32 values widen exactly) by mbgd_model_solve; a descent
-   (mbgd_model_fit, mbgd_model_fit_and_compare), mbgd_accumulator_add and the mbgd_online calls
-   copy them into row-major rows for the length of the call. The call takes both structures over,
+   used is float32, else Double: float32 values widen exactly) by mbgd_model_solve, a descent
+   (mbgd_model_fit, mbgd_model_fit_and_compare), mbgd_accumulator_add and the mbgd_online calls,
+   a batch or a block of rows gathered at a time; a descent with validationFraction, or on rows
+   of weight 0, copies them into row-major rows for the length of the call. The call takes both structures over,
    as the specification's consumer does: the schema is released before it returns; on success the
    array is moved into the handle (the caller's struct marked released) and released by
    mbgd_data_free, else released before it returns. Either way the caller must not release them

@@ -46,8 +46,9 @@ public func mbgd_accumulator_add(_ accumulator: OpaquePointer?, _ chunk: OpaqueP
         case let .dense32(rows): try handle.accumulator.add(rows)
         case let .borrowed64(rows): try handle.accumulator.add(try rows.copied())
         case let .borrowed32(rows): try handle.accumulator.add(try rows.copied())
-        case let .arrow64(rows): try handle.accumulator.add(try rows.copied())
-        case let .arrow32(rows): try handle.accumulator.add(try rows.copied())
+        // An Arrow table's columns are read in place, a block gathered at a time.
+        case let .arrow64(table): try table.withRows { try handle.accumulator.add(rows: $0) }
+        case let .arrow32(table): try table.withRows { try handle.accumulator.add(rows: $0) }
         case .sparse64, .sparse32:
             throw InterfaceError("chunk holds sparse rows: the accumulator adds dense rows (mbgd_data_create_dense)")
         }

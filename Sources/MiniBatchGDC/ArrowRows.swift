@@ -23,8 +23,9 @@ final class ArrowOwner: @unchecked Sendable {
 }
 
 /// Rows of an Arrow table read in place, column by column (``RowColumns``): a ``RowSource``
-/// for the passes that gather their blocks from columns (the closed-form solve and its
-/// statistics), and a row-major copy (``copied()``) for those that read rows by a stride.
+/// whose every pass (a solve, a descent, the accumulator, online learning) gathers its blocks or
+/// batches from the columns, and a row-major copy (``copied()``) for the few fits that would
+/// differ from the copy's (``descendsInPlace(_:)``).
 struct ArrowRows<Element: BLASScalar>: RowSource, @unchecked Sendable {
     let owner: ArrowOwner
     let columns: RowColumns<Element>
@@ -52,8 +53,16 @@ struct ArrowRows<Element: BLASScalar>: RowSource, @unchecked Sendable {
         return (part(0, train), part(train, test))
     }
 
+    /// Whether a descent with `configuration` reads these rows in place with the bits of their
+    /// row-major copy: not when a part is held out (a data set in memory splits off a seeded
+    /// shuffle of its rows, rows read in place their last rows) nor with rows of weight 0 (a data
+    /// set in memory leaves them out): those fits still train on the copy, as they always have.
+    func descendsInPlace(_ configuration: GradientDescent) -> Bool {
+        configuration.earlyStopping?.validationFraction == nil && !(weights?.contains(0) ?? false)
+    }
+
     /// The rows copied into a row-major data set, a block of 512 rows at a time (exact): for the
-    /// operations that read rows by a stride (a descent, the accumulator, online learning).
+    /// descents ``descendsInPlace(_:)`` refuses.
     func copied() throws -> Dataset<Element> {
         try MemoryBudget.require(
             MemoryBudget.bytes(of: Element.self, [rows, featureCount + outputCount]), for: "copying the table (\(rows) rows)")

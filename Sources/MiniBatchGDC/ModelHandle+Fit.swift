@@ -45,7 +45,9 @@ public func mbgd_model_fit(
             case let .dense32(rows): try fitted.fit(rows, using: configuration, progress: report)
             case let .borrowed64(rows): try fitted.fit(rows, using: configuration, progress: report)
             case let .borrowed32(rows): try fitted.fit(rows, using: configuration, progress: report)
-            // A descent reads rows by a stride: an Arrow table's are copied for the fit's length.
+            // An Arrow table's columns are read in place, a batch or a chunk gathered at a time.
+            case let .arrow64(rows) where rows.descendsInPlace(configuration): try fitted.fit(rows, using: configuration, progress: report)
+            case let .arrow32(rows) where rows.descendsInPlace(configuration): try fitted.fit(rows, using: configuration, progress: report)
             case let .arrow64(rows): try fitted.fit(try rows.copied(), using: configuration, progress: report)
             case let .arrow32(rows): try fitted.fit(try rows.copied(), using: configuration, progress: report)
             case let .sparse64(rows): try fitted.fit(rows, using: configuration, progress: report)
@@ -79,6 +81,10 @@ public func mbgd_model_fit_and_compare(
             case let .dense32(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
             case let .borrowed64(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
             case let .borrowed32(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
+            case let .arrow64(rows) where rows.descendsInPlace(configuration):
+                gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
+            case let .arrow32(rows) where rows.descendsInPlace(configuration):
+                gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))
             case let .arrow64(rows): gap(try fitted.fitAndCompare(try rows.copied(), using: configuration, progress: report))
             case let .arrow32(rows): gap(try fitted.fitAndCompare(try rows.copied(), using: configuration, progress: report))
             case let .sparse64(rows): gap(try fitted.fitAndCompare(rows, using: configuration, progress: report))

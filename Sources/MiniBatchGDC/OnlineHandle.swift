@@ -12,6 +12,24 @@ final class OnlineHandle {
         Unmanaged<OnlineHandle>.fromOpaque(UnsafeRawPointer(try Arguments.required(pointer, name))).takeUnretainedValue()
     }
 
+    /// `inPlace` with an Arrow table's rows read in place as `Double` (float32 columns widened
+    /// exactly as they are gathered) and their weights, or `dense` with another dense data
+    /// handle's rows as ``denseRows(_:_:)`` gives them.
+    static func withRows<Result>(
+        _ pointer: OpaquePointer?, _ name: String, inPlace: (Rows<Double>, [Double]?) throws -> Result,
+        dense: (Dataset<Double>) throws -> Result
+    ) throws -> Result {
+        func read<Element>(_ table: ArrowRows<Element>) throws -> Result {
+            let columns = RowColumns<Double>(features: table.columns.features, targets: table.columns.targets)
+            return try withExtendedLifetime(table.owner) { try inPlace(Rows(count: table.rows, columns: columns), table.weights) }
+        }
+        switch try DataHandle.from(pointer, name).storage {
+        case let .arrow64(table): return try read(table)
+        case let .arrow32(table): return try read(table)
+        default: return try dense(denseRows(pointer, name))
+        }
+    }
+
     /// The Double rows of a dense data handle (Float rows widened exactly); sparse rows refused.
     static func denseRows(_ pointer: OpaquePointer?, _ name: String) throws -> Dataset<Double> {
         switch try DataHandle.from(pointer, name).storage {
@@ -61,8 +79,9 @@ public func mbgd_online_partial_fit(_ online: OpaquePointer?, _ chunk: OpaquePoi
     -> Int32
 {
     guarded {
-        let handle = try OnlineHandle.from(online), rows = try OnlineHandle.denseRows(chunk, "chunk")
-        let loss = try handle.trainer.partialFit(rows)
+        let trainer = try OnlineHandle.from(online).trainer
+        let loss = try OnlineHandle.withRows(
+            chunk, "chunk", inPlace: { try trainer.partialFit(rows: $0, weights: $1) }, dense: { try trainer.partialFit($0) })
         progressiveLoss?.pointee = loss
         return .ok
     }
@@ -120,8 +139,9 @@ public func mbgd_online_learning_rate(_ online: OpaquePointer?, _ rate: UnsafeMu
 @c @implementation
 public func mbgd_online_plan(_ online: OpaquePointer?, _ sample: OpaquePointer?) -> Int32 {
     guarded {
-        let handle = try OnlineHandle.from(online), rows = try OnlineHandle.denseRows(sample, "sample")
-        try handle.trainer.plan(from: rows)
+        let trainer = try OnlineHandle.from(online).trainer
+        try OnlineHandle.withRows(
+            sample, "sample", inPlace: { try trainer.plan(rows: $0, weights: $1) }, dense: { try trainer.plan(from: $0) })
         return .ok
     }
 }

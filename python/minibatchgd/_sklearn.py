@@ -84,7 +84,7 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
     def partial_fit(self, X, y, sample_weight=None):
         """One pass of online descent over the rows of X and y, continuing from the last call."""
         X, y = self._online_rows(X, y)
-        self._online.partial_fit(_lib.Data(X, y, sample_weight))
+        self._online.partial_fit(self._online_data(X, y, sample_weight))
         coefficients, intercepts = self._online.parameters()
         self.coef_ = coefficients[:, 0] if self._single_output else coefficients.T
         self.intercept_ = float(intercepts[0]) if self._single_output else intercepts
@@ -97,19 +97,31 @@ class MiniBatchGDRegressor(RegressorMixin, BaseEstimator):
         from the first chunk; trains on nothing. Call it before the first `partial_fit` (or the
         first after `fit`); later it does nothing. Returns self."""
         X, y = self._online_rows(X, y)
-        self._online.plan(_lib.Data(X, y, sample_weight))
+        self._online.plan(self._online_data(X, y, sample_weight))
         return self
+
+    @staticmethod
+    def _online_data(X, y, sample_weight):
+        """The library's rows of X and y: a table's Arrow columns read in place, an array as it is."""
+        return _lib.Data.from_arrow(X, y, sample_weight) if _lib.is_table(X) else _lib.Data(X, y, sample_weight)
 
     def _online_rows(self, X, y):
         """X and y validated for online descent, the trainer made at the first call."""
         first = getattr(self, "_online", None) is None
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True, reset=first)
+        if _lib.is_table(X):
+            # A table's columns go to the library as they are (checked there), as in fit.
+            validate_data(self, X, skip_check_array=True, reset=first)
+            y = check_array(y, ensure_2d=False, dtype=[np.float64, np.float32], input_name="y")
+            width = self.n_features_in_
+        else:
+            X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True, multi_output=True, reset=first)
+            width = X.shape[1]
         if first:
             configuration = _lib.options(
                 batchSize=self.batch_size, optimizer=self.optimizer, learningRate=self.learning_rate, schedule=self.schedule,
                 l2=float(self.l2), seed=self.seed, noStandardize=True if not self.standardize else None, threads=self.threads)
             self._single_output = y.ndim == 1
-            self._online = _lib.Online(configuration, X.shape[1], 1 if y.ndim == 1 else y.shape[1], self.fit_intercept)
+            self._online = _lib.Online(configuration, width, 1 if y.ndim == 1 else y.shape[1], self.fit_intercept)
         return X, y
 
     def predict(self, X):

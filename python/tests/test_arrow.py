@@ -130,3 +130,37 @@ def test_a_table_handle_reads_the_columns_in_place_and_keeps_them_alive():
     again.solve(data, _lib.options())
     for got, wanted in zip(again.parameters(), expected.parameters()):
         np.testing.assert_array_equal(got, wanted)
+
+
+def test_a_descent_and_a_partial_fit_read_a_table_in_place():
+    """A descent on a 64 MiB table (the regressor's fit, with its exact comparison) and a partial
+    fit on it add a few MiB of anonymous memory, where a row-major copy of the table for the call
+    would add its 64 MiB; they give the bits of the same calls on the numpy array."""
+    import gc
+
+    from test_zero_copy import PeakSampler, status_bytes
+
+    rows, features = 1 << 18, 31
+    generator = np.random.default_rng(31)
+    X = generator.normal(size=(rows, features))
+    y = X @ np.linspace(-1, 1, features) + 0.5 + generator.normal(scale=0.1, size=rows)
+    settings = dict(batch_size=32, epochs=1, tolerance=0, learning_rate=0.01, threads=1)
+    expected = MiniBatchGDRegressor(**settings).fit(X, y)
+    expected_online = MiniBatchGDRegressor(batch_size=32, learning_rate=0.01).partial_fit(X, y)
+    table = pa.table({f"x{j}": np.ascontiguousarray(X[:, j]) for j in range(features)})
+    gc.collect()
+    for name, call in [
+        ("fit", lambda: MiniBatchGDRegressor(**settings).fit(table, y)),
+        ("partial_fit", lambda: MiniBatchGDRegressor(batch_size=32, learning_rate=0.01).partial_fit(table, y)),
+    ]:
+        before = status_bytes("RssAnon")
+        with PeakSampler("RssAnon") as anonymous:
+            fitted = call()
+        grown = anonymous.peak - before
+        # 64 MiB of features: a copy would add all of it; 16 MiB leaves room for the batches, the
+        # permutation (2 MiB) and the exact solve's blocks.
+        assert grown < 16 << 20, f"{name}: anonymous memory grew by {grown / 2**20:.1f} MiB for a 64 MiB table"
+        print(f"64 MiB table: anonymous memory +{grown / 2**20:.1f} MiB at its peak, {name}")
+        wanted = expected if name == "fit" else expected_online
+        np.testing.assert_array_equal(fitted.coef_, wanted.coef_)
+        assert fitted.intercept_ == wanted.intercept_

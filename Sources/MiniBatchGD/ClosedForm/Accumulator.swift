@@ -90,6 +90,59 @@ extension LeastSquares {
             rows += chunk.rows
         }
 
+        /// ``add(_:)`` of rows read in place from columns (an Arrow table's, through the C
+        /// interface, its values checked finite): each block gathered as `Double` and put in
+        /// the factor as ``add(_:)`` puts a row-major copy's, the same values in the same order
+        /// (the same bits); row weights are not read, as ``add(_:)`` does not read a data set's.
+        package mutating func add<Element: BLASScalar>(rows chunk: Rows<Element>) throws {
+            guard chunk.featureCount == featureCount, chunk.outputCount == outputCount else {
+                throw ArgumentError(
+                    argument: "chunk", value: "\(chunk.featureCount) features and \(chunk.outputCount) targets",
+                    requirement: "must have \(featureCount) features and \(outputCount) targets, as the accumulator")
+            }
+            let p = featureCount, k = outputCount, offset = fitIntercept ? 1 : 0, n = chunk.count
+            let room = Swift.max(1, Swift.min(factor.blockRows, n))
+            let x = UnsafeMutablePointer<Double>.allocate(capacity: room * p), t = UnsafeMutablePointer<Double>.allocate(capacity: room * k)
+            defer {
+                x.deallocate()
+                t.deallocate()
+            }
+            if shift == nil {
+                var means = [Double](repeating: 0, count: p + k)
+                if fitIntercept, n > 0 {
+                    var start = 0
+                    while start < n {
+                        let count = Swift.min(room, n - start)
+                        chunk.copyFeatures(from: start, rows: count, into: x)
+                        chunk.copyTargets(from: start, rows: count, into: t)
+                        for i in 0..<count {
+                            for j in 0..<p { means[j] += x[i * p + j] }
+                            for o in 0..<k { means[p + o] += t[i * k + o] }
+                        }
+                        start += count
+                    }
+                    means = means.map { $0 / Double(n) }
+                }
+                shift = means
+            }
+            let a = shift!
+            var start = 0
+            while start < n {
+                let count = Swift.min(factor.blockRows, n - start)
+                chunk.copyFeatures(from: start, rows: count, into: x)
+                chunk.copyTargets(from: start, rows: count, into: t)
+                try factor.add(count: count) { buffer, leading in
+                    for i in 0..<count {
+                        if offset == 1 { buffer[i] = 1 }
+                        for j in 0..<p { buffer[(offset + j) * leading + i] = x[i * p + j] - a[j] }
+                        for o in 0..<k { buffer[(offset + p + o) * leading + i] = t[i * k + o] - a[p + o] }
+                    }
+                }
+                start += count
+            }
+            rows += n
+        }
+
         /// Adds `count` rows of row-major `features` (count × p) and `targets` (count × k), each
         /// row times √wᵢ when `weights` are given (weighted least squares: the intercept's column
         /// becomes √wᵢ too, so the shift stays exact). The values are taken as checked (finite,

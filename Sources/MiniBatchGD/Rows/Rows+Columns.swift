@@ -76,6 +76,34 @@ package final class RowColumns<Element: BLASScalar>: @unchecked Sendable {
         }
     }
 
+    /// The rows at `picked[0..<rows]` of `columns` into `destination`, row r at
+    /// `destination + r·stride` (a batch of rows shuffled one by one), in the columns' own type:
+    /// `Target` is the rows' element type, `Float` only when every column is.
+    @inline(__always)
+    static func gather<Target: BLASScalar>(
+        _ columns: [ColumnTable.Values], picked: UnsafePointer<Int>, rows: Int, into destination: UnsafeMutablePointer<Target>,
+        stride: Int
+    ) {
+        let raw = UnsafeMutableRawPointer(destination)
+        if Target.self == Double.self {
+            let destination = raw.assumingMemoryBound(to: Double.self)
+            for (j, column) in columns.enumerated() {
+                switch column {
+                case let .double(values): for r in 0..<rows { destination[r * stride + j] = values[picked[r]] }
+                case let .float(values): for r in 0..<rows { destination[r * stride + j] = Double(values[picked[r]]) }
+                }
+            }
+        } else {
+            let destination = raw.assumingMemoryBound(to: Float.self)
+            for (j, column) in columns.enumerated() {
+                switch column {
+                case let .double(values): for r in 0..<rows { destination[r * stride + j] = Float(values[picked[r]]) }
+                case let .float(values): for r in 0..<rows { destination[r * stride + j] = values[picked[r]] }
+                }
+            }
+        }
+    }
+
     /// The same columns from row `start` on (a part of the rows, for a split).
     package func dropping(first start: Int) -> RowColumns {
         func shifted(_ values: ColumnTable.Values) -> ColumnTable.Values {
@@ -119,6 +147,29 @@ extension Rows {
         RowColumns<Element>.gather(columns.features, from: start, rows: count, into: scratchX, stride: featureCount)
         RowColumns<Element>.gather(columns.targets, from: start, rows: count, into: scratchY, stride: outputCount)
         return try body(scratchX, featureCount, scratchY, outputCount)
+    }
+
+    /// `body(start, count, x, ldx, y, ldy)` over all the rows in order: rows with strides in one
+    /// call, in place; columnar rows `blockRows` at a time, gathered into scratch allocated once
+    /// for the call (strides p and k). For per-fit passes whose arithmetic per row does not
+    /// depend on the block (the same bits either way), never inside the batch loop.
+    func forEachBlock(
+        blockRows: Int = 4096, _ body: (Int, Int, UnsafePointer<Element>, Int, UnsafePointer<Element>, Int) throws -> Void
+    ) rethrows {
+        guard isColumnar else { return try body(0, count, x, xStride, y, yStride) }
+        let room = Swift.max(1, Swift.min(blockRows, count))
+        let scratchX = UnsafeMutablePointer<Element>.allocate(capacity: room * featureCount)
+        let scratchY = UnsafeMutablePointer<Element>.allocate(capacity: room * outputCount)
+        defer {
+            scratchX.deallocate()
+            scratchY.deallocate()
+        }
+        var start = 0
+        while start < count {
+            let rows = Swift.min(room, count - start)
+            try withBlock(from: start, rows: rows, scratchX: scratchX, scratchY: scratchY) { try body(start, rows, $0, $1, $2, $3) }
+            start += rows
+        }
     }
 
     /// The largest magnitude of each of `columns` over rows `range`, each scaled by √wᵢ when

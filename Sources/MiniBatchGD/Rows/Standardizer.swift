@@ -19,6 +19,41 @@ public struct Standardizer: Equatable, Sendable {
         }
     }
 
+    /// Fits the features of `data` (its targets with `targets`), weighted by `weights`: through
+    /// the strides, or column by column for rows read from columns (each column's sums the same
+    /// terms in the same order: the same bits).
+    init<Element: BLASScalar>(fitting data: Rows<Element>, targets: Bool = false, weights: [Double]?) {
+        if let columns = data.columns {
+            self.init(fittingColumns: targets ? columns.targets : columns.features, rows: data.count, weights: weights)
+        } else if targets {
+            self.init(
+                fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights, sharing: data.sharing)
+        } else {
+            self.init(
+                fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing
+            )
+        }
+    }
+
+    /// The strided fit's two passes, a column at a time (columnar rows are never spread over processes).
+    private init(fittingColumns columns: [ColumnTable.Values], rows: Int, weights: [Double]?) {
+        let n = weights.map { $0.reduce(0, +) } ?? Double(rows)
+        var mean = [Double](repeating: 0, count: columns.count), squares = mean
+        for (j, column) in columns.enumerated() {
+            var sum = 0.0
+            for i in 0..<rows { sum += (weights?[i] ?? 1) * column.value(i) }
+            mean[j] = sum / n
+            var square = 0.0
+            for i in 0..<rows {
+                let d = column.value(i) - mean[j]
+                square += (weights?[i] ?? 1) * d * d
+            }
+            squares[j] = square
+        }
+        let scale = (0..<columns.count).map { j in Self.scale(standardDeviation: (squares[j] / n).squareRoot(), mean: mean[j]) }
+        self.init(mean: mean, scale: scale)
+    }
+
     /// Fits `columns` columns of `rows` rows at `x` (row i at `x + i·stride`); with `sharing`,
     /// the columns of every rank's rows (two exchanges: the sums, then the squares).
     @_specialize(where Element == Double)
@@ -53,8 +88,7 @@ public struct Standardizer: Equatable, Sendable {
     /// the means kept at zero for a model without intercept (centring would move the origin the
     /// model is forced through).
     static func forDescent<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, fitIntercept: Bool) -> Standardizer {
-        let fitted = Standardizer(
-            fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing)
+        let fitted = Standardizer(fitting: data, weights: weights)
         return fitIntercept ? fitted : Standardizer(mean: Array(repeating: 0, count: data.featureCount), scale: fitted.scale)
     }
 

@@ -47,6 +47,8 @@ final class BatchGradient {
     private let costPerOutput: UnsafeMutablePointer<Double>
     /// Float rows widened for the BLAS path, a block at a time (`evaluationRows` rows of X and of Y).
     private let wideX: UnsafeMutablePointer<Double>, wideY: UnsafeMutablePointer<Double>
+    /// ``evaluationRows`` rows gathered from columns (made with `columnar`).
+    private let gathered: UnsafeMutablePointer<Double>?
     /// Original-unit coefficients W and intercepts c of the last ``prepare(_:)``.
     private var coefficients: UnsafePointer<Double>
     private var intercept: UnsafePointer<Double>
@@ -62,7 +64,7 @@ final class BatchGradient {
     init(
         features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel,
         batchRows: Int, evaluationLimit: Int, rowsOf element: (some BLASScalar).Type = Double.self, loss: (any Loss)? = nil,
-        vectorWidth: VectorWidth = .best, readAhead: Int = 0
+        vectorWidth: VectorWidth = .best, readAhead: Int = 0, columnar: Bool = false
     ) {
         self.vectorWidth = vectorWidth
         self.readAhead = readAhead
@@ -76,13 +78,17 @@ final class BatchGradient {
         blockRows = Swift.max(16, (256 * 1024) / (8 * (p + k)))
         evaluationRows = Swift.max(Swift.min(batchRows, blockRows), Swift.min(evaluationLimit, 4096))
         standardizes = standardizer != nil
-        let owners = [
-            Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
-            Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
-            Buffer(repeating: 0, count: parameterCount),
-            Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * p),
-            Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * k),
-        ]
+        let owners =
+            [
+                Buffer(repeating: 0, count: evaluationRows * k), Buffer(repeating: 0, count: k),
+                Buffer(standardizer?.mean ?? []), Buffer(standardizer?.scale.map { 1 / $0 } ?? []),
+                Buffer(repeating: 0, count: parameterCount),
+                Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * p),
+                Buffer(repeating: 0, count: element.isReadInPlaceAsDouble ? 0 : evaluationRows * k),
+            ]
+            // Rows of the rows' own type (a Double holds a Float) gathered from columns: made
+            // only for them, so that rows with strides allocate (and align) what they always have.
+            + (columnar ? [Buffer(repeating: 0, count: evaluationRows * (p + k))] : [])
         self.owners = owners
         residual = owners[0].base
         costPerOutput = owners[1].base
@@ -91,6 +97,7 @@ final class BatchGradient {
         rawParameters = owners[4].base
         wideX = owners[5].base
         wideY = owners[6].base
+        gathered = columnar ? owners[7].base : nil
         coefficients = UnsafePointer(rawParameters)
         intercept = UnsafePointer(rawParameters + p * k)
     }
@@ -232,16 +239,32 @@ final class BatchGradient {
     func halfSquaredResiduals<Element: BLASScalar>(_ data: Rows<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
         costPerOutput.update(repeating: 0, count: k)
         var start = 0
-        repeat {
-            // Double rows in one call (its own blocks); Float rows a widened block at a time.
-            let count = Element.isReadInPlaceAsDouble ? data.count : Swift.min(evaluationRows, data.count - start)
-            let (x, ldx, y, ldy) = asDouble(
-                x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride, ldy: data.yStride, rows: count)
-            LinearKernel.halfSquaredResiduals(
-                rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept,
-                rowWeights: rowWeights.map { $0 + start }, loss: loss, scratch: residual, scratchRows: evaluationRows, into: costPerOutput)
-            start += count
-        } while start < data.count
+        if data.isColumnar {
+            // A block of evaluationRows rows per call: the kernel's own blocks, so the same sums.
+            while start < data.count {
+                let count = Swift.min(evaluationRows, data.count - start)
+                withGathered(data, from: start, rows: count) { x, ldx, y, ldy in
+                    let (x, ldx, y, ldy) = asDouble(x: x, ldx: ldx, y: y, ldy: ldy, rows: count)
+                    LinearKernel.halfSquaredResiduals(
+                        rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept,
+                        rowWeights: rowWeights.map { $0 + start }, loss: loss, scratch: residual, scratchRows: evaluationRows,
+                        into: costPerOutput)
+                }
+                start += count
+            }
+        } else {
+            repeat {
+                // Double rows in one call (its own blocks); Float rows a widened block at a time.
+                let count = Element.isReadInPlaceAsDouble ? data.count : Swift.min(evaluationRows, data.count - start)
+                let (x, ldx, y, ldy) = asDouble(
+                    x: data.x + start * data.xStride, ldx: data.xStride, y: data.y + start * data.yStride, ldy: data.yStride, rows: count)
+                LinearKernel.halfSquaredResiduals(
+                    rows: count, p: p, k: k, x: x, ldx: ldx, y: y, ldy: ldy, coefficients: coefficients, intercept: intercept,
+                    rowWeights: rowWeights.map { $0 + start }, loss: loss, scratch: residual, scratchRows: evaluationRows,
+                    into: costPerOutput)
+                start += count
+            } while start < data.count
+        }
         var total = 0.0
         for o in 0..<k { total += costPerOutput[o] }
         return total
@@ -256,16 +279,31 @@ final class BatchGradient {
         _ data: Rows<Element>, rowWeights: UnsafePointer<Double>?, alpha: Double, into gradient: UnsafeMutablePointer<Double>
     ) -> Double {
         var halfSquares = 0.0, start = 0
-        let rows = data.count, ldx = data.xStride, ldy = data.yStride
+        let rows = data.count
         gradient.update(repeating: 0, count: parameterCount)
         while start < rows {
             let count = Swift.min(evaluationRows, rows - start)
-            halfSquares += addRows(
-                x: data.x + start * ldx, ldx: ldx, y: data.y + start * ldy, ldy: ldy, rowWeights: rowWeights.map { $0 + start },
-                count: count, alpha: alpha, into: gradient, accumulate: true)
+            halfSquares += withGathered(data, from: start, rows: count) { x, ldx, y, ldy in
+                addRows(
+                    x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights.map { $0 + start }, count: count, alpha: alpha, into: gradient,
+                    accumulate: true)
+            }
             start += count
         }
         finish(gradient)
         return halfSquares
+    }
+
+    /// `body` with rows `start..<start + count` (at most ``evaluationRows``) of `data` in their own
+    /// type: in place with their strides, or gathered from columns (made with `columnar`; strides p and k).
+    @inline(__always)
+    private func withGathered<Element: BLASScalar, Result>(
+        _ data: Rows<Element>, from start: Int, rows count: Int,
+        _ body: (UnsafePointer<Element>, Int, UnsafePointer<Element>, Int) -> Result
+    ) -> Result {
+        precondition(!data.isColumnar || (gathered != nil && count <= evaluationRows), "columnar rows without room to gather them")
+        // Rows with strides are read in place: the scratch passed is never written.
+        let room = UnsafeMutableRawPointer(gathered ?? residual).assumingMemoryBound(to: Element.self)
+        return data.withBlock(from: start, rows: count, scratchX: room, scratchY: room + count * p, body)
     }
 }

@@ -18,9 +18,18 @@ final class BatchOrder<Element: BLASScalar> {
     private let blockOrder: UnsafeMutablePointer<Int>?
     private let blockCount: Int
     private var cursor: BlockCursor
+    /// The columns the rows are read from, when they are (an Arrow table's): every batch, or
+    /// run of one, short enough for one thread is then gathered into the gather buffer, whatever the order.
+    private let columns: RowColumns<Element>?
 
-    /// - Parameter weighted: whether batches carry row weights (gathered with their rows).
-    init(rows: Int, features p: Int, outputs k: Int, batches: Batches, shuffle: Shuffle, weighted: Bool = false) {
+    /// - Parameters:
+    ///   - weighted: whether batches carry row weights (gathered with their rows).
+    ///   - columns: the columns the rows are read from, or nil for rows at a pointer with strides.
+    init(
+        rows: Int, features p: Int, outputs k: Int, batches: Batches, shuffle: Shuffle, weighted: Bool = false,
+        columns: RowColumns<Element>? = nil
+    ) {
+        self.columns = columns
         self.rows = rows
         self.p = p
         self.k = k
@@ -32,22 +41,25 @@ final class BatchOrder<Element: BLASScalar> {
         if shuffles, case let .blocks(_, size) = shuffle { blockRows = Swift.min(size, Swift.max(rows, 1)) }
         shufflesBlocks = blockRows != nil
         cursor = BlockCursor(rows: rows, blockRows: blockRows ?? Swift.max(rows, 1))
+        // A batch long enough to share between threads is gathered chunk by chunk by them
+        // (``ChunkedGradient``); only shorter ones come here.
+        let room = Swift.min(batches.size, 2 * ChunkedGradient<Element>.chunkRows(features: p, outputs: k))
         if shufflesBlocks {
             let blocks = Buffer<Int>(repeating: 0, count: cursor.blocks)
             for i in 0..<cursor.blocks { blocks.base[i] = i }
             blockOrder = blocks.base
             blockCount = cursor.blocks
-            owners = [blocks]
             order = nil
-            gatheredX = nil
-            gatheredY = nil
             gatheredW = nil
+            if columns != nil {
+                let x = Buffer<Element>(repeating: 0, count: room * p), y = Buffer<Element>(repeating: 0, count: room * k)
+                (gatheredX, gatheredY, owners) = (x.base, y.base, [blocks, x, y])
+            } else {
+                (gatheredX, gatheredY, owners) = (nil, nil, [blocks])
+            }
         } else if shuffles {
             let permutation = Buffer<Int>(repeating: 0, count: rows)
             for i in 0..<rows { permutation.base[i] = i }
-            // A batch long enough to share between threads is gathered chunk by chunk by them
-            // (``ChunkedGradient``); only shorter ones come here.
-            let room = Swift.min(batches.size, 2 * ChunkedGradient<Element>.chunkRows(features: p, outputs: k))
             let x = Buffer<Element>(repeating: 0, count: room * p), y = Buffer<Element>(repeating: 0, count: room * k)
             let w = Buffer<Double>(repeating: 0, count: weighted ? room : 0)
             order = permutation.base
@@ -55,6 +67,14 @@ final class BatchOrder<Element: BLASScalar> {
             gatheredY = y.base
             gatheredW = weighted ? w.base : nil
             owners = [permutation, x, y, w]
+            blockOrder = nil
+            blockCount = 0
+        } else if columns != nil {
+            // Batches in order, gathered from the columns (their weights stay in place).
+            let x = Buffer<Element>(repeating: 0, count: room * p), y = Buffer<Element>(repeating: 0, count: room * k)
+            (gatheredX, gatheredY, owners) = (x.base, y.base, [x, y])
+            order = nil
+            gatheredW = nil
             blockOrder = nil
             blockCount = 0
         } else {
@@ -84,6 +104,7 @@ final class BatchOrder<Element: BLASScalar> {
     func batch(
         _ range: Range<Int>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?
     ) -> (x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?) {
+        if let columns { return gather(columns, range, w: w) }
         guard let order, let gatheredX, let gatheredY else {
             return (x + range.lowerBound * ldx, ldx, y + range.lowerBound * ldy, ldy, w.map { $0 + range.lowerBound })
         }
@@ -114,6 +135,33 @@ final class BatchOrder<Element: BLASScalar> {
             }
         }
         return (UnsafePointer(gatheredX), p, UnsafePointer(gatheredY), k, gatheredW.map { UnsafePointer($0) })
+    }
+
+    /// ``batch(_:x:ldx:y:ldy:w:)`` for rows read from columns: the batch's rows, in this epoch's
+    /// order or in place order, gathered into the gather buffer (strides p and k, as a row-major copy has).
+    private func gather(
+        _ columns: RowColumns<Element>, _ range: Range<Int>, w: UnsafePointer<Double>?
+    ) -> (x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?) {
+        let x = gatheredX!, y = gatheredY!, b = range.count
+        guard let order else {
+            RowColumns<Element>.gather(columns.features, from: range.lowerBound, rows: b, into: x, stride: p)
+            RowColumns<Element>.gather(columns.targets, from: range.lowerBound, rows: b, into: y, stride: k)
+            return (UnsafePointer(x), p, UnsafePointer(y), k, w.map { $0 + range.lowerBound })
+        }
+        let picked = order + range.lowerBound
+        RowColumns<Element>.gather(columns.features, picked: picked, rows: b, into: x, stride: p)
+        RowColumns<Element>.gather(columns.targets, picked: picked, rows: b, into: y, stride: k)
+        if let w, let gatheredW { for i in 0..<b { gatheredW[i] = w[picked[i]] } }
+        return (UnsafePointer(x), p, UnsafePointer(y), k, gatheredW.map { UnsafePointer($0) })
+    }
+
+    /// With block shuffling and rows read from columns: rows `start..<start + count` (a run, at most
+    /// a batch too short to share between threads) gathered into the gather buffer, strides p and k.
+    @inline(__always)
+    func gatherRun(_ columns: RowColumns<Element>, start: Int, count: Int) -> (x: UnsafePointer<Element>, y: UnsafePointer<Element>) {
+        RowColumns<Element>.gather(columns.features, from: start, rows: count, into: gatheredX!, stride: p)
+        RowColumns<Element>.gather(columns.targets, from: start, rows: count, into: gatheredY!, stride: k)
+        return (UnsafePointer(gatheredX!), UnsafePointer(gatheredY!))
     }
 
     /// With rows shuffled one by one: the rows at positions `range` of this epoch's order (to

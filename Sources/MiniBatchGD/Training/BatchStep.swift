@@ -91,14 +91,21 @@ struct BatchStep<Element: BLASScalar> {
         _ range: Range<Int>, gradient: BatchGradient, chunked: ChunkedGradient<Element>, theta: UnsafePointer<Double>,
         order: BatchOrder<Element>,
         alpha: Double, into g: UnsafeMutablePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
-        w: UnsafePointer<Double>?
+        w: UnsafePointer<Double>?, columns: RowColumns<Element>?
     ) -> Double {
         let b = range.count
         guard order.shufflesBlocks else {
             // Rows shuffled one by one: each thread gathers its own chunks.
             if chunked.splits(b), let picked = order.permutation(range) {
                 return chunked.addRows(
-                    parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, picked: picked, count: b, alpha: alpha, into: g)
+                    parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, picked: picked, count: b, alpha: alpha, into: g,
+                    columns: columns)
+            }
+            // Rows read from columns, in order: each thread gathers its own chunks of the run.
+            if let columns, chunked.splits(b) {
+                return chunked.addRows(
+                    parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w.map { $0 + range.lowerBound }, count: b,
+                    alpha: alpha, into: g, columns: columns, columnStart: range.lowerBound)
             }
             let rows = order.batch(range, x: x, ldx: ldx, y: y, ldy: ldy, w: w)
             if chunked.splits(b) {
@@ -112,15 +119,20 @@ struct BatchStep<Element: BLASScalar> {
         if chunked.splits(b) {
             // Runs of contiguous rows, cut into chunks by position in the batch.
             return chunked.addRuns(
-                parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, count: b, alpha: alpha, into: g,
+                parameters: theta, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, count: b, alpha: alpha, into: g, columns: columns,
                 nextRun: { order.nextRun(remaining: $0) })
         }
         var remaining = b, halfSquares = 0.0
         while remaining > 0 {
             let run = order.nextRun(remaining: remaining)
+            var (runX, runLdx, runY, runLdy) = (x + run.start * ldx, ldx, y + run.start * ldy, ldy)
+            if let columns {
+                let gathered = order.gatherRun(columns, start: run.start, count: run.count)
+                (runX, runLdx, runY, runLdy) = (gathered.x, gradient.p, gathered.y, gradient.k)
+            }
             halfSquares += gradient.addRows(
-                x: x + run.start * ldx, ldx: ldx, y: y + run.start * ldy, ldy: ldy, rowWeights: w.map { $0 + run.start },
-                count: run.count, alpha: alpha, into: g, accumulate: remaining != b)
+                x: runX, ldx: runLdx, y: runY, ldy: runLdy, rowWeights: w.map { $0 + run.start }, count: run.count, alpha: alpha,
+                into: g, accumulate: remaining != b)
             remaining -= run.count
         }
         return halfSquares
@@ -188,6 +200,7 @@ struct LocalSum<Element: BLASScalar>: BatchSum {
     var stopRequested: Bool { false }
     let step: BatchStep<Element>
     let x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int, w: UnsafePointer<Double>?
+    let columns: RowColumns<Element>?
     let gradient: UnsafeMutablePointer<Double>
     /// Every batch but an epoch's last has the full size: both reduction factors are computed
     /// once, outside the loop (a division per update costs a tenth of a stochastic step).
@@ -196,6 +209,7 @@ struct LocalSum<Element: BLASScalar>: BatchSum {
     init(_ step: BatchStep<Element>, train: Rows<Element>, w: UnsafePointer<Double>?, into gradient: UnsafeMutablePointer<Double>) {
         self.step = step
         (x, ldx, y, ldy, self.w, self.gradient) = (train.x, train.xStride, train.y, train.yStride, w, gradient)
+        columns = train.columns
         fullBatchScale = step.reduction.scale(rows: step.batches.size)
         lastBatchScale = step.reduction.scale(rows: step.batches[step.batches.count - 1].count)
     }
@@ -206,7 +220,7 @@ struct LocalSum<Element: BLASScalar>: BatchSum {
         let scale = b == step.batches.size ? fullBatchScale : lastBatchScale
         let halfSquares = BatchStep.addBatch(
             range, gradient: step.gradient, chunked: step.chunked, theta: theta, order: step.order, alpha: scale, into: gradient, x: x,
-            ldx: ldx, y: y, ldy: ldy, w: w)
+            ldx: ldx, y: y, ldy: ldy, w: w, columns: columns)
         return BatchSums(rows: b, scale: scale, halfSquares: halfSquares)
     }
 }
@@ -242,7 +256,7 @@ struct RankSum<Element: BLASScalar>: BatchSum {
         } else {
             halfSquares = BatchStep.addBatch(
                 range, gradient: step.gradient, chunked: step.chunked, theta: theta, order: step.order, alpha: 1, into: g, x: x, ldx: ldx,
-                y: y, ldy: ldy, w: w)
+                y: y, ldy: ldy, w: w, columns: nil)
         }
         g[d] = halfSquares
         g[d + 1] = Double(range.count)

@@ -39,6 +39,10 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     private var rowWeights: UnsafePointer<Double>?
     /// The rows' positions, when they are gathered.
     private var picked: UnsafePointer<Int>?
+    /// The columns the rows are gathered from (each chunk into its thread's room), and the row of
+    /// them the run starts at, when they are read from columns; nil for rows at `x` and `y`.
+    private var columns: RowColumns<Element>?
+    private var columnStart = 0
     /// A block-shuffled batch's runs: first row, row count and the batch position of the run's
     /// first row, three integers each; `runCount` of them in use.
     private let runs: Buffer<Int>
@@ -57,7 +61,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     ///   - loss, readAhead: as for ``BatchGradient``.
     init(
         pool: WorkerPool, features p: Int, outputs k: Int, fitIntercept: Bool, standardizer: Standardizer?, kernel: Kernel, rowLimit: Int,
-        gathers: Bool = false, runLimit: Int = 0, loss: (any Loss)? = nil, readAhead: Int = 0
+        gathers: Bool = false, runLimit: Int = 0, loss: (any Loss)? = nil, readAhead: Int = 0, columnar: Bool = false
     ) {
         runs = Buffer(repeating: 0, count: 3 * runLimit)
         self.pool = pool
@@ -70,7 +74,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
                 batchRows: chunkRows, evaluationLimit: chunkRows, rowsOf: Element.self, loss: loss, readAhead: readAhead)
         }
         maximumChunks = Swift.max(1, rowLimit / chunkRows + 1)
-        let room = gathers && rowLimit >= 2 * chunkRows ? chunkRows : 0
+        let room = (gathers || columnar) && rowLimit >= 2 * chunkRows ? chunkRows : 0
         gathered = (0..<pool.threads).map { _ in
             (Buffer(repeating: 0, count: room * p), Buffer(repeating: 0, count: room * k), Buffer(repeating: 0, count: room))
         }
@@ -80,16 +84,21 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     /// Stores α·(gradient of ½Σωᵢ‖rᵢ‖²) over `count` rows at `parameters` (descent coordinates) in
     /// `gradient`, in original-unit coordinates (``BatchGradient/finish(_:)`` is the caller's), and
     /// returns ½Σωᵢ‖rᵢ‖². Rows as for ``BatchGradient/addRows(x:ldx:y:ldy:rowWeights:count:alpha:into:accumulate:)``;
-    /// with `picked`, the rows (and weights) at `picked[0..<count]` instead (made with `gathers`).
+    /// with `picked`, the rows (and weights) at `picked[0..<count]` instead (made with `gathers`);
+    /// with `columns`, rows `columnStart..<columnStart + count` of them (or those `picked`; made
+    /// with `columnar`), `x` and `y` unread, and the weights still from `rowWeights`.
     func addRows(
         parameters: UnsafePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
         rowWeights: UnsafePointer<Double>?, picked: UnsafePointer<Int>? = nil, count: Int, alpha: Double,
-        into gradient: UnsafeMutablePointer<Double>
+        into gradient: UnsafeMutablePointer<Double>, columns: RowColumns<Element>? = nil, columnStart: Int = 0
     ) -> Double {
-        precondition(picked == nil || gathered[0].w.count >= chunkRows, "rows to gather without room to gather them")
+        precondition((picked == nil && columns == nil) || gathered[0].w.count >= chunkRows, "rows to gather without room to gather them")
         self.picked = picked
+        self.columns = columns
+        self.columnStart = columnStart
         evaluate(parameters: parameters, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: count, alpha: alpha, gradient: true)
         self.picked = nil
+        self.columns = nil
         let d = parameterCount
         gradient.update(repeating: 0, count: d)
         var halfSquares = 0.0
@@ -108,7 +117,7 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     func addRuns(
         parameters: UnsafePointer<Double>, x: UnsafePointer<Element>, ldx: Int, y: UnsafePointer<Element>, ldy: Int,
         rowWeights: UnsafePointer<Double>?, count: Int, alpha: Double, into gradient: UnsafeMutablePointer<Double>,
-        nextRun: (Int) -> (start: Int, count: Int)
+        columns: RowColumns<Element>? = nil, nextRun: (Int) -> (start: Int, count: Int)
     ) -> Double {
         var remaining = count, position = 0
         runCount = 0
@@ -125,11 +134,16 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
         }
         defer { runCount = 0 }
         return addRows(
-            parameters: parameters, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: count, alpha: alpha, into: gradient)
+            parameters: parameters, x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: rowWeights, count: count, alpha: alpha, into: gradient,
+            columns: columns)
     }
 
     /// ½Σωᵢ‖rᵢ‖² over `data`'s rows at `parameters`.
     func halfSquaredResiduals(parameters: UnsafePointer<Double>, _ data: Rows<Element>, rowWeights: UnsafePointer<Double>?) -> Double {
+        precondition(data.columns == nil || gathered[0].w.count >= chunkRows, "rows to gather without room to gather them")
+        columns = data.columns
+        columnStart = 0
+        defer { columns = nil }
         evaluate(
             parameters: parameters, x: data.x, ldx: data.xStride, y: data.y, ldy: data.yStride, rowWeights: rowWeights, count: data.count,
             alpha: 1, gradient: false)
@@ -160,6 +174,9 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
     func run(chunk: Int, worker: Int) {
         let range = RowChunks(rows: rows, chunkRows: chunkRows).range(chunk), start = range.lowerBound, count = range.count
         let slot = slots[chunk], evaluator = gradients[worker]
+        if let columns {
+            return runGathering(columns, chunk: start, count: count, slot: slot, evaluator: evaluator, room: gathered[worker])
+        }
         if let picked {
             // Gathered by this thread for its own chunk, in the permutation's order.
             let p = evaluator.p, k = evaluator.k, room = gathered[worker]
@@ -201,6 +218,59 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
                 x: x, ldx: ldx, y: y, ldy: ldy, rowWeights: w, count: count, alpha: alpha, into: slot, accumulate: false)
         } else {
             let part = Rows(count: count, featureCount: evaluator.p, outputCount: evaluator.k, x: x, xStride: ldx, y: y, yStride: ldy)
+            slot[parameterCount] = evaluator.halfSquaredResiduals(part, rowWeights: w)
+        }
+    }
+
+    /// ``run(chunk:worker:)`` for rows read from columns: the chunk's rows (picked, or runs of a
+    /// block-shuffled batch, or contiguous) gathered into `room` with strides p and k, then the
+    /// same calls on them as on rows in place with those strides (the same bits).
+    private func runGathering(
+        _ columns: RowColumns<Element>, chunk start: Int, count: Int, slot: UnsafeMutablePointer<Double>, evaluator: BatchGradient,
+        room: (x: Buffer<Element>, y: Buffer<Element>, w: Buffer<Double>)
+    ) {
+        let p = evaluator.p, k = evaluator.k, x = room.x.base, y = room.y.base
+        func gather(_ first: Int, _ length: Int) {
+            RowColumns<Element>.gather(columns.features, from: first, rows: length, into: x, stride: p)
+            RowColumns<Element>.gather(columns.targets, from: first, rows: length, into: y, stride: k)
+        }
+        if let picked {
+            RowColumns<Element>.gather(columns.features, picked: picked + start, rows: count, into: x, stride: p)
+            RowColumns<Element>.gather(columns.targets, picked: picked + start, rows: count, into: y, stride: k)
+            if let rowWeights { for i in 0..<count { room.w.base[i] = rowWeights[picked[start + i]] } }
+            slot[parameterCount] = evaluator.addRows(
+                x: x, ldx: p, y: y, ldy: k, rowWeights: rowWeights.map { _ in UnsafePointer(room.w.base) }, count: count, alpha: alpha,
+                into: slot, accumulate: false)
+            return
+        }
+        if runCount > 0 {
+            var low = 0, high = runCount - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if runs.base[3 * middle + 2] <= start { low = middle } else { high = middle - 1 }
+            }
+            var position = start, halfSquares = 0.0
+            while position < start + count {
+                let run = runs.base + 3 * low
+                let skip = position - run[2], length = Swift.min(run[1] - skip, start + count - position)
+                let first = run[0] + skip
+                gather(first, length)
+                halfSquares += evaluator.addRows(
+                    x: x, ldx: p, y: y, ldy: k, rowWeights: rowWeights.map { $0 + first }, count: length, alpha: alpha, into: slot,
+                    accumulate: position != start)
+                position += length
+                low += 1
+            }
+            slot[parameterCount] = halfSquares
+            return
+        }
+        gather(columnStart + start, count)
+        let w = rowWeights.map { $0 + start }
+        if withGradient {
+            slot[parameterCount] = evaluator.addRows(
+                x: x, ldx: p, y: y, ldy: k, rowWeights: w, count: count, alpha: alpha, into: slot, accumulate: false)
+        } else {
+            let part = Rows(count: count, featureCount: p, outputCount: k, x: x, xStride: p, y: y, yStride: k)
             slot[parameterCount] = evaluator.halfSquaredResiduals(part, rowWeights: w)
         }
     }

@@ -123,16 +123,18 @@ public struct Curvature: Equatable, Sendable {
         var largest = 0.0
         let exact = p <= Self.exactLimit
         var squareWeights = [Double](repeating: 0, count: exact ? data.count : 0)
-        for i in 0..<data.count {
-            let row = data.x + i * data.xStride
-            var sum = intercept
-            for j in 0..<p {
-                let z = (Double(row[j]) - centre[j]) / scale[j]
-                sum += z * z
+        data.forEachBlock { first, count, x, ldx, _, _ in
+            for r in 0..<count {
+                let row = x + r * ldx, i = first + r
+                var sum = intercept
+                for j in 0..<p {
+                    let z = (Double(row[j]) - centre[j]) / scale[j]
+                    sum += z * z
+                }
+                let weight = rowWeights?[i] ?? 1
+                largest = Swift.max(largest, weight * sum)
+                if exact { squareWeights[i] = weight * weight * sum }
             }
-            let weight = rowWeights?[i] ?? 1
-            largest = Swift.max(largest, weight * sum)
-            if exact { squareWeights[i] = weight * weight * sum }
         }
         // Rows spread over processes: every total below is over all ranks (n too).
         largest = data.maximum(largest)
@@ -285,10 +287,13 @@ public struct Curvature: Equatable, Sendable {
             batchRows: n, evaluationLimit: n, rowsOf: Element.self)
         let block = Swift.min(gradient.blockRows, gradient.evaluationRows)
         let zeros = Buffer<Element>(repeating: 0, count: block)
+        // Columnar rows: each block gathered here first (targets into a scratch the zeros do not need).
+        let gatheredX = Buffer<Element>(repeating: 0, count: data.isColumnar ? block * p : 0)
+        let gatheredY = Buffer<Element>(repeating: 0, count: data.isColumnar ? block * data.outputCount : 0)
         let vector = Buffer<Double>(repeating: 1, count: p + 1), product = Buffer<Double>(repeating: 0, count: p + 1)
         if !fitIntercept { vector.base[p] = 0 }
         var estimate = 0.0
-        func powerIterationLoop(x: UnsafePointer<Element>, w: UnsafePointer<Double>?) {
+        func powerIterationLoop(w: UnsafePointer<Double>?) {
             for _ in 0..<60 {
                 var norm = 0.0
                 for i in 0...p { norm += vector.base[i] * vector.base[i] }
@@ -298,9 +303,11 @@ public struct Curvature: Equatable, Sendable {
                 var start = 0
                 while start < n {
                     let count = Swift.min(block, n - start)
-                    _ = gradient.addRows(
-                        x: x + start * data.xStride, ldx: data.xStride, y: zeros.base, ldy: 1, rowWeights: w.map { $0 + start },
-                        count: count, alpha: 1 / Double(total), into: product.base, accumulate: start > 0)
+                    data.withBlock(from: start, rows: count, scratchX: gatheredX.base, scratchY: gatheredY.base) { x, ldx, _, _ in
+                        _ = gradient.addRows(
+                            x: x, ldx: ldx, y: zeros.base, ldy: 1, rowWeights: w.map { $0 + start }, count: count,
+                            alpha: 1 / Double(total), into: product.base, accumulate: start > 0)
+                    }
                     start += count
                 }
                 // A rank without rows adds nothing (addRows never ran); then every rank's part is summed.
@@ -316,7 +323,7 @@ public struct Curvature: Equatable, Sendable {
                 if abs(estimate - previous) <= 1e-4 * estimate { break }
             }
         }
-        withOptionalPointer(rowWeights) { w in powerIterationLoop(x: data.x, w: w) }
+        withOptionalPointer(rowWeights) { w in powerIterationLoop(w: w) }
         return estimate * (1 + 1e-3)
     }
 }

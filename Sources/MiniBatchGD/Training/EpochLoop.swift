@@ -98,12 +98,12 @@ struct EpochLoop<Element: BLASScalar> {
         for o in 0..<k where !startsAtZero {
             var sum = 0.0
             if let loss = gradient.loss {
-                for i in 0..<train.count { sum += (w?[i] ?? 1) * loss.value(-Double(train.y[i * train.yStride + o])) }
+                for i in 0..<train.count { sum += (w?[i] ?? 1) * loss.value(-train.target(i, o)) }
                 zeroCost += sum
             } else {
                 // The squared loss's own loop: a call through the loss per row cost 9 ns a row.
                 for i in 0..<train.count {
-                    let value = Double(train.y[i * train.yStride + o])
+                    let value = train.target(i, o)
                     sum += (w?[i] ?? 1) * value * value
                 }
                 zeroCost += 0.5 * sum
@@ -208,7 +208,7 @@ struct EpochLoop<Element: BLASScalar> {
                 if chunked.splits(train.count) {
                     halfSquares = chunked.addRows(
                         parameters: evaluated, x: train.x, ldx: train.xStride, y: train.y, ldy: train.yStride, rowWeights: w,
-                        count: train.count, alpha: 1 / Double(n), into: fullGradient.base)
+                        count: train.count, alpha: 1 / Double(n), into: fullGradient.base, columns: train.columns)
                     gradient.finish(fullGradient.base)
                 } else {
                     halfSquares = gradient.halfSquaresAndGradient(train, rowWeights: w, alpha: 1 / Double(n), into: fullGradient.base)

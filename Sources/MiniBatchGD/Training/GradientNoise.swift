@@ -37,24 +37,25 @@ public struct GradientNoise: Equatable, Sendable {
         var mean = [Double](repeating: 0, count: p * k + k)
         var squares = 0.0
         var z = [Double](repeating: 0, count: p), r = [Double](repeating: 0, count: k)
-        let x = data.x, y = data.y
-        for i in 0..<n {
-            var rowNorm = fitIntercept ? 1.0 : 0.0
-            for j in 0..<p {
-                z[j] = (Double(x[i * data.xStride + j]) - centre[j]) * inverse[j]
-                rowNorm += z[j] * z[j]
+        data.forEachBlock { first, count, x, ldx, y, ldy in
+            for row in 0..<count {
+                var rowNorm = fitIntercept ? 1.0 : 0.0
+                for j in 0..<p {
+                    z[j] = (Double(x[row * ldx + j]) - centre[j]) * inverse[j]
+                    rowNorm += z[j] * z[j]
+                }
+                var residualNorm = 0.0
+                let weight = weights?[first + row] ?? 1
+                for o in 0..<k {
+                    var h = fitIntercept ? parameters[p * k + o] : 0
+                    for j in 0..<p { h += z[j] * parameters[j * k + o] }
+                    r[o] = weight * (h - Double(y[row * ldy + o]))
+                    residualNorm += r[o] * r[o]
+                    if fitIntercept { mean[p * k + o] += r[o] }
+                }
+                for j in 0..<p { for o in 0..<k { mean[j * k + o] += z[j] * r[o] } }
+                squares += rowNorm * residualNorm
             }
-            var residualNorm = 0.0
-            let weight = weights?[i] ?? 1
-            for o in 0..<k {
-                var h = fitIntercept ? parameters[p * k + o] : 0
-                for j in 0..<p { h += z[j] * parameters[j * k + o] }
-                r[o] = weight * (h - Double(y[i * data.yStride + o]))
-                residualNorm += r[o] * r[o]
-                if fitIntercept { mean[p * k + o] += r[o] }
-            }
-            for j in 0..<p { for o in 0..<k { mean[j * k + o] += z[j] * r[o] } }
-            squares += rowNorm * residualNorm
         }
         self.init(mean: mean, squares: squares, rows: n)
     }

@@ -127,14 +127,10 @@ extension Trainer {
     static func spreads<Element: BLASScalar>(_ data: Rows<Element>, weights: [Double]?, standardizer: Standardizer?) -> (
         target: Double, coordinates: Double
     ) {
-        let target = Standardizer(
-            fitting: data.y, rows: data.count, columns: data.outputCount, stride: data.yStride, weights: weights, sharing: data.sharing
-        ).scale
+        let target = Standardizer(fitting: data, targets: true, weights: weights).scale
         let targetSpread = (target.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(target.count, 1))).squareRoot()
         guard standardizer == nil else { return (targetSpread, 1) }
-        let features = Standardizer(
-            fitting: data.x, rows: data.count, columns: data.featureCount, stride: data.xStride, weights: weights, sharing: data.sharing
-        ).scale
+        let features = Standardizer(fitting: data, weights: weights).scale
         return (targetSpread, (features.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(features.count, 1))).squareRoot())
     }
 }

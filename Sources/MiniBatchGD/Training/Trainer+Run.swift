@@ -16,10 +16,13 @@ extension Trainer {
         let otherPenalty = plan.otherPenalty
         // The rows an epoch reads (this rank's): streamed from memory, or back from cache.
         let readAhead = VectorWidth.readAhead(passingOver: train.count * train.xStride * MemoryLayout<Element>.stride)
+        // Rows read from columns (an Arrow table's) are gathered a batch or a chunk at a time into
+        // scratch made once here, and the same kernels run on it (the bits of a row-major copy).
+        let columnar = train.isColumnar || validation?.isColumnar == true
         let gradient = BatchGradient(
             features: p, outputs: k, fitIntercept: fitIntercept, standardizer: standardizer,
             kernel: config.kernel, batchRows: plan.localBatches.size, evaluationLimit: Swift.max(train.count, validation?.count ?? 0),
-            rowsOf: Element.self, loss: loss, readAhead: readAhead)
+            rowsOf: Element.self, loss: loss, readAhead: readAhead, columnar: columnar)
         let d = gradient.parameterCount
         let parameters = Buffer<Double>(repeating: 0, count: d)
         let initial = start ?? .zeros(features: p, outputs: k)
@@ -53,11 +56,11 @@ extension Trainer {
                     && config.shuffle.shufflesRows,
                 runLimit: ChunkedGradient<Element>.splits(plan.localBatches.size, features: p, outputs: k)
                     ? Self.runLimit(config.shuffle, rows: train.count, batchRows: plan.localBatches.size) : 0,
-                loss: loss, readAhead: readAhead),
+                loss: loss, readAhead: readAhead, columnar: columnar),
             order: BatchOrder(
                 rows: train.count, features: p, outputs: k, batches: plan.localBatches,
                 shuffle: train.sharing.map { config.shuffle.forRank($0.communicator.rank) } ?? config.shuffle,
-                weighted: plan.costWeights != nil),
+                weighted: plan.costWeights != nil, columns: train.columns),
             costWeights: plan.costWeights,
             validationWeights: validation.flatMap { rows in
                 Self.costWeights(

@@ -210,13 +210,15 @@ extension CheckpointSession {
         identity["data.element"] = "\(Element.self)"
         identity["data.validationRows"] = "\(validationRows)"
         let edge = Swift.min(64, train.count)
+        // Room for one row of columnar rows (read a row at a time: the same bytes as in place).
+        let rowX = Buffer<Element>(repeating: 0, count: train.featureCount), rowY = Buffer<Element>(repeating: 0, count: train.outputCount)
         func hash(_ rows: Range<Int>) -> String {
             var bytes: [UInt8] = []
             for i in rows {
-                let x = UnsafeBufferPointer(start: train.x + i * train.xStride, count: train.featureCount)
-                let y = UnsafeBufferPointer(start: train.y + i * train.yStride, count: train.outputCount)
-                bytes.append(contentsOf: UnsafeRawBufferPointer(x))
-                bytes.append(contentsOf: UnsafeRawBufferPointer(y))
+                train.withBlock(from: i, rows: 1, scratchX: rowX.base, scratchY: rowY.base) { x, _, y, _ in
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(start: x, count: train.featureCount)))
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(UnsafeBufferPointer(start: y, count: train.outputCount)))
+                }
                 if let weights { withUnsafeBytes(of: weights[i]) { bytes.append(contentsOf: $0) } }
             }
             return String(CheckpointArchive.checksum(bytes[...]), radix: 16)

@@ -116,6 +116,33 @@ public final class OnlineTrainer {
         }
     }
 
+    /// ``partialFit(_:)`` of rows read in place (an Arrow table's columns, through the C
+    /// interface), whose values and weights the caller has checked: the same bits as a
+    /// row-major copy of them.
+    package func partialFit(rows: Rows<Double>, weights: [Double]?) throws -> Double {
+        guard rows.featureCount == featureCount, rows.outputCount == outputCount else {
+            throw ArgumentError(
+                argument: "chunk", value: "\(rows.featureCount) features and \(rows.outputCount) targets",
+                requirement: "must have the trainer's \(featureCount) features and \(outputCount) targets")
+        }
+        return try BLASThreads.singleThreaded {
+            if state == nil { try start(rows, weights: weights) }
+            return try train(rows, weights: weights)
+        }
+    }
+
+    /// ``plan(from:)`` on rows read in place (an Arrow table's columns, through the C interface),
+    /// whose values and weights the caller has checked.
+    package func plan(rows sample: Rows<Double>, weights: [Double]?) throws {
+        guard state == nil else { return }
+        guard sample.featureCount == featureCount, sample.outputCount == outputCount else {
+            throw ArgumentError(
+                argument: "sample", value: "\(sample.featureCount) features and \(sample.outputCount) targets",
+                requirement: "must have the trainer's \(featureCount) features and \(outputCount) targets")
+        }
+        try BLASThreads.singleThreaded { try start(sample, weights: weights) }
+    }
+
     /// Takes the standardization, curvature and automatic rate from `sample` (a fit of it alone
     /// would choose the same) instead of from the first chunk; does nothing once trained.
     /// - Throws: as ``partialFit(_:)``, for a sample of another shape or bad weights.
@@ -180,12 +207,22 @@ public final class OnlineTrainer {
         let coefficientCount = featureCount * outputCount, penalty = state!.penalty
         var chunkSquares = 0.0, chunkWeight = 0.0
         var first = 0
+        // Rows read from columns: each batch gathered into this room first (strides p and k, as a
+        // row-major copy has them), made once per chunk.
+        let room =
+            rows.isColumnar ? Buffer<Double>(repeating: 0, count: Swift.min(batchRows, rows.count) * (featureCount + outputCount)) : nil
         try withOptionalPointer(weights) { w in
             while first < rows.count {
                 let count = Swift.min(batchRows, rows.count - first)
-                let batch = Rows(
-                    count: count, featureCount: featureCount, outputCount: outputCount, x: rows.x + first * rows.xStride,
-                    xStride: rows.xStride, y: rows.y + first * rows.yStride, yStride: rows.yStride)
+                let batch =
+                    room.map { room in
+                        rows.withBlock(from: first, rows: count, scratchX: room.base, scratchY: room.base + count * featureCount) {
+                            Rows(count: count, featureCount: featureCount, outputCount: outputCount, x: $0, xStride: $1, y: $2, yStride: $3)
+                        }
+                    }
+                    ?? Rows(
+                        count: count, featureCount: featureCount, outputCount: outputCount, x: rows.x + first * rows.xStride,
+                        xStride: rows.xStride, y: rows.y + first * rows.yStride, yStride: rows.yStride)
                 let batchWeights = w.map { $0 + first }
                 var total = Double(count)
                 if let batchWeights { total = (0..<count).reduce(0.0) { $0 + batchWeights[$1] } }
