@@ -67,34 +67,6 @@ import Testing
         }
     }
 
-    /// After a step's threshold, a caught-up column's visit by the known pending T′ − T (the
-    /// update pass at batch 1) is the catch-up that reads its applied total.
-    @Test(arguments: [1, 3])
-    func aVisitByTheStepsThresholdIsTheCatchUp(outputs k: Int) {
-        for cumulative in [false, true] {
-            for scaled in [false, true] {
-                var (reference, ours) = Self.states(outputs: k, cumulative: cumulative, scaled: scaled, seed: 10 + UInt64(k))
-                for j in 0..<Self.p {
-                    reference.softThreshold!.catchUp(j, reference.u.base)
-                    ours.softThreshold!.catchUp(j, ours.u.base)
-                }
-                let before = ours.softThreshold!.total
-                reference.softThreshold!.add(threshold: 0.007, scale: 0.5)
-                ours.softThreshold!.add(threshold: 0.007, scale: 0.5)
-                let pending = ours.softThreshold!.total - before
-                for j in 0..<Self.p { reference.softThreshold!.catchUp(j, reference.u.base) }
-                let u = ours.u.base
-                switch (cumulative, scaled) {
-                case (false, false): visitAll(ProximalCatchUp<UnitColumnFactors>(&ours), u, pending: pending)
-                case (false, true): visitAll(ProximalCatchUp<ColumnFactorTable>(&ours), u, pending: pending)
-                case (true, false): visitAll(CumulativeCatchUp<UnitColumnFactors>(&ours), u, pending: pending)
-                case (true, true): visitAll(CumulativeCatchUp<ColumnFactorTable>(&ours), u, pending: pending)
-                }
-                Self.expectSameBits(reference, ours, "k \(k), cumulative \(cumulative), scaled \(scaled)")
-            }
-        }
-    }
-
     /// The cumulative pull without branches, against its cases written out: max(0, w − (u + q))
     /// above zero, min(0, w + (u − q)) below, zero kept (its sign too).
     @Test func thePullWithoutBranchesTakesEachSignsCase() {
@@ -109,9 +81,5 @@ import Testing
 
     private func visitAll<Visit: ColumnVisit>(_ visit: Visit, _ u: UnsafeMutablePointer<Double>) {
         for j in 0..<Self.p { visit.visit(j, u) }
-    }
-
-    private func visitAll<Visit: ColumnVisit>(_ visit: Visit, _ u: UnsafeMutablePointer<Double>, pending: Double) {
-        for j in 0..<Self.p { visit.visit(j, u, pending: pending) }
     }
 }

@@ -36,9 +36,6 @@ struct ProximalCatchUp<Factors: ThresholdFactors>: ColumnVisit {
         threshold(j, u, pending: pending)
     }
 
-    @inline(__always)
-    func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) { threshold(j, u, pending: pending) }
-
     /// θ minus θ clamped to [−t, t], t = pending·fⱼ, as ``LazySoftThreshold/catchUp(_:_:)``.
     @inline(__always)
     private func threshold(_ j: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) {
@@ -83,9 +80,6 @@ struct CumulativeCatchUp<Factors: ThresholdFactors>: ColumnVisit {
         }
         pull(j, u, pending: pending)
     }
-
-    @inline(__always)
-    func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) { pull(j, u, pending: pending) }
 
     @inline(__always)
     private func pull(_ j: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) {
