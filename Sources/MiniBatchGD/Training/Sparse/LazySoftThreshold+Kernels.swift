@@ -69,16 +69,17 @@ struct CumulativeCatchUp<Factors: ThresholdFactors>: ColumnVisit {
 
     @inline(__always)
     func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>) {
-        let pending = total - applied[j]
         if k == 1 {
+            // The column's applied total neither read nor written: the pull is by the whole of
+            // T less q, so a column pulled at this T already is pulled by T + q, zero but for
+            // its rounding (a zero stays zero), and a column's visits are its u and q alone.
             let w = u[j], q = pulled[j]
             let z = CumulativeL1Step.pull(w, earned: total * factors[j], applied: q)
-            applied[j] = total
-            pulled[j] = pending != 0 ? q + (z - w) : q
-            u[j] = pending != 0 ? z : w
+            pulled[j] = q + (z - w)
+            u[j] = z
             return
         }
-        pull(j, u, pending: pending)
+        pull(j, u, pending: total - applied[j])
     }
 
     @inline(__always)
