@@ -144,18 +144,21 @@ struct SparseState {
         // (and, deferred, the own threshold of the step that last touched them). A batch
         // touching most columns catches every column up in order; another, each of its
         // columns on this thread, inside the residuals' pass unless the batch is shared.
+        // (The visit is made before the calls that borrow the state: made in their arguments,
+        // its inout access would have the state copied, every buffer retained, at every step.)
+        let visit = Visit(&self)
         let everyColumn = lazy && Visit.defersStepThreshold && catchesUpEveryColumn(data, rows: rows, count: b)
         if everyColumn {
-            catchUpEveryColumn(visit: Visit(&self))
+            catchUpEveryColumn(visit: visit)
         } else if lazy, sharing {
-            catchUp(data, rows: rows, count: b, visit: Visit(&self))
+            catchUp(data, rows: rows, count: b, visit: visit)
         }
         let halfSquares =
             sharing
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
             : everyColumn
                 ? batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
-                : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals, visit: Visit(&self))
+                : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals, visit: visit)
         if penalty > 0 { shrink(by: 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))) }
         let factor = rate * alpha / a
         if lazy { softThreshold!.add(threshold: threshold, scale: a) }
@@ -165,7 +168,10 @@ struct SparseState {
             scatter(data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: WholeRow())
         }
         // The step's own threshold now, on the batch's columns, or (deferred) at their next catch-up.
-        if lazy, !Visit.defersStepThreshold { catchUp(data, rows: rows, count: b, visit: Visit(&self)) }
+        if lazy, !Visit.defersStepThreshold {
+            let visit = Visit(&self)
+            catchUp(data, rows: rows, count: b, visit: visit)
+        }
         if fitIntercept {
             for t in 0..<b {
                 for o in 0..<k { c[o] -= rate * alpha * residuals[t * k + o] }
