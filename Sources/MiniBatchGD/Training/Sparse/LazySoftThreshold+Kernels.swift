@@ -4,10 +4,9 @@
 /// stores with no optional checked and no reference counted. The arithmetic is the threshold's
 /// own, operation for operation, so the bits are its bits.
 ///
-/// With one output, a column is caught up without a branch: the caught-up value is computed
-/// whether or not anything is pending and selected (a column with nothing pending keeps its
-/// value and its applied total, which already equals T), so a column touched again soon costs
-/// no mispredicted branch.
+/// With one output, a column is caught up without a branch or a select: nothing pending is a
+/// threshold of zero, which leaves the value as it is (a −0 as +0), and the applied total
+/// already equals T; so a column touched again soon costs no mispredicted branch.
 struct ProximalCatchUp<Factors: ThresholdFactors>: ColumnVisit {
     let k: Int, total: Double
     let applied: UnsafeMutablePointer<Double>
@@ -26,11 +25,11 @@ struct ProximalCatchUp<Factors: ThresholdFactors>: ColumnVisit {
     func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>) {
         let pending = total - applied[j]
         if k == 1 {
+            // Nothing pending is a threshold of zero, which leaves w as it is (a zero as +0).
             let w = u[j], t = pending * factors[j]
-            let z = w - Swift.min(Swift.max(w, -t), t)
             // The applied total first, so that u[j]'s store reaches the dot product's load.
             applied[j] = total
-            u[j] = pending != 0 ? z : w
+            u[j] = w - Swift.min(Swift.max(w, -t), t)
             return
         }
         threshold(j, u, pending: pending)
