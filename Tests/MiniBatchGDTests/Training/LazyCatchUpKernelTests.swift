@@ -6,7 +6,9 @@ import Testing
 /// against ``LazySoftThreshold/catchUp(_:_:)``, the threshold's own per-column code with its
 /// checks, on the same state: the same u, applied totals and pulls, bit for bit, for one output
 /// and several, with and without per-column factors, and for columns with nothing pending, at
-/// zero, or pulled past their threshold.
+/// zero, or pulled past their threshold. The cumulative kernel with one output keeps no applied
+/// totals (a column pulled at T already is pulled by T + q, zero but for rounding): its columns
+/// are all behind here, and a second visit is held to rounding, zeros kept.
 @Suite struct LazyCatchUpKernelTests {
     static let p = 64
 
@@ -16,7 +18,7 @@ import Testing
         var generator = RandomSource(seed: seed)
         let factors = scaled ? (0..<p).map { _ in Double.random(in: 0.25...4, using: &generator) } : nil
         let u = (0..<p * k).map { slot in slot % 5 == 0 ? 0 : Double.random(in: -0.05...0.05, using: &generator) }
-        let applied = (0..<p).map { j in j % 4 == 0 ? -1 : Double.random(in: 0...0.02, using: &generator) }
+        let applied = (0..<p).map { j in j % 4 == 0 && !(cumulative && k == 1) ? -1 : Double.random(in: 0...0.02, using: &generator) }
         let pulled = (0..<p * k).map { _ in Double.random(in: -0.03...0.03, using: &generator) }
         func state() -> SparseState {
             var state = SparseState(
@@ -36,7 +38,9 @@ import Testing
     static func expectSameBits(_ a: SparseState, _ b: SparseState, _ what: String) {
         let (sa, sb) = (a.softThreshold!, b.softThreshold!)
         #expect(a.u.array.map(\.bitPattern) == b.u.array.map(\.bitPattern), "u, \(what)")
-        #expect(sa.applied.array.map(\.bitPattern) == sb.applied.array.map(\.bitPattern), "applied, \(what)")
+        if !(sa.pulled != nil && a.k == 1) {
+            #expect(sa.applied.array.map(\.bitPattern) == sb.applied.array.map(\.bitPattern), "applied, \(what)")
+        }
         #expect(sa.pulled?.array.map(\.bitPattern) == sb.pulled?.array.map(\.bitPattern), "pulled, \(what)")
     }
 
@@ -67,30 +71,26 @@ import Testing
         }
     }
 
-    /// After a step's threshold, a caught-up column's visit by the known pending T′ − T (the
-    /// update pass at batch 1) is the catch-up that reads its applied total.
-    @Test(arguments: [1, 3])
-    func aVisitByTheStepsThresholdIsTheCatchUp(outputs k: Int) {
-        for cumulative in [false, true] {
-            for scaled in [false, true] {
-                var (reference, ours) = Self.states(outputs: k, cumulative: cumulative, scaled: scaled, seed: 10 + UInt64(k))
-                for j in 0..<Self.p {
-                    reference.softThreshold!.catchUp(j, reference.u.base)
-                    ours.softThreshold!.catchUp(j, ours.u.base)
-                }
-                let before = ours.softThreshold!.total
-                reference.softThreshold!.add(threshold: 0.007, scale: 0.5)
-                ours.softThreshold!.add(threshold: 0.007, scale: 0.5)
-                let pending = ours.softThreshold!.total - before
-                for j in 0..<Self.p { reference.softThreshold!.catchUp(j, reference.u.base) }
-                let u = ours.u.base
-                switch (cumulative, scaled) {
-                case (false, false): visitAll(ProximalCatchUp<UnitColumnFactors>(&ours), u, pending: pending)
-                case (false, true): visitAll(ProximalCatchUp<ColumnFactorTable>(&ours), u, pending: pending)
-                case (true, false): visitAll(CumulativeCatchUp<UnitColumnFactors>(&ours), u, pending: pending)
-                case (true, true): visitAll(CumulativeCatchUp<ColumnFactorTable>(&ours), u, pending: pending)
-                }
-                Self.expectSameBits(reference, ours, "k \(k), cumulative \(cumulative), scaled \(scaled)")
+    /// The cumulative kernel with one output visits a column again with nothing pending (a
+    /// column in two rows of a batch): each coefficient moves by no more than T's rounding, and
+    /// the zeros stay zeros.
+    @Test func theCumulativeKernelsSecondVisitMovesNothingButRounding() {
+        for scaled in [false, true] {
+            var (_, ours) = Self.states(outputs: 1, cumulative: true, scaled: scaled, seed: 30)
+            // T·fⱼ at its largest (the factors reach 4).
+            let total = ours.softThreshold!.total * 4, u = ours.u.base
+            let visit: (inout SparseState) -> Void = { state in
+                scaled
+                    ? self.visitAll(CumulativeCatchUp<ColumnFactorTable>(&state), u)
+                    : self.visitAll(CumulativeCatchUp<UnitColumnFactors>(&state), u)
+            }
+            visit(&ours)
+            let once = ours.u.array
+            #expect(once.contains(0) && once.contains { $0 != 0 })
+            visit(&ours)
+            for (j, (first, second)) in zip(once, ours.u.array).enumerated() {
+                #expect(abs(second - first) <= 4 * total.ulp, "column \(j), scaled \(scaled)")
+                #expect((first == 0) == (second == 0), "column \(j), scaled \(scaled)")
             }
         }
     }
@@ -109,9 +109,5 @@ import Testing
 
     private func visitAll<Visit: ColumnVisit>(_ visit: Visit, _ u: UnsafeMutablePointer<Double>) {
         for j in 0..<Self.p { visit.visit(j, u) }
-    }
-
-    private func visitAll<Visit: ColumnVisit>(_ visit: Visit, _ u: UnsafeMutablePointer<Double>, pending: Double) {
-        for j in 0..<Self.p { visit.visit(j, u, pending: pending) }
     }
 }

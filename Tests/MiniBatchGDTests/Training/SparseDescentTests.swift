@@ -155,13 +155,24 @@ import Testing
     /// Batches of many nonzeros are shared over threads (residuals by chunks of the batch, the
     /// coefficients by ranges of columns) and so are the epochs' cost and certificate passes:
     /// the same bits on one, two, three and 32 threads, for the plain rule with a penalty and
-    /// averaging and for a lazy adaptive rule; and a certified full-batch fit is as close to LSQR as certified.
+    /// averaging, for a lazy adaptive rule and for L1 (the proximal step, the elastic net and
+    /// the cumulative penalty, a batch catching every column up; and, on 200,000 columns, each
+    /// of the batch's); and a certified full-batch fit is as close to LSQR as certified.
     @Test func threadCountsGiveTheSameBits() throws {
         let data = try SparseDataset<Double>.synthetic(rows: 6000, features: 200, density: 0.1, seed: 3)
-        for config in [
-            GradientDescent(batchSize: 4096, epochs: 4, averaging: .fromStart, l2Penalty: 0.001),
-            GradientDescent(batchSize: .full, epochs: 3, optimizer: .adagrad()),
-            GradientDescent(batchSize: 4096, epochs: 3, learningRate: .fixed(1e-6), reduction: .sum, standardize: false),
+        let wide = try SparseDataset<Double>.synthetic(rows: 5000, features: 200_000, density: 0.0001, seed: 4)
+        func l1(_ penalty: ElasticNetPenalty) -> GradientDescent {
+            var config = GradientDescent(batchSize: 4096, epochs: 3, learningRate: .fixed(0.01), averaging: .none, standardize: false)
+            config.penalty = penalty
+            return config
+        }
+        for (data, config) in [
+            (data, GradientDescent(batchSize: 4096, epochs: 4, averaging: .fromStart, l2Penalty: 0.001)),
+            (data, GradientDescent(batchSize: .full, epochs: 3, optimizer: .adagrad())),
+            (data, GradientDescent(batchSize: 4096, epochs: 3, learningRate: .fixed(1e-6), reduction: .sum, standardize: false)),
+            (data, l1(ElasticNetPenalty(alpha: 0.01))), (data, l1(ElasticNetPenalty(alpha: 0.01, l1Ratio: 0.15))),
+            (data, l1(ElasticNetPenalty(alpha: 0.01, l1Method: .cumulative))), (wide, l1(ElasticNetPenalty(alpha: 0.01))),
+            (wide, l1(ElasticNetPenalty(alpha: 0.01, l1Method: .cumulative))),
         ] {
             var runs: [(Parameters, [Double])] = []
             // 32 threads: more ranges of columns than chunks of rows.

@@ -4,10 +4,9 @@
 /// stores with no optional checked and no reference counted. The arithmetic is the threshold's
 /// own, operation for operation, so the bits are its bits.
 ///
-/// With one output, a column is caught up without a branch: the caught-up value is computed
-/// whether or not anything is pending and selected (a column with nothing pending keeps its
-/// value and its applied total, which already equals T), so a column touched again soon costs
-/// no mispredicted branch.
+/// With one output, a column is caught up without a branch or a select: nothing pending is a
+/// threshold of zero, which leaves the value as it is (a −0 as +0), and the applied total
+/// already equals T; so a column touched again soon costs no mispredicted branch.
 struct ProximalCatchUp<Factors: ThresholdFactors>: ColumnVisit {
     let k: Int, total: Double
     let applied: UnsafeMutablePointer<Double>
@@ -26,18 +25,15 @@ struct ProximalCatchUp<Factors: ThresholdFactors>: ColumnVisit {
     func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>) {
         let pending = total - applied[j]
         if k == 1 {
+            // Nothing pending is a threshold of zero, which leaves w as it is (a zero as +0).
             let w = u[j], t = pending * factors[j]
-            let z = w - Swift.min(Swift.max(w, -t), t)
             // The applied total first, so that u[j]'s store reaches the dot product's load.
             applied[j] = total
-            u[j] = pending != 0 ? z : w
+            u[j] = w - Swift.min(Swift.max(w, -t), t)
             return
         }
         threshold(j, u, pending: pending)
     }
-
-    @inline(__always)
-    func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) { threshold(j, u, pending: pending) }
 
     /// θ minus θ clamped to [−t, t], t = pending·fⱼ, as ``LazySoftThreshold/catchUp(_:_:)``.
     @inline(__always)
@@ -72,20 +68,18 @@ struct CumulativeCatchUp<Factors: ThresholdFactors>: ColumnVisit {
 
     @inline(__always)
     func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>) {
-        let pending = total - applied[j]
         if k == 1 {
+            // The column's applied total neither read nor written: the pull is by the whole of
+            // T less q, so a column pulled at this T already is pulled by T + q, zero but for
+            // its rounding (a zero stays zero), and a column's visits are its u and q alone.
             let w = u[j], q = pulled[j]
             let z = CumulativeL1Step.pull(w, earned: total * factors[j], applied: q)
-            applied[j] = total
-            pulled[j] = pending != 0 ? q + (z - w) : q
-            u[j] = pending != 0 ? z : w
+            pulled[j] = q + (z - w)
+            u[j] = z
             return
         }
-        pull(j, u, pending: pending)
+        pull(j, u, pending: total - applied[j])
     }
-
-    @inline(__always)
-    func visit(_ j: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) { pull(j, u, pending: pending) }
 
     @inline(__always)
     private func pull(_ j: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) {

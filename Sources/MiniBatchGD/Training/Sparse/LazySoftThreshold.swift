@@ -7,7 +7,11 @@
 /// toward zero compose into one by their sum (clipped at zero, where the sign would change):
 /// so a running sum T = Στₜ/|aₜ| and, per column, the T already applied make the catch-up exact —
 /// Tsuruoka et al. (2009)'s cumulative-penalty bookkeeping without their carry-over of the part
-/// a clip could not apply, so that sparse rows take the dense prox's steps.
+/// a clip could not apply, so that sparse rows take the dense prox's steps. A plain step leaves
+/// its own threshold on its batch's columns pending as well, so a column's next catch-up applies
+/// it with those of the steps after in one clamp, as scikit-learn's and Vowpal Wabbit's lazy
+/// penalties do (one clamp a touch, where a threshold right after each update took two): the
+/// dense prox's steps to rounding, since w − (a + b) and (w − a) − b may differ in the last bit.
 ///
 /// With ``ElasticNetPenalty/L1Method/cumulative`` the carry-over is kept: per coefficient q, the
 /// signed total of the pulls applied to u, and a catch-up pulls u toward zero by T·fⱼ less what
@@ -29,6 +33,9 @@ struct LazySoftThreshold {
     /// The lazy average of the iterates while averaging (nil: not averaging), flushed by a
     /// column's catch-up before it moves u (``LazySoftThreshold+Average.swift``).
     var average: ThresholdedAverage?
+    /// The entries of a batch from which a plain step catches every column up in column order
+    /// (``SparseState/catchesUpEveryColumn(_:rows:count:)``): half the columns.
+    var everyColumnEntries: Int
     /// T = Στₜ/|aₜ| over the steps so far (since the last ``settle(_:features:scale:)``).
     private(set) var total = 0.0
     /// The buffers' addresses, for the catch-up kernels (``ProximalCatchUp``, ``CumulativeCatchUp``):
@@ -55,6 +62,7 @@ struct LazySoftThreshold {
             return buffer
         }
         applied = Buffer(repeating: 0, count: p)
+        everyColumnEntries = Swift.max(1, (p + 1) / 2)
         pulled = cumulative ? Buffer(repeating: 0, count: p * k) : nil
         slotScales = adaptiveEpsilon.map { Self.untouchedScales(slots: p * k, epsilon: $0) }
         pointers = Pointers(applied: applied.base, pulled: pulled?.base, factors: self.factors.map { UnsafePointer($0.base) })

@@ -9,10 +9,16 @@ protocol ColumnVisit {
     init(_ state: inout SparseState)
     /// Column j caught up before it is read.
     func visit(_ column: Int, _ u: UnsafeMutablePointer<Double>)
-    /// Column j caught up by `pending`, known to be what its applied total lacks: a column the
-    /// step's residuals' pass caught up, now behind by the step's own threshold alone (so its
-    /// applied total need not be read again).
-    func visit(_ column: Int, _ u: UnsafeMutablePointer<Double>, pending: Double)
+    /// Whether a step leaves its own threshold on the batch's columns to their next catch-up,
+    /// which applies it with the thresholds of the steps after in one clamp (the dense prox's
+    /// steps to rounding: (w − a) − b and w − (a + b) differ in the last bits). False: each
+    /// column of the batch is caught up right after the step's update, as the averaged step's
+    /// flushes are ordered.
+    static var defersStepThreshold: Bool { get }
+}
+
+extension ColumnVisit {
+    static var defersStepThreshold: Bool { true }
 }
 
 /// No penalty deferred: the plain dot product.
@@ -20,14 +26,13 @@ struct NoColumnVisit: ColumnVisit {
     @inline(__always) init() {}
     @inline(__always) init(_ state: inout SparseState) {}
     @inline(__always) func visit(_ column: Int, _ u: UnsafeMutablePointer<Double>) {}
-    @inline(__always) func visit(_ column: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) {}
 }
 
 /// Every case of the lazy L1 part (averaged, adaptive), at the cost of its checks per column.
 extension LazySoftThreshold: ColumnVisit {
     init(_ state: inout SparseState) { self = state.softThreshold! }
     @inline(__always) func visit(_ column: Int, _ u: UnsafeMutablePointer<Double>) { catchUp(column, u) }
-    @inline(__always) func visit(_ column: Int, _ u: UnsafeMutablePointer<Double>, pending: Double) { catchUp(column, u) }
+    static var defersStepThreshold: Bool { false }
 }
 
 extension SparseRowsView {
@@ -64,49 +69,6 @@ extension SparseRowsView {
 }
 
 extension SparseState {
-    /// The plain step's change to u at one row's entries, each column thresholded (the L1
-    /// part's catch-up to the step's own threshold, `pending`) right after its update, in one
-    /// pass: the same bits as the whole row's update and then its catch-up, since a row's
-    /// columns are distinct. Not for averaged steps (no flush here).
-    @inline(__always)
-    func scatterThresholding<Element: BLASScalar, Visit: ColumnVisit>(
-        _ data: SparseRowsView<Element>, row i: Int, factor: Double, inverseSquares: UnsafePointer<Double>?,
-        residuals: UnsafePointer<Double>, visit: Visit, pending: Double
-    ) {
-        if let inverseSquares {
-            scatterThresholding(
-                data, row: i, factor: factor, scales: ColumnFactorTable(base: inverseSquares), residuals: residuals, visit: visit,
-                pending: pending)
-        } else {
-            scatterThresholding(
-                data, row: i, factor: factor, scales: UnitColumnFactors(), residuals: residuals, visit: visit, pending: pending)
-        }
-    }
-
-    @inline(__always)
-    private func scatterThresholding<Element: BLASScalar, Scales: ColumnFactors, Visit: ColumnVisit>(
-        _ data: SparseRowsView<Element>, row i: Int, factor: Double, scales: Scales, residuals: UnsafePointer<Double>,
-        visit: Visit, pending: Double
-    ) {
-        let k = self.k, u = self.u.base
-        let start = data.rowStarts[i], end = data.rowStarts[i + 1]
-        if k == 1 {
-            let g = factor * residuals[0]
-            for position in start..<end {
-                let j = Int(data.columns[position])
-                u[j] -= g * Double(data.values[position]) * scales[j]
-                visit.visit(j, u, pending: pending)
-            }
-            return
-        }
-        for position in start..<end {
-            // (factor·r)·x·s, the plain scatter's association.
-            let j = Int(data.columns[position]), x = Double(data.values[position]), s = scales[j]
-            for o in 0..<k { u[j * k + o] -= factor * residuals[o] * x * s }
-            visit.visit(j, u, pending: pending)
-        }
-    }
-
     /// Applies the deferred soft-thresholds to the batch's columns (each once: a second catch-up has nothing pending).
     @inline(__always)
     func catchUp<Element: BLASScalar, Visit: ColumnVisit>(
@@ -117,6 +79,26 @@ extension SparseState {
             let i = rows[t]
             for position in data.rowStarts[i]..<data.rowStarts[i + 1] { visit.visit(Int(data.columns[position]), u) }
         }
+    }
+
+    /// Catches every column up, in column order (a step whose batch touches most columns).
+    @inline(__always)
+    func catchUpEveryColumn<Visit: ColumnVisit>(visit: Visit) {
+        let u = self.u.base
+        for j in 0..<p { visit.visit(j, u) }
+    }
+
+    /// Whether a step on these rows catches every column up in column order before its
+    /// residuals, rather than each column of the batch as a row reads it: a batch of several
+    /// rows holding at least ``LazySoftThreshold/everyColumnEntries`` entries, for which a visit
+    /// at each entry (at random columns, some more than once) costs more than one of every
+    /// column in order. Fixed by the batch alone, never by the threads.
+    @inline(__always)
+    func catchesUpEveryColumn<Element: BLASScalar>(_ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int) -> Bool {
+        guard b > 1, let threshold = softThreshold?.everyColumnEntries else { return false }
+        var entries = 0
+        for t in 0..<b { entries += data.rowStarts[rows[t] + 1] - data.rowStarts[rows[t]] }
+        return entries >= threshold
     }
 
     /// ``catchUp(_:rows:count:visit:)`` by the L1 part's own checks (an adaptive rule's step).

@@ -99,8 +99,8 @@ struct SparseState {
     /// coordinates, which for β = θ/s is a shrink of a and, per entry, uⱼ −= η·α·ωᵢrᵢ·xᵢⱼ/(sⱼ²·a).
     /// α is 1/b under the mean reduction, 1 under the sum; λ′ the batch's share of the penalty, as
     /// the dense step's; then, with an L1 part, the proximal step's soft-threshold by `threshold`
-    /// (on β) at the batch's columns, the others' deferred (``LazySoftThreshold``). Returns the
-    /// batch's cost α·½Σωᵢ‖rᵢ‖².
+    /// (on β), deferred at every column until a step reads it (``LazySoftThreshold``), the
+    /// batch's own included (but while averaging). Returns the batch's cost α·½Σωᵢ‖rᵢ‖².
     ///
     /// With `shared` (a batch with many nonzeros), the residuals are computed by chunks of the
     /// batch and the coefficients updated by ranges of columns on the pool's threads: each
@@ -140,30 +140,38 @@ struct SparseState {
         let lazy = Visit.self != NoColumnVisit.self
         // A small batch stays on this thread, and never copies the state (each copy retains its buffers).
         let sharing = shared?.shares(batchRows: b) == true
-        // The batch's columns at the current β first: the thresholds of the steps that skipped
-        // them, applied on this thread inside the residuals' pass (each column as a row first reads it).
-        if lazy, sharing { catchUp(data, rows: rows, count: b, visit: Visit(&self)) }
+        // The columns at the current β first: the thresholds of the steps that skipped them
+        // (and, deferred, the own threshold of the step that last touched them). A batch
+        // touching most columns catches every column up in order; another, each of its
+        // columns on this thread, inside the residuals' pass unless the batch is shared.
+        // (The visit is made before the calls that borrow the state: made in their arguments,
+        // its inout access would have the state copied, every buffer retained, at every step.)
+        let visit = Visit(&self)
+        let everyColumn = lazy && Visit.defersStepThreshold && catchesUpEveryColumn(data, rows: rows, count: b)
+        if everyColumn {
+            catchUpEveryColumn(visit: visit)
+        } else if lazy, sharing {
+            catchUp(data, rows: rows, count: b, visit: visit)
+        }
         let halfSquares =
             sharing
             ? shared!.batchResiduals(self, rows: rows, count: b, residuals: residuals)
-            : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals, visit: Visit(&self))
+            : everyColumn
+                ? batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals)
+                : batchResiduals(data, rows: rows, range: 0..<b, rowWeights: rowWeights, into: residuals, visit: visit)
         if penalty > 0 { shrink(by: 1 - rate * (reduction == .mean ? penalty : penalty * Double(b))) }
         let factor = rate * alpha / a
-        // Every column of the batch now stands at T as it is here (a shrink to zero restates
-        // both), so after this step's threshold each lacks the same T′ − T.
-        let before = lazy ? softThreshold!.total : 0
         if lazy { softThreshold!.add(threshold: threshold, scale: a) }
         if sharing {
             shared!.scatter(self, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals)
-        } else if lazy, b == 1, !averaging {
-            // One row's columns are distinct: each is thresholded right after its update, in the same pass.
-            scatterThresholding(
-                data, row: rows[0], factor: factor, inverseSquares: inverseSquares, residuals: residuals, visit: Visit(&self),
-                pending: softThreshold!.total - before)
         } else {
             scatter(data, rows: rows, count: b, factor: factor, inverseSquares: inverseSquares, residuals: residuals, part: WholeRow())
         }
-        if lazy, sharing || b > 1 || averaging { catchUp(data, rows: rows, count: b, visit: Visit(&self)) }
+        // The step's own threshold now, on the batch's columns, or (deferred) at their next catch-up.
+        if lazy, !Visit.defersStepThreshold {
+            let visit = Visit(&self)
+            catchUp(data, rows: rows, count: b, visit: visit)
+        }
         if fitIntercept {
             for t in 0..<b {
                 for o in 0..<k { c[o] -= rate * alpha * residuals[t * k + o] }
