@@ -100,7 +100,7 @@ struct SparseState {
     /// α is 1/b under the mean reduction, 1 under the sum; λ′ the batch's share of the penalty, as
     /// the dense step's; then, with an L1 part, the proximal step's soft-threshold by `threshold`
     /// (on β) at the batch's columns, the others' deferred (``LazySoftThreshold``). Returns the
-    /// batch's cost α·½Σωᵢ‖rᵢ‖².
+    /// batch's unscaled ½Σωᵢ‖rᵢ‖² (its cost is α times it).
     ///
     /// With `shared` (a batch with many nonzeros), the residuals are computed by chunks of the
     /// batch and the coefficients updated by ranges of columns on the pool's threads: each
@@ -170,7 +170,7 @@ struct SparseState {
             }
         }
         finishStep()
-        return alpha * 0.5 * halfSquares
+        return 0.5 * halfSquares
     }
 
     /// ``batchResiduals(_:rows:range:rowWeights:into:visit:)`` with nothing deferred to catch up.
