@@ -20,9 +20,13 @@ memory), the best of --repeats runs (a run over 30 s is not repeated). What each
   --l2 that reference is a ridge LSQR and can take far longer than the epochs: the whole runs'
   times are printed, and the difference is only as good as their spread). Every run
   trains the same problem: the given constant rate, rows in order, no standardizing, no
-  averaging, no early stop, the mean gradient of each batch. An epoch also evaluates the cost
-  over every row (on every thread); the anchors do not. `mbgd bench`'s updates-only figure
-  (standardized features, automatic rate) is printed for reference.
+  averaging, no early stop, the mean gradient of each batch. The rows compared with the anchors
+  report each epoch's running cost (`--epoch-cost running`: its batches' losses before their
+  updates, from the residuals the steps have, as Vowpal Wabbit's progressive loss; no pass over
+  the rows), as the anchors evaluate nothing (SGDRegressor with tol=None) or a progressive loss
+  (VW). The plain rows are also run with `--epoch-cost full` (the default: a cost pass over
+  every row at each epoch's end, on every thread), labelled so. `mbgd bench`'s updates-only
+  figure (standardized features, automatic rate) is printed for reference.
 - Vowpal Wabbit's native driver (vowpalwabbit.Workspace(...) then run_parser(), no
   per-example Python; -b 18, squared loss, one pass): from its cache (made by a first run, then
   a timed pass reading it) with `--sgd` (constant rate, `--power_t 0`) and with its default
@@ -211,24 +215,28 @@ def run(args, folder):
     say()
 
     # mbgd's epochs, from whole runs of 1 and 11 epochs.
-    say("## Epochs: mbgd (from whole runs of 1 and 21 epochs; each epoch includes a cost pass over every row)")
+    say("## Epochs: mbgd (from whole runs of 1 and 21 epochs; --epoch-cost running unless the row says full: "
+        "full adds a cost pass over every row at each epoch's end)")
 
-    def epoch(batch, *extra):
+    def epoch(batch, *extra, cost="running"):
         def run(epochs):
-            command = [args.mbgd, "fit", path, "--batch-size", str(batch), "--epochs", str(epochs), *common, *extra]
+            command = [args.mbgd, "fit", path, "--batch-size", str(batch), "--epochs", str(epochs), *common, "--epoch-cost", cost,
+                       *extra]
             return best(process(command), repeats)[0]
         short, long = run(1), run(21)
         seconds = (long - short) / 20
         label = " ".join(extra) or "plain SGD"
-        say(f"mbgd batch {batch}, {label}: {seconds:.4f} s an epoch, {rows_per_second(n, seconds)} "
+        say(f"mbgd batch {batch}, {label}, {cost} cost: {seconds:.4f} s an epoch, {rows_per_second(n, seconds)} "
             f"(whole runs {short:.2f} s and {long:.2f} s)")
         return seconds
     mbgd = {}
     for batch in (1, 32, 256):
         mbgd[batch, "plain"] = epoch(batch)
+        mbgd[batch, "plain", "full"] = epoch(batch, cost="full")
         mbgd[batch, "l2"] = epoch(batch, "--l2", "1e-4")
         mbgd[batch, "adagrad"] = epoch(batch, "--optimizer", "adagrad")
     mbgd[4096, 2] = epoch(4096, "--threads", "2")
+    mbgd[4096, 2, "full"] = epoch(4096, "--threads", "2", cost="full")
     mbgd[4096, 1] = epoch(4096, "--threads", "1")
     bench = json.loads(process([args.mbgd, "bench", "--file", path, "--batch-sizes", "1,32,256,4096", "--epochs", "3",
                                 "--no-shuffle", "--json"])())
@@ -263,12 +271,15 @@ def run(args, folder):
         plain = mbgd[batch, "plain"]
         note = "" if batch == 1 else " (SGDRegressor at batch 1: it has no mini-batches)"
         goal(f"batch {batch} plain vs naive C at batch {batch}", naive[batch] / plain, 1.0)
+        goal(f"batch {batch} plain, full cost each epoch, vs naive C at batch {batch}", naive[batch] / mbgd[batch, "plain", "full"], None)
         goal(f"batch {batch} plain vs SGDRegressor{note}", sk_epoch / plain, 1.5)
+        goal(f"batch {batch} plain, full cost each epoch, vs SGDRegressor", sk_epoch / mbgd[batch, "plain", "full"], None)
         goal(f"batch {batch} plain vs VW from cache (--sgd, batch 1)", vw_cache_sgd / plain, 5)
         goal(f"batch {batch} plain vs VW from cache (adaptive, batch 1)", vw_cache_adaptive / plain, None)
         goal(f"batch {batch} lazy L2 (--l2 1e-4) vs plain", plain / mbgd[batch, "l2"], 0.8)
         goal(f"batch {batch} lazy AdaGrad vs plain", plain / mbgd[batch, "adagrad"], 0.8)
     goal("batch 4096, 2 threads vs a C read pass", read_pass / mbgd[4096, 2], 0.7)
+    goal("batch 4096, 2 threads, full cost each epoch, vs a C read pass", read_pass / mbgd[4096, 2, "full"], None)
     goal("batch 4096, 2 threads vs 1 thread", mbgd[4096, 1] / mbgd[4096, 2], None)
     goal("LSQR (mbgd solve minus parse) vs Ridge(solver='lsqr')", ridge_seconds / lsqr, 1.0)
     say("| comparison | ratio | goal | |")
