@@ -178,6 +178,44 @@ import Testing
         #expect(relativeDifference(dense[0].epochCosts, sparse[0].epochCosts) < 1e-12)
     }
 
+    /// A fit stopped inside an epoch keeps the epoch's partial running sum in its checkpoint:
+    /// resumed, its running costs (and everything else) are the uninterrupted fit's bits, dense
+    /// (stopped at the 5000th row, inside epoch 2) and sparse (single rows, stopped after epoch 2,
+    /// which saves at batch 1023 of epoch 3).
+    @Test func aStopInsideAnEpochResumesItsRunningSum() throws {
+        var config = GradientDescent(batchSize: 1, epochs: 3, earlyStopping: nil)
+        config.epochCost = .running
+        config.loss = CountingLoss(calls: CallCounter(limit: .max))
+        let reference = try CheckpointTests.fit(CheckpointTests.data, config)
+        let path = CheckpointTests.folder + "/epoch-cost-running.checkpoint"
+        try? FileManager.default.removeItem(atPath: path)
+        let counter = CallCounter(limit: 5000)
+        config.loss = CountingLoss(calls: counter)
+        config.checkpointing = Checkpointing(path: path, every: .seconds(3600))
+        #expect(throws: TrainingError.self) { try CheckpointTests.fit(CheckpointTests.data, config, stop: counter.flag) }
+        let archive = try CheckpointArchive(decoding: Array(FileManager.default.contents(atPath: path)!), path: path)
+        #expect(try archive.integers("position", count: 4)[0...1] == [2, 2047])
+        #expect(try archive.double("position.running") > 0)
+        config.loss = CountingLoss(calls: CallCounter(limit: .max))
+        config.checkpointing?.resumesFrom = path
+        #expect(try CheckpointTests.fit(CheckpointTests.data, config) == reference)
+
+        var sparse = GradientDescent(batchSize: 1, epochs: 4, earlyStopping: nil)
+        sparse.epochCost = .running
+        let sparseReference = try CheckpointTests.fit(sparse: sparse)
+        let sparsePath = CheckpointTests.folder + "/epoch-cost-running-sparse.checkpoint"
+        try? FileManager.default.removeItem(atPath: sparsePath)
+        sparse.checkpointing = Checkpointing(path: sparsePath, every: .epochs(1))
+        let stop = CancellationFlag()
+        #expect(throws: TrainingError.self) {
+            try CheckpointTests.fit(sparse: sparse, stop: stop, progress: { if $0.epoch == 2 { stop.set() } })
+        }
+        let saved = try CheckpointArchive(decoding: Array(FileManager.default.contents(atPath: sparsePath)!), path: sparsePath)
+        #expect(try saved.integers("position", count: 4)[0...1] == [3, 1023])
+        sparse.checkpointing?.resumesFrom = sparsePath
+        #expect(try CheckpointTests.fit(sparse: sparse) == sparseReference)
+    }
+
     /// The certified stop needs the full gradient each epoch: the library refuses it with a
     /// running cost, `mbgd fit`'s settings leave it out, and the C interface's JSON takes the
     /// option by its name (and refuses it online, where a partial fit has no epochs).
