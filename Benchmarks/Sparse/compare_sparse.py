@@ -2,7 +2,7 @@
 ratios measured in one run (`make compare` runs it after the dense comparison).
 
     python Benchmarks/Sparse/compare_sparse.py MBGD [--rows 200000] [--features 47236] [--nnz 53]
-        [--rate 0.05] [--repeats 3] [--markdown Benchmarks/results/sparse.md]
+        [--rate 0.05] [--repeats 3] [--long-epochs 61] [--markdown Benchmarks/results/sparse.md]
 
 The set (53 nonzeros a row on average, heavy-tailed column frequencies, rows normalized, a sparse
 true model plus noise) is written as libsvm (scikit-learn's dump_svmlight_file), as Vowpal
@@ -15,8 +15,10 @@ memory), the best of --repeats runs (a run over 30 s is not repeated). What each
   /dev/null: process start, the parse into CSR on every core, one sparse product and 200,000
   lines written. An upper bound on the parse; against load_svmlight_file and against Vowpal
   Wabbit's pass over its text (`--sgd`, which also learns; `--noop` is printed beside it).
-- mbgd's epoch: two whole `mbgd fit` runs of 1 and 21 epochs with the same options, the
-  difference over 20: parsing and the LSQR reference every fit ends with cancel out (with
+- mbgd's epoch: two whole `mbgd fit` runs of 1 and --long-epochs epochs with the same options,
+  the difference over the epochs between: parsing and the LSQR reference every fit ends with
+  cancel out, to their noise over that many epochs (21 epochs were too few on a loaded
+  machine: 2 s of parse and LSQR moving by 0.3 s gave negative epochs) (with
   --l2 that reference is a ridge LSQR and can take far longer than the epochs: the whole runs'
   times are printed, and the difference is only as good as their spread). Every run
   trains the same problem: the given constant rate, rows in order, no standardizing, no
@@ -136,6 +138,8 @@ def main():
     parser.add_argument("--nnz", type=float, default=53, help="mean nonzeros a row")
     parser.add_argument("--rate", type=float, default=0.05, help="the constant learning rate of every descent")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each timing; the best is kept")
+    parser.add_argument("--long-epochs", type=int, default=61,
+                        help="epochs of the long mbgd fit; an epoch is (long − one-epoch run) over one fewer")
     parser.add_argument("--markdown", help="also write the results here, with the machine and versions")
     args = parser.parse_args()
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -214,8 +218,9 @@ def run(args, folder):
     say(f"C read pass over the CSR arrays: {read_pass:.4f} s, {rows_per_second(n, read_pass)}")
     say()
 
-    # mbgd's epochs, from whole runs of 1 and 11 epochs.
-    say("## Epochs: mbgd (from whole runs of 1 and 21 epochs; --epoch-cost running unless the row says full: "
+    # mbgd's epochs, from whole runs of 1 and --long-epochs epochs.
+    long_epochs = args.long_epochs
+    say(f"## Epochs: mbgd (from whole runs of 1 and {long_epochs} epochs; --epoch-cost running unless the row says full: "
         "full adds a cost pass over every row at each epoch's end)")
 
     def epoch(batch, *extra, cost="running"):
@@ -223,8 +228,8 @@ def run(args, folder):
             command = [args.mbgd, "fit", path, "--batch-size", str(batch), "--epochs", str(epochs), *common, "--epoch-cost", cost,
                        *extra]
             return best(process(command), repeats)[0]
-        short, long = run(1), run(21)
-        seconds = (long - short) / 20
+        short, long = run(1), run(long_epochs)
+        seconds = (long - short) / (long_epochs - 1)
         label = " ".join(extra) or "plain SGD"
         say(f"mbgd batch {batch}, {label}, {cost} cost: {seconds:.4f} s an epoch, {rows_per_second(n, seconds)} "
             f"(whole runs {short:.2f} s and {long:.2f} s)")

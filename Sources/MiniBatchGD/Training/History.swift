@@ -92,7 +92,7 @@ public struct EpochReport: Sendable {
     public let epoch: Int
     /// The configured maximum.
     public let epochs: Int
-    /// Training cost at the end of the epoch.
+    /// Training cost at the end of the epoch (its running cost with ``EpochCost/running``).
     public let cost: Double
     /// Held-out cost, when monitored.
     public let validationCost: Double?
