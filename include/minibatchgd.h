@@ -275,7 +275,7 @@ int mbgd_model_parameters(const mbgd_model *model, double *coefficients, int64_t
    momentum, nesterov, beta1, beta2, epsilon, alpha, weightDecay, average, noAverage, reduction,
    schedule, warmup, decayPower, decayFactor, decayEvery, l2, standardize, noStandardize,
    noShuffle, shuffleBlocks, seed, validationFraction, tolerance, patience, noEarlyStopping,
-   threads). progress may be NULL. */
+   threads, epochCost: "full" or "running", as --epoch-cost). progress may be NULL. */
 int mbgd_model_fit(mbgd_model *model, const mbgd_data *data, const char *options_json, mbgd_progress_callback progress,
                    void *user_data);
 /* Fits in closed form (LAPACK; LSQR for sparse rows), replacing the parameters and keeping the
@@ -335,7 +335,7 @@ int mbgd_accumulator_solve(const mbgd_accumulator *accumulator, mbgd_model *mode
    {"epochs": 1, "noShuffle": true, "noAverage": true, "noEarlyStopping": true}.
    config: mbgd_model_fit's options (NULL for the defaults), made into one pass in order without
    early stopping, averaging from the start with "average" and none otherwise. Refused: epochs
-   other than 1, tolerance, patience, shuffleBlocks, validationFraction, a schedule other than
+   other than 1, tolerance, patience, shuffleBlocks, validationFraction, epochCost, a schedule other than
    constant and inverseScaling (which decays per update: eta0 / t^decayPower), reduction sum.
    One handle must be used by one thread at a time. */
 int mbgd_online_create(int abi_version, const char *config_json, int64_t features, int64_t outputs, int fit_intercept,

@@ -2,7 +2,7 @@
 ratios measured in one run (`make compare` runs it after the dense comparison).
 
     python Benchmarks/Sparse/compare_sparse.py MBGD [--rows 200000] [--features 47236] [--nnz 53]
-        [--rate 0.05] [--repeats 3] [--markdown Benchmarks/results/sparse.md]
+        [--rate 0.05] [--repeats 3] [--long-epochs 61] [--markdown Benchmarks/results/sparse.md]
 
 The set (53 nonzeros a row on average, heavy-tailed column frequencies, rows normalized, a sparse
 true model plus noise) is written as libsvm (scikit-learn's dump_svmlight_file), as Vowpal
@@ -15,14 +15,20 @@ memory), the best of --repeats runs (a run over 30 s is not repeated). What each
   /dev/null: process start, the parse into CSR on every core, one sparse product and 200,000
   lines written. An upper bound on the parse; against load_svmlight_file and against Vowpal
   Wabbit's pass over its text (`--sgd`, which also learns; `--noop` is printed beside it).
-- mbgd's epoch: two whole `mbgd fit` runs of 1 and 21 epochs with the same options, the
-  difference over 20: parsing and the LSQR reference every fit ends with cancel out (with
+- mbgd's epoch: two whole `mbgd fit` runs of 1 and --long-epochs epochs with the same options,
+  the difference over the epochs between: parsing and the LSQR reference every fit ends with
+  cancel out, to their noise over that many epochs (21 epochs were too few on a loaded
+  machine: 2 s of parse and LSQR moving by 0.3 s gave negative epochs) (with
   --l2 that reference is a ridge LSQR and can take far longer than the epochs: the whole runs'
   times are printed, and the difference is only as good as their spread). Every run
   trains the same problem: the given constant rate, rows in order, no standardizing, no
-  averaging, no early stop, the mean gradient of each batch. An epoch also evaluates the cost
-  over every row (on every thread); the anchors do not. `mbgd bench`'s updates-only figure
-  (standardized features, automatic rate) is printed for reference.
+  averaging, no early stop, the mean gradient of each batch. The rows compared with the anchors
+  report each epoch's running cost (`--epoch-cost running`: its batches' losses before their
+  updates, from the residuals the steps have, as Vowpal Wabbit's progressive loss; no pass over
+  the rows), as the anchors evaluate nothing (SGDRegressor with tol=None) or a progressive loss
+  (VW). The plain rows are also run with `--epoch-cost full` (the default: a cost pass over
+  every row at each epoch's end, on every thread), labelled so. `mbgd bench`'s updates-only
+  figure (standardized features, automatic rate) is printed for reference.
 - Vowpal Wabbit's native driver (vowpalwabbit.Workspace(...) then run_parser(), no
   per-example Python; -b 18, squared loss, one pass): from its cache (made by a first run, then
   a timed pass reading it) with `--sgd` (constant rate, `--power_t 0`) and with its default
@@ -132,6 +138,8 @@ def main():
     parser.add_argument("--nnz", type=float, default=53, help="mean nonzeros a row")
     parser.add_argument("--rate", type=float, default=0.05, help="the constant learning rate of every descent")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each timing; the best is kept")
+    parser.add_argument("--long-epochs", type=int, default=61,
+                        help="epochs of the long mbgd fit; an epoch is (long − one-epoch run) over one fewer")
     parser.add_argument("--markdown", help="also write the results here, with the machine and versions")
     args = parser.parse_args()
     started = datetime.datetime.now(datetime.timezone.utc)
@@ -210,25 +218,30 @@ def run(args, folder):
     say(f"C read pass over the CSR arrays: {read_pass:.4f} s, {rows_per_second(n, read_pass)}")
     say()
 
-    # mbgd's epochs, from whole runs of 1 and 11 epochs.
-    say("## Epochs: mbgd (from whole runs of 1 and 21 epochs; each epoch includes a cost pass over every row)")
+    # mbgd's epochs, from whole runs of 1 and --long-epochs epochs.
+    long_epochs = args.long_epochs
+    say(f"## Epochs: mbgd (from whole runs of 1 and {long_epochs} epochs; --epoch-cost running unless the row says full: "
+        "full adds a cost pass over every row at each epoch's end)")
 
-    def epoch(batch, *extra):
+    def epoch(batch, *extra, cost="running"):
         def run(epochs):
-            command = [args.mbgd, "fit", path, "--batch-size", str(batch), "--epochs", str(epochs), *common, *extra]
+            command = [args.mbgd, "fit", path, "--batch-size", str(batch), "--epochs", str(epochs), *common, "--epoch-cost", cost,
+                       *extra]
             return best(process(command), repeats)[0]
-        short, long = run(1), run(21)
-        seconds = (long - short) / 20
+        short, long = run(1), run(long_epochs)
+        seconds = (long - short) / (long_epochs - 1)
         label = " ".join(extra) or "plain SGD"
-        say(f"mbgd batch {batch}, {label}: {seconds:.4f} s an epoch, {rows_per_second(n, seconds)} "
+        say(f"mbgd batch {batch}, {label}, {cost} cost: {seconds:.4f} s an epoch, {rows_per_second(n, seconds)} "
             f"(whole runs {short:.2f} s and {long:.2f} s)")
         return seconds
     mbgd = {}
     for batch in (1, 32, 256):
         mbgd[batch, "plain"] = epoch(batch)
+        mbgd[batch, "plain", "full"] = epoch(batch, cost="full")
         mbgd[batch, "l2"] = epoch(batch, "--l2", "1e-4")
         mbgd[batch, "adagrad"] = epoch(batch, "--optimizer", "adagrad")
     mbgd[4096, 2] = epoch(4096, "--threads", "2")
+    mbgd[4096, 2, "full"] = epoch(4096, "--threads", "2", cost="full")
     mbgd[4096, 1] = epoch(4096, "--threads", "1")
     bench = json.loads(process([args.mbgd, "bench", "--file", path, "--batch-sizes", "1,32,256,4096", "--epochs", "3",
                                 "--no-shuffle", "--json"])())
@@ -263,12 +276,15 @@ def run(args, folder):
         plain = mbgd[batch, "plain"]
         note = "" if batch == 1 else " (SGDRegressor at batch 1: it has no mini-batches)"
         goal(f"batch {batch} plain vs naive C at batch {batch}", naive[batch] / plain, 1.0)
+        goal(f"batch {batch} plain, full cost each epoch, vs naive C at batch {batch}", naive[batch] / mbgd[batch, "plain", "full"], None)
         goal(f"batch {batch} plain vs SGDRegressor{note}", sk_epoch / plain, 1.5)
+        goal(f"batch {batch} plain, full cost each epoch, vs SGDRegressor", sk_epoch / mbgd[batch, "plain", "full"], None)
         goal(f"batch {batch} plain vs VW from cache (--sgd, batch 1)", vw_cache_sgd / plain, 5)
         goal(f"batch {batch} plain vs VW from cache (adaptive, batch 1)", vw_cache_adaptive / plain, None)
         goal(f"batch {batch} lazy L2 (--l2 1e-4) vs plain", plain / mbgd[batch, "l2"], 0.8)
         goal(f"batch {batch} lazy AdaGrad vs plain", plain / mbgd[batch, "adagrad"], 0.8)
     goal("batch 4096, 2 threads vs a C read pass", read_pass / mbgd[4096, 2], 0.7)
+    goal("batch 4096, 2 threads, full cost each epoch, vs a C read pass", read_pass / mbgd[4096, 2, "full"], None)
     goal("batch 4096, 2 threads vs 1 thread", mbgd[4096, 1] / mbgd[4096, 2], None)
     goal("LSQR (mbgd solve minus parse) vs Ridge(solver='lsqr')", ridge_seconds / lsqr, 1.0)
     say("| comparison | ratio | goal | |")

@@ -40,6 +40,7 @@ enum ArgumentNames {
 extension Optimizer.Kind: ExpressibleByArgument {}
 extension LearningRateSchedule.Kind: ExpressibleByArgument {}
 extension Reduction: ExpressibleByArgument {}
+extension EpochCost: ExpressibleByArgument {}
 extension LeastSquares.Method: ExpressibleByArgument {}
 extension LeastSquares.CovarianceType: ExpressibleByArgument {}
 extension LeastSquares.PenaltyUnits: ExpressibleByArgument {}

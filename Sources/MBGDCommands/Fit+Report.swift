@@ -34,8 +34,10 @@ extension Fit {
                 (
                     "history",
                     .object([
-                        ("epochCosts", .numbers(history.epochCosts)), ("epochsRun", .integer(history.epochsRun)),
-                        ("stopReason", .string(history.stopReason.rawValue)),
+                        ("epochCosts", .numbers(history.epochCosts)),
+                        ("epochCost", .string(run.configuration.epochCost.rawValue)),
+                        ("finalCost", (history.finalCost ?? history.epochCosts.last).map(JSON.number) ?? .null),
+                        ("epochsRun", .integer(history.epochsRun)), ("stopReason", .string(history.stopReason.rawValue)),
                     ])
                 ),
                 (
@@ -76,9 +78,17 @@ extension Fit {
             ("predictedEpochs", choice.predictedEpochs.map(JSON.integer) ?? .null),
             ("predictionTolerance", .number(choice.predictionTolerance)),
             ("epochsRun", .integer(run.history.epochsRun)),
+            ("epochCost", .string(config.epochCost.rawValue)),
             ("certifiedDistance", run.history.certifiedDistances.last.map(JSON.number) ?? .null),
             ("notes", .strings(run.notes)),
         ])
+    }
+
+    /// With running epoch costs (`--epoch-cost running`), what the epochs' costs were beside the
+    /// final one (a pass at the end); nothing with full ones.
+    static func runningCostNote(_ history: History) -> String {
+        guard history.finalCost != nil, let last = history.epochCosts.last else { return "" }
+        return "; the last epoch's running cost (its batches' before their updates) \(Format.number(last))"
     }
 
     /// ", rate halved at epochs 40, 120 (the average had stalled)", or nothing.
@@ -141,7 +151,8 @@ extension Fit {
         }
         let reduction = "½·" + (weighted ? "weighted " : "") + config.reduction.rawValue
         lines.append(
-            "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (\(reduction) of squared residuals)")
+            "  final training cost \(Format.number(history.finalCost ?? history.epochCosts.last ?? .nan)) (\(reduction) of squared residuals)"
+                + Self.runningCostNote(history))
         lines.append("")
         let reference = comparison.reference
         for o in 0..<model.targetNames.count {

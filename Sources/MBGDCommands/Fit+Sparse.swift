@@ -71,8 +71,8 @@ extension Fit {
         lines += Self.descentLines(
             run, title: "Gradient descent on sparse rows", scaling: config2.standardize ? ", scaled by the columns' deviations" : "")
         lines.append(
-            "  final training cost \(Format.number(history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)"
-        )
+            "  final training cost \(Format.number(history.finalCost ?? history.epochCosts.last ?? .nan)) (½·\(config2.reduction.rawValue) of squared residuals)"
+                + Self.runningCostNote(history))
         lines.append("")
         lines += Reports.largestParameterTables(
             featureNames: model.featureNames, targetNames: model.targetNames, fitIntercept: model.fitIntercept,

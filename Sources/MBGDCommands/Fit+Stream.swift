@@ -30,6 +30,10 @@ extension Fit {
                     "it needs an epoch budget; online, constant or inverse-scaling (per update)"
                 ),
                 (shuffleBlocks != nil, "--shuffle-blocks", "a stream is trained on in the order it comes"),
+                (
+                    epochCost != nil, "--epoch-cost",
+                    "a stream reports its progressive validation loss already, each batch's before its update: the running cost of its one pass"
+                ),
                 (reduction == .sum, "--reduction sum", "the stream's last batch may be shorter; use mean"),
                 (plot != nil, "--plot", "the plots draw the rows and residuals, which a stream does not keep"),
                 (

@@ -125,6 +125,11 @@ struct Fit: ParsableCommand, ThreadedCommand {
     @Option(parsing: .unconditional, help: "Epochs without improvement before stopping early (or before averaging starts).") var patience:
         Int?
     @Flag(help: "Run every epoch of the budget.") var noEarlyStopping = false
+    @Option(
+        help: ArgumentHelp(
+            "Each epoch's training cost: full (a pass over every row at the epoch's end, at the parameters reported) or running (each batch's loss as its step took it, before its update, weighted by its rows: PyTorch's running loss, Vowpal Wabbit's progressive loss; no pass, no certified stop: --tolerance is then the plateau's only, and the final cost is one full pass at the end). Default: full.",
+            valueName: "full|running"))
+    var epochCost: EpochCost?
     @OptionGroup var rowWeights: WeightOptions
     @OptionGroup var threadCount: ThreadOptions<Fit>
     @OptionGroup var checkpoints: CheckpointOptions
@@ -167,6 +172,7 @@ struct Fit: ParsableCommand, ThreadedCommand {
         (settings.noShuffle, settings.shuffleBlocks, settings.seed) = (noShuffle, shuffleBlocks, seed)
         (settings.validationFraction, settings.tolerance, settings.patience) = (validationFraction, tolerance, patience)
         (settings.noEarlyStopping, settings.threads, settings.recordsBatchCosts) = (noEarlyStopping, threads, plot != nil)
+        settings.epochCost = epochCost ?? .full
         return settings
     }
 

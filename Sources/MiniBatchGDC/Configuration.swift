@@ -196,7 +196,7 @@ enum FitOptions {
         "batchSize", "epochs", "learningRate", "optimizer", "momentum", "nesterov", "beta1", "beta2", "epsilon", "alpha", "weightDecay",
         "average", "noAverage", "reduction", "schedule", "warmup", "decayPower", "decayFactor", "decayEvery", "l2", "standardize",
         "noStandardize", "noShuffle", "shuffleBlocks", "seed", "validationFraction", "tolerance", "patience", "noEarlyStopping",
-        "threads",
+        "threads", "epochCost",
     ]
 
     /// The descent `json` describes, with `threads` (``Threads/count``) unless it names its own.
@@ -233,6 +233,7 @@ enum FitOptions {
         settings.patience = try options.integer("patience")
         settings.noEarlyStopping = try options.flag("noEarlyStopping")
         settings.threads = try options.integer("threads") ?? threads
+        if let epochCost = try options.choice("epochCost", EpochCost.self) { settings.epochCost = epochCost }
         try OptionSpelling.json.validateThreads(settings.threads)
         try settings.validate(.json)
         return settings.gradientDescent
@@ -253,10 +254,11 @@ enum OnlineOptions {
         let given = [
             ("tolerance", try options.number("tolerance") != nil), ("patience", try options.integer("patience") != nil),
             ("shuffleBlocks", try options.integer("shuffleBlocks") != nil),
+            ("epochCost", try options.string("epochCost") != nil),
         ]
         for (name, isGiven) in given where isGiven {
             throw OptionError(
-                "\(name) is not available online: \(name == "shuffleBlocks" ? "chunks are trained on in the order given" : "one pass has no epochs to stop after")"
+                "\(name) is not available online: \(name == "shuffleBlocks" ? "chunks are trained on in the order given" : name == "epochCost" ? "a partial fit has no epochs; its batch costs are the running cost" : "one pass has no epochs to stop after")"
             )
         }
         var configuration = try FitOptions.gradientDescent(json: json, threads: threads)

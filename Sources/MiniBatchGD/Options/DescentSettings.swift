@@ -25,6 +25,8 @@ package struct DescentSettings: Sendable {
     package var patience: Int?
     package var noEarlyStopping = false
     package var threads: Int?
+    /// How an epoch's cost is measured; `running` also leaves the certified stop out.
+    package var epochCost = EpochCost.full
     /// Keep every batch's cost (for a plot).
     package var recordsBatchCosts = false
 
@@ -89,8 +91,11 @@ package struct DescentSettings: Sendable {
             stopping?.parameterTolerance = tolerance
         }
         if let patience { stopping?.patience = patience }
+        // A running cost skips the pass over every row the certificate's gradient needs: the
+        // plateau rule (on the running or the held-out cost) is the stop left.
+        if epochCost == .running { stopping?.parameterTolerance = nil }
         if noEarlyStopping { stopping = nil }
-        return GradientDescent(
+        var descent = GradientDescent(
             batchSize: Self.batchSize(batchSize) ?? GradientDescent().batchSize, epochs: epochs,
             learningRate: (try? Self.learningRate(learningRate, .commandLine)) ?? .automatic, optimizer: optimizer.value,
             averaging: average ? .fromStart : noAverage ? .none : .automatic,
@@ -98,6 +103,8 @@ package struct DescentSettings: Sendable {
             shuffle: noShuffle ? .none : shuffleBlocks.map { .blocks(seed: seed, rows: $0) } ?? .everyEpoch(seed: seed),
             schedule: scheduleValue, warmupSteps: warmup, l2Penalty: l2, earlyStopping: stopping, recordsBatchCosts: recordsBatchCosts,
             threads: threads)
+        descent.epochCost = epochCost
+        return descent
     }
 
     /// `n|full`, as `--batch-size` writes a batch size; nil for anything else, a count below 1 included.

@@ -32,6 +32,7 @@ package enum OptionSpelling: Sendable {
         "penalty.alpha": "--l1", "penalty.l1Ratio": "--l1-ratio", "loss.delta": "--delta", "checkpointing": "--checkpoint",
         "checkpointing.path": "--checkpoint",
         "checkpointing.interval": "--checkpoint-every", "alphas": "--alphas", "l1Ratio": "--l1-ratio",
+        "epochCost": "--epoch-cost",
     ]
 
     /// The library's error with the option's name in place of the library's.

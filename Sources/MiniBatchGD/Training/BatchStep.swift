@@ -24,6 +24,9 @@ struct BatchStep<Element: BLASScalar> {
         var samples = 0
         /// The batch a cancellation stopped before (nil: not cancelled inside the batch loop).
         var cancelledAt: Int? = nil
+        /// ½Σωᵢℓ(rᵢ) of the epoch's batches so far, each at its step's start (unscaled: the
+        /// epoch's running cost is this times the reduction's scale of all rows, ``EpochCost/running``).
+        var running = 0.0
     }
 
     /// Trains on batches `indices` of the current epoch. A function of its own so the batch loop
@@ -37,9 +40,9 @@ struct BatchStep<Element: BLASScalar> {
         let recordsBatchCosts = self.recordsBatchCosts, reduction = self.reduction, penalty = self.penalty
         let penaltyScale = self.penaltyScale
         let perStep = schedule.changesWithinEpochs, batchCount = batches.count
-        var step = counters.step, samples = counters.samples
+        var step = counters.step, samples = counters.samples, running = counters.running
         var cancelledAt: Int?
-        defer { counters = Counters(step: step, samples: samples, cancelledAt: cancelledAt) }
+        defer { counters = Counters(step: step, samples: samples, cancelledAt: cancelledAt, running: running) }
         for index in indices {
             // A long epoch (a million stochastic steps) must still stop promptly; an exchange
             // carries every rank's flag with each batch instead.
@@ -54,6 +57,7 @@ struct BatchStep<Element: BLASScalar> {
             let cost = batch.scale * batch.halfSquares
             guard cost.isFinite else { throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate) }
             if recordsBatchCosts { history.batchCosts.append(cost) }
+            running += batch.halfSquares
             gradient.finish(g)
             if penalty > 0 {
                 // The batch's share of λ/2·‖W‖², in the reduction's units.

@@ -60,6 +60,13 @@ struct EpochLoop<Element: BLASScalar> {
             try epochsLoop(
                 &rule, theta: theta.base, train: train, w: w, validation: validation, cumulative: cumulative, history: &history,
                 gap: &gap)
+            // The running costs left the full cost out: once, at the parameters reported.
+            if configuration.epochCost == .running {
+                let reported = UnsafePointer(rule.averagedParameters ?? theta.base)
+                gradient.prepare(reported)
+                history.finalCost =
+                    train.sum(halfSquaredResiduals(reported, train, rowWeights: w)) * configuration.reduction.scale(rows: train.totalCount)
+            }
         }
         let reported = rule.averagedParameters ?? theta.base
         return Result(parameters: Array(UnsafeBufferPointer(start: reported, count: gradient.parameterCount)), history: history, gap: gap)
@@ -134,6 +141,7 @@ struct EpochLoop<Element: BLASScalar> {
             let position = try archive.integers("position", count: 4)
             (resumedEpoch, resumedBatch) = (position[0], position[1])
             counters = .init(step: position[2], samples: position[3])
+            if config.epochCost == .running, resumedBatch > 0 { counters.running = try archive.double("position.running") }
             guard resumedEpoch >= 1, resumedEpoch <= epochs, resumedBatch >= 0, resumedBatch < batches.count,
                 history.epochCosts.count == resumedEpoch - 1, resumedBatch == 0 || history.learningRates.count == resumedEpoch
             else { throw CheckpointError.damaged(path: archive.path, reason: "its position in the fit does not agree with its history") }
@@ -149,6 +157,7 @@ struct EpochLoop<Element: BLASScalar> {
             policy.saveState(to: &archive)
             history.saveState(to: &archive)
             archive.set("position", integers: [epoch, batch, counters.step, counters.samples])
+            archive.set("position.running", counters.running)
             var own = CheckpointArchive(path: checkpoint.settings.path)
             order.saveState(to: &own)
             try checkpoint.write(archive, own: own)
@@ -166,6 +175,7 @@ struct EpochLoop<Element: BLASScalar> {
             if !resumesInside {
                 history.learningRates.append(epochRate)
                 order.startEpoch()
+                counters.running = 0
             }
             // The batches run in stretches between gap checks (one stretch an epoch without a
             // gap target), so the batch loop itself carries no check.
@@ -223,6 +233,9 @@ struct EpochLoop<Element: BLASScalar> {
                 otherPenalty?.shortestSubgradient(at: evaluated, count: p * k, scale: penaltyScale, gradient: fullGradient.base)
                 certifiedDistance = certificate.relativeDistance(parameters: evaluated, gradient: fullGradient.base)
                 history.certifiedDistances.append(certifiedDistance!)
+            } else if config.epochCost == .running {
+                // Summed over every rank's rows already: each batch's exchange carried them.
+                halfSquares = counters.running
             } else {
                 halfSquares = train.sum(halfSquaredResiduals(evaluated, train, rowWeights: w))
             }

@@ -62,6 +62,10 @@ public struct GradientDescent: Equatable, Sendable {
     /// Record the cost of every batch in ``History/batchCosts`` (one Double per batch; a fit
     /// that would record more than 2²⁷ of them, 1 GiB, is refused: turn this off for it).
     public var recordsBatchCosts: Bool
+    /// How each epoch's cost in ``History/epochCosts`` is measured: a pass over every row at the
+    /// epoch's end (``EpochCost/full``, the default) or the epoch's batches' costs as the steps
+    /// took them (``EpochCost/running``, no pass).
+    public var epochCost = EpochCost.full
     /// Stop with ``TrainingError/diverged(epoch:batch:cost:learningRate:)`` once an epoch's
     /// cost exceeds this multiple of the starting cost.
     public var divergenceFactor: Double
@@ -163,6 +167,13 @@ public struct GradientDescent: Equatable, Sendable {
             throw ArgumentError(argument: "divergenceFactor", value: "\(divergenceFactor)", requirement: "must be a number above 1")
         }
         try validateThreadCount(threads)
+        if epochCost == .running, let tolerance = earlyStopping?.parameterTolerance, tolerance > 0 {
+            throw ArgumentError(
+                argument: "earlyStopping.parameterTolerance", value: "\(tolerance)",
+                requirement:
+                    "must be nil or 0 with epochCost running: the certified stop takes a gradient over every row at each epoch's end, the pass a running cost leaves out (use epochCost full to certify)"
+            )
+        }
         try earlyStopping?.validate()
         try checkpointing?.validate()
     }

@@ -4,8 +4,14 @@ public struct History: Equatable, Sendable {
     /// update (the residual the gradient is built from, so recording it costs nothing).
     /// Empty when ``GradientDescent/recordsBatchCosts`` is off.
     public internal(set) var batchCosts: [Double] = []
-    /// The reduced cost over all training rows at the end of each epoch (without the penalty).
+    /// The reduced cost over all training rows at the end of each epoch (without the penalty);
+    /// with ``EpochCost/running``, each epoch's running cost instead (its batches' costs before
+    /// their updates, weighted by their rows).
     public internal(set) var epochCosts: [Double] = []
+    /// With ``EpochCost/running``, the reduced cost over all training rows at the parameters
+    /// reported, computed once when the fit ends (nil with ``EpochCost/full``, whose last epoch
+    /// cost is that cost).
+    public internal(set) var finalCost: Double?
     /// The reduced cost over the held-out rows at the end of each epoch, when monitored.
     public internal(set) var validationCosts: [Double] = []
     /// The learning rate of each epoch's first update.
@@ -86,7 +92,7 @@ public struct EpochReport: Sendable {
     public let epoch: Int
     /// The configured maximum.
     public let epochs: Int
-    /// Training cost at the end of the epoch.
+    /// Training cost at the end of the epoch (its running cost with ``EpochCost/running``).
     public let cost: Double
     /// Held-out cost, when monitored.
     public let validationCost: Double?

@@ -213,7 +213,8 @@ public final class SparseOnlineTrainer {
             var stepRate = rate
             if case let .inverseScaling(power) = configuration.schedule { stepRate = rate / pow(Double(updates), power) }
             if updates <= warmup { stepRate *= Double(updates) / Double(warmup) }
-            let cost = rule.step(&state, window, rows: order.base + first, count: count, rate: stepRate, shared: shared)
+            // The step returns the batch's unscaled ½Σ‖rᵢ‖²: its cost under the mean reduction is that over b.
+            let cost = 1 / Double(count) * rule.step(&state, window, rows: order.base + first, count: count, rate: stepRate, shared: shared)
             guard cost.isFinite else { throw TrainingError.diverged(epoch: 1, batch: updates, cost: cost, learningRate: stepRate) }
             // The mean reduction's cost ½Σ‖rᵢ‖²/b, at the parameters before the step.
             squares += 2 * cost * Double(count)

@@ -8,7 +8,7 @@ extension SparseState {
     /// batch's gradient in descent coordinates at the slots it touches only (gathered by column
     /// into `scratch`, each slot listed once), then the rule's change of those slots and of the
     /// intercepts: θ ← (1 − η·decay)·θ − Δθ, the decay (AdamW's, decoupled) a shrink of the
-    /// scale a, and Δθⱼ applied to u as Δθⱼ/(sⱼ·a). Returns the batch's cost α·½Σωᵢ‖rᵢ‖², as ``step``.
+    /// scale a, and Δθⱼ applied to u as Δθⱼ/(sⱼ·a). Returns the batch's unscaled ½Σωᵢ‖rᵢ‖², as ``step``.
     /// `inverseScale` is nil when every sⱼ is 1 (no gather of ones for every entry).
     mutating func adaptiveStep<Element: BLASScalar, Rule: LazyRule>(
         _ data: SparseRowsView<Element>, rule: inout Rule, rows: UnsafePointer<Int>, count b: Int, rate: Double, decay: Double,
@@ -90,7 +90,7 @@ extension SparseState {
         }
         for e in coefficientSlots..<count { c[slots[e] - p * k] -= values[e] }
         finishStep()
-        return alpha * 0.5 * halfSquares
+        return 0.5 * halfSquares
     }
 
     /// The gradient of a batch of several rows at the slots it touches, summed by column in

@@ -100,7 +100,8 @@ struct SparseState {
     /// α is 1/b under the mean reduction, 1 under the sum; λ′ the batch's share of the penalty, as
     /// the dense step's; then, with an L1 part, the proximal step's soft-threshold by `threshold`
     /// (on β), deferred at every column until a step reads it (``LazySoftThreshold``), the
-    /// batch's own included (but while averaging). Returns the batch's cost α·½Σωᵢ‖rᵢ‖².
+    /// batch's own included (but while averaging). Returns the batch's unscaled ½Σωᵢ‖rᵢ‖² (its
+    /// cost is α times it).
     ///
     /// With `shared` (a batch with many nonzeros), the residuals are computed by chunks of the
     /// batch and the coefficients updated by ranges of columns on the pool's threads: each
@@ -178,7 +179,7 @@ struct SparseState {
             }
         }
         finishStep()
-        return alpha * 0.5 * halfSquares
+        return 0.5 * halfSquares
     }
 
     /// ``batchResiduals(_:rows:range:rowWeights:into:visit:)`` with nothing deferred to catch up.

@@ -221,7 +221,10 @@ struct SparseTrainer {
         for j in scale.indices { inverseScale.base[j] = 1 / scale[j] }
         let fullGradient = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
         let theta = Buffer<Double>(repeating: 0, count: (scale.count + 1) * train.k)
-        var step = 0, samples = 0
+        // The epoch's running cost so far, unscaled (``EpochCost/running``), and the reduction's
+        // scale of a full batch (a division per update is a tenth of a stochastic step).
+        var step = 0, samples = 0, running = 0.0
+        let fullBatchScale = config.reduction.scale(rows: batches.size)
         let residuals = Buffer<Double>(repeating: 0, count: batches.size * train.k)
         // Gap checks: at least 16 an epoch, or after every update when an epoch has fewer.
         var gap = gapTarget.map { _ in GapProgress() }
@@ -261,6 +264,7 @@ struct SparseTrainer {
                 }
                 let position = try archive.integers("position", count: 4)
                 (resumedEpoch, resumedBatch, step, samples) = (position[0], position[1], position[2], position[3])
+                if config.epochCost == .running, resumedBatch > 0 { running = try archive.double("position.running") }
                 guard resumedEpoch >= 1, resumedEpoch <= epochs, resumedBatch >= 0, resumedBatch <= batches.count,
                     history.epochCosts.count == resumedEpoch - 1, resumedBatch == 0 || history.learningRates.count == resumedEpoch
                 else {
@@ -280,6 +284,7 @@ struct SparseTrainer {
                 if blocks != nil { archive.set("order.blocks", integers: blockOrder.array) }
                 if let generator { archive.set("order.generator", integers: generator.checkpointState.map { Int(bitPattern: UInt($0)) }) }
                 archive.set("position", integers: [epoch, batch, step, samples])
+                archive.set("position.running", running)
                 try checkpoint.write(archive)
             }
             for epoch in resumedEpoch...epochs {
@@ -294,7 +299,10 @@ struct SparseTrainer {
                     }
                 }
                 let epochRate = resumesInside ? history.learningRates[epoch - 1] : schedule.rate(epoch: epoch, step: step)
-                if !resumesInside { history.learningRates.append(epochRate) }
+                if !resumesInside {
+                    history.learningRates.append(epochRate)
+                    running = 0
+                }
                 var stretchStart = Date(), trainingSeconds = 0.0
                 for index in (resumesInside ? resumedBatch : 0)..<batches.count {
                     if index & 1023 == 1023, passes.isCancelled() {
@@ -308,7 +316,9 @@ struct SparseTrainer {
                         gathered.gather(rows, count: range.count, rowWeights: rowWeights)
                         (rows, data) = (UnsafePointer(gathered.positions.base), gathered.view)
                     }
-                    let cost = update.step(&state, data, rows: rows, count: range.count, rate: stepRate, shared: shared)
+                    let half = update.step(&state, data, rows: rows, count: range.count, rate: stepRate, shared: shared)
+                    let cost = (range.count == batches.size ? fullBatchScale : config.reduction.scale(rows: range.count)) * half
+                    running += half
                     guard cost.isFinite else {
                         throw TrainingError.diverged(epoch: epoch, batch: index + 1, cost: cost, learningRate: stepRate)
                     }
@@ -362,7 +372,9 @@ struct SparseTrainer {
                     certifiedDistance = certificate.relativeDistance(parameters: theta.base, gradient: fullGradient.base)
                     history.certifiedDistances.append(certifiedDistance!)
                 } else {
-                    epochCost = (averaged.map { passes.halfSquares(at: $0) } ?? passes.halfSquares(state)) * config.reduction.scale(rows: n)
+                    let halfSquares =
+                        config.epochCost == .running ? running : averaged.map { passes.halfSquares(at: $0) } ?? passes.halfSquares(state)
+                    epochCost = halfSquares * config.reduction.scale(rows: n)
                 }
                 guard !policy.diverged(cost: epochCost) else {
                     throw TrainingError.diverged(epoch: epoch, batch: batches.count, cost: epochCost, learningRate: epochRate)
@@ -444,6 +456,11 @@ struct SparseTrainer {
                 rowWeights: stepWeights,
                 fitIntercept: fitIntercept, residuals: residuals)
             try runEpochs(&update)
+        }
+        if config.epochCost == .running {
+            let averaged = state.averagedParameters(fitIntercept: fitIntercept)
+            history.finalCost =
+                (averaged.map { passes.halfSquares(at: $0) } ?? passes.halfSquares(state)) * config.reduction.scale(rows: n)
         }
         return (history, gap)
     }

@@ -2,7 +2,8 @@
 /// adaptive rule applied lazily (``LazyRule``). The epoch loop is specialized for each.
 protocol SparseUpdate {
     /// Updates `state` on the rows `rows[0..<count]` at `rate`, a large batch on `shared`'s
-    /// threads; returns the batch's cost.
+    /// threads; returns the batch's ½Σωᵢℓ(rᵢ) before the update, unscaled (its cost
+    /// is the reduction's scale of its rows times it).
     mutating func step<Element: BLASScalar>(
         _ state: inout SparseState, _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count: Int, rate: Double,
         shared: SparseSharedWork<Element>
