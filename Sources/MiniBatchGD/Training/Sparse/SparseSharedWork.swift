@@ -209,7 +209,7 @@ final class SparseSharedWork<Element: BLASScalar>: ChunkWork, @unchecked Sendabl
             parts.base[chunk] = SparseState.halfSquaresAndGradient(
                 data, rowWeights: rowWeights, coefficients: coefficients, intercept: intercept, range: rowChunks.range(chunk),
                 inverseScale: inverseScale, fitIntercept: fitIntercept, features: features, into: gradientParts!.base + chunk * size)
-        case let .residuals(state, rows, count, residuals):
+        case .residuals(var state, let rows, let count, let residuals):
             let range = chunk * batchChunkRows..<Swift.min(count, (chunk + 1) * batchChunkRows)
             parts.base[chunk] = state.batchResiduals(data, rows: rows, range: range, rowWeights: rowWeights, into: residuals)
         case let .scatter(state, rows, count, factor, inverseSquares, residuals):

@@ -184,7 +184,7 @@ struct SparseState {
 
     /// ``batchResiduals(_:rows:range:rowWeights:into:visit:)`` with nothing deferred to catch up.
     @inline(__always)
-    func batchResiduals<Element: BLASScalar>(
+    mutating func batchResiduals<Element: BLASScalar>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
         into residuals: UnsafeMutablePointer<Double>
     ) -> Double {
@@ -195,8 +195,10 @@ struct SparseState {
     /// to `residuals` (k a row, at the rows' positions in the batch); with another loss, its
     /// Σ2ωᵢℓ(rᵢ) (so half of it is the cost, as for squares) and ωᵢℓ′(rᵢ). With a `visit` of an
     /// L1 part, each column's deferred thresholds are applied as a row first reads it (one thread only).
+    /// Mutating, though it changes nothing of the state: the step calls it on itself, and a
+    /// non-mutating call there had the whole state copied (every buffer retained) at every step.
     @inline(__always)
-    func batchResiduals<Element: BLASScalar, Visit: ColumnVisit>(
+    mutating func batchResiduals<Element: BLASScalar, Visit: ColumnVisit>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, range: Range<Int>, rowWeights: UnsafePointer<Double>?,
         into residuals: UnsafeMutablePointer<Double>, visit: Visit
     ) -> Double {
