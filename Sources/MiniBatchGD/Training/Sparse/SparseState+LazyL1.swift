@@ -70,8 +70,10 @@ extension SparseRowsView {
 
 extension SparseState {
     /// Applies the deferred soft-thresholds to the batch's columns (each once: a second catch-up has nothing pending).
+    // Mutating, as the step's other calls on its own state (a non-mutating call there had the
+    // whole state copied, every buffer retained, at every step); it changes only u.
     @inline(__always)
-    func catchUp<Element: BLASScalar, Visit: ColumnVisit>(
+    mutating func catchUp<Element: BLASScalar, Visit: ColumnVisit>(
         _ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int, visit: Visit
     ) {
         let u = self.u.base
@@ -83,7 +85,7 @@ extension SparseState {
 
     /// Catches every column up, in column order (a step whose batch touches most columns).
     @inline(__always)
-    func catchUpEveryColumn<Visit: ColumnVisit>(visit: Visit) {
+    mutating func catchUpEveryColumn<Visit: ColumnVisit>(visit: Visit) {
         let u = self.u.base
         for j in 0..<p { visit.visit(j, u) }
     }
@@ -94,7 +96,8 @@ extension SparseState {
     /// at each entry (at random columns, some more than once) costs more than one of every
     /// column in order. Fixed by the batch alone, never by the threads.
     @inline(__always)
-    func catchesUpEveryColumn<Element: BLASScalar>(_ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int) -> Bool {
+    mutating func catchesUpEveryColumn<Element: BLASScalar>(_ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int) -> Bool
+    {
         guard b > 1, let threshold = softThreshold?.everyColumnEntries else { return false }
         var entries = 0
         for t in 0..<b { entries += data.rowStarts[rows[t] + 1] - data.rowStarts[rows[t]] }
@@ -102,7 +105,7 @@ extension SparseState {
     }
 
     /// ``catchUp(_:rows:count:visit:)`` by the L1 part's own checks (an adaptive rule's step).
-    func catchUp<Element: BLASScalar>(_ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int) {
+    mutating func catchUp<Element: BLASScalar>(_ data: SparseRowsView<Element>, rows: UnsafePointer<Int>, count b: Int) {
         guard let softThreshold else { return }
         catchUp(data, rows: rows, count: b, visit: softThreshold)
     }
