@@ -192,24 +192,11 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
             return
         }
         if runCount > 0 {
-            // The runs overlapping positions start..<start + count, the first found by bisection.
-            var low = 0, high = runCount - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if runs.base[3 * middle + 2] <= start { low = middle } else { high = middle - 1 }
-            }
-            var position = start, halfSquares = 0.0
-            while position < start + count {
-                let run = runs.base + 3 * low
-                let skip = position - run[2], length = Swift.min(run[1] - skip, start + count - position)
-                let first = run[0] + skip
-                halfSquares += evaluator.addRows(
+            slot[parameterCount] = sumOverRuns(start: start, count: count) { first, length, accumulate in
+                evaluator.addRows(
                     x: self.x + first * ldx, ldx: ldx, y: self.y + first * ldy, ldy: ldy, rowWeights: rowWeights.map { $0 + first },
-                    count: length, alpha: alpha, into: slot, accumulate: position != start)
-                position += length
-                low += 1
+                    count: length, alpha: alpha, into: slot, accumulate: accumulate)
             }
-            slot[parameterCount] = halfSquares
             return
         }
         let x = self.x + start * ldx, y = self.y + start * ldy, w = rowWeights.map { $0 + start }
@@ -220,6 +207,26 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
             let part = Rows(count: count, featureCount: evaluator.p, outputCount: evaluator.k, x: x, xStride: ldx, y: y, yStride: ldy)
             slot[parameterCount] = evaluator.halfSquaredResiduals(part, rowWeights: w)
         }
+    }
+
+    /// The sum of `body`'s results over the runs overlapping positions `start..<start + count`
+    /// (the first found by bisection), in order: `body(first, length, accumulate)` for each
+    /// run's part, `first` its first row, `accumulate` false for the first part only.
+    private func sumOverRuns(start: Int, count: Int, _ body: (Int, Int, Bool) -> Double) -> Double {
+        var low = 0, high = runCount - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if runs.base[3 * middle + 2] <= start { low = middle } else { high = middle - 1 }
+        }
+        var position = start, halfSquares = 0.0
+        while position < start + count {
+            let run = runs.base + 3 * low
+            let skip = position - run[2], length = Swift.min(run[1] - skip, start + count - position)
+            halfSquares += body(run[0] + skip, length, position != start)
+            position += length
+            low += 1
+        }
+        return halfSquares
     }
 
     /// ``run(chunk:worker:)`` for rows read from columns: the chunk's rows (picked, or runs of a
@@ -244,24 +251,12 @@ final class ChunkedGradient<Element: BLASScalar>: ChunkWork {
             return
         }
         if runCount > 0 {
-            var low = 0, high = runCount - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if runs.base[3 * middle + 2] <= start { low = middle } else { high = middle - 1 }
-            }
-            var position = start, halfSquares = 0.0
-            while position < start + count {
-                let run = runs.base + 3 * low
-                let skip = position - run[2], length = Swift.min(run[1] - skip, start + count - position)
-                let first = run[0] + skip
+            slot[parameterCount] = sumOverRuns(start: start, count: count) { first, length, accumulate in
                 gather(first, length)
-                halfSquares += evaluator.addRows(
+                return evaluator.addRows(
                     x: x, ldx: p, y: y, ldy: k, rowWeights: rowWeights.map { $0 + first }, count: length, alpha: alpha, into: slot,
-                    accumulate: position != start)
-                position += length
-                low += 1
+                    accumulate: accumulate)
             }
-            slot[parameterCount] = halfSquares
             return
         }
         gather(columnStart + start, count)
