@@ -158,41 +158,32 @@ import Testing
     /// Through the C interface: the accumulator and an online trainer (its plan and a partial fit) fed an Arrow handle give
     /// the bits of the same calls fed a dense handle of the copy's rows.
     @Test func theCInterfacesAccumulatorAndOnlineCallsReadTheTableInPlace() throws {
-        let export = Table.table(rows: 600, formats: ["g", "f", "g", "g"], targets: 1, weighted: false)
-        var table: OpaquePointer?
-        try #require(export.create(Table.options(targets: 1, weighted: false), &table) == 0, "\(lastError)")
-        defer { withExtendedLifetime(export) { mbgd_data_free(table) } }
-        guard case let .arrow64(rows) = try DataHandle.from(table).storage else {
-            Issue.record("a table with float64 columns must give Double rows")
-            return
+        let handles = Handles()
+        try Table.withTableAndDenseCopy(rows: 600, formats: ["g", "f", "g", "g"], handles: handles) { table, dense in
+            var fitted: [[Double]] = [], losses: [Double] = []
+            for data in [table, dense] {
+                var accumulator: OpaquePointer?
+                try #require(mbgd_accumulator_create(MBGD_ABI_VERSION, 3, 1, 1, &accumulator) == 0, "\(lastError)")
+                defer { mbgd_accumulator_free(accumulator) }
+                try #require(mbgd_accumulator_add(accumulator, data) == 0, "\(lastError)")
+                let model = try handles.model()
+                try #require(mbgd_accumulator_solve(accumulator, model) == 0, "\(lastError)")
+                fitted.append(try parameters(model, features: 3))
+                var online: OpaquePointer?
+                try #require(mbgd_online_create(MBGD_ABI_VERSION, "{\"batchSize\": 8}", 3, 1, 1, &online) == 0, "\(lastError)")
+                defer { mbgd_online_free(online) }
+                // The plan from the rows (standardization, automatic rate), then a pass over them.
+                try #require(mbgd_online_plan(online, data) == 0, "\(lastError)")
+                var loss = 0.0
+                try #require(mbgd_online_partial_fit(online, data, &loss) == 0, "\(lastError)")
+                losses.append(loss)
+                var coefficients = [Double](repeating: 0, count: 3), intercept = [0.0]
+                try #require(mbgd_online_parameters(online, &coefficients, 3, &intercept, 1) == 0, "\(lastError)")
+                fitted.append(coefficients + intercept)
+            }
+            #expect(fitted[0].map(\.bitPattern) == fitted[2].map(\.bitPattern))
+            #expect(fitted[1].map(\.bitPattern) == fitted[3].map(\.bitPattern))
+            #expect(losses[0].bitPattern == losses[1].bitPattern && losses[0] > 0)
         }
-        let copy = try rows.copied(), handles = Handles()
-        let dense = try copy.features.withUnsafePointer { x in
-            try copy.targets.withUnsafePointer { y in try handles.dense(x, y, rows: 600, features: 3) }
-        }
-        var fitted: [[Double]] = [], losses: [Double] = []
-        for data in [table, dense] {
-            var accumulator: OpaquePointer?
-            try #require(mbgd_accumulator_create(MBGD_ABI_VERSION, 3, 1, 1, &accumulator) == 0, "\(lastError)")
-            defer { mbgd_accumulator_free(accumulator) }
-            try #require(mbgd_accumulator_add(accumulator, data) == 0, "\(lastError)")
-            let model = try handles.model()
-            try #require(mbgd_accumulator_solve(accumulator, model) == 0, "\(lastError)")
-            fitted.append(try parameters(model, features: 3))
-            var online: OpaquePointer?
-            try #require(mbgd_online_create(MBGD_ABI_VERSION, "{\"batchSize\": 8}", 3, 1, 1, &online) == 0, "\(lastError)")
-            defer { mbgd_online_free(online) }
-            // The plan from the rows (standardization, automatic rate), then a pass over them.
-            try #require(mbgd_online_plan(online, data) == 0, "\(lastError)")
-            var loss = 0.0
-            try #require(mbgd_online_partial_fit(online, data, &loss) == 0, "\(lastError)")
-            losses.append(loss)
-            var coefficients = [Double](repeating: 0, count: 3), intercept = [0.0]
-            try #require(mbgd_online_parameters(online, &coefficients, 3, &intercept, 1) == 0, "\(lastError)")
-            fitted.append(coefficients + intercept)
-        }
-        #expect(fitted[0].map(\.bitPattern) == fitted[2].map(\.bitPattern))
-        #expect(fitted[1].map(\.bitPattern) == fitted[3].map(\.bitPattern))
-        #expect(losses[0].bitPattern == losses[1].bitPattern && losses[0] > 0)
     }
 }

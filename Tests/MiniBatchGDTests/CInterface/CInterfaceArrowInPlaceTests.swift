@@ -127,28 +127,37 @@ import Testing
         #expect(try rows.sample(rows: 7).features.elements == whole.sample(rows: 7).features.elements)
     }
 
-    /// A descent on an Arrow handle (which copies the rows for the fit) gives the bits of the
-    /// same descent on a dense handle of the same rows.
-    @Test func aDescentOnATableIsTheDenseHandlesDescent() throws {
-        let export = Self.table(rows: 400, formats: ["g", "f", "g", "g"], targets: 1, weighted: false)
+    /// An Arrow handle of `n` unweighted rows over `formats` (the last column the target), and a
+    /// dense handle (kept by `handles`) of the row-major copy of its float64 rows, for `body`.
+    static func withTableAndDenseCopy<Result>(
+        rows n: Int, formats: [String], handles: Handles, _ body: (_ table: OpaquePointer?, _ dense: OpaquePointer) throws -> Result
+    ) throws -> Result {
+        let export = table(rows: n, formats: formats, targets: 1, weighted: false)
         var table: OpaquePointer?
-        try #require(export.create(Self.options(targets: 1, weighted: false), &table) == 0, "\(lastError)")
+        try #require(export.create(options(targets: 1, weighted: false), &table) == 0, "\(lastError)")
         defer { withExtendedLifetime(export) { mbgd_data_free(table) } }
-        guard case let .arrow64(rows) = try DataHandle.from(table).storage else {
-            Issue.record("a table with float64 columns must give Double rows")
-            return
-        }
-        let copy = try rows.copied(), handles = Handles()
+        var rows: ArrowRows<Double>?
+        if case let .arrow64(inPlace) = try DataHandle.from(table).storage { rows = inPlace }
+        let copy = try #require(rows, "a table with float64 columns must give Double rows").copied()
         let dense = try copy.features.withUnsafePointer { x in
-            try copy.targets.withUnsafePointer { y in try handles.dense(x, y, rows: 400, features: 3) }
+            try copy.targets.withUnsafePointer { y in try handles.dense(x, y, rows: n, features: formats.count - 1) }
         }
-        let options = "{\"batchSize\": 32, \"epochs\": 3, \"seed\": 5}"
-        var fitted: [[Double]] = []
-        for data in [table, dense] {
-            let model = try handles.model()
-            try #require(mbgd_model_fit(model, data, options, nil, nil) == 0, "\(lastError)")
-            fitted.append(try parameters(model, features: 3))
+        return try body(table, dense)
+    }
+
+    /// A descent on an Arrow handle (reading the table in place) gives the bits of the same
+    /// descent on a dense handle of the same rows.
+    @Test func aDescentOnATableIsTheDenseHandlesDescent() throws {
+        let handles = Handles()
+        try Self.withTableAndDenseCopy(rows: 400, formats: ["g", "f", "g", "g"], handles: handles) { table, dense in
+            let options = "{\"batchSize\": 32, \"epochs\": 3, \"seed\": 5}"
+            var fitted: [[Double]] = []
+            for data in [table, dense] {
+                let model = try handles.model()
+                try #require(mbgd_model_fit(model, data, options, nil, nil) == 0, "\(lastError)")
+                fitted.append(try parameters(model, features: 3))
+            }
+            #expect(fitted[0].map(\.bitPattern) == fitted[1].map(\.bitPattern))
         }
-        #expect(fitted[0].map(\.bitPattern) == fitted[1].map(\.bitPattern))
     }
 }
